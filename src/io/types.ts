@@ -1,0 +1,67 @@
+/**
+ * The contract between the I/O layer (src/io) and the commands (src/cli/commands).
+ * Commands open inputs only through `openQuotes` / `openTrades` (src/io/sources.ts).
+ */
+import type { TickBatch, TradeBatch } from '../core/types.js';
+
+export type TimeUnit = 's' | 'ms' | 'us' | 'ns';
+export type Clock = 'exchange' | 'local';
+
+export interface ReadOptions {
+  /** Tardis files: `timestamp` (exchange, default) or `local_timestamp`. */
+  readonly clock: Clock;
+  /** Overrides the unit of integer/decimal epoch times; otherwise the column suffix, then the magnitude decides. */
+  readonly timeUnit?: TimeUnit;
+  /** Sort rows by time (stable) instead of failing on time going backwards. Holds the whole file in memory. */
+  readonly sort: boolean;
+  /** Skip and count bad rows instead of failing on the first. */
+  readonly skipBadRows: boolean;
+  /** 'fast' (default): byte-level parser with csv-parse for lines that need it; 'csv': csv-parse for every line. */
+  readonly parser?: 'fast' | 'csv';
+  /** Parse in a worker thread (default true when the input is a regular file). */
+  readonly worker?: boolean;
+  /** Rows per batch handed to the analysis (default 65 536). */
+  readonly batchRows?: number;
+  /** Progress callback, called at most a few times a second with bytes/rows so far. */
+  readonly onProgress?: (p: Progress) => void;
+}
+
+export interface Progress {
+  readonly file: string;
+  readonly bytesRead: number;
+  /** Total bytes of the (compressed) file, undefined for stdin. */
+  readonly bytesTotal: number | undefined;
+  readonly rows: number;
+}
+
+/** What a reader saw, available once its batches have been consumed to the end. */
+export interface ReadReport {
+  readonly file: string;
+  /** e.g. 'tardis-quotes', 'exchange-quotes', 'binance-bookticker', 'generic-quotes', 'binance-trades', … */
+  readonly format: string;
+  /** Name of the column the times were read from, and the unit they were read in. */
+  readonly timeColumn: string;
+  readonly timeUnit: TimeUnit | 'iso';
+  /** Data rows read (header excluded). */
+  readonly rows: number;
+  /** Rows handed on after skipping (quotes: before burst collapse). */
+  readonly goodRows: number;
+  /** Ticks after burst collapse (quotes) or trades handed on. */
+  readonly records: number;
+  /** Rows skipped by kind (e.g. 'one-sided quote', 'non-numeric price'), with the first few line numbers. */
+  readonly skipped: ReadonlyArray<{ readonly kind: string; readonly count: number; readonly firstLines: readonly number[] }>;
+  /** First and last time in µs, NaN when empty. */
+  readonly firstTime: number;
+  readonly lastTime: number;
+}
+
+export interface QuoteSource extends AsyncIterable<TickBatch> {
+  readonly file: string;
+  /** Valid after the iteration has completed. */
+  report(): ReadReport;
+}
+
+export interface TradeSource extends AsyncIterable<TradeBatch> {
+  readonly file: string;
+  report(): ReadReport;
+}
