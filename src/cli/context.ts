@@ -1,0 +1,50 @@
+/**
+ * What a command needs from the process, passed in so commands never touch `process`
+ * directly: where to write, the environment, and the progress display.
+ */
+import { makeStyle, renderOutput, wantColour, type Output } from '../io/output.js';
+import { progressFor, type ProgressDisplay } from '../io/progress.js';
+import type { CommonOptions } from './options.js';
+import type { ReadReport } from '../io/types.js';
+
+export interface Streams {
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly env: NodeJS.ProcessEnv;
+}
+
+export class Context {
+  readonly progress: ProgressDisplay;
+
+  constructor(
+    readonly io: Streams,
+    readonly common: CommonOptions,
+  ) {
+    this.progress = progressFor(io.stderr, common.quiet === true);
+  }
+
+  /** A warning on stderr (suppressed by --quiet), erasing the progress line first. */
+  warn(message: string): void {
+    if (this.common.quiet) return;
+    this.progress.done();
+    this.io.stderr.write(`leadlag: warning: ${message}\n`);
+  }
+
+  /** Reports rows a reader skipped, so nothing is dropped silently. */
+  reportSkipped(r: ReadReport): void {
+    for (const s of r.skipped) {
+      const more = s.count > s.firstLines.length ? ', …' : '';
+      this.warn(`${r.file}: skipped ${s.count} ${s.kind} row${s.count === 1 ? '' : 's'} (line${s.count === 1 ? '' : 's'} ${s.firstLines.join(', ')}${more})`);
+    }
+  }
+
+  /** Prints the command's result on stdout in the chosen format. */
+  async emit(out: Output): Promise<void> {
+    this.progress.done();
+    const colour = this.common.format === 'table' && wantColour({ flag: this.common.color, env: this.io.env, isTTY: this.io.stdout.isTTY === true });
+    const text = await renderOutput(out, this.common.format, makeStyle(colour));
+    await new Promise<void>((resolve, reject) => {
+      this.io.stdout.write(text, (err) => (err ? reject(err) : resolve()));
+    });
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * The entry point: builds the command line, runs one command, and is the only place that
+ * turns errors into messages and exit codes (see EXIT in errors.ts). A closed stdout
+ * (`leadlag … | head`) ends the program quietly with exit 0.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { EXIT, isExpectedError } from './errors.js';
+import type { Streams } from './context.js';
+import { pairCommand } from './commands/pair.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export function buildProgram(io: Streams): Command {
+  const program = new Command('leadlag')
+    .description('Who leads whom at the millisecond scale: jumps, lagged correlation and a lead-vs-noise classifier\nfor two markets\' tick dumps (e.g. spot and its perpetual).')
+    .version(VERSION, '-V, --version')
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .addHelpText(
+      'after',
+      `
+Examples:
+  leadlag pair spot_quotes.csv.gz perp_quotes.csv.gz
+  leadlag xcorr spot.csv perp.csv --lags -5..5 --format csv
+  leadlag classify spot.csv perp.csv --trades spot_trades.csv --balanced
+
+Exit codes: 0 ok, 2 usage error, 65 bad data, 66 cannot open input, 70 internal error.
+Run 'leadlag help <command>' for a command's options and a worked example.`,
+    );
+  for (const make of [pairCommand]) {
+    program.addCommand(make(io).exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }));
+  }
+  return program;
+}
+
+/** Runs leadlag with `argv` (as process.argv) and exits the process with the right code. */
+export async function main(argv: string[]): Promise<void> {
+  const io: Streams = { stdout: process.stdout, stderr: process.stderr, env: process.env };
+  exitQuietlyOnClosedPipe();
+  const code = await run(argv, io);
+  process.exitCode = code;
+  // Workers or the XGBoost runtime may hold the event loop open; the result is written.
+  setImmediate(() => process.exit(code));
+}
+
+/** Runs one command line and returns the exit code; never throws. */
+export async function run(argv: string[], io: Streams): Promise<number> {
+  try {
+    await buildProgram(io).parseAsync(argv);
+    return EXIT.ok;
+  } catch (e) {
+    return report(e, io);
+  }
+}
+
+function report(e: unknown, io: Streams): number {
+  if (e instanceof CommanderError) {
+    // Commander has printed its own message (or the help / version text).
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+    return EXIT.usage;
+  }
+  if (isEpipe(e)) return EXIT.ok;
+  if (isExpectedError(e)) {
+    io.stderr.write(`leadlag: ${e.message}\n`);
+    return e.exitCode;
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  io.stderr.write(`leadlag: internal error: ${message}, please report\n`);
+  if (io.env.LEADLAG_DEBUG === '1' && e instanceof Error && e.stack) io.stderr.write(`${e.stack}\n`);
+  return EXIT.internal;
+}
+
+function isEpipe(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'EPIPE';
+}
+
+function exitQuietlyOnClosedPipe(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(EXIT.ok);
+    throw err;
+  });
+}

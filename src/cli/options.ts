@@ -1,0 +1,141 @@
+/**
+ * Option parsers shared by the commands. Each validates where the value comes in and
+ * throws UsageError (exit 2) with the option name and the offending text — never a silent NaN.
+ */
+import { Option, type Command } from 'commander';
+import { UsageError } from './errors.js';
+import { FORMATS, type Format } from '../io/output.js';
+import type { Clock, ReadOptions, TimeUnit } from '../io/types.js';
+import type { AnalysisParams } from '../core/types.js';
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+function parseNumber(text: string, option: string): number {
+  const s = text.trim();
+  if (!NUMBER.test(s)) throw new UsageError(`${option} must be a number, got ${JSON.stringify(text)}`);
+  return Number(s);
+}
+
+/**
+ * A jump threshold as a fraction: `0.0007`, `0.07%` or `7bp` (also `7bps`) all mean 0.07 %.
+ * Must satisfy 0 < θ < 1.
+ */
+export function parseThreshold(text: string, option = '--threshold'): number {
+  const s = text.trim().toLowerCase();
+  let value: number;
+  if (s.endsWith('%')) value = parseNumber(s.slice(0, -1), option) / 100;
+  else if (s.endsWith('bps')) value = parseNumber(s.slice(0, -3), option) / 1e4;
+  else if (s.endsWith('bp')) value = parseNumber(s.slice(0, -2), option) / 1e4;
+  else value = parseNumber(s, option);
+  if (!(value > 0 && value < 1)) {
+    throw new UsageError(`${option} must be greater than 0 and less than 100%, got ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
+const DURATION_UNITS: Record<string, number> = { '': 1000, ms: 1000, us: 1, µs: 1, s: 1e6, ns: 1e-3 };
+
+/**
+ * A duration in whole µs: `3` (ms), `3ms`, `500us`, `0.5ms`, `1s`.
+ * `allowZero` permits 0 (the pairing window may be 0: simultaneous jumps only).
+ */
+export function parseDuration(text: string, option: string, allowZero = false): number {
+  const m = /^\s*([0-9.eE+-]+)\s*(ms|us|µs|s|ns)?\s*$/.exec(text);
+  if (!m) throw new UsageError(`${option} must be a duration such as 3ms, 500us or 0.5ms, got ${JSON.stringify(text)}`);
+  const n = parseNumber(m[1]!, option);
+  const us = n * DURATION_UNITS[m[2] ?? '']!;
+  const rounded = Math.round(us);
+  if (Math.abs(us - rounded) > 1e-9 * Math.max(1, us)) {
+    throw new UsageError(`${option} must be a whole number of microseconds, got ${JSON.stringify(text)}`);
+  }
+  if (rounded < 0 || (!allowZero && rounded === 0)) {
+    throw new UsageError(`${option} must be ${allowZero ? 'at least 0' : 'greater than 0'}, got ${JSON.stringify(text)}`);
+  }
+  return rounded;
+}
+
+/** `spot,perp`: two distinct names of letters, digits, `_` or `-`, used to build metric names. */
+export function parseNames(text: string): [string, string] {
+  const parts = text.split(',').map((s) => s.trim());
+  if (parts.length !== 2 || parts.some((p) => !/^[A-Za-z0-9_-]+$/.test(p)) || parts[0] === parts[1]) {
+    throw new UsageError(`--names must be two different names like spot,perp (letters, digits, _ or -), got ${JSON.stringify(text)}`);
+  }
+  return [parts[0]!, parts[1]!];
+}
+
+export function parsePositiveInt(text: string, option: string, min = 1): number {
+  const s = text.trim();
+  if (!/^\d+$/.test(s) || Number(s) < min) {
+    throw new UsageError(`${option} must be a whole number ≥ ${min}, got ${JSON.stringify(text)}`);
+  }
+  return Number(s);
+}
+
+function choice<T extends string>(values: readonly T[], option: string) {
+  return (text: string): T => {
+    if ((values as readonly string[]).includes(text)) return text as T;
+    throw new UsageError(`${option} must be one of ${values.join(', ')}, got ${JSON.stringify(text)}`);
+  };
+}
+
+/** Options every command has: output format and colour. */
+export interface CommonOptions {
+  format: Format;
+  color?: boolean;
+  quiet?: boolean;
+}
+
+/** Options of every command that reads quote or trade files. */
+export interface ReaderCliOptions {
+  sort?: boolean;
+  skipBadRows?: boolean;
+  clock: Clock;
+  timeUnit?: TimeUnit;
+}
+
+export interface JumpCliOptions {
+  threshold: number;
+  jumpWindow: number;
+  pairWindow: number;
+  grid: number;
+  names: [string, string];
+}
+
+export function addCommonOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--format <format>', 'output: table, csv, tsv or json').default('table').argParser(choice(FORMATS, '--format')))
+    .option('--no-color', 'no colour even on a terminal (also NO_COLOR=1)')
+    .option('--color', 'colour even when not on a terminal (also FORCE_COLOR=1)')
+    .option('-q, --quiet', 'no progress and no warnings on stderr');
+}
+
+export function addReaderOptions(cmd: Command): Command {
+  return cmd
+    .option('--sort', 'sort rows by time instead of failing when time goes backwards (holds each file in memory)')
+    .option('--skip-bad-rows', 'skip bad rows and report how many of each kind on stderr, instead of failing')
+    .addOption(new Option('--clock <clock>', 'Tardis files: exchange (timestamp) or local (local_timestamp)').default('exchange').argParser(choice(['exchange', 'local'] as const, '--clock')))
+    .addOption(new Option('--time-unit <unit>', 'unit of numeric epoch times: s, ms, us or ns (default: from the column name, else the magnitude)').argParser(choice(['s', 'ms', 'us', 'ns'] as const, '--time-unit')));
+}
+
+export function addJumpOptions(cmd: Command, withPairing = true): Command {
+  cmd
+    .option('--names <a,b>', 'names of the two markets, used in metric names', parseNames, ['spot', 'perp'] as [string, string])
+    .option('--threshold <θ>', 'jump threshold: 0.0007, 0.07% or 7bp', (v) => parseThreshold(v), 0.0007)
+    .option('--jump-window <W>', 'jump window: a move of θ within W (3, 3ms, 500us)', (v) => parseDuration(v, '--jump-window'), 3000);
+  if (withPairing) cmd.option('--pair-window <D>', 'pairing window: a follower within D of the leader', (v) => parseDuration(v, '--pair-window', true), 5000);
+  return cmd.option('--grid <G>', 'grid step of the LOCF grid feed', (v) => parseDuration(v, '--grid'), 1000);
+}
+
+export function readOptionsOf(o: ReaderCliOptions & Partial<CommonOptions>, onProgress?: ReadOptions['onProgress']): ReadOptions {
+  return {
+    clock: o.clock,
+    timeUnit: o.timeUnit,
+    sort: o.sort === true,
+    skipBadRows: o.skipBadRows === true,
+    onProgress,
+  };
+}
+
+export function analysisParamsOf(o: JumpCliOptions): AnalysisParams {
+  return { threshold: o.threshold, windowUs: o.jumpWindow, pairWindowUs: o.pairWindow, gridUs: o.grid };
+}

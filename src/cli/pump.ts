@@ -1,0 +1,106 @@
+/**
+ * Pulling batches from several time-ordered sources so that none runs far ahead of the
+ * others: memory then stays bounded by a batch or two per source, whatever the data length.
+ */
+
+export interface Timed {
+  readonly length: number;
+  readonly t: Float64Array;
+}
+
+/**
+ * Feeds whole batches to `onBatch`, always pulling next from the source whose last batch
+ * ended earliest. Batches of different sources overlap in time; each source's batches arrive
+ * in order. Cost: one comparison per batch.
+ */
+export async function pumpLagging<B extends Timed>(sources: readonly AsyncIterable<B>[], onBatch: (source: number, batch: B) => void): Promise<void> {
+  const its = sources.map((s) => s[Symbol.asyncIterator]());
+  const reached = sources.map(() => -Infinity);
+  const open = sources.map(() => true);
+  try {
+    for (;;) {
+      let next = -1;
+      for (let i = 0; i < its.length; i++) if (open[i] && (next < 0 || reached[i]! < reached[next]!)) next = i;
+      if (next < 0) return;
+      const r = await its[next]!.next();
+      if (r.done) {
+        open[next] = false;
+        continue;
+      }
+      if (r.value.length > 0) {
+        reached[next] = r.value.t[r.value.length - 1]!;
+        onBatch(next, r.value);
+      }
+    }
+  } finally {
+    await closeAll(its, open);
+  }
+}
+
+/**
+ * Feeds rows of several sources in one global time order, ties going to the lower source
+ * index, as contiguous slices `[from, to)` of each batch. Used where one kernel consumes two
+ * streams as one sequence (spot quotes before spot trades at the same instant). A slice ends
+ * where another source's next row comes first, so finely interleaved sources give short slices.
+ */
+export async function pumpMerged<B extends Timed>(
+  sources: readonly AsyncIterable<B>[],
+  onSlice: (source: number, batch: B, from: number, to: number) => void,
+): Promise<void> {
+  const its = sources.map((s) => s[Symbol.asyncIterator]());
+  const n = its.length;
+  const head: (B | undefined)[] = new Array(n).fill(undefined);
+  const pos = new Array<number>(n).fill(0);
+  const open = new Array<boolean>(n).fill(true);
+  try {
+    for (;;) {
+      for (let i = 0; i < n; i++) {
+        while (open[i] && (head[i] === undefined || pos[i]! >= head[i]!.length)) {
+          const r = await its[i]!.next();
+          if (r.done) {
+            open[i] = false;
+            head[i] = undefined;
+          } else {
+            head[i] = r.value;
+            pos[i] = 0;
+          }
+        }
+      }
+      let s = -1;
+      for (let i = 0; i < n; i++) {
+        if (head[i] === undefined) continue;
+        if (s < 0 || head[i]!.t[pos[i]!]! < head[s]!.t[pos[s]!]!) s = i;
+      }
+      if (s < 0) return;
+      const b = head[s]!;
+      const to = sliceEnd(b, pos[s]!, s, head, pos);
+      onSlice(s, b, pos[s]!, to);
+      pos[s] = to;
+    }
+  } finally {
+    await closeAll(its, open);
+  }
+}
+
+/** End of the run of `b` from `from` that precedes every other source's next row. */
+function sliceEnd<B extends Timed>(b: B, from: number, s: number, head: readonly (B | undefined)[], pos: readonly number[]): number {
+  let bound = Infinity;
+  let inclusive = true;
+  for (let i = 0; i < head.length; i++) {
+    const h = head[i];
+    if (i === s || h === undefined) continue;
+    const t = h.t[pos[i]!]!;
+    if (t < bound || (t === bound && i < s)) {
+      bound = t;
+      inclusive = i > s;
+    }
+  }
+  let to = from + 1;
+  const t = b.t;
+  while (to < b.length && (inclusive ? t[to]! <= bound : t[to]! < bound)) to++;
+  return to;
+}
+
+async function closeAll(its: AsyncIterator<unknown>[], open: boolean[]): Promise<void> {
+  await Promise.all(its.map((it, i) => (open[i] && it.return ? it.return() : undefined)));
+}

@@ -1,0 +1,68 @@
+/**
+ * Progress on stderr for long reads: only when stderr is a terminal, only after the read
+ * has taken about a second, redrawn at most four times a second, erased when done.
+ * Shows bytes and rows done, the rate and the time left (when the total size is known).
+ */
+import type { Progress } from './types.js';
+
+interface Sink {
+  readonly isTTY?: boolean;
+  write(s: string): boolean;
+}
+
+export class ProgressDisplay {
+  private readonly files = new Map<string, Progress>();
+  private readonly started = Date.now();
+  private lastDraw = 0;
+  private drawn = false;
+
+  constructor(
+    private readonly sink: Sink,
+    private readonly enabled: boolean,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** For `ReadOptions.onProgress`: record a file's progress and redraw if due. */
+  readonly update = (p: Progress): void => {
+    if (!this.enabled) return;
+    this.files.set(p.file, p);
+    const t = this.now();
+    if (t - this.started < 1000 || t - this.lastDraw < 250) return;
+    this.lastDraw = t;
+    this.sink.write(`\r\x1b[2K${this.line(t)}`);
+    this.drawn = true;
+  };
+
+  /** Erases the progress line (call before printing anything else on stderr). */
+  done(): void {
+    if (this.drawn) this.sink.write('\r\x1b[2K');
+    this.drawn = false;
+  }
+
+  private line(t: number): string {
+    let bytes = 0;
+    let rows = 0;
+    let total = 0;
+    let totalKnown = true;
+    for (const p of this.files.values()) {
+      bytes += p.bytesRead;
+      rows += p.rows;
+      if (p.bytesTotal === undefined) totalKnown = false;
+      else total += p.bytesTotal;
+    }
+    const seconds = Math.max(1e-3, (t - this.started) / 1000);
+    const rate = bytes / seconds;
+    const parts = [`leadlag: read ${mb(bytes)}${totalKnown ? ` of ${mb(total)}` : ''}`, `${(rows / 1e6).toFixed(2)} M rows`, `${mb(rate)}/s`];
+    if (totalKnown && rate > 0 && total > bytes) parts.push(`${Math.ceil((total - bytes) / rate)} s left`);
+    return parts.join(', ');
+  }
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
+}
+
+/** Progress only where a person is watching: stderr is a terminal and `--quiet` was not given. */
+export function progressFor(stderr: Sink, quiet: boolean): ProgressDisplay {
+  return new ProgressDisplay(stderr, stderr.isTTY === true && !quiet);
+}
