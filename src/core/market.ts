@@ -1,0 +1,86 @@
+/**
+ * Per-market streaming driver for `pair`: runs the SPEC §2 detector on both
+ * feeds of one market as its tick batches arrive.
+ */
+import { LocfGrid } from './grid.js';
+import { JumpDetector } from './jumps.js';
+import { JumpList } from './jumplist.js';
+import type { AnalysisParams, TickBatch } from './types.js';
+
+/**
+ * Jumps of one market on the native feed (the collapsed ticks) and on the LOCF
+ * grid feed (grid points n·G from the first multiple ≥ the first tick to the last
+ * multiple ≤ the last tick; a grid jump's time is its grid point).
+ *
+ * All jumps are kept, history included: restricting to the analysis span is
+ * pairing's job, since the span depends on the other market.
+ *
+ * Cost: O(1) amortized per tick for each feed. The grid feed is driven by
+ * constant runs (`LocfGrid.runs` + `JumpDetector.pushRun`), so an idle gap costs
+ * O(W / G), not one step per grid point. Memory: the jumps plus the busiest
+ * window.
+ */
+export class MarketJumps {
+  /** Jumps of the native feed, in time order. */
+  readonly native = new JumpList();
+  /** Jumps of the grid (LOCF) feed, at grid times, in time order. */
+  readonly locf = new JumpList();
+  /** Time (µs) of the first tick, NaN before any. */
+  firstTime = NaN;
+  /** Time (µs) of the last tick, NaN before any. */
+  lastTime = NaN;
+  /** Ticks pushed. */
+  ticks = 0;
+
+  private readonly nativeDetector: JumpDetector;
+  private readonly gridDetector: JumpDetector;
+  private readonly grid: LocfGrid;
+  private finished = false;
+
+  /** @throws RangeError on invalid θ, W or G (see JumpDetector, LocfGrid). */
+  constructor(params: AnalysisParams) {
+    this.nativeDetector = new JumpDetector(params);
+    this.gridDetector = new JumpDetector(params);
+    const step = params.gridUs;
+    const gridDetector = this.gridDetector;
+    const locf = this.locf;
+    this.grid = LocfGrid.runs(step, (gFirst, gLast, v) => {
+      const sign = gridDetector.pushRun(gFirst, step, (gLast - gFirst) / step + 1, v);
+      if (sign !== 0) locf.push(gFirst, sign);
+    });
+  }
+
+  /**
+   * Feeds a batch of collapsed ticks (times strictly increasing within and
+   * across batches). The batch is read, never kept.
+   *
+   * @throws RangeError when times do not increase strictly, or after finish().
+   */
+  push(batch: TickBatch): void {
+    if (this.finished) throw new RangeError('MarketJumps.push after finish()');
+    const n = batch.length;
+    if (n === 0) return;
+    const t = batch.t;
+    const p = batch.price;
+    const detector = this.nativeDetector;
+    const native = this.native;
+    const grid = this.grid;
+    for (let i = 0; i < n; i++) {
+      const ti = t[i]!;
+      const pi = p[i]!;
+      const sign = detector.push(ti, pi);
+      if (sign !== 0) native.push(ti, sign);
+      grid.push(ti, pi);
+    }
+    if (this.ticks === 0) this.firstTime = t[0]!;
+    this.lastTime = t[n - 1]!;
+    this.ticks += n;
+  }
+
+  /** Flushes the last grid points. Call once after the last batch. */
+  finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.grid.finish();
+  }
+}
