@@ -1,0 +1,560 @@
+/**
+ * Lagged cross-correlation of two markets' grid log-returns (SPEC §4, Table 2), streaming.
+ *
+ * Two pieces, both with memory independent of the data length:
+ * - {@link GridAligner} turns two tick streams into aligned LOCF grid log-returns (r_A[n], r_B[n]);
+ * - {@link LagCorrelator} accumulates, for every requested lag τ, the Pearson correlation of
+ *   r_A[n] with r_B[n + τ] (positive τ: A leads B) with its count N and 95 % Fisher interval.
+ * {@link xcorrFromArrays} wires them together for whole arrays.
+ */
+
+/** One row of Table 2. `r`, `ciLow`, `ciHigh` are null where the value is not defined (printed n/a). */
+export interface LagResult {
+  /** τ in grid steps; positive: A leads B (r_A[n] is paired with r_B[n + τ]). */
+  readonly lag: number;
+  /** Pearson correlation in [−1, 1]; null when N < 2 or either side of the pairs has zero variance. */
+  readonly r: number | null;
+  /** Number of pairs N(τ) = max(0, M − |τ|) for M returns. */
+  readonly n: number;
+  /** 95 % Fisher interval tanh(atanh(r) ∓ 1.96/√(N − 3)); null when r is null or N ≤ 3. */
+  readonly ciLow: number | null;
+  readonly ciHigh: number | null;
+}
+
+/** Where aligned returns go: one call per grid point n = n0+1, n0+2, … in order. */
+export interface ReturnSink {
+  /** The returns of grid point n: rA = ln v_A[n] − ln v_A[n−1], rB likewise. */
+  push(rA: number, rB: number): void;
+  /** `count` consecutive grid points where both returns are exactly 0 (LOCF flat runs). */
+  pushZeros(count: number): void;
+}
+
+/** The grid the returns were taken on (SPEC §4). Times in µs, grid indices n (grid point n·G). */
+export interface GridSpan {
+  /** T_start = max(first tick of A, first tick of B), µs. */
+  readonly tStart: number;
+  /** T_end = min(last tick of A, last tick of B), µs. */
+  readonly tEnd: number;
+  /** n0 = ceil(T_start / G): the first grid point. */
+  readonly n0: number;
+  /** n1 = floor(T_end / G): the last grid point (n1 < n0 when no grid point falls in the span). */
+  readonly n1: number;
+  /** Grid points n0..n1, i.e. max(0, n1 − n0 + 1). */
+  readonly points: number;
+  /** Log-returns per market, max(0, n1 − n0) (one per grid point after the first). */
+  readonly returns: number;
+}
+
+export interface XcorrResult extends GridSpan {
+  /** One entry per requested lag, in the order given. */
+  readonly lags: LagResult[];
+}
+
+/** z quantile of the 95 % two-sided interval, as written in SPEC §4. */
+const Z95 = 1.96;
+
+// ---------------------------------------------------------------------------------------------
+// Numerics.
+//
+// Choice: plain (unshifted) sums Σx, Σx², Σy, Σy², Σxy, each kept as an error-free running pair
+// (sum, compensation) by Knuth's TwoSum, and r = Cxy / √(Vx·Vy) with Vx = Σx² − (Σx)²/N etc.
+// Why not Welford: a (0, 0) pair still moves Welford's means, so every grid point would cost work
+// for every lag, and most grid points are flat (LOCF); with raw sums a zero contributes nothing,
+// so only non-zero returns cost anything and flat runs cost a count.
+// Why this is accurate: each compensated sum is within ~2 ulp of its exact value whatever N
+// (the O(N·ε²) term is 1e-23 at N = 8.6e7). The only loss is the final cancellation
+// Σx² − (Σx)²/N, whose relative error is ≈ ε·(1 + mean²/variance). Grid log-returns are centred
+// near 0: over a day with drift d and volatility σ, mean²/variance ≈ d²/σ² / N ≲ 1e-7 at 1 ms,
+// so r keeps ~15 significant digits; shifting by a guess of the mean would gain nothing.
+// Exactly constant series (zero variance, r = n/a) are detected exactly by tracking where each
+// return series changes value, not by testing a rounded variance against 0.
+// ---------------------------------------------------------------------------------------------
+
+/** acc[k] += x with the rounding error of that addition accumulated in acc[k + 1] (TwoSum). */
+function addCompensated(acc: Float64Array, k: number, x: number): void {
+  const s = acc[k]!;
+  const t = s + x;
+  const z = t - s;
+  acc[k + 1]! += s - (t - z) + (x - z);
+  acc[k] = t;
+}
+
+/** Σ and Σ² of a contiguous range of one market's returns. */
+interface RangeSums {
+  readonly sum: number;
+  readonly sumSq: number;
+  /** True when every return in the range is the same value (zero variance, exactly). */
+  readonly constant: boolean;
+}
+
+/**
+ * One market's returns r[1..M] as the correlator needs them: every lag uses either a prefix
+ * r[1..b] or a suffix r[a..M] of them with M − b, a − 1 ≤ H (H = max |τ|). Sums are therefore
+ * kept without subtracting anything: the first H returns verbatim (`head`), the sums of the rest
+ * (`body`, compensated), and the body sums after each of the last H + 1 pushes (`snap`) so that
+ * a prefix ending up to H before the end is available without a second pass.
+ * Memory O(H).
+ */
+class ReturnSeries {
+  /** r[1..H] (index j − 1). */
+  readonly head: Float64Array;
+  /** r[j] at slot j mod R, R = H + 1: the last R returns. */
+  readonly ring: Float64Array;
+  /** Σ r[j] and Σ r[j]² over H < j ≤ M: [sum, comp, sumSq, compSq]. */
+  readonly body = new Float64Array(4);
+  /** `body` as it was right after push j, at 4·(j mod R). */
+  readonly snap: Float64Array;
+  /** First and last j ≥ 2 with r[j] ≠ r[j−1]; 0 while the series has been constant. */
+  firstChange = 0;
+  lastChange = 0;
+  private previous = 0;
+
+  constructor(private readonly h: number) {
+    this.head = new Float64Array(h);
+    this.ring = new Float64Array(h + 1);
+    this.snap = new Float64Array(4 * (h + 1));
+  }
+
+  /** Records r[j] = x (j = 1, 2, … in order) at ring slot `slot` = j mod R. */
+  record(j: number, slot: number, x: number): void {
+    this.ring[slot] = x;
+    if (j <= this.h) this.head[j - 1] = x;
+    else if (x !== 0) {
+      addCompensated(this.body, 0, x);
+      addCompensated(this.body, 2, x * x);
+    }
+    const at = 4 * slot;
+    const { body, snap } = this;
+    snap[at] = body[0]!;
+    snap[at + 1] = body[1]!;
+    snap[at + 2] = body[2]!;
+    snap[at + 3] = body[3]!;
+    if (j > 1 && x !== this.previous) {
+      if (this.firstChange === 0) this.firstChange = j;
+      this.lastChange = j;
+    }
+    this.previous = x;
+  }
+
+  /** Sums over r[1..b], b ≥ M − H, after M pushes. */
+  prefix(b: number): RangeSums {
+    const acc = new Float64Array(4);
+    if (b > this.h) acc.set(this.snap.subarray(4 * (b % (this.h + 1)), 4 * (b % (this.h + 1)) + 4));
+    this.addHead(acc, 0, Math.min(b, this.h));
+    return finish(acc, this.firstChange === 0 || this.firstChange > b);
+  }
+
+  /** Sums over r[a..M], a ≤ H + 1, after M pushes. */
+  suffix(a: number, m: number): RangeSums {
+    const acc = Float64Array.from(this.body);
+    this.addHead(acc, a - 1, Math.min(m, this.h));
+    return finish(acc, this.lastChange <= a);
+  }
+
+  private addHead(acc: Float64Array, from: number, to: number): void {
+    for (let i = from; i < to; i++) {
+      const x = this.head[i]!;
+      addCompensated(acc, 0, x);
+      addCompensated(acc, 2, x * x);
+    }
+  }
+}
+
+function finish(acc: Float64Array, constant: boolean): RangeSums {
+  return { sum: acc[0]! + acc[1]!, sumSq: acc[2]! + acc[3]!, constant };
+}
+
+/**
+ * Streaming Pearson correlation of r_A[n] with r_B[n + τ] for a fixed set of lags τ (grid steps).
+ *
+ * Feed it the aligned returns (r_A[n], r_B[n]) for n = n0+1, n0+2, … in order; each call pairs
+ * the new returns with the last max|τ| returns of the other market kept in ring buffers
+ * (r_A[n−τ] with r_B[n] for τ ≥ 0, r_A[n] with r_B[n−|τ|] for τ < 0). After M pushes lag τ has
+ * N = max(0, M − |τ|) pairs, exactly the pairs of SPEC §4.
+ *
+ * Cost: O(max|τ| + #lags) memory; per push O(1) plus O(#lags) only when a return is non-zero;
+ * after max|τ| + 1 consecutive (0, 0) pushes further zero pushes are a counter increment, so
+ * {@link pushZeros} is O(min(count, max|τ|)). Numerics: see the comment above `addCompensated`.
+ * Swapping the markets maps τ to −τ with bit-identical r (the computation is symmetric).
+ */
+export class LagCorrelator implements ReturnSink {
+  readonly lags: readonly number[];
+  private readonly h: number;
+  private readonly ringSize: number;
+  private readonly a: ReturnSeries;
+  private readonly b: ReturnSeries;
+  /** Indices into `lags` of the lags ≥ 0 and < 0, and their |τ|. */
+  private readonly leadIdx: Int32Array;
+  private readonly leadLag: Int32Array;
+  private readonly lagIdx: Int32Array;
+  private readonly lagLag: Int32Array;
+  /** Σ x·y per lag: [sum, comp] at 2k. */
+  private readonly cross: Float64Array;
+  private m = 0;
+  /** Consecutive (0, 0) pushes at the end, counted up to ringSize. */
+  private zeroRun = 0;
+
+  /**
+   * @param lags integer lags in grid steps (any order; results come back in this order).
+   * @throws RangeError for a non-integer lag or |τ| > 2^31 − 1.
+   */
+  constructor(lags: readonly number[]) {
+    for (const lag of lags) {
+      if (!Number.isInteger(lag) || Math.abs(lag) > 0x7fffffff) throw new RangeError(`lag ${lag} is not an integer`);
+    }
+    this.lags = [...lags];
+    this.h = lags.reduce((max, lag) => Math.max(max, Math.abs(lag)), 0);
+    this.ringSize = this.h + 1;
+    this.a = new ReturnSeries(this.h);
+    this.b = new ReturnSeries(this.h);
+    const lead = this.lags.map((lag, k) => [lag, k] as const).filter(([lag]) => lag >= 0);
+    const lagged = this.lags.map((lag, k) => [lag, k] as const).filter(([lag]) => lag < 0);
+    this.leadIdx = Int32Array.from(lead, ([, k]) => k);
+    this.leadLag = Int32Array.from(lead, ([lag]) => lag);
+    this.lagIdx = Int32Array.from(lagged, ([, k]) => k);
+    this.lagLag = Int32Array.from(lagged, ([lag]) => -lag);
+    this.cross = new Float64Array(2 * this.lags.length);
+  }
+
+  /** Number of return pairs pushed so far (M). */
+  get count(): number {
+    return this.m;
+  }
+
+  /** Adds the returns of the next grid point: rA = r_A[n], rB = r_B[n]. Both must be finite. */
+  push(rA: number, rB: number): void {
+    if (rA === 0 && rB === 0) {
+      // Every buffer already holds zeros and unchanged sums: nothing but the count moves.
+      if (this.zeroRun >= this.ringSize) {
+        this.m++;
+        return;
+      }
+      this.zeroRun++;
+    } else this.zeroRun = 0;
+    const j = ++this.m;
+    const slot = j % this.ringSize;
+    this.a.record(j, slot, rA);
+    this.b.record(j, slot, rB);
+    if (rB !== 0) this.crossLead(j, slot, rB);
+    if (rA !== 0) this.crossLag(j, slot, rA);
+  }
+
+  /** Same as `count` calls of push(0, 0); O(min(count, max|τ|)). */
+  pushZeros(count: number): void {
+    let left = count;
+    while (left > 0 && this.zeroRun < this.ringSize) {
+      this.push(0, 0);
+      left--;
+    }
+    if (left > 0) this.m += left;
+  }
+
+  /** τ ≥ 0: pairs r_A[j − τ] with the new r_B[j]. */
+  private crossLead(j: number, slot: number, y: number): void {
+    const { leadIdx, leadLag, cross, ringSize } = this;
+    const ringA = this.a.ring;
+    for (let i = 0; i < leadIdx.length; i++) {
+      const tau = leadLag[i]!;
+      if (tau >= j) continue;
+      const s = slot - tau;
+      const x = ringA[s < 0 ? s + ringSize : s]!;
+      if (x !== 0) addCompensated(cross, 2 * leadIdx[i]!, x * y);
+    }
+  }
+
+  /** τ < 0: pairs the new r_A[j] with r_B[j − |τ|]. */
+  private crossLag(j: number, slot: number, x: number): void {
+    const { lagIdx, lagLag, cross, ringSize } = this;
+    const ringB = this.b.ring;
+    for (let i = 0; i < lagIdx.length; i++) {
+      const tau = lagLag[i]!;
+      if (tau >= j) continue;
+      const s = slot - tau;
+      const y = ringB[s < 0 ? s + ringSize : s]!;
+      if (y !== 0) addCompensated(cross, 2 * lagIdx[i]!, x * y);
+    }
+  }
+
+  /** The correlation of every lag over the pushes so far (non-destructive; O(#lags · max|τ|)). */
+  result(): LagResult[] {
+    return this.lags.map((lag, k) => this.lagResult(lag, k));
+  }
+
+  private lagResult(lag: number, k: number): LagResult {
+    const shift = Math.abs(lag);
+    const n = Math.max(0, this.m - shift);
+    if (n < 2) return { lag, r: null, n, ciLow: null, ciHigh: null };
+    // τ ≥ 0: x = r_A[1..M−τ], y = r_B[τ+1..M]; τ < 0: x = r_A[|τ|+1..M], y = r_B[1..M−|τ|].
+    const x = lag >= 0 ? this.a.prefix(n) : this.a.suffix(shift + 1, this.m);
+    const y = lag >= 0 ? this.b.suffix(shift + 1, this.m) : this.b.prefix(n);
+    const sxy = this.cross[2 * k]! + this.cross[2 * k + 1]!;
+    const r = x.constant || y.constant ? null : pearson(n, x, y, sxy);
+    const ci = r === null ? null : fisherInterval(r, n);
+    return { lag, r, n, ciLow: ci === null ? null : ci[0], ciHigh: ci === null ? null : ci[1] };
+  }
+}
+
+/**
+ * Pearson r from raw sums; null when a variance rounds to ≤ 0. Written symmetrically in x and y
+ * (products commute) so that swapping the markets gives the same bits. Clamped to [−1, 1]
+ * against the last rounding.
+ */
+function pearson(n: number, x: RangeSums, y: RangeSums, sxy: number): number | null {
+  const vx = x.sumSq - (x.sum * x.sum) / n;
+  const vy = y.sumSq - (y.sum * y.sum) / n;
+  if (!(vx > 0) || !(vy > 0)) return null;
+  const r = (sxy - (x.sum * y.sum) / n) / (Math.sqrt(vx) * Math.sqrt(vy));
+  return Math.max(-1, Math.min(1, r));
+}
+
+/**
+ * 95 % Fisher interval tanh(atanh(r) ± 1.96/√(N − 3)); null for N ≤ 3 (the standard error is
+ * undefined). For r = ±1 atanh is infinite and every finite shift leaves it there: the interval
+ * is [r, r] (what tanh(±∞) gives), a perfect correlation carries no sampling spread under this model.
+ */
+export function fisherInterval(r: number, n: number): [number, number] | null {
+  if (!(n > 3)) return null;
+  if (r === 1 || r === -1) return [r, r];
+  const z = Math.atanh(r);
+  const half = Z95 / Math.sqrt(n - 3);
+  return [Math.tanh(z - half), Math.tanh(z + half)];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Grid alignment.
+// ---------------------------------------------------------------------------------------------
+
+/** Smallest integer n with n·G ≥ t. The division can round near a multiple; the products cannot (< 2^53). */
+function gridCeil(t: number, g: number): number {
+  let n = Math.ceil(t / g);
+  if ((n - 1) * g >= t) n--;
+  else if (n * g < t) n++;
+  return n;
+}
+
+/** Largest integer n with n·G ≤ t. */
+function gridFloor(t: number, g: number): number {
+  let n = Math.floor(t / g);
+  if ((n + 1) * g <= t) n++;
+  else if (n * g > t) n--;
+  return n;
+}
+
+/**
+ * One market's ticks not yet consumed by the grid, and its LOCF value at the current grid point.
+ * A FIFO of (t, price) in typed arrays, compacted on append; memory = ticks waiting for the other
+ * market to catch up.
+ */
+class PendingTicks {
+  private t = new Float64Array(1024);
+  private p = new Float64Array(1024);
+  private head = 0;
+  private tail = 0;
+  /** First and last tick time ever appended (µs), NaN before the first. */
+  first = NaN;
+  last = NaN;
+  /** Grid index at which the oldest pending tick takes effect, ceil(t/G); Infinity when none. */
+  nextN = Infinity;
+  /** ln of the LOCF value at the current grid point. */
+  private logValue = NaN;
+
+  constructor(
+    private readonly name: string,
+    private readonly g: number,
+  ) {}
+
+  get size(): number {
+    return this.tail - this.head;
+  }
+
+  /**
+   * Appends ticks [0, length) after checking the precondition the readers guarantee: times
+   * strictly increasing (also across batches), prices finite and > 0.
+   * @throws RangeError otherwise (a bug upstream, not bad input: readers reject that with file and line).
+   */
+  append(t: Float64Array, p: Float64Array, length: number): void {
+    let previous = this.last;
+    for (let i = 0; i < length; i++) {
+      const ti = t[i]!;
+      if (!(ti > previous) && !(Number.isNaN(previous) && Number.isFinite(ti))) {
+        throw new RangeError(`market ${this.name}: tick time ${ti} does not follow ${previous} (times must be strictly increasing)`);
+      }
+      const pi = p[i]!;
+      if (!(pi > 0 && pi < Infinity)) throw new RangeError(`market ${this.name}: price ${pi} at time ${ti} is not a positive number`);
+      previous = ti;
+    }
+    if (length === 0) return;
+    this.reserve(length);
+    this.t.set(t.subarray(0, length), this.tail);
+    this.p.set(p.subarray(0, length), this.tail);
+    if (this.head === this.tail) this.nextN = gridCeil(t[0]!, this.g);
+    this.tail += length;
+    if (Number.isNaN(this.first)) this.first = t[0]!;
+    this.last = t[length - 1]!;
+  }
+
+  private reserve(extra: number): void {
+    if (this.tail + extra <= this.t.length) return;
+    const size = this.tail - this.head;
+    if (size + extra > this.t.length) {
+      const capacity = Math.max(2 * this.t.length, size + extra);
+      const t = new Float64Array(capacity);
+      const p = new Float64Array(capacity);
+      t.set(this.t.subarray(this.head, this.tail));
+      p.set(this.p.subarray(this.head, this.tail));
+      this.t = t;
+      this.p = p;
+    } else {
+      this.t.copyWithin(0, this.head, this.tail);
+      this.p.copyWithin(0, this.head, this.tail);
+    }
+    this.head = 0;
+    this.tail = size;
+  }
+
+  /**
+   * Moves the LOCF value to grid point n (consuming every pending tick with t ≤ n·G) and returns
+   * the log-return ln v[n] − ln v[previous grid point]; 0 exactly when no tick moved the price.
+   * The first call (no previous value) returns NaN.
+   */
+  moveTo(n: number): number {
+    const limit = n * this.g;
+    let i = this.head;
+    while (i < this.tail && this.t[i]! <= limit) i++;
+    if (i === this.head) return 0;
+    const price = this.p[i - 1]!;
+    this.head = i;
+    this.nextN = i < this.tail ? gridCeil(this.t[i]!, this.g) : Infinity;
+    const log = Math.log(price);
+    const r = log - this.logValue;
+    this.logValue = log;
+    return r;
+  }
+}
+
+/**
+ * Turns two markets' tick streams into aligned grid log-returns (SPEC §4) for a {@link ReturnSink}.
+ *
+ * Grid points n·G (µs) for n0 = ceil(T_start/G) … n1 = floor(T_end/G); each market's value at
+ * g is the price of its last tick with t ≤ g (ticks before T_start count as history); the sink
+ * gets (r_A[n], r_B[n]) = (ln v_A[n] − ln v_A[n−1], …) for n = n0+1 … n1, runs where neither
+ * value moves as one pushZeros call.
+ *
+ * Feed each market's ticks in order with pushA / pushB, interleaved in any way, then call
+ * finish(). Grid point n is emitted as soon as both markets have a tick at or after n·G (its
+ * value can no longer change: times are strictly increasing), so memory holds only the ticks of
+ * the market that is ahead beyond the last tick of the one behind (before both have started:
+ * every tick of the market that started first). The caller bounds it by reading the lagging
+ * stream first. Per tick O(1) amortised; per grid point O(1) plus the sink's cost.
+ */
+export class GridAligner {
+  private readonly a: PendingTicks;
+  private readonly b: PendingTicks;
+  private n0 = NaN;
+  /** Last grid index whose returns have been emitted (n0 once started). */
+  private done = NaN;
+  private finished = false;
+
+  /**
+   * @param gridUs G in µs, > 0 (an integer in practice; grid points are exact multiples of it).
+   * @throws RangeError when gridUs is not a positive finite number.
+   */
+  constructor(
+    readonly gridUs: number,
+    private readonly sink: ReturnSink,
+  ) {
+    if (!(gridUs > 0 && gridUs < Infinity)) throw new RangeError(`grid step ${gridUs} µs is not a positive number`);
+    this.a = new PendingTicks('A', gridUs);
+    this.b = new PendingTicks('B', gridUs);
+  }
+
+  /** Ticks of market A: times (µs) strictly increasing within and across calls, prices > 0. */
+  pushA(t: Float64Array, price: Float64Array, length: number = t.length): void {
+    this.push(this.a, t, price, length);
+  }
+
+  /** Ticks of market B, as for pushA. */
+  pushB(t: Float64Array, price: Float64Array, length: number = t.length): void {
+    this.push(this.b, t, price, length);
+  }
+
+  /** Ticks held while waiting for the other market (for diagnostics and memory tests). */
+  get bufferedTicks(): number {
+    return this.a.size + this.b.size;
+  }
+
+  /**
+   * Ends both streams. By then every grid point up to n1 has been emitted (the last ticks fix
+   * it). Returns the span, or undefined when the markets do not overlap (either is empty or
+   * T_start > T_end). A span with no grid point has n1 < n0 and points 0.
+   */
+  finish(): GridSpan | undefined {
+    this.finished = true;
+    const { a, b } = this;
+    if (Number.isNaN(a.first) || Number.isNaN(b.first)) return undefined;
+    const start = Math.max(a.first, b.first);
+    const end = Math.min(a.last, b.last);
+    if (start > end) return undefined;
+    const n0 = gridCeil(start, this.gridUs);
+    const n1 = gridFloor(end, this.gridUs);
+    const points = Math.max(0, n1 - n0 + 1);
+    return { tStart: start, tEnd: end, n0, n1, points, returns: Math.max(0, points - 1) };
+  }
+
+  private push(side: PendingTicks, t: Float64Array, price: Float64Array, length: number): void {
+    if (this.finished) throw new RangeError('GridAligner: ticks pushed after finish()');
+    side.append(t, price, length);
+    this.advance();
+  }
+
+  /** Emits every grid point both markets have fixed. */
+  private advance(): void {
+    const { a, b, gridUs: g } = this;
+    if (Number.isNaN(a.first) || Number.isNaN(b.first)) return;
+    const target = Math.min(gridFloor(a.last, g), gridFloor(b.last, g));
+    if (Number.isNaN(this.done)) {
+      const n0 = gridCeil(Math.max(a.first, b.first), g);
+      if (target < n0) return;
+      a.moveTo(n0);
+      b.moveTo(n0);
+      this.n0 = n0;
+      this.done = n0;
+    }
+    let n = this.done;
+    while (n < target) {
+      const next = Math.min(a.nextN, b.nextN);
+      if (next > n + 1) {
+        const stop = Math.min(next - 1, target);
+        this.sink.pushZeros(stop - n);
+        n = stop;
+        continue;
+      }
+      n++;
+      const rA = a.nextN === n ? a.moveTo(n) : 0;
+      const rB = b.nextN === n ? b.moveTo(n) : 0;
+      this.sink.push(rA, rB);
+    }
+    this.done = n;
+  }
+}
+
+/**
+ * Table 2 for whole arrays: aligns (tA, pA) and (tB, pB) on the grid G and correlates at `lags`.
+ * Returns undefined when the series do not overlap. Convenience for tests and small data; the
+ * command streams through GridAligner and LagCorrelator instead.
+ */
+export function xcorrFromArrays(
+  tA: Float64Array,
+  pA: Float64Array,
+  tB: Float64Array,
+  pB: Float64Array,
+  gridUs: number,
+  lags: readonly number[],
+): XcorrResult | undefined {
+  const correlator = new LagCorrelator(lags);
+  const aligner = new GridAligner(gridUs, correlator);
+  aligner.pushA(tA, pA);
+  aligner.pushB(tB, pB);
+  const span = aligner.finish();
+  return span === undefined ? undefined : { ...span, lags: correlator.result() };
+}
