@@ -47,6 +47,8 @@ export function moveSign(p: number, min: number, max: number, theta: number): Ju
  * maximum). Each tick is appended once and dropped once, so `push` is O(1)
  * amortized. The buffer holds the ticks from lo on: at most the ticks less than
  * W old plus one, so memory is bounded by the busiest window, not by the series.
+ * A tick that repeats its predecessor's price can never change any result (see
+ * `pushRun`), which lets the grid feed pass a whole idle stretch as one tick.
  *
  * Indices are absolute tick counts (exact as doubles up to 2^53).
  */
@@ -116,35 +118,28 @@ export class JumpDetector {
   }
 
   /**
-   * Feeds `count` ticks of the same price p at times tFirst + j·stepUs
-   * (j = 0..count−1) and returns the sign of a jump at tFirst; the later ticks
-   * are never jumps. Same result and same state as `count` calls to `push`, in
-   * O(W / stepUs) instead of O(count). Times must be exact doubles (integers µs).
+   * Feeds a run of ticks that all have price p, the first at tFirst and the last
+   * at tLast (≥ tFirst; any times in between, e.g. the grid points of an idle
+   * LOCF stretch), and returns the sign of a jump at tFirst. The later ticks of
+   * the run are never jumps, and leaving them out changes no later result, so
+   * this costs one `push` however long the run. The next tick must come after
+   * tLast, exactly as if every tick of the run had been pushed.
    *
-   * Why it is exact:
-   * 1. A tick whose predecessor has the same price is never a jump: R_i is a
-   *    subset of R_{i−1} ∪ {p_{i−1}} (lo never decreases), p_{i−1} = p_i moves
-   *    0 < θ, and a value of R_{i−1} that is θ away from p_i = p_{i−1} would
-   *    have made i−1 a jump (monotone rounding), putting L = i−1.
-   * 2. For any later tick t' > tLast, t' − W ≥ tLast − W, so k' is at or after
-   *    the last run tick with time ≤ tLast − W (call it j*), and L is unchanged
-   *    by the run after tFirst. Later windows therefore only see ticks j* and
-   *    later; the run ticks strictly between tFirst and j* can be left out.
+   * Why leaving them out is exact — take a tick i with p_i = p_{i−1}:
+   * 1. i is no jump: lo never decreases, so R_i ⊆ R_{i−1} ∪ {p_{i−1}}; p_{i−1}
+   *    is 0 away from p_i < θ, and a value of R_{i−1} θ away from p_i = p_{i−1}
+   *    would have made i−1 a jump (rounding is monotone) and put L = i−1 ≥ lo_i.
+   * 2. Without i, every later window holds the same set of prices: L is
+   *    unchanged (i is no jump); if k' = i, then k' becomes i−1, which has the
+   *    same price; otherwise a window that holds i also holds i−1 (lo ≤ i−1).
+   * Removing the run's ticks from the last to the second applies this each time.
    *
-   * @throws RangeError as `push`, or when count is not an integer ≥ 1 or
-   *   stepUs is not > 0.
+   * @throws RangeError as `push`, or when tLast < tFirst.
    */
-  pushRun(tFirst: number, stepUs: number, count: number, p: number): JumpResult {
-    if (!(Number.isInteger(count) && count >= 1)) throw new RangeError(`pushRun: count must be an integer >= 1, got ${count}`);
-    if (!(stepUs > 0)) throw new RangeError(`pushRun: step must be > 0, got ${stepUs}`);
+  pushRun(tFirst: number, tLast: number, p: number): JumpResult {
+    if (!(tLast >= tFirst)) throw new RangeError(`pushRun: last time ${tLast} is before first time ${tFirst}`);
     const sign = this.push(tFirst, p);
-    if (count === 1) return sign;
-    const edge = tFirst + (count - 1) * stepUs - this.windowUs;
-    let j = Math.floor((edge - tFirst) / stepUs);
-    // The division is rounded: step back while j is past the edge (j too small is merely slower).
-    while (j > 1 && tFirst + j * stepUs > edge) j--;
-    if (j < 1) j = 1;
-    for (; j < count; j++) this.push(tFirst + j * stepUs, p);
+    this.lastT = tLast;
     return sign;
   }
 

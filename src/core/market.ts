@@ -17,7 +17,7 @@ import type { AnalysisParams, TickBatch } from './types.js';
  *
  * Cost: O(1) amortized per tick for each feed. The grid feed is driven by
  * constant runs (`LocfGrid.runs` + `JumpDetector.pushRun`), so an idle gap costs
- * O(W / G), not one step per grid point. Memory: the jumps plus the busiest
+ * O(1), not one step per grid point. Memory: the jumps plus the busiest
  * window.
  */
 export class MarketJumps {
@@ -41,11 +41,10 @@ export class MarketJumps {
   constructor(params: AnalysisParams) {
     this.nativeDetector = new JumpDetector(params);
     this.gridDetector = new JumpDetector(params);
-    const step = params.gridUs;
     const gridDetector = this.gridDetector;
     const locf = this.locf;
-    this.grid = LocfGrid.runs(step, (gFirst, gLast, v) => {
-      const sign = gridDetector.pushRun(gFirst, step, (gLast - gFirst) / step + 1, v);
+    this.grid = LocfGrid.runs(params.gridUs, (gFirst, gLast, v) => {
+      const sign = gridDetector.pushRun(gFirst, gLast, v);
       if (sign !== 0) locf.push(gFirst, sign);
     });
   }
