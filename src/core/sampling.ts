@@ -1,0 +1,154 @@
+/**
+ * Train/test sampling of labelled triggers for `classify` (SPEC §5).
+ */
+import type { Random } from './random.js';
+
+/** Fewer than {@link MIN_PER_CLASS} triggers of a class: nothing meaningful to train or test. */
+export class TooFewTriggersError extends Error {
+  override readonly name = 'TooFewTriggersError';
+  constructor(
+    /** Triggers labelled 1 (lead). */
+    readonly leads: number,
+    /** Triggers labelled 0 (noise). */
+    readonly noise: number,
+  ) {
+    super(`too few labelled triggers to train and test: ${leads} lead and ${noise} noise (need at least ${MIN_PER_CLASS} of each)`);
+  }
+}
+
+/** The least number of triggers of each class `sampleTrainTest` accepts. */
+export const MIN_PER_CLASS = 10;
+
+/** Share of a class (hold-out cap) or of the balanced sample that goes to training. */
+const TRAIN_SHARE = 0.7;
+
+export interface SamplingOptions {
+  /** 'holdout' (Table 3) or 'balanced' (Table 4). */
+  readonly mode: 'holdout' | 'balanced';
+  /** Cap on the triggers per class (SPEC default 1000), integer ≥ 1. */
+  readonly perClass: number;
+  /** 'random' (default) or 'time': train on the earlier triggers, test on the later ones. */
+  readonly split: 'random' | 'time';
+}
+
+/** Row indices into the labelled table, each ascending (= time order). */
+export interface TrainTestSplit {
+  readonly train: Uint32Array;
+  readonly test: Uint32Array;
+}
+
+/**
+ * Splits labelled triggers into a training and a test set, per class.
+ *
+ * Precondition: `labels[i]` is 0 (noise) or 1 (lead) and rows are in time order, so index
+ * order is time order.
+ *
+ * - holdout: per class c with m_c rows, k_c = min(perClass, floor(0.7·m_c)) rows train and
+ *   all the other m_c − k_c rows test (at least 30 % of each class is always tested).
+ *   split 'random': the k_c are a uniform random sample. split 'time': the k_c earliest.
+ * - balanced: n = min(perClass, #lead, #noise); per class a uniform random sample of n rows,
+ *   of which floor(0.7·n) train and the other n − floor(0.7·n) test, so both sets are
+ *   balanced. split 'random': the 70 % are random within the sample. split 'time': the
+ *   70 % are the earliest of the sample (the sample itself is still random over the whole
+ *   span, so the test set covers the latest part of it).
+ *   With split 'time' every test row of a class is later than every training row of the
+ *   same class; the two classes' training sets may end at slightly different times.
+ *
+ * Randomness: partial Fisher–Yates shuffles drawing from `rng`, class 0 first, then
+ * class 1; the same seed gives the same split. 'time' holdout draws nothing.
+ *
+ * @throws TooFewTriggersError when either class has fewer than 10 rows.
+ * @throws RangeError on a label other than 0/1 or a perClass that is not an integer ≥ 1.
+ * Cost: O(rows) time and memory.
+ */
+export function sampleTrainTest(labels: Uint8Array, options: SamplingOptions, rng: Random): TrainTestSplit {
+  if (!Number.isInteger(options.perClass) || options.perClass < 1) {
+    throw new RangeError(`perClass must be an integer ≥ 1, got ${options.perClass}`);
+  }
+  const byClass = indicesByClass(labels);
+  const [noise, leads] = byClass;
+  if (leads.length < MIN_PER_CLASS || noise.length < MIN_PER_CLASS) {
+    throw new TooFewTriggersError(leads.length, noise.length);
+  }
+  const balancedN = Math.min(options.perClass, leads.length, noise.length);
+  const train: Uint32Array[] = [];
+  const test: Uint32Array[] = [];
+  for (const rows of byClass) {
+    const part =
+      options.mode === 'holdout'
+        ? splitHoldout(rows, Math.min(options.perClass, Math.floor(TRAIN_SHARE * rows.length)), options.split, rng)
+        : splitBalanced(rows, balancedN, options.split, rng);
+    train.push(part.train);
+    test.push(part.test);
+  }
+  return { train: mergeSorted(train[0]!, train[1]!), test: mergeSorted(test[0]!, test[1]!) };
+}
+
+/** The row indices of class 0 and of class 1, each ascending. */
+function indicesByClass(labels: Uint8Array): [Uint32Array, Uint32Array] {
+  let ones = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const y = labels[i]!;
+    if (y > 1) throw new RangeError(`label at row ${i} is ${y}, expected 0 or 1`);
+    ones += y;
+  }
+  const zero = new Uint32Array(labels.length - ones);
+  const one = new Uint32Array(ones);
+  let z = 0;
+  let o = 0;
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] === 1) one[o++] = i;
+    else zero[z++] = i;
+  }
+  return [zero, one];
+}
+
+/** k rows train (random sample or the k earliest), the rest test. */
+function splitHoldout(rows: Uint32Array, k: number, split: 'random' | 'time', rng: Random): TrainTestSplit {
+  if (split === 'time') return { train: rows.slice(0, k), test: rows.slice(k) };
+  const shuffled = partialShuffle(rows, k, rng);
+  return { train: sortedCopy(shuffled.subarray(0, k)), test: sortedCopy(shuffled.subarray(k)) };
+}
+
+/** A random sample of n rows, then floor(0.7·n) of it train (random or earliest) and the rest test. */
+function splitBalanced(rows: Uint32Array, n: number, split: 'random' | 'time', rng: Random): TrainTestSplit {
+  const k = Math.floor(TRAIN_SHARE * n);
+  const shuffled = partialShuffle(rows, n, rng);
+  if (split === 'time') {
+    const sample = sortedCopy(shuffled.subarray(0, n));
+    return { train: sample.slice(0, k), test: sample.slice(k) };
+  }
+  // The first n of a Fisher–Yates pass are already in random order, so its first k are a random 70 %.
+  return { train: sortedCopy(shuffled.subarray(0, k)), test: sortedCopy(shuffled.subarray(k, n)) };
+}
+
+/**
+ * A copy of `rows` whose first k entries are a uniform random k-subset in random order
+ * (the first k steps of Fisher–Yates). Draws exactly k numbers.
+ */
+function partialShuffle(rows: Uint32Array, k: number, rng: Random): Uint32Array {
+  const a = rows.slice();
+  for (let i = 0; i < k; i++) {
+    const j = i + rng.int(a.length - i);
+    const tmp = a[i]!;
+    a[i] = a[j]!;
+    a[j] = tmp;
+  }
+  return a;
+}
+
+function sortedCopy(a: Uint32Array): Uint32Array {
+  return a.slice().sort();
+}
+
+/** Merges two ascending index arrays into one ascending array. */
+function mergeSorted(a: Uint32Array, b: Uint32Array): Uint32Array {
+  const out = new Uint32Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = a[i]! <= b[j]! ? a[i++]! : b[j++]!;
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
+}
