@@ -188,6 +188,11 @@ export class FeatureEngine {
     };
   }
 
+  /** Rows held in the quote and trade rings now (a memory diagnostic; see the class comment). */
+  retained(): { readonly quotes: number; readonly trades: number } {
+    return { quotes: this.#quotes.length, trades: this.#trades.length };
+  }
+
   #assertOpen(): void {
     if (this.#finished) throw new Error('FeatureEngine: push after finish()');
   }
