@@ -1,0 +1,145 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Random } from '../src/core/random.js';
+import { sampleTrainTest, TooFewTriggersError, type SamplingOptions } from '../src/core/sampling.js';
+
+const HOLDOUT: SamplingOptions = { mode: 'holdout', perClass: 1000, split: 'random' };
+const BALANCED: SamplingOptions = { mode: 'balanced', perClass: 1000, split: 'random' };
+
+/** Labels with `noise` zeros and `leads` ones, interleaved deterministically (rows = time order). */
+function labelsOf(noise: number, leads: number): Uint8Array {
+  const y = new Uint8Array(noise + leads);
+  // Spread the ones evenly: row i is a lead when it crosses the next multiple of n / leads.
+  for (let k = 0; k < leads; k++) y[Math.floor(((k + 0.5) * y.length) / leads)] = 1;
+  return y;
+}
+
+function countClass(rows: Uint32Array, y: Uint8Array, c: number): number {
+  let n = 0;
+  for (const r of rows) n += y[r] === c ? 1 : 0;
+  return n;
+}
+
+function assertAscendingDisjoint(a: Uint32Array, b: Uint32Array): void {
+  for (let i = 1; i < a.length; i++) assert.ok(a[i - 1]! < a[i]!, 'train ascending');
+  for (let i = 1; i < b.length; i++) assert.ok(b[i - 1]! < b[i]!, 'test ascending');
+  const seen = new Set(a);
+  for (const r of b) assert.ok(!seen.has(r), `row ${r} in both sets`);
+}
+
+test('sampleTrainTest holdout: trains on min(perClass, floor(0.7·count)) per class and tests on all the rest', () => {
+  // 100 noise, 30 leads: floor(70) = 70 and floor(21) = 21 train; 30 + 9 test.
+  const y = labelsOf(100, 30);
+  const s = sampleTrainTest(y, HOLDOUT, new Random(1));
+  assert.equal(countClass(s.train, y, 0), 70);
+  assert.equal(countClass(s.train, y, 1), 21);
+  assert.equal(countClass(s.test, y, 0), 30);
+  assert.equal(countClass(s.test, y, 1), 9);
+  assertAscendingDisjoint(s.train, s.test);
+  // The cap: perClass 50 → noise 50 train / 50 test; leads still 21 / 9.
+  const capped = sampleTrainTest(y, { ...HOLDOUT, perClass: 50 }, new Random(1));
+  assert.equal(countClass(capped.train, y, 0), 50);
+  assert.equal(countClass(capped.test, y, 0), 50);
+  assert.equal(countClass(capped.train, y, 1), 21);
+  // 13 of a class: floor(9.1) = 9 train, 4 test.
+  const small = labelsOf(13, 13);
+  const s13 = sampleTrainTest(small, HOLDOUT, new Random(3));
+  assert.equal(countClass(s13.train, small, 1), 9);
+  assert.equal(countClass(s13.test, small, 1), 4);
+});
+
+test('sampleTrainTest balanced: n = min(perClass, #lead, #noise) per class, 70/30 per class', () => {
+  // 100 noise, 30 leads → n = 30 → 21 train + 9 test of each class; 70 noise rows unused.
+  const y = labelsOf(100, 30);
+  const s = sampleTrainTest(y, BALANCED, new Random(5));
+  for (const c of [0, 1]) {
+    assert.equal(countClass(s.train, y, c), 21);
+    assert.equal(countClass(s.test, y, c), 9);
+  }
+  assertAscendingDisjoint(s.train, s.test);
+  // perClass 20 → n = 20 → floor(14) = 14 train, 6 test of each class.
+  const capped = sampleTrainTest(y, { ...BALANCED, perClass: 20 }, new Random(5));
+  for (const c of [0, 1]) {
+    assert.equal(countClass(capped.train, y, c), 14);
+    assert.equal(countClass(capped.test, y, c), 6);
+  }
+});
+
+test('sampleTrainTest: the same seed gives the same split, another seed another', () => {
+  const y = labelsOf(200, 60);
+  for (const opts of [HOLDOUT, BALANCED, { ...BALANCED, split: 'time' as const }]) {
+    const a = sampleTrainTest(y, opts, new Random(42));
+    const b = sampleTrainTest(y, opts, new Random(42));
+    const c = sampleTrainTest(y, opts, new Random(43));
+    assert.deepEqual(a, b);
+    assert.notDeepEqual(a.train, c.train);
+  }
+});
+
+test('sampleTrainTest split time: each class trains on its earliest rows and tests on its later ones', () => {
+  const y = labelsOf(100, 30);
+  const s = sampleTrainTest(y, { ...HOLDOUT, split: 'time' }, new Random(1));
+  // Holdout: exactly the 70 earliest noise rows and the 21 earliest lead rows.
+  const rowsOf = (c: number) => Array.from(y.keys()).filter((i) => y[i] === c);
+  const expectedTrain = [...rowsOf(0).slice(0, 70), ...rowsOf(1).slice(0, 21)].sort((a, b) => a - b);
+  assert.deepEqual(Array.from(s.train), expectedTrain);
+  assert.equal(s.test.length, 39);
+  // Balanced: counts as in random mode; within a class every test row is later than every train row.
+  const b = sampleTrainTest(y, { ...BALANCED, split: 'time' }, new Random(9));
+  for (const c of [0, 1]) {
+    const train = Array.from(b.train).filter((r) => y[r] === c);
+    const test = Array.from(b.test).filter((r) => y[r] === c);
+    assert.equal(train.length, 21);
+    assert.equal(test.length, 9);
+    assert.ok(Math.max(...train) < Math.min(...test), `class ${c}`);
+  }
+});
+
+test('sampleTrainTest: fewer than 10 of either class throws TooFewTriggersError with the counts', () => {
+  const err = (() => {
+    try {
+      sampleTrainTest(labelsOf(50, 9), HOLDOUT, new Random(1));
+    } catch (e) {
+      return e;
+    }
+    return undefined;
+  })();
+  assert.ok(err instanceof TooFewTriggersError);
+  assert.equal(err.leads, 9);
+  assert.equal(err.noise, 50);
+  assert.throws(() => sampleTrainTest(labelsOf(9, 50), BALANCED, new Random(1)), TooFewTriggersError);
+  sampleTrainTest(labelsOf(10, 10), BALANCED, new Random(1)); // exactly 10 of each is enough
+});
+
+test('sampleTrainTest: a random holdout picks every row with the same chance (0.7)', () => {
+  // 20 rows per class, 14 train: over 2000 seeds each row should train ≈ 1400 times.
+  // Binomial sd = sqrt(2000·0.7·0.3) ≈ 20.5; ±120 is about 6 sd.
+  const y = labelsOf(20, 20);
+  const hits = new Array<number>(y.length).fill(0);
+  for (let seed = 0; seed < 2000; seed++) for (const r of sampleTrainTest(y, HOLDOUT, new Random(seed)).train) hits[r]!++;
+  for (const h of hits) assert.ok(Math.abs(h - 1400) < 120, `row trained ${h} times`);
+});
+
+test('Random: next() in [0, 1), int(n) in [0, n), seed32() in [0, 2^31), reproducible', () => {
+  const a = new Random(123);
+  const b = new Random(123);
+  const counts = new Array<number>(6).fill(0);
+  for (let i = 0; i < 6000; i++) {
+    const x = a.next();
+    assert.ok(x >= 0 && x < 1);
+    assert.equal(x, b.next());
+    const k = a.int(6);
+    assert.equal(k, b.int(6));
+    assert.ok(Number.isInteger(k) && k >= 0 && k < 6);
+    counts[k]!++;
+  }
+  for (const c of counts) assert.ok(Math.abs(c - 1000) < 150, `face count ${c}`); // sd ≈ 29
+  for (let i = 0; i < 1000; i++) {
+    const s = a.seed32();
+    assert.ok(Number.isInteger(s) && s >= 0 && s < 2 ** 31);
+  }
+  assert.notEqual(new Random(1).next(), new Random(2).next());
+  assert.notEqual(new Random(2 ** 32 + 1).next(), new Random(1).next()); // high bits count
+  assert.throws(() => new Random(1.5), RangeError);
+  assert.throws(() => a.int(0), RangeError);
+});
