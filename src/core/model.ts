@@ -49,8 +49,8 @@ export interface Model {
   /** The XGBoost options actually used (scale_pos_weight included). */
   readonly options: Readonly<Record<string, string | number>>;
   /**
-   * P(label = 1) per row of X (row-major n × features). Cost: one WebAssembly call per row
-   * (about 10 µs each; 10 000 rows ≈ 0.1 s).
+   * P(label = 1) per row of X (row-major n × features). Cost: ml-xgboost predicts row by
+   * row (a malloc and a WebAssembly call each): about 15–30 µs a row, 10 000 rows ≈ 0.2–0.3 s.
    */
   predict(X: Float64Array): Float64Array;
   toJSON(): SavedModel;
@@ -66,7 +66,7 @@ export interface Model {
  * @throws RangeError on empty or mis-shaped input, a label other than 0/1, a training set
  *   without both classes, or a parameter out of range.
  * @throws Error when XGBoost itself fails (its message, if any, also reaches stderr).
- * Cost: O(trees · n log n · f) inside XGBoost; about 0.1 s for 1 400 rows × 200 trees.
+ * Cost: O(trees · n log n · f) inside XGBoost; about 0.2 s for 1 400 rows × 5 features × 200 trees.
  */
 export function trainModel(xgb: XGBoostClass, X: Float64Array, y: Uint8Array, params: ModelParams): Model {
   const n = y.length;
