@@ -357,6 +357,10 @@ class PendingTicks {
   nextN = Infinity;
   /** ln of the LOCF value at the current grid point. */
   private logValue = NaN;
+  /** Ticks after this time are not stored (set when the other market has ended). */
+  private limit = Infinity;
+  /** No more ticks will come. */
+  ended = false;
 
   constructor(
     private readonly name: string,
@@ -384,13 +388,26 @@ class PendingTicks {
       previous = ti;
     }
     if (length === 0) return;
-    this.reserve(length);
-    this.t.set(t.subarray(0, length), this.tail);
-    this.p.set(p.subarray(0, length), this.tail);
-    if (this.head === this.tail) this.nextN = gridCeil(t[0]!, this.g);
-    this.tail += length;
     if (Number.isNaN(this.first)) this.first = t[0]!;
     this.last = t[length - 1]!;
+    let keep = length;
+    while (keep > 0 && t[keep - 1]! > this.limit) keep--;
+    if (keep === 0) return;
+    this.reserve(keep);
+    this.t.set(t.subarray(0, keep), this.tail);
+    this.p.set(p.subarray(0, keep), this.tail);
+    if (this.head === this.tail) this.nextN = gridCeil(t[0]!, this.g);
+    this.tail += keep;
+  }
+
+  /**
+   * The other market has ended at `time`: grid points after it are never emitted, so ticks
+   * later than `time` need not be kept (they still count for `last`).
+   */
+  discardAfter(time: number): void {
+    this.limit = time;
+    while (this.tail > this.head && this.t[this.tail - 1]! > time) this.tail--;
+    if (this.tail === this.head) this.nextN = Infinity;
   }
 
   private reserve(extra: number): void {
@@ -440,17 +457,18 @@ class PendingTicks {
  * gets (r_A[n], r_B[n]) = (ln v_A[n] − ln v_A[n−1], …) for n = n0+1 … n1, runs where neither
  * value moves as one pushZeros call.
  *
- * Feed each market's ticks in order with pushA / pushB, interleaved in any way, then call
- * finish(). Grid point n is emitted as soon as both markets have a tick at or after n·G (its
- * value can no longer change: times are strictly increasing), so memory holds only the ticks of
- * the market that is ahead beyond the last tick of the one behind (before both have started:
- * every tick of the market that started first). The caller bounds it by reading the lagging
- * stream first. Per tick O(1) amortised; per grid point O(1) plus the sink's cost.
+ * Feed each market's ticks in order with pushA / pushB, interleaved in any way, call endA / endB
+ * when a stream is exhausted, then finish(). Grid point n is emitted as soon as both markets
+ * have a tick at or after n·G (its value can no longer change: times are strictly increasing),
+ * so memory holds only the ticks of the market that is ahead beyond the last tick of the one
+ * behind (before both have started: every tick of the market that started first). The caller
+ * bounds it by reading the lagging stream first and by calling endA / endB; without them the
+ * tail of the longer stream past the end of the shorter one is buffered until finish().
+ * Per tick O(1) amortised; per grid point O(1) plus the sink's cost.
  */
 export class GridAligner {
   private readonly a: PendingTicks;
   private readonly b: PendingTicks;
-  private n0 = NaN;
   /** Last grid index whose returns have been emitted (n0 once started). */
   private done = NaN;
   private finished = false;
@@ -478,6 +496,25 @@ export class GridAligner {
     this.push(this.b, t, price, length);
   }
 
+  /**
+   * Market A has no more ticks. Optional (finish() implies it) but it keeps memory bounded when
+   * the other stream goes on: B's ticks after A's last one can never reach the grid and are
+   * dropped instead of buffered.
+   */
+  endA(): void {
+    this.end(this.a, this.b);
+  }
+
+  /** Market B has no more ticks; see endA. */
+  endB(): void {
+    this.end(this.b, this.a);
+  }
+
+  private end(side: PendingTicks, other: PendingTicks): void {
+    side.ended = true;
+    other.discardAfter(Number.isNaN(side.last) ? -Infinity : side.last);
+  }
+
   /** Ticks held while waiting for the other market (for diagnostics and memory tests). */
   get bufferedTicks(): number {
     return this.a.size + this.b.size;
@@ -502,7 +539,7 @@ export class GridAligner {
   }
 
   private push(side: PendingTicks, t: Float64Array, price: Float64Array, length: number): void {
-    if (this.finished) throw new RangeError('GridAligner: ticks pushed after finish()');
+    if (this.finished || side.ended) throw new RangeError('GridAligner: ticks pushed after the end of their stream');
     side.append(t, price, length);
     this.advance();
   }
@@ -517,7 +554,6 @@ export class GridAligner {
       if (target < n0) return;
       a.moveTo(n0);
       b.moveTo(n0);
-      this.n0 = n0;
       this.done = n0;
     }
     let n = this.done;
@@ -554,6 +590,7 @@ export function xcorrFromArrays(
   const correlator = new LagCorrelator(lags);
   const aligner = new GridAligner(gridUs, correlator);
   aligner.pushA(tA, pA);
+  aligner.endA();
   aligner.pushB(tB, pB);
   const span = aligner.finish();
   return span === undefined ? undefined : { ...span, lags: correlator.result() };
