@@ -20,7 +20,10 @@ export interface FeatureParams {
   readonly tradeSide: 'quotes' | 'flag';
 }
 
-/** One row per trigger, in trigger (= time) order. */
+/**
+ * One row per trigger, in trigger (= time) order. A trigger with no quote pushed at all has
+ * NaN ret, vol and spread (cannot happen for spot jumps, which sit at or after a quote).
+ */
 export interface FeatureTable {
   readonly length: number;
   /** Trigger time, µs. */
@@ -29,7 +32,7 @@ export interface FeatureTable {
   readonly ret: Float64Array;
   /** vol_20ms: root of the summed squared G-step log-returns over the last volSteps steps. */
   readonly vol: Float64Array;
-  /** spread_bps: (ask − bid) / mid · 10⁴ of the quote as of t. */
+  /** spread_bps: (ask − bid) / mid · 10⁴ of the quote as of t; NaN when t precedes every quote. */
   readonly spread: Float64Array;
   /** net_signed_volume: Σ side · qty of trades in (t − tradeWindow, t], base units. */
   readonly nsv: Float64Array;
@@ -65,7 +68,8 @@ export interface FeatureTable {
  *
  * Memory: the quote ring keeps the quotes from the last one at or before F − H, and the
  * trade ring the trades after F − tradeWindow, where H = max(W, S·G) and F = the earliest
- * time a trigger may still have (the earliest pending trigger, else the floor above). So it
+ * time a trigger may still have (the earlier of the first pending trigger and the floor
+ * above). So it
  * holds the ticks of one look-back horizon plus those of the latest quote batch and the
  * trades since: bounded by window sizes and the batch size, never by the length of the
  * files. The output grows by 6 doubles per trigger.
