@@ -69,12 +69,12 @@ export class LocfGrid {
     if (!this.started) {
       this.started = true;
       this.nextG = ceilMultiple(t, this.step);
-    } else {
+    } else if (t > this.nextG) {
+      // Points nextG … (the last multiple before t) are now final. The common case
+      // t ≤ nextG (several ticks per grid step) has none and skips the division.
       const before = ceilMultiple(t, this.step) - this.step;
-      if (before >= this.nextG) {
-        this.emitRun(this.nextG, before, this.lastP);
-        this.nextG = before + this.step;
-      }
+      this.emitRun(this.nextG, before, this.lastP);
+      this.nextG = before + this.step;
     }
     this.lastT = t;
     this.lastP = p;

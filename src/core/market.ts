@@ -25,12 +25,9 @@ export class MarketJumps {
   readonly native = new JumpList();
   /** Jumps of the grid (LOCF) feed, at grid times, in time order. */
   readonly locf = new JumpList();
-  /** Time (µs) of the first tick, NaN before any. */
-  firstTime = NaN;
-  /** Time (µs) of the last tick, NaN before any. */
-  lastTime = NaN;
-  /** Ticks pushed. */
-  ticks = 0;
+  private first = NaN;
+  private last = NaN;
+  private count = 0;
 
   private readonly nativeDetector: JumpDetector;
   private readonly gridDetector: JumpDetector;
@@ -47,6 +44,21 @@ export class MarketJumps {
       const sign = gridDetector.pushRun(gFirst, gLast, v);
       if (sign !== 0) locf.push(gFirst, sign);
     });
+  }
+
+  /** Time (µs) of the first tick, NaN before any. */
+  get firstTime(): number {
+    return this.first;
+  }
+
+  /** Time (µs) of the last tick, NaN before any. */
+  get lastTime(): number {
+    return this.last;
+  }
+
+  /** Ticks pushed so far. */
+  get ticks(): number {
+    return this.count;
   }
 
   /**
@@ -71,9 +83,9 @@ export class MarketJumps {
       if (sign !== 0) native.push(ti, sign);
       grid.push(ti, pi);
     }
-    if (this.ticks === 0) this.firstTime = t[0]!;
-    this.lastTime = t[n - 1]!;
-    this.ticks += n;
+    if (this.count === 0) this.first = t[0]!;
+    this.last = t[n - 1]!;
+    this.count += n;
   }
 
   /** Flushes the last grid points. Call once after the last batch. */
