@@ -1,0 +1,110 @@
+/**
+ * Batch builders: fill preallocated typed arrays and hand them on when full.
+ *
+ * Every batch owns one fresh ArrayBuffer (all its columns are views into it), so a
+ * worker can transfer a batch zero-copy and a consumer may keep a batch as long as
+ * it likes. Views are cut to the batch's length.
+ */
+import type { TickBatch, TradeBatch } from '../core/types.js';
+
+export class QuoteBatcher {
+  readonly out: TickBatch[] = [];
+  private t!: Float64Array;
+  private price!: Float64Array;
+  private bid!: Float64Array;
+  private ask!: Float64Array;
+  private n = 0;
+  private buffer!: ArrayBuffer;
+
+  /** priceOnly: bid, ask and price share one array (bid = ask = price). */
+  constructor(
+    private readonly capacity: number,
+    private readonly priceOnly: boolean,
+  ) {
+    this.alloc();
+  }
+
+  private alloc(): void {
+    const cap = this.capacity;
+    this.buffer = new ArrayBuffer(cap * 8 * (this.priceOnly ? 2 : 4));
+    this.t = new Float64Array(this.buffer, 0, cap);
+    this.price = new Float64Array(this.buffer, cap * 8, cap);
+    this.bid = this.priceOnly ? this.price : new Float64Array(this.buffer, cap * 16, cap);
+    this.ask = this.priceOnly ? this.price : new Float64Array(this.buffer, cap * 24, cap);
+    this.n = 0;
+  }
+
+  add(t: number, bid: number, ask: number, price: number): void {
+    const i = this.n;
+    this.t[i] = t;
+    this.price[i] = price;
+    if (!this.priceOnly) {
+      this.bid[i] = bid;
+      this.ask[i] = ask;
+    }
+    if (++this.n === this.capacity) this.flush();
+  }
+
+  /** Hands on the rows gathered so far (nothing when empty). */
+  flush(): void {
+    const n = this.n;
+    if (n === 0) return;
+    const cap = this.capacity;
+    const price = new Float64Array(this.buffer, cap * 8, n);
+    this.out.push({
+      length: n,
+      t: new Float64Array(this.buffer, 0, n),
+      price,
+      bid: this.priceOnly ? price : new Float64Array(this.buffer, cap * 16, n),
+      ask: this.priceOnly ? price : new Float64Array(this.buffer, cap * 24, n),
+    });
+    this.alloc();
+  }
+}
+
+export class TradeBatcher {
+  readonly out: TradeBatch[] = [];
+  private t!: Float64Array;
+  private price!: Float64Array;
+  private qty!: Float64Array;
+  private side!: Int8Array;
+  private n = 0;
+  private buffer!: ArrayBuffer;
+
+  constructor(private readonly capacity: number) {
+    this.alloc();
+  }
+
+  private alloc(): void {
+    const cap = this.capacity;
+    this.buffer = new ArrayBuffer(cap * 25);
+    this.t = new Float64Array(this.buffer, 0, cap);
+    this.price = new Float64Array(this.buffer, cap * 8, cap);
+    this.qty = new Float64Array(this.buffer, cap * 16, cap);
+    this.side = new Int8Array(this.buffer, cap * 24, cap);
+    this.n = 0;
+  }
+
+  add(t: number, price: number, qty: number, side: number): void {
+    const i = this.n;
+    this.t[i] = t;
+    this.price[i] = price;
+    this.qty[i] = qty;
+    this.side[i] = side;
+    if (++this.n === this.capacity) this.flush();
+  }
+
+  flush(): void {
+    const n = this.n;
+    if (n === 0) return;
+    const cap = this.capacity;
+    this.out.push({
+      length: n,
+      t: new Float64Array(this.buffer, 0, n),
+      price: new Float64Array(this.buffer, cap * 8, n),
+      qty: new Float64Array(this.buffer, cap * 16, n),
+      side: new Int8Array(this.buffer, cap * 24, n),
+    });
+    this.alloc();
+  }
+}

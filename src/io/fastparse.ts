@@ -1,0 +1,224 @@
+/**
+ * The byte-level line scanner: splits complete lines on commas, converts only the
+ * columns the plan maps, straight from the bytes into a reused RowScratch, and hands
+ * each row to a sink. No per-row strings or objects.
+ *
+ * A line containing `"` is handed to csv-parse (sync, that line only — continued over
+ * the next lines while its quotes are unbalanced) and then to the same converters,
+ * so quoted fields work anywhere. `\r\n` line ends, blank lines (counted, not rows)
+ * and a final line without a newline are handled; a leading BOM is the caller's job.
+ */
+import { DataError } from '../cli/errors.js';
+import type { FormatPlan } from './formats.js';
+import { parseQuotedRecord } from './csvparse.js';
+import { FieldConverter, RowScratch, type FieldText } from './rows.js';
+
+/** Receives every data row (before any validation). */
+export interface RowSink {
+  row(r: RowScratch): void;
+}
+
+/** Decides the plan from the first non-blank line's fields (on line `line`). */
+export type HeaderHandler = (fields: string[], line: number) => FormatPlan;
+
+const NL = 10;
+const CR = 13;
+const COMMA = 44;
+const QUOTE = 34;
+
+/** Text of the current line for error messages (the line is still in the buffer when a sink throws). */
+class LineText implements FieldText {
+  buf: Uint8Array = new Uint8Array(0);
+  start = 0;
+  end = 0;
+  /** Set while the current row came through csv-parse. */
+  record: string[] | null = null;
+
+  fieldText(col: number): string {
+    if (this.record) return this.record[col] ?? '';
+    return this.fields()[col] ?? '';
+  }
+  lineText(): string {
+    if (this.record) return this.record.join(',');
+    return Buffer.from(this.buf.buffer, this.buf.byteOffset + this.start, this.end - this.start).toString('utf8');
+  }
+  private fields(): string[] {
+    return this.lineText().split(',');
+  }
+}
+
+function countQuotes(buf: Uint8Array, s: number, e: number): number {
+  let n = 0;
+  for (let i = s; i < e; i++) if (buf[i] === QUOTE) n++;
+  return n;
+}
+
+/** Splits a header line (quotes allowed) into fields. */
+function splitHeader(text: string, file: string, line: number): string[] {
+  return text.includes('"') ? parseQuotedRecord(text, file, line) : text.split(',');
+}
+
+export class FastParser {
+  /** Number of the last line started (1-based). */
+  line = 0;
+  /** Data rows seen. */
+  rows = 0;
+  plan: FormatPlan | undefined;
+  private conv: FieldConverter | undefined;
+  private sink: RowSink | undefined;
+  private readonly text = new LineText();
+  private readonly r = new RowScratch(this.text);
+
+  constructor(
+    private readonly file: string,
+    private readonly onHeader: HeaderHandler,
+    private readonly makeSink: (plan: FormatPlan, conv: FieldConverter) => RowSink,
+  ) {}
+
+  get converter(): FieldConverter | undefined {
+    return this.conv;
+  }
+
+  /**
+   * Parses the lines in buf[start, end). buf[end − 1] must be '\n' (the caller appends one
+   * after a final line without it). Returns where parsing stopped: `end`, or the start of a
+   * quoted record whose closing quote lies beyond `end` (only when !eof; keep those bytes).
+   */
+  parseLines(buf: Uint8Array, start: number, end: number, eof: boolean): number {
+    let p = start;
+    if (!this.plan) {
+      p = this.parseHeader(buf, p, end, eof);
+      if (!this.plan) return p;
+    }
+    const plan = this.plan;
+    const conv = this.conv!;
+    const sink = this.sink!;
+    const colRole = plan.colRole;
+    const ncols = plan.ncols;
+    const r = this.r;
+    const text = this.text;
+    text.buf = buf;
+    let nextQuote = buf.indexOf(QUOTE, p);
+    if (nextQuote < 0 || nextQuote >= end) nextQuote = end;
+    while (p < end) {
+      const ls = p;
+      let c = buf[p]!;
+      if (c === NL || (c === CR && buf[p + 1] === NL)) {
+        this.line++;
+        p += c === NL ? 1 : 2;
+        continue;
+      }
+      if (nextQuote < end && nextQuote < buf.indexOf(NL, ls)) {
+        const stop = this.quotedRecord(buf, ls, end, eof);
+        if (stop < 0) return ls;
+        p = stop;
+        nextQuote = buf.indexOf(QUOTE, p);
+        if (nextQuote < 0 || nextQuote >= end) nextQuote = end;
+        continue;
+      }
+      this.line++;
+      r.empty = 0;
+      let col = 0;
+      let fs = p;
+      for (;;) {
+        while (c !== COMMA && c !== NL) c = buf[++p]!;
+        if (col < ncols) {
+          const role = colRole[col]!;
+          if (role >= 0) conv.field(role, buf, fs, c === NL && p > fs && buf[p - 1] === CR ? p - 1 : p, r);
+        }
+        col++;
+        if (c === NL) break;
+        if (col >= ncols) {
+          while (c !== NL) c = buf[++p]!;
+          break;
+        }
+        fs = ++p;
+        c = buf[p]!;
+      }
+      text.start = ls;
+      text.end = p > ls && buf[p - 1] === CR ? p - 1 : p;
+      p++;
+      r.line = this.line;
+      r.nfields = col;
+      r.short = col < ncols;
+      this.rows++;
+      sink.row(r);
+    }
+    return p;
+  }
+
+  /** A record with quotes: gather lines until its quotes balance, split it with csv-parse. Returns −1 to wait for more bytes. */
+  private quotedRecord(buf: Uint8Array, ls: number, end: number, eof: boolean): number {
+    let le = buf.indexOf(NL, ls);
+    let quotes = countQuotes(buf, ls, le);
+    let extra = 0;
+    while (quotes % 2 === 1 && le + 1 < end) {
+      const next = buf.indexOf(NL, le + 1);
+      quotes += countQuotes(buf, le + 1, next);
+      le = next;
+      extra++;
+    }
+    if (quotes % 2 === 1 && !eof) return -1;
+    const line = this.line + 1;
+    this.line += 1 + extra;
+    const te = le > ls && buf[le - 1] === CR ? le - 1 : le;
+    const fields = parseQuotedRecord(Buffer.from(buf.buffer, buf.byteOffset + ls, te - ls).toString('utf8'), this.file, line);
+    const r = this.r;
+    this.conv!.record(fields, r);
+    r.line = line;
+    this.text.record = fields;
+    this.rows++;
+    try {
+      this.sink!.row(r);
+    } finally {
+      this.text.record = null;
+    }
+    return le + 1;
+  }
+
+  /** Skips blank lines, reads the header line, builds the plan; a headerless file's first line is left for data. */
+  private parseHeader(buf: Uint8Array, p: number, end: number, eof: boolean): number {
+    while (p < end) {
+      const c = buf[p];
+      if (c === NL || (c === CR && buf[p + 1] === NL)) {
+        this.line++;
+        p += c === NL ? 1 : 2;
+        continue;
+      }
+      let le = buf.indexOf(NL, p);
+      // A header with an unbalanced quote continues on the next line, like any record.
+      let quotes = countQuotes(buf, p, le);
+      let extra = 0;
+      while (quotes % 2 === 1 && le + 1 < end) {
+        const next = buf.indexOf(NL, le + 1);
+        quotes += countQuotes(buf, le + 1, next);
+        le = next;
+        extra++;
+      }
+      if (quotes % 2 === 1 && !eof) return p;
+      const te = le > p && buf[le - 1] === CR ? le - 1 : le;
+      const text = Buffer.from(buf.buffer, buf.byteOffset + p, te - p).toString('utf8');
+      const line = this.line + 1;
+      const fields = splitHeader(text, this.file, line);
+      const plan = this.onHeader(fields, line);
+      this.plan = plan;
+      this.conv = new FieldConverter(plan);
+      this.sink = this.makeSink(plan, this.conv);
+      if (plan.headerless) return p;
+      this.line += 1 + extra;
+      return le + 1;
+    }
+    return p;
+  }
+
+  /** At the end of input: throws 'no rows' for an empty or header-only file. */
+  finish(): void {
+    checkHasRows(this.file, this.plan !== undefined, this.rows);
+  }
+}
+
+/** @throws DataError 'no rows' for an empty file (no header) or a header without data rows. */
+export function checkHasRows(file: string, sawHeader: boolean, rows: number): void {
+  if (!sawHeader) throw new DataError(file, undefined, 'no rows: the file is empty');
+  if (rows === 0) throw new DataError(file, undefined, 'no rows: the file has a header but no data rows');
+}

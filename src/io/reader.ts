@@ -1,0 +1,241 @@
+/**
+ * The reading pipeline, in the current thread:
+ * input bytes (open.ts) → rows (fastparse.ts or csvparse.ts, same converters)
+ * → row rules, order, bursts (validate.ts) → typed-array batches.
+ *
+ * `scanRows` is the raw layer (rows before any rule, e.g. for an `inspect` command);
+ * `readBatches` is what openQuotes / openTrades iterate, in this thread or a worker.
+ * Memory: one read buffer (1 MiB, grown only for a longer line) plus the batches in
+ * flight; `sort` holds the whole file's rows.
+ */
+import type { TickBatch, TradeBatch } from '../core/types.js';
+import { DataError } from '../cli/errors.js';
+import type { ReadOptions, ReadReport, TimeUnit } from './types.js';
+import { planFromHeader, type FormatPlan, type Kind } from './formats.js';
+import { FastParser, checkHasRows, type RowSink } from './fastparse.js';
+import { csvRecords } from './csvparse.js';
+import { FieldConverter, RecordText, RowScratch } from './rows.js';
+import { inputName, openInput, type InputSpec } from './open.js';
+import { QuoteValidator, TradeValidator } from './validate.js';
+
+/** ReadOptions plus knobs for tests and benchmarks. */
+export interface InternalReadOptions extends ReadOptions {
+  /** Bytes per read (default 1 MiB); tiny values exercise lines split across reads. */
+  readonly chunkBytes?: number;
+}
+
+export const DEFAULT_BATCH_ROWS = 65536;
+const DEFAULT_CHUNK = 1 << 20;
+const MAX_LINE = 64 << 20;
+const PROGRESS_MS = 250;
+
+/** What the raw scan found out about the file. */
+export interface ScanInfo {
+  readonly file: string;
+  readonly plan: FormatPlan;
+  readonly converter: FieldConverter;
+  /** Data rows seen. */
+  readonly rows: number;
+}
+
+/** Called after every chunk read (and with final = true at the end), with compressed bytes and data rows so far. */
+export type ChunkCallback = (bytesRead: number, bytesTotal: number | undefined, rows: number, final: boolean) => void;
+
+type SinkFactory = (plan: FormatPlan, conv: FieldConverter) => RowSink;
+
+/**
+ * Feeds every data row of `input` (header recognised per `kind`) to the sink made for its
+ * format, before any validation: a RowScratch with NaN for unparsable values and
+ * `empty` / `short` flags. Yields after each chunk so a caller can drain what the sink
+ * produced. Returns what it learned about the file.
+ * @throws OpenError when the input cannot be read; DataError for an unknown header, a
+ *   missing column, malformed quoting or no rows (and whatever the sink throws).
+ */
+export async function* scanRows(
+  input: InputSpec,
+  kind: Kind,
+  opts: Pick<InternalReadOptions, 'clock' | 'timeUnit' | 'parser' | 'chunkBytes'>,
+  makeSink: SinkFactory,
+  onChunk?: ChunkCallback,
+): AsyncGenerator<void, ScanInfo, undefined> {
+  const file = inputName(input);
+  const onHeader = (fields: string[], line: number): FormatPlan =>
+    planFromHeader(fields, kind, opts.clock, opts.timeUnit as TimeUnit | undefined, { file, line, text: fields.join(',') });
+  const src = await openInput(input);
+  try {
+    const chunk = Math.max(1, opts.chunkBytes ?? DEFAULT_CHUNK);
+    if (opts.parser === 'csv') {
+      return yield* scanCsv(src.name, chunk, src, onHeader, makeSink, onChunk);
+    }
+    return yield* scanFast(src.name, chunk, src, onHeader, makeSink, onChunk);
+  } finally {
+    await src.close();
+  }
+}
+
+interface Readable {
+  readInto(buf: Uint8Array, offset: number, len: number): Promise<number>;
+  bytesRead(): number;
+  readonly bytesTotal: number | undefined;
+}
+
+async function* scanFast(
+  file: string,
+  chunk: number,
+  src: Readable,
+  onHeader: (fields: string[], line: number) => FormatPlan,
+  makeSink: SinkFactory,
+  onChunk: ChunkCallback | undefined,
+): AsyncGenerator<void, ScanInfo, undefined> {
+  const parser = new FastParser(file, onHeader, makeSink);
+  let buf = Buffer.allocUnsafe(Math.min(chunk, DEFAULT_CHUNK) + 1);
+  let have = 0;
+  let first = true;
+  for (;;) {
+    if (have >= buf.length - 1) {
+      if (buf.length > MAX_LINE) throw new DataError(file, parser.line + 1, `a line longer than ${MAX_LINE >> 20} MiB`);
+      const bigger = Buffer.allocUnsafe(buf.length * 2);
+      buf.copy(bigger, 0, 0, have);
+      buf = bigger;
+    }
+    const n = await src.readInto(buf, have, Math.min(chunk, buf.length - 1 - have));
+    const eof = n === 0;
+    let end = have + n;
+    let start = 0;
+    if (first) {
+      if (end < 3 && !eof) {
+        have = end;
+        continue;
+      }
+      first = false;
+      if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf && end >= 3) start = 3;
+    }
+    let regionEnd: number;
+    if (eof) {
+      if (end > start && buf[end - 1] !== 10) buf[end++] = 10;
+      regionEnd = end;
+    } else {
+      regionEnd = buf.lastIndexOf(10, end - 1) + 1;
+      if (regionEnd < start) regionEnd = start;
+    }
+    const stop = regionEnd > start ? parser.parseLines(buf, start, regionEnd, eof) : start;
+    if (eof) break;
+    buf.copy(buf, 0, stop, end);
+    have = end - stop;
+    onChunk?.(src.bytesRead(), src.bytesTotal, parser.rows, false);
+    yield;
+  }
+  parser.finish();
+  onChunk?.(src.bytesRead(), src.bytesTotal, parser.rows, true);
+  return { file, plan: parser.plan!, converter: parser.converter!, rows: parser.rows };
+}
+
+async function* scanCsv(
+  file: string,
+  chunk: number,
+  src: Readable,
+  onHeader: (fields: string[], line: number) => FormatPlan,
+  makeSink: SinkFactory,
+  onChunk: ChunkCallback | undefined,
+): AsyncGenerator<void, ScanInfo, undefined> {
+  async function* chunks(): AsyncGenerator<Buffer> {
+    for (;;) {
+      const b = Buffer.allocUnsafe(chunk);
+      const n = await src.readInto(b, 0, chunk);
+      if (n === 0) return;
+      yield b.subarray(0, n);
+    }
+  }
+  const text = new RecordText();
+  const r = new RowScratch(text);
+  let plan: FormatPlan | undefined;
+  let conv: FieldConverter | undefined;
+  let sink: RowSink | undefined;
+  let rows = 0;
+  for await (const rec of csvRecords(chunks(), file)) {
+    if (!plan) {
+      plan = onHeader(rec.fields, rec.line);
+      conv = new FieldConverter(plan);
+      sink = makeSink(plan, conv);
+      if (!plan.headerless) continue;
+    }
+    text.fields = rec.fields;
+    conv!.record(rec.fields, r);
+    r.line = rec.line;
+    rows++;
+    sink!.row(r);
+    if ((rows & 4095) === 0) {
+      onChunk?.(src.bytesRead(), src.bytesTotal, rows, false);
+      yield;
+    }
+  }
+  checkHasRows(file, plan !== undefined, rows);
+  onChunk?.(src.bytesRead(), src.bytesTotal, rows, true);
+  return { file, plan: plan!, converter: conv!, rows };
+}
+
+/**
+ * Batches of collapsed ticks (quotes) or trades, in time order, and the report as the
+ * generator's return value. Progress goes to `opts.onProgress` at most every 250 ms
+ * (and once at the end).
+ * @throws OpenError / DataError as described in scanRows and validate.ts; DataError
+ *   'no usable rows' when rows were read but every one was skipped.
+ */
+export async function* readBatches(
+  input: InputSpec,
+  kind: Kind,
+  opts: InternalReadOptions,
+): AsyncGenerator<TickBatch | TradeBatch, ReadReport, undefined> {
+  const file = inputName(input);
+  const vopts = {
+    file,
+    skipBadRows: opts.skipBadRows,
+    sort: opts.sort,
+    batchRows: Math.max(1, Math.floor(opts.batchRows ?? DEFAULT_BATCH_ROWS)),
+  };
+  let validator: QuoteValidator | TradeValidator | undefined;
+  const makeSink = (plan: FormatPlan): RowSink =>
+    (validator = kind === 'quotes' ? new QuoteValidator(plan, vopts) : new TradeValidator(plan, vopts));
+  let lastProgress = -Infinity;
+  const onProgress = opts.onProgress;
+  const onChunk: ChunkCallback | undefined = onProgress
+    ? (bytesRead, bytesTotal, rows, final) => {
+        const now = performance.now();
+        if (!final && now - lastProgress < PROGRESS_MS) return;
+        lastProgress = now;
+        onProgress({ file, bytesRead, bytesTotal, rows });
+      }
+    : undefined;
+  const scan = scanRows(input, kind, opts, makeSink, onChunk);
+  let info: ScanInfo;
+  for (;;) {
+    const step = await scan.next();
+    if (validator) yield* drain<TickBatch | TradeBatch>(validator.batcher.out);
+    if (step.done) {
+      info = step.value;
+      break;
+    }
+  }
+  const v = validator!;
+  v.end();
+  yield* drain<TickBatch | TradeBatch>(v.batcher.out);
+  if (v.records === 0) {
+    throw new DataError(file, undefined, `no usable rows: all ${v.rows} data rows were skipped (${v.skipped.summary()})`);
+  }
+  return {
+    file,
+    format: info.plan.format,
+    timeColumn: info.plan.timeColumn,
+    timeUnit: info.converter.time.reportUnit ?? info.plan.timeUnit ?? 'us',
+    rows: v.rows,
+    goodRows: v.goodRows,
+    records: v.records,
+    skipped: v.skipped.list(),
+    firstTime: v.firstTime,
+    lastTime: v.lastTime,
+  };
+}
+
+function* drain<T>(out: T[]): Generator<T> {
+  while (out.length > 0) yield out.shift()!;
+}

@@ -1,0 +1,184 @@
+/**
+ * One parsed row, and the field converters both parsers share.
+ *
+ * The byte-level parser (fastparse.ts) and the csv-parse path (csvparse.ts) differ
+ * only in how they find a field's bytes; every field then goes through
+ * `FieldConverter.field`, so the two paths agree on every value by construction
+ * (csv-parse's strings are written into a scratch buffer first).
+ */
+import type { TimeUnit } from './types.js';
+import {
+  ROLE_ASK,
+  ROLE_BID,
+  ROLE_PRICE,
+  ROLE_QTY,
+  ROLE_SIDE,
+  ROLE_TIME,
+  type FormatPlan,
+} from './formats.js';
+import { DECIMAL_RE, parseDecimal } from './numbers.js';
+import { parseEpochMicros, parseIsoMicros, unitExponent, unitFromMagnitude } from './time.js';
+
+/** Gives back the text of a row's fields, for error messages only (slow is fine). */
+export interface FieldText {
+  /** Text of column `col` of the current row ('' when the row is shorter). */
+  fieldText(col: number): string;
+  /** The row's fields joined by commas (the line without its line end when unquoted). */
+  lineText(): string;
+}
+
+/**
+ * The current row, reused for every row (no per-row objects). Values a row does not
+ * have keep stale contents: read only the roles the plan maps.
+ */
+export class RowScratch {
+  /** 1-based line number in the file where the row starts. */
+  line = 0;
+  /** µs since the epoch, NaN when unparsable. */
+  t = NaN;
+  bid = NaN;
+  ask = NaN;
+  price = NaN;
+  qty = NaN;
+  /** +1 buyer aggressor, −1 seller, 0 unknown. */
+  side = 0;
+  /** Bit (1 << role) set when that role's field was empty. */
+  empty = 0;
+  /** Number of fields the row had. */
+  nfields = 0;
+  /** True when the row has fewer fields than the header. */
+  short = false;
+  constructor(readonly text: FieldText) {}
+}
+
+/**
+ * Converts the time column. In 'auto' mode (and for epoch columns whose unit is not
+ * fixed) the first row with a usable time decides ISO vs epoch and the unit by
+ * magnitude; later rows are read the same way.
+ */
+export class TimeConverter {
+  mode: 'iso' | 'num' | 'auto';
+  /** µs = value · 10^exp; NaN until known. */
+  exp: number;
+  unit: TimeUnit | undefined;
+  constructor(plan: FormatPlan) {
+    this.mode = plan.timeMode;
+    this.unit = plan.timeUnit;
+    this.exp = plan.timeUnit === undefined ? NaN : unitExponent(plan.timeUnit);
+  }
+
+  /** The report's unit: 'iso', the epoch unit, or undefined while undecided. */
+  get reportUnit(): TimeUnit | 'iso' | undefined {
+    return this.mode === 'iso' ? 'iso' : this.mode === 'num' && this.exp === this.exp ? this.unit : undefined;
+  }
+
+  parse(buf: Uint8Array, s: number, e: number): number {
+    if (this.mode === 'num' && this.exp === this.exp) return parseEpochMicros(buf, s, e, this.exp);
+    if (this.mode === 'iso') return parseIsoMicros(buf, s, e);
+    return this.resolve(buf, s, e);
+  }
+
+  /** First usable time: fix the mode and unit, then convert. Rows before stay NaN (unparsable). */
+  private resolve(buf: Uint8Array, s: number, e: number): number {
+    const text = Buffer.from(buf.buffer, buf.byteOffset + s, e - s).toString('utf8').trim();
+    if (DECIMAL_RE.test(text)) {
+      const v = Number(text);
+      if (!Number.isFinite(v)) return NaN;
+      this.mode = 'num';
+      this.unit ??= unitFromMagnitude(v);
+      this.exp = unitExponent(this.unit);
+      return parseEpochMicros(buf, s, e, this.exp);
+    }
+    if (this.mode === 'num') return NaN;
+    const t = parseIsoMicros(buf, s, e);
+    if (t === t) this.mode = 'iso';
+    return t;
+  }
+}
+
+function wordIs(buf: Uint8Array, s: number, e: number, word: string): boolean {
+  if (e - s !== word.length) return false;
+  for (let i = 0; i < word.length; i++) {
+    if ((buf[s + i]! | 0x20) !== word.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** A maker flag: true → the buyer was the maker → seller aggressor (−1); false → +1; else 0. */
+export function sideFromMaker(buf: Uint8Array, s: number, e: number): number {
+  if (wordIs(buf, s, e, 'true')) return -1;
+  if (wordIs(buf, s, e, 'false')) return 1;
+  return 0;
+}
+
+/** A side word: buy → +1, sell → −1, anything else (`unknown`, empty) → 0. Case-insensitive. */
+export function sideFromWord(buf: Uint8Array, s: number, e: number): number {
+  if (wordIs(buf, s, e, 'buy')) return 1;
+  if (wordIs(buf, s, e, 'sell')) return -1;
+  return 0;
+}
+
+/** Field conversion for one plan; shared by both parsers. */
+export class FieldConverter {
+  readonly time: TimeConverter;
+  private readonly sideMaker: boolean;
+  private scratch = Buffer.allocUnsafe(256);
+  constructor(readonly plan: FormatPlan) {
+    this.time = new TimeConverter(plan);
+    this.sideMaker = plan.sideMode === 'maker';
+  }
+
+  /** Converts buf[s, e) as the field of `role` into the row. */
+  field(role: number, buf: Uint8Array, s: number, e: number, r: RowScratch): void {
+    if (s === e) r.empty |= 1 << role;
+    switch (role) {
+      case ROLE_TIME:
+        r.t = this.time.parse(buf, s, e);
+        break;
+      case ROLE_BID:
+        r.bid = parseDecimal(buf, s, e);
+        break;
+      case ROLE_ASK:
+        r.ask = parseDecimal(buf, s, e);
+        break;
+      case ROLE_PRICE:
+        r.price = parseDecimal(buf, s, e);
+        break;
+      case ROLE_QTY:
+        r.qty = parseDecimal(buf, s, e);
+        break;
+      case ROLE_SIDE:
+        r.side = this.sideMaker ? sideFromMaker(buf, s, e) : sideFromWord(buf, s, e);
+        break;
+    }
+  }
+
+  /** Converts a record of strings (from csv-parse) into the row, through the same byte converters. */
+  record(fields: readonly string[], r: RowScratch): void {
+    const colRole = this.plan.colRole;
+    const n = Math.min(fields.length, this.plan.ncols);
+    r.empty = 0;
+    for (let col = 0; col < n; col++) {
+      const role = colRole[col]!;
+      if (role < 0) continue;
+      const text = fields[col]!;
+      const need = Buffer.byteLength(text, 'utf8');
+      if (need > this.scratch.length) this.scratch = Buffer.allocUnsafe(need * 2);
+      const len = this.scratch.write(text, 0, 'utf8');
+      this.field(role, this.scratch, 0, len, r);
+    }
+    r.nfields = fields.length;
+    r.short = fields.length < this.plan.ncols;
+  }
+}
+
+/** Field text of a csv-parse record (FieldText for rows that came through csv-parse). */
+export class RecordText implements FieldText {
+  fields: readonly string[] = [];
+  fieldText(col: number): string {
+    return this.fields[col] ?? '';
+  }
+  lineText(): string {
+    return this.fields.join(',');
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The public entry of the input layer: commands open quote and trade files only
+ * through `openQuotes` / `openTrades`.
+ *
+ * Nothing is opened until iteration starts: opening errors surface from the first
+ * `next()` as OpenError, bad data as DataError. A path (not `-`) is parsed in a
+ * worker thread unless `worker: false`, so two files opened at once keep two cores
+ * busy; stdin is parsed in this thread. Each iteration reads the input afresh;
+ * `report()` describes the last iteration that ran to the end.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { TickBatch, TradeBatch } from '../core/types.js';
+import type { QuoteSource, ReadOptions, ReadReport, TradeSource } from './types.js';
+import type { Kind } from './formats.js';
+import { inputName, type InputSpec } from './open.js';
+import { readBatches, type InternalReadOptions } from './reader.js';
+import { deserializeError, type SerializedError, type WorkerRequest } from './worker.js';
+
+export { scanRows, type ScanInfo } from './reader.js';
+export type { RowSink } from './fastparse.js';
+export type { RowScratch } from './rows.js';
+export type { InputSpec } from './open.js';
+
+/** Batches a worker may have posted and not yet seen consumed. */
+const WORKER_CREDITS = 4;
+const WORKER_URL = new URL('./worker.js', import.meta.url);
+
+/** Opens a quote file (path, `-` for stdin; plain or gzip). See ReadOptions. */
+export function openQuotes(path: string, opts: ReadOptions): QuoteSource {
+  return new Source<TickBatch>(path, 'quotes', opts);
+}
+
+/** Opens a trade file (path, `-` for stdin; plain or gzip). See ReadOptions. */
+export function openTrades(path: string, opts: ReadOptions): TradeSource {
+  return new Source<TradeBatch>(path, 'trades', opts);
+}
+
+/** Like openQuotes / openTrades for an already open stream (always parsed in this thread). */
+export function openInput<K extends Kind>(
+  input: InputSpec,
+  kind: K,
+  opts: ReadOptions,
+): K extends 'quotes' ? QuoteSource : TradeSource {
+  return new Source(input, kind, opts) as unknown as K extends 'quotes' ? QuoteSource : TradeSource;
+}
+
+class Source<B extends TickBatch | TradeBatch> implements AsyncIterable<B> {
+  readonly file: string;
+  private last: ReadReport | undefined;
+
+  constructor(
+    private readonly input: InputSpec,
+    private readonly kind: Kind,
+    private readonly opts: ReadOptions,
+  ) {
+    this.file = inputName(input);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<B> {
+    return this.run();
+  }
+
+  private async *run(): AsyncGenerator<B, void, undefined> {
+    const input = this.input;
+    const inWorker = this.opts.worker !== false && typeof input === 'string' && input !== '-' && existsSync(fileURLToPath(WORKER_URL));
+    const gen = inWorker ? workerBatches(input, this.kind, this.opts) : readBatches(input, this.kind, this.opts);
+    this.last = (yield* gen as AsyncGenerator<B, ReadReport, undefined>);
+  }
+
+  report(): ReadReport {
+    if (!this.last) throw new Error(`${this.file}: report() is available once the batches have been read to the end`);
+    return this.last;
+  }
+}
+
+type WorkerMessage =
+  | { type: 'batch'; batch: TickBatch | TradeBatch }
+  | { type: 'progress'; progress: Parameters<NonNullable<ReadOptions['onProgress']>>[0] }
+  | { type: 'done'; report: ReadReport }
+  | { type: 'error'; error: SerializedError }
+  | { type: 'crash'; error: Error }
+  | { type: 'exit'; code: number };
+
+/**
+ * readBatches run in a worker thread: batches arrive transferred, one credit goes back
+ * per batch the consumer has taken, and the worker is terminated however the
+ * iteration ends (completion, error or an early `break`).
+ */
+async function* workerBatches(path: string, kind: Kind, opts: InternalReadOptions): AsyncGenerator<TickBatch | TradeBatch, ReadReport, undefined> {
+  const { onProgress, worker: _worker, ...plain } = opts;
+  const request: WorkerRequest = { path, kind, opts: plain, credits: WORKER_CREDITS, progress: onProgress !== undefined };
+  const worker = new Worker(WORKER_URL, { workerData: request });
+  const queue: WorkerMessage[] = [];
+  let wake: (() => void) | null = null;
+  const push = (m: WorkerMessage): void => {
+    queue.push(m);
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  worker.on('message', push);
+  worker.on('error', (error) => push({ type: 'crash', error }));
+  worker.on('exit', (code) => push({ type: 'exit', code }));
+  try {
+    for (;;) {
+      while (queue.length === 0) await new Promise<void>((res) => (wake = res));
+      const m = queue.shift()!;
+      switch (m.type) {
+        case 'batch':
+          yield m.batch;
+          worker.postMessage({ type: 'credit' });
+          break;
+        case 'progress':
+          onProgress?.(m.progress);
+          break;
+        case 'done':
+          return m.report;
+        case 'error':
+          throw deserializeError(m.error);
+        case 'crash':
+          throw m.error;
+        case 'exit':
+          throw new Error(`${path}: the reader worker exited (code ${m.code}) before the end of the file`);
+      }
+    }
+  } finally {
+    worker.removeAllListeners();
+    void worker.terminate();
+  }
+}

@@ -1,0 +1,310 @@
+/**
+ * Row rules (SPEC §1, §7): every parsed row is checked here, then either handed on or
+ * rejected. Strict by default — the first bad row throws a DataError naming the file,
+ * line and offending value; with `skipBadRows` it is skipped and counted by kind
+ * (first 5 line numbers kept). Quotes with an empty bid or ask (one-sided book) are
+ * always skipped and counted as 'one-sided quote', never an error.
+ *
+ * Order: rows must not go backwards in time (a row earlier than the last kept row is
+ * an error, or skipped). With `sort`, rows are instead gathered — the whole file in
+ * memory, ~33 bytes per row — and stably sorted by time at the end (ties keep file
+ * order).
+ *
+ * Bursts (quotes): rows with the same time are one tick, the last row in file order
+ * wins. The last row is held back until a later time or the end, so a burst that
+ * straddles a batch (or chunk) boundary still collapses.
+ */
+import { DataError } from '../cli/errors.js';
+import type { ReadReport } from './types.js';
+import { ROLE_ASK, ROLE_BID, ROLE_PRICE, ROLE_QTY, ROLE_TIME, type FormatPlan } from './formats.js';
+import type { RowSink } from './fastparse.js';
+import type { RowScratch } from './rows.js';
+import { QuoteBatcher, TradeBatcher } from './batches.js';
+import { formatMicros } from './time.js';
+
+const FIRST_LINES = 5;
+
+/** Skipped rows by kind, in order of first appearance. */
+export class SkipLog {
+  private readonly kinds = new Map<string, { count: number; firstLines: number[] }>();
+  total = 0;
+
+  add(kind: string, line: number): void {
+    let k = this.kinds.get(kind);
+    if (!k) {
+      k = { count: 0, firstLines: [] };
+      this.kinds.set(kind, k);
+    }
+    k.count++;
+    if (k.firstLines.length < FIRST_LINES) k.firstLines.push(line);
+    this.total++;
+  }
+
+  list(): ReadReport['skipped'] {
+    return [...this.kinds].map(([kind, k]) => ({ kind, count: k.count, firstLines: [...k.firstLines] }));
+  }
+
+  /** e.g. "3 one-sided quote (lines 4, 9, 12), 1 crossed quote (line 7)". */
+  summary(): string {
+    return this.list()
+      .map((k) => `${k.count} ${k.kind} (line${k.firstLines.length > 1 ? 's' : ''} ${k.firstLines.join(', ')}${k.count > k.firstLines.length ? ', …' : ''})`)
+      .join(', ');
+  }
+}
+
+export interface ValidatorOptions {
+  readonly file: string;
+  readonly skipBadRows: boolean;
+  readonly sort: boolean;
+  readonly batchRows: number;
+}
+
+/** A growable typed column (only used under `sort`). */
+class Column<T extends Float64Array | Int8Array> {
+  constructor(public data: T) {}
+  push(n: number, v: number): void {
+    if (n === this.data.length) {
+      const bigger = new (this.data.constructor as new (n: number) => T)(Math.max(1024, n * 2));
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[n] = v;
+  }
+}
+
+/** The order in which gathered rows are handed on: by time, file order for ties. Null when already in order. */
+function stableOrder(t: Float64Array, n: number): Uint32Array | null {
+  let sorted = true;
+  for (let i = 1; i < n && sorted; i++) sorted = t[i - 1]! <= t[i]!;
+  if (sorted) return null;
+  const idx = new Uint32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  idx.sort((a, b) => t[a]! - t[b]! || a - b);
+  return idx;
+}
+
+/** Checks shared by quotes and trades. */
+abstract class Rules implements RowSink {
+  rows = 0;
+  goodRows = 0;
+  records = 0;
+  firstTime = NaN;
+  lastTime = NaN;
+  readonly skipped = new SkipLog();
+  /** Time and line of the last row kept, for the order check. */
+  protected lastT = -Infinity;
+  protected lastLine = 0;
+  protected gathered = 0;
+  protected readonly gatherT = new Column(new Float64Array(0));
+
+  constructor(
+    protected readonly plan: FormatPlan,
+    protected readonly opts: ValidatorOptions,
+  ) {}
+
+  abstract row(r: RowScratch): void;
+  /** Hands on everything held back; call once at the end of input. */
+  abstract end(): void;
+
+  /** A bad row: throw in strict mode, count it otherwise. */
+  protected bad(r: RowScratch, kind: string, problem: string, value: string | undefined): void {
+    if (!this.opts.skipBadRows) throw new DataError(this.opts.file, r.line, problem, value);
+    this.skipped.add(kind, r.line);
+  }
+
+  protected columnText(r: RowScratch, role: number): string {
+    return r.text.fieldText(this.plan.roleCol[role]!);
+  }
+
+  protected columnName(role: number): string {
+    return this.plan.names[this.plan.roleCol[role]!]!;
+  }
+
+  /** Short row and time checks; false when the row was rejected. */
+  protected shapeAndTime(r: RowScratch): boolean {
+    if (r.short) {
+      this.bad(r, 'short row', `short row: expected ${this.plan.ncols} fields, found ${r.nfields}`, r.text.lineText());
+      return false;
+    }
+    if (r.t !== r.t) {
+      this.bad(r, 'unparsable time', `unparsable time in column ${this.plan.timeColumn}`, this.columnText(r, ROLE_TIME));
+      return false;
+    }
+    return true;
+  }
+
+  /** A positive finite number; otherwise the row is rejected as non-numeric or non-positive `what`. */
+  protected positive(r: RowScratch, v: number, role: number, what: string): boolean {
+    if (v > 0) return true;
+    const kind = v !== v ? `non-numeric ${what}` : `non-positive ${what}`;
+    this.bad(r, kind, `${kind} in column ${this.columnName(role)}`, this.columnText(r, role));
+    return false;
+  }
+
+  /** The order check; false when the row goes back in time (and was rejected). */
+  protected inOrder(r: RowScratch): boolean {
+    if (r.t >= this.lastT) {
+      this.lastT = r.t;
+      this.lastLine = r.line;
+      return true;
+    }
+    this.bad(
+      r,
+      'time going backwards',
+      `time goes backwards: ${formatMicros(r.t)} is before ${formatMicros(this.lastT)} on line ${this.lastLine}; ` +
+        'rows must be in time order (use --sort to sort them)',
+      this.columnText(r, ROLE_TIME),
+    );
+    return false;
+  }
+
+  protected emitted(t: number): void {
+    if (this.records === 0) this.firstTime = t;
+    this.lastTime = t;
+    this.records++;
+  }
+}
+
+/** Quote rows → collapsed ticks (mid = (bid + ask) / 2, or the price column). */
+export class QuoteValidator extends Rules {
+  readonly batcher: QuoteBatcher;
+  private hasPending = false;
+  private pt = 0;
+  private pbid = 0;
+  private pask = 0;
+  private pprice = 0;
+  private readonly gatherBid = new Column(new Float64Array(0));
+  private readonly gatherAsk = new Column(new Float64Array(0));
+  private readonly oneSidedMask = (1 << ROLE_BID) | (1 << ROLE_ASK);
+
+  constructor(plan: FormatPlan, opts: ValidatorOptions) {
+    super(plan, opts);
+    this.batcher = new QuoteBatcher(opts.batchRows, plan.priceOnly);
+  }
+
+  row(r: RowScratch): void {
+    this.rows++;
+    if (!this.shapeAndTime(r)) return;
+    let bid: number;
+    let ask: number;
+    if (this.plan.priceOnly) {
+      bid = ask = r.price;
+      if (!this.positive(r, bid, ROLE_PRICE, 'price')) return;
+    } else {
+      if ((r.empty & this.oneSidedMask) !== 0) {
+        this.skipped.add('one-sided quote', r.line);
+        return;
+      }
+      bid = r.bid;
+      ask = r.ask;
+      if (!this.positive(r, bid, ROLE_BID, 'bid') || !this.positive(r, ask, ROLE_ASK, 'ask')) return;
+      if (bid > ask) {
+        const value = `${this.columnText(r, ROLE_BID)} > ${this.columnText(r, ROLE_ASK)}`;
+        this.bad(r, 'crossed quote', 'crossed quote (bid > ask)', value);
+        return;
+      }
+    }
+    if (this.opts.sort) {
+      const n = this.gathered++;
+      this.gatherT.push(n, r.t);
+      this.gatherBid.push(n, bid);
+      this.gatherAsk.push(n, ask);
+      return;
+    }
+    if (!this.inOrder(r)) return;
+    this.accept(r.t, bid, ask);
+  }
+
+  /** Burst collapse: a row at the pending row's time replaces it; a later row sends it on. */
+  private accept(t: number, bid: number, ask: number): void {
+    this.goodRows++;
+    if (this.hasPending && t !== this.pt) this.emit();
+    this.hasPending = true;
+    this.pt = t;
+    this.pbid = bid;
+    this.pask = ask;
+    // The same expression in every path, so both parsers hand on bit-identical mids.
+    this.pprice = this.plan.priceOnly ? bid : (bid + ask) / 2;
+  }
+
+  private emit(): void {
+    this.batcher.add(this.pt, this.pbid, this.pask, this.pprice);
+    this.emitted(this.pt);
+  }
+
+  end(): void {
+    if (this.opts.sort) {
+      const n = this.gathered;
+      const t = this.gatherT.data;
+      const bid = this.gatherBid.data;
+      const ask = this.gatherAsk.data;
+      const order = stableOrder(t, n);
+      for (let k = 0; k < n; k++) {
+        const i = order ? order[k]! : k;
+        this.accept(t[i]!, bid[i]!, ask[i]!);
+      }
+      this.gatherT.data = this.gatherBid.data = this.gatherAsk.data = new Float64Array(0);
+    }
+    if (this.hasPending) this.emit();
+    this.hasPending = false;
+    this.batcher.flush();
+  }
+}
+
+/** Trade rows → trade batches (no collapse: several trades may share a time). */
+export class TradeValidator extends Rules {
+  readonly batcher: TradeBatcher;
+  private readonly gatherPrice = new Column(new Float64Array(0));
+  private readonly gatherQty = new Column(new Float64Array(0));
+  private readonly gatherSide = new Column(new Int8Array(0));
+  private readonly hasSide: boolean;
+
+  constructor(plan: FormatPlan, opts: ValidatorOptions) {
+    super(plan, opts);
+    this.batcher = new TradeBatcher(opts.batchRows);
+    this.hasSide = plan.sideMode !== 'none';
+  }
+
+  row(r: RowScratch): void {
+    this.rows++;
+    if (!this.shapeAndTime(r)) return;
+    if (!this.positive(r, r.price, ROLE_PRICE, 'price') || !this.positive(r, r.qty, ROLE_QTY, 'quantity')) return;
+    const side = this.hasSide ? r.side : 0;
+    if (this.opts.sort) {
+      const n = this.gathered++;
+      this.gatherT.push(n, r.t);
+      this.gatherPrice.push(n, r.price);
+      this.gatherQty.push(n, r.qty);
+      this.gatherSide.push(n, side);
+      return;
+    }
+    if (!this.inOrder(r)) return;
+    this.accept(r.t, r.price, r.qty, side);
+  }
+
+  private accept(t: number, price: number, qty: number, side: number): void {
+    this.goodRows++;
+    this.batcher.add(t, price, qty, side);
+    this.emitted(t);
+  }
+
+  end(): void {
+    if (!this.opts.sort) {
+      this.batcher.flush();
+      return;
+    }
+    const n = this.gathered;
+    const t = this.gatherT.data;
+    const price = this.gatherPrice.data;
+    const qty = this.gatherQty.data;
+    const side = this.gatherSide.data;
+    const order = stableOrder(t, n);
+    for (let k = 0; k < n; k++) {
+      const i = order ? order[k]! : k;
+      this.accept(t[i]!, price[i]!, qty[i]!, side[i]!);
+    }
+    this.gatherT.data = this.gatherPrice.data = this.gatherQty.data = new Float64Array(0);
+    this.gatherSide.data = new Int8Array(0);
+    this.batcher.flush();
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Worker-thread parsing: runs `readBatches` on a file and posts each batch back with its
+ * ArrayBuffer transferred (zero-copy). Credit-based backpressure: the worker may have at
+ * most `credits` batches in flight and waits for a 'credit' message per batch consumed,
+ * so memory stays bounded whatever the consumer's speed. Errors travel back as data
+ * and are rebuilt as the same DataError / OpenError in the main thread.
+ *
+ * Protocol (worker → main): {type:'batch', batch} | {type:'progress', progress}
+ *   | {type:'done', report} | {type:'error', error: SerializedError};
+ * (main → worker): {type:'credit'}.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { TickBatch, TradeBatch } from '../core/types.js';
+import { DataError, OpenError } from '../cli/errors.js';
+import type { Kind } from './formats.js';
+import { readBatches, type InternalReadOptions } from './reader.js';
+
+/** What the main thread passes to a worker (ReadOptions without functions). */
+export interface WorkerRequest {
+  readonly path: string;
+  readonly kind: Kind;
+  readonly opts: Omit<InternalReadOptions, 'onProgress' | 'worker'>;
+  readonly credits: number;
+  readonly progress: boolean;
+}
+
+export interface SerializedError {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+  readonly file?: string;
+  readonly line?: number;
+  readonly problem?: string;
+  readonly value?: string;
+}
+
+export function serializeError(e: unknown): SerializedError {
+  if (e instanceof DataError) return { name: e.name, message: e.message, file: e.file, line: e.line, problem: e.problem, value: e.value };
+  if (e instanceof OpenError) return { name: e.name, message: e.message, file: e.file, problem: e.problem };
+  const err = e instanceof Error ? e : new Error(String(e));
+  return { name: err.name, message: err.message, stack: err.stack };
+}
+
+/** The error a worker reported, as the same class it was thrown as. */
+export function deserializeError(s: SerializedError): Error {
+  if (s.name === 'DataError') return new DataError(s.file!, s.line, s.problem!, s.value);
+  if (s.name === 'OpenError') return new OpenError(s.file!, s.problem!);
+  const e = new Error(`${s.message} (in the reader worker)`);
+  if (s.stack) e.stack = s.stack;
+  return e;
+}
+
+function transferList(batch: TickBatch | TradeBatch): ArrayBuffer[] {
+  return [batch.t.buffer as ArrayBuffer];
+}
+
+async function run(port: NonNullable<typeof parentPort>, req: WorkerRequest): Promise<void> {
+  let credits = req.credits;
+  let wake: (() => void) | null = null;
+  port.on('message', (m: { type: string }) => {
+    if (m.type !== 'credit') return;
+    credits++;
+    const w = wake;
+    wake = null;
+    w?.();
+  });
+  const opts: InternalReadOptions = {
+    ...req.opts,
+    onProgress: req.progress ? (progress) => port.postMessage({ type: 'progress', progress }) : undefined,
+  };
+  try {
+    const gen = readBatches(req.path, req.kind, opts);
+    for (;;) {
+      const step = await gen.next();
+      if (step.done) {
+        port.postMessage({ type: 'done', report: step.value });
+        break;
+      }
+      while (credits === 0) await new Promise<void>((res) => (wake = res));
+      credits--;
+      port.postMessage({ type: 'batch', batch: step.value }, transferList(step.value));
+    }
+  } catch (e) {
+    port.postMessage({ type: 'error', error: serializeError(e) });
+  } finally {
+    port.close();
+  }
+}
+
+if (parentPort) void run(parentPort, workerData as WorkerRequest);
