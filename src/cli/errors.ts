@@ -11,6 +11,7 @@ export const EXIT = {
   data: 65,
   noInput: 66,
   internal: 70,
+  cannotCreate: 73,
 } as const;
 
 /** A bad command line: unknown option, unparsable or out-of-range value. Exit 2. */
@@ -48,6 +49,18 @@ export class OpenError extends Error {
   }
 }
 
+/** An output file (`--dump-features`, `--save-model`) that cannot be written. Exit 73. */
+export class OutputError extends Error {
+  override readonly name = 'OutputError';
+  readonly exitCode = EXIT.cannotCreate;
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+  ) {
+    super(`${file}: cannot write: ${problem}`);
+  }
+}
+
 function formatLocated(file: string, line: number | undefined, problem: string, value?: string): string {
   const where = line === undefined ? file : `${file}:${line}`;
   const shown = value === undefined ? '' : `: ${JSON.stringify(truncate(value, 80))}`;
@@ -59,6 +72,6 @@ function truncate(s: string, max: number): string {
 }
 
 /** True for the errors the entry point prints as one line without a stack. */
-export function isExpectedError(e: unknown): e is UsageError | DataError | OpenError {
-  return e instanceof UsageError || e instanceof DataError || e instanceof OpenError;
+export function isExpectedError(e: unknown): e is UsageError | DataError | OpenError | OutputError {
+  return e instanceof UsageError || e instanceof DataError || e instanceof OpenError || e instanceof OutputError;
 }

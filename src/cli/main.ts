@@ -8,6 +8,8 @@ import { Command, CommanderError } from 'commander';
 import { EXIT, isExpectedError } from './errors.js';
 import type { Streams } from './context.js';
 import { pairCommand } from './commands/pair.js';
+import { xcorrCommand } from './commands/xcorr.js';
+import { classifyCommand } from './commands/classify.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -29,7 +31,7 @@ Examples:
 Exit codes: 0 ok, 2 usage error, 65 bad data, 66 cannot open input, 70 internal error.
 Run 'leadlag help <command>' for a command's options and a worked example.`,
     );
-  for (const make of [pairCommand]) {
+  for (const make of [pairCommand, xcorrCommand, classifyCommand]) {
     program.addCommand(make(io).exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }));
   }
   return program;

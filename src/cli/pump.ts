@@ -2,6 +2,7 @@
  * Pulling batches from several time-ordered sources so that none runs far ahead of the
  * others: memory then stays bounded by a batch or two per source, whatever the data length.
  */
+import type { TickBatch, TradeBatch } from '../core/types.js';
 
 export interface Timed {
   readonly length: number;
@@ -13,7 +14,11 @@ export interface Timed {
  * ended earliest. Batches of different sources overlap in time; each source's batches arrive
  * in order. Cost: one comparison per batch.
  */
-export async function pumpLagging<B extends Timed>(sources: readonly AsyncIterable<B>[], onBatch: (source: number, batch: B) => void): Promise<void> {
+export async function pumpLagging<B extends Timed>(
+  sources: readonly AsyncIterable<B>[],
+  onBatch: (source: number, batch: B) => void,
+  onEnd?: (source: number) => void,
+): Promise<void> {
   const its = sources.map((s) => s[Symbol.asyncIterator]());
   const reached = sources.map(() => -Infinity);
   const open = sources.map(() => true);
@@ -25,6 +30,7 @@ export async function pumpLagging<B extends Timed>(sources: readonly AsyncIterab
       const r = await its[next]!.next();
       if (r.done) {
         open[next] = false;
+        onEnd?.(next);
         continue;
       }
       if (r.value.length > 0) {
@@ -103,4 +109,16 @@ function sliceEnd<B extends Timed>(b: B, from: number, s: number, head: readonly
 
 async function closeAll(its: AsyncIterator<unknown>[], open: boolean[]): Promise<void> {
   await Promise.all(its.map((it, i) => (open[i] && it.return ? it.return() : undefined)));
+}
+
+/** Rows [from, to) of a tick batch as views (no copy); the batch itself when it is whole. */
+export function sliceTicks(b: TickBatch, from: number, to: number): TickBatch {
+  if (from === 0 && to === b.length) return b;
+  return { length: to - from, t: b.t.subarray(from, to), price: b.price.subarray(from, to), bid: b.bid.subarray(from, to), ask: b.ask.subarray(from, to) };
+}
+
+/** Rows [from, to) of a trade batch as views (no copy); the batch itself when it is whole. */
+export function sliceTrades(b: TradeBatch, from: number, to: number): TradeBatch {
+  if (from === 0 && to === b.length) return b;
+  return { length: to - from, t: b.t.subarray(from, to), price: b.price.subarray(from, to), qty: b.qty.subarray(from, to), side: b.side.subarray(from, to) };
 }

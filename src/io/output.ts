@@ -8,6 +8,8 @@
 import { writeToString } from 'fast-csv';
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
+import { writeFile } from 'node:fs/promises';
+import { OutputError } from '../cli/errors.js';
 
 export type Format = 'table' | 'csv' | 'tsv' | 'json';
 export const FORMATS: readonly Format[] = ['table', 'csv', 'tsv', 'json'];
@@ -99,6 +101,8 @@ export function humanTable(head: string[], rows: Cell[][], style: Style, align?:
   const table = new Table({
     head: head.map((h) => style.c.bold(h)),
     style: { head: [], border: [] },
+    // no rule between body rows: a compact table that reads like the research tables
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
     colAligns: align,
   });
   for (const r of rows) table.push(r.map((v) => (v === null ? 'n/a' : String(v))));
@@ -136,4 +140,18 @@ export function duration(us: number): string {
 
 function trimZeros(s: string): string {
   return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
+}
+
+/** Writes a whole text file (feature dumps, saved models); failures become OutputError (exit 73). */
+export async function writeTextFile(path: string, text: string): Promise<void> {
+  try {
+    await writeFile(path, text);
+  } catch (e) {
+    throw new OutputError(path, (e as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a directory' : ((e as Error).message ?? String(e)));
+  }
+}
+
+/** CSV text of a machine table (full precision, one header row). */
+export function csvText(table: MachineTable): Promise<string> {
+  return renderDelimited(table, ',');
 }

@@ -10,7 +10,7 @@ import { pumpLagging } from '../pump.js';
 import { MarketJumps } from '../../core/market.js';
 import { pairSortedJumps, spanOf, type PairResult } from '../../core/pairing.js';
 import { quantile } from '../../core/quantile.js';
-import { duration, fixed, humanTable, isoMicros, type Output, type Style } from '../../io/output.js';
+import { duration, fixed, humanTable, isoMicros, type Cell, type Output, type Style } from '../../io/output.js';
 import type { AnalysisParams, Span } from '../../core/types.js';
 
 export type Feed = 'native' | 'locf';
@@ -113,7 +113,7 @@ export function renderPair(r: PairReport): Output {
   json.params = paramsJson(r.params);
 
   const first = r.feeds[0]!;
-  const rows = first.metrics.map(([name], i) => [name, ...r.feeds.map((f) => f.metrics[i]![1])]);
+  const rows: Cell[][] = first.metrics.map(([name], i) => [name, ...r.feeds.map((f) => f.metrics[i]![1])]);
   for (let i = 0; i < first.delays.length; i++) {
     const dir = first.delays[i]!.direction;
     rows.push([`median_delay_ms_${dir}`, ...r.feeds.map((f) => ms(f.delays[i]!.median))]);

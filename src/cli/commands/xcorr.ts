@@ -57,7 +57,11 @@ export async function runXcorr(files: readonly [string, string], o: XcorrOptions
   const correlator = new LagCorrelator(o.lags);
   const aligner = new GridAligner(o.grid, correlator);
   const sources = openQuoteFiles(files, o, ctx);
-  await pumpLagging(sources, (i, b) => (i === 0 ? aligner.pushA(b.t, b.price, b.length) : aligner.pushB(b.t, b.price, b.length)));
+  await pumpLagging(
+    sources,
+    (i, b) => (i === 0 ? aligner.pushA(b.t, b.price, b.length) : aligner.pushB(b.t, b.price, b.length)),
+    (i) => (i === 0 ? aligner.endA() : aligner.endB()),
+  );
   const grid = aligner.finish();
   const reads = reportReads(sources, ctx);
   const span = requireOverlap(grid === undefined ? undefined : { start: grid.tStart, end: grid.tEnd }, reads[0]!, reads[1]!);
@@ -93,7 +97,7 @@ function humanXcorr(r: XcorrReport, style: Style): string {
   const scale = Math.max(1e-300, ...r.lags.map((l) => Math.abs(l.r ?? 0)));
   const rows = r.lags.map((l) => [
     l === best ? c.bold(`${l.lag} ◀`) : String(l.lag),
-    duration(Math.abs(l.lag) * r.gridUs).replace(/^/, l.lag < 0 ? '-' : ''),
+    `${(l.lag * r.gridUs) / 1000} ms`,
     l.r === null ? 'n/a' : fixed(l.r, 4),
     l.ciLow === null || l.ciHigh === null ? 'n/a' : `[${fixed(l.ciLow, 4)}, ${fixed(l.ciHigh, 4)}]`,
     l.n,
