@@ -1240,7 +1240,7 @@ export interface DatasetOptions extends GenOptions {
   readonly format: QuoteFormat;
   /** Default: the quote format's family; Tardis for `generic` (µs times survive). */
   readonly tradeFormat?: TradeFormat;
-  /** Gzip the files (`.csv.gz`; compressed in memory, so keep these small). */
+  /** Gzip the files (`.csv.gz`). */
   readonly gzip?: boolean;
 }
 
@@ -1270,17 +1270,13 @@ export function writeDataset(dir: string, options: DatasetOptions): GenSummary {
   return summary;
 }
 
-/** Collects bytes in memory and writes them gzipped (level 9) on close. */
-class GzipFileSink extends MemorySink {
-  constructor(private readonly path: string) {
-    super();
-  }
-  override close(): void {
-    const fd = openSync(this.path, 'w');
-    const data = gzipSync(this.bytes(), { level: 9 });
-    let off = 0;
-    while (off < data.length) off += writeSync(fd, data, off, data.length - off);
-    closeSync(fd);
+/**
+ * Gzip file output that streams: each 4 MB flush becomes one gzip member
+ * (RFC 1952 allows several; gunzip and node:zlib read them as one stream).
+ */
+class GzipFileSink extends FileSink {
+  override put(bytes: Uint8Array): void {
+    super.put(gzipSync(bytes));
   }
 }
 
