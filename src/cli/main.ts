@@ -32,7 +32,7 @@ Exit codes: 0 ok, 2 usage error, 65 bad data, 66 cannot open input, 70 internal 
 Run 'leadlag help <command>' for a command's options and a worked example.`,
     );
   for (const make of [pairCommand, xcorrCommand, classifyCommand]) {
-    program.addCommand(make(io).exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }));
+    program.addCommand(make(io).exitOverride().showHelpAfterError(`(run 'leadlag help ${make.name.replace('Command', '')}' for usage)`).configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }));
   }
   return program;
 }

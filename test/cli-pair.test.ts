@@ -1,0 +1,148 @@
+/**
+ * End-to-end: `leadlag pair` through the built CLI on the bundled fixtures and on small
+ * hand-made files, including every bad-input rule of SPEC §7 and the issue.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { FIXTURES, leadlag, tempFiles } from './cli-helpers.js';
+import { FIXTURE_SHAPE, generate } from '../scripts/gen-data.js';
+import { FIXTURE_SECONDS, FIXTURE_SEED } from '../scripts/gen-fixtures.js';
+
+const fx = (layout: string, name: string) => join(FIXTURES, layout, name);
+const TARDIS = [fx('tardis', 'spot_quotes.csv'), fx('tardis', 'perp_quotes.csv')];
+
+async function pairJson(args: string[]) {
+  const r = await leadlag(['pair', ...args, '--format', 'json']);
+  assert.equal(r.stderr, '');
+  assert.equal(r.code, 0);
+  return JSON.parse(r.stdout) as Record<string, Record<string, number>>;
+}
+
+test('pair on the fixtures counts exactly the events the generator placed', async () => {
+  // Independent ground truth: the generator records each event it places (one jump per moving
+  // market, sized well above θ and paired within D), so both feeds must find these counts.
+  const { events } = generate(
+    { seed: FIXTURE_SEED, seconds: FIXTURE_SECONDS, shape: FIXTURE_SHAPE },
+    { spotQuotes: [], perpQuotes: [], spotTrades: [] },
+  );
+  const expected = {
+    total_spot_jumps: events.lead + events['perp-lead'] + events.simultaneous + events['spot-noise'],
+    total_perp_jumps: events.lead + events['perp-lead'] + events.simultaneous + events['perp-noise'],
+    paired_events: events.lead + events['perp-lead'] + events.simultaneous,
+    spot_leads_perp: events.lead,
+    perp_leads_spot: events['perp-lead'],
+    simultaneous: events.simultaneous,
+    noise_spot_jumps: events['spot-noise'],
+    noise_perp_jumps: events['perp-noise'],
+    noise_events: events['spot-noise'] + events['perp-noise'],
+  };
+  const out = await pairJson(TARDIS);
+  assert.deepEqual(out.native, expected);
+  assert.deepEqual(out.locf, expected);
+});
+
+test('pair gives the same table for the same ticks in every input format', async () => {
+  const tardis = await pairJson(TARDIS);
+  const exchange = await pairJson([fx('exchange', 'spot_quotes.csv'), fx('exchange', 'perp_quotes.csv')]);
+  const generic = await pairJson([fx('generic', 'spot_quotes.csv'), fx('generic', 'perp_quotes.csv.gz')]);
+  const mixed = await pairJson([fx('exchange', 'spot_quotes.csv'), fx('generic', 'perp_quotes.csv.gz')]);
+  for (const other of [exchange, generic, mixed]) assert.deepEqual(other, tardis);
+});
+
+test('pair: swapping the two files swaps the columns of Table 1', async () => {
+  const ab = await pairJson(TARDIS);
+  const ba = await pairJson([TARDIS[1]!, TARDIS[0]!, '--names', 'perp,spot']);
+  // With the names swapped too, every metric keeps its meaning, so the tables are equal.
+  assert.deepEqual(ba.native, ab.native);
+  assert.deepEqual(ba.locf, ab.locf);
+});
+
+test('pair: Table 1 invariants hold on the fixtures at several thresholds', async () => {
+  for (const th of ['2bp', '0.05%', '0.001']) {
+    const out = await pairJson([...TARDIS, '--threshold', th, '--names', 'a,b']);
+    for (const feed of ['native', 'locf']) {
+      const m = out[feed]!;
+      assert.equal(m.paired_events, m.a_leads_b! + m.b_leads_a! + m.simultaneous!);
+      assert.equal(m.total_a_jumps, m.paired_events! + m.noise_a_jumps!);
+      assert.equal(m.total_b_jumps, m.paired_events! + m.noise_b_jumps!);
+      assert.equal(m.noise_events, m.noise_a_jumps! + m.noise_b_jumps!);
+    }
+  }
+});
+
+test('pair: hand-worked tiny files (native and grid feed, delays, span)', async () => {
+  // Spot (µs): 1000 @ 100, 2000 @ 100.1 (+0.1 % ≥ θ: up jump at 2000), 9000 @ 100.1.
+  // Perp: 500 @ 200 (history before T_start = 1000), 4500 @ 200.2 (+0.1 %: up jump at 4500),
+  //       9500 @ 200.2. Span [1000, 9000]. The spot jump at 2000 leads the perp jump at 4500
+  //       (delay 2.5 ms ≤ 5 ms). Grid (1 ms): spot 100 at 1000, 100.1 from 2000 → grid jump
+  //       at 2000; perp 200 until 4000, 200.2 from 5000 → grid jump at 5000; delay 3 ms.
+  const dir = tempFiles({
+    'a.csv': 'ts_us,price\n1000,100\n2000,100.1\n9000,100.1\n',
+    'b.csv': 'ts_us,price\n500,200\n4500,200.2\n9500,200.2\n',
+  });
+  const r = await leadlag(['pair', join(dir, 'a.csv'), join(dir, 'b.csv'), '--format', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  const one = { total_spot_jumps: 1, total_perp_jumps: 1, paired_events: 1, spot_leads_perp: 1, perp_leads_spot: 0, simultaneous: 0, noise_spot_jumps: 0, noise_perp_jumps: 0, noise_events: 0 };
+  assert.deepEqual(out.native, one);
+  assert.deepEqual(out.locf, one);
+  assert.equal(out.delays_ms.native.spot_leads_perp.median, 2.5);
+  assert.equal(out.delays_ms.locf.spot_leads_perp.median, 3);
+  assert.equal(out.delays_ms.native.perp_leads_spot.median, null);
+  assert.deepEqual([out.span.start_us, out.span.end_us], [1000, 9000]);
+});
+
+test('pair --format csv and tsv: one header row and the same numbers as json', async () => {
+  const json = await pairJson(TARDIS);
+  for (const [format, sep] of [['csv', ','], ['tsv', '\t']] as const) {
+    const r = await leadlag(['pair', ...TARDIS, '--format', format]);
+    assert.equal(r.code, 0);
+    const lines = r.stdout.trimEnd().split('\n').map((l) => l.split(sep));
+    assert.deepEqual(lines[0], ['metric', 'native', 'locf']);
+    const row = lines.find((l) => l[0] === 'spot_leads_perp')!;
+    assert.deepEqual(row.slice(1).map(Number), [json.native!.spot_leads_perp, json.locf!.spot_leads_perp]);
+    assert.ok(!r.stdout.includes('\x1b['), 'no colour codes in machine formats');
+  }
+});
+
+test('pair --feed native prints only the native feed', async () => {
+  const out = await pairJson([...TARDIS, '--feed', 'native']);
+  assert.deepEqual(Object.keys(out).filter((k) => k === 'native' || k === 'locf'), ['native']);
+});
+
+test('pair: the human table names the metrics, explains them and shows the span', async () => {
+  const r = await leadlag(['pair', ...TARDIS, '--names', 'btc,perpetual']);
+  assert.equal(r.code, 0);
+  for (const s of ['Table 1', 'btc_leads_perpetual', 'noise_perpetual_jumps', 'pairs where btc jumped first', 'span', 'median']) assert.ok(r.stdout.includes(s), s);
+  assert.ok(!r.stdout.includes('\x1b['), 'no colour when stdout is not a terminal');
+  const forced = await leadlag(['pair', ...TARDIS], { env: { FORCE_COLOR: '1' } });
+  assert.ok(forced.stdout.includes('\x1b['), 'FORCE_COLOR turns colour on');
+  const off = await leadlag(['pair', ...TARDIS, '--no-color'], { env: { FORCE_COLOR: '1' } });
+  assert.ok(!off.stdout.includes('\x1b['), '--no-color wins');
+});
+
+test('pair reads a .gz file and stdin (-)', async () => {
+  const { readFileSync } = await import('node:fs');
+  const spot = readFileSync(TARDIS[0]!);
+  const dir = tempFiles({ 'spot.csv.gz': gzipSync(spot) });
+  const viaGz = await pairJson([join(dir, 'spot.csv.gz'), TARDIS[1]!]);
+  const r = await leadlag(['pair', '-', TARDIS[1]!, '--format', 'json'], { input: spot });
+  assert.equal(r.code, 0, r.stderr);
+  const plain = await pairJson(TARDIS);
+  assert.deepEqual(viaGz, plain);
+  assert.deepEqual(JSON.parse(r.stdout), plain);
+});
+
+test('a closed stdout (| head -1) exits 0 without an error message', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { BIN } = await import('./cli-helpers.js');
+  // 4001 lags of csv is ~200 kB, more than a pipe buffer, so leadlag is still writing when
+  // head exits: the EPIPE path is exercised, and pipefail reports leadlag's own status.
+  const cmd = `set -o pipefail; "${process.execPath}" "${BIN}" xcorr "${TARDIS[0]}" "${TARDIS[1]}" --lags -2000..2000 --format csv | head -1`;
+  const r = spawnSync('bash', ['-c', cmd], { encoding: 'utf8' });
+  assert.equal(r.stdout, 'lag,r,n,ci_low,ci_high\n');
+  assert.equal(r.stderr, '');
+  assert.equal(r.status, 0);
+});
