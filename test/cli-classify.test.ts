@@ -1,0 +1,123 @@
+/** End-to-end: `leadlag classify` on the fixtures, against pair and the naive SPEC §5 reference. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FIXTURES, leadlag, tempFiles } from './cli-helpers.js';
+import { readGenericQuotes, readTardisTrades, referenceFeatures } from './reference.js';
+
+const fx = (layout: string, name: string) => join(FIXTURES, layout, name);
+const TARDIS = [fx('tardis', 'spot_quotes.csv'), fx('tardis', 'perp_quotes.csv'), '--trades', fx('tardis', 'spot_trades.csv')];
+const EXCHANGE = [fx('exchange', 'spot_quotes.csv'), fx('exchange', 'perp_quotes.csv'), '--trades', fx('exchange', 'spot_trades.csv')];
+
+async function run(args: string[]) {
+  const r = await leadlag(['classify', ...args]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(!/wasm|streaming/i.test(r.stderr), `library noise leaked: ${r.stderr}`);
+  return r;
+}
+
+function parseDump(path: string): { header: string; rows: number[][] } {
+  const [header, ...lines] = readFileSync(path, 'utf8').trimEnd().split('\n');
+  return { header: header!, rows: lines.map((l) => l.split(',').map(Number)) };
+}
+
+test('classify --dump-features: labels agree with pair and features follow SPEC §5 on every format', async () => {
+  const dir = tempFiles({});
+  await run([...TARDIS, '--dump-features', join(dir, 'tardis.csv'), '--format', 'json']);
+  await run([...EXCHANGE, '--dump-features', join(dir, 'exchange.csv'), '--format', 'json']);
+  // Same ticks and trades in two layouts: the feature tables must be identical byte for byte.
+  assert.equal(readFileSync(join(dir, 'exchange.csv'), 'utf8'), readFileSync(join(dir, 'tardis.csv'), 'utf8'));
+
+  const dump = parseDump(join(dir, 'tardis.csv'));
+  assert.equal(dump.header, 't_us,label,ret_3ms,vol_20ms,spread_bps,net_signed_volume,trade_count');
+  const pair = JSON.parse((await leadlag(['pair', ...TARDIS.slice(0, 2), '--format', 'json', '--feed', 'native'])).stdout);
+  const leads = dump.rows.filter((r) => r[1] === 1).length;
+  const noise = dump.rows.filter((r) => r[1] === 0).length;
+  assert.equal(leads, pair.native.spot_leads_perp);
+  assert.equal(noise, pair.native.noise_spot_jumps);
+  for (let i = 1; i < dump.rows.length; i++) assert.ok(dump.rows[i]![0]! > dump.rows[i - 1]![0]!, 'time order');
+
+  // Each row against the by-the-book reference (generic quotes carry the same ticks).
+  const quotes = readGenericQuotes(fx('generic', 'spot_quotes.csv'));
+  const trades = readTardisTrades(fx('tardis', 'spot_trades.csv'));
+  for (const [t, , ret, vol, spread, nsv, count] of dump.rows as [number, number, number, number, number, number, number][]) {
+    const e = referenceFeatures(quotes, trades, t);
+    assert.ok(Math.abs(ret - e.ret) <= 1e-15, `ret at ${t}`);
+    assert.ok(Math.abs(vol - e.vol) <= 1e-15, `vol at ${t}`);
+    assert.ok(Math.abs(spread - e.spread) <= 1e-12, `spread at ${t}`);
+    assert.ok(Math.abs(nsv - e.nsv) <= 1e-12, `nsv at ${t}: ${nsv} vs ${e.nsv}`);
+    assert.equal(count, e.count, `count at ${t}`);
+  }
+});
+
+test('classify hold-out (Table 3): SPEC sample sizes, a calibrated threshold and a full report', async () => {
+  const out = JSON.parse((await run([...TARDIS, '--format', 'json'])).stdout);
+  const pair = JSON.parse((await leadlag(['pair', ...TARDIS.slice(0, 2), '--format', 'json'])).stdout);
+  const L = pair.native.spot_leads_perp;
+  const N = pair.native.noise_spot_jumps;
+  // Train min(1000, floor(0.7·count)) of each class; test on the rest.
+  const train = Math.min(1000, Math.floor(0.7 * L)) + Math.min(1000, Math.floor(0.7 * N));
+  assert.equal(out.mode, 'holdout');
+  assert.equal(out.n_train, train);
+  assert.equal(out.n_test, L + N - train);
+  assert.equal(out.classes['0'].support + out.classes['1'].support, out.n_test);
+  assert.ok(out.recall_at_threshold >= 0.5);
+  assert.ok(out.average_precision > 0 && out.average_precision <= 1);
+  for (const c of ['0', '1']) {
+    const { precision: p, recall: r, f1 } = out.classes[c];
+    assert.ok(Math.abs(f1 - (p + r === 0 ? 0 : (2 * p * r) / (p + r))) < 1e-12);
+  }
+});
+
+test('classify --balanced (Table 4): n = min(1000, leads, noise) per class, split 70/30', async () => {
+  const out = JSON.parse((await run([...TARDIS, '--balanced', '--format', 'json'])).stdout);
+  const pair = JSON.parse((await leadlag(['pair', ...TARDIS.slice(0, 2), '--format', 'json'])).stdout);
+  const n = Math.min(1000, pair.native.spot_leads_perp, pair.native.noise_spot_jumps);
+  assert.equal(out.mode, 'balanced');
+  assert.equal(out.n_train, 2 * Math.floor(0.7 * n));
+  assert.equal(out.n_test, 2 * (n - Math.floor(0.7 * n)));
+  assert.equal(out.classes['0'].support, out.classes['1'].support);
+  assert.equal(out.average_precision, undefined);
+});
+
+test('classify: the same seed gives byte-identical output, in both modes and split kinds', async () => {
+  for (const extra of [[], ['--balanced'], ['--split', 'time']]) {
+    const a = await run([...TARDIS, ...extra, '--seed', '7', '--format', 'csv']);
+    const b = await run([...TARDIS, ...extra, '--seed', '7', '--format', 'csv']);
+    assert.equal(a.stdout, b.stdout);
+  }
+});
+
+test('classify: human tables show the counts, prevalence and no garbled cell', async () => {
+  const r = await run([...TARDIS]);
+  for (const s of ['Table 3', 'prevalence', 'average precision', 'threshold', 'precision', 'recall', 'f1', 'support', 'accuracy']) assert.ok(r.stdout.includes(s), s);
+  assert.ok(!/NaN|undefined|0\.00\.0/.test(r.stdout), r.stdout);
+  const b = await run([...TARDIS, '--balanced']);
+  assert.ok(b.stdout.includes('Table 4'));
+});
+
+test('classify --save-model writes the booster as JSON', async () => {
+  const dir = tempFiles({});
+  await run([...TARDIS, '--save-model', join(dir, 'model.json'), '--trees', '5']);
+  const saved = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+  assert.ok(Array.isArray(saved.model) && saved.model.length > 0);
+});
+
+test('classify: too few triggers of a class is a data error that says how many', async () => {
+  const r = await leadlag(['classify', ...TARDIS, '--threshold', '50%']);
+  assert.equal(r.code, 65, r.stderr);
+  assert.match(r.stderr, /0 lead and 0 noise/);
+  assert.equal(r.stdout, '');
+});
+
+test('classify: a bad trades file is a located data error; a missing one exits 66', async () => {
+  const dir = tempFiles({ 'trades.csv': 'ts_us,price,qty\n1723118400411423,59999.3,abc\n' });
+  const bad = await leadlag(['classify', ...TARDIS.slice(0, 2), '--trades', join(dir, 'trades.csv')]);
+  assert.equal(bad.code, 65, bad.stderr);
+  assert.ok(bad.stderr.includes(`${join(dir, 'trades.csv')}:2`), bad.stderr);
+  const missing = await leadlag(['classify', ...TARDIS.slice(0, 2), '--trades', join(dir, 'nope.csv')]);
+  assert.equal(missing.code, 66);
+  const noTrades = await leadlag(['classify', ...TARDIS.slice(0, 2)]);
+  assert.equal(noTrades.code, 2);
+});

@@ -1,0 +1,122 @@
+/**
+ * Independent, deliberately naive implementations of SPEC §1, §4 and §5 for the end-to-end
+ * tests: plain arrays, linear scans and two-pass statistics, sharing no code with src/.
+ * Slow (quadratic in places) and only meant for the small fixtures.
+ */
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+
+export interface Quote {
+  t: number;
+  bid: number;
+  ask: number;
+  mid: number;
+}
+
+/** Parses a generic `ts_us,bid,ask` file (optionally gzipped) and collapses bursts: the last row at a time wins. */
+export function readGenericQuotes(path: string): Quote[] {
+  let bytes = readFileSync(path);
+  if (path.endsWith('.gz')) bytes = gunzipSync(bytes);
+  const lines = bytes.toString('utf8').trim().split('\n').slice(1);
+  const out: Quote[] = [];
+  for (const line of lines) {
+    const [t, bid, ask] = line.split(',').map(Number) as [number, number, number];
+    const q = { t, bid, ask, mid: (bid + ask) / 2 };
+    if (out.length > 0 && out[out.length - 1]!.t === t) out[out.length - 1] = q;
+    else out.push(q);
+  }
+  return out;
+}
+
+export interface Trade {
+  t: number;
+  price: number;
+  qty: number;
+}
+
+/** Parses a Tardis trades file (µs times). */
+export function readTardisTrades(path: string): Trade[] {
+  const lines = readFileSync(path, 'utf8').trim().split('\n').slice(1);
+  return lines.map((line) => {
+    const f = line.split(',');
+    return { t: Number(f[2]), price: Number(f[6]), qty: Number(f[7]) };
+  });
+}
+
+/** The last quote with t ≤ x, by linear scan; undefined before the first. */
+function asOf(quotes: Quote[], x: number): Quote | undefined {
+  let found: Quote | undefined;
+  for (const q of quotes) {
+    if (q.t <= x) found = q;
+    else break;
+  }
+  return found;
+}
+
+/** SPEC §4 by the book: LOCF grid by scan, log-returns, two-pass Pearson per lag. */
+export function referenceXcorr(a: Quote[], b: Quote[], gridUs: number, lags: number[]) {
+  const tStart = Math.max(a[0]!.t, b[0]!.t);
+  const tEnd = Math.min(a[a.length - 1]!.t, b[b.length - 1]!.t);
+  const n0 = Math.ceil(tStart / gridUs);
+  const n1 = Math.floor(tEnd / gridUs);
+  const locf = (qs: Quote[]) => {
+    const v: number[] = [];
+    let j = 0;
+    for (let n = n0; n <= n1; n++) {
+      while (j + 1 < qs.length && qs[j + 1]!.t <= n * gridUs) j++;
+      v.push(qs[j]!.mid);
+    }
+    return v;
+  };
+  const ret = (v: number[]) => v.slice(1).map((x, i) => Math.log(x) - Math.log(v[i]!));
+  const rA = ret(locf(a));
+  const rB = ret(locf(b));
+  return lags.map((lag) => {
+    const xs: number[] = [];
+    const ys: number[] = [];
+    for (let i = 0; i < rA.length; i++) {
+      const j = i + lag;
+      if (j >= 0 && j < rB.length) {
+        xs.push(rA[i]!);
+        ys.push(rB[j]!);
+      }
+    }
+    return { lag, n: xs.length, r: pearson(xs, ys) };
+  });
+}
+
+function pearson(xs: number[], ys: number[]): number | null {
+  const n = xs.length;
+  const mx = xs.reduce((s, v) => s + v, 0) / n;
+  const my = ys.reduce((s, v) => s + v, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (xs[i]! - mx) * (ys[i]! - my);
+    sxx += (xs[i]! - mx) ** 2;
+    syy += (ys[i]! - my) ** 2;
+  }
+  return sxx === 0 || syy === 0 ? null : sxy / Math.sqrt(sxx * syy);
+}
+
+/** SPEC §5 features at trigger time t, by the book (side from the as-of quote). */
+export function referenceFeatures(quotes: Quote[], trades: Trade[], t: number, windowUs = 3000, gridUs = 1000) {
+  const M = (x: number) => (asOf(quotes, x) ?? quotes[0]!).mid;
+  const ret = Math.log(M(t)) - Math.log(M(t - windowUs));
+  let ss = 0;
+  for (let m = 1; m <= 20; m++) ss += (Math.log(M(t - (m - 1) * gridUs)) - Math.log(M(t - m * gridUs))) ** 2;
+  const q = asOf(quotes, t)!;
+  const spread = ((q.ask - q.bid) / q.mid) * 1e4;
+  let nsv = 0;
+  let count = 0;
+  for (const tr of trades) {
+    if (tr.t > t - 20_000 && tr.t <= t) {
+      const at = asOf(quotes, tr.t);
+      const side = at === undefined ? 0 : tr.price >= at.ask ? 1 : tr.price <= at.bid ? -1 : 0;
+      nsv += side * tr.qty;
+      count++;
+    }
+  }
+  return { ret, vol: Math.sqrt(ss), spread, nsv, count };
+}
