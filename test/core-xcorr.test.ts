@@ -386,6 +386,33 @@ test('GridAligner: memory stays bounded when the lagging stream is fed first', (
   assert.ok(Math.abs(a.t[a.t.length - 1]! - b.t[b.t.length - 1]!) > 1e6, 'the streams should end far apart');
 });
 
+test('GridAligner: a market starting long before the other does not pile up its history', () => {
+  // A ticks every 1 ms from t = 0 for 100 s; B every 1.3 ms from t = 60 s. Fed lagging first in
+  // chunks of 100, A runs 60 s (60 000 ticks) ahead of B's first tick before the grid starts.
+  const a = series(Array.from({ length: 100_000 }, (_, i) => [i * 1000, 100 + (i % 7)] as const));
+  const b = series(Array.from({ length: 30_000 }, (_, i) => [60_000_000 + i * 1300, 50 + (i % 5)] as const));
+  const chunk = 100;
+  const aligner = new GridAligner(1000, new LagCorrelator([0]));
+  let ia = 0;
+  let ib = 0;
+  let most = 0;
+  aligner.pushA(a.t.subarray(0, chunk), a.p.subarray(0, chunk));
+  aligner.pushB(b.t.subarray(0, chunk), b.p.subarray(0, chunk));
+  ia = ib = chunk;
+  while (ia < a.t.length && ib < b.t.length) {
+    if (a.t[ia - 1]! <= b.t[ib - 1]!) {
+      aligner.pushA(a.t.subarray(ia, ia + chunk), a.p.subarray(ia, ia + chunk));
+      ia += chunk;
+    } else {
+      aligner.pushB(b.t.subarray(ib, ib + chunk), b.p.subarray(ib, ib + chunk));
+      ib += chunk;
+    }
+    most = Math.max(most, aligner.bufferedTicks);
+  }
+  assert.ok(most <= 3 * chunk, `buffered up to ${most} ticks`);
+  assert.equal(aligner.finish()!.n0, 60_000);
+});
+
 // ---------------------------------------------------------------------------------------------
 // Edge cases.
 // ---------------------------------------------------------------------------------------------

@@ -443,8 +443,8 @@ class PendingTicks {
 
   /**
    * Moves the LOCF value to grid point n (consuming every pending tick with t ≤ n·G) and returns
-   * the log-return ln v[n] − ln v[previous grid point]; 0 exactly when no tick moved the price.
-   * The first call (no previous value) returns NaN.
+   * the log-return ln v[n] − ln v[previous grid point]; 0 exactly when no tick moved the price
+   * or no tick was pending. The first move that consumes a tick (no previous value) returns NaN.
    */
   moveTo(n: number): number {
     const limit = n * this.g;
@@ -473,7 +473,7 @@ class PendingTicks {
  * when a stream is exhausted, then finish(). Grid point n is emitted as soon as both markets
  * have a tick at or after n·G (its value can no longer change: times are strictly increasing),
  * so memory holds only the ticks of the market that is ahead beyond the last tick of the one
- * behind (before both have started: every tick of the market that started first). The caller
+ * behind (before the other market's first tick is known: every tick so far). The caller
  * bounds it by reading the lagging stream first and by calling endA / endB; without them the
  * tail of the longer stream past the end of the shorter one is buffered until finish().
  * Per tick O(1) amortised; per grid point O(1) plus the sink's cost.
@@ -562,10 +562,13 @@ export class GridAligner {
     if (Number.isNaN(a.first) || Number.isNaN(b.first)) return;
     const target = Math.min(gridFloor(a.last, g), gridFloor(b.last, g));
     if (Number.isNaN(this.done)) {
+      // n0 is fixed once both first ticks are known. Absorbing the ticks up to n0·G now, before
+      // the value there is final, keeps only the latest of them: a market that starts long
+      // before the other does not pile up its history.
       const n0 = gridCeil(Math.max(a.first, b.first), g);
-      if (target < n0) return;
       a.moveTo(n0);
       b.moveTo(n0);
+      if (target < n0) return;
       this.done = n0;
     }
     let n = this.done;
