@@ -208,11 +208,12 @@ export class LagCorrelator implements ReturnSink {
 
   /**
    * @param lags integer lags in grid steps (any order; results come back in this order).
-   * @throws RangeError for a non-integer lag or |τ| > 2^31 − 1.
+   *   Memory and result() grow with max|τ| (parseLags caps it at 100 000).
+   * @throws RangeError for a lag that is not an integer in [−(2^31 − 1), 2^31 − 1].
    */
   constructor(lags: readonly number[]) {
     for (const lag of lags) {
-      if (!Number.isInteger(lag) || Math.abs(lag) > 0x7fffffff) throw new RangeError(`lag ${lag} is not an integer`);
+      if (!Number.isInteger(lag) || Math.abs(lag) > 0x7fffffff) throw new RangeError(`lag ${lag} is not a 32-bit integer`);
     }
     this.lags = [...lags];
     this.h = lags.reduce((max, lag) => Math.max(max, Math.abs(lag)), 0);
@@ -251,7 +252,7 @@ export class LagCorrelator implements ReturnSink {
     if (rA !== 0) this.crossLag(j, slot, rA);
   }
 
-  /** Same as `count` calls of push(0, 0); O(min(count, max|τ|)). */
+  /** Same as `count` (an integer ≥ 0) calls of push(0, 0); O(min(count, max|τ|)). */
   pushZeros(count: number): void {
     let left = count;
     while (left > 0 && this.zeroRun < this.ringSize) {
