@@ -88,9 +88,9 @@ test('pair: hand-worked tiny files (native and grid feed, delays, span)', async 
   const one = { total_spot_jumps: 1, total_perp_jumps: 1, paired_events: 1, spot_leads_perp: 1, perp_leads_spot: 0, simultaneous: 0, noise_spot_jumps: 0, noise_perp_jumps: 0, noise_events: 0 };
   assert.deepEqual(out.native, one);
   assert.deepEqual(out.locf, one);
-  assert.equal(out.delays_ms.native.spot_leads_perp.median, 2.5);
-  assert.equal(out.delays_ms.locf.spot_leads_perp.median, 3);
-  assert.equal(out.delays_ms.native.perp_leads_spot.median, null);
+  assert.equal(out.delays_us.native.spot_leads_perp.median, 2500);
+  assert.equal(out.delays_us.locf.spot_leads_perp.median, 3000);
+  assert.equal(out.delays_us.native.perp_leads_spot.median, null);
   assert.deepEqual([out.span.start_us, out.span.end_us], [1000, 9000]);
 });
 

@@ -106,8 +106,8 @@ function delayRow(direction: string, delays: Float64Array) {
 export function renderPair(r: PairReport): Output {
   const json: Record<string, unknown> = {};
   for (const f of r.feeds) json[f.feed] = Object.fromEntries(f.metrics.map(([name, v]) => [name, v]));
-  json.delays_ms = Object.fromEntries(
-    r.feeds.map((f) => [f.feed, Object.fromEntries(f.delays.map((d) => [d.direction, { median: ms(d.median), p90: ms(d.p90), pairs: d.n }]))]),
+  json.delays_us = Object.fromEntries(
+    r.feeds.map((f) => [f.feed, Object.fromEntries(f.delays.map((d) => [d.direction, { median: finite(d.median), p90: finite(d.p90), pairs: d.n }]))]),
   );
   json.span = { start_us: r.span.start, end_us: r.span.end, start: isoMicros(r.span.start), end: isoMicros(r.span.end) };
   json.params = paramsJson(r.params);
@@ -116,8 +116,8 @@ export function renderPair(r: PairReport): Output {
   const rows: Cell[][] = first.metrics.map(([name], i) => [name, ...r.feeds.map((f) => f.metrics[i]![1])]);
   for (let i = 0; i < first.delays.length; i++) {
     const dir = first.delays[i]!.direction;
-    rows.push([`median_delay_ms_${dir}`, ...r.feeds.map((f) => ms(f.delays[i]!.median))]);
-    rows.push([`p90_delay_ms_${dir}`, ...r.feeds.map((f) => ms(f.delays[i]!.p90))]);
+    rows.push([`median_delay_us_${dir}`, ...r.feeds.map((f) => finite(f.delays[i]!.median))]);
+    rows.push([`p90_delay_us_${dir}`, ...r.feeds.map((f) => finite(f.delays[i]!.p90))]);
   }
   return {
     json,
@@ -152,8 +152,9 @@ function delayCell(d: { median: number; p90: number; n: number }): string {
   return `median ${fixed(d.median / 1000, 3)} ms, p90 ${fixed(d.p90 / 1000, 3)} ms`;
 }
 
-function ms(us: number): number | null {
-  return Number.isFinite(us) ? us / 1000 : null;
+/** µs delays stay in µs in machine formats: exact, no binary-fraction noise from dividing by 1000. */
+function finite(us: number): number | null {
+  return Number.isFinite(us) ? us : null;
 }
 
 export function paramsJson(p: AnalysisParams): Record<string, number> {
