@@ -101,12 +101,24 @@ export function humanTable(head: string[], rows: Cell[][], style: Style, align?:
   const table = new Table({
     head: head.map((h) => style.c.bold(h)),
     style: { head: [], border: [] },
-    // no rule between body rows: a compact table that reads like the research tables
-    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
     colAligns: align,
   });
   for (const r of rows) table.push(r.map((v) => (v === null ? 'n/a' : String(v))));
-  return table.toString();
+  return withoutBodyRules(table.toString());
+}
+
+/** Keeps the rule under the header and drops the ones between body rows: compact, like the research tables. */
+function withoutBodyRules(text: string): string {
+  let seen = false;
+  return text
+    .split('\n')
+    .filter((line) => {
+      if (!line.startsWith('├')) return true;
+      const keep = !seen;
+      seen = true;
+      return keep;
+    })
+    .join('\n');
 }
 
 /** Fixed-decimal formatting for human tables: never "NaN", never "-0.0000". */
