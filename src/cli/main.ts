@@ -15,7 +15,7 @@ const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import
 
 export function buildProgram(io: Streams): Command {
   const program = new Command('leadlag')
-    .description('Who leads whom at the millisecond scale: jumps, lagged correlation and a lead-vs-noise classifier\nfor two markets\' tick dumps (e.g. spot and its perpetual).')
+    .description('Who leads whom at the millisecond scale: jumps, lagged correlation and a lead-vs-noise classifier for two markets\' tick dumps (e.g. spot and its perpetual).')
     .version(VERSION, '-V, --version')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')

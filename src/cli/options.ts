@@ -119,11 +119,21 @@ export function addReaderOptions(cmd: Command): Command {
 
 export function addJumpOptions(cmd: Command, withPairing = true): Command {
   cmd
-    .option('--names <a,b>', 'names of the two markets, used in metric names', parseNames, ['spot', 'perp'] as [string, string])
-    .option('--threshold <θ>', 'jump threshold: 0.0007, 0.07% or 7bp', (v) => parseThreshold(v), 0.0007)
-    .option('--jump-window <W>', 'jump window: a move of θ within W (3, 3ms, 500us)', (v) => parseDuration(v, '--jump-window'), 3000);
-  if (withPairing) cmd.option('--pair-window <D>', 'pairing window: a follower within D of the leader', (v) => parseDuration(v, '--pair-window', true), 5000);
-  return cmd.option('--grid <G>', 'grid step of the LOCF grid feed', (v) => parseDuration(v, '--grid'), 1000);
+    .addOption(new Option('--names <a,b>', 'names of the two markets, used in metric names').argParser(parseNames).default(['spot', 'perp'], 'spot,perp'))
+    .addOption(new Option('--threshold <θ>', 'jump threshold: 0.0007, 0.07% or 7bp').argParser((v) => parseThreshold(v)).default(0.0007, '0.07%'))
+    .addOption(new Option('--jump-window <W>', 'jump window: a move of θ within W (3, 3ms, 500us)').argParser((v) => parseDuration(v, '--jump-window')).default(3000, '3ms'));
+  if (withPairing) {
+    cmd.addOption(new Option('--pair-window <D>', 'pairing window: a follower within D of the leader').argParser((v) => parseDuration(v, '--pair-window', true)).default(5000, '5ms'));
+  }
+  return cmd.addOption(gridOption('grid step of the LOCF grid feed'));
+}
+
+export function gridOption(description: string): Option {
+  return new Option('--grid <G>', `${description} (1ms, 500us)`).argParser((v) => parseDuration(v, '--grid')).default(1000, '1ms');
+}
+
+export function namesOption(): Option {
+  return new Option('--names <a,b>', 'names of the two markets').argParser(parseNames).default(['spot', 'perp'], 'spot,perp');
 }
 
 export function readOptionsOf(o: ReaderCliOptions & Partial<CommonOptions>, onProgress?: ReadOptions['onProgress']): ReadOptions {

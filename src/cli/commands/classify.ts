@@ -72,7 +72,7 @@ export interface ClassifyReport {
 export function classifyCommand(io: Streams): Command {
   const cmd = new Command('classify')
     .summary('XGBoost: will the perp follow a spot jump? (Tables 3 and 4)')
-    .description('Label each spot jump as lead (a perp jump follows within D) or noise (no perp jump pairs with it),\ncompute five features from spot quotes and trades, train XGBoost, and report precision / recall / F1\n(SPEC §5). Hold-out mode calibrates the threshold on the precision-recall curve (Table 3);\n--balanced trains and tests on balanced samples at threshold 0.5 (Table 4).')
+    .description('Label each spot jump as lead (a perp jump follows within D) or noise (no perp jump pairs with it), compute five features from spot quotes and trades, train XGBoost, and report precision / recall / F1. Hold-out mode calibrates the threshold on the precision-recall curve (Table 3); --balanced trains and tests on balanced samples at threshold 0.5 (Table 4).')
     .argument('<spot>', 'quotes of market A, whose jumps are the triggers')
     .argument('<perp>', 'quotes of market B')
     .requiredOption('--trades <file>', 'trades of market A (exchange export, Tardis, Binance or generic)')

@@ -37,7 +37,7 @@ export interface PairReport {
 export function pairCommand(io: Streams): Command {
   const cmd = new Command('pair')
     .summary('count leader / follower / simultaneous / noise jumps (Table 1)')
-    .description('Detect jumps (a move of at least θ within W) in each market on native ticks and on a LOCF grid,\npair them across the markets within D, and count who led (SPEC §1–3, Table 1).')
+    .description('Detect jumps (a move of at least θ within W) in each market on native ticks and on a LOCF grid, pair them across the markets within D, and count who led (Table 1).')
     .argument('<spot>', 'quotes of market A (file, .gz, or - for stdin)')
     .argument('<perp>', 'quotes of market B');
   addJumpOptions(cmd);

@@ -2,9 +2,9 @@
  * `leadlag xcorr SPOT PERP --lags 1..5`: lagged Pearson correlation of grid log-returns with
  * 95 % Fisher intervals (SPEC §4, Table 2), in one pass and constant memory.
  */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { Context, type Streams } from '../context.js';
-import { addCommonOptions, addReaderOptions, parseDuration, parseNames, type CommonOptions, type ReaderCliOptions } from '../options.js';
+import { addCommonOptions, addReaderOptions, gridOption, namesOption, type CommonOptions, type ReaderCliOptions } from '../options.js';
 import { openQuoteFiles, reportReads, requireOverlap } from '../inputs.js';
 import { pumpLagging } from '../pump.js';
 import { parseLags } from '../../core/lags.js';
@@ -30,12 +30,12 @@ export interface XcorrReport {
 export function xcorrCommand(io: Streams): Command {
   const cmd = new Command('xcorr')
     .summary('lagged correlation of grid log-returns with confidence intervals (Table 2)')
-    .description('Pearson correlation of the two markets\' log-returns on a LOCF grid, the first market\'s return at\nstep n against the second\'s at n + τ, with a 95 % Fisher-transform interval (SPEC §4, Table 2).')
+    .description('Pearson correlation of the two markets\' log-returns on a LOCF grid, the first market\'s return at step n against the second\'s at n + τ, with a 95 % Fisher-transform interval (Table 2).')
     .argument('<spot>', 'quotes of market A (file, .gz, or - for stdin)')
     .argument('<perp>', 'quotes of market B')
-    .option('--lags <spec>', 'lags in grid steps: 1..5, -5..5 or 1,2,5', parseLags, [1, 2, 3, 4, 5])
-    .option('--grid <G>', 'grid step (3, 1ms, 500us)', (v) => parseDuration(v, '--grid'), 1000)
-    .option('--names <a,b>', 'names of the two markets', parseNames, ['spot', 'perp'] as [string, string]);
+    .addOption(new Option('--lags <spec>', 'lags in grid steps: 1..5, -5..5 or 1,2,5').argParser(parseLags).default([1, 2, 3, 4, 5], '1..5'))
+    .addOption(gridOption('grid step'))
+    .addOption(namesOption());
   addReaderOptions(cmd);
   addCommonOptions(cmd);
   cmd.addHelpText(
