@@ -12,6 +12,8 @@ import { DataError } from '../cli/errors.js';
 import type { FormatPlan } from './formats.js';
 import { parseQuotedRecord } from './csvparse.js';
 import { FieldConverter, RowScratch, type FieldText } from './rows.js';
+import { POW10 } from './numbers.js';
+import { ROLE_ASK, ROLE_BID, ROLE_PRICE, ROLE_SIDE, ROLE_TIME } from './formats.js';
 
 /** Receives every data row (before any validation). */
 export interface RowSink {
@@ -25,6 +27,8 @@ const NL = 10;
 const CR = 13;
 const COMMA = 44;
 const QUOTE = 34;
+const DOT = 46;
+const MAX_SAFE = 9007199254740991;
 
 /** Text of the current line for error messages (the line is still in the buffer when a sink throws). */
 class LineText implements FieldText {
@@ -92,39 +96,100 @@ export class FastParser {
     }
     const plan = this.plan;
     const conv = this.conv!;
+    const time = conv.time;
     const sink = this.sink!;
     const colRole = plan.colRole;
     const ncols = plan.ncols;
     const r = this.r;
     const text = this.text;
     text.buf = buf;
+    let timeExp = time.fastExponent();
+    let line = this.line;
+    let rows = this.rows;
     let nextQuote = buf.indexOf(QUOTE, p);
     if (nextQuote < 0 || nextQuote >= end) nextQuote = end;
     while (p < end) {
       const ls = p;
       let c = buf[p]!;
       if (c === NL || (c === CR && buf[p + 1] === NL)) {
-        this.line++;
+        line++;
         p += c === NL ? 1 : 2;
         continue;
       }
       if (nextQuote < end && nextQuote < buf.indexOf(NL, ls)) {
+        this.line = line;
+        this.rows = rows;
         const stop = this.quotedRecord(buf, ls, end, eof);
         if (stop < 0) return ls;
+        line = this.line;
+        rows = this.rows;
+        timeExp = time.fastExponent();
         p = stop;
         nextQuote = buf.indexOf(QUOTE, p);
         if (nextQuote < 0 || nextQuote >= end) nextQuote = end;
         continue;
       }
-      this.line++;
+      line++;
       r.empty = 0;
       let col = 0;
-      let fs = p;
       for (;;) {
-        while (c !== COMMA && c !== NL) c = buf[++p]!;
-        if (col < ncols) {
-          const role = colRole[col]!;
-          if (role >= 0) conv.field(role, buf, fs, c === NL && p > fs && buf[p - 1] === CR ? p - 1 : p, r);
+        const role = colRole[col]!;
+        if (role < 0) {
+          while (c !== COMMA && c !== NL) c = buf[++p]!;
+        } else {
+          // Fused scan: read an unsigned decimal while looking for the field's end. Only a
+          // plain `digits[.digits]` field ending at a delimiter is taken here; anything else
+          // (empty, signs, exponents, spaces, ISO times, words) goes to the shared converter.
+          const fs = p;
+          let taken = false;
+          if (role !== ROLE_SIDE && (role !== ROLE_TIME || timeExp >= 0)) {
+            let m = 0;
+            let k = 0;
+            let d = c - 48;
+            while (d >= 0 && d <= 9) {
+              m = m * 10 + d;
+              c = buf[++p]!;
+              d = c - 48;
+            }
+            let digits = p - fs;
+            if (c === DOT) {
+              c = buf[++p]!;
+              d = c - 48;
+              while (d >= 0 && d <= 9) {
+                m = m * 10 + d;
+                k++;
+                c = buf[++p]!;
+                d = c - 48;
+              }
+              digits += k;
+            }
+            if (c === CR && buf[p + 1] === NL) c = buf[++p]!;
+            if ((c === COMMA || c === NL) && digits > 0 && m <= MAX_SAFE) {
+              if (role === ROLE_TIME) {
+                if (k <= timeExp) {
+                  const v = m * POW10[timeExp - k]!;
+                  if (v <= MAX_SAFE) {
+                    r.t = v;
+                    taken = true;
+                  }
+                }
+              } else if (k <= 22) {
+                const v = k === 0 ? m : m / POW10[k]!;
+                taken = true;
+                if (role === ROLE_BID) r.bid = v;
+                else if (role === ROLE_ASK) r.ask = v;
+                else if (role === ROLE_PRICE) r.price = v;
+                else r.qty = v;
+              }
+            }
+          }
+          if (!taken) {
+            p = fs;
+            c = buf[p]!;
+            while (c !== COMMA && c !== NL) c = buf[++p]!;
+            conv.field(role, buf, fs, c === NL && p > fs && buf[p - 1] === CR ? p - 1 : p, r);
+            if (role === ROLE_TIME) timeExp = time.fastExponent();
+          }
         }
         col++;
         if (c === NL) break;
@@ -132,18 +197,19 @@ export class FastParser {
           while (c !== NL) c = buf[++p]!;
           break;
         }
-        fs = ++p;
-        c = buf[p]!;
+        c = buf[++p]!;
       }
       text.start = ls;
       text.end = p > ls && buf[p - 1] === CR ? p - 1 : p;
       p++;
-      r.line = this.line;
+      r.line = line;
       r.nfields = col;
       r.short = col < ncols;
-      this.rows++;
+      rows++;
       sink.row(r);
     }
+    this.line = line;
+    this.rows = rows;
     return p;
   }
 

@@ -72,6 +72,11 @@ export class TimeConverter {
     return this.mode === 'iso' ? 'iso' : this.mode === 'num' && this.exp === this.exp ? this.unit : undefined;
   }
 
+  /** The unit exponent when times are plain epoch numbers of a known unit ≥ ns·1000 (the fused fast path), else −1. */
+  fastExponent(): number {
+    return this.mode === 'num' && this.exp >= 0 ? this.exp : -1;
+  }
+
   parse(buf: Uint8Array, s: number, e: number): number {
     if (this.mode === 'num' && this.exp === this.exp) return parseEpochMicros(buf, s, e, this.exp);
     if (this.mode === 'iso') return parseIsoMicros(buf, s, e);
