@@ -59,27 +59,42 @@ interface CsvInfo {
 /**
  * Records of a byte stream through csv-parse's streaming API, with their start lines
  * (csv-parse reports the line a record ends on; the start is one past the previous
- * record's end plus the blank lines skipped in between).
- * A leading UTF-8 BOM is dropped.
+ * record's end plus the blank lines skipped in between). A leading UTF-8 BOM is dropped.
+ *
+ * Malformed quoting is fatal, but only once every record before it has been handed
+ * on (so an earlier bad row is reported first, as the line-by-line fast path does):
+ * csv-parse skips the broken record and goes on, the first such error is remembered
+ * with its start line and thrown when a later record or the end arrives.
  * @throws DataError (at the record's start line) for malformed quoting.
  */
 export async function* csvRecords(chunks: AsyncIterable<Buffer>, file: string): AsyncGenerator<LocatedRecord> {
-  const parser = parseStream({ ...CSV_OPTIONS, bom: true, info: true });
+  let lastLine = 0;
+  let lastEmpty = 0;
+  let broken: { error: unknown; line: number } | undefined;
+  const options = {
+    ...CSV_OPTIONS,
+    bom: true,
+    skip_records_with_error: true,
+    on_record: (fields: string[], ctx: CsvInfo): LocatedRecord => {
+      const line = lastLine + 1 + (ctx.empty_lines - lastEmpty);
+      lastLine = ctx.lines;
+      lastEmpty = ctx.empty_lines;
+      return { fields, line };
+    },
+  } as unknown as Options;
+  const parser = parseStream(options);
+  parser.on('skip', (e: Error & Partial<CsvInfo>) => {
+    if (!broken) broken = { error: e, line: lastLine + 1 + ((e.empty_lines ?? lastEmpty) - lastEmpty) };
+  });
   const source = Readable.from(chunks, { objectMode: false });
   source.on('error', (e) => parser.destroy(e));
   source.pipe(parser);
-  let lastLine = 0;
-  let lastEmpty = 0;
   try {
-    for await (const item of parser as AsyncIterable<{ record: string[]; info: CsvInfo }>) {
-      const line = lastLine + 1 + (item.info.empty_lines - lastEmpty);
-      lastLine = item.info.lines;
-      lastEmpty = item.info.empty_lines;
-      yield { fields: item.record, line };
+    for await (const rec of parser as AsyncIterable<LocatedRecord>) {
+      if (broken && rec.line > broken.line) break;
+      yield rec;
     }
-  } catch (e) {
-    const emptyNow = (e as Partial<CsvInfo>).empty_lines;
-    throw csvError(e, file, lastLine + 1 + (typeof emptyNow === 'number' ? emptyNow - lastEmpty : 0));
+    if (broken) throw csvError(broken.error, file, broken.line);
   } finally {
     source.destroy();
     parser.destroy();

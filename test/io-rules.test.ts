@@ -1,0 +1,234 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { DataError, OpenError } from '../src/cli/errors.js';
+import { openQuotes } from '../src/io/sources.js';
+import { SKIP, STRICT, readQuotes, readTrades, rejection, tmpFile } from './io-helpers.js';
+
+const QH = 'time,bid,ask\n';
+const TH = 'time,price,qty\n';
+
+/** One strict-mode case: the file body after the header, the line and value the error must name. */
+interface Case {
+  readonly name: string;
+  readonly kind: 'quotes' | 'trades';
+  readonly header?: string;
+  readonly body: string;
+  readonly line: number;
+  readonly value: string | undefined;
+  readonly problem: RegExp;
+  readonly skipKind: string;
+}
+
+const GOOD_Q = '1000000,1,2\n';
+const GOOD_T = '1000000,1,2\n';
+
+const CASES: Case[] = [
+  { name: 'short row', kind: 'quotes', body: `${GOOD_Q}1000001,1\n`, line: 3, value: '1000001,1', problem: /short row: expected 3 fields, found 2/, skipKind: 'short row' },
+  { name: 'unparsable ISO time', kind: 'quotes', body: `${GOOD_Q}2024-13-01 00:00:00,1,2\n`, line: 3, value: '2024-13-01 00:00:00', problem: /unparsable time in column time/, skipKind: 'unparsable time' },
+  { name: 'unparsable numeric time', kind: 'quotes', body: `${GOOD_Q}12x4,1,2\n`, line: 3, value: '12x4', problem: /unparsable time/, skipKind: 'unparsable time' },
+  { name: 'empty time', kind: 'quotes', body: `${GOOD_Q},1,2\n`, line: 3, value: '', problem: /unparsable time/, skipKind: 'unparsable time' },
+  { name: 'non-numeric bid', kind: 'quotes', body: `${GOOD_Q}1000001,abc,2\n`, line: 3, value: 'abc', problem: /non-numeric bid in column bid/, skipKind: 'non-numeric bid' },
+  { name: 'NaN ask', kind: 'quotes', body: `${GOOD_Q}1000001,1,NaN\n`, line: 3, value: 'NaN', problem: /non-numeric ask in column ask/, skipKind: 'non-numeric ask' },
+  { name: 'Infinity ask', kind: 'quotes', body: `${GOOD_Q}1000001,1,Infinity\n`, line: 3, value: 'Infinity', problem: /non-numeric ask/, skipKind: 'non-numeric ask' },
+  { name: 'zero bid', kind: 'quotes', body: `${GOOD_Q}1000001,0,2\n`, line: 3, value: '0', problem: /non-positive bid/, skipKind: 'non-positive bid' },
+  { name: 'negative ask', kind: 'quotes', body: `${GOOD_Q}1000001,1,-2\n`, line: 3, value: '-2', problem: /non-positive ask/, skipKind: 'non-positive ask' },
+  { name: 'crossed quote', kind: 'quotes', body: `${GOOD_Q}1000001,2.5,2.25\n`, line: 3, value: '2.5 > 2.25', problem: /crossed quote \(bid > ask\)/, skipKind: 'crossed quote' },
+  { name: 'zero price (price-only quotes)', kind: 'quotes', header: 'time,price\n', body: '1000000,1\n1000001,0.0\n', line: 3, value: '0.0', problem: /non-positive price in column price/, skipKind: 'non-positive price' },
+  { name: 'non-numeric price (price-only quotes)', kind: 'quotes', header: 'time,mid\n', body: '1000000,1\n1000001,1e999\n', line: 3, value: '1e999', problem: /non-numeric price in column mid/, skipKind: 'non-numeric price' },
+  { name: 'time going backwards (quotes)', kind: 'quotes', body: `${GOOD_Q}1000002,1,2\n1000001,1,2\n`, line: 4, value: '1000001', problem: /time goes backwards.*line 3.*--sort/, skipKind: 'time going backwards' },
+  { name: 'trade non-numeric price', kind: 'trades', body: `${GOOD_T}1000001,x1,2\n`, line: 3, value: 'x1', problem: /non-numeric price in column price/, skipKind: 'non-numeric price' },
+  { name: 'trade negative price', kind: 'trades', body: `${GOOD_T}1000001,-1,2\n`, line: 3, value: '-1', problem: /non-positive price/, skipKind: 'non-positive price' },
+  { name: 'trade non-numeric qty', kind: 'trades', body: `${GOOD_T}1000001,1,lots\n`, line: 3, value: 'lots', problem: /non-numeric quantity in column qty/, skipKind: 'non-numeric quantity' },
+  { name: 'trade zero qty', kind: 'trades', body: `${GOOD_T}1000001,1,0\n`, line: 3, value: '0', problem: /non-positive quantity/, skipKind: 'non-positive quantity' },
+  { name: 'trade short row', kind: 'trades', body: `${GOOD_T}1000001\n`, line: 3, value: '1000001', problem: /short row/, skipKind: 'short row' },
+  { name: 'time going backwards (trades)', kind: 'trades', body: `${GOOD_T}999999,1,2\n`, line: 3, value: '999999', problem: /time goes backwards/, skipKind: 'time going backwards' },
+];
+
+function read(kind: 'quotes' | 'trades', path: string, opts = STRICT): Promise<unknown> {
+  return kind === 'quotes' ? readQuotes(path, opts) : readTrades(path, opts);
+}
+
+for (const c of CASES) {
+  test(`strict mode: ${c.name} is a DataError naming file, line and value`, async () => {
+    const path = tmpFile(`strict-${c.name.replace(/\W+/g, '-')}.csv`, (c.header ?? (c.kind === 'quotes' ? QH : TH)) + c.body);
+    for (const parser of ['fast', 'csv'] as const) {
+      const e = await rejection(read(c.kind, path, { ...STRICT, parser }));
+      assert.ok(e instanceof DataError, `${parser}: ${e.message}`);
+      assert.equal(e.file, path);
+      assert.equal(e.line, c.line, parser);
+      assert.equal(e.value, c.value, parser);
+      assert.match(e.problem as string, c.problem, parser);
+      assert.ok(e.message.startsWith(`${path}:${c.line}: `), e.message);
+      if (c.value !== undefined) assert.ok(e.message.endsWith(`: ${JSON.stringify(c.value)}`), e.message);
+    }
+  });
+
+  test(`skip mode: ${c.name} is skipped and counted with its line`, async () => {
+    const path = tmpFile(`skip-${c.name.replace(/\W+/g, '-')}.csv`, (c.header ?? (c.kind === 'quotes' ? QH : TH)) + c.body);
+    const r = (await read(c.kind, path, SKIP)) as { report: { skipped: unknown; rows: number; goodRows: number } };
+    assert.deepEqual(r.report.skipped, [{ kind: c.skipKind, count: 1, firstLines: [c.line] }]);
+    assert.equal(r.report.goodRows, r.report.rows - 1);
+  });
+}
+
+test('a locked quote (bid == ask) is fine', async () => {
+  const q = await readQuotes(tmpFile('locked.csv', `${QH}1000000,2,2\n`));
+  assert.deepEqual(q.price, [2]);
+});
+
+test('skip mode keeps the first 5 line numbers per kind and counts all, kinds in order of first appearance', async () => {
+  let body = '1000000,1,2\n'; // line 2
+  // lines 3..10: alternate non-numeric bid (odd lines) and crossed (even lines)
+  for (let line = 3; line <= 10; line++) body += line % 2 ? `${1000000 + line},x,2\n` : `${1000000 + line},3,2\n`;
+  body += '1000020,1,2\n'; // line 11
+  const path = tmpFile('skip-many.csv', QH + body);
+  const q = await readQuotes(path, SKIP);
+  assert.deepEqual(q.report.skipped, [
+    { kind: 'non-numeric bid', count: 4, firstLines: [3, 5, 7, 9] },
+    { kind: 'crossed quote', count: 4, firstLines: [4, 6, 8, 10] },
+  ]);
+  const many = tmpFile('skip-seven.csv', QH + '1000000,1,2\n' + 'x,1,2\n'.repeat(7) + '1000001,1,2\n');
+  const m = await readQuotes(many, SKIP);
+  assert.deepEqual(m.report.skipped, [{ kind: 'unparsable time', count: 7, firstLines: [3, 4, 5, 6, 7] }]);
+  assert.equal(m.report.rows, 9);
+  assert.equal(m.report.goodRows, 2);
+});
+
+test('skip mode: a row earlier than the last kept row is skipped, later rows compare with the last kept one', async () => {
+  // times: 10 (kept), 30 (kept), 20 (< 30: skipped), 25 (< 30: skipped), 30 (= 30: kept, same tick), 40 (kept)
+  const path = tmpFile('skip-backwards.csv', `${QH}10,1,2\n30,1,2\n20,1,2\n25,1,2\n30,1,4\n40,1,2\n`);
+  const q = await readQuotes(path, { ...SKIP, timeUnit: 'us' });
+  assert.deepEqual(q.t, [10, 30, 40]);
+  assert.deepEqual(q.ask, [2, 4, 2]);
+  assert.deepEqual(q.report.skipped, [{ kind: 'time going backwards', count: 2, firstLines: [4, 5] }]);
+  assert.equal(q.report.goodRows, 4);
+  assert.equal(q.report.records, 3);
+});
+
+test('bursts: rows with the same time are one tick, the last row wins, also across batch boundaries (batchRows 2)', async () => {
+  // Line times (µs): 1,1,1 | 2 | 3,3 | 4,4,4,4 | 5 ; the kept row of each time has ask = 10·t + (its index in the burst).
+  const rows: string[] = [];
+  const burst = (t: number, n: number): void => {
+    for (let i = 0; i < n; i++) rows.push(`${t},1,${10 * t + i}`);
+  };
+  burst(1, 3);
+  burst(2, 1);
+  burst(3, 2);
+  burst(4, 4);
+  burst(5, 1);
+  const path = tmpFile('bursts.csv', QH + rows.join('\n') + '\n');
+  for (const chunkBytes of [1, 5, 1 << 20]) {
+    const q = await readQuotes(path, { ...STRICT, timeUnit: 'us', batchRows: 2, chunkBytes });
+    assert.deepEqual(q.t, [1, 2, 3, 4, 5]);
+    assert.deepEqual(q.ask, [12, 20, 31, 43, 50]);
+    assert.deepEqual(q.lengths, [2, 2, 1]);
+    assert.equal(q.report.goodRows, 11);
+    assert.equal(q.report.records, 5);
+  }
+});
+
+test('trades are never collapsed: equal times stay separate rows', async () => {
+  const path = tmpFile('trades-equal.csv', `${TH}5,1,1\n5,1,2\n5,1,3\n6,1,4\n`);
+  const tr = await readTrades(path, { ...STRICT, timeUnit: 'us', batchRows: 2 });
+  assert.deepEqual(tr.t, [5, 5, 5, 6]);
+  assert.deepEqual(tr.qty, [1, 2, 3, 4]);
+  assert.deepEqual(tr.lengths, [2, 2]);
+});
+
+test('sort: rows are stably sorted by time before burst collapse (file order wins ties)', async () => {
+  // (t, ask) in file order: (3,30) (1,10) (3,31) (2,20) (1,11) → sorted stable: (1,10) (1,11) (2,20) (3,30) (3,31)
+  // → collapsed: 1→11, 2→20, 3→31.
+  const path = tmpFile('sort.csv', `${QH}3,1,30\n1,1,10\n3,1,31\n2,1,20\n1,1,11\n`);
+  const q = await readQuotes(path, { ...STRICT, timeUnit: 'us', sort: true, batchRows: 2 });
+  assert.deepEqual(q.t, [1, 2, 3]);
+  assert.deepEqual(q.ask, [11, 20, 31]);
+  const tr = await readTrades(tmpFile('sort-trades.csv', `${TH}3,1,1\n1,1,2\n3,1,3\n1,1,4\n`), { ...STRICT, timeUnit: 'us', sort: true });
+  assert.deepEqual(tr.t, [1, 1, 3, 3]);
+  assert.deepEqual(tr.qty, [2, 4, 1, 3]);
+  // Sorting and skipping combine: bad rows are skipped, the rest sorted.
+  const mixed = tmpFile('sort-skip.csv', `${QH}3,1,30\nx,1,1\n1,1,10\n`);
+  const m = await readQuotes(mixed, { ...SKIP, timeUnit: 'us', sort: true });
+  assert.deepEqual(m.t, [1, 3]);
+  assert.deepEqual(m.report.skipped, [{ kind: 'unparsable time', count: 1, firstLines: [3] }]);
+});
+
+test('an empty file, a blank-only file and a header-only file are "no rows" data errors', async () => {
+  for (const [name, content] of [['empty.csv', ''], ['blank.csv', '\n\r\n\n'], ['header-only.csv', QH], ['bom-only.csv', '\uFEFF']]) {
+    for (const parser of ['fast', 'csv'] as const) {
+      const e = await rejection(readQuotes(tmpFile(name!, content!), { ...STRICT, parser }));
+      assert.ok(e instanceof DataError, `${name} ${parser}`);
+      assert.match(e.message, /no rows/, name);
+    }
+  }
+});
+
+test('skip mode with every row skipped is a "no usable rows" data error with the counts', async () => {
+  const e = await rejection(readQuotes(tmpFile('all-bad.csv', `${QH}x,1,2\n1,0,2\n`), SKIP));
+  assert.ok(e instanceof DataError);
+  assert.match(e.message, /no usable rows: all 2 data rows were skipped \(1 unparsable time \(line 2\), 1 non-positive bid \(line 3\)\)/);
+});
+
+test('a missing file, a directory and a corrupt or truncated gzip are OpenErrors, raised on the first next()', async () => {
+  const missing = join(dirname(tmpFile('anchor.csv', '')), 'does-not-exist.csv');
+  const src = openQuotes(missing, STRICT); // opening is lazy: no throw here
+  const e = await rejection(src[Symbol.asyncIterator]().next());
+  assert.ok(e instanceof OpenError);
+  assert.match(e.message, /does-not-exist\.csv: no such file/);
+  const dir = join(dirname(missing), 'a-directory');
+  mkdirSync(dir, { recursive: true });
+  const d = await rejection(readQuotes(dir));
+  assert.ok(d instanceof OpenError);
+  assert.match(d.message, /is a directory/);
+  const corrupt = tmpFile('corrupt.csv.gz', Buffer.alloc(0));
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(corrupt, Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6, 7, 8, 9]));
+  const c = await rejection(readQuotes(corrupt));
+  assert.ok(c instanceof OpenError, c.message);
+  assert.match(c.message, /corrupt gzip/);
+  const notGzip = tmpFile('plain-named.csv.gz', Buffer.alloc(0));
+  writeFileSync(notGzip, 'time,bid,ask\n1,1,2\n');
+  assert.ok((await rejection(readQuotes(notGzip))) instanceof OpenError);
+  const whole = gzipSync(Buffer.from(QH + '1000000,1,2\n'.repeat(1000)));
+  const truncated = tmpFile('truncated.csv', Buffer.alloc(0));
+  writeFileSync(truncated, whole.subarray(0, whole.length - 20));
+  const t = await rejection(readQuotes(truncated));
+  assert.ok(t instanceof OpenError, t.message);
+  assert.match(t.message, /corrupt gzip/);
+});
+
+test('permission denied is an OpenError', { skip: process.getuid?.() === 0 ? 'running as root: permissions are not enforced' : false }, async () => {
+  const path = tmpFile('no-permission.csv', QH + '1,1,2\n');
+  chmodSync(path, 0o000);
+  const e = await rejection(readQuotes(path));
+  assert.ok(e instanceof OpenError);
+  assert.match(e.message, /permission denied/);
+});
+
+test('malformed quoting is a data error at the record start line in both parsers', async () => {
+  for (const [body, line, re] of [
+    ['1000000,1,2\n1000001,1,x"y\n', 3, /a quote inside an unquoted field/],
+    ['1000000,1,2\n1000001,1,"2"x\n', 3, /text after a closing quote/],
+    ['1000000,1,2\n\n1000001,1,"2\n1000002,1,2\n', 4, /a quote is never closed/],
+  ] as const) {
+    const path = tmpFile('bad-quotes.csv', QH + body);
+    for (const parser of ['fast', 'csv'] as const) {
+      const e = await rejection(readQuotes(path, { ...STRICT, parser }));
+      assert.ok(e instanceof DataError, `${parser}: ${e.message}`);
+      assert.equal(e.line, line, `${parser}: ${e.message}`);
+      assert.match(e.message, re);
+    }
+  }
+});
+
+test('progress is reported with bytes and rows, not per row', async () => {
+  const path = tmpFile('progress.csv', QH + Array.from({ length: 20000 }, (_, i) => `${1000000 + i},1,2`).join('\n'));
+  const calls: Array<{ bytesRead: number; rows: number; bytesTotal: number | undefined }> = [];
+  await readQuotes(path, { ...STRICT, chunkBytes: 1000, onProgress: (p) => calls.push(p) });
+  assert.ok(calls.length >= 1 && calls.length < 50, `${calls.length} calls`);
+  const last = calls[calls.length - 1]!;
+  assert.equal(last.rows, 20000);
+  assert.equal(last.bytesRead, last.bytesTotal);
+});
