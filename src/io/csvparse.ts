@@ -70,7 +70,9 @@ interface CsvInfo {
 export async function* csvRecords(chunks: AsyncIterable<Buffer>, file: string): AsyncGenerator<LocatedRecord> {
   let lastLine = 0;
   let lastEmpty = 0;
-  let broken: { error: unknown; line: number } | undefined;
+  let produced = 0;
+  /** The first malformed record: its error, start line, and how many records csv-parse produced before it. */
+  let broken: { error: unknown; line: number; after: number } | undefined;
   const options = {
     ...CSV_OPTIONS,
     bom: true,
@@ -79,19 +81,22 @@ export async function* csvRecords(chunks: AsyncIterable<Buffer>, file: string): 
       const line = lastLine + 1 + (ctx.empty_lines - lastEmpty);
       lastLine = ctx.lines;
       lastEmpty = ctx.empty_lines;
+      produced++;
       return { fields, line };
     },
   } as unknown as Options;
   const parser = parseStream(options);
   parser.on('skip', (e: Error & Partial<CsvInfo>) => {
-    if (!broken) broken = { error: e, line: lastLine + 1 + ((e.empty_lines ?? lastEmpty) - lastEmpty) };
+    if (!broken) broken = { error: e, line: lastLine + 1 + ((e.empty_lines ?? lastEmpty) - lastEmpty), after: produced };
   });
   const source = Readable.from(chunks, { objectMode: false });
   source.on('error', (e) => parser.destroy(e));
   source.pipe(parser);
   try {
+    let consumed = 0;
     for await (const rec of parser as AsyncIterable<LocatedRecord>) {
-      if (broken && rec.line > broken.line) break;
+      if (broken && consumed >= broken.after) break;
+      consumed++;
       yield rec;
     }
     if (broken) throw csvError(broken.error, file, broken.line);
