@@ -104,8 +104,9 @@ export interface JumpCliOptions {
 export function addCommonOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--format <format>', 'output: table, csv, tsv or json').default('table').argParser(choice(FORMATS, '--format')))
-    .option('--no-color', 'no colour even on a terminal (also NO_COLOR=1)')
+    // --color first: then commander leaves the value undefined unless one of the two is given
     .option('--color', 'colour even when not on a terminal (also FORCE_COLOR=1)')
+    .option('--no-color', 'no colour even on a terminal (also NO_COLOR=1)')
     .option('-q, --quiet', 'no progress and no warnings on stderr');
 }
 
