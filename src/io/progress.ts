@@ -12,15 +12,17 @@ interface Sink {
 
 export class ProgressDisplay {
   private readonly files = new Map<string, Progress>();
-  private readonly started = Date.now();
-  private lastDraw = 0;
+  private readonly started: number;
+  private lastDraw = -Infinity;
   private drawn = false;
 
   constructor(
     private readonly sink: Sink,
     private readonly enabled: boolean,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.started = now();
+  }
 
   /** For `ReadOptions.onProgress`: record a file's progress and redraw if due. */
   readonly update = (p: Progress): void => {

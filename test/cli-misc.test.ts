@@ -1,0 +1,104 @@
+/** The shell contract: help, version, internal errors, progress display, colour choice. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { leadlag, ROOT } from './cli-helpers.js';
+import { run } from '../src/cli/main.js';
+import { ProgressDisplay } from '../src/io/progress.js';
+import { wantColour } from '../src/io/output.js';
+
+class Sink extends Writable {
+  text = '';
+  isTTY = false;
+  constructor(private readonly failWith?: Error) {
+    super();
+  }
+  override _write(chunk: Buffer, _enc: string, cb: (e?: Error) => void) {
+    if (this.failWith) throw this.failWith;
+    this.text += chunk.toString();
+    cb();
+  }
+}
+
+const COMMANDS = ['pair', 'xcorr', 'classify'];
+
+test('leadlag --help lists every command with examples and the exit codes', async () => {
+  const r = await leadlag(['--help']);
+  assert.equal(r.code, 0);
+  for (const c of COMMANDS) assert.ok(r.stdout.includes(c), c);
+  assert.ok(r.stdout.includes('Examples:') && r.stdout.includes('Exit codes'));
+});
+
+test('help CMD and CMD --help show the options and a worked example of every command', async () => {
+  for (const c of COMMANDS) {
+    const a = await leadlag(['help', c]);
+    const b = await leadlag([c, '--help']);
+    assert.equal(a.code, 0);
+    assert.equal(b.code, 0);
+    assert.equal(a.stdout, b.stdout);
+    assert.ok(a.stdout.includes('Example:') && a.stdout.includes(`$ leadlag ${c}`), c);
+    assert.ok(a.stdout.includes('--format'), c);
+  }
+});
+
+test('leadlag --version prints the package version', async () => {
+  const r = await leadlag(['--version']);
+  const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  assert.equal(r.code, 0);
+  assert.equal(r.stdout.trim(), version);
+});
+
+test('an unexpected exception is one line, exit 70; the stack only with LEADLAG_DEBUG=1', async () => {
+  // A stdout that throws a plain Error stands in for any bug: it is not one of our error types.
+  const args = ['node', 'leadlag', 'xcorr', join(ROOT, 'fixtures/tardis/spot_quotes.csv'), join(ROOT, 'fixtures/tardis/perp_quotes.csv')];
+  const stderr = new Sink();
+  const code = await run(args, { stdout: new Sink(new Error('disk on fire')), stderr, env: {} });
+  assert.equal(code, 70);
+  assert.equal(stderr.text, 'leadlag: internal error: disk on fire, please report\n');
+  const debug = new Sink();
+  assert.equal(await run(args, { stdout: new Sink(new Error('disk on fire')), stderr: debug, env: { LEADLAG_DEBUG: '1' } }), 70);
+  assert.match(debug.text, /internal error: disk on fire[\s\S]*\n\s+at /);
+});
+
+test('progress: nothing when stderr is not a terminal, nothing in the first second, at most 4 redraws a second', () => {
+  let now = 0;
+  const writes: string[] = [];
+  const sink = { isTTY: true, write: (s: string) => (writes.push(s), true) };
+  const p = new ProgressDisplay(sink, true, () => now);
+  const update = (rows: number, bytes: number) => p.update({ file: 'a.csv', bytesRead: bytes, bytesTotal: 4e6, rows });
+  update(10, 1e5);
+  now = 900;
+  update(20, 2e5);
+  assert.equal(writes.length, 0, 'quiet during the first second');
+  now = 1000;
+  update(1e6, 1e6); // 1 MB in 1 s: 1.0 MB/s, 3 MB left → 3 s
+  now = 1100;
+  update(1.1e6, 1.1e6); // within 250 ms of the last draw: skipped
+  assert.equal(writes.length, 1);
+  assert.match(writes[0]!, /read 1\.0 MB of 4\.0 MB, 1\.00 M rows, 1\.0 MB\/s, 3 s left/);
+  p.done();
+  assert.equal(writes.at(-1), '\r\x1b[2K', 'erased at the end');
+  const off: string[] = [];
+  const q = new ProgressDisplay({ isTTY: false, write: (s: string) => (off.push(s), true) }, false, () => 5000);
+  q.update({ file: 'a.csv', bytesRead: 1, bytesTotal: 2, rows: 1 });
+  q.done();
+  assert.deepEqual(off, []);
+});
+
+test('colour: terminal decides, NO_COLOR and --no-color turn it off, FORCE_COLOR and --color on', () => {
+  assert.equal(wantColour({ flag: undefined, env: {}, isTTY: true }), true);
+  assert.equal(wantColour({ flag: undefined, env: {}, isTTY: false }), false);
+  assert.equal(wantColour({ flag: undefined, env: { NO_COLOR: '1' }, isTTY: true }), false);
+  assert.equal(wantColour({ flag: undefined, env: { FORCE_COLOR: '1' }, isTTY: false }), true);
+  assert.equal(wantColour({ flag: false, env: { FORCE_COLOR: '1' }, isTTY: true }), false);
+  assert.equal(wantColour({ flag: true, env: { NO_COLOR: '1' }, isTTY: false }), true);
+  assert.equal(wantColour({ flag: undefined, env: { TERM: 'dumb' }, isTTY: true }), false);
+});
+
+test('unknown command and no command are usage errors', async () => {
+  const r = await leadlag(['frobnicate']);
+  assert.equal(r.code, 2);
+  assert.equal(r.stdout, '');
+});
