@@ -102,3 +102,11 @@ test('unknown command and no command are usage errors', async () => {
   assert.equal(r.code, 2);
   assert.equal(r.stdout, '');
 });
+
+test('npm run demo prints Tables 1 to 4 on the fixtures', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist/scripts/demo.js')], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  assert.equal(r.status, 0, r.stderr);
+  for (const t of ['Table 1', 'Table 2', 'Table 3', 'Table 4', 'correlogram']) assert.ok(r.stdout.includes(t), t);
+  assert.ok(!/wasm|internal error/i.test(r.stdout + r.stderr));
+});
