@@ -223,6 +223,17 @@ test('malformed quoting is a data error at the record start line in both parsers
   }
 });
 
+test('an unclosed quote early in a large file is reported at its line by both parsers (without holding the file)', async () => {
+  const rows = Array.from({ length: 70000 }, (_, i) => `${2000000 + i},1,2`).join('\n');
+  const path = tmpFile('unclosed-big.csv', `${QH}1000000,1,2\n1000001,"1,2\n${rows}\n`);
+  for (const parser of ['fast', 'csv'] as const) {
+    const e = await rejection(readQuotes(path, { ...STRICT, parser }));
+    assert.ok(e instanceof DataError, e.message);
+    assert.equal(e.line, 3);
+    assert.match(e.message, /a quote is never closed/);
+  }
+});
+
 test('progress is reported with bytes and rows, not per row', async () => {
   const path = tmpFile('progress.csv', QH + Array.from({ length: 20000 }, (_, i) => `${1000000 + i},1,2`).join('\n'));
   const calls: Array<{ bytesRead: number; rows: number; bytesTotal: number | undefined }> = [];
@@ -231,4 +242,32 @@ test('progress is reported with bytes and rows, not per row', async () => {
   const last = calls[calls.length - 1]!;
   assert.equal(last.rows, 20000);
   assert.equal(last.bytesRead, last.bytesTotal);
+});
+
+test('scanRows hands on raw rows before any rule (for inspect): NaN values, empty flags, short rows, line numbers', async () => {
+  const { scanRows } = await import('../src/io/sources.js');
+  const path = tmpFile(
+    'raw.csv',
+    'exchange,symbol,timestamp,local_timestamp,ask_amount,ask_price,bid_price,bid_amount\n' +
+      'b,S,20,21,1,101,100,1\n' +
+      'b,S,10,11,1,99,100,1\n' + // backwards and crossed: still handed on
+      '\n' +
+      'b,S,10,11,1,,100,1\n' + // one-sided (line 5)
+      'b,S,x,11,1,101,100\n', // unparsable time and short (line 6)
+  );
+  const seen: Array<[number, number, number, number, number, boolean]> = [];
+  const gen = scanRows(path, 'quotes', { clock: 'exchange' }, () => ({
+    row: (r) => seen.push([r.line, r.t, r.bid, r.ask, r.empty, r.short]),
+  }));
+  let step = await gen.next();
+  while (!step.done) step = await gen.next();
+  assert.equal(step.value.plan.format, 'tardis-quotes');
+  assert.equal(step.value.rows, 4);
+  const ASK_EMPTY = 1 << 2; // ROLE_ASK = 2
+  assert.deepEqual(seen, [
+    [2, 20, 100, 101, 0, false],
+    [3, 10, 100, 99, 0, false],
+    [5, 10, 100, NaN, ASK_EMPTY, false],
+    [6, NaN, 100, 101, 0, true],
+  ]);
 });

@@ -10,7 +10,7 @@
  */
 import { DataError } from '../cli/errors.js';
 import type { FormatPlan } from './formats.js';
-import { parseQuotedRecord } from './csvparse.js';
+import { UNCLOSED_QUOTE, parseQuotedRecord } from './csvparse.js';
 import { FieldConverter, RowScratch, type FieldText } from './rows.js';
 import { POW10 } from './numbers.js';
 import { ROLE_ASK, ROLE_BID, ROLE_PRICE, ROLE_SIDE, ROLE_TIME } from './formats.js';
@@ -28,6 +28,12 @@ const CR = 13;
 const COMMA = 44;
 const QUOTE = 34;
 const DOT = 46;
+/**
+ * A record whose quotes stay unbalanced for this many bytes is taken as an unclosed
+ * quote rather than held in memory to the end of the file (the csv-parse path would
+ * report the same error, at the same line, once it reached the end).
+ */
+const MAX_QUOTED_RECORD = 1 << 20;
 const MAX_SAFE = 9007199254740991;
 
 /** Text of the current line for error messages (the line is still in the buffer when a sink throws). */
@@ -135,7 +141,12 @@ export class FastParser {
       for (;;) {
         const role = colRole[col]!;
         if (role < 0) {
-          while (c !== COMMA && c !== NL) c = buf[++p]!;
+          // Most bytes of a field are above '.', and both delimiters below it: one compare per byte.
+          for (;;) {
+            while (c > DOT) c = buf[++p]!;
+            if (c === COMMA || c === NL) break;
+            c = buf[++p]!;
+          }
         } else {
           // Fused scan: read an unsigned decimal while looking for the field's end. Only a
           // plain `digits[.digits]` field ending at a delimiter is taken here; anything else
@@ -224,7 +235,10 @@ export class FastParser {
       le = next;
       extra++;
     }
-    if (quotes % 2 === 1 && !eof) return -1;
+    if (quotes % 2 === 1 && !eof) {
+      if (le - ls > MAX_QUOTED_RECORD) throw new DataError(this.file, this.line + 1, UNCLOSED_QUOTE);
+      return -1;
+    }
     const line = this.line + 1;
     this.line += 1 + extra;
     const te = le > ls && buf[le - 1] === CR ? le - 1 : le;
@@ -261,7 +275,10 @@ export class FastParser {
         le = next;
         extra++;
       }
-      if (quotes % 2 === 1 && !eof) return p;
+      if (quotes % 2 === 1 && !eof) {
+        if (le - p > MAX_QUOTED_RECORD) throw new DataError(this.file, this.line + 1, UNCLOSED_QUOTE);
+        return p;
+      }
       const te = le > p && buf[le - 1] === CR ? le - 1 : le;
       const text = Buffer.from(buf.buffer, buf.byteOffset + p, te - p).toString('utf8');
       const line = this.line + 1;

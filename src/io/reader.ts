@@ -79,6 +79,11 @@ interface Readable {
   readonly bytesTotal: number | undefined;
 }
 
+/**
+ * The fast path's read loop, double-buffered: while one buffer's complete lines are
+ * parsed, the next read already fills the other buffer (behind a copy of the
+ * unfinished last line), so parsing never waits for the disk when it need not.
+ */
 async function* scanFast(
   file: string,
   chunk: number,
@@ -88,42 +93,61 @@ async function* scanFast(
   onChunk: ChunkCallback | undefined,
 ): AsyncGenerator<void, ScanInfo, undefined> {
   const parser = new FastParser(file, onHeader, makeSink);
-  let buf = Buffer.allocUnsafe(Math.min(chunk, DEFAULT_CHUNK) + 1);
-  let have = 0;
+  const size = Math.min(chunk, DEFAULT_CHUNK) + 1;
+  let cur = Buffer.allocUnsafe(size);
+  let next = Buffer.allocUnsafe(size);
+  let have = 0; // bytes carried over at the start of cur
   let first = true;
-  for (;;) {
-    if (have >= buf.length - 1) {
-      if (buf.length > MAX_LINE) throw new DataError(file, parser.line + 1, `a line longer than ${MAX_LINE >> 20} MiB`);
-      const bigger = Buffer.allocUnsafe(buf.length * 2);
-      buf.copy(bigger, 0, 0, have);
-      buf = bigger;
-    }
-    const n = await src.readInto(buf, have, Math.min(chunk, buf.length - 1 - have));
-    const eof = n === 0;
-    let end = have + n;
-    let start = 0;
-    if (first) {
-      if (end < 3 && !eof) {
-        have = end;
-        continue;
+  let n = await src.readInto(cur, 0, Math.min(chunk, cur.length - 1));
+  let pending: Promise<number> | undefined;
+  try {
+    for (;;) {
+      const eof = n === 0;
+      let end = have + n;
+      let start = 0;
+      let regionEnd: number;
+      if (first && (end >= 3 || eof)) {
+        first = false;
+        if (end >= 3 && cur[0] === 0xef && cur[1] === 0xbb && cur[2] === 0xbf) start = 3;
       }
-      first = false;
-      if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf && end >= 3) start = 3;
+      if (first) {
+        regionEnd = 0; // fewer than 3 bytes so far: wait for more before looking for a BOM
+      } else if (eof) {
+        if (end > start && cur[end - 1] !== 10) cur[end++] = 10;
+        regionEnd = end;
+      } else {
+        regionEnd = Math.max(start, cur.lastIndexOf(10, end - 1) + 1);
+      }
+      const carry = end - regionEnd;
+      if (!eof) {
+        if (carry + chunk + 1 > next.length) {
+          if (carry > MAX_LINE) throw new DataError(file, parser.line + 1, `a line longer than ${MAX_LINE >> 20} MiB`);
+          next = Buffer.allocUnsafe(Math.max(next.length * 2, carry + Math.min(chunk, DEFAULT_CHUNK) + 1));
+        }
+        cur.copy(next, 0, regionEnd, end);
+        pending = src.readInto(next, carry, Math.min(chunk, next.length - 1 - carry));
+      }
+      const stop = regionEnd > start ? parser.parseLines(cur, start, regionEnd, eof) : regionEnd;
+      if (eof) break;
+      n = await pending!;
+      pending = undefined;
+      have = carry;
+      if (stop < regionEnd) {
+        // A quoted record continues past this buffer: keep its lines in front of the carry.
+        const held = regionEnd - stop;
+        const merged = Buffer.allocUnsafe(held + carry + n + chunk + 1);
+        cur.copy(merged, 0, stop, regionEnd);
+        next.copy(merged, held, 0, carry + n);
+        next = merged;
+        have = held + carry;
+      }
+      [cur, next] = [next, cur];
+      onChunk?.(src.bytesRead(), src.bytesTotal, parser.rows, false);
+      yield;
     }
-    let regionEnd: number;
-    if (eof) {
-      if (end > start && buf[end - 1] !== 10) buf[end++] = 10;
-      regionEnd = end;
-    } else {
-      regionEnd = buf.lastIndexOf(10, end - 1) + 1;
-      if (regionEnd < start) regionEnd = start;
-    }
-    const stop = regionEnd > start ? parser.parseLines(buf, start, regionEnd, eof) : start;
-    if (eof) break;
-    buf.copy(buf, 0, stop, end);
-    have = end - stop;
-    onChunk?.(src.bytesRead(), src.bytesTotal, parser.rows, false);
-    yield;
+  } finally {
+    // Never leave a read running into a buffer (or a file handle about to be closed).
+    if (pending) await pending.catch(() => 0);
   }
   parser.finish();
   onChunk?.(src.bytesRead(), src.bytesTotal, parser.rows, true);
@@ -152,22 +176,22 @@ async function* scanCsv(
   let conv: FieldConverter | undefined;
   let sink: RowSink | undefined;
   let rows = 0;
-  for await (const rec of csvRecords(chunks(), file)) {
-    if (!plan) {
-      plan = onHeader(rec.fields, rec.line);
-      conv = new FieldConverter(plan);
-      sink = makeSink(plan, conv);
-      if (!plan.headerless) continue;
+  for await (const records of csvRecords(chunks(), file)) {
+    for (const rec of records) {
+      if (!plan) {
+        plan = onHeader(rec.fields, rec.line);
+        conv = new FieldConverter(plan);
+        sink = makeSink(plan, conv);
+        if (!plan.headerless) continue;
+      }
+      text.fields = rec.fields;
+      conv!.record(rec.fields, r);
+      r.line = rec.line;
+      rows++;
+      sink!.row(r);
     }
-    text.fields = rec.fields;
-    conv!.record(rec.fields, r);
-    r.line = rec.line;
-    rows++;
-    sink!.row(r);
-    if ((rows & 4095) === 0) {
-      onChunk?.(src.bytesRead(), src.bytesTotal, rows, false);
-      yield;
-    }
+    onChunk?.(src.bytesRead(), src.bytesTotal, rows, false);
+    yield;
   }
   checkHasRows(file, plan !== undefined, rows);
   onChunk?.(src.bytesRead(), src.bytesTotal, rows, true);
