@@ -98,7 +98,7 @@ export async function openInput(input: InputSpec): Promise<ByteSource> {
   const raw = createReadStream(input, { highWaterMark: CHUNK });
   const gunzip = raw.pipe(createGunzip({ chunkSize: CHUNK }));
   raw.on('error', (e) => gunzip.destroy(e));
-  return streamSource(name, gunzip, size, () => raw.bytesRead);
+  return streamSource(name, gunzip, size, () => raw.bytesRead, () => raw.destroy());
 }
 
 function fileSource(name: string, fh: FileHandle, size: number): ByteSource {
@@ -121,7 +121,13 @@ function fileSource(name: string, fh: FileHandle, size: number): ByteSource {
 }
 
 /** A ByteSource over a stream; stdin that starts with the gzip magic is decompressed too. */
-function streamSource(name: string, stream: Readable, bytesTotal: number | undefined, compressedRead: () => number): ByteSource {
+function streamSource(
+  name: string,
+  stream: Readable,
+  bytesTotal: number | undefined,
+  compressedRead: () => number,
+  onClose?: () => void,
+): ByteSource {
   let it: AsyncIterator<Buffer> = stream[Symbol.asyncIterator]();
   let pending: Buffer | null = null;
   let pendingPos = 0;
@@ -183,6 +189,7 @@ function streamSource(name: string, stream: Readable, bytesTotal: number | undef
     async close() {
       done = true;
       await it.return?.();
+      onClose?.();
     },
   };
 }

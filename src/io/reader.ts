@@ -241,7 +241,7 @@ export async function* readBatches(
     }
   }
   const v = validator!;
-  v.end();
+  for (const _ of v.end()) yield* drain<TickBatch | TradeBatch>(v.batcher.out);
   yield* drain<TickBatch | TradeBatch>(v.batcher.out);
   if (v.records === 0) {
     throw new DataError(file, undefined, `no usable rows: all ${v.rows} data rows were skipped (${v.skipped.summary()})`);

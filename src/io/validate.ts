@@ -103,8 +103,11 @@ abstract class Rules implements RowSink {
   ) {}
 
   abstract row(r: RowScratch): void;
-  /** Hands on everything held back; call once at the end of input. */
-  abstract end(): void;
+  /**
+   * Hands on everything held back; run once at the end of input. Yields after each batch
+   * it completes, so a caller can pass batches on while a sorted file is replayed.
+   */
+  abstract end(): Generator<void, void, undefined>;
 
   /** A bad row: throw in strict mode, count it otherwise. */
   protected bad(r: RowScratch, kind: string, problem: string, value: string | undefined): void {
@@ -232,18 +235,19 @@ export class QuoteValidator extends Rules {
     this.emitted(this.pt);
   }
 
-  end(): void {
+  *end(): Generator<void, void, undefined> {
     if (this.opts.sort) {
       const n = this.gathered;
       const t = this.gatherT.data;
       const bid = this.gatherBid.data;
       const ask = this.gatherAsk.data;
+      this.gatherT.data = this.gatherBid.data = this.gatherAsk.data = new Float64Array(0);
       const order = stableOrder(t, n);
       for (let k = 0; k < n; k++) {
         const i = order ? order[k]! : k;
         this.accept(t[i]!, bid[i]!, ask[i]!);
+        if (this.batcher.out.length > 0) yield;
       }
-      this.gatherT.data = this.gatherBid.data = this.gatherAsk.data = new Float64Array(0);
     }
     if (this.hasPending) this.emit();
     this.hasPending = false;
@@ -288,23 +292,22 @@ export class TradeValidator extends Rules {
     this.emitted(t);
   }
 
-  end(): void {
-    if (!this.opts.sort) {
-      this.batcher.flush();
-      return;
+  *end(): Generator<void, void, undefined> {
+    if (this.opts.sort) {
+      const n = this.gathered;
+      const t = this.gatherT.data;
+      const price = this.gatherPrice.data;
+      const qty = this.gatherQty.data;
+      const side = this.gatherSide.data;
+      this.gatherT.data = this.gatherPrice.data = this.gatherQty.data = new Float64Array(0);
+      this.gatherSide.data = new Int8Array(0);
+      const order = stableOrder(t, n);
+      for (let k = 0; k < n; k++) {
+        const i = order ? order[k]! : k;
+        this.accept(t[i]!, price[i]!, qty[i]!, side[i]!);
+        if (this.batcher.out.length > 0) yield;
+      }
     }
-    const n = this.gathered;
-    const t = this.gatherT.data;
-    const price = this.gatherPrice.data;
-    const qty = this.gatherQty.data;
-    const side = this.gatherSide.data;
-    const order = stableOrder(t, n);
-    for (let k = 0; k < n; k++) {
-      const i = order ? order[k]! : k;
-      this.accept(t[i]!, price[i]!, qty[i]!, side[i]!);
-    }
-    this.gatherT.data = this.gatherPrice.data = this.gatherQty.data = new Float64Array(0);
-    this.gatherSide.data = new Int8Array(0);
     this.batcher.flush();
   }
 }
