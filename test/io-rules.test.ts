@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DataError, OpenError } from '../src/cli/errors.js';
 import { openQuotes } from '../src/io/sources.js';
+import type { InternalReadOptions } from '../src/io/reader.js';
 import { SKIP, STRICT, readQuotes, readTrades, rejection, tmpFile } from './io-helpers.js';
 
 const QH = 'time,bid,ask\n';
@@ -270,4 +271,28 @@ test('scanRows hands on raw rows before any rule (for inspect): NaN values, empt
     [5, 10, 100, NaN, ASK_EMPTY, false],
     [6, NaN, 100, 101, 0, true],
   ]);
+});
+
+test('an early break closes the input file (in-thread, plain and gzip)', { skip: existsSync('/proc/self/fd') ? false : 'no /proc' }, async () => {
+  const body = Array.from({ length: 5000 }, (_, i) => `${1000000 + i},1,2`).join('\n');
+  const openFds = (path: string): number =>
+    readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`) === path;
+      } catch {
+        return false;
+      }
+    }).length;
+  for (const name of ['early.csv', 'early.csv.gz']) {
+    const path = tmpFile(name, QH + body);
+    const opts: InternalReadOptions = { ...STRICT, batchRows: 10, chunkBytes: 4096 };
+    const src = openQuotes(path, opts);
+    for await (const b of src) {
+      assert.equal(b.length, 10);
+      assert.equal(openFds(path), 1, `${name} open while reading`);
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(openFds(path), 0, `${name} closed after break`);
+  }
 });

@@ -9,11 +9,10 @@
  * and a final line without a newline are handled; a leading BOM is the caller's job.
  */
 import { DataError } from '../cli/errors.js';
-import type { FormatPlan } from './formats.js';
+import { ROLE_ASK, ROLE_BID, ROLE_PRICE, ROLE_SIDE, ROLE_TIME, type FormatPlan } from './formats.js';
 import { UNCLOSED_QUOTE, parseQuotedRecord } from './csvparse.js';
 import { FieldConverter, RowScratch, type FieldText } from './rows.js';
 import { POW10 } from './numbers.js';
-import { ROLE_ASK, ROLE_BID, ROLE_PRICE, ROLE_SIDE, ROLE_TIME } from './formats.js';
 
 /** Receives every data row (before any validation). */
 export interface RowSink {
@@ -68,6 +67,12 @@ function splitHeader(text: string, file: string, line: number): string[] {
   return text.includes('"') ? parseQuotedRecord(text, file, line) : text.split(',');
 }
 
+/**
+ * Push parser for one file: feed it buffers of complete lines (`parseLines`), then call
+ * `finish`. The first non-blank line goes to the header handler, which returns the plan;
+ * the sink for that plan then receives every data row.
+ * Cost: one pass over the bytes, the fields the plan needs converted in the same pass.
+ */
 export class FastParser {
   /** Number of the last line started (1-based). */
   line = 0;

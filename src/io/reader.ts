@@ -5,8 +5,8 @@
  *
  * `scanRows` is the raw layer (rows before any rule, e.g. for an `inspect` command);
  * `readBatches` is what openQuotes / openTrades iterate, in this thread or a worker.
- * Memory: one read buffer (1 MiB, grown only for a longer line) plus the batches in
- * flight; `sort` holds the whole file's rows.
+ * Memory: two read buffers (1 MiB each, grown only for a longer line) plus the batches
+ * in flight; `sort` holds the whole file's rows.
  */
 import type { TickBatch, TradeBatch } from '../core/types.js';
 import { DataError } from '../cli/errors.js';
@@ -15,7 +15,7 @@ import { planFromHeader, type FormatPlan, type Kind } from './formats.js';
 import { FastParser, checkHasRows, type RowSink } from './fastparse.js';
 import { csvRecords } from './csvparse.js';
 import { FieldConverter, RecordText, RowScratch } from './rows.js';
-import { inputName, openInput, type InputSpec } from './open.js';
+import { inputName, openInput, type ByteSource, type InputSpec } from './open.js';
 import { QuoteValidator, TradeValidator } from './validate.js';
 
 /** ReadOptions plus knobs for tests and benchmarks. */
@@ -73,11 +73,7 @@ export async function* scanRows(
   }
 }
 
-interface Readable {
-  readInto(buf: Uint8Array, offset: number, len: number): Promise<number>;
-  bytesRead(): number;
-  readonly bytesTotal: number | undefined;
-}
+type Readable = Pick<ByteSource, 'readInto' | 'bytesRead' | 'bytesTotal'>;
 
 /**
  * The fast path's read loop, double-buffered: while one buffer's complete lines are
@@ -231,14 +227,19 @@ export async function* readBatches(
       }
     : undefined;
   const scan = scanRows(input, kind, opts, makeSink, onChunk);
-  let info: ScanInfo;
-  for (;;) {
-    const step = await scan.next();
-    if (validator) yield* drain<TickBatch | TradeBatch>(validator.batcher.out);
-    if (step.done) {
-      info = step.value;
-      break;
+  let info: ScanInfo | undefined;
+  try {
+    for (;;) {
+      const step = await scan.next();
+      if (validator) yield* drain<TickBatch | TradeBatch>(validator.batcher.out);
+      if (step.done) {
+        info = step.value;
+        break;
+      }
     }
+  } finally {
+    // A consumer that stops early (break) must still close the input.
+    if (!info) await scan.return(undefined as never);
   }
   const v = validator!;
   for (const _ of v.end()) yield* drain<TickBatch | TradeBatch>(v.batcher.out);
