@@ -10,6 +10,7 @@ import type { Streams } from './context.js';
 import { pairCommand } from './commands/pair.js';
 import { xcorrCommand } from './commands/xcorr.js';
 import { classifyCommand } from './commands/classify.js';
+import { inspectCommand } from './commands/inspect.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -31,7 +32,7 @@ Examples:
 Exit codes: 0 ok, 2 usage error, 65 bad data, 66 cannot open input, 70 internal error.
 Run 'leadlag help <command>' for a command's options and a worked example.`,
     );
-  for (const make of [pairCommand, xcorrCommand, classifyCommand]) {
+  for (const make of [pairCommand, xcorrCommand, classifyCommand, inspectCommand]) {
     program.addCommand(make(io).exitOverride().showHelpAfterError(`(run 'leadlag help ${make.name.replace('Command', '')}' for usage)`).configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }));
   }
   return program;
