@@ -82,7 +82,7 @@ export class InspectSink implements RowSink {
   private readonly bidAsk: boolean;
   private readonly oneSidedMask = (1 << ROLE_BID) | (1 << ROLE_ASK);
   /** Kind names per value role, built once: [non-numeric, non-positive]. */
-  private readonly priceKinds: readonly [string, string];
+  private readonly priceKinds = ['non-numeric price', 'non-positive price'] as const;
   private readonly bidKinds = ['non-numeric bid', 'non-positive bid'] as const;
   private readonly askKinds = ['non-numeric ask', 'non-positive ask'] as const;
   private readonly qtyKinds = ['non-numeric quantity', 'non-positive quantity'] as const;
@@ -94,7 +94,6 @@ export class InspectSink implements RowSink {
   ) {
     this.timeline = new Timeline(opts);
     this.bidAsk = plan.kind === 'quotes' && !plan.priceOnly;
-    this.priceKinds = ['non-numeric price', 'non-positive price'];
   }
 
   row(r: RowScratch): void {
