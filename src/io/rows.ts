@@ -72,7 +72,7 @@ export class TimeConverter {
     return this.mode === 'iso' ? 'iso' : this.mode === 'num' && this.exp === this.exp ? this.unit : undefined;
   }
 
-  /** The unit exponent when times are plain epoch numbers of a known unit ≥ ns·1000 (the fused fast path), else −1. */
+  /** The unit exponent when times are epoch numbers in s, ms or µs (the parser's fused path), else −1 (ISO, ns, undecided). */
   fastExponent(): number {
     return this.mode === 'num' && this.exp >= 0 ? this.exp : -1;
   }
