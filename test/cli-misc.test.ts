@@ -22,7 +22,7 @@ class Sink extends Writable {
   }
 }
 
-const COMMANDS = ['pair', 'xcorr', 'classify'];
+const COMMANDS = ['pair', 'xcorr', 'classify', 'inspect'];
 
 test('leadlag --help lists every command with examples and the exit codes', async () => {
   const r = await leadlag(['--help']);
