@@ -2,7 +2,7 @@
  * Shared helpers of the input-layer tests: temp files, reading a source to the end
  * into plain arrays, and a seeded PRNG.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -14,7 +14,11 @@ let dir: string | undefined;
 
 /** A fresh file with this content in the process's temp directory; `.gz` names are gzipped. */
 export function tmpFile(name: string, content: string | Buffer): string {
-  dir ??= mkdtempSync(join(tmpdir(), 'leadlag-io-'));
+  if (dir === undefined) {
+    const made = mkdtempSync(join(tmpdir(), 'leadlag-io-'));
+    process.on('exit', () => rmSync(made, { recursive: true, force: true }));
+    dir = made;
+  }
   const path = join(dir, name);
   const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
   writeFileSync(path, name.endsWith('.gz') ? gzipSync(bytes) : bytes);
