@@ -99,7 +99,7 @@ export async function openInput(input: InputSpec): Promise<ByteSource> {
     await fh.close();
     return zipSource(name, input, size);
   }
-  const gzip = input.endsWith('.gz') || (headLen === 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1);
+  const gzip = input.endsWith('.gz') || (headLen >= 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1);
   if (!gzip) return fileSource(name, fh, size);
   await fh.close();
   const raw = createReadStream(input, { highWaterMark: CHUNK });
