@@ -121,3 +121,21 @@ test('classify: a bad trades file is a located data error; a missing one exits 6
   const noTrades = await leadlag(['classify', ...TARDIS.slice(0, 2)]);
   assert.equal(noTrades.code, 2);
 });
+
+test('classify --trade-side flag signs volume by the file\'s aggressor column', async () => {
+  const dir = tempFiles({});
+  await run([...TARDIS, '--trade-side', 'flag', '--dump-features', join(dir, 'flag.csv'), '--format', 'json']);
+  await run([...EXCHANGE, '--trade-side', 'flag', '--dump-features', join(dir, 'flag-exchange.csv'), '--format', 'json']);
+  // is_market_maker (exchange) and side (Tardis) carry the same aggressors in the fixtures.
+  assert.equal(readFileSync(join(dir, 'flag-exchange.csv'), 'utf8'), readFileSync(join(dir, 'flag.csv'), 'utf8'));
+  const quotes = readGenericQuotes(fx('generic', 'spot_quotes.csv'));
+  const trades = readTardisTrades(fx('tardis', 'spot_trades.csv'));
+  let differs = 0;
+  for (const row of parseDump(join(dir, 'flag.csv')).rows) {
+    const flag = referenceFeatures(quotes, trades, row[0]!, 3000, 1000, 'flag');
+    const byQuotes = referenceFeatures(quotes, trades, row[0]!);
+    assert.ok(Math.abs(row[5]! - flag.nsv) <= 1e-12, `nsv at ${row[0]}`);
+    if (flag.nsv !== byQuotes.nsv) differs++;
+  }
+  assert.ok(differs > 0, 'the two side rules differ somewhere, so this test can tell them apart');
+});

@@ -32,6 +32,8 @@ export interface Trade {
   t: number;
   price: number;
   qty: number;
+  /** The file's aggressor side: +1 buy, −1 sell. */
+  flag: number;
 }
 
 /** Parses a Tardis trades file (µs times). */
@@ -39,7 +41,7 @@ export function readTardisTrades(path: string): Trade[] {
   const lines = readFileSync(path, 'utf8').trim().split('\n').slice(1);
   return lines.map((line) => {
     const f = line.split(',');
-    return { t: Number(f[2]), price: Number(f[6]), qty: Number(f[7]) };
+    return { t: Number(f[2]), price: Number(f[6]), qty: Number(f[7]), flag: f[5] === 'buy' ? 1 : f[5] === 'sell' ? -1 : 0 };
   });
 }
 
@@ -100,8 +102,8 @@ function pearson(xs: number[], ys: number[]): number | null {
   return sxx === 0 || syy === 0 ? null : sxy / Math.sqrt(sxx * syy);
 }
 
-/** SPEC §5 features at trigger time t, by the book (side from the as-of quote). */
-export function referenceFeatures(quotes: Quote[], trades: Trade[], t: number, windowUs = 3000, gridUs = 1000) {
+/** SPEC §5 features at trigger time t, by the book (side from the as-of quote, or the file's flag). */
+export function referenceFeatures(quotes: Quote[], trades: Trade[], t: number, windowUs = 3000, gridUs = 1000, tradeSide: 'quotes' | 'flag' = 'quotes') {
   const M = (x: number) => (asOf(quotes, x) ?? quotes[0]!).mid;
   const ret = Math.log(M(t)) - Math.log(M(t - windowUs));
   let ss = 0;
@@ -113,7 +115,7 @@ export function referenceFeatures(quotes: Quote[], trades: Trade[], t: number, w
   for (const tr of trades) {
     if (tr.t > t - 20_000 && tr.t <= t) {
       const at = asOf(quotes, tr.t);
-      const side = at === undefined ? 0 : tr.price >= at.ask ? 1 : tr.price <= at.bid ? -1 : 0;
+      const side = tradeSide === 'flag' ? tr.flag : at === undefined ? 0 : tr.price >= at.ask ? 1 : tr.price <= at.bid ? -1 : 0;
       nsv += side * tr.qty;
       count++;
     }
