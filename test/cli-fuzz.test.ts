@@ -12,18 +12,8 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { run } from '../src/cli/main.js';
 import { FIXTURES, tempFiles } from './cli-helpers.js';
+import { mulberry32 as rng } from './prng.js';
 
-/** mulberry32: a tiny seeded PRNG so every failing case can be replayed. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Sink extends Writable {
   text = '';

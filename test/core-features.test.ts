@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FeatureEngine, type FeatureParams, type FeatureTable } from '../src/core/features.js';
 import type { TickBatch, TradeBatch } from '../src/core/types.js';
+import { mulberry32 } from './prng.js';
 
 // ---------------------------------------------------------------- fixtures
 
@@ -242,17 +243,6 @@ test('FeatureEngine: memory stays bounded by the look-back horizon, not the numb
 
 // ---------------------------------------------------------------- property test
 
-/** mulberry32: a tiny seeded PRNG for reproducible random data. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomMarket(rand: () => number): { quotes: Quote[]; trades: Trade[]; triggers: number[] } {
   const quotes: Quote[] = [];

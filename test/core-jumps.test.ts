@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { JumpList } from '../src/core/jumplist.js';
 import { JumpDetector, detectJumps, moveSign } from '../src/core/jumps.js';
+import { mulberry32 } from './prng.js';
 
 // θ = 0.25 and prices that are multiples of 1/4 keep every ratio exact in binary,
 // so "a move of exactly θ" is exactly θ in floating point too.
@@ -14,17 +15,6 @@ function jumpsOf(t: number[], p: number[], params = P): Array<[number, number]> 
   return out;
 }
 
-/** mulberry32: a small seeded PRNG so property tests are reproducible. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * SPEC §2 written out literally, O(n²): for each i ≥ 1 find k by scanning, take

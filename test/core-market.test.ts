@@ -3,18 +3,8 @@ import assert from 'node:assert/strict';
 import type { JumpList } from '../src/core/jumplist.js';
 import { MarketJumps } from '../src/core/market.js';
 import type { AnalysisParams, TickBatch } from '../src/core/types.js';
+import { mulberry32 } from './prng.js';
 
-/** mulberry32: a small seeded PRNG so property tests are reproducible. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function batchOf(t: number[], p: number[]): TickBatch {
   const price = Float64Array.from(p);

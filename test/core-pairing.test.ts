@@ -4,18 +4,8 @@ import { JumpList } from '../src/core/jumplist.js';
 import { Role, pairSortedJumps, spanOf, type PairResult } from '../src/core/pairing.js';
 import { quantile, quantileSorted } from '../src/core/quantile.js';
 import type { Span } from '../src/core/types.js';
+import { mulberry32 } from './prng.js';
 
-/** mulberry32: a small seeded PRNG so property tests are reproducible. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ALL: Span = { start: -1e15, end: 1e15 };
 const D = 5000;

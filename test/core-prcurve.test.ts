@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { averagePrecision, pickThreshold, precisionRecallCurve } from '../src/core/prcurve.js';
+import { mulberry32 } from './prng.js';
 
 const f64 = (xs: number[]) => Float64Array.from(xs);
 const u8 = (xs: number[]) => Uint8Array.from(xs);
@@ -61,17 +62,6 @@ test('precisionRecallCurve: rejects NaN scores and length mismatches', () => {
   assert.throws(() => precisionRecallCurve(f64([0.3]), u8([0, 1])), RangeError);
 });
 
-/** mulberry32: a tiny seeded PRNG for reproducible random data. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('averagePrecision: agrees with an O(n²) evaluation at every distinct threshold on random scores', () => {
   const rand = mulberry32(7);

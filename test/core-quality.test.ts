@@ -5,18 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GapDistribution, Timeline } from '../src/core/quality.js';
+import { mulberry32 } from './prng.js';
 
-/** Seeded PRNG (mulberry32) so property tests are reproducible. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Type 7 by the book, written here independently: h = (n − 1)q, interpolate x[⌊h⌋]..x[⌊h⌋+1]. */
 function type7(sorted: number[], q: number): number {

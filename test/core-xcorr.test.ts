@@ -1,22 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GridAligner, LagCorrelator, fisherInterval, xcorrFromArrays, type LagResult, type ReturnSink } from '../src/core/xcorr.js';
+import { mulberry32 } from './prng.js';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers written independently of the code under test.
 // ---------------------------------------------------------------------------------------------
 
-/** Seeded PRNG (mulberry32), uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Series {
   t: Float64Array;

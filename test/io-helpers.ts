@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { openQuotes, openTrades } from '../src/io/sources.js';
 import type { ReadOptions, ReadReport } from '../src/io/types.js';
 import type { InternalReadOptions } from '../src/io/reader.js';
+export { mulberry32 } from './prng.js';
 
 let dir: string | undefined;
 
@@ -86,17 +87,6 @@ export async function rejection(p: Promise<unknown>): Promise<Error & Record<str
   throw new Error('expected an error, got a result');
 }
 
-/** mulberry32: a small seeded PRNG → floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Reference ISO-8601 → µs via Date.UTC and the fraction's digits as text (floor to µs). */
 export function isoReferenceMicros(text: string): number {
