@@ -229,8 +229,16 @@ export class FastParser {
     return p;
   }
 
-  /** A record with quotes: gather lines until its quotes balance, split it with csv-parse. Returns −1 to wait for more bytes. */
-  private quotedRecord(buf: Uint8Array, ls: number, end: number, eof: boolean): number {
+  /** Lines a record spans beyond its first, set by quotedRecordEnd. */
+  private extraLines = 0;
+
+  /**
+   * The newline index ending the record that starts at `ls`: its first line, extended line by
+   * line while its quotes are unbalanced (a quoted field may hold newlines). Sets extraLines.
+   * Returns −1 when the record may continue in bytes not read yet.
+   * @throws DataError when an unclosed quote runs on past MAX_QUOTED_RECORD bytes.
+   */
+  private quotedRecordEnd(buf: Uint8Array, ls: number, end: number, eof: boolean): number {
     let le = buf.indexOf(NL, ls);
     let quotes = countQuotes(buf, ls, le);
     let extra = 0;
@@ -244,6 +252,15 @@ export class FastParser {
       if (le - ls > MAX_QUOTED_RECORD) throw new DataError(this.file, this.line + 1, UNCLOSED_QUOTE);
       return -1;
     }
+    this.extraLines = extra;
+    return le;
+  }
+
+  /** A record with quotes: gather lines until its quotes balance, split it with csv-parse. Returns −1 to wait for more bytes. */
+  private quotedRecord(buf: Uint8Array, ls: number, end: number, eof: boolean): number {
+    const le = this.quotedRecordEnd(buf, ls, end, eof);
+    if (le < 0) return -1;
+    const extra = this.extraLines;
     const line = this.line + 1;
     this.line += 1 + extra;
     const te = le > ls && buf[le - 1] === CR ? le - 1 : le;
@@ -270,20 +287,10 @@ export class FastParser {
         p += c === NL ? 1 : 2;
         continue;
       }
-      let le = buf.indexOf(NL, p);
       // A header with an unbalanced quote continues on the next line, like any record.
-      let quotes = countQuotes(buf, p, le);
-      let extra = 0;
-      while (quotes % 2 === 1 && le + 1 < end) {
-        const next = buf.indexOf(NL, le + 1);
-        quotes += countQuotes(buf, le + 1, next);
-        le = next;
-        extra++;
-      }
-      if (quotes % 2 === 1 && !eof) {
-        if (le - p > MAX_QUOTED_RECORD) throw new DataError(this.file, this.line + 1, UNCLOSED_QUOTE);
-        return p;
-      }
+      const le = this.quotedRecordEnd(buf, p, end, eof);
+      if (le < 0) return p;
+      const extra = this.extraLines;
       const te = le > p && buf[le - 1] === CR ? le - 1 : le;
       const text = Buffer.from(buf.buffer, buf.byteOffset + p, te - p).toString('utf8');
       const line = this.line + 1;
