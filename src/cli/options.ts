@@ -114,13 +114,21 @@ export function addReaderOptions(cmd: Command): Command {
   return cmd
     .option('--sort', 'sort rows by time instead of failing when time goes backwards (holds each file in memory)')
     .option('--skip-bad-rows', 'skip bad rows and report how many of each kind on stderr, instead of failing')
-    .addOption(new Option('--clock <clock>', 'Tardis files: exchange (timestamp) or local (local_timestamp)').default('exchange').argParser(choice(['exchange', 'local'] as const, '--clock')))
-    .addOption(new Option('--time-unit <unit>', 'unit of numeric epoch times: s, ms, us or ns (default: from the column name, else the magnitude)').argParser(choice(['s', 'ms', 'us', 'ns'] as const, '--time-unit')));
+    .addOption(clockOption())
+    .addOption(timeUnitOption());
+}
+
+export function clockOption(): Option {
+  return new Option('--clock <clock>', 'Tardis files: exchange (timestamp) or local (local_timestamp)').default('exchange').argParser(choice(['exchange', 'local'] as const, '--clock'));
+}
+
+export function timeUnitOption(): Option {
+  return new Option('--time-unit <unit>', 'unit of numeric epoch times: s, ms, us or ns (default: from the column name, else the magnitude)').argParser(choice(['s', 'ms', 'us', 'ns'] as const, '--time-unit'));
 }
 
 export function addJumpOptions(cmd: Command, withPairing = true): Command {
   cmd
-    .addOption(new Option('--names <a,b>', 'names of the two markets, used in metric names').argParser(parseNames).default(['spot', 'perp'], 'spot,perp'))
+    .addOption(namesOption())
     .addOption(new Option('--threshold <θ>', 'jump threshold: 0.0007, 0.07% or 7bp').argParser((v) => parseThreshold(v)).default(0.0007, '0.07%'))
     .addOption(new Option('--jump-window <W>', 'jump window: a move of θ within W (3, 3ms, 500us)').argParser((v) => parseDuration(v, '--jump-window')).default(3000, '3ms'));
   if (withPairing) {
@@ -134,7 +142,12 @@ export function gridOption(description: string): Option {
 }
 
 export function namesOption(): Option {
-  return new Option('--names <a,b>', 'names of the two markets').argParser(parseNames).default(['spot', 'perp'], 'spot,perp');
+  return new Option('--names <a,b>', 'names of the two markets, used in metric names').argParser(parseNames).default(['spot', 'perp'], 'spot,perp');
+}
+
+/** The two quote files every analysis compares. */
+export function addMarketArguments(cmd: Command): Command {
+  return cmd.argument('<spot>', 'quotes of market A (a file, .gz, .zip, or - for stdin)').argument('<perp>', 'quotes of market B');
 }
 
 export function readOptionsOf(o: ReaderCliOptions & Partial<CommonOptions>, onProgress?: ReadOptions['onProgress']): ReadOptions {

@@ -6,7 +6,7 @@
 import { Command, Option } from 'commander';
 import { Context, type Streams } from '../context.js';
 import { DataError, UsageError } from '../errors.js';
-import { addCommonOptions, addJumpOptions, addReaderOptions, analysisParamsOf, parsePositiveInt, type CommonOptions, type JumpCliOptions, type ReaderCliOptions } from '../options.js';
+import { addCommonOptions, addMarketArguments, addJumpOptions, addReaderOptions, analysisParamsOf, parsePositiveInt, type CommonOptions, type JumpCliOptions, type ReaderCliOptions } from '../options.js';
 import { openQuoteFiles, openTradeFile, reportReads, requireOverlap } from '../inputs.js';
 import { pumpLagging, pumpMerged, sliceTicks, sliceTrades } from '../pump.js';
 import { paramsJson, type Feed } from './pair.js';
@@ -73,8 +73,6 @@ export function classifyCommand(io: Streams): Command {
   const cmd = new Command('classify')
     .summary('XGBoost: will the perp follow a spot jump? (Tables 3 and 4)')
     .description('Label each spot jump as lead (a perp jump follows within D) or noise (no perp jump pairs with it), compute five features from spot quotes and trades, train XGBoost, and report precision / recall / F1. Hold-out mode calibrates the threshold on the precision-recall curve (Table 3); --balanced trains and tests on balanced samples at threshold 0.5 (Table 4).')
-    .argument('<spot>', 'quotes of market A, whose jumps are the triggers')
-    .argument('<perp>', 'quotes of market B')
     .requiredOption('--trades <file>', 'trades of market A (exchange export, Tardis, Binance or generic)')
     .option('--balanced', 'balanced sample of each class, split 70/30, threshold 0.5 (Table 4)')
     .addOption(new Option('--feed <feed>', 'triggers from native ticks or the LOCF grid').choices(['native', 'locf']).default('native'))
@@ -88,6 +86,7 @@ export function classifyCommand(io: Streams): Command {
     .option('--eta <x>', 'learning rate in (0, 1]', parseEta, 0.1)
     .option('--dump-features <file>', 'write the labelled feature table as CSV')
     .option('--save-model <file>', 'write the trained booster as JSON');
+  addMarketArguments(cmd);
   addJumpOptions(cmd);
   addReaderOptions(cmd);
   addCommonOptions(cmd);

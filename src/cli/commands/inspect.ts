@@ -8,7 +8,7 @@
 import { Command } from 'commander';
 import { Context, type Streams } from '../context.js';
 import { DataError, OpenError } from '../errors.js';
-import { addCommonOptions, addReaderOptions, type CommonOptions } from '../options.js';
+import { addCommonOptions, clockOption, timeUnitOption, type CommonOptions } from '../options.js';
 import { inspectInput, type FileQuality } from '../../io/inspect-scan.js';
 import { duration, humanTable, isoMicros, type Cell, type Output, type Style } from '../../io/output.js';
 import { LONG_GAPS_US } from '../../core/quality.js';
@@ -65,11 +65,9 @@ trade file (or is empty), 66 a file cannot be opened; the other files are still 
   });
 }
 
-/** --clock and --time-unit exactly as the other commands define them; --sort and --skip-bad-rows mean nothing here. */
+/** --clock and --time-unit as the other commands define them; --sort and --skip-bad-rows mean nothing here. */
 function addReadOptionsThatApply(cmd: Command): void {
-  for (const opt of addReaderOptions(new Command()).options) {
-    if (opt.long === '--clock' || opt.long === '--time-unit') cmd.addOption(opt);
-  }
+  cmd.addOption(clockOption()).addOption(timeUnitOption());
 }
 
 /** Inspects the files one after the other; file-level errors become entries, anything else propagates. */

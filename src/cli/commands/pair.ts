@@ -4,7 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import { Context, type Streams } from '../context.js';
-import { addCommonOptions, addJumpOptions, addReaderOptions, analysisParamsOf, type CommonOptions, type JumpCliOptions, type ReaderCliOptions } from '../options.js';
+import { addCommonOptions, addMarketArguments, addJumpOptions, addReaderOptions, analysisParamsOf, type CommonOptions, type JumpCliOptions, type ReaderCliOptions } from '../options.js';
 import { openQuoteFiles, reportReads, requireOverlap } from '../inputs.js';
 import { pumpLagging } from '../pump.js';
 import { MarketJumps } from '../../core/market.js';
@@ -37,9 +37,8 @@ export interface PairReport {
 export function pairCommand(io: Streams): Command {
   const cmd = new Command('pair')
     .summary('count leader / follower / simultaneous / noise jumps (Table 1)')
-    .description('Detect jumps (a move of at least θ within W) in each market on native ticks and on a LOCF grid, pair them across the markets within D, and count who led (Table 1).')
-    .argument('<spot>', 'quotes of market A (file, .gz, or - for stdin)')
-    .argument('<perp>', 'quotes of market B');
+    .description('Detect jumps (a move of at least θ within W) in each market on native ticks and on a LOCF grid, pair them across the markets within D, and count who led (Table 1).');
+  addMarketArguments(cmd);
   addJumpOptions(cmd);
   cmd.addOption(new Option('--feed <feed>', 'which feeds to report: both, native or locf').choices(['both', 'native', 'locf']).default('both'));
   addReaderOptions(cmd);

@@ -4,7 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import { Context, type Streams } from '../context.js';
-import { addCommonOptions, addReaderOptions, gridOption, namesOption, type CommonOptions, type ReaderCliOptions } from '../options.js';
+import { addCommonOptions, addMarketArguments, addReaderOptions, gridOption, namesOption, type CommonOptions, type ReaderCliOptions } from '../options.js';
 import { openQuoteFiles, reportReads, requireOverlap } from '../inputs.js';
 import { pumpLagging } from '../pump.js';
 import { parseLags } from '../../core/lags.js';
@@ -31,11 +31,10 @@ export function xcorrCommand(io: Streams): Command {
   const cmd = new Command('xcorr')
     .summary('lagged correlation of grid log-returns with confidence intervals (Table 2)')
     .description('Pearson correlation of the two markets\' log-returns on a LOCF grid, the first market\'s return at step n against the second\'s at n + τ, with a 95 % Fisher-transform interval (Table 2).')
-    .argument('<spot>', 'quotes of market A (file, .gz, or - for stdin)')
-    .argument('<perp>', 'quotes of market B')
     .addOption(new Option('--lags <spec>', 'lags in grid steps: 1..5, -5..5 or 1,2,5').argParser(parseLags).default([1, 2, 3, 4, 5], '1..5'))
     .addOption(gridOption('grid step'))
     .addOption(namesOption());
+  addMarketArguments(cmd);
   addReaderOptions(cmd);
   addCommonOptions(cmd);
   cmd.addHelpText(
