@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GridAligner, LagCorrelator, fisherInterval, xcorrFromArrays, type LagResult, type ReturnSink } from '../src/core/xcorr.js';
+import { GridAligner, type ReturnSink } from '../src/core/align.js';
+import { LagCorrelator, fisherInterval, xcorrFromArrays, type LagResult } from '../src/core/xcorr.js';
 import { mulberry32 } from './prng.js';
 
 // ---------------------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ import { addCommonOptions, addMarketArguments, addReaderOptions, gridOption, nam
 import { openQuoteFiles, reportReads, requireOverlap } from '../inputs.js';
 import { pumpLagging } from '../pump.js';
 import { parseLags } from '../../core/lags.js';
-import { GridAligner, LagCorrelator, type LagResult } from '../../core/xcorr.js';
+import { GridAligner } from '../../core/align.js';
+import { LagCorrelator, type LagResult } from '../../core/xcorr.js';
 import { duration, fixed, humanTable, isoMicros, type Output, type Style } from '../../io/output.js';
 import type { Span } from '../../core/types.js';
 
