@@ -367,7 +367,7 @@ class Scheduler {
 
   constructor(
     seed: number,
-    private readonly start: number,
+    start: number,
     private readonly end: number,
     private readonly shape: Shape,
   ) {

@@ -7,20 +7,16 @@ import { Command, Option } from 'commander';
 import { Context, type Streams } from '../context.js';
 import { DataError, UsageError } from '../errors.js';
 import { addCommonOptions, addMarketArguments, addJumpOptions, addReaderOptions, analysisParamsOf, parsePositiveInt, type CommonOptions, type JumpCliOptions, type ReaderCliOptions } from '../options.js';
-import { openQuoteFiles, openTradeFile, reportReads, requireOverlap } from '../inputs.js';
-import { pumpLagging, pumpMerged, sliceTicks, sliceTrades } from '../pump.js';
 import { paramsJson, type Feed } from './pair.js';
-import { MarketJumps } from '../../core/market.js';
-import { pairSortedJumps, spanOf, Role } from '../../core/pairing.js';
-import { FeatureEngine, FEATURE_NAMES, type FeatureTable } from '../../core/features.js';
 import { Random } from '../../core/random.js';
 import { sampleTrainTest, TooFewTriggersError } from '../../core/sampling.js';
 import { trainModel } from '../../core/model.js';
 import { averagePrecisionOfCurve, pickThreshold, precisionRecallCurve } from '../../core/prcurve.js';
 import { classificationReport, predictAtThreshold, type ClassificationReport } from '../../core/report.js';
 import { loadXGBoost } from '../../io/xgboost-load.js';
-import { csvText, fixed, humanTable, writeTextFile, type Cell, type Output, type Style } from '../../io/output.js';
-import type { AnalysisParams, Span, TickBatch, TradeBatch } from '../../core/types.js';
+import { buildDataset, featureCsv, mean, take } from '../dataset.js';
+import { fixed, humanTable, writeTextFile, type Cell, type Output, type Style } from '../../io/output.js';
+import type { AnalysisParams, Span } from '../../core/types.js';
 
 export interface ClassifyOptions extends CommonOptions, ReaderCliOptions, JumpCliOptions {
   trades: string;
@@ -38,13 +34,6 @@ export interface ClassifyOptions extends CommonOptions, ReaderCliOptions, JumpCl
   saveModel?: string;
 }
 
-/** The labelled data set: one row per spot jump in the span that leads (1) or is noise (0). */
-export interface Dataset {
-  readonly t: Float64Array;
-  readonly labels: Uint8Array;
-  /** Row-major n × 5 in FEATURE_NAMES order. */
-  readonly X: Float64Array;
-}
 
 export interface ClassifyReport {
   readonly mode: 'holdout' | 'balanced';
@@ -155,95 +144,6 @@ export async function runClassify(files: readonly [string, string], o: ClassifyO
   } finally {
     model.free();
   }
-}
-
-/**
- * One pass over the three files: spot quotes and spot trades merged in time feed the feature
- * engine and the spot jump detector; perp quotes feed their own detector alongside. Labels
- * come from pairing once both markets are read.
- */
-async function buildDataset(files: readonly [string, string], o: ClassifyOptions, params: AnalysisParams, ctx: Context) {
-  const [spotSrc, perpSrc] = openQuoteFiles(files, o, ctx);
-  const tradeSrc = openTradeFile(o.trades, o, ctx);
-  const spot = new MarketJumps(params);
-  const perp = new MarketJumps(params);
-  const engine = new FeatureEngine({ windowUs: params.windowUs, gridUs: params.gridUs, tradeWindowUs: 20_000, volSteps: 20, tradeSide: o.tradeSide });
-  let announced = 0;
-  const announceTriggers = () => {
-    const jumps = spot[o.feed];
-    for (; announced < jumps.length; announced++) engine.addTrigger(jumps.timeAt(announced));
-  };
-  const spotAndTrades = pumpMerged<TickBatch | TradeBatch>([spotSrc!, tradeSrc], (source, batch, from, to) => {
-    if (source === 0) {
-      const ticks = sliceTicks(batch as TickBatch, from, to);
-      engine.pushQuotes(ticks);
-      spot.push(ticks);
-      announceTriggers();
-    } else {
-      engine.pushTrades(sliceTrades(batch as TradeBatch, from, to));
-    }
-  });
-  const perpDone = pumpLagging([perpSrc!], (_, b) => perp.push(b));
-  await Promise.all([spotAndTrades, perpDone]);
-  spot.finish();
-  perp.finish();
-  announceTriggers();
-  engine.finish();
-  const reads = reportReads([spotSrc!, perpSrc!, tradeSrc], ctx);
-  const span = requireOverlap(spanOf(spot, perp), reads[0]!, reads[1]!);
-  const pairing = pairSortedJumps(spot[o.feed], perp[o.feed], span, params.pairWindowUs);
-  const dataset = labelled(engine.rows(), pairing.aStart, pairing.roleA);
-  let leads = 0;
-  for (const l of dataset.labels) leads += l;
-  return { dataset, span, leads, noise: dataset.labels.length - leads };
-}
-
-/**
- * Keeps the triggers in the span that lead (label 1) or are noise (label 0); followers and
- * simultaneous jumps are left out (SPEC §5). `roleA[k]` is the role of trigger `aStart + k`.
- */
-function labelled(rows: FeatureTable, aStart: number, roleA: Int8Array): Dataset {
-  const keep: number[] = [];
-  for (let k = 0; k < roleA.length; k++) if (roleA[k] === Role.leads || roleA[k] === Role.noise) keep.push(aStart + k);
-  const n = keep.length;
-  const t = new Float64Array(n);
-  const labels = new Uint8Array(n);
-  const X = new Float64Array(n * FEATURE_NAMES.length);
-  const cols = [rows.ret, rows.vol, rows.spread, rows.nsv, rows.count];
-  for (let i = 0; i < n; i++) {
-    const r = keep[i]!;
-    t[i] = rows.t[r]!;
-    labels[i] = roleA[r - aStart] === Role.leads ? 1 : 0;
-    for (let c = 0; c < cols.length; c++) X[i * cols.length + c] = cols[c]![r]!;
-  }
-  return { t, labels, X };
-}
-
-function take(d: Dataset, idx: Uint32Array): Dataset {
-  const f = FEATURE_NAMES.length;
-  const X = new Float64Array(idx.length * f);
-  const labels = new Uint8Array(idx.length);
-  const t = new Float64Array(idx.length);
-  idx.forEach((r, i) => {
-    labels[i] = d.labels[r]!;
-    t[i] = d.t[r]!;
-    X.set(d.X.subarray(r * f, r * f + f), i * f);
-  });
-  return { t, labels, X };
-}
-
-function mean(a: Uint8Array): number {
-  let s = 0;
-  for (const v of a) s += v;
-  return a.length === 0 ? NaN : s / a.length;
-}
-
-/** `--dump-features`: SPEC §6 header, one row per labelled trigger in time order, full precision. */
-function featureCsv(d: Dataset): Promise<string> {
-  const f = FEATURE_NAMES.length;
-  const rows: Cell[][] = [];
-  for (let i = 0; i < d.labels.length; i++) rows.push([d.t[i]!, d.labels[i]!, ...Array.from(d.X.subarray(i * f, i * f + f))]);
-  return csvText({ columns: ['t_us', 'label', ...FEATURE_NAMES], rows });
 }
 
 export function renderClassify(r: ClassifyReport): Output {
