@@ -3,7 +3,7 @@
  * that yields, for each spot jump in the span that leads or is noise, its label and features.
  */
 import type { Context } from './context.js';
-import { openQuoteFiles, openTradeFile, reportReads, requireOverlap } from './inputs.js';
+import { assertStdinOnce, openQuoteFiles, openTradeFile, reportReads, requireOverlap } from './inputs.js';
 import type { ReaderCliOptions } from './options.js';
 import { pumpLagging, pumpMerged, sliceTicks, sliceTrades } from './pump.js';
 import { MarketJumps } from '../core/market.js';
@@ -39,6 +39,7 @@ export interface LabelledSpan {
  * come from pairing once both markets are read.
  */
 export async function buildDataset(files: readonly [string, string], o: DatasetOptions, params: AnalysisParams, ctx: Context): Promise<LabelledSpan> {
+  assertStdinOnce([...files, o.trades]);
   const [spotSrc, perpSrc] = openQuoteFiles(files, o, ctx);
   const tradeSrc = openTradeFile(o.trades, o, ctx);
   const spot = new MarketJumps(params);

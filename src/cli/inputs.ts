@@ -3,14 +3,20 @@
  * skipped-row report wired in, and the rule every command shares: the two markets must
  * overlap in time.
  */
-import { DataError } from './errors.js';
+import { DataError, UsageError } from './errors.js';
 import type { Context } from './context.js';
 import { readOptionsOf, type ReaderCliOptions } from './options.js';
 import { openQuotes, openTrades } from '../io/sources.js';
 import type { QuoteSource, ReadReport, TradeSource } from '../io/types.js';
 import type { Span } from '../core/types.js';
 
+/** Standard input can feed one input only. */
+export function assertStdinOnce(files: readonly string[]): void {
+  if (files.filter((f) => f === '-').length > 1) throw new UsageError('only one input can be - (standard input)');
+}
+
 export function openQuoteFiles(files: readonly string[], o: ReaderCliOptions, ctx: Context): QuoteSource[] {
+  assertStdinOnce(files);
   const opts = readOptionsOf(o, ctx.progress.update);
   return files.map((f) => openQuotes(f, opts));
 }

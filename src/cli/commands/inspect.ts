@@ -8,6 +8,7 @@
 import { Command } from 'commander';
 import { Context, type Streams } from '../context.js';
 import { DataError, OpenError } from '../errors.js';
+import { assertStdinOnce } from '../inputs.js';
 import { addCommonOptions, clockOption, timeUnitOption, type CommonOptions } from '../options.js';
 import { inspectInput, type FileQuality } from '../../io/inspect-scan.js';
 import { duration, humanTable, isoMicros, type Cell, type Output, type Style } from '../../io/output.js';
@@ -72,6 +73,7 @@ function addReadOptionsThatApply(cmd: Command): void {
 
 /** Inspects the files one after the other; file-level errors become entries, anything else propagates. */
 export async function runInspect(files: readonly string[], o: InspectOptions, ctx: Context): Promise<InspectReport> {
+  assertStdinOnce(files);
   const entries: InspectEntry[] = [];
   for (const file of files) {
     try {
