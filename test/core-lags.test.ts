@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_ABS_LAG, parseLags } from '../src/core/lags.js';
+import { MAX_ABS_LAG, MAX_LAGS, parseLags } from '../src/core/lags.js';
 import { UsageError } from '../src/cli/errors.js';
 
 test('parseLags: a range lo..hi expands inclusively', () => {
@@ -76,4 +76,10 @@ test('parseLags: |lag| beyond 100000 is a usage error', () => {
   rejects('100001', /out of range.*at most 100000/);
   rejects('-100001..0', /out of range/);
   rejects('0..99999999999999999999999', /out of range/);
+});
+
+test('parseLags: more than MAX_LAGS lags is a usage error; exactly MAX_LAGS is fine', () => {
+  // -5000..5000 is 10 001 lags (5000 negative, 0, 5000 positive) = MAX_LAGS.
+  assert.equal(parseLags('-5000..5000').length, MAX_LAGS);
+  assert.throws(() => parseLags('-5000..5001'), (e: unknown) => e instanceof UsageError && /more than 10001 lags/.test(e.message));
 });

@@ -6,6 +6,12 @@ import { UsageError } from '../cli/errors.js';
 /** Largest |τ| accepted, in grid steps (100 s at G = 1 ms); the correlator keeps O(max |τ|) memory. */
 export const MAX_ABS_LAG = 100_000;
 
+/**
+ * Most lags in one run: every non-zero return updates every lag, so the cost is O(lags) per grid
+ * step; 10 001 covers ±5 s at G = 1 ms and keeps a day's run within minutes.
+ */
+export const MAX_LAGS = 10_001;
+
 const INTEGER = /^[+-]?\d+$/;
 const RANGE = /^([+-]?\d+)\s*\.\.\s*([+-]?\d+)$/;
 const SYNTAX = 'expected a range like -5..5, a list like 1,2,5 or a single integer';
@@ -19,7 +25,7 @@ const SYNTAX = 'expected a range like -5..5, a list like 1,2,5 or a single integ
  * - a comma-separated list of integers or ranges: `1,2,5`, `-2,0,3`, `-5..-1,1..5`.
  *
  * @throws UsageError for empty input or an empty list item, a non-integer (`1.5`, `abc`), a reversed
- *   range (`5..1`), or |τ| > {@link MAX_ABS_LAG}.
+ *   range (`5..1`), |τ| > {@link MAX_ABS_LAG}, or more than {@link MAX_LAGS} lags.
  * @example parseLags('5,-1..1,5') // → [-1, 0, 1, 5]
  * Cost: O(k log k) for k lags.
  */
@@ -31,6 +37,7 @@ export function parseLags(text: string): number[] {
     const item = rawItem.trim();
     if (item === '') throw new UsageError(`--lags "${text}" has an empty list item: ${SYNTAX}`);
     for (const lag of parseItem(item, text)) lags.add(lag);
+    if (lags.size > MAX_LAGS) throw new UsageError(`--lags "${text}" asks for more than ${MAX_LAGS} lags; correlate fewer lags per run`);
   }
   return [...lags].sort((x, y) => x - y);
 }
