@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_ABS_LAG, MAX_LAGS, parseLags } from '../src/core/lags.js';
-import { UsageError } from '../src/cli/errors.js';
+import { UsageError } from '../src/errors.js';
 
 test('parseLags: a range lo..hi expands inclusively', () => {
   assert.deepEqual(parseLags('1..5'), [1, 2, 3, 4, 5]);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DataError } from '../src/cli/errors.js';
+import { DataError } from '../src/errors.js';
 import { STRICT, readQuotes, readTrades, rejection, tmpFile } from './io-helpers.js';
 
 // 2024-08-08T23:54:14Z in µs = Date.UTC(2024, 7, 8, 23, 54, 14) · 1000.

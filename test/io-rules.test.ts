@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { DataError, OpenError } from '../src/cli/errors.js';
+import { DataError, OpenError } from '../src/errors.js';
 import { openQuotes } from '../src/io/sources.js';
 import type { InternalReadOptions } from '../src/io/reader.js';
 import { SKIP, STRICT, readQuotes, readTrades, rejection, tmpFile } from './io-helpers.js';

@@ -3,7 +3,7 @@
  * skipped-row report wired in, and the rule every command shares: the two markets must
  * overlap in time.
  */
-import { DataError, UsageError } from './errors.js';
+import { DataError, UsageError } from '../errors.js';
 import type { Context } from './context.js';
 import { readOptionsOf, type ReaderCliOptions } from './options.js';
 import { openQuotes, openTrades } from '../io/sources.js';

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { EXIT, isExpectedError } from './errors.js';
+import { EXIT, isExpectedError } from '../errors.js';
 import type { Streams } from './context.js';
 import { pairCommand } from './commands/pair.js';
 import { xcorrCommand } from './commands/xcorr.js';

@@ -3,7 +3,7 @@
  * throws UsageError (exit 2) with the option name and the offending text — never a silent NaN.
  */
 import { Option, type Command } from 'commander';
-import { UsageError } from './errors.js';
+import { UsageError } from '../errors.js';
 import { FORMATS, type Format } from '../io/output.js';
 import type { Clock, ReadOptions, TimeUnit } from '../io/types.js';
 import type { AnalysisParams } from '../core/types.js';

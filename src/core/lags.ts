@@ -1,7 +1,7 @@
 /**
  * The `--lags` syntax of `leadlag xcorr` (SPEC §4): which grid-step lags τ to correlate.
  */
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 
 /** Largest |τ| accepted, in grid steps (100 s at G = 1 ms); the correlator keeps O(max |τ|) memory. */
 export const MAX_ABS_LAG = 100_000;

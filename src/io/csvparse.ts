@@ -6,7 +6,7 @@
 import { Readable } from 'node:stream';
 import { parse as parseStream, type Options } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
-import { DataError } from '../cli/errors.js';
+import { DataError } from '../errors.js';
 
 /** csv-parse options of both paths: `\n` or `\r\n` ends a record, blank lines are skipped, rows may be ragged. */
 export const CSV_OPTIONS: Options = {

@@ -8,7 +8,7 @@
  * so quoted fields work anywhere. `\r\n` line ends, blank lines (counted, not rows)
  * and a final line without a newline are handled; a leading BOM is the caller's job.
  */
-import { DataError } from '../cli/errors.js';
+import { DataError } from '../errors.js';
 import { ROLE_ASK, ROLE_BID, ROLE_PRICE, ROLE_SIDE, ROLE_TIME, type FormatPlan } from './formats.js';
 import { UNCLOSED_QUOTE, parseQuotedRecord } from './csvparse.js';
 import { FieldConverter, RowScratch, type FieldText } from './rows.js';

@@ -4,7 +4,7 @@
  * Header names are compared trimmed and lower-cased; columns may come in any order
  * and extra columns are ignored.
  */
-import { DataError } from '../cli/errors.js';
+import { DataError } from '../errors.js';
 import type { Clock, TimeUnit } from './types.js';
 import { DECIMAL_RE, isBooleanText } from './numbers.js';
 import { unitFromColumnName } from './time.js';

@@ -13,7 +13,7 @@
  * histogram (4 MB), never per row.
  */
 import type { Readable } from 'node:stream';
-import { DataError } from '../cli/errors.js';
+import { DataError } from '../errors.js';
 import { Timeline, type TimelineOptions, type TimelineSummary } from '../core/quality.js';
 import { planFromHeader, ROLE_ASK, ROLE_BID, type FormatPlan, type Kind } from './formats.js';
 import type { RowSink } from './fastparse.js';

@@ -11,7 +11,7 @@ import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
-import { OpenError } from '../cli/errors.js';
+import { OpenError } from '../errors.js';
 
 /** Where bytes come from. */
 export type InputSpec = string | { readonly stream: Readable; readonly name: string };

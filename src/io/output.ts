@@ -9,7 +9,7 @@ import { writeToString } from 'fast-csv';
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import { writeFile } from 'node:fs/promises';
-import { OutputError } from '../cli/errors.js';
+import { OutputError } from '../errors.js';
 
 export type Format = 'table' | 'csv' | 'tsv' | 'json';
 export const FORMATS: readonly Format[] = ['table', 'csv', 'tsv', 'json'];

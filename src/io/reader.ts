@@ -9,7 +9,7 @@
  * in flight; `sort` holds the whole file's rows.
  */
 import type { TickBatch, TradeBatch } from '../core/types.js';
-import { DataError } from '../cli/errors.js';
+import { DataError } from '../errors.js';
 import type { ReadOptions, ReadReport, TimeUnit } from './types.js';
 import { planFromHeader, type FormatPlan, type Kind } from './formats.js';
 import { FastParser, checkHasRows, type RowSink } from './fastparse.js';

@@ -14,7 +14,7 @@
  * wins. The last row is held back until a later time or the end, so a burst that
  * straddles a batch (or chunk) boundary still collapses.
  */
-import { DataError } from '../cli/errors.js';
+import { DataError } from '../errors.js';
 import type { ReadReport } from './types.js';
 import { ROLE_ASK, ROLE_BID, ROLE_PRICE, ROLE_QTY, ROLE_TIME, type FormatPlan } from './formats.js';
 import type { RowSink } from './fastparse.js';

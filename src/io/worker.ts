@@ -11,7 +11,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { TickBatch, TradeBatch } from '../core/types.js';
-import { DataError, OpenError } from '../cli/errors.js';
+import { DataError, OpenError } from '../errors.js';
 import type { Kind } from './formats.js';
 import { readBatches, type InternalReadOptions } from './reader.js';
 

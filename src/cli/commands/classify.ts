@@ -5,7 +5,7 @@
  */
 import { Command, Option } from 'commander';
 import { Context, type Streams } from '../context.js';
-import { DataError, UsageError } from '../errors.js';
+import { DataError, UsageError } from '../../errors.js';
 import { addCommonOptions, addMarketArguments, addJumpOptions, addReaderOptions, analysisParamsOf, parsePositiveInt, type CommonOptions, type JumpCliOptions, type ReaderCliOptions } from '../options.js';
 import { paramsJson, type Feed } from './pair.js';
 import { Random } from '../../core/random.js';

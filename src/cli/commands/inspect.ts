@@ -7,7 +7,7 @@
  */
 import { Command } from 'commander';
 import { Context, type Streams } from '../context.js';
-import { DataError, OpenError } from '../errors.js';
+import { DataError, OpenError } from '../../errors.js';
 import { assertStdinOnce } from '../inputs.js';
 import { addCommonOptions, clockOption, timeUnitOption, type CommonOptions } from '../options.js';
 import { inspectInput, type FileQuality } from '../../io/inspect-scan.js';
