@@ -139,3 +139,23 @@ test('classify --trade-side flag signs volume by the file\'s aggressor column', 
   }
   assert.ok(differs > 0, 'the two side rules differ somewhere, so this test can tell them apart');
 });
+
+test('classify --feed locf: triggers are the grid jumps, labelled as pair labels the grid feed', async () => {
+  const dir = tempFiles({});
+  // A lower threshold gives the grid feed jumps of its own (at 7 bp both feeds coincide on the fixtures).
+  const args = [...TARDIS, '--threshold', '3bp', '--feed', 'locf', '--dump-features', join(dir, 'locf.csv'), '--format', 'json'];
+  await run(args);
+  const dump = parseDump(join(dir, 'locf.csv'));
+  const pair = JSON.parse((await leadlag(['pair', ...TARDIS.slice(0, 2), '--threshold', '3bp', '--format', 'json'])).stdout);
+  assert.equal(dump.rows.filter((r) => r[1] === 1).length, pair.locf.spot_leads_perp);
+  assert.equal(dump.rows.filter((r) => r[1] === 0).length, pair.locf.noise_spot_jumps);
+  // Grid jumps sit on grid points: every trigger time is a whole number of milliseconds.
+  for (const r of dump.rows) assert.equal(r[0]! % 1000, 0);
+  const quotes = readGenericQuotes(fx('generic', 'spot_quotes.csv'));
+  const trades = readTardisTrades(fx('tardis', 'spot_trades.csv'));
+  for (const [t, , ret, vol, , nsv, count] of dump.rows as number[][] as [number, number, number, number, number, number, number][]) {
+    const e = referenceFeatures(quotes, trades, t);
+    assert.ok(Math.abs(ret - e.ret) <= 1e-15 && Math.abs(vol - e.vol) <= 1e-15, `features at ${t}`);
+    assert.ok(Math.abs(nsv - e.nsv) <= 1e-12 && count === e.count, `trades at ${t}`);
+  }
+});
