@@ -159,3 +159,16 @@ test('classify --feed locf: triggers are the grid jumps, labelled as pair labels
     assert.ok(Math.abs(nsv - e.nsv) <= 1e-12 && count === e.count, `trades at ${t}`);
   }
 });
+
+test('classify: an output file that cannot be written exits 73 and prints no table', async () => {
+  const dir = tempFiles({});
+  for (const [flag, path, says] of [
+    ['--dump-features', join(dir, 'missing-dir', 'f.csv'), 'no such directory'],
+    ['--save-model', dir, 'is a directory'],
+  ] as const) {
+    const r = await leadlag(['classify', ...TARDIS, flag, path, '--trees', '3']);
+    assert.equal(r.code, 73, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, `leadlag: ${path}: cannot write: ${says}\n`);
+  }
+});

@@ -154,12 +154,22 @@ function trimZeros(s: string): string {
   return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
 }
 
+const WRITE_PROBLEMS: Record<string, string> = {
+  EISDIR: 'is a directory',
+  ENOENT: 'no such directory',
+  ENOTDIR: 'a parent is not a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOSPC: 'no space left on the device',
+  EROFS: 'read-only file system',
+};
+
 /** Writes a whole text file (feature dumps, saved models); failures become OutputError (exit 73). */
 export async function writeTextFile(path: string, text: string): Promise<void> {
   try {
     await writeFile(path, text);
   } catch (e) {
-    throw new OutputError(path, (e as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a directory' : ((e as Error).message ?? String(e)));
+    throw new OutputError(path, WRITE_PROBLEMS[(e as NodeJS.ErrnoException).code ?? ''] ?? (e as Error).message ?? String(e));
   }
 }
 
