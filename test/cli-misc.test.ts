@@ -101,6 +101,10 @@ test('unknown command and no command are usage errors', async () => {
   const r = await leadlag(['frobnicate']);
   assert.equal(r.code, 2);
   assert.equal(r.stdout, '');
+  const none = await leadlag([]);
+  assert.equal(none.code, 2);
+  assert.equal(none.stdout, '');
+  assert.ok(none.stderr.includes('Usage: leadlag'), 'the help goes to stderr');
 });
 
 test('npm run demo prints Tables 1 to 4 on the fixtures', async () => {

@@ -28,8 +28,10 @@ Examples:
   leadlag pair spot_quotes.csv.gz perp_quotes.csv.gz
   leadlag xcorr spot.csv perp.csv --lags -5..5 --format csv
   leadlag classify spot.csv perp.csv --trades spot_trades.csv --balanced
+  leadlag inspect spot.csv perp.csv.gz trades.zip
 
-Exit codes: 0 ok, 2 usage error, 65 bad data, 66 cannot open input, 70 internal error.
+Exit codes: 0 ok, 2 usage error, 65 bad data, 66 cannot open input, 70 internal error,
+73 cannot write an output file.
 Run 'leadlag help <command>' for a command's options and a worked example.`,
     );
   for (const make of [pairCommand, xcorrCommand, classifyCommand, inspectCommand]) {
@@ -61,7 +63,8 @@ export async function run(argv: string[], io: Streams): Promise<number> {
 function report(e: unknown, io: Streams): number {
   if (e instanceof CommanderError) {
     // Commander has printed its own message (or the help / version text).
-    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+    // --help and --version succeed; help shown because no command was given is a usage error.
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT.ok;
     return EXIT.usage;
   }
   if (isEpipe(e)) return EXIT.ok;
