@@ -63,8 +63,10 @@ export async function run(argv: string[], io: Streams): Promise<number> {
 function report(e: unknown, io: Streams): number {
   if (e instanceof CommanderError) {
     // Commander has printed its own message (or the help / version text).
-    // --help and --version succeed; help shown because no command was given is a usage error.
+    // --help, help CMD and --version succeed; help shown because no command was given
+    // (commander's exit code 1) is a usage error.
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT.ok;
+    if (e.code === 'commander.help') return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     return EXIT.usage;
   }
   if (isEpipe(e)) return EXIT.ok;
