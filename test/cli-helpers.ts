@@ -1,6 +1,6 @@
 /** Running the built CLI the way a user does: a separate process, real files, real exit codes. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,9 +32,10 @@ export function leadlag(args: string[], opts: { input?: string | Buffer; env?: R
   });
 }
 
-/** A fresh temp directory with the given files written into it; returns its path. */
+/** A fresh temp directory with the given files written into it, removed when the test process exits. */
 export function tempFiles(files: Record<string, string | Buffer>): string {
   const dir = mkdtempSync(join(tmpdir(), 'leadlag-test-'));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
   return dir;
 }
