@@ -45,6 +45,7 @@ const cases: Case[] = [
   { name: '--grid 0', args: [p('good.csv'), p('good.csv'), '--grid', '0'], code: 2, says: ['--grid'] },
   { name: 'unknown option', args: [p('good.csv'), p('good.csv'), '--frobnicate'], code: 2, says: ['--frobnicate'] },
   { name: 'missing argument', args: [p('good.csv')], code: 2, says: ['perp'] },
+  { name: 'a trades file given as quotes', args: [join(FIXTURES, 'tardis', 'spot_trades.csv'), p('good.csv')], code: 65, says: [`${join(FIXTURES, 'tardis', 'spot_trades.csv')}:1`, 'Tardis trades', '--trades'] },
   { name: 'stdin twice', args: ['-', '-'], code: 2, says: ['standard input'] },
   { name: '--format xml', args: [p('good.csv'), p('good.csv'), '--format', 'xml'], code: 2, says: ['--format', 'xml'] },
 ];

@@ -146,3 +146,16 @@ test('a closed stdout (| head -1) exits 0 without an error message', async () =>
   assert.equal(r.stderr, '');
   assert.equal(r.status, 0);
 });
+
+test('--time-unit applies to files whose unit is a guess, never to Tardis µs', async () => {
+  // The same perp ticks as generic `ts,price` in ms (µs floored to ms): the magnitude rule and
+  // --time-unit ms both read them as ms, and the Tardis spot file stays in µs either way.
+  const { readFileSync } = await import('node:fs');
+  const rows = readFileSync(TARDIS[1]!, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+  const text = 'ts,price\n' + rows.map((f) => `${Math.floor(Number(f[2]) / 1000)},${(Number(f[5]) + Number(f[6])) / 2}`).join('\n') + '\n';
+  const dir = tempFiles({ 'perp_ms.csv': text });
+  const guessed = await pairJson([TARDIS[0]!, join(dir, 'perp_ms.csv')]);
+  const told = await pairJson([TARDIS[0]!, join(dir, 'perp_ms.csv'), '--time-unit', 'ms']);
+  assert.deepEqual(told, guessed);
+  assert.equal((guessed as unknown as { span: { start_us: number } }).span.start_us % 1000, 644, 'spot (µs) starts the span');
+});

@@ -43,7 +43,7 @@ export interface FormatPlan {
   readonly names: readonly string[];
   readonly timeColumn: string;
   readonly timeMode: TimeMode;
-  /** The unit when fixed by the option, the column suffix or the format; undefined → magnitude. */
+  /** The unit when fixed by the format, the option or the column suffix (in that order); undefined → magnitude. */
   readonly timeUnit: TimeUnit | undefined;
   readonly sideMode: SideMode;
   /** Quotes with a single price column: bid = ask = price. */
@@ -225,6 +225,7 @@ export function planFromHeader(
   for (const layout of layouts) {
     if (layout.columns.every(([n]) => names.includes(n))) return planFromLayout(layout, names, false, kind, unitOverride);
   }
+  if (kind === 'quotes') rejectTradesAsQuotes(names, clock, site);
   if (clock === 'local' && names.includes('exchange') && names.includes('timestamp') && !names.includes('local_timestamp')) {
     throw new DataError(site.file, site.line, 'missing column local_timestamp (needed by the local clock)', site.text);
   }
@@ -244,6 +245,18 @@ export function planFromHeader(
     throw new DataError(site.file, site.line, `missing column${s} ${best.missing.join(', ')} for ${best.layout.label}`, site.text);
   }
   throw new DataError(site.file, site.line, `unrecognised ${kind} header; expected one of: ${EXPECTED[kind]}`, site.text);
+}
+
+/**
+ * A named trades layout given where quotes are expected would otherwise pass as generic
+ * price-only quotes and be analysed as if trade prices were mids: refuse it by name.
+ */
+function rejectTradesAsQuotes(names: readonly string[], clock: Clock, site: HeaderSite): void {
+  for (const layout of [TARDIS_TRADES(clock), BINANCE_AGGTRADES, BINANCE_TRADES, EXCHANGE_TRADES]) {
+    if (layout.columns.every(([n]) => names.includes(n))) {
+      throw new DataError(site.file, site.line, `this is a ${layout.label} file, not quotes (trades go to classify --trades)`, site.text);
+    }
+  }
 }
 
 /** A Binance spot dump without a header: 7 or 8 fields, all numbers or booleans. */
@@ -274,7 +287,9 @@ function planFromLayout(layout: Layout, names: readonly string[], headerless: bo
     names,
     timeColumn,
     timeMode: layout.timeMode,
-    timeUnit: unitOverride ?? layout.timeUnit ?? unitFromColumnName(timeColumn),
+    // A unit the format defines (Tardis: µs) is not a guess, so --time-unit leaves it alone;
+    // it overrides the column-name suffix and the magnitude rule.
+    timeUnit: layout.timeUnit ?? unitOverride ?? unitFromColumnName(timeColumn),
     sideMode: layout.sideMode,
     priceOnly: kind === 'quotes' && roleCol[ROLE_BID]! < 0,
   };
