@@ -20,7 +20,7 @@ export function buildProgram(io: Streams): Command {
     .version(VERSION, '-V, --version')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .configureOutput(outputTo(io))
     .addHelpText(
       'after',
       `
@@ -35,9 +35,18 @@ Exit codes: 0 ok, 2 usage error, 65 bad data, 66 cannot open input, 70 internal 
 Run 'leadlag help <command>' for a command's options and a worked example.`,
     );
   for (const make of [pairCommand, xcorrCommand, classifyCommand, inspectCommand]) {
-    program.addCommand(make(io).exitOverride().showHelpAfterError(`(run 'leadlag help ${make.name.replace('Command', '')}' for usage)`).configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }));
+    program.addCommand(make(io).exitOverride().showHelpAfterError(`(run 'leadlag help ${make.name.replace('Command', '')}' for usage)`).configureOutput(outputTo(io)));
   }
   return program;
+}
+
+/** Commander's text goes to our streams; its error lines read like ours: `leadlag: …`. */
+function outputTo(io: Streams) {
+  return {
+    writeOut: (s: string) => void io.stdout.write(s),
+    writeErr: (s: string) => void io.stderr.write(s),
+    outputError: (s: string, write: (s: string) => void) => write(`leadlag: ${s.replace(/^error: /, '')}`),
+  };
 }
 
 /** Runs leadlag with `argv` (as process.argv) and exits the process with the right code. */

@@ -8,50 +8,61 @@ import { FORMATS, type Format } from '../io/output.js';
 import type { Clock, ReadOptions, TimeUnit } from '../io/types.js';
 import type { AnalysisParams } from '../core/types.js';
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const NUMBER = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:[eE]([+-]?\d+))?$/;
 
-function parseNumber(text: string, option: string): number {
-  const s = text.trim();
-  if (!NUMBER.test(s)) throw new UsageError(`${option} must be a number, got ${JSON.stringify(text)}`);
-  return Number(s);
+/**
+ * The decimal `text` times 10^shift, rounded once: `0.07` with shift −2 is exactly the double
+ * nearest 0.0007, as `Number('0.0007')` is (dividing by 100 would give 0.0007000000000000001,
+ * and a move of exactly θ would stop counting as a jump).
+ */
+function parseScaled(text: string, option: string, shift: number): number {
+  const m = NUMBER.exec(text.trim());
+  if (!m) throw new UsageError(`${option} must be a number, got ${JSON.stringify(text)}`);
+  return Number(`${m[1]}e${Number(m[2] ?? 0) + shift}`);
+}
+
+export function parseNumber(text: string, option: string): number {
+  return parseScaled(text, option, 0);
 }
 
 /**
- * A jump threshold as a fraction: `0.0007`, `0.07%` or `7bp` (also `7bps`) all mean 0.07 %.
+ * A jump threshold as a fraction: `0.0007`, `0.07%` or `7bp` (also `7bps`) are the same double.
  * Must satisfy 0 < θ < 1.
  */
 export function parseThreshold(text: string, option = '--threshold'): number {
   const s = text.trim().toLowerCase();
   let value: number;
-  if (s.endsWith('%')) value = parseNumber(s.slice(0, -1), option) / 100;
-  else if (s.endsWith('bps')) value = parseNumber(s.slice(0, -3), option) / 1e4;
-  else if (s.endsWith('bp')) value = parseNumber(s.slice(0, -2), option) / 1e4;
-  else value = parseNumber(s, option);
+  if (s.endsWith('%')) value = parseScaled(s.slice(0, -1), option, -2);
+  else if (s.endsWith('bps')) value = parseScaled(s.slice(0, -3), option, -4);
+  else if (s.endsWith('bp')) value = parseScaled(s.slice(0, -2), option, -4);
+  else value = parseScaled(s, option, 0);
   if (!(value > 0 && value < 1)) {
     throw new UsageError(`${option} must be greater than 0 and less than 100%, got ${JSON.stringify(text)}`);
   }
   return value;
 }
 
-const DURATION_UNITS: Record<string, number> = { '': 1000, ms: 1000, us: 1, µs: 1, s: 1e6, ns: 1e-3 };
+/** Powers of ten from a duration unit to µs; no unit means ms. */
+const DURATION_SHIFT: Record<string, number> = { '': 3, ms: 3, us: 0, µs: 0, s: 6, ns: -3 };
+
+/** Longest window or grid step accepted: one day, far beyond any lead-lag question. */
+export const MAX_DURATION_US = 86_400_000_000;
 
 /**
- * A duration in whole µs: `3` (ms), `3ms`, `500us`, `0.5ms`, `1s`.
+ * A duration in whole µs: `3` (ms), `3ms`, `500us`, `0.5ms`, `1s`, at most one day.
  * `allowZero` permits 0 (the pairing window may be 0: simultaneous jumps only).
  */
 export function parseDuration(text: string, option: string, allowZero = false): number {
   const m = /^\s*([0-9.eE+-]+)\s*(ms|us|µs|s|ns)?\s*$/.exec(text);
   if (!m) throw new UsageError(`${option} must be a duration such as 3ms, 500us or 0.5ms, got ${JSON.stringify(text)}`);
-  const n = parseNumber(m[1]!, option);
-  const us = n * DURATION_UNITS[m[2] ?? '']!;
-  const rounded = Math.round(us);
-  if (Math.abs(us - rounded) > 1e-9 * Math.max(1, us)) {
+  const us = parseScaled(m[1]!, option, DURATION_SHIFT[m[2] ?? '']!);
+  if (!(us >= 0 && us <= MAX_DURATION_US) || (!allowZero && us === 0)) {
+    throw new UsageError(`${option} must be ${allowZero ? 'at least 0' : 'greater than 0'} and at most 1 day, got ${JSON.stringify(text)}`);
+  }
+  if (!Number.isInteger(us)) {
     throw new UsageError(`${option} must be a whole number of microseconds, got ${JSON.stringify(text)}`);
   }
-  if (rounded < 0 || (!allowZero && rounded === 0)) {
-    throw new UsageError(`${option} must be ${allowZero ? 'at least 0' : 'greater than 0'}, got ${JSON.stringify(text)}`);
-  }
-  return rounded;
+  return us;
 }
 
 /** `spot,perp`: two distinct names of letters, digits, `_` or `-`, used to build metric names. */
@@ -63,10 +74,10 @@ export function parseNames(text: string): [string, string] {
   return [parts[0]!, parts[1]!];
 }
 
-export function parsePositiveInt(text: string, option: string, min = 1): number {
+export function parsePositiveInt(text: string, option: string, min = 1, max = Number.MAX_SAFE_INTEGER): number {
   const s = text.trim();
-  if (!/^\d+$/.test(s) || Number(s) < min) {
-    throw new UsageError(`${option} must be a whole number ≥ ${min}, got ${JSON.stringify(text)}`);
+  if (!/^\d+$/.test(s) || Number(s) < min || Number(s) > max) {
+    throw new UsageError(`${option} must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
   }
   return Number(s);
 }

@@ -6,10 +6,10 @@
 import { Command, Option } from 'commander';
 import { Context, type Streams } from '../context.js';
 import { DataError, UsageError } from '../../errors.js';
-import { addCommonOptions, addMarketArguments, addJumpOptions, addReaderOptions, analysisParamsOf, parsePositiveInt, type CommonOptions, type JumpCliOptions, type ReaderCliOptions } from '../options.js';
+import { addCommonOptions, addMarketArguments, addJumpOptions, addReaderOptions, analysisParamsOf, parseNumber, parsePositiveInt, type CommonOptions, type JumpCliOptions, type ReaderCliOptions } from '../options.js';
 import { paramsJson, type Feed } from './pair.js';
 import { Random } from '../../core/random.js';
-import { sampleTrainTest, TooFewTriggersError } from '../../core/sampling.js';
+import { MIN_PER_CLASS, sampleTrainTest, TooFewTriggersError } from '../../core/sampling.js';
 import { trainModel } from '../../core/model.js';
 import { averagePrecisionOfCurve, pickThreshold, precisionRecallCurve } from '../../core/prcurve.js';
 import { classificationReport, predictAtThreshold, type ClassificationReport } from '../../core/report.js';
@@ -65,14 +65,14 @@ export function classifyCommand(io: Streams): Command {
     .requiredOption('--trades <file>', 'trades of market A (exchange export, Tardis, Binance or generic)')
     .option('--balanced', 'balanced sample of each class, split 70/30, threshold 0.5 (Table 4)')
     .addOption(new Option('--feed <feed>', 'triggers from native ticks or the LOCF grid').choices(['native', 'locf']).default('native'))
-    .option('--seed <n>', 'seed of every random choice (same seed, same output)', (v) => parsePositiveInt(v, '--seed', 0), 42)
-    .option('--per-class <n>', 'at most this many training triggers per class', (v) => parsePositiveInt(v, '--per-class'), 1000)
-    .option('--target-recall <r>', 'hold-out: the highest threshold with at least this recall', parseFraction, 0.5)
+    .option('--seed <n>', 'seed of every random choice (same seed, same output)', (v) => parsePositiveInt(v, '--seed', 0, 2 ** 32 - 1), 42)
+    .option('--per-class <n>', 'cap per class: training triggers (hold-out) or the sample (balanced)', (v) => parsePositiveInt(v, '--per-class', MIN_PER_CLASS), 1000)
+    .option('--target-recall <r>', 'hold-out: the highest threshold with at least this recall', (v) => parseUnitInterval(v, '--target-recall'), 0.5)
     .addOption(new Option('--split <how>', 'random, or time: train on earlier triggers, test on later ones').choices(['random', 'time']).default('random'))
     .addOption(new Option('--trade-side <how>', 'trade side from the as-of quote (quotes) or the file\'s aggressor column (flag)').choices(['quotes', 'flag']).default('quotes'))
-    .option('--trees <n>', 'boosting rounds', (v) => parsePositiveInt(v, '--trees'), 200)
-    .option('--depth <n>', 'maximum tree depth', (v) => parsePositiveInt(v, '--depth'), 4)
-    .option('--eta <x>', 'learning rate in (0, 1]', parseEta, 0.1)
+    .option('--trees <n>', 'boosting rounds (at most 10000)', (v) => parsePositiveInt(v, '--trees', 1, 10_000), 200)
+    .option('--depth <n>', 'maximum tree depth (at most 20)', (v) => parsePositiveInt(v, '--depth', 1, 20), 4)
+    .option('--eta <x>', 'learning rate in (0, 1]', (v) => parseUnitInterval(v, '--eta'), 0.1)
     .option('--dump-features <file>', 'write the labelled feature table as CSV')
     .option('--save-model <file>', 'write the trained booster as JSON');
   addMarketArguments(cmd);
@@ -95,15 +95,10 @@ Example:
   });
 }
 
-function parseFraction(text: string): number {
-  const v = Number(text);
-  if (text.trim() === '' || !(v > 0 && v <= 1)) throw new UsageError(`--target-recall must be a number in (0, 1], got ${JSON.stringify(text)}`);
-  return v;
-}
-
-function parseEta(text: string): number {
-  const v = Number(text);
-  if (text.trim() === '' || !(v > 0 && v <= 1)) throw new UsageError(`--eta must be a number in (0, 1], got ${JSON.stringify(text)}`);
+/** A number in (0, 1]. */
+function parseUnitInterval(text: string, option: string): number {
+  const v = parseNumber(text, option);
+  if (!(v > 0 && v <= 1)) throw new UsageError(`${option} must be a number in (0, 1], got ${JSON.stringify(text)}`);
   return v;
 }
 

@@ -1,0 +1,70 @@
+/** Option parsers: every accepted spelling means exactly the same number; everything else is a usage error. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { parseDuration, parseNames, parsePositiveInt, parseThreshold } from '../src/cli/options.js';
+import { UsageError } from '../src/errors.js';
+import { leadlag, tempFiles } from './cli-helpers.js';
+
+const usage = (f: () => unknown) => assert.throws(f, (e: unknown) => e instanceof UsageError);
+
+test('parseThreshold: a fraction, a percentage and basis points give the very same double', () => {
+  // Each spelling must equal Number() of the fraction written out: 0.07 % = 7 bp = 0.0007.
+  const cases: [string, string, string][] = [
+    ['0.0007', '0.07%', '7bp'],
+    ['0.0001', '0.01%', '1bp'],
+    ['0.00025', '0.025%', '2.5bps'],
+    ['0.003', '0.3%', '30bp'],
+    ['0.00007', '7e-3%', '0.7bp'],
+  ];
+  for (const [fraction, percent, bp] of cases) {
+    const expected = Number(fraction);
+    assert.equal(parseThreshold(fraction), expected);
+    assert.equal(parseThreshold(percent), expected, percent);
+    assert.equal(parseThreshold(bp), expected, bp);
+  }
+  for (const bad of ['-1', '0', 'abc', '100%', '1', '0x1', '', '5 %%', 'NaN']) usage(() => parseThreshold(bad));
+});
+
+test('parseDuration: whole µs from ms (default), us, µs, s and ns; at most one day', () => {
+  assert.equal(parseDuration('3', '--w'), 3000);
+  assert.equal(parseDuration('3ms', '--w'), 3000);
+  assert.equal(parseDuration('0.5ms', '--w'), 500);
+  assert.equal(parseDuration('500us', '--w'), 500);
+  assert.equal(parseDuration('1s', '--w'), 1_000_000);
+  assert.equal(parseDuration('2000ns', '--w'), 2);
+  assert.equal(parseDuration('0.001ms', '--w'), 1);
+  assert.equal(parseDuration('0', '--d', true), 0);
+  for (const bad of ['0', 'soon', '0.5us', '-3', '1e400', '86400001ms', '1e20', '']) usage(() => parseDuration(bad, '--w'));
+});
+
+test('parsePositiveInt and parseNames reject what they cannot represent', () => {
+  assert.equal(parsePositiveInt('42', '--seed', 0, 2 ** 32 - 1), 42);
+  for (const bad of ['99999999999999999999', '1.5', '-1', '', '4294967296']) usage(() => parsePositiveInt(bad, '--seed', 0, 2 ** 32 - 1));
+  assert.deepEqual(parseNames('btc,eth'), ['btc', 'eth']);
+  for (const bad of ['a', 'a,a', 'a,b,c', 'a b,c']) usage(() => parseNames(bad));
+});
+
+test('pair: a move of exactly θ is a jump whichever way θ is written', async () => {
+  // 10000 → 10007 is +0.07 % exactly; (10007 − 10000) / 10000 = 0.0007 in floating point too.
+  const dir = tempFiles({
+    'a.csv': 'ts_us,price\n1000,10000\n2000,10007\n3000,10007\n',
+    'b.csv': 'ts_us,price\n1000,10000\n2500,10007\n3000,10007\n',
+  });
+  for (const th of ['0.0007', '0.07%', '7bp']) {
+    const r = await leadlag(['pair', join(dir, 'a.csv'), join(dir, 'b.csv'), '--threshold', th, '--format', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.native.total_spot_jumps, 1, th);
+    assert.equal(out.params.threshold, 0.0007, th);
+  }
+});
+
+test('classify: out-of-range model options are usage errors, never internal errors', async () => {
+  const fx = ['fixtures/tardis/spot_quotes.csv', 'fixtures/tardis/perp_quotes.csv', '--trades', 'fixtures/tardis/spot_trades.csv'];
+  for (const extra of [['--seed', '99999999999999999999'], ['--trees', '99999999999'], ['--balanced', '--per-class', '1'], ['--depth', '100'], ['--eta', '0x1'], ['--target-recall', '1.5'], ['--grid', '1e400']]) {
+    const r = await leadlag(['classify', ...fx, ...extra]);
+    assert.equal(r.code, 2, `${extra.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, /^leadlag: /);
+  }
+});
