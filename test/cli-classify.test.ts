@@ -172,3 +172,15 @@ test('classify: an output file that cannot be written exits 73 and prints no tab
     assert.equal(r.stderr, `leadlag: ${path}: cannot write: ${says}\n`);
   }
 });
+
+test('classify --format csv: one row per JSON leaf, named by its path, each name once', async () => {
+  const json = JSON.parse((await run([...TARDIS, '--format', 'json'])).stdout);
+  const csv = (await run([...TARDIS, '--format', 'csv'])).stdout.trimEnd().split('\n');
+  assert.equal(csv[0], 'metric,value');
+  const rows = csv.slice(1).map((l) => l.split(','));
+  const names = rows.map((r) => r[0]!);
+  assert.equal(new Set(names).size, names.length, 'no name twice');
+  const at = (path: string) => path.split('.').reduce((o: Record<string, unknown>, k) => o[k] as Record<string, unknown>, json) as unknown;
+  for (const [name, value] of rows) assert.equal(String(at(name!)), value, name);
+  assert.ok(names.includes('threshold') && names.includes('params.threshold') && names.includes('classes.1.f1'));
+});

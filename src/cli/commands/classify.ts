@@ -154,14 +154,15 @@ export function renderClassify(r: ClassifyReport): Output {
     Object.assign(json, { average_precision: r.averagePrecision, threshold: r.threshold, precision_at_threshold: r.precisionAtThreshold, recall_at_threshold: r.recallAtThreshold });
   }
   Object.assign(json, { counts: { lead: r.leads, noise: r.noise }, test_prevalence: r.testPrevalence, feed: r.feed, split: r.split, seed: r.seed, params: paramsJson(r.params) });
-  const machine: Cell[][] = [];
-  for (const [k, v] of Object.entries(json)) {
-    if (k === 'classes') for (const c of ['0', '1'] as const) for (const [m, x] of Object.entries(cls(Number(c) as 0 | 1))) machine.push([`class_${c}_${m}`, x]);
-    else if (k === 'counts') machine.push(['leads', r.leads], ['noise', r.noise]);
-    else if (k === 'params') for (const [m, x] of Object.entries(v as Record<string, number>)) machine.push([m, x]);
-    else machine.push([k, v as Cell]);
+  return { json, machine: { columns: ['metric', 'value'], rows: flatten(json) }, human: (style) => humanClassify(r, style) };
+}
+
+/** `metric,value` rows named by the JSON paths (`classes.1.f1`, `params.threshold`), so each name is unique. */
+function flatten(value: unknown, path = ''): Cell[][] {
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => flatten(v, path === '' ? k : `${path}.${k}`));
   }
-  return { json, machine: { columns: ['metric', 'value'], rows: machine }, human: (style) => humanClassify(r, style) };
+  return [[path, value as Cell]];
 }
 
 function humanClassify(r: ClassifyReport, style: Style): string {
