@@ -184,3 +184,23 @@ test('classify --format csv: one row per JSON leaf, named by its path, each name
   for (const [name, value] of rows) assert.equal(String(at(name!)), value, name);
   assert.ok(names.includes('threshold') && names.includes('params.threshold') && names.includes('classes.1.f1'));
 });
+
+test('classify warns when --trade-side flag has no aggressor column (sides then come from quotes) and when trades miss part of the span', async () => {
+  // The Tardis trades without their side column: with --trade-side flag every trade falls back
+  // to the quote rule, so the features equal the default mode's on the full Tardis file.
+  const rows = readFileSync(fx('tardis', 'spot_trades.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+  const noSide = 'ts_us,price,size\n' + rows.map((f) => `${f[2]},${f[6]},${f[7]}`).join('\n') + '\n';
+  const partial = 'ts_us,price,size\n' + rows.slice(0, 100).map((f) => `${f[2]},${f[6]},${f[7]}`).join('\n') + '\n';
+  const dir = tempFiles({ 'noside.csv': noSide, 'partial.csv': partial });
+  const base = [fx('tardis', 'spot_quotes.csv'), fx('tardis', 'perp_quotes.csv')];
+  const flag = await leadlag(['classify', ...base, '--trades', join(dir, 'noside.csv'), '--trade-side', 'flag', '--dump-features', join(dir, 'a.csv'), '--format', 'json']);
+  assert.equal(flag.code, 0, flag.stderr);
+  assert.match(flag.stderr, /no aggressor column/);
+  await run([...TARDIS, '--dump-features', join(dir, 'b.csv'), '--format', 'json']);
+  assert.equal(readFileSync(join(dir, 'a.csv'), 'utf8'), readFileSync(join(dir, 'b.csv'), 'utf8'));
+  const short = await leadlag(['classify', ...base, '--trades', join(dir, 'partial.csv'), '--format', 'json']);
+  assert.equal(short.code, 0, short.stderr);
+  assert.match(short.stderr, /trades cover .* not the whole span/);
+  const quiet = await leadlag(['classify', ...base, '--trades', join(dir, 'partial.csv'), '--format', 'json', '--quiet']);
+  assert.equal(quiet.stderr, '');
+});

@@ -175,10 +175,13 @@ test('FeatureEngine: the trade window is (t − 20 ms, t]: a trade at exactly t 
   assert.equal(late.count[0], 1);
 });
 
-test('FeatureEngine: tradeSide flag uses the file’s own aggressor side', () => {
-  const flagged = [trade(1000, 101, 2, -1), trade(2000, 99, 3, 1), trade(2500, 101, 4, 0)];
+test('FeatureEngine: tradeSide flag uses the file’s own aggressor side where a trade has one', () => {
+  // 1000 @ 101 flagged −1: the quote rule would say +1 (101 ≥ ask 101), the flag wins → −2.
+  // 2000 @ 99 flagged +1 → +3. 2500 @ 102 unflagged (0): the quote rule against the 2500
+  // quote (bid 100, ask 102) gives +1 → +4. Sum −2 + 3 + 4.
+  const flagged = [trade(1000, 101, 2, -1), trade(2000, 99, 3, 1), trade(2500, 102, 4, 0)];
   const tab = run({ ...SPEC, tradeSide: 'flag' }, Q3, flagged, [3000], 'upfront');
-  assert.equal(tab.nsv[0], -2 + 3 + 0);
+  assert.equal(tab.nsv[0], -2 + 3 + 4);
   assert.equal(tab.count[0], 3);
 });
 
@@ -288,7 +291,7 @@ function bruteForce(p: FeatureParams, quotes: readonly Quote[], trades: readonly
   };
   const M = (x: number): number => mid(asOf(x) ?? quotes[0]!);
   const side = (x: Trade): number => {
-    if (p.tradeSide === 'flag') return x.flag;
+    if (p.tradeSide === 'flag' && x.flag !== 0) return x.flag;
     const q = asOf(x.t);
     if (q === undefined) return 0;
     return x.price >= q.ask ? 1 : x.price <= q.bid ? -1 : 0;

@@ -115,7 +115,8 @@ export function referenceFeatures(quotes: Quote[], trades: Trade[], t: number, w
   for (const tr of trades) {
     if (tr.t > t - 20_000 && tr.t <= t) {
       const at = asOf(quotes, tr.t);
-      const side = tradeSide === 'flag' ? tr.flag : at === undefined ? 0 : tr.price >= at.ask ? 1 : tr.price <= at.bid ? -1 : 0;
+      const byQuote = at === undefined ? 0 : tr.price >= at.ask ? 1 : tr.price <= at.bid ? -1 : 0;
+      const side = tradeSide === 'flag' && tr.flag !== 0 ? tr.flag : byQuote;
       nsv += side * tr.qty;
       count++;
     }

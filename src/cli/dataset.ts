@@ -9,7 +9,8 @@ import { pumpLagging, pumpMerged, sliceTicks, sliceTrades } from './pump.js';
 import { MarketJumps } from '../core/market.js';
 import { pairSortedJumps, spanOf, Role } from '../core/pairing.js';
 import { FeatureEngine, FEATURE_NAMES, type FeatureTable } from '../core/features.js';
-import { csvText, type Cell } from '../io/output.js';
+import { csvText, isoMicros, type Cell } from '../io/output.js';
+import type { ReadReport } from '../io/types.js';
 import type { AnalysisParams, Span, TickBatch, TradeBatch } from '../core/types.js';
 
 /** The labelled data set: one row per spot jump in the span that leads (1) or is noise (0). */
@@ -68,11 +69,23 @@ export async function buildDataset(files: readonly [string, string], o: DatasetO
   engine.finish();
   const reads = reportReads([spotSrc!, perpSrc!, tradeSrc], ctx);
   const span = requireOverlap(spanOf(spot, perp), reads[0]!, reads[1]!);
+  warnAboutTrades(reads[2]!, span, o, ctx);
   const pairing = pairSortedJumps(spot[o.feed], perp[o.feed], span, params.pairWindowUs);
   const dataset = labelled(engine.rows(), pairing.aStart, pairing.roleA);
   let leads = 0;
   for (const l of dataset.labels) leads += l;
   return { dataset, span, leads, noise: dataset.labels.length - leads };
+}
+
+/** Trade features computed from a trades file that cannot support them would be silently wrong. */
+function warnAboutTrades(trades: ReadReport, span: Span, o: DatasetOptions, ctx: Context): void {
+  if (o.tradeSide === 'flag' && trades.sideColumn === undefined) {
+    ctx.warn(`${trades.file}: --trade-side flag, but the file has no aggressor column; every trade's side comes from the quotes`);
+  }
+  const slack = 1_000_000; // a second: quiet markets may simply not trade at the edges
+  if (trades.firstTime > span.start + slack || trades.lastTime < span.end - slack) {
+    ctx.warn(`${trades.file}: trades cover ${isoMicros(trades.firstTime)} → ${isoMicros(trades.lastTime)}, not the whole span ${isoMicros(span.start)} → ${isoMicros(span.end)}; triggers outside it see no trades`);
+  }
 }
 
 /**

@@ -8,6 +8,7 @@ import type { Context } from './context.js';
 import { readOptionsOf, type ReaderCliOptions } from './options.js';
 import { openQuotes, openTrades } from '../io/sources.js';
 import type { QuoteSource, ReadReport, TradeSource } from '../io/types.js';
+import { isoMicros } from '../io/output.js';
 import type { Span } from '../core/types.js';
 
 /** Standard input can feed one input only. */
@@ -43,6 +44,5 @@ export function requireOverlap(span: Span | undefined, a: ReadReport, b: ReadRep
 }
 
 function describeRange(r: ReadReport): string {
-  const iso = (us: number) => (Number.isFinite(us) ? new Date(Math.floor(us / 1000)).toISOString() : 'empty');
-  return `${iso(r.firstTime)} to ${iso(r.lastTime)}`;
+  return Number.isFinite(r.firstTime) ? `${isoMicros(r.firstTime)} to ${isoMicros(r.lastTime)}` : 'empty';
 }

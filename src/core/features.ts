@@ -16,7 +16,7 @@ export interface FeatureParams {
   readonly tradeWindowUs: number;
   /** Number of G-steps in vol_20ms (integer ≥ 1), SPEC: 20. */
   readonly volSteps: number;
-  /** 'quotes': side from the as-of quote (SPEC default); 'flag': the trade file's own aggressor side. */
+  /** 'quotes': side from the as-of quote (SPEC default); 'flag': the trade file's own aggressor side where a trade has one (else the quote rule). */
   readonly tradeSide: 'quotes' | 'flag';
 }
 
@@ -145,7 +145,9 @@ export class FeatureEngine {
       }
       const price = batch.price[i]!;
       // The merge order makes the latest quote the backward as-of match (exact time included).
-      const side = byFlag ? batch.side[i]! : quoteSide(price, this.#lastBid, this.#lastAsk);
+      // 'flag' uses the file's aggressor where the trade has one (SPEC §5), the quote rule otherwise.
+      const flag = byFlag ? batch.side[i]! : 0;
+      const side = flag !== 0 ? flag : quoteSide(price, this.#lastBid, this.#lastAsk);
       this.#trades.push2(t, side * batch.qty[i]!);
       this.#lastTradeT = t;
     }

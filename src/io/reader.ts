@@ -11,7 +11,7 @@
 import type { TickBatch, TradeBatch } from '../core/types.js';
 import { DataError } from '../errors.js';
 import type { ReadOptions, ReadReport, TimeUnit } from './types.js';
-import { planFromHeader, type FormatPlan, type Kind } from './formats.js';
+import { planFromHeader, ROLE_SIDE, type FormatPlan, type Kind } from './formats.js';
 import { FastParser, checkHasRows, type RowSink } from './fastparse.js';
 import { csvRecords } from './csvparse.js';
 import { FieldConverter, RecordText, RowScratch } from './rows.js';
@@ -251,6 +251,7 @@ export async function* readBatches(
     file,
     format: info.plan.format,
     timeColumn: info.plan.timeColumn,
+    sideColumn: info.plan.sideMode === 'none' ? undefined : info.plan.names[info.plan.roleCol[ROLE_SIDE]!],
     timeUnit: info.converter.time.reportUnit ?? info.plan.timeUnit ?? 'us',
     rows: v.rows,
     goodRows: v.goodRows,

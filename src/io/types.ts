@@ -41,6 +41,8 @@ export interface ReadReport {
   readonly format: string;
   /** Name of the column the times were read from, and the unit they were read in. */
   readonly timeColumn: string;
+  /** Trades: the column the aggressor side was read from, undefined when the file has none. */
+  readonly sideColumn?: string;
   readonly timeUnit: TimeUnit | 'iso';
   /** Data rows read (header excluded). */
   readonly rows: number;
