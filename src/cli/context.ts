@@ -34,7 +34,9 @@ export class Context {
   reportSkipped(r: ReadReport): void {
     for (const s of r.skipped) {
       const more = s.count > s.firstLines.length ? ', …' : '';
-      this.warn(`${r.file}: skipped ${s.count} ${s.kind} row${s.count === 1 ? '' : 's'} (line${s.count === 1 ? '' : 's'} ${s.firstLines.join(', ')}${more})`);
+      const rows = s.count === 1 ? 'row' : 'rows';
+      const lines = s.firstLines.length === 1 ? 'line' : 'lines';
+      this.warn(`${r.file}: skipped ${s.count} ${rows} (${s.kind}): ${lines} ${s.firstLines.join(', ')}${more}`);
     }
   }
 

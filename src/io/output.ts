@@ -128,6 +128,11 @@ export function fixed(v: number | null, digits: number): string {
   return /^-0\.?0*$/.test(s) ? s.slice(1) : s;
 }
 
+/** A fraction as a percentage for people: 0.0007 → "0.07 %", 1e-7 → "0.00001 %" (6 significant digits, no trailing zeros). */
+export function percent(fraction: number): string {
+  return `${Number((fraction * 100).toPrecision(6))} %`;
+}
+
 /** Formats a µs time as ISO-8601 UTC with µs precision. */
 export function isoMicros(us: number): string {
   if (!Number.isFinite(us)) return 'n/a';

@@ -10,7 +10,7 @@ import { pumpLagging } from '../pump.js';
 import { MarketJumps } from '../../core/market.js';
 import { pairSortedJumps, spanOf, type PairResult } from '../../core/pairing.js';
 import { quantile } from '../../core/quantile.js';
-import { duration, fixed, humanTable, isoMicros, type Cell, type Output, type Style } from '../../io/output.js';
+import { duration, fixed, humanTable, isoMicros, percent, type Cell, type Output, type Style } from '../../io/output.js';
 import type { AnalysisParams, Span } from '../../core/types.js';
 
 export type Feed = 'native' | 'locf';
@@ -139,7 +139,7 @@ function humanPair(r: PairReport, style: Style): string {
   const delays = humanTable(['leader → follower delay', ...feedHead], delayRows, style, ['left', ...r.feeds.map(() => 'right' as const)]);
   return [
     c.bold(`Table 1: jump pairing, ${r.names[0]} vs ${r.names[1]}`),
-    c.dim(`jump = move of ≥ ${fixed(p.threshold * 100, 4).replace(/\.?0+$/, '')} % within ${duration(p.windowUs)}; pairs within ${duration(p.pairWindowUs)}`),
+    c.dim(`jump = move of ≥ ${percent(p.threshold)} within ${duration(p.windowUs)}; pairs within ${duration(p.pairWindowUs)}`),
     table,
     delays,
     c.dim(`span ${isoMicros(r.span.start)} → ${isoMicros(r.span.end)} (${duration(r.span.end - r.span.start)})`),
