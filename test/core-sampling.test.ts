@@ -76,23 +76,39 @@ test('sampleTrainTest: the same seed gives the same split, another seed another'
   }
 });
 
-test('sampleTrainTest split time: each class trains on its earliest rows and tests on its later ones', () => {
+test('sampleTrainTest split time: each class trains on its earliest rows; only rows after the last training row test', () => {
   const y = labelsOf(100, 30);
   const s = sampleTrainTest(y, { ...HOLDOUT, split: 'time' }, new Random(1));
   // Holdout: exactly the 70 earliest noise rows and the 21 earliest lead rows.
   const rowsOf = (c: number) => Array.from(y.keys()).filter((i) => y[i] === c);
   const expectedTrain = [...rowsOf(0).slice(0, 70), ...rowsOf(1).slice(0, 21)].sort((a, b) => a - b);
   assert.deepEqual(Array.from(s.train), expectedTrain);
-  assert.equal(s.test.length, 39);
-  // Balanced: counts as in random mode; within a class every test row is later than every train row.
+  // Test: every other row later than the last training row (evenly mixed classes lose none here).
+  const cutoff = Math.max(...expectedTrain);
+  const expectedTest = Array.from(y.keys()).filter((i) => i > cutoff);
+  assert.deepEqual(Array.from(s.test), expectedTest);
+  assert.equal(s.embargoed, 130 - 91 - expectedTest.length);
+  // Balanced: within the sample each class trains on its earliest 21, and every test row is
+  // later than every training row of either class.
   const b = sampleTrainTest(y, { ...BALANCED, split: 'time' }, new Random(9));
-  for (const c of [0, 1]) {
-    const train = Array.from(b.train).filter((r) => y[r] === c);
-    const test = Array.from(b.test).filter((r) => y[r] === c);
-    assert.equal(train.length, 21);
-    assert.equal(test.length, 9);
-    assert.ok(Math.max(...train) < Math.min(...test), `class ${c}`);
-  }
+  for (const c of [0, 1]) assert.equal(Array.from(b.train).filter((r) => y[r] === c).length, 21);
+  assert.ok(Math.max(...b.train) < Math.min(...b.test));
+  assert.equal(b.test.length + b.embargoed, 18);
+});
+
+test('sampleTrainTest split time: a class that thins out early leaves its later rows out of the test (embargo)', () => {
+  // Rows 0..29 are leads, rows 30..129 noise. Train: leads 0..20 (21 = floor(0.7·30)) and
+  // noise 30..99 (70). The last training row is 99, so the leads 21..29 cannot be tested
+  // without look-ahead: embargoed 9; the test is noise 100..129.
+  const y = new Uint8Array(130);
+  y.fill(1, 0, 30);
+  const s = sampleTrainTest(y, { ...HOLDOUT, split: 'time' }, new Random(1));
+  assert.equal(s.train.length, 91);
+  assert.deepEqual(Array.from(s.test), Array.from({ length: 30 }, (_, i) => 100 + i));
+  assert.equal(s.embargoed, 9);
+  const random = sampleTrainTest(y, HOLDOUT, new Random(1));
+  assert.equal(random.embargoed, 0);
+  assert.equal(random.test.length, 39);
 });
 
 test('sampleTrainTest: fewer than 10 of either class throws TooFewTriggersError with the counts', () => {

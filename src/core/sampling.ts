@@ -35,6 +35,11 @@ export interface SamplingOptions {
 export interface TrainTestSplit {
   readonly train: Uint32Array;
   readonly test: Uint32Array;
+  /**
+   * split 'time' only: rows that would have been tested but precede the last training row, so
+   * are left out to keep the test set strictly later than everything trained on (0 otherwise).
+   */
+  readonly embargoed: number;
 }
 
 /**
@@ -50,9 +55,9 @@ export interface TrainTestSplit {
  *   of which floor(0.7·n) train and the other n − floor(0.7·n) test, so both sets are
  *   balanced. split 'random': the 70 % are random within the sample. split 'time': the
  *   70 % are the earliest of the sample (the sample itself is still random over the whole
- *   span, so the test set covers the latest part of it).
- *   With split 'time' every test row of a class is later than every training row of the
- *   same class; the two classes' training sets may end at slightly different times.
+ *   span, so the test set covers the latest part of it); the embargo below may unbalance it.
+ *   With split 'time' the test rows that precede the last training row (of either class) are
+ *   left out (`embargoed`), so every test row is later than every training row.
  *
  * Randomness: partial Fisher–Yates shuffles drawing from `rng`, class 0 first, then
  * class 1; the same seed gives the same split. 'time' holdout draws nothing.
@@ -81,7 +86,23 @@ export function sampleTrainTest(labels: Uint8Array, options: SamplingOptions, rn
     train.push(part.train);
     test.push(part.test);
   }
-  return { train: mergeSorted(train[0]!, train[1]!), test: mergeSorted(test[0]!, test[1]!) };
+  const trainRows = mergeSorted(train[0]!, train[1]!);
+  const testRows = mergeSorted(test[0]!, test[1]!);
+  if (options.split === 'random') return { train: trainRows, test: testRows, embargoed: 0 };
+  return embargo(trainRows, testRows);
+}
+
+/**
+ * Keeps only the test rows later than the last training row of either class: each class
+ * trains on its earliest rows, but the classes thin out differently over time, and a test
+ * row of one class earlier than a training row of the other would let the model see the
+ * future of the period it is tested on.
+ */
+function embargo(train: Uint32Array, test: Uint32Array): TrainTestSplit {
+  const cutoff = train.length === 0 ? -1 : train[train.length - 1]!;
+  let first = 0;
+  while (first < test.length && test[first]! < cutoff) first++;
+  return { train, test: test.slice(first), embargoed: first };
 }
 
 /** The row indices of class 0 and of class 1, each ascending. */
@@ -103,15 +124,21 @@ function indicesByClass(labels: Uint8Array): [Uint32Array, Uint32Array] {
   return [zero, one];
 }
 
+/** One class's training and test rows, ascending. */
+interface ClassPart {
+  readonly train: Uint32Array;
+  readonly test: Uint32Array;
+}
+
 /** k rows train (random sample or the k earliest), the rest test. */
-function splitHoldout(rows: Uint32Array, k: number, split: 'random' | 'time', rng: Random): TrainTestSplit {
+function splitHoldout(rows: Uint32Array, k: number, split: 'random' | 'time', rng: Random): ClassPart {
   if (split === 'time') return { train: rows.slice(0, k), test: rows.slice(k) };
   const shuffled = partialShuffle(rows, k, rng);
   return { train: sortedCopy(shuffled.subarray(0, k)), test: sortedCopy(shuffled.subarray(k)) };
 }
 
 /** A random sample of n rows, then floor(0.7·n) of it train (random or earliest) and the rest test. */
-function splitBalanced(rows: Uint32Array, n: number, split: 'random' | 'time', rng: Random): TrainTestSplit {
+function splitBalanced(rows: Uint32Array, n: number, split: 'random' | 'time', rng: Random): ClassPart {
   const k = Math.floor(TRAIN_SHARE * n);
   const shuffled = partialShuffle(rows, n, rng);
   if (split === 'time') {

@@ -48,6 +48,8 @@ export interface ClassifyReport {
   readonly noise: number;
   readonly nTrain: number;
   readonly nTest: number;
+  /** --split time: triggers left out of the test because they precede the last training trigger. */
+  readonly nEmbargoed: number;
   /** Share of class 1 in the test set: the average precision of a random classifier. */
   readonly testPrevalence: number;
   readonly report: ClassificationReport;
@@ -95,6 +97,15 @@ Example:
   });
 }
 
+/** Precision, recall and the PR curve need both classes in the test set; --split time can empty one. */
+function requireBothClasses(labels: Uint8Array, embargoed: number, file: string): void {
+  const leads = labels.reduce((n, y) => n + y, 0);
+  if (leads > 0 && leads < labels.length) return;
+  const missing = leads === 0 ? 'lead' : 'noise';
+  const why = embargoed > 0 ? ` (${embargoed} triggers precede the last training trigger and are left out to avoid look-ahead)` : '';
+  throw new DataError(file, undefined, `the test set has no ${missing} triggers${why}; try --split random or more data`);
+}
+
 /** A number in (0, 1]. */
 function parseUnitInterval(text: string, option: string): number {
   const v = parseNumber(text, option);
@@ -120,11 +131,12 @@ export async function runClassify(files: readonly [string, string], o: ClassifyO
   }
   const train = take(dataset, split.train);
   const test = take(dataset, split.test);
+  requireBothClasses(test.labels, split.embargoed, files[0]);
   const model = trainModel(await xgbLoading, train.X, train.labels, { seed: rng.seed32(), trees: o.trees, maxDepth: o.depth, eta: o.eta });
   try {
     const scores = model.predict(test.X);
     if (o.saveModel !== undefined) await writeTextFile(o.saveModel, `${JSON.stringify(model.toJSON())}\n`);
-    const base = { mode, feed: o.feed, names: o.names, params, span, seed: o.seed, split: o.split, leads, noise, nTrain: split.train.length, nTest: split.test.length, testPrevalence: mean(test.labels) } as const;
+    const base = { mode, feed: o.feed, names: o.names, params, span, seed: o.seed, split: o.split, leads, noise, nTrain: split.train.length, nTest: split.test.length, nEmbargoed: split.embargoed, testPrevalence: mean(test.labels) } as const;
     if (mode === 'balanced') return { ...base, threshold: 0.5, report: classificationReport(test.labels, predictAtThreshold(scores, 0.5)) };
     const curve = precisionRecallCurve(scores, test.labels);
     const pick = pickThreshold(curve, o.targetRecall)!; // the test set always holds positives
@@ -147,6 +159,7 @@ export function renderClassify(r: ClassifyReport): Output {
     mode: r.mode,
     n_train: r.nTrain,
     n_test: r.nTest,
+    n_embargoed: r.nEmbargoed,
     classes: { '0': cls(0), '1': cls(1) },
     accuracy: r.report.accuracy,
   };
@@ -178,7 +191,7 @@ function humanClassify(r: ClassifyReport, style: Style): string {
   const total = r.leads + r.noise;
   const lines = [
     c.bold(title),
-    c.dim(`triggers: ${total} ${a} jumps (${r.feed} feed) in the span: ${r.leads} lead, ${r.noise} noise (prevalence ${fixed(r.leads / total, 3)}); train ${r.nTrain}, test ${r.nTest}, split ${r.split}, seed ${r.seed}`),
+    c.dim(`triggers: ${total} ${a} jumps (${r.feed} feed) in the span: ${r.leads} lead, ${r.noise} noise (prevalence ${fixed(r.leads / total, 3)}); train ${r.nTrain}, test ${r.nTest}${r.nEmbargoed > 0 ? ` (${r.nEmbargoed} left out: earlier than the last training trigger)` : ''}, split ${r.split}, seed ${r.seed}`),
   ];
   if (r.mode === 'holdout') {
     lines.push(
