@@ -17,4 +17,5 @@ export const BAD_INPUT_FILES: Record<string, string | Buffer> = {
   'corrupt.csv.gz': Buffer.from([0x1f, 0x8b, 0x08, 0x00, 1, 2, 3, 4, 5, 6, 7, 8, 9]),
   'empty.csv': '',
   'header-only.csv': 'ts_us,bid,ask\n',
+  'cr-only.csv': 'ts_us,bid,ask\r1000,99,101\r2000,99,101\r',
 };

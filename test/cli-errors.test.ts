@@ -38,6 +38,7 @@ const cases: Case[] = [
   { name: 'time going backwards', args: [p('backwards.csv'), p('good.csv')], code: 65, says: [`${p('backwards.csv')}:4`, '--sort'] },
   { name: 'files that do not overlap', args: [p('good.csv'), p('later.csv')], code: 65, says: [p('good.csv'), p('later.csv'), 'overlap'] },
   { name: 'empty file', args: [p('empty.csv'), p('good.csv')], code: 65, says: [p('empty.csv')] },
+  { name: 'lines ending in a lone CR', args: [p('cr-only.csv'), p('good.csv')], code: 65, says: [`${p('cr-only.csv')}:1`, 'lone CR', '"ts_us,bid,ask"'] },
   { name: 'header only', args: [p('header-only.csv'), p('good.csv')], code: 65, says: [p('header-only.csv')] },
   { name: '--threshold -1', args: [p('good.csv'), p('good.csv'), '--threshold', '-1'], code: 2, says: ['--threshold'] },
   { name: '--threshold abc', args: [p('good.csv'), p('good.csv'), '--threshold', 'abc'], code: 2, says: ['--threshold', 'abc'] },

@@ -212,6 +212,10 @@ export function planFromHeader(
   unitOverride: TimeUnit | undefined,
   site: HeaderSite,
 ): FormatPlan {
+  if (site.text.replace(/\r$/, '').includes('\r')) {
+    // Lines that end in a lone CR (classic Mac) read as one endless header line.
+    throw new DataError(site.file, site.line, "lines end in a lone CR; convert them to LF first (e.g. tr '\\r' '\\n')", site.text.split('\r')[0]);
+  }
   const names = fields.map((f) => f.trim().toLowerCase());
   if (kind === 'trades' && isHeaderless(fields)) {
     const h = HEADERLESS[fields.length]!;
