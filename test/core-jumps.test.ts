@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { JumpList } from '../src/core/jumplist.js';
 import { JumpDetector, detectJumps, moveSign } from '../src/core/jumps.js';
 import { mulberry32 } from './prng.js';
+import { bruteDetect } from './reference.js';
 
 // θ = 0.25 and prices that are multiples of 1/4 keep every ratio exact in binary,
 // so "a move of exactly θ" is exactly θ in floating point too.
@@ -15,35 +16,6 @@ function jumpsOf(t: number[], p: number[], params = P): Array<[number, number]> 
   return out;
 }
 
-
-/**
- * SPEC §2 written out literally, O(n²): for each i ≥ 1 find k by scanning, take
- * lo = max(k, L), min and max of p[lo..i−1], apply the two tests.
- */
-function bruteDetect(t: number[], p: number[], theta: number, W: number): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  let L = 0;
-  for (let i = 1; i < t.length; i++) {
-    let k = 0;
-    for (let j = 0; j < t.length; j++) if (t[j]! <= t[i]! - W) k = j;
-    const lo = Math.max(k, L);
-    let min = Infinity;
-    let max = -Infinity;
-    for (let j = lo; j < i; j++) {
-      min = Math.min(min, p[j]!);
-      max = Math.max(max, p[j]!);
-    }
-    const upMove = (p[i]! - min) / min;
-    const downMove = (p[i]! - max) / max;
-    const up = upMove >= theta;
-    const down = downMove <= -theta;
-    if (!up && !down) continue;
-    const sign = up && down ? (upMove >= -downMove ? 1 : -1) : up ? 1 : -1;
-    out.push([t[i]!, sign]);
-    L = i;
-  }
-  return out;
-}
 
 /** A random series mixing gaps below, at and beyond W, on a price lattice that hits θ exactly. */
 function randomSeries(rand: () => number, n: number, W: number, lattice: boolean): { t: number[]; p: number[] } {

@@ -4,6 +4,7 @@ import type { JumpList } from '../src/core/jumplist.js';
 import { MarketJumps } from '../src/core/market.js';
 import type { AnalysisParams, TickBatch } from '../src/core/types.js';
 import { mulberry32 } from './prng.js';
+import { bruteDetect } from './reference.js';
 
 
 function batchOf(t: number[], p: number[]): TickBatch {
@@ -14,30 +15,6 @@ function batchOf(t: number[], p: number[]): TickBatch {
 function pairsOf(list: JumpList): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   for (let i = 0; i < list.length; i++) out.push([list.timeAt(i), list.signAt(i)]);
-  return out;
-}
-
-/** SPEC §2 literally, O(n²). */
-function bruteDetect(t: number[], p: number[], theta: number, W: number): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  let L = 0;
-  for (let i = 1; i < t.length; i++) {
-    let k = 0;
-    for (let j = 0; j < i; j++) if (t[j]! <= t[i]! - W) k = j;
-    let min = Infinity;
-    let max = -Infinity;
-    for (let j = Math.max(k, L); j < i; j++) {
-      min = Math.min(min, p[j]!);
-      max = Math.max(max, p[j]!);
-    }
-    const upMove = (p[i]! - min) / min;
-    const downMove = (p[i]! - max) / max;
-    const up = upMove >= theta;
-    const down = downMove <= -theta;
-    if (!up && !down) continue;
-    out.push([t[i]!, up && down ? (upMove >= -downMove ? 1 : -1) : up ? 1 : -1]);
-    L = i;
-  }
   return out;
 }
 

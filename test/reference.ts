@@ -1,7 +1,7 @@
 /**
- * Independent, deliberately naive implementations of SPEC §1, §4 and §5 for the end-to-end
- * tests: plain arrays, linear scans and two-pass statistics, sharing no code with src/.
- * Slow (quadratic in places) and only meant for the small fixtures.
+ * Independent, deliberately naive implementations of SPEC §1, §2, §4 and §5 for the tests:
+ * plain arrays, linear scans and two-pass statistics, sharing no code with src/. Slow
+ * (quadratic in places) and only meant for small inputs.
  */
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
@@ -122,4 +122,33 @@ export function referenceFeatures(quotes: Quote[], trades: Trade[], t: number, w
     }
   }
   return { ret, vol: Math.sqrt(ss), spread, nsv, count };
+}
+
+/**
+ * SPEC §2 written out literally, O(n²): for each i ≥ 1 find k by scanning, take
+ * lo = max(k, L), min and max of p[lo..i−1], apply the two tests.
+ */
+export function bruteDetect(t: number[], p: number[], theta: number, W: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let L = 0;
+  for (let i = 1; i < t.length; i++) {
+    let k = 0;
+    for (let j = 0; j < t.length; j++) if (t[j]! <= t[i]! - W) k = j;
+    const lo = Math.max(k, L);
+    let min = Infinity;
+    let max = -Infinity;
+    for (let j = lo; j < i; j++) {
+      min = Math.min(min, p[j]!);
+      max = Math.max(max, p[j]!);
+    }
+    const upMove = (p[i]! - min) / min;
+    const downMove = (p[i]! - max) / max;
+    const up = upMove >= theta;
+    const down = downMove <= -theta;
+    if (!up && !down) continue;
+    const sign = up && down ? (upMove >= -downMove ? 1 : -1) : up ? 1 : -1;
+    out.push([t[i]!, sign]);
+    L = i;
+  }
+  return out;
 }
