@@ -159,3 +159,24 @@ test('--time-unit applies to files whose unit is a guess, never to Tardis µs', 
   assert.deepEqual(told, guessed);
   assert.equal((guessed as unknown as { span: { start_us: number } }).span.start_us % 1000, 644, 'spot (µs) starts the span');
 });
+
+test('large files go through the reader workers: the same counts, and errors keep file, line and value', async () => {
+  // 300 000 rows of `ts_us,price` (4 388 901 bytes, above the 4 MiB worker threshold), 1 ms apart at
+  // 100, with one step to 100.1 at row 150 000 (t = 149 999 000 µs): exactly one up jump in
+  // each market, at the same time, so one simultaneous pair.
+  const rows = ['ts_us,price'];
+  for (let i = 0; i < 300_000; i++) rows.push(`${i * 1000},${i >= 149_999 ? '100.1' : '100'}`);
+  const good = rows.join('\n') + '\n';
+  const bad = good.replace('\n200000000,100.1\n', '\n200000000,-3\n'); // data line 200 001 = file line 200 002
+  const dir = tempFiles({ 'a.csv': good, 'b.csv': good, 'bad.csv': bad });
+  assert.ok(good.length > 4 << 20, `${good.length} bytes`);
+  const out = await pairJson([join(dir, 'a.csv'), join(dir, 'b.csv')]);
+  for (const feed of ['native', 'locf']) {
+    assert.equal(out[feed]!.total_spot_jumps, 1);
+    assert.equal(out[feed]!.simultaneous, 1);
+  }
+  const r = await leadlag(['pair', join(dir, 'bad.csv'), join(dir, 'a.csv')]);
+  assert.equal(r.code, 65);
+  assert.ok(r.stderr.includes(`${join(dir, 'bad.csv')}:200002`) && r.stderr.includes('"-3"'), r.stderr);
+  assert.equal(r.stdout, '');
+});

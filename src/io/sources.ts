@@ -3,12 +3,12 @@
  * through `openQuotes` / `openTrades`.
  *
  * Nothing is opened until iteration starts: opening errors surface from the first
- * `next()` as OpenError, bad data as DataError. A path (not `-`) is parsed in a
- * worker thread unless `worker: false`, so two files opened at once keep two cores
- * busy; stdin is parsed in this thread. Each iteration reads the input afresh;
+ * `next()` as OpenError, bad data as DataError. A path (not `-`) of 4 MiB or more is
+ * parsed in a worker thread (`worker` true or false forces the choice), so two large
+ * files opened at once keep two cores busy; stdin is parsed in this thread. Each iteration reads the input afresh;
  * `report()` describes the last iteration that ran to the end.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { TickBatch, TradeBatch } from '../core/types.js';
@@ -64,7 +64,7 @@ class Source<B extends TickBatch | TradeBatch> implements AsyncIterable<B> {
 
   private async *run(): AsyncGenerator<B, void, undefined> {
     const input = this.input;
-    const inWorker = this.opts.worker !== false && typeof input === 'string' && input !== '-' && existsSync(fileURLToPath(WORKER_URL));
+    const inWorker = typeof input === 'string' && input !== '-' && wantWorker(input, this.opts.worker) && existsSync(fileURLToPath(WORKER_URL));
     const gen = inWorker ? workerBatches(input, this.kind, this.opts) : readBatches(input, this.kind, this.opts);
     this.last = (yield* gen as AsyncGenerator<B, ReadReport, undefined>);
   }
@@ -82,6 +82,20 @@ type WorkerMessage =
   | { type: 'error'; error: SerializedError }
   | { type: 'crash'; error: Error }
   | { type: 'exit'; code: number };
+
+/** Below this size a worker's start-up (~50 ms) costs more than a second core saves. */
+const WORKER_MIN_BYTES = 4 << 20;
+
+/** `worker` true or false decides; undefined means a worker for a regular file of WORKER_MIN_BYTES or more. */
+function wantWorker(path: string, worker: boolean | undefined): boolean {
+  if (worker !== undefined) return worker;
+  try {
+    const st = statSync(path);
+    return st.isFile() && st.size >= WORKER_MIN_BYTES;
+  } catch {
+    return false; // the in-thread reader reports why the file cannot be opened
+  }
+}
 
 /**
  * readBatches run in a worker thread: batches arrive transferred, one credit goes back

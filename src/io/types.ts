@@ -18,7 +18,7 @@ export interface ReadOptions {
   readonly skipBadRows: boolean;
   /** 'fast' (default): byte-level parser with csv-parse for lines that need it; 'csv': csv-parse for every line. */
   readonly parser?: 'fast' | 'csv';
-  /** Parse in a worker thread (default true when the input is a regular file). */
+  /** Parse in a worker thread; default: when the input is a regular file of 4 MiB or more (below that a worker's start-up costs more than it saves). */
   readonly worker?: boolean;
   /** Rows per batch handed to the analysis (default 65 536). */
   readonly batchRows?: number;
