@@ -180,3 +180,26 @@ test('large files go through the reader workers: the same counts, and errors kee
   assert.ok(r.stderr.includes(`${join(dir, 'bad.csv')}:200002`) && r.stderr.includes('"-3"'), r.stderr);
   assert.equal(r.stdout, '');
 });
+
+test('pair --sort restores time order: shuffled timestamps give the original table (bursts keep their file order)', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { mulberry32 } = await import('./prng.js');
+  // Group the spot rows by timestamp (a burst stays together, in file order), shuffle the
+  // groups, and write them back: a stable sort by time must rebuild the original file's ticks.
+  const [header, ...lines] = readFileSync(TARDIS[0]!, 'utf8').trimEnd().split('\n');
+  const groups: string[][] = [];
+  for (const l of lines) {
+    const t = l.split(',')[2];
+    if (groups.length > 0 && groups.at(-1)![0]!.split(',')[2] === t) groups.at(-1)!.push(l);
+    else groups.push([l]);
+  }
+  const rand = mulberry32(11);
+  for (let i = groups.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [groups[i], groups[j]] = [groups[j]!, groups[i]!];
+  }
+  const dir = tempFiles({ 'shuffled.csv': [header, ...groups.flat()].join('\n') + '\n' });
+  const unsorted = await leadlag(['pair', join(dir, 'shuffled.csv'), TARDIS[1]!]);
+  assert.equal(unsorted.code, 65, 'without --sort, time going backwards is an error');
+  assert.deepEqual(await pairJson([join(dir, 'shuffled.csv'), TARDIS[1]!, '--sort']), await pairJson(TARDIS));
+});
