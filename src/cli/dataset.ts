@@ -72,8 +72,7 @@ export async function buildDataset(files: readonly [string, string], o: DatasetO
   warnAboutTrades(reads[2]!, span, o, ctx);
   const pairing = pairSortedJumps(spot[o.feed], perp[o.feed], span, params.pairWindowUs);
   const dataset = labelled(engine.rows(), pairing.aStart, pairing.roleA);
-  let leads = 0;
-  for (const l of dataset.labels) leads += l;
+  const leads = countLeads(dataset.labels);
   return { dataset, span, leads, noise: dataset.labels.length - leads };
 }
 
@@ -122,10 +121,16 @@ export function take(d: Dataset, idx: Uint32Array): Dataset {
   return { t, labels, X };
 }
 
-export function mean(a: Uint8Array): number {
-  let s = 0;
-  for (const v of a) s += v;
-  return a.length === 0 ? NaN : s / a.length;
+/** Number of label-1 (lead) rows. */
+export function countLeads(labels: Uint8Array): number {
+  let n = 0;
+  for (const y of labels) n += y;
+  return n;
+}
+
+/** Share of label-1 rows: the average precision of a random guess; NaN when there are none. */
+export function prevalence(labels: Uint8Array): number {
+  return labels.length === 0 ? NaN : countLeads(labels) / labels.length;
 }
 
 /** `--dump-features`: SPEC §6 header, one row per labelled trigger in time order, full precision. */

@@ -14,7 +14,7 @@ import { trainModel } from '../../core/model.js';
 import { averagePrecisionOfCurve, pickThreshold, precisionRecallCurve } from '../../core/prcurve.js';
 import { classificationReport, predictAtThreshold, type ClassificationReport } from '../../core/report.js';
 import { loadXGBoost } from '../../io/xgboost-load.js';
-import { buildDataset, featureCsv, mean, take } from '../dataset.js';
+import { buildDataset, countLeads, featureCsv, prevalence, take } from '../dataset.js';
 import { fixed, humanTable, writeTextFile, type Cell, type Output, type Style } from '../../io/output.js';
 import type { AnalysisParams, Span } from '../../core/types.js';
 
@@ -99,7 +99,7 @@ Example:
 
 /** Precision, recall and the PR curve need both classes in the test set; --split time can empty one. */
 function requireBothClasses(labels: Uint8Array, embargoed: number, file: string): void {
-  const leads = labels.reduce((n, y) => n + y, 0);
+  const leads = countLeads(labels);
   if (leads > 0 && leads < labels.length) return;
   const missing = leads === 0 ? 'lead' : 'noise';
   const why = embargoed > 0 ? ` (${embargoed} triggers precede the last training trigger and are left out to avoid look-ahead)` : '';
@@ -136,7 +136,7 @@ export async function runClassify(files: readonly [string, string], o: ClassifyO
   try {
     const scores = model.predict(test.X);
     if (o.saveModel !== undefined) await writeTextFile(o.saveModel, `${JSON.stringify(model.toJSON())}\n`);
-    const base = { mode, feed: o.feed, names: o.names, params, span, seed: o.seed, split: o.split, leads, noise, nTrain: split.train.length, nTest: split.test.length, nEmbargoed: split.embargoed, testPrevalence: mean(test.labels) } as const;
+    const base = { mode, feed: o.feed, names: o.names, params, span, seed: o.seed, split: o.split, leads, noise, nTrain: split.train.length, nTest: split.test.length, nEmbargoed: split.embargoed, testPrevalence: prevalence(test.labels) } as const;
     if (mode === 'balanced') return { ...base, threshold: 0.5, report: classificationReport(test.labels, predictAtThreshold(scores, 0.5)) };
     const curve = precisionRecallCurve(scores, test.labels);
     const pick = pickThreshold(curve, o.targetRecall)!; // the test set always holds positives
