@@ -82,13 +82,6 @@ export function parsePositiveInt(text: string, option: string, min = 1, max = Nu
   return Number(s);
 }
 
-function choice<T extends string>(values: readonly T[], option: string) {
-  return (text: string): T => {
-    if ((values as readonly string[]).includes(text)) return text as T;
-    throw new UsageError(`${option} must be one of ${values.join(', ')}, got ${JSON.stringify(text)}`);
-  };
-}
-
 /** Options every command has: output format and colour. */
 export interface CommonOptions {
   format: Format;
@@ -114,7 +107,7 @@ export interface JumpCliOptions {
 
 export function addCommonOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--format <format>', 'output: table, csv, tsv or json').default('table').argParser(choice(FORMATS, '--format')))
+    .addOption(new Option('--format <format>', 'output').choices(FORMATS).default('table'))
     // --color first: then commander leaves the value undefined unless one of the two is given
     .option('--color', 'colour even when not on a terminal (also FORCE_COLOR=1)')
     .option('--no-color', 'no colour even on a terminal (also NO_COLOR=1)')
@@ -130,11 +123,11 @@ export function addReaderOptions(cmd: Command): Command {
 }
 
 export function clockOption(): Option {
-  return new Option('--clock <clock>', 'Tardis files: exchange (timestamp) or local (local_timestamp)').default('exchange').argParser(choice(['exchange', 'local'] as const, '--clock'));
+  return new Option('--clock <clock>', 'Tardis files: exchange (timestamp) or local (local_timestamp)').choices(['exchange', 'local']).default('exchange');
 }
 
 export function timeUnitOption(): Option {
-  return new Option('--time-unit <unit>', 'unit of numeric epoch times: s, ms, us or ns (default: from the column name, else the magnitude)').argParser(choice(['s', 'ms', 'us', 'ns'] as const, '--time-unit'));
+  return new Option('--time-unit <unit>', 'unit of numeric epoch times (default: from the column name, else the magnitude)').choices(['s', 'ms', 'us', 'ns']);
 }
 
 export function addJumpOptions(cmd: Command, withPairing = true): Command {
