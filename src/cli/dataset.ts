@@ -4,7 +4,7 @@
  */
 import type { Context } from './context.js';
 import { assertStdinOnce, openQuoteFiles, openTradeFile, reportReads, requireOverlap } from './inputs.js';
-import type { ReaderCliOptions } from './options.js';
+import type { Feed, ReaderCliOptions } from './options.js';
 import { pumpLagging, pumpMerged, sliceTicks, sliceTrades } from './pump.js';
 import { MarketJumps } from '../core/market.js';
 import { pairSortedJumps, spanOf, Role } from '../core/pairing.js';
@@ -23,7 +23,7 @@ export interface Dataset {
 
 export interface DatasetOptions extends ReaderCliOptions {
   readonly trades: string;
-  readonly feed: 'native' | 'locf';
+  readonly feed: Feed;
   readonly tradeSide: 'quotes' | 'flag';
 }
 

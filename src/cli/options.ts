@@ -167,3 +167,11 @@ export function readOptionsOf(o: ReaderCliOptions & Partial<CommonOptions>, onPr
 export function analysisParamsOf(o: JumpCliOptions): AnalysisParams {
   return { threshold: o.threshold, windowUs: o.jumpWindow, pairWindowUs: o.pairWindow, gridUs: o.grid };
 }
+
+/** The jump feeds: native ticks and the LOCF grid. */
+export type Feed = 'native' | 'locf';
+
+/** The analysis parameters as every command's JSON `params` member shows them. */
+export function paramsJson(p: AnalysisParams): Record<string, number> {
+  return { threshold: p.threshold, jump_window_us: p.windowUs, pair_window_us: p.pairWindowUs, grid_us: p.gridUs };
+}

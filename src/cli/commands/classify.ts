@@ -6,8 +6,7 @@
 import { Command, Option } from 'commander';
 import { Context, type Streams } from '../context.js';
 import { DataError, UsageError } from '../../errors.js';
-import { addCommonOptions, addMarketArguments, addJumpOptions, addReaderOptions, analysisParamsOf, parseNumber, parsePositiveInt, type CommonOptions, type JumpCliOptions, type ReaderCliOptions } from '../options.js';
-import { paramsJson, type Feed } from './pair.js';
+import { addCommonOptions, addMarketArguments, addJumpOptions, addReaderOptions, analysisParamsOf, paramsJson, parseNumber, parsePositiveInt, type CommonOptions, type Feed, type JumpCliOptions, type ReaderCliOptions } from '../options.js';
 import { Random } from '../../core/random.js';
 import { MIN_PER_CLASS, sampleTrainTest, TooFewTriggersError } from '../../core/sampling.js';
 import { trainModel } from '../../core/model.js';

@@ -4,7 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import { Context, type Streams } from '../context.js';
-import { addCommonOptions, addMarketArguments, addJumpOptions, addReaderOptions, analysisParamsOf, type CommonOptions, type JumpCliOptions, type ReaderCliOptions } from '../options.js';
+import { addCommonOptions, addMarketArguments, addJumpOptions, addReaderOptions, analysisParamsOf, paramsJson, type CommonOptions, type Feed, type JumpCliOptions, type ReaderCliOptions } from '../options.js';
 import { openQuoteFiles, reportReads, requireOverlap } from '../inputs.js';
 import { pumpLagging } from '../pump.js';
 import { MarketJumps } from '../../core/market.js';
@@ -13,7 +13,6 @@ import { quantile } from '../../core/quantile.js';
 import { duration, fixed, humanTable, isoMicros, percent, type Cell, type Output, type Style } from '../../io/output.js';
 import type { AnalysisParams, Span } from '../../core/types.js';
 
-export type Feed = 'native' | 'locf';
 
 export interface PairOptions extends CommonOptions, ReaderCliOptions, JumpCliOptions {
   feed: 'both' | Feed;
@@ -154,8 +153,4 @@ function delayCell(d: { median: number; p90: number; n: number }): string {
 /** µs delays stay in µs in machine formats: exact, no binary-fraction noise from dividing by 1000. */
 function finite(us: number): number | null {
   return Number.isFinite(us) ? us : null;
-}
-
-export function paramsJson(p: AnalysisParams): Record<string, number> {
-  return { threshold: p.threshold, jump_window_us: p.windowUs, pair_window_us: p.pairWindowUs, grid_us: p.gridUs };
 }
