@@ -1,0 +1,52 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { blockOf, blockRange, drawBlockCounts, percentileInterval, percentileIntervalType1, quantileType1Sorted, replicateSums } from '../src/core/bootstrap.js';
+import { Random } from '../src/core/random.js';
+
+test('blockOf(t, L) is ⌊t/L⌋ on the absolute clock, negative times included', () => {
+  assert.equal(blockOf(0, 10), 0);
+  assert.equal(blockOf(9, 10), 0);
+  assert.equal(blockOf(10, 10), 1);
+  assert.equal(blockOf(-1, 10), -1);
+  // span [15, 41] touches blocks 1, 2, 3, 4
+  assert.deepEqual(blockRange(15, 41, 10), { first: 1, count: 4 });
+});
+
+test('drawBlockCounts: every replicate draws nBlocks blocks; same seed, same draws', () => {
+  const a = drawBlockCounts(7, 50, new Random(3));
+  const b = drawBlockCounts(7, 50, new Random(3));
+  assert.deepEqual(a, b);
+  for (let r = 0; r < 50; r++) assert.equal(a.subarray(r * 7, r * 7 + 7).reduce((s, x) => s + x, 0), 7);
+  // Over many draws each block is drawn about equally often (expected 1 per replicate each).
+  const many = drawBlockCounts(4, 20000, new Random(9));
+  const perBlock = [0, 0, 0, 0];
+  for (let i = 0; i < many.length; i++) perBlock[i % 4]! += many[i]!;
+  for (const c of perBlock) assert.ok(Math.abs(c / 20000 - 1) < 0.03, `block frequency ${c / 20000}`);
+});
+
+test('replicateSums: row r = Σ_b count[r][b]·parts[b] (hand-worked)', () => {
+  // 3 blocks of width 2: parts (1, 10), (2, 20), (3, 30)
+  const parts = Float64Array.of(1, 10, 2, 20, 3, 30);
+  // replicate 0 draws blocks 0,0,2 → (1+1+3, 10+10+30) = (5, 50); replicate 1 draws 1,1,1 → (6, 60)
+  const counts = Uint32Array.of(2, 0, 1, 0, 3, 0);
+  assert.deepEqual(Array.from(replicateSums(parts, 2, counts, 3)), [5, 50, 6, 60]);
+  assert.throws(() => replicateSums(parts, 4, counts, 3), RangeError);
+});
+
+test('quantileType1Sorted: the inverse empirical distribution, ends are observed values', () => {
+  const x = Float64Array.of(10, 20, 30, 40);
+  // n·q = 0.1 → ⌈0.1⌉ − 1 = 0; 0.5·4 = 2 → index 1; 0.975·4 = 3.9 → index 3
+  assert.equal(quantileType1Sorted(x, 0.025), 10);
+  assert.equal(quantileType1Sorted(x, 0.5), 20);
+  assert.equal(quantileType1Sorted(x, 0.975), 40);
+  assert.equal(quantileType1Sorted(x, 0), 10);
+});
+
+test('percentile intervals ignore non-finite replicates and need two finite ones', () => {
+  // 0..100 in steps of 1 (101 values): type 7 points at h = 100·q → 2.5 and 97.5
+  const v = Float64Array.from({ length: 101 }, (_, i) => 100 - i);
+  assert.deepEqual(percentileInterval(v), { low: 2.5, high: 97.5 });
+  // type 1: ⌈101·0.025⌉ − 1 = 2, ⌈101·0.975⌉ − 1 = 98
+  assert.deepEqual(percentileIntervalType1(v), { low: 2, high: 98 });
+  assert.equal(percentileInterval(Float64Array.of(NaN, 1, Infinity)), null);
+});
