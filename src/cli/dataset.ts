@@ -1,30 +1,26 @@
 /**
- * The data set of `classify` (SPEC §5): one pass over spot quotes, perp quotes and spot trades
- * that yields, for each spot jump in the span that leads or is noise, its label and features.
+ * The data set of `classify` (docs/definitions.md §5): one pass over spot quotes, perp quotes
+ * and spot trades that yields, for each spot jump in the span that leads or is noise, its
+ * label and features. The labelling itself is src/core/dataset.ts.
  */
 import type { Context } from './context.js';
 import { assertStdinOnce, openQuoteFiles, openTradeFile, reportReads, requireOverlap } from './inputs.js';
 import type { Feed, ReaderCliOptions } from './options.js';
 import { pumpLagging, pumpMerged, sliceTicks, sliceTrades } from './pump.js';
 import { MarketJumps } from '../core/market.js';
-import { pairSortedJumps, spanOf, Role } from '../core/pairing.js';
-import { FeatureEngine, FEATURE_NAMES, type FeatureTable } from '../core/features.js';
+import { pairSortedJumps, spanOf } from '../core/pairing.js';
+import { FeatureEngine, featureNames, type FeatureSet } from '../core/features.js';
+import { countLeads, labelled, type Dataset } from '../core/dataset.js';
+import { DataError } from '../errors.js';
 import { csvText, isoMicros, type Cell } from '../io/output.js';
 import type { ReadReport } from '../io/types.js';
 import type { AnalysisParams, Span, TickBatch, TradeBatch } from '../core/types.js';
-
-/** The labelled data set: one row per spot jump in the span that leads (1) or is noise (0). */
-export interface Dataset {
-  readonly t: Float64Array;
-  readonly labels: Uint8Array;
-  /** Row-major n × 5 in FEATURE_NAMES order. */
-  readonly X: Float64Array;
-}
 
 export interface DatasetOptions extends ReaderCliOptions {
   readonly trades: string;
   readonly feed: Feed;
   readonly tradeSide: 'quotes' | 'flag';
+  readonly features: FeatureSet;
 }
 
 export interface LabelledSpan {
@@ -36,8 +32,9 @@ export interface LabelledSpan {
 
 /**
  * One pass over the three files: spot quotes and spot trades merged in time feed the feature
- * engine and the spot jump detector; perp quotes feed their own detector alongside. Labels
- * come from pairing once both markets are read.
+ * engine and the spot jump detector; perp quotes feed their own detector alongside (with the
+ * extended features they join the merged stream, since the engine reads the perp as of each
+ * trigger). Labels come from pairing once both markets are read.
  */
 export async function buildDataset(files: readonly [string, string], o: DatasetOptions, params: AnalysisParams, ctx: Context): Promise<LabelledSpan> {
   assertStdinOnce([...files, o.trades]);
@@ -45,39 +42,54 @@ export async function buildDataset(files: readonly [string, string], o: DatasetO
   const tradeSrc = openTradeFile(o.trades, o, ctx);
   const spot = new MarketJumps(params);
   const perp = new MarketJumps(params);
-  const engine = new FeatureEngine({ windowUs: params.windowUs, gridUs: params.gridUs, tradeWindowUs: 20_000, volSteps: 20, tradeSide: o.tradeSide });
+  const featureParams = { windowUs: params.windowUs, gridUs: params.gridUs, tradeWindowUs: 20_000, volSteps: 20, tradeSide: o.tradeSide, set: o.features };
+  const engine = new FeatureEngine(featureParams);
+  const extended = o.features === 'extended';
   let announced = 0;
   const announceTriggers = () => {
     const jumps = spot[o.feed];
-    for (; announced < jumps.length; announced++) engine.addTrigger(jumps.timeAt(announced));
+    for (; announced < jumps.length; announced++) engine.addTrigger(jumps.timeAt(announced), jumps.signAt(announced));
   };
-  const spotAndTrades = pumpMerged<TickBatch | TradeBatch>([spotSrc!, tradeSrc], (source, batch, from, to) => {
+  const sources = extended ? [spotSrc!, tradeSrc, perpSrc!] : [spotSrc!, tradeSrc];
+  const merged = pumpMerged<TickBatch | TradeBatch>(sources, (source, batch, from, to) => {
     if (source === 0) {
       const ticks = sliceTicks(batch as TickBatch, from, to);
       engine.pushQuotes(ticks);
       spot.push(ticks);
       announceTriggers();
-    } else {
+    } else if (source === 1) {
       engine.pushTrades(sliceTrades(batch as TradeBatch, from, to));
+    } else {
+      const ticks = sliceTicks(batch as TickBatch, from, to);
+      engine.pushPerpQuotes(ticks);
+      perp.push(ticks);
     }
   });
-  const perpDone = pumpLagging([perpSrc!], (_, b) => perp.push(b));
-  await Promise.all([spotAndTrades, perpDone]);
+  const perpDone = extended ? Promise.resolve() : pumpLagging([perpSrc!], (_, b) => perp.push(b));
+  await Promise.all([merged, perpDone]);
   spot.finish();
   perp.finish();
   announceTriggers();
   engine.finish();
   const reads = reportReads([spotSrc!, perpSrc!, tradeSrc], ctx);
   const span = requireOverlap(spanOf(spot, perp), reads[0]!, reads[1]!);
-  warnAboutTrades(reads[2]!, span, o, ctx);
+  checkTrades(reads[2]!, span, o, ctx);
   const pairing = pairSortedJumps(spot[o.feed], perp[o.feed], span, params.pairWindowUs);
-  const dataset = labelled(engine.rows(), pairing.aStart, pairing.roleA);
+  const dataset = labelled(engine.rows(), featureNames(o.features, featureParams), pairing.aStart, pairing.roleA);
   const leads = countLeads(dataset.labels);
   return { dataset, span, leads, noise: dataset.labels.length - leads };
 }
 
-/** Trade features computed from a trades file that cannot support them would be silently wrong. */
-function warnAboutTrades(trades: ReadReport, span: Span, o: DatasetOptions, ctx: Context): void {
+/**
+ * Trade features computed from a trades file that cannot support them would be silently
+ * wrong: trades wholly outside the span are an error (every trade feature would be 0), a
+ * partial cover or a missing aggressor column a warning.
+ */
+function checkTrades(trades: ReadReport, span: Span, o: DatasetOptions, ctx: Context): void {
+  if (!(trades.lastTime >= span.start && trades.firstTime <= span.end)) {
+    const covers = Number.isFinite(trades.firstTime) ? `${isoMicros(trades.firstTime)} → ${isoMicros(trades.lastTime)}` : 'nothing';
+    throw new DataError(trades.file, undefined, `the trades do not overlap the quotes at all: trades cover ${covers}, the quotes ${isoMicros(span.start)} → ${isoMicros(span.end)}`);
+  }
   if (o.tradeSide === 'flag' && trades.sideColumn === undefined) {
     ctx.warn(`${trades.file}: --trade-side flag, but the file has no aggressor column; every trade's side comes from the quotes`);
   }
@@ -87,56 +99,10 @@ function warnAboutTrades(trades: ReadReport, span: Span, o: DatasetOptions, ctx:
   }
 }
 
-/**
- * Keeps the triggers in the span that lead (label 1) or are noise (label 0); followers and
- * simultaneous jumps are left out (SPEC §5). `roleA[k]` is the role of trigger `aStart + k`.
- */
-function labelled(rows: FeatureTable, aStart: number, roleA: Int8Array): Dataset {
-  const keep: number[] = [];
-  for (let k = 0; k < roleA.length; k++) if (roleA[k] === Role.leads || roleA[k] === Role.noise) keep.push(aStart + k);
-  const n = keep.length;
-  const t = new Float64Array(n);
-  const labels = new Uint8Array(n);
-  const X = new Float64Array(n * FEATURE_NAMES.length);
-  const cols = [rows.ret, rows.vol, rows.spread, rows.nsv, rows.count];
-  for (let i = 0; i < n; i++) {
-    const r = keep[i]!;
-    t[i] = rows.t[r]!;
-    labels[i] = roleA[r - aStart] === Role.leads ? 1 : 0;
-    for (let c = 0; c < cols.length; c++) X[i * cols.length + c] = cols[c]![r]!;
-  }
-  return { t, labels, X };
-}
-
-export function take(d: Dataset, idx: Uint32Array): Dataset {
-  const f = FEATURE_NAMES.length;
-  const X = new Float64Array(idx.length * f);
-  const labels = new Uint8Array(idx.length);
-  const t = new Float64Array(idx.length);
-  idx.forEach((r, i) => {
-    labels[i] = d.labels[r]!;
-    t[i] = d.t[r]!;
-    X.set(d.X.subarray(r * f, r * f + f), i * f);
-  });
-  return { t, labels, X };
-}
-
-/** Number of label-1 (lead) rows. */
-export function countLeads(labels: Uint8Array): number {
-  let n = 0;
-  for (const y of labels) n += y;
-  return n;
-}
-
-/** Share of label-1 rows: the average precision of a random guess; NaN when there are none. */
-export function prevalence(labels: Uint8Array): number {
-  return labels.length === 0 ? NaN : countLeads(labels) / labels.length;
-}
-
-/** `--dump-features`: SPEC §6 header, one row per labelled trigger in time order, full precision. */
+/** `--dump-features`: the §6 header (with every feature of the set), one row per labelled trigger in time order, full precision. */
 export function featureCsv(d: Dataset): Promise<string> {
-  const f = FEATURE_NAMES.length;
+  const f = d.names.length;
   const rows: Cell[][] = [];
   for (let i = 0; i < d.labels.length; i++) rows.push([d.t[i]!, d.labels[i]!, ...Array.from(d.X.subarray(i * f, i * f + f))]);
-  return csvText({ columns: ['t_us', 'label', ...FEATURE_NAMES], rows });
+  return csvText({ columns: ['t_us', 'label', ...d.names], rows });
 }

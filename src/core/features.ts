@@ -1,23 +1,70 @@
 /**
- * Streaming feature engine of `classify` (SPEC §5): the five spot-market features at each
- * trigger time, computed from spot quotes and spot trades as they stream past.
+ * Streaming feature engine of `classify` (docs/definitions.md §5, docs/classify.md): the five
+ * spot-market features at each trigger time, computed from spot quotes and spot trades as
+ * they stream past, and with `extended` fourteen more from both markets.
  */
+import { Columns } from './columns.js';
 import type { TickBatch, TradeBatch } from './types.js';
 
-/** Column names in the order of the feature matrix (and of `--dump-features`). */
+/** The default feature set's names with the default W = 3 ms and 20·G = 20 ms. */
 export const FEATURE_NAMES = ['ret_3ms', 'vol_20ms', 'spread_bps', 'net_signed_volume', 'trade_count'] as const;
+
+/** `base`: the five spot features of §5. `extended`: those plus both markets' state (docs/classify.md). */
+export type FeatureSet = 'base' | 'extended';
+
+/** One second in µs: the look-back of the basis change, the 1 s trade window and jumps_1s. */
+const SECOND_US = 1_000_000;
+/** The middle trade window of the extended set. */
+const TRADES_100MS_US = 100_000;
+const DAY_US = 86_400_000_000;
+
+/** A duration as it appears in a feature name: whole ms as `3ms`, else µs as `500us`. */
+export function durationLabel(us: number): string {
+  return us % 1000 === 0 ? `${us / 1000}ms` : `${us}us`;
+}
+
+/**
+ * Column names of a feature set, in the order of the feature matrix and of `--dump-features`.
+ * The look-backs follow the options: `ret_<W>`, `vol_<S·G>` (the defaults give `ret_3ms`,
+ * `vol_20ms`). When W = S·G the perp's two returns coincide and only `perp_ret_<W>` is kept.
+ */
+export function featureNames(set: FeatureSet, p: Pick<FeatureParams, 'windowUs' | 'gridUs' | 'volSteps'>): string[] {
+  const w = durationLabel(p.windowUs);
+  const v = durationLabel(p.volSteps * p.gridUs);
+  const base = [`ret_${w}`, `vol_${v}`, 'spread_bps', 'net_signed_volume', 'trade_count'];
+  if (set === 'base') return base;
+  const perpReturns = w === v ? [`perp_ret_${w}`] : [`perp_ret_${w}`, `perp_ret_${v}`];
+  return [
+    ...base,
+    'jump_bps',
+    'jump_sign',
+    ...perpReturns,
+    'perp_spread_bps',
+    'perp_age_ms',
+    'basis_bps',
+    'basis_change_1s_bps',
+    'net_signed_volume_100ms',
+    'trade_count_100ms',
+    'net_signed_volume_1s',
+    'trade_count_1s',
+    'jumps_1s',
+    'seconds_of_day',
+  ];
+}
 
 export interface FeatureParams {
   /** W in µs (> 0): the return look-back of ret_3ms. */
   readonly windowUs: number;
   /** G in µs (integer > 0): the step of vol_20ms. */
   readonly gridUs: number;
-  /** Trade window in µs (> 0), SPEC: 20 ms = 20 000. */
+  /** Trade window in µs (> 0), §5: 20 ms = 20 000. */
   readonly tradeWindowUs: number;
-  /** Number of G-steps in vol_20ms (integer ≥ 1), SPEC: 20. */
+  /** Number of G-steps in vol_20ms (integer ≥ 1), §5: 20. */
   readonly volSteps: number;
-  /** 'quotes': side from the as-of quote (SPEC default); 'flag': the trade file's own aggressor side where a trade has one (else the quote rule). */
+  /** 'quotes': side from the as-of quote (§5 default); 'flag': the trade file's own aggressor side where a trade has one (else the quote rule). */
   readonly tradeSide: 'quotes' | 'flag';
+  /** 'base' (default) or 'extended': the latter also needs `pushPerpQuotes` and trigger signs. */
+  readonly set?: FeatureSet;
 }
 
 /**
@@ -38,6 +85,8 @@ export interface FeatureTable {
   readonly nsv: Float64Array;
   /** trade_count: number of trades in (t − tradeWindow, t]. */
   readonly count: Float64Array;
+  /** Every feature column in {@link featureNames} order (the five above first). */
+  readonly columns: readonly Float64Array[];
 }
 
 /**
@@ -76,12 +125,22 @@ export interface FeatureTable {
  */
 export class FeatureEngine {
   readonly #p: FeatureParams;
+  readonly #extended: boolean;
   readonly #horizonUs: number;
+  /** Longest trade window: the trade ring keeps this much. */
+  readonly #tradeHorizonUs: number;
   readonly #quotes = new Columns(4); // t, mid, bid, ask
   readonly #trades = new Columns(2); // t, side · qty
-  readonly #out = new Columns(6); // t, ret, vol, spread, nsv, count
-  /** Triggers not yet computed, FIFO. */
-  readonly #pending = new Columns(1);
+  readonly #out: Columns; // t, then the features in featureNames order
+  /** Triggers not yet computed (t, sign), FIFO. */
+  readonly #pending = new Columns(2);
+  /** Extended set: perp quotes (t, mid, bid, ask) and the computed triggers of the last second (t). */
+  readonly #perp = new Columns(4);
+  readonly #recentJumps = new Columns(1);
+  #firstPerpMid = NaN;
+  #lastPerpT = -Infinity;
+  /** W = S·G: the perp's two returns coincide and one column is kept (see featureNames). */
+  readonly #oneReturn: boolean;
 
   #firstMid = NaN;
   /** State of the latest quote pushed, for trade sides. */
@@ -105,7 +164,12 @@ export class FeatureEngine {
     if (!(Number.isInteger(volSteps) && volSteps >= 1)) throw new RangeError(`volSteps must be an integer ≥ 1, got ${volSteps}`);
     if (tradeSide !== 'quotes' && tradeSide !== 'flag') throw new RangeError(`tradeSide must be 'quotes' or 'flag'`);
     this.#p = params;
-    this.#horizonUs = Math.max(windowUs, volSteps * gridUs);
+    this.#extended = params.set === 'extended';
+    this.#oneReturn = durationLabel(windowUs) === durationLabel(volSteps * gridUs);
+    const base = Math.max(windowUs, volSteps * gridUs);
+    this.#horizonUs = this.#extended ? Math.max(base, SECOND_US) : base;
+    this.#tradeHorizonUs = this.#extended ? Math.max(tradeWindowUs, SECOND_US) : tradeWindowUs;
+    this.#out = new Columns(1 + featureNames(this.#extended ? 'extended' : 'base', params).length);
   }
 
   /** Appends collapsed spot quote ticks (price = mid). O(batch) plus the triggers it completes. */
@@ -117,7 +181,7 @@ export class FeatureEngine {
     const q = this.#quotes;
     for (let i = 0; i < batch.length; i++) {
       const t = batch.t[i]!;
-      if (!(t > this.#lastQuoteT && t > this.#lastTradeT)) {
+      if (!(t > this.#lastQuoteT && t > this.#lastTradeT && t > this.#lastPerpT)) {
         throw new Error(
           `quote at ${t} µs is not after the previous quote (${this.#lastQuoteT}) and trade (${this.#lastTradeT}); pushes must be merged in time order`,
         );
@@ -138,14 +202,14 @@ export class FeatureEngine {
     const byFlag = this.#p.tradeSide === 'flag';
     for (let i = 0; i < batch.length; i++) {
       const t = batch.t[i]!;
-      if (!(t >= this.#lastTradeT && t >= this.#lastQuoteT)) {
+      if (!(t >= this.#lastTradeT && t >= this.#lastQuoteT && t > this.#lastPerpT)) {
         throw new Error(
           `trade at ${t} µs is before the previous quote (${this.#lastQuoteT}) or trade (${this.#lastTradeT}); pushes must be merged in time order`,
         );
       }
       const price = batch.price[i]!;
       // The merge order makes the latest quote the backward as-of match (exact time included).
-      // 'flag' uses the file's aggressor where the trade has one (SPEC §5), the quote rule otherwise.
+      // 'flag' uses the file's aggressor where the trade has one (§5), the quote rule otherwise.
       const flag = byFlag ? batch.side[i]! : 0;
       const side = flag !== 0 ? flag : quoteSide(price, this.#lastBid, this.#lastAsk);
       this.#trades.push2(t, side * batch.qty[i]!);
@@ -158,18 +222,40 @@ export class FeatureEngine {
   }
 
   /**
-   * Announces a trigger at t µs (a spot jump time). Computed at once if later data has
-   * already been pushed, else when it arrives.
+   * Extended set only: appends collapsed perp quote ticks (price = mid). They join the same
+   * merged time order, after the spot quotes and trades of the same instant (a perp tick at
+   * exactly t is part of the trigger's past). O(batch) plus the triggers it completes.
+   */
+  pushPerpQuotes(batch: TickBatch): void {
+    this.#assertOpen();
+    if (!this.#extended) throw new Error('pushPerpQuotes needs the extended feature set');
+    const q = this.#perp;
+    for (let i = 0; i < batch.length; i++) {
+      const t = batch.t[i]!;
+      if (!(t > this.#lastPerpT && t >= this.#lastQuoteT && t >= this.#lastTradeT)) {
+        throw new Error(`perp quote at ${t} µs is before the previous perp quote (${this.#lastPerpT}) or spot data; pushes must be merged in time order`);
+      }
+      q.push4(t, batch.price[i]!, batch.bid[i]!, batch.ask[i]!);
+      if (Number.isNaN(this.#firstPerpMid)) this.#firstPerpMid = batch.price[i]!;
+      this.#lastPerpT = t;
+    }
+    if (batch.length > 0) this.#advance();
+  }
+
+  /**
+   * Announces a trigger at t µs (a spot jump time) with the jump's sign (+1 up, −1 down;
+   * only the extended set reads it). Computed at once if later data has already been
+   * pushed, else when it arrives.
    * @throws Error when t is earlier than the previous trigger or than the retention floor.
    */
-  addTrigger(t: number): void {
+  addTrigger(t: number, sign = 1): void {
     this.#assertOpen();
     if (!(t >= this.#lastTriggerT)) throw new Error(`trigger at ${t} µs is earlier than the previous one (${this.#lastTriggerT})`);
     if (t < this.#floor) {
       throw new Error(`trigger at ${t} µs announced after its look-back data was released (floor ${this.#floor} µs)`);
     }
     this.#lastTriggerT = t;
-    this.#pending.push1(t);
+    this.#pending.push2(t, sign);
     this.#advance();
   }
 
@@ -183,20 +269,22 @@ export class FeatureEngine {
   /** The computed rows (copies), in trigger order. Complete after `finish()`. */
   rows(): FeatureTable {
     const o = this.#out;
+    const columns = Array.from({ length: o.k - 1 }, (_, c) => o.column(c + 1));
     return {
       length: o.length,
       t: o.column(0),
-      ret: o.column(1),
-      vol: o.column(2),
-      spread: o.column(3),
-      nsv: o.column(4),
-      count: o.column(5),
+      ret: columns[0]!,
+      vol: columns[1]!,
+      spread: columns[2]!,
+      nsv: columns[3]!,
+      count: columns[4]!,
+      columns,
     };
   }
 
   /** Rows held in the quote and trade rings now (a memory diagnostic; see the class comment). */
-  retained(): { readonly quotes: number; readonly trades: number } {
-    return { quotes: this.#quotes.length, trades: this.#trades.length };
+  retained(): { readonly quotes: number; readonly trades: number; readonly perpQuotes: number } {
+    return { quotes: this.#quotes.length, trades: this.#trades.length, perpQuotes: this.#perp.length };
   }
 
   #assertOpen(): void {
@@ -205,7 +293,7 @@ export class FeatureEngine {
 
   /** Computes what the data so far completes, then releases what no trigger can need. */
   #advance(): void {
-    this.#drain(Math.max(this.#lastQuoteT, this.#lastTradeT));
+    this.#drain(Math.max(this.#lastQuoteT, this.#lastTradeT, this.#lastPerpT));
     const earliest = this.#pending.length > 0 ? this.#pending.get(0, 0) : Infinity;
     this.#trim(Math.min(earliest, this.#floor));
   }
@@ -214,7 +302,7 @@ export class FeatureEngine {
   #drain(watermark: number): void {
     const pending = this.#pending;
     while (pending.length > 0 && pending.get(0, 0) < watermark) {
-      this.#compute(pending.get(0, 0));
+      this.#compute(pending.get(0, 0), pending.get(0, 1));
       pending.shift(1);
     }
   }
@@ -225,11 +313,17 @@ export class FeatureEngine {
     // Keep the quote as of from − H: it is M(x) for the earliest x still needed.
     const keepQuote = this.#quotes.lastAtOrBefore(from - this.#horizonUs);
     if (keepQuote > 0) this.#quotes.shift(keepQuote);
-    const keepTrade = this.#trades.lastAtOrBefore(from - this.#p.tradeWindowUs) + 1;
+    const keepTrade = this.#trades.lastAtOrBefore(from - this.#tradeHorizonUs) + 1;
     if (keepTrade > 0) this.#trades.shift(keepTrade);
+    if (!this.#extended) return;
+    const keepPerp = this.#perp.lastAtOrBefore(from - this.#horizonUs);
+    if (keepPerp > 0) this.#perp.shift(keepPerp);
+    // jumps_1s counts earlier triggers in (t − 1 s, t) for triggers at or after `from`.
+    const keepJumps = this.#recentJumps.lastAtOrBefore(from - SECOND_US) + 1;
+    if (keepJumps > 0) this.#recentJumps.shift(keepJumps);
   }
 
-  #compute(t: number): void {
+  #compute(t: number, sign: number): void {
     const { windowUs, gridUs, volSteps, tradeWindowUs } = this.#p;
     const logMidNow = Math.log(this.#midAsOf(t));
     const ret = logMidNow - Math.log(this.#midAsOf(t - windowUs));
@@ -241,15 +335,82 @@ export class FeatureEngine {
       sum += d * d;
       newer = older;
     }
-    const spread = this.#spreadAsOf(t);
+    const spread = spreadAsOf(this.#quotes, t);
+    const [nsv, count] = this.#tradesIn(t, tradeWindowUs);
+    if (!this.#extended) {
+      this.#out.push6(t, ret, Math.sqrt(sum), spread, nsv, count);
+      return;
+    }
+    this.#out.pushRow([t, ret, Math.sqrt(sum), spread, nsv, count, ...this.#extendedAt(t, sign, logMidNow)]);
+    this.#recentJumps.push1(t);
+  }
+
+  /**
+   * The extended features at t, in featureNames order after the five base ones. Every value
+   * reads only data at or before t (the perturbation test in test/core-features.test.ts).
+   * O(log ring + ticks in W + trades in 1 s + jumps in 1 s).
+   */
+  #extendedAt(t: number, sign: number, logMidNow: number): number[] {
+    const { windowUs, gridUs, volSteps } = this.#p;
+    const logPerpNow = Math.log(this.#perpMidAsOf(t));
+    const perpRet = (lookBack: number) => logPerpNow - Math.log(this.#perpMidAsOf(t - lookBack));
+    const perpReturns = this.#oneReturn ? [perpRet(windowUs)] : [perpRet(windowUs), perpRet(volSteps * gridUs)];
+    const lastPerp = this.#perp.lastAtOrBefore(t);
+    const perpAgeMs = lastPerp < 0 ? NaN : (t - this.#perp.get(lastPerp, 0)) / 1000;
+    const basis = (logPerpNow - logMidNow) * 1e4;
+    const basisSecondAgo = (Math.log(this.#perpMidAsOf(t - SECOND_US)) - Math.log(this.#midAsOf(t - SECOND_US))) * 1e4;
+    const [nsv100, count100] = this.#tradesIn(t, TRADES_100MS_US);
+    const [nsv1s, count1s] = this.#tradesIn(t, SECOND_US);
+    return [
+      this.#jumpBps(t, sign, logMidNow),
+      sign,
+      ...perpReturns,
+      spreadAsOf(this.#perp, t),
+      perpAgeMs,
+      basis,
+      basis - basisSecondAgo,
+      nsv100,
+      count100,
+      nsv1s,
+      count1s,
+      this.#jumpsBefore(t),
+      (((t % DAY_US) + DAY_US) % DAY_US) / 1e6,
+    ];
+  }
+
+  /**
+   * jump_bps: 10⁴ · (ln M(t) − ln min) for an up jump, 10⁴ · (ln max − ln M(t)) for a down
+   * one, min and max of M(x) over x in [t − W, t) — the move that made the jump, measured
+   * against the whole window (without the detector's reset, so never smaller than its move
+   * on the native feed).
+   */
+  #jumpBps(t: number, sign: number, logMidNow: number): number {
+    const q = this.#quotes;
+    let lo = this.#midAsOf(t - this.#p.windowUs);
+    let hi = lo;
+    for (let i = q.lastAtOrBefore(t - this.#p.windowUs) + 1; i < q.length && q.get(i, 0) < t; i++) {
+      lo = Math.min(lo, q.get(i, 1));
+      hi = Math.max(hi, q.get(i, 1));
+    }
+    return sign > 0 ? (logMidNow - Math.log(lo)) * 1e4 : (Math.log(hi) - logMidNow) * 1e4;
+  }
+
+  /** Earlier triggers in (t − 1 s, t). */
+  #jumpsBefore(t: number): number {
+    const j = this.#recentJumps;
+    return j.lastAtOrBefore(t) - j.lastAtOrBefore(t - SECOND_US);
+  }
+
+  /** [Σ side · qty, count] of trades in (t − window, t], summed in trade order. */
+  #tradesIn(t: number, windowUs: number): [number, number] {
     const tr = this.#trades;
     let nsv = 0;
     let count = 0;
-    for (let i = tr.lastAtOrBefore(t - tradeWindowUs) + 1; i < tr.length && tr.get(i, 0) <= t; i++) {
+    for (let i = tr.lastAtOrBefore(t - windowUs) + 1; i < tr.length && tr.get(i, 0) <= t; i++) {
       nsv += tr.get(i, 1);
       count++;
     }
-    this.#out.push6(t, ret, Math.sqrt(sum), spread, nsv, count);
+    return [nsv, count];
   }
 
   /** M(x); NaN when no quote has been pushed. O(log ring). */
@@ -258,13 +419,18 @@ export class FeatureEngine {
     return i < 0 ? this.#firstMid : this.#quotes.get(i, 1);
   }
 
-  /** Spread in bps of the quote as of t; NaN when there is none (t before the first quote). */
-  #spreadAsOf(t: number): number {
-    const q = this.#quotes;
-    const i = q.lastAtOrBefore(t);
-    if (i < 0) return NaN;
-    return ((q.get(i, 3) - q.get(i, 2)) / q.get(i, 1)) * 1e4;
+  /** P(x), the perp's M(x): its first mid before its first quote; NaN when none has been pushed. */
+  #perpMidAsOf(x: number): number {
+    const i = this.#perp.lastAtOrBefore(x);
+    return i < 0 ? this.#firstPerpMid : this.#perp.get(i, 1);
   }
+}
+
+/** Spread in bps of the quote as of t in a (t, mid, bid, ask) ring; NaN when there is none (t before the first quote). */
+function spreadAsOf(q: Columns, t: number): number {
+  const i = q.lastAtOrBefore(t);
+  if (i < 0) return NaN;
+  return ((q.get(i, 3) - q.get(i, 2)) / q.get(i, 1)) * 1e4;
 }
 
 /** +1 at or through the ask, −1 at or through the bid, else 0 (also 0 with no quote yet: NaN bid/ask). */
@@ -272,105 +438,4 @@ function quoteSide(price: number, bid: number, ask: number): number {
   if (price >= ask) return 1;
   if (price <= bid) return -1;
   return 0;
-}
-
-/**
- * A growable FIFO table of k Float64 columns, column 0 non-decreasing (time). Rows
- * [head, end) are live; dropping from the front moves `head`, and the live rows are moved
- * to the start when the dead prefix outgrows them, so push and shift are amortized O(1).
- */
-class Columns {
-  #cols: Float64Array[];
-  #head = 0;
-  #end = 0;
-
-  constructor(readonly k: number) {
-    this.#cols = Array.from({ length: k }, () => new Float64Array(64));
-  }
-
-  get length(): number {
-    return this.#end - this.#head;
-  }
-
-  /** Value of column c at live row i (0-based from the front). */
-  get(i: number, c: number): number {
-    return this.#cols[c]![this.#head + i]!;
-  }
-
-  /** Drops the first n live rows. */
-  shift(n: number): void {
-    this.#head += n;
-    if (this.#head === this.#end) {
-      this.#head = 0;
-      this.#end = 0;
-    }
-  }
-
-  /** Index of the last live row with column 0 ≤ x, or −1. Binary search, O(log n). */
-  lastAtOrBefore(x: number): number {
-    const t = this.#cols[0]!;
-    let lo = this.#head;
-    let hi = this.#end; // first index with t > x lies in [lo, hi]
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (t[mid]! <= x) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo - 1 - this.#head;
-  }
-
-  /** A copy of column c's live rows. */
-  column(c: number): Float64Array {
-    return this.#cols[c]!.slice(this.#head, this.#end);
-  }
-
-  push1(a: number): void {
-    const at = this.#slot();
-    this.#cols[0]![at] = a;
-  }
-
-  push2(a: number, b: number): void {
-    const at = this.#slot();
-    this.#cols[0]![at] = a;
-    this.#cols[1]![at] = b;
-  }
-
-  push4(a: number, b: number, c: number, d: number): void {
-    const at = this.#slot();
-    const cols = this.#cols;
-    cols[0]![at] = a;
-    cols[1]![at] = b;
-    cols[2]![at] = c;
-    cols[3]![at] = d;
-  }
-
-  push6(a: number, b: number, c: number, d: number, e: number, f: number): void {
-    const at = this.#slot();
-    const cols = this.#cols;
-    cols[0]![at] = a;
-    cols[1]![at] = b;
-    cols[2]![at] = c;
-    cols[3]![at] = d;
-    cols[4]![at] = e;
-    cols[5]![at] = f;
-  }
-
-  /** Index for one more row: compacts or grows when full. */
-  #slot(): number {
-    if (this.#end === this.#cols[0]!.length) {
-      const live = this.length;
-      if (this.#head >= live) {
-        for (const col of this.#cols) col.copyWithin(0, this.#head, this.#end);
-      } else {
-        this.#cols = this.#cols.map((col) => {
-          const grown = new Float64Array(col.length * 2);
-          grown.set(col.subarray(this.#head, this.#end));
-          return grown;
-        });
-      }
-      this.#head = 0;
-      this.#end = live;
-    }
-    return this.#end++;
-  }
 }

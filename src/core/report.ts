@@ -1,3 +1,6 @@
+import { wilsonInterval } from './evaluation.js';
+import type { Interval } from './bootstrap.js';
+
 /**
  * Per-class precision / recall / F1 / support and accuracy for the binary lead-vs-noise
  * classifier (SPEC §5, Tables 3 and 4).
@@ -74,4 +77,25 @@ export function predictAtThreshold(scores: Float64Array, threshold: number): Uin
 
 function ratioOrZero(numerator: number, denominator: number): number {
   return denominator === 0 ? 0 : numerator / denominator;
+}
+
+/** Wilson 95 % intervals of one class's precision (TP of the rows predicted as it) and recall (TP of its support). */
+export interface ClassIntervals {
+  readonly precision: Interval | null;
+  readonly recall: Interval | null;
+}
+
+/**
+ * Wilson intervals (src/core/evaluation.ts) for each class's precision and recall, from the
+ * same confusion counts as {@link classificationReport}; null where the denominator is 0.
+ * O(n).
+ */
+export function classIntervals(labels: Uint8Array, predicted: Uint8Array): readonly [ClassIntervals, ClassIntervals] {
+  const confusion = [0, 0, 0, 0];
+  for (let i = 0; i < labels.length; i++) confusion[labels[i]! * 2 + predicted[i]!]!++;
+  const of = (c: 0 | 1): ClassIntervals => {
+    const tp = confusion[c * 3]!;
+    return { precision: wilsonInterval(tp, confusion[c]! + confusion[2 + c]!), recall: wilsonInterval(tp, confusion[c * 2]! + confusion[c * 2 + 1]!) };
+  };
+  return [of(0), of(1)];
 }

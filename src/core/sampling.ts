@@ -179,3 +179,43 @@ function mergeSorted(a: Uint32Array, b: Uint32Array): Uint32Array {
   while (j < b.length) out[k++] = b[j++]!;
   return out;
 }
+
+/** One walk-forward fold: row indices into the labelled table, each ascending. */
+export interface WalkForwardFold {
+  readonly train: Uint32Array;
+  readonly test: Uint32Array;
+  /** Rows before the cut left out of training because their label window reaches the test block. */
+  readonly purged: number;
+}
+
+/**
+ * Walk-forward folds over rows in time order (`t` increasing, µs): the rows are cut into
+ * K + 1 consecutive blocks of ⌊n/(K + 1)⌋ or so rows (cut j at row ⌊j·n/(K + 1)⌋); fold j
+ * (j = 1 … K) tests on block j and trains on every row before its first test row — less the
+ * rows whose label window (t, t + purgeUs] reaches the first test trigger, since their label
+ * was decided by data of the test period. Every training row is therefore earlier than every
+ * test row (the `--split time` embargo holds by construction; checked).
+ *
+ * @throws RangeError unless 1 ≤ folds and n ≥ folds + 1, or when t is not increasing.
+ * Cost: O(n) per fold.
+ */
+export function walkForwardFolds(t: Float64Array, folds: number, purgeUs: number): WalkForwardFold[] {
+  const n = t.length;
+  if (!Number.isInteger(folds) || folds < 1) throw new RangeError(`folds must be an integer ≥ 1, got ${folds}`);
+  if (n < folds + 1) throw new RangeError(`${n} rows cannot make ${folds} walk-forward folds`);
+  for (let i = 1; i < n; i++) if (!(t[i]! > t[i - 1]!)) throw new RangeError(`row times must increase (row ${i})`);
+  const cut = (j: number) => Math.floor((j * n) / (folds + 1));
+  const out: WalkForwardFold[] = [];
+  for (let j = 1; j <= folds; j++) {
+    const from = cut(j);
+    const to = cut(j + 1);
+    const firstTest = t[from]!;
+    let trainEnd = from;
+    while (trainEnd > 0 && t[trainEnd - 1]! + purgeUs >= firstTest) trainEnd--;
+    const train = new Uint32Array(trainEnd).map((_, i) => i);
+    const test = new Uint32Array(to - from).map((_, i) => from + i);
+    if (train.length > 0 && test.length > 0 && !(t[train[train.length - 1]!]! < t[test[0]!]!)) throw new Error('walk-forward: a training row is not earlier than the test rows');
+    out.push({ train, test, purged: from - trainEnd });
+  }
+  return out;
+}

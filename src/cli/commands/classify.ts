@@ -1,21 +1,32 @@
 /**
  * `leadlag classify SPOT PERP --trades TRADES`: at each spot jump, will the perp follow?
- * Features and labels per SPEC §5, an XGBoost model, and the hold-out report with a
- * PR-calibrated threshold (Table 3) or the balanced report at 0.5 (Table 4).
+ * Features and labels per docs/definitions.md §5 (and docs/classify.md for the extended set),
+ * an XGBoost model beside its baselines, and the hold-out report with a PR-calibrated
+ * threshold (Table 3), the balanced report at 0.5 (Table 4), or walk-forward folds.
  */
 import { Command, Option } from 'commander';
 import { Context, type Streams } from '../context.js';
 import { DataError, UsageError } from '../../errors.js';
-import { addCommonOptions, addMarketArguments, addJumpOptions, addReaderOptions, analysisParamsOf, paramsJson, parseNumber, parsePositiveInt, type CommonOptions, type Feed, type JumpCliOptions, type ReaderCliOptions } from '../options.js';
+import { addCommonOptions, addMarketArguments, addJumpOptions, addReaderOptions, analysisParamsOf, parseDuration, parseNumber, parsePositiveInt, type CommonOptions, type Feed, type JumpCliOptions, type ReaderCliOptions } from '../options.js';
 import { Random } from '../../core/random.js';
-import { MIN_PER_CLASS, sampleTrainTest, TooFewTriggersError } from '../../core/sampling.js';
-import { trainModel } from '../../core/model.js';
+import { MIN_PER_CLASS, sampleTrainTest, TooFewTriggersError, walkForwardFolds } from '../../core/sampling.js';
 import { averagePrecisionOfCurve, pickThreshold, precisionRecallCurve } from '../../core/prcurve.js';
-import { classificationReport, predictAtThreshold, type ClassificationReport } from '../../core/report.js';
+import { classIntervals, classificationReport, predictAtThreshold } from '../../core/report.js';
+import { countLeads, prevalence, take, type Dataset } from '../../core/dataset.js';
+import { poolFolds, ruleColumn, scoreFold, type FoldScores } from '../../core/evaluate.js';
+import { apWithIntervals, reliabilityTable } from '../../core/evaluation.js';
+import { addGains } from '../../core/treegain.js';
+import type { FeatureSet } from '../../core/features.js';
+import type { XGBoostClass } from '../../core/model.js';
 import { loadXGBoost } from '../../io/xgboost-load.js';
-import { buildDataset, countLeads, featureCsv, prevalence, take } from '../dataset.js';
-import { fixed, humanTable, writeTextFile, type Cell, type Output, type Style } from '../../io/output.js';
-import type { AnalysisParams, Span } from '../../core/types.js';
+import { buildDataset, featureCsv } from '../dataset.js';
+import { makeStyle, renderOutput, writeTextFile } from '../../io/output.js';
+import { renderClassify, type ClassifyReport, type FoldSummary } from '../classify-render.js';
+
+export type { ClassifyReport } from '../classify-render.js';
+export { renderClassify } from '../classify-render.js';
+
+export type Split = 'random' | 'time' | 'walk-forward';
 
 export interface ClassifyOptions extends CommonOptions, ReaderCliOptions, JumpCliOptions {
   trades: string;
@@ -24,57 +35,44 @@ export interface ClassifyOptions extends CommonOptions, ReaderCliOptions, JumpCl
   seed: number;
   perClass: number;
   targetRecall: number;
-  split: 'random' | 'time';
+  split: Split;
+  folds: number;
+  features: FeatureSet;
   tradeSide: 'quotes' | 'flag';
   trees: number;
   depth: number;
   eta: number;
+  bootstrap: number;
+  block: number;
   dumpFeatures?: string;
   saveModel?: string;
+  /** Options the user gave explicitly (for "has no effect" warnings); the CLI fills it. */
+  given?: ReadonlySet<string>;
 }
 
-
-export interface ClassifyReport {
-  readonly mode: 'holdout' | 'balanced';
-  readonly feed: Feed;
-  readonly names: readonly [string, string];
-  readonly params: AnalysisParams;
-  readonly span: Span;
-  readonly seed: number;
-  readonly split: 'random' | 'time';
-  /** Labelled triggers of each class in the whole span. */
-  readonly leads: number;
-  readonly noise: number;
-  readonly nTrain: number;
-  readonly nTest: number;
-  /** --split time: triggers left out of the test because they precede the last training trigger. */
-  readonly nEmbargoed: number;
-  /** Share of class 1 in the test set: the average precision of a random classifier. */
-  readonly testPrevalence: number;
-  readonly report: ClassificationReport;
-  /** Hold-out only. */
-  readonly averagePrecision?: number;
-  readonly threshold: number;
-  readonly precisionAtThreshold?: number;
-  readonly recallAtThreshold?: number;
-}
+/** A test class smaller than this makes precision and recall too noisy to read (a warning says so). */
+export const SMALL_CLASS = 30;
 
 export function classifyCommand(io: Streams): Command {
   const cmd = new Command('classify')
     .summary('XGBoost: will the perp follow a spot jump? (Tables 3 and 4)')
-    .description('Label each spot jump as lead (a perp jump follows within D) or noise (no perp jump pairs with it), compute five features from spot quotes and trades, train XGBoost, and report precision / recall / F1. Hold-out mode calibrates the threshold on the precision-recall curve (Table 3); --balanced trains and tests on balanced samples at threshold 0.5 (Table 4).')
+    .description('Label each spot jump as lead (a perp jump follows within D) or noise (no perp jump pairs with it), compute features from spot quotes and trades (--features extended: from both markets), train XGBoost, and report precision / recall / F1 beside three baselines (the base rate, logistic regression, the jump size) with bootstrap intervals. Hold-out mode calibrates the threshold on the precision-recall curve (Table 3); --balanced trains and tests on balanced samples at threshold 0.5 (Table 4); --split walk-forward rolls a time cut forward.')
     .requiredOption('--trades <file>', 'trades of market A (exchange export, Tardis, Binance or generic)')
     .option('--balanced', 'balanced sample of each class, split 70/30, threshold 0.5 (Table 4)')
     .addOption(new Option('--feed <feed>', 'triggers from native ticks or the LOCF grid').choices(['native', 'locf']).default('native'))
+    .addOption(new Option('--features <set>', 'base: the five spot features; extended: nineteen from both markets').choices(['base', 'extended']).default('base'))
     .option('--seed <n>', 'seed of every random choice (same seed, same output)', (v) => parsePositiveInt(v, '--seed', 0, 2 ** 32 - 1), 42)
     .option('--per-class <n>', 'cap per class: training triggers (hold-out) or the sample (balanced)', (v) => parsePositiveInt(v, '--per-class', MIN_PER_CLASS), 1000)
     .option('--target-recall <r>', 'hold-out: the highest threshold with at least this recall', (v) => parseUnitInterval(v, '--target-recall'), 0.5)
-    .addOption(new Option('--split <how>', 'random, or time: train on earlier triggers, test on later ones').choices(['random', 'time']).default('random'))
+    .addOption(new Option('--split <how>', 'random; time: train on earlier triggers, test on later ones; walk-forward: K rolling time cuts').choices(['random', 'time', 'walk-forward']).default('random'))
+    .option('--folds <K>', 'walk-forward: number of test blocks (at most 50)', (v) => parsePositiveInt(v, '--folds', 1, 50), 5)
     .addOption(new Option('--trade-side <how>', 'trade side from the as-of quote (quotes) or the file\'s aggressor column (flag)').choices(['quotes', 'flag']).default('quotes'))
     .option('--trees <n>', 'boosting rounds (at most 10000)', (v) => parsePositiveInt(v, '--trees', 1, 10_000), 200)
     .option('--depth <n>', 'maximum tree depth (at most 20)', (v) => parsePositiveInt(v, '--depth', 1, 20), 4)
     .option('--eta <x>', 'learning rate in (0, 1]', (v) => parseUnitInterval(v, '--eta'), 0.1)
-    .option('--dump-features <file>', 'write the labelled feature table as CSV')
+    .option('--bootstrap <R>', 'block-bootstrap replicates of the AP intervals (0: none)', (v) => parsePositiveInt(v, '--bootstrap', 0, 100_000), 1000)
+    .addOption(new Option('--block <L>', 'bootstrap block length').argParser((v) => parseDuration(v, '--block')).default(10_000_000, '10s'))
+    .option('--dump-features <file>', 'write the labelled feature table as CSV (- for stdout: then the report goes to stderr)')
     .option('--save-model <file>', 'write the trained booster as JSON');
   addMarketArguments(cmd);
   addJumpOptions(cmd);
@@ -87,13 +85,23 @@ Example:
   $ leadlag classify fixtures/tardis/spot_quotes.csv fixtures/tardis/perp_quotes.csv \\
       --trades fixtures/tardis/spot_trades.csv
   prints the class counts and prevalence, the average precision, the threshold picked for
-  recall ≥ 0.5, and precision / recall / F1 / support per class (Table 3). Add --balanced for
-  Table 4, --split time to test only on triggers later than every training trigger.`,
+  recall ≥ 0.5, and precision / recall / F1 / support per class (Table 3), then the baselines,
+  the feature importances, the reliability table and a verdict. Add --balanced for Table 4,
+  --split time or --split walk-forward to test only on triggers later than the training ones,
+  --features extended for features from both markets (see docs/classify.md).`,
   );
-  return cmd.action(async (spot: string, perp: string, o: ClassifyOptions) => {
+  return cmd.action(async (spot: string, perp: string, o: ClassifyOptions, command: Command) => {
+    const given = new Set(Object.keys(command.opts()).filter((k) => command.getOptionValueSource(k) === 'cli'));
     const ctx = new Context(io, o);
-    await ctx.emit(renderClassify(await runClassify([spot, perp], o, ctx)));
+    const report = await runClassify([spot, perp], { ...o, given }, ctx);
+    if (o.dumpFeatures === '-') ctx.io.stderr.write(await renderText(report, ctx));
+    else await ctx.emit(renderClassify(report));
   });
+}
+
+/** With `--dump-features -` stdout carries the CSV; the report goes to stderr in the chosen format. */
+function renderText(report: ClassifyReport, ctx: Context): Promise<string> {
+  return renderOutput(renderClassify(report), ctx.common.format, makeStyle(false));
 }
 
 /** Precision, recall and the PR curve need both classes in the test set; --split time can empty one. */
@@ -112,92 +120,131 @@ function parseUnitInterval(text: string, option: string): number {
   return v;
 }
 
+/** Options that are valid but do nothing with the others: say so rather than ignore them. */
+function checkCombination(o: ClassifyOptions, ctx: Context): void {
+  if (o.balanced && o.split === 'walk-forward') throw new UsageError('--split walk-forward tests every later block in full; it cannot be combined with --balanced');
+  const given = o.given ?? new Set<string>();
+  if (o.balanced && given.has('targetRecall')) ctx.warn('--target-recall has no effect with --balanced (the threshold is 0.5)');
+  if (o.split !== 'walk-forward' && given.has('folds')) ctx.warn('--folds has no effect without --split walk-forward');
+  if (o.split === 'walk-forward' && given.has('perClass')) ctx.warn('--per-class has no effect with --split walk-forward (each fold trains on every earlier trigger)');
+}
+
 export async function runClassify(files: readonly [string, string], o: ClassifyOptions, ctx: Context): Promise<ClassifyReport> {
+  checkCombination(o, ctx);
   const params = analysisParamsOf(o);
   const xgbLoading = loadXGBoost(); // compiles WebAssembly while the files are read
   xgbLoading.catch(() => {}); // awaited below; don't let an early failure go unhandled
   const { dataset, span, leads, noise } = await buildDataset(files, o, params, ctx);
-  if (o.dumpFeatures !== undefined) await writeTextFile(o.dumpFeatures, await featureCsv(dataset));
+  if (o.dumpFeatures === '-') await writeStdout(ctx, await featureCsv(dataset));
+  else if (o.dumpFeatures !== undefined) await writeTextFile(o.dumpFeatures, await featureCsv(dataset));
 
   const mode = o.balanced ? 'balanced' : 'holdout';
   const rng = new Random(o.seed);
+  const xgb = await xgbLoading;
+  const modelParams = { trees: o.trees, maxDepth: o.depth, eta: o.eta };
+  const evaluated = o.split === 'walk-forward' ? walkForward(xgb, dataset, o, params.pairWindowUs, rng, modelParams, files[0], ctx) : holdOut(xgb, dataset, o, mode, rng, modelParams, files[0]);
+  const { folds, nTrain, nEmbargoed, foldSummaries } = evaluated;
+  const pooled = poolFolds(folds);
+  const curve = precisionRecallCurve(pooled.model, pooled.labels);
+  const pick = pickThreshold(curve, o.targetRecall)!; // the test set always holds positives
+  const threshold = mode === 'balanced' ? 0.5 : pick.threshold;
+  const predicted = predictAtThreshold(pooled.model, threshold);
+  const rule = ruleColumn(dataset.names);
+  const scorers = [
+    { name: 'xgboost', scores: pooled.model },
+    { name: 'base_rate', scores: pooled.base },
+    { name: 'logistic', scores: pooled.logistic },
+    { name: 'jump_size', scores: pooled.rule },
+  ];
+  const aps = apWithIntervals(scorers, pooled.labels, pooled.t, { replicates: o.bootstrap, blockUs: o.block }, rng);
+  const report = classificationReport(pooled.labels, predicted);
+  warnSmallClasses(report.classes[0].support, report.classes[1].support, ctx);
+  return {
+    mode,
+    feed: o.feed,
+    names: o.names,
+    params,
+    span,
+    options: o,
+    leads,
+    noise,
+    nTrain,
+    nTest: pooled.labels.length,
+    nEmbargoed,
+    testPrevalence: prevalence(pooled.labels),
+    report,
+    intervals: classIntervals(pooled.labels, predicted),
+    ...(mode === 'holdout' ? { averagePrecision: averagePrecisionOfCurve(curve), precisionAtThreshold: pick.precision, recallAtThreshold: pick.recall } : {}),
+    threshold,
+    aps,
+    ruleFeature: rule.name,
+    featureNames: dataset.names,
+    gains: folds.map((f) => f.gains).reduce((a, b) => addGains(a, b)),
+    reliability: reliabilityTable(pooled.model, pooled.labels),
+    folds: foldSummaries,
+  };
+}
+
+interface Evaluated {
+  readonly folds: FoldScores[];
+  readonly nTrain: number;
+  readonly nEmbargoed: number;
+  readonly foldSummaries?: FoldSummary[];
+}
+
+/** Tables 3 and 4: one train/test split (random or time), the §5 sampling unchanged. */
+function holdOut(xgb: XGBoostClass, dataset: Dataset, o: ClassifyOptions, mode: 'holdout' | 'balanced', rng: Random, model: { trees: number; maxDepth: number; eta: number }, file: string): Evaluated {
   let split;
   try {
-    split = sampleTrainTest(dataset.labels, { mode, perClass: o.perClass, split: o.split }, rng);
+    split = sampleTrainTest(dataset.labels, { mode, perClass: o.perClass, split: o.split === 'time' ? 'time' : 'random' }, rng);
   } catch (e) {
-    if (e instanceof TooFewTriggersError) throw new DataError(files[0], undefined, `${e.message}; try a lower --threshold or more data`);
+    if (e instanceof TooFewTriggersError) throw new DataError(file, undefined, `${e.message}; try a lower --threshold or more data`);
     throw e;
   }
   const train = take(dataset, split.train);
   const test = take(dataset, split.test);
-  requireBothClasses(test.labels, split.embargoed, files[0]);
-  const model = trainModel(await xgbLoading, train.X, train.labels, { seed: rng.seed32(), trees: o.trees, maxDepth: o.depth, eta: o.eta });
-  try {
-    const scores = model.predict(test.X);
-    if (o.saveModel !== undefined) await writeTextFile(o.saveModel, `${JSON.stringify(model.toJSON())}\n`);
-    const base = { mode, feed: o.feed, names: o.names, params, span, seed: o.seed, split: o.split, leads, noise, nTrain: split.train.length, nTest: split.test.length, nEmbargoed: split.embargoed, testPrevalence: prevalence(test.labels) } as const;
-    if (mode === 'balanced') return { ...base, threshold: 0.5, report: classificationReport(test.labels, predictAtThreshold(scores, 0.5)) };
-    const curve = precisionRecallCurve(scores, test.labels);
-    const pick = pickThreshold(curve, o.targetRecall)!; // the test set always holds positives
-    return {
-      ...base,
-      averagePrecision: averagePrecisionOfCurve(curve),
-      threshold: pick.threshold,
-      precisionAtThreshold: pick.precision,
-      recallAtThreshold: pick.recall,
-      report: classificationReport(test.labels, predictAtThreshold(scores, pick.threshold)),
-    };
-  } finally {
-    model.free();
+  requireBothClasses(test.labels, split.embargoed, file);
+  const fold = scoreFold(xgb, train, test, { ...model, seed: rng.seed32() });
+  return { folds: [fold], nTrain: split.train.length, nEmbargoed: split.embargoed };
+}
+
+/**
+ * K folds, each trained on every earlier trigger (less those whose label window reaches the
+ * test block) and tested on the next block. A fold whose training set has fewer than
+ * MIN_PER_CLASS of a class, or whose test block lacks a class, is skipped with a warning.
+ */
+function walkForward(xgb: XGBoostClass, dataset: Dataset, o: ClassifyOptions, purgeUs: number, rng: Random, model: { trees: number; maxDepth: number; eta: number }, file: string, ctx: Context): Evaluated {
+  if (dataset.labels.length < o.folds + 1) throw new DataError(file, undefined, `${dataset.labels.length} labelled triggers cannot make ${o.folds} walk-forward folds; try fewer --folds or a lower --threshold`);
+  const folds: FoldScores[] = [];
+  const summaries: FoldSummary[] = [];
+  let nTrain = 0;
+  walkForwardFolds(dataset.t, o.folds, purgeUs).forEach((f, k) => {
+    const train = take(dataset, f.train);
+    const test = take(dataset, f.test);
+    const trainLeads = countLeads(train.labels);
+    const testLeads = countLeads(test.labels);
+    const base = { fold: k + 1, nTrain: f.train.length, nTest: f.test.length, nPurged: f.purged, testStartUs: test.t[0]!, testEndUs: test.t[test.t.length - 1]!, testPrevalence: prevalence(test.labels) };
+    if (Math.min(trainLeads, train.labels.length - trainLeads) < MIN_PER_CLASS || testLeads === 0 || testLeads === test.labels.length) {
+      ctx.warn(`walk-forward fold ${k + 1} skipped: it trains on ${trainLeads} lead and ${train.labels.length - trainLeads} noise triggers and tests on ${testLeads} lead and ${test.labels.length - testLeads} noise (needs ${MIN_PER_CLASS} of each to train, one of each to test)`);
+      summaries.push({ ...base, skipped: true });
+      return;
+    }
+    const scored = scoreFold(xgb, train, test, { ...model, seed: rng.seed32() });
+    folds.push(scored);
+    nTrain += f.train.length;
+    const ap = apWithIntervals([{ name: 'xgboost', scores: scored.model }, { name: 'logistic', scores: scored.logistic }], scored.labels, scored.t, { replicates: 0, blockUs: 1 }, rng);
+    summaries.push({ ...base, skipped: false, averagePrecision: ap[0]!.ap, logisticAp: ap[1]!.ap });
+  });
+  if (folds.length === 0) throw new DataError(file, undefined, `every walk-forward fold lacks a class; try fewer --folds, a lower --threshold or more data`);
+  return { folds, nTrain, nEmbargoed: 0, foldSummaries: summaries };
+}
+
+function warnSmallClasses(noise: number, leads: number, ctx: Context): void {
+  for (const [name, n] of [['lead', leads], ['noise', noise]] as const) {
+    if (n < SMALL_CLASS) ctx.warn(`the test set holds only ${n} ${name} triggers (fewer than ${SMALL_CLASS}): its precision and recall are noisy; see their intervals`);
   }
 }
 
-export function renderClassify(r: ClassifyReport): Output {
-  const cls = (i: 0 | 1) => ({ ...r.report.classes[i] });
-  const json: Record<string, unknown> = {
-    mode: r.mode,
-    n_train: r.nTrain,
-    n_test: r.nTest,
-    n_embargoed: r.nEmbargoed,
-    classes: { '0': cls(0), '1': cls(1) },
-    accuracy: r.report.accuracy,
-  };
-  if (r.mode === 'holdout') {
-    Object.assign(json, { average_precision: r.averagePrecision, threshold: r.threshold, precision_at_threshold: r.precisionAtThreshold, recall_at_threshold: r.recallAtThreshold });
-  }
-  Object.assign(json, { counts: { lead: r.leads, noise: r.noise }, test_prevalence: r.testPrevalence, feed: r.feed, split: r.split, seed: r.seed, params: paramsJson(r.params) });
-  return { json, machine: { columns: ['metric', 'value'], rows: flatten(json) }, human: (style) => humanClassify(r, style) };
-}
-
-/** `metric,value` rows named by the JSON paths (`classes.1.f1`, `params.threshold`), so each name is unique. */
-function flatten(value: unknown, path = ''): Cell[][] {
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => flatten(v, path === '' ? k : `${path}.${k}`));
-  }
-  return [[path, value as Cell]];
-}
-
-function humanClassify(r: ClassifyReport, style: Style): string {
-  const { c } = style;
-  const [a, b] = r.names;
-  const title = r.mode === 'holdout' ? `Table 3: will ${b} follow a ${a} jump? hold-out test, threshold calibrated for recall ≥ target` : `Table 4: will ${b} follow a ${a} jump? balanced sample, threshold 0.5`;
-  const cls = r.report.classes;
-  const rows: Cell[][] = [
-    ['0 noise', fixed(cls[0].precision, 3), fixed(cls[0].recall, 3), fixed(cls[0].f1, 3), cls[0].support],
-    ['1 lead', fixed(cls[1].precision, 3), fixed(cls[1].recall, 3), fixed(cls[1].f1, 3), cls[1].support],
-    ['accuracy', '', '', fixed(r.report.accuracy, 3), cls[0].support + cls[1].support],
-  ];
-  const total = r.leads + r.noise;
-  const lines = [
-    c.bold(title),
-    c.dim(`triggers: ${total} ${a} jumps (${r.feed} feed) in the span: ${r.leads} lead, ${r.noise} noise (prevalence ${fixed(r.leads / total, 3)}); train ${r.nTrain}, test ${r.nTest}${r.nEmbargoed > 0 ? ` (${r.nEmbargoed} left out: earlier than the last training trigger)` : ''}, split ${r.split}, seed ${r.seed}`),
-  ];
-  if (r.mode === 'holdout') {
-    lines.push(
-      `average precision ${fixed(r.averagePrecision ?? NaN, 3)} (a random guess scores the test prevalence, ${fixed(r.testPrevalence, 3)})`,
-      `threshold ${fixed(r.threshold, 4)}: precision ${fixed(r.precisionAtThreshold ?? NaN, 3)}, recall ${fixed(r.recallAtThreshold ?? NaN, 3)}`,
-    );
-  }
-  lines.push(humanTable(['class', 'precision', 'recall', 'f1', 'support'], rows, style, ['left', 'right', 'right', 'right', 'right']));
-  return lines.join('\n');
+function writeStdout(ctx: Context, text: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => ctx.io.stdout.write(text, (err) => (err ? reject(err) : resolve())));
 }

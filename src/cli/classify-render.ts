@@ -1,0 +1,213 @@
+/**
+ * What `classify` prints: Tables 3 and 4 as in docs/definitions.md §5, then the baselines with
+ * their intervals, the walk-forward folds, the gain importances, the reliability table and a
+ * one-sentence verdict (docs/classify.md says how to read each).
+ */
+import { paramsJson, type Feed } from './options.js';
+import { fixed, humanTable, type Cell, type Output, type Style } from '../io/output.js';
+import type { ClassificationReport, ClassIntervals } from '../core/report.js';
+import type { ReliabilityBin, ScorerAp } from '../core/evaluation.js';
+import type { FeatureGain } from '../core/treegain.js';
+import type { Interval } from '../core/bootstrap.js';
+import type { AnalysisParams, Span } from '../core/types.js';
+import type { ClassifyOptions } from './commands/classify.js';
+
+/** One walk-forward fold as reported. */
+export interface FoldSummary {
+  readonly fold: number;
+  readonly nTrain: number;
+  readonly nTest: number;
+  readonly nPurged: number;
+  readonly testStartUs: number;
+  readonly testEndUs: number;
+  readonly testPrevalence: number;
+  readonly skipped: boolean;
+  readonly averagePrecision?: number;
+  readonly logisticAp?: number;
+}
+
+export interface ClassifyReport {
+  readonly mode: 'holdout' | 'balanced';
+  readonly feed: Feed;
+  readonly names: readonly [string, string];
+  readonly params: AnalysisParams;
+  readonly span: Span;
+  /** The run's options, echoed in JSON `params` so a result can be reproduced from its own output. */
+  readonly options: Pick<ClassifyOptions, 'seed' | 'split' | 'folds' | 'features' | 'trees' | 'depth' | 'eta' | 'targetRecall' | 'perClass' | 'tradeSide' | 'bootstrap' | 'block' | 'balanced'>;
+  /** Labelled triggers of each class in the whole span. */
+  readonly leads: number;
+  readonly noise: number;
+  readonly nTrain: number;
+  readonly nTest: number;
+  /** --split time: triggers left out of the test because they precede the last training trigger. */
+  readonly nEmbargoed: number;
+  /** Share of class 1 in the test set: the average precision of a random classifier. */
+  readonly testPrevalence: number;
+  readonly report: ClassificationReport;
+  /** Wilson intervals of each class's precision and recall. */
+  readonly intervals: readonly [ClassIntervals, ClassIntervals];
+  /** Hold-out only. */
+  readonly averagePrecision?: number;
+  readonly threshold: number;
+  readonly precisionAtThreshold?: number;
+  readonly recallAtThreshold?: number;
+  /** AP of XGBoost (first), the base rate, logistic regression and the jump-size rule. */
+  readonly aps: readonly ScorerAp[];
+  /** The column the jump-size rule ranks by. */
+  readonly ruleFeature: string;
+  readonly featureNames: readonly string[];
+  readonly gains: readonly FeatureGain[];
+  readonly reliability: readonly ReliabilityBin[];
+  /** Walk-forward only. */
+  readonly folds?: readonly FoldSummary[];
+}
+
+const SCORER_LABEL: Record<string, string> = { xgboost: 'XGBoost', base_rate: 'base rate', logistic: 'logistic regression', jump_size: 'jump size' };
+
+export function renderClassify(r: ClassifyReport): Output {
+  const cls = (i: 0 | 1) => ({ ...r.report.classes[i], precision_ci: pairOf(r.intervals[i].precision), recall_ci: pairOf(r.intervals[i].recall) });
+  const o = r.options;
+  const json: Record<string, unknown> = {
+    mode: r.mode,
+    n_train: r.nTrain,
+    n_test: r.nTest,
+    n_embargoed: r.nEmbargoed,
+    classes: { '0': cls(0), '1': cls(1) },
+    accuracy: r.report.accuracy,
+  };
+  if (r.mode === 'holdout') {
+    Object.assign(json, { average_precision: r.averagePrecision, threshold: r.threshold, precision_at_threshold: r.precisionAtThreshold, recall_at_threshold: r.recallAtThreshold });
+  }
+  Object.assign(json, {
+    counts: { lead: r.leads, noise: r.noise },
+    test_prevalence: r.testPrevalence,
+    feed: r.feed,
+    split: o.split,
+    seed: o.seed,
+    params: {
+      ...paramsJson(r.params),
+      feed: r.feed,
+      names: [...r.names],
+      features: o.features,
+      trade_side: o.tradeSide,
+      balanced: o.balanced === true,
+      split: o.split,
+      folds: o.split === 'walk-forward' ? o.folds : null,
+      per_class: o.perClass,
+      target_recall: o.targetRecall,
+      trees: o.trees,
+      depth: o.depth,
+      eta: o.eta,
+      seed: o.seed,
+      bootstrap: o.bootstrap,
+      block_us: o.block,
+    },
+    baselines: Object.fromEntries(
+      r.aps.map((a) => [
+        a.name,
+        { average_precision: a.ap, ci: pairOf(a.ci), ...(a.name === 'xgboost' ? {} : { xgboost_minus: a.diff, xgboost_minus_ci: pairOf(a.diffCi) }), ...(a.name === 'jump_size' ? { feature: r.ruleFeature } : {}) },
+      ]),
+    ),
+    importance: importanceRows(r).map((x) => ({ feature: x.feature, splits: x.splits, gain: x.gain, total_gain: x.totalGain, share: x.share })),
+    reliability: r.reliability.map((b) => ({ n: b.n, low: b.low, high: b.high, predicted: b.predicted, observed: b.observed })),
+  });
+  if (r.folds) {
+    json['folds'] = r.folds.map((f) => ({ fold: f.fold, skipped: f.skipped, n_train: f.nTrain, n_test: f.nTest, n_purged: f.nPurged, test_start_us: f.testStartUs, test_end_us: f.testEndUs, test_prevalence: f.testPrevalence, average_precision: f.averagePrecision ?? null, logistic_average_precision: f.logisticAp ?? null }));
+  }
+  json['verdict'] = verdict(r);
+  return { json, machine: { columns: ['metric', 'value'], rows: flatten(json) }, human: (style) => humanClassify(r, style) };
+}
+
+function pairOf(i: Interval | null): [number, number] | null {
+  return i === null ? null : [i.low, i.high];
+}
+
+/** Features by total gain, largest first (ties by name order), with each one's share of the total. */
+function importanceRows(r: ClassifyReport): (FeatureGain & { feature: string; share: number })[] {
+  const total = r.gains.reduce((s, g) => s + g.totalGain, 0);
+  return r.gains
+    .map((g, c) => ({ ...g, feature: r.featureNames[c]!, share: total > 0 ? g.totalGain / total : 0, c }))
+    .sort((a, b) => b.totalGain - a.totalGain || a.c - b.c)
+    .map(({ c: _c, ...rest }) => rest);
+}
+
+/** `metric,value` rows named by the JSON paths (`classes.1.f1`, `params.threshold`), so each name is unique. */
+function flatten(value: unknown, path = ''): Cell[][] {
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => flatten(v, path === '' ? k : `${path}.${k}`));
+  }
+  return [[path, value as Cell]];
+}
+
+function interval(i: Interval | null, digits = 3): string {
+  return i === null ? 'n/a' : `[${fixed(i.low, digits)}, ${fixed(i.high, digits)}]`;
+}
+
+function signed(v: number, digits = 3): string {
+  return Number.isFinite(v) && v > 0 ? `+${fixed(v, digits)}` : fixed(v, digits);
+}
+
+/**
+ * One sentence a reader can act on: does XGBoost beat chance, and does it beat logistic
+ * regression, with the intervals; and says so when the evidence is weak (a small test class,
+ * no intervals, an interval that straddles 0).
+ */
+export function verdict(r: ClassifyReport): string {
+  const [model, base, logistic] = [r.aps[0]!, r.aps[1]!, r.aps[2]!];
+  const leads = r.report.classes[1].support;
+  const smaller = Math.min(leads, r.report.classes[0].support);
+  const weak = smaller < 30 ? `; the evidence is weak: the smaller test class holds only ${smaller} triggers` : '';
+  if (base.diffCi === null) {
+    return `XGBoost's AP ${fixed(model.ap, 3)} vs the base rate ${fixed(base.ap, 3)} and logistic regression ${fixed(logistic.ap, 3)}; no intervals (--bootstrap 0), so no claim either way${weak}.`;
+  }
+  const vsBase = `${signed(base.diff)} AP over the base rate ${interval(base.diffCi)}`;
+  const vsLogistic = `${signed(logistic.diff)} AP over logistic regression ${interval(logistic.diffCi)}`;
+  if (!(base.diffCi.low > 0)) return `No evidence that these features predict a lead: XGBoost adds ${vsBase}, an interval that includes 0${weak}.`;
+  if (logistic.diffCi === null || !(logistic.diffCi.low > 0)) {
+    return `XGBoost ranks leads above chance (${vsBase}) but nothing significant over logistic regression (${vsLogistic})${weak}.`;
+  }
+  return `XGBoost ranks leads above chance (${vsBase}) and adds ${vsLogistic}${weak}.`;
+}
+
+function humanClassify(r: ClassifyReport, style: Style): string {
+  const { c } = style;
+  const [a, b] = r.names;
+  const title = r.mode === 'holdout' ? `Table 3: will ${b} follow a ${a} jump? hold-out test, threshold calibrated for recall ≥ target` : `Table 4: will ${b} follow a ${a} jump? balanced sample, threshold 0.5`;
+  const cls = r.report.classes;
+  const rows: Cell[][] = [
+    ['0 noise', fixed(cls[0].precision, 3), fixed(cls[0].recall, 3), fixed(cls[0].f1, 3), cls[0].support],
+    ['1 lead', fixed(cls[1].precision, 3), fixed(cls[1].recall, 3), fixed(cls[1].f1, 3), cls[1].support],
+    ['accuracy', '', '', fixed(r.report.accuracy, 3), cls[0].support + cls[1].support],
+  ];
+  const total = r.leads + r.noise;
+  const split = r.options.split === 'walk-forward' ? `split walk-forward (${r.options.folds} folds, train sizes summed)` : `split ${r.options.split}`;
+  const lines = [
+    c.bold(title),
+    c.dim(`triggers: ${total} ${a} jumps (${r.feed} feed) in the span: ${r.leads} lead, ${r.noise} noise (prevalence ${fixed(r.leads / total, 3)}); train ${r.nTrain}, test ${r.nTest}${r.nEmbargoed > 0 ? ` (${r.nEmbargoed} left out: earlier than the last training trigger)` : ''}, ${split}, seed ${r.options.seed}`),
+  ];
+  if (r.mode === 'holdout') {
+    lines.push(
+      `average precision ${fixed(r.averagePrecision ?? NaN, 3)} (a random guess scores the test prevalence, ${fixed(r.testPrevalence, 3)})`,
+      `threshold ${fixed(r.threshold, 4)}: precision ${fixed(r.precisionAtThreshold ?? NaN, 3)}, recall ${fixed(r.recallAtThreshold ?? NaN, 3)}`,
+    );
+  }
+  lines.push(humanTable(['class', 'precision', 'recall', 'f1', 'support'], rows, style, ['left', 'right', 'right', 'right', 'right']));
+  const iv = r.intervals;
+  lines.push(c.dim(`95 % Wilson intervals: lead precision ${interval(iv[1].precision)}, recall ${interval(iv[1].recall)}; noise precision ${interval(iv[0].precision)}, recall ${interval(iv[0].recall)}`));
+  lines.push('', c.bold(`Baselines: average precision on the same ${r.nTest} test triggers`) + c.dim(r.options.bootstrap > 0 ? ` (95 % block bootstrap, ${r.options.bootstrap} replicates, ${r.options.block / 1e6} s blocks)` : ' (no intervals: --bootstrap 0)'));
+  const apRows: Cell[][] = r.aps.map((s) => [s.name === 'jump_size' ? `jump size (${r.ruleFeature})` : SCORER_LABEL[s.name] ?? s.name, fixed(s.ap, 3), interval(s.ci), s.name === 'xgboost' ? '' : signed(s.diff), s.name === 'xgboost' ? '' : interval(s.diffCi)]);
+  lines.push(humanTable(['scorer', 'AP', 'interval', 'XGBoost − it', 'interval'], apRows, style, ['left', 'right', 'right', 'right', 'right']));
+  if (r.folds) {
+    lines.push('', c.bold('Walk-forward folds: train on every earlier trigger, test on the next block'));
+    const foldRows: Cell[][] = r.folds.map((f) => [f.fold, f.nTrain, f.nPurged, f.nTest, fixed(f.testPrevalence, 3), f.skipped ? 'skipped' : fixed(f.averagePrecision ?? NaN, 3), f.skipped ? '' : fixed(f.logisticAp ?? NaN, 3)]);
+    lines.push(humanTable(['fold', 'train', 'purged', 'test', 'prevalence', 'AP', 'logistic AP'], foldRows, style, ['right', 'right', 'right', 'right', 'right', 'right', 'right']));
+  }
+  lines.push('', c.bold('What the model learned: XGBoost gain per feature') + c.dim(' (gain = mean loss reduction per split, as XGBoost\'s importance "gain")'));
+  const gainRows: Cell[][] = importanceRows(r).map((g) => [g.feature, g.splits, fixed(g.gain, 3), `${fixed(g.share * 100, 1)} %`]);
+  lines.push(humanTable(['feature', 'splits', 'gain', 'share of total gain'], gainRows, style, ['left', 'right', 'right', 'right']));
+  lines.push('', c.bold('Reliability: predicted probability deciles against the observed lead rate') + c.dim(' (training weights the classes to balance them, so predictions are not calibrated rates: read whether the observed rate rises with them)'));
+  const relRows: Cell[][] = r.reliability.map((bin, k) => [k + 1, bin.n, `${fixed(bin.low, 3)}–${fixed(bin.high, 3)}`, fixed(bin.predicted, 3), fixed(bin.observed, 3)]);
+  lines.push(humanTable(['decile', 'n', 'predicted range', 'mean predicted', 'observed lead rate'], relRows, style, ['right', 'right', 'right', 'right', 'right']));
+  lines.push('', c.bold(verdict(r)));
+  return lines.join('\n');
+}
