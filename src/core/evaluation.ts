@@ -39,21 +39,23 @@ export function weightedAveragePrecision(ranking: Ranking, labels: Uint8Array, w
   let tp = 0;
   let taken = 0;
   let ap = 0;
+  let previousRecall = 0;
   let start = 0;
   for (const end of ranking.ends) {
-    let tpRun = 0;
     let run = 0;
     for (let r = start; r < end; r++) {
       const i = ranking.order[r]!;
       const w = weight ? weight[i]! : 1;
-      tpRun += labels[i]! * w;
+      tp += labels[i]! * w;
       run += w;
     }
     start = end;
     if (run === 0) continue;
-    tp += tpRun;
     taken += run;
-    ap += (tpRun / positives) * (tp / taken);
+    // The same operations as averagePrecisionOfCurve, so unit weights give the same double.
+    const recall = tp / positives;
+    ap += (recall - previousRecall) * (tp / taken);
+    previousRecall = recall;
   }
   return ap;
 }
