@@ -92,7 +92,7 @@ export function renderClassify(r: ClassifyReport): Output {
       trade_side: o.tradeSide,
       balanced: o.balanced === true,
       split: o.split,
-      folds: o.split === 'walk-forward' ? o.folds : null,
+      folds: o.folds,
       per_class: o.perClass,
       target_recall: o.targetRecall,
       trees: o.trees,

@@ -5,7 +5,7 @@
  */
 import type { Dataset } from './dataset.js';
 import { fitLogistic } from './logistic.js';
-import { trainModel, type ModelParams, type XGBoostClass } from './model.js';
+import { trainModel, type ModelParams, type SavedModel, type XGBoostClass } from './model.js';
 import { gainImportance, type FeatureGain } from './treegain.js';
 
 /** The scores of one fold's test rows under every scorer. */
@@ -23,6 +23,8 @@ export interface FoldScores {
   readonly base: Float64Array;
   /** XGBoost gain importance per feature (names order). */
   readonly gains: FeatureGain[];
+  /** The trained booster as ml-xgboost saves it (for `--save-model`). */
+  readonly saved: SavedModel;
 }
 
 /**
@@ -42,15 +44,17 @@ export function scoreFold(xgb: XGBoostClass, train: Dataset, test: Dataset, para
   const model = trainModel(xgb, train.X, train.labels, params);
   let scores: Float64Array;
   let gains: FeatureGain[];
+  let saved: SavedModel;
   try {
     scores = model.predict(test.X);
-    gains = gainImportance(model.toJSON().model, train.names.length);
+    saved = model.toJSON();
+    gains = gainImportance(saved.model, train.names.length);
   } finally {
     model.free();
   }
   const logistic = fitLogistic(train.X, train.labels).predict(test.X);
   const rule = ruleScores(test);
-  return { nTrain: train.labels.length, t: test.t, labels: test.labels, model: scores, logistic, rule, base: new Float64Array(test.labels.length), gains };
+  return { nTrain: train.labels.length, t: test.t, labels: test.labels, model: scores, logistic, rule, base: new Float64Array(test.labels.length), gains, saved };
 }
 
 /** The rule's scores: the jump-size column; a missing value ranks last. */
@@ -65,7 +69,7 @@ function ruleScores(d: Dataset): Float64Array {
 }
 
 /** The test rows of several folds, concatenated in fold (= time) order. */
-export function poolFolds(folds: readonly FoldScores[]): Omit<FoldScores, 'gains' | 'nTrain'> {
+export function poolFolds(folds: readonly FoldScores[]): Omit<FoldScores, 'gains' | 'nTrain' | 'saved'> {
   const cat = <K extends 't' | 'model' | 'logistic' | 'rule' | 'base'>(k: K) => concat(folds.map((f) => f[k]));
   const labels = new Uint8Array(folds.reduce((s, f) => s + f.labels.length, 0));
   let at = 0;

@@ -73,7 +73,7 @@ export function classifyCommand(io: Streams): Command {
     .option('--bootstrap <R>', 'block-bootstrap replicates of the AP intervals (0: none)', (v) => parsePositiveInt(v, '--bootstrap', 0, 100_000), 1000)
     .addOption(new Option('--block <L>', 'bootstrap block length').argParser((v) => parseDuration(v, '--block')).default(10_000_000, '10s'))
     .option('--dump-features <file>', 'write the labelled feature table as CSV (- for stdout: then the report goes to stderr)')
-    .option('--save-model <file>', 'write the trained booster as JSON');
+    .option('--save-model <file>', 'write the trained booster as JSON (walk-forward: the last fold\'s)');
   addMarketArguments(cmd);
   addJumpOptions(cmd);
   addReaderOptions(cmd);
@@ -144,6 +144,8 @@ export async function runClassify(files: readonly [string, string], o: ClassifyO
   const modelParams = { trees: o.trees, maxDepth: o.depth, eta: o.eta };
   const evaluated = o.split === 'walk-forward' ? walkForward(xgb, dataset, o, params.pairWindowUs, rng, modelParams, files[0], ctx) : holdOut(xgb, dataset, o, mode, rng, modelParams, files[0]);
   const { folds, nTrain, nEmbargoed, foldSummaries } = evaluated;
+  // Walk-forward: the last fold's booster, trained on the most data.
+  if (o.saveModel !== undefined) await writeTextFile(o.saveModel, `${JSON.stringify(folds[folds.length - 1]!.saved)}\n`);
   const pooled = poolFolds(folds);
   const curve = precisionRecallCurve(pooled.model, pooled.labels);
   const pick = pickThreshold(curve, o.targetRecall)!; // the test set always holds positives
