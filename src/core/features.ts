@@ -122,6 +122,11 @@ export interface FeatureTable {
  * holds the ticks of one look-back horizon plus those of the latest quote batch and the
  * trades since: bounded by window sizes and the batch size, never by the length of the
  * files. The output grows by 6 doubles per trigger.
+ *
+ * Extended set: H becomes max(W, S·G, 1 s) and the trade window 1 s; perp quotes (pushed
+ * with `pushPerpQuotes` in the same merged order, after spot data of the same instant) are
+ * kept like spot quotes, and the trigger times of the last second for jumps_1s. The output
+ * grows by 20 doubles per trigger.
  */
 export class FeatureEngine {
   readonly #p: FeatureParams;
