@@ -27,6 +27,8 @@ test('classify --features extended --split walk-forward: folds, baselines with i
   assert.equal(j.average_precision, j.baselines.xgboost.average_precision);
   assert.equal(j.importance.length, 19);
   assert.ok(Math.abs(j.importance.reduce((s: number, x: { share: number }) => s + x.share, 0) - 1) < 1e-9);
+  // The pooled share is a total-gain-weighted mean of the folds' shares, so it lies within their range.
+  for (const x of j.importance) assert.ok(x.fold_share_range[0] - 1e-12 <= x.share && x.share <= x.fold_share_range[1] + 1e-12, x.feature);
   assert.equal(j.folds.length, 3);
   // The pooled test set is the tested folds' blocks.
   const tested = j.folds.filter((f: { skipped: boolean }) => !f.skipped);

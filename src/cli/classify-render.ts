@@ -57,6 +57,8 @@ export interface ClassifyReport {
   readonly ruleFeature: string;
   readonly featureNames: readonly string[];
   readonly gains: readonly FeatureGain[];
+  /** Walk-forward with several tested folds: each fold's own gains, for the spread of the shares. */
+  readonly foldGains?: readonly (readonly FeatureGain[])[];
   readonly reliability: readonly ReliabilityBin[];
   /** Walk-forward only. */
   readonly folds?: readonly FoldSummary[];
@@ -108,7 +110,7 @@ export function renderClassify(r: ClassifyReport): Output {
         { average_precision: a.ap, ci: pairOf(a.ci), ...(a.name === 'xgboost' ? {} : { xgboost_minus: a.diff, xgboost_minus_ci: pairOf(a.diffCi) }), ...(a.name === 'jump_size' ? { feature: r.ruleFeature } : {}) },
       ]),
     ),
-    importance: importanceRows(r).map((x) => ({ feature: x.feature, splits: x.splits, gain: x.gain, total_gain: x.totalGain, share: x.share })),
+    importance: importanceRows(r).map((x) => ({ feature: x.feature, splits: x.splits, gain: x.gain, total_gain: x.totalGain, share: x.share, ...(x.foldShares ? { fold_share_range: x.foldShares } : {}) })),
     reliability: r.reliability.map((b) => ({ n: b.n, low: b.low, high: b.high, predicted: b.predicted, observed: b.observed })),
   });
   if (r.folds) {
@@ -122,11 +124,19 @@ function pairOf(i: Interval | null): [number, number] | null {
   return i === null ? null : [i.low, i.high];
 }
 
-/** Features by total gain, largest first (ties by name order), with each one's share of the total. */
-function importanceRows(r: ClassifyReport): (FeatureGain & { feature: string; share: number })[] {
-  const total = r.gains.reduce((s, g) => s + g.totalGain, 0);
+/**
+ * Features by total gain, largest first (ties by name order), with each one's share of the
+ * total and, over walk-forward folds, the lowest and highest share any fold's model gave it.
+ */
+function importanceRows(r: ClassifyReport): (FeatureGain & { feature: string; share: number; foldShares: [number, number] | null })[] {
+  const shares = (gains: readonly FeatureGain[]) => {
+    const total = gains.reduce((s, g) => s + g.totalGain, 0);
+    return gains.map((g) => (total > 0 ? g.totalGain / total : 0));
+  };
+  const overall = shares(r.gains);
+  const perFold = r.foldGains?.map(shares);
   return r.gains
-    .map((g, c) => ({ ...g, feature: r.featureNames[c]!, share: total > 0 ? g.totalGain / total : 0, c }))
+    .map((g, c) => ({ ...g, feature: r.featureNames[c]!, share: overall[c]!, foldShares: perFold ? ([Math.min(...perFold.map((f) => f[c]!)), Math.max(...perFold.map((f) => f[c]!))] as [number, number]) : null, c }))
     .sort((a, b) => b.totalGain - a.totalGain || a.c - b.c)
     .map(({ c: _c, ...rest }) => rest);
 }
@@ -203,9 +213,12 @@ function humanClassify(r: ClassifyReport, style: Style): string {
     lines.push(humanTable(['fold', 'train', 'purged', 'test', 'prevalence', 'AP', 'logistic AP'], foldRows, style, ['right', 'right', 'right', 'right', 'right', 'right', 'right']));
   }
   lines.push('', c.bold('What the model learned: XGBoost gain per feature') + c.dim(' (gain = mean loss reduction per split, as XGBoost\'s importance "gain")'));
-  const gainRows: Cell[][] = importanceRows(r).map((g) => [g.feature, g.splits, fixed(g.gain, 3), `${fixed(g.share * 100, 1)} %`]);
-  lines.push(humanTable(['feature', 'splits', 'gain', 'share of total gain'], gainRows, style, ['left', 'right', 'right', 'right']));
-  lines.push('', c.bold('Reliability: predicted probability deciles against the observed lead rate') + c.dim(' (training weights the classes to balance them, so predictions are not calibrated rates: read whether the observed rate rises with them)'));
+  const pct = (v: number) => `${fixed(v * 100, 1)} %`;
+  const gainRows: Cell[][] = importanceRows(r).map((g) => [g.feature, g.splits, fixed(g.gain, 3), pct(g.share), ...(g.foldShares ? [`${pct(g.foldShares[0])} – ${pct(g.foldShares[1])}`] : [])]);
+  const foldColumn = r.foldGains ? ['share, lowest – highest fold'] : [];
+  lines.push(humanTable(['feature', 'splits', 'gain', 'share of total gain', ...foldColumn], gainRows, style, ['left', 'right', 'right', 'right', 'right']));
+  if (!r.foldGains) lines.push(c.dim('one model, so no interval: --split walk-forward shows how the shares vary from fold to fold'));
+  lines.push('', c.bold('Reliability: predicted probability deciles against the observed lead rate') + c.dim(' (not calibrated rates: training balances the classes; read whether the observed rate rises with the predictions)'));
   const relRows: Cell[][] = r.reliability.map((bin, k) => [k + 1, bin.n, `${fixed(bin.low, 3)}–${fixed(bin.high, 3)}`, fixed(bin.predicted, 3), fixed(bin.observed, 3)]);
   lines.push(humanTable(['decile', 'n', 'predicted range', 'mean predicted', 'observed lead rate'], relRows, style, ['right', 'right', 'right', 'right', 'right']));
   lines.push('', c.bold(verdict(r)));

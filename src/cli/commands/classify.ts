@@ -182,6 +182,7 @@ export async function runClassify(files: readonly [string, string], o: ClassifyO
     ruleFeature: rule.name,
     featureNames: dataset.names,
     gains: folds.map((f) => f.gains).reduce((a, b) => addGains(a, b)),
+    foldGains: folds.length > 1 ? folds.map((f) => f.gains) : undefined,
     reliability: reliabilityTable(pooled.model, pooled.labels),
     folds: foldSummaries,
   };
