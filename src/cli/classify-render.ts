@@ -182,7 +182,8 @@ export function verdict(r: ClassifyReport): string {
 function humanClassify(r: ClassifyReport, style: Style): string {
   const { c } = style;
   const [a, b] = r.names;
-  const title = r.mode === 'holdout' ? `Table 3: will ${b} follow a ${a} jump? hold-out test, threshold calibrated for recall ≥ target` : `Table 4: will ${b} follow a ${a} jump? balanced sample, threshold 0.5`;
+  const test = r.options.split === 'walk-forward' ? `walk-forward test over ${r.options.folds} folds` : 'hold-out test';
+  const title = r.mode === 'holdout' ? `Table 3: will ${b} follow a ${a} jump? ${test}, threshold calibrated for recall ≥ target` : `Table 4: will ${b} follow a ${a} jump? balanced sample, threshold 0.5`;
   const cls = r.report.classes;
   const rows: Cell[][] = [
     ['0 noise', fixed(cls[0].precision, 3), fixed(cls[0].recall, 3), fixed(cls[0].f1, 3), cls[0].support],
