@@ -1,6 +1,6 @@
 /**
  * End-to-end: `leadlag pair` through the built CLI on the bundled fixtures and on small
- * hand-made files, including every bad-input rule of SPEC §7 and the issue.
+ * hand-made files, including every bad-input rule of docs/definitions.md §7 and the issue.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

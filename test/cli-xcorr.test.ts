@@ -1,4 +1,4 @@
-/** End-to-end: `leadlag xcorr` against the naive SPEC §4 reference in test/reference.ts. */
+/** End-to-end: `leadlag xcorr` against the naive docs/definitions.md §4 reference in test/reference.ts. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -27,7 +27,7 @@ async function xcorr(args: string[]): Promise<{ lags: Lag[]; best_lag: number | 
   return JSON.parse(r.stdout);
 }
 
-test('xcorr reproduces the two-pass SPEC §4 reference to 1e-9 on every input format', async () => {
+test('xcorr reproduces the two-pass docs/definitions.md §4 reference to 1e-9 on every input format', async () => {
   const spot = readGenericQuotes(fx('generic', 'spot_quotes.csv'));
   const perp = readGenericQuotes(fx('generic', 'perp_quotes.csv.gz'));
   const lags = [-5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5];
@@ -38,7 +38,7 @@ test('xcorr reproduces the two-pass SPEC §4 reference to 1e-9 on every input fo
     for (let i = 0; i < lags.length; i++) {
       assert.equal(out.lags[i]!.n, expected[i]!.n);
       assert.ok(Math.abs(out.lags[i]!.r! - expected[i]!.r!) < 1e-9, `lag ${lags[i]}: ${out.lags[i]!.r} vs ${expected[i]!.r}`);
-      // 95 % Fisher interval, SPEC §4.
+      // 95 % Fisher interval, docs/definitions.md §4.
       const half = 1.96 / Math.sqrt(expected[i]!.n - 3);
       assert.ok(Math.abs(out.lags[i]!.ci_low! - Math.tanh(Math.atanh(expected[i]!.r!) - half)) < 1e-9);
       assert.ok(Math.abs(out.lags[i]!.ci_high! - Math.tanh(Math.atanh(expected[i]!.r!) + half)) < 1e-9);

@@ -61,7 +61,7 @@ function twoPassPearson(x: number[], y: number[]): number | null {
   return sxy / Math.sqrt(sxx * syy);
 }
 
-/** Table 2 by the definitions of SPEC §4, from explicit return arrays. */
+/** Table 2 by docs/definitions.md §4, from explicit return arrays. */
 function referenceLags(rA: number[], rB: number[], lags: readonly number[]): LagResult[] {
   return lags.map((lag) => {
     const x: number[] = [];

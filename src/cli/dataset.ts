@@ -1,5 +1,5 @@
 /**
- * The data set of `classify` (SPEC §5): one pass over spot quotes, perp quotes and spot trades
+ * The data set of `classify` (docs/definitions.md §5): one pass over spot quotes, perp quotes and spot trades
  * that yields, for each spot jump in the span that leads or is noise, its label and features.
  */
 import type { Context } from './context.js';
@@ -89,7 +89,7 @@ function warnAboutTrades(trades: ReadReport, span: Span, o: DatasetOptions, ctx:
 
 /**
  * Keeps the triggers in the span that lead (label 1) or are noise (label 0); followers and
- * simultaneous jumps are left out (SPEC §5). `roleA[k]` is the role of trigger `aStart + k`.
+ * simultaneous jumps are left out (docs/definitions.md §5). `roleA[k]` is the role of trigger `aStart + k`.
  */
 function labelled(rows: FeatureTable, aStart: number, roleA: Int8Array): Dataset {
   const keep: number[] = [];
@@ -133,7 +133,7 @@ export function prevalence(labels: Uint8Array): number {
   return labels.length === 0 ? NaN : countLeads(labels) / labels.length;
 }
 
-/** `--dump-features`: SPEC §6 header, one row per labelled trigger in time order, full precision. */
+/** `--dump-features`: docs/definitions.md §6 header, one row per labelled trigger in time order, full precision. */
 export function featureCsv(d: Dataset): Promise<string> {
   const f = FEATURE_NAMES.length;
   const rows: Cell[][] = [];

@@ -1,5 +1,5 @@
 /**
- * Aligning two markets' tick streams on one LOCF grid (SPEC §4): the returns r_A[n], r_B[n] of
+ * Aligning two markets' tick streams on one LOCF grid (docs/definitions.md §4): the returns r_A[n], r_B[n] of
  * every grid point both markets have fixed, handed to a {@link ReturnSink} (the lagged
  * correlator of xcorr.ts), in memory independent of the data length.
  */
@@ -12,7 +12,7 @@ export interface ReturnSink {
   pushZeros(count: number): void;
 }
 
-/** The grid the returns were taken on (SPEC §4). Times in µs, grid indices n (grid point n·G). */
+/** The grid the returns were taken on (docs/definitions.md §4). Times in µs, grid indices n (grid point n·G). */
 export interface GridSpan {
   /** T_start = max(first tick of A, first tick of B), µs. */
   readonly tStart: number;
@@ -154,7 +154,7 @@ class PendingTicks {
 }
 
 /**
- * Turns two markets' tick streams into aligned grid log-returns (SPEC §4) for a {@link ReturnSink}.
+ * Turns two markets' tick streams into aligned grid log-returns (docs/definitions.md §4) for a {@link ReturnSink}.
  *
  * Grid points n·G (µs) for n0 = ceil(T_start/G) … n1 = floor(T_end/G); each market's value at
  * g is the price of its last tick with t ≤ g (ticks before T_start count as history); the sink

@@ -1,5 +1,5 @@
 /**
- * Streaming feature engine of `classify` (SPEC §5): the five spot-market features at each
+ * Streaming feature engine of `classify` (docs/definitions.md §5): the five spot-market features at each
  * trigger time, computed from spot quotes and spot trades as they stream past.
  */
 import type { TickBatch, TradeBatch } from './types.js';
@@ -12,11 +12,11 @@ export interface FeatureParams {
   readonly windowUs: number;
   /** G in µs (integer > 0): the step of vol_20ms. */
   readonly gridUs: number;
-  /** Trade window in µs (> 0), SPEC: 20 ms = 20 000. */
+  /** Trade window in µs (> 0), docs/definitions.md §5: 20 ms = 20 000. */
   readonly tradeWindowUs: number;
-  /** Number of G-steps in vol_20ms (integer ≥ 1), SPEC: 20. */
+  /** Number of G-steps in vol_20ms (integer ≥ 1), docs/definitions.md §5: 20. */
   readonly volSteps: number;
-  /** 'quotes': side from the as-of quote (SPEC default); 'flag': the trade file's own aggressor side where a trade has one (else the quote rule). */
+  /** 'quotes': side from the as-of quote (the default of docs/definitions.md §5); 'flag': the trade file's own aggressor side where a trade has one (else the quote rule). */
   readonly tradeSide: 'quotes' | 'flag';
 }
 
@@ -145,7 +145,7 @@ export class FeatureEngine {
       }
       const price = batch.price[i]!;
       // The merge order makes the latest quote the backward as-of match (exact time included).
-      // 'flag' uses the file's aggressor where the trade has one (SPEC §5), the quote rule otherwise.
+      // 'flag' uses the file's aggressor where the trade has one (docs/definitions.md §5), the quote rule otherwise.
       const flag = byFlag ? batch.side[i]! : 0;
       const side = flag !== 0 ? flag : quoteSide(price, this.#lastBid, this.#lastAsk);
       this.#trades.push2(t, side * batch.qty[i]!);

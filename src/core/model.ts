@@ -1,5 +1,5 @@
 /**
- * Gradient-boosted trees for the lead-vs-noise classifier (SPEC §5), over the ml-xgboost
+ * Gradient-boosted trees for the lead-vs-noise classifier (docs/definitions.md §5), over the ml-xgboost
  * WebAssembly build of XGBoost. The library class is loaded (and its console noise
  * silenced) by src/io/xgboost-load.ts and passed in, so this file does no I/O.
  *

@@ -1,6 +1,6 @@
 /**
  * Precision–recall curve, average precision and the threshold pick of `classify` hold-out
- * mode (SPEC §5). Class 1 ("lead") is the positive class; a row is predicted positive when
+ * mode (docs/definitions.md §5). Class 1 ("lead") is the positive class; a row is predicted positive when
  * its score ≥ the threshold.
  */
 

@@ -1,6 +1,6 @@
 /**
  * Per-class precision / recall / F1 / support and accuracy for the binary lead-vs-noise
- * classifier (SPEC §5, Tables 3 and 4).
+ * classifier (docs/definitions.md §5, Tables 3 and 4).
  */
 
 export interface ClassMetrics {
@@ -55,7 +55,7 @@ export function classificationReport(labels: Uint8Array, predicted: Uint8Array):
   return { classes: [metricsOf(0), metricsOf(1)], accuracy: labels.length === 0 ? NaN : correct / labels.length };
 }
 
-/** F1 = 2PR / (P + R), and 0 when P + R = 0 (SPEC §5). */
+/** F1 = 2PR / (P + R), and 0 when P + R = 0 (docs/definitions.md §5). */
 export function f1Score(precision: number, recall: number): number {
   const sum = precision + recall;
   return sum === 0 ? 0 : (2 * precision * recall) / sum;

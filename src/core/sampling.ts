@@ -1,5 +1,5 @@
 /**
- * Train/test sampling of labelled triggers for `classify` (SPEC §5).
+ * Train/test sampling of labelled triggers for `classify` (docs/definitions.md §5).
  */
 import type { Random } from './random.js';
 
@@ -25,7 +25,7 @@ const TRAIN_SHARE = 0.7;
 export interface SamplingOptions {
   /** 'holdout' (Table 3) or 'balanced' (Table 4). */
   readonly mode: 'holdout' | 'balanced';
-  /** Cap on the triggers per class (SPEC default 1000), integer ≥ 1. */
+  /** Cap on the triggers per class (docs/definitions.md §5 default 1000), integer ≥ 1. */
   readonly perClass: number;
   /** 'random' (default) or 'time': train on the earlier triggers, test on the later ones. */
   readonly split: 'random' | 'time';

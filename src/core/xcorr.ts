@@ -1,5 +1,5 @@
 /**
- * Lagged cross-correlation of two markets' grid log-returns (SPEC §4, Table 2), streaming.
+ * Lagged cross-correlation of two markets' grid log-returns (docs/definitions.md §4, Table 2), streaming.
  *
  * Two pieces, both with memory independent of the data length:
  * - {@link GridAligner} (align.ts) turns two tick streams into aligned LOCF grid log-returns (r_A[n], r_B[n]);
@@ -29,7 +29,7 @@ export interface XcorrResult extends GridSpan {
   readonly lags: LagResult[];
 }
 
-/** z quantile of the 95 % two-sided interval, as written in SPEC §4. */
+/** z quantile of the 95 % two-sided interval, as written in docs/definitions.md §4. */
 const Z95 = 1.96;
 
 // ---------------------------------------------------------------------------------------------
@@ -160,7 +160,7 @@ function finish(acc: Float64Array, constant: boolean): RangeSums {
  * Feed it the aligned returns (r_A[n], r_B[n]) for n = n0+1, n0+2, … in order; each call pairs
  * the new returns with the last max|τ| returns of the other market kept in ring buffers
  * (r_A[n−τ] with r_B[n] for τ ≥ 0, r_A[n] with r_B[n−|τ|] for τ < 0). After M pushes lag τ has
- * N = max(0, M − |τ|) pairs, exactly the pairs of SPEC §4.
+ * N = max(0, M − |τ|) pairs, exactly the pairs of docs/definitions.md §4.
  *
  * Cost: O(max|τ| + #lags) memory; per push O(1) plus O(#lags) only when a return is non-zero
  * (≈ 60 ns per point at 8 % non-zero returns and 11 lags);

@@ -1,6 +1,6 @@
 /**
  * `leadlag classify SPOT PERP --trades TRADES`: at each spot jump, will the perp follow?
- * Features and labels per SPEC §5, an XGBoost model, and the hold-out report with a
+ * Features and labels per docs/definitions.md §5, an XGBoost model, and the hold-out report with a
  * PR-calibrated threshold (Table 3) or the balanced report at 0.5 (Table 4).
  */
 import { Command, Option } from 'commander';

@@ -1,6 +1,6 @@
 /**
  * `leadlag xcorr SPOT PERP --lags 1..5`: lagged Pearson correlation of grid log-returns with
- * 95 % Fisher intervals (SPEC §4, Table 2), in one pass and constant memory.
+ * 95 % Fisher intervals (docs/definitions.md §4, Table 2), in one pass and constant memory.
  */
 import { Command, Option } from 'commander';
 import { Context, type Streams } from '../context.js';
