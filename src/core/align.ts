@@ -6,6 +6,8 @@
 
 /** Where aligned returns go: one call per grid point n = n0+1, n0+2, … in order. */
 export interface ReturnSink {
+  /** Called once, before the first push, with n0 (the first grid point): push k is then r[n0 + k]. */
+  begin?(n0: number): void;
   /** The returns of grid point n: rA = ln v_A[n] − ln v_A[n−1], rB likewise. */
   push(rA: number, rB: number): void;
   /** `count` consecutive grid points where both returns are exactly 0 (LOCF flat runs). */
@@ -29,7 +31,7 @@ export interface GridSpan {
 }
 
 /** Smallest integer n with n·G ≥ t. The division can round near a multiple; the products cannot (< 2^53). */
-function gridCeil(t: number, g: number): number {
+export function gridCeil(t: number, g: number): number {
   let n = Math.ceil(t / g);
   if ((n - 1) * g >= t) n--;
   else if (n * g < t) n++;
@@ -262,6 +264,7 @@ export class GridAligner {
       b.moveTo(n0);
       if (target < n0) return;
       this.done = n0;
+      this.sink.begin?.(n0);
     }
     let n = this.done;
     while (n < target) {
