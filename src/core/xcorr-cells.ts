@@ -35,6 +35,12 @@ export interface XcorrParts {
   readonly sums: Float64Array;
 }
 
+/**
+ * Most numbers a cell table may hold (256 MiB): a day of 10 s blocks at 101 lags needs 7.9 M;
+ * a table that outgrows this means blocks that are far too short or far too many lags.
+ */
+export const MAX_TABLE_DOUBLES = 2 ** 25;
+
 /** The sums of one lag over some cells (the whole span, a window, or a bootstrap replicate). */
 export interface LagSums {
   readonly n: number;
@@ -79,6 +85,9 @@ export class LagCellTable {
   }
 
   private grow(cells: number): void {
+    if (cells * this.rowWidth > MAX_TABLE_DOUBLES) {
+      throw new RangeError(`${cells} time cells × ${this.lagCount} lags exceed the ${(MAX_TABLE_DOUBLES * 8) / 2 ** 20} MiB kept for per-cell parts`);
+    }
     if (cells * this.rowWidth > this.rows.length) {
       const next = new Float64Array(Math.max(cells, 2 * this.allocated, 4) * this.rowWidth);
       next.set(this.rows);
