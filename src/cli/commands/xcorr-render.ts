@@ -44,6 +44,11 @@ export function signedDuration(us: number): string {
   return us < 0 ? `-${duration(-us)}` : duration(us);
 }
 
+/** "τ = 5 steps = 2.5 ms": a lag in grid steps and in time, so a step is never read as a ms. */
+export function lagText(lag: number, lagUs: number): string {
+  return `τ = ${lag} ${Math.abs(lag) === 1 ? 'step' : 'steps'} = ${signedDuration(lagUs)}`;
+}
+
 const MACHINE_COLUMNS = ['lag', 'lag_us', 'r', 'n', 'n_effective', 'top_step_share', 'beta', 'r2', 'ci_low', 'ci_high', 'fisher_low', 'fisher_high'];
 
 export function renderXcorr(r: XcorrReport): Output {
@@ -114,8 +119,7 @@ function direction(r: XcorrReport, lag: number): string {
 function bestLine(r: XcorrReport): string {
   const best = r.best;
   if (best === undefined) return 'no lag has a defined correlation (a series is constant)';
-  const steps = `${best.lag} ${Math.abs(best.lag) === 1 ? 'step' : 'steps'}`;
-  return `best lag (largest |r|): τ = ${steps} = ${signedDuration(best.lagUs)} (${direction(r, best.lag)}), r = ${fixed(best.r, 4)}, 95% CI ${intervalText(best.ciLow, best.ciHigh)}, top step ${best.topStepShare === null ? 'n/a' : fixed(best.topStepShare, 3)}`;
+  return `best lag (largest |r|): ${lagText(best.lag, best.lagUs)} (${direction(r, best.lag)}), r = ${fixed(best.r, 4)}, 95% CI ${intervalText(best.ciLow, best.ciHigh)}, top step ${best.topStepShare === null ? 'n/a' : fixed(best.topStepShare, 3)}`;
 }
 
 function summedLine(r: XcorrReport): string {
@@ -131,7 +135,7 @@ export function verdict(r: XcorrReport): string {
   const [a, b] = r.names;
   const best = r.best;
   if (best === undefined) return 'no verdict: no lag has a defined correlation.';
-  const where = `τ = ${best.lag} (${signedDuration(best.lagUs)})`;
+  const where = lagText(best.lag, best.lagUs);
   const fisherNote = r.bootstrap === null ? ' (by the Fisher interval, which is too narrow for grid returns; drop --bootstrap 0 for an honest one)' : '';
   if (best.topStepShare !== null && best.topStepShare > SINGLE_STEP_SHARE) {
     return `weak evidence: the peak r = ${fixed(best.r, 4)} at ${where} comes ${Math.round(best.topStepShare * 100)} % from a single grid step, one event rather than a lead-lag relation.`;

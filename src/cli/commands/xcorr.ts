@@ -18,7 +18,7 @@ import { Random } from '../../core/random.js';
 import { LagCorrelator } from '../../core/xcorr.js';
 import { bootstrapXcorr, summedReplicates, type XcorrBootstrap } from '../../core/xcorr-bootstrap.js';
 import { bestLag, summedCorrelation } from '../../core/xcorr-summary.js';
-import { renderXcorr, signedDuration, SINGLE_STEP_SHARE } from './xcorr-render.js';
+import { lagText, renderXcorr, signedDuration, SINGLE_STEP_SHARE } from './xcorr-render.js';
 import type { XcorrReport, XcorrRow, SummedSide } from './xcorr-render.js';
 
 export { renderXcorr };
@@ -121,7 +121,7 @@ function summedSides(lags: readonly XcorrRow[], boot: XcorrBootstrap | undefined
 function warnAbout(r: XcorrReport, ctx: Context): void {
   const best = r.best;
   if (best !== undefined && best.topStepShare !== null && best.topStepShare > SINGLE_STEP_SHARE) {
-    ctx.warn(`at the best lag τ = ${best.lag} (${signedDuration(best.lagUs)}) a single grid step carries ${Math.round(best.topStepShare * 100)} % of the co-movement (top_step_share ${best.topStepShare.toFixed(3)}): r rests on one event, not on a lead-lag relation`);
+    ctx.warn(`at the best lag ${lagText(best.lag, best.lagUs)} a single grid step carries ${Math.round(best.topStepShare * 100)} % of the co-movement (top_step_share ${best.topStepShare.toFixed(3)}): r rests on one event, not on a lead-lag relation`);
   }
   if (r.bootstrap !== null && r.bootstrap.blocks < FEW_BLOCKS) {
     ctx.warn(`the bootstrap resamples only ${r.bootstrap.blocks} blocks of ${signedDuration(r.bootstrap.blockUs)}: its intervals are rough; a shorter --block gives more blocks (but must still be longer than the dependence between returns)`);
