@@ -89,7 +89,8 @@ export class LagCellTable {
       throw new RangeError(`${cells} time cells × ${this.lagCount} lags exceed the ${(MAX_TABLE_DOUBLES * 8) / 2 ** 20} MiB kept for per-cell parts`);
     }
     if (cells * this.rowWidth > this.rows.length) {
-      const next = new Float64Array(Math.max(cells, 2 * this.allocated, 4) * this.rowWidth);
+      const cap = Math.floor(MAX_TABLE_DOUBLES / this.rowWidth);
+      const next = new Float64Array(Math.min(cap, Math.max(cells, 2 * this.allocated, 4)) * this.rowWidth);
       next.set(this.rows);
       this.rows = next;
     }

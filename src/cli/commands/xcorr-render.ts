@@ -94,7 +94,8 @@ function humanXcorr(r: XcorrReport, style: Style): string {
   const method = r.bootstrap === null ? 'Fisher interval (assumes independent normal pairs: too narrow for grid returns)' : `block bootstrap: ${r.bootstrap.replicates} replicates of ${r.bootstrap.blocks} blocks of ${duration(r.bootstrap.blockUs)}, seed ${r.bootstrap.seed}`;
   return [
     c.bold(`Table 2: lagged correlation of ${step} log-returns, ${a} vs ${b}`),
-    c.dim(`lag τ > 0: ${a} leads ${b} by τ (${a}'s return at step n against ${b}'s at n + τ); τ < 0: ${b} leads. N_eff: pairs with both returns non-zero; top step: the largest |product|'s share of Σ|product|.`),
+    c.dim(`lag τ > 0: ${a} leads ${b} by τ (${a}'s return at step n against ${b}'s at n + τ); τ < 0: ${b} leads.`),
+    c.dim('N_eff: pairs with both returns non-zero; top step: the share of Σ|r_A·r_B| carried by the largest single product.'),
     table,
     bestLine(r),
     summedLine(r),
