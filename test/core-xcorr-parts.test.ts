@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fixedCells } from '../src/core/cells.js';
 import { LagCorrelator } from '../src/core/xcorr.js';
-import { lagStats, sumCells, PART_WIDTH, type XcorrParts } from '../src/core/xcorr-cells.js';
+import { lagStats, mergeCells, sumCells, xcorrPartKind, PART_WIDTH, type XcorrParts } from '../src/core/xcorr-cells.js';
 import { bootstrapXcorr, summedReplicates } from '../src/core/xcorr-bootstrap.js';
 import { drawBlockCounts } from '../src/core/bootstrap.js';
 import { Random } from '../src/core/random.js';
@@ -273,4 +273,25 @@ test('summedCorrelation: each side sums its r; the difference needs mirrored lag
   assert.equal(lopsided.difference, null);
   assert.equal(summedCorrelation([{ lag: 1, r: 0.2 }, { lag: 2, r: 0.3 }]).negative, null);
   assert.equal(summedCorrelation([{ lag: -1, r: null }, { lag: 1, r: 0.2 }]).negative, null);
+});
+
+test('xcorrPartKind: merge adds every additive field and keeps the larger max |xy|; merging split ranges gives the whole', () => {
+  const kind = xcorrPartKind(1);
+  const into = Float64Array.of(3, 1, 0.5, 0.25, -1, 2, 0.1, 0.3, 0.2);
+  kind.merge(into, Float64Array.of(2, 2, 0.5, 0.75, 1, 1, 0.2, 0.4, 0.35));
+  // Hand-added: N 5, n_eff 3, Σx 1, Σx² 1, Σy 0, Σy² 3, Σxy 0.3(≈), Σ|xy| 0.7(≈), max 0.35.
+  assert.deepEqual([...into.subarray(0, 2)], [5, 3]);
+  assert.deepEqual([into[2], into[3], into[4], into[5], into[8]], [1, 1, 0, 3, 0.35]);
+  near(into[6]!, 0.3, 1, 'Σxy');
+  near(into[7]!, 0.7, 1, 'Σ|xy|');
+  // Windows of cells: [0, 3) merged with [3, cells) is the merge of all cells, field by field.
+  const rand = mulberry32(2);
+  const { a, b } = sparseReturns(rand, 1500);
+  const c = new LagCorrelator([-2, 1], { gridUs: 1000, cells: [fixedCells(100_000)] });
+  feed(c, a, b);
+  const parts = c.parts(0);
+  const left = mergeCells(parts, 0, 3);
+  xcorrPartKind(2).merge(left, mergeCells(parts, 3));
+  const whole = mergeCells(parts);
+  for (let i = 0; i < whole.length; i++) near(left[i]!, whole[i]!, 1, `field ${i}`);
 });

@@ -152,16 +152,41 @@ export class LagCellTable {
   }
 }
 
+/**
+ * One cell's row of {@link XcorrParts} as a mergeable state: `empty()` is a zero row of
+ * lags × PART_WIDTH numbers and `merge(into, from)` adds every field except max |xy|, which it
+ * maximises. This is the `{empty, merge}` shape of a time part (docs/definitions.md §11), so the
+ * rows can be kept in any cell map, and a window, a regime or the whole span is their merge.
+ */
+export function xcorrPartKind(lagCount: number): { empty(): Float64Array; merge(into: Float64Array, from: Float64Array): void } {
+  return {
+    empty: () => new Float64Array(lagCount * PART_WIDTH),
+    merge(into, from) {
+      for (let o = 0; o < lagCount * PART_WIDTH; o += PART_WIDTH) {
+        for (let f = 0; f < MAX; f++) into[o + f]! += from[o + f]!;
+        if (from[o + MAX]! > into[o + MAX]!) into[o + MAX] = from[o + MAX]!;
+      }
+    },
+  };
+}
+
+/** Row c (cell firstCell + c) of the parts: lags × PART_WIDTH numbers, a view (no copy). */
+export function cellRow(parts: XcorrParts, c: number): Float64Array {
+  const width = parts.lags.length * PART_WIDTH;
+  return parts.sums.subarray(c * width, (c + 1) * width);
+}
+
+/** The merge of cells [from, to) of the parts (all cells by default): one row, every lag. O(cells · lags). */
+export function mergeCells(parts: XcorrParts, from = 0, to = parts.cells): Float64Array {
+  const kind = xcorrPartKind(parts.lags.length);
+  const acc = kind.empty();
+  for (let c = from; c < to; c++) kind.merge(acc, cellRow(parts, c));
+  return acc;
+}
+
 /** The sums of lag k over cells [from, to) of the parts (all cells by default). */
 export function sumCells(parts: XcorrParts, k: number, from = 0, to = parts.cells): LagSums {
-  const acc = new Float64Array(PART_WIDTH);
-  const width = parts.lags.length * PART_WIDTH;
-  for (let c = from; c < to; c++) {
-    const o = c * width + k * PART_WIDTH;
-    for (let f = 0; f < MAX; f++) acc[f]! += parts.sums[o + f]!;
-    acc[MAX] = Math.max(acc[MAX]!, parts.sums[o + MAX]!);
-  }
-  return lagSums(acc, 0);
+  return lagSums(mergeCells(parts, from, to), k * PART_WIDTH);
 }
 
 /** Reads the LagSums stored at offset o of an array laid out as PART_FIELDS. */
