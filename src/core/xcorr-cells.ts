@@ -41,6 +41,11 @@ export interface XcorrParts {
  */
 export const MAX_TABLE_DOUBLES = 2 ** 25;
 
+/** Thrown when a cell table would outgrow {@link MAX_TABLE_DOUBLES} (the command turns it into a usage error). */
+export class CellTableTooLarge extends RangeError {
+  override readonly name = 'CellTableTooLarge';
+}
+
 /** The sums of one lag over some cells (the whole span, a window, or a bootstrap replicate). */
 export interface LagSums {
   readonly n: number;
@@ -86,7 +91,7 @@ export class LagCellTable {
 
   private grow(cells: number): void {
     if (cells * this.rowWidth > MAX_TABLE_DOUBLES) {
-      throw new RangeError(`${cells} time cells × ${this.lagCount} lags exceed the ${(MAX_TABLE_DOUBLES * 8) / 2 ** 20} MiB kept for per-cell parts`);
+      throw new CellTableTooLarge(`${cells} time cells × ${this.lagCount} lags exceed the ${(MAX_TABLE_DOUBLES * 8) / 2 ** 20} MiB kept for per-cell parts`);
     }
     if (cells * this.rowWidth > this.rows.length) {
       const cap = Math.floor(MAX_TABLE_DOUBLES / this.rowWidth);

@@ -137,7 +137,7 @@ export function verdict(r: XcorrReport): string {
   const best = r.best;
   if (best === undefined) return 'no verdict: no lag has a defined correlation.';
   const where = lagText(best.lag, best.lagUs);
-  const fisherNote = r.bootstrap === null ? ' (by the Fisher interval, which is too narrow for grid returns; drop --bootstrap 0 for an honest one)' : '';
+  const fisherNote = r.bootstrap === null ? ', judged by the Fisher interval, which is too narrow for grid returns (drop --bootstrap 0 for an honest one)' : '';
   if (best.topStepShare !== null && best.topStepShare > SINGLE_STEP_SHARE) {
     return `weak evidence: the peak r = ${fixed(best.r, 4)} at ${where} comes ${Math.round(best.topStepShare * 100)} % from a single grid step, one event rather than a lead-lag relation.`;
   }
@@ -152,8 +152,10 @@ export function verdict(r: XcorrReport): string {
     const leader = d.value > 0 ? `${a} leads ${b}` : `${b} leads ${a}`;
     return `${leader}: the summed r of the leading side exceeds the other by ${fixed(Math.abs(d.value), 4)}, 95 % interval ${intervalText(d.interval.low, d.interval.high)} clear of 0, peak r = ${fixed(best.r, 4)} at ${where}.`;
   }
-  const why = d.interval === null ? 'without a bootstrap its interval is unknown' : `its 95 % interval ${intervalText(d.interval.low, d.interval.high)} includes 0`;
-  return `correlated (r = ${fixed(best.r, 4)} at ${where}${fisherNote}) but no significant lead: the summed r of τ > 0 minus τ < 0 is ${fixed(d.value, 4)} and ${why}.`;
+  if (d.interval === null) {
+    return `correlated, r = ${fixed(best.r, 4)} at ${where}${fisherNote}; who leads is untested: the summed r of τ > 0 minus τ < 0 is ${fixed(d.value, 4)} but has no interval without the bootstrap.`;
+  }
+  return `correlated (r = ${fixed(best.r, 4)} at ${where}) but no significant lead: the summed r of τ > 0 minus τ < 0 is ${fixed(d.value, 4)} and its 95 % interval ${intervalText(d.interval.low, d.interval.high)} includes 0.`;
 }
 
 /** A horizontal bar centred on an axis: negative r to the left, positive to the right. */

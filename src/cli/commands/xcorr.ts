@@ -17,6 +17,7 @@ import { drawBlockCounts, percentileInterval, type Interval } from '../../core/b
 import { Random } from '../../core/random.js';
 import { LagCorrelator } from '../../core/xcorr.js';
 import { bootstrapXcorr, summedReplicates, type XcorrBootstrap } from '../../core/xcorr-bootstrap.js';
+import { CellTableTooLarge } from '../../core/xcorr-cells.js';
 import { bestLag, summedCorrelation } from '../../core/xcorr-summary.js';
 import { lagText, renderXcorr, signedDuration, SINGLE_STEP_SHARE } from './xcorr-render.js';
 import type { XcorrReport, XcorrRow, SummedSide } from './xcorr-render.js';
@@ -71,7 +72,7 @@ export async function runXcorr(files: readonly [string, string], o: XcorrOptions
       (i) => (i === 0 ? aligner.endA() : aligner.endB()),
     );
   } catch (e) {
-    if (e instanceof RangeError && e.message.includes('time cells')) throw new UsageError(`--block ${signedDuration(o.block)} with ${o.lags.length} lags: ${e.message}; use a longer --block, fewer lags or --bootstrap 0`);
+    if (e instanceof CellTableTooLarge) throw new UsageError(`--block ${signedDuration(o.block)} with ${o.lags.length} lags: ${e.message}; use a longer --block, fewer lags or --bootstrap 0`);
     throw e;
   }
   const grid = aligner.finish();
