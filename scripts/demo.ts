@@ -9,7 +9,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const fx = 'fixtures/tardis';
 const runs: string[][] = [
   ['pair', `${fx}/spot_quotes.csv`, `${fx}/perp_quotes.csv`],
-  ['xcorr', `${fx}/spot_quotes.csv`, `${fx}/perp_quotes.csv`, '--lags', '-5..5'],
+  ['xcorr', `${fx}/spot_quotes.csv`, `${fx}/perp_quotes.csv`, '--lags', '-5..5', '--block', '1s'],
   ['classify', `${fx}/spot_quotes.csv`, `${fx}/perp_quotes.csv`, '--trades', `${fx}/spot_trades.csv`],
   ['classify', `${fx}/spot_quotes.csv`, `${fx}/perp_quotes.csv`, '--trades', `${fx}/spot_trades.csv`, '--balanced'],
 ];

@@ -3,7 +3,7 @@
  * market A and a perpetual B that follows spot a few milliseconds late.
  *
  * What the data contains, and why (each feature exercises a part of the
- * analysis — see /work/shared/SPEC.md):
+ * analysis — see docs/definitions.md):
  *
  * - A latent price made of a slow diffusion (an Ornstein–Uhlenbeck walk around
  *   60 000 on a 100 µs grid) that both markets see, the perp 2–4 ms late

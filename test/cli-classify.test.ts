@@ -1,4 +1,4 @@
-/** End-to-end: `leadlag classify` on the fixtures, against pair and the naive SPEC §5 reference. */
+/** End-to-end: `leadlag classify` on the fixtures, against pair and the naive docs/definitions.md §5 reference. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -22,7 +22,7 @@ function parseDump(path: string): { header: string; rows: number[][] } {
   return { header: header!, rows: lines.map((l) => l.split(',').map(Number)) };
 }
 
-test('classify --dump-features: labels agree with pair and features follow SPEC §5 on every format', async () => {
+test('classify --dump-features: labels agree with pair and features follow docs/definitions.md §5 on every format', async () => {
   const dir = tempFiles({});
   await run([...TARDIS, '--dump-features', join(dir, 'tardis.csv'), '--format', 'json']);
   await run([...EXCHANGE, '--dump-features', join(dir, 'exchange.csv'), '--format', 'json']);
@@ -51,7 +51,7 @@ test('classify --dump-features: labels agree with pair and features follow SPEC 
   }
 });
 
-test('classify hold-out (Table 3): SPEC sample sizes, a calibrated threshold and a full report', async () => {
+test('classify hold-out (Table 3): the default sample sizes (docs/definitions.md §5), a calibrated threshold and a full report', async () => {
   const out = JSON.parse((await run([...TARDIS, '--format', 'json'])).stdout);
   const pair = JSON.parse((await leadlag(['pair', ...TARDIS.slice(0, 2), '--format', 'json'])).stdout);
   const L = pair.native.spot_leads_perp;

@@ -1,5 +1,5 @@
 /**
- * End-to-end: every bad-input rule (SPEC §7 and the pair issue) through the built CLI.
+ * End-to-end: every bad-input rule (docs/definitions.md §7 and the pair issue) through the built CLI.
  * Each case checks the exit code, that stderr is one line naming the file (and the line and
  * value where there is one), that no stack trace is printed and that stdout stays empty.
  */

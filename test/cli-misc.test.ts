@@ -52,7 +52,7 @@ test('leadlag --version prints the package version', async () => {
 
 test('an unexpected exception is one line, exit 70; the stack only with LEADLAG_DEBUG=1', async () => {
   // A stdout that throws a plain Error stands in for any bug: it is not one of our error types.
-  const args = ['node', 'leadlag', 'xcorr', join(ROOT, 'fixtures/tardis/spot_quotes.csv'), join(ROOT, 'fixtures/tardis/perp_quotes.csv')];
+  const args = ['node', 'leadlag', 'xcorr', join(ROOT, 'fixtures/tardis/spot_quotes.csv'), join(ROOT, 'fixtures/tardis/perp_quotes.csv'), '--block', '1s'];
   const stderr = new Sink();
   const code = await run(args, { stdout: new Sink(new Error('disk on fire')), stderr, env: {} });
   assert.equal(code, 70);

@@ -1,9 +1,11 @@
-/** End-to-end: `leadlag xcorr` against the naive SPEC §4 reference in test/reference.ts. */
+/** End-to-end: `leadlag xcorr` against the naive docs/definitions.md §4 reference in test/reference.ts. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES, leadlag, tempFiles } from './cli-helpers.js';
 import { readGenericQuotes, referenceXcorr } from './reference.js';
+import { mulberry32 } from './prng.js';
 
 const fx = (layout: string, name: string) => join(FIXTURES, layout, name);
 const LAYOUTS: [string, string][] = [
@@ -14,20 +16,60 @@ const LAYOUTS: [string, string][] = [
 
 interface Lag {
   lag: number;
+  lag_us: number;
   r: number | null;
   n: number;
+  n_effective: number;
+  top_step_share: number | null;
+  beta: number | null;
+  r2: number | null;
   ci_low: number | null;
   ci_high: number | null;
+  fisher_low: number | null;
+  fisher_high: number | null;
 }
 
-async function xcorr(args: string[]): Promise<{ lags: Lag[]; best_lag: number | null }> {
-  const r = await leadlag(['xcorr', ...args, '--format', 'json']);
+interface XcorrJson {
+  lags: Lag[];
+  best: { lag: number; lag_us: number; r: number } | null;
+  best_lag: number | null;
+  interval: 'bootstrap' | 'fisher';
+  bootstrap: { replicates: number; block_us: number; seed: number; blocks: number } | null;
+  summed: Record<'positive' | 'negative' | 'difference', { lags: number[]; r_sum: number | null; ci_low: number | null; ci_high: number | null } | null>;
+  verdict: string;
+}
+
+/** The fixtures span 80 s: 1 s blocks give the bootstrap 80 of them (the default 10 s gives 8 and a warning). */
+async function xcorr(args: string[], stderr = ''): Promise<XcorrJson> {
+  const r = await leadlag(['xcorr', '--block', '1s', ...args, '--format', 'json']);
   assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stderr, '');
+  assert.equal(r.stderr, stderr);
   return JSON.parse(r.stdout);
 }
 
-test('xcorr reproduces the two-pass SPEC §4 reference to 1e-9 on every input format', async () => {
+/**
+ * Two generic price files: A a random walk with a tick every 1 ms for `ms` ms, B repeating A's
+ * log-return `delayUs` later times `sign` (sign −1: B moves against A), plus `extra` ticks that
+ * the caller appends (e.g. one big co-jump).
+ */
+function echoFiles(seed: number, ms: number, delayUs: number, sign: 1 | -1): { a: string; b: string } {
+  const rand = mulberry32(seed);
+  let pa = 100;
+  let pb = 100;
+  const a = ['ts_us,price'];
+  const b = ['ts_us,price'];
+  const t0 = 1_700_000_000_000_000;
+  for (let i = 0; i < ms; i++) {
+    const step = (rand() - 0.5) * 1e-3;
+    pa *= Math.exp(step);
+    pb *= Math.exp(sign * step);
+    a.push(`${t0 + i * 1000},${pa}`);
+    b.push(`${t0 + i * 1000 + delayUs},${pb}`);
+  }
+  return { a: a.join('\n') + '\n', b: b.join('\n') + '\n' };
+}
+
+test('xcorr reproduces the two-pass docs/definitions.md §4 reference to 1e-9 on every input format', async () => {
   const spot = readGenericQuotes(fx('generic', 'spot_quotes.csv'));
   const perp = readGenericQuotes(fx('generic', 'perp_quotes.csv.gz'));
   const lags = [-5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5];
@@ -38,10 +80,12 @@ test('xcorr reproduces the two-pass SPEC §4 reference to 1e-9 on every input fo
     for (let i = 0; i < lags.length; i++) {
       assert.equal(out.lags[i]!.n, expected[i]!.n);
       assert.ok(Math.abs(out.lags[i]!.r! - expected[i]!.r!) < 1e-9, `lag ${lags[i]}: ${out.lags[i]!.r} vs ${expected[i]!.r}`);
-      // 95 % Fisher interval, SPEC §4.
+      // 95 % Fisher interval, docs/definitions.md §4, kept as fisher_low/high.
       const half = 1.96 / Math.sqrt(expected[i]!.n - 3);
-      assert.ok(Math.abs(out.lags[i]!.ci_low! - Math.tanh(Math.atanh(expected[i]!.r!) - half)) < 1e-9);
-      assert.ok(Math.abs(out.lags[i]!.ci_high! - Math.tanh(Math.atanh(expected[i]!.r!) + half)) < 1e-9);
+      assert.ok(Math.abs(out.lags[i]!.fisher_low! - Math.tanh(Math.atanh(expected[i]!.r!) - half)) < 1e-9);
+      assert.ok(Math.abs(out.lags[i]!.fisher_high! - Math.tanh(Math.atanh(expected[i]!.r!) + half)) < 1e-9);
+      assert.equal(out.lags[i]!.r2, out.lags[i]!.r! * out.lags[i]!.r!);
+      assert.equal(out.lags[i]!.lag_us, lags[i]! * 1000);
     }
   }
 });
@@ -49,6 +93,8 @@ test('xcorr reproduces the two-pass SPEC §4 reference to 1e-9 on every input fo
 test('xcorr: the fixtures show spot leading perp (the generator lags perp by a few ms)', async () => {
   const out = await xcorr([...LAYOUTS[0]!, '--lags', '-5..5']);
   assert.ok(out.best_lag! > 0, `best lag ${out.best_lag}`);
+  assert.deepEqual(out.best, { lag: out.best_lag, lag_us: out.best_lag! * 1000, r: out.lags.find((l) => l.lag === out.best_lag)!.r });
+  assert.ok(out.verdict.startsWith('spot leads perp'), out.verdict);
 });
 
 test('xcorr: swapping SPOT and PERP maps lag τ to −τ exactly', async () => {
@@ -67,9 +113,10 @@ test('xcorr --lags accepts 1..5, -5..5 and lists; a constant series prints n/a',
   const dflt = await xcorr([...LAYOUTS[0]!]);
   assert.deepEqual(dflt.lags.map((l) => l.lag), [1, 2, 3, 4, 5]);
   const dir = tempFiles({ 'flat.csv': 'ts_us,price\n0,100\n10000,100\n', 'moving.csv': 'ts_us,price\n0,100\n3000,101\n6000,100\n10000,102\n' });
-  const flat = await xcorr([join(dir, 'flat.csv'), join(dir, 'moving.csv'), '--lags', '0..1']);
-  assert.deepEqual(flat.lags.map((l) => [l.r, l.ci_low, l.ci_high]), [[null, null, null], [null, null, null]]);
+  const flat = await xcorr([join(dir, 'flat.csv'), join(dir, 'moving.csv'), '--lags', '0..1', '--block', '1ms']);
+  assert.deepEqual(flat.lags.map((l) => [l.r, l.ci_low, l.ci_high, l.beta, l.r2]), [[null, null, null, null, null], [null, null, null, null, null]]);
   assert.equal(flat.best_lag, null);
+  assert.equal(flat.best, null);
   const human = await leadlag(['xcorr', join(dir, 'flat.csv'), join(dir, 'moving.csv'), '--lags', '0..1']);
   assert.equal(human.code, 0);
   assert.ok(human.stdout.includes('n/a') && !human.stdout.includes('NaN'));
@@ -78,7 +125,94 @@ test('xcorr --lags accepts 1..5, -5..5 and lists; a constant series prints n/a',
 test('xcorr: the human table marks the best lag, draws the correlogram and says what τ means', async () => {
   const r = await leadlag(['xcorr', ...LAYOUTS[0]!, '--lags', '-2..4']);
   assert.equal(r.code, 0);
-  for (const s of ['Table 2', '◀', '█', 'spot leads perp by τ']) assert.ok(r.stdout.includes(s), s);
+  for (const s of ['Table 2', '◀', '█', 'spot leads perp by τ', 'N_eff', 'top step', '95% CI (bootstrap)', 'summed r:']) assert.ok(r.stdout.includes(s), s);
+  // The output ends with the one-sentence verdict.
+  const last = r.stdout.trimEnd().split('\n').pop()!;
+  assert.match(last, /^verdict: [^\n]+\.$/);
+});
+
+test('xcorr: the bootstrap interval is the default; --bootstrap 0 falls back to Fisher; the seed fixes the draws', async () => {
+  const boot = await xcorr([...LAYOUTS[0]!, '--lags', '-2..2']);
+  assert.equal(boot.interval, 'bootstrap');
+  assert.deepEqual(boot.bootstrap, { replicates: 1000, block_us: 1_000_000, seed: 42, blocks: 80 });
+  for (const l of boot.lags) {
+    assert.ok(l.ci_low! <= l.r! && l.r! <= l.ci_high!, `lag ${l.lag}: ${l.ci_low} ≤ ${l.r} ≤ ${l.ci_high}`);
+    assert.notEqual(l.ci_low, l.fisher_low);
+  }
+  const again = await xcorr([...LAYOUTS[0]!, '--lags', '-2..2']);
+  assert.deepEqual(again, boot);
+  const other = await xcorr([...LAYOUTS[0]!, '--lags', '-2..2', '--seed', '7']);
+  assert.notDeepEqual(other.lags.map((l) => l.ci_low), boot.lags.map((l) => l.ci_low));
+  const off = await xcorr([...LAYOUTS[0]!, '--lags', '-2..2', '--bootstrap', '0']);
+  assert.equal(off.interval, 'fisher');
+  assert.equal(off.bootstrap, null);
+  for (const l of off.lags) assert.deepEqual([l.ci_low, l.ci_high], [l.fisher_low, l.fisher_high]);
+  assert.match(off.verdict, /Fisher/);
+  // The summed correlation of each side, and their difference with the same replicates.
+  const sum = (side: number[]) => side.reduce((s, lag) => s + boot.lags.find((l) => l.lag === lag)!.r!, 0);
+  assert.deepEqual(boot.summed.positive!.lags, [1, 2]);
+  assert.ok(Math.abs(boot.summed.positive!.r_sum! - sum([1, 2])) < 1e-15);
+  assert.ok(Math.abs(boot.summed.negative!.r_sum! - sum([-2, -1])) < 1e-15);
+  assert.ok(Math.abs(boot.summed.difference!.r_sum! - (sum([1, 2]) - sum([-2, -1]))) < 1e-15);
+});
+
+test('xcorr: a negative relation is found by |r|, and with --grid 500us the best lag is given in steps and in time', async () => {
+  // B moves against A 2.5 ms later: at G = 500 µs that is 5 steps, r = −1 there.
+  const files = echoFiles(3, 3000, 2500, -1);
+  const dir = tempFiles({ 'a.csv': files.a, 'b.csv': files.b });
+  const out = await xcorr([join(dir, 'a.csv'), join(dir, 'b.csv'), '--lags', '-8..8', '--grid', '500us', '--block', '100ms']);
+  assert.equal(out.best!.lag, 5);
+  assert.equal(out.best!.lag_us, 2500);
+  assert.ok(out.best!.r < -0.999, `r = ${out.best!.r}`);
+  const human = await leadlag(['xcorr', join(dir, 'a.csv'), join(dir, 'b.csv'), '--lags', '-8..8', '--grid', '500us', '--block', '100ms']);
+  assert.equal(human.code, 0, human.stderr);
+  assert.ok(human.stdout.includes('τ = 5 steps = 2.5 ms (spot leads perp)'), human.stdout);
+  assert.ok(!/τ = 5 \(/.test(human.stdout), 'a bare τ = 5 would read as 5 ms');
+});
+
+test('xcorr: a peak made by one grid step is flagged on stderr and in the verdict', async () => {
+  // Independent markets (B echoes nothing) plus one simultaneous 5 % jump of both: that one step
+  // carries nearly all of Σ|r_A·r_B| at lag 0.
+  const a = echoFiles(5, 4000, 0, 1).a.trimEnd().split('\n');
+  const b = echoFiles(6, 4000, 0, 1).a.trimEnd().split('\n');
+  const jump = (lines: string[]) => lines.map((line, i) => (i > 2000 ? line.replace(/,(.*)$/, (_, p: string) => `,${Number(p) * 1.05}`) : line)).join('\n') + '\n';
+  const dir = tempFiles({ 'a.csv': jump(a), 'b.csv': jump(b) });
+  const r = await leadlag(['xcorr', join(dir, 'a.csv'), join(dir, 'b.csv'), '--lags', '-3..3', '--block', '100ms']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /single grid step carries 9\d % of the co-movement \(top_step_share 0\.9\d+\)/);
+  assert.match(r.stdout.trimEnd().split('\n').pop()!, /^verdict: weak evidence: .* single grid step/);
+  const json = JSON.parse((await leadlag(['xcorr', join(dir, 'a.csv'), join(dir, 'b.csv'), '--lags', '-3..3', '--block', '100ms', '--format', 'json', '-q'])).stdout) as XcorrJson;
+  assert.equal(json.best!.lag, 0);
+  assert.ok(json.lags.find((l) => l.lag === 0)!.top_step_share! > 0.9);
+});
+
+test('xcorr --format csv: one header row with every per-lag column', async () => {
+  const r = await leadlag(['xcorr', ...LAYOUTS[0]!, '--lags', '0,1', '--format', 'csv', '--block', '1s']);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trimEnd().split('\n');
+  assert.equal(lines[0], 'lag,lag_us,r,n,n_effective,top_step_share,beta,r2,ci_low,ci_high,fisher_low,fisher_high');
+  assert.equal(lines.length, 3);
+});
+
+test('xcorr --bootstrap, --block, --seed: bad values are usage errors (exit 2)', async () => {
+  for (const args of [['--bootstrap', '-1'], ['--bootstrap', '1.5'], ['--block', '0'], ['--block', 'ten'], ['--seed', 'x']]) {
+    const r = await leadlag(['xcorr', ...LAYOUTS[0]!, ...args]);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.ok(r.stderr.includes(args[0]!), r.stderr);
+  }
+});
+
+const REAL = '/work/shared/data/binance-btcusdt-20240808';
+test('xcorr on six minutes of real Binance quotes: the single-step peak is flagged and its interval is wide', { skip: existsSync(REAL) ? false : `${REAL} is not present` }, async () => {
+  const r = await leadlag(['xcorr', join(REAL, 'spot_quotes.csv.gz'), join(REAL, 'perp_quotes.csv.gz'), '--lags', '-50..50', '--format', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /top_step_share 0\.9/);
+  const out = JSON.parse(r.stdout) as XcorrJson;
+  const best = out.lags.find((l) => l.lag === out.best!.lag)!;
+  assert.ok(best.top_step_share! > 0.5);
+  // The bootstrap interval is many times the (far too narrow) Fisher interval.
+  assert.ok(best.ci_high! - best.ci_low! > 10 * (best.fisher_high! - best.fisher_low!), JSON.stringify(best));
+  assert.match(out.verdict, /^weak evidence/);
 });
 
 test('xcorr --lags: bad specs are usage errors (exit 2)', async () => {

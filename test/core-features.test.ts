@@ -94,7 +94,7 @@ function run(
   return engine.rows();
 }
 
-const SPEC: FeatureParams = { windowUs: 3000, gridUs: 1000, tradeWindowUs: 20_000, volSteps: 20, tradeSide: 'quotes' };
+const DEFAULTS: FeatureParams = { windowUs: 3000, gridUs: 1000, tradeWindowUs: 20_000, volSteps: 20, tradeSide: 'quotes' };
 
 /** Row r of a table as a plain object, for readable assertion failures. */
 function row(tab: FeatureTable, r: number) {
@@ -113,7 +113,7 @@ const Q3: Quote[] = [
 test('FeatureEngine: ret_3ms uses M(t − W) as of the last quote before it when none is exactly there', () => {
   // t = 5000: M(5000) = 105; t − W = 2000 has no quote, the last one ≤ 2000 is at 1000 → 100.
   // t = 4000: M(4000) = 101 (quote 2500); t − W = 1000 is a quote exactly → 100.
-  const tab = run(SPEC, Q3, [], [4000, 5000], 'upfront');
+  const tab = run(DEFAULTS, Q3, [], [4000, 5000], 'upfront');
   assert.equal(tab.ret[0], Math.log(101) - Math.log(100));
   assert.equal(tab.ret[1], Math.log(105) - Math.log(100));
 });
@@ -121,28 +121,28 @@ test('FeatureEngine: ret_3ms uses M(t − W) as of the last quote before it when
 test('FeatureEngine: before the first quote M is the first quote’s mid', () => {
   // t = 1500: M(1500) = 100 and t − W = −1500 precedes every quote → first mid 100 → ret 0.
   // vol over 20 steps back from 1500: only the step 1500 → 500 ... all mids 100 → 0.
-  const tab = run(SPEC, Q3, [], [1500], 'upfront');
+  const tab = run(DEFAULTS, Q3, [], [1500], 'upfront');
   assert.equal(tab.ret[0], 0);
   assert.equal(tab.vol[0], 0);
 });
 
 test('FeatureEngine: vol_20ms sums the squared G-step log-returns in order m = 1..S', () => {
   // S = 3, G = 1000, t = 5000: points 5000, 4000, 3000, 2000 → M = 105, 101, 101, 100.
-  const params = { ...SPEC, volSteps: 3 };
+  const params = { ...DEFAULTS, volSteps: 3 };
   const d1 = Math.log(105) - Math.log(101);
   const d2 = Math.log(101) - Math.log(101);
   const d3 = Math.log(101) - Math.log(100);
   const tab = run(params, Q3, [], [5000], 'upfront');
   assert.equal(tab.vol[0], Math.sqrt(d1 * d1 + d2 * d2 + d3 * d3));
-  // With the SPEC's 20 steps from 5000 back to −15000 the extra steps are all 100 → 100: same value.
-  const full = run(SPEC, Q3, [], [5000], 'upfront');
+  // With the default 20 steps (docs/definitions.md §5) from 5000 back to −15000 the extra steps are all 100 → 100: same value.
+  const full = run(DEFAULTS, Q3, [], [5000], 'upfront');
   assert.equal(full.vol[0], Math.sqrt(d1 * d1 + d2 * d2 + d3 * d3));
 });
 
 test('FeatureEngine: spread_bps is of the last quote at or before t', () => {
   // t = 2500 (exact quote): (102 − 100) / 101 · 1e4; t = 4999: still the quote at 2500.
   // t = 5000: (106 − 104) / 105 · 1e4.
-  const tab = run(SPEC, Q3, [], [2500, 4999, 5000], 'upfront');
+  const tab = run(DEFAULTS, Q3, [], [2500, 4999, 5000], 'upfront');
   assert.equal(tab.spread[0], (2 / 101) * 1e4);
   assert.equal(tab.spread[1], (2 / 101) * 1e4);
   assert.equal(tab.spread[2], (2 / 105) * 1e4);
@@ -159,18 +159,18 @@ const T6: Trade[] = [trade(500, 100, 1), trade(1000, 101, 2), trade(2000, 99, 3)
 
 test('FeatureEngine: trade side by backward as-of quote, exact times included, 0 before the first quote', () => {
   // All six trades are in (3000 − 20000, 3000]: nsv = 0 + 2 − 3 + 0 + 5 − 6 = −2, count 6.
-  const tab = run(SPEC, Q3, T6, [3000], 'upfront');
+  const tab = run(DEFAULTS, Q3, T6, [3000], 'upfront');
   assert.equal(tab.nsv[0], -2);
   assert.equal(tab.count[0], 6);
 });
 
 test('FeatureEngine: the trade window is (t − 20 ms, t]: a trade at exactly t − 20 ms is out, at t is in', () => {
   // Window 2000 µs, t = 3000 → (1000, 3000]: the trade at 1000 is out; 2000 (−3), 2500 (0, +5), 3000 (−6) in.
-  const tab = run({ ...SPEC, tradeWindowUs: 2000 }, Q3, T6, [3000], 'upfront');
+  const tab = run({ ...DEFAULTS, tradeWindowUs: 2000 }, Q3, T6, [3000], 'upfront');
   assert.equal(tab.nsv[0], -3 + 0 + 5 - 6);
   assert.equal(tab.count[0], 4);
-  // SPEC size: trades at 21000 (out: exactly t − 20 ms for t = 41000) and 41000 (in).
-  const late = run(SPEC, Q3, [trade(21_000, 106, 1), trade(41_000, 106, 2)], [41_000], 'upfront');
+  // The default 20 ms window: trades at 21000 (out: exactly t − 20 ms for t = 41000) and 41000 (in).
+  const late = run(DEFAULTS, Q3, [trade(21_000, 106, 1), trade(41_000, 106, 2)], [41_000], 'upfront');
   assert.equal(late.nsv[0], 2);
   assert.equal(late.count[0], 1);
 });
@@ -180,21 +180,21 @@ test('FeatureEngine: tradeSide flag uses the file’s own aggressor side where a
   // 2000 @ 99 flagged +1 → +3. 2500 @ 102 unflagged (0): the quote rule against the 2500
   // quote (bid 100, ask 102) gives +1 → +4. Sum −2 + 3 + 4.
   const flagged = [trade(1000, 101, 2, -1), trade(2000, 99, 3, 1), trade(2500, 102, 4, 0)];
-  const tab = run({ ...SPEC, tradeSide: 'flag' }, Q3, flagged, [3000], 'upfront');
+  const tab = run({ ...DEFAULTS, tradeSide: 'flag' }, Q3, flagged, [3000], 'upfront');
   assert.equal(tab.nsv[0], -2 + 3 + 4);
   assert.equal(tab.count[0], 3);
 });
 
 test('FeatureEngine: a trigger announced late equals the same trigger announced up front', () => {
   const triggers = [1000, 2500, 3000, 4000, 5000, 7000];
-  const early = run(SPEC, Q3, T6, triggers, 'upfront');
-  const late = run(SPEC, Q3, T6, triggers, 'late');
+  const early = run(DEFAULTS, Q3, T6, triggers, 'upfront');
+  const late = run(DEFAULTS, Q3, T6, triggers, 'late');
   assert.equal(late.length, triggers.length);
   for (let r = 0; r < triggers.length; r++) assert.deepEqual(row(late, r), row(early, r));
 });
 
 test('FeatureEngine: a trigger is computed only once data strictly after it has arrived', () => {
-  const engine = new FeatureEngine(SPEC);
+  const engine = new FeatureEngine(DEFAULTS);
   engine.pushQuotes(quoteBatch(Q3.slice(0, 2)));
   engine.addTrigger(2500);
   assert.equal(engine.rows().length, 0, 'trades at 2500 may still come');
@@ -206,7 +206,7 @@ test('FeatureEngine: a trigger is computed only once data strictly after it has 
 });
 
 test('FeatureEngine: pushes out of merged time order and triggers out of order are rejected', () => {
-  const engine = new FeatureEngine(SPEC);
+  const engine = new FeatureEngine(DEFAULTS);
   engine.pushQuotes(quoteBatch(Q3.slice(0, 2)));
   engine.pushTrades(tradeBatch([trade(2500, 101, 1)]));
   assert.throws(() => engine.pushQuotes(quoteBatch([{ t: 2500, bid: 1, ask: 2 }])), /merged in time order/);
@@ -216,7 +216,7 @@ test('FeatureEngine: pushes out of merged time order and triggers out of order a
 });
 
 test('FeatureEngine: a trigger older than the retention floor is rejected, not silently wrong', () => {
-  const engine = new FeatureEngine(SPEC);
+  const engine = new FeatureEngine(DEFAULTS);
   engine.pushQuotes(quoteBatch(Q3.slice(0, 2))); // floor: none yet
   engine.pushQuotes(quoteBatch(Q3.slice(2))); // floor: 2500, the quote before this batch
   assert.throws(() => engine.addTrigger(2000), /released/);
@@ -226,7 +226,7 @@ test('FeatureEngine: a trigger older than the retention floor is rejected, not s
 test('FeatureEngine: memory stays bounded by the look-back horizon, not the number of ticks', () => {
   // 10 000 quotes 1 ms apart, a trade at each, one tick per push, a trigger every 100 ticks.
   // H = max(W, 20 G) = 20 ms: at most ~21 quotes and ~21 trades need keeping.
-  const engine = new FeatureEngine(SPEC);
+  const engine = new FeatureEngine(DEFAULTS);
   let maxQuotes = 0;
   let maxTrades = 0;
   for (let i = 1; i <= 10_000; i++) {
@@ -282,7 +282,7 @@ function randomMarket(rand: () => number): { quotes: Quote[]; trades: Trade[]; t
   return { quotes, trades, triggers: [...triggers].sort((a, b) => a - b) };
 }
 
-/** Straight from SPEC §5 with linear scans: the reference the engine must match. */
+/** Straight from docs/definitions.md §5 with linear scans: the reference the engine must match. */
 function bruteForce(p: FeatureParams, quotes: readonly Quote[], trades: readonly Trade[], triggers: readonly number[]) {
   const asOf = (x: number): Quote | undefined => {
     let found: Quote | undefined;
@@ -322,7 +322,7 @@ function bruteForce(p: FeatureParams, quotes: readonly Quote[], trades: readonly
   });
 }
 
-test('FeatureEngine: agrees with a brute force of SPEC §5 on random markets, whatever the chunking and announcement', () => {
+test('FeatureEngine: agrees with a brute force of docs/definitions.md §5 on random markets, whatever the chunking and announcement', () => {
   const rand = mulberry32(20240611);
   for (let trial = 0; trial < 40; trial++) {
     const { quotes, trades, triggers } = randomMarket(rand);

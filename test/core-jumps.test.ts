@@ -138,7 +138,7 @@ test('JumpDetector.push: a time that does not increase is a RangeError', () => {
   assert.throws(() => new JumpDetector({ threshold: 0.1, windowUs: -1 }), RangeError);
 });
 
-test('detectJumps equals the O(n²) SPEC brute force on seeded random series', () => {
+test('detectJumps equals the O(n²) literal brute force of docs/definitions.md on seeded random series', () => {
   const rand = mulberry32(20240611);
   for (let c = 0; c < 400; c++) {
     const W = [1, 500, 1000, 3000, 3000, 7000][Math.floor(rand() * 6)]!;

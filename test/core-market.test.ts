@@ -18,7 +18,7 @@ function pairsOf(list: JumpList): Array<[number, number]> {
   return out;
 }
 
-/** SPEC §2 grid feed literally: every multiple of G in [t_0, t_last], value of the last tick ≤ g. */
+/** docs/definitions.md §2 grid feed literally: every multiple of G in [t_0, t_last], value of the last tick ≤ g. */
 function bruteLocf(step: number, t: number[], p: number[]): { g: number[]; v: number[] } {
   const g: number[] = [];
   const v: number[] = [];

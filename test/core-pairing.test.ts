@@ -25,7 +25,7 @@ function counts(c: Partial<Record<string, number>>): Record<string, number> {
 }
 
 /**
- * SPEC §3 literally, O(n²): sort all in-span jumps by (time, A before B); for
+ * docs/definitions.md §3 literally, O(n²): sort all in-span jumps by (time, A before B); for
  * each unpaired x scan the whole other market for the earliest unpaired jump of
  * the same sign with t_x ≤ t_y ≤ t_x + D.
  */
@@ -187,7 +187,7 @@ test('pairSortedJumps: unsorted lists and a bad window are RangeErrors; inputs a
   assert.deepEqual(Array.from(b.signs()), [1]);
 });
 
-test('pairSortedJumps equals the O(n²) SPEC greedy on seeded random jumps, with the Table 1 invariants', () => {
+test('pairSortedJumps equals the O(n²) literal greedy of docs/definitions.md on seeded random jumps, with the Table 1 invariants', () => {
   const rand = mulberry32(1234567);
   let pairsSeen = 0;
   let simultaneousSeen = 0;

@@ -61,8 +61,11 @@ function twoPassPearson(x: number[], y: number[]): number | null {
   return sxy / Math.sqrt(sxx * syy);
 }
 
-/** Table 2 by the definitions of SPEC §4, from explicit return arrays. */
-function referenceLags(rA: number[], rB: number[], lags: readonly number[]): LagResult[] {
+/** The columns of Table 2 that the reference computes. */
+type RefLag = Pick<LagResult, 'lag' | 'r' | 'n' | 'ciLow' | 'ciHigh'>;
+
+/** Table 2 by docs/definitions.md §4, from explicit return arrays. */
+function referenceLags(rA: number[], rB: number[], lags: readonly number[]): RefLag[] {
   return lags.map((lag) => {
     const x: number[] = [];
     const y: number[] = [];
@@ -100,7 +103,7 @@ function close(actual: number | null, expected: number | null, tol: number, what
   assert.ok(actual !== null && Math.abs(actual - expected) <= tol, `${what}: ${actual} vs ${expected} (tol ${tol})`);
 }
 
-function assertLagsClose(actual: readonly LagResult[], expected: readonly LagResult[], tol: number): void {
+function assertLagsClose(actual: readonly RefLag[], expected: readonly RefLag[], tol: number): void {
   assert.equal(actual.length, expected.length);
   for (let i = 0; i < expected.length; i++) {
     const a = actual[i]!;
@@ -214,12 +217,24 @@ test('xcorrFromArrays: hand-worked 6-point grid gives the span and r derived by 
   close(l2.r, Math.sqrt(3) / 2, tol, 'τ=2');
   assert.equal(l2.ciLow, null);
   assert.equal(l2.ciHigh, null);
-  assert.deepEqual(l3, { lag: 3, r: null, n: 2, ciLow: null, ciHigh: null });
+  // τ = +3: one product (1·−1) is non-zero: n_effective 1, top_step_share 1.
+  assert.deepEqual(l3, { lag: 3, r: null, n: 2, ciLow: null, ciHigh: null, nEffective: 1, topStepShare: 1, beta: null, r2: null });
   assert.equal(lm3.n, 2);
   close(lm3.r, 1, tol, 'τ=-3');
   assert.equal(lm3.ciLow, null);
-  assert.deepEqual(l4, { lag: 4, r: null, n: 1, ciLow: null, ciHigh: null });
-  assert.deepEqual(lm6, { lag: -6, r: null, n: 0, ciLow: null, ciHigh: null });
+  // τ = +4: the one pair (a[1], b[5]) = (1, −1).
+  assert.deepEqual(l4, { lag: 4, r: null, n: 1, ciLow: null, ciHigh: null, nEffective: 1, topStepShare: 1, beta: null, r2: null });
+  assert.deepEqual(lm6, { lag: -6, r: null, n: 0, ciLow: null, ciHigh: null, nEffective: 0, topStepShare: null, beta: null, r2: null });
+  // τ = 0: non-zero products (1·1), (−1·1), (1·−1), each |xy| = (ln 2)² → n_effective 3, share 1/3;
+  // β = C / Va = (−7/5) / (16/5) = −7/16; R² = 49/224.
+  assert.equal(l0.nEffective, 3);
+  close(l0.topStepShare, 1 / 3, tol, 'τ=0 share');
+  close(l0.beta, -7 / 16, tol, 'τ=0 beta');
+  close(l0.r2, 49 / 224, tol, 'τ=0 r2');
+  // τ = +1: products (1·1), (1·1) → n_effective 2, share 1/2; Va = Vb so β = r = 7/11.
+  assert.equal(l1.nEffective, 2);
+  close(l1.topStepShare, 1 / 2, tol, 'τ=1 share');
+  close(l1.beta, 7 / 11, tol, 'τ=1 beta');
 });
 
 test('GridAligner: hand-worked grid emits the returns derived by hand (in units of ln 2)', () => {
@@ -438,7 +453,8 @@ test('LagCorrelator: a series constant on one lag range only is n/a for that lag
   const c = new LagCorrelator([1, -1]);
   [5, 5, 5, 7].forEach((x, i) => c.push(x, i + 1));
   const [plus, minus] = c.result() as [LagResult, LagResult];
-  assert.deepEqual(plus, { lag: 1, r: null, n: 3, ciLow: null, ciHigh: null });
+  // τ = +1 pairs (5,2) (5,3) (5,4): products 10, 15, 20 → n_effective 3, share 20/45.
+  assert.deepEqual(plus, { lag: 1, r: null, n: 3, ciLow: null, ciHigh: null, nEffective: 3, topStepShare: 20 / 45, beta: null, r2: null });
   close(minus.r, Math.sqrt(3) / 2, 1e-14, 'τ=-1');
 });
 
@@ -460,7 +476,8 @@ test('LagCorrelator: N ≤ 3 has r but no interval; N = 4 has both; N < 2 has ne
     assert.equal(byLag.get(lag)!.ciLow, null);
     assert.equal(byLag.get(lag)!.ciHigh, null);
   }
-  for (const lag of [4, -4]) assert.deepEqual(byLag.get(lag), { lag, r: null, n: 1, ciLow: null, ciHigh: null });
+  // ±4: one pair each, (a1, b5) = (1, 4) and (a5, b1) = (5, 2), both non-zero.
+  for (const lag of [4, -4]) assert.deepEqual(byLag.get(lag), { lag, r: null, n: 1, ciLow: null, ciHigh: null, nEffective: 1, topStepShare: 1, beta: null, r2: null });
 });
 
 test('fisherInterval: r = ±1 gives the degenerate interval [r, r]; N ≤ 3 gives none', () => {
@@ -503,12 +520,13 @@ test('xcorrFromArrays: an overlap without a grid point has 0 points; one point h
     { n0: none.n0, n1: none.n1, points: none.points, returns: none.returns },
     { n0: 2, n1: 1, points: 0, returns: 0 },
   );
-  assert.deepEqual(none.lags[0], { lag: 0, r: null, n: 0, ciLow: null, ciHigh: null });
+  const empty = { r: null, n: 0, ciLow: null, ciHigh: null, nEffective: 0, topStepShare: null, beta: null, r2: null };
+  assert.deepEqual(none.lags[0], { lag: 0, ...empty });
   // Overlap [1500, 2500] holds 2000 only.
   const c = series([[1500, 1], [2600, 2]]);
   const d = series([[1200, 1], [2500, 2]]);
   const one = xcorrFromArrays(c.t, c.p, d.t, d.p, 1000, [0]);
-  assert.deepEqual(one, { tStart: 1500, tEnd: 2500, n0: 2, n1: 2, points: 1, returns: 0, lags: [{ lag: 0, r: null, n: 0, ciLow: null, ciHigh: null }] });
+  assert.deepEqual(one, { tStart: 1500, tEnd: 2500, n0: 2, n1: 2, points: 1, returns: 0, lags: [{ lag: 0, ...empty }] });
 });
 
 test('GridAligner: out-of-order times, non-positive prices and pushes after finish are rejected', () => {

@@ -2,7 +2,7 @@
  * The synthetic data generator (scripts/gen-data.ts) and the bundled fixtures
  * (scripts/gen-fixtures.ts → fixtures/).
  *
- * The Table 1 checks use a reference implementation written here from SPEC §2
+ * The Table 1 checks use a reference implementation written here from docs/definitions.md §2
  * and §3 in the plainest way (brute-force windows, a linear search for each
  * pair), independent of src/core.
  */
@@ -116,7 +116,7 @@ function quotesOf(format: QuoteFormat, csv: string): Quotes {
   }
 }
 
-/** SPEC §1: the last row at each timestamp is the tick; price = mid. */
+/** docs/definitions.md §1: the last row at each timestamp is the tick; price = mid. */
 function collapse(q: Quotes): { t: number[]; p: number[] } {
   const t: number[] = [];
   const p: number[] = [];
@@ -136,7 +136,7 @@ interface Jump {
   readonly sign: number;
 }
 
-/** SPEC §2 verbatim: k = last index with t_k ≤ t_i − W (else 0), R = p[max(k, L) .. i−1]. O(n · ticks per window). */
+/** docs/definitions.md §2 verbatim: k = last index with t_k ≤ t_i − W (else 0), R = p[max(k, L) .. i−1]. O(n · ticks per window). */
 function referenceJumps(t: readonly number[], p: readonly number[], theta = 0.0007, w = 3000): Jump[] {
   const jumps: Jump[] = [];
   let reset = 0;
@@ -165,7 +165,7 @@ function referenceJumps(t: readonly number[], p: readonly number[], theta = 0.00
   return jumps;
 }
 
-/** SPEC §2 grid feed: LOCF values at multiples of G from the first ≥ the first tick to the last ≤ end. */
+/** docs/definitions.md §2 grid feed: LOCF values at multiples of G from the first ≥ the first tick to the last ≤ end. */
 function locf(s: { t: number[]; p: number[] }, end: number, g = 1000): { t: number[]; p: number[] } {
   const t: number[] = [];
   const p: number[] = [];
@@ -192,7 +192,7 @@ interface Table1 {
   label0: Jump[];
 }
 
-/** SPEC §3: walk jumps by (time, A before B); pair each with the earliest unpaired same-sign jump of the other market within D. */
+/** docs/definitions.md §3: walk jumps by (time, A before B); pair each with the earliest unpaired same-sign jump of the other market within D. */
 function referencePairing(a: Jump[], b: Jump[], start: number, end: number, d = 5000): Table1 {
   const all = [
     ...a.filter((x) => x.t >= start && x.t <= end).map((x) => ({ ...x, m: 0, mate: -1 })),
@@ -460,7 +460,7 @@ test('fixtures: a meaningful Table 1 and ≥ 30 triggers of each label, with mor
   assert.ok(r.spot >= 100 && r.spot <= 400, `${r.spot} spot jumps`);
   assert.ok(r.perpLeads > 0 && r.simultaneous > 0 && r.noisePerp > 0);
   assert.ok(r.label1.length >= 30 && r.label0.length >= 30, `labels: ${r.label1.length} lead, ${r.label0.length} noise`);
-  // SPEC §5 trade_count: spot trades with t − 20 ms < t_trade ≤ t.
+  // docs/definitions.md §5 trade_count: spot trades with t − 20 ms < t_trade ≤ t.
   const trades = column(table(fixtureText('tardis/spot_trades.csv')), 'timestamp').map(Number);
   const meanCount = (js: Jump[]): number =>
     js.reduce((n, j) => n + trades.filter((t) => t > j.t - 20_000 && t <= j.t).length, 0) / js.length;

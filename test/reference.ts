@@ -1,5 +1,5 @@
 /**
- * Independent, deliberately naive implementations of SPEC §1, §2, §4 and §5 for the tests:
+ * Independent, deliberately naive implementations of docs/definitions.md §1, §2, §4 and §5 for the tests:
  * plain arrays, linear scans and two-pass statistics, sharing no code with src/. Slow
  * (quadratic in places) and only meant for small inputs.
  */
@@ -55,7 +55,7 @@ function asOf(quotes: Quote[], x: number): Quote | undefined {
   return found;
 }
 
-/** SPEC §4 by the book: LOCF grid by scan, log-returns, two-pass Pearson per lag. */
+/** docs/definitions.md §4 by the book: LOCF grid by scan, log-returns, two-pass Pearson per lag. */
 export function referenceXcorr(a: Quote[], b: Quote[], gridUs: number, lags: number[]) {
   const tStart = Math.max(a[0]!.t, b[0]!.t);
   const tEnd = Math.min(a[a.length - 1]!.t, b[b.length - 1]!.t);
@@ -102,7 +102,7 @@ function pearson(xs: number[], ys: number[]): number | null {
   return sxx === 0 || syy === 0 ? null : sxy / Math.sqrt(sxx * syy);
 }
 
-/** SPEC §5 features at trigger time t, by the book (side from the as-of quote, or the file's flag). */
+/** docs/definitions.md §5 features at trigger time t, by the book (side from the as-of quote, or the file's flag). */
 export function referenceFeatures(quotes: Quote[], trades: Trade[], t: number, windowUs = 3000, gridUs = 1000, tradeSide: 'quotes' | 'flag' = 'quotes') {
   const M = (x: number) => (asOf(quotes, x) ?? quotes[0]!).mid;
   const ret = Math.log(M(t)) - Math.log(M(t - windowUs));
@@ -125,7 +125,7 @@ export function referenceFeatures(quotes: Quote[], trades: Trade[], t: number, w
 }
 
 /**
- * SPEC §2 written out literally, O(n²): for each i ≥ 1 find k by scanning, take
+ * docs/definitions.md §2 written out literally, O(n²): for each i ≥ 1 find k by scanning, take
  * lo = max(k, L), min and max of p[lo..i−1], apply the two tests.
  */
 export function bruteDetect(t: number[], p: number[], theta: number, W: number): Array<[number, number]> {

@@ -33,7 +33,7 @@ export function reportReads(sources: readonly { report(): ReadReport }[], ctx: C
   return reports;
 }
 
-/** SPEC §1 analysis span, or a data error naming both files when they do not overlap. */
+/** docs/definitions.md §1 analysis span, or a data error naming both files when they do not overlap. */
 export function requireOverlap(span: Span | undefined, a: ReadReport, b: ReadReport): Span {
   if (span !== undefined) return span;
   throw new DataError(

@@ -175,3 +175,22 @@ export type Feed = 'native' | 'locf';
 export function paramsJson(p: AnalysisParams): Record<string, number> {
   return { threshold: p.threshold, jump_window_us: p.windowUs, pair_window_us: p.pairWindowUs, grid_us: p.gridUs };
 }
+
+/** Options of the block bootstrap (docs/definitions.md §9). */
+export interface BootstrapCliOptions {
+  /** R replicates; 0 turns the bootstrap off. */
+  bootstrap: number;
+  /** L_b, the block length in µs. */
+  block: number;
+  seed: number;
+}
+
+/** Most replicates accepted: far more than a 95 % interval needs, small enough to stay interactive. */
+export const MAX_BOOTSTRAP = 100_000;
+
+export function addBootstrapOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--bootstrap <R>', 'block-bootstrap replicates for the intervals (0: off, Fisher intervals only)').argParser((v) => parsePositiveInt(v, '--bootstrap', 0, MAX_BOOTSTRAP)).default(1000))
+    .addOption(new Option('--block <L>', 'bootstrap block length on the absolute clock (10s, 500ms)').argParser((v) => parseDuration(v, '--block')).default(10_000_000, '10s'))
+    .addOption(new Option('--seed <n>', 'seed of the bootstrap draws (same seed, same intervals)').argParser((v) => parsePositiveInt(v, '--seed', 0, 2 ** 32 - 1)).default(42));
+}

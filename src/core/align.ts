@@ -1,18 +1,20 @@
 /**
- * Aligning two markets' tick streams on one LOCF grid (SPEC §4): the returns r_A[n], r_B[n] of
+ * Aligning two markets' tick streams on one LOCF grid (docs/definitions.md §4): the returns r_A[n], r_B[n] of
  * every grid point both markets have fixed, handed to a {@link ReturnSink} (the lagged
  * correlator of xcorr.ts), in memory independent of the data length.
  */
 
 /** Where aligned returns go: one call per grid point n = n0+1, n0+2, … in order. */
 export interface ReturnSink {
+  /** Called once, before the first push, with n0 (the first grid point): push k is then r[n0 + k]. */
+  begin?(n0: number): void;
   /** The returns of grid point n: rA = ln v_A[n] − ln v_A[n−1], rB likewise. */
   push(rA: number, rB: number): void;
   /** `count` consecutive grid points where both returns are exactly 0 (LOCF flat runs). */
   pushZeros(count: number): void;
 }
 
-/** The grid the returns were taken on (SPEC §4). Times in µs, grid indices n (grid point n·G). */
+/** The grid the returns were taken on (docs/definitions.md §4). Times in µs, grid indices n (grid point n·G). */
 export interface GridSpan {
   /** T_start = max(first tick of A, first tick of B), µs. */
   readonly tStart: number;
@@ -29,7 +31,7 @@ export interface GridSpan {
 }
 
 /** Smallest integer n with n·G ≥ t. The division can round near a multiple; the products cannot (< 2^53). */
-function gridCeil(t: number, g: number): number {
+export function gridCeil(t: number, g: number): number {
   let n = Math.ceil(t / g);
   if ((n - 1) * g >= t) n--;
   else if (n * g < t) n++;
@@ -154,7 +156,7 @@ class PendingTicks {
 }
 
 /**
- * Turns two markets' tick streams into aligned grid log-returns (SPEC §4) for a {@link ReturnSink}.
+ * Turns two markets' tick streams into aligned grid log-returns (docs/definitions.md §4) for a {@link ReturnSink}.
  *
  * Grid points n·G (µs) for n0 = ceil(T_start/G) … n1 = floor(T_end/G); each market's value at
  * g is the price of its last tick with t ≤ g (ticks before T_start count as history); the sink
@@ -262,6 +264,7 @@ export class GridAligner {
       b.moveTo(n0);
       if (target < n0) return;
       this.done = n0;
+      this.sink.begin?.(n0);
     }
     let n = this.done;
     while (n < target) {

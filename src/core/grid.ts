@@ -1,6 +1,6 @@
 /**
  * Streaming last-observation-carried-forward onto the absolute grid g = n·G
- * (SPEC §2 grid feed, §4).
+ * (docs/definitions.md §2 grid feed, §4).
  *
  * For ticks t_0 < t_1 < … < t_last, the grid points are the multiples of G from
  * the first one ≥ t_0 to the last one ≤ t_last, and the value at g is the price

@@ -1,5 +1,5 @@
 /**
- * The jump detector of SPEC §2, streaming: one tick in, the sign of a jump at
+ * The jump detector of docs/definitions.md §2, streaming: one tick in, the sign of a jump at
  * that tick out.
  *
  * For tick i ≥ 1 with reset index L (initially 0):
@@ -16,11 +16,11 @@ import type { JumpParams } from './types.js';
 export type JumpResult = 0 | JumpSign;
 
 /**
- * The SPEC §2 decision for price `p` against a window with minimum `min` and
+ * The docs/definitions.md §2 decision for price `p` against a window with minimum `min` and
  * maximum `max` (positive prices): +1 when (p − min)/min ≥ θ, −1 when
  * (p − max)/max ≤ −θ; if both, the larger magnitude wins and a tie is up.
  *
- * The arithmetic is exactly the SPEC formula so that independent
+ * The arithmetic is exactly the formula of docs/definitions.md §2 so that independent
  * implementations agree bit for bit at the threshold.
  *
  * Note: inside the detector "both" cannot happen. Every element of R was itself
@@ -28,7 +28,7 @@ export type JumpResult = 0 | JumpSign;
  * so if min R and max R were θ apart the later of them would have been a jump
  * and moved L past the earlier one; with correctly rounded (hence monotone)
  * subtraction and division this holds in floating point too. The tie rule is
- * kept because the SPEC states it.
+ * kept because docs/definitions.md §2 states it.
  */
 export function moveSign(p: number, min: number, max: number, theta: number): JumpResult {
   const up = (p - min) / min;
@@ -40,7 +40,7 @@ export function moveSign(p: number, min: number, max: number, theta: number): Ju
 }
 
 /**
- * Streaming SPEC §2 detector.
+ * Streaming docs/definitions.md §2 detector.
  *
  * The ticks lo..i−1 sit in a ring buffer, with two monotonic deques of their
  * indices (prices increasing from the front for the minimum, decreasing for the

@@ -1,5 +1,5 @@
 /**
- * The `--lags` syntax of `leadlag xcorr` (SPEC §4): which grid-step lags τ to correlate.
+ * The `--lags` syntax of `leadlag xcorr` (docs/definitions.md §4): which grid-step lags τ to correlate.
  */
 import { UsageError } from '../errors.js';
 

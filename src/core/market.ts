@@ -1,5 +1,5 @@
 /**
- * Per-market streaming driver for `pair`: runs the SPEC §2 detector on both
+ * Per-market streaming driver for `pair`: runs the docs/definitions.md §2 detector on both
  * feeds of one market as its tick batches arrive.
  */
 import { LocfGrid } from './grid.js';

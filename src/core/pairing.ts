@@ -1,5 +1,5 @@
 /**
- * Jump pairing across two markets (SPEC §3, Table 1).
+ * Jump pairing across two markets (docs/definitions.md §3, Table 1).
  */
 import type { JumpList } from './jumplist.js';
 import type { Span } from './types.js';
@@ -54,7 +54,7 @@ export interface TimeRange {
 }
 
 /**
- * The analysis span (SPEC §1): [max of the first times, min of the last times].
+ * The analysis span (docs/definitions.md §1): [max of the first times, min of the last times].
  * Undefined when the markets do not overlap (start > end) or either is empty.
  */
 export function spanOf(a: TimeRange, b: TimeRange): Span | undefined {
@@ -78,7 +78,7 @@ interface Side {
 }
 
 /**
- * Pairs the jumps of A and B inside `span` (bounds inclusive) per SPEC §3: walk
+ * Pairs the jumps of A and B inside `span` (bounds inclusive) per docs/definitions.md §3: walk
  * them ordered by (time, A before B); each jump x not yet paired takes the
  * earliest unpaired jump y of the other market with the same sign and
  * t_x ≤ t_y ≤ t_x + D. x leads y when t_y > t_x; equal times are simultaneous.

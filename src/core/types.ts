@@ -6,7 +6,7 @@
  * indices [0, length) and never mutates them.
  */
 
-/** Collapsed quote ticks of one market (SPEC §1): times strictly increasing within and across batches. */
+/** Collapsed quote ticks of one market (docs/definitions.md §1): times strictly increasing within and across batches. */
 export interface TickBatch {
   readonly length: number;
   /** µs since the epoch, integer-valued, strictly increasing. */
@@ -31,7 +31,7 @@ export interface TradeBatch {
   readonly side: Int8Array;
 }
 
-/** Analysis parameters shared by every command (SPEC notation θ, W, D, G). */
+/** Analysis parameters shared by every command (docs/definitions.md notation θ, W, D, G). */
 export interface JumpParams {
   /** θ as a fraction (0.0007 = 0.07 %), > 0. */
   readonly threshold: number;
@@ -46,7 +46,7 @@ export interface AnalysisParams extends JumpParams {
   readonly gridUs: number;
 }
 
-/** The analysis span [T_start, T_end] in µs (SPEC §1). */
+/** The analysis span [T_start, T_end] in µs (docs/definitions.md §1). */
 export interface Span {
   readonly start: number;
   readonly end: number;

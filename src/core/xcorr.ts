@@ -1,13 +1,17 @@
 /**
- * Lagged cross-correlation of two markets' grid log-returns (SPEC §4, Table 2), streaming.
+ * Lagged cross-correlation of two markets' grid log-returns (docs/definitions.md §4, Table 2), streaming.
  *
  * Two pieces, both with memory independent of the data length:
  * - {@link GridAligner} (align.ts) turns two tick streams into aligned LOCF grid log-returns (r_A[n], r_B[n]);
  * - {@link LagCorrelator} accumulates, for every requested lag τ, the Pearson correlation of
  *   r_A[n] with r_B[n + τ] (positive τ: A leads B) with its count N and 95 % Fisher interval.
  * {@link xcorrFromArrays} wires them together for whole arrays.
+ * Given time cells (blocks of the bootstrap, `--by` windows), the correlator also files every
+ * lag's sums per cell (xcorr-cells.ts); see "Parts per cell" below.
  */
-import { GridAligner, type GridSpan, type ReturnSink } from './align.js';
+import { GridAligner, gridCeil, type GridSpan, type ReturnSink } from './align.js';
+import type { TimeCells } from './cells.js';
+import { LagCellTable, type XcorrParts } from './xcorr-cells.js';
 
 /** One row of Table 2. `r`, `ciLow`, `ciHigh` are null where the value is not defined (printed n/a). */
 export interface LagResult {
@@ -20,16 +24,22 @@ export interface LagResult {
   /** 95 % Fisher interval tanh(atanh(r) ∓ 1.96/√(N − 3)); null when r is null or N ≤ 3. */
   readonly ciLow: number | null;
   readonly ciHigh: number | null;
+  /** Pairs in which both returns are non-zero (the pairs that carry any co-movement). */
+  readonly nEffective: number;
+  /** max_n |r_A[n]·r_B[n+τ]| / Σ_n |r_A[n]·r_B[n+τ]|; null when no pair has both returns non-zero. */
+  readonly topStepShare: number | null;
+  /** β = cov(r_A[n], r_B[n+τ]) / var(r_A[n]): B's move per unit move of A; null where r is. */
+  readonly beta: number | null;
+  /** R² = r²; null where r is. */
+  readonly r2: number | null;
 }
-
-
 
 export interface XcorrResult extends GridSpan {
   /** One entry per requested lag, in the order given. */
   readonly lags: LagResult[];
 }
 
-/** z quantile of the 95 % two-sided interval, as written in SPEC §4. */
+/** z quantile of the 95 % two-sided interval, as written in docs/definitions.md §4. */
 const Z95 = 1.96;
 
 // ---------------------------------------------------------------------------------------------
@@ -160,7 +170,7 @@ function finish(acc: Float64Array, constant: boolean): RangeSums {
  * Feed it the aligned returns (r_A[n], r_B[n]) for n = n0+1, n0+2, … in order; each call pairs
  * the new returns with the last max|τ| returns of the other market kept in ring buffers
  * (r_A[n−τ] with r_B[n] for τ ≥ 0, r_A[n] with r_B[n−|τ|] for τ < 0). After M pushes lag τ has
- * N = max(0, M − |τ|) pairs, exactly the pairs of SPEC §4.
+ * N = max(0, M − |τ|) pairs, exactly the pairs of docs/definitions.md §4.
  *
  * Cost: O(max|τ| + #lags) memory; per push O(1) plus O(#lags) only when a return is non-zero
  * (≈ 60 ns per point at 8 % non-zero returns and 11 lags);
@@ -181,16 +191,27 @@ export class LagCorrelator implements ReturnSink {
   private readonly lagLag: Int32Array;
   /** Σ x·y per lag: [sum, comp] at 2k. */
   private readonly cross: Float64Array;
+  /** Per lag: pairs with both returns non-zero, Σ|xy| as [sum, comp] at 2k, and max |xy|. */
+  private readonly effective: Float64Array;
+  private readonly absCross: Float64Array;
+  private readonly absMax: Float64Array;
   private m = 0;
   /** Consecutive (0, 0) pushes at the end, counted up to ringSize. */
   private zeroRun = 0;
+  /** Grid index of push 0 (push j is r[n0 + j]); set by begin(). */
+  private n0 = 0;
+  private readonly gridUs: number;
+  private readonly tables: LagCellTable[];
 
   /**
    * @param lags integer lags in grid steps (any order; results come back in this order).
    *   Memory and result() grow with max|τ| (parseLags caps it at 100 000).
+   * @param options.cells time cells to file each lag's sums under (one table each, read back
+   *   with {@link parts}); `gridUs` (G, µs) places push j at time (n0 + j)·G. Without cells the
+   *   correlator does exactly what it did before: the cells cost nothing unless asked for.
    * @throws RangeError for a lag that is not an integer in [−(2^31 − 1), 2^31 − 1].
    */
-  constructor(lags: readonly number[]) {
+  constructor(lags: readonly number[], options: { readonly gridUs?: number; readonly cells?: readonly TimeCells[] } = {}) {
     for (const lag of lags) {
       if (!Number.isInteger(lag) || Math.abs(lag) > 0x7fffffff) throw new RangeError(`lag ${lag} is not a 32-bit integer`);
     }
@@ -206,6 +227,18 @@ export class LagCorrelator implements ReturnSink {
     this.lagIdx = Int32Array.from(lagged, ([, k]) => k);
     this.lagLag = Int32Array.from(lagged, ([lag]) => -lag);
     this.cross = new Float64Array(2 * this.lags.length);
+    this.effective = new Float64Array(this.lags.length);
+    this.absCross = new Float64Array(2 * this.lags.length);
+    this.absMax = new Float64Array(this.lags.length);
+    this.gridUs = options.gridUs ?? 1;
+    if (!(this.gridUs > 0)) throw new RangeError(`grid step ${this.gridUs} µs is not positive`);
+    this.tables = (options.cells ?? []).map((cells) => new LagCellTable(cells, this.lags.length));
+  }
+
+  /** The grid index n0 of the point before the first return (GridAligner calls this once). */
+  begin(n0: number): void {
+    if (this.m > 0) throw new RangeError('LagCorrelator.begin: called after the first push');
+    this.n0 = n0;
   }
 
   /** Number of return pairs pushed so far (M). */
@@ -224,11 +257,18 @@ export class LagCorrelator implements ReturnSink {
       this.zeroRun++;
     } else this.zeroRun = 0;
     const j = ++this.m;
+    if (j === 1) for (const t of this.tables) t.start(this.cellOf(t, 1));
     const slot = j % this.ringSize;
     this.a.record(j, slot, rA);
     this.b.record(j, slot, rB);
     if (rB !== 0) this.crossLead(j, slot, rB);
     if (rA !== 0) this.crossLag(j, slot, rA);
+    if (this.tables.length > 0 && j > this.h) this.fileLeaving(j - this.h, slot === this.h ? 0 : slot + 1);
+  }
+
+  /** The cell of table t that holds A index j (grid point (n0 + j)·G). */
+  private cellOf(t: LagCellTable, j: number): number {
+    return t.cells.cellOf((this.n0 + j) * this.gridUs);
   }
 
   /** Same as `count` (an integer ≥ 0) calls of push(0, 0); O(min(count, max|τ|)). */
@@ -241,30 +281,117 @@ export class LagCorrelator implements ReturnSink {
     if (left > 0) this.m += left;
   }
 
-  /** τ ≥ 0: pairs r_A[j − τ] with the new r_B[j]. */
+  /**
+   * τ ≥ 0: pairs r_A[j − τ] with the new r_B[j]. The pair exists for sure (its A index is ≥ 1
+   * and its B index has arrived), so y is filed in its cell now.
+   */
   private crossLead(j: number, slot: number, y: number): void {
-    const { leadIdx, leadLag, cross, ringSize } = this;
+    const { leadIdx, leadLag, cross, ringSize, tables } = this;
     const ringA = this.a.ring;
     for (let i = 0; i < leadIdx.length; i++) {
       const tau = leadLag[i]!;
       if (tau >= j) continue;
+      const k = leadIdx[i]!;
       const s = slot - tau;
       const x = ringA[s < 0 ? s + ringSize : s]!;
-      if (x !== 0) addCompensated(cross, 2 * leadIdx[i]!, x * y);
+      for (const t of tables) t.addY(k, this.cellOf(t, j - tau), y);
+      if (x !== 0) {
+        addCompensated(cross, 2 * k, x * y);
+        this.addEffective(k, x * y);
+        for (const t of tables) t.addPair(k, this.cellOf(t, j - tau), x, y);
+      }
     }
   }
 
-  /** τ < 0: pairs the new r_A[j] with r_B[j − |τ|]. */
+  /** τ < 0: pairs the new r_A[j] with r_B[j − |τ|] (a pair that exists for sure, as above). */
   private crossLag(j: number, slot: number, x: number): void {
-    const { lagIdx, lagLag, cross, ringSize } = this;
+    const { lagIdx, lagLag, cross, ringSize, tables } = this;
     const ringB = this.b.ring;
     for (let i = 0; i < lagIdx.length; i++) {
       const tau = lagLag[i]!;
       if (tau >= j) continue;
+      const k = lagIdx[i]!;
       const s = slot - tau;
       const y = ringB[s < 0 ? s + ringSize : s]!;
-      if (y !== 0) addCompensated(cross, 2 * lagIdx[i]!, x * y);
+      for (const t of tables) t.addX(k, this.cellOf(t, j), x);
+      if (y !== 0) {
+        addCompensated(cross, 2 * k, x * y);
+        this.addEffective(k, x * y);
+        for (const t of tables) t.addPair(k, this.cellOf(t, j), x, y);
+      }
     }
+  }
+
+  private addEffective(k: number, xy: number): void {
+    this.effective[k]!++;
+    const abs = Math.abs(xy);
+    addCompensated(this.absCross, 2 * k, abs);
+    if (abs > this.absMax[k]!) this.absMax[k] = abs;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Parts per cell.
+  //
+  // A pair (r_A[n], r_B[n + τ]) is filed under the cell of n·G (docs/definitions.md §9, §11). Its
+  // product is filed when the later of its two returns arrives (crossLead / crossLag), and so is
+  // the value of that later return. The earlier return's value cannot be filed on arrival: for
+  // τ > 0 whether r_A[n] has a partner depends on whether r_B[n + τ] will ever come (the span may
+  // end first), and likewise r_B[n] for τ < 0. Rather than file it and take it back at the end
+  // (a subtraction, which plain per-cell sums would not undo exactly), it is filed once it is
+  // certain: when it leaves the last max|τ| + 1 returns (fileLeaving, H pushes later, by which
+  // time every partner within H has arrived), and for the last H returns at the end from the
+  // ring (fileTail). Only non-zero returns cost anything, as for the whole-span sums: a zero adds
+  // nothing, and in a run of zero pushes the ring holds zeros only.
+  // -------------------------------------------------------------------------------------------
+
+  /** Files r_A[idx] for τ ≥ 0 and r_B[idx] for τ < 0, whose partners have all arrived (idx = j − H). */
+  private fileLeaving(idx: number, ringSlot: number): void {
+    const x = this.a.ring[ringSlot]!;
+    const y = this.b.ring[ringSlot]!;
+    if (x !== 0) this.fileA(this.tables, idx, x, Infinity);
+    if (y !== 0) this.fileB(this.tables, idx, y, Infinity);
+  }
+
+  /** r_A[idx] = x for every lag τ ≥ 0 with idx + τ ≤ limit, in the cell of idx. */
+  private fileA(tables: readonly LagCellTable[], idx: number, x: number, limit: number): void {
+    const { leadIdx, leadLag } = this;
+    for (const t of tables) {
+      const cell = this.cellOf(t, idx);
+      for (let i = 0; i < leadIdx.length; i++) if (idx + leadLag[i]! <= limit) t.addX(leadIdx[i]!, cell, x);
+    }
+  }
+
+  /** r_B[idx] = y for every lag τ < 0 with idx + |τ| ≤ limit, in the cell of its partner idx + |τ|. */
+  private fileB(tables: readonly LagCellTable[], idx: number, y: number, limit: number): void {
+    const { lagIdx, lagLag } = this;
+    for (const t of tables) {
+      for (let i = 0; i < lagIdx.length; i++) {
+        const partner = idx + lagLag[i]!;
+        if (partner <= limit) t.addY(lagIdx[i]!, this.cellOf(t, partner), y);
+      }
+    }
+  }
+
+  /**
+   * The parts of every lag per cell of `options.cells[index]` over the pushes so far
+   * (non-destructive: the last H returns are filed into a copy). Every additive part summed over
+   * the cells equals the whole span's sum to rounding, and N and n_effective exactly.
+   * Cost O(cells · #lags + H · #lags).
+   */
+  parts(index = 0): XcorrParts {
+    const source = this.tables[index];
+    if (source === undefined) throw new RangeError(`LagCorrelator.parts: no cells at index ${index}`);
+    const m = this.m;
+    if (m === 0) return { lags: [...this.lags], firstCell: 0, cells: 0, sums: new Float64Array(0) };
+    const table = source.copy(this.cellOf(source, m));
+    const size = this.ringSize;
+    for (let idx = Math.max(1, m - this.h + 1); idx <= m; idx++) {
+      const x = this.a.ring[idx % size]!;
+      const y = this.b.ring[idx % size]!;
+      if (x !== 0) this.fileA([table], idx, x, m);
+      if (y !== 0) this.fileB([table], idx, y, m);
+    }
+    return table.parts(this.lags, this.n0, m, (t) => gridCeil(t, this.gridUs));
   }
 
   /** The correlation of every lag over the pushes so far (non-destructive; O(#lags · max|τ|)). */
@@ -275,28 +402,34 @@ export class LagCorrelator implements ReturnSink {
   private lagResult(lag: number, k: number): LagResult {
     const shift = Math.abs(lag);
     const n = Math.max(0, this.m - shift);
-    if (n < 2) return { lag, r: null, n, ciLow: null, ciHigh: null };
+    const nEffective = this.effective[k]!;
+    const absSum = this.absCross[2 * k]! + this.absCross[2 * k + 1]!;
+    const topStepShare = absSum > 0 ? this.absMax[k]! / absSum : null;
+    const none = { lag, r: null, n, ciLow: null, ciHigh: null, nEffective, topStepShare, beta: null, r2: null };
+    if (n < 2) return none;
     // τ ≥ 0: x = r_A[1..M−τ], y = r_B[τ+1..M]; τ < 0: x = r_A[|τ|+1..M], y = r_B[1..M−|τ|].
     const x = lag >= 0 ? this.a.prefix(n, this.m) : this.a.suffix(shift + 1, this.m);
     const y = lag >= 0 ? this.b.suffix(shift + 1, this.m) : this.b.prefix(n, this.m);
     const sxy = this.cross[2 * k]! + this.cross[2 * k + 1]!;
-    const r = x.constant || y.constant ? null : pearson(n, x, y, sxy);
-    const ci = r === null ? null : fisherInterval(r, n);
-    return { lag, r, n, ciLow: ci === null ? null : ci[0], ciHigh: ci === null ? null : ci[1] };
+    const fit = x.constant || y.constant ? null : pearson(n, x, y, sxy);
+    if (fit === null) return none;
+    const ci = fisherInterval(fit.r, n);
+    return { ...none, r: fit.r, ciLow: ci === null ? null : ci[0], ciHigh: ci === null ? null : ci[1], beta: fit.beta, r2: fit.r * fit.r };
   }
 }
 
 /**
- * Pearson r from raw sums; null when a variance rounds to ≤ 0. Written symmetrically in x and y
- * (products commute) so that swapping the markets gives the same bits. Clamped to [−1, 1]
- * against the last rounding.
+ * Pearson r and β = cov / var(x) from raw sums; null when a variance rounds to ≤ 0. r is written
+ * symmetrically in x and y (products commute) so that swapping the markets gives the same bits
+ * (β is not symmetric by definition). r is clamped to [−1, 1] against the last rounding.
  */
-function pearson(n: number, x: RangeSums, y: RangeSums, sxy: number): number | null {
+function pearson(n: number, x: RangeSums, y: RangeSums, sxy: number): { r: number; beta: number } | null {
   const vx = x.sumSq - (x.sum * x.sum) / n;
   const vy = y.sumSq - (y.sum * y.sum) / n;
   if (!(vx > 0) || !(vy > 0)) return null;
-  const r = (sxy - (x.sum * y.sum) / n) / (Math.sqrt(vx) * Math.sqrt(vy));
-  return Math.max(-1, Math.min(1, r));
+  const c = sxy - (x.sum * y.sum) / n;
+  const r = c / (Math.sqrt(vx) * Math.sqrt(vy));
+  return { r: Math.max(-1, Math.min(1, r)), beta: c / vx };
 }
 
 /**

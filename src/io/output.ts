@@ -3,7 +3,7 @@
  * which prints it as a human table or as csv / tsv / json on stdout.
  *
  * Machine formats carry the same numbers at full precision (shortest round-trip
- * representation), one header row, no colour and nothing else on stdout (SPEC §6).
+ * representation), one header row, no colour and nothing else on stdout (docs/definitions.md §6).
  */
 import { writeToString } from 'fast-csv';
 import { Chalk, type ChalkInstance } from 'chalk';
@@ -23,7 +23,7 @@ export interface MachineTable {
 }
 
 export interface Output {
-  /** The JSON document (SPEC §6 shapes). */
+  /** The JSON document (docs/definitions.md §6 shapes). */
   readonly json: unknown;
   /** The csv/tsv table. */
   readonly machine: MachineTable;

@@ -1,5 +1,5 @@
 /**
- * Row rules (SPEC §1, §7): every parsed row is checked here, then either handed on or
+ * Row rules (docs/definitions.md §1, §7): every parsed row is checked here, then either handed on or
  * rejected. Strict by default — the first bad row throws a DataError naming the file,
  * line and offending value; with `skipBadRows` it is skipped and counted by kind
  * (first 5 line numbers kept). Quotes with an empty bid or ask (one-sided book) are

@@ -1,6 +1,6 @@
 /**
  * `leadlag pair SPOT PERP`: jumps on native ticks and on the LOCF grid, paired across the
- * two markets within D (SPEC §1–3, Table 1), with the leader→follower delays.
+ * two markets within D (docs/definitions.md §1–3, Table 1), with the leader→follower delays.
  */
 import { Command, Option } from 'commander';
 import { Context, type Streams } from '../context.js';

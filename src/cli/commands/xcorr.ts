@@ -1,40 +1,47 @@
 /**
- * `leadlag xcorr SPOT PERP --lags 1..5`: lagged Pearson correlation of grid log-returns with
- * 95 % Fisher intervals (SPEC §4, Table 2), in one pass and constant memory.
+ * `leadlag xcorr SPOT PERP --lags -5..5`: lagged Pearson correlation of grid log-returns
+ * (docs/definitions.md §4, Table 2) with block-bootstrap intervals (§9), the diagnostics that say
+ * how the correlation is made (n_effective, top_step_share), the best lag by |r|, the summed
+ * correlation of each side and a verdict; one pass, memory bounded by blocks × lags.
  */
 import { Command, Option } from 'commander';
 import { Context, type Streams } from '../context.js';
-import { addCommonOptions, addMarketArguments, addReaderOptions, gridOption, namesOption, type CommonOptions, type ReaderCliOptions } from '../options.js';
+import { addBootstrapOptions, addCommonOptions, addMarketArguments, addReaderOptions, gridOption, namesOption, type BootstrapCliOptions, type CommonOptions, type ReaderCliOptions } from '../options.js';
 import { openQuoteFiles, reportReads, requireOverlap } from '../inputs.js';
 import { pumpLagging } from '../pump.js';
+import { UsageError } from '../../errors.js';
 import { parseLags } from '../../core/lags.js';
 import { GridAligner } from '../../core/align.js';
-import { LagCorrelator, type LagResult } from '../../core/xcorr.js';
-import { duration, fixed, humanTable, isoMicros, type Output, type Style } from '../../io/output.js';
-import type { Span } from '../../core/types.js';
+import { fixedCells } from '../../core/cells.js';
+import { drawBlockCounts, percentileInterval, type Interval } from '../../core/bootstrap.js';
+import { Random } from '../../core/random.js';
+import { LagCorrelator } from '../../core/xcorr.js';
+import { bootstrapXcorr, summedReplicates, type XcorrBootstrap } from '../../core/xcorr-bootstrap.js';
+import { CellTableTooLarge } from '../../core/xcorr-cells.js';
+import { bestLag, summedCorrelation } from '../../core/xcorr-summary.js';
+import { lagText, renderXcorr, signedDuration, SINGLE_STEP_SHARE } from './xcorr-render.js';
+import type { XcorrReport, XcorrRow, SummedSide } from './xcorr-render.js';
 
-export interface XcorrOptions extends CommonOptions, ReaderCliOptions {
+export { renderXcorr };
+export type { XcorrReport, XcorrRow };
+
+export interface XcorrOptions extends CommonOptions, ReaderCliOptions, BootstrapCliOptions {
   lags: number[];
   grid: number;
   names: [string, string];
 }
 
-export interface XcorrReport {
-  readonly names: readonly [string, string];
-  readonly gridUs: number;
-  readonly span: Span;
-  /** Grid points n0..n1 used (returns are one fewer). */
-  readonly gridPoints: number;
-  readonly lags: readonly LagResult[];
-}
+/** Fewer blocks than this make a rough bootstrap: say so. */
+const FEW_BLOCKS = 10;
 
 export function xcorrCommand(io: Streams): Command {
   const cmd = new Command('xcorr')
-    .summary('lagged correlation of grid log-returns with confidence intervals (Table 2)')
-    .description('Pearson correlation of the two markets\' log-returns on a LOCF grid, the first market\'s return at step n against the second\'s at n + τ, with a 95 % Fisher-transform interval (Table 2).')
+    .summary('lagged correlation of grid log-returns with block-bootstrap intervals (Table 2)')
+    .description('Pearson correlation of the two markets\' log-returns on a LOCF grid, the first market\'s return at step n against the second\'s at n + τ, with a 95 % block-bootstrap interval (and the Fisher one in machine formats), per-lag diagnostics, the best lag by |r| and a verdict (Table 2).')
     .addOption(new Option('--lags <spec>', 'lags in grid steps: 1..5, -5..5 or 1,2,5').argParser(parseLags).default([1, 2, 3, 4, 5], '1..5'))
     .addOption(gridOption('grid step'))
     .addOption(namesOption());
+  addBootstrapOptions(cmd);
   addMarketArguments(cmd);
   addReaderOptions(cmd);
   addCommonOptions(cmd);
@@ -43,8 +50,8 @@ export function xcorrCommand(io: Streams): Command {
     `
 Example:
   $ leadlag xcorr fixtures/tardis/spot_quotes.csv fixtures/tardis/perp_quotes.csv --lags -5..5
-  prints r, N and the 95 % interval for τ = -5 … 5 ms with a correlogram; a peak at τ = +2
-  means spot's returns are echoed by perp 2 ms later. Machine-readable:
+  prints r, N and the 95 % block-bootstrap interval for τ = -5 … 5 ms with a correlogram; a peak
+  at τ = +2 means spot's returns are echoed by perp 2 ms later. Machine-readable:
   $ leadlag xcorr spot.csv perp.csv --lags 1,2,5 --format csv`,
   );
   return cmd.action(async (spot: string, perp: string, o: XcorrOptions) => {
@@ -54,71 +61,70 @@ Example:
 }
 
 export async function runXcorr(files: readonly [string, string], o: XcorrOptions, ctx: Context): Promise<XcorrReport> {
-  const correlator = new LagCorrelator(o.lags);
+  const blocks = o.bootstrap > 0 ? [fixedCells(o.block)] : [];
+  const correlator = new LagCorrelator(o.lags, { gridUs: o.grid, cells: blocks });
   const aligner = new GridAligner(o.grid, correlator);
   const sources = openQuoteFiles(files, o, ctx);
-  await pumpLagging(
-    sources,
-    (i, b) => (i === 0 ? aligner.pushA(b.t, b.price, b.length) : aligner.pushB(b.t, b.price, b.length)),
-    (i) => (i === 0 ? aligner.endA() : aligner.endB()),
-  );
+  try {
+    await pumpLagging(
+      sources,
+      (i, b) => (i === 0 ? aligner.pushA(b.t, b.price, b.length) : aligner.pushB(b.t, b.price, b.length)),
+      (i) => (i === 0 ? aligner.endA() : aligner.endB()),
+    );
+  } catch (e) {
+    if (e instanceof CellTableTooLarge) throw new UsageError(`--block ${signedDuration(o.block)} with ${o.lags.length} lags: ${e.message}; use a longer --block, fewer lags or --bootstrap 0`);
+    throw e;
+  }
   const grid = aligner.finish();
   const reads = reportReads(sources, ctx);
   const span = requireOverlap(grid === undefined ? undefined : { start: grid.tStart, end: grid.tEnd }, reads[0]!, reads[1]!);
-  return { names: o.names, gridUs: o.grid, span, gridPoints: grid!.points, lags: correlator.result() };
+  const whole = correlator.result();
+  const boot = blocks.length > 0 ? bootstrapOf(correlator, o) : undefined;
+  const lags: XcorrRow[] = whole.map((l, k) => {
+    const b = boot?.intervals[k] ?? null;
+    const useBoot = boot !== undefined;
+    return { ...l, lagUs: l.lag * o.grid, fisherLow: l.ciLow, fisherHigh: l.ciHigh, ciLow: useBoot ? (b?.low ?? null) : l.ciLow, ciHigh: useBoot ? (b?.high ?? null) : l.ciHigh };
+  });
+  const report: XcorrReport = {
+    names: o.names,
+    gridUs: o.grid,
+    span,
+    gridPoints: grid!.points,
+    lags,
+    best: bestLag(lags),
+    summed: summedSides(lags, boot),
+    bootstrap: boot === undefined ? null : { replicates: o.bootstrap, blockUs: o.block, seed: o.seed, blocks: boot.blocks },
+  };
+  warnAbout(report, ctx);
+  return report;
 }
 
-export function renderXcorr(r: XcorrReport): Output {
+function bootstrapOf(correlator: LagCorrelator, o: XcorrOptions): XcorrBootstrap & { blocks: number } {
+  const parts = correlator.parts(0);
+  const counts = parts.cells === 0 ? new Uint32Array(0) : drawBlockCounts(parts.cells, o.bootstrap, new Random(o.seed));
+  return { ...bootstrapXcorr(parts, counts), blocks: parts.cells };
+}
+
+/** S₊, S₋ and S₊ − S₋ (xcorr-summary.ts) with their bootstrap intervals from the same replicates. */
+function summedSides(lags: readonly XcorrRow[], boot: XcorrBootstrap | undefined): XcorrReport['summed'] {
+  const s = summedCorrelation(lags);
+  const interval = (idx: readonly number[], sign?: readonly number[]): Interval | null => (boot === undefined || idx.length === 0 ? null : percentileInterval(summedReplicates(boot, idx, sign)));
+  const side = (idx: readonly number[], value: number | null): SummedSide | null => (idx.length === 0 ? null : { lags: idx.map((k) => lags[k]!.lag), value, interval: value === null ? null : interval(idx) });
+  const both = [...s.positiveIdx, ...s.negativeIdx];
+  const signs = [...s.positiveIdx.map(() => 1), ...s.negativeIdx.map(() => -1)];
   return {
-    json: {
-      lags: r.lags.map((l) => ({ lag: l.lag, r: l.r, n: l.n, ci_low: l.ciLow, ci_high: l.ciHigh })),
-      best_lag: bestLag(r.lags)?.lag ?? null,
-      grid: { step_us: r.gridUs, points: r.gridPoints, start_us: r.span.start, end_us: r.span.end },
-      names: r.names,
-    },
-    machine: { columns: ['lag', 'r', 'n', 'ci_low', 'ci_high'], rows: r.lags.map((l) => [l.lag, l.r, l.n, l.ciLow, l.ciHigh]) },
-    human: (style) => humanXcorr(r, style),
+    positive: side(s.positiveIdx, s.positive),
+    negative: side(s.negativeIdx, s.negative),
+    difference: s.difference === null ? null : { lags: both.map((k) => lags[k]!.lag), value: s.difference, interval: interval(both, signs) },
   };
 }
 
-/** The lag with the largest r (the first of equals), or undefined when every r is n/a. */
-export function bestLag(lags: readonly LagResult[]): LagResult | undefined {
-  let best: LagResult | undefined;
-  for (const l of lags) if (l.r !== null && (best === undefined || l.r > best.r!)) best = l;
-  return best;
-}
-
-const HALF_BAR = 16;
-
-function humanXcorr(r: XcorrReport, style: Style): string {
-  const { c } = style;
-  const [a, b] = r.names;
-  const best = bestLag(r.lags);
-  const scale = Math.max(1e-300, ...r.lags.map((l) => Math.abs(l.r ?? 0)));
-  const rows = r.lags.map((l) => [
-    l === best ? c.bold(`${l.lag} ◀`) : String(l.lag),
-    `${(l.lag * r.gridUs) / 1000} ms`,
-    l.r === null ? 'n/a' : fixed(l.r, 4),
-    l.ciLow === null || l.ciHigh === null ? 'n/a' : `[${fixed(l.ciLow, 4)}, ${fixed(l.ciHigh, 4)}]`,
-    l.n,
-    bar(l.r, scale, style),
-  ]);
-  const table = humanTable(['lag', 'τ', 'r', '95% CI', 'N', 'correlogram'], rows, style, ['right', 'right', 'right', 'right', 'right', 'left']);
-  const step = duration(r.gridUs);
-  return [
-    c.bold(`Table 2: lagged correlation of ${step} log-returns, ${a} vs ${b}`),
-    c.dim(`lag τ > 0: ${a} leads ${b} by τ (${a}'s return at step n against ${b}'s at n + τ); τ < 0: ${b} leads.`),
-    table,
-    best === undefined ? 'no lag has a defined correlation (a series is constant)' : `largest r at τ = ${best.lag} (${best.lag === 0 ? 'same step' : best.lag > 0 ? `${a} leads ${b}` : `${b} leads ${a}`})`,
-    c.dim(`${r.gridPoints} grid points of ${step}, ${isoMicros(r.span.start)} → ${isoMicros(r.span.end)}`),
-  ].join('\n');
-}
-
-/** A horizontal bar centred on an axis: negative r to the left, positive to the right. */
-function bar(r: number | null, scale: number, style: Style): string {
-  if (r === null) return `${' '.repeat(HALF_BAR)}│`;
-  const len = Math.round((Math.abs(r) / scale) * HALF_BAR);
-  const left = r < 0 ? ' '.repeat(HALF_BAR - len) + style.c.red('█'.repeat(len)) : ' '.repeat(HALF_BAR);
-  const right = r > 0 ? style.c.green('█'.repeat(len)) : '';
-  return `${left}│${right}`;
+function warnAbout(r: XcorrReport, ctx: Context): void {
+  const best = r.best;
+  if (best !== undefined && best.topStepShare !== null && best.topStepShare > SINGLE_STEP_SHARE) {
+    ctx.warn(`at the best lag ${lagText(best.lag, best.lagUs)} a single grid step carries ${Math.round(best.topStepShare * 100)} % of the co-movement (top_step_share ${best.topStepShare.toFixed(3)}): r rests on one event, not on a lead-lag relation`);
+  }
+  if (r.bootstrap !== null && r.bootstrap.blocks < FEW_BLOCKS) {
+    ctx.warn(`the bootstrap resamples only ${r.bootstrap.blocks} blocks of ${signedDuration(r.bootstrap.blockUs)}: its intervals are rough; a shorter --block gives more blocks (but must still be longer than the dependence between returns)`);
+  }
 }

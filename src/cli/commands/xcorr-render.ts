@@ -1,0 +1,168 @@
+/**
+ * How `leadlag xcorr` prints its report: the JSON and CSV shapes of docs/definitions.md §6, and
+ * the human Table 2 with its summary lines and one-sentence verdict.
+ */
+import type { Interval } from '../../core/bootstrap.js';
+import type { LagResult } from '../../core/xcorr.js';
+import type { Span } from '../../core/types.js';
+import { duration, fixed, humanTable, isoMicros, type Output, type Style } from '../../io/output.js';
+
+/** One lag of Table 2: ciLow/ciHigh are the bootstrap interval, or Fisher's with --bootstrap 0. */
+export interface XcorrRow extends LagResult {
+  /** τ·G in µs. */
+  readonly lagUs: number;
+  readonly fisherLow: number | null;
+  readonly fisherHigh: number | null;
+}
+
+/** A summed correlation: the lags it sums, its value (null where a lag is n/a) and interval. */
+export interface SummedSide {
+  readonly lags: readonly number[];
+  readonly value: number | null;
+  readonly interval: Interval | null;
+}
+
+export interface XcorrReport {
+  readonly names: readonly [string, string];
+  readonly gridUs: number;
+  readonly span: Span;
+  /** Grid points n0..n1 used (returns are one fewer). */
+  readonly gridPoints: number;
+  readonly lags: readonly XcorrRow[];
+  /** Largest |r| (ties: smallest |τ|, then positive); undefined when every r is n/a. */
+  readonly best: XcorrRow | undefined;
+  /** S₊ over τ > 0, S₋ over τ < 0, and S₊ − S₋ when the lags are mirrored (xcorr-summary.ts). */
+  readonly summed: { readonly positive: SummedSide | null; readonly negative: SummedSide | null; readonly difference: SummedSide | null };
+  readonly bootstrap: { readonly replicates: number; readonly blockUs: number; readonly seed: number; readonly blocks: number } | null;
+}
+
+/** Above this top_step_share at the best lag one grid step makes the correlation (§4): a warning, and the verdict calls it one event. */
+export const SINGLE_STEP_SHARE = 0.5;
+
+/** A signed duration: -2.5 ms, 0 µs, 40 ms. */
+export function signedDuration(us: number): string {
+  return us < 0 ? `-${duration(-us)}` : duration(us);
+}
+
+/** "τ = 5 steps = 2.5 ms": a lag in grid steps and in time, so a step is never read as a ms. */
+export function lagText(lag: number, lagUs: number): string {
+  return `τ = ${lag} ${Math.abs(lag) === 1 ? 'step' : 'steps'} = ${signedDuration(lagUs)}`;
+}
+
+const MACHINE_COLUMNS = ['lag', 'lag_us', 'r', 'n', 'n_effective', 'top_step_share', 'beta', 'r2', 'ci_low', 'ci_high', 'fisher_low', 'fisher_high'];
+
+export function renderXcorr(r: XcorrReport): Output {
+  const rows = r.lags.map((l) => [l.lag, l.lagUs, l.r, l.n, l.nEffective, l.topStepShare, l.beta, l.r2, l.ciLow, l.ciHigh, l.fisherLow, l.fisherHigh]);
+  const side = (s: SummedSide | null) => (s === null ? null : { lags: s.lags, r_sum: s.value, ci_low: s.interval?.low ?? null, ci_high: s.interval?.high ?? null });
+  return {
+    json: {
+      lags: rows.map((row) => Object.fromEntries(MACHINE_COLUMNS.map((c, i) => [c, row[i]]))),
+      best: r.best === undefined ? null : { lag: r.best.lag, lag_us: r.best.lagUs, r: r.best.r },
+      best_lag: r.best?.lag ?? null,
+      summed: { positive: side(r.summed.positive), negative: side(r.summed.negative), difference: side(r.summed.difference) },
+      interval: r.bootstrap === null ? 'fisher' : 'bootstrap',
+      bootstrap: r.bootstrap === null ? null : { replicates: r.bootstrap.replicates, block_us: r.bootstrap.blockUs, seed: r.bootstrap.seed, blocks: r.bootstrap.blocks },
+      grid: { step_us: r.gridUs, points: r.gridPoints, start_us: r.span.start, end_us: r.span.end },
+      names: r.names,
+      verdict: verdict(r),
+    },
+    machine: { columns: MACHINE_COLUMNS, rows },
+    human: (style) => humanXcorr(r, style),
+  };
+}
+
+const HALF_BAR = 12;
+
+function humanXcorr(r: XcorrReport, style: Style): string {
+  const { c } = style;
+  const [a, b] = r.names;
+  const scale = Math.max(1e-300, ...r.lags.map((l) => Math.abs(l.r ?? 0)));
+  const rows = r.lags.map((l) => [
+    l === r.best ? c.bold(`${l.lag} ◀`) : String(l.lag),
+    signedDuration(l.lagUs),
+    l.r === null ? 'n/a' : fixed(l.r, 4),
+    intervalText(l.ciLow, l.ciHigh),
+    l.n,
+    l.nEffective,
+    l.topStepShare === null ? 'n/a' : fixed(l.topStepShare, 3),
+    l.beta === null ? 'n/a' : fixed(l.beta, 4),
+    bar(l.r, scale, style),
+  ]);
+  const ciHead = r.bootstrap === null ? '95% CI (Fisher)' : '95% CI (bootstrap)';
+  const table = humanTable(['lag', 'τ', 'r', ciHead, 'N', 'N_eff', 'top step', 'β', 'correlogram'], rows, style, ['right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left']);
+  const step = duration(r.gridUs);
+  const method = r.bootstrap === null ? 'Fisher interval (assumes independent normal pairs: too narrow for grid returns)' : `block bootstrap: ${r.bootstrap.replicates} replicates of ${r.bootstrap.blocks} blocks of ${duration(r.bootstrap.blockUs)}, seed ${r.bootstrap.seed}`;
+  return [
+    c.bold(`Table 2: lagged correlation of ${step} log-returns, ${a} vs ${b}`),
+    c.dim(`lag τ > 0: ${a} leads ${b} by τ (${a}'s return at step n against ${b}'s at n + τ); τ < 0: ${b} leads.`),
+    c.dim('N_eff: pairs with both returns non-zero; top step: the share of Σ|r_A·r_B| carried by the largest single product.'),
+    table,
+    bestLine(r),
+    summedLine(r),
+    c.dim(`intervals: ${method}`),
+    c.dim(`${r.gridPoints} grid points of ${step}, ${isoMicros(r.span.start)} → ${isoMicros(r.span.end)}`),
+    c.bold(`verdict: ${verdict(r)}`),
+  ]
+    .filter((line) => line !== '')
+    .join('\n');
+}
+
+function intervalText(low: number | null, high: number | null): string {
+  return low === null || high === null ? 'n/a' : `[${fixed(low, 4)}, ${fixed(high, 4)}]`;
+}
+
+function direction(r: XcorrReport, lag: number): string {
+  const [a, b] = r.names;
+  return lag === 0 ? 'same step' : lag > 0 ? `${a} leads ${b}` : `${b} leads ${a}`;
+}
+
+/** "best lag: τ = 5 steps = 2.5 ms (spot leads perp), r = …" — steps and time, never a bare τ. */
+function bestLine(r: XcorrReport): string {
+  const best = r.best;
+  if (best === undefined) return 'no lag has a defined correlation (a series is constant)';
+  return `best lag (largest |r|): ${lagText(best.lag, best.lagUs)} (${direction(r, best.lag)}), r = ${fixed(best.r, 4)}, 95% CI ${intervalText(best.ciLow, best.ciHigh)}, top step ${best.topStepShare === null ? 'n/a' : fixed(best.topStepShare, 3)}`;
+}
+
+function summedLine(r: XcorrReport): string {
+  const { positive, negative, difference } = r.summed;
+  const part = (label: string, s: SummedSide | null): string | undefined =>
+    s === null ? undefined : `${label} ${s.value === null ? 'n/a' : fixed(s.value, 4)}${s.interval === null ? '' : ` ${intervalText(s.interval.low, s.interval.high)}`}`;
+  const parts = [part('Σr over τ > 0:', positive), part('Σr over τ < 0:', negative), part('difference:', difference)].filter((p) => p !== undefined);
+  return parts.length === 0 ? '' : `summed r: ${parts.join('; ')}`;
+}
+
+/** One sentence a reader can act on, saying when the evidence is weak. */
+export function verdict(r: XcorrReport): string {
+  const [a, b] = r.names;
+  const best = r.best;
+  if (best === undefined) return 'no verdict: no lag has a defined correlation.';
+  const where = lagText(best.lag, best.lagUs);
+  const fisherNote = r.bootstrap === null ? ', judged by the Fisher interval, which is too narrow for grid returns (drop --bootstrap 0 for an honest one)' : '';
+  if (best.topStepShare !== null && best.topStepShare > SINGLE_STEP_SHARE) {
+    return `weak evidence: the peak r = ${fixed(best.r, 4)} at ${where} comes ${Math.round(best.topStepShare * 100)} % from a single grid step, one event rather than a lead-lag relation.`;
+  }
+  if (best.ciLow === null || best.ciHigh === null || (best.ciLow <= 0 && best.ciHigh >= 0)) {
+    return `no significant correlation: the largest |r| = ${fixed(Math.abs(best.r!), 4)} at ${where} has a 95 % interval ${intervalText(best.ciLow, best.ciHigh)} that includes 0${fisherNote}.`;
+  }
+  const d = r.summed.difference;
+  if (d === null || d.value === null) {
+    return `significant correlation r = ${fixed(best.r, 4)} at ${where}${fisherNote}; request lags on both sides (e.g. --lags -5..5) to test who leads.`;
+  }
+  if (d.interval !== null && (d.interval.low > 0 || d.interval.high < 0)) {
+    const leader = d.value > 0 ? `${a} leads ${b}` : `${b} leads ${a}`;
+    return `${leader}: the summed r of the leading side exceeds the other by ${fixed(Math.abs(d.value), 4)}, 95 % interval ${intervalText(d.interval.low, d.interval.high)} clear of 0, peak r = ${fixed(best.r, 4)} at ${where}.`;
+  }
+  if (d.interval === null) {
+    return `correlated, r = ${fixed(best.r, 4)} at ${where}${fisherNote}; who leads is untested: the summed r of τ > 0 minus τ < 0 is ${fixed(d.value, 4)} but has no interval without the bootstrap.`;
+  }
+  return `correlated (r = ${fixed(best.r, 4)} at ${where}) but no significant lead: the summed r of τ > 0 minus τ < 0 is ${fixed(d.value, 4)} and its 95 % interval ${intervalText(d.interval.low, d.interval.high)} includes 0.`;
+}
+
+/** A horizontal bar centred on an axis: negative r to the left, positive to the right. */
+function bar(r: number | null, scale: number, style: Style): string {
+  if (r === null) return `${' '.repeat(HALF_BAR)}│`;
+  const len = Math.round((Math.abs(r) / scale) * HALF_BAR);
+  const left = r < 0 ? ' '.repeat(HALF_BAR - len) + style.c.red('█'.repeat(len)) : ' '.repeat(HALF_BAR);
+  const right = r > 0 ? style.c.green('█'.repeat(len)) : '';
+  return `${left}│${right}`;
+}

@@ -1,0 +1,224 @@
+/**
+ * The per-cell parts of Table 2 (docs/definitions.md §4, §9, §11): for every time cell and lag
+ * τ, the additive sums of the pairs (r_A[n], r_B[n + τ]) whose grid point n·G lies in the cell.
+ * A replicate of the block bootstrap, a `--by` window and a merged regime all compute their
+ * table from sums of these parts exactly as the whole span's table is computed from its sums.
+ *
+ * {@link LagCellTable} is filled by {@link LagCorrelator} (xcorr.ts) while it streams; this file
+ * owns the layout, the sums and the statistics of summed parts. Memory: cells × lags × 8
+ * doubles, independent of the number of ticks or grid points.
+ */
+import type { TimeCells } from './cells.js';
+
+/** Fields of one (cell, lag) in {@link XcorrParts.sums}, in this order. */
+export const PART_FIELDS = ['n', 'n_effective', 'sx', 'sxx', 'sy', 'syy', 'sxy', 'abs_sum', 'abs_max'] as const;
+export const PART_WIDTH = PART_FIELDS.length;
+const N = 0;
+const NEFF = 1;
+const SX = 2;
+const SXX = 3;
+const SY = 4;
+const SYY = 5;
+const SXY = 6;
+const ABS = 7;
+const MAX = 8;
+
+/**
+ * The parts of an xcorr run: row (c, k) at (c·lags.length + k)·PART_WIDTH holds, for lag
+ * lags[k] and the pairs whose A index n has n·G in cell firstCell + c: N, n_effective, Σx, Σx²,
+ * Σy, Σy², Σxy, Σ|xy| (all additive over cells) and max |xy| (combined by max).
+ */
+export interface XcorrParts {
+  readonly lags: readonly number[];
+  readonly firstCell: number;
+  readonly cells: number;
+  readonly sums: Float64Array;
+}
+
+/**
+ * Most numbers a cell table may hold (256 MiB): a day of 10 s blocks at 101 lags needs 7.9 M;
+ * a table that outgrows this means blocks that are far too short or far too many lags.
+ */
+export const MAX_TABLE_DOUBLES = 2 ** 25;
+
+/** Thrown when a cell table would outgrow {@link MAX_TABLE_DOUBLES} (the command turns it into a usage error). */
+export class CellTableTooLarge extends RangeError {
+  override readonly name = 'CellTableTooLarge';
+}
+
+/** The sums of one lag over some cells (the whole span, a window, or a bootstrap replicate). */
+export interface LagSums {
+  readonly n: number;
+  readonly nEffective: number;
+  readonly sx: number;
+  readonly sxx: number;
+  readonly sy: number;
+  readonly syy: number;
+  readonly sxy: number;
+  readonly absSum: number;
+  readonly absMax: number;
+}
+
+/**
+ * The recording side of the parts: sums per (cell, lag) of x, x², y, y² and of the pairs'
+ * products, in rows grown as later cells are reached. N per cell is not recorded: it is
+ * arithmetic on the cell's grid indices and is filled in by {@link LagCellTable.parts}.
+ */
+export class LagCellTable {
+  private rows = new Float64Array(0);
+  private allocated = 0;
+  private readonly rowWidth: number;
+  /** Cell of the first return pair (set by start). */
+  firstCell = NaN;
+
+  constructor(
+    readonly cells: TimeCells,
+    readonly lagCount: number,
+  ) {
+    this.rowWidth = lagCount * PART_WIDTH;
+  }
+
+  start(firstCell: number): void {
+    this.firstCell = firstCell;
+  }
+
+  /** Offset of (cell, lag k), growing the table to reach the cell. */
+  private at(cell: number, k: number): number {
+    const c = cell - this.firstCell;
+    if (c >= this.allocated) this.grow(c + 1);
+    return (c * this.lagCount + k) * PART_WIDTH;
+  }
+
+  private grow(cells: number): void {
+    if (cells * this.rowWidth > MAX_TABLE_DOUBLES) {
+      throw new CellTableTooLarge(`${cells} time cells × ${this.lagCount} lags exceed the ${(MAX_TABLE_DOUBLES * 8) / 2 ** 20} MiB kept for per-cell parts`);
+    }
+    if (cells * this.rowWidth > this.rows.length) {
+      const cap = Math.floor(MAX_TABLE_DOUBLES / this.rowWidth);
+      const next = new Float64Array(Math.min(cap, Math.max(cells, 2 * this.allocated, 4)) * this.rowWidth);
+      next.set(this.rows);
+      this.rows = next;
+    }
+    this.allocated = cells;
+  }
+
+  addX(k: number, cell: number, x: number): void {
+    const o = this.at(cell, k);
+    this.rows[o + SX]! += x;
+    this.rows[o + SXX]! += x * x;
+  }
+
+  addY(k: number, cell: number, y: number): void {
+    const o = this.at(cell, k);
+    this.rows[o + SY]! += y;
+    this.rows[o + SYY]! += y * y;
+  }
+
+  /** A pair with both returns non-zero. */
+  addPair(k: number, cell: number, x: number, y: number): void {
+    const o = this.at(cell, k);
+    const xy = x * y;
+    const rows = this.rows;
+    rows[o + SXY]! += xy;
+    rows[o + NEFF]!++;
+    const abs = Math.abs(xy);
+    rows[o + ABS]! += abs;
+    if (abs > rows[o + MAX]!) rows[o + MAX] = abs;
+  }
+
+  /** A copy of the table covering cells firstCell … lastCell (for finishing without mutating). */
+  copy(lastCell: number): LagCellTable {
+    const out = new LagCellTable(this.cells, this.lagCount);
+    out.firstCell = this.firstCell;
+    out.grow(Math.max(0, lastCell - this.firstCell + 1));
+    out.rows.set(this.rows.subarray(0, Math.min(this.allocated, out.allocated) * this.rowWidth));
+    return out;
+  }
+
+  /**
+   * The finished parts after m pushes, with N of every (cell, lag) counted: lag τ pairs the A
+   * indices j = 1 … m − τ (τ ≥ 0) or 1 − τ … m (τ < 0), index j is grid point n0 + j, and
+   * `firstGridOf(t)` is the first grid index at or after t. Mutates N only (call on a copy).
+   */
+  parts(lags: readonly number[], n0: number, m: number, firstGridOf: (tUs: number) => number): XcorrParts {
+    const cells = this.allocated;
+    for (let c = 0; c < cells; c++) {
+      // A indices j of cell c: first grid index at or after the cell's start, minus n0.
+      const jFrom = Math.max(1, firstGridOf(this.cells.startUs(this.firstCell + c)) - n0);
+      const jTo = Math.min(m, firstGridOf(this.cells.startUs(this.firstCell + c + 1)) - n0 - 1);
+      for (let k = 0; k < lags.length; k++) {
+        const lag = lags[k]!;
+        const lo = lag >= 0 ? 1 : 1 - lag;
+        const hi = lag >= 0 ? m - lag : m;
+        this.rows[(c * this.lagCount + k) * PART_WIDTH + N] = Math.max(0, Math.min(hi, jTo) - Math.max(lo, jFrom) + 1);
+      }
+    }
+    return { lags: [...lags], firstCell: this.firstCell, cells, sums: this.rows.slice(0, cells * this.rowWidth) };
+  }
+}
+
+/**
+ * One cell's row of {@link XcorrParts} as a mergeable state: `empty()` is a zero row of
+ * lags × PART_WIDTH numbers and `merge(into, from)` adds every field except max |xy|, which it
+ * maximises. This is the `{empty, merge}` shape of a time part (docs/definitions.md §11), so the
+ * rows can be kept in any cell map, and a window, a regime or the whole span is their merge.
+ */
+export function xcorrPartKind(lagCount: number): { empty(): Float64Array; merge(into: Float64Array, from: Float64Array): void } {
+  return {
+    empty: () => new Float64Array(lagCount * PART_WIDTH),
+    merge(into, from) {
+      for (let o = 0; o < lagCount * PART_WIDTH; o += PART_WIDTH) {
+        for (let f = 0; f < MAX; f++) into[o + f]! += from[o + f]!;
+        if (from[o + MAX]! > into[o + MAX]!) into[o + MAX] = from[o + MAX]!;
+      }
+    },
+  };
+}
+
+/** Row c (cell firstCell + c) of the parts: lags × PART_WIDTH numbers, a view (no copy). */
+export function cellRow(parts: XcorrParts, c: number): Float64Array {
+  const width = parts.lags.length * PART_WIDTH;
+  return parts.sums.subarray(c * width, (c + 1) * width);
+}
+
+/** The merge of cells [from, to) of the parts (all cells by default): one row, every lag. O(cells · lags). */
+export function mergeCells(parts: XcorrParts, from = 0, to = parts.cells): Float64Array {
+  const kind = xcorrPartKind(parts.lags.length);
+  const acc = kind.empty();
+  for (let c = from; c < to; c++) kind.merge(acc, cellRow(parts, c));
+  return acc;
+}
+
+/** The sums of lag k over cells [from, to) of the parts (all cells by default). */
+export function sumCells(parts: XcorrParts, k: number, from = 0, to = parts.cells): LagSums {
+  return lagSums(mergeCells(parts, from, to), k * PART_WIDTH);
+}
+
+/** Reads the LagSums stored at offset o of an array laid out as PART_FIELDS. */
+export function lagSums(a: Float64Array, o: number): LagSums {
+  return { n: a[o + N]!, nEffective: a[o + NEFF]!, sx: a[o + SX]!, sxx: a[o + SXX]!, sy: a[o + SY]!, syy: a[o + SYY]!, sxy: a[o + SXY]!, absSum: a[o + ABS]!, absMax: a[o + MAX]! };
+}
+
+/** The statistics Table 2 derives from a lag's sums; null where not defined. */
+export interface LagStats {
+  /** Pearson r, null when N < 2 or a variance is ≤ 0. */
+  readonly r: number | null;
+  /** β = cov / var(r_A), null where r is. */
+  readonly beta: number | null;
+  /** max |xy| / Σ|xy|, null when no pair has both returns non-zero. */
+  readonly topStepShare: number | null;
+}
+
+/**
+ * r, β and top_step_share from sums, by the same formulas as the whole span (xcorr.ts): centred
+ * sums Vx = Σx² − (Σx)²/N, Vy likewise, C = Σxy − ΣxΣy/N; r = C / (√Vx·√Vy), β = C / Vx.
+ */
+export function lagStats(s: LagSums): LagStats {
+  const topStepShare = s.absSum > 0 ? s.absMax / s.absSum : null;
+  if (!(s.n >= 2)) return { r: null, beta: null, topStepShare };
+  const vx = s.sxx - (s.sx * s.sx) / s.n;
+  const vy = s.syy - (s.sy * s.sy) / s.n;
+  if (!(vx > 0) || !(vy > 0)) return { r: null, beta: null, topStepShare };
+  const c = s.sxy - (s.sx * s.sy) / s.n;
+  return { r: Math.max(-1, Math.min(1, c / (Math.sqrt(vx) * Math.sqrt(vy)))), beta: c / vx, topStepShare };
+}

@@ -1,0 +1,51 @@
+/** The verdict rules of docs/xcorr.md, in process on constructed reports (the first rule that applies wins). */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { verdict, type XcorrReport, type XcorrRow } from '../src/cli/commands/xcorr-render.js';
+
+function row(lag: number, r: number | null, ci: [number, number] | null, share: number | null = 0.1): XcorrRow {
+  return { lag, lagUs: lag * 1000, r, n: 1000, nEffective: 100, topStepShare: share, beta: r, r2: r === null ? null : r * r, ciLow: ci?.[0] ?? null, ciHigh: ci?.[1] ?? null, fisherLow: null, fisherHigh: null };
+}
+
+function report(best: XcorrRow | undefined, difference: XcorrReport['summed']['difference'], bootstrap = true): XcorrReport {
+  return {
+    names: ['spot', 'perp'],
+    gridUs: 1000,
+    span: { start: 0, end: 1e6 },
+    gridPoints: 1001,
+    lags: best === undefined ? [] : [best],
+    best,
+    summed: { positive: null, negative: null, difference },
+    bootstrap: bootstrap ? { replicates: 1000, blockUs: 1e7, seed: 42, blocks: 40 } : null,
+  };
+}
+
+const clear = { lags: [-1, 1], value: 0.2, interval: { low: 0.1, high: 0.3 } };
+
+test('verdict: no defined r → no verdict', () => {
+  assert.match(verdict(report(undefined, null)), /^no verdict/);
+});
+
+test('verdict: a single-step peak is weak evidence even when everything else looks significant', () => {
+  assert.match(verdict(report(row(3, 0.4, [0.3, 0.5], 0.8), clear)), /^weak evidence: .* 80 % from a single grid step/);
+});
+
+test('verdict: an interval that includes 0 → no significant correlation', () => {
+  assert.match(verdict(report(row(-2, -0.05, [-0.1, 0.01]), clear)), /^no significant correlation: the largest \|r\| = 0\.0500 at τ = -2 steps = -2 ms/);
+});
+
+test('verdict: without mirrored lags the lead is not tested', () => {
+  assert.match(verdict(report(row(2, 0.3, [0.2, 0.4]), null)), /^significant correlation .* request lags on both sides/);
+});
+
+test('verdict: the sign of a clear difference names the leader', () => {
+  assert.match(verdict(report(row(2, 0.3, [0.2, 0.4]), clear)), /^spot leads perp: .* exceeds the other by 0\.2000/);
+  const negative = { lags: [-1, 1], value: -0.2, interval: { low: -0.3, high: -0.1 } };
+  assert.match(verdict(report(row(-2, 0.3, [0.2, 0.4]), negative)), /^perp leads spot/);
+});
+
+test('verdict: a difference whose interval includes 0 → correlated but no significant lead; Fisher runs say so', () => {
+  const unclear = { lags: [-1, 1], value: 0.05, interval: { low: -0.02, high: 0.12 } };
+  assert.match(verdict(report(row(0, 0.3, [0.2, 0.4]), unclear)), /^correlated \(r = 0\.3000 at τ = 0 steps = 0 µs\) but no significant lead/);
+  assert.match(verdict(report(row(0, 0.3, [0.29, 0.31]), { ...unclear, interval: null }, false)), /Fisher interval.*who leads is untested/);
+});
