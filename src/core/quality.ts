@@ -12,31 +12,37 @@ export const GAP_HISTOGRAM_US = 1_000_000;
 export const LONG_GAPS_US: readonly number[] = [50_000, 1_000_000];
 
 /**
- * Exact order statistics of positive gaps in bounded memory: a count per whole µs for
- * gaps below `histogramUs`, and an (unsorted until queried) list of the others — longer
- * gaps, and any gap that is not a whole number of µs.
+ * Exact order statistics in bounded memory, for values that are mostly whole µs in a known
+ * range: a count per whole µs for values in [lowUs, lowUs + histogramUs), and an (unsorted
+ * until queried) list of the others — values outside, and any that is not a whole number of µs.
+ * Used for gaps (lowUs 0: positive) and clock latencies (which may be negative).
  *
- * Memory: 4 bytes × histogramUs (4 MB for 1 s) plus 8 bytes per listed gap. With integer
- * times the list holds only gaps ≥ histogramUs, of which a series spanning S seconds
- * has at most S / (histogramUs / 10⁶). A bin counts up to 2³² − 1 gaps of one length.
+ * Memory: 4 bytes × histogramUs (4 MB for 1 s) plus 8 bytes per listed value. With integer
+ * times the gap list holds only gaps ≥ histogramUs, of which a series spanning S seconds
+ * has at most S / (histogramUs / 10⁶). A bin counts up to 2³² − 1 values of one length.
  */
 export class GapDistribution {
   private readonly bins: Uint32Array;
   private big = new Float64Array(64);
   private nBig = 0;
-  /** Number of gaps added. */
+  /** Number of values added. */
   count = 0;
 
-  constructor(readonly histogramUs = GAP_HISTOGRAM_US) {
+  constructor(
+    readonly histogramUs = GAP_HISTOGRAM_US,
+    readonly lowUs = 0,
+  ) {
     if (!(Number.isInteger(histogramUs) && histogramUs >= 1)) throw new RangeError(`GapDistribution: histogramUs must be a whole number ≥ 1, got ${histogramUs}`);
+    if (!Number.isInteger(lowUs)) throw new RangeError(`GapDistribution: lowUs must be a whole number, got ${lowUs}`);
     this.bins = new Uint32Array(histogramUs);
   }
 
-  /** Adds one gap (µs, > 0). O(1) amortised. */
-  add(gap: number): void {
+  /** Adds one value (µs). O(1) amortised. */
+  add(value: number): void {
     this.count++;
-    if (gap < this.histogramUs && Number.isInteger(gap)) {
-      this.bins[gap]!++;
+    const i = value - this.lowUs;
+    if (i >= 0 && i < this.histogramUs && Number.isInteger(i)) {
+      this.bins[i]!++;
       return;
     }
     if (this.nBig === this.big.length) {
@@ -44,27 +50,29 @@ export class GapDistribution {
       bigger.set(this.big);
       this.big = bigger;
     }
-    this.big[this.nBig++] = gap;
+    this.big[this.nBig++] = value;
   }
 
   /**
-   * The k-th smallest gap (0-based), NaN when k is out of range. Walks the histogram:
-   * O(histogramUs + m log m) for m listed gaps; meant for a few queries at the end.
+   * The k-th smallest value (0-based), NaN when k is out of range. Walks the histogram:
+   * O(histogramUs + m log m) for m listed values; meant for a few queries at the end.
    */
   kth(k: number): number {
     if (!(k >= 0 && k < this.count)) return NaN;
     let seen = 0;
     const bins = this.bins;
-    // Listed non-integer gaps below the histogram bound interleave with the bins: merge them.
+    const low = this.lowUs;
+    // Listed values below and inside the histogram's range interleave with the bins: merge them.
     const big = this.sortedBig();
     let j = 0;
-    for (let g = 0; g < bins.length; g++) {
+    for (let i = 0; i < bins.length; i++) {
+      const g = low + i;
       while (j < big.length && big[j]! < g) {
         if (seen === k) return big[j]!;
         seen++;
         j++;
       }
-      const c = bins[g]!;
+      const c = bins[i]!;
       if (k < seen + c) return g;
       seen += c;
     }
@@ -74,7 +82,7 @@ export class GapDistribution {
   /**
    * The q-quantile by linear interpolation between closest ranks (Hyndman & Fan type 7,
    * as quantileSorted in quantile.ts): exactly the value quantileSorted gives on all the
-   * gaps sorted. NaN when there are no gaps.
+   * values sorted. NaN when there are none.
    * @throws RangeError when q is not in [0, 1].
    */
   quantile(q: number): number {

@@ -158,7 +158,8 @@ export class FastParser {
           // (empty, signs, exponents, spaces, ISO times, words) goes to the shared converter.
           const fs = p;
           let taken = false;
-          if (role !== ROLE_SIDE && (role !== ROLE_TIME || timeExp >= 0)) {
+          // Sides and the second clock (roles after ROLE_SIDE) always take the converter.
+          if (role < ROLE_SIDE && (role !== ROLE_TIME || timeExp >= 0)) {
             let m = 0;
             let k = 0;
             let d = c - 48;

@@ -18,8 +18,10 @@ export const ROLE_ASK = 2;
 export const ROLE_PRICE = 3;
 export const ROLE_QTY = 4;
 export const ROLE_SIDE = 5;
-export const ROLE_COUNT = 6;
-export const ROLE_NAMES = ['time', 'bid', 'ask', 'price', 'quantity', 'side'] as const;
+/** The file's other clock (inspect only: see withSecondClock). */
+export const ROLE_CLOCK2 = 6;
+export const ROLE_COUNT = 7;
+export const ROLE_NAMES = ['time', 'bid', 'ask', 'price', 'quantity', 'side', 'second clock'] as const;
 
 /** How the time column is read: ISO strings, epoch numbers, or decided by the first row. */
 export type TimeMode = 'iso' | 'num' | 'auto';
@@ -48,6 +50,8 @@ export interface FormatPlan {
   readonly sideMode: SideMode;
   /** Quotes with a single price column: bid = ask = price. */
   readonly priceOnly: boolean;
+  /** The column mapped to ROLE_CLOCK2, when withSecondClock found one. */
+  readonly secondClock?: string;
 }
 
 interface Layout {
@@ -358,4 +362,51 @@ function genericPlan(
     sideMode,
   };
   return planFromLayout(layout, names, false, kind, unitOverride);
+}
+
+/**
+ * Layouts that carry two clocks: the venue's time of the event and a later one — Tardis's
+ * `local_timestamp` (when Tardis received the message) and Binance's `event_time` (when
+ * Binance sent it). receipt − exchange is the feed's latency.
+ */
+export interface ClockPair {
+  readonly exchange: string;
+  readonly receipt: string;
+}
+const CLOCK_PAIRS: readonly ClockPair[] = [
+  { exchange: 'timestamp', receipt: 'local_timestamp' },
+  { exchange: 'transaction_time', receipt: 'event_time' },
+];
+/** Formats whose only time column is the venue's own (trade times of Binance dumps). */
+const EXCHANGE_TIME_FORMATS = /^binance-(agg)?trades/;
+
+/** Which clock a plan's time column is: the venue's (exchange), a receipt time, or unknown. */
+export function clockKind(plan: FormatPlan): 'exchange' | 'receipt' | 'unknown' {
+  for (const pair of CLOCK_PAIRS) {
+    if (plan.timeColumn === pair.exchange && plan.names.includes(pair.receipt)) return 'exchange';
+    if (plan.timeColumn === pair.receipt && plan.names.includes(pair.exchange)) return 'receipt';
+  }
+  return EXCHANGE_TIME_FORMATS.test(plan.format) ? 'exchange' : 'unknown';
+}
+
+/** The clock pair of a plan's time column when the header holds both clocks, else undefined. */
+export function clockPairOf(plan: FormatPlan): ClockPair | undefined {
+  return CLOCK_PAIRS.find((p) => (plan.timeColumn === p.exchange && plan.names.includes(p.receipt)) || (plan.timeColumn === p.receipt && plan.names.includes(p.exchange)));
+}
+
+/**
+ * The plan with the file's other clock (see ClockPair) also read, as ROLE_CLOCK2 (RowScratch.t2),
+ * in the same time mode; the plan itself when the header has no second clock. For `inspect`:
+ * the analyses read one clock.
+ */
+export function withSecondClock(plan: FormatPlan): FormatPlan {
+  const pair = clockPairOf(plan);
+  if (!pair) return plan;
+  const other = plan.timeColumn === pair.exchange ? pair.receipt : pair.exchange;
+  const col = plan.names.indexOf(other);
+  const colRole = plan.colRole.slice();
+  const roleCol = plan.roleCol.slice();
+  colRole[col] = ROLE_CLOCK2;
+  roleCol[ROLE_CLOCK2] = col;
+  return { ...plan, colRole, roleCol, secondClock: other };
 }

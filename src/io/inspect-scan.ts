@@ -1,32 +1,43 @@
 /**
  * Data-quality scan of one quote or trade file (`leadlag inspect`): every raw row
- * (scanRows, before any rule) is classified by the reader's own row rules — the same
- * kinds, in the same order of checks as validate.ts — and the usable rows feed the
- * streaming Timeline kernel (src/core/quality.ts). Nothing is rejected: problems are
- * counted with their first line numbers.
+ * (scanRows, before any rule) is classified by the readers' own row classifier
+ * (row-verdict.ts, the one validate.ts uses) and the usable rows feed the streaming
+ * kernels: Timeline (src/core/quality.ts), TickSize, and ClockCheck when the file has two
+ * clocks (its second clock is read too). Nothing is rejected: problems are counted with
+ * their first line numbers.
  *
  * So the counts say what `pair`/`xcorr`/`classify` would do with the file: with no
  * problem they read it as is; with problems they stop at the first, and with
  * --skip-bad-rows they analyse exactly the `ticks` counted here.
  *
- * Cost: the parse plus a few compares per row; memory: the read buffers and the gap
- * histogram (4 MB), never per row.
+ * Cost: the parse plus a few compares per row; memory: the read buffers, the gap
+ * histogram (4 MB) and the latency histogram (8 MB), never per row (save latencies beyond
+ * ±1 s, 8 bytes each).
  */
 import type { Readable } from 'node:stream';
 import { DataError } from '../errors.js';
 import { Timeline, type TimelineOptions, type TimelineSummary } from '../core/quality.js';
-import { planFromHeader, ROLE_ASK, ROLE_BID, type FormatPlan, type Kind } from './formats.js';
+import { clockKind, planFromHeader, type FormatPlan, type Kind } from './formats.js';
+import { ClockCheck, type ClockSummary } from '../core/clocks.js';
+import { TickSize, type TickSummary } from '../core/ticksize.js';
+import { KIND_BACKWARDS, RowClassifier, Verdict, VERDICT_KIND, verdictClass, type VerdictCode } from './row-verdict.js';
 import type { RowSink } from './fastparse.js';
 import { inputName, type InputSpec } from './open.js';
 import { scanRows, type InternalReadOptions, type ScanInfo } from './reader.js';
 import { Rewindable } from './replay.js';
 import type { FieldConverter, RowScratch } from './rows.js';
 import type { Clock, Progress, ReadReport, TimeUnit } from './types.js';
-import { SkipLog } from './validate.js';
+import { Column, SkipLog, stableOrder } from './validate.js';
 
 export interface InspectScanOptions extends TimelineOptions, Pick<InternalReadOptions, 'parser' | 'chunkBytes'> {
   readonly clock: Clock;
   readonly timeUnit?: TimeUnit;
+  /**
+   * As the readers' --sort: the usable rows are sorted by time (stably) before the timeline
+   * statistics, so they describe what a sorted analysis sees; holds the usable rows in memory
+   * (16 bytes each). `out of order` still counts the rows out of order in the file.
+   */
+  readonly sort?: boolean;
   /** Called after every chunk read with bytes and rows so far. */
   readonly onProgress?: (p: Progress) => void;
   /** Standard input, for `-` (default process.stdin). */
@@ -54,6 +65,13 @@ export interface FileQuality {
   readonly oneSided: number | null;
   readonly crossed: number | null;
   readonly locked: number | null;
+  /** Which clock the times are on: the venue's (exchange), a receipt time, or unknown. */
+  readonly clock: 'exchange' | 'receipt' | 'unknown';
+  /** The file's other clock column and what its two clocks say; null when it has one clock. */
+  readonly secondClock: string | null;
+  readonly clocks: ClockSummary | null;
+  /** The price grid: smallest increment and one-tick share of mid (or price) moves. */
+  readonly tickSize: TickSummary;
   /**
    * Every row left out, by the reader's kind names ('short row', 'unparsable time',
    * 'non-numeric bid', 'non-positive price', 'one-sided quote', 'crossed quote',
@@ -63,13 +81,7 @@ export interface FileQuality {
   readonly problems: ReadReport['skipped'];
 }
 
-const KIND_SHORT = 'short row';
-const KIND_TIME = 'unparsable time';
-const KIND_ONE_SIDED = 'one-sided quote';
-const KIND_CROSSED = 'crossed quote';
-const KIND_BACKWARDS = 'time going backwards';
-
-/** The RowSink: classifies each raw row, feeds the usable ones to a Timeline. No allocation per good row. */
+/** The RowSink: classifies each raw row (row-verdict.ts), feeds the usable ones to the kernels. No allocation per good row. */
 export class InspectSink implements RowSink {
   rows = 0;
   unparsable = 0;
@@ -79,67 +91,88 @@ export class InspectSink implements RowSink {
   locked = 0;
   readonly problems = new SkipLog();
   readonly timeline: Timeline;
+  readonly ticks = new TickSize();
+  /** Present when the file has a second clock (FormatPlan.secondClock). */
+  readonly clocks: ClockCheck | undefined;
+  private readonly classifier: RowClassifier;
   private readonly bidAsk: boolean;
-  private readonly oneSidedMask = (1 << ROLE_BID) | (1 << ROLE_ASK);
-  /** Kind names per value role, built once: [non-numeric, non-positive]. */
-  private readonly priceKinds = ['non-numeric price', 'non-positive price'] as const;
-  private readonly bidKinds = ['non-numeric bid', 'non-positive bid'] as const;
-  private readonly askKinds = ['non-numeric ask', 'non-positive ask'] as const;
-  private readonly qtyKinds = ['non-numeric quantity', 'non-positive quantity'] as const;
+  /** The time column is the receipt clock (the second clock is then the exchange's). */
+  private readonly timeIsReceipt: boolean;
+  /** Under sort: the usable rows, and the rows out of order in the file. */
+  private readonly sorted: { t: Column<Float64Array>; p: Column<Float64Array>; n: number; latest: number; back: number } | undefined;
 
   constructor(
     readonly plan: FormatPlan,
     readonly converter: FieldConverter,
-    opts: TimelineOptions = {},
+    opts: TimelineOptions & { readonly sort?: boolean } = {},
   ) {
     this.timeline = new Timeline(opts);
+    this.sorted = opts.sort === true ? { t: new Column(new Float64Array(0)), p: new Column(new Float64Array(0)), n: 0, latest: -Infinity, back: 0 } : undefined;
+    this.classifier = new RowClassifier(plan);
     this.bidAsk = plan.kind === 'quotes' && !plan.priceOnly;
+    this.clocks = plan.secondClock === undefined ? undefined : new ClockCheck();
+    this.timeIsReceipt = clockKind(plan) === 'receipt';
   }
 
   row(r: RowScratch): void {
     this.rows++;
-    if (r.short) return this.unusable(KIND_SHORT, r.line);
+    const v = this.classifier.classify(r);
+    if (v !== Verdict.ok) return this.bad(v, r.line);
     const t = r.t;
-    if (t !== t) return this.unusable(KIND_TIME, r.line);
+    const clocks = this.clocks;
+    if (clocks) {
+      if (this.timeIsReceipt) clocks.push(r.t2, t);
+      else clocks.push(t, r.t2);
+    }
     let price: number;
     if (this.bidAsk) {
-      if ((r.empty & this.oneSidedMask) !== 0) {
-        this.oneSided++;
-        this.problems.add(KIND_ONE_SIDED, r.line);
-        return;
-      }
       const bid = r.bid;
       const ask = r.ask;
-      if (!this.positive(bid, this.bidKinds, r.line) || !this.positive(ask, this.askKinds, r.line)) return;
-      if (bid > ask) {
-        this.crossed++;
-        this.problems.add(KIND_CROSSED, r.line);
-        return;
-      }
       if (bid === ask) this.locked++;
       // The reader's expression, so prices agree bit for bit with what the analysis sees.
       price = (bid + ask) / 2;
+      this.ticks.push(bid, ask, price);
     } else {
       price = r.price;
-      if (!this.positive(price, this.priceKinds, r.line)) return;
-      if (this.plan.kind === 'trades' && !this.positive(r.qty, this.qtyKinds, r.line)) return;
+      this.ticks.push(price, price, price);
     }
-    if (!this.timeline.push(t, price)) this.problems.add(KIND_BACKWARDS, r.line);
+    const sorted = this.sorted;
+    if (sorted) {
+      if (t < sorted.latest) sorted.back++;
+      else sorted.latest = t;
+      sorted.t.push(sorted.n, t);
+      sorted.p.push(sorted.n++, price);
+    } else if (!this.timeline.push(t, price)) this.problems.add(KIND_BACKWARDS, r.line);
   }
 
-  private positive(v: number, kinds: readonly [string, string], line: number): boolean {
-    if (v > 0) return true;
-    if (v !== v) this.unusable(kinds[0], line);
-    else {
-      this.nonPositive++;
-      this.problems.add(kinds[1], line);
+  /** The timeline statistics; under sort, of the usable rows in time order (ties in file order). Call once, at the end. */
+  timelineSummary(): TimelineSummary {
+    const sorted = this.sorted;
+    if (!sorted) return this.timeline.summary();
+    const { t, p, n } = sorted;
+    const order = stableOrder(t.data, n);
+    for (let k = 0; k < n; k++) {
+      const i = order ? order[k]! : k;
+      this.timeline.push(t.data[i]!, p.data[i]!);
     }
-    return false;
+    return { ...this.timeline.summary(), outOfOrder: sorted.back };
   }
 
-  private unusable(kind: string, line: number): void {
-    this.unparsable++;
-    this.problems.add(kind, line);
+  private bad(v: VerdictCode, line: number): void {
+    this.problems.add(VERDICT_KIND[v]!, line);
+    switch (verdictClass(v)) {
+      case 'oneSided':
+        this.oneSided++;
+        break;
+      case 'crossed':
+        this.crossed++;
+        break;
+      case 'nonPositive':
+        this.nonPositive++;
+        break;
+      default:
+        this.unparsable++;
+    }
   }
 }
 
@@ -196,7 +229,7 @@ async function attempt(input: InputSpec, kind: Kind, o: InspectScanOptions, repl
     : undefined;
   let info: ScanInfo;
   try {
-    const scan = scanRows(input, kind, o, makeSink, onChunk);
+    const scan = scanRows(input, kind, { ...o, secondClock: true }, makeSink, onChunk);
     for (;;) {
       const step = await scan.next();
       if (step.done) {
@@ -221,12 +254,16 @@ async function attempt(input: InputSpec, kind: Kind, o: InspectScanOptions, repl
       timeColumn: info.plan.timeColumn,
       timeUnit: info.converter.time.reportUnit ?? info.plan.timeUnit ?? null,
       rows: info.rows,
-      timeline: s.timeline.summary(),
+      timeline: s.timelineSummary(),
       unparsable: s.unparsable,
       nonPositive: s.nonPositive,
       oneSided: bidAsk ? s.oneSided : null,
       crossed: bidAsk ? s.crossed : null,
       locked: bidAsk ? s.locked : null,
+      clock: clockKind(info.plan),
+      secondClock: info.plan.secondClock ?? null,
+      clocks: s.clocks?.summary() ?? null,
+      tickSize: s.ticks.summary(),
       problems: s.problems.list(),
     },
   };

@@ -11,7 +11,7 @@
 import type { TickBatch, TradeBatch } from '../core/types.js';
 import { DataError } from '../errors.js';
 import type { ReadOptions, ReadReport, TimeUnit } from './types.js';
-import { planFromHeader, ROLE_SIDE, type FormatPlan, type Kind } from './formats.js';
+import { planFromHeader, ROLE_SIDE, withSecondClock, type FormatPlan, type Kind } from './formats.js';
 import { FastParser, checkHasRows, type RowSink } from './fastparse.js';
 import { csvRecords } from './csvparse.js';
 import { FieldConverter, RecordText, RowScratch } from './rows.js';
@@ -54,13 +54,16 @@ type SinkFactory = (plan: FormatPlan, conv: FieldConverter) => RowSink;
 export async function* scanRows(
   input: InputSpec,
   kind: Kind,
-  opts: Pick<InternalReadOptions, 'clock' | 'timeUnit' | 'parser' | 'chunkBytes'>,
+  opts: Pick<InternalReadOptions, 'clock' | 'timeUnit' | 'parser' | 'chunkBytes'> & { readonly secondClock?: boolean },
   makeSink: SinkFactory,
   onChunk?: ChunkCallback,
 ): AsyncGenerator<void, ScanInfo, undefined> {
   const file = inputName(input);
-  const onHeader = (fields: string[], line: number): FormatPlan =>
-    planFromHeader(fields, kind, opts.clock, opts.timeUnit as TimeUnit | undefined, { file, line, text: fields.join(',') });
+  const onHeader = (fields: string[], line: number): FormatPlan => {
+    const plan = planFromHeader(fields, kind, opts.clock, opts.timeUnit as TimeUnit | undefined, { file, line, text: fields.join(',') });
+    // inspect compares the file's two clocks; the analyses read only one.
+    return opts.secondClock === true ? withSecondClock(plan) : plan;
+  };
   const src = await openInput(input);
   try {
     const chunk = Math.max(1, opts.chunkBytes ?? DEFAULT_CHUNK);

@@ -10,6 +10,7 @@ import type { TimeUnit } from './types.js';
 import {
   ROLE_ASK,
   ROLE_BID,
+  ROLE_CLOCK2,
   ROLE_PRICE,
   ROLE_QTY,
   ROLE_SIDE,
@@ -36,6 +37,8 @@ export class RowScratch {
   line = 0;
   /** µs since the epoch, NaN when unparsable. */
   t = NaN;
+  /** The other clock (ROLE_CLOCK2, inspect only), µs; NaN when unparsable. */
+  t2 = NaN;
   bid = NaN;
   ask = NaN;
   price = NaN;
@@ -126,10 +129,13 @@ export function sideFromWord(buf: Uint8Array, s: number, e: number): number {
 /** Field conversion for one plan; shared by both parsers. */
 export class FieldConverter {
   readonly time: TimeConverter;
+  /** The second clock's converter, decided by its own first value (see withSecondClock). */
+  readonly clock2: TimeConverter;
   private readonly sideMaker: boolean;
   private scratch = Buffer.allocUnsafe(256);
   constructor(readonly plan: FormatPlan) {
     this.time = new TimeConverter(plan);
+    this.clock2 = new TimeConverter(plan);
     this.sideMaker = plan.sideMode === 'maker';
   }
 
@@ -154,6 +160,9 @@ export class FieldConverter {
         break;
       case ROLE_SIDE:
         r.side = this.sideMaker ? sideFromMaker(buf, s, e) : sideFromWord(buf, s, e);
+        break;
+      case ROLE_CLOCK2:
+        r.t2 = this.clock2.parse(buf, s, e);
         break;
     }
   }

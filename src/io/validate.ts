@@ -1,6 +1,6 @@
 /**
- * Row rules (docs/definitions.md §1, §7): every parsed row is checked here, then either handed on or
- * rejected. Strict by default — the first bad row throws a DataError naming the file,
+ * Row rules (docs/definitions.md §1, §7): every parsed row is judged by the one row
+ * classifier (row-verdict.ts, shared with `inspect`), then either handed on or rejected. Strict by default — the first bad row throws a DataError naming the file,
  * line and offending value; with `skipBadRows` it is skipped and counted by kind
  * (first 5 line numbers kept). Quotes with an empty bid or ask (one-sided book) are
  * always skipped and counted as 'one-sided quote', never an error.
@@ -16,7 +16,8 @@
  */
 import { DataError } from '../errors.js';
 import type { ReadReport } from './types.js';
-import { ROLE_ASK, ROLE_BID, ROLE_PRICE, ROLE_QTY, ROLE_TIME, type FormatPlan } from './formats.js';
+import { ROLE_TIME, type FormatPlan } from './formats.js';
+import { KIND_BACKWARDS, RowClassifier, Verdict, VERDICT_KIND } from './row-verdict.js';
 import type { RowSink } from './fastparse.js';
 import type { RowScratch } from './rows.js';
 import { QuoteBatcher, TradeBatcher } from './batches.js';
@@ -59,8 +60,8 @@ export interface ValidatorOptions {
   readonly batchRows: number;
 }
 
-/** A growable typed column (only used under `sort`). */
-class Column<T extends Float64Array | Int8Array> {
+/** A growable typed column (only used under `sort`; also by inspect's --sort). */
+export class Column<T extends Float64Array | Int8Array> {
   constructor(public data: T) {}
   push(n: number, v: number): void {
     if (n === this.data.length) {
@@ -73,7 +74,7 @@ class Column<T extends Float64Array | Int8Array> {
 }
 
 /** The order in which gathered rows are handed on: by time, file order for ties. Null when already in order. */
-function stableOrder(t: Float64Array, n: number): Uint32Array | null {
+export function stableOrder(t: Float64Array, n: number): Uint32Array | null {
   let sorted = true;
   for (let i = 1; i < n && sorted; i++) sorted = t[i - 1]! <= t[i]!;
   if (sorted) return null;
@@ -96,11 +97,14 @@ abstract class Rules implements RowSink {
   protected lastLine = 0;
   protected gathered = 0;
   protected readonly gatherT = new Column(new Float64Array(0));
+  protected readonly classifier: RowClassifier;
 
   constructor(
     protected readonly plan: FormatPlan,
     protected readonly opts: ValidatorOptions,
-  ) {}
+  ) {
+    this.classifier = new RowClassifier(plan);
+  }
 
   abstract row(r: RowScratch): void;
   /**
@@ -119,28 +123,22 @@ abstract class Rules implements RowSink {
     return r.text.fieldText(this.plan.roleCol[role]!);
   }
 
-  protected columnName(role: number): string {
-    return this.plan.names[this.plan.roleCol[role]!]!;
-  }
-
-  /** Short row and time checks; false when the row was rejected. */
-  protected shapeAndTime(r: RowScratch): boolean {
-    if (r.short) {
-      this.bad(r, 'short row', `short row: expected ${this.plan.ncols} fields, found ${r.nfields}`, r.text.lineText());
+  /**
+   * The row rules (row-verdict.ts); false when the row was rejected. One-sided quotes are
+   * always skipped and counted, never an error.
+   */
+  protected usable(r: RowScratch): boolean {
+    const v = this.classifier.classify(r);
+    if (v === Verdict.ok) return true;
+    if (v === Verdict.oneSided) {
+      this.skipped.add(VERDICT_KIND[v]!, r.line);
       return false;
     }
-    if (r.t !== r.t) {
-      this.bad(r, 'unparsable time', `unparsable time in column ${this.plan.timeColumn}`, this.columnText(r, ROLE_TIME));
-      return false;
+    if (!this.opts.skipBadRows) {
+      const { problem, value } = this.classifier.problem(v, r);
+      throw new DataError(this.opts.file, r.line, problem, value);
     }
-    return true;
-  }
-
-  /** A positive finite number; otherwise the row is rejected as non-numeric or non-positive `what`. */
-  protected positive(r: RowScratch, v: number, role: number, what: string): boolean {
-    if (v > 0) return true;
-    const kind = v !== v ? `non-numeric ${what}` : `non-positive ${what}`;
-    this.bad(r, kind, `${kind} in column ${this.columnName(role)}`, this.columnText(r, role));
+    this.skipped.add(VERDICT_KIND[v]!, r.line);
     return false;
   }
 
@@ -153,7 +151,7 @@ abstract class Rules implements RowSink {
     }
     this.bad(
       r,
-      'time going backwards',
+      KIND_BACKWARDS,
       `time goes backwards: ${formatMicros(r.t)} is before ${formatMicros(this.lastT)} on line ${this.lastLine}; ` +
         'rows must be in time order (use --sort to sort them)',
       this.columnText(r, ROLE_TIME),
@@ -178,7 +176,6 @@ export class QuoteValidator extends Rules {
   private pprice = 0;
   private readonly gatherBid = new Column(new Float64Array(0));
   private readonly gatherAsk = new Column(new Float64Array(0));
-  private readonly oneSidedMask = (1 << ROLE_BID) | (1 << ROLE_ASK);
 
   constructor(plan: FormatPlan, opts: ValidatorOptions) {
     super(plan, opts);
@@ -187,26 +184,10 @@ export class QuoteValidator extends Rules {
 
   row(r: RowScratch): void {
     this.rows++;
-    if (!this.shapeAndTime(r)) return;
-    let bid: number;
-    let ask: number;
-    if (this.plan.priceOnly) {
-      bid = ask = r.price;
-      if (!this.positive(r, bid, ROLE_PRICE, 'price')) return;
-    } else {
-      if ((r.empty & this.oneSidedMask) !== 0) {
-        this.skipped.add('one-sided quote', r.line);
-        return;
-      }
-      bid = r.bid;
-      ask = r.ask;
-      if (!this.positive(r, bid, ROLE_BID, 'bid') || !this.positive(r, ask, ROLE_ASK, 'ask')) return;
-      if (bid > ask) {
-        const value = `${this.columnText(r, ROLE_BID)} > ${this.columnText(r, ROLE_ASK)}`;
-        this.bad(r, 'crossed quote', 'crossed quote (bid > ask)', value);
-        return;
-      }
-    }
+    if (!this.usable(r)) return;
+    const priceOnly = this.plan.priceOnly;
+    const bid = priceOnly ? r.price : r.bid;
+    const ask = priceOnly ? r.price : r.ask;
     if (this.opts.sort) {
       const n = this.gathered++;
       this.gatherT.push(n, r.t);
@@ -271,8 +252,7 @@ export class TradeValidator extends Rules {
 
   row(r: RowScratch): void {
     this.rows++;
-    if (!this.shapeAndTime(r)) return;
-    if (!this.positive(r, r.price, ROLE_PRICE, 'price') || !this.positive(r, r.qty, ROLE_QTY, 'quantity')) return;
+    if (!this.usable(r)) return;
     const side = this.hasSide ? r.side : 0;
     if (this.opts.sort) {
       const n = this.gathered++;

@@ -1,0 +1,134 @@
+/**
+ * The row rules (docs/definitions.md §1, §7) in one place: a parsed row in, a verdict code
+ * out. The validators (validate.ts) turn a bad verdict into an error or a skipped row, and
+ * `inspect` (inspect-scan.ts) counts verdicts, so both apply the same checks in the same
+ * order by construction. Time order is not a row rule here: it depends on the rows before
+ * (the validators and inspect's Timeline each track it).
+ *
+ * Order of checks: shape, time, then values — quotes: one-sided (empty bid or ask), bid,
+ * ask, crossed; price-only quotes: price; trades: price, quantity. The first failing check
+ * decides the verdict.
+ */
+import { ROLE_ASK, ROLE_BID, ROLE_PRICE, ROLE_QTY, ROLE_TIME, type FormatPlan } from './formats.js';
+import type { RowScratch } from './rows.js';
+
+/** Verdict codes; 0 is a usable row. */
+export const Verdict = {
+  ok: 0,
+  shortRow: 1,
+  badTime: 2,
+  oneSided: 3,
+  nonNumericBid: 4,
+  nonPositiveBid: 5,
+  nonNumericAsk: 6,
+  nonPositiveAsk: 7,
+  crossed: 8,
+  nonNumericPrice: 9,
+  nonPositivePrice: 10,
+  nonNumericQty: 11,
+  nonPositiveQty: 12,
+} as const;
+export type VerdictCode = (typeof Verdict)[keyof typeof Verdict];
+
+/** The kind name of each verdict, as skipped-row reports and inspect's `problems` spell it. */
+export const VERDICT_KIND: readonly string[] = [
+  'usable',
+  'short row',
+  'unparsable time',
+  'one-sided quote',
+  'non-numeric bid',
+  'non-positive bid',
+  'non-numeric ask',
+  'non-positive ask',
+  'crossed quote',
+  'non-numeric price',
+  'non-positive price',
+  'non-numeric quantity',
+  'non-positive quantity',
+];
+
+/** The kind name of a row earlier than the latest kept row (the order rule, tracked by the callers). */
+export const KIND_BACKWARDS = 'time going backwards';
+
+/** What kind of problem a verdict is, for inspect's summary counts. */
+export type VerdictClass = 'ok' | 'unparsable' | 'nonPositive' | 'oneSided' | 'crossed';
+
+const CLASS: readonly VerdictClass[] = [
+  'ok',
+  'unparsable',
+  'unparsable',
+  'oneSided',
+  'unparsable',
+  'nonPositive',
+  'unparsable',
+  'nonPositive',
+  'crossed',
+  'unparsable',
+  'nonPositive',
+  'unparsable',
+  'nonPositive',
+];
+
+/** The role whose column holds the offending value of a value verdict (−1: none). */
+const ROLE: readonly number[] = [-1, -1, ROLE_TIME, -1, ROLE_BID, ROLE_BID, ROLE_ASK, ROLE_ASK, -1, ROLE_PRICE, ROLE_PRICE, ROLE_QTY, ROLE_QTY];
+
+export function verdictClass(v: VerdictCode): VerdictClass {
+  return CLASS[v]!;
+}
+
+/** Empty bid or empty ask. */
+const ONE_SIDED_MASK = (1 << ROLE_BID) | (1 << ROLE_ASK);
+
+/** Classifies the rows of one file layout. No allocation per row. */
+export class RowClassifier {
+  private readonly bidAsk: boolean;
+  private readonly trades: boolean;
+
+  constructor(readonly plan: FormatPlan) {
+    this.bidAsk = plan.kind === 'quotes' && !plan.priceOnly;
+    this.trades = plan.kind === 'trades';
+  }
+
+  /** The verdict of row `r` (its values as the converters left them: NaN when not a number). */
+  classify(r: RowScratch): VerdictCode {
+    if (r.short) return Verdict.shortRow;
+    if (r.t !== r.t) return Verdict.badTime;
+    if (this.bidAsk) {
+      if ((r.empty & ONE_SIDED_MASK) !== 0) return Verdict.oneSided;
+      const bid = r.bid;
+      const ask = r.ask;
+      if (!(bid > 0)) return bid !== bid ? Verdict.nonNumericBid : Verdict.nonPositiveBid;
+      if (!(ask > 0)) return ask !== ask ? Verdict.nonNumericAsk : Verdict.nonPositiveAsk;
+      return bid > ask ? Verdict.crossed : Verdict.ok;
+    }
+    const price = r.price;
+    if (!(price > 0)) return price !== price ? Verdict.nonNumericPrice : Verdict.nonPositivePrice;
+    if (!this.trades) return Verdict.ok;
+    const qty = r.qty;
+    if (!(qty > 0)) return qty !== qty ? Verdict.nonNumericQty : Verdict.nonPositiveQty;
+    return Verdict.ok;
+  }
+
+  /**
+   * The error message of a bad verdict: the problem and the offending text (read back from
+   * the row, so slow is fine — only for the row that is reported).
+   */
+  problem(v: VerdictCode, r: RowScratch): { problem: string; value: string | undefined } {
+    const plan = this.plan;
+    const text = (role: number) => r.text.fieldText(plan.roleCol[role]!);
+    switch (v) {
+      case Verdict.shortRow:
+        return { problem: `short row: expected ${plan.ncols} fields, found ${r.nfields}`, value: r.text.lineText() };
+      case Verdict.badTime:
+        return { problem: `unparsable time in column ${plan.timeColumn}`, value: text(ROLE_TIME) };
+      case Verdict.crossed:
+        return { problem: 'crossed quote (bid > ask)', value: `${text(ROLE_BID)} > ${text(ROLE_ASK)}` };
+      case Verdict.oneSided:
+        return { problem: 'one-sided quote (empty bid or ask)', value: undefined };
+      default: {
+        const role = ROLE[v]!;
+        return { problem: `${VERDICT_KIND[v]} in column ${plan.names[plan.roleCol[role]!]}`, value: text(role) };
+      }
+    }
+  }
+}
