@@ -1,0 +1,329 @@
+/**
+ * `inspect`'s output: one metric list per file and one per pair, each metric with its JSON
+ * member (also the csv metric name), its human label and cell, and the meaning shown beside
+ * it. The human table fits the terminal: full paths when they fit, else short names, else the
+ * files in groups of as many columns as fit (docs/inspect.md).
+ */
+import { LONG_GAPS_US } from '../core/quality.js';
+import { latencySpreadMatters } from '../core/clocks.js';
+import { duration, humanTable, isoMicros, percent, type Cell, type Output, type Style } from '../io/output.js';
+import type { FileQuality } from '../io/inspect-scan.js';
+import type { DataError, OpenError } from '../errors.js';
+import type { PairInspection } from './inspect-pair.js';
+import { thresholdTicks } from './inspect-pair.js';
+
+/** One entry per file, in argument order: what was found, or why the file could not be inspected. */
+export type InspectEntry = { readonly file: string; readonly quality: FileQuality } | { readonly file: string; readonly error: DataError | OpenError };
+
+export interface InspectReport {
+  readonly entries: readonly InspectEntry[];
+  /** The two quote files judged together (--pair, or exactly two quote files); null otherwise. */
+  readonly pair: PairInspection | null;
+  /** θ and D of the run, for the per-file θ in ticks and the latency warning. */
+  readonly threshold: number;
+  readonly pairWindowUs: number;
+}
+
+/** One reported number: JSON/csv value, human cell and the meaning shown beside it. */
+interface Metric<T> {
+  readonly key: string;
+  readonly label: string;
+  readonly meaning: string;
+  readonly value: (q: T) => Cell;
+  readonly human?: (q: T) => Cell;
+  /** Only in json/csv (the µs twins of the ISO times). */
+  readonly machineOnly?: true;
+}
+
+/** A file's facts with the run's parameters. */
+interface FileView {
+  readonly q: FileQuality;
+  readonly threshold: number;
+  readonly pairWindowUs: number;
+}
+
+const num = (v: number): number | null => (Number.isFinite(v) ? v : null);
+const dur = (v: number): string => (Number.isFinite(v) ? duration(v) : 'n/a');
+/** 12 significant digits: a mid of 60697.025 shows as such, not as 60697.024999999994. */
+const price = (v: number): string => (Number.isFinite(v) ? String(Number(v.toPrecision(12))) : 'n/a');
+const share = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
+/** Shares for people: 3 significant digits ("0.378 %"); JSON keeps the full fraction. */
+const pct = (v: number | null): string => (v === null ? 'n/a' : `${Number((v * 100).toPrecision(3))} %`);
+const order = (back: number | undefined): string => (back === undefined ? 'n/a' : back === 0 ? 'in order' : `${back} rows back`);
+const [SHORT_GAP_US, LONG_GAP_US] = LONG_GAPS_US as [number, number];
+
+/** Clock facts read through the optional summary. */
+const lat = (f: FileView, k: 'median' | 'p1' | 'p99' | 'max'): number => f.q.clocks?.[k] ?? NaN;
+const clockShare = (f: FileView, k: 'equal' | 'negative'): number | null => (f.q.clocks ? share(f.q.clocks[k], f.q.clocks.rows) : null);
+
+/** The per-file metrics in display order. */
+const FILE_METRICS: readonly Metric<FileView>[] = [
+  { key: 'kind', label: 'kind', meaning: 'quotes or trades', value: ({ q }) => q.kind },
+  { key: 'format', label: 'format', meaning: 'detected layout', value: ({ q }) => q.format },
+  { key: 'time_column', label: 'time column', meaning: 'times from (--clock)', value: ({ q }) => q.timeColumn },
+  { key: 'time_unit', label: 'time unit', meaning: 'iso or epoch unit', value: ({ q }) => q.timeUnit },
+  { key: 'rows', label: 'rows', meaning: 'data rows', value: ({ q }) => q.rows },
+  { key: 'usable_rows', label: 'usable rows', meaning: 'pass every row rule', value: ({ q }) => q.timeline.rows },
+  { key: 'ticks', label: 'ticks', meaning: 'distinct times (a burst is 1)', value: ({ q }) => q.timeline.ticks },
+  { key: 'same_time_rows', label: 'same-time rows', meaning: "at the previous row's time", value: ({ q }) => q.timeline.sameTime },
+  { key: 'first_time', label: 'first', meaning: 'UTC', value: ({ q }) => iso(q.timeline.firstTime) },
+  { key: 'last_time', label: 'last', meaning: 'UTC', value: ({ q }) => iso(q.timeline.lastTime) },
+  { key: 'first_time_us', label: 'first (µs)', meaning: '', machineOnly: true, value: ({ q }) => num(q.timeline.firstTime) },
+  { key: 'last_time_us', label: 'last (µs)', meaning: '', machineOnly: true, value: ({ q }) => num(q.timeline.lastTime) },
+  { key: 'duration_us', label: 'duration', meaning: 'last − first', value: ({ q }) => num(q.timeline.lastTime - q.timeline.firstTime), human: ({ q }) => dur(q.timeline.lastTime - q.timeline.firstTime) },
+  { key: 'gaps', label: 'gaps', meaning: 'between consecutive ticks', value: ({ q }) => q.timeline.gaps },
+  { key: 'gap_median_us', label: 'median gap', meaning: 'exact', value: ({ q }) => num(q.timeline.gapMedian), human: ({ q }) => dur(q.timeline.gapMedian) },
+  { key: 'gap_p99_us', label: 'p99 gap', meaning: 'exact, type 7', value: ({ q }) => num(q.timeline.gapP99), human: ({ q }) => dur(q.timeline.gapP99) },
+  { key: `gaps_over_${durationKey(SHORT_GAP_US)}`, label: `gaps > ${duration(SHORT_GAP_US)}`, meaning: 'strictly longer', value: ({ q }) => q.timeline.longGaps[0]!.count },
+  { key: `gaps_over_${durationKey(LONG_GAP_US)}`, label: `gaps > ${duration(LONG_GAP_US)}`, meaning: 'strictly longer', value: ({ q }) => q.timeline.longGaps[1]!.count },
+  { key: 'longest_gap_us', label: 'longest gap', meaning: '', value: ({ q }) => num(q.timeline.longestGap), human: ({ q }) => dur(q.timeline.longestGap) },
+  { key: 'longest_gap_start', label: 'longest gap from', meaning: 'its start, UTC', value: ({ q }) => iso(q.timeline.longestGapStart) },
+  { key: 'longest_gap_start_us', label: 'longest gap from (µs)', meaning: '', machineOnly: true, value: ({ q }) => num(q.timeline.longestGapStart) },
+  { key: 'out_of_order_rows', label: 'out of order', meaning: 'earlier than a row before', value: ({ q }) => q.timeline.outOfOrder },
+  { key: 'crossed_rows', label: 'crossed', meaning: 'bid > ask', value: ({ q }) => q.crossed },
+  { key: 'locked_rows', label: 'locked', meaning: 'bid = ask (usable)', value: ({ q }) => q.locked },
+  { key: 'one_sided_rows', label: 'one-sided', meaning: 'empty bid or ask', value: ({ q }) => q.oneSided },
+  { key: 'unparsable_rows', label: 'unparsable', meaning: 'short, bad time, not a number', value: ({ q }) => q.unparsable },
+  { key: 'non_positive_rows', label: 'non-positive', meaning: 'price or quantity ≤ 0', value: ({ q }) => q.nonPositive },
+  { key: 'price_min', label: 'lowest price', meaning: 'of ticks: mid or price', value: ({ q }) => num(q.timeline.priceMin), human: ({ q }) => price(q.timeline.priceMin) },
+  { key: 'price_max', label: 'highest price', meaning: 'of ticks', value: ({ q }) => num(q.timeline.priceMax), human: ({ q }) => price(q.timeline.priceMax) },
+  { key: 'tick_size', label: 'tick size', meaning: 'smallest bid/ask (price) step seen', value: ({ q }) => num(q.tickSize.tick), human: ({ q }) => price(q.tickSize.tick) },
+  { key: 'mid_changes', label: 'mid changes', meaning: 'between consecutive usable rows', value: ({ q }) => q.tickSize.midChanges },
+  { key: 'one_tick_share', label: 'one-tick moves', meaning: 'mid changes of ≤ 1 tick', value: ({ q }) => share(q.tickSize.oneTickChanges, q.tickSize.midChanges), human: ({ q }) => pct(share(q.tickSize.oneTickChanges, q.tickSize.midChanges)) },
+  { key: 'threshold_ticks', label: 'θ in ticks', meaning: 'θ × mid-range price / tick', value: (f) => num(thresholdTicks(f.q, f.threshold)), human: (f) => fixedOrNa(thresholdTicks(f.q, f.threshold), 1) },
+  { key: 'clock', label: 'clock', meaning: 'times are exchange or receipt', value: ({ q }) => q.clock },
+  { key: 'second_clock', label: 'second clock', meaning: 'the other time column', value: ({ q }) => q.secondClock },
+  { key: 'clock_rows', label: 'rows with 2 clocks', meaning: 'both readable', value: ({ q }) => q.clocks?.rows ?? null },
+  { key: 'equal_stamps_share', label: 'equal stamps', meaning: 'no exchange time sent', value: (f) => clockShare(f, 'equal'), human: (f) => pct(clockShare(f, 'equal')) },
+  { key: 'negative_latency_share', label: 'negative latency', meaning: 'receipt before exchange', value: (f) => clockShare(f, 'negative'), human: (f) => pct(clockShare(f, 'negative')) },
+  { key: 'latency_median_us', label: 'median latency', meaning: 'receipt − exchange, exact', value: (f) => num(lat(f, 'median')), human: (f) => signedDur(lat(f, 'median')) },
+  { key: 'latency_p1_us', label: 'p1 latency', meaning: 'unequal stamps only', value: (f) => num(lat(f, 'p1')), human: (f) => signedDur(lat(f, 'p1')) },
+  { key: 'latency_p99_us', label: 'p99 latency', meaning: '', value: (f) => num(lat(f, 'p99')), human: (f) => signedDur(lat(f, 'p99')) },
+  { key: 'latency_max_us', label: 'max latency', meaning: '', value: (f) => num(lat(f, 'max')), human: (f) => signedDur(lat(f, 'max')) },
+  { key: 'exchange_clock_out_of_order_rows', label: 'exchange clock', meaning: 'on its own', value: ({ q }) => q.clocks?.exchangeOutOfOrder ?? null, human: ({ q }) => order(q.clocks?.exchangeOutOfOrder) },
+  { key: 'receipt_clock_out_of_order_rows', label: 'receipt clock', meaning: 'on its own', value: ({ q }) => q.clocks?.receiptOutOfOrder ?? null, human: ({ q }) => order(q.clocks?.receiptOutOfOrder) },
+];
+
+/** A pair's facts, with its evidence. */
+type PairView = PairInspection;
+const span = (p: PairView, k: 'start' | 'end'): number => p.span?.[k] ?? NaN;
+const both = (p: PairView) => share(p.moves.bothMove, p.moves.steps);
+
+/** The per-pair metrics in display order ("a" and "b": the first and second file, whatever --names says). */
+const PAIR_METRICS: readonly Metric<PairView>[] = [
+  { key: 'names', label: 'names', meaning: 'a, b (--names)', machineOnly: true, value: (p) => p.names.join(',') },
+  { key: 'overlap_start', label: 'overlap from', meaning: 'UTC: later first tick', value: (p) => iso(span(p, 'start')) },
+  { key: 'overlap_end', label: 'overlap to', meaning: 'UTC: earlier last tick', value: (p) => iso(span(p, 'end')) },
+  { key: 'overlap_start_us', label: '', meaning: '', machineOnly: true, value: (p) => num(span(p, 'start')) },
+  { key: 'overlap_end_us', label: '', meaning: '', machineOnly: true, value: (p) => num(span(p, 'end')) },
+  { key: 'overlap_us', label: 'overlap', meaning: 'the analysis span', value: (p) => num(span(p, 'end') - span(p, 'start')), human: (p) => dur(span(p, 'end') - span(p, 'start')) },
+  { key: 'grid_us', label: 'grid step', meaning: '--grid', value: (p) => p.params.gridUs, human: (p) => duration(p.params.gridUs) },
+  { key: 'grid_steps', label: 'grid steps', meaning: 'returns per market', value: (p) => p.moves.steps },
+  { key: 'zero_return_share_a', label: 'zero returns (a)', meaning: 'steps where a is flat', value: (p) => share(p.moves.zeroA, p.moves.steps), human: (p) => pct(share(p.moves.zeroA, p.moves.steps)) },
+  { key: 'zero_return_share_b', label: 'zero returns (b)', meaning: 'steps where b is flat', value: (p) => share(p.moves.zeroB, p.moves.steps), human: (p) => pct(share(p.moves.zeroB, p.moves.steps)) },
+  { key: 'both_move_steps', label: 'both move', meaning: "steps: xcorr's effective sample", value: (p) => p.moves.bothMove },
+  { key: 'both_move_share', label: 'both move share', meaning: 'of the grid steps', value: both, human: (p) => pct(both(p)) },
+  { key: 'threshold', label: 'θ', meaning: '--threshold', value: (p) => p.params.threshold, human: (p) => percent(p.params.threshold) },
+  { key: 'jumps_a', label: 'jumps (a)', meaning: 'native feed, in the overlap', value: (p) => p.jumps.native[0] },
+  { key: 'jumps_b', label: 'jumps (b)', meaning: 'native feed, in the overlap', value: (p) => p.jumps.native[1] },
+  { key: 'grid_jumps_a', label: 'grid jumps (a)', meaning: 'LOCF feed', value: (p) => p.jumps.locf[0] },
+  { key: 'grid_jumps_b', label: 'grid jumps (b)', meaning: 'LOCF feed', value: (p) => p.jumps.locf[1] },
+  { key: 'threshold_ticks_a', label: 'θ in ticks (a)', meaning: '', value: (p) => num(p.thresholdTicks[0]), human: (p) => fixedOrNa(p.thresholdTicks[0], 1) },
+  { key: 'threshold_ticks_b', label: 'θ in ticks (b)', meaning: '', value: (p) => num(p.thresholdTicks[1]), human: (p) => fixedOrNa(p.thresholdTicks[1], 1) },
+  { key: 'clock_a', label: 'clock (a)', meaning: 'exchange, receipt or unknown', value: (p) => p.clocks[0] },
+  { key: 'clock_b', label: 'clock (b)', meaning: '', value: (p) => p.clocks[1] },
+  { key: 'clock_offset_us', label: 'clock offset', meaning: "b's times later than a's by", value: (p) => p.alignment.offsetUs, human: (p) => (p.alignment.offsetUs === null ? 'unknown' : signedDur(p.alignment.offsetUs)) },
+];
+
+const HUMAN_FILE_METRICS = FILE_METRICS.filter((m) => m.machineOnly !== true);
+const HUMAN_PAIR_METRICS = PAIR_METRICS.filter((m) => m.machineOnly !== true);
+
+function iso(us: number): string | null {
+  return Number.isFinite(us) ? isoMicros(us) : null;
+}
+
+function fixedOrNa(v: number, digits: number): string {
+  return Number.isFinite(v) ? String(Number(v.toFixed(digits))) : 'n/a';
+}
+
+function signedDur(us: number): string {
+  if (!Number.isFinite(us)) return 'n/a';
+  return us < 0 ? `−${duration(-us)}` : duration(us);
+}
+
+/** 50 000 → "50ms", 1 000 000 → "1s": the threshold in a member name. */
+function durationKey(us: number): string {
+  if (us % 1_000_000 === 0) return `${us / 1_000_000}s`;
+  if (us % 1000 === 0) return `${us / 1000}ms`;
+  return `${us}us`;
+}
+
+/** "crossed quote" → "crossed_quote". */
+function kindKey(kind: string): string {
+  return kind.replace(/[^A-Za-z0-9]+/g, '_');
+}
+
+/**
+ * The clock warnings of a file (docs/inspect.md): a latency spread at least half the pair
+ * window, rows without an exchange time, receipt times before exchange times, a clock that
+ * goes backwards on its own.
+ */
+export function clockWarnings(f: FileView): string[] {
+  const c = f.q.clocks;
+  if (!c) return [];
+  const out: string[] = [];
+  if (latencySpreadMatters(c, f.pairWindowUs)) {
+    out.push(`latency spread p99 − p1 = ${duration(c.p99 - c.p1)} is at least half the pair window (${duration(f.pairWindowUs)}): leads shorter than that cannot be told from feed jitter`);
+  }
+  if (c.rows > 0 && c.equal * 2 > c.rows) out.push(`${percent(c.equal / c.rows)} of rows have equal stamps: mostly no exchange time, so the exchange clock is the receipt clock`);
+  if (c.negative > 0) out.push(`${c.negative} rows have a receipt time before the exchange time: the two clocks are not synchronised`);
+  if (c.exchangeOutOfOrder > 0) out.push(`the exchange clock goes backwards on its own ${c.exchangeOutOfOrder} times`);
+  if (c.receiptOutOfOrder > 0) out.push(`the receipt clock goes backwards on its own ${c.receiptOutOfOrder} times`);
+  return out;
+}
+
+function viewOf(r: InspectReport, q: FileQuality): FileView {
+  return { q, threshold: r.threshold, pairWindowUs: r.pairWindowUs };
+}
+
+/** Renders the report; `width` is the terminal's (Infinity when not on a terminal). */
+export function renderInspect(r: InspectReport, width = Infinity): Output {
+  const json: unknown[] = r.entries.map((e) => entryJson(r, e));
+  const rows = r.entries.flatMap((e) => machineRows(r, e));
+  if (r.pair) {
+    json.push(pairJson(r.pair));
+    rows.push(...pairMachineRows(r.pair));
+  }
+  return { json, machine: { columns: ['file', 'metric', 'value'], rows }, human: (style) => humanInspect(r, style, width) };
+}
+
+function entryJson(r: InspectReport, e: InspectEntry): Record<string, unknown> {
+  if ('error' in e) return { file: e.file, error: e.error.message, exit_code: e.error.exitCode };
+  const f = viewOf(r, e.quality);
+  const json: Record<string, unknown> = { file: e.file };
+  for (const m of FILE_METRICS) json[m.key] = m.value(f);
+  json.clock_warnings = clockWarnings(f);
+  json.problems = Object.fromEntries(e.quality.problems.map((p) => [kindKey(p.kind), { count: p.count, first_lines: p.firstLines }]));
+  return json;
+}
+
+function machineRows(r: InspectReport, e: InspectEntry): Cell[][] {
+  if ('error' in e) {
+    return [
+      [e.file, 'error', e.error.message],
+      [e.file, 'exit_code', e.error.exitCode],
+    ];
+  }
+  const f = viewOf(r, e.quality);
+  const rows: Cell[][] = FILE_METRICS.map((m) => [e.file, m.key, m.value(f)]);
+  rows.push([e.file, 'clock_warnings', clockWarnings(f).join('; ')]);
+  for (const p of e.quality.problems) {
+    rows.push([e.file, `problems.${kindKey(p.kind)}`, p.count], [e.file, `problems.${kindKey(p.kind)}.first_lines`, p.firstLines.join(' ')]);
+  }
+  return rows;
+}
+
+/** The pair's JSON element: `kind` "pair" tells it from the files' elements. */
+function pairJson(p: PairView): Record<string, unknown> {
+  const json: Record<string, unknown> = { kind: 'pair', files: [...p.files] };
+  for (const m of PAIR_METRICS) json[m.key] = m.key === 'names' ? [...p.names] : m.value(p);
+  json.alignment = p.alignment.text;
+  json.assessment = Object.fromEntries(p.assessments.map((a) => [a.estimator, { ok: a.ok, text: a.text }]));
+  return json;
+}
+
+function pairMachineRows(p: PairView): Cell[][] {
+  const rows: Cell[][] = PAIR_METRICS.map((m) => ['pair', m.key, m.value(p)]);
+  rows.unshift(['pair', 'files', p.files.join(' ')]);
+  rows.push(['pair', 'alignment', p.alignment.text]);
+  for (const a of p.assessments) rows.push(['pair', `assessment.${a.estimator}.ok`, a.ok], ['pair', `assessment.${a.estimator}.text`, a.text]);
+  return rows;
+}
+
+function humanInspect(r: InspectReport, style: Style, width: number): string {
+  const { c } = style;
+  const ok = r.entries.filter((e): e is Extract<InspectEntry, { quality: unknown }> => 'quality' in e);
+  const lines = [c.bold(`Data quality of ${ok.length} file${ok.length === 1 ? '' : 's'}`), fittedTable(r, ok, style, width)];
+  for (const e of ok) {
+    if (e.quality.problems.length > 0) lines.push(`${c.yellow(`${e.file}:`)} rows left out: ${e.quality.problems.map(problemText).join(', ')}`);
+    for (const w of clockWarnings(viewOf(r, e.quality))) lines.push(`${c.yellow(`${e.file}:`)} ${w}`);
+  }
+  for (const e of r.entries) if ('error' in e) lines.push(c.red(`${e.file}: not inspected: ${e.error.problem}`));
+  if (r.pair) lines.push('', ...humanPair(r.pair, style, width));
+  return lines.join('\n');
+}
+
+/** Longest line, without colour codes. */
+function textWidth(s: string): number {
+  // eslint-disable-next-line no-control-regex
+  return Math.max(...s.replace(/\x1b\[[0-9;]*m/g, '').split('\n').map((l) => [...l].length));
+}
+
+/**
+ * The per-file table that fits `width`: one column per file with full paths, else with short
+ * names (a legend below maps them), else the files in groups of as many as fit, else one file
+ * per table without the meaning column.
+ */
+function fittedTable(r: InspectReport, ok: ReadonlyArray<{ file: string; quality: FileQuality }>, style: Style, width: number): string {
+  const { c } = style;
+  const table = (files: typeof ok, names: readonly string[], meaning: boolean): string => {
+    const rows: Cell[][] = HUMAN_FILE_METRICS.map((m) => [m.label, ...files.map((e) => (m.human ?? m.value)(viewOf(r, e.quality))), ...(meaning ? [c.dim(m.meaning)] : [])]);
+    const head = ['', ...names, ...(meaning ? ['meaning'] : [])];
+    return humanTable(head, rows, style, ['left', ...files.map(() => 'right' as const), ...(meaning ? ['left' as const] : [])]);
+  };
+  const full = table(ok, ok.map((e) => e.file), true);
+  if (textWidth(full) <= width) return full;
+  const short = shortNames(ok.map((e) => e.file));
+  const legend = ok.some((e, i) => short[i] !== e.file) ? `\n${c.dim(`files: ${ok.map((e, i) => `${short[i]} = ${e.file}`).join(', ')}`)}` : '';
+  const named = table(ok, short, true);
+  if (textWidth(named) <= width) return named + legend;
+  const groups: string[] = [];
+  let from = 0;
+  while (from < ok.length) {
+    let to = from + 1;
+    while (to < ok.length && textWidth(table(ok.slice(from, to + 1), short.slice(from, to + 1), true)) <= width) to++;
+    const withMeaning = table(ok.slice(from, to), short.slice(from, to), true);
+    groups.push(textWidth(withMeaning) <= width ? withMeaning : table(ok.slice(from, to), short.slice(from, to), false));
+    from = to;
+  }
+  return groups.join('\n') + legend;
+}
+
+/** The shortest distinct path suffixes: base names, with parent folders added where base names repeat. */
+export function shortNames(paths: readonly string[]): string[] {
+  const parts = paths.map((p) => p.split(/[/\\]/).filter((s) => s !== ''));
+  const depth = paths.map(() => 1);
+  const name = (i: number) => parts[i]!.slice(-depth[i]!).join('/') || paths[i]!;
+  for (let round = 0; round < 64; round++) {
+    const names = paths.map((_, i) => name(i));
+    let changed = false;
+    names.forEach((n, i) => {
+      if (names.some((m, j) => j !== i && m === n) && depth[i]! < parts[i]!.length) {
+        depth[i]!++;
+        changed = true;
+      }
+    });
+    if (!changed) return names;
+  }
+  return paths.map((_, i) => name(i));
+}
+
+function humanPair(p: PairView, style: Style, width: number): string[] {
+  const { c } = style;
+  const [a, b] = p.names;
+  const label = (l: string) => l.replace('(a)', `(${a})`).replace('(b)', `(${b})`);
+  const rows: Cell[][] = HUMAN_PAIR_METRICS.map((m) => [label(m.label), (m.human ?? m.value)(p), c.dim(m.meaning.replace(/\ba\b/, a).replace(/\bb\b/, b))]);
+  let table = humanTable(['', `${a} vs ${b}`, 'meaning'], rows, style, ['left', 'right', 'left']);
+  if (textWidth(table) > width) table = humanTable(['', `${a} vs ${b}`], rows.map((r) => r.slice(0, 2)), style, ['left', 'right']);
+  const lines = [c.bold(`Pair: ${a} = ${p.files[0]}, ${b} = ${p.files[1]}`), table];
+  if (p.span === null) lines.push(c.red('the files do not overlap in time: no analysis can run on them'));
+  for (const s of p.assessments) lines.push(s.ok ? s.text : c.yellow(s.text));
+  lines.push(p.alignment.ok ? p.alignment.text : c.yellow(p.alignment.text));
+  return lines;
+}
+
+/** e.g. "3 crossed quote (lines 4, 9, 12, …)". */
+function problemText(p: FileQuality['problems'][number]): string {
+  const more = p.count > p.firstLines.length ? ', …' : '';
+  return `${p.count} ${p.kind} (line${p.firstLines.length > 1 ? 's' : ''} ${p.firstLines.join(', ')}${more})`;
+}

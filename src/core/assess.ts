@@ -1,0 +1,129 @@
+/**
+ * Plain-words judgements of whether an estimator can be trusted on two files, from the
+ * facts `inspect` measures (pure: numbers in, sentences out). Each rule is a fixed
+ * threshold, documented in docs/inspect.md, so a reader can check it by hand.
+ */
+
+/** Which clock a file's times are on (see io/formats.ts clockKind). */
+export type ClockKind = 'exchange' | 'receipt' | 'unknown';
+
+/** xcorr needs at least this share of grid steps where both markets move… */
+export const MIN_BOTH_MOVE_SHARE = 0.01;
+/** …and at least this many such steps (its effective sample). */
+export const MIN_BOTH_MOVE_STEPS = 100;
+/** pair needs at least this many jumps per market to say anything about who leads. */
+export const MIN_JUMPS = 30;
+
+/** The per-pair facts the judgements read. Counts are over the overlap. */
+export interface PairEvidence {
+  readonly names: readonly [string, string];
+  readonly gridUs: number;
+  /** Grid returns per market, and the steps where both returns are non-zero. */
+  readonly steps: number;
+  readonly bothMove: number;
+  readonly threshold: number;
+  /** Native-feed jumps per market at θ. */
+  readonly jumps: readonly [number, number];
+  /** θ in ticks of each market (θ · typical price / tick), NaN when unknown. */
+  readonly thresholdTicks: readonly [number, number];
+}
+
+/** One estimator's verdict: ok false means "do not trust it as it stands". */
+export interface Assessment {
+  readonly estimator: 'pair' | 'xcorr';
+  readonly ok: boolean;
+  readonly text: string;
+}
+
+/** A fraction for a sentence: 0.0068 → "0.68 %", 0.0007 → "0.07 %" (2 significant digits). */
+function percent(fraction: number): string {
+  return `${Number((fraction * 100).toPrecision(2))} %`;
+}
+
+function durationWords(us: number): string {
+  return us % 1000 === 0 ? `${us / 1000} ms` : `${us} µs`;
+}
+
+/** xcorr: is there enough co-movement on the grid? */
+export function assessXcorr(e: PairEvidence): Assessment {
+  const step = durationWords(e.gridUs);
+  if (e.steps === 0) return { estimator: 'xcorr', ok: false, text: `xcorr: no ${step} grid step in the overlap — nothing to correlate` };
+  const share = e.bothMove / e.steps;
+  const what = `${percent(share)} of ${step} steps move in both markets (${e.bothMove} steps)`;
+  if (share < MIN_BOTH_MOVE_SHARE || e.bothMove < MIN_BOTH_MOVE_STEPS) return { estimator: 'xcorr', ok: false, text: `xcorr: only ${what} — prefer hy` };
+  return { estimator: 'xcorr', ok: true, text: `xcorr: ${what} — enough co-movement to correlate` };
+}
+
+/** pair: enough jumps at θ, and θ more than one tick? */
+export function assessPair(e: PairEvidence): Assessment {
+  const theta = percent(e.threshold);
+  const [a, b] = e.names;
+  const fewer = e.jumps[0] <= e.jumps[1] ? 0 : 1;
+  if (e.jumps[fewer]! < MIN_JUMPS) {
+    return { estimator: 'pair', ok: false, text: `pair: ${e.jumps[fewer]} ${e.names[fewer]} jumps at θ = ${theta} — lower the threshold` };
+  }
+  for (const i of [0, 1] as const) {
+    const ticks = e.thresholdTicks[i]!;
+    if (ticks <= 1) {
+      return { estimator: 'pair', ok: false, text: `pair: θ = ${theta} is ${Number(ticks.toPrecision(2))} tick of ${e.names[i]}, so every one-tick move is a jump — raise the threshold` };
+    }
+  }
+  return { estimator: 'pair', ok: true, text: `pair: ${e.jumps[0]} ${a} and ${e.jumps[1]} ${b} jumps at θ = ${theta} — enough to pair` };
+}
+
+/** What is known about the two files' clocks. */
+export interface ClockEvidence {
+  readonly names: readonly [string, string];
+  readonly clocks: readonly [ClockKind, ClockKind];
+  /** Median receipt − exchange latency of each file (µs), NaN when the file has one clock. */
+  readonly medianLatency: readonly [number, number];
+  /** Offsets at least this large (µs) are called out: the grid step. */
+  readonly resolutionUs: number;
+}
+
+/** Time-stamp alignment between the files. offsetUs: how much later B's times run than A's for the same instant, when known. */
+export interface Alignment {
+  readonly ok: boolean;
+  readonly offsetUs: number | null;
+  readonly text: string;
+}
+
+/**
+ * Are the two files on one clock? A file on receipt time is late by its feed's latency, which
+ * against a file on exchange time reads as a lead of the other market; two receipt clocks
+ * differ by the difference of their latencies. Only what the headers and the files' own
+ * second clocks show can be said: two venues' exchange clocks may differ by a constant no
+ * file reveals.
+ */
+export function alignment(e: ClockEvidence): Alignment {
+  const [a, b] = e.names;
+  const [ca, cb] = e.clocks;
+  const [la, lb] = e.medianLatency;
+  const ms = (us: number) => `${Number((us / 1000).toPrecision(3))} ms`;
+  if (ca === 'unknown' || cb === 'unknown') {
+    const who = ca === 'unknown' && cb === 'unknown' ? 'neither file says' : `${ca === 'unknown' ? a : b}'s file does not say`;
+    return { ok: true, offsetUs: null, text: `clocks: ${who} whether its times are the venue's or a receipt time — make sure both are on the same clock` };
+  }
+  if (ca !== cb) {
+    const late = ca === 'receipt' ? 0 : 1;
+    const latency = late === 0 ? la : lb;
+    const sign = late === 1 ? 1 : -1;
+    const size = Number.isFinite(latency) ? ` (median ${ms(latency)})` : '';
+    return {
+      ok: false,
+      offsetUs: Number.isFinite(latency) ? sign * latency : null,
+      text: `clocks: ${e.names[late]} is on receipt time and ${e.names[1 - late]} on exchange time: ${e.names[late]}'s times are late by its feed latency${size}, which reads as a lead of ${e.names[1 - late]} — put both on one clock (--clock)`,
+    };
+  }
+  if (ca === 'exchange') return { ok: true, offsetUs: 0, text: 'clocks: both on exchange time (the venues\' clocks may still differ by a constant no file shows)' };
+  if (!Number.isFinite(la) || !Number.isFinite(lb)) return { ok: true, offsetUs: null, text: 'clocks: both on receipt time' };
+  const offset = lb - la;
+  if (Math.abs(offset) < e.resolutionUs) return { ok: true, offsetUs: offset, text: `clocks: both on receipt time, median latencies within ${ms(e.resolutionUs)} of each other (${ms(la)}, ${ms(lb)})` };
+  const later = offset > 0 ? b : a;
+  const other = offset > 0 ? a : b;
+  return {
+    ok: false,
+    offsetUs: offset,
+    text: `clocks: both on receipt time, but ${later}'s runs ${ms(Math.abs(offset))} later than ${other}'s (median latency ${ms(la)} vs ${ms(lb)}), which reads as a lead of ${other} — compare on exchange time (--clock exchange)`,
+  };
+}
