@@ -1,8 +1,8 @@
 /**
  * `inspect`'s output: one metric list per file and one per pair, each metric with its JSON
  * member (also the csv metric name), its human label and cell, and the meaning shown beside
- * it. The human table fits the terminal: full paths when they fit, else short names, else the
- * files in groups of as many columns as fit (docs/inspect.md).
+ * it. The human table fits the terminal: full paths when they fit, else short names, else
+ * without the meaning column, else the files in groups of as many as fit (docs/inspect.md).
  */
 import { LONG_GAPS_US } from '../core/quality.js';
 import { latencySpreadMatters } from '../core/clocks.js';
@@ -33,6 +33,8 @@ interface Metric<T> {
   readonly human?: (q: T) => Cell;
   /** Only in json/csv (the µs twins of the ISO times). */
   readonly machineOnly?: true;
+  /** Human rows of the two-clock facts: left out of the table when no file has two clocks. */
+  readonly twoClocks?: true;
 }
 
 /** A file's facts with the run's parameters. */
@@ -93,15 +95,15 @@ const FILE_METRICS: readonly Metric<FileView>[] = [
   { key: 'threshold_ticks', label: 'θ in ticks', meaning: 'θ × mid-range price / tick', value: (f) => num(thresholdTicks(f.q, f.threshold)), human: (f) => fixedOrNa(thresholdTicks(f.q, f.threshold), 1) },
   { key: 'clock', label: 'clock', meaning: 'times are exchange or receipt', value: ({ q }) => q.clock },
   { key: 'second_clock', label: 'second clock', meaning: 'the other time column', value: ({ q }) => q.secondClock },
-  { key: 'clock_rows', label: 'rows with 2 clocks', meaning: 'both readable', value: ({ q }) => q.clocks?.rows ?? null },
-  { key: 'equal_stamps_share', label: 'equal stamps', meaning: 'no exchange time sent', value: (f) => clockShare(f, 'equal'), human: (f) => pct(clockShare(f, 'equal')) },
-  { key: 'negative_latency_share', label: 'negative latency', meaning: 'receipt before exchange', value: (f) => clockShare(f, 'negative'), human: (f) => pct(clockShare(f, 'negative')) },
-  { key: 'latency_median_us', label: 'median latency', meaning: 'receipt − exchange, exact', value: (f) => num(lat(f, 'median')), human: (f) => signedDur(lat(f, 'median')) },
-  { key: 'latency_p1_us', label: 'p1 latency', meaning: 'unequal stamps only', value: (f) => num(lat(f, 'p1')), human: (f) => signedDur(lat(f, 'p1')) },
-  { key: 'latency_p99_us', label: 'p99 latency', meaning: '', value: (f) => num(lat(f, 'p99')), human: (f) => signedDur(lat(f, 'p99')) },
-  { key: 'latency_max_us', label: 'max latency', meaning: '', value: (f) => num(lat(f, 'max')), human: (f) => signedDur(lat(f, 'max')) },
-  { key: 'exchange_clock_out_of_order_rows', label: 'exchange clock', meaning: 'on its own', value: ({ q }) => q.clocks?.exchangeOutOfOrder ?? null, human: ({ q }) => order(q.clocks?.exchangeOutOfOrder) },
-  { key: 'receipt_clock_out_of_order_rows', label: 'receipt clock', meaning: 'on its own', value: ({ q }) => q.clocks?.receiptOutOfOrder ?? null, human: ({ q }) => order(q.clocks?.receiptOutOfOrder) },
+  { key: 'clock_rows', twoClocks: true, label: 'rows with 2 clocks', meaning: 'both readable', value: ({ q }) => q.clocks?.rows ?? null },
+  { key: 'equal_stamps_share', twoClocks: true, label: 'equal stamps', meaning: 'no exchange time sent', value: (f) => clockShare(f, 'equal'), human: (f) => pct(clockShare(f, 'equal')) },
+  { key: 'negative_latency_share', twoClocks: true, label: 'negative latency', meaning: 'receipt before exchange', value: (f) => clockShare(f, 'negative'), human: (f) => pct(clockShare(f, 'negative')) },
+  { key: 'latency_median_us', twoClocks: true, label: 'median latency', meaning: 'receipt − exchange, exact', value: (f) => num(lat(f, 'median')), human: (f) => signedDur(lat(f, 'median')) },
+  { key: 'latency_p1_us', twoClocks: true, label: 'p1 latency', meaning: 'unequal stamps only', value: (f) => num(lat(f, 'p1')), human: (f) => signedDur(lat(f, 'p1')) },
+  { key: 'latency_p99_us', twoClocks: true, label: 'p99 latency', meaning: '', value: (f) => num(lat(f, 'p99')), human: (f) => signedDur(lat(f, 'p99')) },
+  { key: 'latency_max_us', twoClocks: true, label: 'max latency', meaning: '', value: (f) => num(lat(f, 'max')), human: (f) => signedDur(lat(f, 'max')) },
+  { key: 'exchange_clock_out_of_order_rows', twoClocks: true, label: 'exchange clock', meaning: 'on its own', value: ({ q }) => q.clocks?.exchangeOutOfOrder ?? null, human: ({ q }) => order(q.clocks?.exchangeOutOfOrder) },
+  { key: 'receipt_clock_out_of_order_rows', twoClocks: true, label: 'receipt clock', meaning: 'on its own', value: ({ q }) => q.clocks?.receiptOutOfOrder ?? null, human: ({ q }) => order(q.clocks?.receiptOutOfOrder) },
 ];
 
 /** A pair's facts, with its evidence. */
@@ -261,29 +263,33 @@ function textWidth(s: string): number {
 
 /**
  * The per-file table that fits `width`: one column per file with full paths, else with short
- * names (a legend below maps them), else the files in groups of as many as fit, else one file
- * per table without the meaning column.
+ * names (a legend below maps them), else without the meaning column, else the files in
+ * groups of as many as fit (one per table at least).
  */
 function fittedTable(r: InspectReport, ok: ReadonlyArray<{ file: string; quality: FileQuality }>, style: Style, width: number): string {
   const { c } = style;
+  const twoClocks = ok.some((e) => e.quality.clocks !== null);
+  const metrics = HUMAN_FILE_METRICS.filter((m) => twoClocks || m.twoClocks !== true);
   const table = (files: typeof ok, names: readonly string[], meaning: boolean): string => {
-    const rows: Cell[][] = HUMAN_FILE_METRICS.map((m) => [m.label, ...files.map((e) => (m.human ?? m.value)(viewOf(r, e.quality))), ...(meaning ? [c.dim(m.meaning)] : [])]);
+    const rows: Cell[][] = metrics.map((m) => [m.label, ...files.map((e) => (m.human ?? m.value)(viewOf(r, e.quality))), ...(meaning ? [c.dim(m.meaning)] : [])]);
     const head = ['', ...names, ...(meaning ? ['meaning'] : [])];
     return humanTable(head, rows, style, ['left', ...files.map(() => 'right' as const), ...(meaning ? ['left' as const] : [])]);
   };
   const full = table(ok, ok.map((e) => e.file), true);
   if (textWidth(full) <= width) return full;
   const short = shortNames(ok.map((e) => e.file));
-  const legend = ok.some((e, i) => short[i] !== e.file) ? `\n${c.dim(`files: ${ok.map((e, i) => `${short[i]} = ${e.file}`).join(', ')}`)}` : '';
+  const legend = ok.some((e, i) => short[i] !== e.file) ? ok.map((e, i) => `\n${c.dim(`${short[i]} = ${e.file}`)}`).join('') : '';
   const named = table(ok, short, true);
   if (textWidth(named) <= width) return named + legend;
+  const bare = table(ok, short, false);
+  if (textWidth(bare) <= width) return bare + legend;
+  // Too many files side by side: groups of as many as fit (at least one per table).
   const groups: string[] = [];
   let from = 0;
   while (from < ok.length) {
     let to = from + 1;
-    while (to < ok.length && textWidth(table(ok.slice(from, to + 1), short.slice(from, to + 1), true)) <= width) to++;
-    const withMeaning = table(ok.slice(from, to), short.slice(from, to), true);
-    groups.push(textWidth(withMeaning) <= width ? withMeaning : table(ok.slice(from, to), short.slice(from, to), false));
+    while (to < ok.length && textWidth(table(ok.slice(from, to + 1), short.slice(from, to + 1), false)) <= width) to++;
+    groups.push(table(ok.slice(from, to), short.slice(from, to), false));
     from = to;
   }
   return groups.join('\n') + legend;
@@ -315,7 +321,7 @@ function humanPair(p: PairView, style: Style, width: number): string[] {
   const rows: Cell[][] = HUMAN_PAIR_METRICS.map((m) => [label(m.label), (m.human ?? m.value)(p), c.dim(m.meaning.replace(/\ba\b/, a).replace(/\bb\b/, b))]);
   let table = humanTable(['', `${a} vs ${b}`, 'meaning'], rows, style, ['left', 'right', 'left']);
   if (textWidth(table) > width) table = humanTable(['', `${a} vs ${b}`], rows.map((r) => r.slice(0, 2)), style, ['left', 'right']);
-  const lines = [c.bold(`Pair: ${a} = ${p.files[0]}, ${b} = ${p.files[1]}`), table];
+  const lines = [c.bold(`Pair: ${a} = ${p.files[0]}`), c.bold(`      ${b} = ${p.files[1]}`), table];
   if (p.span === null) lines.push(c.red('the files do not overlap in time: no analysis can run on them'));
   for (const s of p.assessments) lines.push(s.ok ? s.text : c.yellow(s.text));
   lines.push(p.alignment.ok ? p.alignment.text : c.yellow(p.alignment.text));
