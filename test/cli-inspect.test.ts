@@ -404,9 +404,9 @@ test('inspect human table: one column per file and the rows left out, by kind an
   assert.doesNotMatch(r.stdout, /\x1b\[/); // no colour on a pipe
 });
 
-test('inspect: bad options are usage errors (exit 2); --sort is not an inspect option', async () => {
+test('inspect: bad options are usage errors (exit 2)', async () => {
   const f = fx('tardis', 'spot_quotes.csv');
-  for (const args of [['--time-unit', 'days'], ['--clock', 'wall'], ['--sort'], ['--format', 'xml']]) {
+  for (const args of [['--time-unit', 'days'], ['--clock', 'wall'], ['--threshold', 'x'], ['--grid', '0'], ['--format', 'xml']]) {
     const r = await leadlag(['inspect', f, ...args]);
     assert.equal(r.code, 2, args.join(' '));
     assert.equal(r.stdout, '');
