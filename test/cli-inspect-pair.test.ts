@@ -138,7 +138,7 @@ test('inspect A B: overlap, zero-return steps, both-move steps, jumps and θ in 
     pair: { ok: false, text: 'pair: 1 spot jumps at θ = 0.5 % — lower the threshold' },
     xcorr: { ok: false, text: 'xcorr: only 50 % of 1 ms steps move in both markets (25 steps) — prefer hy' },
   });
-  assert.match(p.alignment as string, /neither file says/);
+  assert.match((p.alignment as { text: string }).text, /neither file says/);
   // A 2 ms grid: points 25..50, 25 steps; a moves at each; b's value at 2000·n changes every step
   // (two ticks per step, one of which moves): zero returns 0 for both, both move 25.
   const [, , g] = await inspectJson([a, b, '--threshold', '0.5%', '--grid', '2ms']);
@@ -163,7 +163,8 @@ test('inspect: a Tardis file on local time against a Binance file on exchange ti
   const out = await inspectJson([join(dir, 'q.csv'), join(dir, 'b.csv'), '--clock', 'local']);
   const p = out[2]!;
   assert.deepEqual([p.clock_a, p.clock_b, p.clock_offset_us], ['receipt', 'exchange', -800]);
-  assert.match(p.alignment as string, /spot is on receipt time and perp on exchange time: spot's times are late by its feed latency \(median 0\.8 ms\)/);
+  assert.equal((p.alignment as { ok: boolean }).ok, false);
+  assert.match((p.alignment as { text: string }).text, /spot is on receipt time and perp on exchange time: spot's times are late by its feed latency \(median 0\.8 ms\)/);
 });
 
 test('inspect --pair: two quote files only, never standard input; a pair is only formed of quotes', async () => {

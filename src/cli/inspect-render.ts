@@ -229,7 +229,7 @@ function machineRows(r: InspectReport, e: InspectEntry): Cell[][] {
 function pairJson(p: PairView): Record<string, unknown> {
   const json: Record<string, unknown> = { kind: 'pair', files: [...p.files] };
   for (const m of PAIR_METRICS) json[m.key] = m.key === 'names' ? [...p.names] : m.value(p);
-  json.alignment = p.alignment.text;
+  json.alignment = { ok: p.alignment.ok, text: p.alignment.text };
   json.assessment = Object.fromEntries(p.assessments.map((a) => [a.estimator, { ok: a.ok, text: a.text }]));
   return json;
 }
@@ -237,7 +237,7 @@ function pairJson(p: PairView): Record<string, unknown> {
 function pairMachineRows(p: PairView): Cell[][] {
   const rows: Cell[][] = PAIR_METRICS.map((m) => ['pair', m.key, m.value(p)]);
   rows.unshift(['pair', 'files', p.files.join(' ')]);
-  rows.push(['pair', 'alignment', p.alignment.text]);
+  rows.push(['pair', 'alignment.ok', p.alignment.ok], ['pair', 'alignment.text', p.alignment.text]);
   for (const a of p.assessments) rows.push(['pair', `assessment.${a.estimator}.ok`, a.ok], ['pair', `assessment.${a.estimator}.text`, a.text]);
   return rows;
 }
