@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClockCheck, latencySpreadMatters } from '../src/core/clocks.js';
 import { GapDistribution } from '../src/core/quality.js';
-import { TickSize, priceIncrement } from '../src/core/ticksize.js';
+import { TickSize, priceQuantum } from '../src/core/ticksize.js';
 import { MoveCounter } from '../src/core/moves.js';
 import { GridAligner } from '../src/core/align.js';
 import { alignment, assessPair, assessXcorr, type PairEvidence } from '../src/core/assess.js';
@@ -56,10 +56,15 @@ test('latencySpreadMatters: p99 − p1 against half the pair window', () => {
   assert.equal(latencySpreadMatters(new ClockCheck().summary(), 5000), false); // no latencies
 });
 
-test('priceIncrement removes binary-fraction noise: 60697.1 − 60697.0 is 0.1', () => {
+test('TickSize removes binary-fraction noise: 60697.1 − 60697.0 is a tick of 0.1', () => {
   assert.notEqual(60697.1 - 60697.0, 0.1);
-  assert.equal(priceIncrement(60697.1, 60697.0, 60697), 0.1);
-  assert.equal(priceIncrement(0.00012345, 0.00012344, 0.0001), 1e-8);
+  assert.equal(priceQuantum(60697), 1e-8);
+  const t = new TickSize();
+  for (const p of [60697.0, 60697.1, 60697.3]) t.push(p, p, p);
+  assert.deepEqual(t.summary(), { tick: 0.1, midChanges: 2, oneTickChanges: 1 });
+  const small = new TickSize();
+  for (const p of [0.00012345, 0.00012344]) small.push(p, p, p);
+  assert.equal(small.summary().tick, 1e-8);
 });
 
 test('TickSize: tick from side changes, mid changes of at most one tick counted', () => {
