@@ -14,6 +14,7 @@ import { alignment, assessPair, assessXcorr, type PairEvidence } from '../src/co
 import { RowClassifier, Verdict, VERDICT_KIND, verdictClass } from '../src/io/row-verdict.js';
 import { planFromHeader } from '../src/io/formats.js';
 import { RowScratch } from '../src/io/rows.js';
+import { shortNames } from '../src/cli/table-fit.js';
 
 test('GapDistribution with lowUs: negative values are binned and ordered with listed ones', () => {
   // Range [−5, 5): −3, −3, 0, 4 binned; −7, 5, 2.5 listed. Sorted: −7 −3 −3 0 2.5 4 5 (n = 7).
@@ -178,4 +179,12 @@ test('RowClassifier: trades check price then quantity; price-only quotes ignore 
   const prices = new RowClassifier(planFromHeader(['ts_us', 'price'], 'quotes', 'exchange', undefined, { file: 'f', line: 1, text: '' }));
   assert.equal(prices.classify(row({ qty: NaN })), Verdict.ok);
   assert.equal(prices.classify(row({ price: NaN })), Verdict.nonNumericPrice);
+});
+
+test('shortNames: base names, with parent folders only where base names repeat', () => {
+  assert.deepEqual(shortNames(['/d/2024/spot.csv', '/d/2024/perp.csv']), ['spot.csv', 'perp.csv']);
+  assert.deepEqual(shortNames(['/d/jan/spot.csv', '/d/feb/spot.csv', 'perp.csv']), ['jan/spot.csv', 'feb/spot.csv', 'perp.csv']);
+  // The same file twice stays as given; a path that is a suffix of another keeps its name.
+  assert.deepEqual(shortNames(['a/x.csv', 'a/x.csv']), ['a/x.csv', 'a/x.csv']);
+  assert.deepEqual(shortNames(['q/x.csv', 'x.csv']), ['q/x.csv', 'x.csv']);
 });

@@ -1,8 +1,7 @@
 /**
  * `inspect`'s output: one metric list per file and one per pair, each metric with its JSON
  * member (also the csv metric name), its human label and cell, and the meaning shown beside
- * it. The human table fits the terminal: full paths when they fit, else short names, else
- * without the meaning column, else the files in groups of as many as fit (docs/inspect.md).
+ * it. The per-file human table fits the terminal (table-fit.ts).
  */
 import { LONG_GAPS_US } from '../core/quality.js';
 import { latencySpreadMatters } from '../core/clocks.js';
@@ -11,6 +10,7 @@ import type { FileQuality } from '../io/inspect-scan.js';
 import type { DataError, OpenError } from '../errors.js';
 import type { PairInspection } from './inspect-pair.js';
 import { thresholdTicks } from './inspect-pair.js';
+import { fitColumnTable, textWidth } from './table-fit.js';
 
 /** One entry per file, in argument order: what was found, or why the file could not be inspected. */
 export type InspectEntry = { readonly file: string; readonly quality: FileQuality } | { readonly file: string; readonly error: DataError | OpenError };
@@ -255,63 +255,19 @@ function humanInspect(r: InspectReport, style: Style, width: number): string {
   return lines.join('\n');
 }
 
-/** Longest line, without colour codes. */
-function textWidth(s: string): number {
-  // eslint-disable-next-line no-control-regex
-  return Math.max(...s.replace(/\x1b\[[0-9;]*m/g, '').split('\n').map((l) => [...l].length));
-}
-
-/**
- * The per-file table that fits `width`: one column per file with full paths, else with short
- * names (a legend below maps them), else without the meaning column, else the files in
- * groups of as many as fit (one per table at least).
- */
+/** The per-file table, fitted to `width` (table-fit.ts). */
 function fittedTable(r: InspectReport, ok: ReadonlyArray<{ file: string; quality: FileQuality }>, style: Style, width: number): string {
-  const { c } = style;
   const twoClocks = ok.some((e) => e.quality.clocks !== null);
   const metrics = HUMAN_FILE_METRICS.filter((m) => twoClocks || m.twoClocks !== true);
-  const table = (files: typeof ok, names: readonly string[], meaning: boolean): string => {
-    const rows: Cell[][] = metrics.map((m) => [m.label, ...files.map((e) => (m.human ?? m.value)(viewOf(r, e.quality))), ...(meaning ? [c.dim(m.meaning)] : [])]);
-    const head = ['', ...names, ...(meaning ? ['meaning'] : [])];
-    return humanTable(head, rows, style, ['left', ...files.map(() => 'right' as const), ...(meaning ? ['left' as const] : [])]);
-  };
-  const full = table(ok, ok.map((e) => e.file), true);
-  if (textWidth(full) <= width) return full;
-  const short = shortNames(ok.map((e) => e.file));
-  const legend = ok.some((e, i) => short[i] !== e.file) ? ok.map((e, i) => `\n${c.dim(`${short[i]} = ${e.file}`)}`).join('') : '';
-  const named = table(ok, short, true);
-  if (textWidth(named) <= width) return named + legend;
-  const bare = table(ok, short, false);
-  if (textWidth(bare) <= width) return bare + legend;
-  // Too many files side by side: groups of as many as fit (at least one per table).
-  const groups: string[] = [];
-  let from = 0;
-  while (from < ok.length) {
-    let to = from + 1;
-    while (to < ok.length && textWidth(table(ok.slice(from, to + 1), short.slice(from, to + 1), false)) <= width) to++;
-    groups.push(table(ok.slice(from, to), short.slice(from, to), false));
-    from = to;
-  }
-  return groups.join('\n') + legend;
-}
-
-/** The shortest distinct path suffixes: base names, with parent folders added where base names repeat. */
-export function shortNames(paths: readonly string[]): string[] {
-  const parts = paths.map((p) => p.split(/[/\\]/).filter((s) => s !== ''));
-  const depth = paths.map(() => 1);
-  const name = (i: number) => parts[i]!.slice(-depth[i]!).join('/') || paths[i]!;
-  for (let round = 0; round < 64; round++) {
-    const names = paths.map((_, i) => name(i));
-    let changed = false;
-    names.forEach((n, i) => {
-      if (names.some((m, j) => j !== i && m === n) && depth[i]! < parts[i]!.length) {
-        depth[i]!++;
-        changed = true;
-      }
-    });
-    if (!changed) return names;
-  }
-  return paths.map((_, i) => name(i));
+  return fitColumnTable(
+    {
+      labels: metrics.map((m) => m.label),
+      meanings: metrics.map((m) => m.meaning),
+      columns: ok.map((e) => ({ name: e.file, cells: metrics.map((m) => (m.human ?? m.value)(viewOf(r, e.quality))) })),
+    },
+    style,
+    width,
+  );
 }
 
 function humanPair(p: PairView, style: Style, width: number): string[] {
