@@ -1,7 +1,8 @@
 /**
  * Row rules (docs/definitions.md §1, §7): every parsed row is judged by the one row
- * classifier (row-verdict.ts, shared with `inspect`), then either handed on or rejected. Strict by default — the first bad row throws a DataError naming the file,
- * line and offending value; with `skipBadRows` it is skipped and counted by kind
+ * classifier (row-verdict.ts, shared with `inspect`), then either handed on or rejected.
+ * Strict by default — the first bad row throws a DataError naming the file, line and
+ * offending value; with `skipBadRows` it is skipped and counted by kind
  * (first 5 line numbers kept). Quotes with an empty bid or ask (one-sided book) are
  * always skipped and counted as 'one-sided quote', never an error.
  *
