@@ -89,14 +89,15 @@ test('inspect: tick size, one-tick moves and θ in ticks of a file on a 0.5 grid
 });
 
 test('inspect: Binance bookTicker: event_time − transaction_time in ms', async () => {
-  // Latencies 3, 1, 0, 5 ms → unequal sorted 1000 3000 5000: median 3000, max 5000; equal 1 of 4.
+  // Latencies 3, 1, 0, 5 ms. Binance stamps are whole ms, so an equal pair is a latency under
+  // 1 ms and stays in: sorted 0 1000 3000 5000 → median 2000, max 5000; equal 1 of 4.
   const rows = [[1723118400000, 3], [1723118400010, 1], [1723118400020, 0], [1723118400030, 5]]
     .map(([t, l], i) => `${i + 1},100.1,1,100.2,1,${t},${t! + l!}`);
   const dir = tempFiles({ 'b.csv': ['update_id,best_bid_price,best_bid_qty,best_ask_price,best_ask_qty,transaction_time,event_time', ...rows].join('\n') + '\n' });
   const [b] = await inspectJson([join(dir, 'b.csv')]);
   assert.deepEqual(
     { clock: b!.clock, second: b!.second_clock, median: b!.latency_median_us, max: b!.latency_max_us, equal: b!.equal_stamps_share, tick: b!.tick_size },
-    { clock: 'exchange', second: 'event_time', median: 3000, max: 5000, equal: 0.25, tick: null },
+    { clock: 'exchange', second: 'event_time', median: 2000, max: 5000, equal: 0.25, tick: null },
   );
 });
 

@@ -47,6 +47,18 @@ test('ClockCheck: latency quantiles over unequal stamps, equal and negative coun
   assert.ok(Math.abs(s.p99 - 986) < 1e-9);
 });
 
+test('ClockCheck(false): equal stamps are a latency of 0 (whole-ms clocks), still counted as equal', () => {
+  // Latencies 0, 2000, 1000 → sorted 0 1000 2000: median 1000; with equal left out: 1000 2000 → 1500.
+  const whole = new ClockCheck(false);
+  const tardis = new ClockCheck(true);
+  for (const [e, r] of [[0, 0], [10, 2010], [20, 1020]] as const) {
+    whole.push(e, r);
+    tardis.push(e, r);
+  }
+  assert.deepEqual([whole.summary().median, whole.summary().equal, whole.summary().equalIsMissing], [1000, 1, false]);
+  assert.deepEqual([tardis.summary().median, tardis.summary().equal], [1500, 1]);
+});
+
 test('latencySpreadMatters: p99 − p1 against half the pair window', () => {
   const c = new ClockCheck();
   // Latencies 1000 and 3500 µs: p1 = 1000 + 0.01 · 2500 = 1025, p99 = 3475, spread 2450.

@@ -96,10 +96,10 @@ const FILE_METRICS: readonly Metric<FileView>[] = [
   { key: 'clock', label: 'clock', meaning: 'times are exchange or receipt', value: ({ q }) => q.clock },
   { key: 'second_clock', label: 'second clock', meaning: 'the other time column', value: ({ q }) => q.secondClock },
   { key: 'clock_rows', twoClocks: true, label: 'rows with 2 clocks', meaning: 'both readable', value: ({ q }) => q.clocks?.rows ?? null },
-  { key: 'equal_stamps_share', twoClocks: true, label: 'equal stamps', meaning: 'no exchange time sent', value: (f) => clockShare(f, 'equal'), human: (f) => pct(clockShare(f, 'equal')) },
+  { key: 'equal_stamps_share', twoClocks: true, label: 'equal stamps', meaning: 'receipt = exchange time', value: (f) => clockShare(f, 'equal'), human: (f) => pct(clockShare(f, 'equal')) },
   { key: 'negative_latency_share', twoClocks: true, label: 'negative latency', meaning: 'receipt before exchange', value: (f) => clockShare(f, 'negative'), human: (f) => pct(clockShare(f, 'negative')) },
   { key: 'latency_median_us', twoClocks: true, label: 'median latency', meaning: 'receipt − exchange, exact', value: (f) => num(lat(f, 'median')), human: (f) => signedDur(lat(f, 'median')) },
-  { key: 'latency_p1_us', twoClocks: true, label: 'p1 latency', meaning: 'unequal stamps only', value: (f) => num(lat(f, 'p1')), human: (f) => signedDur(lat(f, 'p1')) },
+  { key: 'latency_p1_us', twoClocks: true, label: 'p1 latency', meaning: 'Tardis: equal stamps left out', value: (f) => num(lat(f, 'p1')), human: (f) => signedDur(lat(f, 'p1')) },
   { key: 'latency_p99_us', twoClocks: true, label: 'p99 latency', meaning: '', value: (f) => num(lat(f, 'p99')), human: (f) => signedDur(lat(f, 'p99')) },
   { key: 'latency_max_us', twoClocks: true, label: 'max latency', meaning: '', value: (f) => num(lat(f, 'max')), human: (f) => signedDur(lat(f, 'max')) },
   { key: 'exchange_clock_out_of_order_rows', twoClocks: true, label: 'exchange clock', meaning: 'on its own', value: ({ q }) => q.clocks?.exchangeOutOfOrder ?? null, human: ({ q }) => order(q.clocks?.exchangeOutOfOrder) },
@@ -177,7 +177,7 @@ export function clockWarnings(f: FileView): string[] {
   if (latencySpreadMatters(c, f.pairWindowUs)) {
     out.push(`latency spread p99 − p1 = ${duration(c.p99 - c.p1)} is at least half the pair window (${duration(f.pairWindowUs)}): leads shorter than that cannot be told from feed jitter`);
   }
-  if (c.rows > 0 && c.equal * 2 > c.rows) out.push(`${percent(c.equal / c.rows)} of rows have equal stamps: mostly no exchange time, so the exchange clock is the receipt clock`);
+  if (c.equalIsMissing && c.rows > 0 && c.equal * 2 > c.rows) out.push(`${percent(c.equal / c.rows)} of rows have equal stamps: mostly no exchange time, so the exchange clock is the receipt clock`);
   if (c.negative > 0) out.push(`${c.negative} rows have a receipt time before the exchange time: the two clocks are not synchronised`);
   if (c.exchangeOutOfOrder > 0) out.push(`the exchange clock goes backwards on its own ${c.exchangeOutOfOrder} times`);
   if (c.receiptOutOfOrder > 0) out.push(`the receipt clock goes backwards on its own ${c.receiptOutOfOrder} times`);

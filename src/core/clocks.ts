@@ -16,11 +16,13 @@ export interface ClockSummary {
   readonly rows: number;
   /** Rows whose other clock is empty or unreadable (not in any statistic below). */
   readonly unreadable: number;
-  /** Rows with equal stamps: the venue sent no exchange time (Tardis fills it with the receipt time). */
+  /** Rows with equal stamps. */
   readonly equal: number;
+  /** Whether equal stamps mean "no exchange time" and are left out of the latencies (see ClockCheck). */
+  readonly equalIsMissing: boolean;
   /** Rows whose receipt time is earlier than their exchange time. */
   readonly negative: number;
-  /** Latency quantiles (type 7) and maximum over the rows whose stamps differ. */
+  /** Latency quantiles (type 7) and maximum over the measured rows (see ClockCheck). */
   readonly median: number;
   readonly p1: number;
   readonly p99: number;
@@ -32,8 +34,10 @@ export interface ClockSummary {
 
 /**
  * Latency and order of a feed's two clocks, one row at a time in file order. Equal stamps
- * are counted apart and left out of the distribution: they carry no exchange time, so their
- * "latency" of 0 is not a measurement. Cost O(1) per row; memory as GapDistribution.
+ * are counted apart; when `equalIsMissing` (Tardis: the venue sent no exchange time and the
+ * receipt time was copied) they are also left out of the distribution, since their "latency"
+ * of 0 is not a measurement; otherwise (Binance's whole ms) 0 is a latency like any other.
+ * Cost O(1) per row; memory as GapDistribution.
  */
 export class ClockCheck {
   private readonly dist = new GapDistribution(LATENCY_RANGE_US, LATENCY_LOW_US);
@@ -46,6 +50,8 @@ export class ClockCheck {
   private receiptLatest = -Infinity;
   private exchangeBack = 0;
   private receiptBack = 0;
+
+  constructor(private readonly equalIsMissing = true) {}
 
   /** One row's exchange and receipt times (µs; NaN when unreadable). */
   push(exchange: number, receipt: number): void {
@@ -61,7 +67,7 @@ export class ClockCheck {
     const latency = receipt - exchange;
     if (latency === 0) {
       this.equal++;
-      return;
+      if (this.equalIsMissing) return;
     }
     if (latency < 0) this.negative++;
     if (latency > this.max) this.max = latency;
@@ -74,6 +80,7 @@ export class ClockCheck {
       rows: this.rows,
       unreadable: this.unreadable,
       equal: this.equal,
+      equalIsMissing: this.equalIsMissing,
       negative: this.negative,
       median: this.dist.quantile(0.5),
       p1: this.dist.quantile(0.01),

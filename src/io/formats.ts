@@ -372,10 +372,15 @@ function genericPlan(
 export interface ClockPair {
   readonly exchange: string;
   readonly receipt: string;
+  /**
+   * Equal stamps mean the venue sent no exchange time (Tardis copies the receipt time into
+   * `timestamp`), rather than a latency below the clocks' resolution (Binance's whole ms).
+   */
+  readonly equalMeansNoExchangeTime: boolean;
 }
 const CLOCK_PAIRS: readonly ClockPair[] = [
-  { exchange: 'timestamp', receipt: 'local_timestamp' },
-  { exchange: 'transaction_time', receipt: 'event_time' },
+  { exchange: 'timestamp', receipt: 'local_timestamp', equalMeansNoExchangeTime: true },
+  { exchange: 'transaction_time', receipt: 'event_time', equalMeansNoExchangeTime: false },
 ];
 /** Formats whose only time column is the venue's own (trade times of Binance dumps). */
 const EXCHANGE_TIME_FORMATS = /^binance-(agg)?trades/;

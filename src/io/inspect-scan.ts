@@ -17,7 +17,7 @@
 import type { Readable } from 'node:stream';
 import { DataError } from '../errors.js';
 import { Timeline, type TimelineOptions, type TimelineSummary } from '../core/quality.js';
-import { clockKind, planFromHeader, type FormatPlan, type Kind } from './formats.js';
+import { clockKind, clockPairOf, planFromHeader, type FormatPlan, type Kind } from './formats.js';
 import { ClockCheck, type ClockSummary } from '../core/clocks.js';
 import { TickSize, type TickSummary } from '../core/ticksize.js';
 import { KIND_BACKWARDS, RowClassifier, Verdict, VERDICT_KIND, verdictClass, type VerdictCode } from './row-verdict.js';
@@ -110,7 +110,8 @@ export class InspectSink implements RowSink {
     this.sorted = opts.sort === true ? { t: new Column(new Float64Array(0)), p: new Column(new Float64Array(0)), n: 0, latest: -Infinity, back: 0 } : undefined;
     this.classifier = new RowClassifier(plan);
     this.bidAsk = plan.kind === 'quotes' && !plan.priceOnly;
-    this.clocks = plan.secondClock === undefined ? undefined : new ClockCheck();
+    const pair = plan.secondClock === undefined ? undefined : clockPairOf(plan);
+    this.clocks = pair === undefined ? undefined : new ClockCheck(pair.equalMeansNoExchangeTime);
     this.timeIsReceipt = clockKind(plan) === 'receipt';
   }
 
