@@ -186,6 +186,10 @@ test('inspect --pair: two quote files only, never standard input; a pair is only
   assert.deepEqual(out.map((o) => o.kind), ['quotes', 'trades', 'quotes', 'pair']);
   // Three quote files: no pair.
   assert.equal((await inspectJson([a, b, a])).length, 3);
+  // A quote file without a usable row is reported, and there is nothing to pair.
+  const bad = join(tempFiles({ 'bad.csv': 'ts_us,bid,ask\n1000,102,101\n2000,0,1\n' }), 'bad.csv');
+  const withBad = await inspectJson([a, bad]);
+  assert.deepEqual(withBad.map((o) => [o.kind, o.usable_rows]), [['quotes', 101], ['quotes', 0]]);
 });
 
 test('inspect takes every reader option: --sort orders the timeline, --skip-bad-rows changes nothing', async () => {

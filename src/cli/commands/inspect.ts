@@ -109,5 +109,7 @@ export async function runInspect(files: readonly string[], o: InspectOptions, ct
     throw new UsageError('--pair needs two quote files; a trade file cannot be paired');
   }
   const [a, b] = quotes as [FileQuality, FileQuality];
+  // A file without a usable row has nothing to pair (its own column says why).
+  if (a.timeline.rows === 0 || b.timeline.rows === 0) return { ...report, pair: null };
   return { ...report, pair: await inspectPair([a.file, b.file], [a, b], o, ctx) };
 }
