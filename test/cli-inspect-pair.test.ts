@@ -140,6 +140,10 @@ test('inspect A B: overlap, zero-return steps, both-move steps, jumps and θ in 
     xcorr: { ok: false, text: 'xcorr: only 50 % of 1 ms steps move in both markets (25 steps) — prefer hy' },
   });
   assert.match((p.alignment as { text: string }).text, /neither file says/);
+  // xcorr at lag 0 counts the same steps: n and n_effective.
+  const x = await leadlag(['xcorr', a, b, '--lags', '0', '--bootstrap', '0', '--format', 'json']);
+  const lag0 = (JSON.parse(x.stdout) as { lags: Array<{ n: number; n_effective: number }> }).lags[0]!;
+  assert.deepEqual([lag0.n, lag0.n_effective], [50, 25]);
   // A 2 ms grid: points 25..50, 25 steps; a moves at each; b's value at 2000·n changes every step
   // (two ticks per step, one of which moves): zero returns 0 for both, both move 25.
   const [, , g] = await inspectJson([a, b, '--threshold', '0.5%', '--grid', '2ms']);
@@ -245,4 +249,8 @@ test('inspect on the real Binance data: ticks, one clock, xcorr starved at 1 ms,
   assert.deepEqual([p.jumps_a, p.jumps_b, p.grid_jumps_a, p.grid_jumps_b], [table.native.total_spot_jumps, table.native.total_perp_jumps, table.locf.total_spot_jumps, table.locf.total_perp_jumps]);
   // The overlap is the span pair reports.
   assert.equal(p.overlap_start_us, (JSON.parse(pair.stdout) as { span: { start_us: number } }).span.start_us);
+  // The steps where both move are xcorr's effective sample at lag 0, over the same grid returns.
+  const xcorr = await leadlag(['xcorr', spot, perp, '--lags', '0', '--bootstrap', '0', '--format', 'json']);
+  const lag0 = (JSON.parse(xcorr.stdout) as { lags: Array<{ n: number; n_effective: number }> }).lags[0]!;
+  assert.deepEqual([p.grid_steps, p.both_move_steps], [lag0.n, lag0.n_effective]);
 });
