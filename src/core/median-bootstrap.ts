@@ -1,0 +1,73 @@
+/**
+ * Block-bootstrap interval of a median (docs/definitions.md §9) — for `pair`'s leader→follower
+ * delays. A median is not a sum of per-block parts, so a replicate is not a weighted sum: it is
+ * the median of the multiset in which each value appears as often as its block was drawn.
+ */
+import { blockOf, percentileInterval, type Interval } from './bootstrap.js';
+import { Role, type PairResult } from './pairing.js';
+import type { JumpList } from './jumplist.js';
+
+/**
+ * One median per replicate. Value i belongs to block blockOf(times[i]) − firstBlock; replicate r
+ * holds it counts[r·nBlocks + block] times, and its median is the type 7 median of that multiset
+ * (the statistic itself is the type 7 median of all values, i.e. every count 1). NaN for a
+ * replicate that drew no block holding a value.
+ *
+ * Cost: O(n log n) once to sort, then O(R·(n + nBlocks)).
+ *
+ * @throws RangeError when values and times differ in length or a time falls outside the blocks.
+ */
+export function replicateMedians(values: Float64Array, times: Float64Array, blockUs: number, firstBlock: number, nBlocks: number, counts: Uint32Array): Float64Array {
+  if (values.length !== times.length) throw new RangeError(`replicateMedians: ${values.length} values but ${times.length} times`);
+  const order = Array.from(values.keys()).sort((i, j) => values[i]! - values[j]!);
+  const sorted = Float64Array.from(order, (i) => values[i]!);
+  const block = Int32Array.from(order, (i) => blockOf(times[i]!, blockUs) - firstBlock);
+  for (const b of block) if (b < 0 || b >= nBlocks) throw new RangeError(`replicateMedians: a time lies outside the ${nBlocks} blocks`);
+  const replicates = counts.length / nBlocks;
+  const out = new Float64Array(replicates);
+  for (let r = 0; r < replicates; r++) out[r] = weightedMedian(sorted, block, counts.subarray(r * nBlocks, (r + 1) * nBlocks));
+  return out;
+}
+
+/** Type 7 median of sorted values where value i appears weight[block[i]] times; NaN when none does. */
+function weightedMedian(sorted: Float64Array, block: Int32Array, weight: Uint32Array): number {
+  let total = 0;
+  for (let i = 0; i < sorted.length; i++) total += weight[block[i]!]!;
+  if (total === 0) return NaN;
+  // Ranks (0-based) of the two middle elements; equal when the total is odd.
+  const h = (total - 1) / 2;
+  const loRank = Math.floor(h);
+  const hiRank = Math.ceil(h);
+  let lo = NaN;
+  let seen = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    seen += weight[block[i]!]!;
+    if (Number.isNaN(lo) && seen > loRank) lo = sorted[i]!;
+    if (seen > hiRank) return lo + (h - loRank) * (sorted[i]! - lo);
+  }
+  return NaN; // unreachable: seen reaches total > hiRank
+}
+
+/** The 95 % block-bootstrap interval of the median of `values` (type 7 points), null when n/a. */
+export function medianInterval(values: Float64Array, times: Float64Array, blockUs: number, firstBlock: number, nBlocks: number, counts: Uint32Array): Interval | null {
+  if (values.length === 0) return null;
+  return percentileInterval(replicateMedians(values, times, blockUs, firstBlock, nBlocks, counts));
+}
+
+/**
+ * The times of the leading jumps of the pairs in which market X leads, in the order of the
+ * delays (`delaysAB` for A, `delaysBA` for B): the jumps of X whose role is `leads`.
+ */
+export function leaderTimes(list: JumpList, start: number, roles: Int8Array): Float64Array {
+  const times = list.times();
+  let n = 0;
+  for (let i = 0; i < roles.length; i++) if (roles[i] === Role.leads) n++;
+  const out = new Float64Array(n);
+  for (let i = 0, k = 0; i < roles.length; i++) if (roles[i] === Role.leads) out[k++] = times[start + i]!;
+  return out;
+}
+
+/** Leader times of both directions of a pairing: [A leads B, B leads A]. */
+export function pairLeaderTimes(r: PairResult, a: JumpList, b: JumpList): readonly [Float64Array, Float64Array] {
+  return [leaderTimes(a, r.aStart, r.roleA), leaderTimes(b, r.bStart, r.roleB)];
+}

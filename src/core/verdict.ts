@@ -1,0 +1,94 @@
+/**
+ * Verdicts: the one plain sentence an analysis ends with, and the rules that decide when its
+ * evidence is too weak to act on. One home for the wording, so every command says "p = 0.04"
+ * and "weak" the same way (docs/pair.md, "Verdict").
+ */
+
+/** Significance level of every test a verdict reports. */
+export const ALPHA = 0.05;
+
+/**
+ * Pairs must be at least this many times the chance pairs (their mean over the shifted copies)
+ * before a lead is believed: below it, much of what pairs would pair by coincidence too.
+ */
+export const MIN_CHANCE_RATIO = 2;
+
+/**
+ * A p-value as a reader sees it: `p < 0.001` below 0.001, three decimals below 0.01, two
+ * above, `p = 1` for exactly 1; `p = n/a` for NaN.
+ *
+ * @example formatP(0.03515625) // "p = 0.04"
+ */
+export function formatP(p: number): string {
+  if (Number.isNaN(p)) return 'p = n/a';
+  if (p < 0.001) return 'p < 0.001';
+  if (p === 1) return 'p = 1';
+  return `p = ${p.toFixed(p < 0.01 ? 3 : 2)}`;
+}
+
+/** A ratio as `1.3×` (one decimal; `∞×` when the denominator is 0 and the numerator is not). */
+export function formatRatio(numerator: number, denominator: number): string {
+  if (denominator === 0) return numerator === 0 ? '0×' : '∞×';
+  return `${(numerator / denominator).toFixed(1)}×`;
+}
+
+/** What a pair verdict is built from: one feed's Table 1 counts, leader test and chance baseline. */
+export interface PairEvidence {
+  readonly names: readonly [string, string];
+  readonly aLeadsB: number;
+  readonly bLeadsA: number;
+  readonly paired: number;
+  readonly pValue: number;
+  readonly chanceMean: number;
+  readonly chanceMax: number;
+}
+
+/** `lead`: one market leads, believably; `none`: no significant lead; `no-pairs`: nothing to judge. */
+export type PairVerdictKind = 'lead' | 'none' | 'no-pairs';
+
+export interface PairVerdict {
+  readonly kind: PairVerdictKind;
+  /** The leading market's name when kind is `lead`. */
+  readonly leader?: string;
+  readonly sentence: string;
+}
+
+/**
+ * The pairs clear the chance baseline when there are more of them than the luckiest shifted
+ * copy formed and at least MIN_CHANCE_RATIO times the copies' mean.
+ */
+export function aboveChance(paired: number, chanceMean: number, chanceMax: number): boolean {
+  return paired > chanceMax && paired >= MIN_CHANCE_RATIO * chanceMean;
+}
+
+/**
+ * The verdict on who leads (docs/pair.md, "Verdict"): a lead is stated only when the leader
+ * test is significant (p < ALPHA) and the pairs clear the chance baseline; otherwise the
+ * sentence says "no significant lead" and which of the two failed.
+ *
+ * @example pairVerdict({ names: ['spot', 'perp'], aLeadsB: 12, bLeadsA: 3, paired: 15, pValue: 0.035, chanceMean: 11.5, chanceMax: 14 }).sentence
+ *   // "no significant lead: spot 12 vs perp 3 pairs, p = 0.04, but only 1.3× the chance pairs"
+ */
+export function pairVerdict(e: PairEvidence): PairVerdict {
+  const [a, b] = e.names;
+  if (e.paired === 0) return { kind: 'no-pairs', sentence: `no pairs: nothing says whether ${a} or ${b} leads` };
+  const counts = `${a} ${e.aLeadsB} vs ${b} ${e.bLeadsA} pairs, ${formatP(e.pValue)}`;
+  const ratio = formatRatio(e.paired, e.chanceMean);
+  const significant = e.pValue < ALPHA;
+  const believable = aboveChance(e.paired, e.chanceMean, e.chanceMax);
+  if (significant && believable) {
+    const leader = e.aLeadsB > e.bLeadsA ? a : b;
+    const follower = leader === a ? b : a;
+    return { kind: 'lead', leader, sentence: `${leader} leads ${follower}: ${counts}, ${ratio} the chance pairs` };
+  }
+  const baseline = believable ? `the pairs are ${ratio} the chance pairs` : weakBaseline(e, ratio);
+  const joint = significant ? 'but' : believable ? 'though' : 'and';
+  return { kind: 'none', sentence: `no significant lead: ${counts}, ${joint} ${baseline}` };
+}
+
+function weakBaseline(e: PairEvidence, ratio: string): string {
+  if (e.paired <= e.chanceMax && e.paired >= MIN_CHANCE_RATIO * e.chanceMean) {
+    return `a shifted copy formed ${e.chanceMax} chance pairs against ${e.paired} real ones`;
+  }
+  return `only ${ratio} the chance pairs`;
+}
