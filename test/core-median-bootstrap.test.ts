@@ -1,0 +1,67 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { drawBlockCounts } from '../src/core/bootstrap.js';
+import { JumpList } from '../src/core/jumplist.js';
+import { leaderTimes, medianInterval, replicateMedians } from '../src/core/median-bootstrap.js';
+import { pairSortedJumps } from '../src/core/pairing.js';
+import { quantile } from '../src/core/quantile.js';
+import { Random } from '../src/core/random.js';
+
+const L = 10_000_000; // 10 s blocks
+
+test('replicateMedians: each replicate is the median of the values its drawn blocks hold (hand-worked)', () => {
+  // Block 0 (t < 10 s) holds the delay 1000, block 1 the delay 3000.
+  const values = Float64Array.of(3000, 1000);
+  const times = Float64Array.of(12_000_000, 2_000_000);
+  // Replicates draw blocks (0, 0), (1, 1), (0, 1): medians of {1000, 1000}, {3000, 3000}, {1000, 3000}.
+  const counts = Uint32Array.of(2, 0, 0, 2, 1, 1);
+  assert.deepEqual([...replicateMedians(values, times, L, 0, 2, counts)], [1000, 3000, 2000]);
+});
+
+test('replicateMedians equals the type 7 median of the expanded multiset (independent expansion)', () => {
+  const rng = new Random(5);
+  const n = 40;
+  const nBlocks = 6;
+  const values = Float64Array.from({ length: n }, () => 100 + rng.int(5000));
+  const times = Float64Array.from({ length: n }, () => 30 * L + rng.int(nBlocks * L));
+  const counts = drawBlockCounts(nBlocks, 50, rng);
+  const got = replicateMedians(values, times, L, 30, nBlocks, counts);
+  for (let r = 0; r < 50; r++) {
+    const expanded: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const c = counts[r * nBlocks + Math.floor(times[i]! / L) - 30]!;
+      for (let k = 0; k < c; k++) expanded.push(values[i]!);
+    }
+    const want = expanded.length === 0 ? NaN : quantile(Float64Array.from(expanded), 0.5);
+    assert.ok(Object.is(got[r], want) || got[r] === want, `replicate ${r}: ${got[r]} vs ${want}`);
+  }
+});
+
+test('medianInterval: two blocks of one delay each give exactly [1000, 3000]', () => {
+  // With two blocks every replicate's median is 1000 (blocks 0,0: probability ¼), 3000 (1,1: ¼) or
+  // 2000 (¼ + ¼). Of 1000 replicates about 250 are 1000 and 250 are 3000, so the 2.5 % point lies
+  // among the 1000s and the 97.5 % point among the 3000s.
+  const values = Float64Array.of(1000, 3000);
+  const times = Float64Array.of(1, L + 1);
+  const counts = drawBlockCounts(2, 1000, new Random(42));
+  assert.deepEqual(medianInterval(values, times, L, 0, 2, counts), { low: 1000, high: 3000 });
+});
+
+test('medianInterval: one block is no uncertainty; no values is no interval', () => {
+  const counts = drawBlockCounts(1, 100, new Random(1));
+  assert.deepEqual(medianInterval(Float64Array.of(5, 1, 9), Float64Array.of(1, 2, 3), L, 0, 1, counts), { low: 5, high: 5 });
+  assert.equal(medianInterval(new Float64Array(0), new Float64Array(0), L, 0, 1, counts), null);
+  assert.throws(() => replicateMedians(Float64Array.of(1), Float64Array.of(5 * L), L, 0, 2, counts), RangeError);
+});
+
+test('leaderTimes: the times of the leading jumps, in the order of the delays', () => {
+  // A: up 1000, up 8000, down 20000; B: up 3000 (A 1000 leads, 2 ms), up 7000 (leads A 8000, 1 ms),
+  // down 20000 (simultaneous).
+  const a = JumpList.from([1000, 8000, 20000], [1, 1, -1]);
+  const b = JumpList.from([3000, 7000, 20000], [1, 1, -1]);
+  const r = pairSortedJumps(a, b, { start: 0, end: 30000 }, 5000);
+  assert.deepEqual([...leaderTimes(a, r.aStart, r.roleA)], [1000]);
+  assert.deepEqual([...r.delaysAB], [2000]);
+  assert.deepEqual([...leaderTimes(b, r.bStart, r.roleB)], [7000]);
+  assert.deepEqual([...r.delaysBA], [1000]);
+});

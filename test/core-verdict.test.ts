@@ -1,0 +1,59 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { aboveChance, formatP, formatRatio, pairVerdict, type PairEvidence } from '../src/core/verdict.js';
+
+test('formatP: < 0.001, three decimals below 0.01, two above, 1 exactly', () => {
+  assert.equal(formatP(0.03515625), 'p = 0.04');
+  assert.equal(formatP(0.0042), 'p = 0.004');
+  assert.equal(formatP(0.0009), 'p < 0.001');
+  assert.equal(formatP(0), 'p < 0.001');
+  assert.equal(formatP(1), 'p = 1');
+  assert.equal(formatP(0.5), 'p = 0.50');
+  assert.equal(formatP(NaN), 'p = n/a');
+});
+
+test('formatRatio: one decimal; a zero denominator', () => {
+  assert.equal(formatRatio(15, 11.5), '1.3×');
+  assert.equal(formatRatio(3, 0), '∞×');
+  assert.equal(formatRatio(0, 0), '0×');
+});
+
+test('aboveChance: more than the luckiest copy and at least twice the mean', () => {
+  assert.equal(aboveChance(15, 11.5, 14), false); // 1.3× the mean
+  assert.equal(aboveChance(30, 5, 31), false); // 6× the mean but a copy formed 31
+  assert.equal(aboveChance(30, 5, 12), true);
+  assert.equal(aboveChance(30, 15, 20), true); // exactly 2×
+  assert.equal(aboveChance(1, 0, 0), true);
+});
+
+const base: PairEvidence = { names: ['spot', 'perp'], aLeadsB: 12, bLeadsA: 3, paired: 15, pValue: 1152 / 32768, chanceMean: 11.5, chanceMax: 14 };
+
+test('pairVerdict: significant but barely above chance is no lead (the issue\'s example)', () => {
+  const v = pairVerdict(base);
+  assert.equal(v.kind, 'none');
+  assert.equal(v.sentence, 'no significant lead: spot 12 vs perp 3 pairs, p = 0.04, but only 1.3× the chance pairs');
+});
+
+test('pairVerdict: significant and well above chance names the leader', () => {
+  const v = pairVerdict({ ...base, chanceMean: 1.5, chanceMax: 4 });
+  assert.equal(v.kind, 'lead');
+  assert.equal(v.leader, 'spot');
+  assert.equal(v.sentence, 'spot leads perp: spot 12 vs perp 3 pairs, p = 0.04, 10.0× the chance pairs');
+  const perp = pairVerdict({ ...base, aLeadsB: 3, bLeadsA: 12, chanceMean: 1.5, chanceMax: 4 });
+  assert.equal(perp.leader, 'perp');
+  assert.match(perp.sentence, /^perp leads spot: /);
+});
+
+test('pairVerdict: not significant, with and without a believable baseline', () => {
+  const even = { ...base, aLeadsB: 7, bLeadsA: 6, paired: 15, pValue: 1 };
+  assert.equal(pairVerdict({ ...even, chanceMean: 1, chanceMax: 3 }).sentence, 'no significant lead: spot 7 vs perp 6 pairs, p = 1, though the pairs are 15.0× the chance pairs');
+  assert.equal(pairVerdict(even).sentence, 'no significant lead: spot 7 vs perp 6 pairs, p = 1, and only 1.3× the chance pairs');
+  // Above twice the mean but a shifted copy formed as many pairs as the real series.
+  assert.equal(pairVerdict({ ...base, chanceMean: 5, chanceMax: 15 }).sentence, 'no significant lead: spot 12 vs perp 3 pairs, p = 0.04, but a shifted copy formed 15 chance pairs against 15 real ones');
+});
+
+test('pairVerdict: no pairs says nothing can be concluded', () => {
+  const v = pairVerdict({ ...base, aLeadsB: 0, bLeadsA: 0, paired: 0, pValue: 1, chanceMean: 0, chanceMax: 0 });
+  assert.equal(v.kind, 'no-pairs');
+  assert.equal(v.sentence, 'no pairs: nothing says whether spot or perp leads');
+});
