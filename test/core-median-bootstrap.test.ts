@@ -47,10 +47,11 @@ test('medianInterval: two blocks of one delay each give exactly [1000, 3000]', (
   assert.deepEqual(medianInterval(values, times, L, 0, 2, counts), { low: 1000, high: 3000 });
 });
 
-test('medianInterval: one block is no uncertainty; no values is no interval', () => {
-  const counts = drawBlockCounts(1, 100, new Random(1));
-  assert.deepEqual(medianInterval(Float64Array.of(5, 1, 9), Float64Array.of(1, 2, 3), L, 0, 1, counts), { low: 5, high: 5 });
-  assert.equal(medianInterval(new Float64Array(0), new Float64Array(0), L, 0, 1, counts), null);
+test('medianInterval: values in fewer than two blocks have no interval', () => {
+  const counts = drawBlockCounts(2, 100, new Random(1));
+  // Three values, all in block 0: a resample shows no spread between blocks, so no interval.
+  assert.equal(medianInterval(Float64Array.of(5, 1, 9), Float64Array.of(1, 2, 3), L, 0, 2, counts), null);
+  assert.equal(medianInterval(new Float64Array(0), new Float64Array(0), L, 0, 2, counts), null);
   assert.throws(() => replicateMedians(Float64Array.of(1), Float64Array.of(5 * L), L, 0, 2, counts), RangeError);
 });
 

@@ -52,6 +52,11 @@ test('pairVerdict: not significant, with and without a believable baseline', () 
   assert.equal(pairVerdict({ ...base, chanceMean: 5, chanceMax: 15 }).sentence, 'no significant lead: spot 12 vs perp 3 pairs, p = 0.04, but a shifted copy formed 15 chance pairs against 15 real ones');
 });
 
+test('pairVerdict: no chance pairs at all is said in words, not as ∞×', () => {
+  assert.equal(pairVerdict({ ...base, chanceMean: 0, chanceMax: 0 }).sentence, 'spot leads perp: spot 12 vs perp 3 pairs, p = 0.04, no shifted copy formed a pair');
+  assert.equal(pairVerdict({ ...base, aLeadsB: 3, bLeadsA: 1, paired: 4, pValue: 0.625, chanceMean: 0, chanceMax: 0 }).sentence, 'no significant lead: spot 3 vs perp 1 pairs, p = 0.63, though no shifted copy formed a pair');
+});
+
 test('pairVerdict: no pairs says nothing can be concluded', () => {
   const v = pairVerdict({ ...base, aLeadsB: 0, bLeadsA: 0, paired: 0, pValue: 1, chanceMean: 0, chanceMax: 0 });
   assert.equal(v.kind, 'no-pairs');

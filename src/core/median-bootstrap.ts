@@ -48,9 +48,13 @@ function weightedMedian(sorted: Float64Array, block: Int32Array, weight: Uint32A
   return NaN; // unreachable: seen reaches total > hiRank
 }
 
-/** The 95 % block-bootstrap interval of the median of `values` (type 7 points), null when n/a. */
+/**
+ * The 95 % block-bootstrap interval of the median of `values` (type 7 points). Null when the
+ * values lie in fewer than two blocks: resampling one block shows no spread between blocks, and
+ * its interval would read as certainty (one pair gives [d, d]).
+ */
 export function medianInterval(values: Float64Array, times: Float64Array, blockUs: number, firstBlock: number, nBlocks: number, counts: Uint32Array): Interval | null {
-  if (values.length === 0) return null;
+  if (new Set(Array.from(times, (t) => blockOf(t, blockUs))).size < 2) return null;
   return percentileInterval(replicateMedians(values, times, blockUs, firstBlock, nBlocks, counts));
 }
 

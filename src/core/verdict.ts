@@ -14,16 +14,22 @@ export const ALPHA = 0.05;
 export const MIN_CHANCE_RATIO = 2;
 
 /**
- * A p-value as a reader sees it: `p < 0.001` below 0.001, three decimals below 0.01, two
- * above, `p = 1` for exactly 1; `p = n/a` for NaN.
+ * A p-value as a reader sees it: `< 0.001` below 0.001, three decimals below 0.01, two above,
+ * `1` for exactly 1, `n/a` for NaN.
  *
- * @example formatP(0.03515625) // "p = 0.04"
+ * @example formatPValue(0.03515625) // "0.04"
  */
+export function formatPValue(p: number): string {
+  if (Number.isNaN(p)) return 'n/a';
+  if (p < 0.001) return '< 0.001';
+  if (p === 1) return '1';
+  return p.toFixed(p < 0.01 ? 3 : 2);
+}
+
+/** `p = 0.04`, `p < 0.001`: {@link formatPValue} in a sentence. */
 export function formatP(p: number): string {
-  if (Number.isNaN(p)) return 'p = n/a';
-  if (p < 0.001) return 'p < 0.001';
-  if (p === 1) return 'p = 1';
-  return `p = ${p.toFixed(p < 0.01 ? 3 : 2)}`;
+  const v = formatPValue(p);
+  return v.startsWith('<') ? `p ${v}` : `p = ${v}`;
 }
 
 /** A ratio as `1.3×` (one decimal; `∞×` when the denominator is 0 and the numerator is not). */
@@ -73,15 +79,16 @@ export function pairVerdict(e: PairEvidence): PairVerdict {
   const [a, b] = e.names;
   if (e.paired === 0) return { kind: 'no-pairs', sentence: `no pairs: nothing says whether ${a} or ${b} leads` };
   const counts = `${a} ${e.aLeadsB} vs ${b} ${e.bLeadsA} pairs, ${formatP(e.pValue)}`;
-  const ratio = formatRatio(e.paired, e.chanceMean);
+  const ratio = e.chanceMean === 0 ? undefined : formatRatio(e.paired, e.chanceMean);
+  const times = ratio === undefined ? 'no shifted copy formed a pair' : `${ratio} the chance pairs`;
   const significant = e.pValue < ALPHA;
   const believable = aboveChance(e.paired, e.chanceMean, e.chanceMax);
   if (significant && believable) {
     const leader = e.aLeadsB > e.bLeadsA ? a : b;
     const follower = leader === a ? b : a;
-    return { kind: 'lead', leader, sentence: `${leader} leads ${follower}: ${counts}, ${ratio} the chance pairs` };
+    return { kind: 'lead', leader, sentence: `${leader} leads ${follower}: ${counts}, ${times}` };
   }
-  const baseline = believable ? `the pairs are ${ratio} the chance pairs` : weakBaseline(e, ratio);
+  const baseline = !believable ? weakBaseline(e, ratio ?? '0×') : ratio === undefined ? times : `the pairs are ${times}`;
   const joint = significant ? 'but' : believable ? 'though' : 'and';
   return { kind: 'none', sentence: `no significant lead: ${counts}, ${joint} ${baseline}` };
 }

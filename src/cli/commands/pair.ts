@@ -4,26 +4,37 @@
  */
 import { Command, Option } from 'commander';
 import { Context, type Streams } from '../context.js';
-import { addCommonOptions, addMarketArguments, addJumpOptions, addReaderOptions, analysisParamsOf, paramsJson, type CommonOptions, type Feed, type JumpCliOptions, type ReaderCliOptions } from '../options.js';
+import { addBootstrapOptions, addCommonOptions, addMarketArguments, addJumpOptions, addReaderOptions, analysisParamsOf, paramsJson, parseDuration, type BootstrapCliOptions, type CommonOptions, type Feed, type JumpCliOptions, type ReaderCliOptions } from '../options.js';
 import { openQuoteFiles, reportReads, requireOverlap } from '../inputs.js';
 import { pumpLagging } from '../pump.js';
 import { MarketJumps } from '../../core/market.js';
-import { pairSortedJumps, spanOf, type PairResult } from '../../core/pairing.js';
-import { quantile } from '../../core/quantile.js';
+import { spanOf } from '../../core/pairing.js';
+import { drawSpanBlocks, pairStats, type DelayStats, type PairStats } from '../../core/pairstats.js';
+import { Random } from '../../core/random.js';
+import type { Interval } from '../../core/bootstrap.js';
+import { formatPValue, pairVerdict } from '../../core/verdict.js';
+import { UsageError } from '../../errors.js';
+import { pairWarnings } from '../advice.js';
 import { duration, fixed, humanTable, isoMicros, percent, type Cell, type Output, type Style } from '../../io/output.js';
 import type { AnalysisParams, Span } from '../../core/types.js';
 
 
-export interface PairOptions extends CommonOptions, ReaderCliOptions, JumpCliOptions {
+export interface PairOptions extends CommonOptions, ReaderCliOptions, JumpCliOptions, BootstrapCliOptions {
   feed: 'both' | Feed;
+  /** Step of the shifts of the chance baseline, µs. */
+  nullStep: number;
 }
 
 /** Table 1 of one feed, under the metric names built from the market names. */
 export interface FeedTable {
   readonly feed: Feed;
+  /** Table 1 under the metric names built from the market names, then the leader test and the chance baseline. */
   readonly metrics: ReadonlyArray<readonly [name: string, value: number, meaning: string]>;
-  /** Leader→follower delay quantiles in µs per direction (NaN when there are no such pairs). */
-  readonly delays: ReadonlyArray<{ readonly direction: string; readonly median: number; readonly p90: number; readonly n: number }>;
+  /** The same values under role names (a = first file, b = second), whatever --names says. */
+  readonly roleMetrics: ReadonlyArray<readonly [name: string, value: number]>;
+  /** Leader→follower delays in µs per direction (NaN when there are no such pairs). */
+  readonly delays: ReadonlyArray<DelayStats & { readonly direction: string; readonly role: string }>;
+  readonly stats: PairStats;
 }
 
 export interface PairReport {
@@ -31,6 +42,8 @@ export interface PairReport {
   readonly params: AnalysisParams;
   readonly span: Span;
   readonly feeds: readonly FeedTable[];
+  readonly nullStepUs: number;
+  readonly bootstrap: { readonly replicates: number; readonly blockUs: number; readonly seed: number };
 }
 
 export function pairCommand(io: Streams): Command {
@@ -40,6 +53,8 @@ export function pairCommand(io: Streams): Command {
   addMarketArguments(cmd);
   addJumpOptions(cmd);
   cmd.addOption(new Option('--feed <feed>', 'which feeds to report: both, native or locf').choices(['both', 'native', 'locf']).default('both'));
+  cmd.addOption(new Option('--null-step <step>', 'chance pairs: shift the second market by ±1…±10 steps').argParser((v) => parseDuration(v, '--null-step')).default(1_000_000, '1s'));
+  addBootstrapOptions(cmd);
   addReaderOptions(cmd);
   addCommonOptions(cmd);
   cmd.addHelpText(
@@ -47,9 +62,11 @@ export function pairCommand(io: Streams): Command {
     `
 Example:
   $ leadlag pair fixtures/tardis/spot_quotes.csv fixtures/tardis/perp_quotes.csv --threshold 7bp
-  prints Table 1 for the native and the 1 ms grid feed side by side, the median and 90th
-  percentile delay from leader to follower, and the analysis span.
-  $ leadlag pair spot.csv.gz perp.csv.gz --format json | jq .native.spot_leads_perp`,
+  prints Table 1 for the native and the 1 ms grid feed side by side with the leader test
+  (exact binomial p-value) and the chance pairs of shifted copies, the median delay from
+  leader to follower with its block-bootstrap interval, the analysis span, and a verdict.
+  $ leadlag pair spot.csv.gz perp.csv.gz --format json | jq .native.a_leads_b
+  (role keys a_… / b_… mean the first / second file whatever --names says)`,
   );
   return cmd.action(async (spot: string, perp: string, o: PairOptions) => {
     const ctx = new Context(io, o);
@@ -59,6 +76,7 @@ Example:
 }
 
 export async function runPair(files: readonly [string, string], o: PairOptions, ctx: Context): Promise<PairReport> {
+  assertRoleNamesFree(o.names);
   const params = analysisParamsOf(o);
   const sources = openQuoteFiles(files, o, ctx);
   const markets = [new MarketJumps(params), new MarketJumps(params)] as const;
@@ -67,16 +85,33 @@ export async function runPair(files: readonly [string, string], o: PairOptions, 
   const reads = reportReads(sources, ctx);
   const span = requireOverlap(spanOf(markets[0], markets[1]), reads[0]!, reads[1]!);
   const feeds: Feed[] = o.feed === 'both' ? ['native', 'locf'] : [o.feed];
-  return {
+  // One set of block draws for the whole run: every interval uses the same replicates.
+  const draws = o.bootstrap > 0 ? drawSpanBlocks(span, o.block, o.bootstrap, new Random(o.seed)) : undefined;
+  const report: PairReport = {
     names: o.names,
     params,
     span,
-    feeds: feeds.map((feed) => feedTable(feed, pairSortedJumps(markets[0][feed], markets[1][feed], span, params.pairWindowUs), o.names, params)),
+    feeds: feeds.map((feed) => feedTable(feed, pairStats(markets[0][feed], markets[1][feed], span, params.pairWindowUs, o.nullStep, draws), o.names, params)),
+    nullStepUs: o.nullStep,
+    bootstrap: { replicates: o.bootstrap, blockUs: o.block, seed: o.seed },
   };
+  for (const w of pairWarnings(report)) ctx.warn(w);
+  return report;
 }
 
-function feedTable(feed: Feed, r: PairResult, [a, b]: readonly [string, string], p: AnalysisParams): FeedTable {
+/**
+ * Role keys (a_leads_b, total_b_jumps, …) always mean the first and the second file; a name that
+ * would make a named key spell a role key of the other market is refused (docs/pair.md).
+ */
+function assertRoleNamesFree([a, b]: readonly [string, string]): void {
+  if (a === 'b' || b === 'a') {
+    throw new UsageError(`--names ${a},${b} would give JSON keys such as ${a}_leads_${b} two meanings (role keys a_… and b_… always mean the first and the second file); choose other names`);
+  }
+}
+
+function feedTable(feed: Feed, stats: PairStats, [a, b]: readonly [string, string], p: AnalysisParams): FeedTable {
   const d = duration(p.pairWindowUs);
+  const r = stats.table;
   return {
     feed,
     metrics: [
@@ -89,32 +124,43 @@ function feedTable(feed: Feed, r: PairResult, [a, b]: readonly [string, string],
       [`noise_${a}_jumps`, r.noiseA, `${a} jumps in no pair`],
       [`noise_${b}_jumps`, r.noiseB, `${b} jumps in no pair`],
       ['noise_events', r.noise, 'jumps of either market in no pair'],
+      ['leader_p_value', stats.leaderPValue, `exact binomial test of ${a} vs ${b} leads (½ each under no lead)`],
+      ['chance_pairs_mean', stats.chance.mean, `pairs with ${b} shifted by ±1…±10 steps (mean)`],
+      ['chance_pairs_max', stats.chance.max, 'the most pairs of any shifted copy'],
+      ['excess_pairs', stats.excessPairs, 'paired_events − chance_pairs_mean'],
+    ],
+    roleMetrics: [
+      ['total_a_jumps', r.totalA],
+      ['total_b_jumps', r.totalB],
+      ['a_leads_b', r.aLeadsB],
+      ['b_leads_a', r.bLeadsA],
+      ['noise_a_jumps', r.noiseA],
+      ['noise_b_jumps', r.noiseB],
     ],
     delays: [
-      delayRow(`${a}_leads_${b}`, r.delaysAB),
-      delayRow(`${b}_leads_${a}`, r.delaysBA),
+      { direction: `${a}_leads_${b}`, role: 'a_leads_b', ...stats.delays[0] },
+      { direction: `${b}_leads_${a}`, role: 'b_leads_a', ...stats.delays[1] },
     ],
+    stats,
   };
-}
-
-function delayRow(direction: string, delays: Float64Array) {
-  return { direction, median: quantile(delays, 0.5), p90: quantile(delays, 0.9), n: delays.length };
 }
 
 export function renderPair(r: PairReport): Output {
   const json: Record<string, unknown> = {};
-  for (const f of r.feeds) json[f.feed] = Object.fromEntries(f.metrics.map(([name, v]) => [name, v]));
-  json.delays_us = Object.fromEntries(
-    r.feeds.map((f) => [f.feed, Object.fromEntries(f.delays.map((d) => [d.direction, { median: finite(d.median), p90: finite(d.p90), pairs: d.n }]))]),
-  );
+  for (const f of r.feeds) json[f.feed] = Object.fromEntries([...f.metrics.map(([name, v]) => [name, v] as const), ...f.roleMetrics]);
+  json.delays_us = Object.fromEntries(r.feeds.map((f) => [f.feed, Object.fromEntries(f.delays.flatMap((d) => [d.direction, d.role].map((key) => [key, delayJson(d)])))]));
+  json.names = { a: r.names[0], b: r.names[1] };
   json.span = { start_us: r.span.start, end_us: r.span.end, start: isoMicros(r.span.start), end: isoMicros(r.span.end) };
-  json.params = paramsJson(r.params);
+  json.params = { ...paramsJson(r.params), null_step_us: r.nullStepUs, bootstrap: r.bootstrap.replicates, block_us: r.bootstrap.blockUs, seed: r.bootstrap.seed };
+  json.verdict = verdictOf(r);
 
   const first = r.feeds[0]!;
   const rows: Cell[][] = first.metrics.map(([name], i) => [name, ...r.feeds.map((f) => f.metrics[i]![1])]);
   for (let i = 0; i < first.delays.length; i++) {
     const dir = first.delays[i]!.direction;
     rows.push([`median_delay_us_${dir}`, ...r.feeds.map((f) => finite(f.delays[i]!.median))]);
+    rows.push([`median_delay_us_${dir}_ci_low`, ...r.feeds.map((f) => f.delays[i]!.medianCi?.low ?? null)]);
+    rows.push([`median_delay_us_${dir}_ci_high`, ...r.feeds.map((f) => f.delays[i]!.medianCi?.high ?? null)]);
     rows.push([`p90_delay_us_${dir}`, ...r.feeds.map((f) => finite(f.delays[i]!.p90))]);
   }
   return {
@@ -124,30 +170,71 @@ export function renderPair(r: PairReport): Output {
   };
 }
 
+function delayJson(d: DelayStats) {
+  return { median: finite(d.median), p90: finite(d.p90), pairs: d.n, ci_low: d.medianCi?.low ?? null, ci_high: d.medianCi?.high ?? null };
+}
+
+/**
+ * The run's one-sentence verdict, from the first feed reported (native ticks unless --feed locf);
+ * when the other feed comes to a different conclusion the sentence says so.
+ */
+export function verdictOf(r: PairReport): string {
+  const [first, second] = r.feeds.map((f) => ({ feed: f.feed, v: pairVerdict(evidence(f, r.names)) }));
+  let sentence = first!.v.sentence;
+  if (second !== undefined && (second.v.kind !== first!.v.kind || second.v.leader !== first!.v.leader)) {
+    sentence += `; the ${duration(r.params.gridUs)} grid feed disagrees: ${second.v.sentence}`;
+  } else if (second !== undefined) {
+    sentence += ' (native ticks; the grid feed agrees)';
+  }
+  return sentence;
+}
+
+function evidence(f: FeedTable, names: readonly [string, string]) {
+  const t = f.stats.table;
+  return { names, aLeadsB: t.aLeadsB, bLeadsA: t.bLeadsA, paired: t.paired, pValue: f.stats.leaderPValue, chanceMean: f.stats.chance.mean, chanceMax: f.stats.chance.max };
+}
+
 function humanPair(r: PairReport, style: Style): string {
   const { c } = style;
   const p = r.params;
   const feedHead = r.feeds.map((f) => (f.feed === 'native' ? 'native ticks' : `${duration(p.gridUs)} LOCF grid`));
   const first = r.feeds[0]!;
-  const rows = first.metrics.map(([name, , meaning], i) => [name, ...r.feeds.map((f) => f.metrics[i]![1]), c.dim(meaning)]);
+  const rows = first.metrics.map(([name, , meaning], i) => [name, ...r.feeds.map((f) => humanValue(name, f.metrics[i]![1])), c.dim(meaning)]);
   const table = humanTable(['metric', ...feedHead, 'meaning'], rows, style, ['left', ...r.feeds.map(() => 'right' as const), 'left']);
   const delayRows = first.delays.map((d, i) => [
     d.direction.replaceAll('_', ' '),
     ...r.feeds.map((f) => delayCell(f.delays[i]!)),
   ]);
-  const delays = humanTable(['leader → follower delay', ...feedHead], delayRows, style, ['left', ...r.feeds.map(() => 'right' as const)]);
+  const delays = humanTable(['leader → follower delay (median [95 % interval])', ...feedHead], delayRows, style, ['left', ...r.feeds.map(() => 'right' as const)]);
   return [
     c.bold(`Table 1: jump pairing, ${r.names[0]} vs ${r.names[1]}`),
     c.dim(`jump = move of ≥ ${percent(p.threshold)} within ${duration(p.windowUs)}; pairs within ${duration(p.pairWindowUs)}`),
     table,
     delays,
-    c.dim(`span ${isoMicros(r.span.start)} → ${isoMicros(r.span.end)} (${duration(r.span.end - r.span.start)})`),
+    c.dim(`span ${isoMicros(r.span.start)} → ${isoMicros(r.span.end)} (${duration(r.span.end - r.span.start)}); chance pairs: ${r.names[1]} shifted by ±1…±10 × ${duration(r.nullStepUs)}; ${bootstrapNote(r)}`),
+    c.bold(`Verdict: ${verdictOf(r)}.`),
   ].join('\n');
 }
 
-function delayCell(d: { median: number; p90: number; n: number }): string {
+function bootstrapNote(r: PairReport): string {
+  const b = r.bootstrap;
+  return b.replicates === 0 ? 'no delay intervals (--bootstrap 0)' : `delay intervals: 95 % block bootstrap, ${b.replicates} replicates of ${duration(b.blockUs)} blocks, seed ${b.seed}`;
+}
+
+/** Counts as integers, the p-value as a reader reads it, the chance mean and excess to 0.1. */
+function humanValue(name: string, v: number): Cell {
+  if (name === 'leader_p_value') return formatPValue(v);
+  if (name === 'chance_pairs_mean' || name === 'excess_pairs') return fixed(v, 1);
+  return v;
+}
+
+function delayCell(d: DelayStats): string {
   if (d.n === 0) return 'no pairs';
-  return `median ${fixed(d.median / 1000, 3)} ms, p90 ${fixed(d.p90 / 1000, 3)} ms`;
+  return `median ${fixed(d.median / 1000, 3)} ms${ciText(d.medianCi)}, p90 ${fixed(d.p90 / 1000, 3)} ms`;
+}
+
+function ciText(ci: Interval | null): string {
+  return ci === null ? '' : ` [${fixed(ci.low / 1000, 3)}, ${fixed(ci.high / 1000, 3)}]`;
 }
 
 /** µs delays stay in µs in machine formats: exact, no binary-fraction noise from dividing by 1000. */

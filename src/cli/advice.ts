@@ -1,0 +1,40 @@
+/**
+ * Advice on stderr when a result is empty or rests on too little: say what happened and which
+ * options change it, instead of printing a table of zeros without comment (docs/pair.md).
+ */
+import { blockRange } from '../core/bootstrap.js';
+import { CHANCE_SHIFTS } from '../core/chance.js';
+import { duration, percent } from '../io/output.js';
+import type { PairReport } from './commands/pair.js';
+
+/** Fewer bootstrap blocks than this in the span and an interval says more than the data can. */
+export const MIN_BOOTSTRAP_BLOCKS = 5;
+
+/** The warnings of one pair run, in the order a reader should act on them. */
+export function pairWarnings(r: PairReport): string[] {
+  const out: string[] = [];
+  const [a, b] = r.names;
+  const p = r.params;
+  const detector = `a move of ${percent(p.threshold)} within ${duration(p.windowUs)}`;
+  for (const f of r.feeds) {
+    const t = f.stats.table;
+    const feed = f.feed === 'native' ? 'native ticks' : `the ${duration(p.gridUs)} LOCF grid`;
+    const empty = [t.totalA === 0 ? a : undefined, t.totalB === 0 ? b : undefined].filter((x) => x !== undefined);
+    if (empty.length > 0) {
+      out.push(`no jumps of ${empty.join(' or ')} on ${feed} in the span (${detector}): try a lower --threshold (e.g. 1bp) or a longer --jump-window`);
+    } else if (t.paired === 0) {
+      out.push(`no pairs on ${feed}: ${t.totalA} ${a} and ${t.totalB} ${b} jumps, none followed within ${duration(p.pairWindowUs)} by a jump of the same sign in the other market: try a longer --pair-window or a lower --threshold`);
+    }
+  }
+  const spanUs = r.span.end - r.span.start;
+  if (CHANCE_SHIFTS * r.nullStepUs >= spanUs) {
+    out.push(`the span (${duration(spanUs)}) is not longer than ${CHANCE_SHIFTS} × --null-step (${duration(r.nullStepUs)}): the farthest shifted copies keep few jumps, so the chance pairs are understated; use a smaller --null-step`);
+  }
+  if (r.bootstrap.replicates > 0) {
+    const blocks = blockRange(r.span.start, r.span.end, r.bootstrap.blockUs).count;
+    if (blocks < MIN_BOOTSTRAP_BLOCKS) {
+      out.push(`the span touches only ${blocks} bootstrap block${blocks === 1 ? '' : 's'} of ${duration(r.bootstrap.blockUs)}: the delay intervals cannot show the spread of the data; use a shorter --block`);
+    }
+  }
+  return out;
+}

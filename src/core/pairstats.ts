@@ -1,0 +1,75 @@
+/**
+ * Everything `pair` reports for one feed, beyond Table 1's counts: the leader test (§3), the
+ * chance baseline (§10) and the leader→follower delays with their block-bootstrap intervals (§9).
+ */
+import { blockRange, drawBlockCounts, type Interval } from './bootstrap.js';
+import { binomialTwoSidedHalf } from './binomial.js';
+import { chancePairs, type ChancePairs } from './chance.js';
+import type { JumpList } from './jumplist.js';
+import { medianInterval, pairLeaderTimes } from './median-bootstrap.js';
+import { pairSortedJumps, type PairResult } from './pairing.js';
+import { quantile } from './quantile.js';
+import type { Random } from './random.js';
+import type { Span } from './types.js';
+
+/** The block draws of one run, shared by every interval of that run (docs/definitions.md §9). */
+export interface BlockDraws {
+  readonly blockUs: number;
+  /** Index of the span's first block and the number of blocks it touches. */
+  readonly first: number;
+  readonly nBlocks: number;
+  /** R rows of nBlocks counts (see drawBlockCounts). */
+  readonly counts: Uint32Array;
+}
+
+/** R replicates of block draws over the span's blocks of `blockUs`. */
+export function drawSpanBlocks(span: Span, blockUs: number, replicates: number, rng: Random): BlockDraws {
+  const { first, count } = blockRange(span.start, span.end, blockUs);
+  return { blockUs, first, nBlocks: count, counts: drawBlockCounts(count, replicates, rng) };
+}
+
+/** Delays (µs) of the pairs one market leads. */
+export interface DelayStats {
+  readonly n: number;
+  /** Type 7 median and 90th percentile; NaN without pairs. */
+  readonly median: number;
+  readonly p90: number;
+  /** 95 % block-bootstrap interval of the median (pairs resampled by their leader's block); null when off or n/a. */
+  readonly medianCi: Interval | null;
+}
+
+export interface PairStats {
+  readonly table: PairResult;
+  /** Two-sided exact binomial test of aLeadsB against bLeadsA (simultaneous pairs left out). */
+  readonly leaderPValue: number;
+  readonly chance: ChancePairs;
+  /** paired − chance mean. */
+  readonly excessPairs: number;
+  /** [A leads B, B leads A]. */
+  readonly delays: readonly [DelayStats, DelayStats];
+}
+
+/**
+ * Pairs A's and B's jumps over the span (§3) and adds the leader test, the chance pairs of B
+ * shifted by ±1…±10 × `nullStepUs` (§10) and, when `draws` is given, the bootstrap interval of
+ * each direction's median delay.
+ *
+ * Cost: 21 pairings, O(21·(n_A + n_B)), plus O(R·pairs) for the intervals.
+ */
+export function pairStats(a: JumpList, b: JumpList, span: Span, pairWindowUs: number, nullStepUs: number, draws?: BlockDraws): PairStats {
+  const table = pairSortedJumps(a, b, span, pairWindowUs);
+  const chance = chancePairs(a, b, span, pairWindowUs, nullStepUs);
+  const [leadersA, leadersB] = pairLeaderTimes(table, a, b);
+  return {
+    table,
+    leaderPValue: binomialTwoSidedHalf(table.aLeadsB, table.bLeadsA),
+    chance,
+    excessPairs: table.paired - chance.mean,
+    delays: [delayStats(table.delaysAB, leadersA, draws), delayStats(table.delaysBA, leadersB, draws)],
+  };
+}
+
+function delayStats(delays: Float64Array, leaders: Float64Array, draws: BlockDraws | undefined): DelayStats {
+  const medianCi = draws === undefined ? null : medianInterval(delays, leaders, draws.blockUs, draws.first, draws.nBlocks, draws.counts);
+  return { n: delays.length, median: quantile(delays, 0.5), p90: quantile(delays, 0.9), medianCi };
+}
