@@ -13,6 +13,12 @@ import { FIXTURE_SECONDS, FIXTURE_SEED } from '../scripts/gen-fixtures.js';
 const fx = (layout: string, name: string) => join(FIXTURES, layout, name);
 const TARDIS = [fx('tardis', 'spot_quotes.csv'), fx('tardis', 'perp_quotes.csv')];
 
+/** The nine Table 1 metrics under the default names (the JSON holds more members beside them). */
+const TABLE1 = ['total_spot_jumps', 'total_perp_jumps', 'paired_events', 'spot_leads_perp', 'perp_leads_spot', 'simultaneous', 'noise_spot_jumps', 'noise_perp_jumps', 'noise_events'];
+function table1(feed: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(TABLE1.map((k) => [k, feed[k]!]));
+}
+
 async function pairJson(args: string[]) {
   const r = await leadlag(['pair', ...args, '--format', 'json']);
   assert.equal(r.stderr, '');
@@ -39,8 +45,11 @@ test('pair on the fixtures counts exactly the events the generator placed', asyn
     noise_events: events['spot-noise'] + events['perp-noise'],
   };
   const out = await pairJson(TARDIS);
-  assert.deepEqual(out.native, expected);
-  assert.deepEqual(out.locf, expected);
+  assert.deepEqual(table1(out.native!), expected);
+  assert.deepEqual(table1(out.locf!), expected);
+  // Role keys carry the same counts.
+  assert.equal(out.native!.a_leads_b, expected.spot_leads_perp);
+  assert.equal(out.native!.total_b_jumps, expected.total_perp_jumps);
 });
 
 test('pair gives the same table for the same ticks in every input format', async () => {
@@ -54,9 +63,14 @@ test('pair gives the same table for the same ticks in every input format', async
 test('pair: swapping the two files swaps the columns of Table 1', async () => {
   const ab = await pairJson(TARDIS);
   const ba = await pairJson([TARDIS[1]!, TARDIS[0]!, '--names', 'perp,spot']);
-  // With the names swapped too, every metric keeps its meaning, so the tables are equal.
-  assert.deepEqual(ba.native, ab.native);
-  assert.deepEqual(ba.locf, ab.locf);
+  // With the names swapped too, every metric keeps its meaning, so the tables are equal, and the
+  // leader test (symmetric in the two counts) too. The chance pairs shift the second file, so they
+  // may differ; the role keys a_/b_ follow the files, so they swap.
+  for (const feed of ['native', 'locf']) {
+    assert.deepEqual(table1(ba[feed]!), table1(ab[feed]!));
+    assert.equal(ba[feed]!.leader_p_value, ab[feed]!.leader_p_value);
+    assert.equal(ba[feed]!.a_leads_b, ab[feed]!.b_leads_a);
+  }
 });
 
 test('pair: Table 1 invariants hold on the fixtures at several thresholds', async () => {
@@ -86,8 +100,12 @@ test('pair: hand-worked tiny files (native and grid feed, delays, span)', async 
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   const one = { total_spot_jumps: 1, total_perp_jumps: 1, paired_events: 1, spot_leads_perp: 1, perp_leads_spot: 0, simultaneous: 0, noise_spot_jumps: 0, noise_perp_jumps: 0, noise_events: 0 };
-  assert.deepEqual(out.native, one);
-  assert.deepEqual(out.locf, one);
+  assert.deepEqual(table1(out.native), one);
+  assert.deepEqual(table1(out.locf), one);
+  // One pair one way: 2·P(X ≤ 0) for n = 1 is 1. The span is 8 ms, so every copy shifted by a
+  // second or more falls outside it: no chance pairs, and the excess is the one real pair.
+  assert.equal(out.native.leader_p_value, 1);
+  assert.deepEqual([out.native.chance_pairs_mean, out.native.chance_pairs_max, out.native.excess_pairs], [0, 0, 1]);
   assert.equal(out.delays_us.native.spot_leads_perp.median, 2500);
   assert.equal(out.delays_us.locf.spot_leads_perp.median, 3000);
   assert.equal(out.delays_us.native.perp_leads_spot.median, null);

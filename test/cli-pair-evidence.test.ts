@@ -1,0 +1,183 @@
+/**
+ * pair's evidence beyond Table 1 — the leader test, the chance baseline, the delay intervals,
+ * the warnings and the verdict — on constructed files whose answers are worked out by hand.
+ * In-process (runPair with a fake context) except where process behaviour is the point.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { Context } from '../src/cli/context.js';
+import { renderPair, runPair, verdictOf, type PairOptions } from '../src/cli/commands/pair.js';
+import { makeStyle } from '../src/io/output.js';
+import { leadlag, tempFiles } from './cli-helpers.js';
+
+const S = 1_000_000;
+
+/**
+ * Spot: a tick at 0 s (100), an up jump (+0.1 % ≥ θ = 0.07 %) at each of 1 … 30 s, a last tick at
+ * 60 s. Perp: a tick at 0 s (200), up jumps (+0.1 % each) 2 ms after the seconds 1 … 12 and 2 ms
+ * before the seconds 13 … 15, a last tick at 60 s. Span [0, 60 s].
+ *
+ * Pairs: spot leads in 12 (delay 2 ms), perp leads in 3 (2 ms); 30 spot and 15 perp jumps.
+ * Leader test: 2·(C(15,0) + … + C(15,3))/2¹⁵ = 1152/32768.
+ * Chance: perp moved by +j s (j = 1 … 10) keeps all 15 jumps (at most 25 s + 2 ms < 60 s), each
+ * 2 ms from spot's jump at s + j ≤ 25: 15 pairs. Moved by −j s, the jumps with s − j ≥ 1 pair with
+ * spot's at s − j (15 − j of them); the rest land at or before 0 s + 2 ms where spot has no jump.
+ * Mean (10·15 + Σ_{j=1..10}(15 − j))/20 = (150 + 95)/20 = 12.25; max 15; excess 2.75.
+ */
+function issueExample(): [string, string] {
+  let spot = 'ts_us,price\n0,100\n';
+  let p = 100;
+  for (let s = 1; s <= 30; s++) spot += `${s * S},${(p *= 1.001)}\n`;
+  spot += `${60 * S},${p}\n`;
+  let perp = 'ts_us,price\n0,200\n';
+  let q = 200;
+  for (let s = 1; s <= 15; s++) perp += `${s * S + (s <= 12 ? 2000 : -2000)},${(q *= 1.001)}\n`;
+  perp += `${60 * S},${q}\n`;
+  const dir = tempFiles({ 'spot.csv': spot, 'perp.csv': perp });
+  return [join(dir, 'spot.csv'), join(dir, 'perp.csv')];
+}
+
+const DEFAULTS: PairOptions = {
+  format: 'json', clock: 'exchange', threshold: 0.0007, jumpWindow: 3000, pairWindow: 5000, grid: 1000,
+  names: ['spot', 'perp'], feed: 'both', nullStep: S, bootstrap: 1000, block: 10 * S, seed: 42,
+};
+
+function fakeContext() {
+  const errors: string[] = [];
+  const sink = new Writable({ write: (_c, _e, cb) => cb() });
+  const stderr = new Writable({ write: (c, _e, cb) => (errors.push(String(c)), cb()) });
+  return { ctx: new Context({ stdout: sink, stderr, env: {} }, { format: 'json' }), errors };
+}
+
+async function pair(files: [string, string], o: Partial<PairOptions> = {}) {
+  const { ctx, errors } = fakeContext();
+  const report = await runPair(files, { ...DEFAULTS, ...o }, ctx);
+  const out = renderPair(report);
+  return { report, json: out.json as Record<string, any>, human: out.human(makeStyle(false)), stderr: errors.join('') };
+}
+
+test('pair: leader test and chance pairs on the constructed example (worked out above)', async () => {
+  const { json, stderr } = await pair(issueExample());
+  assert.equal(stderr, '');
+  for (const feed of ['native', 'locf']) {
+    const f = json[feed];
+    assert.deepEqual([f.spot_leads_perp, f.perp_leads_spot, f.paired_events, f.total_spot_jumps, f.total_perp_jumps], [12, 3, 15, 30, 15]);
+    assert.ok(Math.abs(f.leader_p_value - 1152 / 32768) < 1e-12, `${f.leader_p_value}`);
+    assert.equal(f.chance_pairs_mean, 12.25);
+    assert.equal(f.chance_pairs_max, 15);
+    assert.equal(f.excess_pairs, 2.75);
+  }
+});
+
+test('pair: the verdict of the constructed example is the issue\'s "no significant lead … only 1.2× the chance pairs"', async () => {
+  const { report, human, json } = await pair(issueExample());
+  const sentence = 'no significant lead: spot 12 vs perp 3 pairs, p = 0.04, but only 1.2× the chance pairs (native ticks; the grid feed agrees)';
+  assert.equal(verdictOf(report), sentence);
+  assert.equal(json.verdict, sentence);
+  assert.equal(human.trimEnd().split('\n').at(-1), `Verdict: ${sentence}.`);
+});
+
+test('pair: a lead well above chance is stated; the grid feed disagreeing is said', async () => {
+  // Spot jumps 0.6 ms and perp 0.9 ms after each of the seconds 1 … 12. Native: spot leads all 12
+  // (delay 300 µs), p = 2/2¹² = 2/4096. On the 1 ms grid both land on s + 1 ms: 12 simultaneous
+  // pairs, 0 vs 0, p = 1. Chance with --null-step 370ms: the shifts ±0.37 … ±3.70 s are all at
+  // least 40 ms from a whole second (nearest: 2.96 s), so no moved perp jump comes within 5 ms of a
+  // spot jump: 0 chance pairs on both feeds.
+  let spot = 'ts_us,price\n0,100\n';
+  let perp = 'ts_us,price\n0,200\n';
+  let p = 100;
+  let q = 200;
+  for (let s = 1; s <= 12; s++) {
+    spot += `${s * S + 600},${(p *= 1.001)}\n`;
+    perp += `${s * S + 900},${(q *= 1.001)}\n`;
+  }
+  spot += `${60 * S},${p}\n`;
+  perp += `${60 * S},${q}\n`;
+  const dir = tempFiles({ 'spot.csv': spot, 'perp.csv': perp });
+  const { json, report } = await pair([join(dir, 'spot.csv'), join(dir, 'perp.csv')], { nullStep: 370_000 });
+  assert.deepEqual([json.native.spot_leads_perp, json.native.perp_leads_spot, json.locf.simultaneous], [12, 0, 12]);
+  assert.ok(Math.abs(json.native.leader_p_value - 2 / 4096) < 1e-15);
+  assert.equal(json.locf.leader_p_value, 1);
+  assert.deepEqual([json.native.chance_pairs_max, json.locf.chance_pairs_max], [0, 0]);
+  assert.equal(
+    verdictOf(report),
+    'spot leads perp: spot 12 vs perp 0 pairs, p < 0.001, no shifted copy formed a pair; the 1 ms grid feed disagrees: no significant lead: spot 0 vs perp 0 pairs, p = 1, though no shifted copy formed a pair',
+  );
+});
+
+test('pair: delay intervals — all spot-led delays are 2 ms, so [2000, 2000]; perp-led pairs sit in one block, so none', async () => {
+  // Spot-led pairs lead at 1 … 12 s: blocks 0 and 1 of 10 s. Perp-led ones at 12.998 … 14.998 s:
+  // all in block 1, and one block shows no spread (no interval).
+  const { json } = await pair(issueExample());
+  const d = json.delays_us.native;
+  assert.deepEqual([d.spot_leads_perp.ci_low, d.spot_leads_perp.ci_high, d.spot_leads_perp.median], [2000, 2000, 2000]);
+  assert.deepEqual([d.perp_leads_spot.ci_low, d.perp_leads_spot.ci_high, d.perp_leads_spot.pairs], [null, null, 3]);
+  assert.deepEqual(d.a_leads_b, d.spot_leads_perp);
+  assert.deepEqual(d.b_leads_a, d.perp_leads_spot);
+  const off = await pair(issueExample(), { bootstrap: 0 });
+  assert.equal(off.json.delays_us.native.spot_leads_perp.ci_low, null);
+  assert.match(off.human, /no delay intervals \(--bootstrap 0\)/);
+  assert.deepEqual(off.json.params, { threshold: 0.0007, jump_window_us: 3000, pair_window_us: 5000, grid_us: 1000, null_step_us: S, bootstrap: 0, block_us: 10 * S, seed: 42 });
+});
+
+test('pair JSON: role keys a_/b_ and names work with any --names (jq .native.a_leads_b)', async () => {
+  const files = issueExample();
+  for (const names of [['spot', 'perp'], ['x', 'y'], ['a', 'b'], ['perp', 'spot'], ['b', 'z'].reverse()] as [string, string][]) {
+    const { json } = await pair(files, { names });
+    assert.equal(json.native.a_leads_b, 12, names.join());
+    assert.equal(json.native.b_leads_a, 3);
+    assert.equal(json.native.total_a_jumps, 30);
+    assert.equal(json.native.total_b_jumps, 15);
+    assert.equal(json.native.noise_a_jumps, 15);
+    assert.equal(json.native.noise_b_jumps, 0);
+    assert.equal(json.native[`${names[0]}_leads_${names[1]}`], 12);
+    assert.deepEqual(json.names, { a: names[0], b: names[1] });
+  }
+});
+
+test('pair --names that would give a key two meanings is a usage error', async () => {
+  for (const names of [['b', 'a'], ['b', 'x'], ['x', 'a']] as [string, string][]) {
+    await assert.rejects(pair(issueExample(), { names }), { name: 'UsageError', message: /two meanings/ });
+  }
+});
+
+test('pair warns when a feed finds no jumps, and names the options that matter', async () => {
+  const dir = tempFiles({ 'a.csv': 'ts_us,price\n0,100\n60000000,100\n', 'b.csv': 'ts_us,price\n0,200\n60000000,200.0001\n' });
+  const { stderr, json } = await pair([join(dir, 'a.csv'), join(dir, 'b.csv')]);
+  assert.match(stderr, /warning: no jumps of spot or perp on native ticks in the span \(a move of 0\.07 % within 3 ms\): try a lower --threshold \(e\.g\. 1bp\) or a longer --jump-window/);
+  assert.match(stderr, /no jumps of spot or perp on the 1 ms LOCF grid/);
+  assert.equal(json.native.paired_events, 0);
+  assert.equal(json.verdict, 'no pairs: nothing says whether spot or perp leads (native ticks; the grid feed agrees)');
+});
+
+test('pair warns when both markets jump but nothing pairs', async () => {
+  // Spot jumps at 1 s, perp at 1.5 s: 500 ms apart, far beyond D = 5 ms.
+  const dir = tempFiles({ 'a.csv': 'ts_us,price\n0,100\n1000000,100.1\n60000000,100.1\n', 'b.csv': 'ts_us,price\n0,200\n1500000,200.2\n60000000,200.2\n' });
+  const { stderr } = await pair([join(dir, 'a.csv'), join(dir, 'b.csv')], { feed: 'native' });
+  assert.match(stderr, /no pairs on native ticks: 1 spot and 1 perp jumps, none followed within 5 ms .*try a longer --pair-window or a lower --threshold/);
+});
+
+test('pair warns when the span is too short for the chance shifts or the bootstrap blocks', async () => {
+  // Span [0, 8 s]: 10 × 1 s shifts reach past it, and it touches one 10 s block.
+  const dir = tempFiles({ 'a.csv': 'ts_us,price\n0,100\n1000000,100.1\n8000000,100.1\n', 'b.csv': 'ts_us,price\n0,200\n1002000,200.2\n8000000,200.2\n' });
+  const { stderr } = await pair([join(dir, 'a.csv'), join(dir, 'b.csv')], { feed: 'native' });
+  assert.match(stderr, /the span \(8 s\) is not longer than 10 × --null-step \(1 s\).*use a smaller --null-step/);
+  assert.match(stderr, /the span touches only 1 bootstrap block of 10 s.*use a shorter --block/);
+  const quiet = await pair([join(dir, 'a.csv'), join(dir, 'b.csv')], { feed: 'native', nullStep: 500_000, block: S });
+  assert.equal(quiet.stderr, '');
+});
+
+test('pair CLI: --null-step, --bootstrap, --block and --seed are parsed and checked', async () => {
+  const [a, b] = issueExample();
+  const r = await leadlag(['pair', a, b, '--null-step', '250ms', '--bootstrap', '200', '--block', '5s', '--seed', '7', '--format', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  const params = JSON.parse(r.stdout).params;
+  assert.deepEqual([params.null_step_us, params.bootstrap, params.block_us, params.seed], [250_000, 200, 5 * S, 7]);
+  for (const bad of [['--null-step', '0'], ['--bootstrap', '-1'], ['--block', 'x'], ['--seed', '1.5']]) {
+    const e = await leadlag(['pair', a, b, ...bad]);
+    assert.equal(e.code, 2, bad.join(' '));
+    assert.match(e.stderr, new RegExp(`leadlag: ${bad[0]} must`));
+  }
+});
