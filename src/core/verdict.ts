@@ -99,3 +99,11 @@ function weakBaseline(e: PairEvidence, ratio: string): string {
   }
   return `only ${ratio} the chance pairs`;
 }
+
+/**
+ * `a Tardis …`, `an exchange …`: the indefinite article by the first letter (a vowel takes `an`).
+ * A spelling rule, not a phonetic one: names are spelt the way a user typed them.
+ */
+export function withArticle(phrase: string): string {
+  return `${/^[aeiou]/i.test(phrase) ? 'an' : 'a'} ${phrase}`;
+}

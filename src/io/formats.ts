@@ -8,6 +8,7 @@ import { DataError } from '../errors.js';
 import type { Clock, TimeUnit } from './types.js';
 import { DECIMAL_RE, isBooleanText } from './numbers.js';
 import { unitFromColumnName } from './time.js';
+import { withArticle } from '../core/verdict.js';
 
 export type Kind = 'quotes' | 'trades';
 
@@ -234,6 +235,7 @@ export function planFromHeader(
     if (layout.columns.every(([n]) => names.includes(n))) return planFromLayout(layout, names, false, kind, unitOverride);
   }
   if (kind === 'quotes') rejectTradesAsQuotes(names, clock, site);
+  else rejectQuotesAsTrades(names, clock, site);
   if (clock === 'local' && names.includes('exchange') && names.includes('timestamp') && !names.includes('local_timestamp')) {
     throw new DataError(site.file, site.line, 'missing column local_timestamp (needed by the local clock)', site.text);
   }
@@ -262,8 +264,20 @@ export function planFromHeader(
 function rejectTradesAsQuotes(names: readonly string[], clock: Clock, site: HeaderSite): void {
   for (const layout of [TARDIS_TRADES(clock), BINANCE_AGGTRADES, BINANCE_TRADES, EXCHANGE_TRADES]) {
     if (layout.columns.every(([n]) => names.includes(n))) {
-      throw new DataError(site.file, site.line, `this is a ${layout.label} file, not quotes (trades go to classify --trades)`, site.text);
+      throw new DataError(site.file, site.line, `this is ${withArticle(layout.label)} file, not quotes (trades go to classify --trades)`, site.text);
     }
+  }
+}
+
+/** The mirror case: a quote file (a named layout, or bid and ask columns) given where trades are expected. */
+function rejectQuotesAsTrades(names: readonly string[], clock: Clock, site: HeaderSite): void {
+  const layout = [TARDIS_QUOTES(clock), BINANCE_BOOKTICKER, EXCHANGE_QUOTES].find((l) => l.columns.every(([n]) => names.includes(n)));
+  const has = (candidates: readonly string[]) => candidates.some((n) => names.includes(n));
+  // Bid and ask but no quantity: a quote file; a trades file that also carries the book keeps its quantity.
+  const bidAsk = has(['bid', 'bid_price']) && has(['ask', 'ask_price']) && !has(['qty', 'quantity', 'amount', 'size']);
+  if (layout !== undefined || bidAsk) {
+    const what = layout !== undefined ? withArticle(layout.label) : 'a quotes';
+    throw new DataError(site.file, site.line, `this is ${what} file (bid and ask), not trades (--trades takes trades: time, price and quantity)`, site.text);
   }
 }
 

@@ -12,7 +12,7 @@ import { spanOf } from '../../core/pairing.js';
 import { drawSpanBlocks, pairStats, type DelayStats, type PairStats } from '../../core/pairstats.js';
 import { Random } from '../../core/random.js';
 import type { Interval } from '../../core/bootstrap.js';
-import { formatPValue, pairVerdict } from '../../core/verdict.js';
+import { formatPValue, pairVerdict, withArticle } from '../../core/verdict.js';
 import { UsageError } from '../../errors.js';
 import { pairWarnings } from '../advice.js';
 import { duration, fixed, humanTable, isoMicros, percent, type Cell, type Output, type Style } from '../../io/output.js';
@@ -117,7 +117,7 @@ function feedTable(feed: Feed, stats: PairStats, [a, b]: readonly [string, strin
     metrics: [
       [`total_${a}_jumps`, r.totalA, `${a} jumps in the span`],
       [`total_${b}_jumps`, r.totalB, `${b} jumps in the span`],
-      ['paired_events', r.paired, `a ${a} and a ${b} jump of the same sign within ${d}`],
+      ['paired_events', r.paired, `${withArticle(a)} and ${withArticle(b)} jump of the same sign within ${d}`],
       [`${a}_leads_${b}`, r.aLeadsB, `pairs where ${a} jumped first`],
       [`${b}_leads_${a}`, r.bLeadsA, `pairs where ${b} jumped first`],
       ['simultaneous', r.simultaneous, 'pairs at the same instant'],
