@@ -26,6 +26,8 @@ export function pairWarnings(r: PairReport): string[] {
       out.push(`no pairs on ${feed}: ${t.totalA} ${a} and ${t.totalB} ${b} jumps, none followed within ${duration(p.pairWindowUs)} by a jump of the same sign in the other market: try a longer --pair-window or a lower --threshold`);
     }
   }
+  // Without pairs the baseline and the intervals are moot; the warnings above say what to change.
+  if (r.feeds.every((f) => f.stats.table.paired === 0)) return out;
   const spanUs = r.span.end - r.span.start;
   if (CHANCE_SHIFTS * r.nullStepUs >= spanUs) {
     out.push(`the span (${duration(spanUs)}) is not longer than ${CHANCE_SHIFTS} × --null-step (${duration(r.nullStepUs)}): the farthest shifted copies keep few jumps, so the chance pairs are understated; use a smaller --null-step`);

@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { EXIT, isExpectedError } from '../errors.js';
+import { EXIT, UsageError, isExpectedError } from '../errors.js';
+import { helpRequest, usagePointer } from './help.js';
 import type { Streams } from './context.js';
 import { pairCommand } from './commands/pair.js';
 import { xcorrCommand } from './commands/xcorr.js';
@@ -61,11 +62,18 @@ export async function main(argv: string[]): Promise<void> {
 
 /** Runs one command line and returns the exit code; never throws. */
 export async function run(argv: string[], io: Streams): Promise<number> {
+  const program = buildProgram(io);
+  const args = argv.slice(2);
   try {
-    await buildProgram(io).parseAsync(argv);
+    const handled = helpRequest(program, args, io);
+    if (handled !== undefined) return handled;
+    await program.parseAsync(argv);
     return EXIT.ok;
   } catch (e) {
-    return report(e, io);
+    const code = report(e, io);
+    // Bad option values end like commander's own usage errors: with the way to the help.
+    if (e instanceof UsageError) io.stderr.write(`${usagePointer(program, args)}\n`);
+    return code;
   }
 }
 

@@ -37,7 +37,9 @@ export function parseThreshold(text: string, option = '--threshold'): number {
   else if (s.endsWith('bp')) value = parseScaled(s.slice(0, -2), option, -4);
   else value = parseScaled(s, option, 0);
   if (!(value > 0 && value < 1)) {
-    throw new UsageError(`${option} must be greater than 0 and less than 100%, got ${JSON.stringify(text)}`);
+    // A bare number of 1 or more is almost surely basis points or percent without the unit.
+    const hint = value >= 1 && /^[0-9.]+$/.test(s) ? ` (did you mean ${s}bp or ${s}%?)` : '';
+    throw new UsageError(`${option} must be greater than 0 and less than 100%, got ${JSON.stringify(text)}${hint}`);
   }
   return value;
 }
