@@ -5,6 +5,7 @@
  */
 import type { Context } from './context.js';
 import { assertStdinOnce, openQuoteFiles, openTradeFile, reportReads, requireOverlap } from './inputs.js';
+import { optionEffectWarnings, warnAboutInputs } from './sanity.js';
 import type { Feed, ReaderCliOptions } from './options.js';
 import { pumpLagging, pumpMerged, sliceTicks, sliceTrades } from './pump.js';
 import { MarketJumps } from '../core/market.js';
@@ -73,6 +74,8 @@ export async function buildDataset(files: readonly [string, string], o: DatasetO
   engine.finish();
   const reads = reportReads([spotSrc!, perpSrc!, tradeSrc], ctx);
   const span = requireOverlap(spanOf(spot, perp), reads[0]!, reads[1]!);
+  warnAboutInputs(ctx, files, o, reads.slice(0, 2), span);
+  for (const w of optionEffectWarnings(o, reads[2]!)) ctx.warn(w);
   checkTrades(reads[2]!, span, o, ctx);
   const pairing = pairSortedJumps(spot[o.feed], perp[o.feed], span, params.pairWindowUs);
   const dataset = labelled(engine.rows(), featureNames(o.features, featureParams), pairing.aStart, pairing.roleA);

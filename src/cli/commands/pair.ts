@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import { Context, type Streams } from '../context.js';
 import { addBootstrapOptions, addCommonOptions, addMarketArguments, addJumpOptions, addReaderOptions, analysisParamsOf, paramsJson, parseDuration, type BootstrapCliOptions, type CommonOptions, type Feed, type JumpCliOptions, type ReaderCliOptions } from '../options.js';
 import { openQuoteFiles, reportReads, requireOverlap } from '../inputs.js';
+import { warnAboutInputs } from '../sanity.js';
 import { pumpLagging } from '../pump.js';
 import { MarketJumps } from '../../core/market.js';
 import { spanOf } from '../../core/pairing.js';
@@ -84,6 +85,7 @@ export async function runPair(files: readonly [string, string], o: PairOptions, 
   for (const m of markets) m.finish();
   const reads = reportReads(sources, ctx);
   const span = requireOverlap(spanOf(markets[0], markets[1]), reads[0]!, reads[1]!);
+  warnAboutInputs(ctx, files, o, reads, span);
   const feeds: Feed[] = o.feed === 'both' ? ['native', 'locf'] : [o.feed];
   // One set of block draws for the whole run: every interval uses the same replicates.
   const draws = o.bootstrap > 0 ? drawSpanBlocks(span, o.block, o.bootstrap, new Random(o.seed)) : undefined;

@@ -8,6 +8,7 @@ import { Command, Option } from 'commander';
 import { Context, type Streams } from '../context.js';
 import { addBootstrapOptions, addCommonOptions, addMarketArguments, addReaderOptions, gridOption, namesOption, type BootstrapCliOptions, type CommonOptions, type ReaderCliOptions } from '../options.js';
 import { openQuoteFiles, reportReads, requireOverlap } from '../inputs.js';
+import { warnAboutInputs } from '../sanity.js';
 import { pumpLagging } from '../pump.js';
 import { UsageError } from '../../errors.js';
 import { parseLags } from '../../core/lags.js';
@@ -78,6 +79,7 @@ export async function runXcorr(files: readonly [string, string], o: XcorrOptions
   const grid = aligner.finish();
   const reads = reportReads(sources, ctx);
   const span = requireOverlap(grid === undefined ? undefined : { start: grid.tStart, end: grid.tEnd }, reads[0]!, reads[1]!);
+  warnAboutInputs(ctx, files, o, reads, span);
   const whole = correlator.result();
   const boot = blocks.length > 0 ? bootstrapOf(correlator, o) : undefined;
   const lags: XcorrRow[] = whole.map((l, k) => {
