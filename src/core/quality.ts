@@ -6,6 +6,7 @@
  * are mids or trade prices. No I/O here: the caller classifies rows and feeds the usable
  * ones in file order.
  */
+import { quantileByRank } from './quantile.js';
 /** Default upper bound (exclusive) of the exact per-µs gap histogram: 1 s. */
 export const GAP_HISTOGRAM_US = 1_000_000;
 /** Default long-gap thresholds: gaps strictly over 50 ms and over 1 s are counted. */
@@ -86,15 +87,7 @@ export class GapDistribution {
    * @throws RangeError when q is not in [0, 1].
    */
   quantile(q: number): number {
-    if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile: q must be in [0, 1], got ${q}`);
-    const n = this.count;
-    if (n === 0) return NaN;
-    const h = (n - 1) * q;
-    const lo = Math.floor(h);
-    const x = this.kth(lo);
-    const frac = h - lo;
-    // The same expression as quantileSorted, on the two order statistics it would read.
-    return frac === 0 ? x : x + frac * (this.kth(lo + 1) - x);
+    return quantileByRank(this.count, q, (i) => this.kth(i));
   }
 
   private sortedBig(): Float64Array {

@@ -10,6 +10,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import { writeFile } from 'node:fs/promises';
 import { OutputError } from '../errors.js';
+import { machineNumber } from './decimal.js';
 
 export type Format = 'table' | 'csv' | 'tsv' | 'json';
 export const FORMATS: readonly Format[] = ['table', 'csv', 'tsv', 'json'];
@@ -80,16 +81,17 @@ async function renderDelimited(table: MachineTable, delimiter: string): Promise<
   return text;
 }
 
-/** Full precision: JavaScript's shortest round-trip decimal; non-finite numbers are empty cells. */
+/** Full precision without float noise (machineNumber); non-finite numbers are empty cells. */
 function cellText(v: Cell): string {
   if (v === null) return '';
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(machineNumber(v)) : '';
   return String(v);
 }
 
 /** JSON has no NaN or Infinity: they become null so `jq` never sees invalid JSON. */
 function jsonNumbers(_key: string, v: unknown): unknown {
-  return typeof v === 'number' && !Number.isFinite(v) ? null : v;
+  if (typeof v !== 'number') return v;
+  return Number.isFinite(v) ? machineNumber(v) : null;
 }
 
 function ensureNewline(s: string): string {
