@@ -4,6 +4,7 @@
  * they stream past, and with `extended` fourteen more from both markets.
  */
 import { Columns } from './columns.js';
+import { roundSum } from './decimal.js';
 import type { TickBatch, TradeBatch } from './types.js';
 
 /** The default feature set's names with the default W = 3 ms and 20·G = 20 ms. */
@@ -410,12 +411,15 @@ export class FeatureEngine {
   #tradesIn(t: number, windowUs: number): [number, number] {
     const tr = this.#trades;
     let nsv = 0;
+    let absSum = 0;
     let count = 0;
     for (let i = tr.lastAtOrBefore(t - windowUs) + 1; i < tr.length && tr.get(i, 0) <= t; i++) {
       nsv += tr.get(i, 1);
+      absSum += Math.abs(tr.get(i, 1));
       count++;
     }
-    return [nsv, count];
+    // Buys and sells cancel: keep only the digits the summation error leaves exact.
+    return [roundSum(nsv, absSum, count), count];
   }
 
   /** M(x); NaN when no quote has been pushed. O(log ring). */

@@ -10,7 +10,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import { writeFile } from 'node:fs/promises';
 import { OutputError } from '../errors.js';
-import { machineNumber } from './decimal.js';
+import { machineNumber } from '../core/decimal.js';
 
 export type Format = 'table' | 'csv' | 'tsv' | 'json';
 export const FORMATS: readonly Format[] = ['table', 'csv', 'tsv', 'json'];

@@ -1,5 +1,5 @@
 /**
- * Numbers in machine formats without float noise: `4000.6`, not `4000.6000000000004`
+ * Decimals without float noise. Numbers in machine formats: `4000.6`, not `4000.6000000000004`
  * (docs/pair.md, "Numbers in csv, tsv and json").
  */
 
@@ -31,4 +31,21 @@ export function machineNumber(x: number): number {
     else lo = mid + 1;
   }
   return Number(x.toPrecision(lo));
+}
+
+/**
+ * A floating-point sum of n decimal inputs, rounded to the digits its error bound leaves exact:
+ * recursive summation is off by at most (n − 1)·u·Σ|x| (u = 2⁻⁵³) and each input carries u·|x|
+ * from its decimal text, so digits below 2n·u·Σ|x| are noise. Rounds to the first power of ten
+ * at or above that bound: a buy of 5.2 and a sell of 5.19689413 give 0.00310587, not
+ * 0.0031058700000000175. Exact sums of short decimals are unchanged.
+ *
+ * @param sum the computed sum; absSum Σ|x|; n the number of terms.
+ */
+export function roundSum(sum: number, absSum: number, n: number): number {
+  const bound = 2 * n * 2 ** -53 * absSum;
+  if (sum === 0 || !(bound > 0) || !Number.isFinite(sum)) return sum;
+  const k = Math.ceil(Math.log10(bound));
+  if (k >= 0) return Math.round(sum / 10 ** k) * 10 ** k;
+  return Number(sum.toFixed(Math.min(100, -k)));
 }

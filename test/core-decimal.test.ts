@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { machineNumber } from '../src/io/decimal.js';
+import { machineNumber, roundSum } from '../src/core/decimal.js';
 
 test('machineNumber: results of decimal arithmetic print as the decimal they stand for', () => {
   assert.equal(String(machineNumber(4000.6000000000004)), '4000.6'); // one unit in the last place above 4000.6
@@ -26,4 +26,18 @@ test('machineNumber never moves a value by more than about two units in the last
     const noisy = Number(x.toPrecision(1 + Math.floor(rand() * 14))) * (1 + (rand() < 0.5 ? 2 ** -52 : 0));
     for (const v of [x, noisy]) assert.ok(Math.abs(machineNumber(v) - v) <= 2 ** -51 * Math.abs(v), `${v} → ${machineNumber(v)}`);
   }
+});
+
+test('roundSum: a cancelling sum of decimals keeps only the digits its error bound leaves exact', () => {
+  // 5.2 − 5.19689413 in doubles is 0.0031058700000000175; Σ|x| ≈ 10.4, n = 2, bound 2·2·2⁻⁵³·10.4 ≈ 4.6e-15,
+  // so the sum is rounded to 1e-14: 0.00310587.
+  const raw = 5.2 - 5.19689413;
+  assert.notEqual(raw, 0.00310587);
+  assert.equal(roundSum(raw, 5.2 + 5.19689413, 2), 0.00310587);
+  // Exact and integer sums are unchanged; an empty sum is 0.
+  assert.equal(roundSum(0.5 + 0.25, 0.75, 2), 0.75);
+  assert.equal(roundSum(12, 14, 3), 12);
+  assert.equal(roundSum(0, 0, 0), 0);
+  // A sum with real digits below 1e-10 keeps them when the bound allows (n = 1, Σ|x| = 1e-12).
+  assert.equal(roundSum(1.23456789e-12, 1.23456789e-12, 1), 1.23456789e-12);
 });
