@@ -126,9 +126,9 @@ function feedTable(feed: Feed, stats: PairStats, [a, b]: readonly [string, strin
       [`noise_${a}_jumps`, r.noiseA, `${a} jumps in no pair`],
       [`noise_${b}_jumps`, r.noiseB, `${b} jumps in no pair`],
       ['noise_events', r.noise, 'jumps of either market in no pair'],
-      ['leader_p_value', stats.leaderPValue, `exact binomial test of ${a} vs ${b} leads (½ each under no lead)`],
-      ['chance_pairs_mean', stats.chance.mean, `pairs with ${b} shifted by ±1…±10 steps (mean)`],
-      ['chance_pairs_max', stats.chance.max, 'the most pairs of any shifted copy'],
+      ['leader_p_value', stats.leaderPValue, `sign test of ${a} vs ${b} leads (two-sided)`],
+      ['chance_pairs_mean', stats.chance.mean, `mean pairs with ${b} shifted ±1…±10 steps`],
+      ['chance_pairs_max', stats.chance.max, 'most pairs of one shifted copy'],
       ['excess_pairs', stats.excessPairs, 'paired_events − chance_pairs_mean'],
     ],
     roleMetrics: [
@@ -207,20 +207,21 @@ function humanPair(r: PairReport, style: Style): string {
     d.direction.replaceAll('_', ' '),
     ...r.feeds.map((f) => delayCell(f.delays[i]!)),
   ]);
-  const delays = humanTable(['leader → follower delay (median [95 % interval])', ...feedHead], delayRows, style, ['left', ...r.feeds.map(() => 'right' as const)]);
+  const delays = humanTable(['leader → follower delay', ...feedHead], delayRows, style, ['left', ...r.feeds.map(() => 'right' as const)]);
   return [
     c.bold(`Table 1: jump pairing, ${r.names[0]} vs ${r.names[1]}`),
     c.dim(`jump = move of ≥ ${percent(p.threshold)} within ${duration(p.windowUs)}; pairs within ${duration(p.pairWindowUs)}`),
     table,
     delays,
-    c.dim(`span ${isoMicros(r.span.start)} → ${isoMicros(r.span.end)} (${duration(r.span.end - r.span.start)}); chance pairs: ${r.names[1]} shifted by ±1…±10 × ${duration(r.nullStepUs)}; ${bootstrapNote(r)}`),
+    c.dim(`span ${isoMicros(r.span.start)} → ${isoMicros(r.span.end)} (${duration(r.span.end - r.span.start)})`),
+    c.dim(`chance pairs: ${r.names[1]} shifted by ±1…±10 × ${duration(r.nullStepUs)}; ${bootstrapNote(r)}`),
     c.bold(`Verdict: ${verdictOf(r)}.`),
   ].join('\n');
 }
 
 function bootstrapNote(r: PairReport): string {
   const b = r.bootstrap;
-  return b.replicates === 0 ? 'no delay intervals (--bootstrap 0)' : `delay intervals: 95 % block bootstrap, ${b.replicates} replicates of ${duration(b.blockUs)} blocks, seed ${b.seed}`;
+  return b.replicates === 0 ? 'no delay intervals (--bootstrap 0)' : `[delay interval]: 95 % block bootstrap of the median, ${b.replicates} replicates of ${duration(b.blockUs)} blocks, seed ${b.seed}`;
 }
 
 /** Counts as integers, the p-value as a reader reads it, the chance mean and excess to 0.1. */
