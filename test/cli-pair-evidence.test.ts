@@ -13,6 +13,8 @@ import { makeStyle } from '../src/io/output.js';
 import { leadlag, tempFiles } from './cli-helpers.js';
 
 const S = 1_000_000;
+/** 2024-08-08T12:00:00Z in µs: a whole number of 10 s blocks, so block edges fall on whole seconds of T0 + s. */
+const T0 = 1_723_118_400 * S;
 
 /**
  * Spot: a tick at 0 s (100), an up jump (+0.1 % ≥ θ = 0.07 %) at each of 1 … 30 s, a last tick at
@@ -27,14 +29,14 @@ const S = 1_000_000;
  * Mean (10·15 + Σ_{j=1..10}(15 − j))/20 = (150 + 95)/20 = 12.25; max 15; excess 2.75.
  */
 function issueExample(): [string, string] {
-  let spot = 'ts_us,price\n0,100\n';
+  let spot = `ts_us,price\n${T0},100\n`;
   let p = 100;
-  for (let s = 1; s <= 30; s++) spot += `${s * S},${(p *= 1.001)}\n`;
-  spot += `${60 * S},${p}\n`;
-  let perp = 'ts_us,price\n0,200\n';
+  for (let s = 1; s <= 30; s++) spot += `${T0 + s * S},${(p *= 1.001)}\n`;
+  spot += `${T0 + 60 * S},${p}\n`;
+  let perp = `ts_us,price\n${T0},200\n`;
   let q = 200;
-  for (let s = 1; s <= 15; s++) perp += `${s * S + (s <= 12 ? 2000 : -2000)},${(q *= 1.001)}\n`;
-  perp += `${60 * S},${q}\n`;
+  for (let s = 1; s <= 15; s++) perp += `${T0 + s * S + (s <= 12 ? 2000 : -2000)},${(q *= 1.001)}\n`;
+  perp += `${T0 + 60 * S},${q}\n`;
   const dir = tempFiles({ 'spot.csv': spot, 'perp.csv': perp });
   return [join(dir, 'spot.csv'), join(dir, 'perp.csv')];
 }
@@ -85,16 +87,16 @@ test('pair: a lead well above chance is stated; the grid feed disagreeing is sai
   // pairs, 0 vs 0, p = 1. Chance with --null-step 370ms: the shifts ±0.37 … ±3.70 s are all at
   // least 40 ms from a whole second (nearest: 2.96 s), so no moved perp jump comes within 5 ms of a
   // spot jump: 0 chance pairs on both feeds.
-  let spot = 'ts_us,price\n0,100\n';
-  let perp = 'ts_us,price\n0,200\n';
+  let spot = `ts_us,price\n${T0},100\n`;
+  let perp = `ts_us,price\n${T0},200\n`;
   let p = 100;
   let q = 200;
   for (let s = 1; s <= 12; s++) {
-    spot += `${s * S + 600},${(p *= 1.001)}\n`;
-    perp += `${s * S + 900},${(q *= 1.001)}\n`;
+    spot += `${T0 + s * S + 600},${(p *= 1.001)}\n`;
+    perp += `${T0 + s * S + 900},${(q *= 1.001)}\n`;
   }
-  spot += `${60 * S},${p}\n`;
-  perp += `${60 * S},${q}\n`;
+  spot += `${T0 + 60 * S},${p}\n`;
+  perp += `${T0 + 60 * S},${q}\n`;
   const dir = tempFiles({ 'spot.csv': spot, 'perp.csv': perp });
   const { json, report } = await pair([join(dir, 'spot.csv'), join(dir, 'perp.csv')], { nullStep: 370_000 });
   assert.deepEqual([json.native.spot_leads_perp, json.native.perp_leads_spot, json.locf.simultaneous], [12, 0, 12]);
@@ -108,7 +110,7 @@ test('pair: a lead well above chance is stated; the grid feed disagreeing is sai
 });
 
 test('pair: delay intervals — all spot-led delays are 2 ms, so [2000, 2000]; perp-led pairs sit in one block, so none', async () => {
-  // Spot-led pairs lead at 1 … 12 s: blocks 0 and 1 of 10 s. Perp-led ones at 12.998 … 14.998 s:
+  // Spot-led pairs lead at T0 + 1 … 12 s: the 10 s blocks from T0 and T0 + 10 s. Perp-led ones at T0 + 12.998 … 14.998 s:
   // all in block 1, and one block shows no spread (no interval).
   const { json } = await pair(issueExample());
   const d = json.delays_us.native;
@@ -144,7 +146,7 @@ test('pair --names that would give a key two meanings is a usage error', async (
 });
 
 test('pair warns when a feed finds no jumps, and names the options that matter', async () => {
-  const dir = tempFiles({ 'a.csv': 'ts_us,price\n0,100\n60000000,100\n', 'b.csv': 'ts_us,price\n0,200\n60000000,200.0001\n' });
+  const dir = tempFiles({ 'a.csv': `ts_us,price\n${T0},100\n${T0 + 60 * S},100\n`, 'b.csv': `ts_us,price\n${T0},200\n${T0 + 60 * S},200.0001\n` });
   const { stderr, json } = await pair([join(dir, 'a.csv'), join(dir, 'b.csv')]);
   assert.match(stderr, /warning: no jumps of spot or perp on native ticks in the span \(a move of 0\.07 % within 3 ms\): try a lower --threshold \(e\.g\. 1bp\) or a longer --jump-window/);
   assert.match(stderr, /no jumps of spot or perp on the 1 ms LOCF grid/);
@@ -154,14 +156,14 @@ test('pair warns when a feed finds no jumps, and names the options that matter',
 
 test('pair warns when both markets jump but nothing pairs', async () => {
   // Spot jumps at 1 s, perp at 1.5 s: 500 ms apart, far beyond D = 5 ms.
-  const dir = tempFiles({ 'a.csv': 'ts_us,price\n0,100\n1000000,100.1\n60000000,100.1\n', 'b.csv': 'ts_us,price\n0,200\n1500000,200.2\n60000000,200.2\n' });
+  const dir = tempFiles({ 'a.csv': `ts_us,price\n${T0},100\n${T0 + S},100.1\n${T0 + 60 * S},100.1\n`, 'b.csv': `ts_us,price\n${T0},200\n${T0 + 1.5 * S},200.2\n${T0 + 60 * S},200.2\n` });
   const { stderr } = await pair([join(dir, 'a.csv'), join(dir, 'b.csv')], { feed: 'native' });
   assert.match(stderr, /no pairs on native ticks: 1 spot and 1 perp jumps, none followed within 5 ms .*try a longer --pair-window or a lower --threshold/);
 });
 
 test('pair warns when the span is too short for the chance shifts or the bootstrap blocks', async () => {
   // Span [0, 8 s]: 10 × 1 s shifts reach past it, and it touches one 10 s block.
-  const dir = tempFiles({ 'a.csv': 'ts_us,price\n0,100\n1000000,100.1\n8000000,100.1\n', 'b.csv': 'ts_us,price\n0,200\n1002000,200.2\n8000000,200.2\n' });
+  const dir = tempFiles({ 'a.csv': `ts_us,price\n${T0},100\n${T0 + S},100.1\n${T0 + 8 * S},100.1\n`, 'b.csv': `ts_us,price\n${T0},200\n${T0 + S + 2000},200.2\n${T0 + 8 * S},200.2\n` });
   const { stderr } = await pair([join(dir, 'a.csv'), join(dir, 'b.csv')], { feed: 'native' });
   assert.match(stderr, /the span \(8 s\) is not longer than 10 × --null-step \(1 s\).*use a smaller --null-step/);
   assert.match(stderr, /the span touches only 1 bootstrap block of 10 s.*use a shorter --block/);

@@ -173,8 +173,13 @@ test('--time-unit applies to files whose unit is a guess, never to Tardis µs', 
   const text = 'ts,price\n' + rows.map((f) => `${Math.floor(Number(f[2]) / 1000)},${(Number(f[5]) + Number(f[6])) / 2}`).join('\n') + '\n';
   const dir = tempFiles({ 'perp_ms.csv': text });
   const guessed = await pairJson([TARDIS[0]!, join(dir, 'perp_ms.csv')]);
-  const told = await pairJson([TARDIS[0]!, join(dir, 'perp_ms.csv'), '--time-unit', 'ms']);
+  const r = await leadlag(['pair', TARDIS[0]!, join(dir, 'perp_ms.csv'), '--time-unit', 'ms', '--format', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  const told = JSON.parse(r.stdout);
   assert.deepEqual(told, guessed);
+  // The option changed nothing on the Tardis file, and a warning says so (only about that file).
+  assert.match(r.stderr, /--time-unit ms has no effect on .*spot_quotes\.csv: its format \(tardis-quotes\) fixes the unit to us/);
+  assert.doesNotMatch(r.stderr, /perp_ms/);
   assert.equal((guessed as unknown as { span: { start_us: number } }).span.start_us % 1000, 644, 'spot (µs) starts the span');
 });
 
@@ -182,10 +187,12 @@ test('large files go through the reader workers: the same counts, and errors kee
   // 300 000 rows of `ts_us,price` (4 388 901 bytes, above the 4 MiB worker threshold), 1 ms apart at
   // 100, with one step to 100.1 at row 150 000 (t = 149 999 000 µs): exactly one up jump in
   // each market, at the same time, so one simultaneous pair.
+  // Times start at T0 = 2023-11-14T22:13:20Z (a span in 1970 would draw a warning).
+  const T0 = 1_700_000_000_000_000;
   const rows = ['ts_us,price'];
-  for (let i = 0; i < 300_000; i++) rows.push(`${i * 1000},${i >= 149_999 ? '100.1' : '100'}`);
+  for (let i = 0; i < 300_000; i++) rows.push(`${T0 + i * 1000},${i >= 149_999 ? '100.1' : '100'}`);
   const good = rows.join('\n') + '\n';
-  const bad = good.replace('\n200000000,100.1\n', '\n200000000,-3\n'); // data line 200 001 = file line 200 002
+  const bad = good.replace(`\n${T0 + 200000000},100.1\n`, `\n${T0 + 200000000},-3\n`); // data line 200 001 = file line 200 002
   const dir = tempFiles({ 'a.csv': good, 'b.csv': good, 'bad.csv': bad });
   assert.ok(good.length > 4 << 20, `${good.length} bytes`);
   const out = await pairJson([join(dir, 'a.csv'), join(dir, 'b.csv')]);
