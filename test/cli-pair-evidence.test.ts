@@ -75,10 +75,11 @@ test('pair: leader test and chance pairs on the constructed example (worked out 
 
 test('pair: the verdict of the constructed example is the issue\'s "no significant lead … only 1.2× the chance pairs"', async () => {
   const { report, human, json } = await pair(issueExample());
-  const sentence = 'no significant lead: spot 12 vs perp 3 pairs, p = 0.04, but only 1.2× the chance pairs (native ticks; the grid feed agrees)';
+  const sentence = 'no significant lead: spot 12 vs perp 3 pairs, p = 0.04, but only 1.2× the chance pairs (native ticks; the grid feed agrees).';
   assert.equal(verdictOf(report), sentence);
   assert.equal(json.verdict, sentence);
-  assert.equal(human.trimEnd().split('\n').at(-1), `Verdict: ${sentence}.`);
+  // The human output ends with it, as xcorr's does.
+  assert.equal(human.trimEnd().split('\n').at(-1), `verdict: ${sentence}`);
 });
 
 test('pair: a lead well above chance is stated; the grid feed disagreeing is said', async () => {
@@ -105,7 +106,7 @@ test('pair: a lead well above chance is stated; the grid feed disagreeing is sai
   assert.deepEqual([json.native.chance_pairs_max, json.locf.chance_pairs_max], [0, 0]);
   assert.equal(
     verdictOf(report),
-    'spot leads perp: spot 12 vs perp 0 pairs, p < 0.001, no shifted copy formed a pair; the 1 ms grid feed disagrees: no significant lead: spot 0 vs perp 0 pairs, p = 1, though no shifted copy formed a pair',
+    'spot leads perp: spot 12 vs perp 0 pairs, p < 0.001, no shifted copy formed a pair; the 1 ms grid feed disagrees: no significant lead: spot 0 vs perp 0 pairs, p = 1, though no shifted copy formed a pair.',
   );
 });
 
@@ -151,7 +152,7 @@ test('pair warns when a feed finds no jumps, and names the options that matter',
   assert.match(stderr, /warning: no jumps of spot or perp on native ticks in the span \(a move of 0\.07 % within 3 ms\): try a lower --threshold \(e\.g\. 1bp\) or a longer --jump-window/);
   assert.match(stderr, /no jumps of spot or perp on the 1 ms LOCF grid/);
   assert.equal(json.native.paired_events, 0);
-  assert.equal(json.verdict, 'no pairs: nothing says whether spot or perp leads (native ticks; the grid feed agrees)');
+  assert.equal(json.verdict, 'no pairs: nothing says whether spot or perp leads (native ticks; the grid feed agrees).');
 });
 
 test('pair warns when both markets jump but nothing pairs', async () => {

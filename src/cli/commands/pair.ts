@@ -188,7 +188,7 @@ export function verdictOf(r: PairReport): string {
   } else if (second !== undefined) {
     sentence += ' (native ticks; the grid feed agrees)';
   }
-  return sentence;
+  return `${sentence}.`;
 }
 
 function evidence(f: FeedTable, names: readonly [string, string]) {
@@ -215,7 +215,7 @@ function humanPair(r: PairReport, style: Style): string {
     delays,
     c.dim(`span ${isoMicros(r.span.start)} → ${isoMicros(r.span.end)} (${duration(r.span.end - r.span.start)})`),
     c.dim(`chance pairs: ${r.names[1]} shifted by ±1…±10 × ${duration(r.nullStepUs)}; ${bootstrapNote(r)}`),
-    c.bold(`Verdict: ${verdictOf(r)}.`),
+    c.bold(`verdict: ${verdictOf(r)}`),
   ].join('\n');
 }
 
