@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { drawBlockCounts } from '../src/core/bootstrap.js';
 import { JumpList } from '../src/core/jumplist.js';
-import { leaderTimes, medianInterval, replicateMedians } from '../src/core/median-bootstrap.js';
+import { leaderTimes, medianInterval, replicateMedians, rowsOf } from '../src/core/median-bootstrap.js';
+import { drawSpanBlocks } from '../src/core/pairstats.js';
 import { pairSortedJumps } from '../src/core/pairing.js';
 import { quantile } from '../src/core/quantile.js';
 import { Random } from '../src/core/random.js';
@@ -15,7 +16,7 @@ test('replicateMedians: each replicate is the median of the values its drawn blo
   const times = Float64Array.of(12_000_000, 2_000_000);
   // Replicates draw blocks (0, 0), (1, 1), (0, 1): medians of {1000, 1000}, {3000, 3000}, {1000, 3000}.
   const counts = Uint32Array.of(2, 0, 0, 2, 1, 1);
-  assert.deepEqual([...replicateMedians(values, times, L, 0, 2, counts)], [1000, 3000, 2000]);
+  assert.deepEqual([...replicateMedians(values, times, L, 0, 2, rowsOf(counts, 2))], [1000, 3000, 2000]);
 });
 
 test('replicateMedians equals the type 7 median of the expanded multiset (independent expansion)', () => {
@@ -25,7 +26,7 @@ test('replicateMedians equals the type 7 median of the expanded multiset (indepe
   const values = Float64Array.from({ length: n }, () => 100 + rng.int(5000));
   const times = Float64Array.from({ length: n }, () => 30 * L + rng.int(nBlocks * L));
   const counts = drawBlockCounts(nBlocks, 50, rng);
-  const got = replicateMedians(values, times, L, 30, nBlocks, counts);
+  const got = replicateMedians(values, times, L, 30, nBlocks, rowsOf(counts, nBlocks));
   for (let r = 0; r < 50; r++) {
     const expanded: number[] = [];
     for (let i = 0; i < n; i++) {
@@ -44,15 +45,15 @@ test('medianInterval: two blocks of one delay each give exactly [1000, 3000]', (
   const values = Float64Array.of(1000, 3000);
   const times = Float64Array.of(1, L + 1);
   const counts = drawBlockCounts(2, 1000, new Random(42));
-  assert.deepEqual(medianInterval(values, times, L, 0, 2, counts), { low: 1000, high: 3000 });
+  assert.deepEqual(medianInterval(values, times, L, 0, 2, rowsOf(counts, 2)), { low: 1000, high: 3000 });
 });
 
 test('medianInterval: values in fewer than two blocks have no interval', () => {
   const counts = drawBlockCounts(2, 100, new Random(1));
   // Three values, all in block 0: a resample shows no spread between blocks, so no interval.
-  assert.equal(medianInterval(Float64Array.of(5, 1, 9), Float64Array.of(1, 2, 3), L, 0, 2, counts), null);
-  assert.equal(medianInterval(new Float64Array(0), new Float64Array(0), L, 0, 2, counts), null);
-  assert.throws(() => replicateMedians(Float64Array.of(1), Float64Array.of(5 * L), L, 0, 2, counts), RangeError);
+  assert.equal(medianInterval(Float64Array.of(5, 1, 9), Float64Array.of(1, 2, 3), L, 0, 2, rowsOf(counts, 2)), null);
+  assert.equal(medianInterval(new Float64Array(0), new Float64Array(0), L, 0, 2, rowsOf(counts, 2)), null);
+  assert.throws(() => replicateMedians(Float64Array.of(1), Float64Array.of(5 * L), L, 0, 2, rowsOf(counts, 2)), RangeError);
 });
 
 test('leaderTimes: the times of the leading jumps, in the order of the delays', () => {
@@ -65,4 +66,15 @@ test('leaderTimes: the times of the leading jumps, in the order of the delays', 
   assert.deepEqual([...r.delaysAB], [2000]);
   assert.deepEqual([...leaderTimes(b, r.bStart, r.roleB)], [7000]);
   assert.deepEqual([...r.delaysBA], [1000]);
+});
+
+test('drawSpanBlocks: rows drawn one at a time are those of drawBlockCounts for all R at once, on every iteration', () => {
+  // Span [25 s, 61 s] with 10 s blocks touches blocks 2 … 6: five blocks.
+  const draws = drawSpanBlocks({ start: 25 * 1e6, end: 61 * 1e6 }, L, 40, 9);
+  assert.deepEqual([draws.first, draws.nBlocks], [2, 5]);
+  const all = drawBlockCounts(5, 40, new Random(9));
+  const once = [...draws.rows()].map((r) => [...r]);
+  const again = [...draws.rows()].map((r) => [...r]);
+  assert.deepEqual(once, [...rowsOf(all, 5)].map((r) => [...r]));
+  assert.deepEqual(again, once);
 });

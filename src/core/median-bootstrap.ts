@@ -8,25 +8,33 @@ import { Role, type PairResult } from './pairing.js';
 import type { JumpList } from './jumplist.js';
 
 /**
- * One median per replicate. Value i belongs to block blockOf(times[i]) − firstBlock; replicate r
- * holds it counts[r·nBlocks + block] times, and its median is the type 7 median of that multiset
- * (the statistic itself is the type 7 median of all values, i.e. every count 1). NaN for a
- * replicate that drew no block holding a value.
+ * One median per replicate. Value i belongs to block blockOf(times[i]) − firstBlock; a replicate
+ * is a row of nBlocks draw counts (see drawBlockCounts) and holds value i as often as its block
+ * was drawn; its median is the type 7 median of that multiset (the statistic itself is the type
+ * 7 median of all values, i.e. every count 1). NaN for a replicate that drew no block holding a
+ * value. Rows come one at a time, so memory stays O(n + nBlocks) however many replicates.
  *
  * Cost: O(n log n) once to sort, then O(R·(n + nBlocks)).
  *
  * @throws RangeError when values and times differ in length or a time falls outside the blocks.
  */
-export function replicateMedians(values: Float64Array, times: Float64Array, blockUs: number, firstBlock: number, nBlocks: number, counts: Uint32Array): Float64Array {
+export function replicateMedians(values: Float64Array, times: Float64Array, blockUs: number, firstBlock: number, nBlocks: number, rows: Iterable<Uint32Array>): Float64Array {
   if (values.length !== times.length) throw new RangeError(`replicateMedians: ${values.length} values but ${times.length} times`);
   const order = Array.from(values.keys()).sort((i, j) => values[i]! - values[j]!);
   const sorted = Float64Array.from(order, (i) => values[i]!);
   const block = Int32Array.from(order, (i) => blockOf(times[i]!, blockUs) - firstBlock);
   for (const b of block) if (b < 0 || b >= nBlocks) throw new RangeError(`replicateMedians: a time lies outside the ${nBlocks} blocks`);
-  const replicates = counts.length / nBlocks;
-  const out = new Float64Array(replicates);
-  for (let r = 0; r < replicates; r++) out[r] = weightedMedian(sorted, block, counts.subarray(r * nBlocks, (r + 1) * nBlocks));
-  return out;
+  const out: number[] = [];
+  for (const row of rows) {
+    if (row.length !== nBlocks) throw new RangeError(`replicateMedians: a row of ${row.length} counts for ${nBlocks} blocks`);
+    out.push(weightedMedian(sorted, block, row));
+  }
+  return Float64Array.from(out);
+}
+
+/** The rows of a drawBlockCounts matrix (R rows of nBlocks counts), as views. */
+export function* rowsOf(counts: Uint32Array, nBlocks: number): Generator<Uint32Array> {
+  for (let at = 0; at < counts.length; at += nBlocks) yield counts.subarray(at, at + nBlocks);
 }
 
 /** Type 7 median of sorted values where value i appears weight[block[i]] times; NaN when none does. */
@@ -53,9 +61,9 @@ function weightedMedian(sorted: Float64Array, block: Int32Array, weight: Uint32A
  * values lie in fewer than two blocks: resampling one block shows no spread between blocks, and
  * its interval would read as certainty (one pair gives [d, d]).
  */
-export function medianInterval(values: Float64Array, times: Float64Array, blockUs: number, firstBlock: number, nBlocks: number, counts: Uint32Array): Interval | null {
+export function medianInterval(values: Float64Array, times: Float64Array, blockUs: number, firstBlock: number, nBlocks: number, rows: Iterable<Uint32Array>): Interval | null {
   if (new Set(Array.from(times, (t) => blockOf(t, blockUs))).size < 2) return null;
-  return percentileInterval(replicateMedians(values, times, blockUs, firstBlock, nBlocks, counts));
+  return percentileInterval(replicateMedians(values, times, blockUs, firstBlock, nBlocks, rows));
 }
 
 /**

@@ -9,7 +9,7 @@ import type { JumpList } from './jumplist.js';
 import { medianInterval, pairLeaderTimes } from './median-bootstrap.js';
 import { pairSortedJumps, type PairResult } from './pairing.js';
 import { quantile } from './quantile.js';
-import type { Random } from './random.js';
+import { Random } from './random.js';
 import type { Span } from './types.js';
 
 /** The block draws of one run, shared by every interval of that run (docs/definitions.md §9). */
@@ -18,14 +18,28 @@ export interface BlockDraws {
   /** Index of the span's first block and the number of blocks it touches. */
   readonly first: number;
   readonly nBlocks: number;
-  /** R rows of nBlocks counts (see drawBlockCounts). */
-  readonly counts: Uint32Array;
+  /**
+   * The R replicates' rows of nBlocks draw counts, drawn afresh from the seed on each
+   * iteration: every statistic sees the same draws (those of drawBlockCounts(nBlocks, R, new
+   * Random(seed))) while only one row is held at a time — a week of 10 s blocks with R = 1000
+   * would otherwise hold 240 MB.
+   */
+  rows(): Iterable<Uint32Array>;
 }
 
-/** R replicates of block draws over the span's blocks of `blockUs`. */
-export function drawSpanBlocks(span: Span, blockUs: number, replicates: number, rng: Random): BlockDraws {
+/** R replicates of block draws over the span's blocks of `blockUs`, seeded by `seed`. */
+export function drawSpanBlocks(span: Span, blockUs: number, replicates: number, seed: number): BlockDraws {
   const { first, count } = blockRange(span.start, span.end, blockUs);
-  return { blockUs, first, nBlocks: count, counts: drawBlockCounts(count, replicates, rng) };
+  return {
+    blockUs,
+    first,
+    nBlocks: count,
+    *rows() {
+      const rng = new Random(seed);
+      // One replicate per call consumes the generator exactly as one call for all R would.
+      for (let r = 0; r < replicates; r++) yield drawBlockCounts(count, 1, rng);
+    },
+  };
 }
 
 /** Delays (µs) of the pairs one market leads. */
@@ -70,6 +84,6 @@ export function pairStats(a: JumpList, b: JumpList, span: Span, pairWindowUs: nu
 }
 
 function delayStats(delays: Float64Array, leaders: Float64Array, draws: BlockDraws | undefined): DelayStats {
-  const medianCi = draws === undefined ? null : medianInterval(delays, leaders, draws.blockUs, draws.first, draws.nBlocks, draws.counts);
+  const medianCi = draws === undefined ? null : medianInterval(delays, leaders, draws.blockUs, draws.first, draws.nBlocks, draws.rows());
   return { n: delays.length, median: quantile(delays, 0.5), p90: quantile(delays, 0.9), medianCi };
 }

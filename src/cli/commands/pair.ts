@@ -11,7 +11,6 @@ import { pumpLagging } from '../pump.js';
 import { MarketJumps } from '../../core/market.js';
 import { spanOf } from '../../core/pairing.js';
 import { drawSpanBlocks, pairStats, type DelayStats, type PairStats } from '../../core/pairstats.js';
-import { Random } from '../../core/random.js';
 import type { Interval } from '../../core/bootstrap.js';
 import { formatPValue, pairVerdict, withArticle } from '../../core/verdict.js';
 import { UsageError } from '../../errors.js';
@@ -88,7 +87,7 @@ export async function runPair(files: readonly [string, string], o: PairOptions, 
   warnAboutInputs(ctx, files, o, reads, span);
   const feeds: Feed[] = o.feed === 'both' ? ['native', 'locf'] : [o.feed];
   // One set of block draws for the whole run: every interval uses the same replicates.
-  const draws = o.bootstrap > 0 ? drawSpanBlocks(span, o.block, o.bootstrap, new Random(o.seed)) : undefined;
+  const draws = o.bootstrap > 0 ? drawSpanBlocks(span, o.block, o.bootstrap, o.seed) : undefined;
   const report: PairReport = {
     names: o.names,
     params,
