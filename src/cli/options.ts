@@ -153,7 +153,9 @@ export function namesOption(): Option {
 
 /** The two quote files every analysis compares. */
 export function addMarketArguments(cmd: Command): Command {
-  return cmd.argument('<spot>', 'quotes of market A (a file, .gz, .zip, or - for stdin)').argument('<perp>', 'quotes of market B');
+  return cmd
+    .argument('<spot>', "quotes of market A: a file (.gz, .zip, - for stdin), a,b,c, a directory or a quoted glob ('spot/2024-08-*.csv.gz'), read as one stream")
+    .argument('<perp>', 'quotes of market B, likewise');
 }
 
 export function readOptionsOf(o: ReaderCliOptions & Partial<CommonOptions>, onProgress?: ReadOptions['onProgress']): ReadOptions {

@@ -57,7 +57,7 @@ export function classifyCommand(io: Streams): Command {
   const cmd = new Command('classify')
     .summary('XGBoost: will the perp follow a spot jump? (Tables 3 and 4)')
     .description('Label each spot jump as lead (a perp jump follows within D) or noise (no perp jump pairs with it), compute features from spot quotes and trades (--features extended: from both markets), train XGBoost, and report precision / recall / F1 beside three baselines (the base rate, logistic regression, the jump size) with bootstrap intervals. Hold-out mode calibrates the threshold on the precision-recall curve (Table 3); --balanced trains and tests on balanced samples at threshold 0.5 (Table 4); --split walk-forward rolls a time cut forward.')
-    .requiredOption('--trades <file>', 'trades of market A (exchange export, Tardis, Binance or generic)')
+    .requiredOption('--trades <file>', 'trades of market A (exchange export, Tardis, Binance or generic; several files as for the quotes)')
     .option('--balanced', 'balanced sample of each class, split 70/30, threshold 0.5 (Table 4)')
     .addOption(new Option('--feed <feed>', 'triggers from native ticks or the LOCF grid').choices(['native', 'locf']).default('native'))
     .addOption(new Option('--features <set>', 'base: the five spot features; extended: nineteen from both markets').choices(['base', 'extended']).default('base'))

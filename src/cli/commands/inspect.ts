@@ -11,6 +11,7 @@ import { Command } from 'commander';
 import { Context, type Streams } from '../context.js';
 import { DataError, OpenError, UsageError } from '../../errors.js';
 import { assertStdinOnce } from '../inputs.js';
+import { expandInputArg } from '../../io/paths.js';
 import { addCommonOptions, addJumpOptions, addReaderOptions, type CommonOptions, type JumpCliOptions, type ReaderCliOptions } from '../options.js';
 import { inspectInput, type FileQuality } from '../../io/inspect-scan.js';
 import { inspectPair } from '../inspect-pair.js';
@@ -91,13 +92,15 @@ export async function runInspect(files: readonly string[], o: InspectOptions, ct
   if (o.pair === true && files.length !== 2) throw new UsageError(`--pair needs exactly two quote files, got ${files.length}`);
   if (o.pair === true && files.includes('-')) throw new UsageError('--pair reads each file twice, so it cannot take - (standard input); give paths');
   const entries: InspectEntry[] = [];
-  for (const file of files) {
-    try {
-      const quality = await inspectInput(file, { clock: o.clock, timeUnit: o.timeUnit, sort: o.sort === true, onProgress: ctx.progress.update });
-      entries.push({ file: quality.file, quality });
-    } catch (e) {
-      if (!(e instanceof DataError || e instanceof OpenError)) throw e;
-      entries.push({ file: file === '-' ? '<stdin>' : file, error: e });
+  for (const arg of files) {
+    for (const file of expandOrEntry(arg, entries)) {
+      try {
+        const quality = await inspectInput(file, { clock: o.clock, timeUnit: o.timeUnit, sort: o.sort === true, onProgress: ctx.progress.update });
+        entries.push({ file: quality.file, quality });
+      } catch (e) {
+        if (!(e instanceof DataError || e instanceof OpenError)) throw e;
+        entries.push({ file: file === '-' ? '<stdin>' : file, error: e });
+      }
     }
   }
   const report = { entries, threshold: o.threshold, pairWindowUs: o.pairWindow };
@@ -112,4 +115,18 @@ export async function runInspect(files: readonly string[], o: InspectOptions, ct
   // A file without a usable row has nothing to pair (its own column says why).
   if (a.timeline.rows === 0 || b.timeline.rows === 0) return { ...report, pair: null };
   return { ...report, pair: await inspectPair([a.file, b.file], [a, b], o, ctx) };
+}
+
+/**
+ * The files an argument names (a list, a directory or a glob; see docs/time.md), each inspected
+ * on its own. An argument naming no file becomes an error entry in its place in argument order.
+ */
+function expandOrEntry(arg: string, entries: InspectEntry[]): string[] {
+  try {
+    return expandInputArg(arg);
+  } catch (e) {
+    if (!(e instanceof OpenError)) throw e;
+    entries.push({ file: arg, error: e });
+    return [];
+  }
 }

@@ -1,0 +1,186 @@
+/**
+ * Several files of one market read as one stream (docs/time.md): the files are ordered by
+ * their first timestamp, each is read with its own header and format detection, and a file
+ * that starts at or before the previous one's last tick is refused (exit 65, both named).
+ * It presents the interface of a single-file source, so every command reads a month of daily
+ * files as it reads one file.
+ *
+ * With a read range (the analysis range plus its margins), files wholly outside it are not
+ * read at all: a file whose name carries a date (`…2024-08-01…`) is taken to hold that UTC
+ * day and is left unopened when the day misses the range; the others are opened for their
+ * first row only, and a file ending before the next one begins is skipped when that next
+ * one begins at or before the range.
+ */
+import { DataError } from '../errors.js';
+import type { TickBatch, TradeBatch } from '../core/types.js';
+import type { Kind } from './formats.js';
+import { dayFromName } from './paths.js';
+import { readBatches } from './reader.js';
+import { openQuotes, openTrades } from './sources.js';
+import type { QuoteSource, ReadOptions, ReadReport, TradeSource } from './types.js';
+import { isoMicros } from './output.js';
+
+/** Times to read, µs: [from, to). Infinite ends mean unbounded. */
+export interface ReadRange {
+  readonly from: number;
+  readonly to: number;
+}
+
+/** A source over one or more files, with the report of each file read. */
+export interface MultiFileSource<B> extends AsyncIterable<B> {
+  readonly file: string;
+  /** The whole stream's report (rows summed, first and last time of the stream). */
+  report(): ReadReport;
+  /** One report per file read, in reading order. */
+  reports(): ReadReport[];
+  /** Files left unread because they lie wholly outside the read range. */
+  readonly skippedFiles: readonly string[];
+}
+
+type Batch = TickBatch | TradeBatch;
+type Single = QuoteSource | TradeSource;
+
+/** Quote files of one market as one stream; one path behaves exactly as openQuotes. */
+export function openQuoteStream(paths: readonly string[], opts: ReadOptions, range?: ReadRange): MultiFileSource<TickBatch> {
+  return new MultiSource<TickBatch>(paths, 'quotes', opts, range);
+}
+
+/** Trade files of one market as one stream (non-decreasing times; files still may not overlap). */
+export function openTradeStream(paths: readonly string[], opts: ReadOptions, range?: ReadRange): MultiFileSource<TradeBatch> {
+  return new MultiSource<TradeBatch>(paths, 'trades', opts, range);
+}
+
+class MultiSource<B extends Batch> implements MultiFileSource<B> {
+  readonly file: string;
+  private done: ReadReport[] | undefined;
+  skippedFiles: string[] = [];
+
+  constructor(
+    private readonly paths: readonly string[],
+    private readonly kind: Kind,
+    private readonly opts: ReadOptions,
+    private readonly range: ReadRange | undefined,
+  ) {
+    if (paths.length === 0) throw new RangeError('a market needs at least one file');
+    this.file = paths.length === 1 ? paths[0]! : paths.join(',');
+    if (paths.length === 1 && paths[0] === '-') this.file = '-';
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<B> {
+    return this.run();
+  }
+
+  private open(path: string): Single {
+    return this.kind === 'quotes' ? openQuotes(path, this.opts) : openTrades(path, this.opts);
+  }
+
+  private async *run(): AsyncGenerator<B, void, undefined> {
+    this.done = undefined;
+    const order = await this.plan();
+    const reports: ReadReport[] = [];
+    let previous: ReadReport | undefined;
+    for (const path of order) {
+      const src = this.open(path);
+      let first = true;
+      for await (const batch of src as AsyncIterable<B>) {
+        if (first && batch.length > 0 && previous !== undefined) {
+          refuseOverlap(previous, path, batch.t[0]!, this.kind);
+          first = false;
+        }
+        if (batch.length > 0) first = false;
+        yield batch;
+      }
+      previous = src.report();
+      reports.push(previous);
+    }
+    this.done = reports;
+  }
+
+  /** The files to read, in order of their first timestamp, range pruning applied. */
+  private async plan(): Promise<string[]> {
+    const range = this.range;
+    let paths = [...this.paths];
+    this.skippedFiles = [];
+    if (paths.length === 1) return paths;
+    if (range !== undefined) {
+      paths = paths.filter((p) => {
+        const day = dayFromName(p);
+        const outside = day !== undefined && (day.end <= range.from || day.start >= range.to);
+        if (outside) this.skippedFiles.push(p);
+        return !outside;
+      });
+    }
+    const firsts = await Promise.all(paths.map((p) => firstTimeOf(p, this.kind, this.opts)));
+    const order = paths.map((p, i) => ({ p, t: firsts[i]! })).sort((x, y) => x.t - y.t || (x.p < y.p ? -1 : 1));
+    if (range === undefined) return order.map((o) => o.p);
+    const kept: string[] = [];
+    for (let i = 0; i < order.length; i++) {
+      const next = order[i + 1];
+      // Files do not overlap, so this one ends before the next begins.
+      const before = next !== undefined && next.t <= range.from;
+      const after = order[i]!.t >= range.to;
+      if (before || after) this.skippedFiles.push(order[i]!.p);
+      else kept.push(order[i]!.p);
+    }
+    // Keep at least one file so that "no data in range" is reported as such, not as a crash.
+    return kept.length > 0 ? kept : [order[order.length - 1]!.p];
+  }
+
+  report(): ReadReport {
+    const rs = this.reports();
+    if (rs.length === 1) return rs[0]!;
+    const formats = [...new Set(rs.map((r) => r.format))];
+    const skipped = new Map<string, { kind: string; count: number; firstLines: number[] }>();
+    for (const r of rs) {
+      for (const s of r.skipped) {
+        const e = skipped.get(s.kind) ?? { kind: s.kind, count: 0, firstLines: [] };
+        e.count += s.count;
+        skipped.set(s.kind, e);
+      }
+    }
+    const sum = (f: (r: ReadReport) => number) => rs.reduce((a, r) => a + f(r), 0);
+    return {
+      file: this.file,
+      format: formats.join(','),
+      timeColumn: rs[0]!.timeColumn,
+      sideColumn: rs.every((r) => r.sideColumn !== undefined) ? rs[0]!.sideColumn : undefined,
+      timeUnit: rs[0]!.timeUnit,
+      rows: sum((r) => r.rows),
+      goodRows: sum((r) => r.goodRows),
+      records: sum((r) => r.records),
+      skipped: [...skipped.values()],
+      firstTime: rs[0]!.firstTime,
+      lastTime: rs[rs.length - 1]!.lastTime,
+    };
+  }
+
+  reports(): ReadReport[] {
+    if (!this.done) throw new Error(`${this.file}: report() is available once the batches have been read to the end`);
+    return this.done;
+  }
+}
+
+/** The first tick's time of a file (NaN when it has none), reading only its first batch. */
+async function firstTimeOf(path: string, kind: Kind, opts: ReadOptions): Promise<number> {
+  const gen = readBatches(path, kind, { ...opts, onProgress: undefined, worker: false, batchRows: 1 });
+  try {
+    for (;;) {
+      const step = await gen.next();
+      if (step.done) return NaN;
+      if (step.value.length > 0) return step.value.t[0]!;
+    }
+  } finally {
+    await gen.return(undefined as never);
+  }
+}
+
+function refuseOverlap(previous: ReadReport, path: string, first: number, kind: Kind): void {
+  // Trades may repeat a time; quotes collapse a time into one tick, so a shared time is an overlap.
+  const overlaps = kind === 'trades' ? first < previous.lastTime : first <= previous.lastTime;
+  if (!overlaps) return;
+  throw new DataError(
+    `${previous.file} and ${path}`,
+    undefined,
+    `the files overlap in time: ${path} starts at ${isoMicros(first)}, before ${previous.file} ends at ${isoMicros(previous.lastTime)}; pass files that do not overlap`,
+  );
+}

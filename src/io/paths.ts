@@ -1,0 +1,132 @@
+/**
+ * What one market argument names: a file, a comma-separated list, a directory (its data
+ * files) or a glob (`'spot/2024-08-*.csv.gz'`, expanded here: the shell leaves a quoted one
+ * alone and Node 20 has no fs.glob). See docs/time.md.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { OpenError } from '../errors.js';
+
+/** Names a directory contributes: tick dumps as the readers accept them. */
+const DATA_FILE = /\.(csv|tsv|txt)(\.gz)?$|\.gz$|\.zip$/i;
+
+export type InputRole = 'quotes' | 'trades' | 'any';
+
+/**
+ * The files one argument names, in argument order (sorting by first timestamp is the
+ * multi-file source's job). `-` stays `-`. A directory gives its data files (`.csv`, `.tsv`,
+ * `.txt`, `.gz`, `.zip`, hidden files left out); for quotes, names containing "trade" are left
+ * out so a day folder holding both can be named as the quote input.
+ * @throws OpenError when a glob or a directory names no file.
+ */
+export function expandInputArg(arg: string, role: InputRole = 'any'): string[] {
+  if (arg === '-') return ['-'];
+  const out: string[] = [];
+  for (const part of arg.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+    if (hasGlob(part)) {
+      const found = expandGlob(part).filter((f) => isFile(f));
+      if (found.length === 0) throw new OpenError(part, 'no file matches this pattern');
+      out.push(...found);
+    } else if (isDirectory(part)) {
+      const found = readdirSync(part)
+        .filter((n) => !n.startsWith('.') && DATA_FILE.test(n) && !(role === 'quotes' && /trade/i.test(n)))
+        .sort()
+        .map((n) => join(part, n))
+        .filter((f) => isFile(f));
+      if (found.length === 0) throw new OpenError(part, 'the directory holds no data file (.csv, .tsv, .txt, .gz, .zip)');
+      out.push(...found);
+    } else {
+      out.push(part);
+    }
+  }
+  if (out.length === 0) throw new OpenError(arg, 'names no file');
+  return out;
+}
+
+export function hasGlob(path: string): boolean {
+  return /[*?[]/.test(path);
+}
+
+/**
+ * Paths matching `pattern`, sorted: `*` any run of characters but `/`, `?` one such character,
+ * `[abc]` / `[a-z]` / `[!a]` a class; each segment is matched against its directory's entries,
+ * so `data/*\/spot-*.csv` walks only what it must.
+ */
+export function expandGlob(pattern: string): string[] {
+  const absolute = pattern.startsWith('/');
+  const segments = pattern.split('/').filter((s) => s !== '');
+  let paths = [absolute ? '/' : '.'];
+  for (const seg of segments) {
+    const next: string[] = [];
+    for (const dir of paths) {
+      if (!hasGlob(seg)) {
+        next.push(join(dir, seg));
+        continue;
+      }
+      const re = globSegment(seg);
+      let names: string[];
+      try {
+        names = readdirSync(dir);
+      } catch {
+        continue;
+      }
+      for (const n of names.sort()) if (re.test(n) && (seg.startsWith('.') || !n.startsWith('.'))) next.push(join(dir, n));
+    }
+    paths = next;
+  }
+  return paths.map((p) => (absolute ? p : p.replace(/^\.\//, ''))).sort();
+}
+
+/** One path segment's pattern as an anchored regular expression. */
+export function globSegment(seg: string): RegExp {
+  let re = '';
+  for (let i = 0; i < seg.length; i++) {
+    const ch = seg[i]!;
+    if (ch === '*') re += '[^/]*';
+    else if (ch === '?') re += '[^/]';
+    else if (ch === '[') {
+      const close = seg.indexOf(']', i + 2);
+      if (close < 0) re += '\\[';
+      else {
+        let body = seg.slice(i + 1, close);
+        if (body.startsWith('!')) body = `^${body.slice(1)}`;
+        re += `[${body.replace(/\\/g, '\\\\')}]`;
+        i = close;
+      }
+    } else re += ch.replace(/[.+^${}()|\\\]]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+const NAME_DATE = /(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)/g;
+
+/**
+ * The UTC day a daily file holds, from a date `YYYY-MM-DD` in its name (as Tardis and Binance
+ * name their daily dumps), as [start, end) in µs; undefined when the name carries no date or
+ * more than one distinct date. Used only to leave files outside --start/--end unopened.
+ */
+export function dayFromName(path: string): { start: number; end: number } | undefined {
+  const base = path.split('/').pop() ?? path;
+  const dates = new Set<string>();
+  for (const m of base.matchAll(NAME_DATE)) dates.add(`${m[1]}-${m[2]}-${m[3]}`);
+  if (dates.size !== 1) return undefined;
+  const start = Date.parse(`${[...dates][0]}T00:00:00Z`);
+  if (!Number.isFinite(start)) return undefined;
+  return { start: start * 1000, end: (start + 86_400_000) * 1000 };
+}

@@ -1,0 +1,105 @@
+/**
+ * Several files per market (docs/time.md): expansion of lists, directories and globs, one
+ * stream in first-timestamp order that equals the concatenated file, and overlapping files
+ * refused with both named.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { FIXTURES, tempFiles } from './cli-helpers.js';
+import { fakeContext } from './context-helpers.js';
+import { dayFromName, expandGlob, expandInputArg, globSegment } from '../src/io/paths.js';
+import { renderPair, runPair, type PairOptions } from '../src/cli/commands/pair.js';
+import { renderXcorr, runXcorr, type XcorrOptions } from '../src/cli/commands/xcorr.js';
+import { DataError, OpenError } from '../src/errors.js';
+
+const SPOT = join(FIXTURES, 'tardis', 'spot_quotes.csv');
+const PERP = join(FIXTURES, 'tardis', 'perp_quotes.csv');
+
+export const PAIR: PairOptions = { format: 'json', quiet: true, clock: 'exchange', threshold: 0.0007, jumpWindow: 3000, pairWindow: 5000, grid: 1000, names: ['spot', 'perp'], feed: 'both', nullStep: 1_000_000, bootstrap: 50, block: 10_000_000, seed: 42 };
+export const XCORR: XcorrOptions = { format: 'json', quiet: true, clock: 'exchange', lags: [-3, -2, -1, 0, 1, 2, 3], grid: 1000, names: ['spot', 'perp'], bootstrap: 50, block: 10_000_000, seed: 42 };
+
+/**
+ * Splits a Tardis CSV at the given data-row fractions into files that each carry the header;
+ * a cut moves past rows sharing a timestamp (column 3) so that a burst stays in one file.
+ */
+export function splitCsv(path: string, cuts: number[]): string[] {
+  const [header, ...rows] = readFileSync(path, 'utf8').trimEnd().split('\n');
+  const time = (i: number) => rows[i]!.split(',')[2];
+  const bounds = [0, ...cuts.map((c) => {
+    let k = Math.floor(c * rows.length);
+    while (k < rows.length && time(k) === time(k - 1)) k++;
+    return k;
+  }), rows.length];
+  const parts: string[] = [];
+  for (let i = 0; i + 1 < bounds.length; i++) parts.push(`${header}\n${rows.slice(bounds[i], bounds[i + 1]).join('\n')}\n`);
+  return parts;
+}
+
+async function pairJson(files: [string, string], o: Partial<PairOptions> = {}) {
+  const { ctx } = fakeContext();
+  return renderPair(await runPair(files, { ...PAIR, ...o }, ctx)).json;
+}
+
+test('globSegment: *, ? and classes match within one path segment', () => {
+  assert.ok(globSegment('spot-2024-08-*.csv.gz').test('spot-2024-08-01.csv.gz'));
+  assert.ok(!globSegment('spot-2024-08-*.csv.gz').test('spot-2024-09-01.csv.gz'));
+  assert.ok(globSegment('day-0?.csv').test('day-07.csv'));
+  assert.ok(!globSegment('day-0?.csv').test('day-007.csv'));
+  assert.ok(globSegment('d[12].csv').test('d2.csv') && !globSegment('d[12].csv').test('d3.csv'));
+  assert.ok(globSegment('d[!1].csv').test('d2.csv') && !globSegment('d[!1].csv').test('d1.csv'));
+  assert.ok(!globSegment('a.csv').test('abcsv'), 'a dot is literal');
+});
+
+test('expandInputArg: a comma list, a directory (quote files only for quotes) and a glob', () => {
+  const dir = tempFiles({ 'q-2024-08-02.csv': 'x', 'q-2024-08-01.csv.gz': 'x', 'trades-2024-08-01.csv': 'x', 'notes.md': 'x', '.hidden.csv': 'x' });
+  assert.deepEqual(expandInputArg(dir, 'quotes'), [join(dir, 'q-2024-08-01.csv.gz'), join(dir, 'q-2024-08-02.csv')]);
+  assert.deepEqual(expandInputArg(dir, 'trades'), [join(dir, 'q-2024-08-01.csv.gz'), join(dir, 'q-2024-08-02.csv'), join(dir, 'trades-2024-08-01.csv')]);
+  assert.deepEqual(expandInputArg(`${dir}/q-*.csv*`), [join(dir, 'q-2024-08-01.csv.gz'), join(dir, 'q-2024-08-02.csv')]);
+  assert.deepEqual(expandGlob(`${dir}/*-08-0[2]*`), [join(dir, 'q-2024-08-02.csv')]);
+  assert.deepEqual(expandInputArg('a.csv, b.csv'), ['a.csv', 'b.csv']);
+  assert.throws(() => expandInputArg(`${dir}/none-*.csv`), (e: unknown) => e instanceof OpenError && /no file matches/.test(e.message));
+});
+
+test('dayFromName: one YYYY-MM-DD in the name is that UTC day; none or two dates give nothing', () => {
+  // 2024-08-01T00:00:00Z = 1722470400 s since the epoch.
+  assert.deepEqual(dayFromName('/x/binance_quotes_2024-08-01_BTCUSDT.csv.gz'), { start: 1722470400e6, end: 1722556800e6 });
+  assert.equal(dayFromName('spot.csv'), undefined);
+  assert.equal(dayFromName('2024-08-01_to_2024-08-02.csv'), undefined);
+  assert.equal(dayFromName('2024-08/spot.csv'), undefined);
+});
+
+test('pair and xcorr: three files per market (one gzipped, named out of order) equal the concatenated file', async () => {
+  const s = splitCsv(SPOT, [0.3, 0.7]);
+  const p = splitCsv(PERP, [0.5]);
+  const dir = tempFiles({ 's-c.csv': s[0]!, 's-a.csv.gz': gzipSync(s[1]!), 's-b.csv': s[2]!, 'p1.csv': p[0]!, 'p2.csv': p[1]! });
+  const spotArg = ['s-a.csv.gz', 's-b.csv', 's-c.csv'].map((n) => join(dir, n)).join(',');
+  const whole = await pairJson([SPOT, PERP]);
+  assert.deepEqual(await pairJson([spotArg, `${dir}/p*.csv`]), whole);
+  const { ctx } = fakeContext();
+  const xWhole = renderXcorr(await runXcorr([SPOT, PERP], XCORR, ctx)).json;
+  const xParts = renderXcorr(await runXcorr([spotArg, `${dir}/p*.csv`], XCORR, ctx)).json;
+  assert.deepEqual(xParts, xWhole);
+});
+
+test('overlapping files of one market are refused with a data error naming both', async () => {
+  const s = splitCsv(SPOT, [0.6]);
+  // The second part repeats the last 10 rows of the first.
+  const [header, ...rows] = readFileSync(SPOT, 'utf8').trimEnd().split('\n');
+  const firstRows = s[0]!.trimEnd().split('\n').length - 1;
+  const overlapping = `${header}\n${rows.slice(firstRows - 10).join('\n')}\n`;
+  const dir = tempFiles({ 'a.csv': s[0]!, 'b.csv': overlapping });
+  await assert.rejects(
+    pairJson([`${join(dir, 'a.csv')},${join(dir, 'b.csv')}`, PERP]),
+    (e: unknown) => e instanceof DataError && e.exitCode === 65 && e.message.includes(join(dir, 'a.csv')) && e.message.includes(join(dir, 'b.csv')) && /overlap/.test(e.message),
+  );
+});
+
+test('a garbage file among a market\'s files is reported by name', async () => {
+  const dir = tempFiles({ 'bad.csv': 'not,a,quote,file\n1,2,3,4\n' });
+  const bad = join(dir, 'bad.csv');
+  writeFileSync(bad, 'garbage\n');
+  await assert.rejects(pairJson([`${SPOT},${bad}`, PERP]), (e: unknown) => e instanceof Error && e.message.includes(bad));
+});
