@@ -9,34 +9,15 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { FIXTURES, tempFiles } from './cli-helpers.js';
+import { PAIR, XCORR, splitCsv } from './time-helpers.js';
 import { fakeContext } from './context-helpers.js';
 import { dayFromName, expandGlob, expandInputArg, globSegment } from '../src/io/paths.js';
 import { renderPair, runPair, type PairOptions } from '../src/cli/commands/pair.js';
-import { renderXcorr, runXcorr, type XcorrOptions } from '../src/cli/commands/xcorr.js';
+import { renderXcorr, runXcorr } from '../src/cli/commands/xcorr.js';
 import { DataError, OpenError } from '../src/errors.js';
 
 const SPOT = join(FIXTURES, 'tardis', 'spot_quotes.csv');
 const PERP = join(FIXTURES, 'tardis', 'perp_quotes.csv');
-
-export const PAIR: PairOptions = { format: 'json', quiet: true, clock: 'exchange', threshold: 0.0007, jumpWindow: 3000, pairWindow: 5000, grid: 1000, names: ['spot', 'perp'], feed: 'both', nullStep: 1_000_000, bootstrap: 50, block: 10_000_000, seed: 42 };
-export const XCORR: XcorrOptions = { format: 'json', quiet: true, clock: 'exchange', lags: [-3, -2, -1, 0, 1, 2, 3], grid: 1000, names: ['spot', 'perp'], bootstrap: 50, block: 10_000_000, seed: 42 };
-
-/**
- * Splits a Tardis CSV at the given data-row fractions into files that each carry the header;
- * a cut moves past rows sharing a timestamp (column 3) so that a burst stays in one file.
- */
-export function splitCsv(path: string, cuts: number[]): string[] {
-  const [header, ...rows] = readFileSync(path, 'utf8').trimEnd().split('\n');
-  const time = (i: number) => rows[i]!.split(',')[2];
-  const bounds = [0, ...cuts.map((c) => {
-    let k = Math.floor(c * rows.length);
-    while (k < rows.length && time(k) === time(k - 1)) k++;
-    return k;
-  }), rows.length];
-  const parts: string[] = [];
-  for (let i = 0; i + 1 < bounds.length; i++) parts.push(`${header}\n${rows.slice(bounds[i], bounds[i + 1]).join('\n')}\n`);
-  return parts;
-}
 
 async function pairJson(files: [string, string], o: Partial<PairOptions> = {}) {
   const { ctx } = fakeContext();
@@ -102,4 +83,31 @@ test('a garbage file among a market\'s files is reported by name', async () => {
   const bad = join(dir, 'bad.csv');
   writeFileSync(bad, 'garbage\n');
   await assert.rejects(pairJson([`${SPOT},${bad}`, PERP]), (e: unknown) => e instanceof Error && e.message.includes(bad));
+});
+
+test('inspect: a directory or a glob is inspected file by file; a glob matching nothing is an entry with its error', async () => {
+  const { runInspect } = await import('../src/cli/commands/inspect.js');
+  const { ctx } = fakeContext();
+  const dir = join(FIXTURES, 'tardis');
+  const r = await runInspect([dir, `${dir}/nothing-*.csv`], { format: 'json', quiet: true, clock: 'exchange', threshold: 0.0007, jumpWindow: 3000, pairWindow: 5000, grid: 1000, names: ['spot', 'perp'] }, ctx);
+  assert.deepEqual(r.entries.map((e) => e.file), [join(dir, 'perp_quotes.csv'), join(dir, 'spot_quotes.csv'), join(dir, 'spot_trades.csv'), `${dir}/nothing-*.csv`]);
+  assert.ok('error' in r.entries[3]! && r.entries[3].error instanceof OpenError);
+});
+
+test('standard input cannot be one of several files of a market', async () => {
+  const { expandMarketArgs } = await import('../src/cli/inputs.js');
+  const { UsageError } = await import('../src/errors.js');
+  assert.throws(() => expandMarketArgs([`-,${SPOT}`, PERP]), (e: unknown) => e instanceof UsageError);
+  assert.deepEqual(expandMarketArgs(['-', PERP]), [['-'], [PERP]]);
+});
+
+test('CLI: overlapping files exit 65 with one line naming both; a bad --by exits 2', async () => {
+  const { leadlag } = await import('./cli-helpers.js');
+  const r = await leadlag(['pair', `${SPOT},${SPOT}`, PERP]);
+  assert.equal(r.code, 65);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /^leadlag: .*spot_quotes\.csv and .*spot_quotes\.csv: the files overlap in time/);
+  const bad = await leadlag(['xcorr', SPOT, PERP, '--by', '5']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--by must be a length such as 30s, 5m, 1h or 1d/);
 });

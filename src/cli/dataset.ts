@@ -4,20 +4,20 @@
  * label and features. The labelling itself is src/core/dataset.ts.
  */
 import type { Context } from './context.js';
-import { assertStdinOnce, openQuoteFiles, openTradeFile, reportReads, requireOverlap } from './inputs.js';
+import { assertStdinOnce, openQuoteFiles, openTradeFile, readMargin, readRangeOf, reportReads, requireOverlap, trimmed } from './inputs.js';
 import { optionEffectWarnings, warnAboutInputs } from './sanity.js';
-import type { Feed, ReaderCliOptions } from './options.js';
+import { rangeOf, type Feed, type ReaderCliOptions, type TimeCliOptions } from './options.js';
 import { pumpLagging, pumpMerged, sliceTicks, sliceTrades } from './pump.js';
 import { MarketJumps } from '../core/market.js';
 import { pairSortedJumps, spanOf } from '../core/pairing.js';
 import { FeatureEngine, featureNames, type FeatureSet } from '../core/features.js';
-import { countLeads, labelled, type Dataset } from '../core/dataset.js';
+import { countLeads, labelled, take, type Dataset } from '../core/dataset.js';
 import { DataError } from '../errors.js';
 import { csvText, isoMicros, type Cell } from '../io/output.js';
 import type { ReadReport } from '../io/types.js';
 import type { AnalysisParams, Span, TickBatch, TradeBatch } from '../core/types.js';
 
-export interface DatasetOptions extends ReaderCliOptions {
+export interface DatasetOptions extends ReaderCliOptions, Partial<Pick<TimeCliOptions, 'start' | 'end'>> {
   readonly trades: string;
   readonly feed: Feed;
   readonly tradeSide: 'quotes' | 'flag';
@@ -39,8 +39,14 @@ export interface LabelledSpan {
  */
 export async function buildDataset(files: readonly [string, string], o: DatasetOptions, params: AnalysisParams, ctx: Context): Promise<LabelledSpan> {
   assertStdinOnce([...files, o.trades]);
-  const [spotSrc, perpSrc] = openQuoteFiles(files, o, ctx);
-  const tradeSrc = openTradeFile(o.trades, o, ctx);
+  const range = rangeOf(o);
+  // The trade window (20 ms) lies within the margin's second.
+  const read = readRangeOf({ range, margin: readMargin(params) });
+  const [spotSrc, perpSrc] = openQuoteFiles(files, o, ctx, read);
+  const tradeSrc = openTradeFile(o.trades, o, ctx, read);
+  const spotIn = trimmed(spotSrc!, read, sliceTicks);
+  const perpIn = trimmed(perpSrc!, read, sliceTicks);
+  const tradeIn = trimmed(tradeSrc, read, sliceTrades);
   const spot = new MarketJumps(params);
   const perp = new MarketJumps(params);
   const featureParams = { windowUs: params.windowUs, gridUs: params.gridUs, tradeWindowUs: 20_000, volSteps: 20, tradeSide: o.tradeSide, set: o.features };
@@ -51,7 +57,7 @@ export async function buildDataset(files: readonly [string, string], o: DatasetO
     const jumps = spot[o.feed];
     for (; announced < jumps.length; announced++) engine.addTrigger(jumps.timeAt(announced), jumps.signAt(announced));
   };
-  const sources = extended ? [spotSrc!, tradeSrc, perpSrc!] : [spotSrc!, tradeSrc];
+  const sources = extended ? [spotIn, tradeIn, perpIn] : [spotIn, tradeIn];
   const merged = pumpMerged<TickBatch | TradeBatch>(sources, (source, batch, from, to) => {
     if (source === 0) {
       const ticks = sliceTicks(batch as TickBatch, from, to);
@@ -66,21 +72,30 @@ export async function buildDataset(files: readonly [string, string], o: DatasetO
       perp.push(ticks);
     }
   });
-  const perpDone = extended ? Promise.resolve() : pumpLagging([perpSrc!], (_, b) => perp.push(b));
+  const perpDone = extended ? Promise.resolve() : pumpLagging([perpIn], (_, b) => perp.push(b));
   await Promise.all([merged, perpDone]);
   spot.finish();
   perp.finish();
   announceTriggers();
   engine.finish();
   const reads = reportReads([spotSrc!, perpSrc!, tradeSrc], ctx);
-  const span = requireOverlap(spanOf(spot, perp), reads[0]!, reads[1]!);
+  const dataSpan = spanOf(spot, perp);
+  const span = requireOverlap(dataSpan, reads[0]!, reads[1]!, range);
   warnAboutInputs(ctx, files, o, reads.slice(0, 2), span);
   for (const w of optionEffectWarnings(o, reads[2]!)) ctx.warn(w);
   checkTrades(reads[2]!, span, o, ctx);
-  const pairing = pairSortedJumps(spot[o.feed], perp[o.feed], span, params.pairWindowUs);
-  const dataset = labelled(engine.rows(), featureNames(o.features, featureParams), pairing.aStart, pairing.roleA);
+  // Pairing runs over all the data read, so a trigger near --end still sees its follower.
+  const pairing = pairSortedJumps(spot[o.feed], perp[o.feed], dataSpan!, params.pairWindowUs);
+  const dataset = inRange(labelled(engine.rows(), featureNames(o.features, featureParams), pairing.aStart, pairing.roleA), span);
   const leads = countLeads(dataset.labels);
   return { dataset, span, leads, noise: dataset.labels.length - leads };
+}
+
+/** The triggers with times in the span (all of them without --start/--end). */
+function inRange(d: Dataset, span: Span): Dataset {
+  const idx: number[] = [];
+  for (let i = 0; i < d.t.length; i++) if (d.t[i]! >= span.start && d.t[i]! <= span.end) idx.push(i);
+  return idx.length === d.t.length ? d : take(d, idx);
 }
 
 /**

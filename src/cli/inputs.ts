@@ -11,6 +11,8 @@ import { openQuoteStream, openTradeStream, type MultiFileSource, type ReadRange 
 import type { ReadReport } from '../io/types.js';
 import { isoMicros } from '../io/output.js';
 import type { Span, TickBatch, TradeBatch } from '../core/types.js';
+import { ALL_TIME, type TimeRange } from '../core/parts.js';
+import { pumpLagging, sliceTicks } from './pump.js';
 
 /** Standard input can feed one input only. */
 export function assertStdinOnce(files: readonly string[]): void {
@@ -44,14 +46,91 @@ export function reportReads(sources: readonly MultiFileSource<unknown>[], ctx: C
   return sources.map((s) => s.report());
 }
 
-/** docs/definitions.md §1 analysis span, or a data error naming both files when they do not overlap. */
-export function requireOverlap(span: Span | undefined, a: ReadReport, b: ReadReport): Span {
-  if (span !== undefined) return span;
+/**
+ * The analysis span (docs/definitions.md §1) cut to the range [S, E) when one is given, or a
+ * data error naming both inputs when nothing is left.
+ */
+export function requireOverlap(span: Span | undefined, a: ReadReport, b: ReadReport, range: TimeRange = ALL_TIME): Span {
+  const cut = span === undefined ? undefined : { start: Math.max(span.start, range.start), end: Math.min(span.end, range.end - 1) };
+  if (cut !== undefined && cut.start <= cut.end) return cut;
+  const inRange = Number.isFinite(range.start) || Number.isFinite(range.end) ? ` within ${describeTimes(range.start, range.end)}` : '';
   throw new DataError(
     `${a.file} and ${b.file}`,
     undefined,
-    `the two files do not overlap in time (${describeRange(a)} vs ${describeRange(b)})`,
+    `the two files do not overlap in time${inRange} (${describeRange(a)} vs ${describeRange(b)})`,
   );
+}
+
+function describeTimes(start: number, end: number): string {
+  const t = (us: number) => (Number.isFinite(us) ? isoMicros(us) : '…');
+  return `${t(start)} to ${t(end)}`;
+}
+
+/** What a two-market analysis consumes: each market's ticks in time order, then the ends. */
+export interface TwoMarketConsumer {
+  pushA(batch: TickBatch): void;
+  pushB(batch: TickBatch): void;
+  endA?(): void;
+  endB?(): void;
+}
+
+/** How far outside [S, E) ticks are still read (see readMargin). */
+export interface ReadPlan {
+  /** The analysis range [S, E) (unbounded without --start/--end). */
+  readonly range: TimeRange;
+  /** µs read before S and after E. */
+  readonly margin: number;
+}
+
+/**
+ * The margin read around --start/--end: enough history for the detector's window W, the
+ * pairing window D and the grid (one step plus the largest lag), plus one second for the
+ * 1-second grid of --by vol and for a jump's reset to settle (docs/time.md).
+ */
+export function readMargin(p: { windowUs?: number; pairWindowUs?: number; gridUs: number; maxLag?: number }): number {
+  return 1_000_000 + (p.windowUs ?? 0) + (p.pairWindowUs ?? 0) + p.gridUs * (1 + (p.maxLag ?? 0));
+}
+
+/**
+ * The one read loop of the two-market commands: each market argument's files as one stream
+ * (files wholly outside the range plus margins left unread), ticks outside [S − margin,
+ * E + margin) dropped, both streams pulled so that neither runs far ahead (memory bounded by a
+ * batch or two), skipped rows reported. Returns both streams' reports.
+ */
+export async function readTwoMarkets(args: readonly [string, string], o: ReaderCliOptions, ctx: Context, plan: ReadPlan, consumer: TwoMarketConsumer): Promise<[ReadReport, ReadReport]> {
+  const read = readRangeOf(plan);
+  const sources = openQuoteFiles(args, o, ctx, read);
+  await pumpLagging(
+    sources.map((s) => trimmed(s, read, sliceTicks)),
+    (i, b) => (i === 0 ? consumer.pushA(b) : consumer.pushB(b)),
+    (i) => (i === 0 ? consumer.endA?.() : consumer.endB?.()),
+  );
+  const reads = reportReads(sources, ctx);
+  return [reads[0]!, reads[1]!];
+}
+
+/** The times read: the range widened by the margin on both sides. */
+export function readRangeOf(plan: ReadPlan): ReadRange {
+  return { from: plan.range.start - plan.margin, to: plan.range.end + plan.margin };
+}
+
+/**
+ * A source's batches cut to from ≤ t < to (views, empty batches dropped); the source itself
+ * when the range is unbounded. The source is still read to its end, so its report is complete.
+ */
+export function trimmed<B extends { readonly length: number; readonly t: Float64Array }>(src: AsyncIterable<B>, read: ReadRange, slice: (b: B, from: number, to: number) => B): AsyncIterable<B> {
+  if (!Number.isFinite(read.from) && !Number.isFinite(read.to)) return src;
+  return {
+    async *[Symbol.asyncIterator]() {
+      for await (const b of src) {
+        let i = 0;
+        let j = b.length;
+        while (i < j && b.t[i]! < read.from) i++;
+        while (j > i && b.t[j - 1]! >= read.to) j--;
+        if (j > i) yield slice(b, i, j);
+      }
+    },
+  };
 }
 
 function describeRange(r: ReadReport): string {

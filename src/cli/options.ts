@@ -7,6 +7,8 @@ import { UsageError } from '../errors.js';
 import { FORMATS, type Format } from '../io/output.js';
 import type { Clock, ReadOptions, TimeUnit } from '../io/types.js';
 import type { AnalysisParams } from '../core/types.js';
+import { ALL_TIME, type TimeRange } from '../core/parts.js';
+import { parseIsoMicros } from '../io/time.js';
 
 const NUMBER = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:[eE]([+-]?\d+))?$/;
 
@@ -197,4 +199,72 @@ export function addBootstrapOptions(cmd: Command): Command {
     .addOption(new Option('--bootstrap <R>', 'block-bootstrap replicates for the intervals (0: off; xcorr then gives Fisher intervals)').argParser((v) => parsePositiveInt(v, '--bootstrap', 0, MAX_BOOTSTRAP)).default(1000))
     .addOption(new Option('--block <L>', 'bootstrap block length on the absolute clock (10s, 500ms)').argParser((v) => parseDuration(v, '--block')).default(10_000_000, '10s'))
     .addOption(new Option('--seed <n>', 'seed of the bootstrap draws (same seed, same intervals)').argParser((v) => parsePositiveInt(v, '--seed', 0, 2 ** 32 - 1)).default(42));
+}
+
+/**
+ * A time for --start / --end: epoch µs (digits only), or ISO-8601 (`2024-08-01`,
+ * `2024-08-01T12:00:00Z`, `2024-08-01 12:00:00.250+02:00`; no zone means UTC).
+ */
+export function parseTime(text: string, option: string): number {
+  const s = text.trim();
+  let us: number;
+  if (/^\d+$/.test(s)) us = Number(s);
+  else {
+    const iso = /^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : s;
+    us = parseIsoMicros(Buffer.from(iso, 'latin1'), 0, iso.length);
+  }
+  if (!Number.isSafeInteger(us)) {
+    throw new UsageError(`${option} must be an ISO-8601 time (2024-08-01T12:00:00Z) or epoch microseconds, got ${JSON.stringify(text)}`);
+  }
+  return us;
+}
+
+const LONG_UNITS: Record<string, number> = { us: 1, µs: 1, ms: 1e3, s: 1e6, m: 60e6, min: 60e6, h: 3600e6, d: 86_400e6 };
+
+/** A window length with its unit: `500ms`, `30s`, `5m`, `1h`, `1d`; whole µs, at most 366 days. */
+export function parseWindowLength(text: string, option: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(us|µs|ms|s|min|m|h|d)\s*$/.exec(text);
+  const us = m ? Math.round(Number(m[1]) * LONG_UNITS[m[2]!]!) : NaN;
+  if (!(us > 0 && us <= 366 * 86_400e6) || (m && Math.abs(Number(m[1]) * LONG_UNITS[m[2]!]! - us) > 1e-6)) {
+    throw new UsageError(`${option} must be a length such as 30s, 5m, 1h or 1d, got ${JSON.stringify(text)}`);
+  }
+  return us;
+}
+
+/** --by: fixed windows of a length, or volatility regimes. */
+export type ByOption = { readonly kind: 'time'; readonly us: number } | { readonly kind: 'vol' };
+
+export function parseBy(text: string): ByOption {
+  if (text.trim() === 'vol') return { kind: 'vol' };
+  return { kind: 'time', us: parseWindowLength(text, '--by') };
+}
+
+/** --start / --end / --by / --window of the commands that cut the span by time. */
+export interface TimeCliOptions {
+  start?: number;
+  end?: number;
+  by?: ByOption;
+  /** --window (µs); only with --by vol, 5 minutes when not given. */
+  window?: number;
+}
+
+export function addTimeOptions(cmd: Command, withBy = true): Command {
+  cmd
+    .addOption(new Option('--start <T>', 'analyse from T (ISO-8601 or epoch µs); earlier data is still read as history').argParser((v) => parseTime(v, '--start')))
+    .addOption(new Option('--end <T>', 'analyse up to T, exclusive (ISO-8601 or epoch µs)').argParser((v) => parseTime(v, '--end')));
+  if (withBy) {
+    cmd
+      .addOption(new Option('--by <DUR|vol>', 'a table per window of DUR (30m, 1h, 1d) or per volatility regime (vol), plus the whole span').argParser(parseBy))
+      .addOption(new Option('--window <DUR>', 'with --by vol: the windows classified by volatility (default: 5m)').argParser((v) => parseWindowLength(v, '--window')));
+  }
+  return cmd;
+}
+
+/** The analysis range [S, E) of --start / --end. @throws UsageError when S ≥ E, or --window without --by vol. */
+export function rangeOf(o: Partial<TimeCliOptions>): TimeRange {
+  if (o.window !== undefined && o.by?.kind !== 'vol') throw new UsageError('--window goes with --by vol (with --by DUR the windows are DUR long)');
+  const start = o.start ?? ALL_TIME.start;
+  const end = o.end ?? ALL_TIME.end;
+  if (!(start < end)) throw new UsageError(`--start must be before --end (got ${o.start} and ${o.end} µs)`);
+  return { start, end };
 }

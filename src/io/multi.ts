@@ -160,9 +160,13 @@ class MultiSource<B extends Batch> implements MultiFileSource<B> {
   }
 }
 
-/** The first tick's time of a file (NaN when it has none), reading only its first batch. */
+/**
+ * The first tick's time of a file, reading only its first batch. Bad rows are skipped here
+ * (a bad row further on is reported when, and if, the file is read); a file with no usable
+ * row or an unknown format fails here, naming it.
+ */
 async function firstTimeOf(path: string, kind: Kind, opts: ReadOptions): Promise<number> {
-  const gen = readBatches(path, kind, { ...opts, onProgress: undefined, worker: false, batchRows: 1 });
+  const gen = readBatches(path, kind, { ...opts, skipBadRows: true, onProgress: undefined, worker: false, batchRows: 16, chunkBytes: 16 << 10 });
   try {
     for (;;) {
       const step = await gen.next();

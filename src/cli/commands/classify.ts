@@ -7,7 +7,7 @@
 import { Command, Option } from 'commander';
 import { Context, type Streams } from '../context.js';
 import { DataError, UsageError } from '../../errors.js';
-import { addCommonOptions, addMarketArguments, addJumpOptions, addReaderOptions, analysisParamsOf, parseDuration, parseNumber, parsePositiveInt, type CommonOptions, type Feed, type JumpCliOptions, type ReaderCliOptions } from '../options.js';
+import { addCommonOptions, addMarketArguments, addJumpOptions, addReaderOptions, addTimeOptions, analysisParamsOf, parseDuration, parseNumber, parsePositiveInt, type CommonOptions, type Feed, type JumpCliOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
 import { Random } from '../../core/random.js';
 import { MIN_PER_CLASS, sampleTrainTest, TooFewTriggersError, walkForwardFolds } from '../../core/sampling.js';
 import { averagePrecisionOfCurve, pickThreshold, precisionRecallCurve } from '../../core/prcurve.js';
@@ -28,7 +28,7 @@ export { renderClassify } from '../classify-render.js';
 
 export type Split = 'random' | 'time' | 'walk-forward';
 
-export interface ClassifyOptions extends CommonOptions, ReaderCliOptions, JumpCliOptions {
+export interface ClassifyOptions extends CommonOptions, ReaderCliOptions, JumpCliOptions, Partial<Pick<TimeCliOptions, 'start' | 'end'>> {
   trades: string;
   balanced?: boolean;
   feed: Feed;
@@ -76,6 +76,7 @@ export function classifyCommand(io: Streams): Command {
     .option('--save-model <file>', 'write the trained booster as JSON (walk-forward: the last fold\'s)');
   addMarketArguments(cmd);
   addJumpOptions(cmd);
+  addTimeOptions(cmd, false);
   addReaderOptions(cmd);
   addCommonOptions(cmd);
   cmd.addHelpText(

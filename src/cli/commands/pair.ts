@@ -4,12 +4,14 @@
  */
 import { Command, Option } from 'commander';
 import { Context, type Streams } from '../context.js';
-import { addBootstrapOptions, addCommonOptions, addMarketArguments, addJumpOptions, addReaderOptions, analysisParamsOf, paramsJson, parseDuration, type BootstrapCliOptions, type CommonOptions, type Feed, type JumpCliOptions, type ReaderCliOptions } from '../options.js';
-import { openQuoteFiles, reportReads, requireOverlap } from '../inputs.js';
+import { addBootstrapOptions, addCommonOptions, addMarketArguments, addJumpOptions, addReaderOptions, addTimeOptions, analysisParamsOf, paramsJson, parseDuration, rangeOf, type BootstrapCliOptions, type CommonOptions, type Feed, type JumpCliOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
+import { readMargin, readTwoMarkets, requireOverlap } from '../inputs.js';
 import { warnAboutInputs } from '../sanity.js';
-import { pumpLagging } from '../pump.js';
-import { MarketJumps } from '../../core/market.js';
-import { spanOf } from '../../core/pairing.js';
+import { cellLengthOf, withVolatility } from '../windows.js';
+import { humanPairBy, pairBy, pairByJson, pairByRows, type PairBy } from '../pair-windows.js';
+import { PairAnalysis } from '../../core/pair-analysis.js';
+import { pairedOf, type PairCounts } from '../../core/pair-parts.js';
+import { binomialTwoSidedHalf } from '../../core/binomial.js';
 import { drawSpanBlocks, pairStats, type DelayStats, type PairStats } from '../../core/pairstats.js';
 import type { Interval } from '../../core/bootstrap.js';
 import { formatPValue, pairVerdict, withArticle } from '../../core/verdict.js';
@@ -19,7 +21,7 @@ import { duration, fixed, humanTable, isoMicros, percent, type Cell, type Output
 import type { AnalysisParams, Span } from '../../core/types.js';
 
 
-export interface PairOptions extends CommonOptions, ReaderCliOptions, JumpCliOptions, BootstrapCliOptions {
+export interface PairOptions extends CommonOptions, ReaderCliOptions, JumpCliOptions, BootstrapCliOptions, Partial<TimeCliOptions> {
   feed: 'both' | Feed;
   /** Step of the shifts of the chance baseline, µs. */
   nullStep: number;
@@ -44,6 +46,8 @@ export interface PairReport {
   readonly feeds: readonly FeedTable[];
   readonly nullStepUs: number;
   readonly bootstrap: { readonly replicates: number; readonly blockUs: number; readonly seed: number };
+  /** With --by: the windows, regimes and stability summary (docs/time.md). */
+  readonly by?: PairBy;
 }
 
 export function pairCommand(io: Streams): Command {
@@ -55,6 +59,7 @@ export function pairCommand(io: Streams): Command {
   cmd.addOption(new Option('--feed <feed>', 'which feeds to report: both, native or locf').choices(['both', 'native', 'locf']).default('both'));
   cmd.addOption(new Option('--null-step <step>', 'chance pairs: shift the second market by ±1…±10 steps').argParser((v) => parseDuration(v, '--null-step')).default(1_000_000, '1s'));
   addBootstrapOptions(cmd);
+  addTimeOptions(cmd);
   addReaderOptions(cmd);
   addCommonOptions(cmd);
   cmd.addHelpText(
@@ -66,7 +71,9 @@ Example:
   (exact binomial p-value) and the chance pairs of shifted copies, the median delay from
   leader to follower with its block-bootstrap interval, the analysis span, and a verdict.
   $ leadlag pair spot.csv.gz perp.csv.gz --format json | jq .native.a_leads_b
-  (role keys a_… / b_… mean the first / second file whatever --names says)`,
+  (role keys a_… / b_… mean the first / second file whatever --names says)
+  $ leadlag pair 'spot/2024-08-*.csv.gz' 'perp/2024-08-*.csv.gz' --by 1d
+  a month of daily files: Table 1 for the month, one row per day, and the stability summary.`,
   );
   return cmd.action(async (spot: string, perp: string, o: PairOptions) => {
     const ctx = new Context(io, o);
@@ -78,26 +85,58 @@ Example:
 export async function runPair(files: readonly [string, string], o: PairOptions, ctx: Context): Promise<PairReport> {
   assertRoleNamesFree(o.names);
   const params = analysisParamsOf(o);
-  const sources = openQuoteFiles(files, o, ctx);
-  const markets = [new MarketJumps(params), new MarketJumps(params)] as const;
-  await pumpLagging(sources, (i, batch) => markets[i]!.push(batch));
-  for (const m of markets) m.finish();
-  const reads = reportReads(sources, ctx);
-  const span = requireOverlap(spanOf(markets[0], markets[1]), reads[0]!, reads[1]!);
-  warnAboutInputs(ctx, files, o, reads, span);
+  const range = rangeOf(o);
   const feeds: Feed[] = o.feed === 'both' ? ['native', 'locf'] : [o.feed];
+  const analysis = new PairAnalysis(params, cellLengthOf(o), range);
+  const { consumer, meter } = withVolatility(o.by, analysis);
+  const reads = await readTwoMarkets(files, o, ctx, { range, margin: readMargin(params) }, consumer);
+  const parts = analysis.finish(feeds);
+  const span = requireOverlap(parts?.dataSpan, reads[0], reads[1], range);
+  warnAboutInputs(ctx, files, o, reads, span);
+  const markets = [analysis.marketA, analysis.marketB] as const;
   // One set of block draws for the whole run: every interval uses the same replicates.
   const draws = o.bootstrap > 0 ? drawSpanBlocks(span, o.block, o.bootstrap, o.seed) : undefined;
   const report: PairReport = {
     names: o.names,
     params,
     span,
-    feeds: feeds.map((feed) => feedTable(feed, pairStats(markets[0][feed], markets[1][feed], span, params.pairWindowUs, o.nullStep, draws), o.names, params)),
+    feeds: feeds.map((feed) => feedTable(feed, withPartCounts(pairStats(markets[0][feed], markets[1][feed], span, params.pairWindowUs, o.nullStep, draws), parts!.feeds[feed].merged()), o.names, params)),
     nullStepUs: o.nullStep,
     bootstrap: { replicates: o.bootstrap, blockUs: o.block, seed: o.seed },
+    by: o.by === undefined ? undefined : pairBy(parts!, feeds, span, meter),
   };
   for (const w of pairWarnings(report)) ctx.warn(w);
   return report;
+}
+
+/**
+ * Table 1's counts by the time rules (docs/definitions.md §11): pairing over all the data read,
+ * each jump and pair counted by its (leader's) time. Over the whole data they are pairStats's own
+ * counts; under --start/--end they keep a pair whose follower lies after E and leave out one
+ * whose leader lies before S, which pairing inside the range alone would not. The leader test
+ * and excess pairs follow the counts; the chance pairs and delay intervals stay those of the
+ * range.
+ */
+function withPartCounts(stats: PairStats, c: PairCounts): PairStats {
+  const paired = pairedOf(c);
+  const table = { ...stats.table, totalA: c.totalA, totalB: c.totalB, paired, aLeadsB: c.aLeadsB, bLeadsA: c.bLeadsA, simultaneous: c.simultaneous, noiseA: c.noiseA, noiseB: c.noiseB, noise: c.noiseA + c.noiseB };
+  return { ...stats, table, leaderPValue: binomialTwoSidedHalf(c.aLeadsB, c.bLeadsA), excessPairs: paired - stats.chance.mean };
+}
+
+/** A window's (or regime's) Table 1 and leader test from its parts, under the metric names. */
+function windowMetrics(c: PairCounts, [a, b]: readonly [string, string]): ReadonlyArray<readonly [string, number]> {
+  return [
+    [`total_${a}_jumps`, c.totalA],
+    [`total_${b}_jumps`, c.totalB],
+    ['paired_events', pairedOf(c)],
+    [`${a}_leads_${b}`, c.aLeadsB],
+    [`${b}_leads_${a}`, c.bLeadsA],
+    ['simultaneous', c.simultaneous],
+    [`noise_${a}_jumps`, c.noiseA],
+    [`noise_${b}_jumps`, c.noiseB],
+    ['noise_events', c.noiseA + c.noiseB],
+    ['leader_p_value', binomialTwoSidedHalf(c.aLeadsB, c.bLeadsA)],
+  ];
 }
 
 /**
@@ -164,9 +203,20 @@ export function renderPair(r: PairReport): Output {
     rows.push([`median_delay_us_${dir}_ci_high`, ...r.feeds.map((f) => f.delays[i]!.medianCi?.high ?? null)]);
     rows.push([`p90_delay_us_${dir}`, ...r.feeds.map((f) => finite(f.delays[i]!.p90))]);
   }
+  const feedNames = r.feeds.map((f) => f.feed);
+  if (r.by !== undefined) {
+    const by = r.by;
+    Object.assign(json, pairByJson(by, (_feed, c) => Object.fromEntries(windowMetrics(c, r.names))));
+    // One long table: the whole span's rows first, then each window's (and regime's) metrics.
+    return {
+      json,
+      machine: { columns: ['window', 'start_us', 'end_us', 'metric', ...feedNames], rows: [...rows.map((row) => ['all', r.span.start, r.span.end + 1, ...row]), ...pairByRows(by, (c) => windowMetrics(c, r.names))] },
+      human: (style) => `${humanPair(r, style)}\n${humanPairBy(by, r.names, style)}`,
+    };
+  }
   return {
     json,
-    machine: { columns: ['metric', ...r.feeds.map((f) => f.feed)], rows },
+    machine: { columns: ['metric', ...feedNames], rows },
     human: (style) => humanPair(r, style),
   };
 }

@@ -5,7 +5,9 @@
 import type { Interval } from '../../core/bootstrap.js';
 import type { LagResult } from '../../core/xcorr.js';
 import type { Span } from '../../core/types.js';
-import { duration, fixed, humanTable, isoMicros, type Output, type Style } from '../../io/output.js';
+import { duration, fixed, humanTable, isoMicros, type Cell, type Output, type Style } from '../../io/output.js';
+import { bestLag } from '../../core/xcorr-summary.js';
+import { humanXcorrBy, xcorrByJson, xcorrByRows, type XcorrBy } from '../xcorr-windows.js';
 
 /** One lag of Table 2: ciLow/ciHigh are the bootstrap interval, or Fisher's with --bootstrap 0. */
 export interface XcorrRow extends LagResult {
@@ -34,6 +36,8 @@ export interface XcorrReport {
   /** S₊ over τ > 0, S₋ over τ < 0, and S₊ − S₋ when the lags are mirrored (xcorr-summary.ts). */
   readonly summed: { readonly positive: SummedSide | null; readonly negative: SummedSide | null; readonly difference: SummedSide | null };
   readonly bootstrap: { readonly replicates: number; readonly blockUs: number; readonly seed: number; readonly blocks: number } | null;
+  /** With --by: the windows, regimes and stability summary (docs/time.md). */
+  readonly by?: XcorrBy;
 }
 
 /** Above this top_step_share at the best lag one grid step makes the correlation (§4): a warning, and the verdict calls it one event. */
@@ -51,10 +55,19 @@ export function lagText(lag: number, lagUs: number): string {
 
 const MACHINE_COLUMNS = ['lag', 'lag_us', 'r', 'n', 'n_effective', 'top_step_share', 'beta', 'r2', 'ci_low', 'ci_high', 'fisher_low', 'fisher_high'];
 
+function machineRow(l: XcorrRow): Cell[] {
+  return [l.lag, l.lagUs, l.r, l.n, l.nEffective, l.topStepShare, l.beta, l.r2, l.ciLow, l.ciHigh, l.fisherLow, l.fisherHigh];
+}
+
+/** A window's or a regime's rows: Fisher intervals (its parts carry no bootstrap). */
+function windowRows(lags: readonly LagResult[], gridUs: number): XcorrRow[] {
+  return lags.map((l) => ({ ...l, lagUs: l.lag * gridUs, fisherLow: l.ciLow, fisherHigh: l.ciHigh }));
+}
+
 export function renderXcorr(r: XcorrReport): Output {
-  const rows = r.lags.map((l) => [l.lag, l.lagUs, l.r, l.n, l.nEffective, l.topStepShare, l.beta, l.r2, l.ciLow, l.ciHigh, l.fisherLow, l.fisherHigh]);
+  const rows = r.lags.map(machineRow);
   const side = (s: SummedSide | null) => (s === null ? null : { lags: s.lags, r_sum: s.value, ci_low: s.interval?.low ?? null, ci_high: s.interval?.high ?? null });
-  return {
+  const out: Output = {
     json: {
       lags: rows.map((row) => Object.fromEntries(MACHINE_COLUMNS.map((c, i) => [c, row[i]]))),
       best: r.best === undefined ? null : { lag: r.best.lag, lag_us: r.best.lagUs, r: r.best.r },
@@ -68,6 +81,26 @@ export function renderXcorr(r: XcorrReport): Output {
     },
     machine: { columns: MACHINE_COLUMNS, rows },
     human: (style) => humanXcorr(r, style),
+  };
+  if (r.by === undefined) return out;
+  const by = r.by;
+  const table = (lags: readonly LagResult[]) => {
+    const best = bestLag(lags);
+    return {
+      lags: windowRows(lags, r.gridUs).map((l) => Object.fromEntries(MACHINE_COLUMNS.map((c, i) => [c, machineRow(l)[i]]))),
+      best: best === undefined ? null : { lag: best.lag, lag_us: best.lag * r.gridUs, r: best.r },
+      best_lag: best?.lag ?? null,
+    };
+  };
+  Object.assign(out.json as Record<string, unknown>, xcorrByJson(by, table));
+  return {
+    json: out.json,
+    // One long table: the whole span's lags first, then each window's (and regime's).
+    machine: {
+      columns: ['window', 'start_us', 'end_us', ...MACHINE_COLUMNS],
+      rows: [...rows.map((row) => ['all', r.span.start, r.span.end + 1, ...row]), ...xcorrByRows(by, (l) => windowRows(l, r.gridUs).map(machineRow))],
+    },
+    human: (style) => `${humanXcorr(r, style)}\n${humanXcorrBy(by, r.names, r.gridUs, style, bestLag)}`,
   };
 }
 

@@ -6,14 +6,15 @@
  */
 import { Command, Option } from 'commander';
 import { Context, type Streams } from '../context.js';
-import { addBootstrapOptions, addCommonOptions, addMarketArguments, addReaderOptions, gridOption, namesOption, type BootstrapCliOptions, type CommonOptions, type ReaderCliOptions } from '../options.js';
-import { openQuoteFiles, reportReads, requireOverlap } from '../inputs.js';
+import { addBootstrapOptions, addCommonOptions, addMarketArguments, addReaderOptions, addTimeOptions, gridOption, namesOption, rangeOf, type BootstrapCliOptions, type CommonOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
+import { readMargin, readTwoMarkets, requireOverlap } from '../inputs.js';
 import { warnAboutInputs } from '../sanity.js';
-import { pumpLagging } from '../pump.js';
 import { UsageError } from '../../errors.js';
 import { parseLags } from '../../core/lags.js';
-import { GridAligner } from '../../core/align.js';
 import { fixedCells } from '../../core/cells.js';
+import { isCut, XcorrAnalysis } from '../../core/xcorr-analysis.js';
+import { cellLengthOf, withVolatility } from '../windows.js';
+import { xcorrBy } from '../xcorr-windows.js';
 import { drawBlockCounts, percentileInterval, type Interval } from '../../core/bootstrap.js';
 import { Random } from '../../core/random.js';
 import { LagCorrelator } from '../../core/xcorr.js';
@@ -26,7 +27,7 @@ import type { XcorrReport, XcorrRow, SummedSide } from './xcorr-render.js';
 export { renderXcorr };
 export type { XcorrReport, XcorrRow };
 
-export interface XcorrOptions extends CommonOptions, ReaderCliOptions, BootstrapCliOptions {
+export interface XcorrOptions extends CommonOptions, ReaderCliOptions, BootstrapCliOptions, Partial<TimeCliOptions> {
   lags: number[];
   grid: number;
   names: [string, string];
@@ -44,6 +45,7 @@ export function xcorrCommand(io: Streams): Command {
     .addOption(namesOption());
   addBootstrapOptions(cmd);
   addMarketArguments(cmd);
+  addTimeOptions(cmd);
   addReaderOptions(cmd);
   addCommonOptions(cmd);
   cmd.addHelpText(
@@ -53,7 +55,8 @@ Example:
   $ leadlag xcorr fixtures/tardis/spot_quotes.csv fixtures/tardis/perp_quotes.csv --lags -5..5
   prints r, N and the 95 % block-bootstrap interval for τ = -5 … 5 ms with a correlogram; a peak
   at τ = +2 means spot's returns are echoed by perp 2 ms later. Machine-readable:
-  $ leadlag xcorr spot.csv perp.csv --lags 1,2,5 --format csv`,
+  $ leadlag xcorr spot.csv perp.csv --lags 1,2,5 --format csv
+  $ leadlag xcorr spot/ perp/ --lags -5..5 --start 2024-08-17 --end 2024-08-18 --by 1h`,
   );
   return cmd.action(async (spot: string, perp: string, o: XcorrOptions) => {
     const ctx = new Context(io, o);
@@ -62,26 +65,26 @@ Example:
 }
 
 export async function runXcorr(files: readonly [string, string], o: XcorrOptions, ctx: Context): Promise<XcorrReport> {
-  const blocks = o.bootstrap > 0 ? [fixedCells(o.block)] : [];
-  const correlator = new LagCorrelator(o.lags, { gridUs: o.grid, cells: blocks });
-  const aligner = new GridAligner(o.grid, correlator);
-  const sources = openQuoteFiles(files, o, ctx);
+  const range = rangeOf(o);
+  const cellUs = cellLengthOf(o);
+  const cut = isCut(cellUs, range);
+  const blocks = o.bootstrap > 0 && !cut ? [fixedCells(o.block)] : [];
+  const maxLag = Math.max(...o.lags.map((l) => Math.abs(l)));
+  const analysis = new XcorrAnalysis(o.lags, o.grid, cellUs, range, blocks);
+  const { consumer, meter } = withVolatility(o.by, analysis);
+  let reads;
   try {
-    await pumpLagging(
-      sources,
-      (i, b) => (i === 0 ? aligner.pushA(b.t, b.price, b.length) : aligner.pushB(b.t, b.price, b.length)),
-      (i) => (i === 0 ? aligner.endA() : aligner.endB()),
-    );
+    reads = await readTwoMarkets(files, o, ctx, { range, margin: readMargin({ gridUs: o.grid, maxLag }) }, consumer);
   } catch (e) {
     if (e instanceof CellTableTooLarge) throw new UsageError(`--block ${signedDuration(o.block)} with ${o.lags.length} lags: ${e.message}; use a longer --block, fewer lags or --bootstrap 0`);
     throw e;
   }
-  const grid = aligner.finish();
-  const reads = reportReads(sources, ctx);
-  const span = requireOverlap(grid === undefined ? undefined : { start: grid.tStart, end: grid.tEnd }, reads[0]!, reads[1]!);
+  const state = analysis.finish();
+  const span = requireOverlap(state === undefined ? undefined : { start: state.grid.tStart, end: state.grid.tEnd }, reads[0], reads[1], range);
   warnAboutInputs(ctx, files, o, reads, span);
-  const whole = correlator.result();
-  const boot = blocks.length > 0 ? bootstrapOf(correlator, o) : undefined;
+  if (cut && o.bootstrap > 0) ctx.warn('with --start/--end or --by the intervals are Fisher\'s: the block bootstrap of a range or a window is not computed yet');
+  const whole = state!.lags;
+  const boot = blocks.length > 0 ? bootstrapOf(analysis.correlator!, o) : undefined;
   const lags: XcorrRow[] = whole.map((l, k) => {
     const b = boot?.intervals[k] ?? null;
     const useBoot = boot !== undefined;
@@ -91,14 +94,20 @@ export async function runXcorr(files: readonly [string, string], o: XcorrOptions
     names: o.names,
     gridUs: o.grid,
     span,
-    gridPoints: grid!.points,
+    gridPoints: gridPointsIn(span, o.grid),
     lags,
     best: bestLag(lags),
     summed: summedSides(lags, boot),
     bootstrap: boot === undefined ? null : { replicates: o.bootstrap, blockUs: o.block, seed: o.seed, blocks: boot.blocks },
+    by: o.by === undefined ? undefined : xcorrBy(state!.parts!, o.lags, o.grid, span, meter, bestLag),
   };
   warnAbout(report, ctx);
   return report;
+}
+
+/** Grid points n·G inside the span (inclusive ends). */
+function gridPointsIn(span: { start: number; end: number }, g: number): number {
+  return Math.max(0, Math.floor(span.end / g) - Math.ceil(span.start / g) + 1);
 }
 
 function bootstrapOf(correlator: LagCorrelator, o: XcorrOptions): XcorrBootstrap & { blocks: number } {

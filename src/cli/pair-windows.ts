@@ -1,0 +1,103 @@
+/**
+ * `pair --by DUR|vol` (docs/time.md): Table 1 per window and per volatility regime, each the
+ * merge of its cells' parts, the compact per-window summary and the stability summary.
+ */
+import type { PairParts, JumpFeed } from '../core/pair-analysis.js';
+import { pairedOf, type PairCounts } from '../core/pair-parts.js';
+import { quantile } from '../core/quantile.js';
+import { stabilityOf, type Stability, type WindowPoint } from '../core/stability.js';
+import type { GridReturns, Regime } from '../core/volatility.js';
+import type { Span } from '../core/types.js';
+import { fixed, humanTable, isoMicros, type Cell, type Style } from '../io/output.js';
+import { REGIMES, stabilityJson, stabilityLines, windowJson, windowsOf, type Window } from './windows.js';
+
+/** Table 1 of each feed in the order shown. */
+export type FeedCounts = readonly { readonly feed: JumpFeed; readonly counts: PairCounts }[];
+
+export interface PairBy {
+  readonly windows: readonly Window<FeedCounts>[];
+  readonly regimes?: Readonly<Record<Regime, { readonly nWindows: number; readonly part: FeedCounts }>>;
+  readonly q25?: number;
+  readonly q75?: number;
+  readonly stability: Stability;
+}
+
+/** Windows (and regimes) of every feed; the summary follows the first feed. */
+export function pairBy(parts: PairParts, feeds: readonly JumpFeed[], span: Span, meter: GridReturns | undefined): PairBy {
+  const per = feeds.map((feed) => windowsOf(parts.feeds[feed], span, meter));
+  const first = per[0]!;
+  const windows = first.windows.map((w, i) => ({ ...w, part: feeds.map((feed, f) => ({ feed, counts: per[f]!.windows[i]!.part })) }));
+  const regimes = first.regimes === undefined ? undefined : (Object.fromEntries(REGIMES.map((r) => [r, { nWindows: first.regimes![r].nWindows, part: feeds.map((feed, f) => ({ feed, counts: per[f]!.regimes![r].part })) }])) as unknown as Record<Regime, { nWindows: number; part: FeedCounts }>);
+  const stability = stabilityOf(windows.map((w) => pointOf(w.start, w.end, w.part[0]!.counts)));
+  return { windows, regimes, q25: first.q25, q75: first.q75, stability };
+}
+
+/**
+ * A window's summary: the leader is the market that led more pairs, its lag the median delay
+ * of the pairs it led (negative when B leads); the share of led pairs A led is trended too.
+ */
+function pointOf(start: number, end: number, c: PairCounts): WindowPoint {
+  const led = c.aLeadsB + c.bLeadsA;
+  const leader = led === 0 ? null : c.aLeadsB > c.bLeadsA ? 1 : c.aLeadsB < c.bLeadsA ? -1 : 0;
+  const lagUs = leader === 1 ? median(c.delaysAB) : leader === -1 ? -median(c.delaysBA) : null;
+  return { start, end, lagUs, leader, values: { share_a_leads: led === 0 ? null : c.aLeadsB / led } };
+}
+
+function median(v: readonly number[]): number {
+  return quantile(Float64Array.from(v), 0.5);
+}
+
+/** JSON members `windows`, `regimes` and `stability`; `table` turns counts into the metrics object. */
+export function pairByJson(by: PairBy, table: (feed: JumpFeed, c: PairCounts) => Record<string, number>): Record<string, unknown> {
+  const feedsJson = (fc: FeedCounts) => Object.fromEntries(fc.map(({ feed, counts }) => [feed, table(feed, counts)]));
+  const out: Record<string, unknown> = {
+    windows: by.windows.map((w) => ({ ...windowJson(w), ...feedsJson(w.part) })),
+  };
+  if (by.regimes !== undefined) {
+    out.regimes = Object.fromEntries(REGIMES.map((r) => [r, { n_windows: by.regimes![r].nWindows, ...feedsJson(by.regimes![r].part) }]));
+    out.regime_thresholds = { vol_p25: by.q25, vol_p75: by.q75 };
+  }
+  out.stability = stabilityJson(by.stability);
+  return out;
+}
+
+/** The compact per-window table (first feed), the regimes' rows and the stability lines. */
+export function humanPairBy(by: PairBy, names: readonly [string, string], style: Style): string {
+  const [a, b] = names;
+  const feed = by.windows[0]?.part[0]?.feed ?? 'native';
+  const vol = by.regimes !== undefined;
+  const head = ['window', `${a} jumps`, `${b} jumps`, 'pairs', `${a} leads`, `${b} leads`, 'simult.', `${a} share`, 'lag'];
+  const row = (label: string, c: PairCounts): Cell[] => {
+    const led = c.aLeadsB + c.bLeadsA;
+    const p = pointOf(0, 0, c);
+    return [label, c.totalA, c.totalB, pairedOf(c), c.aLeadsB, c.bLeadsA, c.simultaneous, led === 0 ? 'n/a' : fixed(c.aLeadsB / led, 2), p.lagUs === null ? 'n/a' : `${fixed(p.lagUs / 1000, 3)} ms`];
+  };
+  const rows = by.windows.map((w) => {
+    const r = row(isoMicros(w.start).replace('.000000Z', 'Z'), w.part[0]!.counts);
+    return vol ? [...r, w.regime ?? 'n/a'] : r;
+  });
+  const align = head.map((_, i) => (i === 0 ? 'left' : 'right') as 'left' | 'right');
+  const out = [style.c.bold(`Per window (${feed === 'native' ? 'native ticks' : 'LOCF grid'}; lag = median delay of the leading market's pairs, negative when ${b} leads)`)];
+  out.push(humanTable(vol ? [...head, 'regime'] : head, rows, style, vol ? [...align, 'left'] : align));
+  if (by.regimes !== undefined) {
+    const regRows = REGIMES.map((r) => row(`${r} (${by.regimes![r].nWindows} windows)`, by.regimes![r].part[0]!.counts));
+    out.push(style.c.bold(`Per volatility regime (windows below the 25th / above the 75th percentile of ${a}'s 1 s volatility)`));
+    out.push(humanTable(['regime', ...head.slice(1)], regRows, style, align));
+  }
+  out.push(...stabilityLines(by.stability, names, { lag_us: 'the lag (µs)', share_a_leads: `${a}'s share of led pairs` }).map((l) => style.c.dim(l)));
+  return out.join('\n');
+}
+
+/** Machine rows of the windows: one row per window and metric, after the whole span's rows. */
+export function pairByRows(by: PairBy, metrics: (c: PairCounts) => ReadonlyArray<readonly [string, number]>): Cell[][] {
+  const rows: Cell[][] = [];
+  const add = (label: string, start: number | null, end: number | null, fc: FeedCounts) => {
+    const per = fc.map(({ counts }) => metrics(counts));
+    per[0]!.forEach(([name], i) => rows.push([label, start, end, name, ...per.map((m) => m[i]![1])]));
+  };
+  for (const w of by.windows) add(w.regime ?? 'window', w.start, w.end, w.part);
+  if (by.regimes !== undefined) for (const r of REGIMES) add(`regime:${r}`, null, null, by.regimes[r].part);
+  return rows;
+}
+
+export { isoMicros };

@@ -1,0 +1,145 @@
+/**
+ * `--by DUR` and `--by vol` for every command whose analysis keeps parts by time cell
+ * (docs/time.md): the windows covering the span, each with its merged parts; with `vol`, each
+ * window's regime and the regimes' merged parts. Rendering helpers shared by the commands.
+ */
+import { UsageError } from '../errors.js';
+import type { KeyedParts } from '../core/parts.js';
+import { GridReturns, REGIMES, regimesOf, rmsByCell, type Regime } from '../core/volatility.js';
+import type { Span, TickBatch } from '../core/types.js';
+import type { ByOption, TimeCliOptions } from './options.js';
+import type { TwoMarketConsumer } from './inputs.js';
+import type { Stability, Trend } from '../core/stability.js';
+import { fixed, isoMicros } from '../io/output.js';
+
+/** Most windows one run reports: beyond this the per-window table says nothing a reader can use. */
+export const MAX_WINDOWS = 100_000;
+
+export interface Window<S> {
+  readonly start: number;
+  readonly end: number;
+  readonly part: S;
+  /** --by vol: the window's volatility (RMS of A's 1-second log-returns) and regime; null without returns. */
+  readonly vol?: number | null;
+  readonly regime?: Regime | null;
+}
+
+export interface Windowed<S> {
+  readonly windows: readonly Window<S>[];
+  /** --by vol only. */
+  readonly regimes?: Readonly<Record<Regime, { readonly nWindows: number; readonly part: S }>>;
+  readonly q25?: number;
+  readonly q75?: number;
+}
+
+/** The cell length the analysis is cut into: --by DUR, or --window with --by vol; Infinity without --by. */
+export function cellLengthOf(o: Partial<TimeCliOptions>): number {
+  if (o.by === undefined) return Infinity;
+  return o.by.kind === 'vol' ? o.window ?? 300_000_000 : o.by.us;
+}
+
+/**
+ * With --by vol, A's 1-second grid returns are measured alongside the analysis; returns the
+ * consumer to read with (the analysis itself without --by vol) and the meter.
+ */
+export function withVolatility(by: ByOption | undefined, analysis: TwoMarketConsumer): { consumer: TwoMarketConsumer; meter?: GridReturns } {
+  if (by?.kind !== 'vol') return { consumer: analysis };
+  const meter = new GridReturns();
+  const consumer: TwoMarketConsumer = {
+    pushA: (b: TickBatch) => {
+      analysis.pushA(b);
+      meter.push(b);
+    },
+    pushB: (b) => analysis.pushB(b),
+    endA: () => analysis.endA?.(),
+    endB: () => analysis.endB?.(),
+  };
+  return { consumer, meter };
+}
+
+/**
+ * The windows covering `span` (inclusive ends), in time order, each with its part (empty where
+ * nothing fell in it); with a volatility meter, each window's regime and the regimes' merges.
+ * @throws UsageError when the span holds more than MAX_WINDOWS windows.
+ */
+export function windowsOf<S>(parts: KeyedParts<S>, span: Span, meter?: GridReturns): Windowed<S> {
+  const first = parts.keyOf(span.start);
+  const last = parts.keyOf(span.end);
+  if (last - first + 1 > MAX_WINDOWS) {
+    throw new UsageError(`the span holds ${last - first + 1} windows of --by (at most ${MAX_WINDOWS}); use longer windows`);
+  }
+  const clip = (key: number) => {
+    const e = parts.edges(key);
+    return { start: Math.max(e.start, span.start), end: Math.min(e.end, span.end + 1) };
+  };
+  if (meter === undefined) {
+    const windows: Window<S>[] = [];
+    for (let k = first; k <= last; k++) windows.push({ ...clip(k), part: parts.partOf(k) });
+    return { windows };
+  }
+  const rms = rmsByCell(meter.byCell(span, parts.range, parts.size));
+  const { regime, q25, q75 } = regimesOf(rms);
+  const windows: Window<S>[] = [];
+  const members: Record<Regime, S[]> = { low: [], mid: [], high: [] };
+  for (let k = first; k <= last; k++) {
+    const part = parts.partOf(k);
+    const reg = regime.get(k) ?? null;
+    if (reg !== null) members[reg].push(part);
+    windows.push({ ...clip(k), part, vol: rms.get(k) ?? null, regime: reg });
+  }
+  const regimes = Object.fromEntries(REGIMES.map((r) => [r, { nWindows: members[r].length, part: parts.merged(members[r]) }])) as Record<Regime, { nWindows: number; part: S }>;
+  return { windows, regimes, q25, q75 };
+}
+
+/** The window edges and, with --by vol, its volatility and regime, as JSON members. */
+export function windowJson(w: Window<unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { start_us: w.start, end_us: w.end, start: isoMicros(w.start), end: isoMicros(w.end) };
+  if (w.regime !== undefined) Object.assign(out, { regime: w.regime, vol: w.vol });
+  return out;
+}
+
+/** The stability summary as JSON (snake_case members, null where undefined). */
+export function stabilityJson(s: Stability): Record<string, unknown> {
+  const trend = (t: Trend | null) => (t === null ? null : { slope_per_day: t.slopePerDay, se: t.se, relative_per_day: t.relativePerDay, mean: t.mean, n: t.n });
+  return {
+    windows: s.windows,
+    lag_us: s.lag,
+    leads: s.leads,
+    trends: Object.fromEntries(Object.entries(s.trends).map(([k, t]) => [k, trend(t)])),
+  };
+}
+
+/** Human lines of the stability summary, with the market names. */
+export function stabilityLines(s: Stability, [a, b]: readonly [string, string], trendNames: Readonly<Record<string, string>>): string[] {
+  const lines: string[] = [];
+  const lag = s.lag;
+  if (lag !== null) {
+    lines.push(`lag across ${lag.n} windows: median ${fixed(lag.median / 1000, 3)} ms, middle half ${fixed(lag.p25 / 1000, 3)} … ${fixed(lag.p75 / 1000, 3)} ms, range ${fixed(lag.min / 1000, 3)} … ${fixed(lag.max / 1000, 3)} ms (sd ${fixed(lag.sd / 1000, 3)} ms)`);
+  }
+  if (s.leads.n > 0) {
+    const pc = (x: number) => `${fixed(100 * x, 0)} %`;
+    lines.push(`${a} leads in ${pc(s.leads.a)} of ${s.leads.n} windows, ${b} in ${pc(s.leads.b)}, neither in ${pc(s.leads.neither)}`);
+  }
+  for (const [key, label] of Object.entries(trendNames)) {
+    const t = s.trends[key];
+    if (t === undefined) continue;
+    if (t === null) {
+      lines.push(`trend of ${label}: n/a (needs 3 windows where it is defined)`);
+      continue;
+    }
+    const rel = t.relativePerDay === null ? '' : `, ${signed(100 * t.relativePerDay)} % of its mean per day ± ${sig((100 * t.se) / Math.abs(t.mean))} %`;
+    lines.push(`trend of ${label}: ${signed(t.slopePerDay)} per day ± ${sig(t.se)}${rel} (OLS over ${t.n} windows)`);
+  }
+  return lines;
+}
+
+/** Three significant digits: trends span many orders of magnitude. */
+function sig(x: number): string {
+  return String(Number(x.toPrecision(3)));
+}
+
+function signed(x: number): string {
+  return `${x > 0 ? '+' : ''}${sig(x)}`;
+}
+
+export { REGIMES };

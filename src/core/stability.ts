@@ -1,0 +1,117 @@
+/**
+ * The stability summary under `--by` (docs/time.md): does the lead hold across windows, and is
+ * it decaying? From one point per window: the spread of the lag across windows, the share of
+ * windows each market leads, and OLS trends per day of the windows' statistics.
+ */
+import { quantile } from './quantile.js';
+
+/** One window's summary statistics; null where the window has none. */
+export interface WindowPoint {
+  readonly start: number;
+  readonly end: number;
+  /** The window's lag in µs (positive: A leads). */
+  readonly lagUs: number | null;
+  /** Which market leads in the window: 1 A, −1 B, 0 neither (a tie or lag 0). */
+  readonly leader: 1 | -1 | 0 | null;
+  /** Further statistics to trend, by name (e.g. r2, spot_share). */
+  readonly values: Readonly<Record<string, number | null>>;
+}
+
+/** An OLS line y = a + slope · x over the windows, x the window's midpoint in days. */
+export interface Trend {
+  /** Change per day, in the statistic's unit. */
+  readonly slopePerDay: number;
+  /** Standard error of the slope: √(Σe² / (k − 2) / Σ(x − x̄)²). */
+  readonly se: number;
+  /** slope / mean(y): the relative change per day ("R² falls 4 % per day"); null when mean(y) is 0. */
+  readonly relativePerDay: number | null;
+  /** Mean of the statistic over the windows in the fit. */
+  readonly mean: number;
+  /** Windows in the fit (those where the statistic is defined). */
+  readonly n: number;
+}
+
+export interface Stability {
+  readonly windows: number;
+  /** Spread of the lag over the windows where it is defined (µs); null when none is. */
+  readonly lag: { readonly min: number; readonly p25: number; readonly median: number; readonly p75: number; readonly max: number; readonly sd: number; readonly n: number } | null;
+  /** Share of the windows with a defined leader in which A leads, B leads, neither. */
+  readonly leads: { readonly a: number; readonly b: number; readonly neither: number; readonly n: number };
+  /** OLS trend per day of the lag and of each named statistic; null with fewer than 3 windows defining it or all at one time. */
+  readonly trends: Readonly<Record<string, Trend | null>>;
+}
+
+const DAY_US = 86_400e6;
+
+/**
+ * The summary of a list of windows. The trend's x is each window's midpoint in days after
+ * the first window's start, so slopes read "per day" whatever the window length.
+ */
+export function stabilityOf(points: readonly WindowPoint[]): Stability {
+  const lags = points.map((p) => p.lagUs).filter((v): v is number => v !== null);
+  const lagArr = Float64Array.from(lags);
+  const leaders = points.map((p) => p.leader).filter((v): v is 1 | -1 | 0 => v !== null);
+  const share = (want: number) => (leaders.length === 0 ? 0 : leaders.filter((l) => l === want).length / leaders.length);
+  const origin = points.length > 0 ? points[0]!.start : 0;
+  const x = points.map((p) => ((p.start + p.end) / 2 - origin) / DAY_US);
+  const trendOf = (get: (p: WindowPoint) => number | null) => {
+    const xs: number[] = [];
+    const ys: number[] = [];
+    points.forEach((p, i) => {
+      const y = get(p);
+      if (y !== null && Number.isFinite(y)) {
+        xs.push(x[i]!);
+        ys.push(y);
+      }
+    });
+    return olsTrend(xs, ys);
+  };
+  const names = new Set(points.flatMap((p) => Object.keys(p.values)));
+  const trends: Record<string, Trend | null> = { lag_us: trendOf((p) => p.lagUs) };
+  for (const name of names) trends[name] = trendOf((p) => p.values[name] ?? null);
+  return {
+    windows: points.length,
+    lag:
+      lags.length === 0
+        ? null
+        : {
+            min: Math.min(...lags),
+            p25: quantile(lagArr, 0.25),
+            median: quantile(lagArr, 0.5),
+            p75: quantile(lagArr, 0.75),
+            max: Math.max(...lags),
+            sd: sampleSd(lags),
+            n: lags.length,
+          },
+    leads: { a: share(1), b: share(-1), neither: share(0), n: leaders.length },
+    trends,
+  };
+}
+
+/**
+ * Ordinary least squares of y on x: the slope, its standard error and slope / mean(y).
+ * Null with fewer than 3 points (no residual degree of freedom) or when every x is equal.
+ */
+export function olsTrend(x: readonly number[], y: readonly number[]): Trend | null {
+  const k = x.length;
+  if (k < 3) return null;
+  const mx = x.reduce((a, b) => a + b, 0) / k;
+  const my = y.reduce((a, b) => a + b, 0) / k;
+  let sxx = 0;
+  let sxy = 0;
+  for (let i = 0; i < k; i++) {
+    sxx += (x[i]! - mx) ** 2;
+    sxy += (x[i]! - mx) * (y[i]! - my);
+  }
+  if (!(sxx > 0)) return null;
+  const slope = sxy / sxx;
+  let sse = 0;
+  for (let i = 0; i < k; i++) sse += (y[i]! - my - slope * (x[i]! - mx)) ** 2;
+  return { slopePerDay: slope, se: Math.sqrt(sse / (k - 2) / sxx), relativePerDay: my === 0 ? null : slope / my, mean: my, n: k };
+}
+
+function sampleSd(v: readonly number[]): number {
+  if (v.length < 2) return 0;
+  const m = v.reduce((a, b) => a + b, 0) / v.length;
+  return Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1));
+}

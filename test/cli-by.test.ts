@@ -1,0 +1,151 @@
+/**
+ * --by windows and regimes (docs/time.md), in-process: windows add up to the whole; a window's
+ * table equals the run restricted to it with --start/--end when nothing crosses its edges;
+ * regimes on a series with known quiet and busy stretches.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { FIXTURES, tempFiles } from './cli-helpers.js';
+import { fakeContext } from './context-helpers.js';
+import { PAIR, XCORR } from './time-helpers.js';
+import { mulberry32 } from './prng.js';
+import { renderPair, runPair, type PairOptions } from '../src/cli/commands/pair.js';
+import { renderXcorr, runXcorr, type XcorrOptions } from '../src/cli/commands/xcorr.js';
+
+const SPOT = join(FIXTURES, 'tardis', 'spot_quotes.csv');
+const PERP = join(FIXTURES, 'tardis', 'perp_quotes.csv');
+
+type Json = Record<string, any>;
+
+async function pair(files: [string, string], o: Partial<PairOptions>): Promise<Json> {
+  const { ctx } = fakeContext();
+  return renderPair(await runPair(files, { ...PAIR, ...o }, ctx)).json as Json;
+}
+
+async function xcorr(files: [string, string], o: Partial<XcorrOptions>): Promise<Json> {
+  const { ctx } = fakeContext();
+  return renderXcorr(await runXcorr(files, { ...XCORR, ...o }, ctx)).json as Json;
+}
+
+test('pair --by: every metric of the windows adds up to the whole span, both feeds', async () => {
+  for (const us of [7e6, 10e6, 60e6]) {
+    const j = await pair([SPOT, PERP], { by: { kind: 'time', us } });
+    const plain = await pair([SPOT, PERP], {});
+    for (const feed of ['native', 'locf']) {
+      assert.deepEqual(j[feed], plain[feed], 'the whole span does not change with --by');
+      // Every count of a window's table (all but the leader test's p-value) adds up.
+      const counts = Object.keys(j.windows[0][feed]).filter((k) => k !== 'leader_p_value');
+      assert.ok(counts.includes('paired_events') && counts.includes('noise_events'));
+      for (const metric of counts) {
+        const whole = plain[feed][metric] as number;
+        const sum = (j.windows as Json[]).reduce((s, w) => s + w[feed][metric], 0);
+        assert.equal(sum, whole, `${feed} ${metric} with windows of ${us} µs`);
+      }
+    }
+    // Windows tile the span in time order.
+    const w = j.windows as Json[];
+    assert.equal(w[0]!.start_us, j.span.start_us);
+    assert.equal(w.at(-1)!.end_us, j.span.end_us + 1);
+    for (let i = 1; i < w.length; i++) assert.equal(w[i]!.start_us, w[i - 1]!.end_us);
+  }
+});
+
+test('xcorr --by: the windows\' pair counts add up to the whole for every lag', async () => {
+  const j = await xcorr([SPOT, PERP], { by: { kind: 'time', us: 7e6 } });
+  const plain = await xcorr([SPOT, PERP], {});
+  (plain.lags as Json[]).forEach((l, k) => {
+    const sum = (j.windows as Json[]).reduce((s, w) => s + w.lags[k].n, 0);
+    assert.equal(sum, l.n);
+    assert.ok(Math.abs(j.lags[k].r - l.r) < 1e-12, 'the whole span from parts equals the streaming correlator');
+  });
+});
+
+const T0 = 1_700_000_000_000_000; // a multiple of 10 s
+
+/**
+ * Two markets over 60 s, ticking every 50 ms (at 25 ms past each 50 ms, never on a 1 s grid
+ * point). Within 1 s of every 10 s edge the prices do not move, so no jump, pair or lagged
+ * return crosses an edge; inside, spot moves in small steps and leads perp by 2 ms in events
+ * of 0.2 % (perp echoes spot's level 2 ms later).
+ */
+function quietEdges(): { spot: string; perp: string } {
+  const rand = mulberry32(7);
+  let spot = 'ts_us,price\n';
+  let perp = 'ts_us,price\n';
+  let level = 100;
+  const perpTicks: [number, number][] = [];
+  for (let t = T0 + 25_000; t < T0 + 60e6; t += 50_000) {
+    const offset = (t - T0) % 10e6;
+    const moving = offset > 1.2e6 && offset < 8.8e6;
+    if (moving) level *= rand() < 0.1 ? (rand() < 0.5 ? 1.002 : 1 / 1.002) : Math.exp((rand() - 0.5) * 2e-5);
+    spot += `${t},${level}\n`;
+    perpTicks.push([t + 2000, level]);
+  }
+  for (const [t, p] of perpTicks) perp += `${t},${p}\n`;
+  return { spot, perp };
+}
+
+test('a window\'s table equals the run restricted to it with --start/--end when nothing crosses its edges', async () => {
+  const data = quietEdges();
+  const dir = tempFiles({ 'spot.csv': data.spot, 'perp.csv': data.perp });
+  const files: [string, string] = [join(dir, 'spot.csv'), join(dir, 'perp.csv')];
+  const o = { threshold: 0.0007 };
+  const byPair = await pair(files, { ...o, by: { kind: 'time', us: 10e6 } });
+  const byX = await xcorr(files, { by: { kind: 'time', us: 10e6 } });
+  let pairs = 0;
+  for (let w = 1; w < 5; w++) {
+    const range = { start: T0 + w * 10e6, end: T0 + (w + 1) * 10e6 };
+    const alone = await pair(files, { ...o, ...range });
+    const win = (byPair.windows as Json[]).find((x) => x.start_us === range.start)!;
+    // The window's members (Table 1 and the leader test) equal the range run's.
+    for (const feed of ['native', 'locf']) {
+      for (const [k, v] of Object.entries(win[feed] as Record<string, number>)) assert.equal(v, alone[feed][k], `window ${w} ${feed} ${k}`);
+    }
+    pairs += alone.native.paired_events;
+    const xAlone = await xcorr(files, range);
+    const xWin = (byX.windows as Json[]).find((x) => x.start_us === range.start)!;
+    (xAlone.lags as Json[]).forEach((l, k) => {
+      assert.equal(xWin.lags[k].n, l.n);
+      assert.ok(Math.abs(xWin.lags[k].r - l.r) < 1e-12, `window ${w} lag ${l.lag}: ${xWin.lags[k].r} vs ${l.r}`);
+    });
+  }
+  assert.ok(pairs > 10, 'the constructed events pair');
+});
+
+/** Spot's 1 s volatility per 5 s window: 1 (quiet), 10 or 100 (busy) times a base step. */
+const SCALES = [10, 1, 100, 10, 10, 1, 100, 10, 10, 1, 100, 10];
+
+function quietAndBusy(): { spot: string; perp: string } {
+  const rand = mulberry32(11);
+  let spot = 'ts_us,price\n';
+  let perp = 'ts_us,price\n';
+  let level = 100;
+  for (let t = T0 + 25_000; t < T0 + 60e6; t += 50_000) {
+    // A tick's move belongs to the 1 s grid point after it, and so to that point's window.
+    const window = Math.floor(Math.ceil((t - T0) / 1e6) / 5);
+    level *= Math.exp((rand() - 0.5) * 2e-6 * (SCALES[Math.min(window, SCALES.length - 1)] ?? 1));
+    spot += `${t},${level}\n`;
+    perp += `${t + 1000},${level}\n`;
+  }
+  return { spot, perp };
+}
+
+test('--by vol: windows with known quiet and busy stretches fall in the low and high regimes', async () => {
+  const data = quietAndBusy();
+  const dir = tempFiles({ 'spot.csv': data.spot, 'perp.csv': data.perp });
+  const files: [string, string] = [join(dir, 'spot.csv'), join(dir, 'perp.csv')];
+  const j = await pair(files, { threshold: 0.00001, by: { kind: 'vol' }, window: 5e6 });
+  const expected = SCALES.map((s) => (s === 1 ? 'low' : s === 100 ? 'high' : 'mid'));
+  assert.deepEqual((j.windows as Json[]).map((w) => w.regime), expected);
+  assert.deepEqual([j.regimes.low.n_windows, j.regimes.mid.n_windows, j.regimes.high.n_windows], [3, 6, 3]);
+  for (const r of ['low', 'mid', 'high']) {
+    const sum = (j.windows as Json[]).filter((w) => w.regime === r).reduce((s, w) => s + w.native.total_spot_jumps, 0);
+    assert.equal(j.regimes[r].native.total_spot_jumps, sum, `${r} merges its windows`);
+  }
+  assert.ok(j.regimes.high.native.total_spot_jumps > j.regimes.low.native.total_spot_jumps);
+  const x = await xcorr(files, { by: { kind: 'vol' }, window: 5e6, lags: [0, 1, 2] });
+  assert.deepEqual((x.windows as Json[]).map((w) => w.regime), expected);
+  const nSum = (x.windows as Json[]).filter((w) => w.regime === 'high').reduce((s, w) => s + w.lags[1].n, 0);
+  assert.equal(x.regimes.high.lags[1].n, nSum);
+});

@@ -1,0 +1,103 @@
+/**
+ * --start / --end (docs/time.md): parsing, and files wholly outside the range plus margins
+ * are never opened (a garbage file there would fail the run if it were).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FIXTURES, tempFiles } from './cli-helpers.js';
+import { fakeContext } from './context-helpers.js';
+import { PAIR, XCORR, splitCsv } from './time-helpers.js';
+import { parseTime, parseWindowLength, rangeOf } from '../src/cli/options.js';
+import { renderPair, runPair, type PairOptions } from '../src/cli/commands/pair.js';
+import { renderXcorr, runXcorr } from '../src/cli/commands/xcorr.js';
+import { UsageError } from '../src/errors.js';
+
+const SPOT = join(FIXTURES, 'tardis', 'spot_quotes.csv');
+const PERP = join(FIXTURES, 'tardis', 'perp_quotes.csv');
+const usage = (f: () => unknown) => assert.throws(f, (e: unknown) => e instanceof UsageError);
+
+async function pairJson(files: [string, string], o: Partial<PairOptions> = {}) {
+  const { ctx } = fakeContext();
+  return renderPair(await runPair(files, { ...PAIR, ...o }, ctx)).json as Record<string, unknown>;
+}
+
+test('parseTime: epoch µs, ISO-8601 with or without zone and fraction, a bare date', () => {
+  // 2024-08-08T12:00:00Z = 1723118400 s since the epoch (the fixtures' first second).
+  assert.equal(parseTime('1723118400000000', '--start'), 1723118400e6);
+  assert.equal(parseTime('2024-08-08T12:00:00Z', '--start'), 1723118400e6);
+  assert.equal(parseTime('2024-08-08 12:00:00.000250', '--start'), 1723118400e6 + 250);
+  assert.equal(parseTime('2024-08-08T14:00:00+02:00', '--start'), 1723118400e6);
+  assert.equal(parseTime('2024-08-08', '--start'), 1723075200e6);
+  for (const bad of ['', 'noon', '2024-13-01', '12:00', '1.5']) usage(() => parseTime(bad, '--start'));
+  usage(() => rangeOf({ start: 5, end: 5 }));
+  usage(() => rangeOf({ window: 60e6 }));
+  usage(() => rangeOf({ window: 60e6, by: { kind: 'time', us: 3600e6 } }));
+  assert.deepEqual(rangeOf({}), { start: -Infinity, end: Infinity });
+});
+
+test('parseWindowLength: units from µs to days', () => {
+  assert.equal(parseWindowLength('5m', '--window'), 300e6);
+  assert.equal(parseWindowLength('1h', '--by'), 3600e6);
+  assert.equal(parseWindowLength('1d', '--by'), 86_400e6);
+  assert.equal(parseWindowLength('250ms', '--by'), 250e3);
+  assert.equal(parseWindowLength('1.5s', '--by'), 1.5e6);
+  for (const bad of ['5', '0s', 'h', '-1h', '400d', '0.5us']) usage(() => parseWindowLength(bad, '--by'));
+});
+
+test('--start/--end: dated files outside the range are not opened', async () => {
+  const dir = tempFiles({
+    'spot-2024-08-07.csv': 'this is not a quote file\n',
+    'spot-2024-08-08.csv': readFileSync(SPOT),
+    'spot-2024-08-09.csv': 'neither is this\n\u0000\u0001',
+  });
+  const range = { start: parseTime('2024-08-08T12:00:10Z', '--start'), end: parseTime('2024-08-08T12:01:00Z', '--end') };
+  const clean = await pairJson([SPOT, PERP], range);
+  assert.deepEqual(await pairJson([dir, PERP], range), clean);
+  // Without the range the garbage files are read, and fail the run.
+  await assert.rejects(pairJson([dir, PERP]), /spot-2024-08-0[79]\.csv/);
+});
+
+test('--start: an undated file that ends before the next file begins, and before the range, is not read', async () => {
+  const [early, late] = splitCsv(SPOT, [0.3]);
+  // A bad last row: reading the early file to its end would fail.
+  const dir = tempFiles({ 'a.csv': `${early}binance,BTCUSDT,garbage,,,,,\n`, 'b.csv': late! });
+  const args: [string, string] = [`${join(dir, 'a.csv')},${join(dir, 'b.csv')}`, PERP];
+  const start = parseTime('2024-08-08T12:00:40Z', '--start');
+  assert.deepEqual(await pairJson(args, { start }), await pairJson([SPOT, PERP], { start }));
+  const { ctx } = fakeContext();
+  const x = renderXcorr(await runXcorr(args, { ...XCORR, start }, ctx)).json;
+  assert.deepEqual(x, renderXcorr(await runXcorr([SPOT, PERP], { ...XCORR, start }, ctx)).json);
+  await assert.rejects(pairJson(args), /a\.csv/);
+});
+
+test('--start/--end: the span shown is the range cut to the data, and a range without data is a data error', async () => {
+  const start = parseTime('2024-08-08T12:00:10Z', '--start');
+  const end = parseTime('2024-08-08T12:00:20Z', '--end');
+  const j = await pairJson([SPOT, PERP], { start, end });
+  assert.deepEqual(j.span, { start_us: start, end_us: end - 1, start: '2024-08-08T12:00:10.000000Z', end: '2024-08-08T12:00:19.999999Z' });
+  const later = parseTime('2024-08-09T00:00:00Z', '--start');
+  await assert.rejects(pairJson([SPOT, PERP], { start: later }), (e: unknown) => e instanceof Error && /do not overlap in time within/.test(e.message));
+});
+
+test('classify --start/--end: the triggers in the range, with the labels and features of the run over all the data', async () => {
+  const { buildDataset } = await import('../src/cli/dataset.js');
+  const params = { threshold: 0.0007, windowUs: 3000, pairWindowUs: 5000, gridUs: 1000 };
+  for (const features of ['base', 'extended'] as const) {
+    const base = { clock: 'exchange' as const, trades: join(FIXTURES, 'tardis', 'spot_trades.csv'), feed: 'native' as const, tradeSide: 'quotes' as const, features };
+    const { ctx } = fakeContext({ quiet: true });
+    const all = await buildDataset([SPOT, PERP], base, params, ctx);
+    const start = parseTime('2024-08-08T12:00:20Z', '--start');
+    const end = parseTime('2024-08-08T12:01:00Z', '--end');
+    const cut = await buildDataset([SPOT, PERP], { ...base, start, end }, params, ctx);
+    // Independent side: the full run's rows filtered by time.
+    const keep = [...all.dataset.t].map((t, i) => [t, i] as const).filter(([t]) => t >= start && t < end).map(([, i]) => i);
+    assert.ok(keep.length > 10 && keep.length < all.dataset.t.length);
+    assert.deepEqual([...cut.dataset.t], keep.map((i) => all.dataset.t[i]));
+    assert.deepEqual([...cut.dataset.labels], keep.map((i) => all.dataset.labels[i]));
+    const f = all.dataset.names.length;
+    assert.deepEqual([...cut.dataset.X], keep.flatMap((i) => [...all.dataset.X.subarray(i * f, i * f + f)]));
+    assert.deepEqual(cut.span, { start, end: end - 1 });
+  }
+});

@@ -1,0 +1,151 @@
+/**
+ * Time parts (docs/time.md): parts by cell add up to the whole for pairing and for the lagged
+ * sums, the 1-second volatility meter, regimes and the OLS trend, on hand-worked inputs.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { JumpList } from '../src/core/jumplist.js';
+import { pairSortedJumps } from '../src/core/pairing.js';
+import { pairPartsByCell, pairedOf } from '../src/core/pair-parts.js';
+import { LagPartsSink, lagResultsOf } from '../src/core/lag-parts.js';
+import { LagCorrelator } from '../src/core/xcorr.js';
+import { GridAligner } from '../src/core/align.js';
+import { ALL_TIME } from '../src/core/parts.js';
+import { GridReturns, regimesOf } from '../src/core/volatility.js';
+import { olsTrend, stabilityOf } from '../src/core/stability.js';
+import { mulberry32 } from './prng.js';
+
+function randomJumps(rand: () => number, n: number, spanUs: number): JumpList {
+  const times = new Set<number>();
+  while (times.size < n) times.add(Math.floor(rand() * spanUs));
+  const t = [...times].sort((a, b) => a - b);
+  return JumpList.from(t, t.map(() => (rand() < 0.5 ? 1 : -1)));
+}
+
+test('pairPartsByCell: the cells add up to the whole pairing, for any cell length', () => {
+  for (let seed = 1; seed <= 20; seed++) {
+    const rand = mulberry32(seed);
+    const a = randomJumps(rand, 200, 1_000_000);
+    const b = randomJumps(rand, 200, 1_000_000);
+    const span = { start: 0, end: 999_999 };
+    const whole = pairSortedJumps(a, b, span, 5000);
+    const cellUs = 1 + Math.floor(rand() * 100_000);
+    const parts = pairPartsByCell(whole, a, b, cellUs, ALL_TIME);
+    const sum = parts.merged();
+    // The independent side: pairSortedJumps's own totals.
+    assert.equal(sum.totalA, whole.totalA);
+    assert.equal(sum.totalB, whole.totalB);
+    assert.equal(pairedOf(sum), whole.paired);
+    assert.equal(sum.aLeadsB, whole.aLeadsB);
+    assert.equal(sum.bLeadsA, whole.bLeadsA);
+    assert.equal(sum.simultaneous, whole.simultaneous);
+    assert.equal(sum.noiseA + sum.noiseB, whole.noise);
+    assert.deepEqual(Float64Array.from(sum.delaysAB), whole.delaysAB);
+    // Each cell counts only jumps whose times it holds.
+    for (const c of parts.cells()) {
+      let inCell = 0;
+      for (let i = 0; i < a.length; i++) if (a.timeAt(i) >= c.start && a.timeAt(i) < c.end) inCell++;
+      assert.equal(c.part.totalA, inCell);
+    }
+  }
+});
+
+test('pairPartsByCell: a pair belongs to the cell of its leader', () => {
+  // A jumps at 9 and B follows at 12 (D = 5): with cells of 10 the pair is in cell 0 and B's jump in cell 1.
+  const a = JumpList.from([9], [1]);
+  const b = JumpList.from([12], [1]);
+  const r = pairSortedJumps(a, b, { start: 0, end: 100 }, 5);
+  const cells = pairPartsByCell(r, a, b, 10, ALL_TIME).cells();
+  assert.deepEqual(cells.map((c) => [c.key, c.part.totalA, c.part.totalB, c.part.aLeadsB, c.part.delaysAB]), [
+    [0, 1, 0, 1, [3]],
+    [1, 0, 1, 0, []],
+  ]);
+});
+
+test('LagPartsSink: merged cells give the streaming correlator\'s table; cell counts add up', () => {
+  for (let seed = 1; seed <= 8; seed++) {
+    const rand = mulberry32(100 + seed);
+    // Sparse ticks on a 1 ms grid so that flat runs (pushZeros) occur.
+    const tA: number[] = [];
+    const pA: number[] = [];
+    const tB: number[] = [];
+    const pB: number[] = [];
+    let a = 100;
+    let b = 100;
+    for (let t = 1_000_000; t < 1_600_000; t += 1 + Math.floor(rand() * 3000)) {
+      if (rand() < 0.5) {
+        a *= Math.exp((rand() - 0.5) * 1e-3);
+        tA.push(t);
+        pA.push(a);
+      } else {
+        b = 0.5 * b + 0.5 * a * Math.exp((rand() - 0.5) * 1e-4);
+        tB.push(t);
+        pB.push(b);
+      }
+    }
+    const lags = [-3, -1, 0, 1, 2, 7];
+    const cellUs = 1000 * (1 + Math.floor(rand() * 50_000)) + Math.floor(rand() * 1000);
+    const sink = new LagPartsSink(lags, 1000, cellUs, ALL_TIME);
+    const al1 = new GridAligner(1000, sink);
+    al1.pushA(Float64Array.from(tA), Float64Array.from(pA));
+    al1.pushB(Float64Array.from(tB), Float64Array.from(pB));
+    const grid = al1.finish()!;
+    sink.seal(grid.n1);
+    const corr = new LagCorrelator(lags);
+    const al2 = new GridAligner(1000, corr);
+    al2.pushA(Float64Array.from(tA), Float64Array.from(pA));
+    al2.pushB(Float64Array.from(tB), Float64Array.from(pB));
+    al2.finish();
+    const expected = corr.result();
+    const got = lagResultsOf(sink.parts.merged(), lags);
+    got.forEach((g, k) => {
+      assert.equal(g.n, expected[k]!.n, `N of lag ${g.lag}`);
+      assert.ok(Math.abs(g.r! - expected[k]!.r!) < 1e-12, `r of lag ${g.lag}: ${g.r} vs ${expected[k]!.r}`);
+    });
+  }
+});
+
+test('GridReturns: 1 s LOCF returns land in the cell of their grid point', () => {
+  // Ticks: 0.5 s → 100, 1.5 s → 110, 3.2 s → 121. Grid values: 1 s 100, 2 s 110, 3 s 110, 4 s 121.
+  // Returns at 2 s ln 1.1, 3 s 0, 4 s ln 1.1; with 2 s cells: cell 1 holds 2 s and 3 s, cell 2 holds 4 s.
+  const g = new GridReturns();
+  g.push({ length: 3, t: Float64Array.of(0.5e6, 1.5e6, 3.2e6), price: Float64Array.of(100, 110, 121), bid: new Float64Array(3), ask: new Float64Array(3) });
+  const cells = g.byCell({ start: 0, end: 4e6 }, ALL_TIME, 2e6);
+  const l = Math.log(1.1) ** 2;
+  assert.equal(cells.get(1)!.n, 2);
+  assert.ok(Math.abs(cells.get(1)!.sumSq - l) < 1e-15);
+  assert.equal(cells.get(2)!.n, 1);
+  assert.ok(Math.abs(cells.get(2)!.sumSq - l) < 1e-15);
+  assert.equal(cells.get(0), undefined);
+});
+
+test('regimesOf: below the 25th percentile low, above the 75th high', () => {
+  // Vols 1…8: type-7 q25 = 1 + 0.25·7 = 2.75, q75 = 6.25.
+  const vols = new Map([1, 2, 3, 4, 5, 6, 7, 8].map((v, i) => [i, v]));
+  const { regime, q25, q75 } = regimesOf(vols);
+  assert.equal(q25, 2.75);
+  assert.equal(q75, 6.25);
+  assert.deepEqual([...regime.values()], ['low', 'low', 'mid', 'mid', 'mid', 'mid', 'high', 'high']);
+});
+
+test('olsTrend: slope and standard error of a hand-worked line', () => {
+  // x̄ = 1.5, ȳ = 2.75, Sxx = 5, Sxy = 5.5 → slope 1.1; residuals −0.1, 0.8, −1.3, 0.6 → SSE 2.7,
+  // se = √(2.7 / 2 / 5) = √0.27.
+  const t = olsTrend([0, 1, 2, 3], [1, 3, 2, 5])!;
+  assert.ok(Math.abs(t.slopePerDay - 1.1) < 1e-12);
+  assert.ok(Math.abs(t.se - Math.sqrt(0.27)) < 1e-12);
+  assert.ok(Math.abs(t.relativePerDay! - 1.1 / 2.75) < 1e-12);
+  assert.equal(olsTrend([0, 1], [1, 2]), null);
+  assert.equal(olsTrend([1, 1, 1], [1, 2, 3]), null);
+});
+
+test('stabilityOf: lag spread, leader shares and per-day trends over daily windows', () => {
+  const day = 86_400e6;
+  const points = [2000, 2000, 3000, -1000].map((lagUs, i) => ({ start: i * day, end: (i + 1) * day, lagUs, leader: Math.sign(lagUs) as 1 | -1, values: { r2: 0.04 - 0.01 * i } }));
+  const s = stabilityOf(points);
+  assert.deepEqual([s.lag!.min, s.lag!.median, s.lag!.max, s.lag!.n], [-1000, 2000, 3000, 4]);
+  assert.deepEqual(s.leads, { a: 0.75, b: 0.25, neither: 0, n: 4 });
+  // R² falls exactly 0.01 a day: slope −0.01, no residual.
+  assert.ok(Math.abs(s.trends.r2!.slopePerDay + 0.01) < 1e-12);
+  assert.ok(s.trends.r2!.se < 1e-12);
+});
