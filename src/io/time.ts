@@ -25,10 +25,13 @@ export function unitExponent(unit: TimeUnit): number {
   }
 }
 
-/** The unit named by a column suffix (`ts_ms`, `time_us`), undefined without one. */
+/** Columns whose unit is known by name: Databento's `ts_event` and `ts_recv` are ns. */
+const UNIT_BY_NAME: Readonly<Record<string, TimeUnit>> = { ts_event: 'ns', ts_recv: 'ns' };
+
+/** The unit named by a column suffix (`ts_ms`, `time_us`) or a known name (`ts_event`: ns), undefined without one. */
 export function unitFromColumnName(name: string): TimeUnit | undefined {
   const m = /_(s|ms|us|ns)$/.exec(name);
-  return m ? (m[1] as TimeUnit) : undefined;
+  return m ? (m[1] as TimeUnit) : UNIT_BY_NAME[name];
 }
 
 /**
@@ -221,4 +224,182 @@ export function formatMicros(us: number): string {
   const d = new Date(ms);
   if (Number.isNaN(d.getTime())) return `${us} µs`;
   return `${d.toISOString().slice(0, 23)}${String(rest).padStart(3, '0')}Z`;
+}
+
+/**
+ * A compiled strftime-like time pattern (`--time-format '%Y-%m-%d %H:%M:%S'`): one code per
+ * step. Codes 0–255 match that byte; negative codes read a field (see PATTERN_FIELDS); a code
+ * OPTIONAL_FRACTION + b reads an optional fraction introduced by byte b (`.%f` → `.` then 1–9
+ * digits, or nothing at all: tools that drop a zero fraction write `00:00:19` among
+ * `00:00:19.25`).
+ */
+export type TimePattern = Int32Array;
+
+const F_YEAR = -1;
+const F_MONTH = -2;
+const F_DAY = -3;
+const F_HOUR = -4;
+const F_MINUTE = -5;
+const F_SECOND = -6;
+const F_FRACTION = -7;
+const F_ZONE = -8;
+const F_YEAR2 = -9;
+const OPTIONAL_FRACTION = 1000;
+
+/** Directive → field code; `%F` and `%T` expand to `%Y-%m-%d` and `%H:%M:%S`. */
+const PATTERN_FIELDS: Record<string, number> = {
+  Y: F_YEAR, m: F_MONTH, d: F_DAY, H: F_HOUR, M: F_MINUTE, S: F_SECOND, f: F_FRACTION, z: F_ZONE, y: F_YEAR2,
+};
+
+/** The directives a pattern may use, for messages. */
+export const PATTERN_DIRECTIVES = '%Y %y %m %d %H %M %S %f %z %F %T %%';
+
+/**
+ * Compiles a time pattern; the text of an error when it is not one (an unknown directive, no
+ * directive at all, a field given twice).
+ */
+export function compileTimePattern(pattern: string): TimePattern | string {
+  const expanded = pattern.replace(/%([FT%])/g, (_, c: string) => (c === 'F' ? '%Y-%m-%d' : c === 'T' ? '%H:%M:%S' : '%%'));
+  const codes: number[] = [];
+  const seen = new Set<number>();
+  const bytes = Buffer.from(expanded, 'utf8');
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b !== 37) {
+      codes.push(b);
+      continue;
+    }
+    const c = String.fromCharCode(bytes[++i] ?? 0);
+    if (c === '%') {
+      codes.push(37);
+      continue;
+    }
+    const field = PATTERN_FIELDS[c];
+    if (field === undefined) return `unknown directive %${c === '\0' ? '' : c} (use ${PATTERN_DIRECTIVES})`;
+    if (seen.has(field) || (field === F_YEAR && seen.has(F_YEAR2)) || (field === F_YEAR2 && seen.has(F_YEAR))) return `%${c} is given twice`;
+    seen.add(field);
+    const prev = codes[codes.length - 1];
+    if (field === F_FRACTION && prev !== undefined && prev >= 0 && prev < 256 && !/[0-9]/.test(String.fromCharCode(prev))) {
+      codes[codes.length - 1] = OPTIONAL_FRACTION + prev;
+    } else {
+      codes.push(field);
+    }
+  }
+  if (seen.size === 0) return 'a pattern needs at least one directive such as %Y or %H';
+  return Int32Array.from(codes);
+}
+
+/** Reads 1 to `max` digits at buf[i…e); the value and the end in `out`, false when there is no digit. */
+function digitsAt(buf: Uint8Array, i: number, e: number, max: number, out: { v: number; i: number }): boolean {
+  let v = 0;
+  let n = 0;
+  while (n < max && i < e) {
+    const d = buf[i]! - 48;
+    if (d < 0 || d > 9) break;
+    v = v * 10 + d;
+    i++;
+    n++;
+  }
+  out.v = v;
+  out.i = i;
+  return n > 0;
+}
+
+const scratch = { v: 0, i: 0 };
+
+/**
+ * The time in buf[s, e) read with a compiled pattern → µs since the epoch, NaN when it does not
+ * match or is out of range. Numeric fields take 1 up to their width in digits (`%m` reads `8`
+ * and `08`); `%f` takes 1–9 digits (digits after the 6th are dropped = floor); `%z` reads `Z`,
+ * `±hh`, `±hhmm` or `±hh:mm`; `%y` is 1969–2068. Fields not in the pattern default to
+ * 1970-01-01 00:00:00 UTC. Surrounding spaces are allowed. Cost: O(length), no allocation.
+ */
+export function parsePatternMicros(pattern: TimePattern, buf: Uint8Array, s: number, e: number): number {
+  while (s < e && buf[s] === 32) s++;
+  while (e > s && buf[e - 1] === 32) e--;
+  let y = 1970;
+  let mo = 1;
+  let d = 1;
+  let h = 0;
+  let mi = 0;
+  let sec = 0;
+  let fracUs = 0;
+  let offsetSec = 0;
+  let i = s;
+  const o = scratch;
+  for (let k = 0; k < pattern.length; k++) {
+    const code = pattern[k]!;
+    if (code >= 0 && code < 256) {
+      if (i >= e || buf[i] !== code) return NaN;
+      i++;
+      continue;
+    }
+    if (code >= OPTIONAL_FRACTION) {
+      if (i >= e || buf[i] !== code - OPTIONAL_FRACTION) continue;
+      i++;
+    }
+    switch (code >= OPTIONAL_FRACTION ? F_FRACTION : code) {
+      case F_YEAR:
+        if (!digitsAt(buf, i, e, 4, o)) return NaN;
+        y = o.v;
+        break;
+      case F_YEAR2:
+        if (!digitsAt(buf, i, e, 2, o)) return NaN;
+        y = o.v < 69 ? 2000 + o.v : 1900 + o.v;
+        break;
+      case F_MONTH:
+        if (!digitsAt(buf, i, e, 2, o)) return NaN;
+        mo = o.v;
+        break;
+      case F_DAY:
+        if (!digitsAt(buf, i, e, 2, o)) return NaN;
+        d = o.v;
+        break;
+      case F_HOUR:
+        if (!digitsAt(buf, i, e, 2, o)) return NaN;
+        h = o.v;
+        break;
+      case F_MINUTE:
+        if (!digitsAt(buf, i, e, 2, o)) return NaN;
+        mi = o.v;
+        break;
+      case F_SECOND:
+        if (!digitsAt(buf, i, e, 2, o)) return NaN;
+        sec = o.v;
+        break;
+      case F_FRACTION: {
+        const start = i;
+        if (!digitsAt(buf, i, e, 9, o)) return NaN;
+        const n = o.i - start;
+        fracUs = n <= 6 ? o.v * POW10[6 - n]! : Math.floor(o.v / POW10[n - 6]!);
+        break;
+      }
+      case F_ZONE: {
+        const z = buf[i];
+        if (z === 90 || z === 122) {
+          o.i = i + 1;
+          break;
+        }
+        if ((z !== 43 && z !== 45) || !digitsAt(buf, i + 1, e, 2, o) || o.i !== i + 3) return NaN;
+        const oh = o.v;
+        let om = 0;
+        let j = o.i;
+        if (buf[j] === 58) j++; // ±hh:mm; ±hh alone leaves o.i after hh
+        if (j < e && buf[j]! >= 48 && buf[j]! <= 57) {
+          if (!digitsAt(buf, j, e, 2, o) || o.i !== j + 2) return NaN;
+          om = o.v;
+        }
+        if (oh > 23 || om > 59) return NaN;
+        offsetSec = (z === 45 ? -1 : 1) * (oh * 3600 + om * 60);
+        break;
+      }
+    }
+    i = o.i;
+  }
+  if (i !== e) return NaN;
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || sec > 59) return NaN;
+  const secs = daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offsetSec;
+  if (Math.abs(secs) > 9007199254) return NaN;
+  const us = secs * 1e6 + fracUs;
+  return Math.abs(us) <= MAX_SAFE ? us : NaN;
 }
