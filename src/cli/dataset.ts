@@ -4,7 +4,7 @@
  * label and features. The labelling itself is src/core/dataset.ts.
  */
 import type { Context } from './context.js';
-import { assertStdinOnce, openQuoteFiles, openTradeFile, reportReads, requireOverlap } from './inputs.js';
+import { assertStdinOnce, openQuoteFiles, openTradeFile, QUOTE_SLOTS_BEFORE_TRADES, reportReads, requireOverlap } from './inputs.js';
 import { optionEffectWarnings, warnAboutInputs } from './sanity.js';
 import type { Feed, ReaderCliOptions } from './options.js';
 import { pumpLagging, pumpMerged, sliceTicks, sliceTrades } from './pump.js';
@@ -39,7 +39,7 @@ export interface LabelledSpan {
  */
 export async function buildDataset(files: readonly [string, string], o: DatasetOptions, params: AnalysisParams, ctx: Context): Promise<LabelledSpan> {
   assertStdinOnce([...files, o.trades]);
-  const [spotSrc, perpSrc] = openQuoteFiles(files, o, ctx);
+  const [spotSrc, perpSrc] = openQuoteFiles(files, o, ctx, QUOTE_SLOTS_BEFORE_TRADES);
   const tradeSrc = openTradeFile(o.trades, o, ctx);
   const spot = new MarketJumps(params);
   const perp = new MarketJumps(params);

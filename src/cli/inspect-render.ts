@@ -31,8 +31,10 @@ interface Metric<T> {
   readonly meaning: string;
   readonly value: (q: T) => Cell;
   readonly human?: (q: T) => Cell;
-  /** Only in json/csv (the µs twins of the ISO times). */
+  /** Only in json/csv (the µs twins of the ISO times, each role's column). */
   readonly machineOnly?: true;
+  /** Only in the human table (what json/csv give member by member). */
+  readonly humanOnly?: true;
   /** Human rows of the two-clock facts: left out of the table when no file has two clocks. */
   readonly twoClocks?: true;
 }
@@ -63,7 +65,14 @@ const FILE_METRICS: readonly Metric<FileView>[] = [
   { key: 'kind', label: 'kind', meaning: 'quotes or trades', value: ({ q }) => q.kind },
   { key: 'format', label: 'format', meaning: 'detected layout', value: ({ q }) => q.format },
   { key: 'time_column', label: 'time column', meaning: 'times from (--clock)', value: ({ q }) => q.timeColumn },
-  { key: 'time_unit', label: 'time unit', meaning: 'iso or epoch unit', value: ({ q }) => q.timeUnit },
+  { key: 'time_unit', label: 'time unit', meaning: 'iso, epoch unit or --time-format', value: ({ q }) => q.timeUnit },
+  { key: 'columns', label: 'columns', meaning: 'read for each role', humanOnly: true, value: ({ q }) => columnsText(q) },
+  { key: 'price_column', label: 'price column', meaning: '', machineOnly: true, value: ({ q }) => q.columns.price ?? null },
+  { key: 'bid_column', label: 'bid column', meaning: '', machineOnly: true, value: ({ q }) => q.columns.bid ?? null },
+  { key: 'ask_column', label: 'ask column', meaning: '', machineOnly: true, value: ({ q }) => q.columns.ask ?? null },
+  { key: 'quantity_column', label: 'quantity column', meaning: '', machineOnly: true, value: ({ q }) => q.columns.quantity ?? null },
+  { key: 'side_column', label: 'side column', meaning: '', machineOnly: true, value: ({ q }) => q.columns.side ?? null },
+  { key: 'delimiter', label: 'delimiter', meaning: 'between fields', value: ({ q }) => q.delimiter, human: ({ q }) => (q.delimiter === '\t' ? 'tab' : q.delimiter) },
   { key: 'rows', label: 'rows', meaning: 'data rows', value: ({ q }) => q.rows },
   { key: 'usable_rows', label: 'usable rows', meaning: 'pass every row rule', value: ({ q }) => q.timeline.rows },
   { key: 'ticks', label: 'ticks', meaning: 'distinct times (a burst is 1)', value: ({ q }) => q.timeline.ticks },
@@ -138,7 +147,13 @@ const PAIR_METRICS: readonly Metric<PairView>[] = [
 ];
 
 const HUMAN_FILE_METRICS = FILE_METRICS.filter((m) => m.machineOnly !== true);
+const MACHINE_FILE_METRICS = FILE_METRICS.filter((m) => m.humanOnly !== true);
 const HUMAN_PAIR_METRICS = PAIR_METRICS.filter((m) => m.machineOnly !== true);
+
+/** e.g. "bid: best_bid, ask: best_ask". */
+function columnsText(q: FileQuality): string {
+  return Object.entries(q.columns).map(([role, name]) => `${role}: ${name}`).join(', ');
+}
 
 function iso(us: number): string | null {
   return Number.isFinite(us) ? isoMicros(us) : null;
@@ -203,7 +218,7 @@ function entryJson(r: InspectReport, e: InspectEntry): Record<string, unknown> {
   if ('error' in e) return { file: e.file, error: e.error.message, exit_code: e.error.exitCode };
   const f = viewOf(r, e.quality);
   const json: Record<string, unknown> = { file: e.file };
-  for (const m of FILE_METRICS) json[m.key] = m.value(f);
+  for (const m of MACHINE_FILE_METRICS) json[m.key] = m.value(f);
   json.clock_warnings = clockWarnings(f);
   json.problems = Object.fromEntries(e.quality.problems.map((p) => [kindKey(p.kind), { count: p.count, first_lines: p.firstLines }]));
   return json;
@@ -217,7 +232,7 @@ function machineRows(r: InspectReport, e: InspectEntry): Cell[][] {
     ];
   }
   const f = viewOf(r, e.quality);
-  const rows: Cell[][] = FILE_METRICS.map((m) => [e.file, m.key, m.value(f)]);
+  const rows: Cell[][] = MACHINE_FILE_METRICS.map((m) => [e.file, m.key, m.value(f)]);
   rows.push([e.file, 'clock_warnings', clockWarnings(f).join('; ')]);
   for (const p of e.quality.problems) {
     rows.push([e.file, `problems.${kindKey(p.kind)}`, p.count], [e.file, `problems.${kindKey(p.kind)}.first_lines`, p.firstLines.join(' ')]);
