@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES, tempFiles } from './cli-helpers.js';
 import { BAD_INPUT_FILES } from './bad-inputs.js';
@@ -26,7 +26,8 @@ async function assertPathsAgree(path: string, trades: boolean, opts: Partial<Int
     const fast = await outcome(path, trades, base);
     const csv = await outcome(path, trades, { ...base, parser: 'csv' });
     assert.deepStrictEqual(fast, csv, `${path} (skip ${skipBadRows})`);
-    // Tiny reads split lines, headers and the delimiter sniffing across chunks.
+    // Tiny reads split lines, headers and the delimiter sniffing across chunks (small files only: a read per 7 bytes is slow).
+    if (statSync(path).size > 4096) continue;
     const tiny = await outcome(path, trades, { ...base, parser: 'csv', chunkBytes: 7 });
     assert.deepStrictEqual(tiny, csv, `${path} (csv, 7-byte reads, skip ${skipBadRows})`);
     assert.deepStrictEqual(await outcome(path, trades, { ...base, chunkBytes: 7 }), csv, `${path} (fast, 7-byte reads, skip ${skipBadRows})`);
@@ -65,9 +66,11 @@ test('fast path == csv-parse path with ; | and tab delimiters, detected or given
   for (const d of [';', '|', '\t']) {
     const dir = tempFiles(Object.fromEntries(files.map(([name, text]) => [name, withDelimiter(text, d)])));
     for (const [name, text, trades] of files) {
+      // Every file with `;`; the other delimiters on the smaller files (the bad inputs and Binance's).
+      if (d !== ';' && text.length > 50_000) continue;
       const path = join(dir, name);
       await assertPathsAgree(path, trades);
-      await assertPathsAgree(path, trades, { delimiter: d });
+      if (text.length < 50_000) await assertPathsAgree(path, trades, { delimiter: d });
       // And the same ticks as the comma original, whenever that reads (line text in errors differs by delimiter).
       if (text.includes('"')) continue;
       const original = await outcome(join(tempFiles({ [name]: text }), name), trades, STRICT);
