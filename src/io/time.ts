@@ -289,24 +289,6 @@ export function compileTimePattern(pattern: string): TimePattern | string {
   return Int32Array.from(codes);
 }
 
-/** Reads 1 to `max` digits at buf[i…e); the value and the end in `out`, false when there is no digit. */
-function digitsAt(buf: Uint8Array, i: number, e: number, max: number, out: { v: number; i: number }): boolean {
-  let v = 0;
-  let n = 0;
-  while (n < max && i < e) {
-    const d = buf[i]! - 48;
-    if (d < 0 || d > 9) break;
-    v = v * 10 + d;
-    i++;
-    n++;
-  }
-  out.v = v;
-  out.i = i;
-  return n > 0;
-}
-
-const scratch = { v: 0, i: 0 };
-
 /**
  * The time in buf[s, e) read with a compiled pattern → µs since the epoch, NaN when it does not
  * match or is out of range. Numeric fields take 1 up to their width in digits (`%m` reads `8`
@@ -326,9 +308,9 @@ export function parsePatternMicros(pattern: TimePattern, buf: Uint8Array, s: num
   let fracUs = 0;
   let offsetSec = 0;
   let i = s;
-  const o = scratch;
-  for (let k = 0; k < pattern.length; k++) {
-    const code = pattern[k]!;
+  const n = pattern.length;
+  for (let k = 0; k < n; k++) {
+    let code = pattern[k]!;
     if (code >= 0 && code < 256) {
       if (i >= e || buf[i] !== code) return NaN;
       i++;
@@ -337,69 +319,94 @@ export function parsePatternMicros(pattern: TimePattern, buf: Uint8Array, s: num
     if (code >= OPTIONAL_FRACTION) {
       if (i >= e || buf[i] !== code - OPTIONAL_FRACTION) continue;
       i++;
+      code = F_FRACTION;
     }
-    switch (code >= OPTIONAL_FRACTION ? F_FRACTION : code) {
+    if (code === F_ZONE) {
+      const off = zoneSeconds(buf, i, e);
+      if (off !== off) return NaN;
+      offsetSec = off;
+      i = zoneEnd;
+      continue;
+    }
+    // A numeric field: 1 up to its width in digits.
+    const width = code === F_YEAR ? 4 : code === F_FRACTION ? 9 : 2;
+    const start = i;
+    let v = 0;
+    while (i < e && i - start < width) {
+      const digit = buf[i]! - 48;
+      if (digit < 0 || digit > 9) break;
+      v = v * 10 + digit;
+      i++;
+    }
+    if (i === start) return NaN;
+    switch (code) {
       case F_YEAR:
-        if (!digitsAt(buf, i, e, 4, o)) return NaN;
-        y = o.v;
+        y = v;
         break;
       case F_YEAR2:
-        if (!digitsAt(buf, i, e, 2, o)) return NaN;
-        y = o.v < 69 ? 2000 + o.v : 1900 + o.v;
+        y = v < 69 ? 2000 + v : 1900 + v;
         break;
       case F_MONTH:
-        if (!digitsAt(buf, i, e, 2, o)) return NaN;
-        mo = o.v;
+        mo = v;
         break;
       case F_DAY:
-        if (!digitsAt(buf, i, e, 2, o)) return NaN;
-        d = o.v;
+        d = v;
         break;
       case F_HOUR:
-        if (!digitsAt(buf, i, e, 2, o)) return NaN;
-        h = o.v;
+        h = v;
         break;
       case F_MINUTE:
-        if (!digitsAt(buf, i, e, 2, o)) return NaN;
-        mi = o.v;
+        mi = v;
         break;
       case F_SECOND:
-        if (!digitsAt(buf, i, e, 2, o)) return NaN;
-        sec = o.v;
+        sec = v;
         break;
-      case F_FRACTION: {
-        const start = i;
-        if (!digitsAt(buf, i, e, 9, o)) return NaN;
-        const n = o.i - start;
-        fracUs = n <= 6 ? o.v * POW10[6 - n]! : Math.floor(o.v / POW10[n - 6]!);
-        break;
-      }
-      case F_ZONE: {
-        const z = buf[i];
-        if (z === 90 || z === 122) {
-          o.i = i + 1;
-          break;
-        }
-        if ((z !== 43 && z !== 45) || !digitsAt(buf, i + 1, e, 2, o) || o.i !== i + 3) return NaN;
-        const oh = o.v;
-        let om = 0;
-        let j = o.i;
-        if (buf[j] === 58) j++; // ±hh:mm; ±hh alone leaves o.i after hh
-        if (j < e && buf[j]! >= 48 && buf[j]! <= 57) {
-          if (!digitsAt(buf, j, e, 2, o) || o.i !== j + 2) return NaN;
-          om = o.v;
-        }
-        if (oh > 23 || om > 59) return NaN;
-        offsetSec = (z === 45 ? -1 : 1) * (oh * 3600 + om * 60);
-        break;
+      default: {
+        const digits = i - start;
+        fracUs = digits <= 6 ? v * POW10[6 - digits]! : Math.floor(v / POW10[digits - 6]!);
       }
     }
-    i = o.i;
   }
-  if (i !== e) return NaN;
-  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || sec > 59) return NaN;
-  const secs = daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offsetSec;
+  if (i !== e || h > 23 || mi > 59 || sec > 59) return NaN;
+  // Consecutive rows nearly always share their date: its day number is kept.
+  const key = (y * 100 + mo) * 100 + d;
+  if (key !== lastDateKey) {
+    if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return NaN;
+    lastDateKey = key;
+    lastDays = daysFromCivil(y, mo, d);
+  }
+  const secs = lastDays * 86400 + h * 3600 + mi * 60 + sec - offsetSec;
   if (Math.abs(secs) > 9007199254) return NaN;
   const us = secs * 1e6 + fracUs;
   return Math.abs(us) <= MAX_SAFE ? us : NaN;
+}
+
+/** The last valid date parsePatternMicros read, as yyyymmdd, and its day number. */
+let lastDateKey = -1;
+let lastDays = 0;
+
+/** Where the zone zoneSeconds read ends. */
+let zoneEnd = 0;
+
+/** `Z`, `±hh`, `±hhmm` or `±hh:mm` at buf[i…e) → seconds east of UTC (NaN when malformed); sets zoneEnd. */
+function zoneSeconds(buf: Uint8Array, i: number, e: number): number {
+  const z = buf[i];
+  if (z === 90 || z === 122) {
+    zoneEnd = i + 1;
+    return 0;
+  }
+  if ((z !== 43 && z !== 45) || i + 3 > e) return NaN;
+  const oh = twoDigits(buf, i + 1);
+  let om = 0;
+  let j = i + 3;
+  if (buf[j] === 58 && j + 3 <= e) j++; // ±hh:mm
+  if (j + 2 <= e && isDigit(buf[j])) {
+    om = twoDigits(buf, j);
+    j += 2;
+  } else {
+    j = i + 3; // ±hh alone
+  }
+  if (oh < 0 || oh > 23 || om < 0 || om > 59) return NaN;
+  zoneEnd = j;
+  return (z === 45 ? -1 : 1) * (oh * 3600 + om * 60);
 }
