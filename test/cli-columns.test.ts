@@ -24,8 +24,9 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
   return { code, stdout: out, stderr: err };
 }
 
+/** The JSON a command prints; -q: warnings (the same for both readings) are not the point here. */
 async function json(args: string[]): Promise<unknown> {
-  const r = await cli([...args, '--format', 'json']);
+  const r = await cli([...args, '--format', 'json', '-q']);
   assert.equal(r.stderr, '', args.join(' '));
   assert.equal(r.code, 0);
   return JSON.parse(r.stdout);
@@ -154,7 +155,7 @@ test('inspect says which column was read for each role, and the delimiter', asyn
 
 test('--help names the recognised columns of each role and the time formats', async () => {
   const r = await cli(['help', 'pair']);
-  assert.equal(r.code, 0);
+  assert.equal(r.code, 0, r.stderr);
   // Commander wraps long descriptions: compare with the line breaks folded.
   const help = r.stdout.replace(/\s+/g, ' ');
   for (const re of [/--time-col <name> time column.*recognised: ts, time, timestamp, t \(optionally/, /ts_event, time_exchange, datetime, date, ts_recv, time_coinapi/, /--price-col <name> .*price, mid, mid_price, last, close/, /best_bid, best_bid_price, bid_px/, /--time-format <format>/, /--delimiter <char>/]) {
