@@ -2,7 +2,9 @@
  * Format recognition: a file's header (or, for Binance spot trade dumps, its first
  * data line) decides which columns hold the time, the prices and the quantities.
  * Header names are compared trimmed and lower-cased; columns may come in any order
- * and extra columns are ignored.
+ * and extra columns are ignored. Columns named by the user (ReadOptions.columns) take
+ * their roles first; the delimiter is detected from the header line unless given; a
+ * time format, when given, decides how times are read (docs/input-formats.md).
  */
 import { DataError, UsageError } from '../errors.js';
 import type { Clock, ColumnMap, TimeFormat, TimePatternText, TimeUnit } from './types.js';
@@ -510,7 +512,8 @@ function genericPlan(names: readonly string[], kind: Kind, o: PlanOptions, mappe
     const side = mapped.get(ROLE_SIDE) ?? firstOf(names, Object.keys(SIDE_MODES));
     if (side) {
       columns.push([side, ROLE_SIDE]);
-      sideMode = SIDE_MODES[side] ?? 'any';
+      // A column named by --side-col may hold words or a maker flag; either is read.
+      sideMode = mapped.has(ROLE_SIDE) ? 'any' : SIDE_MODES[side]!;
     }
   }
   if (!time) {

@@ -12,7 +12,7 @@ import type { TickBatch, TradeBatch } from '../core/types.js';
 import { DataError, UsageError } from '../errors.js';
 import type { ReadOptions, ReadReport } from './types.js';
 import { detectDelimiter, planFromHeader, ROLE_SIDE, withSecondClock, type FormatPlan, type Kind } from './formats.js';
-import { FastParser, checkHasRows, type RowSink } from './fastparse.js';
+import { FastParser, checkHasRows, type HeaderHandler, type RowSink } from './fastparse.js';
 import { csvRecords } from './csvparse.js';
 import { FieldConverter, RecordText, RowScratch } from './rows.js';
 import { inputName, openInput, type ByteSource, type InputSpec } from './open.js';
@@ -83,7 +83,6 @@ export async function* scanRows(
 }
 
 type Readable = Pick<ByteSource, 'readInto' | 'bytesRead' | 'bytesTotal'>;
-type HeaderHandler = (fields: string[], line: number, delimiter: number) => FormatPlan;
 
 /** The char code of a given delimiter; undefined (detect) when none is given. @throws UsageError for anything but one plain ASCII character. */
 function delimiterCode(delimiter: string | undefined): number | undefined {
