@@ -177,3 +177,14 @@ test('parseTimeFormats and parseDelimiter: every spelling, and a pattern holding
   }
   assert.throws(() => parseDelimiter(':'), (e: unknown) => e instanceof UsageError);
 });
+
+test('pair reads two files in the Python lead-lag package style (date,last) without options', async () => {
+  const d = tempFiles({
+    'a.csv': 'date,last\n2018-08-12 00:00:19,6300\n2018-08-12 00:00:20,6310\n2018-08-12 00:00:22,6300\n',
+    'b.csv': 'date,last\n2018-08-12 00:00:19.5,6300\n2018-08-12 00:00:21,6310\n2018-08-12 00:00:23,6300\n',
+  });
+  const out = (await json(['pair', join(d, 'a.csv'), join(d, 'b.csv'), '--jump-window', '1s', '--pair-window', '1s'])) as { span: { start: string; end: string } };
+  // The span runs from the later first tick (b's :19.5) to the earlier last tick (a's :22).
+  assert.equal(out.span.start, '2018-08-12T00:00:19.500000Z');
+  assert.equal(out.span.end, '2018-08-12T00:00:22.000000Z');
+});
