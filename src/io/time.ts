@@ -299,14 +299,12 @@ export function compileTimePattern(pattern: string): TimePattern | string {
 export function parsePatternMicros(pattern: TimePattern, buf: Uint8Array, s: number, e: number): number {
   while (s < e && buf[s] === 32) s++;
   while (e > s && buf[e - 1] === 32) e--;
-  let y = 1970;
-  let mo = 1;
-  let d = 1;
-  let h = 0;
-  let mi = 0;
-  let sec = 0;
-  let fracUs = 0;
-  let offsetSec = 0;
+  // Field values by −code (F_YEAR → 1 …), defaults 1970-01-01 00:00:00.
+  const v = fieldValues;
+  v[1] = 1970;
+  v[2] = 1;
+  v[3] = 1;
+  v[4] = v[5] = v[6] = v[7] = v[8] = v[9] = 0;
   let i = s;
   const n = pattern.length;
   for (let k = 0; k < n; k++) {
@@ -324,49 +322,36 @@ export function parsePatternMicros(pattern: TimePattern, buf: Uint8Array, s: num
     if (code === F_ZONE) {
       const off = zoneSeconds(buf, i, e);
       if (off !== off) return NaN;
-      offsetSec = off;
+      v[8] = off;
       i = zoneEnd;
       continue;
     }
     // A numeric field: 1 up to its width in digits.
     const width = code === F_YEAR ? 4 : code === F_FRACTION ? 9 : 2;
     const start = i;
-    let v = 0;
+    let x = 0;
     while (i < e && i - start < width) {
       const digit = buf[i]! - 48;
       if (digit < 0 || digit > 9) break;
-      v = v * 10 + digit;
+      x = x * 10 + digit;
       i++;
     }
     if (i === start) return NaN;
-    switch (code) {
-      case F_YEAR:
-        y = v;
-        break;
-      case F_YEAR2:
-        y = v < 69 ? 2000 + v : 1900 + v;
-        break;
-      case F_MONTH:
-        mo = v;
-        break;
-      case F_DAY:
-        d = v;
-        break;
-      case F_HOUR:
-        h = v;
-        break;
-      case F_MINUTE:
-        mi = v;
-        break;
-      case F_SECOND:
-        sec = v;
-        break;
-      default: {
-        const digits = i - start;
-        fracUs = digits <= 6 ? v * POW10[6 - digits]! : Math.floor(v / POW10[digits - 6]!);
-      }
+    if (code === F_FRACTION) {
+      const digits = i - start;
+      x = digits <= 6 ? x * POW10[6 - digits]! : Math.floor(x / POW10[digits - 6]!);
+    } else if (code === F_YEAR2) {
+      x = x < 69 ? 2000 + x : 1900 + x;
+      code = F_YEAR;
     }
+    v[-code] = x;
   }
+  const y = v[1]!;
+  const mo = v[2]!;
+  const d = v[3]!;
+  const h = v[4]!;
+  const mi = v[5]!;
+  const sec = v[6]!;
   if (i !== e || h > 23 || mi > 59 || sec > 59) return NaN;
   // Consecutive rows nearly always share their date: its day number is kept.
   const key = (y * 100 + mo) * 100 + d;
@@ -375,11 +360,14 @@ export function parsePatternMicros(pattern: TimePattern, buf: Uint8Array, s: num
     lastDateKey = key;
     lastDays = daysFromCivil(y, mo, d);
   }
-  const secs = lastDays * 86400 + h * 3600 + mi * 60 + sec - offsetSec;
+  const secs = lastDays * 86400 + h * 3600 + mi * 60 + sec - v[8]!;
   if (Math.abs(secs) > 9007199254) return NaN;
-  const us = secs * 1e6 + fracUs;
+  const us = secs * 1e6 + v[7]!;
   return Math.abs(us) <= MAX_SAFE ? us : NaN;
 }
+
+/** Scratch for parsePatternMicros' fields, indexed by −code. */
+const fieldValues = new Float64Array(10);
 
 /** The last valid date parsePatternMicros read, as yyyymmdd, and its day number. */
 let lastDateKey = -1;
