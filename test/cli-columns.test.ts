@@ -149,8 +149,57 @@ test('inspect says which column was read for each role, and the delimiter', asyn
   assert.deepEqual(layout(t!), { kind: 'trades', format: 'mapped-trades', time_column: 'when', time_unit: 'ns', price_column: 'px', bid_column: null, ask_column: null, quantity_column: 'size', side_column: null, delimiter: '|' });
   const human = await cli(['inspect', MSPOT, ...GERMAN]);
   assert.equal(human.code, 0, human.stderr);
-  assert.match(human.stdout, /│ columns +│ +bid: geld, ask: brief │/);
+  assert.match(human.stdout, /│ bid column +│ +geld │/);
+  assert.match(human.stdout, /│ ask column +│ +brief │/);
+  // Rows of roles no file has are left out.
+  assert.doesNotMatch(human.stdout, /│ (price|quantity|side) column /);
   assert.match(human.stdout, /│ delimiter +│ +; │/);
+});
+
+/** Tardis quotes with both clocks, semicolon-delimited under Databento's clock names, day-first times. */
+function twoClockQuotes(text: string): string {
+  const rows = text.trim().split('\n').slice(1).map((line) => {
+    const f = line.split(',');
+    return `${germanTime(Number(f[2]))};${germanTime(Number(f[3]))};${f[6]};${f[5]}`;
+  });
+  return `ts_event;ts_recv;Geld;Brief\n${rows.join('\n')}\n`;
+}
+
+const CLOCK_FACTS = ['clock', 'clock_rows', 'negative_latency_share', 'latency_median_us', 'latency_p1_us', 'latency_p99_us', 'latency_max_us', 'exchange_clock_out_of_order_rows', 'receipt_clock_out_of_order_rows'];
+const clockFacts = (o: unknown) => Object.fromEntries(CLOCK_FACTS.map((k) => [k, (o as Record<string, unknown>)[k]]));
+
+test('inspect: a mapped file\'s second clock is read by the same --time-format and delimiter; either clock may be the time', async () => {
+  const d = tempFiles({ 'two.csv': twoClockQuotes(tardis('spot_quotes.csv')) });
+  const two = join(d, 'two.csv');
+  const map = ['--bid-col', 'Geld', '--ask-col', 'Brief', '--time-format', '%d.%m.%Y %H:%M:%S.%f'];
+  // The reference: the Tardis file itself, whose two clocks the named layout reads as µs epochs.
+  const [exchangeRef] = (await json(['inspect', SPOT])) as unknown[];
+  const [receiptRef] = (await json(['inspect', SPOT, '--clock', 'local'])) as unknown[];
+  const [byName] = (await json(['inspect', two, ...map])) as Array<Record<string, unknown>>;
+  assert.deepEqual([byName!.format, byName!.time_column, byName!.second_clock, byName!.delimiter], ['mapped-quotes', 'ts_event', 'ts_recv', ';']);
+  assert.equal(byName!.clock_rows, byName!.usable_rows, 'every row\'s second clock read by the pattern');
+  assert.deepEqual(clockFacts(byName), clockFacts(exchangeRef));
+  // The receipt clock as the time, by --clock local or by naming it: the same latencies, receipt − exchange.
+  for (const choice of [['--clock', 'local'], ['--time-col', 'ts_recv']]) {
+    const [r] = (await json(['inspect', two, ...map, ...choice])) as Array<Record<string, unknown>>;
+    assert.deepEqual([r!.time_column, r!.second_clock], ['ts_recv', 'ts_event'], choice.join(' '));
+    assert.deepEqual(clockFacts(r), clockFacts(receiptRef), choice.join(' '));
+  }
+});
+
+test('inspect pairs the two quote files among three inputs with their own entries of per-input lists', async () => {
+  const perInput = [
+    '--time-col', 'when,Zeit,Zeit', '--bid-col', ',Geld,Geld', '--ask-col', ',Brief,Brief', '--price-col', 'px,,', '--qty-col', 'size,,',
+    '--time-format', ',%d.%m.%Y %H:%M:%S.%f,%d.%m.%Y %H:%M:%S.%f', '--threshold', '5bp',
+  ];
+  const mapped = (await json(['inspect', MTRADES, MSPOT, MPERP, ...perInput])) as Array<Record<string, unknown>>;
+  const reference = (await json(['inspect', TRADES, SPOT, PERP, '--threshold', '5bp'])) as Array<Record<string, unknown>>;
+  const pairOf = (out: Array<Record<string, unknown>>) => {
+    // The mapped copies have one clock each, so the clock facts are the layouts' (not compared).
+    const { files: _f, clock_a: _a, clock_b: _b, clock_offset_us: _o, alignment: _al, ...rest } = out.find((e) => e.kind === 'pair')!;
+    return rest;
+  };
+  assert.deepEqual(pairOf(mapped), pairOf(reference));
 });
 
 test('--help names the recognised columns of each role and the time formats', async () => {

@@ -31,10 +31,10 @@ interface Metric<T> {
   readonly meaning: string;
   readonly value: (q: T) => Cell;
   readonly human?: (q: T) => Cell;
-  /** Only in json/csv (the µs twins of the ISO times, each role's column). */
+  /** Only in json/csv (the µs twins of the ISO times). */
   readonly machineOnly?: true;
-  /** Only in the human table (what json/csv give member by member). */
-  readonly humanOnly?: true;
+  /** The column of this role: its human row is left out when no file has the role. */
+  readonly role?: keyof FileQuality['columns'];
   /** Human rows of the two-clock facts: left out of the table when no file has two clocks. */
   readonly twoClocks?: true;
 }
@@ -66,12 +66,11 @@ const FILE_METRICS: readonly Metric<FileView>[] = [
   { key: 'format', label: 'format', meaning: 'detected layout', value: ({ q }) => q.format },
   { key: 'time_column', label: 'time column', meaning: 'times from (--clock)', value: ({ q }) => q.timeColumn },
   { key: 'time_unit', label: 'time unit', meaning: 'iso, epoch unit or --time-format', value: ({ q }) => q.timeUnit },
-  { key: 'columns', label: 'columns', meaning: 'read for each role', humanOnly: true, value: ({ q }) => columnsText(q) },
-  { key: 'price_column', label: 'price column', meaning: '', machineOnly: true, value: ({ q }) => q.columns.price ?? null },
-  { key: 'bid_column', label: 'bid column', meaning: '', machineOnly: true, value: ({ q }) => q.columns.bid ?? null },
-  { key: 'ask_column', label: 'ask column', meaning: '', machineOnly: true, value: ({ q }) => q.columns.ask ?? null },
-  { key: 'quantity_column', label: 'quantity column', meaning: '', machineOnly: true, value: ({ q }) => q.columns.quantity ?? null },
-  { key: 'side_column', label: 'side column', meaning: '', machineOnly: true, value: ({ q }) => q.columns.side ?? null },
+  { key: 'price_column', role: 'price', label: 'price column', meaning: 'by name or --price-col', value: ({ q }) => q.columns.price ?? null },
+  { key: 'bid_column', role: 'bid', label: 'bid column', meaning: 'by name or --bid-col', value: ({ q }) => q.columns.bid ?? null },
+  { key: 'ask_column', role: 'ask', label: 'ask column', meaning: 'by name or --ask-col', value: ({ q }) => q.columns.ask ?? null },
+  { key: 'quantity_column', role: 'quantity', label: 'quantity column', meaning: 'by name or --qty-col', value: ({ q }) => q.columns.quantity ?? null },
+  { key: 'side_column', role: 'side', label: 'side column', meaning: 'by name or --side-col', value: ({ q }) => q.columns.side ?? null },
   { key: 'delimiter', label: 'delimiter', meaning: 'between fields', value: ({ q }) => q.delimiter, human: ({ q }) => (q.delimiter === '\t' ? 'tab' : q.delimiter) },
   { key: 'rows', label: 'rows', meaning: 'data rows', value: ({ q }) => q.rows },
   { key: 'usable_rows', label: 'usable rows', meaning: 'pass every row rule', value: ({ q }) => q.timeline.rows },
@@ -147,13 +146,7 @@ const PAIR_METRICS: readonly Metric<PairView>[] = [
 ];
 
 const HUMAN_FILE_METRICS = FILE_METRICS.filter((m) => m.machineOnly !== true);
-const MACHINE_FILE_METRICS = FILE_METRICS.filter((m) => m.humanOnly !== true);
 const HUMAN_PAIR_METRICS = PAIR_METRICS.filter((m) => m.machineOnly !== true);
-
-/** e.g. "bid: best_bid, ask: best_ask". */
-function columnsText(q: FileQuality): string {
-  return Object.entries(q.columns).map(([role, name]) => `${role}: ${name}`).join(', ');
-}
 
 function iso(us: number): string | null {
   return Number.isFinite(us) ? isoMicros(us) : null;
@@ -218,7 +211,7 @@ function entryJson(r: InspectReport, e: InspectEntry): Record<string, unknown> {
   if ('error' in e) return { file: e.file, error: e.error.message, exit_code: e.error.exitCode };
   const f = viewOf(r, e.quality);
   const json: Record<string, unknown> = { file: e.file };
-  for (const m of MACHINE_FILE_METRICS) json[m.key] = m.value(f);
+  for (const m of FILE_METRICS) json[m.key] = m.value(f);
   json.clock_warnings = clockWarnings(f);
   json.problems = Object.fromEntries(e.quality.problems.map((p) => [kindKey(p.kind), { count: p.count, first_lines: p.firstLines }]));
   return json;
@@ -232,7 +225,7 @@ function machineRows(r: InspectReport, e: InspectEntry): Cell[][] {
     ];
   }
   const f = viewOf(r, e.quality);
-  const rows: Cell[][] = MACHINE_FILE_METRICS.map((m) => [e.file, m.key, m.value(f)]);
+  const rows: Cell[][] = FILE_METRICS.map((m) => [e.file, m.key, m.value(f)]);
   rows.push([e.file, 'clock_warnings', clockWarnings(f).join('; ')]);
   for (const p of e.quality.problems) {
     rows.push([e.file, `problems.${kindKey(p.kind)}`, p.count], [e.file, `problems.${kindKey(p.kind)}.first_lines`, p.firstLines.join(' ')]);
@@ -273,7 +266,7 @@ function humanInspect(r: InspectReport, style: Style, width: number): string {
 /** The per-file table, fitted to `width` (table-fit.ts). */
 function fittedTable(r: InspectReport, ok: ReadonlyArray<{ file: string; quality: FileQuality }>, style: Style, width: number): string {
   const twoClocks = ok.some((e) => e.quality.clocks !== null);
-  const metrics = HUMAN_FILE_METRICS.filter((m) => twoClocks || m.twoClocks !== true);
+  const metrics = HUMAN_FILE_METRICS.filter((m) => (twoClocks || m.twoClocks !== true) && (m.role === undefined || ok.some((e) => e.quality.columns[m.role!] !== undefined)));
   return fitColumnTable(
     {
       labels: metrics.map((m) => m.label),
