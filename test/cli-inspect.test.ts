@@ -181,8 +181,9 @@ test('inspect --clock local reads local_timestamp, which in the fixture goes bac
 });
 
 test('inspect: the same ticks in the Tardis, exchange and generic (.gz) layouts give the same statistics', async () => {
-  // Only the Tardis layout carries a second clock, so its clock facts are layout facts too.
-  const layoutOnly = ['file', 'format', 'time_column', 'time_unit', 'clock', 'second_clock', 'clock_rows', 'equal_stamps_share', 'negative_latency_share', 'latency_median_us', 'latency_p1_us', 'latency_p99_us', 'latency_max_us', 'exchange_clock_out_of_order_rows', 'receipt_clock_out_of_order_rows', 'clock_warnings'];
+  // Only the Tardis layout carries a second clock, so its clock facts are layout facts too;
+  // each layout names its price columns its own way.
+  const layoutOnly = ['file', 'format', 'time_column', 'time_unit', 'price_column', 'bid_column', 'ask_column', 'quantity_column', 'side_column', 'delimiter', 'clock', 'second_clock', 'clock_rows', 'equal_stamps_share', 'negative_latency_share', 'latency_median_us', 'latency_p1_us', 'latency_p99_us', 'latency_max_us', 'exchange_clock_out_of_order_rows', 'receipt_clock_out_of_order_rows', 'clock_warnings'];
   const strip = (o: Json) => Object.fromEntries(Object.entries(o).filter(([k]) => !layoutOnly.includes(k)));
   const [tardis, exchange, generic] = await inspectJson([fx('tardis', 'perp_quotes.csv'), fx('exchange', 'perp_quotes.csv'), fx('generic', 'perp_quotes.csv.gz')]);
   assert.deepEqual(strip(exchange!), strip(tardis!));

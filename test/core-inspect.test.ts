@@ -162,7 +162,7 @@ function row(fields: Partial<Pick<RowScratch, 't' | 'bid' | 'ask' | 'price' | 'q
 }
 
 test('RowClassifier: every verdict of quotes, in the order of the checks', () => {
-  const plan = planFromHeader(['ts_us', 'bid', 'ask'], 'quotes', 'exchange', undefined, { file: 'f', line: 1, text: '' });
+  const plan = planFromHeader(['ts_us', 'bid', 'ask'], 'quotes', { clock: 'exchange' }, { file: 'f', line: 1, text: '' });
   const c = new RowClassifier(plan);
   const cases: Array<[Partial<RowScratch>, number]> = [
     [{}, Verdict.ok],
@@ -184,11 +184,11 @@ test('RowClassifier: every verdict of quotes, in the order of the checks', () =>
 });
 
 test('RowClassifier: trades check price then quantity; price-only quotes ignore the quantity', () => {
-  const trades = new RowClassifier(planFromHeader(['time', 'price', 'qty'], 'trades', 'exchange', 'us', { file: 'f', line: 1, text: '' }));
+  const trades = new RowClassifier(planFromHeader(['time', 'price', 'qty'], 'trades', { clock: 'exchange', timeUnit: 'us' }, { file: 'f', line: 1, text: '' }));
   assert.equal(trades.classify(row({ price: 0, qty: NaN })), Verdict.nonPositivePrice);
   assert.equal(trades.classify(row({ qty: NaN })), Verdict.nonNumericQty);
   assert.equal(trades.classify(row({ qty: 0 })), Verdict.nonPositiveQty);
-  const prices = new RowClassifier(planFromHeader(['ts_us', 'price'], 'quotes', 'exchange', undefined, { file: 'f', line: 1, text: '' }));
+  const prices = new RowClassifier(planFromHeader(['ts_us', 'price'], 'quotes', { clock: 'exchange' }, { file: 'f', line: 1, text: '' }));
   assert.equal(prices.classify(row({ qty: NaN })), Verdict.ok);
   assert.equal(prices.classify(row({ price: NaN })), Verdict.nonNumericPrice);
 });

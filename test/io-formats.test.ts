@@ -219,12 +219,14 @@ test('generic trades: time + price + size, optional side or is_buyer_maker', asy
   assert.deepEqual(tc.qty, [2]);
 });
 
-test('an unknown header is a data error at line 1 listing the expected formats', async () => {
+test('an unknown header is a data error at line 1 listing its columns, options that would map them, and the expected formats', async () => {
   const path = tmpFile('unknown.csv', 'foo,bar\n1,2\n');
   const e = await rejection(readQuotes(path));
   assert.ok(e instanceof DataError);
   assert.equal(e.line, 1);
-  assert.match(e.message, /unknown\.csv:1: unrecognised quotes header; expected one of: time,symbol,bid_price,ask_price/);
+  // No name says which is which: the first column is offered as the time, the next as the price.
+  assert.match(e.message, /unknown\.csv:1: unrecognised quotes header with columns foo, bar; name them with options \(try --time-col foo --price-col bar\)/);
+  assert.match(e.message, /Recognised without options: time,symbol,bid_price,ask_price/);
   assert.match(e.message, /Tardis/);
   assert.match(e.message, /"foo,bar"$/);
   const t = await rejection(readTrades(path));
@@ -236,7 +238,7 @@ test('a missing column is named', async () => {
     ['exchange,symbol,timestamp,local_timestamp,ask_amount,ask_price,bid_amount\n', 'q', /missing column bid_price/],
     ['time,bid,venue\n', 'q', /missing column ask\b/],
     ['bid,ask\n', 'q', /missing time column/],
-    ['time,price\n', 't', /missing column qty \(or quantity, amount, size\)/],
+    ['time,price\n', 't', /missing column qty \(or quantity, amount, size, base_amount; or name it with --qty-col\)/],
     ['update_id,best_bid_price,best_bid_qty,best_ask_qty,transaction_time\n', 'q', /missing column best_ask_price for Binance bookTicker/],
   ];
   for (const [header, kind, re] of cases) {

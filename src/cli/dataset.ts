@@ -4,7 +4,7 @@
  * label and features. The labelling itself is src/core/dataset.ts.
  */
 import type { Context } from './context.js';
-import { assertStdinOnce, openQuoteFiles, openTradeFile, readMargin, readRangeOf, reportReads, requireOverlap, trimmed } from './inputs.js';
+import { assertStdinOnce, openQuoteFiles, openTradeFile, QUOTE_SLOTS_BEFORE_TRADES, readMargin, readRangeOf, reportReads, requireOverlap, trimmed } from './inputs.js';
 import { optionEffectWarnings, warnAboutInputs } from './sanity.js';
 import { rangeOf, type Feed, type ReaderCliOptions, type TimeCliOptions } from './options.js';
 import { pumpLagging, pumpMerged, sliceTicks, sliceTrades } from './pump.js';
@@ -42,7 +42,7 @@ export async function buildDataset(files: readonly [string, string], o: DatasetO
   const range = rangeOf(o);
   // The trade window (20 ms) lies within the margin's second.
   const read = readRangeOf({ range, margin: readMargin(params) });
-  const [spotSrc, perpSrc] = openQuoteFiles(files, o, ctx, read);
+  const [spotSrc, perpSrc] = openQuoteFiles(files, o, ctx, read, QUOTE_SLOTS_BEFORE_TRADES);
   const tradeSrc = openTradeFile(o.trades, o, ctx, read);
   const spotIn = trimmed(spotSrc!, read, sliceTicks);
   const perpIn = trimmed(perpSrc!, read, sliceTicks);

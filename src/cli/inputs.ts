@@ -5,7 +5,7 @@
  */
 import { DataError, UsageError } from '../errors.js';
 import type { Context } from './context.js';
-import { readOptionsOf, type ReaderCliOptions } from './options.js';
+import { readOptionsOf, type InputSlot, type ReaderCliOptions } from './options.js';
 import { expandInputArg } from '../io/paths.js';
 import { openQuoteStream, openTradeStream, type MultiFileSource, type ReadRange } from '../io/multi.js';
 import type { ReadReport } from '../io/types.js';
@@ -30,14 +30,26 @@ export function expandMarketArgs(args: readonly string[], role: 'quotes' | 'trad
   return lists;
 }
 
-/** One quote stream per market argument (several files each read as one stream). */
-export function openQuoteFiles(args: readonly string[], o: ReaderCliOptions, ctx: Context, range?: ReadRange): MultiFileSource<TickBatch>[] {
-  const opts = readOptionsOf(o, ctx.progress.update);
-  return expandMarketArgs(args).map((files) => openQuoteStream(files, opts, range));
+/**
+ * One quote stream per market argument (several files each read as one stream). `slots`: where
+ * each argument sits among the command's inputs, for per-input option lists (see InputSlot); by
+ * default the arguments are all of them, in order. Every file of one argument takes that
+ * argument's entry.
+ */
+export function openQuoteFiles(args: readonly string[], o: ReaderCliOptions, ctx: Context, range?: ReadRange, slots?: readonly InputSlot[]): MultiFileSource<TickBatch>[] {
+  const slot = (index: number): InputSlot => slots?.[index] ?? { index, count: args.length };
+  return expandMarketArgs(args).map((files, i) => openQuoteStream(files, readOptionsOf(o, ctx.progress.update, slot(i)), range));
 }
 
+/** classify's two quote files, before its trades file: per-input lists may have 2 or 3 entries. */
+export const QUOTE_SLOTS_BEFORE_TRADES: readonly InputSlot[] = [
+  { index: 0, count: 3, market: 0 },
+  { index: 1, count: 3, market: 1 },
+];
+
+/** The trades after the two quote files: the third entry of a per-input list, or the spot market's when a list has two. */
 export function openTradeFile(arg: string, o: ReaderCliOptions, ctx: Context, range?: ReadRange): MultiFileSource<TradeBatch> {
-  return openTradeStream(expandInputArg(arg, 'trades'), readOptionsOf(o, ctx.progress.update), range);
+  return openTradeStream(expandInputArg(arg, 'trades'), readOptionsOf(o, ctx.progress.update, { index: 2, count: 3, market: 0 }), range);
 }
 
 /** Prints what the readers skipped, file by file; call once the sources are exhausted. Returns each source's whole report. */

@@ -6,7 +6,7 @@
  */
 import type { Context } from './context.js';
 import { openQuoteFiles } from './inputs.js';
-import { analysisParamsOf, type JumpCliOptions, type ReaderCliOptions } from './options.js';
+import { analysisParamsOf, type InputSlot, type JumpCliOptions, type ReaderCliOptions } from './options.js';
 import { pumpMerged, sliceTicks } from './pump.js';
 import { GridAligner } from '../core/align.js';
 import { alignment, assessPair, assessXcorr, type Alignment, type Assessment, type ClockKind } from '../core/assess.js';
@@ -86,13 +86,15 @@ export function thresholdTicks(q: FileQuality, threshold: number): number {
 export type PairOptions = ReaderCliOptions & JumpCliOptions;
 
 /**
- * Reads both quote files once more, as the analyses would, and judges the pair.
+ * Reads both quote files once more, as the analyses would, and judges the pair. `slots`: where
+ * the two files sit among inspect's inputs, so per-input options (--time-col a,b,c) read each
+ * as its own scan did.
  * @throws OpenError / DataError as the readers do (a file that scanned fine reads fine).
  */
-export async function inspectPair(files: readonly [string, string], quality: readonly [FileQuality, FileQuality], o: PairOptions, ctx: Context): Promise<PairInspection> {
+export async function inspectPair(files: readonly [string, string], quality: readonly [FileQuality, FileQuality], o: PairOptions, ctx: Context, slots?: readonly [InputSlot, InputSlot]): Promise<PairInspection> {
   const params = analysisParamsOf(o);
   const scan = new PairScan(params);
-  const sources = openQuoteFiles(files, { ...o, skipBadRows: true }, ctx);
+  const sources = openQuoteFiles(files, { ...o, skipBadRows: true }, ctx, undefined, slots);
   await pumpMerged(sources, (market, batch, from, to) => scan.push(market as 0 | 1, sliceTicks(batch, from, to)));
   const { span, moves, jumps } = scan.finish();
   const names = o.names;

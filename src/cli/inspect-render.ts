@@ -33,6 +33,8 @@ interface Metric<T> {
   readonly human?: (q: T) => Cell;
   /** Only in json/csv (the µs twins of the ISO times). */
   readonly machineOnly?: true;
+  /** The column of this role: its human row is left out when no file has the role. */
+  readonly role?: keyof FileQuality['columns'];
   /** Human rows of the two-clock facts: left out of the table when no file has two clocks. */
   readonly twoClocks?: true;
 }
@@ -63,7 +65,13 @@ const FILE_METRICS: readonly Metric<FileView>[] = [
   { key: 'kind', label: 'kind', meaning: 'quotes or trades', value: ({ q }) => q.kind },
   { key: 'format', label: 'format', meaning: 'detected layout', value: ({ q }) => q.format },
   { key: 'time_column', label: 'time column', meaning: 'times from (--clock)', value: ({ q }) => q.timeColumn },
-  { key: 'time_unit', label: 'time unit', meaning: 'iso or epoch unit', value: ({ q }) => q.timeUnit },
+  { key: 'time_unit', label: 'time unit', meaning: 'iso, epoch unit or --time-format', value: ({ q }) => q.timeUnit },
+  { key: 'price_column', role: 'price', label: 'price column', meaning: 'by name or --price-col', value: ({ q }) => q.columns.price ?? null },
+  { key: 'bid_column', role: 'bid', label: 'bid column', meaning: 'by name or --bid-col', value: ({ q }) => q.columns.bid ?? null },
+  { key: 'ask_column', role: 'ask', label: 'ask column', meaning: 'by name or --ask-col', value: ({ q }) => q.columns.ask ?? null },
+  { key: 'quantity_column', role: 'quantity', label: 'quantity column', meaning: 'by name or --qty-col', value: ({ q }) => q.columns.quantity ?? null },
+  { key: 'side_column', role: 'side', label: 'side column', meaning: 'by name or --side-col', value: ({ q }) => q.columns.side ?? null },
+  { key: 'delimiter', label: 'delimiter', meaning: 'between fields', value: ({ q }) => q.delimiter, human: ({ q }) => (q.delimiter === '\t' ? 'tab' : q.delimiter) },
   { key: 'rows', label: 'rows', meaning: 'data rows', value: ({ q }) => q.rows },
   { key: 'usable_rows', label: 'usable rows', meaning: 'pass every row rule', value: ({ q }) => q.timeline.rows },
   { key: 'ticks', label: 'ticks', meaning: 'distinct times (a burst is 1)', value: ({ q }) => q.timeline.ticks },
@@ -258,7 +266,7 @@ function humanInspect(r: InspectReport, style: Style, width: number): string {
 /** The per-file table, fitted to `width` (table-fit.ts). */
 function fittedTable(r: InspectReport, ok: ReadonlyArray<{ file: string; quality: FileQuality }>, style: Style, width: number): string {
   const twoClocks = ok.some((e) => e.quality.clocks !== null);
-  const metrics = HUMAN_FILE_METRICS.filter((m) => twoClocks || m.twoClocks !== true);
+  const metrics = HUMAN_FILE_METRICS.filter((m) => (twoClocks || m.twoClocks !== true) && (m.role === undefined || ok.some((e) => e.quality.columns[m.role!] !== undefined)));
   return fitColumnTable(
     {
       labels: metrics.map((m) => m.label),

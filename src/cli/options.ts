@@ -5,7 +5,9 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { FORMATS, type Format } from '../io/output.js';
-import type { Clock, ReadOptions, TimeUnit } from '../io/types.js';
+import type { Clock, ColumnMap, ReadOptions, TimeFormat, TimeUnit } from '../io/types.js';
+import { RECOGNISED } from '../io/formats.js';
+import { compileTimePattern, PATTERN_DIRECTIVES } from '../io/time.js';
 import type { AnalysisParams } from '../core/types.js';
 import { ALL_TIME, type TimeRange } from '../core/parts.js';
 import { parseIsoMicros } from '../io/time.js';
@@ -94,11 +96,26 @@ export interface CommonOptions {
 }
 
 /** Options of every command that reads quote or trade files. */
-export interface ReaderCliOptions {
+export interface ReaderCliOptions extends LayoutCliOptions {
   sort?: boolean;
   skipBadRows?: boolean;
   clock: Clock;
+}
+
+/**
+ * How to read a file's columns: each list has one entry for every input, or one per input
+ * ('' = recognise that input's column by name as usual).
+ */
+export interface LayoutCliOptions {
   timeUnit?: TimeUnit;
+  timeCol?: string[];
+  priceCol?: string[];
+  bidCol?: string[];
+  askCol?: string[];
+  qtyCol?: string[];
+  sideCol?: string[];
+  timeFormat?: string[];
+  delimiter?: string;
 }
 
 export interface JumpCliOptions {
@@ -119,11 +136,125 @@ export function addCommonOptions(cmd: Command): Command {
 }
 
 export function addReaderOptions(cmd: Command): Command {
-  return cmd
+  cmd
     .option('--sort', 'sort rows by time instead of failing when time goes backwards (holds each file in memory)')
     .option('--skip-bad-rows', 'skip bad rows and report how many of each kind on stderr, instead of failing')
     .addOption(clockOption())
     .addOption(timeUnitOption());
+  for (const option of layoutOptions()) cmd.addOption(option);
+  return cmd;
+}
+
+/**
+ * The column, time-format and delimiter options. A column option's description says which
+ * names are recognised for that role without it (`inspect` shows what a file used).
+ */
+export function layoutOptions(): Option[] {
+  const perInput = 'one name for every input, or one per input: a,b';
+  return [
+    new Option('--time-col <name>', `time column; ${perInput} (recognised: ${RECOGNISED.time})`).argParser(perInputList('--time-col')),
+    new Option('--price-col <name>', `quotes with one price, or the trade price (recognised: ${RECOGNISED.price})`).argParser(perInputList('--price-col')),
+    new Option('--bid-col <name>', `bid column, with --ask-col (recognised: ${RECOGNISED.bid})`).argParser(perInputList('--bid-col')),
+    new Option('--ask-col <name>', `ask column (recognised: ${RECOGNISED.ask})`).argParser(perInputList('--ask-col')),
+    new Option('--qty-col <name>', `trades: quantity column (recognised: ${RECOGNISED.qty})`).argParser(perInputList('--qty-col')),
+    new Option('--side-col <name>', `trades: aggressor side, buy/sell or a maker flag (recognised: ${RECOGNISED.side})`).argParser(perInputList('--side-col')),
+    new Option('--time-format <format>', 'how times are written: iso, s, ms, us, ns, or a pattern such as "%Y-%m-%d %H:%M:%S.%f" (default: decided by the file)').argParser(parseTimeFormats),
+    new Option('--delimiter <char>', 'field delimiter: , ; tab or | (default: detected from the header line)').argParser(parseDelimiter),
+  ];
+}
+
+/** A column option's value: one name, or a comma-separated name per input (empty = recognise). */
+function perInputList(option: string): (text: string) => string[] {
+  return (text) => {
+    const parts = text.split(',').map((p) => p.trim());
+    if (parts.every((p) => p === '')) throw new UsageError(`${option} needs a column name, got ${JSON.stringify(text)}`);
+    return parts;
+  };
+}
+
+const TIME_KEYWORDS = ['iso', 's', 'ms', 'us', 'ns'];
+
+/** Whether `text` is a time format on its own; the reason when it is not. */
+function timeFormatProblem(text: string): string | undefined {
+  if (TIME_KEYWORDS.includes(text)) return undefined;
+  if (!text.includes('%')) return `must be iso, s, ms, us, ns or a pattern with ${PATTERN_DIRECTIVES}`;
+  const compiled = compileTimePattern(text);
+  return typeof compiled === 'string' ? compiled : undefined;
+}
+
+/**
+ * `--time-format`: one format for every input, or one per input separated by commas. A
+ * pattern may itself hold a comma (`%H:%M:%S,%f`): the value is split only when every part
+ * is a keyword or a pattern with a date or an hour of its own.
+ */
+export function parseTimeFormats(text: string): string[] {
+  const parts = text.split(',').map((p) => p.trim());
+  const standsAlone = (p: string) => p === '' || TIME_KEYWORDS.includes(p) || (/%[YyFTH]/.test(p) && timeFormatProblem(p) === undefined);
+  const entries = parts.length > 1 && parts.every(standsAlone) && parts.some((p) => p !== '') ? parts : [text.trim()];
+  for (const entry of entries) {
+    if (entry === '' && entries.length > 1) continue;
+    const problem = timeFormatProblem(entry);
+    if (problem) throw new UsageError(`--time-format ${JSON.stringify(entry)}: ${problem}`);
+  }
+  return entries;
+}
+
+const DELIMITER_WORDS: Readonly<Record<string, string>> = {
+  ',': ',', comma: ',', ';': ';', semicolon: ';', '|': '|', pipe: '|', tab: '\t', '\t': '\t', '\\t': '\t',
+};
+
+/** `--delimiter`: `,` `;` `|` or a tab (`tab`, `\t` or the character itself). */
+export function parseDelimiter(text: string): string {
+  const d = DELIMITER_WORDS[text.toLowerCase()];
+  if (d === undefined) throw new UsageError(`--delimiter must be , ; | or tab, got ${JSON.stringify(text)}`);
+  return d;
+}
+
+/**
+ * Which input a per-input entry belongs to: its position among `count` inputs; `market`, when
+ * set, is the entry used when the list has one entry fewer than `count` (classify's trades
+ * are the spot market's: `--time-col a,b` gives them `a`).
+ */
+export interface InputSlot {
+  readonly index: number;
+  readonly count: number;
+  readonly market?: number;
+}
+
+/** The entry of a per-input list for one input; undefined for no option or an empty entry. */
+function entryFor(values: readonly string[] | undefined, option: string, slot: InputSlot): string | undefined {
+  if (values === undefined) return undefined;
+  let v: string | undefined;
+  if (values.length === 1) v = values[0];
+  else if (values.length === slot.count) v = values[slot.index];
+  else if (slot.market !== undefined && values.length === slot.count - 1) v = values[slot.market];
+  else {
+    const counts = slot.market !== undefined ? `${slot.count - 1} or ${slot.count}` : `${slot.count}`;
+    throw new UsageError(`${option} has ${values.length} comma-separated entries; give one value for every input or one per input (${counts})`);
+  }
+  return v === '' ? undefined : v;
+}
+
+/** The layout members of ReadOptions for one input. @throws UsageError for lists of the wrong length or --time-unit with --time-format. */
+export function layoutOf(o: LayoutCliOptions, slot: InputSlot = { index: 0, count: 1 }): Pick<ReadOptions, 'timeUnit' | 'columns' | 'timeFormat' | 'delimiter'> {
+  if (o.timeUnit !== undefined && o.timeFormat !== undefined) {
+    throw new UsageError('--time-unit and --time-format both say how to read times: give one (--time-format ms is --time-unit ms that also refuses ISO times)');
+  }
+  const columns: ColumnMap = {
+    time: entryFor(o.timeCol, '--time-col', slot),
+    price: entryFor(o.priceCol, '--price-col', slot),
+    bid: entryFor(o.bidCol, '--bid-col', slot),
+    ask: entryFor(o.askCol, '--ask-col', slot),
+    qty: entryFor(o.qtyCol, '--qty-col', slot),
+    side: entryFor(o.sideCol, '--side-col', slot),
+  };
+  const named = Object.values(columns).some((v) => v !== undefined);
+  return {
+    timeUnit: o.timeUnit,
+    columns: named ? columns : undefined,
+    timeFormat: entryFor(o.timeFormat, '--time-format', slot) as TimeFormat | undefined,
+    delimiter: o.delimiter,
+  };
 }
 
 export function clockOption(): Option {
@@ -160,10 +291,10 @@ export function addMarketArguments(cmd: Command): Command {
     .argument('<perp>', 'quotes of market B, likewise');
 }
 
-export function readOptionsOf(o: ReaderCliOptions & Partial<CommonOptions>, onProgress?: ReadOptions['onProgress']): ReadOptions {
+export function readOptionsOf(o: ReaderCliOptions & Partial<CommonOptions>, onProgress?: ReadOptions['onProgress'], slot?: InputSlot): ReadOptions {
   return {
     clock: o.clock,
-    timeUnit: o.timeUnit,
+    ...layoutOf(o, slot),
     sort: o.sort === true,
     skipBadRows: o.skipBadRows === true,
     onProgress,

@@ -35,10 +35,10 @@ export function csvError(err: unknown, file: string, line: number): unknown {
  * following lines until its quotes balance) with csv-parse.
  * @throws DataError when the quoting is malformed.
  */
-export function parseQuotedRecord(text: string, file: string, line: number): string[] {
+export function parseQuotedRecord(text: string, file: string, line: number, delimiter = ','): string[] {
   let records: string[][];
   try {
-    records = parseSync(text, CSV_OPTIONS) as string[][];
+    records = parseSync(text, { ...CSV_OPTIONS, delimiter }) as string[][];
   } catch (e) {
     throw csvError(e, file, line);
   }
@@ -69,7 +69,7 @@ interface CsvInfo {
  * with its start line and thrown when a later record or the end arrives.
  * @throws DataError (at the record's start line) for malformed quoting.
  */
-export async function* csvRecords(chunks: AsyncIterable<Buffer>, file: string): AsyncGenerator<LocatedRecord[]> {
+export async function* csvRecords(chunks: AsyncIterable<Buffer>, file: string, delimiter = ','): AsyncGenerator<LocatedRecord[]> {
   let lastLine = 0;
   let lastEmpty = 0;
   let produced = 0;
@@ -77,6 +77,7 @@ export async function* csvRecords(chunks: AsyncIterable<Buffer>, file: string): 
   let broken: { error: unknown; line: number; after: number } | undefined;
   const options = {
     ...CSV_OPTIONS,
+    delimiter,
     bom: true,
     skip_records_with_error: true,
     on_record: (fields: string[], ctx: CsvInfo): LocatedRecord => {

@@ -1,5 +1,6 @@
 /**
- * The byte-level line scanner: splits complete lines on commas, converts only the
+ * The byte-level line scanner: splits complete lines on the delimiter (comma, tab, `;` or
+ * `|`, given or detected from the header line), converts only the
  * columns the plan maps, straight from the bytes into a reused RowScratch, and hands
  * each row to a sink. No per-row strings or objects.
  *
@@ -9,7 +10,7 @@
  * and a final line without a newline are handled; a leading BOM is the caller's job.
  */
 import { DataError } from '../errors.js';
-import { ROLE_ASK, ROLE_BID, ROLE_PRICE, ROLE_SIDE, ROLE_TIME, type FormatPlan } from './formats.js';
+import { ROLE_ASK, ROLE_BID, ROLE_PRICE, ROLE_SIDE, ROLE_TIME, detectDelimiter, type FormatPlan } from './formats.js';
 import { UNCLOSED_QUOTE, parseQuotedRecord } from './csvparse.js';
 import { FieldConverter, RowScratch, type FieldText } from './rows.js';
 import { POW10 } from './numbers.js';
@@ -19,12 +20,11 @@ export interface RowSink {
   row(r: RowScratch): void;
 }
 
-/** Decides the plan from the first non-blank line's fields (on line `line`). */
-export type HeaderHandler = (fields: string[], line: number) => FormatPlan;
+/** Decides the plan from the first non-blank line's fields (on line `line`, split on `delimiter`, a char code). */
+export type HeaderHandler = (fields: string[], line: number, delimiter: number) => FormatPlan;
 
 const NL = 10;
 const CR = 13;
-const COMMA = 44;
 const QUOTE = 34;
 const DOT = 46;
 /**
@@ -42,17 +42,18 @@ class LineText implements FieldText {
   end = 0;
   /** Set while the current row came through csv-parse. */
   record: string[] | null = null;
+  delimiter = ',';
 
   fieldText(col: number): string {
     if (this.record) return this.record[col] ?? '';
     return this.fields()[col] ?? '';
   }
   lineText(): string {
-    if (this.record) return this.record.join(',');
+    if (this.record) return this.record.join(this.delimiter);
     return Buffer.from(this.buf.buffer, this.buf.byteOffset + this.start, this.end - this.start).toString('utf8');
   }
   private fields(): string[] {
-    return this.lineText().split(',');
+    return this.lineText().split(this.delimiter);
   }
 }
 
@@ -63,8 +64,8 @@ function countQuotes(buf: Uint8Array, s: number, e: number): number {
 }
 
 /** Splits a header line (quotes allowed) into fields. */
-function splitHeader(text: string, file: string, line: number): string[] {
-  return text.includes('"') ? parseQuotedRecord(text, file, line) : text.split(',');
+function splitHeader(text: string, file: string, line: number, delimiter: string): string[] {
+  return text.includes('"') ? parseQuotedRecord(text, file, line, delimiter) : text.split(delimiter);
 }
 
 /**
@@ -83,11 +84,15 @@ export class FastParser {
   private sink: RowSink | undefined;
   private readonly text = new LineText();
   private readonly r = new RowScratch(this.text);
+  /** Bytes that end a field in an ignored column (the delimiter and `\n`), for delimiters above '.'. */
+  private readonly stops = new Uint8Array(256);
 
+  /** `delimiter`: a char code to split on; undefined detects it from the header line. */
   constructor(
     private readonly file: string,
     private readonly onHeader: HeaderHandler,
     private readonly makeSink: (plan: FormatPlan, conv: FieldConverter) => RowSink,
+    private readonly delimiter?: number,
   ) {}
 
   get converter(): FieldConverter | undefined {
@@ -111,6 +116,11 @@ export class FastParser {
     const sink = this.sink!;
     const colRole = plan.colRole;
     const ncols = plan.ncols;
+    const D = plan.delimiter;
+    // Comma and tab lie below '.', like '\n': one compare per byte skips an ignored field.
+    // `;` and `|` do not, and take a lookup per byte instead.
+    const lowDelimiter = D < DOT;
+    const stops = this.stops;
     const r = this.r;
     const text = this.text;
     text.buf = buf;
@@ -146,11 +156,15 @@ export class FastParser {
       for (;;) {
         const role = colRole[col]!;
         if (role < 0) {
-          // Most bytes of a field are above '.', and both delimiters below it: one compare per byte.
-          for (;;) {
-            while (c > DOT) c = buf[++p]!;
-            if (c === COMMA || c === NL) break;
-            c = buf[++p]!;
+          if (lowDelimiter) {
+            // Most bytes of a field are above '.', and both ends below it: one compare per byte.
+            for (;;) {
+              while (c > DOT) c = buf[++p]!;
+              if (c === D || c === NL) break;
+              c = buf[++p]!;
+            }
+          } else {
+            while (stops[c] === 0) c = buf[++p]!;
           }
         } else {
           // Fused scan: read an unsigned decimal while looking for the field's end. Only a
@@ -181,7 +195,7 @@ export class FastParser {
               digits += k;
             }
             if (c === CR && buf[p + 1] === NL) c = buf[++p]!;
-            if ((c === COMMA || c === NL) && digits > 0 && m <= MAX_SAFE) {
+            if ((c === D || c === NL) && digits > 0 && m <= MAX_SAFE) {
               if (role === ROLE_TIME) {
                 if (k <= timeExp) {
                   const v = m * POW10[timeExp - k]!;
@@ -203,7 +217,7 @@ export class FastParser {
           if (!taken) {
             p = fs;
             c = buf[p]!;
-            while (c !== COMMA && c !== NL) c = buf[++p]!;
+            while (c !== D && c !== NL) c = buf[++p]!;
             conv.field(role, buf, fs, c === NL && p > fs && buf[p - 1] === CR ? p - 1 : p, r);
             if (role === ROLE_TIME) timeExp = time.fastExponent();
           }
@@ -265,7 +279,7 @@ export class FastParser {
     const line = this.line + 1;
     this.line += 1 + extra;
     const te = le > ls && buf[le - 1] === CR ? le - 1 : le;
-    const fields = parseQuotedRecord(Buffer.from(buf.buffer, buf.byteOffset + ls, te - ls).toString('utf8'), this.file, line);
+    const fields = parseQuotedRecord(Buffer.from(buf.buffer, buf.byteOffset + ls, te - ls).toString('utf8'), this.file, line, this.text.delimiter);
     const r = this.r;
     this.conv!.record(fields, r);
     r.line = line;
@@ -295,9 +309,15 @@ export class FastParser {
       const te = le > p && buf[le - 1] === CR ? le - 1 : le;
       const text = Buffer.from(buf.buffer, buf.byteOffset + p, te - p).toString('utf8');
       const line = this.line + 1;
-      const fields = splitHeader(text, this.file, line);
-      const plan = this.onHeader(fields, line);
+      const delimiter = this.delimiter ?? detectDelimiter(text);
+      const char = String.fromCharCode(delimiter);
+      const fields = splitHeader(text, this.file, line, char);
+      const plan = this.onHeader(fields, line, delimiter);
       this.plan = plan;
+      this.text.delimiter = char;
+      this.stops.fill(0);
+      this.stops[NL] = 1;
+      this.stops[delimiter] = 1;
       this.conv = new FieldConverter(plan);
       this.sink = this.makeSink(plan, this.conv);
       if (plan.headerless) return p;

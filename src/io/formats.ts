@@ -2,12 +2,14 @@
  * Format recognition: a file's header (or, for Binance spot trade dumps, its first
  * data line) decides which columns hold the time, the prices and the quantities.
  * Header names are compared trimmed and lower-cased; columns may come in any order
- * and extra columns are ignored.
+ * and extra columns are ignored. Columns named by the user (ReadOptions.columns) take
+ * their roles first; the delimiter is detected from the header line unless given; a
+ * time format, when given, decides how times are read (docs/input-formats.md).
  */
-import { DataError } from '../errors.js';
-import type { Clock, TimeUnit } from './types.js';
+import { DataError, UsageError } from '../errors.js';
+import type { Clock, ColumnMap, TimeFormat, TimePatternText, TimeUnit } from './types.js';
 import { DECIMAL_RE, isBooleanText } from './numbers.js';
-import { unitFromColumnName } from './time.js';
+import { compileTimePattern, unitFromColumnName, type TimePattern } from './time.js';
 import { withArticle } from '../core/verdict.js';
 
 export type Kind = 'quotes' | 'trades';
@@ -24,10 +26,10 @@ export const ROLE_CLOCK2 = 6;
 export const ROLE_COUNT = 7;
 export const ROLE_NAMES = ['time', 'bid', 'ask', 'price', 'quantity', 'side', 'second clock'] as const;
 
-/** How the time column is read: ISO strings, epoch numbers, or decided by the first row. */
-export type TimeMode = 'iso' | 'num' | 'auto';
-/** How the side column is read: none, a maker flag (true → seller aggressor), or buy/sell words. */
-export type SideMode = 'none' | 'maker' | 'text';
+/** How the time column is read: ISO strings, epoch numbers, decided by the first row, or a pattern. */
+export type TimeMode = 'iso' | 'num' | 'auto' | 'pattern';
+/** How the side column is read: none, a maker flag (true → seller aggressor), buy/sell words, or either (a column named by --side-col). */
+export type SideMode = 'none' | 'maker' | 'text' | 'any';
 
 /** Everything the parsers need to know about one file's layout. */
 export interface FormatPlan {
@@ -53,6 +55,44 @@ export interface FormatPlan {
   readonly priceOnly: boolean;
   /** The column mapped to ROLE_CLOCK2, when withSecondClock found one. */
   readonly secondClock?: string;
+  /** Char code of the field delimiter (`,` `;` tab `|`). */
+  readonly delimiter: number;
+  /** The compiled --time-format pattern when timeMode is 'pattern', and its text. */
+  readonly timePattern?: TimePattern;
+  readonly timePatternText?: TimePatternText;
+}
+
+/** What a plan depends on besides the header: ReadOptions' layout members and the delimiter in use. */
+export interface PlanOptions {
+  readonly clock: Clock;
+  readonly timeUnit?: TimeUnit;
+  readonly columns?: ColumnMap;
+  readonly timeFormat?: TimeFormat;
+  /** Char code of the delimiter the header was split on (default comma). */
+  readonly delimiterCode?: number;
+}
+
+/** The delimiters a file may use, in the order that breaks a tie. */
+export const DELIMITERS = [',', '\t', ';', '|'] as const;
+
+/**
+ * The delimiter of a file from its header line: the candidate (`,` tab `;` `|`) that occurs
+ * most often outside double quotes; comma when none occurs or on a tie with comma.
+ */
+export function detectDelimiter(header: string): number {
+  const counts = [0, 0, 0, 0];
+  let quoted = false;
+  for (let i = 0; i < header.length; i++) {
+    const c = header[i]!;
+    if (c === '"') quoted = !quoted;
+    else if (!quoted) {
+      const k = (DELIMITERS as readonly string[]).indexOf(c);
+      if (k >= 0) counts[k]!++;
+    }
+  }
+  let best = 0;
+  for (let k = 1; k < counts.length; k++) if (counts[k]! > counts[best]!) best = k;
+  return DELIMITERS[best]!.charCodeAt(0);
 }
 
 interface Layout {
@@ -183,20 +223,65 @@ const HEADERLESS: Record<number, { format: string; names: string[] }> = {
 
 const TIME_NAMES = ['ts', 'time', 'timestamp', 't'];
 const TIME_RE = /^(ts|time|timestamp|t)(_(s|ms|us|ns))?$/;
+/** Time columns recognised after those, exchange clock first (Databento, CoinAPI, spreadsheets and pandas). */
+const MORE_TIME_NAMES = ['ts_event', 'time_exchange', 'datetime', 'date', 'ts_recv', 'time_coinapi'];
+/**
+ * The venue's time of an event and a later one of the same event: Tardis's `local_timestamp`
+ * (when Tardis received the message), Binance's `event_time` (when Binance sent it),
+ * Databento's `ts_recv` and CoinAPI's `time_coinapi` (when their capture received it).
+ * `--clock local` reads the receipt clock; inspect reads both (withSecondClock), and
+ * receipt − exchange is the feed's latency.
+ */
+export interface ClockPair {
+  readonly exchange: string;
+  readonly receipt: string;
+  /**
+   * Equal stamps mean the venue sent no exchange time (Tardis copies the receipt time into
+   * `timestamp`), rather than a latency below the clocks' resolution (Binance's whole ms).
+   */
+  readonly equalMeansNoExchangeTime: boolean;
+}
+const CLOCK_PAIRS: readonly ClockPair[] = [
+  { exchange: 'timestamp', receipt: 'local_timestamp', equalMeansNoExchangeTime: true },
+  { exchange: 'ts_event', receipt: 'ts_recv', equalMeansNoExchangeTime: false },
+  { exchange: 'time_exchange', receipt: 'time_coinapi', equalMeansNoExchangeTime: false },
+  { exchange: 'transaction_time', receipt: 'event_time', equalMeansNoExchangeTime: false },
+];
+/** Bid and ask column names, pairwise: the ask beside a bid is the one a lone bid is missing. */
+const BID_NAMES = ['bid', 'bid_price', 'best_bid', 'best_bid_price', 'bid_px', 'bid_px_00', 'bidprice'];
+const ASK_NAMES = ['ask', 'ask_price', 'best_ask', 'best_ask_price', 'ask_px', 'ask_px_00', 'askprice'];
+/** A quote file's single price column (bid = ask = price). */
+const QUOTE_PRICE_NAMES = ['price', 'mid', 'mid_price', 'last', 'close'];
+const TRADE_PRICE_NAMES = ['price'];
+const QTY_NAMES = ['qty', 'quantity', 'amount', 'size', 'base_amount'];
+/** Trade side columns and how each is read; a column named by --side-col reads either way ('any'). */
+const SIDE_MODES: Readonly<Record<string, SideMode>> = { side: 'text', taker_side: 'text', is_buyer_maker: 'maker', is_market_maker: 'maker' };
+
+const GENERIC_TIME = `a time column (${TIME_NAMES.join(', ')}, optionally with _s/_ms/_us/_ns; or ${MORE_TIME_NAMES.join(', ')})`;
+
+/** The names recognised for each role without options (for `--help` and messages). */
+export const RECOGNISED = {
+  time: `${TIME_NAMES.join(', ')} (optionally with _s/_ms/_us/_ns), ${MORE_TIME_NAMES.join(', ')}`,
+  price: `${QUOTE_PRICE_NAMES.join(', ')} (trades: price)`,
+  bid: BID_NAMES.join(', '),
+  ask: ASK_NAMES.join(', '),
+  qty: QTY_NAMES.join(', '),
+  side: `${Object.keys(SIDE_MODES).join(', ')}`,
+} as const;
 
 const EXPECTED: Record<Kind, string> = {
   quotes:
     'time,symbol,bid_price,ask_price (exchange export); ' +
     'exchange,symbol,timestamp,local_timestamp,ask_amount,ask_price,bid_price,bid_amount (Tardis quotes/book_ticker); ' +
     'update_id,best_bid_price,best_bid_qty,best_ask_price,best_ask_qty,transaction_time,event_time (Binance bookTicker); ' +
-    'or a time column (ts, time, timestamp or t, optionally with _s/_ms/_us/_ns) with bid and ask, bid_price and ask_price, price or mid',
+    `or ${GENERIC_TIME} with a bid and an ask (${BID_NAMES.map((b, i) => `${b}/${ASK_NAMES[i]}`).join(', ')}) or one price (${QUOTE_PRICE_NAMES.join(', ')})`,
   trades:
     'time,symbol,price,quantity,is_market_maker (exchange export); ' +
     'exchange,symbol,timestamp,local_timestamp,id,side,price,amount (Tardis trades); ' +
     'id,price,qty,quote_qty,time,is_buyer_maker (Binance trades); ' +
     'agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,is_buyer_maker (Binance aggTrades); ' +
     'Binance spot dumps without a header (7 or 8 numeric columns); ' +
-    'or a time column (ts, time, timestamp or t, optionally with _s/_ms/_us/_ns) with price and qty, quantity, amount or size',
+    `or ${GENERIC_TIME} with price and ${QTY_NAMES.join(', ')}`,
 };
 
 /** Where the header sits, for error messages. */
@@ -207,43 +292,29 @@ export interface HeaderSite {
 }
 
 /**
- * The plan for a file whose first non-blank line has these fields.
- * @throws DataError for an unknown header (listing what was expected) or a missing column (naming it).
+ * The plan for a file whose first non-blank line has these fields. Columns named in
+ * `o.columns` take their roles and the file is read as a generic layout (format `mapped-…`);
+ * roles not named are recognised by name as usual. `o.timeFormat` decides how times are read.
+ * @throws DataError for an unknown header (listing its columns and options that would map
+ *   them) or a missing column (naming it); UsageError when a named column is not in the
+ *   header, two roles would share a column, or the time format is not one.
  */
-export function planFromHeader(
-  fields: readonly string[],
-  kind: Kind,
-  clock: Clock,
-  unitOverride: TimeUnit | undefined,
-  site: HeaderSite,
-): FormatPlan {
+export function planFromHeader(fields: readonly string[], kind: Kind, o: PlanOptions, site: HeaderSite): FormatPlan {
   if (site.text.replace(/\r$/, '').includes('\r')) {
     // Lines that end in a lone CR (classic Mac) read as one endless header line.
     throw new DataError(site.file, site.line, "lines end in a lone CR; convert them to LF first (e.g. tr '\\r' '\\n')", site.text.split('\r')[0]);
   }
   const names = fields.map((f) => f.trim().toLowerCase());
-  if (kind === 'trades' && isHeaderless(fields)) {
-    const h = HEADERLESS[fields.length]!;
-    const layout = h.format === 'binance-trades' ? BINANCE_TRADES : BINANCE_AGGTRADES;
-    return planFromLayout({ ...layout, format: `${h.format}-noheader` }, h.names, true, kind, unitOverride);
+  const mapped = mappedRoles(o.columns, kind, fields, names, site);
+  if (mapped.size === 0) {
+    const named = namedPlan(fields, names, kind, o, site);
+    if (named) return named;
   }
-  const layouts =
-    kind === 'quotes'
-      ? [TARDIS_QUOTES(clock), BINANCE_BOOKTICKER, EXCHANGE_QUOTES]
-      : [TARDIS_TRADES(clock), BINANCE_AGGTRADES, BINANCE_TRADES, EXCHANGE_TRADES];
-  for (const layout of layouts) {
-    if (layout.columns.every(([n]) => names.includes(n))) return planFromLayout(layout, names, false, kind, unitOverride);
-  }
-  if (kind === 'quotes') rejectTradesAsQuotes(names, clock, site);
-  else rejectQuotesAsTrades(names, clock, site);
-  if (clock === 'local' && names.includes('exchange') && names.includes('timestamp') && !names.includes('local_timestamp')) {
-    throw new DataError(site.file, site.line, 'missing column local_timestamp (needed by the local clock)', site.text);
-  }
-  const generic = genericPlan(names, kind, clock, unitOverride, site);
+  const generic = genericPlan(names, kind, o, mapped, site);
   if (generic) return generic;
   // A near miss of a known layout: name what is missing rather than listing everything.
   let best: { layout: Layout; missing: string[] } | undefined;
-  for (const layout of layouts) {
+  for (const layout of layoutsOf(kind, o.clock)) {
     const missing = layout.columns.filter(([n]) => !names.includes(n)).map(([n]) => n);
     const present = layout.columns.length - missing.length;
     if (present >= 2 && present * 2 >= layout.columns.length && (!best || missing.length < best.missing.length)) {
@@ -254,7 +325,77 @@ export function planFromHeader(
     const s = best.missing.length > 1 ? 's' : '';
     throw new DataError(site.file, site.line, `missing column${s} ${best.missing.join(', ')} for ${best.layout.label}`, site.text);
   }
-  throw new DataError(site.file, site.line, `unrecognised ${kind} header; expected one of: ${EXPECTED[kind]}`, site.text);
+  throw new DataError(site.file, site.line, unrecognisedHeader(fields, names, kind, o.delimiterCode ?? COMMA), site.text);
+}
+
+const COMMA = 44;
+
+function layoutsOf(kind: Kind, clock: Clock): Layout[] {
+  return kind === 'quotes'
+    ? [TARDIS_QUOTES(clock), BINANCE_BOOKTICKER, EXCHANGE_QUOTES]
+    : [TARDIS_TRADES(clock), BINANCE_AGGTRADES, BINANCE_TRADES, EXCHANGE_TRADES];
+}
+
+/** The named layouts (and headerless Binance dumps); undefined when none fits. */
+function namedPlan(fields: readonly string[], names: readonly string[], kind: Kind, o: PlanOptions, site: HeaderSite): FormatPlan | undefined {
+  if (kind === 'trades' && isHeaderless(fields)) {
+    const h = HEADERLESS[fields.length]!;
+    const layout = h.format === 'binance-trades' ? BINANCE_TRADES : BINANCE_AGGTRADES;
+    return planFromLayout({ ...layout, format: `${h.format}-noheader` }, h.names, true, kind, o);
+  }
+  for (const layout of layoutsOf(kind, o.clock)) {
+    if (layout.columns.every(([n]) => names.includes(n))) return planFromLayout(layout, names, false, kind, o);
+  }
+  if (kind === 'quotes') rejectTradesAsQuotes(names, o.clock, site);
+  else rejectQuotesAsTrades(names, o.clock, site);
+  if (o.clock === 'local' && names.includes('exchange') && names.includes('timestamp') && !names.includes('local_timestamp')) {
+    throw new DataError(site.file, site.line, 'missing column local_timestamp (needed by the local clock)', site.text);
+  }
+  return undefined;
+}
+
+/** The option that names each role's column. */
+export const ROLE_OPTIONS: ReadonlyArray<readonly [key: keyof ColumnMap, role: number, option: string]> = [
+  ['time', ROLE_TIME, '--time-col'],
+  ['price', ROLE_PRICE, '--price-col'],
+  ['bid', ROLE_BID, '--bid-col'],
+  ['ask', ROLE_ASK, '--ask-col'],
+  ['qty', ROLE_QTY, '--qty-col'],
+  ['side', ROLE_SIDE, '--side-col'],
+];
+
+function roleApplies(kind: Kind, role: number): boolean {
+  return kind === 'quotes' ? role !== ROLE_QTY && role !== ROLE_SIDE : role !== ROLE_BID && role !== ROLE_ASK;
+}
+
+/**
+ * The columns named by options, role → lower-cased name (roles the kind has not are ignored).
+ * @throws UsageError for a name the header lacks, or --price-col with --bid-col / --ask-col.
+ */
+function mappedRoles(columns: ColumnMap | undefined, kind: Kind, fields: readonly string[], names: readonly string[], site: HeaderSite): Map<number, string> {
+  const out = new Map<number, string>();
+  if (!columns) return out;
+  for (const [key, role, option] of ROLE_OPTIONS) {
+    const given = columns[key]?.trim();
+    if (!given || !roleApplies(kind, role)) continue;
+    const name = given.toLowerCase();
+    if (!names.includes(name)) {
+      throw new UsageError(`${option} ${given}: ${site.file} has no column ${given} (its columns: ${fields.map((f) => f.trim()).join(', ')})`);
+    }
+    out.set(role, name);
+  }
+  if (out.has(ROLE_PRICE) && (out.has(ROLE_BID) || out.has(ROLE_ASK))) {
+    throw new UsageError('--price-col reads quotes with one price column; give it or --bid-col and --ask-col, not both');
+  }
+  return out;
+}
+
+/** The exchange time of a recognised pair (or with --clock local its receiver time), else the first time name present. */
+function recogniseTime(names: readonly string[], clock: Clock): string | undefined {
+  if (clock === 'local') {
+    for (const { receipt } of CLOCK_PAIRS) if (names.includes(receipt)) return receipt;
+  }
+  return firstOf(names, TIME_NAMES) ?? names.find((n) => TIME_RE.test(n)) ?? firstOf(names, MORE_TIME_NAMES);
 }
 
 /**
@@ -274,7 +415,7 @@ function rejectQuotesAsTrades(names: readonly string[], clock: Clock, site: Head
   const layout = [TARDIS_QUOTES(clock), BINANCE_BOOKTICKER, EXCHANGE_QUOTES].find((l) => l.columns.every(([n]) => names.includes(n)));
   const has = (candidates: readonly string[]) => candidates.some((n) => names.includes(n));
   // Bid and ask but no quantity: a quote file; a trades file that also carries the book keeps its quantity.
-  const bidAsk = has(['bid', 'bid_price']) && has(['ask', 'ask_price']) && !has(['qty', 'quantity', 'amount', 'size']);
+  const bidAsk = has(BID_NAMES) && has(ASK_NAMES) && !has(QTY_NAMES);
   if (layout !== undefined || bidAsk) {
     const what = layout !== undefined ? withArticle(layout.label) : 'a quotes';
     throw new DataError(site.file, site.line, `this is ${what} file (bid and ask), not trades (--trades takes trades: time, price and quantity)`, site.text);
@@ -287,7 +428,7 @@ export function isHeaderless(fields: readonly string[]): boolean {
   return fields.every((f) => DECIMAL_RE.test(f.trim()) || isBooleanText(f));
 }
 
-function planFromLayout(layout: Layout, names: readonly string[], headerless: boolean, kind: Kind, unitOverride: TimeUnit | undefined): FormatPlan {
+function planFromLayout(layout: Layout, names: readonly string[], headerless: boolean, kind: Kind, o: PlanOptions): FormatPlan {
   const ncols = names.length;
   const colRole = new Int8Array(ncols).fill(-1);
   const roleCol = new Int32Array(ROLE_COUNT).fill(-1);
@@ -299,6 +440,7 @@ function planFromLayout(layout: Layout, names: readonly string[], headerless: bo
     roleCol[role] = col;
     if (role === ROLE_TIME) timeColumn = name;
   }
+  const time = timeReading(o.timeFormat);
   return {
     kind,
     format: layout.format,
@@ -308,13 +450,26 @@ function planFromLayout(layout: Layout, names: readonly string[], headerless: bo
     roleCol,
     names,
     timeColumn,
-    timeMode: layout.timeMode,
+    timeMode: time?.mode ?? layout.timeMode,
     // A unit the format defines (Tardis: µs) is not a guess, so --time-unit leaves it alone;
-    // it overrides the column-name suffix and the magnitude rule.
-    timeUnit: layout.timeUnit ?? unitOverride ?? unitFromColumnName(timeColumn),
+    // it overrides the column-name suffix and the magnitude rule. --time-format overrides all.
+    timeUnit: time ? time.unit : layout.timeUnit ?? o.timeUnit ?? unitFromColumnName(timeColumn),
     sideMode: layout.sideMode,
     priceOnly: kind === 'quotes' && roleCol[ROLE_BID]! < 0,
+    delimiter: o.delimiterCode ?? COMMA,
+    timePattern: time?.pattern,
+    timePatternText: time?.pattern ? (o.timeFormat as TimePatternText) : undefined,
   };
+}
+
+/** How a --time-format reads times; undefined leaves it to the format. @throws UsageError for a bad pattern. */
+function timeReading(format: TimeFormat | undefined): { mode: TimeMode; unit: TimeUnit | undefined; pattern?: TimePattern } | undefined {
+  if (format === undefined) return undefined;
+  if (format === 'iso') return { mode: 'iso', unit: undefined };
+  if (format === 's' || format === 'ms' || format === 'us' || format === 'ns') return { mode: 'num', unit: format };
+  const pattern = compileTimePattern(format);
+  if (typeof pattern === 'string') throw new UsageError(`--time-format ${JSON.stringify(format)}: ${pattern}`);
+  return { mode: 'pattern', unit: undefined, pattern };
 }
 
 function firstOf(names: readonly string[], candidates: readonly string[]): string | undefined {
@@ -322,89 +477,124 @@ function firstOf(names: readonly string[], candidates: readonly string[]): strin
 }
 
 /**
- * Generic layouts: a time column plus bid/ask (or price/mid) for quotes, price plus a
- * quantity (and optionally a side) for trades. Returns undefined when no time column
- * and no price column is present (then the header is simply unknown).
+ * Generic layouts: a time column plus bid/ask (or one price) for quotes, price plus a
+ * quantity (and optionally a side) for trades, each named by an option or recognised by
+ * name. Returns undefined when nothing was named and neither a time nor a price column
+ * is present (then the header is simply unknown).
  */
-function genericPlan(
-  names: readonly string[],
-  kind: Kind,
-  clock: Clock,
-  unitOverride: TimeUnit | undefined,
-  site: HeaderSite,
-): FormatPlan | undefined {
-  const local = clock === 'local' && names.includes('local_timestamp') ? 'local_timestamp' : undefined;
-  const time = local ?? firstOf(names, TIME_NAMES) ?? names.find((n) => TIME_RE.test(n));
+function genericPlan(names: readonly string[], kind: Kind, o: PlanOptions, mapped: ReadonlyMap<number, string>, site: HeaderSite): FormatPlan | undefined {
+  const time = mapped.get(ROLE_TIME) ?? recogniseTime(names, o.clock);
   const columns: Array<readonly [string, number]> = [];
   let missing: string | undefined;
   let sideMode: SideMode = 'none';
   if (kind === 'quotes') {
-    const bid = firstOf(names, ['bid', 'bid_price']);
-    const ask = firstOf(names, ['ask', 'ask_price']);
-    const price = firstOf(names, ['price', 'mid']);
-    if (bid && ask) columns.push([bid, ROLE_BID], [ask, ROLE_ASK]);
-    else if (price) columns.push([price, ROLE_PRICE]);
-    else if (bid || ask) missing = bid ? (bid === 'bid' ? 'ask' : 'ask_price') : ask === 'ask' ? 'bid' : 'bid_price';
-    else return undefined;
+    const price = mapped.get(ROLE_PRICE);
+    const namedBid = mapped.get(ROLE_BID);
+    const namedAsk = mapped.get(ROLE_ASK);
+    const bid = namedBid ?? firstOf(names, BID_NAMES);
+    const ask = namedAsk ?? firstOf(names, ASK_NAMES);
+    const one = price ?? (namedBid || namedAsk ? undefined : firstOf(names, QUOTE_PRICE_NAMES));
+    if (price) columns.push([price, ROLE_PRICE]);
+    else if (bid && ask) columns.push([bid, ROLE_BID], [ask, ROLE_ASK]);
+    else if (one) columns.push([one, ROLE_PRICE]);
+    else if (bid) missing = `${ASK_NAMES[BID_NAMES.indexOf(bid)] ?? 'ask'} (or name it with --ask-col)`;
+    else if (ask) missing = `${BID_NAMES[ASK_NAMES.indexOf(ask)] ?? 'bid'} (or name it with --bid-col)`;
+    else if (mapped.size === 0) return undefined;
+    else missing = 'bid and ask, or price (name them with --bid-col and --ask-col, or --price-col)';
   } else {
-    const price = firstOf(names, ['price']);
-    const qty = firstOf(names, ['qty', 'quantity', 'amount', 'size']);
-    if (!price && !qty) return undefined;
+    const price = mapped.get(ROLE_PRICE) ?? firstOf(names, TRADE_PRICE_NAMES);
+    const qty = mapped.get(ROLE_QTY) ?? firstOf(names, QTY_NAMES);
+    if (!price && !qty && mapped.size === 0) return undefined;
     if (price) columns.push([price, ROLE_PRICE]);
     if (qty) columns.push([qty, ROLE_QTY]);
-    if (!price) missing = 'price';
-    if (!qty) missing = 'qty (or quantity, amount, size)';
-    const side = firstOf(names, ['side', 'is_buyer_maker', 'is_market_maker']);
+    if (!price) missing = 'price (or name it with --price-col)';
+    if (!qty) missing = `qty (or ${QTY_NAMES.slice(1).join(', ')}; or name it with --qty-col)`;
+    const side = mapped.get(ROLE_SIDE) ?? firstOf(names, Object.keys(SIDE_MODES));
     if (side) {
       columns.push([side, ROLE_SIDE]);
-      sideMode = side === 'side' ? 'text' : 'maker';
+      // A column named by --side-col may hold words or a maker flag; either is read.
+      sideMode = mapped.has(ROLE_SIDE) ? 'any' : SIDE_MODES[side]!;
     }
   }
   if (!time) {
-    if (columns.length === 0) return undefined;
-    throw new DataError(site.file, site.line, 'missing time column (ts, time, timestamp or t, optionally with _s/_ms/_us/_ns)', site.text);
+    if (columns.length === 0 && mapped.size === 0) return undefined;
+    throw new DataError(site.file, site.line, `missing time column (${GENERIC_TIME.replace(/^a time column \(/, '').replace(/\)$/, '')}; or name it with --time-col)`, site.text);
   }
   if (missing) {
     throw new DataError(site.file, site.line, `missing column ${missing}`, site.text);
   }
   columns.unshift([time, ROLE_TIME]);
+  assertOneRolePerColumn(columns, mapped);
+  const prefix = mapped.size > 0 ? 'mapped' : 'generic';
   const layout: Layout = {
-    format: `generic-${kind}`,
-    label: `generic ${kind}`,
+    format: `${prefix}-${kind}`,
+    label: `${prefix} ${kind}`,
     columns,
     timeMode: 'auto',
     sideMode,
   };
-  return planFromLayout(layout, names, false, kind, unitOverride);
+  return planFromLayout(layout, names, false, kind, o);
+}
+
+/** @throws UsageError when a named column is also another role's (named or recognised). */
+function assertOneRolePerColumn(columns: ReadonlyArray<readonly [string, number]>, mapped: ReadonlyMap<number, string>): void {
+  const describe = (role: number): string => {
+    const option = ROLE_OPTIONS.find(([, r]) => r === role)![2];
+    return mapped.has(role) ? option : `the ${ROLE_NAMES[role]} column found by name (name another with ${option})`;
+  };
+  for (let i = 0; i < columns.length; i++) {
+    for (let j = i + 1; j < columns.length; j++) {
+      if (columns[i]![0] !== columns[j]![0]) continue;
+      throw new UsageError(`column ${columns[i]![0]} cannot have two roles: ${describe(columns[i]![1])} and ${describe(columns[j]![1])}`);
+    }
+  }
+}
+
+/** The message for a header nothing recognises: its columns, options that would read them, and the known layouts. */
+function unrecognisedHeader(fields: readonly string[], names: readonly string[], kind: Kind, delimiter: number): string {
+  const shown = fields.map((f) => f.trim());
+  let hint = `try ${suggestOptions(shown, names, kind)}`;
+  const other = DELIMITERS.find((d) => d.charCodeAt(0) !== delimiter && shown.length === 1 && shown[0]!.includes(d));
+  if (other) hint = `the header is one column: are the fields separated by ${JSON.stringify(other)}? try --delimiter ${other === '\t' ? 'tab' : `'${other}'`}`;
+  return `unrecognised ${kind} header with columns ${shown.join(', ')}; name them with options (${hint}). Recognised without options: ${EXPECTED[kind]}`;
 }
 
 /**
- * Layouts that carry two clocks: the venue's time of the event and a later one — Tardis's
- * `local_timestamp` (when Tardis received the message) and Binance's `event_time` (when
- * Binance sent it). receipt − exchange is the feed's latency.
+ * Options that would read these columns, guessed from their names (the first column as the
+ * time and the next as the price when no name says so) — a starting point for the user.
  */
-export interface ClockPair {
-  readonly exchange: string;
-  readonly receipt: string;
-  /**
-   * Equal stamps mean the venue sent no exchange time (Tardis copies the receipt time into
-   * `timestamp`), rather than a latency below the clocks' resolution (Binance's whole ms).
-   */
-  readonly equalMeansNoExchangeTime: boolean;
+export function suggestOptions(shown: readonly string[], names: readonly string[], kind: Kind): string {
+  const taken = new Set<number>();
+  const pick = (re: RegExp | null): string | undefined => {
+    const i = names.findIndex((n, k) => !taken.has(k) && (re === null || re.test(n)));
+    if (i < 0) return undefined;
+    taken.add(i);
+    return shown[i]!;
+  };
+  const arg = (name: string | undefined): string => (name === undefined ? '<column>' : /^[\w.-]+$/.test(name) ? name : `'${name}'`);
+  const time = pick(/time|date|stamp|^ts|^t$|zeit|datum|fecha/) ?? pick(null);
+  const parts = [`--time-col ${arg(time)}`];
+  if (kind === 'quotes') {
+    const bid = pick(/bid/);
+    const ask = bid === undefined ? undefined : pick(/ask|offer/);
+    if (bid !== undefined && ask !== undefined) parts.push(`--bid-col ${arg(bid)} --ask-col ${arg(ask)}`);
+    else parts.push(`--price-col ${arg(pick(/price|px|last|close|mid|rate|value|kurs|bid/) ?? pick(null))}`);
+  } else {
+    parts.push(`--price-col ${arg(pick(/price|px|last|rate/) ?? pick(null))}`);
+    parts.push(`--qty-col ${arg(pick(/qty|quant|amount|size|vol/) ?? pick(null))}`);
+    const side = pick(/side|maker|taker/);
+    if (side !== undefined) parts.push(`--side-col ${arg(side)}`);
+  }
+  return parts.join(' ');
 }
-const CLOCK_PAIRS: readonly ClockPair[] = [
-  { exchange: 'timestamp', receipt: 'local_timestamp', equalMeansNoExchangeTime: true },
-  { exchange: 'transaction_time', receipt: 'event_time', equalMeansNoExchangeTime: false },
-];
+
 /** Formats whose only time column is the venue's own (trade times of Binance dumps). */
 const EXCHANGE_TIME_FORMATS = /^binance-(agg)?trades/;
 
 /** Which clock a plan's time column is: the venue's (exchange), a receipt time, or unknown. */
 export function clockKind(plan: FormatPlan): 'exchange' | 'receipt' | 'unknown' {
-  for (const pair of CLOCK_PAIRS) {
-    if (plan.timeColumn === pair.exchange && plan.names.includes(pair.receipt)) return 'exchange';
-    if (plan.timeColumn === pair.receipt && plan.names.includes(pair.exchange)) return 'receipt';
-  }
+  const pair = clockPairOf(plan);
+  if (pair) return plan.timeColumn === pair.exchange ? 'exchange' : 'receipt';
   return EXCHANGE_TIME_FORMATS.test(plan.format) ? 'exchange' : 'unknown';
 }
 
@@ -415,14 +605,17 @@ export function clockPairOf(plan: FormatPlan): ClockPair | undefined {
 
 /**
  * The plan with the file's other clock (see ClockPair) also read, as ROLE_CLOCK2 (RowScratch.t2),
- * in the same time mode; the plan itself when the header has no second clock. For `inspect`:
- * the analyses read one clock.
+ * by the time column's rules: the same mode, unit and --time-format pattern ('auto' decided by
+ * its own first value). The plan itself when the header has no second clock, or when that
+ * column has another role. For `inspect`: the analyses read one clock.
  */
 export function withSecondClock(plan: FormatPlan): FormatPlan {
   const pair = clockPairOf(plan);
   if (!pair) return plan;
   const other = plan.timeColumn === pair.exchange ? pair.receipt : pair.exchange;
   const col = plan.names.indexOf(other);
+  // A column the user gave another role (--price-col local_timestamp) stays that role.
+  if (plan.colRole[col]! >= 0) return plan;
   const colRole = plan.colRole.slice();
   const roleCol = plan.roleCol.slice();
   colRole[col] = ROLE_CLOCK2;

@@ -17,7 +17,7 @@
 import type { Readable } from 'node:stream';
 import { DataError } from '../errors.js';
 import { Timeline, type TimelineOptions, type TimelineSummary } from '../core/quality.js';
-import { clockKind, clockPairOf, planFromHeader, type FormatPlan, type Kind } from './formats.js';
+import { clockKind, clockPairOf, planFromHeader, ROLE_ASK, ROLE_BID, ROLE_PRICE, ROLE_QTY, ROLE_SIDE, type FormatPlan, type Kind } from './formats.js';
 import { ClockCheck, type ClockSummary } from '../core/clocks.js';
 import { TickSize, type TickSummary } from '../core/ticksize.js';
 import { KIND_BACKWARDS, RowClassifier, Verdict, VERDICT_KIND, verdictClass, type VerdictCode } from './row-verdict.js';
@@ -26,10 +26,10 @@ import { inputName, type InputSpec } from './open.js';
 import { scanRows, type InternalReadOptions, type ScanInfo } from './reader.js';
 import { Rewindable } from './replay.js';
 import type { FieldConverter, RowScratch } from './rows.js';
-import type { Clock, Progress, ReadReport, TimeUnit } from './types.js';
+import type { Clock, Progress, ReadOptions, ReadReport, TimePatternText, TimeUnit } from './types.js';
 import { Column, SkipLog, stableOrder } from './validate.js';
 
-export interface InspectScanOptions extends TimelineOptions, Pick<InternalReadOptions, 'parser' | 'chunkBytes'> {
+export interface InspectScanOptions extends TimelineOptions, Pick<InternalReadOptions, 'parser' | 'chunkBytes'>, Pick<ReadOptions, 'columns' | 'timeFormat' | 'delimiter'> {
   readonly clock: Clock;
   readonly timeUnit?: TimeUnit;
   /**
@@ -51,8 +51,12 @@ export interface FileQuality {
   /** As ReadReport.format, e.g. 'tardis-quotes', 'binance-trades-noheader'. */
   readonly format: string;
   readonly timeColumn: string;
-  /** Unit the times were read in; null when no row had a usable time to decide it by. */
-  readonly timeUnit: TimeUnit | 'iso' | null;
+  /** Unit the times were read in (or the --time-format pattern); null when no row had a usable time to decide it by. */
+  readonly timeUnit: TimeUnit | 'iso' | TimePatternText | null;
+  /** The columns read for the other roles (absent roles are left out). */
+  readonly columns: { readonly price?: string; readonly bid?: string; readonly ask?: string; readonly quantity?: string; readonly side?: string };
+  /** The field delimiter: `,` `;` `\t` or `|`. */
+  readonly delimiter: string;
   /** Data rows (header excluded). */
   readonly rows: number;
   /** Order, bursts, gaps, span and price range of the usable rows. */
@@ -186,9 +190,9 @@ class PreferTrades extends Error {}
  * export), it is a trade file.
  */
 function readsAsTrades(plan: FormatPlan, o: InspectScanOptions): boolean {
-  if (plan.kind !== 'quotes' || !plan.priceOnly || !plan.format.startsWith('generic')) return false;
+  if (plan.kind !== 'quotes' || !plan.priceOnly || !/^(generic|mapped)-/.test(plan.format)) return false;
   try {
-    planFromHeader(plan.names, 'trades', o.clock, o.timeUnit, { file: '', line: 0, text: '' });
+    planFromHeader(plan.names, 'trades', { clock: o.clock, timeUnit: o.timeUnit, columns: o.columns, timeFormat: o.timeFormat, delimiterCode: plan.delimiter }, { file: '', line: 0, text: '' });
     return true;
   } catch {
     return false;
@@ -254,6 +258,8 @@ async function attempt(input: InputSpec, kind: Kind, o: InspectScanOptions, repl
       format: info.plan.format,
       timeColumn: info.plan.timeColumn,
       timeUnit: info.converter.time.reportUnit ?? info.plan.timeUnit ?? null,
+      columns: columnsOf(info.plan),
+      delimiter: String.fromCharCode(info.plan.delimiter),
       rows: info.rows,
       timeline: s.timelineSummary(),
       unparsable: s.unparsable,
@@ -270,12 +276,27 @@ async function attempt(input: InputSpec, kind: Kind, o: InspectScanOptions, repl
   };
 }
 
+/** The column read for each role besides time, by its header name. */
+function columnsOf(plan: FormatPlan): FileQuality['columns'] {
+  const name = (role: number): string | undefined => (plan.roleCol[role]! >= 0 ? plan.names[plan.roleCol[role]!] : undefined);
+  const out: Record<string, string> = {};
+  const roles: Array<[string, number]> = [['price', ROLE_PRICE], ['bid', ROLE_BID], ['ask', ROLE_ASK], ['quantity', ROLE_QTY], ['side', ROLE_SIDE]];
+  for (const [key, role] of roles) {
+    const n = name(role);
+    if (n !== undefined) out[key] = n;
+  }
+  return out;
+}
+
 /** Neither layout fits: one error naming both reasons (or the shared one, e.g. an empty file). */
 function neither(file: string, quotes: DataError | undefined, trades: DataError | undefined): DataError {
   if (!quotes || !trades) return (quotes ?? trades)!;
   if (quotes.problem === trades.problem) return trades;
-  const short = (p: string) => (p.startsWith('unrecognised') ? 'unrecognised header' : p);
-  const [q, t] = [short(quotes.problem), short(trades.problem)];
-  const why = q === t ? q : `as quotes: ${q}; as trades: ${t}`;
+  // An unrecognised header's message ends in the long list of layouts: keep its columns and suggestions.
+  const unknown = /^unrecognised \w+ header (with columns .*); name them with options \((.*)\)\. Recognised without options/;
+  const [uq, ut] = [unknown.exec(quotes.problem), unknown.exec(trades.problem)];
+  const short = (p: string, u: RegExpExecArray | null) => (u ? `unrecognised header ${u[1]} (${u[2]})` : p);
+  const [q, t] = [short(quotes.problem, uq), short(trades.problem, ut)];
+  const why = uq && ut ? `unrecognised header ${uq[1]}; name them with options (as quotes: ${uq[2]}; as trades: ${ut[2]})` : q === t ? q : `as quotes: ${q}; as trades: ${t}`;
   return new DataError(file, trades.line ?? quotes.line, `neither a quote nor a trade file (${why}; see Input formats in the README)`, trades.value ?? quotes.value);
 }

@@ -9,10 +9,10 @@
  * in flight; `sort` holds the whole file's rows.
  */
 import type { TickBatch, TradeBatch } from '../core/types.js';
-import { DataError } from '../errors.js';
-import type { ReadOptions, ReadReport, TimeUnit } from './types.js';
-import { planFromHeader, ROLE_SIDE, withSecondClock, type FormatPlan, type Kind } from './formats.js';
-import { FastParser, checkHasRows, type RowSink } from './fastparse.js';
+import { DataError, UsageError } from '../errors.js';
+import type { ReadOptions, ReadReport } from './types.js';
+import { detectDelimiter, planFromHeader, ROLE_SIDE, withSecondClock, type FormatPlan, type Kind } from './formats.js';
+import { FastParser, checkHasRows, type HeaderHandler, type RowSink } from './fastparse.js';
 import { csvRecords } from './csvparse.js';
 import { FieldConverter, RecordText, RowScratch } from './rows.js';
 import { inputName, openInput, type ByteSource, type InputSpec } from './open.js';
@@ -54,13 +54,19 @@ type SinkFactory = (plan: FormatPlan, conv: FieldConverter) => RowSink;
 export async function* scanRows(
   input: InputSpec,
   kind: Kind,
-  opts: Pick<InternalReadOptions, 'clock' | 'timeUnit' | 'parser' | 'chunkBytes'> & { readonly secondClock?: boolean },
+  opts: Pick<InternalReadOptions, 'clock' | 'timeUnit' | 'columns' | 'timeFormat' | 'delimiter' | 'parser' | 'chunkBytes'> & { readonly secondClock?: boolean },
   makeSink: SinkFactory,
   onChunk?: ChunkCallback,
 ): AsyncGenerator<void, ScanInfo, undefined> {
   const file = inputName(input);
-  const onHeader = (fields: string[], line: number): FormatPlan => {
-    const plan = planFromHeader(fields, kind, opts.clock, opts.timeUnit as TimeUnit | undefined, { file, line, text: fields.join(',') });
+  const delimiter = delimiterCode(opts.delimiter);
+  const onHeader = (fields: string[], line: number, delimiterCode: number): FormatPlan => {
+    const plan = planFromHeader(
+      fields,
+      kind,
+      { clock: opts.clock, timeUnit: opts.timeUnit, columns: opts.columns, timeFormat: opts.timeFormat, delimiterCode },
+      { file, line, text: fields.join(String.fromCharCode(delimiterCode)) },
+    );
     // inspect compares the file's two clocks; the analyses read only one.
     return opts.secondClock === true ? withSecondClock(plan) : plan;
   };
@@ -68,15 +74,25 @@ export async function* scanRows(
   try {
     const chunk = Math.max(1, opts.chunkBytes ?? DEFAULT_CHUNK);
     if (opts.parser === 'csv') {
-      return yield* scanCsv(src.name, chunk, src, onHeader, makeSink, onChunk);
+      return yield* scanCsv(src.name, chunk, src, onHeader, makeSink, onChunk, delimiter);
     }
-    return yield* scanFast(src.name, chunk, src, onHeader, makeSink, onChunk);
+    return yield* scanFast(src.name, chunk, src, onHeader, makeSink, onChunk, delimiter);
   } finally {
     await src.close();
   }
 }
 
 type Readable = Pick<ByteSource, 'readInto' | 'bytesRead' | 'bytesTotal'>;
+
+/** The char code of a given delimiter; undefined (detect) when none is given. @throws UsageError for anything but one plain ASCII character. */
+function delimiterCode(delimiter: string | undefined): number | undefined {
+  if (delimiter === undefined) return undefined;
+  const code = delimiter.charCodeAt(0);
+  if (delimiter.length !== 1 || code > 127 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
+    throw new UsageError(`--delimiter must be one character such as , ; | or a tab, got ${JSON.stringify(delimiter)}`);
+  }
+  return code;
+}
 
 /**
  * The fast path's read loop, double-buffered: while one buffer's complete lines are
@@ -87,11 +103,12 @@ async function* scanFast(
   file: string,
   chunk: number,
   src: Readable,
-  onHeader: (fields: string[], line: number) => FormatPlan,
+  onHeader: HeaderHandler,
   makeSink: SinkFactory,
   onChunk: ChunkCallback | undefined,
+  delimiter: number | undefined,
 ): AsyncGenerator<void, ScanInfo, undefined> {
-  const parser = new FastParser(file, onHeader, makeSink);
+  const parser = new FastParser(file, onHeader, makeSink, delimiter);
   const size = Math.min(chunk, DEFAULT_CHUNK) + 1;
   let cur = Buffer.allocUnsafe(size);
   let next = Buffer.allocUnsafe(size);
@@ -157,9 +174,10 @@ async function* scanCsv(
   file: string,
   chunk: number,
   src: Readable,
-  onHeader: (fields: string[], line: number) => FormatPlan,
+  onHeader: HeaderHandler,
   makeSink: SinkFactory,
   onChunk: ChunkCallback | undefined,
+  given: number | undefined,
 ): AsyncGenerator<void, ScanInfo, undefined> {
   async function* chunks(): AsyncGenerator<Buffer> {
     for (;;) {
@@ -169,16 +187,18 @@ async function* scanCsv(
       yield b.subarray(0, n);
     }
   }
+  const { delimiter, bytes } = given === undefined ? await sniffDelimiter(chunks()) : { delimiter: given, bytes: chunks() };
   const text = new RecordText();
+  text.delimiter = String.fromCharCode(delimiter);
   const r = new RowScratch(text);
   let plan: FormatPlan | undefined;
   let conv: FieldConverter | undefined;
   let sink: RowSink | undefined;
   let rows = 0;
-  for await (const records of csvRecords(chunks(), file)) {
+  for await (const records of csvRecords(bytes, file, text.delimiter)) {
     for (const rec of records) {
       if (!plan) {
-        plan = onHeader(rec.fields, rec.line);
+        plan = onHeader(rec.fields, rec.line, delimiter);
         conv = new FieldConverter(plan);
         sink = makeSink(plan, conv);
         if (!plan.headerless) continue;
@@ -195,6 +215,39 @@ async function* scanCsv(
   checkHasRows(file, plan !== undefined, rows);
   onChunk?.(src.bytesRead(), src.bytesTotal, rows, true);
   return { file, plan: plan!, converter: conv!, rows };
+}
+
+/**
+ * The csv-parse path must know the delimiter before it parses: reads chunks until the first
+ * record (after a BOM and blank lines, its quotes balanced) is complete, detects the delimiter
+ * from it as the fast path does, and hands back every byte for parsing.
+ */
+async function sniffDelimiter(chunks: AsyncIterable<Buffer>): Promise<{ delimiter: number; bytes: AsyncIterable<Buffer> }> {
+  const it = chunks[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let header: string | undefined;
+  while (header === undefined) {
+    const next = await it.next();
+    if (!next.done) head.push(next.value);
+    header = firstRecordText(Buffer.concat(head).toString('utf8'), next.done === true);
+  }
+  async function* bytes(): AsyncGenerator<Buffer> {
+    yield* head;
+    for (let next = await it.next(); !next.done; next = await it.next()) yield next.value;
+  }
+  return { delimiter: detectDelimiter(header), bytes: bytes() };
+}
+
+/** The first non-blank record of `text` (a BOM dropped), or undefined when it may continue beyond `text`. */
+function firstRecordText(text: string, eof: boolean): string | undefined {
+  let s = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  while (text[s] === '\n' || (text[s] === '\r' && text[s + 1] === '\n')) s += text[s] === '\n' ? 1 : 2;
+  let quotes = 0;
+  for (let i = s; i < text.length; i++) {
+    if (text[i] === '"') quotes++;
+    else if (text[i] === '\n' && quotes % 2 === 0) return text.slice(s, i);
+  }
+  return eof ? text.slice(s) : undefined;
 }
 
 /**

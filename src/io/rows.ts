@@ -6,7 +6,7 @@
  * `FieldConverter.field`, so the two paths agree on every value by construction
  * (csv-parse's strings are written into a scratch buffer first).
  */
-import type { TimeUnit } from './types.js';
+import type { TimePatternText, TimeUnit } from './types.js';
 import {
   ROLE_ASK,
   ROLE_BID,
@@ -18,13 +18,13 @@ import {
   type FormatPlan,
 } from './formats.js';
 import { DECIMAL_RE, parseDecimal } from './numbers.js';
-import { parseEpochMicros, parseIsoMicros, unitExponent, unitFromMagnitude } from './time.js';
+import { parseEpochMicros, parseIsoMicros, parsePatternMicros, unitExponent, unitFromMagnitude, type TimePattern } from './time.js';
 
 /** Gives back the text of a row's fields, for error messages only (slow is fine). */
 export interface FieldText {
   /** Text of column `col` of the current row ('' when the row is shorter). */
   fieldText(col: number): string;
-  /** The row's fields joined by commas (the line without its line end when unquoted). */
+  /** The row's fields joined by the delimiter (the line without its line end when unquoted). */
   lineText(): string;
 }
 
@@ -57,21 +57,26 @@ export class RowScratch {
 /**
  * Converts the time column. In 'auto' mode (and for epoch columns whose unit is not
  * fixed) the first row with a usable time decides ISO vs epoch and the unit by
- * magnitude; later rows are read the same way.
+ * magnitude; later rows are read the same way. A pattern (--time-format) reads every row.
  */
 export class TimeConverter {
-  mode: 'iso' | 'num' | 'auto';
+  mode: 'iso' | 'num' | 'auto' | 'pattern';
   /** µs = value · 10^exp; NaN until known. */
   exp: number;
   unit: TimeUnit | undefined;
+  private readonly pattern: TimePattern | undefined;
+  private readonly patternText: TimePatternText | undefined;
   constructor(plan: FormatPlan) {
     this.mode = plan.timeMode;
     this.unit = plan.timeUnit;
     this.exp = plan.timeUnit === undefined ? NaN : unitExponent(plan.timeUnit);
+    this.pattern = plan.timePattern;
+    this.patternText = plan.timePatternText;
   }
 
-  /** The report's unit: 'iso', the epoch unit, or undefined while undecided. */
-  get reportUnit(): TimeUnit | 'iso' | undefined {
+  /** The report's unit: 'iso', the epoch unit, the pattern, or undefined while undecided. */
+  get reportUnit(): TimeUnit | 'iso' | TimePatternText | undefined {
+    if (this.mode === 'pattern') return this.patternText;
     return this.mode === 'iso' ? 'iso' : this.mode === 'num' && this.exp === this.exp ? this.unit : undefined;
   }
 
@@ -83,6 +88,7 @@ export class TimeConverter {
   parse(buf: Uint8Array, s: number, e: number): number {
     if (this.mode === 'num' && this.exp === this.exp) return parseEpochMicros(buf, s, e, this.exp);
     if (this.mode === 'iso') return parseIsoMicros(buf, s, e);
+    if (this.mode === 'pattern') return parsePatternMicros(this.pattern!, buf, s, e);
     return this.resolve(buf, s, e);
   }
 
@@ -126,17 +132,22 @@ export function sideFromWord(buf: Uint8Array, s: number, e: number): number {
   return 0;
 }
 
+/** A side word or, failing that, a maker flag (a column named by --side-col may hold either). */
+export function sideFromAny(buf: Uint8Array, s: number, e: number): number {
+  return sideFromWord(buf, s, e) || sideFromMaker(buf, s, e);
+}
+
 /** Field conversion for one plan; shared by both parsers. */
 export class FieldConverter {
   readonly time: TimeConverter;
-  /** The second clock's converter, decided by its own first value (see withSecondClock). */
+  /** The second clock's converter: the time column's rules, its own first value deciding 'auto' (see withSecondClock). */
   readonly clock2: TimeConverter;
-  private readonly sideMaker: boolean;
+  private readonly sideOf: (buf: Uint8Array, s: number, e: number) => number;
   private scratch = Buffer.allocUnsafe(256);
   constructor(readonly plan: FormatPlan) {
     this.time = new TimeConverter(plan);
     this.clock2 = new TimeConverter(plan);
-    this.sideMaker = plan.sideMode === 'maker';
+    this.sideOf = plan.sideMode === 'maker' ? sideFromMaker : plan.sideMode === 'any' ? sideFromAny : sideFromWord;
   }
 
   /** Converts buf[s, e) as the field of `role` into the row. */
@@ -159,7 +170,7 @@ export class FieldConverter {
         r.qty = parseDecimal(buf, s, e);
         break;
       case ROLE_SIDE:
-        r.side = this.sideMaker ? sideFromMaker(buf, s, e) : sideFromWord(buf, s, e);
+        r.side = this.sideOf(buf, s, e);
         break;
       case ROLE_CLOCK2:
         r.t2 = this.clock2.parse(buf, s, e);
@@ -189,10 +200,12 @@ export class FieldConverter {
 /** Field text of a csv-parse record (FieldText for rows that came through csv-parse). */
 export class RecordText implements FieldText {
   fields: readonly string[] = [];
+  /** The file's delimiter, set once the header has been read. */
+  delimiter = ',';
   fieldText(col: number): string {
     return this.fields[col] ?? '';
   }
   lineText(): string {
-    return this.fields.join(',');
+    return this.fields.join(this.delimiter);
   }
 }

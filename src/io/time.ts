@@ -25,10 +25,13 @@ export function unitExponent(unit: TimeUnit): number {
   }
 }
 
-/** The unit named by a column suffix (`ts_ms`, `time_us`), undefined without one. */
+/** Columns whose unit is known by name: Databento's `ts_event` and `ts_recv` are ns. */
+const UNIT_BY_NAME: Readonly<Record<string, TimeUnit>> = { ts_event: 'ns', ts_recv: 'ns' };
+
+/** The unit named by a column suffix (`ts_ms`, `time_us`) or a known name (`ts_event`: ns), undefined without one. */
 export function unitFromColumnName(name: string): TimeUnit | undefined {
   const m = /_(s|ms|us|ns)$/.exec(name);
-  return m ? (m[1] as TimeUnit) : undefined;
+  return m ? (m[1] as TimeUnit) : UNIT_BY_NAME[name];
 }
 
 /**
@@ -221,4 +224,177 @@ export function formatMicros(us: number): string {
   const d = new Date(ms);
   if (Number.isNaN(d.getTime())) return `${us} µs`;
   return `${d.toISOString().slice(0, 23)}${String(rest).padStart(3, '0')}Z`;
+}
+
+/**
+ * A compiled strftime-like time pattern (`--time-format '%Y-%m-%d %H:%M:%S'`): one code per
+ * step. Codes 0–255 match that byte; negative codes read a field (see PATTERN_FIELDS); a code
+ * OPTIONAL_FRACTION + b reads an optional fraction introduced by byte b (`.%f` → `.` then 1–9
+ * digits, or nothing at all: tools that drop a zero fraction write `00:00:19` among
+ * `00:00:19.25`).
+ */
+export type TimePattern = Int32Array;
+
+const F_YEAR = -1;
+const F_MONTH = -2;
+const F_DAY = -3;
+const F_HOUR = -4;
+const F_MINUTE = -5;
+const F_SECOND = -6;
+const F_FRACTION = -7;
+const F_ZONE = -8;
+const F_YEAR2 = -9;
+const OPTIONAL_FRACTION = 1000;
+
+/** Directive → field code; `%F` and `%T` expand to `%Y-%m-%d` and `%H:%M:%S`. */
+const PATTERN_FIELDS: Record<string, number> = {
+  Y: F_YEAR, m: F_MONTH, d: F_DAY, H: F_HOUR, M: F_MINUTE, S: F_SECOND, f: F_FRACTION, z: F_ZONE, y: F_YEAR2,
+};
+
+/** The directives a pattern may use, for messages. */
+export const PATTERN_DIRECTIVES = '%Y %y %m %d %H %M %S %f %z %F %T %%';
+
+/**
+ * Compiles a time pattern; the text of an error when it is not one (an unknown directive, no
+ * directive at all, a field given twice).
+ */
+export function compileTimePattern(pattern: string): TimePattern | string {
+  const expanded = pattern.replace(/%([FT%])/g, (_, c: string) => (c === 'F' ? '%Y-%m-%d' : c === 'T' ? '%H:%M:%S' : '%%'));
+  const codes: number[] = [];
+  const seen = new Set<number>();
+  const bytes = Buffer.from(expanded, 'utf8');
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b !== 37) {
+      codes.push(b);
+      continue;
+    }
+    const c = String.fromCharCode(bytes[++i] ?? 0);
+    if (c === '%') {
+      codes.push(37);
+      continue;
+    }
+    const field = PATTERN_FIELDS[c];
+    if (field === undefined) return `unknown directive %${c === '\0' ? '' : c} (use ${PATTERN_DIRECTIVES})`;
+    if (seen.has(field) || (field === F_YEAR && seen.has(F_YEAR2)) || (field === F_YEAR2 && seen.has(F_YEAR))) return `%${c} is given twice`;
+    seen.add(field);
+    const prev = codes[codes.length - 1];
+    if (field === F_FRACTION && prev !== undefined && prev >= 0 && prev < 256 && !/[0-9]/.test(String.fromCharCode(prev))) {
+      codes[codes.length - 1] = OPTIONAL_FRACTION + prev;
+    } else {
+      codes.push(field);
+    }
+  }
+  if (seen.size === 0) return 'a pattern needs at least one directive such as %Y or %H';
+  return Int32Array.from(codes);
+}
+
+/**
+ * The time in buf[s, e) read with a compiled pattern → µs since the epoch, NaN when it does not
+ * match or is out of range. Numeric fields take 1 up to their width in digits (`%m` reads `8`
+ * and `08`); `%f` takes 1–9 digits (digits after the 6th are dropped = floor); `%z` reads `Z`,
+ * `±hh`, `±hhmm` or `±hh:mm`; `%y` is 1969–2068. Fields not in the pattern default to
+ * 1970-01-01 00:00:00 UTC. Surrounding spaces are allowed. Cost: O(length), no allocation.
+ */
+export function parsePatternMicros(pattern: TimePattern, buf: Uint8Array, s: number, e: number): number {
+  while (s < e && buf[s] === 32) s++;
+  while (e > s && buf[e - 1] === 32) e--;
+  // Field values by −code (F_YEAR → 1 …), defaults 1970-01-01 00:00:00.
+  const v = fieldValues;
+  v[1] = 1970;
+  v[2] = 1;
+  v[3] = 1;
+  v[4] = v[5] = v[6] = v[7] = v[8] = v[9] = 0;
+  let i = s;
+  const n = pattern.length;
+  for (let k = 0; k < n; k++) {
+    let code = pattern[k]!;
+    if (code >= 0 && code < 256) {
+      if (i >= e || buf[i] !== code) return NaN;
+      i++;
+      continue;
+    }
+    if (code >= OPTIONAL_FRACTION) {
+      if (i >= e || buf[i] !== code - OPTIONAL_FRACTION) continue;
+      i++;
+      code = F_FRACTION;
+    }
+    if (code === F_ZONE) {
+      const off = zoneSeconds(buf, i, e);
+      if (off !== off) return NaN;
+      v[8] = off;
+      i = zoneEnd;
+      continue;
+    }
+    // A numeric field: 1 up to its width in digits.
+    const width = code === F_YEAR ? 4 : code === F_FRACTION ? 9 : 2;
+    const start = i;
+    let x = 0;
+    while (i < e && i - start < width) {
+      const digit = buf[i]! - 48;
+      if (digit < 0 || digit > 9) break;
+      x = x * 10 + digit;
+      i++;
+    }
+    if (i === start) return NaN;
+    if (code === F_FRACTION) {
+      const digits = i - start;
+      x = digits <= 6 ? x * POW10[6 - digits]! : Math.floor(x / POW10[digits - 6]!);
+    } else if (code === F_YEAR2) {
+      x = x < 69 ? 2000 + x : 1900 + x;
+      code = F_YEAR;
+    }
+    v[-code] = x;
+  }
+  const y = v[1]!;
+  const mo = v[2]!;
+  const d = v[3]!;
+  const h = v[4]!;
+  const mi = v[5]!;
+  const sec = v[6]!;
+  if (i !== e || h > 23 || mi > 59 || sec > 59) return NaN;
+  // Consecutive rows nearly always share their date: its day number is kept.
+  const key = (y * 100 + mo) * 100 + d;
+  if (key !== lastDateKey) {
+    if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return NaN;
+    lastDateKey = key;
+    lastDays = daysFromCivil(y, mo, d);
+  }
+  const secs = lastDays * 86400 + h * 3600 + mi * 60 + sec - v[8]!;
+  if (Math.abs(secs) > 9007199254) return NaN;
+  const us = secs * 1e6 + v[7]!;
+  return Math.abs(us) <= MAX_SAFE ? us : NaN;
+}
+
+/** Scratch for parsePatternMicros' fields, indexed by −code. */
+const fieldValues = new Float64Array(10);
+
+/** The last valid date parsePatternMicros read, as yyyymmdd, and its day number. */
+let lastDateKey = -1;
+let lastDays = 0;
+
+/** Where the zone zoneSeconds read ends. */
+let zoneEnd = 0;
+
+/** `Z`, `±hh`, `±hhmm` or `±hh:mm` at buf[i…e) → seconds east of UTC (NaN when malformed); sets zoneEnd. */
+function zoneSeconds(buf: Uint8Array, i: number, e: number): number {
+  const z = buf[i];
+  if (z === 90 || z === 122) {
+    zoneEnd = i + 1;
+    return 0;
+  }
+  if ((z !== 43 && z !== 45) || i + 3 > e) return NaN;
+  const oh = twoDigits(buf, i + 1);
+  let om = 0;
+  let j = i + 3;
+  if (buf[j] === 58 && j + 3 <= e) j++; // ±hh:mm
+  if (j + 2 <= e && isDigit(buf[j])) {
+    om = twoDigits(buf, j);
+    j += 2;
+  } else {
+    j = i + 3; // ±hh alone
+  }
+  if (oh < 0 || oh > 23 || om < 0 || om > 59) return NaN;
+  zoneEnd = j;
+  return (z === 45 ? -1 : 1) * (oh * 3600 + om * 60);
 }

@@ -6,12 +6,38 @@ import type { TickBatch, TradeBatch } from '../core/types.js';
 
 export type TimeUnit = 's' | 'ms' | 'us' | 'ns';
 export type Clock = 'exchange' | 'local';
+/** A strftime-like time pattern such as `%Y-%m-%d %H:%M:%S.%f` (see parsePatternMicros in time.ts). */
+export type TimePatternText = `${string}%${string}`;
+/** How the time column is read: ISO-8601 strings, epoch numbers in a unit, or a pattern. */
+export type TimeFormat = 'iso' | TimeUnit | TimePatternText;
+
+/**
+ * Columns named by the user (`--time-col` …), overriding recognition for those roles; names
+ * are matched trimmed and case-insensitively. Roles a file's kind does not have are ignored
+ * (quantity and side for quotes, bid and ask for trades).
+ */
+export interface ColumnMap {
+  readonly time?: string;
+  /** Quotes with one price column (then bid = ask = price), or the trade price. */
+  readonly price?: string;
+  readonly bid?: string;
+  readonly ask?: string;
+  readonly qty?: string;
+  /** Buy/sell words or a maker flag (true: the buyer was the maker, so the seller was the aggressor). */
+  readonly side?: string;
+}
 
 export interface ReadOptions {
   /** Tardis files: `timestamp` (exchange, default) or `local_timestamp`. */
   readonly clock: Clock;
   /** Overrides the unit of integer/decimal epoch times; otherwise the column suffix, then the magnitude decides. */
   readonly timeUnit?: TimeUnit;
+  /** Columns to read by name, overriding recognition (see ColumnMap). */
+  readonly columns?: ColumnMap;
+  /** How to read the time column; overrides the format's own reading (and `timeUnit`). */
+  readonly timeFormat?: TimeFormat;
+  /** The field delimiter, one of `,` `;` `\t` `|`; default: detected from the header line. */
+  readonly delimiter?: string;
   /** Sort rows by time (stable) instead of failing on time going backwards. Holds the whole file in memory. */
   readonly sort: boolean;
   /** Skip and count bad rows instead of failing on the first. */
@@ -43,7 +69,7 @@ export interface ReadReport {
   readonly timeColumn: string;
   /** Trades: the column the aggressor side was read from, undefined when the file has none. */
   readonly sideColumn?: string;
-  readonly timeUnit: TimeUnit | 'iso';
+  readonly timeUnit: TimeUnit | 'iso' | TimePatternText;
   /** Data rows read (header excluded). */
   readonly rows: number;
   /** Rows handed on after skipping (quotes: before burst collapse). */

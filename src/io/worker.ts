@@ -11,7 +11,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { TickBatch, TradeBatch } from '../core/types.js';
-import { DataError, OpenError } from '../errors.js';
+import { DataError, OpenError, UsageError } from '../errors.js';
 import type { Kind } from './formats.js';
 import { readBatches, type InternalReadOptions } from './reader.js';
 
@@ -37,6 +37,8 @@ export interface SerializedError {
 export function serializeError(e: unknown): SerializedError {
   if (e instanceof DataError) return { name: e.name, message: e.message, file: e.file, line: e.line, problem: e.problem, value: e.value };
   if (e instanceof OpenError) return { name: e.name, message: e.message, file: e.file, problem: e.problem };
+  // A column option naming a column the file lacks is found by the reader, in the worker.
+  if (e instanceof UsageError) return { name: e.name, message: e.message };
   const err = e instanceof Error ? e : new Error(String(e));
   return { name: err.name, message: err.message, stack: err.stack };
 }
@@ -45,6 +47,7 @@ export function serializeError(e: unknown): SerializedError {
 export function deserializeError(s: SerializedError): Error {
   if (s.name === 'DataError') return new DataError(s.file!, s.line, s.problem!, s.value);
   if (s.name === 'OpenError') return new OpenError(s.file!, s.problem!);
+  if (s.name === 'UsageError') return new UsageError(s.message);
   const e = new Error(`${s.message} (in the reader worker)`);
   if (s.stack) e.stack = s.stack;
   return e;

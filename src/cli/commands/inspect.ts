@@ -12,7 +12,7 @@ import { Context, type Streams } from '../context.js';
 import { DataError, OpenError, UsageError } from '../../errors.js';
 import { assertStdinOnce } from '../inputs.js';
 import { expandInputArg } from '../../io/paths.js';
-import { addCommonOptions, addJumpOptions, addReaderOptions, type CommonOptions, type JumpCliOptions, type ReaderCliOptions } from '../options.js';
+import { addCommonOptions, addJumpOptions, addReaderOptions, layoutOf, type CommonOptions, type InputSlot, type JumpCliOptions, type ReaderCliOptions } from '../options.js';
 import { inspectInput, type FileQuality } from '../../io/inspect-scan.js';
 import { inspectPair } from '../inspect-pair.js';
 import { renderInspect, type InspectEntry, type InspectReport } from '../inspect-render.js';
@@ -92,29 +92,35 @@ export async function runInspect(files: readonly string[], o: InspectOptions, ct
   if (o.pair === true && files.length !== 2) throw new UsageError(`--pair needs exactly two quote files, got ${files.length}`);
   if (o.pair === true && files.includes('-')) throw new UsageError('--pair reads each file twice, so it cannot take - (standard input); give paths');
   const entries: InspectEntry[] = [];
-  for (const arg of files) {
+  // The argument each entry came from: per-input option lists are per argument.
+  const argOf: number[] = [];
+  for (const [index, arg] of files.entries()) {
+    const layout = layoutOf(o, { index, count: files.length });
     for (const file of expandOrEntry(arg, entries)) {
       try {
-        const quality = await inspectInput(file, { clock: o.clock, timeUnit: o.timeUnit, sort: o.sort === true, onProgress: ctx.progress.update });
+        const quality = await inspectInput(file, { clock: o.clock, ...layout, sort: o.sort === true, onProgress: ctx.progress.update });
         entries.push({ file: quality.file, quality });
       } catch (e) {
         if (!(e instanceof DataError || e instanceof OpenError)) throw e;
         entries.push({ file: file === '-' ? '<stdin>' : file, error: e });
       }
     }
+    while (argOf.length < entries.length) argOf.push(index);
   }
   const report = { entries, threshold: o.threshold, pairWindowUs: o.pairWindow };
-  const quotes = entries.flatMap((e) => ('quality' in e && e.quality.kind === 'quotes' ? [e.quality] : []));
-  const wanted = o.pair === true || (quotes.length === 2 && !quotes.some((q) => q.file === '<stdin>'));
+  // Each quote file with its place among the inputs: the pair reads it with the same per-input options.
+  const quotes = entries.flatMap((e, index) => ('quality' in e && e.quality.kind === 'quotes' ? [{ q: e.quality, slot: { index: argOf[index]!, count: files.length } }] : []));
+  const wanted = o.pair === true || (quotes.length === 2 && !quotes.some(({ q }) => q.file === '<stdin>'));
   if (!wanted) return { ...report, pair: null };
   if (quotes.length !== 2) {
     if (entries.some((e) => 'error' in e)) return { ...report, pair: null };
     throw new UsageError('--pair needs two quote files; a trade file cannot be paired');
   }
-  const [a, b] = quotes as [FileQuality, FileQuality];
+  const [a, b] = quotes.map(({ q }) => q) as [FileQuality, FileQuality];
+  const slots = quotes.map(({ slot }) => slot) as [InputSlot, InputSlot];
   // A file without a usable row has nothing to pair (its own column says why).
   if (a.timeline.rows === 0 || b.timeline.rows === 0) return { ...report, pair: null };
-  return { ...report, pair: await inspectPair([a.file, b.file], [a, b], o, ctx) };
+  return { ...report, pair: await inspectPair([a.file, b.file], [a, b], o, ctx, slots) };
 }
 
 /**
