@@ -1,0 +1,471 @@
+/**
+ * The Hayashi–Yoshida lead-lag contrast on native ticks (docs/definitions.md §8), streamed, with
+ * its additive parts kept per bootstrap block (§9).
+ *
+ * For a lag θ, U(θ) = Σ_i Σ_j ΔA_i·ΔB_j·[I_i and J_j − θ overlap], with I_i = (t_i, t_{i+1}) and
+ * J_j = (s_j, s_{j+1}) open intervals. A pair of intervals overlaps exactly for the lags
+ * s_j − t_{i+1} < θ < s_{j+1} − t_i, an interval of θ: so one sweep visits each pair whose
+ * θ-interval meets the lattice once and adds ΔA_i·ΔB_j to a difference array over the lattice
+ * (+ at the first lattice lag inside, − after the last). Every U(θ) is then a prefix sum. The
+ * cost is O(n + m + P), P the number of such pairs (each A interval meets the B intervals
+ * within the lattice's reach, about (lattice width + interval length) / B's tick gap of them);
+ * it grows with the width of the lattice, never with its number of lags.
+ *
+ * Blocks (§9, §11): every part goes to the block of the time that ends it. An A interval and its
+ * square ΔA_i² go by t_{i+1}; a B interval and ΔB_j² by s_{j+1}; the cross term ΔA_i·ΔB_j of a
+ * pair goes with its A interval, by t_{i+1} (as the grid returns of §4 go by A's time). A tick
+ * (for n_a, n_b and the nonextant counts) goes by its own time.
+ */
+import { blockOf } from './bootstrap.js';
+import { TickQueue } from './tickqueue.js';
+import type { Span } from './types.js';
+
+/** Lattice lags θ_k = fromUs + k·stepUs, k = 0 … count − 1, all whole µs. */
+export interface Lattice {
+  readonly fromUs: number;
+  readonly stepUs: number;
+  readonly count: number;
+}
+
+/** Most lags in one lattice. */
+export const MAX_LATTICE_LAGS = 1_000_001;
+
+/**
+ * The lattice θ_from + k·step for k = 0, 1, … while θ ≤ θ_to (§8).
+ * @throws RangeError for non-integer µs, step ≤ 0, θ_from > θ_to or more than {@link MAX_LATTICE_LAGS} lags.
+ */
+export function makeLattice(fromUs: number, toUs: number, stepUs: number): Lattice {
+  if (![fromUs, toUs, stepUs].every(Number.isSafeInteger)) throw new RangeError('lattice lags and step must be whole µs');
+  if (stepUs <= 0) throw new RangeError(`the lattice step must be greater than 0, got ${stepUs} µs`);
+  if (fromUs > toUs) throw new RangeError(`the lag range is reversed: ${fromUs} µs > ${toUs} µs`);
+  const count = Math.floor((toUs - fromUs) / stepUs) + 1;
+  if (count > MAX_LATTICE_LAGS) throw new RangeError(`the lattice has ${count} lags, more than ${MAX_LATTICE_LAGS}`);
+  return { fromUs, stepUs, count };
+}
+
+/** θ_k in µs. */
+export function lagAt(lattice: Lattice, k: number): number {
+  return lattice.fromUs + k * lattice.stepUs;
+}
+
+export interface HyOptions {
+  readonly lattice: Lattice;
+  /** Bootstrap block length L_b in µs (§9), > 0. */
+  readonly blockUs: number;
+  /** 'log' (default): pushed numbers are prices and the values are ln price; 'raw': they are the values. */
+  readonly values?: 'log' | 'raw';
+  /**
+   * true (default): only the ticks in the analysis span [T_start, T_end] (§1); false: every tick
+   * pushed (hand-worked examples on whole series).
+   */
+  readonly clipToOverlap?: boolean;
+}
+
+/** Columns of the per-block scalar parts. */
+const RV_A = 0;
+const RV_B = 1;
+const N_A = 2;
+const N_B = 3;
+const NE_A = 4;
+const NE_B = 5;
+const SCALARS = 6;
+
+/**
+ * The additive parts of the contrast, per block (block index firstBlock + b, b = 0 … nBlocks − 1).
+ * Every whole-span number is the sum of its parts over the blocks.
+ */
+export interface HyParts {
+  readonly lattice: Lattice;
+  readonly blockUs: number;
+  readonly firstBlock: number;
+  readonly nBlocks: number;
+  /** U_b(θ_k) at b·count + k. */
+  readonly u: Float64Array;
+  /** Σ ΔA_i² and Σ ΔB_j² per block. */
+  readonly rvA: Float64Array;
+  readonly rvB: Float64Array;
+  /** Ticks in the span and nonextant ticks (§8 diagnostic) per block. */
+  readonly nA: Float64Array;
+  readonly nB: Float64Array;
+  readonly nonextantA: Float64Array;
+  readonly nonextantB: Float64Array;
+  /** [T_start, T_end], undefined when the two markets do not overlap. */
+  readonly span: Span | undefined;
+}
+
+/** One market's walk over its own intervals (increments, ticks, nonextant ticks). */
+interface Walk {
+  /** Next interval (i, i + 1) to account, absolute index. */
+  i: number;
+  /** First tick of the other market at or after tick i. */
+  q: number;
+  /** Other market's ticks strictly inside the previous interval; −1 before the first. */
+  prevOpen: number;
+  /** The first tick of the span has been counted. */
+  started: boolean;
+}
+
+/**
+ * Streaming state of `leadlag hy`. Feed each market's ticks in time order with {@link push}
+ * (batches of the two markets interleaved in any way), call {@link end} when a market is
+ * exhausted (or just {@link finish}), then {@link finish} once.
+ *
+ * Memory: the per-block parts (8·(count + 7) bytes per block of the span) plus the ticks still
+ * buffered. A tick is buffered until every lag of the lattice has seen it and both markets are
+ * known to extend past it: about the ticks within the lattice's width of the slower market's
+ * latest tick, plus however far one feed runs ahead of the other (a batch with pumpLagging).
+ * Never the whole series.
+ */
+export class HyState {
+  private readonly lattice: Lattice;
+  private readonly blockUs: number;
+  private readonly log: boolean;
+  private readonly clip: boolean;
+  private readonly q = [new TickQueue(), new TickQueue()] as const;
+  private readonly seen = [NaN, NaN];
+  private readonly first = [NaN, NaN];
+  private readonly ended = [false, false];
+  private begun = false;
+  private settled = false;
+  private tStart = -Infinity;
+  private tEnd = Infinity;
+  private firstBlock = 0;
+  private nBlocks = 0;
+  private diff = new Float64Array(0);
+  private scalars = new Float64Array(0);
+  private readonly walks: [Walk, Walk] = [newWalk(), newWalk()];
+  private iPair = 0;
+  private jLo = 0;
+  private jReady = 0;
+  private finished: HyParts | undefined;
+
+  /** @throws RangeError when blockUs is not > 0. */
+  constructor(opts: HyOptions) {
+    if (!(opts.blockUs > 0)) throw new RangeError(`block length must be > 0 µs, got ${opts.blockUs}`);
+    this.lattice = opts.lattice;
+    this.blockUs = opts.blockUs;
+    this.log = (opts.values ?? 'log') === 'log';
+    this.clip = opts.clipToOverlap ?? true;
+  }
+
+  /**
+   * Feeds `length` ticks of market 0 (A) or 1 (B): times strictly increasing within and across
+   * calls, prices > 0 (values when 'raw'). The arrays are read, never kept.
+   * @throws RangeError when a time does not increase, or after finish().
+   */
+  push(market: 0 | 1, t: Float64Array, price: Float64Array, length: number): void {
+    if (this.finished) throw new RangeError('HyState.push after finish()');
+    if (this.settled || length === 0) return;
+    const q = this.q[market];
+    let last = this.seen[market]!;
+    for (let k = 0; k < length; k++) {
+      if (!(t[k]! > last) && !Number.isNaN(last)) throw new RangeError(`HyState: times must increase strictly, got ${t[k]} after ${last}`);
+      last = t[k]!;
+    }
+    // Before the span starts nothing is known to be history yet; after, earlier ticks are skipped.
+    const from = this.begun && this.clip ? firstAtOrAfter(t, length, this.tStart) : 0;
+    if (this.log) for (let k = from; k < length; k++) q.push(t[k]!, Math.log(price[k]!));
+    else for (let k = from; k < length; k++) q.push(t[k]!, price[k]!);
+    if (Number.isNaN(this.first[market]!)) this.first[market] = t[0]!;
+    this.seen[market] = last;
+    this.advance();
+  }
+
+  /** Market 0 or 1 has no more ticks. */
+  end(market: 0 | 1): void {
+    this.ended[market] = true;
+    this.advance();
+  }
+
+  /** Accounts every remaining tick and returns the parts. Idempotent. */
+  finish(): HyParts {
+    if (this.finished) return this.finished;
+    this.ended[0] = this.ended[1] = true;
+    this.advance();
+    if (!this.settled) this.settle();
+    this.finished = this.parts();
+    return this.finished;
+  }
+
+  /** Does all the accounting the ticks seen so far allow, then drops what no position needs. */
+  private advance(): void {
+    if (!this.begun) {
+      if (Number.isNaN(this.first[0]!) || Number.isNaN(this.first[1]!)) {
+        if (this.ended[0] && this.ended[1]) this.settle();
+        return;
+      }
+      this.begin();
+    }
+    if (!this.settled && this.spanEndKnown()) this.settle();
+    this.walk(0);
+    this.walk(1);
+    this.pairs();
+    const [a, b] = this.q;
+    a.dropBefore(Math.min(this.iPair, this.walks[0].i, this.walks[1].q));
+    b.dropBefore(Math.min(this.jLo, this.walks[1].i, this.walks[0].q));
+  }
+
+  /** Both markets have ticks: fix T_start and drop earlier ticks (history has no part in §8). */
+  private begin(): void {
+    this.begun = true;
+    this.tStart = this.clip ? Math.max(this.first[0]!, this.first[1]!) : Math.min(this.first[0]!, this.first[1]!);
+    this.firstBlock = blockOf(this.tStart, this.blockUs);
+    for (const q of this.q) {
+      let i = q.start;
+      while (i < q.end && q.t[i - q.base]! < this.tStart) i++;
+      q.dropBefore(i);
+    }
+    this.walks[0].i = this.q[0].start;
+    this.walks[0].q = this.q[1].start;
+    this.walks[1].i = this.q[1].start;
+    this.walks[1].q = this.q[0].start;
+    this.iPair = this.q[0].start;
+    this.jLo = this.jReady = this.q[1].start;
+  }
+
+  /** With clipping, T_end = min(last A, last B) is known once one market has ended and the other has reached its end. */
+  private spanEndKnown(): boolean {
+    const [ea, eb] = this.ended;
+    if (ea && eb) return true;
+    if (!this.clip) return false;
+    return (eb && this.seen[0]! >= this.seen[1]!) || (ea && this.seen[1]! >= this.seen[0]!);
+  }
+
+  /** Cuts the buffers at T_end; from now on every tick left is known to be in the span. */
+  private settle(): void {
+    this.settled = true;
+    if (this.clip) this.tEnd = Math.min(this.seen[0]!, this.seen[1]!);
+    if (!this.begun) return;
+    for (const q of this.q) {
+      let end = q.end;
+      while (end > q.start && q.t[end - 1 - q.base]! > this.tEnd) end--;
+      q.truncate(end);
+    }
+    this.ensureBlock(blockOf(this.spanOrUndefined()?.end ?? this.tStart, this.blockUs));
+  }
+
+  private spanOrUndefined(): Span | undefined {
+    if (!this.begun) return undefined;
+    if (this.clip) return this.tStart <= this.tEnd ? { start: this.tStart, end: this.tEnd } : undefined;
+    return { start: this.tStart, end: Math.max(this.seen[0]!, this.seen[1]!) };
+  }
+
+  /**
+   * One market's own intervals (squares, ticks, nonextant ticks). Interval (i, i + 1) is
+   * accounted once the other market has a tick at or after t_{i+1} (or everything is known):
+   * then both extend past it, and the other's ticks inside it are all seen.
+   */
+  private walk(market: 0 | 1): void {
+    const w = this.walks[market];
+    const p = this.q[market];
+    const o = this.q[1 - market]!;
+    const all = this.settled;
+    const pt = p.t;
+    const px = p.x;
+    const pb = p.base;
+    const ot = o.t;
+    const ob = o.base;
+    const oEnd = o.end;
+    const rvCol = market === 0 ? RV_A : RV_B;
+    const nCol = market === 0 ? N_A : N_B;
+    const neCol = market === 0 ? NE_A : NE_B;
+    let { i, q } = w;
+    if (!w.started) {
+      if (i >= p.end) return;
+      const t0 = pt[i - pb]!;
+      while (q < oEnd && ot[q - ob]! < t0) q++;
+      if (q === oEnd && !all) return;
+      w.started = true;
+      w.q = q;
+      const row = this.rowOf(t0) * SCALARS; // before reading this.scalars: rowOf may grow it
+      this.scalars[row + nCol]! += 1;
+    }
+    while (i + 1 < p.end) {
+      const t0 = pt[i - pb]!;
+      const t1 = pt[i + 1 - pb]!;
+      let r = q;
+      while (r < oEnd && ot[r - ob]! < t1) r++;
+      if (r === oEnd && !all) break;
+      const eq = q < oEnd && ot[q - ob] === t0 ? 1 : 0;
+      const open = r - q - eq;
+      const d = px[i + 1 - pb]! - px[i - pb]!;
+      const row = this.rowOf(t1) * SCALARS;
+      const s = this.scalars; // after rowOf, which may grow it
+      s[row + rvCol]! += d * d;
+      s[row + nCol]! += 1;
+      if (w.prevOpen === 0 && eq === 0 && open === 0) {
+        const row0 = this.rowOf(t0) * SCALARS;
+        this.scalars[row0 + neCol]! += 1;
+      }
+      w.prevOpen = open;
+      q = r;
+      i++;
+    }
+    w.i = i;
+    w.q = q;
+  }
+
+  /**
+   * The cross terms: each A interval against the B intervals whose lag interval
+   * (s_j − t_{i+1}, s_{j+1} − t_i) meets the lattice, into the difference array of the A
+   * interval's block. An A interval waits until B has a tick at or after
+   * t_{i+1} + max(θ_max, 0) that A has also reached (so every B interval it meets is known and
+   * in the span), or until everything is known.
+   */
+  private pairs(): void {
+    const [a, b] = this.q;
+    const { fromUs, stepUs, count } = this.lattice;
+    const thetaMax = fromUs + (count - 1) * stepUs;
+    const reach = Math.max(thetaMax, 0);
+    const all = this.settled;
+    const seenA = this.seen[0]!;
+    const at = a.t;
+    const ax = a.x;
+    const ab = a.base;
+    const bt = b.t;
+    const bx = b.x;
+    const bb = b.base;
+    const bEnd = b.end;
+    const width = count + 1;
+    let i = this.iPair;
+    let jLo = this.jLo;
+    let jReady = this.jReady;
+    let rowBlock = NaN;
+    let row = 0;
+    let diff = this.diff;
+    while (i + 1 < a.end) {
+      const ta0 = at[i - ab]!;
+      const ta1 = at[i + 1 - ab]!;
+      if (!all) {
+        const y = ta1 + reach;
+        while (jReady < bEnd && bt[jReady - bb]! < y) jReady++;
+        if (jReady === bEnd || (this.clip && bt[jReady - bb]! > seenA)) break;
+      }
+      const lo = ta0 + fromUs; // B intervals ending at or before this meet no lattice lag, now or later
+      while (jLo + 1 < bEnd && bt[jLo + 1 - bb]! <= lo) jLo++;
+      const dA = ax[i + 1 - ab]! - ax[i - ab]!;
+      if (dA !== 0) {
+        const blk = blockOf(ta1, this.blockUs);
+        if (blk !== rowBlock) {
+          row = this.rowOf(ta1) * width;
+          diff = this.diff;
+          rowBlock = blk;
+        }
+        const c1 = ta1 + fromUs;
+        const hi = ta1 + thetaMax;
+        for (let j = jLo; j + 1 < bEnd; j++) {
+          const sb0 = bt[j - bb]!;
+          if (sb0 >= hi) break;
+          const dB = bx[j + 1 - bb]! - bx[j - bb]!;
+          if (dB === 0) continue;
+          // first k with θ_k > s_j − t_{i+1}, last k with θ_k < s_{j+1} − t_i (exact: |numerators| < 2^53)
+          let kLo = Math.floor((sb0 - c1) / stepUs) + 1;
+          let kHi = Math.ceil((bt[j + 1 - bb]! - lo) / stepUs) - 1;
+          if (kLo < 0) kLo = 0;
+          if (kHi >= count) kHi = count - 1;
+          if (kLo > kHi) continue;
+          const v = dA * dB;
+          diff[row + kLo]! += v;
+          diff[row + kHi + 1]! -= v;
+        }
+      }
+      i++;
+    }
+    this.iPair = i;
+    this.jLo = jLo;
+    this.jReady = jReady;
+  }
+
+  /** Row of the block holding time t, allocating blocks up to it. */
+  private rowOf(t: number): number {
+    const b = blockOf(t, this.blockUs);
+    this.ensureBlock(b);
+    return b - this.firstBlock;
+  }
+
+  private ensureBlock(block: number): void {
+    const need = block - this.firstBlock + 1;
+    if (need <= this.nBlocks) return;
+    const width = this.lattice.count + 1;
+    if (need * width > this.diff.length) {
+      const cap = Math.max(need, Math.ceil(this.nBlocks * 1.5), 4);
+      const diff = new Float64Array(cap * width);
+      diff.set(this.diff);
+      this.diff = diff;
+      const scalars = new Float64Array(cap * SCALARS);
+      scalars.set(this.scalars);
+      this.scalars = scalars;
+    }
+    this.nBlocks = need;
+  }
+
+  /** The parts: difference rows turned into U_b(θ) by prefix sums. */
+  private parts(): HyParts {
+    const span = this.spanOrUndefined();
+    const K = this.lattice.count;
+    const nBlocks = span === undefined ? 0 : this.nBlocks;
+    const u = new Float64Array(nBlocks * K);
+    for (let b = 0; b < nBlocks; b++) {
+      let acc = 0;
+      for (let k = 0; k < K; k++) {
+        acc += this.diff[b * (K + 1) + k]!;
+        u[b * K + k] = acc;
+      }
+    }
+    const col = (c: number) => Float64Array.from({ length: nBlocks }, (_, b) => this.scalars[b * SCALARS + c]!);
+    return {
+      lattice: this.lattice,
+      blockUs: this.blockUs,
+      firstBlock: this.firstBlock,
+      nBlocks,
+      u,
+      rvA: col(RV_A),
+      rvB: col(RV_B),
+      nA: col(N_A),
+      nB: col(N_B),
+      nonextantA: col(NE_A),
+      nonextantB: col(NE_B),
+      span,
+    };
+  }
+}
+
+function newWalk(): Walk {
+  return { i: 0, q: 0, prevOpen: -1, started: false };
+}
+
+function firstAtOrAfter(t: Float64Array, length: number, x: number): number {
+  let k = 0;
+  while (k < length && t[k]! < x) k++;
+  return k;
+}
+
+/**
+ * The parts of two runs over disjoint time ranges added block by block (blocks shared at a
+ * common edge add). The pairs of intervals that straddle the cut belong to whichever run read
+ * across it (§11), so each run must have read the ticks its range's intervals need.
+ * @throws RangeError when the lattices or block lengths differ.
+ */
+export function mergeParts(x: HyParts, y: HyParts): HyParts {
+  const l = x.lattice;
+  if (l.fromUs !== y.lattice.fromUs || l.stepUs !== y.lattice.stepUs || l.count !== y.lattice.count || x.blockUs !== y.blockUs) {
+    throw new RangeError('mergeParts: the lattices or block lengths differ');
+  }
+  if (x.span === undefined) return y;
+  if (y.span === undefined) return x;
+  const first = Math.min(x.firstBlock, y.firstBlock);
+  const nBlocks = Math.max(x.firstBlock + x.nBlocks, y.firstBlock + y.nBlocks) - first;
+  const K = l.count;
+  const u = new Float64Array(nBlocks * K);
+  const add = (dst: Float64Array, src: Float64Array, offset: number, width: number) => {
+    for (let k = 0; k < src.length; k++) dst[offset * width + k]! += src[k]!;
+  };
+  const columns = ['rvA', 'rvB', 'nA', 'nB', 'nonextantA', 'nonextantB'] as const;
+  const out = Object.fromEntries(columns.map((c) => [c, new Float64Array(nBlocks)])) as Record<(typeof columns)[number], Float64Array>;
+  for (const p of [x, y]) {
+    add(u, p.u, p.firstBlock - first, K);
+    for (const c of columns) add(out[c], p[c], p.firstBlock - first, 1);
+  }
+  const span = { start: Math.min(x.span.start, y.span.start), end: Math.max(x.span.end, y.span.end) };
+  return { lattice: l, blockUs: x.blockUs, firstBlock: first, nBlocks, u, ...out, span };
+}

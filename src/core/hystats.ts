@@ -1,0 +1,217 @@
+/**
+ * What `leadlag hy` reports from the parts of the contrast (docs/definitions.md §8, §9): the lag
+ * estimate, ρ, β, R², the lead-lag ratios, the nonextant shares, the block-bootstrap intervals and
+ * the p-value of "no lead-lag at any lattice lag".
+ */
+import { drawBlockCounts, percentileInterval, percentileIntervalType1, replicateSums, type Interval } from './bootstrap.js';
+import { lagAt, type HyParts, type Lattice } from './hy.js';
+import type { Random } from './random.js';
+
+export interface HyLag {
+  readonly lagUs: number;
+  readonly u: number;
+  /** U / √(RV_A·RV_B), null when a market never moves. */
+  readonly rho: number | null;
+  /** U / RV_A: B's move per unit move of A; null when A never moves. */
+  readonly beta: number | null;
+}
+
+export interface HyEstimate {
+  /** θ̂ in µs, null when every U is 0. */
+  readonly lagUs: number | null;
+  readonly rho: number | null;
+  readonly beta: number | null;
+  readonly r2: number | null;
+  /** Σ_{θ>0} U² / Σ_{θ<0} U² (> 1: A leads), null when the denominator is 0. */
+  readonly llr: number | null;
+  /** The same with |U|. */
+  readonly llrAbs: number | null;
+  readonly rvA: number;
+  readonly rvB: number;
+  readonly nA: number;
+  readonly nB: number;
+  /** Nonextant ticks over all ticks in the span, null without ticks. */
+  readonly nonextantShareA: number | null;
+  readonly nonextantShareB: number | null;
+  readonly lags: readonly HyLag[];
+}
+
+/** Σ over blocks of a column. */
+function total(col: Float64Array): number {
+  let s = 0;
+  for (const v of col) s += v;
+  return s;
+}
+
+/** U(θ_k) of the whole span: the sum of the blocks' parts. */
+export function totalU(parts: HyParts): Float64Array {
+  const K = parts.lattice.count;
+  const u = new Float64Array(K);
+  for (let b = 0; b < parts.nBlocks; b++) for (let k = 0; k < K; k++) u[k]! += parts.u[b * K + k]!;
+  return u;
+}
+
+/**
+ * Index of θ̂ in `u[offset … offset + count)`: the largest |U|, ties to the smallest |θ|, then to
+ * the positive lag; −1 when every U is 0. O(count).
+ */
+export function argmaxAbs(u: Float64Array, lattice: Lattice, offset = 0): number {
+  let best = -1;
+  let bestAbs = 0;
+  let bestLag = 0;
+  for (let k = 0; k < lattice.count; k++) {
+    const a = Math.abs(u[offset + k]!);
+    if (a < bestAbs || a === 0) continue;
+    const lag = lagAt(lattice, k);
+    if (a > bestAbs || Math.abs(lag) < Math.abs(bestLag) || (Math.abs(lag) === Math.abs(bestLag) && lag > bestLag)) {
+      best = k;
+      bestAbs = a;
+      bestLag = lag;
+    }
+  }
+  return best;
+}
+
+/** LLR (squares) and llr_abs over the lattice; NaN where the negative side sums to 0. */
+export function leadLagRatios(u: Float64Array, lattice: Lattice, offset = 0): { llr: number; llrAbs: number } {
+  let pos2 = 0;
+  let neg2 = 0;
+  let pos1 = 0;
+  let neg1 = 0;
+  for (let k = 0; k < lattice.count; k++) {
+    const lag = lagAt(lattice, k);
+    const v = u[offset + k]!;
+    if (lag > 0) {
+      pos2 += v * v;
+      pos1 += Math.abs(v);
+    } else if (lag < 0) {
+      neg2 += v * v;
+      neg1 += Math.abs(v);
+    }
+  }
+  return { llr: neg2 === 0 ? NaN : pos2 / neg2, llrAbs: neg1 === 0 ? NaN : pos1 / neg1 };
+}
+
+const orNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+/** The whole-span numbers of §8 from the parts. O(blocks·lags). */
+export function hyEstimate(parts: HyParts): HyEstimate {
+  const { lattice } = parts;
+  const u = totalU(parts);
+  const rvA = total(parts.rvA);
+  const rvB = total(parts.rvB);
+  const nA = total(parts.nA);
+  const nB = total(parts.nB);
+  const norm = Math.sqrt(rvA * rvB);
+  const lags = Array.from(u, (v, k) => ({ lagUs: lagAt(lattice, k), u: v, rho: orNull(v / norm), beta: orNull(v / rvA) }));
+  const best = argmaxAbs(u, lattice);
+  const at = best < 0 ? undefined : lags[best]!;
+  const { llr, llrAbs } = leadLagRatios(u, lattice);
+  return {
+    lagUs: at?.lagUs ?? null,
+    rho: at?.rho ?? null,
+    beta: at?.beta ?? null,
+    r2: at?.rho == null ? null : at.rho * at.rho,
+    llr: orNull(llr),
+    llrAbs: orNull(llrAbs),
+    rvA,
+    rvB,
+    nA,
+    nB,
+    nonextantShareA: nA === 0 ? null : total(parts.nonextantA) / nA,
+    nonextantShareB: nB === 0 ? null : total(parts.nonextantB) / nB,
+    lags,
+  };
+}
+
+export interface HyInference {
+  /** Type 1 percentile interval of θ̂ (ends are lattice lags), µs. */
+  readonly lagUs: Interval | null;
+  readonly rho: Interval | null;
+  readonly llr: Interval | null;
+  /** P(max_θ |ρ| ≥ observed) under "no lead-lag at any lattice lag", by block sign flips. */
+  readonly pValue: number;
+  readonly replicates: number;
+}
+
+/** Numbers per replicate row in the resampling matrix: U over the lattice, RV_A, RV_B. */
+function partsMatrix(parts: HyParts): { matrix: Float64Array; width: number } {
+  const K = parts.lattice.count;
+  const width = K + 2;
+  const matrix = new Float64Array(parts.nBlocks * width);
+  for (let b = 0; b < parts.nBlocks; b++) {
+    matrix.set(parts.u.subarray(b * K, b * K + K), b * width);
+    matrix[b * width + K] = parts.rvA[b]!;
+    matrix[b * width + K + 1] = parts.rvB[b]!;
+  }
+  return { matrix, width };
+}
+
+/** Replicates per chunk, so that the replicate sums stay near 32 MB whatever the lattice. */
+function chunkOf(width: number): number {
+  return Math.max(1, Math.floor(4_000_000 / width));
+}
+
+/**
+ * Block-bootstrap intervals (§9) and the sign-flip test, from one `rng`: first the bootstrap's
+ * block counts (drawBlockCounts), then one sign per block and replicate.
+ *
+ * Intervals: each replicate sums the blocks it drew and recomputes θ̂*, ρ*(θ̂*) and LLR* exactly as
+ * from all blocks.
+ *
+ * Test: each replicate flips the sign of a random half (each block independently, probability ½)
+ * of the blocks' cross parts U_b(·): U^s(θ) = Σ_b ε_b·U_b(θ) = 2·Σ_{ε_b=+1} U_b(θ) − U(θ). Under
+ * no correlation at any lag, and blocks far longer than the lags, each block's part is as likely
+ * to be U_b as −U_b, independently across blocks, so U^s is distributed as U; the realised
+ * volatilities are untouched, so max |ρ^s| ranks as max |U^s|.
+ * p = (1 + #{max_θ |U^s| ≥ max_θ |U|}) / (R + 1), exact for an exchangeable null.
+ * Cost: O(R·blocks·lags) twice.
+ */
+export function hyInference(parts: HyParts, replicates: number, rng: Random): HyInference {
+  const { lattice, nBlocks } = parts;
+  const K = lattice.count;
+  const { matrix, width } = partsMatrix(parts);
+  const counts = drawBlockCounts(Math.max(1, nBlocks), replicates, rng);
+  const flips = new Uint32Array(replicates * nBlocks);
+  for (let k = 0; k < flips.length; k++) flips[k] = rng.uint32() >>> 31;
+  const u = totalU(parts);
+  const observedMax = maxAbs(u, 0, K);
+  const lag = new Float64Array(replicates);
+  const rho = new Float64Array(replicates);
+  const llr = new Float64Array(replicates);
+  let atLeast = 0;
+  const chunk = chunkOf(width);
+  for (let r0 = 0; r0 < replicates && nBlocks > 0; r0 += chunk) {
+    const r1 = Math.min(replicates, r0 + chunk);
+    const sums = replicateSums(matrix, width, counts.subarray(r0 * nBlocks, r1 * nBlocks), nBlocks);
+    for (let r = r0; r < r1; r++) {
+      const off = (r - r0) * width;
+      const k = argmaxAbs(sums, lattice, off);
+      lag[r] = k < 0 ? NaN : lagAt(lattice, k);
+      rho[r] = k < 0 ? NaN : sums[off + k]! / Math.sqrt(sums[off + K]! * sums[off + K + 1]!);
+      llr[r] = leadLagRatios(sums, lattice, off).llr;
+    }
+    const half = replicateSums(matrix, width, flips.subarray(r0 * nBlocks, r1 * nBlocks), nBlocks);
+    for (let r = r0; r < r1; r++) {
+      const off = (r - r0) * width;
+      let m = 0;
+      for (let k = 0; k < K; k++) m = Math.max(m, Math.abs(2 * half[off + k]! - u[k]!));
+      // a flip of all or no blocks reproduces ±U: count it despite rounding
+      if (observedMax > 0 && m >= observedMax * (1 - 1e-12)) atLeast++;
+    }
+  }
+  if (nBlocks === 0 || observedMax === 0) atLeast = replicates;
+  return {
+    lagUs: percentileIntervalType1(lag),
+    rho: percentileInterval(rho),
+    llr: percentileInterval(llr),
+    pValue: (1 + atLeast) / (replicates + 1),
+    replicates,
+  };
+}
+
+function maxAbs(v: Float64Array, from: number, to: number): number {
+  let m = 0;
+  for (let k = from; k < to; k++) m = Math.max(m, Math.abs(v[k]!));
+  return m;
+}

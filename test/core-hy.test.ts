@@ -1,0 +1,310 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { HyState, makeLattice, lagAt, mergeParts, type HyParts, type Lattice } from '../src/core/hy.js';
+import { hyEstimate, hyInference, totalU } from '../src/core/hystats.js';
+import { Random } from '../src/core/random.js';
+import { mulberry32 } from './prng.js';
+
+// ---------------------------------------------------------------------------------------------
+// Helpers written independently of the code under test.
+// ---------------------------------------------------------------------------------------------
+
+interface Series {
+  t: number[];
+  v: number[];
+}
+
+/**
+ * The overlap definition of docs/definitions.md §8, literally: every pair of intervals, every lag,
+ * O(n·m·lags). Values are used as given; `clip` keeps only the ticks in [max first, min last].
+ */
+function bruteU(a: Series, b: Series, lags: number[], clip: boolean): number[] {
+  const [A, B] = clip ? clipBoth(a, b) : [a, b];
+  return lags.map((theta) => {
+    let u = 0;
+    for (let i = 0; i + 1 < A.t.length; i++) {
+      for (let j = 0; j + 1 < B.t.length; j++) {
+        const lo = Math.max(A.t[i]!, B.t[j]! - theta);
+        const hi = Math.min(A.t[i + 1]!, B.t[j + 1]! - theta);
+        if (lo < hi) u += (A.v[i + 1]! - A.v[i]!) * (B.v[j + 1]! - B.v[j]!);
+      }
+    }
+    return u;
+  });
+}
+
+function clipBoth(a: Series, b: Series): [Series, Series] {
+  const start = Math.max(a.t[0]!, b.t[0]!);
+  const end = Math.min(a.t.at(-1)!, b.t.at(-1)!);
+  const keep = (s: Series): Series => {
+    const idx = s.t.map((_, i) => i).filter((i) => s.t[i]! >= start && s.t[i]! <= end);
+    return { t: idx.map((i) => s.t[i]!), v: idx.map((i) => s.v[i]!) };
+  };
+  return [keep(a), keep(b)];
+}
+
+/** Nonextant ticks by the definition: interior ticks of `p` with no tick of `o` strictly between their neighbours. */
+function bruteNonextant(p: Series, o: Series): number {
+  let n = 0;
+  for (let i = 1; i + 1 < p.t.length; i++) if (!o.t.some((s) => s > p.t[i - 1]! && s < p.t[i + 1]!)) n++;
+  return n;
+}
+
+/** Feeds both series in random-size batches, interleaved at random, through HyState. */
+function run(a: Series, b: Series, opts: { lattice: Lattice; blockUs: number; clip?: boolean; raw?: boolean; rnd?: () => number }): HyParts {
+  const st = new HyState({ lattice: opts.lattice, blockUs: opts.blockUs, values: opts.raw === false ? 'log' : 'raw', clipToOverlap: opts.clip ?? true });
+  const rnd = opts.rnd ?? (() => 0.5);
+  const pos = [0, 0];
+  const all = [a, b];
+  while (pos[0]! < a.t.length || pos[1]! < b.t.length) {
+    const m = pos[0]! >= a.t.length ? 1 : pos[1]! >= b.t.length ? 0 : rnd() < 0.5 ? 0 : 1;
+    const s = all[m]!;
+    const n = Math.min(s.t.length - pos[m]!, 1 + Math.floor(rnd() * 7));
+    st.push(m as 0 | 1, Float64Array.from(s.t.slice(pos[m], pos[m]! + n)), Float64Array.from(s.v.slice(pos[m], pos[m]! + n)), n);
+    pos[m]! += n;
+    if (pos[m] === s.t.length && rnd() < 0.5) st.end(m as 0 | 1);
+  }
+  return st.finish();
+}
+
+function randomSeries(rnd: () => number, n: number, t0: number, maxGap: number): Series {
+  const t: number[] = [];
+  const v: number[] = [];
+  let time = t0;
+  for (let i = 0; i < n; i++) {
+    time += 1 + Math.floor(rnd() * maxGap);
+    t.push(time);
+    v.push(Math.round((rnd() - 0.5) * 20)); // small integers: exact sums, so comparisons can be exact
+  }
+  return { t, v };
+}
+
+const latticeLags = (l: Lattice) => Array.from({ length: l.count }, (_, k) => lagAt(l, k));
+
+// ---------------------------------------------------------------------------------------------
+
+test('hy: the hand-worked example of the issue (whole series, raw values)', () => {
+  // A: t = 0 2 4 6 8, values 0 1 3 2 5 → ΔA on (0,2) (2,4) (4,6) (6,8) = 1, 2, −1, 3
+  // B: s = 1 3 5 7 9, values 0 2 1 4 3 → ΔB on (1,3) (3,5) (5,7) (7,9) = 2, −1, 3, −1
+  // U(θ) pairs I_i with J_j − θ (B moved back by θ); open intervals, touching ends do not count.
+  // θ = −3: J−θ = (4,6)2 (6,8)−1 (8,10)3 (10,12)−1 → (4,6)·(4,6) = −1·2, (6,8)·(6,8) = 3·−1 → −5
+  // θ = −2: (3,5)2 (5,7)−1 (7,9)3 → (2,4)·2·2 = 4; (4,6)·−1·(2 − 1) = −1; (6,8)·3·(−1 + 3) = 6 → 9
+  // θ = −1: (2,4)2 (4,6)−1 (6,8)3 → (0,2) meets nothing; 2·2 + (−1)(−1) + 3·3 = 14
+  // θ =  0: (1,3)2 (3,5)−1 (5,7)3 (7,9)−1 → 1·2 + 2·(2 − 1) + (−1)·(−1 + 3) + 3·(3 − 1) = 8
+  // θ =  1: (0,2)2 (2,4)−1 (4,6)3 (6,8)−1 → 1·2 + 2·(−1) + (−1)·3 + 3·(−1) = −6
+  // θ =  2: (−1,1)2 (1,3)−1 (3,5)3 (5,7)−1 → 1·(2 − 1) + 2·(−1 + 3) + (−1)·(3 − 1) + 3·(−1) = 0
+  // θ =  3: (−2,0)2 (0,2)−1 (2,4)3 (4,6)−1 → 1·(−1) + 2·3 + (−1)·(−1) = 6
+  const a = { t: [0, 2, 4, 6, 8], v: [0, 1, 3, 2, 5] };
+  const b = { t: [1, 3, 5, 7, 9], v: [0, 2, 1, 4, 3] };
+  const lattice = makeLattice(-3, 3, 1);
+  const parts = run(a, b, { lattice, blockUs: 1000, clip: false });
+  assert.deepEqual(Array.from(totalU(parts)), [-5, 9, 14, 8, -6, 0, 6]);
+  assert.deepEqual(bruteU(a, b, latticeLags(lattice), false), [-5, 9, 14, 8, -6, 0, 6]);
+  // Whole-series diagnostics: RV_A = 1 + 4 + 1 + 9, RV_B = 4 + 1 + 9 + 1; every interior tick
+  // has a tick of the other market between its neighbours, so none is nonextant.
+  const est = hyEstimate(parts);
+  assert.equal(est.rvA, 15);
+  assert.equal(est.rvB, 15);
+  assert.equal(est.lagUs, -1); // |U| = 14 is the largest
+  assert.equal(est.nA, 5);
+  assert.equal(est.nonextantShareA, 0);
+  // LLR = (36 + 0 + 36) / (25 + 81 + 196); llr_abs = (6 + 0 + 6) / (5 + 9 + 14)
+  assert.equal(est.llr, 72 / 302);
+  assert.equal(est.llrAbs, 12 / 28);
+});
+
+test('hy: the sweep equals the brute-force overlap sum on random series, lattices, batchings (lags beyond the span included)', () => {
+  const rnd = mulberry32(11);
+  for (let trial = 0; trial < 300; trial++) {
+    const a = randomSeries(rnd, 1 + Math.floor(rnd() * 25), Math.floor(rnd() * 30), 1 + Math.floor(rnd() * 12));
+    const b = randomSeries(rnd, 1 + Math.floor(rnd() * 25), Math.floor(rnd() * 30), 1 + Math.floor(rnd() * 12));
+    const step = 1 + Math.floor(rnd() * 9);
+    const from = -Math.floor(rnd() * 400);
+    const lattice = makeLattice(from, from + Math.floor(rnd() * 800), step);
+    const clip = rnd() < 0.7;
+    const parts = run(a, b, { lattice, blockUs: 1 + Math.floor(rnd() * 40), clip, rnd });
+    const want = bruteU(a, b, latticeLags(lattice), clip);
+    assert.deepEqual(Array.from(totalU(parts)), want.map((x) => x + 0), `trial ${trial}`);
+    // ticks and nonextant ticks in the span, by definition
+    const [A, B] = clip ? clipBoth(a, b) : [a, b];
+    const est = hyEstimate(parts);
+    const overlap = clip ? A.t.length > 0 && B.t.length > 0 : true;
+    if (overlap) {
+      assert.equal(est.nA, A.t.length, `trial ${trial}`);
+      assert.equal(est.nB, B.t.length, `trial ${trial}`);
+      assert.equal(est.nonextantShareA === null ? 0 : Math.round(est.nonextantShareA * est.nA), bruteNonextant(A, B), `trial ${trial} nonextant A`);
+      assert.equal(est.nonextantShareB === null ? 0 : Math.round(est.nonextantShareB * est.nB), bruteNonextant(B, A), `trial ${trial} nonextant B`);
+    }
+  }
+});
+
+test('hy: the feeding order does not matter (bit for bit), and the per-block parts add up to U, RV and the counts', () => {
+  const rnd = mulberry32(5);
+  const a = randomSeries(rnd, 400, 0, 30);
+  const b = randomSeries(rnd, 500, 5, 25);
+  const lattice = makeLattice(-100, 150, 5);
+  const one = run(a, b, { lattice, blockUs: 1e9 }); // a single block holding everything
+  const many = run(a, b, { lattice, blockUs: 97, rnd });
+  const again = run(a, b, { lattice, blockUs: 97, rnd: mulberry32(99) });
+  assert.deepEqual(Array.from(many.u), Array.from(again.u));
+  assert.ok(many.nBlocks > 50);
+  assert.equal(one.nBlocks, 1);
+  const want = bruteU(a, b, latticeLags(lattice), true);
+  assert.deepEqual(Array.from(totalU(many)), want); // integer values: the block sums are exact
+  assert.deepEqual(Array.from(one.u), want);
+  const sum = (x: Float64Array) => x.reduce((s, v) => s + v, 0);
+  for (const c of ['rvA', 'rvB', 'nA', 'nB', 'nonextantA', 'nonextantB'] as const) assert.equal(sum(many[c]), one[c][0], c);
+  // merging the parts of two halves adds block by block
+  const half = (p: HyParts, lo: number, hi: number): HyParts => ({
+    ...p,
+    firstBlock: p.firstBlock + lo,
+    nBlocks: hi - lo,
+    u: p.u.slice(lo * lattice.count, hi * lattice.count),
+    rvA: p.rvA.slice(lo, hi),
+    rvB: p.rvB.slice(lo, hi),
+    nA: p.nA.slice(lo, hi),
+    nB: p.nB.slice(lo, hi),
+    nonextantA: p.nonextantA.slice(lo, hi),
+    nonextantB: p.nonextantB.slice(lo, hi),
+  });
+  const cut = 20;
+  const merged = mergeParts(half(many, 0, cut), half(many, cut, many.nBlocks));
+  assert.deepEqual(Array.from(merged.u), Array.from(many.u));
+});
+
+test('hy: swapping the markets maps U(θ) to U(−θ) and LLR to 1/LLR', () => {
+  const rnd = mulberry32(21);
+  const a = randomSeries(rnd, 300, 0, 40);
+  const b = randomSeries(rnd, 300, 0, 40);
+  const ab = run(a, b, { lattice: makeLattice(-120, 120, 8), blockUs: 500 });
+  const ba = run(b, a, { lattice: makeLattice(-120, 120, 8), blockUs: 500 });
+  const uab = Array.from(totalU(ab));
+  const uba = Array.from(totalU(ba));
+  assert.deepEqual(uba, uab.slice().reverse());
+  const [x, y] = [hyEstimate(ab), hyEstimate(ba)];
+  assert.ok(x.llr !== null && y.llr !== null);
+  assert.ok(Math.abs(x.llr * y.llr - 1) < 1e-12);
+  assert.ok(Math.abs(x.llrAbs! * y.llrAbs! - 1) < 1e-12);
+  assert.equal(x.lagUs === null ? null : -x.lagUs, y.lagUs);
+});
+
+/**
+ * A latent log price that moves by N(0, σ²) at Poisson news times (mean gap `newsGap` µs);
+ * A quotes it at a random half of the news times, B at a random half of the news times + `lag`.
+ * At θ = lag the shifted B ticks sit on the same news clock as A's; a lattice step away, the news
+ * within one step after each B tick is lost from U, so with news far denser than a step the peak is sharp.
+ */
+function leadPair(seed: number, seconds: number, lag: number, newsGap = 50): [Series, Series] {
+  const rnd = mulberry32(seed);
+  const gauss = () => Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
+  const a: Series = { t: [], v: [] };
+  const b: Series = { t: [], v: [] };
+  let x = 0;
+  for (let t = 1_000_000_000; t < 1_000_000_000 + seconds * 1e6; t += 1 + Math.floor(-Math.log(1 - rnd()) * newsGap)) {
+    x += 1e-4 * gauss();
+    if (rnd() < 0.5) a.t.push(t), a.v.push(x);
+    if (rnd() < 0.5) b.t.push(t + lag), b.v.push(x);
+  }
+  return [a, b];
+}
+
+/** Two unrelated markets: independent latent walks, independent Poisson tick times. */
+function unrelatedPair(seed: number, ticks: number, gapA: number, gapB: number): [Series, Series] {
+  const rnd = mulberry32(seed);
+  const gauss = () => Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
+  const walk = (gap: number): Series => {
+    const s: Series = { t: [], v: [] };
+    let t = 1_000_000_000;
+    let x = 0;
+    for (let i = 0; i < ticks; i++) {
+      t += 1 + Math.floor(-Math.log(1 - rnd()) * gap);
+      x += 1e-4 * gauss();
+      s.t.push(t);
+      s.v.push(x);
+    }
+    return s;
+  };
+  return [walk(gapA), walk(gapB)];
+}
+
+test('hy: B following A by exactly 2.5 ms gives θ̂ = 2500 µs inside its bootstrap interval, and the test rejects', () => {
+  const [a, b] = leadPair(3, 10, 2500);
+  const parts = run(a, b, { lattice: makeLattice(-10_000, 10_000, 100), blockUs: 500_000 });
+  const est = hyEstimate(parts);
+  assert.equal(est.lagUs, 2500);
+  assert.ok(est.rho! > 0.5, `rho ${est.rho}`);
+  assert.ok(est.llr! > 10);
+  const inf = hyInference(parts, 199, new Random(42));
+  assert.ok(inf.lagUs!.low <= 2500 && 2500 <= inf.lagUs!.high, JSON.stringify(inf.lagUs));
+  assert.ok(inf.rho!.low <= est.rho! && est.rho! <= inf.rho!.high);
+  assert.equal(inf.pValue, 1 / 200); // no sign-flipped replicate reaches the observed peak
+});
+
+test('hy: adding δ to every B time moves θ̂ by δ', () => {
+  const [a, b] = leadPair(8, 4, 1500);
+  const lattice = makeLattice(-5000, 5000, 100);
+  const base = hyEstimate(run(a, b, { lattice, blockUs: 1e6 })).lagUs!;
+  assert.equal(base, 1500);
+  for (const delta of [700, -2300, 3000]) {
+    const shifted = { t: b.t.map((t) => t + delta), v: b.v };
+    assert.equal(hyEstimate(run(a, shifted, { lattice, blockUs: 1e6 })).lagUs, base + delta, `δ = ${delta}`);
+  }
+});
+
+test('hy: on unrelated markets the test rejects at 5 % about 5 % of the time', () => {
+  // 400 independent pairs, 20 blocks each, 199 sign-flip replicates (p ∈ {1/200, …, 1}; an exact
+  // test rejects p ≤ 0.05 with probability 10/200 = 5 %). Rejections ~ Binomial(400, 0.05): mean 20,
+  // sd 4.4; [8, 34] is about ±3.2 sd, which a calibrated test leaves with probability < 0.3 %.
+  // The p-values should also be uniform: p ≤ 0.5 in [170, 230] (±3 sd of Binomial(400, 0.5)).
+  const lattice = makeLattice(-2000, 2000, 200);
+  let reject = 0;
+  let belowHalf = 0;
+  const n = 400;
+  for (let s = 0; s < n; s++) {
+    const [a, b] = unrelatedPair(1000 + s, 2000, 500, 350);
+    const parts = run(a, b, { lattice, blockUs: 50_000 });
+    const p = hyInference(parts, 199, new Random(s)).pValue;
+    if (p <= 0.05) reject++;
+    if (p <= 0.5) belowHalf++;
+  }
+  assert.ok(reject >= 8 && reject <= 34, `rejected ${reject} of ${n}`);
+  assert.ok(belowHalf >= 170 && belowHalf <= 230, `p ≤ 0.5 in ${belowHalf} of ${n}`);
+});
+
+test('hy: unrelated markets do not reject; a real but weak lead does', () => {
+  const lattice = makeLattice(-5000, 5000, 100);
+  const [a, b] = unrelatedPair(77, 20_000, 400, 300);
+  const none = hyInference(run(a, b, { lattice, blockUs: 200_000 }), 999, new Random(42));
+  assert.ok(none.pValue > 0.05, `p ${none.pValue}`);
+  // the lead pair with B's own moves added: a random walk of NOISE per B tick on top of the echo
+  const [x, y] = leadPair(4, 4, 2000, 200);
+  const rnd = mulberry32(9);
+  let walk = 0;
+  const noisy = { t: y.t, v: y.v.map((v) => v + (walk += 4e-3 * (rnd() - 0.5))) };
+  const parts = run(x, noisy, { lattice, blockUs: 200_000 });
+  const est = hyEstimate(parts);
+  const p = hyInference(parts, 999, new Random(42)).pValue;
+  assert.ok(Math.abs(est.rho!) < 0.2, `ρ ${est.rho}`); // weak: ρ ≈ 0.11
+  assert.equal(est.lagUs, 2000);
+  assert.ok(p < 0.01, `p ${p}`);
+});
+
+test('hy: log prices by default; empty overlap and constant markets give n/a, not numbers', () => {
+  const lattice = makeLattice(-2, 2, 1);
+  const a = { t: [0, 2, 4], v: [100, 101, 100] };
+  const b = { t: [1, 3, 5], v: [50, 51, 52] };
+  const logged = run(a, b, { lattice, blockUs: 10, raw: false });
+  const manual = run({ t: a.t, v: a.v.map(Math.log) }, { t: b.t, v: b.v.map(Math.log) }, { lattice, blockUs: 10 });
+  assert.deepEqual(Array.from(logged.u), Array.from(manual.u));
+  const apart = run({ t: [0, 1], v: [1, 2] }, { t: [5, 6], v: [1, 2] }, { lattice, blockUs: 10 });
+  assert.equal(apart.span, undefined);
+  const flat = hyEstimate(run({ t: [0, 2, 4], v: [1, 1, 1] }, b, { lattice, blockUs: 10 }));
+  assert.equal(flat.lagUs, null);
+  assert.equal(flat.rho, null);
+  assert.equal(flat.llr, null);
+  assert.deepEqual(flat.lags.map((l) => l.rho), [null, null, null, null, null]);
+  assert.throws(() => makeLattice(0, 10, 0), /step/);
+  assert.throws(() => makeLattice(10, 0, 1), /reversed/);
+  assert.throws(() => makeLattice(-1e6, 1e6, 1), /more than 1000001/);
+  assert.equal(makeLattice(-500_000, 500_000, 1).count, 1_000_001);
+});
