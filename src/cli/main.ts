@@ -12,6 +12,7 @@ import { pairCommand } from './commands/pair.js';
 import { xcorrCommand } from './commands/xcorr.js';
 import { classifyCommand } from './commands/classify.js';
 import { inspectCommand } from './commands/inspect.js';
+import { hyCommand } from './commands/hy.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -35,7 +36,7 @@ Exit codes: 0 ok, 2 usage error, 65 bad data, 66 cannot open input, 70 internal 
 73 cannot write an output file.
 Run 'leadlag help <command>' for a command's options and a worked example.`,
     );
-  for (const make of [pairCommand, xcorrCommand, classifyCommand, inspectCommand]) {
+  for (const make of [pairCommand, xcorrCommand, classifyCommand, inspectCommand, hyCommand]) {
     program.addCommand(make(io).exitOverride().showHelpAfterError(`(run 'leadlag help ${make.name.replace('Command', '')}' for usage)`).configureOutput(outputTo(io)));
   }
   return program;

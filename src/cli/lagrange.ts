@@ -1,0 +1,38 @@
+/**
+ * The `--lags` range of `leadlag hy` (docs/definitions.md §8): two signed durations, `-10ms..10ms`,
+ * `-1s..1s`, `0..500ms`, `-2.5ms..-1ms`. Each end is a whole number of µs (no unit means ms, as
+ * for every duration); the lattice itself (with `--step`) is checked by makeLattice.
+ */
+import { UsageError } from '../errors.js';
+import { makeLattice, MAX_LATTICE_LAGS, type Lattice } from '../core/hy.js';
+import { parseDuration } from './options.js';
+
+export interface LagRange {
+  readonly fromUs: number;
+  readonly toUs: number;
+}
+
+/** @throws UsageError for a malformed or reversed range. */
+export function parseLagRange(text: string): LagRange {
+  const parts = text.split('..');
+  if (parts.length !== 2) throw new UsageError(`--lags must be a range of durations like -10ms..10ms, got ${JSON.stringify(text)}`);
+  const [fromUs, toUs] = parts.map(signedDuration) as [number, number];
+  if (fromUs > toUs) throw new UsageError(`--lags ${JSON.stringify(text)} is reversed: the first lag must not exceed the second (write ${parts[1]!.trim()}..${parts[0]!.trim()})`);
+  return { fromUs, toUs };
+}
+
+function signedDuration(text: string): number {
+  const s = text.trim();
+  const negative = s.startsWith('-');
+  const us = parseDuration(negative || s.startsWith('+') ? s.slice(1) : s, '--lags', true);
+  return negative && us !== 0 ? -us : us;
+}
+
+/** The lattice of a range and a step, or a usage error saying what is too big. */
+export function latticeOf(range: LagRange, stepUs: number): Lattice {
+  const count = Math.floor((range.toUs - range.fromUs) / stepUs) + 1;
+  if (count > MAX_LATTICE_LAGS) {
+    throw new UsageError(`--lags ${range.fromUs}us..${range.toUs}us with --step ${stepUs}us makes ${count} lags, more than ${MAX_LATTICE_LAGS}: use a larger --step or a narrower --lags`);
+  }
+  return makeLattice(range.fromUs, range.toUs, stepUs);
+}
