@@ -10,6 +10,7 @@ const fx = 'fixtures/tardis';
 const runs: string[][] = [
   ['pair', `${fx}/spot_quotes.csv`, `${fx}/perp_quotes.csv`],
   ['xcorr', `${fx}/spot_quotes.csv`, `${fx}/perp_quotes.csv`, '--lags', '-5..5', '--block', '1s'],
+  ['hy', `${fx}/spot_quotes.csv`, `${fx}/perp_quotes.csv`, '--lags', '-10ms..10ms', '--block', '4s'],
   ['classify', `${fx}/spot_quotes.csv`, `${fx}/perp_quotes.csv`, '--trades', `${fx}/spot_trades.csv`],
   ['classify', `${fx}/spot_quotes.csv`, `${fx}/perp_quotes.csv`, '--trades', `${fx}/spot_trades.csv`, '--balanced'],
 ];

@@ -82,7 +82,7 @@ export async function runHy(files: readonly [string, string], o: HyOptions, ctx:
   const inference = o.bootstrap > 0 ? hyInference(parts, o.bootstrap, new Random(o.seed)) : null;
   const blocks = blockRange(span.start, span.end, o.block).count;
   if (inference !== null && blocks < 20) {
-    ctx.warn(`the span holds only ${blocks} blocks of ${duration(o.block)}: the intervals rest on few blocks and the p-value cannot fall below about ${fixed(2 / 2 ** blocks, 4)}; a shorter --block gives more`);
+    ctx.warn(`the span holds only ${blocks} blocks of ${duration(o.block)}: the intervals rest on few blocks and the sign-flip p-value is at best about ${fixed(2 / 2 ** blocks, 4)}; a shorter --block gives more`);
   }
   const k = estimate.lagUs === null ? -1 : (estimate.lagUs - lattice.fromUs) / lattice.stepUs;
   if (lattice.count > 1 && (k === 0 || k === lattice.count - 1)) {

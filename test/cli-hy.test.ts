@@ -1,0 +1,209 @@
+/** `leadlag hy`: in-process against an independent evaluation of §8, and end to end on every format. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
+import { FIXTURES, ROOT, leadlag } from './cli-helpers.js';
+import { readGenericQuotes } from './reference.js';
+import { Context } from '../src/cli/context.js';
+import { runHy, renderHy, type HyOptions } from '../src/cli/commands/hy.js';
+import { latticeOf, parseLagRange } from '../src/cli/lagrange.js';
+
+const fx = (layout: string, name: string) => join(FIXTURES, layout, name);
+const LAYOUTS: [string, string][] = [
+  [fx('tardis', 'spot_quotes.csv'), fx('tardis', 'perp_quotes.csv')],
+  [fx('exchange', 'spot_quotes.csv'), fx('exchange', 'perp_quotes.csv')],
+  [fx('generic', 'spot_quotes.csv'), fx('generic', 'perp_quotes.csv.gz')],
+];
+/** The shared recordings sit beside the repository (../shared/data); a worktree is one level deeper. */
+const REAL = [join(ROOT, '..', 'shared', 'data'), join(ROOT, '..', '..', 'shared', 'data')]
+  .map((d) => join(d, 'binance-btcusdt-20240808'))
+  .find((d) => existsSync(d));
+
+interface Tick {
+  t: number;
+  x: number;
+}
+
+/**
+ * U(θ) by the equivalent form of §8, independently of the sweep: for each A interval, B's log
+ * price at the first tick at or after t_{i+1} + θ minus at the last tick at or before t_i + θ
+ * (indices by binary search, clamped to B's ends). Ticks restricted to the span first.
+ */
+function equivalentFormU(a: Tick[], b: Tick[], theta: number): number {
+  const start = Math.max(a[0]!.t, b[0]!.t);
+  const end = Math.min(a.at(-1)!.t, b.at(-1)!.t);
+  const A = a.filter((k) => k.t >= start && k.t <= end);
+  const B = b.filter((k) => k.t >= start && k.t <= end);
+  const m = B.length - 1;
+  const firstAbove = (x: number, strict: boolean) => {
+    let lo = 0;
+    let hi = B.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (strict ? B[mid]!.t - theta > x : B[mid]!.t - theta >= x) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  };
+  let u = 0;
+  for (let i = 0; i + 1 < A.length; i++) {
+    const lo = Math.max(firstAbove(A[i]!.t, true) - 1, 0);
+    const hi = Math.min(firstAbove(A[i + 1]!.t, false), m);
+    if (lo < hi) u += (A[i + 1]!.x - A[i]!.x) * (B[hi]!.x - B[lo]!.x);
+  }
+  return u;
+}
+
+function sink(): Writable & { text: () => string } {
+  let text = '';
+  const w = new Writable({ write: (chunk, _enc, cb) => ((text += String(chunk)), cb()) });
+  return Object.assign(w, { text: () => text });
+}
+
+const DEFAULTS: HyOptions = { lags: { fromUs: -10_000, toUs: 10_000 }, step: 100, bootstrap: 200, block: 4_000_000, seed: 42, names: ['spot', 'perp'], format: 'json', quiet: true, clock: 'exchange' };
+
+async function hyJson(files: [string, string], o: Partial<HyOptions> = {}) {
+  const stderr = sink();
+  const opts = { ...DEFAULTS, ...o };
+  const ctx = new Context({ stdout: sink(), stderr, env: {} }, opts);
+  const report = await runHy(files, opts, ctx);
+  return JSON.parse(JSON.stringify(renderHy(report).json)) as {
+    lag_us: number | null;
+    rho: number;
+    llr: number;
+    n_a: number;
+    n_b: number;
+    p_value: number | null;
+    lags: { lag_us: number; u: number; rho: number; beta: number }[];
+    ci: { lag_us: [number, number]; rho: [number, number]; llr: [number, number] } | null;
+    verdict: string;
+  };
+}
+
+const ticksOf = (path: string): Tick[] => readGenericQuotes(path).map((q) => ({ t: q.t, x: Math.log(q.mid) }));
+
+test('hy equals the equivalent form of §8 on the fixtures, identically on every input format', async () => {
+  const a = ticksOf(fx('generic', 'spot_quotes.csv'));
+  const b = ticksOf(fx('generic', 'perp_quotes.csv.gz'));
+  const first = await hyJson(LAYOUTS[0]!);
+  assert.equal(first.lags.length, 201);
+  const scale = Math.max(...first.lags.map((l) => Math.abs(l.u)));
+  for (const l of first.lags.filter((_, k) => k % 20 === 0 || first.lags[k]!.lag_us === first.lag_us)) {
+    assert.ok(Math.abs(l.u - equivalentFormU(a, b, l.lag_us)) <= 1e-9 * scale, `θ = ${l.lag_us}`);
+  }
+  const inSpan = (x: Tick[]) => x.filter((k) => k.t >= Math.max(a[0]!.t, b[0]!.t) && k.t <= Math.min(a.at(-1)!.t, b.at(-1)!.t)).length;
+  assert.equal(first.n_a, inSpan(a));
+  assert.equal(first.n_b, inSpan(b));
+  // the fixtures' perp follows spot by 2–4 ms
+  assert.ok(first.lag_us! >= 2000 && first.lag_us! <= 4000, `θ̂ ${first.lag_us}`);
+  assert.ok(first.ci!.lag_us[0] <= first.lag_us! && first.lag_us! <= first.ci!.lag_us[1]);
+  assert.ok(first.p_value! < 0.05);
+  assert.match(first.verdict, /^spot leads perp by [\d.]+ ms \[[\d.]+, [\d.]+\], ρ = 0\.\d\d, p [<=] /);
+  for (const files of LAYOUTS.slice(1)) assert.deepEqual(await hyJson(files), first);
+});
+
+test('hy: swapping the files maps θ to −θ and LLR to 1/LLR; --bootstrap 0 has no p-value and no ci', async () => {
+  const ab = await hyJson(LAYOUTS[0]!, { bootstrap: 0 });
+  const ba = await hyJson([LAYOUTS[0]![1], LAYOUTS[0]![0]], { bootstrap: 0, names: ['perp', 'spot'] });
+  assert.equal(ab.p_value, null);
+  assert.equal(ab.ci, null);
+  assert.equal(ba.lag_us, -ab.lag_us!);
+  const scale = Math.max(...ab.lags.map((l) => Math.abs(l.u)));
+  ab.lags.forEach((l, k) => assert.ok(Math.abs(l.u - ba.lags[ab.lags.length - 1 - k]!.u) <= 1e-12 * scale));
+  assert.ok(Math.abs(ab.llr * ba.llr - 1) < 1e-9);
+  assert.match(ab.verdict, /no test/);
+});
+
+test('hy on the real Binance recordings (skipped when absent)', { skip: REAL === undefined }, async () => {
+  const spot = join(REAL!, 'spot_quotes.csv.gz');
+  const perp = join(REAL!, 'perp_quotes.csv.gz');
+  const out = await hyJson([spot, perp], { bootstrap: 200, block: 10_000_000 });
+  const a = readExchangeTicks(spot);
+  const b = readExchangeTicks(perp);
+  const scale = Math.max(...out.lags.map((l) => Math.abs(l.u)));
+  for (const theta of [-10_000, -2000, 0, out.lag_us!, 5000]) {
+    const got = out.lags.find((l) => l.lag_us === theta)!.u;
+    assert.ok(Math.abs(got - equivalentFormU(a, b, theta)) <= 1e-9 * scale, `θ = ${theta}`);
+  }
+  assert.ok(out.p_value! > 0 && out.p_value! <= 1);
+  assert.ok(out.ci!.lag_us[0] <= out.lag_us! && out.lag_us! <= out.ci!.lag_us[1]);
+});
+
+/** The exchange layout `time,symbol,bid_price,ask_price` with `2024-08-08 23:54:14.087891+00:00` times, bursts collapsed. */
+function readExchangeTicks(path: string): Tick[] {
+  const lines = gunzipSync(readFileSync(path)).toString('utf8').trim().split('\n').slice(1);
+  const out: Tick[] = [];
+  for (const line of lines) {
+    const [time, , bid, ask] = line.split(',');
+    const m = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.(\d+))?\+00:00$/.exec(time!)!;
+    const t = Date.parse(`${m[1]}T${m[2]}Z`) * 1000 + Number((m[3] ?? '').padEnd(6, '0'));
+    const tick = { t, x: Math.log((Number(bid) + Number(ask)) / 2) };
+    if (out.length > 0 && out.at(-1)!.t === t) out[out.length - 1] = tick;
+    else out.push(tick);
+  }
+  return out;
+}
+
+test('hy end to end: table, csv, tsv and json carry the same lattice; the table states the sign convention', async () => {
+  const args = ['hy', ...LAYOUTS[0]!, '--lags', '-5ms..5ms', '--step', '250us', '--bootstrap', '100', '--block', '4s'];
+  const json = await leadlag([...args, '--format', 'json']);
+  assert.equal(json.code, 0, json.stderr);
+  const doc = JSON.parse(json.stdout);
+  for (const key of ['lag_us', 'rho', 'beta', 'r2', 'llr', 'llr_abs', 'rv_a', 'rv_b', 'n_a', 'n_b', 'nonextant_share_a', 'nonextant_share_b', 'p_value', 'lags', 'ci']) assert.ok(key in doc, key);
+  assert.deepEqual(Object.keys(doc.lags[0]), ['lag_us', 'u', 'rho', 'beta']);
+  assert.deepEqual(Object.keys(doc.ci), ['lag_us', 'rho', 'llr']);
+  assert.deepEqual(doc.lags.map((l: { lag_us: number }) => l.lag_us), Array.from({ length: 41 }, (_, k) => -5000 + 250 * k));
+  for (const [format, sep] of [['csv', ','], ['tsv', '\t']] as const) {
+    const r = await leadlag([...args, '--format', format]);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.equal(lines[0], ['lag_us', 'u', 'rho', 'beta', 'best'].join(sep));
+    assert.equal(lines.length, 42);
+    lines.slice(1).forEach((line, k) => {
+      const [lag, u, rho, , best] = line.split(sep);
+      assert.equal(Number(lag), doc.lags[k].lag_us);
+      assert.equal(Number(u), doc.lags[k].u);
+      assert.equal(Number(rho), doc.lags[k].rho);
+      assert.equal(best, String(doc.lags[k].lag_us === doc.lag_us));
+    });
+  }
+  const table = await leadlag(args);
+  assert.equal(table.code, 0, table.stderr);
+  for (const s of ['θ > 0: spot leads perp', 'correlogram', '◀', doc.verdict]) assert.ok(table.stdout.includes(s), s);
+});
+
+test('hy: the human correlogram is thinned, the machine formats are not', async () => {
+  const args = ['hy', ...LAYOUTS[0]!, '--lags', '-10ms..10ms', '--step', '10us', '--bootstrap', '0'];
+  const table = await leadlag(args);
+  assert.equal(table.code, 0, table.stderr);
+  assert.match(table.stdout, /\d+ of 2001 lags shown/);
+  const rows = table.stdout.split('\n').filter((l) => /^│ +-?[\d.]+ (ms|µs)/.test(l));
+  assert.ok(rows.length >= 40 && rows.length <= 45, `${rows.length} rows`);
+  const csv = await leadlag([...args, '--format', 'csv']);
+  assert.equal(csv.stdout.trim().split('\n').length, 2002);
+});
+
+test('hy: bad lattices are usage errors (exit 2) that say what was wrong', async () => {
+  const cases: [string[], RegExp][] = [
+    [['--lags', '10ms..-10ms'], /reversed/],
+    [['--step', '0'], /--step must be greater than 0/],
+    [['--lags', '-1s..1s', '--step', '1us'], /2000001 lags, more than 1000001/],
+    [['--lags', '5ms'], /range of durations/],
+    [['--lags', 'a..b'], /--lags must be a duration/],
+    [['--lags', '0.5us..1ms'], /whole number of microseconds/],
+    [['--bootstrap', '-1'], /--bootstrap/],
+  ];
+  for (const [extra, message] of cases) {
+    const r = await leadlag(['hy', ...LAYOUTS[0]!, ...extra]);
+    assert.equal(r.code, 2, `${extra.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.equal(r.stdout, '');
+  }
+  // the largest lattice allowed is accepted: −500 ms … 500 ms every µs
+  assert.equal(latticeOf(parseLagRange('-500ms..500ms'), 1).count, 1_000_001);
+  assert.deepEqual(parseLagRange('0..500ms'), { fromUs: 0, toUs: 500_000 });
+  assert.deepEqual(parseLagRange('-1s..-250us'), { fromUs: -1_000_000, toUs: -250 });
+});
