@@ -121,7 +121,11 @@ export class HyState {
   private readonly blockUs: number;
   private readonly log: boolean;
   private readonly clip: boolean;
-  private readonly q = [new TickQueue(), new TickQueue()] as const;
+  /**
+   * A: time, ln price. B: time, ln price, the time's quotient and remainder by the lattice step,
+   * and the increment to the next tick (0 until that tick arrives, and for B's last tick) — see sweep.
+   */
+  private readonly q = [new TickQueue(2), new TickQueue(5)] as const;
   private readonly seen = [NaN, NaN];
   private readonly first = [NaN, NaN];
   private readonly ended = [false, false];
@@ -134,9 +138,15 @@ export class HyState {
   private diff = new Float64Array(0);
   private scalars = new Float64Array(0);
   private readonly walks: [Walk, Walk] = [newWalk(), newWalk()];
-  private iPair = 0;
-  private jLo = 0;
+  /** Next A tick of the sweep; A's increment into it (0 before the first tick of the span). */
+  private iTick = 0;
+  private prevDA = 0;
+  /** First B tick at or after t_i + θ_0 for the next A tick; first B tick ready for it; first B tick of the span. */
+  private jC = 0;
   private jReady = 0;
+  private bFirst = 0;
+  /** B's first log price in the span: levels enter the sweep relative to it (see sweep). */
+  private yRef = NaN;
   private finished: HyParts | undefined;
 
   /** @throws RangeError when blockUs is not > 0. */
@@ -164,8 +174,17 @@ export class HyState {
     }
     // Before the span starts nothing is known to be history yet; after, earlier ticks are skipped.
     const from = this.begun && this.clip ? firstAtOrAfter(t, length, this.tStart) : 0;
-    if (this.log) for (let k = from; k < length; k++) q.push(t[k]!, Math.log(price[k]!));
-    else for (let k = from; k < length; k++) q.push(t[k]!, price[k]!);
+    const h = this.lattice.stepUs;
+    for (let k = from; k < length; k++) {
+      const tk = t[k]!;
+      const x = this.log ? Math.log(price[k]!) : price[k]!;
+      if (market === 0) q.push(tk, x);
+      else {
+        if (q.end > q.start) q.cols[4]![q.end - 1 - q.base] = x - q.cols[1]![q.end - 1 - q.base]!;
+        const quotient = Math.floor(tk / h);
+        q.push(tk, x, quotient, tk - quotient * h);
+      }
+    }
     if (Number.isNaN(this.first[market]!)) this.first[market] = t[0]!;
     this.seen[market] = last;
     this.advance();
@@ -199,10 +218,10 @@ export class HyState {
     if (!this.settled && this.spanEndKnown()) this.settle();
     this.walk(0);
     this.walk(1);
-    this.pairs();
+    this.sweep();
     const [a, b] = this.q;
-    a.dropBefore(Math.min(this.iPair, this.walks[0].i, this.walks[1].q));
-    b.dropBefore(Math.min(this.jLo, this.walks[1].i, this.walks[0].q));
+    a.dropBefore(Math.min(this.iTick, this.walks[0].i, this.walks[1].q));
+    b.dropBefore(Math.min(Math.max(this.jC - 1, this.bFirst), this.walks[1].i, this.walks[0].q));
   }
 
   /** Both markets have ticks: fix T_start and drop earlier ticks (history has no part in §8). */
@@ -219,8 +238,8 @@ export class HyState {
     this.walks[0].q = this.q[1].start;
     this.walks[1].i = this.q[1].start;
     this.walks[1].q = this.q[0].start;
-    this.iPair = this.q[0].start;
-    this.jLo = this.jReady = this.q[1].start;
+    this.iTick = this.q[0].start;
+    this.jC = this.jReady = this.bFirst = this.q[1].start;
   }
 
   /** With clipping, T_end = min(last A, last B) is known once one market has ended and the other has reached its end. */
@@ -241,6 +260,8 @@ export class HyState {
       while (end > q.start && q.t[end - 1 - q.base]! > this.tEnd) end--;
       q.truncate(end);
     }
+    const b = this.q[1];
+    if (b.end > b.start) b.cols[4]![b.end - 1 - b.base] = 0; // B's last tick in the span has no increment
     this.ensureBlock(blockOf(this.spanOrUndefined()?.end ?? this.tStart, this.blockUs));
   }
 
@@ -306,73 +327,96 @@ export class HyState {
   }
 
   /**
-   * The cross terms: each A interval against the B intervals whose lag interval
-   * (s_j − t_{i+1}, s_{j+1} − t_i) meets the lattice, into the difference array of the A
-   * interval's block. An A interval waits until B has a tick at or after
-   * t_{i+1} + max(θ_max, 0) that A has also reached (so every B interval it meets is known and
-   * in the span), or until everything is known.
+   * The cross terms, swept by A's ticks. With Y⁺(x) = B's log price at its first tick ≥ x and
+   * Y⁻(x) at its last tick ≤ x (clamped to B's first and last ticks), the inner sum of §8 over B
+   * for the A interval (t_i, t_{i+1}) is Y⁺(t_{i+1} + θ) − Y⁻(t_i + θ), so
+   *   U(θ) = Σ_i ΔA_{i−1}·Y⁺(t_i + θ) − ΔA_i·Y⁻(t_i + θ)    (ΔA_{−1} = ΔA_n = 0).
+   * Across the lattice, Y⁺(t_i + θ) steps by ΔB_j at the first θ_k > s_j − t_i and Y⁻(t_i + θ) by
+   * ΔB_{j−1} at the first θ_k ≥ s_j − t_i: one difference-array entry per B tick within
+   * [t_i + θ_0, t_i + θ_max], on top of the levels at θ_0 (entry 0). Both roles of a tick usually
+   * share a block (ΔA_{i−1} is the A interval ending at t_i, ΔA_i the one ending at t_{i+1});
+   * they are written separately where they do not. Levels enter relative to B's first log price
+   * in the span, so that entry 0 does not sum numbers far larger than the increments.
+   *
+   * A tick waits until B has a tick at or after max(t_i + θ_max + 1, t_{i+1}) that A has also
+   * reached: then every B tick it meets has its successor known and in the span.
    */
-  private pairs(): void {
+  private sweep(): void {
     const [a, b] = this.q;
     const { fromUs, stepUs, count } = this.lattice;
     const thetaMax = fromUs + (count - 1) * stepUs;
-    const reach = Math.max(thetaMax, 0);
     const all = this.settled;
     const seenA = this.seen[0]!;
     const at = a.t;
     const ax = a.x;
     const ab = a.base;
-    const bt = b.t;
-    const bx = b.x;
+    const aEnd = a.end;
+    const [bt, bx, bq, br, bd] = b.cols as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
     const bb = b.base;
     const bEnd = b.end;
+    if (bEnd === this.bFirst) return; // no B tick in the span yet (or ever): nothing meets A
+    if (Number.isNaN(this.yRef)) this.yRef = bx[this.bFirst - bb]!;
+    const yRef = this.yRef;
     const width = count + 1;
-    let i = this.iPair;
-    let jLo = this.jLo;
+    const pFirst = this.bFirst - bb;
+    const pEnd = bEnd - bb;
+    const last = count - 1;
+    let i = this.iTick;
+    let jC = this.jC;
     let jReady = this.jReady;
-    let rowBlock = NaN;
-    let row = 0;
-    let diff = this.diff;
-    while (i + 1 < a.end) {
-      const ta0 = at[i - ab]!;
-      const ta1 = at[i + 1 - ab]!;
+    let wPlus = this.prevDA;
+    while (i < aEnd) {
+      const ti = at[i - ab]!;
+      const hasNext = i + 1 < aEnd;
       if (!all) {
-        const y = ta1 + reach;
+        if (!hasNext) break;
+        const y = Math.max(ti + thetaMax + 1, at[i + 1 - ab]!);
         while (jReady < bEnd && bt[jReady - bb]! < y) jReady++;
         if (jReady === bEnd || (this.clip && bt[jReady - bb]! > seenA)) break;
       }
-      const lo = ta0 + fromUs; // B intervals ending at or before this meet no lattice lag, now or later
-      while (jLo + 1 < bEnd && bt[jLo + 1 - bb]! <= lo) jLo++;
-      const dA = ax[i + 1 - ab]! - ax[i - ab]!;
-      if (dA !== 0) {
-        const blk = blockOf(ta1, this.blockUs);
-        if (blk !== rowBlock) {
-          row = this.rowOf(ta1) * width;
-          diff = this.diff;
-          rowBlock = blk;
-        }
-        const c1 = ta1 + fromUs;
-        const hi = ta1 + thetaMax;
-        for (let j = jLo; j + 1 < bEnd; j++) {
-          const sb0 = bt[j - bb]!;
-          if (sb0 >= hi) break;
-          const dB = bx[j + 1 - bb]! - bx[j - bb]!;
-          if (dB === 0) continue;
-          // first k with θ_k > s_j − t_{i+1}, last k with θ_k < s_{j+1} − t_i (exact: |numerators| < 2^53)
-          let kLo = Math.floor((sb0 - c1) / stepUs) + 1;
-          let kHi = Math.ceil((bt[j + 1 - bb]! - lo) / stepUs) - 1;
-          if (kLo < 0) kLo = 0;
-          if (kHi >= count) kHi = count - 1;
-          if (kLo > kHi) continue;
-          const v = dA * dB;
-          diff[row + kLo]! += v;
-          diff[row + kHi + 1]! -= v;
+      const c = ti + fromUs;
+      while (jC < bEnd && bt[jC - bb]! < c) jC++;
+      const wMinus = hasNext ? ax[i + 1 - ab]! - ax[i - ab]! : 0;
+      if (wPlus !== 0 || wMinus !== 0) {
+        const rowPlus = this.rowOf(ti) * width;
+        const rowMinus = hasNext ? this.rowOf(at[i + 1 - ab]!) * width : rowPlus;
+        const diff = this.diff; // after rowOf, which may grow it
+        let p = jC - bb;
+        // levels at θ_0: Y⁺(c) = first tick ≥ c (else B's last); Y⁻(c) = last tick ≤ c (else B's first)
+        const yPlus = p < pEnd ? bx[p]! : bx[pEnd - 1]!;
+        const yMinus = p < pEnd && bt[p] === c ? bx[p]! : p > pFirst ? bx[p - 1]! : bx[pFirst]!;
+        diff[rowPlus]! += wPlus * (yPlus - yRef);
+        diff[rowMinus]! -= wMinus * (yMinus - yRef);
+        // With s = Q·h + R (0 ≤ R < h) and c = Q_c·h + R_c: the first θ_k ≥ s − t_i is
+        // k = Q − Q_c + [R > R_c] and the first θ_k > s − t_i is Q − Q_c + [R ≥ R_c].
+        const cq = Math.floor(c / stepUs);
+        const cr = c - cq * stepUs;
+        let dPrev = p > pFirst ? bd[p - 1]! : 0; // ΔB before B's first tick is 0
+        const same = rowPlus === rowMinus;
+        for (; p < pEnd; p++) {
+          const r = br[p]!;
+          const k = (bq[p]! - cq) | 0; // a small integer here (|k| ≤ lattice count + 1): int32 indices
+          const kMinus = r > cr ? k + 1 : k;
+          if (kMinus > last) break;
+          const d = bd[p]!;
+          const up = wPlus * d;
+          const down = wMinus * dPrev;
+          dPrev = d;
+          if (r !== cr && same) {
+            diff[rowPlus + kMinus]! += up - down;
+          } else {
+            const kPlus = r >= cr ? k + 1 : k;
+            if (kMinus >= 1) diff[rowMinus + kMinus]! -= down;
+            if (kPlus <= last) diff[rowPlus + kPlus]! += up;
+          }
         }
       }
+      wPlus = wMinus;
       i++;
     }
-    this.iPair = i;
-    this.jLo = jLo;
+    this.iTick = i;
+    this.prevDA = wPlus;
+    this.jC = jC;
     this.jReady = jReady;
   }
 

@@ -147,9 +147,9 @@ function partsMatrix(parts: HyParts): { matrix: Float64Array; width: number } {
   return { matrix, width };
 }
 
-/** Replicates per chunk, so that the replicate sums stay near 32 MB whatever the lattice. */
+/** Replicates per chunk, so that each block of replicate sums stays near 8 MB whatever the lattice. */
 function chunkOf(width: number): number {
-  return Math.max(1, Math.floor(4_000_000 / width));
+  return Math.max(1, Math.floor(1_000_000 / width));
 }
 
 /**

@@ -1,26 +1,34 @@
 /**
- * A first-in first-out queue of ticks (time µs, value) addressed by absolute index: the i-th tick
- * ever pushed keeps index i after older ticks are dropped. Streaming kernels that look a bounded
- * distance back and ahead (a window, a lattice of lags) keep their positions as absolute indices
- * and drop what no position can reach any more.
+ * A first-in first-out queue of ticks (time µs, value, and up to two derived numbers) addressed
+ * by absolute index: the i-th tick ever pushed keeps index i after older ticks are dropped.
+ * Streaming kernels that look a bounded distance back and ahead (a window, a lattice of lags)
+ * keep their positions as absolute indices and drop what no position can reach any more.
  *
- * Storage is one pair of typed arrays; dropped ticks are reclaimed by sliding the live ones to the
- * front once they are at most half the capacity, so push and drop are O(1) amortized and memory
- * is about twice the most ticks ever live at once.
+ * Storage is one typed array per column; dropped ticks are reclaimed by sliding the live ones to
+ * the front once they are at most half the capacity, so push and drop are O(1) amortized and
+ * memory is about twice the most ticks ever live at once.
  */
 export class TickQueue {
-  /** Times, physical order: tick i lives at t[i − base]. Read directly in hot loops. */
-  t: Float64Array;
-  /** Values, same layout as `t`. */
-  x: Float64Array;
+  /** Columns, physical order: tick i lives at slot i − base. Read directly in hot loops. */
+  cols: Float64Array[];
   /** Absolute index of physical slot 0. */
   base = 0;
   private live = 0; // physical slot of the first live tick
   private size = 0; // physical slots in use
 
-  constructor(capacity = 1024) {
-    this.t = new Float64Array(Math.max(16, capacity));
-    this.x = new Float64Array(Math.max(16, capacity));
+  /** @param columns 2 (time, value) to 5. */
+  constructor(columns = 2, capacity = 1024) {
+    this.cols = Array.from({ length: columns }, () => new Float64Array(Math.max(16, capacity)));
+  }
+
+  /** Times (column 0). Re-read after a push: a push may replace the arrays. */
+  get t(): Float64Array {
+    return this.cols[0]!;
+  }
+
+  /** Values (column 1). */
+  get x(): Float64Array {
+    return this.cols[1]!;
   }
 
   /** Absolute index of the first live tick. */
@@ -33,17 +41,18 @@ export class TickQueue {
     return this.base + this.size;
   }
 
-  /** Time of the last tick pushed, NaN when none is live. */
-  get lastTime(): number {
-    return this.size > this.live ? this.t[this.size - 1]! : NaN;
-  }
-
-  /** Appends one tick. */
-  push(t: number, x: number): void {
-    if (this.size === this.t.length) this.makeRoom();
-    this.t[this.size] = t;
-    this.x[this.size] = x;
-    this.size++;
+  /** Appends one tick; c2, c3, c4 go to columns 2, 3, 4 when the queue has them. */
+  push(t: number, x: number, c2 = 0, c3 = 0, c4 = 0): void {
+    if (this.size === this.cols[0]!.length) this.makeRoom();
+    const cols = this.cols;
+    const k = this.size++;
+    cols[0]![k] = t;
+    cols[1]![k] = x;
+    if (cols.length > 2) {
+      cols[2]![k] = c2;
+      if (cols.length > 3) cols[3]![k] = c3;
+      if (cols.length > 4) cols[4]![k] = c4;
+    }
   }
 
   /** Drops every tick with absolute index below `index` (a no-op for ticks already dropped). */
@@ -61,17 +70,13 @@ export class TickQueue {
   /** Reclaims dropped slots, or doubles the arrays when most slots are live. */
   private makeRoom(): void {
     const liveCount = this.size - this.live;
-    if (liveCount <= this.t.length >> 1) {
-      this.t.copyWithin(0, this.live, this.size);
-      this.x.copyWithin(0, this.live, this.size);
-    } else {
-      const t = new Float64Array(this.t.length * 2);
-      const x = new Float64Array(this.t.length * 2);
-      t.set(this.t.subarray(this.live, this.size));
-      x.set(this.x.subarray(this.live, this.size));
-      this.t = t;
-      this.x = x;
-    }
+    const capacity = this.cols[0]!.length;
+    this.cols = this.cols.map((col) => {
+      if (liveCount <= capacity >> 1) return col.copyWithin(0, this.live, this.size);
+      const grown = new Float64Array(capacity * 2);
+      grown.set(col.subarray(this.live, this.size));
+      return grown;
+    });
     this.base += this.live;
     this.size = liveCount;
     this.live = 0;

@@ -152,7 +152,10 @@ export function verdict(r: HyReport): string {
   const weak = inf !== null && inf.pValue >= 0.05;
   if (weak) return `no evidence of lead-lag (${p}): the largest |ρ| = ${fixed(Math.abs(e.rho ?? 0), 3)} (at ${lagText(e.lagUs)}) is what unrelated markets show`;
   const ci = inf?.lagUs;
-  if (e.lagUs === 0) return `${a} and ${b} move together: the contrast peaks at θ = 0${ci ? ` [${lagText(ci.low)}, ${lagText(ci.high)}]` : ''}, ${rho}, ${p}`;
+  if (e.lagUs === 0) {
+    const side = e.llr === null || e.llr === 1 ? '' : `; away from θ = 0 the contrast leans to ${e.llr > 1 ? a : b} leading (LLR ${fixed(e.llr, 2)})`;
+    return `${a} and ${b} move together: the contrast peaks at θ = 0${ci ? ` [${lagText(ci.low)}, ${lagText(ci.high)}]` : ''}, ${rho}, ${p}${side}`;
+  }
   const [leader, follower, sign] = e.lagUs > 0 ? [a, b, 1] : [b, a, -1];
   const lead = sign * e.lagUs;
   const interval = ci ? ` ${lagInterval(Math.min(sign * ci.low, sign * ci.high), Math.max(sign * ci.low, sign * ci.high), lead)}` : '';
