@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HyState, makeLattice, lagAt, mergeParts, type HyParts, type Lattice } from '../src/core/hy.js';
+import { HyState } from '../src/core/hy.js';
+import { mergeParts, type HyParts } from '../src/core/hyparts.js';
+import { makeLattice, lagAt, type Lattice } from '../src/core/lattice.js';
 import { hyEstimate, hyInference, totalU } from '../src/core/hystats.js';
 import { Random } from '../src/core/random.js';
 import { mulberry32 } from './prng.js';

@@ -4,7 +4,7 @@
  * for every duration); the lattice itself (with `--step`) is checked by makeLattice.
  */
 import { UsageError } from '../errors.js';
-import { makeLattice, MAX_LATTICE_LAGS, type Lattice } from '../core/hy.js';
+import { makeLattice, MAX_LATTICE_LAGS, type Lattice } from '../core/lattice.js';
 import { parseDuration } from './options.js';
 
 export interface LagRange {

@@ -4,12 +4,11 @@
  *
  * For a lag θ, U(θ) = Σ_i Σ_j ΔA_i·ΔB_j·[I_i and J_j − θ overlap], with I_i = (t_i, t_{i+1}) and
  * J_j = (s_j, s_{j+1}) open intervals. A pair of intervals overlaps exactly for the lags
- * s_j − t_{i+1} < θ < s_{j+1} − t_i, an interval of θ: so one sweep visits each pair whose
- * θ-interval meets the lattice once and adds ΔA_i·ΔB_j to a difference array over the lattice
- * (+ at the first lattice lag inside, − after the last). Every U(θ) is then a prefix sum. The
- * cost is O(n + m + P), P the number of such pairs (each A interval meets the B intervals
- * within the lattice's reach, about (lattice width + interval length) / B's tick gap of them);
- * it grows with the width of the lattice, never with its number of lags.
+ * s_j − t_{i+1} < θ < s_{j+1} − t_i, so each A interval meets only the B intervals within the
+ * lattice's reach. One sweep over A's ticks (see `sweep`) adds, for each B tick within
+ * [t_i + θ_from, t_i + θ_to], one number to a difference array over the lattice; every U(θ) is
+ * then a prefix sum. The cost is O(n + m + P), P the number of such (A tick, B tick) pairs: it
+ * grows with the width of the lattice, never with its number of lags.
  *
  * Blocks (§9, §11): every part goes to the block of the time that ends it. An A interval and its
  * square ΔA_i² go by t_{i+1}; a B interval and ΔB_j² by s_{j+1}; the cross term ΔA_i·ΔB_j of a
@@ -17,36 +16,10 @@
  * (for n_a, n_b and the nonextant counts) goes by its own time.
  */
 import { blockOf } from './bootstrap.js';
+import type { HyParts } from './hyparts.js';
+import type { Lattice } from './lattice.js';
 import { TickQueue } from './tickqueue.js';
 import type { Span } from './types.js';
-
-/** Lattice lags θ_k = fromUs + k·stepUs, k = 0 … count − 1, all whole µs. */
-export interface Lattice {
-  readonly fromUs: number;
-  readonly stepUs: number;
-  readonly count: number;
-}
-
-/** Most lags in one lattice. */
-export const MAX_LATTICE_LAGS = 1_000_001;
-
-/**
- * The lattice θ_from + k·step for k = 0, 1, … while θ ≤ θ_to (§8).
- * @throws RangeError for non-integer µs, step ≤ 0, θ_from > θ_to or more than {@link MAX_LATTICE_LAGS} lags.
- */
-export function makeLattice(fromUs: number, toUs: number, stepUs: number): Lattice {
-  if (![fromUs, toUs, stepUs].every(Number.isSafeInteger)) throw new RangeError('lattice lags and step must be whole µs');
-  if (stepUs <= 0) throw new RangeError(`the lattice step must be greater than 0, got ${stepUs} µs`);
-  if (fromUs > toUs) throw new RangeError(`the lag range is reversed: ${fromUs} µs > ${toUs} µs`);
-  const count = Math.floor((toUs - fromUs) / stepUs) + 1;
-  if (count > MAX_LATTICE_LAGS) throw new RangeError(`the lattice has ${count} lags, more than ${MAX_LATTICE_LAGS}`);
-  return { fromUs, stepUs, count };
-}
-
-/** θ_k in µs. */
-export function lagAt(lattice: Lattice, k: number): number {
-  return lattice.fromUs + k * lattice.stepUs;
-}
 
 export interface HyOptions {
   readonly lattice: Lattice;
@@ -69,29 +42,6 @@ const N_B = 3;
 const NE_A = 4;
 const NE_B = 5;
 const SCALARS = 6;
-
-/**
- * The additive parts of the contrast, per block (block index firstBlock + b, b = 0 … nBlocks − 1).
- * Every whole-span number is the sum of its parts over the blocks.
- */
-export interface HyParts {
-  readonly lattice: Lattice;
-  readonly blockUs: number;
-  readonly firstBlock: number;
-  readonly nBlocks: number;
-  /** U_b(θ_k) at b·count + k. */
-  readonly u: Float64Array;
-  /** Σ ΔA_i² and Σ ΔB_j² per block. */
-  readonly rvA: Float64Array;
-  readonly rvB: Float64Array;
-  /** Ticks in the span and nonextant ticks (§8 diagnostic) per block. */
-  readonly nA: Float64Array;
-  readonly nB: Float64Array;
-  readonly nonextantA: Float64Array;
-  readonly nonextantB: Float64Array;
-  /** [T_start, T_end], undefined when the two markets do not overlap. */
-  readonly span: Span | undefined;
-}
 
 /** One market's walk over its own intervals (increments, ticks, nonextant ticks). */
 interface Walk {
@@ -482,34 +432,4 @@ function firstAtOrAfter(t: Float64Array, length: number, x: number): number {
   let k = 0;
   while (k < length && t[k]! < x) k++;
   return k;
-}
-
-/**
- * The parts of two runs over disjoint time ranges added block by block (blocks shared at a
- * common edge add). The pairs of intervals that straddle the cut belong to whichever run read
- * across it (§11), so each run must have read the ticks its range's intervals need.
- * @throws RangeError when the lattices or block lengths differ.
- */
-export function mergeParts(x: HyParts, y: HyParts): HyParts {
-  const l = x.lattice;
-  if (l.fromUs !== y.lattice.fromUs || l.stepUs !== y.lattice.stepUs || l.count !== y.lattice.count || x.blockUs !== y.blockUs) {
-    throw new RangeError('mergeParts: the lattices or block lengths differ');
-  }
-  if (x.span === undefined) return y;
-  if (y.span === undefined) return x;
-  const first = Math.min(x.firstBlock, y.firstBlock);
-  const nBlocks = Math.max(x.firstBlock + x.nBlocks, y.firstBlock + y.nBlocks) - first;
-  const K = l.count;
-  const u = new Float64Array(nBlocks * K);
-  const add = (dst: Float64Array, src: Float64Array, offset: number, width: number) => {
-    for (let k = 0; k < src.length; k++) dst[offset * width + k]! += src[k]!;
-  };
-  const columns = ['rvA', 'rvB', 'nA', 'nB', 'nonextantA', 'nonextantB'] as const;
-  const out = Object.fromEntries(columns.map((c) => [c, new Float64Array(nBlocks)])) as Record<(typeof columns)[number], Float64Array>;
-  for (const p of [x, y]) {
-    add(u, p.u, p.firstBlock - first, K);
-    for (const c of columns) add(out[c], p[c], p.firstBlock - first, 1);
-  }
-  const span = { start: Math.min(x.span.start, y.span.start), end: Math.max(x.span.end, y.span.end) };
-  return { lattice: l, blockUs: x.blockUs, firstBlock: first, nBlocks, u, ...out, span };
 }

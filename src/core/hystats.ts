@@ -4,7 +4,8 @@
  * the p-value of "no lead-lag at any lattice lag".
  */
 import { drawBlockCounts, percentileInterval, percentileIntervalType1, replicateSums, type Interval } from './bootstrap.js';
-import { lagAt, type HyParts, type Lattice } from './hy.js';
+import type { HyParts } from './hyparts.js';
+import { lagAt, type Lattice } from './lattice.js';
 import type { Random } from './random.js';
 
 export interface HyLag {

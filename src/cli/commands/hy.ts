@@ -9,7 +9,8 @@ import { addCommonOptions, addMarketArguments, addReaderOptions, namesOption, pa
 import { openQuoteFiles, reportReads, requireOverlap } from '../inputs.js';
 import { pumpLagging } from '../pump.js';
 import { latticeOf, parseLagRange, type LagRange } from '../lagrange.js';
-import { HyState, lagAt, type Lattice } from '../../core/hy.js';
+import { HyState } from '../../core/hy.js';
+import { lagAt, type Lattice } from '../../core/lattice.js';
 import { hyEstimate, hyInference, type HyEstimate, type HyInference } from '../../core/hystats.js';
 import { Random } from '../../core/random.js';
 import { duration, fixed, humanTable, isoMicros, type Cell, type Output, type Style } from '../../io/output.js';
