@@ -325,9 +325,10 @@ export interface BootstrapCliOptions {
 /** Most replicates accepted: far more than a 95 % interval needs, small enough to stay interactive. */
 export const MAX_BOOTSTRAP = 100_000;
 
-export function addBootstrapOptions(cmd: Command): Command {
+/** `replicatesHelp` says what --bootstrap drives in the command at hand. */
+export function addBootstrapOptions(cmd: Command, replicatesHelp = 'block-bootstrap replicates for the intervals (0: off; xcorr then gives Fisher intervals)'): Command {
   return cmd
-    .addOption(new Option('--bootstrap <R>', 'block-bootstrap replicates for the intervals (0: off; xcorr then gives Fisher intervals)').argParser((v) => parsePositiveInt(v, '--bootstrap', 0, MAX_BOOTSTRAP)).default(1000))
+    .addOption(new Option('--bootstrap <R>', replicatesHelp).argParser((v) => parsePositiveInt(v, '--bootstrap', 0, MAX_BOOTSTRAP)).default(1000))
     .addOption(new Option('--block <L>', 'bootstrap block length on the absolute clock (10s, 500ms)').argParser((v) => parseDuration(v, '--block')).default(10_000_000, '10s'))
     .addOption(new Option('--seed <n>', 'seed of the bootstrap draws (same seed, same intervals)').argParser((v) => parsePositiveInt(v, '--seed', 0, 2 ** 32 - 1)).default(42));
 }

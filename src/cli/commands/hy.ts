@@ -5,7 +5,7 @@
  */
 import { Command, Option } from 'commander';
 import { Context, type Streams } from '../context.js';
-import { addCommonOptions, addMarketArguments, addReaderOptions, namesOption, parseDuration, parsePositiveInt, type CommonOptions, type ReaderCliOptions } from '../options.js';
+import { addBootstrapOptions, addCommonOptions, addMarketArguments, addReaderOptions, namesOption, parseDuration, type BootstrapCliOptions, type CommonOptions, type ReaderCliOptions } from '../options.js';
 import { openQuoteFiles, reportReads, requireOverlap } from '../inputs.js';
 import { pumpLagging } from '../pump.js';
 import { latticeOf, parseLagRange, type LagRange } from '../lagrange.js';
@@ -17,12 +17,9 @@ import { duration, fixed, humanTable, isoMicros, type Cell, type Output, type St
 import { blockRange, type Interval } from '../../core/bootstrap.js';
 import type { Span } from '../../core/types.js';
 
-export interface HyOptions extends CommonOptions, ReaderCliOptions {
+export interface HyOptions extends CommonOptions, ReaderCliOptions, BootstrapCliOptions {
   lags: LagRange;
   step: number;
-  bootstrap: number;
-  block: number;
-  seed: number;
   names: [string, string];
 }
 
@@ -42,10 +39,8 @@ export function hyCommand(io: Streams): Command {
     .description('The Hayashi–Yoshida lead-lag contrast U(θ) of the two markets\' log-price increments on their own ticks, over a lattice of lags θ: the lag with the largest |U| with a block-bootstrap 95 % interval, ρ, β and R² there, the lead-lag ratios, and the p-value of "no lead-lag at any lag". θ > 0: the first market leads.')
     .addOption(new Option('--lags <range>', 'lag range: -10ms..10ms, -1s..1s, 0..500ms').argParser(parseLagRange).default({ fromUs: -10_000, toUs: 10_000 }, '-10ms..10ms'))
     .addOption(new Option('--step <dur>', 'lattice step (100us, 1ms)').argParser((v) => parseDuration(v, '--step')).default(100, '100us'))
-    .addOption(new Option('--bootstrap <R>', 'bootstrap and sign-flip replicates; 0 turns both off').argParser((v) => parsePositiveInt(v, '--bootstrap', 0, 100_000)).default(1000))
-    .addOption(new Option('--block <dur>', 'bootstrap block length on the absolute clock').argParser((v) => parseDuration(v, '--block')).default(10_000_000, '10s'))
-    .addOption(new Option('--seed <n>', 'seed of the resampling (same seed, same output)').argParser((v) => parsePositiveInt(v, '--seed', 0, 2 ** 32 - 1)).default(42))
     .addOption(namesOption());
+  addBootstrapOptions(cmd, 'block-bootstrap and sign-flip replicates for the lag interval and the p-value (0: off)');
   addMarketArguments(cmd);
   addReaderOptions(cmd);
   addCommonOptions(cmd);
