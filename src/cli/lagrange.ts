@@ -4,7 +4,7 @@
  * for every duration); the lattice itself (with `--step`) is checked by makeLattice.
  */
 import { UsageError } from '../errors.js';
-import { makeLattice, MAX_LATTICE_LAGS, type Lattice } from '../core/lattice.js';
+import { makeLattice, MAX_LATTICE_LAGS, MAX_LATTICE_STEP_US, type Lattice } from '../core/lattice.js';
 import { parseDuration } from './options.js';
 
 export interface LagRange {
@@ -30,6 +30,7 @@ function signedDuration(text: string): number {
 
 /** The lattice of a range and a step, or a usage error saying what is too big. */
 export function latticeOf(range: LagRange, stepUs: number): Lattice {
+  if (stepUs > MAX_LATTICE_STEP_US) throw new UsageError(`--step must be at most ${MAX_LATTICE_STEP_US}us (about 36 min), got ${stepUs}us`);
   const count = Math.floor((range.toUs - range.fromUs) / stepUs) + 1;
   if (count > MAX_LATTICE_LAGS) {
     throw new UsageError(`--lags ${range.fromUs}us..${range.toUs}us with --step ${stepUs}us makes ${count} lags, more than ${MAX_LATTICE_LAGS}: use a larger --step or a narrower --lags`);

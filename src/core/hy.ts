@@ -72,10 +72,11 @@ export class HyState {
   private readonly log: boolean;
   private readonly clip: boolean;
   /**
-   * A: time, ln price. B: time, ln price, the time's quotient and remainder by the lattice step,
-   * and the increment to the next tick (0 until that tick arrives, and for B's last tick) — see sweep.
+   * A: time, ln price. B: time, ln price, the time's quotient by the lattice step (mod 2^32) and
+   * remainder as 32-bit integers, and the increment to the next tick (0 until that tick arrives,
+   * and for B's last tick) — see sweep.
    */
-  private readonly q = [new TickQueue(2), new TickQueue(5)] as const;
+  private readonly q = [new TickQueue(), new TickQueue([Int32Array, Int32Array, Float64Array])] as const;
   private readonly seen = [NaN, NaN];
   private readonly first = [NaN, NaN];
   private readonly ended = [false, false];
@@ -132,7 +133,7 @@ export class HyState {
       else {
         if (q.end > q.start) q.cols[4]![q.end - 1 - q.base] = x - q.cols[1]![q.end - 1 - q.base]!;
         const quotient = Math.floor(tk / h);
-        q.push(tk, x, quotient, tk - quotient * h);
+        q.push(tk, x, quotient | 0, tk - quotient * h);
       }
     }
     if (Number.isNaN(this.first[market]!)) this.first[market] = t[0]!;
@@ -301,7 +302,7 @@ export class HyState {
     const ax = a.x;
     const ab = a.base;
     const aEnd = a.end;
-    const [bt, bx, bq, br, bd] = b.cols as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+    const [bt, bx, bq, br, bd] = b.cols as [Float64Array, Float64Array, Int32Array, Int32Array, Float64Array];
     const bb = b.base;
     const bEnd = b.end;
     if (bEnd === this.bFirst) return; // no B tick in the span yet (or ever): nothing meets A
@@ -328,8 +329,9 @@ export class HyState {
       while (jC < bEnd && bt[jC - bb]! < c) jC++;
       const wMinus = hasNext ? ax[i + 1 - ab]! - ax[i - ab]! : 0;
       if (wPlus !== 0 || wMinus !== 0) {
-        const rowPlus = this.rowOf(ti) * width;
-        const rowMinus = hasNext ? this.rowOf(at[i + 1 - ab]!) * width : rowPlus;
+        // | 0: int32 offsets, so that the stores below index with integers (rows · width < 2^31 by memory)
+        const rowPlus = (this.rowOf(ti) * width) | 0;
+        const rowMinus = hasNext ? (this.rowOf(at[i + 1 - ab]!) * width) | 0 : rowPlus;
         const diff = this.diff; // after rowOf, which may grow it
         let p = jC - bb;
         // levels at θ_0: Y⁺(c) = first tick ≥ c (else B's last); Y⁻(c) = last tick ≤ c (else B's first)
@@ -338,15 +340,17 @@ export class HyState {
         diff[rowPlus]! += wPlus * (yPlus - yRef);
         diff[rowMinus]! -= wMinus * (yMinus - yRef);
         // With s = Q·h + R (0 ≤ R < h) and c = Q_c·h + R_c: the first θ_k ≥ s − t_i is
-        // k = Q − Q_c + [R > R_c] and the first θ_k > s − t_i is Q − Q_c + [R ≥ R_c].
-        const cq = Math.floor(c / stepUs);
-        const cr = c - cq * stepUs;
+        // k = Q − Q_c + [R > R_c] and the first θ_k > s − t_i is Q − Q_c + [R ≥ R_c]. Q − Q_c is
+        // small here (0 … count + 1), so quotients kept mod 2^32 give it exactly.
+        const cqFull = Math.floor(c / stepUs);
+        const cq = cqFull | 0;
+        const cr = c - cqFull * stepUs;
         let dPrev = p > pFirst ? bd[p - 1]! : 0; // ΔB before B's first tick is 0
         const same = rowPlus === rowMinus;
         for (; p < pEnd; p++) {
           const r = br[p]!;
-          const k = (bq[p]! - cq) | 0; // a small integer here (|k| ≤ lattice count + 1): int32 indices
-          const kMinus = r > cr ? k + 1 : k;
+          const k = (bq[p]! - cq) | 0;
+          const kMinus = k + ((cr - r) >>> 31); // + [r > cr] without a branch: |cr − r| < step < 2^31
           if (kMinus > last) break;
           const d = bd[p]!;
           const up = wPlus * d;

@@ -9,6 +9,9 @@ export interface Lattice {
   readonly count: number;
 }
 
+/** Largest lattice step, 2^31 − 1 µs (about 36 min): the sweep compares remainders by the step as 32-bit integers. */
+export const MAX_LATTICE_STEP_US = 2 ** 31 - 1;
+
 /** Most lags in one lattice. */
 export const MAX_LATTICE_LAGS = 1_000_001;
 
@@ -18,7 +21,7 @@ export const MAX_LATTICE_LAGS = 1_000_001;
  */
 export function makeLattice(fromUs: number, toUs: number, stepUs: number): Lattice {
   if (![fromUs, toUs, stepUs].every(Number.isSafeInteger)) throw new RangeError('lattice lags and step must be whole µs');
-  if (stepUs <= 0) throw new RangeError(`the lattice step must be greater than 0, got ${stepUs} µs`);
+  if (stepUs <= 0 || stepUs > MAX_LATTICE_STEP_US) throw new RangeError(`the lattice step must be greater than 0 and at most ${MAX_LATTICE_STEP_US} µs, got ${stepUs} µs`);
   if (fromUs > toUs) throw new RangeError(`the lag range is reversed: ${fromUs} µs > ${toUs} µs`);
   const count = Math.floor((toUs - fromUs) / stepUs) + 1;
   if (count > MAX_LATTICE_LAGS) throw new RangeError(`the lattice has ${count} lags, more than ${MAX_LATTICE_LAGS}`);

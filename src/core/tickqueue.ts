@@ -1,5 +1,5 @@
 /**
- * A first-in first-out queue of ticks (time µs, value, and up to two derived numbers) addressed
+ * A first-in first-out queue of ticks (time µs, value, and up to three derived numbers) addressed
  * by absolute index: the i-th tick ever pushed keeps index i after older ticks are dropped.
  * Streaming kernels that look a bounded distance back and ahead (a window, a lattice of lags)
  * keep their positions as absolute indices and drop what no position can reach any more.
@@ -8,27 +8,33 @@
  * the front once they are at most half the capacity, so push and drop are O(1) amortized and
  * memory is about twice the most ticks ever live at once.
  */
+/** A column type: Float64Array by default, Int32Array for small integers read in hot loops. */
+export type Column = Float64Array | Int32Array;
+type ColumnType = Float64ArrayConstructor | Int32ArrayConstructor;
+
 export class TickQueue {
   /** Columns, physical order: tick i lives at slot i − base. Read directly in hot loops. */
-  cols: Float64Array[];
+  cols: Column[];
+  private readonly types: readonly ColumnType[];
   /** Absolute index of physical slot 0. */
   base = 0;
   private live = 0; // physical slot of the first live tick
   private size = 0; // physical slots in use
 
-  /** @param columns 2 (time, value) to 5. */
-  constructor(columns = 2, capacity = 1024) {
-    this.cols = Array.from({ length: columns }, () => new Float64Array(Math.max(16, capacity)));
+  /** @param extra types of the columns after time and value (at most three). */
+  constructor(extra: readonly ColumnType[] = [], capacity = 1024) {
+    this.types = [Float64Array, Float64Array, ...extra];
+    this.cols = this.types.map((T) => new T(Math.max(16, capacity)));
   }
 
   /** Times (column 0). Re-read after a push: a push may replace the arrays. */
   get t(): Float64Array {
-    return this.cols[0]!;
+    return this.cols[0] as Float64Array;
   }
 
   /** Values (column 1). */
   get x(): Float64Array {
-    return this.cols[1]!;
+    return this.cols[1] as Float64Array;
   }
 
   /** Absolute index of the first live tick. */
@@ -71,9 +77,9 @@ export class TickQueue {
   private makeRoom(): void {
     const liveCount = this.size - this.live;
     const capacity = this.cols[0]!.length;
-    this.cols = this.cols.map((col) => {
+    this.cols = this.cols.map((col, c) => {
       if (liveCount <= capacity >> 1) return col.copyWithin(0, this.live, this.size);
-      const grown = new Float64Array(capacity * 2);
+      const grown = new this.types[c]!(capacity * 2);
       grown.set(col.subarray(this.live, this.size));
       return grown;
     });
