@@ -204,6 +204,10 @@ test('hy: bad lattices are usage errors (exit 2) that say what was wrong', async
     assert.match(r.stderr, message);
     assert.equal(r.stdout, '');
   }
+  // parts that would not fit: 80 blocks of 1 s × 1 000 001 lags
+  const big = await leadlag(['hy', ...LAYOUTS[0]!, '--lags', '-500ms..500ms', '--step', '1us', '--block', '1s']);
+  assert.equal(big.code, 2, big.stderr);
+  assert.match(big.stderr, /blocks × 1000001 lags exceed .*use a longer --block/);
   // the largest lattice allowed is accepted: −500 ms … 500 ms every µs
   assert.equal(latticeOf(parseLagRange('-500ms..500ms'), 1).count, 1_000_001);
   assert.deepEqual(parseLagRange('0..500ms'), { fromUs: 0, toUs: 500_000 });

@@ -34,6 +34,17 @@ export interface HyOptions {
   readonly clipToOverlap?: boolean;
 }
 
+/**
+ * Most numbers kept for the per-block difference rows (256 MiB; the parts handed back by finish
+ * take as much again): a day of 10 s blocks with 2 001 lags needs 17 M.
+ */
+export const MAX_PART_DOUBLES = 2 ** 25;
+
+/** Thrown when the per-block parts would outgrow {@link MAX_PART_DOUBLES} (the command turns it into a usage error). */
+export class HyPartsTooLarge extends RangeError {
+  override readonly name = 'HyPartsTooLarge';
+}
+
 /** Columns of the per-block scalar parts. */
 const RV_A = 0;
 const RV_B = 1;
@@ -385,8 +396,11 @@ export class HyState {
     const need = block - this.firstBlock + 1;
     if (need <= this.nBlocks) return;
     const width = this.lattice.count + 1;
+    if (need * width > MAX_PART_DOUBLES) {
+      throw new HyPartsTooLarge(`${need} blocks × ${this.lattice.count} lags exceed the ${(MAX_PART_DOUBLES * 8) / 2 ** 20} MiB kept for per-block parts`);
+    }
     if (need * width > this.diff.length) {
-      const cap = Math.max(need, Math.ceil(this.nBlocks * 1.5), 4);
+      const cap = Math.min(Math.floor(MAX_PART_DOUBLES / width), Math.max(need, Math.ceil(this.nBlocks * 1.5), 4));
       const diff = new Float64Array(cap * width);
       diff.set(this.diff);
       this.diff = diff;

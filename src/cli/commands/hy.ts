@@ -9,7 +9,8 @@ import { addBootstrapOptions, addCommonOptions, addMarketArguments, addReaderOpt
 import { openQuoteFiles, reportReads, requireOverlap } from '../inputs.js';
 import { pumpLagging } from '../pump.js';
 import { latticeOf, parseLagRange, type LagRange } from '../lagrange.js';
-import { HyState } from '../../core/hy.js';
+import { HyPartsTooLarge, HyState } from '../../core/hy.js';
+import { UsageError } from '../../errors.js';
 import { lagAt, type Lattice } from '../../core/lattice.js';
 import { hyEstimate, hyInference, type HyEstimate, type HyInference } from '../../core/hystats.js';
 import { Random } from '../../core/random.js';
@@ -64,17 +65,25 @@ Example:
 
 export async function runHy(files: readonly [string, string], o: HyOptions, ctx: Context): Promise<HyReport> {
   const lattice = latticeOf(o.lags, o.step);
-  const state = new HyState({ lattice, blockUs: o.block });
+  // Without resampling nothing reads the blocks: one block holds everything (a million lags fit).
+  const state = new HyState({ lattice, blockUs: o.bootstrap > 0 ? o.block : Number.MAX_SAFE_INTEGER });
   const sources = openQuoteFiles(files, o, ctx);
-  await pumpLagging(
-    sources,
-    (i, b) => state.push(i === 0 ? 0 : 1, b.t, b.price, b.length),
-    (i) => state.end(i === 0 ? 0 : 1),
-  );
+  try {
+    await pumpLagging(
+      sources,
+      (i, b) => state.push(i === 0 ? 0 : 1, b.t, b.price, b.length),
+      (i) => state.end(i === 0 ? 0 : 1),
+    );
+  } catch (e) {
+    if (e instanceof HyPartsTooLarge) throw new UsageError(`--block ${duration(o.block)} with ${lattice.count} lags: ${e.message}; use a longer --block, a larger --step, a narrower --lags or --bootstrap 0`);
+    throw e;
+  }
   const parts = state.finish();
   const reads = reportReads(sources, ctx);
   const span = requireOverlap(parts.span, reads[0]!, reads[1]!);
   const estimate = hyEstimate(parts);
+  const work = 2 * o.bootstrap * parts.nBlocks * lattice.count; // two passes of replicate sums
+  if (work > 4e9) ctx.warn(`the bootstrap and the test sum ${(work / 1e9).toFixed(0)} G numbers (replicates × blocks × lags): expect minutes; fewer lags or --bootstrap 0 is faster`);
   const inference = o.bootstrap > 0 ? hyInference(parts, o.bootstrap, new Random(o.seed)) : null;
   const blocks = blockRange(span.start, span.end, o.block).count;
   if (inference !== null && blocks < 20) {
@@ -192,7 +201,7 @@ function humanHy(r: HyReport, style: Style): string {
     [`nonextant share ${a} / ${b}`, `${fixed(e.nonextantShareA, 3)} / ${fixed(e.nonextantShareB, 3)}`, 'ticks that cannot enter U(0)'],
   ];
   const summaryTable = humanTable(['', 'value', '95% interval'], summary, style, ['left', 'right', 'right']);
-  const scale = Math.max(1e-300, ...e.lags.map((l) => Math.abs(l.rho ?? 0)));
+  const scale = e.lags.reduce((m, l) => Math.max(m, Math.abs(l.rho ?? 0)), 1e-300); // no spread: a million lags
   const rows = shownRows(r.lattice, e.lagUs).map((k) => {
     const l = e.lags[k]!;
     return [l.lagUs === e.lagUs ? c.bold(`${lagText(l.lagUs)} ◀`) : lagText(l.lagUs), fixed(l.rho, 4), fixed(l.beta, 4), bar(l.rho, scale, style)];
