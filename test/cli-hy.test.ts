@@ -8,7 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { FIXTURES, ROOT, leadlag } from './cli-helpers.js';
 import { readGenericQuotes } from './reference.js';
 import { Context } from '../src/cli/context.js';
-import { runHy, renderHy, type HyOptions } from '../src/cli/commands/hy.js';
+import { runHy, renderHy, verdict, type HyOptions } from '../src/cli/commands/hy.js';
 import { latticeOf, parseLagRange } from '../src/cli/lagrange.js';
 
 const fx = (layout: string, name: string) => join(FIXTURES, layout, name);
@@ -212,4 +212,40 @@ test('hy: bad lattices are usage errors (exit 2) that say what was wrong', async
   assert.equal(latticeOf(parseLagRange('-500ms..500ms'), 1).count, 1_000_001);
   assert.deepEqual(parseLagRange('0..500ms'), { fromUs: 0, toUs: 500_000 });
   assert.deepEqual(parseLagRange('-1s..-250us'), { fromUs: -1_000_000, toUs: -250 });
+});
+
+test('hy end to end on the Binance millisecond layouts and on gzip input: the same lead, every format exits 0', async () => {
+  const files = [fx('binance', 'spot_quotes.csv'), fx('binance', 'perp_quotes.csv')];
+  for (const format of ['table', 'csv', 'tsv', 'json']) {
+    const r = await leadlag(['hy', ...files, '--block', '1s', '--bootstrap', '200', '--format', format]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    if (format === 'json') {
+      const doc = JSON.parse(r.stdout);
+      assert.ok(doc.lag_us >= 2000 && doc.lag_us <= 4000, `θ̂ ${doc.lag_us}`);
+      assert.ok(doc.llr > 1 && doc.p_value < 0.05);
+    }
+  }
+  const gz = await leadlag(['hy', fx('generic', 'perp_quotes.csv.gz'), fx('generic', 'spot_quotes.csv'), '--names', 'perp,spot', '--bootstrap', '0', '--format', 'json']);
+  assert.equal(gz.code, 0, gz.stderr);
+  assert.match(JSON.parse(gz.stdout).verdict, /^spot leads perp by /); // swapped files: θ̂ < 0 reads the same way
+});
+
+test('hy verdict: direction, interval in the leader\'s terms, weak evidence, θ̂ = 0, no test, no contrast', () => {
+  const base = {
+    names: ['spot', 'perp'] as const,
+    lattice: { fromUs: -10_000, stepUs: 100, count: 201 },
+    span: { start: 0, end: 1e8 },
+    options: { bootstrap: 999, block: 10_000_000, seed: 42 },
+  };
+  const est = (lagUs: number | null, rho: number | null, llr: number | null) => ({ lagUs, rho, beta: rho, r2: rho === null ? null : rho * rho, llr, llrAbs: llr, rvA: 1, rvB: 1, nA: 10, nB: 10, nonextantShareA: 0, nonextantShareB: 0, lags: [] });
+  const inf = (lo: number, hi: number, pValue: number) => ({ lagUs: { low: lo, high: hi }, rho: null, llr: null, pValue, replicates: 999 });
+  assert.equal(verdict({ ...base, estimate: est(2100, 0.31, 3), inference: inf(1400, 2900, 0.0005) }), 'spot leads perp by 2.1 ms [1.4, 2.9], ρ = 0.31, p < 0.001');
+  // θ̂ < 0: perp leads; the interval is given as perp's lead, low to high
+  assert.equal(verdict({ ...base, estimate: est(-800, 0.2, 0.5), inference: inf(-900, -300, 0.004) }), 'perp leads spot by 800 µs [300, 900], ρ = 0.20, p = 0.004');
+  assert.match(verdict({ ...base, estimate: est(1500, 0.02, 1.1), inference: inf(-2000, 3000, 0.43) }), /^no evidence of lead-lag \(p = 0\.43\): the largest \|ρ\| = 0\.020 \(at 1\.5 ms\)/);
+  assert.match(verdict({ ...base, estimate: est(1500, 0.3, 2), inference: inf(-200, 1600, 0.01) }), /the interval reaches θ = 0, so the direction is uncertain$/);
+  assert.match(verdict({ ...base, estimate: est(0, 0.14, 8.7), inference: inf(0, 0, 0.001) }), /^spot and perp move together: .* away from θ = 0 the contrast leans to spot leading \(LLR 8\.70\)$/);
+  assert.match(verdict({ ...base, estimate: est(2100, 0.31, 3), inference: null }), /, no test \(--bootstrap 0\)$/);
+  assert.match(verdict({ ...base, estimate: est(null, null, null), inference: null }), /^no lead-lag can be measured/);
 });
