@@ -239,13 +239,13 @@ test('hy verdict: direction, interval in the leader\'s terms, weak evidence, θ�
     options: { bootstrap: 999, block: 10_000_000, seed: 42 },
   };
   const est = (lagUs: number | null, rho: number | null, llr: number | null) => ({ lagUs, rho, beta: rho, r2: rho === null ? null : rho * rho, llr, llrAbs: llr, rvA: 1, rvB: 1, nA: 10, nB: 10, nonextantShareA: 0, nonextantShareB: 0, lags: [] });
-  const inf = (lo: number, hi: number, pValue: number) => ({ lagUs: { low: lo, high: hi }, rho: null, llr: null, pValue, replicates: 999 });
-  assert.equal(verdict({ ...base, estimate: est(2100, 0.31, 3), inference: inf(1400, 2900, 0.0005) }), 'spot leads perp by 2.1 ms [1.4, 2.9], ρ = 0.31, p < 0.001');
+  const inf = (lo: number, hi: number, pValue: number) => ({ lagUs: { low: lo, high: hi }, rho: null, llr: null, pValue, signPatterns: 999, exact: false, replicates: 999 });
+  assert.equal(verdict({ ...base, estimate: est(2100, 0.31, 3), inference: inf(1400, 2900, 0.0005) }), 'spot leads perp by 2.1 ms [1.4, 2.9], ρ = 0.31, p < 0.001.');
   // θ̂ < 0: perp leads; the interval is given as perp's lead, low to high
-  assert.equal(verdict({ ...base, estimate: est(-800, 0.2, 0.5), inference: inf(-900, -300, 0.004) }), 'perp leads spot by 800 µs [300, 900], ρ = 0.20, p = 0.004');
+  assert.equal(verdict({ ...base, estimate: est(-800, 0.2, 0.5), inference: inf(-900, -300, 0.004) }), 'perp leads spot by 800 µs [300, 900], ρ = 0.20, p = 0.004.');
   assert.match(verdict({ ...base, estimate: est(1500, 0.02, 1.1), inference: inf(-2000, 3000, 0.43) }), /^no evidence of lead-lag \(p = 0\.43\): the largest \|ρ\| = 0\.020 \(at 1\.5 ms\)/);
-  assert.match(verdict({ ...base, estimate: est(1500, 0.3, 2), inference: inf(-200, 1600, 0.01) }), /the interval reaches θ = 0, so the direction is uncertain$/);
-  assert.match(verdict({ ...base, estimate: est(0, 0.14, 8.7), inference: inf(0, 0, 0.001) }), /^spot and perp move together: .* away from θ = 0 the contrast leans to spot leading \(LLR 8\.70\)$/);
-  assert.match(verdict({ ...base, estimate: est(2100, 0.31, 3), inference: null }), /, no test \(--bootstrap 0\)$/);
+  assert.match(verdict({ ...base, estimate: est(1500, 0.3, 2), inference: inf(-200, 1600, 0.01) }), /the interval reaches θ = 0, so the direction is uncertain\.$/);
+  assert.match(verdict({ ...base, estimate: est(0, 0.14, 8.7), inference: inf(0, 0, 0.001) }), /^spot and perp move together: .* away from θ = 0 the contrast leans to spot leading \(LLR 8\.70\)\.$/);
+  assert.match(verdict({ ...base, estimate: est(2100, 0.31, 3), inference: null }), /, no test \(--bootstrap 0\)\.$/);
   assert.match(verdict({ ...base, estimate: est(null, null, null), inference: null }), /^no lead-lag can be measured/);
 });

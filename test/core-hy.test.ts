@@ -242,6 +242,18 @@ test('hy: B following A by exactly 2.5 ms gives θ̂ = 2500 µs inside its boots
   assert.equal(inf.pValue, 1 / 200); // no sign-flipped replicate reaches the observed peak
 });
 
+test('hy: with few blocks the sign-flip test enumerates every pattern: p = 2/2^blocks for a strong lead', () => {
+  const [a, b] = leadPair(6, 2, 2500);
+  const parts = run(a, b, { lattice: makeLattice(-5000, 5000, 100), blockUs: 500_000 });
+  assert.equal(parts.nBlocks, 4); // 2 s of ticks from t = 1000 s: 4 blocks of 0.5 s
+  const inf = hyInference(parts, 999, new Random(1));
+  assert.equal(inf.exact, true);
+  assert.equal(inf.signPatterns, 16);
+  // only no flip and all flips reach the observed peak (±U); every other pattern cancels part of it
+  assert.equal(inf.pValue, 2 / 16);
+  assert.equal(hyInference(parts, 15, new Random(1)).exact, false); // 2^4 > 15: random patterns
+});
+
 test('hy: adding δ to every B time moves θ̂ by δ', () => {
   const [a, b] = leadPair(8, 4, 1500);
   const lattice = makeLattice(-5000, 5000, 100);

@@ -132,6 +132,9 @@ export interface HyInference {
   readonly llr: Interval | null;
   /** P(max_θ |ρ| ≥ observed) under "no lead-lag at any lattice lag", by block sign flips. */
   readonly pValue: number;
+  /** Sign patterns the test used: R drawn at random, or all 2^blocks when that is no more. */
+  readonly signPatterns: number;
+  readonly exact: boolean;
   readonly replicates: number;
 }
 
@@ -165,7 +168,8 @@ function chunkOf(width: number): number {
  * no correlation at any lag, and blocks far longer than the lags, each block's part is as likely
  * to be U_b as −U_b, independently across blocks, so U^s is distributed as U; the realised
  * volatilities are untouched, so max |ρ^s| ranks as max |U^s|.
- * p = (1 + #{max_θ |U^s| ≥ max_θ |U|}) / (R + 1), exact for an exchangeable null.
+ * p = (1 + #{max_θ |U^s| ≥ max_θ |U|}) / (R + 1), exact for an exchangeable null; with few blocks
+ * (2^blocks ≤ R) every sign pattern once instead (see signFlipTest).
  * Cost: O(R·blocks·lags) twice.
  */
 export function hyInference(parts: HyParts, replicates: number, rng: Random): HyInference {
@@ -173,14 +177,9 @@ export function hyInference(parts: HyParts, replicates: number, rng: Random): Hy
   const K = lattice.count;
   const { matrix, width } = partsMatrix(parts);
   const counts = drawBlockCounts(Math.max(1, nBlocks), replicates, rng);
-  const flips = new Uint32Array(replicates * nBlocks);
-  for (let k = 0; k < flips.length; k++) flips[k] = rng.uint32() >>> 31;
-  const u = totalU(parts);
-  const observedMax = maxAbs(u, 0, K);
   const lag = new Float64Array(replicates);
   const rho = new Float64Array(replicates);
   const llr = new Float64Array(replicates);
-  let atLeast = 0;
   const chunk = chunkOf(width);
   for (let r0 = 0; r0 < replicates && nBlocks > 0; r0 += chunk) {
     const r1 = Math.min(replicates, r0 + chunk);
@@ -192,23 +191,41 @@ export function hyInference(parts: HyParts, replicates: number, rng: Random): Hy
       rho[r] = k < 0 ? NaN : sums[off + k]! / Math.sqrt(sums[off + K]! * sums[off + K + 1]!);
       llr[r] = leadLagRatios(sums, lattice, off).llr;
     }
+  }
+  const test = signFlipTest(parts, matrix, width, replicates, rng);
+  return { lagUs: percentileIntervalType1(lag), rho: percentileInterval(rho), llr: percentileInterval(llr), ...test, replicates };
+}
+
+/**
+ * The sign-flip p-value (see hyInference). With few blocks (2^blocks ≤ R) every sign pattern is
+ * enumerated once and p is exact: #{patterns reaching the observed max} / 2^blocks, at least
+ * 2/2^blocks (no flip and all flips reproduce ±U). Otherwise R random patterns and
+ * p = (1 + #{reaching}) / (R + 1).
+ */
+function signFlipTest(parts: HyParts, matrix: Float64Array, width: number, replicates: number, rng: Random): { pValue: number; signPatterns: number; exact: boolean } {
+  const { nBlocks, lattice } = parts;
+  const K = lattice.count;
+  const u = totalU(parts);
+  const observedMax = maxAbs(u, 0, K);
+  const exact = nBlocks > 0 && 2 ** nBlocks <= replicates;
+  const rows = exact ? 2 ** nBlocks : replicates;
+  if (nBlocks === 0 || observedMax === 0) return { pValue: 1, signPatterns: rows, exact };
+  const flips = new Uint32Array(rows * nBlocks);
+  for (let r = 0; r < rows; r++) for (let b = 0; b < nBlocks; b++) flips[r * nBlocks + b] = exact ? (r >>> b) & 1 : rng.uint32() >>> 31;
+  let atLeast = 0;
+  const chunk = chunkOf(width);
+  for (let r0 = 0; r0 < rows; r0 += chunk) {
+    const r1 = Math.min(rows, r0 + chunk);
     const half = replicateSums(matrix, width, flips.subarray(r0 * nBlocks, r1 * nBlocks), nBlocks);
     for (let r = r0; r < r1; r++) {
       const off = (r - r0) * width;
       let m = 0;
       for (let k = 0; k < K; k++) m = Math.max(m, Math.abs(2 * half[off + k]! - u[k]!));
       // a flip of all or no blocks reproduces ±U: count it despite rounding
-      if (observedMax > 0 && m >= observedMax * (1 - 1e-12)) atLeast++;
+      if (m >= observedMax * (1 - 1e-12)) atLeast++;
     }
   }
-  if (nBlocks === 0 || observedMax === 0) atLeast = replicates;
-  return {
-    lagUs: percentileIntervalType1(lag),
-    rho: percentileInterval(rho),
-    llr: percentileInterval(llr),
-    pValue: (1 + atLeast) / (replicates + 1),
-    replicates,
-  };
+  return { pValue: exact ? atLeast / rows : (1 + atLeast) / (replicates + 1), signPatterns: rows, exact };
 }
 
 function maxAbs(v: Float64Array, from: number, to: number): number {

@@ -14,6 +14,7 @@ import { UsageError } from '../../errors.js';
 import { lagAt, type Lattice } from '../../core/lattice.js';
 import { hyEstimate, hyInference, type HyEstimate, type HyInference } from '../../core/hystats.js';
 import { Random } from '../../core/random.js';
+import { ALPHA, formatP, formatPValue } from '../../core/verdict.js';
 import { duration, fixed, humanTable, isoMicros, type Cell, type Output, type Style } from '../../io/output.js';
 import { blockRange, type Interval } from '../../core/bootstrap.js';
 import type { Span } from '../../core/types.js';
@@ -87,7 +88,7 @@ export async function runHy(files: readonly [string, string], o: HyOptions, ctx:
   const inference = o.bootstrap > 0 ? hyInference(parts, o.bootstrap, new Random(o.seed)) : null;
   const blocks = blockRange(span.start, span.end, o.block).count;
   if (inference !== null && blocks < 20) {
-    ctx.warn(`the span holds only ${blocks} blocks of ${duration(o.block)}: the intervals rest on few blocks and the sign-flip p-value is at best about ${fixed(2 / 2 ** blocks, 4)}; a shorter --block gives more`);
+    ctx.warn(`the span holds only ${blocks} blocks of ${duration(o.block)}: the intervals rest on few blocks and the sign-flip p-value cannot fall below 2/2^${blocks} = ${fixed(2 / 2 ** blocks, 4)}; a shorter --block gives more`);
   }
   const k = estimate.lagUs === null ? -1 : (estimate.lagUs - lattice.fromUs) / lattice.stepUs;
   if (lattice.count > 1 && (k === 0 || k === lattice.count - 1)) {
@@ -142,20 +143,19 @@ function lagInterval(lo: number, hi: number, pointUs: number): string {
   return `[${f(lo)}, ${f(hi)}]`;
 }
 
-function pText(p: number, replicates: number): string {
-  return p < 0.001 ? 'p < 0.001' : `p = ${p < 0.01 ? p.toFixed(3) : p.toFixed(2)}${p === 1 / (replicates + 1) ? ' (the smallest possible)' : ''}`;
+/** The one sentence a reader takes away (wording and α shared with the other verdicts, core/verdict.ts). */
+export function verdict(r: HyReport): string {
+  return `${verdictClause(r)}.`;
 }
 
-/** The one line a reader takes away. */
-export function verdict(r: HyReport): string {
+function verdictClause(r: HyReport): string {
   const [a, b] = r.names;
   const e = r.estimate;
   const inf = r.inference;
   if (e.lagUs === null) return `no lead-lag can be measured: every contrast is 0 (a market never moves, or the ticks never overlap within the lags)`;
   const rho = `ρ = ${fixed(e.rho, 2)}`;
-  const p = inf === null ? 'no test (--bootstrap 0)' : pText(inf.pValue, inf.replicates);
-  const weak = inf !== null && inf.pValue >= 0.05;
-  if (weak) return `no evidence of lead-lag (${p}): the largest |ρ| = ${fixed(Math.abs(e.rho ?? 0), 3)} (at ${lagText(e.lagUs)}) is what unrelated markets show`;
+  const p = inf === null ? 'no test (--bootstrap 0)' : formatP(inf.pValue);
+  if (inf !== null && inf.pValue >= ALPHA) return `no evidence of lead-lag (${p}): the largest |ρ| = ${fixed(Math.abs(e.rho ?? 0), 3)} (at ${lagText(e.lagUs)}) is what unrelated markets show`;
   const ci = inf?.lagUs;
   if (e.lagUs === 0) {
     const side = e.llr === null || e.llr === 1 ? '' : `; away from θ = 0 the contrast leans to ${e.llr > 1 ? a : b} leading (LLR ${fixed(e.llr, 2)})`;
@@ -196,7 +196,7 @@ function humanHy(r: HyReport, style: Style): string {
     ['R²(θ̂)', fixed(e.r2, 4), ''],
     ['LLR = Σθ>0 U² / Σθ<0 U²', fixed(e.llr, 3), ciCell(inf?.llr, 3)],
     ['llr_abs = Σθ>0 |U| / Σθ<0 |U|', fixed(e.llrAbs, 3), ''],
-    ['p-value (no lead-lag at any lag)', inf === null ? 'off' : inf.pValue < 0.001 ? '< 0.001' : fixed(inf.pValue, 3), inf === null ? '' : `${inf.replicates} sign flips`],
+    ['p-value (no lead-lag at any lag)', inf === null ? 'off' : formatPValue(inf.pValue), inf === null ? '' : inf.exact ? `all ${inf.signPatterns} sign patterns` : `${inf.signPatterns} sign flips`],
     [`ticks ${a} / ${b}`, `${e.nA} / ${e.nB}`, ''],
     [`nonextant share ${a} / ${b}`, `${fixed(e.nonextantShareA, 3)} / ${fixed(e.nonextantShareB, 3)}`, 'ticks that cannot enter U(0)'],
   ];
@@ -213,7 +213,7 @@ function humanHy(r: HyReport, style: Style): string {
     c.bold(`Hayashi–Yoshida lead-lag on native ticks, ${a} vs ${b}`),
     c.dim(`θ > 0: ${a} leads ${b} by θ (${b}'s ticks moved back by θ line up with ${a}'s); θ < 0: ${b} leads.`),
     summaryTable,
-    c.bold(verdict(r)),
+    c.bold(`verdict: ${verdict(r)}`),
     c.dim(`correlogram of ρ(θ), lags ${lagText(r.lattice.fromUs)} … ${lagText(lagAt(r.lattice, r.lattice.count - 1))} every ${duration(r.lattice.stepUs)}${thinned}`),
     corr,
     c.dim(`${boot}; span ${isoMicros(r.span.start)} → ${isoMicros(r.span.end)} (${duration(r.span.end - r.span.start)})`),
