@@ -71,11 +71,12 @@ interface Walk {
  * (batches of the two markets interleaved in any way), call {@link end} when a market is
  * exhausted (or just {@link finish}), then {@link finish} once.
  *
- * Memory: the per-block parts (8·(count + 7) bytes per block of the span) plus the ticks still
- * buffered. A tick is buffered until every lag of the lattice has seen it and both markets are
- * known to extend past it: about the ticks within the lattice's width of the slower market's
- * latest tick, plus however far one feed runs ahead of the other (a batch with pumpLagging).
- * Never the whole series.
+ * Memory: the per-block parts (8·(count + 7) bytes per block of the span, at most
+ * {@link MAX_PART_DOUBLES} numbers) plus the ticks still buffered. A tick is buffered until every
+ * lag of the lattice has seen it and both markets are known to extend past it: about the ticks
+ * within the lattice's width of the slower market's latest tick, plus however far one feed runs
+ * ahead of the other (a batch with pumpLagging), plus, while one market is silent, the other's
+ * ticks since its last one. Never the whole series.
  */
 export class HyState {
   private readonly lattice: Lattice;
