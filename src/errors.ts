@@ -12,6 +12,8 @@ export const EXIT = {
   noInput: 66,
   internal: 70,
   cannotCreate: 73,
+  /** EX_IOERR: standard output could not be written (a full disk, an I/O error); a closed pipe is not one. */
+  ioError: 74,
 } as const;
 
 /** A bad command line: unknown option, unparsable or out-of-range value. Exit 2. */
@@ -45,7 +47,7 @@ export class OpenError extends Error {
     readonly file: string,
     readonly problem: string,
   ) {
-    super(`${file}: ${problem}`);
+    super(`${shownName(file)}: ${problem}`);
   }
 }
 
@@ -57,12 +59,53 @@ export class OutputError extends Error {
     readonly file: string,
     readonly problem: string,
   ) {
-    super(`${file}: cannot write: ${problem}`);
+    super(`${shownName(file)}: cannot write: ${problem}`);
   }
 }
 
+/** Standard output failed for a reason other than a closed pipe (e.g. `>/dev/full`). Exit 74. */
+export class StdoutError extends Error {
+  override readonly name = 'StdoutError';
+  readonly exitCode = EXIT.ioError;
+  constructor(readonly problem: string) {
+    super(`cannot write to standard output: ${problem}`);
+  }
+
+  /** The StdoutError for a failed write (an errno error from the stream). */
+  static from(err: unknown): StdoutError {
+    if (err instanceof StdoutError) return err;
+    const e = err as NodeJS.ErrnoException | null;
+    return new StdoutError(STDOUT_PROBLEMS[e?.code ?? ''] ?? e?.message ?? String(err));
+  }
+}
+
+const STDOUT_PROBLEMS: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EIO: 'input/output error',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'file too large',
+  EAGAIN: 'the output would block (a non-blocking descriptor)',
+};
+
+/**
+ * A file name as messages show it: control characters (a newline, a tab, an escape…) become
+ * visible escapes such as `\n` or `\x1b`, so every message stays on one line and a name cannot
+ * move the cursor or fake a second message.
+ */
+export function shownName(name: string): string {
+  return escapeControl(name);
+}
+
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** Every control character of `s` as a printable escape (`\n`, `\r`, `\t`, else `\xNN`). */
+export function escapeControl(s: string): string {
+  return s.replace(CONTROL, (c) => NAMED[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 function formatLocated(file: string, line: number | undefined, problem: string, value?: string): string {
-  const where = line === undefined ? file : `${file}:${line}`;
+  const where = line === undefined ? shownName(file) : `${shownName(file)}:${line}`;
   const shown = value === undefined ? '' : `: ${JSON.stringify(truncate(value, 80))}`;
   return `${where}: ${problem}${shown}`;
 }
@@ -72,6 +115,6 @@ function truncate(s: string, max: number): string {
 }
 
 /** True for the errors the entry point prints as one line without a stack. */
-export function isExpectedError(e: unknown): e is UsageError | DataError | OpenError | OutputError {
-  return e instanceof UsageError || e instanceof DataError || e instanceof OpenError || e instanceof OutputError;
+export function isExpectedError(e: unknown): e is UsageError | DataError | OpenError | OutputError | StdoutError {
+  return e instanceof UsageError || e instanceof DataError || e instanceof OpenError || e instanceof OutputError || e instanceof StdoutError;
 }

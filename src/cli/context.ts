@@ -6,11 +6,17 @@ import { makeStyle, renderOutput, wantColour, type Output } from '../io/output.j
 import { progressFor, type ProgressDisplay } from '../io/progress.js';
 import type { CommonOptions } from './options.js';
 import type { ReadReport } from '../io/types.js';
+import { escapeControl, StdoutError } from '../errors.js';
 
 export interface Streams {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
   readonly env: NodeJS.ProcessEnv;
+}
+
+/** EPIPE: the reader went away (`| head`); the entry point exits quietly with 0. */
+function isClosedPipe(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException | null)?.code === 'EPIPE';
 }
 
 export class Context {
@@ -27,7 +33,7 @@ export class Context {
   warn(message: string): void {
     if (this.common.quiet) return;
     this.progress.done();
-    this.io.stderr.write(`leadlag: warning: ${message}\n`);
+    this.io.stderr.write(`leadlag: warning: ${escapeControl(message)}\n`);
   }
 
   /** Reports rows a reader skipped, so nothing is dropped silently. */
@@ -46,7 +52,7 @@ export class Context {
     const colour = this.common.format === 'table' && wantColour({ flag: this.common.color, env: this.io.env, isTTY: this.io.stdout.isTTY === true });
     const text = await renderOutput(out, this.common.format, makeStyle(colour));
     await new Promise<void>((resolve, reject) => {
-      this.io.stdout.write(text, (err) => (err ? reject(err) : resolve()));
+      this.io.stdout.write(text, (err) => (err ? reject(isClosedPipe(err) ? err : StdoutError.from(err)) : resolve()));
     });
   }
 }

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { EXIT, UsageError, isExpectedError } from '../errors.js';
+import { EXIT, StdoutError, UsageError, escapeControl, isExpectedError } from '../errors.js';
 import { helpRequest, usagePointer } from './help.js';
 import type { Streams } from './context.js';
 import { pairCommand } from './commands/pair.js';
@@ -33,7 +33,7 @@ Examples:
   leadlag inspect spot.csv perp.csv.gz trades.zip
 
 Exit codes: 0 ok, 2 usage error, 65 bad data, 66 cannot open input, 70 internal error,
-73 cannot write an output file.
+73 cannot write an output file, 74 cannot write standard output.
 Run 'leadlag help <command>' for a command's options and a worked example.`,
     );
   for (const make of [pairCommand, xcorrCommand, classifyCommand, inspectCommand, hyCommand]) {
@@ -54,8 +54,12 @@ function outputTo(io: Streams) {
 /** Runs leadlag with `argv` (as process.argv) and exits the process with the right code. */
 export async function main(argv: string[]): Promise<void> {
   const io: Streams = { stdout: process.stdout, stderr: process.stderr, env: process.env };
-  exitQuietlyOnClosedPipe();
-  const code = await run(argv, io);
+  const stdout = watchStdout();
+  // A message that cannot be written (stderr closed or on a full disk) must not change the exit code.
+  process.stderr.on('error', () => {});
+  let code = await run(argv, io);
+  await flushed(process.stdout);
+  if (code === EXIT.ok && stdout.failure !== undefined) code = report(stdout.failure, io);
   process.exitCode = code;
   // Workers or the XGBoost runtime may hold the event loop open; the result is written.
   setImmediate(() => process.exit(code));
@@ -89,22 +93,49 @@ function report(e: unknown, io: Streams): number {
   }
   if (isEpipe(e)) return EXIT.ok;
   if (isExpectedError(e)) {
-    io.stderr.write(`leadlag: ${e.message}\n`);
+    say(io, `leadlag: ${e.message}`);
     return e.exitCode;
   }
   const message = e instanceof Error ? e.message : String(e);
-  io.stderr.write(`leadlag: internal error: ${message}, please report\n`);
-  if (io.env.LEADLAG_DEBUG === '1' && e instanceof Error && e.stack) io.stderr.write(`${e.stack}\n`);
+  say(io, `leadlag: internal error: ${message}, please report`);
+  if (io.env.LEADLAG_DEBUG === '1' && e instanceof Error && e.stack) say(io, e.stack, false);
   return EXIT.internal;
+}
+
+/** One line on stderr, control characters escaped; a stderr that cannot be written is ignored. */
+function say(io: Streams, line: string, oneLine = true): void {
+  try {
+    io.stderr.write(`${oneLine ? escapeControl(line) : line}\n`);
+  } catch {
+    // nowhere left to complain; the exit code still tells
+  }
 }
 
 function isEpipe(e: unknown): boolean {
   return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'EPIPE';
 }
 
-function exitQuietlyOnClosedPipe(): void {
+/**
+ * A closed stdout (`leadlag … | head`) ends the program quietly with exit 0, at once. Any other
+ * write error (`>/dev/full`) is kept, to be reported as one line with exit 74 once the command
+ * is over (the command's own write sees it too, see Context.emit).
+ */
+function watchStdout(): { failure: StdoutError | undefined } {
+  const state: { failure: StdoutError | undefined } = { failure: undefined };
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(EXIT.ok);
-    throw err;
+    state.failure ??= StdoutError.from(err);
+  });
+  return state;
+}
+
+/** Resolves once everything written so far has been handed to the system (or failed). */
+function flushed(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    try {
+      stream.write('', () => resolve());
+    } catch {
+      resolve();
+    }
   });
 }

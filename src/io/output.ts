@@ -8,9 +8,8 @@
 import { writeToString } from 'fast-csv';
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
-import { writeFile } from 'node:fs/promises';
-import { OutputError } from '../errors.js';
 import { machineNumber } from '../core/decimal.js';
+import { writeFileAtomic } from './atomic.js';
 
 export type Format = 'table' | 'csv' | 'tsv' | 'json';
 export const FORMATS: readonly Format[] = ['table', 'csv', 'tsv', 'json'];
@@ -161,23 +160,9 @@ function trimZeros(s: string): string {
   return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
 }
 
-const WRITE_PROBLEMS: Record<string, string> = {
-  EISDIR: 'is a directory',
-  ENOENT: 'no such directory',
-  ENOTDIR: 'a parent is not a directory',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  ENOSPC: 'no space left on the device',
-  EROFS: 'read-only file system',
-};
-
-/** Writes a whole text file (feature dumps, saved models); failures become OutputError (exit 73). */
-export async function writeTextFile(path: string, text: string): Promise<void> {
-  try {
-    await writeFile(path, text);
-  } catch (e) {
-    throw new OutputError(path, WRITE_PROBLEMS[(e as NodeJS.ErrnoException).code ?? ''] ?? (e as Error).message ?? String(e));
-  }
+/** Writes a whole text file (feature dumps, saved models) atomically (see atomic.ts); failures become OutputError (exit 73). */
+export function writeTextFile(path: string, text: string): Promise<void> {
+  return writeFileAtomic(path, text);
 }
 
 /** CSV text of a machine table (full precision, one header row). */

@@ -18,6 +18,9 @@ import { apWithIntervals, reliabilityTable } from '../../core/evaluation.js';
 import { addGains } from '../../core/treegain.js';
 import type { FeatureSet } from '../../core/features.js';
 import type { XGBoostClass } from '../../core/model.js';
+import { prepareOutputs, type OutputTarget } from '../../io/atomic.js';
+import { expandInputArg } from '../../io/paths.js';
+import { expandMarketArgs } from '../inputs.js';
 import { loadXGBoost } from '../../io/xgboost-load.js';
 import { buildDataset, featureCsv } from '../dataset.js';
 import { makeStyle, renderOutput, writeTextFile } from '../../io/output.js';
@@ -105,6 +108,15 @@ function renderText(report: ClassifyReport, ctx: Context): Promise<string> {
   return renderOutput(renderClassify(report), ctx.common.format, makeStyle(false));
 }
 
+/** The files this run will write, checked before anything is read. */
+function outputsOf(o: ClassifyOptions): OutputTarget[] {
+  const out: OutputTarget[] = [];
+  // `--dump-features -` is standard output, not a file.
+  if (o.dumpFeatures !== undefined && o.dumpFeatures !== '-') out.push({ option: '--dump-features', path: o.dumpFeatures });
+  if (o.saveModel !== undefined) out.push({ option: '--save-model', path: o.saveModel });
+  return out;
+}
+
 /** Precision, recall and the PR curve need both classes in the test set; --split time can empty one. */
 function requireBothClasses(labels: Uint8Array, embargoed: number, file: string): void {
   const leads = countLeads(labels);
@@ -133,6 +145,7 @@ function checkCombination(o: ClassifyOptions, ctx: Context): void {
 export async function runClassify(files: readonly [string, string], o: ClassifyOptions, ctx: Context): Promise<ClassifyReport> {
   checkCombination(o, ctx);
   const params = analysisParamsOf(o);
+  await prepareOutputs(outputsOf(o), [...expandMarketArgs(files).flat(), ...expandInputArg(o.trades, 'trades')]);
   const xgbLoading = loadXGBoost(); // compiles WebAssembly while the files are read
   xgbLoading.catch(() => {}); // awaited below; don't let an early failure go unhandled
   const { dataset, span, leads, noise } = await buildDataset(files, o, params, ctx);

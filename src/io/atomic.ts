@@ -1,0 +1,275 @@
+/**
+ * Output files that are never half written and never an input: every file leadlag writes
+ * (`--dump-features`, `--save-model`, and any later report, state or plot file) goes through
+ * this module.
+ *
+ * - `prepareOutputs` runs before any input is read: it refuses an output that is the same
+ *   file as an input or as another output (same device and inode after following links;
+ *   exit 2) and checks that each output can be created (exit 73), so a bad path fails in
+ *   a second instead of after the whole computation.
+ * - `writeFileAtomic` / `openAtomicWriter` write into a temporary file in the target's
+ *   directory and rename it over the target only once it is complete. On an error, or on
+ *   SIGINT / SIGTERM / SIGHUP, the temporary file is removed and an existing target is left
+ *   untouched. A target that exists and is not a regular file (a FIFO, `/dev/stdout`, a
+ *   process substitution `>(gzip > f.gz)`) cannot be replaced and is written in place.
+ */
+import { constants, unlinkSync } from 'node:fs';
+import { access, lstat, open, readlink, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { fstatSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { OutputError, UsageError, shownName } from '../errors.js';
+
+/** An output file and the option that named it (for messages). */
+export interface OutputTarget {
+  readonly option: string;
+  readonly path: string;
+}
+
+/** Bytes handed to the file system per write: between two writes a signal can be handled. */
+const SLICE = 1 << 20;
+
+const WRITE_PROBLEMS: Record<string, string> = {
+  EISDIR: 'is a directory',
+  ENOENT: 'no such directory',
+  ENOTDIR: 'a parent is not a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
+  EFBIG: 'file too large',
+  EIO: 'input/output error',
+};
+
+/** The OutputError (exit 73) for a failure writing `path`. */
+export function outputError(path: string, err: unknown): OutputError {
+  if (err instanceof OutputError) return err;
+  const e = err as NodeJS.ErrnoException;
+  return new OutputError(path, WRITE_PROBLEMS[e?.code ?? ''] ?? e?.message ?? String(err));
+}
+
+/**
+ * Refuses, before anything is read, outputs that would destroy an input or each other, and
+ * checks that every output can be created. `inputs` may hold `-` (standard input: its file,
+ * when it is redirected from one, counts too); inputs that do not exist are left to the reader.
+ * @throws UsageError (exit 2) naming both files when an output is an input or another output;
+ *   OutputError (exit 73) when an output cannot be created.
+ */
+export async function prepareOutputs(outputs: readonly OutputTarget[], inputs: readonly string[]): Promise<void> {
+  const inputIds = await Promise.all(inputs.map(async (p) => ({ path: p, id: await fileId(p) })));
+  const seen: { target: OutputTarget; key: string }[] = [];
+  for (const target of outputs) {
+    const id = await fileId(target.path);
+    const input = id === undefined ? undefined : inputIds.find((i) => i.id === id);
+    if (input) {
+      const name = input.path === '-' ? 'standard input' : `the input ${shownName(input.path)}`;
+      throw new UsageError(`${target.option} ${shownName(target.path)} is the same file as ${name}; refusing to overwrite an input`);
+    }
+    const key = id ?? `path:${resolve(await resolveTarget(target.path))}`;
+    const twin = seen.find((s) => s.key === key);
+    if (twin) throw new UsageError(`${target.option} ${shownName(target.path)} and ${twin.target.option} ${shownName(twin.target.path)} are the same file`);
+    seen.push({ target, key });
+    await checkCreatable(target.path);
+  }
+}
+
+/** "dev:ino" of the file `path` names (links followed; `-` is file descriptor 0), undefined when it does not exist. */
+async function fileId(path: string): Promise<string | undefined> {
+  try {
+    const st = path === '-' ? fstatSync(0) : await stat(path);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The path a write really goes to: an existing symlink is followed (the link stays, its
+ * target is replaced), a dangling one points at the file it names.
+ */
+async function resolveTarget(path: string): Promise<string> {
+  try {
+    return await realpath(path);
+  } catch {
+    try {
+      if ((await lstat(path)).isSymbolicLink()) return resolve(dirname(path), await readlink(path));
+    } catch {
+      // not there at all: the path itself
+    }
+    return path;
+  }
+}
+
+/**
+ * Checks that `path` can be written now: not a directory, not a read-only file, and its
+ * directory accepts a new file (a probe file is created and removed).
+ * @throws OutputError (exit 73).
+ */
+export async function checkCreatable(path: string): Promise<void> {
+  const target = await resolveTarget(path);
+  try {
+    const st = await stat(target).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)));
+    if (st?.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    if (st && !st.isFile()) return; // a FIFO or device is written in place
+    if (st) await access(target, constants.W_OK);
+    const probe = tempName(target);
+    const fh = await open(probe, 'wx');
+    await fh.close();
+    await unlink(probe);
+  } catch (e) {
+    throw outputError(path, e);
+  }
+}
+
+/**
+ * Writes `data` to `path` atomically: readers of `path` see the old file or the complete new
+ * one, never a part.
+ * @throws OutputError (exit 73); the target is then unchanged and no temporary file is left.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const w = await openAtomicWriter(path);
+  try {
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    for (let i = 0; i < bytes.length; i += SLICE) await w.write(bytes.subarray(i, Math.min(bytes.length, i + SLICE)));
+  } catch (e) {
+    await w.abort();
+    throw e;
+  }
+  await w.commit();
+}
+
+/** A file being written: `write` any number of times, then `commit` (or `abort`). */
+export interface AtomicWriter {
+  /** The path given to openAtomicWriter. */
+  readonly path: string;
+  write(chunk: string | Uint8Array): Promise<void>;
+  /** Makes the file visible under its name; after an error the target is unchanged. */
+  commit(): Promise<void>;
+  /** Removes the temporary file; the target is unchanged. Safe to call twice or after commit. */
+  abort(): Promise<void>;
+}
+
+/**
+ * Opens a streaming atomic writer for `path` (see writeFileAtomic). The temporary file is
+ * `.NAME.PID-RANDOM.tmp` beside the target; it keeps the mode of an existing target.
+ * @throws OutputError (exit 73) when the temporary file cannot be created.
+ */
+export async function openAtomicWriter(path: string): Promise<AtomicWriter> {
+  const target = await resolveTarget(path);
+  const existing = await stat(target).catch(() => undefined);
+  if (existing && !existing.isFile() && !existing.isDirectory()) return inPlaceWriter(path, target);
+  const temp = tempName(target);
+  let fh: FileHandle;
+  try {
+    fh = await open(temp, 'wx', existing ? existing.mode & 0o7777 : 0o666);
+  } catch (e) {
+    throw outputError(path, e);
+  }
+  track(temp);
+  let state: 'open' | 'committed' | 'aborted' = 'open';
+  const abort = async (): Promise<void> => {
+    if (state !== 'open') return;
+    state = 'aborted';
+    await fh.close().catch(() => undefined);
+    await unlink(temp).catch(() => undefined);
+    untrack(temp);
+  };
+  return {
+    path,
+    async write(chunk) {
+      if (state !== 'open') throw new Error(`${path}: write after the file was ${state}`);
+      try {
+        await fh.write(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+      } catch (e) {
+        await abort();
+        throw outputError(path, e);
+      }
+    },
+    async commit() {
+      if (state !== 'open') throw new Error(`${path}: commit after the file was ${state}`);
+      try {
+        await fh.sync();
+        await fh.close();
+        await rename(temp, target);
+      } catch (e) {
+        await abort();
+        throw outputError(path, e);
+      }
+      state = 'committed';
+      untrack(temp);
+    },
+    abort,
+  };
+}
+
+/** A FIFO or device cannot be replaced, and holds no old content to protect: write into it. */
+async function inPlaceWriter(path: string, target: string): Promise<AtomicWriter> {
+  let fh: FileHandle | undefined;
+  try {
+    fh = await open(target, 'w');
+  } catch (e) {
+    throw outputError(path, e);
+  }
+  const close = async () => {
+    const h = fh;
+    fh = undefined;
+    await h?.close().catch(() => undefined);
+  };
+  return {
+    path,
+    async write(chunk) {
+      try {
+        await fh!.write(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+      } catch (e) {
+        await close();
+        throw outputError(path, e);
+      }
+    },
+    commit: close,
+    abort: close,
+  };
+}
+
+function tempName(target: string): string {
+  return join(dirname(target), `.${basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+}
+
+// ── temporary files alive in this process, removed on exit and on a deadly signal ──
+
+const live = new Set<string>();
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+function track(temp: string): void {
+  live.add(temp);
+  if (live.size === 1) {
+    for (const s of SIGNALS) process.on(s, onSignal);
+    process.on('exit', removeLiveTemps);
+  }
+}
+
+function untrack(temp: string): void {
+  if (!live.delete(temp) || live.size > 0) return;
+  for (const s of SIGNALS) process.off(s, onSignal);
+  process.off('exit', removeLiveTemps);
+}
+
+/** Synchronous: runs from 'exit' and signal handlers, where nothing asynchronous completes. */
+function removeLiveTemps(): void {
+  for (const t of live) {
+    try {
+      unlinkSync(t);
+    } catch {
+      // already gone
+    }
+  }
+  live.clear();
+}
+
+/** Removes the temporary files, then dies of the same signal, as if no handler had been installed. */
+function onSignal(signal: NodeJS.Signals): void {
+  removeLiveTemps();
+  for (const s of SIGNALS) process.off(s, onSignal);
+  process.off('exit', removeLiveTemps);
+  process.kill(process.pid, signal);
+}
