@@ -6,12 +6,14 @@
  * open or read — missing file, directory, permission denied, corrupt or truncated
  * gzip or zip — becomes an OpenError (exit 66).
  */
-import { open as openFile, type FileHandle } from 'node:fs/promises';
-import { createReadStream } from 'node:fs';
+import { mkdtemp, open as openFile, rm, type FileHandle } from 'node:fs/promises';
+import { createReadStream, fstatSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
-import { OpenError } from '../errors.js';
+import { DataError, OpenError } from '../errors.js';
 
 /** Where bytes come from. */
 export type InputSpec = string | { readonly stream: Readable; readonly name: string };
@@ -67,13 +69,24 @@ export function openError(name: string, err: unknown): OpenError {
 }
 
 /**
- * Opens an input for reading.
- * @throws OpenError when the file cannot be opened.
+ * Opens an input for reading. A regular file is read with positioned reads (zip archives
+ * through their central directory); anything else — `-`, a FIFO, a process substitution
+ * (`/dev/fd/N`), `/dev/stdin` on a pipe, a character device — is read once, front to back, as
+ * a stream, and recognised by its first bytes the same way (gzip, zip, plain), so it gives
+ * the same result as the file itself. The first bytes are also checked for UTF-16.
+ * @throws OpenError when the input cannot be opened; DataError for UTF-16 or binary input.
  */
 export async function openInput(input: InputSpec): Promise<ByteSource> {
+  return checkedText(await openBytes(input));
+}
+
+async function openBytes(input: InputSpec): Promise<ByteSource> {
   const name = inputName(input);
-  if (typeof input !== 'string') return streamSource(name, input.stream, undefined, () => 0);
-  if (input === '-') return streamSource(name, process.stdin, undefined, () => 0);
+  if (typeof input !== 'string') return sniffStream(name, input.stream);
+  if (input === '-') {
+    refuseDirectoryOnStdin(name);
+    return sniffStream(name, process.stdin);
+  }
   let fh: FileHandle;
   let size: number;
   try {
@@ -82,6 +95,10 @@ export async function openInput(input: InputSpec): Promise<ByteSource> {
     if (st.isDirectory()) {
       await fh.close();
       throw new OpenError(name, 'is a directory, not a file');
+    }
+    if (!st.isFile()) {
+      // Not seekable (or not worth seeking): read it as the stream it is.
+      return sniffStream(name, createReadStream('', { fd: fh, highWaterMark: CHUNK }));
     }
     size = st.size;
   } catch (e) {
@@ -95,17 +112,180 @@ export async function openInput(input: InputSpec): Promise<ByteSource> {
     await fh.close();
     throw openError(name, e);
   }
-  if (input.toLowerCase().endsWith('.zip') || (headLen === 4 && ZIP_MAGIC.every((b, i) => head[i] === b))) {
+  if (input.toLowerCase().endsWith('.zip') || isZip(head, headLen)) {
     await fh.close();
     return zipSource(name, input, size);
   }
-  const gzip = input.endsWith('.gz') || (headLen >= 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1);
+  const gzip = input.endsWith('.gz') || isGzip(head, headLen);
   if (!gzip) return fileSource(name, fh, size);
   await fh.close();
   const raw = createReadStream(input, { highWaterMark: CHUNK });
   const gunzip = raw.pipe(createGunzip({ chunkSize: CHUNK }));
   raw.on('error', (e) => gunzip.destroy(e));
-  return streamSource(name, gunzip, size, () => raw.bytesRead, () => raw.destroy());
+  return streamSource(name, gunzip[Symbol.asyncIterator](), null, size, () => raw.bytesRead, () => raw.destroy());
+}
+
+function isZip(head: Uint8Array, len: number): boolean {
+  return len >= 4 && ZIP_MAGIC.every((b, i) => head[i] === b);
+}
+
+function isGzip(head: Uint8Array, len: number): boolean {
+  return len >= 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1;
+}
+
+/** `leadlag pair - b.csv < some-directory`: say so, rather than "the file is empty". */
+function refuseDirectoryOnStdin(name: string): void {
+  let dir = false;
+  try {
+    dir = fstatSync(0).isDirectory();
+  } catch {
+    return; // no stdin at all: reading it will tell
+  }
+  if (dir) throw new OpenError(name, 'standard input is a directory, not a file');
+}
+
+/**
+ * A stream recognised by its first bytes: gzip is decompressed as it arrives; a zip archive,
+ * which can only be read from its end, is first copied to a temporary file (removed once
+ * open); anything else is passed through.
+ */
+async function sniffStream(name: string, stream: Readable): Promise<ByteSource> {
+  const it = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  let total = 0;
+  const pull = async (): Promise<Buffer | null> => {
+    let r: IteratorResult<Buffer | string>;
+    try {
+      r = await it.next();
+    } catch (e) {
+      throw openError(name, e);
+    }
+    if (r.done) return null;
+    const b = typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
+    total += b.length;
+    return b;
+  };
+  // Enough bytes to tell the formats apart (a pipe may deliver them one at a time).
+  const parts: Buffer[] = [];
+  let got = 0;
+  while (got < 4) {
+    const b = await pull();
+    if (b === null) break;
+    parts.push(b);
+    got += b.length;
+  }
+  const head = Buffer.concat(parts);
+  const rest: AsyncIterator<Buffer> = {
+    next: async () => {
+      const b = await pull();
+      return b === null ? { done: true, value: undefined } : { done: false, value: b };
+    },
+    return: async () => {
+      await it.return?.();
+      return { done: true, value: undefined };
+    },
+  };
+  if (isZip(head, head.length)) return zipFromStream(name, head, rest);
+  if (!isGzip(head, head.length)) return streamSource(name, rest, head, undefined, () => total, () => stream.destroy());
+  const gunzip = createGunzip({ chunkSize: CHUNK });
+  void (async () => {
+    try {
+      gunzip.write(head);
+      for (;;) {
+        const n = await rest.next();
+        if (n.done) break;
+        if (!gunzip.write(n.value)) await new Promise((res) => gunzip.once('drain', res));
+      }
+      gunzip.end();
+    } catch (e) {
+      gunzip.destroy(e as Error);
+    }
+  })();
+  return streamSource(name, gunzip[Symbol.asyncIterator](), null, undefined, () => total, () => stream.destroy());
+}
+
+/** A zip archive arriving on a stream: spooled to a private temporary file, then read as a file. */
+async function zipFromStream(name: string, head: Buffer, rest: AsyncIterator<Buffer>): Promise<ByteSource> {
+  const dir = await mkdtemp(join(tmpdir(), 'leadlag-zip-'));
+  const path = join(dir, 'input.zip');
+  let size = head.length;
+  try {
+    const out = await openFile(path, 'wx', 0o600);
+    try {
+      await out.write(head);
+      for (;;) {
+        const n = await rest.next();
+        if (n.done) break;
+        size += n.value.length;
+        await out.write(n.value);
+      }
+    } finally {
+      await out.close();
+    }
+    return await zipSource(name, path, size);
+  } finally {
+    // yauzl holds its own descriptor, so the name can go at once; not awaited, because the
+    // entry's stream is already flowing into the source's iterator.
+    void rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Refuses input that is not 8-bit text before any parser sees it: UTF-16 (a byte-order mark,
+ * or NUL bytes at every other position of the first bytes) with how to convert it, other data
+ * with NUL bytes as binary.
+ */
+function checkedText(src: ByteSource): ByteSource {
+  const SNIFF = 64;
+  let head: Buffer | null = null;
+  let pos = 0;
+  const fill = async (): Promise<Buffer> => {
+    const b = Buffer.allocUnsafe(SNIFF);
+    let n = 0;
+    for (;;) {
+      const k = await src.readInto(b, n, SNIFF - n);
+      if (k === 0) break;
+      n += k;
+      if (n === SNIFF) break;
+    }
+    const h = b.subarray(0, n);
+    const problem = textProblem(h);
+    if (problem) throw new DataError(src.name, 1, problem);
+    return h;
+  };
+  return {
+    name: src.name,
+    bytesTotal: src.bytesTotal,
+    bytesRead: () => src.bytesRead(),
+    async readInto(buf, offset, len) {
+      head ??= await fill();
+      if (pos < head.length) {
+        const n = Math.min(len, head.length - pos);
+        buf.set(head.subarray(pos, pos + n), offset);
+        pos += n;
+        return n;
+      }
+      return src.readInto(buf, offset, len);
+    },
+    close: () => src.close(),
+  };
+}
+
+const UTF16_HINT = 'convert it to UTF-8 first, e.g. iconv -f UTF-16 -t UTF-8 FILE > FILE.utf8.csv';
+
+/** Why the first bytes of an input are not UTF-8 / ASCII text, or undefined when they may be. */
+export function textProblem(h: Uint8Array): string | undefined {
+  if (h.length >= 2 && ((h[0] === 0xff && h[1] === 0xfe) || (h[0] === 0xfe && h[1] === 0xff))) {
+    return `the file is UTF-16 text (${h[0] === 0xff ? 'little' : 'big'}-endian, with a byte-order mark); leadlag reads UTF-8: ${UTF16_HINT}`;
+  }
+  let nulEven = 0;
+  let nulOdd = 0;
+  for (let i = 0; i < h.length; i++) if (h[i] === 0) i % 2 === 0 ? nulEven++ : nulOdd++;
+  if (nulEven + nulOdd === 0) return undefined;
+  const pairs = Math.floor(h.length / 2);
+  if (pairs >= 2 && (nulOdd >= pairs * 0.75 || nulEven >= pairs * 0.75) && Math.min(nulEven, nulOdd) === 0) {
+    return `the file looks like UTF-16 text (${nulOdd > 0 ? 'little' : 'big'}-endian, NUL bytes between the characters); leadlag reads UTF-8: ${UTF16_HINT}`;
+  }
+  return 'the file holds NUL bytes: binary data, not CSV text';
 }
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
@@ -132,13 +312,14 @@ async function zipSource(name: string, path: string, size: number): Promise<Byte
       throw new OpenError(name, files.length === 0 ? 'the zip archive holds no file' : `the zip archive holds ${files.length} files (${listed}${files.length > 3 ? ', …' : ''}); leadlag reads single-file archives, so unzip the one you want`);
     }
     const entry = files[0]!;
+    if (entry.isEncrypted()) throw new OpenError(name, `the zip archive is encrypted (${entry.fileName}); leadlag cannot decrypt it: unzip it first (unzip -P or 7z x) and give the file`);
     const inflated = await zip.openReadStreamPromise(entry);
     const inner = entry.fileName.toLowerCase().endsWith('.gz') ? inflated.pipe(createGunzip({ chunkSize: CHUNK })) : inflated;
     if (inner !== inflated) inflated.on('error', (e) => inner.destroy(e));
     let out = 0;
     inflated.on('data', (b: Buffer) => (out += b.length));
     const ratio = entry.uncompressedSize > 0 ? entry.compressedSize / entry.uncompressedSize : 1;
-    return streamSource(name, inner, size, () => Math.min(size, Math.round(out * ratio)), () => zip.close());
+    return streamSource(name, inner[Symbol.asyncIterator](), null, size, () => Math.min(size, Math.round(out * ratio)), () => zip.close());
   } catch (e) {
     zip.close();
     if (e instanceof OpenError) throw e;
@@ -165,29 +346,26 @@ function fileSource(name: string, fh: FileHandle, size: number): ByteSource {
   };
 }
 
-/** A ByteSource over a stream; stdin that starts with the gzip magic is decompressed too. */
+/** A ByteSource over chunks already recognised (see sniffStream); `head` is served first. */
 function streamSource(
   name: string,
-  stream: Readable,
+  it: AsyncIterator<Buffer | string>,
+  head: Buffer | null,
   bytesTotal: number | undefined,
   compressedRead: () => number,
   onClose?: () => void,
 ): ByteSource {
-  let it: AsyncIterator<Buffer> = stream[Symbol.asyncIterator]();
-  let pending: Buffer | null = null;
+  let pending: Buffer | null = head && head.length > 0 ? head : null;
   let pendingPos = 0;
-  let total = 0;
-  let first = bytesTotal === undefined; // only raw streams are sniffed for gzip
   let done = false;
-  let gunzipped = false;
   return {
     name,
     bytesTotal,
-    bytesRead: () => (bytesTotal === undefined ? total : compressedRead()),
+    bytesRead: compressedRead,
     async readInto(buf, offset, len) {
       while (!pending || pendingPos >= pending.length) {
         if (done) return 0;
-        let r: IteratorResult<Buffer>;
+        let r: IteratorResult<Buffer | string>;
         try {
           r = await it.next();
         } catch (e) {
@@ -199,32 +377,6 @@ function streamSource(
         }
         pending = typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
         pendingPos = 0;
-        if (!gunzipped) total += pending.length;
-        if (first) {
-          first = false;
-          if (pending.length >= 2 && pending[0] === GZIP_MAGIC_0 && pending[1] === GZIP_MAGIC_1) {
-            const gunzip = createGunzip({ chunkSize: CHUNK });
-            const head = pending;
-            const rest = it;
-            void (async () => {
-              try {
-                gunzip.write(head);
-                for (;;) {
-                  const n = await rest.next();
-                  if (n.done) break;
-                  total += n.value.length;
-                  if (!gunzip.write(n.value)) await new Promise((res) => gunzip.once('drain', res));
-                }
-                gunzip.end();
-              } catch (e) {
-                gunzip.destroy(e as Error);
-              }
-            })();
-            it = gunzip[Symbol.asyncIterator]();
-            gunzipped = true;
-            pending = null;
-          }
-        }
       }
       const n = Math.min(len, pending.length - pendingPos);
       buf.set(pending.subarray(pendingPos, pendingPos + n), offset);
