@@ -129,6 +129,8 @@ export class FastParser {
     let rows = this.rows;
     let nextQuote = buf.indexOf(QUOTE, p);
     if (nextQuote < 0 || nextQuote >= end) nextQuote = end;
+    // Rare, so found once per buffer: the line holding it is refused when reached.
+    const loneCR = nextLoneCR(buf, p, end);
     while (p < end) {
       const ls = p;
       let c = buf[p]!;
@@ -136,6 +138,9 @@ export class FastParser {
         line++;
         p += c === NL ? 1 : 2;
         continue;
+      }
+      if (loneCR < end && loneCR >= ls && loneCR < buf.indexOf(NL, ls)) {
+        throw loneCrError(this.file, line + 1, Buffer.from(buf.buffer, buf.byteOffset + ls, loneCR - ls).toString('utf8'));
       }
       if (nextQuote < end && nextQuote < buf.indexOf(NL, ls)) {
         this.line = line;
@@ -280,6 +285,8 @@ export class FastParser {
     this.line += 1 + extra;
     const te = le > ls && buf[le - 1] === CR ? le - 1 : le;
     const fields = parseQuotedRecord(Buffer.from(buf.buffer, buf.byteOffset + ls, te - ls).toString('utf8'), this.file, line, this.text.delimiter);
+    const cr = fields.findIndex((f) => f.includes('\r'));
+    if (cr >= 0) throw loneCrError(this.file, line, [...fields.slice(0, cr), fields[cr]!.split('\r')[0]].join(this.text.delimiter));
     const r = this.r;
     this.conv!.record(fields, r);
     r.line = line;
@@ -331,6 +338,24 @@ export class FastParser {
   finish(): void {
     checkHasRows(this.file, this.plan !== undefined, this.rows);
   }
+}
+
+/** Index of the first CR in buf[from, end) that is not followed by LF, or `end`. */
+function nextLoneCR(buf: Uint8Array, from: number, end: number): number {
+  let i = buf.indexOf(CR, from);
+  while (i >= 0 && i < end) {
+    if (buf[i + 1] !== NL) return i;
+    i = buf.indexOf(CR, i + 2);
+  }
+  return end;
+}
+
+/**
+ * A carriage return inside a line (not part of a CRLF line end) would silently join two rows
+ * into one: both parsers refuse it. `before` is the line's text up to the CR.
+ */
+export function loneCrError(file: string, line: number, before: string): DataError {
+  return new DataError(file, line, "a lone CR (carriage return without a line feed) inside the line; lines must end in LF or CRLF (convert with tr '\\r' '\\n' or dos2unix)", before);
 }
 
 /** @throws DataError 'no rows' for an empty file (no header) or a header without data rows. */

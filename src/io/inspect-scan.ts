@@ -20,7 +20,7 @@ import { Timeline, type TimelineOptions, type TimelineSummary } from '../core/qu
 import { clockKind, clockPairOf, planFromHeader, ROLE_ASK, ROLE_BID, ROLE_PRICE, ROLE_QTY, ROLE_SIDE, type FormatPlan, type Kind } from './formats.js';
 import { ClockCheck, type ClockSummary } from '../core/clocks.js';
 import { TickSize, type TickSummary } from '../core/ticksize.js';
-import { KIND_BACKWARDS, RowClassifier, Verdict, VERDICT_KIND, verdictClass, type VerdictCode } from './row-verdict.js';
+import { KIND_BACKWARDS, midOf, RowClassifier, Verdict, VERDICT_KIND, verdictClass, type VerdictCode } from './row-verdict.js';
 import type { RowSink } from './fastparse.js';
 import { inputName, type InputSpec } from './open.js';
 import { scanRows, type InternalReadOptions, type ScanInfo } from './reader.js';
@@ -135,7 +135,7 @@ export class InspectSink implements RowSink {
       const ask = r.ask;
       if (bid === ask) this.locked++;
       // The reader's expression, so prices agree bit for bit with what the analysis sees.
-      price = (bid + ask) / 2;
+      price = midOf(bid, ask);
       this.ticks.push(bid, ask, price);
     } else {
       price = r.price;

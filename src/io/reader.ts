@@ -12,7 +12,7 @@ import type { TickBatch, TradeBatch } from '../core/types.js';
 import { DataError, UsageError } from '../errors.js';
 import type { ReadOptions, ReadReport } from './types.js';
 import { detectDelimiter, planFromHeader, ROLE_SIDE, withSecondClock, type FormatPlan, type Kind } from './formats.js';
-import { FastParser, checkHasRows, type HeaderHandler, type RowSink } from './fastparse.js';
+import { FastParser, checkHasRows, loneCrError, type HeaderHandler, type RowSink } from './fastparse.js';
 import { csvRecords } from './csvparse.js';
 import { FieldConverter, RecordText, RowScratch } from './rows.js';
 import { inputName, openInput, type ByteSource, type InputSpec } from './open.js';
@@ -203,6 +203,9 @@ async function* scanCsv(
         sink = makeSink(plan, conv);
         if (!plan.headerless) continue;
       }
+      // The header's own lone-CR rule (formats.ts) has run; this is the data rows'.
+      const cr = rec.fields.findIndex((f) => f.includes('\r'));
+      if (cr >= 0) throw loneCrError(file, rec.line, [...rec.fields.slice(0, cr), rec.fields[cr]!.split('\r')[0]].join(text.delimiter));
       text.fields = rec.fields;
       conv!.record(rec.fields, r);
       r.line = rec.line;

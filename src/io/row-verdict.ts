@@ -6,7 +6,7 @@
  * (the validators and inspect's Timeline each track it).
  *
  * Order of checks: shape, time, then values — quotes: one-sided (empty bid or ask), bid,
- * ask, crossed; price-only quotes: price; trades: price, quantity. The first failing check
+ * ask, crossed, a finite mid; price-only quotes: price; trades: price, quantity. The first failing check
  * decides the verdict.
  */
 import { ROLE_ASK, ROLE_BID, ROLE_PRICE, ROLE_QTY, ROLE_TIME, type FormatPlan } from './formats.js';
@@ -27,6 +27,7 @@ export const Verdict = {
   nonPositivePrice: 10,
   nonNumericQty: 11,
   nonPositiveQty: 12,
+  nonFiniteMid: 13,
 } as const;
 export type VerdictCode = (typeof Verdict)[keyof typeof Verdict];
 
@@ -45,6 +46,7 @@ export const VERDICT_KIND: readonly string[] = [
   'non-positive price',
   'non-numeric quantity',
   'non-positive quantity',
+  'non-finite mid',
 ];
 
 /** The kind name of a row earlier than the latest kept row (the order rule, tracked by the callers). */
@@ -67,13 +69,22 @@ const CLASS: readonly VerdictClass[] = [
   'nonPositive',
   'unparsable',
   'nonPositive',
+  'unparsable',
 ];
 
 /** The role whose column holds the offending value of a value verdict (−1: none). */
-const ROLE: readonly number[] = [-1, -1, ROLE_TIME, -1, ROLE_BID, ROLE_BID, ROLE_ASK, ROLE_ASK, -1, ROLE_PRICE, ROLE_PRICE, ROLE_QTY, ROLE_QTY];
+const ROLE: readonly number[] = [-1, -1, ROLE_TIME, -1, ROLE_BID, ROLE_BID, ROLE_ASK, ROLE_ASK, -1, ROLE_PRICE, ROLE_PRICE, ROLE_QTY, ROLE_QTY, -1];
 
 export function verdictClass(v: VerdictCode): VerdictClass {
   return CLASS[v]!;
+}
+
+/**
+ * The mid of a quote, (bid + ask) / 2: the one expression every path uses, so the reader and
+ * `inspect` agree bit for bit. Infinity when bid + ask overflows (the nonFiniteMid verdict).
+ */
+export function midOf(bid: number, ask: number): number {
+  return (bid + ask) / 2;
 }
 
 /** Empty bid or empty ask. */
@@ -99,7 +110,9 @@ export class RowClassifier {
       const ask = r.ask;
       if (!(bid > 0)) return bid !== bid ? Verdict.nonNumericBid : Verdict.nonPositiveBid;
       if (!(ask > 0)) return ask !== ask ? Verdict.nonNumericAsk : Verdict.nonPositiveAsk;
-      return bid > ask ? Verdict.crossed : Verdict.ok;
+      if (bid > ask) return Verdict.crossed;
+      // Both near 1e308: the sum overflows and the mid would be Infinity.
+      return Number.isFinite(midOf(bid, ask)) ? Verdict.ok : Verdict.nonFiniteMid;
     }
     const price = r.price;
     if (!(price > 0)) return price !== price ? Verdict.nonNumericPrice : Verdict.nonPositivePrice;
@@ -123,6 +136,8 @@ export class RowClassifier {
         return { problem: `unparsable time in column ${plan.timeColumn}`, value: text(ROLE_TIME) };
       case Verdict.crossed:
         return { problem: 'crossed quote (bid > ask)', value: `${text(ROLE_BID)} > ${text(ROLE_ASK)}` };
+      case Verdict.nonFiniteMid:
+        return { problem: 'the mid (bid + ask) / 2 is not a finite number (the sum overflows)', value: `${text(ROLE_BID)} + ${text(ROLE_ASK)}` };
       case Verdict.oneSided:
         return { problem: 'one-sided quote (empty bid or ask)', value: undefined };
       default: {

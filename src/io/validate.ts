@@ -18,7 +18,7 @@
 import { DataError } from '../errors.js';
 import type { ReadReport } from './types.js';
 import { ROLE_TIME, type FormatPlan } from './formats.js';
-import { KIND_BACKWARDS, RowClassifier, Verdict, VERDICT_KIND } from './row-verdict.js';
+import { KIND_BACKWARDS, midOf, RowClassifier, Verdict, VERDICT_KIND } from './row-verdict.js';
 import type { RowSink } from './fastparse.js';
 import type { RowScratch } from './rows.js';
 import { QuoteBatcher, TradeBatcher } from './batches.js';
@@ -209,7 +209,7 @@ export class QuoteValidator extends Rules {
     this.pbid = bid;
     this.pask = ask;
     // The same expression in every path, so both parsers hand on bit-identical mids.
-    this.pprice = this.plan.priceOnly ? bid : (bid + ask) / 2;
+    this.pprice = this.plan.priceOnly ? bid : midOf(bid, ask);
   }
 
   private emit(): void {
