@@ -22,6 +22,8 @@ import { QuoteValidator, TradeValidator } from './validate.js';
 export interface InternalReadOptions extends ReadOptions {
   /** Bytes per read (default 1 MiB); tiny values exercise lines split across reads. */
   readonly chunkBytes?: number;
+  /** Rows `sort` may hold (default MAX_SORT_ROWS); small values exercise the limit. */
+  readonly maxSortRows?: number;
 }
 
 export const DEFAULT_BATCH_ROWS = 65536;
@@ -271,6 +273,7 @@ export async function* readBatches(
     skipBadRows: opts.skipBadRows,
     sort: opts.sort,
     batchRows: Math.max(1, Math.floor(opts.batchRows ?? DEFAULT_BATCH_ROWS)),
+    maxSortRows: opts.maxSortRows,
   };
   let validator: QuoteValidator | TradeValidator | undefined;
   const makeSink = (plan: FormatPlan): RowSink =>
