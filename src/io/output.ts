@@ -7,9 +7,9 @@
  */
 import { writeToString } from 'fast-csv';
 import { Chalk, type ChalkInstance } from 'chalk';
-import Table from 'cli-table3';
 import { machineNumber } from '../core/decimal.js';
 import { writeFileAtomic } from './atomic.js';
+import { boxTable } from './table.js';
 
 export type Format = 'table' | 'csv' | 'tsv' | 'json';
 export const FORMATS: readonly Format[] = ['table', 'csv', 'tsv', 'json'];
@@ -97,29 +97,13 @@ function ensureNewline(s: string): string {
   return s.endsWith('\n') ? s : `${s}\n`;
 }
 
-/** A cli-table3 table without colour codes in its borders, so widths stay right when piped. */
+/** A box table (see table.ts): colour only inside cells, so widths stay right when piped; no rules between body rows. */
 export function humanTable(head: string[], rows: Cell[][], style: Style, align?: ('left' | 'right')[]): string {
-  const table = new Table({
-    head: head.map((h) => style.c.bold(h)),
-    style: { head: [], border: [] },
-    colAligns: align,
-  });
-  for (const r of rows) table.push(r.map((v) => (v === null ? 'n/a' : String(v))));
-  return withoutBodyRules(table.toString());
-}
-
-/** Keeps the rule under the header and drops the ones between body rows: compact, like the research tables. */
-function withoutBodyRules(text: string): string {
-  let seen = false;
-  return text
-    .split('\n')
-    .filter((line) => {
-      if (!line.startsWith('├')) return true;
-      const keep = !seen;
-      seen = true;
-      return keep;
-    })
-    .join('\n');
+  return boxTable(
+    head.map((h) => style.c.bold(h)),
+    rows.map((r) => r.map((v) => (v === null ? 'n/a' : String(v)))),
+    align,
+  );
 }
 
 /** Fixed-decimal formatting for human tables: never "NaN", never "-0.0000". */
