@@ -85,10 +85,13 @@ async function fileId(path: string): Promise<string | undefined> {
 }
 
 /**
- * The path a write really goes to: an existing symlink is followed (the link stays, its
+ * The path a write really goes to: a symlink to a file is followed (the link stays, its
  * target is replaced), a dangling one points at the file it names.
  */
 async function resolveTarget(path: string): Promise<string> {
+  const st = await stat(path).catch(() => undefined);
+  // A device, FIFO or `/dev/fd/N` (whose link names no path) is used as named.
+  if (st && !st.isFile()) return path;
   try {
     return await realpath(path);
   } catch {
