@@ -39,3 +39,28 @@ export function tempFiles(files: Record<string, string | Buffer>): string {
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
   return dir;
 }
+
+/**
+ * Runs `script` with a real `bash -c` (process substitution, FIFOs, redirections), in which
+ * the shell function `leadlag` runs the built CLI. `code` is bash's exit status.
+ */
+export function shell(script: string, opts: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-c', `leadlag() { "$LEADLAG_NODE" "$LEADLAG_BIN" "$@"; }\n${script}`], {
+      cwd: opts.cwd ?? ROOT,
+      env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', LEADLAG_DEBUG: '', LEADLAG_NODE: process.execPath, LEADLAG_BIN: BIN, ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A one-line error as the entry point prints it: `leadlag: …`, no stack trace, no internal error. */
+export function isOneLineError(stderr: string): boolean {
+  return /^leadlag: [^\n]*\n$/.test(stderr) && !stderr.includes('internal error') && !/\n\s+at /.test(stderr);
+}
