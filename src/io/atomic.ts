@@ -117,9 +117,13 @@ export async function checkCreatable(path: string): Promise<void> {
     if (st && !st.isFile()) return; // a FIFO or device is written in place
     if (st) await access(target, constants.W_OK);
     const probe = tempName(target);
-    const fh = await open(probe, 'wx');
-    await fh.close();
-    await unlink(probe);
+    track(probe);
+    try {
+      await (await open(probe, 'wx')).close();
+      await unlink(probe);
+    } finally {
+      untrack(probe);
+    }
   } catch (e) {
     throw outputError(path, e);
   }
@@ -163,13 +167,15 @@ export async function openAtomicWriter(path: string): Promise<AtomicWriter> {
   const existing = await stat(target).catch(() => undefined);
   if (existing && !existing.isFile() && !existing.isDirectory()) return inPlaceWriter(path, target);
   const temp = tempName(target);
+  // Tracked before it exists: a signal may come while the file is being created.
+  track(temp);
   let fh: FileHandle;
   try {
     fh = await open(temp, 'wx', existing ? existing.mode & 0o7777 : 0o666);
   } catch (e) {
+    untrack(temp);
     throw outputError(path, e);
   }
-  track(temp);
   let state: 'open' | 'committed' | 'aborted' = 'open';
   const abort = async (): Promise<void> => {
     if (state !== 'open') return;

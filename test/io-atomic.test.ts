@@ -1,0 +1,131 @@
+/**
+ * src/io/atomic.ts in-process: whole-or-nothing writes, the refusals of prepareOutputs, and
+ * the box table renderer against cli-table3 (the library it replaced, as the reference).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Table from 'cli-table3';
+import { checkCreatable, openAtomicWriter, prepareOutputs, writeFileAtomic } from '../src/io/atomic.js';
+import { OutputError, UsageError } from '../src/errors.js';
+import { boxTable, displayWidth } from '../src/io/table.js';
+import { openQuotes } from '../src/io/sources.js';
+import { DataError } from '../src/errors.js';
+import { tempFiles } from './cli-helpers.js';
+import { mulberry32, STRICT, tmpFile } from './io-helpers.js';
+
+const dir = tempFiles({ 'input.csv': 'ts,price\n1,2\n' });
+const temps = () => readdirSync(dir).filter((f) => f.endsWith('.tmp'));
+
+test('writeFileAtomic(path, string | Buffer) writes the content; over an existing file it keeps that file\'s mode', async () => {
+  const f = join(dir, 'a.txt');
+  await writeFileAtomic(f, 'hello\n');
+  assert.equal(readFileSync(f, 'utf8'), 'hello\n');
+  chmodSync(f, 0o640);
+  const big = Buffer.alloc(3 * (1 << 20) + 5, 7); // more than one write slice
+  await writeFileAtomic(f, big);
+  assert.deepEqual(readFileSync(f), big);
+  assert.equal(statSync(f).mode & 0o777, 0o640);
+  assert.deepEqual(temps(), []);
+});
+
+test('openAtomicWriter: nothing is visible before commit; abort leaves the old file and no temporary file', async () => {
+  const f = join(dir, 'b.txt');
+  writeFileSync(f, 'OLD');
+  const w = await openAtomicWriter(f);
+  await w.write('new ');
+  await w.write(Buffer.from('content'));
+  assert.equal(readFileSync(f, 'utf8'), 'OLD', 'not visible before commit');
+  assert.equal(temps().length, 1, 'one temporary file beside the target');
+  await w.abort();
+  assert.equal(readFileSync(f, 'utf8'), 'OLD');
+  assert.deepEqual(temps(), []);
+  const w2 = await openAtomicWriter(f);
+  await w2.write('new content');
+  await w2.commit();
+  await w2.abort(); // harmless after commit
+  assert.equal(readFileSync(f, 'utf8'), 'new content');
+});
+
+test('writeFileAtomic through a symlink replaces the link\'s target and keeps the link', async () => {
+  const target = join(dir, 'target.txt');
+  const link = join(dir, 'link.txt');
+  writeFileSync(target, 'OLD');
+  symlinkSync(target, link);
+  await writeFileAtomic(link, 'NEW');
+  assert.equal(readFileSync(target, 'utf8'), 'NEW');
+  assert.ok(statSync(link).isFile());
+  assert.equal(readFileSync(link, 'utf8'), 'NEW');
+});
+
+test('prepareOutputs refuses an output that is an input (UsageError naming both) or another output; checkCreatable refuses a directory or a missing parent (OutputError)', async () => {
+  const input = join(dir, 'input.csv');
+  symlinkSync(input, join(dir, 'input-link.csv'));
+  await assert.rejects(prepareOutputs([{ option: '--dump-features', path: join(dir, 'input-link.csv') }], [input]), (e: unknown) => e instanceof UsageError && e.message.includes('input-link.csv') && e.message.includes(input));
+  await assert.rejects(
+    prepareOutputs([{ option: '--a', path: join(dir, 'o.txt') }, { option: '--b', path: join(dir, '.', 'o.txt') }], []),
+    (e: unknown) => e instanceof UsageError && e.message.includes('--a') && e.message.includes('--b'),
+  );
+  await prepareOutputs([{ option: '--a', path: join(dir, 'fresh.txt') }], [input, join(dir, 'missing-input.csv')]);
+  mkdirSync(join(dir, 'sub'));
+  await assert.rejects(checkCreatable(join(dir, 'sub')), (e: unknown) => e instanceof OutputError && e.message.includes('is a directory'));
+  await assert.rejects(checkCreatable(join(dir, 'none', 'x.txt')), (e: unknown) => e instanceof OutputError && e.message.includes('no such directory'));
+  assert.deepEqual(temps(), [], 'the probe file is gone');
+});
+
+test('--sort refuses a file over its row limit with a data error at the first row past it', async () => {
+  // maxSortRows 3: the 4th data row (line 5) is one too many; 3 rows sort fine.
+  const f = tmpFile('sort-limit.csv', 'ts_us,price\n4,10\n3,10\n2,10\n1,10\n');
+  const three = tmpFile('sort-three.csv', 'ts_us,price\n3,10\n2,10\n1,10\n');
+  const read = async (path: string) => {
+    let n = 0;
+    for await (const b of openQuotes(path, { ...STRICT, sort: true, maxSortRows: 3 } as typeof STRICT)) n += b.length;
+    return n;
+  };
+  await assert.rejects(read(f), (e: unknown) => e instanceof DataError && e.line === 5 && e.message.includes('--sort') && e.message.includes('3 rows'));
+  assert.equal(await read(three), 3);
+});
+
+/** The renderer it replaces: cli-table3 with the rules between body rows taken out. */
+function cliTable3(head: string[], rows: string[][], align: ('left' | 'right')[]): string {
+  const table = new Table({ head, style: { head: [], border: [] }, colAligns: align });
+  for (const r of rows) table.push(r);
+  let seen = false;
+  return table
+    .toString()
+    .split('\n')
+    .filter((line) => {
+      if (!line.startsWith('├')) return true;
+      const keep = !seen;
+      seen = true;
+      return keep;
+    })
+    .join('\n');
+}
+
+test('boxTable(head, rows, align) draws exactly what cli-table3 drew, on random cells with colour codes and wide characters', () => {
+  const rnd = mulberry32(9);
+  const pieces = ['a', 'Z', '0', '-0.0123', ' ', '│', '█', 'τ', 'µ', '◀', '→', '漢', 'ｶ', 'n/a', '[0.1, 0.2]'];
+  // Colour as chalk writes it: every code closed again (bold, red, green, dim).
+  const styles = [(s: string) => `\u001b[1m${s}\u001b[22m`, (s: string) => `\u001b[31m${s}\u001b[39m`, (s: string) => `\u001b[32m${s}\u001b[39m`, (s: string) => `\u001b[2m${s}\u001b[22m`];
+  const piece = () => {
+    const text = pieces[Math.floor(rnd() * pieces.length)]!;
+    return rnd() < 0.3 ? styles[Math.floor(rnd() * styles.length)]!(text) : text;
+  };
+  const cell = () => Array.from({ length: Math.floor(rnd() * 6) }, piece).join('');
+  for (let k = 0; k < 200; k++) {
+    const ncol = 1 + Math.floor(rnd() * 5);
+    const nrow = Math.floor(rnd() * 6);
+    const head = Array.from({ length: ncol }, cell);
+    const rows = Array.from({ length: nrow }, () => Array.from({ length: ncol }, cell));
+    const align = Array.from({ length: ncol }, () => (rnd() < 0.5 ? 'left' : 'right') as 'left' | 'right');
+    assert.equal(boxTable(head, rows, align), cliTable3(head, rows, align), JSON.stringify({ head, rows, align }));
+  }
+});
+
+test('displayWidth: colour codes take no width, CJK two columns, ◀ and █ one', () => {
+  assert.equal(displayWidth('\u001b[1mab\u001b[22m'), 2);
+  assert.equal(displayWidth('漢字'), 4);
+  assert.equal(displayWidth('◀█│'), 3);
+});
