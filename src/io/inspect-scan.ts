@@ -14,6 +14,7 @@
  * histogram (4 MB) and the latency histogram (8 MB), never per row (save latencies beyond
  * ±1 s, 8 bytes each).
  */
+import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { DataError } from '../errors.js';
 import { Timeline, type TimelineOptions, type TimelineSummary } from '../core/quality.js';
@@ -201,20 +202,37 @@ function readsAsTrades(plan: FormatPlan, o: InspectScanOptions): boolean {
 
 /**
  * Inspects one file: read as quotes when its header is a quote format, else as trades.
- * `-` is standard input (read once; its start is replayed when it turns out to be trades).
+ * `-` is standard input (read once; its start is replayed when it turns out to be trades), and
+ * so is any other input that cannot be reopened (a FIFO, `/dev/fd/N`, a device).
  * @throws OpenError when the input cannot be read; DataError when it is neither a quote
  *   nor a trade file, is empty, or its CSV quoting is malformed (row-level problems are
  *   counted, never thrown).
  */
 export async function inspectInput(input: InputSpec, o: InspectScanOptions): Promise<FileQuality> {
   const file = inputName(input);
-  const replay = input === '-' ? new Rewindable(o.stdin ?? process.stdin) : undefined;
+  const replay = oneShot(input, o);
   const source = (): InputSpec => (replay ? { stream: replay.stream(), name: file } : input);
   const asQuotes = await attempt(source(), 'quotes', o, replay);
   if (asQuotes.ok) return asQuotes.quality;
   const asTrades = await attempt(source(), 'trades', o, replay);
   if (asTrades.ok) return asTrades.quality;
   throw neither(file, asQuotes.error, asTrades.error);
+}
+
+/**
+ * Inputs that can be read only once — `-`, a FIFO, a process substitution, a device — get a
+ * Rewindable, so the second attempt (as trades) sees the same bytes; files are simply reopened.
+ */
+function oneShot(input: InputSpec, o: InspectScanOptions): Rewindable | undefined {
+  if (input === '-') return new Rewindable(o.stdin ?? process.stdin);
+  if (typeof input !== 'string') return undefined;
+  let st;
+  try {
+    st = statSync(input);
+  } catch {
+    return undefined; // the reader reports why it cannot be opened
+  }
+  return st.isFile() || st.isDirectory() ? undefined : new Rewindable(createReadStream(input, { highWaterMark: 1 << 20 }));
 }
 
 type Attempt = { ok: true; quality: FileQuality } | { ok: false; error: DataError | undefined };

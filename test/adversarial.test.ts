@@ -1,0 +1,226 @@
+/**
+ * Adversarial inputs and outputs, generated: devices, pipes, archives, encodings, numbers,
+ * times, output targets and signals, each run through a real shell. Every case must end in
+ * either a clean answer (exit 0, stderr at most warnings) or one error line `leadlag: …` with
+ * the right exit code — never a stack trace, an "internal error" or a raw errno.
+ *
+ * The expected codes come from the rules as documented (README "Exit codes" and "Bad input"):
+ * a number is a usable price when it is a plain decimal, finite and > 0 (and so is the mid of
+ * two such); a time in a `_us` column when it is a plain decimal within ±(2^53 − 1) µs; an
+ * input that cannot be opened or decompressed is 66, bad content 65, an unwritable output 73,
+ * an unwritable stdout 74, an output naming an input 2.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { FIXTURES, shell, tempFiles, type CliResult } from './cli-helpers.js';
+import { zipOf } from './zip-writer.js';
+
+const SPOT = join(FIXTURES, 'tardis', 'spot_quotes.csv');
+const PERP = join(FIXTURES, 'tardis', 'perp_quotes.csv');
+const TRADES = join(FIXTURES, 'tardis', 'spot_trades.csv');
+const T0 = 1723118400000000; // 2024-08-08 12:00 UTC in µs
+
+interface Case {
+  readonly name: string;
+  /** A bash script; `leadlag` runs the CLI, the working directory holds the generated files. */
+  readonly script: string;
+  /** Exit codes that are right for this case. */
+  readonly codes: readonly number[];
+}
+
+const files: Record<string, string | Buffer> = {};
+const cases: Case[] = [];
+const add = (name: string, script: string, ...codes: number[]) => cases.push({ name, script, codes });
+const spotBytes = readFileSync(SPOT);
+
+// ── numbers: one row of a price-only file and of a bid = ask file holds the value ──
+
+/** The documented rule for a usable price: a plain decimal (quotes and spaces aside), finite, > 0. */
+function usablePrice(text: string): boolean {
+  const t = text.replace(/^"(.*)"$/, '$1').trim();
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return false;
+  const v = Number(t);
+  return Number.isFinite(v) && v > 0;
+}
+
+const NUMBERS = ['100', ' 100 ', '+100', '100.', '.5', '"100"', '1e2', '1E-2', '5e-324', '1e-400', '1e308', '1.7976931348623157e308', '1e309', `1${'0'.repeat(400)}`, '99999999999999999999999', '0', '-0', '-1', 'NaN', 'nan', 'Infinity', '-Infinity', 'inf', '0x10', '1_000', '١٠٠', '１００', '', '100abc', '1e', '--1'];
+NUMBERS.forEach((v, i) => {
+  files[`price-${i}.csv`] = `ts_us,price\n${T0},100\n${T0 + 1000},${v}\n${T0 + 2000},100.5\n`;
+  files[`bidask-${i}.csv`] = `ts_us,bid,ask\n${T0},100,100\n${T0 + 1000},${v},${v}\n${T0 + 2000},100.5,100.5\n`;
+  const price = usablePrice(v);
+  const mid = price && Number.isFinite((Number(v.replace(/"/g, '')) * 2) / 2) && Number.isFinite(Number(v.replace(/"/g, '')) + Number(v.replace(/"/g, '')));
+  add(`price ${JSON.stringify(v)} (pair)`, `leadlag pair price-${i}.csv price-${i}.csv --threshold 1bp`, price ? 0 : 65);
+  add(`bid = ask = ${JSON.stringify(v)} (xcorr)`, `leadlag xcorr bidask-${i}.csv bidask-${i}.csv`, mid ? 0 : 65);
+  // inspect counts bad rows instead of failing on them.
+  add(`bid = ask = ${JSON.stringify(v)} (inspect)`, `leadlag inspect bidask-${i}.csv`, 0);
+});
+
+// ── times in a `_us` column (the unit is fixed by the name) and ISO strings ──
+
+const MAX_SAFE = 2 ** 53 - 1;
+/** The documented rule for a µs epoch time: a plain decimal within ±(2^53 − 1) µs. */
+function usableMicros(text: string): boolean {
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text.trim())) return false;
+  return Math.abs(Number(text)) <= MAX_SAFE;
+}
+const TIMES = ['0', '-1', '1', '1e3', `${T0}`, `${T0}.5`, '-62135596800000000', '253402300800000000', `${MAX_SAFE}`, `-${MAX_SAFE}`, `${MAX_SAFE + 2}`, '1e20', '99999999999999999999', '8.64e21', 'abc', '', '2024-08-08T12:00:00Z'];
+TIMES.forEach((t, i) => {
+  files[`time-${i}.csv`] = `ts_us,price\n${t},100\n${t},100.5\n`;
+  add(`time ${JSON.stringify(t)} µs`, `leadlag pair time-${i}.csv time-${i}.csv --threshold 1bp`, usableMicros(t) ? 0 : 65);
+});
+// ISO times: valid calendar instants inside the representable years read; others are bad data.
+const ISO: [string, number][] = [
+  ['2024-08-08T12:00:00Z', 0],
+  ['2024-08-08T12:00:00.123456789Z', 0],
+  ['1970-01-01T00:00:00Z', 0],
+  ['2024-02-29T00:00:00Z', 0],
+  ['2023-02-29T00:00:00Z', 65],
+  ['2024-13-01T00:00:00Z', 65],
+  ['2024-08-08T25:00:00Z', 65],
+  ['9999-12-31T23:59:59Z', 65],
+  ['+275760-09-13T00:00:00Z', 65],
+  ['yesterday', 65],
+];
+ISO.forEach(([t, code], i) => {
+  files[`iso-${i}.csv`] = `time,price\n${t},100\n${t},100.5\n`;
+  add(`ISO time ${t}`, `leadlag pair iso-${i}.csv iso-${i}.csv --threshold 1bp`, code);
+});
+
+// ── encodings and line ends ──
+
+const good = `ts_us,bid,ask\n${T0},100,100.1\n${T0 + 1000},100.2,100.3\n${T0 + 2000},100,100.1\n`;
+Object.assign(files, {
+  'utf8-bom.csv': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(good)]),
+  'utf16le-bom.csv': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(good, 'utf16le')]),
+  'utf16le.csv': Buffer.from(good, 'utf16le'),
+  'utf16be.csv': Buffer.from(good, 'utf16le').swap16(),
+  'latin1-extra.csv': Buffer.from(`ts_us,bid,ask,note\n${T0},100,100.1,caf\xe9\n${T0 + 1000},100.2,100.3,na\xefve\n`, 'latin1'),
+  'nul-in-field.csv': `ts_us,bid,ask\n${T0},100,100.1\n${T0 + 1000},100.2,100.3\n${T0 + 2000},10\u00000,100.1\n`,
+  'crlf.csv': good.replaceAll('\n', '\r\n'),
+  'mixed-eol.csv': good.replace('\n', '\r\n'),
+  'cr-only.csv': good.replaceAll('\n', '\r'),
+  'lone-cr-row.csv': good.replace(`\n${T0 + 1000}`, `\r${T0 + 1000}`),
+  'no-final-newline.csv': good.trimEnd(),
+  'blank-lines.csv': good.replaceAll('\n', '\n\n'),
+  'header-only.csv': 'ts_us,bid,ask\n',
+  'empty.csv': '',
+});
+add('UTF-8 with a BOM', 'leadlag pair utf8-bom.csv utf8-bom.csv --threshold 1bp', 0);
+for (const f of ['utf16le-bom.csv', 'utf16le.csv', 'utf16be.csv']) add(`UTF-16 ${f}`, `leadlag pair ${f} crlf.csv`, 65);
+add('Latin-1 bytes in an ignored column', 'leadlag pair latin1-extra.csv latin1-extra.csv --threshold 1bp', 0);
+add('a NUL byte inside a price (past the first bytes)', 'leadlag pair nul-in-field.csv crlf.csv', 65);
+add('CRLF line ends', 'leadlag pair crlf.csv crlf.csv --threshold 1bp', 0);
+add('mixed CRLF and LF', 'leadlag pair mixed-eol.csv crlf.csv --threshold 1bp', 0);
+add('lone CR line ends', 'leadlag pair cr-only.csv crlf.csv', 65);
+add('a lone CR inside a data row', 'leadlag pair lone-cr-row.csv crlf.csv', 65);
+add('no final newline', 'leadlag pair no-final-newline.csv crlf.csv --threshold 1bp', 0);
+add('blank lines everywhere', 'leadlag pair blank-lines.csv crlf.csv --threshold 1bp', 0);
+add('header only', 'leadlag pair header-only.csv crlf.csv', 65);
+add('empty file', 'leadlag pair empty.csv crlf.csv', 65);
+
+// ── archives ──
+
+Object.assign(files, {
+  'spot.csv.gz': gzipSync(spotBytes),
+  'truncated.csv.gz': gzipSync(spotBytes).subarray(0, 5000),
+  'garbage.csv.gz': gzipSync(Buffer.from('this is not a csv file at all\n')),
+  'empty.csv.gz': gzipSync(Buffer.alloc(0)),
+  'double.csv.gz': gzipSync(gzipSync(spotBytes)),
+  'plain-named.csv.gz': spotBytes,
+  'plain-named.zip': spotBytes,
+  'spot.zip': zipOf({ 'spot_quotes.csv': spotBytes }),
+  'spot-gz.zip': zipOf({ 'spot_quotes.csv.gz': gzipSync(spotBytes) }),
+  'two.zip': zipOf({ 'a.csv': spotBytes, 'b.csv': spotBytes }),
+  'empty.zip': zipOf({}),
+  'encrypted.zip': zipOf({ 'spot_quotes.csv': spotBytes }, { encrypted: true }),
+  'truncated.zip': zipOf({ 'spot_quotes.csv': spotBytes }).subarray(0, 3000),
+});
+const P = `'${PERP}'`;
+add('gzip', `leadlag pair spot.csv.gz ${P}`, 0);
+add('truncated gzip', `leadlag pair truncated.csv.gz ${P}`, 66);
+add('gzip of text that is not CSV', `leadlag pair garbage.csv.gz ${P}`, 65);
+add('gzip of nothing', `leadlag pair empty.csv.gz ${P}`, 65);
+add('gzip of gzip', `leadlag pair double.csv.gz ${P}`, 65);
+add('plain text named .gz', `leadlag pair plain-named.csv.gz ${P}`, 66);
+add('plain text named .zip', `leadlag pair plain-named.zip ${P}`, 66);
+add('zip', `leadlag pair spot.zip ${P}`, 0);
+add('zip of a .gz', `leadlag pair spot-gz.zip ${P}`, 0);
+add('zip with two files', `leadlag pair two.zip ${P}`, 66);
+add('empty zip', `leadlag pair empty.zip ${P}`, 66);
+add('encrypted zip', `leadlag pair encrypted.zip ${P}`, 66);
+add('truncated zip', `leadlag pair truncated.zip ${P}`, 66);
+add('truncated zip on a pipe', `cat truncated.zip | leadlag pair - ${P}`, 66);
+add('truncated gzip on a pipe', `cat truncated.csv.gz | leadlag pair - ${P}`, 66);
+add('zip through process substitution', `leadlag pair <(cat spot.zip) ${P}`, 0);
+
+// ── devices and pipes ──
+
+add('/dev/null', `leadlag pair /dev/null ${P}`, 65);
+add('/dev/zero', `leadlag pair /dev/zero ${P}`, 65);
+add('/dev/full as an input (reads as zeros)', `leadlag pair /dev/full ${P}`, 65);
+add('/dev/urandom', `leadlag pair /dev/urandom ${P}`, 65);
+add('a directory', `leadlag pair . ${P}`, 66);
+add('a missing file', `leadlag pair missing.csv ${P}`, 66);
+add('a directory on stdin', `leadlag pair - ${P} < .`, 66);
+add('stdin closed', `leadlag pair - ${P} <&-`, 65, 66);
+add('an empty FIFO', `rm -f ef && mkfifo ef && (: > ef &) && leadlag pair ef ${P}`, 65);
+add('a FIFO with gzip', `rm -f gf && mkfifo gf && (cat spot.csv.gz > gf &) && leadlag pair gf ${P}`, 0);
+add('inspect of a FIFO fed trades', `rm -f tf && mkfifo tf && (cat '${TRADES}' > tf &) && leadlag inspect tf`, 0);
+
+// ── output targets ──
+
+const classify = `leadlag classify '${SPOT}' ${P} --trades '${TRADES}' --trees 3 -q`;
+add('stdout on a full disk', `leadlag pair spot.zip ${P} > /dev/full`, 74);
+add('stdout on a full disk, machine format', `leadlag xcorr spot.zip ${P} --format json > /dev/full`, 74);
+add('stdout closed early', `set -o pipefail; leadlag xcorr spot.zip ${P} --lags -2000..2000 | head -c 1 > /dev/null`, 0);
+add('stderr on a full disk, bad input', `leadlag pair missing.csv ${P} 2> /dev/full`, 66);
+add('--dump-features to /dev/full', `${classify} --dump-features /dev/full`, 73);
+add('--dump-features to a directory', `${classify} --dump-features .`, 73);
+add('--dump-features into a missing directory', `${classify} --dump-features nowhere/f.csv`, 73);
+add('--save-model over the trades input', `${classify} --save-model '${TRADES}'`, 2);
+add('--dump-features through a symlink to the spot input', `ln -sf '${SPOT}' spot-link.csv && ${classify} --dump-features spot-link.csv`, 2);
+add('--dump-features to /dev/stdout', `${classify} --format json --dump-features /dev/stdout | head -c 0`, 0);
+add('--dump-features into a process substitution', `${classify} --dump-features >(wc -l > /dev/null)`, 0);
+
+// ── signals: a read blocked on a FIFO that never ends, interrupted ──
+
+add('SIGINT while reading a FIFO held open', `rm -f hf && mkfifo hf && (sleep 20 > hf &) && { leadlag pair hf ${P} & pid=$!; sleep 0.5; kill -INT $pid; wait $pid; }`, 130);
+add('SIGTERM while reading a FIFO held open', `rm -f hf2 && mkfifo hf2 && (sleep 20 > hf2 &) && { leadlag pair hf2 ${P} & pid=$!; sleep 0.5; kill -TERM $pid; wait $pid; }`, 143);
+
+const dir = tempFiles(files);
+
+/** Clean answer or one error line: what every case must satisfy whatever its code. */
+function assertWellBehaved(c: Case, r: CliResult): void {
+  assert.ok(c.codes.includes(r.code ?? -1), `${c.name}: exit ${r.code}, expected ${c.codes.join(' or ')}; stderr ${JSON.stringify(r.stderr)}`);
+  assert.ok(!r.stderr.includes('internal error'), `${c.name}: ${r.stderr}`);
+  assert.ok(!/\n\s+at |Error: |\bE[A-Z]{3,}:/.test(r.stderr), `${c.name}: no stack trace or raw errno: ${r.stderr}`);
+  const lines = r.stderr.split('\n').filter((l) => l !== '');
+  if (r.code === 0 || r.code! > 128) {
+    for (const l of lines) assert.match(l, /^leadlag: warning: /, `${c.name}: only warnings on success`);
+  } else {
+    assert.ok(lines.length >= 1, `${c.name}: an error says why`);
+    for (const l of lines.slice(0, -1)) assert.match(l, /^leadlag: warning: /, c.name);
+    assert.match(lines.at(-1)!, /^leadlag: (?!warning)/, `${c.name}: one error line`);
+  }
+}
+
+test(`adversarial inputs and outputs (${cases.length} generated cases): a clean answer or one error line with the right exit code`, { timeout: 600_000 }, async () => {
+  const failures: string[] = [];
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < cases.length; i = next++) {
+      const c = cases[i]!;
+      const r = await shell(c.script, { cwd: dir });
+      try {
+        assertWellBehaved(c, r);
+      } catch (e) {
+        failures.push((e as Error).message);
+      }
+    }
+  };
+  await Promise.all([worker(), worker(), worker()]);
+  assert.deepEqual(failures, []);
+});
