@@ -44,19 +44,30 @@ export function tempFiles(files: Record<string, string | Buffer>): string {
  * Runs `script` with a real `bash -c` (process substitution, FIFOs, redirections), in which
  * the shell function `leadlag` runs the built CLI. `code` is bash's exit status.
  */
-export function shell(script: string, opts: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
+export function shell(script: string, opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('bash', ['-c', `leadlag() { "$LEADLAG_NODE" "$LEADLAG_BIN" "$@"; }\n${script}`], {
       cwd: opts.cwd ?? ROOT,
       env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', LEADLAG_DEBUG: '', LEADLAG_NODE: process.execPath, LEADLAG_BIN: BIN, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // its own process group, so a hung script is ended with all its children
     });
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }, opts.timeoutMs ?? 60_000);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
     child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 

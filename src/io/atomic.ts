@@ -40,12 +40,17 @@ const WRITE_PROBLEMS: Record<string, string> = {
   EROFS: 'read-only file system',
   EFBIG: 'file too large',
   EIO: 'input/output error',
+  EBADF: 'not open for writing',
+  ENXIO: 'no reader on the other end (a FIFO)',
 };
 
-/** The OutputError (exit 73) for a failure writing `path`. */
-export function outputError(path: string, err: unknown): OutputError {
+/** The OutputError (exit 73) for a failure writing `path`; EPIPE passes through as is. */
+export function outputError(path: string, err: unknown): Error {
   if (err instanceof OutputError) return err;
   const e = err as NodeJS.ErrnoException;
+  // An output that is a pipe whose reader has gone (`--dump-features >(head)`): like a closed
+  // stdout, the reader wanted no more; the entry point ends quietly.
+  if (e?.code === 'EPIPE') return e;
   return new OutputError(path, WRITE_PROBLEMS[e?.code ?? ''] ?? e?.message ?? String(err));
 }
 
