@@ -46,13 +46,21 @@ export class Context {
     }
   }
 
+  /**
+   * Writes `text` on stdout once it is handed to the system. A closed pipe rejects with EPIPE
+   * (the entry point exits quietly); any other failure with a StdoutError (exit 74).
+   */
+  writeStdout(text: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.io.stdout.write(text, (err) => (err ? reject(isClosedPipe(err) ? err : StdoutError.from(err)) : resolve()));
+    });
+  }
+
   /** Prints the command's result on stdout in the chosen format. */
   async emit(out: Output): Promise<void> {
     this.progress.done();
     const colour = this.common.format === 'table' && wantColour({ flag: this.common.color, env: this.io.env, isTTY: this.io.stdout.isTTY === true });
     const text = await renderOutput(out, this.common.format, makeStyle(colour));
-    await new Promise<void>((resolve, reject) => {
-      this.io.stdout.write(text, (err) => (err ? reject(isClosedPipe(err) ? err : StdoutError.from(err)) : resolve()));
-    });
+    await this.writeStdout(text);
   }
 }

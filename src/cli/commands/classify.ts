@@ -149,7 +149,7 @@ export async function runClassify(files: readonly [string, string], o: ClassifyO
   const xgbLoading = loadXGBoost(); // compiles WebAssembly while the files are read
   xgbLoading.catch(() => {}); // awaited below; don't let an early failure go unhandled
   const { dataset, span, leads, noise } = await buildDataset(files, o, params, ctx);
-  if (o.dumpFeatures === '-') await writeStdout(ctx, await featureCsv(dataset));
+  if (o.dumpFeatures === '-') await ctx.writeStdout(await featureCsv(dataset));
   else if (o.dumpFeatures !== undefined) await writeTextFile(o.dumpFeatures, await featureCsv(dataset));
 
   const mode = o.balanced ? 'balanced' : 'holdout';
@@ -262,6 +262,3 @@ function warnSmallClasses(noise: number, leads: number, ctx: Context): void {
   }
 }
 
-function writeStdout(ctx: Context, text: string): Promise<void> {
-  return new Promise<void>((resolve, reject) => ctx.io.stdout.write(text, (err) => (err ? reject(err) : resolve())));
-}
