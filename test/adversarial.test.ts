@@ -204,7 +204,8 @@ function assertWellBehaved(c: Case, r: CliResult): void {
   assert.ok(c.codes.includes(r.code ?? -1), `${c.name}: exit ${r.code}, expected ${c.codes.join(' or ')}; stderr ${JSON.stringify(r.stderr)}`);
   assert.ok(!r.stderr.includes('internal error'), `${c.name}: ${r.stderr}`);
   assert.ok(!/\n\s+at |Error: |\bE[A-Z]{3,}:/.test(r.stderr), `${c.name}: no stack trace or raw errno: ${r.stderr}`);
-  const lines = r.stderr.split('\n').filter((l) => l !== '');
+  // Usage errors (exit 2) end with the README's pointer to the command's help.
+  const lines = r.stderr.split('\n').filter((l) => l !== '' && !(r.code === 2 && /^\(run 'leadlag help \w+' for usage\)$/.test(l)));
   if (c.script.includes('2> /dev/full')) {
     assert.equal(r.stderr, '', `${c.name}: stderr went to /dev/full`);
   } else if (r.code! > 128) {
