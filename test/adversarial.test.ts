@@ -168,7 +168,7 @@ add('/dev/null', `leadlag pair /dev/null ${P}`, 65);
 add('/dev/zero', `leadlag pair /dev/zero ${P}`, 65);
 add('/dev/full as an input (reads as zeros)', `leadlag pair /dev/full ${P}`, 65);
 add('/dev/urandom', `leadlag pair /dev/urandom ${P}`, 65);
-add('a directory', `leadlag pair . ${P}`, 66);
+add('a directory with no data file', `mkdir -p nodata && leadlag pair nodata ${P}`, 66);
 add('a missing file', `leadlag pair missing.csv ${P}`, 66);
 add('a directory on stdin', `leadlag pair - ${P} < .`, 66);
 add('stdin closed', `leadlag pair - ${P} <&-`, 65, 66);
