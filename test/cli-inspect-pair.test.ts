@@ -138,7 +138,11 @@ test('inspect A B: overlap, zero-return steps, both-move steps, jumps and θ in 
   assert.deepEqual(p.assessment, {
     pair: { ok: false, text: 'pair: 1 spot jumps at θ = 0.5 % — lower the threshold' },
     xcorr: { ok: false, text: 'xcorr: only 50 % of 1 ms steps move in both markets (25 steps) — prefer hy' },
+    // In the overlap both files tick at every ms (50 000 … 100 000), so each interior tick of one
+    // has a tick of the other strictly between its neighbours (at its own time): none is nonextant.
+    hy: { ok: true, text: "hy: nonextant ticks: 0 % of spot's, 0 % of perp's — the native ticks interleave; hy uses them without a grid" },
   });
+  assert.deepEqual([p.nonextant_share_a, p.nonextant_share_b], [0, 0]);
   assert.match((p.alignment as { text: string }).text, /neither file says/);
   // xcorr at lag 0 counts the same steps: n and n_effective.
   const x = await leadlag(['xcorr', a, b, '--lags', '0', '--bootstrap', '0', '--format', 'json']);
@@ -253,4 +257,19 @@ test('inspect on the real Binance data: ticks, one clock, xcorr starved at 1 ms,
   const xcorr = await leadlag(['xcorr', spot, perp, '--lags', '0', '--bootstrap', '0', '--format', 'json']);
   const lag0 = (JSON.parse(xcorr.stdout) as { lags: Array<{ n: number; n_effective: number }> }).lags[0]!;
   assert.deepEqual([p.grid_steps, p.both_move_steps], [lag0.n, lag0.n_effective]);
+});
+
+test('inspect A B: chance pairs are pair\'s and nonextant shares are hy\'s (computed by those commands on the same files)', async () => {
+  const spot = join(FIXTURES, 'tardis', 'spot_quotes.csv');
+  const perp = join(FIXTURES, 'tardis', 'perp_quotes.csv');
+  const [, , p] = (await inspectJson([spot, perp])) as [Json, Json, Json];
+  const pair = await leadlag(['pair', spot, perp, '--bootstrap', '0', '--format', 'json', '-q']);
+  assert.equal(pair.code, 0, pair.stderr);
+  const native = (JSON.parse(pair.stdout) as { native: Record<string, number> }).native;
+  assert.deepEqual([p.chance_pairs_mean, p.chance_pairs_max], [native.chance_pairs_mean, native.chance_pairs_max]);
+  const hy = await leadlag(['hy', spot, perp, '--bootstrap', '0', '--format', 'json', '-q']);
+  assert.equal(hy.code, 0, hy.stderr);
+  const h = JSON.parse(hy.stdout) as Record<string, number>;
+  assert.deepEqual([p.nonextant_share_a, p.nonextant_share_b], [h.nonextant_share_a, h.nonextant_share_b]);
+  assert.equal((p.assessment as Record<string, { ok: boolean }>).hy!.ok, true);
 });

@@ -10,7 +10,7 @@ import { GapDistribution } from '../src/core/quality.js';
 import { TickSize, priceQuantum } from '../src/core/ticksize.js';
 import { MoveCounter } from '../src/core/moves.js';
 import { GridAligner } from '../src/core/align.js';
-import { alignment, assessPair, assessXcorr, type PairEvidence } from '../src/core/assess.js';
+import { alignment, assessHy, assessPair, assessXcorr, type PairEvidence } from '../src/core/assess.js';
 import { RowClassifier, Verdict, VERDICT_KIND, verdictClass } from '../src/io/row-verdict.js';
 import { planFromHeader } from '../src/io/formats.js';
 import { RowScratch } from '../src/io/rows.js';
@@ -115,7 +115,7 @@ test('MoveCounter through GridAligner: zero-return steps per market and steps wh
   assert.deepEqual(m.summary(), { steps: 4, zeroA: 3, zeroB: 2, bothMove: 1 });
 });
 
-const EVIDENCE: PairEvidence = { names: ['spot', 'perp'], gridUs: 1000, steps: 100000, bothMove: 700, threshold: 0.0007, jumps: [3, 50], thresholdTicks: [42, 4.2] };
+const EVIDENCE: PairEvidence = { names: ['spot', 'perp'], gridUs: 1000, steps: 100000, bothMove: 700, threshold: 0.0007, jumps: [3, 50], thresholdTicks: [42, 4.2], chancePairsMean: 1.25, nonextantShares: [0.1, 0.3] };
 
 test('assessXcorr: the share of steps where both move decides', () => {
   // 700 / 100 000 = 0.7 % < 1 %: prefer hy (the sentence of the issue).
@@ -132,7 +132,17 @@ test('assessPair: too few jumps, θ of a tick or less, or enough', () => {
   const ticks = assessPair({ ...EVIDENCE, jumps: [40, 50], thresholdTicks: [42, 0.8] });
   assert.equal(ticks.ok, false);
   assert.match(ticks.text, /0\.8 tick of perp, so every one-tick move is a jump — raise the threshold/);
-  assert.deepEqual(assessPair({ ...EVIDENCE, jumps: [40, 50] }), { estimator: 'pair', ok: true, text: 'pair: 40 spot and 50 perp jumps at θ = 0.07 % — enough to pair' });
+  assert.deepEqual(assessPair({ ...EVIDENCE, jumps: [40, 50] }), { estimator: 'pair', ok: true, text: 'pair: 40 spot and 50 perp jumps at θ = 0.07 %, about 1.3 pairs expected by chance (§10) — enough to pair' });
+});
+
+test('assessHy: the larger nonextant share decides (threshold 80 %)', () => {
+  // 10 % and 30 %: both below 80 %, the ticks interleave.
+  assert.deepEqual(assessHy(EVIDENCE), { estimator: 'hy', ok: true, text: "hy: nonextant ticks: 10 % of spot's, 30 % of perp's — the native ticks interleave; hy uses them without a grid" });
+  // 85 % of spot's: the worse market is named.
+  const bad = assessHy({ ...EVIDENCE, nonextantShares: [0.85, 0.3] });
+  assert.equal(bad.ok, false);
+  assert.match(bad.text, /most of spot's ticks cancel out/);
+  assert.equal(assessHy({ ...EVIDENCE, nonextantShares: [null, 0.3] }).ok, false);
 });
 
 test('alignment: exchange against receipt, two receipt clocks, unknown', () => {

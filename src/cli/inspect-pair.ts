@@ -9,7 +9,11 @@ import { openQuoteFiles } from './inputs.js';
 import { analysisParamsOf, type InputSlot, type JumpCliOptions, type ReaderCliOptions } from './options.js';
 import { pumpMerged, sliceTicks } from './pump.js';
 import { GridAligner } from '../core/align.js';
-import { alignment, assessPair, assessXcorr, type Alignment, type Assessment, type ClockKind } from '../core/assess.js';
+import { alignment, assessHy, assessPair, assessXcorr, type Alignment, type Assessment, type ClockKind } from '../core/assess.js';
+import { chancePairs, DEFAULT_NULL_STEP_US } from '../core/chance.js';
+import { HyState } from '../core/hy.js';
+import { hyEstimate } from '../core/hystats.js';
+import { makeLattice } from '../core/lattice.js';
 import { MarketJumps } from '../core/market.js';
 import { MoveCounter, type MoveSummary } from '../core/moves.js';
 import { pairSortedJumps, spanOf } from '../core/pairing.js';
@@ -31,22 +35,25 @@ export interface PairInspection {
   readonly thresholdTicks: readonly [number, number];
   readonly clocks: readonly [ClockKind, ClockKind];
   readonly alignment: Alignment;
-  /** One judgement per estimator (pair, xcorr), in that order. */
+  /** Native-feed pairs of the shifted copies (docs/definitions.md §10, ±1…±10 s): mean and largest. */
+  readonly chancePairs: { readonly mean: number; readonly max: number } | null;
+  /** HY nonextant shares of each market's ticks in the span (docs/definitions.md §8). */
+  readonly nonextantShares: readonly [number | null, number | null];
+  /** One judgement per estimator (pair, xcorr, hy), in that order. */
   readonly assessments: readonly Assessment[];
 }
 
 /**
- * The kernels of the pass, fed collapsed ticks of both markets in one time order.
- * Two further facts plug in here once their kernels exist: the HY nonextant shares
- * (docs/definitions.md §8: a HyState fed in `push` as `hy.push(market, t.t, t.price, t.length)`,
- * its finished parts' nonextant counts over its tick counts) and the chance pairs implied by
- * the jump counts (§10: `chancePairs(a.native, b.native, span, D, step)` in `finish`).
+ * The kernels of the pass, fed collapsed ticks of both markets in one time order: jumps, grid
+ * moves, and an HY state over the one lag 0 in one block, for the nonextant shares (the share
+ * does not depend on the lattice).
  */
 class PairScan {
   readonly a: MarketJumps;
   readonly b: MarketJumps;
   private readonly moves = new MoveCounter();
   private readonly aligner: GridAligner;
+  private readonly hy = new HyState({ lattice: makeLattice(0, 0, 1), blockUs: Number.MAX_SAFE_INTEGER });
 
   constructor(private readonly params: AnalysisParams) {
     this.a = new MarketJumps(params);
@@ -58,22 +65,33 @@ class PairScan {
     if (market === 0) {
       this.a.push(t);
       this.aligner.pushA(t.t, t.price, t.length);
+      this.hy.push(0, t.t, t.price, t.length);
     } else {
       this.b.push(t);
       this.aligner.pushB(t.t, t.price, t.length);
+      this.hy.push(1, t.t, t.price, t.length);
     }
   }
 
-  finish(): { span: Span | null; moves: MoveSummary; jumps: PairInspection['jumps'] } {
+  finish(): Pick<PairInspection, 'span' | 'moves' | 'jumps' | 'chancePairs' | 'nonextantShares'> {
     this.a.finish();
     this.b.finish();
     this.aligner.finish();
+    const hy = hyEstimate(this.hy.finish());
+    const nonextantShares = [hy.nonextantShareA, hy.nonextantShareB] as const;
     const span = spanOf(this.a, this.b) ?? null;
-    if (span === null) return { span, moves: this.moves.summary(), jumps: { native: [0, 0], locf: [0, 0] } };
+    if (span === null) return { span, moves: this.moves.summary(), jumps: { native: [0, 0], locf: [0, 0] }, chancePairs: null, nonextantShares };
     const D = this.params.pairWindowUs;
     const native = pairSortedJumps(this.a.native, this.b.native, span, D);
     const locf = pairSortedJumps(this.a.locf, this.b.locf, span, D);
-    return { span, moves: this.moves.summary(), jumps: { native: [native.totalA, native.totalB], locf: [locf.totalA, locf.totalB] } };
+    const chance = chancePairs(this.a.native, this.b.native, span, D, DEFAULT_NULL_STEP_US);
+    return {
+      span,
+      moves: this.moves.summary(),
+      jumps: { native: [native.totalA, native.totalB], locf: [locf.totalA, locf.totalB] },
+      chancePairs: { mean: chance.mean, max: chance.max },
+      nonextantShares,
+    };
   }
 }
 
@@ -96,12 +114,12 @@ export async function inspectPair(files: readonly [string, string], quality: rea
   const scan = new PairScan(params);
   const sources = openQuoteFiles(files, { ...o, skipBadRows: true }, ctx, undefined, slots);
   await pumpMerged(sources, (market, batch, from, to) => scan.push(market as 0 | 1, sliceTicks(batch, from, to)));
-  const { span, moves, jumps } = scan.finish();
+  const { span, moves, jumps, chancePairs, nonextantShares } = scan.finish();
   const names = o.names;
   const ticks = [thresholdTicks(quality[0], o.threshold), thresholdTicks(quality[1], o.threshold)] as const;
   const clocks = [quality[0].clock, quality[1].clock] as const;
   const median = (q: FileQuality) => q.clocks?.median ?? NaN;
-  const evidence = { names, gridUs: params.gridUs, steps: moves.steps, bothMove: moves.bothMove, threshold: o.threshold, jumps: jumps.native, thresholdTicks: ticks };
+  const evidence = { names, gridUs: params.gridUs, steps: moves.steps, bothMove: moves.bothMove, threshold: o.threshold, jumps: jumps.native, thresholdTicks: ticks, chancePairsMean: chancePairs?.mean ?? 0, nonextantShares };
   return {
     files,
     names,
@@ -110,8 +128,10 @@ export async function inspectPair(files: readonly [string, string], quality: rea
     moves,
     jumps,
     thresholdTicks: ticks,
+    chancePairs,
+    nonextantShares,
     clocks,
     alignment: alignment({ names, clocks, medianLatency: [median(quality[0]), median(quality[1])], resolutionUs: params.gridUs }),
-    assessments: span === null ? [] : [assessPair(evidence), assessXcorr(evidence)],
+    assessments: span === null ? [] : [assessPair(evidence), assessXcorr(evidence), assessHy(evidence)],
   };
 }

@@ -13,6 +13,8 @@ export const MIN_BOTH_MOVE_SHARE = 0.01;
 export const MIN_BOTH_MOVE_STEPS = 100;
 /** pair needs at least this many jumps per market to say anything about who leads. */
 export const MIN_JUMPS = 30;
+/** hy: above this nonextant share, most of a market's ticks cancel out of the contrast. */
+export const MAX_NONEXTANT_SHARE = 0.8;
 
 /** The per-pair facts the judgements read. Counts are over the overlap. */
 export interface PairEvidence {
@@ -26,11 +28,15 @@ export interface PairEvidence {
   readonly jumps: readonly [number, number];
   /** θ in ticks of each market (θ · typical price / tick), NaN when unknown. */
   readonly thresholdTicks: readonly [number, number];
+  /** Mean native-feed pairs of the shifted copies (docs/definitions.md §10): pairs expected by chance. */
+  readonly chancePairsMean: number;
+  /** HY nonextant shares of each market's ticks (docs/definitions.md §8), null without ticks. */
+  readonly nonextantShares: readonly [number | null, number | null];
 }
 
 /** One estimator's verdict: ok false means "do not trust it as it stands". */
 export interface Assessment {
-  readonly estimator: 'pair' | 'xcorr';
+  readonly estimator: 'pair' | 'xcorr' | 'hy';
   readonly ok: boolean;
   readonly text: string;
 }
@@ -68,7 +74,24 @@ export function assessPair(e: PairEvidence): Assessment {
       return { estimator: 'pair', ok: false, text: `pair: θ = ${theta} is ${Number(ticks.toPrecision(2))} tick of ${e.names[i]}, so every one-tick move is a jump — raise the threshold` };
     }
   }
-  return { estimator: 'pair', ok: true, text: `pair: ${e.jumps[0]} ${a} and ${e.jumps[1]} ${b} jumps at θ = ${theta} — enough to pair` };
+  const chance = `about ${Number(e.chancePairsMean.toPrecision(2))} pairs expected by chance (§10)`;
+  return { estimator: 'pair', ok: true, text: `pair: ${e.jumps[0]} ${a} and ${e.jumps[1]} ${b} jumps at θ = ${theta}, ${chance} — enough to pair` };
+}
+
+/**
+ * hy: do the two markets' native ticks interleave? A nonextant tick has no tick of the other
+ * market between its neighbours, so its value cancels out of U(0); when most of a market's ticks
+ * are nonextant the contrast rests on the few that are not.
+ */
+export function assessHy(e: PairEvidence): Assessment {
+  const [sa, sb] = e.nonextantShares;
+  if (sa === null || sb === null) return { estimator: 'hy', ok: false, text: 'hy: a market has no tick in the overlap — nothing to estimate' };
+  const what = `nonextant ticks: ${percent(sa)} of ${e.names[0]}'s, ${percent(sb)} of ${e.names[1]}'s`;
+  const worse = sa >= sb ? 0 : 1;
+  if (Math.max(sa, sb) > MAX_NONEXTANT_SHARE) {
+    return { estimator: 'hy', ok: false, text: `hy: ${what} — most of ${e.names[worse]}'s ticks cancel out; the contrast rests on few ticks, read its interval` };
+  }
+  return { estimator: 'hy', ok: true, text: `hy: ${what} — the native ticks interleave; hy uses them without a grid` };
 }
 
 /** What is known about the two files' clocks. */

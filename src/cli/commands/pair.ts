@@ -12,6 +12,7 @@ import { humanPairBy, pairBy, pairByJson, pairByRows, type PairBy } from '../pai
 import { PairAnalysis } from '../../core/pair-analysis.js';
 import { pairedOf, type PairCounts } from '../../core/pair-parts.js';
 import { binomialTwoSidedHalf } from '../../core/binomial.js';
+import { DEFAULT_NULL_STEP_US } from '../../core/chance.js';
 import { drawSpanBlocks, pairStats, type DelayStats, type PairStats } from '../../core/pairstats.js';
 import type { Interval } from '../../core/bootstrap.js';
 import { formatPValue, pairVerdict, withArticle } from '../../core/verdict.js';
@@ -57,7 +58,7 @@ export function pairCommand(io: Streams): Command {
   addMarketArguments(cmd);
   addJumpOptions(cmd);
   cmd.addOption(new Option('--feed <feed>', 'which feeds to report: both, native or locf').choices(['both', 'native', 'locf']).default('both'));
-  cmd.addOption(new Option('--null-step <step>', 'chance pairs: shift the second market by ±1…±10 steps').argParser((v) => parseDuration(v, '--null-step')).default(1_000_000, '1s'));
+  cmd.addOption(new Option('--null-step <step>', 'chance pairs: shift the second market by ±1…±10 steps').argParser((v) => parseDuration(v, '--null-step')).default(DEFAULT_NULL_STEP_US, '1s'));
   addBootstrapOptions(cmd);
   addTimeOptions(cmd);
   addReaderOptions(cmd);
