@@ -58,7 +58,12 @@ test('xcorr --by: the windows\' pair counts add up to the whole for every lag', 
     const sum = (j.windows as Json[]).reduce((s, w) => s + w.lags[k].n, 0);
     assert.equal(sum, l.n);
     assert.ok(Math.abs(j.lags[k].r - l.r) < 1e-12, 'the whole span from parts equals the streaming correlator');
+    // The same blocks, the same draws: the whole span's bootstrap interval does not change with
+    // --by (its block sums are merged from 1 s cells instead of filed per block: rounding only).
+    assert.ok(Math.abs(j.lags[k].ci_low - l.ci_low) < 1e-12 && Math.abs(j.lags[k].ci_high - l.ci_high) < 1e-12, `lag ${l.lag}: bootstrap interval`);
   });
+  assert.equal(j.interval, 'bootstrap');
+  assert.ok((j.windows as Json[]).some((w) => w.lags.some((l: Json) => l.ci_low !== l.fisher_low)), 'windows carry their own bootstrap intervals');
 });
 
 const T0 = 1_700_000_000_000_000; // a multiple of 10 s
@@ -92,7 +97,8 @@ test('a window\'s table equals the run restricted to it with --start/--end when 
   const files: [string, string] = [join(dir, 'spot.csv'), join(dir, 'perp.csv')];
   const o = { threshold: 0.0007 };
   const byPair = await pair(files, { ...o, by: { kind: 'time', us: 10e6 } });
-  const byX = await xcorr(files, { by: { kind: 'time', us: 10e6 } });
+  // Blocks of 2 s: five in each window, and the window edges are block edges.
+  const byX = await xcorr(files, { by: { kind: 'time', us: 10e6 }, block: 2e6 });
   let pairs = 0;
   for (let w = 1; w < 5; w++) {
     const range = { start: T0 + w * 10e6, end: T0 + (w + 1) * 10e6 };
@@ -103,12 +109,16 @@ test('a window\'s table equals the run restricted to it with --start/--end when 
       for (const [k, v] of Object.entries(win[feed] as Record<string, number>)) assert.equal(v, alone[feed][k], `window ${w} ${feed} ${k}`);
     }
     pairs += alone.native.paired_events;
-    const xAlone = await xcorr(files, range);
+    const xAlone = await xcorr(files, { ...range, block: 2e6 });
     const xWin = (byX.windows as Json[]).find((x) => x.start_us === range.start)!;
     (xAlone.lags as Json[]).forEach((l, k) => {
       assert.equal(xWin.lags[k].n, l.n);
       assert.ok(Math.abs(xWin.lags[k].r - l.r) < 1e-12, `window ${w} lag ${l.lag}: ${xWin.lags[k].r} vs ${l.r}`);
+      // Its bootstrap draws its five blocks from the same seed as the restricted run.
+      if (l.ci_low !== null) assert.ok(Math.abs(xWin.lags[k].ci_low - l.ci_low) < 1e-12 && Math.abs(xWin.lags[k].ci_high - l.ci_high) < 1e-12, `window ${w} lag ${l.lag}: interval`);
+      else assert.equal(xWin.lags[k].ci_low, null);
     });
+    assert.equal(xAlone.bootstrap.blocks, 5);
   }
   assert.ok(pairs > 10, 'the constructed events pair');
 });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { JumpList } from '../src/core/jumplist.js';
 import { pairSortedJumps } from '../src/core/pairing.js';
 import { pairPartsByCell, pairedOf } from '../src/core/pair-parts.js';
-import { LagPartsSink, lagResultsOf } from '../src/core/lag-parts.js';
+import { XcorrAnalysis } from '../src/core/xcorr-analysis.js';
 import { LagCorrelator } from '../src/core/xcorr.js';
 import { GridAligner } from '../src/core/align.js';
 import { ALL_TIME } from '../src/core/parts.js';
@@ -62,7 +62,7 @@ test('pairPartsByCell: a pair belongs to the cell of its leader', () => {
   ]);
 });
 
-test('LagPartsSink: merged cells give the streaming correlator\'s table; cell counts add up', () => {
+test('XcorrAnalysis cut by windows: merged cells give the streaming correlator\'s table; cell counts add up', () => {
   for (let seed = 1; seed <= 8; seed++) {
     const rand = mulberry32(100 + seed);
     // Sparse ticks on a 1 ms grid so that flat runs (pushZeros) occur.
@@ -85,19 +85,22 @@ test('LagPartsSink: merged cells give the streaming correlator\'s table; cell co
     }
     const lags = [-3, -1, 0, 1, 2, 7];
     const cellUs = 1000 * (1 + Math.floor(rand() * 50_000)) + Math.floor(rand() * 1000);
-    const sink = new LagPartsSink(lags, 1000, cellUs, ALL_TIME);
-    const al1 = new GridAligner(1000, sink);
-    al1.pushA(Float64Array.from(tA), Float64Array.from(pA));
-    al1.pushB(Float64Array.from(tB), Float64Array.from(pB));
-    const grid = al1.finish()!;
-    sink.seal(grid.n1);
+    const cut = new XcorrAnalysis(lags, 1000, cellUs, ALL_TIME, 10_000);
+    const batch = (t: number[], p: number[]) => ({ length: t.length, t: Float64Array.from(t), price: Float64Array.from(p), bid: new Float64Array(t.length), ask: new Float64Array(t.length) });
+    cut.pushA(batch(tA, pA));
+    cut.endA();
+    cut.pushB(batch(tB, pB));
+    const state = cut.finish()!;
     const corr = new LagCorrelator(lags);
     const al2 = new GridAligner(1000, corr);
     al2.pushA(Float64Array.from(tA), Float64Array.from(pA));
     al2.pushB(Float64Array.from(tB), Float64Array.from(pB));
     al2.finish();
     const expected = corr.result();
-    const got = lagResultsOf(sink.parts.merged(), lags);
+    const got = state.lags;
+    // The windows add up to the table of the whole.
+    const windows = state.parts!.merged();
+    lags.forEach((_, k) => assert.equal(windows.row[k * 9], got[k]!.n));
     got.forEach((g, k) => {
       assert.equal(g.n, expected[k]!.n, `N of lag ${g.lag}`);
       assert.ok(Math.abs(g.r! - expected[k]!.r!) < 1e-12, `r of lag ${g.lag}: ${g.r} vs ${expected[k]!.r}`);

@@ -5,7 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fixedCells } from '../src/core/cells.js';
+import { cutCells, fixedCells } from '../src/core/cells.js';
+import { XcorrKeyedParts, blockParts, tableOfRow } from '../src/core/xcorr-parts.js';
 import { LagCorrelator } from '../src/core/xcorr.js';
 import { lagStats, mergeCells, sumCells, xcorrPartKind, PART_WIDTH, type XcorrParts } from '../src/core/xcorr-cells.js';
 import { bootstrapXcorr, summedReplicates } from '../src/core/xcorr-bootstrap.js';
@@ -57,13 +58,13 @@ interface BruteSums {
 }
 
 /** docs/definitions.md §9 by brute force: pair (r_A[j], r_B[j+τ]) goes to the cell of (n0 + j)·G. */
-function bruteParts(a: number[], b: number[], lags: number[], n0: number, g: number, cellUs: number): Map<string, BruteSums> {
+function bruteParts(a: number[], b: number[], lags: number[], n0: number, g: number, cellUs: number, cellOf = (t: number) => Math.floor(t / cellUs)): Map<string, BruteSums> {
   const m = a.length - 1;
   const out = new Map<string, BruteSums>();
   lags.forEach((lag, k) => {
     for (let j = 1; j <= m; j++) {
       if (j + lag < 1 || j + lag > m) continue;
-      const cell = Math.floor(((n0 + j) * g) / cellUs);
+      const cell = cellOf((n0 + j) * g);
       const key = `${cell}:${k}`;
       const s = out.get(key) ?? { n: 0, nEff: 0, sx: 0, sxx: 0, sy: 0, syy: 0, sxy: 0, abs: 0, max: 0 };
       const x = a[j]!;
@@ -295,3 +296,105 @@ test('xcorrPartKind: merge adds every additive field and keeps the larger max |x
   const whole = mergeCells(parts);
   for (let i = 0; i < whole.length; i++) near(left[i]!, whole[i]!, 1, `field ${i}`);
 });
+
+test('cutCells: cells of L cut at the range ends, hand-worked', () => {
+  // L = 10, range [13, 37): edges at …, 10, 13, 20, 30, 37, 40, …; index ⌊t/10⌋ + [t ≥ 13] + [t ≥ 37].
+  const c = cutCells(10, { start: 13, end: 37 });
+  assert.deepEqual([0, 9, 10, 12, 13, 19, 20, 36, 37, 39, 40].map(c.cellOf), [0, 0, 1, 1, 2, 2, 3, 4, 5, 5, 6]);
+  assert.deepEqual([1, 2, 3, 4, 5, 6].map(c.startUs), [10, 13, 20, 30, 37, 40]);
+  // An end on a multiple of L skips one index (an empty cell): S = 20 → cellOf(19) = 1, cellOf(20) = 3.
+  const d = cutCells(10, { start: 20, end: Infinity });
+  assert.deepEqual([19, 20, 29, 30].map(d.cellOf), [1, 3, 3, 4]);
+  assert.equal(d.startUs(3), 20);
+  assert.equal(d.startUs(2), 20, 'the skipped cell is empty: it starts where the next one does');
+  // One cell of infinite length, cut at the range: three cells.
+  const e = cutCells(Infinity, { start: 5, end: 8 });
+  assert.deepEqual([-1e18, 4, 5, 7, 8, 1e18].map(e.cellOf), [0, 0, 1, 1, 2, 2]);
+  assert.deepEqual([0, 1, 2].map(e.startUs), [-Infinity, 5, 8]);
+});
+
+test('LagCorrelator.parts over cutCells: every (cell, lag) equals a brute-force sum over its pairs', () => {
+  const rand = mulberry32(17);
+  const { a, b } = sparseReturns(rand, 3000);
+  const lags = [-6, -1, 0, 1, 4];
+  const n0 = 1_723_000_000_000;
+  const g = 1000;
+  const cells = cutCells(70_000, { start: (n0 + 555) * g + 300, end: (n0 + 2222) * g });
+  const c = new LagCorrelator(lags, { gridUs: g, cells: [cells] });
+  c.begin(n0);
+  feed(c, a, b);
+  const parts = c.parts(0);
+  const brute = bruteParts(a, b, lags, n0, g, 0, cells.cellOf);
+  for (let cell = 0; cell < parts.cells; cell++) {
+    lags.forEach((lag, k) => {
+      const o = (cell * lags.length + k) * PART_WIDTH;
+      const e = brute.get(`${parts.firstCell + cell}:${k}`) ?? { n: 0, nEff: 0, sx: 0, sxx: 0, sy: 0, syy: 0, sxy: 0, abs: 0, max: 0 };
+      const got = parts.sums.subarray(o, o + PART_WIDTH);
+      assert.equal(got[0], e.n, `cell ${cell} lag ${lag}: n`);
+      assert.equal(got[1], e.nEff, `cell ${cell} lag ${lag}: n_effective`);
+      near(got[6]!, e.sxy, 1e-8, `cell ${cell} lag ${lag}: Σxy`);
+      near(got[2]!, e.sx, 1e-4, `cell ${cell} lag ${lag}: Σx`);
+      near(got[5]!, e.syy, 1e-8, `cell ${cell} lag ${lag}: Σy²`);
+    });
+  }
+});
+
+test('XcorrKeyedParts: windows add up to the range; the range is brute force over its pairs; its blocks are the blocks of a whole-span run', () => {
+  const rand = mulberry32(23);
+  const { a, b } = sparseReturns(rand, 5000);
+  const lags = [-3, 0, 2, 5];
+  const n0 = 1_700_000_000_000; // (n0 + j)·G: a multiple of 10 s at j = 0
+  const g = 1000;
+  const blockUs = 200_000;
+  const windowUs = 600_000; // three blocks a window
+  // A range on block edges: from j = 400 to j = 4400 (4000 grid points, 20 blocks).
+  const range = { start: (n0 + 400) * g, end: (n0 + 4400) * g };
+  const cells = cutCells(200_000, range);
+  const c = new LagCorrelator(lags, { gridUs: g, cells: [cells, fixedCells(blockUs)] });
+  c.begin(n0);
+  feed(c, a, b);
+  const keyed = new XcorrKeyedParts(c.parts(0), cells, windowUs, range, blockUs);
+  // Windows add up to the range: N exactly, Σxy to rounding.
+  const whole = keyed.whole();
+  const keys = [...new Set(Array.from({ length: 4000 }, (_, j) => keyed.keyOf((n0 + 400 + j) * g)))];
+  const sum = keyed.merged(keys.map((k) => keyed.partOf(k)));
+  lags.forEach((_, k) => {
+    assert.equal(sum.row[k * PART_WIDTH], whole.row[k * PART_WIDTH]);
+    near(sum.row[k * PART_WIDTH + 6]!, whole.row[k * PART_WIDTH + 6]!, 1e-8, 'Σxy');
+  });
+  // The range's table against brute force: pairs (j, j + τ) with (n0 + j)·G in the range, both in 1..m.
+  const table = tableOfRow(whole.row, lags);
+  lags.forEach((lag, k) => {
+    const xs: number[] = [];
+    const ys: number[] = [];
+    for (let j = 400; j < 4400; j++) if (j + lag >= 1 && j + lag <= 5000) (xs.push(a[j]!), ys.push(b[j + lag]!));
+    assert.equal(table[k]!.n, xs.length);
+    near(table[k]!.r!, twoPassR(xs, ys), 1, `r of lag ${lag}`);
+  });
+  // The range's blocks are the whole-span run's blocks 2 … 21 (j = 400 … 4399), row for row.
+  const own = c.parts(1);
+  const blocks = blockParts(lags, whole.blocks);
+  assert.equal(blocks.cells, 20);
+  const firstBlock = Math.floor(range.start / blockUs) - own.firstCell;
+  for (let i = 0; i < 20; i++) {
+    for (let f = 0; f < lags.length * PART_WIDTH; f++) {
+      const w = lags.length * PART_WIDTH;
+      near(blocks.sums[i * w + f]!, own.sums[(firstBlock + i) * w + f]!, 1e-4, `block ${i} field ${f}`);
+    }
+  }
+});
+
+/** Pearson r by two passes (means first), the textbook formula. */
+function twoPassR(x: number[], y: number[]): number {
+  const mx = x.reduce((s, v) => s + v, 0) / x.length;
+  const my = y.reduce((s, v) => s + v, 0) / y.length;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  x.forEach((v, i) => {
+    sxy += (v - mx) * (y[i]! - my);
+    sxx += (v - mx) ** 2;
+    syy += (y[i]! - my) ** 2;
+  });
+  return sxy / Math.sqrt(sxx * syy);
+}

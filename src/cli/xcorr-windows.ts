@@ -1,10 +1,13 @@
 /**
  * `xcorr --by DUR|vol` (docs/time.md): Table 2 per window and per volatility regime, each
- * computed from the merge of its cells' lag sums, the compact per-window summary (one row
- * per window: N, best lag, r and R² there) and the stability summary.
+ * computed from the merge of its cells' lag sums with the block-bootstrap interval of the blocks
+ * inside it (the same draws from --seed as a run restricted to it), the compact per-window
+ * summary (one row per window: N, best lag, r and R² there) and the stability summary.
  */
-import { lagResultsOf, type LagSums } from '../core/lag-parts.js';
-import type { CellParts } from '../core/parts.js';
+import { drawBlockCounts } from '../core/bootstrap.js';
+import { Random } from '../core/random.js';
+import { bootstrapPart, tableOfRow, type XcorrKeyedParts, type XcorrPart } from '../core/xcorr-parts.js';
+import type { XcorrRow } from './commands/xcorr-render.js';
 import { stabilityOf, type Stability } from '../core/stability.js';
 import type { GridReturns, Regime } from '../core/volatility.js';
 import type { LagResult } from '../core/xcorr.js';
@@ -13,30 +16,57 @@ import { fixed, humanTable, isoMicros, type Cell, type Style } from '../io/outpu
 import { REGIMES, stabilityJson, stabilityLines, windowJson, windowsOf, type Window } from './windows.js';
 
 export interface XcorrBy {
-  readonly windows: readonly Window<readonly LagResult[]>[];
-  readonly regimes?: Readonly<Record<Regime, { readonly nWindows: number; readonly part: readonly LagResult[] }>>;
+  readonly windows: readonly Window<readonly XcorrRow[]>[];
+  readonly regimes?: Readonly<Record<Regime, { readonly nWindows: number; readonly part: readonly XcorrRow[] }>>;
   readonly q25?: number;
   readonly q75?: number;
   readonly stability: Stability;
+  /** What the windows' ci_low/ci_high are: each window's own block bootstrap, or Fisher's. */
+  readonly interval: 'bootstrap' | 'fisher';
+}
+
+/** What a window's table needs from the command's options. */
+export interface XcorrByOptions {
+  readonly lags: readonly number[];
+  readonly grid: number;
+  /** R replicates (0: Fisher intervals only). */
+  readonly bootstrap: number;
+  readonly seed: number;
+}
+
+/**
+ * A part's rows: Fisher intervals from its sums; with the bootstrap, ci_low/ci_high from its own
+ * blocks drawn afresh from --seed (so a window's interval is the one a run restricted to the
+ * window gives when its edges fall on block edges). Cost O(R · blocks · lags) per part.
+ */
+export function xcorrRowsOf(part: XcorrPart, o: XcorrByOptions): XcorrRow[] {
+  const table = tableOfRow(part.row, o.lags);
+  const n = part.blocks.length;
+  const boot = o.bootstrap > 0 && n > 0 ? bootstrapPart(o.lags, part, drawBlockCounts(n, o.bootstrap, new Random(o.seed))) : undefined;
+  return table.map((l, k) => {
+    const b = boot === undefined ? undefined : (boot.intervals[k] ?? null);
+    return { ...l, lagUs: l.lag * o.grid, fisherLow: l.ciLow, fisherHigh: l.ciHigh, ciLow: b === undefined ? l.ciLow : (b?.low ?? null), ciHigh: b === undefined ? l.ciHigh : (b?.high ?? null) };
+  });
 }
 
 /** `best` picks a table's best lag (the command's rule). */
-export function xcorrBy(parts: CellParts<LagSums>, lags: readonly number[], gridUs: number, span: Span, meter: GridReturns | undefined, best: (l: readonly LagResult[]) => LagResult | undefined): XcorrBy {
+export function xcorrBy(parts: XcorrKeyedParts, o: XcorrByOptions, span: Span, meter: GridReturns | undefined, best: (l: readonly LagResult[]) => LagResult | undefined): XcorrBy {
+  const gridUs = o.grid;
   const w = windowsOf(parts, span, meter);
-  const table = (p: LagSums) => lagResultsOf(p, lags);
+  const table = (p: XcorrPart) => xcorrRowsOf(p, o);
   const windows = w.windows.map((x) => ({ ...x, part: table(x.part) }));
-  const regimes = w.regimes === undefined ? undefined : (Object.fromEntries(REGIMES.map((r) => [r, { nWindows: w.regimes![r].nWindows, part: table(w.regimes![r].part) }])) as unknown as Record<Regime, { nWindows: number; part: LagResult[] }>);
+  const regimes = w.regimes === undefined ? undefined : (Object.fromEntries(REGIMES.map((r) => [r, { nWindows: w.regimes![r].nWindows, part: table(w.regimes![r].part) }])) as unknown as Record<Regime, { nWindows: number; part: XcorrRow[] }>);
   const stability = stabilityOf(
     windows.map((x) => {
       const b = best(x.part);
       return { start: x.start, end: x.end, lagUs: b === undefined ? null : b.lag * gridUs, leader: b === undefined ? null : (Math.sign(b.lag) as 1 | -1 | 0), values: { r2: b === undefined ? null : b.r! * b.r! } };
     }),
   );
-  return { windows, regimes, q25: w.q25, q75: w.q75, stability };
+  return { windows, regimes, q25: w.q25, q75: w.q75, stability, interval: o.bootstrap > 0 ? 'bootstrap' : 'fisher' };
 }
 
 /** JSON members `windows`, `regimes`, `stability`; `table` gives a table's members as the whole span has them. */
-export function xcorrByJson(by: XcorrBy, table: (l: readonly LagResult[]) => Record<string, unknown>): Record<string, unknown> {
+export function xcorrByJson(by: XcorrBy, table: (l: readonly XcorrRow[]) => Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { windows: by.windows.map((w) => ({ ...windowJson(w), ...table(w.part) })) };
   if (by.regimes !== undefined) {
     out.regimes = Object.fromEntries(REGIMES.map((r) => [r, { n_windows: by.regimes![r].nWindows, ...table(by.regimes![r].part) }]));
@@ -61,7 +91,7 @@ export function humanXcorrBy(by: XcorrBy, names: readonly [string, string], grid
     const r = row(isoMicros(w.start).replace('.000000Z', 'Z'), w.part);
     return vol ? [...r, w.regime ?? 'n/a'] : r;
   });
-  const out = [style.c.bold('Per window (the lag with the largest r in each window)'), humanTable(vol ? [...head, 'regime'] : head, rows, style, vol ? [...align, 'left'] : align)];
+  const out = [style.c.bold(`Per window (the lag with the largest r in each window; 95 % CI ${by.interval === 'bootstrap' ? "from the window's own blocks" : 'Fisher'})`), humanTable(vol ? [...head, 'regime'] : head, rows, style, vol ? [...align, 'left'] : align)];
   if (by.regimes !== undefined) {
     out.push(style.c.bold(`Per volatility regime (windows below the 25th / above the 75th percentile of ${names[0]}'s 1 s volatility)`));
     out.push(humanTable(['regime', ...head.slice(1)], REGIMES.map((r) => row(`${r} (${by.regimes![r].nWindows} windows)`, by.regimes![r].part)), style, align));
@@ -71,9 +101,9 @@ export function humanXcorrBy(by: XcorrBy, names: readonly [string, string], grid
 }
 
 /** Machine rows: one row per window (or regime) and lag; `cells` gives a table's rows as the whole span's. */
-export function xcorrByRows(by: XcorrBy, cells: (l: readonly LagResult[]) => Cell[][]): Cell[][] {
+export function xcorrByRows(by: XcorrBy, cells: (l: readonly XcorrRow[]) => Cell[][]): Cell[][] {
   const rows: Cell[][] = [];
-  const add = (label: string, start: number | null, end: number | null, l: readonly LagResult[]) => {
+  const add = (label: string, start: number | null, end: number | null, l: readonly XcorrRow[]) => {
     for (const row of cells(l)) rows.push([label, start, end, ...row]);
   };
   for (const w of by.windows) add(w.regime ?? 'window', w.start, w.end, w.part);

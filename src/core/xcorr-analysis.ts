@@ -1,13 +1,16 @@
 /**
  * `xcorr` as one state (docs/definitions.md §4, §11): consumes both markets' ticks in time
- * order through the grid aligner and finishes into Table 2. Cut by time (a range or cells),
- * it keeps the lagged sums per cell (lag-parts.ts) and every table is a merge of cells; over
- * the whole span, uncut, it keeps the streaming correlator's sums (xcorr.ts).
+ * order through the grid aligner and finishes into Table 2. One implementation of the lagged
+ * sums serves every cut: the streaming correlator (xcorr.ts) files them per time cell
+ * (xcorr-cells.ts). Uncut, the cells are the bootstrap blocks and Table 2 is the correlator's
+ * own; cut by a range or windows, the cells are fine cells (xcorr-parts.ts) and the range's,
+ * every window's and every regime's table and bootstrap blocks are merges of them.
  */
 import { GridAligner, type GridSpan } from './align.js';
-import { ALL_TIME, type CellParts, type TimeRange } from './parts.js';
-import type { TimeCells } from './cells.js';
-import { LagPartsSink, lagResultsOf, type LagSums } from './lag-parts.js';
+import { ALL_TIME, type TimeRange } from './parts.js';
+import { cutCells, fixedCells, type TimeCells } from './cells.js';
+import { blockParts, fineCellLength, tableOfRow, XcorrKeyedParts } from './xcorr-parts.js';
+import type { XcorrParts } from './xcorr-cells.js';
 import { LagCorrelator, type LagResult } from './xcorr.js';
 import type { TickBatch } from './types.js';
 
@@ -15,31 +18,36 @@ export interface XcorrState {
   readonly grid: GridSpan;
   /** Table 2 over the span (cut to the range). */
   readonly lags: readonly LagResult[];
-  /** The parts by cell when the analysis was cut by time, else undefined. */
-  readonly parts?: CellParts<LagSums>;
+  /** The bootstrap blocks of the span (cut to the range), cells = blocks; undefined without blocks. */
+  readonly blocks?: XcorrParts;
+  /** The parts by window when the analysis was cut by time, else undefined. */
+  readonly parts?: XcorrKeyedParts;
 }
 
 export class XcorrAnalysis {
   private readonly aligner: GridAligner;
-  /** The streaming correlator over the whole span (uncut runs), with its bootstrap blocks. */
-  readonly correlator?: LagCorrelator;
-  private readonly sink?: LagPartsSink;
+  private readonly correlator: LagCorrelator;
+  /** The cells the correlator files under (none when neither cut nor bootstrapped). */
+  private readonly cells?: TimeCells;
+  private readonly cut: boolean;
 
   /**
-   * @param cellUs cell length in µs (Infinity: no cells).
+   * @param cellUs window length in µs (Infinity: no windows).
    * @param range grid points counted, n·G in [S, E).
-   * @param blocks bootstrap blocks of the uncut correlator (xcorr.ts); unused when cut.
+   * @param blockUs bootstrap block length in µs (0: no bootstrap blocks).
    */
   constructor(
     private readonly lags: readonly number[],
     gridUs: number,
-    cellUs = Infinity,
-    range: TimeRange = ALL_TIME,
-    blocks: readonly TimeCells[] = [],
+    private readonly cellUs = Infinity,
+    private readonly range: TimeRange = ALL_TIME,
+    private readonly blockUs = 0,
   ) {
-    if (isCut(cellUs, range)) this.sink = new LagPartsSink(lags, gridUs, cellUs, range);
-    else this.correlator = new LagCorrelator([...lags], { gridUs, cells: blocks });
-    this.aligner = new GridAligner(gridUs, (this.sink ?? this.correlator)!);
+    this.cut = isCut(cellUs, range);
+    if (this.cut) this.cells = cutCells(fineCellLength(blockUs, cellUs), range);
+    else if (blockUs > 0) this.cells = fixedCells(blockUs);
+    this.correlator = new LagCorrelator([...lags], { gridUs, cells: this.cells === undefined ? [] : [this.cells] });
+    this.aligner = new GridAligner(gridUs, this.correlator);
   }
 
   pushA(b: TickBatch): void {
@@ -62,10 +70,13 @@ export class XcorrAnalysis {
   finish(): XcorrState | undefined {
     const grid = this.aligner.finish();
     if (grid === undefined) return undefined;
-    if (this.correlator) return { grid, lags: this.correlator.result() };
-    const sink = this.sink!;
-    sink.seal(grid.n1);
-    return { grid, lags: lagResultsOf(sink.parts.merged(), this.lags), parts: sink.parts };
+    if (!this.cut) {
+      // Uncut: the correlator's own sums (compensated over the whole span); its cells are the blocks.
+      return { grid, lags: this.correlator.result(), blocks: this.cells === undefined ? undefined : this.correlator.parts(0) };
+    }
+    const parts = new XcorrKeyedParts(this.correlator.parts(0), this.cells!, this.cellUs, this.range, this.blockUs);
+    const whole = parts.whole();
+    return { grid, lags: tableOfRow(whole.row, this.lags), blocks: this.blockUs > 0 ? blockParts(this.lags, whole.blocks) : undefined, parts };
   }
 }
 

@@ -59,11 +59,6 @@ function machineRow(l: XcorrRow): Cell[] {
   return [l.lag, l.lagUs, l.r, l.n, l.nEffective, l.topStepShare, l.beta, l.r2, l.ciLow, l.ciHigh, l.fisherLow, l.fisherHigh];
 }
 
-/** A window's or a regime's rows: Fisher intervals (its parts carry no bootstrap). */
-function windowRows(lags: readonly LagResult[], gridUs: number): XcorrRow[] {
-  return lags.map((l) => ({ ...l, lagUs: l.lag * gridUs, fisherLow: l.ciLow, fisherHigh: l.ciHigh }));
-}
-
 export function renderXcorr(r: XcorrReport): Output {
   const rows = r.lags.map(machineRow);
   const side = (s: SummedSide | null) => (s === null ? null : { lags: s.lags, r_sum: s.value, ci_low: s.interval?.low ?? null, ci_high: s.interval?.high ?? null });
@@ -84,10 +79,10 @@ export function renderXcorr(r: XcorrReport): Output {
   };
   if (r.by === undefined) return out;
   const by = r.by;
-  const table = (lags: readonly LagResult[]) => {
+  const table = (lags: readonly XcorrRow[]) => {
     const best = bestLag(lags);
     return {
-      lags: windowRows(lags, r.gridUs).map((l) => Object.fromEntries(MACHINE_COLUMNS.map((c, i) => [c, machineRow(l)[i]]))),
+      lags: lags.map((l) => Object.fromEntries(MACHINE_COLUMNS.map((c, i) => [c, machineRow(l)[i]]))),
       best: best === undefined ? null : { lag: best.lag, lag_us: best.lag * r.gridUs, r: best.r },
       best_lag: best?.lag ?? null,
     };
@@ -98,7 +93,7 @@ export function renderXcorr(r: XcorrReport): Output {
     // One long table: the whole span's lags first, then each window's (and regime's).
     machine: {
       columns: ['window', 'start_us', 'end_us', ...MACHINE_COLUMNS],
-      rows: [...rows.map((row) => ['all', r.span.start, r.span.end + 1, ...row]), ...xcorrByRows(by, (l) => windowRows(l, r.gridUs).map(machineRow))],
+      rows: [...rows.map((row) => ['all', r.span.start, r.span.end + 1, ...row]), ...xcorrByRows(by, (l) => l.map(machineRow))],
     },
     human: (style) => `${humanXcorr(r, style)}\n${humanXcorrBy(by, r.names, r.gridUs, style, bestLag)}`,
   };

@@ -11,15 +11,13 @@ import { readMargin, readTwoMarkets, requireOverlap } from '../inputs.js';
 import { warnAboutInputs } from '../sanity.js';
 import { UsageError } from '../../errors.js';
 import { parseLags } from '../../core/lags.js';
-import { fixedCells } from '../../core/cells.js';
-import { isCut, XcorrAnalysis } from '../../core/xcorr-analysis.js';
+import { XcorrAnalysis } from '../../core/xcorr-analysis.js';
 import { cellLengthOf, withVolatility } from '../windows.js';
 import { xcorrBy } from '../xcorr-windows.js';
 import { drawBlockCounts, percentileInterval, type Interval } from '../../core/bootstrap.js';
 import { Random } from '../../core/random.js';
-import { LagCorrelator } from '../../core/xcorr.js';
 import { bootstrapXcorr, summedReplicates, type XcorrBootstrap } from '../../core/xcorr-bootstrap.js';
-import { CellTableTooLarge } from '../../core/xcorr-cells.js';
+import { CellTableTooLarge, type XcorrParts } from '../../core/xcorr-cells.js';
 import { bestLag, summedCorrelation } from '../../core/xcorr-summary.js';
 import { lagText, renderXcorr, signedDuration, SINGLE_STEP_SHARE } from './xcorr-render.js';
 import type { XcorrReport, XcorrRow, SummedSide } from './xcorr-render.js';
@@ -67,24 +65,21 @@ Example:
 export async function runXcorr(files: readonly [string, string], o: XcorrOptions, ctx: Context): Promise<XcorrReport> {
   const range = rangeOf(o);
   const cellUs = cellLengthOf(o);
-  const cut = isCut(cellUs, range);
-  const blocks = o.bootstrap > 0 && !cut ? [fixedCells(o.block)] : [];
   const maxLag = Math.max(...o.lags.map((l) => Math.abs(l)));
-  const analysis = new XcorrAnalysis(o.lags, o.grid, cellUs, range, blocks);
+  const analysis = new XcorrAnalysis(o.lags, o.grid, cellUs, range, o.bootstrap > 0 ? o.block : 0);
   const { consumer, meter } = withVolatility(o.by, analysis);
   let reads;
   try {
     reads = await readTwoMarkets(files, o, ctx, { range, margin: readMargin({ gridUs: o.grid, maxLag }) }, consumer);
   } catch (e) {
-    if (e instanceof CellTableTooLarge) throw new UsageError(`--block ${signedDuration(o.block)} with ${o.lags.length} lags: ${e.message}; use a longer --block, fewer lags or --bootstrap 0`);
+    if (e instanceof CellTableTooLarge) throw new UsageError(`--block ${signedDuration(o.block)}${o.by?.kind === 'time' ? ` and --by ${signedDuration(o.by.us)} (cells of their greatest common divisor)` : ''} with ${o.lags.length} lags: ${e.message}; use a longer --block, fewer lags or --bootstrap 0`);
     throw e;
   }
   const state = analysis.finish();
   const span = requireOverlap(state === undefined ? undefined : { start: state.grid.tStart, end: state.grid.tEnd }, reads[0], reads[1], range);
   warnAboutInputs(ctx, files, o, reads, span);
-  if (cut && o.bootstrap > 0) ctx.warn('with --start/--end or --by the intervals are Fisher\'s: the block bootstrap of a range or a window is not computed yet');
   const whole = state!.lags;
-  const boot = blocks.length > 0 ? bootstrapOf(analysis.correlator!, o) : undefined;
+  const boot = state!.blocks === undefined ? undefined : bootstrapOf(state!.blocks, o);
   const lags: XcorrRow[] = whole.map((l, k) => {
     const b = boot?.intervals[k] ?? null;
     const useBoot = boot !== undefined;
@@ -99,7 +94,7 @@ export async function runXcorr(files: readonly [string, string], o: XcorrOptions
     best: bestLag(lags),
     summed: summedSides(lags, boot),
     bootstrap: boot === undefined ? null : { replicates: o.bootstrap, blockUs: o.block, seed: o.seed, blocks: boot.blocks },
-    by: o.by === undefined ? undefined : xcorrBy(state!.parts!, o.lags, o.grid, span, meter, bestLag),
+    by: o.by === undefined ? undefined : xcorrBy(state!.parts!, o, span, meter, bestLag),
   };
   warnAbout(report, ctx);
   return report;
@@ -110,8 +105,8 @@ function gridPointsIn(span: { start: number; end: number }, g: number): number {
   return Math.max(0, Math.floor(span.end / g) - Math.ceil(span.start / g) + 1);
 }
 
-function bootstrapOf(correlator: LagCorrelator, o: XcorrOptions): XcorrBootstrap & { blocks: number } {
-  const parts = correlator.parts(0);
+/** The bootstrap of Table 2 over the blocks of the span (or range), the draws from --seed. */
+function bootstrapOf(parts: XcorrParts, o: XcorrOptions): XcorrBootstrap & { blocks: number } {
   const counts = parts.cells === 0 ? new Uint32Array(0) : drawBlockCounts(parts.cells, o.bootstrap, new Random(o.seed));
   return { ...bootstrapXcorr(parts, counts), blocks: parts.cells };
 }

@@ -1,0 +1,156 @@
+/**
+ * xcorr's parts cut by time (docs/definitions.md §4, §9, §11): the one per-cell table of lagged
+ * sums that the streaming correlator fills (xcorr-cells.ts, {@link LagCellTable}) regrouped by
+ * what a run asks for — the range (`--start/--end`), the `--by` windows, the regimes and the
+ * bootstrap blocks inside each of them.
+ *
+ * The correlator files its sums under fine cells ({@link cutCells}): cells of the common length
+ * of the blocks and the windows, cut at the range's ends, so every block, every window and the
+ * range are sets of whole fine cells. A window's part is then its merged row (Table 2) and the
+ * rows of the blocks inside it (its bootstrap), and a regime is the merge of its windows.
+ */
+import { gcd } from './cells.js';
+import type { KeyedParts, PartKind, TimeRange } from './parts.js';
+import { bootstrapXcorr, type XcorrBootstrap } from './xcorr-bootstrap.js';
+import { cellRow, lagStats, lagSums, PART_WIDTH, xcorrPartKind, type XcorrParts } from './xcorr-cells.js';
+import { fisherInterval, type LagResult } from './xcorr.js';
+import type { TimeCells } from './cells.js';
+
+/**
+ * A time part of xcorr: `row` holds every lag's sums (PART_FIELDS, xcorr-cells.ts) over the
+ * part, `blocks` the rows of the bootstrap blocks it holds, in time order (empty without the
+ * bootstrap). A block cut by a window edge is a block of each window.
+ */
+export interface XcorrPart {
+  readonly row: Float64Array;
+  readonly blocks: readonly Float64Array[];
+}
+
+/** `empty`/`merge` of {@link XcorrPart}: rows merge as xcorrPartKind, block lists concatenate. */
+export function xcorrTimeKind(lagCount: number): PartKind<XcorrPart> {
+  const rows = xcorrPartKind(lagCount);
+  return {
+    empty: () => ({ row: rows.empty(), blocks: [] }),
+    merge(into, from) {
+      rows.merge(into.row, from.row);
+      (into.blocks as Float64Array[]).push(...from.blocks);
+    },
+  };
+}
+
+/**
+ * The fine cell length for blocks of `blockUs` (0: no bootstrap) and windows of `windowUs`
+ * (Infinity: no windows): their greatest common divisor, so both are whole numbers of cells.
+ */
+export function fineCellLength(blockUs: number, windowUs: number): number {
+  if (blockUs <= 0) return windowUs;
+  if (windowUs === Infinity) return blockUs;
+  return gcd(blockUs, windowUs);
+}
+
+/**
+ * The correlator's fine cells regrouped into windows of `windowUs` (Infinity: one window, the
+ * range), each an {@link XcorrPart} with its blocks of `blockUs` (0: none). Only cells inside
+ * `range` count. Cost O(cells · lags) to build.
+ */
+export class XcorrKeyedParts implements KeyedParts<XcorrPart> {
+  readonly kind: PartKind<XcorrPart>;
+  private readonly windows = new Map<number, XcorrPart>();
+  /** The range's own blocks (not cut by windows): the bootstrap of the whole. */
+  readonly wholeBlocks: readonly Float64Array[];
+
+  constructor(
+    readonly fine: XcorrParts,
+    fineCells: TimeCells,
+    readonly size: number,
+    readonly range: TimeRange,
+    readonly blockUs: number,
+  ) {
+    const lagCount = fine.lags.length;
+    this.kind = xcorrTimeKind(lagCount);
+    const rows = xcorrPartKind(lagCount);
+    const whole = new Map<number, Float64Array>();
+    // Per window: its blocks by block key (insertion follows time, so values() are in order).
+    const windowBlocks = new Map<number, Map<number, Float64Array>>();
+    for (let c = 0; c < fine.cells; c++) {
+      const start = fineCells.startUs(fine.firstCell + c);
+      if (!(start >= range.start && start < range.end)) continue;
+      const row = cellRow(fine, c);
+      const w = this.keyOf(start);
+      let part = this.windows.get(w);
+      if (part === undefined) {
+        part = this.kind.empty();
+        this.windows.set(w, part);
+        windowBlocks.set(w, new Map());
+      }
+      rows.merge(part.row, row);
+      if (blockUs > 0) {
+        const b = Math.floor(start / blockUs);
+        addTo(windowBlocks.get(w)!, b, row, rows);
+        addTo(whole, b, row, rows);
+      }
+    }
+    for (const [w, blocks] of windowBlocks) (this.windows.get(w)!.blocks as Float64Array[]).push(...blocks.values());
+    this.wholeBlocks = [...whole.values()];
+  }
+
+  keyOf(t: number): number {
+    return this.size === Infinity ? 0 : Math.floor(t / this.size);
+  }
+
+  edges(key: number): TimeRange {
+    if (this.size === Infinity) return this.range;
+    return { start: Math.max(key * this.size, this.range.start), end: Math.min((key + 1) * this.size, this.range.end) };
+  }
+
+  /** Window `key`'s part (a fresh empty one where nothing fell in it). */
+  partOf(key: number): XcorrPart {
+    return this.windows.get(key) ?? this.kind.empty();
+  }
+
+  merged(parts: Iterable<XcorrPart> = this.windows.values()): XcorrPart {
+    const out = this.kind.empty();
+    for (const p of parts) this.kind.merge(out, p);
+    return out;
+  }
+
+  /** The range as one part, with its own (uncut) blocks. */
+  whole(): XcorrPart {
+    return { row: this.merged().row, blocks: this.wholeBlocks };
+  }
+}
+
+function addTo(map: Map<number, Float64Array>, key: number, row: Float64Array, rows: PartKind<Float64Array>): void {
+  let acc = map.get(key);
+  if (acc === undefined) {
+    acc = rows.empty();
+    map.set(key, acc);
+  }
+  rows.merge(acc, row);
+}
+
+/** Blocks as the parts the bootstrap reads (cells = blocks, in the order given). */
+export function blockParts(lags: readonly number[], blocks: readonly Float64Array[]): XcorrParts {
+  const width = lags.length * PART_WIDTH;
+  const sums = new Float64Array(blocks.length * width);
+  blocks.forEach((b, i) => sums.set(b, i * width));
+  return { lags: [...lags], firstCell: 0, cells: blocks.length, sums };
+}
+
+/**
+ * Table 2 of a row of sums, by the whole span's formulas (xcorr-cells.ts lagStats) with the 95 %
+ * Fisher interval: r, β, R² null where N < 2 or a side has no variance.
+ */
+export function tableOfRow(row: Float64Array, lags: readonly number[]): LagResult[] {
+  return lags.map((lag, k) => {
+    const s = lagSums(row, k * PART_WIDTH);
+    const st = lagStats(s);
+    const ci = st.r === null ? null : fisherInterval(st.r, s.n);
+    return { lag, r: st.r, n: s.n, ciLow: ci?.[0] ?? null, ciHigh: ci?.[1] ?? null, nEffective: s.nEffective, topStepShare: st.topStepShare, beta: st.beta, r2: st.r === null ? null : st.r * st.r };
+  });
+}
+
+/** The bootstrap of a part's blocks with `counts` drawn for them (drawBlockCounts(blocks, R, rng)). */
+export function bootstrapPart(lags: readonly number[], part: XcorrPart, counts: Uint32Array): XcorrBootstrap {
+  return bootstrapXcorr(blockParts(lags, part.blocks), counts);
+}
