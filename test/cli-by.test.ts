@@ -35,13 +35,16 @@ test('pair --by: every metric of the windows adds up to the whole span, both fee
     for (const feed of ['native', 'locf']) {
       assert.deepEqual(j[feed], plain[feed], 'the whole span does not change with --by');
       // Every count of a window's table (all but the leader test's p-value) adds up.
-      const counts = Object.keys(j.windows[0][feed]).filter((k) => k !== 'leader_p_value');
+      const counts = Object.keys(j.windows[0][feed]).filter((k) => !['leader_p_value', 'chance_pairs_mean', 'chance_pairs_max', 'excess_pairs'].includes(k));
       assert.ok(counts.includes('paired_events') && counts.includes('noise_events'));
-      for (const metric of counts) {
-        const whole = plain[feed][metric] as number;
-        const sum = (j.windows as Json[]).reduce((s, w) => s + w[feed][metric], 0);
-        assert.equal(sum, whole, `${feed} ${metric} with windows of ${us} µs`);
-      }
+      const sumOf = (metric: string) => (j.windows as Json[]).reduce((s, w) => s + w[feed][metric], 0);
+      for (const metric of counts) assert.equal(sumOf(metric), plain[feed][metric] as number, `${feed} ${metric} with windows of ${us} µs`);
+      // Each chance pair lies in its leader's window: the windows' per-shift counts add up, so
+      // their means (sums / 20) add up to rounding; a max over shifts does not add, but the
+      // windows' maxima bound the whole's from above.
+      for (const metric of ['chance_pairs_mean', 'excess_pairs']) assert.ok(Math.abs(sumOf(metric) - plain[feed][metric]) < 1e-9, `${feed} ${metric}`);
+      assert.ok(sumOf('chance_pairs_max') >= plain[feed].chance_pairs_max);
+      assert.ok(plain[feed].chance_pairs_mean > 0, 'the fixture has chance pairs to split');
     }
     // Windows tile the span in time order.
     const w = j.windows as Json[];

@@ -58,3 +58,72 @@ test('chancePairs rejects a step that is not > 0', () => {
   const a = JumpList.from([1], [1]);
   assert.throws(() => chancePairs(a, a, { start: 0, end: 2 }, D, 0), RangeError);
 });
+
+test('addChancePairs: a chance pair belongs to its leader\'s cell; the cells add up to chancePairs', async () => {
+  const { CellParts, ALL_TIME } = await import('../src/core/parts.js');
+  const { PAIR_COUNTS, addChancePairs, pairPartsByCell } = await import('../src/core/pair-parts.js');
+  const { chanceShifts, chanceOfCounts } = await import('../src/core/chance.js');
+  const { pairSortedJumps } = await import('../src/core/pairing.js');
+  // The first test's markets (A every second 0 … 59 s, B 2 ms after), cells of 10 s.
+  const aT = Array.from({ length: 60 }, (_, k) => k * S);
+  const a = JumpList.from(aT, aT.map(() => 1));
+  const b = JumpList.from(aT.map((t) => t + 2000), aT.map(() => 1));
+  const span = { start: 0, end: 59 * S + 2000 };
+  const parts = pairPartsByCell(pairSortedJumps(a, b, span, D), a, b, 10 * S, ALL_TIME);
+  chanceShifts(S).forEach((delta, i) => {
+    const shifted = shiftedInSpan(b, span, delta);
+    addChancePairs(parts, pairSortedJumps(a, shifted, span, D), a, shifted, i);
+  });
+  // Every chance pair is led by A's jump at m s (B's copy comes 2 ms later). Cell 0 holds m = 0 … 9.
+  // δ = −j s: A at m pairs with B's jump m + j, which exists for m + j ≤ 59: all 10 of cell 0.
+  // δ = +j s: A at m pairs with B's jump m − j, which exists for m ≥ j: 10 − j of cell 0.
+  const cell0 = parts.cells().find((c) => c.key === 0)!.part;
+  assert.deepEqual([...chanceOfCounts(cell0.chance, S).paired], [10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
+  // Cell 5 (m = 50 … 59) mirrors it: δ = −j needs m ≤ 59 − j, δ = +j all ten.
+  const cell5 = parts.cells().find((c) => c.key === 5)!.part;
+  assert.deepEqual([...chanceOfCounts(cell5.chance, S).paired], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10]);
+  // The merge of all cells is the whole span's baseline, computed independently by chancePairs.
+  const whole = chancePairs(a, b, span, D, S);
+  const merged = parts.merged();
+  assert.deepEqual([...chanceOfCounts(merged.chance, S).paired], [...whole.paired]);
+  assert.equal(chanceOfCounts(merged.chance, S).mean, whole.mean);
+  assert.equal(chanceOfCounts(merged.chance, S).max, whole.max);
+  // A part that saw no chance pair reads as 0 for every shift.
+  assert.equal(chanceOfCounts(PAIR_COUNTS.empty().chance, S).max, 0);
+  assert.ok(new CellParts(PAIR_COUNTS, 1).range === ALL_TIME);
+});
+
+test('pairStatsOfCounts: over all the data read, the merged parts give pairStats\'s numbers (counts, chance, delays and their intervals)', async () => {
+  const { ALL_TIME } = await import('../src/core/parts.js');
+  const { addChancePairs, pairPartsByCell } = await import('../src/core/pair-parts.js');
+  const { chanceShifts } = await import('../src/core/chance.js');
+  const { pairSortedJumps } = await import('../src/core/pairing.js');
+  const { drawSpanBlocks, pairStats, pairStatsOfCounts } = await import('../src/core/pairstats.js');
+  const { mulberry32 } = await import('./prng.js');
+  for (let seed = 1; seed <= 5; seed++) {
+    const rand = mulberry32(seed);
+    const times = (n: number) => [...new Set(Array.from({ length: n }, () => Math.floor(rand() * 60 * S)))].sort((x, y) => x - y);
+    const aT = times(400);
+    const bT = [...new Set([...aT.filter(() => rand() < 0.5).map((t) => t + 1 + Math.floor(rand() * 4000)), ...times(200)])].sort((x, y) => x - y);
+    const a = JumpList.from(aT, aT.map(() => (rand() < 0.5 ? 1 : -1)));
+    const b = JumpList.from(bT, bT.map(() => (rand() < 0.5 ? 1 : -1)));
+    const span = { start: 0, end: 60 * S };
+    const draws = drawSpanBlocks(span, 5 * S, 200, 42);
+    const expected = pairStats(a, b, span, D, 100_000, draws);
+    const parts = pairPartsByCell(pairSortedJumps(a, b, span, D), a, b, 1 + Math.floor(rand() * 7 * S), ALL_TIME);
+    chanceShifts(100_000).forEach((delta, i) => {
+      const shifted = shiftedInSpan(b, span, delta);
+      addChancePairs(parts, pairSortedJumps(a, shifted, span, D), a, shifted, i);
+    });
+    const got = pairStatsOfCounts(parts.merged(), 100_000, draws);
+    for (const k of ['totalA', 'totalB', 'paired', 'aLeadsB', 'bLeadsA', 'simultaneous', 'noise'] as const) assert.equal(got.table[k], expected.table[k], k);
+    assert.equal(got.leaderPValue, expected.leaderPValue);
+    assert.deepEqual([...got.chance.paired], [...expected.chance.paired]);
+    assert.equal(got.excessPairs, expected.excessPairs);
+    for (const d of [0, 1]) {
+      assert.equal(got.delays[d]!.n, expected.delays[d]!.n);
+      assert.equal(got.delays[d]!.median, expected.delays[d]!.median);
+      assert.deepEqual(got.delays[d]!.medianCi, expected.delays[d]!.medianCi);
+    }
+  }
+});

@@ -66,3 +66,31 @@ export function shiftedInSpan(list: JumpList, span: Span, deltaUs: number): Jump
   }
   return out;
 }
+
+/** The shifts δ (µs) of §10 for a step: −10·step … −step, step … 10·step. */
+export function chanceShifts(stepUs: number): Float64Array {
+  if (!(stepUs > 0 && Number.isFinite(stepUs))) throw new RangeError(`chance pairs: the shift step must be a finite number of µs > 0, got ${stepUs}`);
+  const shiftsUs = new Float64Array(2 * CHANCE_SHIFTS);
+  for (let i = 0; i < CHANCE_SHIFTS; i++) {
+    shiftsUs[i] = -(CHANCE_SHIFTS - i) * stepUs;
+    shiftsUs[CHANCE_SHIFTS + i] = (i + 1) * stepUs;
+  }
+  return shiftsUs;
+}
+
+/**
+ * The chance baseline of a part's per-shift counts (pair-parts.ts `chance`: paired_events of
+ * each shift whose leader lies in the part, missing entries 0): mean and largest over the 20
+ * shifts of `stepUs`.
+ */
+export function chanceOfCounts(counts: readonly number[], stepUs: number): ChancePairs {
+  const shiftsUs = chanceShifts(stepUs);
+  const paired = Int32Array.from(shiftsUs, (_, i) => counts[i] ?? 0);
+  let sum = 0;
+  let max = 0;
+  for (const n of paired) {
+    sum += n;
+    max = Math.max(max, n);
+  }
+  return { shiftsUs, paired, mean: sum / paired.length, max };
+}

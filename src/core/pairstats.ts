@@ -4,7 +4,8 @@
  */
 import { blockRange, drawBlockCounts, type Interval } from './bootstrap.js';
 import { binomialTwoSidedHalf } from './binomial.js';
-import { chancePairs, type ChancePairs } from './chance.js';
+import { chanceOfCounts, chancePairs, type ChancePairs } from './chance.js';
+import { pairedOf, type PairCounts } from './pair-parts.js';
 import type { JumpList } from './jumplist.js';
 import { medianInterval, pairLeaderTimes } from './median-bootstrap.js';
 import { pairSortedJumps, type PairResult } from './pairing.js';
@@ -52,8 +53,11 @@ export interface DelayStats {
   readonly medianCi: Interval | null;
 }
 
+/** Table 1's counts and delays (a PairResult without the per-jump roles). */
+export type PairTable = Omit<PairResult, 'aStart' | 'roleA' | 'bStart' | 'roleB'>;
+
 export interface PairStats {
-  readonly table: PairResult;
+  readonly table: PairTable;
   /** Two-sided exact binomial test of aLeadsB against bLeadsA (simultaneous pairs left out). */
   readonly leaderPValue: number;
   readonly chance: ChancePairs;
@@ -86,4 +90,37 @@ export function pairStats(a: JumpList, b: JumpList, span: Span, pairWindowUs: nu
 function delayStats(delays: Float64Array, leaders: Float64Array, draws: BlockDraws | undefined): DelayStats {
   const medianCi = draws === undefined ? null : medianInterval(delays, leaders, draws.blockUs, draws.first, draws.nBlocks, draws.rows());
   return { n: delays.length, median: quantile(delays, 0.5), p90: quantile(delays, 0.9), medianCi };
+}
+
+/**
+ * The same statistics from a time part's counts (pair-parts.ts; docs/definitions.md §11): the
+ * table, the leader test, the chance baseline of the chance pairs whose leader lies in the part
+ * and the delays of the pairs it leads, with their bootstrap intervals (each delay in the block
+ * of its leader's time; `draws` must cover those blocks). Over the whole data read these are
+ * exactly {@link pairStats}'s numbers.
+ * Cost O(pairs) plus O(R·pairs) for the intervals.
+ */
+export function pairStatsOfCounts(c: PairCounts, nullStepUs: number, draws?: BlockDraws): PairStats {
+  const paired = pairedOf(c);
+  const table: PairTable = {
+    totalA: c.totalA,
+    totalB: c.totalB,
+    paired,
+    aLeadsB: c.aLeadsB,
+    bLeadsA: c.bLeadsA,
+    simultaneous: c.simultaneous,
+    noiseA: c.noiseA,
+    noiseB: c.noiseB,
+    noise: c.noiseA + c.noiseB,
+    delaysAB: Float64Array.from(c.delaysAB),
+    delaysBA: Float64Array.from(c.delaysBA),
+  };
+  const chance = chanceOfCounts(c.chance, nullStepUs);
+  return {
+    table,
+    leaderPValue: binomialTwoSidedHalf(c.aLeadsB, c.bLeadsA),
+    chance,
+    excessPairs: paired - chance.mean,
+    delays: [delayStats(table.delaysAB, Float64Array.from(c.leadersAB), draws), delayStats(table.delaysBA, Float64Array.from(c.leadersBA), draws)],
+  };
 }

@@ -12,8 +12,8 @@ import { humanPairBy, pairBy, pairByJson, pairByRows, type PairBy } from '../pai
 import { PairAnalysis } from '../../core/pair-analysis.js';
 import { pairedOf, type PairCounts } from '../../core/pair-parts.js';
 import { binomialTwoSidedHalf } from '../../core/binomial.js';
-import { DEFAULT_NULL_STEP_US } from '../../core/chance.js';
-import { drawSpanBlocks, pairStats, type DelayStats, type PairStats } from '../../core/pairstats.js';
+import { CHANCE_SHIFTS, chanceOfCounts, DEFAULT_NULL_STEP_US } from '../../core/chance.js';
+import { drawSpanBlocks, pairStatsOfCounts, type DelayStats, type PairStats } from '../../core/pairstats.js';
 import type { Interval } from '../../core/bootstrap.js';
 import { formatPValue, pairVerdict, withArticle } from '../../core/verdict.js';
 import { UsageError } from '../../errors.js';
@@ -88,20 +88,20 @@ export async function runPair(files: readonly [string, string], o: PairOptions, 
   const params = analysisParamsOf(o);
   const range = rangeOf(o);
   const feeds: Feed[] = o.feed === 'both' ? ['native', 'locf'] : [o.feed];
-  const analysis = new PairAnalysis(params, cellLengthOf(o), range);
+  const analysis = new PairAnalysis(params, cellLengthOf(o), range, o.nullStep);
   const { consumer, meter } = withVolatility(o.by, analysis);
-  const reads = await readTwoMarkets(files, o, ctx, { range, margin: readMargin(params) }, consumer);
+  // The margin also covers the largest shift of the chance pairs, so that a range's shifted copies are a longer run's.
+  const reads = await readTwoMarkets(files, o, ctx, { range, margin: readMargin(params) + CHANCE_SHIFTS * o.nullStep }, consumer);
   const parts = analysis.finish(feeds);
   const span = requireOverlap(parts?.dataSpan, reads[0], reads[1], range);
   warnAboutInputs(ctx, files, o, reads, span);
-  const markets = [analysis.marketA, analysis.marketB] as const;
   // One set of block draws for the whole run: every interval uses the same replicates.
   const draws = o.bootstrap > 0 ? drawSpanBlocks(span, o.block, o.bootstrap, o.seed) : undefined;
   const report: PairReport = {
     names: o.names,
     params,
     span,
-    feeds: feeds.map((feed) => feedTable(feed, withPartCounts(pairStats(markets[0][feed], markets[1][feed], span, params.pairWindowUs, o.nullStep, draws), parts!.feeds[feed].merged()), o.names, params)),
+    feeds: feeds.map((feed) => feedTable(feed, pairStatsOfCounts(parts!.feeds[feed].merged(), o.nullStep, draws), o.names, params)),
     nullStepUs: o.nullStep,
     bootstrap: { replicates: o.bootstrap, blockUs: o.block, seed: o.seed },
     by: o.by === undefined ? undefined : pairBy(parts!, feeds, span, meter),
@@ -110,22 +110,9 @@ export async function runPair(files: readonly [string, string], o: PairOptions, 
   return report;
 }
 
-/**
- * Table 1's counts by the time rules (docs/definitions.md §11): pairing over all the data read,
- * each jump and pair counted by its (leader's) time. Over the whole data they are pairStats's own
- * counts; under --start/--end they keep a pair whose follower lies after E and leave out one
- * whose leader lies before S, which pairing inside the range alone would not. The leader test
- * and excess pairs follow the counts; the chance pairs and delay intervals stay those of the
- * range.
- */
-function withPartCounts(stats: PairStats, c: PairCounts): PairStats {
-  const paired = pairedOf(c);
-  const table = { ...stats.table, totalA: c.totalA, totalB: c.totalB, paired, aLeadsB: c.aLeadsB, bLeadsA: c.bLeadsA, simultaneous: c.simultaneous, noiseA: c.noiseA, noiseB: c.noiseB, noise: c.noiseA + c.noiseB };
-  return { ...stats, table, leaderPValue: binomialTwoSidedHalf(c.aLeadsB, c.bLeadsA), excessPairs: paired - stats.chance.mean };
-}
-
 /** A window's (or regime's) Table 1 and leader test from its parts, under the metric names. */
-function windowMetrics(c: PairCounts, [a, b]: readonly [string, string]): ReadonlyArray<readonly [string, number]> {
+function windowMetrics(c: PairCounts, [a, b]: readonly [string, string], nullStepUs: number): ReadonlyArray<readonly [string, number]> {
+  const chance = chanceOfCounts(c.chance, nullStepUs);
   return [
     [`total_${a}_jumps`, c.totalA],
     [`total_${b}_jumps`, c.totalB],
@@ -137,6 +124,9 @@ function windowMetrics(c: PairCounts, [a, b]: readonly [string, string]): Readon
     [`noise_${b}_jumps`, c.noiseB],
     ['noise_events', c.noiseA + c.noiseB],
     ['leader_p_value', binomialTwoSidedHalf(c.aLeadsB, c.bLeadsA)],
+    ['chance_pairs_mean', chance.mean],
+    ['chance_pairs_max', chance.max],
+    ['excess_pairs', pairedOf(c) - chance.mean],
   ];
 }
 
@@ -207,11 +197,11 @@ export function renderPair(r: PairReport): Output {
   const feedNames = r.feeds.map((f) => f.feed);
   if (r.by !== undefined) {
     const by = r.by;
-    Object.assign(json, pairByJson(by, (_feed, c) => Object.fromEntries(windowMetrics(c, r.names))));
+    Object.assign(json, pairByJson(by, (_feed, c) => Object.fromEntries(windowMetrics(c, r.names, r.nullStepUs))));
     // One long table: the whole span's rows first, then each window's (and regime's) metrics.
     return {
       json,
-      machine: { columns: ['window', 'start_us', 'end_us', 'metric', ...feedNames], rows: [...rows.map((row) => ['all', r.span.start, r.span.end + 1, ...row]), ...pairByRows(by, (c) => windowMetrics(c, r.names))] },
+      machine: { columns: ['window', 'start_us', 'end_us', 'metric', ...feedNames], rows: [...rows.map((row) => ['all', r.span.start, r.span.end + 1, ...row]), ...pairByRows(by, (c) => windowMetrics(c, r.names, r.nullStepUs))] },
       human: (style) => `${humanPair(r, style)}\n${humanPairBy(by, r.names, style)}`,
     };
   }
