@@ -12,6 +12,7 @@ import { PAIR, XCORR } from './time-helpers.js';
 import { mulberry32 } from './prng.js';
 import { renderPair, runPair, type PairOptions } from '../src/cli/commands/pair.js';
 import { renderXcorr, runXcorr, type XcorrOptions } from '../src/cli/commands/xcorr.js';
+import { renderHy, runHy, type HyOptions } from '../src/cli/commands/hy.js';
 
 const SPOT = join(FIXTURES, 'tardis', 'spot_quotes.csv');
 const PERP = join(FIXTURES, 'tardis', 'perp_quotes.csv');
@@ -21,6 +22,13 @@ type Json = Record<string, any>;
 async function pair(files: [string, string], o: Partial<PairOptions>): Promise<Json> {
   const { ctx } = fakeContext();
   return renderPair(await runPair(files, { ...PAIR, ...o }, ctx)).json as Json;
+}
+
+const HY: HyOptions = { lags: { fromUs: -5000, toUs: 5000 }, step: 500, bootstrap: 50, block: 10_000_000, seed: 42, names: ['spot', 'perp'], format: 'json', quiet: true, clock: 'exchange' };
+
+async function hy(files: [string, string], o: Partial<HyOptions>): Promise<Json> {
+  const { ctx } = fakeContext();
+  return renderHy(await runHy(files, { ...HY, ...o }, ctx)).json as Json;
 }
 
 async function xcorr(files: [string, string], o: Partial<XcorrOptions>): Promise<Json> {
@@ -69,6 +77,28 @@ test('xcorr --by: the windows\' pair counts add up to the whole for every lag', 
   assert.ok((j.windows as Json[]).some((w) => w.lags.some((l: Json) => l.ci_low !== l.fisher_low)), 'windows carry their own bootstrap intervals');
 });
 
+test('hy --by: the windows\' parts add up to the whole span, which does not change with --by', async () => {
+  for (const us of [7e6, 60e6]) {
+    const j = await hy([SPOT, PERP], { by: { kind: 'time', us } });
+    const plain = await hy([SPOT, PERP], {});
+    const w = j.windows as Json[];
+    // Ticks by their own time, every U(θ) and RV by the time ending its interval: one window each.
+    for (const k of ['n_a', 'n_b']) assert.equal(w.reduce((s, x) => s + x[k], 0), plain[k], k);
+    for (const k of ['rv_a', 'rv_b']) assert.ok(Math.abs(w.reduce((s, x) => s + x[k], 0) - plain[k]) <= 1e-12 * plain[k], k);
+    (plain.lags as Json[]).forEach((l, i) => {
+      const sum = w.reduce((s, x) => s + x.lags[i].u, 0);
+      assert.ok(Math.abs(sum - l.u) <= 1e-12 * Math.abs(plain.rv_a), `U at ${l.lag_us} µs`);
+    });
+    // The whole span from merged cells is the uncut run (the same blocks, the same draws).
+    assert.equal(j.lag_us, plain.lag_us);
+    assert.ok(Math.abs(j.rho - plain.rho) < 1e-12);
+    assert.equal(j.p_value, plain.p_value);
+    assert.deepEqual(j.ci.lag_us, plain.ci.lag_us);
+    assert.equal(w[0]!.start_us, j.span.start_us);
+    assert.ok(w.every((x) => x.p_value !== undefined && 'ci' in x), 'windows carry their own test and intervals');
+  }
+});
+
 const T0 = 1_700_000_000_000_000; // a multiple of 10 s
 
 /**
@@ -102,6 +132,7 @@ test('a window\'s table equals the run restricted to it with --start/--end when 
   const byPair = await pair(files, { ...o, by: { kind: 'time', us: 10e6 } });
   // Blocks of 2 s: five in each window, and the window edges are block edges.
   const byX = await xcorr(files, { by: { kind: 'time', us: 10e6 }, block: 2e6 });
+  const byH = await hy(files, { by: { kind: 'time', us: 10e6 }, block: 2e6 });
   let pairs = 0;
   for (let w = 1; w < 5; w++) {
     const range = { start: T0 + w * 10e6, end: T0 + (w + 1) * 10e6 };
@@ -122,6 +153,16 @@ test('a window\'s table equals the run restricted to it with --start/--end when 
       else assert.equal(xWin.lags[k].ci_low, null);
     });
     assert.equal(xAlone.bootstrap.blocks, 5);
+    // hy: the window's ticks, RV and U(θ) at every lag are the restricted run's. (Ticks 50 ms apart
+    // make U nearly flat across a ±5 ms lattice, so θ̂ is a near-tie that rounding may flip: the
+    // restricted run starts its levels from another first tick. The test and intervals match
+    // exactly where the first tick is the same: the whole span with --by above.)
+    const hAlone = await hy(files, { ...range, block: 2e6 });
+    const hWin = (byH.windows as Json[]).find((x) => x.start_us === range.start)!;
+    assert.equal(hWin.n_a, hAlone.n_a);
+    assert.equal(hWin.n_b, hAlone.n_b);
+    assert.ok(Math.abs(hWin.rv_a - hAlone.rv_a) <= 1e-12 * hAlone.rv_a);
+    (hAlone.lags as Json[]).forEach((l, i) => assert.ok(Math.abs(hWin.lags[i].u - l.u) <= 1e-12 * hAlone.rv_a, `window ${w} hy U at ${l.lag_us} µs`));
   }
   assert.ok(pairs > 10, 'the constructed events pair');
 });

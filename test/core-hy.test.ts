@@ -6,6 +6,8 @@ import { makeLattice, lagAt, type Lattice } from '../src/core/lattice.js';
 import { hyEstimate, hyInference, totalU } from '../src/core/hystats.js';
 import { Random } from '../src/core/random.js';
 import { mulberry32 } from './prng.js';
+import { cutCells, type TimeCells } from '../src/core/cells.js';
+import { HyKeyedParts, toHyParts } from '../src/core/hy-time.js';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers written independently of the code under test.
@@ -53,8 +55,8 @@ function bruteNonextant(p: Series, o: Series): number {
 }
 
 /** Feeds both series in random-size batches, interleaved at random, through HyState. */
-function run(a: Series, b: Series, opts: { lattice: Lattice; blockUs: number; clip?: boolean; raw?: boolean; rnd?: () => number }): HyParts {
-  const st = new HyState({ lattice: opts.lattice, blockUs: opts.blockUs, values: opts.raw === false ? 'log' : 'raw', clipToOverlap: opts.clip ?? true });
+function run(a: Series, b: Series, opts: { lattice: Lattice; blockUs: number; clip?: boolean; raw?: boolean; rnd?: () => number; cells?: TimeCells }): HyParts {
+  const st = new HyState({ lattice: opts.lattice, blockUs: opts.blockUs, values: opts.raw === false ? 'log' : 'raw', clipToOverlap: opts.clip ?? true, cells: opts.cells });
   const rnd = opts.rnd ?? (() => 0.5);
   const pos = [0, 0];
   const all = [a, b];
@@ -321,4 +323,32 @@ test('hy: log prices by default; empty overlap and constant markets give n/a, no
   assert.throws(() => makeLattice(10, 0, 1), /reversed/);
   assert.throws(() => makeLattice(-1e6, 1e6, 1), /more than 1000001/);
   assert.equal(makeLattice(-500_000, 500_000, 1).count, 1_000_001);
+});
+
+test('HyKeyedParts: fine cells cut at the range regroup into exactly the blocks of a plain run; windows add up to the range', () => {
+  const rnd = mulberry32(31);
+  const a = randomSeries(rnd, 600, 0, 40);
+  const b = randomSeries(rnd, 600, 0, 40);
+  const lattice = makeLattice(-30, 30, 5);
+  // Blocks of 1000 µs; fine cells of 500 µs (the common divisor with windows of 1500 µs), cut at
+  // a range on block edges [3000, 9000).
+  const range = { start: 3000, end: 9000 };
+  const cells = cutCells(500, range);
+  const fine = run(a, b, { lattice, blockUs: 1000, cells, rnd });
+  const plain = run(a, b, { lattice, blockUs: 1000 });
+  const keyed = new HyKeyedParts(fine, cells, 1500, range, 1000);
+  const whole = toHyParts(keyed.whole(), lattice, 1000, fine.span!);
+  // Blocks 3 … 8 of the plain run, row for row (small integer values: the sums are exact).
+  assert.equal(whole.nBlocks, 6);
+  const K = lattice.count;
+  for (let i = 0; i < 6; i++) {
+    const p = 3 + i - plain.firstBlock;
+    assert.deepEqual([...whole.u.subarray(i * K, (i + 1) * K)], [...plain.u.subarray(p * K, (p + 1) * K)], `block ${3 + i}: U`);
+    assert.equal(whole.rvA[i], plain.rvA[p]);
+    assert.equal(whole.nB[i], plain.nB[p]);
+  }
+  // Windows of 1500 µs (keys 2 … 5) merge to the range: every U and RV exactly.
+  const merged = toHyParts(keyed.merged([2, 3, 4, 5].map((k) => keyed.partOf(k))), lattice, 1000, fine.span!);
+  assert.deepEqual([...totalU(merged)], [...totalU(whole)]);
+  assert.equal(hyEstimate(merged).rvA, hyEstimate(whole).rvA);
 });

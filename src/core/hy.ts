@@ -16,6 +16,7 @@
  * (for n_a, n_b and the nonextant counts) goes by its own time.
  */
 import { blockOf } from './bootstrap.js';
+import type { TimeCells } from './cells.js';
 import type { HyParts } from './hyparts.js';
 import type { Lattice } from './lattice.js';
 import { TickQueue } from './tickqueue.js';
@@ -32,6 +33,12 @@ export interface HyOptions {
    * pushed (hand-worked examples on whole series).
    */
   readonly clipToOverlap?: boolean;
+  /**
+   * The time cells the parts are filed under instead of blocks of `blockUs` (hy-time.ts: fine
+   * cells of a range and windows, regrouped into blocks after the run). HyParts.firstBlock and
+   * nBlocks then count cells.
+   */
+  readonly cells?: TimeCells;
 }
 
 /**
@@ -81,6 +88,7 @@ interface Walk {
 export class HyState {
   private readonly lattice: Lattice;
   private readonly blockUs: number;
+  private readonly cellOf: (t: number) => number;
   private readonly log: boolean;
   private readonly clip: boolean;
   /**
@@ -117,6 +125,8 @@ export class HyState {
     if (!(opts.blockUs > 0)) throw new RangeError(`block length must be > 0 µs, got ${opts.blockUs}`);
     this.lattice = opts.lattice;
     this.blockUs = opts.blockUs;
+    const cells = opts.cells;
+    this.cellOf = cells === undefined ? (t) => blockOf(t, opts.blockUs) : (t) => cells.cellOf(t);
     this.log = (opts.values ?? 'log') === 'log';
     this.clip = opts.clipToOverlap ?? true;
   }
@@ -191,7 +201,7 @@ export class HyState {
   private begin(): void {
     this.begun = true;
     this.tStart = this.clip ? Math.max(this.first[0]!, this.first[1]!) : Math.min(this.first[0]!, this.first[1]!);
-    this.firstBlock = blockOf(this.tStart, this.blockUs);
+    this.firstBlock = this.cellOf(this.tStart);
     for (const q of this.q) {
       let i = q.start;
       while (i < q.end && q.t[i - q.base]! < this.tStart) i++;
@@ -225,7 +235,7 @@ export class HyState {
     }
     const b = this.q[1];
     if (b.end > b.start) b.cols[4]![b.end - 1 - b.base] = 0; // B's last tick in the span has no increment
-    this.ensureBlock(blockOf(this.spanOrUndefined()?.end ?? this.tStart, this.blockUs));
+    this.ensureBlock(this.cellOf(this.spanOrUndefined()?.end ?? this.tStart));
   }
 
   private spanOrUndefined(): Span | undefined {
@@ -388,7 +398,7 @@ export class HyState {
 
   /** Row of the block holding time t, allocating blocks up to it. */
   private rowOf(t: number): number {
-    const b = blockOf(t, this.blockUs);
+    const b = this.cellOf(t);
     this.ensureBlock(b);
     return b - this.firstBlock;
   }

@@ -5,11 +5,17 @@
  */
 import { Command, Option } from 'commander';
 import { Context, type Streams } from '../context.js';
-import { addBootstrapOptions, addCommonOptions, addMarketArguments, addReaderOptions, namesOption, parseDuration, type BootstrapCliOptions, type CommonOptions, type ReaderCliOptions } from '../options.js';
-import { openQuoteFiles, reportReads, requireOverlap } from '../inputs.js';
-import { pumpLagging } from '../pump.js';
+import { addBootstrapOptions, addCommonOptions, addMarketArguments, addReaderOptions, addTimeOptions, namesOption, parseDuration, rangeOf, type BootstrapCliOptions, type CommonOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
+import { readMargin, readTwoMarkets, requireOverlap, type TwoMarketConsumer } from '../inputs.js';
+import { cellLengthOf, withVolatility } from '../windows.js';
+import { hyBy, hyByJson, hyByRows, humanHyBy, type HyBy, type HyTable } from '../hy-windows.js';
+import { cutCells } from '../../core/cells.js';
+import { HyKeyedParts } from '../../core/hy-time.js';
+import { isCut } from '../../core/xcorr-analysis.js';
+import { fineCellLength } from '../../core/xcorr-parts.js';
 import { latticeOf, parseLagRange, type LagRange } from '../lagrange.js';
 import { HyPartsTooLarge, HyState } from '../../core/hy.js';
+import { toHyParts } from '../../core/hy-time.js';
 import { UsageError } from '../../errors.js';
 import { lagAt, type Lattice } from '../../core/lattice.js';
 import { hyEstimate, hyInference, type HyEstimate, type HyInference } from '../../core/hystats.js';
@@ -19,7 +25,7 @@ import { duration, fixed, humanTable, isoMicros, type Cell, type Output, type St
 import { blockRange, type Interval } from '../../core/bootstrap.js';
 import type { Span } from '../../core/types.js';
 
-export interface HyOptions extends CommonOptions, ReaderCliOptions, BootstrapCliOptions {
+export interface HyOptions extends CommonOptions, ReaderCliOptions, BootstrapCliOptions, Partial<TimeCliOptions> {
   lags: LagRange;
   step: number;
   names: [string, string];
@@ -33,6 +39,8 @@ export interface HyReport {
   readonly estimate: HyEstimate;
   /** Null with --bootstrap 0. */
   readonly inference: HyInference | null;
+  /** With --by: the windows, regimes and stability summary (docs/time.md). */
+  readonly by?: HyBy;
 }
 
 export function hyCommand(io: Streams): Command {
@@ -44,6 +52,7 @@ export function hyCommand(io: Streams): Command {
     .addOption(namesOption());
   addBootstrapOptions(cmd, 'block-bootstrap and sign-flip replicates for the lag interval and the p-value (0: off)');
   addMarketArguments(cmd);
+  addTimeOptions(cmd);
   addReaderOptions(cmd);
   addCommonOptions(cmd);
   cmd.addHelpText(
@@ -56,7 +65,8 @@ Example:
   $ leadlag hy fixtures/tardis/spot_quotes.csv fixtures/tardis/perp_quotes.csv --lags -10ms..10ms
   prints the correlogram of ρ(θ), θ̂ with its 95 % bootstrap interval, ρ, β, R², the lead-lag
   ratios, the p-value and one verdict line ("spot leads perp by 2.9 ms [2.7, 3.1], …").
-  $ leadlag hy spot.csv.gz perp.csv.gz --step 10us --format json | jq '{lag_us, ci, p_value}'`,
+  $ leadlag hy spot.csv.gz perp.csv.gz --step 10us --format json | jq '{lag_us, ci, p_value}'
+  $ leadlag hy spot/ perp/ --start 2024-08-17 --end 2024-08-18 --by 1h`,
   );
   return cmd.action(async (spot: string, perp: string, o: HyOptions) => {
     const ctx = new Context(io, o);
@@ -66,22 +76,34 @@ Example:
 
 export async function runHy(files: readonly [string, string], o: HyOptions, ctx: Context): Promise<HyReport> {
   const lattice = latticeOf(o.lags, o.step);
+  const range = rangeOf(o);
+  const windowUs = cellLengthOf(o);
+  const cut = isCut(windowUs, range);
   // Without resampling nothing reads the blocks: one block holds everything (a million lags fit).
-  const state = new HyState({ lattice, blockUs: o.bootstrap > 0 ? o.block : Number.MAX_SAFE_INTEGER });
-  const sources = openQuoteFiles(files, o, ctx);
+  const blockUs = o.bootstrap > 0 ? o.block : Number.MAX_SAFE_INTEGER;
+  // Cut by time, the parts go to fine cells that the range, the windows and the blocks are made of.
+  const cells = cut ? cutCells(fineCellLength(o.bootstrap > 0 ? o.block : 0, windowUs), range) : undefined;
+  const state = new HyState({ lattice, blockUs, cells });
+  const analysis: TwoMarketConsumer = {
+    pushA: (b) => state.push(0, b.t, b.price, b.length),
+    pushB: (b) => state.push(1, b.t, b.price, b.length),
+    endA: () => state.end(0),
+    endB: () => state.end(1),
+  };
+  const { consumer, meter } = withVolatility(o.by, analysis);
+  // An interval ending in the range needs its start and B's ticks within the lattice's reach.
+  const margin = readMargin({ gridUs: 0 }) + Math.max(Math.abs(lattice.fromUs), Math.abs(lagAt(lattice, lattice.count - 1)));
+  let reads;
   try {
-    await pumpLagging(
-      sources,
-      (i, b) => state.push(i === 0 ? 0 : 1, b.t, b.price, b.length),
-      (i) => state.end(i === 0 ? 0 : 1),
-    );
+    reads = await readTwoMarkets(files, o, ctx, { range, margin }, consumer);
   } catch (e) {
     if (e instanceof HyPartsTooLarge) throw new UsageError(`--block ${duration(o.block)} with ${lattice.count} lags: ${e.message}; use a longer --block, a larger --step, a narrower --lags or --bootstrap 0`);
     throw e;
   }
-  const parts = state.finish();
-  const reads = reportReads(sources, ctx);
-  const span = requireOverlap(parts.span, reads[0]!, reads[1]!);
+  const fine = state.finish();
+  const span = requireOverlap(fine.span, reads[0], reads[1], range);
+  const keyed = cells === undefined ? undefined : new HyKeyedParts(fine, cells, windowUs, range, blockUs);
+  const parts = keyed === undefined ? fine : toHyParts(keyed.whole(), lattice, blockUs, span);
   const estimate = hyEstimate(parts);
   const work = 2 * o.bootstrap * parts.nBlocks * lattice.count; // two passes of replicate sums
   if (work > 4e9) ctx.warn(`the bootstrap and the test sum ${(work / 1e9).toFixed(0)} G numbers (replicates × blocks × lags): expect minutes; fewer lags or --bootstrap 0 is faster`);
@@ -94,15 +116,15 @@ export async function runHy(files: readonly [string, string], o: HyOptions, ctx:
   if (lattice.count > 1 && (k === 0 || k === lattice.count - 1)) {
     ctx.warn(`θ̂ = ${estimate.lagUs} µs is at the edge of the lattice: the largest contrast may lie beyond it; widen --lags`);
   }
-  return { names: o.names, lattice, span, options: { bootstrap: o.bootstrap, block: o.block, seed: o.seed }, estimate, inference };
+  const by = o.by === undefined ? undefined : hyBy(keyed!, lattice, span, meter, { bootstrap: o.bootstrap, block: blockUs, seed: o.seed });
+  return { names: o.names, lattice, span, options: { bootstrap: o.bootstrap, block: o.block, seed: o.seed }, estimate, inference, by };
 }
 
 const pairOf = (i: Interval | null | undefined): [number, number] | null => (i ? [i.low, i.high] : null);
 
-export function renderHy(r: HyReport): Output {
-  const e = r.estimate;
-  const inf = r.inference;
-  const json = {
+/** The members of §6 that a part's numbers give (the whole span's, a window's, a regime's). */
+function hyMembers(e: HyEstimate, inf: HyInference | null) {
+  return {
     lag_us: e.lagUs,
     rho: e.rho,
     beta: e.beta,
@@ -118,15 +140,39 @@ export function renderHy(r: HyReport): Output {
     p_value: inf?.pValue ?? null,
     lags: e.lags.map((l) => ({ lag_us: l.lagUs, u: l.u, rho: l.rho, beta: l.beta })),
     ci: inf === null ? null : { lag_us: pairOf(inf.lagUs), rho: pairOf(inf.rho), llr: pairOf(inf.llr) },
+  };
+}
+
+/** Machine rows of a part: one per lattice lag. */
+function lagRows(e: HyEstimate): Cell[][] {
+  return e.lags.map((l) => [l.lagUs, l.u, l.rho, l.beta, l.lagUs === e.lagUs]);
+}
+
+export function renderHy(r: HyReport): Output {
+  const e = r.estimate;
+  const inf = r.inference;
+  const json: Record<string, unknown> = {
+    ...hyMembers(e, inf),
     verdict: verdict(r),
     sign_convention: `lag_us > 0: ${r.names[0]} leads ${r.names[1]}`,
     names: r.names,
     span: { start_us: r.span.start, end_us: r.span.end },
     params: { lags_from_us: r.lattice.fromUs, lags_to_us: lagAt(r.lattice, r.lattice.count - 1), step_us: r.lattice.stepUs, bootstrap: r.options.bootstrap, block_us: r.options.block, seed: r.options.seed },
   };
+  const columns = ['lag_us', 'u', 'rho', 'beta', 'best'];
+  if (r.by !== undefined) {
+    const by = r.by;
+    Object.assign(json, hyByJson(by, (t: HyTable) => hyMembers(t.estimate, t.inference)));
+    return {
+      json,
+      // One long table: the whole span's lags first, then each window's (and regime's).
+      machine: { columns: ['window', 'start_us', 'end_us', ...columns], rows: [...lagRows(e).map((row) => ['all', r.span.start, r.span.end + 1, ...row]), ...hyByRows(by, (t) => lagRows(t.estimate))] },
+      human: (style) => `${humanHy(r, style)}\n${humanHyBy(by, r.names, style)}`,
+    };
+  }
   return {
     json,
-    machine: { columns: ['lag_us', 'u', 'rho', 'beta', 'best'], rows: e.lags.map((l) => [l.lagUs, l.u, l.rho, l.beta, l.lagUs === e.lagUs]) },
+    machine: { columns, rows: lagRows(e) },
     human: (style) => humanHy(r, style),
   };
 }

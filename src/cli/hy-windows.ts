@@ -1,0 +1,103 @@
+/**
+ * `hy --by DUR|vol` (docs/time.md, docs/hy.md): the Hayashi–Yoshida numbers per window and per
+ * volatility regime, each computed from the rows of the blocks inside it exactly as the whole
+ * span's (θ̂, ρ, LLR, the lags; with the bootstrap, the window's own interval and p-value from
+ * its blocks, drawn afresh from --seed), the compact per-window summary and the stability summary.
+ */
+import { toHyParts, type HyKeyedParts, type HyPart } from '../core/hy-time.js';
+import { hyEstimate, hyInference, type HyEstimate, type HyInference } from '../core/hystats.js';
+import type { Lattice } from '../core/lattice.js';
+import { Random } from '../core/random.js';
+import { stabilityOf, type Stability } from '../core/stability.js';
+import type { GridReturns, Regime } from '../core/volatility.js';
+import type { Span } from '../core/types.js';
+import { formatPValue } from '../core/verdict.js';
+import { fixed, humanTable, isoMicros, type Cell, type Style } from '../io/output.js';
+import { REGIMES, stabilityJson, stabilityLines, windowJson, windowsOf, type Window } from './windows.js';
+
+/** A window's (or regime's) numbers; inference null with --bootstrap 0 or without blocks. */
+export interface HyTable {
+  readonly estimate: HyEstimate;
+  readonly inference: HyInference | null;
+}
+
+export interface HyBy {
+  readonly windows: readonly Window<HyTable>[];
+  readonly regimes?: Readonly<Record<Regime, { readonly nWindows: number; readonly part: HyTable }>>;
+  readonly q25?: number;
+  readonly q75?: number;
+  readonly stability: Stability;
+}
+
+export interface HyByOptions {
+  readonly bootstrap: number;
+  readonly block: number;
+  readonly seed: number;
+}
+
+/** A part's numbers: the estimate, and with the bootstrap its inference (cost O(R · blocks · lags)). */
+export function hyTableOf(part: HyPart, lattice: Lattice, span: Span, o: HyByOptions): HyTable {
+  const parts = toHyParts(part, lattice, o.block, span);
+  const estimate = hyEstimate(parts);
+  const inference = o.bootstrap > 0 && parts.nBlocks > 0 ? hyInference(parts, o.bootstrap, new Random(o.seed)) : null;
+  return { estimate, inference };
+}
+
+export function hyBy(parts: HyKeyedParts, lattice: Lattice, span: Span, meter: GridReturns | undefined, o: HyByOptions): HyBy {
+  const w = windowsOf(parts, span, meter);
+  const windows = w.windows.map((x) => ({ ...x, part: hyTableOf(x.part, lattice, { start: x.start, end: x.end - 1 }, o) }));
+  const regimes =
+    w.regimes === undefined ? undefined : (Object.fromEntries(REGIMES.map((r) => [r, { nWindows: w.regimes![r].nWindows, part: hyTableOf(w.regimes![r].part, lattice, span, o) }])) as unknown as Record<Regime, { nWindows: number; part: HyTable }>);
+  const stability = stabilityOf(
+    windows.map((x) => {
+      const e = x.part.estimate;
+      return { start: x.start, end: x.end, lagUs: e.lagUs, leader: e.lagUs === null ? null : (Math.sign(e.lagUs) as 1 | -1 | 0), values: { r2: e.r2, llr: e.llr } };
+    }),
+  );
+  return { windows, regimes, q25: w.q25, q75: w.q75, stability };
+}
+
+/** JSON members `windows`, `regimes`, `stability`; `table` gives a part's members as the whole span has them. */
+export function hyByJson(by: HyBy, table: (t: HyTable) => Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { windows: by.windows.map((w) => ({ ...windowJson(w), ...table(w.part) })) };
+  if (by.regimes !== undefined) {
+    out.regimes = Object.fromEntries(REGIMES.map((r) => [r, { n_windows: by.regimes![r].nWindows, ...table(by.regimes![r].part) }]));
+    out.regime_thresholds = { vol_p25: by.q25, vol_p75: by.q75 };
+  }
+  out.stability = stabilityJson(by.stability);
+  return out;
+}
+
+/** Machine rows: one row per window (or regime) and lag, after the whole span's. */
+export function hyByRows(by: HyBy, rows: (t: HyTable) => Cell[][]): Cell[][] {
+  const out: Cell[][] = [];
+  const add = (label: string, start: number | null, end: number | null, t: HyTable) => {
+    for (const row of rows(t)) out.push([label, start, end, ...row]);
+  };
+  for (const w of by.windows) add(w.regime ?? 'window', w.start, w.end, w.part);
+  if (by.regimes !== undefined) for (const r of REGIMES) add(`regime:${r}`, null, null, by.regimes[r].part);
+  return out;
+}
+
+/** The compact per-window table, the regimes' rows and the stability lines. */
+export function humanHyBy(by: HyBy, names: readonly [string, string], style: Style): string {
+  const [a, b] = names;
+  const vol = by.regimes !== undefined;
+  const head = ['window', `${a} ticks`, `${b} ticks`, 'θ̂', 'ρ(θ̂)', 'R²', 'LLR', 'p-value'];
+  const row = (label: string, t: HyTable): Cell[] => {
+    const e = t.estimate;
+    return [label, e.nA, e.nB, e.lagUs === null ? 'n/a' : `${fixed(e.lagUs / 1000, 3)} ms`, fixed(e.rho, 4), fixed(e.r2, 5), fixed(e.llr, 3), t.inference === null ? 'off' : formatPValue(t.inference.pValue)];
+  };
+  const align = head.map((_, i) => (i === 0 ? 'left' : 'right') as 'left' | 'right');
+  const rows = by.windows.map((w) => {
+    const r = row(isoMicros(w.start).replace('.000000Z', 'Z'), w.part);
+    return vol ? [...r, w.regime ?? 'n/a'] : r;
+  });
+  const out = [style.c.bold('Per window (θ̂, ρ, LLR and the p-value from the window\'s own blocks)'), humanTable(vol ? [...head, 'regime'] : head, rows, style, vol ? [...align, 'left'] : align)];
+  if (by.regimes !== undefined) {
+    out.push(style.c.bold(`Per volatility regime (windows below the 25th / above the 75th percentile of ${a}'s 1 s volatility)`));
+    out.push(humanTable(['regime', ...head.slice(1)], REGIMES.map((r) => row(`${r} (${by.regimes![r].nWindows} windows)`, by.regimes![r].part)), style, align));
+  }
+  out.push(...stabilityLines(by.stability, names, { lag_us: 'θ̂ (µs)', r2: 'R² at θ̂', llr: 'the LLR' }).map((l) => style.c.dim(l)));
+  return out.join('\n');
+}
