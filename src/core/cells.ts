@@ -56,3 +56,13 @@ export function gcd(a: number, b: number): number {
   while (b !== 0) [a, b] = [b, a % b];
   return a;
 }
+
+/**
+ * The fine cell length for blocks of `blockUs` (0: no bootstrap) and windows of `windowUs`
+ * (Infinity: no windows): their greatest common divisor, so both are whole numbers of cells.
+ */
+export function fineCellLength(blockUs: number, windowUs: number): number {
+  if (blockUs <= 0) return windowUs;
+  if (windowUs === Infinity) return blockUs;
+  return gcd(blockUs, windowUs);
+}

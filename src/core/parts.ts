@@ -104,3 +104,8 @@ export class CellParts<S> implements KeyedParts<S> {
     return out;
   }
 }
+
+/** True when the analysis is cut by time (cells or a bounded range) and keeps parts per cell. */
+export function isCut(cellUs: number, range: TimeRange): boolean {
+  return cellUs !== Infinity || range.start !== ALL_TIME.start || range.end !== ALL_TIME.end;
+}

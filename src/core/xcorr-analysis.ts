@@ -7,9 +7,9 @@
  * every window's and every regime's table and bootstrap blocks are merges of them.
  */
 import { GridAligner, type GridSpan } from './align.js';
-import { ALL_TIME, type TimeRange } from './parts.js';
-import { cutCells, fixedCells, type TimeCells } from './cells.js';
-import { blockParts, fineCellLength, tableOfRow, XcorrKeyedParts } from './xcorr-parts.js';
+import { ALL_TIME, isCut, type TimeRange } from './parts.js';
+import { cutCells, fineCellLength, fixedCells, type TimeCells } from './cells.js';
+import { blockParts, tableOfRow, XcorrKeyedParts } from './xcorr-parts.js';
 import type { XcorrParts } from './xcorr-cells.js';
 import { LagCorrelator, type LagResult } from './xcorr.js';
 import type { TickBatch } from './types.js';
@@ -78,9 +78,4 @@ export class XcorrAnalysis {
     const whole = parts.whole();
     return { grid, lags: tableOfRow(whole.row, this.lags), blocks: this.blockUs > 0 ? blockParts(this.lags, whole.blocks) : undefined, parts };
   }
-}
-
-/** True when the analysis is cut by time (cells or a bounded range) and keeps parts per cell. */
-export function isCut(cellUs: number, range: TimeRange): boolean {
-  return cellUs !== Infinity || range.start !== ALL_TIME.start || range.end !== ALL_TIME.end;
 }

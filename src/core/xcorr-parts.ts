@@ -9,7 +9,6 @@
  * range are sets of whole fine cells. A window's part is then its merged row (Table 2) and the
  * rows of the blocks inside it (its bootstrap), and a regime is the merge of its windows.
  */
-import { gcd } from './cells.js';
 import type { KeyedParts, PartKind, TimeRange } from './parts.js';
 import { bootstrapXcorr, type XcorrBootstrap } from './xcorr-bootstrap.js';
 import { cellRow, lagStats, lagSums, PART_WIDTH, xcorrPartKind, type XcorrParts } from './xcorr-cells.js';
@@ -36,16 +35,6 @@ export function xcorrTimeKind(lagCount: number): PartKind<XcorrPart> {
       (into.blocks as Float64Array[]).push(...from.blocks);
     },
   };
-}
-
-/**
- * The fine cell length for blocks of `blockUs` (0: no bootstrap) and windows of `windowUs`
- * (Infinity: no windows): their greatest common divisor, so both are whole numbers of cells.
- */
-export function fineCellLength(blockUs: number, windowUs: number): number {
-  if (blockUs <= 0) return windowUs;
-  if (windowUs === Infinity) return blockUs;
-  return gcd(blockUs, windowUs);
 }
 
 /**

@@ -9,10 +9,9 @@ import { addBootstrapOptions, addCommonOptions, addMarketArguments, addReaderOpt
 import { readMargin, readTwoMarkets, requireOverlap, type TwoMarketConsumer } from '../inputs.js';
 import { cellLengthOf, withVolatility } from '../windows.js';
 import { hyBy, hyByJson, hyByRows, humanHyBy, type HyBy, type HyTable } from '../hy-windows.js';
-import { cutCells } from '../../core/cells.js';
+import { cutCells, fineCellLength } from '../../core/cells.js';
 import { HyKeyedParts } from '../../core/hy-time.js';
-import { isCut } from '../../core/xcorr-analysis.js';
-import { fineCellLength } from '../../core/xcorr-parts.js';
+import { isCut } from '../../core/parts.js';
 import { latticeOf, parseLagRange, type LagRange } from '../lagrange.js';
 import { HyPartsTooLarge, HyState } from '../../core/hy.js';
 import { toHyParts } from '../../core/hy-time.js';
