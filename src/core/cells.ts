@@ -34,6 +34,8 @@ export function fixedCells(lengthUs: number): TimeCells {
 export function cutCells(lengthUs: number, range: { readonly start: number; readonly end: number }): TimeCells {
   if (lengthUs !== Infinity && (!Number.isInteger(lengthUs) || lengthUs <= 0)) throw new RangeError(`cell length must be a positive whole number of µs, got ${lengthUs}`);
   const ends = [range.start, range.end].filter((t) => Number.isFinite(t));
+  // No finite end: plain cells of L (cellOf runs per lag of every non-zero return; keep it lean).
+  if (ends.length === 0 && lengthUs !== Infinity) return fixedCells(lengthUs);
   const base = (t: number) => (lengthUs === Infinity ? 0 : blockOf(t, lengthUs));
   const cellOf = (t: number) => {
     let c = base(t);
