@@ -92,6 +92,8 @@ export interface ReadPlan {
   readonly range: TimeRange;
   /** µs read before S and after E. */
   readonly margin: number;
+  /** Called with each market's per-file reports once read (the files' fingerprints of a state). */
+  readonly onFiles?: (perMarket: ReadReport[][]) => void;
 }
 
 /**
@@ -118,6 +120,7 @@ export async function readTwoMarkets(args: readonly [string, string], o: ReaderC
     (i) => (i === 0 ? consumer.endA?.() : consumer.endB?.()),
   );
   const reads = reportReads(sources, ctx);
+  plan.onFiles?.(sources.map((s) => s.reports()));
   return [reads[0]!, reads[1]!];
 }
 

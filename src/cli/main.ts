@@ -3,7 +3,6 @@
  * turns errors into messages and exit codes (see EXIT in errors.ts). A closed stdout
  * (`leadlag … | head`) ends the program quietly with exit 0.
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EXIT, StdoutError, UsageError, escapeControl, isExpectedError } from '../errors.js';
 import { helpRequest, usagePointer } from './help.js';
@@ -13,8 +12,11 @@ import { xcorrCommand } from './commands/xcorr.js';
 import { classifyCommand } from './commands/classify.js';
 import { inspectCommand } from './commands/inspect.js';
 import { hyCommand } from './commands/hy.js';
+import { mergeCommand } from './commands/merge.js';
+import { planCommand } from './commands/plan.js';
+import { LEADLAG_VERSION } from './version.js';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = LEADLAG_VERSION;
 
 export function buildProgram(io: Streams): Command {
   const program = new Command('leadlag')
@@ -31,12 +33,14 @@ Examples:
   leadlag xcorr spot.csv perp.csv --lags -5..5 --format csv
   leadlag classify spot.csv perp.csv --trades spot_trades.csv --balanced
   leadlag inspect spot.csv perp.csv.gz trades.zip
+  leadlag plan 'spot/*.csv.gz' 'perp/*.csv.gz' --emit commands | parallel
+  leadlag merge states/*.state --format json
 
 Exit codes: 0 ok, 2 usage error, 65 bad data, 66 cannot open input, 70 internal error,
 73 cannot write an output file, 74 cannot write standard output.
 Run 'leadlag help <command>' for a command's options and a worked example.`,
     );
-  for (const make of [pairCommand, xcorrCommand, classifyCommand, inspectCommand, hyCommand]) {
+  for (const make of [pairCommand, xcorrCommand, classifyCommand, inspectCommand, hyCommand, mergeCommand, planCommand]) {
     program.addCommand(make(io).exitOverride().showHelpAfterError(`(run 'leadlag help ${make.name.replace('Command', '')}' for usage)`).configureOutput(outputTo(io)));
   }
   return program;

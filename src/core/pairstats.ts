@@ -87,7 +87,8 @@ export function pairStats(a: JumpList, b: JumpList, span: Span, pairWindowUs: nu
   };
 }
 
-function delayStats(delays: Float64Array, leaders: Float64Array, draws: BlockDraws | undefined): DelayStats {
+/** A direction's delay summary: count, type 7 median and p90, and the bootstrap interval of the median when `draws` is given. */
+export function delayStats(delays: Float64Array, leaders: Float64Array, draws: BlockDraws | undefined): DelayStats {
   const medianCi = draws === undefined ? null : medianInterval(delays, leaders, draws.blockUs, draws.first, draws.nBlocks, draws.rows());
   return { n: delays.length, median: quantile(delays, 0.5), p90: quantile(delays, 0.9), medianCi };
 }

@@ -79,6 +79,20 @@ export class CellParts<S> implements KeyedParts<S> {
     return p;
   }
 
+  /**
+   * Merges `part` into cell `key` (a part of another run, read back from a state): the cell is
+   * created empty on first use. Parts of one cell from several runs merge in the order given.
+   */
+  absorb(key: number, part: S): void {
+    let p = this.parts.get(key);
+    if (p === undefined) {
+      p = this.kind.empty();
+      this.parts.set(key, p);
+    }
+    this.kind.merge(p, part);
+    this.lastKey = NaN;
+  }
+
   /** The cells that received anything, in time order, with their edges clipped to the range. */
   cells(): { key: number; start: number; end: number; part: S }[] {
     return [...this.parts.entries()]

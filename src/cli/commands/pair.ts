@@ -9,7 +9,9 @@ import { readMargin, readTwoMarkets, requireOverlap } from '../inputs.js';
 import { warnAboutInputs } from '../sanity.js';
 import { cellLengthOf, withVolatility } from '../windows.js';
 import { humanPairBy, pairBy, pairByJson, pairByRows, type PairBy } from '../pair-windows.js';
-import { PairAnalysis } from '../../core/pair-analysis.js';
+import { PairAnalysis, type PairParts } from '../../core/pair-analysis.js';
+import type { MergedPair } from '../../core/pair-merge.js';
+import { runPairState } from '../pair-state.js';
 import { pairedOf, type PairCounts } from '../../core/pair-parts.js';
 import { binomialTwoSidedHalf } from '../../core/binomial.js';
 import { CHANCE_SHIFTS, chanceOfCounts, DEFAULT_NULL_STEP_US } from '../../core/chance.js';
@@ -26,6 +28,10 @@ export interface PairOptions extends CommonOptions, ReaderCliOptions, JumpCliOpt
   feed: 'both' | Feed;
   /** Step of the shifts of the chance baseline, µs. */
   nullStep: number;
+  /** --state FILE: write the partial state of the range instead of printing (docs/scale.md). */
+  state?: string;
+  /** --label NAME: the pair's name in a state (merge prints one row per label). */
+  label?: string;
 }
 
 /** Table 1 of one feed, under the metric names built from the market names. */
@@ -61,6 +67,8 @@ export function pairCommand(io: Streams): Command {
   cmd.addOption(new Option('--null-step <step>', 'chance pairs: shift the second market by ±1…±10 steps').argParser((v) => parseDuration(v, '--null-step')).default(DEFAULT_NULL_STEP_US, '1s'));
   addBootstrapOptions(cmd);
   addTimeOptions(cmd);
+  cmd.option('--state <FILE>', 'write the partial state of --start/--end to FILE for leadlag merge, instead of printing (docs/scale.md)');
+  cmd.option('--label <NAME>', 'with --state: the pair\'s name (merging states of several labels prints a row per pair)');
   addReaderOptions(cmd);
   addCommonOptions(cmd);
   cmd.addHelpText(
@@ -78,6 +86,7 @@ Example:
   );
   return cmd.action(async (spot: string, perp: string, o: PairOptions) => {
     const ctx = new Context(io, o);
+    if (o.state !== undefined) return runPairState([spot, perp], o, ctx);
     const report = await runPair([spot, perp], o, ctx);
     await ctx.emit(renderPair(report));
   });
@@ -90,8 +99,7 @@ export async function runPair(files: readonly [string, string], o: PairOptions, 
   const feeds: Feed[] = o.feed === 'both' ? ['native', 'locf'] : [o.feed];
   const analysis = new PairAnalysis(params, cellLengthOf(o), range, o.nullStep);
   const { consumer, meter } = withVolatility(o.by, analysis);
-  // The margin also covers the largest shift of the chance pairs, so that a range's shifted copies are a longer run's.
-  const reads = await readTwoMarkets(files, o, ctx, { range, margin: readMargin(params) + CHANCE_SHIFTS * o.nullStep }, consumer);
+  const reads = await readTwoMarkets(files, o, ctx, { range, margin: pairMargin(params, o.nullStep) }, consumer);
   const parts = analysis.finish(feeds);
   const span = requireOverlap(parts?.dataSpan, reads[0], reads[1], range);
   warnAboutInputs(ctx, files, o, reads, span);
@@ -108,6 +116,46 @@ export async function runPair(files: readonly [string, string], o: PairOptions, 
   };
   for (const w of pairWarnings(report)) ctx.warn(w);
   return report;
+}
+
+/**
+ * The margin pair reads around --start/--end: the common one (inputs.ts) plus the reach of the
+ * chance shifts, 10 × --null-step, so that a range's run and a state's run read the same ticks
+ * and a state's chance pairs near its ends see the jumps they shift (docs/scale.md).
+ */
+export function pairMargin(params: AnalysisParams, nullStepUs: number): number {
+  return readMargin(params) + CHANCE_SHIFTS * nullStepUs;
+}
+
+/** What a merge of states hands back to pair's report (src/cli/pair-state.ts). */
+export interface MergedPairInput {
+  readonly names: readonly [string, string];
+  readonly params: AnalysisParams;
+  readonly nullStepUs: number;
+  readonly bootstrap: { readonly replicates: number; readonly blockUs: number; readonly seed: number };
+  readonly feeds: readonly Feed[];
+  readonly byCells: boolean;
+  readonly merged: MergedPair;
+}
+
+/**
+ * pair's report from merged states: the same functions as one run, fed the merged parts (Table
+ * 1, chance pairs, delays and their leaders, windows) and the block draws of the whole span, so
+ * the output is the one run's byte for byte.
+ */
+export function mergedPairReport(m: MergedPairInput): PairReport {
+  const span = m.merged.span;
+  const draws = m.bootstrap.replicates > 0 ? drawSpanBlocks(span, m.bootstrap.blockUs, m.bootstrap.replicates, m.bootstrap.seed) : undefined;
+  const parts: PairParts = { dataSpan: span, feeds: Object.fromEntries(m.feeds.map((f) => [f, m.merged.feeds[f]!.cells])) as PairParts['feeds'] };
+  return {
+    names: [m.names[0], m.names[1]],
+    params: m.params,
+    span,
+    feeds: m.feeds.map((feed) => feedTable(feed, pairStatsOfCounts(m.merged.feeds[feed]!.cells.merged(), m.nullStepUs, draws), m.names, m.params)),
+    nullStepUs: m.nullStepUs,
+    bootstrap: m.bootstrap,
+    by: m.byCells ? pairBy(parts, m.feeds, span, undefined) : undefined,
+  };
 }
 
 /** A window's (or regime's) Table 1 and leader test from its parts, under the metric names. */

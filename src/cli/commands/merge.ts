@@ -1,0 +1,128 @@
+/**
+ * `leadlag merge STATE…`: the states written by `pair --state` over disjoint ranges, merged into
+ * exactly what one run over all of them prints (docs/scale.md, docs/definitions.md §11); states
+ * of several pairs (their --label) give one row per pair.
+ */
+import { Command } from 'commander';
+import { Context, type Streams } from '../context.js';
+import { addCommonOptions, type CommonOptions } from '../options.js';
+import { DataError, UsageError } from '../../errors.js';
+import { readStateFile, type StateFile } from '../../io/state-file.js';
+import { humanTable, fixed, type Output } from '../../io/output.js';
+import { mergePairStates } from '../pair-state.js';
+import { renderPair, type PairReport } from './pair.js';
+import { pairWarnings } from '../advice.js';
+import { formatPValue } from '../../core/verdict.js';
+import { quantile } from '../../core/quantile.js';
+
+export interface MergeOptions extends CommonOptions {
+  allowGaps?: boolean;
+}
+
+export function mergeCommand(io: Streams): Command {
+  const cmd = new Command('merge')
+    .summary('merge partial states (pair --state) into the report of one run')
+    .description('Merge the states written by pair --state over disjoint time ranges into exactly what one run over all the data prints, in every --format. States of several pairs (pair --label) give one row per pair. Refuses, naming the files (exit 65), states with different parameters or versions, overlapping or missing ranges, and cuts where the neighbours\' jumps or pairs disagree.')
+    .argument('<states...>', 'state files (pair --state FILE)')
+    .option('--allow-gaps', 'merge states whose ranges leave gaps (the tables then count the ranges given)');
+  addCommonOptions(cmd);
+  cmd.addHelpText(
+    'after',
+    `
+Example:
+  $ leadlag plan 'spot/*.csv.gz' 'perp/*.csv.gz' --emit commands | parallel
+  $ leadlag merge states/*.state --format json
+  the JSON of 'leadlag pair' over all the days, byte for byte (docs/scale.md).`,
+  );
+  return cmd.action(async (files: string[], o: MergeOptions) => {
+    const ctx = new Context(io, o);
+    const out = runMerge(files, o, ctx);
+    await ctx.emit(out);
+  });
+}
+
+/** Reads, checks and merges the states; one pair gives its report, several a row per pair. */
+export function runMerge(files: readonly string[], o: MergeOptions, ctx: Context): Output {
+  if (files.length === 0) throw new UsageError('merge needs at least one state file');
+  const states = files.map(readStateFile);
+  checkSameKind(states);
+  const groups = new Map<string, StateFile[]>();
+  for (const s of states) {
+    const label = typeof s.header.label === 'string' ? s.header.label : '';
+    groups.set(label, [...(groups.get(label) ?? []), s]);
+  }
+  const reports = [...groups.entries()].map(([label, group]) => {
+    checkSameParams(group);
+    return { label, report: mergePairStates(group, o.allowGaps === true) };
+  });
+  if (reports.length === 1) {
+    const r = reports[0]!.report;
+    for (const w of pairWarnings(r)) ctx.warn(w);
+    return renderPair(r);
+  }
+  return renderUniverse(reports);
+}
+
+/** One command and one version of leadlag over all the states. */
+function checkSameKind(states: readonly StateFile[]): void {
+  const first = states[0]!;
+  for (const s of states.slice(1)) {
+    if (s.header.command !== first.header.command) throw new DataError(`${first.file} and ${s.file}`, undefined, `states of different commands (${first.header.command} and ${s.header.command})`);
+    if (s.header.leadlag_version !== first.header.leadlag_version) {
+      throw new DataError(`${first.file} and ${s.file}`, undefined, `states written by different versions of leadlag (${first.header.leadlag_version} and ${s.header.leadlag_version}); rerun the jobs with one version`);
+    }
+  }
+  if (first.header.command !== 'pair') throw new DataError(first.file, 1, `merge reads pair states; this is a ${String(first.header.command)} state`);
+}
+
+/** The states of one pair must share every parameter. */
+function checkSameParams(states: readonly StateFile[]): void {
+  const first = states[0]!;
+  for (const s of states.slice(1)) {
+    const diff = Object.keys({ ...first.header.params, ...s.header.params }).filter((k) => JSON.stringify(first.header.params[k]) !== JSON.stringify(s.header.params[k]));
+    if (diff.length > 0) {
+      const what = diff.map((k) => `${k}: ${JSON.stringify(first.header.params[k])} vs ${JSON.stringify(s.header.params[k])}`).join(', ');
+      throw new DataError(`${first.file} and ${s.file}`, undefined, `states with different parameters (${what}); every job of one pair must run with the same options`);
+    }
+  }
+}
+
+/**
+ * One row per pair (native ticks, or the one feed of --feed): the lag (median delay of the
+ * leading market's pairs, negative when B leads), who leads, A's share of led pairs, the
+ * leader test, the pairs and those in excess of chance.
+ */
+function renderUniverse(rows: readonly { label: string; report: PairReport }[]): Output {
+  const data = rows.map(({ label, report }) => {
+    const f = report.feeds[0]!;
+    const t = f.stats.table;
+    const led = t.aLeadsB + t.bLeadsA;
+    const leader = led === 0 ? null : t.aLeadsB > t.bLeadsA ? 'a' : t.aLeadsB < t.bLeadsA ? 'b' : null;
+    const lagUs = leader === 'a' ? f.delays[0]!.median : leader === 'b' ? -f.delays[1]!.median : null;
+    return {
+      pair: label,
+      feed: f.feed,
+      leader: leader === null ? null : report.names[leader === 'a' ? 0 : 1],
+      lag_us: lagUs,
+      share_a_leads: led === 0 ? null : t.aLeadsB / led,
+      leader_p_value: f.stats.leaderPValue,
+      paired_events: t.paired,
+      chance_pairs_max: f.stats.chance.max,
+      excess_pairs: f.stats.excessPairs,
+      start_us: report.span.start,
+      end_us: report.span.end,
+    };
+  });
+  const columns = Object.keys(data[0]!);
+  return {
+    json: { pairs: data },
+    machine: { columns, rows: data.map((d) => columns.map((c) => (d as Record<string, string | number | null>)[c] ?? null)) },
+    human: (style) => {
+      const head = ['pair', 'leader', 'lag', 'A share', 'leader p', 'pairs', 'chance max', 'excess'];
+      const body = data.map((d) => [d.pair, d.leader ?? 'neither', d.lag_us === null ? 'n/a' : `${fixed(d.lag_us / 1000, 3)} ms`, d.share_a_leads === null ? 'n/a' : fixed(d.share_a_leads, 2), formatPValue(d.leader_p_value), d.paired_events, d.chance_pairs_max, fixed(d.excess_pairs, 1)]);
+      const lags = data.map((d) => d.lag_us).filter((x): x is number => x !== null);
+      const note = lags.length > 0 ? `median lag over ${lags.length} pairs with a leader: ${fixed(quantile(Float64Array.from(lags), 0.5) / 1000, 3)} ms` : 'no pair has a leader';
+      return [style.c.bold(`Lead-lag across ${data.length} pairs (${data[0]!.feed === 'native' ? 'native ticks' : 'LOCF grid'})`), humanTable(head, body, style, ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right']), style.c.dim(note)].join('\n');
+    },
+  };
+}

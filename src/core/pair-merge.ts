@@ -1,0 +1,241 @@
+/**
+ * The exact merge of `pair` states (docs/definitions.md §11, docs/scale.md): the parts of
+ * runs that own disjoint, adjacent ranges add up to one run over all of them, provided the
+ * runs' decisions near each cut agree. Every check that fails is a DataError naming the states;
+ * the merge never returns an approximation.
+ */
+import { DataError } from '../errors.js';
+import { CellParts, type TimeRange } from './parts.js';
+import { PAIR_COUNTS, type PairCounts } from './pair-parts.js';
+import type { JumpFeed } from './pair-analysis.js';
+import { refillCellDelays, resolveVariant, variantDelays, type FamilyPart, type JumpRecord, type PairFeedState, type PairList, type Variant } from './pair-state.js';
+import type { Span } from './types.js';
+
+/** First and last tick time (µs) a run read of one market; null when it read none. */
+export type Seen = { readonly first: number; readonly last: number } | null;
+
+/** What the merge needs of one state. */
+export interface PairShard {
+  /** The state's file, for messages. */
+  readonly name: string;
+  readonly owned: TimeRange;
+  /** The width m of its end records (µs). */
+  readonly edgeUs: number;
+  /** The detector's window W (µs). */
+  readonly windowUs: number;
+  readonly pairWindowUs: number;
+  /** The span of the data it read; null when its markets did not overlap. */
+  readonly dataSpan: Span | null;
+  readonly seen: { readonly a: Seen; readonly b: Seen };
+  readonly feeds: Partial<Record<JumpFeed, PairFeedState>>;
+}
+
+/** One feed merged: Table 1's parts by cell and the pairing family over the whole span. */
+export interface MergedFeed {
+  readonly cells: CellParts<PairCounts>;
+  /** Per shift (shift 0 first, then the chance shifts): pairs over the span. */
+  readonly paired: number[];
+  readonly delaysAB: Float64Array;
+  readonly leadersAB: Float64Array;
+  readonly delaysBA: Float64Array;
+  readonly leadersBA: Float64Array;
+}
+
+export interface MergedPair {
+  /** The analysis span: the data's span cut to [first start, last end). */
+  readonly span: Span;
+  /** [first state's start, last state's end). */
+  readonly range: TimeRange;
+  readonly feeds: Partial<Record<JumpFeed, MergedFeed>>;
+}
+
+/**
+ * Merges pair states (any order). `allowGaps` accepts missing ranges between states: the cut
+ * checks then apply only between adjacent states, and the result counts the owned ranges.
+ * @throws DataError for overlapping or (without allowGaps) missing ranges, spans that do not
+ *   fit together, and cuts where the neighbours' jumps or pairs disagree.
+ */
+export function mergePairShards(input: readonly PairShard[], feeds: readonly JumpFeed[], cellUs: number, allowGaps: boolean): MergedPair {
+  const shards = [...input].sort((x, y) => x.owned.start - y.owned.start);
+  const adjacent = checkRanges(shards, allowGaps);
+  const first = shards[0]!;
+  const last = shards[shards.length - 1]!;
+  const range = { start: first.owned.start, end: last.owned.end };
+  const ds = globalDataSpan(shards);
+  const span = { start: Math.max(ds.start, range.start), end: Math.min(ds.end, range.end - 1) };
+  if (!(span.start <= span.end)) throw new DataError(names(shards), undefined, 'the two markets do not overlap in time within the states\' ranges');
+  // One run pairs over the span of all the data it read, chance pairs included (§11): every state's open span.
+  const variantOf = (_i: number): Variant => 'oo';
+  shards.forEach((s, i) => checkSpans(s, variantOf(i), ds, span));
+  for (let i = 0; i + 1 < shards.length; i++) {
+    if (!adjacent[i]) continue;
+    for (const feed of feeds) checkCut(shards[i]!, shards[i + 1]!, feed, variantOf(i), variantOf(i + 1));
+  }
+  const out: Partial<Record<JumpFeed, MergedFeed>> = {};
+  for (const feed of feeds) out[feed] = mergeFeed(shards, feed, cellUs, range, variantOf);
+  return { span, range, feeds: out };
+}
+
+/** Sorted states: overlap is refused; a gap is refused unless allowed. Returns, per neighbour pair, whether they touch. */
+function checkRanges(shards: readonly PairShard[], allowGaps: boolean): boolean[] {
+  const adjacent: boolean[] = [];
+  for (let i = 0; i + 1 < shards.length; i++) {
+    const l = shards[i]!;
+    const r = shards[i + 1]!;
+    if (l.owned.end > r.owned.start) {
+      throw new DataError(`${l.name} and ${r.name}`, undefined, `the states' ranges overlap (${rangeText(l.owned)} and ${rangeText(r.owned)}); each time must be owned by one state`);
+    }
+    if (l.owned.end < r.owned.start && !allowGaps) {
+      throw new DataError(`${l.name} and ${r.name}`, undefined, `no state owns ${rangeText({ start: l.owned.end, end: r.owned.start })} between them; pass its state, or --allow-gaps to merge the ranges given`);
+    }
+    adjacent.push(l.owned.end === r.owned.start);
+  }
+  return adjacent;
+}
+
+/** The span (§1) of all the data the states read: from the latest market's first tick to the earliest market's last. */
+function globalDataSpan(shards: readonly PairShard[]): Span {
+  const lo = (m: 'a' | 'b') => Math.min(...shards.map((s) => s.seen[m]?.first ?? Infinity));
+  const hi = (m: 'a' | 'b') => Math.max(...shards.map((s) => s.seen[m]?.last ?? -Infinity));
+  return { start: Math.max(lo('a'), lo('b')), end: Math.min(hi('a'), hi('b')) };
+}
+
+/**
+ * A state computed its pairings over the span of the data it read, closed at its range where
+ * its variant says. That equals the whole run's where it matters: an end is either the whole
+ * run's end, or far enough from the state's range that no pairing near it depends on it.
+ */
+function checkSpans(s: PairShard, v: Variant, ds: Span, span: Span): void {
+  const ownedHasSpan = span.start < s.owned.end && span.end >= s.owned.start;
+  if (s.dataSpan === null) {
+    if (ownedHasSpan) throw new DataError(s.name, undefined, `its two markets do not overlap in the data it read, yet the whole span ${rangeText({ start: span.start, end: span.end + 1 })} meets its range ${rangeText(s.owned)}; its input files are not those of its neighbours`);
+    return;
+  }
+  const d = s.dataSpan;
+  // The pairings near the range need every jump from S − D − 10·step on (the sources of the
+  // shifted copies) and up to E + D + 10·step: m − W on either side. A later start is harmless
+  // when it is B's first tick read (no source of a copy is missed) and before S − D (the pairs
+  // with a leader near S are then in the span, and the cut's check compares them).
+  const reach = s.edgeUs - s.windowUs;
+  const leftOk = (own: number, whole: number) => own === whole || own <= s.owned.start - reach || (own <= s.owned.start - s.pairWindowUs && own === s.seen.b?.first);
+  const rightOk = (own: number, whole: number) => own === whole || own >= s.owned.end + reach;
+  const problems: string[] = [];
+  if (!leftOk(d.start, ds.start)) problems.push(`its data starts at ${d.start} µs, inside its margin, where the states together start at ${ds.start} µs`);
+  if (!rightOk(d.end, ds.end)) problems.push(`its data ends at ${d.end} µs, inside its margin, where the states together end at ${ds.end} µs`);
+  if (v[0] === 'c' && Math.max(s.owned.start, d.start) !== span.start) problems.push(`as the first state its span would start at ${Math.max(s.owned.start, d.start)} µs, not at ${span.start} µs`);
+  if (v[1] === 'c' && Math.min(s.owned.end - 1, d.end) !== span.end) problems.push(`as the last state its span would end at ${Math.min(s.owned.end - 1, d.end)} µs, not at ${span.end} µs`);
+  if (problems.length > 0) throw new DataError(s.name, undefined, `${problems.join('; ')}: the states did not read the same data (pass every state of one run, made from the same files)`);
+}
+
+/**
+ * The cut S between two adjacent states: the two runs' jumps must agree on [c, S) with
+ * c = max(S − m, the right run's first tick of the market), and the right run must hold a tick
+ * of each market at or before S − W (unless the left run read none earlier either), so that
+ * every window after the cut is one both runs have read (docs/scale.md); then their pairs with
+ * a leader in [S − D, S) must be the same for every pairing.
+ */
+function checkCut(l: PairShard, r: PairShard, feed: JumpFeed, vl: Variant, vr: Variant): void {
+  const cut = l.owned.end;
+  const m = l.edgeUs;
+  const w = l.windowUs;
+  const at = `at the cut ${cut} µs (${feed} feed)`;
+  const both = `${l.name} and ${r.name}`;
+  const from = { a: cut - m, b: cut - m };
+  for (const x of ['a', 'b'] as const) {
+    const rf = r.seen[x]?.first ?? Infinity;
+    const lf = l.seen[x]?.first ?? Infinity;
+    if (rf > cut - w && lf < rf) throw new DataError(both, undefined, `${at}: the right run's first tick of market ${x.toUpperCase()} is after S − W (${cut - w} µs), so its detector has not settled; read more history (a wider margin) or cut elsewhere`);
+    // Before its first tick the right run read nothing of this market, and neither did the left run within the margin.
+    from[x] = Math.max(cut - m, Math.min(rf, cut));
+  }
+  const lf = l.feeds[feed];
+  const rf = r.feeds[feed];
+  if (lf === undefined || rf === undefined) throw new DataError(both, undefined, `one state holds no ${feed} feed`);
+  for (const x of ['a', 'b'] as const) {
+    const lj = clip(lf.jumps.right[x], from[x], cut);
+    const rj = clip(rf.jumps.left[x], from[x], cut);
+    if (!sameJumps(lj, rj)) {
+      throw new DataError(both, undefined, `${at}: the jumps of market ${x.toUpperCase()} in the ${cut - from[x]} µs before the cut disagree (${lj.t.length} vs ${rj.t.length} jumps, first difference at ${firstDifference(lj.t, rj.t)} µs): the right run's detector had not settled; cut elsewhere`);
+    }
+  }
+  const checkPairs = (lv: Variant, rv: Variant, what: string, shifts: 'first' | 'all') => {
+    const lp = resolveVariant(lf, lv);
+    const rp = resolveVariant(rf, rv);
+    const n = Math.max(lp?.left.length ?? 0, rp?.left.length ?? 0);
+    for (let i = 0; i < (shifts === 'first' ? 1 : n); i++) {
+      const a = lp?.right[i] ?? [];
+      const b = rp?.left[i] ?? [];
+      if (!samePairs(a, b)) {
+        const which = i === 0 ? 'pairs' : `chance pairs (shift ${i})`;
+        throw new DataError(both, undefined, `${at}: the ${which} ${what} with a leader in the ${l.pairWindowUs} µs before the cut disagree (${a.length / 2} vs ${b.length / 2}): greedy pairing carried a different claim across the cut; cut elsewhere`);
+      }
+    }
+  };
+  checkPairs('oo', 'oo', 'of the data read', 'first');
+  checkPairs(vl, vr, 'of the span', 'all');
+}
+
+function mergeFeed(shards: readonly PairShard[], feed: JumpFeed, cellUs: number, range: TimeRange, variantOf: (i: number) => Variant): MergedFeed {
+  const cells = new CellParts(PAIR_COUNTS, cellUs, range);
+  const paired: number[] = [];
+  const delaysAB: number[] = [];
+  const leadersAB: number[] = [];
+  const delaysBA: number[] = [];
+  const leadersBA: number[] = [];
+  shards.forEach((s, i) => {
+    const f = s.feeds[feed];
+    if (f === undefined) throw new DataError(s.name, undefined, `the state holds no ${feed} feed`);
+    for (const c of refillCellDelays(f, cellUs)) cells.absorb(c.key, c.part);
+    const fam: FamilyPart | null = resolveVariant(f, variantOf(i));
+    if (fam === null) return;
+    fam.paired.forEach((n, k) => (paired[k] = (paired[k] ?? 0) + n));
+    const d = variantDelays(fam, resolveVariant(f, 'oo'));
+    // States come in time order and their leaders lie in their own ranges: concatenation keeps leader order.
+    delaysAB.push(...d.delaysAB);
+    leadersAB.push(...d.leadersAB);
+    delaysBA.push(...d.delaysBA);
+    leadersBA.push(...d.leadersBA);
+  });
+  return { cells, paired, delaysAB: Float64Array.from(delaysAB), leadersAB: Float64Array.from(leadersAB), delaysBA: Float64Array.from(delaysBA), leadersBA: Float64Array.from(leadersBA) };
+}
+
+function clip(j: JumpRecord, from: number, to: number): JumpRecord {
+  const t: number[] = [];
+  const s: number[] = [];
+  j.t.forEach((x, i) => {
+    if (x >= from && x < to) {
+      t.push(x);
+      s.push(j.s[i]!);
+    }
+  });
+  return { t, s };
+}
+
+function sameJumps(x: JumpRecord, y: JumpRecord): boolean {
+  return x.t.length === y.t.length && x.t.every((t, i) => t === y.t[i] && x.s[i] === y.s[i]);
+}
+
+function samePairs(x: PairList, y: PairList): boolean {
+  if (x.length !== y.length) return false;
+  // The same pairs, whatever order each walk listed them in.
+  const key = (p: PairList) => {
+    const out: string[] = [];
+    for (let i = 0; i < p.length; i += 2) out.push(`${p[i]},${p[i + 1]}`);
+    return out.sort().join(';');
+  };
+  return key(x) === key(y);
+}
+
+function firstDifference(x: readonly number[], y: readonly number[]): number {
+  for (let i = 0; i < Math.max(x.length, y.length); i++) if (x[i] !== y[i]) return Math.min(x[i] ?? Infinity, y[i] ?? Infinity);
+  return NaN;
+}
+
+function rangeText(r: TimeRange): string {
+  const t = (x: number) => (Number.isFinite(x) ? `${x}` : '…');
+  return `[${t(r.start)}, ${t(r.end)}) µs`;
+}
+
+function names(shards: readonly PairShard[]): string {
+  return shards.map((s) => s.name).join(', ');
+}

@@ -1,0 +1,45 @@
+/**
+ * Jobs for a scheduler (docs/scale.md): the span of a pair's daily files cut into ranges of
+ * one length on the absolute clock, each with the files it must read — its own days and the
+ * neighbouring days its margins reach into.
+ */
+
+/** A file holding one UTC day (its name carries the date). */
+export interface DayFile {
+  readonly path: string;
+  /** [start, end) of the day, µs. */
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface Job {
+  /** Position of the job within its pair (0, 1, …). */
+  readonly n: number;
+  /** The owned range [start, end), µs. */
+  readonly start: number;
+  readonly end: number;
+  /** The files of each market the job reads. */
+  readonly a: readonly string[];
+  readonly b: readonly string[];
+}
+
+/**
+ * Cuts [first day, last day + 1 d) into ranges of `everyUs` (aligned on the absolute clock; the
+ * first and last cut to the days), each reading the files whose day meets [start − margin,
+ * end + margin). Days without a file in one market still get their job when the other market
+ * has one (the merge needs every range). Cost O(jobs × files).
+ */
+export function planJobs(a: readonly DayFile[], b: readonly DayFile[], everyUs: number, marginUs: number): Job[] {
+  const all = [...a, ...b];
+  if (all.length === 0) return [];
+  const first = Math.min(...all.map((f) => f.start));
+  const last = Math.max(...all.map((f) => f.end));
+  const jobs: Job[] = [];
+  for (let k = Math.floor(first / everyUs); k * everyUs < last; k++) {
+    const start = Math.max(k * everyUs, first);
+    const end = Math.min((k + 1) * everyUs, last);
+    const reads = (files: readonly DayFile[]) => files.filter((f) => f.end > start - marginUs && f.start < end + marginUs).map((f) => f.path);
+    jobs.push({ n: jobs.length, start, end, a: reads(a), b: reads(b) });
+  }
+  return jobs;
+}

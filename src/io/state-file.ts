@@ -1,0 +1,90 @@
+/**
+ * State files (docs/scale.md): a partial result written by `--state FILE` and read by
+ * `leadlag merge`. Two lines of UTF-8 JSON:
+ *
+ *   line 1, the header: {"format":"leadlag-state","format_version":1,"leadlag_version":…,
+ *           "command":…,"params":{…},"range":{…},…,"body_bytes":N,"body_sha256":"…"}
+ *   line 2, the body:   the command's parts (JSON), exactly body_bytes bytes.
+ *
+ * The SHA-256 of the body is checked on reading, so a truncated or edited state is an error,
+ * never a wrong answer. The header stays readable with `head -1 FILE | jq`.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { DataError, OpenError } from '../errors.js';
+import { writeFileAtomic } from './atomic.js';
+
+export const STATE_FORMAT = 'leadlag-state';
+/** Raised when the meaning of a member changes; merge refuses states of another version. */
+export const STATE_FORMAT_VERSION = 1;
+
+export interface StateHeader {
+  readonly format: string;
+  readonly format_version: number;
+  readonly leadlag_version: string;
+  readonly command: string;
+  readonly params: Record<string, unknown>;
+  readonly [member: string]: unknown;
+}
+
+export interface StateFile<B = unknown> {
+  readonly file: string;
+  readonly header: StateHeader;
+  readonly body: B;
+}
+
+/**
+ * Writes a state atomically (src/io/atomic.ts: a temporary file in the same directory, renamed
+ * once complete), so a merge started when the jobs end never reads half a state. Returns the
+ * bytes written.
+ */
+export async function writeStateFile(file: string, header: Omit<StateHeader, 'format' | 'format_version'>, body: unknown): Promise<number> {
+  const bodyText = JSON.stringify(body);
+  const bodyBytes = Buffer.byteLength(bodyText, 'utf8');
+  const head = { format: STATE_FORMAT, format_version: STATE_FORMAT_VERSION, ...header, body_bytes: bodyBytes, body_sha256: sha256(bodyText) };
+  const text = `${JSON.stringify(head)}\n${bodyText}\n`;
+  await writeFileAtomic(file, text);
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/**
+ * Reads and verifies a state file.
+ * @throws OpenError when it cannot be read; DataError when it is not a state, is of another
+ *   format version, or its body is truncated or edited (length or SHA-256 mismatch).
+ */
+export function readStateFile(file: string): StateFile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new OpenError(file, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message);
+  }
+  const nl = text.indexOf('\n');
+  const header = parseJson(nl < 0 ? text : text.slice(0, nl)) as StateHeader | undefined;
+  if (header === undefined || typeof header !== 'object' || header.format !== STATE_FORMAT) {
+    throw new DataError(file, 1, 'not a leadlag state file (its first line is not a leadlag-state header); states are written by pair --state');
+  }
+  if (header.format_version !== STATE_FORMAT_VERSION) {
+    throw new DataError(file, 1, `state format version ${String(header.format_version)} (written by leadlag ${String(header.leadlag_version)}); this leadlag reads version ${STATE_FORMAT_VERSION}: rerun the job with this version`);
+  }
+  const rest = nl < 0 ? '' : text.slice(nl + 1);
+  const bodyText = rest.endsWith('\n') ? rest.slice(0, -1) : rest;
+  if (Buffer.byteLength(bodyText, 'utf8') !== header.body_bytes || sha256(bodyText) !== header.body_sha256) {
+    throw new DataError(file, 2, `the state's body does not match its checksum (${Buffer.byteLength(bodyText, 'utf8')} bytes, header says ${String(header.body_bytes)}): the file is truncated or edited; rerun its job`);
+  }
+  const body = parseJson(bodyText);
+  if (body === undefined) throw new DataError(file, 2, 'the state\'s body is not JSON');
+  return { file, header, body };
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

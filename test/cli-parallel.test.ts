@@ -1,0 +1,102 @@
+/**
+ * The scale recipe end to end (docs/scale.md): `leadlag plan` over three generated days of two
+ * markets drives a real GNU parallel, one `pair --state` job per day, and `leadlag merge`
+ * prints the one run's JSON byte for byte. Also plan's TSV and manifest, and one row per pair.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BIN, leadlag, tempFiles } from './cli-helpers.js';
+import { FIXTURE_SHAPE, writeDataset } from '../scripts/gen-data.js';
+import { runPlan, type PlanOptions } from '../src/cli/commands/plan.js';
+
+const DAY = 86_400e6;
+const DAY0 = Date.UTC(2024, 7, 1) * 1000;
+const PIECE_S = 90;
+
+/**
+ * Three daily files per market from the repo's generator: each day holds 90 s after its
+ * midnight and 90 s before the next, so the data runs across every midnight (where the jobs
+ * cut) and a job needs the day before for its history. Pieces come from different seeds; the
+ * price steps where they meet, which puts a jump right at each cut.
+ */
+function threeDays(): string {
+  const dir = tempFiles({});
+  for (const m of ['spot', 'perp']) mkdirSync(join(dir, m));
+  for (let d = 0; d < 3; d++) {
+    const day = DAY0 + d * DAY;
+    const parts = [day, day + DAY - PIECE_S * 1e6].map((startUs, k) => {
+      const out = join(dir, `gen-${d}-${k}`);
+      writeDataset(out, { seed: 100 + 2 * d + k, seconds: PIECE_S, startUs, format: 'tardis', shape: FIXTURE_SHAPE });
+      return out;
+    });
+    for (const m of ['spot', 'perp']) {
+      const [first, second] = parts.map((p) => readFileSync(join(p, `${m}_quotes.csv`), 'utf8'));
+      const date = new Date(day / 1000).toISOString().slice(0, 10);
+      writeFileSync(join(dir, m, `${m}_quotes_${date}.csv`), first! + second!.slice(second!.indexOf('\n') + 1));
+    }
+  }
+  return dir;
+}
+
+const PLAN: PlanOptions = { every: DAY, margin: 600e6, emit: 'tsv', states: 'states', options: '', leadlag: 'leadlag' };
+
+test('plan: one job per day, reading its day and the neighbouring days its margins reach', () => {
+  const dir = tempFiles({});
+  for (const m of ['spot', 'perp']) mkdirSync(join(dir, m));
+  for (const d of ['01', '02', '03']) for (const m of ['spot', 'perp']) writeFileSync(join(dir, m, `${m}-2024-08-${d}.csv`), '');
+  const lines = runPlan(join(dir, 'spot'), join(dir, 'perp'), { ...PLAN, label: 'BTCUSDT' });
+  assert.equal(lines.length, 4);
+  const [, day2] = lines.slice(1).map((l) => l.split('\t'));
+  // Day 2 owns [08-02, 08-03) and reads days 1–3 (a 10-minute margin reaches both neighbours).
+  assert.deepEqual(day2!.slice(0, 5), ['1', 'BTCUSDT', '1', '2024-08-02T00:00:00.000000Z', '2024-08-03T00:00:00.000000Z']);
+  assert.equal(day2![5], ['01', '02', '03'].map((d) => join(dir, 'spot', `spot-2024-08-${d}.csv`)).join(','));
+  assert.equal(day2![7], 'states/BTCUSDT-0001.state');
+  const cmds = runPlan(join(dir, 'spot'), join(dir, 'perp'), { ...PLAN, emit: 'commands', options: '--threshold 1bp', leadlag: '/opt/leadlag' });
+  assert.match(cmds[0]!, /^\/opt\/leadlag pair \S+spot-2024-08-01\.csv,\S+spot-2024-08-02\.csv \S+ --start 2024-08-01T00:00:00\.000000Z --end 2024-08-02T00:00:00\.000000Z --label pair --state states\/pair-0000\.state --threshold 1bp$/);
+  // A manifest: one set of jobs per pair.
+  const manifest = join(dir, 'pairs.csv');
+  writeFileSync(manifest, `pair,spot_files,perp_files\nBTC,${join(dir, 'spot')},${join(dir, 'perp')}\nETH,${join(dir, 'spot')},${join(dir, 'perp')}\n`);
+  const jobs = runPlan(undefined, undefined, { ...PLAN, manifest }).slice(1).map((l) => l.split('\t'));
+  assert.deepEqual(jobs.map((j) => `${j[0]} ${j[1]} ${j[2]}`), ['0 BTC 0', '1 BTC 1', '2 BTC 2', '3 ETH 0', '4 ETH 1', '5 ETH 2']);
+});
+
+test('GNU parallel runs the planned jobs; merge prints the one run\'s JSON byte for byte', { timeout: 600_000 }, async (t) => {
+  if (spawnSync('parallel', ['--version']).status !== 0) {
+    t.skip('GNU parallel is not installed (apt-get install parallel; .ci/run installs it)');
+    return;
+  }
+  const dir = threeDays();
+  const spot = join(dir, 'spot');
+  const perp = join(dir, 'perp');
+  const states = join(dir, 'states');
+  mkdirSync(states);
+  const manifest = join(dir, 'pairs.tsv');
+  // Two "pairs" over the same days (the second with the markets swapped): one table, a row each.
+  writeFileSync(manifest, `BTC\t${spot}\t${perp}\nREV\t${perp}\t${spot}\n`);
+  const jobs = runPlan(undefined, undefined, { ...PLAN, manifest, emit: 'commands', states, leadlag: BIN, options: '-q' });
+  assert.equal(jobs.length, 6);
+  writeFileSync(join(dir, 'jobs.txt'), `${jobs.join('\n')}\n`);
+  const run = spawnSync('parallel', ['--will-cite', '--halt', 'now,fail=1', '-j', '2'], { input: readFileSync(join(dir, 'jobs.txt')), encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  const btc = readdirSync(states).filter((f) => f.startsWith('BTC-')).map((f) => join(states, f));
+  assert.equal(btc.length, 3);
+
+  const single = await leadlag(['pair', spot, perp, '--format', 'json']);
+  assert.equal(single.code, 0, single.stderr);
+  const merged = await leadlag(['merge', ...btc, '--format', 'json']);
+  assert.equal(merged.code, 0, merged.stderr);
+  assert.equal(merged.stdout, single.stdout);
+  // Not a vacuous comparison: three days of events give pairs.
+  assert.ok((JSON.parse(single.stdout) as { native: { paired_events: number } }).native.paired_events > 10);
+
+  const all = await leadlag(['merge', ...readdirSync(states).map((f) => join(states, f)), '--format', 'json']);
+  assert.equal(all.code, 0, all.stderr);
+  const rows = (JSON.parse(all.stdout) as { pairs: { pair: string; paired_events: number; excess_pairs: number }[] }).pairs;
+  const one = JSON.parse(single.stdout) as { native: { paired_events: number; excess_pairs: number } };
+  assert.deepEqual(rows.map((r) => r.pair), ['BTC', 'REV']);
+  assert.equal(rows[0]!.paired_events, one.native.paired_events);
+  assert.equal(rows[0]!.excess_pairs, one.native.excess_pairs);
+});

@@ -1,0 +1,250 @@
+/**
+ * pair --state and leadlag merge (docs/scale.md): the merge of states over disjoint ranges is
+ * the one run over all the data, with cuts placed inside a pair, inside a chain of jumps (a
+ * burst of moves), at a burst of rows sharing a timestamp and inside a jump's window; every
+ * refusal; states of other versions; truncated and edited states.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempFiles } from './cli-helpers.js';
+import { fakeContext } from './context-helpers.js';
+import { PAIR } from './time-helpers.js';
+import { renderPair, runPair, type PairOptions } from '../src/cli/commands/pair.js';
+import { runPairState } from '../src/cli/pair-state.js';
+import { runMerge } from '../src/cli/commands/merge.js';
+import { DataError, UsageError } from '../src/errors.js';
+
+const T0 = 1723118400e6; // 2024-08-08T12:00:00Z
+const MS = 1000;
+const S = 1_000_000;
+const HEADER = 'exchange,symbol,timestamp,local_timestamp,ask_amount,ask_price,bid_price,bid_amount';
+// Shifts of 100 ms keep the margins near two seconds (m = W + D + 10 × 100 ms).
+const OPTS: PairOptions = { ...PAIR, nullStep: 100 * MS, bootstrap: 30, block: 5 * S };
+
+/** Tardis rows with mid price `mid` (bid and ask one cent either side); several rows may share a time (a burst). */
+function csv(rows: readonly (readonly [number, number])[]): string {
+  return `${HEADER}\n${rows.map(([t, mid]) => `binance,BTCUSDT,${T0 + t},${T0 + t},1,${(mid + 0.01).toFixed(2)},${(mid - 0.01).toFixed(2)},1`).join('\n')}\n`;
+}
+
+/**
+ * 50 s of two markets: quiet ticks every 10 ms (A at +1 ms, B at +7 ms, level prices) and
+ * events placed by hand (θ = 0.07 % of 60 000 is 42 USD, W = 3 ms, D = 5 ms):
+ * - 10 s: A +60 at 10.002, B +60 at 10.004: a pair A leads by 2 ms;
+ * - 20 s: A +50 at 20.000, 20.002, 20.004 (a chain of jumps each within W of the last), B +150 at 20.005;
+ * - 30 s: a burst of three A rows at 30.000 (60 100, 60 000, then 60 060: the last is the state), B +60 at 30.001;
+ * - 40 s: A +30 at 40.000 and +30 at 40.002 (a jump of 60 within W at 40.002, none at 40.000), B +60 at 40.003.
+ */
+function scenario(): { a: string; b: string; cuts: Record<string, number> } {
+  type Row = { t: number; m: 'a' | 'b'; dp: number; burst?: number[] };
+  const rows: Row[] = [
+    { t: 10 * S + 2 * MS, m: 'a', dp: 60 },
+    { t: 10 * S + 4 * MS, m: 'b', dp: 60 },
+    { t: 20 * S, m: 'a', dp: 50 },
+    { t: 20 * S + 2 * MS, m: 'a', dp: 50 },
+    { t: 20 * S + 4 * MS, m: 'a', dp: 50 },
+    { t: 20 * S + 5 * MS, m: 'b', dp: 150 },
+    { t: 30 * S, m: 'a', dp: 60, burst: [100, 0] },
+    { t: 30 * S + 1 * MS, m: 'b', dp: 60 },
+    { t: 40 * S, m: 'a', dp: 30 },
+    { t: 40 * S + 2 * MS, m: 'a', dp: 30 },
+    { t: 40 * S + 3 * MS, m: 'b', dp: 60 },
+  ];
+  // Quiet ticks at the level of their time: A at +1 ms, B at +7 ms of every 10 ms (no event shares their times).
+  for (let t = 0; t < 50 * S; t += 10 * MS) rows.push({ t: t + 1 * MS, m: 'a', dp: 0 }, { t: t + 7 * MS, m: 'b', dp: 0 });
+  rows.sort((x, y) => x.t - y.t);
+  const out = { a: [] as [number, number][], b: [] as [number, number][] };
+  const level = { a: 60000, b: 60000 };
+  for (const r of rows) {
+    for (const x of r.burst ?? []) out[r.m].push([r.t, level[r.m] + x]);
+    level[r.m] += r.dp;
+    out[r.m].push([r.t, level[r.m]]);
+  }
+  return {
+    a: csv(out.a),
+    b: csv(out.b),
+    cuts: { insidePair: 10 * S + 3 * MS, insideChain: 20 * S + 3 * MS, atBurst: 30 * S, insideJumpWindow: 40 * S + 1 * MS },
+  };
+}
+
+/** Writes one state per range between consecutive cuts (the first and last open) and returns their paths. */
+async function shards(files: [string, string], dir: string, cuts: readonly number[], o: Partial<PairOptions> = {}): Promise<string[]> {
+  const edges = [undefined, ...cuts.map((c) => T0 + c), undefined];
+  const out: string[] = [];
+  for (let i = 0; i + 1 < edges.length; i++) {
+    const state = join(dir, `s${i}.state`);
+    await runPairState(files, { ...OPTS, ...o, start: edges[i], end: edges[i + 1], state }, fakeContext({ quiet: true }).ctx);
+    out.push(state);
+  }
+  return out;
+}
+
+async function single(files: [string, string], o: Partial<PairOptions> = {}) {
+  return renderPair(await runPair(files, { ...OPTS, ...o }, fakeContext({ quiet: true }).ctx)).json as Record<string, Record<string, number>>;
+}
+
+function merged(states: readonly string[], allowGaps = false) {
+  return runMerge(states, { format: 'json', quiet: true, allowGaps }, fakeContext({ quiet: true }).ctx).json as Record<string, Record<string, number>>;
+}
+
+function setup() {
+  const s = scenario();
+  const dir = tempFiles({ 'a.csv': s.a, 'b.csv': s.b });
+  return { files: [join(dir, 'a.csv'), join(dir, 'b.csv')] as [string, string], dir, cuts: s.cuts };
+}
+
+const refused = (f: () => unknown, pattern: RegExp) => assert.throws(f, (e: unknown) => e instanceof DataError && pattern.test(e.message));
+
+test('merge: cuts inside a pair, inside a chain of jumps, at a burst and inside a jump\'s window give the one run\'s JSON', async () => {
+  const { files, dir, cuts } = setup();
+  const whole = await single(files);
+  // By construction: 4 pairs, all led by A (the chain's first jump pairs with B's +150 at 20.005;
+  // its later two jumps are noise), 6 A jumps (1 + 3 + 1 + 1) and 4 B jumps.
+  assert.equal(whole.native!.paired_events, 4);
+  assert.equal(whole.native!.spot_leads_perp, 4);
+  assert.equal(whole.native!.total_spot_jumps, 6);
+  assert.equal(whole.native!.total_perp_jumps, 4);
+  const states = await shards(files, dir, Object.values(cuts));
+  assert.deepEqual(merged(states), whole);
+  // The order of the arguments does not matter.
+  assert.deepEqual(merged([...states].reverse()), whole);
+});
+
+test('merge: with --by, each window is the one run\'s window, and a cut inside a window splits it exactly', async () => {
+  const { files, dir, cuts } = setup();
+  const whole = await single(files, { by: { kind: 'time', us: 15 * S } });
+  const states = await shards(files, dir, [cuts.insidePair, cuts.atBurst], { by: { kind: 'time', us: 15 * S } });
+  assert.deepEqual(merged(states), whole);
+  assert.ok(Array.isArray((whole as Record<string, unknown>).windows));
+});
+
+test('merge: a state covering everything is the one run; a range run plus its neighbours is the range', async () => {
+  const { files, dir } = setup();
+  assert.deepEqual(merged(await shards(files, dir, [])), await single(files));
+  const start = T0 + 5 * S;
+  const end = T0 + 45 * S;
+  const states: string[] = [];
+  for (const [i, [s, e]] of [[start, T0 + 25 * S], [T0 + 25 * S, end]].entries()) {
+    const state = join(dir, `r${i}.state`);
+    await runPairState(files, { ...OPTS, start: s, end: e, state }, fakeContext({ quiet: true }).ctx);
+    states.push(state);
+  }
+  assert.deepEqual(merged(states), await single(files, { start, end }));
+});
+
+test('merge refuses different parameters, naming both files', async () => {
+  const { files, dir } = setup();
+  const [s0] = await shards(files, join(dir), [25 * S]);
+  const other = join(dir, 'other.state');
+  await runPairState(files, { ...OPTS, pairWindow: 4000, start: T0 + 25 * S, state: other }, fakeContext({ quiet: true }).ctx);
+  refused(() => merged([s0!, other]), /s0\.state and .*other\.state.*different parameters.*pair_window_us: 5000 vs 4000/);
+});
+
+test('merge refuses overlapping ranges and missing ranges (unless --allow-gaps)', async () => {
+  const { files, dir } = setup();
+  const ctx = fakeContext({ quiet: true }).ctx;
+  const st = async (name: string, start?: number, end?: number) => {
+    const state = join(dir, name);
+    await runPairState(files, { ...OPTS, start: start === undefined ? undefined : T0 + start, end: end === undefined ? undefined : T0 + end, state }, ctx);
+    return state;
+  };
+  const a = await st('a.state', undefined, 20 * S);
+  const b = await st('b.state', 15 * S, undefined);
+  refused(() => merged([a, b]), /a\.state and .*b\.state.*overlap/);
+  const c = await st('c.state', 25 * S, undefined);
+  refused(() => merged([a, c]), /a\.state and .*c\.state.*no state owns \[\d+, \d+\) µs/);
+  // With --allow-gaps the counts are those of the ranges given: the two outside [20 s, 25 s).
+  const gaps = merged([a, c], true);
+  const middle = await single(files, { start: T0 + 20 * S, end: T0 + 25 * S });
+  const whole = await single(files);
+  assert.equal(gaps.native!.total_spot_jumps, whole.native!.total_spot_jumps! - middle.native!.total_spot_jumps!);
+  assert.ok(middle.native!.total_spot_jumps! > 0);
+});
+
+test('merge refuses states of another leadlag version or another state format version', async () => {
+  const { files, dir } = setup();
+  const [s0, s1] = await shards(files, dir, [25 * S]);
+  const [head, body] = readFileSync(s1!, 'utf8').split('\n');
+  const h = JSON.parse(head!) as Record<string, unknown>;
+  writeFileSync(s1!, `${JSON.stringify({ ...h, leadlag_version: '0.0.9' })}\n${body}\n`);
+  refused(() => merged([s0!, s1!]), /different versions of leadlag \(0\.1\.0 and 0\.0\.9\)/);
+  writeFileSync(s1!, `${JSON.stringify({ ...h, format_version: 2 })}\n${body}\n`);
+  refused(() => merged([s0!, s1!]), /s1\.state.*state format version 2/);
+});
+
+test('merge refuses a truncated or edited state (checksum), and a file that is no state', async () => {
+  const { files, dir } = setup();
+  const [s0, s1] = await shards(files, dir, [25 * S]);
+  const text = readFileSync(s1!, 'utf8');
+  writeFileSync(s1!, text.slice(0, text.length - 40));
+  refused(() => merged([s0!, s1!]), /s1\.state.*checksum.*truncated or edited/);
+  // One digit changed in a count: the JSON stays valid, the checksum does not.
+  const edited = text.replace(/"totalA":(\d)/, (_, d: string) => `"totalA":${(Number(d) + 1) % 10}`);
+  assert.notEqual(edited, text);
+  writeFileSync(s1!, edited);
+  refused(() => merged([s0!, s1!]), /checksum/);
+  writeFileSync(s1!, 'exchange,symbol\n');
+  refused(() => merged([s0!, s1!]), /not a leadlag state/);
+});
+
+test('merge refuses a cut where the right run\'s detector decides differently from the left run\'s', async () => {
+  // A's price climbs 0.05 % every 2 ms for 20 s: a jump (0.1 % over two ticks) every other tick, in a phase
+  // set by the detector's first tick. A run starting fresh at S − M is in one of the two phases;
+  // of two cuts 2 ms apart, at least one puts the right run out of phase with the one run.
+  const a: [number, number][] = [];
+  const b: [number, number][] = [];
+  for (let t = 0, p = 60000; t < 20 * S; t += 2 * MS, p *= 1.0005) a.push([t, p]);
+  for (let t = 0; t < 20 * S; t += 10 * MS) b.push([t + 1, 60000]);
+  const dir = tempFiles({ 'a.csv': csv(a), 'b.csv': csv(b) });
+  const files: [string, string] = [join(dir, 'a.csv'), join(dir, 'b.csv')];
+  const o = { threshold: 0.0007 };
+  let refusals = 0;
+  for (const cut of [10 * S, 10 * S + 2 * MS]) {
+    const states = await shards(files, dir, [cut], o);
+    try {
+      assert.deepEqual(merged(states), await single(files, o));
+    } catch (e) {
+      assert.ok(e instanceof DataError && /jumps of market A .* disagree/.test(e.message), String(e));
+      refusals++;
+    }
+  }
+  assert.ok(refusals >= 1);
+});
+
+test('pair --state: the state does not grow with the ticks', async () => {
+  // Level prices: no jump, so the state holds the same members over 10 s and over 40 s.
+  const rows = (n: number) => Array.from({ length: n }, (_, i) => [i * 10 * MS, 60000] as [number, number]);
+  const dir = tempFiles({ 'a.csv': csv(rows(5000)), 'b.csv': csv(rows(5000).map(([t, p]) => [t + 5, p])) });
+  const files: [string, string] = [join(dir, 'a.csv'), join(dir, 'b.csv')];
+  const size = async (end: number) => {
+    const state = join(dir, `${end}.state`);
+    await runPairState(files, { ...OPTS, start: T0 + 2 * S, end: T0 + end, state }, fakeContext({ quiet: true }).ctx);
+    return statSync(state).size;
+  };
+  const short = await size(10 * S);
+  const long = await size(40 * S);
+  // Only the digits of the tick counts and times may differ.
+  assert.ok(Math.abs(long - short) < 16, `${short} vs ${long} bytes`);
+});
+
+test('pair --state refuses a state path that is one of the inputs, before reading (exit 2)', async () => {
+  const { files } = setup();
+  const before = readFileSync(files[0]);
+  await assert.rejects(runPairState(files, { ...OPTS, state: files[0] }, fakeContext({ quiet: true }).ctx), (e: unknown) => e instanceof UsageError && /--state .*a\.csv is the same file as the input/.test(e.message));
+  assert.deepEqual(readFileSync(files[0]), before);
+});
+
+test('merge: a market silent for longer than m before a cut still merges exactly (the check starts at its first tick)', async () => {
+  const s = scenario();
+  // B says nothing from 22 s to 24.5 s; the cut at 25 s: the right run's first B tick is 24.5 s,
+  // after S − m (m = W + D + 10 × 100 ms = 1.008 s) but before S − W.
+  const b = s.b.split('\n').filter((line) => {
+    const t = Number(line.split(',')[2]) - T0;
+    return !(t >= 22 * S && t < 24.5 * S);
+  });
+  const dir = tempFiles({ 'a.csv': s.a, 'b.csv': b.join('\n') });
+  const files: [string, string] = [join(dir, 'a.csv'), join(dir, 'b.csv')];
+  const states = await shards(files, dir, [25 * S]);
+  assert.deepEqual(merged(states), await single(files));
+});
