@@ -3,6 +3,7 @@
  * the box table renderer against cli-table3 (the library it replaced, as the reference).
  */
 import { test } from 'node:test';
+import { inspectInput } from '../src/io/inspect-scan.js';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -85,6 +86,10 @@ test('--sort refuses a file over its row limit with a data error at the first ro
   };
   await assert.rejects(read(f), (e: unknown) => e instanceof DataError && e.line === 5 && e.message.includes('--sort') && e.message.includes('3 rows'));
   assert.equal(await read(three), 3);
+  // inspect --sort holds the rows too and stops at the same limit, with the same message.
+  const scan = (path: string) => inspectInput(path, { clock: 'exchange', sort: true, maxSortRows: 3 });
+  await assert.rejects(scan(f), (e: unknown) => e instanceof DataError && e.line === 5 && e.file === f && e.message.includes('3 rows'));
+  assert.equal((await scan(three)).timeline.rows, 3);
 });
 
 /** The renderer it replaces: cli-table3 with the rules between body rows taken out. */

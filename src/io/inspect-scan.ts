@@ -28,7 +28,7 @@ import { scanRows, type InternalReadOptions, type ScanInfo } from './reader.js';
 import { Rewindable } from './replay.js';
 import type { FieldConverter, RowScratch } from './rows.js';
 import type { Clock, Progress, ReadOptions, ReadReport, TimePatternText, TimeUnit } from './types.js';
-import { Column, SkipLog, stableOrder } from './validate.js';
+import { Column, MAX_SORT_ROWS, SkipLog, sortLimitError, stableOrder } from './validate.js';
 
 export interface InspectScanOptions extends TimelineOptions, Pick<InternalReadOptions, 'parser' | 'chunkBytes'>, Pick<ReadOptions, 'columns' | 'timeFormat' | 'delimiter'> {
   readonly clock: Clock;
@@ -36,9 +36,12 @@ export interface InspectScanOptions extends TimelineOptions, Pick<InternalReadOp
   /**
    * As the readers' --sort: the usable rows are sorted by time (stably) before the timeline
    * statistics, so they describe what a sorted analysis sees; holds the usable rows in memory
-   * (16 bytes each). `out of order` still counts the rows out of order in the file.
+   * (16 bytes each), at most MAX_SORT_ROWS of them as the readers do (a DataError past it).
+   * `out of order` still counts the rows out of order in the file.
    */
   readonly sort?: boolean;
+  /** Rows `sort` may hold (default MAX_SORT_ROWS; smaller in tests). */
+  readonly maxSortRows?: number;
   /** Called after every chunk read with bytes and rows so far. */
   readonly onProgress?: (p: Progress) => void;
   /** Standard input, for `-` (default process.stdin). */
@@ -103,14 +106,18 @@ export class InspectSink implements RowSink {
   private readonly bidAsk: boolean;
   /** The time column is the receipt clock (the second clock is then the exchange's). */
   private readonly timeIsReceipt: boolean;
+  private readonly file: string;
+  private readonly maxSortRows: number;
   /** Under sort: the usable rows, and the rows out of order in the file. */
   private readonly sorted: { t: Column<Float64Array>; p: Column<Float64Array>; n: number; latest: number; back: number } | undefined;
 
   constructor(
     readonly plan: FormatPlan,
     readonly converter: FieldConverter,
-    opts: TimelineOptions & { readonly sort?: boolean } = {},
+    opts: TimelineOptions & { readonly sort?: boolean; readonly file?: string; readonly maxSortRows?: number } = {},
   ) {
+    this.file = opts.file ?? '<input>';
+    this.maxSortRows = opts.maxSortRows ?? MAX_SORT_ROWS;
     this.timeline = new Timeline(opts);
     this.sorted = opts.sort === true ? { t: new Column(new Float64Array(0)), p: new Column(new Float64Array(0)), n: 0, latest: -Infinity, back: 0 } : undefined;
     this.classifier = new RowClassifier(plan);
@@ -144,6 +151,8 @@ export class InspectSink implements RowSink {
     }
     const sorted = this.sorted;
     if (sorted) {
+      // The readers' --sort bound (validate.ts), with the same message: memory stays bounded.
+      if (sorted.n >= this.maxSortRows) throw sortLimitError(this.file, r.line, this.maxSortRows);
       if (t < sorted.latest) sorted.back++;
       else sorted.latest = t;
       sorted.t.push(sorted.n, t);
@@ -244,7 +253,7 @@ async function attempt(input: InputSpec, kind: Kind, o: InspectScanOptions, repl
   const makeSink = (plan: FormatPlan, conv: FieldConverter): RowSink => {
     if (readsAsTrades(plan, o)) throw new PreferTrades();
     replay?.commit();
-    return (sink = new InspectSink(plan, conv, o));
+    return (sink = new InspectSink(plan, conv, { ...o, file }));
   };
   const onProgress = o.onProgress;
   const onChunk = onProgress

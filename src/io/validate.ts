@@ -70,6 +70,16 @@ export interface ValidatorOptions {
  */
 export const MAX_SORT_ROWS = 10_000_000;
 
+/** The one message for a file past the --sort row limit (readers and inspect). */
+export function sortLimitError(file: string, line: number, max: number): DataError {
+  return new DataError(
+    file,
+    line,
+    `--sort holds every row in memory and stops at ${max.toLocaleString('en-US')} rows a file; ` +
+      'sort the file by time beforehand (e.g. GNU sort on the time column) and drop --sort',
+  );
+}
+
 /** A growable typed column (only used under `sort`; also by inspect's --sort). */
 export class Column<T extends Float64Array | Int8Array> {
   constructor(public data: T) {}
@@ -172,14 +182,7 @@ abstract class Rules implements RowSink {
   /** The index of the next gathered row under `sort`. @throws DataError past MAX_SORT_ROWS. */
   protected gatherSlot(r: RowScratch): number {
     const max = this.opts.maxSortRows ?? MAX_SORT_ROWS;
-    if (this.gathered >= max) {
-      throw new DataError(
-        this.opts.file,
-        r.line,
-        `--sort holds every row in memory and stops at ${max.toLocaleString('en-US')} rows a file; ` +
-          'sort the file by time beforehand (e.g. GNU sort on the time column) and drop --sort',
-      );
-    }
+    if (this.gathered >= max) throw sortLimitError(this.opts.file, r.line, max);
     return this.gathered++;
   }
 
