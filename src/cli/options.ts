@@ -4,7 +4,7 @@
  */
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { FORMATS, type Format } from '../io/output.js';
+import { FORMATS, type Format } from '../io/format-names.js';
 import { MAX_SORT_ROWS } from '../io/validate.js';
 import type { Clock, ColumnMap, ReadOptions, TimeFormat, TimeUnit } from '../io/types.js';
 import { RECOGNISED } from '../io/formats.js';

@@ -11,8 +11,8 @@ import { machineNumber } from '../core/decimal.js';
 import { writeFileAtomic } from './atomic.js';
 import { boxTable } from './table.js';
 
-export type Format = 'table' | 'csv' | 'tsv' | 'json';
-export const FORMATS: readonly Format[] = ['table', 'csv', 'tsv', 'json'];
+import type { Format } from './format-names.js';
+export { FORMATS, type Format } from './format-names.js';
 
 export type Cell = string | number | boolean | null;
 

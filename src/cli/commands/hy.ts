@@ -3,16 +3,15 @@
  * of lags, with a block-bootstrap interval for the lag and a sign-flip test of "no lead-lag at
  * any lag" (docs/definitions.md §8, §9; docs/hy.md).
  */
-import { Command, Option } from 'commander';
 import { Context, type Streams } from '../context.js';
-import { addBootstrapOptions, addCommonOptions, addMarketArguments, addReaderOptions, addTimeOptions, namesOption, parseDuration, rangeOf, type BootstrapCliOptions, type CommonOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
+import { rangeOf, type BootstrapCliOptions, type CommonOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
 import { readMargin, readTwoMarkets, requireOverlap, type TwoMarketConsumer } from '../inputs.js';
 import { cellLengthOf, withVolatility } from '../windows.js';
 import { hyBy, hyByJson, hyByRows, humanHyBy, type HyBy, type HyTable } from '../hy-windows.js';
 import { cutCells, fineCellLength } from '../../core/cells.js';
 import { HyKeyedParts } from '../../core/hy-time.js';
 import { isCut } from '../../core/parts.js';
-import { latticeOf, parseLagRange, type LagRange } from '../lagrange.js';
+import { latticeOf, type LagRange } from '../lagrange.js';
 import { HyPartsTooLarge, HyState } from '../../core/hy.js';
 import { toHyParts } from '../../core/hy-time.js';
 import { UsageError } from '../../errors.js';
@@ -42,35 +41,10 @@ export interface HyReport {
   readonly by?: HyBy;
 }
 
-export function hyCommand(io: Streams): Command {
-  const cmd = new Command('hy')
-    .summary('asynchronous lead-lag on native ticks (Hayashi–Yoshida) with an interval for the lag')
-    .description('The Hayashi–Yoshida lead-lag contrast U(θ) of the two markets\' log-price increments on their own ticks, over a lattice of lags θ: the lag with the largest |U| with a block-bootstrap 95 % interval, ρ, β and R² there, the lead-lag ratios, and the p-value of "no lead-lag at any lag". θ > 0: the first market leads.')
-    .addOption(new Option('--lags <range>', 'lag range: -10ms..10ms, -1s..1s, 0..500ms').argParser(parseLagRange).default({ fromUs: -10_000, toUs: 10_000 }, '-10ms..10ms'))
-    .addOption(new Option('--step <dur>', 'lattice step (100us, 1ms)').argParser((v) => parseDuration(v, '--step')).default(100, '100us'))
-    .addOption(namesOption());
-  addBootstrapOptions(cmd, 'block-bootstrap and sign-flip replicates for the lag interval and the p-value (0: off)');
-  addMarketArguments(cmd);
-  addTimeOptions(cmd);
-  addReaderOptions(cmd);
-  addCommonOptions(cmd);
-  cmd.addHelpText(
-    'after',
-    `
-θ > 0 means the first market (SPOT) leads: the second's ticks moved back by θ line up with
-the first's. The lattice is every --step from the first lag of --lags to the last.
-
-Example:
-  $ leadlag hy fixtures/tardis/spot_quotes.csv fixtures/tardis/perp_quotes.csv --lags -10ms..10ms
-  prints the correlogram of ρ(θ), θ̂ with its 95 % bootstrap interval, ρ, β, R², the lead-lag
-  ratios, the p-value and one verdict line ("spot leads perp by 2.9 ms [2.7, 3.1], …").
-  $ leadlag hy spot.csv.gz perp.csv.gz --step 10us --format json | jq '{lag_us, ci, p_value}'
-  $ leadlag hy spot/ perp/ --start 2024-08-17 --end 2024-08-18 --by 1h`,
-  );
-  return cmd.action(async (spot: string, perp: string, o: HyOptions) => {
-    const ctx = new Context(io, o);
-    await ctx.emit(renderHy(await runHy([spot, perp], o, ctx)));
-  });
+/** What `leadlag hy` does once parsed; hy-command.ts defines the command and loads this module only when it runs. */
+export async function hyAction(io: Streams, spot: string, perp: string, o: HyOptions): Promise<void> {
+  const ctx = new Context(io, o);
+  await ctx.emit(renderHy(await runHy([spot, perp], o, ctx)));
 }
 
 export async function runHy(files: readonly [string, string], o: HyOptions, ctx: Context): Promise<HyReport> {

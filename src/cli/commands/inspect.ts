@@ -7,12 +7,11 @@
  * quote or trade file is named on stderr, the others are still reported, and the exit
  * code is then 66 if any file could not be opened or read, else 65.
  */
-import { Command } from 'commander';
 import { Context, type Streams } from '../context.js';
 import { DataError, OpenError, UsageError } from '../../errors.js';
 import { assertStdinOnce } from '../inputs.js';
 import { expandInputArg } from '../../io/paths.js';
-import { addCommonOptions, addJumpOptions, addReaderOptions, layoutOf, type CommonOptions, type InputSlot, type JumpCliOptions, type ReaderCliOptions } from '../options.js';
+import { layoutOf, type CommonOptions, type InputSlot, type JumpCliOptions, type ReaderCliOptions } from '../options.js';
 import { inspectInput, type FileQuality } from '../../io/inspect-scan.js';
 import { inspectPair } from '../inspect-pair.js';
 import { renderInspect, type InspectEntry, type InspectReport } from '../inspect-render.js';
@@ -25,53 +24,19 @@ export interface InspectOptions extends CommonOptions, ReaderCliOptions, JumpCli
   pair?: boolean;
 }
 
-export function inspectCommand(io: Streams): Command {
-  const cmd = new Command('inspect')
-    .summary('data quality of quote and trade files: span, ticks, gaps, clocks, and which estimator suits a pair')
-    .description('Check tick files before an analysis: the detected format and time column, rows and ticks, the time span, the median and 99th-percentile gap between updates, long gaps, rows sharing a timestamp, rows out of order, crossed, locked and one-sided quotes, unparsable rows (with their first line numbers), the price range, the tick size and θ in ticks, and the latency between a feed\'s two clocks. For two quote files (--pair, or whenever exactly two are given): their overlap, how often each moves on the grid, jumps at θ, whether their clocks agree, and a verdict per estimator. Counts problems instead of failing on them.')
-    .argument('<files...>', 'quote or trade files (.gz, or - for stdin)')
-    .option('--pair', 'judge the two files as a pair (the default when exactly two quote files are given)');
-  addJumpOptions(cmd);
-  addReaderOptions(cmd);
-  addCommonOptions(cmd);
-  cmd.addHelpText(
-    'after',
-    `
-Each file is read as quotes when its header is a quote format, else as trades. Gaps are
-between consecutive distinct timestamps of the usable rows; "over 50 ms" means strictly
-longer. Rows the other commands would reject are counted by kind (see --skip-bad-rows
-there); ticks are what they analyse with --skip-bad-rows.
-
---skip-bad-rows changes nothing here (rows are always counted, never fatal); --sort
-computes the timeline over the rows sorted by time. --threshold, --pair-window and --grid
-are the values the verdicts judge (θ in ticks, the latency warning, the grid moves).
-
-Example:
-  $ leadlag inspect fixtures/tardis/spot_quotes.csv fixtures/tardis/spot_trades.csv
-  prints one column per file: tardis-quotes with 1633 rows, the span 12:00:00 → 12:01:20,
-  gaps and bursts; tardis-trades the same for trades (no crossed/locked/one-sided there).
-  $ leadlag inspect spot_quotes.csv.gz perp_quotes.csv.gz --threshold 1bp
-  adds the pair: overlap, zero-return shares, steps where both move, jumps at θ, and
-  "pair: …" / "xcorr: …" verdicts such as "xcorr: only 0.7 % of 1 ms steps move in both
-  markets — prefer hy".
-  $ leadlag inspect data/*.csv.gz --format json | jq '.[] | {file, gap_p99_us, crossed_rows}'
-
-Exit codes: 0 all files inspected (whatever their problems), 65 a file is not a quote or
-trade file (or is empty), 66 a file cannot be opened; the other files are still reported.`,
-  );
-  return cmd.action(async (files: string[], o: InspectOptions) => {
-    const ctx = new Context(io, o);
-    const report = await runInspect(files, o, ctx);
-    const failed = report.entries.filter((e): e is Extract<InspectEntry, { error: unknown }> => 'error' in e);
-    // A human table of no file says nothing the error lines do not.
-    if (o.format !== 'table' || failed.length < report.entries.length) await ctx.emit(renderInspect(report, terminalWidth(io)));
-    if (failed.length === 0) return;
-    // Every bad file is named; the decisive one (cannot open beats bad data) sets the exit code.
-    const decisive = failed.find((f) => f.error instanceof OpenError) ?? failed[0]!;
-    ctx.progress.done();
-    for (const f of failed) if (f !== decisive) io.stderr.write(`leadlag: ${f.error.message}\n`);
-    throw decisive.error;
-  });
+/** What `leadlag inspect` does once parsed; inspect-command.ts defines the command and loads this module only when it runs. */
+export async function inspectAction(io: Streams, files: string[], o: InspectOptions): Promise<void> {
+  const ctx = new Context(io, o);
+  const report = await runInspect(files, o, ctx);
+  const failed = report.entries.filter((e): e is Extract<InspectEntry, { error: unknown }> => 'error' in e);
+  // A human table of no file says nothing the error lines do not.
+  if (o.format !== 'table' || failed.length < report.entries.length) await ctx.emit(renderInspect(report, terminalWidth(io)));
+  if (failed.length === 0) return;
+  // Every bad file is named; the decisive one (cannot open beats bad data) sets the exit code.
+  const decisive = failed.find((f) => f.error instanceof OpenError) ?? failed[0]!;
+  ctx.progress.done();
+  for (const f of failed) if (f !== decisive) io.stderr.write(`leadlag: ${f.error.message}\n`);
+  throw decisive.error;
 }
 
 /** The terminal's width for the human table: stdout's columns on a terminal, else $COLUMNS, else unlimited. */

@@ -3,9 +3,8 @@
  * exactly what one run over all of them prints (docs/scale.md, docs/definitions.md §11); states
  * of several pairs (their --label) give one row per pair.
  */
-import { Command } from 'commander';
 import { Context, type Streams } from '../context.js';
-import { addCommonOptions, type CommonOptions } from '../options.js';
+import { type CommonOptions } from '../options.js';
 import { DataError, UsageError } from '../../errors.js';
 import { readStateFile, type StateFile } from '../../io/state-file.js';
 import { humanTable, fixed, type Output } from '../../io/output.js';
@@ -19,26 +18,11 @@ export interface MergeOptions extends CommonOptions {
   allowGaps?: boolean;
 }
 
-export function mergeCommand(io: Streams): Command {
-  const cmd = new Command('merge')
-    .summary('merge partial states (pair --state) into the report of one run')
-    .description('Merge the states written by pair --state over disjoint time ranges into exactly what one run over all the data prints, in every --format. States of several pairs (pair --label) give one row per pair. Refuses, naming the files (exit 65), states with different parameters or versions, overlapping or missing ranges, and cuts where the neighbours\' jumps or pairs disagree.')
-    .argument('<states...>', 'state files (pair --state FILE)')
-    .option('--allow-gaps', 'merge states whose ranges leave gaps (the tables then count the ranges given)');
-  addCommonOptions(cmd);
-  cmd.addHelpText(
-    'after',
-    `
-Example:
-  $ leadlag plan 'spot/*.csv.gz' 'perp/*.csv.gz' --emit commands | parallel
-  $ leadlag merge states/*.state --format json
-  the JSON of 'leadlag pair' over all the days, byte for byte (docs/scale.md).`,
-  );
-  return cmd.action(async (files: string[], o: MergeOptions) => {
-    const ctx = new Context(io, o);
-    const out = runMerge(files, o, ctx);
-    await ctx.emit(out);
-  });
+/** What `leadlag merge` does once parsed; merge-command.ts defines the command and loads this module only when it runs. */
+export async function mergeAction(io: Streams, files: string[], o: MergeOptions): Promise<void> {
+  const ctx = new Context(io, o);
+  const out = runMerge(files, o, ctx);
+  await ctx.emit(out);
 }
 
 /** Reads, checks and merges the states; one pair gives its report, several a row per pair. */

@@ -2,9 +2,8 @@
  * `leadlag pair SPOT PERP`: jumps on native ticks and on the LOCF grid, paired across the
  * two markets within D (docs/definitions.md §1–3, Table 1), with the leader→follower delays.
  */
-import { Command, Option } from 'commander';
 import { Context, type Streams } from '../context.js';
-import { addBootstrapOptions, addCommonOptions, addMarketArguments, addJumpOptions, addReaderOptions, addTimeOptions, analysisParamsOf, paramsJson, parseDuration, rangeOf, type BootstrapCliOptions, type CommonOptions, type Feed, type JumpCliOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
+import { analysisParamsOf, paramsJson, rangeOf, type BootstrapCliOptions, type CommonOptions, type Feed, type JumpCliOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
 import { readMargin, readTwoMarkets, requireOverlap } from '../inputs.js';
 import { warnAboutInputs } from '../sanity.js';
 import { cellLengthOf, withVolatility } from '../windows.js';
@@ -14,7 +13,7 @@ import type { MergedPair } from '../../core/pair-merge.js';
 import { runPairState } from '../pair-state.js';
 import { pairedOf, type PairCounts } from '../../core/pair-parts.js';
 import { binomialTwoSidedHalf } from '../../core/binomial.js';
-import { CHANCE_SHIFTS, chanceOfCounts, DEFAULT_NULL_STEP_US } from '../../core/chance.js';
+import { CHANCE_SHIFTS, chanceOfCounts } from '../../core/chance.js';
 import { drawSpanBlocks, pairStatsOfCounts, type DelayStats, type PairStats } from '../../core/pairstats.js';
 import type { Interval } from '../../core/bootstrap.js';
 import { formatPValue, pairVerdict, withArticle } from '../../core/verdict.js';
@@ -57,39 +56,12 @@ export interface PairReport {
   readonly by?: PairBy;
 }
 
-export function pairCommand(io: Streams): Command {
-  const cmd = new Command('pair')
-    .summary('count leader / follower / simultaneous / noise jumps (Table 1)')
-    .description('Detect jumps (a move of at least θ within W) in each market on native ticks and on a LOCF grid, pair them across the markets within D, and count who led (Table 1).');
-  addMarketArguments(cmd);
-  addJumpOptions(cmd);
-  cmd.addOption(new Option('--feed <feed>', 'which feeds to report: both, native or locf').choices(['both', 'native', 'locf']).default('both'));
-  cmd.addOption(new Option('--null-step <step>', 'chance pairs: shift the second market by ±1…±10 steps').argParser((v) => parseDuration(v, '--null-step')).default(DEFAULT_NULL_STEP_US, '1s'));
-  addBootstrapOptions(cmd);
-  addTimeOptions(cmd);
-  cmd.option('--state <FILE>', 'write the partial state of --start/--end to FILE for leadlag merge, instead of printing (docs/scale.md)');
-  cmd.option('--label <NAME>', 'with --state: the pair\'s name (merging states of several labels prints a row per pair)');
-  addReaderOptions(cmd);
-  addCommonOptions(cmd);
-  cmd.addHelpText(
-    'after',
-    `
-Example:
-  $ leadlag pair fixtures/tardis/spot_quotes.csv fixtures/tardis/perp_quotes.csv --threshold 7bp
-  prints Table 1 for the native and the 1 ms grid feed side by side with the leader test
-  (exact binomial p-value) and the chance pairs of shifted copies, the median delay from
-  leader to follower with its block-bootstrap interval, the analysis span, and a verdict.
-  $ leadlag pair spot.csv.gz perp.csv.gz --format json | jq .native.a_leads_b
-  (role keys a_… / b_… mean the first / second file whatever --names says)
-  $ leadlag pair 'spot/2024-08-*.csv.gz' 'perp/2024-08-*.csv.gz' --by 1d
-  a month of daily files: Table 1 for the month, one row per day, and the stability summary.`,
-  );
-  return cmd.action(async (spot: string, perp: string, o: PairOptions) => {
-    const ctx = new Context(io, o);
-    if (o.state !== undefined) return runPairState([spot, perp], o, ctx);
-    const report = await runPair([spot, perp], o, ctx);
-    await ctx.emit(renderPair(report));
-  });
+/** What `leadlag pair` does once parsed; pair-command.ts defines the command and loads this module only when it runs. */
+export async function pairAction(io: Streams, spot: string, perp: string, o: PairOptions): Promise<void> {
+  const ctx = new Context(io, o);
+  if (o.state !== undefined) return runPairState([spot, perp], o, ctx);
+  const report = await runPair([spot, perp], o, ctx);
+  await ctx.emit(renderPair(report));
 }
 
 export async function runPair(files: readonly [string, string], o: PairOptions, ctx: Context): Promise<PairReport> {

@@ -5,9 +5,7 @@
  * examples/).
  */
 import { readFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
 import { Context, type Streams } from '../context.js';
-import { parseWindowLength } from '../options.js';
 import { DataError, OpenError, UsageError } from '../../errors.js';
 import { dayFromName } from '../../io/paths.js';
 import { expandMarketArgs } from '../inputs.js';
@@ -25,32 +23,10 @@ export interface PlanOptions {
   label?: string;
 }
 
-export function planCommand(io: Streams): Command {
-  const cmd = new Command('plan')
-    .summary('print one job per day (or --every) for a scheduler: pair name, range, files, command')
-    .description('Turn daily files (one UTC day each, the date YYYY-MM-DD in the name) into jobs that each own a time range and write a state (pair --state), for GNU parallel, a Slurm job array or a Kubernetes Indexed Job; leadlag merge then prints the run over all of them. With --manifest, one set of jobs per symbol pair.')
-    .argument('[spot]', 'the first market\'s daily files (a comma list, a directory or a quoted glob)')
-    .argument('[perp]', 'the second market\'s daily files')
-    .option('--manifest <FILE>', 'CSV or TSV with the columns pair,spot_files,perp_files (files as a directory or a quoted-free glob), one line per symbol pair')
-    .addOption(new Option('--every <DUR>', 'length of each job\'s range (aligned on the absolute clock)').argParser((v) => parseWindowLength(v, '--every')).default(86_400_000_000, '1d'))
-    .addOption(new Option('--margin <DUR>', 'read files this far around each range (at least pair\'s margin: 1 s + W + D + G + 10 × --null-step)').argParser((v) => parseWindowLength(v, '--margin')).default(600_000_000, '10m'))
-    .addOption(new Option('--emit <form>', 'tsv: job, pair, start, end, files, state; commands: one complete command per line').choices(['tsv', 'commands']).default('tsv'))
-    .option('--states <DIR>', 'where the jobs write their states', 'states')
-    .option('--options <TEXT>', 'options given to every pair job (e.g. "--threshold 1bp --by 1h")', '')
-    .option('--leadlag <PATH>', 'the leadlag the commands call', 'leadlag')
-    .option('--label <NAME>', 'the pair\'s name without --manifest (default: pair)');
-  cmd.addHelpText(
-    'after',
-    `
-Examples:
-  $ leadlag plan 'spot/*.csv.gz' 'perp/*.csv.gz' --options '--threshold 1bp' --emit commands | parallel
-  $ leadlag merge states/*.state --format json
-  $ leadlag plan --manifest pairs.csv --emit commands > jobs.txt   # then a Slurm array or an Indexed Job runs line $INDEX`,
-  );
-  return cmd.action(async (spot: string | undefined, perp: string | undefined, o: PlanOptions) => {
-    const lines = runPlan(spot, perp, o);
-    await new Context(io, { format: 'tsv' }).writeStdout(lines.map((l) => `${l}\n`).join(''));
-  });
+/** What `leadlag plan` does once parsed; plan-command.ts defines the command and loads this module only when it runs. */
+export async function planAction(io: Streams, spot: string | undefined, perp: string | undefined, o: PlanOptions): Promise<void> {
+  const lines = runPlan(spot, perp, o);
+  await new Context(io, { format: 'tsv' }).writeStdout(lines.map((l) => `${l}\n`).join(''));
 }
 
 /** The plan's lines (TSV with a header, or commands). */

@@ -4,13 +4,11 @@
  * how the correlation is made (n_effective, top_step_share), the best lag by |r|, the summed
  * correlation of each side and a verdict; one pass, memory bounded by blocks × lags.
  */
-import { Command, Option } from 'commander';
 import { Context, type Streams } from '../context.js';
-import { addBootstrapOptions, addCommonOptions, addMarketArguments, addReaderOptions, addTimeOptions, gridOption, namesOption, rangeOf, type BootstrapCliOptions, type CommonOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
+import { rangeOf, type BootstrapCliOptions, type CommonOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
 import { readMargin, readTwoMarkets, requireOverlap } from '../inputs.js';
 import { warnAboutInputs } from '../sanity.js';
 import { UsageError } from '../../errors.js';
-import { parseLags } from '../../core/lags.js';
 import { XcorrAnalysis } from '../../core/xcorr-analysis.js';
 import { cellLengthOf, withVolatility } from '../windows.js';
 import { xcorrBy } from '../xcorr-windows.js';
@@ -34,32 +32,10 @@ export interface XcorrOptions extends CommonOptions, ReaderCliOptions, Bootstrap
 /** Fewer blocks than this make a rough bootstrap: say so. */
 const FEW_BLOCKS = 10;
 
-export function xcorrCommand(io: Streams): Command {
-  const cmd = new Command('xcorr')
-    .summary('lagged correlation of grid log-returns with block-bootstrap intervals (Table 2)')
-    .description('Pearson correlation of the two markets\' log-returns on a LOCF grid, the first market\'s return at step n against the second\'s at n + τ, with a 95 % block-bootstrap interval (and the Fisher one in machine formats), per-lag diagnostics, the best lag by |r| and a verdict (Table 2).')
-    .addOption(new Option('--lags <spec>', 'lags in grid steps: 1..5, -5..5 or 1,2,5').argParser(parseLags).default([1, 2, 3, 4, 5], '1..5'))
-    .addOption(gridOption('grid step'))
-    .addOption(namesOption());
-  addBootstrapOptions(cmd);
-  addMarketArguments(cmd);
-  addTimeOptions(cmd);
-  addReaderOptions(cmd);
-  addCommonOptions(cmd);
-  cmd.addHelpText(
-    'after',
-    `
-Example:
-  $ leadlag xcorr fixtures/tardis/spot_quotes.csv fixtures/tardis/perp_quotes.csv --lags -5..5
-  prints r, N and the 95 % block-bootstrap interval for τ = -5 … 5 ms with a correlogram; a peak
-  at τ = +2 means spot's returns are echoed by perp 2 ms later. Machine-readable:
-  $ leadlag xcorr spot.csv perp.csv --lags 1,2,5 --format csv
-  $ leadlag xcorr spot/ perp/ --lags -5..5 --start 2024-08-17 --end 2024-08-18 --by 1h`,
-  );
-  return cmd.action(async (spot: string, perp: string, o: XcorrOptions) => {
-    const ctx = new Context(io, o);
-    await ctx.emit(renderXcorr(await runXcorr([spot, perp], o, ctx)));
-  });
+/** What `leadlag xcorr` does once parsed; xcorr-command.ts defines the command and loads this module only when it runs. */
+export async function xcorrAction(io: Streams, spot: string, perp: string, o: XcorrOptions): Promise<void> {
+  const ctx = new Context(io, o);
+  await ctx.emit(renderXcorr(await runXcorr([spot, perp], o, ctx)));
 }
 
 export async function runXcorr(files: readonly [string, string], o: XcorrOptions, ctx: Context): Promise<XcorrReport> {

@@ -1,0 +1,26 @@
+/**
+ * `leadlag merge`: the command's arguments, options and help. Its work lives in merge.ts and is
+ * imported only when the command runs, so `--help` and `--version` start fast.
+ */
+import { Command } from 'commander';
+import type { Streams } from '../context.js';
+import { addCommonOptions } from '../options.js';
+import type { MergeOptions } from './merge.js';
+
+export function mergeCommand(io: Streams): Command {
+  const cmd = new Command('merge')
+    .summary('merge partial states (pair --state) into the report of one run')
+    .description('Merge the states written by pair --state over disjoint time ranges into exactly what one run over all the data prints, in every --format. States of several pairs (pair --label) give one row per pair. Refuses, naming the files (exit 65), states with different parameters or versions, overlapping or missing ranges, and cuts where the neighbours\' jumps or pairs disagree.')
+    .argument('<states...>', 'state files (pair --state FILE)')
+    .option('--allow-gaps', 'merge states whose ranges leave gaps (the tables then count the ranges given)');
+  addCommonOptions(cmd);
+  cmd.addHelpText(
+    'after',
+    `
+Example:
+  $ leadlag plan 'spot/*.csv.gz' 'perp/*.csv.gz' --emit commands | parallel
+  $ leadlag merge states/*.state --format json
+  the JSON of 'leadlag pair' over all the days, byte for byte (docs/scale.md).`,
+  );
+  return cmd.action(async (files: string[], o: MergeOptions) => (await import('./merge.js')).mergeAction(io, files, o));
+}

@@ -1,0 +1,33 @@
+/**
+ * `leadlag plan`: the command's arguments, options and help. Its work lives in plan.ts and is
+ * imported only when the command runs, so `--help` and `--version` start fast.
+ */
+import { Command, Option } from 'commander';
+import type { Streams } from '../context.js';
+import { parseWindowLength } from '../options.js';
+import type { PlanOptions } from './plan.js';
+
+export function planCommand(io: Streams): Command {
+  const cmd = new Command('plan')
+    .summary('print one job per day (or --every) for a scheduler: pair name, range, files, command')
+    .description('Turn daily files (one UTC day each, the date YYYY-MM-DD in the name) into jobs that each own a time range and write a state (pair --state), for GNU parallel, a Slurm job array or a Kubernetes Indexed Job; leadlag merge then prints the run over all of them. With --manifest, one set of jobs per symbol pair.')
+    .argument('[spot]', 'the first market\'s daily files (a comma list, a directory or a quoted glob)')
+    .argument('[perp]', 'the second market\'s daily files')
+    .option('--manifest <FILE>', 'CSV or TSV with the columns pair,spot_files,perp_files (files as a directory or a quoted-free glob), one line per symbol pair')
+    .addOption(new Option('--every <DUR>', 'length of each job\'s range (aligned on the absolute clock)').argParser((v) => parseWindowLength(v, '--every')).default(86_400_000_000, '1d'))
+    .addOption(new Option('--margin <DUR>', 'read files this far around each range (at least pair\'s margin: 1 s + W + D + G + 10 × --null-step)').argParser((v) => parseWindowLength(v, '--margin')).default(600_000_000, '10m'))
+    .addOption(new Option('--emit <form>', 'tsv: job, pair, start, end, files, state; commands: one complete command per line').choices(['tsv', 'commands']).default('tsv'))
+    .option('--states <DIR>', 'where the jobs write their states', 'states')
+    .option('--options <TEXT>', 'options given to every pair job (e.g. "--threshold 1bp --by 1h")', '')
+    .option('--leadlag <PATH>', 'the leadlag the commands call', 'leadlag')
+    .option('--label <NAME>', 'the pair\'s name without --manifest (default: pair)');
+  cmd.addHelpText(
+    'after',
+    `
+Examples:
+  $ leadlag plan 'spot/*.csv.gz' 'perp/*.csv.gz' --options '--threshold 1bp' --emit commands | parallel
+  $ leadlag merge states/*.state --format json
+  $ leadlag plan --manifest pairs.csv --emit commands > jobs.txt   # then a Slurm array or an Indexed Job runs line $INDEX`,
+  );
+  return cmd.action(async (spot: string | undefined, perp: string | undefined, o: PlanOptions) => (await import('./plan.js')).planAction(io, spot, perp, o));
+}
