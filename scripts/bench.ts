@@ -1,47 +1,69 @@
 /**
- * `npm run bench`: the performance figures of the issue, measured as a user runs leadlag.
+ * `npm run bench`: the performance targets of leadlag, measured as a user runs it and stated
+ * as RATIOS — to the machine's floor (scripts/bench-floor.ts: the newline count of both quote
+ * files on two threads), to a peer (scripts/bench-duckdb.ts: Table 2 in DuckDB SQL) and to
+ * `node -e 0` — so that a figure means the same on another machine.
  *
- * Generates (once, deterministically, into the git-ignored bench-data/) a 1-hour and a
- * 30-minute two-market Tardis data set, then runs a bare read of the two quote files (the
- * floor: parsing alone) and `pair`, `xcorr --lags -5..5`, `hy` (2 001 lags of 10 µs, without and
- * with 1000 bootstrap replicates) and `classify` through the built CLI,
- * each in its own process, and prints wall time, MB/s and rows/s of input and peak resident
- * memory. The half-size set shows that memory does not grow with the length of the data.
+ * Generates (once, deterministically, into the git-ignored bench-data/) a full-size and a
+ * half-size two-market Tardis data set and gzip copies of its files, then runs every command
+ * in its own process, ROUND BY ROUND: each round runs every command once, in the same order,
+ * so that a burst of machine noise hits all commands alike; a command's time is the median of
+ * its rounds, its memory the largest peak resident set (VmHWM) of any round. Before timing,
+ * DuckDB's r per lag must agree with `leadlag xcorr --bootstrap 0` to 1e-9 (else the bench
+ * stops: a comparison of different numbers is no comparison).
  *
- *   npm run bench [-- --sets full,half] [--runs 1]
+ * Prints one table per data set (median wall time, MB/s, peak MB) and then every target with
+ * its ratio and PASS or FAIL; exits 1 if any target fails. Run it on a quiet machine: the
+ * ratios of a loaded one mostly measure the other load.
+ *
+ *   npm run bench [-- --rounds 5] [--sets full,half] [--quick]
+ *
+ * --quick: 6- and 3-minute data sets and 2 rounds, to try the bench (start-up then weighs
+ * more, so the throughput ratios are not the real ones).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, openSync, readSync, closeSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, openSync, readSync, closeSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { createGzip } from 'node:zlib';
 import { ensureBenchData, FILE_NAMES } from './gen-data.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'leadlag');
+/** Minutes of data per set: the full benchmark and half of it (memory must not grow with length). */
 const SETS = { full: 60, half: 30 } as const;
+const QUICK_SETS = { full: 6, half: 3 } as const;
+type SetName = keyof typeof SETS;
+/** Agreement required between DuckDB's r and leadlag's. */
+const R_TOLERANCE = 1e-9;
+const MEMORY_CAP_MB = 300;
 
 interface Measure {
   readonly seconds: number;
   readonly peakMB: number;
   readonly code: number | null;
+  readonly stdout: string;
   readonly stderr: string;
 }
 
-/** Runs a command and measures wall time and peak RSS (VmHWM of the process, polled). */
-function measure(args: string[]): Promise<Measure> {
+/** Runs `node ARGS` and measures wall time and peak RSS (VmHWM of the process, polled). */
+function measure(args: readonly string[]): Promise<Measure> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
     let stderr = '';
     let peakKB = 0;
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
     child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    const poll = setInterval(() => (peakKB = Math.max(peakKB, vmHwmKB(child.pid!))), 20);
+    const poll = setInterval(() => (peakKB = Math.max(peakKB, vmHwmKB(child.pid!))), 10);
     child.on('error', reject);
     child.on('exit', (code) => {
       clearInterval(poll);
-      resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, peakMB: peakKB / 1024, code, stderr });
+      resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, peakMB: peakKB / 1024, code, stdout, stderr });
     });
   });
 }
@@ -71,51 +93,220 @@ function dataRows(file: string): number {
   return lines - 1;
 }
 
-function row(cells: (string | number)[], widths: number[]): string {
+/** FILE.gz beside FILE, written once (atomically: a stopped bench leaves no half file). */
+async function gzipCopy(file: string): Promise<string> {
+  const gz = `${file}.gz`;
+  if (existsSync(gz) && statSync(gz).mtimeMs >= statSync(file).mtimeMs) return gz;
+  await pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), createGzip(), createWriteStream(`${gz}.tmp`));
+  renameSync(`${gz}.tmp`, gz);
+  return gz;
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+interface Bench {
+  readonly key: string;
+  readonly label: string;
+  readonly args: readonly string[];
+  /** Input bytes, for MB/s (0: not a data command). */
+  readonly bytes: number;
+  /** A leadlag command on the data: held to the memory cap. */
+  readonly capped: boolean;
+}
+
+interface Result extends Bench {
+  readonly seconds: number;
+  readonly peakMB: number;
+}
+
+interface SetFiles {
+  readonly spot: string;
+  readonly perp: string;
+  readonly trades: string;
+  readonly spotGz: string;
+  readonly perpGz: string;
+  readonly quoteBytes: number;
+  readonly tradeBytes: number;
+}
+
+async function prepareSet(set: SetName, minutes: number, quick: boolean): Promise<SetFiles> {
+  const dir = join(ROOT, 'bench-data', quick ? `quick-${set}` : set);
+  process.stdout.write(`[${set}] ${minutes} min of Tardis CSV in ${dir}: `);
+  const made = ensureBenchData(dir, { minutes });
+  const spot = join(dir, FILE_NAMES.spotQuotes);
+  const perp = join(dir, FILE_NAMES.perpQuotes);
+  const trades = join(dir, FILE_NAMES.spotTrades);
+  const [spotGz, perpGz] = [await gzipCopy(spot), await gzipCopy(perp)];
+  console.log(made.generated ? `generated in ${made.seconds!.toFixed(1)} s` : 'present');
+  const quoteBytes = statSync(spot).size + statSync(perp).size;
+  const quoteRows = dataRows(spot) + dataRows(perp);
+  console.log(`  spot + perp quotes: ${(quoteRows / 1e6).toFixed(2)} M rows, ${(quoteBytes / 1e6).toFixed(0)} MB (.gz ${((statSync(spotGz).size + statSync(perpGz).size) / 1e6).toFixed(0)} MB); spot trades: ${dataRows(trades)} rows`);
+  return { spot, perp, trades, spotGz, perpGz, quoteBytes, tradeBytes: statSync(trades).size };
+}
+
+/** The commands of one data set (keys are prefixed with the set's name). */
+function dataBenches(set: SetName, f: SetFiles, withReport: boolean): Bench[] {
+  const q = f.quoteBytes;
+  const ll = (key: string, label: string, args: string[], bytes = q): Bench => ({ key: `${set}:${key}`, label, args: [BIN, ...args], bytes, capped: true });
+  const benches: Bench[] = [
+    { key: `${set}:floor`, label: 'floor: newline count', args: [join(ROOT, 'dist/scripts/bench-floor.js'), f.spot, f.perp], bytes: q, capped: false },
+    ll('pair', 'pair', ['pair', f.spot, f.perp, '--format', 'json']),
+    ll('pair.gz', 'pair .gz', ['pair', f.spotGz, f.perpGz, '--format', 'json']),
+    ll('xcorr', 'xcorr -5..5', ['xcorr', f.spot, f.perp, '--lags', '-5..5', '--format', 'json']),
+    ll('xcorr.gz', 'xcorr -5..5 .gz', ['xcorr', f.spotGz, f.perpGz, '--lags', '-5..5', '--format', 'json']),
+    ll('xcorr1000', 'xcorr -1000..1000', ['xcorr', f.spot, f.perp, '--lags', '-1000..1000', '--format', 'json']),
+    ll('xcorr50', 'xcorr 50..500, 1 ms', ['xcorr', f.spot, f.perp, '--lags', '50..500', '--grid', '1ms', '--format', 'json']),
+    { key: `${set}:duckdb`, label: 'DuckDB SQL -5..5', args: [join(ROOT, 'dist/scripts/bench-duckdb.js'), f.spot, f.perp, '--lags=-5..5'], bytes: q, capped: false },
+    ll('hy', 'hy 2001 lags', ['hy', f.spot, f.perp, '--lags', '-10ms..10ms', '--step', '10us', '--bootstrap', '0', '--format', 'json']),
+    ll('hy1000', 'hy 2001 lags, R=1000', ['hy', f.spot, f.perp, '--lags', '-10ms..10ms', '--step', '10us', '--bootstrap', '1000', '--format', 'json']),
+    ll('classify', 'classify', ['classify', f.spot, f.perp, '--trades', f.trades, '--format', 'json'], q + f.tradeBytes),
+    ll('inspect', 'inspect', ['inspect', f.spot, f.perp, f.trades, '--format', 'json'], q + f.tradeBytes),
+  ];
+  if (withReport) benches.push(ll('report', 'report', ['report', f.spot, f.perp, '--trades', f.trades, '--out', mkdtempSync(join(tmpdir(), 'leadlag-bench-report-'))], q + f.tradeBytes));
+  return benches;
+}
+
+/** Start-up: independent of the data, so measured once. */
+function startBenches(commands: readonly string[]): Bench[] {
+  return [
+    { key: 'node', label: 'node -e 0', args: ['-e', '0'], bytes: 0, capped: false },
+    { key: 'version', label: 'leadlag --version', args: [BIN, '--version'], bytes: 0, capped: false },
+    ...commands.map((c) => ({ key: `help:${c}`, label: `leadlag ${c} --help`, args: [BIN, c, '--help'], bytes: 0, capped: false })),
+  ];
+}
+
+/** The commands the built CLI has (`report` joins the bench once it exists). */
+async function cliCommands(): Promise<string[]> {
+  const help = await measure([BIN, '--help']);
+  if (help.code !== 0) throw new Error(`leadlag --help failed (exit ${help.code}): ${help.stderr}`);
+  const names = [...help.stdout.matchAll(/^ {2}([a-z][a-z-]*)\b/gm)].map((m) => m[1]!);
+  return names.filter((n) => n !== 'help');
+}
+
+/** DuckDB's r per lag against leadlag's (without bootstrap): stops the bench on any difference over 1e-9. */
+async function checkPeer(f: SetFiles): Promise<void> {
+  const [ll, duck] = [
+    await measure([BIN, 'xcorr', f.spot, f.perp, '--lags', '-5..5', '--bootstrap', '0', '--format', 'json']),
+    await measure([join(ROOT, 'dist/scripts/bench-duckdb.js'), f.spot, f.perp, '--lags=-5..5']),
+  ];
+  if (ll.code !== 0) throw new Error(`leadlag xcorr failed (exit ${ll.code}): ${ll.stderr}`);
+  if (duck.code !== 0) throw new Error(`bench-duckdb failed (exit ${duck.code}): ${duck.stderr}`);
+  const ours = new Map((JSON.parse(ll.stdout) as { lags: { lag: number; r: number | null }[] }).lags.map((l) => [l.lag, l.r]));
+  const theirs = (JSON.parse(duck.stdout) as { lags: { lag: number; r: number | null }[] }).lags;
+  if (theirs.length !== ours.size) throw new Error(`DuckDB gives ${theirs.length} lags, leadlag ${ours.size}: the comparison is not of the same computation`);
+  let worst = 0;
+  for (const { lag, r } of theirs) {
+    const mine = ours.get(lag);
+    if (r === null || mine === null || mine === undefined) throw new Error(`lag ${lag}: r is missing (DuckDB ${r}, leadlag ${mine})`);
+    worst = Math.max(worst, Math.abs(r - mine));
+    if (!(Math.abs(r - mine) <= R_TOLERANCE)) throw new Error(`lag ${lag}: DuckDB r = ${r}, leadlag r = ${mine}, |Δ| = ${Math.abs(r - mine).toExponential(2)} > ${R_TOLERANCE}: the comparison is not honest`);
+  }
+  console.log(`  DuckDB agrees with leadlag xcorr --bootstrap 0 on r at lags -5..5 (largest |Δr| ${worst.toExponential(1)} ≤ ${R_TOLERANCE})`);
+}
+
+/** Runs every bench once per round, in the same order each round; median time, largest peak. */
+async function runRounds(benches: readonly Bench[], rounds: number): Promise<Map<string, Result>> {
+  const times = new Map<string, number[]>(benches.map((b) => [b.key, []]));
+  const peaks = new Map<string, number>(benches.map((b) => [b.key, 0]));
+  for (let r = 1; r <= rounds; r++) {
+    process.stdout.write(`round ${r}/${rounds}: `);
+    for (const b of benches) {
+      const m = await measure(b.args);
+      if (m.code !== 0) throw new Error(`${b.label} failed (exit ${m.code}): ${m.stderr.trim()}\n  node ${b.args.join(' ')}`);
+      times.get(b.key)!.push(m.seconds);
+      peaks.set(b.key, Math.max(peaks.get(b.key)!, m.peakMB));
+      process.stdout.write('.');
+    }
+    process.stdout.write('\n');
+  }
+  return new Map(benches.map((b) => [b.key, { ...b, seconds: median(times.get(b.key)!), peakMB: peaks.get(b.key)! }]));
+}
+
+function row(cells: (string | number)[], widths: readonly number[]): string {
   return cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]!) : String(c).padStart(widths[i]!))).join('  ');
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { sets: { type: 'string', default: 'full,half' }, runs: { type: 'string', default: '1' } } });
-  const sets = values.sets!.split(',') as (keyof typeof SETS)[];
-  const runs = Math.max(1, Number(values.runs));
-  console.log(`leadlag benchmark — ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+function printTable(title: string, results: readonly Result[]): void {
+  const widths = [26, 9, 7, 8];
+  console.log(`\n${title}`);
+  console.log(row(['command', 'median s', 'MB/s', 'peak MB'], widths));
+  for (const r of results) console.log(row([r.label, r.seconds.toFixed(3), r.bytes ? (r.bytes / 1e6 / r.seconds).toFixed(0) : '', r.peakMB.toFixed(0)], widths));
+}
+
+interface Target {
+  readonly what: string;
+  readonly value: number;
+  readonly limit: number;
+  /** How the value is shown: a ratio (×) or megabytes. */
+  readonly unit: '×' | 'MB';
+}
+
+function targets(res: Map<string, Result>, sets: readonly SetName[], commands: readonly string[]): Target[] {
+  const t = (k: string) => res.get(k)!;
+  const ratio = (what: string, a: string, b: string, limit: number): Target => ({ what, value: t(a).seconds / t(b).seconds, limit, unit: '×' });
+  const out: Target[] = [];
+  const main = sets.includes('full') ? 'full' : sets[0]!;
+  const m = (k: string) => `${main}:${k}`;
+  out.push(
+    ratio(`pair / floor [${main}]`, m('pair'), m('floor'), 1.6),
+    ratio(`xcorr -5..5 / floor [${main}]`, m('xcorr'), m('floor'), 1.6),
+    ratio(`pair .gz / pair plain [${main}]`, m('pair.gz'), m('pair'), 1.15),
+    ratio(`xcorr .gz / xcorr plain [${main}]`, m('xcorr.gz'), m('xcorr'), 1.15),
+    ratio(`xcorr -1000..1000 / -5..5 [${main}]`, m('xcorr1000'), m('xcorr'), 1.3),
+    ratio(`xcorr 50..500 (1 ms) / -5..5 [${main}]`, m('xcorr50'), m('xcorr'), 1.1),
+    ratio(`xcorr / DuckDB wall [${main}]`, m('xcorr'), m('duckdb'), 0.2),
+    { what: `xcorr / DuckDB peak memory [${main}]`, value: t(m('xcorr')).peakMB / t(m('duckdb')).peakMB, limit: 0.25, unit: '×' },
+    ratio(`hy 2001 lags / pair [${main}]`, m('hy'), m('pair'), 1.5),
+    ratio(`hy R=1000 / hy R=0 [${main}]`, m('hy1000'), m('hy'), 1.5),
+    ratio('leadlag --version / node -e 0', 'version', 'node', 1.6),
+    ...commands.map((c) => ratio(`leadlag ${c} --help / node -e 0`, `help:${c}`, 'node', 1.6)),
+  );
   for (const set of sets) {
-    const dir = join(ROOT, 'bench-data', set);
-    process.stdout.write(`\n[${set}] ${SETS[set]} min of Tardis CSV in ${dir}: `);
-    const made = ensureBenchData(dir, { minutes: SETS[set] });
-    console.log(made.generated ? `generated in ${made.seconds!.toFixed(1)} s` : 'present');
-    const spot = join(dir, FILE_NAMES.spotQuotes);
-    const perp = join(dir, FILE_NAMES.perpQuotes);
-    const trades = join(dir, FILE_NAMES.spotTrades);
-    const quoteBytes = statSync(spot).size + statSync(perp).size;
-    const quoteRows = dataRows(spot) + dataRows(perp);
-    const tradeBytes = statSync(trades).size;
-    const tradeRows = dataRows(trades);
-    console.log(`  spot + perp quotes: ${(quoteRows / 1e6).toFixed(2)} M rows, ${(quoteBytes / 1e9).toFixed(2)} GB; spot trades: ${tradeRows} rows`);
-    const commands: [string, string[], number, number][] = [
-      ['bare read (floor)', [join(ROOT, 'dist/scripts/bench-read.js'), spot, perp], quoteBytes, quoteRows],
-      ['pair', [BIN, 'pair', spot, perp, '--format', 'json'], quoteBytes, quoteRows],
-      ['xcorr --lags -5..5', [BIN, 'xcorr', spot, perp, '--lags', '-5..5', '--format', 'json'], quoteBytes, quoteRows],
-      ['hy 2001 lags', [BIN, 'hy', spot, perp, '--lags', '-10ms..10ms', '--step', '10us', '--bootstrap', '0', '--format', 'json'], quoteBytes, quoteRows],
-      ['hy 2001 lags, R=1000', [BIN, 'hy', spot, perp, '--lags', '-10ms..10ms', '--step', '10us', '--bootstrap', '1000', '--format', 'json'], quoteBytes, quoteRows],
-      ['classify', [BIN, 'classify', spot, perp, '--trades', trades, '--format', 'json'], quoteBytes + tradeBytes, quoteRows + tradeRows],
-    ];
-    const widths = [22, 8, 8, 12, 11];
-    console.log(row(['command', 'wall s', 'MB/s', 'M rows/s', 'peak RSS MB'], widths));
-    for (const [name, args, bytes, rows] of commands) {
-      let best: Measure | undefined;
-      for (let i = 0; i < runs; i++) {
-        const m = await measure(args);
-        if (m.code !== 0) throw new Error(`${name} failed (exit ${m.code}): ${m.stderr}`);
-        if (!best || m.seconds < best.seconds) best = m;
-      }
-      console.log(row([name, best!.seconds.toFixed(2), (bytes / 1e6 / best!.seconds).toFixed(0), (rows / 1e6 / best!.seconds).toFixed(2), best!.peakMB.toFixed(0)], widths));
-    }
+    for (const r of res.values()) if (r.capped && r.key.startsWith(`${set}:`)) out.push({ what: `peak memory of ${r.label} [${set}]`, value: r.peakMB, limit: MEMORY_CAP_MB, unit: 'MB' });
   }
+  return out;
+}
+
+function printTargets(list: readonly Target[]): number {
+  console.log('\ntargets');
+  let failed = 0;
+  for (const t of list) {
+    const ok = t.value <= t.limit;
+    if (!ok) failed++;
+    const shown = t.unit === '×' ? `${t.value.toFixed(2)}× (≤ ${t.limit}×)` : `${t.value.toFixed(0)} MB (≤ ${t.limit} MB)`;
+    console.log(`  ${ok ? 'PASS' : 'FAIL'}  ${t.what.padEnd(40)} ${shown}`);
+  }
+  console.log(`${list.length - failed} of ${list.length} targets met`);
+  return failed;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { sets: { type: 'string', default: 'full,half' }, rounds: { type: 'string' }, quick: { type: 'boolean', default: false } } });
+  const quick = values.quick!;
+  const sets = values.sets!.split(',') as SetName[];
+  for (const s of sets) if (!(s in SETS)) throw new Error(`unknown set ${s} (full, half)`);
+  const rounds = Math.max(1, Number(values.rounds ?? (quick ? 2 : 5)));
+  const minutes = quick ? QUICK_SETS : SETS;
+  console.log(`leadlag benchmark — ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${rounds} alternating rounds${quick ? ' (--quick)' : ''}`);
+  const commands = await cliCommands();
+  const benches: Bench[] = startBenches(commands);
+  for (const set of sets) {
+    const files = await prepareSet(set, minutes[set], quick);
+    if (set === sets[0]) await checkPeer(files);
+    benches.push(...dataBenches(set, files, commands.includes('report')));
+  }
+  const results = await runRounds(benches, rounds);
+  printTable('start-up', [...results.values()].filter((r) => !r.key.includes(':') || r.key.startsWith('help:')));
+  for (const set of sets) printTable(`[${set}] ${minutes[set]} min`, [...results.values()].filter((r) => r.key.startsWith(`${set}:`)));
+  for (const r of results.values()) if (r.key.endsWith(':report')) rmSync(r.args.at(-1)!, { recursive: true, force: true });
+  if (printTargets(targets(results, sets, commands)) > 0) process.exitCode = 1;
 }
 
 main().catch((e: unknown) => {
   console.error(`bench: ${e instanceof Error ? e.message : String(e)}`);
-  process.exitCode = 1;
+  process.exitCode = 2;
 });

@@ -1,0 +1,85 @@
+/**
+ * The reader's thread and process behaviour: the worker against the in-thread reader over
+ * generated files (io-generated.ts), backpressure, an early break, two workers at once, and
+ * `-` as stdin in a child process. Kept out of the fast lane (`npm run test:fast`): each
+ * worker or child costs a start-up.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { STRICT, readQuotes, tmpFile } from './io-helpers.js';
+import { ONE_READ, SEEDS, assertSame, generate, outcome } from './io-generated.js';
+
+test('worker == in-thread on generated files, errors included (same class, message, line, value)', async () => {
+  for (const seed of SEEDS.slice(0, 40)) {
+    const g = generate(seed, seed % 2 === 0);
+    for (const skipBadRows of [false, true]) {
+      const inThread = await outcome(g, { ...STRICT, skipBadRows, batchRows: 5, chunkBytes: ONE_READ });
+      const worker = await outcome(g, { ...STRICT, skipBadRows, batchRows: 5, chunkBytes: ONE_READ, worker: true });
+      assertSame(worker, inThread, `seed ${seed}`);
+    }
+  }
+});
+
+test('worker: a file of many batches arrives complete and in order under backpressure (batchRows 1)', async () => {
+  const body = Array.from({ length: 500 }, (_, i) => `${1723161254000000 + i},1,${2 + i}`).join('\n');
+  const path = tmpFile('many-batches.csv', 'time,bid,ask\n' + body + '\n');
+  const w = await readQuotes(path, { ...STRICT, batchRows: 1, worker: true });
+  assert.equal(w.lengths.length, 500);
+  assert.deepEqual(w.t, Array.from({ length: 500 }, (_, i) => 1723161254000000 + i));
+});
+
+test('worker: an early break stops the worker and the source can be read again', async () => {
+  const body = Array.from({ length: 100 }, (_, i) => `${1723161254000000 + i},1,2`).join('\n');
+  const path = tmpFile('early-break.csv', 'time,bid,ask\n' + body + '\n');
+  const { openQuotes } = await import('../src/io/sources.js');
+  const src = openQuotes(path, { ...STRICT, batchRows: 10, worker: true });
+  for await (const b of src) {
+    assert.equal(b.length, 10);
+    break;
+  }
+  assert.throws(() => src.report(), /available once/);
+  let n = 0;
+  for await (const b of src) n += b.length;
+  assert.equal(n, 100);
+  assert.equal(src.report().records, 100);
+});
+
+test('two files opened at once are read concurrently (two workers) with the same results as one by one', async () => {
+  const a = generate(5001, false);
+  const b = generate(5002, false);
+  const [ra, rb] = await Promise.all([outcome(a, { ...STRICT, worker: true }), outcome(b, { ...STRICT, worker: true })]);
+  assertSame(ra, await outcome(a, STRICT), 'a');
+  assertSame(rb, await outcome(b, STRICT), 'b');
+});
+
+test('`-` reads stdin (plain and gzip) in a child process', () => {
+  const sources = fileURLToPath(new URL('../src/io/sources.js', import.meta.url));
+  const script = `
+    import { openQuotes } from ${JSON.stringify(sources)};
+    const src = openQuotes('-', { clock: 'exchange', sort: false, skipBadRows: false });
+    const t = [];
+    for await (const b of src) t.push(...b.t);
+    console.log(JSON.stringify({ t, report: src.report() }));
+  `;
+  const text = 'time,bid,ask\n1723161254087891,1,2\n1723161254087895,1,3\n';
+  for (const input of [Buffer.from(text), gzipSync(Buffer.from(text))]) {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { input, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { t: number[]; report: { file: string; rows: number } };
+    assert.deepEqual(out.t, [1723161254087891, 1723161254087895]);
+    assert.equal(out.report.file, '<stdin>');
+    assert.equal(out.report.rows, 2);
+  }
+  const bad = spawnSync(process.execPath, ['--input-type=module', '-e', script], { input: 'time,bid,ask\n1,x,2\n', encoding: 'utf8' });
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /<stdin>:2: non-numeric bid in column bid: "x"/);
+});
+
+test('the worker entry exists in the compiled layout next to sources.js', () => {
+  const worker = fileURLToPath(new URL('../src/io/worker.js', import.meta.url));
+  assert.match(readFileSync(worker, 'utf8'), /parentPort/);
+});
