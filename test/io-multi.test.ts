@@ -100,14 +100,3 @@ test('standard input cannot be one of several files of a market', async () => {
   assert.throws(() => expandMarketArgs([`-,${SPOT}`, PERP]), (e: unknown) => e instanceof UsageError);
   assert.deepEqual(expandMarketArgs(['-', PERP]), [['-'], [PERP]]);
 });
-
-test('CLI: overlapping files exit 65 with one line naming both; a bad --by exits 2', async () => {
-  const { leadlag } = await import('./cli-helpers.js');
-  const r = await leadlag(['pair', `${SPOT},${SPOT}`, PERP]);
-  assert.equal(r.code, 65);
-  assert.equal(r.stdout, '');
-  assert.match(r.stderr, /^leadlag: .*spot_quotes\.csv and .*spot_quotes\.csv: the files overlap in time/);
-  const bad = await leadlag(['xcorr', SPOT, PERP, '--by', '5']);
-  assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /--by must be a length such as 30s, 5m, 1h or 1d/);
-});

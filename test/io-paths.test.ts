@@ -31,11 +31,15 @@ test('fast parser == csv-parse path on 300 generated files, strict and skip mode
 });
 
 test('fast parser gives the same result whatever the read size (lines split across reads)', async () => {
-  for (const seed of SEEDS.slice(0, 60)) {
+  const seeds = SEEDS.slice(0, 60);
+  for (const seed of seeds) {
     const g = generate(seed, seed % 2 === 0);
     assert.ok(Buffer.byteLength(g.text) < ONE_READ, `seed ${seed}: the file must fit in one read`);
     const whole = await outcome(g, { ...STRICT, skipBadRows: true, chunkBytes: ONE_READ });
-    for (const chunkBytes of [1, 3, 17, 64]) {
+    // 1-byte reads split every line at every offset but cost one read per byte (most of this
+    // test's time): they run on the first third of the files, the other sizes on all of them.
+    const sizes = seed - seeds[0]! < 20 ? [1, 3, 17, 64] : [3, 17, 64];
+    for (const chunkBytes of sizes) {
       assertSame(await outcome(g, { ...STRICT, skipBadRows: true, chunkBytes }), whole, `seed ${seed} chunk ${chunkBytes}`);
     }
   }
