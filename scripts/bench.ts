@@ -183,8 +183,10 @@ function startBenches(commands: readonly string[]): Bench[] {
 async function cliCommands(): Promise<string[]> {
   const help = await measure([BIN, '--help']);
   if (help.code !== 0) throw new Error(`leadlag --help failed (exit ${help.code}): ${help.stderr}`);
-  const names = [...help.stdout.matchAll(/^ {2}([a-z][a-z-]*)\b/gm)].map((m) => m[1]!);
-  return names.filter((n) => n !== 'help');
+  // The names at the start of the lines of the "Commands:" section, up to its blank line.
+  const section = help.stdout.split('\nCommands:\n')[1]?.split('\n\n')[0] ?? '';
+  const names = [...section.matchAll(/^ {2}([a-z][a-z-]*)\b/gm)].map((m) => m[1]!);
+  return [...new Set(names)].filter((n) => n !== 'help');
 }
 
 /** DuckDB's r per lag against leadlag's (without bootstrap): stops the bench on any difference over 1e-9. */
