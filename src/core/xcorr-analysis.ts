@@ -35,6 +35,7 @@ export class XcorrAnalysis {
    * @param cellUs window length in µs (Infinity: no windows).
    * @param range grid points counted, n·G in [S, E).
    * @param blockUs bootstrap block length in µs (0: no bootstrap blocks).
+   * @param keepParts cut into parts even without windows or a range.
    */
   constructor(
     private readonly lags: readonly number[],
@@ -42,8 +43,10 @@ export class XcorrAnalysis {
     private readonly cellUs = Infinity,
     private readonly range: TimeRange = ALL_TIME,
     private readonly blockUs = 0,
+    /** Keep the range's parts even uncut (a state of all time: its parts are what merge reads). */
+    keepParts = false,
   ) {
-    this.cut = isCut(cellUs, range);
+    this.cut = keepParts || isCut(cellUs, range);
     if (this.cut) this.cells = cutCells(fineCellLength(blockUs, cellUs), range);
     else if (blockUs > 0) this.cells = fixedCells(blockUs);
     this.correlator = new LagCorrelator([...lags], { gridUs, cells: this.cells === undefined ? [] : [this.cells] });

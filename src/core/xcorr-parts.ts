@@ -47,6 +47,8 @@ export class XcorrKeyedParts implements KeyedParts<XcorrPart> {
   private readonly windows = new Map<number, XcorrPart>();
   /** The range's own blocks (not cut by windows): the bootstrap of the whole. */
   readonly wholeBlocks: readonly Float64Array[];
+  /** Each of wholeBlocks' block index floor(t / blockUs) (a state's blocks, merged by index at a cut). */
+  readonly wholeBlockKeys: readonly number[];
 
   constructor(
     readonly fine: XcorrParts,
@@ -81,6 +83,7 @@ export class XcorrKeyedParts implements KeyedParts<XcorrPart> {
     }
     for (const [w, blocks] of windowBlocks) (this.windows.get(w)!.blocks as Float64Array[]).push(...blocks.values());
     this.wholeBlocks = [...whole.values()];
+    this.wholeBlockKeys = [...whole.keys()];
   }
 
   keyOf(t: number): number {

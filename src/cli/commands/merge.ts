@@ -9,6 +9,8 @@ import { DataError, UsageError } from '../../errors.js';
 import { readStateFile, type StateFile } from '../../io/state-file.js';
 import { humanTable, fixed, type Output } from '../../io/output.js';
 import { mergePairStates } from '../pair-state.js';
+import { mergeXcorrStates } from '../xcorr-state.js';
+import { renderXcorr, warnAbout as xcorrWarnings } from './xcorr.js';
 import { renderPair, type PairReport } from './pair.js';
 import { pairWarnings } from '../advice.js';
 import { formatPValue } from '../../core/verdict.js';
@@ -35,6 +37,14 @@ export function runMerge(files: readonly string[], o: MergeOptions, ctx: Context
     const label = typeof s.header.label === 'string' ? s.header.label : '';
     groups.set(label, [...(groups.get(label) ?? []), s]);
   }
+  const command = states[0]!.header.command;
+  if (command !== 'pair') {
+    if (groups.size > 1) throw new DataError(files.join(', '), undefined, `states of ${groups.size} labels: merge prints one row per pair for pair states only; merge each pair's ${command} states on their own`);
+    checkSameParams(states);
+    const r = mergeXcorrStates(states, o.allowGaps === true);
+    xcorrWarnings(r, ctx);
+    return renderXcorr(r);
+  }
   const reports = [...groups.entries()].map(([label, group]) => {
     checkSameParams(group);
     return { label, report: mergePairStates(group, o.allowGaps === true) };
@@ -47,6 +57,9 @@ export function runMerge(files: readonly string[], o: MergeOptions, ctx: Context
   return renderUniverse(reports);
 }
 
+/** The commands whose states merge. */
+const MERGEABLE = ['pair', 'xcorr'];
+
 /** One command and one version of leadlag over all the states. */
 function checkSameKind(states: readonly StateFile[]): void {
   const first = states[0]!;
@@ -56,7 +69,7 @@ function checkSameKind(states: readonly StateFile[]): void {
       throw new DataError(`${first.file} and ${s.file}`, undefined, `states written by different versions of leadlag (${first.header.leadlag_version} and ${s.header.leadlag_version}); rerun the jobs with one version`);
     }
   }
-  if (first.header.command !== 'pair') throw new DataError(first.file, 1, `merge reads pair states; this is a ${String(first.header.command)} state`);
+  if (!MERGEABLE.includes(String(first.header.command))) throw new DataError(first.file, 1, `merge reads ${MERGEABLE.join(', ')} states; this is a ${String(first.header.command)} state`);
 }
 
 /** The states of one pair must share every parameter. */

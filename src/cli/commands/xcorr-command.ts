@@ -14,7 +14,9 @@ export function xcorrCommand(io: Streams): Command {
     .description('Pearson correlation of the two markets\' log-returns on a LOCF grid, the first market\'s return at step n against the second\'s at n + τ, with a 95 % block-bootstrap interval (and the Fisher one in machine formats), per-lag diagnostics, the best lag by |r| and a verdict (Table 2).')
     .addOption(new Option('--lags <spec>', 'lags in grid steps: 1..5, -5..5 or 1,2,5').argParser(parseLags).default([1, 2, 3, 4, 5], '1..5'))
     .addOption(gridOption('grid step'))
-    .addOption(namesOption());
+    .addOption(namesOption())
+    .option('--state <FILE>', 'write the partial state of --start/--end to FILE for leadlag merge, instead of printing (docs/scale.md)')
+    .option('--label <NAME>', 'with --state: the pair\'s name');
   addBootstrapOptions(cmd);
   addMarketArguments(cmd);
   addTimeOptions(cmd);

@@ -19,6 +19,8 @@ import { CellTableTooLarge, type XcorrParts } from '../../core/xcorr-cells.js';
 import { bestLag, summedCorrelation } from '../../core/xcorr-summary.js';
 import { lagText, renderXcorr, signedDuration, SINGLE_STEP_SHARE } from './xcorr-render.js';
 import type { XcorrReport, XcorrRow, SummedSide } from './xcorr-render.js';
+import type { LagResult } from '../../core/xcorr.js';
+import { runXcorrState } from '../xcorr-state.js';
 
 export { renderXcorr };
 export type { XcorrReport, XcorrRow };
@@ -27,6 +29,10 @@ export interface XcorrOptions extends CommonOptions, ReaderCliOptions, Bootstrap
   lags: number[];
   grid: number;
   names: [string, string];
+  /** --state FILE: write the partial state of the range instead of printing (docs/scale.md). */
+  state?: string;
+  /** --label NAME: the pair's name in a state. */
+  label?: string;
 }
 
 /** Fewer blocks than this make a rough bootstrap: say so. */
@@ -35,6 +41,7 @@ const FEW_BLOCKS = 10;
 /** What `leadlag xcorr` does once parsed; xcorr-command.ts defines the command and loads this module only when it runs. */
 export async function xcorrAction(io: Streams, spot: string, perp: string, o: XcorrOptions): Promise<void> {
   const ctx = new Context(io, o);
+  if (o.state !== undefined) return runXcorrState([spot, perp], o, ctx);
   await ctx.emit(renderXcorr(await runXcorr([spot, perp], o, ctx)));
 }
 
@@ -54,14 +61,26 @@ export async function runXcorr(files: readonly [string, string], o: XcorrOptions
   const state = analysis.finish();
   const span = requireOverlap(state === undefined ? undefined : { start: state.grid.tStart, end: state.grid.tEnd }, reads[0], reads[1], range);
   warnAboutInputs(ctx, files, o, reads, span);
-  const whole = state!.lags;
-  const boot = state!.blocks === undefined ? undefined : bootstrapOf(state!.blocks, o);
+  const report: XcorrReport = {
+    ...xcorrReportOf(o, span, state!.lags, state!.blocks),
+    by: o.by === undefined ? undefined : xcorrBy(state!.parts!, o, span, meter, bestLag),
+  };
+  warnAbout(report, ctx);
+  return report;
+}
+
+/**
+ * Table 2 with its bootstrap over `blocks` (cells = blocks, in time order), the best lag and the
+ * summed sides: the report of a run, or of merged states (xcorr-state.ts), over `span`.
+ */
+export function xcorrReportOf(o: Pick<XcorrOptions, 'names' | 'grid' | 'bootstrap' | 'block' | 'seed'>, span: { start: number; end: number }, whole: readonly LagResult[], blocks: XcorrParts | undefined): XcorrReport {
+  const boot = blocks === undefined ? undefined : bootstrapOf(blocks, o);
   const lags: XcorrRow[] = whole.map((l, k) => {
     const b = boot?.intervals[k] ?? null;
     const useBoot = boot !== undefined;
     return { ...l, lagUs: l.lag * o.grid, fisherLow: l.ciLow, fisherHigh: l.ciHigh, ciLow: useBoot ? (b?.low ?? null) : l.ciLow, ciHigh: useBoot ? (b?.high ?? null) : l.ciHigh };
   });
-  const report: XcorrReport = {
+  return {
     names: o.names,
     gridUs: o.grid,
     span,
@@ -70,10 +89,7 @@ export async function runXcorr(files: readonly [string, string], o: XcorrOptions
     best: bestLag(lags),
     summed: summedSides(lags, boot),
     bootstrap: boot === undefined ? null : { replicates: o.bootstrap, blockUs: o.block, seed: o.seed, blocks: boot.blocks },
-    by: o.by === undefined ? undefined : xcorrBy(state!.parts!, o, span, meter, bestLag),
   };
-  warnAbout(report, ctx);
-  return report;
 }
 
 /** Grid points n·G inside the span (inclusive ends). */
@@ -82,7 +98,7 @@ function gridPointsIn(span: { start: number; end: number }, g: number): number {
 }
 
 /** The bootstrap of Table 2 over the blocks of the span (or range), the draws from --seed. */
-function bootstrapOf(parts: XcorrParts, o: XcorrOptions): XcorrBootstrap & { blocks: number } {
+function bootstrapOf(parts: XcorrParts, o: Pick<XcorrOptions, 'bootstrap' | 'seed'>): XcorrBootstrap & { blocks: number } {
   const counts = parts.cells === 0 ? new Uint32Array(0) : drawBlockCounts(parts.cells, o.bootstrap, new Random(o.seed));
   return { ...bootstrapXcorr(parts, counts), blocks: parts.cells };
 }
@@ -101,7 +117,7 @@ function summedSides(lags: readonly XcorrRow[], boot: XcorrBootstrap | undefined
   };
 }
 
-function warnAbout(r: XcorrReport, ctx: Context): void {
+export function warnAbout(r: XcorrReport, ctx: Context): void {
   const best = r.best;
   if (best !== undefined && best.topStepShare !== null && best.topStepShare > SINGLE_STEP_SHARE) {
     ctx.warn(`at the best lag ${lagText(best.lag, best.lagUs)} a single grid step carries ${Math.round(best.topStepShare * 100)} % of the co-movement (top_step_share ${best.topStepShare.toFixed(3)}): r rests on one event, not on a lead-lag relation`);
