@@ -8,7 +8,7 @@ import { DataError } from '../errors.js';
 import { CellParts, type TimeRange } from './parts.js';
 import { PAIR_COUNTS, type PairCounts } from './pair-parts.js';
 import type { JumpFeed } from './pair-analysis.js';
-import { refillCellDelays, resolveVariant, variantDelays, type FamilyPart, type JumpRecord, type PairFeedState, type PairList, type Variant } from './pair-state.js';
+import { openPairing, refillCellDelays, type FamilyPart, type JumpRecord, type PairFeedState, type PairList } from './pair-state.js';
 import type { Span } from './types.js';
 
 /** First and last tick time (µs) a run read of one market; null when it read none. */
@@ -65,14 +65,13 @@ export function mergePairShards(input: readonly PairShard[], feeds: readonly Jum
   const span = { start: Math.max(ds.start, range.start), end: Math.min(ds.end, range.end - 1) };
   if (!(span.start <= span.end)) throw new DataError(names(shards), undefined, 'the two markets do not overlap in time within the states\' ranges');
   // One run pairs over the span of all the data it read, chance pairs included (§11): every state's open span.
-  const variantOf = (_i: number): Variant => 'oo';
-  shards.forEach((s, i) => checkSpans(s, variantOf(i), ds, span));
+  shards.forEach((s) => checkSpans(s, ds, span));
   for (let i = 0; i + 1 < shards.length; i++) {
     if (!adjacent[i]) continue;
-    for (const feed of feeds) checkCut(shards[i]!, shards[i + 1]!, feed, variantOf(i), variantOf(i + 1));
+    for (const feed of feeds) checkCut(shards[i]!, shards[i + 1]!, feed);
   }
   const out: Partial<Record<JumpFeed, MergedFeed>> = {};
-  for (const feed of feeds) out[feed] = mergeFeed(shards, feed, cellUs, range, variantOf);
+  for (const feed of feeds) out[feed] = mergeFeed(shards, feed, cellUs, range);
   return { span, range, feeds: out };
 }
 
@@ -101,11 +100,10 @@ function globalDataSpan(shards: readonly PairShard[]): Span {
 }
 
 /**
- * A state computed its pairings over the span of the data it read, closed at its range where
- * its variant says. That equals the whole run's where it matters: an end is either the whole
+ * A state computed its pairings over the span of the data it read. That equals the whole run's where it matters: an end is either the whole
  * run's end, or far enough from the state's range that no pairing near it depends on it.
  */
-function checkSpans(s: PairShard, v: Variant, ds: Span, span: Span): void {
+function checkSpans(s: PairShard, ds: Span, span: Span): void {
   const ownedHasSpan = span.start < s.owned.end && span.end >= s.owned.start;
   if (s.dataSpan === null) {
     if (ownedHasSpan) throw new DataError(s.name, undefined, `its two markets do not overlap in the data it read, yet the whole span ${rangeText({ start: span.start, end: span.end + 1 })} meets its range ${rangeText(s.owned)}; its input files are not those of its neighbours`);
@@ -122,8 +120,6 @@ function checkSpans(s: PairShard, v: Variant, ds: Span, span: Span): void {
   const problems: string[] = [];
   if (!leftOk(d.start, ds.start)) problems.push(`its data starts at ${d.start} µs, inside its margin, where the states together start at ${ds.start} µs`);
   if (!rightOk(d.end, ds.end)) problems.push(`its data ends at ${d.end} µs, inside its margin, where the states together end at ${ds.end} µs`);
-  if (v[0] === 'c' && Math.max(s.owned.start, d.start) !== span.start) problems.push(`as the first state its span would start at ${Math.max(s.owned.start, d.start)} µs, not at ${span.start} µs`);
-  if (v[1] === 'c' && Math.min(s.owned.end - 1, d.end) !== span.end) problems.push(`as the last state its span would end at ${Math.min(s.owned.end - 1, d.end)} µs, not at ${span.end} µs`);
   if (problems.length > 0) throw new DataError(s.name, undefined, `${problems.join('; ')}: the states did not read the same data (pass every state of one run, made from the same files)`);
 }
 
@@ -134,7 +130,7 @@ function checkSpans(s: PairShard, v: Variant, ds: Span, span: Span): void {
  * every window after the cut is one both runs have read (docs/scale.md); then their pairs with
  * a leader in [S − D, S) must be the same for every pairing.
  */
-function checkCut(l: PairShard, r: PairShard, feed: JumpFeed, vl: Variant, vr: Variant): void {
+function checkCut(l: PairShard, r: PairShard, feed: JumpFeed): void {
   const cut = l.owned.end;
   const m = l.edgeUs;
   const w = l.windowUs;
@@ -158,38 +154,33 @@ function checkCut(l: PairShard, r: PairShard, feed: JumpFeed, vl: Variant, vr: V
       throw new DataError(both, undefined, `${at}: the jumps of market ${x.toUpperCase()} in the ${cut - from[x]} µs before the cut disagree (${lj.t.length} vs ${rj.t.length} jumps, first difference at ${firstDifference(lj.t, rj.t)} µs): the right run's detector had not settled; cut elsewhere`);
     }
   }
-  const checkPairs = (lv: Variant, rv: Variant, what: string, shifts: 'first' | 'all') => {
-    const lp = resolveVariant(lf, lv);
-    const rp = resolveVariant(rf, rv);
-    const n = Math.max(lp?.left.length ?? 0, rp?.left.length ?? 0);
-    for (let i = 0; i < (shifts === 'first' ? 1 : n); i++) {
-      const a = lp?.right[i] ?? [];
-      const b = rp?.left[i] ?? [];
-      if (!samePairs(a, b)) {
-        const which = i === 0 ? 'pairs' : `chance pairs (shift ${i})`;
-        throw new DataError(both, undefined, `${at}: the ${which} ${what} with a leader in the ${l.pairWindowUs} µs before the cut disagree (${a.length / 2} vs ${b.length / 2}): greedy pairing carried a different claim across the cut; cut elsewhere`);
-      }
+  const lp = openPairing(lf);
+  const rp = openPairing(rf);
+  const n = Math.max(lp?.left.length ?? 0, rp?.left.length ?? 0);
+  for (let i = 0; i < n; i++) {
+    const a = lp?.right[i] ?? [];
+    const b = rp?.left[i] ?? [];
+    if (!samePairs(a, b)) {
+      const which = i === 0 ? 'pairs' : `chance pairs (shift ${i})`;
+      throw new DataError(both, undefined, `${at}: the ${which} of the data read with a leader in the ${l.pairWindowUs} µs before the cut disagree (${a.length / 2} vs ${b.length / 2}): greedy pairing carried a different claim across the cut; cut elsewhere`);
     }
-  };
-  checkPairs('oo', 'oo', 'of the data read', 'first');
-  checkPairs(vl, vr, 'of the span', 'all');
+  }
 }
 
-function mergeFeed(shards: readonly PairShard[], feed: JumpFeed, cellUs: number, range: TimeRange, variantOf: (i: number) => Variant): MergedFeed {
+function mergeFeed(shards: readonly PairShard[], feed: JumpFeed, cellUs: number, range: TimeRange): MergedFeed {
   const cells = new CellParts(PAIR_COUNTS, cellUs, range);
   const paired: number[] = [];
   const delaysAB: number[] = [];
   const leadersAB: number[] = [];
   const delaysBA: number[] = [];
   const leadersBA: number[] = [];
-  shards.forEach((s, i) => {
+  shards.forEach((s) => {
     const f = s.feeds[feed];
     if (f === undefined) throw new DataError(s.name, undefined, `the state holds no ${feed} feed`);
     for (const c of refillCellDelays(f, cellUs)) cells.absorb(c.key, c.part);
-    const fam: FamilyPart | null = resolveVariant(f, variantOf(i));
-    if (fam === null) return;
-    fam.paired.forEach((n, k) => (paired[k] = (paired[k] ?? 0) + n));
-    const d = variantDelays(fam, resolveVariant(f, 'oo'));
+    const d: FamilyPart | null = openPairing(f);
+    if (d === null) return;
+    d.paired.forEach((n, k) => (paired[k] = (paired[k] ?? 0) + n));
     // States come in time order and their leaders lie in their own ranges: concatenation keeps leader order.
     delaysAB.push(...d.delaysAB);
     leadersAB.push(...d.leadersAB);

@@ -15,10 +15,9 @@
  *   the same. Each state keeps those pairs at both ends, for every pairing it reports.
  * - Chance pairs (§10) pair A with B shifted by up to ±10·step, so the jumps must agree from
  *   S − D − 10·step on: m = 10·step + D + W, and the margin read is wider than m.
- * - The span (§1): a shard does not know the global [T_start, T_end]. The delays and chance
- *   pairs of one run are computed over the span cut to the range, so a state computes them for
- *   each way its ends may lie: open (the data it read) or closed at S and/or E − 1 (the first or
- *   the last state). The merge picks the variant by the state's place and checks the spans.
+ * - The span (§1): one run pairs, chance pairs included, over the span of all the data it read;
+ *   a state pairs over the span of the data it read, and the merge checks that each state's
+ *   span ends are the whole run's or far enough from its range not to change its pairs.
  */
 import { CHANCE_SHIFTS, shiftedInSpan } from './chance.js';
 import type { JumpList } from './jumplist.js';
@@ -52,23 +51,6 @@ export interface FamilyPart {
   readonly leadersAB: number[];
   readonly delaysBA: number[];
   readonly leadersBA: number[];
-  /**
-   * Set when the delays and leaders above leave out the leaders in [from, to): there they are
-   * the open variant's (checked when the state was written), so a state holds each pair's delay
-   * about once however many variants it keeps.
-   */
-  partial?: { readonly from: number; readonly to: number };
-}
-
-/** Which ends of a state's span are closed at its range: open-open, closed-open, open-closed, closed-closed. */
-export type Variant = 'oo' | 'co' | 'oc' | 'cc';
-export const VARIANTS: readonly Variant[] = ['oo', 'co', 'oc', 'cc'];
-
-/** The span of variant v for a state owning [S, E) whose data span is `ds`; undefined when empty. */
-export function variantSpan(v: Variant, ds: Span, owned: TimeRange): Span | undefined {
-  const start = v[0] === 'c' ? Math.max(owned.start, ds.start) : ds.start;
-  const end = v[1] === 'c' ? Math.min(owned.end - 1, ds.end) : ds.end;
-  return start <= end ? { start, end } : undefined;
 }
 
 /**
@@ -157,8 +139,11 @@ export interface PairFeedState {
   readonly cells: ReadonlyArray<{ readonly key: number; readonly part: PairCounts }>;
   /** Jumps of each market in [S − m, S + m) and [E − m, E + m) (none at an infinite end). */
   readonly jumps: { readonly left: { a: JumpRecord; b: JumpRecord }; readonly right: { a: JumpRecord; b: JumpRecord } };
-  /** The pairings of each variant's span; a string names the variant with the same span; null when the span is empty. */
-  readonly variants: Readonly<Record<Variant, FamilyPart | Variant | null>>;
+  /**
+   * The pairings of the span of the data read (`oo`, null when the markets do not overlap in it).
+   * Format version 1 also has the members `co`, `oc`, `cc`, always null: reserved, read and ignored.
+   */
+  readonly variants: { readonly oo: FamilyPart | null; readonly co?: null; readonly oc?: null; readonly cc?: null };
 }
 
 /** The width m of the records at each end: W + D + 10·step (docs/scale.md). */
@@ -168,77 +153,24 @@ export function pairEdgeUs(p: { windowUs: number; pairWindowUs: number }, nullSt
 
 /**
  * One feed's state: the cells of the open pairing, the jumps near both ends and the pairing
- * family of every variant span. `ds` is the span of the data read (undefined when the markets
+ * family of the span of the data read. `ds` is the span of the data read (undefined when the markets
  * do not overlap in it).
  */
 export function pairFeedState(a: JumpList, b: JumpList, cells: CellParts<PairCounts> | undefined, ds: Span | undefined, owned: TimeRange, edgeUs: number, pairWindowUs: number, stepUs: number): PairFeedState {
   const end = (t: number) => (Number.isFinite(t) ? { a: jumpsIn(a, t - edgeUs, t + edgeUs), b: jumpsIn(b, t - edgeUs, t + edgeUs) } : { a: { t: [], s: [] }, b: { t: [], s: [] } });
-  const variants = {} as Record<Variant, FamilyPart | Variant | null>;
-  const seen: { v: Variant; span: Span }[] = [];
-  let open: FamilyPart | undefined;
-  for (const v of VARIANTS) {
-    // One run pairs over the span of the data it read (chance pairs too): the open variant is the one used.
-    const span = ds === undefined || v !== 'oo' ? undefined : variantSpan(v, ds, owned);
-    if (span === undefined) {
-      variants[v] = null;
-      continue;
-    }
-    const same = seen.find((x) => x.span.start === span.start && x.span.end === span.end);
-    if (same !== undefined) variants[v] = same.v;
-    else {
-      const part = familyPart(a, b, span, pairWindowUs, stepUs, owned);
-      if (v === 'oo') open = part;
-      else if (open !== undefined) leaveOutMiddle(part, open, owned.start + edgeUs, owned.end - edgeUs);
-      variants[v] = part;
-      seen.push({ v, span });
-    }
-  }
+  // One run pairs over the span of the data it read (chance pairs too).
+  const open = ds === undefined || !(ds.start <= ds.end) ? null : familyPart(a, b, ds, pairWindowUs, stepUs, owned);
   return {
     // A cell's delays are the open pairing's, filed by leader: the merge refills them from there.
     cells: cells === undefined ? [] : cells.cells().map(({ key, part }) => ({ key, part: { ...part, delaysAB: [], delaysBA: [] } })),
     jumps: { left: end(owned.start), right: end(owned.end) },
-    variants,
+    variants: { oo: open, co: null, oc: null, cc: null },
   };
-}
-
-/**
- * Drops from `part` the delays whose leaders lie in [from, to) when they equal the open
- * variant's there (a closed end changes the pairs near it only, unless a chain of claims runs
- * through the whole range; then the part keeps every delay).
- */
-function leaveOutMiddle(part: FamilyPart, open: FamilyPart, from: number, to: number): void {
-  if (!(from < to)) return;
-  const inside = (leaders: number[], delays: number[]) => leaders.flatMap((t, i) => (t >= from && t < to ? [t, delays[i]!] : []));
-  const same = (x: number[], y: number[]) => x.length === y.length && x.every((v, i) => v === y[i]);
-  if (!same(inside(part.leadersAB, part.delaysAB), inside(open.leadersAB, open.delaysAB))) return;
-  if (!same(inside(part.leadersBA, part.delaysBA), inside(open.leadersBA, open.delaysBA))) return;
-  for (const [l, d] of [[part.leadersAB, part.delaysAB], [part.leadersBA, part.delaysBA]] as const) {
-    const keep = l.map((t) => t < from || t >= to);
-    const kl = l.filter((_, i) => keep[i]);
-    const kd = d.filter((_, i) => keep[i]);
-    l.splice(0, l.length, ...kl);
-    d.splice(0, d.length, ...kd);
-  }
-  part.partial = { from, to };
-}
-
-/** A variant's delays and leaders in leader order, the middle taken from the open variant when left out. */
-export function variantDelays(part: FamilyPart, open: FamilyPart | null): { delaysAB: number[]; leadersAB: number[]; delaysBA: number[]; leadersBA: number[] } {
-  const p = part.partial;
-  if (p === undefined || open === null) return part;
-  const join = (l: number[], d: number[], ol: number[], od: number[]) => {
-    const pick = (ls: number[], ds: number[], keep: (t: number) => boolean) => ls.flatMap((t, i) => (keep(t) ? [[t, ds[i]!] as const] : []));
-    const rows = [...pick(l, d, (t) => t < p.from), ...pick(ol, od, (t) => t >= p.from && t < p.to), ...pick(l, d, (t) => t >= p.to)];
-    return { leaders: rows.map((r) => r[0]), delays: rows.map((r) => r[1]) };
-  };
-  const ab = join(part.leadersAB, part.delaysAB, open.leadersAB, open.delaysAB);
-  const ba = join(part.leadersBA, part.delaysBA, open.leadersBA, open.delaysBA);
-  return { delaysAB: ab.delays, leadersAB: ab.leaders, delaysBA: ba.delays, leadersBA: ba.leaders };
 }
 
 /** Puts the open pairing's delays back into the cells of their leaders (the state stores them once). */
 export function refillCellDelays(f: PairFeedState, cellUs: number): ReadonlyArray<{ readonly key: number; readonly part: PairCounts }> {
-  const open = resolveVariant(f, 'oo');
+  const open = openPairing(f);
   const byKey = new Map(f.cells.map((c) => [c.key, { ...c.part, delaysAB: [] as number[], delaysBA: [] as number[] }]));
   if (open !== null) {
     const keyOf = (t: number) => (Number.isFinite(cellUs) ? Math.floor(t / cellUs) : 0);
@@ -248,9 +180,8 @@ export function refillCellDelays(f: PairFeedState, cellUs: number): ReadonlyArra
   return f.cells.map((c) => ({ key: c.key, part: byKey.get(c.key)! }));
 }
 
-/** A variant's pairings, following a name to the variant with the same span. */
-export function resolveVariant(f: PairFeedState, v: Variant): FamilyPart | null {
-  let x = f.variants[v];
-  for (let i = 0; i < 4 && typeof x === 'string'; i++) x = f.variants[x];
-  return typeof x === 'string' ? null : x;
+/** The pairings of the data read (a version-1 state's reserved closed-span members are ignored). */
+export function openPairing(f: PairFeedState): FamilyPart | null {
+  const x = f.variants.oo;
+  return x === undefined || typeof x !== 'object' ? null : x;
 }
