@@ -5,7 +5,9 @@
 import { Command, Option } from 'commander';
 import { Context, type Streams } from '../context.js';
 import { addBootstrapOptions, addCommonOptions, addMarketArguments, addJumpOptions, addReaderOptions, addTimeOptions, analysisParamsOf, paramsJson, parseDuration, rangeOf, type BootstrapCliOptions, type CommonOptions, type Feed, type JumpCliOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
-import { readMargin, readTwoMarkets, requireOverlap } from '../inputs.js';
+import { readMargin, requireOverlap, runPass, type TwoMarketPass } from '../inputs.js';
+import type { ReadReport } from '../../io/types.js';
+import type { GridReturns } from '../../core/volatility.js';
 import { warnAboutInputs } from '../sanity.js';
 import { cellLengthOf, withVolatility } from '../windows.js';
 import { humanPairBy, pairBy, pairByJson, pairByRows, type PairBy } from '../pair-windows.js';
@@ -15,7 +17,7 @@ import { binomialTwoSidedHalf } from '../../core/binomial.js';
 import { CHANCE_SHIFTS, chanceOfCounts, DEFAULT_NULL_STEP_US } from '../../core/chance.js';
 import { drawSpanBlocks, pairStatsOfCounts, type DelayStats, type PairStats } from '../../core/pairstats.js';
 import type { Interval } from '../../core/bootstrap.js';
-import { formatPValue, pairVerdict, withArticle } from '../../core/verdict.js';
+import { formatPValue, pairVerdict, withArticle, type PairVerdict } from '../../core/verdict.js';
 import { UsageError } from '../../errors.js';
 import { pairWarnings } from '../advice.js';
 import { duration, fixed, humanTable, isoMicros, percent, type Cell, type Output, type Style } from '../../io/output.js';
@@ -83,15 +85,25 @@ Example:
   });
 }
 
-export async function runPair(files: readonly [string, string], o: PairOptions, ctx: Context): Promise<PairReport> {
+export function runPair(files: readonly [string, string], o: PairOptions, ctx: Context): Promise<PairReport> {
+  return runPass(files, o, ctx, pairPass(files, o, ctx));
+}
+
+/** pair as a pass: the analysis to feed and how it becomes the report (runPair, and `report`'s one read). */
+export function pairPass(files: readonly [string, string], o: PairOptions, ctx: Context): TwoMarketPass<PairReport> {
   assertRoleNamesFree(o.names);
   const params = analysisParamsOf(o);
   const range = rangeOf(o);
-  const feeds: Feed[] = o.feed === 'both' ? ['native', 'locf'] : [o.feed];
   const analysis = new PairAnalysis(params, cellLengthOf(o), range, o.nullStep);
   const { consumer, meter } = withVolatility(o.by, analysis);
   // The margin also covers the largest shift of the chance pairs, so that a range's shifted copies are a longer run's.
-  const reads = await readTwoMarkets(files, o, ctx, { range, margin: readMargin(params) + CHANCE_SHIFTS * o.nullStep }, consumer);
+  return { plan: { range, margin: readMargin(params) + CHANCE_SHIFTS * o.nullStep }, consumer, finish: (reads) => finishPair(files, o, ctx, analysis, reads, meter) };
+}
+
+function finishPair(files: readonly [string, string], o: PairOptions, ctx: Context, analysis: PairAnalysis, reads: [ReadReport, ReadReport], meter: GridReturns | undefined): PairReport {
+  const params = analysisParamsOf(o);
+  const range = rangeOf(o);
+  const feeds: Feed[] = o.feed === 'both' ? ['native', 'locf'] : [o.feed];
   const parts = analysis.finish(feeds);
   const span = requireOverlap(parts?.dataSpan, reads[0], reads[1], range);
   warnAboutInputs(ctx, files, o, reads, span);
@@ -229,6 +241,11 @@ export function verdictOf(r: PairReport): string {
     sentence += ' (native ticks; the grid feed agrees)';
   }
   return `${sentence}.`;
+}
+
+/** One feed's verdict (core/verdict.ts pairVerdict on its Table 1, leader test and chance pairs). */
+export function feedVerdict(f: FeedTable, names: readonly [string, string]): PairVerdict {
+  return pairVerdict(evidence(f, names));
 }
 
 function evidence(f: FeedTable, names: readonly [string, string]) {

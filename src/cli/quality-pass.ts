@@ -1,0 +1,109 @@
+/**
+ * `inspect`'s data-quality facts about a pair of quote files, measured in `report`'s one read
+ * instead of inspect's own scans: how often each market moves on the grid and where both move
+ * (xcorr's effective sample), each market's tick size and price range (θ in ticks), and the
+ * estimators' judgements (core/assess.ts) with the jump counts pair found. What needs the raw
+ * rows (gaps, bad-row kinds, a file's second clock) stays with `leadlag inspect`.
+ */
+import { GridAligner } from '../core/align.js';
+import { assessPair, assessXcorr, type Assessment } from '../core/assess.js';
+import { MoveCounter, type MoveSummary } from '../core/moves.js';
+import { TickSize, type TickSummary } from '../core/ticksize.js';
+import { ALL_TIME } from '../core/parts.js';
+import type { TickBatch } from '../core/types.js';
+import type { ReadReport } from '../io/types.js';
+import type { TwoMarketPass } from './inputs.js';
+
+/** One market's facts. */
+export interface MarketQuality {
+  readonly file: string;
+  readonly format: string;
+  readonly timeColumn: string;
+  readonly rows: number;
+  readonly ticks: number;
+  readonly skippedRows: number;
+  readonly firstUs: number;
+  readonly lastUs: number;
+  readonly tick: TickSummary;
+  readonly priceMin: number;
+  readonly priceMax: number;
+  /** θ times the middle of the price range over the tick size (inspect's θ in ticks); NaN when unknown. */
+  readonly thresholdTicks: number;
+}
+
+/** The pair's facts, before the jump counts are known. */
+export interface QualityScan {
+  readonly markets: readonly [MarketQuality, MarketQuality];
+  readonly moves: MoveSummary;
+}
+
+export interface PairQuality extends QualityScan {
+  readonly jumps: { readonly native: readonly [number, number]; readonly locf: readonly [number, number] };
+  readonly assessments: readonly Assessment[];
+}
+
+class PriceFacts {
+  readonly tick = new TickSize();
+  min = Infinity;
+  max = -Infinity;
+
+  push(b: TickBatch): void {
+    for (let i = 0; i < b.length; i++) {
+      const p = b.price[i]!;
+      this.tick.push(b.bid[i]!, b.ask[i]!, p);
+      if (p < this.min) this.min = p;
+      if (p > this.max) this.max = p;
+    }
+  }
+}
+
+/** The quality scan as a pass over the whole of both files (inspect reads them whole too). */
+export function qualityPass(gridUs: number, threshold: number): TwoMarketPass<QualityScan> {
+  const moves = new MoveCounter();
+  const aligner = new GridAligner(gridUs, moves);
+  const prices = [new PriceFacts(), new PriceFacts()] as const;
+  return {
+    plan: { range: ALL_TIME, margin: 0 },
+    consumer: {
+      pushA: (b) => {
+        prices[0].push(b);
+        aligner.pushA(b.t, b.price, b.length);
+      },
+      pushB: (b) => {
+        prices[1].push(b);
+        aligner.pushB(b.t, b.price, b.length);
+      },
+      endA: () => aligner.endA(),
+      endB: () => aligner.endB(),
+    },
+    finish: (reads) => {
+      aligner.finish();
+      return { markets: [marketOf(reads[0], prices[0], threshold), marketOf(reads[1], prices[1], threshold)], moves: moves.summary() };
+    },
+  };
+}
+
+function marketOf(r: ReadReport, p: PriceFacts, threshold: number): MarketQuality {
+  const tick = p.tick.summary();
+  return {
+    file: r.file,
+    format: r.format,
+    timeColumn: r.timeColumn,
+    rows: r.rows,
+    ticks: r.records,
+    skippedRows: r.skipped.reduce((s, k) => s + k.count, 0),
+    firstUs: r.firstTime,
+    lastUs: r.lastTime,
+    tick,
+    priceMin: p.min,
+    priceMax: p.max,
+    thresholdTicks: (threshold * (p.min + p.max)) / 2 / tick.tick,
+  };
+}
+
+/** The judgements of inspect (core/assess.ts) on these facts and pair's jump counts. */
+export function judgeQuality(scan: QualityScan, jumps: PairQuality['jumps'], names: readonly [string, string], gridUs: number, threshold: number): PairQuality {
+  const ticks = [scan.markets[0].thresholdTicks, scan.markets[1].thresholdTicks] as const;
+  const evidence = { names, gridUs, steps: scan.moves.steps, bothMove: scan.moves.bothMove, threshold, jumps: jumps.native, thresholdTicks: ticks };
+  return { ...scan, jumps, assessments: [assessPair(evidence), assessXcorr(evidence)] };
+}
