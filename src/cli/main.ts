@@ -13,6 +13,7 @@ import { xcorrCommand } from './commands/xcorr.js';
 import { classifyCommand } from './commands/classify.js';
 import { inspectCommand } from './commands/inspect.js';
 import { hyCommand } from './commands/hy.js';
+import { reportCommand } from './commands/report.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -31,13 +32,22 @@ Examples:
   leadlag xcorr spot.csv perp.csv --lags -5..5 --format csv
   leadlag classify spot.csv perp.csv --trades spot_trades.csv --balanced
   leadlag inspect spot.csv perp.csv.gz trades.zip
+  leadlag report spot.csv perp.csv --html report.html
 
 Exit codes: 0 ok, 2 usage error, 65 bad data, 66 cannot open input, 70 internal error,
 73 cannot write an output file, 74 cannot write standard output.
 Run 'leadlag help <command>' for a command's options and a worked example.`,
     );
-  for (const make of [pairCommand, xcorrCommand, classifyCommand, inspectCommand, hyCommand]) {
-    program.addCommand(make(io).exitOverride().showHelpAfterError(`(run 'leadlag help ${make.name.replace('Command', '')}' for usage)`).configureOutput(outputTo(io)));
+  const makers: [string, (io: Streams) => Command][] = [
+    ['pair', pairCommand],
+    ['xcorr', xcorrCommand],
+    ['classify', classifyCommand],
+    ['inspect', inspectCommand],
+    ['hy', hyCommand],
+    ['report', (s) => reportCommand(s, VERSION)],
+  ];
+  for (const [name, make] of makers) {
+    program.addCommand(make(io).exitOverride().showHelpAfterError(`(run 'leadlag help ${name}' for usage)`).configureOutput(outputTo(io)));
   }
   return program;
 }

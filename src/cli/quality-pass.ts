@@ -9,7 +9,7 @@ import { GridAligner } from '../core/align.js';
 import { assessPair, assessXcorr, type Assessment } from '../core/assess.js';
 import { MoveCounter, type MoveSummary } from '../core/moves.js';
 import { TickSize, type TickSummary } from '../core/ticksize.js';
-import { ALL_TIME } from '../core/parts.js';
+import { ALL_TIME, type TimeRange } from '../core/parts.js';
 import type { TickBatch } from '../core/types.js';
 import type { ReadReport } from '../io/types.js';
 import type { TwoMarketPass } from './inputs.js';
@@ -57,13 +57,13 @@ class PriceFacts {
   }
 }
 
-/** The quality scan as a pass over the whole of both files (inspect reads them whole too). */
-export function qualityPass(gridUs: number, threshold: number): TwoMarketPass<QualityScan> {
+/** The quality scan as a pass over the analysed range (the whole files without --start/--end, as inspect reads them). */
+export function qualityPass(gridUs: number, threshold: number, range: TimeRange = ALL_TIME): TwoMarketPass<QualityScan> {
   const moves = new MoveCounter();
   const aligner = new GridAligner(gridUs, moves);
   const prices = [new PriceFacts(), new PriceFacts()] as const;
   return {
-    plan: { range: ALL_TIME, margin: 0 },
+    plan: { range, margin: 0 },
     consumer: {
       pushA: (b) => {
         prices[0].push(b);
