@@ -1,0 +1,80 @@
+/**
+ * `leadlag report`: its one read gives each analysis exactly the numbers of the analysis's own
+ * command with the same options (the nested JSON equals the command's JSON member for member),
+ * over the whole files and under --start/--end with --by, where each pass is cut to its own
+ * read range; the verdict, the long table and the atomic --html and --plot writes.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FIXTURES, leadlag, tempFiles } from './cli-helpers.js';
+
+const T = join(FIXTURES, 'tardis');
+const SPOT = join(T, 'spot_quotes.csv');
+const PERP = join(T, 'perp_quotes.csv');
+const TRADES = join(T, 'spot_trades.csv');
+
+async function json(args: string[]): Promise<Record<string, unknown>> {
+  const r = await leadlag([...args, '--format', 'json', '--quiet']);
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout) as Record<string, unknown>;
+}
+
+test('report --format json nests exactly what pair, xcorr --lags -5..5 and classify print on the same files', async () => {
+  const [report, pair, xcorr, classify] = await Promise.all([
+    json(['report', SPOT, PERP, '--trades', TRADES]),
+    json(['pair', SPOT, PERP]),
+    json(['xcorr', SPOT, PERP, '--lags', '-5..5']),
+    json(['classify', SPOT, PERP, '--trades', TRADES]),
+  ]);
+  assert.deepEqual(report.pair, pair);
+  assert.deepEqual(report.xcorr, xcorr);
+  assert.deepEqual(report.classify, classify);
+  const v = report.verdict as { leader: string | null; lag_us: number | null; methods: { method: string; leader: string | null }[] };
+  // pair's verdict on the fixtures names spot (its own sentence says so); the report's headline follows it.
+  assert.match((pair as { verdict: string }).verdict, /^spot leads perp/);
+  assert.equal(v.leader, 'spot');
+  const delays = (pair as { delays_us: { native: { spot_leads_perp: { median: number } } } }).delays_us.native.spot_leads_perp;
+  assert.equal(v.lag_us, delays.median);
+  assert.deepEqual(v.methods.map((m) => m.method), ['pair (native ticks)', 'pair (1 ms grid)', 'xcorr']);
+});
+
+test('report under --start/--end with --by: each analysis still equals its own command (each pass cut to its own read range)', async () => {
+  const range = ['--start', '2024-08-08T12:00:20Z', '--end', '2024-08-08T12:01:00Z', '--by', '10s', '--null-step', '100ms'];
+  const [report, pair, xcorr] = await Promise.all([json(['report', SPOT, PERP, ...range, '--lags', '-3..3']), json(['pair', SPOT, PERP, ...range]), json(['xcorr', SPOT, PERP, '--lags', '-3..3', ...range.filter((_, i) => i < 6)])]);
+  assert.deepEqual(report.pair, pair);
+  assert.deepEqual(report.xcorr, xcorr);
+});
+
+test('report --format csv: one row per JSON leaf, the analysis first, then the dotted key', async () => {
+  const r = await leadlag(['report', SPOT, PERP, '--format', 'csv', '--quiet']);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.equal(lines[0], 'analysis,key,value');
+  assert.ok(lines.includes('verdict,leader,spot'));
+  assert.ok(lines.some((l) => l.startsWith('pair,native.spot_leads_perp,')));
+  assert.ok(lines.some((l) => l.startsWith('xcorr,lags.0.lag,-5')));
+});
+
+test('report prints one screen: the verdict first, then each analysis; --html names the page it wrote', async () => {
+  const dir = tempFiles({});
+  const page = join(dir, 'r.html');
+  const r = await leadlag(['report', SPOT, PERP, '--html', page, '--quiet']);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trimEnd().split('\n');
+  assert.match(lines[1]!, /^spot leads perp by 2\.92 ms/);
+  assert.ok(lines.length <= 30, `${lines.length} lines`);
+  assert.equal(lines.at(-1), `page: ${page}`);
+  const html = readFileSync(page, 'utf8');
+  assert.match(html, /^<!DOCTYPE html>/);
+  assert.ok((html.match(/<figure /g) ?? []).length >= 4);
+  assert.deepEqual(readdirSync(dir), ['r.html'], 'no temporary file left behind');
+});
+
+test('--html into a missing directory: exit 73 and nothing written', async () => {
+  const dir = tempFiles({});
+  const r = await leadlag(['report', SPOT, PERP, '--html', join(dir, 'no', 'r.html'), '--quiet']);
+  assert.equal(r.code, 73, r.stderr);
+  assert.equal(existsSync(join(dir, 'no')), false);
+});
