@@ -19,12 +19,14 @@ import { drawSpanBlocks, pairStatsOfCounts, type DelayStats, type PairStats } fr
 import type { Interval } from '../../core/bootstrap.js';
 import { formatPValue, pairVerdict, withArticle, type PairVerdict } from '../../core/verdict.js';
 import { UsageError } from '../../errors.js';
+import { addPlotOption, writePlot, type PlotCliOptions } from '../plot.js';
+import { delayFigures } from '../../report/figures.js';
 import { pairWarnings } from '../advice.js';
 import { duration, fixed, humanTable, isoMicros, percent, type Cell, type Output, type Style } from '../../io/output.js';
 import type { AnalysisParams, Span } from '../../core/types.js';
 
 
-export interface PairOptions extends CommonOptions, ReaderCliOptions, JumpCliOptions, BootstrapCliOptions, Partial<TimeCliOptions> {
+export interface PairOptions extends CommonOptions, PlotCliOptions, ReaderCliOptions, JumpCliOptions, BootstrapCliOptions, Partial<TimeCliOptions> {
   feed: 'both' | Feed;
   /** Step of the shifts of the chance baseline, µs. */
   nullStep: number;
@@ -63,6 +65,7 @@ export function pairCommand(io: Streams): Command {
   cmd.addOption(new Option('--null-step <step>', 'chance pairs: shift the second market by ±1…±10 steps').argParser((v) => parseDuration(v, '--null-step')).default(DEFAULT_NULL_STEP_US, '1s'));
   addBootstrapOptions(cmd);
   addTimeOptions(cmd);
+  addPlotOption(cmd, "the leader → follower delay histogram of each direction (first feed reported)");
   addReaderOptions(cmd);
   addCommonOptions(cmd);
   cmd.addHelpText(
@@ -81,6 +84,7 @@ Example:
   return cmd.action(async (spot: string, perp: string, o: PairOptions) => {
     const ctx = new Context(io, o);
     const report = await runPair([spot, perp], o, ctx);
+    await writePlot(o, () => delayFigures(report)[0]!);
     await ctx.emit(renderPair(report));
   });
 }

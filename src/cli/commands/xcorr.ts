@@ -12,6 +12,8 @@ import type { ReadReport } from '../../io/types.js';
 import type { GridReturns } from '../../core/volatility.js';
 import { warnAboutInputs } from '../sanity.js';
 import { UsageError } from '../../errors.js';
+import { addPlotOption, writePlot, type PlotCliOptions } from '../plot.js';
+import { xcorrFigure } from '../../report/figures.js';
 import { parseLags } from '../../core/lags.js';
 import { XcorrAnalysis } from '../../core/xcorr-analysis.js';
 import { cellLengthOf, withVolatility } from '../windows.js';
@@ -27,7 +29,7 @@ import type { XcorrReport, XcorrRow, SummedSide } from './xcorr-render.js';
 export { renderXcorr };
 export type { XcorrReport, XcorrRow };
 
-export interface XcorrOptions extends CommonOptions, ReaderCliOptions, BootstrapCliOptions, Partial<TimeCliOptions> {
+export interface XcorrOptions extends CommonOptions, PlotCliOptions, ReaderCliOptions, BootstrapCliOptions, Partial<TimeCliOptions> {
   lags: number[];
   grid: number;
   names: [string, string];
@@ -46,6 +48,7 @@ export function xcorrCommand(io: Streams): Command {
   addBootstrapOptions(cmd);
   addMarketArguments(cmd);
   addTimeOptions(cmd);
+  addPlotOption(cmd, 'the correlogram with its interval band and the best lag marked');
   addReaderOptions(cmd);
   addCommonOptions(cmd);
   cmd.addHelpText(
@@ -60,7 +63,9 @@ Example:
   );
   return cmd.action(async (spot: string, perp: string, o: XcorrOptions) => {
     const ctx = new Context(io, o);
-    await ctx.emit(renderXcorr(await runXcorr([spot, perp], o, ctx)));
+    const report = await runXcorr([spot, perp], o, ctx);
+    await writePlot(o, () => xcorrFigure(report));
+    await ctx.emit(renderXcorr(report));
   });
 }
 
