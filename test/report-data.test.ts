@@ -98,7 +98,7 @@ test('reportVerdict: all agree — the lead and interval from the first method t
   assert.equal(v.agree, true);
   assert.deepEqual([v.lagUs, v.intervalUs, v.lagFrom], [2900, [2600, 3300], 'hy']);
   assert.equal(v.sentences[0], 'spot leads perp by 2.9 ms (95 % interval 2.6 ms … 3.3 ms), per hy.');
-  assert.equal(v.sentences[1], 'How sure: hy p = 0.001; pair p < 0.001 (each method\'s test of no lead).');
+  assert.equal(v.sentences[1], 'How sure: hy p = 0.001; pair p < 0.001; xcorr: its 95 % interval clears 0 (each method\'s own test of no lead).');
   // 50 of 200 jumps = 25 %; 4 chance pairs of 80 = 5 %.
   assert.equal(v.sentences[2], 'Noise: 25 % of the 200 jumps have no partner in the other market; of the 80 pairs, shifted copies pair 5 % as many by coincidence.');
 });

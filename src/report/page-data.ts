@@ -19,7 +19,7 @@ export interface SectionPlan {
 /** The page's sections in order (a section with nothing to show is left out). */
 export function reportSections(d: ReportData): SectionPlan[] {
   const sections: SectionPlan[] = [
-    { heading: 'What each method says', figures: [], tables: [methodsTable(d)] },
+    { heading: 'Methods', figures: [], tables: [methodsTable(d)] },
     { heading: 'Lagged correlation (xcorr)', figures: [xcorrFigure(d.xcorr)], tables: [] },
     { heading: 'Jump pairing (pair)', figures: [tableOneFigure(d.pair), ...delayFigures(d.pair)], tables: [tableOne(d)] },
   ];
@@ -54,7 +54,7 @@ export function reportPage(d: ReportData, svg: ReadonlyMap<string, string>): Pag
 
 function methodsTable(d: ReportData): PageTable {
   return {
-    title: 'Methods side by side',
+    title: 'Who leads, by method',
     columns: ['method', 'leader', 'lead', '95 % interval', 'p-value', 'its verdict'],
     rows: d.verdict.methods.map((c) => [c.method, c.leader ?? 'none', c.lagUs === null ? null : ms(c.lagUs), c.intervalUs === null ? null : `${ms(c.intervalUs[0])} … ${ms(c.intervalUs[1])}`, c.pValue === null ? null : formatPValue(c.pValue), c.sentence]),
     note: 'pair: median leader → follower delay of the leading direction; xcorr: the best lag when it lies on the leading side; p-values test "no lead".',

@@ -68,8 +68,8 @@ function headline(v: Core, leaders: ReadonlySet<string>): string {
 }
 
 function sureness(calls: readonly MethodCall[]): string {
-  const tests = calls.filter((c) => c.pValue !== null).map((c) => `${c.method} ${formatP(c.pValue!)}`);
-  return tests.length === 0 ? 'No method ran a test (bootstrap off).' : `How sure: ${tests.join('; ')} (each method's test of no lead).`;
+  const tests = calls.flatMap((c) => (c.pValue !== null ? [`${c.method} ${formatP(c.pValue)}`] : c.leader !== null ? [`${c.method}: its 95 % interval clears 0`] : []));
+  return tests.length === 0 ? 'No method ran a test (bootstrap off).' : `How sure: ${tests.join('; ')} (each method's own test of no lead).`;
 }
 
 function noiseSentence(n: NoiseFacts, [a, b]: readonly [string, string]): string {
