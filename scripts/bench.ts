@@ -4,7 +4,8 @@
  * Generates (once, deterministically, into the git-ignored bench-data/) a 1-hour and a
  * 30-minute two-market Tardis data set, then runs a bare read of the two quote files (the
  * floor: parsing alone) and `pair`, `xcorr --lags -5..5`, `hy` (2 001 lags of 10 µs, without and
- * with 1000 bootstrap replicates) and `classify` through the built CLI,
+ * with 1000 bootstrap replicates), `classify` and `report` (one read for pair, xcorr, hy and the
+ * data-quality scan) through the built CLI,
  * each in its own process, and prints wall time, MB/s and rows/s of input and peak resident
  * memory. The half-size set shows that memory does not grow with the length of the data.
  *
@@ -100,6 +101,8 @@ async function main(): Promise<void> {
       ['hy 2001 lags', [BIN, 'hy', spot, perp, '--lags', '-10ms..10ms', '--step', '10us', '--bootstrap', '0', '--format', 'json'], quoteBytes, quoteRows],
       ['hy 2001 lags, R=1000', [BIN, 'hy', spot, perp, '--lags', '-10ms..10ms', '--step', '10us', '--bootstrap', '1000', '--format', 'json'], quoteBytes, quoteRows],
       ['classify', [BIN, 'classify', spot, perp, '--trades', trades, '--format', 'json'], quoteBytes + tradeBytes, quoteRows + tradeRows],
+      // pair, xcorr -5..5 and the data-quality scan from one read (target: ≤ 1.3× pair, ≤ 300 MB).
+      ['report', [BIN, 'report', spot, perp, '--format', 'json'], quoteBytes, quoteRows],
     ];
     const widths = [22, 8, 8, 12, 11];
     console.log(row(['command', 'wall s', 'MB/s', 'M rows/s', 'peak RSS MB'], widths));

@@ -31,13 +31,16 @@ export interface MarketQuality {
   readonly thresholdTicks: number;
 }
 
-/** The pair's facts, before the jump counts are known. */
+/** The pair's facts, before the jump counts are known; moves are undefined when another pass measures them. */
 export interface QualityScan {
   readonly markets: readonly [MarketQuality, MarketQuality];
-  readonly moves: MoveSummary;
+  readonly moves?: MoveSummary;
 }
 
-export interface PairQuality extends QualityScan {
+export interface PairQuality {
+  readonly markets: readonly [MarketQuality, MarketQuality];
+  /** Grid steps, and steps where both markets move; zero-return counts only when measured here. */
+  readonly moves: { readonly steps: number; readonly bothMove: number; readonly zeroA?: number; readonly zeroB?: number };
   readonly jumps: { readonly native: readonly [number, number]; readonly locf: readonly [number, number] };
   readonly assessments: readonly Assessment[];
 }
@@ -57,28 +60,32 @@ class PriceFacts {
   }
 }
 
-/** The quality scan as a pass over the analysed range (the whole files without --start/--end, as inspect reads them). */
-export function qualityPass(gridUs: number, threshold: number, range: TimeRange = ALL_TIME): TwoMarketPass<QualityScan> {
-  const moves = new MoveCounter();
-  const aligner = new GridAligner(gridUs, moves);
+/**
+ * The quality scan as a pass over the analysed range (the whole files without --start/--end, as
+ * inspect reads them). With `countMoves` false the grid moves are left to xcorr: its lag-0 N
+ * and N_eff are inspect's steps and steps where both move (one aligner fewer in the read).
+ */
+export function qualityPass(gridUs: number, threshold: number, range: TimeRange = ALL_TIME, countMoves = true): TwoMarketPass<QualityScan> {
+  const moves = countMoves ? new MoveCounter() : undefined;
+  const aligner = moves === undefined ? undefined : new GridAligner(gridUs, moves);
   const prices = [new PriceFacts(), new PriceFacts()] as const;
   return {
     plan: { range, margin: 0 },
     consumer: {
       pushA: (b) => {
         prices[0].push(b);
-        aligner.pushA(b.t, b.price, b.length);
+        aligner?.pushA(b.t, b.price, b.length);
       },
       pushB: (b) => {
         prices[1].push(b);
-        aligner.pushB(b.t, b.price, b.length);
+        aligner?.pushB(b.t, b.price, b.length);
       },
-      endA: () => aligner.endA(),
-      endB: () => aligner.endB(),
+      endA: () => aligner?.endA(),
+      endB: () => aligner?.endB(),
     },
     finish: (reads) => {
-      aligner.finish();
-      return { markets: [marketOf(reads[0], prices[0], threshold), marketOf(reads[1], prices[1], threshold)], moves: moves.summary() };
+      aligner?.finish();
+      return { markets: [marketOf(reads[0], prices[0], threshold), marketOf(reads[1], prices[1], threshold)], moves: moves?.summary() };
     },
   };
 }
@@ -101,9 +108,9 @@ function marketOf(r: ReadReport, p: PriceFacts, threshold: number): MarketQualit
   };
 }
 
-/** The judgements of inspect (core/assess.ts) on these facts and pair's jump counts. */
-export function judgeQuality(scan: QualityScan, jumps: PairQuality['jumps'], names: readonly [string, string], gridUs: number, threshold: number): PairQuality {
+/** The judgements of inspect (core/assess.ts) on these facts, the grid moves and pair's jump counts. */
+export function judgeQuality(scan: QualityScan, moves: PairQuality['moves'], jumps: PairQuality['jumps'], names: readonly [string, string], gridUs: number, threshold: number): PairQuality {
   const ticks = [scan.markets[0].thresholdTicks, scan.markets[1].thresholdTicks] as const;
-  const evidence = { names, gridUs, steps: scan.moves.steps, bothMove: scan.moves.bothMove, threshold, jumps: jumps.native, thresholdTicks: ticks };
-  return { ...scan, jumps, assessments: [assessPair(evidence), assessXcorr(evidence)] };
+  const evidence = { names, gridUs, steps: moves.steps, bothMove: moves.bothMove, threshold, jumps: jumps.native, thresholdTicks: ticks };
+  return { markets: scan.markets, moves, jumps, assessments: [assessPair(evidence), assessXcorr(evidence)] };
 }

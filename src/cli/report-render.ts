@@ -34,7 +34,6 @@ function qualityJson(q: PairQuality): Record<string, unknown> {
   return {
     markets: q.markets.map((m) => ({ file: m.file, format: m.format, time_column: m.timeColumn, rows: m.rows, ticks: m.ticks, skipped_rows: m.skippedRows, tick_size: nullIfNaN(m.tick.tick), price_min: nullIfNaN(m.priceMin), price_max: nullIfNaN(m.priceMax), threshold_ticks: nullIfNaN(m.thresholdTicks) })),
     grid_steps: q.moves.steps,
-    zero_return_steps: [q.moves.zeroA, q.moves.zeroB],
     both_move_steps: q.moves.bothMove,
     jumps: { native: q.jumps.native, locf: q.jumps.locf },
     assessments: q.assessments.map((a) => ({ estimator: a.estimator, ok: a.ok, text: a.text })),

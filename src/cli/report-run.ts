@@ -9,9 +9,9 @@ import { stat } from 'node:fs/promises';
 import type { Context } from './context.js';
 import { expandMarketArgs } from './inputs.js';
 import { readOnceForAll } from './fanout.js';
-import { judgeQuality, qualityPass } from './quality-pass.js';
+import { judgeQuality, qualityPass, type PairQuality } from './quality-pass.js';
 import { pairPass, type PairOptions, type PairReport } from './commands/pair.js';
-import { blockTableError, xcorrPass, type XcorrOptions } from './commands/xcorr.js';
+import { blockTableError, xcorrPass, type XcorrOptions, type XcorrReport } from './commands/xcorr.js';
 import { runClassify, type ClassifyOptions } from './commands/classify.js';
 import { rangeOf } from './options.js';
 import type { ReadReport } from '../io/types.js';
@@ -48,7 +48,8 @@ export async function runReport(files: readonly [string, string], o: ReportOptio
   const xo = xcorrOptionsOf(o);
   const pair = pairPass(files, pairOptionsOf(o), ctx);
   const xcorr = xcorrPass(files, xo, ctx);
-  const quality = qualityPass(o.grid, o.threshold, rangeOf(o));
+  const lagZero = o.lags.includes(0);
+  const quality = qualityPass(o.grid, o.threshold, rangeOf(o), !lagZero);
   let reads: [ReadReport, ReadReport];
   try {
     reads = await readOnceForAll(files, o, ctx, [pair, xcorr, quality]);
@@ -68,10 +69,16 @@ export async function runReport(files: readonly [string, string], o: ReportOptio
     pair: pairReport,
     xcorr: xcorrReport,
     classify,
-    quality: judgeQuality(scan, jumpCounts(pairReport), o.names, o.grid, o.threshold),
+    quality: judgeQuality(scan, scan.moves ?? movesOf(xcorrReport), jumpCounts(pairReport), o.names, o.grid, o.threshold),
     verdict: reportVerdict(o.names, calls, noiseOf(pairReport)),
     generator: o.generator,
   };
+}
+
+/** Grid steps and steps where both move from xcorr's lag 0: its N and N_eff (inspect's own counts, docs/inspect.md). */
+function movesOf(r: XcorrReport): PairQuality['moves'] {
+  const zero = r.lags.find((l) => l.lag === 0)!;
+  return { steps: zero.n, bothMove: zero.nEffective };
 }
 
 /** Each market's jumps in the span per feed, from pair's Table 1 (what inspect counts). */

@@ -97,7 +97,6 @@ function qualityTable(d: ReportData): PageTable {
     ['rows skipped', ...both((m) => m.skippedRows)],
     ['tick size', ...both((m) => (Number.isFinite(m.tick.tick) ? m.tick.tick : 'n/a'))],
     ['θ in ticks', ...both((m) => (Number.isFinite(m.thresholdTicks) ? Number(m.thresholdTicks.toPrecision(3)) : 'n/a'))],
-    [`${duration(d.pair.params.gridUs)} steps with a zero return`, share(q.moves.zeroA, q.moves.steps), share(q.moves.zeroB, q.moves.steps)],
     ['jumps at θ (native / grid)', `${q.jumps.native[0]} / ${q.jumps.locf[0]}`, `${q.jumps.native[1]} / ${q.jumps.locf[1]}`],
   ];
   const judged = q.assessments.map((x) => `${x.ok ? '✓' : '✗'} ${x.text}`).join(' · ');
