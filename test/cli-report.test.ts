@@ -21,23 +21,27 @@ async function json(args: string[]): Promise<Record<string, unknown>> {
   return JSON.parse(r.stdout) as Record<string, unknown>;
 }
 
-test('report --format json nests exactly what pair, xcorr --lags -5..5 and classify print on the same files', async () => {
-  const [report, pair, xcorr, classify] = await Promise.all([
+test('report --format json nests exactly what pair, xcorr --lags -5..5, hy and classify print on the same files', async () => {
+  const [report, pair, xcorr, hy, classify] = await Promise.all([
     json(['report', SPOT, PERP, '--trades', TRADES]),
     json(['pair', SPOT, PERP]),
     json(['xcorr', SPOT, PERP, '--lags', '-5..5']),
+    json(['hy', SPOT, PERP]),
     json(['classify', SPOT, PERP, '--trades', TRADES]),
   ]);
   assert.deepEqual(report.pair, pair);
   assert.deepEqual(report.xcorr, xcorr);
+  assert.deepEqual(report.hy, hy);
   assert.deepEqual(report.classify, classify);
-  const v = report.verdict as { leader: string | null; lag_us: number | null; methods: { method: string; leader: string | null }[] };
-  // pair's verdict on the fixtures names spot (its own sentence says so); the report's headline follows it.
+  const v = report.verdict as { leader: string | null; lag_us: number | null; lag_ci_us: number[] | null; methods: { method: string; leader: string | null }[] };
+  // hy's and pair's own verdicts on the fixtures name spot; the report's lead is hy's θ̂ with its interval.
+  assert.match((hy as { verdict: string }).verdict, /^spot leads perp/);
   assert.match((pair as { verdict: string }).verdict, /^spot leads perp/);
   assert.equal(v.leader, 'spot');
-  const delays = (pair as { delays_us: { native: { spot_leads_perp: { median: number } } } }).delays_us.native.spot_leads_perp;
-  assert.equal(v.lag_us, delays.median);
-  assert.deepEqual(v.methods.map((m) => m.method), ['pair (native ticks)', 'pair (1 ms grid)', 'xcorr']);
+  const h = hy as { lag_us: number; ci: { lag_us: number[] } };
+  assert.equal(v.lag_us, h.lag_us);
+  assert.deepEqual(v.lag_ci_us, h.ci.lag_us);
+  assert.deepEqual(v.methods.map((m) => m.method), ['hy', 'pair (native ticks)', 'pair (1 ms grid)', 'xcorr']);
 });
 
 test('report under --start/--end with --by: each analysis still equals its own command (each pass cut to its own read range)', async () => {
@@ -45,6 +49,22 @@ test('report under --start/--end with --by: each analysis still equals its own c
   const [report, pair, xcorr] = await Promise.all([json(['report', SPOT, PERP, ...range, '--lags', '-3..3']), json(['pair', SPOT, PERP, ...range]), json(['xcorr', SPOT, PERP, '--lags', '-3..3', ...range.filter((_, i) => i < 6)])]);
   assert.deepEqual(report.pair, pair);
   assert.deepEqual(report.xcorr, xcorr);
+});
+
+test('--plot writes the command\'s figure alone as SVG: xcorr, hy and pair', async () => {
+  const dir = tempFiles({});
+  for (const [cmd, extra] of [['xcorr', ['--lags', '-5..5']], ['hy', []], ['pair', []]] as const) {
+    const file = join(dir, `${cmd}.svg`);
+    const r = await leadlag([cmd, SPOT, PERP, ...extra, '--plot', file, '--quiet']);
+    assert.equal(r.code, 0, r.stderr);
+    const svg = readFileSync(file, 'utf8');
+    assert.match(svg, /^<svg /);
+    assert.ok((svg.match(/<path /g) ?? []).length > 2, `${cmd}: drawn paths`);
+  }
+  assert.deepEqual(readdirSync(dir).sort(), ['hy.svg', 'pair.svg', 'xcorr.svg']);
+  const bad = await leadlag(['xcorr', SPOT, PERP, '--plot', join(dir, 'x.png')]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--plot writes SVG/);
 });
 
 test('report --format csv: one row per JSON leaf, the analysis first, then the dotted key', async () => {
@@ -63,7 +83,8 @@ test('report prints one screen: the verdict first, then each analysis; --html na
   const r = await leadlag(['report', SPOT, PERP, '--html', page, '--quiet']);
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.trimEnd().split('\n');
-  assert.match(lines[1]!, /^spot leads perp by 2\.92 ms/);
+  // The lead itself is checked against hy's own JSON above; here, that it heads the screen.
+  assert.match(lines[1]!, /^spot leads perp by [\d.]+ ms \(95 % interval /);
   assert.ok(lines.length <= 30, `${lines.length} lines`);
   assert.equal(lines.at(-1), `page: ${page}`);
   const html = readFileSync(page, 'utf8');

@@ -5,12 +5,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Spec } from '../src/report/specs.js';
-import { delayFigures, prFigure, tableOneFigure, windowFigure, xcorrFigure } from '../src/report/figures.js';
+import { delayFigures, hyFigure, prFigure, tableOneFigure, windowFigure, xcorrFigure } from '../src/report/figures.js';
 import { reportVerdict, type MethodCall } from '../src/report/verdict.js';
 import { longRows } from '../src/cli/report-render.js';
 import type { XcorrReport, XcorrRow } from '../src/cli/commands/xcorr-render.js';
 import type { PairReport } from '../src/cli/commands/pair.js';
 import type { ClassifyReport } from '../src/cli/classify-render.js';
+import type { HyReport } from '../src/cli/commands/hy.js';
+import { hyCall } from '../src/report/calls.js';
 
 type Layer = { mark: { type: string }; data?: { values: Record<string, unknown>[] } };
 const values = (s: Spec) => (s.data as { values: Record<string, unknown>[] }).values;
@@ -34,6 +36,26 @@ test('xcorrFigure: the report\'s r per lag in ms (a 500 µs grid: lag 2 is 1 ms)
   assert.deepEqual(layers(f.spec).at(-1)!.data!.values, [{ x: 1, label: 'best 1 ms' }]);
   assert.match(f.caption, /block-bootstrap interval \(200 replicates of 10 s blocks\)/);
   assert.match(xcorrFigure(xcorrReport(false)).caption, /Fisher 95 % interval/);
+});
+
+function hyReport(lagUs: number, ci: [number, number] | null, p: number): HyReport {
+  const lags = [-200, -100, 0, 100, 200].map((l) => ({ lagUs: l, u: 0, rho: l === 0 ? null : l / 1000, beta: null }));
+  return { names: ['spot', 'perp'], estimate: { lagUs, lags }, inference: ci === null ? null : { lagUs: { low: ci[0], high: ci[1] }, pValue: p } } as unknown as HyReport;
+}
+
+test('hyFigure: ρ(θ) in ms without undefined lags, θ̂ marked, its interval shaded', () => {
+  const f = hyFigure(hyReport(-200, [-200, -100], 0.01));
+  assert.deepEqual(values(f.spec).map((v) => [v.lag_ms, v.rho]), [[-0.2, -0.2], [-0.1, -0.1], [0.1, 0.1], [0.2, 0.2]]);
+  assert.deepEqual(layers(f.spec)[0]!.data!.values, [{ lo: -0.2, hi: -0.1 }]);
+  assert.deepEqual(layers(f.spec).at(-1)!.data!.values, [{ x: -0.2, label: 'θ̂ -0.2 ms' }]);
+});
+
+test('hyCall: θ̂ < 0 is a lead of the second market by |θ̂| with the interval turned round; an interval reaching 0, p ≥ 0.05 or no test is no lead', () => {
+  const lead = hyCall(hyReport(-200, [-300, -100], 0.01));
+  assert.deepEqual([lead.leader, lead.lagUs, lead.intervalUs, lead.pValue], ['perp', 200, [100, 300], 0.01]);
+  assert.equal(hyCall(hyReport(-200, [-300, 100], 0.01)).leader, null);
+  assert.equal(hyCall(hyReport(-200, [-300, -100], 0.2)).leader, null);
+  assert.equal(hyCall(hyReport(-200, null, 0)).leader, null);
 });
 
 function pairReport(): PairReport {

@@ -4,6 +4,7 @@
  * `quality` and `inputs`; in csv/tsv the same JSON as a long key–value table.
  */
 import { renderPair, verdictOf } from './commands/pair.js';
+import { renderHy, verdict as hyVerdict } from './commands/hy.js';
 import { renderXcorr, verdict as xcorrVerdict } from './commands/xcorr-render.js';
 import { renderClassify, verdict as classifyVerdict } from './classify-render.js';
 import { duration, fixed, isoMicros, percent, type Cell, type Output, type Style } from '../io/output.js';
@@ -17,6 +18,7 @@ export function renderReport(d: ReportData, htmlFile?: string): Output {
     verdict: verdictJson(d.verdict),
     pair: renderPair(d.pair).json,
     xcorr: renderXcorr(d.xcorr).json,
+    hy: renderHy(d.hy).json,
   };
   if (d.classify !== undefined) json.classify = renderClassify(d.classify).json;
   json.quality = qualityJson(d.quality);
@@ -60,6 +62,9 @@ function humanReport(d: ReportData, style: Style, htmlFile: string | undefined):
     c.bold(`leadlag report: ${a} vs ${b}, ${isoMicros(d.span.start)} → ${isoMicros(d.span.end)} (${duration(d.span.end - d.span.start)})`),
     ...d.verdict.sentences.map((s, i) => (i === 0 ? c.bold(s) : s)),
     '',
+    c.bold('hy') + c.dim(` (Hayashi–Yoshida on native ticks, lags ${signedMs(d.hy.lattice.fromUs)} … ${signedMs(d.hy.estimate.lags.at(-1)?.lagUs ?? 0)} every ${duration(d.hy.lattice.stepUs)})`),
+    `  ${hyLine(d)}`,
+    `  ${hyVerdict(d.hy)}`,
     c.bold('pair') + c.dim(` (jump ≥ ${percent(p.threshold)} within ${duration(p.windowUs)}, pairs within ${duration(p.pairWindowUs)})`),
     ...d.pair.feeds.map((f) => {
       const t = f.stats.table;
@@ -80,6 +85,18 @@ function humanReport(d: ReportData, style: Style, htmlFile: string | undefined):
   lines.push(c.bold('data') + c.dim(` (${q.moves.steps} grid steps, ${q.moves.bothMove} where both move)`), ...q.assessments.map((x) => `  ${x.ok ? '✓' : '✗'} ${x.text}`));
   if (htmlFile !== undefined) lines.push('', `page: ${htmlFile}`);
   return lines.join('\n');
+}
+
+function signedMs(us: number): string {
+  return us < 0 ? `-${duration(-us)}` : duration(us);
+}
+
+function hyLine(d: ReportData): string {
+  const e = d.hy.estimate;
+  const inf = d.hy.inference;
+  if (e.lagUs === null) return 'θ̂ n/a: every contrast is 0';
+  const ci = inf?.lagUs ? ` [${signedMs(inf.lagUs.low)}, ${signedMs(inf.lagUs.high)}]` : '';
+  return `θ̂ = ${signedMs(e.lagUs)}${ci}, ρ = ${fixed(e.rho, 4)}, LLR ${fixed(e.llr, 3)}, p ${inf === null ? 'off' : formatPValue(inf.pValue)}; ${e.nA} / ${e.nB} ticks`;
 }
 
 function xcorrBest(d: ReportData): string {

@@ -1,6 +1,6 @@
 /**
  * `leadlag report`'s analyses from one read of the two quote inputs: pair (both feeds, with
- * its chance pairs and delay intervals), xcorr and the data-quality scan are passes fed by
+ * its chance pairs and delay intervals), xcorr, hy and the data-quality scan are passes fed by
  * the same batches (fanout.ts); each finishes into its own command's report. classify, when
  * trades are given, reads the quotes again merged with the trades (its features need one time
  * order of quotes and trades: docs/report.md says why and what it costs).
@@ -16,12 +16,17 @@ import { runClassify, type ClassifyOptions } from './commands/classify.js';
 import { rangeOf } from './options.js';
 import type { ReadReport } from '../io/types.js';
 import type { InputFingerprint, ReportData } from '../report/data.js';
-import { noiseOf, pairCall, xcorrCall } from '../report/calls.js';
+import { hyCall, noiseOf, pairCall, xcorrCall } from '../report/calls.js';
+import { hyPartsError, hyPass, type HyOptions } from './commands/hy.js';
+import type { LagRange } from './lagrange.js';
 import { reportVerdict } from '../report/verdict.js';
 import { duration, isoMicros, percent } from '../io/output.js';
 
 /** The report's options: those of pair and xcorr (shared names mean the same), plus --trades and classify's defaults. */
 export interface ReportOptions extends Omit<PairOptions, 'feed'>, Pick<XcorrOptions, 'lags'> {
+  /** hy's --lags and --step. */
+  hyLags: LagRange;
+  hyStep: number;
   trades?: string;
   html?: string;
   /** classify's own defaults (its command's), for the options report does not take. */
@@ -38,9 +43,13 @@ export function xcorrOptionsOf(o: ReportOptions): XcorrOptions {
   return { ...o, lags: o.lags, grid: o.grid, names: o.names };
 }
 
+export function hyOptionsOf(o: ReportOptions): HyOptions {
+  return { ...o, lags: o.hyLags, step: o.hyStep, names: o.names };
+}
+
 /** classify with its command's defaults, the shared options (names, θ, W, D, G, seed, bootstrap, range, reader) from the report's. */
 export function classifyOptionsOf(o: ReportOptions): ClassifyOptions {
-  const { by: _by, window: _window, nullStep: _nullStep, lags: _lags, html: _html, classifyDefaults, generator: _g, ...shared } = o;
+  const { by: _by, window: _window, nullStep: _nullStep, lags: _lags, hyLags: _hl, hyStep: _hs, html: _html, classifyDefaults, generator: _g, ...shared } = o;
   return { ...classifyDefaults, ...shared, feed: 'native', trades: o.trades! } as ClassifyOptions;
 }
 
@@ -48,19 +57,22 @@ export async function runReport(files: readonly [string, string], o: ReportOptio
   const xo = xcorrOptionsOf(o);
   const pair = pairPass(files, pairOptionsOf(o), ctx);
   const xcorr = xcorrPass(files, xo, ctx);
+  const ho = hyOptionsOf(o);
+  const hy = hyPass(files, ho, ctx);
   const lagZero = o.lags.includes(0);
   const quality = qualityPass(o.grid, o.threshold, rangeOf(o), !lagZero);
   let reads: [ReadReport, ReadReport];
   try {
-    reads = await readOnceForAll(files, o, ctx, [pair, xcorr, quality]);
+    reads = await readOnceForAll(files, o, ctx, [pair, xcorr, hy, quality]);
   } catch (e) {
-    throw blockTableError(e, xo);
+    throw hyPartsError(blockTableError(e, xo), ho);
   }
   const pairReport = pair.finish(reads);
   const xcorrReport = xcorr.finish(reads);
+  const hyReport = hy.finish(reads);
   const scan = quality.finish(reads);
   const classify = o.trades === undefined ? undefined : await runClassify(files, classifyOptionsOf(o), ctx);
-  const calls = [...pairReport.feeds.map((f) => pairCall(pairReport, f)), xcorrCall(xcorrReport)];
+  const calls = [hyCall(hyReport), ...pairReport.feeds.map((f) => pairCall(pairReport, f)), xcorrCall(xcorrReport)];
   return {
     names: o.names,
     span: pairReport.span,
@@ -68,6 +80,7 @@ export async function runReport(files: readonly [string, string], o: ReportOptio
     params: paramsOf(o),
     pair: pairReport,
     xcorr: xcorrReport,
+    hy: hyReport,
     classify,
     quality: judgeQuality(scan, scan.moves ?? movesOf(xcorrReport), jumpCounts(pairReport), o.names, o.grid, o.threshold),
     verdict: reportVerdict(o.names, calls, noiseOf(pairReport)),
@@ -101,6 +114,10 @@ async function fingerprints(args: readonly [string, string], reads: readonly [Re
   );
 }
 
+function signed(us: number): string {
+  return us < 0 ? `-${duration(-us)}` : duration(us);
+}
+
 function paramsOf(o: ReportOptions): [string, string][] {
   const p: [string, string][] = [
     ['names', o.names.join(', ')],
@@ -109,6 +126,7 @@ function paramsOf(o: ReportOptions): [string, string][] {
     ['pairing window D', duration(o.pairWindow)],
     ['grid step G', duration(o.grid)],
     ['xcorr lags (steps)', o.lags.join(', ')],
+    ['hy lags', `${signed(o.hyLags.fromUs)} … ${signed(o.hyLags.toUs)} every ${duration(o.hyStep)}`],
     ['chance pairs: null step', duration(o.nullStep)],
     ['bootstrap', o.bootstrap === 0 ? 'off' : `${o.bootstrap} replicates of ${duration(o.block)} blocks, seed ${o.seed}`],
   ];

@@ -5,6 +5,8 @@
 import type { FeedTable, PairReport } from '../cli/commands/pair.js';
 import { feedVerdict } from '../cli/commands/pair.js';
 import { verdict as xcorrVerdict, SINGLE_STEP_SHARE, type XcorrReport } from '../cli/commands/xcorr-render.js';
+import { verdict as hyVerdict, type HyReport } from '../cli/commands/hy.js';
+import { ALPHA } from '../core/verdict.js';
 import { duration } from '../io/output.js';
 import type { MethodCall, NoiseFacts } from './verdict.js';
 
@@ -38,6 +40,29 @@ export function xcorrCall(r: XcorrReport): MethodCall {
   const leader = sign === 0 ? null : sign > 0 ? r.names[0] : r.names[1];
   const onSide = best !== undefined && sign !== 0 && Math.sign(best.lag) === sign;
   return { method: 'xcorr', leader, lagUs: onSide ? Math.abs(best.lagUs) : null, intervalUs: null, pValue: null, sentence: xcorrVerdict(r) };
+}
+
+/**
+ * hy: a lead when its sign-flip test is significant, θ̂ ≠ 0 and θ̂'s interval does not reach 0
+ * (where hy's own verdict calls the direction uncertain); untested (--bootstrap 0) is no lead.
+ * The size is |θ̂| with its interval on the leader's side.
+ */
+export function hyCall(r: HyReport): MethodCall {
+  const lag = r.estimate.lagUs;
+  const inf = r.inference;
+  const ci = inf?.lagUs ?? null;
+  const sign = lag === null || lag === 0 ? 0 : Math.sign(lag);
+  const clear = ci !== null && (ci.low > 0 || ci.high < 0);
+  const leads = inf !== null && inf.pValue < ALPHA && sign !== 0 && clear;
+  const interval: [number, number] | null = ci === null ? null : sign < 0 ? [-ci.high, -ci.low] : [ci.low, ci.high];
+  return {
+    method: 'hy',
+    leader: leads ? (sign > 0 ? r.names[0] : r.names[1]) : null,
+    lagUs: lag === null ? null : Math.abs(lag),
+    intervalUs: interval,
+    pValue: inf?.pValue ?? null,
+    sentence: hyVerdict(r),
+  };
 }
 
 /** Noise from pair's first feed: jumps in no pair, pairs, and the chance pairs' mean. */

@@ -6,6 +6,7 @@
 import type { PairReport } from '../cli/commands/pair.js';
 import type { XcorrReport } from '../cli/commands/xcorr-render.js';
 import type { ClassifyReport } from '../cli/classify-render.js';
+import type { HyReport } from '../cli/commands/hy.js';
 import type { PairQuality } from '../cli/quality-pass.js';
 import type { ReportVerdict } from './verdict.js';
 
@@ -30,6 +31,7 @@ export interface ReportData {
   readonly params: ReadonlyArray<readonly [string, string]>;
   readonly pair: PairReport;
   readonly xcorr: XcorrReport;
+  readonly hy: HyReport;
   readonly classify?: ClassifyReport;
   readonly quality: PairQuality;
   readonly verdict: ReportVerdict;

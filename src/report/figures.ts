@@ -7,7 +7,8 @@ import type { XcorrReport } from '../cli/commands/xcorr-render.js';
 import type { ClassifyReport } from '../cli/classify-render.js';
 import { bestLag } from '../core/xcorr-summary.js';
 import { duration } from '../io/output.js';
-import { correlogramFigure, delayFigure, pairingFigure, prCurveFigure, windowsFigure, type Figure, type PrPoint } from './specs.js';
+import type { HyReport } from '../cli/commands/hy.js';
+import { contrastFigure, correlogramFigure, delayFigure, pairingFigure, prCurveFigure, windowsFigure, type Figure, type PrPoint } from './specs.js';
 
 const toMs = (us: number) => us / 1000;
 
@@ -16,6 +17,13 @@ export function xcorrFigure(r: XcorrReport): Figure {
   const points = r.lags.map((l) => ({ lagMs: toMs(l.lagUs), r: l.r, low: l.ciLow, high: l.ciHigh }));
   const band = r.bootstrap === null ? 'Fisher 95 % interval (too narrow for grid returns)' : `95 % block-bootstrap interval (${r.bootstrap.replicates} replicates of ${duration(r.bootstrap.blockUs)} blocks)`;
   return correlogramFigure(points, r.best === undefined ? null : toMs(r.best.lagUs), r.names, band);
+}
+
+/** hy: ρ(θ) over the lattice in ms (lags where ρ is undefined left out), θ̂ marked, its bootstrap interval shaded. */
+export function hyFigure(r: HyReport): Figure {
+  const points = r.estimate.lags.flatMap((l) => (l.rho === null ? [] : [{ lagMs: toMs(l.lagUs), rho: l.rho }]));
+  const ci = r.inference?.lagUs ?? null;
+  return contrastFigure(points, r.estimate.lagUs === null ? null : toMs(r.estimate.lagUs), ci === null ? null : [toMs(ci.low), toMs(ci.high)], r.names);
 }
 
 /** pair: one delay histogram per feed, each direction in its own colour. */

@@ -5,7 +5,7 @@
 import type { ReportData } from './data.js';
 import type { Figure } from './specs.js';
 import type { Page, PageTable } from './page.js';
-import { delayFigures, prFigure, tableOneFigure, windowFigure, xcorrFigure } from './figures.js';
+import { delayFigures, hyFigure, prFigure, tableOneFigure, windowFigure, xcorrFigure } from './figures.js';
 import { ms } from './verdict.js';
 import { formatPValue } from '../core/verdict.js';
 import { duration, isoMicros } from '../io/output.js';
@@ -20,7 +20,8 @@ export interface SectionPlan {
 export function reportSections(d: ReportData): SectionPlan[] {
   const sections: SectionPlan[] = [
     { heading: 'Methods', figures: [], tables: [methodsTable(d)] },
-    { heading: 'Lagged correlation (xcorr)', figures: [xcorrFigure(d.xcorr)], tables: [] },
+    { heading: 'Hayashi–Yoshida contrast on native ticks (hy)', figures: [hyFigure(d.hy)], tables: [] },
+    { heading: 'Lagged correlation of grid returns (xcorr)', figures: [xcorrFigure(d.xcorr)], tables: [] },
     { heading: 'Jump pairing (pair)', figures: [tableOneFigure(d.pair), ...delayFigures(d.pair)], tables: [tableOne(d)] },
   ];
   const windows = windowFigure(d.xcorr);
@@ -57,7 +58,7 @@ function methodsTable(d: ReportData): PageTable {
     title: 'Who leads, by method',
     columns: ['method', 'leader', 'lead', '95 % interval', 'p-value', 'its verdict'],
     rows: d.verdict.methods.map((c) => [c.method, c.leader ?? 'none', c.lagUs === null ? null : ms(c.lagUs), c.intervalUs === null ? null : `${ms(c.intervalUs[0])} … ${ms(c.intervalUs[1])}`, c.pValue === null ? null : formatPValue(c.pValue), c.sentence]),
-    note: 'pair: median leader → follower delay of the leading direction; xcorr: the best lag when it lies on the leading side; p-values test "no lead".',
+    note: 'hy: |θ̂| with its block-bootstrap interval, p of the sign-flip test of no lead-lag at any lag; pair: median leader → follower delay of the leading direction, p of the sign test; xcorr: the best lag when it lies on the leading side.',
   };
 }
 
