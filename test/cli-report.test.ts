@@ -99,3 +99,11 @@ test('--html into a missing directory: exit 73 and nothing written', async () =>
   assert.equal(r.code, 73, r.stderr);
   assert.equal(existsSync(join(dir, 'no')), false);
 });
+
+test('--html or --plot naming an input is refused before anything is read (exit 2)', async () => {
+  const r = await leadlag(['report', SPOT, PERP, '--html', PERP]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /--html .* is the same file as the input/);
+  const p = await leadlag(['hy', SPOT, PERP, '--plot', join(tempFiles({ 'a.svg': 'x' }), 'a.svg'), '--quiet']);
+  assert.equal(p.code, 0, p.stderr);
+});

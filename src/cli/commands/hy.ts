@@ -10,7 +10,7 @@ import { readMargin, requireOverlap, runPass, type TwoMarketConsumer, type TwoMa
 import type { ReadReport } from '../../io/types.js';
 import type { GridReturns } from '../../core/volatility.js';
 import type { TimeRange } from '../../core/parts.js';
-import { addPlotOption, writePlot, type PlotCliOptions } from '../plot.js';
+import { addPlotOption, prepareOutputFiles, writePlot, type PlotCliOptions } from '../plot.js';
 import { hyFigure } from '../../report/figures.js';
 import { cellLengthOf, withVolatility } from '../windows.js';
 import { hyBy, hyByJson, hyByRows, humanHyBy, type HyBy, type HyTable } from '../hy-windows.js';
@@ -75,6 +75,7 @@ Example:
   );
   return cmd.action(async (spot: string, perp: string, o: HyOptions) => {
     const ctx = new Context(io, o);
+    await prepareOutputFiles([{ option: '--plot', path: o.plot }], [spot, perp]);
     const report = await runHy([spot, perp], o, ctx);
     await writePlot(o, () => hyFigure(report));
     await ctx.emit(renderHy(report));

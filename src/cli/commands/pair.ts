@@ -19,7 +19,7 @@ import { drawSpanBlocks, pairStatsOfCounts, type DelayStats, type PairStats } fr
 import type { Interval } from '../../core/bootstrap.js';
 import { formatPValue, pairVerdict, withArticle, type PairVerdict } from '../../core/verdict.js';
 import { UsageError } from '../../errors.js';
-import { addPlotOption, writePlot, type PlotCliOptions } from '../plot.js';
+import { addPlotOption, prepareOutputFiles, writePlot, type PlotCliOptions } from '../plot.js';
 import { delayFigures } from '../../report/figures.js';
 import { pairWarnings } from '../advice.js';
 import { duration, fixed, humanTable, isoMicros, percent, type Cell, type Output, type Style } from '../../io/output.js';
@@ -83,6 +83,7 @@ Example:
   );
   return cmd.action(async (spot: string, perp: string, o: PairOptions) => {
     const ctx = new Context(io, o);
+    await prepareOutputFiles([{ option: '--plot', path: o.plot }], [spot, perp]);
     const report = await runPair([spot, perp], o, ctx);
     await writePlot(o, () => delayFigures(report)[0]!);
     await ctx.emit(renderPair(report));

@@ -14,7 +14,8 @@ import { renderReport } from '../report-render.js';
 import { reportFigures, reportPage } from '../../report/page-data.js';
 import { renderAll } from '../../report/render.js';
 import { renderPage } from '../../report/page.js';
-import { writeTextFileAtomic } from '../../io/output.js';
+import { writeFileAtomic } from '../../io/atomic.js';
+import { prepareOutputFiles } from '../plot.js';
 import type { ReportData } from '../../report/data.js';
 
 export function reportCommand(io: Streams, version = ''): Command {
@@ -48,6 +49,7 @@ Example:
   );
   return cmd.action(async (spot: string, perp: string, o: Omit<ReportOptions, 'classifyDefaults' | 'generator'>) => {
     const ctx = new Context(io, o);
+    await prepareOutputFiles([{ option: '--html', path: o.html }], [spot, perp, ...(o.trades === undefined ? [] : [o.trades])]);
     const classifyDefaults = classifyCommand(io).opts() as ReportOptions['classifyDefaults'];
     const data = await runReport([spot, perp], { ...o, classifyDefaults, generator: `leadlag ${version}`.trim() }, ctx);
     if (o.html !== undefined) await writeReportHtml(data, o.html);
@@ -58,5 +60,5 @@ Example:
 /** The page with every figure rendered, written atomically. */
 export async function writeReportHtml(d: ReportData, file: string): Promise<void> {
   const svgs = await renderAll(reportFigures(d));
-  await writeTextFileAtomic(file, renderPage(reportPage(d, svgs)));
+  await writeFileAtomic(file, renderPage(reportPage(d, svgs)));
 }

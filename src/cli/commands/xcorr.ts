@@ -12,7 +12,7 @@ import type { ReadReport } from '../../io/types.js';
 import type { GridReturns } from '../../core/volatility.js';
 import { warnAboutInputs } from '../sanity.js';
 import { UsageError } from '../../errors.js';
-import { addPlotOption, writePlot, type PlotCliOptions } from '../plot.js';
+import { addPlotOption, prepareOutputFiles, writePlot, type PlotCliOptions } from '../plot.js';
 import { xcorrFigure } from '../../report/figures.js';
 import { parseLags } from '../../core/lags.js';
 import { XcorrAnalysis } from '../../core/xcorr-analysis.js';
@@ -63,6 +63,7 @@ Example:
   );
   return cmd.action(async (spot: string, perp: string, o: XcorrOptions) => {
     const ctx = new Context(io, o);
+    await prepareOutputFiles([{ option: '--plot', path: o.plot }], [spot, perp]);
     const report = await runXcorr([spot, perp], o, ctx);
     await writePlot(o, () => xcorrFigure(report));
     await ctx.emit(renderXcorr(report));
