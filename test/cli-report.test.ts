@@ -107,3 +107,15 @@ test('--html or --plot naming an input is refused before anything is read (exit 
   const p = await leadlag(['hy', SPOT, PERP, '--plot', join(tempFiles({ 'a.svg': 'x' }), 'a.svg'), '--quiet']);
   assert.equal(p.code, 0, p.stderr);
 });
+
+test('report\'s data-quality facts equal what inspect says of the same pair', async () => {
+  const [report, inspect] = await Promise.all([json(['report', SPOT, PERP]), leadlag(['inspect', SPOT, PERP, '--format', 'json', '--quiet'])]);
+  assert.equal(inspect.code, 0, inspect.stderr);
+  const pair = (JSON.parse(inspect.stdout) as Record<string, unknown>[]).find((e) => e.kind === 'pair') as Record<string, unknown> & { assessment: Record<string, { ok: boolean; text: string }> };
+  const q = report.quality as { grid_steps: number; both_move_steps: number; jumps: { native: number[]; locf: number[] }; markets: { threshold_ticks: number }[]; assessments: { estimator: string; ok: boolean; text: string }[] };
+  assert.equal(q.grid_steps, pair.grid_steps);
+  assert.equal(q.both_move_steps, pair.both_move_steps);
+  assert.deepEqual(q.jumps, { native: [pair.jumps_a, pair.jumps_b], locf: [pair.grid_jumps_a, pair.grid_jumps_b] });
+  assert.deepEqual(q.markets.map((m) => m.threshold_ticks), [pair.threshold_ticks_a, pair.threshold_ticks_b]);
+  assert.deepEqual(Object.fromEntries(q.assessments.map((a) => [a.estimator, { ok: a.ok, text: a.text }])), pair.assessment);
+});

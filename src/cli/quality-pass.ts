@@ -3,11 +3,11 @@
  * instead of inspect's own scans: how often each market moves on the grid and where both move
  * (xcorr's effective sample), each market's tick size (on its first TICK_SAMPLE ticks) and
  * price range (θ in ticks), and the estimators' judgements (core/assess.ts) with the jump
- * counts pair found. What needs the raw
+ * counts and chance pairs pair found and hy's nonextant shares. What needs the raw
  * rows (gaps, bad-row kinds, a file's second clock) stays with `leadlag inspect`.
  */
 import { GridAligner } from '../core/align.js';
-import { assessPair, assessXcorr, type Assessment } from '../core/assess.js';
+import { assessHy, assessPair, assessXcorr, type Assessment } from '../core/assess.js';
 import { MoveCounter, type MoveSummary } from '../core/moves.js';
 import { TickSize, type TickSummary } from '../core/ticksize.js';
 import { ALL_TIME, type TimeRange } from '../core/parts.js';
@@ -119,9 +119,20 @@ function marketOf(r: ReadReport, p: PriceFacts, threshold: number): MarketQualit
   };
 }
 
-/** The judgements of inspect (core/assess.ts) on these facts, the grid moves and pair's jump counts. */
-export function judgeQuality(scan: QualityScan, moves: PairQuality['moves'], jumps: PairQuality['jumps'], names: readonly [string, string], gridUs: number, threshold: number): PairQuality {
+/** What the other analyses measured that inspect's judgements read. */
+export interface AnalysedFacts {
+  readonly moves: PairQuality['moves'];
+  /** pair's Table 1 totals per feed. */
+  readonly jumps: PairQuality['jumps'];
+  /** pair's native-feed chance pairs (mean of the shifted copies). */
+  readonly chancePairsMean: number;
+  /** hy's nonextant shares (they concern U(0), whatever the lattice). */
+  readonly nonextantShares: readonly [number | null, number | null];
+}
+
+/** The judgements of inspect (core/assess.ts) on these facts and what pair, xcorr and hy measured. */
+export function judgeQuality(scan: QualityScan, f: AnalysedFacts, names: readonly [string, string], gridUs: number, threshold: number): PairQuality {
   const ticks = [scan.markets[0].thresholdTicks, scan.markets[1].thresholdTicks] as const;
-  const evidence = { names, gridUs, steps: moves.steps, bothMove: moves.bothMove, threshold, jumps: jumps.native, thresholdTicks: ticks };
-  return { markets: scan.markets, moves, jumps, assessments: [assessPair(evidence), assessXcorr(evidence)] };
+  const evidence = { names, gridUs, steps: f.moves.steps, bothMove: f.moves.bothMove, threshold, jumps: f.jumps.native, thresholdTicks: ticks, chancePairsMean: f.chancePairsMean, nonextantShares: f.nonextantShares };
+  return { markets: scan.markets, moves: f.moves, jumps: f.jumps, assessments: [assessPair(evidence), assessXcorr(evidence), assessHy(evidence)] };
 }

@@ -82,7 +82,13 @@ export async function runReport(files: readonly [string, string], o: ReportOptio
     xcorr: xcorrReport,
     hy: hyReport,
     classify,
-    quality: judgeQuality(scan, scan.moves ?? movesOf(xcorrReport), jumpCounts(pairReport), o.names, o.grid, o.threshold),
+    quality: judgeQuality(
+      scan,
+      { moves: scan.moves ?? movesOf(xcorrReport), jumps: jumpCounts(pairReport), chancePairsMean: nativeOf(pairReport).stats.chance.mean, nonextantShares: [hyReport.estimate.nonextantShareA, hyReport.estimate.nonextantShareB] },
+      o.names,
+      o.grid,
+      o.threshold,
+    ),
     verdict: reportVerdict(o.names, calls, noiseOf(pairReport)),
     generator: o.generator,
   };
@@ -92,6 +98,10 @@ export async function runReport(files: readonly [string, string], o: ReportOptio
 function movesOf(r: XcorrReport): PairQuality['moves'] {
   const zero = r.lags.find((l) => l.lag === 0)!;
   return { steps: zero.n, bothMove: zero.nEffective };
+}
+
+function nativeOf(r: PairReport) {
+  return r.feeds.find((f) => f.feed === 'native')!;
 }
 
 /** Each market's jumps in the span per feed, from pair's Table 1 (what inspect counts). */
