@@ -46,9 +46,16 @@ test('report --format json nests exactly what pair, xcorr --lags -5..5, hy and c
 
 test('report under --start/--end with --by: each analysis still equals its own command (each pass cut to its own read range)', async () => {
   const range = ['--start', '2024-08-08T12:00:20Z', '--end', '2024-08-08T12:01:00Z', '--by', '10s', '--null-step', '100ms'];
-  const [report, pair, xcorr] = await Promise.all([json(['report', SPOT, PERP, ...range, '--lags', '-3..3']), json(['pair', SPOT, PERP, ...range]), json(['xcorr', SPOT, PERP, '--lags', '-3..3', ...range.filter((_, i) => i < 6)])]);
+  const timeOnly = range.filter((_, i) => i < 6);
+  const [report, pair, xcorr, hy] = await Promise.all([
+    json(['report', SPOT, PERP, ...range, '--lags', '-3..3', '--hy-lags', '-5ms..5ms', '--hy-step', '500us']),
+    json(['pair', SPOT, PERP, ...range]),
+    json(['xcorr', SPOT, PERP, '--lags', '-3..3', ...timeOnly]),
+    json(['hy', SPOT, PERP, '--lags', '-5ms..5ms', '--step', '500us', ...timeOnly]),
+  ]);
   assert.deepEqual(report.pair, pair);
   assert.deepEqual(report.xcorr, xcorr);
+  assert.deepEqual(report.hy, hy);
 });
 
 test('--plot writes the command\'s figure alone as SVG: xcorr, hy and pair', async () => {
