@@ -15,7 +15,7 @@ const EXCHANGE = [fx('exchange', 'spot_quotes.csv'), fx('exchange', 'perp_quotes
 test('leadlag help nosuch says the command is unknown (exit 2); help help exits 0', async () => {
   const r = await leadlag(['help', 'nosuch']);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /^leadlag: unknown command 'nosuch' \(commands: pair, xcorr, classify, inspect, hy, merge, plan\)\n/);
+  assert.match(r.stderr, /^leadlag: unknown command 'nosuch' \(commands: pair, xcorr, classify, inspect, hy, merge, plan, report\)\n/);
   assert.equal(r.stdout, '');
   const h = await leadlag(['help', 'help']);
   assert.equal(h.code, 0, h.stderr);

@@ -3,6 +3,7 @@
  * their intervals, the walk-forward folds, the gain importances, the reliability table and a
  * one-sentence verdict (docs/classify.md says how to read each).
  */
+import type { PrCurve } from '../core/prcurve.js';
 import { paramsJson, type Feed } from './options.js';
 import { fixed, humanTable, type Cell, type Output, type Style } from '../io/output.js';
 import type { ClassificationReport, ClassIntervals } from '../core/report.js';
@@ -25,7 +26,6 @@ export interface FoldSummary {
   readonly averagePrecision?: number;
   readonly logisticAp?: number;
 }
-
 export interface ClassifyReport {
   readonly mode: 'holdout' | 'balanced';
   readonly feed: Feed;
@@ -62,6 +62,8 @@ export interface ClassifyReport {
   readonly reliability: readonly ReliabilityBin[];
   /** Walk-forward only. */
   readonly folds?: readonly FoldSummary[];
+  /** The pooled test triggers' precision–recall curve (the report draws it; not printed). */
+  readonly curve?: PrCurve;
 }
 
 const SCORER_LABEL: Record<string, string> = { xgboost: 'XGBoost', base_rate: 'base rate', logistic: 'logistic regression', jump_size: 'jump size' };

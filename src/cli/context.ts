@@ -29,9 +29,13 @@ export class Context {
     this.progress = progressFor(io.stderr, common.quiet === true);
   }
 
-  /** A warning on stderr (suppressed by --quiet), erasing the progress line first. */
+  /** Messages already warned: analyses that share one read (report) would repeat the input warnings. */
+  private readonly warned = new Set<string>();
+
+  /** A warning on stderr (suppressed by --quiet), erasing the progress line first; each message once. */
   warn(message: string): void {
-    if (this.common.quiet) return;
+    if (this.common.quiet || this.warned.has(message)) return;
+    this.warned.add(message);
     this.progress.done();
     this.io.stderr.write(`leadlag: warning: ${escapeControl(message)}\n`);
   }

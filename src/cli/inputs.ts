@@ -124,6 +124,22 @@ export async function readTwoMarkets(args: readonly [string, string], o: ReaderC
   return [reads[0]!, reads[1]!];
 }
 
+/**
+ * One analysis ready to be fed: what it needs read, what it consumes, and how it turns what
+ * it consumed (with the readers' reports) into its command's report. A command reads one pass
+ * alone (runPass); `report` feeds several passes from one read (src/cli/fanout.ts).
+ */
+export interface TwoMarketPass<R> {
+  readonly plan: ReadPlan;
+  readonly consumer: TwoMarketConsumer;
+  finish(reads: [ReadReport, ReadReport]): R;
+}
+
+/** Reads the two markets for one pass and finishes it. */
+export async function runPass<R>(args: readonly [string, string], o: ReaderCliOptions, ctx: Context, pass: TwoMarketPass<R>): Promise<R> {
+  return pass.finish(await readTwoMarkets(args, o, ctx, pass.plan, pass.consumer));
+}
+
 /** The times read: the range widened by the margin on both sides. */
 export function readRangeOf(plan: ReadPlan): ReadRange {
   return { from: plan.range.start - plan.margin, to: plan.range.end + plan.margin };

@@ -15,6 +15,7 @@ import { hyCommand } from './commands/hy-command.js';
 import { mergeCommand } from './commands/merge-command.js';
 import { planCommand } from './commands/plan-command.js';
 import { LEADLAG_VERSION } from './version.js';
+import { reportCommand } from './commands/report-command.js';
 
 const VERSION = LEADLAG_VERSION;
 
@@ -35,13 +36,15 @@ Examples:
   leadlag inspect spot.csv perp.csv.gz trades.zip
   leadlag plan 'spot/*.csv.gz' 'perp/*.csv.gz' --emit commands | parallel
   leadlag merge states/*.state --format json
+  leadlag report spot.csv perp.csv --html report.html
 
 Exit codes: 0 ok, 2 usage error, 65 bad data, 66 cannot open input, 70 internal error,
 73 cannot write an output file, 74 cannot write standard output.
 Run 'leadlag help <command>' for a command's options and a worked example.`,
     );
-  for (const make of [pairCommand, xcorrCommand, classifyCommand, inspectCommand, hyCommand, mergeCommand, planCommand]) {
-    program.addCommand(make(io).exitOverride().showHelpAfterError(`(run 'leadlag help ${make.name.replace('Command', '')}' for usage)`).configureOutput(outputTo(io)));
+  for (const make of [pairCommand, xcorrCommand, classifyCommand, inspectCommand, hyCommand, mergeCommand, planCommand, (s: Streams) => reportCommand(s, VERSION)]) {
+    const cmd = make(io);
+    program.addCommand(cmd.exitOverride().showHelpAfterError(`(run 'leadlag help ${cmd.name()}' for usage)`).configureOutput(outputTo(io)));
   }
   return program;
 }

@@ -401,3 +401,13 @@ export function rangeOf(o: Partial<TimeCliOptions>): TimeRange {
   if (!(start < end)) throw new UsageError(`--start must be before --end (got ${o.start} and ${o.end} µs)`);
   return { start, end };
 }
+
+/** `--plot FILE.svg` (xcorr, hy, pair): the command's figure alone; src/cli/plot.ts writes it. */
+export function addPlotOption(cmd: Command, what: string): Command {
+  return cmd.addOption(new Option('--plot <file.svg>', `also write ${what} as an SVG file`).argParser(parsePlotFile));
+}
+
+function parsePlotFile(v: string): string {
+  if (!/\.svg$/i.test(v)) throw new UsageError(`--plot writes SVG: the file name must end in .svg, got ${JSON.stringify(v)}`);
+  return v;
+}

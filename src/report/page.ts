@@ -38,8 +38,8 @@ h1{font-size:1.5rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2.2rem;bo
 .verdict{background:#f3f7fb;border-left:4px solid #0072B2;padding:.7rem 1rem;margin:1rem 0}
 .verdict p{margin:.25rem 0}.verdict p:first-child{font-size:1.1rem;font-weight:600}
 .warnings{background:#fff8ec;border-left:4px solid #E69F00;padding:.5rem 1rem;margin:1rem 0}
-table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}th,td{border:1px solid #ddd;padding:.25rem .55rem;text-align:right}
-th{background:#f6f6f6}td:first-child,th:first-child{text-align:left}
+table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}th,td{border:1px solid #ddd;padding:.25rem .55rem;text-align:left;vertical-align:top}
+th{background:#f6f6f6}td.num{text-align:right;font-variant-numeric:tabular-nums}
 figure{margin:1.2rem 0}figcaption{font-size:.9rem;color:#444;max-width:760px}
 .note{font-size:.85rem;color:#555}footer{margin-top:3rem;font-size:.8rem;color:#777}
 `;
@@ -75,7 +75,8 @@ function figureHtml(f: PageFigure): string {
 
 function tableHtml(t: PageTable): string {
   const head = `<tr>${t.columns.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>`;
-  const body = t.rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c === null ? 'n/a' : String(c))}</td>`).join('')}</tr>`).join('');
+  // Numbers (and n/a in their place) align right, text left.
+  const body = t.rows.map((r) => `<tr>${r.map((c) => `<td${typeof c === 'number' || c === null || /^[<>≤≥]?\s*-?[\d.]+( ?(%|ms|µs|s))?$/.test(c) ? ' class="num"' : ''}>${esc(c === null ? 'n/a' : String(c))}</td>`).join('')}</tr>`).join('');
   const note = t.note === undefined ? '' : `<p class="note">${esc(t.note)}</p>`;
   return `<h3>${esc(t.title)}</h3><table>${head}${body}</table>${note}`;
 }

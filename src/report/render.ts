@@ -32,3 +32,9 @@ export async function renderSvg(figure: Figure): Promise<string> {
   renderer ??= loadRenderer();
   return (await renderer)(figure.spec);
 }
+
+/** The figures rendered, by id (in parallel: vega's parse and layout are synchronous anyway). */
+export async function renderAll(figures: readonly Figure[]): Promise<Map<string, string>> {
+  const svgs = await Promise.all(figures.map((f) => renderSvg(f)));
+  return new Map(figures.map((f, i) => [f.id, svgs[i]!]));
+}

@@ -236,7 +236,7 @@ export interface PrPoint {
 export function prCurveFigure(points: readonly PrPoint[], chosen: PrPoint | null, baseRate: number): Figure {
   const values = points.map((p) => ({ recall: p.recall, precision: p.precision }));
   const layers: Spec[] = [
-    { mark: { type: 'line', color: PALETTE.blue, interpolate: 'step-after' }, encoding: { x: { field: 'recall', type: 'quantitative', scale: { domain: [0, 1] } }, y: { field: 'precision', type: 'quantitative', scale: { domain: [0, 1] } } } },
+    { mark: { type: 'line', color: PALETTE.blue, interpolate: 'step-after' }, encoding: { x: { field: 'recall', type: 'quantitative', title: 'recall', scale: { domain: [0, 1] } }, y: { field: 'precision', type: 'quantitative', title: 'precision', scale: { domain: [0, 1] } } } },
     { data: { values: [{ y: baseRate }] }, mark: { type: 'rule', color: PALETTE.grey, strokeDash: [4, 3] }, encoding: { y: { field: 'y', type: 'quantitative' } } },
   ];
   if (chosen !== null) {

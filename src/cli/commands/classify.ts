@@ -155,6 +155,7 @@ export async function runClassify(files: readonly [string, string], o: ClassifyO
     foldGains: folds.length > 1 ? folds.map((f) => f.gains) : undefined,
     reliability: reliabilityTable(pooled.model, pooled.labels),
     folds: foldSummaries,
+    curve,
   };
 }
 

@@ -4,7 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import type { Streams } from '../context.js';
-import { addBootstrapOptions, addCommonOptions, addMarketArguments, addReaderOptions, addTimeOptions, namesOption, parseDuration } from '../options.js';
+import { addBootstrapOptions, addCommonOptions, addMarketArguments, addPlotOption, addReaderOptions, addTimeOptions, namesOption, parseDuration } from '../options.js';
 import { parseLagRange } from '../lagrange.js';
 import type { HyOptions } from './hy.js';
 
@@ -18,6 +18,7 @@ export function hyCommand(io: Streams): Command {
   addBootstrapOptions(cmd, 'block-bootstrap and sign-flip replicates for the lag interval and the p-value (0: off)');
   addMarketArguments(cmd);
   addTimeOptions(cmd);
+  addPlotOption(cmd, 'ρ(θ) with θ̂ marked and its interval shaded');
   addReaderOptions(cmd);
   addCommonOptions(cmd);
   cmd.addHelpText(

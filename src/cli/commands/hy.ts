@@ -5,7 +5,12 @@
  */
 import { Context, type Streams } from '../context.js';
 import { rangeOf, type BootstrapCliOptions, type CommonOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
-import { readMargin, readTwoMarkets, requireOverlap, type TwoMarketConsumer } from '../inputs.js';
+import { readMargin, requireOverlap, runPass, type TwoMarketConsumer, type TwoMarketPass } from '../inputs.js';
+import type { ReadReport } from '../../io/types.js';
+import type { GridReturns } from '../../core/volatility.js';
+import type { TimeRange } from '../../core/parts.js';
+import { prepareOutputFiles, writePlot, type PlotCliOptions } from '../plot.js';
+import { hyFigure } from '../../report/figures.js';
 import { cellLengthOf, withVolatility } from '../windows.js';
 import { hyBy, hyByJson, hyByRows, humanHyBy, type HyBy, type HyTable } from '../hy-windows.js';
 import { cutCells, fineCellLength } from '../../core/cells.js';
@@ -23,7 +28,7 @@ import { duration, fixed, humanTable, isoMicros, type Cell, type Output, type St
 import { blockRange, type Interval } from '../../core/bootstrap.js';
 import type { Span } from '../../core/types.js';
 
-export interface HyOptions extends CommonOptions, ReaderCliOptions, BootstrapCliOptions, Partial<TimeCliOptions> {
+export interface HyOptions extends CommonOptions, PlotCliOptions, ReaderCliOptions, BootstrapCliOptions, Partial<TimeCliOptions> {
   lags: LagRange;
   step: number;
   names: [string, string];
@@ -44,10 +49,27 @@ export interface HyReport {
 /** What `leadlag hy` does once parsed; hy-command.ts defines the command and loads this module only when it runs. */
 export async function hyAction(io: Streams, spot: string, perp: string, o: HyOptions): Promise<void> {
   const ctx = new Context(io, o);
-  await ctx.emit(renderHy(await runHy([spot, perp], o, ctx)));
+  await prepareOutputFiles([{ option: '--plot', path: o.plot }], [spot, perp]);
+  const report = await runHy([spot, perp], o, ctx);
+  await writePlot(o, () => hyFigure(report));
+  await ctx.emit(renderHy(report));
 }
 
 export async function runHy(files: readonly [string, string], o: HyOptions, ctx: Context): Promise<HyReport> {
+  try {
+    return await runPass(files, o, ctx, hyPass(files, o, ctx));
+  } catch (e) {
+    throw hyPartsError(e, o);
+  }
+}
+
+/** Parts too large for memory, as the usage error that says which options to change. */
+export function hyPartsError(e: unknown, o: Pick<HyOptions, 'block' | 'lags' | 'step'>): unknown {
+  return e instanceof HyPartsTooLarge ? new UsageError(`--block ${duration(o.block)} with ${latticeOf(o.lags, o.step).count} lags: ${e.message}; use a longer --block, a larger --step, a narrower --lags or --bootstrap 0`) : e;
+}
+
+/** hy as a pass: the state to feed and how it becomes the report (runHy, and `report`'s one read). */
+export function hyPass(files: readonly [string, string], o: HyOptions, ctx: Context): TwoMarketPass<HyReport> {
   const lattice = latticeOf(o.lags, o.step);
   const range = rangeOf(o);
   const windowUs = cellLengthOf(o);
@@ -66,13 +88,20 @@ export async function runHy(files: readonly [string, string], o: HyOptions, ctx:
   const { consumer, meter } = withVolatility(o.by, analysis);
   // An interval ending in the range needs its start and B's ticks within the lattice's reach.
   const margin = readMargin({ gridUs: 0 }) + Math.max(Math.abs(lattice.fromUs), Math.abs(lagAt(lattice, lattice.count - 1)));
-  let reads;
-  try {
-    reads = await readTwoMarkets(files, o, ctx, { range, margin }, consumer);
-  } catch (e) {
-    if (e instanceof HyPartsTooLarge) throw new UsageError(`--block ${duration(o.block)} with ${lattice.count} lags: ${e.message}; use a longer --block, a larger --step, a narrower --lags or --bootstrap 0`);
-    throw e;
-  }
+  return { plan: { range, margin }, consumer, finish: (reads) => finishHy(o, ctx, { lattice, range, windowUs, blockUs, cells, state, meter }, reads) };
+}
+
+interface HyRun {
+  readonly lattice: Lattice;
+  readonly range: TimeRange;
+  readonly windowUs: number;
+  readonly blockUs: number;
+  readonly cells: ReturnType<typeof cutCells> | undefined;
+  readonly state: HyState;
+  readonly meter: GridReturns | undefined;
+}
+
+function finishHy(o: HyOptions, ctx: Context, { lattice, range, windowUs, blockUs, cells, state, meter }: HyRun, reads: [ReadReport, ReadReport]): HyReport {
   const fine = state.finish();
   const span = requireOverlap(fine.span, reads[0], reads[1], range);
   const keyed = cells === undefined ? undefined : new HyKeyedParts(fine, cells, windowUs, range, blockUs);

@@ -4,7 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import type { Streams } from '../context.js';
-import { addBootstrapOptions, addCommonOptions, addMarketArguments, addJumpOptions, addReaderOptions, addTimeOptions, parseDuration } from '../options.js';
+import { addBootstrapOptions, addCommonOptions, addMarketArguments, addJumpOptions, addPlotOption, addReaderOptions, addTimeOptions, parseDuration } from '../options.js';
 import { DEFAULT_NULL_STEP_US } from '../../core/chance.js';
 import type { PairOptions } from './pair.js';
 
@@ -20,6 +20,7 @@ export function pairCommand(io: Streams): Command {
   addTimeOptions(cmd);
   cmd.option('--state <FILE>', 'write the partial state of --start/--end to FILE for leadlag merge, instead of printing (docs/scale.md)');
   cmd.option('--label <NAME>', 'with --state: the pair\'s name (merging states of several labels prints a row per pair)');
+  addPlotOption(cmd, "the leader → follower delay histogram of each direction (first feed reported)");
   addReaderOptions(cmd);
   addCommonOptions(cmd);
   cmd.addHelpText(

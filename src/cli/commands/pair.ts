@@ -4,7 +4,9 @@
  */
 import { Context, type Streams } from '../context.js';
 import { analysisParamsOf, paramsJson, rangeOf, type BootstrapCliOptions, type CommonOptions, type Feed, type JumpCliOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
-import { readMargin, readTwoMarkets, requireOverlap } from '../inputs.js';
+import { readMargin, requireOverlap, runPass, type TwoMarketPass } from '../inputs.js';
+import type { ReadReport } from '../../io/types.js';
+import type { GridReturns } from '../../core/volatility.js';
 import { warnAboutInputs } from '../sanity.js';
 import { cellLengthOf, withVolatility } from '../windows.js';
 import { humanPairBy, pairBy, pairByJson, pairByRows, type PairBy } from '../pair-windows.js';
@@ -16,14 +18,16 @@ import { binomialTwoSidedHalf } from '../../core/binomial.js';
 import { CHANCE_SHIFTS, chanceOfCounts } from '../../core/chance.js';
 import { drawSpanBlocks, pairStatsOfCounts, type DelayStats, type PairStats } from '../../core/pairstats.js';
 import type { Interval } from '../../core/bootstrap.js';
-import { formatPValue, pairVerdict, withArticle } from '../../core/verdict.js';
+import { formatPValue, pairVerdict, withArticle, type PairVerdict } from '../../core/verdict.js';
 import { UsageError } from '../../errors.js';
+import { prepareOutputFiles, writePlot, type PlotCliOptions } from '../plot.js';
+import { delayFigures } from '../../report/figures.js';
 import { pairWarnings } from '../advice.js';
 import { duration, fixed, humanTable, isoMicros, percent, type Cell, type Output, type Style } from '../../io/output.js';
 import type { AnalysisParams, Span } from '../../core/types.js';
 
 
-export interface PairOptions extends CommonOptions, ReaderCliOptions, JumpCliOptions, BootstrapCliOptions, Partial<TimeCliOptions> {
+export interface PairOptions extends CommonOptions, PlotCliOptions, ReaderCliOptions, JumpCliOptions, BootstrapCliOptions, Partial<TimeCliOptions> {
   feed: 'both' | Feed;
   /** Step of the shifts of the chance baseline, µs. */
   nullStep: number;
@@ -60,18 +64,31 @@ export interface PairReport {
 export async function pairAction(io: Streams, spot: string, perp: string, o: PairOptions): Promise<void> {
   const ctx = new Context(io, o);
   if (o.state !== undefined) return runPairState([spot, perp], o, ctx);
+  await prepareOutputFiles([{ option: '--plot', path: o.plot }], [spot, perp]);
   const report = await runPair([spot, perp], o, ctx);
+  await writePlot(o, () => delayFigures(report)[0]!);
   await ctx.emit(renderPair(report));
 }
 
-export async function runPair(files: readonly [string, string], o: PairOptions, ctx: Context): Promise<PairReport> {
+export function runPair(files: readonly [string, string], o: PairOptions, ctx: Context): Promise<PairReport> {
+  return runPass(files, o, ctx, pairPass(files, o, ctx));
+}
+
+/** pair as a pass: the analysis to feed and how it becomes the report (runPair, and `report`'s one read). */
+export function pairPass(files: readonly [string, string], o: PairOptions, ctx: Context): TwoMarketPass<PairReport> {
   assertRoleNamesFree(o.names);
   const params = analysisParamsOf(o);
   const range = rangeOf(o);
-  const feeds: Feed[] = o.feed === 'both' ? ['native', 'locf'] : [o.feed];
   const analysis = new PairAnalysis(params, cellLengthOf(o), range, o.nullStep);
   const { consumer, meter } = withVolatility(o.by, analysis);
-  const reads = await readTwoMarkets(files, o, ctx, { range, margin: pairMargin(params, o.nullStep) }, consumer);
+  // The margin also covers the largest shift of the chance pairs, so that a range's shifted copies are a longer run's.
+  return { plan: { range, margin: pairMargin(params, o.nullStep) }, consumer, finish: (reads) => finishPair(files, o, ctx, analysis, reads, meter) };
+}
+
+function finishPair(files: readonly [string, string], o: PairOptions, ctx: Context, analysis: PairAnalysis, reads: [ReadReport, ReadReport], meter: GridReturns | undefined): PairReport {
+  const params = analysisParamsOf(o);
+  const range = rangeOf(o);
+  const feeds: Feed[] = o.feed === 'both' ? ['native', 'locf'] : [o.feed];
   const parts = analysis.finish(feeds);
   const span = requireOverlap(parts?.dataSpan, reads[0], reads[1], range);
   warnAboutInputs(ctx, files, o, reads, span);
@@ -249,6 +266,11 @@ export function verdictOf(r: PairReport): string {
     sentence += ' (native ticks; the grid feed agrees)';
   }
   return `${sentence}.`;
+}
+
+/** One feed's verdict (core/verdict.ts pairVerdict on its Table 1, leader test and chance pairs). */
+export function feedVerdict(f: FeedTable, names: readonly [string, string]): PairVerdict {
+  return pairVerdict(evidence(f, names));
 }
 
 function evidence(f: FeedTable, names: readonly [string, string]) {

@@ -4,7 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import type { Streams } from '../context.js';
-import { addBootstrapOptions, addCommonOptions, addMarketArguments, addReaderOptions, addTimeOptions, gridOption, namesOption } from '../options.js';
+import { addBootstrapOptions, addCommonOptions, addMarketArguments, addPlotOption, addReaderOptions, addTimeOptions, gridOption, namesOption } from '../options.js';
 import { parseLags } from '../../core/lags.js';
 import type { XcorrOptions } from './xcorr.js';
 
@@ -20,6 +20,7 @@ export function xcorrCommand(io: Streams): Command {
   addBootstrapOptions(cmd);
   addMarketArguments(cmd);
   addTimeOptions(cmd);
+  addPlotOption(cmd, 'the correlogram with its interval band and the best lag marked');
   addReaderOptions(cmd);
   addCommonOptions(cmd);
   cmd.addHelpText(

@@ -6,9 +6,13 @@
  */
 import { Context, type Streams } from '../context.js';
 import { rangeOf, type BootstrapCliOptions, type CommonOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
-import { readMargin, readTwoMarkets, requireOverlap } from '../inputs.js';
+import { readMargin, requireOverlap, runPass, type TwoMarketPass } from '../inputs.js';
+import type { ReadReport } from '../../io/types.js';
+import type { GridReturns } from '../../core/volatility.js';
 import { warnAboutInputs } from '../sanity.js';
 import { UsageError } from '../../errors.js';
+import { prepareOutputFiles, writePlot, type PlotCliOptions } from '../plot.js';
+import { xcorrFigure } from '../../report/figures.js';
 import { XcorrAnalysis } from '../../core/xcorr-analysis.js';
 import { cellLengthOf, withVolatility } from '../windows.js';
 import { xcorrBy } from '../xcorr-windows.js';
@@ -25,7 +29,7 @@ import { runXcorrState } from '../xcorr-state.js';
 export { renderXcorr };
 export type { XcorrReport, XcorrRow };
 
-export interface XcorrOptions extends CommonOptions, ReaderCliOptions, BootstrapCliOptions, Partial<TimeCliOptions> {
+export interface XcorrOptions extends CommonOptions, PlotCliOptions, ReaderCliOptions, BootstrapCliOptions, Partial<TimeCliOptions> {
   lags: number[];
   grid: number;
   names: [string, string];
@@ -42,22 +46,39 @@ const FEW_BLOCKS = 10;
 export async function xcorrAction(io: Streams, spot: string, perp: string, o: XcorrOptions): Promise<void> {
   const ctx = new Context(io, o);
   if (o.state !== undefined) return runXcorrState([spot, perp], o, ctx);
-  await ctx.emit(renderXcorr(await runXcorr([spot, perp], o, ctx)));
+  await prepareOutputFiles([{ option: '--plot', path: o.plot }], [spot, perp]);
+  const report = await runXcorr([spot, perp], o, ctx);
+  await writePlot(o, () => xcorrFigure(report));
+  await ctx.emit(renderXcorr(report));
 }
 
 export async function runXcorr(files: readonly [string, string], o: XcorrOptions, ctx: Context): Promise<XcorrReport> {
+  try {
+    return await runPass(files, o, ctx, xcorrPass(files, o, ctx));
+  } catch (e) {
+    throw blockTableError(e, o);
+  }
+}
+
+/** A cell table too large for memory, as the usage error that says which options to change. */
+export function blockTableError(e: unknown, o: Pick<XcorrOptions, 'block' | 'lags' | 'by'>): unknown {
+  return e instanceof CellTableTooLarge
+    ? new UsageError(`--block ${signedDuration(o.block)}${o.by?.kind === 'time' ? ` and --by ${signedDuration(o.by.us)} (cells of their greatest common divisor)` : ''} with ${o.lags.length} lags: ${e.message}; use a longer --block, fewer lags or --bootstrap 0`)
+    : e;
+}
+
+/** xcorr as a pass: the analysis to feed and how it becomes the report (runXcorr, and `report`'s one read). */
+export function xcorrPass(files: readonly [string, string], o: XcorrOptions, ctx: Context): TwoMarketPass<XcorrReport> {
   const range = rangeOf(o);
   const cellUs = cellLengthOf(o);
   const maxLag = Math.max(...o.lags.map((l) => Math.abs(l)));
   const analysis = new XcorrAnalysis(o.lags, o.grid, cellUs, range, o.bootstrap > 0 ? o.block : 0);
   const { consumer, meter } = withVolatility(o.by, analysis);
-  let reads;
-  try {
-    reads = await readTwoMarkets(files, o, ctx, { range, margin: readMargin({ gridUs: o.grid, maxLag }) }, consumer);
-  } catch (e) {
-    if (e instanceof CellTableTooLarge) throw new UsageError(`--block ${signedDuration(o.block)}${o.by?.kind === 'time' ? ` and --by ${signedDuration(o.by.us)} (cells of their greatest common divisor)` : ''} with ${o.lags.length} lags: ${e.message}; use a longer --block, fewer lags or --bootstrap 0`);
-    throw e;
-  }
+  return { plan: { range, margin: readMargin({ gridUs: o.grid, maxLag }) }, consumer, finish: (reads) => finishXcorr(files, o, ctx, analysis, reads, meter) };
+}
+
+function finishXcorr(files: readonly [string, string], o: XcorrOptions, ctx: Context, analysis: XcorrAnalysis, reads: [ReadReport, ReadReport], meter: GridReturns | undefined): XcorrReport {
+  const range = rangeOf(o);
   const state = analysis.finish();
   const span = requireOverlap(state === undefined ? undefined : { start: state.grid.tStart, end: state.grid.tEnd }, reads[0], reads[1], range);
   warnAboutInputs(ctx, files, o, reads, span);

@@ -1,0 +1,109 @@
+/**
+ * What `leadlag report` prints: one screen of the verdict and each analysis's key figures;
+ * in JSON each analysis's own JSON (exactly what its command prints) plus `verdict`,
+ * `quality` and `inputs`; in csv/tsv the same JSON as a long key–value table.
+ */
+import { renderPair, verdictOf } from './commands/pair.js';
+import { renderHy, verdict as hyVerdict } from './commands/hy.js';
+import { renderXcorr, verdict as xcorrVerdict } from './commands/xcorr-render.js';
+import { renderClassify, verdict as classifyVerdict } from './classify-render.js';
+import { duration, fixed, isoMicros, percent, type Cell, type Output, type Style } from '../io/output.js';
+import { formatPValue } from '../core/verdict.js';
+import type { ReportData } from '../report/data.js';
+import { verdictJson } from '../report/verdict.js';
+import type { PairQuality } from './quality-pass.js';
+
+export function renderReport(d: ReportData, htmlFile?: string): Output {
+  const json: Record<string, unknown> = {
+    verdict: verdictJson(d.verdict),
+    pair: renderPair(d.pair).json,
+    xcorr: renderXcorr(d.xcorr).json,
+    hy: renderHy(d.hy).json,
+  };
+  if (d.classify !== undefined) json.classify = renderClassify(d.classify).json;
+  json.quality = qualityJson(d.quality);
+  json.inputs = d.inputs.map((i) => ({ market: i.market, files: i.files, bytes: i.bytes, format: i.format, rows: i.rows, first_us: nullIfNaN(i.firstUs), last_us: nullIfNaN(i.lastUs) }));
+  json.span = { start_us: d.span.start, end_us: d.span.end, start: isoMicros(d.span.start), end: isoMicros(d.span.end) };
+  if (htmlFile !== undefined) json.html = htmlFile;
+  return { json, machine: { columns: ['analysis', 'key', 'value'], rows: longRows(json) }, human: (style) => humanReport(d, style, htmlFile) };
+}
+
+function nullIfNaN(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
+}
+
+function qualityJson(q: PairQuality): Record<string, unknown> {
+  return {
+    markets: q.markets.map((m) => ({ file: m.file, format: m.format, time_column: m.timeColumn, rows: m.rows, ticks: m.ticks, skipped_rows: m.skippedRows, tick_size: nullIfNaN(m.tick.tick), price_min: nullIfNaN(m.priceMin), price_max: nullIfNaN(m.priceMax), threshold_ticks: nullIfNaN(m.thresholdTicks) })),
+    grid_steps: q.moves.steps,
+    both_move_steps: q.moves.bothMove,
+    jumps: { native: q.jumps.native, locf: q.jumps.locf },
+    assessments: q.assessments.map((a) => ({ estimator: a.estimator, ok: a.ok, text: a.text })),
+  };
+}
+
+/** The JSON flattened: one row per leaf, the first member name as the analysis, the rest as a dotted key. */
+export function longRows(json: Record<string, unknown>): Cell[][] {
+  const rows: Cell[][] = [];
+  const walk = (analysis: string, key: string, v: unknown) => {
+    if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v as Record<string, unknown>)) walk(analysis, key === '' ? k : `${key}.${k}`, x);
+    } else rows.push([analysis, key, v as Cell]);
+  };
+  for (const [analysis, v] of Object.entries(json)) walk(analysis, '', v);
+  return rows;
+}
+
+function humanReport(d: ReportData, style: Style, htmlFile: string | undefined): string {
+  const { c } = style;
+  const [a, b] = d.names;
+  const p = d.pair.params;
+  const lines = [
+    c.bold(`leadlag report: ${a} vs ${b}, ${isoMicros(d.span.start)} → ${isoMicros(d.span.end)} (${duration(d.span.end - d.span.start)})`),
+    ...d.verdict.sentences.map((s, i) => (i === 0 ? c.bold(s) : s)),
+    '',
+    c.bold('hy') + c.dim(` (Hayashi–Yoshida on native ticks, lags ${signedMs(d.hy.lattice.fromUs)} … ${signedMs(d.hy.estimate.lags.at(-1)?.lagUs ?? 0)} every ${duration(d.hy.lattice.stepUs)})`),
+    `  ${hyLine(d)}`,
+    `  ${hyVerdict(d.hy)}`,
+    c.bold('pair') + c.dim(` (jump ≥ ${percent(p.threshold)} within ${duration(p.windowUs)}, pairs within ${duration(p.pairWindowUs)})`),
+    ...d.pair.feeds.map((f) => {
+      const t = f.stats.table;
+      const feed = f.feed === 'native' ? 'native' : `${duration(p.gridUs)} grid`;
+      const delay = (i: 0 | 1) => (f.delays[i]!.n === 0 ? 'n/a' : `${fixed(f.delays[i]!.median / 1000, 3)} ms`);
+      return `  ${feed}: ${t.totalA} ${a} / ${t.totalB} ${b} jumps, ${t.paired} pairs (chance ${fixed(f.stats.chance.mean, 1)}), ${a} leads ${t.aLeadsB}, ${b} leads ${t.bLeadsA}, simultaneous ${t.simultaneous}, p ${formatPValue(f.stats.leaderPValue)}; median delay ${delay(0)} / ${delay(1)}`;
+    }),
+    `  ${verdictOf(d.pair)}`,
+    c.bold('xcorr') + c.dim(` (${duration(d.xcorr.gridUs)} log-returns, lags ${d.xcorr.lags.map((l) => l.lag).join(',')})`),
+    `  ${xcorrBest(d)}`,
+    `  ${xcorrVerdict(d.xcorr)}`,
+  ];
+  if (d.classify !== undefined) {
+    const k = d.classify;
+    lines.push(c.bold('classify') + c.dim(` (${k.nTest} test triggers)`), `  average precision ${fixed(k.averagePrecision ?? NaN, 3)} vs base rate ${fixed(k.testPrevalence, 3)}; lead precision ${fixed(k.report.classes[1].precision, 3)}, recall ${fixed(k.report.classes[1].recall, 3)}`, `  ${classifyVerdict(k)}`);
+  }
+  const q = d.quality;
+  lines.push(c.bold('data') + c.dim(` (${q.moves.steps} grid steps, ${q.moves.bothMove} where both move)`), ...q.assessments.map((x) => `  ${x.ok ? '✓' : '✗'} ${x.text}`));
+  if (htmlFile !== undefined) lines.push('', `page: ${htmlFile}`);
+  return lines.join('\n');
+}
+
+function signedMs(us: number): string {
+  return us < 0 ? `-${duration(-us)}` : duration(us);
+}
+
+function hyLine(d: ReportData): string {
+  const e = d.hy.estimate;
+  const inf = d.hy.inference;
+  if (e.lagUs === null) return 'θ̂ n/a: every contrast is 0';
+  const ci = inf?.lagUs ? ` [${signedMs(inf.lagUs.low)}, ${signedMs(inf.lagUs.high)}]` : '';
+  return `θ̂ = ${signedMs(e.lagUs)}${ci}, ρ = ${fixed(e.rho, 4)}, LLR ${fixed(e.llr, 3)}, p ${inf === null ? 'off' : formatPValue(inf.pValue)}; ${e.nA} / ${e.nB} ticks`;
+}
+
+function xcorrBest(d: ReportData): string {
+  const best = d.xcorr.best;
+  if (best === undefined) return 'no lag has a defined correlation';
+  const ci = best.ciLow === null || best.ciHigh === null ? 'n/a' : `[${fixed(best.ciLow, 4)}, ${fixed(best.ciHigh, 4)}]`;
+  const diff = d.xcorr.summed.difference;
+  const sum = diff === null || diff.value === null ? '' : `; Σr(τ>0) − Σr(τ<0) = ${fixed(diff.value, 4)}${diff.interval === null ? '' : ` [${fixed(diff.interval.low, 4)}, ${fixed(diff.interval.high, 4)}]`}`;
+  return `best lag ${best.lag} (${duration(Math.abs(best.lagUs))}${best.lagUs < 0 ? `, ${d.names[1]} first` : best.lagUs > 0 ? `, ${d.names[0]} first` : ''}), r = ${fixed(best.r, 4)} ${ci}${sum}`;
+}

@@ -1,0 +1,147 @@
+/**
+ * `leadlag report`'s analyses from one read of the two quote inputs: pair (both feeds, with
+ * its chance pairs and delay intervals), xcorr, hy and the data-quality scan are passes fed by
+ * the same batches (fanout.ts); each finishes into its own command's report. classify, when
+ * trades are given, reads the quotes again merged with the trades (its features need one time
+ * order of quotes and trades: docs/report.md says why and what it costs).
+ */
+import { stat } from 'node:fs/promises';
+import type { Context } from './context.js';
+import { expandMarketArgs } from './inputs.js';
+import { readOnceForAll } from './fanout.js';
+import { judgeQuality, qualityPass, type PairQuality } from './quality-pass.js';
+import { pairPass, type PairOptions, type PairReport } from './commands/pair.js';
+import { blockTableError, xcorrPass, type XcorrOptions, type XcorrReport } from './commands/xcorr.js';
+import { runClassify, type ClassifyOptions } from './commands/classify.js';
+import { rangeOf } from './options.js';
+import type { ReadReport } from '../io/types.js';
+import type { InputFingerprint, ReportData } from '../report/data.js';
+import { hyCall, noiseOf, pairCall, xcorrCall } from '../report/calls.js';
+import { hyPartsError, hyPass, type HyOptions } from './commands/hy.js';
+import type { LagRange } from './lagrange.js';
+import { reportVerdict } from '../report/verdict.js';
+import { duration, isoMicros, percent } from '../io/output.js';
+
+/** The report's options: those of pair and xcorr (shared names mean the same), plus --trades and classify's defaults. */
+export interface ReportOptions extends Omit<PairOptions, 'feed'>, Pick<XcorrOptions, 'lags'> {
+  /** hy's --lags and --step. */
+  hyLags: LagRange;
+  hyStep: number;
+  trades?: string;
+  html?: string;
+  /** classify's own defaults (its command's), for the options report does not take. */
+  classifyDefaults: Omit<ClassifyOptions, keyof PairOptions | 'trades'>;
+  /** `leadlag 0.1.0`. */
+  generator: string;
+}
+
+export function pairOptionsOf(o: ReportOptions): PairOptions {
+  return { ...o, feed: 'both' };
+}
+
+export function xcorrOptionsOf(o: ReportOptions): XcorrOptions {
+  return { ...o, lags: o.lags, grid: o.grid, names: o.names };
+}
+
+export function hyOptionsOf(o: ReportOptions): HyOptions {
+  return { ...o, lags: o.hyLags, step: o.hyStep, names: o.names };
+}
+
+/** classify with its command's defaults, the shared options (names, θ, W, D, G, seed, bootstrap, range, reader) from the report's. */
+export function classifyOptionsOf(o: ReportOptions): ClassifyOptions {
+  const { by: _by, window: _window, nullStep: _nullStep, lags: _lags, hyLags: _hl, hyStep: _hs, html: _html, classifyDefaults, generator: _g, ...shared } = o;
+  return { ...classifyDefaults, ...shared, feed: 'native', trades: o.trades! } as ClassifyOptions;
+}
+
+export async function runReport(files: readonly [string, string], o: ReportOptions, ctx: Context): Promise<ReportData> {
+  const xo = xcorrOptionsOf(o);
+  const pair = pairPass(files, pairOptionsOf(o), ctx);
+  const xcorr = xcorrPass(files, xo, ctx);
+  const ho = hyOptionsOf(o);
+  const hy = hyPass(files, ho, ctx);
+  const lagZero = o.lags.includes(0);
+  const quality = qualityPass(o.grid, o.threshold, rangeOf(o), !lagZero);
+  let reads: [ReadReport, ReadReport];
+  try {
+    reads = await readOnceForAll(files, o, ctx, [pair, xcorr, hy, quality]);
+  } catch (e) {
+    throw hyPartsError(blockTableError(e, xo), ho);
+  }
+  const pairReport = pair.finish(reads);
+  const xcorrReport = xcorr.finish(reads);
+  const hyReport = hy.finish(reads);
+  const scan = quality.finish(reads);
+  const classify = o.trades === undefined ? undefined : await runClassify(files, classifyOptionsOf(o), ctx);
+  const calls = [hyCall(hyReport), ...pairReport.feeds.map((f) => pairCall(pairReport, f)), xcorrCall(xcorrReport)];
+  return {
+    names: o.names,
+    span: pairReport.span,
+    inputs: await fingerprints(files, reads, o.names),
+    params: paramsOf(o),
+    pair: pairReport,
+    xcorr: xcorrReport,
+    hy: hyReport,
+    classify,
+    quality: judgeQuality(
+      scan,
+      { moves: scan.moves ?? movesOf(xcorrReport), jumps: jumpCounts(pairReport), chancePairsMean: nativeOf(pairReport).stats.chance.mean, nonextantShares: [hyReport.estimate.nonextantShareA, hyReport.estimate.nonextantShareB] },
+      o.names,
+      o.grid,
+      o.threshold,
+    ),
+    verdict: reportVerdict(o.names, calls, noiseOf(pairReport)),
+    generator: o.generator,
+  };
+}
+
+/** Grid steps and steps where both move from xcorr's lag 0: its N and N_eff (inspect's own counts, docs/inspect.md). */
+function movesOf(r: XcorrReport): PairQuality['moves'] {
+  const zero = r.lags.find((l) => l.lag === 0)!;
+  return { steps: zero.n, bothMove: zero.nEffective };
+}
+
+function nativeOf(r: PairReport) {
+  return r.feeds.find((f) => f.feed === 'native')!;
+}
+
+/** Each market's jumps in the span per feed, from pair's Table 1 (what inspect counts). */
+function jumpCounts(r: PairReport) {
+  const of = (feed: 'native' | 'locf') => {
+    const f = r.feeds.find((x) => x.feed === feed)!;
+    return [f.stats.table.totalA, f.stats.table.totalB] as const;
+  };
+  return { native: of('native'), locf: of('locf') };
+}
+
+async function fingerprints(args: readonly [string, string], reads: readonly [ReadReport, ReadReport], names: readonly [string, string]): Promise<InputFingerprint[]> {
+  const lists = expandMarketArgs(args);
+  return Promise.all(
+    lists.map(async (files, i) => {
+      const sizes = await Promise.all(files.map((f) => (f === '-' ? 0 : stat(f).then((s) => s.size))));
+      const r = reads[i]!;
+      return { market: names[i]!, files, bytes: sizes.reduce((s, x) => s + x, 0), format: r.format, rows: r.rows, firstUs: r.firstTime, lastUs: r.lastTime };
+    }),
+  );
+}
+
+function signed(us: number): string {
+  return us < 0 ? `-${duration(-us)}` : duration(us);
+}
+
+function paramsOf(o: ReportOptions): [string, string][] {
+  const p: [string, string][] = [
+    ['names', o.names.join(', ')],
+    ['jump threshold θ', percent(o.threshold)],
+    ['jump window W', duration(o.jumpWindow)],
+    ['pairing window D', duration(o.pairWindow)],
+    ['grid step G', duration(o.grid)],
+    ['xcorr lags (steps)', o.lags.join(', ')],
+    ['hy lags', `${signed(o.hyLags.fromUs)} … ${signed(o.hyLags.toUs)} every ${duration(o.hyStep)}`],
+    ['chance pairs: null step', duration(o.nullStep)],
+    ['bootstrap', o.bootstrap === 0 ? 'off' : `${o.bootstrap} replicates of ${duration(o.block)} blocks, seed ${o.seed}`],
+  ];
+  if (o.start !== undefined || o.end !== undefined) p.push(['range', `${o.start === undefined ? '…' : isoMicros(o.start)} to ${o.end === undefined ? '…' : isoMicros(o.end)}`]);
+  if (o.by !== undefined) p.push(['windows (--by)', o.by.kind === 'vol' ? 'volatility regimes' : duration(o.by.us)]);
+  if (o.trades !== undefined) p.push(['trades', o.trades]);
+  return p;
+}

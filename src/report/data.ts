@@ -1,0 +1,40 @@
+/**
+ * Everything `leadlag report` found, in one value: each command's own report, the data-quality
+ * facts, the inputs' fingerprints, the parameters and the verdict. The terminal, JSON and HTML
+ * renderings are all made from it.
+ */
+import type { PairReport } from '../cli/commands/pair.js';
+import type { XcorrReport } from '../cli/commands/xcorr-render.js';
+import type { ClassifyReport } from '../cli/classify-render.js';
+import type { HyReport } from '../cli/commands/hy.js';
+import type { PairQuality } from '../cli/quality-pass.js';
+import type { ReportVerdict } from './verdict.js';
+
+/** What identifies one market's input: its files, their size and first and last timestamps. */
+export interface InputFingerprint {
+  /** The market's name (--names). */
+  readonly market: string;
+  readonly files: readonly string[];
+  readonly bytes: number;
+  readonly format: string;
+  readonly rows: number;
+  /** µs; NaN when empty. */
+  readonly firstUs: number;
+  readonly lastUs: number;
+}
+
+export interface ReportData {
+  readonly names: readonly [string, string];
+  readonly span: { readonly start: number; readonly end: number };
+  readonly inputs: readonly InputFingerprint[];
+  /** Every parameter of the run as a reader reads it, in a stable order. */
+  readonly params: ReadonlyArray<readonly [string, string]>;
+  readonly pair: PairReport;
+  readonly xcorr: XcorrReport;
+  readonly hy: HyReport;
+  readonly classify?: ClassifyReport;
+  readonly quality: PairQuality;
+  readonly verdict: ReportVerdict;
+  /** `leadlag 0.1.0`, for the page's footer. */
+  readonly generator: string;
+}

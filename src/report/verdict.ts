@@ -1,0 +1,109 @@
+/**
+ * The report's verdict: what each method says about who leads, put side by side, and the
+ * few sentences a reader takes away — who leads, by how much with its interval, how sure,
+ * how much of the activity is noise, and whether the methods agree (and where they do not).
+ * Pure: each method's finished call in, sentences and JSON out. Each method keeps its own
+ * rules (core/verdict.ts for pair, the xcorr and hy verdicts); this only compares them.
+ */
+import { formatP } from '../core/verdict.js';
+
+/** One method's answer, in the common terms the verdict compares. */
+export interface MethodCall {
+  /** e.g. `pair (native ticks)`, `xcorr`, `hy`. */
+  readonly method: string;
+  /** The leading market when the method finds a significant lead, else null. */
+  readonly leader: string | null;
+  /** Its estimate of the lead (µs, ≥ 0) and 95 % interval, when it gives one. */
+  readonly lagUs: number | null;
+  readonly intervalUs: readonly [number, number] | null;
+  /** Its test's p-value when it has one. */
+  readonly pValue: number | null;
+  /** The method's own verdict sentence. */
+  readonly sentence: string;
+}
+
+/** How much of the activity is noise, from pair's Table 1 on the first feed. */
+export interface NoiseFacts {
+  readonly jumps: number;
+  readonly noiseJumps: number;
+  readonly paired: number;
+  readonly chanceMean: number;
+}
+
+export interface ReportVerdict {
+  readonly leader: string | null;
+  readonly follower: string | null;
+  /** The lead and its interval, from the first method that names the leader and gives an interval. */
+  readonly lagUs: number | null;
+  readonly intervalUs: readonly [number, number] | null;
+  readonly lagFrom: string | null;
+  /** True when every method that finds a lead names the same leader and none finds none. */
+  readonly agree: boolean;
+  readonly sentences: readonly string[];
+  readonly methods: readonly MethodCall[];
+  readonly noise: NoiseFacts;
+}
+
+/**
+ * The verdict from the methods' calls, in order of preference for the size of the lead (the
+ * first that names the leader and has an interval gives it: put hy first, then pair).
+ */
+export function reportVerdict(names: readonly [string, string], calls: readonly MethodCall[], noise: NoiseFacts): ReportVerdict {
+  const leaders = new Set(calls.flatMap((c) => (c.leader === null ? [] : [c.leader])));
+  const leader = leaders.size === 1 ? [...leaders][0]! : null;
+  const agree = leaders.size === 1 && calls.every((c) => c.leader === leader);
+  const sizer = leader === null ? undefined : calls.find((c) => c.leader === leader && c.lagUs !== null && c.intervalUs !== null) ?? calls.find((c) => c.leader === leader && c.lagUs !== null);
+  const follower = leader === null ? null : leader === names[0] ? names[1] : names[0];
+  const v = { leader, follower, lagUs: sizer?.lagUs ?? null, intervalUs: sizer?.intervalUs ?? null, lagFrom: sizer?.method ?? null, agree, methods: calls, noise };
+  return { ...v, sentences: [headline(v, leaders), sureness(calls), noiseSentence(noise, names), agreement(calls, agree)] };
+}
+
+type Core = Omit<ReportVerdict, 'sentences'>;
+
+function headline(v: Core, leaders: ReadonlySet<string>): string {
+  if (leaders.size > 1) return `The methods disagree on who leads: ${v.methods.filter((c) => c.leader !== null).map((c) => `${c.method} says ${c.leader}`).join(', ')}.`;
+  if (v.leader === null) return 'No method finds a significant lead of either market.';
+  const by = v.lagUs === null ? '' : ` by ${ms(v.lagUs)}${v.intervalUs === null ? '' : ` (95 % interval ${ms(v.intervalUs[0])} … ${ms(v.intervalUs[1])})`}, per ${v.lagFrom}`;
+  return `${v.leader} leads ${v.follower}${by}.`;
+}
+
+function sureness(calls: readonly MethodCall[]): string {
+  const tests = calls.flatMap((c) => (c.pValue !== null ? [`${c.method} ${formatP(c.pValue)}`] : c.leader !== null ? [`${c.method}: its 95 % interval clears 0`] : []));
+  return tests.length === 0 ? 'No method ran a test (bootstrap off).' : `How sure: ${tests.join('; ')} (each method's own test of no lead).`;
+}
+
+function noiseSentence(n: NoiseFacts, [a, b]: readonly [string, string]): string {
+  if (n.jumps === 0) return `Noise: neither ${a} nor ${b} jumped at the threshold.`;
+  const chance = n.paired === 0 ? 'no pairs formed' : `shifted copies pair ${pct(n.chanceMean / n.paired)} as many by coincidence`;
+  return `Noise: ${pct(n.noiseJumps / n.jumps)} of the ${n.jumps} jumps have no partner in the other market; of the ${n.paired} pairs, ${chance}.`;
+}
+
+function agreement(calls: readonly MethodCall[], agree: boolean): string {
+  if (agree) return `The methods agree: ${calls.map((c) => c.method).join(', ')}.`;
+  const parts = calls.map((c) => `${c.method}: ${c.leader === null ? 'no significant lead' : `${c.leader} leads`}`);
+  return `Where they differ — ${parts.join('; ')}.`;
+}
+
+function pct(x: number): string {
+  return `${Number((x * 100).toPrecision(2))} %`;
+}
+
+/** µs as ms with up to 3 decimals ("2.9 ms", "0.35 ms"). */
+export function ms(us: number): string {
+  return `${Number((us / 1000).toFixed(3))} ms`;
+}
+
+/** The verdict as JSON members (snake_case). */
+export function verdictJson(v: ReportVerdict): Record<string, unknown> {
+  return {
+    leader: v.leader,
+    follower: v.follower,
+    lag_us: v.lagUs,
+    lag_ci_us: v.intervalUs,
+    lag_from: v.lagFrom,
+    agree: v.agree,
+    text: v.sentences,
+    methods: v.methods.map((c) => ({ method: c.method, leader: c.leader, lag_us: c.lagUs, lag_ci_us: c.intervalUs, p_value: c.pValue, verdict: c.sentence })),
+    noise: { jumps: v.noise.jumps, noise_jumps: v.noise.noiseJumps, paired: v.noise.paired, chance_pairs_mean: v.noise.chanceMean },
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * `leadlag report`: its one read gives each analysis exactly the numbers of the analysis's own
+ * command with the same options (the nested JSON equals the command's JSON member for member),
+ * over the whole files and under --start/--end with --by, where each pass is cut to its own
+ * read range; the verdict, the long table and the atomic --html and --plot writes.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FIXTURES, leadlag, tempFiles } from './cli-helpers.js';
+
+const T = join(FIXTURES, 'tardis');
+const SPOT = join(T, 'spot_quotes.csv');
+const PERP = join(T, 'perp_quotes.csv');
+const TRADES = join(T, 'spot_trades.csv');
+
+async function json(args: string[]): Promise<Record<string, unknown>> {
+  const r = await leadlag([...args, '--format', 'json', '--quiet']);
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout) as Record<string, unknown>;
+}
+
+test('report --format json nests exactly what pair, xcorr --lags -5..5, hy and classify print on the same files', async () => {
+  const [report, pair, xcorr, hy, classify] = await Promise.all([
+    json(['report', SPOT, PERP, '--trades', TRADES]),
+    json(['pair', SPOT, PERP]),
+    json(['xcorr', SPOT, PERP, '--lags', '-5..5']),
+    json(['hy', SPOT, PERP]),
+    json(['classify', SPOT, PERP, '--trades', TRADES]),
+  ]);
+  assert.deepEqual(report.pair, pair);
+  assert.deepEqual(report.xcorr, xcorr);
+  assert.deepEqual(report.hy, hy);
+  assert.deepEqual(report.classify, classify);
+  const v = report.verdict as { leader: string | null; lag_us: number | null; lag_ci_us: number[] | null; methods: { method: string; leader: string | null }[] };
+  // hy's and pair's own verdicts on the fixtures name spot; the report's lead is hy's θ̂ with its interval.
+  assert.match((hy as { verdict: string }).verdict, /^spot leads perp/);
+  assert.match((pair as { verdict: string }).verdict, /^spot leads perp/);
+  assert.equal(v.leader, 'spot');
+  const h = hy as { lag_us: number; ci: { lag_us: number[] } };
+  assert.equal(v.lag_us, h.lag_us);
+  assert.deepEqual(v.lag_ci_us, h.ci.lag_us);
+  assert.deepEqual(v.methods.map((m) => m.method), ['hy', 'pair (native ticks)', 'pair (1 ms grid)', 'xcorr']);
+});
+
+test('report under --start/--end with --by: each analysis still equals its own command (each pass cut to its own read range)', async () => {
+  const range = ['--start', '2024-08-08T12:00:20Z', '--end', '2024-08-08T12:01:00Z', '--by', '10s', '--null-step', '100ms'];
+  const timeOnly = range.filter((_, i) => i < 6);
+  const [report, pair, xcorr, hy] = await Promise.all([
+    json(['report', SPOT, PERP, ...range, '--lags', '-3..3', '--hy-lags', '-5ms..5ms', '--hy-step', '500us']),
+    json(['pair', SPOT, PERP, ...range]),
+    json(['xcorr', SPOT, PERP, '--lags', '-3..3', ...timeOnly]),
+    json(['hy', SPOT, PERP, '--lags', '-5ms..5ms', '--step', '500us', ...timeOnly]),
+  ]);
+  assert.deepEqual(report.pair, pair);
+  assert.deepEqual(report.xcorr, xcorr);
+  assert.deepEqual(report.hy, hy);
+});
+
+test('--plot writes the command\'s figure alone as SVG: xcorr, hy and pair', async () => {
+  const dir = tempFiles({});
+  for (const [cmd, extra] of [['xcorr', ['--lags', '-5..5']], ['hy', []], ['pair', []]] as const) {
+    const file = join(dir, `${cmd}.svg`);
+    const r = await leadlag([cmd, SPOT, PERP, ...extra, '--plot', file, '--quiet']);
+    assert.equal(r.code, 0, r.stderr);
+    const svg = readFileSync(file, 'utf8');
+    assert.match(svg, /^<svg /);
+    assert.ok((svg.match(/<path /g) ?? []).length > 2, `${cmd}: drawn paths`);
+  }
+  assert.deepEqual(readdirSync(dir).sort(), ['hy.svg', 'pair.svg', 'xcorr.svg']);
+  const bad = await leadlag(['xcorr', SPOT, PERP, '--plot', join(dir, 'x.png')]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--plot writes SVG/);
+});
+
+test('report --format csv: one row per JSON leaf, the analysis first, then the dotted key', async () => {
+  const r = await leadlag(['report', SPOT, PERP, '--format', 'csv', '--quiet']);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.equal(lines[0], 'analysis,key,value');
+  assert.ok(lines.includes('verdict,leader,spot'));
+  assert.ok(lines.some((l) => l.startsWith('pair,native.spot_leads_perp,')));
+  assert.ok(lines.some((l) => l.startsWith('xcorr,lags.0.lag,-5')));
+});
+
+test('report prints one screen: the verdict first, then each analysis; --html names the page it wrote', async () => {
+  const dir = tempFiles({});
+  const page = join(dir, 'r.html');
+  const r = await leadlag(['report', SPOT, PERP, '--html', page, '--quiet']);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trimEnd().split('\n');
+  // The lead itself is checked against hy's own JSON above; here, that it heads the screen.
+  assert.match(lines[1]!, /^spot leads perp by [\d.]+ ms \(95 % interval /);
+  assert.ok(lines.length <= 30, `${lines.length} lines`);
+  assert.equal(lines.at(-1), `page: ${page}`);
+  const html = readFileSync(page, 'utf8');
+  assert.match(html, /^<!DOCTYPE html>/);
+  assert.ok((html.match(/<figure /g) ?? []).length >= 4);
+  assert.deepEqual(readdirSync(dir), ['r.html'], 'no temporary file left behind');
+});
+
+test('--html into a missing directory: exit 73 and nothing written', async () => {
+  const dir = tempFiles({});
+  const r = await leadlag(['report', SPOT, PERP, '--html', join(dir, 'no', 'r.html'), '--quiet']);
+  assert.equal(r.code, 73, r.stderr);
+  assert.equal(existsSync(join(dir, 'no')), false);
+});
+
+test('--html or --plot naming an input is refused before anything is read (exit 2)', async () => {
+  const r = await leadlag(['report', SPOT, PERP, '--html', PERP]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /--html .* is the same file as the input/);
+  const p = await leadlag(['hy', SPOT, PERP, '--plot', join(tempFiles({ 'a.svg': 'x' }), 'a.svg'), '--quiet']);
+  assert.equal(p.code, 0, p.stderr);
+});
+
+test('report\'s data-quality facts equal what inspect says of the same pair', async () => {
+  const [report, inspect] = await Promise.all([json(['report', SPOT, PERP]), leadlag(['inspect', SPOT, PERP, '--format', 'json', '--quiet'])]);
+  assert.equal(inspect.code, 0, inspect.stderr);
+  const pair = (JSON.parse(inspect.stdout) as Record<string, unknown>[]).find((e) => e.kind === 'pair') as Record<string, unknown> & { assessment: Record<string, { ok: boolean; text: string }> };
+  const q = report.quality as { grid_steps: number; both_move_steps: number; jumps: { native: number[]; locf: number[] }; markets: { threshold_ticks: number }[]; assessments: { estimator: string; ok: boolean; text: string }[] };
+  assert.equal(q.grid_steps, pair.grid_steps);
+  assert.equal(q.both_move_steps, pair.both_move_steps);
+  assert.deepEqual(q.jumps, { native: [pair.jumps_a, pair.jumps_b], locf: [pair.grid_jumps_a, pair.grid_jumps_b] });
+  assert.deepEqual(q.markets.map((m) => m.threshold_ticks), [pair.threshold_ticks_a, pair.threshold_ticks_b]);
+  assert.deepEqual(Object.fromEntries(q.assessments.map((a) => [a.estimator, { ok: a.ok, text: a.text }])), pair.assessment);
+});

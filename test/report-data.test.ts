@@ -1,0 +1,147 @@
+/**
+ * The report's figures and verdict built from the commands' reports: small reports written by
+ * hand here, the expected series, bands, marked lags and sentences worked out from them.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Spec } from '../src/report/specs.js';
+import { delayFigures, hyFigure, prFigure, tableOneFigure, windowFigure, xcorrFigure } from '../src/report/figures.js';
+import { reportVerdict, type MethodCall } from '../src/report/verdict.js';
+import { longRows } from '../src/cli/report-render.js';
+import type { XcorrReport, XcorrRow } from '../src/cli/commands/xcorr-render.js';
+import type { PairReport } from '../src/cli/commands/pair.js';
+import type { ClassifyReport } from '../src/cli/classify-render.js';
+import type { HyReport } from '../src/cli/commands/hy.js';
+import { hyCall } from '../src/report/calls.js';
+
+type Layer = { mark: { type: string }; data?: { values: Record<string, unknown>[] } };
+const values = (s: Spec) => (s.data as { values: Record<string, unknown>[] }).values;
+const layers = (s: Spec) => s.layer as Layer[];
+
+function row(lag: number, r: number | null, ci: [number, number] | null, fisher: [number, number] | null): XcorrRow {
+  return { lag, lagUs: lag * 500, r, n: 100, ciLow: ci?.[0] ?? null, ciHigh: ci?.[1] ?? null, fisherLow: fisher?.[0] ?? null, fisherHigh: fisher?.[1] ?? null, nEffective: 10, topStepShare: 0.1, beta: r, r2: r === null ? null : r * r };
+}
+
+function xcorrReport(bootstrap: boolean): XcorrReport {
+  const lags = [row(-1, 0.05, [-0.01, 0.11], [0.0, 0.1]), row(0, null, null, null), row(2, 0.3, [0.2, 0.4], [0.25, 0.35])];
+  return { names: ['spot', 'perp'], gridUs: 500, span: { start: 0, end: 1e6 }, gridPoints: 2001, lags, best: lags[2], summed: { positive: null, negative: null, difference: null }, bootstrap: bootstrap ? { replicates: 200, blockUs: 10_000_000, seed: 1, blocks: 12 } : null };
+}
+
+test('xcorrFigure: the report\'s r per lag in ms (a 500 µs grid: lag 2 is 1 ms), the reported interval as the band, the best lag marked', () => {
+  const f = xcorrFigure(xcorrReport(true));
+  assert.deepEqual(values(f.spec), [
+    { lag_ms: -0.5, r: 0.05, low: -0.01, high: 0.11 },
+    { lag_ms: 1, r: 0.3, low: 0.2, high: 0.4 },
+  ]);
+  assert.deepEqual(layers(f.spec).at(-1)!.data!.values, [{ x: 1, label: 'best 1 ms' }]);
+  assert.match(f.caption, /block-bootstrap interval \(200 replicates of 10 s blocks\)/);
+  assert.match(xcorrFigure(xcorrReport(false)).caption, /Fisher 95 % interval/);
+});
+
+function hyReport(lagUs: number, ci: [number, number] | null, p: number): HyReport {
+  const lags = [-200, -100, 0, 100, 200].map((l) => ({ lagUs: l, u: 0, rho: l === 0 ? null : l / 1000, beta: null }));
+  return { names: ['spot', 'perp'], estimate: { lagUs, lags }, inference: ci === null ? null : { lagUs: { low: ci[0], high: ci[1] }, pValue: p } } as unknown as HyReport;
+}
+
+test('hyFigure: ρ(θ) in ms without undefined lags, θ̂ marked, its interval shaded', () => {
+  const f = hyFigure(hyReport(-200, [-200, -100], 0.01));
+  assert.deepEqual(values(f.spec).map((v) => [v.lag_ms, v.rho]), [[-0.2, -0.2], [-0.1, -0.1], [0.1, 0.1], [0.2, 0.2]]);
+  assert.deepEqual(layers(f.spec)[0]!.data!.values, [{ lo: -0.2, hi: -0.1 }]);
+  assert.deepEqual(layers(f.spec).at(-1)!.data!.values, [{ x: -0.2, label: 'θ̂ -0.2 ms' }]);
+});
+
+test('hyCall: θ̂ < 0 is a lead of the second market by |θ̂| with the interval turned round; an interval reaching 0, p ≥ 0.05 or no test is no lead', () => {
+  const lead = hyCall(hyReport(-200, [-300, -100], 0.01));
+  assert.deepEqual([lead.leader, lead.lagUs, lead.intervalUs, lead.pValue], ['perp', 200, [100, 300], 0.01]);
+  assert.equal(hyCall(hyReport(-200, [-300, 100], 0.01)).leader, null);
+  assert.equal(hyCall(hyReport(-200, [-300, -100], 0.2)).leader, null);
+  assert.equal(hyCall(hyReport(-200, null, 0)).leader, null);
+});
+
+function pairReport(): PairReport {
+  const feed = (f: 'native' | 'locf', ab: number[], ba: number[]) => ({
+    feed: f,
+    metrics: [],
+    roleMetrics: [],
+    delays: [],
+    stats: {
+      table: { totalA: 10, totalB: 8, paired: 6, aLeadsB: ab.length, bLeadsA: ba.length, simultaneous: 6 - ab.length - ba.length, noiseA: 4, noiseB: 2, noise: 6, delaysAB: Float64Array.from(ab), delaysBA: Float64Array.from(ba) },
+      chance: { mean: 1.5, max: 3 },
+    },
+  });
+  return { names: ['spot', 'perp'], params: { threshold: 0.001, windowUs: 3000, pairWindowUs: 5000, gridUs: 1000 }, span: { start: 0, end: 1e6 }, feeds: [feed('native', [1500, 2500, 4000], [700]), feed('locf', [2000, 3000], [1000])], nullStepUs: 1e6, bootstrap: { replicates: 0, blockUs: 1e7, seed: 1 } } as unknown as PairReport;
+}
+
+test('delayFigures: one histogram per feed, each direction\'s delays in ms, bins over the pairing window', () => {
+  const [native, grid] = delayFigures(pairReport());
+  assert.equal(native!.id, 'delays-native');
+  assert.equal(grid!.id, 'delays-1 ms grid');
+  assert.deepEqual(values(native!.spec), [
+    { direction: 'spot leads perp', delay_ms: 1.5 },
+    { direction: 'spot leads perp', delay_ms: 2.5 },
+    { direction: 'spot leads perp', delay_ms: 4 },
+    { direction: 'perp leads spot', delay_ms: 0.7 },
+  ]);
+  const x = (native!.spec.encoding as { x: { bin: { extent: number[] } } }).x;
+  assert.deepEqual(x.bin.extent, [0, 5]);
+});
+
+test('tableOneFigure: who led and the chance pairs of each feed', () => {
+  const f = tableOneFigure(pairReport());
+  const native = values(f.spec).filter((v) => v.feed === 'native ticks').map((v) => [v.what, v.count]);
+  // native: 3 spot-led, 1 perp-led, 6 − 3 − 1 = 2 simultaneous; chance mean 1.5, max 3.
+  assert.deepEqual(native, [['spot leads', 3], ['perp leads', 1], ['simultaneous', 2], ['chance pairs (mean)', 1.5], ['chance pairs (max)', 3]]);
+});
+
+test('windowFigure: each window\'s best lag by |r| in ms and its r; none without --by', () => {
+  assert.equal(windowFigure(xcorrReport(true)), undefined);
+  const lagRows = (rs: (number | null)[]) => rs.map((r, i) => row(i - 1, r, null, null));
+  const by = { windows: [{ start: 0, end: 10e6, part: lagRows([0.1, -0.4, 0.2]) }, { start: 10e6, end: 20e6, part: lagRows([null, null, null]) }], stability: {} };
+  const f = windowFigure({ ...xcorrReport(true), by } as unknown as XcorrReport)!;
+  // Window 1: |−0.4| at lag 0 is the largest → 0 ms, r −0.4; window 2: no r.
+  assert.deepEqual(values(f.spec), [{ start: 0, lag_ms: 0, rho: -0.4 }, { start: 10_000, lag_ms: null, rho: null }]);
+});
+
+test('prFigure: the curve\'s points, the chosen threshold and the base rate', () => {
+  const curve = { thresholds: Float64Array.from([0.9, 0.5, 0.1]), precision: Float64Array.from([1, 0.75, 0.5]), recall: Float64Array.from([1 / 3, 1, 1]), positives: 3 };
+  const f = prFigure({ curve, precisionAtThreshold: 0.75, recallAtThreshold: 1, testPrevalence: 0.5 } as unknown as ClassifyReport)!;
+  assert.deepEqual(values(f.spec), [{ recall: 1 / 3, precision: 1 }, { recall: 1, precision: 0.75 }, { recall: 1, precision: 0.5 }]);
+  assert.deepEqual(layers(f.spec)[1]!.data!.values, [{ y: 0.5 }]);
+  assert.deepEqual(layers(f.spec)[2]!.data!.values, [{ recall: 1, precision: 0.75 }]);
+  assert.equal(prFigure({ testPrevalence: 0.5 } as unknown as ClassifyReport), undefined);
+});
+
+const call = (method: string, leader: string | null, lagUs: number | null, ci: [number, number] | null, p: number | null): MethodCall => ({ method, leader, lagUs, intervalUs: ci, pValue: p, sentence: '' });
+const noise = { jumps: 200, noiseJumps: 50, paired: 80, chanceMean: 4 };
+
+test('reportVerdict: all agree — the lead and interval from the first method that gives both, p-values, noise shares', () => {
+  const v = reportVerdict(['spot', 'perp'], [call('hy', 'spot', 2900, [2600, 3300], 0.001), call('pair', 'spot', 3000, null, 0.0001), call('xcorr', 'spot', 3000, null, null)], noise);
+  assert.equal(v.leader, 'spot');
+  assert.equal(v.agree, true);
+  assert.deepEqual([v.lagUs, v.intervalUs, v.lagFrom], [2900, [2600, 3300], 'hy']);
+  assert.equal(v.sentences[0], 'spot leads perp by 2.9 ms (95 % interval 2.6 ms … 3.3 ms), per hy.');
+  assert.equal(v.sentences[1], 'How sure: hy p = 0.001; pair p < 0.001; xcorr: its 95 % interval clears 0 (each method\'s own test of no lead).');
+  // 50 of 200 jumps = 25 %; 4 chance pairs of 80 = 5 %.
+  assert.equal(v.sentences[2], 'Noise: 25 % of the 200 jumps have no partner in the other market; of the 80 pairs, shifted copies pair 5 % as many by coincidence.');
+});
+
+test('reportVerdict: a method without a lead is named where they differ; opposite leaders are a disagreement', () => {
+  const partial = reportVerdict(['spot', 'perp'], [call('pair', 'spot', 3000, [2000, 4000], 0.01), call('xcorr', null, null, null, null)], noise);
+  assert.equal(partial.leader, 'spot');
+  assert.equal(partial.agree, false);
+  assert.equal(partial.sentences[3], 'Where they differ — pair: spot leads; xcorr: no significant lead.');
+  const split = reportVerdict(['spot', 'perp'], [call('pair', 'spot', 3000, null, 0.01), call('hy', 'perp', 1000, null, 0.02)], noise);
+  assert.equal(split.leader, null);
+  assert.equal(split.sentences[0], 'The methods disagree on who leads: pair says spot, hy says perp.');
+  const none = reportVerdict(['spot', 'perp'], [call('pair', null, null, null, 0.4)], noise);
+  assert.equal(none.sentences[0], 'No method finds a significant lead of either market.');
+});
+
+test('longRows: one row per JSON leaf, arrays by index', () => {
+  assert.deepEqual(longRows({ pair: { native: { a: 1 } }, xcorr: { lags: [{ lag: -1 }, { lag: 1 }] }, html: 'x' }), [
+    ['pair', 'native.a', 1],
+    ['xcorr', 'lags.0.lag', -1],
+    ['xcorr', 'lags.1.lag', 1],
+    ['html', '', 'x'],
+  ]);
+});
