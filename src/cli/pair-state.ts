@@ -3,7 +3,6 @@
  * [--start, --end) writes its parts, its jumps and pairs near both ends and the fingerprints of
  * what it read; the merge checks the states fit together and prints one run's report.
  */
-import { statSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import type { Context } from './context.js';
 import { analysisParamsOf, rangeOf } from './options.js';
@@ -15,7 +14,7 @@ import { PairAnalysis, type JumpFeed } from '../core/pair-analysis.js';
 import { pairEdgeUs, pairFeedState, type PairFeedState } from '../core/pair-state.js';
 import { mergePairShards, type PairShard, type Seen } from '../core/pair-merge.js';
 import type { ReadReport } from '../io/types.js';
-import { writeStateFile, type StateFile } from '../io/state-file.js';
+import { writeStateFile, type StateFile, inputFingerprints, describeTime, finiteOrNull } from '../io/state-file.js';
 import { duration } from '../io/output.js';
 import { LEADLAG_VERSION } from './version.js';
 
@@ -104,34 +103,14 @@ export async function runPairState(files: readonly [string, string], o: PairOpti
     range: { start_us: finiteOrNull(range.start), end_us: finiteOrNull(range.end) },
     margin_us: margin,
     edge_us: edgeUs,
-    inputs: { a: fingerprints(perFile[0]!), b: fingerprints(perFile[1]!) },
+    inputs: { a: inputFingerprints(perFile[0]!), b: inputFingerprints(perFile[1]!) },
     seen: { a: seen(markets[0]), b: seen(markets[1]) },
     data_span: ds === undefined ? null : { start_us: ds.start, end_us: ds.end },
   }, body);
   void reads;
-  if (!o.quiet) ctx.io.stderr.write(`leadlag: wrote ${o.state} (${bytes} bytes; range ${describe(range.start)} to ${describe(range.end)}, margin ${duration(margin)})\n`);
+  if (!o.quiet) ctx.io.stderr.write(`leadlag: wrote ${o.state} (${bytes} bytes; range ${describeTime(range.start)} to ${describeTime(range.end)}, margin ${duration(margin)})\n`);
 }
 
-/** The files read: name, size, first and last timestamp. */
-function fingerprints(reports: readonly ReadReport[]): { name: string; bytes: number | null; first_us: number | null; last_us: number | null }[] {
-  return reports.map((r) => ({ name: r.file, bytes: sizeOf(r.file), first_us: finiteOrNull(r.firstTime), last_us: finiteOrNull(r.lastTime) }));
-}
-
-function sizeOf(file: string): number | null {
-  try {
-    return statSync(file).size;
-  } catch {
-    return null;
-  }
-}
-
-function finiteOrNull(x: number): number | null {
-  return Number.isFinite(x) ? x : null;
-}
-
-function describe(us: number): string {
-  return Number.isFinite(us) ? new Date(us / 1000).toISOString() : '…';
-}
 
 /** The pair report of merged pair states (headers already checked equal by the merge command). */
 export function mergePairStates(states: readonly StateFile[], allowGaps: boolean): PairReport {

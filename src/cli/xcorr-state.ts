@@ -11,7 +11,6 @@
  * is the market's last tick. The read margin holds both; the state records the ticks so the
  * merge can prove it (or refuse when a market went quiet for longer than the margin).
  */
-import { statSync } from 'node:fs';
 import { DataError, UsageError } from '../errors.js';
 import type { Context } from './context.js';
 import { rangeOf } from './options.js';
@@ -22,7 +21,7 @@ import { blockParts, tableOfRow } from '../core/xcorr-parts.js';
 import { xcorrPartKind } from '../core/xcorr-cells.js';
 import type { TickBatch } from '../core/types.js';
 import type { ReadReport } from '../io/types.js';
-import { writeStateFile, type StateFile } from '../io/state-file.js';
+import { writeStateFile, type StateFile, inputFingerprints, describeTime, finiteOrNull } from '../io/state-file.js';
 import { duration } from '../io/output.js';
 import { LEADLAG_VERSION } from './version.js';
 import { xcorrReportOf, type XcorrOptions, type XcorrReport } from './commands/xcorr.js';
@@ -141,9 +140,9 @@ export async function runXcorrState(files: readonly [string, string], o: XcorrOp
     params: { ...xcorrStateParams(o) },
     ...header,
     margin_us: margin,
-    inputs: { a: fingerprints(perFile[0]!), b: fingerprints(perFile[1]!) },
+    inputs: { a: inputFingerprints(perFile[0]!), b: inputFingerprints(perFile[1]!) },
   }, body);
-  if (!o.quiet) ctx.io.stderr.write(`leadlag: wrote ${o.state} (${bytes} bytes; range ${describe(range.start)} to ${describe(range.end)}, margin ${duration(margin)})\n`);
+  if (!o.quiet) ctx.io.stderr.write(`leadlag: wrote ${o.state} (${bytes} bytes; range ${describeTime(range.start)} to ${describeTime(range.end)}, margin ${duration(margin)})\n`);
 }
 
 /**
@@ -190,9 +189,9 @@ function endOf(s: StateFile): number {
 function checkCut(prev: StateFile, next: StateFile, allowGaps: boolean): void {
   const files = `${prev.file} and ${next.file}`;
   const [pe, ns] = [endOf(prev), startOf(next)];
-  if (ns < pe) throw new DataError(files, undefined, `overlapping ranges (${describe(startOf(prev))} to ${describe(pe)} and ${describe(ns)} to ${describe(endOf(next))}); every instant must belong to one state`);
+  if (ns < pe) throw new DataError(files, undefined, `overlapping ranges (${describeTime(startOf(prev))} to ${describeTime(pe)} and ${describeTime(ns)} to ${describeTime(endOf(next))}); every instant must belong to one state`);
   if (ns > pe) {
-    if (!allowGaps) throw new DataError(files, undefined, `missing range ${describe(pe)} to ${describe(ns)} between the states; run its job, or pass --allow-gaps`);
+    if (!allowGaps) throw new DataError(files, undefined, `missing range ${describeTime(pe)} to ${describeTime(ns)} between the states; run its job, or pass --allow-gaps`);
     return;
   }
   const [hp, hn] = [headerOf(prev), headerOf(next)];
@@ -202,11 +201,11 @@ function checkCut(prev: StateFile, next: StateFile, allowGaps: boolean): void {
     const name = (prev.header.params as unknown as XcorrStateParams).names[m === 'a' ? 0 : 1];
     // By induction from the first state: a null history tick means the market has none there at all.
     if (before?.history_end_us != null && (after === null || after.first_us > before.history_end_us)) {
-      throw new DataError(files, undefined, `at the cut ${describe(pe)} the later state did not read ${name}'s tick at ${describe(before.history_end_us)} (its last before the cut by max|lag| + 1 steps): ${name} is quiet for longer than the read margin there; move the cut`);
+      throw new DataError(files, undefined, `at the cut ${describeTime(pe)} the later state did not read ${name}'s tick at ${describeTime(before.history_end_us)} (its last before the cut by max|lag| + 1 steps): ${name} is quiet for longer than the read margin there; move the cut`);
     }
     // The earlier state's span ends at its last tick of the market: it must reach H past the cut, or be the market's last.
     if (before !== null && before.last_us < pe + hp.history_us && after !== null && after.last_us > before.last_us) {
-      throw new DataError(files, undefined, `at the cut ${describe(pe)} the earlier state read ${name}'s ticks only up to ${describe(before.last_us)}, less than max|lag| + 1 steps past the cut, and the later state reads more: ${name} is quiet for longer than the read margin there; move the cut`);
+      throw new DataError(files, undefined, `at the cut ${describeTime(pe)} the earlier state read ${name}'s ticks only up to ${describeTime(before.last_us)}, less than max|lag| + 1 steps past the cut, and the later state reads more: ${name} is quiet for longer than the read margin there; move the cut`);
     }
   }
 }
@@ -228,22 +227,3 @@ function spanOf(shards: readonly StateFile[]): { start: number; end: number } {
   }
 }
 
-function fingerprints(reports: readonly ReadReport[]): { name: string; bytes: number | null; first_us: number | null; last_us: number | null }[] {
-  return reports.map((r) => ({ name: r.file, bytes: sizeOf(r.file), first_us: finiteOrNull(r.firstTime), last_us: finiteOrNull(r.lastTime) }));
-}
-
-function sizeOf(file: string): number | null {
-  try {
-    return statSync(file).size;
-  } catch {
-    return null;
-  }
-}
-
-function finiteOrNull(x: number): number | null {
-  return Number.isFinite(x) ? x : null;
-}
-
-function describe(us: number): string {
-  return Number.isFinite(us) ? new Date(us / 1000).toISOString() : '…';
-}

@@ -10,9 +10,10 @@
  * never a wrong answer. The header stays readable with `head -1 FILE | jq`.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { DataError, OpenError } from '../errors.js';
 import { writeFileAtomic } from './atomic.js';
+import type { ReadReport } from './types.js';
 
 export const STATE_FORMAT = 'leadlag-state';
 /** Raised when the meaning of a member changes; merge refuses states of another version. */
@@ -87,4 +88,27 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** A state's record of the files it read: name, size (null when it cannot be stat'ed, e.g. `-`), first and last timestamp. */
+export function inputFingerprints(reports: readonly ReadReport[]): { name: string; bytes: number | null; first_us: number | null; last_us: number | null }[] {
+  return reports.map((r) => ({ name: r.file, bytes: sizeOf(r.file), first_us: finiteOrNull(r.firstTime), last_us: finiteOrNull(r.lastTime) }));
+}
+
+function sizeOf(file: string): number | null {
+  try {
+    return statSync(file).size;
+  } catch {
+    return null;
+  }
+}
+
+/** JSON has no infinities: an unbounded end is null. */
+export function finiteOrNull(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
+}
+
+/** A µs time in messages about states; '…' for an unbounded end. */
+export function describeTime(us: number): string {
+  return Number.isFinite(us) ? new Date(us / 1000).toISOString() : '…';
 }
