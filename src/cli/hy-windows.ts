@@ -8,12 +8,12 @@ import { toHyParts, type HyKeyedParts, type HyPart } from '../core/hy-time.js';
 import { hyEstimate, hyInference, type HyEstimate, type HyInference } from '../core/hystats.js';
 import type { Lattice } from '../core/lattice.js';
 import { Random } from '../core/random.js';
-import { stabilityOf, type Stability } from '../core/stability.js';
+import { stabilityOf } from '../core/stability.js';
 import type { GridReturns, Regime } from '../core/volatility.js';
 import type { Span } from '../core/types.js';
 import { formatPValue } from '../core/verdict.js';
 import { fixed, humanTable, isoMicros, type Cell, type Style } from '../io/output.js';
-import { REGIMES, stabilityJson, stabilityLines, windowJson, windowsOf, type Window } from './windows.js';
+import { byJson, REGIMES, stabilityLines, windowsOf, type WindowedSummary } from './windows.js';
 
 /** A window's (or regime's) numbers; inference null with --bootstrap 0 or without blocks. */
 export interface HyTable {
@@ -21,13 +21,7 @@ export interface HyTable {
   readonly inference: HyInference | null;
 }
 
-export interface HyBy {
-  readonly windows: readonly Window<HyTable>[];
-  readonly regimes?: Readonly<Record<Regime, { readonly nWindows: number; readonly part: HyTable }>>;
-  readonly q25?: number;
-  readonly q75?: number;
-  readonly stability: Stability;
-}
+export type HyBy = WindowedSummary<HyTable>;
 
 export interface HyByOptions {
   readonly bootstrap: number;
@@ -59,13 +53,7 @@ export function hyBy(parts: HyKeyedParts, lattice: Lattice, span: Span, meter: G
 
 /** JSON members `windows`, `regimes`, `stability`; `table` gives a part's members as the whole span has them. */
 export function hyByJson(by: HyBy, table: (t: HyTable) => Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { windows: by.windows.map((w) => ({ ...windowJson(w), ...table(w.part) })) };
-  if (by.regimes !== undefined) {
-    out.regimes = Object.fromEntries(REGIMES.map((r) => [r, { n_windows: by.regimes![r].nWindows, ...table(by.regimes![r].part) }]));
-    out.regime_thresholds = { vol_p25: by.q25, vol_p75: by.q75 };
-  }
-  out.stability = stabilityJson(by.stability);
-  return out;
+  return byJson(by, table);
 }
 
 /** Machine rows: one row per window (or regime) and lag, after the whole span's. */

@@ -5,22 +5,16 @@
 import type { PairParts, JumpFeed } from '../core/pair-analysis.js';
 import { pairedOf, type PairCounts } from '../core/pair-parts.js';
 import { quantile } from '../core/quantile.js';
-import { stabilityOf, type Stability, type WindowPoint } from '../core/stability.js';
+import { stabilityOf, type WindowPoint } from '../core/stability.js';
 import type { GridReturns, Regime } from '../core/volatility.js';
 import type { Span } from '../core/types.js';
 import { fixed, humanTable, isoMicros, type Cell, type Style } from '../io/output.js';
-import { REGIMES, stabilityJson, stabilityLines, windowJson, windowsOf, type Window } from './windows.js';
+import { byJson, REGIMES, stabilityLines, windowsOf, type WindowedSummary } from './windows.js';
 
 /** Table 1 of each feed in the order shown. */
 export type FeedCounts = readonly { readonly feed: JumpFeed; readonly counts: PairCounts }[];
 
-export interface PairBy {
-  readonly windows: readonly Window<FeedCounts>[];
-  readonly regimes?: Readonly<Record<Regime, { readonly nWindows: number; readonly part: FeedCounts }>>;
-  readonly q25?: number;
-  readonly q75?: number;
-  readonly stability: Stability;
-}
+export type PairBy = WindowedSummary<FeedCounts>;
 
 /** Windows (and regimes) of every feed; the summary follows the first feed. */
 export function pairBy(parts: PairParts, feeds: readonly JumpFeed[], span: Span, meter: GridReturns | undefined): PairBy {
@@ -50,15 +44,7 @@ function median(v: readonly number[]): number {
 /** JSON members `windows`, `regimes` and `stability`; `table` turns counts into the metrics object. */
 export function pairByJson(by: PairBy, table: (feed: JumpFeed, c: PairCounts) => Record<string, number>): Record<string, unknown> {
   const feedsJson = (fc: FeedCounts) => Object.fromEntries(fc.map(({ feed, counts }) => [feed, table(feed, counts)]));
-  const out: Record<string, unknown> = {
-    windows: by.windows.map((w) => ({ ...windowJson(w), ...feedsJson(w.part) })),
-  };
-  if (by.regimes !== undefined) {
-    out.regimes = Object.fromEntries(REGIMES.map((r) => [r, { n_windows: by.regimes![r].nWindows, ...feedsJson(by.regimes![r].part) }]));
-    out.regime_thresholds = { vol_p25: by.q25, vol_p75: by.q75 };
-  }
-  out.stability = stabilityJson(by.stability);
-  return out;
+  return byJson(by, feedsJson);
 }
 
 /** The compact per-window table (first feed), the regimes' rows and the stability lines. */

@@ -32,6 +32,25 @@ export interface Windowed<S> {
   readonly q75?: number;
 }
 
+/** Windows (and regimes) with the stability summary across them: what every command's --by reports. */
+export interface WindowedSummary<S> extends Windowed<S> {
+  readonly stability: Stability;
+}
+
+/**
+ * JSON members `windows`, `regimes` (with `regime_thresholds`) and `stability` of any command;
+ * `members` gives a part's members as the whole span has them.
+ */
+export function byJson<S>(by: WindowedSummary<S>, members: (part: S) => Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { windows: by.windows.map((w) => ({ ...windowJson(w), ...members(w.part) })) };
+  if (by.regimes !== undefined) {
+    out.regimes = Object.fromEntries(REGIMES.map((r) => [r, { n_windows: by.regimes![r].nWindows, ...members(by.regimes![r].part) }]));
+    out.regime_thresholds = { vol_p25: by.q25, vol_p75: by.q75 };
+  }
+  out.stability = stabilityJson(by.stability);
+  return out;
+}
+
 /** The cell length the analysis is cut into: --by DUR, or --window with --by vol; Infinity without --by. */
 export function cellLengthOf(o: Partial<TimeCliOptions>): number {
   if (o.by === undefined) return Infinity;

@@ -8,19 +8,14 @@ import { drawBlockCounts } from '../core/bootstrap.js';
 import { Random } from '../core/random.js';
 import { bootstrapPart, tableOfRow, type XcorrKeyedParts, type XcorrPart } from '../core/xcorr-parts.js';
 import type { XcorrRow } from './commands/xcorr-render.js';
-import { stabilityOf, type Stability } from '../core/stability.js';
+import { stabilityOf } from '../core/stability.js';
 import type { GridReturns, Regime } from '../core/volatility.js';
 import type { LagResult } from '../core/xcorr.js';
 import type { Span } from '../core/types.js';
 import { fixed, humanTable, isoMicros, type Cell, type Style } from '../io/output.js';
-import { REGIMES, stabilityJson, stabilityLines, windowJson, windowsOf, type Window } from './windows.js';
+import { byJson, REGIMES, stabilityLines, windowsOf, type WindowedSummary } from './windows.js';
 
-export interface XcorrBy {
-  readonly windows: readonly Window<readonly XcorrRow[]>[];
-  readonly regimes?: Readonly<Record<Regime, { readonly nWindows: number; readonly part: readonly XcorrRow[] }>>;
-  readonly q25?: number;
-  readonly q75?: number;
-  readonly stability: Stability;
+export interface XcorrBy extends WindowedSummary<readonly XcorrRow[]> {
   /** What the windows' ci_low/ci_high are: each window's own block bootstrap, or Fisher's. */
   readonly interval: 'bootstrap' | 'fisher';
 }
@@ -67,13 +62,7 @@ export function xcorrBy(parts: XcorrKeyedParts, o: XcorrByOptions, span: Span, m
 
 /** JSON members `windows`, `regimes`, `stability`; `table` gives a table's members as the whole span has them. */
 export function xcorrByJson(by: XcorrBy, table: (l: readonly XcorrRow[]) => Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { windows: by.windows.map((w) => ({ ...windowJson(w), ...table(w.part) })) };
-  if (by.regimes !== undefined) {
-    out.regimes = Object.fromEntries(REGIMES.map((r) => [r, { n_windows: by.regimes![r].nWindows, ...table(by.regimes![r].part) }]));
-    out.regime_thresholds = { vol_p25: by.q25, vol_p75: by.q75 };
-  }
-  out.stability = stabilityJson(by.stability);
-  return out;
+  return byJson(by, table);
 }
 
 export function humanXcorrBy(by: XcorrBy, names: readonly [string, string], gridUs: number, style: Style, best: (l: readonly LagResult[]) => LagResult | undefined): string {
