@@ -5,6 +5,7 @@
  * machine formats, and files that cannot be inspected (the others are still reported).
  */
 import { test } from 'node:test';
+import { type7 as type7Ref } from './reference.js';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,27 +44,9 @@ function column(path: string, name: string): string[] {
   return lines.map((l) => l.split(',')[i]!);
 }
 
-/**
- * Type 7 by the book, written here independently: h = (n − 1)q, interpolate x[⌊h⌋]..x[⌊h⌋+1].
- * h is exact: q is read as the decimal fraction k/10^d its text shows (0.99 = 99/100), and on
- * integer data the interpolated value is one exact division, (x·10^d + (y − x)·rem)/10^d.
- */
+/** Type 7 by the book (test/reference.ts); null for no values, as the JSON prints it. */
 function type7(sorted: number[], q: number): number | null {
-  if (sorted.length === 0) return null;
-  const [int, frac = ''] = String(q).split('.');
-  if (String(q).includes('e') || frac.length > 6) {
-    const h = (sorted.length - 1) * q;
-    const lo = Math.floor(h);
-    return h === lo ? sorted[lo]! : sorted[lo]! + (h - lo) * (sorted[lo + 1]! - sorted[lo]!);
-  }
-  const scale = 10 ** frac.length;
-  const num = (sorted.length - 1) * Number(int + frac);
-  const lo = Math.floor(num / scale);
-  const rem = num - lo * scale;
-  const x = sorted[lo]!;
-  if (rem === 0) return x;
-  const y = sorted[lo + 1]!;
-  return Number.isInteger(x) && Number.isInteger(y) ? (x * scale + (y - x) * rem) / scale : x + ((y - x) * rem) / scale;
+  return sorted.length === 0 ? null : type7Ref(sorted, q);
 }
 
 /**

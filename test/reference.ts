@@ -152,3 +152,26 @@ export function bruteDetect(t: number[], p: number[], theta: number, W: number):
   }
   return out;
 }
+
+/**
+ * Type 7 by the book, written here independently: h = (n − 1)q, interpolate x[⌊h⌋]..x[⌊h⌋+1].
+ * h is exact: q is read as the decimal fraction k/10^d its text shows (0.99 = 99/100), and on
+ * integer data the interpolated value is one exact division, (x·10^d + (y − x)·rem)/10^d.
+ */
+export function type7(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  const [int, frac = ''] = String(q).split('.');
+  if (String(q).includes('e') || frac.length > 6) {
+    const h = (sorted.length - 1) * q;
+    const lo = Math.floor(h);
+    return h === lo ? sorted[lo]! : sorted[lo]! + (h - lo) * (sorted[lo + 1]! - sorted[lo]!);
+  }
+  const scale = 10 ** frac.length;
+  const num = (sorted.length - 1) * Number(int + frac);
+  const lo = Math.floor(num / scale);
+  const rem = num - lo * scale;
+  const x = sorted[lo]!;
+  if (rem === 0) return x;
+  const y = sorted[lo + 1]!;
+  return Number.isInteger(x) && Number.isInteger(y) ? (x * scale + (y - x) * rem) / scale : x + ((y - x) * rem) / scale;
+}
