@@ -19,6 +19,8 @@ const runs: string[][] = [
   ['hy', `${fx}/spot_quotes.csv`, `${fx}/perp_quotes.csv`, '--lags', '-10ms..10ms', '--block', '4s'],
   ['classify', `${fx}/spot_quotes.csv`, `${fx}/perp_quotes.csv`, '--trades', `${fx}/spot_trades.csv`],
   ['classify', `${fx}/spot_quotes.csv`, `${fx}/perp_quotes.csv`, '--trades', `${fx}/spot_trades.csv`, '--balanced'],
+  ['pair', `${fx}/spot_quotes.csv`, `${fx}/perp_quotes.csv`, '--by', '20s', '--feed', 'native'],
+  ['inspect', `${fx}/spot_quotes.csv`, `${fx}/perp_quotes.csv`, `${fx}/spot_trades.csv`],
   ['report', `${fx}/spot_quotes.csv`, `${fx}/perp_quotes.csv`, '--trades', `${fx}/spot_trades.csv`, '--block', '1s', '--html', page],
 ];
 
