@@ -17,7 +17,7 @@ import { rangeOf } from './options.js';
 import type { ReadReport } from '../io/types.js';
 import type { InputFingerprint, ReportData } from '../report/data.js';
 import { hyCall, noiseOf, pairCall, xcorrCall } from '../report/calls.js';
-import { hyPartsError, hyPass, type HyOptions } from './commands/hy.js';
+import { hyPartsError, hyPass, type HyOptions, type HyReport } from './commands/hy.js';
 import type { LagRange } from './lagrange.js';
 import { reportVerdict } from '../report/verdict.js';
 import { duration, isoMicros, percent } from '../io/output.js';
@@ -58,18 +58,24 @@ export async function runReport(files: readonly [string, string], o: ReportOptio
   const pair = pairPass(files, pairOptionsOf(o), ctx);
   const xcorr = xcorrPass(files, xo, ctx);
   const ho = hyOptionsOf(o);
-  const hy = hyPass(files, ho, ctx);
+  // hy's sweep costs about what pair and xcorr cost together: it runs on a thread of its own.
+  const hy = hyPass(files, ho, ctx, 'thread');
   const lagZero = o.lags.includes(0);
   const quality = qualityPass(o.grid, o.threshold, rangeOf(o), !lagZero);
   let reads: [ReadReport, ReadReport];
+  let pairReport: PairReport;
+  let xcorrReport: XcorrReport;
+  let hyReport: HyReport;
   try {
     reads = await readOnceForAll(files, o, ctx, [pair, xcorr, hy, quality]);
+    pairReport = pair.finish(reads);
+    xcorrReport = xcorr.finish(reads);
+    hyReport = await hy.finish(reads);
   } catch (e) {
     throw hyPartsError(blockTableError(e, xo), ho);
+  } finally {
+    hy.abort();
   }
-  const pairReport = pair.finish(reads);
-  const xcorrReport = xcorr.finish(reads);
-  const hyReport = hy.finish(reads);
   const scan = quality.finish(reads);
   const classify = o.trades === undefined ? undefined : await runClassify(files, classifyOptionsOf(o), ctx);
   const calls = [hyCall(hyReport), ...pairReport.feeds.map((f) => pairCall(pairReport, f)), xcorrCall(xcorrReport)];

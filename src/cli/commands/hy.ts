@@ -18,6 +18,8 @@ import { HyKeyedParts } from '../../core/hy-time.js';
 import { isCut } from '../../core/parts.js';
 import { latticeOf, type LagRange } from '../lagrange.js';
 import { HyPartsTooLarge, HyState } from '../../core/hy.js';
+import type { HyParts } from '../../core/hyparts.js';
+import { RemoteHyState } from '../hy-thread.js';
 import { toHyParts } from '../../core/hy-time.js';
 import { UsageError } from '../../errors.js';
 import { lagAt, type Lattice } from '../../core/lattice.js';
@@ -69,7 +71,13 @@ export function hyPartsError(e: unknown, o: Pick<HyOptions, 'block' | 'lags' | '
 }
 
 /** hy as a pass: the state to feed and how it becomes the report (runHy, and `report`'s one read). */
-export function hyPass(files: readonly [string, string], o: HyOptions, ctx: Context): TwoMarketPass<HyReport> {
+export function hyPass(files: readonly [string, string], o: HyOptions, ctx: Context): TwoMarketPass<HyReport>;
+export function hyPass(files: readonly [string, string], o: HyOptions, ctx: Context, where: 'thread'): TwoMarketPass<Promise<HyReport>> & { abort(): void };
+/**
+ * @param where 'thread': the state runs on a worker thread (hy-thread.ts; `report`, where the
+ *   main thread has pair and xcorr to run), and finish returns a promise.
+ */
+export function hyPass(files: readonly [string, string], o: HyOptions, ctx: Context, where: 'here' | 'thread' = 'here'): TwoMarketPass<HyReport | Promise<HyReport>> & { abort?(): void } {
   const lattice = latticeOf(o.lags, o.step);
   const range = rangeOf(o);
   const windowUs = cellLengthOf(o);
@@ -78,7 +86,7 @@ export function hyPass(files: readonly [string, string], o: HyOptions, ctx: Cont
   const blockUs = o.bootstrap > 0 ? o.block : Number.MAX_SAFE_INTEGER;
   // Cut by time, the parts go to fine cells that the range, the windows and the blocks are made of.
   const cells = cut ? cutCells(fineCellLength(o.bootstrap > 0 ? o.block : 0, windowUs), range) : undefined;
-  const state = new HyState({ lattice, blockUs, cells });
+  const state = where === 'thread' ? new RemoteHyState({ lattice, blockUs, cells: cells === undefined ? undefined : { lengthUs: fineCellLength(o.bootstrap > 0 ? o.block : 0, windowUs), range } }) : new HyState({ lattice, blockUs, cells });
   const analysis: TwoMarketConsumer = {
     pushA: (b) => state.push(0, b.t, b.price, b.length),
     pushB: (b) => state.push(1, b.t, b.price, b.length),
@@ -88,7 +96,11 @@ export function hyPass(files: readonly [string, string], o: HyOptions, ctx: Cont
   const { consumer, meter } = withVolatility(o.by, analysis);
   // An interval ending in the range needs its start and B's ticks within the lattice's reach.
   const margin = readMargin({ gridUs: 0 }) + Math.max(Math.abs(lattice.fromUs), Math.abs(lagAt(lattice, lattice.count - 1)));
-  return { plan: { range, margin }, consumer, finish: (reads) => finishHy(o, ctx, { lattice, range, windowUs, blockUs, cells, state, meter }, reads) };
+  const run = { lattice, range, windowUs, blockUs, cells, meter };
+  if (state instanceof RemoteHyState) {
+    return { plan: { range, margin }, consumer, finish: async (reads) => finishHy(o, ctx, { ...run, fine: await state.finish() }, reads), abort: () => state.abort() };
+  }
+  return { plan: { range, margin }, consumer, finish: (reads) => finishHy(o, ctx, { ...run, fine: state.finish() }, reads) };
 }
 
 interface HyRun {
@@ -97,12 +109,12 @@ interface HyRun {
   readonly windowUs: number;
   readonly blockUs: number;
   readonly cells: ReturnType<typeof cutCells> | undefined;
-  readonly state: HyState;
+  /** The state's parts (HyState.finish). */
+  readonly fine: HyParts;
   readonly meter: GridReturns | undefined;
 }
 
-function finishHy(o: HyOptions, ctx: Context, { lattice, range, windowUs, blockUs, cells, state, meter }: HyRun, reads: [ReadReport, ReadReport]): HyReport {
-  const fine = state.finish();
+function finishHy(o: HyOptions, ctx: Context, { lattice, range, windowUs, blockUs, cells, fine, meter }: HyRun, reads: [ReadReport, ReadReport]): HyReport {
   const span = requireOverlap(fine.span, reads[0], reads[1], range);
   const keyed = cells === undefined ? undefined : new HyKeyedParts(fine, cells, windowUs, range, blockUs);
   const parts = keyed === undefined ? fine : toHyParts(keyed.whole(), lattice, blockUs, span);

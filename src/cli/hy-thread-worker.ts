@@ -1,0 +1,45 @@
+/**
+ * The worker side of hy-thread.ts: one HyState fed with the batches the main thread copies over,
+ * in the order they were posted; its parts go back once the main thread says the read is done.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { HyState } from '../core/hy.js';
+import { cutCells } from '../core/cells.js';
+import type { HyThreadMessage, HyThreadReply, HyThreadRequest } from './hy-thread.js';
+
+const port = parentPort!;
+const req = workerData as HyThreadRequest;
+const inFlight = new Int32Array(req.counter);
+const state = new HyState({
+  lattice: req.lattice,
+  blockUs: req.blockUs,
+  cells: req.cells === undefined ? undefined : cutCells(req.cells.lengthUs, req.cells.range),
+});
+let failed = false;
+
+function fail(e: unknown): void {
+  failed = true;
+  const err = e instanceof Error ? e : new Error(String(e));
+  port.postMessage({ type: 'error', name: err.name, message: err.message, stack: err.stack } satisfies HyThreadReply);
+}
+
+port.on('message', (m: HyThreadMessage) => {
+  try {
+    if (m.type === 'push') {
+      if (!failed) state.push(m.market, m.t, m.price, m.t.length);
+    } else if (m.type === 'end') {
+      if (!failed) state.end(m.market);
+    } else if (!failed) {
+      const parts = state.finish();
+      const buffers = [parts.u, parts.rvA, parts.rvB, parts.nA, parts.nB, parts.nonextantA, parts.nonextantB].map((a) => a.buffer as ArrayBuffer);
+      port.postMessage({ type: 'parts', parts } satisfies HyThreadReply, buffers);
+    }
+  } catch (e) {
+    fail(e);
+  } finally {
+    if (m.type === 'push') {
+      Atomics.sub(inFlight, 0, 1);
+      Atomics.notify(inFlight, 0);
+    }
+  }
+});
