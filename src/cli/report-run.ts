@@ -58,10 +58,11 @@ export async function runReport(files: readonly [string, string], o: ReportOptio
   const pair = pairPass(files, pairOptionsOf(o), ctx);
   const xcorr = xcorrPass(files, xo, ctx);
   const ho = hyOptionsOf(o);
-  // hy's sweep costs about what pair and xcorr cost together: it runs on a thread of its own.
-  const hy = hyPass(files, ho, ctx, 'thread');
   const lagZero = o.lags.includes(0);
   const quality = qualityPass(o.grid, o.threshold, rangeOf(o), !lagZero);
+  // hy's sweep costs about what pair and xcorr cost together: it runs on a thread of its own
+  // (started last, so that nothing can fail between its start and the try that stops it).
+  const hy = hyPass(files, ho, ctx, 'thread');
   let reads: [ReadReport, ReadReport];
   let pairReport: PairReport;
   let xcorrReport: XcorrReport;
