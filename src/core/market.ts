@@ -28,6 +28,10 @@ export class MarketJumps {
   private first = NaN;
   private last = NaN;
   private count = 0;
+  /** Price of the last tick pushed (valid once count > 0). */
+  private lastPrice = NaN;
+  /** Time of the last tick handed to the detectors. */
+  private lastPushed = -Infinity;
 
   private readonly nativeDetector: JumpDetector;
   private readonly gridDetector: JumpDetector;
@@ -76,13 +80,27 @@ export class MarketJumps {
     const detector = this.nativeDetector;
     const native = this.native;
     const grid = this.grid;
+    // A tick that repeats the previous tick's price is never a jump and changes no later
+    // decision on either feed (JumpDetector.pushRun proves it; on the grid it only splits a
+    // constant run in two), so it is skipped: most quote updates change a size, not the mid.
+    let prev = this.count === 0 ? NaN : this.lastPrice;
+    let before = this.count === 0 ? -Infinity : this.last;
+    let pushed = this.lastPushed;
     for (let i = 0; i < n; i++) {
       const ti = t[i]!;
+      if (!(ti > before)) notIncreasing(ti, before);
+      before = ti;
       const pi = p[i]!;
-      const sign = detector.push(ti, pi);
-      if (sign !== 0) native.push(ti, sign);
-      grid.push(ti, pi);
+      if (pi !== prev) {
+        prev = pi;
+        pushed = ti;
+        const sign = detector.push(ti, pi);
+        if (sign !== 0) native.push(ti, sign);
+        grid.push(ti, pi);
+      }
     }
+    this.lastPushed = pushed;
+    this.lastPrice = prev;
     if (this.count === 0) this.first = t[0]!;
     this.last = t[n - 1]!;
     this.count += n;
@@ -92,6 +110,12 @@ export class MarketJumps {
   finish(): void {
     if (this.finished) return;
     this.finished = true;
+    // A skipped last tick still extends the grid: its points up to that tick carry the price.
+    if (this.count > 0 && this.last > this.lastPushed) this.grid.push(this.last, this.lastPrice);
     this.grid.finish();
   }
+}
+
+function notIncreasing(t: number, before: number): never {
+  throw new RangeError(`MarketJumps.push: time ${t} is not after the previous tick ${before}`);
 }
