@@ -116,8 +116,8 @@ export class HyState {
   private jC = 0;
   private jReady = 0;
   private bFirst = 0;
-  /** B's first log price in the span: levels enter the sweep relative to it (see sweep). */
-  private yRef = NaN;
+  /** Y⁻(t_{i−1} + θ_0) of the last A tick swept: the start of the next A interval's level (see sweep). */
+  private prevYMinus = NaN;
   private finished: HyParts | undefined;
 
   /** @throws RangeError when blockUs is not > 0. */
@@ -308,8 +308,12 @@ export class HyState {
    * ΔB_{j−1} at the first θ_k ≥ s_j − t_i: one difference-array entry per B tick within
    * [t_i + θ_0, t_i + θ_max], on top of the levels at θ_0 (entry 0). Both roles of a tick usually
    * share a block (ΔA_{i−1} is the A interval ending at t_i, ΔA_i the one ending at t_{i+1});
-   * they are written separately where they do not. Levels enter relative to B's first log price
-   * in the span, so that entry 0 does not sum numbers far larger than the increments.
+   * they are written separately where they do not. The levels at θ_0 of one A interval are
+   * written together, as ΔA_{i−1}·(Y⁺(t_i + θ_0) − Y⁻(t_{i−1} + θ_0)) when its end t_i is swept
+   * (Σ_i ΔA_{i−1}·Y⁺(t_i + θ_0) − ΔA_i·Y⁻(t_i + θ_0) regrouped by interval): entry 0 then sums
+   * B's moves, not levels far larger than them, and a block's row depends on no tick outside
+   * its intervals' reach — so a run that starts elsewhere (a state's, docs/scale.md) writes
+   * the same numbers in the same order.
    *
    * A tick waits until B has a tick at or after max(t_i + θ_max + 1, t_{i+1}) that A has also
    * reached: then every B tick it meets has its successor known and in the span.
@@ -328,8 +332,6 @@ export class HyState {
     const bb = b.base;
     const bEnd = b.end;
     if (bEnd === this.bFirst) return; // no B tick in the span yet (or ever): nothing meets A
-    if (Number.isNaN(this.yRef)) this.yRef = bx[this.bFirst - bb]!;
-    const yRef = this.yRef;
     const width = count + 1;
     const pFirst = this.bFirst - bb;
     const pEnd = bEnd - bb;
@@ -338,6 +340,7 @@ export class HyState {
     let jC = this.jC;
     let jReady = this.jReady;
     let wPlus = this.prevDA;
+    let prevYMinus = this.prevYMinus;
     while (i < aEnd) {
       const ti = at[i - ab]!;
       const hasNext = i + 1 < aEnd;
@@ -359,8 +362,9 @@ export class HyState {
         // levels at θ_0: Y⁺(c) = first tick ≥ c (else B's last); Y⁻(c) = last tick ≤ c (else B's first)
         const yPlus = p < pEnd ? bx[p]! : bx[pEnd - 1]!;
         const yMinus = p < pEnd && bt[p] === c ? bx[p]! : p > pFirst ? bx[p - 1]! : bx[pFirst]!;
-        diff[rowPlus]! += wPlus * (yPlus - yRef);
-        diff[rowMinus]! -= wMinus * (yMinus - yRef);
+        // wPlus ≠ 0 only after a tick with wMinus ≠ 0, which set prevYMinus
+        if (wPlus !== 0) diff[rowPlus]! += wPlus * (yPlus - prevYMinus);
+        prevYMinus = yMinus;
         // With s = Q·h + R (0 ≤ R < h) and c = Q_c·h + R_c: the first θ_k ≥ s − t_i is
         // k = Q − Q_c + [R > R_c] and the first θ_k > s − t_i is Q − Q_c + [R ≥ R_c]. Q − Q_c is
         // small here (0 … count + 1), so quotients kept mod 2^32 give it exactly.
@@ -392,6 +396,7 @@ export class HyState {
     }
     this.iTick = i;
     this.prevDA = wPlus;
+    this.prevYMinus = prevYMinus;
     this.jC = jC;
     this.jReady = jReady;
   }
