@@ -45,8 +45,10 @@ export function toHyParts(part: HyPart, lattice: Lattice, blockUs: number, span:
  */
 export class HyKeyedParts implements KeyedParts<HyPart> {
   private readonly windows = new Map<number, HyPart>();
-  /** The range's own blocks (not cut by windows). */
+  /** The range's own blocks (not cut by windows), in time order. */
   readonly wholeRows: Float64Array[];
+  /** The index ⌊t / blockUs⌋ of each of wholeRows (a state files its rows under them). */
+  readonly wholeKeys: number[];
 
   constructor(
     fine: HyParts,
@@ -73,6 +75,7 @@ export class HyKeyedParts implements KeyedParts<HyPart> {
     }
     for (const [w, blocks] of perWindow) this.windows.set(w, { rows: [...blocks.values()] });
     this.wholeRows = [...whole.values()];
+    this.wholeKeys = [...whole.keys()];
   }
 
   keyOf(t: number): number {

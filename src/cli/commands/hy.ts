@@ -34,6 +34,10 @@ export interface HyOptions extends CommonOptions, PlotCliOptions, ReaderCliOptio
   lags: LagRange;
   step: number;
   names: [string, string];
+  /** --state FILE: write the partial state of the range instead of printing (docs/scale.md). */
+  state?: string;
+  /** --label NAME: the pair's name in a state. */
+  label?: string;
 }
 
 export interface HyReport {
@@ -51,6 +55,7 @@ export interface HyReport {
 /** What `leadlag hy` does once parsed; hy-command.ts defines the command and loads this module only when it runs. */
 export async function hyAction(io: Streams, spot: string, perp: string, o: HyOptions): Promise<void> {
   const ctx = new Context(io, o);
+  if (o.state !== undefined) return (await import('../hy-state.js')).runHyState([spot, perp], o, ctx);
   await prepareOutputFiles([{ option: '--plot', path: o.plot }], [spot, perp]);
   const report = await runHy([spot, perp], o, ctx);
   await writePlot(o, () => hyFigure(report));
@@ -94,13 +99,17 @@ export function hyPass(files: readonly [string, string], o: HyOptions, ctx: Cont
     endB: () => state.end(1),
   };
   const { consumer, meter } = withVolatility(o.by, analysis);
-  // An interval ending in the range needs its start and B's ticks within the lattice's reach.
-  const margin = readMargin({ gridUs: 0 }) + Math.max(Math.abs(lattice.fromUs), Math.abs(lagAt(lattice, lattice.count - 1)));
+  const margin = hyMargin(lattice);
   const run = { lattice, range, windowUs, blockUs, cells, meter };
   if (state instanceof RemoteHyState) {
     return { plan: { range, margin }, consumer, finish: async (reads) => finishHy(o, ctx, { ...run, fine: await state.finish() }, reads), abort: () => state.abort() };
   }
   return { plan: { range, margin }, consumer, finish: (reads) => finishHy(o, ctx, { ...run, fine: state.finish() }, reads) };
+}
+
+/** The read margin M around a range: an interval ending in the range needs its start and B's ticks within the lattice's reach (1 s + max |θ|). */
+export function hyMargin(lattice: Lattice): number {
+  return readMargin({ gridUs: 0 }) + Math.max(Math.abs(lattice.fromUs), Math.abs(lagAt(lattice, lattice.count - 1)));
 }
 
 interface HyRun {
@@ -118,6 +127,16 @@ function finishHy(o: HyOptions, ctx: Context, { lattice, range, windowUs, blockU
   const span = requireOverlap(fine.span, reads[0], reads[1], range);
   const keyed = cells === undefined ? undefined : new HyKeyedParts(fine, cells, windowUs, range, blockUs);
   const parts = keyed === undefined ? fine : toHyParts(keyed.whole(), lattice, blockUs, span);
+  const by = o.by === undefined ? undefined : hyBy(keyed!, lattice, span, meter, { bootstrap: o.bootstrap, block: blockUs, seed: o.seed });
+  return { ...hyReportOf(o, ctx, parts, span), by };
+}
+
+/**
+ * The report of hy's parts over `span` — a run's, or merged states' (hy-state.ts) — with its
+ * warnings: the estimate, and with the bootstrap the intervals and the p-value (from --seed).
+ */
+export function hyReportOf(o: Pick<HyOptions, 'names' | 'bootstrap' | 'block' | 'seed'>, ctx: Context, parts: HyParts, span: Span): HyReport {
+  const { lattice } = parts;
   const estimate = hyEstimate(parts);
   const work = 2 * o.bootstrap * parts.nBlocks * lattice.count; // two passes of replicate sums
   if (work > 4e9) ctx.warn(`the bootstrap and the test sum ${(work / 1e9).toFixed(0)} G numbers (replicates × blocks × lags): expect minutes; fewer lags or --bootstrap 0 is faster`);
@@ -130,8 +149,7 @@ function finishHy(o: HyOptions, ctx: Context, { lattice, range, windowUs, blockU
   if (lattice.count > 1 && (k === 0 || k === lattice.count - 1)) {
     ctx.warn(`θ̂ = ${estimate.lagUs} µs is at the edge of the lattice: the largest contrast may lie beyond it; widen --lags`);
   }
-  const by = o.by === undefined ? undefined : hyBy(keyed!, lattice, span, meter, { bootstrap: o.bootstrap, block: blockUs, seed: o.seed });
-  return { names: o.names, lattice, span, options: { bootstrap: o.bootstrap, block: o.block, seed: o.seed }, estimate, inference, by };
+  return { names: o.names, lattice, span, options: { bootstrap: o.bootstrap, block: o.block, seed: o.seed }, estimate, inference };
 }
 
 const pairOf = (i: Interval | null | undefined): [number, number] | null => (i ? [i.low, i.high] : null);

@@ -10,6 +10,8 @@ import { readStateFile, type StateFile } from '../../io/state-file.js';
 import { humanTable, fixed, type Output } from '../../io/output.js';
 import { mergePairStates } from '../pair-state.js';
 import { mergeXcorrStates } from '../xcorr-state.js';
+import { mergeHyStates } from '../hy-state.js';
+import { renderHy } from './hy.js';
 import { renderXcorr, warnAbout as xcorrWarnings } from './xcorr.js';
 import { renderPair, type PairReport } from './pair.js';
 import { pairWarnings } from '../advice.js';
@@ -41,6 +43,7 @@ export function runMerge(files: readonly string[], o: MergeOptions, ctx: Context
   if (command !== 'pair') {
     if (groups.size > 1) throw new DataError(files.join(', '), undefined, `states of ${groups.size} labels: merge prints one row per pair for pair states only; merge each pair's ${command} states on their own`);
     checkSameParams(states);
+    if (command === 'hy') return renderHy(mergeHyStates(states, o.allowGaps === true, ctx));
     const r = mergeXcorrStates(states, o.allowGaps === true);
     xcorrWarnings(r, ctx);
     return renderXcorr(r);
@@ -58,7 +61,7 @@ export function runMerge(files: readonly string[], o: MergeOptions, ctx: Context
 }
 
 /** The commands whose states merge. */
-const MERGEABLE = ['pair', 'xcorr'];
+const MERGEABLE = ['pair', 'xcorr', 'hy'];
 
 /** One command and one version of leadlag over all the states. */
 function checkSameKind(states: readonly StateFile[]): void {

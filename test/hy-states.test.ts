@@ -1,0 +1,302 @@
+/**
+ * hy --state and leadlag merge (docs/scale.md): states over ranges cut at block edges — inside
+ * bursts, with both markets ticking within the lattice's reach of the cut, at midnights of
+ * generated multi-day data — merge into exactly what one run prints, byte for byte in every
+ * --format, bootstrap interval and sign-flip p-value included. Every refusal: other
+ * parameters, overlaps, gaps, a market quiet for longer than the margin at a cut (before or
+ * after it, and B quiet within the lattice's reach of A's last tick before it), misaligned
+ * ranges, --by, --bootstrap 0, and truncated or edited states.
+ *
+ * The one run is the independent computation: it streams every tick through one HyState over
+ * all the data; the states never see the data outside their ranges and margins.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FIXTURES, leadlag, tempFiles } from './cli-helpers.js';
+import { fakeContext } from './context-helpers.js';
+import { readGenericQuotes } from './reference.js';
+import { FIXTURE_SHAPE, writeDataset } from '../scripts/gen-data.js';
+import { renderHy, runHy, type HyOptions } from '../src/cli/commands/hy.js';
+import { runHyState } from '../src/cli/hy-state.js';
+import { runXcorrState } from '../src/cli/xcorr-state.js';
+import { runMerge } from '../src/cli/commands/merge.js';
+import { DataError, UsageError } from '../src/errors.js';
+import type { Format, Output } from '../src/io/output.js';
+import type { Context } from '../src/cli/context.js';
+import { XCORR } from './time-helpers.js';
+
+const T0 = 1723118400e6; // 2024-08-08T12:00:00Z, a multiple of every block used here
+const MS = 1000;
+const S = 1_000_000;
+const DAY = 86_400e6;
+const HY: HyOptions = { lags: { fromUs: -10 * MS, toUs: 10 * MS }, step: 100, bootstrap: 100, block: 500 * MS, seed: 42, names: ['spot', 'perp'], format: 'json', quiet: true, clock: 'exchange' };
+const FORMATS: Format[] = ['json', 'csv', 'tsv', 'table'];
+
+/** One temporary directory for the whole file (one exit handler), a fresh subdirectory per use. */
+const TMP = tempFiles({});
+let dirs = 0;
+function freshDir(files: Record<string, string> = {}): string {
+  const dir = join(TMP, `d${dirs++}`);
+  mkdirSync(dir);
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+/** What a command prints: stderr (warnings on) and stdout in each format, from one run. */
+type Printed = { stderr: string } & Partial<Record<Format, string>>;
+
+async function print(make: (ctx: Context) => Output | Promise<Output>, formats: readonly Format[]): Promise<Printed> {
+  const run = fakeContext({ quiet: false });
+  const out = await make(run.ctx);
+  const printed: Printed = { stderr: run.stderr() };
+  for (const format of formats) {
+    const f = fakeContext({ format, quiet: false });
+    await f.ctx.emit(out);
+    printed[format] = f.stdout();
+  }
+  return printed;
+}
+
+/** What `leadlag hy` over all the data prints. */
+const single = (files: readonly [string, string], o: Partial<HyOptions> = {}, formats: readonly Format[] = FORMATS) => print(async (ctx) => renderHy(await runHy(files, { ...HY, ...o, quiet: false }, ctx)), formats);
+
+/** What `leadlag merge` prints. */
+const merged = (states: readonly string[], formats: readonly Format[] = FORMATS, allowGaps = false) => print((ctx) => runMerge(states, { format: 'json', quiet: false, allowGaps }, ctx), formats);
+
+/** The JSON a command printed, parsed. */
+const json = <T>(p: Printed) => JSON.parse(p.json!) as T;
+
+/** One state per range between consecutive cuts (µs; undefined: open), written into `dir`. */
+async function states(files: readonly [string, string], dir: string, edges: readonly (number | undefined)[], o: Partial<HyOptions> = {}, tag = 's'): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < edges.length; i++) {
+    const state = join(dir, `${tag}${i}.state`);
+    await runHyState(files, { ...HY, ...o, start: edges[i], end: edges[i + 1], state }, fakeContext({ quiet: true }).ctx);
+    out.push(state);
+  }
+  return out;
+}
+
+const refused = (f: () => unknown, pattern: RegExp) => assert.throws(f, (e: unknown) => e instanceof DataError && pattern.test(e.message), String(pattern));
+const mergeJson = (s: readonly string[], allowGaps = false) => runMerge(s, { format: 'json', quiet: true, allowGaps }, fakeContext({ quiet: true }).ctx).json as Record<string, unknown>;
+
+/** Ticks of each market within `w` µs of t. */
+const near = (times: readonly number[], t: number, w: number) => times.filter((x) => Math.abs(x - t) <= w).length;
+
+/**
+ * The `count` multiples of `block` (at least 2 s from the data's ends and from each other) with
+ * the most ticks of the quieter market within ±10 ms — the lattice's reach — of them.
+ */
+function busyCuts(a: readonly number[], b: readonly number[], block: number, count: number, within: [number, number]): number[] {
+  const scored: [number, number][] = [];
+  for (let c = Math.ceil((within[0] + 2 * S) / block) * block; c < within[1] - 2 * S; c += block) scored.push([c, Math.min(near(a, c, 10 * MS), near(b, c, 10 * MS))]);
+  scored.sort((x, y) => y[1] - x[1] || x[0] - y[0]);
+  const out: number[] = [];
+  for (const [c] of scored) if (out.length < count && out.every((x) => Math.abs(x - c) >= 2 * S)) out.push(c);
+  return out.sort((x, y) => x - y);
+}
+
+test('hy states of the fixtures cut inside bursts and the lattice\'s reach merge into the one run, byte for byte in every format', async () => {
+  const files = [join(FIXTURES, 'tardis', 'spot_quotes.csv'), join(FIXTURES, 'tardis', 'perp_quotes.csv')] as const;
+  // The same ticks in the generic layout, read independently of the product's reader.
+  const a = readGenericQuotes(join(FIXTURES, 'generic', 'spot_quotes.csv')).map((q) => q.t);
+  const b = readGenericQuotes(join(FIXTURES, 'generic', 'perp_quotes.csv.gz')).map((q) => q.t);
+  const cuts = busyCuts(a, b, HY.block, 3, [a[0]!, a.at(-1)!]);
+  // Each cut has both markets ticking within the lattice's reach, and the busiest sits in a burst
+  // (a tick within 1 ms of it): intervals and lattice pairs cross every cut.
+  for (const c of cuts) assert.ok(near(a, c, 10 * MS) >= 2 && near(b, c, 10 * MS) >= 2, `cut ${c}`);
+  assert.ok(cuts.some((c) => near(a, c, MS) + near(b, c, MS) >= 2));
+  const dir = freshDir();
+  const want = await single(files);
+  for (const k of [1, 2, 3]) {
+    const parts = await states(files, dir, [undefined, ...cuts.slice(0, k), undefined], {}, `k${k}-`);
+    assert.deepEqual(await merged(parts), want, `${k + 1} states`);
+    // The order of the arguments does not matter.
+    assert.deepEqual(await merged([...parts].reverse(), ['json']), { stderr: want.stderr, json: want.json });
+  }
+  // Not vacuous: the one run has its interval and p-value, and the fixtures' lead (perp 2–4 ms late).
+  const one = json<{ lag_us: number; p_value: number; ci: { lag_us: number[] } }>(want);
+  assert.ok(one.lag_us >= 2000 && one.lag_us <= 4000 && one.p_value < 0.05 && one.ci.lag_us.length === 2);
+});
+
+/**
+ * Daily files of two markets from the repo's generator, `seconds` after each midnight and
+ * `seconds` before the next (so the data runs across every midnight, and the one run's span
+ * holds a day-long gap inside each day), written in the generic layout.
+ */
+function days(n: number, seconds: number): { dir: string; a: number[]; b: number[] } {
+  const dir = freshDir();
+  for (const m of ['spot', 'perp']) mkdirSync(join(dir, m));
+  const day0 = Date.UTC(2024, 7, 1) * 1000;
+  for (let d = 0; d < n; d++) {
+    const day = day0 + d * DAY;
+    const pieces = [day, day + DAY - seconds * S].map((startUs, k) => {
+      const out = join(dir, `gen-${d}-${k}`);
+      writeDataset(out, { seed: 300 + 2 * d + k, seconds, startUs, format: 'generic', shape: FIXTURE_SHAPE });
+      return out;
+    });
+    for (const [m, name] of [['spot', 'spot_quotes.csv'], ['perp', 'perp_quotes.csv']] as const) {
+      const [first, second] = pieces.map((p) => readFileSync(join(p, name), 'utf8'));
+      writeFileSync(join(dir, m, `${m}_${new Date(day / 1000).toISOString().slice(0, 10)}.csv`), first! + second!.slice(second!.indexOf('\n') + 1));
+    }
+  }
+  const times = (m: string) => Array.from({ length: n }, (_, d) => readGenericQuotes(join(dir, m, `${m}_${new Date((day0 + d * DAY) / 1000).toISOString().slice(0, 10)}.csv`)).map((q) => q.t)).flat();
+  return { dir, a: times('spot'), b: times('perp') };
+}
+
+test('hy states of generated multi-day data, cut at midnights and at a busy block edge, merge into the one run byte for byte', async () => {
+  const { dir, a, b } = days(3, 60);
+  const files = [join(dir, 'spot'), join(dir, 'perp')] as const;
+  const o: Partial<HyOptions> = { block: 10 * S, bootstrap: 40 };
+  const day1 = Date.UTC(2024, 7, 2) * 1000;
+  // The midnights (where the pieces of different seeds meet) and the busiest 10 s edge of the
+  // first day's last minute.
+  const [busy] = busyCuts(a, b, 10 * S, 1, [day1 - 60 * S, day1]);
+  assert.ok(near(a, busy!, 10 * MS) >= 1 && near(b, busy!, 10 * MS) >= 1);
+  const edges = [undefined, busy!, day1, day1 + DAY, undefined];
+  const parts = await states(files, dir, edges, o);
+  const want = await single(files, o, ['json', 'csv', 'table']);
+  assert.deepEqual(await merged(parts, ['json', 'csv', 'table']), want);
+  // 3 days of 10 s blocks (empty ones included, as the bootstrap draws them): the states filed only the busy ones.
+  const one = json<{ p_value: number; n_a: number }>(want);
+  assert.ok(one.n_a > 1000 && one.p_value > 0);
+  const size = readFileSync(parts[2]!, 'utf8').length;
+  assert.ok(size < 2_000_000, `a day's state is ${size} bytes`);
+});
+
+test('hy states from a range run merge into that range run', async () => {
+  const files = [join(FIXTURES, 'tardis', 'spot_quotes.csv'), join(FIXTURES, 'tardis', 'perp_quotes.csv')] as const;
+  const dir = freshDir();
+  const [start, end] = [T0 + 10 * S, T0 + 70 * S];
+  const parts = await states(files, dir, [start, T0 + 40 * S, end]);
+  assert.deepEqual(await merged(parts), await single(files, { start, end }));
+  assert.notDeepEqual((await merged(parts, ['json'])).json, (await single(files, {}, ['json'])).json);
+});
+
+const HEADER = 'exchange,symbol,timestamp,local_timestamp,ask_amount,ask_price,bid_price,bid_amount';
+
+/** Tardis rows with mid price `mid`. */
+function csv(rows: readonly (readonly [number, number])[]): string {
+  return `${HEADER}\n${rows.map(([t, mid]) => `binance,BTCUSDT,${T0 + t},${T0 + t},1,${(mid + 0.01).toFixed(2)},${(mid - 0.01).toFixed(2)},1`).join('\n')}\n`;
+}
+
+/**
+ * 20 s of two markets: A every 50 ms, B every 50 ms + 7 ms, prices wandering by a fixed pattern,
+ * each leaving out the ticks in its `quiet` stretches [from, to) (µs from T0).
+ */
+function quietScenario(quietA: [number, number][], quietB: [number, number][]): [string, string] {
+  const rows = (offset: number, k: number, quiet: [number, number][]) =>
+    Array.from({ length: 400 }, (_, i) => [i * 50 * MS + offset, 60000 + ((i * k) % 13) - 6] as [number, number]).filter(([t]) => !quiet.some(([f, e]) => t >= f && t < e));
+  const dir = freshDir({ 'a.csv': csv(rows(0, 37, quietA)), 'b.csv': csv(rows(7 * MS, 53, quietB)) });
+  return [join(dir, 'a.csv'), join(dir, 'b.csv')];
+}
+
+const CUT = T0 + 10 * S;
+
+test('hy merge refuses a cut where a market is quiet for longer than the margin, before or after it', async () => {
+  const dir = freshDir();
+  // B silent from 7 s to 10.5 s: the later state read no B tick before the cut (margin 1.01 s),
+  // and B's interval across the cut ends in its range.
+  const before = await states(quietScenario([], [[7 * S, 10.5 * S]]), dir, [undefined, CUT, undefined], { block: 2 * S }, 'b');
+  refused(() => mergeJson(before), /b0\.state and .*b1\.state: at the cut 2024-08-08T12:00:10\.000Z the later state's first blocks depend on ticks before the cut that it did not read .* quiet for longer than the read margin/);
+  // A silent from 9.5 s to 13 s: the earlier state's span ends at A's last tick before the cut,
+  // so B's ticks within the lattice's reach after it (and A's next tick) are missing.
+  const after = await states(quietScenario([[9.5 * S, 13 * S]], []), dir, [undefined, CUT, undefined], { block: 2 * S }, 'a');
+  refused(() => mergeJson(after), /a0\.state and .*a1\.state: at the cut .* the earlier state's last blocks depend on ticks after the cut that it did not read/);
+  // The same data cut where both markets tick merges into the one run.
+  const files = quietScenario([[9.5 * S, 13 * S]], []);
+  const fine = await states(files, dir, [undefined, T0 + 16 * S, undefined], { block: 2 * S }, 'f');
+  assert.deepEqual(await merged(fine, ['json']), await single(files, { block: 2 * S }, ['json']));
+});
+
+test('hy merge refuses a cut where B is quiet within the lattice\'s reach of A\'s last tick before it, and the refusal is needed', async () => {
+  // Lags ±500 ms: margin 1.5 s. A's last tick before the cut is at −1.4 s; B is silent from
+  // −1.9 s to −1.45 s, so B's level at a₀ − 500 ms (its tick at −1.943 s) lies before the later
+  // state's read, though each market's last tick before the cut was read.
+  const o: Partial<HyOptions> = { lags: { fromUs: -500 * MS, toUs: 500 * MS }, step: 10 * MS, block: 2 * S };
+  const files = quietScenario([[8.6 * S + 1, 10.1 * S]], [[8.1 * S, 8.55 * S]]);
+  const dir = freshDir();
+  const parts = await states(files, dir, [undefined, CUT, undefined], o);
+  const header = JSON.parse(readFileSync(parts[1]!, 'utf8').split('\n')[0]!) as { data_span: { start_us: number }; reach: { start_read: boolean } };
+  assert.equal(header.data_span.start_us, CUT - 1.443 * S); // B's first tick read: the span starts before a₀
+  assert.equal(header.reach.start_read, false);
+  refused(() => mergeJson(parts), /the later state's first blocks depend on ticks before the cut that it did not read .*perp's within the lattice's reach/);
+  // Claiming the ticks were read (the header is not under the checksum) gives another answer than the one run.
+  const [head, body] = readFileSync(parts[1]!, 'utf8').split('\n');
+  writeFileSync(parts[1]!, `${head!.replace('"start_read":false', '"start_read":true')}\n${body}\n`);
+  assert.notDeepEqual((await merged(parts, ['json'])).json, (await single(files, o, ['json'])).json);
+});
+
+test('hy merge refuses other parameters, overlaps and missing ranges; --allow-gaps counts the ranges given', async () => {
+  const files = [join(FIXTURES, 'tardis', 'spot_quotes.csv'), join(FIXTURES, 'tardis', 'perp_quotes.csv')] as const;
+  const dir = freshDir();
+  const [first] = await states(files, dir, [undefined, T0 + 40 * S], {}, 'x');
+  for (const [o, what] of [[{ lags: { fromUs: -5 * MS, toUs: 5 * MS } }, 'lags_from_us: -10000 vs -5000'], [{ block: S }, 'block_us: 500000 vs 1000000'], [{ seed: 7 }, 'seed: 42 vs 7']] as [Partial<HyOptions>, string][]) {
+    const [other] = await states(files, dir, [T0 + 40 * S, undefined], o, 'other');
+    refused(() => mergeJson([first!, other!]), new RegExp(`x0\\.state and .*other0\\.state: states with different parameters \\(${what}`));
+  }
+  const [late] = await states(files, dir, [T0 + 30 * S, undefined], {}, 'late');
+  refused(() => mergeJson([first!, late!]), /overlapping ranges/);
+  const [gap] = await states(files, dir, [T0 + 50 * S, undefined], {}, 'gap');
+  refused(() => mergeJson([first!, gap!]), /x0\.state and .*gap0\.state: missing range 2024-08-08T12:00:40\.000Z to 2024-08-08T12:00:50\.000Z/);
+  // With --allow-gaps the ticks counted are those of the ranges given: all but the gap's.
+  type Counts = { n_a: number; n_b: number };
+  const gaps = mergeJson([first!, gap!], true) as unknown as Counts;
+  const whole = json<Counts>(await single(files, {}, ['json']));
+  const middle = json<Counts>(await single(files, { start: T0 + 40 * S, end: T0 + 50 * S }, ['json']));
+  assert.ok(middle.n_a > 0);
+  assert.equal(gaps.n_a, whole.n_a - middle.n_a);
+  assert.equal(gaps.n_b, whole.n_b - middle.n_b);
+  // hy and xcorr states do not merge together.
+  const xstate = join(dir, 'x.state');
+  await runXcorrState(files, { ...XCORR, start: T0 + 40 * S, state: xstate }, fakeContext({ quiet: true }).ctx);
+  refused(() => mergeJson([first!, xstate]), /states of different commands \(hy and xcorr\)/);
+});
+
+test('hy --state refuses ranges off the block edges, --by and --bootstrap 0 before reading', async () => {
+  const files = [join(FIXTURES, 'tardis', 'spot_quotes.csv'), join(FIXTURES, 'tardis', 'perp_quotes.csv')] as const;
+  const dir = freshDir();
+  const run = (o: Partial<HyOptions>) => runHyState(files, { ...HY, ...o, state: join(dir, 'x.state') }, fakeContext({ quiet: true }).ctx);
+  await assert.rejects(run({ start: T0 + 10 * S + 250 * MS }), (e: unknown) => e instanceof UsageError && /--start 2024-08-08T12:00:10\.250Z is not a multiple of --block 500 ms: .* block edges .* makes the merge exact/.test(e.message));
+  await assert.rejects(run({ end: T0 + 10 * S, block: 3 * S }), (e: unknown) => e instanceof UsageError && /--end .* is not a multiple of --block 3 s/.test(e.message));
+  await assert.rejects(run({ by: { kind: 'time', us: 10 * S } }), (e: unknown) => e instanceof UsageError && /--state goes without --by/.test(e.message));
+  await assert.rejects(run({ bootstrap: 0 }), (e: unknown) => e instanceof UsageError && /--state needs the bootstrap's blocks/.test(e.message));
+});
+
+test('hy merge refuses a truncated or edited state (checksum)', async () => {
+  const files = [join(FIXTURES, 'tardis', 'spot_quotes.csv'), join(FIXTURES, 'tardis', 'perp_quotes.csv')] as const;
+  const dir = freshDir();
+  const [s0, s1] = await states(files, dir, [undefined, T0 + 40 * S, undefined]);
+  const text = readFileSync(s1!, 'utf8');
+  writeFileSync(s1!, text.slice(0, text.length - 40));
+  refused(() => mergeJson([s0!, s1!]), /s1\.state.*checksum.*truncated or edited/);
+  // One digit of a block's row changed: still JSON, no longer the checksummed body.
+  const edited = text.replace(/(\n\{"blocks":\[\[\d+,\[)(\d)/, (_, head: string, d: string) => `${head}${(Number(d) + 1) % 10}`);
+  assert.notEqual(edited, text);
+  writeFileSync(s1!, edited);
+  refused(() => mergeJson([s0!, s1!]), /s1\.state.*checksum/);
+});
+
+test('leadlag hy --state and leadlag merge end to end: nothing on stdout, the file named on stderr, the one run\'s CSV', async () => {
+  const dir = freshDir();
+  const [spot, perp] = ['spot_quotes.csv', 'perp_quotes.csv'].map((f) => join(FIXTURES, 'tardis', f));
+  const opts = ['--block', '2s', '--bootstrap', '50'];
+  const cut = '2024-08-08T12:00:40Z';
+  const first = await leadlag(['hy', spot!, perp!, ...opts, '--end', cut, '--state', join(dir, 'a.state')]);
+  assert.equal(first.code, 0, first.stderr);
+  assert.equal(first.stdout, '');
+  assert.match(first.stderr, /^leadlag: wrote .*a\.state \(\d+ bytes; range … to 2024-08-08T12:00:40\.000Z, margin 1\.01 s\)\n$/);
+  const second = await leadlag(['hy', spot!, perp!, ...opts, '--start', cut, '--state', join(dir, 'b.state'), '-q']);
+  assert.equal(second.code, 0, second.stderr);
+  assert.equal(second.stderr, '');
+  const one = await leadlag(['hy', spot!, perp!, ...opts, '--format', 'csv']);
+  const all = await leadlag(['merge', join(dir, 'b.state'), join(dir, 'a.state'), '--format', 'csv']);
+  assert.equal(all.code, 0, all.stderr);
+  assert.equal(all.stdout, one.stdout);
+  assert.equal(all.stderr, one.stderr);
+  const bad = await leadlag(['hy', spot!, perp!, '--start', '2024-08-08T12:00:01Z', '--state', join(dir, 'c.state')]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /not a multiple of --block 10 s/);
+});
