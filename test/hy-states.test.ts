@@ -26,6 +26,7 @@ import { DataError, UsageError } from '../src/errors.js';
 import type { Format, Output } from '../src/io/output.js';
 import type { Context } from '../src/cli/context.js';
 import { XCORR } from './time-helpers.js';
+import { mulberry32 } from './prng.js';
 
 const T0 = 1723118400e6; // 2024-08-08T12:00:00Z, a multiple of every block used here
 const MS = 1000;
@@ -299,4 +300,52 @@ test('leadlag hy --state and leadlag merge end to end: nothing on stdout, the fi
   const bad = await leadlag(['hy', spot!, perp!, '--start', '2024-08-08T12:00:01Z', '--state', join(dir, 'c.state')]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /not a multiple of --block 10 s/);
+});
+
+/** One market's ticks: gaps of < 0.5 ms (bursts), < 30 ms or < 400 ms, a ±3 cent step each, none in `quiet`. */
+function randomMarket(rnd: () => number, durationUs: number, quiet: [number, number][]): [number, number][] {
+  const rows: [number, number][] = [];
+  let p = 60000;
+  for (let t = Math.floor(rnd() * 20 * MS); t < durationUs; ) {
+    if (!quiet.some(([f, e]) => t >= f && t < e)) rows.push([t, (p += Math.round((rnd() - 0.5) * 6))]);
+    const r = rnd();
+    t += 1 + Math.floor(rnd() * (r < 0.3 ? 500 : r < 0.9 ? 30 * MS : 400 * MS));
+  }
+  return rows;
+}
+
+test('hy merge of random data cut at random block edges: one run\'s JSON byte for byte, or a needed refusal', async () => {
+  // Lattices wide and narrow, all-positive, all-negative and one lag; half the markets fall
+  // quiet for up to 3 s somewhere, so some cuts lack history (refused) and most do not.
+  const lattices: [number, number, number][] = [[-10 * MS, 10 * MS, 100], [2 * MS, 8 * MS, 500], [-8 * MS, -2 * MS, 250], [-500 * MS, 500 * MS, 10 * MS], [0, 0, 100], [-3 * MS, 40 * MS, MS]];
+  let exact = 0;
+  let refusals = 0;
+  for (let seed = 0; seed < 24; seed++) {
+    const rnd = mulberry32(seed);
+    const duration = 30 * S;
+    const block = [500 * MS, S, 2 * S][seed % 3]!;
+    const quiet = (): [number, number][] => (rnd() < 0.5 ? [Math.floor(rnd() * duration)].map((f) => [f, f + Math.floor(rnd() * 3 * S)] as [number, number]) : []);
+    const [a, b] = [randomMarket(rnd, duration, quiet()), randomMarket(rnd, duration, quiet())];
+    const dir = freshDir({ 'a.csv': csv(a), 'b.csv': csv(b) });
+    const files = [join(dir, 'a.csv'), join(dir, 'b.csv')] as const;
+    const [fromUs, toUs, step] = lattices[seed % lattices.length]!;
+    const o: Partial<HyOptions> = { lags: { fromUs, toUs }, step, bootstrap: 30, block };
+    const cuts = [...new Set(Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => T0 + Math.floor((rnd() * duration) / block) * block))].sort((x, y) => x - y);
+    const parts = await states(files, dir, [undefined, ...cuts, undefined], o);
+    const want = (await single(files, o, ['json'])).json;
+    try {
+      assert.equal((await merged(parts, ['json'])).json, want, `seed ${seed}`);
+      exact++;
+    } catch (e) {
+      assert.ok(e instanceof DataError && /quiet for longer than the read margin/.test(e.message), `seed ${seed}: ${String(e)}`);
+      refusals++;
+      // Merged anyway (the states claiming every tick was read), these give another answer than the one run.
+      for (const p of parts) {
+        const [head, body] = readFileSync(p, 'utf8').split('\n');
+        writeFileSync(p, `${head!.replace(/"(start|end)_read":false/g, '"$1_read":true')}\n${body}\n`);
+      }
+      assert.notEqual((await merged(parts, ['json'])).json, want, `seed ${seed}: a refusal that was not needed`);
+    }
+  }
+  assert.ok(exact >= 15 && refusals >= 2, `${exact} exact, ${refusals} refused`);
 });
