@@ -24,6 +24,7 @@ import { HyState, MAX_PART_DOUBLES } from '../core/hy.js';
 import { HyReach, type HyReachResult, type MarketSeen } from '../core/hy-reach.js';
 import { HyKeyedParts, toHyParts } from '../core/hy-time.js';
 import { makeLattice } from '../core/lattice.js';
+import type { HyParts } from '../core/hyparts.js';
 import type { TimeRange } from '../core/parts.js';
 import type { Span } from '../core/types.js';
 import type { ReadReport } from '../io/types.js';
@@ -122,7 +123,7 @@ export async function runHyState(files: readonly [string, string], o: HyOptions,
     endB: () => state.end(1),
   };
   let perFile: ReadReport[][] = [[], []];
-  let fine;
+  let fine: HyParts;
   try {
     await readTwoMarkets(files, o, ctx, { range, margin, onFiles: (r) => (perFile = r) }, consumer);
     fine = state.finish();

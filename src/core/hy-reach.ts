@@ -104,30 +104,28 @@ export class HyReach {
   /** What the range depends on, given the span [T_start, T_end] of the run (undefined: the markets do not overlap in it). */
   result(span: Span | undefined): HyReachResult {
     const { start, end } = this.range;
+    // NaN: a tick that was needed and not read.
     const before: number[] = [];
     const after: number[] = [];
-    let unreadBefore = false;
-    let unreadAfter = false;
-    const need = (list: number[], t: number) => (Number.isNaN(t) ? false : (list.push(t), true));
     if (this.inRange[0]) {
       if (Number.isFinite(start)) {
         const a0 = this.lastBefore[0]!;
-        const i = Number.isNaN(a0) ? -1 : this.earlyB.lastAtOrBefore(a0 + this.theta0);
-        unreadBefore ||= !need(before, a0) || !need(before, i < 0 ? NaN : this.earlyB.get(i, 0));
+        const k = Number.isNaN(a0) ? -1 : this.earlyB.lastAtOrBefore(a0 + this.theta0);
+        before.push(a0, k < 0 ? NaN : this.earlyB.get(k, 0));
       }
-      if (Number.isFinite(end)) unreadAfter ||= !need(after, this.firstAfter[0]!) || !need(after, this.firstBPastReach);
+      if (Number.isFinite(end)) after.push(this.firstAfter[0]!, this.firstBPastReach);
     }
     if (this.inRange[1]) {
-      if (Number.isFinite(start)) unreadBefore ||= !need(before, this.lastBefore[1]!);
-      if (Number.isFinite(end)) unreadAfter ||= !need(after, this.firstAfter[1]!);
+      if (Number.isFinite(start)) before.push(this.lastBefore[1]!);
+      if (Number.isFinite(end)) after.push(this.firstAfter[1]!);
     }
-    const fromUs = unreadBefore || before.length === 0 ? null : Math.min(...before);
-    const toUs = unreadAfter || after.length === 0 ? null : Math.max(...after);
+    const fromUs = before.length === 0 || before.some(Number.isNaN) ? null : Math.min(...before);
+    const toUs = after.length === 0 || after.some(Number.isNaN) ? null : Math.max(...after);
     return {
       from_us: fromUs,
       to_us: toUs,
-      start_read: before.length === 0 && !unreadBefore ? true : fromUs !== null && span !== undefined && fromUs >= span.start,
-      end_read: after.length === 0 && !unreadAfter ? true : toUs !== null && span !== undefined && toUs <= span.end,
+      start_read: before.length === 0 || (fromUs !== null && span !== undefined && fromUs >= span.start),
+      end_read: after.length === 0 || (toUs !== null && span !== undefined && toUs <= span.end),
     };
   }
 }
