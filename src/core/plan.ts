@@ -21,15 +21,18 @@ export interface Job {
   /** The files of each market the job reads. */
   readonly a: readonly string[];
   readonly b: readonly string[];
+  /** The trades files it reads (classify jobs; empty otherwise). */
+  readonly trades: readonly string[];
 }
 
 /**
  * Cuts [first day, last day + 1 d) into ranges of `everyUs` (aligned on the absolute clock; the
  * first and last cut to the days), each reading the files whose day meets [start − margin,
  * end + margin). Days without a file in one market still get their job when the other market
- * has one (the merge needs every range). Cost O(jobs × files).
+ * has one (the merge needs every range). Trades files (classify) are chosen like the quotes
+ * but do not widen the span. Cost O(jobs × files).
  */
-export function planJobs(a: readonly DayFile[], b: readonly DayFile[], everyUs: number, marginUs: number): Job[] {
+export function planJobs(a: readonly DayFile[], b: readonly DayFile[], everyUs: number, marginUs: number, trades: readonly DayFile[] = []): Job[] {
   const all = [...a, ...b];
   if (all.length === 0) return [];
   const first = Math.min(...all.map((f) => f.start));
@@ -39,7 +42,7 @@ export function planJobs(a: readonly DayFile[], b: readonly DayFile[], everyUs: 
     const start = Math.max(k * everyUs, first);
     const end = Math.min((k + 1) * everyUs, last);
     const reads = (files: readonly DayFile[]) => files.filter((f) => f.end > start - marginUs && f.start < end + marginUs).map((f) => f.path);
-    jobs.push({ n: jobs.length, start, end, a: reads(a), b: reads(b) });
+    jobs.push({ n: jobs.length, start, end, a: reads(a), b: reads(b), trades: reads(trades) });
   }
   return jobs;
 }

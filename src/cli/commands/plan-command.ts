@@ -10,7 +10,7 @@ import type { PlanOptions } from './plan.js';
 export function planCommand(io: Streams): Command {
   const cmd = new Command('plan')
     .summary('print one job per day (or --every) for a scheduler: pair name, range, files, command')
-    .description('Turn daily files (one UTC day each, the date YYYY-MM-DD in the name) into jobs that each own a time range and write a state (pair --state), for GNU parallel, a Slurm job array or a Kubernetes Indexed Job; leadlag merge then prints the run over all of them. With --manifest, one set of jobs per symbol pair.')
+    .description('Turn daily files (one UTC day each, the date YYYY-MM-DD in the name) into jobs that each own a time range and write a state (pair --state, or that of --command), for GNU parallel, a Slurm job array or a Kubernetes Indexed Job; leadlag merge then prints the run over all of them. With --manifest, one set of jobs per symbol pair.')
     .argument('[spot]', 'the first market\'s daily files (a comma list, a directory or a quoted glob)')
     .argument('[perp]', 'the second market\'s daily files')
     .option('--manifest <FILE>', 'CSV or TSV with the columns pair,spot_files,perp_files (files as a directory or a quoted-free glob), one line per symbol pair')
@@ -20,13 +20,17 @@ export function planCommand(io: Streams): Command {
     .option('--states <DIR>', 'where the jobs write their states', 'states')
     .option('--options <TEXT>', 'options given to every pair job (e.g. "--threshold 1bp --by 1h")', '')
     .option('--leadlag <PATH>', 'the leadlag the commands call', 'leadlag')
-    .option('--label <NAME>', 'the pair\'s name without --manifest (default: pair)');
+    .option('--label <NAME>', 'the pair\'s name without --manifest (default: pair)')
+    .addOption(new Option('--command <name>', 'the analysis each job runs and states (merge reads any of them)').choices(['pair', 'xcorr', 'hy', 'classify']).default('pair'))
+    .option('--trades <FILES>', 'classify: the first market\'s daily trades files (a manifest gives them as a fourth column, trades_files)');
   cmd.addHelpText(
     'after',
     `
 Examples:
   $ leadlag plan 'spot/*.csv.gz' 'perp/*.csv.gz' --options '--threshold 1bp' --emit commands | parallel
   $ leadlag merge states/*.state --format json
+  $ leadlag plan 'spot/*.csv.gz' 'perp/*.csv.gz' --command xcorr --options '--lags -5..5' --emit commands | parallel
+  $ leadlag plan 'spot/*.csv.gz' 'perp/*.csv.gz' --command classify --trades 'trades/*.csv.gz' --emit commands | parallel
   $ leadlag plan --manifest pairs.csv --emit commands > jobs.txt   # then a Slurm array or an Indexed Job runs line $INDEX`,
   );
   return cmd.action(async (spot: string | undefined, perp: string | undefined, o: PlanOptions) => (await import('./plan.js')).planAction(io, spot, perp, o));

@@ -1,6 +1,7 @@
 /**
  * `leadlag plan SPOT PERP` (or `--manifest FILE` for many pairs): one line per job — the pair,
  * the owned range and the files it reads — as TSV or as complete `leadlag pair … --state …`
+ * commands (or `--command xcorr|hy|classify`)
  * commands, for GNU parallel, a Slurm job array or a Kubernetes Indexed Job (docs/scale.md,
  * examples/).
  */
@@ -21,7 +22,15 @@ export interface PlanOptions {
   options: string;
   leadlag: string;
   label?: string;
+  /** The analysis every job runs (its state is what merge reads). */
+  command?: PlanCommand;
+  /** classify: the first market's daily trades files. */
+  trades?: string;
 }
+
+/** The commands whose states merge. */
+export const PLAN_COMMANDS = ['pair', 'xcorr', 'hy', 'classify'] as const;
+export type PlanCommand = (typeof PLAN_COMMANDS)[number];
 
 /** What `leadlag plan` does once parsed; plan-command.ts defines the command and loads this module only when it runs. */
 export async function planAction(io: Streams, spot: string | undefined, perp: string | undefined, o: PlanOptions): Promise<void> {
@@ -31,26 +40,33 @@ export async function planAction(io: Streams, spot: string | undefined, perp: st
 
 /** The plan's lines (TSV with a header, or commands). */
 export function runPlan(spot: string | undefined, perp: string | undefined, o: PlanOptions): string[] {
-  const pairs = o.manifest !== undefined ? readManifest(o.manifest) : [{ pair: o.label ?? 'pair', a: spot, b: perp }];
-  if (o.manifest !== undefined && (spot !== undefined || perp !== undefined)) throw new UsageError('give either the two markets\' files or --manifest, not both');
-  const lines: string[] = o.emit === 'tsv' ? [['job', 'pair', 'n', 'start', 'end', 'spot_files', 'perp_files', 'state'].join('\t')] : [];
+  const command = o.command ?? 'pair';
+  const pairs = o.manifest !== undefined ? readManifest(o.manifest, command) : [{ pair: o.label ?? 'pair', a: spot, b: perp, trades: o.trades }];
+  if (o.manifest !== undefined && (spot !== undefined || perp !== undefined || o.trades !== undefined)) throw new UsageError('give either the markets\' files (and --trades) or --manifest, not both');
+  if (command !== 'classify' && o.trades !== undefined) throw new UsageError(`--trades goes with --command classify (${command} reads no trades)`);
+  const withTrades = command === 'classify';
+  const header = ['job', 'pair', 'n', 'start', 'end', 'spot_files', 'perp_files', ...(withTrades ? ['trades_files'] : []), 'state'];
+  const lines: string[] = o.emit === 'tsv' ? [header.join('\t')] : [];
   let job = 0;
   for (const p of pairs) {
     if (p.a === undefined || p.b === undefined) throw new UsageError('plan needs the two markets\' daily files (or --manifest)');
+    if (withTrades && p.trades === undefined) throw new UsageError('--command classify needs the trades\' daily files (--trades, or a trades_files column in the manifest)');
     const [a, b] = expandMarketArgs([p.a, p.b]).map(dayFiles) as [DayFile[], DayFile[]];
-    for (const j of planJobs(a, b, o.every, o.margin)) {
-      requireFiles(p.pair, j);
+    const trades = withTrades ? dayFiles(expandMarketArgs([p.trades!], 'trades')[0]!) : [];
+    for (const j of planJobs(a, b, o.every, o.margin, trades)) {
+      requireFiles(p.pair, j, withTrades);
       const state = `${o.states.replace(/\/$/, '')}/${p.pair}-${String(j.n).padStart(4, '0')}.state`;
-      if (o.emit === 'tsv') lines.push([job, p.pair, j.n, isoMicros(j.start), isoMicros(j.end), j.a.join(','), j.b.join(','), state].join('\t'));
-      else lines.push(commandOf(p.pair, j, state, o));
+      if (o.emit === 'tsv') lines.push([job, p.pair, j.n, isoMicros(j.start), isoMicros(j.end), j.a.join(','), j.b.join(','), ...(withTrades ? [j.trades.join(',')] : []), state].join('\t'));
+      else lines.push(commandOf(command, p.pair, j, state, o));
       job++;
     }
   }
   return lines;
 }
 
-function commandOf(pair: string, j: Job, state: string, o: PlanOptions): string {
-  const args = [o.leadlag, 'pair', j.a.join(','), j.b.join(','), '--start', isoMicros(j.start), '--end', isoMicros(j.end), '--label', pair, '--state', state];
+function commandOf(command: PlanCommand, pair: string, j: Job, state: string, o: PlanOptions): string {
+  const trades = command === 'classify' ? ['--trades', j.trades.join(',')] : [];
+  const args = [o.leadlag, command, j.a.join(','), j.b.join(','), ...trades, '--start', isoMicros(j.start), '--end', isoMicros(j.end), '--label', pair, '--state', state];
   return [...args.map(shellQuote), o.options.trim()].filter((x) => x !== '').join(' ');
 }
 
@@ -63,27 +79,32 @@ function dayFiles(paths: readonly string[]): DayFile[] {
   });
 }
 
-function requireFiles(pair: string, j: Job): void {
-  const missing = j.a.length === 0 ? 'first' : j.b.length === 0 ? 'second' : undefined;
-  if (missing !== undefined) throw new DataError(pair, undefined, `no file of the ${missing} market near ${isoMicros(j.start)} to ${isoMicros(j.end)}; every day needs its files in both markets`);
+function requireFiles(pair: string, j: Job, withTrades: boolean): void {
+  const missing = j.a.length === 0 ? 'first market' : j.b.length === 0 ? 'second market' : withTrades && j.trades.length === 0 ? 'trades' : undefined;
+  if (missing !== undefined) throw new DataError(pair, undefined, `no file of the ${missing} near ${isoMicros(j.start)} to ${isoMicros(j.end)}; every day needs its files in both markets${withTrades ? ' and in the trades' : ''}`);
 }
 
-/** `pair,spot_files,perp_files` per line, comma- or tab-separated, an optional header line. */
-function readManifest(file: string): { pair: string; a: string; b: string }[] {
+/**
+ * `pair,spot_files,perp_files` per line (classify: `pair,spot_files,perp_files,trades_files`),
+ * comma- or tab-separated, an optional header line.
+ */
+function readManifest(file: string, command: PlanCommand): { pair: string; a: string; b: string; trades?: string }[] {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     throw new OpenError(file, (e as Error).message);
   }
-  const out: { pair: string; a: string; b: string }[] = [];
+  const columns = command === 'classify' ? 'pair,spot_files,perp_files,trades_files' : 'pair,spot_files,perp_files';
+  const width = columns.split(',').length;
+  const out: { pair: string; a: string; b: string; trades?: string }[] = [];
   text.split(/\r?\n/).forEach((line, i) => {
     if (line.trim() === '' || line.startsWith('#')) return;
     const cells = line.split(line.includes('\t') ? '\t' : ',').map((c) => c.trim());
     if (i === 0 && cells[0] === 'pair') return;
-    if (cells.length !== 3 || cells.some((c) => c === '')) throw new DataError(file, i + 1, 'a manifest line is pair,spot_files,perp_files', line);
+    if (cells.length !== width || cells.some((c) => c === '')) throw new DataError(file, i + 1, `a manifest line is ${columns}${command === 'classify' ? ' (classify jobs read trades)' : ''}`, line);
     if (!/^[A-Za-z0-9_.-]+$/.test(cells[0]!)) throw new DataError(file, i + 1, 'a pair name may hold letters, digits, _ . and - (it names the state files)', cells[0]);
-    out.push({ pair: cells[0]!, a: cells[1]!, b: cells[2]! });
+    out.push({ pair: cells[0]!, a: cells[1]!, b: cells[2]!, ...(width === 4 ? { trades: cells[3]! } : {}) });
   });
   if (out.length === 0) throw new DataError(file, undefined, 'the manifest lists no pair');
   return out;
