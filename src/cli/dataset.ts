@@ -92,6 +92,8 @@ export async function buildDataset(files: readonly [string, string], o: DatasetO
       const ticks = sliceTicks(batch as TickBatch, from, to);
       engine.pushQuotes(ticks);
       spot.push(ticks);
+      // The LOCF feed's jumps must reach the engine before its next quotes (FeatureEngine's push contract).
+      spot.settle();
       tap?.(0, ticks);
       announceTriggers();
     } else if (source === 1) {
