@@ -10,8 +10,9 @@ import { rangeOf, type Feed, type ReaderCliOptions, type TimeCliOptions } from '
 import { pumpLagging, pumpMerged, sliceTicks, sliceTrades } from './pump.js';
 import { MarketJumps } from '../core/market.js';
 import { pairSortedJumps, spanOf } from '../core/pairing.js';
-import { FeatureEngine, featureNames, type FeatureSet } from '../core/features.js';
+import { FeatureEngine, featureNames, type FeatureParams, type FeatureSet } from '../core/features.js';
 import { countLeads, labelled, take, type Dataset } from '../core/dataset.js';
+import { featureHistoryUs } from '../core/dataset-state.js';
 import { DataError } from '../errors.js';
 import { csvText, isoMicros, type Cell } from '../io/output.js';
 import type { ReadReport } from '../io/types.js';
@@ -31,17 +32,46 @@ export interface LabelledSpan {
   readonly noise: number;
 }
 
+/** What a state run keeps besides the data set (src/cli/classify-state.ts). */
+export interface DatasetRun extends LabelledSpan {
+  /** Spot's and perp's jumps and tick counts, as read (within [S − M, E + M)). */
+  readonly spot: MarketJumps;
+  readonly perp: MarketJumps;
+  /** The span (§1) of the data read, over which the labels' pairing ran. */
+  readonly dataSpan: Span;
+  /** Each file's report: spot's, perp's and the trades' (a state's input fingerprints). */
+  readonly files: readonly [ReadReport[], ReadReport[], ReadReport[]];
+}
+
+/** Called with each market's quotes as they are read (0: spot, 1: perp). */
+export type QuoteTap = (market: 0 | 1, batch: TickBatch) => void;
+
+/**
+ * The read margin of classify: pair's (the detector's window and settling, the pairing window
+ * after E) plus the features' look-back h before S (src/core/dataset-state.ts), so that the
+ * rows near S read the quote as of t − h unless the market was quiet for longer than the
+ * margin — which a merge of states detects and refuses.
+ */
+export function datasetMargin(params: AnalysisParams, f: FeatureParams): number {
+  return readMargin(params) + featureHistoryUs(f);
+}
+
+/** The feature engine's parameters: W and G of the jump options, §5's 20 ms trade window and 20 grid steps. */
+export function featureParamsOf(o: Pick<DatasetOptions, 'tradeSide' | 'features'>, params: AnalysisParams): FeatureParams {
+  return { windowUs: params.windowUs, gridUs: params.gridUs, tradeWindowUs: 20_000, volSteps: 20, tradeSide: o.tradeSide, set: o.features };
+}
+
 /**
  * One pass over the three files: spot quotes and spot trades merged in time feed the feature
  * engine and the spot jump detector; perp quotes feed their own detector alongside (with the
  * extended features they join the merged stream, since the engine reads the perp as of each
  * trigger). Labels come from pairing once both markets are read.
  */
-export async function buildDataset(files: readonly [string, string], o: DatasetOptions, params: AnalysisParams, ctx: Context): Promise<LabelledSpan> {
+export async function buildDataset(files: readonly [string, string], o: DatasetOptions, params: AnalysisParams, ctx: Context, tap?: QuoteTap): Promise<DatasetRun> {
   assertStdinOnce([...files, o.trades]);
   const range = rangeOf(o);
-  // The trade window (20 ms) lies within the margin's second.
-  const read = readRangeOf({ range, margin: readMargin(params) });
+  const featureParams = featureParamsOf(o, params);
+  const read = readRangeOf({ range, margin: datasetMargin(params, featureParams) });
   const [spotSrc, perpSrc] = openQuoteFiles(files, o, ctx, read, QUOTE_SLOTS_BEFORE_TRADES);
   const tradeSrc = openTradeFile(o.trades, o, ctx, read);
   const spotIn = trimmed(spotSrc!, read, sliceTicks);
@@ -49,7 +79,6 @@ export async function buildDataset(files: readonly [string, string], o: DatasetO
   const tradeIn = trimmed(tradeSrc, read, sliceTrades);
   const spot = new MarketJumps(params);
   const perp = new MarketJumps(params);
-  const featureParams = { windowUs: params.windowUs, gridUs: params.gridUs, tradeWindowUs: 20_000, volSteps: 20, tradeSide: o.tradeSide, set: o.features };
   const engine = new FeatureEngine(featureParams);
   const extended = o.features === 'extended';
   let announced = 0;
@@ -63,6 +92,9 @@ export async function buildDataset(files: readonly [string, string], o: DatasetO
       const ticks = sliceTicks(batch as TickBatch, from, to);
       engine.pushQuotes(ticks);
       spot.push(ticks);
+      // The LOCF feed's jumps must reach the engine before its next quotes (FeatureEngine's push contract).
+      spot.settle();
+      tap?.(0, ticks);
       announceTriggers();
     } else if (source === 1) {
       engine.pushTrades(sliceTrades(batch as TradeBatch, from, to));
@@ -70,9 +102,10 @@ export async function buildDataset(files: readonly [string, string], o: DatasetO
       const ticks = sliceTicks(batch as TickBatch, from, to);
       engine.pushPerpQuotes(ticks);
       perp.push(ticks);
+      tap?.(1, ticks);
     }
   });
-  const perpDone = extended ? Promise.resolve() : pumpLagging([perpIn], (_, b) => perp.push(b));
+  const perpDone = extended ? Promise.resolve() : pumpLagging([perpIn], (_, b) => (perp.push(b), tap?.(1, b)));
   await Promise.all([merged, perpDone]);
   spot.finish();
   perp.finish();
@@ -88,7 +121,7 @@ export async function buildDataset(files: readonly [string, string], o: DatasetO
   const pairing = pairSortedJumps(spot[o.feed], perp[o.feed], dataSpan!, params.pairWindowUs);
   const dataset = inRange(labelled(engine.rows(), featureNames(o.features, featureParams), pairing.aStart, pairing.roleA), span);
   const leads = countLeads(dataset.labels);
-  return { dataset, span, leads, noise: dataset.labels.length - leads };
+  return { dataset, span, leads, noise: dataset.labels.length - leads, spot, perp, dataSpan: dataSpan!, files: [spotSrc!.reports(), perpSrc!.reports(), tradeSrc.reports()] };
 }
 
 /** The triggers with times in the span (all of them without --start/--end). */

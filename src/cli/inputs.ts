@@ -147,7 +147,8 @@ export function readRangeOf(plan: ReadPlan): ReadRange {
 
 /**
  * A source's batches cut to from ≤ t < to (views, empty batches dropped); the source itself
- * when the range is unbounded. The source is still read to its end, so its report is complete.
+ * when the range is unbounded. A source opened with the same range stops reading at its first
+ * row at or after `to` (src/io/multi.ts), so its report describes the rows up to there.
  */
 export function trimmed<B extends { readonly length: number; readonly t: Float64Array }>(src: AsyncIterable<B>, read: ReadRange, slice: (b: B, from: number, to: number) => B): AsyncIterable<B> {
   if (!Number.isFinite(read.from) && !Number.isFinite(read.to)) return src;

@@ -69,6 +69,24 @@ export interface FeatureParams {
 }
 
 /**
+ * How far back from a trigger at t its features read (µs): the quotes as of t − quotesUs (M(x),
+ * and with the extended set P(x)), the trades in (t − tradesUs, t] — each signed by the spot
+ * quote as of its own time — and the earlier triggers in (t − triggersUs, t) (jumps_1s; 0
+ * without the extended set). So two runs that hold the same quotes from the one as of
+ * t − max(quotesUs, tradesUs) on, the same trades and the same triggers over those look-backs
+ * compute the same row (a state's merge relies on it, docs/scale.md).
+ */
+export function featureLookBack(p: Pick<FeatureParams, 'windowUs' | 'gridUs' | 'tradeWindowUs' | 'volSteps' | 'set'>): { readonly quotesUs: number; readonly tradesUs: number; readonly triggersUs: number } {
+  const extended = p.set === 'extended';
+  const base = Math.max(p.windowUs, p.volSteps * p.gridUs);
+  return {
+    quotesUs: extended ? Math.max(base, SECOND_US) : base,
+    tradesUs: extended ? Math.max(p.tradeWindowUs, SECOND_US) : p.tradeWindowUs,
+    triggersUs: extended ? SECOND_US : 0,
+  };
+}
+
+/**
  * One row per trigger, in trigger (= time) order. A trigger with no quote pushed at all has
  * NaN ret, vol and spread (cannot happen for spot jumps, which sit at or after a quote).
  */
@@ -172,9 +190,9 @@ export class FeatureEngine {
     this.#p = params;
     this.#extended = params.set === 'extended';
     this.#oneReturn = durationLabel(windowUs) === durationLabel(volSteps * gridUs);
-    const base = Math.max(windowUs, volSteps * gridUs);
-    this.#horizonUs = this.#extended ? Math.max(base, SECOND_US) : base;
-    this.#tradeHorizonUs = this.#extended ? Math.max(tradeWindowUs, SECOND_US) : tradeWindowUs;
+    const lookBack = featureLookBack(params);
+    this.#horizonUs = lookBack.quotesUs;
+    this.#tradeHorizonUs = lookBack.tradesUs;
     this.#out = new Columns(1 + featureNames(this.#extended ? 'extended' : 'base', params).length);
   }
 

@@ -106,12 +106,26 @@ export class MarketJumps {
     this.count += n;
   }
 
+  /**
+   * Decides the grid points before the last tick now, even when that tick was skipped (it
+   * repeats the price): it is pushed to the grid, which only splits a constant run and changes
+   * no decision. For a consumer that needs each grid jump as soon as a later tick exists
+   * (classify announces its triggers to the feature engine as they appear); otherwise a grid
+   * jump waits for the next change of price, however late. O(1).
+   */
+  settle(): void {
+    // A skipped last tick still extends the grid: its points up to that tick carry the price.
+    if (this.count > 0 && this.last > this.lastPushed) {
+      this.grid.push(this.last, this.lastPrice);
+      this.lastPushed = this.last;
+    }
+  }
+
   /** Flushes the last grid points. Call once after the last batch. */
   finish(): void {
     if (this.finished) return;
     this.finished = true;
-    // A skipped last tick still extends the grid: its points up to that tick carry the price.
-    if (this.count > 0 && this.last > this.lastPushed) this.grid.push(this.last, this.lastPrice);
+    this.settle();
     this.grid.finish();
   }
 }

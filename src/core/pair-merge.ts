@@ -24,6 +24,8 @@ export interface PairShard {
   /** The detector's window W (µs). */
   readonly windowUs: number;
   readonly pairWindowUs: number;
+  /** How far its pairings reach past its range (µs): m − W for pair (D + 10·step, the shifted copies); D for classify, whose end records are wider for jumps_1s. */
+  readonly reachUs?: number;
   /** The span of the data it read; null when its markets did not overlap. */
   readonly dataSpan: Span | null;
   readonly seen: { readonly a: Seen; readonly b: Seen };
@@ -114,7 +116,7 @@ function checkSpans(s: PairShard, ds: Span, span: Span): void {
   // shifted copies) and up to E + D + 10·step: m − W on either side. A later start is harmless
   // when it is B's first tick read (no source of a copy is missed) and before S − D (the pairs
   // with a leader near S are then in the span, and the cut's check compares them).
-  const reach = s.edgeUs - s.windowUs;
+  const reach = s.reachUs ?? s.edgeUs - s.windowUs;
   const leftOk = (own: number, whole: number) => own === whole || own <= s.owned.start - reach || (own <= s.owned.start - s.pairWindowUs && own === s.seen.b?.first);
   const rightOk = (own: number, whole: number) => own === whole || own >= s.owned.end + reach;
   const problems: string[] = [];

@@ -95,7 +95,7 @@ export function familyPart(a: JumpList, b: JumpList, span: Span, pairWindowUs: n
  * The pairs of a pairing as [tA, tB] (pairSortedJumps): A's leads and simultaneous pairs in A's
  * time order, then B's leads in B's, so each direction's delays keep the order pairStats gives them.
  */
-function pairsOf(a: JumpList, b: JumpList, span: Span, pairWindowUs: number): PairList {
+export function pairsOf(a: JumpList, b: JumpList, span: Span, pairWindowUs: number): PairList {
   const r = pairSortedJumps(a, b, span, pairWindowUs);
   const out: PairList = [];
   for (let k = 0, d = 0; k < r.roleA.length; k++) {

@@ -9,7 +9,10 @@
  * read at all: a file whose name carries a date (`…2024-08-01…`) is taken to hold that UTC
  * day and is left unopened when the day misses the range; the others are opened for their
  * first row only, and a file ending before the next one begins is skipped when that next
- * one begins at or before the range.
+ * one begins at or before the range. And a file is read only until its first row at or after
+ * the range's end (ReadOptions.until; not with `sort`, which must see every row): rows are in
+ * time order, so the rest of it lies past the range (and the later files, which begin past
+ * it, are skipped as above).
  */
 import { DataError } from '../errors.js';
 import type { TickBatch, TradeBatch } from '../core/types.js';
@@ -71,7 +74,9 @@ class MultiSource<B extends Batch> implements MultiFileSource<B> {
   }
 
   private open(path: string): Single {
-    return this.kind === 'quotes' ? openQuotes(path, this.opts) : openTrades(path, this.opts);
+    const to = this.range?.to ?? Infinity;
+    const opts = Number.isFinite(to) ? { ...this.opts, until: to } : this.opts;
+    return this.kind === 'quotes' ? openQuotes(path, opts) : openTrades(path, opts);
   }
 
   private async *run(): AsyncGenerator<B, void, undefined> {
@@ -151,6 +156,7 @@ class MultiSource<B extends Batch> implements MultiFileSource<B> {
       skipped: [...skipped.values()],
       firstTime: rs[0]!.firstTime,
       lastTime: rs[rs.length - 1]!.lastTime,
+      ...(rs[rs.length - 1]!.readUntil !== undefined ? { readUntil: rs[rs.length - 1]!.readUntil } : {}),
     };
   }
 

@@ -274,10 +274,14 @@ export async function* readBatches(
     sort: opts.sort,
     batchRows: Math.max(1, Math.floor(opts.batchRows ?? DEFAULT_BATCH_ROWS)),
     maxSortRows: opts.maxSortRows,
+    until: opts.until,
   };
   let validator: QuoteValidator | TradeValidator | undefined;
-  const makeSink = (plan: FormatPlan): RowSink =>
-    (validator = kind === 'quotes' ? new QuoteValidator(plan, vopts) : new TradeValidator(plan, vopts));
+  let format: { plan: FormatPlan; converter: FieldConverter } | undefined;
+  const makeSink = (plan: FormatPlan, converter: FieldConverter): RowSink => {
+    format = { plan, converter };
+    return (validator = kind === 'quotes' ? new QuoteValidator(plan, vopts) : new TradeValidator(plan, vopts));
+  };
   let lastProgress = -Infinity;
   const onProgress = opts.onProgress;
   const onChunk: ChunkCallback | undefined = onProgress
@@ -289,21 +293,24 @@ export async function* readBatches(
       }
     : undefined;
   const scan = scanRows(input, kind, opts, makeSink, onChunk);
-  let info: ScanInfo | undefined;
+  let scanned = false;
   try {
     for (;;) {
       const step = await scan.next();
       if (validator) yield* drain<TickBatch | TradeBatch>(validator.batcher.out);
       if (step.done) {
-        info = step.value;
+        scanned = true;
         break;
       }
+      // Past `until` in a time-ordered file: the rest is later still; leave it unread.
+      if (validator?.stopped) break;
     }
   } finally {
-    // A consumer that stops early (break) must still close the input.
-    if (!info) await scan.return(undefined as never);
+    // A consumer that stops early (break), or a read that stopped at `until`, must still close the input.
+    if (!scanned) await scan.return(undefined as never);
   }
   const v = validator!;
+  const info = format!;
   for (const _ of v.end()) yield* drain<TickBatch | TradeBatch>(v.batcher.out);
   yield* drain<TickBatch | TradeBatch>(v.batcher.out);
   if (v.records === 0) {
@@ -321,6 +328,7 @@ export async function* readBatches(
     skipped: v.skipped.list(),
     firstTime: v.firstTime,
     lastTime: v.lastTime,
+    ...(v.stopped ? { readUntil: opts.until } : {}),
   };
 }
 

@@ -48,6 +48,12 @@ export interface ReadOptions {
   readonly worker?: boolean;
   /** Rows per batch handed to the analysis (default 65 536). */
   readonly batchRows?: number;
+  /**
+   * Stop reading once a row at or after this time (µs) has been read, and close the input:
+   * the rest of a time-ordered file can only be later (a ranged run passes E + margin). Ignored
+   * with `sort`, which must read every row. The report then describes the rows read (readUntil).
+   */
+  readonly until?: number;
   /** Progress callback, called at most a few times a second with bytes/rows so far. */
   readonly onProgress?: (p: Progress) => void;
 }
@@ -81,6 +87,12 @@ export interface ReadReport {
   /** First and last time in µs, NaN when empty. */
   readonly firstTime: number;
   readonly lastTime: number;
+  /**
+   * Set when reading stopped before the end of the input (ReadOptions.until): rows, records,
+   * skipped and lastTime then describe the rows up to the first kept row at or after this time
+   * (lastTime is that row's), and the rest of the file was not read.
+   */
+  readonly readUntil?: number;
 }
 
 export interface QuoteSource extends AsyncIterable<TickBatch> {

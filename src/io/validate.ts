@@ -61,6 +61,11 @@ export interface ValidatorOptions {
   readonly batchRows: number;
   /** Rows `sort` may hold (default MAX_SORT_ROWS; smaller in tests). */
   readonly maxSortRows?: number;
+  /**
+   * Stop once a row at or after this time (µs) has been kept: later rows are neither counted
+   * nor checked (see `stopped`). Only without `sort`, where kept rows are in time order.
+   */
+  readonly until?: number;
 }
 
 /**
@@ -116,6 +121,12 @@ abstract class Rules implements RowSink {
   protected lastT = -Infinity;
   protected lastLine = 0;
   protected gathered = 0;
+  /**
+   * A row at or after `until` was kept: since kept rows are in time order, every later row is
+   * past it too, and the reader may leave the rest of the input unread.
+   */
+  stopped = false;
+  protected readonly until: number;
   protected readonly gatherT = new Column(new Float64Array(0));
   protected readonly classifier: RowClassifier;
 
@@ -124,6 +135,7 @@ abstract class Rules implements RowSink {
     protected readonly opts: ValidatorOptions,
   ) {
     this.classifier = new RowClassifier(plan);
+    this.until = opts.sort ? Infinity : (opts.until ?? Infinity);
   }
 
   abstract row(r: RowScratch): void;
@@ -210,6 +222,7 @@ export class QuoteValidator extends Rules {
   }
 
   row(r: RowScratch): void {
+    if (this.stopped) return;
     this.rows++;
     if (!this.usable(r)) return;
     const priceOnly = this.plan.priceOnly;
@@ -224,6 +237,7 @@ export class QuoteValidator extends Rules {
     }
     if (!this.inOrder(r)) return;
     this.accept(r.t, bid, ask);
+    this.stopped = r.t >= this.until;
   }
 
   /** Burst collapse: a row at the pending row's time replaces it; a later row sends it on. */
@@ -278,6 +292,7 @@ export class TradeValidator extends Rules {
   }
 
   row(r: RowScratch): void {
+    if (this.stopped) return;
     this.rows++;
     if (!this.usable(r)) return;
     const side = this.hasSide ? r.side : 0;
@@ -291,6 +306,7 @@ export class TradeValidator extends Rules {
     }
     if (!this.inOrder(r)) return;
     this.accept(r.t, r.price, r.qty, side);
+    this.stopped = r.t >= this.until;
   }
 
   private accept(t: number, price: number, qty: number, side: number): void {

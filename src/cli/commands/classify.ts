@@ -17,12 +17,14 @@ import { poolFolds, ruleColumn, scoreFold, type FoldScores } from '../../core/ev
 import { apWithIntervals, reliabilityTable } from '../../core/evaluation.js';
 import { addGains } from '../../core/treegain.js';
 import type { FeatureSet } from '../../core/features.js';
-import type { XGBoostClass } from '../../core/model.js';
+import type { SavedModel, XGBoostClass } from '../../core/model.js';
+import type { AnalysisParams } from '../../core/types.js';
 import { prepareOutputs, type OutputTarget } from '../../io/atomic.js';
 import { expandInputArg } from '../../io/paths.js';
 import { expandMarketArgs } from '../inputs.js';
 import { loadXGBoost } from '../../io/xgboost-load.js';
-import { buildDataset, featureCsv } from '../dataset.js';
+import { buildDataset, featureCsv, type LabelledSpan } from '../dataset.js';
+import { runClassifyState } from '../classify-state.js';
 import { makeStyle, renderOutput, writeTextFile } from '../../io/output.js';
 import { renderClassify, type ClassifyReport, type FoldSummary } from '../classify-render.js';
 
@@ -49,9 +51,14 @@ export interface ClassifyOptions extends CommonOptions, ReaderCliOptions, JumpCl
   block: number;
   dumpFeatures?: string;
   saveModel?: string;
+  /** Write the range's labelled data set as a state for `leadlag merge` instead of training (src/cli/classify-state.ts). */
+  state?: string;
   /** Options the user gave explicitly (for "has no effect" warnings); the CLI fills it. */
   given?: ReadonlySet<string>;
 }
+
+/** The options that shape what classify does with its data set (and its report): a state records them. */
+export type EvaluationOptions = Pick<ClassifyOptions, 'names' | 'feed' | 'seed' | 'split' | 'folds' | 'features' | 'trees' | 'depth' | 'eta' | 'targetRecall' | 'perClass' | 'tradeSide' | 'bootstrap' | 'block' | 'balanced'>;
 
 /** A test class smaller than this makes precision and recall too noisy to read (a warning says so). */
 export const SMALL_CLASS = 30;
@@ -60,6 +67,7 @@ export const SMALL_CLASS = 30;
 export async function classifyAction(io: Streams, spot: string, perp: string, o: ClassifyOptions, command: Command): Promise<void> {
   const given = new Set(Object.keys(command.opts()).filter((k) => command.getOptionValueSource(k) === 'cli'));
   const ctx = new Context(io, o);
+  if (o.state !== undefined) return runClassifyState([spot, perp], { ...o, given }, ctx);
   const report = await runClassify([spot, perp], { ...o, given }, ctx);
   if (o.dumpFeatures === '-') ctx.io.stderr.write(await renderText(report, ctx));
   else await ctx.emit(renderClassify(report));
@@ -71,8 +79,9 @@ function renderText(report: ClassifyReport, ctx: Context): Promise<string> {
 }
 
 /** The files this run will write, checked before anything is read. */
-function outputsOf(o: ClassifyOptions): OutputTarget[] {
+export function outputsOf(o: ClassifyOptions): OutputTarget[] {
   const out: OutputTarget[] = [];
+  if (o.state !== undefined) out.push({ option: '--state', path: o.state });
   // `--dump-features -` is standard output, not a file.
   if (o.dumpFeatures !== undefined && o.dumpFeatures !== '-') out.push({ option: '--dump-features', path: o.dumpFeatures });
   if (o.saveModel !== undefined) out.push({ option: '--save-model', path: o.saveModel });
@@ -88,9 +97,13 @@ function requireBothClasses(labels: Uint8Array, embargoed: number, file: string)
   throw new DataError(file, undefined, `the test set has no ${missing} triggers${why}; try --split random or more data`);
 }
 
-/** A number in (0, 1]. */
+/** Every input file: the two markets' quotes and the trades. */
+export function inputsOf(files: readonly [string, string], o: ClassifyOptions): string[] {
+  return [...expandMarketArgs(files).flat(), ...expandInputArg(o.trades, 'trades')];
+}
+
 /** Options that are valid but do nothing with the others: say so rather than ignore them. */
-function checkCombination(o: ClassifyOptions, ctx: Context): void {
+export function checkCombination(o: ClassifyOptions, ctx: Context): void {
   if (o.balanced && o.split === 'walk-forward') throw new UsageError('--split walk-forward tests every later block in full; it cannot be combined with --balanced');
   const given = o.given ?? new Set<string>();
   if (o.balanced && given.has('targetRecall')) ctx.warn('--target-recall has no effect with --balanced (the threshold is 0.5)');
@@ -101,21 +114,37 @@ function checkCombination(o: ClassifyOptions, ctx: Context): void {
 export async function runClassify(files: readonly [string, string], o: ClassifyOptions, ctx: Context): Promise<ClassifyReport> {
   checkCombination(o, ctx);
   const params = analysisParamsOf(o);
-  await prepareOutputs(outputsOf(o), [...expandMarketArgs(files).flat(), ...expandInputArg(o.trades, 'trades')]);
+  await prepareOutputs(outputsOf(o), inputsOf(files, o));
   const xgbLoading = loadXGBoost(); // compiles WebAssembly while the files are read
   xgbLoading.catch(() => {}); // awaited below; don't let an early failure go unhandled
-  const { dataset, span, leads, noise } = await buildDataset(files, o, params, ctx);
+  const labelled = await buildDataset(files, o, params, ctx);
+  await dumpFeatures(labelled.dataset, o, ctx);
+  const { report, saved } = evaluateDataset(await xgbLoading, labelled, o, params, files[0], ctx);
+  if (o.saveModel !== undefined) await writeTextFile(o.saveModel, `${JSON.stringify(saved)}\n`);
+  return report;
+}
+
+/** `--dump-features FILE` (or `-`: standard output). */
+export async function dumpFeatures(dataset: Dataset, o: Pick<ClassifyOptions, 'dumpFeatures'>, ctx: Context): Promise<void> {
   if (o.dumpFeatures === '-') await ctx.writeStdout(await featureCsv(dataset));
   else if (o.dumpFeatures !== undefined) await writeTextFile(o.dumpFeatures, await featureCsv(dataset));
+}
 
+/**
+ * Everything classify does once its data set is built: the split or the walk-forward folds,
+ * XGBoost and the baselines, the threshold, the tables and the verdict. It reads only the
+ * rows (features, labels, trigger times) and the options, so the merge of classify states
+ * runs it on the states' rows and prints what one run prints. `file` names the data in errors.
+ * Returns the report and the booster `--save-model` writes (walk-forward: the last fold's,
+ * trained on the most data).
+ */
+export function evaluateDataset(xgb: XGBoostClass, labelled: LabelledSpan, o: EvaluationOptions, params: AnalysisParams, file: string, ctx: Context): { report: ClassifyReport; saved: SavedModel } {
+  const { dataset, span, leads, noise } = labelled;
   const mode = o.balanced ? 'balanced' : 'holdout';
   const rng = new Random(o.seed);
-  const xgb = await xgbLoading;
   const modelParams = { trees: o.trees, maxDepth: o.depth, eta: o.eta };
-  const evaluated = o.split === 'walk-forward' ? walkForward(xgb, dataset, o, params.pairWindowUs, rng, modelParams, files[0], ctx) : holdOut(xgb, dataset, o, mode, rng, modelParams, files[0]);
+  const evaluated = o.split === 'walk-forward' ? walkForward(xgb, dataset, o, params.pairWindowUs, rng, modelParams, file, ctx) : holdOut(xgb, dataset, o, mode, rng, modelParams, file);
   const { folds, nTrain, nEmbargoed, foldSummaries } = evaluated;
-  // Walk-forward: the last fold's booster, trained on the most data.
-  if (o.saveModel !== undefined) await writeTextFile(o.saveModel, `${JSON.stringify(folds[folds.length - 1]!.saved)}\n`);
   const pooled = poolFolds(folds);
   const curve = precisionRecallCurve(pooled.model, pooled.labels);
   const pick = pickThreshold(curve, o.targetRecall)!; // the test set always holds positives
@@ -129,9 +158,9 @@ export async function runClassify(files: readonly [string, string], o: ClassifyO
     { name: 'jump_size', scores: pooled.rule },
   ];
   const aps = apWithIntervals(scorers, pooled.labels, pooled.t, { replicates: o.bootstrap, blockUs: o.block }, rng);
-  const report = classificationReport(pooled.labels, predicted);
-  warnSmallClasses(report.classes[0].support, report.classes[1].support, ctx);
-  return {
+  const table = classificationReport(pooled.labels, predicted);
+  warnSmallClasses(table.classes[0].support, table.classes[1].support, ctx);
+  const report: ClassifyReport = {
     mode,
     feed: o.feed,
     names: o.names,
@@ -144,7 +173,7 @@ export async function runClassify(files: readonly [string, string], o: ClassifyO
     nTest: pooled.labels.length,
     nEmbargoed,
     testPrevalence: prevalence(pooled.labels),
-    report,
+    report: table,
     intervals: classIntervals(pooled.labels, predicted),
     ...(mode === 'holdout' ? { averagePrecision: averagePrecisionOfCurve(curve), precisionAtThreshold: pick.precision, recallAtThreshold: pick.recall } : {}),
     threshold,
@@ -157,6 +186,7 @@ export async function runClassify(files: readonly [string, string], o: ClassifyO
     folds: foldSummaries,
     curve,
   };
+  return { report, saved: folds[folds.length - 1]!.saved };
 }
 
 interface Evaluated {
@@ -167,7 +197,7 @@ interface Evaluated {
 }
 
 /** Tables 3 and 4: one train/test split (random or time), the §5 sampling unchanged. */
-function holdOut(xgb: XGBoostClass, dataset: Dataset, o: ClassifyOptions, mode: 'holdout' | 'balanced', rng: Random, model: { trees: number; maxDepth: number; eta: number }, file: string): Evaluated {
+function holdOut(xgb: XGBoostClass, dataset: Dataset, o: EvaluationOptions, mode: 'holdout' | 'balanced', rng: Random, model: { trees: number; maxDepth: number; eta: number }, file: string): Evaluated {
   let split;
   try {
     split = sampleTrainTest(dataset.labels, { mode, perClass: o.perClass, split: o.split === 'time' ? 'time' : 'random' }, rng);
@@ -187,7 +217,7 @@ function holdOut(xgb: XGBoostClass, dataset: Dataset, o: ClassifyOptions, mode: 
  * test block) and tested on the next block. A fold whose training set has fewer than
  * MIN_PER_CLASS of a class, or whose test block lacks a class, is skipped with a warning.
  */
-function walkForward(xgb: XGBoostClass, dataset: Dataset, o: ClassifyOptions, purgeUs: number, rng: Random, model: { trees: number; maxDepth: number; eta: number }, file: string, ctx: Context): Evaluated {
+function walkForward(xgb: XGBoostClass, dataset: Dataset, o: EvaluationOptions, purgeUs: number, rng: Random, model: { trees: number; maxDepth: number; eta: number }, file: string, ctx: Context): Evaluated {
   if (dataset.labels.length < o.folds + 1) throw new DataError(file, undefined, `${dataset.labels.length} labelled triggers cannot make ${o.folds} walk-forward folds; try fewer --folds or a lower --threshold`);
   const folds: FoldScores[] = [];
   const summaries: FoldSummary[] = [];

@@ -9,9 +9,9 @@ import type { MergeOptions } from './merge.js';
 
 export function mergeCommand(io: Streams): Command {
   const cmd = new Command('merge')
-    .summary('merge partial states (pair, xcorr, hy --state) into the report of one run')
-    .description('Merge the states written by pair --state, xcorr --state or hy --state over disjoint time ranges into exactly what one run over all the data prints, in every --format. States of several pairs (pair --label) give one row per pair. Refuses, naming the files (exit 65), states with different parameters or versions, overlapping or missing ranges, and cuts where the neighbours\' jumps or pairs disagree.')
-    .argument('<states...>', 'state files (pair --state FILE, xcorr --state FILE, hy --state FILE)')
+    .summary('merge partial states (pair, xcorr, hy, classify --state) into the report of one run')
+    .description('Merge the states written by pair, xcorr, hy or classify --state over disjoint time ranges into exactly what one run over all the data prints, in every --format. States of several pairs (pair --label) give one row per pair. Refuses, naming the files (exit 65), states with different parameters or versions, overlapping or missing ranges, and cuts where the neighbours\' jumps or pairs disagree.')
+    .argument('<states...>', 'state files (pair, xcorr, hy or classify --state FILE)')
     .option('--allow-gaps', 'merge states whose ranges leave gaps (the tables then count the ranges given)');
   addCommonOptions(cmd);
   cmd.addHelpText(

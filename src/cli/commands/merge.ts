@@ -12,6 +12,8 @@ import { mergePairStates } from '../pair-state.js';
 import { mergeXcorrStates } from '../xcorr-state.js';
 import { mergeHyStates } from '../hy-state.js';
 import { renderHy } from './hy.js';
+import { mergeClassifyStates } from '../classify-state.js';
+import { renderClassify } from '../classify-render.js';
 import { renderXcorr, warnAbout as xcorrWarnings } from './xcorr.js';
 import { renderPair, type PairReport } from './pair.js';
 import { pairWarnings } from '../advice.js';
@@ -25,15 +27,28 @@ export interface MergeOptions extends CommonOptions {
 /** What `leadlag merge` does once parsed; merge-command.ts defines the command and loads this module only when it runs. */
 export async function mergeAction(io: Streams, files: string[], o: MergeOptions): Promise<void> {
   const ctx = new Context(io, o);
-  const out = runMerge(files, o, ctx);
-  await ctx.emit(out);
+  await ctx.emit(await runMergeAsync(files, o, ctx));
 }
 
-/** Reads, checks and merges the states; one pair gives its report, several a row per pair. */
-export function runMerge(files: readonly string[], o: MergeOptions, ctx: Context): Output {
+/** runMerge for states of any command: classify's merge trains its model, and the model's library loads asynchronously. */
+export async function runMergeAsync(files: readonly string[], o: MergeOptions, ctx: Context): Promise<Output> {
+  const states = readStates(files);
+  if (states[0]!.header.command !== 'classify') return runMerge(files, o, ctx, states);
+  checkSameParams(states);
+  return renderClassify(await mergeClassifyStates(states, o.allowGaps === true, ctx));
+}
+
+/** The states, read and checked to be of one command and one version of leadlag. */
+function readStates(files: readonly string[]): StateFile[] {
   if (files.length === 0) throw new UsageError('merge needs at least one state file');
   const states = files.map(readStateFile);
   checkSameKind(states);
+  return states;
+}
+
+/** Reads, checks and merges the states; one pair gives its report, several a row per pair. Classify states: runMergeAsync. */
+export function runMerge(files: readonly string[], o: MergeOptions, ctx: Context, states: readonly StateFile[] = readStates(files)): Output {
+  if (states[0]!.header.command === 'classify') throw new Error('classify states merge in runMergeAsync');
   const groups = new Map<string, StateFile[]>();
   for (const s of states) {
     const label = typeof s.header.label === 'string' ? s.header.label : '';
@@ -61,7 +76,7 @@ export function runMerge(files: readonly string[], o: MergeOptions, ctx: Context
 }
 
 /** The commands whose states merge. */
-const MERGEABLE = ['pair', 'xcorr', 'hy'];
+const MERGEABLE = ['pair', 'xcorr', 'hy', 'classify'];
 
 /** One command and one version of leadlag over all the states. */
 function checkSameKind(states: readonly StateFile[]): void {

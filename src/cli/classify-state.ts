@@ -1,0 +1,234 @@
+/**
+ * `classify --state FILE` and the classify half of `leadlag merge` (docs/scale.md): a run that
+ * owns [--start, --end) builds the labelled data set of its triggers (features, label, time),
+ * trains nothing, and writes the rows with the records that prove its cuts; the merge checks
+ * the states fit together (src/core/dataset-state.ts), joins the rows in time order and runs
+ * what classify runs on its data set, so it prints what one run prints.
+ */
+import { UsageError } from '../errors.js';
+import type { Context } from './context.js';
+import { analysisParamsOf, rangeOf } from './options.js';
+import { prepareOutputs } from '../io/atomic.js';
+import { buildDataset, datasetMargin, featureParamsOf } from './dataset.js';
+import { checkCombination, dumpFeatures, evaluateDataset, inputsOf, outputsOf, type ClassifyOptions, type ClassifyReport, type EvaluationOptions } from './commands/classify.js';
+import { countLeads } from '../core/dataset.js';
+import { featureNames } from '../core/features.js';
+import { datasetEdgeUs, datasetEnds, decodeRows, encodeRows, featureHistoryUs, mergeDatasetShards, type DatasetEnds, type DatasetShard, type EncodedRow } from '../core/dataset-state.js';
+import type { AnalysisParams, TickBatch } from '../core/types.js';
+import { loadXGBoost } from '../io/xgboost-load.js';
+import { writeStateFile, type StateFile, inputFingerprints, describeTime, finiteOrNull } from '../io/state-file.js';
+import { duration } from '../io/output.js';
+import { LEADLAG_VERSION } from './version.js';
+
+/** Every option that changes classify's data set or what it does with it (merge requires them equal). */
+export interface ClassifyStateParams {
+  readonly names: [string, string];
+  readonly threshold: number;
+  readonly jump_window_us: number;
+  readonly pair_window_us: number;
+  readonly grid_us: number;
+  readonly feed: 'native' | 'locf';
+  readonly features: 'base' | 'extended';
+  readonly trade_side: 'quotes' | 'flag';
+  readonly balanced: boolean;
+  readonly split: ClassifyOptions['split'];
+  readonly folds: number;
+  readonly per_class: number;
+  readonly target_recall: number;
+  readonly trees: number;
+  readonly depth: number;
+  readonly eta: number;
+  readonly seed: number;
+  readonly bootstrap: number;
+  readonly block_us: number;
+  readonly clock: string;
+  readonly time_unit: string | null;
+  readonly sort: boolean;
+  readonly skip_bad_rows: boolean;
+  /** How the files' columns are read (column mapping, time format, delimiter): null when recognised by name. */
+  readonly layout: Record<string, unknown>;
+}
+
+export function classifyStateParams(o: ClassifyOptions): ClassifyStateParams {
+  return {
+    names: o.names,
+    threshold: o.threshold,
+    jump_window_us: o.jumpWindow,
+    pair_window_us: o.pairWindow,
+    grid_us: o.grid,
+    feed: o.feed,
+    features: o.features,
+    trade_side: o.tradeSide,
+    balanced: o.balanced === true,
+    split: o.split,
+    folds: o.folds,
+    per_class: o.perClass,
+    target_recall: o.targetRecall,
+    trees: o.trees,
+    depth: o.depth,
+    eta: o.eta,
+    seed: o.seed,
+    bootstrap: o.bootstrap,
+    block_us: o.block,
+    clock: o.clock,
+    time_unit: o.timeUnit ?? null,
+    sort: o.sort === true,
+    skip_bad_rows: o.skipBadRows === true,
+    layout: {
+      time_col: o.timeCol ?? null,
+      price_col: o.priceCol ?? null,
+      bid_col: o.bidCol ?? null,
+      ask_col: o.askCol ?? null,
+      qty_col: o.qtyCol ?? null,
+      side_col: o.sideCol ?? null,
+      time_format: o.timeFormat ?? null,
+      delimiter: o.delimiter ?? null,
+    },
+  };
+}
+
+/** What a state says about one market's quotes read (null: none). */
+interface MarketSeen {
+  readonly first_us: number;
+  readonly last_us: number;
+  readonly ticks: number;
+  /** The last tick at or before E − h (null: none): the next range's quote history. */
+  readonly history_end_us: number | null;
+}
+
+interface ClassifyStateHeader {
+  readonly range: { start_us: number | null; end_us: number | null };
+  readonly edge_us: number;
+  readonly history_us: number;
+  readonly seen: Record<'a' | 'b', MarketSeen | null>;
+  readonly data_span: { start_us: number; end_us: number };
+}
+
+/** A state's body for classify. */
+interface ClassifyStateBody {
+  readonly feature_names: string[];
+  /** The triggers in the range, in time order: [t, label, feature…] (src/core/dataset-state.ts encodeRows). */
+  readonly rows: EncodedRow[];
+  readonly ends: DatasetEnds;
+}
+
+/** Watches one market's quotes: first, last, count and the last at or before a limit. */
+class HistoryTicks {
+  first = NaN;
+  last = NaN;
+  ticks = 0;
+  historyEnd: number | null = null;
+
+  constructor(private readonly limit: number) {}
+
+  push(b: TickBatch): void {
+    if (b.length === 0) return;
+    if (this.ticks === 0) this.first = b.t[0]!;
+    this.last = b.t[b.length - 1]!;
+    this.ticks += b.length;
+    // Batches arrive in time order: the last tick of the batch at or before the limit, if any.
+    for (let i = b.length - 1; i >= 0; i--) {
+      if (b.t[i]! <= this.limit) {
+        this.historyEnd = b.t[i]!;
+        break;
+      }
+    }
+  }
+
+  json(): MarketSeen | null {
+    return this.ticks === 0 ? null : { first_us: this.first, last_us: this.last, ticks: this.ticks, history_end_us: this.historyEnd };
+  }
+}
+
+/** Builds the data set of [--start, --end) plus its margin and writes the state; prints nothing on stdout (but `--dump-features -`). */
+export async function runClassifyState(files: readonly [string, string], o: ClassifyOptions, ctx: Context): Promise<void> {
+  if (o.saveModel !== undefined) throw new UsageError('--save-model goes without --state: a state run trains no model (merge the states with leadlag merge)');
+  checkCombination(o, ctx);
+  const params = analysisParamsOf(o);
+  const range = rangeOf(o);
+  // A state path that is an input, or cannot be created, fails before anything is read.
+  await prepareOutputs(outputsOf(o), inputsOf(files, o));
+  const featureParams = featureParamsOf(o, params);
+  const historyUs = featureHistoryUs(featureParams);
+  const edgeUs = datasetEdgeUs(params, featureParams);
+  const margin = datasetMargin(params, featureParams);
+  const watch = [new HistoryTicks(range.end - historyUs), new HistoryTicks(range.end - historyUs)] as const;
+  const run = await buildDataset(files, o, params, ctx, (m, b) => watch[m].push(b));
+  await dumpFeatures(run.dataset, o, ctx);
+  const body: ClassifyStateBody = {
+    feature_names: [...run.dataset.names],
+    rows: encodeRows(run.dataset),
+    ends: datasetEnds(run.spot[o.feed], run.perp[o.feed], run.dataSpan, range, edgeUs, params.pairWindowUs),
+  };
+  const header: ClassifyStateHeader = {
+    range: { start_us: finiteOrNull(range.start), end_us: finiteOrNull(range.end) },
+    edge_us: edgeUs,
+    history_us: historyUs,
+    seen: { a: watch[0].json(), b: watch[1].json() },
+    data_span: { start_us: run.dataSpan.start, end_us: run.dataSpan.end },
+  };
+  const bytes = await writeStateFile(o.state!, {
+    leadlag_version: LEADLAG_VERSION,
+    command: 'classify',
+    label: null,
+    params: { ...classifyStateParams(o) },
+    ...header,
+    margin_us: margin,
+    inputs: { a: inputFingerprints(run.files[0]), b: inputFingerprints(run.files[1]), trades: inputFingerprints(run.files[2]) },
+    triggers: { lead: run.leads, noise: run.noise },
+  }, body);
+  if (!o.quiet) ctx.io.stderr.write(`leadlag: wrote ${o.state} (${bytes} bytes, ${run.dataset.labels.length} triggers; range ${describeTime(range.start)} to ${describeTime(range.end)}, margin ${duration(margin)})\n`);
+}
+
+/**
+ * The classify report of merged states (parameters already checked equal by the merge
+ * command): the rows of one run over all the ranges, then what classify does with them.
+ * @throws DataError naming the files when the states do not fit together.
+ */
+export async function mergeClassifyStates(states: readonly StateFile[], allowGaps: boolean, ctx: Context): Promise<ClassifyReport> {
+  const xgbLoading = loadXGBoost();
+  xgbLoading.catch(() => {}); // awaited below; a refusal first
+  const p = states[0]!.header.params as unknown as ClassifyStateParams;
+  const params: AnalysisParams = { threshold: p.threshold, windowUs: p.jump_window_us, pairWindowUs: p.pair_window_us, gridUs: p.grid_us };
+  const names = featureNames(p.features, featureParamsOf({ tradeSide: p.trade_side, features: p.features }, params));
+  const shards = states.map((s) => shardOf(s, names, params));
+  const { dataset, span } = mergeDatasetShards(shards, p.feed, p.features === 'extended', allowGaps);
+  const leads = countLeads(dataset.labels);
+  const o: EvaluationOptions = {
+    names: p.names,
+    feed: p.feed,
+    seed: p.seed,
+    split: p.split,
+    folds: p.folds,
+    features: p.features,
+    trees: p.trees,
+    depth: p.depth,
+    eta: p.eta,
+    targetRecall: p.target_recall,
+    perClass: p.per_class,
+    tradeSide: p.trade_side,
+    bootstrap: p.bootstrap,
+    block: p.block_us,
+    balanced: p.balanced,
+  };
+  const file = states.map((s) => s.file).join(', ');
+  return evaluateDataset(await xgbLoading, { dataset, span, leads, noise: dataset.labels.length - leads }, o, params, file, ctx).report;
+}
+
+function shardOf(s: StateFile, names: readonly string[], params: AnalysisParams): DatasetShard {
+  const h = s.header as unknown as ClassifyStateHeader;
+  const body = s.body as ClassifyStateBody;
+  const seen = (x: MarketSeen | null) => (x === null ? null : { first: x.first_us, last: x.last_us });
+  return {
+    name: s.file,
+    owned: { start: h.range.start_us ?? -Infinity, end: h.range.end_us ?? Infinity },
+    edgeUs: h.edge_us,
+    windowUs: params.windowUs,
+    pairWindowUs: params.pairWindowUs,
+    dataSpan: { start: h.data_span.start_us, end: h.data_span.end_us },
+    seen: { a: seen(h.seen.a), b: seen(h.seen.b) },
+    historyEnd: { a: h.seen.a?.history_end_us ?? null, b: h.seen.b?.history_end_us ?? null },
+    ends: body.ends,
+    rows: decodeRows(names, body.rows, s.file),
+  };
+}

@@ -1,0 +1,187 @@
+/**
+ * classify's labelled data set as a partial state for an owned range [S, E), and the exact
+ * merge of such states (docs/scale.md, docs/definitions.md §5, §11). Pure: no I/O; the file
+ * format lives in src/io/state-file.ts and src/cli/classify-state.ts.
+ *
+ * A row (a trigger in [S, E): its features, label and time) is one run's row when the state's
+ * run made the same decisions near its cuts and read the same history:
+ * - its label comes from spot's and perp's jumps (detection, §2) and the greedy pairing (§3)
+ *   over the span of the data read: the end records and checks of `pair` states
+ *   (src/core/pair-state.ts, src/core/pair-merge.ts) with the real pairing only (no chance
+ *   shifts), so m = max(W + D, 1 s with jumps_1s) and the span's reach is D;
+ * - its features read the quotes as of t − h, h = max(the quote and trade look-backs,
+ *   featureLookBack), and with the extended set the triggers of the last second (within m):
+ *   each state records its last tick of each market at or before E − h, and the merge checks
+ *   that the next state read it.
+ */
+import { DataError } from '../errors.js';
+import type { Dataset } from './dataset.js';
+import type { FeatureParams } from './features.js';
+import { featureLookBack } from './features.js';
+import type { JumpList } from './jumplist.js';
+import type { JumpFeed } from './pair-analysis.js';
+import { mergePairShards, type PairShard } from './pair-merge.js';
+import { jumpsIn, pairsOf, type JumpRecord, type PairFeedState, type PairList } from './pair-state.js';
+import type { TimeRange } from './parts.js';
+import type { Span } from './types.js';
+
+/** The width m of the jump records at each end: the detector's window and the pairing window, or the second of jumps_1s. */
+export function datasetEdgeUs(p: { readonly windowUs: number; readonly pairWindowUs: number }, f: FeatureParams): number {
+  return Math.max(p.windowUs + p.pairWindowUs, featureLookBack(f).triggersUs);
+}
+
+/** h: the quote history a row at t reads, back to the quote as of t − h. */
+export function featureHistoryUs(f: FeatureParams): number {
+  const l = featureLookBack(f);
+  return Math.max(l.quotesUs, l.tradesUs);
+}
+
+/** What a state keeps of its two ends: the jumps within m, and the pairs with a leader within D before each end. */
+export interface DatasetEnds {
+  /** Spot (a) and perp (b) jumps of the feed in [S − m, S + m) and [E − m, E + m) (none at an infinite end). */
+  readonly jumps: { readonly left: { a: JumpRecord; b: JumpRecord }; readonly right: { a: JumpRecord; b: JumpRecord } };
+  /** The pairing of the data read (null when the markets do not overlap in it): its span and its pairs [tA, tB] with a leader in [S − D, S) and in [E − D, E). */
+  readonly pairs: { readonly span: [number, number]; readonly left: PairList; readonly right: PairList } | null;
+}
+
+/** The end records of one state. `ds`: the span of the data read. O(jumps). */
+export function datasetEnds(spot: JumpList, perp: JumpList, ds: Span | undefined, owned: TimeRange, edgeUs: number, pairWindowUs: number): DatasetEnds {
+  const end = (t: number) => (Number.isFinite(t) ? { a: jumpsIn(spot, t - edgeUs, t + edgeUs), b: jumpsIn(perp, t - edgeUs, t + edgeUs) } : { a: { t: [], s: [] }, b: { t: [], s: [] } });
+  const pairsBefore = (all: PairList, t: number) => {
+    const out: PairList = [];
+    for (let k = 0; k < all.length; k += 2) {
+      const leader = Math.min(all[k]!, all[k + 1]!);
+      if (leader >= t - pairWindowUs && leader < t) out.push(all[k]!, all[k + 1]!);
+    }
+    return out;
+  };
+  let pairs: DatasetEnds['pairs'] = null;
+  if (ds !== undefined && ds.start <= ds.end) {
+    const all = pairsOf(spot, perp, ds, pairWindowUs);
+    pairs = { span: [ds.start, ds.end], left: pairsBefore(all, owned.start), right: pairsBefore(all, owned.end) };
+  }
+  return { jumps: { left: end(owned.start), right: end(owned.end) }, pairs };
+}
+
+/** A row of a state's body: [t, label, feature…]; a feature that is not a finite number or is −0 is a string or null (JSON has neither). */
+export type EncodedRow = (number | string | null)[];
+
+/** The rows of a data set as JSON-safe arrays that read back to the same doubles (NaN → null, ±Infinity and −0 → strings). O(rows · features). */
+export function encodeRows(d: Dataset): EncodedRow[] {
+  const f = d.names.length;
+  const out: EncodedRow[] = [];
+  for (let i = 0; i < d.labels.length; i++) {
+    const row: EncodedRow = [d.t[i]!, d.labels[i]!];
+    for (let c = 0; c < f; c++) row.push(encodeNumber(d.X[i * f + c]!));
+    out.push(row);
+  }
+  return out;
+}
+
+function encodeNumber(x: number): number | string | null {
+  if (Number.isNaN(x)) return null;
+  if (!Number.isFinite(x) || Object.is(x, -0)) return String(Object.is(x, -0) ? '-0' : x);
+  return x;
+}
+
+/**
+ * The data set of encoded rows (the inverse of encodeRows).
+ * @throws DataError naming `file` when a row is not [t, 0 or 1, one value per feature].
+ */
+export function decodeRows(names: readonly string[], rows: readonly EncodedRow[], file: string): Dataset {
+  const f = names.length;
+  const t = new Float64Array(rows.length);
+  const labels = new Uint8Array(rows.length);
+  const X = new Float64Array(rows.length * f);
+  rows.forEach((row, i) => {
+    const [time, label] = row;
+    if (!Array.isArray(row) || row.length !== f + 2 || typeof time !== 'number' || (label !== 0 && label !== 1)) {
+      throw new DataError(file, 2, `row ${i} of the state is not [t, label, ${f} features]`);
+    }
+    t[i] = time;
+    labels[i] = label;
+    for (let c = 0; c < f; c++) X[i * f + c] = decodeNumber(row[c + 2]!);
+  });
+  return { names, t, labels, X };
+}
+
+function decodeNumber(x: number | string | null): number {
+  return x === null ? NaN : Number(x);
+}
+
+/** What the merge needs of one state. */
+export interface DatasetShard {
+  /** The state's file, for messages. */
+  readonly name: string;
+  readonly owned: TimeRange;
+  readonly edgeUs: number;
+  readonly windowUs: number;
+  readonly pairWindowUs: number;
+  /** The span of the data it read. */
+  readonly dataSpan: Span | null;
+  /** Spot (a) and perp (b): first and last tick read (null: none). */
+  readonly seen: { readonly a: { first: number; last: number } | null; readonly b: { first: number; last: number } | null };
+  /** Spot (a) and perp (b): the last tick read at or before E − h, the next range's quote history (null: none). */
+  readonly historyEnd: { readonly a: number | null; readonly b: number | null };
+  readonly ends: DatasetEnds;
+  /** Its rows: the triggers in its range, in time order. */
+  readonly rows: Dataset;
+}
+
+/**
+ * Merges classify states (any order) into the data set of one run over all their ranges and
+ * that run's span. `perpHistory`: the features read the perp's quotes too (the extended set).
+ * `allowGaps` accepts missing ranges: the rows are then those of the ranges given.
+ * @throws DataError naming the states for overlapping or (without allowGaps) missing ranges,
+ *   spans that do not fit, cuts where the neighbours' jumps or pairs disagree (pair's checks),
+ *   and cuts where the right state did not read the quote history its first rows need.
+ */
+export function mergeDatasetShards(input: readonly DatasetShard[], feed: JumpFeed, perpHistory: boolean, allowGaps: boolean): { dataset: Dataset; span: Span } {
+  const shards = [...input].sort((x, y) => x.owned.start - y.owned.start);
+  const { span } = mergePairShards(shards.map((s) => pairShardOf(s, feed)), [feed], Infinity, allowGaps);
+  for (let i = 0; i + 1 < shards.length; i++) {
+    const [l, r] = [shards[i]!, shards[i + 1]!];
+    if (l.owned.end !== r.owned.start) continue;
+    checkHistory(l, r, 'a', 'spot');
+    if (perpHistory) checkHistory(l, r, 'b', 'perp');
+  }
+  return { dataset: concatRows(shards.map((s) => s.rows)), span };
+}
+
+/** A state's end records as the pair merge reads them: one feed, the real pairing only, no cells. */
+function pairShardOf(s: DatasetShard, feed: JumpFeed): PairShard {
+  const p = s.ends.pairs;
+  const oo = p === null ? null : { span: p.span, paired: [0], left: [p.left], right: [p.right], delaysAB: [], leadersAB: [], delaysBA: [], leadersBA: [] };
+  const state: PairFeedState = { cells: [], jumps: s.ends.jumps, variants: { oo } };
+  return { name: s.name, owned: s.owned, edgeUs: s.edgeUs, windowUs: s.windowUs, pairWindowUs: s.pairWindowUs, reachUs: s.pairWindowUs, dataSpan: s.dataSpan, seen: s.seen, feeds: { [feed]: state } };
+}
+
+/**
+ * The right state's first rows read the market's quote as of S − h: the left state's last tick
+ * at or before S − h must be one the right state read. (By induction from the first state, a
+ * left state without such a tick means the data holds none from the first state's margin on.)
+ */
+function checkHistory(l: DatasetShard, r: DatasetShard, m: 'a' | 'b', name: string): void {
+  const end = l.historyEnd[m];
+  const first = r.seen[m]?.first ?? Infinity;
+  if (end !== null && first > end) {
+    throw new DataError(`${l.name} and ${r.name}`, undefined, `at the cut ${l.owned.end} µs the right state did not read the ${name} quote at ${end} µs, the last before the cut by the features' look-back: the ${name} market is quiet for longer than the read margin there; cut elsewhere`);
+  }
+}
+
+/** Data sets in time order, one after the other. O(rows · features). */
+function concatRows(parts: readonly Dataset[]): Dataset {
+  const names = parts[0]!.names;
+  const n = parts.reduce((s, p) => s + p.labels.length, 0);
+  const t = new Float64Array(n);
+  const labels = new Uint8Array(n);
+  const X = new Float64Array(n * names.length);
+  let at = 0;
+  for (const p of parts) {
+    t.set(p.t, at);
+    labels.set(p.labels, at);
+    X.set(p.X, at * names.length);
+    at += p.labels.length;
+  }
+  return { names, t, labels, X };
+}
