@@ -64,6 +64,28 @@ test('plan: one job per day, reading its day and the neighbouring days its margi
   assert.deepEqual(jobs.map((j) => `${j[0]} ${j[1]} ${j[2]}`), ['0 BTC 0', '1 BTC 1', '2 BTC 2', '3 ETH 0', '4 ETH 1', '5 ETH 2']);
 });
 
+test('plan --command: the analysis each job runs; classify jobs read the trades\' days as the quotes\'', () => {
+  const dir = tempFiles({});
+  for (const m of ['spot', 'perp', 'trades']) mkdirSync(join(dir, m));
+  for (const d of ['01', '02', '03']) for (const m of ['spot', 'perp', 'trades']) writeFileSync(join(dir, m, `${m}-2024-08-${d}.csv`), '');
+  const xcorr = runPlan(join(dir, 'spot'), join(dir, 'perp'), { ...PLAN, command: 'xcorr', emit: 'commands', leadlag: 'leadlag' });
+  assert.match(xcorr[1]!, /^leadlag xcorr \S+ \S+ --start 2024-08-02T00:00:00\.000000Z --end 2024-08-03T00:00:00\.000000Z --label pair --state states\/pair-0001\.state$/);
+  const trades = join(dir, 'trades');
+  const classify = runPlan(join(dir, 'spot'), join(dir, 'perp'), { ...PLAN, command: 'classify', trades, emit: 'commands', leadlag: 'leadlag' });
+  // Day 3 owns [08-03, 08-04): its margin reaches back into day 2 only, for the trades as for the quotes.
+  const day3Trades = ['02', '03'].map((d) => join(trades, `trades-2024-08-${d}.csv`)).join(',');
+  assert.ok(classify[2]!.startsWith('leadlag classify '), classify[2]);
+  assert.ok(classify[2]!.includes(` --trades ${day3Trades} --start 2024-08-03T00:00:00.000000Z `), classify[2]);
+  const tsv = runPlan(join(dir, 'spot'), join(dir, 'perp'), { ...PLAN, command: 'classify', trades });
+  assert.deepEqual(tsv[0]!.split('\t').slice(-2), ['trades_files', 'state']);
+  assert.equal(tsv[3]!.split('\t')[7], day3Trades);
+  assert.throws(() => runPlan(join(dir, 'spot'), join(dir, 'perp'), { ...PLAN, command: 'classify' }), /--command classify needs the trades/);
+  assert.throws(() => runPlan(join(dir, 'spot'), join(dir, 'perp'), { ...PLAN, trades }), /--trades goes with --command classify/);
+  const manifest = join(dir, 'pairs.csv');
+  writeFileSync(manifest, `pair,spot_files,perp_files\nBTC,${join(dir, 'spot')},${join(dir, 'perp')}\n`);
+  assert.throws(() => runPlan(undefined, undefined, { ...PLAN, command: 'classify', manifest }), /a manifest line is pair,spot_files,perp_files,trades_files/);
+});
+
 test('GNU parallel runs the planned jobs; merge prints the one run\'s JSON byte for byte', { timeout: 600_000 }, async (t) => {
   if (spawnSync('parallel', ['--version']).status !== 0) {
     t.skip('GNU parallel is not installed (apt-get install parallel; .ci/run installs it)');
@@ -102,7 +124,7 @@ test('GNU parallel runs the planned jobs; merge prints the one run\'s JSON byte 
   assert.equal(rows[0]!.excess_pairs, one.native.excess_pairs);
 });
 
-test('GNU parallel runs planned hy jobs (plan\'s commands with hy for pair); merge prints the one hy run\'s JSON and table byte for byte', { timeout: 600_000 }, async (t) => {
+test('GNU parallel runs planned hy jobs (plan --command hy); merge prints the one hy run\'s JSON and table byte for byte', { timeout: 600_000 }, async (t) => {
   if (spawnSync('parallel', ['--version']).status !== 0) {
     t.skip('GNU parallel is not installed (apt-get install parallel; .ci/run installs it)');
     return;
@@ -114,7 +136,7 @@ test('GNU parallel runs planned hy jobs (plan\'s commands with hy for pair); mer
   mkdirSync(states);
   // plan's jobs start at midnights: multiples of the default 10 s block, as hy --state requires.
   const options = '-q --bootstrap 50';
-  const jobs = runPlan(spot, perp, { ...PLAN, label: 'BTC', emit: 'commands', states, leadlag: BIN, options }).map((c) => c.replace(' pair ', ' hy '));
+  const jobs = runPlan(spot, perp, { ...PLAN, command: 'hy', label: 'BTC', emit: 'commands', states, leadlag: BIN, options });
   assert.equal(jobs.length, 3);
   const run = spawnSync('parallel', ['--will-cite', '--halt', 'now,fail=1', '-j', '2'], { input: `${jobs.join('\n')}\n`, encoding: 'utf8' });
   assert.equal(run.status, 0, run.stderr);
