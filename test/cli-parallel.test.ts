@@ -100,3 +100,33 @@ test('GNU parallel runs the planned jobs; merge prints the one run\'s JSON byte 
   assert.equal(rows[0]!.paired_events, one.native.paired_events);
   assert.equal(rows[0]!.excess_pairs, one.native.excess_pairs);
 });
+
+test('GNU parallel runs xcorr --state jobs over the planned days; merge prints the one run\'s output byte for byte', { timeout: 600_000 }, async (t) => {
+  if (spawnSync('parallel', ['--version']).status !== 0) {
+    t.skip('GNU parallel is not installed (apt-get install parallel; .ci/run installs it)');
+    return;
+  }
+  const dir = threeDays();
+  const spot = join(dir, 'spot');
+  const perp = join(dir, 'perp');
+  const states = join(dir, 'states');
+  mkdirSync(states);
+  // plan emits pair commands; an xcorr job is the same range and files (days are multiples of --block).
+  const options = ['--lags', '-5..5', '--bootstrap', '100'];
+  const jobs = runPlan(spot, perp, { ...PLAN, label: 'X', states }).slice(1).map((line) => {
+    const [, , , start, end, a, b, state] = line.split('\t');
+    return [BIN, 'xcorr', a, b, '--start', start, '--end', end, '--state', state, '-q', ...options].map((w) => `'${w}'`).join(' ');
+  });
+  assert.equal(jobs.length, 3);
+  const run = spawnSync('parallel', ['--will-cite', '--halt', 'now,fail=1', '-j', '2'], { input: `${jobs.join('\n')}\n`, encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  const files = readdirSync(states).map((f) => join(states, f));
+  assert.equal(files.length, 3);
+  for (const format of ['json', 'table']) {
+    const single = await leadlag(['xcorr', spot, perp, ...options, '--format', format]);
+    assert.equal(single.code, 0, single.stderr);
+    const merged = await leadlag(['merge', ...files, '--format', format]);
+    assert.equal(merged.code, 0, merged.stderr);
+    assert.equal(merged.stdout, single.stdout, `--format ${format}`);
+  }
+});
