@@ -156,3 +156,30 @@ test('GNU parallel runs planned hy jobs (plan --command hy); merge prints the on
   const one = JSON.parse(printed.json!) as { lag_us: number; p_value: number };
   assert.ok(one.lag_us > 0 && one.p_value < 0.05, JSON.stringify(one));
 });
+
+test('GNU parallel runs planned xcorr jobs (plan --command xcorr); merge prints the one run\'s output byte for byte', { timeout: 600_000 }, async (t) => {
+  if (spawnSync('parallel', ['--version']).status !== 0) {
+    t.skip('GNU parallel is not installed (apt-get install parallel; .ci/run installs it)');
+    return;
+  }
+  const dir = threeDays();
+  const spot = join(dir, 'spot');
+  const perp = join(dir, 'perp');
+  const states = join(dir, 'states');
+  mkdirSync(states);
+  // plan's jobs own whole days: multiples of the default 10 s block, as xcorr --state requires.
+  const options = ['--lags', '-5..5', '--bootstrap', '100'];
+  const jobs = runPlan(spot, perp, { ...PLAN, command: 'xcorr', label: 'X', states, emit: 'commands', leadlag: BIN, options: ['-q', ...options].join(' ') });
+  assert.equal(jobs.length, 3);
+  const run = spawnSync('parallel', ['--will-cite', '--halt', 'now,fail=1', '-j', '2'], { input: `${jobs.join('\n')}\n`, encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  const files = readdirSync(states).map((f) => join(states, f));
+  assert.equal(files.length, 3);
+  for (const format of ['json', 'table']) {
+    const single = await leadlag(['xcorr', spot, perp, ...options, '--format', format]);
+    assert.equal(single.code, 0, single.stderr);
+    const merged = await leadlag(['merge', ...files, '--format', format]);
+    assert.equal(merged.code, 0, merged.stderr);
+    assert.equal(merged.stdout, single.stdout, `--format ${format}`);
+  }
+});

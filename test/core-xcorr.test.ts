@@ -438,7 +438,7 @@ test('xcorrFromArrays: a constant series gives r null (n/a), never NaN', () => {
   }
 });
 
-test('LagCorrelator: a constant non-zero return series is n/a exactly, not a rounded variance', () => {
+test('LagCorrelator: a constant non-zero return series is n/a, though its rounded variance need not be 0 (lagStats)', () => {
   const rand = mulberry32(61);
   const c = new LagCorrelator([-2, 0, 2]);
   for (let i = 0; i < 1000; i++) c.push(1.2345678e-4, (rand() - 0.5) * 1e-4);

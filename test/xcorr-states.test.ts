@@ -1,16 +1,16 @@
 /**
- * xcorr --state and leadlag merge (docs/scale.md): states over ranges cut inside a lag's reach
- * (between the two returns of a lagged pair) merge into the one run over all the data; the
- * merge refuses states with other parameters and cuts where a market is quiet for longer than
- * the read margin.
+ * xcorr --state and leadlag merge (docs/scale.md): states over ranges of whole blocks, cut
+ * inside bursts and inside a lag's reach (between the two returns of a lagged pair), merge into
+ * exactly what one run over all the data prints — byte for byte in every --format, bootstrap
+ * intervals included. The merge refuses states with other parameters and cuts where a market is
+ * quiet for longer than the read margin; `xcorr --state` refuses a range off the block edges.
  *
- * The single run is the independent computation: it streams every grid return through one
- * compensated correlator, while the merge sums the states' rows. Integers (N, n_effective, grid
- * points, blocks) must agree exactly; the floating results to 1e-12 relative (the sums are added
- * in another order, docs/scale.md says why the last digits may differ).
+ * The single run is the independent computation: it reads all the data in one pass, while each
+ * state reads its range plus a margin and the merge joins the states' rows.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempFiles } from './cli-helpers.js';
 import { fakeContext } from './context-helpers.js';
@@ -18,13 +18,17 @@ import { XCORR } from './time-helpers.js';
 import { renderXcorr, runXcorr, type XcorrOptions } from '../src/cli/commands/xcorr.js';
 import { runXcorrState } from '../src/cli/xcorr-state.js';
 import { runMerge } from '../src/cli/commands/merge.js';
-import { DataError } from '../src/errors.js';
+import { DataError, UsageError } from '../src/errors.js';
+import { makeStyle, renderOutput, type Output } from '../src/io/output.js';
+import { FIXTURE_SHAPE, writeDataset } from '../scripts/gen-data.js';
 
 const T0 = 1723118400e6; // 2024-08-08T12:00:00Z
 const MS = 1000;
 const S = 1_000_000;
 const HEADER = 'exchange,symbol,timestamp,local_timestamp,ask_amount,ask_price,bid_price,bid_amount';
 const OPTS: XcorrOptions = { ...XCORR, bootstrap: 40, block: 2 * S };
+const FORMATS = ['json', 'csv', 'tsv', 'table'] as const;
+const quiet = () => fakeContext({ quiet: true }).ctx;
 
 function csv(rows: readonly (readonly [number, number])[]): string {
   return `${HEADER}\n${rows.map(([t, mid]) => `binance,BTCUSDT,${T0 + t},${T0 + t},1,${(mid + 0.01).toFixed(2)},${(mid - 0.01).toFixed(2)},1`).join('\n')}\n`;
@@ -32,20 +36,20 @@ function csv(rows: readonly (readonly [number, number])[]): string {
 
 /**
  * 20 s: A ticks at +1 ms of every 10 ms, B at +7 ms, each at a level that wanders by a fixed
- * pattern; at 10 s A moves +30 at 10.0005 and B follows +30 at 10.0025 (a pair 2 grid steps
- * apart, both returns inside lag 2's reach of the cut at 10.0015). `quietB` leaves B without
- * ticks between 5 s and 15 s (longer than the read margin).
+ * pattern; just before 10 s A moves +30 at 9.9985 s (grid point 9.999 s) and B follows +30 at
+ * 10.0005 s (grid point 10.001 s): a pair 2 grid steps apart whose returns lie on both sides of
+ * the cut at 10 s. `quietB` leaves B without ticks between 5 s and 15 s (longer than the read
+ * margin).
  */
 function scenario(quietB = false): string[] {
   const a: [number, number][] = [];
   const b: [number, number][] = [];
   for (let i = 0; i < 2000; i++) {
     const t = i * 10 * MS;
-    const after = t >= 10 * S ? 30 : 0;
-    a.push([t + 1 * MS, 60000 + ((i * 37) % 11) - 5 + after]);
-    if (!(quietB && t >= 5 * S && t < 15 * S)) b.push([t + 7 * MS, 60000 + ((i * 53) % 7) - 3 + (t + 7 * MS >= 10 * S + 2500 ? 30 : 0)]);
-    if (i === 1000) a.push([10 * S + 500, 60030]);
-    if (i === 1000 && !quietB) b.push([10 * S + 2500, 60030]);
+    a.push([t + 1 * MS, 60000 + ((i * 37) % 11) - 5 + (t + MS >= 10 * S ? 30 : 0)]);
+    if (!(quietB && t >= 5 * S && t < 15 * S)) b.push([t + 7 * MS, 60000 + ((i * 53) % 7) - 3 + (t + 7 * MS >= 10 * S + 500 ? 30 : 0)]);
+    if (i === 999) a.push([10 * S - 1500, 60030]);
+    if (i === 1000 && !quietB) b.push([10 * S + 500, 60030]);
   }
   a.sort((x, y) => x[0] - y[0]);
   b.sort((x, y) => x[0] - y[0]);
@@ -53,69 +57,176 @@ function scenario(quietB = false): string[] {
   return [join(dir, 'a.csv'), join(dir, 'b.csv'), dir];
 }
 
+/** One state per range between the cuts (absolute µs), the first and last open-ended. */
 async function states(files: readonly [string, string], dir: string, cuts: readonly number[], o: Partial<XcorrOptions> = {}, tag = 's'): Promise<string[]> {
-  const edges = [undefined, ...cuts.map((c) => T0 + c), undefined];
+  const edges = [undefined, ...cuts, undefined];
   const out: string[] = [];
   for (let i = 0; i + 1 < edges.length; i++) {
     const state = join(dir, `${tag}${i}.state`);
-    await runXcorrState(files, { ...OPTS, ...o, start: edges[i], end: edges[i + 1], state }, fakeContext({ quiet: true }).ctx);
+    await runXcorrState(files, { ...OPTS, ...o, start: edges[i], end: edges[i + 1], state }, quiet());
     out.push(state);
   }
   return out;
 }
 
-/** Integers equal, other numbers to 1e-12 relative, everything else equal. */
-function assertSameReport(got: unknown, want: unknown, path = ''): void {
-  if (typeof want === 'number' && typeof got === 'number' && !Number.isInteger(want)) {
-    assert.ok(Math.abs(got - want) <= 1e-12 * Math.abs(want), `${path}: ${got} vs ${want}`);
-    return;
-  }
-  if (want === null || typeof want !== 'object') return assert.equal(got, want, path);
-  assert.deepEqual(Object.keys(got as object), Object.keys(want), path);
-  for (const k of Object.keys(want)) assertSameReport((got as Record<string, unknown>)[k], (want as Record<string, unknown>)[k], `${path}.${k}`);
+/** The text of every --format, as the CLI writes it (no colour). */
+async function texts(out: Output): Promise<string[]> {
+  return Promise.all(FORMATS.map((f) => renderOutput(out, f, makeStyle(false))));
 }
+
+/**
+ * The one run and the merge of states cut at `cuts` print the same bytes in every format.
+ * Returns the one run's JSON (for checks that the comparison is not vacuous).
+ */
+async function assertMergeExact(files: readonly [string, string], dir: string, cuts: readonly number[], o: Partial<XcorrOptions>, what: string): Promise<XcorrJson> {
+  const single = renderXcorr(await runXcorr(files, { ...OPTS, ...o }, quiet()));
+  const parts = await states(files, dir, cuts, o, `m${cuts.length}-${o.bootstrap ?? OPTS.bootstrap}-`);
+  const merged = runMerge(parts, { format: 'json', quiet: true }, quiet());
+  const [want, got] = [await texts(single), await texts(merged)];
+  FORMATS.forEach((f, i) => assert.equal(got[i], want[i], `${what}, ${cuts.length + 1} states, --format ${f}`));
+  return single.json as XcorrJson;
+}
+
+interface XcorrJson {
+  lags: { lag: number; n: number; n_effective: number; r: number | null; ci_low: number | null }[];
+  bootstrap: { blocks: number } | null;
+}
+
+for (const bootstrap of [0, 40]) {
+  test(`xcorr states cut inside a lag's reach merge into the one run, byte for byte (bootstrap ${bootstrap})`, async () => {
+    const [a, b, dir] = scenario();
+    const files = [a!, b!] as const;
+    // 10 s splits the lag +2 pair (9.999 s, 10.001 s); 16 s is another block edge.
+    for (const cuts of [[10 * S], [10 * S, 16 * S], [2 * S, 10 * S, 16 * S]]) {
+      const json = await assertMergeExact(files, dir!, cuts.map((c) => T0 + c), { bootstrap }, 'hand-made scenario');
+      assert.ok(json.lags.every((l) => l.n > 19_000 && l.r !== null));
+      if (bootstrap > 0) assert.equal(json.bootstrap!.blocks, 10); // 20 s of 2 s blocks
+    }
+  });
+}
+
+/** The exchange timestamps (column 3, µs) of a Tardis quote file. */
+function tardisTimes(path: string): number[] {
+  return readFileSync(path, 'utf8').trimEnd().split('\n').slice(1).map((l) => Number(l.split(',')[2]));
+}
+
+/**
+ * Cuts on block edges (multiples of `blockUs`) just after a burst of A (several rows at one
+ * timestamp) where A ticks within `reachUs` before the cut and B within `reachUs` after it: the
+ * lagged pairs of the burst straddle the cut. `count` of them, spread over the data.
+ */
+function burstCuts(spot: string, perp: string, blockUs: number, reachUs: number, count: number): number[] {
+  const a = tardisTimes(spot);
+  const b = tardisTimes(perp);
+  const found: number[] = [];
+  for (let i = 1; i < a.length; i++) {
+    if (a[i] !== a[i - 1]) continue;
+    const cut = (Math.floor(a[i]! / blockUs) + 1) * blockUs;
+    if (cut - a[i]! < reachUs && b.some((t) => t >= cut && t < cut + reachUs) && found[found.length - 1] !== cut) found.push(cut);
+  }
+  assert.ok(found.length >= 2 * count, `only ${found.length} bursts at a cut`);
+  const step = Math.floor(found.length / (count + 1));
+  return Array.from({ length: count }, (_, k) => found[(k + 1) * step]!);
+}
+
+test('xcorr states of the Tardis fixture cut inside bursts merge into the one run, byte for byte (2–4 states, bootstrap on and off)', async () => {
+  const spot = 'fixtures/tardis/spot_quotes.csv';
+  const perp = 'fixtures/tardis/perp_quotes.csv';
+  const dir = tempFiles({});
+  const block = 20 * MS;
+  const lags = [-5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5];
+  for (const count of [1, 2, 3]) {
+    const cuts = burstCuts(spot, perp, block, 5 * MS, count);
+    for (const bootstrap of [0, 40]) {
+      const json = await assertMergeExact([spot, perp], dir, cuts, { lags, block, bootstrap }, `tardis fixture cut at ${cuts.join(', ')}`);
+      assert.ok(json.lags.some((l) => l.lag > 0 && l.r! > 0.1), 'the fixture\'s lead shows');
+    }
+  }
+});
+
+test('xcorr states of the Binance fixture (millisecond layout) merge into the one run, byte for byte', async () => {
+  const files = ['fixtures/binance/spot_quotes.csv', 'fixtures/binance/perp_quotes.csv'] as const;
+  const dir = tempFiles({});
+  for (const cuts of [[T0 + 7 * S], [T0 + 3 * S, T0 + 9 * S + 500 * MS, T0 + 14 * S]]) {
+    await assertMergeExact(files, dir, cuts, { block: 500 * MS, bootstrap: 40 }, 'binance fixture');
+  }
+});
+
+test('xcorr states of generated data cut at random block edges merge into the one run, byte for byte', async () => {
+  for (const seed of [7, 8]) {
+    const dir = tempFiles({});
+    writeDataset(dir, { seed, seconds: 40, startUs: T0, format: 'tardis', shape: FIXTURE_SHAPE });
+    const files = [join(dir, 'spot_quotes.csv'), join(dir, 'perp_quotes.csv')] as const;
+    // Cuts on 10 ms edges at pseudo-random places (a fixed LCG of the seed), 1 to 3 of them.
+    let x = seed * 7919;
+    const next = () => (x = (x * 48271) % 2147483647);
+    const block = 10 * MS;
+    for (const count of [1, 3]) {
+      const cuts = Array.from({ length: count }, () => T0 + (next() % 4000) * block).sort((p, q) => p - q);
+      if (new Set(cuts).size < cuts.length) continue;
+      for (const bootstrap of [0, 30]) await assertMergeExact(files, dir, cuts, { lags: [-8, -3, -2, -1, 0, 1, 2, 3, 8], block, bootstrap }, `seed ${seed}, cuts ${cuts.join(', ')}`);
+    }
+  }
+});
+
+const REAL = '/work/shared/data/binance-btcusdt-20240808'; // 2024-08-08 23:54:14 to 24:00:00
+
+test('xcorr states of six minutes of real Binance quotes merge into the one run, byte for byte', { skip: existsSync(REAL) ? false : `${REAL} is not present` }, async () => {
+  const files = [join(REAL, 'spot_quotes.csv.gz'), join(REAL, 'perp_quotes.csv.gz')] as const;
+  const dir = tempFiles({});
+  const json = await assertMergeExact(files, dir, [1723161360e6, 1723161480e6], { lags: Array.from({ length: 41 }, (_, i) => i - 20), block: 10 * S, bootstrap: 200, clock: 'exchange' }, 'real data');
+  assert.ok(json.lags.every((l) => l.n > 300_000));
+});
+
+test('a --by run, a run without the bootstrap and a plain run print the same Table 2', async () => {
+  // Table 2 is folded over the blocks whatever --by and --bootstrap say (xcorr-analysis.ts).
+  const [a, b] = scenario();
+  const files = [a!, b!] as const;
+  const plain = (renderXcorr(await runXcorr(files, OPTS, quiet())).json as { lags: Record<string, unknown>[] }).lags;
+  const by = (renderXcorr(await runXcorr(files, { ...OPTS, by: { kind: 'time', us: 3 * S } }, quiet())).json as { lags: Record<string, unknown>[] }).lags;
+  const noBoot = (renderXcorr(await runXcorr(files, { ...OPTS, bootstrap: 0 }, quiet())).json as { lags: Record<string, unknown>[] }).lags;
+  assert.deepEqual(by, plain);
+  const without = (l: Record<string, unknown>) => Object.fromEntries(Object.entries(l).filter(([k]) => k !== 'ci_low' && k !== 'ci_high'));
+  assert.deepEqual(noBoot.map(without), plain.map(without));
+});
 
 const refused = (f: () => unknown, pattern: RegExp) => assert.throws(f, (e: unknown) => e instanceof DataError && pattern.test(e.message));
 
-for (const bootstrap of [0, 40]) {
-  test(`xcorr states cut inside a lag's reach merge into the one run (bootstrap ${bootstrap})`, async () => {
-    const [a, b, dir] = scenario();
-    const files = [a!, b!] as const;
-    const single = renderXcorr(await runXcorr(files, { ...OPTS, bootstrap }, fakeContext({ quiet: true }).ctx)).json as Record<string, unknown>;
-    // Cuts between the pair's two returns (10.0015 s) and inside a bootstrap block (15.3 s).
-    const parts = await states(files, dir!, [10 * S + 1500, 15 * S + 300 * MS], { bootstrap });
-    const merged = runMerge(parts, { format: 'json', quiet: true }, fakeContext({ quiet: true }).ctx).json as Record<string, unknown>;
-    assertSameReport(merged, single);
-    // The lag +2 pair is in the data: its r is defined and N counts every grid return.
-    const lags = merged.lags as { lag: number; n: number }[];
-    assert.ok(lags.every((l) => l.n > 19_000));
-    if (bootstrap > 0) assert.equal((merged.bootstrap as { blocks: number }).blocks, 10); // 20 s of 2 s blocks
-  });
-}
+test('xcorr --state refuses up front a --start or --end off the block edges (usage error), writing nothing', async () => {
+  const [a, b, dir] = scenario();
+  for (const [start, end, option] of [[T0 + 10 * S + 1500, undefined, '--start'], [undefined, T0 + 9 * S, '--end'], [T0 + 4 * S, T0 + 11 * S, '--end']] as const) {
+    const state = join(dir!, 'off-edge.state');
+    await assert.rejects(
+      runXcorrState([a!, b!], { ...OPTS, start, end, state }, quiet()),
+      (e: unknown) => e instanceof UsageError && e.message.startsWith(option) && /not a multiple of --block 2 s: .*so that the merge is exact; day boundaries are multiples of the default 10 s/.test(e.message),
+    );
+    assert.equal(existsSync(state), false);
+  }
+});
 
 test('xcorr merge refuses other lags, grids or blocks, naming the files', async () => {
   const [a, b, dir] = scenario();
   const files = [a!, b!] as const;
-  const [first] = await states(files, dir!, [10 * S], {}, 'x');
-  for (const [o, what] of [[{ lags: [-2, -1, 0, 1, 2] }, /lags/], [{ grid: 2000 }, /grid_us/], [{ block: 4 * S }, /block_us/]] as [Partial<XcorrOptions>, RegExp][]) {
+  const [first] = await states(files, dir!, [T0 + 12 * S], {}, 'x');
+  for (const [o, what] of [[{ lags: [-2, -1, 0, 1, 2] }, /lags/], [{ grid: 2000 }, /grid_us/], [{ block: 4 * S }, /block_us/], [{ block: 4 * S, bootstrap: 0 }, /block_us/]] as [Partial<XcorrOptions>, RegExp][]) {
     const other = join(dir!, 'other.state');
-    await runXcorrState(files, { ...OPTS, ...o, start: T0 + 10 * S, state: other }, fakeContext({ quiet: true }).ctx);
-    refused(() => runMerge([first!, other], { format: 'json', quiet: true }, fakeContext({ quiet: true }).ctx), new RegExp(`x0\\.state and .*other\\.state: states with different parameters \\(${what.source}`));
+    await runXcorrState(files, { ...OPTS, ...o, start: T0 + 12 * S, state: other }, quiet());
+    refused(() => runMerge([first!, other], { format: 'json', quiet: true }, quiet()), new RegExp(`x0\\.state and .*other\\.state: states with different parameters \\(.*${what.source}`));
   }
 });
 
 test('xcorr merge refuses overlaps, gaps and a cut where a market is quiet beyond the margin', async () => {
   const [a, b, dir] = scenario();
   const files = [a!, b!] as const;
-  const [s0] = await states(files, dir!, [10 * S], {}, 'o');
+  const [s0] = await states(files, dir!, [T0 + 10 * S], {}, 'o');
   const late = join(dir!, 'late.state');
-  await runXcorrState(files, { ...OPTS, start: T0 + 9 * S, state: late }, fakeContext({ quiet: true }).ctx);
-  refused(() => runMerge([s0!, late], { format: 'json', quiet: true }, fakeContext({ quiet: true }).ctx), /overlapping ranges/);
+  await runXcorrState(files, { ...OPTS, start: T0 + 8 * S, state: late }, quiet());
+  refused(() => runMerge([s0!, late], { format: 'json', quiet: true }, quiet()), /overlapping ranges/);
   const gap = join(dir!, 'gap.state');
-  await runXcorrState(files, { ...OPTS, start: T0 + 11 * S, state: gap }, fakeContext({ quiet: true }).ctx);
-  refused(() => runMerge([s0!, gap], { format: 'json', quiet: true }, fakeContext({ quiet: true }).ctx), /missing range/);
+  await runXcorrState(files, { ...OPTS, start: T0 + 12 * S, state: gap }, quiet());
+  refused(() => runMerge([s0!, gap], { format: 'json', quiet: true }, quiet()), /missing range/);
   // B has no tick from 5 s to 15 s: the state from 10 s cannot know B's value before its start.
   const [qa, qb, qdir] = scenario(true);
-  const quiet = await states([qa!, qb!], qdir!, [10 * S], {}, 'q');
-  refused(() => runMerge(quiet, { format: 'json', quiet: true }, fakeContext({ quiet: true }).ctx), /the later state did not read perp's tick .* quiet for longer than the read margin/);
+  const quietStates = await states([qa!, qb!], qdir!, [T0 + 10 * S], {}, 'q');
+  refused(() => runMerge(quietStates, { format: 'json', quiet: true }, quiet()), /the later state did not read perp's tick .* quiet for longer than the read margin/);
 });

@@ -1,8 +1,10 @@
 /**
  * `xcorr --state FILE` and the xcorr half of `leadlag merge` (docs/scale.md): a run that owns
- * [--start, --end) writes the range's lagged sums (one row) and its bootstrap blocks' rows, each
- * market's first and last tick read, and the ticks that prove it had the history its grid
- * returns need; the merge checks the states fit together and prints one run's report.
+ * [--start, --end) (whole blocks of --block) writes the rows of its blocks, each market's first
+ * and last tick read, and the ticks that prove it had the history its grid returns need; the
+ * merge checks the states fit together and prints one run's report, byte for byte: one run's
+ * Table 2 is the left fold of its block rows in time order (xcorr-analysis.ts), and a state
+ * holds exactly one run's rows of the blocks in its range.
  *
  * xcorr needs no decision at a cut: grid returns are LOCF and a lagged pair (r_A[n], r_B[n+τ])
  * belongs to the range holding n·G. What a cut needs is the same ticks on both sides: a range's
@@ -17,14 +19,14 @@ import { rangeOf } from './options.js';
 import { expandMarketArgs, readMargin, readTwoMarkets, requireOverlap, type TwoMarketConsumer } from './inputs.js';
 import { prepareOutputs } from '../io/atomic.js';
 import { XcorrAnalysis } from '../core/xcorr-analysis.js';
-import { blockParts, tableOfRow } from '../core/xcorr-parts.js';
-import { xcorrPartKind } from '../core/xcorr-cells.js';
+import { blockParts } from '../core/xcorr-parts.js';
+import { foldRows, tableOfRow } from '../core/xcorr-cells.js';
 import type { TickBatch } from '../core/types.js';
 import type { ReadReport } from '../io/types.js';
 import { writeStateFile, type StateFile, inputFingerprints, describeTime, finiteOrNull } from '../io/state-file.js';
 import { duration } from '../io/output.js';
 import { LEADLAG_VERSION } from './version.js';
-import { xcorrReportOf, type XcorrOptions, type XcorrReport } from './commands/xcorr.js';
+import { blockTableError, xcorrReportOf, type XcorrOptions, type XcorrReport } from './commands/xcorr.js';
 
 /** Every parameter that changes xcorr's numbers (merge requires them equal). */
 export interface XcorrStateParams {
@@ -51,10 +53,12 @@ export interface MarketSeen {
 }
 
 interface XcorrStateBody {
-  /** The range's lagged sums, lags × PART_FIELDS (xcorr-cells.ts). */
-  readonly row: number[];
-  /** The range's bootstrap blocks: [floor(t / block), row], in time order (none with --bootstrap 0). */
-  readonly blocks: [number, number[]][];
+  /**
+   * The range's blocks in time order: [floor(t / block), row], the row every lag's sums over the
+   * block (lags × PART_FIELDS, xcorr-cells.ts). Kept with --bootstrap 0 too: Table 2 is their
+   * left fold, in one run as in the merge.
+   */
+  readonly cells: [number, number[]][];
 }
 
 interface XcorrStateHeader {
@@ -71,7 +75,7 @@ export function xcorrStateParams(o: XcorrOptions): XcorrStateParams {
     lags: [...o.lags],
     grid_us: o.grid,
     bootstrap: o.bootstrap,
-    block_us: o.bootstrap > 0 ? o.block : 0,
+    block_us: o.block,
     seed: o.bootstrap > 0 ? o.seed : 0,
     clock: opt('clock') as string | null,
     time_unit: opt('timeUnit') as string | null,
@@ -106,16 +110,29 @@ class SeenTicks {
   }
 }
 
+/**
+ * A state's range must consist of whole blocks: the merge then folds the very block rows one run
+ * folds, in the same order (a block cut by a cut would be summed from two partial rows).
+ * @throws UsageError naming the option otherwise.
+ */
+function requireBlockEdges(range: { start: number; end: number }, blockUs: number): void {
+  for (const [option, t] of [['--start', range.start], ['--end', range.end]] as const) {
+    if (Number.isFinite(t) && t % blockUs !== 0) {
+      throw new UsageError(`${option} ${describeTime(t)} is not a multiple of --block ${duration(blockUs)}: with --state the range must start and end on block edges so that the merge is exact; day boundaries are multiples of the default 10 s`);
+    }
+  }
+}
+
 /** Runs xcorr over [--start, --end) plus its margin and writes the state; prints nothing on stdout. */
 export async function runXcorrState(files: readonly [string, string], o: XcorrOptions, ctx: Context): Promise<void> {
   if (o.by !== undefined) throw new UsageError('--state goes without --by (merge the states, then run --by over the data)');
   const range = rangeOf(o);
+  requireBlockEdges(range, o.block);
   await prepareOutputs([{ option: '--state', path: o.state! }], expandMarketArgs(files).flat());
   const maxLag = Math.max(...o.lags.map((l) => Math.abs(l)));
   const historyUs = (maxLag + 1) * o.grid;
   const margin = readMargin({ gridUs: o.grid, maxLag });
-  const blockUs = o.bootstrap > 0 ? o.block : 0;
-  const analysis = new XcorrAnalysis(o.lags, o.grid, Infinity, range, blockUs, true);
+  const analysis = new XcorrAnalysis(o.lags, o.grid, Infinity, range, o.block, o.bootstrap > 0);
   const seen = [new SeenTicks(range.end - historyUs), new SeenTicks(range.end - historyUs)] as const;
   const consumer: TwoMarketConsumer = {
     pushA: (b) => (seen[0].push(b), analysis.pushA(b)),
@@ -124,14 +141,14 @@ export async function runXcorrState(files: readonly [string, string], o: XcorrOp
     endB: () => analysis.endB(),
   };
   let perFile: ReadReport[][] = [[], []];
-  await readTwoMarkets(files, o, ctx, { range, margin, onFiles: (r) => (perFile = r) }, consumer);
-  const state = analysis.finish();
-  const parts = state?.parts;
-  const whole = parts?.whole();
-  const body: XcorrStateBody = {
-    row: whole === undefined ? [...xcorrPartKind(o.lags.length).empty()] : [...whole.row],
-    blocks: parts === undefined || blockUs === 0 ? [] : parts.wholeBlockKeys.map((k, i) => [k, [...parts.wholeBlocks[i]!]]),
-  };
+  let cells;
+  try {
+    await readTwoMarkets(files, o, ctx, { range, margin, onFiles: (r) => (perFile = r) }, consumer);
+    cells = analysis.finish()?.cells;
+  } catch (e) {
+    throw blockTableError(e, o);
+  }
+  const body: XcorrStateBody = { cells: cells === undefined ? [] : cells.keys.map((k, i) => [k, [...cells.rows[i]!]]) };
   const header: XcorrStateHeader = { range: { start_us: finiteOrNull(range.start), end_us: finiteOrNull(range.end) }, history_us: historyUs, seen: { a: seen[0].json(), b: seen[1].json() } };
   const bytes = await writeStateFile(o.state!, {
     leadlag_version: LEADLAG_VERSION,
@@ -148,29 +165,26 @@ export async function runXcorrState(files: readonly [string, string], o: XcorrOp
 /**
  * The xcorr report of merged states (parameters already checked equal by the merge command):
  * the ranges in order without overlaps (or gaps, unless allowed), each cut with the history of
- * both sides, the span from every market's first and last tick, the rows summed in time order
- * and the blocks cut by a cut joined again.
+ * both sides, the span from every market's first and last tick, and Table 2 the left fold of all
+ * the states' block rows in time order, as one run folds them (the rows are its bootstrap blocks).
  * @throws DataError naming the files when the states do not fit together.
  */
 export function mergeXcorrStates(states: readonly StateFile[], allowGaps: boolean): XcorrReport {
   const p = states[0]!.header.params as unknown as XcorrStateParams;
   const shards = [...states].sort((x, y) => startOf(x) - startOf(y));
   for (let i = 1; i < shards.length; i++) checkCut(shards[i - 1]!, shards[i]!, allowGaps);
-  const kind = xcorrPartKind(p.lags.length);
-  const row = kind.empty();
-  const blocks = new Map<number, Float64Array>();
+  const keys: number[] = [];
+  const rows: Float64Array[] = [];
   for (const s of shards) {
-    const body = s.body as XcorrStateBody;
-    kind.merge(row, Float64Array.from(body.row));
-    for (const [key, r] of body.blocks) {
-      let acc = blocks.get(key);
-      if (acc === undefined) blocks.set(key, (acc = kind.empty()));
-      kind.merge(acc, Float64Array.from(r));
+    for (const [key, row] of (s.body as XcorrStateBody).cells) {
+      if (keys.length > 0 && key <= keys[keys.length - 1]!) throw new DataError(shards.map((x) => x.file).join(', '), undefined, `block ${key} appears out of order or twice across the states: their ranges do not fall on block edges`);
+      keys.push(key);
+      rows.push(Float64Array.from(row));
     }
   }
   const span = spanOf(shards);
   const o = { names: p.names, grid: p.grid_us, bootstrap: p.bootstrap, block: p.block_us, seed: p.seed };
-  return xcorrReportOf(o, span, tableOfRow(row, p.lags), p.bootstrap > 0 ? blockParts(p.lags, [...blocks.values()]) : undefined);
+  return xcorrReportOf(o, span, tableOfRow(foldRows(p.lags.length, rows), p.lags), p.bootstrap > 0 ? blockParts(p.lags, rows) : undefined);
 }
 
 function headerOf(s: StateFile): XcorrStateHeader {

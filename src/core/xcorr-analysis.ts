@@ -2,54 +2,64 @@
  * `xcorr` as one state (docs/definitions.md §4, §11): consumes both markets' ticks in time
  * order through the grid aligner and finishes into Table 2. One implementation of the lagged
  * sums serves every cut: the streaming correlator (xcorr.ts) files them per time cell
- * (xcorr-cells.ts). Uncut, the cells are the bootstrap blocks and Table 2 is the correlator's
- * own; cut by a range or windows, the cells are fine cells (xcorr-parts.ts) and the range's,
- * every window's and every regime's table and bootstrap blocks are merges of them.
+ * (xcorr-cells.ts). Table 2 of every run — whole, ranged, windowed, or a state's range — is the
+ * left fold in time order of the rows of the blocks (--block, L, on the absolute clock, cut at
+ * the range's ends), and the bootstrap resamples those rows; `--by` windows and regimes are
+ * merges of fine cells (xcorr-parts.ts).
  */
 import { GridAligner, type GridSpan } from './align.js';
-import { ALL_TIME, isCut, type TimeRange } from './parts.js';
-import { cutCells, fineCellLength, fixedCells, type TimeCells } from './cells.js';
-import { blockParts, tableOfRow, XcorrKeyedParts } from './xcorr-parts.js';
-import type { XcorrParts } from './xcorr-cells.js';
+import { ALL_TIME, type TimeRange } from './parts.js';
+import { cutCells, fineCellLength, type TimeCells } from './cells.js';
+import { blockParts, rangeCells, XcorrKeyedParts, type RangeCells } from './xcorr-parts.js';
+import { DEFAULT_CELL_US, foldRows, tableOfRow, type XcorrParts } from './xcorr-cells.js';
 import { LagCorrelator, type LagResult } from './xcorr.js';
 import type { TickBatch } from './types.js';
 
 export interface XcorrState {
   readonly grid: GridSpan;
-  /** Table 2 over the span (cut to the range). */
+  /** Table 2 over the span (cut to the range): the left fold of `cells.rows`. */
   readonly lags: readonly LagResult[];
-  /** The bootstrap blocks of the span (cut to the range), cells = blocks; undefined without blocks. */
+  /** The blocks of the span (cut to the range) in time order: what a state stores. */
+  readonly cells: RangeCells;
+  /** The bootstrap blocks (the rows of `cells`); undefined without the bootstrap. */
   readonly blocks?: XcorrParts;
-  /** The parts by window when the analysis was cut by time, else undefined. */
+  /** The parts by window when the analysis has windows, else undefined. */
   readonly parts?: XcorrKeyedParts;
 }
 
 export class XcorrAnalysis {
   private readonly aligner: GridAligner;
   private readonly correlator: LagCorrelator;
-  /** The cells the correlator files under (none when neither cut nor bootstrapped). */
-  private readonly cells?: TimeCells;
-  private readonly cut: boolean;
+  /** The blocks (table 0 of the correlator). */
+  private readonly blockCells: TimeCells;
+  /** The fine cells of the windows and the correlator's table holding them; undefined without windows. */
+  private readonly fine?: { readonly cells: TimeCells; readonly index: number };
 
   /**
    * @param cellUs window length in µs (Infinity: no windows).
    * @param range grid points counted, n·G in [S, E).
-   * @param blockUs bootstrap block length in µs (0: no bootstrap blocks).
-   * @param keepParts cut into parts even without windows or a range.
+   * @param blockUs L, the block length in µs (> 0): Table 2 is folded over blocks of L whether
+   *   or not the bootstrap runs, so that its bits do not depend on --bootstrap or --by.
+   * @param bootstrap whether finish() returns the blocks for the bootstrap.
    */
   constructor(
     private readonly lags: readonly number[],
     gridUs: number,
     private readonly cellUs = Infinity,
     private readonly range: TimeRange = ALL_TIME,
-    private readonly blockUs = 0,
-    /** Keep the range's parts even uncut (a state of all time: its parts are what merge reads). */
-    keepParts = false,
+    private readonly blockUs = DEFAULT_CELL_US,
+    private readonly bootstrap = true,
   ) {
-    this.cut = keepParts || isCut(cellUs, range);
-    if (this.cut) this.cells = cutCells(fineCellLength(blockUs, cellUs), range);
-    else if (blockUs > 0) this.cells = fixedCells(blockUs);
-    this.correlator = new LagCorrelator([...lags], { gridUs, cells: this.cells === undefined ? [] : [this.cells] });
+    this.blockCells = cutCells(blockUs, range);
+    const cells = [this.blockCells];
+    if (cellUs !== Infinity) {
+      // Windows that are whole blocks read the blocks; others need cells of the windows (and of
+      // the blocks inside them, for their bootstrap).
+      const fineUs = cellUs % blockUs === 0 ? blockUs : fineCellLength(bootstrap ? blockUs : 0, cellUs);
+      this.fine = fineUs === blockUs ? { cells: this.blockCells, index: 0 } : { cells: cutCells(fineUs, range), index: 1 };
+      if (this.fine.index === 1) cells.push(this.fine.cells);
+    }
+    this.correlator = new LagCorrelator([...lags], { gridUs, cells });
     this.aligner = new GridAligner(gridUs, this.correlator);
   }
 
@@ -69,16 +79,15 @@ export class XcorrAnalysis {
     this.aligner.endB();
   }
 
-  /** Table 2 (and the parts when cut); undefined when the markets do not overlap. */
+  /** Table 2, its blocks and the windows' parts; undefined when the markets do not overlap. */
   finish(): XcorrState | undefined {
     const grid = this.aligner.finish();
     if (grid === undefined) return undefined;
-    if (!this.cut) {
-      // Uncut: the correlator's own sums (compensated over the whole span); its cells are the blocks.
-      return { grid, lags: this.correlator.result(), blocks: this.cells === undefined ? undefined : this.correlator.parts(0) };
-    }
-    const parts = new XcorrKeyedParts(this.correlator.parts(0), this.cells!, this.cellUs, this.range, this.blockUs);
-    const whole = parts.whole();
-    return { grid, lags: tableOfRow(whole.row, this.lags), blocks: this.blockUs > 0 ? blockParts(this.lags, whole.blocks) : undefined, parts };
+    const cells = rangeCells(this.correlator.parts(0), this.blockCells, this.range, this.blockUs);
+    const lags = tableOfRow(foldRows(this.lags.length, cells.rows), this.lags);
+    const blocks = this.bootstrap ? blockParts(this.lags, cells.rows) : undefined;
+    const fine = this.fine;
+    const parts = fine === undefined ? undefined : new XcorrKeyedParts(this.correlator.parts(fine.index), fine.cells, this.cellUs, this.range, this.bootstrap ? this.blockUs : 0);
+    return { grid, lags, cells, blocks, parts };
   }
 }

@@ -9,6 +9,16 @@
  * doubles, independent of the number of ticks or grid points.
  */
 import type { TimeCells } from './cells.js';
+import type { LagResult } from './xcorr.js';
+
+/** z quantile of the 95 % two-sided interval, as written in docs/definitions.md §4. */
+const Z95 = 1.96;
+
+/**
+ * The cells a bare {@link LagCorrelator} (xcorr.ts) folds Table 2 over: 10 s, the default
+ * bootstrap block (--block), so that its table is the command's with the default options.
+ */
+export const DEFAULT_CELL_US = 10_000_000;
 
 /** Fields of one (cell, lag) in {@link XcorrParts.sums}, in this order. */
 export const PART_FIELDS = ['n', 'n_effective', 'sx', 'sxx', 'sy', 'syy', 'sxy', 'abs_sum', 'abs_max'] as const;
@@ -189,6 +199,18 @@ export function mergeCells(parts: XcorrParts, from = 0, to = parts.cells): Float
   return acc;
 }
 
+/**
+ * The left fold of `rows` in the order given, from a zero row: ((0 + row₀) + row₁) + … field by
+ * field (max |xy| by max). This one fold makes Table 2 of every run and of merged states
+ * (docs/scale.md): the same rows in the same order give the same bits. O(rows · lags).
+ */
+export function foldRows(lagCount: number, rows: Iterable<Float64Array>): Float64Array {
+  const kind = xcorrPartKind(lagCount);
+  const acc = kind.empty();
+  for (const row of rows) kind.merge(acc, row);
+  return acc;
+}
+
 /** The sums of lag k over cells [from, to) of the parts (all cells by default). */
 export function sumCells(parts: XcorrParts, k: number, from = 0, to = parts.cells): LagSums {
   return lagSums(mergeCells(parts, from, to), k * PART_WIDTH);
@@ -201,7 +223,7 @@ export function lagSums(a: Float64Array, o: number): LagSums {
 
 /** The statistics Table 2 derives from a lag's sums; null where not defined. */
 export interface LagStats {
-  /** Pearson r, null when N < 2 or a variance is ≤ 0. */
+  /** Pearson r, null when N < 2 or a side's variance is zero (see {@link lagStats}). */
   readonly r: number | null;
   /** β = cov / var(r_A), null where r is. */
   readonly beta: number | null;
@@ -210,15 +232,51 @@ export interface LagStats {
 }
 
 /**
- * r, β and top_step_share from sums, by the same formulas as the whole span (xcorr.ts): centred
- * sums Vx = Σx² − (Σx)²/N, Vy likewise, C = Σxy − ΣxΣy/N; r = C / (√Vx·√Vy), β = C / Vx.
+ * r, β and top_step_share from sums (the one formula of every table: the span, a window, a
+ * regime, a bootstrap replicate): centred sums Vx = Σx² − (Σx)²/N, Vy likewise,
+ * C = Σxy − ΣxΣy/N; r = C / (√Vx·√Vy), β = C / Vx, r clamped to [−1, 1] against the last
+ * rounding. r is written symmetrically in x and y.
+ *
+ * Zero variance. Vx comes from rounded sums, so a side that is exactly constant (every return
+ * the same non-zero value) leaves a few ulps of Σx² instead of 0. Whatever order the N terms
+ * are added in, |error of Σx²| ≤ (N − 1)u·Σx² and |error of (Σx)²/N| ≤ (2N + 1)u·(Σ|x|)²/N ≤
+ * (2N + 1)u·Σx² (u = ε/2, Cauchy–Schwarz), so |error of Vx| < 2N·ε·Σx². A Vx not above that
+ * bound cannot be told from zero and counts as zero: r is n/a. Real returns are nowhere near it
+ * (it needs |mean| > std/√(2Nε), 5 000 standard deviations at N = 8.6e7).
  */
 export function lagStats(s: LagSums): LagStats {
   const topStepShare = s.absSum > 0 ? s.absMax / s.absSum : null;
   if (!(s.n >= 2)) return { r: null, beta: null, topStepShare };
   const vx = s.sxx - (s.sx * s.sx) / s.n;
   const vy = s.syy - (s.sy * s.sy) / s.n;
-  if (!(vx > 0) || !(vy > 0)) return { r: null, beta: null, topStepShare };
+  const noise = 2 * s.n * Number.EPSILON;
+  if (!(vx > noise * s.sxx) || !(vy > noise * s.syy)) return { r: null, beta: null, topStepShare };
   const c = s.sxy - (s.sx * s.sy) / s.n;
   return { r: Math.max(-1, Math.min(1, c / (Math.sqrt(vx) * Math.sqrt(vy)))), beta: c / vx, topStepShare };
+}
+
+/**
+ * 95 % Fisher interval tanh(atanh(r) ± 1.96/√(N − 3)); null for N ≤ 3 (the standard error is
+ * undefined). For r = ±1 atanh is infinite and every finite shift leaves it there: the interval
+ * is [r, r] (what tanh(±∞) gives), a perfect correlation carries no sampling spread under this model.
+ */
+export function fisherInterval(r: number, n: number): [number, number] | null {
+  if (!(n > 3)) return null;
+  if (r === 1 || r === -1) return [r, r];
+  const z = Math.atanh(r);
+  const half = Z95 / Math.sqrt(n - 3);
+  return [Math.tanh(z - half), Math.tanh(z + half)];
+}
+
+/**
+ * Table 2 of a row of sums (docs/definitions.md §4) by {@link lagStats}, with the 95 % Fisher
+ * interval: r, β, R² null where N < 2 or a side has no variance.
+ */
+export function tableOfRow(row: Float64Array, lags: readonly number[]): LagResult[] {
+  return lags.map((lag, k) => {
+    const s = lagSums(row, k * PART_WIDTH);
+    const st = lagStats(s);
+    const ci = st.r === null ? null : fisherInterval(st.r, s.n);
+    return { lag, r: st.r, n: s.n, ciLow: ci?.[0] ?? null, ciHigh: ci?.[1] ?? null, nEffective: s.nEffective, topStepShare: st.topStepShare, beta: st.beta, r2: st.r === null ? null : st.r * st.r };
+  });
 }

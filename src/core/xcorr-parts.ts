@@ -4,16 +4,19 @@
  * what a run asks for — the range (`--start/--end`), the `--by` windows, the regimes and the
  * bootstrap blocks inside each of them.
  *
- * The correlator files its sums under fine cells ({@link cutCells}): cells of the common length
- * of the blocks and the windows, cut at the range's ends, so every block, every window and the
- * range are sets of whole fine cells. A window's part is then its merged row (Table 2) and the
- * rows of the blocks inside it (its bootstrap), and a regime is the merge of its windows.
+ * The correlator files its sums under cells ({@link cutCells}, cut at the range's ends): the
+ * blocks (--block, L), whose rows in time order make the range's Table 2 and its bootstrap
+ * ({@link rangeCells}), and for `--by` windows fine cells of the common length of L and the
+ * window, so that every block and every window is a set of whole fine cells. A window's part is
+ * then its merged row and the rows of the blocks inside it (its bootstrap), and a regime is the
+ * merge of its windows.
  */
 import type { KeyedParts, PartKind, TimeRange } from './parts.js';
 import { bootstrapXcorr, type XcorrBootstrap } from './xcorr-bootstrap.js';
-import { cellRow, lagStats, lagSums, PART_WIDTH, xcorrPartKind, type XcorrParts } from './xcorr-cells.js';
-import { fisherInterval, type LagResult } from './xcorr.js';
+import { cellRow, PART_WIDTH, xcorrPartKind, type XcorrParts } from './xcorr-cells.js';
 import type { TimeCells } from './cells.js';
+
+export { tableOfRow } from './xcorr-cells.js';
 
 /**
  * A time part of xcorr: `row` holds every lag's sums (PART_FIELDS, xcorr-cells.ts) over the
@@ -45,10 +48,6 @@ export function xcorrTimeKind(lagCount: number): PartKind<XcorrPart> {
 export class XcorrKeyedParts implements KeyedParts<XcorrPart> {
   readonly kind: PartKind<XcorrPart>;
   private readonly windows = new Map<number, XcorrPart>();
-  /** The range's own blocks (not cut by windows): the bootstrap of the whole. */
-  readonly wholeBlocks: readonly Float64Array[];
-  /** Each of wholeBlocks' block index floor(t / blockUs) (a state's blocks, merged by index at a cut). */
-  readonly wholeBlockKeys: readonly number[];
 
   constructor(
     readonly fine: XcorrParts,
@@ -60,7 +59,6 @@ export class XcorrKeyedParts implements KeyedParts<XcorrPart> {
     const lagCount = fine.lags.length;
     this.kind = xcorrTimeKind(lagCount);
     const rows = xcorrPartKind(lagCount);
-    const whole = new Map<number, Float64Array>();
     // Per window: its blocks by block key (insertion follows time, so values() are in order).
     const windowBlocks = new Map<number, Map<number, Float64Array>>();
     for (let c = 0; c < fine.cells; c++) {
@@ -78,12 +76,9 @@ export class XcorrKeyedParts implements KeyedParts<XcorrPart> {
       if (blockUs > 0) {
         const b = Math.floor(start / blockUs);
         addTo(windowBlocks.get(w)!, b, row, rows);
-        addTo(whole, b, row, rows);
       }
     }
     for (const [w, blocks] of windowBlocks) (this.windows.get(w)!.blocks as Float64Array[]).push(...blocks.values());
-    this.wholeBlocks = [...whole.values()];
-    this.wholeBlockKeys = [...whole.keys()];
   }
 
   keyOf(t: number): number {
@@ -105,11 +100,6 @@ export class XcorrKeyedParts implements KeyedParts<XcorrPart> {
     for (const p of parts) this.kind.merge(out, p);
     return out;
   }
-
-  /** The range as one part, with its own (uncut) blocks. */
-  whole(): XcorrPart {
-    return { row: this.merged().row, blocks: this.wholeBlocks };
-  }
 }
 
 function addTo(map: Map<number, Float64Array>, key: number, row: Float64Array, rows: PartKind<Float64Array>): void {
@@ -121,25 +111,34 @@ function addTo(map: Map<number, Float64Array>, key: number, row: Float64Array, r
   rows.merge(acc, row);
 }
 
+/**
+ * The cells of a range in time order: each cell of `parts` (filed under `cells`, blocks of
+ * `blockUs` cut at the range's ends) whose start lies in `range`, under its block's index
+ * ⌊start / blockUs⌋. Cells with one index are summed: a cut that falls on a block edge leaves
+ * an empty cell there (cutCells), which adds exact zeros. The left fold of `rows` is the range's
+ * Table 2 and `rows` are its bootstrap blocks; a state stores them (docs/scale.md).
+ */
+export interface RangeCells {
+  readonly keys: readonly number[];
+  readonly rows: readonly Float64Array[];
+}
+
+export function rangeCells(parts: XcorrParts, cells: TimeCells, range: TimeRange, blockUs: number): RangeCells {
+  const rows = xcorrPartKind(parts.lags.length);
+  const byKey = new Map<number, Float64Array>();
+  for (let c = 0; c < parts.cells; c++) {
+    const start = cells.startUs(parts.firstCell + c);
+    if (start >= range.start && start < range.end) addTo(byKey, Math.floor(start / blockUs), cellRow(parts, c), rows);
+  }
+  return { keys: [...byKey.keys()], rows: [...byKey.values()] };
+}
+
 /** Blocks as the parts the bootstrap reads (cells = blocks, in the order given). */
 export function blockParts(lags: readonly number[], blocks: readonly Float64Array[]): XcorrParts {
   const width = lags.length * PART_WIDTH;
   const sums = new Float64Array(blocks.length * width);
   blocks.forEach((b, i) => sums.set(b, i * width));
   return { lags: [...lags], firstCell: 0, cells: blocks.length, sums };
-}
-
-/**
- * Table 2 of a row of sums, by the whole span's formulas (xcorr-cells.ts lagStats) with the 95 %
- * Fisher interval: r, β, R² null where N < 2 or a side has no variance.
- */
-export function tableOfRow(row: Float64Array, lags: readonly number[]): LagResult[] {
-  return lags.map((lag, k) => {
-    const s = lagSums(row, k * PART_WIDTH);
-    const st = lagStats(s);
-    const ci = st.r === null ? null : fisherInterval(st.r, s.n);
-    return { lag, r: st.r, n: s.n, ciLow: ci?.[0] ?? null, ciHigh: ci?.[1] ?? null, nEffective: s.nEffective, topStepShare: st.topStepShare, beta: st.beta, r2: st.r === null ? null : st.r * st.r };
-  });
 }
 
 /** The bootstrap of a part's blocks with `counts` drawn for them (drawBlockCounts(blocks, R, rng)). */

@@ -1,17 +1,20 @@
 /**
  * Lagged cross-correlation of two markets' grid log-returns (docs/definitions.md §4, Table 2), streaming.
  *
- * Two pieces, both with memory independent of the data length:
- * - {@link GridAligner} (align.ts) turns two tick streams into aligned LOCF grid log-returns (r_A[n], r_B[n]);
- * - {@link LagCorrelator} accumulates, for every requested lag τ, the Pearson correlation of
- *   r_A[n] with r_B[n + τ] (positive τ: A leads B) with its count N and 95 % Fisher interval.
+ * Two pieces:
+ * - {@link GridAligner} (align.ts) turns two tick streams into aligned LOCF grid log-returns
+ *   (r_A[n], r_B[n]) in memory independent of the data length;
+ * - {@link LagCorrelator} files, for every requested lag τ, the sums of the pairs
+ *   (r_A[n], r_B[n + τ]) (positive τ: A leads B) per time cell (xcorr-cells.ts), and folds the
+ *   cells into the Pearson correlation with its count N and 95 % Fisher interval; memory grows
+ *   with the cells (8 640 a day at the default 10 s), not with ticks or grid points.
  * {@link xcorrFromArrays} wires them together for whole arrays.
- * Given time cells (blocks of the bootstrap, `--by` windows), the correlator also files every
- * lag's sums per cell (xcorr-cells.ts); see "Parts per cell" below.
  */
 import { GridAligner, gridCeil, type GridSpan, type ReturnSink } from './align.js';
-import type { TimeCells } from './cells.js';
-import { LagCellTable, type XcorrParts } from './xcorr-cells.js';
+import { fixedCells, type TimeCells } from './cells.js';
+import { cellRow, DEFAULT_CELL_US, foldRows, LagCellTable, tableOfRow, type XcorrParts } from './xcorr-cells.js';
+
+export { fisherInterval } from './xcorr-cells.js';
 
 /** One row of Table 2. `r`, `ciLow`, `ciHigh` are null where the value is not defined (printed n/a). */
 export interface LagResult {
@@ -39,162 +42,53 @@ export interface XcorrResult extends GridSpan {
   readonly lags: LagResult[];
 }
 
-/** z quantile of the 95 % two-sided interval, as written in docs/definitions.md §4. */
-const Z95 = 1.96;
-
 // ---------------------------------------------------------------------------------------------
 // Numerics.
 //
-// Choice: plain (unshifted) sums Σx, Σx², Σy, Σy², Σxy, each kept as a running pair (sum,
-// accumulated rounding errors) by Knuth's TwoSum, and r = Cxy / √(Vx·Vy) with
-// Vx = Σx² − (Σx)²/N, Cxy = Σxy − ΣxΣy/N. Σxy is kept per lag; Σx, Σx² of each lag's range are
-// assembled from per-market parts without any subtraction (see ReturnSeries).
-// Why not Welford: a (0, 0) pair still moves Welford's means, so every grid point would cost work
-// for every lag, and most grid points are flat (LOCF); with raw sums a zero contributes nothing,
-// so only non-zero returns cost anything and flat runs cost a count.
-// Why this is accurate: each compensated sum is within ~2 ulp of its exact value whatever N
-// (the O(N·ε²) term is 1e-24 of Σ|x| at N = 8.6e7). The only loss is the final cancellation
-// Σx² − (Σx)²/N, whose relative error is ≈ ε·(1 + mean²/variance). Grid log-returns are centred
-// near 0: over a day with drift d and volatility σ, mean = d/N and variance ≈ σ²/N, so
-// mean²/variance ≈ d²/(σ²N) ≲ 1e-7 at 1 ms; r keeps ~15 significant digits and shifting by a
-// guess of the mean would gain nothing. Measured on 86.4 M grid points (8 % non-zero, 11 lags):
-// |r − compensated two-pass r| ≤ 4e-16, while a two-pass with plain sums is itself off by up to
-// 1.6e-10 there; the tests check 1e-12 against a compensated two-pass with a drift included.
-// Exactly constant series (zero variance, r = n/a) are detected exactly by tracking where each
-// return series changes value, not by testing a rounded variance against 0.
+// Table 2 is one left fold, in time order and from a zero row, of per-cell rows of plain sums
+// (N, Σx, Σx², Σy, Σy², Σxy, …; xcorr-cells.ts), the cells being fixed stretches of the absolute
+// clock (the bootstrap blocks, --block, default 10 s, cut at --start/--end). Within a cell each
+// sum is accumulated in push order. Why this shape: a state over a range of whole cells holds
+// exactly the rows one run over all the data holds for those cells, so merged states fold the
+// same rows in the same order and print the same bits (docs/scale.md); the bootstrap resamples
+// the same rows. Why raw sums and not Welford: a (0, 0) pair would still move Welford's means,
+// so every grid point would cost work for every lag, and most grid points are flat (LOCF); with
+// raw sums a zero contributes nothing, so only non-zero returns cost anything.
+// Accuracy: each field's error is at most (terms in its cell + cells)·u of its Σ|·| (u = 2⁻⁵³):
+// a cell of 10 s on a 1 ms grid holds ≤ 10⁴ returns and a day 8 640 cells, and in practice the
+// errors are random and grow like the square root of that. The final cancellation
+// Σx² − (Σx)²/N loses ≈ ε·(1 + mean²/variance), and grid log-returns are centred near 0 (over a
+// day mean²/variance ≲ 1e-7 at 1 ms). Measured on a generated day of 86.4 M grid points (8 %
+// non-zero, a drift, 11 lags): |r − compensated two-pass r| ≤ 3e-15. The tests check r to 1e-12
+// against a compensated two-pass over 10⁶ sparse returns, with and without a drift. A side whose variance is within
+// the rounding bound of zero (an exactly constant series) is n/a: see lagStats (xcorr-cells.ts).
 // ---------------------------------------------------------------------------------------------
-
-/** acc[k] += x with the rounding error of that addition accumulated in acc[k + 1] (TwoSum). */
-function addCompensated(acc: Float64Array, k: number, x: number): void {
-  const s = acc[k]!;
-  const t = s + x;
-  const z = t - s;
-  acc[k + 1]! += s - (t - z) + (x - z);
-  acc[k] = t;
-}
-
-/** Σ and Σ² of a contiguous range of one market's returns. */
-interface RangeSums {
-  readonly sum: number;
-  readonly sumSq: number;
-  /** True when every return in the range is the same value (zero variance, exactly). */
-  readonly constant: boolean;
-}
-
-/**
- * One market's returns r[1..M] as the correlator needs them: every lag uses either a prefix
- * r[1..b] or a suffix r[a..M] of them with b ≥ M − H and a ≤ H + 1 (H = max |τ|). So the series
- * is kept in three parts that every such range covers whole or takes from verbatim, and nothing
- * is ever subtracted: the head r[1..H] verbatim, the middle r[H+1..M−H] as compensated sums
- * (r[j − H] is added when r[j] arrives), and the tail r[M−H+1..M] verbatim in the ring.
- * Memory O(H); per push O(1).
- */
-class ReturnSeries {
-  /** r[1..H] (index j − 1). */
-  readonly head: Float64Array;
-  /** r[j] at slot j mod R, R = H + 1: the last R returns. */
-  readonly ring: Float64Array;
-  /** Σ r[j] and Σ r[j]² over H < j ≤ M − H: [sum, comp, sumSq, compSq]. */
-  readonly middle = new Float64Array(4);
-  /** First and last j ≥ 2 with r[j] ≠ r[j−1]; 0 while the series has been constant. */
-  firstChange = 0;
-  lastChange = 0;
-  private previous = 0;
-
-  constructor(private readonly h: number) {
-    this.head = new Float64Array(h);
-    this.ring = new Float64Array(h + 1);
-  }
-
-  /** Records r[j] = x (j = 1, 2, … in order) at ring slot `slot` = j mod R. */
-  record(j: number, slot: number, x: number): void {
-    const { h, ring } = this;
-    ring[slot] = x;
-    if (j <= h) this.head[j - 1] = x;
-    if (j > 2 * h) {
-      // r[j − H] leaves the tail for the middle; its slot is (j − H) mod R = (j + 1) mod R.
-      const out = ring[slot === h ? 0 : slot + 1]!;
-      if (out !== 0) {
-        addCompensated(this.middle, 0, out);
-        addCompensated(this.middle, 2, out * out);
-      }
-    }
-    if (j > 1 && x !== this.previous) {
-      if (this.firstChange === 0) this.firstChange = j;
-      this.lastChange = j;
-    }
-    this.previous = x;
-  }
-
-  /** Sums over r[1..b], M − H ≤ b ≤ M, after M pushes. */
-  prefix(b: number, m: number): RangeSums {
-    const acc = Float64Array.from(this.middle);
-    this.addHead(acc, 1, Math.min(b, this.h));
-    this.addTail(acc, m, b);
-    return finish(acc, this.firstChange === 0 || this.firstChange > b);
-  }
-
-  /** Sums over r[a..M], 1 ≤ a ≤ H + 1, after M pushes. */
-  suffix(a: number, m: number): RangeSums {
-    const acc = Float64Array.from(this.middle);
-    this.addHead(acc, a, Math.min(m, this.h));
-    this.addTail(acc, m, m);
-    return finish(acc, this.lastChange <= a);
-  }
-
-  /** Adds r[from..to] from the head (to ≤ H). */
-  private addHead(acc: Float64Array, from: number, to: number): void {
-    for (let j = from; j <= to; j++) addSquare(acc, this.head[j - 1]!);
-  }
-
-  /** Adds the tail part of r[..to]: r[max(H, M − H) + 1 .. to] from the ring. */
-  private addTail(acc: Float64Array, m: number, to: number): void {
-    const size = this.h + 1;
-    for (let j = Math.max(this.h, m - this.h) + 1; j <= to; j++) addSquare(acc, this.ring[j % size]!);
-  }
-}
-
-/** acc[0..1] += x, acc[2..3] += x². */
-function addSquare(acc: Float64Array, x: number): void {
-  addCompensated(acc, 0, x);
-  addCompensated(acc, 2, x * x);
-}
-
-function finish(acc: Float64Array, constant: boolean): RangeSums {
-  return { sum: acc[0]! + acc[1]!, sumSq: acc[2]! + acc[3]!, constant };
-}
 
 /**
  * Streaming Pearson correlation of r_A[n] with r_B[n + τ] for a fixed set of lags τ (grid steps).
  *
  * Feed it the aligned returns (r_A[n], r_B[n]) for n = n0+1, n0+2, … in order; each call pairs
  * the new returns with the last max|τ| returns of the other market kept in ring buffers
- * (r_A[n−τ] with r_B[n] for τ ≥ 0, r_A[n] with r_B[n−|τ|] for τ < 0). After M pushes lag τ has
- * N = max(0, M − |τ|) pairs, exactly the pairs of docs/definitions.md §4.
+ * (r_A[n−τ] with r_B[n] for τ ≥ 0, r_A[n] with r_B[n−|τ|] for τ < 0) and files the pairs' sums
+ * per time cell (see "Parts per cell" below). After M pushes lag τ has N = max(0, M − |τ|)
+ * pairs, exactly the pairs of docs/definitions.md §4; {@link result} folds the cells into Table 2.
  *
- * Cost: O(max|τ| + #lags) memory; per push O(1) plus O(#lags) only when a return is non-zero
- * (≈ 60 ns per point at 8 % non-zero returns and 11 lags);
- * after max|τ| + 1 consecutive (0, 0) pushes further zero pushes are a counter increment, so
- * {@link pushZeros} is O(min(count, max|τ|)). Numerics: see the comment above `addCompensated`.
- * Swapping the markets maps τ to −τ with bit-identical r (the computation is symmetric).
+ * Cost: O(max|τ| + cells · #lags) memory; per push O(1) plus O(#lags) only when a return is
+ * non-zero; after max|τ| + 1 consecutive (0, 0) pushes further zero pushes are a counter
+ * increment, so {@link pushZeros} is O(min(count, max|τ|)). Numerics: see the comment above.
  */
 export class LagCorrelator implements ReturnSink {
   readonly lags: readonly number[];
   private readonly h: number;
   private readonly ringSize: number;
-  private readonly a: ReturnSeries;
-  private readonly b: ReturnSeries;
+  /** r_A[j] and r_B[j] at slot j mod R, R = max|τ| + 1: the last R returns of each market. */
+  private readonly ringA: Float64Array;
+  private readonly ringB: Float64Array;
   /** Indices into `lags` of the lags ≥ 0 and < 0, and their |τ|. */
   private readonly leadIdx: Int32Array;
   private readonly leadLag: Int32Array;
   private readonly lagIdx: Int32Array;
   private readonly lagLag: Int32Array;
-  /** Σ x·y per lag: [sum, comp] at 2k. */
-  private readonly cross: Float64Array;
-  /** Per lag: pairs with both returns non-zero, Σ|xy| as [sum, comp] at 2k, and max |xy|. */
-  private readonly effective: Float64Array;
-  private readonly absCross: Float64Array;
-  private readonly absMax: Float64Array;
   private m = 0;
   /** Consecutive (0, 0) pushes at the end, counted up to ringSize. */
   private zeroRun = 0;
@@ -206,9 +100,10 @@ export class LagCorrelator implements ReturnSink {
   /**
    * @param lags integer lags in grid steps (any order; results come back in this order).
    *   Memory and result() grow with max|τ| (parseLags caps it at 100 000).
-   * @param options.cells time cells to file each lag's sums under (one table each, read back
-   *   with {@link parts}); `gridUs` (G, µs) places push j at time (n0 + j)·G. Without cells the
-   *   correlator does exactly what it did before: the cells cost nothing unless asked for.
+   * @param options.cells time cells to file each lag's sums under, one table each, read back
+   *   with {@link parts}: `cells[0]` are the cells Table 2 is folded over (the bootstrap blocks;
+   *   by default {@link DEFAULT_CELL_US}), further ones serve `--by` windows. `gridUs` (G, µs)
+   *   places push j at time (n0 + j)·G.
    * @throws RangeError for a lag that is not an integer in [−(2^31 − 1), 2^31 − 1].
    */
   constructor(lags: readonly number[], options: { readonly gridUs?: number; readonly cells?: readonly TimeCells[] } = {}) {
@@ -218,21 +113,18 @@ export class LagCorrelator implements ReturnSink {
     this.lags = [...lags];
     this.h = lags.reduce((max, lag) => Math.max(max, Math.abs(lag)), 0);
     this.ringSize = this.h + 1;
-    this.a = new ReturnSeries(this.h);
-    this.b = new ReturnSeries(this.h);
+    this.ringA = new Float64Array(this.ringSize);
+    this.ringB = new Float64Array(this.ringSize);
     const lead = this.lags.map((lag, k) => [lag, k] as const).filter(([lag]) => lag >= 0);
     const lagged = this.lags.map((lag, k) => [lag, k] as const).filter(([lag]) => lag < 0);
     this.leadIdx = Int32Array.from(lead, ([, k]) => k);
     this.leadLag = Int32Array.from(lead, ([lag]) => lag);
     this.lagIdx = Int32Array.from(lagged, ([, k]) => k);
     this.lagLag = Int32Array.from(lagged, ([lag]) => -lag);
-    this.cross = new Float64Array(2 * this.lags.length);
-    this.effective = new Float64Array(this.lags.length);
-    this.absCross = new Float64Array(2 * this.lags.length);
-    this.absMax = new Float64Array(this.lags.length);
     this.gridUs = options.gridUs ?? 1;
     if (!(this.gridUs > 0)) throw new RangeError(`grid step ${this.gridUs} µs is not positive`);
-    this.tables = (options.cells ?? []).map((cells) => new LagCellTable(cells, this.lags.length));
+    const cells = options.cells === undefined || options.cells.length === 0 ? [fixedCells(DEFAULT_CELL_US)] : options.cells;
+    this.tables = cells.map((c) => new LagCellTable(c, this.lags.length));
   }
 
   /** The grid index n0 of the point before the first return (GridAligner calls this once). */
@@ -249,7 +141,7 @@ export class LagCorrelator implements ReturnSink {
   /** Adds the returns of the next grid point: rA = r_A[n], rB = r_B[n]. Both must be finite. */
   push(rA: number, rB: number): void {
     if (rA === 0 && rB === 0) {
-      // Every buffer already holds zeros and unchanged sums: nothing but the count moves.
+      // Every buffer already holds zeros: nothing but the count moves.
       if (this.zeroRun >= this.ringSize) {
         this.m++;
         return;
@@ -259,11 +151,11 @@ export class LagCorrelator implements ReturnSink {
     const j = ++this.m;
     if (j === 1) for (const t of this.tables) t.start(this.cellOf(t, 1));
     const slot = j % this.ringSize;
-    this.a.record(j, slot, rA);
-    this.b.record(j, slot, rB);
+    this.ringA[slot] = rA;
+    this.ringB[slot] = rB;
     if (rB !== 0) this.crossLead(j, slot, rB);
     if (rA !== 0) this.crossLag(j, slot, rA);
-    if (this.tables.length > 0 && j > this.h) this.fileLeaving(j - this.h, slot === this.h ? 0 : slot + 1);
+    if (j > this.h) this.fileLeaving(j - this.h, slot === this.h ? 0 : slot + 1);
   }
 
   /** The cell of table t that holds A index j (grid point (n0 + j)·G). */
@@ -286,47 +178,38 @@ export class LagCorrelator implements ReturnSink {
    * and its B index has arrived), so y is filed in its cell now.
    */
   private crossLead(j: number, slot: number, y: number): void {
-    const { leadIdx, leadLag, cross, ringSize, tables } = this;
-    const ringA = this.a.ring;
+    const { leadIdx, leadLag, ringSize, tables } = this;
+    const ringA = this.ringA;
     for (let i = 0; i < leadIdx.length; i++) {
       const tau = leadLag[i]!;
       if (tau >= j) continue;
       const k = leadIdx[i]!;
       const s = slot - tau;
       const x = ringA[s < 0 ? s + ringSize : s]!;
-      for (const t of tables) t.addY(k, this.cellOf(t, j - tau), y);
-      if (x !== 0) {
-        addCompensated(cross, 2 * k, x * y);
-        this.addEffective(k, x * y);
-        for (const t of tables) t.addPair(k, this.cellOf(t, j - tau), x, y);
+      for (const t of tables) {
+        const cell = this.cellOf(t, j - tau);
+        t.addY(k, cell, y);
+        if (x !== 0) t.addPair(k, cell, x, y);
       }
     }
   }
 
   /** τ < 0: pairs the new r_A[j] with r_B[j − |τ|] (a pair that exists for sure, as above). */
   private crossLag(j: number, slot: number, x: number): void {
-    const { lagIdx, lagLag, cross, ringSize, tables } = this;
-    const ringB = this.b.ring;
+    const { lagIdx, lagLag, ringSize, tables } = this;
+    const ringB = this.ringB;
     for (let i = 0; i < lagIdx.length; i++) {
       const tau = lagLag[i]!;
       if (tau >= j) continue;
       const k = lagIdx[i]!;
       const s = slot - tau;
       const y = ringB[s < 0 ? s + ringSize : s]!;
-      for (const t of tables) t.addX(k, this.cellOf(t, j), x);
-      if (y !== 0) {
-        addCompensated(cross, 2 * k, x * y);
-        this.addEffective(k, x * y);
-        for (const t of tables) t.addPair(k, this.cellOf(t, j), x, y);
+      for (const t of tables) {
+        const cell = this.cellOf(t, j);
+        t.addX(k, cell, x);
+        if (y !== 0) t.addPair(k, cell, x, y);
       }
     }
-  }
-
-  private addEffective(k: number, xy: number): void {
-    this.effective[k]!++;
-    const abs = Math.abs(xy);
-    addCompensated(this.absCross, 2 * k, abs);
-    if (abs > this.absMax[k]!) this.absMax[k] = abs;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -340,14 +223,15 @@ export class LagCorrelator implements ReturnSink {
   // (a subtraction, which plain per-cell sums would not undo exactly), it is filed once it is
   // certain: when it leaves the last max|τ| + 1 returns (fileLeaving, H pushes later, by which
   // time every partner within H has arrived), and for the last H returns at the end from the
-  // ring (fileTail). Only non-zero returns cost anything, as for the whole-span sums: a zero adds
-  // nothing, and in a run of zero pushes the ring holds zeros only.
+  // ring (in parts()). Only non-zero returns cost anything: a zero adds nothing, and in a run of
+  // zero pushes the ring holds zeros only. Every field of a (cell, lag) gets at most one term per
+  // push, so its terms are added in push order whatever the grid points before and after.
   // -------------------------------------------------------------------------------------------
 
   /** Files r_A[idx] for τ ≥ 0 and r_B[idx] for τ < 0, whose partners have all arrived (idx = j − H). */
   private fileLeaving(idx: number, ringSlot: number): void {
-    const x = this.a.ring[ringSlot]!;
-    const y = this.b.ring[ringSlot]!;
+    const x = this.ringA[ringSlot]!;
+    const y = this.ringB[ringSlot]!;
     if (x !== 0) this.fileA(this.tables, idx, x, Infinity);
     if (y !== 0) this.fileB(this.tables, idx, y, Infinity);
   }
@@ -386,63 +270,23 @@ export class LagCorrelator implements ReturnSink {
     const table = source.copy(this.cellOf(source, m));
     const size = this.ringSize;
     for (let idx = Math.max(1, m - this.h + 1); idx <= m; idx++) {
-      const x = this.a.ring[idx % size]!;
-      const y = this.b.ring[idx % size]!;
+      const x = this.ringA[idx % size]!;
+      const y = this.ringB[idx % size]!;
       if (x !== 0) this.fileA([table], idx, x, m);
       if (y !== 0) this.fileB([table], idx, y, m);
     }
     return table.parts(this.lags, this.n0, m, (t) => gridCeil(t, this.gridUs));
   }
 
-  /** The correlation of every lag over the pushes so far (non-destructive; O(#lags · max|τ|)). */
+  /**
+   * Table 2 over the pushes so far: the left fold of the cells of `options.cells[0]` in time
+   * order (non-destructive; O(cells · #lags + H · #lags)).
+   */
   result(): LagResult[] {
-    return this.lags.map((lag, k) => this.lagResult(lag, k));
+    const parts = this.parts(0);
+    const rows = Array.from({ length: parts.cells }, (_, c) => cellRow(parts, c));
+    return tableOfRow(foldRows(this.lags.length, rows), this.lags);
   }
-
-  private lagResult(lag: number, k: number): LagResult {
-    const shift = Math.abs(lag);
-    const n = Math.max(0, this.m - shift);
-    const nEffective = this.effective[k]!;
-    const absSum = this.absCross[2 * k]! + this.absCross[2 * k + 1]!;
-    const topStepShare = absSum > 0 ? this.absMax[k]! / absSum : null;
-    const none = { lag, r: null, n, ciLow: null, ciHigh: null, nEffective, topStepShare, beta: null, r2: null };
-    if (n < 2) return none;
-    // τ ≥ 0: x = r_A[1..M−τ], y = r_B[τ+1..M]; τ < 0: x = r_A[|τ|+1..M], y = r_B[1..M−|τ|].
-    const x = lag >= 0 ? this.a.prefix(n, this.m) : this.a.suffix(shift + 1, this.m);
-    const y = lag >= 0 ? this.b.suffix(shift + 1, this.m) : this.b.prefix(n, this.m);
-    const sxy = this.cross[2 * k]! + this.cross[2 * k + 1]!;
-    const fit = x.constant || y.constant ? null : pearson(n, x, y, sxy);
-    if (fit === null) return none;
-    const ci = fisherInterval(fit.r, n);
-    return { ...none, r: fit.r, ciLow: ci === null ? null : ci[0], ciHigh: ci === null ? null : ci[1], beta: fit.beta, r2: fit.r * fit.r };
-  }
-}
-
-/**
- * Pearson r and β = cov / var(x) from raw sums; null when a variance rounds to ≤ 0. r is written
- * symmetrically in x and y (products commute) so that swapping the markets gives the same bits
- * (β is not symmetric by definition). r is clamped to [−1, 1] against the last rounding.
- */
-function pearson(n: number, x: RangeSums, y: RangeSums, sxy: number): { r: number; beta: number } | null {
-  const vx = x.sumSq - (x.sum * x.sum) / n;
-  const vy = y.sumSq - (y.sum * y.sum) / n;
-  if (!(vx > 0) || !(vy > 0)) return null;
-  const c = sxy - (x.sum * y.sum) / n;
-  const r = c / (Math.sqrt(vx) * Math.sqrt(vy));
-  return { r: Math.max(-1, Math.min(1, r)), beta: c / vx };
-}
-
-/**
- * 95 % Fisher interval tanh(atanh(r) ± 1.96/√(N − 3)); null for N ≤ 3 (the standard error is
- * undefined). For r = ±1 atanh is infinite and every finite shift leaves it there: the interval
- * is [r, r] (what tanh(±∞) gives), a perfect correlation carries no sampling spread under this model.
- */
-export function fisherInterval(r: number, n: number): [number, number] | null {
-  if (!(n > 3)) return null;
-  if (r === 1 || r === -1) return [r, r];
-  const z = Math.atanh(r);
-  const half = Z95 / Math.sqrt(n - 3);
-  return [Math.tanh(z - half), Math.tanh(z + half)];
 }
 
 /**

@@ -63,7 +63,7 @@ export async function runXcorr(files: readonly [string, string], o: XcorrOptions
 /** A cell table too large for memory, as the usage error that says which options to change. */
 export function blockTableError(e: unknown, o: Pick<XcorrOptions, 'block' | 'lags' | 'by'>): unknown {
   return e instanceof CellTableTooLarge
-    ? new UsageError(`--block ${signedDuration(o.block)}${o.by?.kind === 'time' ? ` and --by ${signedDuration(o.by.us)} (cells of their greatest common divisor)` : ''} with ${o.lags.length} lags: ${e.message}; use a longer --block, fewer lags or --bootstrap 0`)
+    ? new UsageError(`--block ${signedDuration(o.block)}${o.by?.kind === 'time' ? ` and --by ${signedDuration(o.by.us)} (cells of their greatest common divisor)` : ''} with ${o.lags.length} lags: ${e.message} (Table 2 is summed per block, with or without the bootstrap); use a longer --block or fewer lags`)
     : e;
 }
 
@@ -72,7 +72,7 @@ export function xcorrPass(files: readonly [string, string], o: XcorrOptions, ctx
   const range = rangeOf(o);
   const cellUs = cellLengthOf(o);
   const maxLag = Math.max(...o.lags.map((l) => Math.abs(l)));
-  const analysis = new XcorrAnalysis(o.lags, o.grid, cellUs, range, o.bootstrap > 0 ? o.block : 0);
+  const analysis = new XcorrAnalysis(o.lags, o.grid, cellUs, range, o.block, o.bootstrap > 0);
   const { consumer, meter } = withVolatility(o.by, analysis);
   return { plan: { range, margin: readMargin({ gridUs: o.grid, maxLag }) }, consumer, finish: (reads) => finishXcorr(files, o, ctx, analysis, reads, meter) };
 }
