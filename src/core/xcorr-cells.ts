@@ -69,15 +69,30 @@ export interface LagSums {
   readonly absMax: number;
 }
 
+/** Pair fields of a cell in {@link LagCellTable.pairs}: each a run of lagCount numbers, lag k at k. */
+export const PAIR_NEFF = 0;
+export const PAIR_SXY = 1;
+export const PAIR_ABS = 2;
+export const PAIR_MAX = 3;
+const PAIR_TO_PART = [NEFF, SXY, ABS, MAX];
+const SIDE_TO_PART = [SX, SXX, SY, SYY];
+
 /**
- * The recording side of the parts: sums per (cell, lag) of x, x², y, y² and of the pairs'
- * products, in rows grown as later cells are reached. N per cell is not recorded: it is
- * arithmetic on the cell's grid indices and is filled in by {@link LagCellTable.parts}.
+ * The recording side of the parts: per (cell, lag) the sums of the pairs' products, added as
+ * the pairs arrive (the correlator writes {@link pairs} directly, see {@link cellBase}), and the
+ * sides Σx, Σx², Σy, Σy², written once per cell (xcorr-sides.ts), in arrays grown as later
+ * cells are reached. A cell's pair fields are laid out field by field, lags consecutive, so the
+ * correlator's run over one return's partners (lag after lag) walks memory in order.
+ * N per cell is not recorded: it is arithmetic on the cell's grid indices and is filled in by
+ * {@link LagCellTable.parts}, which returns the rows in the PART_FIELDS layout.
  */
 export class LagCellTable {
-  private rows = new Float64Array(0);
+  /** Cell firstCell + c: its pair field f of lag k at c·4·lagCount + f·lagCount + k. */
+  pairs = new Float64Array(0);
+  /** Cell firstCell + c: Σx, Σx², Σy, Σy² of lag k at (c·lagCount + k)·4. */
+  private sides = new Float64Array(0);
   private allocated = 0;
-  private readonly rowWidth: number;
+  private readonly cellWidth: number;
   /** Cell of the first return pair (set by start). */
   firstCell = NaN;
 
@@ -85,55 +100,69 @@ export class LagCellTable {
     readonly cells: TimeCells,
     readonly lagCount: number,
   ) {
-    this.rowWidth = lagCount * PART_WIDTH;
+    this.cellWidth = lagCount * 4;
   }
 
   start(firstCell: number): void {
     this.firstCell = firstCell;
   }
 
-  /** Offset of (cell, lag k), growing the table to reach the cell. */
-  private at(cell: number, k: number): number {
+  /** Where `cell`'s pair fields start in {@link pairs}, growing the table to reach the cell (pairs may then move). */
+  cellBase(cell: number): number {
     const c = cell - this.firstCell;
     if (c >= this.allocated) this.grow(c + 1);
-    return (c * this.lagCount + k) * PART_WIDTH;
+    return c * this.cellWidth;
   }
 
   private grow(cells: number): void {
-    if (cells * this.rowWidth > MAX_TABLE_DOUBLES) {
+    const width = this.lagCount * PART_WIDTH;
+    if (cells * width > MAX_TABLE_DOUBLES) {
       throw new CellTableTooLarge(`${cells} time cells × ${this.lagCount} lags exceed the ${(MAX_TABLE_DOUBLES * 8) / 2 ** 20} MiB kept for per-cell parts`);
     }
-    if (cells * this.rowWidth > this.rows.length) {
-      const cap = Math.floor(MAX_TABLE_DOUBLES / this.rowWidth);
-      const next = new Float64Array(Math.min(cap, Math.max(cells, 2 * this.allocated, 4)) * this.rowWidth);
-      next.set(this.rows);
-      this.rows = next;
+    if (cells * this.cellWidth > this.pairs.length) {
+      const cap = Math.floor(MAX_TABLE_DOUBLES / width);
+      const size = Math.min(cap, Math.max(cells, 2 * this.allocated, 4)) * this.cellWidth;
+      const pairs = new Float64Array(size);
+      pairs.set(this.pairs);
+      this.pairs = pairs;
+      const sides = new Float64Array(size);
+      sides.set(this.sides);
+      this.sides = sides;
     }
     this.allocated = cells;
   }
 
-  addX(k: number, cell: number, x: number): void {
-    const o = this.at(cell, k);
-    this.rows[o + SX]! += x;
-    this.rows[o + SXX]! += x * x;
-  }
-
-  addY(k: number, cell: number, y: number): void {
-    const o = this.at(cell, k);
-    this.rows[o + SY]! += y;
-    this.rows[o + SYY]! += y * y;
-  }
-
-  /** A pair with both returns non-zero. */
+  /** A pair with both returns non-zero (the correlator's hot loops do this inline). */
   addPair(k: number, cell: number, x: number, y: number): void {
-    const o = this.at(cell, k);
+    const o = this.cellBase(cell) + k;
+    const n = this.lagCount;
+    const pairs = this.pairs;
     const xy = x * y;
-    const rows = this.rows;
-    rows[o + SXY]! += xy;
-    rows[o + NEFF]!++;
+    pairs[o + PAIR_SXY * n]! += xy;
+    pairs[o + PAIR_NEFF * n]!++;
     const abs = Math.abs(xy);
-    rows[o + ABS]! += abs;
-    if (abs > rows[o + MAX]!) rows[o + MAX] = abs;
+    pairs[o + PAIR_ABS * n]! += abs;
+    if (abs > pairs[o + PAIR_MAX * n]!) pairs[o + PAIR_MAX * n] = abs;
+  }
+
+  /** The sides of lag k in a cell (xcorr-sides.ts): Σx, Σx², Σy, Σy², written once. */
+  setSides(k: number, cell: number, sx: number, sxx: number, sy: number, syy: number): void {
+    const o = this.cellBase(cell) + 4 * k;
+    const sides = this.sides;
+    sides[o] = sx;
+    sides[o + 1] = sxx;
+    sides[o + 2] = sy;
+    sides[o + 3] = syy;
+  }
+
+  /** Copies lag `from`'s pair fields (n_effective, Σxy, Σ|xy|, max |xy|) to lag `to` in every cell: a lag asked for twice. */
+  copyPairs(from: number, to: number): void {
+    for (let c = 0; c < this.allocated; c++) {
+      for (let f = 0; f < 4; f++) {
+        const o = c * this.cellWidth + f * this.lagCount;
+        this.pairs[o + to] = this.pairs[o + from]!;
+      }
+    }
   }
 
   /** A copy of the table covering cells firstCell … lastCell (for finishing without mutating). */
@@ -141,17 +170,21 @@ export class LagCellTable {
     const out = new LagCellTable(this.cells, this.lagCount);
     out.firstCell = this.firstCell;
     out.grow(Math.max(0, lastCell - this.firstCell + 1));
-    out.rows.set(this.rows.subarray(0, Math.min(this.allocated, out.allocated) * this.rowWidth));
+    const n = Math.min(this.allocated, out.allocated) * this.cellWidth;
+    out.pairs.set(this.pairs.subarray(0, n));
+    out.sides.set(this.sides.subarray(0, n));
     return out;
   }
 
   /**
-   * The finished parts after m pushes, with N of every (cell, lag) counted: lag τ pairs the A
-   * indices j = 1 … m − τ (τ ≥ 0) or 1 − τ … m (τ < 0), index j is grid point n0 + j, and
-   * `firstGridOf(t)` is the first grid index at or after t. Mutates N only (call on a copy).
+   * The finished parts after m pushes, in the PART_FIELDS layout, with N of every (cell, lag)
+   * counted: lag τ pairs the A indices j = 1 … m − τ (τ ≥ 0) or 1 − τ … m (τ < 0), index j is
+   * grid point n0 + j, and `firstGridOf(t)` is the first grid index at or after t.
    */
   parts(lags: readonly number[], n0: number, m: number, firstGridOf: (tUs: number) => number): XcorrParts {
     const cells = this.allocated;
+    const lagCount = this.lagCount;
+    const sums = new Float64Array(cells * lagCount * PART_WIDTH);
     for (let c = 0; c < cells; c++) {
       // A indices j of cell c: first grid index at or after the cell's start, minus n0.
       const jFrom = Math.max(1, firstGridOf(this.cells.startUs(this.firstCell + c)) - n0);
@@ -160,10 +193,15 @@ export class LagCellTable {
         const lag = lags[k]!;
         const lo = lag >= 0 ? 1 : 1 - lag;
         const hi = lag >= 0 ? m - lag : m;
-        this.rows[(c * this.lagCount + k) * PART_WIDTH + N] = Math.max(0, Math.min(hi, jTo) - Math.max(lo, jFrom) + 1);
+        const o = (c * lagCount + k) * PART_WIDTH;
+        sums[o + N] = Math.max(0, Math.min(hi, jTo) - Math.max(lo, jFrom) + 1);
+        for (let f = 0; f < 4; f++) {
+          sums[o + PAIR_TO_PART[f]!] = this.pairs[c * this.cellWidth + f * lagCount + k]!;
+          sums[o + SIDE_TO_PART[f]!] = this.sides[(c * lagCount + k) * 4 + f]!;
+        }
       }
     }
-    return { lags: [...lags], firstCell: this.firstCell, cells, sums: this.rows.slice(0, cells * this.rowWidth) };
+    return { lags: [...lags], firstCell: this.firstCell, cells, sums };
   }
 }
 

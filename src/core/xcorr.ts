@@ -12,7 +12,9 @@
  */
 import { GridAligner, gridCeil, type GridSpan, type ReturnSink } from './align.js';
 import { fixedCells, type TimeCells } from './cells.js';
-import { cellRow, DEFAULT_CELL_US, foldRows, LagCellTable, tableOfRow, type XcorrParts } from './xcorr-cells.js';
+import { cellRow, DEFAULT_CELL_US, foldRows, LagCellTable, PAIR_ABS, PAIR_MAX, PAIR_NEFF, PAIR_SXY, tableOfRow, type XcorrParts } from './xcorr-cells.js';
+import { ReturnLog } from './xcorr-log.js';
+import { shiftPlan, SideSums } from './xcorr-sides.js';
 
 export { fisherInterval } from './xcorr-cells.js';
 
@@ -47,55 +49,71 @@ export interface XcorrResult extends GridSpan {
 //
 // Table 2 is one left fold, in time order and from a zero row, of per-cell rows of plain sums
 // (N, Σx, Σx², Σy, Σy², Σxy, …; xcorr-cells.ts), the cells being fixed stretches of the absolute
-// clock (the bootstrap blocks, --block, default 10 s, cut at --start/--end). Within a cell each
-// sum is accumulated in push order. Why this shape: a state over a range of whole cells holds
-// exactly the rows one run over all the data holds for those cells, so merged states fold the
-// same rows in the same order and print the same bits (docs/scale.md); the bootstrap resamples
-// the same rows. Why raw sums and not Welford: a (0, 0) pair would still move Welford's means,
-// so every grid point would cost work for every lag, and most grid points are flat (LOCF); with
-// raw sums a zero contributes nothing, so only non-zero returns cost anything.
-// Accuracy: each field's error is at most (terms in its cell + cells)·u of its Σ|·| (u = 2⁻⁵³):
-// a cell of 10 s on a 1 ms grid holds ≤ 10⁴ returns and a day 8 640 cells, and in practice the
-// errors are random and grow like the square root of that. The final cancellation
+// clock (the bootstrap blocks, --block, default 10 s, cut at --start/--end). Within a cell the
+// products are added in push order, and the sides Σx, Σx², Σy, Σy² come from the cell's market
+// sums and the returns within max|τ| of its edges, in one fixed order (xcorr-sides.ts).
+// Why this shape: a state over a range of whole cells holds exactly the rows one run over all
+// the data holds for those cells, so merged states fold the same rows in the same order and
+// print the same bits (docs/scale.md); the bootstrap resamples the same rows.
+// Why raw sums and not Welford: a (0, 0) pair would still move Welford's means, so every grid
+// point would cost work for every lag, and most grid points are flat (LOCF); with raw sums a
+// zero contributes nothing, so only non-zero returns cost anything.
+// Accuracy: each field's error is at most (terms in its cell + cells + 2)·u of its Σ|·|
+// (u = 2⁻⁵³): a cell of 10 s on a 1 ms grid holds ≤ 10⁴ returns and a day 8 640 cells, and in
+// practice the errors are random and grow like the square root of that. The final cancellation
 // Σx² − (Σx)²/N loses ≈ ε·(1 + mean²/variance), and grid log-returns are centred near 0 (over a
 // day mean²/variance ≲ 1e-7 at 1 ms). Measured on a generated day of 86.4 M grid points (8 %
 // non-zero, a drift, 11 lags): |r − compensated two-pass r| ≤ 3e-15. The tests check r to 1e-12
-// against a compensated two-pass over 10⁶ sparse returns, with and without a drift. A side whose variance is within
-// the rounding bound of zero (an exactly constant series) is n/a: see lagStats (xcorr-cells.ts).
+// against a compensated two-pass over 10⁶ sparse returns, with and without a drift, and against
+// a dense double loop (core-xcorr-dense.test.ts). A side whose variance is within the rounding
+// bound of zero (an exactly constant series) is n/a: see lagStats (xcorr-cells.ts).
 // ---------------------------------------------------------------------------------------------
 
 /**
  * Streaming Pearson correlation of r_A[n] with r_B[n + τ] for a fixed set of lags τ (grid steps).
  *
- * Feed it the aligned returns (r_A[n], r_B[n]) for n = n0+1, n0+2, … in order; each call pairs
- * the new returns with the last max|τ| returns of the other market kept in ring buffers
- * (r_A[n−τ] with r_B[n] for τ ≥ 0, r_A[n] with r_B[n−|τ|] for τ < 0) and files the pairs' sums
- * per time cell (see "Parts per cell" below). After M pushes lag τ has N = max(0, M − |τ|)
- * pairs, exactly the pairs of docs/definitions.md §4; {@link result} folds the cells into Table 2.
+ * Feed it the aligned returns (r_A[n], r_B[n]) for n = n0+1, n0+2, … in order. It files, per
+ * time cell and lag, the sums of the pairs (r_A[n], r_B[n + τ]) whose A index n lies in the cell
+ * (xcorr-cells.ts), and {@link result} folds the cells into Table 2; after M pushes lag τ has
+ * N = max(0, M − |τ|) pairs, exactly the pairs of docs/definitions.md §4.
  *
- * Cost: O(max|τ| + cells · #lags) memory; per push O(1) plus O(#lags) only when a return is
- * non-zero; after max|τ| + 1 consecutive (0, 0) pushes further zero pushes are a counter
- * increment, so {@link pushZeros} is O(min(count, max|τ|)). Numerics: see the comment above.
+ * Only non-zero returns cost anything, and a lag costs nothing per return. Each market's recent
+ * non-zero returns are kept as (index, value) (xcorr-log.ts); a new non-zero return is paired
+ * with the other market's non-zero returns within reach, a lookup over the distance giving the
+ * lag (or none), so the products cost one step per pair of non-zero returns at a requested lag.
+ * The sides Σx, Σx², Σy, Σy² of each lag come per cell from one sum per market and cell plus the
+ * returns near the cell's edges (xcorr-sides.ts).
+ *
+ * Cost: per non-zero return O(1 + non-zero returns of the other market at a requested lag's
+ * distance); per cell O(#lags + non-zero returns within max|τ| of its edges); zero returns are
+ * a counter. Memory O(non-zero returns within 2·max|τ| + cells · #lags). Numerics: see above.
  */
 export class LagCorrelator implements ReturnSink {
   readonly lags: readonly number[];
   private readonly h: number;
-  private readonly ringSize: number;
-  /** r_A[j] and r_B[j] at slot j mod R, R = max|τ| + 1: the last R returns of each market. */
-  private readonly ringA: Float64Array;
-  private readonly ringB: Float64Array;
-  /** Indices into `lags` of the lags ≥ 0 and < 0, and their |τ|. */
-  private readonly leadIdx: Int32Array;
-  private readonly leadLag: Int32Array;
-  private readonly lagIdx: Int32Array;
-  private readonly lagLag: Int32Array;
+  /** slot[H + τ]: the index of lag τ in `lags`, −1 when τ is not requested (|τ| ≤ H). */
+  private readonly slot: Int32Array;
+  /** Distances a new B return reaches back to A's (τ ≥ 0) and a new A return to B's (|τ|, τ < 0); min > max when none. */
+  private readonly leadFrom: number;
+  private readonly leadTo: number;
+  private readonly lagFrom: number;
+  private readonly lagTo: number;
+  private readonly logA: ReturnLog;
+  private readonly logB: ReturnLog;
+  /** A's non-zero returns at indices ≤ max u (τ = −u < 0): the ones without a partner at some lag. */
+  private readonly headA = new ReturnLog(0);
   private m = 0;
-  /** Consecutive (0, 0) pushes at the end, counted up to ringSize. */
-  private zeroRun = 0;
   /** Grid index of push 0 (push j is r[n0 + j]); set by begin(). */
   private n0 = 0;
   private readonly gridUs: number;
   private readonly tables: LagCellTable[];
+  private readonly sides: SideSums[];
+  /** The earliest push index at which some cell set has a boundary to take (SideSums.nextAt). */
+  private nextAt = Infinity;
+  /** [first, later] lag indices of a lag asked for twice: pairs are filed under the first and copied. */
+  private readonly repeats: [number, number][] = [];
+  /** Scratch: the cells of the current push in each cell set. */
+  private readonly here: Float64Array;
 
   /**
    * @param lags integer lags in grid steps (any order; results come back in this order).
@@ -111,20 +129,25 @@ export class LagCorrelator implements ReturnSink {
       if (!Number.isInteger(lag) || Math.abs(lag) > 0x7fffffff) throw new RangeError(`lag ${lag} is not a 32-bit integer`);
     }
     this.lags = [...lags];
-    this.h = lags.reduce((max, lag) => Math.max(max, Math.abs(lag)), 0);
-    this.ringSize = this.h + 1;
-    this.ringA = new Float64Array(this.ringSize);
-    this.ringB = new Float64Array(this.ringSize);
-    const lead = this.lags.map((lag, k) => [lag, k] as const).filter(([lag]) => lag >= 0);
-    const lagged = this.lags.map((lag, k) => [lag, k] as const).filter(([lag]) => lag < 0);
-    this.leadIdx = Int32Array.from(lead, ([, k]) => k);
-    this.leadLag = Int32Array.from(lead, ([lag]) => lag);
-    this.lagIdx = Int32Array.from(lagged, ([, k]) => k);
-    this.lagLag = Int32Array.from(lagged, ([lag]) => -lag);
+    const plan = shiftPlan(this.lags);
+    const h = (this.h = plan.h);
+    this.slot = new Int32Array(2 * h + 1).fill(-1);
+    this.lags.forEach((lag, k) => {
+      if (this.slot[h + lag] === -1) this.slot[h + lag] = k;
+      else this.repeats.push([this.slot[h + lag]!, k]);
+    });
+    const lead = this.lags.filter((l) => l >= 0);
+    const lagged = this.lags.filter((l) => l < 0).map((l) => -l);
+    [this.leadFrom, this.leadTo] = lead.length === 0 ? [1, 0] : [Math.min(...lead), Math.max(...lead)];
+    [this.lagFrom, this.lagTo] = lagged.length === 0 ? [1, 0] : [Math.min(...lagged), Math.max(...lagged)];
     this.gridUs = options.gridUs ?? 1;
     if (!(this.gridUs > 0)) throw new RangeError(`grid step ${this.gridUs} µs is not positive`);
     const cells = options.cells === undefined || options.cells.length === 0 ? [fixedCells(DEFAULT_CELL_US)] : options.cells;
     this.tables = cells.map((c) => new LagCellTable(c, this.lags.length));
+    this.sides = this.tables.map((t) => new SideSums(t, plan, (cell) => gridCeil(t.cells.startUs(cell), this.gridUs) - this.n0));
+    this.logA = new ReturnLog(cells.length);
+    this.logB = new ReturnLog(cells.length);
+    this.here = new Float64Array(cells.length);
   }
 
   /** The grid index n0 of the point before the first return (GridAligner calls this once). */
@@ -140,147 +163,147 @@ export class LagCorrelator implements ReturnSink {
 
   /** Adds the returns of the next grid point: rA = r_A[n], rB = r_B[n]. Both must be finite. */
   push(rA: number, rB: number): void {
-    if (rA === 0 && rB === 0) {
-      // Every buffer already holds zeros: nothing but the count moves.
-      if (this.zeroRun >= this.ringSize) {
-        this.m++;
-        return;
-      }
-      this.zeroRun++;
-    } else this.zeroRun = 0;
+    if (this.m === 0) this.start();
     const j = ++this.m;
-    if (j === 1) for (const t of this.tables) t.start(this.cellOf(t, 1));
-    const slot = j % this.ringSize;
-    this.ringA[slot] = rA;
-    this.ringB[slot] = rB;
-    if (rB !== 0) this.crossLead(j, slot, rB);
-    if (rA !== 0) this.crossLag(j, slot, rA);
-    if (j > this.h) this.fileLeaving(j - this.h, slot === this.h ? 0 : slot + 1);
-  }
-
-  /** The cell of table t that holds A index j (grid point (n0 + j)·G). */
-  private cellOf(t: LagCellTable, j: number): number {
-    return t.cells.cellOf((this.n0 + j) * this.gridUs);
-  }
-
-  /** Same as `count` (an integer ≥ 0) calls of push(0, 0); O(min(count, max|τ|)). */
-  pushZeros(count: number): void {
-    let left = count;
-    while (left > 0 && this.zeroRun < this.ringSize) {
-      this.push(0, 0);
-      left--;
+    if (rA !== 0 || rB !== 0) {
+      const here = this.here;
+      for (let t = 0; t < this.tables.length; t++) here[t] = this.tables[t]!.cells.cellOf((this.n0 + j) * this.gridUs);
+      if (rA !== 0) this.arriveA(j, rA, here);
+      if (rB !== 0) this.arriveB(j, rB, here);
     }
-    if (left > 0) this.m += left;
+    if (j >= this.nextAt) this.advance();
+  }
+
+  /** Same as `count` (an integer ≥ 0) calls of push(0, 0); O(1) plus the cells it completes. */
+  pushZeros(count: number): void {
+    if (count <= 0) return;
+    if (this.m === 0) this.start();
+    this.m += count;
+    if (this.m >= this.nextAt) this.advance();
+  }
+
+  /** Push 1 is about to come: the cells start at its cell. */
+  private start(): void {
+    for (let t = 0; t < this.tables.length; t++) {
+      const cell = this.tables[t]!.cells.cellOf((this.n0 + 1) * this.gridUs);
+      this.tables[t]!.start(cell);
+      this.sides[t]!.start(cell);
+    }
+    this.nextAt = Math.min(...this.sides.map((s) => s.nextAt));
+  }
+
+  /** Takes the cell boundaries that push m completes and forgets returns no longer needed. */
+  private advance(): void {
+    for (const s of this.sides) s.advance(this.m, this.logB, this.headA);
+    this.nextAt = Math.min(...this.sides.map((s) => s.nextAt));
   }
 
   /**
-   * τ ≥ 0: pairs r_A[j − τ] with the new r_B[j]. The pair exists for sure (its A index is ≥ 1
-   * and its B index has arrived), so y is filed in its cell now.
+   * r_A[j] = x ≠ 0: its cell sums, and its pairs with the earlier r_B[j − u] ≠ 0 at the
+   * requested lags τ = −u < 0 (the pairs with later B returns are made when those arrive).
+   * The pairs go to the cell of A index j in each cell set.
    */
-  private crossLead(j: number, slot: number, y: number): void {
-    const { leadIdx, leadLag, ringSize, tables } = this;
-    const ringA = this.ringA;
-    for (let i = 0; i < leadIdx.length; i++) {
-      const tau = leadLag[i]!;
-      if (tau >= j) continue;
-      const k = leadIdx[i]!;
-      const s = slot - tau;
-      const x = ringA[s < 0 ? s + ringSize : s]!;
-      for (const t of tables) {
-        const cell = this.cellOf(t, j - tau);
-        t.addY(k, cell, y);
-        if (x !== 0) t.addPair(k, cell, x, y);
+  private arriveA(j: number, x: number, here: Float64Array): void {
+    this.remember(this.logA, j, x, here);
+    if (j <= this.lagTo) this.headA.push(j, x, here);
+    const { logB, slot, h, lagFrom, lagTo } = this;
+    const { idx, val } = logB;
+    for (let t = 0; t < this.tables.length; t++) {
+      this.sides[t]!.addA(here[t]!, x);
+      const table = this.tables[t]!;
+      const base = table.cellBase(here[t]!);
+      const pairs = table.pairs;
+      const n = this.lags.length;
+      for (let p = logB.tail - 1; p >= logB.head; p--) {
+        const d = j - idx[p]!;
+        if (d > lagTo) break;
+        if (d < lagFrom) continue;
+        const k = slot[h - d]!;
+        if (k < 0) continue;
+        const xy = x * val[p]!;
+        const abs = Math.abs(xy);
+        const o = base + k;
+        pairs[o + PAIR_NEFF * n]!++;
+        pairs[o + PAIR_SXY * n]! += xy;
+        pairs[o + PAIR_ABS * n]! += abs;
+        if (abs > pairs[o + PAIR_MAX * n]!) pairs[o + PAIR_MAX * n] = abs;
       }
     }
   }
 
-  /** τ < 0: pairs the new r_A[j] with r_B[j − |τ|] (a pair that exists for sure, as above). */
-  private crossLag(j: number, slot: number, x: number): void {
-    const { lagIdx, lagLag, ringSize, tables } = this;
-    const ringB = this.ringB;
-    for (let i = 0; i < lagIdx.length; i++) {
-      const tau = lagLag[i]!;
-      if (tau >= j) continue;
-      const k = lagIdx[i]!;
-      const s = slot - tau;
-      const y = ringB[s < 0 ? s + ringSize : s]!;
-      for (const t of tables) {
-        const cell = this.cellOf(t, j);
-        t.addX(k, cell, x);
-        if (y !== 0) t.addPair(k, cell, x, y);
+  /**
+   * r_B[j] = y ≠ 0: its cell sums, and its pairs with r_A[j − τ] ≠ 0 at the requested τ ≥ 0,
+   * each in the cell of its A index (every such cell is already in the table: cells follow time).
+   */
+  private arriveB(j: number, y: number, here: Float64Array): void {
+    this.remember(this.logB, j, y, here);
+    const { logA, slot, h, leadFrom, leadTo } = this;
+    const { idx, val } = logA;
+    for (let t = 0; t < this.tables.length; t++) {
+      this.sides[t]!.addB(here[t]!, y);
+      const table = this.tables[t]!;
+      table.cellBase(here[t]!);
+      const pairs = table.pairs;
+      const cells = logA.cells[t]!;
+      const n = this.lags.length;
+      const first = table.firstCell;
+      let cell = NaN;
+      let base = 0;
+      for (let p = logA.tail - 1; p >= logA.head; p--) {
+        const d = j - idx[p]!;
+        if (d > leadTo) break;
+        if (d < leadFrom) continue;
+        const k = slot[h + d]!;
+        if (k < 0) continue;
+        if (cells[p] !== cell) {
+          cell = cells[p]!;
+          base = (cell - first) * 4 * n;
+        }
+        const xy = val[p]! * y;
+        const abs = Math.abs(xy);
+        const o = base + k;
+        pairs[o + PAIR_NEFF * n]!++;
+        pairs[o + PAIR_SXY * n]! += xy;
+        pairs[o + PAIR_ABS * n]! += abs;
+        if (abs > pairs[o + PAIR_MAX * n]!) pairs[o + PAIR_MAX * n] = abs;
       }
     }
   }
 
-  // -------------------------------------------------------------------------------------------
-  // Parts per cell.
-  //
-  // A pair (r_A[n], r_B[n + τ]) is filed under the cell of n·G (docs/definitions.md §9, §11). Its
-  // product is filed when the later of its two returns arrives (crossLead / crossLag), and so is
-  // the value of that later return. The earlier return's value cannot be filed on arrival: for
-  // τ > 0 whether r_A[n] has a partner depends on whether r_B[n + τ] will ever come (the span may
-  // end first), and likewise r_B[n] for τ < 0. Rather than file it and take it back at the end
-  // (a subtraction, which plain per-cell sums would not undo exactly), it is filed once it is
-  // certain: when it leaves the last max|τ| + 1 returns (fileLeaving, H pushes later, by which
-  // time every partner within H has arrived), and for the last H returns at the end from the
-  // ring (in parts()). Only non-zero returns cost anything: a zero adds nothing, and in a run of
-  // zero pushes the ring holds zeros only. Every field of a (cell, lag) gets at most one term per
-  // push, so its terms are added in push order whatever the grid points before and after.
-  // -------------------------------------------------------------------------------------------
-
-  /** Files r_A[idx] for τ ≥ 0 and r_B[idx] for τ < 0, whose partners have all arrived (idx = j − H). */
-  private fileLeaving(idx: number, ringSlot: number): void {
-    const x = this.ringA[ringSlot]!;
-    const y = this.ringB[ringSlot]!;
-    if (x !== 0) this.fileA(this.tables, idx, x, Infinity);
-    if (y !== 0) this.fileB(this.tables, idx, y, Infinity);
-  }
-
-  /** r_A[idx] = x for every lag τ ≥ 0 with idx + τ ≤ limit, in the cell of idx. */
-  private fileA(tables: readonly LagCellTable[], idx: number, x: number, limit: number): void {
-    const { leadIdx, leadLag } = this;
-    for (const t of tables) {
-      const cell = this.cellOf(t, idx);
-      for (let i = 0; i < leadIdx.length; i++) if (idx + leadLag[i]! <= limit) t.addX(leadIdx[i]!, cell, x);
+  /**
+   * Appends to a log, first dropping what no pairing (within H of push j) and no boundary yet
+   * to take (from H before it) can need.
+   */
+  private remember(log: ReturnLog, j: number, x: number, here: Float64Array): void {
+    if (log.tail === log.idx.length) {
+      let keep = j - this.h;
+      for (const s of this.sides) keep = Math.min(keep, s.nextStart - this.h);
+      log.dropBefore(keep);
     }
-  }
-
-  /** r_B[idx] = y for every lag τ < 0 with idx + |τ| ≤ limit, in the cell of its partner idx + |τ|. */
-  private fileB(tables: readonly LagCellTable[], idx: number, y: number, limit: number): void {
-    const { lagIdx, lagLag } = this;
-    for (const t of tables) {
-      for (let i = 0; i < lagIdx.length; i++) {
-        const partner = idx + lagLag[i]!;
-        if (partner <= limit) t.addY(lagIdx[i]!, this.cellOf(t, partner), y);
-      }
-    }
+    log.push(j, x, here);
   }
 
   /**
    * The parts of every lag per cell of `options.cells[index]` over the pushes so far
-   * (non-destructive: the last H returns are filed into a copy). Every additive part summed over
-   * the cells equals the whole span's sum to rounding, and N and n_effective exactly.
-   * Cost O(cells · #lags + H · #lags).
+   * (non-destructive: the cells not yet final are finished into a copy, as if the span ended
+   * here). Every additive part summed over the cells equals the whole span's sum to rounding,
+   * and N and n_effective exactly. Cost O(cells · #lags + #lags · non-zero returns in the last H).
    */
   parts(index = 0): XcorrParts {
     const source = this.tables[index];
     if (source === undefined) throw new RangeError(`LagCorrelator.parts: no cells at index ${index}`);
     const m = this.m;
     if (m === 0) return { lags: [...this.lags], firstCell: 0, cells: 0, sums: new Float64Array(0) };
-    const table = source.copy(this.cellOf(source, m));
-    const size = this.ringSize;
-    for (let idx = Math.max(1, m - this.h + 1); idx <= m; idx++) {
-      const x = this.ringA[idx % size]!;
-      const y = this.ringB[idx % size]!;
-      if (x !== 0) this.fileA([table], idx, x, m);
-      if (y !== 0) this.fileB([table], idx, y, m);
-    }
+    const lastCell = source.cells.cellOf((this.n0 + m) * this.gridUs);
+    const table = source.copy(lastCell);
+    this.sides[index]!.finishInto(table, m, lastCell, this.logA, this.logB, this.headA);
+    for (const [from, to] of this.repeats) table.copyPairs(from, to);
     return table.parts(this.lags, this.n0, m, (t) => gridCeil(t, this.gridUs));
   }
 
   /**
    * Table 2 over the pushes so far: the left fold of the cells of `options.cells[0]` in time
-   * order (non-destructive; O(cells · #lags + H · #lags)).
+   * order (non-destructive; O(cells · #lags + #lags · non-zero returns in the last H)).
    */
   result(): LagResult[] {
     const parts = this.parts(0);
