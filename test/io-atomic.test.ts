@@ -13,6 +13,7 @@ import { OutputError, UsageError } from '../src/errors.js';
 import { boxTable, displayWidth } from '../src/io/table.js';
 import { openQuotes } from '../src/io/sources.js';
 import { DataError } from '../src/errors.js';
+import { groupDigits, MAX_SORT_ROWS } from '../src/io/sort-limit.js';
 import { tempFiles } from './cli-helpers.js';
 import { mulberry32, STRICT, tmpFile } from './io-helpers.js';
 
@@ -90,6 +91,14 @@ test('--sort refuses a file over its row limit with a data error at the first ro
   const scan = (path: string) => inspectInput(path, { clock: 'exchange', sort: true, maxSortRows: 3 });
   await assert.rejects(scan(f), (e: unknown) => e instanceof DataError && e.line === 5 && e.file === f && e.message.includes('3 rows'));
   assert.equal((await scan(three)).timeline.rows, 3);
+});
+
+test('groupDigits(n) writes a whole number as toLocaleString(\'en-US\') does, without loading ICU', () => {
+  // The reference is ICU's own grouping; the edges are the lengths where a comma appears.
+  for (const n of [0, 7, 999, 1000, 12_345, 999_999, 1_000_000, MAX_SORT_ROWS, 123_456_789, Number.MAX_SAFE_INTEGER]) {
+    assert.equal(groupDigits(n), n.toLocaleString('en-US'), String(n));
+  }
+  assert.equal(groupDigits(MAX_SORT_ROWS), '10,000,000');
 });
 
 /** The renderer it replaces: cli-table3 with the rules between body rows taken out. */

@@ -5,9 +5,9 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { FORMATS, type Format } from '../io/format-names.js';
-import { MAX_SORT_ROWS } from '../io/validate.js';
+import { groupDigits, MAX_SORT_ROWS } from '../io/sort-limit.js';
 import type { Clock, ColumnMap, ReadOptions, TimeFormat, TimeUnit } from '../io/types.js';
-import { RECOGNISED } from '../io/formats.js';
+import { RECOGNISED } from '../io/column-names.js';
 import { compileTimePattern, PATTERN_DIRECTIVES } from '../io/time.js';
 import type { AnalysisParams } from '../core/types.js';
 import { ALL_TIME, type TimeRange } from '../core/parts.js';
@@ -138,7 +138,7 @@ export function addCommonOptions(cmd: Command): Command {
 
 export function addReaderOptions(cmd: Command): Command {
   cmd
-    .option('--sort', `sort rows by time instead of failing when time goes backwards; holds each file in memory (about 30 bytes a row, 60 while growing) and refuses files over ${MAX_SORT_ROWS.toLocaleString('en-US')} rows`)
+    .option('--sort', `sort rows by time instead of failing when time goes backwards; holds each file in memory (about 30 bytes a row, 60 while growing) and refuses files over ${groupDigits(MAX_SORT_ROWS)} rows`)
     .option('--skip-bad-rows', 'skip bad rows and report how many of each kind on stderr, instead of failing')
     .addOption(clockOption())
     .addOption(timeUnitOption());

@@ -11,6 +11,7 @@ import type { Clock, ColumnMap, TimeFormat, TimePatternText, TimeUnit } from './
 import { DECIMAL_RE, isBooleanText } from './numbers.js';
 import { compileTimePattern, unitFromColumnName, type TimePattern } from './time.js';
 import { withArticle } from '../core/verdict.js';
+import { ASK_NAMES, BID_NAMES, MORE_TIME_NAMES, QTY_NAMES, QUOTE_PRICE_NAMES, SIDE_MODES, TIME_NAMES, TIME_RE, TRADE_PRICE_NAMES } from './column-names.js';
 
 export type Kind = 'quotes' | 'trades';
 
@@ -221,10 +222,6 @@ const HEADERLESS: Record<number, { format: string; names: string[] }> = {
   },
 };
 
-const TIME_NAMES = ['ts', 'time', 'timestamp', 't'];
-const TIME_RE = /^(ts|time|timestamp|t)(_(s|ms|us|ns))?$/;
-/** Time columns recognised after those, exchange clock first (Databento, CoinAPI, spreadsheets and pandas). */
-const MORE_TIME_NAMES = ['ts_event', 'time_exchange', 'datetime', 'date', 'ts_recv', 'time_coinapi'];
 /**
  * The venue's time of an event and a later one of the same event: Tardis's `local_timestamp`
  * (when Tardis received the message), Binance's `event_time` (when Binance sent it),
@@ -247,27 +244,7 @@ const CLOCK_PAIRS: readonly ClockPair[] = [
   { exchange: 'time_exchange', receipt: 'time_coinapi', equalMeansNoExchangeTime: false },
   { exchange: 'transaction_time', receipt: 'event_time', equalMeansNoExchangeTime: false },
 ];
-/** Bid and ask column names, pairwise: the ask beside a bid is the one a lone bid is missing. */
-const BID_NAMES = ['bid', 'bid_price', 'best_bid', 'best_bid_price', 'bid_px', 'bid_px_00', 'bidprice'];
-const ASK_NAMES = ['ask', 'ask_price', 'best_ask', 'best_ask_price', 'ask_px', 'ask_px_00', 'askprice'];
-/** A quote file's single price column (bid = ask = price). */
-const QUOTE_PRICE_NAMES = ['price', 'mid', 'mid_price', 'last', 'close'];
-const TRADE_PRICE_NAMES = ['price'];
-const QTY_NAMES = ['qty', 'quantity', 'amount', 'size', 'base_amount'];
-/** Trade side columns and how each is read; a column named by --side-col reads either way ('any'). */
-const SIDE_MODES: Readonly<Record<string, SideMode>> = { side: 'text', taker_side: 'text', is_buyer_maker: 'maker', is_market_maker: 'maker' };
-
 const GENERIC_TIME = `a time column (${TIME_NAMES.join(', ')}, optionally with _s/_ms/_us/_ns; or ${MORE_TIME_NAMES.join(', ')})`;
-
-/** The names recognised for each role without options (for `--help` and messages). */
-export const RECOGNISED = {
-  time: `${TIME_NAMES.join(', ')} (optionally with _s/_ms/_us/_ns), ${MORE_TIME_NAMES.join(', ')}`,
-  price: `${QUOTE_PRICE_NAMES.join(', ')} (trades: price)`,
-  bid: BID_NAMES.join(', '),
-  ask: ASK_NAMES.join(', '),
-  qty: QTY_NAMES.join(', '),
-  side: `${Object.keys(SIDE_MODES).join(', ')}`,
-} as const;
 
 const EXPECTED: Record<Kind, string> = {
   quotes:

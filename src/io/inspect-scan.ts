@@ -28,7 +28,8 @@ import { scanRows, type InternalReadOptions, type ScanInfo } from './reader.js';
 import { Rewindable } from './replay.js';
 import type { FieldConverter, RowScratch } from './rows.js';
 import type { Clock, Progress, ReadOptions, ReadReport, TimePatternText, TimeUnit } from './types.js';
-import { Column, MAX_SORT_ROWS, SkipLog, sortLimitError, stableOrder } from './validate.js';
+import { Column, SkipLog, stableOrder } from './validate.js';
+import { MAX_SORT_ROWS, sortLimitError } from './sort-limit.js';
 
 export interface InspectScanOptions extends TimelineOptions, Pick<InternalReadOptions, 'parser' | 'chunkBytes'>, Pick<ReadOptions, 'columns' | 'timeFormat' | 'delimiter'> {
   readonly clock: Clock;

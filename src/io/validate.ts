@@ -23,6 +23,7 @@ import type { RowSink } from './fastparse.js';
 import type { RowScratch } from './rows.js';
 import { QuoteBatcher, TradeBatcher } from './batches.js';
 import { formatMicros } from './time.js';
+import { MAX_SORT_ROWS, sortLimitError } from './sort-limit.js';
 
 const FIRST_LINES = 5;
 
@@ -66,23 +67,6 @@ export interface ValidatorOptions {
    * nor checked (see `stopped`). Only without `sort`, where kept rows are in time order.
    */
   readonly until?: number;
-}
-
-/**
- * `--sort` holds every usable row of a file in memory (quotes 24 bytes a row, trades 25, plus
- * 4 for the sort order, and up to twice that while a column grows): it stops at this many rows
- * per file (about 0.3 GB held, 0.6 GB at the peak) instead of exhausting memory.
- */
-export const MAX_SORT_ROWS = 10_000_000;
-
-/** The one message for a file past the --sort row limit (readers and inspect). */
-export function sortLimitError(file: string, line: number, max: number): DataError {
-  return new DataError(
-    file,
-    line,
-    `--sort holds every row in memory and stops at ${max.toLocaleString('en-US')} rows a file; ` +
-      'sort the file by time beforehand (e.g. GNU sort on the time column) and drop --sort',
-  );
 }
 
 /** A growable typed column (only used under `sort`; also by inspect's --sort). */
