@@ -5,7 +5,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { leadlag, ROOT } from './cli-helpers.js';
+import { spawnSync } from 'node:child_process';
 import { run } from '../src/cli/main.js';
+import { buildProgram } from '../src/cli/program.js';
 import { ProgressDisplay } from '../src/io/progress.js';
 import { wantColour } from '../src/io/output.js';
 
@@ -48,6 +50,46 @@ test('leadlag --version prints the package version', async () => {
   const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
   assert.equal(r.code, 0);
   assert.equal(r.stdout.trim(), version);
+});
+
+test('--version and -V alone are answered before commander loads, with the text commander gives', async () => {
+  const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  // `--version --quiet` is not the fast path: commander itself prints the version for it.
+  for (const args of [['--version'], ['-V'], ['--version', '--quiet']]) {
+    const stdout = new Sink();
+    const stderr = new Sink();
+    assert.equal(await run(['node', 'leadlag', ...args], { stdout, stderr, env: {} }), 0, args.join(' '));
+    assert.equal(stdout.text, `${version}\n`, args.join(' '));
+    assert.equal(stderr.text, '', args.join(' '));
+  }
+  // In a fresh process: commander is CommonJS, so once loaded it is in require's cache.
+  const script = `
+    import { createRequire } from 'node:module';
+    const { run } = await import(${JSON.stringify(join(ROOT, 'dist/src/cli/main.js'))});
+    const io = { stdout: { write() {} }, stderr: { write() {} }, env: {} };
+    const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('commander'));
+    await run(['node', 'leadlag', '--version'], io);
+    const afterVersion = loaded();
+    await run(['node', 'leadlag', 'pair', '--help'], io);
+    console.log(JSON.stringify([afterVersion, loaded()]));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), [false, true]);
+});
+
+test('buildProgram(io, args) defines the one command the line names, else all of them in help order', async () => {
+  const io = { stdout: new Sink(), stderr: new Sink(), env: {} };
+  const names = async (args: string[]) => (await buildProgram(io, args)).commands.map((c) => c.name());
+  const all = ['pair', 'xcorr', 'classify', 'inspect', 'hy', 'merge', 'plan', 'report'];
+  assert.deepEqual(await names([]), all);
+  assert.deepEqual(await names(['--help']), all);
+  assert.deepEqual(await names(['help']), all);
+  assert.deepEqual(await names(['help', 'nope']), all);
+  assert.deepEqual(await names(['pari']), all);
+  assert.deepEqual(await names(['--quiet', 'pair']), all);
+  assert.deepEqual(await names(['pair', '--help']), ['pair']);
+  assert.deepEqual(await names(['help', 'report']), ['report']);
+  assert.deepEqual(await names(['hy', 'a.csv', 'b.csv']), ['hy']);
 });
 
 test('an unexpected exception is one line, exit 70; the stack only with LEADLAG_DEBUG=1', async () => {

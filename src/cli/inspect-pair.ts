@@ -10,7 +10,8 @@ import { analysisParamsOf, type InputSlot, type JumpCliOptions, type ReaderCliOp
 import { pumpMerged, sliceTicks } from './pump.js';
 import { GridAligner } from '../core/align.js';
 import { alignment, assessHy, assessPair, assessXcorr, type Alignment, type Assessment, type ClockKind } from '../core/assess.js';
-import { chancePairs, DEFAULT_NULL_STEP_US } from '../core/chance.js';
+import { chancePairs } from '../core/chance.js';
+import { DEFAULT_NULL_STEP_US } from './options.js';
 import { HyState } from '../core/hy.js';
 import { hyEstimate } from '../core/hystats.js';
 import { makeLattice } from '../core/lattice.js';

@@ -1,62 +1,12 @@
 /**
- * The entry point: builds the command line, runs one command, and is the only place that
- * turns errors into messages and exit codes (see EXIT in errors.ts). A closed stdout
- * (`leadlag … | head`) ends the program quietly with exit 0.
+ * The entry point: runs one command line (commander's program is in program.ts, loaded only
+ * when needed) and is the only place that turns errors into messages and exit codes (see EXIT
+ * in errors.ts). A closed stdout (`leadlag … | head`) ends the program quietly with exit 0.
  */
-import { Command, CommanderError } from 'commander';
 import { EXIT, StdoutError, UsageError, escapeControl, isExpectedError } from '../errors.js';
 import { helpRequest, usagePointer } from './help.js';
 import type { Streams } from './context.js';
-import { pairCommand } from './commands/pair-command.js';
-import { xcorrCommand } from './commands/xcorr-command.js';
-import { classifyCommand } from './commands/classify-command.js';
-import { inspectCommand } from './commands/inspect-command.js';
-import { hyCommand } from './commands/hy-command.js';
-import { mergeCommand } from './commands/merge-command.js';
-import { planCommand } from './commands/plan-command.js';
 import { LEADLAG_VERSION } from './version.js';
-import { reportCommand } from './commands/report-command.js';
-
-const VERSION = LEADLAG_VERSION;
-
-export function buildProgram(io: Streams): Command {
-  const program = new Command('leadlag')
-    .description('Who leads whom at the millisecond scale: jumps, lagged correlation and a lead-vs-noise classifier for two markets\' tick dumps (e.g. spot and its perpetual).')
-    .version(VERSION, '-V, --version')
-    .exitOverride()
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput(outputTo(io))
-    .addHelpText(
-      'after',
-      `
-Examples:
-  leadlag pair spot_quotes.csv.gz perp_quotes.csv.gz
-  leadlag xcorr spot.csv perp.csv --lags -5..5 --format csv
-  leadlag classify spot.csv perp.csv --trades spot_trades.csv --balanced
-  leadlag inspect spot.csv perp.csv.gz trades.zip
-  leadlag plan 'spot/*.csv.gz' 'perp/*.csv.gz' --emit commands | parallel
-  leadlag merge states/*.state --format json
-  leadlag report spot.csv perp.csv --html report.html
-
-Exit codes: 0 ok, 2 usage error, 65 bad data, 66 cannot open input, 70 internal error,
-73 cannot write an output file, 74 cannot write standard output.
-Run 'leadlag help <command>' for a command's options and a worked example.`,
-    );
-  for (const make of [pairCommand, xcorrCommand, classifyCommand, inspectCommand, hyCommand, mergeCommand, planCommand, (s: Streams) => reportCommand(s, VERSION)]) {
-    const cmd = make(io);
-    program.addCommand(cmd.exitOverride().showHelpAfterError(`(run 'leadlag help ${cmd.name()}' for usage)`).configureOutput(outputTo(io)));
-  }
-  return program;
-}
-
-/** Commander's text goes to our streams; its error lines read like ours: `leadlag: …`. */
-function outputTo(io: Streams) {
-  return {
-    writeOut: (s: string) => void io.stdout.write(s),
-    writeErr: (s: string) => void io.stderr.write(s),
-    outputError: (s: string, write: (s: string) => void) => write(`leadlag: ${s.replace(/^error: /, '')}`),
-  };
-}
 
 /** Runs leadlag with `argv` (as process.argv) and exits the process with the right code. */
 export async function main(argv: string[]): Promise<void> {
@@ -74,30 +24,37 @@ export async function main(argv: string[]): Promise<void> {
 
 /** Runs one command line and returns the exit code; never throws. */
 export async function run(argv: string[], io: Streams): Promise<number> {
-  const program = buildProgram(io);
   const args = argv.slice(2);
+  if (isVersionRequest(args)) {
+    io.stdout.write(`${LEADLAG_VERSION}\n`);
+    return EXIT.ok;
+  }
+  const { buildProgram, commanderExit } = await import('./program.js');
+  const program = await buildProgram(io, args);
   try {
     const handled = helpRequest(program, args, io);
     if (handled !== undefined) return handled;
     await program.parseAsync(argv);
     return EXIT.ok;
   } catch (e) {
-    const code = report(e, io);
+    const code = commanderExit(e) ?? report(e, io);
     // Bad option values end like commander's own usage errors: with the way to the help.
     if (e instanceof UsageError) io.stderr.write(`${usagePointer(program, args)}\n`);
     return code;
   }
 }
 
+/**
+ * `leadlag --version` (or `-V`) alone: answered without loading commander and the commands,
+ * with the text and exit code commander gives for it (start-up, docs/performance.md). Other
+ * command lines holding --version are commander's, as before.
+ */
+function isVersionRequest(args: readonly string[]): boolean {
+  return args.length === 1 && (args[0] === '--version' || args[0] === '-V');
+}
+
+/** The exit code of an error of ours or an unexpected one, after saying it on stderr. */
 function report(e: unknown, io: Streams): number {
-  if (e instanceof CommanderError) {
-    // Commander has printed its own message (or the help / version text).
-    // --help, help CMD and --version succeed; help shown because no command was given
-    // (commander's exit code 1) is a usage error.
-    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT.ok;
-    if (e.code === 'commander.help') return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    return EXIT.usage;
-  }
   if (isEpipe(e)) return EXIT.ok;
   if (isExpectedError(e)) {
     say(io, `leadlag: ${e.message}`);

@@ -281,6 +281,14 @@ export function gridOption(description: string): Option {
   return new Option('--grid <G>', `${description} (1ms, 500us)`).argParser((v) => parseDuration(v, '--grid')).default(1000, '1ms');
 }
 
+/** The default shift step of the chance pairs (`pair --null-step`): 1 s, far beyond any lead at the ms scale. */
+export const DEFAULT_NULL_STEP_US = 1_000_000;
+
+/** `--null-step` of pair and report (docs/definitions.md §10). */
+export function nullStepOption(description: string): Option {
+  return new Option('--null-step <step>', description).argParser((v) => parseDuration(v, '--null-step')).default(DEFAULT_NULL_STEP_US, '1s');
+}
+
 export function namesOption(): Option {
   return new Option('--names <a,b>', 'names of the two markets, used in metric names').argParser(parseNames).default(['spot', 'perp'], 'spot,perp');
 }

@@ -9,9 +9,6 @@ import type { Span } from './types.js';
 /** Shifts on each side of zero: δ = ±1, ±2, … ±CHANCE_SHIFTS times the step. */
 export const CHANCE_SHIFTS = 10;
 
-/** The default shift step (`pair --null-step`): 1 s, far beyond any lead at the ms scale. */
-export const DEFAULT_NULL_STEP_US = 1_000_000;
-
 /** The chance baseline of one pairing. */
 export interface ChancePairs {
   /** The shifts δ (µs) in the order −10·step … −step, step … 10·step. */

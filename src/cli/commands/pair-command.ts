@@ -4,8 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import type { Streams } from '../context.js';
-import { addBootstrapOptions, addCommonOptions, addMarketArguments, addJumpOptions, addPlotOption, addReaderOptions, addTimeOptions, parseDuration } from '../options.js';
-import { DEFAULT_NULL_STEP_US } from '../../core/chance.js';
+import { addBootstrapOptions, addCommonOptions, addMarketArguments, addJumpOptions, addPlotOption, addReaderOptions, addTimeOptions, nullStepOption } from '../options.js';
 import type { PairOptions } from './pair.js';
 
 export function pairCommand(io: Streams): Command {
@@ -15,7 +14,7 @@ export function pairCommand(io: Streams): Command {
   addMarketArguments(cmd);
   addJumpOptions(cmd);
   cmd.addOption(new Option('--feed <feed>', 'which feeds to report: both, native or locf').choices(['both', 'native', 'locf']).default('both'));
-  cmd.addOption(new Option('--null-step <step>', 'chance pairs: shift the second market by ±1…±10 steps').argParser((v) => parseDuration(v, '--null-step')).default(DEFAULT_NULL_STEP_US, '1s'));
+  cmd.addOption(nullStepOption('chance pairs: shift the second market by ±1…±10 steps'));
   addBootstrapOptions(cmd);
   addTimeOptions(cmd);
   cmd.option('--state <FILE>', 'write the partial state of --start/--end to FILE for leadlag merge, instead of printing (docs/scale.md)');

@@ -4,10 +4,9 @@
  */
 import { Command, Option } from 'commander';
 import type { Streams } from '../context.js';
-import { addBootstrapOptions, addCommonOptions, addJumpOptions, addMarketArguments, addReaderOptions, addTimeOptions, parseDuration } from '../options.js';
+import { addBootstrapOptions, addCommonOptions, addJumpOptions, addMarketArguments, addReaderOptions, addTimeOptions, nullStepOption, parseDuration } from '../options.js';
 import { parseLags } from '../../core/lags.js';
 import { parseLagRange } from '../lagrange.js';
-import { DEFAULT_NULL_STEP_US } from '../../core/chance.js';
 import type { ReportCliOptions } from './report.js';
 
 export function reportCommand(io: Streams, version = ''): Command {
@@ -19,7 +18,7 @@ export function reportCommand(io: Streams, version = ''): Command {
     .addOption(new Option('--lags <spec>', 'xcorr lags in grid steps: -5..5, 1..5 or 1,2,5').argParser(parseLags).default([-5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5], '-5..5'))
     .addOption(new Option('--hy-lags <range>', 'hy\'s lag range: -10ms..10ms, 0..500ms').argParser(parseLagRange).default({ fromUs: -10_000, toUs: 10_000 }, '-10ms..10ms'))
     .addOption(new Option('--hy-step <dur>', 'hy\'s lattice step (100us, 1ms)').argParser((v) => parseDuration(v, '--hy-step')).default(100, '100us'))
-    .addOption(new Option('--null-step <step>', 'pair\'s chance pairs: shift the second market by ±1…±10 steps').argParser((v) => parseDuration(v, '--null-step')).default(DEFAULT_NULL_STEP_US, '1s'));
+    .addOption(nullStepOption('pair\'s chance pairs: shift the second market by ±1…±10 steps'));
   addMarketArguments(cmd);
   addJumpOptions(cmd);
   addBootstrapOptions(cmd);
