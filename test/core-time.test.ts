@@ -84,7 +84,12 @@ test('XcorrAnalysis cut by windows: merged cells give the streaming correlator\'
       }
     }
     const lags = [-3, -1, 0, 1, 2, 7];
-    const cellUs = 1000 * (1 + Math.floor(rand() * 50_000)) + Math.floor(rand() * 1000);
+    // Windows in 100 µs steps from 0.1 ms to 50 s: most are not whole grid steps, so window
+    // edges fall between grid points. (Windows of any whole µs would make the cells the gcd
+    // with the 10 ms block, down to 1 µs: the dense cell table of this 0.6 s span then holds
+    // 600 000 cells × 6 lags × 9 doubles, 250 MB, and each seed took seconds. 100 µs steps
+    // keep the finest cell at 100 µs.)
+    const cellUs = 100 * (1 + Math.floor(rand() * 500_000));
     const cut = new XcorrAnalysis(lags, 1000, cellUs, ALL_TIME, 10_000);
     const batch = (t: number[], p: number[]) => ({ length: t.length, t: Float64Array.from(t), price: Float64Array.from(p), bid: new Float64Array(t.length), ask: new Float64Array(t.length) });
     cut.pushA(batch(tA, pA));
