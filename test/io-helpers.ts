@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { openQuotes, openTrades } from '../src/io/sources.js';
+import { openInput } from '../src/io/sources.js';
+import type { InputSpec } from '../src/io/open.js';
 import type { ReadOptions, ReadReport } from '../src/io/types.js';
 import type { InternalReadOptions } from '../src/io/reader.js';
 export { mulberry32 } from './prng.js';
@@ -47,8 +48,9 @@ export interface Trades {
   report: ReadReport;
 }
 
-export async function readQuotes(path: string, opts: InternalReadOptions = STRICT): Promise<Quotes> {
-  const src = openQuotes(path, opts);
+/** Reads a quote file (or stream) to the end into plain arrays; `lengths` are the batches'. */
+export async function readQuotes(input: InputSpec, opts: InternalReadOptions = STRICT): Promise<Quotes> {
+  const src = openInput(input, 'quotes', opts);
   const out = { t: [] as number[], price: [] as number[], bid: [] as number[], ask: [] as number[], lengths: [] as number[] };
   for await (const b of src) {
     out.lengths.push(b.length);
@@ -62,8 +64,8 @@ export async function readQuotes(path: string, opts: InternalReadOptions = STRIC
   return { ...out, report: src.report() };
 }
 
-export async function readTrades(path: string, opts: InternalReadOptions = STRICT): Promise<Trades> {
-  const src = openTrades(path, opts);
+export async function readTrades(input: InputSpec, opts: InternalReadOptions = STRICT): Promise<Trades> {
+  const src = openInput(input, 'trades', opts);
   const out = { t: [] as number[], price: [] as number[], qty: [] as number[], side: [] as number[], lengths: [] as number[] };
   for await (const b of src) {
     out.lengths.push(b.length);
