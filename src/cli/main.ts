@@ -4,7 +4,6 @@
  * in errors.ts). A closed stdout (`leadlag … | head`) ends the program quietly with exit 0.
  */
 import { EXIT, StdoutError, UsageError, escapeControl, isExpectedError } from '../errors.js';
-import { helpRequest, usagePointer } from './help.js';
 import type { Streams } from './context.js';
 import { LEADLAG_VERSION } from './version.js';
 
@@ -29,7 +28,7 @@ export async function run(argv: string[], io: Streams): Promise<number> {
     io.stdout.write(`${LEADLAG_VERSION}\n`);
     return EXIT.ok;
   }
-  const { buildProgram, commanderExit } = await import('./program.js');
+  const { buildProgram, commanderExit, helpRequest, usagePointer } = await import('./program.js');
   const program = await buildProgram(io, args);
   try {
     const handled = helpRequest(program, args, io);

@@ -2,7 +2,7 @@
  * Option parsers shared by the commands. Each validates where the value comes in and
  * throws UsageError (exit 2) with the option name and the offending text — never a silent NaN.
  */
-import { Option, type Command } from 'commander';
+import { Option, type Command } from './commander.js';
 import { UsageError } from '../errors.js';
 import { FORMATS, type Format } from '../io/format-names.js';
 import { groupDigits, MAX_SORT_ROWS } from '../io/sort-limit.js';

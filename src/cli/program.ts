@@ -1,10 +1,12 @@
 /**
- * leadlag's command line as commander sees it: the program, its commands' definitions and how
- * commander's own endings (help shown, version shown, usage errors) map to exit codes.
+ * leadlag's command line as commander sees it: the program, its commands' definitions, how
+ * commander's own endings (help shown, version shown, usage errors) map to exit codes, and the
+ * corners of `leadlag help …` commander leaves open, with the one pointer to help every usage
+ * error ends with (docs/pair.md, "Messages").
  * main.ts loads this module only for a command line that needs it (not `--version`), and it
  * loads only the definitions a command line needs (docs/performance.md, "Start-up").
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError } from './commander.js';
 import { EXIT } from '../errors.js';
 import type { Streams } from './context.js';
 import { LEADLAG_VERSION } from './version.js';
@@ -95,4 +97,28 @@ export function commanderExit(e: unknown): number | undefined {
   if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT.ok;
   if (e.code === 'commander.help') return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
   return EXIT.usage;
+}
+
+/**
+ * `leadlag help help` prints the general help (exit 0); `leadlag help NAME` for a command that
+ * does not exist says so (exit 2) instead of printing the general help as if asked for it.
+ * Returns the exit code when it handled the command line, undefined otherwise.
+ */
+export function helpRequest(program: Command, args: readonly string[], io: Streams): number | undefined {
+  if (args[0] !== 'help' || args.length < 2) return undefined;
+  const name = args[1]!;
+  if (name === 'help') {
+    program.outputHelp();
+    return EXIT.ok;
+  }
+  if (name.startsWith('-') || program.commands.some((c) => c.name() === name)) return undefined;
+  const names = program.commands.map((c) => c.name());
+  io.stderr.write(`leadlag: unknown command '${name}' (commands: ${names.join(', ')})\n${usagePointer(program, args)}\n`);
+  return EXIT.usage;
+}
+
+/** `(run 'leadlag help pair' for usage)` when the command line names a command, else the general one. */
+export function usagePointer(program: Command, args: readonly string[]): string {
+  const command = args.find((a) => program.commands.some((c) => c.name() === a));
+  return command === undefined ? '(run with --help for usage)' : `(run 'leadlag help ${command}' for usage)`;
 }

@@ -2,7 +2,7 @@
  * `leadlag classify`: the command's arguments, options and help. Its work lives in classify.ts and is
  * imported only when the command runs, so `--help` and `--version` start fast.
  */
-import { Command, Option } from 'commander';
+import { Command, Option } from '../commander.js';
 import type { Streams } from '../context.js';
 import { UsageError } from '../../errors.js';
 import { addCommonOptions, addMarketArguments, addJumpOptions, addReaderOptions, addTimeOptions, parseDuration, parseNumber, parsePositiveInt } from '../options.js';
