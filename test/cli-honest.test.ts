@@ -1,95 +1,97 @@
 /**
  * End-to-end: the "silent nonsense" rules — help corners, usage pointers, messages, warnings
- * about spans and options that change nothing, and numbers without float noise.
+ * about spans and options that change nothing, and numbers without float noise. The command
+ * lines run in this process (leadlagInProcess: the entry point's run, as the built CLI runs it).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURES, leadlag, tempFiles } from './cli-helpers.js';
+import { FIXTURES, tempFiles } from './cli-helpers.js';
+import { leadlagInProcess } from './context-helpers.js';
 
 const fx = (layout: string, name: string) => join(FIXTURES, layout, name);
 const TARDIS = [fx('tardis', 'spot_quotes.csv'), fx('tardis', 'perp_quotes.csv')];
 const EXCHANGE = [fx('exchange', 'spot_quotes.csv'), fx('exchange', 'perp_quotes.csv')];
 
 test('leadlag help nosuch says the command is unknown (exit 2); help help exits 0', async () => {
-  const r = await leadlag(['help', 'nosuch']);
+  const r = await leadlagInProcess(['help', 'nosuch']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /^leadlag: unknown command 'nosuch' \(commands: pair, xcorr, classify, inspect, hy, merge, plan, report\)\n/);
   assert.equal(r.stdout, '');
-  const h = await leadlag(['help', 'help']);
+  const h = await leadlagInProcess(['help', 'help']);
   assert.equal(h.code, 0, h.stderr);
   assert.match(h.stdout, /^Usage: leadlag/);
 });
 
 test('usage errors for bad option values end with the same pointer to help as commander\'s own', async () => {
-  const own = await leadlag(['pair', ...TARDIS, '--bogus']);
+  const own = await leadlagInProcess(['pair', ...TARDIS, '--bogus']);
   const pointer = "(run 'leadlag help pair' for usage)";
   assert.equal(own.stderr.trimEnd().split('\n').at(-1), pointer);
   for (const bad of [['--jump-window', 'x'], ['--threshold', '-1'], ['--grid', '0'], ['--null-step', '2d']]) {
-    const r = await leadlag(['pair', ...TARDIS, ...bad]);
+    const r = await leadlagInProcess(['pair', ...TARDIS, ...bad]);
     assert.equal(r.code, 2, bad.join(' '));
     assert.equal(r.stderr.trimEnd().split('\n').at(-1), pointer, r.stderr);
   }
-  const x = await leadlag(['xcorr', ...TARDIS, '--grid', 'x']);
+  const x = await leadlagInProcess(['xcorr', ...TARDIS, '--grid', 'x']);
   assert.equal(x.stderr.trimEnd().split('\n').at(-1), "(run 'leadlag help xcorr' for usage)");
 });
 
 test('--threshold 7 suggests 7bp or 7%', async () => {
-  const r = await leadlag(['pair', ...TARDIS, '--threshold', '7']);
+  const r = await leadlagInProcess(['pair', ...TARDIS, '--threshold', '7']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--threshold must be greater than 0 and less than 100%, got "7" \(did you mean 7bp or 7%\?\)/);
-  const pct = await leadlag(['pair', ...TARDIS, '--threshold', '150%']);
+  const pct = await leadlagInProcess(['pair', ...TARDIS, '--threshold', '150%']);
   assert.doesNotMatch(pct.stderr, /did you mean/); // a unit was given: nothing to guess
 });
 
 test('messages: "an exchange export trades file"; a quote file given as trades is named a quote file', async () => {
-  const asQuotes = await leadlag(['pair', fx('exchange', 'spot_trades.csv'), EXCHANGE[1]!]);
+  const asQuotes = await leadlagInProcess(['pair', fx('exchange', 'spot_trades.csv'), EXCHANGE[1]!]);
   assert.equal(asQuotes.code, 65);
   assert.match(asQuotes.stderr, /this is an exchange export trades file, not quotes/);
-  const tardis = await leadlag(['pair', fx('tardis', 'spot_trades.csv'), TARDIS[1]!]);
+  const tardis = await leadlagInProcess(['pair', fx('tardis', 'spot_trades.csv'), TARDIS[1]!]);
   assert.match(tardis.stderr, /this is a Tardis trades file, not quotes/);
-  const asTrades = await leadlag(['classify', ...TARDIS, '--trades', TARDIS[1]!]);
+  const asTrades = await leadlagInProcess(['classify', ...TARDIS, '--trades', TARDIS[1]!]);
   assert.equal(asTrades.code, 65);
   assert.match(asTrades.stderr, /perp_quotes\.csv:1: this is a Tardis quotes file \(bid and ask\), not trades/);
   const dir = tempFiles({ 'q.csv': 'ts_us,bid,ask\n1,99,101\n' });
-  const generic = await leadlag(['classify', ...TARDIS, '--trades', join(dir, 'q.csv')]);
+  const generic = await leadlagInProcess(['classify', ...TARDIS, '--trades', join(dir, 'q.csv')]);
   assert.match(generic.stderr, /this is a quotes file \(bid and ask\), not trades/);
 });
 
 test('warnings: the same file for both markets', async () => {
-  const r = await leadlag(['pair', TARDIS[0]!, TARDIS[0]!, '--format', 'json']);
+  const r = await leadlagInProcess(['pair', TARDIS[0]!, TARDIS[0]!, '--format', 'json']);
   assert.equal(r.code, 0);
   assert.match(r.stderr, /warning: both markets read the same file/);
   const dir = tempFiles({});
   const { symlinkSync } = await import('node:fs');
   symlinkSync(TARDIS[0]!, join(dir, 'link.csv'));
-  const viaLink = await leadlag(['xcorr', TARDIS[0]!, join(dir, 'link.csv'), '--format', 'json']);
+  const viaLink = await leadlagInProcess(['xcorr', TARDIS[0]!, join(dir, 'link.csv'), '--format', 'json']);
   assert.match(viaLink.stderr, /both markets read the same file/);
-  const different = await leadlag(['pair', ...TARDIS, '--format', 'json']);
+  const different = await leadlagInProcess(['pair', ...TARDIS, '--format', 'json']);
   assert.equal(different.stderr, '');
 });
 
 test('warnings: a span before 2000 and under a second (times read in the wrong unit)', async () => {
   // Epoch seconds read as ms (--time-unit ms): 1723118400 ms is 1970-01-20, and 60 s become 60 ms.
   const dir = tempFiles({ 'a.csv': 'time,bid,ask\n1723118400,100,101\n1723118460,100,101\n', 'b.csv': 'time,bid,ask\n1723118400,200,201\n1723118460,200,201\n' });
-  const r = await leadlag(['pair', join(dir, 'a.csv'), join(dir, 'b.csv'), '--time-unit', 'ms', '--format', 'json']);
+  const r = await leadlagInProcess(['pair', join(dir, 'a.csv'), join(dir, 'b.csv'), '--time-unit', 'ms', '--format', 'json']);
   assert.equal(r.code, 0);
   assert.match(r.stderr, /warning: the span starts at 1970-01-20T22:38:38\.400000Z, before 2000: .*column 'time' read as ms/);
   assert.match(r.stderr, /warning: the span lasts only 60 ms, under a second/);
-  const right = await leadlag(['pair', join(dir, 'a.csv'), join(dir, 'b.csv'), '--format', 'json']);
+  const right = await leadlagInProcess(['pair', join(dir, 'a.csv'), join(dir, 'b.csv'), '--format', 'json']);
   assert.doesNotMatch(right.stderr, /before 2000|under a second/);
 });
 
 test('warnings: --time-unit on ISO or Tardis files and --clock local without a local clock change nothing, and say so', async () => {
-  const tardis = await leadlag(['pair', ...TARDIS, '--time-unit', 'ms', '--format', 'json']);
+  const tardis = await leadlagInProcess(['pair', ...TARDIS, '--time-unit', 'ms', '--format', 'json']);
   assert.equal(tardis.code, 0);
   assert.match(tardis.stderr, /--time-unit ms has no effect on .*spot_quotes\.csv: its format \(tardis-quotes\) fixes the unit to us/);
-  const iso = await leadlag(['xcorr', ...EXCHANGE, '--time-unit', 's', '--format', 'json']);
+  const iso = await leadlagInProcess(['xcorr', ...EXCHANGE, '--time-unit', 's', '--format', 'json']);
   assert.match(iso.stderr, /--time-unit s has no effect on .*spot_quotes\.csv: its times are ISO-8601 dates/);
-  const clock = await leadlag(['pair', ...EXCHANGE, '--clock', 'local', '--format', 'json']);
+  const clock = await leadlagInProcess(['pair', ...EXCHANGE, '--clock', 'local', '--format', 'json']);
   assert.match(clock.stderr, /--clock local has no effect on .*spot_quotes\.csv: it has no local_timestamp column \(times come from 'time'\)/);
-  const local = await leadlag(['pair', ...TARDIS, '--clock', 'local', '--format', 'json']);
+  const local = await leadlagInProcess(['pair', ...TARDIS, '--clock', 'local', '--format', 'json']);
   assert.doesNotMatch(local.stderr, /no effect/);
 });
 
@@ -104,7 +106,7 @@ test('csv and json numbers carry no float noise (no run of 7 zeros or nines afte
     ['classify', ...TARDIS, '--trades', fx('tardis', 'spot_trades.csv'), '--dump-features', dump, '--format', 'json'],
   ];
   for (const args of runs) {
-    const r = await leadlag(args);
+    const r = await leadlagInProcess(args);
     assert.equal(r.code, 0, r.stderr);
     assert.doesNotMatch(r.stdout, noise, args.join(' '));
   }

@@ -1,18 +1,20 @@
 /**
  * End-to-end: `leadlag inspect`'s clock, tick-size and per-pair facts on constructed files whose
  * latencies, tick sizes, overlaps, grid moves and jumps are known by construction; the reader
- * options; tables that fit the terminal; and the real Binance data when it is there.
+ * options; tables that fit the terminal; and the real Binance data when it is there. Command
+ * lines run in this process (leadlagInProcess).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURES, ROOT, leadlag, tempFiles } from './cli-helpers.js';
+import { FIXTURES, ROOT, tempFiles } from './cli-helpers.js';
+import { leadlagInProcess } from './context-helpers.js';
 
 type Json = Record<string, unknown>;
 
 async function inspectJson(args: string[]): Promise<Json[]> {
-  const r = await leadlag(['inspect', ...args, '--format', 'json']);
+  const r = await leadlagInProcess(['inspect', ...args, '--format', 'json']);
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout) as Json[];
 }
@@ -145,7 +147,7 @@ test('inspect A B: overlap, zero-return steps, both-move steps, jumps and θ in 
   assert.deepEqual([p.nonextant_share_a, p.nonextant_share_b], [0, 0]);
   assert.match((p.alignment as { text: string }).text, /neither file says/);
   // xcorr at lag 0 counts the same steps: n and n_effective.
-  const x = await leadlag(['xcorr', a, b, '--lags', '0', '--bootstrap', '0', '--format', 'json']);
+  const x = await leadlagInProcess(['xcorr', a, b, '--lags', '0', '--bootstrap', '0', '--format', 'json']);
   const lag0 = (JSON.parse(x.stdout) as { lags: Array<{ n: number; n_effective: number }> }).lags[0]!;
   assert.deepEqual([lag0.n, lag0.n_effective], [50, 25]);
   // A 2 ms grid: points 25..50, 25 steps; a moves at each; b's value at 2000·n changes every step
@@ -156,7 +158,7 @@ test('inspect A B: overlap, zero-return steps, both-move steps, jumps and θ in 
 
 test('inspect A B: the human output ends with the verdicts; --names labels the rows', async () => {
   const [a, b] = pairFiles();
-  const r = await leadlag(['inspect', a, b, '--threshold', '0.5%', '--names', 'x,y']);
+  const r = await leadlagInProcess(['inspect', a, b, '--threshold', '0.5%', '--names', 'x,y']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /Pair: x = .*a\.csv\n {6}y = .*b\.csv/);
   assert.match(r.stdout, /zero returns \(y\) +│ +50 %/);
@@ -185,7 +187,7 @@ test('inspect --pair: two quote files only, never standard input; a pair is only
     [[a, '-', '--pair'], /cannot take - \(standard input\)/],
     [[a, trades, '--pair'], /a trade file cannot be paired/],
   ] as const) {
-    const r = await leadlag(['inspect', ...args]);
+    const r = await leadlagInProcess(['inspect', ...args]);
     assert.equal(r.code, 2, args.join(' '));
     assert.match(r.stderr, message);
   }
@@ -218,10 +220,10 @@ test('inspect tables fit the terminal: short names, then no meaning column, then
   const [a, b] = pairFiles();
   const q = join(FIXTURES, 'tardis', 'spot_quotes.csv');
   const files = [a, q, b, join(FIXTURES, 'exchange', 'spot_trades.csv')];
-  const wide = await leadlag(['inspect', ...files]);
+  const wide = await leadlagInProcess(['inspect', ...files]);
   assert.ok(wide.stdout.includes(`│ ${a} │`) || wide.stdout.includes(` ${a} `), 'full paths when not on a terminal');
   for (const columns of [160, 100, 60]) {
-    const r = await leadlag(['inspect', ...files], { env: { COLUMNS: String(columns) } });
+    const r = await leadlagInProcess(['inspect', ...files], { env: { COLUMNS: String(columns) } });
     assert.equal(r.code, 0, r.stderr);
     const tableLines = r.stdout.split('\n').filter((l) => /^[│┌├└]/.test(l));
     const longest = Math.max(...tableLines.map((l) => [...l].length));
@@ -229,7 +231,7 @@ test('inspect tables fit the terminal: short names, then no meaning column, then
     assert.match(r.stdout, /│ +a\.csv │/); // the short name in a header
     assert.match(r.stdout, new RegExp(`a\\.csv = ${a.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`)); // and its legend
   }
-  const narrow = await leadlag(['inspect', ...files], { env: { COLUMNS: '60' } });
+  const narrow = await leadlagInProcess(['inspect', ...files], { env: { COLUMNS: '60' } });
   assert.doesNotMatch(narrow.stdout, /│ meaning/);
 });
 
@@ -248,13 +250,13 @@ test('inspect on the real Binance data: ticks, one clock, xcorr starved at 1 ms,
   assert.equal((p.assessment as Record<string, { ok: boolean }>).xcorr!.ok, false);
   assert.ok((p.both_move_share as number) < 0.01);
   // The jump counts are pair's own (same files, same options).
-  const pair = await leadlag(['pair', spot, perp, '--threshold', '1bp', '--format', 'json']);
+  const pair = await leadlagInProcess(['pair', spot, perp, '--threshold', '1bp', '--format', 'json']);
   const table = JSON.parse(pair.stdout) as { native: Record<string, number>; locf: Record<string, number> };
   assert.deepEqual([p.jumps_a, p.jumps_b, p.grid_jumps_a, p.grid_jumps_b], [table.native.total_spot_jumps, table.native.total_perp_jumps, table.locf.total_spot_jumps, table.locf.total_perp_jumps]);
   // The overlap is the span pair reports.
   assert.equal(p.overlap_start_us, (JSON.parse(pair.stdout) as { span: { start_us: number } }).span.start_us);
   // The steps where both move are xcorr's effective sample at lag 0, over the same grid returns.
-  const xcorr = await leadlag(['xcorr', spot, perp, '--lags', '0', '--bootstrap', '0', '--format', 'json']);
+  const xcorr = await leadlagInProcess(['xcorr', spot, perp, '--lags', '0', '--bootstrap', '0', '--format', 'json']);
   const lag0 = (JSON.parse(xcorr.stdout) as { lags: Array<{ n: number; n_effective: number }> }).lags[0]!;
   assert.deepEqual([p.grid_steps, p.both_move_steps], [lag0.n, lag0.n_effective]);
 });
@@ -263,11 +265,11 @@ test('inspect A B: chance pairs are pair\'s and nonextant shares are hy\'s (comp
   const spot = join(FIXTURES, 'tardis', 'spot_quotes.csv');
   const perp = join(FIXTURES, 'tardis', 'perp_quotes.csv');
   const [, , p] = (await inspectJson([spot, perp])) as [Json, Json, Json];
-  const pair = await leadlag(['pair', spot, perp, '--bootstrap', '0', '--format', 'json', '-q']);
+  const pair = await leadlagInProcess(['pair', spot, perp, '--bootstrap', '0', '--format', 'json', '-q']);
   assert.equal(pair.code, 0, pair.stderr);
   const native = (JSON.parse(pair.stdout) as { native: Record<string, number> }).native;
   assert.deepEqual([p.chance_pairs_mean, p.chance_pairs_max], [native.chance_pairs_mean, native.chance_pairs_max]);
-  const hy = await leadlag(['hy', spot, perp, '--bootstrap', '0', '--format', 'json', '-q']);
+  const hy = await leadlagInProcess(['hy', spot, perp, '--bootstrap', '0', '--format', 'json', '-q']);
   assert.equal(hy.code, 0, hy.stderr);
   const h = JSON.parse(hy.stdout) as Record<string, number>;
   assert.deepEqual([p.nonextant_share_a, p.nonextant_share_b], [h.nonextant_share_a, h.nonextant_share_b]);

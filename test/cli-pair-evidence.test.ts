@@ -10,7 +10,8 @@ import { Writable } from 'node:stream';
 import { Context } from '../src/cli/context.js';
 import { renderPair, runPair, verdictOf, type PairOptions } from '../src/cli/commands/pair.js';
 import { makeStyle } from '../src/io/output.js';
-import { leadlag, tempFiles } from './cli-helpers.js';
+import { tempFiles } from './cli-helpers.js';
+import { leadlagInProcess } from './context-helpers.js';
 
 const S = 1_000_000;
 /** 2024-08-08T12:00:00Z in µs: a whole number of 10 s blocks, so block edges fall on whole seconds of T0 + s. */
@@ -174,12 +175,12 @@ test('pair warns when the span is too short for the chance shifts or the bootstr
 
 test('pair CLI: --null-step, --bootstrap, --block and --seed are parsed and checked', async () => {
   const [a, b] = issueExample();
-  const r = await leadlag(['pair', a, b, '--null-step', '250ms', '--bootstrap', '200', '--block', '5s', '--seed', '7', '--format', 'json']);
+  const r = await leadlagInProcess(['pair', a, b, '--null-step', '250ms', '--bootstrap', '200', '--block', '5s', '--seed', '7', '--format', 'json']);
   assert.equal(r.code, 0, r.stderr);
   const params = JSON.parse(r.stdout).params;
   assert.deepEqual([params.null_step_us, params.bootstrap, params.block_us, params.seed], [250_000, 200, 5 * S, 7]);
   for (const bad of [['--null-step', '0'], ['--bootstrap', '-1'], ['--block', 'x'], ['--seed', '1.5']]) {
-    const e = await leadlag(['pair', a, b, ...bad]);
+    const e = await leadlagInProcess(['pair', a, b, ...bad]);
     assert.equal(e.code, 2, bad.join(' '));
     assert.match(e.stderr, new RegExp(`leadlag: ${bad[0]} must`));
   }

@@ -1,12 +1,14 @@
 /**
- * End-to-end: `leadlag pair` through the built CLI on the bundled fixtures and on small
- * hand-made files, including every bad-input rule of docs/definitions.md §7 and the issue.
+ * End-to-end: `leadlag pair` command lines on the bundled fixtures and on small hand-made
+ * files, including every bad-input rule of docs/definitions.md §7 and the issue. They run in
+ * this process (leadlagInProcess); standard input and a closed stdout use the built CLI.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { FIXTURES, leadlag, tempFiles } from './cli-helpers.js';
+import { leadlagInProcess } from './context-helpers.js';
 import { FIXTURE_SHAPE, generate } from '../scripts/gen-data.js';
 import { FIXTURE_SECONDS, FIXTURE_SEED } from '../scripts/gen-fixtures.js';
 
@@ -20,7 +22,7 @@ function table1(feed: Record<string, number>): Record<string, number> {
 }
 
 async function pairJson(args: string[]) {
-  const r = await leadlag(['pair', ...args, '--format', 'json']);
+  const r = await leadlagInProcess(['pair', ...args, '--format', 'json']);
   assert.equal(r.stderr, '');
   assert.equal(r.code, 0);
   return JSON.parse(r.stdout) as Record<string, Record<string, number>>;
@@ -96,7 +98,7 @@ test('pair: hand-worked tiny files (native and grid feed, delays, span)', async 
     'a.csv': 'ts_us,price\n1000,100\n2000,100.1\n9000,100.1\n',
     'b.csv': 'ts_us,price\n500,200\n4500,200.2\n9500,200.2\n',
   });
-  const r = await leadlag(['pair', join(dir, 'a.csv'), join(dir, 'b.csv'), '--format', 'json']);
+  const r = await leadlagInProcess(['pair', join(dir, 'a.csv'), join(dir, 'b.csv'), '--format', 'json']);
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   const one = { total_spot_jumps: 1, total_perp_jumps: 1, paired_events: 1, spot_leads_perp: 1, perp_leads_spot: 0, simultaneous: 0, noise_spot_jumps: 0, noise_perp_jumps: 0, noise_events: 0 };
@@ -115,7 +117,7 @@ test('pair: hand-worked tiny files (native and grid feed, delays, span)', async 
 test('pair --format csv and tsv: one header row and the same numbers as json', async () => {
   const json = await pairJson(TARDIS);
   for (const [format, sep] of [['csv', ','], ['tsv', '\t']] as const) {
-    const r = await leadlag(['pair', ...TARDIS, '--format', format]);
+    const r = await leadlagInProcess(['pair', ...TARDIS, '--format', format]);
     assert.equal(r.code, 0);
     const lines = r.stdout.trimEnd().split('\n').map((l) => l.split(sep));
     assert.deepEqual(lines[0], ['metric', 'native', 'locf']);
@@ -131,13 +133,13 @@ test('pair --feed native prints only the native feed', async () => {
 });
 
 test('pair: the human table names the metrics, explains them and shows the span', async () => {
-  const r = await leadlag(['pair', ...TARDIS, '--names', 'btc,perpetual']);
+  const r = await leadlagInProcess(['pair', ...TARDIS, '--names', 'btc,perpetual']);
   assert.equal(r.code, 0);
   for (const s of ['Table 1', 'btc_leads_perpetual', 'noise_perpetual_jumps', 'pairs where btc jumped first', 'span', 'median']) assert.ok(r.stdout.includes(s), s);
   assert.ok(!r.stdout.includes('\x1b['), 'no colour when stdout is not a terminal');
-  const forced = await leadlag(['pair', ...TARDIS], { env: { FORCE_COLOR: '1' } });
+  const forced = await leadlagInProcess(['pair', ...TARDIS], { env: { FORCE_COLOR: '1' } });
   assert.ok(forced.stdout.includes('\x1b['), 'FORCE_COLOR turns colour on');
-  const off = await leadlag(['pair', ...TARDIS, '--no-color'], { env: { FORCE_COLOR: '1' } });
+  const off = await leadlagInProcess(['pair', ...TARDIS, '--no-color'], { env: { FORCE_COLOR: '1' } });
   assert.ok(!off.stdout.includes('\x1b['), '--no-color wins');
 });
 
@@ -173,7 +175,7 @@ test('--time-unit applies to files whose unit is a guess, never to Tardis µs', 
   const text = 'ts,price\n' + rows.map((f) => `${Math.floor(Number(f[2]) / 1000)},${(Number(f[5]) + Number(f[6])) / 2}`).join('\n') + '\n';
   const dir = tempFiles({ 'perp_ms.csv': text });
   const guessed = await pairJson([TARDIS[0]!, join(dir, 'perp_ms.csv')]);
-  const r = await leadlag(['pair', TARDIS[0]!, join(dir, 'perp_ms.csv'), '--time-unit', 'ms', '--format', 'json']);
+  const r = await leadlagInProcess(['pair', TARDIS[0]!, join(dir, 'perp_ms.csv'), '--time-unit', 'ms', '--format', 'json']);
   assert.equal(r.code, 0, r.stderr);
   const told = JSON.parse(r.stdout);
   assert.deepEqual(told, guessed);
@@ -200,7 +202,7 @@ test('large files go through the reader workers: the same counts, and errors kee
     assert.equal(out[feed]!.total_spot_jumps, 1);
     assert.equal(out[feed]!.simultaneous, 1);
   }
-  const r = await leadlag(['pair', join(dir, 'bad.csv'), join(dir, 'a.csv')]);
+  const r = await leadlagInProcess(['pair', join(dir, 'bad.csv'), join(dir, 'a.csv')]);
   assert.equal(r.code, 65);
   assert.ok(r.stderr.includes(`${join(dir, 'bad.csv')}:200002`) && r.stderr.includes('"-3"'), r.stderr);
   assert.equal(r.stdout, '');
@@ -224,7 +226,7 @@ test('pair --sort restores time order: shuffled timestamps give the original tab
     [groups[i], groups[j]] = [groups[j]!, groups[i]!];
   }
   const dir = tempFiles({ 'shuffled.csv': [header, ...groups.flat()].join('\n') + '\n' });
-  const unsorted = await leadlag(['pair', join(dir, 'shuffled.csv'), TARDIS[1]!]);
+  const unsorted = await leadlagInProcess(['pair', join(dir, 'shuffled.csv'), TARDIS[1]!]);
   assert.equal(unsorted.code, 65, 'without --sort, time going backwards is an error');
   assert.deepEqual(await pairJson([join(dir, 'shuffled.csv'), TARDIS[1]!, '--sort']), await pairJson(TARDIS));
 });

@@ -2,13 +2,15 @@
  * `leadlag report`: its one read gives each analysis exactly the numbers of the analysis's own
  * command with the same options (the nested JSON equals the command's JSON member for member),
  * over the whole files and under --start/--end with --by, where each pass is cut to its own
- * read range; the verdict, the long table and the atomic --html and --plot writes.
+ * read range; the verdict, the long table and the atomic --html and --plot writes. Command
+ * lines run in this process (leadlagInProcess).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURES, leadlag, tempFiles } from './cli-helpers.js';
+import { FIXTURES, tempFiles } from './cli-helpers.js';
+import { leadlagInProcess } from './context-helpers.js';
 
 const T = join(FIXTURES, 'tardis');
 const SPOT = join(T, 'spot_quotes.csv');
@@ -16,7 +18,7 @@ const PERP = join(T, 'perp_quotes.csv');
 const TRADES = join(T, 'spot_trades.csv');
 
 async function json(args: string[]): Promise<Record<string, unknown>> {
-  const r = await leadlag([...args, '--format', 'json', '--quiet']);
+  const r = await leadlagInProcess([...args, '--format', 'json', '--quiet']);
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout) as Record<string, unknown>;
 }
@@ -62,20 +64,20 @@ test('--plot writes the command\'s figure alone as SVG: xcorr, hy and pair', asy
   const dir = tempFiles({});
   for (const [cmd, extra] of [['xcorr', ['--lags', '-5..5']], ['hy', []], ['pair', []]] as const) {
     const file = join(dir, `${cmd}.svg`);
-    const r = await leadlag([cmd, SPOT, PERP, ...extra, '--plot', file, '--quiet']);
+    const r = await leadlagInProcess([cmd, SPOT, PERP, ...extra, '--plot', file, '--quiet']);
     assert.equal(r.code, 0, r.stderr);
     const svg = readFileSync(file, 'utf8');
     assert.match(svg, /^<svg /);
     assert.ok((svg.match(/<path /g) ?? []).length > 2, `${cmd}: drawn paths`);
   }
   assert.deepEqual(readdirSync(dir).sort(), ['hy.svg', 'pair.svg', 'xcorr.svg']);
-  const bad = await leadlag(['xcorr', SPOT, PERP, '--plot', join(dir, 'x.png')]);
+  const bad = await leadlagInProcess(['xcorr', SPOT, PERP, '--plot', join(dir, 'x.png')]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--plot writes SVG/);
 });
 
 test('report --format csv: one row per JSON leaf, the analysis first, then the dotted key', async () => {
-  const r = await leadlag(['report', SPOT, PERP, '--format', 'csv', '--quiet']);
+  const r = await leadlagInProcess(['report', SPOT, PERP, '--format', 'csv', '--quiet']);
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.trim().split('\n');
   assert.equal(lines[0], 'analysis,key,value');
@@ -87,7 +89,7 @@ test('report --format csv: one row per JSON leaf, the analysis first, then the d
 test('report prints one screen: the verdict first, then each analysis; --html names the page it wrote', async () => {
   const dir = tempFiles({});
   const page = join(dir, 'r.html');
-  const r = await leadlag(['report', SPOT, PERP, '--html', page, '--quiet']);
+  const r = await leadlagInProcess(['report', SPOT, PERP, '--html', page, '--quiet']);
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.trimEnd().split('\n');
   // The lead itself is checked against hy's own JSON above; here, that it heads the screen.
@@ -102,21 +104,21 @@ test('report prints one screen: the verdict first, then each analysis; --html na
 
 test('--html into a missing directory: exit 73 and nothing written', async () => {
   const dir = tempFiles({});
-  const r = await leadlag(['report', SPOT, PERP, '--html', join(dir, 'no', 'r.html'), '--quiet']);
+  const r = await leadlagInProcess(['report', SPOT, PERP, '--html', join(dir, 'no', 'r.html'), '--quiet']);
   assert.equal(r.code, 73, r.stderr);
   assert.equal(existsSync(join(dir, 'no')), false);
 });
 
 test('--html or --plot naming an input is refused before anything is read (exit 2)', async () => {
-  const r = await leadlag(['report', SPOT, PERP, '--html', PERP]);
+  const r = await leadlagInProcess(['report', SPOT, PERP, '--html', PERP]);
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /--html .* is the same file as the input/);
-  const p = await leadlag(['hy', SPOT, PERP, '--plot', join(tempFiles({ 'a.svg': 'x' }), 'a.svg'), '--quiet']);
+  const p = await leadlagInProcess(['hy', SPOT, PERP, '--plot', join(tempFiles({ 'a.svg': 'x' }), 'a.svg'), '--quiet']);
   assert.equal(p.code, 0, p.stderr);
 });
 
 test('report\'s data-quality facts equal what inspect says of the same pair', async () => {
-  const [report, inspect] = await Promise.all([json(['report', SPOT, PERP]), leadlag(['inspect', SPOT, PERP, '--format', 'json', '--quiet'])]);
+  const [report, inspect] = await Promise.all([json(['report', SPOT, PERP]), leadlagInProcess(['inspect', SPOT, PERP, '--format', 'json', '--quiet'])]);
   assert.equal(inspect.code, 0, inspect.stderr);
   const pair = (JSON.parse(inspect.stdout) as Record<string, unknown>[]).find((e) => e.kind === 'pair') as Record<string, unknown> & { assessment: Record<string, { ok: boolean; text: string }> };
   const q = report.quality as { grid_steps: number; both_move_steps: number; jumps: { native: number[]; locf: number[] }; markets: { threshold_ticks: number }[]; assessments: { estimator: string; ok: boolean; text: string }[] };

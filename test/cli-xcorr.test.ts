@@ -1,9 +1,13 @@
-/** End-to-end: `leadlag xcorr` against the naive docs/definitions.md §4 reference in test/reference.ts. */
+/**
+ * End-to-end: `leadlag xcorr` command lines, run in this process (leadlagInProcess), against the
+ * naive docs/definitions.md §4 reference in test/reference.ts.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURES, leadlag, tempFiles } from './cli-helpers.js';
+import { FIXTURES, tempFiles } from './cli-helpers.js';
+import { leadlagInProcess } from './context-helpers.js';
 import { readGenericQuotes, referenceXcorr } from './reference.js';
 import { mulberry32 } from './prng.js';
 
@@ -41,7 +45,7 @@ interface XcorrJson {
 
 /** The fixtures span 80 s: 1 s blocks give the bootstrap 80 of them (the default 10 s gives 8 and a warning). */
 async function xcorr(args: string[], stderr = ''): Promise<XcorrJson> {
-  const r = await leadlag(['xcorr', '--block', '1s', ...args, '--format', 'json']);
+  const r = await leadlagInProcess(['xcorr', '--block', '1s', ...args, '--format', 'json']);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stderr, stderr);
   return JSON.parse(r.stdout);
@@ -118,13 +122,13 @@ test('xcorr --lags accepts 1..5, -5..5 and lists; a constant series prints n/a',
   assert.deepEqual(flat.lags.map((l) => [l.r, l.ci_low, l.ci_high, l.beta, l.r2]), [[null, null, null, null, null], [null, null, null, null, null]]);
   assert.equal(flat.best_lag, null);
   assert.equal(flat.best, null);
-  const human = await leadlag(['xcorr', join(dir, 'flat.csv'), join(dir, 'moving.csv'), '--lags', '0..1']);
+  const human = await leadlagInProcess(['xcorr', join(dir, 'flat.csv'), join(dir, 'moving.csv'), '--lags', '0..1']);
   assert.equal(human.code, 0);
   assert.ok(human.stdout.includes('n/a') && !human.stdout.includes('NaN'));
 });
 
 test('xcorr: the human table marks the best lag, draws the correlogram and says what τ means', async () => {
-  const r = await leadlag(['xcorr', ...LAYOUTS[0]!, '--lags', '-2..4']);
+  const r = await leadlagInProcess(['xcorr', ...LAYOUTS[0]!, '--lags', '-2..4']);
   assert.equal(r.code, 0);
   for (const s of ['Table 2', '◀', '█', 'spot leads perp by τ', 'N_eff', 'top step', '95% CI (bootstrap)', 'summed r:']) assert.ok(r.stdout.includes(s), s);
   // The output ends with the one-sentence verdict.
@@ -165,7 +169,7 @@ test('xcorr: a negative relation is found by |r|, and with --grid 500us the best
   assert.equal(out.best!.lag, 5);
   assert.equal(out.best!.lag_us, 2500);
   assert.ok(out.best!.r < -0.999, `r = ${out.best!.r}`);
-  const human = await leadlag(['xcorr', join(dir, 'a.csv'), join(dir, 'b.csv'), '--lags', '-8..8', '--grid', '500us', '--block', '100ms']);
+  const human = await leadlagInProcess(['xcorr', join(dir, 'a.csv'), join(dir, 'b.csv'), '--lags', '-8..8', '--grid', '500us', '--block', '100ms']);
   assert.equal(human.code, 0, human.stderr);
   assert.ok(human.stdout.includes('τ = 5 steps = 2.5 ms (spot leads perp)'), human.stdout);
   assert.ok(!/τ = 5 \(/.test(human.stdout), 'a bare τ = 5 would read as 5 ms');
@@ -178,17 +182,17 @@ test('xcorr: a peak made by one grid step is flagged on stderr and in the verdic
   const b = echoFiles(6, 4000, 0, 1).a.trimEnd().split('\n');
   const jump = (lines: string[]) => lines.map((line, i) => (i > 2000 ? line.replace(/,(.*)$/, (_, p: string) => `,${Number(p) * 1.05}`) : line)).join('\n') + '\n';
   const dir = tempFiles({ 'a.csv': jump(a), 'b.csv': jump(b) });
-  const r = await leadlag(['xcorr', join(dir, 'a.csv'), join(dir, 'b.csv'), '--lags', '-3..3', '--block', '100ms']);
+  const r = await leadlagInProcess(['xcorr', join(dir, 'a.csv'), join(dir, 'b.csv'), '--lags', '-3..3', '--block', '100ms']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /single grid step carries 9\d % of the co-movement \(top_step_share 0\.9\d+\)/);
   assert.match(r.stdout.trimEnd().split('\n').pop()!, /^verdict: weak evidence: .* single grid step/);
-  const json = JSON.parse((await leadlag(['xcorr', join(dir, 'a.csv'), join(dir, 'b.csv'), '--lags', '-3..3', '--block', '100ms', '--format', 'json', '-q'])).stdout) as XcorrJson;
+  const json = JSON.parse((await leadlagInProcess(['xcorr', join(dir, 'a.csv'), join(dir, 'b.csv'), '--lags', '-3..3', '--block', '100ms', '--format', 'json', '-q'])).stdout) as XcorrJson;
   assert.equal(json.best!.lag, 0);
   assert.ok(json.lags.find((l) => l.lag === 0)!.top_step_share! > 0.9);
 });
 
 test('xcorr --format csv: one header row with every per-lag column', async () => {
-  const r = await leadlag(['xcorr', ...LAYOUTS[0]!, '--lags', '0,1', '--format', 'csv', '--block', '1s']);
+  const r = await leadlagInProcess(['xcorr', ...LAYOUTS[0]!, '--lags', '0,1', '--format', 'csv', '--block', '1s']);
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.trimEnd().split('\n');
   assert.equal(lines[0], 'lag,lag_us,r,n,n_effective,top_step_share,beta,r2,ci_low,ci_high,fisher_low,fisher_high');
@@ -197,7 +201,7 @@ test('xcorr --format csv: one header row with every per-lag column', async () =>
 
 test('xcorr --bootstrap, --block, --seed: bad values are usage errors (exit 2)', async () => {
   for (const args of [['--bootstrap', '-1'], ['--bootstrap', '1.5'], ['--block', '0'], ['--block', 'ten'], ['--seed', 'x']]) {
-    const r = await leadlag(['xcorr', ...LAYOUTS[0]!, ...args]);
+    const r = await leadlagInProcess(['xcorr', ...LAYOUTS[0]!, ...args]);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.ok(r.stderr.includes(args[0]!), r.stderr);
   }
@@ -205,7 +209,7 @@ test('xcorr --bootstrap, --block, --seed: bad values are usage errors (exit 2)',
 
 const REAL = '/work/shared/data/binance-btcusdt-20240808';
 test('xcorr on six minutes of real Binance quotes: the single-step peak is flagged and its interval is wide', { skip: existsSync(REAL) ? false : `${REAL} is not present` }, async () => {
-  const r = await leadlag(['xcorr', join(REAL, 'spot_quotes.csv.gz'), join(REAL, 'perp_quotes.csv.gz'), '--lags', '-50..50', '--format', 'json']);
+  const r = await leadlagInProcess(['xcorr', join(REAL, 'spot_quotes.csv.gz'), join(REAL, 'perp_quotes.csv.gz'), '--lags', '-50..50', '--format', 'json']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /top_step_share 0\.9/);
   const out = JSON.parse(r.stdout) as XcorrJson;
@@ -218,7 +222,7 @@ test('xcorr on six minutes of real Binance quotes: the single-step peak is flagg
 
 test('xcorr --lags: bad specs are usage errors (exit 2)', async () => {
   for (const spec of ['5..1', '1.5', '', 'a..b', '1,,2']) {
-    const r = await leadlag(['xcorr', ...LAYOUTS[0]!, '--lags', spec]);
+    const r = await leadlagInProcess(['xcorr', ...LAYOUTS[0]!, '--lags', spec]);
     assert.equal(r.code, 2, `${spec}: ${r.stderr}`);
     assert.ok(r.stderr.includes('--lags') || r.stderr.includes('lag'), r.stderr);
     assert.equal(r.stdout, '');

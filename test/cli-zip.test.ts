@@ -1,7 +1,7 @@
 /**
- * `.zip` input (Binance's downloads are single-file zips), end to end through the CLI. The
- * archives are built by a minimal zip writer (test/zip-writer.ts), independent of the library
- * leadlag reads them with.
+ * `.zip` input (Binance's downloads are single-file zips), end to end through the CLI's entry
+ * point in this process (leadlagInProcess). The archives are built by a minimal zip writer
+ * (test/zip-writer.ts), independent of the library leadlag reads them with.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { zipOf } from './zip-writer.js';
-import { FIXTURES, leadlag, tempFiles } from './cli-helpers.js';
+import { FIXTURES, tempFiles } from './cli-helpers.js';
+import { leadlagInProcess } from './context-helpers.js';
 
 const SPOT = readFileSync(join(FIXTURES, 'tardis', 'spot_quotes.csv'));
 const PERP = join(FIXTURES, 'tardis', 'perp_quotes.csv');
@@ -20,9 +21,9 @@ test('a single-file .zip reads exactly like the plain file (also a zipped .gz, a
     'spot-gz.zip': zipOf({ 'folder/': Buffer.alloc(0), 'folder/spot_quotes.csv.gz': gzipSync(SPOT) }),
     'no-suffix': zipOf({ 'spot_quotes.csv': SPOT }),
   });
-  const plain = await leadlag(['pair', join(FIXTURES, 'tardis', 'spot_quotes.csv'), PERP, '--format', 'json']);
+  const plain = await leadlagInProcess(['pair', join(FIXTURES, 'tardis', 'spot_quotes.csv'), PERP, '--format', 'json']);
   for (const f of ['spot.zip', 'spot-gz.zip', 'no-suffix']) {
-    const r = await leadlag(['pair', join(dir, f), PERP, '--format', 'json']);
+    const r = await leadlagInProcess(['pair', join(dir, f), PERP, '--format', 'json']);
     assert.equal(r.code, 0, `${f}: ${r.stderr}`);
     assert.equal(r.stdout, plain.stdout, f);
   }
@@ -35,7 +36,7 @@ test('zip errors: several files, no file, corrupt archive → exit 66 naming the
     'corrupt.zip': Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(100, 7)]),
   });
   for (const [f, says] of [['two.zip', '2 files'], ['empty.zip', 'no file'], ['corrupt.zip', 'corrupt zip']] as const) {
-    const r = await leadlag(['pair', join(dir, f), PERP]);
+    const r = await leadlagInProcess(['pair', join(dir, f), PERP]);
     assert.equal(r.code, 66, `${f}: ${r.stderr}`);
     assert.ok(r.stderr.includes(join(dir, f)) && r.stderr.includes(says), r.stderr);
     assert.equal(r.stdout, '');
