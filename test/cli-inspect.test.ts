@@ -1,8 +1,9 @@
 /**
- * End-to-end: `leadlag inspect` through the built CLI — format detection and row counts on
- * every fixture, statistics against a by-the-book reference computed here from the file's
- * text, every counted row problem on hand-made files, stdin (replayed when it is trades),
- * machine formats, and files that cannot be inspected (the others are still reported).
+ * End-to-end: `leadlag inspect` command lines — format detection and row counts on every
+ * fixture, statistics against a by-the-book reference computed here from the file's text,
+ * every counted row problem on hand-made files, stdin (replayed when it is trades), machine
+ * formats, and files that cannot be inspected (the others are still reported). They run in
+ * this process (leadlagInProcess); standard input needs the built CLI.
  */
 import { test } from 'node:test';
 import { type7 as type7Ref } from './reference.js';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { FIXTURES, leadlag, tempFiles } from './cli-helpers.js';
+import { leadlagInProcess } from './context-helpers.js';
 import { Rewindable } from '../src/io/replay.js';
 
 type Json = Record<string, unknown>;
@@ -19,7 +21,8 @@ type Json = Record<string, unknown>;
 const fx = (layout: string, name: string) => join(FIXTURES, layout, name);
 
 async function inspectJson(args: string[], input?: string | Buffer): Promise<Json[]> {
-  const r = await leadlag(['inspect', ...args, '--format', 'json'], { input });
+  // Standard input needs the built CLI; files are inspected in this process.
+  const r = input === undefined ? await leadlagInProcess(['inspect', ...args, '--format', 'json']) : await leadlag(['inspect', ...args, '--format', 'json'], { input });
   assert.equal(r.stderr, '');
   assert.equal(r.code, 0);
   return JSON.parse(r.stdout) as Json[];
@@ -237,7 +240,7 @@ test('inspect: the usable rows are what the other commands keep with --skip-bad-
   // pair --skip-bad-rows reports the rows it skipped by kind on stderr: the same kinds and
   // counts as inspect's problems (the good file only gives pair a partner with an overlap).
   const dir = tempFiles({ 'q.csv': QUOTES_WITH_PROBLEMS, 'ok.csv': 'ts_us,bid,ask\n0,100,101\n2000000,100,101\n' });
-  const r = await leadlag(['pair', join(dir, 'q.csv'), join(dir, 'ok.csv'), '--skip-bad-rows', '--format', 'json']);
+  const r = await leadlagInProcess(['pair', join(dir, 'q.csv'), join(dir, 'ok.csv'), '--skip-bad-rows', '--format', 'json']);
   assert.equal(r.code, 0, r.stderr);
   for (const [kind, count] of [['crossed quote', 1], ['one-sided quote', 1], ['non-numeric bid', 1], ['unparsable time', 1], ['short row', 1], ['non-positive bid', 1], ['time going backwards', 1]] as const) {
     assert.match(r.stderr, new RegExp(`skipped ${count} rows? \\(${kind}\\)`), kind);
@@ -285,7 +288,7 @@ test('inspect: a price-only quote file has no crossed, locked or one-sided count
 test('inspect: a missing file exits 66 after the other files are reported', async () => {
   const good = fx('tardis', 'spot_quotes.csv');
   const missing = join(tempFiles({}), 'missing.csv');
-  const r = await leadlag(['inspect', good, missing, fx('binance', 'spot_trades.csv'), '--format', 'json']);
+  const r = await leadlagInProcess(['inspect', good, missing, fx('binance', 'spot_trades.csv'), '--format', 'json']);
   assert.equal(r.code, 66);
   assert.match(r.stderr, /missing\.csv: no such file/);
   const out = JSON.parse(r.stdout) as Json[];
@@ -298,7 +301,7 @@ test('inspect: a missing file exits 66 after the other files are reported', asyn
 test('inspect: files that are neither quotes nor trades, or empty, exit 65; every bad file is named', async () => {
   const dir = tempFiles({ 'bad.csv': 'a,b,c\n1,2,3\n', 'empty.csv': '', 'header.csv': 'ts_us,bid,ask\n' });
   const files = ['bad.csv', 'empty.csv', 'header.csv'].map((f) => join(dir, f));
-  const r = await leadlag(['inspect', files[0]!, fx('tardis', 'spot_trades.csv'), files[1]!, files[2]!]);
+  const r = await leadlagInProcess(['inspect', files[0]!, fx('tardis', 'spot_trades.csv'), files[1]!, files[2]!]);
   assert.equal(r.code, 65);
   assert.match(r.stderr, /bad\.csv:1: neither a quote nor a trade file/);
   assert.match(r.stderr, /empty\.csv: no rows: the file is empty/);
@@ -312,7 +315,7 @@ test('inspect: files that are neither quotes nor trades, or empty, exit 65; ever
 
 test('inspect: a missing file takes precedence (66) over a bad one (65)', async () => {
   const dir = tempFiles({ 'bad.csv': 'a,b\n1,2\n' });
-  const r = await leadlag(['inspect', join(dir, 'bad.csv'), join(dir, 'nope.csv'), '--format', 'csv']);
+  const r = await leadlagInProcess(['inspect', join(dir, 'bad.csv'), join(dir, 'nope.csv'), '--format', 'csv']);
   assert.equal(r.code, 66);
   assert.match(r.stderr, /bad\.csv/);
   assert.match(r.stderr, /nope\.csv: no such file/);
@@ -378,7 +381,7 @@ test('inspect --format csv is long (file,metric,value) and carries the JSON valu
   const dir = tempFiles({ 'q.csv': QUOTES_WITH_PROBLEMS });
   const file = join(dir, 'q.csv');
   const [j] = await inspectJson([file]);
-  const r = await leadlag(['inspect', file, '--format', 'csv']);
+  const r = await leadlagInProcess(['inspect', file, '--format', 'csv']);
   assert.equal(r.code, 0);
   const [head, ...rows] = r.stdout.trim().split('\n');
   assert.equal(head, 'file,metric,value');
@@ -386,13 +389,13 @@ test('inspect --format csv is long (file,metric,value) and carries the JSON valu
   for (const k of ['rows', 'ticks', 'crossed_rows', 'gap_median_us', 'gap_p99_us', 'longest_gap_start', 'price_max']) assert.equal(values.get(k), String(j![k]), k);
   assert.equal(values.get('problems.crossed_quote'), '1');
   assert.equal(values.get('problems.crossed_quote.first_lines'), '5');
-  const tsv = await leadlag(['inspect', file, '--format', 'tsv']);
+  const tsv = await leadlagInProcess(['inspect', file, '--format', 'tsv']);
   assert.equal(tsv.stdout.split('\n')[0], 'file\tmetric\tvalue');
 });
 
 test('inspect human table: one column per file and the rows left out, by kind and line', async () => {
   const dir = tempFiles({ 'q.csv': QUOTES_WITH_PROBLEMS });
-  const r = await leadlag(['inspect', join(dir, 'q.csv'), fx('generic', 'perp_quotes.csv.gz')]);
+  const r = await leadlagInProcess(['inspect', join(dir, 'q.csv'), fx('generic', 'perp_quotes.csv.gz')]);
   assert.equal(r.code, 0);
   assert.equal(r.stderr, '');
   assert.match(r.stdout, /Data quality of 2 files/);
@@ -406,13 +409,13 @@ test('inspect human table: one column per file and the rows left out, by kind an
 test('inspect: bad options are usage errors (exit 2)', async () => {
   const f = fx('tardis', 'spot_quotes.csv');
   for (const args of [['--time-unit', 'days'], ['--clock', 'wall'], ['--threshold', 'x'], ['--grid', '0'], ['--format', 'xml']]) {
-    const r = await leadlag(['inspect', f, ...args]);
+    const r = await leadlagInProcess(['inspect', f, ...args]);
     assert.equal(r.code, 2, args.join(' '));
     assert.equal(r.stdout, '');
   }
-  const none = await leadlag(['inspect']);
+  const none = await leadlagInProcess(['inspect']);
   assert.equal(none.code, 2);
-  const help = await leadlag(['help', 'inspect']);
+  const help = await leadlagInProcess(['help', 'inspect']);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /Example:\n {2}\$ leadlag inspect/);
 });

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { parseDuration, parseNames, parsePositiveInt, parseThreshold } from '../src/cli/options.js';
 import { UsageError } from '../src/errors.js';
-import { leadlag, tempFiles } from './cli-helpers.js';
+import { FIXTURES, tempFiles } from './cli-helpers.js';
+import { leadlagInProcess } from './context-helpers.js';
 
 const usage = (f: () => unknown) => assert.throws(f, (e: unknown) => e instanceof UsageError);
 
@@ -52,7 +53,7 @@ test('pair: a move of exactly θ is a jump whichever way θ is written', async (
     'b.csv': 'ts_us,price\n1000,10000\n2500,10007\n3000,10007\n',
   });
   for (const th of ['0.0007', '0.07%', '7bp']) {
-    const r = await leadlag(['pair', join(dir, 'a.csv'), join(dir, 'b.csv'), '--threshold', th, '--format', 'json']);
+    const r = await leadlagInProcess(['pair', join(dir, 'a.csv'), join(dir, 'b.csv'), '--threshold', th, '--format', 'json']);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.equal(out.native.total_spot_jumps, 1, th);
@@ -61,9 +62,9 @@ test('pair: a move of exactly θ is a jump whichever way θ is written', async (
 });
 
 test('classify: out-of-range model options are usage errors, never internal errors', async () => {
-  const fx = ['fixtures/tardis/spot_quotes.csv', 'fixtures/tardis/perp_quotes.csv', '--trades', 'fixtures/tardis/spot_trades.csv'];
+  const fx = ['spot_quotes.csv', 'perp_quotes.csv', '--trades', 'spot_trades.csv'].map((f) => (f.startsWith('--') ? f : join(FIXTURES, 'tardis', f)));
   for (const extra of [['--seed', '99999999999999999999'], ['--trees', '99999999999'], ['--balanced', '--per-class', '1'], ['--depth', '100'], ['--eta', '0x1'], ['--target-recall', '1.5'], ['--grid', '1e400']]) {
-    const r = await leadlag(['classify', ...fx, ...extra]);
+    const r = await leadlagInProcess(['classify', ...fx, ...extra]);
     assert.equal(r.code, 2, `${extra.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, /^leadlag: /);
   }
