@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { FIXTURES, isOneLineError, leadlag, shell, tempFiles } from './cli-helpers.js';
+import { leadlagInProcess } from './context-helpers.js';
 import { zipOf } from './zip-writer.js';
 import { openQuotes } from '../src/io/sources.js';
 import { STRICT } from './io-helpers.js';
@@ -27,8 +28,9 @@ const dir = tempFiles({
 });
 const q = (p: string) => `'${p}'`;
 
+/** What the command prints for the plain files (in this process: the reference, not the point). */
 async function reference(args: string[]): Promise<string> {
-  const r = await leadlag(args);
+  const r = await leadlagInProcess(args);
   assert.equal(r.code, 0, r.stderr);
   return r.stdout;
 }
