@@ -1,17 +1,32 @@
 /**
- * Option parsers shared by the commands. Each validates where the value comes in and
- * throws UsageError (exit 2) with the option name and the offending text — never a silent NaN.
+ * Option parsers shared by the commands, and commander itself for every command definition.
+ * Each parser validates where the value comes in and throws UsageError (exit 2) with the
+ * option name and the offending text — never a silent NaN.
  */
-import { Option, type Command } from './commander.js';
+import { createRequire } from 'node:module';
+import type * as commander from 'commander';
 import { UsageError } from '../errors.js';
-import { FORMATS, type Format } from '../io/format-names.js';
+import { FORMATS, RECOGNISED, type Format } from '../io/format-names.js';
 import { groupDigits, MAX_SORT_ROWS } from '../io/sort-limit.js';
 import type { Clock, ColumnMap, ReadOptions, TimeFormat, TimeUnit } from '../io/types.js';
-import { RECOGNISED } from '../io/column-names.js';
 import { compileTimePattern, PATTERN_DIRECTIVES } from '../io/time.js';
 import type { AnalysisParams } from '../core/types.js';
 import { ALL_TIME, type TimeRange } from '../core/parts.js';
 import { parseIsoMicros } from '../io/time.js';
+
+/**
+ * commander, loaded with `require`. Under Node 20, `import … from 'commander'` reads the
+ * package's ESM wrapper, then reads and lexes its CommonJS entry for the export names, and
+ * then requires it anyway; `require` alone saves several ms of every `--help` (start-up,
+ * docs/performance.md). The same module instance either way, so `instanceof` holds.
+ */
+const loaded = createRequire(import.meta.url)('commander') as typeof commander;
+export const Command = loaded.Command;
+export type Command = commander.Command;
+export const Option = loaded.Option;
+export type Option = commander.Option;
+export const CommanderError = loaded.CommanderError;
+export type CommanderError = commander.CommanderError;
 
 const NUMBER = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:[eE]([+-]?\d+))?$/;
 

@@ -6,7 +6,7 @@
  * main.ts loads this module only for a command line that needs it (not `--version`), and it
  * loads only the definitions a command line needs (docs/performance.md, "Start-up").
  */
-import { Command, CommanderError } from './commander.js';
+import { Command, CommanderError } from './options.js';
 import { EXIT } from '../errors.js';
 import type { Streams } from './context.js';
 import { LEADLAG_VERSION } from './version.js';

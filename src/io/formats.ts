@@ -11,7 +11,7 @@ import type { Clock, ColumnMap, TimeFormat, TimePatternText, TimeUnit } from './
 import { DECIMAL_RE, isBooleanText } from './numbers.js';
 import { compileTimePattern, unitFromColumnName, type TimePattern } from './time.js';
 import { withArticle } from '../core/verdict.js';
-import { ASK_NAMES, BID_NAMES, MORE_TIME_NAMES, QTY_NAMES, QUOTE_PRICE_NAMES, SIDE_MODES, TIME_NAMES, TIME_RE, TRADE_PRICE_NAMES } from './column-names.js';
+import { ASK_NAMES, BID_NAMES, MORE_TIME_NAMES, QTY_NAMES, QUOTE_PRICE_NAMES, SIDE_MODES, TIME_NAMES, TIME_RE, TRADE_PRICE_NAMES } from './format-names.js';
 
 export type Kind = 'quotes' | 'trades';
 

@@ -2,10 +2,9 @@
  * `leadlag classify`: the command's arguments, options and help. Its work lives in classify.ts and is
  * imported only when the command runs, so `--help` and `--version` start fast.
  */
-import { Command, Option } from '../commander.js';
 import type { Streams } from '../context.js';
 import { UsageError } from '../../errors.js';
-import { addCommonOptions, addMarketArguments, addJumpOptions, addReaderOptions, addTimeOptions, parseDuration, parseNumber, parsePositiveInt } from '../options.js';
+import { Command, Option, addCommonOptions, addMarketArguments, addJumpOptions, addReaderOptions, addTimeOptions, parseDuration, parseNumber, parsePositiveInt } from '../options.js';
 import { MIN_PER_CLASS } from '../../core/sampling.js';
 import type { ClassifyOptions } from './classify.js';
 

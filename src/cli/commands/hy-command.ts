@@ -2,9 +2,8 @@
  * `leadlag hy`: the command's arguments, options and help. Its work lives in hy.ts and is
  * imported only when the command runs, so `--help` and `--version` start fast.
  */
-import { Command, Option } from '../commander.js';
 import type { Streams } from '../context.js';
-import { addBootstrapOptions, addCommonOptions, addMarketArguments, addPlotOption, addReaderOptions, addTimeOptions, namesOption, parseDuration } from '../options.js';
+import { Command, Option, addBootstrapOptions, addCommonOptions, addMarketArguments, addPlotOption, addReaderOptions, addTimeOptions, namesOption, parseDuration } from '../options.js';
 import { parseLagRange } from '../lagrange.js';
 import type { HyOptions } from './hy.js';
 

@@ -2,9 +2,8 @@
  * `leadlag inspect`: the command's arguments, options and help. Its work lives in inspect.ts and is
  * imported only when the command runs, so `--help` and `--version` start fast.
  */
-import { Command } from '../commander.js';
 import type { Streams } from '../context.js';
-import { addCommonOptions, addJumpOptions, addReaderOptions } from '../options.js';
+import { Command, addCommonOptions, addJumpOptions, addReaderOptions } from '../options.js';
 import type { InspectOptions } from './inspect.js';
 
 export function inspectCommand(io: Streams): Command {

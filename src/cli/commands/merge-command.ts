@@ -2,9 +2,8 @@
  * `leadlag merge`: the command's arguments, options and help. Its work lives in merge.ts and is
  * imported only when the command runs, so `--help` and `--version` start fast.
  */
-import { Command } from '../commander.js';
 import type { Streams } from '../context.js';
-import { addCommonOptions } from '../options.js';
+import { Command, addCommonOptions } from '../options.js';
 import type { MergeOptions } from './merge.js';
 
 export function mergeCommand(io: Streams): Command {

@@ -2,9 +2,8 @@
  * `leadlag pair`: the command's arguments, options and help. Its work lives in pair.ts and is
  * imported only when the command runs, so `--help` and `--version` start fast.
  */
-import { Command, Option } from '../commander.js';
 import type { Streams } from '../context.js';
-import { addBootstrapOptions, addCommonOptions, addMarketArguments, addJumpOptions, addPlotOption, addReaderOptions, addTimeOptions, nullStepOption } from '../options.js';
+import { Command, Option, addBootstrapOptions, addCommonOptions, addMarketArguments, addJumpOptions, addPlotOption, addReaderOptions, addTimeOptions, nullStepOption } from '../options.js';
 import type { PairOptions } from './pair.js';
 
 export function pairCommand(io: Streams): Command {

@@ -2,9 +2,8 @@
  * `leadlag plan`: the command's arguments, options and help. Its work lives in plan.ts and is
  * imported only when the command runs, so `--help` and `--version` start fast.
  */
-import { Command, Option } from '../commander.js';
 import type { Streams } from '../context.js';
-import { parseWindowLength } from '../options.js';
+import { Command, Option, parseWindowLength } from '../options.js';
 import type { PlanOptions } from './plan.js';
 
 export function planCommand(io: Streams): Command {

@@ -2,9 +2,8 @@
  * `leadlag report`: the command's arguments, options and help. Its work lives in report.ts and is
  * imported only when the command runs, so `--help` and `--version` start fast.
  */
-import { Command, Option } from '../commander.js';
 import type { Streams } from '../context.js';
-import { addBootstrapOptions, addCommonOptions, addJumpOptions, addMarketArguments, addReaderOptions, addTimeOptions, nullStepOption, parseDuration } from '../options.js';
+import { Command, Option, addBootstrapOptions, addCommonOptions, addJumpOptions, addMarketArguments, addReaderOptions, addTimeOptions, nullStepOption, parseDuration } from '../options.js';
 import { parseLags } from '../../core/lags.js';
 import { parseLagRange } from '../lagrange.js';
 import type { ReportCliOptions } from './report.js';

@@ -2,9 +2,8 @@
  * `leadlag xcorr`: the command's arguments, options and help. Its work lives in xcorr.ts and is
  * imported only when the command runs, so `--help` and `--version` start fast.
  */
-import { Command, Option } from '../commander.js';
 import type { Streams } from '../context.js';
-import { addBootstrapOptions, addCommonOptions, addMarketArguments, addPlotOption, addReaderOptions, addTimeOptions, gridOption, namesOption } from '../options.js';
+import { Command, Option, addBootstrapOptions, addCommonOptions, addMarketArguments, addPlotOption, addReaderOptions, addTimeOptions, gridOption, namesOption } from '../options.js';
 import { parseLags } from '../../core/lags.js';
 import type { XcorrOptions } from './xcorr.js';
 
