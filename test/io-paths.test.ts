@@ -40,8 +40,9 @@ test('fast parser gives the same result whatever the read size (lines split acro
     const whole = await outcome(g, { ...opts, chunkBytes: ONE_READ });
     // 1-byte reads split every line at every offset, 3 and 17 bytes split fields and lines in
     // other places; from a file each read is a system call, so these come from memory. 64-byte
-    // reads come from the file: the file source's own short reads are covered too.
-    for (const chunkBytes of [1, 3, 17]) {
+    // reads come from the file: the file source's own short reads are covered too. 1-byte reads
+    // cost a few promises per byte (node:test tracks each one): the first 20 files have them.
+    for (const chunkBytes of seed - seeds[0]! < 20 ? [1, 3, 17] : [3, 17]) {
       assertSame(await outcome(g, { ...opts, chunkBytes }, 'memory'), whole, `seed ${seed} chunk ${chunkBytes} (memory)`);
     }
     assertSame(await outcome(g, { ...opts, chunkBytes: 64 }), whole, `seed ${seed} chunk 64`);
