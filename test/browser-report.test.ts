@@ -1,8 +1,9 @@
 /**
- * The report page in a real browser: written by the built CLI from the fixtures (with trades
- * and --by, so every kind of figure is on it), opened in headless chromium. No console error,
- * no request to anything but the page, every figure drawn, a screenshot that is not blank.
- * With LEADLAG_SCREENSHOT=1 the screenshot's top is kept as docs/report-screenshot.png (README shows it).
+ * The report page in a real browser: written by `leadlag report --html` from the fixtures (with
+ * trades and --by, so every kind of figure is on it; in this process), opened in headless
+ * chromium. No console error, no request to anything but the page, every figure drawn, a
+ * screenshot that is not blank. With LEADLAG_SCREENSHOT=1 the screenshot's top is kept as
+ * docs/report-screenshot.png (README shows it). Not in the fast lane: it starts a browser.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +11,8 @@ import { join } from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { PNG } from 'pngjs';
-import { FIXTURES, ROOT, leadlag, tempFiles } from './cli-helpers.js';
+import { FIXTURES, ROOT, tempFiles } from './cli-helpers.js';
+import { leadlagInProcess } from './context-helpers.js';
 import { checkPage, findChromium, inkShare } from './browser.js';
 
 const chromium = findChromium();
@@ -20,7 +22,7 @@ const SKIP = chromium === undefined ? "no chromium found (set LEADLAG_CHROMIUM o
 
 async function writePage(extra: string[]): Promise<string> {
   const html = join(tempFiles({}), 'report.html');
-  const r = await leadlag(['report', join(T, 'spot_quotes.csv'), join(T, 'perp_quotes.csv'), '--trades', join(T, 'spot_trades.csv'), '--block', '1s', '--html', html, '--quiet', ...extra]);
+  const r = await leadlagInProcess(['report', join(T, 'spot_quotes.csv'), join(T, 'perp_quotes.csv'), '--trades', join(T, 'spot_trades.csv'), '--block', '1s', '--html', html, '--quiet', ...extra]);
   assert.equal(r.code, 0, r.stderr);
   return html;
 }
