@@ -2,9 +2,10 @@
  * The sparse correlator (src/core/xcorr.ts: pairs of non-zero returns only, each lag's sides from
  * per-cell market sums) against a dense reference written here: a plain double loop over every
  * grid point and every lag, with two-pass statistics. N and n_effective must be equal, r, β and
- * top_step_share within 1e-12, on every fixture and on random grids with bursts of non-zero
- * returns, for lag sets −H…H, a sparse far set (50..500) and single lags, and with cells shorter
- * and longer than the lags.
+ * top_step_share within 1e-12, on every fixture (the exchange and generic ones by holding the
+ * Tardis fixture's ticks) and on random grids with bursts of non-zero returns, for lag sets
+ * −H…H, a sparse far set (50..500) and single lags, and with cells shorter and longer than the
+ * lags.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -103,10 +104,24 @@ const LAG_SETS: readonly (readonly number[])[] = [range(-50, 50), range(50, 500)
 
 const FIXTURES: readonly [string, string, string][] = [
   ['tardis', 'fixtures/tardis/spot_quotes.csv', 'fixtures/tardis/perp_quotes.csv'],
-  ['exchange', 'fixtures/exchange/spot_quotes.csv', 'fixtures/exchange/perp_quotes.csv'],
-  ['generic', 'fixtures/generic/spot_quotes.csv', 'fixtures/generic/perp_quotes.csv.gz'],
   ['binance', 'fixtures/binance/spot_quotes.csv', 'fixtures/binance/perp_quotes.csv'],
 ];
+/** Fixtures of the Tardis fixture's very ticks in other layouts: the same returns, so the same tables. */
+const SAME_TICKS: readonly [string, string, string][] = [
+  ['exchange', 'fixtures/exchange/spot_quotes.csv', 'fixtures/exchange/perp_quotes.csv'],
+  ['generic', 'fixtures/generic/spot_quotes.csv', 'fixtures/generic/perp_quotes.csv.gz'],
+];
+
+test('the exchange and generic fixtures hold the Tardis fixture\'s ticks (so its comparison below covers them)', async () => {
+  const tardis = [await readQuotes(FIXTURES[0]![1]), await readQuotes(FIXTURES[0]![2])];
+  for (const [name, spot, perp] of SAME_TICKS) {
+    const other = [await readQuotes(spot), await readQuotes(perp)];
+    other.forEach((q, i) => {
+      assert.deepEqual(q.t, tardis[i]!.t, `${name} ${i}: times`);
+      assert.deepEqual(q.price, tardis[i]!.price, `${name} ${i}: prices`);
+    });
+  }
+});
 
 for (const [name, spot, perp] of FIXTURES) {
   test(`sparse correlator = dense reference on the ${name} fixture (N, n_effective exact; r, β, top_step_share to 1e-12)`, async () => {
