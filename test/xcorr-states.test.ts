@@ -21,6 +21,11 @@ import { runMerge } from '../src/cli/commands/merge.js';
 import { DataError, UsageError } from '../src/errors.js';
 import { makeStyle, renderOutput, type Output } from '../src/io/output.js';
 import { FIXTURE_SHAPE, writeDataset } from '../scripts/gen-data.js';
+import { XcorrAnalysis } from '../src/core/xcorr-analysis.js';
+import { CellTableTooLarge } from '../src/core/xcorr-cells.js';
+import { ALL_TIME, type TimeRange } from '../src/core/parts.js';
+import type { TickBatch } from '../src/core/types.js';
+import { mulberry32 } from './prng.js';
 
 const T0 = 1723118400e6; // 2024-08-08T12:00:00Z
 const MS = 1000;
@@ -229,4 +234,60 @@ test('xcorr merge refuses overlaps, gaps and a cut where a market is quiet beyon
   const [qa, qb, qdir] = scenario(true);
   const quietStates = await states([qa!, qb!], qdir!, [T0 + 10 * S], {}, 'q');
   refused(() => runMerge(quietStates, { format: 'json', quiet: true }, quiet()), /the later state did not read perp's tick .* quiet for longer than the read margin/);
+});
+
+/** Ticks as a batch (the analysis reads times and prices only). */
+function batch(ticks: readonly (readonly [number, number])[]): TickBatch {
+  const t = Float64Array.from(ticks, ([x]) => x);
+  const price = Float64Array.from(ticks, ([, p]) => p);
+  return { length: ticks.length, t, price, bid: price, ask: price } as unknown as TickBatch;
+}
+
+/** Table 2 of XcorrAnalysis over A's and B's ticks (A first, then B: the aligner buffers). */
+function table2(a: TickBatch, b: TickBatch, lags: number[], blockUs: number, range: TimeRange, keep: boolean, maxTableDoubles?: number) {
+  const analysis = new XcorrAnalysis(lags, MS, Infinity, range, blockUs, keep, { fold: !keep, maxTableDoubles });
+  analysis.pushA(a);
+  analysis.endA();
+  analysis.pushB(b);
+  analysis.endB();
+  return analysis.finish()!.lags;
+}
+
+test('xcorr without the bootstrap folds its blocks as they finish: the same Table 2 bit for bit, within a cap the kept blocks exceed', () => {
+  // Two markets on a 1 ms grid: 60 s of ticks (a random walk each, B echoing A 2 ms late half the
+  // time), ten minutes of silence, then 20 s more: 6 800 blocks of 100 ms, most in the gap.
+  const rnd = mulberry32(11);
+  const a: [number, number][] = [];
+  const b: [number, number][] = [];
+  let [pa, pb] = [60000, 60010];
+  for (const [from, to] of [[0, 60 * S], [660 * S, 680 * S]]) {
+    for (let t = from!; t < to!; t += 1 + Math.floor(rnd() * 8 * MS)) {
+      const move = Math.round((rnd() - 0.5) * 6);
+      a.push([T0 + t, (pa += move)]);
+      b.push([T0 + t + 2 * MS + 137, (pb += rnd() < 0.5 ? move : Math.round((rnd() - 0.5) * 6))]);
+    }
+  }
+  const [ta, tb] = [batch(a), batch(b)];
+  const lags = [-12, -5, -2, -1, 0, 1, 2, 3, 5, 12, 2]; // 2 twice: a repeated lag is copied, not refiled
+  const block = 100 * MS;
+  // 40 cells of lags × 9 numbers: max|τ| = 12 ms keeps 2 or 3 blocks of 100 ms open.
+  const cap = 40 * lags.length * 9;
+  // A range cut on a block edge (an empty cell at S) and one cut inside blocks.
+  for (const range of [ALL_TIME, { start: T0 + 10 * S, end: T0 + 670 * S }, { start: T0 + 10 * S + 33_333, end: T0 + 675 * S + 7 }]) {
+    // The blocks kept (what a bootstrapped run and a state hold, computed as before) are the reference.
+    const kept = table2(ta, tb, lags, block, range, true);
+    const folded = table2(ta, tb, lags, block, range, false, cap);
+    assert.deepStrictEqual(folded, kept, `range ${range.start}…${range.end}`);
+    assert.ok(kept.every((l) => l.r !== null && l.n > 60_000) && kept.find((l) => l.lag === 2)!.r! > 0.3, 'the echo shows at lag 2');
+    assert.throws(() => table2(ta, tb, lags, block, range, true, cap), CellTableTooLarge);
+  }
+});
+
+test('xcorr --bootstrap 0 prints the bytes of the run that keeps its blocks (--by whole blocks keeps them)', async () => {
+  // With --by 4 s (whole blocks of 2 s) the run keeps every block and reads its windows from
+  // them; without --by it folds them as they finish. Table 2 of the two is the same text.
+  const [a, b] = scenario();
+  const files = [a!, b!] as const;
+  const lagsOf = async (o: Partial<XcorrOptions>) => JSON.stringify((renderXcorr(await runXcorr(files, { ...OPTS, bootstrap: 0, ...o }, quiet())).json as { lags: unknown }).lags);
+  assert.equal(await lagsOf({}), await lagsOf({ by: { kind: 'time', us: 4 * S } }));
 });

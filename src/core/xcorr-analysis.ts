@@ -5,12 +5,14 @@
  * (xcorr-cells.ts). Table 2 of every run — whole, ranged, windowed, or a state's range — is the
  * left fold in time order of the rows of the blocks (--block, L, on the absolute clock, cut at
  * the range's ends), and the bootstrap resamples those rows; `--by` windows and regimes are
- * merges of fine cells (xcorr-parts.ts).
+ * merges of fine cells (xcorr-parts.ts). A run that reads no block row — no bootstrap, no
+ * windows, no state — folds each block as soon as it is final and forgets it (`fold`), so its
+ * memory holds the blocks still open, not the span; the fold is the same, bit for bit.
  */
 import { GridAligner, type GridSpan } from './align.js';
 import { ALL_TIME, type TimeRange } from './parts.js';
 import { cutCells, fineCellLength, type TimeCells } from './cells.js';
-import { blockParts, rangeCells, XcorrKeyedParts, type RangeCells } from './xcorr-parts.js';
+import { blockParts, RangeFold, rangeCells, XcorrKeyedParts, type RangeCells } from './xcorr-parts.js';
 import { DEFAULT_CELL_US, foldRows, tableOfRow, type XcorrParts } from './xcorr-cells.js';
 import { LagCorrelator, type LagResult } from './xcorr.js';
 import type { TickBatch } from './types.js';
@@ -19,8 +21,8 @@ export interface XcorrState {
   readonly grid: GridSpan;
   /** Table 2 over the span (cut to the range): the left fold of `cells.rows`. */
   readonly lags: readonly LagResult[];
-  /** The blocks of the span (cut to the range) in time order: what a state stores. */
-  readonly cells: RangeCells;
+  /** The blocks of the span (cut to the range) in time order: what a state stores; undefined when folded as they came. */
+  readonly cells?: RangeCells;
   /** The bootstrap blocks (the rows of `cells`); undefined without the bootstrap. */
   readonly blocks?: XcorrParts;
   /** The parts by window when the analysis has windows, else undefined. */
@@ -34,6 +36,8 @@ export class XcorrAnalysis {
   private readonly blockCells: TimeCells;
   /** The fine cells of the windows and the correlator's table holding them; undefined without windows. */
   private readonly fine?: { readonly cells: TimeCells; readonly index: number };
+  /** The running fold of the final blocks, when they are not kept. */
+  private readonly fold?: RangeFold;
 
   /**
    * @param cellUs window length in µs (Infinity: no windows).
@@ -41,6 +45,10 @@ export class XcorrAnalysis {
    * @param blockUs L, the block length in µs (> 0): Table 2 is folded over blocks of L whether
    *   or not the bootstrap runs, so that its bits do not depend on --bootstrap or --by.
    * @param bootstrap whether finish() returns the blocks for the bootstrap.
+   * @param options.fold fold each block into Table 2 once final and drop it (no bootstrap, no
+   *   windows; finish() then has no `cells`): memory O(open blocks · lags) instead of O(blocks · lags).
+   * @param options.maxTableDoubles the correlator's cap on a cell table (tests pass a small one).
+   * @throws RangeError for `fold` with the bootstrap or windows, which read the blocks.
    */
   constructor(
     private readonly lags: readonly number[],
@@ -49,7 +57,9 @@ export class XcorrAnalysis {
     private readonly range: TimeRange = ALL_TIME,
     private readonly blockUs = DEFAULT_CELL_US,
     private readonly bootstrap = true,
+    options: { readonly fold?: boolean; readonly maxTableDoubles?: number } = {},
   ) {
+    if (options.fold === true && (bootstrap || cellUs !== Infinity)) throw new RangeError('XcorrAnalysis: fold goes without the bootstrap and windows, which read the blocks');
     this.blockCells = cutCells(blockUs, range);
     const cells = [this.blockCells];
     if (cellUs !== Infinity) {
@@ -59,7 +69,9 @@ export class XcorrAnalysis {
       this.fine = fineUs === blockUs ? { cells: this.blockCells, index: 0 } : { cells: cutCells(fineUs, range), index: 1 };
       if (this.fine.index === 1) cells.push(this.fine.cells);
     }
-    this.correlator = new LagCorrelator([...lags], { gridUs, cells });
+    const fold = options.fold === true ? new RangeFold(lags.length, this.blockCells, range, blockUs) : undefined;
+    this.fold = fold;
+    this.correlator = new LagCorrelator([...lags], { gridUs, cells, onFinal: fold === undefined ? undefined : (p) => fold.add(p), maxTableDoubles: options.maxTableDoubles });
     this.aligner = new GridAligner(gridUs, this.correlator);
   }
 
@@ -83,6 +95,7 @@ export class XcorrAnalysis {
   finish(): XcorrState | undefined {
     const grid = this.aligner.finish();
     if (grid === undefined) return undefined;
+    if (this.fold !== undefined) return { grid, lags: tableOfRow(this.fold.result(this.correlator.parts(0)), this.lags) };
     const cells = rangeCells(this.correlator.parts(0), this.blockCells, this.range, this.blockUs);
     const lags = tableOfRow(foldRows(this.lags.length, cells.rows), this.lags);
     const blocks = this.bootstrap ? blockParts(this.lags, cells.rows) : undefined;

@@ -47,7 +47,9 @@ export interface XcorrParts {
 
 /**
  * Most numbers a cell table may hold (256 MiB): a day of 10 s blocks at 101 lags needs 7.9 M;
- * a table that outgrows this means blocks that are far too short or far too many lags.
+ * a table that outgrows this means blocks that are far too short or far too many lags. A table
+ * whose final cells are folded and dropped as the returns stream (LagCorrelator's `onFinal`)
+ * holds only the cells still open, whatever the span.
  */
 export const MAX_TABLE_DOUBLES = 2 ** 25;
 
@@ -84,7 +86,8 @@ const SIDE_TO_PART = [SX, SXX, SY, SYY];
  * cells are reached. A cell's pair fields are laid out field by field, lags consecutive, so the
  * correlator's run over one return's partners (lag after lag) walks memory in order.
  * N per cell is not recorded: it is arithmetic on the cell's grid indices and is filled in by
- * {@link LagCellTable.parts}, which returns the rows in the PART_FIELDS layout.
+ * {@link LagCellTable.parts}, which returns the rows in the PART_FIELDS layout. Cells leave
+ * from the front ({@link dropFirst}) once read, when the caller folds them as they become final.
  */
 export class LagCellTable {
   /** Cell firstCell + c: its pair field f of lag k at c·4·lagCount + f·lagCount + k. */
@@ -93,12 +96,14 @@ export class LagCellTable {
   private sides = new Float64Array(0);
   private allocated = 0;
   private readonly cellWidth: number;
-  /** Cell of the first return pair (set by start). */
+  /** The first cell held: the cell of the first return pair (set by start), later the first not dropped. */
   firstCell = NaN;
 
+  /** @param maxDoubles the most numbers the table may hold ({@link MAX_TABLE_DOUBLES}; smaller in tests). */
   constructor(
     readonly cells: TimeCells,
     readonly lagCount: number,
+    private readonly maxDoubles = MAX_TABLE_DOUBLES,
   ) {
     this.cellWidth = lagCount * 4;
   }
@@ -116,11 +121,11 @@ export class LagCellTable {
 
   private grow(cells: number): void {
     const width = this.lagCount * PART_WIDTH;
-    if (cells * width > MAX_TABLE_DOUBLES) {
-      throw new CellTableTooLarge(`${cells} time cells × ${this.lagCount} lags exceed the ${(MAX_TABLE_DOUBLES * 8) / 2 ** 20} MiB kept for per-cell parts`);
+    if (cells * width > this.maxDoubles) {
+      throw new CellTableTooLarge(`${cells} time cells × ${this.lagCount} lags exceed the ${+((this.maxDoubles * 8) / 2 ** 20).toPrecision(3)} MiB kept for per-cell parts`);
     }
     if (cells * this.cellWidth > this.pairs.length) {
-      const cap = Math.floor(MAX_TABLE_DOUBLES / width);
+      const cap = Math.floor(this.maxDoubles / width);
       const size = Math.min(cap, Math.max(cells, 2 * this.allocated, 4)) * this.cellWidth;
       const pairs = new Float64Array(size);
       pairs.set(this.pairs);
@@ -155,9 +160,9 @@ export class LagCellTable {
     sides[o + 3] = syy;
   }
 
-  /** Copies lag `from`'s pair fields (n_effective, Σxy, Σ|xy|, max |xy|) to lag `to` in every cell: a lag asked for twice. */
-  copyPairs(from: number, to: number): void {
-    for (let c = 0; c < this.allocated; c++) {
+  /** Copies lag `from`'s pair fields (n_effective, Σxy, Σ|xy|, max |xy|) to lag `to` in the first `cells` cells (all by default): a lag asked for twice. */
+  copyPairs(from: number, to: number, cells = this.allocated): void {
+    for (let c = 0; c < cells; c++) {
       for (let f = 0; f < 4; f++) {
         const o = c * this.cellWidth + f * this.lagCount;
         this.pairs[o + to] = this.pairs[o + from]!;
@@ -167,7 +172,7 @@ export class LagCellTable {
 
   /** A copy of the table covering cells firstCell … lastCell (for finishing without mutating). */
   copy(lastCell: number): LagCellTable {
-    const out = new LagCellTable(this.cells, this.lagCount);
+    const out = new LagCellTable(this.cells, this.lagCount, this.maxDoubles);
     out.firstCell = this.firstCell;
     out.grow(Math.max(0, lastCell - this.firstCell + 1));
     const n = Math.min(this.allocated, out.allocated) * this.cellWidth;
@@ -179,10 +184,11 @@ export class LagCellTable {
   /**
    * The finished parts after m pushes, in the PART_FIELDS layout, with N of every (cell, lag)
    * counted: lag τ pairs the A indices j = 1 … m − τ (τ ≥ 0) or 1 − τ … m (τ < 0), index j is
-   * grid point n0 + j, and `firstGridOf(t)` is the first grid index at or after t.
+   * grid point n0 + j, and `firstGridOf(t)` is the first grid index at or after t. Of the first
+   * `count` cells held (all by default).
    */
-  parts(lags: readonly number[], n0: number, m: number, firstGridOf: (tUs: number) => number): XcorrParts {
-    const cells = this.allocated;
+  parts(lags: readonly number[], n0: number, m: number, firstGridOf: (tUs: number) => number, count = this.allocated): XcorrParts {
+    const cells = Math.min(count, this.allocated);
     const lagCount = this.lagCount;
     const sums = new Float64Array(cells * lagCount * PART_WIDTH);
     for (let c = 0; c < cells; c++) {
@@ -202,6 +208,20 @@ export class LagCellTable {
       }
     }
     return { lags: [...lags], firstCell: this.firstCell, cells, sums };
+  }
+
+  /** Forgets the first `count` cells held (read and folded by the caller); the next becomes firstCell. O(cells held · lags). */
+  dropFirst(count: number): void {
+    const n = Math.min(count, this.allocated);
+    if (n <= 0) return;
+    const used = this.allocated * this.cellWidth;
+    const gone = n * this.cellWidth;
+    for (const a of [this.pairs, this.sides]) {
+      a.copyWithin(0, gone, used);
+      a.fill(0, used - gone, used); // cells are allocated as zeros (grow)
+    }
+    this.firstCell += n;
+    this.allocated -= n;
   }
 }
 

@@ -127,10 +127,65 @@ export function rangeCells(parts: XcorrParts, cells: TimeCells, range: TimeRange
   const rows = xcorrPartKind(parts.lags.length);
   const byKey = new Map<number, Float64Array>();
   for (let c = 0; c < parts.cells; c++) {
-    const start = cells.startUs(parts.firstCell + c);
-    if (start >= range.start && start < range.end) addTo(byKey, Math.floor(start / blockUs), cellRow(parts, c), rows);
+    const key = blockKeyOf(cells, parts.firstCell + c, range, blockUs);
+    if (key !== undefined) addTo(byKey, key, cellRow(parts, c), rows);
   }
   return { keys: [...byKey.keys()], rows: [...byKey.values()] };
+}
+
+/** The block index ⌊start / blockUs⌋ of a cell whose start lies in `range`; undefined for a cell outside it. */
+function blockKeyOf(cells: TimeCells, cell: number, range: TimeRange, blockUs: number): number | undefined {
+  const start = cells.startUs(cell);
+  return start >= range.start && start < range.end ? Math.floor(start / blockUs) : undefined;
+}
+
+/**
+ * The left fold of a range's block rows ({@link rangeCells}, then foldRows) taken while the
+ * cells arrive in time order, so that the cells need not be kept: each block's row is summed
+ * from a zero row over its cells, and folded into the total when the next block begins — the
+ * very additions rangeCells and foldRows make, in the same order, so the total is theirs bit for
+ * bit. Memory: two rows. (Table 2 without the bootstrap, LagCorrelator's onFinal.)
+ */
+export class RangeFold {
+  private readonly kind: PartKind<Float64Array>;
+  private readonly total: Float64Array;
+  /** The block being summed: at most one entry. */
+  private readonly open = new Map<number, Float64Array>();
+
+  constructor(
+    private readonly lagCount: number,
+    private readonly cells: TimeCells,
+    private readonly range: TimeRange,
+    private readonly blockUs: number,
+  ) {
+    this.kind = xcorrPartKind(lagCount);
+    this.total = this.kind.empty();
+  }
+
+  /** Adds the cells of `parts`, which follow every cell added before. */
+  add(parts: XcorrParts): void {
+    for (let c = 0; c < parts.cells; c++) {
+      const key = blockKeyOf(this.cells, parts.firstCell + c, this.range, this.blockUs);
+      if (key === undefined) continue;
+      if (!this.open.has(key)) this.close();
+      addTo(this.open, key, cellRow(parts, c), this.kind);
+    }
+  }
+
+  /** The fold of every cell added and then of `rest` (cells after them), without changing this fold. */
+  result(rest?: XcorrParts): Float64Array {
+    const copy = new RangeFold(this.lagCount, this.cells, this.range, this.blockUs);
+    copy.total.set(this.total);
+    for (const [key, row] of this.open) copy.open.set(key, row.slice());
+    if (rest !== undefined) copy.add(rest);
+    copy.close();
+    return copy.total;
+  }
+
+  private close(): void {
+    for (const row of this.open.values()) this.kind.merge(this.total, row);
+    this.open.clear();
+  }
 }
 
 /** Blocks as the parts the bootstrap reads (cells = blocks, in the order given). */

@@ -15,6 +15,13 @@
  * depends only on the returns within max|τ| of the cell, added in one fixed order, which is what
  * makes a state's cells equal to one run's (docs/scale.md). Cost per cell O(#lags + non-zero
  * returns within max|τ| of its edges); nothing per return beyond the two market sums.
+ *
+ * When a cell is final. Its sides are written when the boundary after it is taken, at the push
+ * m = e + max|τ| (e: the cell's last A index): then every B return y = r_B[n + τ] of its pairs
+ * has arrived (n + τ ≤ e + max|τ|), so every product of its pairs is filed too (a product is
+ * filed when the later of its two returns arrives), and its N no longer depends on where the
+ * span ends (m − τ ≥ e). From then on no later return changes the cell: {@link SideSums}'s
+ * `onFinal` says so, and a caller that needs only the fold of the cells may read it and drop it.
  */
 import type { LagCellTable } from './xcorr-cells.js';
 import type { ReturnLog } from './xcorr-log.js';
@@ -110,11 +117,14 @@ export class SideSums {
 
   /**
    * @param startIndex the first push index of a cell (its boundary; ≤ 1 for the first cell).
+   * @param onFinal called with each cell, in time order, once its sides are written and no later
+   *   return can change it (see the file's comment); it may drop the cell ({@link dropBefore}).
    */
   constructor(
     private readonly table: LagCellTable,
     private readonly plan: ShiftPlan,
     private readonly startIndex: (cell: number) => number,
+    private readonly onFinal?: (cell: number) => void,
   ) {}
 
   /** The cells start at `firstCell` (the cell of push 1). */
@@ -161,10 +171,22 @@ export class SideSums {
     while (m >= this.nextAt) {
       const cell = this.nextCell;
       const edge = edgeAt(logB, this.nextStart, this.plan);
-      if (this.open !== undefined) this.finish(this.table, this.open.cell, this.open.edge, edge, this.nextStart - 1, Infinity, undefined, headA);
+      const done = this.open;
+      if (done !== undefined) this.finish(this.table, done.cell, done.edge, edge, this.nextStart - 1, Infinity, undefined, headA);
       this.open = { cell, edge };
       this.schedule(cell + 1);
+      // One cell at a time: a long run of zero returns then holds one cell, not all it crosses.
+      if (done !== undefined) this.onFinal?.(done.cell);
     }
+  }
+
+  /** Forgets the market sums of the cells before `cell` (final and read); O(cells held). */
+  dropBefore(cell: number): void {
+    const o = Math.min(4 * (cell - this.firstCell), this.sums.length);
+    if (!(o > 0)) return;
+    this.sums.copyWithin(0, o);
+    this.sums.fill(0, this.sums.length - o);
+    this.firstCell = cell;
   }
 
   /**

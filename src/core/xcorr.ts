@@ -86,7 +86,8 @@ export interface XcorrResult extends GridSpan {
  *
  * Cost: per non-zero return O(1 + non-zero returns of the other market at a requested lag's
  * distance); per cell O(#lags + non-zero returns within max|τ| of its edges); zero returns are
- * a counter. Memory O(non-zero returns within 2·max|τ| + cells · #lags). Numerics: see above.
+ * a counter. Memory O(non-zero returns within 2·max|τ| + cells · #lags), or with `onFinal` only
+ * the cells still open (max|τ| / cell length + 2 of them) instead of every cell. Numerics: see above.
  */
 export class LagCorrelator implements ReturnSink {
   readonly lags: readonly number[];
@@ -114,6 +115,8 @@ export class LagCorrelator implements ReturnSink {
   private readonly repeats: [number, number][] = [];
   /** Scratch: the cells of the current push in each cell set. */
   private readonly here: Float64Array;
+  /** Where the final cells of set 0 go (then dropped); undefined: they are kept. */
+  private readonly onFinal?: (parts: XcorrParts) => void;
 
   /**
    * @param lags integer lags in grid steps (any order; results come back in this order).
@@ -122,9 +125,18 @@ export class LagCorrelator implements ReturnSink {
    *   with {@link parts}: `cells[0]` are the cells Table 2 is folded over (the bootstrap blocks;
    *   by default {@link DEFAULT_CELL_US}), further ones serve `--by` windows. `gridUs` (G, µs)
    *   places push j at time (n0 + j)·G.
+   * @param options.onFinal takes the cells of `cells[0]` one by one, in time order, as
+   *   {@link XcorrParts} of one cell each, as soon as no later return can change them
+   *   (xcorr-sides.ts, "When a cell is final"); they are then forgotten, so memory holds only the
+   *   cells still open, and {@link parts}(0) returns only the cells not yet handed over. For a
+   *   caller that needs their fold and nothing else (Table 2 without the bootstrap).
+   * @param options.maxTableDoubles the most numbers a cell table may hold (MAX_TABLE_DOUBLES; tests pass less).
    * @throws RangeError for a lag that is not an integer in [−(2^31 − 1), 2^31 − 1].
    */
-  constructor(lags: readonly number[], options: { readonly gridUs?: number; readonly cells?: readonly TimeCells[] } = {}) {
+  constructor(
+    lags: readonly number[],
+    options: { readonly gridUs?: number; readonly cells?: readonly TimeCells[]; readonly onFinal?: (parts: XcorrParts) => void; readonly maxTableDoubles?: number } = {},
+  ) {
     for (const lag of lags) {
       if (!Number.isInteger(lag) || Math.abs(lag) > 0x7fffffff) throw new RangeError(`lag ${lag} is not a 32-bit integer`);
     }
@@ -143,8 +155,10 @@ export class LagCorrelator implements ReturnSink {
     this.gridUs = options.gridUs ?? 1;
     if (!(this.gridUs > 0)) throw new RangeError(`grid step ${this.gridUs} µs is not positive`);
     const cells = options.cells === undefined || options.cells.length === 0 ? [fixedCells(DEFAULT_CELL_US)] : options.cells;
-    this.tables = cells.map((c) => new LagCellTable(c, this.lags.length));
-    this.sides = this.tables.map((t) => new SideSums(t, plan, (cell) => gridCeil(t.cells.startUs(cell), this.gridUs) - this.n0));
+    this.tables = cells.map((c) => new LagCellTable(c, this.lags.length, options.maxTableDoubles));
+    this.onFinal = options.onFinal;
+    const handOver = this.onFinal === undefined ? undefined : (cell: number) => this.handOver(cell);
+    this.sides = this.tables.map((t, i) => new SideSums(t, plan, (cell) => gridCeil(t.cells.startUs(cell), this.gridUs) - this.n0, i === 0 ? handOver : undefined));
     this.logA = new ReturnLog(cells.length);
     this.logB = new ReturnLog(cells.length);
     this.here = new Float64Array(cells.length);
@@ -196,6 +210,21 @@ export class LagCorrelator implements ReturnSink {
   private advance(): void {
     for (const s of this.sides) s.advance(this.m, this.logB, this.headA);
     this.nextAt = Math.min(...this.sides.map((s) => s.nextAt));
+  }
+
+  /**
+   * Hands the final cells of set 0 through `cell` to onFinal and forgets them. Their rows are
+   * the ones {@link parts} would give at the end: their pairs and sides are complete, and N of a
+   * final cell does not depend on the span's last push (xcorr-sides.ts).
+   */
+  private handOver(cell: number): void {
+    const table = this.tables[0]!;
+    const count = cell - table.firstCell + 1;
+    if (count <= 0) return;
+    for (const [from, to] of this.repeats) table.copyPairs(from, to, count);
+    this.onFinal!(table.parts(this.lags, this.n0, this.m, (t) => gridCeil(t, this.gridUs), count));
+    table.dropFirst(count);
+    this.sides[0]!.dropBefore(cell + 1);
   }
 
   /**
@@ -306,6 +335,7 @@ export class LagCorrelator implements ReturnSink {
    * order (non-destructive; O(cells · #lags + #lags · non-zero returns in the last H)).
    */
   result(): LagResult[] {
+    if (this.onFinal !== undefined) throw new RangeError('LagCorrelator.result: the final cells were handed to onFinal; fold them there');
     const parts = this.parts(0);
     const rows = Array.from({ length: parts.cells }, (_, c) => cellRow(parts, c));
     return tableOfRow(foldRows(this.lags.length, rows), this.lags);

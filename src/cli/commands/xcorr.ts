@@ -2,7 +2,8 @@
  * `leadlag xcorr SPOT PERP --lags -5..5`: lagged Pearson correlation of grid log-returns
  * (docs/definitions.md §4, Table 2) with block-bootstrap intervals (§9), the diagnostics that say
  * how the correlation is made (n_effective, top_step_share), the best lag by |r|, the summed
- * correlation of each side and a verdict; one pass, memory bounded by blocks × lags.
+ * correlation of each side and a verdict; one pass, memory bounded by blocks × lags (by the
+ * blocks still open without the bootstrap and --by: Table 2 then folds them as they finish).
  */
 import { Context, type Streams } from '../context.js';
 import { rangeOf, type BootstrapCliOptions, type CommonOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
@@ -63,7 +64,7 @@ export async function runXcorr(files: readonly [string, string], o: XcorrOptions
 /** A cell table too large for memory, as the usage error that says which options to change. */
 export function blockTableError(e: unknown, o: Pick<XcorrOptions, 'block' | 'lags' | 'by'>): unknown {
   return e instanceof CellTableTooLarge
-    ? new UsageError(`--block ${signedDuration(o.block)}${o.by?.kind === 'time' ? ` and --by ${signedDuration(o.by.us)} (cells of their greatest common divisor)` : ''} with ${o.lags.length} lags: ${e.message} (Table 2 is summed per block, with or without the bootstrap); use a longer --block or fewer lags`)
+    ? new UsageError(`--block ${signedDuration(o.block)}${o.by?.kind === 'time' ? ` and --by ${signedDuration(o.by.us)} (cells of their greatest common divisor)` : ''} with ${o.lags.length} lags: ${e.message} (the bootstrap, --by and --state keep every block's sums; a plain run with --bootstrap 0 folds them as it goes); use a longer --block or fewer lags`)
     : e;
 }
 
@@ -72,7 +73,8 @@ export function xcorrPass(files: readonly [string, string], o: XcorrOptions, ctx
   const range = rangeOf(o);
   const cellUs = cellLengthOf(o);
   const maxLag = Math.max(...o.lags.map((l) => Math.abs(l)));
-  const analysis = new XcorrAnalysis(o.lags, o.grid, cellUs, range, o.block, o.bootstrap > 0);
+  // Nothing reads the block rows without the bootstrap and windows: fold them as they finish.
+  const analysis = new XcorrAnalysis(o.lags, o.grid, cellUs, range, o.block, o.bootstrap > 0, { fold: o.bootstrap === 0 && cellUs === Infinity });
   const { consumer, meter } = withVolatility(o.by, analysis);
   return { plan: { range, margin: readMargin({ gridUs: o.grid, maxLag }) }, consumer, finish: (reads) => finishXcorr(files, o, ctx, analysis, reads, meter) };
 }
