@@ -5,7 +5,9 @@
  * --format, bootstrap interval and sign-flip p-value included. Every refusal: other
  * parameters, overlaps, gaps, a market quiet for longer than the margin at a cut (before or
  * after it, and B quiet within the lattice's reach of A's last tick before it), misaligned
- * ranges, --by, --bootstrap 0, and truncated or edited states.
+ * ranges, --by, and truncated or edited states. Without the bootstrap the states merge into one
+ * `hy --bootstrap 0` run too, which folds its blocks as they finish and prints the numbers of
+ * the bootstrapped run.
  *
  * The one run is the independent computation: it streams every tick through one HyState over
  * all the data; the states never see the data outside their ranges and margins.
@@ -22,6 +24,12 @@ import { renderHy, runHy, type HyOptions } from '../src/cli/commands/hy.js';
 import { runHyState } from '../src/cli/hy-state.js';
 import { runXcorrState } from '../src/cli/xcorr-state.js';
 import { runMerge } from '../src/cli/commands/merge.js';
+import { HyPartsTooLarge, HyState } from '../src/core/hy.js';
+import { HyKeyedParts, toHyParts } from '../src/core/hy-time.js';
+import { hyEstimate } from '../src/core/hystats.js';
+import { makeLattice } from '../src/core/lattice.js';
+import { cutCells } from '../src/core/cells.js';
+import { ALL_TIME, type TimeRange } from '../src/core/parts.js';
 import { DataError, UsageError } from '../src/errors.js';
 import type { Format, Output } from '../src/io/output.js';
 import type { Context } from '../src/cli/context.js';
@@ -256,14 +264,96 @@ test('hy merge refuses other parameters, overlaps and missing ranges; --allow-ga
   refused(() => mergeJson([first!, xstate]), /states of different commands \(hy and xcorr\)/);
 });
 
-test('hy --state refuses ranges off the block edges, --by and --bootstrap 0 before reading', async () => {
+test('hy --state refuses ranges off the block edges and --by before reading, and takes --bootstrap 0', async () => {
   const files = [join(FIXTURES, 'tardis', 'spot_quotes.csv'), join(FIXTURES, 'tardis', 'perp_quotes.csv')] as const;
   const dir = freshDir();
   const run = (o: Partial<HyOptions>) => runHyState(files, { ...HY, ...o, state: join(dir, 'x.state') }, fakeContext({ quiet: true }).ctx);
   await assert.rejects(run({ start: T0 + 10 * S + 250 * MS }), (e: unknown) => e instanceof UsageError && /--start 2024-08-08T12:00:10\.250Z is not a multiple of --block 500 ms: .* block edges .* makes the merge exact/.test(e.message));
   await assert.rejects(run({ end: T0 + 10 * S, block: 3 * S }), (e: unknown) => e instanceof UsageError && /--end .* is not a multiple of --block 3 s/.test(e.message));
   await assert.rejects(run({ by: { kind: 'time', us: 10 * S } }), (e: unknown) => e instanceof UsageError && /--state goes without --by/.test(e.message));
-  await assert.rejects(run({ bootstrap: 0 }), (e: unknown) => e instanceof UsageError && /--state needs the bootstrap's blocks/.test(e.message));
+  await run({ bootstrap: 0, end: T0 + 40 * S });
+  // The state keeps a row per block with ticks, as with the bootstrap: the blocks of 500 ms that
+  // hold a tick of either market (the same ticks read from the generic layout) from the span's
+  // start to the range's end.
+  const [a, b] = ['spot_quotes.csv', 'perp_quotes.csv.gz'].map((f) => readGenericQuotes(join(FIXTURES, 'generic', f)).map((q) => q.t));
+  const from = Math.max(a![0]!, b![0]!);
+  const withTicks = new Set([...a!, ...b!].filter((t) => t >= from && t < T0 + 40 * S).map((t) => Math.floor(t / HY.block)));
+  const body = JSON.parse(readFileSync(join(dir, 'x.state'), 'utf8').split('\n')[1]!) as { blocks: [number, number[]][] };
+  assert.deepEqual(body.blocks.map(([k]) => k), [...withTicks].sort((x, y) => x - y));
+});
+
+/** A JSON report without what only the bootstrap prints. */
+function withoutInference(text: string): Record<string, unknown> {
+  const doc = JSON.parse(text) as Record<string, unknown>;
+  for (const k of ['p_value', 'ci', 'verdict', 'params']) delete doc[k];
+  return doc;
+}
+
+test('hy --bootstrap 0 states merge into one hy --bootstrap 0 run byte for byte, whose numbers are the bootstrapped run\'s', async () => {
+  const files = [join(FIXTURES, 'tardis', 'spot_quotes.csv'), join(FIXTURES, 'tardis', 'perp_quotes.csv')] as const;
+  const a = readGenericQuotes(join(FIXTURES, 'generic', 'spot_quotes.csv')).map((q) => q.t);
+  const b = readGenericQuotes(join(FIXTURES, 'generic', 'perp_quotes.csv.gz')).map((q) => q.t);
+  const cuts = busyCuts(a, b, HY.block, 3, [a[0]!, a.at(-1)!]);
+  const dir = freshDir();
+  const o: Partial<HyOptions> = { bootstrap: 0 };
+  const want = await single(files, o);
+  for (const k of [1, 3]) assert.deepEqual(await merged(await states(files, dir, [undefined, ...cuts.slice(0, k), undefined], o, `z${k}-`)), want, `${k + 1} states`);
+  // A range run and its states.
+  const [start, end] = [T0 + 10 * S, T0 + 70 * S];
+  assert.deepEqual(await merged(await states(files, dir, [start, cuts[1]!, end], o, 'zr')), await single(files, { ...o, start, end }));
+  // One run folds its blocks as a bootstrapped run's estimate sums them: every number but the
+  // interval and the test is the same (they share the rule: the --block rows, in time order).
+  const boot = await single(files, { bootstrap: 50 }, ['json']);
+  assert.deepEqual(withoutInference(want.json!), withoutInference(boot.json!));
+  assert.equal(json<{ p_value: null }>(want).p_value, null);
+  // Multi-day data with day-long gaps (blocks without ticks) cut at midnights.
+  const days3 = days(3, 30);
+  const dayFiles = [join(days3.dir, 'spot'), join(days3.dir, 'perp')] as const;
+  const day1 = Date.UTC(2024, 7, 2) * 1000;
+  const dayOpts: Partial<HyOptions> = { block: 10 * S, bootstrap: 0 };
+  const parts = await states(dayFiles, days3.dir, [undefined, day1, day1 + DAY, undefined], dayOpts);
+  const oneRun = await single(dayFiles, dayOpts, ['json', 'table']);
+  assert.deepEqual(await merged(parts, ['json', 'table']), oneRun);
+  assert.deepEqual(withoutInference(oneRun.json!), withoutInference((await single(dayFiles, { ...dayOpts, bootstrap: 20 }, ['json'])).json!));
+});
+
+test('HyState folds its blocks as they finish: the bootstrapped estimate bit for bit, within a cap the kept blocks exceed', () => {
+  // Two random markets for 40 s, silent for ten minutes, then 20 s more: 13 200 blocks of 50 ms
+  // (1 200 with ticks), lags −10…10 ms. The caps hold the blocks still open, not the span.
+  const rnd = mulberry32(5);
+  const lattice = makeLattice(-10 * MS, 10 * MS, MS);
+  const block = 50 * MS;
+  const ticks = (quiet: [number, number][]) => randomMarket(rnd, 660 * S, quiet).map(([t, p]) => [T0 + t, p] as const);
+  const gap: [number, number][] = [[40 * S, 640 * S]];
+  const [a, b] = [ticks(gap), ticks(gap)];
+  // Batches as readers hand them over: the two markets merged in time order, each run of one
+  // market's ticks one push (the state settles its blocks at every tick: 20 rows are enough), or
+  // 500 ticks of each in turn (≈ 10 s: one push accounts up to 200 blocks before it folds them).
+  const merged = [...a.map((x) => [0, ...x] as const), ...b.map((x) => [1, ...x] as const)].sort((x, y) => x[1] - y[1]);
+  const runs: (readonly (readonly [0 | 1, number, number])[])[] = [];
+  for (const tick of merged) {
+    const last = runs.at(-1);
+    if (last !== undefined && last[0]![0] === tick[0]) (last as (readonly [0 | 1, number, number])[]).push(tick);
+    else runs.push([tick]);
+  }
+  const chunks = (xs: readonly (readonly [number, number])[], m: 0 | 1) => Array.from({ length: Math.ceil(xs.length / 500) }, (_, i) => xs.slice(i * 500, i * 500 + 500).map(([t, p]) => [m, t, p] as const));
+  const big = chunks(a, 0).flatMap((c, i) => [c, ...(chunks(b, 1)[i] ? [chunks(b, 1)[i]!] : [])]);
+  const rows = (n: number) => n * (lattice.count + 1);
+  const run = (batches: typeof runs, range: TimeRange | undefined, fold: boolean, maxPartDoubles?: number) => {
+    const cells = range === undefined ? undefined : cutCells(block, range);
+    const st = new HyState({ lattice, blockUs: block, cells, fold: fold ? (range ?? ALL_TIME) : undefined, maxPartDoubles });
+    for (const batch of batches) st.push(batch[0]![0], Float64Array.from(batch, ([, t]) => t), Float64Array.from(batch, ([, , p]) => p), batch.length);
+    const parts = st.finish();
+    if (range === undefined || fold) return hyEstimate(parts);
+    return hyEstimate(toHyParts(new HyKeyedParts(parts, cells!, Infinity, range, block).whole(), lattice, block, parts.span!));
+  };
+  for (const range of [undefined, { start: T0 + 7 * S, end: T0 + 650 * S }, { start: T0 + 7 * S + 25 * MS, end: T0 + 655 * S + 1 }]) {
+    const kept = run(runs, range, false);
+    assert.ok(kept.nA > 1000 && kept.rho !== null);
+    assert.deepStrictEqual(run(runs, range, true, rows(20)), kept);
+    assert.deepStrictEqual(run(big, range, true, rows(500)), kept);
+    assert.throws(() => run(runs, range, false, rows(500)), HyPartsTooLarge);
+  }
 });
 
 test('hy merge refuses a truncated or edited state (checksum)', async () => {
@@ -329,7 +419,7 @@ test('hy merge of random data cut at random block edges: one run\'s JSON byte fo
     const dir = freshDir({ 'a.csv': csv(a), 'b.csv': csv(b) });
     const files = [join(dir, 'a.csv'), join(dir, 'b.csv')] as const;
     const [fromUs, toUs, step] = lattices[seed % lattices.length]!;
-    const o: Partial<HyOptions> = { lags: { fromUs, toUs }, step, bootstrap: 30, block };
+    const o: Partial<HyOptions> = { lags: { fromUs, toUs }, step, bootstrap: seed % 4 === 3 ? 0 : 30, block };
     const cuts = [...new Set(Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => T0 + Math.floor((rnd() * duration) / block) * block))].sort((x, y) => x - y);
     const parts = await states(files, dir, [undefined, ...cuts, undefined], o);
     const want = (await single(files, o, ['json'])).json;

@@ -22,10 +22,10 @@ import { blockOf } from '../core/bootstrap.js';
 import { cutCells } from '../core/cells.js';
 import { HyState, MAX_PART_DOUBLES } from '../core/hy.js';
 import { HyReach, type HyReachResult, type MarketSeen } from '../core/hy-reach.js';
-import { HyKeyedParts, toHyParts } from '../core/hy-time.js';
-import { makeLattice } from '../core/lattice.js';
+import { HyFold, HyKeyedParts, toHyParts } from '../core/hy-time.js';
+import { makeLattice, type Lattice } from '../core/lattice.js';
 import type { HyParts } from '../core/hyparts.js';
-import type { TimeRange } from '../core/parts.js';
+import { ALL_TIME, type TimeRange } from '../core/parts.js';
 import type { Span } from '../core/types.js';
 import type { ReadReport } from '../io/types.js';
 import { writeStateFile, type StateFile, inputFingerprints, describeTime, finiteOrNull } from '../io/state-file.js';
@@ -86,16 +86,13 @@ export function hyStateParams(o: HyOptions): HyStateParams {
 }
 
 /**
- * The options a state run refuses before reading: --by (merge, then run --by over the data),
- * --bootstrap 0 (one run then sums everything in one block, which states cannot reproduce
- * byte for byte), and finite range ends that are not multiples of --block.
+ * The options a state run refuses before reading: --by (merge, then run --by over the data) and
+ * finite range ends that are not multiples of --block. With --bootstrap 0 too a state keeps its
+ * blocks' rows: one run folds the same rows in time order (HyState's fold).
  * @throws UsageError
  */
 export function checkHyStateOptions(o: HyOptions, range: TimeRange): void {
   if (o.by !== undefined) throw new UsageError('--state goes without --by (merge the states, then run --by over the data)');
-  if (o.bootstrap === 0) {
-    throw new UsageError('--state needs the bootstrap\'s blocks: a state keeps its parts per --block block and the merge lays them side by side, while --bootstrap 0 sums everything as one block, in another order; run the jobs with --bootstrap R (R ≥ 1)');
-  }
   for (const [option, t] of [['--start', range.start], ['--end', range.end]] as const) {
     if (Number.isFinite(t) && t % o.block !== 0) {
       throw new UsageError(
@@ -168,8 +165,7 @@ export function mergeHyStates(states: readonly StateFile[], allowGaps: boolean, 
   const range = { start: startOf(shards[0]!), end: endOf(shards[shards.length - 1]!) };
   const span = cutSpanOf(shards, whole, range);
   const lattice = makeLattice(p.lags_from_us, p.lags_to_us, p.step_us);
-  const rows = blockRows(shards, span, p.block_us, lattice.count);
-  const parts = toHyParts({ rows }, lattice, p.block_us, span);
+  const parts = p.bootstrap > 0 ? toHyParts({ rows: blockRows(shards, span, p.block_us, lattice.count) }, lattice, p.block_us, span) : foldedRows(shards, span, lattice, p.block_us);
   return hyReportOf({ names: p.names, bootstrap: p.bootstrap, block: p.block_us, seed: p.seed }, ctx, parts, span);
 }
 
@@ -237,18 +233,22 @@ function checkCut(prev: StateFile, next: StateFile, whole: Span | undefined, nam
   }
 }
 
+/** The blocks of `span` that a state's range holds: first … last (none when first > last). */
+function blocksOf(s: StateFile, span: Span, blockUs: number): { first: number; last: number } {
+  return {
+    first: Math.max(blockOf(span.start, blockUs), Number.isFinite(startOf(s)) ? startOf(s) / blockUs : -Infinity),
+    last: Math.min(blockOf(span.end, blockUs), Number.isFinite(endOf(s)) ? endOf(s) / blockUs - 1 : Infinity),
+  };
+}
+
 /**
  * The rows of every block of `span` that a state's range holds, in time order: the state's row,
  * or zeros where it filed none (an empty block, which one run counts too). Blocks of a gap
  * between ranges (--allow-gaps) are not there.
  */
 function blockRows(shards: readonly StateFile[], span: Span, blockUs: number, lags: number): Float64Array[] {
-  const blocksOf = (s: StateFile) => ({
-    first: Math.max(blockOf(span.start, blockUs), Number.isFinite(startOf(s)) ? startOf(s) / blockUs : -Infinity),
-    last: Math.min(blockOf(span.end, blockUs), Number.isFinite(endOf(s)) ? endOf(s) / blockUs - 1 : Infinity),
-  });
   // One run keeps as many parts as this and no more (HyState): refuse alike rather than exhaust memory.
-  const count = shards.reduce((n, s) => n + Math.max(0, blocksOf(s).last - blocksOf(s).first + 1), 0);
+  const count = shards.reduce((n, s) => n + Math.max(0, blocksOf(s, span, blockUs).last - blocksOf(s, span, blockUs).first + 1), 0);
   if (count * (lags + 1) > MAX_PART_DOUBLES) {
     throw new UsageError(`the states hold ${count} blocks of ${duration(blockUs)} × ${lags} lags, more than the ${(MAX_PART_DOUBLES * 8) / 2 ** 20} MiB one run keeps for per-block parts; run the jobs with a longer --block, a larger --step or a narrower --lags`);
   }
@@ -256,11 +256,25 @@ function blockRows(shards: readonly StateFile[], span: Span, blockUs: number, la
   const rows: Float64Array[] = [];
   for (const s of shards) {
     const filed = new Map((s.body as HyStateBody).blocks.map(([k, row]) => [k, row]));
-    const { first, last } = blocksOf(s);
+    const { first, last } = blocksOf(s, span, blockUs);
     for (let b = first; b <= last; b++) {
       const row = filed.get(b);
       rows.push(row === undefined ? new Float64Array(width) : Float64Array.from(row));
     }
   }
   return rows;
+}
+
+/**
+ * Without the bootstrap: the states' block rows of `span` folded in time order, as one run
+ * folds its blocks (HyFold), without laying them out (one run keeps no block either). The
+ * blocks a state left out are empty and add nothing.
+ */
+function foldedRows(shards: readonly StateFile[], span: Span, lattice: Lattice, blockUs: number): HyParts {
+  const fold = new HyFold(lattice, blockUs, (b) => b * blockUs, ALL_TIME);
+  for (const s of shards) {
+    const { first, last } = blocksOf(s, span, blockUs);
+    for (const [b, row] of (s.body as HyStateBody).blocks) if (b >= first && b <= last) fold.add(b, Float64Array.from(row));
+  }
+  return fold.parts(span);
 }

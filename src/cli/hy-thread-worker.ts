@@ -14,6 +14,7 @@ const state = new HyState({
   lattice: req.lattice,
   blockUs: req.blockUs,
   cells: req.cells === undefined ? undefined : cutCells(req.cells.lengthUs, req.cells.range),
+  fold: req.fold,
 });
 let failed = false;
 

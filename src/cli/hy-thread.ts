@@ -28,6 +28,8 @@ export interface HyThreadRequest {
   readonly blockUs: number;
   /** Fine cells (cutCells of this length and range), or undefined for plain blocks. */
   readonly cells?: { readonly lengthUs: number; readonly range: TimeRange };
+  /** HyOptions.fold: fold the blocks in this range as they finish. */
+  readonly fold?: TimeRange;
   /** The shared in-flight counter. */
   readonly counter: SharedArrayBuffer;
 }

@@ -4,7 +4,8 @@
  * windows, cut at the range's ends), and this file regroups them into the range, the windows
  * and the regimes, each a list of block rows that {@link toHyParts} turns back into the
  * `HyParts` hyEstimate and hyInference read. A window's numbers are then computed exactly as the
- * whole span's are, from its blocks alone.
+ * whole span's are, from its blocks alone. {@link HyFold} sums the same blocks as they finish,
+ * for a run that needs only the whole range's sums.
  */
 import type { TimeCells } from './cells.js';
 import type { HyParts } from './hyparts.js';
@@ -63,12 +64,12 @@ export class HyKeyedParts implements KeyedParts<HyPart> {
     const perWindow = new Map<number, Map<number, Float64Array>>();
     for (let c = 0; c < fine.nBlocks; c++) {
       const start = fineCells.startUs(fine.firstBlock + c);
-      if (!(start >= range.start && start < range.end)) continue;
+      const b = blockKeyOf(start, range, blockUs);
+      if (b === undefined) continue;
       const row = new Float64Array(width);
       row.set(fine.u.subarray(c * K, (c + 1) * K));
       [fine.rvA, fine.rvB, fine.nA, fine.nB, fine.nonextantA, fine.nonextantB].forEach((col, i) => (row[K + i] = col[c]!));
       const w = this.keyOf(start);
-      const b = Math.floor(start / blockUs);
       if (!perWindow.has(w)) perWindow.set(w, new Map());
       addRow(perWindow.get(w)!, b, row);
       addRow(whole, b, row);
@@ -100,6 +101,53 @@ export class HyKeyedParts implements KeyedParts<HyPart> {
   /** The range as one part, with its own (uncut) blocks. */
   whole(): HyPart {
     return { rows: this.wholeRows };
+  }
+}
+
+/** The block ⌊start / blockUs⌋ of a cell that starts at `start` inside `range`; undefined outside it. */
+function blockKeyOf(start: number, range: TimeRange, blockUs: number): number | undefined {
+  return start >= range.start && start < range.end ? Math.floor(start / blockUs) : undefined;
+}
+
+/**
+ * The whole range's sums of hy's parts, taken while the cells arrive in time order, so that
+ * they need not be kept: the cells of one block summed as {@link HyKeyedParts} sums them (its
+ * whole rows), and each block's row added into the total when the next block begins, as
+ * hyEstimate adds the blocks' rows (totalU, from zero, in time order) — the same additions in
+ * the same order, so the total is theirs bit for bit. Memory: two rows of count + 6 numbers.
+ */
+export class HyFold {
+  private readonly total: Float64Array;
+  /** The block being summed: at most one entry. */
+  private readonly open = new Map<number, Float64Array>();
+
+  /** @param startUs the first time of a cell (of the cells the state files under). */
+  constructor(
+    private readonly lattice: Lattice,
+    private readonly blockUs: number,
+    private readonly startUs: (cell: number) => number,
+    private readonly range: TimeRange,
+  ) {
+    this.total = new Float64Array(lattice.count + 6);
+  }
+
+  /** Cell `cell`'s row [U(θ_0) … U(θ_{K−1}), rv_a, rv_b, n_a, n_b, nonextant_a, nonextant_b], after every cell added before. */
+  add(cell: number, row: Float64Array): void {
+    const key = blockKeyOf(this.startUs(cell), this.range, this.blockUs);
+    if (key === undefined) return;
+    if (!this.open.has(key)) this.close();
+    addRow(this.open, key, row);
+  }
+
+  /** The total as the HyParts of one block over `span` (none when the markets do not overlap). Closes the fold. */
+  parts(span: Span | undefined): HyParts {
+    this.close();
+    return toHyParts({ rows: span === undefined ? [] : [this.total] }, this.lattice, this.blockUs, span!);
+  }
+
+  private close(): void {
+    for (const row of this.open.values()) for (let i = 0; i < row.length; i++) this.total[i]! += row[i]!;
+    this.open.clear();
   }
 }
 

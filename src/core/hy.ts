@@ -14,11 +14,17 @@
  * square ΔA_i² go by t_{i+1}; a B interval and ΔB_j² by s_{j+1}; the cross term ΔA_i·ΔB_j of a
  * pair goes with its A interval, by t_{i+1} (as the grid returns of §4 go by A's time). A tick
  * (for n_a, n_b and the nonextant counts) goes by its own time.
+ *
+ * Without the bootstrap and windows nothing reads a block's parts but the whole-span sums, so
+ * the state can fold each block into a running total as soon as no later tick can file
+ * anything in it (`fold`): memory then holds the blocks still open, not the span.
  */
 import { blockOf } from './bootstrap.js';
 import type { TimeCells } from './cells.js';
+import { HyFold } from './hy-time.js';
 import type { HyParts } from './hyparts.js';
 import type { Lattice } from './lattice.js';
+import type { TimeRange } from './parts.js';
 import { TickQueue } from './tickqueue.js';
 import type { Span } from './types.js';
 
@@ -39,6 +45,15 @@ export interface HyOptions {
    * nBlocks then count cells.
    */
   readonly cells?: TimeCells;
+  /**
+   * Fold the blocks (or cells) whose start lies in this range into one running total, each as
+   * soon as no later tick can file a part in it, and forget them ({@link HyFold}: the sums
+   * hyEstimate makes from the blocks' parts, bit for bit). finish() then returns that total as
+   * a single block. For runs that read no block: no bootstrap, no windows, no state.
+   */
+  readonly fold?: TimeRange;
+  /** The most numbers the parts may hold ({@link MAX_PART_DOUBLES}; tests pass less). */
+  readonly maxPartDoubles?: number;
 }
 
 /**
@@ -78,8 +93,8 @@ interface Walk {
  * (batches of the two markets interleaved in any way), call {@link end} when a market is
  * exhausted (or just {@link finish}), then {@link finish} once.
  *
- * Memory: the per-block parts (8·(count + 7) bytes per block of the span, at most
- * {@link MAX_PART_DOUBLES} numbers) plus the ticks still buffered. A tick is buffered until every
+ * Memory: the per-block parts (8·(count + 7) bytes per block of the span with a part in it, at
+ * most {@link MAX_PART_DOUBLES} numbers; with `fold`, per block still open) plus the ticks still buffered. A tick is buffered until every
  * lag of the lattice has seen it and both markets are known to extend past it: about the ticks
  * within the lattice's width of the slower market's latest tick, plus however far one feed runs
  * ahead of the other (a batch with pumpLagging), plus, while one market is silent, the other's
@@ -105,9 +120,23 @@ export class HyState {
   private tStart = -Infinity;
   private tEnd = Infinity;
   private firstBlock = 0;
-  private nBlocks = 0;
-  private diff = new Float64Array(0);
-  private scalars = new Float64Array(0);
+  /** One past the last block of the parts (through the span's end once settled). */
+  private endBlock = 0;
+  /**
+   * rows[b − rowBase]: block b's difference row over the lattice (count + 1 numbers, see sweep)
+   * followed by its SCALARS, allocated when a part first goes to the block (an empty block has
+   * none). Without `fold` rowBase is firstBlock; with it, the first block not yet folded.
+   */
+  private rows: (Float64Array | undefined)[] = [];
+  private rowBase = 0;
+  /** Rows allocated (the cap counts them with `fold`). */
+  private rowCount = 0;
+  /** The last row looked up (the sweep asks for the same block tick after tick). */
+  private lastBlock = NaN;
+  private lastRow: Float64Array = new Float64Array(0);
+  private readonly scalar0: number;
+  private readonly maxDoubles: number;
+  private readonly fold: HyFold | undefined;
   private readonly walks: [Walk, Walk] = [newWalk(), newWalk()];
   /** Next A tick of the sweep; A's increment into it (0 before the first tick of the span). */
   private iTick = 0;
@@ -129,6 +158,10 @@ export class HyState {
     this.cellOf = cells === undefined ? (t) => blockOf(t, opts.blockUs) : (t) => cells.cellOf(t);
     this.log = (opts.values ?? 'log') === 'log';
     this.clip = opts.clipToOverlap ?? true;
+    this.scalar0 = this.lattice.count + 1;
+    this.maxDoubles = opts.maxPartDoubles ?? MAX_PART_DOUBLES;
+    const startUs = cells === undefined ? (b: number) => b * opts.blockUs : (c: number) => cells.startUs(c);
+    this.fold = opts.fold === undefined ? undefined : new HyFold(this.lattice, opts.blockUs, startUs, opts.fold);
   }
 
   /**
@@ -175,7 +208,7 @@ export class HyState {
     this.ended[0] = this.ended[1] = true;
     this.advance();
     if (!this.settled) this.settle();
-    this.finished = this.parts();
+    this.finished = this.fold === undefined ? this.parts() : this.foldedParts();
     return this.finished;
   }
 
@@ -195,13 +228,60 @@ export class HyState {
     const [a, b] = this.q;
     a.dropBefore(Math.min(this.iTick, this.walks[0].i, this.walks[1].q));
     b.dropBefore(Math.min(Math.max(this.jC - 1, this.bFirst), this.walks[1].i, this.walks[0].q));
+    if (this.fold !== undefined) this.foldBefore(this.cellOf(this.frontier()));
+  }
+
+  /**
+   * The earliest time a part can still be filed at: every part goes to the block of a tick that
+   * a walk or the sweep has yet to account — the walks' next interval starts at their tick i
+   * (the nonextant mark of t_i, the square by t_{i+1}), the sweep's at A's tick iTick — or of a
+   * tick still to come, later than the market's last seen. Infinity once nothing is left.
+   */
+  private frontier(): number {
+    const next = (m: 0 | 1, i: number) => {
+      const q = this.q[m];
+      if (i < q.end) return q.t[i - q.base]!;
+      return this.settled || this.ended[m] ? Infinity : this.seen[m]!;
+    };
+    return Math.min(next(0, this.walks[0].i), next(1, this.walks[1].i), next(0, this.iTick));
+  }
+
+  /**
+   * Folds the blocks before `block` in time order and forgets them. A block without a row is
+   * empty: its zeros would change no sum (a sum that starts at +0 is never −0), so it is skipped.
+   */
+  private foldBefore(block: number): void {
+    if (!this.begun || !(block > this.rowBase)) return;
+    const n = Math.min(this.rows.length, block - this.rowBase);
+    for (let c = 0; c < n; c++) {
+      const row = this.rows[c];
+      if (row !== undefined) this.fold!.add(this.rowBase + c, this.blockParts(row));
+    }
+    this.rows.splice(0, n);
+    this.rowCount = this.rows.reduce((k, r) => k + (r === undefined ? 0 : 1), 0);
+    // No part goes before `block` any more: the rows start there (Infinity: nothing goes anywhere).
+    this.rowBase = Number.isFinite(block) ? block : this.rowBase + n;
+    if (this.lastBlock < this.rowBase) this.lastBlock = NaN;
+  }
+
+  /** A block's row of parts [U(θ_0) … U(θ_{K−1}), rv_a, rv_b, n_a, n_b, nonextant_a, nonextant_b]: U by prefix sums. */
+  private blockParts(row: Float64Array): Float64Array {
+    const K = this.lattice.count;
+    const out = new Float64Array(K + SCALARS);
+    let acc = 0;
+    for (let k = 0; k < K; k++) {
+      acc += row[k]!;
+      out[k] = acc;
+    }
+    out.set(row.subarray(this.scalar0, this.scalar0 + SCALARS), K);
+    return out;
   }
 
   /** Both markets have ticks: fix T_start and drop earlier ticks (history has no part in §8). */
   private begin(): void {
     this.begun = true;
     this.tStart = this.clip ? Math.max(this.first[0]!, this.first[1]!) : Math.min(this.first[0]!, this.first[1]!);
-    this.firstBlock = this.cellOf(this.tStart);
+    this.firstBlock = this.rowBase = this.endBlock = this.cellOf(this.tStart);
     for (const q of this.q) {
       let i = q.start;
       while (i < q.end && q.t[i - q.base]! < this.tStart) i++;
@@ -235,7 +315,7 @@ export class HyState {
     }
     const b = this.q[1];
     if (b.end > b.start) b.cols[4]![b.end - 1 - b.base] = 0; // B's last tick in the span has no increment
-    this.ensureBlock(this.cellOf(this.spanOrUndefined()?.end ?? this.tStart));
+    this.reach(this.cellOf(this.spanOrUndefined()?.end ?? this.tStart));
   }
 
   private spanOrUndefined(): Span | undefined {
@@ -271,8 +351,7 @@ export class HyState {
       if (q === oEnd && !all) return;
       w.started = true;
       w.q = q;
-      const row = this.rowOf(t0) * SCALARS; // before reading this.scalars: rowOf may grow it
-      this.scalars[row + nCol]! += 1;
+      this.rowOf(t0)[this.scalar0 + nCol]! += 1;
     }
     while (i + 1 < p.end) {
       const t0 = pt[i - pb]!;
@@ -283,14 +362,11 @@ export class HyState {
       const eq = q < oEnd && ot[q - ob] === t0 ? 1 : 0;
       const open = r - q - eq;
       const d = px[i + 1 - pb]! - px[i - pb]!;
-      const row = this.rowOf(t1) * SCALARS;
-      const s = this.scalars; // after rowOf, which may grow it
-      s[row + rvCol]! += d * d;
-      s[row + nCol]! += 1;
-      if (w.prevOpen === 0 && eq === 0 && open === 0) {
-        const row0 = this.rowOf(t0) * SCALARS;
-        this.scalars[row0 + neCol]! += 1;
-      }
+      const row = this.rowOf(t1);
+      const s0 = this.scalar0;
+      row[s0 + rvCol]! += d * d;
+      row[s0 + nCol]! += 1;
+      if (w.prevOpen === 0 && eq === 0 && open === 0) this.rowOf(t0)[s0 + neCol]! += 1;
       w.prevOpen = open;
       q = r;
       i++;
@@ -332,7 +408,6 @@ export class HyState {
     const bb = b.base;
     const bEnd = b.end;
     if (bEnd === this.bFirst) return; // no B tick in the span yet (or ever): nothing meets A
-    const width = count + 1;
     const pFirst = this.bFirst - bb;
     const pEnd = bEnd - bb;
     const last = count - 1;
@@ -354,16 +429,15 @@ export class HyState {
       while (jC < bEnd && bt[jC - bb]! < c) jC++;
       const wMinus = hasNext ? ax[i + 1 - ab]! - ax[i - ab]! : 0;
       if (wPlus !== 0 || wMinus !== 0) {
-        // | 0: int32 offsets, so that the stores below index with integers (rows · width < 2^31 by memory)
-        const rowPlus = (this.rowOf(ti) * width) | 0;
-        const rowMinus = hasNext ? (this.rowOf(at[i + 1 - ab]!) * width) | 0 : rowPlus;
-        const diff = this.diff; // after rowOf, which may grow it
+        // The difference rows of the blocks of t_i (ΔA_{i−1}'s terms) and t_{i+1} (ΔA_i's).
+        const plus = this.rowOf(ti);
+        const minus = hasNext ? this.rowOf(at[i + 1 - ab]!) : plus;
         let p = jC - bb;
         // levels at θ_0: Y⁺(c) = first tick ≥ c (else B's last); Y⁻(c) = last tick ≤ c (else B's first)
         const yPlus = p < pEnd ? bx[p]! : bx[pEnd - 1]!;
         const yMinus = p < pEnd && bt[p] === c ? bx[p]! : p > pFirst ? bx[p - 1]! : bx[pFirst]!;
         // wPlus ≠ 0 only after a tick with wMinus ≠ 0, which set prevYMinus
-        if (wPlus !== 0) diff[rowPlus]! += wPlus * (yPlus - prevYMinus);
+        if (wPlus !== 0) plus[0]! += wPlus * (yPlus - prevYMinus);
         prevYMinus = yMinus;
         // With s = Q·h + R (0 ≤ R < h) and c = Q_c·h + R_c: the first θ_k ≥ s − t_i is
         // k = Q − Q_c + [R > R_c] and the first θ_k > s − t_i is Q − Q_c + [R ≥ R_c]. Q − Q_c is
@@ -372,7 +446,7 @@ export class HyState {
         const cq = cqFull | 0;
         const cr = c - cqFull * stepUs;
         let dPrev = p > pFirst ? bd[p - 1]! : 0; // ΔB before B's first tick is 0
-        const same = rowPlus === rowMinus;
+        const same = plus === minus;
         for (; p < pEnd; p++) {
           const r = br[p]!;
           const k = (bq[p]! - cq) | 0;
@@ -383,11 +457,11 @@ export class HyState {
           const down = wMinus * dPrev;
           dPrev = d;
           if (r !== cr && same) {
-            diff[rowPlus + kMinus]! += up - down;
+            plus[kMinus]! += up - down;
           } else {
             const kPlus = r >= cr ? k + 1 : k;
-            if (kMinus >= 1) diff[rowMinus + kMinus]! -= down;
-            if (kPlus <= last) diff[rowPlus + kPlus]! += up;
+            if (kMinus >= 1) minus[kMinus]! -= down;
+            if (kPlus <= last) plus[kPlus]! += up;
           }
         }
       }
@@ -401,60 +475,63 @@ export class HyState {
     this.jReady = jReady;
   }
 
-  /** Row of the block holding time t, allocating blocks up to it. */
-  private rowOf(t: number): number {
-    const b = this.cellOf(t);
-    this.ensureBlock(b);
-    return b - this.firstBlock;
+  /** The row of the block holding time t (allocated on first use). */
+  private rowOf(t: number): Float64Array {
+    const block = this.cellOf(t);
+    if (block === this.lastBlock) return this.lastRow;
+    const c = block - this.rowBase;
+    // A part for a block already folded would be lost: frontier() is wrong if this happens.
+    if (!(c >= 0)) throw new RangeError(`HyState: a part at ${t} µs for block ${block}, before the open blocks (from ${this.rowBase})`);
+    this.reach(block);
+    let row = this.rows[c];
+    if (row === undefined) {
+      this.rowCount++;
+      this.checkSize(this.rowCount);
+      row = this.rows[c] = new Float64Array(this.scalar0 + SCALARS);
+    }
+    this.lastBlock = block;
+    this.lastRow = row;
+    return row;
   }
 
-  private ensureBlock(block: number): void {
-    const need = block - this.firstBlock + 1;
-    if (need <= this.nBlocks) return;
-    const width = this.lattice.count + 1;
-    if (need * width > MAX_PART_DOUBLES) {
-      throw new HyPartsTooLarge(`${need} blocks × ${this.lattice.count} lags exceed the ${(MAX_PART_DOUBLES * 8) / 2 ** 20} MiB kept for per-block parts`);
-    }
-    if (need * width > this.diff.length) {
-      const cap = Math.min(Math.floor(MAX_PART_DOUBLES / width), Math.max(need, Math.ceil(this.nBlocks * 1.5), 4));
-      const diff = new Float64Array(cap * width);
-      diff.set(this.diff);
-      this.diff = diff;
-      const scalars = new Float64Array(cap * SCALARS);
-      scalars.set(this.scalars);
-      this.scalars = scalars;
-    }
-    this.nBlocks = need;
+  /** The parts run through `block`; without `fold` they are kept for every block from the first. */
+  private reach(block: number): void {
+    if (block < this.endBlock) return;
+    this.endBlock = block + 1;
+    if (this.fold === undefined) this.checkSize(this.endBlock - this.firstBlock);
   }
 
-  /** The parts: difference rows turned into U_b(θ) by prefix sums. */
+  /** Refuses to keep parts for more than `blocks` blocks beyond the cap (finish's HyParts take count per block too). */
+  private checkSize(blocks: number): void {
+    if (blocks * (this.lattice.count + 1) > this.maxDoubles) {
+      throw new HyPartsTooLarge(`${blocks} blocks × ${this.lattice.count} lags exceed the ${+((this.maxDoubles * 8) / 2 ** 20).toPrecision(3)} MiB kept for per-block parts`);
+    }
+  }
+
+  /** The parts: difference rows turned into U_b(θ) by prefix sums, empty blocks as zeros. */
   private parts(): HyParts {
     const span = this.spanOrUndefined();
     const K = this.lattice.count;
-    const nBlocks = span === undefined ? 0 : this.nBlocks;
+    const nBlocks = span === undefined ? 0 : this.endBlock - this.firstBlock;
     const u = new Float64Array(nBlocks * K);
+    const cols = Array.from({ length: SCALARS }, () => new Float64Array(nBlocks));
     for (let b = 0; b < nBlocks; b++) {
+      const row = this.rows[b];
+      if (row === undefined) continue;
       let acc = 0;
       for (let k = 0; k < K; k++) {
-        acc += this.diff[b * (K + 1) + k]!;
+        acc += row[k]!;
         u[b * K + k] = acc;
       }
+      for (let c = 0; c < SCALARS; c++) cols[c]![b] = row[this.scalar0 + c]!;
     }
-    const col = (c: number) => Float64Array.from({ length: nBlocks }, (_, b) => this.scalars[b * SCALARS + c]!);
-    return {
-      lattice: this.lattice,
-      blockUs: this.blockUs,
-      firstBlock: this.firstBlock,
-      nBlocks,
-      u,
-      rvA: col(RV_A),
-      rvB: col(RV_B),
-      nA: col(N_A),
-      nB: col(N_B),
-      nonextantA: col(NE_A),
-      nonextantB: col(NE_B),
-      span,
-    };
+    return { lattice: this.lattice, blockUs: this.blockUs, firstBlock: this.firstBlock, nBlocks, u, rvA: cols[RV_A]!, rvB: cols[RV_B]!, nA: cols[N_A]!, nB: cols[N_B]!, nonextantA: cols[NE_A]!, nonextantB: cols[NE_B]!, span };
+  }
+
+  /** With `fold`: the rest of the blocks folded, and the total as one block. */
+  private foldedParts(): HyParts {
+    this.foldBefore(Infinity);
+    return this.fold!.parts(this.spanOrUndefined());
   }
 }
 

@@ -72,7 +72,7 @@ export async function runHy(files: readonly [string, string], o: HyOptions, ctx:
 
 /** Parts too large for memory, as the usage error that says which options to change. */
 export function hyPartsError(e: unknown, o: Pick<HyOptions, 'block' | 'lags' | 'step'>): unknown {
-  return e instanceof HyPartsTooLarge ? new UsageError(`--block ${duration(o.block)} with ${latticeOf(o.lags, o.step).count} lags: ${e.message}; use a longer --block, a larger --step, a narrower --lags or --bootstrap 0`) : e;
+  return e instanceof HyPartsTooLarge ? new UsageError(`--block ${duration(o.block)} with ${latticeOf(o.lags, o.step).count} lags: ${e.message}; use a longer --block, a larger --step, a narrower --lags or (for a run without --by or --state) --bootstrap 0`) : e;
 }
 
 /** hy as a pass: the state to feed and how it becomes the report (runHy, and `report`'s one read). */
@@ -87,11 +87,16 @@ export function hyPass(files: readonly [string, string], o: HyOptions, ctx: Cont
   const range = rangeOf(o);
   const windowUs = cellLengthOf(o);
   const cut = isCut(windowUs, range);
-  // Without resampling nothing reads the blocks: one block holds everything (a million lags fit).
-  const blockUs = o.bootstrap > 0 ? o.block : Number.MAX_SAFE_INTEGER;
+  // The whole span's sums are the fold of the --block blocks in time order, as states merge
+  // them; without the bootstrap and windows nothing else reads a block, so the state folds each
+  // one as it finishes (memory: the open blocks). Windows without the bootstrap are one block each.
+  const fold = o.bootstrap === 0 && o.by === undefined ? range : undefined;
+  const blocked = o.bootstrap > 0 || fold !== undefined;
+  const blockUs = blocked ? o.block : Number.MAX_SAFE_INTEGER;
   // Cut by time, the parts go to fine cells that the range, the windows and the blocks are made of.
-  const cells = cut ? cutCells(fineCellLength(o.bootstrap > 0 ? o.block : 0, windowUs), range) : undefined;
-  const state = where === 'thread' ? new RemoteHyState({ lattice, blockUs, cells: cells === undefined ? undefined : { lengthUs: fineCellLength(o.bootstrap > 0 ? o.block : 0, windowUs), range } }) : new HyState({ lattice, blockUs, cells });
+  const cellUs = fineCellLength(blocked ? o.block : 0, windowUs);
+  const cells = cut ? cutCells(cellUs, range) : undefined;
+  const state = where === 'thread' ? new RemoteHyState({ lattice, blockUs, cells: cut ? { lengthUs: cellUs, range } : undefined, fold }) : new HyState({ lattice, blockUs, cells, fold });
   const analysis: TwoMarketConsumer = {
     pushA: (b) => state.push(0, b.t, b.price, b.length),
     pushB: (b) => state.push(1, b.t, b.price, b.length),
@@ -100,7 +105,7 @@ export function hyPass(files: readonly [string, string], o: HyOptions, ctx: Cont
   };
   const { consumer, meter } = withVolatility(o.by, analysis);
   const margin = hyMargin(lattice);
-  const run = { lattice, range, windowUs, blockUs, cells, meter };
+  const run = { lattice, range, windowUs, blockUs, cells: fold === undefined ? cells : undefined, meter };
   if (state instanceof RemoteHyState) {
     return { plan: { range, margin }, consumer, finish: async (reads) => finishHy(o, ctx, { ...run, fine: await state.finish() }, reads), abort: () => state.abort() };
   }
@@ -117,6 +122,7 @@ interface HyRun {
   readonly range: TimeRange;
   readonly windowUs: number;
   readonly blockUs: number;
+  /** The cells the parts are filed under, to regroup; undefined when the parts are the blocks (or their fold). */
   readonly cells: ReturnType<typeof cutCells> | undefined;
   /** The state's parts (HyState.finish). */
   readonly fine: HyParts;
