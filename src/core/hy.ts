@@ -93,8 +93,9 @@ interface Walk {
  * (batches of the two markets interleaved in any way), call {@link end} when a market is
  * exhausted (or just {@link finish}), then {@link finish} once.
  *
- * Memory: the per-block parts (8·(count + 7) bytes per block of the span with a part in it, at
- * most {@link MAX_PART_DOUBLES} numbers; with `fold`, per block still open) plus the ticks still buffered. A tick is buffered until every
+ * Memory: the per-block parts (8·(count + 7) bytes per block of the span, at most
+ * {@link MAX_PART_DOUBLES} numbers; with `fold`, per block still open, and none for a block
+ * without a part) plus the ticks still buffered. A tick is buffered until every
  * lag of the lattice has seen it and both markets are known to extend past it: about the ticks
  * within the lattice's width of the slower market's latest tick, plus however far one feed runs
  * ahead of the other (a batch with pumpLagging), plus, while one market is silent, the other's
@@ -264,15 +265,11 @@ export class HyState {
     if (this.lastBlock < this.rowBase) this.lastBlock = NaN;
   }
 
-  /** A block's row of parts [U(θ_0) … U(θ_{K−1}), rv_a, rv_b, n_a, n_b, nonextant_a, nonextant_b]: U by prefix sums. */
+  /** A block's row of parts [U(θ_0) … U(θ_{K−1}), rv_a, rv_b, n_a, n_b, nonextant_a, nonextant_b]. */
   private blockParts(row: Float64Array): Float64Array {
     const K = this.lattice.count;
     const out = new Float64Array(K + SCALARS);
-    let acc = 0;
-    for (let k = 0; k < K; k++) {
-      acc += row[k]!;
-      out[k] = acc;
-    }
+    uOf(row, K, out, 0);
     out.set(row.subarray(this.scalar0, this.scalar0 + SCALARS), K);
     return out;
   }
@@ -518,11 +515,7 @@ export class HyState {
     for (let b = 0; b < nBlocks; b++) {
       const row = this.rows[b];
       if (row === undefined) continue;
-      let acc = 0;
-      for (let k = 0; k < K; k++) {
-        acc += row[k]!;
-        u[b * K + k] = acc;
-      }
+      uOf(row, K, u, b * K);
       for (let c = 0; c < SCALARS; c++) cols[c]![b] = row[this.scalar0 + c]!;
     }
     return { lattice: this.lattice, blockUs: this.blockUs, firstBlock: this.firstBlock, nBlocks, u, rvA: cols[RV_A]!, rvB: cols[RV_B]!, nA: cols[N_A]!, nB: cols[N_B]!, nonextantA: cols[NE_A]!, nonextantB: cols[NE_B]!, span };
@@ -532,6 +525,15 @@ export class HyState {
   private foldedParts(): HyParts {
     this.foldBefore(Infinity);
     return this.fold!.parts(this.spanOrUndefined());
+  }
+}
+
+/** U_b(θ_0 … θ_{K−1}) of a block from its difference row: prefix sums, into `out` from `at`. */
+function uOf(diff: Float64Array, K: number, out: Float64Array, at: number): void {
+  let acc = 0;
+  for (let k = 0; k < K; k++) {
+    acc += diff[k]!;
+    out[at + k] = acc;
   }
 }
 
