@@ -217,6 +217,10 @@ test('merge refuses a state whose header is edited (header_sha256): its range, t
     refused(() => merged(states), /s\d\.state.*header does not match its checksum.*edited/);
     states.forEach((f, i) => writeFileSync(f, texts[i]!));
   }
+  // A header without the member (a state of an older leadlag) is named as such.
+  forge([1], (x) => delete (x as Header & { header_sha256?: string }).header_sha256);
+  refused(() => merged(states), /s1\.state.*header has no checksum \(header_sha256\): it was written by an older leadlag, or edited/);
+  states.forEach((f, i) => writeFileSync(f, texts[i]!));
   assert.ok(merged(states).native, 'the unedited states merge');
 });
 

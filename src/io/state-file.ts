@@ -72,7 +72,8 @@ export function readStateFile(file: string): StateFile {
     throw new DataError(file, 1, `state format version ${String(header.format_version)} (written by leadlag ${String(header.leadlag_version)}); this leadlag reads version ${STATE_FORMAT_VERSION}: rerun the job with this version`);
   }
   if (!headerSigned(nl < 0 ? text : text.slice(0, nl))) {
-    throw new DataError(file, 1, 'the state\'s header does not match its checksum (header_sha256): the file is edited; rerun its job');
+    const why = header.header_sha256 === undefined ? 'has no checksum (header_sha256): it was written by an older leadlag, or edited' : 'does not match its checksum (header_sha256): the file is edited';
+    throw new DataError(file, 1, `the state's header ${why}; rerun its job`);
   }
   const rest = nl < 0 ? '' : text.slice(nl + 1);
   const bodyText = rest.endsWith('\n') ? rest.slice(0, -1) : rest;
