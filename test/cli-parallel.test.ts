@@ -7,11 +7,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, leadlag, tempFiles } from './cli-helpers.js';
 import { FIXTURE_SHAPE, writeDataset } from '../scripts/gen-data.js';
 import { runPlan, type PlanOptions } from '../src/cli/commands/plan.js';
+import { DataError } from '../src/errors.js';
 
 const DAY = 86_400e6;
 const DAY0 = Date.UTC(2024, 7, 1) * 1000;
@@ -62,6 +63,10 @@ test('plan: one job per day, reading its day and the neighbouring days its margi
   writeFileSync(manifest, `pair,spot_files,perp_files\nBTC,${join(dir, 'spot')},${join(dir, 'perp')}\nETH,${join(dir, 'spot')},${join(dir, 'perp')}\n`);
   const jobs = runPlan(undefined, undefined, { ...PLAN, manifest }).slice(1).map((l) => l.split('\t'));
   assert.deepEqual(jobs.map((j) => `${j[0]} ${j[1]} ${j[2]}`), ['0 BTC 0', '1 BTC 1', '2 BTC 2', '3 ETH 0', '4 ETH 1', '5 ETH 2']);
+  // A day with a spot file and no perp file is an error naming the day (its job would otherwise
+  // read the neighbouring perp days for its margins and say nothing of the missing one).
+  rmSync(join(dir, 'perp', 'perp-2024-08-02.csv'));
+  assert.throws(() => runPlan(join(dir, 'spot'), join(dir, 'perp'), PLAN), (e: unknown) => e instanceof DataError && /2024-08-02 has a file of the first market but none of the second market/.test(e.message));
 });
 
 test('plan --command: the analysis each job runs; classify jobs read the trades\' days as the quotes\'', () => {
