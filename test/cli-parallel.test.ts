@@ -7,11 +7,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, leadlag, tempFiles } from './cli-helpers.js';
 import { FIXTURE_SHAPE, writeDataset } from '../scripts/gen-data.js';
 import { runPlan, type PlanOptions } from '../src/cli/commands/plan.js';
+import { DataError } from '../src/errors.js';
 
 const DAY = 86_400e6;
 const DAY0 = Date.UTC(2024, 7, 1) * 1000;
@@ -25,7 +26,7 @@ const PIECE_S = 90;
  */
 function threeDays(): string {
   const dir = tempFiles({});
-  for (const m of ['spot', 'perp']) mkdirSync(join(dir, m));
+  for (const m of ['spot', 'perp', 'trades']) mkdirSync(join(dir, m));
   for (let d = 0; d < 3; d++) {
     const day = DAY0 + d * DAY;
     const parts = [day, day + DAY - PIECE_S * 1e6].map((startUs, k) => {
@@ -33,10 +34,10 @@ function threeDays(): string {
       writeDataset(out, { seed: 100 + 2 * d + k, seconds: PIECE_S, startUs, format: 'tardis', shape: FIXTURE_SHAPE });
       return out;
     });
-    for (const m of ['spot', 'perp']) {
-      const [first, second] = parts.map((p) => readFileSync(join(p, `${m}_quotes.csv`), 'utf8'));
+    for (const [m, file] of [['spot', 'spot_quotes.csv'], ['perp', 'perp_quotes.csv'], ['trades', 'spot_trades.csv']] as const) {
+      const [first, second] = parts.map((p) => readFileSync(join(p, file), 'utf8'));
       const date = new Date(day / 1000).toISOString().slice(0, 10);
-      writeFileSync(join(dir, m, `${m}_quotes_${date}.csv`), first! + second!.slice(second!.indexOf('\n') + 1));
+      writeFileSync(join(dir, m, `${m}_${m === 'trades' ? 'spot' : 'quotes'}_${date}.csv`), first! + second!.slice(second!.indexOf('\n') + 1));
     }
   }
   return dir;
@@ -62,6 +63,10 @@ test('plan: one job per day, reading its day and the neighbouring days its margi
   writeFileSync(manifest, `pair,spot_files,perp_files\nBTC,${join(dir, 'spot')},${join(dir, 'perp')}\nETH,${join(dir, 'spot')},${join(dir, 'perp')}\n`);
   const jobs = runPlan(undefined, undefined, { ...PLAN, manifest }).slice(1).map((l) => l.split('\t'));
   assert.deepEqual(jobs.map((j) => `${j[0]} ${j[1]} ${j[2]}`), ['0 BTC 0', '1 BTC 1', '2 BTC 2', '3 ETH 0', '4 ETH 1', '5 ETH 2']);
+  // A day with a spot file and no perp file is an error naming the day (its job would otherwise
+  // read the neighbouring perp days for its margins and say nothing of the missing one).
+  rmSync(join(dir, 'perp', 'perp-2024-08-02.csv'));
+  assert.throws(() => runPlan(join(dir, 'spot'), join(dir, 'perp'), PLAN), (e: unknown) => e instanceof DataError && /2024-08-02 has a file of the first market but none of the second market/.test(e.message));
 });
 
 test('plan --command: the analysis each job runs; classify jobs read the trades\' days as the quotes\'', () => {
@@ -182,4 +187,34 @@ test('GNU parallel runs planned xcorr jobs (plan --command xcorr); merge prints 
     assert.equal(merged.code, 0, merged.stderr);
     assert.equal(merged.stdout, single.stdout, `--format ${format}`);
   }
+});
+
+test('plan --command classify: the planned jobs run as printed; merge prints the one classify run\'s JSON byte for byte, and refuses two labels', { timeout: 600_000 }, async () => {
+  const dir = threeDays();
+  const [spot, perp, trades] = ['spot', 'perp', 'trades'].map((m) => join(dir, m)) as [string, string, string];
+  const states = join(dir, 'states');
+  mkdirSync(states);
+  // Few trees and replicates keep the training short; every job carries --label (plan passes it to every command).
+  const options = ['--trees', '20', '--bootstrap', '50'];
+  const jobs = runPlan(spot, perp, { ...PLAN, command: 'classify', trades, label: 'BTC', emit: 'commands', states, leadlag: BIN, options: ['-q', ...options].join(' ') });
+  assert.equal(jobs.length, 3);
+  assert.ok(jobs.every((j) => j.includes(' --label BTC ')), jobs[0]);
+  const run = spawnSync('bash', ['-c', `set -e\n${jobs.join('\n')}\n`], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  const files = readdirSync(states).map((f) => join(states, f));
+  assert.equal(files.length, 3);
+  const single = await leadlag(['classify', spot, perp, '--trades', trades, ...options, '--format', 'json']);
+  assert.equal(single.code, 0, single.stderr);
+  const merged = await leadlag(['merge', ...files, '--format', 'json']);
+  assert.equal(merged.code, 0, merged.stderr);
+  assert.equal(merged.stdout, single.stdout);
+  // Not vacuous: the three days hold hundreds of labelled triggers (the generator's leads and noise).
+  assert.ok((JSON.parse(single.stdout) as { n_train: number }).n_train > 100, single.stdout.slice(0, 200));
+  // classify states of another pair do not merge into these (one row per pair is pair's alone).
+  const other = join(dir, 'other.state');
+  const eth = await leadlag(['classify', spot, perp, '--trades', trades, '--end', '2024-08-02', '--label', 'ETH', '--state', other, '-q']);
+  assert.equal(eth.code, 0, eth.stderr);
+  const two = await leadlag(['merge', ...files, other]);
+  assert.equal(two.code, 65);
+  assert.match(two.stderr, /states of 2 labels: merge prints one row per pair for pair states only; merge each pair's classify states on their own/);
 });

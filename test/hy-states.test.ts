@@ -31,6 +31,7 @@ import { makeLattice } from '../src/core/lattice.js';
 import { cutCells } from '../src/core/cells.js';
 import { ALL_TIME, type TimeRange } from '../src/core/parts.js';
 import { DataError, UsageError } from '../src/errors.js';
+import { signHeaderLine } from '../src/io/state-file.js';
 import type { Format, Output } from '../src/io/output.js';
 import type { Context } from '../src/cli/context.js';
 import { XCORR } from './time-helpers.js';
@@ -232,9 +233,9 @@ test('hy merge refuses a cut where B is quiet within the lattice\'s reach of A\'
   assert.equal(header.data_span.start_us, CUT - 1.443 * S); // B's first tick read: the span starts before a₀
   assert.equal(header.reach.start_read, false);
   refused(() => mergeJson(parts), /the later state's first blocks depend on ticks before the cut that it did not read .*perp's within the lattice's reach/);
-  // Claiming the ticks were read (the header is not under the checksum) gives another answer than the one run.
+  // Claiming the ticks were read (a forged header, signed anew) gives another answer than the one run.
   const [head, body] = readFileSync(parts[1]!, 'utf8').split('\n');
-  writeFileSync(parts[1]!, `${head!.replace('"start_read":false', '"start_read":true')}\n${body}\n`);
+  writeFileSync(parts[1]!, `${signHeaderLine(JSON.parse(head!.replace('"start_read":false', '"start_read":true')) as Record<string, unknown>)}\n${body}\n`);
   assert.notDeepEqual((await merged(parts, ['json'])).json, (await single(files, o, ['json'])).json);
 });
 
@@ -432,7 +433,7 @@ test('hy merge of random data cut at random block edges: one run\'s JSON byte fo
       // Merged anyway (the states claiming every tick was read), these give another answer than the one run.
       for (const p of parts) {
         const [head, body] = readFileSync(p, 'utf8').split('\n');
-        writeFileSync(p, `${head!.replace(/"(start|end)_read":false/g, '"$1_read":true')}\n${body}\n`);
+        writeFileSync(p, `${signHeaderLine(JSON.parse(head!.replace(/"(start|end)_read":false/g, '"$1_read":true')) as Record<string, unknown>)}\n${body}\n`);
       }
       assert.notEqual((await merged(parts, ['json'])).json, want, `seed ${seed}: a refusal that was not needed`);
     }

@@ -15,6 +15,7 @@ import { renderPair, runPair, type PairOptions } from '../src/cli/commands/pair.
 import { runPairState } from '../src/cli/pair-state.js';
 import { runMerge } from '../src/cli/commands/merge.js';
 import { DataError, UsageError } from '../src/errors.js';
+import { signHeaderLine } from '../src/io/state-file.js';
 
 const T0 = 1723118400e6; // 2024-08-08T12:00:00Z
 const MS = 1000;
@@ -167,9 +168,10 @@ test('merge refuses states of another leadlag version or another state format ve
   const [s0, s1] = await shards(files, dir, [25 * S]);
   const [head, body] = readFileSync(s1!, 'utf8').split('\n');
   const h = JSON.parse(head!) as Record<string, unknown>;
-  writeFileSync(s1!, `${JSON.stringify({ ...h, leadlag_version: '0.0.9' })}\n${body}\n`);
+  // Signed as another version would sign it (an unsigned edit is refused as edited: below).
+  writeFileSync(s1!, `${signHeaderLine({ ...h, leadlag_version: '0.0.9' })}\n${body}\n`);
   refused(() => merged([s0!, s1!]), /different versions of leadlag \(0\.1\.0 and 0\.0\.9\)/);
-  writeFileSync(s1!, `${JSON.stringify({ ...h, format_version: 2 })}\n${body}\n`);
+  writeFileSync(s1!, `${signHeaderLine({ ...h, format_version: 2 })}\n${body}\n`);
   refused(() => merged([s0!, s1!]), /s1\.state.*state format version 2/);
 });
 
@@ -186,6 +188,40 @@ test('merge refuses a truncated or edited state (checksum), and a file that is n
   refused(() => merged([s0!, s1!]), /checksum/);
   writeFileSync(s1!, 'exchange,symbol\n');
   refused(() => merged([s0!, s1!]), /not a leadlag state/);
+});
+
+test('merge refuses a state whose header is edited (header_sha256): its range, ticks seen and parameters decide what merge prints', async () => {
+  const { files, dir } = setup();
+  const states = await shards(files, dir, [25 * S]);
+  const texts = states.map((f) => readFileSync(f, 'utf8'));
+  type Header = { seen: { a: { last_us: number }; b: { last_us: number } }; data_span: { end_us: number }; range: { end_us: number | null }; params: { threshold: number } };
+  /** Rewrites the headers of the states `which` (indices) with `edit`, the body and the old checksums kept. */
+  const forge = (which: number[], edit: (x: Header) => void) => {
+    for (const i of which) {
+      const nl = texts[i]!.indexOf('\n');
+      const h = JSON.parse(texts[i]!.slice(0, nl)) as Header;
+      edit(h);
+      writeFileSync(states[i]!, `${JSON.stringify(h)}${texts[i]!.slice(nl)}`);
+    }
+  };
+  const edits: [number[], (x: Header) => void][] = [
+    // The last ticks seen set the span's end: unchecked, the merge printed a span 10 s longer.
+    [[1], (x) => ((x.seen.a.last_us += 10 * S), (x.seen.b.last_us += 10 * S), (x.data_span.end_us += 10 * S))],
+    // The range: unchecked, the merge printed a span that ends at 45 s, over the counts of all 50 s.
+    [[1], (x) => (x.range.end_us = T0 + 45 * S)],
+    // A parameter of every state: unchecked, the merge printed threshold 0.001 beside counts made with 0.0007.
+    [[0, 1], (x) => (x.params.threshold = 0.001)],
+  ];
+  for (const [which, edit] of edits) {
+    forge(which, edit);
+    refused(() => merged(states), /s\d\.state.*header does not match its checksum.*edited/);
+    states.forEach((f, i) => writeFileSync(f, texts[i]!));
+  }
+  // A header without the member (a state of an older leadlag) is named as such.
+  forge([1], (x) => delete (x as Header & { header_sha256?: string }).header_sha256);
+  refused(() => merged(states), /s1\.state.*header has no checksum \(header_sha256\): it was written by an older leadlag, or edited/);
+  states.forEach((f, i) => writeFileSync(f, texts[i]!));
+  assert.ok(merged(states).native, 'the unedited states merge');
 });
 
 test('merge refuses a cut where the right run\'s detector decides differently from the left run\'s', async () => {

@@ -170,7 +170,7 @@ export async function runClassifyState(files: readonly [string, string], o: Clas
   const bytes = await writeStateFile(o.state!, {
     leadlag_version: LEADLAG_VERSION,
     command: 'classify',
-    label: null,
+    label: o.label ?? null,
     params: { ...classifyStateParams(o) },
     ...header,
     margin_us: margin,

@@ -28,8 +28,9 @@ export interface Job {
 /**
  * Cuts [first day, last day + 1 d) into ranges of `everyUs` (aligned on the absolute clock; the
  * first and last cut to the days), each reading the files whose day meets [start − margin,
- * end + margin). Days without a file in one market still get their job when the other market
- * has one (the merge needs every range). Trades files (classify) are chosen like the quotes
+ * end + margin). A day without a file in either market still gets its job (the merge needs
+ * every range; a day in one market only is refused before, firstUnmatchedDay). Trades files
+ * (classify) are chosen like the quotes
  * but do not widen the span. Cost O(jobs × files).
  */
 export function planJobs(a: readonly DayFile[], b: readonly DayFile[], everyUs: number, marginUs: number, trades: readonly DayFile[] = []): Job[] {
@@ -45,4 +46,21 @@ export function planJobs(a: readonly DayFile[], b: readonly DayFile[], everyUs: 
     jobs.push({ n: jobs.length, start, end, a: reads(a), b: reads(b), trades: reads(trades) });
   }
   return jobs;
+}
+
+/**
+ * The first day (its start, µs) that has a file in some of the lists and none in another, with
+ * the index of the first list that lacks it; undefined when every list holds the same days. A
+ * day missing from one market is a download that failed, not a quiet day: its jobs would read
+ * the neighbouring days' files for their margins and never say that the day is missing.
+ * O(files · lists).
+ */
+export function firstUnmatchedDay(lists: readonly (readonly DayFile[])[]): { day: number; missing: number } | undefined {
+  const days = lists.map((files) => new Set(files.map((f) => f.start)));
+  const all = [...new Set(days.flatMap((d) => [...d]))].sort((x, y) => x - y);
+  for (const day of all) {
+    const missing = days.findIndex((d) => !d.has(day));
+    if (missing >= 0) return { day, missing };
+  }
+  return undefined;
 }

@@ -3,11 +3,14 @@
  * `leadlag merge`. Two lines of UTF-8 JSON:
  *
  *   line 1, the header: {"format":"leadlag-state","format_version":1,"leadlag_version":…,
- *           "command":…,"params":{…},"range":{…},…,"body_bytes":N,"body_sha256":"…"}
+ *           "command":…,"params":{…},"range":{…},…,"body_bytes":N,"body_sha256":"…",
+ *           "header_sha256":"…"}
  *   line 2, the body:   the command's parts (JSON), exactly body_bytes bytes.
  *
- * The SHA-256 of the body is checked on reading, so a truncated or edited state is an error,
- * never a wrong answer. The header stays readable with `head -1 FILE | jq`.
+ * The SHA-256 of the body and that of the header (its text before `header_sha256`) are checked
+ * on reading, so a truncated or edited state is an error, never a wrong answer: the header's
+ * range, ticks seen and parameters decide what merge prints as much as the body does. The
+ * header stays readable with `head -1 FILE | jq`.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
@@ -43,7 +46,7 @@ export async function writeStateFile(file: string, header: Omit<StateHeader, 'fo
   const bodyText = JSON.stringify(body);
   const bodyBytes = Buffer.byteLength(bodyText, 'utf8');
   const head = { format: STATE_FORMAT, format_version: STATE_FORMAT_VERSION, ...header, body_bytes: bodyBytes, body_sha256: sha256(bodyText) };
-  const text = `${JSON.stringify(head)}\n${bodyText}\n`;
+  const text = `${signHeaderLine(head)}\n${bodyText}\n`;
   await writeFileAtomic(file, text);
   return Buffer.byteLength(text, 'utf8');
 }
@@ -68,6 +71,10 @@ export function readStateFile(file: string): StateFile {
   if (header.format_version !== STATE_FORMAT_VERSION) {
     throw new DataError(file, 1, `state format version ${String(header.format_version)} (written by leadlag ${String(header.leadlag_version)}); this leadlag reads version ${STATE_FORMAT_VERSION}: rerun the job with this version`);
   }
+  if (!headerSigned(nl < 0 ? text : text.slice(0, nl))) {
+    const why = header.header_sha256 === undefined ? 'has no checksum (header_sha256): it was written by an older leadlag, or edited' : 'does not match its checksum (header_sha256): the file is edited';
+    throw new DataError(file, 1, `the state's header ${why}; rerun its job`);
+  }
   const rest = nl < 0 ? '' : text.slice(nl + 1);
   const bodyText = rest.endsWith('\n') ? rest.slice(0, -1) : rest;
   if (Buffer.byteLength(bodyText, 'utf8') !== header.body_bytes || sha256(bodyText) !== header.body_sha256) {
@@ -76,6 +83,22 @@ export function readStateFile(file: string): StateFile {
   const body = parseJson(bodyText);
   if (body === undefined) throw new DataError(file, 2, 'the state\'s body is not JSON');
   return { file, header, body };
+}
+
+/**
+ * A state's header line: the header's JSON followed by `header_sha256`, the SHA-256 of that
+ * JSON, as its last member (any `header_sha256` given is replaced).
+ */
+export function signHeaderLine(header: Readonly<Record<string, unknown>>): string {
+  const { header_sha256: _old, ...rest } = header;
+  const text = JSON.stringify(rest);
+  return `${text.slice(0, -1)},"header_sha256":"${sha256(text)}"}`;
+}
+
+/** Whether a header line ends with the header_sha256 of the text before it (signHeaderLine). */
+function headerSigned(line: string): boolean {
+  const m = /,"header_sha256":"([0-9a-f]{64})"\}$/.exec(line);
+  return m !== null && sha256(`${line.slice(0, m.index)}}`) === m[1];
 }
 
 function sha256(text: string): string {

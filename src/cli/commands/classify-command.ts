@@ -29,7 +29,8 @@ export function classifyCommand(io: Streams): Command {
     .addOption(new Option('--block <L>', 'bootstrap block length').argParser((v) => parseDuration(v, '--block')).default(10_000_000, '10s'))
     .option('--dump-features <file>', 'write the labelled feature table as CSV (- for stdout: then the report goes to stderr)')
     .option('--save-model <file>', 'write the trained booster as JSON (walk-forward: the last fold\'s)')
-    .option('--state <FILE>', 'write the labelled data set of --start/--end to FILE for leadlag merge, instead of training (docs/scale.md)');
+    .option('--state <FILE>', 'write the labelled data set of --start/--end to FILE for leadlag merge, instead of training (docs/scale.md)')
+    .option('--label <NAME>', 'with --state: the pair\'s name');
   addMarketArguments(cmd);
   addJumpOptions(cmd);
   addTimeOptions(cmd, false);

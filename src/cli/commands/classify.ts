@@ -53,6 +53,8 @@ export interface ClassifyOptions extends CommonOptions, ReaderCliOptions, JumpCl
   saveModel?: string;
   /** Write the range's labelled data set as a state for `leadlag merge` instead of training (src/cli/classify-state.ts). */
   state?: string;
+  /** --label NAME: the pair's name in a state (plan's jobs pass it, as for pair, xcorr and hy). */
+  label?: string;
   /** Options the user gave explicitly (for "has no effect" warnings); the CLI fills it. */
   given?: ReadonlySet<string>;
 }

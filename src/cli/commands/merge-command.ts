@@ -17,6 +17,7 @@ export function mergeCommand(io: Streams): Command {
     'after',
     `
 Example:
+  $ mkdir -p states
   $ leadlag plan 'spot/*.csv.gz' 'perp/*.csv.gz' --emit commands | parallel
   $ leadlag merge states/*.state --format json
   the JSON of 'leadlag pair' over all the days, byte for byte (docs/scale.md).`,

@@ -34,6 +34,7 @@ export async function mergeAction(io: Streams, files: string[], o: MergeOptions)
 export async function runMergeAsync(files: readonly string[], o: MergeOptions, ctx: Context): Promise<Output> {
   const states = readStates(files);
   if (states[0]!.header.command !== 'classify') return runMerge(files, o, ctx, states);
+  checkOneLabel(files, states);
   checkSameParams(states);
   return renderClassify(await mergeClassifyStates(states, o.allowGaps === true, ctx));
 }
@@ -49,14 +50,10 @@ function readStates(files: readonly string[]): StateFile[] {
 /** Reads, checks and merges the states; one pair gives its report, several a row per pair. Classify states: runMergeAsync. */
 export function runMerge(files: readonly string[], o: MergeOptions, ctx: Context, states: readonly StateFile[] = readStates(files)): Output {
   if (states[0]!.header.command === 'classify') throw new Error('classify states merge in runMergeAsync');
-  const groups = new Map<string, StateFile[]>();
-  for (const s of states) {
-    const label = typeof s.header.label === 'string' ? s.header.label : '';
-    groups.set(label, [...(groups.get(label) ?? []), s]);
-  }
+  const groups = byLabel(states);
   const command = states[0]!.header.command;
   if (command !== 'pair') {
-    if (groups.size > 1) throw new DataError(files.join(', '), undefined, `states of ${groups.size} labels: merge prints one row per pair for pair states only; merge each pair's ${command} states on their own`);
+    checkOneLabel(files, states);
     checkSameParams(states);
     if (command === 'hy') return renderHy(mergeHyStates(states, o.allowGaps === true, ctx));
     const r = mergeXcorrStates(states, o.allowGaps === true);
@@ -73,6 +70,23 @@ export function runMerge(files: readonly string[], o: MergeOptions, ctx: Context
     return renderPair(r);
   }
   return renderUniverse(reports);
+}
+
+/** The states grouped by their --label ('' without one), in the order first seen. */
+function byLabel(states: readonly StateFile[]): Map<string, StateFile[]> {
+  const groups = new Map<string, StateFile[]>();
+  for (const s of states) {
+    const label = typeof s.header.label === 'string' ? s.header.label : '';
+    groups.set(label, [...(groups.get(label) ?? []), s]);
+  }
+  return groups;
+}
+
+/** Only pair states of several pairs merge into a row per pair; xcorr, hy and classify states merge one pair at a time. */
+function checkOneLabel(files: readonly string[], states: readonly StateFile[]): void {
+  const groups = byLabel(states);
+  const command = String(states[0]!.header.command);
+  if (groups.size > 1) throw new DataError(files.join(', '), undefined, `states of ${groups.size} labels: merge prints one row per pair for pair states only; merge each pair's ${command} states on their own`);
 }
 
 /** The commands whose states merge. */

@@ -26,6 +26,7 @@ export function planCommand(io: Streams): Command {
     'after',
     `
 Examples:
+  $ mkdir -p states   # where the jobs write their states (--states)
   $ leadlag plan 'spot/*.csv.gz' 'perp/*.csv.gz' --options '--threshold 1bp' --emit commands | parallel
   $ leadlag merge states/*.state --format json
   $ leadlag plan 'spot/*.csv.gz' 'perp/*.csv.gz' --command xcorr --options '--lags -5..5' --emit commands | parallel

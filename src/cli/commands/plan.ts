@@ -10,7 +10,7 @@ import { Context, type Streams } from '../context.js';
 import { DataError, OpenError, UsageError } from '../../errors.js';
 import { dayFromName } from '../../io/paths.js';
 import { expandMarketArgs } from '../inputs.js';
-import { planJobs, type DayFile, type Job } from '../../core/plan.js';
+import { firstUnmatchedDay, planJobs, type DayFile, type Job } from '../../core/plan.js';
 import { isoMicros } from '../../io/output.js';
 
 export interface PlanOptions {
@@ -53,6 +53,7 @@ export function runPlan(spot: string | undefined, perp: string | undefined, o: P
     if (withTrades && p.trades === undefined) throw new UsageError('--command classify needs the trades\' daily files (--trades, or a trades_files column in the manifest)');
     const [a, b] = expandMarketArgs([p.a, p.b]).map(dayFiles) as [DayFile[], DayFile[]];
     const trades = withTrades ? dayFiles(expandMarketArgs([p.trades!], 'trades')[0]!) : [];
+    requireSameDays(p.pair, withTrades ? [a, b, trades] : [a, b]);
     for (const j of planJobs(a, b, o.every, o.margin, trades)) {
       requireFiles(p.pair, j, withTrades);
       const state = `${o.states.replace(/\/$/, '')}/${p.pair}-${String(j.n).padStart(4, '0')}.state`;
@@ -77,6 +78,16 @@ function dayFiles(paths: readonly string[]): DayFile[] {
     if (day === undefined) throw new UsageError(`${path}: plan needs the date (YYYY-MM-DD) of the day a file holds in its name`);
     return { path, ...day };
   });
+}
+
+/** Every day must have its file in each market (and in the trades, for classify): docs/scale.md. */
+function requireSameDays(pair: string, lists: readonly (readonly DayFile[])[]): void {
+  const gap = firstUnmatchedDay(lists);
+  if (gap === undefined) return;
+  const names = ['first market', 'second market', 'trades'];
+  const day = isoMicros(gap.day).slice(0, 10);
+  const has = lists.findIndex((l) => l.some((f) => f.start === gap.day));
+  throw new DataError(pair, undefined, `${day} has a file of the ${names[has]} but none of the ${names[gap.missing]}; every day needs its files in both markets${lists.length > 2 ? ' and in the trades' : ''} (fetch the missing file, or plan the days on either side of it separately)`);
 }
 
 function requireFiles(pair: string, j: Job, withTrades: boolean): void {
