@@ -16,7 +16,7 @@ import { featureNames } from '../core/features.js';
 import { datasetEdgeUs, datasetEnds, decodeRows, encodeRows, featureHistoryUs, mergeDatasetShards, type DatasetEnds, type DatasetShard, type EncodedRow } from '../core/dataset-state.js';
 import type { AnalysisParams, TickBatch } from '../core/types.js';
 import { loadXGBoost } from '../io/xgboost-load.js';
-import { writeStateFile, type StateFile, inputFingerprints, describeTime, finiteOrNull } from '../io/state-file.js';
+import { writeStateFile, type StateFile, inputFingerprints, describeTime, finiteOrNull, readerParams } from '../io/state-file.js';
 import { duration } from '../io/output.js';
 import { LEADLAG_VERSION } from './version.js';
 
@@ -41,7 +41,7 @@ export interface ClassifyStateParams {
   readonly seed: number;
   readonly bootstrap: number;
   readonly block_us: number;
-  readonly clock: string;
+  readonly clock: string | null;
   readonly time_unit: string | null;
   readonly sort: boolean;
   readonly skip_bad_rows: boolean;
@@ -70,20 +70,7 @@ export function classifyStateParams(o: ClassifyOptions): ClassifyStateParams {
     seed: o.seed,
     bootstrap: o.bootstrap,
     block_us: o.block,
-    clock: o.clock,
-    time_unit: o.timeUnit ?? null,
-    sort: o.sort === true,
-    skip_bad_rows: o.skipBadRows === true,
-    layout: {
-      time_col: o.timeCol ?? null,
-      price_col: o.priceCol ?? null,
-      bid_col: o.bidCol ?? null,
-      ask_col: o.askCol ?? null,
-      qty_col: o.qtyCol ?? null,
-      side_col: o.sideCol ?? null,
-      time_format: o.timeFormat ?? null,
-      delimiter: o.delimiter ?? null,
-    },
+    ...readerParams(o, true),
   };
 }
 

@@ -28,7 +28,7 @@ import type { HyParts } from '../core/hyparts.js';
 import { ALL_TIME, type TimeRange } from '../core/parts.js';
 import type { Span } from '../core/types.js';
 import type { ReadReport } from '../io/types.js';
-import { writeStateFile, type StateFile, inputFingerprints, describeTime, finiteOrNull } from '../io/state-file.js';
+import { writeStateFile, type StateFile, inputFingerprints, describeTime, finiteOrNull, readerParams } from '../io/state-file.js';
 import { duration } from '../io/output.js';
 import { LEADLAG_VERSION } from './version.js';
 import { latticeOf } from './lagrange.js';
@@ -44,7 +44,7 @@ export interface HyStateParams {
   readonly bootstrap: number;
   readonly block_us: number;
   readonly seed: number;
-  readonly clock: string;
+  readonly clock: string | null;
   readonly time_unit: string | null;
   readonly sort: boolean;
   readonly skip_bad_rows: boolean;
@@ -77,11 +77,7 @@ export function hyStateParams(o: HyOptions): HyStateParams {
     bootstrap: o.bootstrap,
     block_us: o.block,
     seed: o.seed,
-    clock: o.clock,
-    time_unit: o.timeUnit ?? null,
-    sort: o.sort === true,
-    skip_bad_rows: o.skipBadRows === true,
-    layout: { time_col: o.timeCol ?? null, price_col: o.priceCol ?? null, bid_col: o.bidCol ?? null, ask_col: o.askCol ?? null, time_format: o.timeFormat ?? null, delimiter: o.delimiter ?? null },
+    ...readerParams(o),
   };
 }
 

@@ -14,7 +14,7 @@ import { PairAnalysis, type JumpFeed } from '../core/pair-analysis.js';
 import { pairEdgeUs, pairFeedState, type PairFeedState } from '../core/pair-state.js';
 import { mergePairShards, type PairShard, type Seen } from '../core/pair-merge.js';
 import type { ReadReport } from '../io/types.js';
-import { writeStateFile, type StateFile, inputFingerprints, describeTime, finiteOrNull } from '../io/state-file.js';
+import { writeStateFile, type StateFile, inputFingerprints, describeTime, finiteOrNull, readerParams } from '../io/state-file.js';
 import { duration } from '../io/output.js';
 import { LEADLAG_VERSION } from './version.js';
 
@@ -37,7 +37,7 @@ export interface PairStateParams {
   readonly block_us: number;
   readonly seed: number;
   readonly by_us: number | 'vol' | null;
-  readonly clock: string;
+  readonly clock: string | null;
   readonly time_unit: string | null;
   readonly sort: boolean;
   readonly skip_bad_rows: boolean;
@@ -59,18 +59,7 @@ export function pairStateParams(o: PairOptions): PairStateParams {
     block_us: o.block,
     seed: o.seed,
     by_us: by,
-    clock: o.clock,
-    time_unit: o.timeUnit ?? null,
-    sort: o.sort === true,
-    skip_bad_rows: o.skipBadRows === true,
-    layout: {
-      time_col: o.timeCol ?? null,
-      price_col: o.priceCol ?? null,
-      bid_col: o.bidCol ?? null,
-      ask_col: o.askCol ?? null,
-      time_format: o.timeFormat ?? null,
-      delimiter: o.delimiter ?? null,
-    },
+    ...readerParams(o),
   };
 }
 

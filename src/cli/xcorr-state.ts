@@ -23,7 +23,7 @@ import { blockParts } from '../core/xcorr-parts.js';
 import { foldRows, tableOfRow } from '../core/xcorr-cells.js';
 import type { TickBatch } from '../core/types.js';
 import type { ReadReport } from '../io/types.js';
-import { writeStateFile, type StateFile, inputFingerprints, describeTime, finiteOrNull } from '../io/state-file.js';
+import { writeStateFile, type StateFile, inputFingerprints, describeTime, finiteOrNull, readerParams, type ReaderParamOptions } from '../io/state-file.js';
 import { duration } from '../io/output.js';
 import { LEADLAG_VERSION } from './version.js';
 import { blockTableError, xcorrReportOf, type XcorrOptions, type XcorrReport } from './commands/xcorr.js';
@@ -68,8 +68,6 @@ interface XcorrStateHeader {
 }
 
 export function xcorrStateParams(o: XcorrOptions): XcorrStateParams {
-  const r = o as XcorrOptions & Record<string, unknown>;
-  const opt = (k: string) => (r[k] === undefined ? null : r[k]);
   return {
     names: o.names,
     lags: [...o.lags],
@@ -77,11 +75,7 @@ export function xcorrStateParams(o: XcorrOptions): XcorrStateParams {
     bootstrap: o.bootstrap,
     block_us: o.block,
     seed: o.bootstrap > 0 ? o.seed : 0,
-    clock: opt('clock') as string | null,
-    time_unit: opt('timeUnit') as string | null,
-    sort: r.sort === true,
-    skip_bad_rows: r.skipBadRows === true,
-    layout: { time_col: opt('timeCol'), price_col: opt('priceCol'), bid_col: opt('bidCol'), ask_col: opt('askCol'), time_format: opt('timeFormat'), delimiter: opt('delimiter') },
+    ...readerParams(o as ReaderParamOptions),
   };
 }
 

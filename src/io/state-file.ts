@@ -135,3 +135,42 @@ export function finiteOrNull(x: number): number | null {
 export function describeTime(us: number): string {
   return Number.isFinite(us) ? new Date(us / 1000).toISOString() : '…';
 }
+
+/** The reader options a state records among its parameters (how the files were read changes every number). */
+export interface ReaderParamOptions {
+  readonly clock?: string;
+  readonly timeUnit?: string;
+  readonly sort?: boolean;
+  readonly skipBadRows?: boolean;
+  readonly timeCol?: readonly string[];
+  readonly priceCol?: readonly string[];
+  readonly bidCol?: readonly string[];
+  readonly askCol?: readonly string[];
+  readonly qtyCol?: readonly string[];
+  readonly sideCol?: readonly string[];
+  readonly timeFormat?: readonly string[];
+  readonly delimiter?: string;
+}
+
+/**
+ * The reader part of every command's state parameters, one shape for all: the clock, the time
+ * unit, --sort, --skip-bad-rows and the column layout (`trades`: with the trades' quantity and
+ * side columns, for classify). merge requires them equal.
+ */
+export function readerParams(o: ReaderParamOptions, trades = false) {
+  return {
+    clock: o.clock ?? null,
+    time_unit: o.timeUnit ?? null,
+    sort: o.sort === true,
+    skip_bad_rows: o.skipBadRows === true,
+    layout: {
+      time_col: o.timeCol ?? null,
+      price_col: o.priceCol ?? null,
+      bid_col: o.bidCol ?? null,
+      ask_col: o.askCol ?? null,
+      ...(trades ? { qty_col: o.qtyCol ?? null, side_col: o.sideCol ?? null } : {}),
+      time_format: o.timeFormat ?? null,
+      delimiter: o.delimiter ?? null,
+    },
+  };
+}
