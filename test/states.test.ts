@@ -134,6 +134,13 @@ test('merge: a state covering everything is the one run; a range run plus its ne
   assert.deepEqual(merged(states), await single(files, { start, end }));
 });
 
+test('merge: states for ranges past the end of the data merge into the one run (nothing after the data can change a decision)', async () => {
+  const { files, dir } = setup();
+  // The data ends at 50 s; the states from 60 s and 70 s on read no tick of either market.
+  const states = await shards(files, dir, [30 * S, 60 * S, 70 * S]);
+  assert.deepEqual(merged(states), await single(files));
+});
+
 test('merge refuses different parameters, naming both files', async () => {
   const { files, dir } = setup();
   const [s0] = await shards(files, join(dir), [25 * S]);

@@ -220,6 +220,12 @@ test('xcorr merge refuses other lags, grids or blocks, naming the files', async 
   }
 });
 
+test('xcorr states for ranges past the end of the data merge into the one run, byte for byte', async () => {
+  const [a, b, dir] = scenario();
+  // The data ends at 20 s: the states from 30 s and 40 s on read no tick of either market.
+  for (const bootstrap of [0, 40]) await assertMergeExact([a!, b!], dir!, [10 * S, 30 * S, 40 * S].map((c) => T0 + c), { bootstrap }, 'states past the data');
+});
+
 test('xcorr merge refuses overlaps, gaps and a cut where a market is quiet beyond the margin', async () => {
   const [a, b, dir] = scenario();
   const files = [a!, b!] as const;

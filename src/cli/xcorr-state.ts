@@ -166,7 +166,7 @@ export async function runXcorrState(files: readonly [string, string], o: XcorrOp
 export function mergeXcorrStates(states: readonly StateFile[], allowGaps: boolean): XcorrReport {
   const p = states[0]!.header.params as unknown as XcorrStateParams;
   const shards = [...states].sort((x, y) => startOf(x) - startOf(y));
-  for (let i = 1; i < shards.length; i++) checkCut(shards[i - 1]!, shards[i]!, allowGaps);
+  for (let i = 1; i < shards.length; i++) checkCut(shards[i - 1]!, shards[i]!, allowGaps, afterTheData(shards.slice(i)));
   const keys: number[] = [];
   const rows: Float64Array[] = [];
   for (const s of shards) {
@@ -193,8 +193,20 @@ function endOf(s: StateFile): number {
   return headerOf(s).range.end_us ?? Infinity;
 }
 
-/** Two neighbouring states: ranges that meet, and each side read the ticks the other's returns need. */
-function checkCut(prev: StateFile, next: StateFile, allowGaps: boolean): void {
+/**
+ * True when the states from a cut on read no tick of one market: its last tick lies before the
+ * cut minus their margin, so the one run's span ends before the cut and the earlier states hold
+ * every return of it (a state for a range past the end of the data).
+ */
+function afterTheData(later: readonly StateFile[]): boolean {
+  return (['a', 'b'] as const).some((m) => later.every((s) => headerOf(s).seen[m] === null));
+}
+
+/**
+ * Two neighbouring states: ranges that meet, and each side read the ticks the other's returns
+ * need (nothing to prove at a cut `afterData`, see afterTheData).
+ */
+function checkCut(prev: StateFile, next: StateFile, allowGaps: boolean, afterData: boolean): void {
   const files = `${prev.file} and ${next.file}`;
   const [pe, ns] = [endOf(prev), startOf(next)];
   if (ns < pe) throw new DataError(files, undefined, `overlapping ranges (${describeTime(startOf(prev))} to ${describeTime(pe)} and ${describeTime(ns)} to ${describeTime(endOf(next))}); every instant must belong to one state`);
@@ -202,6 +214,7 @@ function checkCut(prev: StateFile, next: StateFile, allowGaps: boolean): void {
     if (!allowGaps) throw new DataError(files, undefined, `missing range ${describeTime(pe)} to ${describeTime(ns)} between the states; run its job, or pass --allow-gaps`);
     return;
   }
+  if (afterData) return;
   const [hp, hn] = [headerOf(prev), headerOf(next)];
   for (const m of ['a', 'b'] as const) {
     const before = hp.seen[m];

@@ -69,12 +69,22 @@ export function mergePairShards(input: readonly PairShard[], feeds: readonly Jum
   // One run pairs over the span of all the data it read, chance pairs included (§11): every state's open span.
   shards.forEach((s) => checkSpans(s, ds, span));
   for (let i = 0; i + 1 < shards.length; i++) {
-    if (!adjacent[i]) continue;
+    if (!adjacent[i] || afterTheData(shards.slice(i + 1))) continue;
     for (const feed of feeds) checkCut(shards[i]!, shards[i + 1]!, feed);
   }
   const out: Partial<Record<JumpFeed, MergedFeed>> = {};
   for (const feed of feeds) out[feed] = mergeFeed(shards, feed, cellUs, range);
   return { span, range, feeds: out };
+}
+
+/**
+ * True when the states after a cut read no tick of one market at all: they read from the cut
+ * minus their margin on, so that market's last tick lies before it, the one run's span ends
+ * there, and nothing after the cut can change a decision the earlier states made (a state for a
+ * range past the end of the data, e.g. the last hours of a planned day with no data).
+ */
+function afterTheData(later: readonly PairShard[]): boolean {
+  return (['a', 'b'] as const).some((x) => later.every((s) => s.seen[x] == null));
 }
 
 /** Sorted states: overlap is refused; a gap is refused unless allowed. Returns, per neighbour pair, whether they touch. */
