@@ -13,6 +13,7 @@ const fx = 'fixtures/tardis';
 // The page lands in the build directory: git-ignored, and rebuilt by every demo.
 const page = join('dist', 'demo', 'report.html');
 mkdirSync(join(root, 'dist', 'demo'), { recursive: true });
+const states = [join('dist', 'demo', 'first-half.state'), join('dist', 'demo', 'second-half.state')];
 const runs: string[][] = [
   ['pair', `${fx}/spot_quotes.csv`, `${fx}/perp_quotes.csv`],
   ['xcorr', `${fx}/spot_quotes.csv`, `${fx}/perp_quotes.csv`, '--lags', '-5..5', '--block', '1s'],
@@ -21,6 +22,10 @@ const runs: string[][] = [
   ['classify', `${fx}/spot_quotes.csv`, `${fx}/perp_quotes.csv`, '--trades', `${fx}/spot_trades.csv`, '--balanced'],
   ['pair', `${fx}/spot_quotes.csv`, `${fx}/perp_quotes.csv`, '--by', '20s', '--feed', 'native'],
   ['inspect', `${fx}/spot_quotes.csv`, `${fx}/perp_quotes.csv`, `${fx}/spot_trades.csv`],
+  // Two jobs that own the halves of the data, and their merge: the first pair's table again.
+  ['pair', `${fx}/spot_quotes.csv`, `${fx}/perp_quotes.csv`, '--end', '2024-08-08T12:00:40Z', '--state', states[0]!],
+  ['pair', `${fx}/spot_quotes.csv`, `${fx}/perp_quotes.csv`, '--start', '2024-08-08T12:00:40Z', '--state', states[1]!],
+  ['merge', ...states],
   ['report', `${fx}/spot_quotes.csv`, `${fx}/perp_quotes.csv`, '--trades', `${fx}/spot_trades.csv`, '--block', '1s', '--html', page],
 ];
 

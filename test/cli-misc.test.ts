@@ -158,4 +158,10 @@ test('npm run demo prints Tables 1 to 4 on the fixtures', async () => {
   assert.equal(r.status, 0, r.stderr);
   for (const t of ['Table 1', 'Table 2', 'Table 3', 'Table 4', 'correlogram']) assert.ok(r.stdout.includes(t), t);
   assert.ok(!/wasm|internal error/i.test(r.stdout + r.stderr));
+  // The demo's two half-range states merge into exactly the first pair run's output.
+  const blocks = r.stdout.split(/^\$ leadlag /m);
+  const pairAll = blocks.find((b) => b.startsWith('pair fixtures/tardis/spot_quotes.csv fixtures/tardis/perp_quotes.csv\n'))!;
+  const merged = blocks.find((b) => b.startsWith('merge '))!;
+  assert.ok(pairAll.includes('Table 1'), 'the demo runs pair over all the data');
+  assert.equal(merged.slice(merged.indexOf('\n')), pairAll.slice(pairAll.indexOf('\n')));
 });
