@@ -197,6 +197,16 @@ test('merge refuses a truncated or edited state (checksum), and a file that is n
   refused(() => merged([s0!, s1!]), /not a leadlag state/);
 });
 
+test('merge refuses states that read different versions of one file (its size), naming the file', async () => {
+  const { files, dir } = setup();
+  const [s0] = await shards(files, dir, [25 * S]);
+  // The first market's file grows by one row (a re-download) before the second job runs.
+  writeFileSync(files[0], `${readFileSync(files[0], 'utf8')}binance,BTCUSDT,${T0 + 49 * S + 999 * MS},${T0 + 49 * S + 999 * MS},1,60141,60140,1\n`);
+  const later = join(dir, 'later.state');
+  await runPairState(files, { ...OPTS, start: T0 + 25 * S, state: later }, fakeContext({ quiet: true }).ctx);
+  refused(() => merged([s0!, later]), /s0\.state and .*later\.state.*read different versions of .*a\.csv \(\d+ and \d+ bytes\)/);
+});
+
 test('merge refuses a state whose header is edited (header_sha256): its range, ticks seen and parameters decide what merge prints', async () => {
   const { files, dir } = setup();
   const states = await shards(files, dir, [25 * S]);

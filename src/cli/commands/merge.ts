@@ -104,14 +104,34 @@ function checkSameKind(states: readonly StateFile[]): void {
   if (!MERGEABLE.includes(String(first.header.command))) throw new DataError(first.file, 1, `merge reads ${MERGEABLE.join(', ')} states; this is a ${String(first.header.command)} state`);
 }
 
-/** The states of one pair must share every parameter. */
+/**
+ * The states of one pair must share every parameter, and a file that several of them read (a
+ * neighbouring day read for the margins) must be the same file in each: the same size. A file
+ * re-downloaded or rewritten between two jobs would otherwise give a merge of different data.
+ */
 function checkSameParams(states: readonly StateFile[]): void {
+  checkSameInputs(states);
   const first = states[0]!;
   for (const s of states.slice(1)) {
     const diff = Object.keys({ ...first.header.params, ...s.header.params }).filter((k) => JSON.stringify(first.header.params[k]) !== JSON.stringify(s.header.params[k]));
     if (diff.length > 0) {
       const what = diff.map((k) => `${k}: ${JSON.stringify(first.header.params[k])} vs ${JSON.stringify(s.header.params[k])}`).join(', ');
       throw new DataError(`${first.file} and ${s.file}`, undefined, `states with different parameters (${what}); every job of one pair must run with the same options`);
+    }
+  }
+}
+
+function checkSameInputs(states: readonly StateFile[]): void {
+  const seen = new Map<string, { bytes: number; file: string }>();
+  for (const s of states) {
+    const inputs = (s.header.inputs ?? {}) as Record<string, readonly { name?: unknown; bytes?: unknown }[]>;
+    for (const f of Object.values(inputs).flat()) {
+      if (typeof f.name !== 'string' || typeof f.bytes !== 'number' || f.name === '-') continue;
+      const before = seen.get(f.name);
+      if (before === undefined) seen.set(f.name, { bytes: f.bytes, file: s.file });
+      else if (before.bytes !== f.bytes) {
+        throw new DataError(`${before.file} and ${s.file}`, undefined, `the states read different versions of ${f.name} (${before.bytes} and ${f.bytes} bytes); rerun the jobs on the same files`);
+      }
     }
   }
 }
