@@ -197,6 +197,24 @@ test('merge refuses a truncated or edited state (checksum), and a file that is n
   refused(() => merged([s0!, s1!]), /not a leadlag state/);
 });
 
+test('merge of several pairs says when they ran with different parameters or without a --label', async () => {
+  const { files, dir } = setup();
+  const write = async (name: string, o: Partial<PairOptions>) => {
+    const state = join(dir, `${name}.state`);
+    await runPairState(files, { ...OPTS, ...o, state }, fakeContext({ quiet: true }).ctx);
+    return state;
+  };
+  const alike = [await write('btc', { label: 'BTC' }), await write('eth', { label: 'ETH' })];
+  const quietRun = fakeContext({ quiet: false });
+  runMerge(alike, { format: 'json', quiet: false }, quietRun.ctx);
+  assert.doesNotMatch(quietRun.stderr(), /different parameters|no --label/);
+  const mixed = [...alike, await write('sol', { label: 'SOL', threshold: 0.001 }), await write('nolabel', {})];
+  const warned = fakeContext({ quiet: false });
+  runMerge(mixed, { format: 'json', quiet: false }, warned.ctx);
+  assert.match(warned.stderr(), /the pairs ran with different parameters \(threshold\)/);
+  assert.match(warned.stderr(), /some states have no --label/);
+});
+
 test('merge refuses states that read different versions of one file (its size), naming the file', async () => {
   const { files, dir } = setup();
   const [s0] = await shards(files, dir, [25 * S]);

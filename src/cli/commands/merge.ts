@@ -69,7 +69,25 @@ export function runMerge(files: readonly string[], o: MergeOptions, ctx: Context
     for (const w of pairWarnings(r)) ctx.warn(w);
     return renderPair(r);
   }
+  warnMixedParams(groups, ctx);
   return renderUniverse(reports);
+}
+
+/**
+ * One table of pairs compares them only when they ran alike: say which parameters differ
+ * between the pairs (names aside), and when a pair has no --label.
+ */
+function warnMixedParams(groups: ReadonlyMap<string, readonly StateFile[]>, ctx: Context): void {
+  if (groups.has('')) ctx.warn('some states have no --label: their row has an empty pair name');
+  const [first, ...rest] = [...groups.entries()];
+  const params = (g: readonly StateFile[]) => g[0]!.header.params as Record<string, unknown>;
+  const differ = new Set<string>();
+  for (const [, g] of rest) {
+    for (const k of Object.keys({ ...params(first![1]), ...params(g) })) {
+      if (k !== 'names' && JSON.stringify(params(first![1])[k]) !== JSON.stringify(params(g)[k])) differ.add(k);
+    }
+  }
+  if (differ.size > 0) ctx.warn(`the pairs ran with different parameters (${[...differ].join(', ')}): their rows are not measured alike`);
 }
 
 /** The states grouped by their --label ('' without one), in the order first seen. */
