@@ -46,13 +46,13 @@ function csv(rows: readonly (readonly [number, number])[]): string {
  * the cut at 10 s. `quietB` leaves B without ticks between 5 s and 15 s (longer than the read
  * margin).
  */
-function scenario(quietB = false): string[] {
+function scenario(quietB = false, quiet: readonly [number, number] = [5 * S, 15 * S]): string[] {
   const a: [number, number][] = [];
   const b: [number, number][] = [];
   for (let i = 0; i < 2000; i++) {
     const t = i * 10 * MS;
     a.push([t + 1 * MS, 60000 + ((i * 37) % 11) - 5 + (t + MS >= 10 * S ? 30 : 0)]);
-    if (!(quietB && t >= 5 * S && t < 15 * S)) b.push([t + 7 * MS, 60000 + ((i * 53) % 7) - 3 + (t + 7 * MS >= 10 * S + 500 ? 30 : 0)]);
+    if (!(quietB && t >= quiet[0] && t < quiet[1])) b.push([t + 7 * MS, 60000 + ((i * 53) % 7) - 3 + (t + 7 * MS >= 10 * S + 500 ? 30 : 0)]);
     if (i === 999) a.push([10 * S - 1500, 60030]);
     if (i === 1000 && !quietB) b.push([10 * S + 500, 60030]);
   }
@@ -240,6 +240,12 @@ test('xcorr merge refuses overlaps, gaps and a cut where a market is quiet beyon
   const [qa, qb, qdir] = scenario(true);
   const quietStates = await states([qa!, qb!], qdir!, [T0 + 10 * S], {}, 'q');
   refused(() => runMerge(quietStates, { format: 'json', quiet: true }, quiet()), /the later state did not read perp's tick .* quiet for longer than the read margin/);
+  // B quiet from just before the cut at 10 s to 15 s: the earlier state's last B tick is before
+  // the cut by less than the margin, so its last returns' partners lie in the quiet stretch
+  // beyond what it read, while the later state reads B's next ticks.
+  const [ea, eb, edir] = scenario(true, [9.99 * S, 15 * S]);
+  const afterStates = await states([ea!, eb!], edir!, [T0 + 10 * S], {}, 'e');
+  refused(() => runMerge(afterStates, { format: 'json', quiet: true }, quiet()), /the earlier state read perp's ticks only up to .* less than max\|lag\| \+ 1 steps past the cut, and the later state reads more/);
 });
 
 /** Ticks as a batch (the analysis reads times and prices only). */
