@@ -14,9 +14,9 @@ import { checkCombination, dumpFeatures, evaluateDataset, inputsOf, outputsOf, t
 import { countLeads } from '../core/dataset.js';
 import { featureNames } from '../core/features.js';
 import { datasetEdgeUs, datasetEnds, decodeRows, encodeRows, featureHistoryUs, mergeDatasetShards, type DatasetEnds, type DatasetShard, type EncodedRow } from '../core/dataset-state.js';
-import type { AnalysisParams, TickBatch } from '../core/types.js';
+import type { AnalysisParams } from '../core/types.js';
 import { loadXGBoost } from '../io/xgboost-load.js';
-import { writeStateFile, type StateFile, inputFingerprints, describeTime, finiteOrNull, readerParams } from '../io/state-file.js';
+import { writeStateFile, type StateFile, inputFingerprints, describeTime, finiteOrNull, readerParams, TicksSeen, type TicksSeenJson } from '../io/state-file.js';
 import { duration } from '../io/output.js';
 import { LEADLAG_VERSION } from './version.js';
 
@@ -74,14 +74,7 @@ export function classifyStateParams(o: ClassifyOptions): ClassifyStateParams {
   };
 }
 
-/** What a state says about one market's quotes read (null: none). */
-interface MarketSeen {
-  readonly first_us: number;
-  readonly last_us: number;
-  readonly ticks: number;
-  /** The last tick at or before E − h (null: none): the next range's quote history. */
-  readonly history_end_us: number | null;
-}
+type MarketSeen = TicksSeenJson;
 
 interface ClassifyStateHeader {
   readonly range: { start_us: number | null; end_us: number | null };
@@ -99,33 +92,6 @@ interface ClassifyStateBody {
   readonly ends: DatasetEnds;
 }
 
-/** Watches one market's quotes: first, last, count and the last at or before a limit. */
-class HistoryTicks {
-  first = NaN;
-  last = NaN;
-  ticks = 0;
-  historyEnd: number | null = null;
-
-  constructor(private readonly limit: number) {}
-
-  push(b: TickBatch): void {
-    if (b.length === 0) return;
-    if (this.ticks === 0) this.first = b.t[0]!;
-    this.last = b.t[b.length - 1]!;
-    this.ticks += b.length;
-    // Batches arrive in time order: the last tick of the batch at or before the limit, if any.
-    for (let i = b.length - 1; i >= 0; i--) {
-      if (b.t[i]! <= this.limit) {
-        this.historyEnd = b.t[i]!;
-        break;
-      }
-    }
-  }
-
-  json(): MarketSeen | null {
-    return this.ticks === 0 ? null : { first_us: this.first, last_us: this.last, ticks: this.ticks, history_end_us: this.historyEnd };
-  }
-}
 
 /** Builds the data set of [--start, --end) plus its margin and writes the state; prints nothing on stdout (but `--dump-features -`). */
 export async function runClassifyState(files: readonly [string, string], o: ClassifyOptions, ctx: Context): Promise<void> {
@@ -139,7 +105,7 @@ export async function runClassifyState(files: readonly [string, string], o: Clas
   const historyUs = featureHistoryUs(featureParams);
   const edgeUs = datasetEdgeUs(params, featureParams);
   const margin = datasetMargin(params, featureParams);
-  const watch = [new HistoryTicks(range.end - historyUs), new HistoryTicks(range.end - historyUs)] as const;
+  const watch = [new TicksSeen(range.end - historyUs), new TicksSeen(range.end - historyUs)] as const;
   const run = await buildDataset(files, o, params, ctx, (m, b) => watch[m].push(b));
   await dumpFeatures(run.dataset, o, ctx);
   const body: ClassifyStateBody = {

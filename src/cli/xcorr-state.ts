@@ -21,9 +21,8 @@ import { prepareOutputs } from '../io/atomic.js';
 import { XcorrAnalysis } from '../core/xcorr-analysis.js';
 import { blockParts } from '../core/xcorr-parts.js';
 import { foldRows, tableOfRow } from '../core/xcorr-cells.js';
-import type { TickBatch } from '../core/types.js';
 import type { ReadReport } from '../io/types.js';
-import { writeStateFile, type StateFile, inputFingerprints, describeTime, finiteOrNull, readerParams, type ReaderParamOptions } from '../io/state-file.js';
+import { writeStateFile, type StateFile, inputFingerprints, describeTime, finiteOrNull, readerParams, TicksSeen, type ReaderParamOptions, type TicksSeenJson } from '../io/state-file.js';
 import { duration } from '../io/output.js';
 import { LEADLAG_VERSION } from './version.js';
 import { blockTableError, xcorrReportOf, type XcorrOptions, type XcorrReport } from './commands/xcorr.js';
@@ -43,14 +42,8 @@ export interface XcorrStateParams {
   readonly layout: Record<string, unknown>;
 }
 
-/** What a state says about one market's ticks read (null: none read). */
-export interface MarketSeen {
-  readonly first_us: number;
-  readonly last_us: number;
-  readonly ticks: number;
-  /** The last tick at or before end − H (H = (max|τ| + 1)·G), null when none: the next range's history. */
-  readonly history_end_us: number | null;
-}
+/** What a state says about one market's ticks read (null: none read); history_end_us is the last tick at or before end − (max|τ| + 1)·G. */
+export type MarketSeen = TicksSeenJson;
 
 interface XcorrStateBody {
   /**
@@ -79,30 +72,6 @@ export function xcorrStateParams(o: XcorrOptions): XcorrStateParams {
   };
 }
 
-/** Watches one market's ticks: first, last, count and the history tick of {@link MarketSeen}. */
-class SeenTicks {
-  first = NaN;
-  last = NaN;
-  ticks = 0;
-  historyEnd: number | null = null;
-
-  constructor(private readonly endLimit: number) {}
-
-  push(b: TickBatch): void {
-    if (b.length === 0) return;
-    if (this.ticks === 0) this.first = b.t[0]!;
-    this.last = b.t[b.length - 1]!;
-    this.ticks += b.length;
-    for (let i = 0; i < b.length; i++) {
-      const t = b.t[i]!;
-      if (t <= this.endLimit) this.historyEnd = t;
-    }
-  }
-
-  json(): MarketSeen | null {
-    return this.ticks === 0 ? null : { first_us: this.first, last_us: this.last, ticks: this.ticks, history_end_us: this.historyEnd };
-  }
-}
 
 /**
  * A state's range must consist of whole blocks: the merge then folds the very block rows one run
@@ -127,7 +96,7 @@ export async function runXcorrState(files: readonly [string, string], o: XcorrOp
   const historyUs = (maxLag + 1) * o.grid;
   const margin = readMargin({ gridUs: o.grid, maxLag });
   const analysis = new XcorrAnalysis(o.lags, o.grid, Infinity, range, o.block, o.bootstrap > 0);
-  const seen = [new SeenTicks(range.end - historyUs), new SeenTicks(range.end - historyUs)] as const;
+  const seen = [new TicksSeen(range.end - historyUs), new TicksSeen(range.end - historyUs)] as const;
   const consumer: TwoMarketConsumer = {
     pushA: (b) => (seen[0].push(b), analysis.pushA(b)),
     pushB: (b) => (seen[1].push(b), analysis.pushB(b)),

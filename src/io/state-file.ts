@@ -174,3 +174,44 @@ export function readerParams(o: ReaderParamOptions, trades = false) {
     },
   };
 }
+
+/** What a state says about one market's ticks read (null in the state: none read). */
+export interface TicksSeenJson {
+  readonly first_us: number;
+  readonly last_us: number;
+  readonly ticks: number;
+  /**
+   * The last tick at or before the history limit (the range's end minus what the next range's
+   * first values look back: max|τ| + 1 grid steps for xcorr, the features' look-back for
+   * classify), null when none: the next range's history, which the merge checks it read.
+   */
+  readonly history_end_us: number | null;
+}
+
+/** Watches one market's ticks as a state run reads them: first, last, count and the history tick. */
+export class TicksSeen {
+  private first = NaN;
+  private last = NaN;
+  private ticks = 0;
+  private historyEnd: number | null = null;
+
+  constructor(private readonly historyLimit: number) {}
+
+  push(b: { readonly length: number; readonly t: Float64Array }): void {
+    if (b.length === 0) return;
+    if (this.ticks === 0) this.first = b.t[0]!;
+    this.last = b.t[b.length - 1]!;
+    this.ticks += b.length;
+    // Batches arrive in time order: the batch's last tick at or before the limit, if any.
+    for (let i = b.length - 1; i >= 0; i--) {
+      if (b.t[i]! <= this.historyLimit) {
+        this.historyEnd = b.t[i]!;
+        break;
+      }
+    }
+  }
+
+  json(): TicksSeenJson | null {
+    return this.ticks === 0 ? null : { first_us: this.first, last_us: this.last, ticks: this.ticks, history_end_us: this.historyEnd };
+  }
+}
