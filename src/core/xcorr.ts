@@ -249,13 +249,7 @@ export class LagCorrelator implements ReturnSink {
         if (d < lagFrom) continue;
         const k = slot[h - d]!;
         if (k < 0) continue;
-        const xy = x * val[p]!;
-        const abs = Math.abs(xy);
-        const o = base + k;
-        pairs[o + PAIR_NEFF * n]!++;
-        pairs[o + PAIR_SXY * n]! += xy;
-        pairs[o + PAIR_ABS * n]! += abs;
-        if (abs > pairs[o + PAIR_MAX * n]!) pairs[o + PAIR_MAX * n] = abs;
+        recordPair(pairs, base + k, n, x * val[p]!);
       }
     }
   }
@@ -288,13 +282,7 @@ export class LagCorrelator implements ReturnSink {
           cell = cells[p]!;
           base = (cell - first) * 4 * n;
         }
-        const xy = val[p]! * y;
-        const abs = Math.abs(xy);
-        const o = base + k;
-        pairs[o + PAIR_NEFF * n]!++;
-        pairs[o + PAIR_SXY * n]! += xy;
-        pairs[o + PAIR_ABS * n]! += abs;
-        if (abs > pairs[o + PAIR_MAX * n]!) pairs[o + PAIR_MAX * n] = abs;
+        recordPair(pairs, base + k, n, val[p]! * y);
       }
     }
   }
@@ -340,6 +328,18 @@ export class LagCorrelator implements ReturnSink {
     const rows = Array.from({ length: parts.cells }, (_, c) => cellRow(parts, c));
     return tableOfRow(foldRows(this.lags.length, rows), this.lags);
   }
+}
+
+/**
+ * One pair of non-zero returns with product xy, for the lag at offset o of its cell's row of the
+ * pair table (fields PAIR_* of n lags each): the count, Σxy, Σ|xy| and max |xy|.
+ */
+function recordPair(pairs: Float64Array, o: number, n: number, xy: number): void {
+  const abs = Math.abs(xy);
+  pairs[o + PAIR_NEFF * n]!++;
+  pairs[o + PAIR_SXY * n]! += xy;
+  pairs[o + PAIR_ABS * n]! += abs;
+  if (abs > pairs[o + PAIR_MAX * n]!) pairs[o + PAIR_MAX * n] = abs;
 }
 
 /**
