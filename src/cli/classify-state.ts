@@ -16,8 +16,7 @@ import { featureNames } from '../core/features.js';
 import { datasetEdgeUs, datasetEnds, decodeRows, encodeRows, featureHistoryUs, mergeDatasetShards, type DatasetEnds, type DatasetShard, type EncodedRow } from '../core/dataset-state.js';
 import type { AnalysisParams } from '../core/types.js';
 import { loadXGBoost } from '../io/xgboost-load.js';
-import { writeStateFile, type StateFile, inputFingerprints, describeTime, finiteOrNull, readerParams, TicksSeen, type TicksSeenJson } from '../io/state-file.js';
-import { duration } from '../io/output.js';
+import { writeRunState, type StateFile, readerParams, TicksSeen, type TicksSeenJson } from '../io/state-file.js';
 import { LEADLAG_VERSION } from './version.js';
 
 /** Every option that changes classify's data set or what it does with it (merge requires them equal). */
@@ -113,24 +112,16 @@ export async function runClassifyState(files: readonly [string, string], o: Clas
     rows: encodeRows(run.dataset),
     ends: datasetEnds(run.spot[o.feed], run.perp[o.feed], run.dataSpan, range, edgeUs, params.pairWindowUs),
   };
-  const header: ClassifyStateHeader = {
-    range: { start_us: finiteOrNull(range.start), end_us: finiteOrNull(range.end) },
+  const header: Omit<ClassifyStateHeader, 'range'> & { triggers: { lead: number; noise: number } } = {
     edge_us: edgeUs,
     history_us: historyUs,
     seen: { a: watch[0].json(), b: watch[1].json() },
     data_span: { start_us: run.dataSpan.start, end_us: run.dataSpan.end },
-  };
-  const bytes = await writeStateFile(o.state!, {
-    leadlag_version: LEADLAG_VERSION,
-    command: 'classify',
-    label: o.label ?? null,
-    params: { ...classifyStateParams(o) },
-    ...header,
-    margin_us: margin,
-    inputs: { a: inputFingerprints(run.files[0]), b: inputFingerprints(run.files[1]), trades: inputFingerprints(run.files[2]) },
     triggers: { lead: run.leads, noise: run.noise },
-  }, body);
-  if (!o.quiet) ctx.io.stderr.write(`leadlag: wrote ${o.state} (${bytes} bytes, ${run.dataset.labels.length} triggers; range ${describeTime(range.start)} to ${describeTime(range.end)}, margin ${duration(margin)})\n`);
+  };
+  const state = { version: LEADLAG_VERSION, command: 'classify', label: o.label, params: classifyStateParams(o), range, marginUs: margin, inputs: { a: run.files[0], b: run.files[1], trades: run.files[2] } };
+  const wrote = await writeRunState(o.state!, state, header, body, `, ${run.dataset.labels.length} triggers`);
+  if (!o.quiet) ctx.io.stderr.write(wrote);
 }
 
 /**

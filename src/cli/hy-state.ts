@@ -28,7 +28,7 @@ import type { HyParts } from '../core/hyparts.js';
 import { ALL_TIME, type TimeRange } from '../core/parts.js';
 import type { Span } from '../core/types.js';
 import type { ReadReport } from '../io/types.js';
-import { writeStateFile, type StateFile, inputFingerprints, describeTime, finiteOrNull, readerParams } from '../io/state-file.js';
+import { writeRunState, type StateFile, describeTime, readerParams } from '../io/state-file.js';
 import { duration } from '../io/output.js';
 import { LEADLAG_VERSION } from './version.js';
 import { latticeOf } from './lagrange.js';
@@ -126,22 +126,14 @@ export async function runHyState(files: readonly [string, string], o: HyOptions,
   const keyed = new HyKeyedParts(fine, cells, Infinity, range, o.block);
   const body: HyStateBody = { blocks: keyed.wholeKeys.map((k, i) => [k, [...keyed.wholeRows[i]!]] as [number, number[]]).filter(([, row]) => row.some((v) => v !== 0)) };
   const span = fine.span;
-  const header: HyStateHeader = {
-    range: { start_us: finiteOrNull(range.start), end_us: finiteOrNull(range.end) },
+  const header: Omit<HyStateHeader, 'range'> = {
     seen: { a: reach.seen(0), b: reach.seen(1) },
     data_span: span === undefined ? null : { start_us: span.start, end_us: span.end },
     reach: reach.result(span),
   };
-  const bytes = await writeStateFile(o.state!, {
-    leadlag_version: LEADLAG_VERSION,
-    command: 'hy',
-    label: o.label ?? null,
-    params: { ...hyStateParams(o) },
-    ...header,
-    margin_us: margin,
-    inputs: { a: inputFingerprints(perFile[0]!), b: inputFingerprints(perFile[1]!) },
-  }, body);
-  if (!o.quiet) ctx.io.stderr.write(`leadlag: wrote ${o.state} (${bytes} bytes; range ${describeTime(range.start)} to ${describeTime(range.end)}, margin ${duration(margin)})\n`);
+  const run = { version: LEADLAG_VERSION, command: 'hy', label: o.label, params: hyStateParams(o), range, marginUs: margin, inputs: { a: perFile[0]!, b: perFile[1]! } };
+  const wrote = await writeRunState(o.state!, run, header, body);
+  if (!o.quiet) ctx.io.stderr.write(wrote);
 }
 
 /**

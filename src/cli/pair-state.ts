@@ -14,8 +14,7 @@ import { PairAnalysis, type JumpFeed } from '../core/pair-analysis.js';
 import { pairEdgeUs, pairFeedState, type PairFeedState } from '../core/pair-state.js';
 import { mergePairShards, type PairShard, type Seen } from '../core/pair-merge.js';
 import type { ReadReport } from '../io/types.js';
-import { writeStateFile, type StateFile, inputFingerprints, describeTime, finiteOrNull, readerParams } from '../io/state-file.js';
-import { duration } from '../io/output.js';
+import { writeRunState, type StateFile, readerParams } from '../io/state-file.js';
 import { LEADLAG_VERSION } from './version.js';
 
 /** A state's body for pair. */
@@ -84,20 +83,11 @@ export async function runPairState(files: readonly [string, string], o: PairOpti
     feeds: Object.fromEntries(feeds.map((f) => [f, pairFeedState(markets[0][f], markets[1][f], parts?.feeds[f], ds, range, edgeUs, params.pairWindowUs, o.nullStep)])),
   };
   const seen = (m: (typeof markets)[number]) => (m.ticks > 0 ? { first_us: m.firstTime, last_us: m.lastTime, ticks: m.ticks } : null);
-  const bytes = await writeStateFile(o.state!, {
-    leadlag_version: LEADLAG_VERSION,
-    command: 'pair',
-    label: o.label ?? null,
-    params: { ...pairStateParams(o) },
-    range: { start_us: finiteOrNull(range.start), end_us: finiteOrNull(range.end) },
-    margin_us: margin,
-    edge_us: edgeUs,
-    inputs: { a: inputFingerprints(perFile[0]!), b: inputFingerprints(perFile[1]!) },
-    seen: { a: seen(markets[0]), b: seen(markets[1]) },
-    data_span: ds === undefined ? null : { start_us: ds.start, end_us: ds.end },
-  }, body);
+  const run = { version: LEADLAG_VERSION, command: 'pair', label: o.label, params: pairStateParams(o), range, marginUs: margin, inputs: { a: perFile[0]!, b: perFile[1]! } };
+  const header = { edge_us: edgeUs, seen: { a: seen(markets[0]), b: seen(markets[1]) }, data_span: ds === undefined ? null : { start_us: ds.start, end_us: ds.end } };
+  const wrote = await writeRunState(o.state!, run, header, body);
   void reads;
-  if (!o.quiet) ctx.io.stderr.write(`leadlag: wrote ${o.state} (${bytes} bytes; range ${describeTime(range.start)} to ${describeTime(range.end)}, margin ${duration(margin)})\n`);
+  if (!o.quiet) ctx.io.stderr.write(wrote);
 }
 
 

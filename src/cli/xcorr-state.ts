@@ -22,7 +22,7 @@ import { XcorrAnalysis } from '../core/xcorr-analysis.js';
 import { blockParts } from '../core/xcorr-parts.js';
 import { foldRows, tableOfRow } from '../core/xcorr-cells.js';
 import type { ReadReport } from '../io/types.js';
-import { writeStateFile, type StateFile, inputFingerprints, describeTime, finiteOrNull, readerParams, TicksSeen, type ReaderParamOptions, type TicksSeenJson } from '../io/state-file.js';
+import { writeRunState, type StateFile, describeTime, readerParams, TicksSeen, type ReaderParamOptions, type TicksSeenJson } from '../io/state-file.js';
 import { duration } from '../io/output.js';
 import { LEADLAG_VERSION } from './version.js';
 import { blockTableError, xcorrReportOf, type XcorrOptions, type XcorrReport } from './commands/xcorr.js';
@@ -112,17 +112,10 @@ export async function runXcorrState(files: readonly [string, string], o: XcorrOp
     throw blockTableError(e, o);
   }
   const body: XcorrStateBody = { cells: cells === undefined ? [] : cells.keys.map((k, i) => [k, [...cells.rows[i]!]]) };
-  const header: XcorrStateHeader = { range: { start_us: finiteOrNull(range.start), end_us: finiteOrNull(range.end) }, history_us: historyUs, seen: { a: seen[0].json(), b: seen[1].json() } };
-  const bytes = await writeStateFile(o.state!, {
-    leadlag_version: LEADLAG_VERSION,
-    command: 'xcorr',
-    label: o.label ?? null,
-    params: { ...xcorrStateParams(o) },
-    ...header,
-    margin_us: margin,
-    inputs: { a: inputFingerprints(perFile[0]!), b: inputFingerprints(perFile[1]!) },
-  }, body);
-  if (!o.quiet) ctx.io.stderr.write(`leadlag: wrote ${o.state} (${bytes} bytes; range ${describeTime(range.start)} to ${describeTime(range.end)}, margin ${duration(margin)})\n`);
+  const header: Omit<XcorrStateHeader, 'range'> = { history_us: historyUs, seen: { a: seen[0].json(), b: seen[1].json() } };
+  const run = { version: LEADLAG_VERSION, command: 'xcorr', label: o.label, params: xcorrStateParams(o), range, marginUs: margin, inputs: { a: perFile[0]!, b: perFile[1]! } };
+  const wrote = await writeRunState(o.state!, run, header, body);
+  if (!o.quiet) ctx.io.stderr.write(wrote);
 }
 
 /**

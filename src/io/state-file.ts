@@ -17,6 +17,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { DataError, OpenError } from '../errors.js';
 import { writeFileAtomic } from './atomic.js';
 import type { ReadReport } from './types.js';
+import { duration } from './output.js';
 
 export const STATE_FORMAT = 'leadlag-state';
 /** Raised when the meaning of a member changes; merge refuses states of another version. */
@@ -49,6 +50,38 @@ export async function writeStateFile(file: string, header: Omit<StateHeader, 'fo
   const text = `${signHeaderLine(head)}\n${bodyText}\n`;
   await writeFileAtomic(file, text);
   return Buffer.byteLength(text, 'utf8');
+}
+
+/** What every command's state run records the same way. */
+export interface StateRun {
+  readonly version: string;
+  readonly command: string;
+  readonly label: string | undefined;
+  readonly params: object;
+  readonly range: { readonly start: number; readonly end: number };
+  readonly marginUs: number;
+  /** Each input role's files as the reader reported them (a, b, and classify's trades). */
+  readonly inputs: Readonly<Record<string, readonly ReadReport[]>>;
+}
+
+/**
+ * Writes a state run's state: the members every command records (version, command, label,
+ * parameters, owned range, margin, input fingerprints), then the command's own `header`
+ * members, and the body. Returns the line a run prints on stderr (`detail`: what else to say,
+ * e.g. the triggers).
+ */
+export async function writeRunState(file: string, run: StateRun, header: Readonly<Record<string, unknown>>, body: unknown, detail = ''): Promise<string> {
+  const bytes = await writeStateFile(file, {
+    leadlag_version: run.version,
+    command: run.command,
+    label: run.label ?? null,
+    params: { ...run.params },
+    range: { start_us: finiteOrNull(run.range.start), end_us: finiteOrNull(run.range.end) },
+    margin_us: run.marginUs,
+    inputs: Object.fromEntries(Object.entries(run.inputs).map(([role, reports]) => [role, inputFingerprints(reports)])),
+    ...header,
+  }, body);
+  return `leadlag: wrote ${file} (${bytes} bytes${detail}; range ${describeTime(run.range.start)} to ${describeTime(run.range.end)}, margin ${duration(run.marginUs)})\n`;
 }
 
 /**
