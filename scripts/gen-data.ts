@@ -44,7 +44,7 @@
  *       [--format tardis|exchange|binance|generic] [--preset bench|fixture]`
  * and `node dist/scripts/gen-data.js --bench [--minutes 60] [--out bench-data]`.
  */
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -99,6 +99,9 @@ export const FILE_NAMES = {
   perpQuotes: 'perp_quotes.csv',
   spotTrades: 'spot_trades.csv',
 } as const;
+
+/** The file beside the bench data that records the seed, length and shape it was made from. */
+const BENCH_STAMP = '.bench-stamp';
 
 export interface DatasetOptions extends GenOptions {
   readonly format: QuoteFormat;
@@ -171,15 +174,17 @@ export interface BenchResult {
 export function ensureBenchData(dir: string, options: BenchOptions = {}): BenchResult {
   const minutes = options.minutes ?? 60;
   if (!(minutes > 0)) throw new RangeError('minutes must be > 0');
+  const seed = options.seed ?? BENCH_SEED;
+  // What the files were made from: data from another seed, length or shape is made again,
+  // so a bench never measures stale data after the generator changes.
+  const stamp = `${JSON.stringify({ seed, minutes, shape: BENCH_SHAPE })}\n`;
+  const stampFile = join(dir, BENCH_STAMP);
   const present = Object.values(FILE_NAMES).every((n) => existsSync(join(dir, n)));
-  if (present && !options.force) return { dir, generated: false };
+  const current = present && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp;
+  if (current && !options.force) return { dir, generated: false };
   const started = process.hrtime.bigint();
-  const summary = writeDataset(dir, {
-    format: 'tardis',
-    seed: options.seed ?? BENCH_SEED,
-    seconds: minutes * 60,
-    shape: BENCH_SHAPE,
-  });
+  const summary = writeDataset(dir, { format: 'tardis', seed, seconds: minutes * 60, shape: BENCH_SHAPE });
+  writeFileSync(stampFile, stamp);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return { dir, generated: true, summary, seconds };
 }

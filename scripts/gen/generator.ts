@@ -54,8 +54,9 @@ export function generate(options: GenOptions, sinks: GenSinks): GenSummary {
   const schedule = new Scheduler(seed, start, end, shape);
   const latent = new LatentPrice(seed, start, shape.diffusionUsdPerSqrtSecond);
   const activity = new Rng(seed, STREAM.activity);
-  const spot = new QuoteMarket(new Rng(seed, STREAM.spot), false);
-  const perp = new QuoteMarket(new Rng(seed, STREAM.perp), true);
+  const sticky: Sticky = { band: shape.quoteBandUsd ?? 0, spreadRedraw: shape.spreadRedrawProbability ?? 1 };
+  const spot = new QuoteMarket(new Rng(seed, STREAM.spot), false, sticky);
+  const perp = new QuoteMarket(new Rng(seed, STREAM.perp), true, sticky);
   const trader = new TradeMaker(new Rng(seed, STREAM.trades), shape.tradesPerSecond);
   const spotRows = new QuoteRows();
   const perpRows = new QuoteRows();
@@ -223,6 +224,12 @@ function updateTimes(
   return Float64Array.from(out).sort();
 }
 
+/** Sticky quotes (Shape.quoteBandUsd): band 0 quotes the latent price at every update. */
+interface Sticky {
+  readonly band: number;
+  readonly spreadRedraw: number;
+}
+
 /** Turns update instants into quote rows for one market. */
 class QuoteMarket {
   /** Cumulative steps (USD) applied so far. */
@@ -231,10 +238,14 @@ class QuoteMarket {
   private askQty = 1000;
   private lastBid = 0;
   private lastAsk = 0;
+  /** Sticky quotes: the latent level on the book (NaN before the first update) and the spread. */
+  private booked = NaN;
+  private spread = 0;
 
   constructor(
     private readonly rng: Rng,
     private readonly isPerp: boolean,
+    private readonly sticky: Sticky,
   ) {}
 
   quote(times: Float64Array, steps: readonly Step[], latent: LatentPrice, burstP: number, rows: QuoteRows): void {
@@ -243,10 +254,8 @@ class QuoteMarket {
     for (let i = 0; i < times.length; i++) {
       const t = times[i] ?? 0;
       while (s < steps.length && (steps[s]?.t ?? Infinity) <= t) this.offset += steps[s++]?.delta ?? 0;
-      let mid = BASE_PRICE + this.offset;
-      if (this.isPerp) mid += latent.at(t - perpLagUs(t)) + latent.basisAt(t) + 0.006 * rng.normal();
-      else mid += latent.at(t);
-      const spread = spreadTicks(rng);
+      const mid = BASE_PRICE + this.offset + this.latentLevel(t, latent);
+      const spread = this.spreadNow();
       const bid = Math.round(mid * 100 - spread / 2);
       const ask = bid + spread;
       if (rng.chance(0.5)) this.bidQty = sizeUnits(rng);
@@ -260,11 +269,27 @@ class QuoteMarket {
     while (s < steps.length) this.offset += steps[s++]?.delta ?? 0;
   }
 
+  /** The latent part of the mid: the current latent price, or with sticky quotes the level on the book. */
+  private latentLevel(t: number, latent: LatentPrice): number {
+    const rng = this.rng;
+    const now = this.isPerp ? latent.at(t - perpLagUs(t)) + latent.basisAt(t) + 0.006 * rng.normal() : latent.at(t);
+    if (this.sticky.band <= 0) return now;
+    if (!(Math.abs(now - this.booked) <= this.sticky.band)) this.booked = now;
+    return this.booked;
+  }
+
+  private spreadNow(): number {
+    if (this.sticky.band <= 0) return spreadTicks(this.rng);
+    if (this.spread === 0 || this.rng.chance(this.sticky.spreadRedraw)) this.spread = spreadTicks(this.rng);
+    return this.spread;
+  }
+
   /** 1–3 rows at `t` before the state row: the previous quote with new sizes, or a nearby level. */
   private burstPrefix(t: number, bid: number, ask: number, rows: QuoteRows): void {
     const rng = this.rng;
+    const repeatP = this.sticky.band > 0 ? 0.9 : 0.5;
     for (let k = rng.int(1, 3); k > 0; k--) {
-      if (rng.chance(0.5)) {
+      if (rng.chance(repeatP)) {
         rows.push(t, this.lastBid, this.lastAsk, sizeUnits(rng), sizeUnits(rng));
       } else {
         const shift = rng.int(-2, 2);

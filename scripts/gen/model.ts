@@ -32,6 +32,18 @@ export interface Shape {
    * sparse: the detector compares with the last quote before t − W however old.
    */
   readonly diffusionUsdPerSqrtSecond: number;
+  /**
+   * Sticky quotes (0: none). When > 0, a market re-quotes the shared diffusion (and the
+   * perp's basis) only once it has moved more than this many USD from the level on its
+   * book, keeps its spread until a redraw (`spreadRedrawProbability` per update), and its
+   * burst rows mostly repeat the book with new sizes. Most updates then change a size and
+   * not the mid, as in real books: in the Binance BTCUSDT sample of docs/performance.md,
+   * 90 % (spot) and 97 % (USD-M perp) of quote rows keep the mid. The jump events' steps
+   * still move the mid at once.
+   */
+  readonly quoteBandUsd?: number;
+  /** Probability that a sticky quote redraws its spread at an update (with quoteBandUsd > 0). */
+  readonly spreadRedrawProbability?: number;
 }
 
 /** A quiet market: ~1.7 events/s carry most of the activity. Small files (the bundled fixtures). */
@@ -64,6 +76,8 @@ export const BENCH_SHAPE: Shape = {
   burstProbability: 0.05,
   tradesPerSecond: 44,
   diffusionUsdPerSqrtSecond: 10,
+  quoteBandUsd: 0.75,
+  spreadRedrawProbability: 0.01,
 };
 
 export interface GenOptions {
