@@ -1,15 +1,17 @@
 /**
- * The worker side of hy-thread.ts: one HyState fed with the batches the main thread copies over,
- * in the order they were posted; its parts go back once the main thread says the read is done.
+ * The worker side of hy-thread.ts: one HyState fed with the batches the main thread copies into
+ * the ring's slots, in the order they were posted (HyState.push copies them into its own queues
+ * before the slot is released); its parts go back once the main thread says the read is done.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { HyState } from '../core/hy.js';
 import { cutCells } from '../core/cells.js';
-import type { HyThreadMessage, HyThreadReply, HyThreadRequest } from './hy-thread.js';
+import { ringViews, type HyThreadMessage, type HyThreadReply, type HyThreadRequest } from './hy-thread.js';
 
 const port = parentPort!;
 const req = workerData as HyThreadRequest;
 const inFlight = new Int32Array(req.counter);
+const slots = ringViews(req.ring);
 const state = new HyState({
   lattice: req.lattice,
   blockUs: req.blockUs,
@@ -27,7 +29,7 @@ function fail(e: unknown): void {
 port.on('message', (m: HyThreadMessage) => {
   try {
     if (m.type === 'push') {
-      if (!failed) state.push(m.market, m.t, m.price, m.t.length);
+      if (!failed) state.push(m.market, slots.t[m.slot]!, slots.price[m.slot]!, m.length);
     } else if (m.type === 'end') {
       if (!failed) state.end(m.market);
     } else if (!failed) {

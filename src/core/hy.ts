@@ -182,9 +182,17 @@ export class HyState {
     // Before the span starts nothing is known to be history yet; after, earlier ticks are skipped.
     const from = this.begun && this.clip ? firstAtOrAfter(t, length, this.tStart) : 0;
     const h = this.lattice.stepUs;
+    // Most quote ticks repeat the last price (a size changed): the log is taken once per price.
+    let lastPrice = NaN;
+    let lastX = NaN;
     for (let k = from; k < length; k++) {
       const tk = t[k]!;
-      const x = this.log ? Math.log(price[k]!) : price[k]!;
+      const pk = price[k]!;
+      if (pk !== lastPrice) {
+        lastPrice = pk;
+        lastX = this.log ? Math.log(pk) : pk;
+      }
+      const x = lastX;
       if (market === 0) q.push(tk, x);
       else {
         if (q.end > q.start) q.cols[4]![q.end - 1 - q.base] = x - q.cols[1]![q.end - 1 - q.base]!;
