@@ -12,7 +12,7 @@
 import { GridAligner, type GridSpan } from './align.js';
 import { ALL_TIME, type TimeRange } from './parts.js';
 import { cutCells, fineCellLength, type TimeCells } from './cells.js';
-import { blockParts, RangeFold, rangeCells, XcorrKeyedParts, type RangeCells } from './xcorr-parts.js';
+import { RangeFold, rangeCells, XcorrKeyedParts, type RangeCells } from './xcorr-parts.js';
 import { DEFAULT_CELL_US, foldRows, tableOfRow, type XcorrParts } from './xcorr-cells.js';
 import { LagCorrelator, type LagResult } from './xcorr.js';
 import type { TickBatch } from './types.js';
@@ -95,12 +95,15 @@ export class XcorrAnalysis {
   finish(): XcorrState | undefined {
     const grid = this.aligner.finish();
     if (grid === undefined) return undefined;
-    if (this.fold !== undefined) return { grid, lags: tableOfRow(this.fold.result(this.correlator.parts(0)), this.lags) };
-    const cells = rangeCells(this.correlator.parts(0), this.blockCells, this.range, this.blockUs);
-    const lags = tableOfRow(foldRows(this.lags.length, cells.rows), this.lags);
-    const blocks = this.bootstrap ? blockParts(this.lags, cells.rows) : undefined;
+    if (this.fold !== undefined) return { grid, lags: tableOfRow(this.fold.result(this.correlator.finalParts(0)), this.lags) };
+    // The run is over: the correlator's tables are read in place, once (finalParts).
+    const all = this.correlator.finalParts(0);
     const fine = this.fine;
-    const parts = fine === undefined ? undefined : new XcorrKeyedParts(this.correlator.parts(fine.index), fine.cells, this.cellUs, this.range, this.bootstrap ? this.blockUs : 0);
+    const cells = rangeCells(all, this.blockCells, this.range, this.blockUs, fine?.index !== 0);
+    const lags = tableOfRow(foldRows(this.lags.length, cells.rows), this.lags);
+    const blocks = this.bootstrap ? cells.blocks : undefined;
+    const fineParts = fine === undefined ? undefined : fine.index === 0 ? all : this.correlator.finalParts(fine.index);
+    const parts = fine === undefined ? undefined : new XcorrKeyedParts(fineParts!, fine.cells, this.cellUs, this.range, this.bootstrap ? this.blockUs : 0);
     return { grid, lags, cells, blocks, parts };
   }
 }

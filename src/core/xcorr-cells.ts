@@ -71,7 +71,7 @@ export interface LagSums {
   readonly absMax: number;
 }
 
-/** Pair fields of a cell in {@link LagCellTable.pairs}: each a run of lagCount numbers, lag k at k. */
+/** Pair fields of a lag in {@link LagCellTable.pairs}: lag k's field f at 4·k + f of its cell. */
 export const PAIR_NEFF = 0;
 export const PAIR_SXY = 1;
 export const PAIR_ABS = 2;
@@ -83,18 +83,20 @@ const SIDE_TO_PART = [SX, SXX, SY, SYY];
  * The recording side of the parts: per (cell, lag) the sums of the pairs' products, added as
  * the pairs arrive (the correlator writes {@link pairs} directly, see {@link cellBase}), and the
  * sides Σx, Σx², Σy, Σy², written once per cell (xcorr-sides.ts), in arrays grown as later
- * cells are reached. A cell's pair fields are laid out field by field, lags consecutive, so the
- * correlator's run over one return's partners (lag after lag) walks memory in order.
+ * cells are reached. A cell's pair fields are laid out lag by lag, the four fields of a lag
+ * together, so that a pair updates one cache line and the correlator's run over one return's
+ * partners (lag after lag) walks memory in order.
  * N per cell is not recorded: it is arithmetic on the cell's grid indices and is filled in by
  * {@link LagCellTable.parts}, which returns the rows in the PART_FIELDS layout. Cells leave
  * from the front ({@link dropFirst}) once read, when the caller folds them as they become final.
  */
 export class LagCellTable {
-  /** Cell firstCell + c: its pair field f of lag k at c·4·lagCount + f·lagCount + k. */
+  /** Cell firstCell + c: its pair field f of lag k at c·4·lagCount + 4·k + f. */
   pairs = new Float64Array(0);
   /** Cell firstCell + c: Σx, Σx², Σy, Σy² of lag k at (c·lagCount + k)·4. */
   private sides = new Float64Array(0);
   private allocated = 0;
+  private released = false;
   private readonly cellWidth: number;
   /** The first cell held: the cell of the first return pair (set by start), later the first not dropped. */
   firstCell = NaN;
@@ -114,6 +116,7 @@ export class LagCellTable {
 
   /** Where `cell`'s pair fields start in {@link pairs}, growing the table to reach the cell (pairs may then move). */
   cellBase(cell: number): number {
+    if (this.released) throw new RangeError('LagCellTable: used after release');
     const c = cell - this.firstCell;
     if (c >= this.allocated) this.grow(c + 1);
     return c * this.cellWidth;
@@ -139,15 +142,14 @@ export class LagCellTable {
 
   /** A pair with both returns non-zero (the correlator's hot loops do this inline). */
   addPair(k: number, cell: number, x: number, y: number): void {
-    const o = this.cellBase(cell) + k;
-    const n = this.lagCount;
+    const o = this.cellBase(cell) + 4 * k;
     const pairs = this.pairs;
     const xy = x * y;
-    pairs[o + PAIR_SXY * n]! += xy;
-    pairs[o + PAIR_NEFF * n]!++;
+    pairs[o + PAIR_SXY]! += xy;
+    pairs[o + PAIR_NEFF]!++;
     const abs = Math.abs(xy);
-    pairs[o + PAIR_ABS * n]! += abs;
-    if (abs > pairs[o + PAIR_MAX * n]!) pairs[o + PAIR_MAX * n] = abs;
+    pairs[o + PAIR_ABS]! += abs;
+    if (abs > pairs[o + PAIR_MAX]!) pairs[o + PAIR_MAX] = abs;
   }
 
   /** The sides of lag k in a cell (xcorr-sides.ts): Σx, Σx², Σy, Σy², written once. */
@@ -164,10 +166,24 @@ export class LagCellTable {
   copyPairs(from: number, to: number, cells = this.allocated): void {
     for (let c = 0; c < cells; c++) {
       for (let f = 0; f < 4; f++) {
-        const o = c * this.cellWidth + f * this.lagCount;
-        this.pairs[o + to] = this.pairs[o + from]!;
+        const o = c * this.cellWidth + f;
+        this.pairs[o + 4 * to] = this.pairs[o + 4 * from]!;
       }
     }
+  }
+
+  /** This table, grown to hold cells firstCell … lastCell (for finishing in place). */
+  reach(lastCell: number): LagCellTable {
+    if (lastCell >= this.firstCell) this.cellBase(lastCell);
+    return this;
+  }
+
+  /** Frees the arrays of a table that is read for the last time (LagCorrelator.finalParts). */
+  release(): void {
+    this.pairs = new Float64Array(0);
+    this.sides = new Float64Array(0);
+    this.allocated = 0;
+    this.released = true;
   }
 
   /** A copy of the table covering cells firstCell … lastCell (for finishing without mutating). */
@@ -202,7 +218,7 @@ export class LagCellTable {
         const o = (c * lagCount + k) * PART_WIDTH;
         sums[o + N] = Math.max(0, Math.min(hi, jTo) - Math.max(lo, jFrom) + 1);
         for (let f = 0; f < 4; f++) {
-          sums[o + PAIR_TO_PART[f]!] = this.pairs[c * this.cellWidth + f * lagCount + k]!;
+          sums[o + PAIR_TO_PART[f]!] = this.pairs[c * this.cellWidth + 4 * k + f]!;
           sums[o + SIDE_TO_PART[f]!] = this.sides[(c * lagCount + k) * 4 + f]!;
         }
       }

@@ -13,7 +13,7 @@
  */
 import type { KeyedParts, PartKind, TimeRange } from './parts.js';
 import { bootstrapXcorr, type XcorrBootstrap } from './xcorr-bootstrap.js';
-import { cellRow, PART_WIDTH, xcorrPartKind, type XcorrParts } from './xcorr-cells.js';
+import { cellRow, PART_FIELDS, PART_WIDTH, xcorrPartKind, type XcorrParts } from './xcorr-cells.js';
 import type { TimeCells } from './cells.js';
 
 export { tableOfRow } from './xcorr-cells.js';
@@ -120,17 +120,49 @@ function addTo(map: Map<number, Float64Array>, key: number, row: Float64Array, r
  */
 export interface RangeCells {
   readonly keys: readonly number[];
+  /** Row i of key i: a view of {@link blocks}' sums. */
   readonly rows: readonly Float64Array[];
+  /** The rows as the parts the bootstrap reads (cells = the keys' blocks, in order), one array. */
+  readonly blocks: XcorrParts;
 }
 
-export function rangeCells(parts: XcorrParts, cells: TimeCells, range: TimeRange, blockUs: number): RangeCells {
-  const rows = xcorrPartKind(parts.lags.length);
-  const byKey = new Map<number, Float64Array>();
+export function rangeCells(parts: XcorrParts, cells: TimeCells, range: TimeRange, blockUs: number, reuse = false): RangeCells {
+  const kind = xcorrPartKind(parts.lags.length);
+  const width = parts.lags.length * PART_WIDTH;
+  const rowOf = new Map<number, number>();
+  const cellKeys: (number | undefined)[] = [];
   for (let c = 0; c < parts.cells; c++) {
     const key = blockKeyOf(cells, parts.firstCell + c, range, blockUs);
-    if (key !== undefined) addTo(byKey, key, cellRow(parts, c), rows);
+    cellKeys.push(key);
+    if (key !== undefined && !rowOf.has(key)) rowOf.set(key, rowOf.size);
   }
-  return { keys: [...byKey.keys()], rows: [...byKey.values()] };
+  if (reuse && rowOf.size === parts.cells) return ownRows(parts, [...rowOf.keys()]);
+  // The rows live in one array (zeros, then each cell merged in: the additions addTo makes to an
+  // empty row), so that the bootstrap reads them where they are instead of a copy.
+  const sums = new Float64Array(rowOf.size * width);
+  const rows = Array.from({ length: rowOf.size }, (_, i) => sums.subarray(i * width, (i + 1) * width));
+  cellKeys.forEach((key, c) => {
+    if (key !== undefined) kind.merge(rows[rowOf.get(key)!]!, cellRow(parts, c));
+  });
+  return { keys: [...rowOf.keys()], rows, blocks: { lags: [...parts.lags], firstCell: 0, cells: rows.length, sums } };
+}
+
+/**
+ * rangeCells when every cell is a block of its own (the usual case: cells are the blocks) and the
+ * caller gives up `parts`: the rows are the parts' own rows, turned in place into what merging
+ * each into a zero row gives (0 + x for the sums, which only turns −0 into +0; max(0, x) for
+ * max |xy|) — the same bits without a second array as large as the parts.
+ */
+const MAX_FIELD = PART_FIELDS.indexOf('abs_max');
+
+function ownRows(parts: XcorrParts, keys: number[]): RangeCells {
+  const s = parts.sums;
+  for (let o = 0; o < s.length; o += PART_WIDTH) {
+    for (let f = 0; f < MAX_FIELD; f++) s[o + f] = 0 + s[o + f]!;
+    s[o + MAX_FIELD] = s[o + MAX_FIELD]! > 0 ? s[o + MAX_FIELD]! : 0;
+  }
+  const rows = keys.map((_, c) => cellRow(parts, c));
+  return { keys, rows, blocks: { lags: [...parts.lags], firstCell: 0, cells: rows.length, sums: s } };
 }
 
 /** The block index ⌊start / blockUs⌋ of a cell whose start lies in `range`; undefined for a cell outside it. */

@@ -242,14 +242,13 @@ export class LagCorrelator implements ReturnSink {
       const table = this.tables[t]!;
       const base = table.cellBase(here[t]!);
       const pairs = table.pairs;
-      const n = this.lags.length;
       for (let p = logB.tail - 1; p >= logB.head; p--) {
         const d = j - idx[p]!;
         if (d > lagTo) break;
         if (d < lagFrom) continue;
         const k = slot[h - d]!;
         if (k < 0) continue;
-        recordPair(pairs, base + k, n, x * val[p]!);
+        recordPair(pairs, base + 4 * k, x * val[p]!);
       }
     }
   }
@@ -282,7 +281,7 @@ export class LagCorrelator implements ReturnSink {
           cell = cells[p]!;
           base = (cell - first) * 4 * n;
         }
-        recordPair(pairs, base + k, n, val[p]! * y);
+        recordPair(pairs, base + 4 * k, val[p]! * y);
       }
     }
   }
@@ -307,15 +306,30 @@ export class LagCorrelator implements ReturnSink {
    * and N and n_effective exactly. Cost O(cells · #lags + #lags · non-zero returns in the last H).
    */
   parts(index = 0): XcorrParts {
+    return this.partsOf(index, false);
+  }
+
+  /**
+   * {@link parts} once the run is over, without the copy: the open cells are finished in the
+   * table itself, which is then released (a long lag range's table is the largest thing the
+   * run holds). The same numbers as parts(index); the table takes no further push or parts.
+   */
+  finalParts(index = 0): XcorrParts {
+    const parts = this.partsOf(index, true);
+    this.tables[index]!.release();
+    return parts;
+  }
+
+  private partsOf(index: number, inPlace: boolean): XcorrParts {
     const source = this.tables[index];
     if (source === undefined) throw new RangeError(`LagCorrelator.parts: no cells at index ${index}`);
     const m = this.m;
     if (m === 0) return { lags: [...this.lags], firstCell: 0, cells: 0, sums: new Float64Array(0) };
     const lastCell = source.cells.cellOf((this.n0 + m) * this.gridUs);
-    const table = source.copy(lastCell);
+    const table = inPlace ? source.reach(lastCell) : source.copy(lastCell);
     this.sides[index]!.finishInto(table, m, lastCell, this.logA, this.logB, this.headA);
     for (const [from, to] of this.repeats) table.copyPairs(from, to);
-    return table.parts(this.lags, this.n0, m, (t) => gridCeil(t, this.gridUs));
+    return table.parts(this.lags, this.n0, m, (t) => gridCeil(t, this.gridUs), Math.max(0, lastCell - table.firstCell + 1));
   }
 
   /**
@@ -331,15 +345,15 @@ export class LagCorrelator implements ReturnSink {
 }
 
 /**
- * One pair of non-zero returns with product xy, for the lag at offset o of its cell's row of the
- * pair table (fields PAIR_* of n lags each): the count, Σxy, Σ|xy| and max |xy|.
+ * One pair of non-zero returns with product xy, for the lag whose four fields (PAIR_*) start at
+ * offset o of the pair table: the count, Σxy, Σ|xy| and max |xy|.
  */
-function recordPair(pairs: Float64Array, o: number, n: number, xy: number): void {
+function recordPair(pairs: Float64Array, o: number, xy: number): void {
   const abs = Math.abs(xy);
-  pairs[o + PAIR_NEFF * n]!++;
-  pairs[o + PAIR_SXY * n]! += xy;
-  pairs[o + PAIR_ABS * n]! += abs;
-  if (abs > pairs[o + PAIR_MAX * n]!) pairs[o + PAIR_MAX * n] = abs;
+  pairs[o + PAIR_NEFF]!++;
+  pairs[o + PAIR_SXY]! += xy;
+  pairs[o + PAIR_ABS]! += abs;
+  if (abs > pairs[o + PAIR_MAX]!) pairs[o + PAIR_MAX] = abs;
 }
 
 /**
