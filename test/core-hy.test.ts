@@ -117,6 +117,36 @@ test('hy: the hand-worked example of the issue (whole series, raw values)', () =
   assert.equal(est.llrAbs, 12 / 28);
 });
 
+test('hy: the sweep equals the brute-force overlap sum when most ticks repeat the last value (quotes whose size changed)', () => {
+  // The sweep jumps over B ticks that repeat B's value (they add exact zeros) and the walk keeps
+  // a block's sums in locals: long runs of repeats, blocks of a few µs and batches of 1–7 ticks
+  // put runs across blocks, batches and the lattice's reach. Small integers: exact sums.
+  const sticky = (rnd: () => number, n: number, t0: number): Series => {
+    const s = randomSeries(rnd, n, t0, 6);
+    for (let i = 1; i < n; i++) if (rnd() < 0.85) s.v[i] = s.v[i - 1]!;
+    return s;
+  };
+  const rnd = mulberry32(2026);
+  for (let trial = 0; trial < 300; trial++) {
+    const a = sticky(rnd, 2 + Math.floor(rnd() * 60), Math.floor(rnd() * 30));
+    const b = sticky(rnd, 2 + Math.floor(rnd() * 60), Math.floor(rnd() * 30));
+    const step = 1 + Math.floor(rnd() * 4);
+    const from = -Math.floor(rnd() * 60);
+    const lattice = makeLattice(from, from + Math.floor(rnd() * 120), step);
+    const clip = rnd() < 0.7;
+    const parts = run(a, b, { lattice, blockUs: 1 + Math.floor(rnd() * 20), clip, rnd });
+    assert.deepEqual(Array.from(totalU(parts)), bruteU(a, b, latticeLags(lattice), clip).map((x) => x + 0), `trial ${trial}`);
+    const [A, B] = clip ? clipBoth(a, b) : [a, b];
+    const squares = (s: Series): number => s.v.slice(1).reduce((acc, v, i) => acc + (v - s.v[i]!) ** 2, 0);
+    const est = hyEstimate(parts);
+    if (A.t.length > 0 && B.t.length > 0) {
+      assert.equal(est.nA, A.t.length, `trial ${trial}`);
+      assert.equal(est.rvA, squares(A), `trial ${trial}`);
+      assert.equal(est.rvB, squares(B), `trial ${trial}`);
+    }
+  }
+});
+
 test('hy: the sweep equals the brute-force overlap sum on random series, lattices, batchings (lags beyond the span included)', () => {
   const rnd = mulberry32(11);
   for (let trial = 0; trial < 300; trial++) {

@@ -105,14 +105,19 @@ export class HyState {
   private readonly lattice: Lattice;
   private readonly blockUs: number;
   private readonly cellOf: (t: number) => number;
+  /** Start (µs) of a block or cell: the inverse of cellOf at its edges. */
+  private readonly startOf: (block: number) => number;
   private readonly log: boolean;
   private readonly clip: boolean;
   /**
    * A: time, ln price. B: time, ln price, the time's quotient by the lattice step (mod 2^32) and
-   * remainder as 32-bit integers, and the increment to the next tick (0 until that tick arrives,
-   * and for B's last tick) — see sweep.
+   * remainder as 32-bit integers, the increment to the next tick (0 until that tick arrives, and
+   * for B's last tick), and the absolute index of the first tick at or after it whose increment is
+   * not 0 (−1 while none is known) — see sweep.
    */
-  private readonly q = [new TickQueue(), new TickQueue([Int32Array, Int32Array, Float64Array])] as const;
+  private readonly q = [new TickQueue(), new TickQueue([Int32Array, Int32Array, Float64Array, Float64Array])] as const;
+  /** The first B tick whose next-move index (column 5) is not written yet. */
+  private bNextFrom = 0;
   private readonly seen = [NaN, NaN];
   private readonly first = [NaN, NaN];
   private readonly ended = [false, false];
@@ -162,6 +167,7 @@ export class HyState {
     this.scalar0 = this.lattice.count + 1;
     this.maxDoubles = opts.maxPartDoubles ?? MAX_PART_DOUBLES;
     const startUs = cells === undefined ? (b: number) => b * opts.blockUs : (c: number) => cells.startUs(c);
+    this.startOf = startUs;
     this.fold = opts.fold === undefined ? undefined : new HyFold(this.lattice, opts.blockUs, startUs, opts.fold);
   }
 
@@ -195,14 +201,29 @@ export class HyState {
       const x = lastX;
       if (market === 0) q.push(tk, x);
       else {
-        if (q.end > q.start) q.cols[4]![q.end - 1 - q.base] = x - q.cols[1]![q.end - 1 - q.base]!;
+        if (q.end > q.start) {
+          const prev = q.end - 1 - q.base;
+          const d = x - q.cols[1]![prev]!;
+          q.cols[4]![prev] = d;
+          if (d !== 0) this.markMove(q, q.end - 1);
+        }
         const quotient = Math.floor(tk / h);
-        q.push(tk, x, quotient | 0, tk - quotient * h);
+        q.push(tk, x, quotient | 0, tk - quotient * h, 0, -1);
       }
     }
     if (Number.isNaN(this.first[market]!)) this.first[market] = t[0]!;
     this.seen[market] = last;
     this.advance();
+  }
+
+  /**
+   * B tick `move` (absolute index) has a non-zero increment: it is the next move of every live
+   * tick from bNextFrom up to it (their increments are all 0). Each tick is written once.
+   */
+  private markMove(b: TickQueue, move: number): void {
+    const next = b.cols[5]!;
+    for (let k = Math.max(this.bNextFrom, b.start); k <= move; k++) next[k - b.base] = move;
+    this.bNextFrom = move + 1;
   }
 
   /** Market 0 or 1 has no more ticks. */
@@ -358,6 +379,15 @@ export class HyState {
       w.q = q;
       this.rowOf(t0)[this.scalar0 + nCol]! += 1;
     }
+    // The square and the count of an interval go to the block of its end. Most intervals end
+    // in the block of the one before, so the block's two sums are carried in locals and
+    // written back when the block changes: the same additions in the same order.
+    const s0 = this.scalar0;
+    let row: Float64Array | undefined;
+    let rowFrom = Infinity;
+    let rowTo = -Infinity;
+    let rv = 0;
+    let n = 0;
     while (i + 1 < p.end) {
       const t0 = pt[i - pb]!;
       const t1 = pt[i + 1 - pb]!;
@@ -367,14 +397,28 @@ export class HyState {
       const eq = q < oEnd && ot[q - ob] === t0 ? 1 : 0;
       const open = r - q - eq;
       const d = px[i + 1 - pb]! - px[i - pb]!;
-      const row = this.rowOf(t1);
-      const s0 = this.scalar0;
-      row[s0 + rvCol]! += d * d;
-      row[s0 + nCol]! += 1;
+      if (!(t1 >= rowFrom && t1 < rowTo)) {
+        if (row !== undefined) {
+          row[s0 + rvCol] = rv;
+          row[s0 + nCol] = n;
+        }
+        const block = this.cellOf(t1);
+        row = this.rowOf(t1);
+        rowFrom = this.startOf(block);
+        rowTo = this.startOf(block + 1);
+        rv = row[s0 + rvCol]!;
+        n = row[s0 + nCol]!;
+      }
+      rv += d * d;
+      n += 1;
       if (w.prevOpen === 0 && eq === 0 && open === 0) this.rowOf(t0)[s0 + neCol]! += 1;
       w.prevOpen = open;
       q = r;
       i++;
+    }
+    if (row !== undefined) {
+      row[s0 + rvCol] = rv;
+      row[s0 + nCol] = n;
     }
     w.i = i;
     w.q = q;
@@ -409,7 +453,7 @@ export class HyState {
     const ax = a.x;
     const ab = a.base;
     const aEnd = a.end;
-    const [bt, bx, bq, br, bd] = b.cols as [Float64Array, Float64Array, Int32Array, Int32Array, Float64Array];
+    const [bt, bx, bq, br, bd, bn] = b.cols as [Float64Array, Float64Array, Int32Array, Int32Array, Float64Array, Float64Array];
     const bb = b.base;
     const bEnd = b.end;
     if (bEnd === this.bFirst) return; // no B tick in the span yet (or ever): nothing meets A
@@ -453,11 +497,20 @@ export class HyState {
         let dPrev = p > pFirst ? bd[p - 1]! : 0; // ΔB before B's first tick is 0
         const same = plus === minus;
         for (; p < pEnd; p++) {
+          const d = bd[p]!;
+          if (d === 0 && dPrev === 0) {
+            // Ticks that repeat B's price add exact zeros (and no entry is ever −0, which
+            // adding +0 would change): go to B's next move, whose own previous increment is 0.
+            const move = bn[p]! - bb;
+            if (move > p) {
+              p = move - 1;
+              continue;
+            }
+          }
           const r = br[p]!;
           const k = (bq[p]! - cq) | 0;
           const kMinus = k + ((cr - r) >>> 31); // + [r > cr] without a branch: |cr − r| < step < 2^31
           if (kMinus > last) break;
-          const d = bd[p]!;
           const up = wPlus * d;
           const down = wMinus * dPrev;
           dPrev = d;

@@ -21,7 +21,7 @@ export class TickQueue {
   private live = 0; // physical slot of the first live tick
   private size = 0; // physical slots in use
 
-  /** @param extra types of the columns after time and value (at most three). */
+  /** @param extra types of the columns after time and value (at most four). */
   constructor(extra: readonly ColumnType[] = [], capacity = 1024) {
     this.types = [Float64Array, Float64Array, ...extra];
     this.cols = this.types.map((T) => new T(Math.max(16, capacity)));
@@ -47,8 +47,8 @@ export class TickQueue {
     return this.base + this.size;
   }
 
-  /** Appends one tick; c2, c3, c4 go to columns 2, 3, 4 when the queue has them. */
-  push(t: number, x: number, c2 = 0, c3 = 0, c4 = 0): void {
+  /** Appends one tick; c2 … c5 go to columns 2 … 5 when the queue has them. */
+  push(t: number, x: number, c2 = 0, c3 = 0, c4 = 0, c5 = 0): void {
     if (this.size === this.cols[0]!.length) this.makeRoom();
     const cols = this.cols;
     const k = this.size++;
@@ -58,6 +58,7 @@ export class TickQueue {
       cols[2]![k] = c2;
       if (cols.length > 3) cols[3]![k] = c3;
       if (cols.length > 4) cols[4]![k] = c4;
+      if (cols.length > 5) cols[5]![k] = c5;
     }
   }
 
