@@ -191,24 +191,46 @@ export class HyState {
     // Most quote ticks repeat the last price (a size changed): the log is taken once per price.
     let lastPrice = NaN;
     let lastX = NaN;
-    for (let k = from; k < length; k++) {
-      const tk = t[k]!;
-      const pk = price[k]!;
-      if (pk !== lastPrice) {
-        lastPrice = pk;
-        lastX = this.log ? Math.log(pk) : pk;
-      }
-      const x = lastX;
-      if (market === 0) q.push(tk, x);
-      else {
-        if (q.end > q.start) {
-          const prev = q.end - 1 - q.base;
-          const d = x - q.cols[1]![prev]!;
-          q.cols[4]![prev] = d;
-          if (d !== 0) this.markMove(q, q.end - 1);
+    if (from < length) {
+      // The columns are written directly (TickQueue.reserve): typed stores, no call per tick.
+      const slot0 = q.reserve(length - from);
+      const [qt, qx] = q.cols as [Float64Array, Float64Array];
+      if (market === 0) {
+        for (let k = from; k < length; k++) {
+          const pk = price[k]!;
+          if (pk !== lastPrice) {
+            lastPrice = pk;
+            lastX = this.log ? Math.log(pk) : pk;
+          }
+          qt[slot0 + k - from] = t[k]!;
+          qx[slot0 + k - from] = lastX;
         }
-        const quotient = Math.floor(tk / h);
-        q.push(tk, x, quotient | 0, tk - quotient * h, 0, -1);
+        q.commit(length - from);
+      } else {
+        const [, , qq, qr, qd, qn] = q.cols as [Float64Array, Float64Array, Int32Array, Int32Array, Float64Array, Float64Array];
+        for (let k = from; k < length; k++) {
+          const tk = t[k]!;
+          const pk = price[k]!;
+          if (pk !== lastPrice) {
+            lastPrice = pk;
+            lastX = this.log ? Math.log(pk) : pk;
+          }
+          const s = slot0 + k - from;
+          // B's previous tick (if still live) gets its increment now that this one is known.
+          if (s > 0 && q.end > q.start) {
+            const d = lastX - qx[s - 1]!;
+            qd[s - 1] = d;
+            if (d !== 0) this.markMove(q, q.base + s - 1);
+          }
+          const quotient = Math.floor(tk / h);
+          qt[s] = tk;
+          qx[s] = lastX;
+          qq[s] = quotient | 0;
+          qr[s] = tk - quotient * h;
+          qd[s] = 0;
+          qn[s] = -1;
+          q.commit(1);
+        }
       }
     }
     if (Number.isNaN(this.first[market]!)) this.first[market] = t[0]!;

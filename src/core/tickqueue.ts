@@ -62,6 +62,21 @@ export class TickQueue {
     }
   }
 
+  /**
+   * Makes room for `count` more ticks and returns the physical slot the first goes to; the caller
+   * writes the columns at slots slot … slot + count − 1 (re-read `cols` first), then calls
+   * {@link commit}. For hot loops that write typed columns directly instead of calling push.
+   */
+  reserve(count: number): number {
+    while (this.size + count > this.cols[0]!.length) this.makeRoom(count);
+    return this.size;
+  }
+
+  /** Counts `count` ticks written after {@link reserve} as pushed. */
+  commit(count: number): void {
+    this.size += count;
+  }
+
   /** Drops every tick with absolute index below `index` (a no-op for ticks already dropped). */
   dropBefore(index: number): void {
     const slot = Math.min(this.size, index - this.base);
@@ -74,13 +89,13 @@ export class TickQueue {
     if (slot < this.size) this.size = slot;
   }
 
-  /** Reclaims dropped slots, or doubles the arrays when most slots are live. */
-  private makeRoom(): void {
+  /** Reclaims dropped slots, or doubles the arrays when most slots (with `extra` more) are live. */
+  private makeRoom(extra = 1): void {
     const liveCount = this.size - this.live;
     const capacity = this.cols[0]!.length;
     this.cols = this.cols.map((col, c) => {
-      if (liveCount <= capacity >> 1) return col.copyWithin(0, this.live, this.size);
-      const grown = new this.types[c]!(capacity * 2);
+      if (liveCount + extra <= capacity >> 1) return col.copyWithin(0, this.live, this.size);
+      const grown = new this.types[c]!(Math.max(capacity * 2, liveCount + extra));
       grown.set(col.subarray(this.live, this.size));
       return grown;
     });
