@@ -61,8 +61,9 @@ class PendingTicks {
   last = NaN;
   /** Grid index at which the oldest pending tick takes effect, ceil(t/G); Infinity when none. */
   nextN = Infinity;
-  /** ln of the LOCF value at the current grid point. */
+  /** ln of the LOCF value at the current grid point, and that value. */
   private logValue = NaN;
+  private value = NaN;
   /** Ticks after this time are not stored (set when the other market has ended). */
   private limit = Infinity;
   /** No more ticks will come. */
@@ -148,6 +149,10 @@ class PendingTicks {
     const price = this.p[i - 1]!;
     this.head = i;
     this.nextN = i < this.tail ? gridCeil(this.t[i]!, this.g) : Infinity;
+    // Most ticks repeat the price (a size changed): the same value returns exactly 0, as
+    // ln p − ln p does, without the log.
+    if (price === this.value) return 0;
+    this.value = price;
     const log = Math.log(price);
     const r = log - this.logValue;
     this.logValue = log;
@@ -267,19 +272,31 @@ export class GridAligner {
       this.sink.begin?.(n0);
     }
     let n = this.done;
+    // Grid points where neither value moved go to the sink as runs (pushZeros), also when a
+    // tick fell in them but repeated the price: most do.
+    let zeros = 0;
     while (n < target) {
       const next = Math.min(a.nextN, b.nextN);
       if (next > n + 1) {
         const stop = Math.min(next - 1, target);
-        this.sink.pushZeros(stop - n);
+        zeros += stop - n;
         n = stop;
         continue;
       }
       n++;
       const rA = a.nextN === n ? a.moveTo(n) : 0;
       const rB = b.nextN === n ? b.moveTo(n) : 0;
+      if (rA === 0 && rB === 0) {
+        zeros++;
+        continue;
+      }
+      if (zeros > 0) {
+        this.sink.pushZeros(zeros);
+        zeros = 0;
+      }
       this.sink.push(rA, rB);
     }
+    if (zeros > 0) this.sink.pushZeros(zeros);
     this.done = n;
   }
 }
