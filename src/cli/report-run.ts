@@ -70,7 +70,7 @@ export async function runReport(files: readonly [string, string], o: ReportOptio
   try {
     reads = await readOnceForAll(files, o, ctx, [pair, xcorr, hy, quality]);
     pairReport = pair.finish(reads);
-    xcorrReport = xcorr.finish(reads);
+    xcorrReport = await xcorr.finish(reads);
     hyReport = await hy.finish(reads);
   } catch (e) {
     throw hyPartsError(blockTableError(e, xo), ho);

@@ -7,9 +7,7 @@ import { percentileInterval, replicateSums, type Interval } from './bootstrap.js
 import { lagStats, PART_WIDTH, type XcorrParts } from './xcorr-cells.js';
 
 /** Fields of a part row a replicate needs: N, Σx, Σx² (nearly the same for every lag) and Σy, Σy², Σxy. */
-const N = 0;
-const SX = 2;
-const SXX = 3;
+const X_SIDE = [0, 2, 3] as const;
 const PER_LAG = [4, 5, 6] as const;
 /** Lags per pass over the blocks: bounds the replicate sums held at once to R × 3 × LAG_CHUNK numbers. */
 const LAG_CHUNK = 64;
@@ -35,87 +33,129 @@ export interface XcorrBootstrap {
  * Cost O(R · blocks · (3·lags + 3)) time, O(blocks · lags + R · lags) memory.
  */
 export function bootstrapXcorr(parts: XcorrParts, counts: Uint32Array): XcorrBootstrap {
-  const lags = parts.lags.length;
-  const blocks = parts.cells;
-  const replicates = blocks === 0 ? 0 : counts.length / blocks;
-  const r = new Float64Array(lags * replicates);
-  if (replicates > 0 && lags > 0) {
-    const xSide = [N, SX, SXX].map((f) => new SharedField(parts, f, counts, replicates));
-    for (let k0 = 0; k0 < lags; k0 += LAG_CHUNK) {
-      const k1 = Math.min(lags, k0 + LAG_CHUNK);
-      const width = (k1 - k0) * PER_LAG.length;
-      const compact = new Float64Array(blocks * width);
-      for (let c = 0; c < blocks; c++) {
-        for (let k = k0; k < k1; k++) {
-          const src = (c * lags + k) * PART_WIDTH;
-          const dst = c * width + (k - k0) * PER_LAG.length;
-          for (let f = 0; f < PER_LAG.length; f++) compact[dst + f] = parts.sums[src + PER_LAG[f]!]!;
-        }
-      }
-      const sums = replicateSums(compact, width, counts, blocks);
-      for (let i = 0; i < replicates; i++) {
-        for (let k = k0; k < k1; k++) {
-          const o = i * width + (k - k0) * PER_LAG.length;
-          const [n, sx, sxx] = [xSide[0]!.at(i, k), xSide[1]!.at(i, k), xSide[2]!.at(i, k)];
-          const stats = lagStats({ n, sx, sxx, sy: sums[o]!, syy: sums[o + 1]!, sxy: sums[o + 2]!, nEffective: 0, absSum: 0, absMax: 0 });
-          r[k * replicates + i] = stats.r ?? NaN;
-        }
-      }
-    }
-  }
-  const intervals = parts.lags.map((_, k) => percentileInterval(r.subarray(k * replicates, (k + 1) * replicates)));
-  return { replicates, r, intervals };
+  const slice = bootSlice(parts, counts, 0, parts.lags.length);
+  return bootstrapFromSlices(parts.lags.length, slice.replicates, [replicateSlice(slice, counts)]);
 }
 
 /**
- * One field of every lag's replicate sums where the blocks mostly hold one value for all lags:
- * the sum over those blocks once per replicate, then per lag the blocks where the lags differ.
+ * What the replicates of lags k0 … k1 − 1 need, copied out of the parts so that the slice can be
+ * computed on another thread (the parts of a long lag range are the run's largest array):
+ * per chunk of LAG_CHUNK lags, each block's Σy, Σy², Σxy of those lags; the x side's sums
+ * over the blocks where every lag agrees, per replicate; and the x side of the other blocks.
  */
-class SharedField {
-  /** Per replicate: Σ count_b · value_b over the blocks where every lag holds the same value. */
-  private readonly common: Float64Array;
-  /** The blocks where the lags differ, in order. */
-  private readonly odd: number[] = [];
-  private readonly blocks: number;
+export interface BootSlice {
+  readonly k0: number;
+  readonly k1: number;
+  readonly blocks: number;
+  readonly replicates: number;
+  /** Chunk c (lags k0 + c·LAG_CHUNK …): blocks rows of (its lags × 3) numbers, chunk after chunk. */
+  readonly y: Float64Array;
+  /** N, Σx, Σx² summed over the blocks where every lag agrees: field f of replicate i at f·R + i. */
+  readonly xCommon: Float64Array;
+  /** Per x field (N, Σx, Σx²): the blocks where the lags' values differ, in order. */
+  readonly odd: readonly Int32Array[];
+  /** Per x field: its value in odd block o for lag k0 + k at o·(k1 − k0) + k. */
+  readonly xOdd: readonly Float64Array[];
+}
 
-  constructor(
-    private readonly parts: XcorrParts,
-    private readonly field: number,
-    private readonly counts: Uint32Array,
-    replicates: number,
-  ) {
-    const lags = parts.lags.length;
-    const blocks = (this.blocks = parts.cells);
-    const same = new Uint8Array(blocks);
+/** The slice of lags [k0, k1) of a bootstrap over `parts` with block draws `counts`. O(blocks · (k1 − k0) + R · blocks). */
+export function bootSlice(parts: XcorrParts, counts: Uint32Array, k0: number, k1: number): BootSlice {
+  const lags = parts.lags.length;
+  const blocks = parts.cells;
+  const replicates = blocks === 0 ? 0 : counts.length / blocks;
+  const n = k1 - k0;
+  const y = new Float64Array(blocks * n * PER_LAG.length);
+  let o = 0;
+  for (let c0 = k0; c0 < k1; c0 += LAG_CHUNK) {
+    const c1 = Math.min(k1, c0 + LAG_CHUNK);
     for (let b = 0; b < blocks; b++) {
-      const first = parts.sums[b * lags * PART_WIDTH + field]!;
-      let k = 1;
-      while (k < lags && parts.sums[(b * lags + k) * PART_WIDTH + field] === first) k++;
-      same[b] = k === lags ? 1 : 0;
-      if (k < lags) this.odd.push(b);
+      for (let k = c0; k < c1; k++) {
+        const src = (b * lags + k) * PART_WIDTH;
+        for (let f = 0; f < PER_LAG.length; f++) y[o++] = parts.sums[src + PER_LAG[f]!]!;
+      }
     }
-    this.common = new Float64Array(replicates);
+  }
+  const xCommon = new Float64Array(X_SIDE.length * replicates);
+  const odd: Int32Array[] = [];
+  const xOdd: Float64Array[] = [];
+  X_SIDE.forEach((f, fi) => {
+    // Blocks where every lag holds one value of the field are summed once per replicate.
+    const same = new Uint8Array(blocks);
+    const oddBlocks: number[] = [];
+    for (let b = 0; b < blocks; b++) {
+      const first = parts.sums[b * lags * PART_WIDTH + f]!;
+      let k = 1;
+      while (k < lags && parts.sums[(b * lags + k) * PART_WIDTH + f] === first) k++;
+      same[b] = k === lags ? 1 : 0;
+      if (k < lags) oddBlocks.push(b);
+    }
     for (let i = 0; i < replicates; i++) {
       let acc = 0;
       for (let b = 0; b < blocks; b++) {
         const c = counts[i * blocks + b]!;
-        if (c !== 0 && same[b] === 1) acc += c * parts.sums[b * lags * PART_WIDTH + field]!;
+        if (c !== 0 && same[b] === 1) acc += c * parts.sums[b * lags * PART_WIDTH + f]!;
       }
-      this.common[i] = acc;
+      xCommon[fi * replicates + i] = acc;
     }
-  }
+    const values = new Float64Array(oddBlocks.length * n);
+    oddBlocks.forEach((b, oi) => {
+      for (let k = k0; k < k1; k++) values[oi * n + (k - k0)] = parts.sums[(b * lags + k) * PART_WIDTH + f]!;
+    });
+    odd.push(Int32Array.from(oddBlocks));
+    xOdd.push(values);
+  });
+  return { k0, k1, blocks, replicates, y, xCommon, odd, xOdd };
+}
 
-  /** Replicate i's sum of the field for lag k. */
-  at(i: number, k: number): number {
-    let acc = this.common[i]!;
-    const { parts, field, counts, blocks } = this;
-    const lags = parts.lags.length;
-    for (const b of this.odd) {
-      const c = counts[i * blocks + b]!;
-      if (c !== 0) acc += c * parts.sums[(b * lags + k) * PART_WIDTH + field]!;
+/**
+ * Every replicate's r for the slice's lags: lag k0 + k of replicate i at k·R + i (NaN where r is
+ * undefined). The sums are Σ_b count_b · part_b in block order (replicateSums), the x side the
+ * common sum plus the odd blocks in order: the same additions whichever thread runs the slice
+ * and however the lags are sliced. Cost O(R · blocks · 3 · (k1 − k0)).
+ */
+export function replicateSlice(slice: BootSlice, counts: Uint32Array): Float64Array {
+  const { k0, k1, blocks, replicates, y, xCommon, odd, xOdd } = slice;
+  const n = k1 - k0;
+  const r = new Float64Array(n * replicates);
+  if (replicates === 0 || n === 0) return r;
+  const xAt = (fi: number, i: number, k: number): number => {
+    let acc = xCommon[fi * replicates + i]!;
+    const blocksOf = odd[fi]!;
+    const values = xOdd[fi]!;
+    for (let oi = 0; oi < blocksOf.length; oi++) {
+      const c = counts[i * blocks + blocksOf[oi]!]!;
+      if (c !== 0) acc += c * values[oi * n + k]!;
     }
     return acc;
+  };
+  let o = 0;
+  for (let c0 = 0; c0 < n; c0 += LAG_CHUNK) {
+    const c1 = Math.min(n, c0 + LAG_CHUNK);
+    const width = (c1 - c0) * PER_LAG.length;
+    const sums = replicateSums(y.subarray(o, o + blocks * width), width, counts, blocks);
+    o += blocks * width;
+    for (let i = 0; i < replicates; i++) {
+      for (let k = c0; k < c1; k++) {
+        const at = i * width + (k - c0) * PER_LAG.length;
+        const stats = lagStats({ n: xAt(0, i, k), sx: xAt(1, i, k), sxx: xAt(2, i, k), sy: sums[at]!, syy: sums[at + 1]!, sxy: sums[at + 2]!, nEffective: 0, absSum: 0, absMax: 0 });
+        r[k * replicates + i] = stats.r ?? NaN;
+      }
+    }
   }
+  return r;
+}
+
+/** The bootstrap of `lags` lags from the replicates of consecutive slices covering them in order. */
+export function bootstrapFromSlices(lags: number, replicates: number, slices: readonly Float64Array[]): XcorrBootstrap {
+  const r = new Float64Array(lags * replicates);
+  let at = 0;
+  for (const s of slices) {
+    r.set(s, at);
+    at += s.length;
+  }
+  if (at !== r.length) throw new RangeError(`bootstrapFromSlices: the slices hold ${at} replicates, expected ${lags}·${replicates}`);
+  const intervals = Array.from({ length: lags }, (_, k) => percentileInterval(r.subarray(k * replicates, (k + 1) * replicates)));
+  return { replicates, r, intervals };
 }
 
 /**

@@ -26,6 +26,7 @@ import { lagText, renderXcorr, signedDuration, SINGLE_STEP_SHARE } from './xcorr
 import type { XcorrReport, XcorrRow, SummedSide } from './xcorr-render.js';
 import type { LagResult } from '../../core/xcorr.js';
 import { runXcorrState } from '../xcorr-state.js';
+import { bootstrapXcorrThreaded } from '../xcorr-boot-thread.js';
 
 export { renderXcorr };
 export type { XcorrReport, XcorrRow };
@@ -69,7 +70,7 @@ export function blockTableError(e: unknown, o: Pick<XcorrOptions, 'block' | 'lag
 }
 
 /** xcorr as a pass: the analysis to feed and how it becomes the report (runXcorr, and `report`'s one read). */
-export function xcorrPass(files: readonly [string, string], o: XcorrOptions, ctx: Context): TwoMarketPass<XcorrReport> {
+export function xcorrPass(files: readonly [string, string], o: XcorrOptions, ctx: Context): TwoMarketPass<Promise<XcorrReport>> {
   const range = rangeOf(o);
   const cellUs = cellLengthOf(o);
   const maxLag = Math.max(...o.lags.map((l) => Math.abs(l)));
@@ -79,13 +80,16 @@ export function xcorrPass(files: readonly [string, string], o: XcorrOptions, ctx
   return { plan: { range, margin: readMargin({ gridUs: o.grid, maxLag }) }, consumer, finish: (reads) => finishXcorr(files, o, ctx, analysis, reads, meter) };
 }
 
-function finishXcorr(files: readonly [string, string], o: XcorrOptions, ctx: Context, analysis: XcorrAnalysis, reads: [ReadReport, ReadReport], meter: GridReturns | undefined): XcorrReport {
+async function finishXcorr(files: readonly [string, string], o: XcorrOptions, ctx: Context, analysis: XcorrAnalysis, reads: [ReadReport, ReadReport], meter: GridReturns | undefined): Promise<XcorrReport> {
   const range = rangeOf(o);
   const state = analysis.finish();
   const span = requireOverlap(state === undefined ? undefined : { start: state.grid.tStart, end: state.grid.tEnd }, reads[0], reads[1], range);
   warnAboutInputs(ctx, files, o, reads, span);
+  // The bootstrap of many lags is the largest single piece of work after the read: both cores take it.
+  const blocks = state!.blocks;
+  const boot = blocks === undefined ? undefined : { ...(await bootstrapXcorrThreaded(blocks, drawsOf(blocks, o))), blocks: blocks.cells };
   const report: XcorrReport = {
-    ...xcorrReportOf(o, span, state!.lags, state!.blocks),
+    ...xcorrReportOf(o, span, state!.lags, blocks, boot),
     by: o.by === undefined ? undefined : xcorrBy(state!.parts!, o, span, meter, bestLag),
   };
   warnAbout(report, ctx);
@@ -96,8 +100,14 @@ function finishXcorr(files: readonly [string, string], o: XcorrOptions, ctx: Con
  * Table 2 with its bootstrap over `blocks` (cells = blocks, in time order), the best lag and the
  * summed sides: the report of a run, or of merged states (xcorr-state.ts), over `span`.
  */
-export function xcorrReportOf(o: Pick<XcorrOptions, 'names' | 'grid' | 'bootstrap' | 'block' | 'seed'>, span: { start: number; end: number }, whole: readonly LagResult[], blocks: XcorrParts | undefined): XcorrReport {
-  const boot = blocks === undefined ? undefined : bootstrapOf(blocks, o);
+export function xcorrReportOf(
+  o: Pick<XcorrOptions, 'names' | 'grid' | 'bootstrap' | 'block' | 'seed'>,
+  span: { start: number; end: number },
+  whole: readonly LagResult[],
+  blocks: XcorrParts | undefined,
+  computed?: XcorrBootstrap & { blocks: number },
+): XcorrReport {
+  const boot = blocks === undefined ? undefined : (computed ?? bootstrapOf(blocks, o));
   const lags: XcorrRow[] = whole.map((l, k) => {
     const b = boot?.intervals[k] ?? null;
     const useBoot = boot !== undefined;
@@ -122,8 +132,12 @@ function gridPointsIn(span: { start: number; end: number }, g: number): number {
 
 /** The bootstrap of Table 2 over the blocks of the span (or range), the draws from --seed. */
 function bootstrapOf(parts: XcorrParts, o: Pick<XcorrOptions, 'bootstrap' | 'seed'>): XcorrBootstrap & { blocks: number } {
-  const counts = parts.cells === 0 ? new Uint32Array(0) : drawBlockCounts(parts.cells, o.bootstrap, new Random(o.seed));
-  return { ...bootstrapXcorr(parts, counts), blocks: parts.cells };
+  return { ...bootstrapXcorr(parts, drawsOf(parts, o)), blocks: parts.cells };
+}
+
+/** The block draws of every replicate, from --seed. */
+function drawsOf(parts: XcorrParts, o: Pick<XcorrOptions, 'bootstrap' | 'seed'>): Uint32Array {
+  return parts.cells === 0 ? new Uint32Array(0) : drawBlockCounts(parts.cells, o.bootstrap, new Random(o.seed));
 }
 
 /** S₊, S₋ and S₊ − S₋ (xcorr-summary.ts) with their bootstrap intervals from the same replicates. */
