@@ -44,7 +44,7 @@
  *       [--format tardis|exchange|binance|generic] [--preset bench|fixture]`
  * and `node dist/scripts/gen-data.js --bench [--minutes 60] [--out bench-data]`.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -100,8 +100,10 @@ export const FILE_NAMES = {
   spotTrades: 'spot_trades.csv',
 } as const;
 
-/** The file beside the bench data that records the seed, length and shape it was made from. */
+/** The file beside the bench data that records the generator, seed, length and shape it was made from. */
 const BENCH_STAMP = '.bench-stamp';
+/** Raise when the generator's code changes what it writes for the bench shape (the bench data is then made again). */
+const GENERATOR_VERSION = 2;
 
 export interface DatasetOptions extends GenOptions {
   readonly format: QuoteFormat;
@@ -177,11 +179,13 @@ export function ensureBenchData(dir: string, options: BenchOptions = {}): BenchR
   const seed = options.seed ?? BENCH_SEED;
   // What the files were made from: data from another seed, length or shape is made again,
   // so a bench never measures stale data after the generator changes.
-  const stamp = `${JSON.stringify({ seed, minutes, shape: BENCH_SHAPE })}\n`;
+  const stamp = `${JSON.stringify({ generator: GENERATOR_VERSION, seed, minutes, shape: BENCH_SHAPE })}\n`;
   const stampFile = join(dir, BENCH_STAMP);
   const present = Object.values(FILE_NAMES).every((n) => existsSync(join(dir, n)));
   const current = present && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp;
   if (current && !options.force) return { dir, generated: false };
+  // No stamp while the files are being replaced: an interrupted run is made again next time.
+  rmSync(stampFile, { force: true });
   const started = process.hrtime.bigint();
   const summary = writeDataset(dir, { format: 'tardis', seed, seconds: minutes * 60, shape: BENCH_SHAPE });
   writeFileSync(stampFile, stamp);

@@ -513,7 +513,7 @@ test('gen-data CLI: writes the three files in the chosen format; bad options exi
   }
 });
 
-test('ensureBenchData: writes the Tardis files when absent and leaves existing ones alone', () => {
+test('ensureBenchData: writes the Tardis files when absent, leaves current ones alone, makes stale ones again', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gen-bench-'));
   try {
     const made = ensureBenchData(dir, { minutes: 0.02 });
@@ -524,6 +524,13 @@ test('ensureBenchData: writes the Tardis files when absent and leaves existing o
     writeFileSync(join(dir, FILE_NAMES.spotQuotes), 'kept');
     assert.equal(ensureBenchData(dir, { minutes: 0.02 }).generated, false);
     assert.equal(readFileSync(join(dir, FILE_NAMES.spotQuotes), 'latin1'), 'kept');
+    // Data made from another length (or seed, shape, generator) is made again, as is data whose
+    // stamp is missing (an interrupted run, or data from before the stamp).
+    assert.equal(ensureBenchData(dir, { minutes: 0.03 }).generated, true);
+    assert.notEqual(readFileSync(join(dir, FILE_NAMES.spotQuotes), 'latin1'), 'kept');
+    assert.equal(ensureBenchData(dir, { minutes: 0.03 }).generated, false);
+    rmSync(join(dir, '.bench-stamp'));
+    assert.equal(ensureBenchData(dir, { minutes: 0.03 }).generated, true);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

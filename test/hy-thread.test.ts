@@ -83,3 +83,24 @@ test('RemoteHyState: the same parts as a HyState on this thread, over many ring 
     remote.abort();
   }
 });
+
+test('RemoteHyState: a worker that fails does not hang the pushes, and finish() reports its error', async () => {
+  // blockUs 0 makes the worker's HyState throw as it starts. The pushes below come back to back,
+  // more than the ring holds, without yielding, so the worker's error event cannot reach this
+  // thread while they wait: the worker must go on releasing slots (it did not: it died, and this
+  // test hung for ever) and say in the shared state word that it stopped.
+  const remote = new RemoteHyState({ lattice: makeLattice(-1000, 1000, 100), blockUs: 0 });
+  try {
+    const t = new Float64Array(100);
+    const p = new Float64Array(100).fill(100);
+    const started = Date.now();
+    for (let k = 0; k < 100; k++) {
+      for (let i = 0; i < 100; i++) t[i] = 1_723_118_400_000_000 + (k * 100 + i) * 10;
+      remote.push(0, t, p, 100);
+    }
+    assert.ok(Date.now() - started < 30_000, 'the pushes returned');
+    await assert.rejects(remote.finish(), /block length must be > 0/);
+  } finally {
+    remote.abort();
+  }
+});

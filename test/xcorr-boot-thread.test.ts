@@ -11,7 +11,7 @@ import { drawBlockCounts } from '../src/core/bootstrap.js';
 import { fixedCells } from '../src/core/cells.js';
 import { Random } from '../src/core/random.js';
 import { bootSlice, bootstrapFromSlices, bootstrapXcorr, replicateSlice, type XcorrBootstrap } from '../src/core/xcorr-bootstrap.js';
-import type { XcorrParts } from '../src/core/xcorr-cells.js';
+import { lagStats, PART_WIDTH, type XcorrParts } from '../src/core/xcorr-cells.js';
 import { LagCorrelator } from '../src/core/xcorr.js';
 import { mulberry32 } from './prng.js';
 
@@ -30,6 +30,40 @@ function partsOf(lags: readonly number[], steps: number, cellUs: number, seed: n
   return c.parts(0);
 }
 
+/**
+ * The replicates' r as the bootstrap computed them before it was cut into slices, written out
+ * plainly: per replicate and lag, each x field (N, Σx, Σx²) summed first over the blocks where
+ * every lag holds one value and then over the others, each y field (Σy, Σy², Σxy) over all
+ * blocks, in block order; r by the one formula (lagStats). The slices must give these bits.
+ */
+function referenceR(parts: XcorrParts, counts: Uint32Array): Float64Array {
+  const L = parts.lags.length;
+  const B = parts.cells;
+  const R = counts.length / B;
+  const at = (b: number, k: number, f: number): number => parts.sums[(b * L + k) * PART_WIDTH + f]!;
+  const sameAcross = (b: number, f: number): boolean => parts.lags.every((_, k) => at(b, k, f) === at(b, 0, f));
+  const r = new Float64Array(L * R);
+  for (let i = 0; i < R; i++) {
+    const c = (b: number): number => counts[i * B + b]!;
+    const x = (k: number, f: number): number => {
+      let acc = 0;
+      for (let b = 0; b < B; b++) if (c(b) !== 0 && sameAcross(b, f)) acc += c(b) * at(b, 0, f);
+      for (let b = 0; b < B; b++) if (c(b) !== 0 && !sameAcross(b, f)) acc += c(b) * at(b, k, f);
+      return acc;
+    };
+    const y = (k: number, f: number): number => {
+      let acc = 0;
+      for (let b = 0; b < B; b++) acc += c(b) * at(b, k, f);
+      return acc;
+    };
+    for (let k = 0; k < L; k++) {
+      const s = lagStats({ n: x(k, 0), sx: x(k, 2), sxx: x(k, 3), sy: y(k, 4), syy: y(k, 5), sxy: y(k, 6), nEffective: 0, absSum: 0, absMax: 0 });
+      r[k * R + i] = s.r ?? NaN;
+    }
+  }
+  return r;
+}
+
 function assertSameBootstrap(got: XcorrBootstrap, want: XcorrBootstrap): void {
   assert.equal(got.replicates, want.replicates);
   // Bits, NaN included: compare the doubles as integers.
@@ -37,11 +71,15 @@ function assertSameBootstrap(got: XcorrBootstrap, want: XcorrBootstrap): void {
   assert.deepEqual(got.intervals, want.intervals);
 }
 
-test('bootSlice/replicateSlice: lags cut anywhere give bootstrapXcorr bit for bit', () => {
+test('bootSlice/replicateSlice: lags cut anywhere give the plainly written bootstrap bit for bit', () => {
   const lags = Array.from({ length: 150 }, (_, k) => k - 75);
   const parts = partsOf(lags, 40_000, 2_000_000, 5);
   const counts = drawBlockCounts(parts.cells, 300, new Random(9));
   const want = bootstrapXcorr(parts, counts);
+  const ref = referenceR(parts, counts);
+  assert.deepEqual(new BigUint64Array(want.r.buffer), new BigUint64Array(ref.buffer), 'bootstrapXcorr = the plain reference');
+  // The odd blocks (x sides that differ by lag) are there: the span's end blocks.
+  assert.ok(Array.from({ length: parts.cells }, (_, b) => b).some((b) => lags.some((_, k) => parts.sums[(b * lags.length + k) * PART_WIDTH]! !== parts.sums[b * lags.length * PART_WIDTH]!)));
   assert.ok(want.intervals.some((i) => i !== null && i.high > i.low), 'intervals with some width');
   const rand = mulberry32(31);
   for (let trial = 0; trial < 5; trial++) {
@@ -57,5 +95,6 @@ test('bootstrapXcorrThreaded: two threads give bootstrapXcorr bit for bit (work 
   const parts = partsOf(lags, 190_000, 1_000_000, 8);
   const counts = drawBlockCounts(parts.cells, 1000, new Random(42));
   assert.ok(1000 * parts.cells * 3 * lags.length >= 2e8, `${parts.cells} blocks`);
-  assertSameBootstrap(await bootstrapXcorrThreaded(parts, counts), bootstrapXcorr(parts, counts));
+  // requireWorker: a worker that fails must fail the test, not be covered by the one-thread fallback.
+  assertSameBootstrap(await bootstrapXcorrThreaded(parts, counts, { requireWorker: true }), bootstrapXcorr(parts, counts));
 });

@@ -26,6 +26,15 @@ const IN_FLIGHT = 32;
 const SLOT_TICKS = 65536;
 /** Longest single wait (ms) before checking again: a dead worker must not hang the read. */
 const WAIT_MS = 1000;
+/**
+ * A worker that has taken no batch for this long (ms) while every slot is full is taken for
+ * dead (a crash that left no message). A batch takes it milliseconds.
+ */
+const STALL_MS = 60_000;
+/** Words of the shared counter buffer: batches in flight, and the worker's state (ALIVE or STOPPED). */
+export const IN_FLIGHT_WORD = 0;
+export const STATE_WORD = 1;
+export const STOPPED = 1;
 const WORKER_URL = new URL('./hy-thread-worker.js', import.meta.url);
 
 /** What the worker needs to build the HyState (plain numbers: functions do not cross threads). */
@@ -36,7 +45,7 @@ export interface HyThreadRequest {
   readonly cells?: { readonly lengthUs: number; readonly range: TimeRange };
   /** HyOptions.fold: fold the blocks in this range as they finish. */
   readonly fold?: TimeRange;
-  /** The shared in-flight counter. */
+  /** The shared words: the in-flight counter and the worker's state (IN_FLIGHT_WORD, STATE_WORD). */
   readonly counter: SharedArrayBuffer;
   /** The ring: slot i holds SLOT_TICKS times then SLOT_TICKS prices (ringViews). */
   readonly ring: SharedArrayBuffer;
@@ -68,7 +77,7 @@ export class RemoteHyState {
   private failed = false;
 
   constructor(request: Omit<HyThreadRequest, 'counter' | 'ring'>) {
-    const counter = new SharedArrayBuffer(4);
+    const counter = new SharedArrayBuffer(8);
     const ring = new SharedArrayBuffer(IN_FLIGHT * SLOT_TICKS * 16);
     this.inFlight = new Int32Array(counter);
     this.slots = ringViews(ring);
@@ -97,7 +106,7 @@ export class RemoteHyState {
       const slot = this.posted++ % IN_FLIGHT;
       this.slots.t[slot]!.set(t.subarray(from, from + n));
       this.slots.price[slot]!.set(price.subarray(from, from + n));
-      Atomics.add(this.inFlight, 0, 1);
+      Atomics.add(this.inFlight, IN_FLIGHT_WORD, 1);
       this.worker.postMessage({ type: 'push', market, slot, length: n } satisfies HyThreadMessage);
     }
   }
@@ -121,11 +130,26 @@ export class RemoteHyState {
     void this.worker.terminate();
   }
 
+  /**
+   * Waits while every slot is unread. The worker's error and exit events cannot arrive while this
+   * thread waits, so a worker that stops says so in the shared state word (hy-thread-worker.ts),
+   * and one that takes no batch for STALL_MS is taken for dead: then the pushes stop and finish()
+   * reports the worker's error (or its exit).
+   */
   private waitForRoom(): void {
+    let waited = 0;
+    let last = -1;
     for (;;) {
-      const n = Atomics.load(this.inFlight, 0);
+      const n = Atomics.load(this.inFlight, IN_FLIGHT_WORD);
+      if (Atomics.load(this.inFlight, STATE_WORD) === STOPPED) this.failed = true;
       if (n < IN_FLIGHT || this.failed) return;
-      Atomics.wait(this.inFlight, 0, n, WAIT_MS);
+      if (n !== last) [last, waited] = [n, 0];
+      if (waited >= STALL_MS) {
+        this.failed = true;
+        return;
+      }
+      Atomics.wait(this.inFlight, IN_FLIGHT_WORD, n, WAIT_MS);
+      waited += WAIT_MS;
     }
   }
 }

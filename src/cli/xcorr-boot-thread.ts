@@ -23,8 +23,11 @@ export interface BootWorkerData {
   readonly counts: Uint32Array;
 }
 
-/** bootstrapXcorr(parts, counts), on two threads when the work is large enough to pay for the second. */
-export async function bootstrapXcorrThreaded(parts: XcorrParts, counts: Uint32Array): Promise<XcorrBootstrap> {
+/**
+ * bootstrapXcorr(parts, counts), on two threads when the work is large enough to pay for the
+ * second. `requireWorker` (tests): throw when the worker fails instead of computing its slice here.
+ */
+export async function bootstrapXcorrThreaded(parts: XcorrParts, counts: Uint32Array, options: { readonly requireWorker?: boolean } = {}): Promise<XcorrBootstrap> {
   const lags = parts.lags.length;
   const blocks = parts.cells;
   const replicates = blocks === 0 ? 0 : counts.length / blocks;
@@ -33,7 +36,9 @@ export async function bootstrapXcorrThreaded(parts: XcorrParts, counts: Uint32Ar
   const far = bootSlice(parts, counts, half, lags);
   const remote = runOnWorker({ slice: far, counts });
   const near = replicateSlice(bootSlice(parts, counts, 0, half), counts);
-  const farR = (await remote) ?? replicateSlice(far, counts);
+  const fromWorker = await remote;
+  if (fromWorker === undefined && options.requireWorker === true) throw new Error('the bootstrap worker delivered no replicates');
+  const farR = fromWorker ?? replicateSlice(far, counts);
   return bootstrapFromSlices(lags, replicates, [near, farR]);
 }
 

@@ -492,7 +492,7 @@ export class HyState {
         // A ticks with ΔA_{i−1} = ΔA_i = 0 (A repeated its price) write nothing: go to the first
         // tick whose own increment is not 0, or to A's last tick (its increment is not known
         // yet). The B positions are found from that tick's time as they would have been.
-        while (i + 1 < aEnd && ax[i + 1 - ab] === ax[i - ab]) i++;
+        while (i + 1 < aEnd && ax[i + 1 - ab]! - ax[i - ab]! === 0) i++;
       }
       const ti = at[i - ab]!;
       const hasNext = i + 1 < aEnd;

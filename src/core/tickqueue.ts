@@ -1,5 +1,5 @@
 /**
- * A first-in first-out queue of ticks (time µs, value, and up to three derived numbers) addressed
+ * A first-in first-out queue of ticks (time µs, value, and up to four derived numbers) addressed
  * by absolute index: the i-th tick ever pushed keeps index i after older ticks are dropped.
  * Streaming kernels that look a bounded distance back and ahead (a window, a lattice of lags)
  * keep their positions as absolute indices and drop what no position can reach any more.

@@ -188,6 +188,7 @@ export class LagCellTable {
 
   /** A copy of the table covering cells firstCell … lastCell (for finishing without mutating). */
   copy(lastCell: number): LagCellTable {
+    if (this.released) throw new RangeError('LagCellTable: used after release');
     const out = new LagCellTable(this.cells, this.lagCount, this.maxDoubles);
     out.firstCell = this.firstCell;
     out.grow(Math.max(0, lastCell - this.firstCell + 1));
