@@ -11,6 +11,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES, tempFiles } from './cli-helpers.js';
 import { leadlagInProcess } from './context-helpers.js';
+import { hyPlacement } from '../src/cli/report-run.js';
 
 const T = join(FIXTURES, 'tardis');
 const SPOT = join(T, 'spot_quotes.csv');
@@ -44,6 +45,22 @@ test('report --format json nests exactly what pair, xcorr --lags -5..5, hy and c
   assert.equal(v.lag_us, h.lag_us);
   assert.deepEqual(v.lag_ci_us, h.ci.lag_us);
   assert.deepEqual(v.methods.map((m) => m.method), ['hy', 'pair (native ticks)', 'pair (1 ms grid)', 'xcorr']);
+});
+
+test('report: hy on its own thread and on the main thread (LEADLAG_HY_THREAD) gives hy\'s own numbers', async () => {
+  const hy = await json(['hy', SPOT, PERP]);
+  for (const setting of ['on', 'off']) {
+    const r = await leadlagInProcess(['report', SPOT, PERP, '--format', 'json', '--quiet'], { env: { LEADLAG_HY_THREAD: setting } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual((JSON.parse(r.stdout) as Record<string, unknown>).hy, hy, `LEADLAG_HY_THREAD=${setting}`);
+  }
+});
+
+test('hyPlacement: a thread with 4 cores or more, the main thread below; LEADLAG_HY_THREAD=on|off overrides', () => {
+  assert.deepEqual([1, 2, 3, 4, 16].map((cores) => hyPlacement(undefined, cores)), ['here', 'here', 'here', 'thread', 'thread']);
+  assert.equal(hyPlacement('on', 2), 'thread');
+  assert.equal(hyPlacement('off', 16), 'here');
+  assert.equal(hyPlacement('', 2), 'here');
 });
 
 test('report under --start/--end with --by: each analysis still equals its own command (each pass cut to its own read range)', async () => {

@@ -6,6 +6,7 @@
  * order of quotes and trades: docs/report.md says why and what it costs).
  */
 import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import type { Context } from './context.js';
 import { expandMarketArgs } from './inputs.js';
 import { readOnceForAll } from './fanout.js';
@@ -60,9 +61,9 @@ export async function runReport(files: readonly [string, string], o: ReportOptio
   const ho = hyOptionsOf(o);
   const lagZero = o.lags.includes(0);
   const quality = qualityPass(o.grid, o.threshold, rangeOf(o), !lagZero);
-  // hy's sweep costs about what pair and xcorr cost together: it runs on a thread of its own
-  // (started last, so that nothing can fail between its start and the try that stops it).
-  const hy = hyPass(files, ho, ctx, 'thread');
+  // hy on a thread of its own where a core is free for it (started last, so that nothing can
+  // fail between its start and the try that stops it).
+  const hy = hyPass(files, ho, ctx, hyPlacement(ctx.io.env.LEADLAG_HY_THREAD, availableParallelism()));
   let reads: [ReadReport, ReadReport];
   let pairReport: PairReport;
   let xcorrReport: XcorrReport;
@@ -75,7 +76,7 @@ export async function runReport(files: readonly [string, string], o: ReportOptio
   } catch (e) {
     throw hyPartsError(blockTableError(e, xo), ho);
   } finally {
-    hy.abort();
+    hy.abort?.();
   }
   const scan = quality.finish(reads);
   const classify = o.trades === undefined ? undefined : await runClassify(files, classifyOptionsOf(o), ctx);
@@ -151,4 +152,17 @@ function paramsOf(o: ReportOptions): [string, string][] {
   if (o.by !== undefined) p.push(['windows (--by)', o.by.kind === 'vol' ? 'volatility regimes' : duration(o.by.us)]);
   if (o.trades !== undefined) p.push(['trades', o.trades]);
   return p;
+}
+
+/**
+ * Where report runs hy: on a thread of its own when the machine has a core for it besides the two
+ * reader threads and the main thread (4 or more), else on the main thread. On two cores the
+ * thread was measured to cost more than it saved (copies to it, and four busy threads on two
+ * cores: the bench hour's report 3.75 s with it, 3.5 s without). LEADLAG_HY_THREAD=on or off
+ * overrides the choice (docs/report.md).
+ */
+export function hyPlacement(setting: string | undefined, cores: number): 'thread' | 'here' {
+  if (setting === 'on') return 'thread';
+  if (setting === 'off') return 'here';
+  return cores >= 4 ? 'thread' : 'here';
 }

@@ -110,12 +110,11 @@ export class HyState {
   private readonly log: boolean;
   private readonly clip: boolean;
   /**
-   * A: time, ln price. B: time, ln price, the time's quotient by the lattice step (mod 2^32) and
-   * remainder as 32-bit integers, the increment to the next tick (0 until that tick arrives, and
-   * for B's last tick), and the absolute index of the first tick at or after it whose increment is
-   * not 0 (−1 while none is known) — see sweep.
+   * A: time, ln price. B: time, ln price, the increment to the next tick (0 until that tick
+   * arrives, and for B's last tick), and the absolute index of the first tick at or after it whose
+   * increment is not 0 (−1 while none is known) — see sweep.
    */
-  private readonly q = [new TickQueue(), new TickQueue([Int32Array, Int32Array, Float64Array, Float64Array])] as const;
+  private readonly q = [new TickQueue(), new TickQueue([Float64Array, Float64Array])] as const;
   /** The first B tick whose next-move index (column 5) is not written yet. */
   private bNextFrom = 0;
   private readonly seen = [NaN, NaN];
@@ -187,7 +186,6 @@ export class HyState {
     }
     // Before the span starts nothing is known to be history yet; after, earlier ticks are skipped.
     const from = this.begun && this.clip ? firstAtOrAfter(t, length, this.tStart) : 0;
-    const h = this.lattice.stepUs;
     // Most quote ticks repeat the last price (a size changed): the log is taken once per price.
     let lastPrice = NaN;
     let lastX = NaN;
@@ -207,7 +205,7 @@ export class HyState {
         }
         q.commit(length - from);
       } else {
-        const [, , qq, qr, qd, qn] = q.cols as [Float64Array, Float64Array, Int32Array, Int32Array, Float64Array, Float64Array];
+        const [, , qd, qn] = q.cols as [Float64Array, Float64Array, Float64Array, Float64Array];
         for (let k = from; k < length; k++) {
           const tk = t[k]!;
           const pk = price[k]!;
@@ -222,11 +220,8 @@ export class HyState {
             qd[s - 1] = d;
             if (d !== 0) this.markMove(q, q.base + s - 1);
           }
-          const quotient = Math.floor(tk / h);
           qt[s] = tk;
           qx[s] = lastX;
-          qq[s] = quotient | 0;
-          qr[s] = tk - quotient * h;
           qd[s] = 0;
           qn[s] = -1;
           q.commit(1);
@@ -243,7 +238,7 @@ export class HyState {
    * tick from bNextFrom up to it (their increments are all 0). Each tick is written once.
    */
   private markMove(b: TickQueue, move: number): void {
-    const next = b.cols[5]!;
+    const next = b.cols[3]!;
     for (let k = Math.max(this.bNextFrom, b.start); k <= move; k++) next[k - b.base] = move;
     this.bNextFrom = move + 1;
   }
@@ -362,7 +357,7 @@ export class HyState {
       q.truncate(end);
     }
     const b = this.q[1];
-    if (b.end > b.start) b.cols[4]![b.end - 1 - b.base] = 0; // B's last tick in the span has no increment
+    if (b.end > b.start) b.cols[2]![b.end - 1 - b.base] = 0; // B's last tick in the span has no increment
     this.reach(this.cellOf(this.spanOrUndefined()?.end ?? this.tStart));
   }
 
@@ -410,7 +405,9 @@ export class HyState {
     let rowTo = -Infinity;
     let rv = 0;
     let n = 0;
-    while (i + 1 < p.end) {
+    let prevOpen = w.prevOpen;
+    const pEnd = p.end;
+    while (i + 1 < pEnd) {
       const t0 = pt[i - pb]!;
       const t1 = pt[i + 1 - pb]!;
       let r = q;
@@ -433,11 +430,12 @@ export class HyState {
       }
       rv += d * d;
       n += 1;
-      if (w.prevOpen === 0 && eq === 0 && open === 0) this.rowOf(t0)[s0 + neCol]! += 1;
-      w.prevOpen = open;
+      if (prevOpen === 0 && eq === 0 && open === 0) this.rowOf(t0)[s0 + neCol]! += 1;
+      prevOpen = open;
       q = r;
       i++;
     }
+    w.prevOpen = prevOpen;
     if (row !== undefined) {
       row[s0 + rvCol] = rv;
       row[s0 + nCol] = n;
@@ -475,7 +473,7 @@ export class HyState {
     const ax = a.x;
     const ab = a.base;
     const aEnd = a.end;
-    const [bt, bx, bq, br, bd, bn] = b.cols as [Float64Array, Float64Array, Int32Array, Int32Array, Float64Array, Float64Array];
+    const [bt, bx, bd, bn] = b.cols as [Float64Array, Float64Array, Float64Array, Float64Array];
     const bb = b.base;
     const bEnd = b.end;
     if (bEnd === this.bFirst) return; // no B tick in the span yet (or ever): nothing meets A
@@ -517,11 +515,10 @@ export class HyState {
         if (wPlus !== 0) plus[0]! += wPlus * (yPlus - prevYMinus);
         prevYMinus = yMinus;
         // With s = Q·h + R (0 ≤ R < h) and c = Q_c·h + R_c: the first θ_k ≥ s − t_i is
-        // k = Q − Q_c + [R > R_c] and the first θ_k > s − t_i is Q − Q_c + [R ≥ R_c]. Q − Q_c is
-        // small here (0 … count + 1), so quotients kept mod 2^32 give it exactly.
-        const cqFull = Math.floor(c / stepUs);
-        const cq = cqFull | 0;
-        const cr = c - cqFull * stepUs;
+        // k = Q − Q_c + [R > R_c] and the first θ_k > s − t_i is Q − Q_c + [R ≥ R_c]. Q and R of
+        // a B tick are taken here, for the ticks the sweep visits (most it jumps over).
+        const cq = Math.floor(c / stepUs);
+        const cr = c - cq * stepUs;
         let dPrev = p > pFirst ? bd[p - 1]! : 0; // ΔB before B's first tick is 0
         const same = plus === minus;
         for (; p < pEnd; p++) {
@@ -535,8 +532,10 @@ export class HyState {
               continue;
             }
           }
-          const r = br[p]!;
-          const k = (bq[p]! - cq) | 0;
+          const s = bt[p]!;
+          const q = Math.floor(s / stepUs);
+          const r = s - q * stepUs;
+          const k = q - cq;
           const kMinus = k + ((cr - r) >>> 31); // + [r > cr] without a branch: |cr − r| < step < 2^31
           if (kMinus > last) break;
           const up = wPlus * d;

@@ -78,6 +78,7 @@ export function hyPartsError(e: unknown, o: Pick<HyOptions, 'block' | 'lags' | '
 /** hy as a pass: the state to feed and how it becomes the report (runHy, and `report`'s one read). */
 export function hyPass(files: readonly [string, string], o: HyOptions, ctx: Context): TwoMarketPass<HyReport>;
 export function hyPass(files: readonly [string, string], o: HyOptions, ctx: Context, where: 'thread'): TwoMarketPass<Promise<HyReport>> & { abort(): void };
+export function hyPass(files: readonly [string, string], o: HyOptions, ctx: Context, where: 'here' | 'thread'): TwoMarketPass<HyReport | Promise<HyReport>> & { abort?(): void };
 /**
  * @param where 'thread': the state runs on a worker thread (hy-thread.ts; `report`, where the
  *   main thread has pair and xcorr to run), and finish returns a promise.
