@@ -189,7 +189,7 @@ test('a range\'s states merge into the range\'s run; --allow-gaps counts the ran
   const states = await shards(inp, [10 * S, 25 * S, 35 * S, 50 * S]);
   const inner = states.slice(1, 4);
   assert.deepEqual(await merged(inner), await single(inp, { start: T0 + 10 * S, end: T0 + 50 * S }));
-  await refused(merged([states[0]!, states[2]!]), /s0\.state and .*s2\.state.*no state owns \[\d+, \d+\) µs/);
+  await refused(merged([states[0]!, states[2]!]), /s0\.state and .*s2\.state.*no state owns \[2024-08-08T12:00:10\.000000Z, 2024-08-08T12:00:25\.000000Z\) between them/);
   // Without [10 s, 25 s): the counts are the whole's less that range's triggers.
   const gaps = JSON.parse((await merged([states[0]!, ...states.slice(2)], true)).json!);
   const whole = JSON.parse((await single(inp)).json!);
@@ -245,7 +245,8 @@ test('merge refuses a cut where the right state did not read the quote its first
   const dir = tempFiles({ 'spot.csv': quoteCsv(spot), 'perp.csv': quoteCsv(perp), 'trades.csv': trades });
   const inp: Inputs = { files: [join(dir, 'spot.csv'), join(dir, 'perp.csv')], trades: join(dir, 'trades.csv'), dir };
   const states = await shards(inp, [C]);
-  await refused(merged(states), /at the cut \d+ µs the right state did not read the spot quote at \d+ µs.*quiet for longer than the read margin/);
+  // The quote it names is the last before the gap: spot ticks at +1 ms of every 10 ms, so 28.791 s (C − 1.209 s).
+  await refused(merged(states), /at the cut 2024-08-08T12:00:30\.000000Z the right state did not read the spot quote at 2024-08-08T12:00:28\.791000Z, .*quiet for longer than the read margin/);
   // The row it protects: the right state's vol_20ms at C + 4 ms is not the one run's.
   const dumpOne = join(dir, 'one.csv');
   const dumpRight = join(dir, 'right.csv');

@@ -14,7 +14,7 @@ import { PAIR } from './time-helpers.js';
 import { renderPair, runPair, type PairOptions } from '../src/cli/commands/pair.js';
 import { runPairState } from '../src/cli/pair-state.js';
 import { runMerge } from '../src/cli/commands/merge.js';
-import { DataError, UsageError } from '../src/errors.js';
+import { DataError, EXIT, UsageError } from '../src/errors.js';
 import { signHeaderLine } from '../src/io/state-file.js';
 
 const T0 = 1723118400e6; // 2024-08-08T12:00:00Z
@@ -95,7 +95,14 @@ function setup() {
   return { files: [join(dir, 'a.csv'), join(dir, 'b.csv')] as [string, string], dir, cuts: s.cuts };
 }
 
-const refused = (f: () => unknown, pattern: RegExp) => assert.throws(f, (e: unknown) => e instanceof DataError && pattern.test(e.message));
+/** A data error (exit 65, as the entry point exits with it) whose message matches `pattern`. */
+const refused = (f: () => unknown, pattern: RegExp) => assert.throws(f, (e: unknown) => e instanceof DataError && e.exitCode === EXIT.data && pattern.test(e.message));
+
+/** A Tardis file's text keeping the header and the rows whose time (µs after T0) passes `keep`. */
+function keepRows(text: string, keep: (t: number) => boolean): string {
+  const [header, ...rows] = text.trimEnd().split('\n');
+  return `${[header, ...rows.filter((r) => keep(Number(r.split(',')[2]) - T0))].join('\n')}\n`;
+}
 
 test('merge: cuts inside a pair, inside a chain of jumps, at a burst and inside a jump\'s window give the one run\'s JSON', async () => {
   const { files, dir, cuts } = setup();
@@ -161,7 +168,8 @@ test('merge refuses overlapping ranges and missing ranges (unless --allow-gaps)'
   const b = await st('b.state', 15 * S, undefined);
   refused(() => merged([a, b]), /a\.state and .*b\.state.*overlap/);
   const c = await st('c.state', 25 * S, undefined);
-  refused(() => merged([a, c]), /a\.state and .*c\.state.*no state owns \[\d+, \d+\) µs/);
+  // a owns up to 20 s and c from 25 s on (T0 is 12:00:00Z).
+  refused(() => merged([a, c]), /a\.state and .*c\.state.*no state owns \[2024-08-08T12:00:20\.000000Z, 2024-08-08T12:00:25\.000000Z\) between them/);
   // With --allow-gaps the counts are those of the ranges given: the two outside [20 s, 25 s).
   const gaps = merged([a, c], true);
   const middle = await single(files, { start: T0 + 20 * S, end: T0 + 25 * S });
@@ -276,11 +284,87 @@ test('merge refuses a cut where the right run\'s detector decides differently fr
     try {
       assert.deepEqual(merged(states), await single(files, o));
     } catch (e) {
-      assert.ok(e instanceof DataError && /jumps of market A .* disagree/.test(e.message), String(e));
+      // Over [S − m, S), m = W + D + 10 × 100 ms = 1.008 s (the right run read A from S − M, earlier).
+      assert.ok(e instanceof DataError && /at the cut 2024-08-08T12:00:10\.00[02]000Z \(native feed\): the jumps of market A in the 1\.008 s before the cut disagree \(\d+ vs \d+ jumps, first difference at 2024-08-08T12:00:\d\d\.\d{6}Z\)/.test(e.message), String(e));
       refusals++;
     }
   }
   assert.ok(refusals >= 1);
+});
+
+test('merge refuses a cut where the right run\'s first tick of a market is after S − W (its detector has not settled)', async () => {
+  // A ticks every 10 ms up to 20 s, is silent until 24.998 s and ticks again; B starts at 24.998 s
+  // (so the span starts there, in every state: no span check fires). Cut S = 25 s, W = 3 ms:
+  // the right run reads from S − M = 25 s − 2.009 s, and its first A tick, 24.998 s, is after
+  // S − W = 24.997 s, while the left run read A from 0.001 s.
+  const level = (from: number, to: number) => Array.from({ length: Math.ceil((to - from) / (10 * MS)) }, (_, i) => [from + i * 10 * MS, 60000] as [number, number]);
+  const dir = tempFiles({ 'a.csv': csv([...level(1 * MS, 20 * S), ...level(24 * S + 998 * MS, 30 * S)]), 'b.csv': csv(level(24 * S + 998 * MS, 30 * S)) });
+  const files: [string, string] = [join(dir, 'a.csv'), join(dir, 'b.csv')];
+  const states = await shards(files, dir, [25 * S]);
+  refused(() => merged(states), /s0\.state and .*s1\.state: at the cut 2024-08-08T12:00:25\.000000Z \(native feed\): the right run's first tick of market A is after S − W \(2024-08-08T12:00:24\.997000Z\), so its detector has not settled/);
+});
+
+test('merge refuses a cut where the runs\' greedy pairings disagree though their jumps agree', async () => {
+  // A chain of alternating up-moves of 0.1 % (θ = 0.07 %): A ticks at 20.006 s + 8k ms, B at
+  // 20.010 s + 8k ms, until 30 s. Every tick but a run's first of each market is a jump, and
+  // each jump has the other market's next one 4 ms later (D = 5 ms), so the phase of the whole
+  // chain is set by the first jump paired. The one run starts with A's 20.014 s: A leads every
+  // pair, among them A 24.998 s → B 25.002 s. The run for [25 s, …) reads from
+  // 25 s − 2.009 s = 22.991 s: its first ticks (B 22.994 s, A 22.998 s) are no jumps, its first jump
+  // is B's 23.002 s, and B leads every pair: no pair of its has a leader in [24.995 s, 25 s).
+  // Its jumps from S − m on are the one run's, so only the pairs' check can see it.
+  const a: [number, number][] = [];
+  const b: [number, number][] = [];
+  for (let t = 20 * S + 6 * MS, p = 60000; t < 30 * S; t += 8 * MS, p *= 1.001) a.push([t, p]);
+  for (let t = 20 * S + 10 * MS, p = 60000; t < 30 * S; t += 8 * MS, p *= 1.001) b.push([t, p]);
+  const dir = tempFiles({ 'a.csv': csv(a), 'b.csv': csv(b) });
+  const files: [string, string] = [join(dir, 'a.csv'), join(dir, 'b.csv')];
+  // The one run: A's jumps 20.014 … 29.990 s and B's 20.018 … 29.994 s (the span ends at B's last
+  // tick), 1248 each, all paired with A leading.
+  const whole = await single(files);
+  assert.equal(whole.native!.spot_leads_perp, 1248);
+  assert.equal(whole.native!.perp_leads_spot, 0);
+  // A run that starts at 25 s pairs the other way round: what the merge would otherwise add up.
+  assert.ok((await single(files, { start: T0 + 25 * S })).native!.perp_leads_spot! > 0);
+  const states = await shards(files, dir, [25 * S]);
+  refused(() => merged(states), /s0\.state and .*s1\.state: at the cut 2024-08-08T12:00:25\.000000Z \(native feed\): the pairs of the data read with a leader in the 5 ms before the cut disagree \(1 vs 0\)/);
+});
+
+test('merge refuses a state whose data starts or ends inside its margin (it read other files than its neighbour)', async () => {
+  const s = scenario();
+  // A job given a copy of A's file that begins at 24.5 s, and one given B's file cut at 25.5 s.
+  const dir = tempFiles({ 'a.csv': s.a, 'b.csv': s.b, 'a-late.csv': keepRows(s.a, (t) => t >= 24.5 * S), 'b-short.csv': keepRows(s.b, (t) => t < 25.5 * S) });
+  const ctx = fakeContext({ quiet: true }).ctx;
+  const state = async (name: string, a: string, b: string, start?: number, end?: number) => {
+    const path = join(dir, name);
+    await runPairState([join(dir, a), join(dir, b)], { ...OPTS, start: start === undefined ? undefined : T0 + start, end: end === undefined ? undefined : T0 + end, state: path }, ctx);
+    return path;
+  };
+  const left = await state('s0.state', 'a.csv', 'b.csv', undefined, 25 * S);
+  const right = await state('s1.state', 'a.csv', 'b.csv', 25 * S);
+  // The right run's data starts at A's first tick of the copy (A ticks at +1 ms of every 10 ms),
+  // less than m − W = 1.005 s before its range; all the data starts at B's first tick, 0.007 s.
+  const lateRight = await state('late.state', 'a-late.csv', 'b.csv', 25 * S);
+  refused(() => merged([left, lateRight]), /late\.state: its data starts at 2024-08-08T12:00:24\.501000Z, inside its margin, where the states together start at 2024-08-08T12:00:00\.007000Z: the states did not read the same data/);
+  // The left run's data ends at B's last tick of the copy (B ticks at +7 ms), within 1.005 s of
+  // its range's end; all the data ends at A's last tick, 49.991 s.
+  const shortLeft = await state('short.state', 'a.csv', 'b-short.csv', undefined, 25 * S);
+  refused(() => merged([shortLeft, right]), /short\.state: its data ends at 2024-08-08T12:00:25\.497000Z, inside its margin, where the states together end at 2024-08-08T12:00:49\.991000Z: the states did not read the same data/);
+  assert.ok(merged([left, right]).native, 'the states of one run merge');
+});
+
+test('merge refuses a state whose markets do not overlap in what it read while the whole span meets its range', async () => {
+  const s = scenario();
+  // The job for [25 s, …) was given a B file that ends at 10 s: it reads from 22.991 s and sees no B.
+  const dir = tempFiles({ 'a.csv': s.a, 'b.csv': s.b, 'b-early.csv': keepRows(s.b, (t) => t < 10 * S) });
+  const ctx = fakeContext({ quiet: true }).ctx;
+  const left = join(dir, 's0.state');
+  const right = join(dir, 's1.state');
+  await runPairState([join(dir, 'a.csv'), join(dir, 'b.csv')], { ...OPTS, end: T0 + 25 * S, state: left }, ctx);
+  await runPairState([join(dir, 'a.csv'), join(dir, 'b-early.csv')], { ...OPTS, start: T0 + 25 * S, state: right }, ctx);
+  // The whole span: from B's first tick (0.007 s) to B's last tick the left run read, 27.007 s
+  // (it reads up to 25 s + M = 27.009 s; B ticks at +7 ms).
+  refused(() => merged([left, right]), /s1\.state: its two markets do not overlap in the data it read, yet the whole span \[2024-08-08T12:00:00\.007000Z, 2024-08-08T12:00:27\.007000Z\] meets its range \[2024-08-08T12:00:25\.000000Z, …\); its input files are not those of its neighbours/);
 });
 
 test('pair --state: the state does not grow with the ticks', async () => {

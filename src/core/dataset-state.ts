@@ -18,6 +18,7 @@ import { DataError } from '../errors.js';
 import type { Dataset } from './dataset.js';
 import type { FeatureParams } from './features.js';
 import { featureLookBack } from './features.js';
+import { isoMicros } from './human-text.js';
 import type { JumpList } from './jumplist.js';
 import type { JumpFeed } from './pair-analysis.js';
 import { mergePairShards, type PairShard } from './pair-merge.js';
@@ -165,7 +166,7 @@ function checkHistory(l: DatasetShard, r: DatasetShard, m: 'a' | 'b', name: stri
   const end = l.historyEnd[m];
   const first = r.seen[m]?.first ?? Infinity;
   if (end !== null && first > end) {
-    throw new DataError(`${l.name} and ${r.name}`, undefined, `at the cut ${l.owned.end} µs the right state did not read the ${name} quote at ${end} µs, the last before the cut by the features' look-back: the ${name} market is quiet for longer than the read margin there; cut elsewhere`);
+    throw new DataError(`${l.name} and ${r.name}`, undefined, `at the cut ${isoMicros(l.owned.end)} the right state did not read the ${name} quote at ${isoMicros(end)}, the last before the cut by the features' look-back: the ${name} market is quiet for longer than the read margin there; cut elsewhere`);
   }
 }
 

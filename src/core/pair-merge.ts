@@ -5,6 +5,7 @@
  * the merge never returns an approximation.
  */
 import { DataError } from '../errors.js';
+import { duration, isoMicros } from './human-text.js';
 import { CellParts, type TimeRange } from './parts.js';
 import { PAIR_COUNTS, type PairCounts } from './pair-parts.js';
 import type { JumpFeed } from './pair-analysis.js';
@@ -118,7 +119,7 @@ function globalDataSpan(shards: readonly PairShard[]): Span {
 function checkSpans(s: PairShard, ds: Span, span: Span): void {
   const ownedHasSpan = span.start < s.owned.end && span.end >= s.owned.start;
   if (s.dataSpan === null) {
-    if (ownedHasSpan) throw new DataError(s.name, undefined, `its two markets do not overlap in the data it read, yet the whole span ${rangeText({ start: span.start, end: span.end + 1 })} meets its range ${rangeText(s.owned)}; its input files are not those of its neighbours`);
+    if (ownedHasSpan) throw new DataError(s.name, undefined, `its two markets do not overlap in the data it read, yet the whole span ${spanText(span)} meets its range ${rangeText(s.owned)}; its input files are not those of its neighbours`);
     return;
   }
   const d = s.dataSpan;
@@ -130,8 +131,8 @@ function checkSpans(s: PairShard, ds: Span, span: Span): void {
   const leftOk = (own: number, whole: number) => own === whole || own <= s.owned.start - reach || (own <= s.owned.start - s.pairWindowUs && own === s.seen.b?.first);
   const rightOk = (own: number, whole: number) => own === whole || own >= s.owned.end + reach;
   const problems: string[] = [];
-  if (!leftOk(d.start, ds.start)) problems.push(`its data starts at ${d.start} µs, inside its margin, where the states together start at ${ds.start} µs`);
-  if (!rightOk(d.end, ds.end)) problems.push(`its data ends at ${d.end} µs, inside its margin, where the states together end at ${ds.end} µs`);
+  if (!leftOk(d.start, ds.start)) problems.push(`its data starts at ${instant(d.start)}, inside its margin, where the states together start at ${instant(ds.start)}`);
+  if (!rightOk(d.end, ds.end)) problems.push(`its data ends at ${instant(d.end)}, inside its margin, where the states together end at ${instant(ds.end)}`);
   if (problems.length > 0) throw new DataError(s.name, undefined, `${problems.join('; ')}: the states did not read the same data (pass every state of one run, made from the same files)`);
 }
 
@@ -146,13 +147,13 @@ function checkCut(l: PairShard, r: PairShard, feed: JumpFeed): void {
   const cut = l.owned.end;
   const m = l.edgeUs;
   const w = l.windowUs;
-  const at = `at the cut ${cut} µs (${feed} feed)`;
+  const at = `at the cut ${instant(cut)} (${feed} feed)`;
   const both = `${l.name} and ${r.name}`;
   const from = { a: cut - m, b: cut - m };
   for (const x of ['a', 'b'] as const) {
     const rf = r.seen[x]?.first ?? Infinity;
     const lf = l.seen[x]?.first ?? Infinity;
-    if (rf > cut - w && lf < rf) throw new DataError(both, undefined, `${at}: the right run's first tick of market ${x.toUpperCase()} is after S − W (${cut - w} µs), so its detector has not settled; read more history (a wider margin) or cut elsewhere`);
+    if (rf > cut - w && lf < rf) throw new DataError(both, undefined, `${at}: the right run's first tick of market ${x.toUpperCase()} is after S − W (${instant(cut - w)}), so its detector has not settled; read more history (a wider margin) or cut elsewhere`);
     // Before its first tick the right run read nothing of this market, and neither did the left run within the margin.
     from[x] = Math.max(cut - m, Math.min(rf, cut));
   }
@@ -163,7 +164,7 @@ function checkCut(l: PairShard, r: PairShard, feed: JumpFeed): void {
     const lj = clip(lf.jumps.right[x], from[x], cut);
     const rj = clip(rf.jumps.left[x], from[x], cut);
     if (!sameJumps(lj, rj)) {
-      throw new DataError(both, undefined, `${at}: the jumps of market ${x.toUpperCase()} in the ${cut - from[x]} µs before the cut disagree (${lj.t.length} vs ${rj.t.length} jumps, first difference at ${firstDifference(lj.t, rj.t)} µs): the right run's detector had not settled; cut elsewhere`);
+      throw new DataError(both, undefined, `${at}: the jumps of market ${x.toUpperCase()} in the ${duration(cut - from[x])} before the cut disagree (${lj.t.length} vs ${rj.t.length} jumps, first difference at ${instant(firstDifference(lj, rj))}): the right run's detector had not settled; cut elsewhere`);
     }
   }
   const lp = openPairing(lf);
@@ -174,7 +175,7 @@ function checkCut(l: PairShard, r: PairShard, feed: JumpFeed): void {
     const b = rp?.left[i] ?? [];
     if (!samePairs(a, b)) {
       const which = i === 0 ? 'pairs' : `chance pairs (shift ${i})`;
-      throw new DataError(both, undefined, `${at}: the ${which} of the data read with a leader in the ${l.pairWindowUs} µs before the cut disagree (${a.length / 2} vs ${b.length / 2}): greedy pairing carried a different claim across the cut; cut elsewhere`);
+      throw new DataError(both, undefined, `${at}: the ${which} of the data read with a leader in the ${duration(l.pairWindowUs)} before the cut disagree (${a.length / 2} vs ${b.length / 2}): greedy pairing carried a different claim across the cut; cut elsewhere`);
     }
   }
 }
@@ -229,14 +230,27 @@ function samePairs(x: PairList, y: PairList): boolean {
   return key(x) === key(y);
 }
 
-function firstDifference(x: readonly number[], y: readonly number[]): number {
-  for (let i = 0; i < Math.max(x.length, y.length); i++) if (x[i] !== y[i]) return Math.min(x[i] ?? Infinity, y[i] ?? Infinity);
+/** The time of the first jump the two lists do not share (a jump that differs only in sign counts). */
+function firstDifference(x: JumpRecord, y: JumpRecord): number {
+  for (let i = 0; i < Math.max(x.t.length, y.t.length); i++) {
+    if (x.t[i] !== y.t[i] || x.s[i] !== y.s[i]) return Math.min(x.t[i] ?? Infinity, y.t[i] ?? Infinity);
+  }
   return NaN;
 }
 
+/** An instant for a message; an open end of a range (±Infinity) is "…". */
+function instant(us: number): string {
+  return Number.isFinite(us) ? isoMicros(us) : '…';
+}
+
+/** A half-open owned range [S, E). */
 function rangeText(r: TimeRange): string {
-  const t = (x: number) => (Number.isFinite(x) ? `${x}` : '…');
-  return `[${t(r.start)}, ${t(r.end)}) µs`;
+  return `[${instant(r.start)}, ${instant(r.end)})`;
+}
+
+/** A span (§1), which includes its end. */
+function spanText(s: Span): string {
+  return `[${instant(s.start)}, ${instant(s.end)}]`;
 }
 
 function names(shards: readonly PairShard[]): string {

@@ -13,6 +13,8 @@ import { boxTable } from './table.js';
 
 import type { Format } from './format-names.js';
 export { FORMATS, type Format } from './format-names.js';
+// The people's number and time text lives in core (messages there use it too); the renderers import it from here.
+export { duration, fixed, isoMicros } from '../core/human-text.js';
 
 export type Cell = string | number | boolean | null;
 
@@ -106,42 +108,9 @@ export function humanTable(head: string[], rows: Cell[][], style: Style, align?:
   );
 }
 
-/** Fixed-decimal formatting for human tables: never "NaN", never "-0.0000". */
-export function fixed(v: number | null, digits: number): string {
-  if (v === null || !Number.isFinite(v)) return 'n/a';
-  const s = v.toFixed(digits);
-  return /^-0\.?0*$/.test(s) ? s.slice(1) : s;
-}
-
 /** A fraction as a percentage for people: 0.0007 → "0.07 %", 1e-7 → "0.00001 %" (6 significant digits, no trailing zeros). */
 export function percent(fraction: number): string {
   return `${Number((fraction * 100).toPrecision(6))} %`;
-}
-
-/** Formats a µs time as ISO-8601 UTC with µs precision. */
-export function isoMicros(us: number): string {
-  if (!Number.isFinite(us)) return 'n/a';
-  const ms = Math.floor(us / 1000);
-  const micros = us - ms * 1000;
-  const iso = new Date(ms).toISOString(); // 2024-08-08T23:54:14.087Z
-  return `${iso.slice(0, 23)}${String(micros).padStart(3, '0')}Z`;
-}
-
-/** Formats a µs duration for people: "812 µs", "3.25 ms", "5.6 s", "1 h 02 min". */
-export function duration(us: number): string {
-  if (!Number.isFinite(us)) return 'n/a';
-  if (us < 1000) return `${fixed(us, 0)} µs`;
-  if (us < 1e6) return `${trimZeros((us / 1000).toFixed(3))} ms`;
-  const s = us / 1e6;
-  if (s < 120) return `${trimZeros(s.toFixed(3))} s`;
-  const m = Math.floor(s / 60);
-  if (m < 120) return `${m} min ${String(Math.floor(s - m * 60)).padStart(2, '0')} s`;
-  const h = Math.floor(m / 60);
-  return `${h} h ${String(m - h * 60).padStart(2, '0')} min`;
-}
-
-function trimZeros(s: string): string {
-  return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
 }
 
 /** Writes a whole text file (feature dumps, saved models) atomically (see atomic.ts); failures become OutputError (exit 73). */

@@ -1,0 +1,38 @@
+/**
+ * Numbers, instants and durations as people read them: the text of the human tables and of the
+ * messages. Pure (no I/O), so that core's messages (the merges' refusals) say times the way the
+ * renderers do; src/io/output.ts re-exports these for the renderers.
+ */
+
+/** Fixed-decimal formatting for human tables: never "NaN", never "-0.0000". */
+export function fixed(v: number | null, digits: number): string {
+  if (v === null || !Number.isFinite(v)) return 'n/a';
+  const s = v.toFixed(digits);
+  return /^-0\.?0*$/.test(s) ? s.slice(1) : s;
+}
+
+/** Formats a µs time as ISO-8601 UTC with µs precision. */
+export function isoMicros(us: number): string {
+  if (!Number.isFinite(us)) return 'n/a';
+  const ms = Math.floor(us / 1000);
+  const micros = us - ms * 1000;
+  const iso = new Date(ms).toISOString(); // 2024-08-08T23:54:14.087Z
+  return `${iso.slice(0, 23)}${String(micros).padStart(3, '0')}Z`;
+}
+
+/** Formats a µs duration for people: "812 µs", "3.25 ms", "5.6 s", "1 h 02 min". */
+export function duration(us: number): string {
+  if (!Number.isFinite(us)) return 'n/a';
+  if (us < 1000) return `${fixed(us, 0)} µs`;
+  if (us < 1e6) return `${trimZeros((us / 1000).toFixed(3))} ms`;
+  const s = us / 1e6;
+  if (s < 120) return `${trimZeros(s.toFixed(3))} s`;
+  const m = Math.floor(s / 60);
+  if (m < 120) return `${m} min ${String(Math.floor(s - m * 60)).padStart(2, '0')} s`;
+  const h = Math.floor(m / 60);
+  return `${h} h ${String(m - h * 60).padStart(2, '0')} min`;
+}
+
+function trimZeros(s: string): string {
+  return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
+}
