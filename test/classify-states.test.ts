@@ -199,6 +199,23 @@ test('a range\'s states merge into the range\'s run; --allow-gaps counts the ran
   assert.deepEqual(gaps.counts, { lead: whole.counts.lead - middleLeads, noise: whole.counts.noise - (middle.length - middleLeads) });
 });
 
+test('a state over a range where the two markets do not overlap holds no triggers, and the day\'s states merge into one run without --allow-gaps', async () => {
+  // The perp's quotes stop at 30 s; the state of [40 s, …) reads spot quotes and trades only (its
+  // read margin reaches back a few ms, not to 30 s). One run's span ends at 30 s, so that state owns
+  // nothing of it: the merge of the three states is the one run, in every format.
+  const inp = generatedInputs();
+  const perp = readFileSync(inp.files[1], 'utf8').split('\n');
+  const kept = perp.filter((line, i) => i === 0 || (line !== '' && Number(line.split(',')[2]) < T0 + 30 * S));
+  assert.ok(kept.length > 1000 && kept.length < perp.length - 1000, `${kept.length} of ${perp.length} perp lines kept`);
+  writeFileSync(join(inp.dir, 'perp-short.csv'), `${kept.join('\n')}\n`);
+  const short: Inputs = { ...inp, files: [inp.files[0], join(inp.dir, 'perp-short.csv')] };
+  const states = await shards(short, [10 * S, 40 * S]);
+  const last = JSON.parse(readFileSync(states[2]!, 'utf8').split('\n')[0]!) as { data_span: unknown; triggers: { lead: number; noise: number } };
+  assert.equal(last.data_span, null, 'the last state read no perp quote: no common span');
+  assert.deepEqual(last.triggers, { lead: 0, noise: 0 });
+  assert.deepEqual(await merged(states), await single(short));
+});
+
 test('merge refuses classify states with different options, overlapping ranges, or mixed with pair states', async () => {
   const inp = generatedInputs();
   const [s0, s1] = await shards(inp, [30 * S]);

@@ -80,7 +80,8 @@ interface ClassifyStateHeader {
   readonly edge_us: number;
   readonly history_us: number;
   readonly seen: Record<'a' | 'b', MarketSeen | null>;
-  readonly data_span: { start_us: number; end_us: number };
+  /** null: the two markets do not overlap in the data the state read. */
+  readonly data_span: { start_us: number; end_us: number } | null;
 }
 
 /** A state's body for classify. */
@@ -105,7 +106,7 @@ export async function runClassifyState(files: readonly [string, string], o: Clas
   const edgeUs = datasetEdgeUs(params, featureParams);
   const margin = datasetMargin(params, featureParams);
   const watch = [new TicksSeen(range.end - historyUs), new TicksSeen(range.end - historyUs)] as const;
-  const run = await buildDataset(files, o, params, ctx, (m, b) => watch[m].push(b));
+  const run = await buildDataset(files, o, params, ctx, (m, b) => watch[m].push(b), 'empty');
   await dumpFeatures(run.dataset, o, ctx);
   const body: ClassifyStateBody = {
     feature_names: [...run.dataset.names],
@@ -116,7 +117,7 @@ export async function runClassifyState(files: readonly [string, string], o: Clas
     edge_us: edgeUs,
     history_us: historyUs,
     seen: { a: watch[0].json(), b: watch[1].json() },
-    data_span: { start_us: run.dataSpan.start, end_us: run.dataSpan.end },
+    data_span: run.dataSpan === undefined ? null : { start_us: run.dataSpan.start, end_us: run.dataSpan.end },
     triggers: { lead: run.leads, noise: run.noise },
   };
   const state = { version: LEADLAG_VERSION, command: 'classify', label: o.label, params: classifyStateParams(o), range, marginUs: margin, inputs: { a: run.files[0], b: run.files[1], trades: run.files[2] } };
@@ -169,7 +170,7 @@ function shardOf(s: StateFile, names: readonly string[], params: AnalysisParams)
     edgeUs: h.edge_us,
     windowUs: params.windowUs,
     pairWindowUs: params.pairWindowUs,
-    dataSpan: { start: h.data_span.start_us, end: h.data_span.end_us },
+    dataSpan: h.data_span === null ? null : { start: h.data_span.start_us, end: h.data_span.end_us },
     seen: { a: seen(h.seen.a), b: seen(h.seen.b) },
     historyEnd: { a: h.seen.a?.history_end_us ?? null, b: h.seen.b?.history_end_us ?? null },
     ends: body.ends,

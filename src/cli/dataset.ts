@@ -4,7 +4,7 @@
  * label and features. The labelling itself is src/core/dataset.ts.
  */
 import type { Context } from './context.js';
-import { assertStdinOnce, openQuoteFiles, openTradeFile, QUOTE_SLOTS_BEFORE_TRADES, readMargin, readRangeOf, reportReads, requireOverlap, trimmed } from './inputs.js';
+import { assertStdinOnce, openQuoteFiles, openTradeFile, overlapIn, QUOTE_SLOTS_BEFORE_TRADES, readMargin, readRangeOf, reportReads, requireOverlap, trimmed } from './inputs.js';
 import { optionEffectWarnings, warnAboutInputs } from './sanity.js';
 import { rangeOf, type Feed, type ReaderCliOptions, type TimeCliOptions } from './options.js';
 import { pumpLagging, pumpMerged, sliceTicks, sliceTrades } from './pump.js';
@@ -43,6 +43,17 @@ export interface DatasetRun extends LabelledSpan {
   readonly files: readonly [ReadReport[], ReadReport[], ReadReport[]];
 }
 
+/**
+ * A state run's read where the markets may not overlap within its range (buildDataset's 'empty'):
+ * then no triggers, `span` undefined, and `dataSpan` undefined when they do not overlap at all in
+ * the data read. A state for such a range still records what it read, so that the merge of a
+ * day's states needs no --allow-gaps for it (the merge decides, as pair's does).
+ */
+export interface DatasetRead extends Omit<DatasetRun, 'span' | 'dataSpan'> {
+  readonly span: Span | undefined;
+  readonly dataSpan: Span | undefined;
+}
+
 /** Called with each market's quotes as they are read (0: spot, 1: perp). */
 export type QuoteTap = (market: 0 | 1, batch: TickBatch) => void;
 
@@ -67,7 +78,10 @@ export function featureParamsOf(o: Pick<DatasetOptions, 'tradeSide' | 'features'
  * extended features they join the merged stream, since the engine reads the perp as of each
  * trigger). Labels come from pairing once both markets are read.
  */
-export async function buildDataset(files: readonly [string, string], o: DatasetOptions, params: AnalysisParams, ctx: Context, tap?: QuoteTap): Promise<DatasetRun> {
+export async function buildDataset(files: readonly [string, string], o: DatasetOptions, params: AnalysisParams, ctx: Context, tap?: QuoteTap): Promise<DatasetRun>;
+export async function buildDataset(files: readonly [string, string], o: DatasetOptions, params: AnalysisParams, ctx: Context, tap: QuoteTap | undefined, apart: 'empty'): Promise<DatasetRead>;
+/** @param apart 'refuse' (a run): markets that do not overlap within the range are an error; 'empty' (a state run): no triggers. */
+export async function buildDataset(files: readonly [string, string], o: DatasetOptions, params: AnalysisParams, ctx: Context, tap?: QuoteTap, apart: 'refuse' | 'empty' = 'refuse'): Promise<DatasetRun | DatasetRead> {
   assertStdinOnce([...files, o.trades]);
   const range = rangeOf(o);
   const featureParams = featureParamsOf(o, params);
@@ -113,6 +127,11 @@ export async function buildDataset(files: readonly [string, string], o: DatasetO
   engine.finish();
   const reads = reportReads([spotSrc!, perpSrc!, tradeSrc], ctx);
   const dataSpan = spanOf(spot, perp);
+  const fileReports = [spotSrc!.reports(), perpSrc!.reports(), tradeSrc.reports()] as const;
+  if (apart === 'empty' && overlapIn(dataSpan, range) === undefined) {
+    const none: Dataset = { names: featureNames(o.features, featureParams), t: new Float64Array(0), labels: new Uint8Array(0), X: new Float64Array(0) };
+    return { dataset: none, span: undefined, leads: 0, noise: 0, spot, perp, dataSpan, files: fileReports };
+  }
   const span = requireOverlap(dataSpan, reads[0]!, reads[1]!, range);
   warnAboutInputs(ctx, files, o, reads.slice(0, 2), span);
   for (const w of optionEffectWarnings(o, reads[2]!)) ctx.warn(w);
@@ -121,7 +140,7 @@ export async function buildDataset(files: readonly [string, string], o: DatasetO
   const pairing = pairSortedJumps(spot[o.feed], perp[o.feed], dataSpan!, params.pairWindowUs);
   const dataset = inRange(labelled(engine.rows(), featureNames(o.features, featureParams), pairing.aStart, pairing.roleA), span);
   const leads = countLeads(dataset.labels);
-  return { dataset, span, leads, noise: dataset.labels.length - leads, spot, perp, dataSpan: dataSpan!, files: [spotSrc!.reports(), perpSrc!.reports(), tradeSrc.reports()] };
+  return { dataset, span, leads, noise: dataset.labels.length - leads, spot, perp, dataSpan: dataSpan!, files: fileReports };
 }
 
 /** The triggers with times in the span (all of them without --start/--end). */

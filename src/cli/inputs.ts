@@ -63,14 +63,21 @@ export function reportReads(sources: readonly MultiFileSource<unknown>[], ctx: C
  * data error naming both inputs when nothing is left.
  */
 export function requireOverlap(span: Span | undefined, a: ReadReport, b: ReadReport, range: TimeRange = ALL_TIME): Span {
-  const cut = span === undefined ? undefined : { start: Math.max(span.start, range.start), end: Math.min(span.end, range.end - 1) };
-  if (cut !== undefined && cut.start <= cut.end) return cut;
+  const cut = overlapIn(span, range);
+  if (cut !== undefined) return cut;
   const inRange = Number.isFinite(range.start) || Number.isFinite(range.end) ? ` within ${describeTimes(range.start, range.end)}` : '';
   throw new DataError(
     `${a.file} and ${b.file}`,
     undefined,
     `the two files do not overlap in time${inRange} (${describeRange(a)} vs ${describeRange(b)})`,
   );
+}
+
+/** The part of the markets' common span inside [range.start, range.end); undefined when none. */
+export function overlapIn(span: Span | undefined, range: TimeRange = ALL_TIME): Span | undefined {
+  if (span === undefined) return undefined;
+  const cut = { start: Math.max(span.start, range.start), end: Math.min(span.end, range.end - 1) };
+  return cut.start <= cut.end ? cut : undefined;
 }
 
 function describeTimes(start: number, end: number): string {
