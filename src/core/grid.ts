@@ -34,8 +34,21 @@ export class LocfGrid {
   private started = false;
   private lastT = -Infinity;
   private lastP = NaN;
-  /** The first grid point not yet emitted. */
-  private nextG = 0;
+  /**
+   * The first grid point not yet emitted (set by the first tick). Grid points are µs times, not
+   * small integers: the fields that hold them start as doubles, since a field that starts as a
+   * small integer and later holds a double stores a fresh heap number at every write.
+   */
+  private nextG = NaN;
+  /**
+   * The run the last {@link advance} or {@link close} made final: grid points runFirst …
+   * runLast (every G) with value runValue. For a caller that takes runs from these fields
+   * instead of a callback: doubles handed to a call V8 does not inline are boxed (a heap
+   * number each), which on the jump detectors' grid feed was most of the main thread's garbage.
+   */
+  runFirst = NaN;
+  runLast = NaN;
+  runValue = NaN;
 
   /**
    * Per-point interface: `emit(g, v)` is called once for every grid point in
@@ -65,7 +78,13 @@ export class LocfGrid {
    * @throws RangeError when t does not increase strictly.
    */
   push(t: number, p: number): void {
-    if (!(t > this.lastT)) throw new RangeError(`LocfGrid.push: time ${t} is not after the previous tick ${this.lastT}`);
+    if (this.advance(t, p)) this.emitRun(this.runFirst, this.runLast, this.runValue);
+  }
+
+  /** {@link push} without the callback: true when it made the run in runFirst … runValue final. */
+  advance(t: number, p: number): boolean {
+    if (!(t > this.lastT)) throw notAfter(t, this.lastT);
+    let made = false;
     if (!this.started) {
       this.started = true;
       this.nextG = ceilMultiple(t, this.step);
@@ -73,25 +92,43 @@ export class LocfGrid {
       // Points nextG … (the last multiple before t) are now final. The common case
       // t ≤ nextG (several ticks per grid step) has none and skips the division.
       const before = ceilMultiple(t, this.step) - this.step;
-      this.emitRun(this.nextG, before, this.lastP);
+      made = this.setRun(this.nextG, before, this.lastP);
       this.nextG = before + this.step;
     }
     this.lastT = t;
     this.lastP = p;
+    return made;
   }
 
   /** Emits the remaining grid points up to the last multiple ≤ the last tick. Idempotent. */
   finish(): void {
-    if (!this.started) return;
+    if (this.close()) this.emitRun(this.runFirst, this.runLast, this.runValue);
+  }
+
+  /** {@link finish} without the callback: true when it made the run in runFirst … runValue final. */
+  close(): boolean {
+    if (!this.started) return false;
     const last = floorMultiple(this.lastT, this.step);
-    if (last >= this.nextG) {
-      this.emitRun(this.nextG, last, this.lastP);
-      this.nextG = last + this.step;
-    }
+    if (last < this.nextG) return false;
+    this.setRun(this.nextG, last, this.lastP);
+    this.nextG = last + this.step;
+    return true;
+  }
+
+  private setRun(first: number, last: number, value: number): true {
+    this.runFirst = first;
+    this.runLast = last;
+    this.runValue = value;
+    return true;
   }
 }
 
 function noop(): void {}
+
+/** The error of a tick that does not follow the last one (built apart, so that advance stays small enough to inline). */
+function notAfter(t: number, lastT: number): RangeError {
+  return new RangeError(`LocfGrid.push: time ${t} is not after the previous tick ${lastT}`);
+}
 
 /** The largest multiple of step ≤ t, exact for integer t and step (|t| < 2^53). */
 export function floorMultiple(t: number, step: number): number {

@@ -42,12 +42,16 @@ export class MarketJumps {
   constructor(params: AnalysisParams) {
     this.nativeDetector = new JumpDetector(params);
     this.gridDetector = new JumpDetector(params);
-    const gridDetector = this.gridDetector;
-    const locf = this.locf;
-    this.grid = LocfGrid.runs(params.gridUs, (gFirst, gLast, v) => {
-      const sign = gridDetector.pushRun(gFirst, gLast, v);
-      if (sign !== 0) locf.push(gFirst, sign);
-    });
+    // The grid's runs are taken from its fields (advance/close, then takeRun), not through a
+    // callback: the times would be boxed at every call V8 does not inline.
+    this.grid = LocfGrid.runs(params.gridUs, () => {});
+  }
+
+  /** The grid run the last advance or close made final, to the grid detector. */
+  private takeRun(): void {
+    const grid = this.grid;
+    const sign = this.gridDetector.pushRun(grid.runFirst, grid.runLast, grid.runValue);
+    if (sign !== 0) this.locf.push(grid.runFirst, sign);
   }
 
   /** Time (µs) of the first tick, NaN before any. */
@@ -96,7 +100,7 @@ export class MarketJumps {
         pushed = ti;
         const sign = detector.push(ti, pi);
         if (sign !== 0) native.push(ti, sign);
-        grid.push(ti, pi);
+        if (grid.advance(ti, pi)) this.takeRun();
       }
     }
     this.lastPushed = pushed;
@@ -116,7 +120,7 @@ export class MarketJumps {
   settle(): void {
     // A skipped last tick still extends the grid: its points up to that tick carry the price.
     if (this.count > 0 && this.last > this.lastPushed) {
-      this.grid.push(this.last, this.lastPrice);
+      if (this.grid.advance(this.last, this.lastPrice)) this.takeRun();
       this.lastPushed = this.last;
     }
   }
@@ -126,7 +130,7 @@ export class MarketJumps {
     if (this.finished) return;
     this.finished = true;
     this.settle();
-    this.grid.finish();
+    if (this.grid.close()) this.takeRun();
   }
 }
 
