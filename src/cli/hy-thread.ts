@@ -11,8 +11,10 @@
  * garbage nor fresh pages (a fresh array per batch cost about a tenth of report's time). A push
  * waits (Atomics.wait on a shared counter) while every slot is still unread by the worker; the
  * worker reads messages in order and counts one down only after HyState.push has copied the
- * slot's ticks into its own queues, so slot s·k + i is free once the counter is below IN_FLIGHT. A worker error (parts
- * too large, a bug) comes back from {@link RemoteHyState.finish} as the error the state threw.
+ * slot's ticks into its own queues, so message m's slot, reused by message m + IN_FLIGHT, has
+ * been read by then. A worker error (parts too large, a bug) comes back from
+ * {@link RemoteHyState.finish} as the error the state threw. `report` uses this thread only on
+ * machines with a core to spare for it (report-run.ts, hyPlacement).
  */
 import { Worker } from 'node:worker_threads';
 import { HyPartsTooLarge } from '../core/hy.js';
@@ -21,7 +23,7 @@ import type { Lattice } from '../core/lattice.js';
 import type { TimeRange } from '../core/parts.js';
 
 /** Slots of the ring: batches posted and not yet consumed by the worker before a push waits. */
-const IN_FLIGHT = 32;
+const IN_FLIGHT = 16;
 /** Ticks per slot (the reader's batch size: a longer push takes several slots). */
 const SLOT_TICKS = 65536;
 /** Longest single wait (ms) before checking again: a dead worker must not hang the read. */
