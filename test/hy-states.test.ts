@@ -210,7 +210,7 @@ test('hy merge refuses a cut where a market is quiet for longer than the margin,
   // B silent from 7 s to 10.5 s: the later state read no B tick before the cut (margin 1.01 s),
   // and B's interval across the cut ends in its range.
   const before = await states(quietScenario([], [[7 * S, 10.5 * S]]), dir, [undefined, CUT, undefined], { block: 2 * S }, 'b');
-  refused(() => mergeJson(before), /b0\.state and .*b1\.state: at the cut 2024-08-08T12:00:10\.000Z the later state's first blocks depend on ticks before the cut that it did not read .* quiet for longer than the read margin/);
+  refused(() => mergeJson(before), /b0\.state and .*b1\.state: at the cut 2024-08-08T12:00:10\.000000Z the later state's first blocks depend on ticks before the cut that it did not read .* quiet for longer than the read margin/);
   // A silent from 9.5 s to 13 s: the earlier state's span ends at A's last tick before the cut,
   // so B's ticks within the lattice's reach after it (and A's next tick) are missing.
   const after = await states(quietScenario([[9.5 * S, 13 * S]], []), dir, [undefined, CUT, undefined], { block: 2 * S }, 'a');
@@ -250,7 +250,7 @@ test('hy merge refuses other parameters, overlaps and missing ranges; --allow-ga
   const [late] = await states(files, dir, [T0 + 30 * S, undefined], {}, 'late');
   refused(() => mergeJson([first!, late!]), /overlapping ranges/);
   const [gap] = await states(files, dir, [T0 + 50 * S, undefined], {}, 'gap');
-  refused(() => mergeJson([first!, gap!]), /x0\.state and .*gap0\.state: missing range 2024-08-08T12:00:40\.000Z to 2024-08-08T12:00:50\.000Z/);
+  refused(() => mergeJson([first!, gap!]), /x0\.state and .*gap0\.state: missing range 2024-08-08T12:00:40\.000000Z to 2024-08-08T12:00:50\.000000Z/);
   // With --allow-gaps the ticks counted are those of the ranges given: all but the gap's.
   type Counts = { n_a: number; n_b: number };
   const gaps = mergeJson([first!, gap!], true) as unknown as Counts;
@@ -269,7 +269,7 @@ test('hy --state refuses ranges off the block edges and --by before reading, and
   const files = [join(FIXTURES, 'tardis', 'spot_quotes.csv'), join(FIXTURES, 'tardis', 'perp_quotes.csv')] as const;
   const dir = freshDir();
   const run = (o: Partial<HyOptions>) => runHyState(files, { ...HY, ...o, state: join(dir, 'x.state') }, fakeContext({ quiet: true }).ctx);
-  await assert.rejects(run({ start: T0 + 10 * S + 250 * MS }), (e: unknown) => e instanceof UsageError && /--start 2024-08-08T12:00:10\.250Z is not a multiple of --block 500 ms: .* block edges .* makes the merge exact/.test(e.message));
+  await assert.rejects(run({ start: T0 + 10 * S + 250 * MS }), (e: unknown) => e instanceof UsageError && /--start 2024-08-08T12:00:10\.250000Z is not a multiple of --block 500 ms: .* block edges .* makes the merge exact/.test(e.message));
   await assert.rejects(run({ end: T0 + 10 * S, block: 3 * S }), (e: unknown) => e instanceof UsageError && /--end .* is not a multiple of --block 3 s/.test(e.message));
   await assert.rejects(run({ by: { kind: 'time', us: 10 * S } }), (e: unknown) => e instanceof UsageError && /--state goes without --by/.test(e.message));
   await run({ bootstrap: 0, end: T0 + 40 * S });
@@ -379,7 +379,7 @@ test('leadlag hy --state and leadlag merge end to end: nothing on stdout, the fi
   const first = await leadlag(['hy', spot!, perp!, ...opts, '--end', cut, '--state', join(dir, 'a.state')]);
   assert.equal(first.code, 0, first.stderr);
   assert.equal(first.stdout, '');
-  assert.match(first.stderr, /^leadlag: wrote .*a\.state \(\d+ bytes; range … to 2024-08-08T12:00:40\.000Z, margin 1\.01 s\)\n$/);
+  assert.match(first.stderr, /^leadlag: wrote .*a\.state \(\d+ bytes; range … to 2024-08-08T12:00:40\.000000Z, margin 1\.01 s\)\n$/);
   const second = await leadlag(['hy', spot!, perp!, ...opts, '--start', cut, '--state', join(dir, 'b.state'), '-q']);
   assert.equal(second.code, 0, second.stderr);
   assert.equal(second.stderr, '');

@@ -17,7 +17,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { DataError, OpenError } from '../errors.js';
 import { writeFileAtomic } from './atomic.js';
 import type { ReadReport } from './types.js';
-import { duration } from './output.js';
+import { duration, isoMicros } from './output.js';
 
 export const STATE_FORMAT = 'leadlag-state';
 /** Raised when the meaning of a member changes; merge refuses states of another version. */
@@ -164,9 +164,9 @@ export function finiteOrNull(x: number): number | null {
   return Number.isFinite(x) ? x : null;
 }
 
-/** A µs time in messages about states; '…' for an unbounded end. */
+/** A µs time in messages about states, to the µs as every command's messages give it; '…' for an unbounded end. */
 export function describeTime(us: number): string {
-  return Number.isFinite(us) ? new Date(us / 1000).toISOString() : '…';
+  return Number.isFinite(us) ? isoMicros(us) : '…';
 }
 
 /** The reader options a state records among its parameters (how the files were read changes every number). */
