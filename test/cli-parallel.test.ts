@@ -43,6 +43,26 @@ function threeDays(): string {
   return dir;
 }
 
+/** The three days' market folders and an empty states folder beside them (the jobs' layout). */
+function jobDirs(): { dir: string; spot: string; perp: string; trades: string; states: string } {
+  const dir = threeDays();
+  const states = join(dir, 'states');
+  mkdirSync(states);
+  return { dir, spot: join(dir, 'spot'), perp: join(dir, 'perp'), trades: join(dir, 'trades'), states };
+}
+
+/** Skips a test where GNU parallel is missing (.ci/run installs it); true when it is there. */
+function haveParallel(t: { skip(message: string): void }): boolean {
+  if (spawnSync('parallel', ['--version']).status === 0) return true;
+  t.skip('GNU parallel is not installed (apt-get install parallel; .ci/run installs it)');
+  return false;
+}
+
+/** Runs job lines through GNU parallel on two slots, stopping at the first failure. */
+function runParallel(jobs: readonly string[]): { status: number | null; stderr: string } {
+  return spawnSync('parallel', ['--will-cite', '--halt', 'now,fail=1', '-j', '2'], { input: `${jobs.join('\n')}\n`, encoding: 'utf8' });
+}
+
 const PLAN: PlanOptions = { every: DAY, margin: 600e6, emit: 'tsv', states: 'states', options: '', leadlag: 'leadlag' };
 
 test('plan: one job per day, reading its day and the neighbouring days its margins reach', () => {
@@ -92,22 +112,14 @@ test('plan --command: the analysis each job runs; classify jobs read the trades\
 });
 
 test('GNU parallel runs the planned jobs; merge prints the one run\'s JSON byte for byte', { timeout: 600_000 }, async (t) => {
-  if (spawnSync('parallel', ['--version']).status !== 0) {
-    t.skip('GNU parallel is not installed (apt-get install parallel; .ci/run installs it)');
-    return;
-  }
-  const dir = threeDays();
-  const spot = join(dir, 'spot');
-  const perp = join(dir, 'perp');
-  const states = join(dir, 'states');
-  mkdirSync(states);
+  if (!haveParallel(t)) return;
+  const { dir, spot, perp, states } = jobDirs();
   const manifest = join(dir, 'pairs.tsv');
   // Two "pairs" over the same days (the second with the markets swapped): one table, a row each.
   writeFileSync(manifest, `BTC\t${spot}\t${perp}\nREV\t${perp}\t${spot}\n`);
   const jobs = runPlan(undefined, undefined, { ...PLAN, manifest, emit: 'commands', states, leadlag: BIN, options: '-q' });
   assert.equal(jobs.length, 6);
-  writeFileSync(join(dir, 'jobs.txt'), `${jobs.join('\n')}\n`);
-  const run = spawnSync('parallel', ['--will-cite', '--halt', 'now,fail=1', '-j', '2'], { input: readFileSync(join(dir, 'jobs.txt')), encoding: 'utf8' });
+  const run = runParallel(jobs);
   assert.equal(run.status, 0, run.stderr);
   const btc = readdirSync(states).filter((f) => f.startsWith('BTC-')).map((f) => join(states, f));
   assert.equal(btc.length, 3);
@@ -130,20 +142,13 @@ test('GNU parallel runs the planned jobs; merge prints the one run\'s JSON byte 
 });
 
 test('GNU parallel runs planned hy jobs (plan --command hy); merge prints the one hy run\'s JSON and table byte for byte', { timeout: 600_000 }, async (t) => {
-  if (spawnSync('parallel', ['--version']).status !== 0) {
-    t.skip('GNU parallel is not installed (apt-get install parallel; .ci/run installs it)');
-    return;
-  }
-  const dir = threeDays();
-  const spot = join(dir, 'spot');
-  const perp = join(dir, 'perp');
-  const states = join(dir, 'states');
-  mkdirSync(states);
+  if (!haveParallel(t)) return;
+  const { spot, perp, states } = jobDirs();
   // plan's jobs start at midnights: multiples of the default 10 s block, as hy --state requires.
   const options = '-q --bootstrap 50';
   const jobs = runPlan(spot, perp, { ...PLAN, command: 'hy', label: 'BTC', emit: 'commands', states, leadlag: BIN, options });
   assert.equal(jobs.length, 3);
-  const run = spawnSync('parallel', ['--will-cite', '--halt', 'now,fail=1', '-j', '2'], { input: `${jobs.join('\n')}\n`, encoding: 'utf8' });
+  const run = runParallel(jobs);
   assert.equal(run.status, 0, run.stderr);
   const files = readdirSync(states).map((f) => join(states, f));
   assert.equal(files.length, 3);
@@ -163,20 +168,13 @@ test('GNU parallel runs planned hy jobs (plan --command hy); merge prints the on
 });
 
 test('GNU parallel runs planned xcorr jobs (plan --command xcorr); merge prints the one run\'s output byte for byte', { timeout: 600_000 }, async (t) => {
-  if (spawnSync('parallel', ['--version']).status !== 0) {
-    t.skip('GNU parallel is not installed (apt-get install parallel; .ci/run installs it)');
-    return;
-  }
-  const dir = threeDays();
-  const spot = join(dir, 'spot');
-  const perp = join(dir, 'perp');
-  const states = join(dir, 'states');
-  mkdirSync(states);
+  if (!haveParallel(t)) return;
+  const { spot, perp, states } = jobDirs();
   // plan's jobs own whole days: multiples of the default 10 s block, as xcorr --state requires.
   const options = ['--lags', '-5..5', '--bootstrap', '100'];
   const jobs = runPlan(spot, perp, { ...PLAN, command: 'xcorr', label: 'X', states, emit: 'commands', leadlag: BIN, options: ['-q', ...options].join(' ') });
   assert.equal(jobs.length, 3);
-  const run = spawnSync('parallel', ['--will-cite', '--halt', 'now,fail=1', '-j', '2'], { input: `${jobs.join('\n')}\n`, encoding: 'utf8' });
+  const run = runParallel(jobs);
   assert.equal(run.status, 0, run.stderr);
   const files = readdirSync(states).map((f) => join(states, f));
   assert.equal(files.length, 3);
@@ -190,10 +188,7 @@ test('GNU parallel runs planned xcorr jobs (plan --command xcorr); merge prints 
 });
 
 test('plan --command classify: the planned jobs run as printed; merge prints the one classify run\'s JSON byte for byte, and refuses two labels', { timeout: 600_000 }, async () => {
-  const dir = threeDays();
-  const [spot, perp, trades] = ['spot', 'perp', 'trades'].map((m) => join(dir, m)) as [string, string, string];
-  const states = join(dir, 'states');
-  mkdirSync(states);
+  const { dir, spot, perp, trades, states } = jobDirs();
   // Few trees and replicates keep the training short; every job carries --label (plan passes it to every command).
   const options = ['--trees', '20', '--bootstrap', '50'];
   const jobs = runPlan(spot, perp, { ...PLAN, command: 'classify', trades, label: 'BTC', emit: 'commands', states, leadlag: BIN, options: ['-q', ...options].join(' ') });
