@@ -8,7 +8,7 @@
  * fails, its slice is computed here.
  */
 import { Worker } from 'node:worker_threads';
-import { bootSlice, bootstrapFromSlices, bootstrapXcorr, replicateSlice, type BootSlice, type XcorrBootstrap } from '../core/xcorr-bootstrap.js';
+import { bootSlice, bootstrapFromSlices, bootstrapXcorr, replicateSlice, xSideOf, type BootSlice, type XcorrBootstrap } from '../core/xcorr-bootstrap.js';
 import type { XcorrParts } from '../core/xcorr-cells.js';
 
 const WORKER_URL = new URL('./xcorr-boot-worker.js', import.meta.url);
@@ -33,9 +33,10 @@ export async function bootstrapXcorrThreaded(parts: XcorrParts, counts: Uint32Ar
   const replicates = blocks === 0 ? 0 : counts.length / blocks;
   if (lags < 2 || replicates * blocks * 3 * lags < MIN_WORK) return bootstrapXcorr(parts, counts);
   const half = Math.ceil(lags / 2);
-  const far = bootSlice(parts, counts, half, lags);
+  const x = xSideOf(parts, counts);
+  const far = bootSlice(parts, counts, half, lags, x);
   const remote = runOnWorker({ slice: far, counts });
-  const near = replicateSlice(bootSlice(parts, counts, 0, half), counts);
+  const near = replicateSlice(bootSlice(parts, counts, 0, half, x), counts);
   const fromWorker = await remote;
   if (fromWorker === undefined && options.requireWorker === true) throw new Error('the bootstrap worker delivered no replicates');
   const farR = fromWorker ?? replicateSlice(far, counts);

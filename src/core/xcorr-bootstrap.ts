@@ -33,15 +33,61 @@ export interface XcorrBootstrap {
  * Cost O(R · blocks · (3·lags + 3)) time, O(blocks · lags + R · lags) memory.
  */
 export function bootstrapXcorr(parts: XcorrParts, counts: Uint32Array): XcorrBootstrap {
-  const slice = bootSlice(parts, counts, 0, parts.lags.length);
-  return bootstrapFromSlices(parts.lags.length, slice.replicates, [replicateSlice(slice, counts)]);
+  const lags = parts.lags.length;
+  const x = xSideOf(parts, counts);
+  // One LAG_CHUNK of lags at a time: only that chunk's y side is copied out of the parts.
+  const slices: Float64Array[] = [];
+  for (let k0 = 0; k0 < lags; k0 += LAG_CHUNK) slices.push(replicateSlice(bootSlice(parts, counts, k0, Math.min(lags, k0 + LAG_CHUNK), x), counts));
+  return bootstrapFromSlices(lags, x.replicates, slices);
+}
+
+/**
+ * The x side of a bootstrap, the same for every lag but in the blocks at the span's ends: per
+ * field N, Σx, Σx², its sum over the blocks where every lag holds one value (once per
+ * replicate) and the list of the other ("odd") blocks. Computed once and shared by the slices.
+ */
+export interface XSide {
+  readonly replicates: number;
+  /** Field f of replicate i at f·R + i. */
+  readonly common: Float64Array;
+  /** Per field: the odd blocks, in order. */
+  readonly odd: readonly Int32Array[];
+}
+
+/** The x side of a bootstrap over `parts` with block draws `counts`. O(blocks · lags + R · blocks). */
+export function xSideOf(parts: XcorrParts, counts: Uint32Array): XSide {
+  const lags = parts.lags.length;
+  const blocks = parts.cells;
+  const replicates = blocks === 0 ? 0 : counts.length / blocks;
+  const common = new Float64Array(X_SIDE.length * replicates);
+  const odd = X_SIDE.map((f, fi) => {
+    const same = new Uint8Array(blocks);
+    const oddBlocks: number[] = [];
+    for (let b = 0; b < blocks; b++) {
+      const first = parts.sums[b * lags * PART_WIDTH + f]!;
+      let k = 1;
+      while (k < lags && parts.sums[(b * lags + k) * PART_WIDTH + f] === first) k++;
+      same[b] = k === lags ? 1 : 0;
+      if (k < lags) oddBlocks.push(b);
+    }
+    for (let i = 0; i < replicates; i++) {
+      let acc = 0;
+      for (let b = 0; b < blocks; b++) {
+        const c = counts[i * blocks + b]!;
+        if (c !== 0 && same[b] === 1) acc += c * parts.sums[b * lags * PART_WIDTH + f]!;
+      }
+      common[fi * replicates + i] = acc;
+    }
+    return Int32Array.from(oddBlocks);
+  });
+  return { replicates, common, odd };
 }
 
 /**
  * What the replicates of lags k0 … k1 − 1 need, copied out of the parts so that the slice can be
  * computed on another thread (the parts of a long lag range are the run's largest array):
- * per chunk of LAG_CHUNK lags, each block's Σy, Σy², Σxy of those lags; the x side's sums
- * over the blocks where every lag agrees, per replicate; and the x side of the other blocks.
+ * per chunk of LAG_CHUNK lags, each block's Σy, Σy², Σxy of those lags; the x side (xSideOf);
+ * and the x values of the slice's lags in the odd blocks.
  */
 export interface BootSlice {
   readonly k0: number;
@@ -58,11 +104,10 @@ export interface BootSlice {
   readonly xOdd: readonly Float64Array[];
 }
 
-/** The slice of lags [k0, k1) of a bootstrap over `parts` with block draws `counts`. O(blocks · (k1 − k0) + R · blocks). */
-export function bootSlice(parts: XcorrParts, counts: Uint32Array, k0: number, k1: number): BootSlice {
+/** The slice of lags [k0, k1) of a bootstrap over `parts` with block draws `counts` and its x side. O(blocks · (k1 − k0)). */
+export function bootSlice(parts: XcorrParts, counts: Uint32Array, k0: number, k1: number, x: XSide = xSideOf(parts, counts)): BootSlice {
   const lags = parts.lags.length;
   const blocks = parts.cells;
-  const replicates = blocks === 0 ? 0 : counts.length / blocks;
   const n = k1 - k0;
   const y = new Float64Array(blocks * n * PER_LAG.length);
   let o = 0;
@@ -75,36 +120,15 @@ export function bootSlice(parts: XcorrParts, counts: Uint32Array, k0: number, k1
       }
     }
   }
-  const xCommon = new Float64Array(X_SIDE.length * replicates);
-  const odd: Int32Array[] = [];
-  const xOdd: Float64Array[] = [];
-  X_SIDE.forEach((f, fi) => {
-    // Blocks where every lag holds one value of the field are summed once per replicate.
-    const same = new Uint8Array(blocks);
-    const oddBlocks: number[] = [];
-    for (let b = 0; b < blocks; b++) {
-      const first = parts.sums[b * lags * PART_WIDTH + f]!;
-      let k = 1;
-      while (k < lags && parts.sums[(b * lags + k) * PART_WIDTH + f] === first) k++;
-      same[b] = k === lags ? 1 : 0;
-      if (k < lags) oddBlocks.push(b);
-    }
-    for (let i = 0; i < replicates; i++) {
-      let acc = 0;
-      for (let b = 0; b < blocks; b++) {
-        const c = counts[i * blocks + b]!;
-        if (c !== 0 && same[b] === 1) acc += c * parts.sums[b * lags * PART_WIDTH + f]!;
-      }
-      xCommon[fi * replicates + i] = acc;
-    }
+  const xOdd = X_SIDE.map((f, fi) => {
+    const oddBlocks = x.odd[fi]!;
     const values = new Float64Array(oddBlocks.length * n);
     oddBlocks.forEach((b, oi) => {
       for (let k = k0; k < k1; k++) values[oi * n + (k - k0)] = parts.sums[(b * lags + k) * PART_WIDTH + f]!;
     });
-    odd.push(Int32Array.from(oddBlocks));
-    xOdd.push(values);
+    return values;
   });
-  return { k0, k1, blocks, replicates, y, xCommon, odd, xOdd };
+  return { k0, k1, blocks, replicates: x.replicates, y, xCommon: x.common, odd: x.odd, xOdd };
 }
 
 /**
