@@ -33,31 +33,6 @@ test('replicateSums: row r = Σ_b count[r][b]·parts[b] (hand-worked)', () => {
   assert.throws(() => replicateSums(parts, 4, counts, 3), RangeError);
 });
 
-test('replicateSums: the same bits as adding the drawn blocks in order, one sum at a time', () => {
-  // The reference is the definition written plainly: for every (replicate, column) a sum from 0
-  // over the blocks drawn, in block order. The fast version keeps four replicates by two columns
-  // in registers; the widths, replicate counts and zeros here reach every remainder of that.
-  const rng = new Random(11);
-  for (const [nBlocks, width, replicates] of [[1, 1, 1], [3, 5, 7], [17, 6, 9], [40, 193, 13], [9, 2, 4]] as const) {
-    const parts = Float64Array.from({ length: nBlocks * width }, () => {
-      const u = rng.next();
-      return u < 0.2 ? 0 : u < 0.3 ? -0 : (rng.next() - 0.5) * 10 ** (rng.int(20) - 10);
-    });
-    const counts = drawBlockCounts(nBlocks, replicates, rng);
-    const got = replicateSums(parts, width, counts, nBlocks);
-    for (let r = 0; r < replicates; r++) {
-      for (let k = 0; k < width; k++) {
-        let sum = 0;
-        for (let b = 0; b < nBlocks; b++) {
-          const c = counts[r * nBlocks + b]!;
-          if (c !== 0) sum += c * parts[b * width + k]!;
-        }
-        assert.ok(Object.is(got[r * width + k], sum), `blocks ${nBlocks}, width ${width}: replicate ${r}, column ${k}: ${got[r * width + k]} ≠ ${sum}`);
-      }
-    }
-  }
-});
-
 test('quantileType1Sorted: the inverse empirical distribution, ends are observed values', () => {
   const x = Float64Array.of(10, 20, 30, 40);
   // n·q = 0.1 → ⌈0.1⌉ − 1 = 0; 0.5·4 = 2 → index 1; 0.975·4 = 3.9 → index 3

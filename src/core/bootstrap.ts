@@ -11,6 +11,10 @@
  */
 import type { Random } from './random.js';
 import { quantileSorted } from './quantile.js';
+import { replicateSumsSimd } from './replicate-sums-simd.js';
+
+/** Multiply-adds from which replicateSums hands the work to the SIMD kernel (below, the copies in and out cost more than they save). */
+const SIMD_FROM = 1 << 16;
 
 /** Index of the block holding time t (µs): ⌊t / L⌋ on the absolute clock. */
 export function blockOf(tUs: number, blockUs: number): number {
@@ -51,11 +55,21 @@ export function drawBlockCounts(nBlocks: number, replicates: number, rng: Random
  * loops gives the same bits; this one keeps the sums in registers: four replicates by two
  * columns at a time, the blocks innermost, so that each loaded part serves four products and
  * nothing is stored until a sum is complete (about 1.5 times the speed of adding into the
- * result row by row). A block drawn 0 times adds 0·part, an exact zero (parts are finite),
+ * result row by row). Large sums go to the same loop on 128-bit SIMD (replicate-sums-simd.ts,
+ * about 2.5 times faster again, the same bits). A block drawn 0 times adds 0·part, an exact zero (parts are finite),
  * which leaves every sum as it was: the sums equal those of adding only the drawn blocks.
  */
 export function replicateSums(parts: Float64Array, width: number, counts: Uint32Array, nBlocks: number): Float64Array {
   if (parts.length !== nBlocks * width) throw new RangeError(`replicateSums: parts has ${parts.length} numbers, expected ${nBlocks}·${width}`);
+  if (counts.length * width >= SIMD_FROM) {
+    const sums = replicateSumsSimd(parts, width, counts, nBlocks);
+    if (sums !== null) return sums;
+  }
+  return replicateSumsScalar(parts, width, counts, nBlocks);
+}
+
+/** {@link replicateSums} in plain JavaScript: the reference for the SIMD kernel (replicate-sums-simd.ts), and its stand-in. */
+export function replicateSumsScalar(parts: Float64Array, width: number, counts: Uint32Array, nBlocks: number): Float64Array {
   const replicates = counts.length / nBlocks;
   const out = new Float64Array(replicates * width);
   // The counts of four replicates as doubles, one row each (no conversion in the inner loop).

@@ -1,0 +1,84 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { drawBlockCounts, replicateSums, replicateSumsScalar } from '../src/core/bootstrap.js';
+import { Random } from '../src/core/random.js';
+import { REPLICATE_SUMS_WASM } from '../src/core/replicate-sums-wasm.js';
+import { replicateSumsSimd, simdAvailable } from '../src/core/replicate-sums-simd.js';
+import { compileWat, KERNELS, moduleText } from '../scripts/build-wasm.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The definition written plainly: each sum from 0 over the drawn blocks in block order. */
+function referenceSums(parts: Float64Array, width: number, counts: Uint32Array, nBlocks: number): Float64Array {
+  const replicates = counts.length / nBlocks;
+  const out = new Float64Array(replicates * width);
+  for (let r = 0; r < replicates; r++) {
+    for (let k = 0; k < width; k++) {
+      let sum = 0;
+      for (let b = 0; b < nBlocks; b++) {
+        const c = counts[r * nBlocks + b]!;
+        if (c !== 0) sum += c * parts[b * width + k]!;
+      }
+      out[r * width + k] = sum;
+    }
+  }
+  return out;
+}
+
+/** Parts with zeros, negative zeros and magnitudes over 20 decades (sums that round differently in any other order). */
+function randomParts(rng: Random, n: number): Float64Array {
+  return Float64Array.from({ length: n }, () => {
+    const u = rng.next();
+    return u < 0.2 ? 0 : u < 0.3 ? -0 : (rng.next() - 0.5) * 10 ** (rng.int(20) - 10);
+  });
+}
+
+function assertSameBits(got: Float64Array, want: Float64Array, what: string): void {
+  assert.equal(got.length, want.length, what);
+  for (let i = 0; i < want.length; i++) assert.ok(Object.is(got[i], want[i]), `${what}: sum ${i}: ${got[i]} ≠ ${want[i]}`);
+}
+
+test('the embedded kernel is src/core/wasm/replicate-sums.wat, compiled (npm run build:wasm after an edit)', async () => {
+  const kernel = KERNELS[0];
+  const base64 = await compileWat(kernel.wat, readFileSync(join(ROOT, kernel.wat), 'utf8'));
+  assert.equal(REPLICATE_SUMS_WASM, base64);
+  assert.equal(readFileSync(join(ROOT, kernel.module), 'utf8'), moduleText(kernel, base64));
+});
+
+test('replicateSumsSimd: the same bits as the definition, across strips, groups and padding', () => {
+  assert.ok(simdAvailable(), 'Node 20 runs WebAssembly SIMD');
+  const rng = new Random(5);
+  // (blocks, width, replicates, strip bound): widths and replicate counts off multiples of 4
+  // (padding), and strip bounds small enough to cut the columns into strips and the replicates
+  // into groups (16 numbers over 3 blocks: strips of 4 columns, groups of 4 replicates).
+  const cases = [
+    [1, 1, 1, 1 << 20],
+    [3, 5, 7, 16],
+    [3, 13, 9, 16],
+    [17, 6, 9, 64],
+    [40, 193, 13, 1 << 20],
+    [40, 193, 13, 200],
+    [361, 192, 21, 1 << 20],
+    [5, 2, 1000, 40],
+  ] as const;
+  for (const [nBlocks, width, replicates, strip] of cases) {
+    const parts = randomParts(rng, nBlocks * width);
+    const counts = drawBlockCounts(nBlocks, replicates, rng);
+    const what = `blocks ${nBlocks}, width ${width}, replicates ${replicates}, strip ${strip}`;
+    assertSameBits(replicateSumsSimd(parts, width, counts, nBlocks, strip)!, referenceSums(parts, width, counts, nBlocks), what);
+  }
+});
+
+test('replicateSums hands large sums to the kernel and small ones to the scalar loop: the same bits either way', () => {
+  const rng = new Random(8);
+  for (const [nBlocks, width, replicates] of [[361, 51, 100], [12, 3, 5]] as const) {
+    const parts = randomParts(rng, nBlocks * width);
+    const counts = drawBlockCounts(nBlocks, replicates, rng);
+    const want = referenceSums(parts, width, counts, nBlocks);
+    assertSameBits(replicateSums(parts, width, counts, nBlocks), want, `replicateSums ${nBlocks}×${width}×${replicates}`);
+    assertSameBits(replicateSumsScalar(parts, width, counts, nBlocks), want, `scalar ${nBlocks}×${width}×${replicates}`);
+  }
+});
