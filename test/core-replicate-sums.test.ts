@@ -68,7 +68,11 @@ test('replicateSumsSimd: the same bits as the definition, across strips, groups 
     const parts = randomParts(rng, nBlocks * width);
     const counts = drawBlockCounts(nBlocks, replicates, rng);
     const what = `blocks ${nBlocks}, width ${width}, replicates ${replicates}, strip ${strip}`;
-    assertSameBits(replicateSumsSimd(parts, width, counts, nBlocks, strip)!, referenceSums(parts, width, counts, nBlocks), what);
+    // Into an array holding other numbers and longer than needed: every sum is written, nothing past them.
+    const out = new Float64Array(replicates * width + 3).fill(7);
+    assert.ok(replicateSumsSimd(parts, width, counts, nBlocks, out, strip));
+    assertSameBits(out.subarray(0, replicates * width), referenceSums(parts, width, counts, nBlocks), what);
+    assert.deepEqual(Array.from(out.subarray(replicates * width)), [7, 7, 7]);
   }
 });
 
@@ -80,5 +84,11 @@ test('replicateSums hands large sums to the kernel and small ones to the scalar 
     const want = referenceSums(parts, width, counts, nBlocks);
     assertSameBits(replicateSums(parts, width, counts, nBlocks), want, `replicateSums ${nBlocks}×${width}×${replicates}`);
     assertSameBits(replicateSumsScalar(parts, width, counts, nBlocks), want, `scalar ${nBlocks}×${width}×${replicates}`);
+    // A reused array gets every sum overwritten (no trace of what it held).
+    const reused = new Float64Array(replicates * width).fill(-3);
+    assert.equal(replicateSums(parts, width, counts, nBlocks, reused), reused);
+    assertSameBits(reused, want, `replicateSums into a used array ${nBlocks}×${width}×${replicates}`);
+    reused.fill(-3);
+    assertSameBits(replicateSumsScalar(parts, width, counts, nBlocks, reused), want, `scalar into a used array ${nBlocks}×${width}×${replicates}`);
   }
 });

@@ -48,7 +48,7 @@ export function drawBlockCounts(nBlocks: number, replicates: number, rng: Random
 
 /**
  * Replicate sums of per-block parts. `parts` holds nBlocks rows of `width` numbers (row b at
- * b·width); the result holds R rows of `width` numbers, row r = Σ_b counts[r][b]·parts[b], each
+ * b·width); the result (`out` when given) holds R rows of `width` numbers, row r = Σ_b counts[r][b]·parts[b], each
  * sum taken from 0 with the blocks added in order. Cost O(R·nBlocks·width).
  *
  * The products and the order of additions of every sum are fixed, so any arrangement of the
@@ -59,19 +59,28 @@ export function drawBlockCounts(nBlocks: number, replicates: number, rng: Random
  * about 2.5 times faster again, the same bits). A block drawn 0 times adds 0·part, an exact zero (parts are finite),
  * which leaves every sum as it was: the sums equal those of adding only the drawn blocks.
  */
-export function replicateSums(parts: Float64Array, width: number, counts: Uint32Array, nBlocks: number): Float64Array {
+export function replicateSums(parts: Float64Array, width: number, counts: Uint32Array, nBlocks: number, out?: Float64Array): Float64Array {
   if (parts.length !== nBlocks * width) throw new RangeError(`replicateSums: parts has ${parts.length} numbers, expected ${nBlocks}·${width}`);
-  if (counts.length * width >= SIMD_FROM) {
-    const sums = replicateSumsSimd(parts, width, counts, nBlocks);
-    if (sums !== null) return sums;
-  }
-  return replicateSumsScalar(parts, width, counts, nBlocks);
+  const target = resultArray(counts.length / nBlocks, width, out);
+  if (counts.length * width >= SIMD_FROM && replicateSumsSimd(parts, width, counts, nBlocks, target)) return target;
+  return replicateSumsScalar(parts, width, counts, nBlocks, target);
+}
+
+/**
+ * `out` (whose first R·width numbers are all overwritten) or a new array of that length. A
+ * caller that takes many replicate sums in turn passes one array: a fresh array of megabytes
+ * costs its zeroing and a page fault per 4 KiB at first touch, a third of the SIMD kernel's time.
+ */
+function resultArray(replicates: number, width: number, out?: Float64Array): Float64Array {
+  if (out === undefined) return new Float64Array(replicates * width);
+  if (out.length < replicates * width) throw new RangeError(`replicateSums: out holds ${out.length} numbers, expected ${replicates}·${width}`);
+  return out;
 }
 
 /** {@link replicateSums} in plain JavaScript: the reference for the SIMD kernel (replicate-sums-simd.ts), and its stand-in. */
-export function replicateSumsScalar(parts: Float64Array, width: number, counts: Uint32Array, nBlocks: number): Float64Array {
+export function replicateSumsScalar(parts: Float64Array, width: number, counts: Uint32Array, nBlocks: number, out?: Float64Array): Float64Array {
   const replicates = counts.length / nBlocks;
-  const out = new Float64Array(replicates * width);
+  out = resultArray(replicates, width, out);
   // The counts of four replicates as doubles, one row each (no conversion in the inner loop).
   const c = new Float64Array(4 * nBlocks);
   for (let r = 0; r < replicates; r += 4) {

@@ -181,9 +181,11 @@ export function hyInference(parts: HyParts, replicates: number, rng: Random): Hy
   const rho = new Float64Array(replicates);
   const llr = new Float64Array(replicates);
   const chunk = chunkOf(width);
+  // One array for every chunk's sums (each chunk overwrites what it reads).
+  const scratch = new Float64Array(Math.min(chunk, replicates) * width);
   for (let r0 = 0; r0 < replicates && nBlocks > 0; r0 += chunk) {
     const r1 = Math.min(replicates, r0 + chunk);
-    const sums = replicateSums(matrix, width, counts.subarray(r0 * nBlocks, r1 * nBlocks), nBlocks);
+    const sums = replicateSums(matrix, width, counts.subarray(r0 * nBlocks, r1 * nBlocks), nBlocks, scratch);
     for (let r = r0; r < r1; r++) {
       const off = (r - r0) * width;
       const k = argmaxAbs(sums, lattice, off);
@@ -214,9 +216,10 @@ function signFlipTest(parts: HyParts, matrix: Float64Array, width: number, repli
   for (let r = 0; r < rows; r++) for (let b = 0; b < nBlocks; b++) flips[r * nBlocks + b] = exact ? (r >>> b) & 1 : rng.uint32() >>> 31;
   let atLeast = 0;
   const chunk = chunkOf(width);
+  const scratch = new Float64Array(Math.min(chunk, rows) * width);
   for (let r0 = 0; r0 < rows; r0 += chunk) {
     const r1 = Math.min(rows, r0 + chunk);
-    const half = replicateSums(matrix, width, flips.subarray(r0 * nBlocks, r1 * nBlocks), nBlocks);
+    const half = replicateSums(matrix, width, flips.subarray(r0 * nBlocks, r1 * nBlocks), nBlocks, scratch);
     for (let r = r0; r < r1; r++) {
       const off = (r - r0) * width;
       let m = 0;

@@ -52,16 +52,15 @@ const ceil4 = (n: number): number => Math.ceil(n / 4) * 4;
 const floor4 = (n: number): number => Math.floor(n / 4) * 4;
 
 /**
- * Row r of the result = Σ_b counts[r][b]·parts[b] (the layout of replicateSums), or null when
- * the kernel cannot run here. `stripDoubles` bounds the strips and groups (tests pass less, to
- * reach their edges on small inputs).
+ * Writes row r = Σ_b counts[r][b]·parts[b] into `out` (the layout of replicateSums, R·width
+ * numbers); false, writing nothing, when the kernel cannot run here. `stripDoubles` bounds the
+ * strips and groups (tests pass less, to reach their edges on small inputs).
  */
-export function replicateSumsSimd(parts: Float64Array, width: number, counts: Uint32Array, nBlocks: number, stripDoubles = STRIP_DOUBLES): Float64Array | null {
+export function replicateSumsSimd(parts: Float64Array, width: number, counts: Uint32Array, nBlocks: number, out: Float64Array, stripDoubles = STRIP_DOUBLES): boolean {
   const k = loadKernel();
-  if (k === null) return null;
+  if (k === null) return false;
   const replicates = counts.length / nBlocks;
-  const out = new Float64Array(replicates * width);
-  if (replicates === 0 || width === 0) return out;
+  if (replicates === 0 || width === 0) return true;
   // S columns per strip, G replicates per group: nBlocks·S, G·nBlocks and G·S numbers each.
   const S = Math.min(ceil4(width), Math.max(4, floor4(stripDoubles / nBlocks)));
   const G = Math.min(ceil4(replicates), Math.max(4, floor4(stripDoubles / Math.max(nBlocks, S))));
@@ -79,13 +78,14 @@ export function replicateSumsSimd(parts: Float64Array, width: number, counts: Ui
     for (let r0 = 0; r0 < replicates; r0 += G) {
       const g = Math.min(G, replicates - r0);
       const rr = ceil4(g);
-      for (let i = 0; i < g * nBlocks; i++) mem[C + i] = counts[r0 * nBlocks + i]!;
+      mem.set(counts.subarray(r0 * nBlocks, (r0 + g) * nBlocks), C);
       mem.fill(0, C + g * nBlocks, C + rr * nBlocks);
       k.sums(8 * P, w, nBlocks, 8 * C, rr, 8 * O);
-      for (let i = 0; i < g; i++) out.set(mem.subarray(O + i * w, O + i * w + s), (r0 + i) * width + k0);
+      if (w === width) out.set(mem.subarray(O, O + g * w), r0 * width);
+      else for (let i = 0; i < g; i++) out.set(mem.subarray(O + i * w, O + i * w + s), (r0 + i) * width + k0);
     }
   }
-  return out;
+  return true;
 }
 
 /** Columns [k0, k0 + s) of every block's row into rows of w (zero-padded) at `at`. */

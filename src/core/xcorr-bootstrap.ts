@@ -153,10 +153,12 @@ export function replicateSlice(slice: BootSlice, counts: Uint32Array): Float64Ar
     return acc;
   };
   let o = 0;
+  // One array for every chunk's sums: each chunk overwrites what it reads.
+  const scratch = new Float64Array(replicates * Math.min(n, LAG_CHUNK) * PER_LAG.length);
   for (let c0 = 0; c0 < n; c0 += LAG_CHUNK) {
     const c1 = Math.min(n, c0 + LAG_CHUNK);
     const width = (c1 - c0) * PER_LAG.length;
-    const sums = replicateSums(y.subarray(o, o + blocks * width), width, counts, blocks);
+    const sums = replicateSums(y.subarray(o, o + blocks * width), width, counts, blocks, scratch);
     o += blocks * width;
     for (let i = 0; i < replicates; i++) {
       for (let k = c0; k < c1; k++) {
