@@ -10,7 +10,7 @@ import { bootstrapXcorrThreaded } from '../src/cli/xcorr-boot-thread.js';
 import { drawBlockCounts } from '../src/core/bootstrap.js';
 import { fixedCells } from '../src/core/cells.js';
 import { Random } from '../src/core/random.js';
-import { bootSlice, bootstrapFromSlices, bootstrapXcorr, replicateSlice, type XcorrBootstrap } from '../src/core/xcorr-bootstrap.js';
+import { bootSlice, bootstrapXcorr, intervalsOf, replicateSlice, type XcorrBootstrap } from '../src/core/xcorr-bootstrap.js';
 import { lagStats, PART_WIDTH, type XcorrParts } from '../src/core/xcorr-cells.js';
 import { LagCorrelator } from '../src/core/xcorr.js';
 import { mulberry32 } from './prng.js';
@@ -84,8 +84,15 @@ test('bootSlice/replicateSlice: lags cut anywhere give the plainly written boots
   const rand = mulberry32(31);
   for (let trial = 0; trial < 5; trial++) {
     const cuts = [0, ...[1, 2].map(() => 1 + Math.floor(rand() * (lags.length - 1))).sort((x, y) => x - y), lags.length];
+    // Each slice on its own (as the worker computes it), its replicates and intervals put side by side.
     const slices = cuts.slice(1).map((k1, i) => replicateSlice(bootSlice(parts, counts, cuts[i]!, k1), counts));
-    assertSameBootstrap(bootstrapFromSlices(lags.length, 300, slices), want);
+    const r = new Float64Array(lags.length * 300);
+    slices.reduce((at, s) => (r.set(s, at), at + s.length), 0);
+    assertSameBootstrap({ replicates: 300, r, intervals: slices.flatMap((s) => intervalsOf(s, 300)) }, want);
+    // Or written in place into the whole array.
+    const inPlace = new Float64Array(lags.length * 300);
+    cuts.slice(1).forEach((k1, i) => replicateSlice(bootSlice(parts, counts, cuts[i]!, k1), counts, inPlace.subarray(cuts[i]! * 300, k1 * 300)));
+    assertSameBootstrap({ replicates: 300, r: inPlace, intervals: intervalsOf(inPlace, 300) }, want);
   }
 });
 

@@ -8,7 +8,8 @@
  * fails, its slice is computed here.
  */
 import { Worker } from 'node:worker_threads';
-import { bootSlice, bootstrapFromSlices, bootstrapXcorr, replicateSlice, xSideOf, type BootSlice, type XcorrBootstrap } from '../core/xcorr-bootstrap.js';
+import type { Interval } from '../core/bootstrap.js';
+import { bootSlice, bootstrapXcorr, intervalsOf, replicateSlice, xSideOf, type BootSlice, type XcorrBootstrap } from '../core/xcorr-bootstrap.js';
 import type { XcorrParts } from '../core/xcorr-cells.js';
 
 const WORKER_URL = new URL('./xcorr-boot-worker.js', import.meta.url);
@@ -23,9 +24,16 @@ export interface BootWorkerData {
   readonly counts: Uint32Array;
 }
 
+/** What the worker sends back: its slice's replicates (lag k at k·R) and their intervals. */
+export interface BootWorkerReply {
+  readonly r: Float64Array;
+  readonly intervals: (Interval | null)[];
+}
+
 /**
  * bootstrapXcorr(parts, counts), on two threads when the work is large enough to pay for the
- * second. `requireWorker` (tests): throw when the worker fails instead of computing its slice here.
+ * second. Each thread also takes its slice's intervals. `requireWorker` (tests): throw when the
+ * worker fails instead of computing its slice here.
  */
 export async function bootstrapXcorrThreaded(parts: XcorrParts, counts: Uint32Array, options: { readonly requireWorker?: boolean } = {}): Promise<XcorrBootstrap> {
   const lags = parts.lags.length;
@@ -36,15 +44,20 @@ export async function bootstrapXcorrThreaded(parts: XcorrParts, counts: Uint32Ar
   const x = xSideOf(parts, counts);
   const far = bootSlice(parts, counts, half, lags, x);
   const remote = runOnWorker({ slice: far, counts });
-  const near = replicateSlice(bootSlice(parts, counts, 0, half, x), counts);
+  // The near slice's replicates go straight into the whole array; the far ones are copied in.
+  const r = new Float64Array(lags * replicates);
+  const near = replicateSlice(bootSlice(parts, counts, 0, half, x), counts, r.subarray(0, half * replicates));
+  const nearIntervals = intervalsOf(near, replicates);
   const fromWorker = await remote;
   if (fromWorker === undefined && options.requireWorker === true) throw new Error('the bootstrap worker delivered no replicates');
-  const farR = fromWorker ?? replicateSlice(far, counts);
-  return bootstrapFromSlices(lags, replicates, [near, farR]);
+  const farR = r.subarray(half * replicates);
+  if (fromWorker === undefined) replicateSlice(far, counts, farR);
+  else farR.set(fromWorker.r);
+  return { replicates, r, intervals: [...nearIntervals, ...(fromWorker?.intervals ?? intervalsOf(farR, replicates))] };
 }
 
-/** The slice's replicates from a worker; undefined when the worker could not deliver them. */
-function runOnWorker(data: BootWorkerData): Promise<Float64Array | undefined> {
+/** The slice's replicates and intervals from a worker; undefined when the worker could not deliver them. */
+function runOnWorker(data: BootWorkerData): Promise<BootWorkerReply | undefined> {
   return new Promise((resolve) => {
     let worker: Worker;
     try {
@@ -53,11 +66,11 @@ function runOnWorker(data: BootWorkerData): Promise<Float64Array | undefined> {
       resolve(undefined);
       return;
     }
-    const done = (r: Float64Array | undefined): void => {
-      resolve(r);
+    const done = (reply: BootWorkerReply | undefined): void => {
+      resolve(reply);
       void worker.terminate();
     };
-    worker.once('message', (r: Float64Array) => done(r));
+    worker.once('message', (reply: BootWorkerReply) => done(reply));
     worker.once('error', () => done(undefined));
     worker.once('exit', () => done(undefined));
   });

@@ -10,7 +10,7 @@
  * replicates (their intervals are then jointly consistent) and the result depends only on the seed.
  */
 import type { Random } from './random.js';
-import { quantileSorted } from './quantile.js';
+import { quantileByRank, selectRank } from './quantile.js';
 import { replicateSumsSimd } from './replicate-sums-simd.js';
 
 /** Multiply-adds from which replicateSums hands the work to the SIMD kernel (below, the copies in and out cost more than they save). */
@@ -154,9 +154,17 @@ export interface Interval {
  * fewer than two replicates are finite (a statistic undefined in most resamples has no interval).
  */
 export function percentileInterval(values: Float64Array): Interval | null {
-  const sorted = finiteSorted(values);
-  if (sorted.length < 2) return null;
-  return { low: quantileSorted(sorted, 0.025), high: quantileSorted(sorted, 0.975) };
+  const finite = finiteValues(values);
+  if (finite.length < 2) return null;
+  // Up to four ranks of the finite values, selected rather than sorted (the same numbers as
+  // quantileSorted of the sorted copy); each in increasing order looks only beyond the last.
+  let from = 0;
+  const at = (i: number): number => {
+    const x = selectRank(finite, i, i >= from ? from : 0);
+    from = i + 1;
+    return x;
+  };
+  return { low: quantileByRank(finite.length, 0.025, at), high: quantileByRank(finite.length, 0.975, at) };
 }
 
 /**
@@ -179,8 +187,13 @@ export function quantileType1Sorted(sorted: Float64Array, q: number): number {
 }
 
 function finiteSorted(values: Float64Array): Float64Array {
+  return finiteValues(values).sort();
+}
+
+/** The finite values, in a new array. */
+function finiteValues(values: Float64Array): Float64Array {
   let n = 0;
   const out = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]!)) out[n++] = values[i]!;
-  return out.subarray(0, n).sort();
+  return out.subarray(0, n);
 }

@@ -66,3 +66,79 @@ function shortDecimal(q: number): { k: number; d: number } | undefined {
 export function quantile(values: Float64Array, q: number): number {
   return quantileSorted(values.slice().sort(), q);
 }
+
+/**
+ * The k-th smallest of `values` (0-based), in the order TypedArray sort gives (−0 before +0):
+ * what `Float64Array.from(values).sort()[k]` is, without sorting. The values must not be NaN;
+ * they are reordered (partitioned around k): afterwards none before position k is above
+ * values[k] and none after it below. So a later rank k′ > k can be selected with from = k + 1,
+ * looking only at the values after k. Expected O(n − from): quickselect with a median-of-three
+ * pivot, falling back to sorting the part still open if the partitions stop shrinking.
+ *
+ * Why: an interval of R bootstrap replicates needs four ranks, and xcorr asks for one per lag
+ * (2 001 lags × R = 1 000: sorting took 0.13 s, this a fraction of it).
+ */
+export function selectRank(values: Float64Array, k: number, from = 0): number {
+  const n = values.length;
+  if (!(Number.isInteger(k) && k >= from && k < n)) throw new RangeError(`selectRank: rank ${k} is not in [${from}, ${n})`);
+  let lo = from;
+  let hi = n - 1;
+  // A partition that keeps over 3/4 of the part is a bad pivot; a few in a row and the rest is sorted.
+  let bad = 0;
+  while (hi > lo) {
+    if (bad > 8) {
+      values.subarray(lo, hi + 1).sort();
+      break;
+    }
+    const [i, j] = partition(values, lo, hi);
+    // values[lo … j] ≤ pivot, values[j + 1 … i − 1] = pivot, values[i … hi] ≥ pivot.
+    const before = hi - lo;
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+    if (4 * (hi - lo) > 3 * before) bad++;
+  }
+  const x = values[k]!;
+  return x === 0 ? signedZeroAt(values, k) : x;
+}
+
+/**
+ * Hoare partition of values[lo … hi] around the median of its ends and middle. Returns [i, j]:
+ * values[lo … j] ≤ p, values[j + 1 … i − 1] = p, values[i … hi] ≥ p, with j < i.
+ */
+function partition(a: Float64Array, lo: number, hi: number): [number, number] {
+  const mid = lo + ((hi - lo) >> 1);
+  const x = a[lo]!;
+  const y = a[mid]!;
+  const z = a[hi]!;
+  const p = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+  let i = lo;
+  let j = hi;
+  while (i <= j) {
+    while (a[i]! < p) i++;
+    while (a[j]! > p) j--;
+    if (i <= j) {
+      const t = a[i]!;
+      a[i] = a[j]!;
+      a[j] = t;
+      i++;
+      j--;
+    }
+  }
+  return [i, j];
+}
+
+/**
+ * The comparisons above take −0 and +0 as equal; sorted, the −0s come first. So the zero at
+ * rank k is −0 when k falls among the negative zeros, which follow the values below zero.
+ */
+function signedZeroAt(values: Float64Array, k: number): number {
+  let below = 0;
+  let negativeZeros = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v < 0) below++;
+    else if (v === 0 && Object.is(v, -0)) negativeZeros++;
+  }
+  return k >= below && k < below + negativeZeros ? -0 : 0;
+}

@@ -4,7 +4,7 @@
  * whole span, and the interval is the 2.5 % and 97.5 % points (type 7) of the replicates.
  */
 import { percentileInterval, replicateSums, type Interval } from './bootstrap.js';
-import { lagStats, PART_WIDTH, type XcorrParts } from './xcorr-cells.js';
+import { correlationOfSums, PART_WIDTH, type XcorrParts } from './xcorr-cells.js';
 
 /** Fields of a part row a replicate needs: N, Σx, Σx² (nearly the same for every lag) and Σy, Σy², Σxy. */
 const X_SIDE = [0, 2, 3] as const;
@@ -35,10 +35,14 @@ export interface XcorrBootstrap {
 export function bootstrapXcorr(parts: XcorrParts, counts: Uint32Array): XcorrBootstrap {
   const lags = parts.lags.length;
   const x = xSideOf(parts, counts);
+  const R = x.replicates;
+  const r = new Float64Array(lags * R);
   // One LAG_CHUNK of lags at a time: only that chunk's y side is copied out of the parts.
-  const slices: Float64Array[] = [];
-  for (let k0 = 0; k0 < lags; k0 += LAG_CHUNK) slices.push(replicateSlice(bootSlice(parts, counts, k0, Math.min(lags, k0 + LAG_CHUNK), x), counts));
-  return bootstrapFromSlices(lags, x.replicates, slices);
+  for (let k0 = 0; k0 < lags; k0 += LAG_CHUNK) {
+    const k1 = Math.min(lags, k0 + LAG_CHUNK);
+    replicateSlice(bootSlice(parts, counts, k0, k1, x), counts, r.subarray(k0 * R, k1 * R));
+  }
+  return { replicates: R, r, intervals: intervalsOf(r, R) };
 }
 
 /**
@@ -133,25 +137,17 @@ export function bootSlice(parts: XcorrParts, counts: Uint32Array, k0: number, k1
 
 /**
  * Every replicate's r for the slice's lags: lag k0 + k of replicate i at k·R + i (NaN where r is
- * undefined). The sums are Σ_b count_b · part_b in block order (replicateSums), the x side the
- * common sum plus the odd blocks in order: the same additions whichever thread runs the slice
- * and however the lags are sliced. Cost O(R · blocks · 3 · (k1 − k0)).
+ * undefined), in `out` when given (the slice's part of the whole bootstrap's array). The sums
+ * are Σ_b count_b · part_b in block order (replicateSums), the x side the common sum plus the
+ * odd blocks in order: the same additions whichever thread runs the slice and however the lags
+ * are sliced. Cost O(R · blocks · 3 · (k1 − k0)).
  */
-export function replicateSlice(slice: BootSlice, counts: Uint32Array): Float64Array {
-  const { k0, k1, blocks, replicates, y, xCommon, odd, xOdd } = slice;
+export function replicateSlice(slice: BootSlice, counts: Uint32Array, out?: Float64Array): Float64Array {
+  const { k0, k1, blocks, replicates, y } = slice;
   const n = k1 - k0;
-  const r = new Float64Array(n * replicates);
+  if (out !== undefined && out.length !== n * replicates) throw new RangeError(`replicateSlice: out holds ${out.length} numbers, expected ${n}·${replicates}`);
+  const r = out ?? new Float64Array(n * replicates);
   if (replicates === 0 || n === 0) return r;
-  const xAt = (fi: number, i: number, k: number): number => {
-    let acc = xCommon[fi * replicates + i]!;
-    const blocksOf = odd[fi]!;
-    const values = xOdd[fi]!;
-    for (let oi = 0; oi < blocksOf.length; oi++) {
-      const c = counts[i * blocks + blocksOf[oi]!]!;
-      if (c !== 0) acc += c * values[oi * n + k]!;
-    }
-    return acc;
-  };
   let o = 0;
   // One array for every chunk's sums: each chunk overwrites what it reads.
   const scratch = new Float64Array(replicates * Math.min(n, LAG_CHUNK) * PER_LAG.length);
@@ -160,28 +156,39 @@ export function replicateSlice(slice: BootSlice, counts: Uint32Array): Float64Ar
     const width = (c1 - c0) * PER_LAG.length;
     const sums = replicateSums(y.subarray(o, o + blocks * width), width, counts, blocks, scratch);
     o += blocks * width;
-    for (let i = 0; i < replicates; i++) {
-      for (let k = c0; k < c1; k++) {
-        const at = i * width + (k - c0) * PER_LAG.length;
-        const stats = lagStats({ n: xAt(0, i, k), sx: xAt(1, i, k), sxx: xAt(2, i, k), sy: sums[at]!, syy: sums[at + 1]!, sxy: sums[at + 2]!, nEffective: 0, absSum: 0, absMax: 0 });
-        r[k * replicates + i] = stats.r ?? NaN;
+    for (let k = c0; k < c1; k++) {
+      const at = (k - c0) * PER_LAG.length;
+      for (let i = 0; i < replicates; i++) {
+        const y0 = i * width + at;
+        const sx = xSum(slice, counts, 1, i, k);
+        r[k * replicates + i] = correlationOfSums(xSum(slice, counts, 0, i, k), sx, xSum(slice, counts, 2, i, k), sums[y0]!, sums[y0 + 1]!, sums[y0 + 2]!);
       }
     }
   }
   return r;
 }
 
-/** The bootstrap of `lags` lags from the replicates of consecutive slices covering them in order. */
-export function bootstrapFromSlices(lags: number, replicates: number, slices: readonly Float64Array[]): XcorrBootstrap {
-  const r = new Float64Array(lags * replicates);
-  let at = 0;
-  for (const s of slices) {
-    r.set(s, at);
-    at += s.length;
+/**
+ * x field fi (N, Σx, Σx²) of replicate i for lag k0 + k of a slice: the common sum, then the
+ * odd blocks in order.
+ */
+function xSum(slice: BootSlice, counts: Uint32Array, fi: number, i: number, k: number): number {
+  const { replicates, blocks } = slice;
+  let acc = slice.xCommon[fi * replicates + i]!;
+  const oddBlocks = slice.odd[fi]!;
+  const values = slice.xOdd[fi]!;
+  const n = slice.k1 - slice.k0;
+  for (let oi = 0; oi < oddBlocks.length; oi++) {
+    const c = counts[i * blocks + oddBlocks[oi]!]!;
+    if (c !== 0) acc += c * values[oi * n + k]!;
   }
-  if (at !== r.length) throw new RangeError(`bootstrapFromSlices: the slices hold ${at} replicates, expected ${lags}·${replicates}`);
-  const intervals = Array.from({ length: lags }, (_, k) => percentileInterval(r.subarray(k * replicates, (k + 1) * replicates)));
-  return { replicates, r, intervals };
+  return acc;
+}
+
+/** Per lag of `r` (lag k's R replicates at k·R), the 95 % percentile interval of its replicates. */
+export function intervalsOf(r: Float64Array, replicates: number): (Interval | null)[] {
+  const lags = replicates === 0 ? 0 : r.length / replicates;
+  return Array.from({ length: lags }, (_, k) => percentileInterval(r.subarray(k * replicates, (k + 1) * replicates)));
 }
 
 /**

@@ -321,13 +321,24 @@ export interface LagStats {
  */
 export function lagStats(s: LagSums): LagStats {
   const topStepShare = s.absSum > 0 ? s.absMax / s.absSum : null;
-  if (!(s.n >= 2)) return { r: null, beta: null, topStepShare };
-  const vx = s.sxx - (s.sx * s.sx) / s.n;
-  const vy = s.syy - (s.sy * s.sy) / s.n;
-  const noise = 2 * s.n * Number.EPSILON;
-  if (!(vx > noise * s.sxx) || !(vy > noise * s.syy)) return { r: null, beta: null, topStepShare };
+  const r = correlationOfSums(s.n, s.sx, s.sxx, s.sy, s.syy, s.sxy);
+  if (Number.isNaN(r)) return { r: null, beta: null, topStepShare };
   const c = s.sxy - (s.sx * s.sy) / s.n;
-  return { r: Math.max(-1, Math.min(1, c / (Math.sqrt(vx) * Math.sqrt(vy)))), beta: c / vx, topStepShare };
+  return { r, beta: c / (s.sxx - (s.sx * s.sx) / s.n), topStepShare };
+}
+
+/**
+ * r of {@link lagStats} from the sums alone, NaN where it is n/a: the bootstrap computes one
+ * per lag and replicate (2·10⁶ for 2 001 lags at R = 1 000) and needs no object for it.
+ */
+export function correlationOfSums(n: number, sx: number, sxx: number, sy: number, syy: number, sxy: number): number {
+  if (!(n >= 2)) return NaN;
+  const vx = sxx - (sx * sx) / n;
+  const vy = syy - (sy * sy) / n;
+  const noise = 2 * n * Number.EPSILON;
+  if (!(vx > noise * sxx) || !(vy > noise * syy)) return NaN;
+  const c = sxy - (sx * sy) / n;
+  return Math.max(-1, Math.min(1, c / (Math.sqrt(vx) * Math.sqrt(vy))));
 }
 
 /**
