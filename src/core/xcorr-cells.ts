@@ -81,21 +81,23 @@ const SIDE_TO_PART = [SX, SXX, SY, SYY];
 
 /**
  * The recording side of the parts: per (cell, lag) the sums of the pairs' products, added as
- * the pairs arrive (the correlator writes {@link pairs} directly, see {@link cellBase}), and the
- * sides Σx, Σx², Σy, Σy², written once per cell (xcorr-sides.ts), in arrays grown as later
- * cells are reached. A cell's pair fields are laid out lag by lag, the four fields of a lag
- * together, so that a pair updates one cache line and the correlator's run over one return's
- * partners (lag after lag) walks memory in order.
+ * the pairs arrive (the correlator writes a cell's array directly, see {@link pairsOf}), and the
+ * sides Σx, Σx², Σy, Σy², written once per cell (xcorr-sides.ts). Each cell has its own two
+ * arrays, made when the cell is first reached: nothing is copied as the table grows, and no
+ * memory is touched beyond the cells' own (a table grown by doubling one array touched about
+ * twice that, and on a machine where a fresh page costs microseconds that was a tenth of
+ * `xcorr --lags -1000..1000`). A cell's pair fields are laid out lag by lag, the four fields of
+ * a lag together, so that a pair updates one cache line and the correlator's run over one
+ * return's partners (lag after lag) walks memory in order.
  * N per cell is not recorded: it is arithmetic on the cell's grid indices and is filled in by
  * {@link LagCellTable.parts}, which returns the rows in the PART_FIELDS layout. Cells leave
  * from the front ({@link dropFirst}) once read, when the caller folds them as they become final.
  */
 export class LagCellTable {
-  /** Cell firstCell + c: its pair field f of lag k at c·4·lagCount + 4·k + f. */
-  pairs = new Float64Array(0);
-  /** Cell firstCell + c: Σx, Σx², Σy, Σy² of lag k at (c·lagCount + k)·4. */
-  private sides = new Float64Array(0);
-  private allocated = 0;
+  /** Cell firstCell + c: its pair field f of lag k at pairCells[c][4·k + f]. */
+  private pairCells: Float64Array[] = [];
+  /** Cell firstCell + c: Σx, Σx², Σy, Σy² of lag k at sideCells[c][4·k …]. */
+  private sideCells: Float64Array[] = [];
   private released = false;
   private readonly cellWidth: number;
   /** The first cell held: the cell of the first return pair (set by start), later the first not dropped. */
@@ -114,36 +116,35 @@ export class LagCellTable {
     this.firstCell = firstCell;
   }
 
-  /** Where `cell`'s pair fields start in {@link pairs}, growing the table to reach the cell (pairs may then move). */
-  cellBase(cell: number): number {
-    if (this.released) throw new RangeError('LagCellTable: used after release');
-    const c = cell - this.firstCell;
-    if (c >= this.allocated) this.grow(c + 1);
-    return c * this.cellWidth;
+  /** The cells held (from firstCell on). */
+  private get allocated(): number {
+    return this.pairCells.length;
   }
 
+  /** `cell`'s pair fields (lag k's four at 4·k), reaching the cell first if it is new. */
+  pairsOf(cell: number): Float64Array {
+    if (this.released) throw new RangeError('LagCellTable: used after release');
+    const c = cell - this.firstCell;
+    if (c >= this.pairCells.length) this.grow(c + 1);
+    return this.pairCells[c]!;
+  }
+
+  /** Makes the arrays of every cell up to `cells` held cells. */
   private grow(cells: number): void {
     const width = this.lagCount * PART_WIDTH;
     if (cells * width > this.maxDoubles) {
       throw new CellTableTooLarge(`${cells} time cells × ${this.lagCount} lags exceed the ${+((this.maxDoubles * 8) / 2 ** 20).toPrecision(3)} MiB kept for per-cell parts`);
     }
-    if (cells * this.cellWidth > this.pairs.length) {
-      const cap = Math.floor(this.maxDoubles / width);
-      const size = Math.min(cap, Math.max(cells, 2 * this.allocated, 4)) * this.cellWidth;
-      const pairs = new Float64Array(size);
-      pairs.set(this.pairs);
-      this.pairs = pairs;
-      const sides = new Float64Array(size);
-      sides.set(this.sides);
-      this.sides = sides;
+    while (this.pairCells.length < cells) {
+      this.pairCells.push(new Float64Array(this.cellWidth));
+      this.sideCells.push(new Float64Array(this.cellWidth));
     }
-    this.allocated = cells;
   }
 
   /** A pair with both returns non-zero (the correlator's hot loops do this inline). */
   addPair(k: number, cell: number, x: number, y: number): void {
-    const o = this.cellBase(cell) + 4 * k;
-    const pairs = this.pairs;
+    const o = 4 * k;
+    const pairs = this.pairsOf(cell);
     const xy = x * y;
     pairs[o + PAIR_SXY]! += xy;
     pairs[o + PAIR_NEFF]!++;
@@ -154,8 +155,9 @@ export class LagCellTable {
 
   /** The sides of lag k in a cell (xcorr-sides.ts): Σx, Σx², Σy, Σy², written once. */
   setSides(k: number, cell: number, sx: number, sxx: number, sy: number, syy: number): void {
-    const o = this.cellBase(cell) + 4 * k;
-    const sides = this.sides;
+    this.pairsOf(cell);
+    const sides = this.sideCells[cell - this.firstCell]!;
+    const o = 4 * k;
     sides[o] = sx;
     sides[o + 1] = sxx;
     sides[o + 2] = sy;
@@ -164,25 +166,22 @@ export class LagCellTable {
 
   /** Copies lag `from`'s pair fields (n_effective, Σxy, Σ|xy|, max |xy|) to lag `to` in the first `cells` cells (all by default): a lag asked for twice. */
   copyPairs(from: number, to: number, cells = this.allocated): void {
-    for (let c = 0; c < cells; c++) {
-      for (let f = 0; f < 4; f++) {
-        const o = c * this.cellWidth + f;
-        this.pairs[o + 4 * to] = this.pairs[o + 4 * from]!;
-      }
+    for (let c = 0; c < Math.min(cells, this.allocated); c++) {
+      const pairs = this.pairCells[c]!;
+      for (let f = 0; f < 4; f++) pairs[4 * to + f] = pairs[4 * from + f]!;
     }
   }
 
   /** This table, grown to hold cells firstCell … lastCell (for finishing in place). */
   reach(lastCell: number): LagCellTable {
-    if (lastCell >= this.firstCell) this.cellBase(lastCell);
+    if (lastCell >= this.firstCell) this.pairsOf(lastCell);
     return this;
   }
 
   /** Frees the arrays of a table that is read for the last time (LagCorrelator.finalParts). */
   release(): void {
-    this.pairs = new Float64Array(0);
-    this.sides = new Float64Array(0);
-    this.allocated = 0;
+    this.pairCells = [];
+    this.sideCells = [];
     this.released = true;
   }
 
@@ -191,10 +190,12 @@ export class LagCellTable {
     if (this.released) throw new RangeError('LagCellTable: used after release');
     const out = new LagCellTable(this.cells, this.lagCount, this.maxDoubles);
     out.firstCell = this.firstCell;
-    out.grow(Math.max(0, lastCell - this.firstCell + 1));
-    const n = Math.min(this.allocated, out.allocated) * this.cellWidth;
-    out.pairs.set(this.pairs.subarray(0, n));
-    out.sides.set(this.sides.subarray(0, n));
+    const cells = Math.max(0, lastCell - this.firstCell + 1);
+    out.grow(cells);
+    for (let c = 0; c < Math.min(cells, this.allocated); c++) {
+      out.pairCells[c]!.set(this.pairCells[c]!);
+      out.sideCells[c]!.set(this.sideCells[c]!);
+    }
     return out;
   }
 
@@ -209,6 +210,8 @@ export class LagCellTable {
     const lagCount = this.lagCount;
     const sums = new Float64Array(cells * lagCount * PART_WIDTH);
     for (let c = 0; c < cells; c++) {
+      const pairs = this.pairCells[c]!;
+      const sides = this.sideCells[c]!;
       // A indices j of cell c: first grid index at or after the cell's start, minus n0.
       const jFrom = Math.max(1, firstGridOf(this.cells.startUs(this.firstCell + c)) - n0);
       const jTo = Math.min(m, firstGridOf(this.cells.startUs(this.firstCell + c + 1)) - n0 - 1);
@@ -219,26 +222,21 @@ export class LagCellTable {
         const o = (c * lagCount + k) * PART_WIDTH;
         sums[o + N] = Math.max(0, Math.min(hi, jTo) - Math.max(lo, jFrom) + 1);
         for (let f = 0; f < 4; f++) {
-          sums[o + PAIR_TO_PART[f]!] = this.pairs[c * this.cellWidth + 4 * k + f]!;
-          sums[o + SIDE_TO_PART[f]!] = this.sides[(c * lagCount + k) * 4 + f]!;
+          sums[o + PAIR_TO_PART[f]!] = pairs[4 * k + f]!;
+          sums[o + SIDE_TO_PART[f]!] = sides[4 * k + f]!;
         }
       }
     }
     return { lags: [...lags], firstCell: this.firstCell, cells, sums };
   }
 
-  /** Forgets the first `count` cells held (read and folded by the caller); the next becomes firstCell. O(cells held · lags). */
+  /** Forgets the first `count` cells held (read and folded by the caller); the next becomes firstCell. O(cells held). */
   dropFirst(count: number): void {
     const n = Math.min(count, this.allocated);
     if (n <= 0) return;
-    const used = this.allocated * this.cellWidth;
-    const gone = n * this.cellWidth;
-    for (const a of [this.pairs, this.sides]) {
-      a.copyWithin(0, gone, used);
-      a.fill(0, used - gone, used); // cells are allocated as zeros (grow)
-    }
+    this.pairCells.splice(0, n);
+    this.sideCells.splice(0, n);
     this.firstCell += n;
-    this.allocated -= n;
   }
 }
 

@@ -253,16 +253,14 @@ export class LagCorrelator implements ReturnSink {
     for (let t = 0; t < this.tables.length; t++) {
       this.sides[t]!.addA(here[t]!, x);
       if (lo === hi) continue;
-      const table = this.tables[t]!;
-      const base = table.cellBase(here[t]!);
-      const pairs = table.pairs;
+      const pairs = this.tables[t]!.pairsOf(here[t]!);
       if (lagK0 === lagK0) {
-        addPairRun(pairs, idx, val, lo, hi, x, base + 4 * lagK0, -4, j);
+        addPairRun(pairs, idx, val, lo, hi, x, 4 * lagK0, -4, j);
         continue;
       }
       for (let p = lo; p < hi; p++) {
         const k = slot[h - (j - idx[p]!)]!;
-        if (k >= 0) recordPair(pairs, base + 4 * k, x * val[p]!);
+        if (k >= 0) recordPair(pairs, 4 * k, x * val[p]!);
       }
     }
   }
@@ -283,27 +281,25 @@ export class LagCorrelator implements ReturnSink {
       this.sides[t]!.addB(here[t]!, y);
       if (lo === hi) continue;
       const table = this.tables[t]!;
-      table.cellBase(here[t]!);
-      const pairs = table.pairs;
+      // Reaches B's cell (the newest): every A partner's cell is then held (cells follow time).
+      table.pairsOf(here[t]!);
       const cells = logA.cells[t]!;
-      const width = 4 * this.lags.length;
-      const first = table.firstCell;
-      // Cells follow time: when the oldest and newest partner share a cell, all do.
+      // When the oldest and newest partner share a cell, all do.
       if (leadK0 === leadK0 && cells[lo] === cells[hi - 1]) {
-        addPairRun(pairs, idx, val, lo, hi, y, (cells[lo]! - first) * width + 4 * leadK0, 4, j);
+        addPairRun(table.pairsOf(cells[lo]!), idx, val, lo, hi, y, 4 * leadK0, 4, j);
         continue;
       }
       let cell = NaN;
-      let base = 0;
+      let pairs = table.pairsOf(cells[lo]!);
       for (let p = lo; p < hi; p++) {
         const d = j - idx[p]!;
         const k = leadK0 === leadK0 ? leadK0 + d : slot[h + d]!;
         if (k < 0) continue;
         if (cells[p] !== cell) {
           cell = cells[p]!;
-          base = (cell - first) * width;
+          pairs = table.pairsOf(cell);
         }
-        recordPair(pairs, base + 4 * k, val[p]! * y);
+        recordPair(pairs, 4 * k, val[p]! * y);
       }
     }
   }
