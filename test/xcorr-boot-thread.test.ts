@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bootstrapXcorrThreaded } from '../src/cli/xcorr-boot-thread.js';
+import { BootWorker, bootstrapXcorrThreaded, bootWorkWanted } from '../src/cli/xcorr-boot-thread.js';
 import { drawBlockCounts } from '../src/core/bootstrap.js';
 import { fixedCells } from '../src/core/cells.js';
 import { Random } from '../src/core/random.js';
@@ -103,5 +103,23 @@ test('bootstrapXcorrThreaded: two threads give bootstrapXcorr bit for bit (work 
   const counts = drawBlockCounts(parts.cells, 1000, new Random(42));
   assert.ok(1000 * parts.cells * 3 * lags.length >= 2e8, `${parts.cells} blocks`);
   // requireWorker: a worker that fails must fail the test, not be covered by the one-thread fallback.
-  assertSameBootstrap(await bootstrapXcorrThreaded(parts, counts, { requireWorker: true }), bootstrapXcorr(parts, counts));
+  const want = bootstrapXcorr(parts, counts);
+  assertSameBootstrap(await bootstrapXcorrThreaded(parts, counts, { requireWorker: true }), want);
+  // A worker started before it is needed (as xcorr starts it during the read) gives the same.
+  const early = new BootWorker();
+  early.start();
+  assertSameBootstrap(await bootstrapXcorrThreaded(parts, counts, { requireWorker: true, worker: early }), want);
+  // No worker to be had (closed, as after a failed start): this thread computes both slices.
+  const closed = new BootWorker();
+  closed.start();
+  closed.close();
+  assertSameBootstrap(await bootstrapXcorrThreaded(parts, counts, { worker: closed }), want);
+  await assert.rejects(bootstrapXcorrThreaded(parts, counts, { requireWorker: true, worker: closed }), /no replicates/);
+});
+
+test('bootWorkWanted: two threads from 2·10⁸ multiply-adds (replicates × blocks × 3 × lags), never for one lag', () => {
+  assert.equal(bootWorkWanted(401, 1000, 167), true); // 2.009·10⁸
+  assert.equal(bootWorkWanted(401, 1000, 166), false); // 1.997·10⁸
+  assert.equal(bootWorkWanted(1, 10 ** 9, 10 ** 6), false);
+  assert.equal(bootWorkWanted(2001, 0, 361), false);
 });

@@ -77,6 +77,7 @@ export async function runReport(files: readonly [string, string], o: ReportOptio
     throw hyPartsError(blockTableError(e, xo), ho);
   } finally {
     hy.abort?.();
+    xcorr.abort();
   }
   const scan = quality.finish(reads);
   const classify = o.trades === undefined ? undefined : await runClassify(files, classifyOptionsOf(o), ctx);

@@ -19,6 +19,11 @@ const WORKER_URL = new URL('./xcorr-boot-worker.js', import.meta.url);
  */
 const MIN_WORK = 2e8;
 
+/** Whether the bootstrap of `lags` lags × `replicates` over `blocks` blocks goes to two threads. */
+export function bootWorkWanted(lags: number, replicates: number, blocks: number): boolean {
+  return lags >= 2 && replicates * blocks * 3 * lags >= MIN_WORK;
+}
+
 export interface BootWorkerData {
   readonly slice: BootSlice;
   readonly counts: Uint32Array;
@@ -35,15 +40,18 @@ export interface BootWorkerReply {
  * second. Each thread also takes its slice's intervals. `requireWorker` (tests): throw when the
  * worker fails instead of computing its slice here.
  */
-export async function bootstrapXcorrThreaded(parts: XcorrParts, counts: Uint32Array, options: { readonly requireWorker?: boolean } = {}): Promise<XcorrBootstrap> {
+export async function bootstrapXcorrThreaded(parts: XcorrParts, counts: Uint32Array, options: { readonly requireWorker?: boolean; readonly worker?: BootWorker } = {}): Promise<XcorrBootstrap> {
   const lags = parts.lags.length;
   const blocks = parts.cells;
   const replicates = blocks === 0 ? 0 : counts.length / blocks;
-  if (lags < 2 || replicates * blocks * 3 * lags < MIN_WORK) return bootstrapXcorr(parts, counts);
+  if (!bootWorkWanted(lags, replicates, blocks)) {
+    options.worker?.close();
+    return bootstrapXcorr(parts, counts);
+  }
   const half = Math.ceil(lags / 2);
   const x = xSideOf(parts, counts);
   const far = bootSlice(parts, counts, half, lags, x);
-  const remote = runOnWorker({ slice: far, counts });
+  const remote = runOnWorker({ slice: far, counts }, options.worker ?? new BootWorker());
   // The near slice's replicates go straight into the whole array; the far ones are copied in.
   const r = new Float64Array(lags * replicates);
   const near = replicateSlice(bootSlice(parts, counts, 0, half, x), counts, r.subarray(0, half * replicates));
@@ -51,21 +59,65 @@ export async function bootstrapXcorrThreaded(parts: XcorrParts, counts: Uint32Ar
   const fromWorker = await remote;
   if (fromWorker === undefined && options.requireWorker === true) throw new Error('the bootstrap worker delivered no replicates');
   const farR = r.subarray(half * replicates);
-  if (fromWorker === undefined) replicateSlice(far, counts, farR);
+  // A worker that failed may have taken the slice's arrays with it: the slice is cut again.
+  if (fromWorker === undefined) replicateSlice(bootSlice(parts, counts, half, lags, x), counts, farR);
   else farR.set(fromWorker.r);
   return { replicates, r, intervals: [...nearIntervals, ...(fromWorker?.intervals ?? intervalsOf(farR, replicates))] };
 }
 
-/** The slice's replicates and intervals from a worker; undefined when the worker could not deliver them. */
-function runOnWorker(data: BootWorkerData): Promise<BootWorkerReply | undefined> {
-  return new Promise((resolve) => {
-    let worker: Worker;
+/**
+ * The bootstrap's worker, which can be started before it is needed: a worker takes 40–80 ms to
+ * start, and started once the read is over that time lies on the run's critical path. xcorr
+ * starts it during the read, once the blocks seen make the work large enough for it. It waits,
+ * unreferenced (it never keeps the process alive), for one slice; `close` ends it unused.
+ */
+export class BootWorker {
+  private worker: Worker | undefined;
+  /** Failed to start, died, used or closed: no worker to hand out. */
+  private gone = false;
+
+  /** Starts the worker if it is not started yet (and has not failed). */
+  start(): void {
+    if (this.worker !== undefined || this.gone) return;
     try {
-      worker = new Worker(WORKER_URL, { workerData: data });
+      const worker = new Worker(WORKER_URL);
+      worker.unref();
+      const lost = (): void => {
+        if (this.worker === worker) this.gone = true;
+      };
+      worker.on('error', lost);
+      worker.on('exit', lost);
+      this.worker = worker;
     } catch {
-      resolve(undefined);
-      return;
+      this.gone = true;
     }
+  }
+
+  /** The started worker, handed out once (started now if it was not); undefined when it could not start or has died. */
+  take(): Worker | undefined {
+    this.start();
+    const worker = this.gone ? undefined : this.worker;
+    if (worker === undefined) this.close();
+    this.worker = undefined;
+    this.gone = true;
+    return worker;
+  }
+
+  /** Ends the worker if it was started and not handed out. */
+  close(): void {
+    const worker = this.worker;
+    this.worker = undefined;
+    this.gone = true;
+    if (worker !== undefined) void worker.terminate();
+  }
+}
+
+/** The slice's replicates and intervals from the holder's worker; undefined when the worker could not deliver them. */
+function runOnWorker(data: BootWorkerData, holder: BootWorker): Promise<BootWorkerReply | undefined> {
+  const worker = holder.take();
+  if (worker === undefined) return Promise.resolve(undefined);
+  worker.ref();
+  return new Promise((resolve) => {
     const done = (reply: BootWorkerReply | undefined): void => {
       resolve(reply);
       void worker.terminate();
@@ -73,5 +125,7 @@ function runOnWorker(data: BootWorkerData): Promise<BootWorkerReply | undefined>
     worker.once('message', (reply: BootWorkerReply) => done(reply));
     worker.once('error', () => done(undefined));
     worker.once('exit', () => done(undefined));
+    // The slice's own arrays move to the worker; the draws and the shared x side are copied.
+    worker.postMessage(data, [data.slice.y.buffer as ArrayBuffer, ...data.slice.xOdd.map((a) => a.buffer as ArrayBuffer)]);
   });
 }

@@ -26,7 +26,9 @@ import { lagText, renderXcorr, signedDuration, SINGLE_STEP_SHARE } from './xcorr
 import type { XcorrReport, XcorrRow, SummedSide } from './xcorr-render.js';
 import type { LagResult } from '../../core/xcorr.js';
 import { runXcorrState } from '../xcorr-state.js';
-import { bootstrapXcorrThreaded } from '../xcorr-boot-thread.js';
+import { BootWorker, bootstrapXcorrThreaded, bootWorkWanted } from '../xcorr-boot-thread.js';
+import type { TwoMarketConsumer } from '../inputs.js';
+import type { TickBatch } from '../../core/types.js';
 
 export { renderXcorr };
 export type { XcorrReport, XcorrRow };
@@ -55,10 +57,15 @@ export async function xcorrAction(io: Streams, spot: string, perp: string, o: Xc
 }
 
 export async function runXcorr(files: readonly [string, string], o: XcorrOptions, ctx: Context): Promise<XcorrReport> {
+  let pass: ReturnType<typeof xcorrPass> | undefined;
   try {
-    return await runPass(files, o, ctx, xcorrPass(files, o, ctx));
+    pass = xcorrPass(files, o, ctx);
+    return await runPass(files, o, ctx, pass);
   } catch (e) {
     throw blockTableError(e, o);
+  } finally {
+    // The bootstrap's worker, if the read started it and the run did not use it.
+    pass?.abort();
   }
 }
 
@@ -70,24 +77,62 @@ export function blockTableError(e: unknown, o: Pick<XcorrOptions, 'block' | 'lag
 }
 
 /** xcorr as a pass: the analysis to feed and how it becomes the report (runXcorr, and `report`'s one read). */
-export function xcorrPass(files: readonly [string, string], o: XcorrOptions, ctx: Context): TwoMarketPass<Promise<XcorrReport>> {
+export function xcorrPass(files: readonly [string, string], o: XcorrOptions, ctx: Context): TwoMarketPass<Promise<XcorrReport>> & { abort(): void } {
   const range = rangeOf(o);
   const cellUs = cellLengthOf(o);
   const maxLag = Math.max(...o.lags.map((l) => Math.abs(l)));
   // Nothing reads the block rows without the bootstrap and windows: fold them as they finish.
   const analysis = new XcorrAnalysis(o.lags, o.grid, cellUs, range, o.block, o.bootstrap > 0, { fold: o.bootstrap === 0 && cellUs === Infinity });
   const { consumer, meter } = withVolatility(o.by, analysis);
-  return { plan: { range, margin: readMargin({ gridUs: o.grid, maxLag }) }, consumer, finish: (reads) => finishXcorr(files, o, ctx, analysis, reads, meter) };
+  const worker = o.bootstrap > 0 ? new BootWorker() : undefined;
+  return {
+    plan: { range, margin: readMargin({ gridUs: o.grid, maxLag }) },
+    consumer: worker === undefined ? consumer : startingBootWorker(consumer, worker, o),
+    finish: (reads) => finishXcorr(files, o, ctx, analysis, reads, meter, worker),
+    abort: () => worker?.close(),
+  };
 }
 
-async function finishXcorr(files: readonly [string, string], o: XcorrOptions, ctx: Context, analysis: XcorrAnalysis, reads: [ReadReport, ReadReport], meter: GridReturns | undefined): Promise<XcorrReport> {
+/**
+ * `consumer`, starting the bootstrap's worker while the data is read, as soon as the span of
+ * A's ticks so far holds enough blocks for the bootstrap to go to two threads
+ * (xcorr-boot-thread.ts): its start-up then overlaps the read. One comparison per batch.
+ */
+function startingBootWorker(consumer: TwoMarketConsumer, worker: BootWorker, o: Pick<XcorrOptions, 'lags' | 'bootstrap' | 'block'>): TwoMarketConsumer {
+  let first = NaN;
+  let started = false;
+  return {
+    pushA: (b: TickBatch) => {
+      consumer.pushA(b);
+      if (started || b.length === 0) return;
+      if (Number.isNaN(first)) first = b.t[0]!;
+      if (bootWorkWanted(o.lags.length, o.bootstrap, Math.floor((b.t[b.length - 1]! - first) / o.block))) {
+        started = true;
+        worker.start();
+      }
+    },
+    pushB: (b) => consumer.pushB(b),
+    endA: () => consumer.endA?.(),
+    endB: () => consumer.endB?.(),
+  };
+}
+
+async function finishXcorr(
+  files: readonly [string, string],
+  o: XcorrOptions,
+  ctx: Context,
+  analysis: XcorrAnalysis,
+  reads: [ReadReport, ReadReport],
+  meter: GridReturns | undefined,
+  worker: BootWorker | undefined,
+): Promise<XcorrReport> {
   const range = rangeOf(o);
   const state = analysis.finish();
   const span = requireOverlap(state === undefined ? undefined : { start: state.grid.tStart, end: state.grid.tEnd }, reads[0], reads[1], range);
   warnAboutInputs(ctx, files, o, reads, span);
   // The bootstrap of many lags is the largest single piece of work after the read: both cores take it.
   const blocks = state!.blocks;
-  const boot = blocks === undefined ? undefined : { ...(await bootstrapXcorrThreaded(blocks, drawsOf(blocks, o))), blocks: blocks.cells };
+  const boot = blocks === undefined ? undefined : { ...(await bootstrapXcorrThreaded(blocks, drawsOf(blocks, o), { worker })), blocks: blocks.cells };
   const report: XcorrReport = {
     ...xcorrReportOf(o, span, state!.lags, blocks, boot),
     by: o.by === undefined ? undefined : xcorrBy(state!.parts!, o, span, meter, bestLag),
