@@ -66,14 +66,17 @@ test('until is ignored with --sort (every row must be seen to sort), so the corr
 
 test('a worker that stops at until reports and ends by itself (exit code 0, no terminate)', async () => {
   const path = tmpFile('worker-until.csv', corruptTail());
-  const request: WorkerRequest = { path, kind: 'quotes', opts: { ...STRICT, until: T + 500_500, batchRows: 100 }, credits: 4, progress: false };
+  const taken = new Int32Array(new SharedArrayBuffer(4));
+  const request: WorkerRequest = { path, kind: 'quotes', opts: { ...STRICT, until: T + 500_500, batchRows: 100 }, credits: 4, taken, progress: false };
   const worker = new Worker(new URL('../src/io/worker.js', import.meta.url), { workerData: request });
   let ticks = 0;
   let report: ReadReport | undefined;
   worker.on('message', (m: { type: string; batch?: { length: number }; report?: ReadReport }) => {
     if (m.type === 'batch') {
       ticks += m.batch!.length;
-      worker.postMessage({ type: 'credit' });
+      // The batch is taken: one credit back (as sources.ts gives it).
+      Atomics.add(taken, 0, 1);
+      Atomics.notify(taken, 0);
     }
     if (m.type === 'done') report = m.report;
     if (m.type === 'error') assert.fail(JSON.stringify(m));

@@ -98,13 +98,14 @@ function wantWorker(path: string, worker: boolean | undefined): boolean {
 }
 
 /**
- * readBatches run in a worker thread: batches arrive transferred, one credit goes back
- * per batch the consumer has taken, and the worker is terminated however the
+ * readBatches run in a worker thread: batches arrive transferred, a shared counter tells the
+ * worker each batch the consumer has taken (its credits), and the worker is terminated however the
  * iteration ends (completion, error or an early `break`).
  */
 async function* workerBatches(path: string, kind: Kind, opts: InternalReadOptions): AsyncGenerator<TickBatch | TradeBatch, ReadReport, undefined> {
   const { onProgress, worker: _worker, ...plain } = opts;
-  const request: WorkerRequest = { path, kind, opts: plain, credits: WORKER_CREDITS, progress: onProgress !== undefined };
+  const taken = new Int32Array(new SharedArrayBuffer(4));
+  const request: WorkerRequest = { path, kind, opts: plain, credits: WORKER_CREDITS, taken, progress: onProgress !== undefined };
   const worker = new Worker(WORKER_URL, { workerData: request });
   const queue: WorkerMessage[] = [];
   let wake: (() => void) | null = null;
@@ -124,7 +125,8 @@ async function* workerBatches(path: string, kind: Kind, opts: InternalReadOption
       switch (m.type) {
         case 'batch':
           yield m.batch;
-          worker.postMessage({ type: 'credit' });
+          Atomics.add(taken, 0, 1);
+          Atomics.notify(taken, 0);
           break;
         case 'progress':
           onProgress?.(m.progress);
