@@ -13,7 +13,7 @@ import type { InternalReadOptions } from '../src/io/reader.js';
 
 /**
  * Batches and reads larger than any file here (2 135 rows, 188 kB at most): one batch and one
- * read per file, as with the defaults (65 536 rows, 1 MiB), without allocating a 2 MiB batch
+ * read per file, as with the defaults (16 384 rows, 1 MiB), without allocating a 512 KiB batch
  * buffer twice and 1–2 MiB of read buffers for each of this file's ~1 000 reads, which made
  * the garbage collector most of its time. `outcome` checks that every file fits.
  */

@@ -177,6 +177,6 @@ export const ONE_READ = 1 << 16;
 
 /**
  * A batch size above any generated file's row count (at most 60): a read hands on one batch, as
- * with the default of 65 536 rows, without allocating two 2 MiB batch buffers for every read.
+ * with the default of 16 384 rows, without allocating two 512 KiB batch buffers for every read.
  */
 export const ONE_BATCH = 1024;

@@ -24,7 +24,7 @@ import type { TimeRange } from '../core/parts.js';
 
 /** Slots of the ring: batches posted and not yet consumed by the worker before a push waits. */
 const IN_FLIGHT = 16;
-/** Ticks per slot (the reader's batch size: a longer push takes several slots). */
+/** Ticks per slot: four of the reader's default batches (16 Ki rows); a longer push takes several slots. */
 const SLOT_TICKS = 65536;
 /** Longest single wait (ms) before checking again: a dead worker must not hang the read. */
 const WAIT_MS = 1000;

@@ -83,7 +83,7 @@ export function selectRank(values: Float64Array, k: number, from = 0): number {
   if (!(Number.isInteger(k) && k >= from && k < n)) throw new RangeError(`selectRank: rank ${k} is not in [${from}, ${n})`);
   let lo = from;
   let hi = n - 1;
-  // A partition that keeps over 3/4 of the part is a bad pivot; a few in a row and the rest is sorted.
+  // A partition that keeps over 3/4 of the part is a bad pivot; after more than 8 of them the rest is sorted.
   let bad = 0;
   while (hi > lo) {
     if (bad > 8) {

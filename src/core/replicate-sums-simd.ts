@@ -6,9 +6,11 @@
  * The kernel is src/core/wasm/replicate-sums.wat, built into replicate-sums-wasm.ts by
  * scripts/build-wasm.ts. It works in its own memory, so the parts and the counts are copied in
  * by strips of columns and groups of replicates, each at most STRIP_DOUBLES numbers (8 MiB), and
- * the sums copied out: the memory stays under 24 MiB whatever the span (it is the thread's for
- * as long as the process runs). Every sum still runs over all the blocks, in order: strips and
- * groups only decide which sums are computed together.
+ * the sums copied out: the memory stays under 24 MiB up to 2¹⁸ blocks (a month of 10 s blocks is
+ * 2.6·10⁵); beyond, a strip of 4 columns and a group of 4 replicates take 64 bytes per block
+ * (61 MiB at 10⁶ blocks). It is the thread's for as long as the process runs (WebAssembly memory
+ * does not shrink). Every sum still runs over all the blocks, in order: strips and groups only
+ * decide which sums are computed together.
  */
 import { REPLICATE_SUMS_WASM } from './replicate-sums-wasm.js';
 

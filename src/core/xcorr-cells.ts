@@ -71,7 +71,7 @@ export interface LagSums {
   readonly absMax: number;
 }
 
-/** Pair fields of a lag in {@link LagCellTable.pairs}: lag k's field f at 4·k + f of its cell. */
+/** Pair fields of a lag in a cell of {@link LagCellTable}: lag k's field f at 4·k + f from the cell's start. */
 export const PAIR_NEFF = 0;
 export const PAIR_SXY = 1;
 export const PAIR_ABS = 2;
@@ -79,27 +79,37 @@ export const PAIR_MAX = 3;
 const PAIR_TO_PART = [NEFF, SXY, ABS, MAX];
 const SIDE_TO_PART = [SX, SXX, SY, SYY];
 
+/** Numbers per page of a cell table (64 KiB): a cell that wide has a page of its own, narrower cells share one. */
+const PAGE_DOUBLES = 8192;
+
 /**
  * The recording side of the parts: per (cell, lag) the sums of the pairs' products, added as
- * the pairs arrive (the correlator writes a cell's array directly, see {@link pairsOf}), and the
- * sides Σx, Σx², Σy, Σy², written once per cell (xcorr-sides.ts). Each cell has its own two
- * arrays, made when the cell is first reached: nothing is copied as the table grows, and no
- * memory is touched beyond the cells' own (a table grown by doubling one array touched about
- * twice that, and on a machine where a fresh page costs microseconds that was a tenth of
- * `xcorr --lags -1000..1000`). A cell's pair fields are laid out lag by lag, the four fields of
- * a lag together, so that a pair updates one cache line and the correlator's run over one
- * return's partners (lag after lag) walks memory in order.
+ * the pairs arrive (the correlator writes a cell's page directly, see {@link pairsOf}), and the
+ * sides Σx, Σx², Σy, Σy², written once per cell (xcorr-sides.ts). Cells live in pages of about
+ * 64 KiB, made as cells are reached (a cell of 2 001 lags fills one; a cell of 11 lags shares
+ * one with 185 others): nothing is copied as the table grows and no memory is touched beyond
+ * the pages. (One array grown by doubling copied itself and touched about twice its final size,
+ * and on a machine where a fresh page costs microseconds that was a tenth of `xcorr --lags
+ * -1000..1000`; one array per cell cost an object per cell, which doubled the memory of a few
+ * lags over millions of tiny blocks.) A cell's pair fields are laid out lag by lag, the four
+ * fields of a lag together, so that a pair updates one cache line and the correlator's run over
+ * one return's partners (lag after lag) walks memory in order.
  * N per cell is not recorded: it is arithmetic on the cell's grid indices and is filled in by
  * {@link LagCellTable.parts}, which returns the rows in the PART_FIELDS layout. Cells leave
  * from the front ({@link dropFirst}) once read, when the caller folds them as they become final.
  */
 export class LagCellTable {
-  /** Cell firstCell + c: its pair field f of lag k at pairCells[c][4·k + f]. */
-  private pairCells: Float64Array[] = [];
-  /** Cell firstCell + c: Σx, Σx², Σy, Σy² of lag k at sideCells[c][4·k …]. */
-  private sideCells: Float64Array[] = [];
+  /** Page i holds cells pageStart + i·perPage …; cell c's pair field f of lag k at baseOf(c) + 4·k + f. */
+  private pairPages: Float64Array[] = [];
+  /** The same layout: Σx, Σx², Σy, Σy² of lag k at baseOf(c) + 4·k. */
+  private sidePages: Float64Array[] = [];
+  /** The cell at the start of page 0. */
+  private pageStart = NaN;
+  /** Cells held: firstCell … firstCell + reached − 1. */
+  private reached = 0;
   private released = false;
   private readonly cellWidth: number;
+  private readonly perPage: number;
   /** The first cell held: the cell of the first return pair (set by start), later the first not dropped. */
   firstCell = NaN;
 
@@ -110,41 +120,54 @@ export class LagCellTable {
     private readonly maxDoubles = MAX_TABLE_DOUBLES,
   ) {
     this.cellWidth = lagCount * 4;
+    this.perPage = Math.max(1, Math.floor(PAGE_DOUBLES / this.cellWidth));
   }
 
   start(firstCell: number): void {
     this.firstCell = firstCell;
+    this.pageStart = firstCell;
   }
 
   /** The cells held (from firstCell on). */
   private get allocated(): number {
-    return this.pairCells.length;
+    return this.reached;
   }
 
-  /** `cell`'s pair fields (lag k's four at 4·k), reaching the cell first if it is new. */
+  /**
+   * The page holding `cell`'s pair fields (lag k's four at baseOf(cell) + 4·k), reaching the
+   * cell first if it is new. @throws RangeError for a cell already dropped (a caller's bug).
+   */
   pairsOf(cell: number): Float64Array {
     if (this.released) throw new RangeError('LagCellTable: used after release');
     const c = cell - this.firstCell;
-    if (c >= this.pairCells.length) this.grow(c + 1);
-    return this.pairCells[c]!;
+    if (c >= this.reached) this.grow(c + 1);
+    else if (c < 0) throw new RangeError(`LagCellTable: cell ${cell} was dropped (the first held is ${this.firstCell})`);
+    return this.pairPages[((cell - this.pageStart) / this.perPage) | 0]!;
   }
 
-  /** Makes the arrays of every cell up to `cells` held cells. */
+  /** Where `cell`'s fields start in its page ({@link pairsOf}; the same in the sides' page). */
+  baseOf(cell: number): number {
+    return ((cell - this.pageStart) % this.perPage) * this.cellWidth;
+  }
+
+  /** Reaches cells up to `cells` held cells, making the pages they need. */
   private grow(cells: number): void {
     const width = this.lagCount * PART_WIDTH;
     if (cells * width > this.maxDoubles) {
       throw new CellTableTooLarge(`${cells} time cells × ${this.lagCount} lags exceed the ${+((this.maxDoubles * 8) / 2 ** 20).toPrecision(3)} MiB kept for per-cell parts`);
     }
-    while (this.pairCells.length < cells) {
-      this.pairCells.push(new Float64Array(this.cellWidth));
-      this.sideCells.push(new Float64Array(this.cellWidth));
+    const pages = Math.floor((this.firstCell + cells - 1 - this.pageStart) / this.perPage) + 1;
+    while (this.pairPages.length < pages) {
+      this.pairPages.push(new Float64Array(this.perPage * this.cellWidth));
+      this.sidePages.push(new Float64Array(this.perPage * this.cellWidth));
     }
+    this.reached = cells;
   }
 
   /** A pair with both returns non-zero (the correlator's hot loops do this inline). */
   addPair(k: number, cell: number, x: number, y: number): void {
-    const o = 4 * k;
     const pairs = this.pairsOf(cell);
+    const o = this.baseOf(cell) + 4 * k;
     const xy = x * y;
     pairs[o + PAIR_SXY]! += xy;
     pairs[o + PAIR_NEFF]!++;
@@ -153,11 +176,16 @@ export class LagCellTable {
     if (abs > pairs[o + PAIR_MAX]!) pairs[o + PAIR_MAX] = abs;
   }
 
+  /** The page holding `cell`'s sides (held, at baseOf(cell)). */
+  private sidesOf(cell: number): Float64Array {
+    return this.sidePages[((cell - this.pageStart) / this.perPage) | 0]!;
+  }
+
   /** The sides of lag k in a cell (xcorr-sides.ts): Σx, Σx², Σy, Σy², written once. */
   setSides(k: number, cell: number, sx: number, sxx: number, sy: number, syy: number): void {
     this.pairsOf(cell);
-    const sides = this.sideCells[cell - this.firstCell]!;
-    const o = 4 * k;
+    const sides = this.sidesOf(cell);
+    const o = this.baseOf(cell) + 4 * k;
     sides[o] = sx;
     sides[o + 1] = sxx;
     sides[o + 2] = sy;
@@ -167,8 +195,10 @@ export class LagCellTable {
   /** Copies lag `from`'s pair fields (n_effective, Σxy, Σ|xy|, max |xy|) to lag `to` in the first `cells` cells (all by default): a lag asked for twice. */
   copyPairs(from: number, to: number, cells = this.allocated): void {
     for (let c = 0; c < Math.min(cells, this.allocated); c++) {
-      const pairs = this.pairCells[c]!;
-      for (let f = 0; f < 4; f++) pairs[4 * to + f] = pairs[4 * from + f]!;
+      const cell = this.firstCell + c;
+      const pairs = this.pairsOf(cell);
+      const o = this.baseOf(cell);
+      for (let f = 0; f < 4; f++) pairs[o + 4 * to + f] = pairs[o + 4 * from + f]!;
     }
   }
 
@@ -180,8 +210,9 @@ export class LagCellTable {
 
   /** Frees the arrays of a table that is read for the last time (LagCorrelator.finalParts). */
   release(): void {
-    this.pairCells = [];
-    this.sideCells = [];
+    this.pairPages = [];
+    this.sidePages = [];
+    this.reached = 0;
     this.released = true;
   }
 
@@ -190,11 +221,12 @@ export class LagCellTable {
     if (this.released) throw new RangeError('LagCellTable: used after release');
     const out = new LagCellTable(this.cells, this.lagCount, this.maxDoubles);
     out.firstCell = this.firstCell;
-    const cells = Math.max(0, lastCell - this.firstCell + 1);
-    out.grow(cells);
-    for (let c = 0; c < Math.min(cells, this.allocated); c++) {
-      out.pairCells[c]!.set(this.pairCells[c]!);
-      out.sideCells[c]!.set(this.sideCells[c]!);
+    out.pageStart = this.pageStart;
+    out.grow(Math.max(0, lastCell - this.firstCell + 1));
+    // The same pages in the same places: copied whole (the cells before firstCell in the first page are never read).
+    for (let i = 0; i < Math.min(out.pairPages.length, this.pairPages.length); i++) {
+      out.pairPages[i]!.set(this.pairPages[i]!);
+      out.sidePages[i]!.set(this.sidePages[i]!);
     }
     return out;
   }
@@ -210,8 +242,10 @@ export class LagCellTable {
     const lagCount = this.lagCount;
     const sums = new Float64Array(cells * lagCount * PART_WIDTH);
     for (let c = 0; c < cells; c++) {
-      const pairs = this.pairCells[c]!;
-      const sides = this.sideCells[c]!;
+      const cell = this.firstCell + c;
+      const pairs = this.pairsOf(cell);
+      const sides = this.sidesOf(cell);
+      const base = this.baseOf(cell);
       // A indices j of cell c: first grid index at or after the cell's start, minus n0.
       const jFrom = Math.max(1, firstGridOf(this.cells.startUs(this.firstCell + c)) - n0);
       const jTo = Math.min(m, firstGridOf(this.cells.startUs(this.firstCell + c + 1)) - n0 - 1);
@@ -222,8 +256,8 @@ export class LagCellTable {
         const o = (c * lagCount + k) * PART_WIDTH;
         sums[o + N] = Math.max(0, Math.min(hi, jTo) - Math.max(lo, jFrom) + 1);
         for (let f = 0; f < 4; f++) {
-          sums[o + PAIR_TO_PART[f]!] = pairs[4 * k + f]!;
-          sums[o + SIDE_TO_PART[f]!] = sides[4 * k + f]!;
+          sums[o + PAIR_TO_PART[f]!] = pairs[base + 4 * k + f]!;
+          sums[o + SIDE_TO_PART[f]!] = sides[base + 4 * k + f]!;
         }
       }
     }
@@ -234,9 +268,14 @@ export class LagCellTable {
   dropFirst(count: number): void {
     const n = Math.min(count, this.allocated);
     if (n <= 0) return;
-    this.pairCells.splice(0, n);
-    this.sideCells.splice(0, n);
     this.firstCell += n;
+    this.reached -= n;
+    // Pages whose every cell is gone leave; a page still holding a kept cell stays whole.
+    while (this.pairPages.length > 0 && this.pageStart + this.perPage <= this.firstCell) {
+      this.pairPages.shift();
+      this.sidePages.shift();
+      this.pageStart += this.perPage;
+    }
   }
 }
 

@@ -252,15 +252,18 @@ export class LagCorrelator implements ReturnSink {
     while (hi > lo && j - idx[hi - 1]! < lagFrom) hi--;
     for (let t = 0; t < this.tables.length; t++) {
       this.sides[t]!.addA(here[t]!, x);
+      const table = this.tables[t]!;
+      // The cell is reached even without partners (the table's size limit sees every cell).
+      const pairs = table.pairsOf(here[t]!);
       if (lo === hi) continue;
-      const pairs = this.tables[t]!.pairsOf(here[t]!);
+      const base = table.baseOf(here[t]!);
       if (lagK0 === lagK0) {
-        addPairRun(pairs, idx, val, lo, hi, x, 4 * lagK0, -4, j);
+        addPairRun(pairs, idx, val, lo, hi, x, base + 4 * lagK0, -4, j);
         continue;
       }
       for (let p = lo; p < hi; p++) {
         const k = slot[h - (j - idx[p]!)]!;
-        if (k >= 0) recordPair(pairs, 4 * k, x * val[p]!);
+        if (k >= 0) recordPair(pairs, base + 4 * k, x * val[p]!);
       }
     }
   }
@@ -279,18 +282,20 @@ export class LagCorrelator implements ReturnSink {
     while (hi > lo && j - idx[hi - 1]! < leadFrom) hi--;
     for (let t = 0; t < this.tables.length; t++) {
       this.sides[t]!.addB(here[t]!, y);
-      if (lo === hi) continue;
       const table = this.tables[t]!;
       // Reaches B's cell (the newest): every A partner's cell is then held (cells follow time).
       table.pairsOf(here[t]!);
+      if (lo === hi) continue;
       const cells = logA.cells[t]!;
       // When the oldest and newest partner share a cell, all do.
       if (leadK0 === leadK0 && cells[lo] === cells[hi - 1]) {
-        addPairRun(table.pairsOf(cells[lo]!), idx, val, lo, hi, y, 4 * leadK0, 4, j);
+        const cell = cells[lo]!;
+        addPairRun(table.pairsOf(cell), idx, val, lo, hi, y, table.baseOf(cell) + 4 * leadK0, 4, j);
         continue;
       }
       let cell = NaN;
       let pairs = table.pairsOf(cells[lo]!);
+      let base = 0;
       for (let p = lo; p < hi; p++) {
         const d = j - idx[p]!;
         const k = leadK0 === leadK0 ? leadK0 + d : slot[h + d]!;
@@ -298,8 +303,9 @@ export class LagCorrelator implements ReturnSink {
         if (cells[p] !== cell) {
           cell = cells[p]!;
           pairs = table.pairsOf(cell);
+          base = table.baseOf(cell);
         }
-        recordPair(pairs, 4 * k, val[p]! * y);
+        recordPair(pairs, base + 4 * k, val[p]! * y);
       }
     }
   }

@@ -46,7 +46,7 @@ export interface ReadOptions {
   readonly parser?: 'fast' | 'csv';
   /** Parse in a worker thread; default: when the input is a regular file of 4 MiB or more (below that a worker's start-up costs more than it saves). */
   readonly worker?: boolean;
-  /** Rows per batch handed to the analysis (default 65 536). */
+  /** Rows per batch handed to the analysis (default 16 384, DEFAULT_BATCH_ROWS). */
   readonly batchRows?: number;
   /**
    * Stop reading once a row at or after this time (µs) has been read, and close the input:
