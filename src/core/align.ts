@@ -150,11 +150,13 @@ class PendingTicks {
     if (i === this.head) return 0;
     const price = this.p[i - 1]!;
     this.head = i;
-    // Two stores, not one of a conditional: a conditional of a computed double and the constant
-    // Infinity is a boxed number in V8, a new heap object per grid point (about 50 MB of garbage
-    // per half hour of the bench data on the main thread); each branch's store is unboxed.
-    if (i < this.tail) this.nextN = gridCeil(this.t[i]!, this.g);
-    else this.nextN = Infinity;
+    // This store boxes a number per grid point (V8 boxes a conditional of a computed double and
+    // the constant Infinity): about 40 MB of garbage per half hour of the bench data. Two stores,
+    // one per branch, would not box; but then the main thread's young generation fills more
+    // slowly, the readers' transferred batches wait longer for a collection, and xcorr's peak
+    // memory rose by 50–80 MB (over 300 MB on .gz input). Kept until the batches' buffers are
+    // reused instead of collected (docs/performance.md).
+    this.nextN = i < this.tail ? gridCeil(this.t[i]!, this.g) : Infinity;
     // Most ticks repeat the price (a size changed): the same value returns exactly 0, as
     // ln p − ln p does, without the log.
     if (price === this.value) return 0;
