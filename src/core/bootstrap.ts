@@ -48,16 +48,18 @@ export function drawBlockCounts(nBlocks: number, replicates: number, rng: Random
 
 /**
  * Replicate sums of per-block parts. `parts` holds nBlocks rows of `width` numbers (row b at
- * b·width); the result (`out` when given) holds R rows of `width` numbers, row r = Σ_b counts[r][b]·parts[b], each
- * sum taken from 0 with the blocks added in order. Cost O(R·nBlocks·width).
+ * b·width); the result (`out` when given) holds R rows of `width` numbers, row r =
+ * Σ_b counts[r][b]·parts[b], each sum taken from 0 with the blocks added in order. Cost
+ * O(R·nBlocks·width).
  *
  * The products and the order of additions of every sum are fixed, so any arrangement of the
  * loops gives the same bits; this one keeps the sums in registers: four replicates by two
  * columns at a time, the blocks innermost, so that each loaded part serves four products and
  * nothing is stored until a sum is complete (about 1.5 times the speed of adding into the
  * result row by row). Large sums go to the same loop on 128-bit SIMD (replicate-sums-simd.ts,
- * about 2.5 times faster again, the same bits). A block drawn 0 times adds 0·part, an exact zero (parts are finite),
- * which leaves every sum as it was: the sums equal those of adding only the drawn blocks.
+ * about 2.5 times faster again, the same bits). A block drawn 0 times adds 0·part, an exact
+ * zero (parts are finite), which leaves every sum as it was: the sums equal those of adding
+ * only the drawn blocks.
  */
 export function replicateSums(parts: Float64Array, width: number, counts: Uint32Array, nBlocks: number, out?: Float64Array): Float64Array {
   if (parts.length !== nBlocks * width) throw new RangeError(`replicateSums: parts has ${parts.length} numbers, expected ${nBlocks}·${width}`);

@@ -76,6 +76,10 @@ const NE_A = 4;
 const NE_B = 5;
 const SCALARS = 6;
 
+/** Columns of B's tick queue after time and ln price: the increment to the next tick, and the next move's index (see HyState.q). */
+const B_STEP = 2;
+const B_NEXT_MOVE = 3;
+
 /** One market's walk over its own intervals (increments, ticks, nonextant ticks). */
 interface Walk {
   /** Next interval (i, i + 1) to account, absolute index. */
@@ -115,7 +119,7 @@ export class HyState {
    * increment is not 0 (−1 while none is known) — see sweep.
    */
   private readonly q = [new TickQueue(), new TickQueue([Float64Array, Float64Array])] as const;
-  /** The first B tick whose next-move index (column 5) is not written yet. */
+  /** The first B tick whose next-move index (column B_NEXT_MOVE) is not written yet. */
   private bNextFrom = 0;
   private readonly seen = [NaN, NaN];
   private readonly first = [NaN, NaN];
@@ -238,7 +242,7 @@ export class HyState {
    * tick from bNextFrom up to it (their increments are all 0). Each tick is written once.
    */
   private markMove(b: TickQueue, move: number): void {
-    const next = b.cols[3]!;
+    const next = b.cols[B_NEXT_MOVE]!;
     for (let k = Math.max(this.bNextFrom, b.start); k <= move; k++) next[k - b.base] = move;
     this.bNextFrom = move + 1;
   }
@@ -357,7 +361,7 @@ export class HyState {
       q.truncate(end);
     }
     const b = this.q[1];
-    if (b.end > b.start) b.cols[2]![b.end - 1 - b.base] = 0; // B's last tick in the span has no increment
+    if (b.end > b.start) b.cols[B_STEP]![b.end - 1 - b.base] = 0; // B's last tick in the span has no increment
     this.reach(this.cellOf(this.spanOrUndefined()?.end ?? this.tStart));
   }
 

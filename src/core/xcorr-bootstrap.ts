@@ -160,8 +160,10 @@ export function replicateSlice(slice: BootSlice, counts: Uint32Array, out?: Floa
       const at = (k - c0) * PER_LAG.length;
       for (let i = 0; i < replicates; i++) {
         const y0 = i * width + at;
+        const n = xSum(slice, counts, 0, i, k);
         const sx = xSum(slice, counts, 1, i, k);
-        r[k * replicates + i] = correlationOfSums(xSum(slice, counts, 0, i, k), sx, xSum(slice, counts, 2, i, k), sums[y0]!, sums[y0 + 1]!, sums[y0 + 2]!);
+        const sxx = xSum(slice, counts, 2, i, k);
+        r[k * replicates + i] = correlationOfSums(n, sx, sxx, sums[y0]!, sums[y0 + 1]!, sums[y0 + 2]!);
       }
     }
   }

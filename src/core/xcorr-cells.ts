@@ -77,6 +77,19 @@ export const PAIR_SXY = 1;
 export const PAIR_ABS = 2;
 export const PAIR_MAX = 3;
 const PAIR_TO_PART = [NEFF, SXY, ABS, MAX];
+
+/**
+ * One pair of non-zero returns with product xy, for the lag whose four fields (PAIR_*) start at
+ * offset o of a cell table's page: the count, Σxy, Σ|xy| and max |xy|. The one place a pair is
+ * written (the correlator's hot loops call it; V8 inlines it).
+ */
+export function recordPair(pairs: Float64Array, o: number, xy: number): void {
+  const abs = Math.abs(xy);
+  pairs[o + PAIR_NEFF]!++;
+  pairs[o + PAIR_SXY]! += xy;
+  pairs[o + PAIR_ABS]! += abs;
+  if (abs > pairs[o + PAIR_MAX]!) pairs[o + PAIR_MAX] = abs;
+}
 const SIDE_TO_PART = [SX, SXX, SY, SYY];
 
 /** Numbers per page of a cell table (64 KiB): a cell that wide has a page of its own, narrower cells share one. */
@@ -128,11 +141,6 @@ export class LagCellTable {
     this.pageStart = firstCell;
   }
 
-  /** The cells held (from firstCell on). */
-  private get allocated(): number {
-    return this.reached;
-  }
-
   /**
    * The page holding `cell`'s pair fields (lag k's four at baseOf(cell) + 4·k), reaching the
    * cell first if it is new. @throws RangeError for a cell already dropped (a caller's bug).
@@ -142,7 +150,12 @@ export class LagCellTable {
     const c = cell - this.firstCell;
     if (c >= this.reached) this.grow(c + 1);
     else if (c < 0) throw new RangeError(`LagCellTable: cell ${cell} was dropped (the first held is ${this.firstCell})`);
-    return this.pairPages[((cell - this.pageStart) / this.perPage) | 0]!;
+    return this.pairPages[this.pageOf(cell)]!;
+  }
+
+  /** The index of `cell`'s page (in pairPages and sidePages). */
+  private pageOf(cell: number): number {
+    return ((cell - this.pageStart) / this.perPage) | 0;
   }
 
   /** Where `cell`'s fields start in its page ({@link pairsOf}; the same in the sides' page). */
@@ -164,21 +177,14 @@ export class LagCellTable {
     this.reached = cells;
   }
 
-  /** A pair with both returns non-zero (the correlator's hot loops do this inline). */
+  /** A pair with both returns non-zero, at lag k of `cell` (the correlator writes its pages directly). */
   addPair(k: number, cell: number, x: number, y: number): void {
-    const pairs = this.pairsOf(cell);
-    const o = this.baseOf(cell) + 4 * k;
-    const xy = x * y;
-    pairs[o + PAIR_SXY]! += xy;
-    pairs[o + PAIR_NEFF]!++;
-    const abs = Math.abs(xy);
-    pairs[o + PAIR_ABS]! += abs;
-    if (abs > pairs[o + PAIR_MAX]!) pairs[o + PAIR_MAX] = abs;
+    recordPair(this.pairsOf(cell), this.baseOf(cell) + 4 * k, x * y);
   }
 
   /** The page holding `cell`'s sides (held, at baseOf(cell)). */
   private sidesOf(cell: number): Float64Array {
-    return this.sidePages[((cell - this.pageStart) / this.perPage) | 0]!;
+    return this.sidePages[this.pageOf(cell)]!;
   }
 
   /** The sides of lag k in a cell (xcorr-sides.ts): Σx, Σx², Σy, Σy², written once. */
@@ -193,8 +199,8 @@ export class LagCellTable {
   }
 
   /** Copies lag `from`'s pair fields (n_effective, Σxy, Σ|xy|, max |xy|) to lag `to` in the first `cells` cells (all by default): a lag asked for twice. */
-  copyPairs(from: number, to: number, cells = this.allocated): void {
-    for (let c = 0; c < Math.min(cells, this.allocated); c++) {
+  copyPairs(from: number, to: number, cells = this.reached): void {
+    for (let c = 0; c < Math.min(cells, this.reached); c++) {
       const cell = this.firstCell + c;
       const pairs = this.pairsOf(cell);
       const o = this.baseOf(cell);
@@ -237,8 +243,8 @@ export class LagCellTable {
    * grid point n0 + j, and `firstGridOf(t)` is the first grid index at or after t. Of the first
    * `count` cells held (all by default).
    */
-  parts(lags: readonly number[], n0: number, m: number, firstGridOf: (tUs: number) => number, count = this.allocated): XcorrParts {
-    const cells = Math.min(count, this.allocated);
+  parts(lags: readonly number[], n0: number, m: number, firstGridOf: (tUs: number) => number, count = this.reached): XcorrParts {
+    const cells = Math.min(count, this.reached);
     const lagCount = this.lagCount;
     const sums = new Float64Array(cells * lagCount * PART_WIDTH);
     for (let c = 0; c < cells; c++) {
@@ -266,7 +272,7 @@ export class LagCellTable {
 
   /** Forgets the first `count` cells held (read and folded by the caller); the next becomes firstCell. O(cells held). */
   dropFirst(count: number): void {
-    const n = Math.min(count, this.allocated);
+    const n = Math.min(count, this.reached);
     if (n <= 0) return;
     this.firstCell += n;
     this.reached -= n;

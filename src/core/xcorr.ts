@@ -12,7 +12,7 @@
  */
 import { GridAligner, gridCeil, type GridSpan, type ReturnSink } from './align.js';
 import { fixedCells, type TimeCells } from './cells.js';
-import { cellRow, DEFAULT_CELL_US, foldRows, LagCellTable, PAIR_ABS, PAIR_MAX, PAIR_NEFF, PAIR_SXY, tableOfRow, type XcorrParts } from './xcorr-cells.js';
+import { cellRow, DEFAULT_CELL_US, foldRows, LagCellTable, PAIR_ABS, PAIR_MAX, PAIR_NEFF, PAIR_SXY, recordPair, tableOfRow, type XcorrParts } from './xcorr-cells.js';
 import { ReturnLog } from './xcorr-log.js';
 import { shiftPlan, SideSums } from './xcorr-sides.js';
 
@@ -372,7 +372,8 @@ export class LagCorrelator implements ReturnSink {
  * The pairs of one new return z at push j with the other market's returns at positions
  * [lo, hi) of its log, all filed in one cell and at lags in order: the pair with the return at
  * index i goes to the fields at o0 + step·(j − i) (step ±4: a lag's four fields). The fields of
- * {@link recordPair}, written here without the call (the correlator's hottest loop).
+ * {@link recordPair}, written here without the call: the correlator's hottest loop, and with
+ * the call it ran 25–30 % slower (2 001 lags over an hour of sparse returns: 0.99 against 0.76 s).
  */
 function addPairRun(pairs: Float64Array, idx: Float64Array, val: Float64Array, lo: number, hi: number, z: number, o0: number, step: number, j: number): void {
   // Offsets and distances are small integers (a table index, d ≤ max|τ|): int32 arithmetic.
@@ -397,18 +398,6 @@ function slotRunBase(slot: Int32Array, h: number, from: number, to: number, sign
   const k0 = slot[h + sign * from]! - sign * from;
   for (let d = from; d <= to; d++) if (slot[h + sign * d] !== k0 + sign * d) return NaN;
   return k0;
-}
-
-/**
- * One pair of non-zero returns with product xy, for the lag whose four fields (PAIR_*) start at
- * offset o of the pair table: the count, Σxy, Σ|xy| and max |xy|.
- */
-function recordPair(pairs: Float64Array, o: number, xy: number): void {
-  const abs = Math.abs(xy);
-  pairs[o + PAIR_NEFF]!++;
-  pairs[o + PAIR_SXY]! += xy;
-  pairs[o + PAIR_ABS]! += abs;
-  if (abs > pairs[o + PAIR_MAX]!) pairs[o + PAIR_MAX] = abs;
 }
 
 /**
