@@ -32,10 +32,18 @@ export function leadlag(args: string[], opts: { input?: string | Buffer; env?: R
   });
 }
 
+const madeDirs: string[] = [];
+
+/** One 'exit' listener for all of a test file's directories (one each tripped the leak warning). */
+function removeAtExit(dir: string): void {
+  if (madeDirs.length === 0) process.on('exit', () => madeDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  madeDirs.push(dir);
+}
+
 /** A fresh temp directory with the given files written into it, removed when the test process exits. */
 export function tempFiles(files: Record<string, string | Buffer>): string {
   const dir = mkdtempSync(join(tmpdir(), 'leadlag-test-'));
-  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  removeAtExit(dir);
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
   return dir;
 }

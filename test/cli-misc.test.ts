@@ -48,6 +48,22 @@ test('help CMD and CMD --help show the options and a worked example of every com
   }
 });
 
+test('help CMD succeeds and a bare leadlag is a usage error whatever process.exitCode holds (commander reads it for help)', async () => {
+  // A test runner sets process.exitCode = 1 after a failing test; run() embedded there must not
+  // turn `help pair` into a usage error.
+  const saved = process.exitCode;
+  try {
+    for (const held of [undefined, 0, 1]) {
+      process.exitCode = held;
+      assert.equal((await leadlagInProcess(['help', 'pair'])).code, 0, `help pair, process.exitCode ${held}`);
+      assert.equal((await leadlagInProcess(['help'])).code, 0, `help, process.exitCode ${held}`);
+      assert.equal((await leadlagInProcess([])).code, 2, `no command, process.exitCode ${held}`);
+    }
+  } finally {
+    process.exitCode = saved;
+  }
+});
+
 test('leadlag --version prints the package version', async () => {
   const r = await leadlag(['--version']);
   const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };

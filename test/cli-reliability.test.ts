@@ -112,20 +112,32 @@ test('SIGTERM or SIGINT while --dump-features is being written: no partial file,
     const target = join(out, `features-${attempt}.csv`);
     writeFileSync(target, 'OLD\n');
     const child = spawn(process.execPath, [BIN, ...args, '--dump-features', target], { stdio: 'ignore' });
+    // Whether the signal met the temporary file: then the writer was certainly alive and writing.
+    let midWrite = false;
     // 'change': bytes are being written into a temporary file beside the target.
     const watcher = watch(out, (event, name) => {
       if (event !== 'change' || typeof name !== 'string' || !name.startsWith(`.features-${attempt}.csv.`) || !name.endsWith('.tmp')) return;
       watcher.close();
       // Freeze the writer where it is, look, then deliver the signal and let it run on.
       child.kill('SIGSTOP');
-      if (existsSync(join(out, name))) caughtMidWrite++;
+      midWrite = existsSync(join(out, name));
+      if (midWrite) caughtMidWrite++;
       child.kill(signal);
       child.kill('SIGCONT');
     });
     const ended = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.on('close', (code, sig) => res({ code, signal: sig })));
     watcher.close();
-    assert.equal(ended.signal, signal, `attempt ${attempt}: the process dies of ${signal} (code ${ended.code})`);
     const left = readFileSync(target, 'utf8');
+    if (midWrite) {
+      assert.equal(ended.signal, signal, `attempt ${attempt}: signalled while writing, the process dies of ${signal} (code ${ended.code})`);
+    } else if (ended.signal !== signal) {
+      // The file event reaches this process late: on a busy machine the writer may have committed
+      // and be ending (or have ended) when stopped. A signal then cannot stop what is done; Node
+      // does not run a signal's handler once the event loop has nothing else to do. It must have
+      // ended well, with the whole new file.
+      assert.equal(ended.code, 0, `attempt ${attempt}: not killed by ${signal}, so it ended on its own`);
+      assert.equal(left, complete, `attempt ${attempt}: not killed by ${signal}, so with the whole new file`);
+    }
     assert.ok(left === 'OLD\n' || left === complete, `attempt ${attempt}: the target is the old file or the whole new one, not ${left.length} bytes`);
     assert.deepEqual(readdirSync(out).filter((f) => f.endsWith('.tmp')), [], `attempt ${attempt}: no temporary file left`);
   }

@@ -36,7 +36,7 @@ export async function run(argv: string[], io: Streams): Promise<number> {
     await program.parseAsync(argv);
     return EXIT.ok;
   } catch (e) {
-    const code = commanderExit(e) ?? report(e, io);
+    const code = commanderExit(e, args) ?? report(e, io);
     // Bad option values end like commander's own usage errors: with the way to the help.
     if (e instanceof UsageError) io.stderr.write(`${usagePointer(program, args)}\n`);
     return code;

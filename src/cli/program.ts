@@ -90,12 +90,14 @@ function outputTo(io: Streams) {
 /**
  * The exit code of an ending commander has already printed (the help, the version or its own
  * message), or undefined when `e` is not commander's. --help, help CMD and --version succeed;
- * help shown because no command was given (commander's exit code 1) is a usage error.
+ * help shown because no command was given is a usage error. The two are told apart by the
+ * command line, not by commander's exit code: for `help CMD` commander takes that from the
+ * global process.exitCode, which an embedding process (a test runner) may have set.
  */
-export function commanderExit(e: unknown): number | undefined {
+export function commanderExit(e: unknown, args: readonly string[]): number | undefined {
   if (!(e instanceof CommanderError)) return undefined;
   if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT.ok;
-  if (e.code === 'commander.help') return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  if (e.code === 'commander.help') return args[0] === 'help' ? EXIT.ok : EXIT.usage;
   return EXIT.usage;
 }
 

@@ -254,18 +254,25 @@ function tempName(target: string): string {
 const live = new Set<string>();
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
+/**
+ * The handlers are installed with the first temporary file and stay for the rest of the process.
+ * Removing them when the last file is committed lost signals: a signal caught while they were
+ * installed is only handled at the next turn of the event loop, and if the commit ran first
+ * the closed handler swallowed it and the process went on to exit 0. Once installed, every
+ * caught signal ends in death by that signal.
+ */
+let handlersInstalled = false;
+
 function track(temp: string): void {
   live.add(temp);
-  if (live.size === 1) {
-    for (const s of SIGNALS) process.on(s, onSignal);
-    process.on('exit', removeLiveTemps);
-  }
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  for (const s of SIGNALS) process.on(s, onSignal);
+  process.on('exit', removeLiveTemps);
 }
 
 function untrack(temp: string): void {
-  if (!live.delete(temp) || live.size > 0) return;
-  for (const s of SIGNALS) process.off(s, onSignal);
-  process.off('exit', removeLiveTemps);
+  live.delete(temp);
 }
 
 /** Synchronous: runs from 'exit' and signal handlers, where nothing asynchronous completes. */
@@ -285,5 +292,6 @@ function onSignal(signal: NodeJS.Signals): void {
   removeLiveTemps();
   for (const s of SIGNALS) process.off(s, onSignal);
   process.off('exit', removeLiveTemps);
+  handlersInstalled = false;
   process.kill(process.pid, signal);
 }
