@@ -246,7 +246,7 @@ test('progress is reported with bytes and rows, not per row', async () => {
 });
 
 test('scanRows hands on raw rows before any rule (for inspect): NaN values, empty flags, short rows, line numbers', async () => {
-  const { scanRows } = await import('../src/io/sources.js');
+  const { scanRows } = await import('../src/io/reader.js');
   const path = tmpFile(
     'raw.csv',
     'exchange,symbol,timestamp,local_timestamp,ask_amount,ask_price,bid_price,bid_amount\n' +

@@ -20,6 +20,7 @@ export async function pumpLagging<B extends Timed>(
   onEnd?: (source: number) => void,
 ): Promise<void> {
   const its = sources.map((s) => s[Symbol.asyncIterator]());
+  const pull = firstAtOnce(its);
   const reached = sources.map(() => -Infinity);
   const open = sources.map(() => true);
   try {
@@ -27,7 +28,7 @@ export async function pumpLagging<B extends Timed>(
       let next = -1;
       for (let i = 0; i < its.length; i++) if (open[i] && (next < 0 || reached[i]! < reached[next]!)) next = i;
       if (next < 0) return;
-      const r = await its[next]!.next();
+      const r = await pull.next(next);
       if (r.done) {
         open[next] = false;
         onEnd?.(next);
@@ -39,7 +40,7 @@ export async function pumpLagging<B extends Timed>(
       }
     }
   } finally {
-    await closeAll(its, open);
+    await pull.close(open);
   }
 }
 
@@ -54,6 +55,7 @@ export async function pumpMerged<B extends Timed>(
   onSlice: (source: number, batch: B, from: number, to: number) => void,
 ): Promise<void> {
   const its = sources.map((s) => s[Symbol.asyncIterator]());
+  const pull = firstAtOnce(its);
   const n = its.length;
   const head: (B | undefined)[] = new Array(n).fill(undefined);
   const pos = new Array<number>(n).fill(0);
@@ -62,7 +64,7 @@ export async function pumpMerged<B extends Timed>(
     for (;;) {
       for (let i = 0; i < n; i++) {
         while (open[i] && (head[i] === undefined || pos[i]! >= head[i]!.length)) {
-          const r = await its[i]!.next();
+          const r = await pull.next(i);
           if (r.done) {
             open[i] = false;
             head[i] = undefined;
@@ -84,7 +86,7 @@ export async function pumpMerged<B extends Timed>(
       pos[s] = to;
     }
   } finally {
-    await closeAll(its, open);
+    await pull.close(open);
   }
 }
 
@@ -107,8 +109,44 @@ function sliceEnd<B extends Timed>(b: B, from: number, s: number, head: readonly
   return to;
 }
 
-async function closeAll(its: AsyncIterator<unknown>[], open: boolean[]): Promise<void> {
-  await Promise.all(its.map((it, i) => (open[i] && it.return ? it.return() : undefined)));
+/**
+ * Every source's first batch asked for at once, then each source's batches one at a time as
+ * the pump asks. A file parsed in a worker thread starts reading only when its first batch is
+ * asked for, and a worker takes about 0.2 s to start; asked for in turn, the second market's
+ * worker started only once the first market's first batch had arrived, and both cores idled
+ * for those 0.2 s of every run. Errors still surface in the order the pump takes the batches;
+ * a first batch that fails and is never taken (the pump ended on another source's error) is
+ * dropped unseen.
+ */
+function firstAtOnce<B>(its: readonly AsyncIterator<B>[]) {
+  const first: (Promise<IteratorResult<B>> | undefined)[] = its.map((it) => {
+    const p = it.next();
+    p.catch(() => {});
+    return p;
+  });
+  return {
+    next(i: number): Promise<IteratorResult<B>> {
+      const p = first[i];
+      if (p === undefined) return its[i]!.next();
+      first[i] = undefined;
+      return p;
+    },
+    /**
+     * Ends the sources still open. One whose first batch was asked for and not taken may be
+     * waiting for input that never comes (a terminal or a FIFO on standard input): its end is
+     * requested without waiting, so an error from another source is not held up behind it.
+     */
+    async close(open: readonly boolean[]): Promise<void> {
+      const waits: Promise<unknown>[] = [];
+      its.forEach((it, i) => {
+        if (!open[i] || it.return === undefined) return;
+        const ended = it.return();
+        if (first[i] === undefined) waits.push(ended);
+        else ended.catch(() => {});
+      });
+      await Promise.all(waits);
+    },
+  };
 }
 
 /** Rows [from, to) of a tick batch as views (no copy); the batch itself when it is whole. */

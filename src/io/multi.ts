@@ -18,7 +18,6 @@ import { DataError } from '../errors.js';
 import type { TickBatch, TradeBatch } from '../core/types.js';
 import type { Kind } from './formats.js';
 import { dayFromName } from './paths.js';
-import { readBatches } from './reader.js';
 import { openQuotes, openTrades } from './sources.js';
 import type { QuoteSource, ReadOptions, ReadReport, TradeSource } from './types.js';
 import { isoMicros } from './output.js';
@@ -172,6 +171,7 @@ class MultiSource<B extends Batch> implements MultiFileSource<B> {
  * row or an unknown format fails here, naming it.
  */
 async function firstTimeOf(path: string, kind: Kind, opts: ReadOptions): Promise<number> {
+  const { readBatches } = await import('./reader.js');
   const gen = readBatches(path, kind, { ...opts, skipBadRows: true, onProgress: undefined, worker: false, batchRows: 16, chunkBytes: 16 << 10 });
   try {
     for (;;) {

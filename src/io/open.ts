@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import yauzl from 'yauzl';
+import type yauzl from 'yauzl';
 import { DataError, OpenError } from '../errors.js';
 
 /** Where bytes come from. */
@@ -310,9 +310,11 @@ const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
  * compression ratio (the inflated stream does not expose them).
  */
 async function zipSource(name: string, path: string, size: number): Promise<ByteSource> {
+  // Loaded here, not with this module: every reader thread loads open.ts, few read archives.
+  const { default: unzip } = await import('yauzl');
   let zip: yauzl.ZipFile;
   try {
-    zip = await yauzl.openPromise(path, { lazyEntries: true, autoClose: false });
+    zip = await unzip.openPromise(path, { lazyEntries: true, autoClose: false });
   } catch (e) {
     throw new OpenError(name, `corrupt zip archive (${(e as Error).message})`);
   }

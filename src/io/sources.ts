@@ -15,10 +15,9 @@ import type { TickBatch, TradeBatch } from '../core/types.js';
 import type { QuoteSource, ReadOptions, ReadReport, TradeSource } from './types.js';
 import type { Kind } from './formats.js';
 import { inputName, type InputSpec } from './open.js';
-import { readBatches, type InternalReadOptions } from './reader.js';
+import type { InternalReadOptions } from './reader.js';
 import { deserializeError, type SerializedError, type WorkerRequest } from './worker.js';
 
-export { scanRows, type ScanInfo } from './reader.js';
 export type { RowSink } from './fastparse.js';
 export type { RowScratch } from './rows.js';
 export type { InputSpec } from './open.js';
@@ -65,7 +64,9 @@ class Source<B extends TickBatch | TradeBatch> implements AsyncIterable<B> {
   private async *run(): AsyncGenerator<B, void, undefined> {
     const input = this.input;
     const inWorker = typeof input === 'string' && input !== '-' && wantWorker(input, this.opts.worker) && existsSync(fileURLToPath(WORKER_URL));
-    const gen = inWorker ? workerBatches(input, this.kind, this.opts) : readBatches(input, this.kind, this.opts);
+    // The parser's modules (and csv-parse, yauzl) load only where a file is parsed: a thread
+    // whose files are all parsed by workers spends its start-up on other things.
+    const gen = inWorker ? workerBatches(input, this.kind, this.opts) : (await import('./reader.js')).readBatches(input, this.kind, this.opts);
     this.last = (yield* gen as AsyncGenerator<B, ReadReport, undefined>);
   }
 

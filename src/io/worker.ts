@@ -15,7 +15,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { TickBatch, TradeBatch } from '../core/types.js';
 import { DataError, OpenError, UsageError } from '../errors.js';
 import type { Kind } from './formats.js';
-import { readBatches, type InternalReadOptions } from './reader.js';
+import type { InternalReadOptions } from './reader.js';
 
 /** What the main thread passes to a worker (ReadOptions without functions). */
 export interface WorkerRequest {
@@ -84,6 +84,8 @@ async function run(port: NonNullable<typeof parentPort>, req: WorkerRequest): Pr
     onProgress: req.progress ? (progress) => port.postMessage({ type: 'progress', progress }) : undefined,
   };
   try {
+    // Imported here: the main thread loads this module for deserializeError, not the parser.
+    const { readBatches } = await import('./reader.js');
     const gen = readBatches(req.path, req.kind, opts);
     for (;;) {
       const step = await gen.next();
