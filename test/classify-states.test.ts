@@ -46,7 +46,7 @@ interface Inputs {
 /** Every format's text and the warnings of one report. */
 async function texts(out: Output, stderr: string): Promise<Record<string, string>> {
   const r: Record<string, string> = { stderr };
-  for (const f of FORMATS) r[f] = await renderOutput(out, f, makeStyle(false));
+  for (const f of FORMATS) r[f] = await renderOutput(out, f, await makeStyle(false));
   return r;
 }
 

@@ -71,7 +71,7 @@ test('leadlag --version prints the package version', async () => {
   assert.equal(r.stdout.trim(), version);
 });
 
-test('--version and -V alone are answered before commander loads, with the text commander gives', async () => {
+test('--version and -V alone are answered before commander loads, with the text commander gives; yauzl and fast-csv load only when used', async () => {
   const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
   // `--version --quiet` is not the fast path: commander itself prints the version for it.
   for (const args of [['--version'], ['-V'], ['--version', '--quiet']]) {
@@ -85,15 +85,21 @@ test('--version and -V alone are answered before commander loads, with the text 
   const script = `
     import { createRequire } from 'node:module';
     const { run } = await import(${JSON.stringify(join(ROOT, 'dist/src/cli/main.js'))});
-    const io = { stdout: { write() {} }, stderr: { write() {} }, env: {} };
-    const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('commander'));
+    const { Writable } = await import('node:stream');
+    const sink = () => new Writable({ write(_c, _e, cb) { cb(); } });
+    const io = { stdout: sink(), stderr: sink(), env: {} };
+    const loaded = (name) => Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('node_modules/' + name + '/'));
     await run(['node', 'leadlag', '--version'], io);
-    const afterVersion = loaded();
+    const afterVersion = loaded('commander');
     await run(['node', 'leadlag', 'pair', '--help'], io);
-    console.log(JSON.stringify([afterVersion, loaded()]));`;
+    const afterHelp = loaded('commander');
+    // A whole run on plain files with JSON output: no archive opened, no CSV written.
+    const code = await run(['node', 'leadlag', 'pair', ${JSON.stringify(join(ROOT, 'fixtures/tardis/spot_quotes.csv'))}, ${JSON.stringify(join(ROOT, 'fixtures/tardis/perp_quotes.csv'))}, '--format', 'json', '-q'], io);
+    console.log(JSON.stringify([afterVersion, afterHelp, code, loaded('yauzl'), loaded('fast-csv')]));`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
-  assert.deepEqual(JSON.parse(r.stdout), [false, true]);
+  // yauzl (zip archives) and fast-csv (csv/tsv output) load only when used, not with a command.
+  assert.deepEqual(JSON.parse(r.stdout), [false, true, 0, false, false]);
 });
 
 test('buildProgram(io, args) defines the one command the line names, else all of them in help order', async () => {

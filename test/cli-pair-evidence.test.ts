@@ -58,7 +58,7 @@ async function pair(files: [string, string], o: Partial<PairOptions> = {}) {
   const { ctx, errors } = fakeContext();
   const report = await runPair(files, { ...DEFAULTS, ...o }, ctx);
   const out = renderPair(report);
-  return { report, json: out.json as Record<string, any>, human: out.human(makeStyle(false)), stderr: errors.join('') };
+  return { report, json: out.json as Record<string, any>, human: out.human(await makeStyle(false)), stderr: errors.join('') };
 }
 
 test('pair: leader test and chance pairs on the constructed example (worked out above)', async () => {

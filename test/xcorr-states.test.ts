@@ -76,7 +76,7 @@ async function states(files: readonly [string, string], dir: string, cuts: reado
 
 /** The text of every --format, as the CLI writes it (no colour). */
 async function texts(out: Output): Promise<string[]> {
-  return Promise.all(FORMATS.map((f) => renderOutput(out, f, makeStyle(false))));
+  return Promise.all(FORMATS.map(async (f) => renderOutput(out, f, await makeStyle(false))));
 }
 
 /**

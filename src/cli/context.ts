@@ -64,7 +64,7 @@ export class Context {
   async emit(out: Output): Promise<void> {
     this.progress.done();
     const colour = this.common.format === 'table' && wantColour({ flag: this.common.color, env: this.io.env, isTTY: this.io.stdout.isTTY === true });
-    const text = await renderOutput(out, this.common.format, makeStyle(colour));
+    const text = await renderOutput(out, this.common.format, await makeStyle(colour));
     await this.writeStdout(text);
   }
 }

@@ -5,8 +5,7 @@
  * Machine formats carry the same numbers at full precision (shortest round-trip
  * representation), one header row, no colour and nothing else on stdout (docs/definitions.md §6).
  */
-import { writeToString } from 'fast-csv';
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import { machineNumber } from '../core/decimal.js';
 import { writeFileAtomic } from './atomic.js';
 import { boxTable } from './table.js';
@@ -59,7 +58,12 @@ export function wantColour({ flag, env, isTTY }: ColourChoice): boolean {
   return isTTY && env.TERM !== 'dumb';
 }
 
-export function makeStyle(colour: boolean): Style {
+/**
+ * chalk and fast-csv are loaded when the output is made, not with this module: a command
+ * imports this module before it starts its reader threads, and the two took 45 ms of that.
+ */
+export async function makeStyle(colour: boolean): Promise<Style> {
+  const { Chalk } = await import('chalk');
   return { c: new Chalk({ level: colour ? 1 : 0 }), colour };
 }
 
@@ -78,6 +82,7 @@ export async function renderOutput(out: Output, format: Format, style: Style): P
 
 async function renderDelimited(table: MachineTable, delimiter: string): Promise<string> {
   const rows = [table.columns, ...table.rows.map((r) => r.map(cellText))];
+  const { writeToString } = await import('fast-csv');
   const text = await writeToString(rows as string[][], { delimiter, includeEndRowDelimiter: true });
   return text;
 }

@@ -76,8 +76,8 @@ export async function classifyAction(io: Streams, spot: string, perp: string, o:
 }
 
 /** With `--dump-features -` stdout carries the CSV; the report goes to stderr in the chosen format. */
-function renderText(report: ClassifyReport, ctx: Context): Promise<string> {
-  return renderOutput(renderClassify(report), ctx.common.format, makeStyle(false));
+async function renderText(report: ClassifyReport, ctx: Context): Promise<string> {
+  return renderOutput(renderClassify(report), ctx.common.format, await makeStyle(false));
 }
 
 /** The files this run will write, checked before anything is read. */
