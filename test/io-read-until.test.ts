@@ -20,6 +20,7 @@ import { renderPair, runPair, pairMargin } from '../src/cli/commands/pair.js';
 import { runPairState } from '../src/cli/pair-state.js';
 import { analysisParamsOf } from '../src/cli/options.js';
 import type { WorkerRequest } from '../src/io/worker.js';
+import { creditCounter, tookBatch } from '../src/io/credits.js';
 import type { ReadReport } from '../src/io/types.js';
 
 const T = 1723161254000000;
@@ -66,7 +67,7 @@ test('until is ignored with --sort (every row must be seen to sort), so the corr
 
 test('a worker that stops at until reports and ends by itself (exit code 0, no terminate)', async () => {
   const path = tmpFile('worker-until.csv', corruptTail());
-  const taken = new Int32Array(new SharedArrayBuffer(4));
+  const taken = creditCounter();
   const request: WorkerRequest = { path, kind: 'quotes', opts: { ...STRICT, until: T + 500_500, batchRows: 100 }, credits: 4, taken, progress: false };
   const worker = new Worker(new URL('../src/io/worker.js', import.meta.url), { workerData: request });
   let ticks = 0;
@@ -75,8 +76,7 @@ test('a worker that stops at until reports and ends by itself (exit code 0, no t
     if (m.type === 'batch') {
       ticks += m.batch!.length;
       // The batch is taken: one credit back (as sources.ts gives it).
-      Atomics.add(taken, 0, 1);
-      Atomics.notify(taken, 0);
+      tookBatch(taken);
     }
     if (m.type === 'done') report = m.report;
     if (m.type === 'error') assert.fail(JSON.stringify(m));

@@ -17,6 +17,7 @@ import type { Kind } from './formats.js';
 import { inputName, type InputSpec } from './open.js';
 import type { InternalReadOptions } from './reader.js';
 import { deserializeError, type SerializedError, type WorkerRequest } from './worker.js';
+import { creditCounter, tookBatch } from './credits.js';
 
 export type { RowSink } from './fastparse.js';
 export type { RowScratch } from './rows.js';
@@ -105,7 +106,7 @@ function wantWorker(path: string, worker: boolean | undefined): boolean {
  */
 async function* workerBatches(path: string, kind: Kind, opts: InternalReadOptions): AsyncGenerator<TickBatch | TradeBatch, ReadReport, undefined> {
   const { onProgress, worker: _worker, ...plain } = opts;
-  const taken = new Int32Array(new SharedArrayBuffer(4));
+  const taken = creditCounter();
   const request: WorkerRequest = { path, kind, opts: plain, credits: WORKER_CREDITS, taken, progress: onProgress !== undefined };
   const worker = new Worker(WORKER_URL, { workerData: request });
   const queue: WorkerMessage[] = [];
@@ -126,8 +127,7 @@ async function* workerBatches(path: string, kind: Kind, opts: InternalReadOption
       switch (m.type) {
         case 'batch':
           yield m.batch;
-          Atomics.add(taken, 0, 1);
-          Atomics.notify(taken, 0);
+          tookBatch(taken);
           break;
         case 'progress':
           onProgress?.(m.progress);

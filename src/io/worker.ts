@@ -2,20 +2,21 @@
  * Worker-thread parsing: runs `readBatches` on a file and posts each batch back with its
  * ArrayBuffer transferred (zero-copy). Credit-based backpressure: the worker may have at
  * most `credits` batches in flight; the main thread counts the batches it has taken in a
- * shared counter (`taken`), which the worker waits on, so memory stays bounded whatever the
- * consumer's speed. (A 'credit' message per batch cost the main thread about 0.1 ms each:
- * 0.15 s of `report`'s critical path over the bench hour.) Errors travel back as data and are
- * rebuilt as the same DataError / OpenError in the main thread.
+ * shared counter, which the worker waits on, so memory stays bounded whatever the consumer's
+ * speed. (A 'credit' message per batch cost the main thread about 0.1 ms each: 0.15 s of
+ * `report`'s critical path over the bench hour.) Errors travel back as data and are rebuilt
+ * as the same DataError / OpenError in the main thread.
  *
  * Protocol (worker → main): {type:'batch', batch} | {type:'progress', progress}
  *   | {type:'done', report} | {type:'error', error: SerializedError};
- * (main → worker): none; Atomics.add(taken, 0, 1) and Atomics.notify per batch taken.
+ * (main → worker): none; per batch taken, tookBatch (credits.ts) on the shared credit counter.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { TickBatch, TradeBatch } from '../core/types.js';
 import { DataError, OpenError, UsageError } from '../errors.js';
 import type { Kind } from './formats.js';
 import type { InternalReadOptions } from './reader.js';
+import { creditFor } from './credits.js';
 
 /** What the main thread passes to a worker (ReadOptions without functions). */
 export interface WorkerRequest {
@@ -23,22 +24,9 @@ export interface WorkerRequest {
   readonly kind: Kind;
   readonly opts: Omit<InternalReadOptions, 'onProgress' | 'worker'>;
   readonly credits: number;
-  /** taken[0]: batches the main thread has taken (on a SharedArrayBuffer). */
+  /** The shared credit counter (credits.ts). */
   readonly taken: Int32Array;
   readonly progress: boolean;
-}
-
-// Atomics.waitAsync (Node 16+) as far as it is used here (ES2024, beyond this project's lib).
-const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number): { async: boolean; value: Promise<unknown> | string } }).waitAsync;
-
-/** Resolves once fewer than `credits` of the `sent` batches are not yet taken. */
-async function creditFor(taken: Int32Array, sent: number, credits: number): Promise<void> {
-  for (;;) {
-    const seen = Atomics.load(taken, 0);
-    if (sent - seen < credits) return;
-    const wait = waitAsync(taken, 0, seen);
-    if (wait.async) await wait.value;
-  }
 }
 
 export interface SerializedError {
