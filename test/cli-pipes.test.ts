@@ -93,6 +93,18 @@ test('a character device is read as a stream: /dev/null is an empty file, /dev/z
   assert.ok(isOneLineError(zero.stderr) && zero.stderr.includes('NUL'), zero.stderr);
 });
 
+test('a first market that fails, with a FIFO nobody writes to as the second: the error and its exit code at once', { timeout: 60_000 }, async () => {
+  // The FIFO must not be opened ahead of its turn: opening blocks a thread until a writer comes,
+  // and that thread would hold up the exit (timeout's 124 after 20 s instead of the error's code).
+  const bad = join(dir, 'bad-row.csv');
+  await shell(`head -3 ${q(SPOT)} > ${q(bad)} && echo 'x,y,not-a-time,1,1,1,1,1' >> ${q(bad)}`);
+  for (const [first, code] of [[join(dir, 'no-such-file.csv'), 66], [bad, 65]] as const) {
+    const r = await shell(`cd ${q(dir)} && rm -f silent && mkfifo silent && timeout 20 "$LEADLAG_NODE" "$LEADLAG_BIN" pair ${q(first)} silent`);
+    assert.equal(r.code, code, `${first}: ${r.stderr}`);
+    assert.ok(isOneLineError(r.stderr), r.stderr);
+  }
+});
+
 test('openQuotes on a FIFO, in a worker thread too, yields the same ticks as the file', async () => {
   const fifo = join(dir, 'in-process-fifo');
   execFileSync('mkfifo', [fifo]);

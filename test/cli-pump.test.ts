@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pumpLagging, pumpMerged, type Timed } from '../src/cli/pump.js';
+import { pumpLagging, pumpMerged, type EarlyStart, type Timed } from '../src/cli/pump.js';
 
 interface Batch extends Timed {
   readonly name: string;
@@ -16,14 +16,24 @@ function batch(name: string, ...times: number[]): Batch {
 }
 
 /** A source of fixed batches that logs each next() and return() into `log`. */
-function source(id: string, batches: Batch[], log: string[], opts: { failFirst?: Error; hang?: boolean; slowFirst?: boolean } = {}): AsyncIterable<Batch> {
+function source(
+  id: string,
+  batches: Batch[],
+  log: string[],
+  opts: { failFirst?: Error; hang?: boolean; slowFirst?: boolean; early?: boolean } = {},
+): AsyncIterable<Batch> & EarlyStart {
+  let hanging = false;
   return {
+    canStartEarly: opts.early ?? true,
     [Symbol.asyncIterator]() {
       let i = 0;
       return {
         next(): Promise<IteratorResult<Batch>> {
           log.push(`${id}.next`);
-          if (opts.hang) return new Promise(() => {});
+          if (opts.hang) {
+            hanging = true;
+            return new Promise(() => {});
+          }
           if (opts.failFirst) return Promise.reject(opts.failFirst);
           const b = batches[i++];
           const r: IteratorResult<Batch> = b === undefined ? { done: true, value: undefined } : { done: false, value: b };
@@ -33,6 +43,8 @@ function source(id: string, batches: Batch[], log: string[], opts: { failFirst?:
         },
         return(): Promise<IteratorResult<Batch>> {
           log.push(`${id}.return`);
+          // As an async generator's: a return asked while a next is pending waits for that next.
+          if (hanging) return new Promise(() => {});
           return Promise.resolve({ done: true, value: undefined });
         },
       };
@@ -75,7 +87,15 @@ test('pumpMerged feeds rows in one time order, ties to the lower source, and ask
   assert.deepEqual(log.slice(0, 3), ['A.next', 'B.next', 'A first batch']);
 });
 
-test('an error from one source ends the pump even while another still waits for its first batch (standard input that never comes)', async () => {
+test('a source that cannot start early (standard input, a FIFO) is asked for its first batch only in its turn', async () => {
+  const log: string[] = [];
+  const a = source('A', [batch('a1', 1, 5)], log, { slowFirst: true });
+  const b = source('B', [batch('b1', 2, 3)], log, { slowFirst: true, early: false });
+  await pumpLagging([a, b], () => {});
+  assert.deepEqual(log.slice(0, 3), ['A.next', 'A first batch', 'B.next']);
+});
+
+test('an error from one source ends the pump while another is still reading its first batch (its end is asked, not awaited)', async () => {
   const boom = new Error('A is broken');
   for (const pump of ['lagging', 'merged'] as const) {
     const log: string[] = [];

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import { inspectInput } from '../src/io/inspect-scan.js';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Table from 'cli-table3';
@@ -142,4 +143,34 @@ test('displayWidth: colour codes take no width, CJK two columns, ◀ and █ one
   assert.equal(displayWidth('\u001b[1mab\u001b[22m'), 2);
   assert.equal(displayWidth('漢字'), 4);
   assert.equal(displayWidth('◀█│'), 3);
+});
+
+test('after an output is written, a signal during a long computation ends the process at once (no handler left to wait for)', async () => {
+  // A handler runs only between turns of the event loop; left installed after the write, it would
+  // hold SIGINT until the 3 s loop ends. Without it, the kernel's default ends the process at once.
+  const out = join(tempFiles({}), 'model.json');
+  const script = `
+    const { writeFileAtomic } = await import(${JSON.stringify(new URL('../src/io/atomic.js', import.meta.url).href)});
+    await writeFileAtomic(${JSON.stringify(out)}, 'whole\\n');
+    await new Promise((r) => setTimeout(r, 50));
+    process.stdout.write('busy\\n');
+    const until = Date.now() + 3000;
+    while (Date.now() < until) {}
+    process.stdout.write('survived\\n');`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let sentAt = 0;
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (s: string) => {
+    stdout += s;
+    if (sentAt === 0 && stdout.includes('busy')) {
+      sentAt = Date.now();
+      child.kill('SIGINT');
+    }
+  });
+  const signal = await new Promise<NodeJS.Signals | null>((res) => child.on('close', (_code, sig) => res(sig)));
+  const after = Date.now() - sentAt;
+  assert.equal(signal, 'SIGINT');
+  assert.ok(!stdout.includes('survived'), 'killed inside the loop');
+  assert.ok(after < 2000, `ended ${after} ms after the signal, not when the 3 s loop ended`);
+  assert.equal(readFileSync(out, 'utf8'), 'whole\n');
 });

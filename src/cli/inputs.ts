@@ -12,7 +12,7 @@ import type { ReadReport } from '../io/types.js';
 import { isoMicros } from '../io/output.js';
 import type { Span, TickBatch, TradeBatch } from '../core/types.js';
 import { ALL_TIME, type TimeRange } from '../core/parts.js';
-import { pumpLagging, sliceTicks } from './pump.js';
+import { pumpLagging, sliceTicks, type EarlyStart } from './pump.js';
 
 /** Standard input can feed one input only. */
 export function assertStdinOnce(files: readonly string[]): void {
@@ -157,9 +157,10 @@ export function readRangeOf(plan: ReadPlan): ReadRange {
  * when the range is unbounded. A source opened with the same range stops reading at its first
  * row at or after `to` (src/io/multi.ts), so its report describes the rows up to there.
  */
-export function trimmed<B extends { readonly length: number; readonly t: Float64Array }>(src: AsyncIterable<B>, read: ReadRange, slice: (b: B, from: number, to: number) => B): AsyncIterable<B> {
+export function trimmed<B extends { readonly length: number; readonly t: Float64Array }>(src: AsyncIterable<B> & EarlyStart, read: ReadRange, slice: (b: B, from: number, to: number) => B): AsyncIterable<B> & EarlyStart {
   if (!Number.isFinite(read.from) && !Number.isFinite(read.to)) return src;
   return {
+    canStartEarly: src.canStartEarly,
     async *[Symbol.asyncIterator]() {
       for await (const b of src) {
         let i = 0;

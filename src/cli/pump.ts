@@ -10,17 +10,26 @@ export interface Timed {
 }
 
 /**
+ * A source that may be asked for its first batch before its turn: it reads regular files only,
+ * so starting cannot block on another process (opening a FIFO blocks until a writer comes, and
+ * a thread blocked there would hold up the process's exit after another source's error).
+ */
+export interface EarlyStart {
+  readonly canStartEarly?: boolean;
+}
+
+/**
  * Feeds whole batches to `onBatch`, always pulling next from the source whose last batch
  * ended earliest. Batches of different sources overlap in time; each source's batches arrive
  * in order. Cost: one comparison per batch.
  */
 export async function pumpLagging<B extends Timed>(
-  sources: readonly AsyncIterable<B>[],
+  sources: readonly (AsyncIterable<B> & EarlyStart)[],
   onBatch: (source: number, batch: B) => void,
   onEnd?: (source: number) => void,
 ): Promise<void> {
   const its = sources.map((s) => s[Symbol.asyncIterator]());
-  const pull = firstAtOnce(its);
+  const pull = firstAtOnce(its, sources);
   const reached = sources.map(() => -Infinity);
   const open = sources.map(() => true);
   try {
@@ -51,11 +60,11 @@ export async function pumpLagging<B extends Timed>(
  * where another source's next row comes first, so finely interleaved sources give short slices.
  */
 export async function pumpMerged<B extends Timed>(
-  sources: readonly AsyncIterable<B>[],
+  sources: readonly (AsyncIterable<B> & EarlyStart)[],
   onSlice: (source: number, batch: B, from: number, to: number) => void,
 ): Promise<void> {
   const its = sources.map((s) => s[Symbol.asyncIterator]());
-  const pull = firstAtOnce(its);
+  const pull = firstAtOnce(its, sources);
   const n = its.length;
   const head: (B | undefined)[] = new Array(n).fill(undefined);
   const pos = new Array<number>(n).fill(0);
@@ -110,16 +119,17 @@ function sliceEnd<B extends Timed>(b: B, from: number, s: number, head: readonly
 }
 
 /**
- * Every source's first batch asked for at once, then each source's batches one at a time as
- * the pump asks. A file parsed in a worker thread starts reading only when its first batch is
- * asked for, and a worker takes about 0.2 s to start; asked for in turn, the second market's
- * worker started only once the first market's first batch had arrived, and both cores idled
- * for those 0.2 s of every run. Errors still surface in the order the pump takes the batches;
- * a first batch that fails and is never taken (the pump ended on another source's error) is
- * dropped unseen.
+ * The first batch of every source that can start early ({@link EarlyStart}) asked for at once,
+ * then each source's batches one at a time as the pump asks. A file parsed in a worker thread
+ * starts reading only when its first batch is asked for, and a worker takes about 0.2 s to
+ * start; asked for in turn, the second market's worker started only once the first market's
+ * first batch had arrived, and both cores idled for those 0.2 s of every run. Errors still
+ * surface in the order the pump takes the batches; a first batch that fails and is never taken
+ * (the pump ended on another source's error) is dropped unseen.
  */
-function firstAtOnce<B>(its: readonly AsyncIterator<B>[]) {
-  const first: (Promise<IteratorResult<B>> | undefined)[] = its.map((it) => {
+function firstAtOnce<B>(its: readonly AsyncIterator<B>[], sources: readonly EarlyStart[]) {
+  const first: (Promise<IteratorResult<B>> | undefined)[] = its.map((it, i) => {
+    if (sources[i]!.canStartEarly !== true) return undefined;
     const p = it.next();
     p.catch(() => {});
     return p;
@@ -132,9 +142,9 @@ function firstAtOnce<B>(its: readonly AsyncIterator<B>[]) {
       return p;
     },
     /**
-     * Ends the sources still open. One whose first batch was asked for and not taken may be
-     * waiting for input that never comes (a terminal or a FIFO on standard input): its end is
-     * requested without waiting, so an error from another source is not held up behind it.
+     * Ends the sources still open. One whose first batch was asked for and not taken may still
+     * be reading it: its end is requested without waiting, so an error from another source is
+     * not held up behind it.
      */
     async close(open: readonly boolean[]): Promise<void> {
       const waits: Promise<unknown>[] = [];

@@ -55,7 +55,8 @@ export async function bootstrapXcorrThreaded(parts: XcorrParts, counts: Uint32Ar
     options.worker?.close();
     return bootstrapXcorr(parts, counts);
   }
-  const half = Math.ceil(lags * NEAR_SHARE);
+  // At least one lag each (2 lags: one and one).
+  const half = Math.min(lags - 1, Math.ceil(lags * NEAR_SHARE));
   const x = xSideOf(parts, counts);
   const far = bootSlice(parts, counts, half, lags, x);
   const remote = runOnWorker({ slice: far, counts }, options.worker ?? new BootWorker());

@@ -255,11 +255,13 @@ const live = new Set<string>();
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /**
- * The handlers are installed with the first temporary file and stay for the rest of the process.
- * Removing them when the last file is committed lost signals: a signal caught while they were
- * installed is only handled at the next turn of the event loop, and if the commit ran first
- * the closed handler swallowed it and the process went on to exit 0. Once installed, every
- * caught signal ends in death by that signal.
+ * The handlers are installed with the first temporary file and removed two turns of the event
+ * loop after the last one is gone. Not at once: a signal caught while they are installed is
+ * handled only at the next poll of the event loop, and when the commit ran first, removing them
+ * at once swallowed it and the process went on to exit 0. Two turns hold at least one poll, which
+ * delivers a signal caught before. Not for the rest of the process either: a handler runs only
+ * between the event loop's turns, so Ctrl-C during a long computation would wait for it, where
+ * without a handler the kernel ends the process at once.
  */
 let handlersInstalled = false;
 
@@ -272,7 +274,19 @@ function track(temp: string): void {
 }
 
 function untrack(temp: string): void {
-  live.delete(temp);
+  if (!live.delete(temp) || live.size > 0) return;
+  setImmediate(() => setImmediate(removeHandlersWhenIdle));
+}
+
+function removeHandlersWhenIdle(): void {
+  if (live.size > 0 || !handlersInstalled) return;
+  removeHandlers();
+}
+
+function removeHandlers(): void {
+  for (const s of SIGNALS) process.off(s, onSignal);
+  process.off('exit', removeLiveTemps);
+  handlersInstalled = false;
 }
 
 /** Synchronous: runs from 'exit' and signal handlers, where nothing asynchronous completes. */
@@ -290,8 +304,6 @@ function removeLiveTemps(): void {
 /** Removes the temporary files, then dies of the same signal, as if no handler had been installed. */
 function onSignal(signal: NodeJS.Signals): void {
   removeLiveTemps();
-  for (const s of SIGNALS) process.off(s, onSignal);
-  process.off('exit', removeLiveTemps);
-  handlersInstalled = false;
+  removeHandlers();
   process.kill(process.pid, signal);
 }

@@ -14,6 +14,7 @@
  * time order, so the rest of it lies past the range (and the later files, which begin past
  * it, are skipped as above).
  */
+import { statSync } from 'node:fs';
 import { DataError } from '../errors.js';
 import type { TickBatch, TradeBatch } from '../core/types.js';
 import type { Kind } from './formats.js';
@@ -37,6 +38,11 @@ export interface MultiFileSource<B> extends AsyncIterable<B> {
   reports(): ReadReport[];
   /** Files left unread because they lie wholly outside the read range. */
   readonly skippedFiles: readonly string[];
+  /**
+   * Every file is a regular file, so reading can start before the stream's turn without waiting
+   * on another process (src/cli/pump.ts EarlyStart); false for `-`, FIFOs and what cannot be stat'ed.
+   */
+  readonly canStartEarly: boolean;
 }
 
 type Batch = TickBatch | TradeBatch;
@@ -70,6 +76,10 @@ class MultiSource<B extends Batch> implements MultiFileSource<B> {
 
   [Symbol.asyncIterator](): AsyncIterator<B> {
     return this.run();
+  }
+
+  get canStartEarly(): boolean {
+    return this.paths.every(isRegularFile);
   }
 
   private open(path: string): Single {
@@ -193,4 +203,13 @@ function refuseOverlap(previous: ReadReport, path: string, first: number, kind: 
     undefined,
     `the files overlap in time: ${path} starts at ${isoMicros(first)}, before ${previous.file} ends at ${isoMicros(previous.lastTime)}; pass files that do not overlap`,
   );
+}
+
+function isRegularFile(path: string): boolean {
+  if (path === '-') return false;
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
