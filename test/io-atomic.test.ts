@@ -174,3 +174,36 @@ test('after an output is written, a signal during a long computation ends the pr
   assert.ok(after < 2000, `ended ${after} ms after the signal, not when the 3 s loop ended`);
   assert.equal(readFileSync(out, 'utf8'), 'whole\n');
 });
+
+test('a signal caught just before the last output is committed is not swallowed: the process dies of it', async () => {
+  // The race the handlers' late removal closes, forced: the rename of the commit completes in the
+  // thread pool, then the signal is caught (its handler runs at the next poll, after the rename's
+  // callback, which ends the commit). Handlers removed in that callback would leave the caught
+  // signal with none, and the process would go on ('survived', exit 0).
+  const target = join(tempFiles({}), 'features.csv');
+  const script = `
+    const { existsSync } = await import('node:fs');
+    const { openAtomicWriter } = await import(${JSON.stringify(new URL('../src/io/atomic.js', import.meta.url).href)});
+    const w = await openAtomicWriter(${JSON.stringify(target)});
+    await w.write('whole\\n');
+    const committed = w.commit();
+    await new Promise((res) => {
+      const spin = () => {
+        if (!existsSync(${JSON.stringify(target)})) return void setImmediate(spin);
+        // The rename is done; let the pool thread post its completion before the signal comes.
+        const until = Date.now() + 20;
+        while (Date.now() < until) {}
+        process.kill(process.pid, 'SIGTERM');
+        res();
+      };
+      setImmediate(spin);
+    });
+    await committed;
+    setTimeout(() => process.stdout.write('survived\\n'), 300);`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+  const signal = await new Promise<NodeJS.Signals | null>((res) => child.on('close', (_code, sig) => res(sig)));
+  assert.equal(signal, 'SIGTERM', `the process died of the signal (stdout: ${JSON.stringify(stdout)})`);
+  assert.equal(readFileSync(target, 'utf8'), 'whole\n', 'the output, committed before the signal, is whole');
+});
