@@ -14,11 +14,10 @@
  * time order, so the rest of it lies past the range (and the later files, which begin past
  * it, are skipped as above).
  */
-import { statSync } from 'node:fs';
 import { DataError } from '../errors.js';
 import type { TickBatch, TradeBatch } from '../core/types.js';
 import type { Kind } from './formats.js';
-import { dayFromName } from './paths.js';
+import { dayFromName, isFile } from './paths.js';
 import { openQuotes, openTrades } from './sources.js';
 import type { QuoteSource, ReadOptions, ReadReport, TradeSource } from './types.js';
 import { isoMicros } from './output.js';
@@ -79,7 +78,7 @@ class MultiSource<B extends Batch> implements MultiFileSource<B> {
   }
 
   get canStartEarly(): boolean {
-    return this.paths.every(isRegularFile);
+    return this.paths.every((p) => p !== '-' && isFile(p));
   }
 
   private open(path: string): Single {
@@ -203,13 +202,4 @@ function refuseOverlap(previous: ReadReport, path: string, first: number, kind: 
     undefined,
     `the files overlap in time: ${path} starts at ${isoMicros(first)}, before ${previous.file} ends at ${isoMicros(previous.lastTime)}; pass files that do not overlap`,
   );
-}
-
-function isRegularFile(path: string): boolean {
-  if (path === '-') return false;
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
 }

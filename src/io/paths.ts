@@ -106,7 +106,8 @@ function isDirectory(p: string): boolean {
   }
 }
 
-function isFile(p: string): boolean {
+/** Whether `p` is a regular file (following links); false when it cannot be stat'ed. */
+export function isFile(p: string): boolean {
   try {
     return statSync(p).isFile();
   } catch {
