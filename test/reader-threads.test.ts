@@ -13,13 +13,16 @@ import { gzipSync } from 'node:zlib';
 import { STRICT, readQuotes, tmpFile } from './io-helpers.js';
 import { ONE_READ, SEEDS, assertSame, generate, outcome } from './io-generated.js';
 
-test('worker == in-thread on generated files, errors included (same class, message, line, value)', async () => {
+test('worker == in-thread on generated files, errors included (same class, message, line, value), batches kept or lent', async () => {
   for (const seed of SEEDS.slice(0, 40)) {
     const g = generate(seed, seed % 2 === 0);
     for (const skipBadRows of [false, true]) {
       const inThread = await outcome(g, { ...STRICT, skipBadRows, batchRows: 5, chunkBytes: ONE_READ });
       const worker = await outcome(g, { ...STRICT, skipBadRows, batchRows: 5, chunkBytes: ONE_READ, worker: true });
       assertSame(worker, inThread, `seed ${seed}`);
+      // Lent batches: each one's buffer goes back to the worker, which fills it again.
+      const lent = await outcome(g, { ...STRICT, skipBadRows, batchRows: 5, chunkBytes: ONE_READ, worker: true, lend: true });
+      assertSame(lent, inThread, `seed ${seed}, lent`);
     }
   }
 });
@@ -30,6 +33,49 @@ test('worker: a file of many batches arrives complete and in order under backpre
   const w = await readQuotes(path, { ...STRICT, batchRows: 1, worker: true });
   assert.equal(w.lengths.length, 500);
   assert.deepEqual(w.t, Array.from({ length: 500 }, (_, i) => 1723161254000000 + i));
+});
+
+test('lent batches: valid until the next is asked for, then their buffer is back with the worker; kept ones stay', async () => {
+  const rows = 300;
+  const body = Array.from({ length: rows }, (_, i) => `${1723161254000000 + i},${1 + i},${2 + i}`).join('\n');
+  const path = tmpFile('lent-batches.csv', 'time,bid,ask\n' + body + '\n');
+  const { openQuotes } = await import('../src/io/sources.js');
+  for (const lend of [true, false]) {
+    const seen: number[] = [];
+    let previous: { length: number; t: Float64Array } | undefined;
+    for await (const b of openQuotes(path, { ...STRICT, batchRows: 7, worker: true, lend })) {
+      if (previous !== undefined) {
+        // A lent batch's buffer was sent back (transferred): its views read as empty.
+        assert.equal(previous.t.length, lend ? 0 : previous.length, `lend ${lend}`);
+      }
+      for (let i = 0; i < b.length; i++) seen.push(b.t[i]! - 1723161254000000, b.bid[i]!);
+      previous = b;
+    }
+    assert.deepEqual(seen, Array.from({ length: rows }, (_, i) => [i, 1 + i]).flat(), `lend ${lend}`);
+  }
+});
+
+test('readBatches fills the buffers `returned` hands it, with the same rows as fresh ones', async () => {
+  const body = Array.from({ length: 50 }, (_, i) => `${1723161254000000 + 10 * i},${100 + i},${101 + i}`).join('\n');
+  const path = tmpFile('returned-buffers.csv', 'time,bid,ask\n' + body + '\n');
+  const fresh = await readQuotes(path, { ...STRICT, batchRows: 8 });
+  // Every buffer handed over is full of stale values, and each must come back as a batch.
+  const handed = new Set<ArrayBuffer>();
+  const returned = (bytes: number): ArrayBuffer => {
+    const b = new ArrayBuffer(bytes);
+    new Float64Array(b).fill(-1);
+    handed.add(b);
+    return b;
+  };
+  const { readBatches } = await import('../src/io/reader.js');
+  const t: number[] = [];
+  const mids: number[] = [];
+  for await (const b of readBatches(path, 'quotes', { ...STRICT, batchRows: 8, returned })) {
+    assert.ok(handed.has(b.t.buffer as ArrayBuffer), 'the batch is written into a handed-over buffer');
+    for (let i = 0; i < b.length; i++) t.push(b.t[i]!), mids.push(b.price[i]!);
+  }
+  assert.deepEqual(t, fresh.t);
+  assert.deepEqual(mids, fresh.price);
 });
 
 test('worker: an early break stops the worker and the source can be read again', async () => {

@@ -321,6 +321,9 @@ export function readOptionsOf(o: ReaderCliOptions & Partial<CommonOptions>, onPr
     ...layoutOf(o, slot),
     sort: o.sort === true,
     skipBadRows: o.skipBadRows === true,
+    // Every consumer of the commands' streams reads a batch within its push and copies what it
+    // keeps (the kernels' push contracts), so the readers may refill the batches' buffers.
+    lend: true,
     onProgress,
   };
 }

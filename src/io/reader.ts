@@ -17,6 +17,7 @@ import { csvRecords } from './csvparse.js';
 import { FieldConverter, RecordText, RowScratch } from './rows.js';
 import { inputName, openInput, type ByteSource, type InputSpec } from './open.js';
 import { QuoteValidator, TradeValidator } from './validate.js';
+import type { ReturnedBuffers } from './batches.js';
 
 /** ReadOptions plus knobs for tests and benchmarks. */
 export interface InternalReadOptions extends ReadOptions {
@@ -24,13 +25,17 @@ export interface InternalReadOptions extends ReadOptions {
   readonly chunkBytes?: number;
   /** Rows `sort` may hold (default MAX_SORT_ROWS); small values exercise the limit. */
   readonly maxSortRows?: number;
+  /** Buffers the consumer has returned, for the batches (a worker's; see ReturnedBuffers). */
+  readonly returned?: ReturnedBuffers;
 }
 
 /**
  * Rows per batch handed from a reader to the analysis: 16 Ki rows (512 KiB of quote columns).
- * Each batch is a fresh buffer, transferred and later collected; at 64 Ki rows the batches in
- * flight and not yet collected held 40–50 MB more at the peak (pair over the bench hour: 195
- * against 150–180 MB; with .gz input 255–330 against 245–265 MB), with no gain in speed.
+ * Each batch was then a fresh buffer, transferred and later collected; at 64 Ki rows the
+ * batches in flight and not yet collected held 40–50 MB more at the peak (pair over the bench
+ * hour: 195 against 150–180 MB; with .gz input 255–330 against 245–265 MB), with no gain in
+ * speed. The commands' batches are now lent (ReadOptions.lend): their buffers go back to the
+ * worker.
  */
 export const DEFAULT_BATCH_ROWS = 16384;
 const DEFAULT_CHUNK = 1 << 20;
@@ -281,6 +286,7 @@ export async function* readBatches(
     batchRows: Math.max(1, Math.floor(opts.batchRows ?? DEFAULT_BATCH_ROWS)),
     maxSortRows: opts.maxSortRows,
     until: opts.until,
+    returned: opts.returned,
   };
   let validator: QuoteValidator | TradeValidator | undefined;
   let format: { plan: FormatPlan; converter: FieldConverter } | undefined;

@@ -10,7 +10,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import type { TickBatch, TradeBatch } from '../core/types.js';
 import type { QuoteSource, ReadOptions, ReadReport, TradeSource } from './types.js';
 import type { Kind } from './formats.js';
@@ -107,8 +107,10 @@ function wantWorker(path: string, worker: boolean | undefined): boolean {
 async function* workerBatches(path: string, kind: Kind, opts: InternalReadOptions): AsyncGenerator<TickBatch | TradeBatch, ReadReport, undefined> {
   const { onProgress, worker: _worker, ...plain } = opts;
   const taken = creditCounter();
-  const request: WorkerRequest = { path, kind, opts: plain, credits: WORKER_CREDITS, taken, progress: onProgress !== undefined };
-  const worker = new Worker(WORKER_URL, { workerData: request });
+  // Lent batches go back to the worker when the consumer asks for the next one.
+  const returns = opts.lend === true ? new MessageChannel() : undefined;
+  const request: WorkerRequest = { path, kind, opts: plain, credits: WORKER_CREDITS, taken, progress: onProgress !== undefined, returns: returns?.port2 };
+  const worker = new Worker(WORKER_URL, { workerData: request, transferList: returns === undefined ? [] : [returns.port2] });
   const queue: WorkerMessage[] = [];
   let wake: (() => void) | null = null;
   const push = (m: WorkerMessage): void => {
@@ -127,6 +129,8 @@ async function* workerBatches(path: string, kind: Kind, opts: InternalReadOption
       switch (m.type) {
         case 'batch':
           yield m.batch;
+          // Sent before the credit, so that a worker woken by it finds the buffer waiting.
+          returns?.port1.postMessage(m.batch.t.buffer, [m.batch.t.buffer as ArrayBuffer]);
           tookBatch(taken);
           break;
         case 'progress':
@@ -143,6 +147,7 @@ async function* workerBatches(path: string, kind: Kind, opts: InternalReadOption
       }
     }
   } finally {
+    returns?.port1.close();
     worker.removeAllListeners();
     void worker.terminate();
   }

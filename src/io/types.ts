@@ -46,6 +46,13 @@ export interface ReadOptions {
   readonly parser?: 'fast' | 'csv';
   /** Parse in a worker thread; default: when the input is a regular file of 4 MiB or more (below that a worker's start-up costs more than it saves). */
   readonly worker?: boolean;
+  /**
+   * Lend the batches instead of giving them: a batch is valid until the next one is asked for
+   * (or the iteration ends), when a reader worker takes its buffer back to fill again; its
+   * arrays then read as empty. For consumers that copy what they keep (every command's). Default
+   * false: a batch is the consumer's to keep.
+   */
+  readonly lend?: boolean;
   /** Rows per batch handed to the analysis (default 16 384, DEFAULT_BATCH_ROWS). */
   readonly batchRows?: number;
   /**

@@ -21,7 +21,7 @@ import { ROLE_TIME, type FormatPlan } from './formats.js';
 import { KIND_BACKWARDS, midOf, RowClassifier, Verdict, VERDICT_KIND } from './row-verdict.js';
 import type { RowSink } from './fastparse.js';
 import type { RowScratch } from './rows.js';
-import { QuoteBatcher, TradeBatcher } from './batches.js';
+import { QuoteBatcher, TradeBatcher, type ReturnedBuffers } from './batches.js';
 import { formatMicros } from './time.js';
 import { MAX_SORT_ROWS, sortLimitError } from './sort-limit.js';
 
@@ -67,6 +67,8 @@ export interface ValidatorOptions {
    * nor checked (see `stopped`). Only without `sort`, where kept rows are in time order.
    */
   readonly until?: number;
+  /** Where the batcher takes buffers a consumer has returned (see ReturnedBuffers). */
+  readonly returned?: ReturnedBuffers;
 }
 
 /** A growable typed column (only used under `sort`; also by inspect's --sort). */
@@ -202,7 +204,7 @@ export class QuoteValidator extends Rules {
 
   constructor(plan: FormatPlan, opts: ValidatorOptions) {
     super(plan, opts);
-    this.batcher = new QuoteBatcher(opts.batchRows, plan.priceOnly);
+    this.batcher = new QuoteBatcher(opts.batchRows, plan.priceOnly, opts.returned);
   }
 
   row(r: RowScratch): void {
@@ -271,7 +273,7 @@ export class TradeValidator extends Rules {
 
   constructor(plan: FormatPlan, opts: ValidatorOptions) {
     super(plan, opts);
-    this.batcher = new TradeBatcher(opts.batchRows);
+    this.batcher = new TradeBatcher(opts.batchRows, opts.returned);
     this.hasSide = plan.sideMode !== 'none';
   }
 
