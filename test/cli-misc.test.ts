@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { leadlag, ROOT } from './cli-helpers.js';
+import { leadlag, ROOT, tempFiles } from './cli-helpers.js';
 import { leadlagInProcess } from './context-helpers.js';
 import { spawnSync } from 'node:child_process';
 import { run } from '../src/cli/main.js';
@@ -100,6 +100,28 @@ test('--version and -V alone are answered before commander loads, with the text 
   assert.equal(r.status, 0, r.stderr);
   // yauzl (zip archives) and fast-csv (csv/tsv output) load only when used, not with a command.
   assert.deepEqual(JSON.parse(r.stdout), [false, true, 0, false, false]);
+});
+
+test('csv-parse loads when a file first has a quoted line, not with the parser', () => {
+  // In a fresh process. The parser takes csv-parse's one-line parse through require (its
+  // CommonJS build), so require's cache tells whether it was loaded.
+  const dir = tempFiles({
+    'plain.csv': 'time,bid,ask\n1723161254000000,1,2\n1723161254000001,1,3\n',
+    'quoted.csv': 'time,bid,ask\n1723161254000000,"1",2\n1723161254000001,1,3\n',
+  });
+  const script = `
+    import { createRequire } from 'node:module';
+    const { readBatches } = await import(${JSON.stringify(join(ROOT, 'dist/src/io/reader.js'))});
+    const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('node_modules/csv-parse/'));
+    const read = async (f) => { let n = 0; for await (const b of readBatches(f, 'quotes', { clock: 'exchange', sort: false, skipBadRows: false })) n += b.length; return n; };
+    const seen = [loaded()];
+    seen.push(await read(${JSON.stringify(join(dir, 'plain.csv'))}), loaded());
+    seen.push(await read(${JSON.stringify(join(dir, 'quoted.csv'))}), loaded());
+    console.log(JSON.stringify(seen));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  // Two rows each; csv-parse only after the file with "1".
+  assert.deepEqual(JSON.parse(r.stdout), [false, 2, false, 2, true]);
 });
 
 test('buildProgram(io, args) defines the one command the line names, else all of them in help order', async () => {
