@@ -23,7 +23,8 @@ test('lent batches: plain files in workers and gzip files in the main thread giv
     // 35 s of the default shape: about 5 and 9 MB of quotes, 0.7 and 1.1 MB gzipped.
     const plain = join(dir, 'plain');
     const gz = join(dir, 'gz');
-    writeDataset(plain, { seed: 11, seconds: 35, format: 'tardis' });
+    const { startUs } = writeDataset(plain, { seed: 11, seconds: 35, format: 'tardis' });
+    const iso = (s: number) => new Date(startUs / 1000 + s * 1000).toISOString();
     writeDataset(gz, { seed: 11, seconds: 35, format: 'tardis', gzip: true });
     const files = (d: string, ext: string) => [FILE_NAMES.spotQuotes, FILE_NAMES.perpQuotes, FILE_NAMES.spotTrades].map((n) => join(d, n + ext));
     const [ps, pp, pt] = files(plain, '');
@@ -34,6 +35,8 @@ test('lent batches: plain files in workers and gzip files in the main thread giv
       ['pair', (s, p) => ['pair', s, p]],
       ['xcorr', (s, p) => ['xcorr', s, p, '--lags', '-30..30']],
       ['xcorr --by', (s, p) => ['xcorr', s, p, '--lags', '-5..5', '--by', '10s']],
+      // A range: the batches reach the analysis as slices (views) cut at its edges.
+      ['pair --start --end', (s, p) => ['pair', s, p, '--start', iso(5), '--end', iso(25)]],
       ['hy', (s, p) => ['hy', s, p]],
       ['classify', (s, p, t) => ['classify', s, p, '--trades', t, '--features', 'extended', '--threshold', '0.0003']],
       ['inspect', (s, p) => ['inspect', s, p]],

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { STRICT, readQuotes, tmpFile } from './io-helpers.js';
+import type { InternalReadOptions } from '../src/io/reader.js';
 import { ONE_READ, SEEDS, assertSame, generate, outcome } from './io-generated.js';
 
 test('worker == in-thread on generated files, errors included (same class, message, line, value), batches kept or lent', async () => {
@@ -52,6 +53,28 @@ test('lent batches: valid until the next is asked for, then their buffer is back
       previous = b;
     }
     assert.deepEqual(seen, Array.from({ length: rows }, (_, i) => [i, 1 + i]).flat(), `lend ${lend}`);
+  }
+});
+
+test('a worker fills again the buffers of lent batches (stale rows beyond a batch show it), not of kept ones', async () => {
+  const rows = 300;
+  const t0 = 1723161254000000;
+  const body = Array.from({ length: rows }, (_, i) => `${t0 + i},${1 + i},${2 + i}`).join('\n');
+  const path = tmpFile('refilled-batches.csv', 'time,bid,ask\n' + body + '\n');
+  const { openQuotes } = await import('../src/io/sources.js');
+  for (const lend of [true, false]) {
+    // Small reads, so the worker parses on after posting its first batches and the buffers come
+    // back while rows remain. 300 rows in batches of 7: the last batch holds rows 294–299 only.
+    const opts: InternalReadOptions = { ...STRICT, batchRows: 7, chunkBytes: 256, worker: true, lend };
+    let stale = NaN;
+    for await (const b of openQuotes(path, opts)) {
+      // Slot 6 of the last batch's buffer (read while the batch is lent): never written for this
+      // batch. A refilled buffer still holds the time of an earlier batch's row there
+      // (t0 + 7·i + 6 for some batch i); a fresh one holds 0.
+      if (b.length < 7) stale = new Float64Array(b.t.buffer, 0, 7)[6]!;
+    }
+    if (lend) assert.ok(stale >= t0 + 6 && stale < t0 + rows && (stale - t0 - 6) % 7 === 0, `a refilled buffer: ${stale}`);
+    else assert.equal(stale, 0, 'a fresh buffer');
   }
 });
 

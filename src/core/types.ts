@@ -3,7 +3,9 @@
  *
  * Times are integer microseconds since the Unix epoch stored in a Float64Array
  * (exact up to 2^53 µs, i.e. the year 287396). Batches are views: a kernel reads
- * indices [0, length) and never mutates them.
+ * indices [0, length) and never mutates them. A batch is lent for the push that hands it over:
+ * the commands' readers take its buffer back to fill again once the next batch is asked for
+ * (ReadOptions.lend, src/io/types.ts), so a kernel copies whatever it keeps of it.
  */
 
 /** Collapsed quote ticks of one market (docs/definitions.md §1): times strictly increasing within and across batches. */

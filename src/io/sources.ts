@@ -105,7 +105,8 @@ function wantWorker(path: string, worker: boolean | undefined): boolean {
  * iteration ends (completion, error or an early `break`).
  */
 async function* workerBatches(path: string, kind: Kind, opts: InternalReadOptions): AsyncGenerator<TickBatch | TradeBatch, ReadReport, undefined> {
-  const { onProgress, worker: _worker, ...plain } = opts;
+  // Functions stay in this thread: the worker makes its own progress callback and buffer source.
+  const { onProgress, worker: _worker, returned: _returned, ...plain } = opts;
   const taken = creditCounter();
   // Lent batches go back to the worker when the consumer asks for the next one.
   const returns = opts.lend === true ? new MessageChannel() : undefined;
