@@ -1,6 +1,7 @@
 /**
  * Opening inputs: a path, `-` for stdin, or any Readable; plain or gzip (recognised by
- * its magic bytes or a `.gz` name, decompressed by zlib streaming), or for paths a
+ * its magic bytes or a `.gz` name; a gzip file inflated straight into the reader's buffer,
+ * inflate.ts, a gzip stream through zlib's gunzip stream), or for paths a
  * single-file zip archive (a `.zip` name or the zip magic; Binance's downloads), read
  * with yauzl, which streams the entry without loading the archive. Every failure to
  * open or read — missing file, directory, permission denied, corrupt or truncated
@@ -14,6 +15,7 @@ import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import type yauzl from 'yauzl';
 import { DataError, OpenError } from '../errors.js';
+import { inflatingSource, syncInflaterAvailable } from './inflate.js';
 
 /** Where bytes come from. */
 export type InputSpec = string | { readonly stream: Readable; readonly name: string };
@@ -120,6 +122,7 @@ async function openBytes(input: InputSpec): Promise<ByteSource> {
   }
   const gzip = input.endsWith('.gz') || isGzip(head, headLen);
   if (!gzip) return fileSource(name, fh, size);
+  if (syncInflaterAvailable()) return inflatingSource(name, fh, size);
   await fh.close();
   const raw = createReadStream(input, { highWaterMark: CHUNK });
   const gunzip = raw.pipe(inflater());
