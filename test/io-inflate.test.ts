@@ -52,7 +52,7 @@ function text(rng: () => number, n: number): Buffer {
   return Buffer.from(Array.from({ length: n }, (_, i) => `${1723161254000000 + i},${(60000 + Math.floor(rng() * 100) / 100).toFixed(2)}\n`).join(''));
 }
 
-test('the inflater gives the gunzip stream\'s bytes and errors, for any read and buffer size', async () => {
+test('the inflater gives the gunzip stream\'s bytes and errors, for any read and buffer size', { timeout: 120_000 }, async () => {
   assert.equal(syncInflaterAvailable(), true, 'Node 20 has the handle; the stream path is the fallback elsewhere');
   const rng = mulberry32(7);
   const a = gzipSync(text(rng, 3000));
@@ -65,6 +65,9 @@ test('the inflater gives the gunzip stream\'s bytes and errors, for any read and
     // Several members (as gzip files written in pieces are; the bench data's are).
     'three members': Buffer.concat([a, b, c]),
     'zero padding after the members': Buffer.concat([a, b, Buffer.alloc(700)]),
+    // The data ends at zero padding, whatever follows (as the stream ends).
+    'zero padding, then a member': Buffer.concat([a, Buffer.alloc(20), b]),
+    'zero padding, then garbage': Buffer.concat([a, Buffer.alloc(20), Buffer.from('not gzip at all')]),
     'garbage after the members': Buffer.concat([a, Buffer.from('not gzip at all')]),
     'truncated in the data': a.subarray(0, Math.floor(a.length / 2)),
     'truncated in the trailer': a.subarray(0, a.length - 3),
@@ -85,7 +88,20 @@ test('the inflater gives the gunzip stream\'s bytes and errors, for any read and
   }
 });
 
-test('the inflater counts compressed bytes read, for progress', async () => {
+test('the inflater refuses a read outside the buffer (the native write would abort the process)', async () => {
+  const bytes = gzipSync(Buffer.from('a,b\n'));
+  const path = tmpFile('inflate-bounds.bin', bytes);
+  const fh = await open(path, 'r');
+  const src = inflatingSource(path, fh, bytes.length);
+  try {
+    await assert.rejects(src.readInto(Buffer.alloc(10), 5, 10), RangeError);
+    await assert.rejects(src.readInto(Buffer.alloc(10), -1, 2), RangeError);
+  } finally {
+    await src.close();
+  }
+});
+
+test('the inflater counts compressed bytes read, for progress', { timeout: 60_000 }, async () => {
   const bytes = gzipSync(text(mulberry32(3), 2000));
   const path = tmpFile('inflate-progress.bin', bytes);
   const fh = await open(path, 'r');

@@ -13,7 +13,7 @@
  * stream's, so every byte, every further gzip member and every error is the same.
  */
 import type { FileHandle } from 'node:fs/promises';
-import { constants, createGunzip, type Gunzip } from 'node:zlib';
+import { constants, createGunzip, gzipSync, type Gunzip } from 'node:zlib';
 import { openError, type ByteSource } from './open.js';
 
 /** The parts of a zlib object's native handle used here (what zlib's own sync path uses). */
@@ -32,12 +32,27 @@ function internals(z: Gunzip): ZlibInternals | undefined {
 
 let available: boolean | undefined;
 
-/** Whether this Node's zlib objects have the native handle this module drives. */
+/**
+ * Whether this Node's zlib objects have the native handle this module drives, and it behaves
+ * as expected: a small gzip member must come out whole, with its input used up.
+ */
 export function syncInflaterAvailable(): boolean {
   if (available === undefined) {
     const z = createGunzip();
-    available = internals(z) !== undefined;
-    z.close();
+    z.on('error', () => {});
+    try {
+      const zi = internals(z);
+      const text = Buffer.from('time,bid,ask\n');
+      const member = gzipSync(text);
+      const out = Buffer.alloc(64);
+      zi?._handle?.writeSync(constants.Z_FINISH, member, 0, member.length, out, 0, out.length);
+      const [availOut, availIn] = zi === undefined ? [0, 1] : (zi._writeState as unknown as [number, number]);
+      available = zi !== undefined && !z.errored && availIn === 0 && out.subarray(0, out.length - availOut).equals(text);
+    } catch {
+      available = false;
+    } finally {
+      z.close();
+    }
   }
   return available;
 }
@@ -73,6 +88,13 @@ export function inflatingSource(name: string, fh: FileHandle, size: number, chun
     if (n === 0) fileEnded = true;
   }
 
+  /** The data ends before the file does: nothing more is read (progress shows the whole file). */
+  function endHere(): void {
+    inLen = 0;
+    done = true;
+    position = size;
+  }
+
   /** Inflates into buf[offset, offset + len); the bytes it wrote. */
   function inflateInto(buf: Uint8Array, offset: number, len: number): number {
     const handle = zi._handle;
@@ -91,14 +113,16 @@ export function inflatingSource(name: string, fh: FileHandle, size: number, chun
     bytesTotal: size,
     bytesRead: () => position,
     async readInto(buf, offset, len) {
+      // The native write asserts its bounds (an abort, not an exception): check them here.
+      if (!(offset >= 0 && len >= 0 && offset + len <= buf.length)) throw new RangeError(`readInto: [${offset}, ${offset + len}) is outside a buffer of ${buf.length}`);
       let wrote = 0;
       while (wrote === 0 && !done && len > 0) {
         if (inLen === 0 && !fileEnded) await refill();
         const before = inLen;
         wrote = inflateInto(buf, offset, len);
         // Input the engine takes nothing of, with room to write, follows the last member (zero
-        // padding; other bytes there are an error): zlib's own sync path leaves it unread too.
-        if (wrote === 0 && inLen > 0 && inLen === before) inLen = 0;
+        // padding): the stream ends there, whatever follows, as zlib's stream and sync paths end.
+        if (wrote === 0 && inLen > 0 && inLen === before) endHere();
         // Nothing more comes out once the file has ended and no input is left.
         if (wrote === 0 && fileEnded && inLen === 0) done = true;
       }
