@@ -9,8 +9,9 @@
  * as zlib's sync functions do) into the bytes the reader asks to fill.
  *
  * The handle and its state array are not public API: {@link syncInflaterAvailable} checks that
- * they are there, and where they are not the caller keeps the stream. The native side is the
- * stream's, so every byte, every further gzip member and every error is the same.
+ * they are there and inflate a small member whole, and where they do not the caller keeps the
+ * stream. The native side is the stream's, so every byte, every further gzip member and every
+ * error is the same.
  */
 import type { FileHandle } from 'node:fs/promises';
 import { constants, createGunzip, gzipSync, type Gunzip } from 'node:zlib';
