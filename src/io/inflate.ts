@@ -42,13 +42,7 @@ export function syncInflaterAvailable(): boolean {
     const z = createGunzip();
     z.on('error', () => {});
     try {
-      const zi = internals(z);
-      const text = Buffer.from('time,bid,ask\n');
-      const member = gzipSync(text);
-      const out = Buffer.alloc(64);
-      zi?._handle?.writeSync(constants.Z_FINISH, member, 0, member.length, out, 0, out.length);
-      const [availOut, availIn] = zi === undefined ? [0, 1] : (zi._writeState as unknown as [number, number]);
-      available = zi !== undefined && !z.errored && availIn === 0 && out.subarray(0, out.length - availOut).equals(text);
+      available = inflatesWhole(z);
     } catch {
       available = false;
     } finally {
@@ -56,6 +50,18 @@ export function syncInflaterAvailable(): boolean {
     }
   }
   return available;
+}
+
+/** Whether `z`'s handle, written synchronously, gives back a small member whole, its input used up. */
+function inflatesWhole(z: Gunzip): boolean {
+  const zi = internals(z);
+  if (zi === undefined || zi._handle === null) return false;
+  const text = Buffer.from('time,bid,ask\n');
+  const member = gzipSync(text);
+  const out = Buffer.alloc(64);
+  zi._handle.writeSync(constants.Z_FINISH, member, 0, member.length, out, 0, out.length);
+  const [availOut, availIn] = zi._writeState as unknown as [number, number];
+  return !z.errored && availIn === 0 && out.subarray(0, out.length - availOut).equals(text);
 }
 
 /**
