@@ -10,10 +10,11 @@
  * and a final line without a newline are handled; a leading BOM is the caller's job.
  */
 import { DataError } from '../errors.js';
-import { ROLE_ASK, ROLE_BID, ROLE_PRICE, ROLE_SIDE, ROLE_TIME, detectDelimiter, type FormatPlan } from './formats.js';
+import { ROLE_ASK, ROLE_BID, ROLE_PRICE, ROLE_QTY, ROLE_SIDE, ROLE_TIME, detectDelimiter, type FormatPlan } from './formats.js';
 import { UNCLOSED_QUOTE, parseQuotedRecord } from './csvparse.js';
 import { FieldConverter, RowScratch, type FieldText } from './rows.js';
 import { POW10 } from './numbers.js';
+import { kernelReads, type LineKernel } from './line-kernel.js';
 
 /** Receives every data row (before any validation). */
 export interface RowSink {
@@ -87,12 +88,19 @@ export class FastParser {
   /** Bytes that end a field in an ignored column (the delimiter and `\n`), for delimiters above '.'. */
   private readonly stops = new Uint8Array(256);
 
-  /** `delimiter`: a char code to split on; undefined detects it from the header line. */
+  /** The line kernel, once the plan is known and one it reads (line-kernel.ts). */
+  private kernelOn: LineKernel | null = null;
+
+  /**
+   * `delimiter`: a char code to split on; undefined detects it from the header line.
+   * `kernel`: reads the common lines of buffers in its memory (line-kernel.ts); null: this loop reads every line.
+   */
   constructor(
     private readonly file: string,
     private readonly onHeader: HeaderHandler,
     private readonly makeSink: (plan: FormatPlan, conv: FieldConverter) => RowSink,
     private readonly delimiter?: number,
+    private readonly kernel: LineKernel | null = null,
   ) {}
 
   get converter(): FieldConverter | undefined {
@@ -131,7 +139,20 @@ export class FastParser {
     if (nextQuote < 0 || nextQuote >= end) nextQuote = end;
     // Rare, so found once per buffer: the line holding it is refused when reached.
     const loneCR = nextLoneCR(buf, p, end);
+    const kernel = this.kernelOn !== null && this.kernelOn.owns(buf) ? this.kernelOn : null;
     while (p < end) {
+      // The kernel takes the common lines from here; the line it refuses (if any) is this loop's.
+      if (kernel !== null && timeExp >= 0) {
+        const n = kernel.scan(buf, p, end, timeExp);
+        if (n > 0) {
+          this.line = line;
+          this.rows = rows;
+          p = this.kernelRows(kernel, buf, n);
+          line = this.line;
+          rows = this.rows;
+          continue;
+        }
+      }
       const ls = p;
       let c = buf[p]!;
       if (c === NL || (c === CR && buf[p + 1] === NL)) {
@@ -249,6 +270,47 @@ export class FastParser {
     return p;
   }
 
+  /**
+   * Hands the sink the n rows the kernel just took from `buf`, as the loop would have set them
+   * (no empty field, every column present); returns where the kernel stopped.
+   */
+  private kernelRows(kernel: LineKernel, buf: Uint8Array, n: number): number {
+    const plan = this.plan!;
+    const sink = this.sink!;
+    const r = this.r;
+    const text = this.text;
+    const cols = kernel.columns;
+    const time = cols[ROLE_TIME]!;
+    const bid = plan.roleCol[ROLE_BID]! >= 0 ? cols[ROLE_BID]! : null;
+    const ask = plan.roleCol[ROLE_ASK]! >= 0 ? cols[ROLE_ASK]! : null;
+    const price = plan.roleCol[ROLE_PRICE]! >= 0 ? cols[ROLE_PRICE]! : null;
+    const qty = plan.roleCol[ROLE_QTY]! >= 0 ? cols[ROLE_QTY]! : null;
+    const stop = kernel.stop(buf);
+    r.empty = 0;
+    r.nfields = plan.ncols;
+    r.short = false;
+    let line = this.line;
+    const starts = kernel.lineStarts;
+    const base = buf.byteOffset;
+    let start = starts[0]! - base;
+    for (let i = 0; i < n; i++) {
+      const next = i + 1 < n ? starts[i + 1]! - base : stop;
+      r.t = time[i]!;
+      if (bid !== null) r.bid = bid[i]!;
+      if (ask !== null) r.ask = ask[i]!;
+      if (price !== null) r.price = price[i]!;
+      if (qty !== null) r.qty = qty[i]!;
+      text.start = start;
+      text.end = next - 1;
+      r.line = ++line;
+      sink.row(r);
+      start = next;
+    }
+    this.line = line;
+    this.rows += n;
+    return stop;
+  }
+
   /** Lines a record spans beyond its first, set by quotedRecordEnd. */
   private extraLines = 0;
 
@@ -327,6 +389,10 @@ export class FastParser {
       this.stops[delimiter] = 1;
       this.conv = new FieldConverter(plan);
       this.sink = this.makeSink(plan, this.conv);
+      if (this.kernel !== null && kernelReads(plan)) {
+        this.kernel.setPlan(plan);
+        this.kernelOn = this.kernel;
+      }
       if (plan.headerless) return p;
       this.line += 1 + extra;
       return le + 1;

@@ -18,6 +18,7 @@ import { FieldConverter, RecordText, RowScratch } from './rows.js';
 import { inputName, openInput, type ByteSource, type InputSpec } from './open.js';
 import { QuoteValidator, TradeValidator } from './validate.js';
 import type { ReturnedBuffers } from './batches.js';
+import { LineKernel } from './line-kernel.js';
 
 /** ReadOptions plus knobs for tests and benchmarks. */
 export interface InternalReadOptions extends ReadOptions {
@@ -27,6 +28,11 @@ export interface InternalReadOptions extends ReadOptions {
   readonly maxSortRows?: number;
   /** Buffers the consumer has returned, for the batches (a worker's; see ReturnedBuffers). */
   readonly returned?: ReturnedBuffers;
+  /**
+   * The fast path's line kernel (line-kernel.ts) for the lines it reads (default true, where
+   * WebAssembly runs); false: the JavaScript loop reads every line. The rows are the same.
+   */
+  readonly kernel?: boolean;
 }
 
 /**
@@ -67,7 +73,7 @@ type SinkFactory = (plan: FormatPlan, conv: FieldConverter) => RowSink;
 export async function* scanRows(
   input: InputSpec,
   kind: Kind,
-  opts: Pick<InternalReadOptions, 'clock' | 'timeUnit' | 'columns' | 'timeFormat' | 'delimiter' | 'parser' | 'chunkBytes'> & { readonly secondClock?: boolean },
+  opts: Pick<InternalReadOptions, 'clock' | 'timeUnit' | 'columns' | 'timeFormat' | 'delimiter' | 'parser' | 'chunkBytes' | 'kernel'> & { readonly secondClock?: boolean },
   makeSink: SinkFactory,
   onChunk?: ChunkCallback,
 ): AsyncGenerator<void, ScanInfo, undefined> {
@@ -89,7 +95,7 @@ export async function* scanRows(
     if (opts.parser === 'csv') {
       return yield* scanCsv(src.name, chunk, src, onHeader, makeSink, onChunk, delimiter);
     }
-    return yield* scanFast(src.name, chunk, src, onHeader, makeSink, onChunk, delimiter);
+    return yield* scanFast(src.name, chunk, src, onHeader, makeSink, onChunk, delimiter, opts.kernel !== false);
   } finally {
     await src.close();
   }
@@ -120,11 +126,15 @@ async function* scanFast(
   makeSink: SinkFactory,
   onChunk: ChunkCallback | undefined,
   delimiter: number | undefined,
+  useKernel: boolean,
 ): AsyncGenerator<void, ScanInfo, undefined> {
-  const parser = new FastParser(file, onHeader, makeSink, delimiter);
   const size = Math.min(chunk, DEFAULT_CHUNK) + 1;
-  let cur = Buffer.allocUnsafe(size);
-  let next = Buffer.allocUnsafe(size);
+  // The read buffers are the line kernel's own memory, so that it reads them where they are;
+  // twice `size`, as a buffer grows to below once a read lands behind a carried line.
+  const kernel = useKernel ? LineKernel.acquire(2 * size) : null;
+  const parser = new FastParser(file, onHeader, makeSink, delimiter, kernel);
+  let cur: Buffer = kernel?.buffers[0] ?? Buffer.allocUnsafe(size);
+  let next: Buffer = kernel?.buffers[1] ?? Buffer.allocUnsafe(size);
   let have = 0; // bytes carried over at the start of cur
   let first = true;
   let n = await src.readInto(cur, 0, Math.min(chunk, cur.length - 1));
@@ -177,6 +187,7 @@ async function* scanFast(
   } finally {
     // Never leave a read running into a buffer (or a file handle about to be closed).
     if (pending) await pending.catch(() => 0);
+    kernel?.release();
   }
   parser.finish();
   onChunk?.(src.bytesRead(), src.bytesTotal, parser.rows, true);

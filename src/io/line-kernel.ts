@@ -1,0 +1,159 @@
+/**
+ * The fast path's common line in WebAssembly (src/io/wasm/line-scan.wat, built into
+ * line-scan-wasm.ts by scripts/build-wasm.ts): a line of plain fields whose mapped columns are
+ * unsigned decimals, the whole of a usual tick file. The kernel takes exactly the lines the
+ * JavaScript loop of FastParser.parseLines would read through its fused scan, with the same
+ * numbers bit for bit, and refuses every other line, which that loop then reads as before.
+ * Over the bench hour's larger file it reads the lines in a third of the loop's time.
+ *
+ * A LineKernel is one reader's: its memory holds the reader's two read buffers (the file's
+ * bytes are read straight into them, so nothing is copied in) and the rows the kernel took
+ * from the last call (copied out by the parser into its RowScratch, row by row, for the sink).
+ * Its memory never grows, so the buffers' views stay valid.
+ */
+import { LINE_SCAN_WASM } from './line-scan-wasm.js';
+import { ROLE_SIDE, type FormatPlan } from './formats.js';
+import { POW10 } from './numbers.js';
+
+/** Rows the kernel takes per call, at most. */
+export const KERNEL_ROWS = 4096;
+/** The largest read buffer a kernel holds (the reader's: a 1 MiB read behind up to 1 MiB of a carried line, and a byte it may append). */
+export const KERNEL_BUFFER_BYTES = 2 * ((1 << 20) + 1);
+/** The widest header the kernel reads (its role table's size). */
+const MAX_COLUMNS = 448;
+/** Roles the kernel writes: time, bid, ask, price, quantity (ROLE_TIME … ROLE_QTY). */
+const KERNEL_ROLES = ROLE_SIDE;
+const DOT = 46;
+
+// Addresses of the kernel's layout (see the .wat).
+const AT_NCOLS = 0;
+const AT_TIME_EXP = 4;
+const AT_DELIMITER = 8;
+const AT_OUT = 12;
+const AT_COL_BYTES = 16;
+const AT_LINES = 20;
+const AT_ROLES = 64;
+const AT_POW10 = 512;
+const AT_BUFFERS = 1024;
+
+// The WebAssembly global as far as it is used here (this project compiles without the DOM's types).
+declare const WebAssembly: {
+  readonly Module: new (bytes: Uint8Array) => object;
+  readonly Instance: new (module: object) => { readonly exports: unknown };
+};
+
+interface Exports {
+  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  readonly scan: (p: number, end: number, max: number) => number;
+  readonly stopAt: () => number;
+}
+
+/** Kernels released by readers that have finished, for the next (see LineKernel.acquire). */
+const idle: Exports[] = [];
+
+/** The compiled module, null where the engine cannot compile it; undefined until first asked. */
+let compiled: object | null | undefined;
+
+function kernelModule(): object | null {
+  if (compiled === undefined) {
+    try {
+      compiled = new WebAssembly.Module(Buffer.from(LINE_SCAN_WASM, 'base64'));
+    } catch {
+      // Without WebAssembly the JavaScript loop reads every line, to the same rows.
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+/** Whether `plan` is one the kernel reads: a delimiter below '.', no column past its table, no role it does not write. */
+export function kernelReads(plan: FormatPlan): boolean {
+  if (plan.delimiter >= DOT || plan.ncols > MAX_COLUMNS) return false;
+  for (let c = 0; c < plan.ncols; c++) if (plan.colRole[c]! >= KERNEL_ROLES) return false;
+  return true;
+}
+
+export class LineKernel {
+  /** The two read buffers, in the kernel's memory. */
+  readonly buffers: readonly [Buffer, Buffer];
+  /** What the last scan took: column r holds role r's values (time in µs), row by row. */
+  readonly columns: Float64Array[];
+  private readonly starts: Int32Array;
+  private readonly exports: Exports;
+  private readonly i32: Int32Array;
+
+  private constructor(exports: Exports, bufferBytes: number) {
+    this.exports = exports;
+    const slot = (KERNEL_BUFFER_BYTES + 15) & ~15;
+    const out = AT_BUFFERS + 2 * slot;
+    const colBytes = KERNEL_ROWS * 8;
+    const lines = out + KERNEL_ROLES * colBytes;
+    const bytes = lines + KERNEL_ROWS * 4;
+    const memory = exports.memory;
+    const more = Math.ceil(bytes / 65536) - memory.buffer.byteLength / 65536;
+    if (more > 0) memory.grow(more);
+    const buffer = memory.buffer;
+    this.buffers = [Buffer.from(buffer, AT_BUFFERS, bufferBytes), Buffer.from(buffer, AT_BUFFERS + slot, bufferBytes)];
+    this.columns = Array.from({ length: KERNEL_ROLES }, (_, r) => new Float64Array(buffer, out + r * colBytes, KERNEL_ROWS));
+    this.starts = new Int32Array(buffer, lines, KERNEL_ROWS);
+    this.i32 = new Int32Array(buffer, 0, AT_POW10 / 4);
+    new Float64Array(buffer, AT_POW10, POW10.length).set(POW10);
+    this.i32[AT_OUT / 4] = out;
+    this.i32[AT_COL_BYTES / 4] = colBytes;
+    this.i32[AT_LINES / 4] = lines;
+  }
+
+  /**
+   * A kernel with two read buffers of `bufferBytes` (at most KERNEL_BUFFER_BYTES), for one
+   * reader until it calls release(); null where WebAssembly cannot run it or the buffers would
+   * not fit. Kernels are kept for the next reader of this thread: a thread reading file after
+   * file (a month of daily files, or a test suite) makes one or two.
+   */
+  static acquire(bufferBytes: number): LineKernel | null {
+    if (bufferBytes > KERNEL_BUFFER_BYTES) return null;
+    const module = kernelModule();
+    if (module === null) return null;
+    const exports = idle.pop() ?? (new WebAssembly.Instance(module).exports as Exports);
+    return new LineKernel(exports, bufferBytes);
+  }
+
+  /** Gives the kernel's memory back for the next reader; its buffers must not be used after. */
+  release(): void {
+    idle.push(this.exports);
+  }
+
+  /** Whether `buf` is one of this kernel's buffers (a buffer grown for a long line is not). */
+  owns(buf: Uint8Array): boolean {
+    return buf.buffer === this.exports.memory.buffer;
+  }
+
+  /** Sets the plan's columns; the caller has checked kernelReads(plan). */
+  setPlan(plan: FormatPlan): void {
+    const i32 = this.i32;
+    i32[AT_NCOLS / 4] = plan.ncols;
+    i32[AT_DELIMITER / 4] = plan.delimiter;
+    const roles = new Int8Array(this.exports.memory.buffer, AT_ROLES, plan.ncols);
+    for (let c = 0; c < plan.ncols; c++) roles[c] = plan.colRole[c]!;
+  }
+
+  /**
+   * Takes the lines of buf[p, end) (buf one of this kernel's buffers, end just past a '\n')
+   * until the first line it refuses or KERNEL_ROWS rows; returns the rows taken (into
+   * `columns`). `timeExp`: the time column's exponent to µs (TimeConverter.fastExponent, ≥ 0).
+   */
+  scan(buf: Uint8Array, p: number, end: number, timeExp: number): number {
+    this.i32[AT_TIME_EXP / 4] = timeExp;
+    const base = buf.byteOffset;
+    return this.exports.scan(base + p, base + end, KERNEL_ROWS);
+  }
+
+  /** Where the last scan of `buf` stopped: `end`, or the start of the next line to read. */
+  stop(buf: Uint8Array): number {
+    return this.exports.stopAt() - buf.byteOffset;
+  }
+
+  /** Where each row of the last scan starts, as an address in the kernel's memory (less `buf.byteOffset`: an index in buf). */
+  get lineStarts(): Int32Array {
+    return this.starts;
+  }
+}

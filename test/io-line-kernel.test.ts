@@ -1,0 +1,283 @@
+/**
+ * The line kernel (src/io/line-kernel.ts, src/io/wasm/line-scan.wat) takes the common lines of
+ * the fast path and must leave every read exactly as the JavaScript loop alone reads it: the
+ * same ticks, bit for bit, the same batches, the same report and the same errors, whatever the
+ * file holds and wherever the reads cut it. The JavaScript loop (`kernel: false`) is the
+ * reference here; io-fastpath.test.ts holds both (kernel on, the default) to csv-parse.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { KERNEL_ROWS, LineKernel, kernelReads } from '../src/io/line-kernel.js';
+import { LINE_SCAN_WASM } from '../src/io/line-scan-wasm.js';
+import type { FormatPlan } from '../src/io/formats.js';
+import type { InternalReadOptions } from '../src/io/reader.js';
+import { compileWat, KERNELS, moduleText } from '../scripts/build-wasm.js';
+import { mulberry32, readQuotes, readTrades, STRICT, tmpFile } from './io-helpers.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+test('the embedded kernel is src/io/wasm/line-scan.wat, compiled (npm run build:wasm after an edit)', async () => {
+  const kernel = KERNELS.find((k) => k.name === 'LINE_SCAN_WASM')!;
+  const base64 = await compileWat(kernel.wat, readFileSync(join(ROOT, kernel.wat), 'utf8'));
+  assert.equal(base64, LINE_SCAN_WASM);
+  assert.equal(readFileSync(join(ROOT, kernel.module), 'utf8'), moduleText(kernel, base64));
+});
+
+/** The members of a plan the kernel reads: `roles` per column (−1 not read). */
+function planOf(roles: number[], delimiter = ','): FormatPlan {
+  return { ncols: roles.length, colRole: Int8Array.from(roles), delimiter: delimiter.charCodeAt(0) } as unknown as FormatPlan;
+}
+
+/** A kernel with `text` at the start of its first buffer. */
+function kernelWith(text: string, roles: number[]): { kernel: LineKernel; buf: Buffer; bytes: number } {
+  const kernel = LineKernel.acquire(1 << 16)!;
+  assert.ok(kernel, 'WebAssembly runs here');
+  kernel.setPlan(planOf(roles));
+  const buf = kernel.buffers[0];
+  return { kernel, buf, bytes: buf.write(text, 0, 'latin1') };
+}
+
+test('the kernel takes plain lines with the numbers worked by hand, and stops at the first line it refuses', () => {
+  // Columns: not read, time (role 0), price (role 3).
+  const lines = ['x,1723118400000070,60003.97', 'y,5,0.5', 'z,6,-1', 'w,7,2'];
+  const { kernel, buf, bytes } = kernelWith(lines.join('\n') + '\n', [-1, 0, 3]);
+  try {
+    assert.equal(kernel.scan(buf, 0, bytes, 0), 2);
+    const t = kernel.columns[0]!;
+    const price = kernel.columns[3]!;
+    // 1723118400000070 · 10^0; 6000397 / 10^2 is the double nearest 60003.97; 5 / 10 = 0.5.
+    assert.deepEqual([t[0], t[1]], [1723118400000070, 5]);
+    assert.deepEqual([price[0], price[1]], [60003.97, 0.5]);
+    // Line 3 ('-1', a sign) is refused: the kernel stops at its first byte (28 + 8 bytes in).
+    const third = lines[0]!.length + 1 + lines[1]!.length + 1;
+    assert.equal(kernel.stop(buf), third);
+    assert.deepEqual([...kernel.lineStarts.subarray(0, 2)].map((a) => a - buf.byteOffset), [0, lines[0]!.length + 1]);
+    // Asked again at the refused line, it takes nothing and stays there.
+    assert.equal(kernel.scan(buf, third, bytes, 0), 0);
+    assert.equal(kernel.stop(buf), third);
+    // Past it, the last line: 7, 2.
+    const fourth = third + lines[2]!.length + 1;
+    assert.equal(kernel.scan(buf, fourth, bytes, 0), 1);
+    assert.deepEqual([t[0], price[0], kernel.stop(buf)], [7, 2, bytes]);
+  } finally {
+    kernel.release();
+  }
+});
+
+test('the kernel scales times by the time exponent and refuses what the loop would not take in its fused scan', () => {
+  // Time in ms (exponent 3 to µs): '1723118400000.5' is 17231184000005 · 10^(3−1) µs.
+  const cases: Array<[string, number | null]> = [
+    ['1723118400000.5', 1723118400000500],
+    ['1723118400000', 1723118400000000],
+    ['1.2345', null], // 4 fractional digits > exponent 3
+    ['9007199254740.992', null], // 9007199254740992 µs > 2^53 − 1
+    ['', null],
+    [' 1', null],
+    ['1e3', null],
+    ['"1"', null],
+    ['1\r', null],
+  ];
+  for (const [field, want] of cases) {
+    const { kernel, buf, bytes } = kernelWith(`${field},1.5\n`, [0, 1]);
+    try {
+      const n = kernel.scan(buf, 0, bytes, 3);
+      if (want === null) {
+        assert.equal(n, 0, JSON.stringify(field));
+        assert.equal(kernel.stop(buf), 0);
+      } else {
+        assert.equal(n, 1, JSON.stringify(field));
+        assert.equal(kernel.columns[0]![0], want);
+        assert.equal(kernel.columns[1]![0], 1.5);
+      }
+    } finally {
+      kernel.release();
+    }
+  }
+  // Values: up to 18 digits in all (leading zeros count; a longer field is the loop's); 2^53 − 1 and no more.
+  const values: Array<[string, number | null]> = [
+    ['0.00000000000000001', 1e-17], // 1 / 10^17, the double nearest 10^−17
+    ['0.000000000000000001', null], // 19 digits
+    ['0.0000000000000000000001', null],
+    ['9007199254740991', 9007199254740991],
+    ['9007199254740992', null],
+    ['0000000000000000012', null], // 19 digits: left to the loop, which takes it
+    ['.5', 0.5],
+    ['5.', 5],
+    ['.', null],
+  ];
+  for (const [field, want] of values) {
+    const { kernel, buf, bytes } = kernelWith(`7,${field}\n`, [0, 1]);
+    try {
+      const n = kernel.scan(buf, 0, bytes, 0);
+      assert.equal(n, want === null ? 0 : 1, JSON.stringify(field));
+      if (want !== null) assert.equal(kernel.columns[1]![0], want);
+    } finally {
+      kernel.release();
+    }
+  }
+});
+
+test('the kernel refuses blank lines, CRs, quotes and lines with more or fewer fields than the header', () => {
+  for (const line of ['', '\r', 'a,1,2\r', 'a\rb,1,2', '"a",1,2', 'a"b,1,2', 'a,1', 'a,1,2,3', 'a,1,2,']) {
+    const { kernel, buf, bytes } = kernelWith(`${line}\n`, [-1, 0, 1]);
+    try {
+      assert.equal(kernel.scan(buf, 0, bytes, 0), 0, JSON.stringify(line));
+    } finally {
+      kernel.release();
+    }
+  }
+  // Not read: anything but a quote or a CR, empty included.
+  const { kernel, buf, bytes } = kernelWith(' -.+x\u00e9,1,2\n,3,4\n', [-1, 0, 1]);
+  try {
+    assert.equal(kernel.scan(buf, 0, bytes, 0), 2);
+  } finally {
+    kernel.release();
+  }
+});
+
+test('the kernel takes at most KERNEL_ROWS rows a call', () => {
+  const text = Array.from({ length: KERNEL_ROWS + 3 }, (_, i) => `${i},1`).join('\n') + '\n';
+  const kernel = LineKernel.acquire(text.length)!;
+  try {
+    kernel.setPlan(planOf([0, 1]));
+    const buf = kernel.buffers[0];
+    const bytes = buf.write(text, 0, 'latin1');
+    assert.equal(kernel.scan(buf, 0, bytes, 0), KERNEL_ROWS);
+    const stop = kernel.stop(buf);
+    assert.equal(buf.toString('latin1', stop, stop + 6), `${KERNEL_ROWS},1`);
+    assert.equal(kernel.scan(buf, stop, bytes, 0), 3);
+    assert.deepEqual([...kernel.columns[0]!.subarray(0, 3)], [KERNEL_ROWS, KERNEL_ROWS + 1, KERNEL_ROWS + 2]);
+  } finally {
+    kernel.release();
+  }
+});
+
+test('kernelReads: delimiters below "." and the roles the kernel writes only', () => {
+  assert.equal(kernelReads(planOf([-1, 0, 1, 2])), true);
+  assert.equal(kernelReads(planOf([0, 1, 2], '\t')), true);
+  assert.equal(kernelReads(planOf([0, 1, 2], ';')), false);
+  assert.equal(kernelReads(planOf([0, 3, 4, 5])), false); // a side column
+});
+
+// ---- random files: kernel on and off read the same ----
+
+interface Layout {
+  readonly kind: 'quotes' | 'trades';
+  readonly header: string;
+  /** Per column: 't' time, 'v' a mapped value, 'x' not read. */
+  readonly cols: string;
+  /** The time's unit in the file: µs, ms or s. */
+  readonly unit: number;
+  readonly opts: Partial<InternalReadOptions>;
+}
+
+const LAYOUTS: readonly Layout[] = [
+  { kind: 'quotes', header: 'exchange,symbol,timestamp,local_timestamp,ask_amount,ask_price,bid_price,bid_amount', cols: 'xxtxxvvx', unit: 1, opts: {} },
+  { kind: 'quotes', header: 'update_id,best_bid_price,best_bid_qty,best_ask_price,best_ask_qty,transaction_time,event_time', cols: 'xvxvxtx', unit: 1000, opts: {} },
+  { kind: 'quotes', header: 'ts_us,bid,ask', cols: 'tvv', unit: 1, opts: {} },
+  { kind: 'quotes', header: 'when,mark,note', cols: 'tvx', unit: 1e6, opts: { columns: { time: 'when', price: 'mark' }, timeUnit: 's' } },
+  { kind: 'trades', header: 'ts,price,qty,venue', cols: 'tvvx', unit: 1000, opts: { columns: { time: 'ts', price: 'price', qty: 'qty' }, timeUnit: 'ms' } },
+];
+
+/** A mapped field most of the time a plain decimal; with probability `edge` one of the lines the kernel must refuse or take exactly. */
+function valueField(rnd: () => number, edge: number, base: number, bidAsk: number): string {
+  if (rnd() < edge) {
+    const odd = ['', '-1.5', '+2', '1e2', ' 3.5', '3.5 ', 'abc', '0', '0.0', '.5', '5.', '.', '00012.50', '1234567890123456789',
+      '9007199254740991', '9007199254740992', '0.0000000000000000000001', '0.00000000000000000000001', 'NaN', 'Infinity', '"7.25"',
+      '123456789012345678', '1e400', '0.1e1'];
+    return odd[Math.floor(rnd() * odd.length)]!;
+  }
+  const d = Math.floor(rnd() * 9);
+  return (base + bidAsk * 0.01 + rnd() * 0.5).toFixed(d);
+}
+
+function timeField(rnd: () => number, edge: number, micros: number, unit: number): string {
+  if (rnd() < edge) {
+    const odd = ['', '-5', 'x', `${micros / unit}.123456789`, '1e15', `${Math.floor(micros / unit) - 1000}`, `"${Math.floor(micros / unit)}"`, '9007199254740993'];
+    return odd[Math.floor(rnd() * odd.length)]!;
+  }
+  // Fractions of the unit where it is coarser than a µs (a ms time with .5, a s time with .25).
+  const v = micros / unit;
+  return unit === 1 ? String(micros) : rnd() < 0.3 ? v.toFixed(Math.floor(rnd() * 4)) : String(Math.floor(v));
+}
+
+function otherField(rnd: () => number, edge: number): string {
+  if (rnd() < edge) return ['', '"quoted, with a comma"', '"two\nlines"', 'a\rb', 'é', ' ', '-'][Math.floor(rnd() * 7)]!;
+  return ['binance', 'BTCUSDT', '17', '0.001', 'x-y.z'][Math.floor(rnd() * 5)]!;
+}
+
+function randomFile(seed: number, layout: Layout, rows: number, edge: number): string {
+  const rnd = mulberry32(seed);
+  const lines = [layout.header];
+  let micros = 1723118400000000;
+  for (let i = 0; i < rows; i++) {
+    micros += Math.floor(rnd() * 3) * layout.unit;
+    let v = 0;
+    const fields = [...layout.cols].map((c) =>
+      c === 't' ? timeField(rnd, edge, micros, layout.unit) : c === 'v' ? valueField(rnd, edge, 60000, v++) : otherField(rnd, edge),
+    );
+    if (rnd() < edge) fields.push('extra');
+    if (rnd() < edge) fields.pop();
+    lines.push(fields.join(','));
+    if (rnd() < edge) lines.push('');
+  }
+  const eol = seed % 5 === 0 ? '\r\n' : '\n';
+  return lines.join(eol) + (seed % 3 === 0 ? '' : eol);
+}
+
+async function outcome(path: string, layout: Layout, opts: InternalReadOptions): Promise<unknown> {
+  try {
+    return { ok: layout.kind === 'trades' ? await readTrades(path, opts) : await readQuotes(path, opts) };
+  } catch (e) {
+    const err = e as Error & { line?: unknown; value?: unknown };
+    return { error: { name: err.name, message: err.message, line: err.line, value: err.value } };
+  }
+}
+
+/** Counts the rows the kernel takes while `run` runs (reads in this thread only). */
+async function countTaken(run: () => Promise<void>): Promise<number> {
+  const scan = LineKernel.prototype.scan;
+  let taken = 0;
+  LineKernel.prototype.scan = function (this: LineKernel, ...args: Parameters<typeof scan>) {
+    const n = scan.apply(this, args);
+    taken += n;
+    return n;
+  };
+  try {
+    await run();
+  } finally {
+    LineKernel.prototype.scan = scan;
+  }
+  return taken;
+}
+
+test('random files, strict and skipping, at several read sizes: kernel on == kernel off', async () => {
+  let taken = 0;
+  let rowsRead = 0;
+  for (let seed = 1; seed <= 30; seed++) {
+    const layout = LAYOUTS[seed % LAYOUTS.length]!;
+    // A third of the files almost clean (so strict reads get far), the rest full of odd lines.
+    const edge = seed % 3 === 0 ? 0.0005 : seed % 3 === 1 ? 0.01 : 0.08;
+    const text = randomFile(seed, layout, 1000, edge);
+    const path = tmpFile(`kernel-${seed}.csv`, text);
+    for (const skipBadRows of [false, true]) {
+      for (const chunkBytes of [1 << 18, 4096, 61, 7]) {
+        if (chunkBytes === 7 && seed % 5 !== 0) continue; // 7-byte reads are slow: a fifth of the files
+        const opts: InternalReadOptions = { ...STRICT, ...layout.opts, skipBadRows, chunkBytes, batchRows: 512 };
+        const want = await outcome(path, layout, { ...opts, kernel: false });
+        let got: unknown;
+        taken += await countTaken(async () => {
+          got = await outcome(path, layout, opts);
+        });
+        assert.deepStrictEqual(got, want, `seed ${seed} (${layout.header}), skip ${skipBadRows}, ${chunkBytes}-byte reads`);
+        const ok = (want as { ok?: { report: { rows: number } } }).ok;
+        if (ok) rowsRead += ok.report.rows;
+      }
+    }
+  }
+  // The comparison means something only if the kernel took most rows.
+  assert.ok(taken > 0.5 * rowsRead, `the kernel took ${taken} of ${rowsRead} rows`);
+});
