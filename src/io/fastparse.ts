@@ -301,7 +301,8 @@ export class FastParser {
       if (price !== null) r.price = price[i]!;
       if (qty !== null) r.qty = qty[i]!;
       text.start = start;
-      text.end = next - 1;
+      // The line's text ends before its '\n', and before the CR of a CRLF end.
+      text.end = next - 2 >= start && buf[next - 2] === CR ? next - 2 : next - 1;
       r.line = ++line;
       sink.row(r);
       start = next;

@@ -12,7 +12,7 @@
 ;; exact doubles, as in JavaScript; a longer field, which the loop may still take, is refused.
 ;;
 ;; Any other line is refused, and left for the JavaScript loop, which judges it as it always
-;; has: a blank line, a CR anywhere (CRLF ends, lone CRs), a quote anywhere, an empty or
+;; has: a blank line, a CR other than a CRLF line end, a quote anywhere, an empty or
 ;; non-plain mapped field, more or fewer fields than the header, a number outside the bounds
 ;; above. So the kernel never decides anything the JavaScript loop would decide differently;
 ;; it only decides the common case faster (no bounds checks, no boxed doubles, i64 digits).
@@ -69,7 +69,13 @@
                     (br_if $fend (i32.eq (local.get $c) (local.get $D)))
                     (br_if $fend (i32.eq (local.get $c) (i32.const 10)))
                     (br_if $refuse (i32.eq (local.get $c) (i32.const 34)))
-                    (br_if $refuse (i32.eq (local.get $c) (i32.const 13)))
+                    (if (i32.eq (local.get $c) (i32.const 13))
+                      (then
+                        ;; CRLF ends the line (the loop keeps the CR in the field); a lone CR is refused
+                        (br_if $refuse (i32.ne (i32.load8_u offset=1 (local.get $p)) (i32.const 10)))
+                        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                        (local.set $c (i32.const 10))
+                        (br $fend)))
                     (local.set $p (i32.add (local.get $p) (i32.const 1)))
                     (local.set $c (i32.load8_u (local.get $p)))
                     (br $skip))))
@@ -99,6 +105,13 @@
                       (local.set $c (i32.load8_u (local.get $p)))
                       (br $frac)))
                     (local.set $digits (i32.add (local.get $digits) (local.get $k)))))
+                ;; a CRLF line end after the number, as the loop reads it
+                (if (i32.eq (local.get $c) (i32.const 13))
+                  (then
+                    (if (i32.eq (i32.load8_u offset=1 (local.get $p)) (i32.const 10))
+                      (then
+                        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                        (local.set $c (i32.const 10))))))
                 (br_if $refuse (i32.eqz (local.get $digits)))
                 ;; more than 18 digits may have wrapped i64: the JavaScript loop decides
                 (br_if $refuse (i32.gt_u (local.get $digits) (i32.const 18)))
