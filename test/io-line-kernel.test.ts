@@ -275,27 +275,37 @@ async function countTaken(run: () => Promise<void>): Promise<number> {
 test('random files, strict and skipping, at several read sizes: kernel on == kernel off', async () => {
   let taken = 0;
   let rowsRead = 0;
+  let stoppedEarly = 0;
   for (let seed = 1; seed <= 30; seed++) {
     const layout = LAYOUTS[seed % LAYOUTS.length]!;
     // A third of the files almost clean (so strict reads get far), the rest full of odd lines.
     const edge = seed % 3 === 0 ? 0.0005 : seed % 3 === 1 ? 0.01 : 0.08;
     const text = randomFile(seed, layout, 1000, edge);
     const path = tmpFile(`kernel-${seed}.csv`, text);
+    // Reading stops at `until` (a time a third of the way in) or sorts: the validator's other
+    // paths for the kernel's rows (QuoteValidator.bulk, TradeValidator.bulk).
+    const until = 1723118400000000 + 330 * layout.unit;
+    const modes: Array<[string, Partial<InternalReadOptions>]> = [['', {}], ['until', { until }], ['sort', { sort: true }]];
     for (const skipBadRows of [false, true]) {
       for (const chunkBytes of [1 << 18, 4096, 61, 7]) {
         if (chunkBytes === 7 && seed % 6 !== 0) continue; // 7-byte reads are slow: a sixth of the files, every layout
-        const opts: InternalReadOptions = { ...STRICT, ...layout.opts, skipBadRows, chunkBytes, batchRows: 512 };
-        const want = await outcome(path, layout, { ...opts, kernel: false });
-        let got: unknown;
-        taken += await countTaken(async () => {
-          got = await outcome(path, layout, opts);
-        });
-        assert.deepStrictEqual(got, want, `seed ${seed} (${layout.header}), skip ${skipBadRows}, ${chunkBytes}-byte reads`);
-        const ok = (want as { ok?: { report: { rows: number } } }).ok;
-        if (ok) rowsRead += ok.report.rows;
+        for (const [mode, extra] of modes) {
+          if (mode !== '' && chunkBytes !== 4096) continue;
+          const opts: InternalReadOptions = { ...STRICT, ...layout.opts, skipBadRows, chunkBytes, batchRows: 512, ...extra };
+          const want = await outcome(path, layout, { ...opts, kernel: false });
+          let got: unknown;
+          taken += await countTaken(async () => {
+            got = await outcome(path, layout, opts);
+          });
+          assert.deepStrictEqual(got, want, `seed ${seed} (${layout.header}), skip ${skipBadRows}, ${chunkBytes}-byte reads ${mode}`);
+          const ok = (want as { ok?: { report: { rows: number; readUntil?: number } } }).ok;
+          if (ok) rowsRead += ok.report.rows;
+          if (ok?.report.readUntil !== undefined) stoppedEarly++;
+        }
       }
     }
   }
   // The comparison means something only if the kernel took most rows.
   assert.ok(taken > 0.5 * rowsRead, `the kernel took ${taken} of ${rowsRead} rows`);
+  assert.ok(stoppedEarly >= 10, `${stoppedEarly} reads stopped at until`);
 });

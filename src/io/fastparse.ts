@@ -19,6 +19,13 @@ import { kernelReads, type LineKernel } from './line-kernel.js';
 /** Receives every data row (before any validation). */
 export interface RowSink {
   row(r: RowScratch): void;
+  /**
+   * Optional: the n rows the line kernel just took (line-kernel.ts), in bulk, on consecutive
+   * lines from `firstLine`: `cols[role]` holds role's values (time in µs), row by row. Must act
+   * exactly as row() on each in turn; `fill(i)` sets the parser's RowScratch to row i (line,
+   * values, text) for a row the sink hands to row().
+   */
+  bulk?(cols: readonly Float64Array[], n: number, firstLine: number, fill: (i: number) => RowScratch): void;
 }
 
 /** Decides the plan from the first non-blank line's fields (on line `line`, split on `delimiter`, a char code). */
@@ -289,25 +296,26 @@ export class FastParser {
     r.empty = 0;
     r.nfields = plan.ncols;
     r.short = false;
-    let line = this.line;
+    const line = this.line;
     const starts = kernel.lineStarts;
     const base = buf.byteOffset;
-    let start = starts[0]! - base;
-    for (let i = 0; i < n; i++) {
-      const next = i + 1 < n ? starts[i + 1]! - base : stop;
+    const fill = (i: number): RowScratch => {
       r.t = time[i]!;
       if (bid !== null) r.bid = bid[i]!;
       if (ask !== null) r.ask = ask[i]!;
       if (price !== null) r.price = price[i]!;
       if (qty !== null) r.qty = qty[i]!;
+      const start = starts[i]! - base;
+      const next = i + 1 < n ? starts[i + 1]! - base : stop;
       text.start = start;
       // The line's text ends before its '\n', and before the CR of a CRLF end.
       text.end = next - 2 >= start && buf[next - 2] === CR ? next - 2 : next - 1;
-      r.line = ++line;
-      sink.row(r);
-      start = next;
-    }
-    this.line = line;
+      r.line = line + 1 + i;
+      return r;
+    };
+    if (sink.bulk !== undefined) sink.bulk(cols, n, line + 1, fill);
+    else for (let i = 0; i < n; i++) sink.row(fill(i));
+    this.line = line + n;
     this.rows += n;
     return stop;
   }

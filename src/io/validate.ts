@@ -17,7 +17,7 @@
  */
 import { DataError } from '../errors.js';
 import type { ReadReport } from './types.js';
-import { ROLE_TIME, type FormatPlan } from './formats.js';
+import { ROLE_ASK, ROLE_BID, ROLE_PRICE, ROLE_QTY, ROLE_TIME, type FormatPlan } from './formats.js';
 import { KIND_BACKWARDS, midOf, RowClassifier, Verdict, VERDICT_KIND } from './row-verdict.js';
 import type { RowSink } from './fastparse.js';
 import type { RowScratch } from './rows.js';
@@ -226,6 +226,43 @@ export class QuoteValidator extends Rules {
     this.stopped = r.t >= this.until;
   }
 
+  /**
+   * The line kernel's rows (RowSink.bulk): a row every rule passes and in time order is kept
+   * here as row() would keep it (counted, its line the last kept, collapsed into the pending
+   * tick); any other row, and every row under `sort`, goes to row() itself. The kernel's times
+   * and values are plain numbers, its rows never short and never empty, so what is left of the
+   * row rules (row-verdict.ts, the quote branch) is checked here in the classifier's terms.
+   */
+  bulk(cols: readonly Float64Array[], n: number, firstLine: number, fill: (i: number) => RowScratch): void {
+    const priceOnly = this.plan.priceOnly;
+    if (this.opts.sort) {
+      for (let i = 0; i < n; i++) this.row(fill(i));
+      return;
+    }
+    const time = cols[ROLE_TIME]!;
+    const bids = cols[priceOnly ? ROLE_PRICE : ROLE_BID]!;
+    const asks = cols[priceOnly ? ROLE_PRICE : ROLE_ASK]!;
+    const until = this.until;
+    for (let i = 0; i < n; i++) {
+      if (this.stopped) return;
+      const t = time[i]!;
+      const bid = bids[i]!;
+      const ask = asks[i]!;
+      // classify's ok for these rows: bid > 0, ask > 0, bid ≤ ask and a finite mid (bid-ask
+      // quotes); price > 0 (one price, read into both). Then inOrder's test.
+      const usable = priceOnly ? bid > 0 : bid > 0 && ask > 0 && bid <= ask && Number.isFinite(midOf(bid, ask));
+      if (!usable || !(t >= this.lastT)) {
+        this.row(fill(i));
+        continue;
+      }
+      this.rows++;
+      this.lastT = t;
+      this.lastLine = firstLine + i;
+      this.accept(t, bid, ask);
+      this.stopped = t >= until;
+    }
+  }
+
   /** Burst collapse: a row at the pending row's time replaces it; a later row sends it on. */
   private accept(t: number, bid: number, ask: number): void {
     this.goodRows++;
@@ -293,6 +330,38 @@ export class TradeValidator extends Rules {
     if (!this.inOrder(r)) return;
     this.accept(r.t, r.price, r.qty, side);
     this.stopped = r.t >= this.until;
+  }
+
+  /**
+   * The line kernel's rows (RowSink.bulk), as QuoteValidator.bulk: a row with price > 0 and
+   * quantity > 0 and in time order is kept here as row() keeps it; any other row, every row
+   * under `sort` and every row of a file with a side column (which the kernel does not read)
+   * goes to row().
+   */
+  bulk(cols: readonly Float64Array[], n: number, firstLine: number, fill: (i: number) => RowScratch): void {
+    if (this.opts.sort || this.hasSide) {
+      for (let i = 0; i < n; i++) this.row(fill(i));
+      return;
+    }
+    const time = cols[ROLE_TIME]!;
+    const prices = cols[ROLE_PRICE]!;
+    const qtys = cols[ROLE_QTY]!;
+    const until = this.until;
+    for (let i = 0; i < n; i++) {
+      if (this.stopped) return;
+      const t = time[i]!;
+      const price = prices[i]!;
+      const qty = qtys[i]!;
+      if (!(price > 0 && qty > 0 && t >= this.lastT)) {
+        this.row(fill(i));
+        continue;
+      }
+      this.rows++;
+      this.lastT = t;
+      this.lastLine = firstLine + i;
+      this.accept(t, price, qty, 0);
+      this.stopped = t >= until;
+    }
   }
 
   private accept(t: number, price: number, qty: number, side: number): void {
