@@ -1,22 +1,50 @@
 /**
  * Batch builders: fill preallocated typed arrays and hand them on when full.
  *
- * Every batch owns one ArrayBuffer (all its columns are views into it), so a worker can
- * transfer a batch zero-copy. The buffer is fresh, and the consumer may keep the batch as
- * long as it likes; or, with lent batches (ReadOptions.lend), one the consumer has handed
- * back, filled again. Views are cut to the batch's length.
+ * Every batch owns one buffer (all its columns are views into it), so a worker can hand a
+ * batch over without a copy. The buffer is fresh, and the consumer may keep the batch as long
+ * as it likes; or, with lent batches (ReadOptions.lend), one the consumer has finished with,
+ * filled again: a reader worker's shared slot (worker.ts) or a buffer sent back. Views are cut
+ * to the batch's length.
  */
 import type { TickBatch, TradeBatch } from '../core/types.js';
 
 /**
- * A buffer of `bytes` that a consumer has finished with, to fill again instead of a fresh one;
- * undefined when none is waiting. (A fresh buffer's pages cost the reader its first write to
- * each of them: 0.25 of 1.74 s over the bench hour's larger file.)
+ * A buffer of `bytes` that a consumer has finished with, to fill again instead of a fresh one
+ * (a worker's shared batch slot, or a buffer sent back); undefined when none is waiting. (A
+ * fresh buffer's pages cost the reader its first write to each of them: 0.25 of 1.74 s over
+ * the bench hour's larger file.)
  */
-export type ReturnedBuffers = (bytes: number) => ArrayBuffer | undefined;
+export type ReturnedBuffers = (bytes: number) => ArrayBufferLike | undefined;
 
-function bufferOf(bytes: number, returned: ReturnedBuffers | undefined): ArrayBuffer {
+function bufferOf(bytes: number, returned: ReturnedBuffers | undefined): ArrayBufferLike {
   return returned?.(bytes) ?? new ArrayBuffer(bytes);
+}
+
+/**
+ * The quote batch of n rows in a buffer that QuoteBatcher filled for `capacity` rows: t, price,
+ * bid, ask, each `capacity` doubles (bid and ask are price's view when priceOnly).
+ */
+export function quoteBatchIn(buffer: ArrayBufferLike, capacity: number, n: number, priceOnly: boolean): TickBatch {
+  const price = new Float64Array(buffer, capacity * 8, n);
+  return {
+    length: n,
+    t: new Float64Array(buffer, 0, n),
+    price,
+    bid: priceOnly ? price : new Float64Array(buffer, capacity * 16, n),
+    ask: priceOnly ? price : new Float64Array(buffer, capacity * 24, n),
+  };
+}
+
+/** The trade batch of n rows in a buffer that TradeBatcher filled for `capacity` rows: t, price, qty (doubles), side (bytes). */
+export function tradeBatchIn(buffer: ArrayBufferLike, capacity: number, n: number): TradeBatch {
+  return {
+    length: n,
+    t: new Float64Array(buffer, 0, n),
+    price: new Float64Array(buffer, capacity * 8, n),
+    qty: new Float64Array(buffer, capacity * 16, n),
+    side: new Int8Array(buffer, capacity * 24, n),
+  };
 }
 
 export class QuoteBatcher {
@@ -26,7 +54,7 @@ export class QuoteBatcher {
   private bid!: Float64Array;
   private ask!: Float64Array;
   private n = 0;
-  private buffer!: ArrayBuffer;
+  private buffer!: ArrayBufferLike;
 
   /** priceOnly: bid, ask and price share one array (bid = ask = price). */
   constructor(
@@ -62,15 +90,7 @@ export class QuoteBatcher {
   flush(): void {
     const n = this.n;
     if (n === 0) return;
-    const cap = this.capacity;
-    const price = new Float64Array(this.buffer, cap * 8, n);
-    this.out.push({
-      length: n,
-      t: new Float64Array(this.buffer, 0, n),
-      price,
-      bid: this.priceOnly ? price : new Float64Array(this.buffer, cap * 16, n),
-      ask: this.priceOnly ? price : new Float64Array(this.buffer, cap * 24, n),
-    });
+    this.out.push(quoteBatchIn(this.buffer, this.capacity, n, this.priceOnly));
     this.alloc();
   }
 }
@@ -82,7 +102,7 @@ export class TradeBatcher {
   private qty!: Float64Array;
   private side!: Int8Array;
   private n = 0;
-  private buffer!: ArrayBuffer;
+  private buffer!: ArrayBufferLike;
 
   constructor(
     private readonly capacity: number,
@@ -113,14 +133,7 @@ export class TradeBatcher {
   flush(): void {
     const n = this.n;
     if (n === 0) return;
-    const cap = this.capacity;
-    this.out.push({
-      length: n,
-      t: new Float64Array(this.buffer, 0, n),
-      price: new Float64Array(this.buffer, cap * 8, n),
-      qty: new Float64Array(this.buffer, cap * 16, n),
-      side: new Int8Array(this.buffer, cap * 24, n),
-    });
+    this.out.push(tradeBatchIn(this.buffer, this.capacity, n));
     this.alloc();
   }
 }

@@ -16,7 +16,8 @@ import type { QuoteSource, ReadOptions, ReadReport, TradeSource } from './types.
 import type { Kind } from './formats.js';
 import { inputName, type InputSpec } from './open.js';
 import type { InternalReadOptions } from './reader.js';
-import { deserializeError, type SerializedError, type WorkerRequest } from './worker.js';
+import { deserializeError, type SerializedError, type SlotMessage, type WorkerRequest } from './worker.js';
+import { quoteBatchIn, tradeBatchIn } from './batches.js';
 import { creditCounter, tookBatch } from './credits.js';
 
 export type { RowSink } from './fastparse.js';
@@ -30,6 +31,11 @@ export type { InputSpec } from './open.js';
  * credits the wake-ups were 0.2 s of its 3.5 s over the bench hour; at 16, too few to see.
  */
 const WORKER_CREDITS = 16;
+/**
+ * Shared batch slots of a worker with lent batches (worker.ts, BatchSlots): the batches posted
+ * and not yet given back (at most the credits), the one being filled, and one to spare.
+ */
+const WORKER_SLOTS = WORKER_CREDITS + 2;
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
 /** Opens a quote file (path, `-` for stdin; plain or gzip). See ReadOptions. */
@@ -84,6 +90,7 @@ class Source<B extends TickBatch | TradeBatch> implements AsyncIterable<B> {
 
 type WorkerMessage =
   | { type: 'batch'; batch: TickBatch | TradeBatch }
+  | SlotMessage
   | { type: 'progress'; progress: Parameters<NonNullable<ReadOptions['onProgress']>>[0] }
   | { type: 'done'; report: ReadReport }
   | { type: 'error'; error: SerializedError }
@@ -113,9 +120,12 @@ async function* workerBatches(path: string, kind: Kind, opts: InternalReadOption
   // Functions stay in this thread: the worker makes its own progress callback and buffer source.
   const { onProgress, worker: _worker, returned: _returned, ...plain } = opts;
   const taken = creditCounter();
-  // Lent batches go back to the worker when the consumer asks for the next one.
+  // Lent batches go back to the worker when the consumer asks for the next one: a shared slot
+  // by clearing its busy flag, another buffer on the port.
   const returns = opts.lend === true ? new MessageChannel() : undefined;
-  const request: WorkerRequest = { path, kind, opts: plain, credits: WORKER_CREDITS, taken, progress: onProgress !== undefined, returns: returns?.port2 };
+  const slots = opts.lend === true ? new Int32Array(new SharedArrayBuffer(4 * WORKER_SLOTS)) : undefined;
+  const slotBuffers: SharedArrayBuffer[] = [];
+  const request: WorkerRequest = { path, kind, opts: plain, credits: WORKER_CREDITS, taken, progress: onProgress !== undefined, returns: returns?.port2, slots };
   const worker = new Worker(WORKER_URL, { workerData: request, transferList: returns === undefined ? [] : [returns.port2] });
   const queue: WorkerMessage[] = [];
   let wake: (() => void) | null = null;
@@ -139,6 +149,15 @@ async function* workerBatches(path: string, kind: Kind, opts: InternalReadOption
           returns?.port1.postMessage(m.batch.t.buffer, [m.batch.t.buffer as ArrayBuffer]);
           tookBatch(taken);
           break;
+        case 'slot': {
+          if (m.buffer !== undefined) slotBuffers[m.slot] = m.buffer;
+          const buffer = slotBuffers[m.slot]!;
+          yield kind === 'quotes' ? quoteBatchIn(buffer, m.capacity, m.length, m.priceOnly) : tradeBatchIn(buffer, m.capacity, m.length);
+          // Freed before the credit, so that a worker woken by it finds the slot free.
+          Atomics.store(slots!, m.slot, 0);
+          tookBatch(taken);
+          break;
+        }
         case 'progress':
           onProgress?.(m.progress);
           break;

@@ -49,8 +49,8 @@ export interface ReadOptions {
   /**
    * Lend the batches instead of giving them: a batch is valid until the next one is asked for
    * (or the iteration ends), when a reader worker takes its buffer back to fill again; its
-   * arrays then read as empty. For consumers that copy what they keep (every command's). Default
-   * false: a batch is the consumer's to keep.
+   * arrays then read as empty, or (a shared slot) as a later batch's rows. For consumers that
+   * copy what they keep (every command's). Default false: a batch is the consumer's to keep.
    */
   readonly lend?: boolean;
   /** Rows per batch handed to the analysis (default 16 384, DEFAULT_BATCH_ROWS). */

@@ -1,21 +1,23 @@
 /**
- * Worker-thread parsing: runs `readBatches` on a file and posts each batch back with its
- * ArrayBuffer transferred (zero-copy). Credit-based backpressure: the worker may have at
+ * Worker-thread parsing: runs `readBatches` on a file and posts each batch back without a copy
+ * (its ArrayBuffer transferred, or in a shared slot). Credit-based backpressure: the worker may have at
  * most `credits` batches in flight; the main thread counts the batches it has taken in a
  * shared counter, which the worker waits on, so memory stays bounded whatever the consumer's
  * speed. (A 'credit' message per batch cost the main thread about 0.1 ms each: 0.15 s of
  * `report`'s critical path over the bench hour.) Errors travel back as data and are rebuilt
  * as the same DataError / OpenError in the main thread.
  *
- * Lent batches (ReadOptions.lend): the main thread sends each batch's buffer back on a port of
- * its own once the next batch is asked for, and the batcher fills it again instead of a fresh
- * one (a fresh buffer's first writes fault its pages in: 0.25 of the 1.74 s the bench hour's
- * larger file took to read, in one thread).
+ * Lent batches (ReadOptions.lend): the batcher fills a shared slot (BatchSlots) that the main
+ * thread reads in place and frees once the next batch is asked for; when every slot is busy, a
+ * buffer the main thread sent back on a port of its own, or a fresh one, transferred. Either
+ * way no fresh buffer per batch (a fresh buffer's first writes fault its pages in: 0.25 of the
+ * 1.74 s the bench hour's larger file took to read, in one thread).
  *
- * Protocol (worker → main): {type:'batch', batch} | {type:'progress', progress}
+ * Protocol (worker → main): {type:'batch', batch} | SlotMessage | {type:'progress', progress}
  *   | {type:'done', report} | {type:'error', error: SerializedError};
  * (main → worker): none; per batch taken, tookBatch (credits.ts) on the shared credit counter;
- * with `lend`, the batch's ArrayBuffer on `returns` (read with receiveMessageOnPort).
+ * with `lend`, a slot's busy flag cleared, or a transferred batch's ArrayBuffer on `returns`
+ * (read with receiveMessageOnPort).
  */
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { TickBatch, TradeBatch } from '../core/types.js';
@@ -36,6 +38,8 @@ export interface WorkerRequest {
   readonly progress: boolean;
   /** With `lend`: where the consumer sends back the buffers of the batches it has finished with. */
   readonly returns?: MessagePort;
+  /** With `lend`: the busy flags of the shared batch slots (see BatchSlots), on shared memory. */
+  readonly slots?: Int32Array;
 }
 
 export interface SerializedError {
@@ -76,9 +80,11 @@ async function run(port: NonNullable<typeof parentPort>, req: WorkerRequest): Pr
   // A pending Atomics.waitAsync does not keep a thread alive; a port with a listener does (until
   // port.close() below). The main thread sends nothing.
   port.on('message', () => {});
+  const slots = req.slots === undefined ? undefined : new BatchSlots(req.slots);
+  const sentBack = req.returns === undefined ? undefined : takeReturned(req.returns);
   const opts: InternalReadOptions = {
     ...req.opts,
-    returned: req.returns === undefined ? undefined : takeReturned(req.returns),
+    returned: slots === undefined && sentBack === undefined ? undefined : (bytes) => slots?.take(bytes) ?? sentBack?.(bytes),
     onProgress: req.progress ? (progress) => port.postMessage({ type: 'progress', progress }) : undefined,
   };
   try {
@@ -93,7 +99,9 @@ async function run(port: NonNullable<typeof parentPort>, req: WorkerRequest): Pr
       }
       await creditFor(req.taken, sent, req.credits);
       sent++;
-      port.postMessage({ type: 'batch', batch: step.value }, transferList(step.value));
+      const slot = slots?.slotOf(step.value.t.buffer);
+      if (slot === undefined) port.postMessage({ type: 'batch', batch: step.value }, transferList(step.value));
+      else port.postMessage(slots!.message(slot, step.value));
     }
   } catch (e) {
     port.postMessage({ type: 'error', error: serializeError(e) });
@@ -101,6 +109,78 @@ async function run(port: NonNullable<typeof parentPort>, req: WorkerRequest): Pr
     req.returns?.close();
     port.close();
   }
+}
+
+/**
+ * Shared batch slots, for lent batches: buffers on shared memory that the worker fills and the
+ * consumer reads in place, so that no buffer moves between the threads. A buffer moved by a
+ * transfer arrives as a new buffer object each time, and its 512 KiB counted afresh by the
+ * receiving thread's garbage collector, which then ran every few batches (about 0.13 s of each
+ * reader worker over the bench hour, in its profile). Slot j is busy from the moment the
+ * worker takes it until the consumer, asking for the batch after it, clears busy[j]; a slot
+ * is taken only when not busy, and when none is free the batch takes a buffer sent back or a
+ * fresh one, as before.
+ */
+export class BatchSlots {
+  private readonly buffers: (SharedArrayBuffer | undefined)[];
+  private readonly index = new Map<ArrayBufferLike, number>();
+  /** Buffers already sent to the consumer. */
+  private readonly posted = new Set<SharedArrayBuffer>();
+  private next = 0;
+
+  constructor(private readonly busy: Int32Array) {
+    this.buffers = new Array<SharedArrayBuffer | undefined>(busy.length);
+  }
+
+  /** A free slot of `bytes`, now busy; undefined when every slot is busy. */
+  take(bytes: number): SharedArrayBuffer | undefined {
+    const count = this.busy.length;
+    for (let k = 0; k < count; k++) {
+      const j = (this.next + k) % count;
+      if (Atomics.load(this.busy, j) !== 0) continue;
+      let buffer = this.buffers[j];
+      if (buffer === undefined || buffer.byteLength !== bytes) {
+        if (buffer !== undefined) this.index.delete(buffer);
+        buffer = new SharedArrayBuffer(bytes);
+        this.buffers[j] = buffer;
+        this.index.set(buffer, j);
+      }
+      Atomics.store(this.busy, j, 1);
+      this.next = j + 1;
+      return buffer;
+    }
+    return undefined;
+  }
+
+  /** The slot whose buffer this is, undefined for any other buffer. */
+  slotOf(buffer: ArrayBufferLike): number | undefined {
+    return this.index.get(buffer);
+  }
+
+  /**
+   * The message for a batch in slot j: where it lies, not its views (views of shared memory
+   * posted are new buffer objects on arrival, each counted by the receiver's collector); the
+   * slot's buffer itself the first time, for the consumer to keep (SlotMessage).
+   */
+  message(j: number, batch: TickBatch | TradeBatch): SlotMessage {
+    const buffer = this.buffers[j]!;
+    const first = !this.posted.has(buffer);
+    if (first) this.posted.add(buffer);
+    // The batchers lay out t, then price at capacity · 8 bytes (batches.ts).
+    const capacity = batch.price.byteOffset / 8;
+    const priceOnly = 'bid' in batch && batch.bid === batch.price;
+    return { type: 'slot', slot: j, length: batch.length, capacity, priceOnly, buffer: first ? buffer : undefined };
+  }
+}
+
+/** A batch in a shared slot (BatchSlots.message); `buffer` only the first time the slot's buffer is sent. */
+export interface SlotMessage {
+  readonly type: 'slot';
+  readonly slot: number;
+  readonly length: number;
+  readonly capacity: number;
+  readonly priceOnly: boolean;
+  readonly buffer: SharedArrayBuffer | undefined;
 }
 
 /**
