@@ -73,7 +73,9 @@ test('the kernel scales times by the time exponent and refuses what the loop wou
     ['1723118400000.5', 1723118400000500],
     ['1723118400000', 1723118400000000],
     ['1.2345', null], // 4 fractional digits > exponent 3
-    ['9007199254740.992', null], // 9007199254740992 µs > 2^53 − 1
+    ['9007199254740.992', null], // m itself is 9007199254740992 > 2^53 − 1
+    ['9007199254741', null], // m < 2^53, but m · 10^3 = 9007199254741000 µs > 2^53 − 1
+    ['9007199254740', 9007199254740000], // the largest ms time below 2^53 µs
     ['', null],
     [' 1', null],
     ['1e3', null],
@@ -291,7 +293,7 @@ test('random files, strict and skipping, at several read sizes: kernel on == ker
         if (chunkBytes === 7 && seed % 6 !== 0) continue; // 7-byte reads are slow: a sixth of the files, every layout
         for (const [mode, extra] of modes) {
           if (mode !== '' && chunkBytes !== 4096) continue;
-          const opts: InternalReadOptions = { ...STRICT, ...layout.opts, skipBadRows, chunkBytes, batchRows: 512, ...extra };
+          const opts: InternalReadOptions = { ...STRICT, ...layout.opts, skipBadRows, chunkBytes, batchRows: 512, kernel: true, ...extra };
           const want = await outcome(path, layout, { ...opts, kernel: false });
           let got: unknown;
           taken += await countTaken(async () => {
@@ -308,4 +310,57 @@ test('random files, strict and skipping, at several read sizes: kernel on == ker
   // The comparison means something only if the kernel took most rows.
   assert.ok(taken > 0.5 * rowsRead, `the kernel took ${taken} of ${rowsRead} rows`);
   assert.ok(stoppedEarly >= 10, `${stoppedEarly} reads stopped at until`);
+});
+
+/** Kernels acquired and released while `run` runs (reads in this thread only). */
+async function kernelUse(run: () => Promise<unknown>): Promise<{ acquired: number; released: number }> {
+  const acquire = LineKernel.acquire;
+  const release = LineKernel.prototype.release;
+  const use = { acquired: 0, released: 0 };
+  LineKernel.acquire = (bytes: number) => {
+    const k = acquire.call(LineKernel, bytes);
+    if (k !== null) use.acquired++;
+    return k;
+  };
+  LineKernel.prototype.release = function (this: LineKernel) {
+    use.released++;
+    release.call(this);
+  };
+  try {
+    await run().catch(() => undefined);
+  } finally {
+    LineKernel.acquire = acquire;
+    LineKernel.prototype.release = release;
+  }
+  return use;
+}
+
+test('a reader gives its kernel back however the read ends, and small reads take none', async () => {
+  const t0 = 1723118400000000;
+  const good = Array.from({ length: 400 }, (_, i) => `${t0 + i},${100 + i},${101 + i}`);
+  const path = tmpFile('kernel-release.csv', ['ts_us,bid,ask', ...good].join('\n') + '\n');
+  const bad = tmpFile('kernel-release-bad.csv', ['ts_us,bid,ask', ...good.slice(0, 200), `${t0 + 200},5,4`, ...good.slice(201)].join('\n') + '\n');
+  const notGzip = tmpFile('kernel-release.bin', 'plain text, not gzip');
+  const { rmSync, renameSync } = await import('node:fs');
+  const corrupt = notGzip.replace(/\.bin$/, '.csv.gz');
+  renameSync(notGzip, corrupt);
+  const { readBatches } = await import('../src/io/reader.js');
+  const drain = async (file: string, opts: Partial<InternalReadOptions>, stopAfter = Infinity) => {
+    let n = 0;
+    for await (const _ of readBatches(file, 'quotes', { ...STRICT, batchRows: 64, ...opts })) if (++n >= stopAfter) break;
+  };
+  const cases: Array<[string, () => Promise<unknown>]> = [
+    ['to the end', () => drain(path, {})],
+    ['a strict error (a crossed quote on line 202)', () => drain(bad, {})],
+    ['an early break', () => drain(path, {}, 1)],
+    ['at until', () => drain(path, { until: t0 + 100 })],
+    ['a first read that fails (not gzip)', () => drain(corrupt, {})],
+  ];
+  for (const [what, run] of cases) {
+    const use = await kernelUse(run);
+    assert.deepEqual(use, { acquired: 1, released: 1 }, what);
+  }
+  // The first rows of a file, read 16 KiB at a time (multi.ts, each of a month of files): no kernel.
+  assert.deepEqual(await kernelUse(() => drain(path, { chunkBytes: 16 << 10 })), { acquired: 0, released: 0 });
+  rmSync(corrupt, { force: true });
 });

@@ -106,8 +106,9 @@ export class LineKernel {
   /**
    * A kernel with two read buffers of `bufferBytes` (at most KERNEL_BUFFER_BYTES), for one
    * reader until it calls release(); null where WebAssembly cannot run it or the buffers would
-   * not fit. Kernels are kept for the next reader of this thread: a thread reading file after
-   * file (a month of daily files, or a test suite) makes one or two.
+   * not fit. Released kernels are kept for the next reader of this thread: a thread makes as
+   * many as it has readers with kernels open at once (reader.ts gives one only to reads of
+   * 256 KiB or more: a file read in full, not the first rows of each of many files).
    */
   static acquire(bufferBytes: number): LineKernel | null {
     if (bufferBytes > KERNEL_BUFFER_BYTES) return null;

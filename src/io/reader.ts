@@ -5,8 +5,9 @@
  *
  * `scanRows` is the raw layer (rows before any rule, e.g. for an `inspect` command);
  * `readBatches` is what openQuotes / openTrades iterate, in this thread or a worker.
- * Memory: two read buffers (1 MiB each, grown only for a longer line) plus the batches
- * in flight; `sort` holds the whole file's rows.
+ * Memory: two read buffers (2 MiB each, for a 1 MiB read behind a carried line; in the line
+ * kernel's memory for reads of KERNEL_MIN_READ or more; grown only for a longer line) plus the
+ * batches in flight; `sort` holds the whole file's rows.
  */
 import type { TickBatch, TradeBatch } from '../core/types.js';
 import { DataError, UsageError } from '../errors.js';
@@ -29,8 +30,9 @@ export interface InternalReadOptions extends ReadOptions {
   /** Buffers the consumer has returned, for the batches (a worker's; see ReturnedBuffers). */
   readonly returned?: ReturnedBuffers;
   /**
-   * The fast path's line kernel (line-kernel.ts) for the lines it reads (default true, where
-   * WebAssembly runs); false: the JavaScript loop reads every line. The rows are the same.
+   * The fast path's line kernel (line-kernel.ts) for the lines it reads, where WebAssembly runs:
+   * true always; false never (the JavaScript loop reads every line); default for reads of
+   * KERNEL_MIN_READ bytes or more. The rows are the same.
    */
   readonly kernel?: boolean;
 }
@@ -45,6 +47,12 @@ export interface InternalReadOptions extends ReadOptions {
  */
 export const DEFAULT_BATCH_ROWS = 16384;
 const DEFAULT_CHUNK = 1 << 20;
+/**
+ * Reads of at least this many bytes take the line kernel by default. A kernel holds 4 MiB (its
+ * buffers are sized for the default read), which a small read does not repay: finding the
+ * first times of a month of daily files opens them all at once, with 16 KiB reads.
+ */
+const KERNEL_MIN_READ = 256 << 10;
 const MAX_LINE = 64 << 20;
 const PROGRESS_MS = 250;
 
@@ -95,7 +103,7 @@ export async function* scanRows(
     if (opts.parser === 'csv') {
       return yield* scanCsv(src.name, chunk, src, onHeader, makeSink, onChunk, delimiter);
     }
-    return yield* scanFast(src.name, chunk, src, onHeader, makeSink, onChunk, delimiter, opts.kernel !== false);
+    return yield* scanFast(src.name, chunk, src, onHeader, makeSink, onChunk, delimiter, opts.kernel ?? chunk >= KERNEL_MIN_READ);
   } finally {
     await src.close();
   }
@@ -130,16 +138,17 @@ async function* scanFast(
 ): AsyncGenerator<void, ScanInfo, undefined> {
   const size = Math.min(chunk, DEFAULT_CHUNK) + 1;
   // The read buffers are the line kernel's own memory, so that it reads them where they are;
-  // twice `size`, as a buffer grows to below once a read lands behind a carried line.
+  // twice `size`, the size a buffer grows to at the first read that lands behind a carried line.
   const kernel = useKernel ? LineKernel.acquire(2 * size) : null;
   const parser = new FastParser(file, onHeader, makeSink, delimiter, kernel);
   let cur: Buffer = kernel?.buffers[0] ?? Buffer.allocUnsafe(size);
   let next: Buffer = kernel?.buffers[1] ?? Buffer.allocUnsafe(size);
   let have = 0; // bytes carried over at the start of cur
   let first = true;
-  let n = await src.readInto(cur, 0, Math.min(chunk, cur.length - 1));
+  let n = 0;
   let pending: Promise<number> | undefined;
   try {
+    n = await src.readInto(cur, 0, Math.min(chunk, cur.length - 1));
     for (;;) {
       const eof = n === 0;
       let end = have + n;
