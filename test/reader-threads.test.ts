@@ -162,3 +162,33 @@ test('the worker entry exists in the compiled layout next to sources.js', () => 
   const worker = fileURLToPath(new URL('../src/io/worker.js', import.meta.url));
   assert.match(readFileSync(worker, 'utf8'), /parentPort/);
 });
+
+test('a worker reads synchronously (file-read.ts): plain and gzip files, many reads, a truncated gzip: all as in the main thread', async () => {
+  const t0 = 1723161254000000;
+  const body = Array.from({ length: 3000 }, (_, i) => `${t0 + 3 * i},${100 + (i % 17)},${101 + (i % 17)}`).join('\n');
+  const text = 'time,bid,ask\n' + body + '\n';
+  // Two gzip members (a concatenated .gz), and the same bytes cut short.
+  const half = text.length >> 1;
+  const gz = Buffer.concat([gzipSync(text.slice(0, half)), gzipSync(text.slice(half))]);
+  const plain = tmpFile('sync-read.csv', text);
+  const gzPath = tmpFile('sync-read.csv.bin', gz);
+  const { renameSync } = await import('node:fs');
+  const gzFile = gzPath.replace(/\.bin$/, '.gz');
+  renameSync(gzPath, gzFile);
+  const cut = tmpFile('sync-read-cut.csv.bin', gz.subarray(0, gz.length - 100));
+  const cutFile = cut.replace(/\.bin$/, '.gz');
+  renameSync(cut, cutFile);
+  const read = async (path: string, worker: boolean) => {
+    try {
+      return { ok: await readQuotes(path, { ...STRICT, batchRows: 100, chunkBytes: 4096, worker } as InternalReadOptions) };
+    } catch (e) {
+      return { error: `${(e as Error).name}: ${(e as Error).message}` };
+    }
+  };
+  for (const path of [plain, gzFile, cutFile]) {
+    const here = await read(path, false);
+    assert.deepEqual(await read(path, true), here, path);
+    if (path === cutFile) assert.ok('error' in here, 'a truncated gzip is an error');
+    else assert.equal((here as { ok: { t: number[] } }).ok.t.length, 3000);
+  }
+});

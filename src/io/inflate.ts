@@ -13,6 +13,7 @@
  * stream. The native side is the stream's, so every byte, every further gzip member and every
  * error is the same.
  */
+import { readAt } from './file-read.js';
 import type { FileHandle } from 'node:fs/promises';
 import { constants, createGunzip, gzipSync, type Gunzip } from 'node:zlib';
 import { openError, type ByteSource } from './open.js';
@@ -85,7 +86,7 @@ export function inflatingSource(name: string, fh: FileHandle, size: number, chun
   async function refill(): Promise<void> {
     let n: number;
     try {
-      n = (await fh.read(input, 0, chunk, position)).bytesRead;
+      n = await readAt(fh, input, 0, chunk, position);
     } catch (e) {
       throw openError(name, e);
     }

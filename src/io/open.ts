@@ -16,6 +16,7 @@ import type { Readable } from 'node:stream';
 import type yauzl from 'yauzl';
 import { DataError, OpenError } from '../errors.js';
 import { inflatingSource, syncInflaterAvailable } from './inflate.js';
+import { readAt } from './file-read.js';
 
 /** Where bytes come from. */
 export type InputSpec = string | { readonly stream: Readable; readonly name: string };
@@ -354,7 +355,7 @@ function fileSource(name: string, fh: FileHandle, size: number): ByteSource {
     bytesRead: () => read,
     async readInto(buf, offset, len) {
       try {
-        const { bytesRead } = await fh.read(buf, offset, len, read);
+        const bytesRead = await readAt(fh, buf, offset, len, read);
         read += bytesRead;
         return bytesRead;
       } catch (e) {
