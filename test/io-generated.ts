@@ -172,6 +172,8 @@ export const SEEDS = Array.from({ length: Number(process.env.LEADLAG_IO_SEEDS ??
  * A read size every generated file fits in (they are at most a few kB), so a read with it takes
  * the same path as the 1 MiB default — one read of the whole file — without allocating 1 MiB
  * buffers for each of the thousands of small reads, which made the garbage collector the cost.
+ * Reads this small do not take the line kernel by default (reader.ts, KERNEL_MIN_READ): the
+ * tests that read with ONE_READ ask for it (`kernel: true`), as the default read would take it.
  */
 export const ONE_READ = 1 << 16;
 

@@ -364,3 +364,34 @@ test('a reader gives its kernel back however the read ends, and small reads take
   assert.deepEqual(await kernelUse(() => drain(path, { chunkBytes: 16 << 10 })), { acquired: 0, released: 0 });
   rmSync(corrupt, { force: true });
 });
+
+test('bulk rules on the cases random files may miss: a zero price, backwards trades after a skipped row', async () => {
+  const t0 = 1723118400000000;
+  const files: Array<[string, string, 'quotes' | 'trades', Partial<InternalReadOptions>]> = [
+    // One price per quote: a price of 0 is a non-positive price (skipped or the error), never kept.
+    ['price-zero.csv', ['ts,price,x', `${t0},5,a`, `${t0 + 1},0,a`, `${t0 + 2},6,a`].join('\n') + '\n', 'quotes', { columns: { time: 'ts', price: 'price' }, timeUnit: 'us' }],
+    // Trades: a bad row, then a row before the last kept one (backwards: its message names the
+    // kept row's line, 5).
+    [
+      'trades-back.csv',
+      ['ts,price,qty', `${t0},5,1`, `${t0 + 5},-5,1`, `${t0 + 10},6,1`, `${t0 + 20},7,1`, `${t0 + 15},8,1`, `${t0 + 30},9,1`].join('\n') + '\n',
+      'trades',
+      { columns: { time: 'ts', price: 'price', qty: 'qty' }, timeUnit: 'us' },
+    ],
+  ];
+  for (const [name, text, kind, layoutOpts] of files) {
+    const path = tmpFile(name, text);
+    const layout = { kind } as Layout;
+    for (const skipBadRows of [false, true]) {
+      const opts: InternalReadOptions = { ...STRICT, ...layoutOpts, skipBadRows, kernel: true };
+      const want = await outcome(path, layout, { ...opts, kernel: false });
+      let got: unknown;
+      const taken = await countTaken(async () => {
+        got = await outcome(path, layout, opts);
+      });
+      // (Strict reads of the trades stop at line 3, before the kernel has taken a row.)
+      if (skipBadRows) assert.ok(taken > 0, `${name}: the kernel took rows`);
+      assert.deepStrictEqual(got, want, `${name}, skip ${skipBadRows}`);
+    }
+  }
+});

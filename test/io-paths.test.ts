@@ -19,7 +19,7 @@ test('fast parser == csv-parse path on 300 generated files, strict and skip mode
     const g = generate(seed, seed % 3 !== 0);
     assert.ok(Buffer.byteLength(g.text) < ONE_READ, `seed ${seed}: the file must fit in one read`);
     for (const skipBadRows of [false, true]) {
-      const base = { ...STRICT, skipBadRows, batchRows: 7, chunkBytes: ONE_READ };
+      const base = { ...STRICT, skipBadRows, batchRows: 7, chunkBytes: ONE_READ, kernel: true };
       const fast = await outcome(g, base, 'memory');
       const csv = await outcome(g, { ...base, parser: 'csv' }, 'memory');
       assertSame(fast, csv, `seed ${seed} skip ${skipBadRows}: ${JSON.stringify(g.text.slice(0, 300))}`);
@@ -37,7 +37,7 @@ test('fast parser gives the same result whatever the read size (lines split acro
     const g = generate(seed, seed % 2 === 0);
     assert.ok(Buffer.byteLength(g.text) < ONE_READ, `seed ${seed}: the file must fit in one read`);
     const opts = { ...STRICT, skipBadRows: true, batchRows: ONE_BATCH };
-    const whole = await outcome(g, { ...opts, chunkBytes: ONE_READ });
+    const whole = await outcome(g, { ...opts, chunkBytes: ONE_READ, kernel: true });
     // 1-byte reads split every line at every offset, 3 and 17 bytes split fields and lines in
     // other places; from a file each read is a system call, so these come from memory. 64-byte
     // reads come from the file: the file source's own short reads are covered too. 1-byte reads
@@ -52,7 +52,7 @@ test('fast parser gives the same result whatever the read size (lines split acro
 test('a Readable input gives the same result as the file, plain and gzipped', async () => {
   for (const seed of SEEDS.slice(0, 30)) {
     const g = generate(seed, false);
-    const opts = { ...STRICT, batchRows: ONE_BATCH, chunkBytes: ONE_READ };
+    const opts = { ...STRICT, batchRows: ONE_BATCH, chunkBytes: ONE_READ, kernel: true };
     const fromFile = await outcome(g, opts);
     for (const gz of [false, true]) {
       const raw = Buffer.from(g.text, 'utf8');

@@ -18,11 +18,11 @@ test('worker == in-thread on generated files, errors included (same class, messa
   for (const seed of SEEDS.slice(0, 40)) {
     const g = generate(seed, seed % 2 === 0);
     for (const skipBadRows of [false, true]) {
-      const inThread = await outcome(g, { ...STRICT, skipBadRows, batchRows: 5, chunkBytes: ONE_READ });
-      const worker = await outcome(g, { ...STRICT, skipBadRows, batchRows: 5, chunkBytes: ONE_READ, worker: true });
+      const inThread = await outcome(g, { ...STRICT, skipBadRows, batchRows: 5, chunkBytes: ONE_READ, kernel: true });
+      const worker = await outcome(g, { ...STRICT, skipBadRows, batchRows: 5, chunkBytes: ONE_READ, kernel: true, worker: true });
       assertSame(worker, inThread, `seed ${seed}`);
       // Lent batches: each one's buffer goes back to the worker, which fills it again.
-      const lent = await outcome(g, { ...STRICT, skipBadRows, batchRows: 5, chunkBytes: ONE_READ, worker: true, lend: true });
+      const lent = await outcome(g, { ...STRICT, skipBadRows, batchRows: 5, chunkBytes: ONE_READ, kernel: true, worker: true, lend: true });
       assertSame(lent, inThread, `seed ${seed}, lent`);
     }
   }
@@ -50,8 +50,13 @@ test('lent batches: valid until the next is asked for, then their buffer is back
       const seen: number[] = [];
       const held: Array<{ batch: { length: number; t: Float64Array }; first: number[] }> = [];
       for await (const b of openQuotes(path, { ...STRICT, batchRows: 7, worker: true, lend, chunkBytes } as InternalReadOptions)) {
+        const first = [...b.t];
+        // Every third batch is held across turns of the event loop, while the worker reads on:
+        // a lent batch stays as it came until the next is asked for.
+        if (held.length % 3 === 0) await new Promise((res) => setTimeout(res, 2));
+        assert.deepEqual([...b.t], first, `lend ${lend}: batch ${held.length} changed while it was the consumer's`);
         for (let i = 0; i < b.length; i++) seen.push(b.t[i]! - 1723161254000000, b.bid[i]!);
-        held.push({ batch: b, first: [...b.t] });
+        held.push({ batch: b, first });
       }
       assert.deepEqual(seen, want, `lend ${lend}, ${chunkBytes ?? 'whole-file'} reads`);
       // Read again after the iteration: a kept batch is as it came; a lent one's buffer went back,
@@ -61,7 +66,8 @@ test('lent batches: valid until the next is asked for, then their buffer is back
       const what = `lend ${lend}, ${chunkBytes ?? 'whole-file'} reads: ${empty} empty, ${refilled} refilled of ${held.length}`;
       if (!lend) assert.equal(empty + refilled, 0, what);
       else if (chunkBytes === undefined) assert.ok(empty >= 20, what);
-      else assert.ok(refilled >= 20 && empty === 0, what);
+      // (A read that completes two batches while every slot is busy sends one by transfer.)
+      else assert.ok(refilled >= 20, what);
     }
   }
 });
@@ -72,19 +78,26 @@ test('a worker fills again the buffers of lent batches (stale rows beyond a batc
   const body = Array.from({ length: rows }, (_, i) => `${t0 + i},${1 + i},${2 + i}`).join('\n');
   const path = tmpFile('refilled-batches.csv', 'time,bid,ask\n' + body + '\n');
   const { openQuotes } = await import('../src/io/sources.js');
+  const refilledForm = (stale: number) => stale >= t0 + 6 && stale < t0 + rows && (stale - t0 - 6) % 7 === 0;
   for (const lend of [true, false]) {
     // Small reads, so the worker parses on after posting its first batches and the buffers come
     // back while rows remain. 300 rows in batches of 7: the last batch holds rows 294–299 only.
     const opts: InternalReadOptions = { ...STRICT, batchRows: 7, chunkBytes: 256, worker: true, lend };
-    let stale = NaN;
-    for await (const b of openQuotes(path, opts)) {
-      // Slot 6 of the last batch's buffer (read while the batch is lent): never written for this
-      // batch. A refilled buffer still holds the time of an earlier batch's row there
-      // (t0 + 7·i + 6 for some batch i); a fresh one holds 0.
-      if (b.length < 7) stale = new Float64Array(b.t.buffer, 0, 7)[6]!;
+    // A read that completes two batches while every shared slot is busy gives the second a fresh
+    // buffer: the last batch may be one. Three reads; a lent read must show a refilled one.
+    const stales: number[] = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      for await (const b of openQuotes(path, opts)) {
+        // Slot 6 of the last batch's buffer (read while the batch is lent): never written for
+        // this batch. A refilled buffer still holds the time of an earlier batch's row there
+        // (t0 + 7·i + 6 for some batch i); a fresh one holds 0.
+        if (b.length < 7) stales.push(new Float64Array(b.t.buffer, 0, 7)[6]!);
+      }
+      if (!lend || refilledForm(stales.at(-1)!)) break;
     }
-    if (lend) assert.ok(stale >= t0 + 6 && stale < t0 + rows && (stale - t0 - 6) % 7 === 0, `a refilled buffer: ${stale}`);
-    else assert.equal(stale, 0, 'a fresh buffer');
+    for (const stale of stales) assert.ok(stale === 0 || refilledForm(stale), `a fresh or refilled buffer: ${stale}`);
+    if (lend) assert.ok(refilledForm(stales.at(-1)!), `a refilled buffer: ${stales.join(', ')}`);
+    else assert.deepEqual(stales, [0], 'a fresh buffer');
   }
 });
 

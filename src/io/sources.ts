@@ -37,6 +37,12 @@ const WORKER_CREDITS = 16;
  * and not yet given back (at most the credits), the one being filled, and one to spare.
  */
 const WORKER_SLOTS = WORKER_CREDITS + 2;
+/**
+ * LEADLAG_POISON_LENT=1 (for tests): a shared slot given back is first filled with NaN, so that
+ * a consumer that keeps a lent batch past its turn reads NaN at once, as it would read an empty
+ * array from a transferred buffer, instead of a later batch's rows after the slot came round.
+ */
+const POISON_LENT = process.env.LEADLAG_POISON_LENT === '1';
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
 /** Opens a quote file (path, `-` for stdin; plain or gzip). See ReadOptions. */
@@ -155,6 +161,7 @@ async function* workerBatches(path: string, kind: Kind, opts: InternalReadOption
           const buffer = slotBuffers[m.slot]!;
           yield kind === 'quotes' ? quoteBatchIn(buffer, m.capacity, m.length, m.priceOnly) : tradeBatchIn(buffer, m.capacity, m.length);
           // Freed before the credit, so that a worker woken by it finds the slot free.
+          if (POISON_LENT) new Uint8Array(buffer).fill(0xff);
           Atomics.store(slots!, m.slot, 0);
           tookBatch(taken);
           break;
