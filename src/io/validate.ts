@@ -177,6 +177,16 @@ abstract class Rules implements RowSink {
     return false;
   }
 
+  /**
+   * What row() records of a kernel row that every rule passes, in time order (the validators'
+   * bulk): counted, its time and line the last kept. The caller then accepts it.
+   */
+  protected keptInBulk(t: number, line: number): void {
+    this.rows++;
+    this.lastT = t;
+    this.lastLine = line;
+  }
+
   /** The index of the next gathered row under `sort`. @throws DataError past MAX_SORT_ROWS. */
   protected gatherSlot(r: RowScratch): number {
     const max = this.opts.maxSortRows ?? MAX_SORT_ROWS;
@@ -255,9 +265,7 @@ export class QuoteValidator extends Rules {
         this.row(fill(i));
         continue;
       }
-      this.rows++;
-      this.lastT = t;
-      this.lastLine = firstLine + i;
+      this.keptInBulk(t, firstLine + i);
       this.accept(t, bid, ask);
       this.stopped = t >= until;
     }
@@ -356,9 +364,7 @@ export class TradeValidator extends Rules {
         this.row(fill(i));
         continue;
       }
-      this.rows++;
-      this.lastT = t;
-      this.lastLine = firstLine + i;
+      this.keptInBulk(t, firstLine + i);
       this.accept(t, price, qty, 0);
       this.stopped = t >= until;
     }
