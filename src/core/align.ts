@@ -154,8 +154,9 @@ class PendingTicks {
     // the constant Infinity): about 40 MB of garbage per half hour of the bench data. Two stores,
     // one per branch, would not box; but then the main thread's young generation fills more
     // slowly, the readers' transferred batches wait longer for a collection, and xcorr's peak
-    // memory rose by 50–80 MB (over 300 MB on .gz input). Kept until the batches' buffers are
-    // reused instead of collected (docs/performance.md).
+    // memory rose by 50–80 MB (over 300 MB on .gz input). The commands' batches are now lent
+    // (reused, in shared slots, never collected), and two stores measured no faster then
+    // (docs/performance.md); not measured again since the slots.
     this.nextN = i < this.tail ? gridCeil(this.t[i]!, this.g) : Infinity;
     // Most ticks repeat the price (a size changed): the same value returns exactly 0, as
     // ln p − ln p does, without the log.

@@ -119,7 +119,7 @@ function wantWorker(path: string, worker: boolean | undefined): boolean {
 }
 
 /**
- * readBatches run in a worker thread: batches arrive transferred, a shared counter tells the
+ * readBatches run in a worker thread: batches arrive in shared slots (lent) or transferred, a shared counter tells the
  * worker each batch the consumer has taken (its credits), and the worker is terminated however the
  * iteration ends (completion, error or an early `break`).
  */
