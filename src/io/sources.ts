@@ -119,9 +119,9 @@ function wantWorker(path: string, worker: boolean | undefined): boolean {
 }
 
 /**
- * readBatches run in a worker thread: batches arrive in shared slots (lent) or transferred, a shared counter tells the
- * worker each batch the consumer has taken (its credits), and the worker is terminated however the
- * iteration ends (completion, error or an early `break`).
+ * readBatches run in a worker thread: batches arrive in shared slots (lent) or transferred, a
+ * shared counter tells the worker each batch the consumer has taken (its credits), and the
+ * worker is terminated however the iteration ends (completion, error or an early `break`).
  */
 async function* workerBatches(path: string, kind: Kind, opts: InternalReadOptions): AsyncGenerator<TickBatch | TradeBatch, ReadReport, undefined> {
   // Functions stay in this thread: the worker makes its own progress callback and buffer source.
