@@ -26,10 +26,10 @@ export type { InputSpec } from './open.js';
 
 /**
  * Batches a worker may have posted and not yet seen consumed (16 × 512 KiB with quotes and the
- * default batch rows). A worker that has
- * run out waits until half are free, and waking it costs the consumer's thread about 0.25 ms
- * (credits.ts): with the line kernel the workers outrun `report`'s main thread, and at 4
- * credits the wake-ups were 0.2 s of its 3.5 s over the bench hour; at 16, too few to see.
+ * default batch rows). A worker that has run out waits until half are free, and waking it costs
+ * the consumer's thread about 0.25 ms (credits.ts): with the line kernel the workers outrun
+ * `report`'s main thread, and at 4 credits the wake-ups were 0.2 s of its 3.5 s over the bench
+ * hour; at 16, too few to see.
  */
 const WORKER_CREDITS = 16;
 /**

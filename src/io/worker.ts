@@ -1,7 +1,7 @@
 /**
  * Worker-thread parsing: runs `readBatches` on a file and posts each batch back without a copy
- * (its ArrayBuffer transferred, or in a shared slot). Credit-based backpressure: the worker may have at
- * most `credits` batches in flight; the main thread counts the batches it has taken in a
+ * (its ArrayBuffer transferred, or in a shared slot). Credit-based backpressure: the worker may
+ * have at most `credits` batches in flight; the main thread counts the batches it has taken in a
  * shared counter, which the worker waits on, so memory stays bounded whatever the consumer's
  * speed. (A 'credit' message per batch cost the main thread about 0.1 ms each: 0.15 s of
  * `report`'s critical path over the bench hour.) Errors travel back as data and are rebuilt
@@ -124,12 +124,13 @@ async function run(port: NonNullable<typeof parentPort>, req: WorkerRequest): Pr
 export class BatchSlots {
   private readonly buffers: (SharedArrayBuffer | undefined)[];
   private readonly index = new Map<ArrayBufferLike, number>();
-  /** Buffers already sent to the consumer. */
-  private readonly posted = new Set<SharedArrayBuffer>();
+  /** Per slot: its buffer is new since the last batch posted from it (the consumer lacks it). */
+  private readonly unsent: boolean[];
   private next = 0;
 
   constructor(private readonly busy: Int32Array) {
     this.buffers = new Array<SharedArrayBuffer | undefined>(busy.length);
+    this.unsent = new Array<boolean>(busy.length).fill(false);
   }
 
   /** A free slot of `bytes`, now busy; undefined when every slot is busy. */
@@ -144,6 +145,7 @@ export class BatchSlots {
         buffer = new SharedArrayBuffer(bytes);
         this.buffers[j] = buffer;
         this.index.set(buffer, j);
+        this.unsent[j] = true;
       }
       Atomics.store(this.busy, j, 1);
       this.next = j + 1;
@@ -163,13 +165,12 @@ export class BatchSlots {
    * slot's buffer itself the first time, for the consumer to keep (SlotMessage).
    */
   message(j: number, batch: TickBatch | TradeBatch): SlotMessage {
-    const buffer = this.buffers[j]!;
-    const first = !this.posted.has(buffer);
-    if (first) this.posted.add(buffer);
+    const first = this.unsent[j]!;
+    this.unsent[j] = false;
     // The batchers lay out t, then price at capacity · 8 bytes (batches.ts).
     const capacity = batch.price.byteOffset / 8;
     const priceOnly = 'bid' in batch && batch.bid === batch.price;
-    return { type: 'slot', slot: j, length: batch.length, capacity, priceOnly, buffer: first ? buffer : undefined };
+    return { type: 'slot', slot: j, length: batch.length, capacity, priceOnly, buffer: first ? this.buffers[j] : undefined };
   }
 }
 
