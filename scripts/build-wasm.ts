@@ -4,6 +4,7 @@
  *
  *   src/core/wasm/replicate-sums.wat  →  src/core/replicate-sums-wasm.ts
  *   src/io/wasm/line-scan.wat         →  src/io/line-scan-wasm.ts
+ *   src/core/wasm/pair-runs.wat       →  src/core/pair-runs-wasm.ts
  *
  *   npm run build:wasm      (after editing a .wat; the kernel's test fails until then)
  *
@@ -20,6 +21,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const KERNELS = [
   { wat: 'src/core/wasm/replicate-sums.wat', module: 'src/core/replicate-sums-wasm.ts', name: 'REPLICATE_SUMS_WASM', test: 'test/core-replicate-sums.test.ts' },
   { wat: 'src/io/wasm/line-scan.wat', module: 'src/io/line-scan-wasm.ts', name: 'LINE_SCAN_WASM', test: 'test/io-line-kernel.test.ts' },
+  { wat: 'src/core/wasm/pair-runs.wat', module: 'src/core/pair-runs-wasm.ts', name: 'PAIR_RUNS_WASM', test: 'test/core-xcorr-kernel.test.ts' },
 ] as const;
 
 /** The binary of a WAT text (SIMD enabled), as base64. */

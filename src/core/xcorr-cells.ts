@@ -9,6 +9,7 @@
  * doubles, independent of the number of ticks or grid points.
  */
 import type { TimeCells } from './cells.js';
+import type { PairArena } from './pair-arena.js';
 import type { LagResult } from './xcorr.js';
 
 /** z quantile of the 95 % two-sided interval, as written in docs/definitions.md §4. */
@@ -111,10 +112,15 @@ const PAGE_DOUBLES = 8192;
  * N per cell is not recorded: it is arithmetic on the cell's grid indices and is filled in by
  * {@link LagCellTable.parts}, which returns the rows in the PART_FIELDS layout. Cells leave
  * from the front ({@link dropFirst}) once read, when the caller folds them as they become final.
+ * With an arena (pair-arena.ts) the pair pages live in the pair kernel's memory, at the byte
+ * addresses {@link pageAt} gives, and are views made again whenever the arena grows: a page
+ * from {@link pairsOf} is stale after the next call that may reach a new cell.
  */
 export class LagCellTable {
   /** Page i holds cells pageStart + i·perPage …; cell c's pair field f of lag k at baseOf(c) + 4·k + f. */
   private pairPages: Float64Array[] = [];
+  /** With an arena: the byte address of pairPages[i]. */
+  private pairAt: number[] = [];
   /** The same layout: Σx, Σx², Σy, Σy² of lag k at baseOf(c) + 4·k. */
   private sidePages: Float64Array[] = [];
   /** The cell at the start of page 0. */
@@ -128,13 +134,27 @@ export class LagCellTable {
   firstCell = NaN;
 
   /** @param maxDoubles the most numbers the table may hold ({@link MAX_TABLE_DOUBLES}; smaller in tests). */
+  /** @param arena where the pair pages live, for the pair kernel (none: in JavaScript arrays). */
   constructor(
     readonly cells: TimeCells,
     readonly lagCount: number,
     private readonly maxDoubles = MAX_TABLE_DOUBLES,
+    private readonly arena?: PairArena,
   ) {
     this.cellWidth = lagCount * 4;
     this.perPage = Math.max(1, Math.floor(PAGE_DOUBLES / this.cellWidth));
+    arena?.own(() => {
+      this.pairPages = this.pairAt.map((at) => arena.view(at, this.pageDoubles));
+    });
+  }
+
+  private get pageDoubles(): number {
+    return this.perPage * this.cellWidth;
+  }
+
+  /** The byte address of `cell`'s page in the arena (a held cell; the table has an arena). */
+  pageAt(cell: number): number {
+    return this.pairAt[this.pageOf(cell)]!;
   }
 
   start(firstCell: number): void {
@@ -172,8 +192,15 @@ export class LagCellTable {
     }
     const pages = Math.floor((this.firstCell + cells - 1 - this.pageStart) / this.perPage) + 1;
     while (this.pairPages.length < pages) {
-      this.pairPages.push(new Float64Array(this.perPage * this.cellWidth));
-      this.sidePages.push(new Float64Array(this.perPage * this.cellWidth));
+      if (this.arena === undefined) {
+        this.pairPages.push(new Float64Array(this.pageDoubles));
+      } else {
+        // alloc may move the memory: the views of the other pages are made again, then this one's.
+        const at = this.arena.alloc(this.pageDoubles);
+        this.pairAt.push(at);
+        this.pairPages.push(this.arena.view(at, this.pageDoubles));
+      }
+      this.sidePages.push(new Float64Array(this.pageDoubles));
     }
     this.reached = cells;
   }
@@ -217,6 +244,8 @@ export class LagCellTable {
 
   /** Frees the arrays of a table that is read for the last time (LagCorrelator.finalParts). */
   release(): void {
+    for (const at of this.pairAt) this.arena!.free(at, this.pageDoubles);
+    this.pairAt = [];
     this.pairPages = [];
     this.sidePages = [];
     this.reached = 0;
@@ -280,6 +309,7 @@ export class LagCellTable {
     // Pages whose every cell is gone leave; a page still holding a kept cell stays whole.
     while (this.pairPages.length > 0 && this.pageStart + this.perPage <= this.firstCell) {
       this.pairPages.shift();
+      if (this.arena !== undefined) this.arena.free(this.pairAt.shift()!, this.pageDoubles);
       this.sidePages.shift();
       this.pageStart += this.perPage;
     }

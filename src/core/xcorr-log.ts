@@ -6,18 +6,49 @@
  * Entries arrive in increasing j and leave from the front ({@link dropBefore}); the arrays grow
  * by doubling and are compacted instead when the front has moved far. Memory: the entries kept
  * (the correlator keeps those within 2·max|τ| of the newest), 8 × (2 + cell sets) bytes each.
+ *
+ * With an arena (pair-arena.ts) `idx` and `val` live in the pair kernel's memory, at byte
+ * addresses {@link idxAt} and {@link valAt}, so that the kernel reads them where they are; they
+ * are then views, made again whenever the arena grows (re-read them after anything that may
+ * allocate in the arena).
  */
+import type { PairArena } from './pair-arena.js';
+
 export class ReturnLog {
   /** Push index of entry p (increasing), at positions head … tail − 1. */
-  idx: Float64Array = new Float64Array(64);
-  val: Float64Array = new Float64Array(64);
+  idx: Float64Array;
+  val: Float64Array;
   /** cells[s][p]: the cell of entry p in cell set s. */
   cells: Float64Array[];
   head = 0;
   tail = 0;
+  /** Byte addresses of idx and val in the arena (NaN without one). */
+  idxAt = NaN;
+  valAt = NaN;
+  /** Entries idx and val hold (their views' length, which a stale view no longer tells). */
+  private capacity = 64;
 
-  constructor(cellSets: number) {
+  constructor(
+    cellSets: number,
+    private readonly arena?: PairArena,
+  ) {
     this.cells = Array.from({ length: cellSets }, () => new Float64Array(64));
+    if (arena === undefined) {
+      this.idx = new Float64Array(64);
+      this.val = new Float64Array(64);
+    } else {
+      this.idxAt = arena.alloc(64);
+      this.valAt = arena.alloc(64);
+      arena.own(() => this.makeViews());
+      this.idx = arena.view(this.idxAt, this.capacity);
+      this.val = arena.view(this.valAt, this.capacity);
+    }
+  }
+
+  /** idx and val as views of the arena's current memory. */
+  private makeViews(): void {
+    this.idx = this.arena!.view(this.idxAt, this.capacity);
+    this.val = this.arena!.view(this.valAt, this.capacity);
   }
 
   get size(): number {
@@ -61,11 +92,33 @@ export class ReturnLog {
         b.set(a.subarray(head, tail));
         return b;
       };
-      this.idx = grow(this.idx);
-      this.val = grow(this.val);
+      if (this.arena === undefined) {
+        this.idx = grow(this.idx);
+        this.val = grow(this.val);
+      } else {
+        this.growInArena(2 * this.capacity);
+      }
       this.cells = this.cells.map(grow);
     }
     this.head = 0;
     this.tail = tail - head;
+  }
+
+  /** Moves entries head … tail − 1 of idx and val to new arena blocks of `capacity` at the front. */
+  private growInArena(capacity: number): void {
+    const arena = this.arena!;
+    const old = this.capacity;
+    // Both blocks first: an allocation may move the memory, and the views are made anew after it.
+    const idxAt = arena.alloc(capacity);
+    const valAt = arena.alloc(capacity);
+    const f64 = arena.f64;
+    f64.copyWithin(idxAt / 8, this.idxAt / 8 + this.head, this.idxAt / 8 + this.tail);
+    f64.copyWithin(valAt / 8, this.valAt / 8 + this.head, this.valAt / 8 + this.tail);
+    arena.free(this.idxAt, old);
+    arena.free(this.valAt, old);
+    this.idxAt = idxAt;
+    this.valAt = valAt;
+    this.capacity = capacity;
+    this.makeViews();
   }
 }

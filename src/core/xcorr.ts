@@ -12,6 +12,7 @@
  */
 import { GridAligner, gridCeil, type GridSpan, type ReturnSink } from './align.js';
 import { fixedCells, type TimeCells } from './cells.js';
+import { PairArena } from './pair-arena.js';
 import { cellRow, DEFAULT_CELL_US, foldRows, LagCellTable, PAIR_ABS, PAIR_MAX, PAIR_NEFF, PAIR_SXY, recordPair, tableOfRow, type XcorrParts } from './xcorr-cells.js';
 import { ReturnLog } from './xcorr-log.js';
 import { shiftPlan, SideSums } from './xcorr-sides.js';
@@ -124,6 +125,8 @@ export class LagCorrelator implements ReturnSink {
   private readonly here: Float64Array;
   /** Where the final cells of set 0 go (then dropped); undefined: they are kept. */
   private readonly onFinal?: (parts: XcorrParts) => void;
+  /** The pair kernel's memory, holding logA, logB and the tables' pair pages; undefined: the JavaScript loop. */
+  private readonly arena: PairArena | undefined;
 
   /**
    * @param lags integer lags in grid steps (any order; results come back in this order).
@@ -138,11 +141,19 @@ export class LagCorrelator implements ReturnSink {
    *   cells still open, and {@link parts}(0) returns only the cells not yet handed over. For a
    *   caller that needs their fold and nothing else (Table 2 without the bootstrap).
    * @param options.maxTableDoubles the most numbers a cell table may hold (MAX_TABLE_DOUBLES; tests pass less).
+   * @param options.kernel false: pair in JavaScript, as where WebAssembly cannot run (tests hold
+   *   the kernel to this); 'tight': the kernel, its memory grown a page at a time (tests).
    * @throws RangeError for a lag that is not an integer in [−(2^31 − 1), 2^31 − 1].
    */
   constructor(
     lags: readonly number[],
-    options: { readonly gridUs?: number; readonly cells?: readonly TimeCells[]; readonly onFinal?: (parts: XcorrParts) => void; readonly maxTableDoubles?: number } = {},
+    options: {
+      readonly gridUs?: number;
+      readonly cells?: readonly TimeCells[];
+      readonly onFinal?: (parts: XcorrParts) => void;
+      readonly maxTableDoubles?: number;
+      readonly kernel?: boolean | 'tight';
+    } = {},
   ) {
     for (const lag of lags) {
       if (!Number.isInteger(lag) || Math.abs(lag) > 0x7fffffff) throw new RangeError(`lag ${lag} is not a 32-bit integer`);
@@ -164,12 +175,13 @@ export class LagCorrelator implements ReturnSink {
     this.gridUs = options.gridUs ?? 1;
     if (!(this.gridUs > 0)) throw new RangeError(`grid step ${this.gridUs} µs is not positive`);
     const cells = options.cells === undefined || options.cells.length === 0 ? [fixedCells(DEFAULT_CELL_US)] : options.cells;
-    this.tables = cells.map((c) => new LagCellTable(c, this.lags.length, options.maxTableDoubles));
+    this.arena = options.kernel === false ? undefined : PairArena.create({ tight: options.kernel === 'tight' });
+    this.tables = cells.map((c) => new LagCellTable(c, this.lags.length, options.maxTableDoubles, this.arena));
     this.onFinal = options.onFinal;
     const handOver = this.onFinal === undefined ? undefined : (cell: number) => this.handOver(cell);
     this.sides = this.tables.map((t, i) => new SideSums(t, plan, (cell) => gridCeil(t.cells.startUs(cell), this.gridUs) - this.n0, i === 0 ? handOver : undefined));
-    this.logA = new ReturnLog(cells.length);
-    this.logB = new ReturnLog(cells.length);
+    this.logA = new ReturnLog(cells.length, this.arena);
+    this.logB = new ReturnLog(cells.length, this.arena);
     this.here = new Float64Array(cells.length);
   }
 
@@ -244,23 +256,29 @@ export class LagCorrelator implements ReturnSink {
   private arriveA(j: number, x: number, here: Float64Array): void {
     this.remember(this.logA, j, x, here);
     if (j <= this.lagTo) this.headA.push(j, x, here);
-    const { logB, slot, h, lagFrom, lagTo, lagK0 } = this;
+    // Every cell is reached before a view is taken: reaching a new cell may move the arena.
+    // (The cell is reached even without partners: the table's size limit sees every cell.)
+    for (let t = 0; t < this.tables.length; t++) {
+      this.sides[t]!.addA(here[t]!, x);
+      this.tables[t]!.pairsOf(here[t]!);
+    }
+    const { logB, slot, h, lagFrom, lagTo, lagK0, arena } = this;
     const { idx, val } = logB;
     // B's returns at the distances of the lags, oldest first: positions [lo, hi).
     const lo = logB.lowerBound(j - lagTo);
     let hi = logB.tail;
     while (hi > lo && j - idx[hi - 1]! < lagFrom) hi--;
+    if (lo === hi) return;
     for (let t = 0; t < this.tables.length; t++) {
-      this.sides[t]!.addA(here[t]!, x);
       const table = this.tables[t]!;
-      // The cell is reached even without partners (the table's size limit sees every cell).
-      const pairs = table.pairsOf(here[t]!);
-      if (lo === hi) continue;
-      const base = table.baseOf(here[t]!);
+      const cell = here[t]!;
+      const base = table.baseOf(cell);
       if (lagK0 === lagK0) {
-        addPairRun(pairs, idx, val, lo, hi, x, base + 4 * lagK0, -4, j);
+        if (arena !== undefined) arena.run(table.pageAt(cell), logB.idxAt, logB.valAt, lo, hi, x, base + 4 * lagK0, -4, j);
+        else addPairRun(table.pairsOf(cell), idx, val, lo, hi, x, base + 4 * lagK0, -4, j);
         continue;
       }
+      const pairs = table.pairsOf(cell);
       for (let p = lo; p < hi; p++) {
         const k = slot[h - (j - idx[p]!)]!;
         if (k >= 0) recordPair(pairs, base + 4 * k, x * val[p]!);
@@ -274,19 +292,33 @@ export class LagCorrelator implements ReturnSink {
    */
   private arriveB(j: number, y: number, here: Float64Array): void {
     this.remember(this.logB, j, y, here);
-    const { logA, slot, h, leadFrom, leadTo, leadK0 } = this;
+    // Reaches B's cell (the newest) before a view is taken: every A partner's cell is then held
+    // (cells follow time), and nothing below can move the arena.
+    for (let t = 0; t < this.tables.length; t++) {
+      this.sides[t]!.addB(here[t]!, y);
+      this.tables[t]!.pairsOf(here[t]!);
+    }
+    const { logA, slot, h, leadFrom, leadTo, leadK0, arena } = this;
     const { idx, val } = logA;
     // A's returns at the distances of the lags, oldest first: positions [lo, hi).
     const lo = logA.lowerBound(j - leadTo);
     let hi = logA.tail;
     while (hi > lo && j - idx[hi - 1]! < leadFrom) hi--;
+    if (lo === hi) return;
     for (let t = 0; t < this.tables.length; t++) {
-      this.sides[t]!.addB(here[t]!, y);
       const table = this.tables[t]!;
-      // Reaches B's cell (the newest): every A partner's cell is then held (cells follow time).
-      table.pairsOf(here[t]!);
-      if (lo === hi) continue;
       const cells = logA.cells[t]!;
+      if (leadK0 === leadK0 && arena !== undefined) {
+        // The partners in order, cut where their cell changes: one kernel run per cell.
+        for (let p = lo; p < hi; ) {
+          const cell = cells[p]!;
+          const q = cellRunEnd(cells, p, hi);
+          table.pairsOf(cell);
+          arena.run(table.pageAt(cell), logA.idxAt, logA.valAt, p, q, y, table.baseOf(cell) + 4 * leadK0, 4, j);
+          p = q;
+        }
+        continue;
+      }
       // When the oldest and newest partner share a cell, all do.
       if (leadK0 === leadK0 && cells[lo] === cells[hi - 1]) {
         const cell = cells[lo]!;
@@ -387,6 +419,23 @@ function addPairRun(pairs: Float64Array, idx: Float64Array, val: Float64Array, l
     pairs[o + PAIR_ABS]! += abs;
     if (abs > pairs[o + PAIR_MAX]!) pairs[o + PAIR_MAX] = abs;
   }
+}
+
+/**
+ * The end of the run of equal cells from position p in [p, hi): the first q with cells[q] ≠
+ * cells[p] (cells never decrease along a log), hi when there is none. O(log(hi − p)).
+ */
+function cellRunEnd(cells: Float64Array, p: number, hi: number): number {
+  const cell = cells[p]!;
+  if (cells[hi - 1] === cell) return hi;
+  let lo = p + 1;
+  let up = hi - 1; // cells[up] ≠ cell
+  while (lo < up) {
+    const mid = (lo + up) >>> 1;
+    if (cells[mid] === cell) lo = mid + 1;
+    else up = mid;
+  }
+  return lo;
 }
 
 /**

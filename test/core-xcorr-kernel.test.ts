@@ -1,0 +1,152 @@
+/**
+ * The lagged correlator's pair kernel (src/core/wasm/pair-runs.wat, src/core/pair-arena.ts)
+ * against the correlator's own JavaScript loop (`kernel: false`): the same parts, bit for bit,
+ * on random sparse returns, for every way the correlator files pairs — a range of lags on both
+ * sides (the runs), lags on one side only, a list with gaps and a repeat (the lookups), cells
+ * shorter than the lags (runs cut where the cell changes), two cell sets (`--by`), cells handed
+ * over and dropped as they become final (pages freed and reused), and parts asked for midway.
+ * The JavaScript loop is what the other xcorr tests hold to hand-worked examples and a dense
+ * double loop (core-xcorr.test.ts, core-xcorr-dense.test.ts); here it is the reference.
+ *
+ * 'tight' grows the kernel's memory a page at a time, so that nearly every new cell page and
+ * every doubling of a log moves the memory: a view kept across such a move reads as empty and
+ * drops its writes, which shows as a difference here.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fixedCells, type TimeCells } from '../src/core/cells.js';
+import { PairArena } from '../src/core/pair-arena.js';
+import { PAIR_RUNS_WASM } from '../src/core/pair-runs-wasm.js';
+import { Random } from '../src/core/random.js';
+import { LagCorrelator } from '../src/core/xcorr.js';
+import type { XcorrParts } from '../src/core/xcorr-cells.js';
+import { compileWat, KERNELS, moduleText } from '../scripts/build-wasm.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+test('the embedded kernel is src/core/wasm/pair-runs.wat, compiled (npm run build:wasm after an edit)', async () => {
+  const kernel = KERNELS.find((k) => k.name === 'PAIR_RUNS_WASM')!;
+  const base64 = await compileWat(kernel.wat, readFileSync(join(ROOT, kernel.wat), 'utf8'));
+  assert.equal(PAIR_RUNS_WASM, base64);
+  assert.equal(readFileSync(join(ROOT, kernel.module), 'utf8'), moduleText(kernel, base64));
+});
+
+test('the kernel files one run as worked out by hand', () => {
+  const arena = PairArena.create({ tight: true })!;
+  assert.ok(arena !== undefined, 'Node 20 runs WebAssembly');
+  // A log of three returns at push indices 10, 12, 13 with values 2, −3, 0.5, and a page of
+  // 4 lags × 4 fields. A new return z = 4 at push j = 14, with start 0 and step 4: the pair with
+  // index i goes to lag slot j − i, so index 13 → slot 1, 12 → slot 2, 10 → slot 4 (past the
+  // page's 4 slots here, so only positions 1 and 2 of the log are run: [lo, hi) = [1, 3)).
+  const idxAt = arena.alloc(3);
+  const valAt = arena.alloc(3);
+  const pageAt = arena.alloc(16);
+  arena.view(idxAt, 3).set([10, 12, 13]);
+  arena.view(valAt, 3).set([2, -3, 0.5]);
+  const page = arena.view(pageAt, 16);
+  page.set([0, 0, 0, 0, 5, 1, 1, 7, 0, 0, 0, 0]);
+  arena.run(pageAt, idxAt, valAt, 1, 3, 4, 0, 4, 14);
+  // slot 1 (index 13): xy = 0.5·4 = 2 → n_eff 5 + 1, Σxy 1 + 2, Σ|xy| 1 + 2, max(7, 2) = 7
+  // slot 2 (index 12): xy = −3·4 = −12 → 1, −12, 12, max(0, 12) = 12
+  assert.deepEqual([...page], [0, 0, 0, 0, 6, 3, 3, 7, 1, -12, 12, 12, 0, 0, 0, 0]);
+  // step −4 from start 12 (the lag slots of the other side, counted down): index 13 → 12 − 4 = 8.
+  arena.run(pageAt, idxAt, valAt, 2, 3, -2, 12, -4, 14);
+  assert.deepEqual([...page.subarray(8, 12)], [2, -13, 13, 12]);
+});
+
+/** Sparse returns: about `density` of the points non-zero in each market, magnitudes over six decades, a few exact repeats. */
+function sparseReturns(rng: Random, n: number, density: number): [Float64Array, Float64Array] {
+  const side = (): Float64Array =>
+    Float64Array.from({ length: n }, () => {
+      if (rng.next() >= density) return 0;
+      const u = rng.next();
+      return u < 0.1 ? 1e-4 : (rng.next() - 0.5) * 10 ** (rng.int(6) - 7);
+    });
+  return [side(), side()];
+}
+
+interface Case {
+  readonly name: string;
+  readonly lags: readonly number[];
+  readonly cells: readonly TimeCells[];
+  /** Pushes after which parts() is asked for (the non-destructive copy). */
+  readonly midway?: readonly number[];
+  readonly onFinal?: boolean;
+}
+
+const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+// Grid 1 µs here, so a cell of C µs holds C pushes: cells of 7 and 23 pushes against lags up to
+// 40 cut most runs, cells of 1 000 cut few.
+const CASES: readonly Case[] = [
+  { name: 'lags -40..40, cells of 1 000', lags: range(-40, 40), cells: [fixedCells(1000)] },
+  { name: 'lags -40..40, cells of 7 (runs cut by cells)', lags: range(-40, 40), cells: [fixedCells(7)] },
+  { name: 'lags 5..60 (A leads only), cells of 23', lags: range(5, 60), cells: [fixedCells(23)] },
+  { name: 'lags -60..-5 (B leads only), cells of 23', lags: range(-60, -5), cells: [fixedCells(23)] },
+  { name: 'a list with gaps and a repeat (lookups)', lags: [-30, -7, -1, 0, 0, 3, 11, 29], cells: [fixedCells(23)] },
+  { name: 'two cell sets (windows)', lags: range(-25, 25), cells: [fixedCells(50), fixedCells(7)], midway: [3000] },
+  { name: 'parts asked for midway', lags: range(-33, 12), cells: [fixedCells(100)], midway: [1, 999, 5000] },
+  { name: 'final cells handed over and dropped', lags: range(-20, 35), cells: [fixedCells(13)], onFinal: true },
+];
+
+/** Every part of a run, in order: the midway parts, the handed-over cells, then each cell set's final parts. */
+function runParts(c: Case, a: Float64Array, b: Float64Array, kernel: boolean | 'tight'): XcorrParts[] {
+  const out: XcorrParts[] = [];
+  const correlator = new LagCorrelator(c.lags, { gridUs: 1, cells: c.cells, kernel, onFinal: c.onFinal === true ? (p) => out.push(p) : undefined });
+  correlator.begin(1_000_003);
+  for (let i = 0; i < a.length; i++) {
+    // Runs of zeros as pushZeros, the way the aligner sends flat stretches.
+    if (a[i] === 0 && b[i] === 0) correlator.pushZeros(1);
+    else correlator.push(a[i]!, b[i]!);
+    if (c.midway?.includes(i + 1)) for (let s = 0; s < c.cells.length; s++) out.push(correlator.parts(s));
+  }
+  for (let s = 0; s < c.cells.length; s++) out.push(correlator.finalParts(s));
+  return out;
+}
+
+function assertSameParts(got: XcorrParts[], want: XcorrParts[], what: string): void {
+  assert.equal(got.length, want.length, `${what}: number of parts`);
+  got.forEach((g, i) => {
+    assert.deepEqual([g.firstCell, g.cells, g.lags], [want[i]!.firstCell, want[i]!.cells, want[i]!.lags], `${what}: parts ${i}`);
+    assert.equal(g.sums.length, want[i]!.sums.length, `${what}: parts ${i} size`);
+    for (let k = 0; k < g.sums.length; k++) {
+      if (!Object.is(g.sums[k], want[i]!.sums[k])) assert.fail(`${what}: parts ${i}, number ${k}: ${g.sums[k]} ≠ ${want[i]!.sums[k]}`);
+    }
+  });
+}
+
+for (const c of CASES) {
+  test(`the pair kernel gives the JavaScript loop's parts bit for bit: ${c.name}`, () => {
+    const rng = new Random(c.name.length * 7919 + c.lags.length);
+    for (const density of [0.03, 0.3]) {
+      const [a, b] = sparseReturns(rng, 9000, density);
+      const want = runParts(c, a, b, false);
+      // The reference must have pairs to compare: n_effective (field 1 of each lag's row) summed
+      // over the parts (about 9 000 · density² a lag: 8 at 3 %, 800 at 30 %).
+      const pairs = want.reduce((sum, p) => p.sums.reduce((s, v, k) => (k % 9 === 1 ? s + v : s), sum), 0);
+      assert.ok(pairs > 40, `${c.name}: the data make pairs (${pairs})`);
+      assertSameParts(runParts(c, a, b, true), want, `${c.name}, density ${density}`);
+      assertSameParts(runParts(c, a, b, 'tight'), want, `${c.name}, density ${density}, tight memory`);
+    }
+  });
+}
+
+test('an arena reuses freed blocks zeroed, and its owners see every growth', () => {
+  const arena = PairArena.create({ tight: true })!;
+  const first = arena.alloc(10);
+  arena.view(first, 10).fill(3);
+  arena.free(first, 10);
+  const again = arena.alloc(10);
+  assert.equal(again, first, 'a freed block of the same size is reused');
+  assert.deepEqual([...arena.view(again, 10)], new Array(10).fill(0), 'and handed out as zeros');
+  let refreshed = 0;
+  arena.own(() => refreshed++);
+  const before = arena.buffer;
+  arena.alloc(10_000); // 80 kB: more than the memory's first 64 KiB page
+  assert.notEqual(arena.buffer, before, 'the memory moved');
+  assert.equal(refreshed, 1, 'the owner was told');
+  assert.equal(arena.f64.buffer, arena.buffer, 'the arena’s own view is of the new memory');
+});
