@@ -71,6 +71,12 @@ export interface XcorrResult extends GridSpan {
 // ---------------------------------------------------------------------------------------------
 
 /**
+ * The shortest run of partners the pair kernel takes: a call into WebAssembly costs about as
+ * much as a few pairs in JavaScript, and at a few lags most runs hold one or two partners.
+ */
+const KERNEL_MIN_RUN = 8;
+
+/**
  * Streaming Pearson correlation of r_A[n] with r_B[n + τ] for a fixed set of lags τ (grid steps).
  *
  * Feed it the aligned returns (r_A[n], r_B[n]) for n = n0+1, n0+2, … in order. It files, per
@@ -262,7 +268,7 @@ export class LagCorrelator implements ReturnSink {
       this.sides[t]!.addA(here[t]!, x);
       this.tables[t]!.pairsOf(here[t]!);
     }
-    const { logB, slot, h, lagFrom, lagTo, lagK0, arena } = this;
+    const { logB, slot, h, lagFrom, lagTo, lagK0 } = this;
     const { idx, val } = logB;
     // B's returns at the distances of the lags, oldest first: positions [lo, hi).
     const lo = logB.lowerBound(j - lagTo);
@@ -274,8 +280,7 @@ export class LagCorrelator implements ReturnSink {
       const cell = here[t]!;
       const base = table.baseOf(cell);
       if (lagK0 === lagK0) {
-        if (arena !== undefined) arena.run(table.pageAt(cell), logB.idxAt, logB.valAt, lo, hi, x, base + 4 * lagK0, -4, j);
-        else addPairRun(table.pairsOf(cell), idx, val, lo, hi, x, base + 4 * lagK0, -4, j);
+        this.runPairs(table, cell, logB, lo, hi, x, base + 4 * lagK0, -4, j);
         continue;
       }
       const pairs = table.pairsOf(cell);
@@ -298,7 +303,7 @@ export class LagCorrelator implements ReturnSink {
       this.sides[t]!.addB(here[t]!, y);
       this.tables[t]!.pairsOf(here[t]!);
     }
-    const { logA, slot, h, leadFrom, leadTo, leadK0, arena } = this;
+    const { logA, slot, h, leadFrom, leadTo, leadK0 } = this;
     const { idx, val } = logA;
     // A's returns at the distances of the lags, oldest first: positions [lo, hi).
     const lo = logA.lowerBound(j - leadTo);
@@ -308,21 +313,15 @@ export class LagCorrelator implements ReturnSink {
     for (let t = 0; t < this.tables.length; t++) {
       const table = this.tables[t]!;
       const cells = logA.cells[t]!;
-      if (leadK0 === leadK0 && arena !== undefined) {
-        // The partners in order, cut where their cell changes: one kernel run per cell.
+      if (leadK0 === leadK0) {
+        // The partners in order, cut where their cell changes (rarely: a cell is usually much
+        // longer than the lags' reach), one run per cell.
         for (let p = lo; p < hi; ) {
           const cell = cells[p]!;
           const q = cellRunEnd(cells, p, hi);
-          table.pairsOf(cell);
-          arena.run(table.pageAt(cell), logA.idxAt, logA.valAt, p, q, y, table.baseOf(cell) + 4 * leadK0, 4, j);
+          this.runPairs(table, cell, logA, p, q, y, table.baseOf(cell) + 4 * leadK0, 4, j);
           p = q;
         }
-        continue;
-      }
-      // When the oldest and newest partner share a cell, all do.
-      if (leadK0 === leadK0 && cells[lo] === cells[hi - 1]) {
-        const cell = cells[lo]!;
-        addPairRun(table.pairsOf(cell), idx, val, lo, hi, y, table.baseOf(cell) + 4 * leadK0, 4, j);
         continue;
       }
       let cell = NaN;
@@ -340,6 +339,18 @@ export class LagCorrelator implements ReturnSink {
         recordPair(pairs, base + 4 * k, val[p]! * y);
       }
     }
+  }
+
+  /**
+   * The pairs of z (push j) with the returns at positions [lo, hi) of `log`, all filed in
+   * `cell` at lags in order ({@link addPairRun}'s layout: fields at o0 + step·(j − i)): in the
+   * kernel when the run is long enough to pay for the call into WebAssembly, else in
+   * JavaScript on the same memory (the same operations, so the same bits either way).
+   */
+  private runPairs(table: LagCellTable, cell: number, log: ReturnLog, lo: number, hi: number, z: number, o0: number, step: number, j: number): void {
+    const arena = this.arena;
+    if (arena !== undefined && hi - lo >= KERNEL_MIN_RUN) arena.run(table.pageAt(cell), log.idxAt, log.valAt, lo, hi, z, o0, step, j);
+    else addPairRun(table.pairsOf(cell), log.idx, log.val, lo, hi, z, o0, step, j);
   }
 
   /**
