@@ -92,6 +92,8 @@ const CASES: readonly Case[] = [
   { name: 'two cell sets (windows)', lags: range(-25, 25), cells: [fixedCells(50), fixedCells(7)], midway: [3000] },
   { name: 'parts asked for midway', lags: range(-33, 12), cells: [fixedCells(100)], midway: [1, 999, 5000] },
   { name: 'final cells handed over and dropped', lags: range(-20, 35), cells: [fixedCells(13)], onFinal: true },
+  // About 0.3 · 2 · 240 = 144 returns kept a market at 30 %: the logs double in the arena (64 → 256).
+  { name: 'long lags: the return logs grow', lags: range(110, 240), cells: [fixedCells(10)], midway: [3729], onFinal: true },
 ];
 
 /** Every part of a run, in order: the midway parts, the handed-over cells, then each cell set's final parts. */
@@ -151,4 +153,140 @@ test('an arena reuses freed blocks zeroed, and its owners see every growth', () 
   assert.notEqual(arena.buffer, before, 'the memory moved');
   assert.equal(refreshed, 1, 'the owner was told');
   assert.equal(arena.f64.buffer, arena.buffer, 'the arena’s own view is of the new memory');
+});
+
+// Fields of one (cell, lag) row of the parts (PART_FIELDS in xcorr-cells.ts).
+const NEFF = 1;
+const SXY = 6;
+const ABS = 7;
+const MAX = 8;
+
+test('pairs whose partners cross a cell go to their own A cell, with and without the kernel (a direct double loop per cell)', () => {
+  // The bit-for-bit tests above hold the kernel to the JavaScript loop, and both cut a run of
+  // partners where its cell changes (cellRunEnd): a wrong cut files pairs in a neighbouring
+  // cell, which they cannot see, and which a fold over all cells hides too. Here the reference
+  // is independent: every pair (r_A[j], r_B[j + τ]) with both returns non-zero, in the cell of
+  // A's push j (grid 1 µs: push j at time n0 + j), counted by a double loop. Cells of 7 pushes
+  // against lags up to 40 cut nearly every run; at 30 % a run holds about 12 partners, so the
+  // kernel takes most of them.
+  const rng = new Random(2024);
+  const n0 = 1_000_003;
+  const cellUs = 7;
+  const [a, b] = sparseReturns(rng, 3000, 0.3);
+  for (const lags of [range(0, 40), range(-40, 40)]) {
+    const cellOf = (j: number): number => Math.floor((n0 + j) / cellUs);
+    const first = cellOf(1);
+    const cells = cellOf(a.length) - first + 1;
+    const want = new Float64Array(cells * lags.length * 4); // n_effective, Σxy, Σ|xy|, max |xy|
+    lags.forEach((lag, k) => {
+      for (let j = 1; j <= a.length; j++) {
+        const x = a[j - 1]!;
+        const y = b[j - 1 + lag];
+        if (x === 0 || y === undefined || y === 0 || j + lag < 1) continue;
+        const o = ((cellOf(j) - first) * lags.length + k) * 4;
+        want[o]! += 1;
+        want[o + 1]! += x * y;
+        want[o + 2]! += Math.abs(x * y);
+        want[o + 3] = Math.max(want[o + 3]!, Math.abs(x * y));
+      }
+    });
+    for (const kernel of [false, true, 'tight'] as const) {
+      const correlator = new LagCorrelator(lags, { gridUs: 1, cells: [fixedCells(cellUs)], kernel });
+      correlator.begin(n0);
+      for (let i = 0; i < a.length; i++) correlator.push(a[i]!, b[i]!);
+      const parts = correlator.parts(0);
+      assert.equal(parts.firstCell, first);
+      assert.equal(parts.cells, cells);
+      for (let c = 0; c < cells; c++) {
+        for (let k = 0; k < lags.length; k++) {
+          const got = parts.sums.subarray((c * lags.length + k) * 9);
+          const o = (c * lags.length + k) * 4;
+          const where = `kernel ${kernel}, lags ${lags[0]}…, cell ${first + c}, lag ${lags[k]}`;
+          // n_effective and max |xy| do not depend on the order of the additions: exact.
+          assert.equal(got[NEFF], want[o], `${where}: n_effective`);
+          assert.equal(got[MAX], want[o + 3], `${where}: max |xy|`);
+          // The sums are added in another order here: a (cell, lag) has at most 7 terms (one per
+          // push of the cell), so each side is within 6u·Σ|xy| of the exact sum (u = 2⁻⁵³).
+          const tolerance = 12 * 2 ** -53 * want[o + 2]!;
+          assert.ok(Math.abs(got[SXY]! - want[o + 1]!) <= tolerance, `${where}: Σxy ${got[SXY]} vs ${want[o + 1]}`);
+          assert.ok(Math.abs(got[ABS]! - want[o + 2]!) <= tolerance, `${where}: Σ|xy| ${got[ABS]} vs ${want[o + 2]}`);
+        }
+      }
+    }
+  }
+});
+
+/** What an arena did: kernel calls, and its blocks live (byte address → doubles). */
+interface ArenaLog {
+  calls: number;
+  readonly live: Map<number, number>;
+  maxLive: number;
+}
+
+/**
+ * Runs `f` with every PairArena it makes counting its kernel calls and its blocks; a block
+ * freed that is not live (freed twice, or never handed out) fails the test.
+ */
+function countingArenas(f: () => void): ArenaLog[] {
+  const logs: ArenaLog[] = [];
+  const create = PairArena.create;
+  const patched = PairArena as { create: typeof PairArena.create };
+  patched.create = (options) => {
+    const arena = create.call(PairArena, options)!;
+    const log: ArenaLog = { calls: 0, live: new Map(), maxLive: 0 };
+    logs.push(log);
+    const { run, alloc, free } = arena;
+    const counted = arena as { run: typeof run; alloc: typeof alloc; free: typeof free };
+    counted.run = (...args) => {
+      log.calls++;
+      run(...args);
+    };
+    counted.alloc = (doubles) => {
+      const at = alloc.call(arena, doubles);
+      assert.ok(!log.live.has(at), `block ${at} handed out while live`);
+      log.live.set(at, doubles);
+      log.maxLive = Math.max(log.maxLive, log.live.size);
+      return at;
+    };
+    counted.free = (at, doubles) => {
+      assert.equal(log.live.get(at), doubles, `block ${at} freed (${doubles} doubles) while not live with that size`);
+      log.live.delete(at);
+      free.call(arena, at, doubles);
+    };
+    return arena;
+  };
+  try {
+    f();
+  } finally {
+    patched.create = create;
+  }
+  return logs;
+}
+
+test('dense runs go through the kernel, and every page a table takes is given back', () => {
+  const rng = new Random(77);
+  const [a, b] = sparseReturns(rng, 20_000, 0.3);
+  // Final cells handed over: cells of 13 pushes at lags up to 35 leave about 5 open, on pages of
+  // floor(8192 / (56 lags · 4)) = 36 cells, so at most 2 pages at once beside the logs' 4 blocks
+  // (6 while one log moves): a table that kept its dropped pages would hold about 20 000 / 13 / 36 = 43.
+  const folded = countingArenas(() => {
+    const correlator = new LagCorrelator(range(-20, 35), { gridUs: 1, cells: [fixedCells(13)], onFinal: () => {} });
+    for (let i = 0; i < a.length; i++) correlator.push(a[i]!, b[i]!);
+    correlator.finalParts(0);
+  });
+  // Two cell sets kept whole (windows), read once at the end: both tables' pages come back.
+  const kept = countingArenas(() => {
+    const correlator = new LagCorrelator(range(-25, 25), { gridUs: 1, cells: [fixedCells(50), fixedCells(7)] });
+    for (let i = 0; i < a.length; i++) correlator.push(a[i]!, b[i]!);
+    correlator.finalParts(0);
+    correlator.finalParts(1);
+  });
+  for (const [name, logs] of [['folded', folded], ['kept', kept]] as const) {
+    assert.equal(logs.length, 1, `${name}: one arena per correlator`);
+    const log = logs[0]!;
+    // At 30 % a return has about 0.3 · 35 ≈ 10 partners a side: many runs reach KERNEL_MIN_RUN (8).
+    assert.ok(log.calls > 1000, `${name}: the kernel ran (${log.calls} calls)`);
+    assert.equal(log.live.size, 4, `${name}: after the last finalParts only A's and B's idx and val are live`);
+  }
+  assert.ok(folded[0]!.maxLive <= 8, `folded: at most ${folded[0]!.maxLive} blocks live at once`);
 });
