@@ -35,6 +35,8 @@ interface WasmMemory {
 type RunFn = (page: number, idx: number, val: number, lo: number, hi: number, z: number, start: number, step: number, j: number) => void;
 
 const WASM_PAGE = 65536;
+/** Pages a 32-bit WebAssembly memory can have (4 GiB). */
+const MAX_PAGES = 65536;
 /** Blocks start on a cache line: a lag's four pair fields (32 bytes) then never straddle two. */
 const ALIGN = 64;
 
@@ -73,18 +75,26 @@ export class PairArena {
   private readonly owners: (() => void)[] = [];
   private readonly tight: boolean;
 
-  private constructor(module: object, options: ArenaOptions) {
-    this.memory = new WebAssembly.Memory({ initial: 1 });
-    const exports = new WebAssembly.Instance(module, { arena: { memory: this.memory } }).exports as { run: RunFn };
-    this.run = exports.run;
-    this.f64 = new Float64Array(this.memory.buffer);
+  private constructor(memory: WasmMemory, run: RunFn, options: ArenaOptions) {
+    this.memory = memory;
+    this.run = run;
+    this.f64 = new Float64Array(memory.buffer);
     this.tight = options.tight === true;
   }
 
   /** An arena, or undefined where WebAssembly cannot run the kernel. */
   static create(options: ArenaOptions = {}): PairArena | undefined {
     const module = pairModule();
-    return module === null ? undefined : new PairArena(module, options);
+    if (module === null) return undefined;
+    try {
+      // A memory reserves its address space up front (about 10 GiB in V8): under a low
+      // `ulimit -v` this fails, and the JavaScript loop does the same work.
+      const memory = new WebAssembly.Memory({ initial: 1 });
+      const exports = new WebAssembly.Instance(module, { arena: { memory } }).exports as { run: RunFn };
+      return new PairArena(memory, exports.run, options);
+    } catch {
+      return undefined;
+    }
   }
 
   /** The memory's buffer (for an owner's views). */
@@ -109,15 +119,17 @@ export class PairArena {
       return reuse;
     }
     const at = this.top;
-    this.top += bytes;
     const have = this.memory.buffer.byteLength;
-    if (this.top > have) {
-      const lack = Math.ceil((this.top - have) / WASM_PAGE);
-      // Fresh pages are zeros, and pages never touched cost no memory: doubling costs nothing.
-      this.memory.grow(this.tight ? lack : Math.max(lack, have / WASM_PAGE));
+    if (at + bytes > have) {
+      const lack = Math.ceil((at + bytes - have) / WASM_PAGE);
+      // Fresh pages are zeros, and pages never touched cost no memory: doubling costs nothing,
+      // up to the 4 GiB a 32-bit memory can address. (If grow throws, nothing has changed.)
+      const pages = this.tight ? lack : Math.max(lack, Math.min(have / WASM_PAGE, MAX_PAGES - have / WASM_PAGE));
+      this.memory.grow(pages);
       this.f64 = new Float64Array(this.memory.buffer);
       for (const refresh of this.owners) refresh();
     }
+    this.top = at + bytes;
     return at;
   }
 

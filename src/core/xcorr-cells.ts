@@ -133,8 +133,10 @@ export class LagCellTable {
   /** The first cell held: the cell of the first return pair (set by start), later the first not dropped. */
   firstCell = NaN;
 
-  /** @param maxDoubles the most numbers the table may hold ({@link MAX_TABLE_DOUBLES}; smaller in tests). */
-  /** @param arena where the pair pages live, for the pair kernel (none: in JavaScript arrays). */
+  /**
+   * @param maxDoubles the most numbers the table may hold ({@link MAX_TABLE_DOUBLES}; smaller in tests).
+   * @param arena where the pair pages live, for the pair kernel (none: in JavaScript arrays).
+   */
   constructor(
     readonly cells: TimeCells,
     readonly lagCount: number,
@@ -152,8 +154,13 @@ export class LagCellTable {
     return this.perPage * this.cellWidth;
   }
 
-  /** The byte address of `cell`'s page in the arena (a held cell; the table has an arena). */
+  /**
+   * The byte address of `cell`'s page in the arena (the table has an arena). @throws RangeError
+   * for a cell not held: the kernel would write wherever the address pointed, where pairsOf throws.
+   */
   pageAt(cell: number): number {
+    const c = cell - this.firstCell;
+    if (!(c >= 0 && c < this.reached)) throw new RangeError(`LagCellTable: cell ${cell} is not held (cells ${this.firstCell} … ${this.firstCell + this.reached - 1})`);
     return this.pairAt[this.pageOf(cell)]!;
   }
 

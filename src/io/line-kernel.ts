@@ -66,6 +66,19 @@ function kernelModule(): object | null {
   return compiled;
 }
 
+/**
+ * A fresh instance, null when its memory cannot be had: a WebAssembly memory reserves its
+ * address space up front (about 10 GiB in V8), which a low `ulimit -v` refuses; the JavaScript
+ * loop then reads every line.
+ */
+function newInstance(module: object): Exports | null {
+  try {
+    return new WebAssembly.Instance(module).exports as Exports;
+  } catch {
+    return null;
+  }
+}
+
 /** Whether `plan` is one the kernel reads: a delimiter below '.', no column past its table, no role it does not write. */
 export function kernelReads(plan: FormatPlan): boolean {
   if (plan.delimiter >= DOT || plan.ncols > MAX_COLUMNS) return false;
@@ -114,8 +127,8 @@ export class LineKernel {
     if (bufferBytes > KERNEL_BUFFER_BYTES) return null;
     const module = kernelModule();
     if (module === null) return null;
-    const exports = idle.pop() ?? (new WebAssembly.Instance(module).exports as Exports);
-    return new LineKernel(exports, bufferBytes);
+    const exports = idle.pop() ?? newInstance(module);
+    return exports === null ? null : new LineKernel(exports, bufferBytes);
   }
 
   /** Gives the kernel's memory back for the next reader; its buffers must not be used after. */
