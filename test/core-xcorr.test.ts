@@ -18,13 +18,19 @@ function series(ticks: ReadonlyArray<readonly [number, number]>): Series {
   return { t: Float64Array.from(ticks, ([t]) => t), p: Float64Array.from(ticks, ([, p]) => p) };
 }
 
-/** Brute-force LOCF: for each grid point g, scan every tick for the last one with t ≤ g. */
-function bruteGrid(s: Series, n0: number, n1: number, g: number): number[] {
+/**
+ * Reference LOCF: for each grid point g, the last tick with t ≤ g. The ticks are in time order
+ * (checked here), so that tick is found by walking on from the previous grid point's: the tick
+ * a scan of every tick would find, in time linear in ticks + grid points rather than their
+ * product (that scan was a third of this file's time).
+ */
+function locfGrid(s: Series, n0: number, n1: number, g: number): number[] {
+  for (let i = 1; i < s.t.length; i++) assert.ok(s.t[i]! >= s.t[i - 1]!, `locfGrid: tick ${i} is before tick ${i - 1}`);
   const values: number[] = [];
+  let last = -1;
   for (let n = n0; n <= n1; n++) {
-    let value = NaN;
-    for (let i = 0; i < s.t.length; i++) if (s.t[i]! <= n * g) value = s.p[i]!;
-    values.push(value);
+    while (last + 1 < s.t.length && s.t[last + 1]! <= n * g) last++;
+    values.push(last >= 0 ? s.p[last]! : NaN);
   }
   return values;
 }
@@ -90,8 +96,8 @@ function referenceXcorr(a: Series, b: Series, g: number, lags: readonly number[]
   const end = Math.min(a.t[a.t.length - 1]!, b.t[b.t.length - 1]!);
   const n0 = Math.ceil(start / g);
   const n1 = Math.floor(end / g);
-  const rA = logReturns(bruteGrid(a, n0, n1, g));
-  const rB = logReturns(bruteGrid(b, n0, n1, g));
+  const rA = logReturns(locfGrid(a, n0, n1, g));
+  const rB = logReturns(locfGrid(b, n0, n1, g));
   return { start, end, n0, n1, rA, rB, lags: referenceLags(rA, rB, lags) };
 }
 
@@ -274,7 +280,7 @@ function recordReturns(feed: (aligner: GridAligner) => void, g = 1000) {
   return { a, b, span };
 }
 
-test('GridAligner: returns equal the brute-force LOCF grid returns exactly', () => {
+test('GridAligner: returns equal the reference LOCF grid returns exactly', () => {
   for (const [seed, g] of [[1, 1000], [2, 1000], [3, 700], [4, 50]] as const) {
     const { a, b } = randomPair(seed, 600, g);
     const ref = referenceXcorr(a, b, g, []);
