@@ -24,24 +24,29 @@ interface DenseLag {
   topStepShare: number | null;
 }
 
-/** Table 2 by definition (docs/definitions.md §4): for each lag every pair (a[i], b[i + τ]) of the arrays, two passes. */
+/**
+ * Table 2 by definition (docs/definitions.md §4): for each lag every pair (a[i], b[i + τ]) of the
+ * arrays, two passes. The loops run over the i whose pair exists (max(0, −τ) ≤ i < min(M, M − τ)).
+ */
 function dense(a: Float64Array, b: Float64Array, lags: readonly number[]): DenseLag[] {
   const m = a.length;
   return lags.map((lag) => {
+    const from = Math.max(0, -lag);
+    const to = Math.min(m, m - lag);
     let n = 0;
     let nEffective = 0;
     let sx = 0;
     let sy = 0;
     let absSum = 0;
     let absMax = 0;
-    for (let i = 0; i < m; i++) {
-      const j = i + lag;
-      if (j < 0 || j >= m) continue;
+    for (let i = from; i < to; i++) {
+      const x = a[i]!;
+      const y = b[i + lag]!;
       n++;
-      sx += a[i]!;
-      sy += b[j]!;
-      const p = Math.abs(a[i]! * b[j]!);
-      if (a[i] !== 0 && b[j] !== 0) nEffective++;
+      sx += x;
+      sy += y;
+      const p = Math.abs(x * y);
+      if (x !== 0 && y !== 0) nEffective++;
       absSum += p;
       absMax = Math.max(absMax, p);
     }
@@ -52,12 +57,12 @@ function dense(a: Float64Array, b: Float64Array, lags: readonly number[]): Dense
     let vx = 0;
     let vy = 0;
     let c = 0;
-    for (let i = 0; i < m; i++) {
-      const j = i + lag;
-      if (j < 0 || j >= m) continue;
-      vx += (a[i]! - mx) ** 2;
-      vy += (b[j]! - my) ** 2;
-      c += (a[i]! - mx) * (b[j]! - my);
+    for (let i = from; i < to; i++) {
+      const dx = a[i]! - mx;
+      const dy = b[i + lag]! - my;
+      vx += dx ** 2;
+      vy += dy ** 2;
+      c += dx * dy;
     }
     if (vx === 0 || vy === 0) return { lag, n, nEffective, r: null, beta: null, topStepShare };
     return { lag, n, nEffective, r: c / Math.sqrt(vx * vy), beta: c / vx, topStepShare };
