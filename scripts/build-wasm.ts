@@ -46,6 +46,13 @@ export function moduleText(kernel: (typeof KERNELS)[number], base64: string): st
   ].join('\n');
 }
 
+/** For a kernel's test: its .wat compiled now, and its generated module as on disk and as it should be. */
+export async function kernelCheck(name: (typeof KERNELS)[number]['name']): Promise<{ readonly base64: string; readonly onDisk: string; readonly expected: string }> {
+  const kernel = KERNELS.find((k) => k.name === name)!;
+  const base64 = await compileWat(kernel.wat, readFileSync(join(ROOT, kernel.wat), 'utf8'));
+  return { base64, onDisk: readFileSync(join(ROOT, kernel.module), 'utf8'), expected: moduleText(kernel, base64) };
+}
+
 async function main(): Promise<void> {
   for (const kernel of KERNELS) {
     const text = readFileSync(join(ROOT, kernel.wat), 'utf8');

@@ -1,15 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { drawBlockCounts, replicateSums, replicateSumsScalar } from '../src/core/bootstrap.js';
 import { Random } from '../src/core/random.js';
 import { REPLICATE_SUMS_WASM } from '../src/core/replicate-sums-wasm.js';
 import { replicateSumsSimd, simdAvailable } from '../src/core/replicate-sums-simd.js';
-import { compileWat, KERNELS, moduleText } from '../scripts/build-wasm.js';
+import { kernelCheck } from '../scripts/build-wasm.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** The definition written plainly: each sum from 0 over the drawn blocks in block order. */
 function referenceSums(parts: Float64Array, width: number, counts: Uint32Array, nBlocks: number): Float64Array {
@@ -42,10 +38,9 @@ function assertSameBits(got: Float64Array, want: Float64Array, what: string): vo
 }
 
 test('the embedded kernel is src/core/wasm/replicate-sums.wat, compiled (npm run build:wasm after an edit)', async () => {
-  const kernel = KERNELS[0];
-  const base64 = await compileWat(kernel.wat, readFileSync(join(ROOT, kernel.wat), 'utf8'));
-  assert.equal(REPLICATE_SUMS_WASM, base64);
-  assert.equal(readFileSync(join(ROOT, kernel.module), 'utf8'), moduleText(kernel, base64));
+  const check = await kernelCheck('REPLICATE_SUMS_WASM');
+  assert.equal(REPLICATE_SUMS_WASM, check.base64);
+  assert.equal(check.onDisk, check.expected);
 });
 
 test('replicateSumsSimd: the same bits as the definition, across strips, groups and padding', () => {

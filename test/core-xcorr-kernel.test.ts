@@ -16,24 +16,19 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { fixedCells, type TimeCells } from '../src/core/cells.js';
 import { PairArena } from '../src/core/pair-arena.js';
 import { PAIR_RUNS_WASM } from '../src/core/pair-runs-wasm.js';
 import { Random } from '../src/core/random.js';
 import { LagCorrelator } from '../src/core/xcorr.js';
 import type { XcorrParts } from '../src/core/xcorr-cells.js';
-import { compileWat, KERNELS, moduleText } from '../scripts/build-wasm.js';
+import { kernelCheck } from '../scripts/build-wasm.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 test('the embedded kernel is src/core/wasm/pair-runs.wat, compiled (npm run build:wasm after an edit)', async () => {
-  const kernel = KERNELS.find((k) => k.name === 'PAIR_RUNS_WASM')!;
-  const base64 = await compileWat(kernel.wat, readFileSync(join(ROOT, kernel.wat), 'utf8'));
-  assert.equal(PAIR_RUNS_WASM, base64);
-  assert.equal(readFileSync(join(ROOT, kernel.module), 'utf8'), moduleText(kernel, base64));
+  const check = await kernelCheck('PAIR_RUNS_WASM');
+  assert.equal(PAIR_RUNS_WASM, check.base64);
+  assert.equal(check.onDisk, check.expected);
 });
 
 test('the kernel files one run as worked out by hand', () => {

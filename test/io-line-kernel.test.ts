@@ -7,23 +7,18 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { KERNEL_ROWS, LineKernel, kernelReads } from '../src/io/line-kernel.js';
 import { LINE_SCAN_WASM } from '../src/io/line-scan-wasm.js';
 import type { FormatPlan } from '../src/io/formats.js';
 import type { InternalReadOptions } from '../src/io/reader.js';
-import { compileWat, KERNELS, moduleText } from '../scripts/build-wasm.js';
+import { kernelCheck } from '../scripts/build-wasm.js';
 import { mulberry32, readQuotes, readTrades, STRICT, tmpFile } from './io-helpers.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 test('the embedded kernel is src/io/wasm/line-scan.wat, compiled (npm run build:wasm after an edit)', async () => {
-  const kernel = KERNELS.find((k) => k.name === 'LINE_SCAN_WASM')!;
-  const base64 = await compileWat(kernel.wat, readFileSync(join(ROOT, kernel.wat), 'utf8'));
-  assert.equal(base64, LINE_SCAN_WASM);
-  assert.equal(readFileSync(join(ROOT, kernel.module), 'utf8'), moduleText(kernel, base64));
+  const check = await kernelCheck('LINE_SCAN_WASM');
+  assert.equal(LINE_SCAN_WASM, check.base64);
+  assert.equal(check.onDisk, check.expected);
 });
 
 /** The members of a plan the kernel reads: `roles` per column (−1 not read). */

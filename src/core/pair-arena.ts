@@ -18,18 +18,7 @@
  * hold the results to the correlator without the arena, bit for bit.
  */
 import { PAIR_RUNS_WASM } from './pair-runs-wasm.js';
-
-// The WebAssembly global as far as it is used here (this project compiles without the DOM's types).
-declare const WebAssembly: {
-  readonly Module: new (bytes: Uint8Array) => object;
-  readonly Instance: new (module: object, imports: object) => { readonly exports: unknown };
-  readonly Memory: new (descriptor: { initial: number }) => WasmMemory;
-};
-
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
+import { moduleOnce, wasm, type WasmMemory } from './wasm-module.js';
 
 /** The kernel's one function: the pairs of z at push j with log positions [lo, hi), see the .wat. */
 type RunFn = (page: number, idx: number, val: number, lo: number, hi: number, z: number, start: number, step: number, j: number) => void;
@@ -40,20 +29,8 @@ const MAX_PAGES = 65536;
 /** Blocks start on a cache line: a lag's four pair fields (32 bytes) then never straddle two. */
 const ALIGN = 64;
 
-/** The compiled module, null where WebAssembly cannot run it; undefined until first asked. */
-let compiled: object | null | undefined;
-
-function pairModule(): object | null {
-  if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(Buffer.from(PAIR_RUNS_WASM, 'base64'));
-    } catch {
-      // Without WebAssembly the correlator keeps its arrays in JavaScript and runs its own loop.
-      compiled = null;
-    }
-  }
-  return compiled;
-}
+/** The compiled module, null where WebAssembly cannot run it: the correlator then keeps its arrays in JavaScript. */
+const pairModule = moduleOnce(PAIR_RUNS_WASM);
 
 export interface ArenaOptions {
   /**
@@ -89,8 +66,8 @@ export class PairArena {
     try {
       // A memory reserves its address space up front (about 10 GiB in V8): under a low
       // `ulimit -v` this fails, and the JavaScript loop does the same work.
-      const memory = new WebAssembly.Memory({ initial: 1 });
-      const exports = new WebAssembly.Instance(module, { arena: { memory } }).exports as { run: RunFn };
+      const memory = new wasm.Memory({ initial: 1 });
+      const exports = new wasm.Instance(module, { arena: { memory } }).exports as { run: RunFn };
       return new PairArena(memory, exports.run, options);
     } catch {
       return undefined;

@@ -13,15 +13,11 @@
  * decide which sums are computed together.
  */
 import { REPLICATE_SUMS_WASM } from './replicate-sums-wasm.js';
+import { moduleOnce, wasm } from './wasm-module.js';
 
 /** The most numbers of one strip of parts, one group of counts or one block of sums. */
 export const STRIP_DOUBLES = 1 << 20;
 
-// The WebAssembly global as far as it is used here (this project compiles without the DOM's types).
-declare const WebAssembly: {
-  readonly Module: new (bytes: Uint8Array) => object;
-  readonly Instance: new (module: object) => { readonly exports: unknown };
-};
 
 interface Kernel {
   readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
@@ -34,11 +30,11 @@ let kernel: Kernel | null | undefined;
 
 function loadKernel(): Kernel | null {
   if (kernel === undefined) {
+    // An engine without 128-bit SIMD refuses the module; the scalar loop gives the same bits.
+    const module = moduleOnce(REPLICATE_SUMS_WASM)();
     try {
-      const module = new WebAssembly.Module(Buffer.from(REPLICATE_SUMS_WASM, 'base64'));
-      kernel = new WebAssembly.Instance(module).exports as unknown as Kernel;
+      kernel = module === null ? null : (new wasm.Instance(module).exports as unknown as Kernel);
     } catch {
-      // An engine without 128-bit SIMD refuses the module; the scalar loop gives the same bits.
       kernel = null;
     }
   }

@@ -12,6 +12,7 @@
  * Its memory never grows, so the buffers' views stay valid.
  */
 import { LINE_SCAN_WASM } from './line-scan-wasm.js';
+import { moduleOnce, wasm } from '../core/wasm-module.js';
 import { ROLE_SIDE, type FormatPlan } from './formats.js';
 import { POW10 } from './numbers.js';
 
@@ -36,11 +37,6 @@ const AT_ROLES = 64;
 const AT_POW10 = 512;
 const AT_BUFFERS = 1024;
 
-// The WebAssembly global as far as it is used here (this project compiles without the DOM's types).
-declare const WebAssembly: {
-  readonly Module: new (bytes: Uint8Array) => object;
-  readonly Instance: new (module: object) => { readonly exports: unknown };
-};
 
 interface Exports {
   readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
@@ -51,20 +47,8 @@ interface Exports {
 /** Kernels released by readers that have finished, for the next (see LineKernel.acquire). */
 const idle: Exports[] = [];
 
-/** The compiled module, null where the engine cannot compile it; undefined until first asked. */
-let compiled: object | null | undefined;
-
-function kernelModule(): object | null {
-  if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(Buffer.from(LINE_SCAN_WASM, 'base64'));
-    } catch {
-      // Without WebAssembly the JavaScript loop reads every line, to the same rows.
-      compiled = null;
-    }
-  }
-  return compiled;
-}
+/** The compiled module, null where the engine cannot compile it: the JavaScript loop then reads every line, to the same rows. */
+const kernelModule = moduleOnce(LINE_SCAN_WASM);
 
 /**
  * A fresh instance, null when its memory cannot be had: a WebAssembly memory reserves its
@@ -73,7 +57,7 @@ function kernelModule(): object | null {
  */
 function newInstance(module: object): Exports | null {
   try {
-    return new WebAssembly.Instance(module).exports as Exports;
+    return new wasm.Instance(module).exports as Exports;
   } catch {
     return null;
   }
