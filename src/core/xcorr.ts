@@ -88,6 +88,8 @@ const KERNEL_MIN_RUN = 8;
  * non-zero returns are kept as (index, value) (xcorr-log.ts); a new non-zero return is paired
  * with the other market's non-zero returns within reach, a lookup over the distance giving the
  * lag (or none), so the products cost one step per pair of non-zero returns at a requested lag.
+ * Runs of partners at lags in order go to a WebAssembly kernel (pair-arena.ts), which keeps
+ * both logs and the pair pages in its memory; the same operations, so the same bits.
  * The sides Σx, Σx², Σy, Σy² of each lag come per cell from one sum per market and cell plus the
  * returns near the cell's edges (xcorr-sides.ts).
  *
