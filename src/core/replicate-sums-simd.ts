@@ -25,13 +25,15 @@ interface Kernel {
   readonly sums: (p: number, w: number, nb: number, c: number, rr: number, o: number) => void;
 }
 
+/** The compiled module, null where the engine has no WebAssembly SIMD. */
+const simdModule = moduleOnce(REPLICATE_SUMS_WASM);
 /** The instantiated kernel, null where the engine has no WebAssembly SIMD; undefined until first asked. */
 let kernel: Kernel | null | undefined;
 
 function loadKernel(): Kernel | null {
   if (kernel === undefined) {
     // An engine without 128-bit SIMD refuses the module; the scalar loop gives the same bits.
-    const module = moduleOnce(REPLICATE_SUMS_WASM)();
+    const module = simdModule();
     try {
       kernel = module === null ? null : (new wasm.Instance(module).exports as unknown as Kernel);
     } catch {

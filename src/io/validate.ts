@@ -187,6 +187,11 @@ abstract class Rules implements RowSink {
     this.lastLine = line;
   }
 
+  /** Rows a bulk call hands to row() one by one (under `sort`, or where bulk rules do not apply). */
+  protected eachRow(n: number, fill: (i: number) => RowScratch): void {
+    for (let i = 0; i < n; i++) this.row(fill(i));
+  }
+
   /** The index of the next gathered row under `sort`. @throws DataError past MAX_SORT_ROWS. */
   protected gatherSlot(r: RowScratch): number {
     const max = this.opts.maxSortRows ?? MAX_SORT_ROWS;
@@ -245,10 +250,7 @@ export class QuoteValidator extends Rules {
    */
   bulk(cols: readonly Float64Array[], n: number, firstLine: number, fill: (i: number) => RowScratch): void {
     const priceOnly = this.plan.priceOnly;
-    if (this.opts.sort) {
-      for (let i = 0; i < n; i++) this.row(fill(i));
-      return;
-    }
+    if (this.opts.sort) return this.eachRow(n, fill);
     const time = cols[ROLE_TIME]!;
     const bids = cols[priceOnly ? ROLE_PRICE : ROLE_BID]!;
     const asks = cols[priceOnly ? ROLE_PRICE : ROLE_ASK]!;
@@ -347,10 +349,7 @@ export class TradeValidator extends Rules {
    * goes to row().
    */
   bulk(cols: readonly Float64Array[], n: number, firstLine: number, fill: (i: number) => RowScratch): void {
-    if (this.opts.sort || this.hasSide) {
-      for (let i = 0; i < n; i++) this.row(fill(i));
-      return;
-    }
+    if (this.opts.sort || this.hasSide) return this.eachRow(n, fill);
     const time = cols[ROLE_TIME]!;
     const prices = cols[ROLE_PRICE]!;
     const qtys = cols[ROLE_QTY]!;
