@@ -1,17 +1,23 @@
-/** End-to-end: `leadlag classify` on the fixtures, against pair and the naive docs/definitions.md §5 reference. */
+/**
+ * End-to-end: `leadlag classify` on the fixtures, against pair and the naive docs/definitions.md
+ * §5 reference. Most runs are in this process (context-helpers.ts: the same parsing, output and
+ * exit code without a process start and XGBoost's load each); the built CLI runs where the
+ * process matters: nothing of the library's own on stderr, and the same bytes from a fresh process.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURES, leadlag, tempFiles } from './cli-helpers.js';
+import { FIXTURES, leadlag as builtCli, tempFiles, type CliResult } from './cli-helpers.js';
+import { leadlagInProcess as leadlag } from './context-helpers.js';
 import { readGenericQuotes, readTardisTrades, referenceFeatures } from './reference.js';
 
 const fx = (layout: string, name: string) => join(FIXTURES, layout, name);
 const TARDIS = [fx('tardis', 'spot_quotes.csv'), fx('tardis', 'perp_quotes.csv'), '--trades', fx('tardis', 'spot_trades.csv')];
 const EXCHANGE = [fx('exchange', 'spot_quotes.csv'), fx('exchange', 'perp_quotes.csv'), '--trades', fx('exchange', 'spot_trades.csv')];
 
-async function run(args: string[]) {
-  const r = await leadlag(['classify', ...args]);
+async function run(args: string[], via: (args: string[]) => Promise<CliResult> = leadlag) {
+  const r = await via(['classify', ...args]);
   assert.equal(r.code, 0, r.stderr);
   assert.ok(!/wasm|streaming/i.test(r.stderr), `library noise leaked: ${r.stderr}`);
   return r;
@@ -24,8 +30,8 @@ function parseDump(path: string): { header: string; rows: number[][] } {
 
 test('classify --dump-features: labels agree with pair and features follow docs/definitions.md §5 on every format', async () => {
   const dir = tempFiles({});
-  await run([...TARDIS, '--dump-features', join(dir, 'tardis.csv'), '--format', 'json']);
-  await run([...EXCHANGE, '--dump-features', join(dir, 'exchange.csv'), '--format', 'json']);
+  await run([...TARDIS, '--dump-features', join(dir, 'tardis.csv'), '--format', 'json'], builtCli);
+  await run([...EXCHANGE, '--dump-features', join(dir, 'exchange.csv'), '--format', 'json'], builtCli);
   // Same ticks and trades in two layouts: the feature tables must be identical byte for byte.
   assert.equal(readFileSync(join(dir, 'exchange.csv'), 'utf8'), readFileSync(join(dir, 'tardis.csv'), 'utf8'));
 
@@ -83,7 +89,7 @@ test('classify --balanced (Table 4): n = min(1000, leads, noise) per class, spli
 
 test('classify: the same seed gives byte-identical output, in both modes and split kinds', async () => {
   for (const extra of [[], ['--balanced'], ['--split', 'time']]) {
-    const a = await run([...TARDIS, ...extra, '--seed', '7', '--format', 'csv']);
+    const a = await run([...TARDIS, ...extra, '--seed', '7', '--format', 'csv'], builtCli);
     const b = await run([...TARDIS, ...extra, '--seed', '7', '--format', 'csv']);
     assert.equal(a.stdout, b.stdout);
   }

@@ -2,14 +2,16 @@
  * The scale recipe end to end (docs/scale.md): `leadlag plan` over three generated days of two
  * markets drives a real GNU parallel, one `pair --state` job per day, and `leadlag merge`
  * prints the one run's JSON byte for byte. Also plan's TSV and manifest, one row per pair, and
- * the same recipe with `hy --state` jobs.
+ * the same recipe with `hy --state` jobs. The jobs are the built CLI's processes; the one run
+ * and the merges they are compared with run in this process (context-helpers.ts).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, leadlag, tempFiles } from './cli-helpers.js';
+import { BIN, tempFiles } from './cli-helpers.js';
+import { leadlagInProcess as leadlag } from './context-helpers.js';
 import { FIXTURE_SHAPE, writeDataset } from '../scripts/gen-data.js';
 import { runPlan, type PlanOptions } from '../src/cli/commands/plan.js';
 import { DataError } from '../src/errors.js';
@@ -117,14 +119,16 @@ test('GNU parallel runs the planned jobs; merge prints the one run\'s JSON byte 
   const manifest = join(dir, 'pairs.tsv');
   // Two "pairs" over the same days (the second with the markets swapped): one table, a row each.
   writeFileSync(manifest, `BTC\t${spot}\t${perp}\nREV\t${perp}\t${spot}\n`);
-  const jobs = runPlan(undefined, undefined, { ...PLAN, manifest, emit: 'commands', states, leadlag: BIN, options: '-q' });
+  // 100 replicates: the three days span 26 000 blocks of 10 s, and every run draws them all
+  // (1000 replicates cost each job and merge about 2 s more); the merge is exact either way.
+  const jobs = runPlan(undefined, undefined, { ...PLAN, manifest, emit: 'commands', states, leadlag: BIN, options: '-q --bootstrap 100' });
   assert.equal(jobs.length, 6);
   const run = runParallel(jobs);
   assert.equal(run.status, 0, run.stderr);
   const btc = readdirSync(states).filter((f) => f.startsWith('BTC-')).map((f) => join(states, f));
   assert.equal(btc.length, 3);
 
-  const single = await leadlag(['pair', spot, perp, '--format', 'json']);
+  const single = await leadlag(['pair', spot, perp, '--bootstrap', '100', '--format', 'json']);
   assert.equal(single.code, 0, single.stderr);
   const merged = await leadlag(['merge', ...btc, '--format', 'json']);
   assert.equal(merged.code, 0, merged.stderr);
