@@ -148,8 +148,9 @@ test('GNU parallel runs the planned jobs; merge prints the one run\'s JSON byte 
 test('GNU parallel runs planned hy jobs (plan --command hy); merge prints the one hy run\'s JSON and table byte for byte', { timeout: 600_000 }, async (t) => {
   if (!haveParallel(t)) return;
   const { spot, perp, states } = jobDirs();
-  // plan's jobs start at midnights: multiples of the default 10 s block, as hy --state requires.
-  const options = '-q --bootstrap 50';
+  // plan's jobs start at midnights: multiples of the 60 s block, as hy --state requires. (Every
+  // run's bootstrap walks all the blocks of the three days' span: 60 s blocks are 4 320, not 25 920.)
+  const options = '-q --bootstrap 50 --block 60s';
   const jobs = runPlan(spot, perp, { ...PLAN, command: 'hy', label: 'BTC', emit: 'commands', states, leadlag: BIN, options });
   assert.equal(jobs.length, 3);
   const run = runParallel(jobs);
@@ -158,7 +159,7 @@ test('GNU parallel runs planned hy jobs (plan --command hy); merge prints the on
   assert.equal(files.length, 3);
   const printed: Record<string, string> = {};
   for (const format of ['json', 'table']) {
-    const single = await leadlag(['hy', spot, perp, '--bootstrap', '50', '--format', format]);
+    const single = await leadlag(['hy', spot, perp, '--bootstrap', '50', '--block', '60s', '--format', format]);
     assert.equal(single.code, 0, single.stderr);
     const merged = await leadlag(['merge', ...files, '--format', format]);
     assert.equal(merged.code, 0, merged.stderr);
@@ -174,8 +175,9 @@ test('GNU parallel runs planned hy jobs (plan --command hy); merge prints the on
 test('GNU parallel runs planned xcorr jobs (plan --command xcorr); merge prints the one run\'s output byte for byte', { timeout: 600_000 }, async (t) => {
   if (!haveParallel(t)) return;
   const { spot, perp, states } = jobDirs();
-  // plan's jobs own whole days: multiples of the default 10 s block, as xcorr --state requires.
-  const options = ['--lags', '-5..5', '--bootstrap', '100'];
+  // plan's jobs own whole days: multiples of the 60 s block, as xcorr --state requires (60 s for
+  // fewer blocks, as in the hy test).
+  const options = ['--lags', '-5..5', '--bootstrap', '100', '--block', '60s'];
   const jobs = runPlan(spot, perp, { ...PLAN, command: 'xcorr', label: 'X', states, emit: 'commands', leadlag: BIN, options: ['-q', ...options].join(' ') });
   assert.equal(jobs.length, 3);
   const run = runParallel(jobs);
