@@ -115,7 +115,8 @@ test('pairStatsOfCounts: over all the data read, the merged parts give pairStats
       const shifted = shiftedInSpan(b, span, delta);
       addChancePairs(parts, pairSortedJumps(a, shifted, span, D), a, shifted, i);
     });
-    const got = pairStatsOfCounts(parts.merged(), 100_000, draws);
+    const [got] = pairStatsOfCounts([parts.merged()], 100_000, draws);
+    assert.ok(got !== undefined);
     for (const k of ['totalA', 'totalB', 'paired', 'aLeadsB', 'bLeadsA', 'simultaneous', 'noise'] as const) assert.equal(got.table[k], expected.table[k], k);
     assert.equal(got.leaderPValue, expected.leaderPValue);
     assert.deepEqual([...got.chance.paired], [...expected.chance.paired]);
@@ -125,5 +126,12 @@ test('pairStatsOfCounts: over all the data read, the merged parts give pairStats
       assert.equal(got.delays[d]!.median, expected.delays[d]!.median);
       assert.deepEqual(got.delays[d]!.medianCi, expected.delays[d]!.medianCi);
     }
+    // Two feeds' intervals from one pass over the draws are each feed's from a pass of its own.
+    const other = pairPartsByCell(pairSortedJumps(b, a, span, D), b, a, 3 * S, ALL_TIME);
+    const [both0, both1] = pairStatsOfCounts([parts.merged(), other.merged()], 100_000, draws);
+    const [alone1] = pairStatsOfCounts([other.merged()], 100_000, draws);
+    assert.deepEqual(both0!.delays, got.delays);
+    assert.deepEqual(both1!.delays, alone1!.delays);
+    assert.notDeepEqual(both1!.delays, both0!.delays);
   }
 });

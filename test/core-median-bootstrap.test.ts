@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { drawBlockCounts } from '../src/core/bootstrap.js';
 import { JumpList } from '../src/core/jumplist.js';
-import { leaderTimes, medianInterval, replicateMedians, rowsOf } from '../src/core/median-bootstrap.js';
+import { leaderTimes, medianInterval, medianIntervals, replicateMedians, rowsOf } from '../src/core/median-bootstrap.js';
 import { drawSpanBlocks } from '../src/core/pairstats.js';
 import { pairSortedJumps } from '../src/core/pairing.js';
 import { quantile } from '../src/core/quantile.js';
@@ -73,8 +73,28 @@ test('drawSpanBlocks: rows drawn one at a time are those of drawBlockCounts for 
   const draws = drawSpanBlocks({ start: 25 * 1e6, end: 61 * 1e6 }, L, 40, 9);
   assert.deepEqual([draws.first, draws.nBlocks], [2, 5]);
   const all = drawBlockCounts(5, 40, new Random(9));
-  const once = [...draws.rows()].map((r) => [...r]);
-  const again = [...draws.rows()].map((r) => [...r]);
+  // Each row is read as it comes: the rows are one array drawn again in place.
+  const once = Array.from(draws.rows(), (r) => [...r]);
+  const again = Array.from(draws.rows(), (r) => [...r]);
   assert.deepEqual(once, [...rowsOf(all, 5)].map((r) => [...r]));
   assert.deepEqual(again, once);
+});
+
+test('medianIntervals: one pass over the rows gives each set the interval of its own medianInterval call', () => {
+  const rng = new Random(11);
+  const nBlocks = 9;
+  const set = (n: number, blocks: number) => ({
+    values: Float64Array.from({ length: n }, () => 100 + rng.int(5000)),
+    times: Float64Array.from({ length: n }, () => 40 * L + rng.int(blocks * L)),
+  });
+  // Spread sets, one within a single block (no interval) and an empty one, in between.
+  const sets = [set(30, nBlocks), set(5, 1), set(0, 1), set(12, 4), set(60, nBlocks)];
+  const draws = drawSpanBlocks({ start: 40 * L, end: 49 * L - 1 }, L, 300, 3);
+  assert.equal(draws.nBlocks, nBlocks);
+  const together = medianIntervals(sets, L, draws.first, nBlocks, draws.rows());
+  const alone = sets.map((s) => medianInterval(s.values, s.times, L, draws.first, nBlocks, draws.rows()));
+  assert.deepEqual(together, alone);
+  assert.deepEqual(together.map((ci) => ci === null), [false, true, true, false, false]);
+  // Not vacuous: the spread sets' intervals differ.
+  assert.notDeepEqual(together[0], together[4]);
 });

@@ -39,10 +39,7 @@ export function drawBlockCounts(nBlocks: number, replicates: number, rng: Random
   if (!Number.isInteger(nBlocks) || nBlocks < 1) throw new RangeError(`drawBlockCounts: nBlocks must be an integer ≥ 1, got ${nBlocks}`);
   if (!Number.isInteger(replicates) || replicates < 0) throw new RangeError(`drawBlockCounts: replicates must be an integer ≥ 0, got ${replicates}`);
   const counts = new Uint32Array(replicates * nBlocks);
-  for (let r = 0; r < replicates; r++) {
-    const row = r * nBlocks;
-    for (let k = 0; k < nBlocks; k++) counts[row + rng.int(nBlocks)]!++;
-  }
+  for (let r = 0; r < replicates; r++) rng.tally(counts.subarray(r * nBlocks, (r + 1) * nBlocks));
   return counts;
 }
 

@@ -2,12 +2,12 @@
  * Everything `pair` reports for one feed, beyond Table 1's counts: the leader test (§3), the
  * chance baseline (§10) and the leader→follower delays with their block-bootstrap intervals (§9).
  */
-import { blockRange, drawBlockCounts, type Interval } from './bootstrap.js';
+import { blockRange, type Interval } from './bootstrap.js';
 import { binomialTwoSidedHalf } from './binomial.js';
 import { chanceOfCounts, chancePairs, type ChancePairs } from './chance.js';
 import { pairedOf, type PairCounts } from './pair-parts.js';
 import type { JumpList } from './jumplist.js';
-import { medianInterval, pairLeaderTimes } from './median-bootstrap.js';
+import { medianIntervals, pairLeaderTimes, type TimedValues } from './median-bootstrap.js';
 import { pairSortedJumps, type PairResult } from './pairing.js';
 import { quantile } from './quantile.js';
 import { Random } from './random.js';
@@ -22,8 +22,10 @@ export interface BlockDraws {
   /**
    * The R replicates' rows of nBlocks draw counts, drawn afresh from the seed on each
    * iteration: every statistic sees the same draws (those of drawBlockCounts(nBlocks, R, new
-   * Random(seed))) while only one row is held at a time — a week of 10 s blocks with R = 1000
-   * would otherwise hold 240 MB.
+   * Random(seed)), bootstrap.ts) while only one row is held at a time — a week of 10 s blocks
+   * with R = 1000 would otherwise hold 240 MB. Each row is one array drawn again in place, so a
+   * row is valid until the next is asked for (a fresh megabyte for each replicate of a month
+   * cost more than its draws).
    */
   rows(): Iterable<Uint32Array>;
 }
@@ -37,8 +39,13 @@ export function drawSpanBlocks(span: Span, blockUs: number, replicates: number, 
     nBlocks: count,
     *rows() {
       const rng = new Random(seed);
-      // One replicate per call consumes the generator exactly as one call for all R would.
-      for (let r = 0; r < replicates; r++) yield drawBlockCounts(count, 1, rng);
+      const row = new Uint32Array(count);
+      // One replicate at a time consumes the generator exactly as drawing all R at once would.
+      for (let r = 0; r < replicates; r++) {
+        row.fill(0);
+        rng.tally(row);
+        yield row;
+      }
     },
   };
 }
@@ -72,7 +79,7 @@ export interface PairStats {
  * shifted by ±1…±10 × `nullStepUs` (§10) and, when `draws` is given, the bootstrap interval of
  * each direction's median delay.
  *
- * Cost: 21 pairings, O(21·(n_A + n_B)), plus O(R·pairs) for the intervals.
+ * Cost: 21 pairings, O(21·(n_A + n_B)), plus O(R·(pairs + blocks)) for the intervals.
  */
 export function pairStats(a: JumpList, b: JumpList, span: Span, pairWindowUs: number, nullStepUs: number, draws?: BlockDraws): PairStats {
   const table = pairSortedJumps(a, b, span, pairWindowUs);
@@ -83,14 +90,17 @@ export function pairStats(a: JumpList, b: JumpList, span: Span, pairWindowUs: nu
     leaderPValue: binomialTwoSidedHalf(table.aLeadsB, table.bLeadsA),
     chance,
     excessPairs: table.paired - chance.mean,
-    delays: [delayStats(table.delaysAB, leadersA, draws), delayStats(table.delaysBA, leadersB, draws)],
+    delays: delayStats([{ values: table.delaysAB, times: leadersA }, { values: table.delaysBA, times: leadersB }], draws) as [DelayStats, DelayStats],
   };
 }
 
-/** A direction's delay summary: count, type 7 median and p90, and the bootstrap interval of the median when `draws` is given. */
-export function delayStats(delays: Float64Array, leaders: Float64Array, draws: BlockDraws | undefined): DelayStats {
-  const medianCi = draws === undefined ? null : medianInterval(delays, leaders, draws.blockUs, draws.first, draws.nBlocks, draws.rows());
-  return { n: delays.length, median: quantile(delays, 0.5), p90: quantile(delays, 0.9), medianCi };
+/**
+ * Each direction's delay summary: count, type 7 median and p90, and the bootstrap interval of
+ * the median when `draws` is given (every interval from one pass over the draws).
+ */
+function delayStats(delays: readonly TimedValues[], draws: BlockDraws | undefined): DelayStats[] {
+  const cis = draws === undefined ? delays.map(() => null) : medianIntervals(delays, draws.blockUs, draws.first, draws.nBlocks, draws.rows());
+  return delays.map(({ values }, k) => ({ n: values.length, median: quantile(values, 0.5), p90: quantile(values, 0.9), medianCi: cis[k]! }));
 }
 
 /**
@@ -98,12 +108,34 @@ export function delayStats(delays: Float64Array, leaders: Float64Array, draws: B
  * table, the leader test, the chance baseline of the chance pairs whose leader lies in the part
  * and the delays of the pairs it leads, with their bootstrap intervals (each delay in the block
  * of its leader's time; `draws` must cover those blocks). Over the whole data read these are
- * exactly {@link pairStats}'s numbers.
- * Cost O(pairs) plus O(R·pairs) for the intervals.
+ * exactly {@link pairStats}'s numbers. One PairStats per feed's counts, every feed's intervals
+ * from one pass over the draws (the same intervals as a call per feed).
+ * Cost O(pairs) plus O(R·(pairs + blocks)) for the intervals.
  */
-export function pairStatsOfCounts(c: PairCounts, nullStepUs: number, draws?: BlockDraws): PairStats {
+export function pairStatsOfCounts(feeds: readonly PairCounts[], nullStepUs: number, draws?: BlockDraws): PairStats[] {
+  const tables = feeds.map(tableOfCounts);
+  const delays = delayStats(
+    feeds.flatMap((c, k) => [
+      { values: tables[k]!.delaysAB, times: Float64Array.from(c.leadersAB) },
+      { values: tables[k]!.delaysBA, times: Float64Array.from(c.leadersBA) },
+    ]),
+    draws,
+  );
+  return feeds.map((c, k) => {
+    const chance = chanceOfCounts(c.chance, nullStepUs);
+    return {
+      table: tables[k]!,
+      leaderPValue: binomialTwoSidedHalf(c.aLeadsB, c.bLeadsA),
+      chance,
+      excessPairs: tables[k]!.paired - chance.mean,
+      delays: [delays[2 * k]!, delays[2 * k + 1]!],
+    };
+  });
+}
+
+function tableOfCounts(c: PairCounts): PairTable {
   const paired = pairedOf(c);
-  const table: PairTable = {
+  return {
     totalA: c.totalA,
     totalB: c.totalB,
     paired,
@@ -115,13 +147,5 @@ export function pairStatsOfCounts(c: PairCounts, nullStepUs: number, draws?: Blo
     noise: c.noiseA + c.noiseB,
     delaysAB: Float64Array.from(c.delaysAB),
     delaysBA: Float64Array.from(c.delaysBA),
-  };
-  const chance = chanceOfCounts(c.chance, nullStepUs);
-  return {
-    table,
-    leaderPValue: binomialTwoSidedHalf(c.aLeadsB, c.bLeadsA),
-    chance,
-    excessPairs: paired - chance.mean,
-    delays: [delayStats(table.delaysAB, Float64Array.from(c.leadersAB), draws), delayStats(table.delaysBA, Float64Array.from(c.leadersBA), draws)],
   };
 }

@@ -66,6 +66,44 @@ export class Random {
   }
 
   /**
+   * Adds 1 to counts[int(n)] n times, n = counts.length: the same draws, in the same order and
+   * leaving the same state, as n calls of int(n), with the state in locals for the loop. A
+   * replicate of a month's 10 s blocks is 259 200 draws: through int() and the private fields,
+   * drawing was nearly all of `pair`'s time on a month of data.
+   * @throws RangeError when counts is empty or holds 2^32 or more.
+   */
+  tally(counts: Uint32Array): void {
+    const n = counts.length >>> 0;
+    if (n < 1 || n !== counts.length) throw new RangeError(`tally needs 1 to 2^32 − 1 counts, got ${counts.length}`);
+    const limit = 4294967296 - (4294967296 % n);
+    let a = this.#a;
+    let b = this.#b;
+    let c = this.#c;
+    let d = this.#d;
+    for (let k = 0; k < n; k++) {
+      let x: number;
+      do {
+        // uint32(), step for step.
+        const t = (((a + b) | 0) + d) | 0;
+        d = (d + 1) | 0;
+        a = b ^ (b >>> 9);
+        b = (c + (c << 3)) | 0;
+        c = (c << 21) | (c >>> 11);
+        c = (c + t) | 0;
+        x = t >>> 0;
+      } while (x >= limit);
+      // x mod n without `%`, which V8 takes as a float modulo (a call) for x ≥ 2^31: 2.4 times
+      // faster. Exact: x, n < 2^32, so ⌊x / n⌋ = q is never rounded up to q + 1 (its
+      // remainder's share r/n ≤ 1 − 1/n stays more than half an ulp of q below 1) and q·n is exact.
+      counts[x - Math.floor(x / n) * n]!++;
+    }
+    this.#a = a;
+    this.#b = b;
+    this.#c = c;
+    this.#d = d;
+  }
+
+  /**
    * A seed for a C library's `int` seed parameter (e.g. XGBoost's `seed`), an integer in
    * [0, 2^31). Only 31 bits: XGBoost rejects values above INT_MAX.
    */

@@ -98,7 +98,7 @@ function finishPair(files: readonly [string, string], o: PairOptions, ctx: Conte
     names: o.names,
     params,
     span,
-    feeds: feeds.map((feed) => feedTable(feed, pairStatsOfCounts(parts!.feeds[feed].merged(), o.nullStep, draws), o.names, params)),
+    feeds: feedTables(feeds, pairStatsOfCounts(feeds.map((feed) => parts!.feeds[feed].merged()), o.nullStep, draws), o.names, params),
     nullStepUs: o.nullStep,
     bootstrap: { replicates: o.bootstrap, blockUs: o.block, seed: o.seed },
     by: o.by === undefined ? undefined : pairBy(parts!, feeds, span, meter),
@@ -140,7 +140,7 @@ export function mergedPairReport(m: MergedPairInput): PairReport {
     names: [m.names[0], m.names[1]],
     params: m.params,
     span,
-    feeds: m.feeds.map((feed) => feedTable(feed, pairStatsOfCounts(m.merged.feeds[feed]!.cells.merged(), m.nullStepUs, draws), m.names, m.params)),
+    feeds: feedTables(m.feeds, pairStatsOfCounts(m.feeds.map((feed) => m.merged.feeds[feed]!.cells.merged()), m.nullStepUs, draws), m.names, m.params),
     nullStepUs: m.nullStepUs,
     bootstrap: m.bootstrap,
     by: m.byCells ? pairBy(parts, m.feeds, span, undefined) : undefined,
@@ -175,6 +175,11 @@ function assertRoleNamesFree([a, b]: readonly [string, string]): void {
   if (a === 'b' || b === 'a') {
     throw new UsageError(`--names ${a},${b} would give JSON keys such as ${a}_leads_${b} two meanings (role keys a_… and b_… always mean the first and the second file); choose other names`);
   }
+}
+
+/** Each feed's table from its statistics (stats[k] of feeds[k]). */
+function feedTables(feeds: readonly Feed[], stats: readonly PairStats[], names: readonly [string, string], p: AnalysisParams): FeedTable[] {
+  return feeds.map((feed, k) => feedTable(feed, stats[k]!, names, p));
 }
 
 function feedTable(feed: Feed, stats: PairStats, [a, b]: readonly [string, string], p: AnalysisParams): FeedTable {
