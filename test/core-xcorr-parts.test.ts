@@ -226,7 +226,7 @@ test('bootstrapXcorr: blocks that all say the same give the interval [r, r]', ()
   // Every block holds the same pairs, so every replicate is a copy of the data: r = 0.8 each time.
   const block: [number, number][] = [[0, 0], [1, 0.6], [-1, -0.6], [0.5, 0.7], [-0.5, -0.7]];
   const whole = pearsonOf(Array.from({ length: 6 }, () => block).flat());
-  const boot = bootstrapXcorr(partsOf(Array.from({ length: 6 }, () => block)), drawBlockCounts(6, 200, new Random(1)));
+  const boot = bootstrapXcorr(partsOf(Array.from({ length: 6 }, () => block)), { blocks: 6, replicates: 200, seed: 1 });
   near(boot.intervals[0]!.low, whole, 1, 'low');
   near(boot.intervals[0]!.high, whole, 1, 'high');
 });
@@ -237,7 +237,7 @@ test('bootstrapXcorr: a positive block and a negative block give the interval [â
   // so the 2.5 % point is âˆ’1 and the 97.5 % point is +1.
   const up: [number, number][] = [[1, 1], [2, 2], [-3, -3]];
   const down: [number, number][] = [[1, -1], [2, -2], [-3, 3]];
-  const boot = bootstrapXcorr(partsOf([up, down]), drawBlockCounts(2, 2000, new Random(3)));
+  const boot = bootstrapXcorr(partsOf([up, down]), { blocks: 2, replicates: 2000, seed: 3 });
   near(boot.intervals[0]!.low, -1, 1, 'low');
   near(boot.intervals[0]!.high, 1, 1, 'high');
 });
@@ -245,8 +245,9 @@ test('bootstrapXcorr: a positive block and a negative block give the interval [â
 test('bootstrapXcorr: each replicate r is the Pearson r of its drawn blocks\' pairs, pooled', () => {
   const rand = mulberry32(23);
   const blocks: [number, number][][] = Array.from({ length: 5 }, () => Array.from({ length: 7 }, () => [rand() - 0.5, rand() - 0.3] as [number, number]));
+  // The draws the bootstrap takes from its plan, drawn here by the plain function.
   const counts = drawBlockCounts(5, 40, new Random(8));
-  const boot = bootstrapXcorr(partsOf(blocks), counts);
+  const boot = bootstrapXcorr(partsOf(blocks), { blocks: 5, replicates: 40, seed: 8 });
   for (let i = 0; i < 40; i++) {
     const pooled: [number, number][] = [];
     for (let b = 0; b < 5; b++) for (let k = 0; k < counts[i * 5 + b]!; k++) pooled.push(...blocks[b]!);

@@ -74,9 +74,10 @@ function assertSameBootstrap(got: XcorrBootstrap, want: XcorrBootstrap): void {
 test('bootSlice/replicateSlice: lags cut anywhere give the plainly written bootstrap bit for bit', () => {
   const lags = Array.from({ length: 150 }, (_, k) => k - 75);
   const parts = partsOf(lags, 40_000, 2_000_000, 5);
-  const counts = drawBlockCounts(parts.cells, 300, new Random(9));
-  const want = bootstrapXcorr(parts, counts);
-  const ref = referenceR(parts, counts);
+  const plan = { blocks: parts.cells, replicates: 300, seed: 9 };
+  const want = bootstrapXcorr(parts, plan);
+  // The reference takes the plan's draws whole, from the plain function.
+  const ref = referenceR(parts, drawBlockCounts(parts.cells, 300, new Random(9)));
   assert.deepEqual(new BigUint64Array(want.r.buffer), new BigUint64Array(ref.buffer), 'bootstrapXcorr = the plain reference');
   // The odd blocks (x sides that differ by lag) are there: the span's end blocks.
   assert.ok(Array.from({ length: parts.cells }, (_, b) => b).some((b) => lags.some((_, k) => parts.sums[(b * lags.length + k) * PART_WIDTH]! !== parts.sums[b * lags.length * PART_WIDTH]!)));
@@ -85,13 +86,15 @@ test('bootSlice/replicateSlice: lags cut anywhere give the plainly written boots
   for (let trial = 0; trial < 5; trial++) {
     const cuts = [0, ...[1, 2].map(() => 1 + Math.floor(rand() * (lags.length - 1))).sort((x, y) => x - y), lags.length];
     // Each slice on its own (as the worker computes it), its replicates and intervals put side by side.
-    const slices = cuts.slice(1).map((k1, i) => replicateSlice(bootSlice(parts, counts, cuts[i]!, k1), counts));
+    // Chunks of 1 to 40 replicates (a chunk's counts bounded as a month's would be), or all at once.
+    const chunked = { ...plan, chunkCounts: trial === 0 ? undefined : parts.cells * (1 + Math.floor(rand() * 40)) };
+    const slices = cuts.slice(1).map((k1, i) => replicateSlice(bootSlice(parts, cuts[i]!, k1), chunked));
     const r = new Float64Array(lags.length * 300);
     slices.reduce((at, s) => (r.set(s, at), at + s.length), 0);
     assertSameBootstrap({ replicates: 300, r, intervals: slices.flatMap((s) => intervalsOf(s, 300)) }, want);
     // Or written in place into the whole array.
     const inPlace = new Float64Array(lags.length * 300);
-    cuts.slice(1).forEach((k1, i) => replicateSlice(bootSlice(parts, counts, cuts[i]!, k1), counts, inPlace.subarray(cuts[i]! * 300, k1 * 300)));
+    cuts.slice(1).forEach((k1, i) => replicateSlice(bootSlice(parts, cuts[i]!, k1), chunked, inPlace.subarray(cuts[i]! * 300, k1 * 300)));
     assertSameBootstrap({ replicates: 300, r: inPlace, intervals: intervalsOf(inPlace, 300) }, want);
   }
 });
@@ -100,21 +103,23 @@ test('bootstrapXcorrThreaded: two threads give bootstrapXcorr bit for bit (work 
   // 401 lags × 3 × ~190 blocks × 1 000 replicates ≈ 2.3·10⁸ multiply-adds: above the threshold.
   const lags = Array.from({ length: 401 }, (_, k) => k - 200);
   const parts = partsOf(lags, 190_000, 1_000_000, 8);
-  const counts = drawBlockCounts(parts.cells, 1000, new Random(42));
+  const plan = { blocks: parts.cells, replicates: 1000, seed: 42 };
   assert.ok(1000 * parts.cells * 3 * lags.length >= 2e8, `${parts.cells} blocks`);
   // requireWorker: a worker that fails must fail the test, not be covered by the one-thread fallback.
-  const want = bootstrapXcorr(parts, counts);
-  assertSameBootstrap(await bootstrapXcorrThreaded(parts, counts, { requireWorker: true }), want);
+  const want = bootstrapXcorr(parts, plan);
+  assertSameBootstrap(await bootstrapXcorrThreaded(parts, plan, { requireWorker: true }), want);
+  // Each thread draws in chunks (here of 3 replicates): the same bits.
+  assertSameBootstrap(await bootstrapXcorrThreaded(parts, { ...plan, chunkCounts: 3 * parts.cells }, { requireWorker: true }), want);
   // A worker started before it is needed (as xcorr starts it during the read) gives the same.
   const early = new BootWorker();
   early.start();
-  assertSameBootstrap(await bootstrapXcorrThreaded(parts, counts, { requireWorker: true, worker: early }), want);
+  assertSameBootstrap(await bootstrapXcorrThreaded(parts, plan, { requireWorker: true, worker: early }), want);
   // No worker to be had (closed, as after a failed start): this thread computes both slices.
   const closed = new BootWorker();
   closed.start();
   closed.close();
-  assertSameBootstrap(await bootstrapXcorrThreaded(parts, counts, { worker: closed }), want);
-  await assert.rejects(bootstrapXcorrThreaded(parts, counts, { requireWorker: true, worker: closed }), /no replicates/);
+  assertSameBootstrap(await bootstrapXcorrThreaded(parts, plan, { worker: closed }), want);
+  await assert.rejects(bootstrapXcorrThreaded(parts, plan, { requireWorker: true, worker: closed }), /no replicates/);
 });
 
 test('bootWorkWanted: two threads from 2·10⁸ multiply-adds (replicates × blocks × 3 × lags), never for one lag', () => {

@@ -8,8 +8,8 @@
  * fails, its slice is computed here.
  */
 import { Worker } from 'node:worker_threads';
-import type { Interval } from '../core/bootstrap.js';
-import { bootSlice, bootstrapXcorr, intervalsOf, replicateSlice, xSideOf, type BootSlice, type XcorrBootstrap } from '../core/xcorr-bootstrap.js';
+import type { BlockDrawPlan, Interval } from '../core/bootstrap.js';
+import { bootSlice, bootstrapXcorr, intervalsOf, replicatesOf, replicateSlice, xSideOf, type BootSlice, type XcorrBootstrap } from '../core/xcorr-bootstrap.js';
 import type { XcorrParts } from '../core/xcorr-cells.js';
 
 const WORKER_URL = new URL('./xcorr-boot-worker.js', import.meta.url);
@@ -33,7 +33,8 @@ export function bootWorkWanted(lags: number, replicates: number, blocks: number)
 
 export interface BootWorkerData {
   readonly slice: BootSlice;
-  readonly counts: Uint32Array;
+  /** The worker draws the replicates itself: sending them would copy R · blocks counts (a gigabyte for a month). */
+  readonly plan: BlockDrawPlan;
 }
 
 /** What the worker sends back: its slice's replicates (lag k at k·R) and their intervals. */
@@ -43,32 +44,32 @@ export interface BootWorkerReply {
 }
 
 /**
- * bootstrapXcorr(parts, counts), on two threads when the work is large enough to pay for the
- * second. Each thread also takes its slice's intervals. `requireWorker` (tests): throw when the
- * worker fails instead of computing its slice here.
+ * bootstrapXcorr(parts, plan), on two threads when the work is large enough to pay for the
+ * second. Each thread draws the replicates and takes its slice's intervals. `requireWorker`
+ * (tests): throw when the worker fails instead of computing its slice here.
  */
-export async function bootstrapXcorrThreaded(parts: XcorrParts, counts: Uint32Array, options: { readonly requireWorker?: boolean; readonly worker?: BootWorker } = {}): Promise<XcorrBootstrap> {
+export async function bootstrapXcorrThreaded(parts: XcorrParts, plan: BlockDrawPlan, options: { readonly requireWorker?: boolean; readonly worker?: BootWorker } = {}): Promise<XcorrBootstrap> {
   const lags = parts.lags.length;
   const blocks = parts.cells;
-  const replicates = blocks === 0 ? 0 : counts.length / blocks;
+  const replicates = replicatesOf(plan);
   if (!bootWorkWanted(lags, replicates, blocks)) {
     options.worker?.close();
-    return bootstrapXcorr(parts, counts);
+    return bootstrapXcorr(parts, plan);
   }
   // At least one lag each (2 lags: one and one).
   const half = Math.min(lags - 1, Math.ceil(lags * NEAR_SHARE));
-  const x = xSideOf(parts, counts);
-  const far = bootSlice(parts, counts, half, lags, x);
-  const remote = runOnWorker({ slice: far, counts }, options.worker ?? new BootWorker());
+  const x = xSideOf(parts);
+  const far = bootSlice(parts, half, lags, x);
+  const remote = runOnWorker({ slice: far, plan }, options.worker ?? new BootWorker());
   // The near slice's replicates go straight into the whole array; the far ones are copied in.
   const r = new Float64Array(lags * replicates);
-  const near = replicateSlice(bootSlice(parts, counts, 0, half, x), counts, r.subarray(0, half * replicates));
+  const near = replicateSlice(bootSlice(parts, 0, half, x), plan, r.subarray(0, half * replicates));
   const nearIntervals = intervalsOf(near, replicates);
   const fromWorker = await remote;
   if (fromWorker === undefined && options.requireWorker === true) throw new Error('the bootstrap worker delivered no replicates');
   const farR = r.subarray(half * replicates);
   // A worker that failed may have taken the slice's arrays with it: the slice is cut again.
-  if (fromWorker === undefined) replicateSlice(bootSlice(parts, counts, half, lags, x), counts, farR);
+  if (fromWorker === undefined) replicateSlice(bootSlice(parts, half, lags, x), plan, farR);
   else farR.set(fromWorker.r);
   return { replicates, r, intervals: [...nearIntervals, ...(fromWorker?.intervals ?? intervalsOf(farR, replicates))] };
 }
@@ -133,7 +134,7 @@ function runOnWorker(data: BootWorkerData, holder: BootWorker): Promise<BootWork
     worker.once('message', (reply: BootWorkerReply) => done(reply));
     worker.once('error', () => done(undefined));
     worker.once('exit', () => done(undefined));
-    // The slice's own arrays move to the worker; the draws and the shared x side are copied.
+    // The slice's own arrays move to the worker; the shared x side is copied.
     worker.postMessage(data, [data.slice.y.buffer as ArrayBuffer, ...data.slice.xOdd.map((a) => a.buffer as ArrayBuffer)]);
   });
 }

@@ -1,13 +1,13 @@
 /**
- * The worker side of xcorr-boot-thread.ts: waits for one slice of lags, sends back its
- * replicates and their intervals.
+ * The worker side of xcorr-boot-thread.ts: waits for one slice of lags and the plan of the
+ * draws, draws them, sends back the slice's replicates and their intervals.
  */
 import { parentPort } from 'node:worker_threads';
-import { intervalsOf, replicateSlice } from '../core/xcorr-bootstrap.js';
+import { intervalsOf, replicatesOf, replicateSlice } from '../core/xcorr-bootstrap.js';
 import type { BootWorkerData, BootWorkerReply } from './xcorr-boot-thread.js';
 
-parentPort!.once('message', ({ slice, counts }: BootWorkerData) => {
-  const r = replicateSlice(slice, counts);
-  const reply: BootWorkerReply = { r, intervals: intervalsOf(r, slice.replicates) };
+parentPort!.once('message', ({ slice, plan }: BootWorkerData) => {
+  const r = replicateSlice(slice, plan);
+  const reply: BootWorkerReply = { r, intervals: intervalsOf(r, replicatesOf(plan)) };
   parentPort!.postMessage(reply, [r.buffer as ArrayBuffer]);
 });

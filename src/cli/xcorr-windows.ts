@@ -4,8 +4,6 @@
  * inside it (the same draws from --seed as a run restricted to it), the compact per-window
  * summary (one row per window: N, best lag, r and R² there) and the stability summary.
  */
-import { drawBlockCounts } from '../core/bootstrap.js';
-import { Random } from '../core/random.js';
 import { bootstrapPart, tableOfRow, type XcorrKeyedParts, type XcorrPart } from '../core/xcorr-parts.js';
 import type { XcorrRow } from './commands/xcorr-render.js';
 import { stabilityOf } from '../core/stability.js';
@@ -37,7 +35,7 @@ export interface XcorrByOptions {
 export function xcorrRowsOf(part: XcorrPart, o: XcorrByOptions): XcorrRow[] {
   const table = tableOfRow(part.row, o.lags);
   const n = part.blocks.length;
-  const boot = o.bootstrap > 0 && n > 0 ? bootstrapPart(o.lags, part, drawBlockCounts(n, o.bootstrap, new Random(o.seed))) : undefined;
+  const boot = o.bootstrap > 0 && n > 0 ? bootstrapPart(o.lags, part, { blocks: n, replicates: o.bootstrap, seed: o.seed }) : undefined;
   return table.map((l, k) => {
     const b = boot === undefined ? undefined : (boot.intervals[k] ?? null);
     return { ...l, lagUs: l.lag * o.grid, fisherLow: l.ciLow, fisherHigh: l.ciHigh, ciLow: b === undefined ? l.ciLow : (b?.low ?? null), ciHigh: b === undefined ? l.ciHigh : (b?.high ?? null) };

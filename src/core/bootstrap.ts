@@ -9,7 +9,7 @@
  * done once per run ({@link drawBlockCounts}) so that every statistic of one run uses the same
  * replicates (their intervals are then jointly consistent) and the result depends only on the seed.
  */
-import type { Random } from './random.js';
+import { Random } from './random.js';
 import { quantileByRank, selectRank } from './quantile.js';
 import { replicateSumsSimd } from './replicate-sums-simd.js';
 
@@ -41,6 +41,57 @@ export function drawBlockCounts(nBlocks: number, replicates: number, rng: Random
   const counts = new Uint32Array(replicates * nBlocks);
   for (let r = 0; r < replicates; r++) rng.tally(counts.subarray(r * nBlocks, (r + 1) * nBlocks));
   return counts;
+}
+
+/**
+ * A bootstrap's block draws described rather than held: R rows of `blocks` counts, those of
+ * drawBlockCounts(blocks, R, new Random(seed)). Taken a chunk of rows at a time
+ * ({@link countChunks}) they cost the same memory whatever the span: held whole, R = 1000 over a
+ * month of 10 s blocks is a gigabyte of counts. Another thread draws them again from the plan
+ * rather than receive them.
+ */
+export interface BlockDrawPlan {
+  readonly blocks: number;
+  readonly replicates: number;
+  readonly seed: number;
+  /** The most counts a chunk holds ({@link CHUNK_COUNTS}; smaller in tests, to reach many chunks). */
+  readonly chunkCounts?: number;
+}
+
+/**
+ * Counts a chunk holds at most: 16 MiB of them. Each chunk is one pass over the blocks' parts,
+ * so a chunk should hold many replicates: an hour of 10 s blocks is one chunk of every replicate.
+ */
+export const CHUNK_COUNTS = 1 << 22;
+
+/** Rows [first, first + rows) of a plan's draws: row i's counts at (i − first)·blocks. */
+export interface CountChunk {
+  readonly first: number;
+  readonly rows: number;
+  readonly counts: Uint32Array;
+}
+
+/**
+ * A plan's rows in order, as many per chunk as fit in its chunk size (at least one). One array is
+ * drawn again in place for every chunk: a chunk is valid until the next is asked for.
+ */
+export function* countChunks(plan: BlockDrawPlan): Generator<CountChunk> {
+  const { blocks, replicates } = plan;
+  if (blocks === 0 || replicates === 0) return;
+  const perChunk = Math.max(1, Math.min(replicates, Math.floor((plan.chunkCounts ?? CHUNK_COUNTS) / blocks)));
+  const rng = new Random(plan.seed);
+  const buffer = new Uint32Array(perChunk * blocks);
+  for (let first = 0; first < replicates; first += perChunk) {
+    const rows = Math.min(perChunk, replicates - first);
+    const counts = buffer.subarray(0, rows * blocks);
+    for (let r = 0; r < rows; r++) {
+      // Cleared just before its draws, while the row is in cache (a month's row is a megabyte).
+      const row = counts.subarray(r * blocks, (r + 1) * blocks);
+      row.fill(0);
+      rng.tally(row);
+    }
+    yield { first, rows, counts };
+  }
 }
 
 /**

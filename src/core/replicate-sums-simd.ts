@@ -90,9 +90,17 @@ export function replicateSumsSimd(parts: Float64Array, width: number, counts: Ui
 
 /** Columns [k0, k0 + s) of every block's row into rows of w (zero-padded) at `at`. */
 function copyStrip(parts: Float64Array, width: number, nBlocks: number, k0: number, s: number, w: number, mem: Float64Array, at: number): void {
+  // The whole rows, unpadded: one copy.
+  if (s === width && w === width) {
+    mem.set(parts.subarray(0, nBlocks * width), at);
+    return;
+  }
+  // Number by number: a subarray and a set per block cost more than copying a strip's few numbers
+  // (a month of 10 s blocks is 259 200 blocks, strips of 4 numbers).
   for (let b = 0; b < nBlocks; b++) {
     const row = at + b * w;
-    mem.set(parts.subarray(b * width + k0, b * width + k0 + s), row);
-    if (w > s) mem.fill(0, row + s, row + w);
+    const from = b * width + k0;
+    for (let c = 0; c < s; c++) mem[row + c] = parts[from + c]!;
+    for (let c = s; c < w; c++) mem[row + c] = 0;
   }
 }

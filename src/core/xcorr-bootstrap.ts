@@ -3,7 +3,7 @@
  * each lag's r from the resampled blocks' parts (xcorr-cells.ts) by the same formula as the
  * whole span, and the interval is the 2.5 % and 97.5 % points (type 7) of the replicates.
  */
-import { percentileInterval, replicateSums, type Interval } from './bootstrap.js';
+import { countChunks, percentileInterval, replicateSums, type BlockDrawPlan, type Interval } from './bootstrap.js';
 import { correlationOfSums, PART_WIDTH, type XcorrParts } from './xcorr-cells.js';
 
 /** Fields of a part row a replicate needs: N, Σx, Σx² (nearly the same for every lag) and Σy, Σy², Σxy. */
@@ -11,6 +11,11 @@ const X_SIDE = [0, 2, 3] as const;
 const PER_LAG = [4, 5, 6] as const;
 /** Lags per pass over the blocks: bounds the replicate sums held at once to R × 3 × LAG_CHUNK numbers. */
 const LAG_CHUNK = 64;
+/**
+ * The most numbers of y side one slice of bootstrapXcorr copies out of the parts (32 MiB): few
+ * slices, since each slice draws the replicates again.
+ */
+const SLICE_DOUBLES = 1 << 22;
 
 export interface XcorrBootstrap {
   /** R, the number of replicates. */
@@ -21,9 +26,15 @@ export interface XcorrBootstrap {
   readonly intervals: readonly (Interval | null)[];
 }
 
+/** R of a bootstrap with these draws: none without blocks. */
+export function replicatesOf(plan: BlockDrawPlan): number {
+  return plan.blocks === 0 ? 0 : plan.replicates;
+}
+
 /**
- * Replicates of every lag's r from block draws `counts` (drawBlockCounts(parts.cells, R, rng):
- * one row of parts.cells counts per replicate), the cells of `parts` being the blocks.
+ * Replicates of every lag's r from the block draws of `plan` (its blocks are the cells of
+ * `parts`; drawBlockCounts(parts.cells, R, new Random(seed)), taken a chunk of replicates at a
+ * time, so memory does not grow with R · blocks).
  *
  * A replicate's sums are Σ_b count_b · part_b. N, Σx and Σx² of a block are one number for every
  * lag except in the blocks at the span's ends (the sides of the pairs are x = r_A[n] itself, the
@@ -32,59 +43,49 @@ export interface XcorrBootstrap {
  * The order of the additions is fixed by the blocks, so the same blocks give the same bits.
  * Cost O(R · blocks · (3·lags + 3)) time, O(blocks · lags + R · lags) memory.
  */
-export function bootstrapXcorr(parts: XcorrParts, counts: Uint32Array): XcorrBootstrap {
+export function bootstrapXcorr(parts: XcorrParts, plan: BlockDrawPlan): XcorrBootstrap {
   const lags = parts.lags.length;
-  const x = xSideOf(parts, counts);
-  const R = x.replicates;
+  const x = xSideOf(parts);
+  const R = replicatesOf(plan);
   const r = new Float64Array(lags * R);
-  // One LAG_CHUNK of lags at a time: only that chunk's y side is copied out of the parts.
-  for (let k0 = 0; k0 < lags; k0 += LAG_CHUNK) {
-    const k1 = Math.min(lags, k0 + LAG_CHUNK);
-    replicateSlice(bootSlice(parts, counts, k0, k1, x), counts, r.subarray(k0 * R, k1 * R));
+  // Slices of lags whose y side fits in SLICE_DOUBLES (an hour of 10 s blocks: every lag at once).
+  const perSlice = Math.max(LAG_CHUNK, Math.floor(SLICE_DOUBLES / (Math.max(1, parts.cells) * PER_LAG.length)));
+  for (let k0 = 0; k0 < lags; k0 += perSlice) {
+    const k1 = Math.min(lags, k0 + perSlice);
+    replicateSlice(bootSlice(parts, k0, k1, x), plan, r.subarray(k0 * R, k1 * R));
   }
   return { replicates: R, r, intervals: intervalsOf(r, R) };
 }
 
 /**
  * The x side of a bootstrap, the same for every lag but in the blocks at the span's ends: per
- * field N, Σx, Σx², its sum over the blocks where every lag holds one value (once per
- * replicate) and the list of the other ("odd") blocks. Computed once and shared by the slices.
+ * block, N, Σx, Σx² where every lag holds one value (0 in the other, "odd", blocks), and per
+ * field the list of the odd blocks. Computed once and shared by the slices.
  */
 export interface XSide {
-  readonly replicates: number;
-  /** Field f of replicate i at f·R + i. */
+  /** Block b's field f at b·3 + f; 0 where the block is odd for that field. */
   readonly common: Float64Array;
   /** Per field: the odd blocks, in order. */
   readonly odd: readonly Int32Array[];
 }
 
-/** The x side of a bootstrap over `parts` with block draws `counts`. O(blocks · lags + R · blocks). */
-export function xSideOf(parts: XcorrParts, counts: Uint32Array): XSide {
+/** The x side of a bootstrap over `parts`. O(blocks · lags). */
+export function xSideOf(parts: XcorrParts): XSide {
   const lags = parts.lags.length;
   const blocks = parts.cells;
-  const replicates = blocks === 0 ? 0 : counts.length / blocks;
-  const common = new Float64Array(X_SIDE.length * replicates);
+  const common = new Float64Array(blocks * X_SIDE.length);
   const odd = X_SIDE.map((f, fi) => {
-    const same = new Uint8Array(blocks);
     const oddBlocks: number[] = [];
     for (let b = 0; b < blocks; b++) {
       const first = parts.sums[b * lags * PART_WIDTH + f]!;
       let k = 1;
       while (k < lags && parts.sums[(b * lags + k) * PART_WIDTH + f] === first) k++;
-      same[b] = k === lags ? 1 : 0;
       if (k < lags) oddBlocks.push(b);
-    }
-    for (let i = 0; i < replicates; i++) {
-      let acc = 0;
-      for (let b = 0; b < blocks; b++) {
-        const c = counts[i * blocks + b]!;
-        if (c !== 0 && same[b] === 1) acc += c * parts.sums[b * lags * PART_WIDTH + f]!;
-      }
-      common[fi * replicates + i] = acc;
+      else common[b * X_SIDE.length + fi] = first;
     }
     return Int32Array.from(oddBlocks);
   });
-  return { replicates, common, odd };
+  return { common, odd };
 }
 
 /**
@@ -97,10 +98,9 @@ export interface BootSlice {
   readonly k0: number;
   readonly k1: number;
   readonly blocks: number;
-  readonly replicates: number;
   /** Chunk c (lags k0 + c·LAG_CHUNK …): blocks rows of (its lags × 3) numbers, chunk after chunk. */
   readonly y: Float64Array;
-  /** N, Σx, Σx² summed over the blocks where every lag agrees: field f of replicate i at f·R + i. */
+  /** N, Σx, Σx² of each block where every lag agrees (XSide.common). */
   readonly xCommon: Float64Array;
   /** Per x field (N, Σx, Σx²): the blocks where the lags' values differ, in order. */
   readonly odd: readonly Int32Array[];
@@ -108,8 +108,8 @@ export interface BootSlice {
   readonly xOdd: readonly Float64Array[];
 }
 
-/** The slice of lags [k0, k1) of a bootstrap over `parts` with block draws `counts` and its x side. O(blocks · (k1 − k0)). */
-export function bootSlice(parts: XcorrParts, counts: Uint32Array, k0: number, k1: number, x: XSide = xSideOf(parts, counts)): BootSlice {
+/** The slice of lags [k0, k1) of a bootstrap over `parts`, with its x side. O(blocks · (k1 − k0)). */
+export function bootSlice(parts: XcorrParts, k0: number, k1: number, x: XSide = xSideOf(parts)): BootSlice {
   const lags = parts.lags.length;
   const blocks = parts.cells;
   const n = k1 - k0;
@@ -132,38 +132,48 @@ export function bootSlice(parts: XcorrParts, counts: Uint32Array, k0: number, k1
     });
     return values;
   });
-  return { k0, k1, blocks, replicates: x.replicates, y, xCommon: x.common, odd: x.odd, xOdd };
+  return { k0, k1, blocks, y, xCommon: x.common, odd: x.odd, xOdd };
 }
 
 /**
  * Every replicate's r for the slice's lags: lag k0 + k of replicate i at k·R + i (NaN where r is
- * undefined), in `out` when given (the slice's part of the whole bootstrap's array). The sums
- * are Σ_b count_b · part_b in block order (replicateSums), the x side the common sum plus the
- * odd blocks in order: the same additions whichever thread runs the slice and however the lags
- * are sliced. Cost O(R · blocks · 3 · (k1 − k0)).
+ * undefined), in `out` when given (the slice's part of the whole bootstrap's array). The draws
+ * come a chunk of replicates at a time (countChunks). The sums are Σ_b count_b · part_b in block
+ * order (replicateSums); the x side is the sum over the blocks where every lag agrees (the odd
+ * ones adding an exact 0) plus the odd blocks in order, the same value as adding only the
+ * agreeing blocks: the same additions whichever thread runs the slice, however the lags are
+ * sliced and the replicates chunked. Cost O(R · blocks · 3 · (k1 − k0 + 1)).
  */
-export function replicateSlice(slice: BootSlice, counts: Uint32Array, out?: Float64Array): Float64Array {
-  const { k0, k1, blocks, replicates, y } = slice;
+export function replicateSlice(slice: BootSlice, plan: BlockDrawPlan, out?: Float64Array): Float64Array {
+  const { k0, k1, blocks, y } = slice;
+  const replicates = replicatesOf(plan);
   const n = k1 - k0;
+  if (plan.blocks !== blocks) throw new RangeError(`replicateSlice: draws of ${plan.blocks} blocks for a slice of ${blocks}`);
   if (out !== undefined && out.length !== n * replicates) throw new RangeError(`replicateSlice: out holds ${out.length} numbers, expected ${n}·${replicates}`);
   const r = out ?? new Float64Array(n * replicates);
   if (replicates === 0 || n === 0) return r;
-  let o = 0;
-  // One array for every chunk's sums: each chunk overwrites what it reads.
-  const scratch = new Float64Array(replicates * Math.min(n, LAG_CHUNK) * PER_LAG.length);
-  for (let c0 = 0; c0 < n; c0 += LAG_CHUNK) {
-    const c1 = Math.min(n, c0 + LAG_CHUNK);
-    const width = (c1 - c0) * PER_LAG.length;
-    const sums = replicateSums(y.subarray(o, o + blocks * width), width, counts, blocks, scratch);
-    o += blocks * width;
-    for (let k = c0; k < c1; k++) {
-      const at = (k - c0) * PER_LAG.length;
-      for (let i = 0; i < replicates; i++) {
-        const y0 = i * width + at;
-        const n = xSum(slice, counts, 0, i, k);
-        const sx = xSum(slice, counts, 1, i, k);
-        const sxx = xSum(slice, counts, 2, i, k);
-        r[k * replicates + i] = correlationOfSums(n, sx, sxx, sums[y0]!, sums[y0 + 1]!, sums[y0 + 2]!);
+  // One array each for every chunk's sums: each chunk overwrites what it reads.
+  let scratch: Float64Array | undefined;
+  let xScratch: Float64Array | undefined;
+  for (const { first, rows, counts } of countChunks(plan)) {
+    scratch ??= new Float64Array(rows * Math.min(n, LAG_CHUNK) * PER_LAG.length);
+    xScratch ??= new Float64Array(rows * X_SIDE.length);
+    const xSums = replicateSums(slice.xCommon, X_SIDE.length, counts, blocks, xScratch);
+    let o = 0;
+    for (let c0 = 0; c0 < n; c0 += LAG_CHUNK) {
+      const c1 = Math.min(n, c0 + LAG_CHUNK);
+      const width = (c1 - c0) * PER_LAG.length;
+      const sums = replicateSums(y.subarray(o, o + blocks * width), width, counts, blocks, scratch);
+      o += blocks * width;
+      for (let k = c0; k < c1; k++) {
+        const at = (k - c0) * PER_LAG.length;
+        for (let i = 0; i < rows; i++) {
+          const y0 = i * width + at;
+          const sn = xSum(slice, counts, xSums, 0, i, k);
+          const sx = xSum(slice, counts, xSums, 1, i, k);
+          const sxx = xSum(slice, counts, xSums, 2, i, k);
+          r[k * replicates + first + i] = correlationOfSums(sn, sx, sxx, sums[y0]!, sums[y0 + 1]!, sums[y0 + 2]!);
+        }
       }
     }
   }
@@ -171,12 +181,12 @@ export function replicateSlice(slice: BootSlice, counts: Uint32Array, out?: Floa
 }
 
 /**
- * x field fi (N, Σx, Σx²) of replicate i for lag k0 + k of a slice: the common sum, then the
- * odd blocks in order.
+ * x field fi (N, Σx, Σx²) of row i of a chunk for lag k0 + k of a slice: the agreeing blocks'
+ * sum, then the odd blocks in order.
  */
-function xSum(slice: BootSlice, counts: Uint32Array, fi: number, i: number, k: number): number {
-  const { replicates, blocks } = slice;
-  let acc = slice.xCommon[fi * replicates + i]!;
+function xSum(slice: BootSlice, counts: Uint32Array, xSums: Float64Array, fi: number, i: number, k: number): number {
+  const { blocks } = slice;
+  let acc = xSums[i * X_SIDE.length + fi]!;
   const oddBlocks = slice.odd[fi]!;
   const values = slice.xOdd[fi]!;
   const n = slice.k1 - slice.k0;

@@ -17,8 +17,7 @@ import { xcorrFigure } from '../../report/figures.js';
 import { XcorrAnalysis } from '../../core/xcorr-analysis.js';
 import { cellLengthOf, withVolatility } from '../windows.js';
 import { xcorrBy } from '../xcorr-windows.js';
-import { drawBlockCounts, percentileInterval, type Interval } from '../../core/bootstrap.js';
-import { Random } from '../../core/random.js';
+import { percentileInterval, type BlockDrawPlan, type Interval } from '../../core/bootstrap.js';
 import { bootstrapXcorr, summedReplicates, type XcorrBootstrap } from '../../core/xcorr-bootstrap.js';
 import { CellTableTooLarge, type XcorrParts } from '../../core/xcorr-cells.js';
 import { bestLag, summedCorrelation } from '../../core/xcorr-summary.js';
@@ -180,9 +179,9 @@ function bootstrapOf(parts: XcorrParts, o: Pick<XcorrOptions, 'bootstrap' | 'see
   return { ...bootstrapXcorr(parts, drawsOf(parts, o)), blocks: parts.cells };
 }
 
-/** The block draws of every replicate, from --seed. */
-function drawsOf(parts: XcorrParts, o: Pick<XcorrOptions, 'bootstrap' | 'seed'>): Uint32Array {
-  return parts.cells === 0 ? new Uint32Array(0) : drawBlockCounts(parts.cells, o.bootstrap, new Random(o.seed));
+/** The block draws of every replicate, from --seed (drawn where they are used, a chunk at a time). */
+function drawsOf(parts: XcorrParts, o: Pick<XcorrOptions, 'bootstrap' | 'seed'>): BlockDrawPlan {
+  return { blocks: parts.cells, replicates: o.bootstrap, seed: o.seed };
 }
 
 /** S₊, S₋ and S₊ − S₋ (xcorr-summary.ts) with their bootstrap intervals from the same replicates. */
