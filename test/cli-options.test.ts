@@ -27,7 +27,7 @@ test('parseThreshold: a fraction, a percentage and basis points give the very sa
   for (const bad of ['-1', '0', 'abc', '100%', '1', '0x1', '', '5 %%', 'NaN']) usage(() => parseThreshold(bad));
 });
 
-test('parseDuration: whole µs from ms (default), us, µs, s and ns; at most one day', () => {
+test('parseDuration: whole µs from ms (default), us, µs, s, ns, min and h; at most one day', () => {
   assert.equal(parseDuration('3', '--w'), 3000);
   assert.equal(parseDuration('3ms', '--w'), 3000);
   assert.equal(parseDuration('0.5ms', '--w'), 500);
@@ -36,7 +36,11 @@ test('parseDuration: whole µs from ms (default), us, µs, s and ns; at most one
   assert.equal(parseDuration('2000ns', '--w'), 2);
   assert.equal(parseDuration('0.001ms', '--w'), 1);
   assert.equal(parseDuration('0', '--d', true), 0);
-  for (const bad of ['0', 'soon', '0.5us', '-3', '1e400', '86400001ms', '1e20', '']) usage(() => parseDuration(bad, '--w'));
+  // 10 min = 600 s; 0.25 min = 15 s; 24 h = one day, the most allowed.
+  assert.equal(parseDuration('10min', '--block'), 600_000_000);
+  assert.equal(parseDuration('0.25min', '--block'), 15_000_000);
+  assert.equal(parseDuration('24h', '--block'), 86_400_000_000);
+  for (const bad of ['0', 'soon', '0.5us', '-3', '1e400', '86400001ms', '1e20', '', '25h', '10m', '0.00000001min']) usage(() => parseDuration(bad, '--w'));
 });
 
 test('parsePositiveInt and parseNames reject what they cannot represent', () => {

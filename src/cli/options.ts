@@ -70,14 +70,19 @@ const DURATION_SHIFT: Record<string, number> = { '': 3, ms: 3, us: 0, µs: 0, s:
 /** Longest window or grid step accepted: one day, far beyond any lead-lag question. */
 export const MAX_DURATION_US = 86_400_000_000;
 
+/** Units of minutes and hours, in seconds (a bootstrap block or a margin is often minutes long). */
+const LONG_DURATION_S: Record<string, number> = { min: 60, h: 3600 };
+
 /**
- * A duration in whole µs: `3` (ms), `3ms`, `500us`, `0.5ms`, `1s`, at most one day.
+ * A duration in whole µs: `3` (ms), `3ms`, `500us`, `0.5ms`, `1s`, `10min`, `1h`, at most one day.
  * `allowZero` permits 0 (the pairing window may be 0: simultaneous jumps only).
  */
 export function parseDuration(text: string, option: string, allowZero = false): number {
-  const m = /^\s*([0-9.eE+-]+)\s*(ms|us|µs|s|ns)?\s*$/.exec(text);
-  if (!m) throw new UsageError(`${option} must be a duration such as 3ms, 500us or 0.5ms, got ${JSON.stringify(text)}`);
-  const us = parseScaled(m[1]!, option, DURATION_SHIFT[m[2] ?? '']!);
+  const m = /^\s*([0-9.eE+-]+)\s*(ms|us|µs|s|ns|min|h)?\s*$/.exec(text);
+  if (!m) throw new UsageError(`${option} must be a duration such as 3ms, 500us, 0.5ms, 10s or 10min, got ${JSON.stringify(text)}`);
+  const long = LONG_DURATION_S[m[2] ?? ''];
+  // Minutes and hours: exact seconds first (parseScaled), then a whole multiple of them.
+  const us = long === undefined ? parseScaled(m[1]!, option, DURATION_SHIFT[m[2] ?? '']!) : parseScaled(m[1]!, option, 6) * long;
   if (!(us >= 0 && us <= MAX_DURATION_US) || (!allowZero && us === 0)) {
     throw new UsageError(`${option} must be ${allowZero ? 'at least 0' : 'greater than 0'} and at most 1 day, got ${JSON.stringify(text)}`);
   }
@@ -356,7 +361,7 @@ export const MAX_BOOTSTRAP = 100_000;
 export function addBootstrapOptions(cmd: Command, replicatesHelp = 'block-bootstrap replicates for the intervals (0: off; xcorr then gives Fisher intervals)'): Command {
   return cmd
     .addOption(new Option('--bootstrap <R>', replicatesHelp).argParser((v) => parsePositiveInt(v, '--bootstrap', 0, MAX_BOOTSTRAP)).default(1000))
-    .addOption(new Option('--block <L>', 'bootstrap block length on the absolute clock (10s, 500ms)').argParser((v) => parseDuration(v, '--block')).default(10_000_000, '10s'))
+    .addOption(new Option('--block <L>', 'bootstrap block length on the absolute clock (10s, 500ms, 1min)').argParser((v) => parseDuration(v, '--block')).default(10_000_000, '10s'))
     .addOption(new Option('--seed <n>', 'seed of the bootstrap draws (same seed, same intervals)').argParser((v) => parsePositiveInt(v, '--seed', 0, 2 ** 32 - 1)).default(42));
 }
 
