@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { blockOf, blockRange, drawBlockCounts, percentileInterval, percentileIntervalType1, quantileType1Sorted, replicateSums } from '../src/core/bootstrap.js';
+import { blockOf, blockRange, countChunks, drawBlockCounts, drawCountsInto, percentileInterval, percentileIntervalType1, quantileType1Sorted, replicateSums } from '../src/core/bootstrap.js';
 import { Random } from '../src/core/random.js';
 
 test('blockOf(t, L) is ⌊t/L⌋ on the absolute clock, negative times included', () => {
@@ -47,6 +47,26 @@ test('Random.tally: the draws of n calls of int(n), counted, and the same state 
   }
   assert.ok(rejected > 1000, `rejected raw draws at n = 3 000 000: ${rejected}`);
   assert.throws(() => new Random(1).tally(new Uint32Array(0)), RangeError);
+});
+
+test('drawCountsInto and countChunks: replicates drawn a chunk at a time are drawBlockCounts\'s, in order', () => {
+  const whole = drawBlockCounts(13, 50, new Random(4));
+  for (const per of [1, 3, 7, 50]) {
+    const rng = new Random(4);
+    const got = new Uint32Array(13 * 50);
+    const chunk = new Uint32Array(13 * per).fill(99); // stale numbers: each row is cleared first
+    for (let r0 = 0; r0 < 50; r0 += per) {
+      const rows = Math.min(per, 50 - r0);
+      got.set(drawCountsInto(chunk.subarray(0, rows * 13), 13, rng), r0 * 13);
+    }
+    assert.deepEqual(got, whole, `chunks of ${per}`);
+    const chunked = new Uint32Array(13 * 50);
+    for (const c of countChunks({ blocks: 13, replicates: 50, seed: 4, chunkCounts: 13 * per })) {
+      assert.equal(c.rows, Math.min(per, 50 - c.first));
+      chunked.set(c.counts, c.first * 13);
+    }
+    assert.deepEqual(chunked, whole, `countChunks of ${per}`);
+  }
 });
 
 test('replicateSums: row r = Σ_b count[r][b]·parts[b] (hand-worked)', () => {

@@ -38,8 +38,22 @@ export function blockRange(startUs: number, endUs: number, blockUs: number): { r
 export function drawBlockCounts(nBlocks: number, replicates: number, rng: Random): Uint32Array {
   if (!Number.isInteger(nBlocks) || nBlocks < 1) throw new RangeError(`drawBlockCounts: nBlocks must be an integer ≥ 1, got ${nBlocks}`);
   if (!Number.isInteger(replicates) || replicates < 0) throw new RangeError(`drawBlockCounts: replicates must be an integer ≥ 0, got ${replicates}`);
-  const counts = new Uint32Array(replicates * nBlocks);
-  for (let r = 0; r < replicates; r++) rng.tally(counts.subarray(r * nBlocks, (r + 1) * nBlocks));
+  return drawCountsInto(new Uint32Array(replicates * nBlocks), nBlocks, rng);
+}
+
+/**
+ * The next counts.length / nBlocks replicates of block draws from `rng` into `counts` (rows of
+ * nBlocks), as drawBlockCounts draws them: a caller that takes its replicates a chunk of rows
+ * at a time draws the same counts in the same order, with memory for one chunk only (all of R
+ * = 1000 over a month of 10 s blocks would be a gigabyte). Each row is cleared just before its
+ * draws, while it is in cache.
+ */
+export function drawCountsInto(counts: Uint32Array, nBlocks: number, rng: Random): Uint32Array {
+  for (let at = 0; at < counts.length; at += nBlocks) {
+    const row = counts.subarray(at, at + nBlocks);
+    row.fill(0);
+    rng.tally(row);
+  }
   return counts;
 }
 
@@ -83,14 +97,7 @@ export function* countChunks(plan: BlockDrawPlan): Generator<CountChunk> {
   const buffer = new Uint32Array(perChunk * blocks);
   for (let first = 0; first < replicates; first += perChunk) {
     const rows = Math.min(perChunk, replicates - first);
-    const counts = buffer.subarray(0, rows * blocks);
-    for (let r = 0; r < rows; r++) {
-      // Cleared just before its draws, while the row is in cache (a month's row is a megabyte).
-      const row = counts.subarray(r * blocks, (r + 1) * blocks);
-      row.fill(0);
-      rng.tally(row);
-    }
-    yield { first, rows, counts };
+    yield { first, rows, counts: drawCountsInto(buffer.subarray(0, rows * blocks), blocks, rng) };
   }
 }
 

@@ -3,7 +3,7 @@
  * with block-bootstrap intervals (docs/definitions.md §9) for the model and each baseline and
  * for their differences, the reliability table, and Wilson intervals for a proportion.
  */
-import { blockOf, drawBlockCounts, percentileInterval, type Interval } from './bootstrap.js';
+import { blockOf, drawCountsInto, percentileInterval, type Interval } from './bootstrap.js';
 import type { Random } from './random.js';
 
 /**
@@ -99,11 +99,13 @@ export function apWithIntervals(
     const first = blockOf(times[0]!, setup.blockUs);
     const nBlocks = blockOf(times[n - 1]!, setup.blockUs) - first + 1;
     const blockOfRow = Uint32Array.from(times, (t) => blockOf(t, setup.blockUs) - first);
-    const counts = drawBlockCounts(nBlocks, setup.replicates, rng);
+    // drawBlockCounts(nBlocks, R, rng) a row at a time: the same draws, one row of memory.
+    const counts = new Uint32Array(nBlocks);
     replicateAps = rankings.map(() => new Float64Array(setup.replicates));
     const weight = new Float64Array(n);
     for (let r = 0; r < setup.replicates; r++) {
-      for (let i = 0; i < n; i++) weight[i] = counts[r * nBlocks + blockOfRow[i]!]!;
+      drawCountsInto(counts, nBlocks, rng);
+      for (let i = 0; i < n; i++) weight[i] = counts[blockOfRow[i]!]!;
       rankings.forEach((ranking, s) => (replicateAps[s]![r] = weightedAveragePrecision(ranking, labels, weight)));
     }
   }

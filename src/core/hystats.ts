@@ -3,7 +3,7 @@
  * estimate, ρ, β, R², the lead-lag ratios, the nonextant shares, the block-bootstrap intervals and
  * the p-value of "no lead-lag at any lattice lag".
  */
-import { drawBlockCounts, percentileInterval, percentileIntervalType1, replicateSums, type Interval } from './bootstrap.js';
+import { CHUNK_COUNTS, drawCountsInto, percentileInterval, percentileIntervalType1, replicateSums, type Interval } from './bootstrap.js';
 import type { HyParts } from './hyparts.js';
 import { lagAt, type Lattice } from './lattice.js';
 import type { Random } from './random.js';
@@ -151,9 +151,12 @@ function partsMatrix(parts: HyParts): { matrix: Float64Array; width: number } {
   return { matrix, width };
 }
 
-/** Replicates per chunk, so that each block of replicate sums stays near 8 MB whatever the lattice. */
-function chunkOf(width: number): number {
-  return Math.max(1, Math.floor(1_000_000 / width));
+/**
+ * Replicates per chunk, so that each block of replicate sums stays near 8 MB whatever the
+ * lattice, and its draws (or signs) within CHUNK_COUNTS whatever the span.
+ */
+function chunkOf(width: number, nBlocks: number): number {
+  return Math.max(1, Math.min(Math.floor(1_000_000 / width), Math.floor(CHUNK_COUNTS / nBlocks)));
 }
 
 /**
@@ -176,16 +179,20 @@ export function hyInference(parts: HyParts, replicates: number, rng: Random): Hy
   const { lattice, nBlocks } = parts;
   const K = lattice.count;
   const { matrix, width } = partsMatrix(parts);
-  const counts = drawBlockCounts(Math.max(1, nBlocks), replicates, rng);
+  const drawn = Math.max(1, nBlocks);
   const lag = new Float64Array(replicates);
   const rho = new Float64Array(replicates);
   const llr = new Float64Array(replicates);
-  const chunk = chunkOf(width);
-  // One array for every chunk's sums (each chunk overwrites what it reads).
+  const chunk = chunkOf(width, drawn);
+  // One array for every chunk's draws and one for its sums (each chunk overwrites what it reads).
+  const counts = new Uint32Array(Math.min(chunk, replicates) * drawn);
   const scratch = new Float64Array(Math.min(chunk, replicates) * width);
-  for (let r0 = 0; r0 < replicates && nBlocks > 0; r0 += chunk) {
+  for (let r0 = 0; r0 < replicates; r0 += chunk) {
     const r1 = Math.min(replicates, r0 + chunk);
-    const sums = replicateSums(matrix, width, counts.subarray(r0 * nBlocks, r1 * nBlocks), nBlocks, scratch);
+    // drawBlockCounts(max(1, blocks), R, rng) a chunk at a time: the same draws in the same order.
+    const drawnCounts = drawCountsInto(counts.subarray(0, (r1 - r0) * drawn), drawn, rng);
+    if (nBlocks === 0) continue;
+    const sums = replicateSums(matrix, width, drawnCounts, nBlocks, scratch);
     for (let r = r0; r < r1; r++) {
       const off = (r - r0) * width;
       const k = argmaxAbs(sums, lattice, off);
@@ -212,14 +219,15 @@ function signFlipTest(parts: HyParts, matrix: Float64Array, width: number, repli
   const exact = nBlocks > 0 && 2 ** nBlocks <= replicates;
   const rows = exact ? 2 ** nBlocks : replicates;
   if (nBlocks === 0 || observedMax === 0) return { pValue: 1, signPatterns: rows, exact };
-  const flips = new Uint32Array(rows * nBlocks);
-  for (let r = 0; r < rows; r++) for (let b = 0; b < nBlocks; b++) flips[r * nBlocks + b] = exact ? (r >>> b) & 1 : rng.uint32() >>> 31;
   let atLeast = 0;
-  const chunk = chunkOf(width);
+  const chunk = chunkOf(width, nBlocks);
+  // The signs a chunk at a time, in the order of one pass over every row.
+  const flips = new Uint32Array(Math.min(chunk, rows) * nBlocks);
   const scratch = new Float64Array(Math.min(chunk, rows) * width);
   for (let r0 = 0; r0 < rows; r0 += chunk) {
     const r1 = Math.min(rows, r0 + chunk);
-    const half = replicateSums(matrix, width, flips.subarray(r0 * nBlocks, r1 * nBlocks), nBlocks, scratch);
+    for (let r = r0; r < r1; r++) for (let b = 0; b < nBlocks; b++) flips[(r - r0) * nBlocks + b] = exact ? (r >>> b) & 1 : rng.uint32() >>> 31;
+    const half = replicateSums(matrix, width, flips.subarray(0, (r1 - r0) * nBlocks), nBlocks, scratch);
     for (let r = r0; r < r1; r++) {
       const off = (r - r0) * width;
       let m = 0;

@@ -2,7 +2,7 @@
  * Everything `pair` reports for one feed, beyond Table 1's counts: the leader test (§3), the
  * chance baseline (§10) and the leader→follower delays with their block-bootstrap intervals (§9).
  */
-import { blockRange, type Interval } from './bootstrap.js';
+import { blockRange, drawCountsInto, type Interval } from './bootstrap.js';
 import { binomialTwoSidedHalf } from './binomial.js';
 import { chanceOfCounts, chancePairs, type ChancePairs } from './chance.js';
 import { pairedOf, type PairCounts } from './pair-parts.js';
@@ -41,11 +41,7 @@ export function drawSpanBlocks(span: Span, blockUs: number, replicates: number, 
       const rng = new Random(seed);
       const row = new Uint32Array(count);
       // One replicate at a time consumes the generator exactly as drawing all R at once would.
-      for (let r = 0; r < replicates; r++) {
-        row.fill(0);
-        rng.tally(row);
-        yield row;
-      }
+      for (let r = 0; r < replicates; r++) yield drawCountsInto(row, count, rng);
     },
   };
 }
