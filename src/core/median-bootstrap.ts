@@ -22,10 +22,16 @@ export function replicateMedians(values: Float64Array, times: Float64Array, bloc
   return replicateMediansOf([blocked(values, times, blockUs, firstBlock, nBlocks)], nBlocks, rows)[0]!;
 }
 
-/** A statistic's values in order, each with the index of its block among the span's. */
+/**
+ * A statistic's values in order, each with the index of its block among the span's, and the
+ * blocks that hold values with how many each (a replicate's total weight from these: O(blocks
+ * with values), not O(values); a month of pairs is millions of values).
+ */
 interface Blocked {
   readonly sorted: Float64Array;
   readonly block: Int32Array;
+  readonly held: Int32Array;
+  readonly heldCount: Float64Array;
 }
 
 function blocked(values: Float64Array, times: Float64Array, blockUs: number, firstBlock: number, nBlocks: number): Blocked {
@@ -34,7 +40,9 @@ function blocked(values: Float64Array, times: Float64Array, blockUs: number, fir
   const sorted = Float64Array.from(order, (i) => values[i]!);
   const block = Int32Array.from(order, (i) => blockOf(times[i]!, blockUs) - firstBlock);
   for (const b of block) if (b < 0 || b >= nBlocks) throw new RangeError(`replicateMedians: a time lies outside the ${nBlocks} blocks`);
-  return { sorted, block };
+  const perBlock = new Map<number, number>();
+  for (const b of block) perBlock.set(b, (perBlock.get(b) ?? 0) + 1);
+  return { sorted, block, held: Int32Array.from(perBlock.keys()), heldCount: Float64Array.from(perBlock.values()) };
 }
 
 /**
@@ -45,7 +53,7 @@ function replicateMediansOf(stats: readonly Blocked[], nBlocks: number, rows: It
   const out = stats.map(() => [] as number[]);
   for (const row of rows) {
     if (row.length !== nBlocks) throw new RangeError(`replicateMedians: a row of ${row.length} counts for ${nBlocks} blocks`);
-    for (let k = 0; k < stats.length; k++) out[k]!.push(weightedMedian(stats[k]!.sorted, stats[k]!.block, row));
+    for (let k = 0; k < stats.length; k++) out[k]!.push(weightedMedian(stats[k]!, row));
   }
   return out.map((medians) => Float64Array.from(medians));
 }
@@ -55,10 +63,14 @@ export function* rowsOf(counts: Uint32Array, nBlocks: number): Generator<Uint32A
   for (let at = 0; at < counts.length; at += nBlocks) yield counts.subarray(at, at + nBlocks);
 }
 
-/** Type 7 median of sorted values where value i appears weight[block[i]] times; NaN when none does. */
-function weightedMedian(sorted: Float64Array, block: Int32Array, weight: Uint32Array): number {
+/**
+ * Type 7 median of sorted values where value i appears weight[block[i]] times; NaN when none
+ * does. The total is Σ over the blocks holding values of weight × their count (an exact integer
+ * sum, so the same as adding every value's weight); the scan stops at the middle.
+ */
+function weightedMedian({ sorted, block, held, heldCount }: Blocked, weight: Uint32Array): number {
   let total = 0;
-  for (let i = 0; i < sorted.length; i++) total += weight[block[i]!]!;
+  for (let j = 0; j < held.length; j++) total += weight[held[j]!]! * heldCount[j]!;
   if (total === 0) return NaN;
   // Ranks (0-based) of the two middle elements; equal when the total is odd.
   const h = (total - 1) / 2;
