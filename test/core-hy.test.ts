@@ -335,6 +335,28 @@ test('hy: unrelated markets do not reject; a real but weak lead does', () => {
   assert.ok(p < 0.01, `p ${p}`);
 });
 
+test('hyInference: lags where every block\'s U is 0 change nothing, so a lattice wide enough to take its replicates a few at a time gives the narrow one\'s numbers', () => {
+  // Independent of the chunking: a lag whose U_b is 0 in every block adds an exact 0 to every
+  // replicate's sums, is never the largest |U| (argmaxAbs skips zeros), adds 0 to LLR's sums and
+  // to no sign-flipped max, and the draws (counts and signs) depend only on blocks and R. So the
+  // padded lattice must give the same intervals and p-value bit for bit. The narrow lattice's
+  // replicates fit in one chunk; the padded one's width (200 002) leaves 4 replicates per chunk
+  // (hystats.ts: 10⁶ / width), so its 31 replicates and 31 sign patterns come in 8 chunks each.
+  const lattice = makeLattice(-2000, 2000, 200);
+  const [a, b] = unrelatedPair(5, 3000, 500, 350);
+  const narrow = run(a, b, { lattice, blockUs: 50_000 });
+  assert.ok(2 ** narrow.nBlocks > 31, `${narrow.nBlocks} blocks: random sign patterns, not every one`);
+  const K = lattice.count;
+  const wide = 200_000;
+  const u = new Float64Array(narrow.nBlocks * wide);
+  for (let bl = 0; bl < narrow.nBlocks; bl++) u.set(narrow.u.subarray(bl * K, (bl + 1) * K), bl * wide);
+  const padded: HyParts = { ...narrow, lattice: { ...lattice, count: wide }, u };
+  const want = hyInference(narrow, 31, new Random(3));
+  // Not vacuous: the p-value is neither the floor 1/32 nor 1, so the signs of every chunk count.
+  assert.ok(want.pValue > 1 / 32 && want.pValue < 1, `p ${want.pValue}`);
+  assert.deepEqual(hyInference(padded, 31, new Random(3)), want);
+});
+
 test('hy: log prices by default; empty overlap and constant markets give n/a, not numbers', () => {
   const lattice = makeLattice(-2, 2, 1);
   const a = { t: [0, 2, 4], v: [100, 101, 100] };
