@@ -69,6 +69,18 @@ test('drawCountsInto and countChunks: replicates drawn a chunk at a time are dra
   }
 });
 
+test('drawCountsInto and countChunks refuse counts that are not whole rows of whole blocks', () => {
+  // 5 counts are not rows of 2: the last row would draw 1 of 1 block instead of 1 of 2.
+  assert.throws(() => drawCountsInto(new Uint32Array(5), 2, new Random(1)), RangeError);
+  assert.throws(() => drawCountsInto(new Uint32Array(4), 0, new Random(1)), RangeError);
+  assert.throws(() => drawCountsInto(new Uint32Array(5), 2.5, new Random(1)), RangeError);
+  assert.deepEqual(drawCountsInto(new Uint32Array(0), 3, new Random(1)), new Uint32Array(0));
+  assert.throws(() => [...countChunks({ blocks: 2.5, replicates: 2, seed: 1 })], RangeError);
+  assert.throws(() => [...countChunks({ blocks: 3, replicates: 2.5, seed: 1 })], RangeError);
+  assert.throws(() => [...countChunks({ blocks: 3, replicates: -1, seed: 1 })], RangeError);
+  assert.deepEqual([...countChunks({ blocks: 0, replicates: 5, seed: 1 })], []);
+});
+
 test('replicateSums: row r = Σ_b count[r][b]·parts[b] (hand-worked)', () => {
   // 3 blocks of width 2: parts (1, 10), (2, 20), (3, 30)
   const parts = Float64Array.of(1, 10, 2, 20, 3, 30);

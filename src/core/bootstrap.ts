@@ -5,9 +5,10 @@
  * The span is cut into blocks of length L on the absolute clock (block b holds [b·L, (b+1)·L)).
  * An analysis records each statistic's additive parts per block; a replicate draws as many
  * blocks as the span has, with replacement, and recomputes the statistic from the sums of the
- * drawn blocks' parts exactly as the statistic itself is computed from all blocks. Drawing is
- * done once per run ({@link drawBlockCounts}) so that every statistic of one run uses the same
- * replicates (their intervals are then jointly consistent) and the result depends only on the seed.
+ * drawn blocks' parts exactly as the statistic itself is computed from all blocks. Every
+ * statistic of one run uses the same replicates, those of {@link drawBlockCounts} from the seed
+ * (their intervals are then jointly consistent, and the result depends only on the seed): drawn
+ * whole, or again where they are used, a row or a chunk at a time ({@link countChunks}).
  */
 import { Random } from './random.js';
 import { quantileByRank, selectRank } from './quantile.js';
@@ -47,8 +48,14 @@ export function drawBlockCounts(nBlocks: number, replicates: number, rng: Random
  * at a time draws the same counts in the same order, with memory for one chunk only (all of R
  * = 1000 over a month of 10 s blocks would be a gigabyte). Each row is cleared just before its
  * draws, while it is in cache.
+ *
+ * @throws RangeError unless nBlocks ≥ 1 is an integer that divides counts.length (a short last
+ * row would silently draw from fewer blocks).
  */
 export function drawCountsInto(counts: Uint32Array, nBlocks: number, rng: Random): Uint32Array {
+  if (!Number.isInteger(nBlocks) || nBlocks < 1 || counts.length % nBlocks !== 0) {
+    throw new RangeError(`drawCountsInto: ${counts.length} counts are not rows of nBlocks = ${nBlocks} ≥ 1`);
+  }
   for (let at = 0; at < counts.length; at += nBlocks) {
     const row = counts.subarray(at, at + nBlocks);
     row.fill(0);
@@ -88,9 +95,14 @@ export interface CountChunk {
 /**
  * A plan's rows in order, as many per chunk as fit in its chunk size (at least one). One array is
  * drawn again in place for every chunk: a chunk is valid until the next is asked for.
+ * @throws RangeError (at the first chunk asked for) unless blocks and replicates are integers ≥ 0.
  */
 export function* countChunks(plan: BlockDrawPlan): Generator<CountChunk> {
   const { blocks, replicates } = plan;
+  // A fractional count would otherwise give rows of a fraction of the blocks, silently.
+  if (!Number.isInteger(blocks) || blocks < 0 || !Number.isInteger(replicates) || replicates < 0) {
+    throw new RangeError(`countChunks: blocks and replicates must be integers ≥ 0, got ${blocks} and ${replicates}`);
+  }
   if (blocks === 0 || replicates === 0) return;
   const perChunk = Math.max(1, Math.min(replicates, Math.floor((plan.chunkCounts ?? CHUNK_COUNTS) / blocks)));
   const rng = new Random(plan.seed);
