@@ -230,3 +230,26 @@ test('pair --sort restores time order: shuffled timestamps give the original tab
   assert.equal(unsorted.code, 65, 'without --sort, time going backwards is an error');
   assert.deepEqual(await pairJson([join(dir, 'shuffled.csv'), TARDIS[1]!, '--sort']), await pairJson(TARDIS));
 });
+
+test('pair and classify: a --block that cuts the span into more bootstrap blocks than drawable is a usage error; --bootstrap 0 needs no blocks', async () => {
+  // The fixtures span almost 80 s: about 80 000 000 blocks of 1 µs, more than 2^24 = 16 777 216.
+  const trades = ['--trades', fx('tardis', 'spot_trades.csv')];
+  for (const args of [['pair', ...TARDIS], ['classify', ...TARDIS, ...trades]]) {
+    const r = await leadlagInProcess([...args, '--block', '1us', '--format', 'json']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /--block 1 µs cuts the span .* into 7\d{7} bootstrap blocks, more than 16777216 .*use a longer --block or --bootstrap 0/);
+    assert.equal(r.stdout, '');
+  }
+  const off = await leadlagInProcess(['pair', ...TARDIS, '--block', '1us', '--bootstrap', '0', '--format', 'json']);
+  assert.equal(off.code, 0, off.stderr);
+});
+
+test('requireBootstrapBlocks: up to 2^24 blocks pass, one more is refused (hand-worked spans)', async () => {
+  const { requireBootstrapBlocks } = await import('../src/cli/inputs.js');
+  const { UsageError } = await import('../src/errors.js');
+  const max = 2 ** 24;
+  // Blocks of 10 µs from 0: [0, 10·max − 1] touches blocks 0 … max − 1; one µs more reaches block max.
+  requireBootstrapBlocks({ start: 0, end: 10 * max - 1 }, 10, 1000);
+  assert.throws(() => requireBootstrapBlocks({ start: 0, end: 10 * max }, 10, 1000), UsageError);
+  requireBootstrapBlocks({ start: 0, end: 10 * max }, 10, 0);
+});

@@ -12,6 +12,8 @@ import type { ReadReport } from '../io/types.js';
 import { isoMicros } from '../io/output.js';
 import type { Span, TickBatch, TradeBatch } from '../core/types.js';
 import { ALL_TIME, type TimeRange } from '../core/parts.js';
+import { blockRange, MAX_BOOTSTRAP_BLOCKS } from '../core/bootstrap.js';
+import { duration } from '../core/human-text.js';
 import { pumpLagging, sliceTicks, type EarlyStart } from './pump.js';
 
 /** Standard input can feed one input only. */
@@ -70,6 +72,19 @@ export function requireOverlap(span: Span | undefined, a: ReadReport, b: ReadRep
     `${a.file} and ${b.file}`,
     undefined,
     `the two files do not overlap in time${inRange} (${describeRange(a)} vs ${describeRange(b)})`,
+  );
+}
+
+/**
+ * A usage error when a bootstrap of `replicates` over `span` would draw more than
+ * MAX_BOOTSTRAP_BLOCKS blocks of `blockUs` (bootstrap.ts): a --block far too short for the span.
+ */
+export function requireBootstrapBlocks(span: Span, blockUs: number, replicates: number): void {
+  if (replicates === 0) return;
+  const { count } = blockRange(span.start, span.end, blockUs);
+  if (count <= MAX_BOOTSTRAP_BLOCKS) return;
+  throw new UsageError(
+    `--block ${duration(blockUs)} cuts the span ${describeTimes(span.start, span.end + 1)} into ${count} bootstrap blocks, more than ${MAX_BOOTSTRAP_BLOCKS} (every replicate draws one per block); use a longer --block or --bootstrap 0`,
   );
 }
 

@@ -70,9 +70,6 @@ const DURATION_SHIFT: Record<string, number> = { '': 3, ms: 3, us: 0, µs: 0, s:
 /** Longest window or grid step accepted: one day, far beyond any lead-lag question. */
 export const MAX_DURATION_US = 86_400_000_000;
 
-/** Units of minutes and hours, in seconds (a bootstrap block or a margin is often minutes long). */
-const LONG_DURATION_S: Record<string, number> = { min: 60, h: 3600 };
-
 /**
  * A duration in whole µs: `3` (ms), `3ms`, `500us`, `0.5ms`, `1s`, `10min`, `1h`, at most one day.
  * `allowZero` permits 0 (the pairing window may be 0: simultaneous jumps only).
@@ -80,8 +77,9 @@ const LONG_DURATION_S: Record<string, number> = { min: 60, h: 3600 };
 export function parseDuration(text: string, option: string, allowZero = false): number {
   const m = /^\s*([0-9.eE+-]+)\s*(ms|us|µs|s|ns|min|h)?\s*$/.exec(text);
   if (!m) throw new UsageError(`${option} must be a duration such as 3ms, 500us, 0.5ms, 10s or 10min, got ${JSON.stringify(text)}`);
-  const long = LONG_DURATION_S[m[2] ?? ''];
-  // Minutes and hours: exact seconds first (parseScaled), then a whole multiple of them.
+  // Minutes and hours (a bootstrap block is often minutes long; 'm' stays refused beside 'ms'):
+  // exact seconds first (parseScaled), then a whole multiple of them (LONG_UNITS, in µs).
+  const long = m[2] === 'min' || m[2] === 'h' ? LONG_UNITS[m[2]]! / 1e6 : undefined;
   const us = long === undefined ? parseScaled(m[1]!, option, DURATION_SHIFT[m[2] ?? '']!) : parseScaled(m[1]!, option, 6) * long;
   if (!(us >= 0 && us <= MAX_DURATION_US) || (!allowZero && us === 0)) {
     throw new UsageError(`${option} must be ${allowZero ? 'at least 0' : 'greater than 0'} and at most 1 day, got ${JSON.stringify(text)}`);
@@ -383,6 +381,7 @@ export function parseTime(text: string, option: string): number {
   return us;
 }
 
+/** Every duration unit in µs (parseDuration takes min and h from here). */
 const LONG_UNITS: Record<string, number> = { us: 1, µs: 1, ms: 1e3, s: 1e6, m: 60e6, min: 60e6, h: 3600e6, d: 86_400e6 };
 
 /** A window length with its unit: `500ms`, `30s`, `5m`, `1h`, `1d`; whole µs, at most 366 days. */

@@ -17,6 +17,13 @@ import { replicateSumsSimd } from './replicate-sums-simd.js';
 /** Multiply-adds from which replicateSums hands the work to the SIMD kernel (below, the copies in and out cost more than they save). */
 const SIMD_FROM = 1 << 16;
 
+/**
+ * Most blocks a bootstrap draws over: each replicate draws one per block, into a row of 64 MiB
+ * at this size (a month of 10 s blocks is 259 200, of 1 s blocks 2.6 M), and a block's index
+ * must stay a 32-bit integer. The commands refuse a --block that cuts the span finer.
+ */
+export const MAX_BOOTSTRAP_BLOCKS = 2 ** 24;
+
 /** Index of the block holding time t (µs): ⌊t / L⌋ on the absolute clock. */
 export function blockOf(tUs: number, blockUs: number): number {
   return Math.floor(tUs / blockUs);

@@ -41,7 +41,8 @@ export function replicatesOf(plan: BlockDrawPlan): number {
  * lag only trims the ends, xcorr-sides.ts), so they are summed once over the blocks where all
  * lags agree and then, per lag, over the others; Σy, Σy², Σxy per lag, LAG_CHUNK lags at a time.
  * The order of the additions is fixed by the blocks, so the same blocks give the same bits.
- * Cost O(R · blocks · (3·lags + 3)) time, O(blocks · lags + R · lags) memory.
+ * Cost O(R · blocks · (3·lags + 3)) time, O(blocks · lags + R · lags) memory, plus one chunk of
+ * draws (at most CHUNK_COUNTS counts) and the blocks' x side (blocks × 3).
  */
 export function bootstrapXcorr(parts: XcorrParts, plan: BlockDrawPlan): XcorrBootstrap {
   const lags = parts.lags.length;

@@ -21,7 +21,7 @@ import type { SavedModel, XGBoostClass } from '../../core/model.js';
 import type { AnalysisParams } from '../../core/types.js';
 import { prepareOutputs, type OutputTarget } from '../../io/atomic.js';
 import { expandInputArg } from '../../io/paths.js';
-import { expandMarketArgs } from '../inputs.js';
+import { expandMarketArgs, requireBootstrapBlocks } from '../inputs.js';
 import { loadXGBoost } from '../../io/xgboost-load.js';
 import { buildDataset, featureCsv, type LabelledSpan } from '../dataset.js';
 import { runClassifyState } from '../classify-state.js';
@@ -142,6 +142,8 @@ export async function dumpFeatures(dataset: Dataset, o: Pick<ClassifyOptions, 'd
  */
 export function evaluateDataset(xgb: XGBoostClass, labelled: LabelledSpan, o: EvaluationOptions, params: AnalysisParams, file: string, ctx: Context): { report: ClassifyReport; saved: SavedModel } {
   const { dataset, span, leads, noise } = labelled;
+  // Before the training: the average precisions' bootstrap draws over the test set's blocks.
+  requireBootstrapBlocks(span, o.block, o.bootstrap);
   const mode = o.balanced ? 'balanced' : 'holdout';
   const rng = new Random(o.seed);
   const modelParams = { trees: o.trees, maxDepth: o.depth, eta: o.eta };

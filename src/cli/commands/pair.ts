@@ -4,7 +4,7 @@
  */
 import { Context, type Streams } from '../context.js';
 import { analysisParamsOf, paramsJson, rangeOf, type BootstrapCliOptions, type CommonOptions, type Feed, type JumpCliOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
-import { readMargin, requireOverlap, runPass, type TwoMarketPass } from '../inputs.js';
+import { readMargin, requireBootstrapBlocks, requireOverlap, runPass, type TwoMarketPass } from '../inputs.js';
 import type { ReadReport } from '../../io/types.js';
 import type { GridReturns } from '../../core/volatility.js';
 import { warnAboutInputs } from '../sanity.js';
@@ -93,6 +93,7 @@ function finishPair(files: readonly [string, string], o: PairOptions, ctx: Conte
   const span = requireOverlap(parts?.dataSpan, reads[0], reads[1], range);
   warnAboutInputs(ctx, files, o, reads, span);
   // One set of block draws for the whole run: every interval uses the same replicates.
+  requireBootstrapBlocks(span, o.block, o.bootstrap);
   const draws = o.bootstrap > 0 ? drawSpanBlocks(span, o.block, o.bootstrap, o.seed) : undefined;
   const report: PairReport = {
     names: o.names,
@@ -134,6 +135,7 @@ export interface MergedPairInput {
  */
 export function mergedPairReport(m: MergedPairInput): PairReport {
   const span = m.merged.span;
+  requireBootstrapBlocks(span, m.bootstrap.blockUs, m.bootstrap.replicates);
   const draws = m.bootstrap.replicates > 0 ? drawSpanBlocks(span, m.bootstrap.blockUs, m.bootstrap.replicates, m.bootstrap.seed) : undefined;
   const parts: PairParts = { dataSpan: span, feeds: Object.fromEntries(m.feeds.map((f) => [f, m.merged.feeds[f]!.cells])) as PairParts['feeds'] };
   return {
