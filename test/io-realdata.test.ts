@@ -43,6 +43,9 @@ test('real quotes: row counts as documented, ticks equal a straightforward refer
     assert.deepEqual(q.t, ref.t, name);
     assert.deepEqual(q.price, ref.price, name);
     assert.deepEqual(q.report.skipped, []);
+    // The general CSV parser reads the same ticks: on the spot file (the three files share one
+    // layout, and the generated files of io-paths.test.ts compare the two parsers on every rule).
+    if (name !== 'spot_quotes.csv.gz') continue;
     const csv = await readQuotes(path, { ...STRICT, parser: 'csv' });
     assert.deepEqual(csv.t, q.t);
     assert.deepEqual(csv.price, q.price);
