@@ -166,7 +166,7 @@ export function assertSame(a: Outcome, b: Outcome, what: string): void {
 }
 
 // LEADLAG_IO_SEEDS=5000 runs a longer soak of the same comparisons.
-export const SEEDS = Array.from({ length: Number(process.env.LEADLAG_IO_SEEDS ?? 300) }, (_, i) => 1000 + i);
+export const SEEDS = Array.from({ length: Number(process.env.LEADLAG_IO_SEEDS ?? 250) }, (_, i) => 1000 + i);
 
 /**
  * A read size every generated file fits in (they are at most a few kB), so a read with it takes

@@ -11,8 +11,10 @@ import { openInput } from '../src/io/sources.js';
 import { STRICT, type Quotes } from './io-helpers.js';
 import { ONE_BATCH, ONE_READ, SEEDS, assertSame, generate, outcome, type Outcome } from './io-generated.js';
 
-test('fast parser == csv-parse path on 300 generated files, strict and skip mode (same batches, reports and errors)', async () => {
+test('fast parser == csv-parse path on 250 generated files, strict and skip mode (same batches, reports and errors)', async () => {
   // From memory: the parsers are compared here; reading files is the next two tests' part.
+  // 250 files reach every block of src/io that 300 reach (V8's block coverage of this file's
+  // run, compared); 200 miss some (a quoted field's line text, nanosecond epochs, a bulk rule).
   let errors = 0;
   let oks = 0;
   for (const seed of SEEDS) {
