@@ -92,8 +92,8 @@ function finishPair(files: readonly [string, string], o: PairOptions, ctx: Conte
   const parts = analysis.finish(feeds);
   const span = requireOverlap(parts?.dataSpan, reads[0], reads[1], range);
   warnAboutInputs(ctx, files, o, reads, span);
-  // One set of block draws for the whole run: every interval uses the same replicates.
   requireBootstrapBlocks(span, o.block, o.bootstrap);
+  // One set of block draws for the whole run: every interval uses the same replicates.
   const draws = o.bootstrap > 0 ? drawSpanBlocks(span, o.block, o.bootstrap, o.seed) : undefined;
   const report: PairReport = {
     names: o.names,
