@@ -81,12 +81,13 @@ export function pairStats(a: JumpList, b: JumpList, span: Span, pairWindowUs: nu
   const table = pairSortedJumps(a, b, span, pairWindowUs);
   const chance = chancePairs(a, b, span, pairWindowUs, nullStepUs);
   const [leadersA, leadersB] = pairLeaderTimes(table, a, b);
+  const [ab, ba] = delayStats([{ values: table.delaysAB, times: leadersA }, { values: table.delaysBA, times: leadersB }], draws);
   return {
     table,
     leaderPValue: binomialTwoSidedHalf(table.aLeadsB, table.bLeadsA),
     chance,
     excessPairs: table.paired - chance.mean,
-    delays: delayStats([{ values: table.delaysAB, times: leadersA }, { values: table.delaysBA, times: leadersB }], draws) as [DelayStats, DelayStats],
+    delays: [ab!, ba!],
   };
 }
 

@@ -13,14 +13,13 @@
  * decide which sums are computed together.
  */
 import { REPLICATE_SUMS_WASM } from './replicate-sums-wasm.js';
-import { moduleOnce, wasm } from './wasm-module.js';
+import { moduleOnce, wasm, type WasmMemory } from './wasm-module.js';
 
 /** The most numbers of one strip of parts, one group of counts or one block of sums. */
 export const STRIP_DOUBLES = 1 << 20;
 
-
 interface Kernel {
-  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  readonly memory: WasmMemory;
   /** out = c · parts for byte addresses p, c, o; w and rr multiples of 4 (see the .wat). */
   readonly sums: (p: number, w: number, nb: number, c: number, rr: number, o: number) => void;
 }

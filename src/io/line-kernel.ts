@@ -12,7 +12,7 @@
  * Its memory never grows, so the buffers' views stay valid.
  */
 import { LINE_SCAN_WASM } from './line-scan-wasm.js';
-import { moduleOnce, wasm } from '../core/wasm-module.js';
+import { moduleOnce, wasm, type WasmMemory } from '../core/wasm-module.js';
 import { ROLE_SIDE, type FormatPlan } from './formats.js';
 import { POW10 } from './numbers.js';
 
@@ -37,9 +37,8 @@ const AT_ROLES = 64;
 const AT_POW10 = 512;
 const AT_BUFFERS = 1024;
 
-
 interface Exports {
-  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  readonly memory: WasmMemory;
   readonly scan: (p: number, end: number, max: number) => number;
   readonly stopAt: () => number;
 }
