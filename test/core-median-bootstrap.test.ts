@@ -38,6 +38,42 @@ test('replicateMedians equals the type 7 median of the expanded multiset (indepe
   }
 });
 
+test('replicateMedians: the walk from the middle reaches medians far below and far above it, through empty blocks (independent expansion)', () => {
+  // Rows drawn by hand rather than by the bootstrap, so that a replicate's middle can lie anywhere:
+  // all weight on the blocks of the smallest values, or of the largest, one block alone, most
+  // blocks empty; with ties among the values and both odd and even totals.
+  const rng = new Random(77);
+  let walks = 0;
+  for (let trial = 0; trial < 60; trial++) {
+    const n = 1 + rng.int(trial < 10 ? 4 : 120);
+    const nBlocks = 1 + rng.int(12);
+    // Whole numbers (µs), as delays are: the midpoint of two is then exact in either formula.
+    const values = Float64Array.from({ length: n }, () => (trial % 3 === 0 ? rng.int(6) : rng.int(100_000)));
+    const times = Float64Array.from({ length: n }, () => rng.int(nBlocks * L));
+    const rows: Uint32Array[] = [];
+    for (let r = 0; r < 12; r++) {
+      const row = new Uint32Array(nBlocks);
+      const shape = r % 4;
+      for (let b = 0; b < nBlocks; b++) {
+        if (shape === 0) row[b] = b === 0 ? 3 : 0;
+        else if (shape === 1) row[b] = b === nBlocks - 1 ? 1 + rng.int(3) : 0;
+        else if (shape === 2) row[b] = rng.int(4) === 0 ? 1 + rng.int(9) : 0;
+        else row[b] = rng.int(3);
+      }
+      rows.push(row);
+    }
+    const got = replicateMedians(values, times, L, 0, nBlocks, rows);
+    rows.forEach((row, r) => {
+      const expanded: number[] = [];
+      for (let i = 0; i < n; i++) for (let k = 0; k < row[Math.floor(times[i]! / L)]!; k++) expanded.push(values[i]!);
+      const want = expanded.length === 0 ? NaN : quantile(Float64Array.from(expanded), 0.5);
+      assert.ok(Object.is(got[r], want), `trial ${trial}, replicate ${r}: ${got[r]} vs ${want}`);
+      if (!Number.isNaN(want)) walks++;
+    });
+  }
+  assert.ok(walks > 400, `${walks} replicates had values`);
+});
+
 test('medianInterval: two blocks of one delay each give exactly [1000, 3000]', () => {
   // With two blocks every replicate's median is 1000 (blocks 0,0: probability ¼), 3000 (1,1: ¼) or
   // 2000 (¼ + ¼). Of 1000 replicates about 250 are 1000 and 250 are 3000, so the 2.5 % point lies
