@@ -15,6 +15,7 @@
  * wins. The last row is held back until a later time or the end, so a burst that
  * straddles a batch (or chunk) boundary still collapses.
  */
+import { ascendingOrder } from '../core/order.js';
 import { DataError } from '../errors.js';
 import type { ReadReport } from './types.js';
 import { ROLE_ASK, ROLE_BID, ROLE_PRICE, ROLE_QTY, ROLE_TIME, type FormatPlan } from './formats.js';
@@ -89,10 +90,8 @@ export function stableOrder(t: Float64Array, n: number): Uint32Array | null {
   let sorted = true;
   for (let i = 1; i < n && sorted; i++) sorted = t[i - 1]! <= t[i]!;
   if (sorted) return null;
-  const idx = new Uint32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  idx.sort((a, b) => t[a]! - t[b]! || a - b);
-  return idx;
+  // A radix order: a comparator sort of a few million rows took seconds.
+  return ascendingOrder(t, n);
 }
 
 /** Checks shared by quotes and trades. */
