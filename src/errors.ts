@@ -11,6 +11,8 @@ export const EXIT = {
   data: 65,
   noInput: 66,
   internal: 70,
+  /** EX_OSERR: the system refused the process a resource it needs (address space for WebAssembly memory). */
+  osError: 71,
   cannotCreate: 73,
   /** EX_IOERR: standard output could not be written (a full disk, an I/O error); a closed pipe is not one. */
   ioError: 74,
@@ -61,6 +63,16 @@ export class OutputError extends Error {
   ) {
     super(`${shownName(file)}: cannot write: ${problem}`);
   }
+}
+
+/**
+ * The system refused a resource the command cannot do without: XGBoost's WebAssembly memory,
+ * whose address space (about 10 GiB in V8, almost none of it ever used) a low `ulimit -v`
+ * refuses. Exit 71. (The parser's and the correlator's kernels fall back to JavaScript instead.)
+ */
+export class ResourceError extends Error {
+  override readonly name = 'ResourceError';
+  readonly exitCode = EXIT.osError;
 }
 
 /** Standard output failed for a reason other than a closed pipe (e.g. `>/dev/full`). Exit 74. */
@@ -115,6 +127,6 @@ function truncate(s: string, max: number): string {
 }
 
 /** True for the errors the entry point prints as one line without a stack. */
-export function isExpectedError(e: unknown): e is UsageError | DataError | OpenError | OutputError | StdoutError {
-  return e instanceof UsageError || e instanceof DataError || e instanceof OpenError || e instanceof OutputError || e instanceof StdoutError;
+export function isExpectedError(e: unknown): e is UsageError | DataError | OpenError | OutputError | StdoutError | ResourceError {
+  return e instanceof UsageError || e instanceof DataError || e instanceof OpenError || e instanceof OutputError || e instanceof StdoutError || e instanceof ResourceError;
 }

@@ -27,6 +27,7 @@
  */
 import { createRequire } from 'node:module';
 import type { XGBoostClass } from '../core/model.js';
+import { ResourceError } from '../errors.js';
 
 interface EmscriptenModule {
   print: (text: unknown) => void;
@@ -62,6 +63,8 @@ async function load(): Promise<XGBoostClass> {
     tameRuntime(runtime);
     // The package entry requires the same runtime file (module cache) and resolves to the class.
     ready = require('ml-xgboost') as Promise<XGBoostClass>;
+  } catch (e) {
+    throw isMemoryRefused(e) ? memoryRefused() : e;
   } finally {
     removeAddedListeners(before);
   }
@@ -69,6 +72,17 @@ async function load(): Promise<XGBoostClass> {
     runtime.onAbort = (what) => reject(new Error(`XGBoost failed to load: ${String(what)}`));
   });
   return Promise.race([ready, aborted]);
+}
+
+/** The runtime creates its WebAssembly memory as it loads; V8 says this when the reservation is refused. */
+function isMemoryRefused(e: unknown): boolean {
+  return e instanceof RangeError && /WebAssembly\.Memory\(\): could not allocate memory/.test(e.message);
+}
+
+function memoryRefused(): ResourceError {
+  return new ResourceError(
+    'XGBoost cannot start: the system refused its WebAssembly memory, which reserves about 10 GiB of address space (little of it is used); a limit on virtual memory (`ulimit -v`) is the usual cause: raise it, e.g. `ulimit -v unlimited`',
+  );
 }
 
 function tameRuntime(runtime: EmscriptenModule): void {
