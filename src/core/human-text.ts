@@ -11,13 +11,16 @@ export function fixed(v: number | null, digits: number): string {
   return /^-0\.?0*$/.test(s) ? s.slice(1) : s;
 }
 
-/** Formats a µs time as ISO-8601 UTC with µs precision. */
+/** Formats a µs time as ISO-8601 UTC with µs precision; a finite time beyond the calendar's range (±273 790 years) as its µs. */
 export function isoMicros(us: number): string {
   if (!Number.isFinite(us)) return 'n/a';
   const ms = Math.floor(us / 1000);
   const micros = us - ms * 1000;
-  const iso = new Date(ms).toISOString(); // 2024-08-08T23:54:14.087Z
-  return `${iso.slice(0, 23)}${String(micros).padStart(3, '0')}Z`;
+  const date = new Date(ms);
+  if (Number.isNaN(date.getTime())) return `${us} µs`;
+  // 2024-08-08T23:54:14.087Z (years past 9999 or before 0 as +275760 or -000001: not 23 characters)
+  const iso = date.toISOString();
+  return `${iso.slice(0, -1)}${String(micros).padStart(3, '0')}Z`;
 }
 
 /** Formats a µs duration for people: "812 µs", "3.25 ms", "5.6 s", "1 h 02 min". */

@@ -8,6 +8,7 @@
  */
 import type { TimeUnit } from './types.js';
 import { POW10 } from './numbers.js';
+import { isoMicros } from '../core/human-text.js';
 
 const MAX_SAFE = 9007199254740991;
 
@@ -216,14 +217,9 @@ export function epochTextToMicros(text: string, exp: number): number {
   return v + 0; // -0 → 0
 }
 
-/** Number of µs as an ISO-8601 UTC string with 6 fractional digits (for messages). */
+/** Number of µs as an ISO-8601 UTC string with 6 fractional digits (for messages: a value read from a file may be anything, and shows as itself). */
 export function formatMicros(us: number): string {
-  if (!Number.isFinite(us)) return String(us);
-  const ms = Math.floor(us / 1000);
-  const rest = us - ms * 1000;
-  const d = new Date(ms);
-  if (Number.isNaN(d.getTime())) return `${us} µs`;
-  return `${d.toISOString().slice(0, 23)}${String(rest).padStart(3, '0')}Z`;
+  return Number.isFinite(us) ? isoMicros(us) : String(us);
 }
 
 /**

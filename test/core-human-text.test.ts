@@ -1,0 +1,26 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { isoMicros } from '../src/core/human-text.js';
+import { formatMicros } from '../src/io/time.js';
+
+test('isoMicros: µs as ISO-8601 UTC with six fractional digits, hand-converted', () => {
+  // 1 723 118 400 s after the epoch is 2024-08-08 12:00:00 UTC; 123 456 µs past it.
+  assert.equal(isoMicros(1_723_118_400_123_456), '2024-08-08T12:00:00.123456Z');
+  assert.equal(isoMicros(0), '1970-01-01T00:00:00.000000Z');
+  // One µs before the epoch: the millisecond floors to −1, leaving 999 µs.
+  assert.equal(isoMicros(-1), '1969-12-31T23:59:59.999999Z');
+  // The calendar's last day (8.64·10¹⁵ ms) has a six-digit year: the fraction is still whole.
+  assert.equal(isoMicros(8.64e18), '+275760-09-13T00:00:00.000000Z');
+  // Year −1 (astronomical): 62 198 755 200 s before the epoch.
+  assert.equal(isoMicros(-62_198_755_200_000_000), '-000001-01-01T00:00:00.000000Z');
+});
+
+test('isoMicros and formatMicros: beyond the calendar the µs themselves; not finite, n/a in tables and the value in messages', () => {
+  assert.equal(isoMicros(1e20), '100000000000000000000 µs');
+  assert.equal(formatMicros(-1e20), '-100000000000000000000 µs');
+  assert.equal(isoMicros(NaN), 'n/a');
+  assert.equal(isoMicros(Infinity), 'n/a');
+  assert.equal(formatMicros(NaN), 'NaN');
+  assert.equal(formatMicros(-Infinity), '-Infinity');
+  assert.equal(formatMicros(1_723_118_400_123_456), '2024-08-08T12:00:00.123456Z');
+});
