@@ -10,7 +10,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip, gzipSync } from 'node:zlib';
 import { inflatingSource, syncInflaterAvailable } from '../src/io/inflate.js';
-import { openError } from '../src/io/open.js';
+import { openError } from '../src/io/byte-source.js';
 import { mulberry32, tmpFile } from './io-helpers.js';
 
 type Outcome = { bytes: Buffer } | { error: string };

@@ -16,7 +16,7 @@
 import { readAt } from './file-read.js';
 import type { FileHandle } from 'node:fs/promises';
 import { constants, createGunzip, gzipSync, type Gunzip } from 'node:zlib';
-import { openError, type ByteSource } from './open.js';
+import { openError, type ByteSource } from './byte-source.js';
 
 /** The parts of a zlib object's native handle used here (what zlib's own sync path uses). */
 interface ZlibInternals {

@@ -16,23 +16,11 @@ import type { Readable } from 'node:stream';
 import type yauzl from 'yauzl';
 import { DataError, OpenError } from '../errors.js';
 import { inflatingSource, syncInflaterAvailable } from './inflate.js';
+import { openError, type ByteSource } from './byte-source.js';
 import { readAt } from './file-read.js';
 
 /** Where bytes come from. */
 export type InputSpec = string | { readonly stream: Readable; readonly name: string };
-
-/** A pull-based byte source; `readInto` copies into the caller's (reused) buffer. */
-export interface ByteSource {
-  /** Name used in messages ('<stdin>' for `-`). */
-  readonly name: string;
-  /** Size of the (compressed) file in bytes; undefined for streams. */
-  readonly bytesTotal: number | undefined;
-  /** Bytes of the (compressed) input consumed so far. */
-  bytesRead(): number;
-  /** Reads up to `len` bytes into buf at `offset`; 0 means the end. */
-  readInto(buf: Uint8Array, offset: number, len: number): Promise<number>;
-  close(): Promise<void>;
-}
 
 /** The display name of an input. */
 export function inputName(input: InputSpec): string {
@@ -45,33 +33,6 @@ const CHUNK = 1 << 20;
 const INFLATE_AHEAD = 3;
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
-
-function describe(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  switch (e?.code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EISDIR':
-      return 'is a directory, not a file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'Z_DATA_ERROR':
-    case 'Z_BUF_ERROR':
-    case 'Z_NEED_DICT':
-      return `corrupt gzip data (${e.message})`;
-    default:
-      return e?.message ?? String(err);
-  }
-}
-
-/** An OpenError for any failure while opening or reading `name`. */
-export function openError(name: string, err: unknown): OpenError {
-  if (err instanceof OpenError) return err;
-  const e = err as NodeJS.ErrnoException;
-  if (e?.message === 'unexpected end of file') return new OpenError(name, 'corrupt gzip data (truncated file)');
-  return new OpenError(name, describe(err));
-}
 
 /**
  * Opens an input for reading. A regular file is read with positioned reads (zip archives

@@ -16,7 +16,8 @@ import { detectDelimiter, planFromHeader, ROLE_SIDE, withSecondClock, type Forma
 import { FastParser, checkHasRows, loneCrError, type HeaderHandler, type RowSink } from './fastparse.js';
 import { csvRecords } from './csvparse.js';
 import { FieldConverter, RecordText, RowScratch } from './rows.js';
-import { inputName, openInput, type ByteSource, type InputSpec } from './open.js';
+import { inputName, openInput, type InputSpec } from './open.js';
+import type { ByteSource } from './byte-source.js';
 import { QuoteValidator, TradeValidator } from './validate.js';
 import type { ReturnedBuffers } from './batches.js';
 import { LineKernel } from './line-kernel.js';
