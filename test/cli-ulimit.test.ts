@@ -2,13 +2,14 @@
  * Under a low `ulimit -v` no WebAssembly memory can be had: V8 reserves about 10 GiB of address
  * space for each. The parser's line kernel, the pair kernel's arena and the bootstrap's SIMD sums
  * then run their JavaScript paths, so every command but `classify` gives the same bytes as with
- * the kernels; `classify` needs XGBoost's own memory and stops with exit 71 and a sentence that
- * names the limit. Files of 4 MiB or more, so that the readers' workers meet the limit too.
+ * the kernels; `classify` needs XGBoost's own memory and stops, before writing any output, with
+ * exit 71 and a sentence that names the limit. Files of 4 MiB or more, so that the readers'
+ * workers meet the limit too.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isOneLineError, shell } from './cli-helpers.js';
@@ -49,11 +50,14 @@ test('ulimit -v: without WebAssembly memory pair, xcorr, hy and report give the 
       assert.ok(free.stdout.length > 500, run);
       assert.deepEqual(limited, free, run);
     }
-    const classify = await shell(`ulimit -v ${LIMIT_KB} && leadlag classify ${q(spot!)} ${q(perp!)} --trades ${q(trades!)} --format json`);
+    // With outputs asked for, the refusal comes before any is written: no feature table on
+    // stdout (the same path as a feature file), no model file.
+    const classify = await shell(`ulimit -v ${LIMIT_KB} && leadlag classify ${q(spot!)} ${q(perp!)} --trades ${q(trades!)} --format json --dump-features - --save-model ${q(join(dir, 'model.json'))}`);
     assert.equal(classify.code, 71, classify.stderr);
     assert.equal(classify.stdout, '');
     assert.ok(isOneLineError(classify.stderr), classify.stderr);
     assert.match(classify.stderr, /XGBoost cannot start: .*WebAssembly memory.*ulimit -v/);
+    assert.deepEqual(readdirSync(dir).sort(), [...Object.values(FILE_NAMES)].sort());
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
