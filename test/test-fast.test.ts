@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { fastFiles, groupOf } from './fast/groups.js';
+import { fastFiles, filesOfEntry, groupOf } from './fast/groups.js';
 
 const DIST_TEST = fileURLToPath(new URL('.', import.meta.url));
 
@@ -25,4 +25,15 @@ test('test:fast: one entry file per group, group-1.js to group-K.js', () => {
   const entries = readdirSync(new URL('./fast/', import.meta.url)).filter((name) => /^group-\d+\.js$/.test(name)).sort();
   assert.deepEqual(entries, entries.map((_, i) => `group-${i + 1}.js`));
   assert.ok(entries.length >= 1);
+});
+
+test('test:fast: the entry files, as npm run test:fast starts them, import every such file exactly once', () => {
+  // What each group-K.js process imports (the mapping from entry file to group), not only the
+  // partition: an entry that took the wrong group would drop files without a failing test.
+  const wanted = readdirSync(DIST_TEST)
+    .filter((name) => name.endsWith('.test.js') && ['core-', 'io-', 'report-'].some((p) => name.startsWith(p)))
+    .sort();
+  const entries = readdirSync(new URL('./fast/', import.meta.url)).filter((name) => /^group-\d+\.js$/.test(name));
+  const imported = entries.flatMap((name) => filesOfEntry(new URL(`./fast/${name}`, import.meta.url).href));
+  assert.deepEqual(imported.sort(), wanted);
 });

@@ -30,15 +30,22 @@ export function groupOf(files: readonly string[], group: number, groups: number)
 }
 
 /**
- * Imports the test files of the group whose entry file is `entryUrl` (`group-K.js`: the K-th of as
- * many groups as there are `group-*.js` files beside it). A file that fails to load becomes a
- * failing test named after it, and the rest still run.
+ * The test files (names in the directory above) of the group whose entry file is `entryUrl`
+ * (`group-K.js`: the K-th of as many groups as there are `group-*.js` files beside it).
  */
-export async function importGroup(entryUrl: string): Promise<void> {
+export function filesOfEntry(entryUrl: string): string[] {
   const entries = readdirSync(fileURLToPath(new URL('.', entryUrl))).filter((name) => GROUP_ENTRY.test(name));
   const group = Number(GROUP_ENTRY.exec(basename(fileURLToPath(entryUrl)))![1]) - 1;
+  return groupOf(fastFiles(fileURLToPath(new URL('..', entryUrl))), group, entries.length);
+}
+
+/**
+ * Imports the test files of the group whose entry file is `entryUrl` (see filesOfEntry). A file
+ * that fails to load becomes a failing test named after it, and the rest still run.
+ */
+export async function importGroup(entryUrl: string): Promise<void> {
   const dir = fileURLToPath(new URL('..', entryUrl));
-  for (const name of groupOf(fastFiles(dir), group, entries.length)) {
+  for (const name of filesOfEntry(entryUrl)) {
     try {
       await import(pathToFileURL(dir + name).href);
     } catch (err) {
