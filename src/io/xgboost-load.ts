@@ -64,7 +64,7 @@ async function load(): Promise<XGBoostClass> {
     // The package entry requires the same runtime file (module cache) and resolves to the class.
     ready = require('ml-xgboost') as Promise<XGBoostClass>;
   } catch (e) {
-    throw isMemoryRefused(e) ? memoryRefused() : e;
+    throw isMemoryRefused(e) ? memoryRefused(e) : e;
   } finally {
     removeAddedListeners(before);
   }
@@ -79,9 +79,10 @@ function isMemoryRefused(e: unknown): boolean {
   return e instanceof RangeError && /WebAssembly\.Memory\(\): could not allocate memory/.test(e.message);
 }
 
-function memoryRefused(): ResourceError {
+function memoryRefused(cause: unknown): ResourceError {
   return new ResourceError(
     'XGBoost cannot start: the system refused its WebAssembly memory, which reserves about 10 GiB of address space (little of it is used); a limit on virtual memory (`ulimit -v`) is the usual cause: raise it, e.g. `ulimit -v unlimited`',
+    { cause },
   );
 }
 
