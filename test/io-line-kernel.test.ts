@@ -12,6 +12,7 @@ import { LINE_SCAN_WASM } from '../src/io/line-scan-wasm.js';
 import type { FormatPlan } from '../src/io/formats.js';
 import type { InternalReadOptions } from '../src/io/reader.js';
 import { kernelCheck } from '../scripts/build-wasm.js';
+import { inspectInput } from '../src/io/inspect-scan.js';
 import { mulberry32, readQuotes, readTrades, STRICT, tmpFile } from './io-helpers.js';
 
 
@@ -410,3 +411,90 @@ test('bulk rules on the cases random files may miss: a zero price, backwards tra
     }
   }
 });
+
+test("the kernel reads inspect's second clock (its column 5) with its own exponent, worked by hand", () => {
+  // Columns: time in µs (role 0, exponent 0), the second clock in ms (kernel column 5, exponent 3), a price.
+  const text = '1723118400000070,1723118400000.5,2.5\n1723118400000071,1723118400001,3\n';
+  const { kernel, buf, bytes } = kernelWith(text, [0, 5, 3]);
+  try {
+    assert.equal(kernel.scan(buf, 0, bytes, 0, 3), 2);
+    // 17231184000005 · 10^(3−1) and 1723118400001 · 10^3 µs.
+    assert.deepEqual([kernel.columns[5]![0], kernel.columns[5]![1]], [1723118400000500, 1723118400001000]);
+    assert.deepEqual([kernel.columns[0]![0], kernel.columns[3]![1]], [1723118400000070, 3]);
+    // Its exponent −1 (a second clock not known as epoch numbers) refuses every line; so do more
+    // fractional digits than its exponent (0: a µs clock with .5).
+    assert.equal(kernel.scan(buf, 0, bytes, 0, -1), 0);
+    assert.equal(kernel.scan(buf, 0, bytes, 0, 0), 0);
+    assert.equal(kernel.stop(buf), 0);
+  } finally {
+    kernel.release();
+  }
+});
+
+/**
+ * Layouts with two clocks: the time column `t`, the other clock `c` (a latency later, in units of
+ * `clockUnit` µs), values `v`. The last has clocks in different units (µs and ms, each decided
+ * by its own first value), so each clock must be read with its own exponent.
+ */
+const TWO_CLOCKS: readonly { header: string; cols: string; unit: number; clockUnit: number }[] = [
+  { header: 'exchange,symbol,timestamp,local_timestamp,ask_amount,ask_price,bid_price,bid_amount', cols: 'xxtcxvvx', unit: 1, clockUnit: 1 },
+  { header: 'update_id,best_bid_price,best_bid_qty,best_ask_price,best_ask_qty,transaction_time,event_time', cols: 'xvxvxtc', unit: 1000, clockUnit: 1000 },
+  { header: 'exchange,symbol,timestamp,local_timestamp,id,side,price,amount', cols: 'xxtcxxvv', unit: 1, clockUnit: 1 },
+  { header: 'timestamp,local_timestamp,bid_price,ask_price', cols: 'tcvv', unit: 1, clockUnit: 1000 },
+];
+
+function twoClockFile(seed: number, layout: (typeof TWO_CLOCKS)[number], rows: number, edge: number): string {
+  const rnd = mulberry32(seed);
+  const lines = [layout.header];
+  let micros = 1723118400000000;
+  for (let i = 0; i < rows; i++) {
+    micros += Math.floor(rnd() * 3) * layout.unit;
+    const latency = Math.floor(rnd() * 40) * layout.clockUnit;
+    let v = 0;
+    const fields = [...layout.cols].map((c) =>
+      c === 't' ? timeField(rnd, edge, micros, layout.unit) : c === 'c' ? timeField(rnd, edge, micros + latency, layout.clockUnit) : c === 'v' ? valueField(rnd, edge, 60000, v++) : otherField(rnd, edge),
+    );
+    if (rnd() < edge) fields.push('extra');
+    if (rnd() < edge) fields.pop();
+    lines.push(fields.join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+test("inspect's scan with both clocks: kernel on == kernel off (every count, quantile and first line), whichever clock is the time", async () => {
+  let taken = 0;
+  let rows = 0;
+  // Two files per layout, each with its own share of odd lines.
+  for (let seed = 1; seed <= 8; seed++) {
+    const layout = TWO_CLOCKS[seed % TWO_CLOCKS.length]!;
+    const edge = seed % 3 === 0 ? 0.0005 : seed % 3 === 1 ? 0.01 : 0.08;
+    const path = tmpFile(`inspect-kernel-${seed}.csv`, twoClockFile(seed, layout, 1500, edge));
+    for (const clock of ['exchange', 'local'] as const) {
+      // Each scan zeroes and reads its histograms (a 10 ms gap histogram here, not the default 1 s):
+      // whole reads for both clocks, 61-byte reads and sorting for one each.
+      const reads = clock === 'exchange' ? [[1 << 18, false], [61, false]] : [[1 << 18, false], [4096, true]];
+      for (const [chunkBytes, sort] of reads as [number, boolean][]) {
+        const opts = { clock, chunkBytes, sort, histogramUs: 10_000 };
+        const want = await inspectOutcome(path, { ...opts, kernel: false });
+        let got: unknown;
+        taken += await countTaken(async () => {
+          got = await inspectOutcome(path, { ...opts, kernel: true });
+        });
+        assert.deepStrictEqual(got, want, `seed ${seed} (${layout.header}), clock ${clock}, ${chunkBytes}-byte reads${sort ? ', sorted' : ''}`);
+        rows += (want as { ok?: { rows: number } }).ok?.rows ?? 0;
+      }
+    }
+  }
+  // The comparison means something only if the kernel took most rows (both clocks included).
+  assert.ok(taken > 0.5 * rows, `the kernel took ${taken} of ${rows} rows`);
+});
+
+async function inspectOutcome(path: string, opts: Parameters<typeof inspectInput>[1]): Promise<unknown> {
+  try {
+    // NaN quantiles and the like compare by value with deepStrictEqual; JSON would turn them into null.
+    return { ok: await inspectInput(path, opts) };
+  } catch (e) {
+    const err = e as Error & { line?: unknown; value?: unknown };
+    return { error: { name: err.name, message: err.message, line: err.line, value: err.value } };
+  }
+}

@@ -10,11 +10,11 @@
  * and a final line without a newline are handled; a leading BOM is the caller's job.
  */
 import { DataError } from '../errors.js';
-import { ROLE_ASK, ROLE_BID, ROLE_PRICE, ROLE_QTY, ROLE_SIDE, ROLE_TIME, detectDelimiter, type FormatPlan } from './formats.js';
+import { ROLE_ASK, ROLE_BID, ROLE_CLOCK2, ROLE_PRICE, ROLE_QTY, ROLE_SIDE, ROLE_TIME, detectDelimiter, type FormatPlan } from './formats.js';
 import { UNCLOSED_QUOTE, parseQuotedRecord } from './csvparse.js';
 import { FieldConverter, RowScratch, type FieldText } from './rows.js';
 import { POW10 } from './numbers.js';
-import { kernelReads, type LineKernel } from './line-kernel.js';
+import { KERNEL_CLOCK2, kernelReads, type LineKernel } from './line-kernel.js';
 
 /** Receives every data row (before any validation). */
 export interface RowSink {
@@ -147,10 +147,13 @@ export class FastParser {
     // Rare, so found once per buffer: the line holding it is refused when reached.
     const loneCR = nextLoneCR(buf, p, end);
     const kernel = this.kernelOn !== null && this.kernelOn.owns(buf) ? this.kernelOn : null;
+    // inspect's second clock: the kernel reads it once its converter knows it for epoch numbers.
+    const clock2 = plan.roleCol[ROLE_CLOCK2]! >= 0 ? conv.clock2 : null;
     while (p < end) {
       // The kernel takes the common lines from here; the line it refuses (if any) is this loop's.
-      if (kernel !== null && timeExp >= 0) {
-        const n = kernel.scan(buf, p, end, timeExp);
+      const clock2Exp = clock2 === null ? -1 : clock2.fastExponent();
+      if (kernel !== null && timeExp >= 0 && (clock2 === null || clock2Exp >= 0)) {
+        const n = kernel.scan(buf, p, end, timeExp, clock2Exp);
         if (n > 0) {
           this.line = line;
           this.rows = rows;
@@ -292,6 +295,7 @@ export class FastParser {
     const ask = plan.roleCol[ROLE_ASK]! >= 0 ? cols[ROLE_ASK]! : null;
     const price = plan.roleCol[ROLE_PRICE]! >= 0 ? cols[ROLE_PRICE]! : null;
     const qty = plan.roleCol[ROLE_QTY]! >= 0 ? cols[ROLE_QTY]! : null;
+    const t2 = plan.roleCol[ROLE_CLOCK2]! >= 0 ? cols[KERNEL_CLOCK2]! : null;
     const stop = kernel.stop(buf);
     r.empty = 0;
     r.nfields = plan.ncols;
@@ -305,6 +309,7 @@ export class FastParser {
       if (ask !== null) r.ask = ask[i]!;
       if (price !== null) r.price = price[i]!;
       if (qty !== null) r.qty = qty[i]!;
+      if (t2 !== null) r.t2 = t2[i]!;
       const start = starts[i]! - base;
       const next = i + 1 < n ? starts[i + 1]! - base : stop;
       text.start = start;

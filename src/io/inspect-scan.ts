@@ -31,7 +31,7 @@ import type { Clock, Progress, ReadOptions, ReadReport, TimePatternText, TimeUni
 import { Column, SkipLog, stableOrder } from './validate.js';
 import { MAX_SORT_ROWS, sortLimitError } from './sort-limit.js';
 
-export interface InspectScanOptions extends TimelineOptions, Pick<InternalReadOptions, 'parser' | 'chunkBytes'>, Pick<ReadOptions, 'columns' | 'timeFormat' | 'delimiter'> {
+export interface InspectScanOptions extends TimelineOptions, Pick<InternalReadOptions, 'parser' | 'chunkBytes' | 'kernel'>, Pick<ReadOptions, 'columns' | 'timeFormat' | 'delimiter'> {
   readonly clock: Clock;
   readonly timeUnit?: TimeUnit;
   /**

@@ -13,7 +13,7 @@
  */
 import { LINE_SCAN_WASM } from './line-scan-wasm.js';
 import { moduleOnce, wasm, type WasmMemory } from '../core/wasm-module.js';
-import { ROLE_SIDE, type FormatPlan } from './formats.js';
+import { ROLE_CLOCK2, ROLE_SIDE, type FormatPlan } from './formats.js';
 import { POW10 } from './numbers.js';
 
 /** Rows the kernel takes per call, at most. */
@@ -22,8 +22,12 @@ export const KERNEL_ROWS = 4096;
 export const KERNEL_BUFFER_BYTES = 2 * ((1 << 20) + 1);
 /** The widest header the kernel reads (its role table's size). */
 const MAX_COLUMNS = 448;
-/** Roles the kernel writes: time, bid, ask, price, quantity (ROLE_TIME … ROLE_QTY). */
+/** Roles the kernel writes: time, bid, ask, price, quantity (ROLE_TIME … ROLE_QTY), then the second clock. */
 const KERNEL_ROLES = ROLE_SIDE;
+/** The kernel's column for the second clock (ROLE_CLOCK2, which inspect reads): the one after the others. */
+export const KERNEL_CLOCK2 = KERNEL_ROLES;
+/** Output columns: one per role it writes. */
+const KERNEL_COLUMNS = KERNEL_ROLES + 1;
 const DOT = 46;
 
 // Addresses of the kernel's layout (see the .wat).
@@ -33,6 +37,7 @@ const AT_DELIMITER = 8;
 const AT_OUT = 12;
 const AT_COL_BYTES = 16;
 const AT_LINES = 20;
+const AT_CLOCK2_EXP = 24;
 const AT_ROLES = 64;
 const AT_POW10 = 512;
 const AT_BUFFERS = 1024;
@@ -65,14 +70,17 @@ function newInstance(module: object): Exports | null {
 /** Whether `plan` is one the kernel reads: a delimiter below '.', no column past its table, no role it does not write. */
 export function kernelReads(plan: FormatPlan): boolean {
   if (plan.delimiter >= DOT || plan.ncols > MAX_COLUMNS) return false;
-  for (let c = 0; c < plan.ncols; c++) if (plan.colRole[c]! >= KERNEL_ROLES) return false;
+  for (let c = 0; c < plan.ncols; c++) {
+    const role = plan.colRole[c]!;
+    if (role >= KERNEL_ROLES && role !== ROLE_CLOCK2) return false;
+  }
   return true;
 }
 
 export class LineKernel {
   /** The two read buffers, in the kernel's memory. */
   readonly buffers: readonly [Buffer, Buffer];
-  /** What the last scan took: column r holds role r's values (time in µs), row by row. */
+  /** What the last scan took: column r holds role r's values (time in µs), row by row; column KERNEL_CLOCK2 the second clock's (µs). */
   readonly columns: Float64Array[];
   private readonly starts: Int32Array;
   private readonly exports: Exports;
@@ -83,14 +91,14 @@ export class LineKernel {
     const slot = (KERNEL_BUFFER_BYTES + 15) & ~15;
     const out = AT_BUFFERS + 2 * slot;
     const colBytes = KERNEL_ROWS * 8;
-    const lines = out + KERNEL_ROLES * colBytes;
+    const lines = out + KERNEL_COLUMNS * colBytes;
     const bytes = lines + KERNEL_ROWS * 4;
     const memory = exports.memory;
     const more = Math.ceil(bytes / 65536) - memory.buffer.byteLength / 65536;
     if (more > 0) memory.grow(more);
     const buffer = memory.buffer;
     this.buffers = [Buffer.from(buffer, AT_BUFFERS, bufferBytes), Buffer.from(buffer, AT_BUFFERS + slot, bufferBytes)];
-    this.columns = Array.from({ length: KERNEL_ROLES }, (_, r) => new Float64Array(buffer, out + r * colBytes, KERNEL_ROWS));
+    this.columns = Array.from({ length: KERNEL_COLUMNS }, (_, r) => new Float64Array(buffer, out + r * colBytes, KERNEL_ROWS));
     this.starts = new Int32Array(buffer, lines, KERNEL_ROWS);
     this.i32 = new Int32Array(buffer, 0, AT_POW10 / 4);
     new Float64Array(buffer, AT_POW10, POW10.length).set(POW10);
@@ -130,16 +138,18 @@ export class LineKernel {
     i32[AT_NCOLS / 4] = plan.ncols;
     i32[AT_DELIMITER / 4] = plan.delimiter;
     const roles = new Int8Array(this.exports.memory.buffer, AT_ROLES, plan.ncols);
-    for (let c = 0; c < plan.ncols; c++) roles[c] = plan.colRole[c]!;
+    for (let c = 0; c < plan.ncols; c++) roles[c] = plan.colRole[c] === ROLE_CLOCK2 ? KERNEL_CLOCK2 : plan.colRole[c]!;
   }
 
   /**
    * Takes the lines of buf[p, end) (buf one of this kernel's buffers, end just past a '\n')
    * until the first line it refuses or KERNEL_ROWS rows; returns the rows taken (into
-   * `columns`). `timeExp`: the time column's exponent to µs (TimeConverter.fastExponent, ≥ 0).
+   * `columns`). `timeExp`: the time column's exponent to µs (TimeConverter.fastExponent, ≥ 0);
+   * `clock2Exp` the second clock's, where the plan reads one (≥ 0; −1 refuses every line).
    */
-  scan(buf: Uint8Array, p: number, end: number, timeExp: number): number {
+  scan(buf: Uint8Array, p: number, end: number, timeExp: number, clock2Exp = -1): number {
     this.i32[AT_TIME_EXP / 4] = timeExp;
+    this.i32[AT_CLOCK2_EXP / 4] = clock2Exp;
     const base = buf.byteOffset;
     return this.exports.scan(base + p, base + end, KERNEL_ROWS);
   }

@@ -3,7 +3,8 @@
 ;; `digits[.digits]`. It takes exactly the lines whose every mapped field the JavaScript loop's
 ;; fused scan would take, and computes the same numbers with the same IEEE operations:
 ;;
-;;   time   v = m · 10^(e − k)    (e = the time column's exponent to microseconds, k ≤ e, v ≤ 2^53 − 1)
+;;   time   v = m · 10^(e − k)    (e = the time column's exponent to microseconds, k ≤ e, v ≤ 2^53 − 1;
+;;                                  the second clock alike, with its own exponent e2)
 ;;   other  v = m / 10^k          (m itself when k = 0)
 ;;
 ;; where m is the field's digits read as one integer (at most 18 digits, so exact in i64, and
@@ -21,7 +22,8 @@
 ;;   0  i32 fields per line        4  i32 time exponent e      8  i32 the delimiter (below '.')
 ;;  12  i32 address of the output columns: role r's doubles at out + r · colBytes
 ;;  16  i32 colBytes              20  i32 address of the line starts (i32 per row)
-;;  64  i8 per column: its role (0 time, 1 bid, 2 ask, 3 price, 4 quantity) or −1 (not read)
+;;  24  i32 the second clock's exponent e2 (inspect reads both clocks)
+;;  64  i8 per column: its role (0 time, 1 bid, 2 ask, 3 price, 4 quantity, 5 second clock) or −1 (not read)
 ;; 512  f64 10^0 … 10^22
 ;;
 ;; scan(p, end, max): reads the lines of [p, end) (end just past a '\n') until `end`, `max` rows
@@ -35,8 +37,10 @@
     (local $n i32) (local $ls i32) (local $c i32) (local $col i32) (local $role i32)
     (local $ncols i32) (local $D i32) (local $texp i32) (local $out i32) (local $cb i32) (local $lines i32)
     (local $fs i32) (local $k i32) (local $digits i32) (local $d i32) (local $m i64) (local $v f64)
+    (local $t2exp i32) (local $e i32)
     (local.set $ncols (i32.load (i32.const 0)))
     (local.set $texp (i32.load (i32.const 4)))
+    (local.set $t2exp (i32.load (i32.const 24)))
     (local.set $D (i32.load (i32.const 8)))
     (local.set $out (i32.load (i32.const 12)))
     (local.set $cb (i32.load (i32.const 16)))
@@ -117,11 +121,13 @@
                 (br_if $refuse (i32.gt_u (local.get $digits) (i32.const 18)))
                 (br_if $refuse (i64.gt_u (local.get $m) (i64.const 9007199254740991)))
                 (br_if $refuse (i32.and (i32.ne (local.get $c) (local.get $D)) (i32.ne (local.get $c) (i32.const 10))))
-                (if (i32.eqz (local.get $role))
+                (if (i32.or (i32.eqz (local.get $role)) (i32.eq (local.get $role) (i32.const 5)))
                   (then
-                    (br_if $refuse (i32.gt_s (local.get $k) (local.get $texp)))
+                    ;; a clock: the time column's exponent, or the second clock's
+                    (local.set $e (select (local.get $texp) (local.get $t2exp) (i32.eqz (local.get $role))))
+                    (br_if $refuse (i32.gt_s (local.get $k) (local.get $e)))
                     (local.set $v (f64.mul (f64.convert_i64_u (local.get $m))
-                      (f64.load (i32.add (i32.const 512) (i32.shl (i32.sub (local.get $texp) (local.get $k)) (i32.const 3))))))
+                      (f64.load (i32.add (i32.const 512) (i32.shl (i32.sub (local.get $e) (local.get $k)) (i32.const 3))))))
                     (br_if $refuse (f64.gt (local.get $v) (f64.const 9007199254740991))))
                   (else
                     ;; k ≤ 18 < 22 here (at most 18 digits), so 10^k is exact
