@@ -16,7 +16,8 @@ import type { QuoteSource, ReadOptions, ReadReport, TradeSource } from './types.
 import type { Kind } from './formats.js';
 import { inputName, type InputSpec } from './open.js';
 import type { InternalReadOptions } from './reader.js';
-import { deserializeError, type SerializedError, type SlotMessage, type WorkerRequest } from './worker.js';
+import type { SlotMessage, WorkerRequest } from './worker.js';
+import { deserializeError, type SerializedError } from './thread-errors.js';
 import { quoteBatchIn, tradeBatchIn } from './batches.js';
 import { creditCounter, tookBatch } from './credits.js';
 

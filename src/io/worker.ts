@@ -21,10 +21,10 @@
  */
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { TickBatch, TradeBatch } from '../core/types.js';
-import { DataError, OpenError, UsageError } from '../errors.js';
 import type { Kind } from './formats.js';
 import type { InternalReadOptions } from './reader.js';
 import { creditFor } from './credits.js';
+import { serializeError } from './thread-errors.js';
 import type { ReturnedBuffers } from './batches.js';
 
 /** What the main thread passes to a worker (ReadOptions without functions). */
@@ -40,35 +40,6 @@ export interface WorkerRequest {
   readonly returns?: MessagePort;
   /** With `lend`: the busy flags of the shared batch slots (see BatchSlots), on shared memory. */
   readonly slots?: Int32Array;
-}
-
-export interface SerializedError {
-  readonly name: string;
-  readonly message: string;
-  readonly stack?: string;
-  readonly file?: string;
-  readonly line?: number;
-  readonly problem?: string;
-  readonly value?: string;
-}
-
-export function serializeError(e: unknown): SerializedError {
-  if (e instanceof DataError) return { name: e.name, message: e.message, file: e.file, line: e.line, problem: e.problem, value: e.value };
-  if (e instanceof OpenError) return { name: e.name, message: e.message, file: e.file, problem: e.problem };
-  // A column option naming a column the file lacks is found by the reader, in the worker.
-  if (e instanceof UsageError) return { name: e.name, message: e.message };
-  const err = e instanceof Error ? e : new Error(String(e));
-  return { name: err.name, message: err.message, stack: err.stack };
-}
-
-/** The error a worker reported, as the same class it was thrown as. */
-export function deserializeError(s: SerializedError): Error {
-  if (s.name === 'DataError') return new DataError(s.file!, s.line, s.problem!, s.value);
-  if (s.name === 'OpenError') return new OpenError(s.file!, s.problem!);
-  if (s.name === 'UsageError') return new UsageError(s.message);
-  const e = new Error(`${s.message} (in the reader worker)`);
-  if (s.stack) e.stack = s.stack;
-  return e;
 }
 
 function transferList(batch: TickBatch | TradeBatch): ArrayBuffer[] {
@@ -88,7 +59,7 @@ async function run(port: NonNullable<typeof parentPort>, req: WorkerRequest): Pr
     onProgress: req.progress ? (progress) => port.postMessage({ type: 'progress', progress }) : undefined,
   };
   try {
-    // Imported here: the main thread loads this module for deserializeError, not the parser.
+    // Imported when the worker runs: a module that needs only this one's types loads no parser.
     const { readBatches } = await import('./reader.js');
     const gen = readBatches(req.path, req.kind, opts);
     for (;;) {

@@ -12,7 +12,8 @@ import { DataError, OpenError, UsageError } from '../../errors.js';
 import { assertStdinOnce } from '../inputs.js';
 import { expandInputArg } from '../../io/paths.js';
 import { layoutOf, type CommonOptions, type InputSlot, type JumpCliOptions, type ReaderCliOptions } from '../options.js';
-import { inspectInput, type FileQuality } from '../../io/inspect-scan.js';
+import type { FileQuality } from '../../io/inspect-scan.js';
+import { inOrder, inspectFile, SCANS_AT_ONCE } from '../../io/inspect-thread.js';
 import { inspectPair } from '../inspect-pair.js';
 import { renderInspect, type InspectEntry, type InspectReport } from '../inspect-render.js';
 
@@ -48,7 +49,8 @@ function terminalWidth(io: Streams): number {
 }
 
 /**
- * Inspects the files one after the other (file-level errors become entries, anything else
+ * Inspects the files, two at a time and each large one in a worker thread (inspect-thread.ts),
+ * reported in argument order (file-level errors become entries, anything else
  * propagates), then the pair: with --pair, or when exactly two of the files are quotes.
  * @throws UsageError for --pair with other than two files, or with standard input (read once).
  */
@@ -56,22 +58,29 @@ export async function runInspect(files: readonly string[], o: InspectOptions, ct
   assertStdinOnce(files);
   if (o.pair === true && files.length !== 2) throw new UsageError(`--pair needs exactly two quote files, got ${files.length}`);
   if (o.pair === true && files.includes('-')) throw new UsageError('--pair reads each file twice, so it cannot take - (standard input); give paths');
-  const entries: InspectEntry[] = [];
-  // The argument each entry came from: per-input option lists are per argument.
-  const argOf: number[] = [];
+  // Every file in argument order (an argument naming none: an error in its place), with the
+  // argument it came from (per-input option lists are per argument); then their scans, two at once.
+  const tasks: Array<{ file: string; index: number } | { entry: InspectEntry; index: number }> = [];
   for (const [index, arg] of files.entries()) {
-    const layout = layoutOf(o, { index, count: files.length });
-    for (const file of expandOrEntry(arg, entries)) {
-      try {
-        const quality = await inspectInput(file, { clock: o.clock, ...layout, sort: o.sort === true, onProgress: ctx.progress.update });
-        entries.push({ file: quality.file, quality });
-      } catch (e) {
-        if (!(e instanceof DataError || e instanceof OpenError)) throw e;
-        entries.push({ file: file === '-' ? '<stdin>' : file, error: e });
-      }
-    }
-    while (argOf.length < entries.length) argOf.push(index);
+    const named: InspectEntry[] = [];
+    for (const file of expandOrEntry(arg, named)) tasks.push({ file, index });
+    for (const entry of named) tasks.push({ entry, index });
   }
+  const outcomes = await inOrder(tasks, SCANS_AT_ONCE, async (task): Promise<InspectEntry> => {
+    if ('entry' in task) return task.entry;
+    const layout = layoutOf(o, { index: task.index, count: files.length });
+    const quality = await inspectFile(task.file, { clock: o.clock, ...layout, sort: o.sort === true, onProgress: ctx.progress.update });
+    return { file: quality.file, quality };
+  });
+  const entries = outcomes.map((outcome, k): InspectEntry => {
+    if ('value' in outcome) return outcome.value;
+    // A file that cannot be read, or is not a quote or trade file, is an entry; anything else a bug.
+    const e = outcome.error;
+    if (!(e instanceof DataError || e instanceof OpenError)) throw e;
+    const { file } = tasks[k] as { file: string };
+    return { file: file === '-' ? '<stdin>' : file, error: e };
+  });
+  const argOf = tasks.map((t) => t.index);
   const report = { entries, threshold: o.threshold, pairWindowUs: o.pairWindow };
   // Each quote file with its place among the inputs: the pair reads it with the same per-input options.
   const quotes = entries.flatMap((e, index) => ('quality' in e && e.quality.kind === 'quotes' ? [{ q: e.quality, slot: { index: argOf[index]!, count: files.length } }] : []));
