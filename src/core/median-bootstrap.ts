@@ -55,22 +55,27 @@ function blocked(values: Float64Array, times: Float64Array, blockUs: number, fir
     block[k] = b;
   }
   const pivot = Math.floor(sorted.length / 2);
+  return { sorted, block, pivot, ...heldBlocks(block, nBlocks, pivot) };
+}
+
+/** The blocks that hold values (in block order), with how many values each holds and how many of those lie before `pivot`. */
+function heldBlocks(block: Int32Array, nBlocks: number, pivot: number): Pick<Blocked, 'held' | 'heldCount' | 'heldBelow'> {
   // Per block: its count of values, then (once the held blocks are listed) its place among them.
   const perBlock = new Uint32Array(nBlocks);
   for (let i = 0; i < block.length; i++) perBlock[block[i]!]!++;
-  let heldBlocks = 0;
-  for (let b = 0; b < nBlocks; b++) if (perBlock[b]! > 0) heldBlocks++;
-  const held = new Int32Array(heldBlocks);
-  const heldCount = new Float64Array(heldBlocks);
+  let count = 0;
+  for (let b = 0; b < nBlocks; b++) if (perBlock[b]! > 0) count++;
+  const held = new Int32Array(count);
+  const heldCount = new Float64Array(count);
   for (let b = 0, j = 0; b < nBlocks; b++) {
     if (perBlock[b]! === 0) continue;
     held[j] = b;
     heldCount[j] = perBlock[b]!;
     perBlock[b] = j++;
   }
-  const heldBelow = new Float64Array(heldBlocks);
+  const heldBelow = new Float64Array(count);
   for (let i = 0; i < pivot; i++) heldBelow[perBlock[block[i]!]!]!++;
-  return { sorted, block, held, heldCount, heldBelow, pivot };
+  return { held, heldCount, heldBelow };
 }
 
 /**
