@@ -22,11 +22,11 @@ export const KERNEL_ROWS = 4096;
 export const KERNEL_BUFFER_BYTES = 2 * ((1 << 20) + 1);
 /** The widest header the kernel reads (its role table's size). */
 const MAX_COLUMNS = 448;
-/** Roles the kernel writes: time, bid, ask, price, quantity (ROLE_TIME … ROLE_QTY), then the second clock. */
+/** The roles the kernel writes in the column of their number: time, bid, ask, price, quantity (ROLE_TIME … ROLE_QTY). */
 const KERNEL_ROLES = ROLE_SIDE;
 /** The kernel's column for the second clock (ROLE_CLOCK2, which inspect reads): the one after the others. */
 export const KERNEL_CLOCK2 = KERNEL_ROLES;
-/** Output columns: one per role it writes. */
+/** Output columns: those roles', then the second clock's. */
 const KERNEL_COLUMNS = KERNEL_ROLES + 1;
 const DOT = 46;
 

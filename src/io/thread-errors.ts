@@ -30,7 +30,7 @@ export function deserializeError(s: SerializedError): Error {
   if (s.name === 'DataError') return new DataError(s.file!, s.line, s.problem!, s.value);
   if (s.name === 'OpenError') return new OpenError(s.file!, s.problem!);
   if (s.name === 'UsageError') return new UsageError(s.message);
-  const e = new Error(`${s.message} (in the reader worker)`);
+  const e = new Error(`${s.message} (in a worker thread)`);
   if (s.stack) e.stack = s.stack;
   return e;
 }
