@@ -5,38 +5,26 @@
  * hour the scans were a third of inspect's time, all on the main thread). The result is the
  * same object either way; an error comes back as the same class (thread-errors.ts).
  */
-import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { inspectInput, type FileQuality, type InspectScanOptions } from './inspect-scan.js';
 import type { InspectWorkerRequest } from './inspect-worker.js';
+import { wantWorker } from './sources.js';
 import { deserializeError, type SerializedError } from './thread-errors.js';
 import type { Progress } from './types.js';
 
 const WORKER_URL = new URL('./inspect-worker.js', import.meta.url);
-/** Below this size a worker's start (about 50 ms) costs more than the second core saves (as sources.ts). */
-const WORKER_MIN_BYTES = 4 << 20;
 /** Scans at once: one per core of this 2-core design, as the readers. */
 export const SCANS_AT_ONCE = 2;
 
 type InspectWorkerMessage = { type: 'progress'; progress: Progress } | { type: 'done'; quality: FileQuality } | { type: 'error'; error: SerializedError };
 
 /**
- * inspectInput(input, o), in a worker thread for a regular file of WORKER_MIN_BYTES or more
- * (`worker` true or false decides instead); standard input and other streams stay here.
+ * inspectInput(input, o), in a worker thread where the readers would parse the file in one (a
+ * regular file of 4 MiB or more, sources.ts; `worker` true or false decides instead); standard
+ * input and other streams stay here.
  */
 export function inspectFile(input: string, o: InspectScanOptions, worker?: boolean): Promise<FileQuality> {
-  return wantWorker(input, worker) ? inWorker(input, o) : inspectInput(input, o);
-}
-
-function wantWorker(input: string, worker: boolean | undefined): boolean {
-  if (input === '-') return false;
-  if (worker !== undefined) return worker;
-  try {
-    const st = statSync(input);
-    return st.isFile() && st.size >= WORKER_MIN_BYTES;
-  } catch {
-    return false; // the scan in this thread reports why the file cannot be opened
-  }
+  return input !== '-' && wantWorker(input, worker) ? inWorker(input, o) : inspectInput(input, o);
 }
 
 function inWorker(path: string, o: InspectScanOptions): Promise<FileQuality> {

@@ -108,8 +108,11 @@ type WorkerMessage =
 /** Below this size a worker's start-up (~50 ms) costs more than a second core saves. */
 const WORKER_MIN_BYTES = 4 << 20;
 
-/** `worker` true or false decides; undefined means a worker for a regular file of WORKER_MIN_BYTES or more. */
-function wantWorker(path: string, worker: boolean | undefined): boolean {
+/**
+ * Whether a file is parsed in a worker thread (here, and for inspect's scans): `worker` true or
+ * false decides; undefined means a worker for a regular file of WORKER_MIN_BYTES or more.
+ */
+export function wantWorker(path: string, worker: boolean | undefined): boolean {
   if (worker !== undefined) return worker;
   try {
     const st = statSync(path);
