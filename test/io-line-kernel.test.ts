@@ -118,6 +118,44 @@ test('the kernel scales times by the time exponent and refuses what the loop wou
   }
 });
 
+test('the kernel reads runs of eight digits at once: exact values, and a non-digit at any place refused', () => {
+  const MAX = 2n ** 53n - 1n;
+  /** The rows the kernel takes of `text` (time exponent 0: a clock's v is its m), and row 0's values. */
+  const take = (text: string): [number, number, number] => {
+    const { kernel, buf, bytes } = kernelWith(text, [0, 1]);
+    try {
+      return [kernel.scan(buf, 0, bytes, 0), kernel.columns[0]![0]!, kernel.columns[1]![0]!];
+    } finally {
+      kernel.release();
+    }
+  };
+  const refused = (text: string): boolean => take(text)[0] === 0;
+  // Digit runs of every length to 19, with '0' and '9' (the ends of the digit range) among
+  // them: a clock is taken when m ≤ 2^53 − 1 (BigInt says which), its value m; a value with
+  // two decimals when its 18 digits or fewer make m ≤ 2^53 − 1, its value m / 100.
+  const digits = '1029384756102938475';
+  for (let len = 1; len <= 19; len++) {
+    const field = digits.slice(0, len);
+    const [n, t] = take(`${field},1\n`);
+    if (BigInt(field) > MAX) assert.equal(n, 0, field);
+    else assert.deepEqual([n, t], [1, Number(field)], field);
+    const m = field + '25';
+    const [nv, , v] = take(`1,${field}.25\n`);
+    if (m.length > 18 || BigInt(m) > MAX) assert.equal(nv, 0, m);
+    else assert.deepEqual([nv, v], [1, Number(m) / 100], m);
+  }
+  // A byte just outside '0'..'9' (':' above, '/' below), a control byte, and bytes of 0x80 and
+  // up, at every place of the first two 8-byte steps of a run: never read as a digit.
+  for (const odd of [':', '/', '\x7f', '\x80', '\xb9', '\xba', '\xc3', '\xff', ' ']) {
+    for (let at = 0; at <= 17; at++) {
+      const field = '1'.repeat(at) + odd + '5';
+      assert.ok(refused(`${field},1\n`), `time ${JSON.stringify(field)}`);
+      assert.ok(refused(`1,${field}\n`), `value ${JSON.stringify(field)}`);
+      assert.ok(refused(`1,1.${field}\n`), `fraction ${JSON.stringify(field)}`);
+    }
+  }
+});
+
 test('the kernel refuses blank lines, lone CRs, quotes and lines with more or fewer fields than the header', () => {
   for (const line of ['', '\r', 'a\rb,1,2', 'a,1\r2,3', 'a,1,2\rx', '"a",1,2', 'a"b,1,2', 'a,1', 'a,1,2,3', 'a,1,2,']) {
     const { kernel, buf, bytes } = kernelWith(`${line}\n`, [-1, 0, 1]);
