@@ -248,28 +248,77 @@ export class QuoteValidator extends Rules {
    * row rules (row-verdict.ts, the quote branch) is checked here in the classifier's terms.
    */
   bulk(cols: readonly Float64Array[], n: number, firstLine: number, fill: (i: number) => RowScratch): void {
-    const priceOnly = this.plan.priceOnly;
     if (this.opts.sort) return this.eachRow(n, fill);
+    const priceOnly = this.plan.priceOnly;
     const time = cols[ROLE_TIME]!;
     const bids = cols[priceOnly ? ROLE_PRICE : ROLE_BID]!;
     const asks = cols[priceOnly ? ROLE_PRICE : ROLE_ASK]!;
+    let i = 0;
+    while (i < n && !this.stopped) {
+      i = this.keptRun(time, bids, asks, i, n, firstLine);
+      if (i < n && !this.stopped) this.row(fill(i++));
+    }
+  }
+
+  /**
+   * The rows from `from` that every rule passes, in time order, kept as row() keeps them: the
+   * classifier's ok for these rows (bid > 0, ask > 0, bid ≤ ask and a finite mid for bid-ask
+   * quotes; price > 0 for one price, read into both), then inOrder's test. Returns the first
+   * row not kept (`n`, a row for row() to judge, or the row after the one that reached `until`).
+   * The validator's state is carried in locals through the run and written back once.
+   */
+  private keptRun(time: Float64Array, bids: Float64Array, asks: Float64Array, from: number, n: number, firstLine: number): number {
+    const priceOnly = this.plan.priceOnly;
     const until = this.until;
-    for (let i = 0; i < n; i++) {
-      if (this.stopped) return;
+    const batcher = this.batcher;
+    let lastT = this.lastT;
+    let hasPending = this.hasPending;
+    let pt = this.pt;
+    let pbid = this.pbid;
+    let pask = this.pask;
+    let pprice = this.pprice;
+    let records = this.records;
+    let firstTime = this.firstTime;
+    let lastTime = this.lastTime;
+    let stopped = false;
+    let i = from;
+    for (; i < n && !stopped; i++) {
       const t = time[i]!;
       const bid = bids[i]!;
       const ask = asks[i]!;
-      // classify's ok for these rows: bid > 0, ask > 0, bid ≤ ask and a finite mid (bid-ask
-      // quotes); price > 0 (one price, read into both). Then inOrder's test.
       const usable = priceOnly ? bid > 0 : bid > 0 && ask > 0 && bid <= ask && Number.isFinite(midOf(bid, ask));
-      if (!usable || !(t >= this.lastT)) {
-        this.row(fill(i));
-        continue;
+      if (!usable || !(t >= lastT)) break;
+      lastT = t;
+      // accept(): a row at the pending row's time replaces it; a later row sends it on (emit()).
+      if (hasPending && t !== pt) {
+        batcher.add(pt, pbid, pask, pprice);
+        if (records === 0) firstTime = pt;
+        lastTime = pt;
+        records++;
       }
-      this.keptInBulk(t, firstLine + i);
-      this.accept(t, bid, ask);
-      this.stopped = t >= until;
+      hasPending = true;
+      pt = t;
+      pbid = bid;
+      pask = ask;
+      pprice = priceOnly ? bid : midOf(bid, ask);
+      stopped = t >= until;
     }
+    const kept = i - from;
+    if (kept === 0) return i;
+    this.rows += kept;
+    this.goodRows += kept;
+    this.lastT = lastT;
+    this.lastLine = firstLine + i - 1;
+    this.records = records;
+    this.firstTime = firstTime;
+    this.lastTime = lastTime;
+    this.hasPending = hasPending;
+    this.pt = pt;
+    this.pbid = pbid;
+    this.pask = pask;
+    this.pprice = pprice;
+    this.stopped = stopped;
+    return i;
   }
 
   /** Burst collapse: a row at the pending row's time replaces it; a later row sends it on. */
