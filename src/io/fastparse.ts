@@ -142,10 +142,13 @@ export class FastParser {
     let timeExp = time.fastExponent();
     let line = this.line;
     let rows = this.rows;
-    let nextQuote = buf.indexOf(QUOTE, p);
-    if (nextQuote < 0 || nextQuote >= end) nextQuote = end;
-    // Rare, so found once per buffer: the line holding it is refused when reached.
-    const loneCR = nextLoneCR(buf, p, end);
+    // The first quote and lone CR from `from` on: rare, so found once per buffer (a line
+    // holding one is refused when reached), and only once this loop reads a line of it; the
+    // kernel refuses such lines itself, so a buffer it reads whole is never searched.
+    const from = p;
+    let searched = false;
+    let nextQuote = end;
+    let loneCR = end;
     const kernel = this.kernelOn !== null && this.kernelOn.owns(buf) ? this.kernelOn : null;
     // inspect's second clock: the kernel reads it once its converter knows it for epoch numbers.
     const clock2 = plan.roleCol[ROLE_CLOCK2]! >= 0 ? conv.clock2 : null;
@@ -164,6 +167,12 @@ export class FastParser {
         }
       }
       const ls = p;
+      if (!searched) {
+        searched = true;
+        nextQuote = buf.indexOf(QUOTE, from);
+        if (nextQuote < 0 || nextQuote >= end) nextQuote = end;
+        loneCR = nextLoneCR(buf, from, end);
+      }
       let c = buf[p]!;
       if (c === NL || (c === CR && buf[p + 1] === NL)) {
         line++;
