@@ -87,8 +87,13 @@ export class MarketJumps {
     // A tick that repeats the previous tick's price is never a jump and changes no later
     // decision on either feed (JumpDetector.pushRun proves it; on the grid it only splits a
     // constant run in two), so it is skipped: most quote updates change a size, not the mid.
-    let prev = this.count === 0 ? NaN : this.lastPrice;
-    let before = this.count === 0 ? -Infinity : this.last;
+    // Both fields are read on every call, the first included (lastPrice is NaN and last NaN,
+    // taken as −∞, before any tick): a field read only from the second call on has no type
+    // feedback when this loop is first compiled, mid-batch, and that compiled code was then
+    // left at the field on every later batch (V8 reuses it), 900 times over the bench hour.
+    let prev = this.lastPrice;
+    const last = this.last;
+    let before = last === last ? last : -Infinity;
     let pushed = this.lastPushed;
     for (let i = 0; i < n; i++) {
       const ti = t[i]!;
