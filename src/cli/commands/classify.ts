@@ -24,7 +24,6 @@ import { expandInputArg } from '../../io/paths.js';
 import { expandMarketArgs, requireBootstrapBlocks } from '../inputs.js';
 import { loadXGBoost } from '../../io/xgboost-load.js';
 import { buildDataset, featureCsv, type LabelledSpan } from '../dataset.js';
-import { runClassifyState } from '../classify-state.js';
 import { makeStyle, renderOutput, writeTextFile } from '../../io/output.js';
 import { renderClassify, type ClassifyReport, type FoldSummary } from '../classify-render.js';
 
@@ -69,7 +68,7 @@ export const SMALL_CLASS = 30;
 export async function classifyAction(io: Streams, spot: string, perp: string, o: ClassifyOptions, command: Command): Promise<void> {
   const given = new Set(Object.keys(command.opts()).filter((k) => command.getOptionValueSource(k) === 'cli'));
   const ctx = new Context(io, o);
-  if (o.state !== undefined) return runClassifyState([spot, perp], { ...o, given }, ctx);
+  if (o.state !== undefined) return (await import('../classify-state.js')).runClassifyState([spot, perp], { ...o, given }, ctx);
   const report = await runClassify([spot, perp], { ...o, given }, ctx);
   if (o.dumpFeatures === '-') ctx.io.stderr.write(await renderText(report, ctx));
   else await ctx.emit(renderClassify(report));

@@ -12,7 +12,6 @@ import { cellLengthOf, withVolatility } from '../windows.js';
 import { humanPairBy, pairBy, pairByJson, pairByRows, type PairBy } from '../pair-windows.js';
 import { PairAnalysis, type PairParts } from '../../core/pair-analysis.js';
 import type { MergedPair } from '../../core/pair-merge.js';
-import { runPairState } from '../pair-state.js';
 import { pairedOf, type PairCounts } from '../../core/pair-parts.js';
 import { binomialTwoSidedHalf } from '../../core/binomial.js';
 import { CHANCE_SHIFTS, chanceOfCounts } from '../../core/chance.js';
@@ -63,7 +62,7 @@ export interface PairReport {
 /** What `leadlag pair` does once parsed; pair-command.ts defines the command and loads this module only when it runs. */
 export async function pairAction(io: Streams, spot: string, perp: string, o: PairOptions): Promise<void> {
   const ctx = new Context(io, o);
-  if (o.state !== undefined) return runPairState([spot, perp], o, ctx);
+  if (o.state !== undefined) return (await import('../pair-state.js')).runPairState([spot, perp], o, ctx);
   await prepareOutputFiles([{ option: '--plot', path: o.plot }], [spot, perp]);
   const report = await runPair([spot, perp], o, ctx);
   await writePlot(o, () => delayFigures(report)[0]!);

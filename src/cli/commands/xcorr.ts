@@ -24,7 +24,6 @@ import { bestLag, summedCorrelation } from '../../core/xcorr-summary.js';
 import { lagText, renderXcorr, signedDuration, SINGLE_STEP_SHARE } from './xcorr-render.js';
 import type { XcorrReport, XcorrRow, SummedSide } from './xcorr-render.js';
 import type { LagResult } from '../../core/xcorr.js';
-import { runXcorrState } from '../xcorr-state.js';
 import { BootWorker, bootstrapXcorrThreaded, bootWorkWanted } from '../xcorr-boot-thread.js';
 import type { TwoMarketConsumer } from '../inputs.js';
 import type { TickBatch } from '../../core/types.js';
@@ -48,7 +47,7 @@ const FEW_BLOCKS = 10;
 /** What `leadlag xcorr` does once parsed; xcorr-command.ts defines the command and loads this module only when it runs. */
 export async function xcorrAction(io: Streams, spot: string, perp: string, o: XcorrOptions): Promise<void> {
   const ctx = new Context(io, o);
-  if (o.state !== undefined) return runXcorrState([spot, perp], o, ctx);
+  if (o.state !== undefined) return (await import('../xcorr-state.js')).runXcorrState([spot, perp], o, ctx);
   await prepareOutputFiles([{ option: '--plot', path: o.plot }], [spot, perp]);
   const report = await runXcorr([spot, perp], o, ctx);
   await writePlot(o, () => xcorrFigure(report));
