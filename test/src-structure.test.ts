@@ -1,6 +1,6 @@
 /**
- * The source tree's shape (../shared/STYLE.md, as the README's Development section puts it):
- * pure kernels in src/core, with no I/O and nothing from the layers above them, and no module
+ * The source tree's shape (the README's Development section): pure kernels in src/core, with
+ * no I/O and nothing from the layers above them, and no module
  * that needs itself to load (a static import cycle: a module can then run before its imports
  * have their values). A command that uses another module only sometimes (a `--state` run)
  * loads it with `await import(…)`, which is not a static import.
