@@ -1,9 +1,9 @@
 /**
  * The source tree's shape (the README's Development section): pure kernels in src/core, with
- * no I/O and nothing from the layers above them, and no module
- * that needs itself to load (a static import cycle: a module can then run before its imports
- * have their values). A command that uses another module only sometimes (a `--state` run)
- * loads it with `await import(…)`, which is not a static import.
+ * no I/O and nothing from the layers above them, and no module that needs itself to load (a
+ * static import cycle: a module can then run before its imports have their values). A command
+ * that uses another module only sometimes (a `--state` run) loads it with `await import(…)`,
+ * which is not a static import.
  *
  * The imports are read from the TypeScript sources with a regular expression over `import …
  * from '…'` and `export … from '…'` statements (type-only imports left out: they vanish at
