@@ -536,3 +536,33 @@ async function inspectOutcome(path: string, opts: Parameters<typeof inspectInput
     return { error: { name: err.name, message: err.message, line: err.line, value: err.value } };
   }
 }
+
+test('a lone CR or a quote after lines the kernel took is met at its own line, kernel on and off', async () => {
+  // 3 000 plain lines (the kernel takes them) around one odd line in an unread column, all in
+  // the first 1 MiB read: the JavaScript loop meets the odd line only after the kernel's rows,
+  // so the buffer's searches for quotes and lone CRs must still find it there.
+  const header = 'exchange,symbol,timestamp,local_timestamp,ask_amount,ask_price,bid_price,bid_amount';
+  const line = (i: number, exchange: string) => `${exchange},BTCUSDT,${1723118400000000 + i * 1000},${1723118400000500 + i * 1000},1.5,60001.5,60001.0,2.25`;
+  const fileWith = (name: string, odd: string) => {
+    const rows = Array.from({ length: 3000 }, (_, i) => line(i, i === 2000 ? odd : 'binance'));
+    return tmpFile(name, [header, ...rows].join('\n') + '\n');
+  };
+  const loneCr = fileWith('kernel-lone-cr.csv', 'bin\rance');
+  for (const kernel of [true, false]) {
+    for (const skipBadRows of [false, true]) {
+      const err = await readQuotes(loneCr, { ...STRICT, skipBadRows, kernel }).then(
+        () => assert.fail('a lone CR must stop the read'),
+        (e: Error & { line?: number }) => e,
+      );
+      // Line 1 is the header, row i is on line i + 2.
+      assert.equal(err.line, 2002, `kernel ${kernel}, skip ${skipBadRows}`);
+      assert.match(err.message, /lone CR/);
+    }
+  }
+  // A quoted unread field holding the delimiter: one field, so the row is read as the others.
+  const quoted = fileWith('kernel-quote.csv', '"bin,ance"');
+  const plain = fileWith('kernel-plain.csv', 'binance');
+  const unnamed = (q: Awaited<ReturnType<typeof readQuotes>>) => ({ ...q, report: { ...q.report, file: '' } });
+  const want = unnamed(await readQuotes(plain, { ...STRICT, kernel: false }));
+  for (const kernel of [true, false]) assert.deepEqual(unnamed(await readQuotes(quoted, { ...STRICT, kernel })), want, `kernel ${kernel}`);
+});

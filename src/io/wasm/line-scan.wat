@@ -94,7 +94,8 @@
                 ;; byte, so the lowest byte that is not a digit gets its top bit set in one of them
                 ;; whatever lies above it: the eight are all digits exactly when no top bit is set.
                 ;; (A word that runs past the line's end holds its '\n', so it is never taken; the
-                ;; bytes after a buffer are still the kernel's memory, its columns.) Its value, first
+                ;; bytes after a buffer are still the kernel's memory: the other buffer, or the
+                ;; columns after the second.) Its value, first
                 ;; byte most significant: w·10 + w >> 8 puts each pair's two digits in one byte, and
                 ;; the two products gather the four pairs, weighted 10^6, 10^4, 100 and 1, in the
                 ;; top half (Lemire's method). m wraps only past 18 digits, which are refused below.
