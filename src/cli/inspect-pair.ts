@@ -1,8 +1,8 @@
 /**
  * `inspect`'s per-pair facts: one pass over two quote files as the analyses read them (with
- * --skip-bad-rows, so a bad row never stops it), the lagging market's batch first, into the kernels — the
- * overlap, grid moves (xcorr's effective sample), jumps at θ (pair's raw material) — then
- * plain-words judgements and the clock alignment from the per-file scans.
+ * --skip-bad-rows, so a bad row never stops it), the lagging market's batch first, into the
+ * kernels — the overlap, grid moves (xcorr's effective sample), jumps at θ (pair's raw
+ * material) — then plain-words judgements and the clock alignment from the per-file scans.
  */
 import type { Context } from './context.js';
 import { openQuoteFiles } from './inputs.js';

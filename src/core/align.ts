@@ -297,13 +297,12 @@ export class GridAligner {
 
   /**
    * Emits grid points from + 1 … target; returns the last one emitted (from when target is not
-   * past it). Grid points where neither value moved go
-   * to the sink as runs (pushZeros), also when a tick fell in them but repeated the price: most
-   * do. The loop is a function of its own with one call site for the zeros (before a return and
-   * at the end alike), so that nothing after it needs type feedback: V8 compiles it mid-call,
-   * and code after the loop (the last zeros, the store of `done`) had no feedback then; the
-   * compiled code, which V8 kept, stopped there at the end of most calls (inspect over the
-   * bench hour: up to 917 times).
+   * past it). Grid points where neither value moved go to the sink as runs (pushZeros), also
+   * when a tick fell in them but repeated the price: most do. The loop is a function of its own
+   * with one call site for the zeros (before a return and at the end alike), so that nothing
+   * after it needs type feedback: V8 compiles it mid-call, and code after the loop (the last
+   * zeros, the store of `done`) had no feedback then; the compiled code, which V8 kept, stopped
+   * there at the end of most calls (inspect over the bench hour: up to 917 times).
    */
   private emit(from: number, target: number): number {
     const { a, b } = this;
