@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { drawBlockCounts, replicateSums, replicateSumsScalar } from '../src/core/bootstrap.js';
+import { drawBlockCounts, drawCountsInto, holdCounts, replicateSums, replicateSumsScalar } from '../src/core/bootstrap.js';
 import { Random } from '../src/core/random.js';
 import { REPLICATE_SUMS_WASM } from '../src/core/replicate-sums-wasm.js';
 import { replicateSumsSimd, simdAvailable } from '../src/core/replicate-sums-simd.js';
@@ -86,4 +86,29 @@ test('replicateSums hands large sums to the kernel and small ones to the scalar 
     reused.fill(-3);
     assertSameBits(replicateSumsScalar(parts, width, counts, nBlocks, reused), want, `scalar into a used array ${nBlocks}×${width}×${replicates}`);
   }
+});
+
+test('holdCounts: sums over held counts are the same bits; counts held no longer, or another array, are copied in again', () => {
+  const rng = new Random(12);
+  const nBlocks = 37;
+  const [first, second] = [drawBlockCounts(nBlocks, 90, rng), drawBlockCounts(nBlocks, 90, rng)];
+  const tables = [29, 3, 64, 130].map((width) => ({ width, parts: randomParts(rng, nBlocks * width) }));
+  const held = holdCounts(first, nBlocks);
+  assert.ok(held !== undefined, 'the kernel holds 90 × 37 counts');
+  // Table after table over the held counts: each the definition's bits.
+  for (const { width, parts } of tables) {
+    assertSameBits(replicateSums(parts, width, first, nBlocks, undefined, held), referenceSums(parts, width, first, nBlocks), `held, width ${width}`);
+  }
+  // Another array of the same shape passed with the handle: its own counts are used, not the held ones.
+  const { width, parts } = tables[2]!;
+  assertSameBits(replicateSums(parts, width, second, nBlocks, undefined, held), referenceSums(parts, width, second, nBlocks), 'another array, same handle');
+  // A sum without the handle takes the memory back; the old handle is then stale and ignored.
+  assertSameBits(replicateSums(parts, width, second, nBlocks), referenceSums(parts, width, second, nBlocks), 'no handle');
+  assertSameBits(replicateSums(parts, width, first, nBlocks, undefined, held), referenceSums(parts, width, first, nBlocks), 'stale handle');
+  // The same array drawn again in place, held again: the new counts.
+  const reheld = holdCounts(first, nBlocks);
+  drawCountsInto(first, nBlocks, rng);
+  const again = holdCounts(first, nBlocks);
+  assertSameBits(replicateSums(parts, width, first, nBlocks, undefined, again), referenceSums(parts, width, first, nBlocks), 'redrawn and held again');
+  assertSameBits(replicateSums(parts, width, first, nBlocks, undefined, reheld), referenceSums(parts, width, first, nBlocks), 'a handle older than the latest');
 });

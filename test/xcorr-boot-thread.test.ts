@@ -10,7 +10,7 @@ import { BootWorker, bootstrapXcorrThreaded, bootWorkWanted } from '../src/cli/x
 import { drawBlockCounts } from '../src/core/bootstrap.js';
 import { fixedCells } from '../src/core/cells.js';
 import { Random } from '../src/core/random.js';
-import { bootSlice, bootstrapXcorr, intervalsOf, replicateSlice, type XcorrBootstrap } from '../src/core/xcorr-bootstrap.js';
+import { bootSlice, bootstrapXcorr, intervalsOf, replicateParts, replicateSlice, type XcorrBootstrap } from '../src/core/xcorr-bootstrap.js';
 import { lagStats, PART_WIDTH, type XcorrParts } from '../src/core/xcorr-cells.js';
 import { LagCorrelator } from '../src/core/xcorr.js';
 import { mulberry32 } from './prng.js';
@@ -71,7 +71,7 @@ function assertSameBootstrap(got: XcorrBootstrap, want: XcorrBootstrap): void {
   assert.deepEqual(got.intervals, want.intervals);
 }
 
-test('bootSlice/replicateSlice: lags cut anywhere give the plainly written bootstrap bit for bit', () => {
+test('bootSlice/replicateSlice/replicateParts: lags cut anywhere give the plainly written bootstrap bit for bit', () => {
   const lags = Array.from({ length: 150 }, (_, k) => k - 75);
   const parts = partsOf(lags, 40_000, 2_000_000, 5);
   const plan = { blocks: parts.cells, replicates: 300, seed: 9 };
@@ -96,35 +96,46 @@ test('bootSlice/replicateSlice: lags cut anywhere give the plainly written boots
     const inPlace = new Float64Array(lags.length * 300);
     cuts.slice(1).forEach((k1, i) => replicateSlice(bootSlice(parts, cuts[i]!, k1), chunked, inPlace.subarray(cuts[i]! * 300, k1 * 300)));
     assertSameBootstrap({ replicates: 300, r: inPlace, intervals: intervalsOf(inPlace, 300) }, want);
+    // Or straight from the parts, each chunk's y side gathered when needed (as the main thread computes its slice).
+    const fromParts = new Float64Array(lags.length * 300);
+    cuts.slice(1).forEach((k1, i) => replicateParts(parts, cuts[i]!, k1, chunked, fromParts.subarray(cuts[i]! * 300, k1 * 300)));
+    assertSameBootstrap({ replicates: 300, r: fromParts, intervals: intervalsOf(fromParts, 300) }, want);
   }
 });
 
 test('bootstrapXcorrThreaded: two threads give bootstrapXcorr bit for bit (work large enough for the worker)', async () => {
-  // 401 lags × 3 × ~190 blocks × 1 000 replicates ≈ 2.3·10⁸ multiply-adds: above the threshold.
+  // 401 lags × 3 × ~190 blocks × 1 000 replicates ≈ 2.3·10⁸ multiply-adds: above the threshold
+  // these runs set (the command's, MIN_WORK, is a few times more: a test that large is slow).
   const lags = Array.from({ length: 401 }, (_, k) => k - 200);
   const parts = partsOf(lags, 190_000, 1_000_000, 8);
   const plan = { blocks: parts.cells, replicates: 1000, seed: 42 };
-  assert.ok(1000 * parts.cells * 3 * lags.length >= 2e8, `${parts.cells} blocks`);
+  const minWork = 2e8;
+  assert.ok(1000 * parts.cells * 3 * lags.length >= minWork, `${parts.cells} blocks`);
   // requireWorker: a worker that fails must fail the test, not be covered by the one-thread fallback.
   const want = bootstrapXcorr(parts, plan);
-  assertSameBootstrap(await bootstrapXcorrThreaded(parts, plan, { requireWorker: true }), want);
+  assertSameBootstrap(await bootstrapXcorrThreaded(parts, plan, { requireWorker: true, minWork }), want);
   // Each thread draws in chunks (here of 3 replicates): the same bits.
-  assertSameBootstrap(await bootstrapXcorrThreaded(parts, { ...plan, chunkCounts: 3 * parts.cells }, { requireWorker: true }), want);
+  assertSameBootstrap(await bootstrapXcorrThreaded(parts, { ...plan, chunkCounts: 3 * parts.cells }, { requireWorker: true, minWork }), want);
   // A worker started before it is needed (as xcorr starts it during the read) gives the same.
   const early = new BootWorker();
   early.start();
-  assertSameBootstrap(await bootstrapXcorrThreaded(parts, plan, { requireWorker: true, worker: early }), want);
+  assertSameBootstrap(await bootstrapXcorrThreaded(parts, plan, { requireWorker: true, worker: early, minWork }), want);
   // No worker to be had (closed, as after a failed start): this thread computes both slices.
   const closed = new BootWorker();
   closed.start();
   closed.close();
-  assertSameBootstrap(await bootstrapXcorrThreaded(parts, plan, { worker: closed }), want);
-  await assert.rejects(bootstrapXcorrThreaded(parts, plan, { requireWorker: true, worker: closed }), /no replicates/);
+  assertSameBootstrap(await bootstrapXcorrThreaded(parts, plan, { worker: closed, minWork }), want);
+  await assert.rejects(bootstrapXcorrThreaded(parts, plan, { requireWorker: true, worker: closed, minWork }), /no replicates/);
 });
 
-test('bootWorkWanted: two threads from 2·10⁸ multiply-adds (replicates × blocks × 3 × lags), never for one lag', () => {
-  assert.equal(bootWorkWanted(401, 1000, 167), true); // 2.009·10⁸
-  assert.equal(bootWorkWanted(401, 1000, 166), false); // 1.997·10⁸
+test('bootWorkWanted: two threads from 10⁹ multiply-adds (replicates × blocks × 3 × lags), never for one lag', () => {
+  assert.equal(bootWorkWanted(401, 1000, 832), true); // 1.0009·10⁹
+  assert.equal(bootWorkWanted(401, 1000, 831), false); // 0.9997·10⁹
+  // The bench hour of 10 s blocks: 451 lags (4.9·10⁸) on one thread, 2 001 (2.2·10⁹) on two.
+  assert.equal(bootWorkWanted(451, 1000, 360), false);
+  assert.equal(bootWorkWanted(2001, 1000, 360), true);
+  // A lower threshold where asked (the tests above).
+  assert.equal(bootWorkWanted(401, 1000, 167, 2e8), true);
   assert.equal(bootWorkWanted(1, 10 ** 9, 10 ** 6), false);
   assert.equal(bootWorkWanted(2001, 0, 361), false);
 });

@@ -9,15 +9,18 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { BlockDrawPlan, Interval } from '../core/bootstrap.js';
-import { bootSlice, bootstrapXcorr, intervalsOf, replicatesOf, replicateSlice, xSideOf, type BootSlice, type XcorrBootstrap } from '../core/xcorr-bootstrap.js';
+import { bootSlice, bootstrapXcorr, intervalsOf, replicateParts, replicatesOf, xSideOf, type BootSlice, type XcorrBootstrap } from '../core/xcorr-bootstrap.js';
 import type { XcorrParts } from '../core/xcorr-cells.js';
 
 const WORKER_URL = new URL('./xcorr-boot-worker.js', import.meta.url);
 /**
- * Multiply-adds below which one thread does it all: a worker's start-up (about 40 ms) would
- * cost more than half of the work saves (2·10⁸ take about 0.14 s on one core).
+ * Multiply-adds below which one thread does it all (10⁹ take about 0.2 s on one core). A worker
+ * starts in 40–80 ms, but its start-up takes about 0.2 s of CPU (a new heap, the modules loaded
+ * and compiled again, its memory faulted in), which slows the read it overlaps as much as half
+ * of a smaller bootstrap saves: `xcorr --lags 50..500` on a 1 ms grid over the bench hour
+ * (4.9·10⁸) was faster on one thread.
  */
-const MIN_WORK = 2e8;
+export const MIN_WORK = 1e9;
 
 /**
  * The share of the lags this thread takes. The worker's code is cold (its first and only slice
@@ -26,9 +29,9 @@ const MIN_WORK = 2e8;
  */
 const NEAR_SHARE = 0.57;
 
-/** Whether the bootstrap of `lags` lags × `replicates` over `blocks` blocks goes to two threads. */
-export function bootWorkWanted(lags: number, replicates: number, blocks: number): boolean {
-  return lags >= 2 && replicates * blocks * 3 * lags >= MIN_WORK;
+/** Whether the bootstrap of `lags` lags × `replicates` over `blocks` blocks goes to two threads (from `minWork` multiply-adds). */
+export function bootWorkWanted(lags: number, replicates: number, blocks: number, minWork = MIN_WORK): boolean {
+  return lags >= 2 && replicates * blocks * 3 * lags >= minWork;
 }
 
 export interface BootWorkerData {
@@ -46,13 +49,14 @@ export interface BootWorkerReply {
 /**
  * bootstrapXcorr(parts, plan), on two threads when the work is large enough to pay for the
  * second. Each thread draws the replicates and takes its slice's intervals. `requireWorker`
- * (tests): throw when the worker fails instead of computing its slice here.
+ * (tests): throw when the worker fails instead of computing its slice here; `minWork` (tests):
+ * the threshold of bootWorkWanted, lower to reach the worker on small inputs.
  */
-export async function bootstrapXcorrThreaded(parts: XcorrParts, plan: BlockDrawPlan, options: { readonly requireWorker?: boolean; readonly worker?: BootWorker } = {}): Promise<XcorrBootstrap> {
+export async function bootstrapXcorrThreaded(parts: XcorrParts, plan: BlockDrawPlan, options: { readonly requireWorker?: boolean; readonly worker?: BootWorker; readonly minWork?: number } = {}): Promise<XcorrBootstrap> {
   const lags = parts.lags.length;
   const blocks = parts.cells;
   const replicates = replicatesOf(plan);
-  if (!bootWorkWanted(lags, replicates, blocks)) {
+  if (!bootWorkWanted(lags, replicates, blocks, options.minWork)) {
     options.worker?.close();
     return bootstrapXcorr(parts, plan);
   }
@@ -63,13 +67,13 @@ export async function bootstrapXcorrThreaded(parts: XcorrParts, plan: BlockDrawP
   const remote = runOnWorker({ slice: far, plan }, options.worker ?? new BootWorker());
   // The near slice's replicates go straight into the whole array; the far ones are copied in.
   const r = new Float64Array(lags * replicates);
-  const near = replicateSlice(bootSlice(parts, 0, half, x), plan, r.subarray(0, half * replicates));
+  const near = replicateParts(parts, 0, half, plan, r.subarray(0, half * replicates), x);
   const nearIntervals = intervalsOf(near, replicates);
   const fromWorker = await remote;
   if (fromWorker === undefined && options.requireWorker === true) throw new Error('the bootstrap worker delivered no replicates');
   const farR = r.subarray(half * replicates);
   // A worker that failed may have taken the slice's arrays with it: the slice is cut again.
-  if (fromWorker === undefined) replicateSlice(bootSlice(parts, half, lags, x), plan, farR);
+  if (fromWorker === undefined) replicateParts(parts, half, lags, plan, farR, x);
   else farR.set(fromWorker.r);
   return { replicates, r, intervals: [...nearIntervals, ...(fromWorker?.intervals ?? intervalsOf(farR, replicates))] };
 }

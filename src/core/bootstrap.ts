@@ -12,7 +12,7 @@
  */
 import { Random } from './random.js';
 import { quantileByRank, selectRank } from './quantile.js';
-import { replicateSumsSimd } from './replicate-sums-simd.js';
+import { loadCounts, replicateSumsSimd, type LoadedCounts } from './replicate-sums-simd.js';
 
 /** Multiply-adds from which replicateSums hands the work to the SIMD kernel (below, the copies in and out cost more than they save). */
 const SIMD_FROM = 1 << 16;
@@ -135,11 +135,27 @@ export function* countChunks(plan: BlockDrawPlan): Generator<CountChunk> {
  * zero (parts are finite), which leaves every sum as it was: the sums equal those of adding
  * only the drawn blocks.
  */
-export function replicateSums(parts: Float64Array, width: number, counts: Uint32Array, nBlocks: number, out?: Float64Array): Float64Array {
+export function replicateSums(parts: Float64Array, width: number, counts: Uint32Array, nBlocks: number, out?: Float64Array, held?: HeldCounts): Float64Array {
   if (parts.length !== nBlocks * width) throw new RangeError(`replicateSums: parts has ${parts.length} numbers, expected ${nBlocks}·${width}`);
   const target = resultArray(counts.length / nBlocks, width, out);
-  if (counts.length * width >= SIMD_FROM && replicateSumsSimd(parts, width, counts, nBlocks, target)) return target;
+  if (counts.length * width >= SIMD_FROM && replicateSumsSimd(parts, width, counts, nBlocks, target, undefined, held)) return target;
   return replicateSumsScalar(parts, width, counts, nBlocks, target);
+}
+
+/** Counts prepared for several {@link replicateSums} over them ({@link holdCounts}). */
+export type HeldCounts = LoadedCounts;
+
+/**
+ * `counts` prepared once for the replicateSums of table after table over them (a bootstrap of
+ * many statistics): held as doubles in the SIMD kernel's memory, where converting them for
+ * every table cost as much as the kernel's work on a table of a few lags. Pass the result to
+ * each replicateSums of this array, unchanged; it is valid until the thread holds other counts
+ * or sums without a handle (a stale one, or one passed with another array, is ignored: the sums
+ * then copy the counts in, as without it). Undefined where there is no kernel or the counts are
+ * too many to hold.
+ */
+export function holdCounts(counts: Uint32Array, nBlocks: number): HeldCounts | undefined {
+  return loadCounts(counts, nBlocks);
 }
 
 /**

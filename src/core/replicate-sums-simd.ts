@@ -8,7 +8,8 @@
  * by strips of columns and groups of replicates, each at most STRIP_DOUBLES numbers (8 MiB), and
  * the sums copied out: the memory stays under 24 MiB up to 2¹⁸ blocks (a month of 10 s blocks is
  * 2.6·10⁵); beyond, a strip of 4 columns and a group of 4 replicates take 64 bytes per block
- * (61 MiB at 10⁶ blocks). It is the thread's for as long as the process runs (WebAssembly memory
+ * (61 MiB at 10⁶ blocks). Counts held for many sums (loadCounts) stay in it whole, up to
+ * RESIDENT_DOUBLES numbers (32 MiB) more. It is the thread's for as long as the process runs (WebAssembly memory
  * does not shrink). Every sum still runs over all the blocks, in order: strips and groups only
  * decide which sums are computed together.
  */
@@ -51,25 +52,63 @@ const ceil4 = (n: number): number => Math.ceil(n / 4) * 4;
 const floor4 = (n: number): number => Math.floor(n / 4) * 4;
 
 /**
- * Writes row r = Σ_b counts[r][b]·parts[b] into `out` (the layout of replicateSums, R·width
- * numbers); false, writing nothing, when the kernel cannot run here. `stripDoubles` bounds the
- * strips and groups (tests pass less, to reach their edges on small inputs).
+ * Counts held in the kernel's memory as doubles, rows padded with zeros to a multiple of 4, for
+ * several sums over them (a bootstrap of many statistics: the counts of a chunk of replicates
+ * against table after table). Converting R · blocks counts for every table cost as much as the
+ * kernel's work on a table of a few lags. Valid while it is the thread's latest: another load,
+ * or a sum without it, takes the memory back (`current` then says no).
  */
-export function replicateSumsSimd(parts: Float64Array, width: number, counts: Uint32Array, nBlocks: number, out: Float64Array, stripDoubles = STRIP_DOUBLES): boolean {
+export interface LoadedCounts {
+  readonly replicates: number;
+  readonly nBlocks: number;
+}
+
+/** The counts the kernel's memory holds from address 0 (the array they were loaded from), with their padded length in numbers. */
+let loaded: { readonly handle: LoadedCounts; readonly counts: Uint32Array; readonly doubles: number } | undefined;
+
+/**
+ * Loads `counts` (rows of nBlocks) into the kernel's memory; undefined, loading nothing, when the
+ * kernel cannot run here or the padded rows would exceed `residentDoubles` (the sums then take
+ * the counts a group at a time, as without a load).
+ */
+export function loadCounts(counts: Uint32Array, nBlocks: number, residentDoubles = RESIDENT_DOUBLES): LoadedCounts | undefined {
+  const k = loadKernel();
+  const replicates = counts.length / nBlocks;
+  const doubles = ceil4(replicates) * nBlocks;
+  if (k === null || replicates === 0 || doubles > residentDoubles) return undefined;
+  const mem = memoryOf(k, doubles);
+  mem.set(counts, 0);
+  mem.fill(0, counts.length, doubles);
+  const handle = { replicates, nBlocks };
+  loaded = { handle, counts, doubles };
+  return handle;
+}
+
+/** The most numbers of counts {@link loadCounts} keeps in the kernel's memory (32 MiB): a chunk of countChunks fits. */
+export const RESIDENT_DOUBLES = 1 << 22;
+
+/**
+ * Writes row r = Σ_b counts[r][b]·parts[b] into `out` (the layout of replicateSums, R·width
+ * numbers); false, writing nothing, when the kernel cannot run here. `held`, when it is the
+ * thread's latest load and of this very array (a chunk drawn again in place is a new view), saves
+ * copying the counts in. `stripDoubles` bounds the strips
+ * and groups (tests pass less, to reach their edges on small inputs).
+ */
+export function replicateSumsSimd(parts: Float64Array, width: number, counts: Uint32Array, nBlocks: number, out: Float64Array, stripDoubles = STRIP_DOUBLES, held?: LoadedCounts): boolean {
   const k = loadKernel();
   if (k === null) return false;
   const replicates = counts.length / nBlocks;
   if (replicates === 0 || width === 0) return true;
+  const resident = held !== undefined && loaded?.handle === held && loaded.counts === counts && held.nBlocks === nBlocks;
+  if (!resident) loaded = undefined;
   // S columns per strip, G replicates per group: nBlocks·S, G·nBlocks and G·S numbers each.
   const S = Math.min(ceil4(width), Math.max(4, floor4(stripDoubles / nBlocks)));
   const G = Math.min(ceil4(replicates), Math.max(4, floor4(stripDoubles / Math.max(nBlocks, S))));
-  const P = 0;
-  const C = P + nBlocks * S;
-  const O = C + G * nBlocks;
-  const bytes = 8 * (O + G * S);
-  const have = k.memory.buffer.byteLength;
-  if (have < bytes) k.memory.grow(Math.ceil((bytes - have) / 65536));
-  const mem = new Float64Array(k.memory.buffer);
+  // Held counts stay at 0 and the strip and sums follow them; otherwise a group is copied in after the strip.
+  const C = resident ? 0 : nBlocks * S;
+  const P = resident ? loaded!.doubles : 0;
+  const O = resident ? P + nBlocks * S : C + G * nBlocks;
+  const mem = memoryOf(k, O + G * S);
   for (let k0 = 0; k0 < width; k0 += S) {
     const s = Math.min(S, width - k0);
     const w = ceil4(s);
@@ -77,14 +116,25 @@ export function replicateSumsSimd(parts: Float64Array, width: number, counts: Ui
     for (let r0 = 0; r0 < replicates; r0 += G) {
       const g = Math.min(G, replicates - r0);
       const rr = ceil4(g);
-      mem.set(counts.subarray(r0 * nBlocks, (r0 + g) * nBlocks), C);
-      mem.fill(0, C + g * nBlocks, C + rr * nBlocks);
-      k.sums(8 * P, w, nBlocks, 8 * C, rr, 8 * O);
+      let c = C + r0 * nBlocks;
+      if (!resident) {
+        c = C;
+        mem.set(counts.subarray(r0 * nBlocks, (r0 + g) * nBlocks), C);
+        mem.fill(0, C + g * nBlocks, C + rr * nBlocks);
+      }
+      k.sums(8 * P, w, nBlocks, 8 * c, rr, 8 * O);
       if (w === width) out.set(mem.subarray(O, O + g * w), r0 * width);
       else for (let i = 0; i < g; i++) out.set(mem.subarray(O + i * w, O + i * w + s), (r0 + i) * width + k0);
     }
   }
   return true;
+}
+
+/** The kernel's memory as doubles, grown to hold at least `doubles` of them. */
+function memoryOf(k: Kernel, doubles: number): Float64Array {
+  const have = k.memory.buffer.byteLength;
+  if (have < 8 * doubles) k.memory.grow(Math.ceil((8 * doubles - have) / 65536));
+  return new Float64Array(k.memory.buffer);
 }
 
 /** Columns [k0, k0 + s) of every block's row into rows of w (zero-padded) at `at`. */

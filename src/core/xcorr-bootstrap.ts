@@ -3,7 +3,7 @@
  * each lag's r from the resampled blocks' parts (xcorr-cells.ts) by the same formula as the
  * whole span, and the interval is the 2.5 % and 97.5 % points (type 7) of the replicates.
  */
-import { countChunks, percentileInterval, replicateSums, type BlockDrawPlan, type Interval } from './bootstrap.js';
+import { countChunks, holdCounts, percentileInterval, replicateSums, type BlockDrawPlan, type Interval } from './bootstrap.js';
 import { correlationOfSums, PART_WIDTH, type XcorrParts } from './xcorr-cells.js';
 
 /** Fields of a part row a replicate needs: N, Σx, Σx² (nearly the same for every lag) and Σy, Σy², Σxy. */
@@ -11,11 +11,6 @@ const X_SIDE = [0, 2, 3] as const;
 const PER_LAG = [4, 5, 6] as const;
 /** Lags per pass over the blocks: bounds the replicate sums held at once to R × 3 × LAG_CHUNK numbers. */
 const LAG_CHUNK = 64;
-/**
- * The most numbers of y side one slice of bootstrapXcorr copies out of the parts (32 MiB): few
- * slices, since each slice draws the replicates again.
- */
-const SLICE_DOUBLES = 1 << 22;
 
 export interface XcorrBootstrap {
   /** R, the number of replicates. */
@@ -41,20 +36,14 @@ export function replicatesOf(plan: BlockDrawPlan): number {
  * lag only trims the ends, xcorr-sides.ts), so they are summed once over the blocks where all
  * lags agree and then, per lag, over the others; Σy, Σy², Σxy per lag, LAG_CHUNK lags at a time.
  * The order of the additions is fixed by the blocks, so the same blocks give the same bits.
- * Cost O(R · blocks · (3·lags + 3)) time, O(blocks · lags + R · lags) memory, plus one chunk of
- * draws (at most CHUNK_COUNTS counts) and the blocks' x side (blocks × 3).
+ * Cost O(R · blocks · (3·lags + 3)) time; memory R · lags numbers for the replicates, plus one
+ * chunk of draws (at most CHUNK_COUNTS counts), one chunk of lags' y side (blocks × 3·LAG_CHUNK)
+ * and the blocks' x side (blocks × 3).
  */
 export function bootstrapXcorr(parts: XcorrParts, plan: BlockDrawPlan): XcorrBootstrap {
   const lags = parts.lags.length;
-  const x = xSideOf(parts);
   const R = replicatesOf(plan);
-  const r = new Float64Array(lags * R);
-  // Slices of lags whose y side fits in SLICE_DOUBLES (an hour of 10 s blocks: every lag at once).
-  const perSlice = Math.max(LAG_CHUNK, Math.floor(SLICE_DOUBLES / (Math.max(1, parts.cells) * PER_LAG.length)));
-  for (let k0 = 0; k0 < lags; k0 += perSlice) {
-    const k1 = Math.min(lags, k0 + perSlice);
-    replicateSlice(bootSlice(parts, k0, k1, x), plan, r.subarray(k0 * R, k1 * R));
-  }
+  const r = replicateParts(parts, 0, lags, plan, new Float64Array(lags * R));
   return { replicates: R, r, intervals: intervalsOf(r, R) };
 }
 
@@ -78,11 +67,9 @@ export function xSideOf(parts: XcorrParts): XSide {
   const odd = X_SIDE.map((f, fi) => {
     const oddBlocks: number[] = [];
     for (let b = 0; b < blocks; b++) {
-      const first = parts.sums[b * lags * PART_WIDTH + f]!;
-      let k = 1;
-      while (k < lags && parts.sums[(b * lags + k) * PART_WIDTH + f] === first) k++;
-      if (k < lags) oddBlocks.push(b);
-      else common[b * X_SIDE.length + fi] = first;
+      const row = b * lags * PART_WIDTH + f;
+      if (sameForEveryLag(parts.sums, row, lags)) common[b * X_SIDE.length + fi] = parts.sums[row]!;
+      else oddBlocks.push(b);
     }
     return Int32Array.from(oddBlocks);
   });
@@ -90,17 +77,24 @@ export function xSideOf(parts: XcorrParts): XSide {
 }
 
 /**
- * What the replicates of lags k0 … k1 − 1 need, copied out of the parts so that the slice can be
- * computed on another thread (the parts of a long lag range are the run's largest array):
- * per chunk of LAG_CHUNK lags, each block's Σy, Σy², Σxy of those lags; the x side (xSideOf);
+ * Whether the field at `at` holds one value in all `lags` rows from there (PART_WIDTH apart). A
+ * function of its own, called per block, so that it is optimised: xSideOf runs once, and its
+ * loop over blocks × lags ran unoptimised (40 ms for 451 lags over the bench hour).
+ */
+function sameForEveryLag(sums: Float64Array, at: number, lags: number): boolean {
+  const first = sums[at]!;
+  for (let k = 1, o = at + PART_WIDTH; k < lags; k++, o += PART_WIDTH) if (sums[o] !== first) return false;
+  return true;
+}
+
+/**
+ * What the replicates of lags k0 … k1 − 1 need besides the blocks' y side: the x side (xSideOf)
  * and the x values of the slice's lags in the odd blocks.
  */
-export interface BootSlice {
+export interface SliceX {
   readonly k0: number;
   readonly k1: number;
   readonly blocks: number;
-  /** Chunk c (lags k0 + c·LAG_CHUNK …): blocks rows of (its lags × 3) numbers, chunk after chunk. */
-  readonly y: Float64Array;
   /** N, Σx, Σx² of each block where every lag agrees (XSide.common). */
   readonly xCommon: Float64Array;
   /** Per x field (N, Σx, Σx²): the blocks where the lags' values differ, in order. */
@@ -109,22 +103,20 @@ export interface BootSlice {
   readonly xOdd: readonly Float64Array[];
 }
 
-/** The slice of lags [k0, k1) of a bootstrap over `parts`, with its x side. O(blocks · (k1 − k0)). */
-export function bootSlice(parts: XcorrParts, k0: number, k1: number, x: XSide = xSideOf(parts)): BootSlice {
+/**
+ * A slice of lags copied out of the parts so that it can be computed on another thread (the
+ * parts of a long lag range are the run's largest array): its x side and, per chunk of
+ * LAG_CHUNK lags, each block's Σy, Σy², Σxy of those lags.
+ */
+export interface BootSlice extends SliceX {
+  /** Chunk c (lags k0 + c·LAG_CHUNK …): blocks rows of (its lags × 3) numbers, chunk after chunk. */
+  readonly y: Float64Array;
+}
+
+/** The x side of lags [k0, k1) of a bootstrap over `parts`. O(odd blocks · (k1 − k0)). */
+export function sliceX(parts: XcorrParts, k0: number, k1: number, x: XSide = xSideOf(parts)): SliceX {
   const lags = parts.lags.length;
-  const blocks = parts.cells;
   const n = k1 - k0;
-  const y = new Float64Array(blocks * n * PER_LAG.length);
-  let o = 0;
-  for (let c0 = k0; c0 < k1; c0 += LAG_CHUNK) {
-    const c1 = Math.min(k1, c0 + LAG_CHUNK);
-    for (let b = 0; b < blocks; b++) {
-      for (let k = c0; k < c1; k++) {
-        const src = (b * lags + k) * PART_WIDTH;
-        for (let f = 0; f < PER_LAG.length; f++) y[o++] = parts.sums[src + PER_LAG[f]!]!;
-      }
-    }
-  }
   const xOdd = X_SIDE.map((f, fi) => {
     const oddBlocks = x.odd[fi]!;
     const values = new Float64Array(oddBlocks.length * n);
@@ -133,20 +125,80 @@ export function bootSlice(parts: XcorrParts, k0: number, k1: number, x: XSide = 
     });
     return values;
   });
-  return { k0, k1, blocks, y, xCommon: x.common, odd: x.odd, xOdd };
+  return { k0, k1, blocks: parts.cells, xCommon: x.common, odd: x.odd, xOdd };
+}
+
+/** The slice of lags [k0, k1) of a bootstrap over `parts`, its y side copied. O(blocks · (k1 − k0)). */
+export function bootSlice(parts: XcorrParts, k0: number, k1: number, x: XSide = xSideOf(parts)): BootSlice {
+  const y = new Float64Array(parts.cells * (k1 - k0) * PER_LAG.length);
+  let o = 0;
+  for (let c0 = k0; c0 < k1; c0 += LAG_CHUNK) {
+    const c1 = Math.min(k1, c0 + LAG_CHUNK);
+    o += gatherY(parts, c0, c1, y.subarray(o)).length;
+  }
+  return { ...sliceX(parts, k0, k1, x), y };
+}
+
+/**
+ * Each block's Σy, Σy², Σxy of lags [c0, c1) of the parts (blocks rows of (c1 − c0)·3 numbers)
+ * into the start of `into`; returns that part of it.
+ */
+function gatherY(parts: XcorrParts, c0: number, c1: number, into: Float64Array): Float64Array {
+  const lags = parts.lags.length;
+  const width = (c1 - c0) * PER_LAG.length;
+  for (let b = 0; b < parts.cells; b++) copyYSide(parts.sums, (b * lags + c0) * PART_WIDTH, c1 - c0, into, b * width);
+  return into.subarray(0, parts.cells * width);
+}
+
+/**
+ * Σy, Σy², Σxy of `count` consecutive part rows from offset `src` of `sums` into `y` from `o`.
+ * A function of its own: it runs once per process, and a call made per block is optimised
+ * after a few blocks, where one loop over the whole slice ran unoptimised.
+ */
+function copyYSide(sums: Float64Array, src: number, count: number, y: Float64Array, o: number): void {
+  for (let k = 0; k < count; k++, src += PART_WIDTH, o += 3) {
+    y[o] = sums[src + PER_LAG[0]]!;
+    y[o + 1] = sums[src + PER_LAG[1]]!;
+    y[o + 2] = sums[src + PER_LAG[2]]!;
+  }
 }
 
 /**
  * Every replicate's r for the slice's lags: lag k0 + k of replicate i at k·R + i (NaN where r is
- * undefined), in `out` when given (the slice's part of the whole bootstrap's array). The draws
- * come a chunk of replicates at a time (countChunks). The sums are Σ_b count_b · part_b in block
- * order (replicateSums); the x side is the sum over the blocks where every lag agrees (the odd
- * ones adding an exact 0) plus the odd blocks in order, the same value as adding only the
- * agreeing blocks: the same additions whichever thread runs the slice, however the lags are
- * sliced and the replicates chunked. Cost O(R · blocks · 3 · (k1 − k0 + 1)).
+ * undefined), in `out` when given (the slice's part of the whole bootstrap's array). See
+ * {@link replicateLags}.
  */
 export function replicateSlice(slice: BootSlice, plan: BlockDrawPlan, out?: Float64Array): Float64Array {
-  const { k0, k1, blocks, y } = slice;
+  const { blocks, y } = slice;
+  // The chunks before c0 are whole: LAG_CHUNK lags each.
+  return replicateLags(slice, plan, out, (c0, c1) => y.subarray(blocks * c0 * PER_LAG.length, blocks * c1 * PER_LAG.length));
+}
+
+/**
+ * replicateSlice of lags [k0, k1) straight from the parts: each chunk's y side is gathered into
+ * one reused array when it is needed, rather than the whole slice copied first (fresh memory
+ * costs more than the copying on a machine where a page costs microseconds).
+ */
+export function replicateParts(parts: XcorrParts, k0: number, k1: number, plan: BlockDrawPlan, out?: Float64Array, x: XSide = xSideOf(parts)): Float64Array {
+  let scratch: Float64Array | undefined;
+  return replicateLags(sliceX(parts, k0, k1, x), plan, out, (c0, c1) => {
+    scratch ??= new Float64Array(parts.cells * Math.min(k1 - k0, LAG_CHUNK) * PER_LAG.length);
+    return gatherY(parts, k0 + c0, k0 + c1, scratch);
+  });
+}
+
+/**
+ * The replicates of a slice whose chunks' y sides come from `yChunk(c0, c1)` (lags k0 + c0 …
+ * k0 + c1 − 1, chunk after chunk, each read before the next is asked for). The draws come a
+ * chunk of replicates at a time (countChunks), each chunk's counts held for all the lags
+ * (holdCounts). The sums are Σ_b count_b · part_b in block order (replicateSums); the x side is
+ * the sum over the blocks where every lag agrees (the odd ones adding an exact 0) plus the odd
+ * blocks in order, the same value as adding only the agreeing blocks: the same additions
+ * whichever thread runs the slice, however the lags are sliced and the replicates chunked.
+ * Cost O(R · blocks · 3 · (k1 − k0 + 1)).
+ */
+function replicateLags(slice: SliceX, plan: BlockDrawPlan, out: Float64Array | undefined, yChunk: (c0: number, c1: number) => Float64Array): Float64Array {
+  const { k0, k1, blocks } = slice;
   const replicates = replicatesOf(plan);
   const n = k1 - k0;
   if (plan.blocks !== blocks) throw new RangeError(`replicateSlice: draws of ${plan.blocks} blocks for a slice of ${blocks}`);
@@ -156,25 +208,20 @@ export function replicateSlice(slice: BootSlice, plan: BlockDrawPlan, out?: Floa
   // One array each for every chunk's sums: each chunk overwrites what it reads.
   let scratch: Float64Array | undefined;
   let xScratch: Float64Array | undefined;
+  let xRows: Float64Array | undefined;
   for (const { first, rows, counts } of countChunks(plan)) {
     scratch ??= new Float64Array(rows * Math.min(n, LAG_CHUNK) * PER_LAG.length);
     xScratch ??= new Float64Array(rows * X_SIDE.length);
-    const xSums = replicateSums(slice.xCommon, X_SIDE.length, counts, blocks, xScratch);
-    let o = 0;
+    xRows ??= new Float64Array(Math.min(n, LAG_CHUNK) * X_SIDE.length);
+    const held = holdCounts(counts, blocks);
+    const xSums = replicateSums(slice.xCommon, X_SIDE.length, counts, blocks, xScratch, held);
     for (let c0 = 0; c0 < n; c0 += LAG_CHUNK) {
       const c1 = Math.min(n, c0 + LAG_CHUNK);
       const width = (c1 - c0) * PER_LAG.length;
-      const sums = replicateSums(y.subarray(o, o + blocks * width), width, counts, blocks, scratch);
-      o += blocks * width;
-      for (let k = c0; k < c1; k++) {
-        const at = (k - c0) * PER_LAG.length;
-        for (let i = 0; i < rows; i++) {
-          const y0 = i * width + at;
-          const sn = xSum(slice, counts, xSums, 0, i, k);
-          const sx = xSum(slice, counts, xSums, 1, i, k);
-          const sxx = xSum(slice, counts, xSums, 2, i, k);
-          r[k * replicates + first + i] = correlationOfSums(sn, sx, sxx, sums[y0]!, sums[y0 + 1]!, sums[y0 + 2]!);
-        }
+      const sums = replicateSums(yChunk(c0, c1), width, counts, blocks, scratch, held);
+      for (let i = 0; i < rows; i++) {
+        xSumsOfRow(slice, counts, xSums, i, c0, c1, xRows);
+        correlateRow(xRows, sums, i * width, c1 - c0, r, c0 * replicates + first + i, replicates);
       }
     }
   }
@@ -182,20 +229,38 @@ export function replicateSlice(slice: BootSlice, plan: BlockDrawPlan, out?: Floa
 }
 
 /**
- * x field fi (N, Σx, Σx²) of row i of a chunk for lag k0 + k of a slice: the agreeing blocks'
- * sum, then the odd blocks in order.
+ * N, Σx, Σx² of row i of a chunk of replicates for lags k0 + c0 … k0 + c1 − 1 of a slice, lag
+ * by lag into `into` (three numbers per lag): the agreeing blocks' sum, then the odd blocks in
+ * order.
  */
-function xSum(slice: BootSlice, counts: Uint32Array, xSums: Float64Array, fi: number, i: number, k: number): number {
+function xSumsOfRow(slice: SliceX, counts: Uint32Array, xSums: Float64Array, i: number, c0: number, c1: number, into: Float64Array): void {
   const { blocks } = slice;
-  let acc = xSums[i * X_SIDE.length + fi]!;
-  const oddBlocks = slice.odd[fi]!;
-  const values = slice.xOdd[fi]!;
   const n = slice.k1 - slice.k0;
-  for (let oi = 0; oi < oddBlocks.length; oi++) {
-    const c = counts[i * blocks + oddBlocks[oi]!]!;
-    if (c !== 0) acc += c * values[oi * n + k]!;
+  for (let fi = 0; fi < X_SIDE.length; fi++) {
+    const base = xSums[i * X_SIDE.length + fi]!;
+    const oddBlocks = slice.odd[fi]!;
+    const values = slice.xOdd[fi]!;
+    for (let k = c0; k < c1; k++) {
+      let acc = base;
+      for (let oi = 0; oi < oddBlocks.length; oi++) {
+        const c = counts[i * blocks + oddBlocks[oi]!]!;
+        if (c !== 0) acc += c * values[oi * n + k]!;
+      }
+      into[(k - c0) * X_SIDE.length + fi] = acc;
+    }
   }
-  return acc;
+}
+
+/**
+ * r of `count` lags of one replicate into r[at], r[at + R], …: the x side from `xRows` (three
+ * numbers per lag) and Σy, Σy², Σxy from `sums` at `from` (three per lag).
+ */
+function correlateRow(xRows: Float64Array, sums: Float64Array, from: number, count: number, r: Float64Array, at: number, replicates: number): void {
+  for (let k = 0; k < count; k++, at += replicates) {
+    const x = 3 * k;
+    const y = from + 3 * k;
+    r[at] = correlationOfSums(xRows[x]!, xRows[x + 1]!, xRows[x + 2]!, sums[y]!, sums[y + 1]!, sums[y + 2]!);
+  }
 }
 
 /** Per lag of `r` (lag k's R replicates at k·R), the 95 % percentile interval of its replicates. */
