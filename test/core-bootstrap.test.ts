@@ -106,4 +106,12 @@ test('percentile intervals ignore non-finite replicates and need two finite ones
   // type 1: ⌈101·0.025⌉ − 1 = 2, ⌈101·0.975⌉ − 1 = 98
   assert.deepEqual(percentileIntervalType1(v), { low: 2, high: 98 });
   assert.equal(percentileInterval(Float64Array.of(NaN, 1, Infinity)), null);
+  // With a scratch array holding other numbers (and NaN among the values): the same points, the
+  // values left in their order, the scratch merely overwritten; a scratch too short is not used.
+  const withNaN = Float64Array.from([...v, NaN, -Infinity]);
+  const before = Array.from(withNaN);
+  for (const scratch of [new Float64Array(200).fill(-7), new Float64Array(5).fill(3)]) {
+    assert.deepEqual(percentileInterval(withNaN, scratch), { low: 2.5, high: 97.5 });
+    assert.deepEqual(Array.from(withNaN), before);
+  }
 });

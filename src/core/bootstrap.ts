@@ -244,9 +244,11 @@ export interface Interval {
 /**
  * 2.5 % and 97.5 % points (type 7, interpolated) of the finite replicate values; null when
  * fewer than two replicates are finite (a statistic undefined in most resamples has no interval).
+ * `scratch` (at least values.length numbers, overwritten) saves a new array for the values
+ * selected in: a caller taking the intervals of many lags passes one.
  */
-export function percentileInterval(values: Float64Array): Interval | null {
-  const finite = finiteValues(values);
+export function percentileInterval(values: Float64Array, scratch?: Float64Array): Interval | null {
+  const finite = finiteValues(values, scratch);
   if (finite.length < 2) return null;
   // Up to four ranks of the finite values, selected rather than sorted (the same numbers as
   // quantileSorted of the sorted copy); each in increasing order looks only beyond the last.
@@ -282,10 +284,10 @@ function finiteSorted(values: Float64Array): Float64Array {
   return finiteValues(values).sort();
 }
 
-/** The finite values, in a new array. */
-function finiteValues(values: Float64Array): Float64Array {
+/** The finite values, at the start of `into` when it is long enough, else in a new array. */
+function finiteValues(values: Float64Array, into?: Float64Array): Float64Array {
   let n = 0;
-  const out = new Float64Array(values.length);
+  const out = into !== undefined && into.length >= values.length ? into : new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]!)) out[n++] = values[i]!;
   return out.subarray(0, n);
 }

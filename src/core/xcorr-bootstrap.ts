@@ -266,7 +266,9 @@ function correlateRow(xRows: Float64Array, sums: Float64Array, from: number, cou
 /** Per lag of `r` (lag k's R replicates at k·R), the 95 % percentile interval of its replicates. */
 export function intervalsOf(r: Float64Array, replicates: number): (Interval | null)[] {
   const lags = replicates === 0 ? 0 : r.length / replicates;
-  return Array.from({ length: lags }, (_, k) => percentileInterval(r.subarray(k * replicates, (k + 1) * replicates)));
+  // One array for every lag's finite values (a new one per lag was 8 KB of fresh memory each).
+  const scratch = new Float64Array(replicates);
+  return Array.from({ length: lags }, (_, k) => percentileInterval(r.subarray(k * replicates, (k + 1) * replicates), scratch));
 }
 
 /**
