@@ -77,7 +77,6 @@ export const PAIR_NEFF = 0;
 export const PAIR_SXY = 1;
 export const PAIR_ABS = 2;
 export const PAIR_MAX = 3;
-const PAIR_TO_PART = [NEFF, SXY, ABS, MAX];
 
 /**
  * One pair of non-zero returns with product xy, for the lag whose four fields (PAIR_*) start at
@@ -92,7 +91,6 @@ export function recordPair(pairs: Float64Array, o: number, xy: number): void {
   pairs[o + PAIR_ABS]! += abs;
   if (abs > pairs[o + PAIR_MAX]!) pairs[o + PAIR_MAX] = abs;
 }
-const SIDE_TO_PART = [SX, SXX, SY, SYY];
 
 /** Numbers per page of a cell table (64 KiB): a cell that wide has a page of its own, narrower cells share one. */
 const PAGE_DOUBLES = 8192;
@@ -292,17 +290,7 @@ export class LagCellTable {
       // A indices j of cell c: first grid index at or after the cell's start, minus n0.
       const jFrom = Math.max(1, firstGridOf(this.cells.startUs(this.firstCell + c)) - n0);
       const jTo = Math.min(m, firstGridOf(this.cells.startUs(this.firstCell + c + 1)) - n0 - 1);
-      for (let k = 0; k < lags.length; k++) {
-        const lag = lags[k]!;
-        const lo = lag >= 0 ? 1 : 1 - lag;
-        const hi = lag >= 0 ? m - lag : m;
-        const o = (c * lagCount + k) * PART_WIDTH;
-        sums[o + N] = Math.max(0, Math.min(hi, jTo) - Math.max(lo, jFrom) + 1);
-        for (let f = 0; f < 4; f++) {
-          sums[o + PAIR_TO_PART[f]!] = pairs[base + 4 * k + f]!;
-          sums[o + SIDE_TO_PART[f]!] = sides[base + 4 * k + f]!;
-        }
-      }
+      cellParts(lags, m, jFrom, jTo, pairs, sides, base, sums, c * lagCount * PART_WIDTH);
     }
     return { lags: [...lags], firstCell: this.firstCell, cells, sums };
   }
@@ -320,6 +308,29 @@ export class LagCellTable {
       this.sidePages.shift();
       this.pageStart += this.perPage;
     }
+  }
+}
+
+/**
+ * One cell's rows of the parts (every lag, PART_FIELDS layout) into `sums` from `o`: N of the A
+ * indices jFrom … jTo that lag τ pairs (1 … m − τ, or 1 − τ … m), the pair fields from `pairs`
+ * and the sides from `sides` (lag k's four at base + 4·k in each). A function of its own, called
+ * per cell: LagCellTable.parts runs once, and its loop over cells × lags ran unoptimised.
+ */
+function cellParts(lags: readonly number[], m: number, jFrom: number, jTo: number, pairs: Float64Array, sides: Float64Array, base: number, sums: Float64Array, o: number): void {
+  for (let k = 0, p = base; k < lags.length; k++, p += 4, o += PART_WIDTH) {
+    const lag = lags[k]!;
+    const lo = lag >= 0 ? 1 : 1 - lag;
+    const hi = lag >= 0 ? m - lag : m;
+    sums[o + N] = Math.max(0, Math.min(hi, jTo) - Math.max(lo, jFrom) + 1);
+    sums[o + NEFF] = pairs[p + PAIR_NEFF]!;
+    sums[o + SXY] = pairs[p + PAIR_SXY]!;
+    sums[o + ABS] = pairs[p + PAIR_ABS]!;
+    sums[o + MAX] = pairs[p + PAIR_MAX]!;
+    sums[o + SX] = sides[p]!;
+    sums[o + SXX] = sides[p + 1]!;
+    sums[o + SY] = sides[p + 2]!;
+    sums[o + SYY] = sides[p + 3]!;
   }
 }
 
