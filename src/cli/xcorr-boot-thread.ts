@@ -72,7 +72,7 @@ export async function bootstrapXcorrThreaded(parts: XcorrParts, plan: BlockDrawP
   const fromWorker = await remote;
   if (fromWorker === undefined && options.requireWorker === true) throw new Error('the bootstrap worker delivered no replicates');
   const farR = r.subarray(half * replicates);
-  // A worker that failed may have taken the slice's arrays with it: the slice is cut again.
+  // A worker that failed may have taken the slice's arrays with it: this thread computes those lags from the parts.
   if (fromWorker === undefined) replicateParts(parts, half, lags, plan, farR, x);
   else farR.set(fromWorker.r);
   return { replicates, r, intervals: [...nearIntervals, ...(fromWorker?.intervals ?? intervalsOf(farR, replicates))] };

@@ -56,7 +56,7 @@ const floor4 = (n: number): number => Math.floor(n / 4) * 4;
  * several sums over them (a bootstrap of many statistics: the counts of a chunk of replicates
  * against table after table). Converting R · blocks counts for every table cost as much as the
  * kernel's work on a table of a few lags. Valid while it is the thread's latest: another load,
- * or a sum without it, takes the memory back (`current` then says no).
+ * or a sum without it, takes the memory back, and a stale handle is then ignored.
  */
 export interface LoadedCounts {
   readonly replicates: number;
@@ -84,7 +84,11 @@ export function loadCounts(counts: Uint32Array, nBlocks: number, residentDoubles
   return handle;
 }
 
-/** The most numbers of counts {@link loadCounts} keeps in the kernel's memory (32 MiB): a chunk of countChunks fits. */
+/**
+ * The most numbers of counts {@link loadCounts} keeps in the kernel's memory (32 MiB): a chunk
+ * of countChunks fits unless its rows, padded to a multiple of 4, outgrow it (then the sums copy
+ * the counts in a group at a time, only slower).
+ */
 export const RESIDENT_DOUBLES = 1 << 22;
 
 /**

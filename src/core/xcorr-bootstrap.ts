@@ -37,8 +37,9 @@ export function replicatesOf(plan: BlockDrawPlan): number {
  * lags agree and then, per lag, over the others; Σy, Σy², Σxy per lag, LAG_CHUNK lags at a time.
  * The order of the additions is fixed by the blocks, so the same blocks give the same bits.
  * Cost O(R · blocks · (3·lags + 3)) time; memory R · lags numbers for the replicates, plus one
- * chunk of draws (at most CHUNK_COUNTS counts), one chunk of lags' y side (blocks × 3·LAG_CHUNK)
- * and the blocks' x side (blocks × 3).
+ * chunk of draws (at most CHUNK_COUNTS counts, held again in the kernel's memory: holdCounts),
+ * one chunk of lags' y side (blocks × 3·LAG_CHUNK), the blocks' x side (blocks × 3) and its
+ * values in the odd blocks (3 × odd blocks × lags).
  */
 export function bootstrapXcorr(parts: XcorrParts, plan: BlockDrawPlan): XcorrBootstrap {
   const lags = parts.lags.length;
