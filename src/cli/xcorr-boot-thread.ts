@@ -20,7 +20,7 @@ const WORKER_URL = new URL('./xcorr-boot-worker.js', import.meta.url);
  * of a smaller bootstrap saves: `xcorr --lags 50..500` on a 1 ms grid over the bench hour
  * (4.9·10⁸) was faster on one thread.
  */
-export const MIN_WORK = 1e9;
+const MIN_WORK = 1e9;
 
 /**
  * The share of the lags this thread takes. The worker's code is cold (its first and only slice
