@@ -14,7 +14,7 @@
  * decide which sums are computed together.
  */
 import { REPLICATE_SUMS_WASM } from './replicate-sums-wasm.js';
-import { moduleOnce, wasm, type WasmMemory } from './wasm-module.js';
+import { growTo, moduleOnce, wasm, type WasmMemory } from './wasm-module.js';
 
 /** The most numbers of one strip of parts, one group of counts or one block of sums. */
 export const STRIP_DOUBLES = 1 << 20;
@@ -136,9 +136,7 @@ export function replicateSumsSimd(parts: Float64Array, width: number, counts: Ui
 
 /** The kernel's memory as doubles, grown to hold at least `doubles` of them. */
 function memoryOf(k: Kernel, doubles: number): Float64Array {
-  const have = k.memory.buffer.byteLength;
-  if (have < 8 * doubles) k.memory.grow(Math.ceil((8 * doubles - have) / 65536));
-  return new Float64Array(k.memory.buffer);
+  return new Float64Array(growTo(k.memory, 8 * doubles));
 }
 
 /** Columns [k0, k0 + s) of every block's row into rows of w (zero-padded) at `at`. */

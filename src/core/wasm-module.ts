@@ -35,3 +35,10 @@ export function moduleOnce(base64: string): () => object | null {
     return compiled;
   };
 }
+
+/** Grows `memory` by whole 64 KiB pages until it holds at least `bytes`; returns its (possibly new) buffer. */
+export function growTo(memory: WasmMemory, bytes: number): ArrayBuffer {
+  const have = memory.buffer.byteLength;
+  if (have < bytes) memory.grow(Math.ceil((bytes - have) / 65536));
+  return memory.buffer;
+}

@@ -12,7 +12,7 @@
  * Its memory never grows, so the buffers' views stay valid.
  */
 import { LINE_SCAN_WASM } from './line-scan-wasm.js';
-import { moduleOnce, wasm, type WasmMemory } from '../core/wasm-module.js';
+import { growTo, moduleOnce, wasm, type WasmMemory } from '../core/wasm-module.js';
 import { ROLE_CLOCK2, ROLE_SIDE, type FormatPlan } from './formats.js';
 import { POW10 } from './numbers.js';
 
@@ -93,10 +93,7 @@ export class LineKernel {
     const colBytes = KERNEL_ROWS * 8;
     const lines = out + KERNEL_COLUMNS * colBytes;
     const bytes = lines + KERNEL_ROWS * 4;
-    const memory = exports.memory;
-    const more = Math.ceil(bytes / 65536) - memory.buffer.byteLength / 65536;
-    if (more > 0) memory.grow(more);
-    const buffer = memory.buffer;
+    const buffer = growTo(exports.memory, bytes);
     this.buffers = [Buffer.from(buffer, AT_BUFFERS, bufferBytes), Buffer.from(buffer, AT_BUFFERS + slot, bufferBytes)];
     this.columns = Array.from({ length: KERNEL_COLUMNS }, (_, r) => new Float64Array(buffer, out + r * colBytes, KERNEL_ROWS));
     this.starts = new Int32Array(buffer, lines, KERNEL_ROWS);
