@@ -5,12 +5,14 @@
  * `node -e 0` — so that a figure means the same on another machine.
  *
  * Generates (once, deterministically, into the git-ignored bench-data/) a full-size and a
- * half-size two-market Tardis data set and gzip copies of its files, then runs every command
+ * half-size two-market Tardis data set, gzip copies of its quote files and copies cut into six
+ * files a market (as a month of daily files reaches leadlag), then runs every command
  * in its own process, ROUND BY ROUND: each round runs every command once, in the same order,
  * so that a burst of machine noise hits all commands alike; a command's time is the median of
  * its rounds, its memory the largest peak resident set (VmHWM) of any round. Before timing,
- * DuckDB's r per lag must agree with `leadlag xcorr --bootstrap 0` to 1e-9 (else the bench
- * stops: a comparison of different numbers is no comparison).
+ * DuckDB's r per lag must agree with `leadlag xcorr --bootstrap 0` to 1e-9, and `pair` over the
+ * cut copies must print what it prints over the whole files (else the bench stops: a comparison
+ * of different numbers is no comparison).
  *
  * Prints one table per data set (median wall time, MB/s, peak MB) and then every target with
  * its ratio and PASS or FAIL; exits 1 if any target fails. Run it on a quiet machine: the
@@ -22,9 +24,9 @@
  * more, so the throughput ratios are not the real ones).
  */
 import { spawn } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdtempSync, openSync, readSync, closeSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, openSync, readSync, closeSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -108,6 +110,99 @@ async function gzipCopy(file: string): Promise<string> {
   return gz;
 }
 
+/** Files a market the split copies cut the quote files into (a day of data in six files of four hours, as it were). */
+const SPLIT_PARTS = 6;
+
+/**
+ * The quote files cut by time into `parts` files a market, in DIR/spot/ and DIR/perp/, written
+ * once (atomically, like gzipCopy): many files a market is how a month of daily files reaches
+ * leadlag, and `pair` over them must cost what it costs over one file.
+ */
+function splitCopies(dir: string, files: { spot: string; perp: string }, parts: number): { spot: string; perp: string } {
+  const out = { spot: join(dir, 'spot'), perp: join(dir, 'perp') };
+  const newest = Math.max(statSync(files.spot).mtimeMs, statSync(files.perp).mtimeMs);
+  if (existsSync(dir) && statSync(dir).mtimeMs >= newest) return out;
+  const tmp = `${dir}.tmp`;
+  rmSync(tmp, { recursive: true, force: true });
+  for (const market of ['spot', 'perp'] as const) {
+    mkdirSync(join(tmp, market), { recursive: true });
+    splitFile(files[market], join(tmp, market), parts);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(tmp, dir);
+  return out;
+}
+
+/**
+ * FILE (a time-ordered CSV with a `timestamp` column) as `parts` files in `into`, each with the
+ * header: the cuts are the first rows at or after equal shares of the span, found by bisection
+ * on byte offsets, so rows of one time stay in one file (files of a market must not overlap).
+ */
+function splitFile(file: string, into: string, parts: number): void {
+  const fd = openSync(file, 'r');
+  try {
+    const size = statSync(file).size;
+    const head = Buffer.alloc(1 << 16);
+    const headLen = readSync(fd, head, 0, head.length, 0);
+    const headerEnd = head.indexOf(10) + 1;
+    if (headerEnd <= 0 || headerEnd > headLen) throw new Error(`${file}: no header line`);
+    const header = head.subarray(0, headerEnd);
+    const timeCol = header.toString('utf8').trimEnd().split(',').indexOf('timestamp');
+    if (timeCol < 0) throw new Error(`${file}: no timestamp column`);
+    const probe = Buffer.alloc(1 << 16);
+    // The first line starting at or after byte `pos` (≥ the first data row), and its time.
+    const lineAt = (pos: number): { start: number; time: number } => {
+      let start = pos;
+      if (pos > headerEnd) {
+        const n = readSync(fd, probe, 0, probe.length, pos - 1);
+        const nl = probe.subarray(0, n).indexOf(10);
+        start = nl < 0 ? size : pos + nl;
+      }
+      if (start >= size) return { start: size, time: Infinity };
+      const n = readSync(fd, probe, 0, probe.length, start);
+      const line = probe.subarray(0, n).toString('latin1').split('\n', 1)[0]!;
+      return { start, time: Number(line.split(',')[timeCol]) };
+    };
+    const first = lineAt(headerEnd).time;
+    // The last row's time: the last full line of the file's tail.
+    const tailLen = readSync(fd, probe, 0, probe.length, Math.max(headerEnd, size - probe.length));
+    const lines = probe.subarray(0, tailLen).toString('latin1').trimEnd().split('\n');
+    const last = Number(lines[lines.length - 1]!.split(',')[timeCol]);
+    const cuts = [headerEnd];
+    for (let k = 1; k < parts; k++) {
+      const at = first + ((last - first) * k) / parts;
+      // The least byte p whose next line starts at a time at or after `at` (the times of the
+      // lines from p on never decrease as p grows): that line is the cut.
+      let lo = cuts[cuts.length - 1]!;
+      let hi = size;
+      while (lo < hi) {
+        const mid = lo + Math.floor((hi - lo) / 2);
+        if (lineAt(mid).time >= at) hi = mid;
+        else lo = mid + 1;
+      }
+      cuts.push(lineAt(lo).start);
+    }
+    cuts.push(size);
+    const buf = Buffer.allocUnsafe(1 << 22);
+    const name = basename(file).replace(/\.csv$/, '');
+    for (let k = 0; k < parts; k++) {
+      const outFd = openSync(join(into, `${name}-${k + 1}.csv`), 'w');
+      try {
+        writeSync(outFd, header);
+        for (let pos = cuts[k]!; pos < cuts[k + 1]!; ) {
+          const n = readSync(fd, buf, 0, Math.min(buf.length, cuts[k + 1]! - pos), pos);
+          writeSync(outFd, buf, 0, n);
+          pos += n;
+        }
+      } finally {
+        closeSync(outFd);
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -135,6 +230,9 @@ interface SetFiles {
   readonly trades: string;
   readonly spotGz: string;
   readonly perpGz: string;
+  /** The quote files cut into SPLIT_PARTS files a market (splitCopies): directories. */
+  readonly spotSplit: string;
+  readonly perpSplit: string;
   readonly quoteBytes: number;
   readonly tradeBytes: number;
 }
@@ -147,11 +245,12 @@ async function prepareSet(set: SetName, minutes: number, quick: boolean): Promis
   const perp = join(dir, FILE_NAMES.perpQuotes);
   const trades = join(dir, FILE_NAMES.spotTrades);
   const [spotGz, perpGz] = [await gzipCopy(spot), await gzipCopy(perp)];
+  const split = splitCopies(`${dir}-split`, { spot, perp }, SPLIT_PARTS);
   console.log(made.generated ? `generated in ${made.seconds!.toFixed(1)} s` : 'present');
   const quoteBytes = statSync(spot).size + statSync(perp).size;
   const quoteRows = dataRows(spot) + dataRows(perp);
   console.log(`  spot + perp quotes: ${(quoteRows / 1e6).toFixed(2)} M rows, ${(quoteBytes / 1e6).toFixed(0)} MB (.gz ${((statSync(spotGz).size + statSync(perpGz).size) / 1e6).toFixed(0)} MB); spot trades: ${dataRows(trades)} rows`);
-  return { spot, perp, trades, spotGz, perpGz, quoteBytes, tradeBytes: statSync(trades).size };
+  return { spot, perp, trades, spotGz, perpGz, spotSplit: split.spot, perpSplit: split.perp, quoteBytes, tradeBytes: statSync(trades).size };
 }
 
 /** The commands of one data set (keys are prefixed with the set's name). */
@@ -162,6 +261,7 @@ function dataBenches(set: SetName, f: SetFiles, withReport: boolean): Bench[] {
     { key: `${set}:floor`, label: 'floor: newline count', args: [join(ROOT, 'dist/scripts/bench-floor.js'), f.spot, f.perp], bytes: q, capped: false },
     ll('pair', 'pair', ['pair', f.spot, f.perp, '--format', 'json']),
     ll('pair.gz', 'pair .gz', ['pair', f.spotGz, f.perpGz, '--format', 'json']),
+    ll('pair.split', `pair, ${SPLIT_PARTS} files a market`, ['pair', f.spotSplit, f.perpSplit, '--format', 'json']),
     ll('xcorr', 'xcorr -5..5', ['xcorr', f.spot, f.perp, '--lags', '-5..5', '--format', 'json']),
     ll('xcorr.gz', 'xcorr -5..5 .gz', ['xcorr', f.spotGz, f.perpGz, '--lags', '-5..5', '--format', 'json']),
     ll('xcorr1000', 'xcorr -1000..1000', ['xcorr', f.spot, f.perp, '--lags', '-1000..1000', '--format', 'json']),
@@ -220,6 +320,14 @@ async function checkPeer(f: SetFiles): Promise<void> {
   console.log(`  DuckDB agrees with leadlag xcorr --bootstrap 0 on r at lags -5..5 (largest |Δr| ${worst.toExponential(1)} ≤ ${R_TOLERANCE})`);
 }
 
+/** `pair` over the split copies must print what it prints over the whole files, or the bench stops. */
+async function checkSplit(f: SetFiles): Promise<void> {
+  const [whole, split] = [await measure([BIN, 'pair', f.spot, f.perp, '--format', 'json']), await measure([BIN, 'pair', f.spotSplit, f.perpSplit, '--format', 'json'])];
+  for (const m of [whole, split]) if (m.code !== 0) throw new Error(`leadlag pair failed (exit ${m.code}): ${m.stderr}`);
+  if (whole.stdout !== split.stdout) throw new Error(`leadlag pair over ${SPLIT_PARTS} files a market differs from pair over the whole files: the comparison is not of the same computation`);
+  console.log(`  pair over ${SPLIT_PARTS} files a market prints what it prints over the two whole files`);
+}
+
 /** Runs every bench once per round, in the same order each round; median time, largest peak. */
 async function runRounds(benches: readonly Bench[], rounds: number): Promise<Map<string, Result>> {
   const times = new Map<string, number[]>(benches.map((b) => [b.key, []]));
@@ -267,6 +375,8 @@ function targets(res: Map<string, Result>, sets: readonly SetName[], commands: r
     ratio(`pair / floor [${main}]`, m('pair'), m('floor'), 1.6),
     ratio(`xcorr -5..5 / floor [${main}]`, m('xcorr'), m('floor'), 1.6),
     ratio(`pair .gz / pair plain [${main}]`, m('pair.gz'), m('pair'), 1.15),
+    // leadlag's own target, beside issue 16's: a month arrives as daily files.
+    ratio(`pair ${SPLIT_PARTS} files a market / 1 file [${main}]`, m('pair.split'), m('pair'), 1.1),
     ratio(`xcorr .gz / xcorr plain [${main}]`, m('xcorr.gz'), m('xcorr'), 1.15),
     ratio(`xcorr -1000..1000 / -5..5 [${main}]`, m('xcorr1000'), m('xcorr'), 1.3),
     ratio(`xcorr 50..500 (1 ms) / -5..5 [${main}]`, m('xcorr50'), m('xcorr'), 1.1),
@@ -310,7 +420,10 @@ async function main(): Promise<void> {
   const benches: Bench[] = Array.from({ length: STARTUP_REPEATS }, () => startBenches(commands)).flat();
   for (const set of sets) {
     const files = await prepareSet(set, minutes[set], quick);
-    if (set === sets[0]) await checkPeer(files);
+    if (set === sets[0]) {
+      await checkPeer(files);
+      await checkSplit(files);
+    }
     benches.push(...dataBenches(set, files, commands.includes('report')));
   }
   const results = await runRounds(benches, rounds);

@@ -65,26 +65,39 @@ test('until is ignored with --sort (every row must be seen to sort), so the corr
   await assert.rejects(readQuotes(path, { ...STRICT, sort: true, until: T + 500_500 }), (e: unknown) => e instanceof DataError && e.line === 1002);
 });
 
-test('a worker that stops at until reports and ends by itself (exit code 0, no terminate)', async () => {
+test('a worker that stops at until reports, then reads the next request in the same thread (a stream\'s next file)', async () => {
   const path = tmpFile('worker-until.csv', corruptTail());
-  const taken = creditCounter();
-  const request: WorkerRequest = { path, kind: 'quotes', opts: { ...STRICT, until: T + 500_500, batchRows: 100 }, credits: 4, taken, progress: false };
-  const worker = new Worker(new URL('../src/io/worker.js', import.meta.url), { workerData: request });
-  let ticks = 0;
-  let report: ReadReport | undefined;
+  const request = (until: number): WorkerRequest => ({ path, kind: 'quotes', opts: { ...STRICT, until, batchRows: 100 }, credits: 4, taken: creditCounter(), progress: false });
+  const first = request(T + 500_500);
+  const worker = new Worker(new URL('../src/io/worker.js', import.meta.url), { workerData: first });
+  const reads: { ticks: number; report?: ReadReport }[] = [{ ticks: 0 }];
+  let next: (() => void) | undefined;
   worker.on('message', (m: { type: string; batch?: { length: number }; report?: ReadReport }) => {
+    const read = reads[reads.length - 1]!;
     if (m.type === 'batch') {
-      ticks += m.batch!.length;
+      read.ticks += m.batch!.length;
       // The batch is taken: one credit back (as sources.ts gives it).
-      tookBatch(taken);
+      tookBatch(reads.length === 1 ? first.taken : second.taken);
     }
-    if (m.type === 'done') report = m.report;
+    if (m.type === 'done') {
+      read.report = m.report;
+      next?.();
+    }
     if (m.type === 'error') assert.fail(JSON.stringify(m));
   });
-  const code = await new Promise<number>((resolve) => worker.on('exit', resolve));
-  assert.equal(code, 0);
-  assert.equal(ticks, 502);
-  assert.equal(report?.readUntil, T + 500_500);
+  const exited = new Promise<number>((resolve) => worker.on('exit', resolve));
+  await new Promise<void>((resolve) => (next = resolve));
+  // Nothing after 'done' but waiting: the thread is alive for another read.
+  const second = request(T + 200_500);
+  reads.push({ ticks: 0 });
+  worker.postMessage({ type: 'read', request: second });
+  await new Promise<void>((resolve) => (next = resolve));
+  await worker.terminate();
+  assert.equal(await exited, 1, 'alive until terminated');
+  assert.equal(reads[0]!.ticks, 502);
+  assert.equal(reads[0]!.report?.readUntil, T + 500_500);
+  assert.equal(reads[1]!.ticks, 202);
+  assert.equal(reads[1]!.report?.readUntil, T + 200_500);
 });
 
 /** The fixture's spot quotes with every row from `cut` µs after its first on replaced by rows that are not quotes. */

@@ -208,3 +208,64 @@ test('a worker reads synchronously (file-read.ts): plain and gzip files, many re
     else assert.equal((here as { ok: { t: number[] } }).ok.t.length, 3000);
   }
 });
+
+/** Files of one market over consecutive hours of `rows` ticks each (every third one gzipped), and a bad row in file `bad` if given. */
+function streamFiles(name: string, files: number, rows: number, bad?: number): string[] {
+  const t0 = 1723161254000000;
+  return Array.from({ length: files }, (_, f) => {
+    const body = Array.from({ length: rows }, (_, i) => {
+      const t = t0 + f * 3_600_000_000 + 1000 * i;
+      return f === bad && i === 7 ? `${t},oops,1` : `${t},${100 + ((f + i) % 13)},${101 + ((f + i) % 13)}`;
+    });
+    return tmpFile(`${name}-${f}.csv${f % 3 === 2 ? '.gz' : ''}`, `time,bid,ask\n${body.join('\n')}\n`);
+  });
+}
+
+/** A market's files read as one stream: every tick, the stream's rows, or the error's class and message. */
+async function readStream(paths: string[], opts: InternalReadOptions): Promise<unknown> {
+  const { openQuoteStream } = await import('../src/io/multi.js');
+  const src = openQuoteStream(paths, opts);
+  const t: number[] = [];
+  const price: number[] = [];
+  try {
+    for await (const b of src) for (let i = 0; i < b.length; i++) t.push(b.t[i]!), price.push(b.price[i]!);
+    return { t, price, rows: src.report().rows, files: src.reports().length };
+  } catch (e) {
+    return { error: `${(e as Error).name}: ${(e as Error).message}` };
+  }
+}
+
+test('a stream of files read by workers: one thread for all its files, the same ticks and errors as in this thread', async () => {
+  const { readerThreads } = await import('../src/io/sources.js');
+  // Small batches and reads, so that each file is many batches and the kept thread reads on
+  // from a state its earlier files left (lent batches: shared slots filled again).
+  const opts = { ...STRICT, batchRows: 16, chunkBytes: 2048 };
+  const a = streamFiles('stream-a', 4, 400);
+  const b = streamFiles('stream-b', 3, 300);
+  for (const lend of [false, true]) {
+    const before = readerThreads().started;
+    const here = await readStream(a, { ...opts, worker: false });
+    assert.equal((here as { t: number[] }).t.length, 1600);
+    assert.deepEqual(await readStream(a, { ...opts, worker: true, lend }), here, `lend ${lend}`);
+    assert.equal(readerThreads().started - before, 1, 'four files, one thread');
+    assert.equal(readerThreads().idle, 0, 'the last file\'s thread ends with it');
+  }
+  // Two streams at once share the idle threads, two threads in all.
+  const before = readerThreads().started;
+  const [wa, wb] = await Promise.all([readStream(a, { ...opts, worker: true }), readStream(b, { ...opts, worker: true })]);
+  assert.deepEqual(wa, await readStream(a, { ...opts, worker: false }));
+  assert.deepEqual(wb, await readStream(b, { ...opts, worker: false }));
+  assert.equal(readerThreads().started - before, 2);
+  assert.equal(readerThreads().idle, 0);
+  // A bad row in the third file: the same error as in this thread, from the kept thread, which then ends.
+  const bad = streamFiles('stream-bad', 4, 400, 2);
+  const failedHere = await readStream(bad, { ...opts, worker: false });
+  assert.match((failedHere as { error: string }).error, /stream-bad-2\.csv\.gz/);
+  const started = readerThreads().started;
+  assert.deepEqual(await readStream(bad, { ...opts, worker: true }), failedHere);
+  assert.equal(readerThreads().started - started, 1);
+  assert.equal(readerThreads().idle, 0);
+  // And the next stream starts a thread of its own.
+  assert.deepEqual(await readStream(a, { ...opts, worker: true }), await readStream(a, { ...opts, worker: false }));
+  assert.equal(readerThreads().started - started, 2);
+});

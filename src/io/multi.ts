@@ -20,6 +20,7 @@ import type { Kind } from './formats.js';
 import { dayFromName, isFile } from './paths.js';
 import { openQuotes, openTrades } from './sources.js';
 import type { QuoteSource, ReadOptions, ReadReport, TradeSource } from './types.js';
+import type { InternalReadOptions } from './reader.js';
 import { isoMicros } from './output.js';
 
 /** Times to read, µs: [from, to). Infinite ends mean unbounded. */
@@ -81,9 +82,10 @@ class MultiSource<B extends Batch> implements MultiFileSource<B> {
     return this.paths.every((p) => p !== '-' && isFile(p));
   }
 
-  private open(path: string): Single {
+  /** A file of the stream; `more`: files follow it, so its reader thread is kept for the next (sources.ts). */
+  private open(path: string, more: boolean): Single {
     const to = this.range?.to ?? Infinity;
-    const opts = Number.isFinite(to) ? { ...this.opts, until: to } : this.opts;
+    const opts: InternalReadOptions = { ...this.opts, ...(Number.isFinite(to) ? { until: to } : {}), ...(more ? { keepReader: true } : {}) };
     return this.kind === 'quotes' ? openQuotes(path, opts) : openTrades(path, opts);
   }
 
@@ -92,8 +94,8 @@ class MultiSource<B extends Batch> implements MultiFileSource<B> {
     const order = await this.plan();
     const reports: ReadReport[] = [];
     let previous: ReadReport | undefined;
-    for (const path of order) {
-      const src = this.open(path);
+    for (const [i, path] of order.entries()) {
+      const src = this.open(path, i + 1 < order.length);
       let first = true;
       for await (const batch of src as AsyncIterable<B>) {
         if (first && batch.length > 0 && previous !== undefined) {

@@ -36,6 +36,12 @@ export interface InternalReadOptions extends ReadOptions {
    * KERNEL_MIN_READ bytes or more. The rows are the same.
    */
   readonly kernel?: boolean;
+  /**
+   * A reader worker (sources.ts) whose read is complete waits for the next read instead of
+   * ending: multi.ts sets it for every file of a stream but the last, so that the stream's files
+   * are read by one warm thread.
+   */
+  readonly keepReader?: boolean;
 }
 
 /**

@@ -13,11 +13,16 @@
  * way no fresh buffer per batch (a fresh buffer's first writes fault its pages in: 0.25 of the
  * 1.74 s the bench hour's larger file took to read, in one thread).
  *
+ * A worker reads the file of its workerData, then, once that read is complete, waits for the
+ * next: a stream of many files (multi.ts) reads them all in one thread, whose parser is
+ * compiled and optimised already, instead of starting a thread per file (sources.ts).
+ *
  * Protocol (worker → main): {type:'batch', batch} | SlotMessage | {type:'progress', progress}
  *   | {type:'done', report} | {type:'error', error: SerializedError};
- * (main → worker): none; per batch taken, tookBatch (credits.ts) on the shared credit counter;
- * with `lend`, a slot's busy flag cleared, or a transferred batch's ArrayBuffer on `returns`
- * (read with receiveMessageOnPort).
+ * (main → worker): {type:'read', request} after a 'done' (the next file; nothing during a read);
+ * per batch taken, tookBatch (credits.ts) on the shared credit counter; with `lend`, a slot's
+ * busy flag cleared, or a transferred batch's ArrayBuffer on `returns` (read with
+ * receiveMessageOnPort).
  */
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { TickBatch, TradeBatch } from '../core/types.js';
@@ -42,15 +47,22 @@ export interface WorkerRequest {
   readonly slots?: Int32Array;
 }
 
+/** The next file for a worker whose last read was complete (sources.ts, a stream's next file). */
+export interface ReadMessage {
+  readonly type: 'read';
+  readonly request: WorkerRequest;
+}
+
 function transferList(batch: TickBatch | TradeBatch): ArrayBuffer[] {
   return [batch.t.buffer as ArrayBuffer];
 }
 
-async function run(port: NonNullable<typeof parentPort>, req: WorkerRequest): Promise<void> {
+/**
+ * Reads one file and posts its batches; false when the read ended in an error (the thread then
+ * ends: the main thread terminates it).
+ */
+async function run(port: NonNullable<typeof parentPort>, req: WorkerRequest): Promise<boolean> {
   let sent = 0;
-  // A pending Atomics.waitAsync does not keep a thread alive; a port with a listener does (until
-  // port.close() below). The main thread sends nothing.
-  port.on('message', () => {});
   const slots = req.slots === undefined ? undefined : new BatchSlots(req.slots);
   const sentBack = req.returns === undefined ? undefined : takeReturned(req.returns);
   const opts: InternalReadOptions = {
@@ -66,7 +78,7 @@ async function run(port: NonNullable<typeof parentPort>, req: WorkerRequest): Pr
       const step = await gen.next();
       if (step.done) {
         port.postMessage({ type: 'done', report: step.value });
-        break;
+        return true;
       }
       await creditFor(req.taken, sent, req.credits);
       sent++;
@@ -76,10 +88,29 @@ async function run(port: NonNullable<typeof parentPort>, req: WorkerRequest): Pr
     }
   } catch (e) {
     port.postMessage({ type: 'error', error: serializeError(e) });
+    return false;
   } finally {
     req.returns?.close();
-    port.close();
   }
+}
+
+/**
+ * The worker's life: the read of workerData, then each 'read' message's, one at a time. A
+ * pending Atomics.waitAsync does not keep a thread alive; the port's listener does, until a read
+ * fails and the port is closed.
+ */
+function serve(port: NonNullable<typeof parentPort>, first: WorkerRequest): void {
+  let reading = Promise.resolve(true);
+  const read = (req: WorkerRequest): void => {
+    reading = reading.then((ok) => (ok ? run(port, req) : false)).then((ok) => {
+      if (!ok) port.close();
+      return ok;
+    });
+  };
+  port.on('message', (m: ReadMessage) => {
+    if (m.type === 'read') read(m.request);
+  });
+  read(first);
 }
 
 /**
@@ -169,4 +200,4 @@ export function takeReturned(returns: MessagePort): ReturnedBuffers {
   };
 }
 
-if (parentPort) void run(parentPort, workerData as WorkerRequest);
+if (parentPort) serve(parentPort, workerData as WorkerRequest);
