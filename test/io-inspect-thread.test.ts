@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { inOrder, inspectFile } from '../src/io/inspect-thread.js';
+import { inOrder, inspectFile, ScanThread } from '../src/io/inspect-thread.js';
 import { inspectInput, type InspectScanOptions } from '../src/io/inspect-scan.js';
 import { DataError, OpenError } from '../src/errors.js';
 import { tmpFile } from './io-helpers.js';
@@ -58,15 +58,39 @@ test('inspectFile in a worker: the same errors, as the same classes; progress ar
   assert.deepEqual(seen, [...seen].sort((x, y) => x - y));
 });
 
+test('a lane\'s thread scans its files in turn, as this thread does; a failed scan ends it and the next starts another', async () => {
+  const lane = new ScanThread();
+  try {
+    for (const file of FILES) {
+      const o = { clock: 'exchange', sort: file === PROBLEMS } as InspectScanOptions;
+      assert.deepStrictEqual(await inspectFile(file, o, true, lane), await inspectInput(file, o), file);
+    }
+    assert.equal(lane.started, 1, `${FILES.length} files, one thread`);
+    const notQuotes = tmpFile('inspect-lane-neither.csv', 'foo,bar\n1,2\n');
+    const here = await inspectInput(notQuotes, { clock: 'exchange' }).then(() => assert.fail('not a quote file'), (e: unknown) => e as DataError);
+    await assert.rejects(inspectFile(notQuotes, { clock: 'exchange' }, true, lane), (e: unknown) => e instanceof DataError && e.message === here.message);
+    assert.deepStrictEqual(await inspectFile(FILES[0]!, { clock: 'exchange' }, true, lane), await inspectInput(FILES[0]!, { clock: 'exchange' }));
+    assert.equal(lane.started, 2);
+  } finally {
+    lane.close();
+  }
+});
+
 test('inOrder: outcomes in the tasks\' order whatever finishes first, at most `limit` at once, errors in their place', async () => {
   let running = 0;
   let most = 0;
+  const busy = new Set<number>();
   // Task i takes (7 − i) ms: later tasks finish first. Task 3 fails.
   const tasks = [0, 1, 2, 3, 4, 5, 6];
-  const out = await inOrder(tasks, 2, async (i) => {
+  const out = await inOrder(tasks, 2, async (i, lane) => {
+    // A lane (0 or 1) runs one task at a time.
+    assert.ok(lane === 0 || lane === 1, `lane ${lane}`);
+    assert.ok(!busy.has(lane), `lane ${lane} is busy`);
+    busy.add(lane);
     running++;
     most = Math.max(most, running);
     await new Promise((r) => setTimeout(r, 7 - i));
+    busy.delete(lane);
     running--;
     if (i === 3) throw new RangeError('three');
     return i * 10;

@@ -1,7 +1,9 @@
 /**
- * A worker thread that runs inspect's scan of one file (inspectInput, inspect-scan.ts) and
- * posts back what it found (inspect-thread.ts starts it): {type:'progress', progress} while
- * it reads, then {type:'done', quality} or {type:'error', error: SerializedError}.
+ * A worker thread that runs inspect's scans (inspectInput, inspect-scan.ts) one file at a time
+ * and posts back what it found (inspect-thread.ts starts it): {type:'progress', progress} while
+ * it reads, then {type:'done', quality} or {type:'error', error: SerializedError}. The first
+ * file comes as workerData, each next one as {type:'scan', request} once the last is done: a
+ * lane of inspect's scans keeps one thread for its files (inspect-thread.ts, ScanThread).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { inspectInput, type InspectScanOptions } from './inspect-scan.js';
@@ -14,6 +16,12 @@ export interface InspectWorkerRequest {
   readonly progress: boolean;
 }
 
+/** The next file for a scan thread whose last scan is done. */
+export interface ScanMessage {
+  readonly type: 'scan';
+  readonly request: InspectWorkerRequest;
+}
+
 async function run(port: NonNullable<typeof parentPort>, req: InspectWorkerRequest): Promise<void> {
   try {
     const quality = await inspectInput(req.path, {
@@ -23,9 +31,15 @@ async function run(port: NonNullable<typeof parentPort>, req: InspectWorkerReque
     port.postMessage({ type: 'done', quality });
   } catch (e) {
     port.postMessage({ type: 'error', error: serializeError(e) });
-  } finally {
-    port.close();
   }
 }
 
-if (parentPort) void run(parentPort, workerData as InspectWorkerRequest);
+/** The thread's scans in turn; the port's listener keeps it alive until the main thread ends it. */
+function serve(port: NonNullable<typeof parentPort>, first: InspectWorkerRequest): void {
+  let scanning = run(port, first);
+  port.on('message', (m: ScanMessage) => {
+    if (m.type === 'scan') scanning = scanning.then(() => run(port, m.request));
+  });
+}
+
+if (parentPort) serve(parentPort, workerData as InspectWorkerRequest);

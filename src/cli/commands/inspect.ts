@@ -13,7 +13,7 @@ import { assertStdinOnce } from '../inputs.js';
 import { expandInputArg } from '../../io/paths.js';
 import { layoutOf, type CommonOptions, type InputSlot, type JumpCliOptions, type ReaderCliOptions } from '../options.js';
 import type { FileQuality } from '../../io/inspect-scan.js';
-import { inOrder, inspectFile, SCANS_AT_ONCE } from '../../io/inspect-thread.js';
+import { inOrder, inspectFile, SCANS_AT_ONCE, ScanThread } from '../../io/inspect-thread.js';
 import { inspectPair } from '../inspect-pair.js';
 import { renderInspect, type InspectEntry, type InspectReport } from '../inspect-render.js';
 
@@ -66,12 +66,14 @@ export async function runInspect(files: readonly string[], o: InspectOptions, ct
     for (const file of expandOrEntry(arg, named)) tasks.push({ file, index });
     for (const entry of named) tasks.push({ entry, index });
   }
-  const outcomes = await inOrder(tasks, SCANS_AT_ONCE, async (task): Promise<InspectEntry> => {
+  // One scan thread per lane for all of its files; ended before the pair's read starts its own.
+  const lanes = Array.from({ length: SCANS_AT_ONCE }, () => new ScanThread());
+  const outcomes = await inOrder(tasks, SCANS_AT_ONCE, async (task, lane): Promise<InspectEntry> => {
     if ('entry' in task) return task.entry;
     const layout = layoutOf(o, { index: task.index, count: files.length });
-    const quality = await inspectFile(task.file, { clock: o.clock, ...layout, sort: o.sort === true, onProgress: ctx.progress.update });
+    const quality = await inspectFile(task.file, { clock: o.clock, ...layout, sort: o.sort === true, onProgress: ctx.progress.update }, undefined, lanes[lane]);
     return { file: quality.file, quality };
-  });
+  }).finally(() => lanes.forEach((l) => l.close()));
   const entries = outcomes.map((outcome, k): InspectEntry => {
     if ('value' in outcome) return outcome.value;
     // A file that cannot be read, or is not a quote or trade file, is an entry; anything else a bug.
