@@ -191,7 +191,8 @@ function splitFile(file: string, into: string, parts: number): void {
         writeSync(outFd, header);
         for (let pos = cuts[k]!; pos < cuts[k + 1]!; ) {
           const n = readSync(fd, buf, 0, Math.min(buf.length, cuts[k + 1]! - pos), pos);
-          writeSync(outFd, buf, 0, n);
+          if (n === 0) throw new Error(`${file}: ended at byte ${pos} while being cut`);
+          if (writeSync(outFd, buf, 0, n) !== n) throw new Error(`${into}: a short write`);
           pos += n;
         }
       } finally {

@@ -419,3 +419,18 @@ test('inspect: bad options are usage errors (exit 2)', async () => {
   assert.equal(help.code, 0);
   assert.match(help.stdout, /Example:\n {2}\$ leadlag inspect/);
 });
+
+test('inspect DIR of files large enough for threads: each file in its place, as inspected alone (two lanes, a thread each)', async () => {
+  // Three quote files of 4 MiB or more (each scanned in a lane's thread), named out of time order.
+  const t0 = 1723161254000000;
+  const file = (hour: number): string => `time,bid,ask\n${Array.from({ length: 180_000 }, (_, i) => `${t0 + hour * 3_600_000_000 + 1000 * i},${100 + (i % 13)},${101 + (i % 13)}`).join('\n')}\n`;
+  const dir = tempFiles({ 'c.csv': file(0), 'a.csv': file(2), 'b.csv': file(1) });
+  const r = await leadlagInProcess(['inspect', dir, '--format', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  const entries = JSON.parse(r.stdout) as { file: string }[];
+  assert.deepEqual(entries.map((e) => e.file), ['a.csv', 'b.csv', 'c.csv'].map((n) => join(dir, n)));
+  for (const name of ['a.csv', 'b.csv', 'c.csv']) {
+    const alone = await leadlagInProcess(['inspect', join(dir, name), '--format', 'json']);
+    assert.deepEqual(entries.find((e) => e.file === join(dir, name)), (JSON.parse(alone.stdout) as unknown[])[0], name);
+  }
+});

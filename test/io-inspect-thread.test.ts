@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { inOrder, inspectFile, ScanThread } from '../src/io/inspect-thread.js';
 import { inspectInput, type InspectScanOptions } from '../src/io/inspect-scan.js';
 import { DataError, OpenError } from '../src/errors.js';
@@ -58,18 +59,28 @@ test('inspectFile in a worker: the same errors, as the same classes; progress ar
   assert.deepEqual(seen, [...seen].sort((x, y) => x - y));
 });
 
-test('a lane\'s thread scans its files in turn, as this thread does; a failed scan ends it and the next starts another', async () => {
+test('a lane\'s thread scans its files in turn, as this thread does, a refused file included; one that dies is replaced', async () => {
   const lane = new ScanThread();
   try {
     for (const file of FILES) {
       const o = { clock: 'exchange', sort: file === PROBLEMS } as InspectScanOptions;
       assert.deepStrictEqual(await inspectFile(file, o, true, lane), await inspectInput(file, o), file);
     }
-    assert.equal(lane.started, 1, `${FILES.length} files, one thread`);
+    // A file the scan refuses: this thread's error, and the thread scans on.
     const notQuotes = tmpFile('inspect-lane-neither.csv', 'foo,bar\n1,2\n');
     const here = await inspectInput(notQuotes, { clock: 'exchange' }).then(() => assert.fail('not a quote file'), (e: unknown) => e as DataError);
     await assert.rejects(inspectFile(notQuotes, { clock: 'exchange' }, true, lane), (e: unknown) => e instanceof DataError && e.message === here.message);
     assert.deepStrictEqual(await inspectFile(FILES[0]!, { clock: 'exchange' }, true, lane), await inspectInput(FILES[0]!, { clock: 'exchange' }));
+    assert.equal(lane.started, 1, `${FILES.length + 2} scans, one thread`);
+    // One scan at a time.
+    const first = inspectFile(FILES[1]!, { clock: 'exchange' }, true, lane);
+    await assert.rejects(inspectFile(FILES[2]!, { clock: 'exchange' }, true, lane), /one scan at a time/);
+    await first;
+    // The thread dies between two scans: the next scan starts another.
+    const worker = (lane as unknown as { worker: Worker }).worker;
+    await worker.terminate();
+    await new Promise((r) => setImmediate(r));
+    assert.deepStrictEqual(await inspectFile(FILES[1]!, { clock: 'exchange' }, true, lane), await inspectInput(FILES[1]!, { clock: 'exchange' }));
     assert.equal(lane.started, 2);
   } finally {
     lane.close();

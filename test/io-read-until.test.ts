@@ -1,7 +1,7 @@
 /**
  * Ranged reads stop at the range's end (ReadOptions.until, src/io/multi.ts): a time-ordered
  * file is read up to its first row at or after E + M and closed there, in this thread and in
- * a worker (which then ends by itself); the report describes the rows read; `--sort` still
+ * a worker (which then waits for a stream's next file); the report describes the rows read; `--sort` still
  * reads everything. A ranged run over a file whose tail past E + M is corrupt succeeds (so it
  * did not read the tail) and prints what it prints on the clean file.
  */

@@ -236,36 +236,82 @@ async function readStream(paths: string[], opts: InternalReadOptions): Promise<u
 }
 
 test('a stream of files read by workers: one thread for all its files, the same ticks and errors as in this thread', async () => {
-  const { readerThreads } = await import('../src/io/sources.js');
-  // Small batches and reads, so that each file is many batches and the kept thread reads on
-  // from a state its earlier files left (lent batches: shared slots filled again).
+  const { readersStartedSoFar: started } = await import('../src/io/sources.js');
+  const { keptReaders } = await import('../src/io/reader-keeper.js');
+  // Small batches and reads, so that each file is many batches, lent or kept.
   const opts = { ...STRICT, batchRows: 16, chunkBytes: 2048 };
   const a = streamFiles('stream-a', 4, 400);
   const b = streamFiles('stream-b', 3, 300);
   for (const lend of [false, true]) {
-    const before = readerThreads().started;
+    const before = started();
     const here = await readStream(a, { ...opts, worker: false });
     assert.equal((here as { t: number[] }).t.length, 1600);
     assert.deepEqual(await readStream(a, { ...opts, worker: true, lend }), here, `lend ${lend}`);
-    assert.equal(readerThreads().started - before, 1, 'four files, one thread');
-    assert.equal(readerThreads().idle, 0, 'the last file\'s thread ends with it');
+    assert.equal(started() - before, 1, 'four files, one thread');
+    assert.equal(keptReaders(), 0, 'the last file\'s thread ends with the stream');
   }
-  // Two streams at once share the idle threads, two threads in all.
-  const before = readerThreads().started;
+  // Two streams at once: a thread each.
+  const before = started();
   const [wa, wb] = await Promise.all([readStream(a, { ...opts, worker: true }), readStream(b, { ...opts, worker: true })]);
   assert.deepEqual(wa, await readStream(a, { ...opts, worker: false }));
   assert.deepEqual(wb, await readStream(b, { ...opts, worker: false }));
-  assert.equal(readerThreads().started - before, 2);
-  assert.equal(readerThreads().idle, 0);
+  assert.equal(started() - before, 2);
+  assert.equal(keptReaders(), 0);
   // A bad row in the third file: the same error as in this thread, from the kept thread, which then ends.
   const bad = streamFiles('stream-bad', 4, 400, 2);
   const failedHere = await readStream(bad, { ...opts, worker: false });
   assert.match((failedHere as { error: string }).error, /stream-bad-2\.csv\.gz/);
-  const started = readerThreads().started;
+  const beforeBad = started();
   assert.deepEqual(await readStream(bad, { ...opts, worker: true }), failedHere);
-  assert.equal(readerThreads().started - started, 1);
-  assert.equal(readerThreads().idle, 0);
+  assert.equal(started() - beforeBad, 1);
+  assert.equal(keptReaders(), 0);
   // And the next stream starts a thread of its own.
   assert.deepEqual(await readStream(a, { ...opts, worker: true }), await readStream(a, { ...opts, worker: false }));
-  assert.equal(readerThreads().started - started, 2);
+  assert.equal(started() - beforeBad, 2);
+});
+
+test('a stream\'s kept thread ends however the stream ends: a break, a file read in this thread, a file gone', async () => {
+  const { readersStartedSoFar: started } = await import('../src/io/sources.js');
+  const { keptReaders } = await import('../src/io/reader-keeper.js');
+  const { openQuoteStream } = await import('../src/io/multi.js');
+  const opts = { ...STRICT, batchRows: 16, chunkBytes: 2048 };
+  const a = streamFiles('keep-a', 3, 400);
+  // A break in the second file, and a break just after the first file's last batch.
+  for (const stopAt of [450, 400]) {
+    let n = 0;
+    for await (const batch of openQuoteStream(a, { ...opts, worker: true })) {
+      n += batch.length;
+      if (n >= stopAt) break;
+    }
+    assert.equal(keptReaders(), 0, `break after ${stopAt} ticks`);
+  }
+  assert.deepEqual(await readStream(a, { ...opts, worker: true }), await readStream(a, { ...opts, worker: false }), 'a stream after a break');
+  // Files of 4 MiB or more go to a worker, smaller ones are read here (`worker` unset): the
+  // thread kept after the first waits through the small one and reads the third; after a
+  // small last file the stream ends it.
+  const [big0, big1] = streamFiles('keep-big', 2, 180_000);
+  const t = 1723161254000000 + 1_800_000_000;
+  const small = tmpFile('keep-small.csv', `time,bid,ask\n${Array.from({ length: 50 }, (_, i) => `${t + 1000 * i},100,101`).join('\n')}\n`);
+  const { statSync } = await import('node:fs');
+  assert.ok(statSync(big0!).size >= 4 << 20 && statSync(small).size < 4 << 20, 'one file for a worker, one for this thread');
+  for (const paths of [[big0!, small, big1!], [big0!, small]]) {
+    const before = started();
+    const here = await readStream(paths, { ...STRICT, worker: false });
+    assert.deepEqual(await readStream(paths, { ...STRICT, worker: undefined }), here);
+    assert.equal(started() - before, 1, `${paths.length} files`);
+    assert.equal(keptReaders(), 0);
+  }
+  // The second file removed while the first is read: it cannot be opened; the kept thread ends.
+  const gone = streamFiles('keep-gone', 3, 400);
+  const { rmSync } = await import('node:fs');
+  let removed = false;
+  await assert.rejects(
+    (async () => {
+      for await (const _ of openQuoteStream(gone, { ...opts, worker: true })) {
+        if (!removed) rmSync(gone[1]!), (removed = true);
+      }
+    })(),
+    (e: unknown) => e instanceof Error && e.message.includes('keep-gone-1.csv'),
+  );
+  assert.equal(keptReaders(), 0);
 });

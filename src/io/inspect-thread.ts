@@ -38,44 +38,62 @@ export async function inspectFile(input: string, o: InspectScanOptions, worker?:
  * A lane's scan thread: one worker scans the lane's files in turn (inspect-worker.ts). A worker
  * per file started a thread and compiled the scanner again for each: over the bench hour cut
  * into six files, `inspect` of the spot files took 1.7–1.9 s of CPU against 0.9–1.0 s for the
- * whole file. A thread whose scan failed, or that died, is ended and the next scan starts
- * another; `close` ends it (the caller's, once its lanes are done).
+ * whole file. A file the scan refuses leaves the thread as it was; a thread that crashes or
+ * exits, during a scan or between two, is dropped and the next scan starts another. One scan at
+ * a time; `close` ends the thread (the caller's, once its lanes are done).
  */
 export class ScanThread {
   private worker: Worker | undefined;
-  /** Threads this lane has started (tests: one for all its files while none fails). */
+  private busy = false;
+  /** Threads this lane has started (tests: one for all its files while none dies). */
   started = 0;
+  private readonly lost = (): void => this.forget();
 
-  scan(path: string, o: InspectScanOptions): Promise<FileQuality> {
+  async scan(path: string, o: InspectScanOptions): Promise<FileQuality> {
+    if (this.busy) throw new RangeError('ScanThread: one scan at a time');
+    this.busy = true;
+    try {
+      return await this.run(path, o);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private run(path: string, o: InspectScanOptions): Promise<FileQuality> {
     const { onProgress, stdin: _stdin, ...opts } = o;
     const request: InspectWorkerRequest = { path, opts, progress: onProgress !== undefined };
-    let worker = this.worker;
-    if (worker === undefined) {
-      worker = this.worker = new Worker(WORKER_URL, { workerData: request });
+    let thread = this.worker;
+    if (thread === undefined) {
+      thread = this.worker = new Worker(WORKER_URL, { workerData: request });
       this.started++;
-    } else worker.postMessage({ type: 'scan', request } satisfies ScanMessage);
-    const thread = worker;
+    } else {
+      thread.off('exit', this.lost);
+      thread.off('error', this.lost);
+      thread.postMessage({ type: 'scan', request } satisfies ScanMessage);
+    }
+    const worker = thread;
     return new Promise((resolve, reject) => {
-      let settled = false;
-      const settle = (done: () => void, keep: boolean): void => {
-        if (settled) return;
-        settled = true;
-        thread.off('message', onMessage);
-        thread.off('error', onError);
-        thread.off('exit', onExit);
-        if (!keep) this.end(thread);
+      const settle = (done: () => void, alive: boolean): void => {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+        // Between scans, a thread that dies is dropped (and an 'error' event has a listener).
+        if (alive) {
+          worker.on('exit', this.lost);
+          worker.on('error', this.lost);
+        } else this.end(worker);
         done();
       };
       const onMessage = (m: InspectWorkerMessage): void => {
         if (m.type === 'progress') onProgress?.(m.progress);
         else if (m.type === 'done') settle(() => resolve(m.quality), true);
-        else settle(() => reject(deserializeError(m.error)), false);
+        else settle(() => reject(deserializeError(m.error)), true);
       };
       const onError = (e: Error): void => settle(() => reject(e), false);
       const onExit = (code: number): void => settle(() => reject(new Error(`${path}: the inspect worker exited (code ${code}) before its scan was done`)), false);
-      thread.on('message', onMessage);
-      thread.on('error', onError);
-      thread.on('exit', onExit);
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
     });
   }
 
@@ -85,8 +103,16 @@ export class ScanThread {
   }
 
   private end(worker: Worker): void {
-    if (this.worker === worker) this.worker = undefined;
+    if (this.worker === worker) this.forget();
     void worker.terminate();
+  }
+
+  private forget(): void {
+    const worker = this.worker;
+    if (worker === undefined) return;
+    this.worker = undefined;
+    worker.off('exit', this.lost);
+    worker.off('error', this.lost);
   }
 }
 

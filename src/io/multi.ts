@@ -21,6 +21,7 @@ import { dayFromName, isFile } from './paths.js';
 import { openQuotes, openTrades } from './sources.js';
 import type { QuoteSource, ReadOptions, ReadReport, TradeSource } from './types.js';
 import type { InternalReadOptions } from './reader.js';
+import { ReaderKeeper } from './reader-keeper.js';
 import { isoMicros } from './output.js';
 
 /** Times to read, µs: [from, to). Infinite ends mean unbounded. */
@@ -82,10 +83,10 @@ class MultiSource<B extends Batch> implements MultiFileSource<B> {
     return this.paths.every((p) => p !== '-' && isFile(p));
   }
 
-  /** A file of the stream; `more`: files follow it, so its reader thread is kept for the next (sources.ts). */
-  private open(path: string, more: boolean): Single {
+  /** A file of the stream; `keeper`: where a reader thread waits for the stream's next file (reader-keeper.ts). */
+  private open(path: string, keeper: ReaderKeeper | undefined): Single {
     const to = this.range?.to ?? Infinity;
-    const opts: InternalReadOptions = { ...this.opts, ...(Number.isFinite(to) ? { until: to } : {}), ...(more ? { keepReader: true } : {}) };
+    const opts: InternalReadOptions = { ...this.opts, ...(Number.isFinite(to) ? { until: to } : {}), ...(keeper !== undefined ? { keepReader: keeper } : {}) };
     return this.kind === 'quotes' ? openQuotes(path, opts) : openTrades(path, opts);
   }
 
@@ -94,19 +95,27 @@ class MultiSource<B extends Batch> implements MultiFileSource<B> {
     const order = await this.plan();
     const reports: ReadReport[] = [];
     let previous: ReadReport | undefined;
-    for (const [i, path] of order.entries()) {
-      const src = this.open(path, i + 1 < order.length);
-      let first = true;
-      for await (const batch of src as AsyncIterable<B>) {
-        if (first && batch.length > 0 && previous !== undefined) {
-          refuseOverlap(previous, path, batch.t[0]!, this.kind);
-          first = false;
+    // One reader thread for the stream's files (a single file's ends with its read, as before).
+    const keeper = order.length > 1 ? new ReaderKeeper() : undefined;
+    try {
+      for (const path of order) {
+        const src = this.open(path, keeper);
+        let first = true;
+        for await (const batch of src as AsyncIterable<B>) {
+          if (first && batch.length > 0 && previous !== undefined) {
+            refuseOverlap(previous, path, batch.t[0]!, this.kind);
+            first = false;
+          }
+          if (batch.length > 0) first = false;
+          yield batch;
         }
-        if (batch.length > 0) first = false;
-        yield batch;
+        previous = src.report();
+        reports.push(previous);
       }
-      previous = src.report();
-      reports.push(previous);
+    } finally {
+      // The last file's thread, or one kept for a next file that was read in this thread, could
+      // not be opened, or never came (an error, an early `break`).
+      keeper?.end();
     }
     this.done = reports;
   }

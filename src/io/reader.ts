@@ -9,6 +9,7 @@
  * kernel's memory for reads of KERNEL_MIN_READ or more; grown only for a longer line) plus the
  * batches in flight; `sort` holds the whole file's rows.
  */
+import type { ReaderKeeper } from './reader-keeper.js';
 import type { TickBatch, TradeBatch } from '../core/types.js';
 import { DataError, UsageError } from '../errors.js';
 import type { ReadOptions, ReadReport } from './types.js';
@@ -37,11 +38,11 @@ export interface InternalReadOptions extends ReadOptions {
    */
   readonly kernel?: boolean;
   /**
-   * A reader worker (sources.ts) whose read is complete waits for the next read instead of
-   * ending: multi.ts sets it for every file of a stream but the last, so that the stream's files
-   * are read by one warm thread.
+   * Where a reader worker (sources.ts) whose read is complete is kept for the next read, and
+   * where the next read takes it from, instead of ending it: a stream's (multi.ts), so that its
+   * files are read by one warm thread. The stream ends the thread when it ends.
    */
-  readonly keepReader?: boolean;
+  readonly keepReader?: ReaderKeeper;
 }
 
 /**

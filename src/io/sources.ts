@@ -122,52 +122,20 @@ export function wantWorker(path: string, worker: boolean | undefined): boolean {
   }
 }
 
-/**
- * Reader workers whose last read was complete and that were asked to stay (`keepReader`: a
- * stream's next file follows, multi.ts), waiting for it. A new worker costs about 0.1 s of CPU
- * and 40–80 ms before its first batch (a heap, the modules loaded, the parser compiled and
- * optimised again); over the bench hour cut into six files a market, `pair` took 0.8 s more CPU
- * and 0.7 s more time than over the two whole files. Idle, a worker does not keep the process
- * alive; one that dies while idle leaves the list.
- */
-const idleReaders: { readonly worker: Worker; readonly gone: () => void }[] = [];
-
 /** Reader workers started by this process so far. */
 let readersStarted = 0;
 
-/** Reader threads started by this process so far, and those idle now (tests: a stream's files share one thread). */
-export function readerThreads(): { readonly started: number; readonly idle: number } {
-  return { started: readersStarted, idle: idleReaders.length };
-}
-
-/** An idle reader worker, ready for a 'read' message; undefined when there is none. */
-function idleReader(): Worker | undefined {
-  const idle = idleReaders.pop();
-  if (idle === undefined) return undefined;
-  idle.worker.off('exit', idle.gone);
-  idle.worker.off('error', idle.gone);
-  idle.worker.ref();
-  return idle.worker;
-}
-
-/** Keeps a worker whose read was complete for the next read (see idleReaders). */
-function keepIdle(worker: Worker): void {
-  const gone = (): void => {
-    const at = idleReaders.findIndex((r) => r.worker === worker);
-    if (at >= 0) idleReaders.splice(at, 1);
-  };
-  worker.on('exit', gone);
-  worker.on('error', gone);
-  worker.unref();
-  idleReaders.push({ worker, gone });
+/** Reader threads started by this process so far (tests: a stream's files share one thread). */
+export function readersStartedSoFar(): number {
+  return readersStarted;
 }
 
 /**
  * readBatches run in a worker thread: batches arrive in shared slots (lent) or transferred, a
  * shared counter tells the worker each batch the consumer has taken (its credits). The thread
- * is an idle reader's when there is one (see idleReaders), else a new one. It is terminated when
- * the iteration ends in an error or an early `break`, and when it completes, unless
- * `keepReader` keeps it for the stream's next file.
+ * is the one `keepReader` keeps when it has one (reader-keeper.ts), else a new one. It is
+ * terminated when the iteration ends in an error or an early `break`, and when it completes,
+ * unless `keepReader` takes it for the stream's next file.
  */
 async function* workerBatches(path: string, kind: Kind, opts: InternalReadOptions): AsyncGenerator<TickBatch | TradeBatch, ReadReport, undefined> {
   // Functions stay in this thread: the worker makes its own progress callback and buffer source.
@@ -180,7 +148,7 @@ async function* workerBatches(path: string, kind: Kind, opts: InternalReadOption
   const slotBuffers: SharedArrayBuffer[] = [];
   const request: WorkerRequest = { path, kind, opts: plain, credits: WORKER_CREDITS, taken, progress: onProgress !== undefined, returns: returns?.port2, slots };
   const transfer = returns === undefined ? [] : [returns.port2];
-  let worker = idleReader();
+  let worker = keepReader?.take();
   if (worker === undefined) {
     worker = new Worker(WORKER_URL, { workerData: request, transferList: transfer });
     readersStarted++;
@@ -241,7 +209,7 @@ async function* workerBatches(path: string, kind: Kind, opts: InternalReadOption
     worker.off('message', push);
     worker.off('error', crash);
     worker.off('exit', exit);
-    if (complete && keepReader === true) keepIdle(worker);
+    if (complete && keepReader !== undefined) keepReader.keep(worker);
     else void worker.terminate();
   }
 }
