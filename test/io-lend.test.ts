@@ -6,8 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MessageChannel } from 'node:worker_threads';
-import { QuoteBatcher, TradeBatcher } from '../src/io/batches.js';
-import { takeReturned } from '../src/io/worker.js';
+import { QuoteBatcher, TradeBatcher, quoteBatchIn } from '../src/io/batches.js';
+import { BatchSlots, takeReturned } from '../src/io/worker.js';
 
 test('QuoteBatcher fills a returned buffer: the batch is its rows only, whatever the buffer held', () => {
   // Capacity 3, four columns of 8 bytes: 96 bytes. The buffer comes back full of stale values.
@@ -70,4 +70,29 @@ test('takeReturned takes the next buffer of the size asked for, passing over oth
     port1.close();
     port2.close();
   }
+});
+
+test('BatchSlots of a next read fill the last read\'s buffers again, each sent to the consumer again the first time', () => {
+  const busy = (): Int32Array => new Int32Array(new SharedArrayBuffer(4 * 3));
+  const bytes = 2 * 8 * 4; // capacity 4: t then price
+  const first = new BatchSlots(busy());
+  const a = first.take(bytes)!;
+  const b = first.take(bytes)!;
+  assert.notEqual(a, b);
+  assert.equal(first.message(0, quoteBatchIn(a, 4, 1, true)).buffer, a, 'a new slot\'s buffer goes with its first batch');
+  assert.equal(first.message(0, quoteBatchIn(a, 4, 1, true)).buffer, undefined, 'and not again');
+  // The next read: the same buffers in the same slots, none busy, each sent once more.
+  const next = new BatchSlots(busy(), first.buffers);
+  assert.equal(next.take(bytes), a);
+  assert.equal(next.take(bytes), b);
+  assert.equal(next.slotOf(b), 1);
+  assert.equal(next.message(1, quoteBatchIn(b, 4, 2, true)).buffer, b);
+  assert.equal(next.message(1, quoteBatchIn(b, 4, 2, true)).buffer, undefined);
+  // A slot never filled in the first read gets a buffer of its own; one of another size is replaced.
+  const third = next.take(bytes)!;
+  assert.ok(third !== a && third !== b);
+  const again = new BatchSlots(busy(), next.buffers);
+  const bigger = again.take(2 * bytes)!;
+  assert.ok(bigger !== a && bigger.byteLength === 2 * bytes);
+  assert.equal(again.slotOf(a), undefined, 'the replaced buffer is no slot\'s');
 });
