@@ -420,7 +420,7 @@ test('inspect: bad options are usage errors (exit 2)', async () => {
   assert.match(help.stdout, /Example:\n {2}\$ leadlag inspect/);
 });
 
-test('inspect DIR of files large enough for threads: each file in its place, as inspected alone (two lanes, a thread each)', async () => {
+test('inspect DIR of files large enough for threads: each file in its place, as inspected alone (two lanes, a thread each)', { timeout: 120_000 }, async () => {
   // Three quote files of 4 MiB or more (each scanned in a lane's thread), named out of time order.
   const t0 = 1723161254000000;
   const file = (hour: number): string => `time,bid,ask\n${Array.from({ length: 180_000 }, (_, i) => `${t0 + hour * 3_600_000_000 + 1000 * i},${100 + (i % 13)},${101 + (i % 13)}`).join('\n')}\n`;

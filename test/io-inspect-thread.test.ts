@@ -59,7 +59,7 @@ test('inspectFile in a worker: the same errors, as the same classes; progress ar
   assert.deepEqual(seen, [...seen].sort((x, y) => x - y));
 });
 
-test('a lane\'s thread scans its files in turn, as this thread does, a refused file included; one that dies is replaced', async () => {
+test('a lane\'s thread scans its files in turn, as this thread does, a refused file included; one that dies is replaced', { timeout: 60_000 }, async () => {
   const lane = new ScanThread();
   try {
     for (const file of FILES) {

@@ -65,7 +65,7 @@ test('until is ignored with --sort (every row must be seen to sort), so the corr
   await assert.rejects(readQuotes(path, { ...STRICT, sort: true, until: T + 500_500 }), (e: unknown) => e instanceof DataError && e.line === 1002);
 });
 
-test('a worker that stops at until reports, then reads the next request in the same thread (a stream\'s next file)', async () => {
+test('a worker that stops at until reports, then reads the next request in the same thread (a stream\'s next file)', { timeout: 60_000 }, async () => {
   const path = tmpFile('worker-until.csv', corruptTail());
   const request = (until: number): WorkerRequest => ({ path, kind: 'quotes', opts: { ...STRICT, until, batchRows: 100 }, credits: 4, taken: creditCounter(), progress: false });
   const first = request(T + 500_500);

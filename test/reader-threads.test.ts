@@ -235,7 +235,7 @@ async function readStream(paths: string[], opts: InternalReadOptions): Promise<u
   }
 }
 
-test('a stream of files read by workers: one thread for all its files, the same ticks and errors as in this thread', async () => {
+test('a stream of files read by workers: one thread for all its files, the same ticks and errors as in this thread', { timeout: 120_000 }, async () => {
   const { readersStartedSoFar: started } = await import('../src/io/sources.js');
   const { keptReaders } = await import('../src/io/reader-keeper.js');
   // Small batches and reads, so that each file is many batches, lent or kept.
@@ -270,29 +270,30 @@ test('a stream of files read by workers: one thread for all its files, the same 
   assert.equal(started() - beforeBad, 2);
 });
 
-test('a stream\'s kept thread ends however the stream ends: a break, a file read in this thread, a file gone', async () => {
+test('a stream\'s kept thread ends however the stream ends: a break, a file read in this thread, a file gone', { timeout: 120_000 }, async () => {
   const { readersStartedSoFar: started } = await import('../src/io/sources.js');
   const { keptReaders } = await import('../src/io/reader-keeper.js');
   const { openQuoteStream } = await import('../src/io/multi.js');
   const opts = { ...STRICT, batchRows: 16, chunkBytes: 2048 };
   const a = streamFiles('keep-a', 3, 400);
-  // A break in the second file, and a break just after the first file's last batch.
-  for (const stopAt of [450, 400]) {
-    let n = 0;
-    for await (const batch of openQuoteStream(a, { ...opts, worker: true })) {
-      n += batch.length;
-      if (n >= stopAt) break;
-    }
-    assert.equal(keptReaders(), 0, `break after ${stopAt} ticks`);
+  // A break in a worker's read: that read's thread ends with it.
+  let n = 0;
+  for await (const batch of openQuoteStream(a, { ...opts, worker: true })) {
+    n += batch.length;
+    if (n >= 450) break;
   }
+  assert.equal(keptReaders(), 0, 'a break in the second file');
   assert.deepEqual(await readStream(a, { ...opts, worker: true }), await readStream(a, { ...opts, worker: false }), 'a stream after a break');
   // Files of 4 MiB or more go to a worker, smaller ones are read here (`worker` unset): the
   // thread kept after the first waits through the small one and reads the third; after a
   // small last file the stream ends it.
   const [big0, big1] = streamFiles('keep-big', 2, 180_000);
-  const t = 1723161254000000 + 1_800_000_000;
-  const small = tmpFile('keep-small.csv', `time,bid,ask\n${Array.from({ length: 50 }, (_, i) => `${t + 1000 * i},100,101`).join('\n')}\n`);
-  const { statSync } = await import('node:fs');
+  const smallAt = (name: string, minutes: number): string => {
+    const t = 1723161254000000 + minutes * 60_000_000;
+    return tmpFile(name, `time,bid,ask\n${Array.from({ length: 50 }, (_, i) => `${t + 1000 * i},100,101`).join('\n')}\n`);
+  };
+  const small = smallAt('keep-small.csv', 30);
+  const { rmSync, statSync } = await import('node:fs');
   assert.ok(statSync(big0!).size >= 4 << 20 && statSync(small).size < 4 << 20, 'one file for a worker, one for this thread');
   for (const paths of [[big0!, small, big1!], [big0!, small]]) {
     const before = started();
@@ -301,17 +302,26 @@ test('a stream\'s kept thread ends however the stream ends: a break, a file read
     assert.equal(started() - before, 1, `${paths.length} files`);
     assert.equal(keptReaders(), 0);
   }
-  // The second file removed while the first is read: it cannot be opened; the kept thread ends.
-  const gone = streamFiles('keep-gone', 3, 400);
-  const { rmSync } = await import('node:fs');
+  // While a thread is kept, the stream ends in a file read here: a break in it, or the file gone
+  // before its turn (it cannot be opened). The stream's end ends the kept thread.
+  let kept = 0;
+  for await (const batch of openQuoteStream([big0!, small, big1!], { ...STRICT, worker: undefined })) {
+    if (batch.t[0]! >= 1723161254000000 + 30 * 60_000_000) {
+      kept = keptReaders();
+      break;
+    }
+  }
+  assert.equal(kept, 1, 'the big file\'s thread waits while the small one is read');
+  assert.equal(keptReaders(), 0, 'and ends with the stream');
+  const gone = smallAt('keep-gone.csv', 40);
   let removed = false;
   await assert.rejects(
     (async () => {
-      for await (const _ of openQuoteStream(gone, { ...opts, worker: true })) {
-        if (!removed) rmSync(gone[1]!), (removed = true);
+      for await (const _ of openQuoteStream([big0!, gone, big1!], { ...STRICT, worker: undefined })) {
+        if (!removed) rmSync(gone), (removed = true);
       }
     })(),
-    (e: unknown) => e instanceof Error && e.message.includes('keep-gone-1.csv'),
+    (e: unknown) => e instanceof Error && e.message.includes('keep-gone.csv'),
   );
   assert.equal(keptReaders(), 0);
 });

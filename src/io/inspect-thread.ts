@@ -47,7 +47,8 @@ export class ScanThread {
   private busy = false;
   /** Threads this lane has started (tests: one for all its files while none dies). */
   started = 0;
-  private readonly lost = (): void => this.forget();
+  /** The listener that drops the idle thread if it dies (one idle thread at a time). */
+  private lost: (() => void) | undefined;
 
   async scan(path: string, o: InspectScanOptions): Promise<FileQuality> {
     if (this.busy) throw new RangeError('ScanThread: one scan at a time');
@@ -67,8 +68,7 @@ export class ScanThread {
       thread = this.worker = new Worker(WORKER_URL, { workerData: request });
       this.started++;
     } else {
-      thread.off('exit', this.lost);
-      thread.off('error', this.lost);
+      this.unwatch(thread);
       thread.postMessage({ type: 'scan', request } satisfies ScanMessage);
     }
     const worker = thread;
@@ -78,10 +78,8 @@ export class ScanThread {
         worker.off('error', onError);
         worker.off('exit', onExit);
         // Between scans, a thread that dies is dropped (and an 'error' event has a listener).
-        if (alive) {
-          worker.on('exit', this.lost);
-          worker.on('error', this.lost);
-        } else this.end(worker);
+        if (alive && this.worker === worker) this.watch(worker);
+        else this.end(worker);
         done();
       };
       const onMessage = (m: InspectWorkerMessage): void => {
@@ -111,8 +109,25 @@ export class ScanThread {
     const worker = this.worker;
     if (worker === undefined) return;
     this.worker = undefined;
-    worker.off('exit', this.lost);
-    worker.off('error', this.lost);
+    this.unwatch(worker);
+  }
+
+  /** Drops the idle `worker` (the lane's) if it dies. */
+  private watch(worker: Worker): void {
+    const lost = (): void => {
+      if (this.worker === worker) this.forget();
+    };
+    this.lost = lost;
+    worker.on('exit', lost);
+    worker.on('error', lost);
+  }
+
+  private unwatch(worker: Worker): void {
+    const lost = this.lost;
+    if (lost === undefined) return;
+    this.lost = undefined;
+    worker.off('exit', lost);
+    worker.off('error', lost);
   }
 }
 

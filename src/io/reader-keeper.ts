@@ -24,16 +24,19 @@ export class ReaderKeeper {
     this.drop();
   };
 
-  /** The kept thread, now the caller's (referenced again); undefined when none is kept. */
+  /** The kept thread, now the caller's (referenced again); undefined when none is kept or it has stopped. */
   take(): Worker | undefined {
     const worker = this.drop();
-    worker?.ref();
+    if (worker === undefined || stopped(worker)) return undefined;
+    worker.ref();
     return worker;
   }
 
   /** Keeps the thread of a complete read for the next one (a thread kept before is ended). */
   keep(worker: Worker): void {
     this.end();
+    // A thread that exited as its read ended (its 'exit' went to the read's listeners) is not kept.
+    if (stopped(worker)) return;
     this.worker = worker;
     keptNow++;
     worker.on('exit', this.gone);
@@ -56,4 +59,9 @@ export class ReaderKeeper {
     worker.off('error', this.gone);
     return worker;
   }
+}
+
+/** Whether a worker's thread has stopped: Node gives its threadId as -1 from then on. */
+function stopped(worker: Worker): boolean {
+  return worker.threadId === -1;
 }

@@ -58,10 +58,6 @@ function transferList(batch: TickBatch | TradeBatch): ArrayBuffer[] {
 }
 
 /**
- * Reads one file and posts its batches; false when the read ended in an error (the thread then
- * ends: the main thread terminates it).
- */
-/**
  * The shared slots' buffers of this thread's last read with lent batches, for its next (a
  * stream's next file): the consumer has let go of every batch of a read before it asks for the
  * next, so they are free. New ones per read stayed alive until this thread's collector ran:
@@ -69,6 +65,10 @@ function transferList(batch: TickBatch | TradeBatch): ArrayBuffer[] {
  */
 let lastSlotBuffers: readonly (SharedArrayBuffer | undefined)[] = [];
 
+/**
+ * Reads one file and posts its batches; false when the read ended in an error (the thread then
+ * ends: the main thread terminates it).
+ */
 async function run(port: NonNullable<typeof parentPort>, req: WorkerRequest): Promise<boolean> {
   let sent = 0;
   const slots = req.slots === undefined ? undefined : new BatchSlots(req.slots, lastSlotBuffers);
