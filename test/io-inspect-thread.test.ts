@@ -77,7 +77,7 @@ test('a lane\'s thread scans its files in turn, as this thread does, a refused f
     await assert.rejects(inspectFile(FILES[2]!, { clock: 'exchange' }, true, lane), /one scan at a time/);
     await first;
     // The thread dies between two scans: the next scan starts another.
-    const worker = (lane as unknown as { worker: Worker }).worker;
+    const worker = (lane as unknown as { idle: { worker: Worker } }).idle.worker;
     await worker.terminate();
     await new Promise((r) => setImmediate(r));
     assert.deepStrictEqual(await inspectFile(FILES[1]!, { clock: 'exchange' }, true, lane), await inspectInput(FILES[1]!, { clock: 'exchange' }));

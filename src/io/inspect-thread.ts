@@ -8,6 +8,7 @@
 import { Worker } from 'node:worker_threads';
 import { inspectInput, type FileQuality, type InspectScanOptions } from './inspect-scan.js';
 import type { InspectWorkerRequest, ScanMessage } from './inspect-worker.js';
+import { ReaderKeeper } from './reader-keeper.js';
 import { wantWorker } from './sources.js';
 import { deserializeError, type SerializedError } from './thread-errors.js';
 import type { Progress } from './types.js';
@@ -35,100 +36,76 @@ export async function inspectFile(input: string, o: InspectScanOptions, worker?:
 }
 
 /**
- * A lane's scan thread: one worker scans the lane's files in turn (inspect-worker.ts). A worker
- * per file started a thread and compiled the scanner again for each: over the bench hour cut
- * into six files, `inspect` of the spot files took 1.7–1.9 s of CPU against 0.9–1.0 s for the
- * whole file. A file the scan refuses leaves the thread as it was; a thread that crashes or
- * exits, during a scan or between two, is dropped and the next scan starts another. One scan at
- * a time; `close` ends the thread (the caller's, once its lanes are done).
+ * A lane's scan thread: one worker scans the lane's files in turn (inspect-worker.ts), kept
+ * between two scans as a stream keeps its reader (reader-keeper.ts). A worker per file started
+ * a thread and compiled the scanner again for each: over the bench hour cut into six files,
+ * `inspect` of the spot files took 1.6–2.0 s of CPU against 0.9–1.0 s for the whole file. A file
+ * the scan refuses leaves the thread as it was; a thread that crashes or exits, during a scan or
+ * between two, is dropped and the next scan starts another. One scan at a time; `close` ends the
+ * thread, idle or scanning (the caller's, once its lanes are done).
  */
 export class ScanThread {
-  private worker: Worker | undefined;
-  private busy = false;
+  /** The thread between two scans. */
+  private readonly idle = new ReaderKeeper();
+  /** The thread of the scan under way. */
+  private scanning: Worker | undefined;
   /** Threads this lane has started (tests: one for all its files while none dies). */
   started = 0;
-  /** The listener that drops the idle thread if it dies (one idle thread at a time). */
-  private lost: (() => void) | undefined;
 
   async scan(path: string, o: InspectScanOptions): Promise<FileQuality> {
-    if (this.busy) throw new RangeError('ScanThread: one scan at a time');
-    this.busy = true;
-    try {
-      return await this.run(path, o);
-    } finally {
-      this.busy = false;
-    }
-  }
-
-  private run(path: string, o: InspectScanOptions): Promise<FileQuality> {
+    if (this.scanning !== undefined) throw new RangeError('ScanThread: one scan at a time');
     const { onProgress, stdin: _stdin, ...opts } = o;
     const request: InspectWorkerRequest = { path, opts, progress: onProgress !== undefined };
-    let thread = this.worker;
-    if (thread === undefined) {
-      thread = this.worker = new Worker(WORKER_URL, { workerData: request });
+    let worker = this.idle.take();
+    if (worker === undefined) {
+      worker = new Worker(WORKER_URL, { workerData: request });
       this.started++;
-    } else {
-      this.unwatch(thread);
-      thread.postMessage({ type: 'scan', request } satisfies ScanMessage);
+    } else worker.postMessage({ type: 'scan', request } satisfies ScanMessage);
+    this.scanning = worker;
+    let alive = true;
+    try {
+      return await scanOn(worker, path, onProgress, () => (alive = false));
+    } finally {
+      this.scanning = undefined;
+      // Neither crashed nor exited (nor ended by close()): kept for the lane's next file.
+      if (alive) this.idle.keep(worker);
     }
-    const worker = thread;
-    return new Promise((resolve, reject) => {
-      const settle = (done: () => void, alive: boolean): void => {
-        worker.off('message', onMessage);
-        worker.off('error', onError);
-        worker.off('exit', onExit);
-        // Between scans, a thread that dies is dropped (and an 'error' event has a listener).
-        if (alive && this.worker === worker) this.watch(worker);
-        else this.end(worker);
-        done();
-      };
-      const onMessage = (m: InspectWorkerMessage): void => {
-        if (m.type === 'progress') onProgress?.(m.progress);
-        else if (m.type === 'done') settle(() => resolve(m.quality), true);
-        else settle(() => reject(deserializeError(m.error)), true);
-      };
-      const onError = (e: Error): void => settle(() => reject(e), false);
-      const onExit = (code: number): void => settle(() => reject(new Error(`${path}: the inspect worker exited (code ${code}) before its scan was done`)), false);
-      worker.on('message', onMessage);
-      worker.on('error', onError);
-      worker.on('exit', onExit);
-    });
   }
 
   /** Ends the lane's thread, if it has one. */
   close(): void {
-    if (this.worker !== undefined) this.end(this.worker);
+    this.idle.end();
+    void this.scanning?.terminate();
   }
+}
 
-  private end(worker: Worker): void {
-    if (this.worker === worker) this.forget();
-    void worker.terminate();
-  }
-
-  private forget(): void {
-    const worker = this.worker;
-    if (worker === undefined) return;
-    this.worker = undefined;
-    this.unwatch(worker);
-  }
-
-  /** Drops the idle `worker` (the lane's) if it dies. */
-  private watch(worker: Worker): void {
-    const lost = (): void => {
-      if (this.worker === worker) this.forget();
+/**
+ * What `worker` posts back for the scan of `path`: its quality, or the file's error; or the
+ * thread's crash or exit, after which it is ended and `lost` called.
+ */
+function scanOn(worker: Worker, path: string, onProgress: InspectScanOptions['onProgress'], lost: () => void): Promise<FileQuality> {
+  return new Promise((resolve, reject) => {
+    const settle = (done: () => void, alive: boolean): void => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      if (!alive) {
+        lost();
+        void worker.terminate();
+      }
+      done();
     };
-    this.lost = lost;
-    worker.on('exit', lost);
-    worker.on('error', lost);
-  }
-
-  private unwatch(worker: Worker): void {
-    const lost = this.lost;
-    if (lost === undefined) return;
-    this.lost = undefined;
-    worker.off('exit', lost);
-    worker.off('error', lost);
-  }
+    const onMessage = (m: InspectWorkerMessage): void => {
+      if (m.type === 'progress') onProgress?.(m.progress);
+      else if (m.type === 'done') settle(() => resolve(m.quality), true);
+      else settle(() => reject(deserializeError(m.error)), true);
+    };
+    const onError = (e: Error): void => settle(() => reject(e), false);
+    const onExit = (code: number): void => settle(() => reject(new Error(`${path}: the inspect worker exited (code ${code}) before its scan was done`)), false);
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+  });
 }
 
 /**

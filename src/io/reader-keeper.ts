@@ -1,19 +1,20 @@
 /**
- * A stream's reader thread between its files (multi.ts, sources.ts). A new reader worker costs
- * about 0.1 s of CPU and 40–80 ms before its first batch (a heap, the modules loaded, the parser
- * compiled and optimised again): over the bench hour cut into six files a market, `pair` took
- * 0.8 s more CPU and 0.7 s more time than over the two whole files. So the worker of a stream's
- * complete read is kept here, idle and unreferenced (it never keeps the process alive), and the
- * stream's next read in a worker takes it; the stream ends it when it ends, however it ends (the
- * next file read in this thread, a file that cannot be opened, an early `break`). One that dies
- * while kept is dropped.
+ * A thread that reads files in turn, kept between two of them: a stream's reader between its
+ * files (multi.ts, sources.ts), an inspect lane's scanner between its scans (inspect-thread.ts).
+ * A new reader worker costs about 0.1 s of CPU and 40–80 ms before its first batch (a heap, the
+ * modules loaded, the parser compiled and optimised again): over the bench hour cut into six
+ * files a market, `pair` took 0.8 s more CPU and 0.7 s more time than over the two whole files.
+ * So the worker of a complete read is kept here, idle and unreferenced (it never keeps the
+ * process alive), and the next read in a worker takes it; its owner ends it when it ends,
+ * however it ends (for a stream: the next file read in this thread, a file that cannot be
+ * opened, an early `break`). One that dies while kept is dropped.
  */
 import type { Worker } from 'node:worker_threads';
 
-/** Threads kept by every keeper now (tests: none once their streams have ended). */
+/** Threads kept by every keeper now (tests: none once their streams and lanes have ended). */
 let keptNow = 0;
 
-/** Reader threads kept now, idle, by all streams. */
+/** Threads kept now, idle, by all streams and lanes. */
 export function keptReaders(): number {
   return keptNow;
 }
