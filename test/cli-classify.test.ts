@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES, leadlag as builtCli, tempFiles, type CliResult } from './cli-helpers.js';
 import { leadlagInProcess as leadlag } from './context-helpers.js';
@@ -115,6 +115,17 @@ test('classify: too few triggers of a class is a data error that says how many',
   assert.equal(r.code, 65, r.stderr);
   assert.match(r.stderr, /0 lead and 0 noise/);
   assert.equal(r.stdout, '');
+  // At 0.15 % the fixture has a few triggers (1 lead, 3 noise: fewer than the 10 of each needed):
+  // the run fails before any output, so neither the feature file nor the model exists, and
+  // `--dump-features -` puts nothing on stdout.
+  const dir = tempFiles({});
+  const few = await leadlag(['classify', ...TARDIS, '--threshold', '0.15%', '--dump-features', join(dir, 'f.csv'), '--save-model', join(dir, 'm.json')]);
+  assert.equal(few.code, 65, few.stderr);
+  assert.match(few.stderr, /1 lead and 3 noise/);
+  assert.deepEqual(readdirSync(dir), []);
+  const piped = await leadlag(['classify', ...TARDIS, '--threshold', '0.15%', '--dump-features', '-']);
+  assert.equal(piped.code, 65, piped.stderr);
+  assert.equal(piped.stdout, '');
 });
 
 test('classify: a bad trades file is a located data error; a missing one exits 66', async () => {

@@ -119,10 +119,11 @@ export async function runClassify(files: readonly [string, string], o: ClassifyO
   const xgbLoading = loadXGBoost(); // compiles WebAssembly while the files are read
   xgbLoading.catch(() => {}); // awaited below; don't let an early failure go unhandled
   const labelled = await buildDataset(files, o, params, ctx);
-  // Before any output: a refused XGBoost (exit 71) must leave no feature file and nothing on stdout.
+  // Before any output: a refused XGBoost (exit 71) or too few triggers to train on (exit 65)
+  // must leave no feature file and nothing on stdout, so the evaluation, which is pure, runs first.
   const xgb = await xgbLoading;
-  await dumpFeatures(labelled.dataset, o, ctx);
   const { report, saved } = evaluateDataset(xgb, labelled, o, params, files[0], ctx);
+  await dumpFeatures(labelled.dataset, o, ctx);
   if (o.saveModel !== undefined) await writeTextFile(o.saveModel, `${JSON.stringify(saved)}\n`);
   return report;
 }
