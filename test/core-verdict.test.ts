@@ -10,6 +10,13 @@ test('formatP: < 0.001, three decimals below 0.01, two above, 1 exactly', () => 
   assert.equal(formatP(1), 'p = 1');
   assert.equal(formatP(0.5), 'p = 0.50');
   assert.equal(formatP(NaN), 'p = n/a');
+  // Below α = 0.05 a p never reads as 0.05: 0.049 and 0.0496 keep the digits that show it
+  // (toFixed(2) gives "0.05" for both); 0.05 itself, and 0.0504 (rounds down to it), print as 0.05.
+  assert.equal(formatP(0.049), 'p = 0.049');
+  assert.equal(formatP(0.0496), 'p = 0.0496');
+  assert.equal(formatP(0.05), 'p = 0.05');
+  assert.equal(formatP(0.0504), 'p = 0.05');
+  assert.equal(formatP(0.0449), 'p = 0.04');
 });
 
 test('formatRatio: one decimal; a zero denominator', () => {

@@ -15,15 +15,19 @@ export const MIN_CHANCE_RATIO = 2;
 
 /**
  * A p-value as a reader sees it: `< 0.001` below 0.001, three decimals below 0.01, two above,
- * `1` for exactly 1, `n/a` for NaN.
+ * `1` for exactly 1, `n/a` for NaN. A p below {@link ALPHA} that would round up to it (0.049 to
+ * "0.05") gets the decimals it needs to stay below: the verdict beside it calls it significant.
  *
  * @example formatPValue(0.03515625) // "0.04"
+ * @example formatPValue(0.0496) // "0.0496"
  */
 export function formatPValue(p: number): string {
   if (Number.isNaN(p)) return 'n/a';
   if (p < 0.001) return '< 0.001';
   if (p === 1) return '1';
-  return p.toFixed(p < 0.01 ? 3 : 2);
+  let decimals = p < 0.01 ? 3 : 2;
+  while (p < ALPHA && Number(p.toFixed(decimals)) >= ALPHA && decimals < 8) decimals++;
+  return p.toFixed(decimals);
 }
 
 /** `p = 0.04`, `p < 0.001`: {@link formatPValue} in a sentence. */
