@@ -248,4 +248,19 @@ test('hy verdict: direction, interval in the leader\'s terms, weak evidence, θ�
   assert.match(verdict({ ...base, estimate: est(0, 0.14, 8.7), inference: inf(0, 0, 0.001) }), /^spot and perp move together: .* away from θ = 0 the contrast leans to spot leading \(LLR 8\.70\)\.$/);
   assert.match(verdict({ ...base, estimate: est(2100, 0.31, 3), inference: null }), /, no test \(--bootstrap 0\)\.$/);
   assert.match(verdict({ ...base, estimate: est(null, null, null), inference: null }), /^no lead-lag can be measured/);
+  // The lattice is -10 ms … 10 ms: an interval up to 10 ms may hide a larger peak beyond it.
+  assert.equal(verdict({ ...base, estimate: est(9800, 0.42, 3), inference: inf(6000, 10_000, 0.0005) }), 'spot leads perp by 9.8 ms [6, 10], ρ = 0.42, p < 0.001 — but its interval reaches the edge of the lags (10 ms): the peak may lie beyond; widen --lags.');
+  assert.match(verdict({ ...base, estimate: est(-10_000, 0.42, 0.3), inference: inf(-10_000, -7000, 0.0005) }), /^perp leads spot by 10 ms \[7, 10\], .* — but θ̂ lies at the edge of the lags \(-10 ms\)/);
+  // Lags 1 ms … 10 ms (91 lags of 100 µs) lie on one side: a peak there cannot say who leads.
+  const oneSided = { ...base, lattice: { fromUs: 1000, stepUs: 100, count: 91 } };
+  assert.equal(verdict({ ...oneSided, estimate: est(1100, 0.31, null), inference: inf(1000, 2000, 0.008) }), 'the contrast peaks at θ = 1.1 ms, ρ = 0.31, p = 0.008, but every lag (1 ms … 10 ms) lies on one side of 0: who leads is untested; request lags on both sides (e.g. --lags -10ms..10ms).');
+});
+
+test('hy over one bootstrap block: no intervals (each replicate is the estimate itself), and the test cannot reject', async () => {
+  // 12:00:10 to 12:00:20 with 10 s blocks is one block; with one block the sign flips give two
+  // patterns (±U), so p = 2/2 = 1.
+  const r = await hyJson(LAYOUTS[0]!, { start: Date.UTC(2024, 7, 8, 12, 0, 10) * 1000, end: Date.UTC(2024, 7, 8, 12, 0, 20) * 1000, block: 10_000_000 });
+  assert.deepEqual(r.ci, { lag_us: null, rho: null, llr: null });
+  assert.equal(r.p_value, 1);
+  assert.match(r.verdict, /^no evidence of lead-lag \(p = 1\)/);
 });

@@ -49,3 +49,23 @@ test('verdict: a difference whose interval includes 0 → correlated but no sign
   assert.match(verdict(report(row(0, 0.3, [0.2, 0.4]), unclear)), /^correlated \(r = 0\.3000 at τ = 0 steps = 0 µs\) but no significant lead/);
   assert.match(verdict(report(row(0, 0.3, [0.29, 0.31]), { ...unclear, interval: null }, false)), /Fisher interval.*who leads is untested/);
 });
+
+test('verdict: markets that move against each other (r < 0) lead on the side whose summed r is the more negative', () => {
+  // Spot leads a perp quoted inversely: every r is the negative of the plain pair's, so S₊ = −0.5,
+  // S₋ = −0.1 and S₊ − S₋ = −0.4 (interval [−0.5, −0.3]). The plain pair (r > 0, +0.4) names
+  // spot; so must this one, and neither may name perp.
+  const against = { lags: [-1, 1], value: -0.4, interval: { low: -0.5, high: -0.3 } };
+  const v = verdict(report(row(3, -0.3, [-0.4, -0.2]), against));
+  assert.match(v, /^spot leads perp: the markets move against each other \(peak r = -0\.3000 at τ = 3 steps = 3 ms\)/);
+  assert.match(v, /larger in size, by 0\.4000; the 95 % interval of τ > 0 minus τ < 0, \[-0\.5000, -0\.3000\], is clear of 0\.$/);
+  const together = { lags: [-1, 1], value: 0.4, interval: { low: 0.3, high: 0.5 } };
+  assert.match(verdict(report(row(3, 0.3, [0.2, 0.4]), together)), /^spot leads perp: the summed r of the leading side exceeds the other by 0\.4000/);
+  // Perp leads against: S₊ − S₋ > 0 with r < 0.
+  assert.match(verdict(report(row(-3, -0.3, [-0.4, -0.2]), together)), /^perp leads spot: the markets move against each other/);
+});
+
+test('verdict: a bootstrap over one block gives no interval, so nothing is tested', () => {
+  // One block resamples to the statistic itself: every interval is n/a (core/bootstrap.ts).
+  const one = { ...report(row(3, 0.3, null), { lags: [-1, 1], value: 0.2, interval: null }), bootstrap: { replicates: 1000, blockUs: 1e7, seed: 42, blocks: 1 } };
+  assert.equal(verdict(one), 'untested: the span holds 1 block of 10 s, and an interval needs at least 2 (a shorter --block gives more); the peak r = 0.3000 at τ = 3 steps = 3 ms.');
+});

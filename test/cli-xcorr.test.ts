@@ -173,6 +173,30 @@ test('xcorr: a negative relation is found by |r|, and with --grid 500us the best
   assert.equal(human.code, 0, human.stderr);
   assert.ok(human.stdout.includes('τ = 5 steps = 2.5 ms (spot leads perp)'), human.stdout);
   assert.ok(!/τ = 5 \(/.test(human.stdout), 'a bare τ = 5 would read as 5 ms');
+  // S₊ ≈ −1 (the echo at τ = 5) and S₋ ≈ 0: S₊ − S₋ is negative, yet A leads, because the markets
+  // move against each other; read as if r > 0 it would name perp.
+  assert.ok(out.summed.difference!.r_sum! < -0.9, `S₊ − S₋ = ${out.summed.difference!.r_sum}`);
+  assert.match(out.verdict, /^spot leads perp: the markets move against each other/);
+});
+
+test('xcorr over one bootstrap block: no interval (not [r, r]), and the verdict says nothing is tested', async () => {
+  // 12:00:10 to 12:00:20 with the default 10 s blocks is exactly one block: each replicate draws
+  // that block, so every replicate is r itself.
+  const range = ['--start', '2024-08-08T12:00:10Z', '--end', '2024-08-08T12:00:20Z'];
+  const r = await leadlagInProcess(['xcorr', ...LAYOUTS[0]!, '--lags', '-3..3', ...range, '--format', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /the span holds 1 block of 10 s: the bootstrap gives no interval and who leads is untested/);
+  const out = JSON.parse(r.stdout) as XcorrJson;
+  assert.equal(out.bootstrap!.blocks, 1);
+  for (const l of out.lags) assert.deepEqual([l.ci_low, l.ci_high], [null, null], `lag ${l.lag}`);
+  for (const side of ['positive', 'negative', 'difference'] as const) assert.deepEqual([out.summed[side]!.ci_low, out.summed[side]!.ci_high], [null, null], side);
+  assert.match(out.verdict, /^untested: the span holds 1 block of 10 s/);
+  // --by 10s: each window is one block, so each window's interval is n/a too (not Fisher's).
+  const by = await leadlagInProcess(['xcorr', ...LAYOUTS[0]!, '--lags', '-3..3', '--by', '10s', '--format', 'json', '-q']);
+  assert.equal(by.code, 0, by.stderr);
+  const windows = (JSON.parse(by.stdout) as { windows: { lags: Lag[] }[] }).windows;
+  assert.equal(windows.length, 8);
+  for (const w of windows) for (const l of w.lags) assert.deepEqual([l.ci_low, l.ci_high], [null, null]);
 });
 
 test('xcorr: a peak made by one grid step is flagged on stderr and in the verdict', async () => {

@@ -4,6 +4,7 @@
  * inside it (the same draws from --seed as a run restricted to it), the compact per-window
  * summary (one row per window: N, best lag, r and R² there) and the stability summary.
  */
+import { MIN_INTERVAL_BLOCKS } from '../core/bootstrap.js';
 import { bootstrapPart, tableOfRow, type XcorrKeyedParts, type XcorrPart } from '../core/xcorr-parts.js';
 import type { XcorrRow } from './commands/xcorr-render.js';
 import { stabilityOf } from '../core/stability.js';
@@ -35,10 +36,12 @@ export interface XcorrByOptions {
 export function xcorrRowsOf(part: XcorrPart, o: XcorrByOptions): XcorrRow[] {
   const table = tableOfRow(part.row, o.lags);
   const n = part.blocks.length;
-  const boot = o.bootstrap > 0 && n > 0 ? bootstrapPart(o.lags, part, { blocks: n, replicates: o.bootstrap, seed: o.seed }) : undefined;
+  // With the bootstrap on, a window over fewer than two blocks has no interval (not Fisher's).
+  const useBoot = o.bootstrap > 0;
+  const boot = useBoot && n >= MIN_INTERVAL_BLOCKS ? bootstrapPart(o.lags, part, { blocks: n, replicates: o.bootstrap, seed: o.seed }) : undefined;
   return table.map((l, k) => {
-    const b = boot === undefined ? undefined : (boot.intervals[k] ?? null);
-    return { ...l, lagUs: l.lag * o.grid, fisherLow: l.ciLow, fisherHigh: l.ciHigh, ciLow: b === undefined ? l.ciLow : (b?.low ?? null), ciHigh: b === undefined ? l.ciHigh : (b?.high ?? null) };
+    const b = boot?.intervals[k] ?? null;
+    return { ...l, lagUs: l.lag * o.grid, fisherLow: l.ciLow, fisherHigh: l.ciHigh, ciLow: useBoot ? (b?.low ?? null) : l.ciLow, ciHigh: useBoot ? (b?.high ?? null) : l.ciHigh };
   });
 }
 

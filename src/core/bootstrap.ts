@@ -24,6 +24,14 @@ const SIMD_FROM = 1 << 16;
  */
 export const MAX_BOOTSTRAP_BLOCKS = 2 ** 24;
 
+/**
+ * Fewest blocks a bootstrap interval is given over. Resampling one block draws that block in
+ * every replicate: each replicate is the statistic itself, and its interval [x, x] would read
+ * as certainty. Below this there is no interval (n/a), as for the delay medians
+ * (median-bootstrap.ts), whose values must lie in two blocks.
+ */
+export const MIN_INTERVAL_BLOCKS = 2;
+
 /** Index of the block holding time t (µs): ⌊t / L⌋ on the absolute clock. */
 export function blockOf(tUs: number, blockUs: number): number {
   return Math.floor(tUs / blockUs);

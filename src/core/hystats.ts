@@ -3,7 +3,7 @@
  * estimate, ρ, β, R², the lead-lag ratios, the nonextant shares, the block-bootstrap intervals and
  * the p-value of "no lead-lag at any lattice lag".
  */
-import { CHUNK_COUNTS, drawCountsInto, percentileInterval, percentileIntervalType1, replicateSums, type Interval } from './bootstrap.js';
+import { CHUNK_COUNTS, drawCountsInto, MIN_INTERVAL_BLOCKS, percentileInterval, percentileIntervalType1, replicateSums, type Interval } from './bootstrap.js';
 import type { HyParts } from './hyparts.js';
 import { lagAt, type Lattice } from './lattice.js';
 import type { Random } from './random.js';
@@ -202,7 +202,10 @@ export function hyInference(parts: HyParts, replicates: number, rng: Random): Hy
     }
   }
   const test = signFlipTest(parts, matrix, width, replicates, rng);
-  return { lagUs: percentileIntervalType1(lag), rho: percentileInterval(rho), llr: percentileInterval(llr), ...test, replicates };
+  // The draws above are made whatever the blocks, so that the test's signs come from the same
+  // point of the seed's stream; with fewer than two blocks they give no interval.
+  const spread = nBlocks >= MIN_INTERVAL_BLOCKS;
+  return { lagUs: spread ? percentileIntervalType1(lag) : null, rho: spread ? percentileInterval(rho) : null, llr: spread ? percentileInterval(llr) : null, ...test, replicates };
 }
 
 /**

@@ -4,8 +4,8 @@
  */
 import type { FeedTable, PairReport } from '../cli/commands/pair.js';
 import { feedVerdict } from '../cli/commands/pair.js';
-import { verdict as xcorrVerdict, SINGLE_STEP_SHARE, type XcorrReport } from '../cli/commands/xcorr-render.js';
-import { verdict as hyVerdict, type HyReport } from '../cli/commands/hy.js';
+import { summedLead, verdict as xcorrVerdict, SINGLE_STEP_SHARE, type XcorrReport } from '../cli/commands/xcorr-render.js';
+import { twoSided, verdict as hyVerdict, type HyReport } from '../cli/commands/hy.js';
 import { ALPHA } from '../core/verdict.js';
 import { duration } from '../io/output.js';
 import type { MethodCall, NoiseFacts } from './verdict.js';
@@ -28,23 +28,23 @@ export function pairCall(r: PairReport, f: FeedTable): MethodCall {
 
 /**
  * xcorr: a lead when its verdict states one (the best lag's interval excludes 0, one step does
- * not carry it, and the summed r of one side exceeds the other's with an interval clear of 0);
+ * not carry it, and the summed r names a side with an interval clear of 0: summedLead);
  * the size is the best lag when it lies on the leader's side. No p-value: xcorr gives intervals.
  */
 export function xcorrCall(r: XcorrReport): MethodCall {
   const best = r.best;
-  const d = r.summed.difference;
   const clear = (lo: number | null | undefined, hi: number | null | undefined) => lo != null && hi != null && (lo > 0 || hi < 0);
   const solid = best !== undefined && !(best.topStepShare !== null && best.topStepShare > SINGLE_STEP_SHARE) && clear(best.ciLow, best.ciHigh);
-  const sign = solid && d !== null && d.value !== null && d.interval !== null && clear(d.interval.low, d.interval.high) ? Math.sign(d.value) : 0;
+  const sign = solid ? summedLead(r) : 0;
   const leader = sign === 0 ? null : sign > 0 ? r.names[0] : r.names[1];
   const onSide = best !== undefined && sign !== 0 && Math.sign(best.lag) === sign;
   return { method: 'xcorr', leader, lagUs: onSide ? Math.abs(best.lagUs) : null, intervalUs: null, pValue: null, sentence: xcorrVerdict(r) };
 }
 
 /**
- * hy: a lead when its sign-flip test is significant, θ̂ ≠ 0 and θ̂'s interval does not reach 0
- * (where hy's own verdict calls the direction uncertain); untested (--bootstrap 0) is no lead.
+ * hy: a lead when its sign-flip test is significant, θ̂ ≠ 0, θ̂'s interval does not reach 0
+ * (where hy's own verdict calls the direction uncertain) and the lags lie on both sides of 0;
+ * untested (--bootstrap 0) is no lead.
  * The size is |θ̂| with its interval on the leader's side.
  */
 export function hyCall(r: HyReport): MethodCall {
@@ -53,7 +53,7 @@ export function hyCall(r: HyReport): MethodCall {
   const ci = inf?.lagUs ?? null;
   const sign = lag === null || lag === 0 ? 0 : Math.sign(lag);
   const clear = ci !== null && (ci.low > 0 || ci.high < 0);
-  const leads = inf !== null && inf.pValue < ALPHA && sign !== 0 && clear;
+  const leads = inf !== null && inf.pValue < ALPHA && sign !== 0 && clear && twoSided(r.lattice);
   const interval: [number, number] | null = ci === null ? null : sign < 0 ? [-ci.high, -ci.low] : [ci.low, ci.high];
   return {
     method: 'hy',

@@ -152,11 +152,25 @@ export function hyReportOf(o: Pick<HyOptions, 'names' | 'bootstrap' | 'block' | 
   if (inference !== null && blocks < 20) {
     ctx.warn(`the span holds only ${blocks} blocks of ${duration(o.block)}: the intervals rest on few blocks and the sign-flip p-value cannot fall below 2/2^${blocks} = ${fixed(2 / 2 ** blocks, 4)}; a shorter --block gives more`);
   }
-  const k = estimate.lagUs === null ? -1 : (estimate.lagUs - lattice.fromUs) / lattice.stepUs;
-  if (lattice.count > 1 && (k === 0 || k === lattice.count - 1)) {
-    ctx.warn(`θ̂ = ${estimate.lagUs} µs is at the edge of the lattice: the largest contrast may lie beyond it; widen --lags`);
+  if (atEdge(lattice, estimate.lagUs, inference?.lagUs)) {
+    ctx.warn(`θ̂ = ${estimate.lagUs} µs ${onEdge(lattice, estimate.lagUs) ? 'is at' : 'has an interval that reaches'} the edge of the lattice: the largest contrast may lie beyond it; widen --lags`);
   }
   return { names: o.names, lattice, span, options: { bootstrap: o.bootstrap, block: o.block, seed: o.seed }, estimate, inference };
+}
+
+/** Lags on both sides of θ = 0: only then does the contrast compare the two directions (who leads). */
+export function twoSided(l: Lattice): boolean {
+  return l.fromUs < 0 && lagAt(l, l.count - 1) > 0;
+}
+
+/** θ at the first or the last lag of the lattice (of more than one lag). */
+function onEdge(l: Lattice, lagUs: number | null): boolean {
+  return l.count > 1 && lagUs !== null && (lagUs === l.fromUs || lagUs === lagAt(l, l.count - 1));
+}
+
+/** θ̂, or an end of its interval, at an end of the lattice: the largest contrast may lie beyond the lags. */
+function atEdge(l: Lattice, lagUs: number | null, ci: Interval | null | undefined): boolean {
+  return onEdge(l, lagUs) || (lagUs !== null && ci != null && (onEdge(l, ci.low) || onEdge(l, ci.high)));
 }
 
 const pairOf = (i: Interval | null | undefined): [number, number] | null => (i ? [i.low, i.high] : null);
@@ -246,11 +260,17 @@ function verdictClause(r: HyReport): string {
     const side = e.llr === null || e.llr === 1 ? '' : `; away from θ = 0 the contrast leans to ${e.llr > 1 ? a : b} leading (LLR ${fixed(e.llr, 2)})`;
     return `${a} and ${b} move together: the contrast peaks at θ = 0${ci ? ` [${lagText(ci.low)}, ${lagText(ci.high)}]` : ''}, ${rho}, ${p}${side}`;
   }
+  const l = r.lattice;
+  if (!twoSided(l)) {
+    const lags = `${lagText(l.fromUs)} … ${lagText(lagAt(l, l.count - 1))}`;
+    return `the contrast peaks at θ = ${lagText(e.lagUs)}, ${rho}, ${p}, but every lag (${lags}) lies on one side of 0: who leads is untested; request lags on both sides (e.g. --lags -10ms..10ms)`;
+  }
   const [leader, follower, sign] = e.lagUs > 0 ? [a, b, 1] : [b, a, -1];
   const lead = sign * e.lagUs;
   const interval = ci ? ` ${lagInterval(Math.min(sign * ci.low, sign * ci.high), Math.max(sign * ci.low, sign * ci.high), lead)}` : '';
   const straddles = ci !== undefined && ci !== null && ci.low <= 0 && ci.high >= 0;
-  return `${leader} leads ${follower} by ${duration(lead)}${interval}, ${rho}, ${p}${straddles ? ' — but the interval reaches θ = 0, so the direction is uncertain' : ''}`;
+  const edge = atEdge(l, e.lagUs, ci) ? ` — but ${onEdge(l, e.lagUs) ? 'θ̂ lies at' : 'its interval reaches'} the edge of the lags (${lagText(sign > 0 ? lagAt(l, l.count - 1) : l.fromUs)}): the peak may lie beyond; widen --lags` : '';
+  return `${leader} leads ${follower} by ${duration(lead)}${interval}, ${rho}, ${p}${straddles ? ' — but the interval reaches θ = 0, so the direction is uncertain' : edge}`;
 }
 
 const BAR = 16;

@@ -2,7 +2,7 @@
  * How `leadlag xcorr` prints its report: the JSON and CSV shapes of docs/definitions.md §6, and
  * the human Table 2 with its summary lines and one-sentence verdict.
  */
-import type { Interval } from '../../core/bootstrap.js';
+import { MIN_INTERVAL_BLOCKS, type Interval } from '../../core/bootstrap.js';
 import type { LagResult } from '../../core/xcorr.js';
 import type { Span } from '../../core/types.js';
 import { duration, fixed, humanTable, isoMicros, type Cell, type Output, type Style } from '../../io/output.js';
@@ -119,7 +119,7 @@ function humanXcorr(r: XcorrReport, style: Style): string {
   const ciHead = r.bootstrap === null ? '95% CI (Fisher)' : '95% CI (bootstrap)';
   const table = humanTable(['lag', 'τ', 'r', ciHead, 'N', 'N_eff', 'top step', 'β', 'correlogram'], rows, style, ['right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left']);
   const step = duration(r.gridUs);
-  const method = r.bootstrap === null ? 'Fisher interval (assumes independent normal pairs: too narrow for grid returns)' : `block bootstrap: ${r.bootstrap.replicates} replicates of ${r.bootstrap.blocks} blocks of ${duration(r.bootstrap.blockUs)}, seed ${r.bootstrap.seed}`;
+  const method = r.bootstrap === null ? 'Fisher interval (assumes independent normal pairs: too narrow for grid returns)' : `block bootstrap: ${r.bootstrap.replicates} replicates of ${r.bootstrap.blocks} block${r.bootstrap.blocks === 1 ? '' : 's'} of ${duration(r.bootstrap.blockUs)}, seed ${r.bootstrap.seed}${tooFewBlocks(r) ? ` (n/a: an interval needs at least ${MIN_INTERVAL_BLOCKS} blocks)` : ''}`;
   return [
     c.bold(`Table 2: lagged correlation of ${step} log-returns, ${a} vs ${b}`),
     c.dim(`lag τ > 0: ${a} leads ${b} by τ (${a}'s return at step n against ${b}'s at n + τ); τ < 0: ${b} leads.`),
@@ -159,6 +159,25 @@ function summedLine(r: XcorrReport): string {
   return parts.length === 0 ? '' : `summed r: ${parts.join('; ')}`;
 }
 
+/** The bootstrap is on but the span holds too few blocks for an interval (core/bootstrap.ts): every interval is n/a. */
+export function tooFewBlocks(r: XcorrReport): boolean {
+  return r.bootstrap !== null && r.bootstrap.blocks < MIN_INTERVAL_BLOCKS;
+}
+
+/**
+ * The side the summed r names as leading: 1 (A leads), −1 (B leads), 0 (no interval, or it
+ * includes 0). S₊ − S₋ is read in the direction of the relation: for markets that move together
+ * (the best lag's r > 0) the leading side has the larger sum; for markets that move against each
+ * other (r < 0: a coin quoted inversely, a hedge) the leading side's sum is the more negative.
+ */
+export function summedLead(r: XcorrReport): -1 | 0 | 1 {
+  const d = r.summed.difference;
+  const relation = r.best?.r == null ? 0 : Math.sign(r.best.r);
+  if (relation === 0 || d === null || d.value === null || d.interval === null) return 0;
+  if (!(d.interval.low > 0 || d.interval.high < 0)) return 0;
+  return (Math.sign(d.value) * relation) as -1 | 1;
+}
+
 /** One sentence a reader can act on, saying when the evidence is weak. */
 export function verdict(r: XcorrReport): string {
   const [a, b] = r.names;
@@ -169,6 +188,10 @@ export function verdict(r: XcorrReport): string {
   if (best.topStepShare !== null && best.topStepShare > SINGLE_STEP_SHARE) {
     return `weak evidence: the peak r = ${fixed(best.r, 4)} at ${where} comes ${Math.round(best.topStepShare * 100)} % from a single grid step, one event rather than a lead-lag relation.`;
   }
+  if (tooFewBlocks(r)) {
+    const blocks = r.bootstrap!.blocks;
+    return `untested: the span holds ${blocks} block${blocks === 1 ? '' : 's'} of ${duration(r.bootstrap!.blockUs)}, and an interval needs at least ${MIN_INTERVAL_BLOCKS} (a shorter --block gives more); the peak r = ${fixed(best.r, 4)} at ${where}.`;
+  }
   if (best.ciLow === null || best.ciHigh === null || (best.ciLow <= 0 && best.ciHigh >= 0)) {
     return `no significant correlation: the largest |r| = ${fixed(Math.abs(best.r!), 4)} at ${where} has a 95 % interval ${intervalText(best.ciLow, best.ciHigh)} that includes 0${fisherNote}.`;
   }
@@ -176,9 +199,12 @@ export function verdict(r: XcorrReport): string {
   if (d === null || d.value === null) {
     return `significant correlation r = ${fixed(best.r, 4)} at ${where}${fisherNote}; request lags on both sides (e.g. --lags -5..5) to test who leads.`;
   }
-  if (d.interval !== null && (d.interval.low > 0 || d.interval.high < 0)) {
-    const leader = d.value > 0 ? `${a} leads ${b}` : `${b} leads ${a}`;
-    return `${leader}: the summed r of the leading side exceeds the other by ${fixed(Math.abs(d.value), 4)}, 95 % interval ${intervalText(d.interval.low, d.interval.high)} clear of 0, peak r = ${fixed(best.r, 4)} at ${where}.`;
+  const lead = summedLead(r);
+  if (lead !== 0) {
+    const leader = lead > 0 ? `${a} leads ${b}` : `${b} leads ${a}`;
+    const interval = intervalText(d.interval!.low, d.interval!.high);
+    if (best.r! > 0) return `${leader}: the summed r of the leading side exceeds the other by ${fixed(Math.abs(d.value), 4)}, 95 % interval ${interval} clear of 0, peak r = ${fixed(best.r, 4)} at ${where}.`;
+    return `${leader}: the markets move against each other (peak r = ${fixed(best.r, 4)} at ${where}) and the summed r of the leading side is the larger in size, by ${fixed(Math.abs(d.value), 4)}; the 95 % interval of τ > 0 minus τ < 0, ${interval}, is clear of 0.`;
   }
   if (d.interval === null) {
     return `correlated, r = ${fixed(best.r, 4)} at ${where}${fisherNote}; who leads is untested: the summed r of τ > 0 minus τ < 0 is ${fixed(d.value, 4)} but has no interval without the bootstrap.`;

@@ -17,7 +17,7 @@ import { xcorrFigure } from '../../report/figures.js';
 import { XcorrAnalysis } from '../../core/xcorr-analysis.js';
 import { cellLengthOf, withVolatility } from '../windows.js';
 import { xcorrBy } from '../xcorr-windows.js';
-import { percentileInterval, type BlockDrawPlan, type Interval } from '../../core/bootstrap.js';
+import { MIN_INTERVAL_BLOCKS, percentileInterval, type BlockDrawPlan, type Interval } from '../../core/bootstrap.js';
 import { bootstrapXcorr, summedReplicates, type XcorrBootstrap } from '../../core/xcorr-bootstrap.js';
 import { CellTableTooLarge, type XcorrParts } from '../../core/xcorr-cells.js';
 import { bestLag, summedCorrelation } from '../../core/xcorr-summary.js';
@@ -151,8 +151,10 @@ export function xcorrReportOf(
   computed?: XcorrBootstrap & { blocks: number },
 ): XcorrReport {
   const boot = blocks === undefined ? undefined : (computed ?? bootstrapOf(blocks, o));
+  // One block resamples to the statistic itself: the bootstrap is on, but gives no interval.
+  const spread = boot !== undefined && boot.blocks >= MIN_INTERVAL_BLOCKS;
   const lags: XcorrRow[] = whole.map((l, k) => {
-    const b = boot?.intervals[k] ?? null;
+    const b = spread ? (boot.intervals[k] ?? null) : null;
     const useBoot = boot !== undefined;
     return { ...l, lagUs: l.lag * o.grid, fisherLow: l.ciLow, fisherHigh: l.ciHigh, ciLow: useBoot ? (b?.low ?? null) : l.ciLow, ciHigh: useBoot ? (b?.high ?? null) : l.ciHigh };
   });
@@ -163,7 +165,7 @@ export function xcorrReportOf(
     gridPoints: gridPointsIn(span, o.grid),
     lags,
     best: bestLag(lags),
-    summed: summedSides(lags, boot),
+    summed: summedSides(lags, boot, spread),
     bootstrap: boot === undefined ? null : { replicates: o.bootstrap, blockUs: o.block, seed: o.seed, blocks: boot.blocks },
   };
 }
@@ -184,9 +186,9 @@ function drawsOf(parts: XcorrParts, o: Pick<XcorrOptions, 'bootstrap' | 'seed'>)
 }
 
 /** S₊, S₋ and S₊ − S₋ (xcorr-summary.ts) with their bootstrap intervals from the same replicates. */
-function summedSides(lags: readonly XcorrRow[], boot: XcorrBootstrap | undefined): XcorrReport['summed'] {
+function summedSides(lags: readonly XcorrRow[], boot: XcorrBootstrap | undefined, spread: boolean): XcorrReport['summed'] {
   const s = summedCorrelation(lags);
-  const interval = (idx: readonly number[], sign?: readonly number[]): Interval | null => (boot === undefined || idx.length === 0 ? null : percentileInterval(summedReplicates(boot, idx, sign)));
+  const interval = (idx: readonly number[], sign?: readonly number[]): Interval | null => (boot === undefined || !spread || idx.length === 0 ? null : percentileInterval(summedReplicates(boot, idx, sign)));
   const side = (idx: readonly number[], value: number | null): SummedSide | null => (idx.length === 0 ? null : { lags: idx.map((k) => lags[k]!.lag), value, interval: value === null ? null : interval(idx) });
   const both = [...s.positiveIdx, ...s.negativeIdx];
   const signs = [...s.positiveIdx.map(() => 1), ...s.negativeIdx.map(() => -1)];
@@ -202,7 +204,10 @@ export function warnAbout(r: XcorrReport, ctx: Context): void {
   if (best !== undefined && best.topStepShare !== null && best.topStepShare > SINGLE_STEP_SHARE) {
     ctx.warn(`at the best lag ${lagText(best.lag, best.lagUs)} a single grid step carries ${Math.round(best.topStepShare * 100)} % of the co-movement (top_step_share ${best.topStepShare.toFixed(3)}): r rests on one event, not on a lead-lag relation`);
   }
-  if (r.bootstrap !== null && r.bootstrap.blocks < FEW_BLOCKS) {
-    ctx.warn(`the bootstrap resamples only ${r.bootstrap.blocks} blocks of ${signedDuration(r.bootstrap.blockUs)}: its intervals are rough; a shorter --block gives more blocks (but must still be longer than the dependence between returns)`);
+  const shorter = 'a shorter --block gives more blocks (but must still be longer than the dependence between returns)';
+  if (r.bootstrap !== null && r.bootstrap.blocks < MIN_INTERVAL_BLOCKS) {
+    ctx.warn(`the span holds ${r.bootstrap.blocks} block${r.bootstrap.blocks === 1 ? '' : 's'} of ${signedDuration(r.bootstrap.blockUs)}: the bootstrap gives no interval and who leads is untested; ${shorter}`);
+  } else if (r.bootstrap !== null && r.bootstrap.blocks < FEW_BLOCKS) {
+    ctx.warn(`the bootstrap resamples only ${r.bootstrap.blocks} blocks of ${signedDuration(r.bootstrap.blockUs)}: its intervals are rough; ${shorter}`);
   }
 }
