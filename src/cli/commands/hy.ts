@@ -9,7 +9,7 @@ import { readMargin, requireOverlap, runPass, type TwoMarketConsumer, type TwoMa
 import type { ReadReport } from '../../io/types.js';
 import type { GridReturns } from '../../core/volatility.js';
 import type { TimeRange } from '../../core/parts.js';
-import { prepareOutputFiles, writePlot, type PlotCliOptions } from '../plot.js';
+import { prepareOutputFiles, refusePlotWithState, writePlot, type PlotCliOptions } from '../plot.js';
 import { hyFigure } from '../../report/figures.js';
 import { cellLengthOf, withVolatility } from '../windows.js';
 import { hyBy, hyByJson, hyByRows, humanHyBy, type HyBy, type HyTable } from '../hy-windows.js';
@@ -54,6 +54,7 @@ export interface HyReport {
 
 /** What `leadlag hy` does once parsed; hy-command.ts defines the command and loads this module only when it runs. */
 export async function hyAction(io: Streams, spot: string, perp: string, o: HyOptions): Promise<void> {
+  refusePlotWithState(o);
   const ctx = new Context(io, o);
   if (o.state !== undefined) return (await import('../hy-state.js')).runHyState([spot, perp], o, ctx);
   await prepareOutputFiles([{ option: '--plot', path: o.plot }], [spot, perp]);

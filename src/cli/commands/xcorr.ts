@@ -12,7 +12,7 @@ import type { ReadReport } from '../../io/types.js';
 import type { GridReturns } from '../../core/volatility.js';
 import { warnAboutInputs } from '../sanity.js';
 import { UsageError } from '../../errors.js';
-import { prepareOutputFiles, writePlot, type PlotCliOptions } from '../plot.js';
+import { prepareOutputFiles, refusePlotWithState, writePlot, type PlotCliOptions } from '../plot.js';
 import { xcorrFigure } from '../../report/figures.js';
 import { XcorrAnalysis } from '../../core/xcorr-analysis.js';
 import { cellLengthOf, withVolatility } from '../windows.js';
@@ -46,6 +46,7 @@ const FEW_BLOCKS = 10;
 
 /** What `leadlag xcorr` does once parsed; xcorr-command.ts defines the command and loads this module only when it runs. */
 export async function xcorrAction(io: Streams, spot: string, perp: string, o: XcorrOptions): Promise<void> {
+  refusePlotWithState(o);
   const ctx = new Context(io, o);
   if (o.state !== undefined) return (await import('../xcorr-state.js')).runXcorrState([spot, perp], o, ctx);
   await prepareOutputFiles([{ option: '--plot', path: o.plot }], [spot, perp]);
