@@ -13,6 +13,7 @@ import { compileTimePattern, PATTERN_DIRECTIVES } from '../io/time.js';
 import type { AnalysisParams } from '../core/types.js';
 import { ALL_TIME, type TimeRange } from '../core/parts.js';
 import { parseIsoMicros } from '../io/time.js';
+import { isoMicros } from '../core/human-text.js';
 
 /**
  * commander, loaded with `require`. Under Node 20, `import … from 'commander'` reads the
@@ -370,8 +371,10 @@ export function addBootstrapOptions(cmd: Command, replicatesHelp = 'block-bootst
 export function parseTime(text: string, option: string): number {
   const s = text.trim();
   let us: number;
-  if (/^\d+$/.test(s)) us = Number(s);
-  else {
+  if (/^\d+$/.test(s)) {
+    us = Number(s);
+    refuseOtherUnit(s, us, option);
+  } else {
     const iso = /^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : s;
     us = parseIsoMicros(Buffer.from(iso, 'latin1'), 0, iso.length);
   }
@@ -379,6 +382,18 @@ export function parseTime(text: string, option: string): number {
     throw new UsageError(`${option} must be an ISO-8601 time (2024-08-01T12:00:00Z) or epoch microseconds, got ${JSON.stringify(text)}`);
   }
   return us;
+}
+
+/**
+ * Epoch seconds (10 digits) or milliseconds (13) are dates of 2001–2286 in those units but the
+ * first days of 1970 in µs: read as µs, a --start would silently take in all the data and an
+ * --end none of it. Refused with both readings, so the user writes what they meant.
+ */
+function refuseOtherUnit(digits: string, us: number, option: string): void {
+  const unit = digits.length === 10 ? { name: 'seconds', us: 1e6 } : digits.length === 13 ? { name: 'milliseconds', us: 1e3 } : undefined;
+  if (unit === undefined) return;
+  const meant = us * unit.us;
+  throw new UsageError(`${option} ${digits} is read as epoch microseconds, ${isoMicros(us)}; as epoch ${unit.name} it would be ${isoMicros(meant)}: write ${meant} or an ISO-8601 time`);
 }
 
 /** Every duration unit in µs (parseDuration takes min and h from here). */
