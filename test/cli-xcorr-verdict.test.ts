@@ -22,8 +22,14 @@ function report(best: XcorrRow | undefined, difference: XcorrReport['summed']['d
 
 const clear = { lags: [-1, 1], value: 0.2, interval: { low: 0.1, high: 0.3 } };
 
-test('verdict: no defined r → no verdict', () => {
+test('verdict: no defined r → no verdict, saying whether no lag had a pair or a series was constant', () => {
   assert.match(verdict(report(undefined, null)), /^no verdict/);
+  // Lag 3 with N = 0 (1001 grid points could hold it, but these constructed lags have none) →
+  // no pairs; with N = 1000 pairs but r n/a → a constant series.
+  const none = { ...report(undefined, null), lags: [{ ...row(3, null, null, null), n: 0, nEffective: 0 }] };
+  assert.equal(verdict(none), 'no verdict: no lag has a pair of returns: the span holds 1001 grid points of 1 ms, too few for lags up to 3 steps (a finer --grid or shorter --lags).');
+  const constant = { ...report(undefined, null), lags: [row(3, null, null, null)] };
+  assert.equal(verdict(constant), 'no verdict: no lag has a defined correlation (a series is constant).');
 });
 
 test('verdict: a single-step peak is weak evidence even when everything else looks significant', () => {

@@ -179,6 +179,14 @@ test('xcorr: a negative relation is found by |r|, and with --grid 500us the best
   assert.match(out.verdict, /^spot leads perp: the markets move against each other/);
 });
 
+test('xcorr with a grid step longer than the data: no pair at any lag, said as such, and no advice about blocks', async () => {
+  // The fixtures span 80 s: a 100 s grid holds no grid point inside it, so no return pair exists.
+  const r = await leadlagInProcess(['xcorr', ...LAYOUTS[0]!, '--grid', '100s', '--lags', '1', '--format', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  assert.equal((JSON.parse(r.stdout) as XcorrJson).verdict, 'no verdict: no lag has a pair of returns: the span holds 0 grid points of 100 s, too few for lags up to 1 step (a finer --grid or shorter --lags).');
+});
+
 test('xcorr over one bootstrap block: no interval (not [r, r]), and the verdict says nothing is tested', async () => {
   // 12:00:10 to 12:00:20 with the default 10 s blocks is exactly one block: each replicate draws
   // that block, so every replicate is r itself.

@@ -147,7 +147,7 @@ function direction(r: XcorrReport, lag: number): string {
 /** "best lag: τ = 5 steps = 2.5 ms (spot leads perp), r = …" — steps and time, never a bare τ. */
 function bestLine(r: XcorrReport): string {
   const best = r.best;
-  if (best === undefined) return 'no lag has a defined correlation (a series is constant)';
+  if (best === undefined) return undefinedWhy(r);
   return `best lag (largest |r|): ${lagText(best.lag, best.lagUs)} (${direction(r, best.lag)}), r = ${fixed(best.r, 4)}, 95% CI ${intervalText(best.ciLow, best.ciHigh)}, top step ${best.topStepShare === null ? 'n/a' : fixed(best.topStepShare, 3)}`;
 }
 
@@ -178,11 +178,23 @@ export function summedLead(r: XcorrReport): -1 | 0 | 1 {
   return (Math.sign(d.value) * relation) as -1 | 1;
 }
 
+/**
+ * Why no lag has an r: no pair of returns at any lag (the span holds too few grid steps for the
+ * lags: a grid step or a lag as long as the data), or a series that never moves.
+ */
+function undefinedWhy(r: XcorrReport): string {
+  if (r.lags.length > 0 && r.lags.every((l) => l.n === 0)) {
+    const most = Math.max(...r.lags.map((l) => Math.abs(l.lag)));
+    return `no lag has a pair of returns: the span holds ${r.gridPoints} grid point${r.gridPoints === 1 ? '' : 's'} of ${duration(r.gridUs)}, too few for lags up to ${most} step${most === 1 ? '' : 's'} (a finer --grid or shorter --lags)`;
+  }
+  return 'no lag has a defined correlation (a series is constant)';
+}
+
 /** One sentence a reader can act on, saying when the evidence is weak. */
 export function verdict(r: XcorrReport): string {
   const [a, b] = r.names;
   const best = r.best;
-  if (best === undefined) return 'no verdict: no lag has a defined correlation.';
+  if (best === undefined) return `no verdict: ${undefinedWhy(r)}.`;
   const where = lagText(best.lag, best.lagUs);
   const fisherNote = r.bootstrap === null ? ', judged by the Fisher interval, which is too narrow for grid returns (drop --bootstrap 0 for an honest one)' : '';
   if (best.topStepShare !== null && best.topStepShare > SINGLE_STEP_SHARE) {

@@ -206,6 +206,8 @@ export function warnAbout(r: XcorrReport, ctx: Context): void {
     ctx.warn(`at the best lag ${lagText(best.lag, best.lagUs)} a single grid step carries ${Math.round(best.topStepShare * 100)} % of the co-movement (top_step_share ${best.topStepShare.toFixed(3)}): r rests on one event, not on a lead-lag relation`);
   }
   const shorter = 'a shorter --block gives more blocks (but must still be longer than the dependence between returns)';
+  // Without an r (no pairs, or a constant series) there is nothing for blocks to resample.
+  if (best === undefined) return;
   if (r.bootstrap !== null && r.bootstrap.blocks < MIN_INTERVAL_BLOCKS) {
     ctx.warn(`the span holds ${r.bootstrap.blocks} block${r.bootstrap.blocks === 1 ? '' : 's'} of ${signedDuration(r.bootstrap.blockUs)}: the bootstrap gives no interval and who leads is untested; ${shorter}`);
   } else if (r.bootstrap !== null && r.bootstrap.blocks < FEW_BLOCKS) {
