@@ -5,6 +5,7 @@
  * refusal; states of other versions; truncated and edited states.
  */
 import { test } from 'node:test';
+import { Chalk } from 'chalk';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -176,6 +177,21 @@ test('merge refuses overlapping ranges and missing ranges (unless --allow-gaps)'
   const whole = await single(files);
   assert.equal(gaps.native!.total_spot_jumps, whole.native!.total_spot_jumps! - middle.native!.total_spot_jumps!);
   assert.ok(middle.native!.total_spot_jumps! > 0);
+  // The output says it is partial: the JSON member names [20 s, 25 s), json and csv warn on
+  // stderr, and the table says so above itself (first line) instead.
+  assert.deepEqual((gaps as unknown as { missing_ranges: unknown }).missing_ranges, [{ start_us: T0 + 20 * S, end_us: T0 + 25 * S, start: '2024-08-08T12:00:20.000000Z', end: '2024-08-08T12:00:25.000000Z' }]);
+  for (const format of ['json', 'csv', 'table'] as const) {
+    const fc = fakeContext({ format });
+    const out = runMerge([a, c], { format, quiet: false, allowGaps: true }, fc.ctx);
+    const note = /partial: the states leave 1 range out \(2024-08-08T12:00:20\.000000Z to 2024-08-08T12:00:25\.000000Z\); the tables count only the ranges given/;
+    if (format === 'table') {
+      assert.match(out.human({ c: new Chalk({ level: 0 }), colour: false }).split('\n')[0]!, note);
+      assert.equal(fc.stderr(), '');
+    } else assert.match(fc.stderr(), note, format);
+  }
+  // Without a gap nothing is said and the JSON has no such member.
+  const [s0, s1] = await shards(files, dir, [20 * S]);
+  assert.equal('missing_ranges' in merged([s0!, s1!]), false);
 });
 
 test('merge refuses states of another leadlag version or another state format version', async () => {

@@ -6,8 +6,8 @@
 import { Context, type Streams } from '../context.js';
 import { type CommonOptions } from '../options.js';
 import { DataError, UsageError } from '../../errors.js';
-import { readStateFile, type StateFile } from '../../io/state-file.js';
-import { humanTable, fixed, type Output } from '../../io/output.js';
+import { describeTime, readStateFile, type StateFile } from '../../io/state-file.js';
+import { humanTable, fixed, isoMicros, type Output } from '../../io/output.js';
 import { mergePairStates } from '../pair-state.js';
 import { mergeXcorrStates } from '../xcorr-state.js';
 import { mergeHyStates } from '../hy-state.js';
@@ -30,13 +30,50 @@ export async function mergeAction(io: Streams, files: string[], o: MergeOptions)
   await ctx.emit(await runMergeAsync(files, o, ctx));
 }
 
+/** A range between two states' ranges that no state owns (merged under --allow-gaps). */
+export interface MissingRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** The ranges no state owns between the first state's start and the last one's end, in time order (per pair, by label). */
+export function missingRanges(states: readonly StateFile[]): MissingRange[] {
+  const gaps: MissingRange[] = [];
+  for (const group of byLabel(states).values()) {
+    const ranges = group.map(rangeOfState).sort((x, y) => x.start - y.start);
+    for (let i = 1; i < ranges.length; i++) if (ranges[i]!.start > ranges[i - 1]!.end) gaps.push({ start: ranges[i - 1]!.end, end: ranges[i]!.start });
+  }
+  return gaps.sort((x, y) => x.start - y.start);
+}
+
+function rangeOfState(s: StateFile): MissingRange {
+  const r = (s.header as unknown as { range: { start_us: number | null; end_us: number | null } }).range;
+  return { start: r.start_us ?? -Infinity, end: r.end_us ?? Infinity };
+}
+
+/**
+ * A merge with gaps (--allow-gaps) counts only the ranges given: not what one run over the
+ * whole span prints, though its span line covers the gaps. Said above the human output, or on
+ * stderr for csv, tsv and json (with `missing_ranges` in JSON), so no partial table passes for a
+ * whole one.
+ */
+function markPartial(out: Output, gaps: readonly MissingRange[], ctx: Context): Output {
+  if (gaps.length === 0) return out;
+  const list = gaps.map((g) => `${describeTime(g.start)} to ${describeTime(g.end)}`).join(', ');
+  const note = `partial: the states leave ${gaps.length} range${gaps.length === 1 ? '' : 's'} out (${list}); the tables count only the ranges given, not what one run over the whole span prints`;
+  // The table says it above itself; csv and tsv have no place for it, json has its member too.
+  if (ctx.common.format !== 'table') ctx.warn(note);
+  const json = out.json !== null && typeof out.json === 'object' && !Array.isArray(out.json) ? { ...out.json, missing_ranges: gaps.map((g) => ({ start_us: g.start, end_us: g.end, start: isoMicros(g.start), end: isoMicros(g.end) })) } : out.json;
+  return { ...out, json, human: (style) => `${style.c.yellow(note)}\n${out.human(style)}` };
+}
+
 /** runMerge for states of any command: classify's merge trains its model, and the model's library loads asynchronously. */
 export async function runMergeAsync(files: readonly string[], o: MergeOptions, ctx: Context): Promise<Output> {
   const states = readStates(files);
   if (states[0]!.header.command !== 'classify') return runMerge(files, o, ctx, states);
   checkOneLabel(files, states);
   checkSameParams(states);
-  return renderClassify(await mergeClassifyStates(states, o.allowGaps === true, ctx));
+  return markPartial(renderClassify(await mergeClassifyStates(states, o.allowGaps === true, ctx)), missingRanges(states), ctx);
 }
 
 /** The states, read and checked to be of one command and one version of leadlag. */
@@ -50,6 +87,11 @@ function readStates(files: readonly string[]): StateFile[] {
 /** Reads, checks and merges the states; one pair gives its report, several a row per pair. Classify states: runMergeAsync. */
 export function runMerge(files: readonly string[], o: MergeOptions, ctx: Context, states: readonly StateFile[] = readStates(files)): Output {
   if (states[0]!.header.command === 'classify') throw new Error('classify states merge in runMergeAsync');
+  return markPartial(mergeReports(files, o, ctx, states), missingRanges(states), ctx);
+}
+
+/** pair, xcorr and hy states merged into their command's output. */
+function mergeReports(files: readonly string[], o: MergeOptions, ctx: Context, states: readonly StateFile[]): Output {
   const groups = byLabel(states);
   const command = states[0]!.header.command;
   if (command !== 'pair') {
