@@ -110,6 +110,15 @@ test('classify --save-model writes the booster as JSON', async () => {
   assert.ok(Array.isArray(saved.model) && saved.model.length > 0);
 });
 
+test('classify: a test set with fewer than 10 triggers of a class makes no claim', async () => {
+  // At 0.12 % the fixture's hold-out test set holds 8 leads and 8 noise triggers (stderr says
+  // so): training had its 10 of each, but 8 are too few to judge AP against the baselines.
+  const r = await leadlag(['classify', ...TARDIS, '--threshold', '0.12%', '--format', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /test set holds only 8 lead triggers/);
+  assert.match((JSON.parse(r.stdout) as { verdict: string }).verdict, /^Too few test triggers to judge: XGBoost's AP [\d.]+ vs the base rate [\d.]+ and logistic regression [\d.]+, but the smaller test class holds only 8 \(fewer than 10\), so no claim either way\.$/);
+});
+
 test('classify: too few triggers of a class is a data error that says how many', async () => {
   const r = await leadlag(['classify', ...TARDIS, '--threshold', '50%']);
   assert.equal(r.code, 65, r.stderr);

@@ -149,6 +149,23 @@ test('baselines: on pure noise neither model beats the base rate (each differenc
   }
 });
 
+test('apWithIntervals: test triggers in one bootstrap block give no interval; in two they do', () => {
+  // Scores that rank every lead first: AP 1 for every weighting. 20 rows 0.1 s apart lie in one
+  // 10 s block (every replicate draws that block: [1, 1] would read as certainty); at 1 s apart
+  // they span two blocks and the intervals are there.
+  const labels = Uint8Array.from({ length: 20 }, (_, i) => i % 2);
+  const scores = Float64Array.from(labels);
+  const base = new Float64Array(20).fill(0.5);
+  const at = (stepUs: number) => Float64Array.from({ length: 20 }, (_, i) => 1_700_000_000_000_000 + i * stepUs);
+  const ap = (times: Float64Array) => apWithIntervals([{ name: 'xgboost', scores }, { name: 'base_rate', scores: base }], labels, times, { replicates: 50, blockUs: 10e6 }, new Random(3));
+  const one = ap(at(100_000));
+  assert.deepEqual([one[0]!.ci, one[1]!.ci, one[1]!.diffCi], [null, null, null]);
+  near(one[0]!.ap, 1, 0, 'the AP itself is still given');
+  const two = ap(at(1_000_000));
+  assert.notEqual(two[0]!.ci, null);
+  assert.notEqual(two[1]!.diffCi, null);
+});
+
 // ---------------------------------------------------------------- gain importance
 
 test('gainImportance: one stump split on feature 0, its gain derived by hand', async () => {

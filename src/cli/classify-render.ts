@@ -12,6 +12,7 @@ import type { FeatureGain } from '../core/treegain.js';
 import type { Interval } from '../core/bootstrap.js';
 import type { AnalysisParams, Span } from '../core/types.js';
 import type { ClassifyOptions } from './commands/classify.js';
+import { MIN_PER_CLASS } from '../core/sampling.js';
 
 /** One walk-forward fold as reported. */
 export interface FoldSummary {
@@ -162,15 +163,20 @@ function signed(v: number, digits = 3): string {
 /**
  * One sentence a reader can act on: does XGBoost beat chance, and does it beat logistic
  * regression, with the intervals; and says so when the evidence is weak (a small test class,
- * no intervals, an interval that straddles 0).
+ * no intervals, an interval that straddles 0). Below MIN_PER_CLASS test triggers of a class it
+ * makes no claim.
  */
 export function verdict(r: ClassifyReport): string {
   const [model, base, logistic] = [r.aps[0]!, r.aps[1]!, r.aps[2]!];
   const leads = r.report.classes[1].support;
   const smaller = Math.min(leads, r.report.classes[0].support);
   const weak = smaller < 30 ? `; the evidence is weak: the smaller test class holds only ${smaller} triggers` : '';
+  const aps = `XGBoost's AP ${fixed(model.ap, 3)} vs the base rate ${fixed(base.ap, 3)} and logistic regression ${fixed(logistic.ap, 3)}`;
+  // Fewer test triggers of a class than training needs of each: no interval over them means much.
+  if (smaller < MIN_PER_CLASS) return `Too few test triggers to judge: ${aps}, but the smaller test class holds only ${smaller} (fewer than ${MIN_PER_CLASS}), so no claim either way.`;
   if (base.diffCi === null) {
-    return `XGBoost's AP ${fixed(model.ap, 3)} vs the base rate ${fixed(base.ap, 3)} and logistic regression ${fixed(logistic.ap, 3)}; no intervals (--bootstrap 0), so no claim either way${weak}.`;
+    const why = r.options.bootstrap === 0 ? '--bootstrap 0' : 'the test triggers lie in one bootstrap block';
+    return `${aps}; no intervals (${why}), so no claim either way${weak}.`;
   }
   const vsBase = `${signed(base.diff)} AP over the base rate ${interval(base.diffCi)}`;
   const vsLogistic = `${signed(logistic.diff)} AP over logistic regression ${interval(logistic.diffCi)}`;

@@ -3,7 +3,7 @@
  * with block-bootstrap intervals (docs/definitions.md §9) for the model and each baseline and
  * for their differences, the reliability table, and Wilson intervals for a proportion.
  */
-import { blockOf, drawCountsInto, percentileInterval, type Interval } from './bootstrap.js';
+import { blockOf, drawCountsInto, MIN_INTERVAL_BLOCKS, percentileInterval, type Interval } from './bootstrap.js';
 import type { Random } from './random.js';
 
 /**
@@ -95,10 +95,13 @@ export function apWithIntervals(
   const aps = rankings.map((r) => weightedAveragePrecision(r, labels));
   const n = labels.length;
   let replicateAps: Float64Array[] = [];
+  // Test triggers in fewer than two blocks resample to themselves: no interval (core/bootstrap.ts).
+  let spread = false;
   if (setup.replicates > 0 && n > 0) {
     const first = blockOf(times[0]!, setup.blockUs);
     const nBlocks = blockOf(times[n - 1]!, setup.blockUs) - first + 1;
     const blockOfRow = Uint32Array.from(times, (t) => blockOf(t, setup.blockUs) - first);
+    spread = new Set(blockOfRow).size >= MIN_INTERVAL_BLOCKS;
     // drawBlockCounts(nBlocks, R, rng) a row at a time: the same draws, one row of memory.
     const counts = new Uint32Array(nBlocks);
     replicateAps = rankings.map(() => new Float64Array(setup.replicates));
@@ -115,9 +118,9 @@ export function apWithIntervals(
     return {
       name: s.name,
       ap: aps[k]!,
-      ci: reps ? percentileInterval(reps) : null,
+      ci: reps && spread ? percentileInterval(reps) : null,
       diff: aps[0]! - aps[k]!,
-      diffCi: k === 0 || !diffs ? null : percentileInterval(diffs),
+      diffCi: k === 0 || !diffs || !spread ? null : percentileInterval(diffs),
     };
   });
 }
