@@ -119,6 +119,19 @@ test('report prints one screen: the verdict first, then each analysis; --html na
   assert.deepEqual(readdirSync(dir), ['r.html'], 'no temporary file left behind');
 });
 
+test('report --html with no jumps at θ: no NaN anywhere on the page, and each delay histogram says there are no pairs', async () => {
+  // θ = 1 %: the fixtures' quotes never move 1 % within 3 ms, so neither feed has a jump, hence no pair and no delay.
+  const page = join(tempFiles({}), 'r.html');
+  const r = await leadlagInProcess(['report', SPOT, PERP, '--threshold', '1%', '--html', page, '--quiet']);
+  assert.equal(r.code, 0, r.stderr);
+  const html = readFileSync(page, 'utf8');
+  assert.doesNotMatch(html, /NaN|Infinity/);
+  for (const id of ['delays-native', 'delays-1 ms grid']) {
+    const figure = html.slice(html.indexOf(`<figure id="fig-${id}"`));
+    assert.match(figure, /<figcaption><strong>[^<]*<\/strong> No pairs: /, id);
+  }
+});
+
 test('--html into a missing directory: exit 73 and nothing written', async () => {
   const dir = tempFiles({});
   const r = await leadlagInProcess(['report', SPOT, PERP, '--html', join(dir, 'no', 'r.html'), '--quiet']);
