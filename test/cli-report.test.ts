@@ -63,6 +63,22 @@ test('hyPlacement: a thread with 4 cores or more, the main thread below; LEADLAG
   assert.equal(hyPlacement('', 2), 'here');
 });
 
+test('report --bootstrap 0: hy and xcorr are untested, not "no significant lead"; the tested methods\' agreement is said as such', async () => {
+  const report = await json(['report', SPOT, PERP, '--bootstrap', '0']);
+  const v = report.verdict as { leader: string; agree: boolean; text: string[]; methods: { method: string; leader: string | null; tested: boolean; estimate_leader: string | null }[] };
+  // Without the bootstrap hy has no sign-flip test and xcorr no interval on the summed r; their
+  // estimates still put spot first (hy's θ̂ > 0 on the fixtures, as in the first test). pair's sign test runs.
+  assert.deepEqual(v.methods.map((m) => [m.method, m.leader, m.tested, m.estimate_leader]), [
+    ['hy', null, false, 'spot'],
+    ['pair (native ticks)', 'spot', true, 'spot'],
+    ['pair (1 ms grid)', 'spot', true, 'spot'],
+    ['xcorr', null, false, 'spot'],
+  ]);
+  assert.equal(v.agree, false);
+  assert.match(v.text[0]!, /^spot leads perp by [\d.]+ ms, per pair \(native ticks\)\.$/);
+  assert.equal(v.text[3], 'The tested methods agree: pair (native ticks), pair (1 ms grid); untested: hy (its estimate: spot first), xcorr (its estimate: spot first).');
+});
+
 test('report under --start/--end with --by: each analysis still equals its own command (each pass cut to its own read range)', async () => {
   const range = ['--start', '2024-08-08T12:00:20Z', '--end', '2024-08-08T12:01:00Z', '--by', '10s', '--null-step', '100ms'];
   const timeOnly = range.filter((_, i) => i < 6);

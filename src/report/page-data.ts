@@ -6,7 +6,7 @@ import type { ReportData } from './data.js';
 import type { Figure } from './specs.js';
 import type { Page, PageTable } from './page.js';
 import { delayFigures, hyFigure, prFigure, tableOneFigure, windowFigure, xcorrFigure } from './figures.js';
-import { ms } from './verdict.js';
+import { ms, type MethodCall } from './verdict.js';
 import { formatPValue } from '../core/verdict.js';
 import { duration, isoMicros } from '../io/output.js';
 
@@ -57,9 +57,16 @@ function methodsTable(d: ReportData): PageTable {
   return {
     title: 'Who leads, by method',
     columns: ['method', 'leader', 'lead', '95 % interval', 'p-value', 'its verdict'],
-    rows: d.verdict.methods.map((c) => [c.method, c.leader ?? 'none', c.lagUs === null ? null : ms(c.lagUs), c.intervalUs === null ? null : `${ms(c.intervalUs[0])} … ${ms(c.intervalUs[1])}`, c.pValue === null ? null : formatPValue(c.pValue), c.sentence]),
-    note: 'hy: |θ̂| with its block-bootstrap interval, p of the sign-flip test of no lead-lag at any lag; pair: median leader → follower delay of the leading direction, p of the sign test; xcorr: the best lag when it lies on the leading side.',
+    rows: d.verdict.methods.map((c) => [c.method, leaderCell(c), c.lagUs === null ? null : ms(c.lagUs), c.intervalUs === null ? null : `${ms(c.intervalUs[0])} … ${ms(c.intervalUs[1])}`, c.pValue === null ? null : formatPValue(c.pValue), c.sentence]),
+    note: 'hy: |θ̂| with its block-bootstrap interval, p of the sign-flip test of no lead-lag at any lag; pair: median leader → follower delay of the leading direction, p of the sign test; xcorr: the best lag when it lies on the leading side. Untested: the method ran no test of who leads (hy with --bootstrap 0; xcorr with no interval on the summed r), so its lead is an estimate only.',
   };
+}
+
+/** `spot`, `none` (tested, no significant lead) or `untested (estimate: perp first)`. */
+function leaderCell(c: MethodCall): string {
+  if (c.leader !== null) return c.leader;
+  if (c.tested) return 'none';
+  return c.estimateLeader === null ? 'untested' : `untested (estimate: ${c.estimateLeader} first)`;
 }
 
 function tableOne(d: ReportData): PageTable {
