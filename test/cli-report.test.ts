@@ -148,6 +148,32 @@ test('report --html with no jumps at θ: no NaN anywhere on the page, and each d
   }
 });
 
+test('report --trades with too few triggers of a class: the other analyses, a classify section that says why, a warning, exit 0', async () => {
+  // The fixtures' first 10 s hold 8 lead and 4 noise triggers: classify alone refuses them (exit 65,
+  // fewer than 10 of each); report must still give pair, xcorr and hy and say why classify has no result.
+  const range = ['--end', '2024-08-08T12:00:10Z'];
+  const page = join(tempFiles({}), 'r.html');
+  const [r, classify, pair] = await Promise.all([
+    leadlagInProcess(['report', SPOT, PERP, '--trades', TRADES, ...range, '--html', page, '--format', 'json']),
+    leadlagInProcess(['classify', SPOT, PERP, '--trades', TRADES, ...range, '--quiet']),
+    json(['pair', SPOT, PERP, ...range]),
+  ]);
+  assert.equal(classify.code, 65);
+  const [, leads, noise] = /(\d+) lead and (\d+) noise/.exec(classify.stderr)!;
+  assert.deepEqual([leads, noise], ['8', '4']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /warning: classify has no result: .*too few labelled triggers to train and test: 8 lead and 4 noise/);
+  const report = JSON.parse(r.stdout) as Record<string, unknown>;
+  assert.deepEqual(report.pair, pair);
+  assert.equal(report.classify, undefined);
+  const missing = report.classify_unavailable as { leads: number; noise: number; min_per_class: number; reason: string };
+  assert.deepEqual([missing.leads, missing.noise, missing.min_per_class], [8, 4, 10]);
+  const html = readFileSync(page, 'utf8');
+  assert.match(html, /<h3>Classifier: no result<\/h3>/);
+  assert.match(html, /No classifier was trained: too few labelled triggers to train and test: 8 lead and 4 noise/);
+  assert.ok((html.match(/<figure /g) ?? []).length >= 4, 'the other analyses\' figures');
+});
+
 test('--html into a missing directory: exit 73 and nothing written', async () => {
   const dir = tempFiles({});
   const r = await leadlagInProcess(['report', SPOT, PERP, '--html', join(dir, 'no', 'r.html'), '--quiet']);

@@ -2,7 +2,7 @@
  * The report page's content from the report's data: its sections in reading order, each with
  * its figures (specifications, rendered by the caller) and tables. Pure.
  */
-import type { ReportData } from './data.js';
+import type { ClassifyUnavailable, ReportData } from './data.js';
 import type { Figure } from './specs.js';
 import type { Page, PageTable } from './page.js';
 import { delayFigures, hyFigure, prFigure, tableOneFigure, windowFigure, xcorrFigure } from './figures.js';
@@ -30,6 +30,7 @@ export function reportSections(d: ReportData): SectionPlan[] {
     const pr = prFigure(d.classify);
     sections.push({ heading: 'Lead or noise: the classifier', figures: pr === undefined ? [] : [pr], tables: [classifyTable(d)] });
   }
+  if (d.classifyUnavailable !== undefined) sections.push({ heading: 'Lead or noise: the classifier', figures: [], tables: [noClassifierTable(d.classifyUnavailable)] });
   sections.push({ heading: 'Data quality', figures: [], tables: [qualityTable(d)] });
   return sections;
 }
@@ -89,6 +90,16 @@ function classifyTable(d: ReportData): PageTable {
     title: 'Classifier on the test triggers',
     columns: ['measure', 'value'],
     rows: [['test triggers', c.nTest], ['share that lead (base rate)', fix(c.testPrevalence, 3)], ['threshold', fix(c.threshold, 4)], ['lead precision', fix(c.report.classes[1].precision, 3)], ['lead recall', fix(c.report.classes[1].recall, 3)], ...aps],
+  };
+}
+
+/** Why the classifier has no result: the labelled triggers of each class beside the least it needs. */
+function noClassifierTable(u: ClassifyUnavailable): PageTable {
+  return {
+    title: 'Classifier: no result',
+    columns: ['labelled triggers', 'count', 'needed'],
+    rows: [['lead', u.leads, u.minPerClass], ['noise', u.noise, u.minPerClass]],
+    note: `No classifier was trained: ${u.reason}. The other analyses above are complete.`,
   };
 }
 
