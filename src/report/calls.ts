@@ -44,9 +44,10 @@ export function xcorrCall(r: XcorrReport): MethodCall {
   const d = r.summed.difference;
   const clear = (lo: number | null | undefined, hi: number | null | undefined) => lo != null && hi != null && (lo > 0 || hi < 0);
   const solid = best !== undefined && !(best.topStepShare !== null && best.topStepShare > SINGLE_STEP_SHARE) && clear(best.ciLow, best.ciHigh);
-  const tested = !solid || (d?.value != null && d.interval !== null);
-  const sign = solid && tested && clear(d!.interval!.low, d!.interval!.high) ? Math.sign(d!.value!) : 0;
   const estimate = d?.value == null ? 0 : Math.sign(d.value);
+  const interval = d?.value == null ? null : d.interval;
+  const tested = !solid || interval !== null;
+  const sign = solid && interval !== null && clear(interval.low, interval.high) ? estimate : 0;
   // The size: the best lag when it lies on the side the call names (the estimate's, untested).
   const side = tested ? sign : estimate;
   const onSide = best !== undefined && side !== 0 && Math.sign(best.lag) === side;
