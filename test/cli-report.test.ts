@@ -63,6 +63,22 @@ test('hyPlacement: a thread with 4 cores or more, the main thread below; LEADLAG
   assert.equal(hyPlacement('', 2), 'here');
 });
 
+test('report --bootstrap 0: hy and xcorr are untested, not "no significant lead"; the tested methods\' agreement is said as such', async () => {
+  const report = await json(['report', SPOT, PERP, '--bootstrap', '0']);
+  const v = report.verdict as { leader: string; agree: boolean; text: string[]; methods: { method: string; leader: string | null; tested: boolean; estimate_leader: string | null }[] };
+  // Without the bootstrap hy has no sign-flip test and xcorr no interval on the summed r; their
+  // estimates still put spot first (hy's θ̂ > 0 on the fixtures, as in the first test). pair's sign test runs.
+  assert.deepEqual(v.methods.map((m) => [m.method, m.leader, m.tested, m.estimate_leader]), [
+    ['hy', null, false, 'spot'],
+    ['pair (native ticks)', 'spot', true, 'spot'],
+    ['pair (1 ms grid)', 'spot', true, 'spot'],
+    ['xcorr', null, false, 'spot'],
+  ]);
+  assert.equal(v.agree, false);
+  assert.match(v.text[0]!, /^spot leads perp by [\d.]+ ms, per pair \(native ticks\)\.$/);
+  assert.equal(v.text[3], 'The tested methods agree: pair (native ticks), pair (1 ms grid); untested: hy (its estimate: spot first), xcorr (its estimate: spot first).');
+});
+
 test('report under --start/--end with --by: each analysis still equals its own command (each pass cut to its own read range)', async () => {
   const range = ['--start', '2024-08-08T12:00:20Z', '--end', '2024-08-08T12:01:00Z', '--by', '10s', '--null-step', '100ms'];
   const timeOnly = range.filter((_, i) => i < 6);
@@ -117,6 +133,45 @@ test('report prints one screen: the verdict first, then each analysis; --html na
   assert.match(html, /^<!DOCTYPE html>/);
   assert.ok((html.match(/<figure /g) ?? []).length >= 4);
   assert.deepEqual(readdirSync(dir), ['r.html'], 'no temporary file left behind');
+});
+
+test('report --html with no jumps at θ: no NaN anywhere on the page, and each delay histogram says there are no pairs', async () => {
+  // θ = 1 %: the fixtures' quotes never move 1 % within 3 ms, so neither feed has a jump, hence no pair and no delay.
+  const page = join(tempFiles({}), 'r.html');
+  const r = await leadlagInProcess(['report', SPOT, PERP, '--threshold', '1%', '--html', page, '--quiet']);
+  assert.equal(r.code, 0, r.stderr);
+  const html = readFileSync(page, 'utf8');
+  assert.doesNotMatch(html, /NaN|Infinity/);
+  for (const id of ['delays-native', 'delays-1 ms grid']) {
+    const figure = html.slice(html.indexOf(`<figure id="fig-${id}"`));
+    assert.match(figure, /<figcaption><strong>[^<]*<\/strong> No pairs: /, id);
+  }
+});
+
+test('report --trades with too few triggers of a class: the other analyses, a classify section that says why, a warning, exit 0', async () => {
+  // The fixtures' first 10 s hold 8 lead and 4 noise triggers: classify alone refuses them (exit 65,
+  // fewer than 10 of each); report must still give pair, xcorr and hy and say why classify has no result.
+  const range = ['--end', '2024-08-08T12:00:10Z'];
+  const page = join(tempFiles({}), 'r.html');
+  const [r, classify, pair] = await Promise.all([
+    leadlagInProcess(['report', SPOT, PERP, '--trades', TRADES, ...range, '--html', page, '--format', 'json']),
+    leadlagInProcess(['classify', SPOT, PERP, '--trades', TRADES, ...range, '--quiet']),
+    json(['pair', SPOT, PERP, ...range]),
+  ]);
+  assert.equal(classify.code, 65);
+  const [, leads, noise] = /(\d+) lead and (\d+) noise/.exec(classify.stderr)!;
+  assert.deepEqual([leads, noise], ['8', '4']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /warning: classify has no result: .*too few labelled triggers to train and test: 8 lead and 4 noise/);
+  const report = JSON.parse(r.stdout) as Record<string, unknown>;
+  assert.deepEqual(report.pair, pair);
+  assert.equal(report.classify, undefined);
+  const missing = report.classify_unavailable as { leads: number; noise: number; min_per_class: number; reason: string };
+  assert.deepEqual([missing.leads, missing.noise, missing.min_per_class], [8, 4, 10]);
+  const html = readFileSync(page, 'utf8');
+  assert.match(html, /<h3>Classifier: no result<\/h3>/);
+  assert.match(html, /No classifier was trained: too few labelled triggers to train and test: 8 lead and 4 noise/);
+  assert.ok((html.match(/<figure /g) ?? []).length >= 4, 'the other analyses\' figures');
 });
 
 test('--html into a missing directory: exit 73 and nothing written', async () => {

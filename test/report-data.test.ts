@@ -12,7 +12,7 @@ import type { XcorrReport, XcorrRow } from '../src/cli/commands/xcorr-render.js'
 import type { PairReport } from '../src/cli/commands/pair.js';
 import type { ClassifyReport } from '../src/cli/classify-render.js';
 import type { HyReport } from '../src/cli/commands/hy.js';
-import { hyCall } from '../src/report/calls.js';
+import { hyCall, xcorrCall } from '../src/report/calls.js';
 
 type Layer = { mark: { type: string }; data?: { values: Record<string, unknown>[] } };
 const values = (s: Spec) => (s.data as { values: Record<string, unknown>[] }).values;
@@ -111,7 +111,7 @@ test('prFigure: the curve\'s points, the chosen threshold and the base rate', ()
   assert.equal(prFigure({ testPrevalence: 0.5 } as unknown as ClassifyReport), undefined);
 });
 
-const call = (method: string, leader: string | null, lagUs: number | null, ci: [number, number] | null, p: number | null): MethodCall => ({ method, leader, lagUs, intervalUs: ci, pValue: p, sentence: '' });
+const call = (method: string, leader: string | null, lagUs: number | null, ci: [number, number] | null, p: number | null): MethodCall => ({ method, leader, tested: true, estimateLeader: leader, lagUs, intervalUs: ci, pValue: p, sentence: '' });
 const noise = { jumps: 200, noiseJumps: 50, paired: 80, chanceMean: 4 };
 
 test('reportVerdict: all agree — the lead and interval from the first method that gives both, p-values, noise shares', () => {
@@ -135,6 +135,57 @@ test('reportVerdict: a method without a lead is named where they differ; opposit
   assert.equal(split.sentences[0], 'The methods disagree on who leads: pair says spot, hy says perp.');
   const none = reportVerdict(['spot', 'perp'], [call('pair', null, null, null, 0.4)], noise);
   assert.equal(none.sentences[0], 'No method finds a significant lead of either market.');
+});
+
+const untested = (method: string, estimate: string | null, lagUs: number | null): MethodCall => ({ method, leader: null, tested: false, estimateLeader: estimate, lagUs, intervalUs: null, pValue: null, sentence: '' });
+
+test('reportVerdict: an untested method is untested, not "no significant lead"; its estimate pointing the other way is said in the headline', () => {
+  // The user's case (--bootstrap 0): pair finds spot leading by 7.609 ms, hy's untested θ̂ = −9.4 ms puts perp first, xcorr is tested and finds no lead.
+  const calls = [untested('hy', 'perp', 9400), call('pair (native ticks)', 'spot', 7609, null, 0.04), call('xcorr', null, null, null, null)];
+  const v = reportVerdict(['spot', 'perp'], calls, noise);
+  // pair is the only finding, so spot leads by its delay; hy found nothing, so no agreement either.
+  assert.deepEqual([v.leader, v.lagUs, v.lagFrom, v.agree], ['spot', 7609, 'pair (native ticks)', false]);
+  assert.equal(v.sentences[0], "spot leads perp by 7.609 ms, per pair (native ticks) — but the estimates disagree: untested, hy's estimate puts perp first (9.4 ms).");
+  assert.equal(v.sentences[1], "How sure: pair (native ticks) p = 0.04 (each method's own test of no lead). Untested: hy.");
+  assert.equal(v.sentences[3], 'Where they differ — hy: untested (its estimate: perp first); pair (native ticks): spot leads; xcorr: no significant lead.');
+});
+
+test('reportVerdict: untested estimates on the leader\'s side leave the headline alone; the agreement is that of the tested methods', () => {
+  const v = reportVerdict(['spot', 'perp'], [untested('hy', 'spot', 2900), call('pair', 'spot', 3000, [2000, 4000], 0.001), untested('xcorr', null, null)], noise);
+  assert.equal(v.agree, false);
+  assert.equal(v.sentences[0], 'spot leads perp by 3 ms (95 % interval 2 ms … 4 ms), per pair.');
+  assert.equal(v.sentences[3], 'The tested methods agree: pair; untested: hy (its estimate: spot first), xcorr.');
+});
+
+test('reportVerdict: no tested method finds a lead — the headline names the untested estimates', () => {
+  const v = reportVerdict(['spot', 'perp'], [untested('hy', 'perp', 9400), call('pair', null, null, null, 0.4)], noise);
+  assert.equal(v.leader, null);
+  assert.equal(v.sentences[0], "No tested method finds a significant lead of either market; untested, hy's estimate puts perp first (9.4 ms).");
+});
+
+test('hyCall: with --bootstrap 0 hy is untested and its estimate is θ̂\'s sign; no θ̂ at all is tested, no lead', () => {
+  // θ̂ = −9.4 ms, no inference: perp first by 9.4 ms, untested.
+  const c = hyCall(hyReport(-9400, null, 0));
+  assert.deepEqual([c.leader, c.tested, c.estimateLeader, c.lagUs], [null, false, 'perp', 9400]);
+  const lead = hyCall(hyReport(200, [100, 300], 0.01));
+  assert.deepEqual([lead.leader, lead.tested, lead.estimateLeader], ['spot', true, 'spot']);
+  const flat = hyCall({ ...hyReport(0, null, 0), estimate: { lagUs: null, lags: [] } } as unknown as HyReport);
+  assert.deepEqual([flat.leader, flat.tested, flat.estimateLeader], [null, true, null]);
+});
+
+test('xcorrCall: a solid peak whose summed-r difference has no interval (--bootstrap 0) is untested; a peak whose interval includes 0 is tested, no lead', () => {
+  const withDifference = (value: number, interval: { low: number; high: number } | null, best = xcorrReport(false).best) =>
+    xcorrCall({ ...xcorrReport(false), best, summed: { positive: null, negative: null, difference: { value, interval } } } as unknown as XcorrReport);
+  // The best lag is +2 steps of 500 µs (r 0.3, interval 0.2 … 0.4, clear of 0; one step carries 10 %): solid.
+  // Difference +0.05 without an interval: untested, the estimate puts spot first at the best lag, 1 ms.
+  const open = withDifference(0.05, null);
+  assert.deepEqual([open.leader, open.tested, open.estimateLeader, open.lagUs], [null, false, 'spot', 1000]);
+  // The same with an interval clear of 0: a tested lead of spot.
+  const lead = withDifference(0.05, { low: 0.01, high: 0.09 });
+  assert.deepEqual([lead.leader, lead.tested, lead.lagUs], ['spot', true, 1000]);
+  // The best lag's interval −0.1 … 0.4 includes 0: no significant correlation, tested.
+  const weak = withDifference(0.05, null, row(2, 0.3, [-0.1, 0.4], null));
+  assert.deepEqual([weak.leader, weak.tested], [null, true]);
 });
 
 test('longRows: one row per JSON leaf, arrays by index', () => {

@@ -34,13 +34,13 @@ test('correlogramFigure: r per lag in ms, the interval as a band, the best lag m
 
 test('contrastFigure: ρ(θ) with θ̂ marked and its interval shaded; no band without an interval', () => {
   const pts = [{ lagMs: -0.1, rho: 0.01 }, { lagMs: 0, rho: 0.02 }, { lagMs: 0.1, rho: 0.2 }];
-  const f = contrastFigure(pts, 0.1, [0, 0.2], ['a', 'b']);
+  const f = contrastFigure(pts, 0.1, [0, 0.2], ['a', 'b'], [-0.1, 0.1]);
   const ls = layers(f.spec);
   assert.equal(ls[0]!.mark.type, 'rect');
   assert.deepEqual(ls[0]!.data!.values, [{ lo: 0, hi: 0.2 }]);
   assert.deepEqual(values(f.spec).map((v) => v.rho), [0.01, 0.02, 0.2]);
   assert.deepEqual(ls.at(-1)!.data!.values, [{ x: 0.1, label: 'θ̂ 0.1 ms' }]);
-  const bare = contrastFigure(pts, null, null, ['a', 'b']);
+  const bare = contrastFigure(pts, null, null, ['a', 'b'], [-0.1, 0.1]);
   assert.ok(layers(bare.spec).every((l) => l.mark.type !== 'rect'));
   assert.doesNotMatch(bare.caption, /bootstrap interval/);
 });
@@ -73,6 +73,44 @@ test('renderSvg: a figure becomes an SVG document with drawn paths', async () =>
   const svg = await renderSvg(f);
   assert.match(svg, /^<svg /);
   assert.ok((svg.match(/<path /g) ?? []).length >= 2);
+});
+
+test('a figure with no data draws its frame on fixed axes with the reason in it, and says so in its caption', () => {
+  const frame = (s: Spec) => s.encoding as Record<string, { scale?: { domain: number[] } }>;
+  // No delay in either direction: x over the pairing window (0 to 5 ms), y 0 to 1, the message at their middles (2.5, 0.5).
+  const delays = delayFigure([{ direction: 'a leads b', delaysMs: [] }, { direction: 'b leads a', delaysMs: [] }], 5, 'native');
+  assert.deepEqual(values(delays.spec), [{ x: 2.5, y: 0.5, message: 'no pairs' }]);
+  assert.deepEqual([frame(delays.spec).x!.scale!.domain, frame(delays.spec).y!.scale!.domain], [[0, 5], [0, 1]]);
+  assert.match(delays.caption, /^No pairs: /);
+  // No defined r: x over the lags asked for (−2 to 2 ms), r from −1 to 1.
+  const xcorr = correlogramFigure([{ lagMs: -2, r: null, low: null, high: null }, { lagMs: 2, r: null, low: null, high: null }], null, ['a', 'b'], 'band');
+  assert.deepEqual(frame(xcorr.spec).x!.scale!.domain, [-2, 2]);
+  assert.match(xcorr.caption, /^No lag has a defined correlation/);
+  // No defined ρ: x over the lattice given.
+  const hy = contrastFigure([], null, null, ['a', 'b'], [-10, 10]);
+  assert.deepEqual(values(hy.spec), [{ x: 0, y: 0, message: 'no lag has a defined ρ' }]);
+  assert.match(hy.caption, /^No lag has a defined ρ/);
+  const windows = windowsFigure([{ startMs: 0, lagMs: null, rho: null }, { startMs: 10_000, lagMs: null, rho: null }], 'x');
+  assert.deepEqual(frame(windows.spec).x!.scale!.domain, [0, 10_000]);
+  // All of Table 1's bars 0: a 0–1 axis and the caption says there are no pairs.
+  const bars = pairingFigure([{ feed: 'native', paired: 0, chanceMean: 0, chanceMax: 0, aLeadsB: 0, bLeadsA: 0, simultaneous: 0 }], ['a', 'b']);
+  assert.deepEqual(frame(bars.spec).y!.scale!.domain, [0, 1]);
+  assert.match(bars.caption, /^No pairs on any feed/);
+});
+
+test('renderSvg: a figure with no data renders without NaN or Infinity in its axes (vega\'s empty-domain labels)', async () => {
+  const empties = [
+    delayFigure([{ direction: 'a leads b', delaysMs: [] }], 5, 'native'),
+    correlogramFigure([{ lagMs: -1, r: null, low: null, high: null }, { lagMs: 1, r: null, low: null, high: null }], null, ['a', 'b'], 'band'),
+    contrastFigure([], null, null, ['a', 'b'], [-10, 10]),
+    windowsFigure([{ startMs: 0, lagMs: null, rho: null }], 'x'),
+    pairingFigure([{ feed: 'native', paired: 0, chanceMean: 0, chanceMax: 0, aLeadsB: 0, bLeadsA: 0, simultaneous: 0 }], ['a', 'b']),
+  ];
+  for (const f of empties) {
+    const svg = await renderSvg(f);
+    assert.doesNotMatch(svg, /NaN|Infinity/, f.id);
+  }
+  assert.match(await renderSvg(empties[0]!), />no pairs</);
 });
 
 test('renderPage: escapes every text, inlines the figures, fetches nothing', () => {

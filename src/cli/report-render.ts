@@ -21,6 +21,8 @@ export function renderReport(d: ReportData, htmlFile?: string): Output {
     hy: renderHy(d.hy).json,
   };
   if (d.classify !== undefined) json.classify = renderClassify(d.classify).json;
+  const missing = d.classifyUnavailable;
+  if (missing !== undefined) json.classify_unavailable = { reason: missing.reason, leads: missing.leads, noise: missing.noise, min_per_class: missing.minPerClass };
   json.quality = qualityJson(d.quality);
   json.inputs = d.inputs.map((i) => ({ market: i.market, files: i.files, bytes: i.bytes, format: i.format, rows: i.rows, first_us: nullIfNaN(i.firstUs), last_us: nullIfNaN(i.lastUs) }));
   json.span = { start_us: d.span.start, end_us: d.span.end, start: isoMicros(d.span.start), end: isoMicros(d.span.end) };
@@ -81,6 +83,7 @@ function humanReport(d: ReportData, style: Style, htmlFile: string | undefined):
     const k = d.classify;
     lines.push(c.bold('classify') + c.dim(` (${k.nTest} test triggers)`), `  average precision ${fixed(k.averagePrecision ?? NaN, 3)} vs base rate ${fixed(k.testPrevalence, 3)}; lead precision ${fixed(k.report.classes[1].precision, 3)}, recall ${fixed(k.report.classes[1].recall, 3)}`, `  ${classifyVerdict(k)}`);
   }
+  if (d.classifyUnavailable !== undefined) lines.push(c.bold('classify') + c.dim(' (no result)'), `  ${d.classifyUnavailable.reason}.`);
   const q = d.quality;
   lines.push(c.bold('data') + c.dim(` (${q.moves.steps} grid steps, ${q.moves.bothMove} where both move)`), ...q.assessments.map((x) => `  ${x.ok ? '✓' : '✗'} ${x.text}`));
   if (htmlFile !== undefined) lines.push('', `page: ${htmlFile}`);

@@ -13,7 +13,8 @@ import { readOnceForAll } from './fanout.js';
 import { judgeQuality, qualityPass, type PairQuality } from './quality-pass.js';
 import { pairPass, type PairOptions, type PairReport } from './commands/pair.js';
 import { blockTableError, xcorrPass, type XcorrOptions, type XcorrReport } from './commands/xcorr.js';
-import { runClassify, type ClassifyOptions } from './commands/classify.js';
+import { runClassify, TooFewTriggersDataError, type ClassifyOptions } from './commands/classify.js';
+import { MIN_PER_CLASS } from '../core/sampling.js';
 import { rangeOf } from './options.js';
 import type { ReadReport } from '../io/types.js';
 import type { InputFingerprint, ReportData } from '../report/data.js';
@@ -80,7 +81,7 @@ export async function runReport(files: readonly [string, string], o: ReportOptio
     xcorr.abort();
   }
   const scan = quality.finish(reads);
-  const classify = o.trades === undefined ? undefined : await runClassify(files, classifyOptionsOf(o), ctx);
+  const classify = o.trades === undefined ? {} : await classifyPart(files, classifyOptionsOf(o), ctx);
   const calls = [hyCall(hyReport), ...pairReport.feeds.map((f) => pairCall(pairReport, f)), xcorrCall(xcorrReport)];
   return {
     names: o.names,
@@ -90,7 +91,7 @@ export async function runReport(files: readonly [string, string], o: ReportOptio
     pair: pairReport,
     xcorr: xcorrReport,
     hy: hyReport,
-    classify,
+    ...classify,
     quality: judgeQuality(
       scan,
       { moves: scan.moves ?? movesOf(xcorrReport), jumps: jumpCounts(pairReport), chancePairsMean: nativeOf(pairReport).stats.chance.mean, nonextantShares: [hyReport.estimate.nonextantShareA, hyReport.estimate.nonextantShareB] },
@@ -101,6 +102,21 @@ export async function runReport(files: readonly [string, string], o: ReportOptio
     verdict: reportVerdict(o.names, calls, noiseOf(pairReport)),
     generator: o.generator,
   };
+}
+
+/**
+ * classify's report, or why it has none. Too few triggers of a class is one part of the report
+ * missing, not a failed report: the other analyses are complete, so it is a warning (exit 0) and
+ * the classify section says why. Any other error of classify fails the report as it fails classify.
+ */
+async function classifyPart(files: readonly [string, string], o: ClassifyOptions, ctx: Context): Promise<Pick<ReportData, 'classify' | 'classifyUnavailable'>> {
+  try {
+    return { classify: await runClassify(files, o, ctx) };
+  } catch (e) {
+    if (!(e instanceof TooFewTriggersDataError)) throw e;
+    ctx.warn(`classify has no result: ${e.message}; the report gives the other analyses without it`);
+    return { classifyUnavailable: { leads: e.leads, noise: e.noise, minPerClass: MIN_PER_CLASS, reason: e.problem } };
+  }
 }
 
 /** Grid steps and steps where both move from xcorr's lag 0: its N and N_eff (inspect's own counts, docs/inspect.md). */

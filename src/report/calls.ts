@@ -4,7 +4,7 @@
  */
 import type { FeedTable, PairReport } from '../cli/commands/pair.js';
 import { feedVerdict } from '../cli/commands/pair.js';
-import { summedLead, verdict as xcorrVerdict, SINGLE_STEP_SHARE, type XcorrReport } from '../cli/commands/xcorr-render.js';
+import { summedLead, tooFewBlocks, verdict as xcorrVerdict, SINGLE_STEP_SHARE, type XcorrReport } from '../cli/commands/xcorr-render.js';
 import { twoSided, verdict as hyVerdict, type HyReport } from '../cli/commands/hy.js';
 import { ALPHA } from '../core/verdict.js';
 import { duration } from '../io/output.js';
@@ -16,9 +16,13 @@ export function pairCall(r: PairReport, f: FeedTable): MethodCall {
   const leader = v.kind === 'lead' ? v.leader! : null;
   const d = leader === null ? undefined : f.delays[leader === r.names[0] ? 0 : 1]!;
   const method = f.feed === 'native' ? 'pair (native ticks)' : `pair (${duration(r.params.gridUs)} grid)`;
+  const t = f.stats.table;
   return {
     method,
     leader,
+    // The sign test always runs; its estimate is the direction with more pairs.
+    tested: true,
+    estimateLeader: t.aLeadsB === t.bLeadsA ? null : t.aLeadsB > t.bLeadsA ? r.names[0] : r.names[1],
     lagUs: d !== undefined && d.n > 0 ? d.median : null,
     intervalUs: d?.medianCi ? [d.medianCi.low, d.medianCi.high] : null,
     pValue: f.stats.leaderPValue,
@@ -30,22 +34,42 @@ export function pairCall(r: PairReport, f: FeedTable): MethodCall {
  * xcorr: a lead when its verdict states one (the best lag's interval excludes 0, one step does
  * not carry it, and the summed r names a side with an interval clear of 0: summedLead);
  * the size is the best lag when it lies on the leader's side. No p-value: xcorr gives intervals.
+ * Untested where its verdict says who leads is untested: a solid peak, but the summed r's
+ * difference has no interval (--bootstrap 0) or no value (lags on one side only), or the span
+ * holds fewer than two bootstrap blocks (no interval at all). A peak that
+ * one step carries, or whose interval (Fisher's with --bootstrap 0, too narrow) includes 0, is
+ * tested: no lead.
  */
 export function xcorrCall(r: XcorrReport): MethodCall {
   const best = r.best;
   const clear = (lo: number | null | undefined, hi: number | null | undefined) => lo != null && hi != null && (lo > 0 || hi < 0);
   const solid = best !== undefined && !(best.topStepShare !== null && best.topStepShare > SINGLE_STEP_SHARE) && clear(best.ciLow, best.ciHigh);
+  const d = r.summed.difference;
+  // The direction S₊ − S₋ points to, read in the relation's direction (summedLead), tested or not.
+  const relation = best?.r == null ? 0 : Math.sign(best.r);
+  const estimate = d?.value == null ? 0 : Math.sign(d.value) * relation;
+  const interval = d?.value == null ? null : d.interval;
+  // Over fewer than two blocks nothing has an interval: xcorr's verdict says untested (unless one step carries the peak).
+  const noBlocks = best !== undefined && !(best.topStepShare !== null && best.topStepShare > SINGLE_STEP_SHARE) && tooFewBlocks(r);
+  const tested = !noBlocks && (!solid || interval !== null);
   const sign = solid ? summedLead(r) : 0;
-  const leader = sign === 0 ? null : sign > 0 ? r.names[0] : r.names[1];
-  const onSide = best !== undefined && sign !== 0 && Math.sign(best.lag) === sign;
-  return { method: 'xcorr', leader, lagUs: onSide ? Math.abs(best.lagUs) : null, intervalUs: null, pValue: null, sentence: xcorrVerdict(r) };
+  // The size: the best lag when it lies on the side the call names (the estimate's, untested).
+  const side = tested ? sign : estimate;
+  const onSide = best !== undefined && side !== 0 && Math.sign(best.lag) === side;
+  return { method: 'xcorr', leader: marketOfSign(sign, r.names), tested, estimateLeader: marketOfSign(estimate, r.names), lagUs: onSide ? Math.abs(best.lagUs) : null, intervalUs: null, pValue: null, sentence: xcorrVerdict(r) };
+}
+
+/** The first market for a positive sign, the second for a negative one, null for 0. */
+function marketOfSign(sign: number, names: readonly [string, string]): string | null {
+  return sign === 0 ? null : sign > 0 ? names[0] : names[1];
 }
 
 /**
  * hy: a lead when its sign-flip test is significant, θ̂ ≠ 0, θ̂'s interval does not reach 0
  * (where hy's own verdict calls the direction uncertain) and the lags lie on both sides of 0;
- * untested (--bootstrap 0) is no lead.
- * The size is |θ̂| with its interval on the leader's side.
+ * with --bootstrap 0, or a significant contrast on lags of one side only, it is untested (unless
+ * there is no θ̂ at all: every contrast 0 is no lead). The size is |θ̂| with its interval on the leader's side; the
+ * estimate's leader is θ̂'s sign.
  */
 export function hyCall(r: HyReport): MethodCall {
   const lag = r.estimate.lagUs;
@@ -57,7 +81,10 @@ export function hyCall(r: HyReport): MethodCall {
   const interval: [number, number] | null = ci === null ? null : sign < 0 ? [-ci.high, -ci.low] : [ci.low, ci.high];
   return {
     method: 'hy',
-    leader: leads ? (sign > 0 ? r.names[0] : r.names[1]) : null,
+    leader: leads ? marketOfSign(sign, r.names) : null,
+    // One-sided lags with a significant contrast: hy's verdict says who leads is untested.
+    tested: lag === null || (inf !== null && (inf.pValue >= ALPHA || twoSided(r.lattice))),
+    estimateLeader: marketOfSign(sign, r.names),
     lagUs: lag === null ? null : Math.abs(lag),
     intervalUs: interval,
     pValue: inf?.pValue ?? null,

@@ -23,6 +23,16 @@ export interface InputFingerprint {
   readonly lastUs: number;
 }
 
+/** classify asked for (--trades) without a result: too few labelled triggers of a class to train and test on. */
+export interface ClassifyUnavailable {
+  /** Labelled triggers of each class, and the least of each classify needs. */
+  readonly leads: number;
+  readonly noise: number;
+  readonly minPerClass: number;
+  /** classify's own message. */
+  readonly reason: string;
+}
+
 export interface ReportData {
   readonly names: readonly [string, string];
   readonly span: { readonly start: number; readonly end: number };
@@ -32,7 +42,10 @@ export interface ReportData {
   readonly pair: PairReport;
   readonly xcorr: XcorrReport;
   readonly hy: HyReport;
+  /** classify's report with --trades, when it has one. */
   readonly classify?: ClassifyReport;
+  /** With --trades but no classify result: why (too few triggers of a class). */
+  readonly classifyUnavailable?: ClassifyUnavailable;
   readonly quality: PairQuality;
   readonly verdict: ReportVerdict;
   /** `leadlag 0.1.0`, for the page's footer. */

@@ -23,7 +23,9 @@ export function xcorrFigure(r: XcorrReport): Figure {
 export function hyFigure(r: HyReport): Figure {
   const points = r.estimate.lags.flatMap((l) => (l.rho === null ? [] : [{ lagMs: toMs(l.lagUs), rho: l.rho }]));
   const ci = r.inference?.lagUs ?? null;
-  return contrastFigure(points, r.estimate.lagUs === null ? null : toMs(r.estimate.lagUs), ci === null ? null : [toMs(ci.low), toMs(ci.high)], r.names);
+  const lags = r.estimate.lags;
+  const lattice: [number, number] = lags.length === 0 ? [0, 0] : [toMs(lags[0]!.lagUs), toMs(lags.at(-1)!.lagUs)];
+  return contrastFigure(points, r.estimate.lagUs === null ? null : toMs(r.estimate.lagUs), ci === null ? null : [toMs(ci.low), toMs(ci.high)], r.names, lattice);
 }
 
 /** pair: one delay histogram per feed, each direction in its own colour. */

@@ -2,11 +2,11 @@
  * The report page's content from the report's data: its sections in reading order, each with
  * its figures (specifications, rendered by the caller) and tables. Pure.
  */
-import type { ReportData } from './data.js';
+import type { ClassifyUnavailable, ReportData } from './data.js';
 import type { Figure } from './specs.js';
 import type { Page, PageTable } from './page.js';
 import { delayFigures, hyFigure, prFigure, tableOneFigure, windowFigure, xcorrFigure } from './figures.js';
-import { ms } from './verdict.js';
+import { ms, type MethodCall } from './verdict.js';
 import { formatPValue } from '../core/verdict.js';
 import { duration, isoMicros } from '../io/output.js';
 
@@ -30,6 +30,7 @@ export function reportSections(d: ReportData): SectionPlan[] {
     const pr = prFigure(d.classify);
     sections.push({ heading: 'Lead or noise: the classifier', figures: pr === undefined ? [] : [pr], tables: [classifyTable(d)] });
   }
+  if (d.classifyUnavailable !== undefined) sections.push({ heading: 'Lead or noise: the classifier', figures: [], tables: [noClassifierTable(d.classifyUnavailable)] });
   sections.push({ heading: 'Data quality', figures: [], tables: [qualityTable(d)] });
   return sections;
 }
@@ -57,9 +58,16 @@ function methodsTable(d: ReportData): PageTable {
   return {
     title: 'Who leads, by method',
     columns: ['method', 'leader', 'lead', '95 % interval', 'p-value', 'its verdict'],
-    rows: d.verdict.methods.map((c) => [c.method, c.leader ?? 'none', c.lagUs === null ? null : ms(c.lagUs), c.intervalUs === null ? null : `${ms(c.intervalUs[0])} … ${ms(c.intervalUs[1])}`, c.pValue === null ? null : formatPValue(c.pValue), c.sentence]),
-    note: 'hy: |θ̂| with its block-bootstrap interval, p of the sign-flip test of no lead-lag at any lag; pair: median leader → follower delay of the leading direction, p of the sign test; xcorr: the best lag when it lies on the leading side.',
+    rows: d.verdict.methods.map((c) => [c.method, leaderCell(c), c.lagUs === null ? null : ms(c.lagUs), c.intervalUs === null ? null : `${ms(c.intervalUs[0])} … ${ms(c.intervalUs[1])}`, c.pValue === null ? null : formatPValue(c.pValue), c.sentence]),
+    note: 'hy: |θ̂| with its block-bootstrap interval, p of the sign-flip test of no lead-lag at any lag; pair: median leader → follower delay of the leading direction, p of the sign test; xcorr: the best lag when it lies on the leading side. Untested: the method ran no test of who leads (hy with --bootstrap 0; xcorr with no interval on the summed r), so its lead is an estimate only.',
   };
+}
+
+/** `spot`, `none` (tested, no significant lead) or `untested (estimate: perp first)`. */
+function leaderCell(c: MethodCall): string {
+  if (c.leader !== null) return c.leader;
+  if (c.tested) return 'none';
+  return c.estimateLeader === null ? 'untested' : `untested (estimate: ${c.estimateLeader} first)`;
 }
 
 function tableOne(d: ReportData): PageTable {
@@ -82,6 +90,16 @@ function classifyTable(d: ReportData): PageTable {
     title: 'Classifier on the test triggers',
     columns: ['measure', 'value'],
     rows: [['test triggers', c.nTest], ['share that lead (base rate)', fix(c.testPrevalence, 3)], ['threshold', fix(c.threshold, 4)], ['lead precision', fix(c.report.classes[1].precision, 3)], ['lead recall', fix(c.report.classes[1].recall, 3)], ...aps],
+  };
+}
+
+/** Why the classifier has no result: the labelled triggers of each class beside the least it needs. */
+function noClassifierTable(u: ClassifyUnavailable): PageTable {
+  return {
+    title: 'Classifier: no result',
+    columns: ['labelled triggers', 'count', 'needed'],
+    rows: [['lead', u.leads, u.minPerClass], ['noise', u.noise, u.minPerClass]],
+    note: `No classifier was trained: ${u.reason}. The other analyses above are complete.`,
   };
 }
 

@@ -63,6 +63,29 @@ function markerLayer(xMs: number, label: string, colour: string): Spec {
   };
 }
 
+/** An axis of a figure with nothing to draw: its title and the domain to show. */
+interface EmptyAxis {
+  readonly title: string;
+  readonly domain: readonly [number, number];
+  readonly type?: 'quantitative' | 'temporal';
+}
+
+/**
+ * The frame of a figure with no data: both axes with fixed domains and `message` in the middle.
+ * Fixed, because vega derives an empty scale's domain as NaN or ±Infinity, which would then be
+ * printed in the axes' labels.
+ */
+function emptySpec(title: string, subtitle: string, x: EmptyAxis, y: EmptyAxis, message: string): Spec {
+  const mid = (d: readonly [number, number]) => (d[0] + d[1]) / 2;
+  const axis = (a: EmptyAxis) => ({ field: a === x ? 'x' : 'y', type: a.type ?? 'quantitative', title: a.title, scale: { domain: [...a.domain] } });
+  return {
+    ...base(title, subtitle),
+    data: { values: [{ x: mid(x.domain), y: mid(y.domain), message }] },
+    mark: { type: 'text', fontSize: 14, color: '#555' },
+    encoding: { x: axis(x), y: axis(y), text: { field: 'message' } },
+  };
+}
+
 export interface CorrelogramPoint {
   /** Lag in ms (τ·G). */
   readonly lagMs: number;
@@ -75,6 +98,16 @@ export interface CorrelogramPoint {
 /** xcorr: r(τ) against the lag in ms with its interval as a band and the best lag marked. */
 export function correlogramFigure(points: readonly CorrelogramPoint[], bestLagMs: number | null, names: readonly [string, string], intervalName: string): Figure {
   const values = points.filter((p) => p.r !== null).map((p) => ({ lag_ms: p.lagMs, r: p.r, low: p.low ?? p.r, high: p.high ?? p.r }));
+  const title = `Lagged correlation of grid returns, ${names[0]} vs ${names[1]}`;
+  if (values.length === 0) {
+    const lags: readonly [number, number] = points.length === 0 ? [-1, 1] : [points[0]!.lagMs, points.at(-1)!.lagMs];
+    return {
+      id: 'xcorr',
+      title,
+      caption: `No lag has a defined correlation (a market does not move on the grid in the span), so there is nothing to draw; ${signConvention(names)}.`,
+      spec: emptySpec(title, signConvention(names), { title: 'lag (ms)', domain: lags }, { title: 'correlation r', domain: [-1, 1] }, 'no lag has a defined correlation'),
+    };
+  }
   const layers: Spec[] = [
     {
       mark: { type: 'area', color: PALETTE.sky, opacity: 0.35 },
@@ -84,7 +117,6 @@ export function correlogramFigure(points: readonly CorrelogramPoint[], bestLagMs
     { mark: { type: 'rule', color: '#444', strokeWidth: 0.8 }, data: { values: [{ y: 0 }] }, encoding: { y: { field: 'y', type: 'quantitative' } } },
   ];
   if (bestLagMs !== null) layers.push(markerLayer(bestLagMs, `best ${fmtMs(bestLagMs)}`, PALETTE.vermillion));
-  const title = `Lagged correlation of grid returns, ${names[0]} vs ${names[1]}`;
   return {
     id: 'xcorr',
     title,
@@ -98,9 +130,21 @@ export interface ContrastPoint {
   readonly rho: number;
 }
 
-/** hy: ρ(θ) against θ in ms with θ̂ marked and its interval shaded. */
-export function contrastFigure(points: readonly ContrastPoint[], thetaHatMs: number | null, ciMs: readonly [number, number] | null, names: readonly [string, string]): Figure {
+/**
+ * hy: ρ(θ) against θ in ms with θ̂ marked and its interval shaded. `latticeMs` is the first and
+ * last lag of the lattice: the x axis when no lag has a defined ρ.
+ */
+export function contrastFigure(points: readonly ContrastPoint[], thetaHatMs: number | null, ciMs: readonly [number, number] | null, names: readonly [string, string], latticeMs: readonly [number, number]): Figure {
   const values = points.map((p) => ({ lag_ms: p.lagMs, rho: p.rho }));
+  const title = `Hayashi–Yoshida lead-lag contrast, ${names[0]} vs ${names[1]}`;
+  if (values.length === 0) {
+    return {
+      id: 'hy',
+      title,
+      caption: `No lag has a defined ρ(θ) (a market never moves, or the ticks never overlap within the lags), so there is nothing to draw; ${signConvention(names)}.`,
+      spec: emptySpec(title, signConvention(names), { title: 'lag θ (ms)', domain: latticeMs }, { title: 'HY correlation ρ(θ)', domain: [-1, 1] }, 'no lag has a defined ρ'),
+    };
+  }
   const layers: Spec[] = [];
   if (ciMs !== null) {
     layers.push({
@@ -114,7 +158,6 @@ export function contrastFigure(points: readonly ContrastPoint[], thetaHatMs: num
     { mark: { type: 'rule', color: '#444', strokeWidth: 0.8 }, data: { values: [{ y: 0 }] }, encoding: { y: { field: 'y', type: 'quantitative' } } },
   );
   if (thetaHatMs !== null) layers.push(markerLayer(thetaHatMs, `θ̂ ${fmtMs(thetaHatMs)}`, PALETTE.vermillion));
-  const title = `Hayashi–Yoshida lead-lag contrast, ${names[0]} vs ${names[1]}`;
   const shaded = ciMs === null ? '' : ' The shaded band is the 95 % bootstrap interval of θ̂.';
   return {
     id: 'hy',
@@ -136,12 +179,21 @@ export function delayFigure(series: readonly DelaySeries[], pairWindowMs: number
   const values = series.flatMap((s) => s.delaysMs.map((d) => ({ direction: s.direction, delay_ms: d })));
   const step = Math.max(pairWindowMs / 20, 0.001);
   const title = `Leader → follower delay, ${feed}`;
+  const subtitle = `pairing window ${fmtMs(pairWindowMs)}`;
+  if (values.length === 0) {
+    return {
+      id: `delays-${feed}`,
+      title,
+      caption: `No pairs: no jump of one market was followed by a jump of the other within the pairing window (${fmtMs(pairWindowMs)}), so there is no delay to show.`,
+      spec: emptySpec(title, subtitle, { title: 'delay (ms)', domain: [0, Math.max(pairWindowMs, step)] }, { title: 'pairs', domain: [0, 1] }, 'no pairs'),
+    };
+  }
   return {
     id: `delays-${feed}`,
     title,
     caption: `Delays of the paired jumps (pairing window ${fmtMs(pairWindowMs)}). Mass piled at the window's edge suggests the window is too short; a flat spread suggests chance pairs.`,
     spec: {
-      ...base(title, `pairing window ${fmtMs(pairWindowMs)}`),
+      ...base(title, subtitle),
       data: { values },
       mark: { type: 'bar', opacity: 0.75, binSpacing: 0 },
       encoding: {
@@ -174,10 +226,12 @@ export function pairingFigure(feeds: readonly PairingBars[], names: readonly [st
   ]);
   const order = [`${names[0]} leads`, `${names[1]} leads`, 'simultaneous', 'chance pairs (mean)', 'chance pairs (max)'];
   const title = `Table 1: pairs by leader, beside chance`;
+  // All bars 0: vega's scale would be 0 to 0; a 0–1 axis shows the zeros as zeros.
+  const none = values.every((v) => v.count === 0);
   return {
     id: 'pairing',
     title,
-    caption: 'Pairs found in the data by who jumped first, and the pairs that time-shifted copies of the same jumps produce by coincidence. A lead is believable when the pairs stand well above the chance bars.',
+    caption: `${none ? 'No pairs on any feed, and none by chance: every bar is 0. ' : ''}Pairs found in the data by who jumped first, and the pairs that time-shifted copies of the same jumps produce by coincidence. A lead is believable when the pairs stand well above the chance bars.`,
     spec: {
       ...base(title, 'chance: the other market shifted by ±1…±10 null steps'),
       width: { step: 22 },
@@ -185,7 +239,7 @@ export function pairingFigure(feeds: readonly PairingBars[], names: readonly [st
       mark: { type: 'bar' },
       encoding: {
         x: { field: 'what', type: 'nominal', sort: order, title: null, axis: { labelAngle: -30 } },
-        y: { field: 'count', type: 'quantitative', title: 'pairs' },
+        y: { field: 'count', type: 'quantitative', title: 'pairs', ...(none ? { scale: { domain: [0, 1] } } : {}) },
         color: { field: 'what', type: 'nominal', sort: order, scale: { range: [PALETTE.blue, PALETTE.orange, PALETTE.green, PALETTE.grey, '#666666'] }, legend: null },
         column: { field: 'feed', type: 'nominal', title: null },
       },
@@ -213,6 +267,18 @@ export function windowsFigure(points: readonly WindowPoint[], what: string): Fig
     encoding: { x, y: { field, type: 'quantitative', title } },
   });
   const title = `${what} per window`;
+  if (values.every((v) => v.lag_ms === null && v.rho === null)) {
+    const first = points[0]?.startMs ?? 0;
+    const last = points.at(-1)?.startMs ?? 0;
+    // A time scale of zero width (one window) labels its axis NaN: give it a second.
+    const starts: readonly [number, number] = [first, last > first ? last : first + 1000];
+    return {
+      id: 'windows',
+      title,
+      caption: 'No window has a defined lag or correlation, so there is nothing to draw.',
+      spec: emptySpec(title, '', { title: 'window start (UTC)', domain: starts, type: 'temporal' }, { title: 'lag (ms)', domain: [-1, 1] }, 'no window has a defined lag'),
+    };
+  }
   return {
     id: 'windows',
     title,

@@ -13,6 +13,13 @@ export interface MethodCall {
   readonly method: string;
   /** The leading market when the method finds a significant lead, else null. */
   readonly leader: string | null;
+  /**
+   * False when the method ran no test of who leads (hy with --bootstrap 0; xcorr correlated but
+   * with no interval on which side leads): its leader is then null, but not "no lead".
+   */
+  readonly tested: boolean;
+  /** The market the method's point estimate puts first, significant or not (null: neither). */
+  readonly estimateLeader: string | null;
   /** Its estimate of the lead (µs, ≥ 0) and 95 % interval, when it gives one. */
   readonly lagUs: number | null;
   readonly intervalUs: readonly [number, number] | null;
@@ -37,7 +44,7 @@ export interface ReportVerdict {
   readonly lagUs: number | null;
   readonly intervalUs: readonly [number, number] | null;
   readonly lagFrom: string | null;
-  /** True when every method that finds a lead names the same leader and none finds none. */
+  /** True when every method that finds a lead names the same leader and none finds none or is untested. */
   readonly agree: boolean;
   readonly sentences: readonly string[];
   readonly methods: readonly MethodCall[];
@@ -55,21 +62,35 @@ export function reportVerdict(names: readonly [string, string], calls: readonly 
   const sizer = leader === null ? undefined : calls.find((c) => c.leader === leader && c.lagUs !== null && c.intervalUs !== null) ?? calls.find((c) => c.leader === leader && c.lagUs !== null);
   const follower = leader === null ? null : leader === names[0] ? names[1] : names[0];
   const v = { leader, follower, lagUs: sizer?.lagUs ?? null, intervalUs: sizer?.intervalUs ?? null, lagFrom: sizer?.method ?? null, agree, methods: calls, noise };
-  return { ...v, sentences: [headline(v, leaders), sureness(calls), noiseSentence(noise, names), agreement(calls, agree)] };
+  return { ...v, sentences: [headline(v, leaders), sureness(calls), noiseSentence(noise, names), agreement(calls, agree, leader)] };
 }
 
 type Core = Omit<ReportVerdict, 'sentences'>;
 
 function headline(v: Core, leaders: ReadonlySet<string>): string {
   if (leaders.size > 1) return `The methods disagree on who leads: ${v.methods.filter((c) => c.leader !== null).map((c) => `${c.method} says ${c.leader}`).join(', ')}.`;
-  if (v.leader === null) return 'No method finds a significant lead of either market.';
+  const untested = v.methods.filter((c) => !c.tested && c.estimateLeader !== null);
+  if (v.leader === null) {
+    if (untested.length === 0) return 'No method finds a significant lead of either market.';
+    return `No tested method finds a significant lead of either market; untested, ${untested.map(pointsFirst).join(', ')}.`;
+  }
   const by = v.lagUs === null ? '' : ` by ${ms(v.lagUs)}${v.intervalUs === null ? '' : ` (95 % interval ${ms(v.intervalUs[0])} … ${ms(v.intervalUs[1])})`}, per ${v.lagFrom}`;
-  return `${v.leader} leads ${v.follower}${by}.`;
+  // An untested estimate is no finding, but one pointing the other way must not let the headline read as agreement.
+  const contrary = untested.filter((c) => c.estimateLeader !== v.leader);
+  if (contrary.length === 0) return `${v.leader} leads ${v.follower}${by}.`;
+  return `${v.leader} leads ${v.follower}${by} — but the estimates disagree: untested, ${contrary.map(pointsFirst).join(', ')}.`;
+}
+
+/** `hy's estimate puts perp first (9.4 ms)`. */
+function pointsFirst(c: MethodCall): string {
+  return `${c.method}'s estimate puts ${c.estimateLeader} first${c.lagUs === null ? '' : ` (${ms(c.lagUs)})`}`;
 }
 
 function sureness(calls: readonly MethodCall[]): string {
   const tests = calls.flatMap((c) => (c.pValue !== null ? [`${c.method} ${formatP(c.pValue)}`] : c.leader !== null ? [`${c.method}: its 95 % interval clears 0`] : []));
-  return tests.length === 0 ? 'No method ran a test (bootstrap off).' : `How sure: ${tests.join('; ')} (each method's own test of no lead).`;
+  const untested = calls.filter((c) => !c.tested).map((c) => c.method);
+  const none = untested.length === 0 ? '' : ` Untested: ${untested.join(', ')}.`;
+  return tests.length === 0 ? `No method ran a test (bootstrap off).${none}` : `How sure: ${tests.join('; ')} (each method's own test of no lead).${none}`;
 }
 
 function noiseSentence(n: NoiseFacts, [a, b]: readonly [string, string]): string {
@@ -78,10 +99,30 @@ function noiseSentence(n: NoiseFacts, [a, b]: readonly [string, string]): string
   return `Noise: ${pct(n.noiseJumps / n.jumps)} of the ${n.jumps} jumps have no partner in the other market; of the ${n.paired} pairs, ${chance}.`;
 }
 
-function agreement(calls: readonly MethodCall[], agree: boolean): string {
+function agreement(calls: readonly MethodCall[], agree: boolean, leader: string | null): string {
   if (agree) return `The methods agree: ${calls.map((c) => c.method).join(', ')}.`;
-  const parts = calls.map((c) => `${c.method}: ${c.leader === null ? 'no significant lead' : `${c.leader} leads`}`);
+  const tested = calls.filter((c) => c.tested);
+  const untested = calls.filter((c) => !c.tested);
+  if (leader !== null && untested.length > 0 && tested.every((c) => c.leader === leader)) {
+    return `The tested methods agree: ${tested.map((c) => c.method).join(', ')}; untested: ${untested.map(untestedText).join(', ')}.`;
+  }
+  const parts = calls.map((c) => `${c.method}: ${callText(c)}`);
   return `Where they differ — ${parts.join('; ')}.`;
+}
+
+/** A method's call in the agreement sentence: `spot leads`, `no significant lead`, or `untested (its estimate: perp first)`. */
+function callText(c: MethodCall): string {
+  if (c.leader !== null) return `${c.leader} leads`;
+  return c.tested ? 'no significant lead' : `untested${estimateText(c)}`;
+}
+
+/** `hy (its estimate: spot first)`. */
+function untestedText(c: MethodCall): string {
+  return `${c.method}${estimateText(c)}`;
+}
+
+function estimateText(c: MethodCall): string {
+  return c.estimateLeader === null ? '' : ` (its estimate: ${c.estimateLeader} first)`;
 }
 
 function pct(x: number): string {
@@ -103,7 +144,7 @@ export function verdictJson(v: ReportVerdict): Record<string, unknown> {
     lag_from: v.lagFrom,
     agree: v.agree,
     text: v.sentences,
-    methods: v.methods.map((c) => ({ method: c.method, leader: c.leader, lag_us: c.lagUs, lag_ci_us: c.intervalUs, p_value: c.pValue, verdict: c.sentence })),
+    methods: v.methods.map((c) => ({ method: c.method, leader: c.leader, tested: c.tested, estimate_leader: c.estimateLeader, lag_us: c.lagUs, lag_ci_us: c.intervalUs, p_value: c.pValue, verdict: c.sentence })),
     noise: { jumps: v.noise.jumps, noise_jumps: v.noise.noiseJumps, paired: v.noise.paired, chance_pairs_mean: v.noise.chanceMean },
   };
 }

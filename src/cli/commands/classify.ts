@@ -89,6 +89,20 @@ export function outputsOf(o: ClassifyOptions): OutputTarget[] {
   return out;
 }
 
+/**
+ * Too few triggers of a class to train and test on, as a data error (exit 65) that keeps the
+ * counts: `report --trades` then gives its other analyses and says why classify has no result.
+ */
+export class TooFewTriggersDataError extends DataError {
+  readonly leads: number;
+  readonly noise: number;
+  constructor(file: string, e: TooFewTriggersError) {
+    super(file, undefined, `${e.message}; try a lower --threshold or more data`);
+    this.leads = e.leads;
+    this.noise = e.noise;
+  }
+}
+
 /** Precision, recall and the PR curve need both classes in the test set; --split time can empty one. */
 function requireBothClasses(labels: Uint8Array, embargoed: number, file: string): void {
   const leads = countLeads(labels);
@@ -208,7 +222,7 @@ function holdOut(xgb: XGBoostClass, dataset: Dataset, o: EvaluationOptions, mode
   try {
     split = sampleTrainTest(dataset.labels, { mode, perClass: o.perClass, split: o.split === 'time' ? 'time' : 'random' }, rng);
   } catch (e) {
-    if (e instanceof TooFewTriggersError) throw new DataError(file, undefined, `${e.message}; try a lower --threshold or more data`);
+    if (e instanceof TooFewTriggersError) throw new TooFewTriggersDataError(file, e);
     throw e;
   }
   const train = take(dataset, split.train);
