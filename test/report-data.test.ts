@@ -40,7 +40,7 @@ test('xcorrFigure: the report\'s r per lag in ms (a 500 µs grid: lag 2 is 1 ms)
 
 function hyReport(lagUs: number, ci: [number, number] | null, p: number): HyReport {
   const lags = [-200, -100, 0, 100, 200].map((l) => ({ lagUs: l, u: 0, rho: l === 0 ? null : l / 1000, beta: null }));
-  return { names: ['spot', 'perp'], estimate: { lagUs, lags }, inference: ci === null ? null : { lagUs: { low: ci[0], high: ci[1] }, pValue: p } } as unknown as HyReport;
+  return { names: ['spot', 'perp'], lattice: { fromUs: -200, stepUs: 100, count: 5 }, estimate: { lagUs, lags }, inference: ci === null ? null : { lagUs: { low: ci[0], high: ci[1] }, pValue: p } } as unknown as HyReport;
 }
 
 test('hyFigure: ρ(θ) in ms without undefined lags, θ̂ marked, its interval shaded', () => {
@@ -171,6 +171,11 @@ test('hyCall: with --bootstrap 0 hy is untested and its estimate is θ̂\'s sign
   assert.deepEqual([lead.leader, lead.tested, lead.estimateLeader], ['spot', true, 'spot']);
   const flat = hyCall({ ...hyReport(0, null, 0), estimate: { lagUs: null, lags: [] } } as unknown as HyReport);
   assert.deepEqual([flat.leader, flat.tested, flat.estimateLeader], [null, true, null]);
+  // Lags 100 and 200 µs only (one side of 0): a significant contrast there is untested, no lead;
+  // an insignificant one is tested (no lead-lag at any lag given).
+  const oneSide = (p: number) => hyCall({ ...hyReport(200, [100, 200], p), lattice: { fromUs: 100, stepUs: 100, count: 2 } } as unknown as HyReport);
+  assert.deepEqual([oneSide(0.01).leader, oneSide(0.01).tested, oneSide(0.01).estimateLeader], [null, false, 'spot']);
+  assert.deepEqual([oneSide(0.3).leader, oneSide(0.3).tested], [null, true]);
 });
 
 test('xcorrCall: a solid peak whose summed-r difference has no interval (--bootstrap 0) is untested; a peak whose interval includes 0 is tested, no lead', () => {
@@ -186,6 +191,13 @@ test('xcorrCall: a solid peak whose summed-r difference has no interval (--boots
   // The best lag's interval −0.1 … 0.4 includes 0: no significant correlation, tested.
   const weak = withDifference(0.05, null, row(2, 0.3, [-0.1, 0.4], null));
   assert.deepEqual([weak.leader, weak.tested], [null, true]);
+  // Markets that move against each other: r = −0.3 at +2 steps and S₊ − S₋ = −0.05 clear of 0
+  // name spot (the leading side's sum is the more negative), at the best lag.
+  const against = withDifference(-0.05, { low: -0.09, high: -0.01 }, row(2, -0.3, [-0.4, -0.2], null));
+  assert.deepEqual([against.leader, against.tested, against.estimateLeader, against.lagUs], ['spot', true, 'spot', 1000]);
+  // One bootstrap block: no interval anywhere, and xcorr's verdict says untested.
+  const oneBlock = xcorrCall({ ...xcorrReport(true), best: row(2, 0.3, null, null), bootstrap: { replicates: 200, blockUs: 10_000_000, seed: 1, blocks: 1 }, summed: { positive: null, negative: null, difference: { value: 0.05, interval: null } } } as unknown as XcorrReport);
+  assert.deepEqual([oneBlock.leader, oneBlock.tested, oneBlock.estimateLeader], [null, false, 'spot']);
 });
 
 test('longRows: one row per JSON leaf, arrays by index', () => {
