@@ -109,16 +109,47 @@ function readManifest(file: string, command: PlanCommand): { pair: string; a: st
   const columns = command === 'classify' ? 'pair,spot_files,perp_files,trades_files' : 'pair,spot_files,perp_files';
   const width = columns.split(',').length;
   const out: { pair: string; a: string; b: string; trades?: string }[] = [];
+  const seen = new Map<string, { name: string; line: number }>();
   text.split(/\r?\n/).forEach((line, i) => {
     if (line.trim() === '' || line.startsWith('#')) return;
     const cells = line.split(line.includes('\t') ? '\t' : ',').map((c) => c.trim());
     if (i === 0 && cells[0] === 'pair') return;
     if (cells.length !== width || cells.some((c) => c === '')) throw new DataError(file, i + 1, `a manifest line is ${columns}${command === 'classify' ? ' (classify jobs read trades)' : ''}`, line);
-    if (!/^[A-Za-z0-9_.-]+$/.test(cells[0]!)) throw new DataError(file, i + 1, 'a pair name may hold letters, digits, _ . and - (it names the state files)', cells[0]);
-    out.push({ pair: cells[0]!, a: cells[1]!, b: cells[2]!, ...(width === 4 ? { trades: cells[3]! } : {}) });
+    const pair = cells[0]!;
+    if (!isPairName(pair)) throw new DataError(file, i + 1, PAIR_NAME_RULE, pair);
+    requireNewPair(file, i + 1, pair, seen);
+    out.push({ pair, a: cells[1]!, b: cells[2]!, ...(width === 4 ? { trades: cells[3]! } : {}) });
   });
   if (out.length === 0) throw new DataError(file, undefined, 'the manifest lists no pair');
   return out;
+}
+
+/**
+ * A pair's name becomes its state files' names (`<states>/<name>-<n>.state`) and merge's row
+ * label: a path separator would put the states in a directory no one made, a space or a quote
+ * would need quoting everywhere the name goes.
+ */
+const PAIR_NAME = /^[A-Za-z0-9_.-]+$/;
+const PAIR_NAME_RULE = 'a pair name may hold letters, digits, _ . and - (it names the state files)';
+
+function isPairName(name: string): boolean {
+  return PAIR_NAME.test(name);
+}
+
+/**
+ * Two manifest lines with one pair name would write the same state files, each job overwriting
+ * the other's, and merge would print one market's numbers under the name without a word. Names
+ * are compared without case: on a case-insensitive file system (macOS, Windows) BTC and btc
+ * name the same files.
+ */
+function requireNewPair(file: string, line: number, pair: string, seen: Map<string, { name: string; line: number }>): void {
+  const first = seen.get(pair.toLowerCase());
+  if (first === undefined) {
+    seen.set(pair.toLowerCase(), { name: pair, line });
+    return;
+  }
+  const as = first.name === pair ? '' : ` as ${first.name} (names that differ only in case name the same files on a case-insensitive file system)`;
+  throw new DataError(file, line, `the pair is on line ${first.line} already${as}; its jobs would write the same state files (${first.name}-0000.state, …) and overwrite each other: give each pair its own name`, pair);
 }
 
 /** A word for a POSIX shell: as is when safe, else single-quoted. */
