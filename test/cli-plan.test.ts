@@ -44,3 +44,14 @@ test('plan --manifest refuses a pair name given twice, naming the manifest, the 
   assert.equal(ok.code, 0, ok.stderr);
   assert.equal(ok.stdout.trim().split('\n').length, 5);
 });
+
+test('plan --label refuses a name that is no file name, saying which characters go (exit 2)', async () => {
+  const { spot, perp } = twoDays();
+  // BTC/USDT would name states/BTC/USDT-0000.state, in a directory no one made: every job would fail.
+  assertRefused(await leadlag(['plan', spot, perp, '--label', 'BTC/USDT']), 2, /^leadlag: --label may hold letters, digits, _ \. and - only .*got "BTC\/USDT"; e\.g\. BTCUSDT or BTC-USDT$/);
+  assertRefused(await leadlag(['plan', spot, perp, '--label', 'BTC USDT']), 2, /got "BTC USDT"/);
+  // The allowed characters pass and name the states: job 0 of BTC-USDT.
+  const ok = await leadlag(['plan', spot, perp, '--label', 'BTC-USDT_1.0']);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout.split('\n')[1]!, /\tstates\/BTC-USDT_1\.0-0000\.state$/);
+});

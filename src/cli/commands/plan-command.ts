@@ -19,7 +19,7 @@ export function planCommand(io: Streams): Command {
     .option('--states <DIR>', 'where the jobs write their states', 'states')
     .option('--options <TEXT>', 'options given to every pair job (e.g. "--threshold 1bp --by 1h")', '')
     .option('--leadlag <PATH>', 'the leadlag the commands call', 'leadlag')
-    .option('--label <NAME>', 'the pair\'s name without --manifest (default: pair)')
+    .option('--label <NAME>', 'the pair\'s name without --manifest (default: pair): letters, digits, _ . and -, as it names the state files')
     .addOption(new Option('--command <name>', 'the analysis each job runs and states (merge reads any of them)').choices(['pair', 'xcorr', 'hy', 'classify']).default('pair'))
     .option('--trades <FILES>', 'classify: the first market\'s daily trades files (a manifest gives them as a fourth column, trades_files)');
   cmd.addHelpText(

@@ -41,6 +41,7 @@ export async function planAction(io: Streams, spot: string | undefined, perp: st
 /** The plan's lines (TSV with a header, or commands). */
 export function runPlan(spot: string | undefined, perp: string | undefined, o: PlanOptions): string[] {
   const command = o.command ?? 'pair';
+  if (o.label !== undefined && !isPairName(o.label)) throw new UsageError(`--label may hold letters, digits, _ . and - only (it names the state files, <states>/<label>-0000.state), got ${JSON.stringify(o.label)}; e.g. BTCUSDT or BTC-USDT`);
   const pairs = o.manifest !== undefined ? readManifest(o.manifest, command) : [{ pair: o.label ?? 'pair', a: spot, b: perp, trades: o.trades }];
   if (o.manifest !== undefined && (spot !== undefined || perp !== undefined || o.trades !== undefined)) throw new UsageError('give either the markets\' files (and --trades) or --manifest, not both');
   if (command !== 'classify' && o.trades !== undefined) throw new UsageError(`--trades goes with --command classify (${command} reads no trades)`);
