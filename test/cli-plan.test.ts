@@ -55,3 +55,22 @@ test('plan --label refuses a name that is no file name, saying which characters 
   assert.equal(ok.code, 0, ok.stderr);
   assert.match(ok.stdout.split('\n')[1]!, /\tstates\/BTC-USDT_1\.0-0000\.state$/);
 });
+
+test('plan refuses a named input that does not exist, naming it (exit 66), before looking for dates', async () => {
+  const { dir, spot, perp } = twoDays();
+  // A file named outright: the jobs would fail on it; it was reported as a day missing from the second market.
+  const missing = join(perp, 'nonexist-2024-08-08.csv');
+  assertRefused(await leadlag(['plan', join(spot, 'spot-2024-08-08.csv'), missing]), 66, new RegExp(`^leadlag: ${missing}: no such file$`));
+  // A missing directory: it was a usage error asking for a date in its name.
+  const nodir = join(dir, 'nodir/');
+  assertRefused(await leadlag(['plan', spot, nodir]), 66, new RegExp(`^leadlag: ${nodir}: no such file$`));
+  // The same in a manifest row, with the manifest's line (2: the header is line 1).
+  const manifest = join(dir, 'pairs.csv');
+  writeFileSync(manifest, `pair,spot_files,perp_files\nBTC,${spot},${nodir}\n`);
+  assertRefused(await leadlag(['plan', '--manifest', manifest]), 66, new RegExp(`^leadlag: ${nodir}: no such file \\(${manifest} line 2\\)$`));
+  // A missing manifest: the usual words, not the system's ENOENT.
+  const none = join(dir, 'nonexist.csv');
+  assertRefused(await leadlag(['plan', '--manifest', none]), 66, new RegExp(`^leadlag: ${none}: no such file$`));
+  // A glob that matches nothing stays what it is for every command (exit 66).
+  assertRefused(await leadlag(['plan', spot, join(dir, 'nope', '*.csv')]), 66, /: no file matches this pattern$/);
+});

@@ -5,9 +5,10 @@
  * commands, for GNU parallel, a Slurm job array or a Kubernetes Indexed Job (docs/scale.md,
  * examples/).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { Context, type Streams } from '../context.js';
 import { DataError, OpenError, UsageError } from '../../errors.js';
+import { openError } from '../../io/byte-source.js';
 import { dayFromName } from '../../io/paths.js';
 import { expandMarketArgs } from '../inputs.js';
 import { firstUnmatchedDay, planJobs, type DayFile, type Job } from '../../core/plan.js';
@@ -42,7 +43,7 @@ export async function planAction(io: Streams, spot: string | undefined, perp: st
 export function runPlan(spot: string | undefined, perp: string | undefined, o: PlanOptions): string[] {
   const command = o.command ?? 'pair';
   if (o.label !== undefined && !isPairName(o.label)) throw new UsageError(`--label may hold letters, digits, _ . and - only (it names the state files, <states>/<label>-0000.state), got ${JSON.stringify(o.label)}; e.g. BTCUSDT or BTC-USDT`);
-  const pairs = o.manifest !== undefined ? readManifest(o.manifest, command) : [{ pair: o.label ?? 'pair', a: spot, b: perp, trades: o.trades }];
+  const pairs: PlannedPair[] = o.manifest !== undefined ? readManifest(o.manifest, command) : [{ pair: o.label ?? 'pair', a: spot, b: perp, trades: o.trades }];
   if (o.manifest !== undefined && (spot !== undefined || perp !== undefined || o.trades !== undefined)) throw new UsageError('give either the markets\' files (and --trades) or --manifest, not both');
   if (command !== 'classify' && o.trades !== undefined) throw new UsageError(`--trades goes with --command classify (${command} reads no trades)`);
   const withTrades = command === 'classify';
@@ -52,8 +53,9 @@ export function runPlan(spot: string | undefined, perp: string | undefined, o: P
   for (const p of pairs) {
     if (p.a === undefined || p.b === undefined) throw new UsageError('plan needs the two markets\' daily files (or --manifest)');
     if (withTrades && p.trades === undefined) throw new UsageError('--command classify needs the trades\' daily files (--trades, or a trades_files column in the manifest)');
-    const [a, b] = expandMarketArgs([p.a, p.b]).map(dayFiles) as [DayFile[], DayFile[]];
-    const trades = withTrades ? dayFiles(expandMarketArgs([p.trades!], 'trades')[0]!) : [];
+    const named = (paths: string[]) => dayFiles(requireExisting(paths, p.where));
+    const [a, b] = expandMarketArgs([p.a, p.b]).map(named) as [DayFile[], DayFile[]];
+    const trades = withTrades ? named(expandMarketArgs([p.trades!], 'trades')[0]!) : [];
     requireSameDays(p.pair, withTrades ? [a, b, trades] : [a, b]);
     for (const j of planJobs(a, b, o.every, o.margin, trades)) {
       requireFiles(p.pair, j, withTrades);
@@ -70,6 +72,25 @@ function commandOf(command: PlanCommand, pair: string, j: Job, state: string, o:
   const trades = command === 'classify' ? ['--trades', j.trades.join(',')] : [];
   const args = [o.leadlag, command, j.a.join(','), j.b.join(','), ...trades, '--start', isoMicros(j.start), '--end', isoMicros(j.end), '--label', pair, '--state', state];
   return [...args.map(shellQuote), o.options.trim()].filter((x) => x !== '').join(' ');
+}
+
+/**
+ * The paths as given, once each is known to exist. A directory or a glob only names files that
+ * exist; a file named outright may not, and its jobs would fail on it one after the other (or,
+ * a missing directory, it would read as a file without a date). `where`: the manifest line the
+ * paths come from, for the message.
+ * @throws OpenError (exit 66) naming the first missing path.
+ */
+function requireExisting(paths: string[], where: string | undefined): string[] {
+  for (const path of paths) {
+    try {
+      statSync(path);
+    } catch (err) {
+      const e = openError(path, err);
+      throw where === undefined ? e : new OpenError(path, `${e.problem} (${where})`);
+    }
+  }
+  return paths;
 }
 
 /** Each file's UTC day from its name; a file without one cannot be planned. */
@@ -96,20 +117,29 @@ function requireFiles(pair: string, j: Job, withTrades: boolean): void {
   if (missing !== undefined) throw new DataError(pair, undefined, `no file of the ${missing} near ${isoMicros(j.start)} to ${isoMicros(j.end)}; every day needs its files in both markets${withTrades ? ' and in the trades' : ''}`);
 }
 
+/** One pair to plan: its name and each market's files as given (`where`: its manifest line). */
+interface PlannedPair {
+  pair: string;
+  a: string | undefined;
+  b: string | undefined;
+  trades?: string | undefined;
+  where?: string;
+}
+
 /**
  * `pair,spot_files,perp_files` per line (classify: `pair,spot_files,perp_files,trades_files`),
  * comma- or tab-separated, an optional header line.
  */
-function readManifest(file: string, command: PlanCommand): { pair: string; a: string; b: string; trades?: string }[] {
+function readManifest(file: string, command: PlanCommand): PlannedPair[] {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new OpenError(file, (e as Error).message);
+    throw openError(file, e);
   }
   const columns = command === 'classify' ? 'pair,spot_files,perp_files,trades_files' : 'pair,spot_files,perp_files';
   const width = columns.split(',').length;
-  const out: { pair: string; a: string; b: string; trades?: string }[] = [];
+  const out: PlannedPair[] = [];
   const seen = new Map<string, { name: string; line: number }>();
   text.split(/\r?\n/).forEach((line, i) => {
     if (line.trim() === '' || line.startsWith('#')) return;
@@ -119,7 +149,7 @@ function readManifest(file: string, command: PlanCommand): { pair: string; a: st
     const pair = cells[0]!;
     if (!isPairName(pair)) throw new DataError(file, i + 1, PAIR_NAME_RULE, pair);
     requireNewPair(file, i + 1, pair, seen);
-    out.push({ pair, a: cells[1]!, b: cells[2]!, ...(width === 4 ? { trades: cells[3]! } : {}) });
+    out.push({ pair, a: cells[1]!, b: cells[2]!, ...(width === 4 ? { trades: cells[3]! } : {}), where: `${file} line ${i + 1}` });
   });
   if (out.length === 0) throw new DataError(file, undefined, 'the manifest lists no pair');
   return out;
