@@ -10,6 +10,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempFiles, type CliResult } from './cli-helpers.js';
 import { leadlagInProcess as leadlag } from './context-helpers.js';
+import { shellQuote, shellWords } from '../src/cli/shell-words.js';
+import { UsageError } from '../src/errors.js';
 
 /** spot/ and perp/ holding 2024-08-08 and 2024-08-09 each (the layout the README shows): two daily jobs. */
 function twoDays(): { dir: string; spot: string; perp: string } {
@@ -73,4 +75,60 @@ test('plan refuses a named input that does not exist, naming it (exit 66), befor
   assertRefused(await leadlag(['plan', '--manifest', none]), 66, new RegExp(`^leadlag: ${none}: no such file$`));
   // A glob that matches nothing stays what it is for every command (exit 66).
   assertRefused(await leadlag(['plan', spot, join(dir, 'nope', '*.csv')]), 66, /: no file matches this pattern$/);
+});
+
+test('plan --command xcorr|hy refuses ranges off the --block edges up front, saying what would work (exit 2)', async () => {
+  const { spot, perp } = twoDays();
+  // 2024-08-08T00:00Z is 1 723 075 200 s = 13 × 132 544 246 + 2: the first multiple of 13 s after
+  // it is 11 s later, so job 0 owns [00:00:00, 00:00:11), and 11 s is no multiple of xcorr's
+  // default 10 s block.
+  const every13 = await leadlag(['plan', spot, perp, '--every', '13s', '--command', 'xcorr', '--emit', 'commands']);
+  assertRefused(every13, 2, /^leadlag: job 0 \(pair-0000\) would end at 2024-08-08T00:00:11\.000000Z, not a multiple of xcorr's --block 10 s, .*: use a --block that divides a day .* and an --every that is a multiple of it$/);
+  // 1 723 075 200 s = 7 × 246 153 600: job 0 owns [00:00:00, 00:00:07); the TSV is refused too.
+  assertRefused(await leadlag(['plan', spot, perp, '--every', '7s', '--command', 'hy']), 2, /^leadlag: job 0 \(pair-0000\) would end at 2024-08-08T00:00:07\.000000Z, not a multiple of hy's --block 10 s/);
+  // --block from --options: 2024-08-08 is day 19 943 and a day is 86 400 s = 205 × 420 + 300, so
+  // that midnight is 19 943 × 300 = 14 245 × 420 s, an edge of 7 min blocks, and the next one
+  // (19 944 × 300 ≡ 300 mod 420) is not: job 0's end is refused.
+  assertRefused(await leadlag(['plan', spot, perp, '--command', 'hy', '--options', '--block 7min']), 2, /^leadlag: job 0 \(pair-0000\) would end at 2024-08-09T00:00:00\.000000Z, not a multiple of hy's --block 7 min/);
+  // What works: hourly jobs of whole minute blocks (2 days × 24 = 48 jobs).
+  const ok = await leadlag(['plan', spot, perp, '--command', 'xcorr', '--every', '1h', '--options', '--block 1min', '--emit', 'commands']);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(ok.stdout.trim().split('\n').length, 48);
+  // pair's states take any range: 13 s jobs are fine there. The 172 800 s of the two days are an
+  // 11 s job to the first multiple of 13 s, then 172 789 s = 13 291 × 13 s + 6 s: 1 + 13 291 + 1 = 13 293 jobs.
+  const pair = await leadlag(['plan', spot, perp, '--every', '13s', '--emit', 'commands']);
+  assert.equal(pair.code, 0, pair.stderr);
+  assert.equal(pair.stdout.trim().split('\n').length, 13_293);
+});
+
+test('plan --options: parsed as the job\'s command parses it; options plan sets, unknown options and shell syntax are refused (exit 2)', async () => {
+  const { spot, perp } = twoDays();
+  const refused = async (options: string, message: RegExp, command = 'pair') => assertRefused(await leadlag(['plan', spot, perp, '--command', command, '--options', options, '--emit', 'commands']), 2, message);
+  await refused('--bogus 1', /^leadlag: --options: unknown option '--bogus' \(as pair reads it\)$/);
+  await refused('--threshold 7', /^leadlag: --options: --threshold must be greater than 0 and less than 100%, got "7"/);
+  await refused("--threshold '1bp", /^leadlag: --options has an unbalanced ' \(a quote opened and never closed\)/);
+  await refused('--start 2024-08-08 --state x.state', /^leadlag: --options must not hold --start: plan gives every job its range$/);
+  await refused('--state=x.state', /^leadlag: --options must not hold --state: plan gives every job its state file/);
+  await refused('--label ETH', /^leadlag: --options must not hold --label/, 'xcorr');
+  await refused('--by 1h', /^leadlag: --options: xcorr's jobs would refuse them: --state goes without --by/, 'xcorr');
+  await refused('extra.csv', /^leadlag: --options holds options only, no files/);
+  await refused('-q; rm -rf states', /^leadlag: --options holds options and their values only; ; is shell syntax/);
+  // What passes reaches the job as the same words, quoted for the shell.
+  const ok = await leadlag(['plan', spot, perp, '--options', "-q --time-format '%Y-%m-%d %H:%M:%S.%f' --threshold \"1bp\"", '--emit', 'commands']);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout.split('\n')[0]!, / --state states\/pair-0000\.state -q --time-format '%Y-%m-%d %H:%M:%S\.%f' --threshold 1bp$/);
+});
+
+test('shellWords(text) splits as a POSIX shell does, and shellQuote(word) reads back as the word', () => {
+  // Worked by hand from the shell's rules (and checked with bash: printf '<%s>' a'b c'd "e \"f" g\ h
+  // prints <ab cd><e "f><g h>): blanks split, '…' literal, "…" literal but \" \\ \$ \`, \c outside quotes is c.
+  assert.deepEqual(shellWords('', '--o'), []);
+  assert.deepEqual(shellWords('  -q\t--by  1h ', '--o'), ['-q', '--by', '1h']);
+  assert.deepEqual(shellWords("a'b c'd \"e \\\"f\" g\\ h", '--o'), ['ab cd', 'e "f', 'g h']);
+  assert.deepEqual(shellWords("'' x", '--o'), ['', 'x']);
+  assert.deepEqual(shellWords("'$HOME;|'", '--o'), ['$HOME;|']);
+  for (const bad of ['"a', "a'", 'a\\', 'a $B', 'a "$B"', 'a `b`', 'a > f', 'a\nb']) assert.throws(() => shellWords(bad, '--o'), UsageError, bad);
+  // Round trip: the quoted words split back into the same words.
+  const words = ['plain', 'with space', "it's", '%H:%M', '', '$x;y'];
+  assert.deepEqual(shellWords(words.map(shellQuote).join(' '), '--o'), words);
 });

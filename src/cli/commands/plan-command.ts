@@ -17,7 +17,7 @@ export function planCommand(io: Streams): Command {
     .addOption(new Option('--margin <DUR>', 'read files this far around each range (at least pair\'s margin: 1 s + W + D + G + 10 × --null-step)').argParser((v) => parseWindowLength(v, '--margin')).default(600_000_000, '10m'))
     .addOption(new Option('--emit <form>', 'tsv: job, pair, start, end, files, state; commands: one complete command per line').choices(['tsv', 'commands']).default('tsv'))
     .option('--states <DIR>', 'where the jobs write their states', 'states')
-    .option('--options <TEXT>', 'options given to every pair job (e.g. "--threshold 1bp --by 1h")', '')
+    .option('--options <TEXT>', 'options given to every job, checked now as its command will check them; not --start, --end, --label, --state or --trades, which plan writes (e.g. "--threshold 1bp --by 1h")', '')
     .option('--leadlag <PATH>', 'the leadlag the commands call', 'leadlag')
     .option('--label <NAME>', 'the pair\'s name without --manifest (default: pair): letters, digits, _ . and -, as it names the state files')
     .addOption(new Option('--command <name>', 'the analysis each job runs and states (merge reads any of them)').choices(['pair', 'xcorr', 'hy', 'classify']).default('pair'))

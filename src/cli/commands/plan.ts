@@ -13,6 +13,8 @@ import { dayFromName } from '../../io/paths.js';
 import { expandMarketArgs } from '../inputs.js';
 import { firstUnmatchedDay, planJobs, type DayFile, type Job } from '../../core/plan.js';
 import { isoMicros } from '../../io/output.js';
+import { shellQuote } from '../shell-words.js';
+import { jobOptionsOf, requireRunnableRange, type JobOptions } from '../plan-options.js';
 
 export interface PlanOptions {
   manifest?: string;
@@ -47,6 +49,7 @@ export function runPlan(spot: string | undefined, perp: string | undefined, o: P
   if (o.manifest !== undefined && (spot !== undefined || perp !== undefined || o.trades !== undefined)) throw new UsageError('give either the markets\' files (and --trades) or --manifest, not both');
   if (command !== 'classify' && o.trades !== undefined) throw new UsageError(`--trades goes with --command classify (${command} reads no trades)`);
   const withTrades = command === 'classify';
+  const jobOptions = jobOptionsOf(command, o.options);
   const header = ['job', 'pair', 'n', 'start', 'end', 'spot_files', 'perp_files', ...(withTrades ? ['trades_files'] : []), 'state'];
   const lines: string[] = o.emit === 'tsv' ? [header.join('\t')] : [];
   let job = 0;
@@ -59,19 +62,21 @@ export function runPlan(spot: string | undefined, perp: string | undefined, o: P
     requireSameDays(p.pair, withTrades ? [a, b, trades] : [a, b]);
     for (const j of planJobs(a, b, o.every, o.margin, trades)) {
       requireFiles(p.pair, j, withTrades);
+      requireRunnableRange(command, jobOptions.parsed, j, o.every, `job ${job} (${p.pair}-${String(j.n).padStart(4, '0')})`);
       const state = `${o.states.replace(/\/$/, '')}/${p.pair}-${String(j.n).padStart(4, '0')}.state`;
       if (o.emit === 'tsv') lines.push([job, p.pair, j.n, isoMicros(j.start), isoMicros(j.end), j.a.join(','), j.b.join(','), ...(withTrades ? [j.trades.join(',')] : []), state].join('\t'));
-      else lines.push(commandOf(command, p.pair, j, state, o));
+      else lines.push(commandOf(command, p.pair, j, state, o.leadlag, jobOptions));
       job++;
     }
   }
   return lines;
 }
 
-function commandOf(command: PlanCommand, pair: string, j: Job, state: string, o: PlanOptions): string {
+/** The job's command line; --options' words come last, quoted as the shell reads them back (shell-words.ts). */
+function commandOf(command: PlanCommand, pair: string, j: Job, state: string, leadlag: string, options: JobOptions): string {
   const trades = command === 'classify' ? ['--trades', j.trades.join(',')] : [];
-  const args = [o.leadlag, command, j.a.join(','), j.b.join(','), ...trades, '--start', isoMicros(j.start), '--end', isoMicros(j.end), '--label', pair, '--state', state];
-  return [...args.map(shellQuote), o.options.trim()].filter((x) => x !== '').join(' ');
+  const args = [leadlag, command, j.a.join(','), j.b.join(','), ...trades, '--start', isoMicros(j.start), '--end', isoMicros(j.end), '--label', pair, '--state', state, ...options.words];
+  return args.map(shellQuote).join(' ');
 }
 
 /**
@@ -181,9 +186,4 @@ function requireNewPair(file: string, line: number, pair: string, seen: Map<stri
   }
   const as = first.name === pair ? '' : ` as ${first.name} (names that differ only in case name the same files on a case-insensitive file system)`;
   throw new DataError(file, line, `the pair is on line ${first.line} already${as}; its jobs would write the same state files (${first.name}-0000.state, …) and overwrite each other: give each pair its own name`, pair);
-}
-
-/** A word for a POSIX shell: as is when safe, else single-quoted. */
-export function shellQuote(s: string): string {
-  return /^[A-Za-z0-9_./:=,@+%-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`;
 }
