@@ -132,3 +132,11 @@ test('shellWords(text) splits as a POSIX shell does, and shellQuote(word) reads 
   const words = ['plain', 'with space', "it's", '%H:%M', '', '$x;y'];
   assert.deepEqual(shellWords(words.map(shellQuote).join(' '), '--o'), words);
 });
+
+test('plan refuses --format saying why and what it has instead (exit 2); its help says so', async () => {
+  const { spot, perp } = twoDays();
+  assertRefused(await leadlag(['plan', spot, perp, '--format', 'json']), 2, /^leadlag: plan takes no --format: it prints a scheduler's input, --emit tsv .* or --emit commands/);
+  const help = await leadlag(['plan', '--help']);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout.replace(/\s+/g, ' '), /plan takes no --format/);
+});
