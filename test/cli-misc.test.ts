@@ -43,7 +43,7 @@ test('help CMD and CMD --help show the options and a worked example of every com
     assert.equal(b.code, 0);
     assert.equal(a.stdout, b.stdout);
     assert.ok(/\bExamples?:/.test(a.stdout) && a.stdout.includes(`$ leadlag ${c}`), c);
-    // plan prints commands, not tables: it has no --format.
+    // plan prints a scheduler's input, not tables: it has no --format (cli-plan.test.ts).
     if (c !== 'plan') assert.ok(a.stdout.includes('--format'), c);
   }
 });

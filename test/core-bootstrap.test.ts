@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { blockOf, blockRange, countChunks, drawBlockCounts, drawCountsInto, percentileInterval, percentileIntervalType1, quantileType1Sorted, replicateSums } from '../src/core/bootstrap.js';
+import { blockOf, blockRange, offBlockEdge, countChunks, drawBlockCounts, drawCountsInto, percentileInterval, percentileIntervalType1, quantileType1Sorted, replicateSums } from '../src/core/bootstrap.js';
 import { Random } from '../src/core/random.js';
 
 test('blockOf(t, L) is ⌊t/L⌋ on the absolute clock, negative times included', () => {
@@ -114,4 +114,14 @@ test('percentile intervals ignore non-finite replicates and need two finite ones
     assert.deepEqual(percentileInterval(withNaN, scratch), { low: 2.5, high: 97.5 });
     assert.deepEqual(Array.from(withNaN), before);
   }
+});
+
+test('offBlockEdge(range, L) is the first finite end that is no multiple of L', () => {
+  const L = 10_000_000; // 10 s in µs
+  assert.equal(offBlockEdge({ start: 0, end: 3 * L }, L), undefined);
+  assert.equal(offBlockEdge({ start: -Infinity, end: Infinity }, L), undefined);
+  // 11 s is 1 s past the edge at 10 s; the start is checked first.
+  assert.deepEqual(offBlockEdge({ start: 0, end: 11_000_000 }, L), { option: '--end', t: 11_000_000 });
+  assert.deepEqual(offBlockEdge({ start: 5, end: 11_000_000 }, L), { option: '--start', t: 5 });
+  assert.deepEqual(offBlockEdge({ start: -Infinity, end: -3 * L - 1 }, L), { option: '--end', t: -3 * L - 1 });
 });

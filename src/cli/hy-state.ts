@@ -18,7 +18,7 @@ import type { Context } from './context.js';
 import { rangeOf } from './options.js';
 import { expandMarketArgs, readTwoMarkets, requireOverlap, type TwoMarketConsumer } from './inputs.js';
 import { prepareOutputs } from '../io/atomic.js';
-import { blockOf } from '../core/bootstrap.js';
+import { blockOf, offBlockEdge } from '../core/bootstrap.js';
 import { cutCells } from '../core/cells.js';
 import { HyState, MAX_PART_DOUBLES } from '../core/hy.js';
 import { HyReach, type HyReachResult, type MarketSeen } from '../core/hy-reach.js';
@@ -89,12 +89,11 @@ export function hyStateParams(o: HyOptions): HyStateParams {
  */
 export function checkHyStateOptions(o: HyOptions, range: TimeRange): void {
   if (o.by !== undefined) throw new UsageError('--state goes without --by (merge the states, then run --by over the data)');
-  for (const [option, t] of [['--start', range.start], ['--end', range.end]] as const) {
-    if (Number.isFinite(t) && t % o.block !== 0) {
-      throw new UsageError(
-        `${option} ${describeTime(t)} is not a multiple of --block ${duration(o.block)}: a state's range must begin and end on the bootstrap's block edges (multiples of --block on the absolute clock; midnights are, for any block that divides a day), so that no block is split between two states — that is what makes the merge exact`,
-      );
-    }
+  const off = offBlockEdge(range, o.block);
+  if (off !== undefined) {
+    throw new UsageError(
+      `${off.option} ${describeTime(off.t)} is not a multiple of --block ${duration(o.block)}: a state's range must begin and end on the bootstrap's block edges (multiples of --block on the absolute clock; midnights are, for any block that divides a day), so that no block is split between two states — that is what makes the merge exact`,
+    );
   }
 }
 

@@ -20,6 +20,8 @@ import { expandMarketArgs, readMargin, readTwoMarkets, requireOverlap, type TwoM
 import { prepareOutputs } from '../io/atomic.js';
 import { XcorrAnalysis } from '../core/xcorr-analysis.js';
 import { blockParts } from '../core/xcorr-parts.js';
+import { offBlockEdge } from '../core/bootstrap.js';
+import type { TimeRange } from '../core/parts.js';
 import { foldRows, tableOfRow } from '../core/xcorr-cells.js';
 import type { ReadReport } from '../io/types.js';
 import { writeRunState, type StateFile, describeTime, readerParams, TicksSeen, type ReaderParamOptions, type TicksSeenJson } from '../io/state-file.js';
@@ -74,23 +76,23 @@ export function xcorrStateParams(o: XcorrOptions): XcorrStateParams {
 
 
 /**
- * A state's range must consist of whole blocks: the merge then folds the very block rows one run
- * folds, in the same order (a block cut by a cut would be summed from two partial rows).
- * @throws UsageError naming the option otherwise.
+ * The options a state run refuses before reading: --by (merge, then run --by over the data) and
+ * a range that is not whole blocks: the merge then folds the very block rows one run folds, in
+ * the same order (a block cut by a cut would be summed from two partial rows).
+ * @throws UsageError naming the option.
  */
-function requireBlockEdges(range: { start: number; end: number }, blockUs: number): void {
-  for (const [option, t] of [['--start', range.start], ['--end', range.end]] as const) {
-    if (Number.isFinite(t) && t % blockUs !== 0) {
-      throw new UsageError(`${option} ${describeTime(t)} is not a multiple of --block ${duration(blockUs)}: with --state the range must start and end on block edges so that the merge is exact; day boundaries are multiples of the default 10 s`);
-    }
+export function checkXcorrStateOptions(o: XcorrOptions, range: TimeRange): void {
+  if (o.by !== undefined) throw new UsageError('--state goes without --by (merge the states, then run --by over the data)');
+  const off = offBlockEdge(range, o.block);
+  if (off !== undefined) {
+    throw new UsageError(`${off.option} ${describeTime(off.t)} is not a multiple of --block ${duration(o.block)}: with --state the range must start and end on block edges so that the merge is exact; day boundaries are multiples of the default 10 s`);
   }
 }
 
 /** Runs xcorr over [--start, --end) plus its margin and writes the state; prints nothing on stdout. */
 export async function runXcorrState(files: readonly [string, string], o: XcorrOptions, ctx: Context): Promise<void> {
-  if (o.by !== undefined) throw new UsageError('--state goes without --by (merge the states, then run --by over the data)');
   const range = rangeOf(o);
-  requireBlockEdges(range, o.block);
+  checkXcorrStateOptions(o, range);
   await prepareOutputs([{ option: '--state', path: o.state! }], expandMarketArgs(files).flat());
   const maxLag = Math.max(...o.lags.map((l) => Math.abs(l)));
   const historyUs = (maxLag + 1) * o.grid;

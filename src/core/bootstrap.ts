@@ -37,6 +37,19 @@ export function blockOf(tUs: number, blockUs: number): number {
   return Math.floor(tUs / blockUs);
 }
 
+/**
+ * The first finite end of [start, end) (µs) that is not a block edge — not a multiple of L on
+ * the absolute clock — as the option that sets it; undefined when both are edges (or open). A
+ * state's range must be whole blocks (xcorr and hy --state, docs/scale.md), and `plan` refuses
+ * jobs whose ranges are not, by the same rule.
+ */
+export function offBlockEdge(range: { readonly start: number; readonly end: number }, blockUs: number): { readonly option: '--start' | '--end'; readonly t: number } | undefined {
+  for (const [option, t] of [['--start', range.start], ['--end', range.end]] as const) {
+    if (Number.isFinite(t) && t % blockUs !== 0) return { option, t };
+  }
+  return undefined;
+}
+
 /** The blocks a span [startUs, endUs] touches: first index and count (≥ 1). */
 export function blockRange(startUs: number, endUs: number, blockUs: number): { readonly first: number; readonly count: number } {
   const first = blockOf(startUs, blockUs);

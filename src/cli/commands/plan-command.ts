@@ -5,6 +5,15 @@
 import type { Streams } from '../context.js';
 import { Command, Option, parseWindowLength } from '../options.js';
 import type { PlanOptions } from './plan.js';
+import { UsageError } from '../../errors.js';
+
+/**
+ * Every other command takes --format; plan's output is a scheduler's input, whose two forms are
+ * --emit's. Said as such rather than as commander's "unknown option '--format'".
+ */
+function refuseFormat(): never {
+  throw new UsageError('plan takes no --format: it prints a scheduler\'s input, --emit tsv (the job list, with a header) or --emit commands (one command line per job)');
+}
 
 export function planCommand(io: Streams): Command {
   const cmd = new Command('plan')
@@ -15,11 +24,12 @@ export function planCommand(io: Streams): Command {
     .option('--manifest <FILE>', 'CSV or TSV with the columns pair,spot_files,perp_files (files as a directory or a quoted-free glob), one line per symbol pair')
     .addOption(new Option('--every <DUR>', 'length of each job\'s range (aligned on the absolute clock)').argParser((v) => parseWindowLength(v, '--every')).default(86_400_000_000, '1d'))
     .addOption(new Option('--margin <DUR>', 'read files this far around each range (at least pair\'s margin: 1 s + W + D + G + 10 × --null-step)').argParser((v) => parseWindowLength(v, '--margin')).default(600_000_000, '10m'))
-    .addOption(new Option('--emit <form>', 'tsv: job, pair, start, end, files, state; commands: one complete command per line').choices(['tsv', 'commands']).default('tsv'))
+    .addOption(new Option('--emit <form>', 'tsv: job, pair, start, end, files, state; commands: one complete command per line (plan takes no --format: what it prints is a scheduler\'s input)').choices(['tsv', 'commands']).default('tsv'))
+    .addOption(new Option('--format <format>').hideHelp().argParser(refuseFormat))
     .option('--states <DIR>', 'where the jobs write their states', 'states')
-    .option('--options <TEXT>', 'options given to every pair job (e.g. "--threshold 1bp --by 1h")', '')
+    .option('--options <TEXT>', 'options given to every job, checked now as its command will check them; not --start, --end, --label, --state or --trades, which plan writes (e.g. "--threshold 1bp --by 1h")', '')
     .option('--leadlag <PATH>', 'the leadlag the commands call', 'leadlag')
-    .option('--label <NAME>', 'the pair\'s name without --manifest (default: pair)')
+    .option('--label <NAME>', 'the pair\'s name without --manifest (default: pair): letters, digits, _ . and -, as it names the state files')
     .addOption(new Option('--command <name>', 'the analysis each job runs and states (merge reads any of them)').choices(['pair', 'xcorr', 'hy', 'classify']).default('pair'))
     .option('--trades <FILES>', 'classify: the first market\'s daily trades files (a manifest gives them as a fourth column, trades_files)');
   cmd.addHelpText(

@@ -5,13 +5,16 @@
  * commands, for GNU parallel, a Slurm job array or a Kubernetes Indexed Job (docs/scale.md,
  * examples/).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { Context, type Streams } from '../context.js';
 import { DataError, OpenError, UsageError } from '../../errors.js';
+import { openError } from '../../io/byte-source.js';
 import { dayFromName } from '../../io/paths.js';
 import { expandMarketArgs } from '../inputs.js';
 import { firstUnmatchedDay, planJobs, type DayFile, type Job } from '../../core/plan.js';
 import { isoMicros } from '../../io/output.js';
+import { shellQuote } from '../shell-words.js';
+import { jobOptionsOf, requireRunnableRange, type JobOptions } from '../plan-options.js';
 
 export interface PlanOptions {
   manifest?: string;
@@ -41,34 +44,58 @@ export async function planAction(io: Streams, spot: string | undefined, perp: st
 /** The plan's lines (TSV with a header, or commands). */
 export function runPlan(spot: string | undefined, perp: string | undefined, o: PlanOptions): string[] {
   const command = o.command ?? 'pair';
-  const pairs = o.manifest !== undefined ? readManifest(o.manifest, command) : [{ pair: o.label ?? 'pair', a: spot, b: perp, trades: o.trades }];
+  if (o.label !== undefined && !isPairName(o.label)) throw new UsageError(`--label may hold letters, digits, _ . and - only (it names the state files, <states>/<label>-0000.state), got ${JSON.stringify(o.label)}; e.g. BTCUSDT or BTC-USDT`);
+  const pairs: PlannedPair[] = o.manifest !== undefined ? readManifest(o.manifest, command) : [{ pair: o.label ?? 'pair', a: spot, b: perp, trades: o.trades }];
   if (o.manifest !== undefined && (spot !== undefined || perp !== undefined || o.trades !== undefined)) throw new UsageError('give either the markets\' files (and --trades) or --manifest, not both');
   if (command !== 'classify' && o.trades !== undefined) throw new UsageError(`--trades goes with --command classify (${command} reads no trades)`);
   const withTrades = command === 'classify';
+  const jobOptions = jobOptionsOf(command, o.options);
   const header = ['job', 'pair', 'n', 'start', 'end', 'spot_files', 'perp_files', ...(withTrades ? ['trades_files'] : []), 'state'];
   const lines: string[] = o.emit === 'tsv' ? [header.join('\t')] : [];
   let job = 0;
   for (const p of pairs) {
     if (p.a === undefined || p.b === undefined) throw new UsageError('plan needs the two markets\' daily files (or --manifest)');
     if (withTrades && p.trades === undefined) throw new UsageError('--command classify needs the trades\' daily files (--trades, or a trades_files column in the manifest)');
-    const [a, b] = expandMarketArgs([p.a, p.b]).map(dayFiles) as [DayFile[], DayFile[]];
-    const trades = withTrades ? dayFiles(expandMarketArgs([p.trades!], 'trades')[0]!) : [];
+    const named = (paths: string[]) => dayFiles(requireExisting(paths, p.where));
+    const [a, b] = expandMarketArgs([p.a, p.b]).map(named) as [DayFile[], DayFile[]];
+    const trades = withTrades ? named(expandMarketArgs([p.trades!], 'trades')[0]!) : [];
     requireSameDays(p.pair, withTrades ? [a, b, trades] : [a, b]);
     for (const j of planJobs(a, b, o.every, o.margin, trades)) {
       requireFiles(p.pair, j, withTrades);
+      requireRunnableRange(command, jobOptions.parsed, j, o.every, `job ${job} (${p.pair}-${String(j.n).padStart(4, '0')})`);
       const state = `${o.states.replace(/\/$/, '')}/${p.pair}-${String(j.n).padStart(4, '0')}.state`;
       if (o.emit === 'tsv') lines.push([job, p.pair, j.n, isoMicros(j.start), isoMicros(j.end), j.a.join(','), j.b.join(','), ...(withTrades ? [j.trades.join(',')] : []), state].join('\t'));
-      else lines.push(commandOf(command, p.pair, j, state, o));
+      else lines.push(commandOf(command, p.pair, j, state, o.leadlag, jobOptions));
       job++;
     }
   }
   return lines;
 }
 
-function commandOf(command: PlanCommand, pair: string, j: Job, state: string, o: PlanOptions): string {
+/** The job's command line; --options' words come last, quoted as the shell reads them back (shell-words.ts). */
+function commandOf(command: PlanCommand, pair: string, j: Job, state: string, leadlag: string, options: JobOptions): string {
   const trades = command === 'classify' ? ['--trades', j.trades.join(',')] : [];
-  const args = [o.leadlag, command, j.a.join(','), j.b.join(','), ...trades, '--start', isoMicros(j.start), '--end', isoMicros(j.end), '--label', pair, '--state', state];
-  return [...args.map(shellQuote), o.options.trim()].filter((x) => x !== '').join(' ');
+  const args = [leadlag, command, j.a.join(','), j.b.join(','), ...trades, '--start', isoMicros(j.start), '--end', isoMicros(j.end), '--label', pair, '--state', state, ...options.words];
+  return args.map(shellQuote).join(' ');
+}
+
+/**
+ * The paths as given, once each is known to exist. A directory or a glob only names files that
+ * exist; a file named outright may not, and its jobs would fail on it one after the other (or,
+ * a missing directory, it would read as a file without a date). `where`: the manifest line the
+ * paths come from, for the message.
+ * @throws OpenError (exit 66) naming the first missing path.
+ */
+function requireExisting(paths: string[], where: string | undefined): string[] {
+  for (const path of paths) {
+    try {
+      statSync(path);
+    } catch (err) {
+      const e = openError(path, err);
+      throw where === undefined ? e : new OpenError(path, `${e.problem} (${where})`);
+    }
+  }
+  return paths;
 }
 
 /** Each file's UTC day from its name; a file without one cannot be planned. */
@@ -95,33 +122,68 @@ function requireFiles(pair: string, j: Job, withTrades: boolean): void {
   if (missing !== undefined) throw new DataError(pair, undefined, `no file of the ${missing} near ${isoMicros(j.start)} to ${isoMicros(j.end)}; every day needs its files in both markets${withTrades ? ' and in the trades' : ''}`);
 }
 
+/** One pair to plan: its name and each market's files as given (`where`: its manifest line). */
+interface PlannedPair {
+  pair: string;
+  a: string | undefined;
+  b: string | undefined;
+  trades?: string | undefined;
+  where?: string;
+}
+
 /**
  * `pair,spot_files,perp_files` per line (classify: `pair,spot_files,perp_files,trades_files`),
  * comma- or tab-separated, an optional header line.
  */
-function readManifest(file: string, command: PlanCommand): { pair: string; a: string; b: string; trades?: string }[] {
+function readManifest(file: string, command: PlanCommand): PlannedPair[] {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new OpenError(file, (e as Error).message);
+    throw openError(file, e);
   }
   const columns = command === 'classify' ? 'pair,spot_files,perp_files,trades_files' : 'pair,spot_files,perp_files';
   const width = columns.split(',').length;
-  const out: { pair: string; a: string; b: string; trades?: string }[] = [];
+  const out: PlannedPair[] = [];
+  const seen = new Map<string, { name: string; line: number }>();
   text.split(/\r?\n/).forEach((line, i) => {
     if (line.trim() === '' || line.startsWith('#')) return;
     const cells = line.split(line.includes('\t') ? '\t' : ',').map((c) => c.trim());
     if (i === 0 && cells[0] === 'pair') return;
     if (cells.length !== width || cells.some((c) => c === '')) throw new DataError(file, i + 1, `a manifest line is ${columns}${command === 'classify' ? ' (classify jobs read trades)' : ''}`, line);
-    if (!/^[A-Za-z0-9_.-]+$/.test(cells[0]!)) throw new DataError(file, i + 1, 'a pair name may hold letters, digits, _ . and - (it names the state files)', cells[0]);
-    out.push({ pair: cells[0]!, a: cells[1]!, b: cells[2]!, ...(width === 4 ? { trades: cells[3]! } : {}) });
+    const pair = cells[0]!;
+    if (!isPairName(pair)) throw new DataError(file, i + 1, PAIR_NAME_RULE, pair);
+    requireNewPair(file, i + 1, pair, seen);
+    out.push({ pair, a: cells[1]!, b: cells[2]!, ...(width === 4 ? { trades: cells[3]! } : {}), where: `${file} line ${i + 1}` });
   });
   if (out.length === 0) throw new DataError(file, undefined, 'the manifest lists no pair');
   return out;
 }
 
-/** A word for a POSIX shell: as is when safe, else single-quoted. */
-export function shellQuote(s: string): string {
-  return /^[A-Za-z0-9_./:=,@+%-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`;
+/**
+ * A pair's name becomes its state files' names (`<states>/<name>-<n>.state`) and merge's row
+ * label: a path separator would put the states in a directory no one made, a space or a quote
+ * would need quoting everywhere the name goes.
+ */
+const PAIR_NAME = /^[A-Za-z0-9_.-]+$/;
+const PAIR_NAME_RULE = 'a pair name may hold letters, digits, _ . and - (it names the state files)';
+
+function isPairName(name: string): boolean {
+  return PAIR_NAME.test(name);
+}
+
+/**
+ * Two manifest lines with one pair name would write the same state files, each job overwriting
+ * the other's, and merge would print one market's numbers under the name without a word. Names
+ * are compared without case: on a case-insensitive file system (macOS, Windows) BTC and btc
+ * name the same files.
+ */
+function requireNewPair(file: string, line: number, pair: string, seen: Map<string, { name: string; line: number }>): void {
+  const first = seen.get(pair.toLowerCase());
+  if (first === undefined) {
+    seen.set(pair.toLowerCase(), { name: pair, line });
+    return;
+  }
+  const as = first.name === pair ? '' : ` as ${first.name} (names that differ only in case name the same files on a case-insensitive file system)`;
+  throw new DataError(file, line, `the pair is on line ${first.line} already${as}; its jobs would write the same state files (${first.name}-0000.state, …) and overwrite each other: give each pair its own name`, pair);
 }

@@ -1,0 +1,132 @@
+/**
+ * What `leadlag plan --options '…'` adds to every job, checked as the job's own command will
+ * check it — before any job is printed, since a scheduler would otherwise run a month of jobs
+ * that each fail the same way: the words are parsed by the command's commander definition
+ * (unknown options, bad values, stray arguments), the options plan writes itself are refused,
+ * and each job's range meets the command's state-run checks (xcorr and hy: whole --block blocks).
+ */
+import type { EventEmitter } from 'node:events';
+import { UsageError } from '../errors.js';
+import { CommanderError, type Command } from './options.js';
+import type { Streams } from './context.js';
+import { shellWords } from './shell-words.js';
+import { pairCommand } from './commands/pair-command.js';
+import { xcorrCommand } from './commands/xcorr-command.js';
+import { hyCommand } from './commands/hy-command.js';
+import { classifyCommand } from './commands/classify-command.js';
+import { checkXcorrStateOptions } from './xcorr-state.js';
+import { checkHyStateOptions } from './hy-state.js';
+import { offBlockEdge } from '../core/bootstrap.js';
+import { ALL_TIME, type TimeRange } from '../core/parts.js';
+import { duration } from '../core/human-text.js';
+import { isoMicros } from '../io/output.js';
+import type { XcorrOptions } from './commands/xcorr.js';
+import type { HyOptions } from './commands/hy.js';
+
+/** The commands plan's jobs run (plan.ts: PLAN_COMMANDS). */
+type JobCommand = 'pair' | 'xcorr' | 'hy' | 'classify';
+
+/** The parsed options of a job's command line (commander's `opts()`, defaults included). */
+type Parsed = Record<string, unknown>;
+
+const DEFINITIONS: Record<JobCommand, (io: Streams) => Command> = { pair: pairCommand, xcorr: xcorrCommand, hy: hyCommand, classify: classifyCommand };
+
+/**
+ * What a state run refuses before reading, given the range it owns (the commands' own checks).
+ * pair and classify state runs take any range.
+ */
+const STATE_CHECKS: Partial<Record<JobCommand, (o: Parsed, range: TimeRange) => void>> = {
+  xcorr: (o, range) => checkXcorrStateOptions(o as unknown as XcorrOptions, range),
+  hy: (o, range) => checkHyStateOptions(o as unknown as HyOptions, range),
+};
+
+/** The options plan writes on every job's command line, and what each one carries. */
+const PLAN_SETS: Record<string, string> = {
+  start: 'its range',
+  end: 'its range',
+  state: 'its state file (--states DIR)',
+  label: "the pair's name (--label, or the manifest's pair column)",
+  trades: "the trades' files (--trades, or the manifest's trades_files column)",
+};
+
+/** The definitions' actions are replaced before parsing, so their streams are never used. */
+const UNUSED_STREAMS = {} as Streams;
+
+/** `--options` as words, with the options they give the job's command (defaults included). */
+export interface JobOptions {
+  readonly words: readonly string[];
+  readonly parsed: Parsed;
+}
+
+/**
+ * Splits `text` into words (shell-words.ts) and parses them as `command` will, after the two
+ * markets' files (and classify's --trades) plan gives it.
+ * @throws UsageError naming --options: shell syntax or an unbalanced quote, an option plan sets
+ * itself, anything the command's parser refuses, or what its state run refuses whatever the range.
+ */
+export function jobOptionsOf(command: JobCommand, text: string): JobOptions {
+  const words = shellWords(text, '--options');
+  const cmd = DEFINITIONS[command](UNUSED_STREAMS)
+    .exitOverride()
+    .configureOutput({ writeOut: () => {}, writeErr: () => {}, outputError: () => {} })
+    .action(() => {});
+  const ours = command === 'classify' ? ['--trades', 'TRADES'] : [];
+  refusePlanSet(cmd, ours);
+  try {
+    cmd.parse(['SPOT', 'PERP', ...ours, ...words], { from: 'user' });
+  } catch (e) {
+    throw asOptionsError(e, command);
+  }
+  const parsed = cmd.opts();
+  try {
+    STATE_CHECKS[command]?.(parsed, ALL_TIME);
+  } catch (e) {
+    throw e instanceof UsageError ? new UsageError(`--options: ${command}'s jobs would refuse them: ${e.message}`) : e;
+  }
+  return { words, parsed };
+}
+
+/**
+ * Makes the parse throw when the words give an option plan writes itself (in any spelling
+ * commander takes, `--start=…` included), before the option's own parser sees its value.
+ * `ours`: the words plan puts before them (classify's --trades, given once).
+ */
+function refusePlanSet(cmd: Command, ours: readonly string[]): void {
+  for (const [name, carries] of Object.entries(PLAN_SETS)) {
+    let allowed = ours.includes(`--${name}`) ? 1 : 0;
+    // First in line: commander's own listener would parse (and perhaps refuse) the value first.
+    (cmd as unknown as EventEmitter).prependListener(`option:${name}`, () => {
+      if (allowed-- > 0) return;
+      throw new UsageError(`--options must not hold --${name}: plan gives every job ${carries}`);
+    });
+  }
+}
+
+/** A parse failure as a usage error about --options (commander's own errors say "error: …"). */
+function asOptionsError(e: unknown, command: JobCommand): unknown {
+  if (e instanceof UsageError) return e.message.startsWith('--options') ? e : new UsageError(`--options: ${e.message}`);
+  if (!(e instanceof CommanderError)) return e;
+  if (e.code === 'commander.helpDisplayed') return new UsageError("--options: --help shows a command's help; it is no option for a job");
+  if (e.code === 'commander.excessArguments') return new UsageError(`--options holds options only, no files: plan gives every ${command} job its files`);
+  return new UsageError(`--options: ${e.message.replace(/^error: /, '')} (as ${command} reads it)`);
+}
+
+/**
+ * The job owning `range` passes its command's state-run checks (JobOptions.parsed from
+ * jobOptionsOf). A range off the command's --block edges — plan cuts at multiples of --every
+ * from the first midnight — gets what to change; `job` names the job in messages.
+ * @throws UsageError
+ */
+export function requireRunnableRange(command: JobCommand, parsed: Parsed, range: TimeRange, every: number, job: string): void {
+  try {
+    STATE_CHECKS[command]?.(parsed, range);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    const block = parsed.block as number;
+    const off = offBlockEdge(range, block);
+    if (off === undefined) throw new UsageError(`${job} would fail: ${e.message}`);
+    throw new UsageError(
+      `${job} would ${off.option === '--start' ? 'start' : 'end'} at ${isoMicros(off.t)}, not a multiple of ${command}'s --block ${duration(block)}, and ${command} --state needs whole blocks (so that the merge is exact); plan cuts at multiples of --every (${duration(every)}) from the first midnight: use a --block that divides a day (10s, 1min, 5min, 1h) and an --every that is a multiple of it`,
+    );
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * `leadlag plan`'s refusals: every rule that keeps it from printing jobs that cannot run or that
+ * would overwrite each other's states, through the command line (exit code and the one-line
+ * message) on tiny daily files whose names carry their dates (plan reads no tick, so the files
+ * are empty). The jobs run end to end in cli-parallel.test.ts.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempFiles, type CliResult } from './cli-helpers.js';
+import { leadlagInProcess as leadlag } from './context-helpers.js';
+import { shellQuote, shellWords } from '../src/cli/shell-words.js';
+import { UsageError } from '../src/errors.js';
+
+/** spot/ and perp/ holding 2024-08-08 and 2024-08-09 each (the layout the README shows): two daily jobs. */
+function twoDays(): { dir: string; spot: string; perp: string } {
+  const dir = tempFiles({});
+  for (const m of ['spot', 'perp']) {
+    mkdirSync(join(dir, m));
+    for (const d of ['08', '09']) writeFileSync(join(dir, m, `${m}-2024-08-${d}.csv`), '');
+  }
+  return { dir, spot: join(dir, 'spot'), perp: join(dir, 'perp') };
+}
+
+/** Asserts the run failed with `code` and one line on stderr (and the pointer to help for a usage error) matching `message`. */
+function assertRefused(r: CliResult, code: number, message: RegExp): void {
+  assert.equal(r.code, code, r.stderr);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr.split('\n')[0]!, message);
+}
+
+test('plan --manifest refuses a pair name given twice, naming the manifest, the line and the name (exit 65)', async () => {
+  const { dir, spot, perp } = twoDays();
+  const manifest = join(dir, 'pairs.csv');
+  // Line 1 is the header, BTC is on line 2 and again on line 3: both would write states/BTC-0000.state.
+  writeFileSync(manifest, `pair,spot_files,perp_files\nBTC,${spot},${perp}\nBTC,${spot},${perp}\n`);
+  const r = await leadlag(['plan', '--manifest', manifest]);
+  assertRefused(r, 65, /^leadlag: \S+pairs\.csv:3: the pair is on line 2 already; its jobs would write the same state files \(BTC-0000\.state, …\) .*: "BTC"$/);
+  // btc and BTC are one file on a case-insensitive file system (line 3 again).
+  writeFileSync(manifest, `pair,spot_files,perp_files\nBTC,${spot},${perp}\nbtc,${spot},${perp}\n`);
+  assertRefused(await leadlag(['plan', '--manifest', manifest]), 65, /pairs\.csv:3: the pair is on line 2 already as BTC \(names that differ only in case.*: "btc"$/);
+  // Two names: 2 pairs × 2 days = 4 jobs and a header.
+  writeFileSync(manifest, `pair,spot_files,perp_files\nBTC,${spot},${perp}\nETH,${spot},${perp}\n`);
+  const ok = await leadlag(['plan', '--manifest', manifest]);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(ok.stdout.trim().split('\n').length, 5);
+});
+
+test('plan --label refuses a name that is no file name, saying which characters go (exit 2)', async () => {
+  const { spot, perp } = twoDays();
+  // BTC/USDT would name states/BTC/USDT-0000.state, in a directory no one made: every job would fail.
+  assertRefused(await leadlag(['plan', spot, perp, '--label', 'BTC/USDT']), 2, /^leadlag: --label may hold letters, digits, _ \. and - only .*got "BTC\/USDT"; e\.g\. BTCUSDT or BTC-USDT$/);
+  assertRefused(await leadlag(['plan', spot, perp, '--label', 'BTC USDT']), 2, /got "BTC USDT"/);
+  // The allowed characters pass and name the states: job 0 of BTC-USDT.
+  const ok = await leadlag(['plan', spot, perp, '--label', 'BTC-USDT_1.0']);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout.split('\n')[1]!, /\tstates\/BTC-USDT_1\.0-0000\.state$/);
+});
+
+test('plan refuses a named input that does not exist, naming it (exit 66), before looking for dates', async () => {
+  const { dir, spot, perp } = twoDays();
+  // A file named outright: the jobs would fail on it; it was reported as a day missing from the second market.
+  const missing = join(perp, 'nonexist-2024-08-08.csv');
+  assertRefused(await leadlag(['plan', join(spot, 'spot-2024-08-08.csv'), missing]), 66, new RegExp(`^leadlag: ${missing}: no such file$`));
+  // A missing directory: it was a usage error asking for a date in its name.
+  const nodir = join(dir, 'nodir/');
+  assertRefused(await leadlag(['plan', spot, nodir]), 66, new RegExp(`^leadlag: ${nodir}: no such file$`));
+  // The same in a manifest row, with the manifest's line (2: the header is line 1).
+  const manifest = join(dir, 'pairs.csv');
+  writeFileSync(manifest, `pair,spot_files,perp_files\nBTC,${spot},${nodir}\n`);
+  assertRefused(await leadlag(['plan', '--manifest', manifest]), 66, new RegExp(`^leadlag: ${nodir}: no such file \\(${manifest} line 2\\)$`));
+  // A missing manifest: the usual words, not the system's ENOENT.
+  const none = join(dir, 'nonexist.csv');
+  assertRefused(await leadlag(['plan', '--manifest', none]), 66, new RegExp(`^leadlag: ${none}: no such file$`));
+  // A glob that matches nothing stays what it is for every command (exit 66).
+  assertRefused(await leadlag(['plan', spot, join(dir, 'nope', '*.csv')]), 66, /: no file matches this pattern$/);
+});
+
+test('plan --command xcorr|hy refuses ranges off the --block edges up front, saying what would work (exit 2)', async () => {
+  const { spot, perp } = twoDays();
+  // 2024-08-08T00:00Z is 1 723 075 200 s = 13 × 132 544 246 + 2: the first multiple of 13 s after
+  // it is 11 s later, so job 0 owns [00:00:00, 00:00:11), and 11 s is no multiple of xcorr's
+  // default 10 s block.
+  const every13 = await leadlag(['plan', spot, perp, '--every', '13s', '--command', 'xcorr', '--emit', 'commands']);
+  assertRefused(every13, 2, /^leadlag: job 0 \(pair-0000\) would end at 2024-08-08T00:00:11\.000000Z, not a multiple of xcorr's --block 10 s, .*: use a --block that divides a day .* and an --every that is a multiple of it$/);
+  // 1 723 075 200 s = 7 × 246 153 600: job 0 owns [00:00:00, 00:00:07); the TSV is refused too.
+  assertRefused(await leadlag(['plan', spot, perp, '--every', '7s', '--command', 'hy']), 2, /^leadlag: job 0 \(pair-0000\) would end at 2024-08-08T00:00:07\.000000Z, not a multiple of hy's --block 10 s/);
+  // --block from --options: 2024-08-08 is day 19 943 and a day is 86 400 s = 205 × 420 + 300, so
+  // that midnight is 19 943 × 300 = 14 245 × 420 s, an edge of 7 min blocks, and the next one
+  // (19 944 × 300 ≡ 300 mod 420) is not: job 0's end is refused.
+  assertRefused(await leadlag(['plan', spot, perp, '--command', 'hy', '--options', '--block 7min']), 2, /^leadlag: job 0 \(pair-0000\) would end at 2024-08-09T00:00:00\.000000Z, not a multiple of hy's --block 7 min/);
+  // What works: hourly jobs of whole minute blocks (2 days × 24 = 48 jobs).
+  const ok = await leadlag(['plan', spot, perp, '--command', 'xcorr', '--every', '1h', '--options', '--block 1min', '--emit', 'commands']);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(ok.stdout.trim().split('\n').length, 48);
+  // pair's states take any range: 13 s jobs are fine there. The 172 800 s of the two days are an
+  // 11 s job to the first multiple of 13 s, then 172 789 s = 13 291 × 13 s + 6 s: 1 + 13 291 + 1 = 13 293 jobs.
+  const pair = await leadlag(['plan', spot, perp, '--every', '13s', '--emit', 'commands']);
+  assert.equal(pair.code, 0, pair.stderr);
+  assert.equal(pair.stdout.trim().split('\n').length, 13_293);
+});
+
+test('plan --options: parsed as the job\'s command parses it; options plan sets, unknown options and shell syntax are refused (exit 2)', async () => {
+  const { spot, perp } = twoDays();
+  const refused = async (options: string, message: RegExp, command = 'pair') => assertRefused(await leadlag(['plan', spot, perp, '--command', command, '--options', options, '--emit', 'commands']), 2, message);
+  await refused('--bogus 1', /^leadlag: --options: unknown option '--bogus' \(as pair reads it\)$/);
+  await refused('--threshold 7', /^leadlag: --options: --threshold must be greater than 0 and less than 100%, got "7"/);
+  await refused("--threshold '1bp", /^leadlag: --options has an unbalanced ' \(a quote opened and never closed\)/);
+  await refused('--start 2024-08-08 --state x.state', /^leadlag: --options must not hold --start: plan gives every job its range$/);
+  await refused('--state=x.state', /^leadlag: --options must not hold --state: plan gives every job its state file/);
+  await refused('--label ETH', /^leadlag: --options must not hold --label/, 'xcorr');
+  await refused('--by 1h', /^leadlag: --options: xcorr's jobs would refuse them: --state goes without --by/, 'xcorr');
+  await refused('extra.csv', /^leadlag: --options holds options only, no files/);
+  await refused('-q; rm -rf states', /^leadlag: --options holds options and their values only; ; is shell syntax/);
+  // What passes reaches the job as the same words, quoted for the shell.
+  const ok = await leadlag(['plan', spot, perp, '--options', "-q --time-format '%Y-%m-%d %H:%M:%S.%f' --threshold \"1bp\"", '--emit', 'commands']);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout.split('\n')[0]!, / --state states\/pair-0000\.state -q --time-format '%Y-%m-%d %H:%M:%S\.%f' --threshold 1bp$/);
+});
+
+test('shellWords(text) splits as a POSIX shell does, and shellQuote(word) reads back as the word', () => {
+  // Worked by hand from the shell's rules (and checked with bash: printf '<%s>' a'b c'd "e \"f" g\ h
+  // prints <ab cd><e "f><g h>): blanks split, '…' literal, "…" literal but \" \\ \$ \`, \c outside quotes is c.
+  assert.deepEqual(shellWords('', '--o'), []);
+  assert.deepEqual(shellWords('  -q\t--by  1h ', '--o'), ['-q', '--by', '1h']);
+  assert.deepEqual(shellWords("a'b c'd \"e \\\"f\" g\\ h", '--o'), ['ab cd', 'e "f', 'g h']);
+  assert.deepEqual(shellWords("'' x", '--o'), ['', 'x']);
+  assert.deepEqual(shellWords("'$HOME;|'", '--o'), ['$HOME;|']);
+  for (const bad of ['"a', "a'", 'a\\', 'a $B', 'a "$B"', 'a `b`', 'a > f', 'a\nb']) assert.throws(() => shellWords(bad, '--o'), UsageError, bad);
+  // Round trip: the quoted words split back into the same words.
+  const words = ['plain', 'with space', "it's", '%H:%M', '', '$x;y'];
+  assert.deepEqual(shellWords(words.map(shellQuote).join(' '), '--o'), words);
+});
+
+test('plan refuses --format saying why and what it has instead (exit 2); its help says so', async () => {
+  const { spot, perp } = twoDays();
+  assertRefused(await leadlag(['plan', spot, perp, '--format', 'json']), 2, /^leadlag: plan takes no --format: it prints a scheduler's input, --emit tsv .* or --emit commands/);
+  const help = await leadlag(['plan', '--help']);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout.replace(/\s+/g, ' '), /plan takes no --format/);
+});
