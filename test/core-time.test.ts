@@ -143,6 +143,9 @@ test('olsTrend: slope and standard error of a hand-worked line', () => {
   assert.ok(Math.abs(t.slopePerDay - 1.1) < 1e-12);
   assert.ok(Math.abs(t.se - Math.sqrt(0.27)) < 1e-12);
   assert.ok(Math.abs(t.relativePerDay! - 1.1 / 2.75) < 1e-12);
+  // A negative mean keeps the slope's sign: y = −(the same), ȳ = −2.75, slope −1.1 → −1.1 / 2.75.
+  assert.ok(Math.abs(olsTrend([0, 1, 2, 3], [-1, -3, -2, -5])!.relativePerDay! + 1.1 / 2.75) < 1e-12);
+  assert.ok(Math.abs(olsTrend([0, 1, 2, 3], [-5, -2, -3, -1])!.relativePerDay! - 1.1 / 2.75) < 1e-12);
   assert.equal(olsTrend([0, 1], [1, 2]), null);
   assert.equal(olsTrend([1, 1, 1], [1, 2, 3]), null);
 });

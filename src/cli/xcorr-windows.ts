@@ -81,7 +81,7 @@ export function humanXcorrBy(by: XcorrBy, names: readonly [string, string], grid
     const r = row(isoMicros(w.start).replace('.000000Z', 'Z'), w.part);
     return vol ? [...r, w.regime ?? 'n/a'] : r;
   });
-  const out = [style.c.bold(`Per window (the lag with the largest r in each window; 95 % CI ${by.interval === 'bootstrap' ? "from the window's own blocks" : 'Fisher'})`), humanTable(vol ? [...head, 'regime'] : head, rows, style, vol ? [...align, 'left'] : align)];
+  const out = [style.c.bold(`Per window (the lag with the largest |r| in each window; 95 % CI ${by.interval === 'bootstrap' ? "from the window's own blocks" : 'Fisher'})`), humanTable(vol ? [...head, 'regime'] : head, rows, style, vol ? [...align, 'left'] : align)];
   if (by.regimes !== undefined) {
     out.push(style.c.bold(`Per volatility regime (windows below the 25th / above the 75th percentile of ${names[0]}'s 1 s volatility)`));
     out.push(humanTable(['regime', ...head.slice(1)], REGIMES.map((r) => row(`${r} (${by.regimes![r].nWindows} windows)`, by.regimes![r].part)), style, align));

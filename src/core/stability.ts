@@ -23,7 +23,11 @@ export interface Trend {
   readonly slopePerDay: number;
   /** Standard error of the slope: √(Σe² / (k − 2) / Σ(x − x̄)²). */
   readonly se: number;
-  /** slope / mean(y): the relative change per day ("R² falls 4 % per day"); null when mean(y) is 0. */
+  /**
+   * slope / |mean(y)|: the relative change per day ("R² falls 4 % per day"), with the slope's
+   * sign whatever the mean's (a lag of mean −1 ms growing by 0.1 ms a day grows 10 %); null when
+   * mean(y) is 0.
+   */
   readonly relativePerDay: number | null;
   /** Mean of the statistic over the windows in the fit. */
   readonly mean: number;
@@ -107,7 +111,7 @@ export function olsTrend(x: readonly number[], y: readonly number[]): Trend | nu
   const slope = sxy / sxx;
   let sse = 0;
   for (let i = 0; i < k; i++) sse += (y[i]! - my - slope * (x[i]! - mx)) ** 2;
-  return { slopePerDay: slope, se: Math.sqrt(sse / (k - 2) / sxx), relativePerDay: my === 0 ? null : slope / my, mean: my, n: k };
+  return { slopePerDay: slope, se: Math.sqrt(sse / (k - 2) / sxx), relativePerDay: my === 0 ? null : slope / Math.abs(my), mean: my, n: k };
 }
 
 function sampleSd(v: readonly number[]): number {

@@ -31,7 +31,7 @@ the first's. The lattice is every --step from the first lag of --lags to the las
 Example:
   $ leadlag hy fixtures/tardis/spot_quotes.csv fixtures/tardis/perp_quotes.csv --lags -10ms..10ms
   prints the correlogram of ρ(θ), θ̂ with its 95 % bootstrap interval, ρ, β, R², the lead-lag
-  ratios, the p-value and one verdict line ("spot leads perp by 2.9 ms [2.7, 3.1], …").
+  ratios, the p-value and one verdict line ("spot leads perp by 3.3 ms [2.3, 3.5], …").
   $ leadlag hy spot.csv.gz perp.csv.gz --step 10us --format json | jq '{lag_us, ci, p_value}'
   $ leadlag hy spot/ perp/ --start 2024-08-17 --end 2024-08-18 --by 1h
   $ leadlag hy spot/ perp/ --start 2024-08-17 --end 2024-08-18 --state day17.state

@@ -14,7 +14,7 @@ export function pairCommand(io: Streams): Command {
   addJumpOptions(cmd);
   cmd.addOption(new Option('--feed <feed>', 'which feeds to report: both, native or locf').choices(['both', 'native', 'locf']).default('both'));
   cmd.addOption(nullStepOption('chance pairs: shift the second market by ±1…±10 steps'));
-  addBootstrapOptions(cmd);
+  addBootstrapOptions(cmd, "block-bootstrap replicates for the intervals of the median delays (0: off)");
   addTimeOptions(cmd);
   cmd.option('--state <FILE>', 'write the partial state of --start/--end to FILE for leadlag merge, instead of printing (docs/scale.md)');
   cmd.option('--label <NAME>', 'with --state: the pair\'s name (merging states of several labels prints a row per pair)');
