@@ -7,6 +7,7 @@ import { DataError, OpenError } from '../src/errors.js';
 import { openQuotes } from '../src/io/sources.js';
 import type { InternalReadOptions } from '../src/io/reader.js';
 import { SKIP, STRICT, readQuotes, readTrades, rejection, tmpFile } from './io-helpers.js';
+import { fakeContext } from './context-helpers.js';
 
 const QH = 'time,bid,ask\n';
 const TH = 'time,price,qty\n';
@@ -70,7 +71,9 @@ for (const c of CASES) {
   test(`skip mode: ${c.name} is skipped and counted with its line`, async () => {
     const path = tmpFile(`skip-${c.name.replace(/\W+/g, '-')}.csv`, (c.header ?? (c.kind === 'quotes' ? QH : TH)) + c.body);
     const r = (await read(c.kind, path, SKIP)) as { report: { skipped: unknown; rows: number; goodRows: number } };
-    assert.deepEqual(r.report.skipped, [{ kind: c.skipKind, count: 1, firstLines: [c.line] }]);
+    // A row going back in time is also behind the kept row before it (the previous line).
+    const behind = c.skipKind === 'time going backwards' ? { behind: { line: c.line - 1, rows: 1 } } : {};
+    assert.deepEqual(r.report.skipped, [{ kind: c.skipKind, count: 1, firstLines: [c.line], ...behind }]);
     assert.equal(r.report.goodRows, r.report.rows - 1);
   });
 }
@@ -104,9 +107,36 @@ test('skip mode: a row earlier than the last kept row is skipped, later rows com
   const q = await readQuotes(path, { ...SKIP, timeUnit: 'us' });
   assert.deepEqual(q.t, [10, 30, 40]);
   assert.deepEqual(q.ask, [2, 4, 2]);
-  assert.deepEqual(q.report.skipped, [{ kind: 'time going backwards', count: 2, firstLines: [4, 5] }]);
+  // Lines 4 and 5 both fell behind line 3 (time 30), one after the other.
+  assert.deepEqual(q.report.skipped, [{ kind: 'time going backwards', count: 2, firstLines: [4, 5], behind: { line: 3, rows: 2 } }]);
   assert.equal(q.report.goodRows, 4);
   assert.equal(q.report.records, 3);
+});
+
+test('skip mode: the longest run of rows behind one kept row names that row, and the warning says it may be the bad one', async () => {
+  // times: 10, 50 (kept, ahead), 20, 25 (behind line 3), 60 (kept), 55 (behind line 6), 70, 61,
+  // 62, 63 (61–63 behind line 8: the longest run, 3 rows), 80.
+  const path = tmpFile('skip-behind.csv', `${QH}10,1,2
+50,1,2
+20,1,2
+25,1,2
+60,1,2
+55,1,2
+70,1,2
+61,1,2
+62,1,2
+63,1,2
+80,1,2
+`);
+  const q = await readQuotes(path, { ...SKIP, timeUnit: 'us' });
+  assert.deepEqual(q.report.skipped, [{ kind: 'time going backwards', count: 6, firstLines: [4, 5, 7, 9, 10], behind: { line: 8, rows: 3 } }]);
+  const { ctx, stderr } = fakeContext();
+  ctx.reportSkipped(q.report);
+  // 3 of 6 is half: said. (Of 7 it would not be.)
+  assert.match(stderr(), /3 of them, one after another, are earlier than line 8, which was kept: if that line's time is wrong, remove it/);
+  const { ctx: c2, stderr: e2 } = fakeContext();
+  c2.reportSkipped({ ...q.report, skipped: [{ ...q.report.skipped[0]!, count: 7 }] });
+  assert.doesNotMatch(e2(), /one after another/);
 });
 
 test('bursts: rows with the same time are one tick, the last row wins, also across batch boundaries (batchRows 2)', async () => {

@@ -47,6 +47,10 @@ export class Context {
       const rows = s.count === 1 ? 'row' : 'rows';
       const lines = s.firstLines.length === 1 ? 'line' : 'lines';
       this.warn(`${r.file}: skipped ${s.count} ${rows} (${s.kind}): ${lines} ${s.firstLines.join(', ')}${more}`);
+      // Most of them behind one kept row: that row's time is more likely wrong than theirs.
+      if (s.behind !== undefined && s.behind.rows >= 2 && 2 * s.behind.rows >= s.count) {
+        this.warn(`${r.file}: ${s.behind.rows} of them, one after another, are earlier than line ${s.behind.line}, which was kept: if that line's time is wrong, remove it (or use --sort) rather than lose the rows after it`);
+      }
     }
   }
 

@@ -89,8 +89,13 @@ export interface ReadReport {
   readonly goodRows: number;
   /** Ticks after burst collapse (quotes) or trades handed on. */
   readonly records: number;
-  /** Rows skipped by kind (e.g. 'one-sided quote', 'non-numeric price'), with the first few line numbers. */
-  readonly skipped: ReadonlyArray<{ readonly kind: string; readonly count: number; readonly firstLines: readonly number[] }>;
+  /**
+   * Rows skipped by kind (e.g. 'one-sided quote', 'non-numeric price'), with the first few line
+   * numbers. For rows going back in time, `behind`: the kept row that the longest run of them
+   * fell behind, one after another (a single time far ahead of its neighbours hides every row
+   * after it; one file's lines only).
+   */
+  readonly skipped: ReadonlyArray<{ readonly kind: string; readonly count: number; readonly firstLines: readonly number[]; readonly behind?: { readonly line: number; readonly rows: number } }>;
   /** First and last time in µs, NaN when empty. */
   readonly firstTime: number;
   readonly lastTime: number;

@@ -32,6 +32,10 @@ const FIRST_LINES = 5;
 export class SkipLog {
   private readonly kinds = new Map<string, { count: number; firstLines: number[] }>();
   total = 0;
+  // The run of rows behind one kept row (see behind()) and the longest so far.
+  private runLine = -1;
+  private run = 0;
+  private longest = { line: -1, rows: 0 };
 
   add(kind: string, line: number): void {
     let k = this.kinds.get(kind);
@@ -44,8 +48,19 @@ export class SkipLog {
     this.total++;
   }
 
+  /**
+   * A row skipped for going back in time, behind the kept row on `line`: the longest run of
+   * such rows behind one kept row, in a row, is reported with that line (ReadReport `behind`).
+   */
+  behind(line: number): void {
+    this.run = line === this.runLine ? this.run + 1 : 1;
+    this.runLine = line;
+    if (this.run > this.longest.rows) this.longest = { line, rows: this.run };
+  }
+
+
   list(): ReadReport['skipped'] {
-    return [...this.kinds].map(([kind, k]) => ({ kind, count: k.count, firstLines: [...k.firstLines] }));
+    return [...this.kinds].map(([kind, k]) => ({ kind, count: k.count, firstLines: [...k.firstLines], ...(kind === KIND_BACKWARDS && this.longest.rows > 0 ? { behind: { ...this.longest } } : {}) }));
   }
 
   /** e.g. "3 one-sided quote (lines 4, 9, 12), 1 crossed quote (line 7)". */
@@ -173,6 +188,7 @@ abstract class Rules implements RowSink {
         'rows must be in time order (use --sort to sort them)',
       this.columnText(r, ROLE_TIME),
     );
+    this.skipped.behind(this.lastLine);
     return false;
   }
 
