@@ -67,12 +67,29 @@ export function reportReads(sources: readonly MultiFileSource<unknown>[], ctx: C
 export function requireOverlap(span: Span | undefined, a: ReadReport, b: ReadReport, range: TimeRange = ALL_TIME): Span {
   const cut = overlapIn(span, range);
   if (cut !== undefined) return cut;
-  const inRange = Number.isFinite(range.start) || Number.isFinite(range.end) ? ` within ${describeTimes(range.start, range.end)}` : '';
-  throw new DataError(
-    `${a.file} and ${b.file}`,
-    undefined,
-    `the two files do not overlap in time${inRange} (${describeRange(a)} vs ${describeRange(b)})`,
-  );
+  throw new DataError(`${a.file} and ${b.file}`, undefined, emptyRangeWhy(span, a, b, range));
+}
+
+/**
+ * Why nothing is left: a range that ends before the files' common span begins (the read stopped
+ * at the range, so the files' own ends are not known), one that starts after it ends, one that
+ * holds none of it, or files that do not overlap at all.
+ */
+function emptyRangeWhy(span: Span | undefined, a: ReadReport, b: ReadReport, range: TimeRange): string {
+  const ranged = Number.isFinite(range.start) || Number.isFinite(range.end);
+  const begins = Math.max(a.firstTime, b.firstTime);
+  if (ranged && Number.isFinite(begins) && range.end <= begins) {
+    return `the range ${describeTimes(range.start, range.end)} ends before the two files' common span begins (the first times: ${isoMicros(a.firstTime)} and ${isoMicros(b.firstTime)})`;
+  }
+  const ends = Math.min(a.lastTime, b.lastTime);
+  if (ranged && Number.isFinite(ends) && range.start > ends) {
+    return `the range ${describeTimes(range.start, range.end)} starts after the two files' common span ends (the last times: ${isoMicros(a.lastTime)} and ${isoMicros(b.lastTime)})`;
+  }
+  if (ranged && span !== undefined) {
+    return `the range ${describeTimes(range.start, range.end)} holds none of the two files' common span, ${isoMicros(span.start)} to ${isoMicros(span.end)}`;
+  }
+  const inRange = ranged ? ` within ${describeTimes(range.start, range.end)}` : '';
+  return `the two files do not overlap in time${inRange} (${describeRange(a)} vs ${describeRange(b)})`;
 }
 
 /**
