@@ -15,7 +15,7 @@ import { PAIR } from './time-helpers.js';
 import { renderPair, runPair, type PairOptions } from '../src/cli/commands/pair.js';
 import { runPairState } from '../src/cli/pair-state.js';
 import { runMerge } from '../src/cli/commands/merge.js';
-import { DataError, EXIT, UsageError } from '../src/errors.js';
+import { DataError, EXIT, OpenError, UsageError } from '../src/errors.js';
 import { signHeaderLine } from '../src/io/state-file.js';
 
 const T0 = 1723118400e6; // 2024-08-08T12:00:00Z
@@ -219,6 +219,9 @@ test('merge refuses a truncated or edited state (checksum), and a file that is n
   refused(() => merged([s0!, s1!]), /checksum/);
   writeFileSync(s1!, 'exchange,symbol\n');
   refused(() => merged([s0!, s1!]), /not a leadlag state/);
+  // A directory or a missing file is the product's one-line open error, not Node's errno text.
+  assert.throws(() => merged([dir]), (e: unknown) => e instanceof OpenError && e.message.endsWith('is a directory, not a file') && !/EISDIR/.test(e.message));
+  assert.throws(() => merged([join(dir, 'none.state')]), (e: unknown) => e instanceof OpenError && e.message.endsWith('no such file'));
 });
 
 test('merge of several pairs says when they ran with different parameters or without a --label', async () => {

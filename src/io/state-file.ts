@@ -14,7 +14,8 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { DataError, OpenError } from '../errors.js';
+import { DataError } from '../errors.js';
+import { openError } from './byte-source.js';
 import { writeFileAtomic } from './atomic.js';
 import type { ReadReport } from './types.js';
 import { duration, isoMicros } from './output.js';
@@ -94,7 +95,7 @@ export function readStateFile(file: string): StateFile {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new OpenError(file, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message);
+    throw openError(file, e);
   }
   const nl = text.indexOf('\n');
   const header = parseJson(nl < 0 ? text : text.slice(0, nl)) as StateHeader | undefined;
