@@ -254,13 +254,21 @@ test('hy verdict: direction, interval in the leader\'s terms, weak evidence, θ�
   // Lags 1 ms … 10 ms (91 lags of 100 µs) lie on one side: a peak there cannot say who leads.
   const oneSided = { ...base, lattice: { fromUs: 1000, stepUs: 100, count: 91 } };
   assert.equal(verdict({ ...oneSided, estimate: est(1100, 0.31, null), inference: inf(1000, 2000, 0.008) }), 'the contrast peaks at θ = 1.1 ms, ρ = 0.31, p = 0.008, but every lag (1 ms … 10 ms) lies on one side of 0: who leads is untested; request lags on both sides (e.g. --lags -10ms..10ms).');
+  // -10 ms … 0 with θ̂ = 0: LLR (0, its θ > 0 sum being empty) says nothing either.
+  const upToZero = { ...base, lattice: { fromUs: -10_000, stepUs: 1000, count: 11 } };
+  assert.match(verdict({ ...upToZero, estimate: est(0, 0.2, 0), inference: inf(0, 0, 0.001) }), /^the contrast peaks at θ = 0 µs, .* lies on one side of 0: who leads is untested/);
 });
 
-test('hy over one bootstrap block: no intervals (each replicate is the estimate itself), and the test cannot reject', async () => {
+test('hy over one bootstrap block: no intervals (each replicate is the estimate itself), and the test cannot reject: untested', async () => {
   // 12:00:10 to 12:00:20 with 10 s blocks is one block; with one block the sign flips give two
   // patterns (±U), so p = 2/2 = 1.
   const r = await hyJson(LAYOUTS[0]!, { start: Date.UTC(2024, 7, 8, 12, 0, 10) * 1000, end: Date.UTC(2024, 7, 8, 12, 0, 20) * 1000, block: 10_000_000 });
   assert.deepEqual(r.ci, { lag_us: null, rho: null, llr: null });
   assert.equal(r.p_value, 1);
-  assert.match(r.verdict, /^no evidence of lead-lag \(p = 1\)/);
+  // 2 ms into a second block: it holds no contrast (no move of both markets overlaps there), so
+  // the one block with contrasts still gives no interval.
+  const edge = await hyJson(LAYOUTS[0]!, { start: Date.UTC(2024, 7, 8, 12, 0, 10) * 1000, end: Date.UTC(2024, 7, 8, 12, 0, 20) * 1000 + 2000, block: 10_000_000 });
+  assert.deepEqual(edge.ci, { lag_us: null, rho: null, llr: null });
+  // And with one block the test cannot reject: untested, not "what unrelated markets show".
+  assert.match(r.verdict, /^untested: over 1 block \(2 sign patterns; a shorter --block gives more\) the sign-flip p-value cannot fall below 1\.0000/);
 });

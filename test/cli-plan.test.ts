@@ -111,6 +111,11 @@ test('plan --options: parsed as the job\'s command parses it; options plan sets,
   await refused('--state=x.state', /^leadlag: --options must not hold --state: plan gives every job its state file/);
   await refused('--label ETH', /^leadlag: --options must not hold --label/, 'xcorr');
   await refused('--by 1h', /^leadlag: --options: xcorr's jobs would refuse them: --state goes without --by/, 'xcorr');
+  // What every state run refuses, whatever its range (the commands' own state checks).
+  for (const command of ['pair', 'xcorr', 'hy']) await refused('--plot x.svg', new RegExp(`^leadlag: --options: ${command}'s jobs would refuse them: --plot goes without --state`), command);
+  await refused('--by vol', /^leadlag: --options: pair's jobs would refuse them: --state goes with --by DUR or no --by/);
+  await refused('--save-model m.json', /^leadlag: --options: classify's jobs would refuse them: --save-model goes without --state/, 'classify');
+  await refused('--balanced --split walk-forward', /^leadlag: --options: classify's jobs would refuse them: --split walk-forward tests every later block in full/, 'classify');
   await refused('extra.csv', /^leadlag: --options holds options only, no files/);
   await refused('-q; rm -rf states', /^leadlag: --options holds options and their values only; ; is shell syntax/);
   // What passes reaches the job as the same words, quoted for the shell.

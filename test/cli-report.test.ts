@@ -200,3 +200,15 @@ test('report\'s data-quality facts equal what inspect says of the same pair', as
   assert.deepEqual(q.markets.map((m) => m.threshold_ticks), [pair.threshold_ticks_a, pair.threshold_ticks_b]);
   assert.deepEqual(Object.fromEntries(q.assessments.map((a) => [a.estimator, { ok: a.ok, text: a.text }])), pair.assessment);
 });
+
+test('report: a pair sign test over fewer than 6 led pairs cannot reject, so pair counts as untested', async () => {
+  // At 0.3 % the fixtures hold no jump at all (Table 1 is empty): the sign test over 0 pairs
+  // gives p = 1 whatever happens, and the smallest p over n pairs, 2·0.5ⁿ, is below 0.05 only
+  // from n = 6 on. hy and xcorr still find spot leading; they alone are the tested methods.
+  const r = await json(['report', SPOT, PERP, '--threshold', '0.3%']);
+  const v = r.verdict as { methods: { method: string; tested: boolean; leader: string | null }[]; text: string[] };
+  const pair = v.methods.filter((m) => m.method.startsWith('pair'));
+  assert.equal(pair.length, 2);
+  for (const m of pair) assert.deepEqual([m.tested, m.leader], [false, null], m.method);
+  assert.equal(v.text.at(-1), 'The tested methods agree: hy, xcorr; untested: pair (native ticks), pair (1 ms grid).');
+});

@@ -16,7 +16,7 @@ function report(best: XcorrRow | undefined, difference: XcorrReport['summed']['d
     lags: best === undefined ? [] : [best],
     best,
     summed: { positive: null, negative: null, difference },
-    bootstrap: bootstrap ? { replicates: 1000, blockUs: 1e7, seed: 42, blocks: 40 } : null,
+    bootstrap: bootstrap ? { replicates: 1000, blockUs: 1e7, seed: 42, blocks: 40, moving: 40 } : null,
   };
 }
 
@@ -72,6 +72,6 @@ test('verdict: markets that move against each other (r < 0) lead on the side who
 
 test('verdict: a bootstrap over one block gives no interval, so nothing is tested', () => {
   // One block resamples to the statistic itself: every interval is n/a (core/bootstrap.ts).
-  const one = { ...report(row(3, 0.3, null), { lags: [-1, 1], value: 0.2, interval: null }), bootstrap: { replicates: 1000, blockUs: 1e7, seed: 42, blocks: 1 } };
+  const one = { ...report(row(3, 0.3, null), { lags: [-1, 1], value: 0.2, interval: null }), bootstrap: { replicates: 1000, blockUs: 1e7, seed: 42, blocks: 1, moving: 1 } };
   assert.equal(verdict(one), 'untested: the span holds 1 block of 10 s, and an interval needs at least 2 (a shorter --block gives more); the peak r = 0.3000 at τ = 3 steps = 3 ms.');
 });

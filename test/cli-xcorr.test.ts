@@ -199,6 +199,14 @@ test('xcorr over one bootstrap block: no interval (not [r, r]), and the verdict 
   for (const l of out.lags) assert.deepEqual([l.ci_low, l.ci_high], [null, null], `lag ${l.lag}`);
   for (const side of ['positive', 'negative', 'difference'] as const) assert.deepEqual([out.summed[side]!.ci_low, out.summed[side]!.ci_high], [null, null], side);
   assert.match(out.verdict, /^untested: the span holds 1 block of 10 s/);
+  // 2 ms more reach into a second block, where no pair has both returns non-zero (the fixture's
+  // markets do not both move in 12:00:20.000–.002 plus 3 ms): one block still carries every Σxy,
+  // so still no interval (it was [r, r] when blocks were counted as touched).
+  const edge = await leadlagInProcess(['xcorr', ...LAYOUTS[0]!, '--lags', '-3..3', '--start', '2024-08-08T12:00:10Z', '--end', '2024-08-08T12:00:20.002Z', '--format', 'json', '-q']);
+  const two = JSON.parse(edge.stdout) as XcorrJson;
+  assert.equal(two.bootstrap!.blocks, 2);
+  for (const l of two.lags) assert.deepEqual([l.ci_low, l.ci_high], [null, null], `lag ${l.lag}`);
+  assert.match(two.verdict, /^untested: the span holds 2 blocks of 10 s, 1 where both markets move/);
   // --by 10s: each window is one block, so each window's interval is n/a too (not Fisher's).
   const by = await leadlagInProcess(['xcorr', ...LAYOUTS[0]!, '--lags', '-3..3', '--by', '10s', '--format', 'json', '-q']);
   assert.equal(by.code, 0, by.stderr);

@@ -24,7 +24,7 @@ function row(lag: number, r: number | null, ci: [number, number] | null, fisher:
 
 function xcorrReport(bootstrap: boolean): XcorrReport {
   const lags = [row(-1, 0.05, [-0.01, 0.11], [0.0, 0.1]), row(0, null, null, null), row(2, 0.3, [0.2, 0.4], [0.25, 0.35])];
-  return { names: ['spot', 'perp'], gridUs: 500, span: { start: 0, end: 1e6 }, gridPoints: 2001, lags, best: lags[2], summed: { positive: null, negative: null, difference: null }, bootstrap: bootstrap ? { replicates: 200, blockUs: 10_000_000, seed: 1, blocks: 12 } : null };
+  return { names: ['spot', 'perp'], gridUs: 500, span: { start: 0, end: 1e6 }, gridPoints: 2001, lags, best: lags[2], summed: { positive: null, negative: null, difference: null }, bootstrap: bootstrap ? { replicates: 200, blockUs: 10_000_000, seed: 1, blocks: 12, moving: 12 } : null };
 }
 
 test('xcorrFigure: the report\'s r per lag in ms (a 500 µs grid: lag 2 is 1 ms), the reported interval as the band, the best lag marked', () => {
@@ -40,7 +40,7 @@ test('xcorrFigure: the report\'s r per lag in ms (a 500 µs grid: lag 2 is 1 ms)
 
 function hyReport(lagUs: number, ci: [number, number] | null, p: number): HyReport {
   const lags = [-200, -100, 0, 100, 200].map((l) => ({ lagUs: l, u: 0, rho: l === 0 ? null : l / 1000, beta: null }));
-  return { names: ['spot', 'perp'], lattice: { fromUs: -200, stepUs: 100, count: 5 }, estimate: { lagUs, lags }, inference: ci === null ? null : { lagUs: { low: ci[0], high: ci[1] }, pValue: p } } as unknown as HyReport;
+  return { names: ['spot', 'perp'], lattice: { fromUs: -200, stepUs: 100, count: 5 }, estimate: { lagUs, lags }, inference: ci === null ? null : { lagUs: { low: ci[0], high: ci[1] }, pValue: p, exact: false, signPatterns: 999, replicates: 999 } } as unknown as HyReport;
 }
 
 test('hyFigure: ρ(θ) in ms without undefined lags, θ̂ marked, its interval shaded', () => {
@@ -174,8 +174,13 @@ test('hyCall: with --bootstrap 0 hy is untested and its estimate is θ̂\'s sign
   // Lags 100 and 200 µs only (one side of 0): a significant contrast there is untested, no lead;
   // an insignificant one is tested (no lead-lag at any lag given).
   const oneSide = (p: number) => hyCall({ ...hyReport(200, [100, 200], p), lattice: { fromUs: 100, stepUs: 100, count: 2 } } as unknown as HyReport);
-  assert.deepEqual([oneSide(0.01).leader, oneSide(0.01).tested, oneSide(0.01).estimateLeader], [null, false, 'spot']);
+  assert.deepEqual([oneSide(0.01).leader, oneSide(0.01).tested, oneSide(0.01).estimateLeader], [null, false, null]);
   assert.deepEqual([oneSide(0.3).leader, oneSide(0.3).tested], [null, true]);
+  // Over 5 blocks (32 sign patterns, exact) p cannot fall below 2/32 = 0.0625 > 0.05: untested.
+  const fewBlocks = hyCall({ ...hyReport(200, [100, 300], 0.0625), inference: { lagUs: { low: 100, high: 300 }, pValue: 0.0625, exact: true, signPatterns: 32, replicates: 999 } } as unknown as HyReport);
+  assert.deepEqual([fewBlocks.leader, fewBlocks.tested, fewBlocks.estimateLeader], [null, false, 'spot']);
+  const sixBlocks = hyCall({ ...hyReport(200, [100, 300], 0.03125), inference: { lagUs: { low: 100, high: 300 }, pValue: 0.03125, exact: true, signPatterns: 64, replicates: 999 } } as unknown as HyReport);
+  assert.deepEqual([sixBlocks.leader, sixBlocks.tested], ['spot', true]);
 });
 
 test('xcorrCall: a solid peak whose summed-r difference has no interval (--bootstrap 0) is untested; a peak whose interval includes 0 is tested, no lead', () => {
@@ -196,7 +201,7 @@ test('xcorrCall: a solid peak whose summed-r difference has no interval (--boots
   const against = withDifference(-0.05, { low: -0.09, high: -0.01 }, row(2, -0.3, [-0.4, -0.2], null));
   assert.deepEqual([against.leader, against.tested, against.estimateLeader, against.lagUs], ['spot', true, 'spot', 1000]);
   // One bootstrap block: no interval anywhere, and xcorr's verdict says untested.
-  const oneBlock = xcorrCall({ ...xcorrReport(true), best: row(2, 0.3, null, null), bootstrap: { replicates: 200, blockUs: 10_000_000, seed: 1, blocks: 1 }, summed: { positive: null, negative: null, difference: { value: 0.05, interval: null } } } as unknown as XcorrReport);
+  const oneBlock = xcorrCall({ ...xcorrReport(true), best: row(2, 0.3, null, null), bootstrap: { replicates: 200, blockUs: 10_000_000, seed: 1, blocks: 1, moving: 1 }, summed: { positive: null, negative: null, difference: { value: 0.05, interval: null } } } as unknown as XcorrReport);
   assert.deepEqual([oneBlock.leader, oneBlock.tested, oneBlock.estimateLeader], [null, false, 'spot']);
 });
 

@@ -10,7 +10,7 @@ import type { Context } from './context.js';
 import { analysisParamsOf, rangeOf } from './options.js';
 import { prepareOutputs } from '../io/atomic.js';
 import { buildDataset, datasetMargin, featureParamsOf } from './dataset.js';
-import { checkCombination, dumpFeatures, evaluateDataset, inputsOf, outputsOf, type ClassifyOptions, type ClassifyReport, type EvaluationOptions } from './commands/classify.js';
+import { checkCombination, dumpFeatures, refuseCombination, evaluateDataset, inputsOf, outputsOf, type ClassifyOptions, type ClassifyReport, type EvaluationOptions } from './commands/classify.js';
 import { countLeads } from '../core/dataset.js';
 import { featureNames } from '../core/features.js';
 import { datasetEdgeUs, datasetEnds, decodeRows, encodeRows, featureHistoryUs, mergeDatasetShards, type DatasetEnds, type DatasetShard, type EncodedRow } from '../core/dataset-state.js';
@@ -93,9 +93,15 @@ interface ClassifyStateBody {
 }
 
 
+/** What a classify state run refuses before reading, whatever its range (plan checks its jobs with it too). */
+export function checkClassifyStateOptions(o: ClassifyOptions): void {
+  if (o.saveModel !== undefined) throw new UsageError('--save-model goes without --state: a state run trains no model (merge the states with leadlag merge)');
+  refuseCombination(o);
+}
+
 /** Builds the data set of [--start, --end) plus its margin and writes the state; prints nothing on stdout (but `--dump-features -`). */
 export async function runClassifyState(files: readonly [string, string], o: ClassifyOptions, ctx: Context): Promise<void> {
-  if (o.saveModel !== undefined) throw new UsageError('--save-model goes without --state: a state run trains no model (merge the states with leadlag merge)');
+  checkClassifyStateOptions(o);
   checkCombination(o, ctx);
   const params = analysisParamsOf(o);
   const range = rangeOf(o);

@@ -14,6 +14,7 @@
  * draws (they depend on --seed and the number of blocks only) and the same sign flips.
  */
 import { DataError, UsageError } from '../errors.js';
+import { refusePlotWithState } from './plot.js';
 import type { Context } from './context.js';
 import { rangeOf } from './options.js';
 import { expandMarketArgs, readTwoMarkets, requireOverlap, type TwoMarketConsumer } from './inputs.js';
@@ -88,6 +89,7 @@ export function hyStateParams(o: HyOptions): HyStateParams {
  * @throws UsageError
  */
 export function checkHyStateOptions(o: HyOptions, range: TimeRange): void {
+  refusePlotWithState(o);
   if (o.by !== undefined) throw new UsageError('--state goes without --by (merge the states, then run --by over the data)');
   const off = offBlockEdge(range, o.block);
   if (off !== undefined) {

@@ -4,6 +4,7 @@
  * what it read; the merge checks the states fit together and prints one run's report.
  */
 import { UsageError } from '../errors.js';
+import { refusePlotWithState } from './plot.js';
 import type { Context } from './context.js';
 import { analysisParamsOf, rangeOf } from './options.js';
 import { expandMarketArgs, readTwoMarkets } from './inputs.js';
@@ -62,9 +63,15 @@ export function pairStateParams(o: PairOptions): PairStateParams {
   };
 }
 
+/** What a pair state run refuses before reading, whatever its range (plan checks its jobs with it too). */
+export function checkPairStateOptions(o: PairOptions): void {
+  refusePlotWithState(o);
+  if (o.by?.kind === 'vol') throw new UsageError('--state goes with --by DUR or no --by; --by vol needs the volatility of all windows at once (run it over the merged data)');
+}
+
 /** Runs pair over [--start, --end) plus its margins and writes the state; prints nothing on stdout. */
 export async function runPairState(files: readonly [string, string], o: PairOptions, ctx: Context): Promise<void> {
-  if (o.by?.kind === 'vol') throw new UsageError('--state goes with --by DUR or no --by; --by vol needs the volatility of all windows at once (run it over the merged data)');
+  checkPairStateOptions(o);
   const params = analysisParamsOf(o);
   const range = rangeOf(o);
   // A state path that is an input, or cannot be created, fails before anything is read.

@@ -16,12 +16,16 @@ import { hyCommand } from './commands/hy-command.js';
 import { classifyCommand } from './commands/classify-command.js';
 import { checkXcorrStateOptions } from './xcorr-state.js';
 import { checkHyStateOptions } from './hy-state.js';
+import { checkPairStateOptions } from './pair-state.js';
+import { checkClassifyStateOptions } from './classify-state.js';
 import { offBlockEdge } from '../core/bootstrap.js';
 import { ALL_TIME, type TimeRange } from '../core/parts.js';
 import { duration } from '../core/human-text.js';
 import { isoMicros } from '../io/output.js';
 import type { XcorrOptions } from './commands/xcorr.js';
 import type { HyOptions } from './commands/hy.js';
+import type { PairOptions } from './commands/pair.js';
+import type { ClassifyOptions } from './commands/classify.js';
 
 /** The commands plan's jobs run (plan.ts: PLAN_COMMANDS). */
 type JobCommand = 'pair' | 'xcorr' | 'hy' | 'classify';
@@ -33,11 +37,13 @@ const DEFINITIONS: Record<JobCommand, (io: Streams) => Command> = { pair: pairCo
 
 /**
  * What a state run refuses before reading, given the range it owns (the commands' own checks).
- * pair and classify state runs take any range.
+ * pair and classify state runs take any range; their checks look at the options alone.
  */
-const STATE_CHECKS: Partial<Record<JobCommand, (o: Parsed, range: TimeRange) => void>> = {
+const STATE_CHECKS: Record<JobCommand, (o: Parsed, range: TimeRange) => void> = {
+  pair: (o) => checkPairStateOptions(o as unknown as PairOptions),
   xcorr: (o, range) => checkXcorrStateOptions(o as unknown as XcorrOptions, range),
   hy: (o, range) => checkHyStateOptions(o as unknown as HyOptions, range),
+  classify: (o) => checkClassifyStateOptions(o as unknown as ClassifyOptions),
 };
 
 /** The options plan writes on every job's command line, and what each one carries. */
@@ -77,9 +83,10 @@ export function jobOptionsOf(command: JobCommand, text: string): JobOptions {
   } catch (e) {
     throw asOptionsError(e, command);
   }
-  const parsed = cmd.opts();
+  // The job runs with the --state plan gives it: its checks see one.
+  const parsed = { ...cmd.opts(), state: 'STATE' };
   try {
-    STATE_CHECKS[command]?.(parsed, ALL_TIME);
+    STATE_CHECKS[command](parsed, ALL_TIME);
   } catch (e) {
     throw e instanceof UsageError ? new UsageError(`--options: ${command}'s jobs would refuse them: ${e.message}`) : e;
   }
@@ -119,7 +126,7 @@ function asOptionsError(e: unknown, command: JobCommand): unknown {
  */
 export function requireRunnableRange(command: JobCommand, parsed: Parsed, range: TimeRange, every: number, job: string): void {
   try {
-    STATE_CHECKS[command]?.(parsed, range);
+    STATE_CHECKS[command](parsed, range);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     const block = parsed.block as number;

@@ -14,6 +14,7 @@
  * merge can prove it (or refuse when a market went quiet for longer than the margin).
  */
 import { DataError, UsageError } from '../errors.js';
+import { refusePlotWithState } from './plot.js';
 import type { Context } from './context.js';
 import { rangeOf } from './options.js';
 import { expandMarketArgs, readMargin, readTwoMarkets, requireOverlap, type TwoMarketConsumer } from './inputs.js';
@@ -82,6 +83,7 @@ export function xcorrStateParams(o: XcorrOptions): XcorrStateParams {
  * @throws UsageError naming the option.
  */
 export function checkXcorrStateOptions(o: XcorrOptions, range: TimeRange): void {
+  refusePlotWithState(o);
   if (o.by !== undefined) throw new UsageError('--state goes without --by (merge the states, then run --by over the data)');
   const off = offBlockEdge(range, o.block);
   if (off !== undefined) {

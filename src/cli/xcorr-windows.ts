@@ -5,6 +5,7 @@
  * summary (one row per window: N, best lag, r and R² there) and the stability summary.
  */
 import { MIN_INTERVAL_BLOCKS } from '../core/bootstrap.js';
+import { rowHasCoMoves } from '../core/xcorr-cells.js';
 import { bootstrapPart, tableOfRow, type XcorrKeyedParts, type XcorrPart } from '../core/xcorr-parts.js';
 import type { XcorrRow } from './commands/xcorr-render.js';
 import { stabilityOf } from '../core/stability.js';
@@ -36,9 +37,10 @@ export interface XcorrByOptions {
 export function xcorrRowsOf(part: XcorrPart, o: XcorrByOptions): XcorrRow[] {
   const table = tableOfRow(part.row, o.lags);
   const n = part.blocks.length;
-  // With the bootstrap on, a window over fewer than two blocks has no interval (not Fisher's).
+  // With the bootstrap on, a window with fewer than two blocks of co-movements has no interval (not Fisher's).
   const useBoot = o.bootstrap > 0;
-  const boot = useBoot && n >= MIN_INTERVAL_BLOCKS ? bootstrapPart(o.lags, part, { blocks: n, replicates: o.bootstrap, seed: o.seed }) : undefined;
+  const moving = part.blocks.filter(rowHasCoMoves).length;
+  const boot = useBoot && moving >= MIN_INTERVAL_BLOCKS ? bootstrapPart(o.lags, part, { blocks: n, replicates: o.bootstrap, seed: o.seed }) : undefined;
   return table.map((l, k) => {
     const b = boot?.intervals[k] ?? null;
     return { ...l, lagUs: l.lag * o.grid, fisherLow: l.ciLow, fisherHigh: l.ciHigh, ciLow: useBoot ? (b?.low ?? null) : l.ciLow, ciHigh: useBoot ? (b?.high ?? null) : l.ciHigh };

@@ -25,10 +25,12 @@ const SIMD_FROM = 1 << 16;
 export const MAX_BOOTSTRAP_BLOCKS = 2 ** 24;
 
 /**
- * Fewest blocks a bootstrap interval is given over. Resampling one block draws that block in
- * every replicate: each replicate is the statistic itself, and its interval [x, x] would read
- * as certainty. Below this there is no interval (n/a), as for the delay medians
- * (median-bootstrap.ts), whose values must lie in two blocks.
+ * Fewest blocks holding data (values, or returns that are not all zero) a bootstrap interval is
+ * given over. Resampling one such block draws it in every replicate (the others add nothing):
+ * each replicate is the statistic itself, and its interval [x, x] would read as certainty.
+ * Below this there is no interval (n/a): the delay medians (median-bootstrap.ts), xcorr
+ * (xcorr-cells.ts cellsWithCoMoves), hy (hyparts.ts blocksWithContrast) and classify's AP
+ * (evaluation.ts) count their own kind of data.
  */
 export const MIN_INTERVAL_BLOCKS = 2;
 

@@ -29,6 +29,25 @@ export interface HyParts {
 }
 
 /**
+ * The blocks with a contrast (U_b(θ) ≠ 0 at some lag: moves of both markets that overlap). θ̂ and
+ * ρ come from the contrasts; one block of them among blocks without any makes every replicate
+ * the estimate itself (core/bootstrap.ts MIN_INTERVAL_BLOCKS).
+ */
+export function blocksWithContrast(parts: HyParts): number {
+  const K = parts.lattice.count;
+  let n = 0;
+  for (let b = 0; b < parts.nBlocks; b++) {
+    for (let k = 0; k < K; k++) {
+      if (parts.u[b * K + k] !== 0) {
+        n++;
+        break;
+      }
+    }
+  }
+  return n;
+}
+
+/**
  * The parts of two runs over disjoint time ranges added block by block (blocks shared at a
  * common edge add). The pairs of intervals that straddle the cut belong to whichever run read
  * across it (§11), so each run must have read the ticks its range's intervals need.

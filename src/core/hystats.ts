@@ -4,7 +4,7 @@
  * the p-value of "no lead-lag at any lattice lag".
  */
 import { CHUNK_COUNTS, drawCountsInto, MIN_INTERVAL_BLOCKS, percentileInterval, percentileIntervalType1, replicateSums, type Interval } from './bootstrap.js';
-import type { HyParts } from './hyparts.js';
+import { blocksWithContrast, type HyParts } from './hyparts.js';
 import { lagAt, type Lattice } from './lattice.js';
 import type { Random } from './random.js';
 
@@ -203,8 +203,9 @@ export function hyInference(parts: HyParts, replicates: number, rng: Random): Hy
   }
   const test = signFlipTest(parts, matrix, width, replicates, rng);
   // The draws above are made whatever the blocks, so that the test's signs come from the same
-  // point of the seed's stream; with fewer than two blocks they give no interval.
-  const spread = nBlocks >= MIN_INTERVAL_BLOCKS;
+  // point of the seed's stream; with fewer than two blocks holding a contrast they give no
+  // interval.
+  const spread = blocksWithContrast(parts) >= MIN_INTERVAL_BLOCKS;
   return { lagUs: spread ? percentileIntervalType1(lag) : null, rho: spread ? percentileInterval(rho) : null, llr: spread ? percentileInterval(llr) : null, ...test, replicates };
 }
 

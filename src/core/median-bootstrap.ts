@@ -3,7 +3,7 @@
  * delays. A median is not a sum of per-block parts, so a replicate is not a weighted sum: it is
  * the median of the multiset in which each value appears as often as its block was drawn.
  */
-import { blockOf, percentileInterval, type Interval } from './bootstrap.js';
+import { blockOf, MIN_INTERVAL_BLOCKS, percentileInterval, type Interval } from './bootstrap.js';
 import { ascendingOrder } from './order.js';
 import { Role, type PairResult } from './pairing.js';
 import type { JumpList } from './jumplist.js';
@@ -175,7 +175,7 @@ export interface TimedValues {
  * span drawing is most of the cost (a month of 10 s blocks is 259 200 draws a replicate).
  */
 export function medianIntervals(sets: readonly TimedValues[], blockUs: number, firstBlock: number, nBlocks: number, rows: Iterable<Uint32Array>): (Interval | null)[] {
-  const spread = sets.map(({ times }) => new Set(Array.from(times, (t) => blockOf(t, blockUs))).size >= 2);
+  const spread = sets.map(({ times }) => new Set(Array.from(times, (t) => blockOf(t, blockUs))).size >= MIN_INTERVAL_BLOCKS);
   const stats = sets.filter((_, k) => spread[k]).map(({ values, times }) => blocked(values, times, blockUs, firstBlock, nBlocks));
   const medians = stats.length === 0 ? [] : replicateMediansOf(stats, nBlocks, rows);
   let next = 0;

@@ -47,6 +47,25 @@ export interface XcorrParts {
 }
 
 /**
+ * Whether a block's row (lags × PART_WIDTH, the layout of one cell of {@link XcorrParts.sums})
+ * holds a co-movement at some lag (n_effective > 0: both returns of a pair non-zero). Σxy, the
+ * numerator of every r, comes from such blocks alone; one of them among blocks without any makes
+ * every replicate's r nearly the statistic's own (core/bootstrap.ts MIN_INTERVAL_BLOCKS).
+ */
+export function rowHasCoMoves(row: Float64Array): boolean {
+  for (let o = 0; o < row.length; o += PART_WIDTH) if (row[o + NEFF]! > 0) return true;
+  return false;
+}
+
+/** The cells of `parts` that hold a co-movement ({@link rowHasCoMoves}). */
+export function cellsWithCoMoves(parts: XcorrParts): number {
+  const width = parts.lags.length * PART_WIDTH;
+  let n = 0;
+  for (let c = 0; c < parts.cells; c++) if (rowHasCoMoves(parts.sums.subarray(c * width, (c + 1) * width))) n++;
+  return n;
+}
+
+/**
  * Most numbers a cell table may hold (256 MiB): a day of 10 s blocks at 101 lags needs 7.9 M;
  * a table that outgrows this means blocks that are far too short or far too many lags. A table
  * whose final cells are folded and dropped as the returns stream (LagCorrelator's `onFinal`)

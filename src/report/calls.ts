@@ -5,8 +5,9 @@
 import type { FeedTable, PairReport } from '../cli/commands/pair.js';
 import { feedVerdict } from '../cli/commands/pair.js';
 import { summedLead, tooFewBlocks, verdict as xcorrVerdict, SINGLE_STEP_SHARE, type XcorrReport } from '../cli/commands/xcorr-render.js';
-import { twoSided, verdict as hyVerdict, type HyReport } from '../cli/commands/hy.js';
+import { canReject, twoSided, verdict as hyVerdict, type HyReport } from '../cli/commands/hy.js';
 import { ALPHA } from '../core/verdict.js';
+import { binomialTwoSidedHalf } from '../core/binomial.js';
 import { duration } from '../io/output.js';
 import type { MethodCall, NoiseFacts } from './verdict.js';
 
@@ -20,8 +21,10 @@ export function pairCall(r: PairReport, f: FeedTable): MethodCall {
   return {
     method,
     leader,
-    // The sign test always runs; its estimate is the direction with more pairs.
-    tested: true,
+    // The sign test always runs, but over fewer than 6 led pairs even all on one side give
+    // p ≥ 2·0.5⁵ = 0.0625: it cannot reject, so it tests nothing. Its estimate is the direction
+    // with more pairs.
+    tested: binomialTwoSidedHalf(t.aLeadsB + t.bLeadsA, 0) < ALPHA,
     estimateLeader: t.aLeadsB === t.bLeadsA ? null : t.aLeadsB > t.bLeadsA ? r.names[0] : r.names[1],
     lagUs: d !== undefined && d.n > 0 ? d.median : null,
     intervalUs: d?.medianCi ? [d.medianCi.low, d.medianCi.high] : null,
@@ -83,8 +86,10 @@ export function hyCall(r: HyReport): MethodCall {
     method: 'hy',
     leader: leads ? marketOfSign(sign, r.names) : null,
     // One-sided lags with a significant contrast: hy's verdict says who leads is untested.
-    tested: lag === null || (inf !== null && (inf.pValue >= ALPHA || twoSided(r.lattice))),
-    estimateLeader: marketOfSign(sign, r.names),
+    // Nor is a test that cannot reject (five blocks or fewer: hy's verdict says untested).
+    tested: lag === null || (inf !== null && canReject(inf) && (inf.pValue >= ALPHA || twoSided(r.lattice))),
+    // On lags of one side θ̂'s sign is the side asked for, not an estimate of who leads.
+    estimateLeader: twoSided(r.lattice) ? marketOfSign(sign, r.names) : null,
     lagUs: lag === null ? null : Math.abs(lag),
     intervalUs: interval,
     pValue: inf?.pValue ?? null,

@@ -117,9 +117,14 @@ export function inputsOf(files: readonly [string, string], o: ClassifyOptions): 
   return [...expandMarketArgs(files).flat(), ...expandInputArg(o.trades, 'trades')];
 }
 
+/** Options that cannot go together (plan checks its jobs' --options with it too). */
+export function refuseCombination(o: ClassifyOptions): void {
+  if (o.balanced && o.split === 'walk-forward') throw new UsageError('--split walk-forward tests every later block in full; it cannot be combined with --balanced');
+}
+
 /** Options that are valid but do nothing with the others: say so rather than ignore them. */
 export function checkCombination(o: ClassifyOptions, ctx: Context): void {
-  if (o.balanced && o.split === 'walk-forward') throw new UsageError('--split walk-forward tests every later block in full; it cannot be combined with --balanced');
+  refuseCombination(o);
   const given = o.given ?? new Set<string>();
   if (o.balanced && given.has('targetRecall')) ctx.warn('--target-recall has no effect with --balanced (the threshold is 0.5)');
   if (o.split !== 'walk-forward' && given.has('folds')) ctx.warn('--folds has no effect without --split walk-forward');

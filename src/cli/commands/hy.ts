@@ -9,7 +9,7 @@ import { readMargin, requireOverlap, runPass, type TwoMarketConsumer, type TwoMa
 import type { ReadReport } from '../../io/types.js';
 import type { GridReturns } from '../../core/volatility.js';
 import type { TimeRange } from '../../core/parts.js';
-import { prepareOutputFiles, refusePlotWithState, writePlot, type PlotCliOptions } from '../plot.js';
+import { prepareOutputFiles, writePlot, type PlotCliOptions } from '../plot.js';
 import { hyFigure } from '../../report/figures.js';
 import { cellLengthOf, withVolatility } from '../windows.js';
 import { hyBy, hyByJson, hyByRows, humanHyBy, type HyBy, type HyTable } from '../hy-windows.js';
@@ -54,7 +54,6 @@ export interface HyReport {
 
 /** What `leadlag hy` does once parsed; hy-command.ts defines the command and loads this module only when it runs. */
 export async function hyAction(io: Streams, spot: string, perp: string, o: HyOptions): Promise<void> {
-  refusePlotWithState(o);
   const ctx = new Context(io, o);
   if (o.state !== undefined) return (await import('../hy-state.js')).runHyState([spot, perp], o, ctx);
   await prepareOutputFiles([{ option: '--plot', path: o.plot }], [spot, perp]);
@@ -151,12 +150,25 @@ export function hyReportOf(o: Pick<HyOptions, 'names' | 'bootstrap' | 'block' | 
   const inference = o.bootstrap > 0 ? hyInference(parts, o.bootstrap, new Random(o.seed)) : null;
   const blocks = blockRange(span.start, span.end, o.block).count;
   if (inference !== null && blocks < 20) {
-    ctx.warn(`the span holds only ${blocks} blocks of ${duration(o.block)}: the intervals rest on few blocks and the sign-flip p-value cannot fall below 2/2^${blocks} = ${fixed(2 / 2 ** blocks, 4)}; a shorter --block gives more`);
+    ctx.warn(`the span holds only ${blocks} block${blocks === 1 ? '' : 's'} of ${duration(o.block)}: the intervals rest on few blocks and the sign-flip p-value cannot fall below 2/2^${blocks} = ${fixed(2 / 2 ** blocks, 4)}; a shorter --block gives more`);
   }
   if (atEdge(lattice, estimate.lagUs, inference?.lagUs)) {
     ctx.warn(`θ̂ = ${estimate.lagUs} µs ${onEdge(lattice, estimate.lagUs) ? 'is at' : 'has an interval that reaches'} the edge of the lattice: the largest contrast may lie beyond it; widen --lags`);
   }
   return { names: o.names, lattice, span, options: { bootstrap: o.bootstrap, block: o.block, seed: o.seed }, estimate, inference };
+}
+
+/**
+ * The smallest p the sign-flip test can give: 2/2^blocks when it enumerates every pattern (no
+ * flip and all flips both reproduce ±U), else 1/(R + 1).
+ */
+function leastP(inf: HyInference): number {
+  return inf.exact ? 2 / inf.signPatterns : 1 / (inf.replicates + 1);
+}
+
+/** Whether the test could reject at α at all: over five blocks or fewer it cannot (2/2⁵ > 0.05). */
+export function canReject(inf: HyInference): boolean {
+  return leastP(inf) < ALPHA;
 }
 
 /** Lags on both sides of θ = 0: only then does the contrast compare the two directions (who leads). */
@@ -255,16 +267,23 @@ function verdictClause(r: HyReport): string {
   if (e.lagUs === null) return `no lead-lag can be measured: every contrast is 0 (a market never moves, or the ticks never overlap within the lags)`;
   const rho = `ρ = ${fixed(e.rho, 2)}`;
   const p = inf === null ? 'no test (--bootstrap 0)' : formatP(inf.pValue);
+  if (inf !== null && !canReject(inf)) {
+    const k = Math.log2(inf.signPatterns);
+    const why = inf.exact ? `over ${k} block${k === 1 ? '' : 's'} (${inf.signPatterns} sign patterns; a shorter --block gives more)` : `with ${inf.replicates} replicates (a larger --bootstrap gives more)`;
+    return `untested: ${why} the sign-flip p-value cannot fall below ${fixed(leastP(inf), 4)}, so no lead could be shown; the largest |ρ| = ${fixed(Math.abs(e.rho ?? 0), 3)} at ${lagText(e.lagUs)}`;
+  }
   if (inf !== null && inf.pValue >= ALPHA) return `no evidence of lead-lag (${p}): the largest |ρ| = ${fixed(Math.abs(e.rho ?? 0), 3)} (at ${lagText(e.lagUs)}) is what unrelated markets show`;
   const ci = inf?.lagUs;
-  if (e.lagUs === 0) {
-    const side = e.llr === null || e.llr === 1 ? '' : `; away from θ = 0 the contrast leans to ${e.llr > 1 ? a : b} leading (LLR ${fixed(e.llr, 2)})`;
-    return `${a} and ${b} move together: the contrast peaks at θ = 0${ci ? ` [${lagText(ci.low)}, ${lagText(ci.high)}]` : ''}, ${rho}, ${p}${side}`;
-  }
   const l = r.lattice;
+  // Lags on one side: neither where the contrast peaks nor LLR (one of its sums is empty) can
+  // compare the two directions.
   if (!twoSided(l)) {
     const lags = `${lagText(l.fromUs)} … ${lagText(lagAt(l, l.count - 1))}`;
     return `the contrast peaks at θ = ${lagText(e.lagUs)}, ${rho}, ${p}, but every lag (${lags}) lies on one side of 0: who leads is untested; request lags on both sides (e.g. --lags -10ms..10ms)`;
+  }
+  if (e.lagUs === 0) {
+    const side = e.llr === null || e.llr === 1 ? '' : `; away from θ = 0 the contrast leans to ${e.llr > 1 ? a : b} leading (LLR ${fixed(e.llr, 2)})`;
+    return `${a} and ${b} move together: the contrast peaks at θ = 0${ci ? ` [${lagText(ci.low)}, ${lagText(ci.high)}]` : ''}, ${rho}, ${p}${side}`;
   }
   const [leader, follower, sign] = e.lagUs > 0 ? [a, b, 1] : [b, a, -1];
   const lead = sign * e.lagUs;

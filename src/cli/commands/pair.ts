@@ -19,7 +19,7 @@ import { drawSpanBlocks, pairStatsOfCounts, type DelayStats, type PairStats } fr
 import type { Interval } from '../../core/bootstrap.js';
 import { formatPValue, pairVerdict, withArticle, type PairVerdict } from '../../core/verdict.js';
 import { UsageError } from '../../errors.js';
-import { prepareOutputFiles, refusePlotWithState, writePlot, type PlotCliOptions } from '../plot.js';
+import { prepareOutputFiles, writePlot, type PlotCliOptions } from '../plot.js';
 import { delayFigures } from '../../report/figures.js';
 import { pairWarnings } from '../advice.js';
 import { duration, fixed, humanTable, isoMicros, percent, type Cell, type Output, type Style } from '../../io/output.js';
@@ -61,7 +61,6 @@ export interface PairReport {
 
 /** What `leadlag pair` does once parsed; pair-command.ts defines the command and loads this module only when it runs. */
 export async function pairAction(io: Streams, spot: string, perp: string, o: PairOptions): Promise<void> {
-  refusePlotWithState(o);
   const ctx = new Context(io, o);
   if (o.state !== undefined) return (await import('../pair-state.js')).runPairState([spot, perp], o, ctx);
   await prepareOutputFiles([{ option: '--plot', path: o.plot }], [spot, perp]);

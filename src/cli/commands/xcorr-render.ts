@@ -35,7 +35,8 @@ export interface XcorrReport {
   readonly best: XcorrRow | undefined;
   /** S₊ over τ > 0, S₋ over τ < 0, and S₊ − S₋ when the lags are mirrored (xcorr-summary.ts). */
   readonly summed: { readonly positive: SummedSide | null; readonly negative: SummedSide | null; readonly difference: SummedSide | null };
-  readonly bootstrap: { readonly replicates: number; readonly blockUs: number; readonly seed: number; readonly blocks: number } | null;
+  /** `moving`: the blocks that hold a co-movement (n_effective > 0; an interval needs MIN_INTERVAL_BLOCKS of them). */
+  readonly bootstrap: { readonly replicates: number; readonly blockUs: number; readonly seed: number; readonly blocks: number; readonly moving: number } | null;
   /** With --by: the windows, regimes and stability summary (docs/time.md). */
   readonly by?: XcorrBy;
 }
@@ -119,7 +120,7 @@ function humanXcorr(r: XcorrReport, style: Style): string {
   const ciHead = r.bootstrap === null ? '95% CI (Fisher)' : '95% CI (bootstrap)';
   const table = humanTable(['lag', 'τ', 'r', ciHead, 'N', 'N_eff', 'top step', 'β', 'correlogram'], rows, style, ['right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left']);
   const step = duration(r.gridUs);
-  const method = r.bootstrap === null ? 'Fisher interval (assumes independent normal pairs: too narrow for grid returns)' : `block bootstrap: ${r.bootstrap.replicates} replicates of ${r.bootstrap.blocks} block${r.bootstrap.blocks === 1 ? '' : 's'} of ${duration(r.bootstrap.blockUs)}, seed ${r.bootstrap.seed}${tooFewBlocks(r) ? ` (n/a: an interval needs at least ${MIN_INTERVAL_BLOCKS} blocks)` : ''}`;
+  const method = r.bootstrap === null ? 'Fisher interval (assumes independent normal pairs: too narrow for grid returns)' : `block bootstrap: ${r.bootstrap.replicates} replicates of ${r.bootstrap.blocks} block${r.bootstrap.blocks === 1 ? '' : 's'} of ${duration(r.bootstrap.blockUs)}, seed ${r.bootstrap.seed}${tooFewBlocks(r) ? ` (n/a: an interval needs at least ${MIN_INTERVAL_BLOCKS} blocks where both markets move)` : ''}`;
   return [
     c.bold(`Table 2: lagged correlation of ${step} log-returns, ${a} vs ${b}`),
     c.dim(`lag τ > 0: ${a} leads ${b} by τ (${a}'s return at step n against ${b}'s at n + τ); τ < 0: ${b} leads.`),
@@ -161,7 +162,13 @@ function summedLine(r: XcorrReport): string {
 
 /** The bootstrap is on but the span holds too few blocks for an interval (core/bootstrap.ts): every interval is n/a. */
 export function tooFewBlocks(r: XcorrReport): boolean {
-  return r.bootstrap !== null && r.bootstrap.blocks < MIN_INTERVAL_BLOCKS;
+  return r.bootstrap !== null && r.bootstrap.moving < MIN_INTERVAL_BLOCKS;
+}
+
+/** "the span holds 1 block of 10 s" or "… 2 blocks of 10 s, 1 where both markets move". */
+export function blocksText(b: NonNullable<XcorrReport['bootstrap']>): string {
+  const held = `the span holds ${b.blocks} block${b.blocks === 1 ? '' : 's'} of ${duration(b.blockUs)}`;
+  return b.moving === b.blocks ? held : `${held}, ${b.moving} where both markets move`;
 }
 
 /**
@@ -201,8 +208,7 @@ export function verdict(r: XcorrReport): string {
     return `weak evidence: the peak r = ${fixed(best.r, 4)} at ${where} comes ${Math.round(best.topStepShare * 100)} % from a single grid step, one event rather than a lead-lag relation.`;
   }
   if (tooFewBlocks(r)) {
-    const blocks = r.bootstrap!.blocks;
-    return `untested: the span holds ${blocks} block${blocks === 1 ? '' : 's'} of ${duration(r.bootstrap!.blockUs)}, and an interval needs at least ${MIN_INTERVAL_BLOCKS} (a shorter --block gives more); the peak r = ${fixed(best.r, 4)} at ${where}.`;
+    return `untested: ${blocksText(r.bootstrap!)}, and an interval needs at least ${MIN_INTERVAL_BLOCKS} (a shorter --block gives more); the peak r = ${fixed(best.r, 4)} at ${where}.`;
   }
   if (best.ciLow === null || best.ciHigh === null || (best.ciLow <= 0 && best.ciHigh >= 0)) {
     return `no significant correlation: the largest |r| = ${fixed(Math.abs(best.r!), 4)} at ${where} has a 95 % interval ${intervalText(best.ciLow, best.ciHigh)} that includes 0${fisherNote}.`;

@@ -12,16 +12,16 @@ import type { ReadReport } from '../../io/types.js';
 import type { GridReturns } from '../../core/volatility.js';
 import { warnAboutInputs } from '../sanity.js';
 import { UsageError } from '../../errors.js';
-import { prepareOutputFiles, refusePlotWithState, writePlot, type PlotCliOptions } from '../plot.js';
+import { prepareOutputFiles, writePlot, type PlotCliOptions } from '../plot.js';
 import { xcorrFigure } from '../../report/figures.js';
 import { XcorrAnalysis } from '../../core/xcorr-analysis.js';
 import { cellLengthOf, withVolatility } from '../windows.js';
 import { xcorrBy } from '../xcorr-windows.js';
 import { MIN_INTERVAL_BLOCKS, percentileInterval, type BlockDrawPlan, type Interval } from '../../core/bootstrap.js';
 import { bootstrapXcorr, summedReplicates, type XcorrBootstrap } from '../../core/xcorr-bootstrap.js';
-import { CellTableTooLarge, type XcorrParts } from '../../core/xcorr-cells.js';
+import { CellTableTooLarge, cellsWithCoMoves, type XcorrParts } from '../../core/xcorr-cells.js';
 import { bestLag, summedCorrelation } from '../../core/xcorr-summary.js';
-import { lagText, renderXcorr, signedDuration, SINGLE_STEP_SHARE } from './xcorr-render.js';
+import { blocksText, lagText, renderXcorr, signedDuration, SINGLE_STEP_SHARE, tooFewBlocks } from './xcorr-render.js';
 import type { XcorrReport, XcorrRow, SummedSide } from './xcorr-render.js';
 import type { LagResult } from '../../core/xcorr.js';
 import { BootWorker, bootstrapXcorrThreaded, bootWorkWanted } from '../xcorr-boot-thread.js';
@@ -46,7 +46,6 @@ const FEW_BLOCKS = 10;
 
 /** What `leadlag xcorr` does once parsed; xcorr-command.ts defines the command and loads this module only when it runs. */
 export async function xcorrAction(io: Streams, spot: string, perp: string, o: XcorrOptions): Promise<void> {
-  refusePlotWithState(o);
   const ctx = new Context(io, o);
   if (o.state !== undefined) return (await import('../xcorr-state.js')).runXcorrState([spot, perp], o, ctx);
   await prepareOutputFiles([{ option: '--plot', path: o.plot }], [spot, perp]);
@@ -152,8 +151,9 @@ export function xcorrReportOf(
   computed?: XcorrBootstrap & { blocks: number },
 ): XcorrReport {
   const boot = blocks === undefined ? undefined : (computed ?? bootstrapOf(blocks, o));
-  // One block resamples to the statistic itself: the bootstrap is on, but gives no interval.
-  const spread = boot !== undefined && boot.blocks >= MIN_INTERVAL_BLOCKS;
+  // One block of co-movements resamples to the statistic itself: the bootstrap is on, but gives no interval.
+  const moving = blocks === undefined ? 0 : cellsWithCoMoves(blocks);
+  const spread = boot !== undefined && moving >= MIN_INTERVAL_BLOCKS;
   const lags: XcorrRow[] = whole.map((l, k) => {
     const b = spread ? (boot.intervals[k] ?? null) : null;
     const useBoot = boot !== undefined;
@@ -167,7 +167,7 @@ export function xcorrReportOf(
     lags,
     best: bestLag(lags),
     summed: summedSides(lags, boot, spread),
-    bootstrap: boot === undefined ? null : { replicates: o.bootstrap, blockUs: o.block, seed: o.seed, blocks: boot.blocks },
+    bootstrap: boot === undefined ? null : { replicates: o.bootstrap, blockUs: o.block, seed: o.seed, blocks: boot.blocks, moving },
   };
 }
 
@@ -208,8 +208,8 @@ export function warnAbout(r: XcorrReport, ctx: Context): void {
   const shorter = 'a shorter --block gives more blocks (but must still be longer than the dependence between returns)';
   // Without an r (no pairs, or a constant series) there is nothing for blocks to resample.
   if (best === undefined) return;
-  if (r.bootstrap !== null && r.bootstrap.blocks < MIN_INTERVAL_BLOCKS) {
-    ctx.warn(`the span holds ${r.bootstrap.blocks} block${r.bootstrap.blocks === 1 ? '' : 's'} of ${signedDuration(r.bootstrap.blockUs)}: the bootstrap gives no interval and who leads is untested; ${shorter}`);
+  if (tooFewBlocks(r)) {
+    ctx.warn(`${blocksText(r.bootstrap!)}: the bootstrap gives no interval and who leads is untested; ${shorter}`);
   } else if (r.bootstrap !== null && r.bootstrap.blocks < FEW_BLOCKS) {
     ctx.warn(`the bootstrap resamples only ${r.bootstrap.blocks} blocks of ${signedDuration(r.bootstrap.blockUs)}: its intervals are rough; ${shorter}`);
   }
