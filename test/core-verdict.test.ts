@@ -17,6 +17,8 @@ test('formatP: < 0.001, three decimals below 0.01, two above, 1 exactly', () => 
   assert.equal(formatP(0.05), 'p = 0.05');
   assert.equal(formatP(0.0504), 'p = 0.05');
   assert.equal(formatP(0.0449), 'p = 0.04');
+  // 0.04999999999 rounds to 0.05 at eight decimals too: it reads "p < 0.05".
+  assert.equal(formatP(0.04999999999), 'p < 0.05');
 });
 
 test('formatRatio: one decimal; a zero denominator', () => {

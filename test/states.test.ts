@@ -192,6 +192,16 @@ test('merge refuses overlapping ranges and missing ranges (unless --allow-gaps)'
   // Without a gap nothing is said and the JSON has no such member.
   const [s0, s1] = await shards(files, dir, [20 * S]);
   assert.equal('missing_ranges' in merged([s0!, s1!]), false);
+  // Two pairs, X whole and Y with the gap: the note names Y's.
+  const x = join(dir, 'x.state');
+  await runPairState(files, { ...OPTS, label: 'X', state: x }, ctx);
+  const ya = join(dir, 'ya.state');
+  const yc = join(dir, 'yc.state');
+  await runPairState(files, { ...OPTS, label: 'Y', end: T0 + 20 * S, state: ya }, ctx);
+  await runPairState(files, { ...OPTS, label: 'Y', start: T0 + 25 * S, state: yc }, ctx);
+  const fc = fakeContext({ format: 'csv' });
+  runMerge([x, ya, yc], { format: 'csv', quiet: false, allowGaps: true }, fc.ctx);
+  assert.match(fc.stderr(), /partial: the states leave 1 range out \(Y: 2024-08-08T12:00:20\.000000Z to 2024-08-08T12:00:25\.000000Z\)/);
 });
 
 test('merge refuses states of another leadlag version or another state format version', async () => {

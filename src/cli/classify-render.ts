@@ -175,7 +175,7 @@ export function verdict(r: ClassifyReport): string {
   // Fewer test triggers of a class than training needs of each: no interval over them means much.
   if (smaller < MIN_PER_CLASS) return `Too few test triggers to judge: ${aps}, but the smaller test class holds only ${smaller} (fewer than ${MIN_PER_CLASS}), so no claim either way.`;
   if (base.diffCi === null) {
-    const why = r.options.bootstrap === 0 ? '--bootstrap 0' : 'the test triggers lie in one bootstrap block';
+    const why = r.options.bootstrap === 0 ? '--bootstrap 0' : 'the test triggers lie in one bootstrap block, or too few replicates scored';
     return `${aps}; no intervals (${why}), so no claim either way${weak}.`;
   }
   const vsBase = `${signed(base.diff)} AP over the base rate ${interval(base.diffCi)}`;

@@ -27,6 +27,8 @@ export function formatPValue(p: number): string {
   if (p === 1) return '1';
   let decimals = p < 0.01 ? 3 : 2;
   while (p < ALPHA && Number(p.toFixed(decimals)) >= ALPHA && decimals < 8) decimals++;
+  // Closer to α than eight decimals show: say on which side.
+  if (p < ALPHA && Number(p.toFixed(decimals)) >= ALPHA) return `< ${ALPHA}`;
   return p.toFixed(decimals);
 }
 

@@ -4,7 +4,7 @@
  */
 import type { FeedTable, PairReport } from '../cli/commands/pair.js';
 import { feedVerdict } from '../cli/commands/pair.js';
-import { summedLead, tooFewBlocks, verdict as xcorrVerdict, SINGLE_STEP_SHARE, type XcorrReport } from '../cli/commands/xcorr-render.js';
+import { summedDirection, summedLead, tooFewBlocks, verdict as xcorrVerdict, SINGLE_STEP_SHARE, type XcorrReport } from '../cli/commands/xcorr-render.js';
 import { canReject, twoSided, verdict as hyVerdict, type HyReport } from '../cli/commands/hy.js';
 import { ALPHA } from '../core/verdict.js';
 import { binomialTwoSidedHalf } from '../core/binomial.js';
@@ -48,9 +48,7 @@ export function xcorrCall(r: XcorrReport): MethodCall {
   const clear = (lo: number | null | undefined, hi: number | null | undefined) => lo != null && hi != null && (lo > 0 || hi < 0);
   const solid = best !== undefined && !(best.topStepShare !== null && best.topStepShare > SINGLE_STEP_SHARE) && clear(best.ciLow, best.ciHigh);
   const d = r.summed.difference;
-  // The direction S₊ − S₋ points to, read in the relation's direction (summedLead), tested or not.
-  const relation = best?.r == null ? 0 : Math.sign(best.r);
-  const estimate = d?.value == null ? 0 : Math.sign(d.value) * relation;
+  const estimate = summedDirection(r);
   const interval = d?.value == null ? null : d.interval;
   // Over fewer than two blocks nothing has an interval: xcorr's verdict says untested (unless one step carries the peak).
   const noBlocks = best !== undefined && !(best.topStepShare !== null && best.topStepShare > SINGLE_STEP_SHARE) && tooFewBlocks(r);

@@ -34,19 +34,21 @@ export async function mergeAction(io: Streams, files: string[], o: MergeOptions)
 export interface MissingRange {
   readonly start: number;
   readonly end: number;
+  /** The pair's --label ('' without one). */
+  readonly label: string;
 }
 
 /** The ranges no state owns between the first state's start and the last one's end, in time order (per pair, by label). */
 export function missingRanges(states: readonly StateFile[]): MissingRange[] {
   const gaps: MissingRange[] = [];
-  for (const group of byLabel(states).values()) {
+  for (const [label, group] of byLabel(states)) {
     const ranges = group.map(rangeOfState).sort((x, y) => x.start - y.start);
-    for (let i = 1; i < ranges.length; i++) if (ranges[i]!.start > ranges[i - 1]!.end) gaps.push({ start: ranges[i - 1]!.end, end: ranges[i]!.start });
+    for (let i = 1; i < ranges.length; i++) if (ranges[i]!.start > ranges[i - 1]!.end) gaps.push({ start: ranges[i - 1]!.end, end: ranges[i]!.start, label });
   }
   return gaps.sort((x, y) => x.start - y.start);
 }
 
-function rangeOfState(s: StateFile): MissingRange {
+function rangeOfState(s: StateFile): { start: number; end: number } {
   const r = (s.header as unknown as { range: { start_us: number | null; end_us: number | null } }).range;
   return { start: r.start_us ?? -Infinity, end: r.end_us ?? Infinity };
 }
@@ -59,11 +61,13 @@ function rangeOfState(s: StateFile): MissingRange {
  */
 function markPartial(out: Output, gaps: readonly MissingRange[], ctx: Context): Output {
   if (gaps.length === 0) return out;
-  const list = gaps.map((g) => `${describeTime(g.start)} to ${describeTime(g.end)}`).join(', ');
+  // With several pairs, each gap names its pair.
+  const labelled = new Set(gaps.map((g) => g.label)).size > 1 || gaps.some((g) => g.label !== '');
+  const list = gaps.map((g) => `${labelled ? `${g.label}: ` : ''}${describeTime(g.start)} to ${describeTime(g.end)}`).join(', ');
   const note = `partial: the states leave ${gaps.length} range${gaps.length === 1 ? '' : 's'} out (${list}); the tables count only the ranges given, not what one run over the whole span prints`;
   // The table says it above itself; csv and tsv have no place for it, json has its member too.
   if (ctx.common.format !== 'table') ctx.warn(note);
-  const json = out.json !== null && typeof out.json === 'object' && !Array.isArray(out.json) ? { ...out.json, missing_ranges: gaps.map((g) => ({ start_us: g.start, end_us: g.end, start: isoMicros(g.start), end: isoMicros(g.end) })) } : out.json;
+  const json = out.json !== null && typeof out.json === 'object' && !Array.isArray(out.json) ? { ...out.json, missing_ranges: gaps.map((g) => ({ ...(labelled ? { label: g.label } : {}), start_us: g.start, end_us: g.end, start: isoMicros(g.start), end: isoMicros(g.end) })) } : out.json;
   return { ...out, json, human: (style) => `${style.c.yellow(note)}\n${out.human(style)}` };
 }
 

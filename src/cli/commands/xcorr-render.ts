@@ -179,10 +179,16 @@ export function blocksText(b: NonNullable<XcorrReport['bootstrap']>): string {
  */
 export function summedLead(r: XcorrReport): -1 | 0 | 1 {
   const d = r.summed.difference;
+  if (d === null || d.interval === null || !(d.interval.low > 0 || d.interval.high < 0)) return 0;
+  return summedDirection(r);
+}
+
+/** The side S₊ − S₋ points to in the relation's direction ({@link summedLead}), tested or not: 1, −1, or 0 without a value or a relation. */
+export function summedDirection(r: XcorrReport): -1 | 0 | 1 {
+  const d = r.summed.difference;
   const relation = r.best?.r == null ? 0 : Math.sign(r.best.r);
-  if (relation === 0 || d === null || d.value === null || d.interval === null) return 0;
-  if (!(d.interval.low > 0 || d.interval.high < 0)) return 0;
-  return (Math.sign(d.value) * relation) as -1 | 1;
+  if (relation === 0 || d === null || d.value === null) return 0;
+  return (Math.sign(d.value) * relation) as -1 | 0 | 1;
 }
 
 /**
