@@ -105,7 +105,7 @@ function hyLine(d: ReportData): string {
 function xcorrBest(d: ReportData): string {
   const best = d.xcorr.best;
   if (best === undefined) return 'no lag has a defined correlation';
-  const ci = best.ciLow === null || best.ciHigh === null ? 'n/a' : `[${fixed(best.ciLow, 4)}, ${fixed(best.ciHigh, 4)}]`;
+  const ci = best.ciLow === null || best.ciHigh === null ? '(no interval)' : `[${fixed(best.ciLow, 4)}, ${fixed(best.ciHigh, 4)}]`;
   const diff = d.xcorr.summed.difference;
   const sum = diff === null || diff.value === null ? '' : `; Σr(τ>0) − Σr(τ<0) = ${fixed(diff.value, 4)}${diff.interval === null ? '' : ` [${fixed(diff.interval.low, 4)}, ${fixed(diff.interval.high, 4)}]`}`;
   return `best lag ${best.lag} (${duration(Math.abs(best.lagUs))}${best.lagUs < 0 ? `, ${d.names[1]} first` : best.lagUs > 0 ? `, ${d.names[0]} first` : ''}), r = ${fixed(best.r, 4)} ${ci}${sum}`;
