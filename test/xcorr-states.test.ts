@@ -203,7 +203,7 @@ test('xcorr --state refuses up front a --start or --end off the block edges (usa
     const state = join(dir!, 'off-edge.state');
     await assert.rejects(
       runXcorrState([a!, b!], { ...OPTS, start, end, state }, quiet()),
-      (e: unknown) => e instanceof UsageError && e.message.startsWith(option) && /not a multiple of --block 2 s: .*so that the merge is exact; day boundaries are multiples of the default 10 s/.test(e.message),
+      (e: unknown) => e instanceof UsageError && e.message.startsWith(option) && /not a multiple of --block 2 s: a state's range must begin and end on the bootstrap's block edges .* that is what makes the merge exact$/.test(e.message),
     );
     assert.equal(existsSync(state), false);
   }

@@ -14,12 +14,12 @@
  * draws (they depend on --seed and the number of blocks only) and the same sign flips.
  */
 import { DataError, UsageError } from '../errors.js';
-import { refusePlotWithState } from './plot.js';
+import { checkBlockedStateOptions } from './state-blocks.js';
 import type { Context } from './context.js';
 import { rangeOf } from './options.js';
 import { expandMarketArgs, readTwoMarkets, requireOverlap, type TwoMarketConsumer } from './inputs.js';
 import { prepareOutputs } from '../io/atomic.js';
-import { blockOf, offBlockEdge } from '../core/bootstrap.js';
+import { blockOf } from '../core/bootstrap.js';
 import { cutCells } from '../core/cells.js';
 import { HyState, MAX_PART_DOUBLES } from '../core/hy.js';
 import { HyReach, type HyReachResult, type MarketSeen } from '../core/hy-reach.js';
@@ -82,27 +82,10 @@ export function hyStateParams(o: HyOptions): HyStateParams {
   };
 }
 
-/**
- * The options a state run refuses before reading: --by (merge, then run --by over the data) and
- * finite range ends that are not multiples of --block. With --bootstrap 0 too a state keeps its
- * blocks' rows: one run folds the same rows in time order (HyState's fold).
- * @throws UsageError
- */
-export function checkHyStateOptions(o: HyOptions, range: TimeRange): void {
-  refusePlotWithState(o);
-  if (o.by !== undefined) throw new UsageError('--state goes without --by (merge the states, then run --by over the data)');
-  const off = offBlockEdge(range, o.block);
-  if (off !== undefined) {
-    throw new UsageError(
-      `${off.option} ${describeTime(off.t)} is not a multiple of --block ${duration(o.block)}: a state's range must begin and end on the bootstrap's block edges (multiples of --block on the absolute clock; midnights are, for any block that divides a day), so that no block is split between two states — that is what makes the merge exact`,
-    );
-  }
-}
-
 /** Runs hy over [--start, --end) plus its margin and writes the state; prints nothing on stdout. */
 export async function runHyState(files: readonly [string, string], o: HyOptions, ctx: Context): Promise<void> {
   const range = rangeOf(o);
-  checkHyStateOptions(o, range);
+  checkBlockedStateOptions(o, range);
   await prepareOutputs([{ option: '--state', path: o.state! }], expandMarketArgs(files).flat());
   const lattice = latticeOf(o.lags, o.step);
   const margin = hyMargin(lattice);

@@ -14,8 +14,7 @@ import { pairCommand } from './commands/pair-command.js';
 import { xcorrCommand } from './commands/xcorr-command.js';
 import { hyCommand } from './commands/hy-command.js';
 import { classifyCommand } from './commands/classify-command.js';
-import { checkXcorrStateOptions } from './xcorr-state.js';
-import { checkHyStateOptions } from './hy-state.js';
+import { checkBlockedStateOptions } from './state-blocks.js';
 import { checkPairStateOptions } from './pair-state.js';
 import { checkClassifyStateOptions } from './classify-state.js';
 import { offBlockEdge } from '../core/bootstrap.js';
@@ -41,8 +40,8 @@ const DEFINITIONS: Record<JobCommand, (io: Streams) => Command> = { pair: pairCo
  */
 const STATE_CHECKS: Record<JobCommand, (o: Parsed, range: TimeRange) => void> = {
   pair: (o) => checkPairStateOptions(o as unknown as PairOptions),
-  xcorr: (o, range) => checkXcorrStateOptions(o as unknown as XcorrOptions, range),
-  hy: (o, range) => checkHyStateOptions(o as unknown as HyOptions, range),
+  xcorr: (o, range) => checkBlockedStateOptions(o as unknown as XcorrOptions, range),
+  hy: (o, range) => checkBlockedStateOptions(o as unknown as HyOptions, range),
   classify: (o) => checkClassifyStateOptions(o as unknown as ClassifyOptions),
 };
 

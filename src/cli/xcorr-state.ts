@@ -13,20 +13,17 @@
  * is the market's last tick. The read margin holds both; the state records the ticks so the
  * merge can prove it (or refuse when a market went quiet for longer than the margin).
  */
-import { DataError, UsageError } from '../errors.js';
-import { refusePlotWithState } from './plot.js';
+import { DataError } from '../errors.js';
+import { checkBlockedStateOptions } from './state-blocks.js';
 import type { Context } from './context.js';
 import { rangeOf } from './options.js';
 import { expandMarketArgs, readMargin, readTwoMarkets, requireOverlap, type TwoMarketConsumer } from './inputs.js';
 import { prepareOutputs } from '../io/atomic.js';
 import { XcorrAnalysis } from '../core/xcorr-analysis.js';
 import { blockParts } from '../core/xcorr-parts.js';
-import { offBlockEdge } from '../core/bootstrap.js';
-import type { TimeRange } from '../core/parts.js';
 import { foldRows, tableOfRow } from '../core/xcorr-cells.js';
 import type { ReadReport } from '../io/types.js';
 import { writeRunState, type StateFile, describeTime, readerParams, TicksSeen, type ReaderParamOptions, type TicksSeenJson } from '../io/state-file.js';
-import { duration } from '../io/output.js';
 import { LEADLAG_VERSION } from './version.js';
 import { blockTableError, xcorrReportOf, type XcorrOptions, type XcorrReport } from './commands/xcorr.js';
 
@@ -76,25 +73,10 @@ export function xcorrStateParams(o: XcorrOptions): XcorrStateParams {
 }
 
 
-/**
- * The options a state run refuses before reading: --by (merge, then run --by over the data) and
- * a range that is not whole blocks: the merge then folds the very block rows one run folds, in
- * the same order (a block cut by a cut would be summed from two partial rows).
- * @throws UsageError naming the option.
- */
-export function checkXcorrStateOptions(o: XcorrOptions, range: TimeRange): void {
-  refusePlotWithState(o);
-  if (o.by !== undefined) throw new UsageError('--state goes without --by (merge the states, then run --by over the data)');
-  const off = offBlockEdge(range, o.block);
-  if (off !== undefined) {
-    throw new UsageError(`${off.option} ${describeTime(off.t)} is not a multiple of --block ${duration(o.block)}: with --state the range must start and end on block edges so that the merge is exact; day boundaries are multiples of the default 10 s`);
-  }
-}
-
 /** Runs xcorr over [--start, --end) plus its margin and writes the state; prints nothing on stdout. */
 export async function runXcorrState(files: readonly [string, string], o: XcorrOptions, ctx: Context): Promise<void> {
   const range = rangeOf(o);
-  checkXcorrStateOptions(o, range);
+  checkBlockedStateOptions(o, range);
   await prepareOutputs([{ option: '--state', path: o.state! }], expandMarketArgs(files).flat());
   const maxLag = Math.max(...o.lags.map((l) => Math.abs(l)));
   const historyUs = (maxLag + 1) * o.grid;
