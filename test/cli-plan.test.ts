@@ -133,6 +133,9 @@ test('shellWords(text) splits as a POSIX shell does, and shellQuote(word) reads 
   assert.deepEqual(shellWords("'' x", '--o'), ['', 'x']);
   assert.deepEqual(shellWords("'$HOME;|'", '--o'), ['$HOME;|']);
   for (const bad of ['"a', "a'", 'a\\', 'a $B', 'a "$B"', 'a `b`', 'a > f', 'a\nb']) assert.throws(() => shellWords(bad, '--o'), UsageError, bad);
+  // What bash would expand or drop: a comment, ~, globs and braces (unquoted); quoted they are literal.
+  for (const bad of ['--seed 7 # x', '--dump-features ~/f.csv', 'a*', 'a?', '[ab]', '{a,b}']) assert.throws(() => shellWords(bad, '--o'), UsageError, bad);
+  assert.deepEqual(shellWords("a#b '~/f' '{a,b}*'", '--o'), ['a#b', '~/f', '{a,b}*']);
   // Round trip: the quoted words split back into the same words.
   const words = ['plain', 'with space', "it's", '%H:%M', '', '$x;y'];
   assert.deepEqual(shellWords(words.map(shellQuote).join(' '), '--o'), words);

@@ -11,14 +11,17 @@ export function shellQuote(s: string): string {
   return /^[A-Za-z0-9_./:=,@+%-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`;
 }
 
-/** Characters that mean more than themselves to the shell outside quotes: commands, redirections, expansions. */
-const SHELL_SYNTAX = /[;&|<>()$`]/;
+/** Characters that mean more than themselves to the shell outside quotes: commands, redirections, expansions, globs. */
+const SHELL_SYNTAX = /[;&|<>()$`*?[\]{}]/;
+
+/** At the start of an unquoted word only: a comment (#) and the home directory (~). */
+const WORD_START_SYNTAX = /[#~]/;
 
 /**
  * The words of `text` as a POSIX shell splits them: blanks separate words; '…' keeps everything
  * literally; "…" keeps everything but \" \\ \$ \` (their backslash dropped); a backslash outside
- * quotes keeps the next character. What the shell would expand or run — $, `, ; & | < > ( ) —
- * is refused rather than taken literally, since it would not mean the same in a job's command
+ * quotes keeps the next character. What the shell would expand or run — $, `, ; & | < > ( ),
+ * the globs * ? [ ] { }, and # or ~ starting a word — is refused rather than taken literally, since it would not mean the same in a job's command
  * line; so is a line break (a job is one line). `option` names the option in messages.
  * @throws UsageError for an unbalanced quote, a trailing backslash or shell syntax.
  * O(text length).
@@ -44,7 +47,7 @@ export function shellWords(text: string, option: string): string[] {
     } else if (c === '\\') {
       if (i + 1 >= text.length) throw new UsageError(`${option} ends in a backslash that escapes nothing: ${JSON.stringify(text)}`);
       word = (word ?? '') + text[++i];
-    } else if (SHELL_SYNTAX.test(c)) {
+    } else if (SHELL_SYNTAX.test(c) || (word === undefined && WORD_START_SYNTAX.test(c))) {
       throw shellSyntax(option, c, text);
     } else {
       word = (word ?? '') + c;
