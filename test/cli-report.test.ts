@@ -212,3 +212,12 @@ test('report: a pair sign test over fewer than 6 led pairs cannot reject, so pai
   for (const m of pair) assert.deepEqual([m.tested, m.leader], [false, null], m.method);
   assert.equal(v.text.at(-1), 'The tested methods agree: hy, xcorr; untested: pair (native ticks), pair (1 ms grid).');
 });
+
+test('report: hy\'s advice names report\'s own option, --hy-lags', async () => {
+  // Lags 1 ms … 10 ms lie on one side of 0: hy's verdict asks for lags on both sides, by the
+  // option report takes for them (hy's own --lags is report's xcorr lags).
+  const r = await json(['report', SPOT, PERP, '--hy-lags', '1ms..10ms']);
+  assert.match((r.hy as { verdict: string }).verdict, /request lags on both sides \(e\.g\. --hy-lags -10ms\.\.10ms\)\.$/);
+  const own = await leadlagInProcess(['hy', SPOT, PERP, '--lags', '1ms..10ms', '--format', 'json', '-q']);
+  assert.match((JSON.parse(own.stdout) as { verdict: string }).verdict, /\(e\.g\. --lags -10ms\.\.10ms\)\.$/);
+});

@@ -40,7 +40,7 @@ test('xcorrFigure: the report\'s r per lag in ms (a 500 µs grid: lag 2 is 1 ms)
 
 function hyReport(lagUs: number, ci: [number, number] | null, p: number): HyReport {
   const lags = [-200, -100, 0, 100, 200].map((l) => ({ lagUs: l, u: 0, rho: l === 0 ? null : l / 1000, beta: null }));
-  return { names: ['spot', 'perp'], lattice: { fromUs: -200, stepUs: 100, count: 5 }, estimate: { lagUs, lags }, inference: ci === null ? null : { lagUs: { low: ci[0], high: ci[1] }, pValue: p, exact: false, signPatterns: 999, replicates: 999 } } as unknown as HyReport;
+  return { names: ['spot', 'perp'], lattice: { fromUs: -200, stepUs: 100, count: 5 }, options: { bootstrap: 999, block: 10_000_000, seed: 1 }, estimate: { lagUs, lags }, inference: ci === null ? null : { lagUs: { low: ci[0], high: ci[1] }, pValue: p, exact: false, signPatterns: 999, replicates: 999 } } as unknown as HyReport;
 }
 
 test('hyFigure: ρ(θ) in ms without undefined lags, θ̂ marked, its interval shaded', () => {

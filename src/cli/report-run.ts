@@ -46,7 +46,7 @@ export function xcorrOptionsOf(o: ReportOptions): XcorrOptions {
 }
 
 export function hyOptionsOf(o: ReportOptions): HyOptions {
-  return { ...o, lags: o.hyLags, step: o.hyStep, names: o.names };
+  return { ...o, lags: o.hyLags, step: o.hyStep, names: o.names, lagsOption: '--hy-lags' };
 }
 
 /** classify with its command's defaults, the shared options (names, θ, W, D, G, seed, bootstrap, range, reader) from the report's. */

@@ -38,13 +38,15 @@ export interface HyOptions extends CommonOptions, PlotCliOptions, ReaderCliOptio
   state?: string;
   /** --label NAME: the pair's name in a state. */
   label?: string;
+  /** The option that sets the lags, named in advice (report calls it --hy-lags). Default --lags. */
+  lagsOption?: string;
 }
 
 export interface HyReport {
   readonly names: readonly [string, string];
   readonly lattice: Lattice;
   readonly span: Span;
-  readonly options: Pick<HyOptions, 'bootstrap' | 'block' | 'seed'>;
+  readonly options: Pick<HyOptions, 'bootstrap' | 'block' | 'seed' | 'lagsOption'>;
   readonly estimate: HyEstimate;
   /** Null with --bootstrap 0. */
   readonly inference: HyInference | null;
@@ -142,7 +144,7 @@ function finishHy(o: HyOptions, ctx: Context, { lattice, range, windowUs, blockU
  * The report of hy's parts over `span` — a run's, or merged states' (hy-state.ts) — with its
  * warnings: the estimate, and with the bootstrap the intervals and the p-value (from --seed).
  */
-export function hyReportOf(o: Pick<HyOptions, 'names' | 'bootstrap' | 'block' | 'seed'>, ctx: Context, parts: HyParts, span: Span): HyReport {
+export function hyReportOf(o: Pick<HyOptions, 'names' | 'bootstrap' | 'block' | 'seed' | 'lagsOption'>, ctx: Context, parts: HyParts, span: Span): HyReport {
   const { lattice } = parts;
   const estimate = hyEstimate(parts);
   const work = 2 * o.bootstrap * parts.nBlocks * lattice.count; // two passes of replicate sums
@@ -153,9 +155,9 @@ export function hyReportOf(o: Pick<HyOptions, 'names' | 'bootstrap' | 'block' | 
     ctx.warn(`the span holds only ${blocks} block${blocks === 1 ? '' : 's'} of ${duration(o.block)}: the intervals rest on few blocks and the sign-flip p-value cannot fall below 2/2^${blocks} = ${fixed(2 / 2 ** blocks, 4)}; a shorter --block gives more`);
   }
   if (atEdge(lattice, estimate.lagUs, inference?.lagUs)) {
-    ctx.warn(`θ̂ = ${estimate.lagUs} µs ${onEdge(lattice, estimate.lagUs) ? 'is at' : 'has an interval that reaches'} the edge of the lattice: the largest contrast may lie beyond it; widen --lags`);
+    ctx.warn(`θ̂ = ${estimate.lagUs} µs ${onEdge(lattice, estimate.lagUs) ? 'is at' : 'has an interval that reaches'} the edge of the lattice: the largest contrast may lie beyond it; widen ${o.lagsOption ?? '--lags'}`);
   }
-  return { names: o.names, lattice, span, options: { bootstrap: o.bootstrap, block: o.block, seed: o.seed }, estimate, inference };
+  return { names: o.names, lattice, span, options: { bootstrap: o.bootstrap, block: o.block, seed: o.seed, lagsOption: o.lagsOption }, estimate, inference };
 }
 
 /**
@@ -255,6 +257,11 @@ function lagInterval(lo: number, hi: number, pointUs: number): string {
   return `[${f(lo)}, ${f(hi)}]`;
 }
 
+/** The option a reader changes to change the lags: --lags, or report's --hy-lags. */
+function lagsOption(r: HyReport): string {
+  return r.options.lagsOption ?? '--lags';
+}
+
 /** The one sentence a reader takes away (wording and α shared with the other verdicts, core/verdict.ts). */
 export function verdict(r: HyReport): string {
   return `${verdictClause(r)}.`;
@@ -279,7 +286,7 @@ function verdictClause(r: HyReport): string {
   // compare the two directions.
   if (!twoSided(l)) {
     const lags = `${lagText(l.fromUs)} … ${lagText(lagAt(l, l.count - 1))}`;
-    return `the contrast peaks at θ = ${lagText(e.lagUs)}, ${rho}, ${p}, but every lag (${lags}) lies on one side of 0: who leads is untested; request lags on both sides (e.g. --lags -10ms..10ms)`;
+    return `the contrast peaks at θ = ${lagText(e.lagUs)}, ${rho}, ${p}, but every lag (${lags}) lies on one side of 0: who leads is untested; request lags on both sides (e.g. ${lagsOption(r)} -10ms..10ms)`;
   }
   if (e.lagUs === 0) {
     const side = e.llr === null || e.llr === 1 ? '' : `; away from θ = 0 the contrast leans to ${e.llr > 1 ? a : b} leading (LLR ${fixed(e.llr, 2)})`;
@@ -289,7 +296,7 @@ function verdictClause(r: HyReport): string {
   const lead = sign * e.lagUs;
   const interval = ci ? ` ${lagInterval(Math.min(sign * ci.low, sign * ci.high), Math.max(sign * ci.low, sign * ci.high), lead)}` : '';
   const straddles = ci !== undefined && ci !== null && ci.low <= 0 && ci.high >= 0;
-  const edge = atEdge(l, e.lagUs, ci) ? ` — but ${onEdge(l, e.lagUs) ? 'θ̂ lies at' : 'its interval reaches'} the edge of the lags (${lagText(sign > 0 ? lagAt(l, l.count - 1) : l.fromUs)}): the peak may lie beyond; widen --lags` : '';
+  const edge = atEdge(l, e.lagUs, ci) ? ` — but ${onEdge(l, e.lagUs) ? 'θ̂ lies at' : 'its interval reaches'} the edge of the lags (${lagText(sign > 0 ? lagAt(l, l.count - 1) : l.fromUs)}): the peak may lie beyond; widen ${lagsOption(r)}` : '';
   return `${leader} leads ${follower} by ${duration(lead)}${interval}, ${rho}, ${p}${straddles ? ' — but the interval reaches θ = 0, so the direction is uncertain' : edge}`;
 }
 
