@@ -121,7 +121,7 @@ test('offBlockEdge(range, L) is the first finite end that is no multiple of L', 
   assert.equal(offBlockEdge({ start: 0, end: 3 * L }, L), undefined);
   assert.equal(offBlockEdge({ start: -Infinity, end: Infinity }, L), undefined);
   // 11 s is 1 s past the edge at 10 s; the start is checked first.
-  assert.deepEqual(offBlockEdge({ start: 0, end: 11_000_000 }, L), { option: '--end', t: 11_000_000 });
-  assert.deepEqual(offBlockEdge({ start: 5, end: 11_000_000 }, L), { option: '--start', t: 5 });
-  assert.deepEqual(offBlockEdge({ start: -Infinity, end: -3 * L - 1 }, L), { option: '--end', t: -3 * L - 1 });
+  assert.deepEqual(offBlockEdge({ start: 0, end: 11_000_000 }, L), { end: 'end', t: 11_000_000 });
+  assert.deepEqual(offBlockEdge({ start: 5, end: 11_000_000 }, L), { end: 'start', t: 5 });
+  assert.deepEqual(offBlockEdge({ start: -Infinity, end: -3 * L - 1 }, L), { end: 'end', t: -3 * L - 1 });
 });

@@ -132,7 +132,7 @@ export function requireRunnableRange(command: JobCommand, parsed: Parsed, range:
     const off = offBlockEdge(range, block);
     if (off === undefined) throw new UsageError(`${job} would fail: ${e.message}`);
     throw new UsageError(
-      `${job} would ${off.option === '--start' ? 'start' : 'end'} at ${isoMicros(off.t)}, not a multiple of ${command}'s --block ${duration(block)}, and ${command} --state needs whole blocks (so that the merge is exact); plan cuts at multiples of --every (${duration(every)}) from the first midnight: use a --block that divides a day (10s, 1min, 5min, 1h) and an --every that is a multiple of it`,
+      `${job} would ${off.end} at ${isoMicros(off.t)}, not a multiple of ${command}'s --block ${duration(block)}, and ${command} --state needs whole blocks (so that the merge is exact); plan cuts at multiples of --every (${duration(every)}) from the first midnight: use a --block that divides a day (10s, 1min, 5min, 1h) and an --every that is a multiple of it`,
     );
   }
 }

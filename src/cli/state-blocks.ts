@@ -21,7 +21,7 @@ export function checkBlockedStateOptions(o: { plot?: string; state?: string; by?
   const off = offBlockEdge(range, o.block);
   if (off !== undefined) {
     throw new UsageError(
-      `${off.option} ${describeTime(off.t)} is not a multiple of --block ${duration(o.block)}: a state's range must begin and end on the bootstrap's block edges (multiples of --block on the absolute clock; midnights are, for any block that divides a day), so that no block is split between two states — that is what makes the merge exact`,
+      `--${off.end} ${describeTime(off.t)} is not a multiple of --block ${duration(o.block)}: a state's range must begin and end on the bootstrap's block edges (multiples of --block on the absolute clock; midnights are, for any block that divides a day), so that no block is split between two states — that is what makes the merge exact`,
     );
   }
 }

@@ -41,13 +41,13 @@ export function blockOf(tUs: number, blockUs: number): number {
 
 /**
  * The first finite end of [start, end) (µs) that is not a block edge — not a multiple of L on
- * the absolute clock — as the option that sets it; undefined when both are edges (or open). A
- * state's range must be whole blocks (xcorr and hy --state, docs/scale.md), and `plan` refuses
- * jobs whose ranges are not, by the same rule.
+ * the absolute clock — and which end it is; undefined when both are edges (or open). A state's
+ * range must be whole blocks (xcorr and hy --state, docs/scale.md), and `plan` refuses jobs
+ * whose ranges are not, by the same rule.
  */
-export function offBlockEdge(range: { readonly start: number; readonly end: number }, blockUs: number): { readonly option: '--start' | '--end'; readonly t: number } | undefined {
-  for (const [option, t] of [['--start', range.start], ['--end', range.end]] as const) {
-    if (Number.isFinite(t) && t % blockUs !== 0) return { option, t };
+export function offBlockEdge(range: { readonly start: number; readonly end: number }, blockUs: number): { readonly end: 'start' | 'end'; readonly t: number } | undefined {
+  for (const [end, t] of [['start', range.start], ['end', range.end]] as const) {
+    if (Number.isFinite(t) && t % blockUs !== 0) return { end, t };
   }
   return undefined;
 }
