@@ -48,6 +48,7 @@ const cases: Case[] = [
   { name: 'missing argument', args: [p('good.csv')], code: 2, says: ['perp'] },
   { name: 'a trades file given as quotes', args: [join(FIXTURES, 'tardis', 'spot_trades.csv'), p('good.csv')], code: 65, says: [`${join(FIXTURES, 'tardis', 'spot_trades.csv')}:1`, 'Tardis trades', '--trades'] },
   { name: 'stdin twice', args: ['-', '-'], code: 2, says: ['standard input'] },
+  { name: 'stdin twice, by two of its names', args: ['-', '/dev/stdin'], code: 2, says: ['only one input can be standard input'] },
   { name: '--format xml', args: [p('good.csv'), p('good.csv'), '--format', 'xml'], code: 2, says: ['--format', 'xml'] },
 ];
 

@@ -16,9 +16,12 @@ import { blockRange, MAX_BOOTSTRAP_BLOCKS } from '../core/bootstrap.js';
 import { duration } from '../core/human-text.js';
 import { pumpLagging, sliceTicks, type EarlyStart } from './pump.js';
 
-/** Standard input can feed one input only. */
+/** The names of standard input: `-` and the device paths that open it again (the same bytes). */
+const STDIN_NAMES = new Set(['-', '/dev/stdin', '/dev/fd/0', '/proc/self/fd/0']);
+
+/** Standard input can feed one input only (given twice, under any of its names, a pipe is read by one and a redirected file compared with itself). */
 export function assertStdinOnce(files: readonly string[]): void {
-  if (files.filter((f) => f === '-').length > 1) throw new UsageError('only one input can be - (standard input)');
+  if (files.filter((f) => STDIN_NAMES.has(f)).length > 1) throw new UsageError('only one input can be standard input (-, /dev/stdin)');
 }
 
 /**
