@@ -66,3 +66,16 @@ test('binomialTwoSidedHalf rejects counts that are not whole numbers ≥ 0', () 
   assert.throws(() => binomialTwoSidedHalf(1.5, 3), RangeError);
   assert.throws(() => binomialTwoSidedHalf(NaN, 3), RangeError);
 });
+
+test('binomialTwoSidedHalf up to 1000 pairs is the exact tail rounded once: dyadic p-values print as themselves', () => {
+  // By hand: 12 vs 3 → 1152/2¹⁵; 10 vs 3 → 2·(1 + 13 + 78 + 286)/2¹³ = 756/8192 = 0.09228515625;
+  // 5 vs 1 → 2·(1 + 6)/2⁶ = 0.21875. Each is a short binary fraction: equal, not merely near.
+  assert.equal(binomialTwoSidedHalf(12, 3), 0.03515625);
+  assert.equal(binomialTwoSidedHalf(10, 3), 0.09228515625);
+  assert.equal(binomialTwoSidedHalf(1, 5), 0.21875);
+  // Against the independent BigInt sum (60 significant bits, then a double) within an ulp.
+  for (const [k, m] of [[400, 380], [700, 300], [10, 990], [60, 40], [520, 480]] as const) {
+    const want = exactTwoSided(k, m);
+    assert.ok(Math.abs(binomialTwoSidedHalf(k, m) - want) <= 2 ** -52 * want, `${k} vs ${m}`);
+  }
+});
