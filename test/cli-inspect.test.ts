@@ -434,3 +434,17 @@ test('inspect DIR of files large enough for threads: each file in its place, as 
     assert.deepEqual(entries.find((e) => e.file === join(dir, name)), (JSON.parse(alone.stdout) as unknown[])[0], name);
   }
 });
+
+test('inspect --format tsv: a tab, a line break or a backslash in a file name is escaped, never quoted, so every row has three fields', async () => {
+  const spot = readFileSync(join(FIXTURES, 'tardis', 'spot_quotes.csv'), 'utf8');
+  const dir = tempFiles({ 'ta\tb.csv': spot, 'we"ird\\q.csv': spot });
+  const a = join(dir, 'ta\tb.csv');
+  const b = join(dir, 'we"ird\\q.csv');
+  const r = await leadlagInProcess(['inspect', a, b, '--format', 'tsv', '-q']);
+  assert.equal(r.code, 0, r.stderr);
+  const rows = r.stdout.trimEnd().split('\n').map((l) => l.split('\t'));
+  for (const row of rows) assert.equal(row.length, 3, row.join(' | '));
+  // \t for the tab, \\ for the backslash, the quote as is (by hand from the names above).
+  assert.ok(rows.some((row) => row[0] === join(dir, 'ta\\tb.csv') && row[1] === 'kind'), 'the tab escaped');
+  assert.ok(rows.some((row) => row[0] === join(dir, 'we"ird\\\\q.csv') && row[1] === 'kind'), 'the backslash escaped, the quote kept');
+});

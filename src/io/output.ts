@@ -73,8 +73,9 @@ export async function renderOutput(out: Output, format: Format, style: Style): P
     case 'json':
       return `${JSON.stringify(out.json, jsonNumbers, 2)}\n`;
     case 'csv':
+      return renderDelimited(out.machine, ',');
     case 'tsv':
-      return renderDelimited(out.machine, format === 'csv' ? ',' : '\t');
+      return renderTsv(out.machine);
     case 'table':
       return ensureNewline(out.human(style));
   }
@@ -85,6 +86,20 @@ async function renderDelimited(table: MachineTable, delimiter: string): Promise<
   const { writeToString } = await import('fast-csv');
   const text = await writeToString(rows as string[][], { delimiter, includeEndRowDelimiter: true });
   return text;
+}
+
+/**
+ * TSV as `cut -f` and `awk -F'\t'` read it: one tab between fields and none inside, so a field's
+ * tab, line break or carriage return is written as \t, \n or \r and a backslash as \\ (the
+ * escapes of PostgreSQL's text format and of linear TSV); no quoting.
+ */
+function renderTsv(table: MachineTable): string {
+  const rows = [table.columns, ...table.rows.map((r) => r.map(cellText))];
+  return rows.map((r) => r.map(tsvField).join('\t')).join('\n') + '\n';
+}
+
+export function tsvField(s: string): string {
+  return s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 
 /** Full precision without float noise (machineNumber); non-finite numbers are empty cells. */

@@ -12,7 +12,7 @@ import { openError } from '../../io/byte-source.js';
 import { dayFromName } from '../../io/paths.js';
 import { expandMarketArgs } from '../inputs.js';
 import { firstUnmatchedDay, planJobs, type DayFile, type Job } from '../../core/plan.js';
-import { isoMicros } from '../../io/output.js';
+import { isoMicros, tsvField } from '../../io/output.js';
 import { shellQuote } from '../shell-words.js';
 import { jobOptionsOf, requireRunnableRange, type JobOptions } from '../plan-options.js';
 
@@ -64,7 +64,7 @@ export function runPlan(spot: string | undefined, perp: string | undefined, o: P
       requireFiles(p.pair, j, withTrades);
       requireRunnableRange(command, jobOptions.parsed, j, o.every, `job ${job} (${p.pair}-${String(j.n).padStart(4, '0')})`);
       const state = `${o.states.replace(/\/$/, '')}/${p.pair}-${String(j.n).padStart(4, '0')}.state`;
-      if (o.emit === 'tsv') lines.push([job, p.pair, j.n, isoMicros(j.start), isoMicros(j.end), j.a.join(','), j.b.join(','), ...(withTrades ? [j.trades.join(',')] : []), state].join('\t'));
+      if (o.emit === 'tsv') lines.push([job, p.pair, j.n, isoMicros(j.start), isoMicros(j.end), j.a.join(','), j.b.join(','), ...(withTrades ? [j.trades.join(',')] : []), state].map((f) => tsvField(String(f))).join('\t'));
       else lines.push(commandOf(command, p.pair, j, state, o.leadlag, jobOptions));
       job++;
     }
