@@ -294,6 +294,9 @@ function verdictClause(r: HyReport): string {
   }
   const [leader, follower, sign] = e.lagUs > 0 ? [a, b, 1] : [b, a, -1];
   const lead = sign * e.lagUs;
+  // Without the bootstrap there is no test and no interval: where the contrast peaks is an
+  // estimate, not a finding (docs/report.md counts it untested).
+  if (inf === null) return `untested (--bootstrap 0): the contrast peaks at θ = ${lagText(e.lagUs)}, where ${leader} would lead ${follower} by ${duration(lead)}, ${rho}; no sign-flip test and no interval`;
   const interval = ci ? ` ${lagInterval(Math.min(sign * ci.low, sign * ci.high), Math.max(sign * ci.low, sign * ci.high), lead)}` : '';
   const straddles = ci !== undefined && ci !== null && ci.low <= 0 && ci.high >= 0;
   const edge = atEdge(l, e.lagUs, ci) ? ` — but ${onEdge(l, e.lagUs) ? 'θ̂ lies at' : 'its interval reaches'} the edge of the lags (${lagText(sign > 0 ? lagAt(l, l.count - 1) : l.fromUs)}): the peak may lie beyond; widen ${lagsOption(r)}` : '';
