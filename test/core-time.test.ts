@@ -159,4 +159,8 @@ test('stabilityOf: lag spread, leader shares and per-day trends over daily windo
   // R² falls exactly 0.01 a day: slope −0.01, no residual.
   assert.ok(Math.abs(s.trends.r2!.slopePerDay + 0.01) < 1e-12);
   assert.ok(s.trends.r2!.se < 1e-12);
+  // Sample sd of 2000, 2000, 3000, −1000: mean 1500, squares 0.25 + 0.25 + 2.25 + 6.25 (×10⁶) = 9·10⁶,
+  // / 3 → √(3·10⁶). One window has no sd (not 0).
+  assert.ok(Math.abs(s.lag!.sd! - Math.sqrt(3e6)) < 1e-6);
+  assert.equal(stabilityOf(points.slice(0, 1)).lag!.sd, null);
 });

@@ -133,7 +133,8 @@ export function stabilityLines(s: Stability, [a, b]: readonly [string, string], 
   const lines: string[] = [];
   const lag = s.lag;
   if (lag !== null) {
-    lines.push(`lag across ${lag.n} windows: median ${fixed(lag.median / 1000, 3)} ms, middle half ${fixed(lag.p25 / 1000, 3)} … ${fixed(lag.p75 / 1000, 3)} ms, range ${fixed(lag.min / 1000, 3)} … ${fixed(lag.max / 1000, 3)} ms (sd ${fixed(lag.sd / 1000, 3)} ms)`);
+    const sd = lag.sd === null ? 'sd n/a' : `sd ${fixed(lag.sd / 1000, 3)} ms`;
+    lines.push(`lag across ${lag.n} window${lag.n === 1 ? '' : 's'}: median ${fixed(lag.median / 1000, 3)} ms, middle half ${fixed(lag.p25 / 1000, 3)} … ${fixed(lag.p75 / 1000, 3)} ms, range ${fixed(lag.min / 1000, 3)} … ${fixed(lag.max / 1000, 3)} ms (${sd})`);
   }
   if (s.leads.n > 0) {
     const pc = (x: number) => `${fixed(100 * x, 0)} %`;

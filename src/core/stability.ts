@@ -38,7 +38,8 @@ export interface Trend {
 export interface Stability {
   readonly windows: number;
   /** Spread of the lag over the windows where it is defined (µs); null when none is. */
-  readonly lag: { readonly min: number; readonly p25: number; readonly median: number; readonly p75: number; readonly max: number; readonly sd: number; readonly n: number } | null;
+  /** sd: the sample sd (n − 1), null for a single window. */
+  readonly lag: { readonly min: number; readonly p25: number; readonly median: number; readonly p75: number; readonly max: number; readonly sd: number | null; readonly n: number } | null;
   /** Share of the windows with a defined leader in which A leads, B leads, neither. */
   readonly leads: { readonly a: number; readonly b: number; readonly neither: number; readonly n: number };
   /** OLS trend per day of the lag and of each named statistic; null with fewer than 3 windows defining it or all at one time. */
@@ -114,8 +115,9 @@ export function olsTrend(x: readonly number[], y: readonly number[]): Trend | nu
   return { slopePerDay: slope, se: Math.sqrt(sse / (k - 2) / sxx), relativePerDay: my === 0 ? null : slope / Math.abs(my), mean: my, n: k };
 }
 
-function sampleSd(v: readonly number[]): number {
-  if (v.length < 2) return 0;
+/** The sample sd (divisor n − 1); null for fewer than two values, where it is undefined (not 0). */
+function sampleSd(v: readonly number[]): number | null {
+  if (v.length < 2) return null;
   const m = v.reduce((a, b) => a + b, 0) / v.length;
   return Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1));
 }
