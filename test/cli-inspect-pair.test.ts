@@ -7,8 +7,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { FIXTURES, ROOT, tempFiles } from './cli-helpers.js';
+import { FIXTURES, ROOT, leadlag, tempFiles } from './cli-helpers.js';
 import { leadlagInProcess } from './context-helpers.js';
 
 type Json = Record<string, unknown>;
@@ -178,14 +179,14 @@ test('inspect: a Tardis file on local time against a Binance file on exchange ti
   assert.match((p.alignment as { text: string }).text, /spot is on receipt time and perp on exchange time: spot's times are late by its feed latency \(median 0\.8 ms\)/);
 });
 
-test('inspect --pair: two quote files only, never standard input; a pair is only formed of quotes', async () => {
+test('inspect --pair: two quote files only, never standard input or a pipe; a pair is only formed of quotes', { timeout: 60_000 }, async () => {
   const [a, b] = pairFiles();
   const trades = join(FIXTURES, 'tardis', 'spot_trades.csv');
   for (const [args, message] of [
     [[a, '--pair'], /--pair needs exactly two quote files, got 1/],
     [[a, b, trades, '--pair'], /got 3/],
     [[a, '-', '--pair'], /cannot take - \(standard input\)/],
-    [[a, trades, '--pair'], /a trade file cannot be paired/],
+    [[a, trades, '--pair'], /--pair needs exactly two quote files, one per market; got 1 quote file and 1 trade file/],
   ] as const) {
     const r = await leadlagInProcess(['inspect', ...args]);
     assert.equal(r.code, 2, args.join(' '));
@@ -196,6 +197,21 @@ test('inspect --pair: two quote files only, never standard input; a pair is only
   assert.deepEqual(out.map((o) => o.kind), ['quotes', 'trades', 'quotes', 'pair']);
   // Three quote files: no pair.
   assert.equal((await inspectJson([a, b, a])).length, 3);
+  // A pipe (here a FIFO whose writer has gone after one read) cannot be read a second time:
+  // without --pair the two files are reported and not paired, with a warning (it waited for ever
+  // before); with --pair it is a usage error.
+  const fifoDir = tempFiles({});
+  const fifo = join(fifoDir, 'spot.fifo');
+  execFileSync('mkfifo', [fifo]);
+  const writer = spawn('sh', ['-c', `cat "${a}" > "${fifo}"`]);
+  const viaFifo = await leadlag(['inspect', fifo, b, '--format', 'json']);
+  writer.kill();
+  assert.equal(viaFifo.code, 0, viaFifo.stderr);
+  assert.match(viaFifo.stderr, /the two quote files are not paired: .*spot\.fifo can be read only once/);
+  assert.deepEqual((JSON.parse(viaFifo.stdout) as { kind: string }[]).map((o) => o.kind), ['quotes', 'quotes']);
+  const pairFifo = await leadlagInProcess(['inspect', fifo, b, '--pair']);
+  assert.equal(pairFifo.code, 2);
+  assert.match(pairFifo.stderr, /--pair reads each file twice, so it cannot take .*spot\.fifo, which can be read only once \(a pipe\)/);
   // A quote file without a usable row is reported, and there is nothing to pair.
   const bad = join(tempFiles({ 'bad.csv': 'ts_us,bid,ask\n1000,102,101\n2000,0,1\n' }), 'bad.csv');
   const withBad = await inspectJson([a, bad]);

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURES, tempFiles } from './cli-helpers.js';
+import { FIXTURES, leadlag, tempFiles } from './cli-helpers.js';
 import { leadlagInProcess } from './context-helpers.js';
 import { hyPlacement } from '../src/cli/report-run.js';
 
@@ -220,4 +220,14 @@ test('report: hy\'s advice names report\'s own option, --hy-lags', async () => {
   assert.match((r.hy as { verdict: string }).verdict, /request lags on both sides \(e\.g\. --hy-lags -10ms\.\.10ms\)\.$/);
   const own = await leadlagInProcess(['hy', SPOT, PERP, '--lags', '1ms..10ms', '--format', 'json', '-q']);
   assert.match((JSON.parse(own.stdout) as { verdict: string }).verdict, /\(e\.g\. --lags -10ms\.\.10ms\)\.$/);
+});
+
+test('report --trades refuses a quote input that can be read only once (it read as empty: a false data error)', async () => {
+  // classify reads the quotes again, merged with the trades; standard input gave its bytes to the first read.
+  const r = await leadlag(['report', '-', PERP, '--trades', TRADES, '--bootstrap', '0'], { input: readFileSync(SPOT) });
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /report --trades reads the quotes twice .* cannot take - \(standard input\); give paths, or leave out --trades/);
+  // Without --trades the quotes are read once: standard input is fine.
+  const once = await leadlag(['report', '-', PERP, '--bootstrap', '0', '--format', 'json', '-q'], { input: readFileSync(SPOT) });
+  assert.equal(once.code, 0, once.stderr);
 });

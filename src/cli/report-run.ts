@@ -6,6 +6,8 @@
  * order of quotes and trades: docs/report.md says why and what it costs).
  */
 import { stat } from 'node:fs/promises';
+import { UsageError } from '../errors.js';
+import { readableTwice } from '../io/identity.js';
 import { availableParallelism } from 'node:os';
 import type { Context } from './context.js';
 import { expandMarketArgs } from './inputs.js';
@@ -56,6 +58,7 @@ export function classifyOptionsOf(o: ReportOptions): ClassifyOptions {
 }
 
 export async function runReport(files: readonly [string, string], o: ReportOptions, ctx: Context): Promise<ReportData> {
+  if (o.trades !== undefined) refusePipedQuotes(files);
   const xo = xcorrOptionsOf(o);
   const pair = pairPass(files, pairOptionsOf(o), ctx);
   const xcorr = xcorrPass(files, xo, ctx);
@@ -116,6 +119,19 @@ async function classifyPart(files: readonly [string, string], o: ClassifyOptions
     if (!(e instanceof TooFewTriggersDataError)) throw e;
     ctx.warn(`classify has no result: ${e.message}; the report gives the other analyses without it`);
     return { classifyUnavailable: { leads: e.leads, noise: e.noise, minPerClass: MIN_PER_CLASS, reason: e.problem } };
+  }
+}
+
+/**
+ * With --trades classify reads the quotes a second time (merged with the trades): a pipe has
+ * given its bytes to the first read, so a quote input that can be read only once is refused
+ * before anything is read (it read as empty, a false data error).
+ * @throws UsageError naming the input.
+ */
+function refusePipedQuotes(files: readonly [string, string]): void {
+  const once = expandMarketArgs(files).flat().find((f) => !readableTwice(f));
+  if (once !== undefined) {
+    throw new UsageError(`report --trades reads the quotes twice (classify merges them with the trades), so it cannot take ${once === '-' ? '- (standard input)' : `${once}, which can be read only once (a pipe)`}; give paths, or leave out --trades`);
   }
 }
 

@@ -10,6 +10,7 @@
 import { Context, type Streams } from '../context.js';
 import { DataError, OpenError, UsageError } from '../../errors.js';
 import { assertStdinOnce } from '../inputs.js';
+import { readableTwice } from '../../io/identity.js';
 import { expandInputArg } from '../../io/paths.js';
 import { layoutOf, type CommonOptions, type InputSlot, type JumpCliOptions, type ReaderCliOptions } from '../options.js';
 import type { FileQuality } from '../../io/inspect-scan.js';
@@ -57,7 +58,8 @@ function terminalWidth(io: Streams): number {
 export async function runInspect(files: readonly string[], o: InspectOptions, ctx: Context): Promise<InspectReport> {
   assertStdinOnce(files);
   if (o.pair === true && files.length !== 2) throw new UsageError(`--pair needs exactly two quote files, got ${files.length}`);
-  if (o.pair === true && files.includes('-')) throw new UsageError('--pair reads each file twice, so it cannot take - (standard input); give paths');
+  const once = files.find((f) => !readableTwice(f));
+  if (o.pair === true && once !== undefined) throw new UsageError(`--pair reads each file twice, so it cannot take ${once === '-' ? '- (standard input)' : `${once}, which can be read only once (a pipe)`}; give paths`);
   // Every file in argument order (an argument naming none: an error in its place), with the
   // argument it came from (per-input option lists are per argument); then their scans, two at once.
   const tasks: Array<{ file: string; index: number } | { entry: InspectEntry; index: number }> = [];
@@ -86,11 +88,17 @@ export async function runInspect(files: readonly string[], o: InspectOptions, ct
   const report = { entries, threshold: o.threshold, pairWindowUs: o.pairWindow };
   // Each quote file with its place among the inputs: the pair reads it with the same per-input options.
   const quotes = entries.flatMap((e, index) => ('quality' in e && e.quality.kind === 'quotes' ? [{ q: e.quality, slot: { index: argOf[index]!, count: files.length } }] : []));
-  const wanted = o.pair === true || (quotes.length === 2 && !quotes.some(({ q }) => q.file === '<stdin>'));
+  if (o.pair !== true && quotes.length === 2 && once !== undefined) {
+    // The pair would read each file again: a pipe has given its bytes already (and a FIFO would wait for ever).
+    ctx.warn(`the two quote files are not paired: ${once === '-' ? 'standard input' : once} can be read only once; give paths to pair them`);
+    return { ...report, pair: null };
+  }
+  const wanted = o.pair === true || quotes.length === 2;
   if (!wanted) return { ...report, pair: null };
   if (quotes.length !== 2) {
     if (entries.some((e) => 'error' in e)) return { ...report, pair: null };
-    throw new UsageError('--pair needs two quote files; a trade file cannot be paired');
+    const trades = entries.length - quotes.length;
+    throw new UsageError(`--pair needs exactly two quote files, one per market; got ${quotes.length} quote file${quotes.length === 1 ? '' : 's'}${trades > 0 ? ` and ${trades} trade file${trades === 1 ? '' : 's'}` : ''}`);
   }
   const [a, b] = quotes.map(({ q }) => q) as [FileQuality, FileQuality];
   const slots = quotes.map(({ slot }) => slot) as [InputSlot, InputSlot];
