@@ -90,9 +90,18 @@ test('warnings: --time-unit on ISO or Tardis files and --clock local without a l
   const iso = await leadlagInProcess(['xcorr', ...EXCHANGE, '--time-unit', 's', '--format', 'json']);
   assert.match(iso.stderr, /--time-unit s has no effect on .*spot_quotes\.csv: its times are ISO-8601 dates/);
   const clock = await leadlagInProcess(['pair', ...EXCHANGE, '--clock', 'local', '--format', 'json']);
-  assert.match(clock.stderr, /--clock local has no effect on .*spot_quotes\.csv: it has no local_timestamp column \(times come from 'time'\)/);
+  assert.match(clock.stderr, /--clock local has no effect on .*spot_quotes\.csv: it has no receipt clock \(local_timestamp, ts_recv, time_coinapi, event_time; times come from 'time'\)/);
   const local = await leadlagInProcess(['pair', ...TARDIS, '--clock', 'local', '--format', 'json']);
   assert.doesNotMatch(local.stderr, /no effect/);
+  // Databento's ts_recv is a receipt clock too: --clock local reads it, and says nothing.
+  const rows = (ts: number[]) => `ts_event,ts_recv,bid_px_00,ask_px_00\n${ts.map((t, i) => `${t * 1000},${(t + 400) * 1000},${100 + (i % 3) * 0.1},${100.2 + (i % 3) * 0.1}`).join('\n')}\n`;
+  const t0 = 1_723_118_400_000_000;
+  const dir = tempFiles({ 'a.csv': rows(Array.from({ length: 3000 }, (_, i) => t0 + i * 1000)), 'b.csv': rows(Array.from({ length: 3000 }, (_, i) => t0 + 300 + i * 1000)) });
+  const dbn = await leadlagInProcess(['pair', join(dir, 'a.csv'), join(dir, 'b.csv'), '--clock', 'local', '--format', 'json']);
+  assert.equal(dbn.code, 0, dbn.stderr);
+  assert.doesNotMatch(dbn.stderr, /no effect/);
+  // … and it did read ts_recv: the span starts 400 µs after the first ts_event.
+  assert.equal((JSON.parse(dbn.stdout) as { span: { start_us: number } }).span.start_us, t0 + 300 + 400);
 });
 
 test('csv and json numbers carry no float noise (no run of 7 zeros or nines after the point)', async () => {

@@ -9,6 +9,7 @@ import { duration, isoMicros } from '../io/output.js';
 import type { ReadReport } from '../io/types.js';
 import type { Context } from './context.js';
 import type { ReaderCliOptions } from './options.js';
+import { RECEIPT_COLUMNS } from '../io/formats.js';
 
 /** 2000-01-01T00:00:00Z in µs: no market data of interest is older. */
 export const YEAR_2000_US = 946_684_800_000_000;
@@ -34,15 +35,15 @@ export function inputWarnings(files: readonly string[], o: Pick<ReaderCliOptions
   return [...new Set(out)];
 }
 
-/** `--time-unit` on a file whose unit is fixed (ISO-8601, Tardis µs); `--clock local` without a local clock. */
+/** `--time-unit` on a file whose unit is fixed (ISO-8601, Tardis µs); `--clock local` on a file without a receipt clock. */
 export function optionEffectWarnings(o: Pick<ReaderCliOptions, 'clock' | 'timeUnit'>, r: ReadReport): string[] {
   const out: string[] = [];
   if (o.timeUnit !== undefined && r.timeUnit !== o.timeUnit) {
     const why = r.timeUnit === 'iso' ? 'its times are ISO-8601 dates' : `its format (${r.format}) fixes the unit to ${r.timeUnit}`;
     out.push(`--time-unit ${o.timeUnit} has no effect on ${r.file}: ${why}`);
   }
-  if (o.clock === 'local' && r.timeColumn !== 'local_timestamp') {
-    out.push(`--clock local has no effect on ${r.file}: it has no local_timestamp column (times come from '${r.timeColumn}')`);
+  if (o.clock === 'local' && !RECEIPT_COLUMNS.includes(r.timeColumn)) {
+    out.push(`--clock local has no effect on ${r.file}: it has no receipt clock (${RECEIPT_COLUMNS.join(', ')}; times come from '${r.timeColumn}')`);
   }
   return out;
 }

@@ -244,6 +244,8 @@ const CLOCK_PAIRS: readonly ClockPair[] = [
   { exchange: 'time_exchange', receipt: 'time_coinapi', equalMeansNoExchangeTime: false },
   { exchange: 'transaction_time', receipt: 'event_time', equalMeansNoExchangeTime: false },
 ];
+/** The receipt-clock columns `--clock local` reads (the second of each {@link ClockPair}). */
+export const RECEIPT_COLUMNS: readonly string[] = CLOCK_PAIRS.map((p) => p.receipt);
 const GENERIC_TIME = `a time column (${TIME_NAMES.join(', ')}, optionally with _s/_ms/_us/_ns; or ${MORE_TIME_NAMES.join(', ')})`;
 
 const EXPECTED: Record<Kind, string> = {
