@@ -15,6 +15,7 @@ import { BIN, FIXTURES, isOneLineError, leadlag, shell, tempFiles } from './cli-
 import { leadlagInProcess } from './context-helpers.js';
 import { zipOf } from './zip-writer.js';
 import { writeDataset } from '../scripts/gen-data.js';
+import { shellQuote } from '../src/io/shell-quote.js';
 
 const SPOT = join(FIXTURES, 'tardis', 'spot_quotes.csv');
 const PERP = join(FIXTURES, 'tardis', 'perp_quotes.csv');
@@ -222,6 +223,8 @@ test('UTF-16 input (with or without a byte-order mark, either byte order) says U
     const r = await leadlagInProcess(['pair', p(f), PERP]);
     assertOneLine(r, 65, p(f), 'UTF-16', 'iconv');
     assert.ok(!r.stderr.includes('\0'), 'no NUL bytes in the message');
+    // The command names the file (shell-quoted where needed) and the converted copy beside it.
+    assert.ok(r.stderr.includes(`iconv -f UTF-16 -t UTF-8 ${shellQuote(p(f))} > ${shellQuote(p(f).replace(/\.csv$/, '.utf8.csv'))}`), r.stderr);
   }
   const piped = await shell(`cat ${q(p('utf16le.csv'))} | leadlag inspect -`);
   assertOneLine(piped, 65, 'UTF-16');

@@ -6,10 +6,7 @@
  */
 import { UsageError } from '../errors.js';
 
-/** A word for a POSIX shell: as is when safe, else single-quoted. */
-export function shellQuote(s: string): string {
-  return /^[A-Za-z0-9_./:=,@+%-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`;
-}
+export { shellQuote } from '../io/shell-quote.js';
 
 /** Characters that mean more than themselves to the shell outside quotes: commands, redirections, expansions, globs. */
 const SHELL_SYNTAX = /[;&|<>()$`*?[\]{}]/;

@@ -10,6 +10,7 @@
 import { mkdtemp, open as openFile, rm, type FileHandle } from 'node:fs/promises';
 import { createReadStream, fstatSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { shellQuote } from './shell-quote.js';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
@@ -227,7 +228,7 @@ function checkedText(src: ByteSource): ByteSource {
       if (n === SNIFF) break;
     }
     const h = b.subarray(0, n);
-    const problem = textProblem(h);
+    const problem = textProblem(h, src.name);
     if (problem) throw new DataError(src.name, 1, problem);
     return h;
   };
@@ -249,12 +250,16 @@ function checkedText(src: ByteSource): ByteSource {
   };
 }
 
-const UTF16_HINT = 'convert it to UTF-8 first, e.g. iconv -f UTF-16 -t UTF-8 FILE > FILE.utf8.csv';
+/** The command that converts `name` (a path; FILE for standard input) to UTF-8 beside it. */
+function utf16Hint(name: string): string {
+  const file = name.startsWith('<') ? 'FILE' : name;
+  return `convert it to UTF-8 first, e.g. iconv -f UTF-16 -t UTF-8 ${shellQuote(file)} > ${shellQuote(`${file.replace(/\.csv$/i, '')}.utf8.csv`)}`;
+}
 
-/** Why the first bytes of an input are not UTF-8 / ASCII text, or undefined when they may be. */
-export function textProblem(h: Uint8Array): string | undefined {
+/** Why the first bytes of an input named `name` are not UTF-8 / ASCII text, or undefined when they may be. */
+export function textProblem(h: Uint8Array, name = 'FILE'): string | undefined {
   if (h.length >= 2 && ((h[0] === 0xff && h[1] === 0xfe) || (h[0] === 0xfe && h[1] === 0xff))) {
-    return `the file is UTF-16 text (${h[0] === 0xff ? 'little' : 'big'}-endian, with a byte-order mark); leadlag reads UTF-8: ${UTF16_HINT}`;
+    return `the file is UTF-16 text (${h[0] === 0xff ? 'little' : 'big'}-endian, with a byte-order mark); leadlag reads UTF-8: ${utf16Hint(name)}`;
   }
   let nulEven = 0;
   let nulOdd = 0;
@@ -262,7 +267,7 @@ export function textProblem(h: Uint8Array): string | undefined {
   if (nulEven + nulOdd === 0) return undefined;
   const pairs = Math.floor(h.length / 2);
   if (pairs >= 2 && (nulOdd >= pairs * 0.75 || nulEven >= pairs * 0.75) && Math.min(nulEven, nulOdd) === 0) {
-    return `the file looks like UTF-16 text (${nulOdd > 0 ? 'little' : 'big'}-endian, NUL bytes between the characters); leadlag reads UTF-8: ${UTF16_HINT}`;
+    return `the file looks like UTF-16 text (${nulOdd > 0 ? 'little' : 'big'}-endian, NUL bytes between the characters); leadlag reads UTF-8: ${utf16Hint(name)}`;
   }
   return 'the file holds NUL bytes: binary data, not CSV text';
 }
