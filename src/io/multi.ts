@@ -23,6 +23,7 @@ import type { QuoteSource, ReadOptions, ReadReport, TradeSource } from './types.
 import type { InternalReadOptions } from './reader.js';
 import { ReaderKeeper } from './reader-keeper.js';
 import { isoMicros } from './output.js';
+import { sameFile } from './identity.js';
 
 /** Times to read, µs: [from, to). Infinite ends mean unbounded. */
 export interface ReadRange {
@@ -208,9 +209,14 @@ function refuseOverlap(previous: ReadReport, path: string, first: number, kind: 
   // Trades may repeat a time; quotes collapse a time into one tick, so a shared time is an overlap.
   const overlaps = kind === 'trades' ? first < previous.lastTime : first <= previous.lastTime;
   if (!overlaps) return;
+  // One file named twice (by the same path, a link or a list that repeats it) is said as such.
+  if (previous.file === path || sameFile(previous.file, path)) {
+    throw new DataError(path, undefined, `the file is given twice for one market${previous.file === path ? '' : ` (also as ${previous.file})`}: pass each file once`);
+  }
+  const at = first === previous.lastTime ? `at ${isoMicros(first)}, the time ${previous.file} ends at` : `at ${isoMicros(first)}, before ${previous.file} ends at ${isoMicros(previous.lastTime)}`;
   throw new DataError(
     `${previous.file} and ${path}`,
     undefined,
-    `the files overlap in time: ${path} starts at ${isoMicros(first)}, before ${previous.file} ends at ${isoMicros(previous.lastTime)}; pass files that do not overlap`,
+    `the files overlap in time: ${path} starts ${at}; pass files that do not overlap`,
   );
 }
