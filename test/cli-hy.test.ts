@@ -239,7 +239,7 @@ test('hy verdict: direction, interval in the leader\'s terms, weak evidence, θ�
     options: { bootstrap: 999, block: 10_000_000, seed: 42 },
   };
   const est = (lagUs: number | null, rho: number | null, llr: number | null) => ({ lagUs, rho, beta: rho, r2: rho === null ? null : rho * rho, llr, llrAbs: llr, rvA: 1, rvB: 1, nA: 10, nB: 10, nonextantShareA: 0, nonextantShareB: 0, lags: [] });
-  const inf = (lo: number, hi: number, pValue: number) => ({ lagUs: { low: lo, high: hi }, rho: null, llr: null, pValue, signPatterns: 999, exact: false, replicates: 999 });
+  const inf = (lo: number, hi: number, pValue: number) => ({ lagUs: { low: lo, high: hi }, rho: null, llr: null, pValue, signPatterns: 999, exact: false, replicates: 999, contrastBlocks: 40 });
   assert.equal(verdict({ ...base, estimate: est(2100, 0.31, 3), inference: inf(1400, 2900, 0.0005) }), 'spot leads perp by 2.1 ms [1.4, 2.9], ρ = 0.31, p < 0.001.');
   // θ̂ < 0: perp leads; the interval is given as perp's lead, low to high
   assert.equal(verdict({ ...base, estimate: est(-800, 0.2, 0.5), inference: inf(-900, -300, 0.004) }), 'perp leads spot by 800 µs [300, 900], ρ = 0.20, p = 0.004.');
@@ -270,5 +270,5 @@ test('hy over one bootstrap block: no intervals (each replicate is the estimate 
   const edge = await hyJson(LAYOUTS[0]!, { start: Date.UTC(2024, 7, 8, 12, 0, 10) * 1000, end: Date.UTC(2024, 7, 8, 12, 0, 20) * 1000 + 2000, block: 10_000_000 });
   assert.deepEqual(edge.ci, { lag_us: null, rho: null, llr: null });
   // And with one block the test cannot reject: untested, not "what unrelated markets show".
-  assert.match(r.verdict, /^untested: over 1 block \(2 sign patterns; a shorter --block gives more\) the sign-flip p-value cannot fall below 1\.0000/);
+  assert.match(r.verdict, /^untested: over 1 block where both markets' moves overlap \(a shorter --block gives more\) the sign-flip p-value cannot fall below 1\.0000/);
 });

@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { FIXTURES, ROOT, leadlag, tempFiles } from './cli-helpers.js';
@@ -211,7 +211,19 @@ test('inspect --pair: two quote files only, never standard input or a pipe; a pa
   assert.deepEqual((JSON.parse(viaFifo.stdout) as { kind: string }[]).map((o) => o.kind), ['quotes', 'quotes']);
   const pairFifo = await leadlagInProcess(['inspect', fifo, b, '--pair']);
   assert.equal(pairFifo.code, 2);
-  assert.match(pairFifo.stderr, /--pair reads each file twice, so it cannot take .*spot\.fifo, which can be read only once \(a pipe\)/);
+  assert.match(pairFifo.stderr, /--pair reads each file twice, so it cannot take .*spot\.fifo, which can be read only once \(a pipe or a device\)/);
+  // Directories of files read again like files: two of them still pair (with --pair too).
+  const dirs = tempFiles({});
+  for (const [d, f] of [['a', a], ['b', b]] as const) {
+    mkdirSync(join(dirs, d));
+    writeFileSync(join(dirs, d, 'quotes.csv'), readFileSync(f));
+  }
+  const byDir = await inspectJson([join(dirs, 'a'), join(dirs, 'b'), '--pair']);
+  assert.deepEqual(byDir.map((o) => o.kind), ['quotes', 'quotes', 'pair']);
+  // A trade file on standard input does not keep two quote paths from pairing.
+  const tradeOnStdin = await leadlag(['inspect', a, b, '-', '--format', 'json'], { input: readFileSync(trades) });
+  assert.equal(tradeOnStdin.code, 0, tradeOnStdin.stderr);
+  assert.deepEqual((JSON.parse(tradeOnStdin.stdout) as { kind: string }[]).map((o) => o.kind), ['quotes', 'quotes', 'trades', 'pair']);
   // A quote file without a usable row is reported, and there is nothing to pair.
   const bad = join(tempFiles({ 'bad.csv': 'ts_us,bid,ask\n1000,102,101\n2000,0,1\n' }), 'bad.csv');
   const withBad = await inspectJson([a, bad]);

@@ -134,7 +134,7 @@ test('shellWords(text) splits as a POSIX shell does, and shellQuote(word) reads 
   assert.deepEqual(shellWords("'$HOME;|'", '--o'), ['$HOME;|']);
   for (const bad of ['"a', "a'", 'a\\', 'a $B', 'a "$B"', 'a `b`', 'a > f', 'a\nb']) assert.throws(() => shellWords(bad, '--o'), UsageError, bad);
   // What bash would expand or drop: a comment, ~, globs and braces (unquoted); quoted they are literal.
-  for (const bad of ['--seed 7 # x', '--dump-features ~/f.csv', 'a*', 'a?', '[ab]', '{a,b}']) assert.throws(() => shellWords(bad, '--o'), UsageError, bad);
+  for (const bad of ['--seed 7 # x', '--dump-features ~/f.csv', '--dump-features=~/f.csv', 'a*', 'a?', '[ab]', '{a,b}']) assert.throws(() => shellWords(bad, '--o'), UsageError, bad);
   assert.deepEqual(shellWords("a#b '~/f' '{a,b}*'", '--o'), ['a#b', '~/f', '{a,b}*']);
   // Round trip: the quoted words split back into the same words.
   const words = ['plain', 'with space', "it's", '%H:%M', '', '$x;y'];
@@ -147,4 +147,18 @@ test('plan refuses --format saying why and what it has instead (exit 2); its hel
   const help = await leadlag(['plan', '--help']);
   assert.equal(help.code, 0);
   assert.match(help.stdout.replace(/\s+/g, ' '), /plan takes no --format/);
+});
+
+test('plan --emit tsv writes paths as they are, and refuses one with a tab (it would split the line; exit 2)', async () => {
+  const { dir, spot, perp } = twoDays();
+  // A backslash reaches the job list unchanged (schedulers read the fields verbatim).
+  const plain = await leadlag(['plan', spot, perp, '--states', join(dir, 'st\\ates'), '--emit', 'tsv']);
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.ok(plain.stdout.includes(`${join(dir, 'st\\ates')}/pair-0000.state`), plain.stdout);
+  const tabbed = join(dir, 'sp\tot');
+  mkdirSync(tabbed);
+  for (const d of ['08', '09']) writeFileSync(join(tabbed, `spot-2024-08-${d}.csv`), '');
+  assertRefused(await leadlag(['plan', tabbed, perp, '--emit', 'tsv']), 2, /^leadlag: --emit tsv cannot write ".*sp\\tot.*": it holds a tab or a line break; use --emit commands/);
+  const commands = await leadlag(['plan', tabbed, perp, '--emit', 'commands']);
+  assert.equal(commands.code, 0, commands.stderr);
 });

@@ -40,7 +40,7 @@ test('xcorrFigure: the report\'s r per lag in ms (a 500 µs grid: lag 2 is 1 ms)
 
 function hyReport(lagUs: number, ci: [number, number] | null, p: number): HyReport {
   const lags = [-200, -100, 0, 100, 200].map((l) => ({ lagUs: l, u: 0, rho: l === 0 ? null : l / 1000, beta: null }));
-  return { names: ['spot', 'perp'], lattice: { fromUs: -200, stepUs: 100, count: 5 }, options: { bootstrap: 999, block: 10_000_000, seed: 1 }, estimate: { lagUs, lags }, inference: ci === null ? null : { lagUs: { low: ci[0], high: ci[1] }, pValue: p, exact: false, signPatterns: 999, replicates: 999 } } as unknown as HyReport;
+  return { names: ['spot', 'perp'], lattice: { fromUs: -200, stepUs: 100, count: 5 }, options: { bootstrap: 999, block: 10_000_000, seed: 1 }, estimate: { lagUs, lags }, inference: ci === null ? null : { lagUs: { low: ci[0], high: ci[1] }, pValue: p, exact: false, signPatterns: 999, replicates: 999, contrastBlocks: 40 } } as unknown as HyReport;
 }
 
 test('hyFigure: ρ(θ) in ms without undefined lags, θ̂ marked, its interval shaded', () => {
@@ -177,10 +177,14 @@ test('hyCall: with --bootstrap 0 hy is untested and its estimate is θ̂\'s sign
   assert.deepEqual([oneSide(0.01).leader, oneSide(0.01).tested, oneSide(0.01).estimateLeader], [null, false, null]);
   assert.deepEqual([oneSide(0.3).leader, oneSide(0.3).tested], [null, true]);
   // Over 5 blocks (32 sign patterns, exact) p cannot fall below 2/32 = 0.0625 > 0.05: untested.
-  const fewBlocks = hyCall({ ...hyReport(200, [100, 300], 0.0625), inference: { lagUs: { low: 100, high: 300 }, pValue: 0.0625, exact: true, signPatterns: 32, replicates: 999 } } as unknown as HyReport);
+  const fewBlocks = hyCall({ ...hyReport(200, [100, 300], 0.0625), inference: { lagUs: { low: 100, high: 300 }, pValue: 0.0625, exact: true, signPatterns: 32, replicates: 999, contrastBlocks: 5 } } as unknown as HyReport);
   assert.deepEqual([fewBlocks.leader, fewBlocks.tested, fewBlocks.estimateLeader], [null, false, 'spot']);
-  const sixBlocks = hyCall({ ...hyReport(200, [100, 300], 0.03125), inference: { lagUs: { low: 100, high: 300 }, pValue: 0.03125, exact: true, signPatterns: 64, replicates: 999 } } as unknown as HyReport);
+  const sixBlocks = hyCall({ ...hyReport(200, [100, 300], 0.03125), inference: { lagUs: { low: 100, high: 300 }, pValue: 0.03125, exact: true, signPatterns: 64, replicates: 999, contrastBlocks: 6 } } as unknown as HyReport);
   assert.deepEqual([sixBlocks.leader, sixBlocks.tested], ['spot', true]);
+  // 999 random patterns over many blocks, but only 2 with a contrast: flipping the others changes
+  // nothing, so p cannot fall below 2/2² = 0.5 and the test is no test.
+  const twoContrast = hyCall({ ...hyReport(200, [100, 300], 0.49), inference: { lagUs: { low: 100, high: 300 }, pValue: 0.49, exact: false, signPatterns: 999, replicates: 999, contrastBlocks: 2 } } as unknown as HyReport);
+  assert.deepEqual([twoContrast.leader, twoContrast.tested], [null, false]);
 });
 
 test('xcorrCall: a solid peak whose summed-r difference has no interval (--bootstrap 0) is untested; a peak whose interval includes 0 is tested, no lead', () => {

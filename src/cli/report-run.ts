@@ -7,7 +7,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
-import { readableTwice } from '../io/identity.js';
+import { readableTwice, readOnceText } from '../io/identity.js';
 import { availableParallelism } from 'node:os';
 import type { Context } from './context.js';
 import { expandMarketArgs } from './inputs.js';
@@ -131,7 +131,7 @@ async function classifyPart(files: readonly [string, string], o: ClassifyOptions
 function refusePipedQuotes(files: readonly [string, string]): void {
   const once = expandMarketArgs(files).flat().find((f) => !readableTwice(f));
   if (once !== undefined) {
-    throw new UsageError(`report --trades reads the quotes twice (classify merges them with the trades), so it cannot take ${once === '-' ? '- (standard input)' : `${once}, which can be read only once (a pipe)`}; give paths, or leave out --trades`);
+    throw new UsageError(`report --trades reads the quotes twice (classify merges them with the trades), so it cannot take ${readOnceText(once)}; give paths, or leave out --trades`);
   }
 }
 

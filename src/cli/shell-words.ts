@@ -11,7 +11,7 @@ export { shellQuote } from '../io/shell-quote.js';
 /** Characters that mean more than themselves to the shell outside quotes: commands, redirections, expansions, globs. */
 const SHELL_SYNTAX = /[;&|<>()$`*?[\]{}]/;
 
-/** At the start of an unquoted word only: a comment (#) and the home directory (~). */
+/** At the start of an unquoted word: a comment (#) and the home directory (~, which bash also expands after = or :). */
 const WORD_START_SYNTAX = /[#~]/;
 
 /**
@@ -44,7 +44,7 @@ export function shellWords(text: string, option: string): string[] {
     } else if (c === '\\') {
       if (i + 1 >= text.length) throw new UsageError(`${option} ends in a backslash that escapes nothing: ${JSON.stringify(text)}`);
       word = (word ?? '') + text[++i];
-    } else if (SHELL_SYNTAX.test(c) || (word === undefined && WORD_START_SYNTAX.test(c))) {
+    } else if (SHELL_SYNTAX.test(c) || (WORD_START_SYNTAX.test(c) && (word === undefined || (c === '~' && /[=:]$/.test(word))))) {
       throw shellSyntax(option, c, text);
     } else {
       word = (word ?? '') + c;

@@ -136,6 +136,11 @@ export interface HyInference {
   readonly signPatterns: number;
   readonly exact: boolean;
   readonly replicates: number;
+  /**
+   * Blocks with a contrast (blocksWithContrast): flipping a block without one changes nothing,
+   * so p cannot fall below 2/2^contrastBlocks however many blocks the span holds.
+   */
+  readonly contrastBlocks: number;
 }
 
 /** Numbers per replicate row in the resampling matrix: U over the lattice, RV_A, RV_B. */
@@ -205,8 +210,9 @@ export function hyInference(parts: HyParts, replicates: number, rng: Random): Hy
   // The draws above are made whatever the blocks, so that the test's signs come from the same
   // point of the seed's stream; with fewer than two blocks holding a contrast they give no
   // interval.
-  const spread = blocksWithContrast(parts) >= MIN_INTERVAL_BLOCKS;
-  return { lagUs: spread ? percentileIntervalType1(lag) : null, rho: spread ? percentileInterval(rho) : null, llr: spread ? percentileInterval(llr) : null, ...test, replicates };
+  const contrastBlocks = blocksWithContrast(parts);
+  const spread = contrastBlocks >= MIN_INTERVAL_BLOCKS;
+  return { lagUs: spread ? percentileIntervalType1(lag) : null, rho: spread ? percentileInterval(rho) : null, llr: spread ? percentileInterval(llr) : null, ...test, replicates, contrastBlocks };
 }
 
 /**

@@ -21,16 +21,23 @@ export function sameFile(a: string, b: string): boolean {
 }
 
 /**
- * Whether `file` can be read again from its start: a regular file (after links). Standard input,
- * a FIFO, a process substitution (/dev/fd/N) or a character device yields its bytes once; a
- * second open waits for a writer that is gone, or reads nothing. A path that cannot be
- * inspected counts as readable again (opening it reports the problem).
+ * Whether an input argument can be read again from its start: a regular file or a directory of
+ * them (after links). Standard input, a FIFO, a process substitution (/dev/fd/N) or a character
+ * device yields its bytes once; a second open waits for a writer that is gone, or reads nothing.
+ * A path that cannot be inspected (a glob, a list, a missing file) counts as readable again:
+ * expanding or opening it reports its own problem.
  */
-export function readableTwice(file: string): boolean {
-  if (file === '-') return false;
+export function readableTwice(arg: string): boolean {
+  if (arg === '-') return false;
   try {
-    return statSync(file).isFile();
+    const st = statSync(arg);
+    return st.isFile() || st.isDirectory();
   } catch {
     return true;
   }
+}
+
+/** How a message names an input {@link readableTwice} refuses. */
+export function readOnceText(arg: string): string {
+  return arg === '-' || arg === '<stdin>' ? '- (standard input)' : `${arg}, which can be read only once (a pipe or a device)`;
 }

@@ -10,10 +10,11 @@
 import { mkdtemp, open as openFile, rm, type FileHandle } from 'node:fs/promises';
 import { createReadStream, fstatSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { shellQuote } from './shell-quote.js';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
+import { shellQuote } from './shell-quote.js';
+import { readableTwice } from './identity.js';
 import type yauzl from 'yauzl';
 import { DataError, OpenError } from '../errors.js';
 import { inflatingSource, syncInflaterAvailable } from './inflate.js';
@@ -250,9 +251,10 @@ function checkedText(src: ByteSource): ByteSource {
   };
 }
 
-/** The command that converts `name` (a path; FILE for standard input) to UTF-8 beside it. */
+/** The command that converts `name` to UTF-8 beside it: its own name for a plain regular file, else FILE (stdin, a pipe, or compressed bytes iconv cannot read). */
 function utf16Hint(name: string): string {
-  const file = name.startsWith('<') ? 'FILE' : name;
+  const plain = !name.startsWith('<') && !/\.(gz|zip)$/i.test(name) && readableTwice(name);
+  const file = plain ? name : 'FILE';
   return `convert it to UTF-8 first, e.g. iconv -f UTF-16 -t UTF-8 ${shellQuote(file)} > ${shellQuote(`${file.replace(/\.csv$/i, '')}.utf8.csv`)}`;
 }
 

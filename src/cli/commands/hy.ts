@@ -150,9 +150,12 @@ export function hyReportOf(o: Pick<HyOptions, 'names' | 'bootstrap' | 'block' | 
   const work = 2 * o.bootstrap * parts.nBlocks * lattice.count; // two passes of replicate sums
   if (work > 4e9) ctx.warn(`the bootstrap and the test sum ${(work / 1e9).toFixed(0)} G numbers (replicates × blocks × lags): expect minutes; fewer lags or --bootstrap 0 is faster`);
   const inference = o.bootstrap > 0 ? hyInference(parts, o.bootstrap, new Random(o.seed)) : null;
+  // Few blocks with a contrast (not of the span: a block where the moves do not overlap adds nothing).
   const blocks = blockRange(span.start, span.end, o.block).count;
-  if (inference !== null && blocks < 20) {
-    ctx.warn(`the span holds only ${blocks} block${blocks === 1 ? '' : 's'} of ${duration(o.block)}: the intervals rest on few blocks and the sign-flip p-value cannot fall below 2/2^${blocks} = ${fixed(2 / 2 ** blocks, 4)}; a shorter --block gives more`);
+  const k = inference?.contrastBlocks ?? blocks;
+  if (inference !== null && k < 20) {
+    const held = k === blocks ? `the span holds only ${blocks} block${blocks === 1 ? '' : 's'} of ${duration(o.block)}` : `only ${k} of the span's ${blocks} blocks of ${duration(o.block)} hold a contrast`;
+    ctx.warn(`${held}: the intervals rest on few blocks and the sign-flip p-value cannot fall below 2/2^${k} = ${fixed(2 / 2 ** k, 4)}; a shorter --block gives more`);
   }
   if (atEdge(lattice, estimate.lagUs, inference?.lagUs)) {
     ctx.warn(`θ̂ = ${estimate.lagUs} µs ${onEdge(lattice, estimate.lagUs) ? 'is at' : 'has an interval that reaches'} the edge of the lattice: the largest contrast may lie beyond it; widen ${o.lagsOption ?? '--lags'}`);
@@ -161,14 +164,15 @@ export function hyReportOf(o: Pick<HyOptions, 'names' | 'bootstrap' | 'block' | 
 }
 
 /**
- * The smallest p the sign-flip test can give: 2/2^blocks when it enumerates every pattern (no
- * flip and all flips both reproduce ±U), else 1/(R + 1).
+ * The smallest p the sign-flip test can give: 2/2^k for k blocks with a contrast (flipping a
+ * block without one changes nothing, and no flip and all flips both reproduce ±U), and no less
+ * than the enumeration's 2/2^blocks or the draws' 1/(R + 1).
  */
 function leastP(inf: HyInference): number {
-  return inf.exact ? 2 / inf.signPatterns : 1 / (inf.replicates + 1);
+  return Math.max(inf.exact ? 2 / inf.signPatterns : 1 / (inf.replicates + 1), 2 / 2 ** inf.contrastBlocks);
 }
 
-/** Whether the test could reject at α at all: over five blocks or fewer it cannot (2/2⁵ > 0.05). */
+/** Whether the test could reject at α at all: over five blocks with a contrast or fewer it cannot (2/2⁵ > 0.05). */
 export function canReject(inf: HyInference): boolean {
   return leastP(inf) < ALPHA;
 }
@@ -275,8 +279,8 @@ function verdictClause(r: HyReport): string {
   const rho = `ρ = ${fixed(e.rho, 2)}`;
   const p = inf === null ? 'no test (--bootstrap 0)' : formatP(inf.pValue);
   if (inf !== null && !canReject(inf)) {
-    const k = Math.log2(inf.signPatterns);
-    const why = inf.exact ? `over ${k} block${k === 1 ? '' : 's'} (${inf.signPatterns} sign patterns; a shorter --block gives more)` : `with ${inf.replicates} replicates (a larger --bootstrap gives more)`;
+    const k = inf.contrastBlocks;
+    const why = 1 / (inf.replicates + 1) >= ALPHA && !inf.exact ? `with ${inf.replicates} replicates (a larger --bootstrap gives more)` : `over ${k} block${k === 1 ? '' : 's'} where both markets' moves overlap (a shorter --block gives more)`;
     return `untested: ${why} the sign-flip p-value cannot fall below ${fixed(leastP(inf), 4)}, so no lead could be shown; the largest |ρ| = ${fixed(Math.abs(e.rho ?? 0), 3)} at ${lagText(e.lagUs)}`;
   }
   if (inf !== null && inf.pValue >= ALPHA) return `no evidence of lead-lag (${p}): the largest |ρ| = ${fixed(Math.abs(e.rho ?? 0), 3)} (at ${lagText(e.lagUs)}) is what unrelated markets show`;

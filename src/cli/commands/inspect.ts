@@ -10,7 +10,7 @@
 import { Context, type Streams } from '../context.js';
 import { DataError, OpenError, UsageError } from '../../errors.js';
 import { assertStdinOnce } from '../inputs.js';
-import { readableTwice } from '../../io/identity.js';
+import { readableTwice, readOnceText } from '../../io/identity.js';
 import { expandInputArg } from '../../io/paths.js';
 import { layoutOf, type CommonOptions, type InputSlot, type JumpCliOptions, type ReaderCliOptions } from '../options.js';
 import type { FileQuality } from '../../io/inspect-scan.js';
@@ -59,7 +59,7 @@ export async function runInspect(files: readonly string[], o: InspectOptions, ct
   assertStdinOnce(files);
   if (o.pair === true && files.length !== 2) throw new UsageError(`--pair needs exactly two quote files, got ${files.length}`);
   const once = files.find((f) => !readableTwice(f));
-  if (o.pair === true && once !== undefined) throw new UsageError(`--pair reads each file twice, so it cannot take ${once === '-' ? '- (standard input)' : `${once}, which can be read only once (a pipe)`}; give paths`);
+  if (o.pair === true && once !== undefined) throw new UsageError(`--pair reads each file twice, so it cannot take ${readOnceText(once)}; give paths`);
   // Every file in argument order (an argument naming none: an error in its place), with the
   // argument it came from (per-input option lists are per argument); then their scans, two at once.
   const tasks: Array<{ file: string; index: number } | { entry: InspectEntry; index: number }> = [];
@@ -88,9 +88,10 @@ export async function runInspect(files: readonly string[], o: InspectOptions, ct
   const report = { entries, threshold: o.threshold, pairWindowUs: o.pairWindow };
   // Each quote file with its place among the inputs: the pair reads it with the same per-input options.
   const quotes = entries.flatMap((e, index) => ('quality' in e && e.quality.kind === 'quotes' ? [{ q: e.quality, slot: { index: argOf[index]!, count: files.length } }] : []));
-  if (o.pair !== true && quotes.length === 2 && once !== undefined) {
-    // The pair would read each file again: a pipe has given its bytes already (and a FIFO would wait for ever).
-    ctx.warn(`the two quote files are not paired: ${once === '-' ? 'standard input' : once} can be read only once; give paths to pair them`);
+  // The pair would read the two quote files again: a pipe has given its bytes already (and a FIFO would wait for ever).
+  const onceQuote = quotes.map(({ q }) => q.file).find((f) => f === '<stdin>' || !readableTwice(f));
+  if (o.pair !== true && quotes.length === 2 && onceQuote !== undefined) {
+    ctx.warn(`the two quote files are not paired: ${onceQuote === '<stdin>' ? 'standard input' : onceQuote} can be read only once; give paths to pair them`);
     return { ...report, pair: null };
   }
   const wanted = o.pair === true || quotes.length === 2;

@@ -12,7 +12,7 @@ import { openError } from '../../io/byte-source.js';
 import { dayFromName } from '../../io/paths.js';
 import { expandMarketArgs } from '../inputs.js';
 import { firstUnmatchedDay, planJobs, type DayFile, type Job } from '../../core/plan.js';
-import { isoMicros, tsvField } from '../../io/output.js';
+import { isoMicros } from '../../io/output.js';
 import { shellQuote } from '../shell-words.js';
 import { jobOptionsOf, requireRunnableRange, type JobOptions } from '../plan-options.js';
 
@@ -64,7 +64,7 @@ export function runPlan(spot: string | undefined, perp: string | undefined, o: P
       requireFiles(p.pair, j, withTrades);
       requireRunnableRange(command, jobOptions.parsed, j, o.every, `job ${job} (${p.pair}-${String(j.n).padStart(4, '0')})`);
       const state = `${o.states.replace(/\/$/, '')}/${p.pair}-${String(j.n).padStart(4, '0')}.state`;
-      if (o.emit === 'tsv') lines.push([job, p.pair, j.n, isoMicros(j.start), isoMicros(j.end), j.a.join(','), j.b.join(','), ...(withTrades ? [j.trades.join(',')] : []), state].map((f) => tsvField(String(f))).join('\t'));
+      if (o.emit === 'tsv') lines.push(tsvLine([job, p.pair, j.n, isoMicros(j.start), isoMicros(j.end), j.a.join(','), j.b.join(','), ...(withTrades ? [j.trades.join(',')] : []), state]));
       else lines.push(commandOf(command, p.pair, j, state, o.leadlag, jobOptions));
       job++;
     }
@@ -186,4 +186,16 @@ function requireNewPair(file: string, line: number, pair: string, seen: Map<stri
   }
   const as = first.name === pair ? '' : ` as ${first.name} (names that differ only in case name the same files on a case-insensitive file system)`;
   throw new DataError(file, line, `the pair is on line ${first.line} already${as}; its jobs would write the same state files (${first.name}-0000.state, …) and overwrite each other: give each pair its own name`, pair);
+}
+
+/**
+ * One job as a TSV line, its fields as they are: schedulers and `read -r`, `cut -f` take them
+ * verbatim, so a path is never escaped. One with a tab or a line break cannot be written (it
+ * would split the line): --emit commands quotes it instead.
+ * @throws UsageError naming the field.
+ */
+function tsvLine(fields: readonly (string | number)[]): string {
+  const bad = fields.map(String).find((f) => /[\t\n\r]/.test(f));
+  if (bad !== undefined) throw new UsageError(`--emit tsv cannot write ${JSON.stringify(bad)}: it holds a tab or a line break; use --emit commands, which quotes it`);
+  return fields.join('\t');
 }
