@@ -107,7 +107,7 @@ test('pair: a lead well above chance is stated; the grid feed disagreeing is sai
   assert.deepEqual([json.native.chance_pairs_max, json.locf.chance_pairs_max], [0, 0]);
   assert.equal(
     verdictOf(report),
-    'spot leads perp: spot 12 vs perp 0 pairs, p < 0.001, no shifted copy formed a pair; the 1 ms grid feed disagrees: no significant lead: spot 0 vs perp 0 pairs, p = 1, though no shifted copy formed a pair.',
+    'spot leads perp: spot 12 vs perp 0 pairs, p < 0.001, no shifted copy formed a pair; the 1 ms grid feed disagrees: too few led pairs to test who leads: spot 0 vs perp 0 pairs, p = 1 (even all on one side, fewer than 6 give p ≥ 0.05).',
   );
 });
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { aboveChance, formatP, formatRatio, pairVerdict, type PairEvidence } from '../src/core/verdict.js';
+import { aboveChance, formatP, formatRatio, pairVerdict, signTestCanReject, type PairEvidence } from '../src/core/verdict.js';
 
 test('formatP: < 0.001, three decimals below 0.01, two above, 1 exactly', () => {
   assert.equal(formatP(0.03515625), 'p = 0.04');
@@ -63,7 +63,14 @@ test('pairVerdict: not significant, with and without a believable baseline', () 
 
 test('pairVerdict: no chance pairs at all is said in words, not as ∞×', () => {
   assert.equal(pairVerdict({ ...base, chanceMean: 0, chanceMax: 0 }).sentence, 'spot leads perp: spot 12 vs perp 3 pairs, p = 0.04, no shifted copy formed a pair');
-  assert.equal(pairVerdict({ ...base, aLeadsB: 3, bLeadsA: 1, paired: 4, pValue: 0.625, chanceMean: 0, chanceMax: 0 }).sentence, 'no significant lead: spot 3 vs perp 1 pairs, p = 0.63, though no shifted copy formed a pair');
+  assert.equal(pairVerdict({ ...base, aLeadsB: 8, bLeadsA: 4, paired: 12, pValue: 0.388, chanceMean: 0, chanceMax: 0 }).sentence, 'no significant lead: spot 8 vs perp 4 pairs, p = 0.39, though no shifted copy formed a pair');
+});
+
+test('pairVerdict: fewer than 6 led pairs cannot show a lead, and the verdict says so', () => {
+  // 3 + 1 = 4 led pairs: even 4 vs 0 gives 2·0.5⁴ = 0.125 ≥ 0.05. 6 vs 0 gives 2·0.5⁶ = 0.031.
+  assert.equal(pairVerdict({ ...base, aLeadsB: 3, bLeadsA: 1, paired: 4, pValue: 0.625, chanceMean: 0, chanceMax: 0 }).sentence, 'too few led pairs to test who leads: spot 3 vs perp 1 pairs, p = 0.63 (even all on one side, fewer than 6 give p ≥ 0.05)');
+  assert.equal(signTestCanReject(5), false);
+  assert.equal(signTestCanReject(6), true);
 });
 
 test('pairVerdict: no pairs says nothing can be concluded', () => {

@@ -3,6 +3,7 @@
  * evidence is too weak to act on. One home for the wording, so every command says "p = 0.04"
  * and "weak" the same way (docs/pair.md, "Verdict").
  */
+import { binomialTwoSidedHalf } from './binomial.js';
 
 /** Significance level of every test a verdict reports. */
 export const ALPHA = 0.05;
@@ -36,6 +37,17 @@ export function formatPValue(p: number): string {
 export function formatP(p: number): string {
   const v = formatPValue(p);
   return v.startsWith('<') ? `p ${v}` : `p = ${v}`;
+}
+
+/** Fewest led pairs from which the sign test can reject at α (all on one side: 2·0.5⁶ = 0.031). */
+export const SIGN_TEST_MIN = 6;
+
+/**
+ * Whether the two-sided sign test over `n` led pairs can reach p < α at all: its smallest p,
+ * all n on one side, is 2·0.5ⁿ (binomialTwoSidedHalf(n, 0)).
+ */
+export function signTestCanReject(n: number): boolean {
+  return binomialTwoSidedHalf(n, 0) < ALPHA;
 }
 
 /** A ratio as `1.3×` (one decimal; `∞×` when the denominator is 0 and the numerator is not). */
@@ -85,6 +97,9 @@ export function pairVerdict(e: PairEvidence): PairVerdict {
   const [a, b] = e.names;
   if (e.paired === 0) return { kind: 'no-pairs', sentence: `no pairs: nothing says whether ${a} or ${b} leads` };
   const counts = `${a} ${e.aLeadsB} vs ${b} ${e.bLeadsA} pairs, ${formatP(e.pValue)}`;
+  if (!signTestCanReject(e.aLeadsB + e.bLeadsA)) {
+    return { kind: 'none', sentence: `too few led pairs to test who leads: ${counts} (even all on one side, fewer than ${SIGN_TEST_MIN} give p ≥ 0.05)` };
+  }
   const ratio = e.chanceMean === 0 ? undefined : formatRatio(e.paired, e.chanceMean);
   const times = ratio === undefined ? 'no shifted copy formed a pair' : `${ratio} the chance pairs`;
   const significant = e.pValue < ALPHA;

@@ -6,8 +6,7 @@ import type { FeedTable, PairReport } from '../cli/commands/pair.js';
 import { feedVerdict } from '../cli/commands/pair.js';
 import { summedDirection, summedLead, tooFewBlocks, verdict as xcorrVerdict, SINGLE_STEP_SHARE, type XcorrReport } from '../cli/commands/xcorr-render.js';
 import { canReject, twoSided, verdict as hyVerdict, type HyReport } from '../cli/commands/hy.js';
-import { ALPHA } from '../core/verdict.js';
-import { binomialTwoSidedHalf } from '../core/binomial.js';
+import { ALPHA, signTestCanReject } from '../core/verdict.js';
 import { duration } from '../io/output.js';
 import type { MethodCall, NoiseFacts } from './verdict.js';
 
@@ -21,10 +20,9 @@ export function pairCall(r: PairReport, f: FeedTable): MethodCall {
   return {
     method,
     leader,
-    // The sign test always runs, but over fewer than 6 led pairs even all on one side give
-    // p ≥ 2·0.5⁵ = 0.0625: it cannot reject, so it tests nothing. Its estimate is the direction
-    // with more pairs.
-    tested: binomialTwoSidedHalf(t.aLeadsB + t.bLeadsA, 0) < ALPHA,
+    // The sign test always runs, but over fewer than 6 led pairs it cannot reject (pair's
+    // verdict says so), so it tests nothing. Its estimate is the direction with more pairs.
+    tested: signTestCanReject(t.aLeadsB + t.bLeadsA),
     estimateLeader: t.aLeadsB === t.bLeadsA ? null : t.aLeadsB > t.bLeadsA ? r.names[0] : r.names[1],
     lagUs: d !== undefined && d.n > 0 ? d.median : null,
     intervalUs: d?.medianCi ? [d.medianCi.low, d.medianCi.high] : null,
