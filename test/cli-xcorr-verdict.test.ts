@@ -2,6 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { verdict, type XcorrReport, type XcorrRow } from '../src/cli/commands/xcorr-render.js';
+import { warnAbout } from '../src/cli/commands/xcorr.js';
+import { fakeContext } from './context-helpers.js';
 
 function row(lag: number, r: number | null, ci: [number, number] | null, share: number | null = 0.1): XcorrRow {
   return { lag, lagUs: lag * 1000, r, n: 1000, nEffective: 100, topStepShare: share, beta: r, r2: r === null ? null : r * r, ciLow: ci?.[0] ?? null, ciHigh: ci?.[1] ?? null, fisherLow: null, fisherHigh: null };
@@ -74,4 +76,11 @@ test('verdict: a bootstrap over one block gives no interval, so nothing is teste
   // One block resamples to the statistic itself: every interval is n/a (core/bootstrap.ts).
   const one = { ...report(row(3, 0.3, null), { lags: [-1, 1], value: 0.2, interval: null }), bootstrap: { replicates: 1000, blockUs: 1e7, seed: 42, blocks: 1, moving: 1 } };
   assert.equal(verdict(one), 'untested: the span holds 1 block of 10 s, and an interval needs at least 2 (a shorter --block gives more); the peak r = 0.3000 at τ = 3 steps = 3 ms.');
+});
+
+test('warnAbout: few blocks are counted by where both markets move, not by the span', () => {
+  // 40 blocks of 10 s, 5 with a co-movement: the intervals rest on 5 (rough, below 10).
+  const { ctx, stderr } = fakeContext();
+  warnAbout({ ...report(row(3, 0.3, [0.2, 0.4]), null), bootstrap: { replicates: 1000, blockUs: 1e7, seed: 42, blocks: 40, moving: 5 } }, ctx);
+  assert.match(stderr(), /the bootstrap resamples only 5 blocks of 10 s \(of 40\) where both markets move: its intervals are rough/);
 });

@@ -210,7 +210,10 @@ export function warnAbout(r: XcorrReport, ctx: Context): void {
   if (best === undefined) return;
   if (tooFewBlocks(r)) {
     ctx.warn(`${blocksText(r.bootstrap!)}: the bootstrap gives no interval and who leads is untested; ${shorter}`);
-  } else if (r.bootstrap !== null && r.bootstrap.blocks < FEW_BLOCKS) {
-    ctx.warn(`the bootstrap resamples only ${r.bootstrap.blocks} blocks of ${signedDuration(r.bootstrap.blockUs)}: its intervals are rough; ${shorter}`);
+  } else if (r.bootstrap !== null && r.bootstrap.moving < FEW_BLOCKS) {
+    // Counted by the blocks where both markets move: the others add nothing a replicate varies.
+    const b = r.bootstrap;
+    const where = b.moving === b.blocks ? '' : ` (of ${b.blocks}) where both markets move`;
+    ctx.warn(`the bootstrap resamples only ${b.moving} blocks of ${signedDuration(b.blockUs)}${where}: its intervals are rough; ${shorter}`);
   }
 }
