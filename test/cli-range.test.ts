@@ -86,9 +86,9 @@ test('--start/--end: the span shown is the range cut to the data, and a range wi
   const later = parseTime('2024-08-09T00:00:00Z', '--start');
   // The fixtures run from 12:00:00.000644Z (spot) and .000372Z (perp) to 12:01:19.999974Z and
   // 12:01:19.999957Z (their first and last rows): a range after or before that says which.
-  await assert.rejects(pairJson([SPOT, PERP], { start: later }), (e: unknown) => e instanceof Error && /the range 2024-08-09T00:00:00\.000000Z to … starts after the two files' common span ends \(the last times: 2024-08-08T12:01:19\.999974Z and 2024-08-08T12:01:19\.999957Z\)/.test(e.message));
+  await assert.rejects(pairJson([SPOT, PERP], { start: later }), (e: unknown) => e instanceof Error && /the range 2024-08-09T00:00:00\.000000Z to … starts after one of the files has ended \(their last times: 2024-08-08T12:01:19\.999974Z and 2024-08-08T12:01:19\.999957Z\)/.test(e.message));
   const before = parseTime('2024-08-08T11:00:00Z', '--end');
-  await assert.rejects(pairJson([SPOT, PERP], { end: before }), (e: unknown) => e instanceof Error && /the range … to 2024-08-08T11:00:00\.000000Z ends before the two files' common span begins \(the first times: 2024-08-08T12:00:00\.000644Z and 2024-08-08T12:00:00\.000372Z\)/.test(e.message));
+  await assert.rejects(pairJson([SPOT, PERP], { end: before }), (e: unknown) => e instanceof Error && /the range … to 2024-08-08T11:00:00\.000000Z ends before both files have data \(their first times: 2024-08-08T12:00:00\.000644Z and 2024-08-08T12:00:00\.000372Z\)/.test(e.message));
 });
 
 test('classify --start/--end: the triggers in the range, with the labels and features of the run over all the data', async () => {

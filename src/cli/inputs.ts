@@ -74,19 +74,20 @@ export function requireOverlap(span: Span | undefined, a: ReadReport, b: ReadRep
 }
 
 /**
- * Why nothing is left: a range that ends before the files' common span begins (the read stopped
- * at the range, so the files' own ends are not known), one that starts after it ends, one that
- * holds none of it, or files that do not overlap at all.
+ * Why nothing is left: a range that ends before both files have data (the read stopped at the
+ * range, so the files' own ends are not known), one that starts after a file has ended, one that
+ * holds none of their common span, or files that do not overlap at all. The first two hold
+ * whether or not the files overlap.
  */
 function emptyRangeWhy(span: Span | undefined, a: ReadReport, b: ReadReport, range: TimeRange): string {
   const ranged = Number.isFinite(range.start) || Number.isFinite(range.end);
   const begins = Math.max(a.firstTime, b.firstTime);
   if (ranged && Number.isFinite(begins) && range.end <= begins) {
-    return `the range ${describeTimes(range.start, range.end)} ends before the two files' common span begins (the first times: ${isoMicros(a.firstTime)} and ${isoMicros(b.firstTime)})`;
+    return `the range ${describeTimes(range.start, range.end)} ends before both files have data (their first times: ${isoMicros(a.firstTime)} and ${isoMicros(b.firstTime)})`;
   }
   const ends = Math.min(a.lastTime, b.lastTime);
   if (ranged && Number.isFinite(ends) && range.start > ends) {
-    return `the range ${describeTimes(range.start, range.end)} starts after the two files' common span ends (the last times: ${isoMicros(a.lastTime)} and ${isoMicros(b.lastTime)})`;
+    return `the range ${describeTimes(range.start, range.end)} starts after one of the files has ended (their last times: ${isoMicros(a.lastTime)} and ${isoMicros(b.lastTime)})`;
   }
   if (ranged && span !== undefined) {
     return `the range ${describeTimes(range.start, range.end)} holds none of the two files' common span, ${isoMicros(span.start)} to ${isoMicros(span.end)}`;
