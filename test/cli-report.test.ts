@@ -231,3 +231,10 @@ test('report --trades refuses a quote input that can be read only once (it read 
   const once = await leadlag(['report', '-', PERP, '--bootstrap', '0', '--format', 'json', '-q'], { input: readFileSync(SPOT) });
   assert.equal(once.code, 0, once.stderr);
 });
+
+test('report\'s pair lines say which direction each median delay is', async () => {
+  // delays[0] is spot leading perp (pair's order): the fixtures' perp follows spot by 2–4 ms.
+  const r = await leadlagInProcess(['report', SPOT, PERP, '-q']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /native: .*; median delay spot → perp [23]\.\d{3} ms, perp → spot \d\.\d{3} ms/);
+});
