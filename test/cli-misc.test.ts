@@ -32,6 +32,12 @@ test('leadlag --help lists every command with examples and the exit codes', asyn
   assert.equal(r.code, 0);
   for (const c of COMMANDS) assert.ok(r.stdout.includes(c), c);
   assert.ok(r.stdout.includes('Examples:') && r.stdout.includes('Exit codes'));
+  // Every code of the README's exit-code table (rows '| N | …') is in the help's list.
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const codes = [...readme.matchAll(/^\| (\d+) \| /gm)].map((m) => Number(m[1])).filter((c) => c < 100);
+  assert.deepEqual(codes, [0, 2, 65, 66, 70, 71, 73, 74]);
+  const listed = r.stdout.slice(r.stdout.indexOf('Exit codes')).replace(/\s+/g, ' ');
+  for (const c of codes) assert.match(listed, new RegExp(`[ :]${c} [a-z]`), `exit code ${c}`);
 });
 
 test('help CMD and CMD --help show the options and a worked example of every command', async () => {

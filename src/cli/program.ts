@@ -68,7 +68,8 @@ Examples:
   leadlag report spot.csv perp.csv --html report.html
 
 Exit codes: 0 ok, 2 usage error, 65 bad data, 66 cannot open input, 70 internal error,
-73 cannot write an output file, 74 cannot write standard output.
+71 a resource refused (memory for XGBoost), 73 cannot write an output file, 74 cannot write
+standard output.
 Run 'leadlag help <command>' for a command's options and a worked example.`,
     );
   for (const make of definitions) {
