@@ -30,6 +30,9 @@ const GOOD_T = '1000000,1,2\n';
 const CASES: Case[] = [
   { name: 'short row', kind: 'quotes', body: `${GOOD_Q}1000001,1\n`, line: 3, value: '1000001,1', problem: /short row: expected 3 fields, found 2/, skipKind: 'short row' },
   { name: 'unparsable ISO time', kind: 'quotes', body: `${GOOD_Q}2024-13-01 00:00:00,1,2\n`, line: 3, value: '2024-13-01 00:00:00', problem: /unparsable time in column time/, skipKind: 'unparsable time' },
+  // ISO times that are well written but not times leadlag holds say why.
+  { name: 'a leap second', kind: 'quotes', body: '2016-12-31T23:59:59Z,1,2\n2016-12-31T23:59:60Z,1,2\n', line: 3, value: '2016-12-31T23:59:60Z', problem: /unparsable time in column time \(a leap second: times since the epoch have no :60\)/, skipKind: 'unparsable time' },
+  { name: 'a year after 2255', kind: 'quotes', body: '2255-01-01T00:00:00Z,1,2\n2256-01-01T00:00:00Z,1,2\n', line: 3, value: '2256-01-01T00:00:00Z', problem: /\(a year after 2255: microseconds since 1970 no longer fit exactly\)/, skipKind: 'unparsable time' },
   { name: 'unparsable numeric time', kind: 'quotes', body: `${GOOD_Q}12x4,1,2\n`, line: 3, value: '12x4', problem: /unparsable time/, skipKind: 'unparsable time' },
   { name: 'empty time', kind: 'quotes', body: `${GOOD_Q},1,2\n`, line: 3, value: '', problem: /unparsable time/, skipKind: 'unparsable time' },
   { name: 'non-numeric bid', kind: 'quotes', body: `${GOOD_Q}1000001,abc,2\n`, line: 3, value: 'abc', problem: /non-numeric bid in column bid/, skipKind: 'non-numeric bid' },

@@ -133,7 +133,7 @@ export class RowClassifier {
       case Verdict.shortRow:
         return { problem: `short row: expected ${plan.ncols} fields, found ${r.nfields}`, value: r.text.lineText() };
       case Verdict.badTime:
-        return { problem: `unparsable time in column ${plan.timeColumn}`, value: text(ROLE_TIME) };
+        return { problem: `unparsable time in column ${plan.timeColumn}${timeHint(text(ROLE_TIME))}`, value: text(ROLE_TIME) };
       case Verdict.crossed:
         return { problem: 'crossed quote (bid > ask)', value: `${text(ROLE_BID)} > ${text(ROLE_ASK)}` };
       case Verdict.nonFiniteMid:
@@ -146,4 +146,17 @@ export class RowClassifier {
       }
     }
   }
+}
+
+/**
+ * Why a time that looks like a date did not parse, when the reason is not the writing: a leap
+ * second (:60, which UTC times in µs since the epoch do not have) or a year past 2255 (µs since
+ * 1970 beyond 2⁵³, where a double no longer holds every µs). Empty otherwise.
+ */
+export function timeHint(text: string): string {
+  const iso = /^\s*(\d{4})-\d\d-\d\d[T ]\d\d:\d\d:(\d\d)/.exec(text);
+  if (iso === null) return '';
+  if (iso[2] === '60') return ' (a leap second: times since the epoch have no :60)';
+  if (Number(iso[1]) > 2255) return ' (a year after 2255: microseconds since 1970 no longer fit exactly)';
+  return '';
 }
