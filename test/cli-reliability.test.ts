@@ -241,3 +241,15 @@ test('the exit-code list in the help includes 74', async () => {
   const r = await leadlagInProcess(['--help']);
   assert.match(r.stdout.replace(/\s+/g, ' '), /74 cannot write standard output/);
 });
+
+test('an output option given - is refused (exit 2), not written as a file named -', async () => {
+  // --dump-features - is standard output; the other outputs name files, and ./- still works.
+  const dir = tempFiles({});
+  for (const args of [['classify', SPOT, PERP, '--trades', TRADES, '--save-model', '-'], ['report', SPOT, PERP, '--html', '-'], ['pair', SPOT, PERP, '--state', '-']]) {
+    // In a directory of its own: a regression would leave its file named - there, not in the project.
+    const r = await shell(`leadlag ${args.map(q).join(' ')}`, { cwd: dir });
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, /names a file to write; - is not one here \(write \.\/- for a file of that name\)/);
+  }
+  assert.deepEqual(readdirSync(dir), []);
+});

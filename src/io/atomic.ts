@@ -65,6 +65,8 @@ export async function prepareOutputs(outputs: readonly OutputTarget[], inputs: r
   const inputIds = await Promise.all(inputs.map(async (p) => ({ path: p, id: await fileId(p) })));
   const seen: { target: OutputTarget; key: string }[] = [];
   for (const target of outputs) {
+    // Elsewhere `-` means a standard stream: a file named `-` written here would surprise.
+    if (target.path === '-') throw new UsageError(`${target.option} names a file to write; - is not one here (write ./- for a file of that name)`);
     const id = await fileId(target.path);
     const input = id === undefined ? undefined : inputIds.find((i) => i.id === id);
     if (input) {
