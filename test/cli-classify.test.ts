@@ -246,3 +246,16 @@ test('classify --split time: the test holds only triggers after the last trainin
   assert.equal(random.n_embargoed, 0);
   assert.ok(out.n_embargoed > 0, 'the fixtures interleave classes unevenly, so some are left out');
 });
+
+test('classify verdict: an AP interval over the base rate wholly below 0 is said as below chance, not as "includes 0"', async () => {
+  const { verdict } = await import('../src/cli/classify-render.js');
+  // Constructed: 40 lead and 40 noise test triggers, XGBoost 0.30 against a base rate of 0.50,
+  // the difference −0.20 with interval [−0.30, −0.10].
+  const ap = (name: string, value: number, diff: number, diffCi: { low: number; high: number } | null) => ({ name, ap: value, ci: null, diff, diffCi });
+  const r = {
+    aps: [ap('xgboost', 0.3, 0, null), ap('base_rate', 0.5, -0.2, { low: -0.3, high: -0.1 }), ap('logistic', 0.5, -0.2, { low: -0.3, high: -0.1 })],
+    report: { classes: [{ support: 40 }, { support: 40 }] },
+    options: { bootstrap: 1000 },
+  } as unknown as Parameters<typeof verdict>[0];
+  assert.equal(verdict(r), 'XGBoost ranks leads below chance: -0.200 AP over the base rate [-0.300, -0.100], an interval below 0 (the model learned something that does not hold on the test set).');
+});

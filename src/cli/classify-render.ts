@@ -180,6 +180,7 @@ export function verdict(r: ClassifyReport): string {
   }
   const vsBase = `${signed(base.diff)} AP over the base rate ${interval(base.diffCi)}`;
   const vsLogistic = `${signed(logistic.diff)} AP over logistic regression ${interval(logistic.diffCi)}`;
+  if (base.diffCi.high < 0) return `XGBoost ranks leads below chance: ${vsBase}, an interval below 0 (the model learned something that does not hold on the test set)${weak}.`;
   if (!(base.diffCi.low > 0)) return `No evidence that these features predict a lead: XGBoost adds ${vsBase}, an interval that includes 0${weak}.`;
   if (logistic.diffCi === null || !(logistic.diffCi.low > 0)) {
     return `XGBoost ranks leads above chance (${vsBase}) but nothing significant over logistic regression (${vsLogistic})${weak}.`;

@@ -167,7 +167,7 @@ const Z95 = 1.959963984540054;
 
 /**
  * Wilson score interval for a proportion of k successes in n trials:
- * (p̂ + z²/2n ± z·sqrt(p̂(1 − p̂)/n + z²/4n²)) / (1 + z²/n), z = 1.96 (95 %). Unlike p̂ ± z·se it
+ * (p̂ + z²/2n ± z·sqrt(p̂(1 − p̂)/n + z²/4n²)) / (1 + z²/n), z = 1.959964 (the normal 97.5 % point; 95 %). Unlike p̂ ± z·se it
  * stays inside [0, 1] and is not empty at p̂ = 0 or 1. Null when n = 0. O(1).
  */
 export function wilsonInterval(k: number, n: number, z = Z95): Interval | null {

@@ -264,7 +264,7 @@ function walkForward(xgb: XGBoostClass, dataset: Dataset, o: EvaluationOptions, 
     const ap = apWithIntervals([{ name: 'xgboost', scores: scored.model }, { name: 'logistic', scores: scored.logistic }], scored.labels, scored.t, { replicates: 0, blockUs: 1 }, rng);
     summaries.push({ ...base, skipped: false, averagePrecision: ap[0]!.ap, logisticAp: ap[1]!.ap });
   });
-  if (folds.length === 0) throw new DataError(file, undefined, `every walk-forward fold lacks a class; try fewer --folds, a lower --threshold or more data`);
+  if (folds.length === 0) throw new DataError(file, undefined, `every walk-forward fold was skipped (too few training triggers of a class, or a test block without one); try fewer --folds, a lower --threshold or more data`);
   return { folds, nTrain, nEmbargoed: 0, foldSummaries: summaries };
 }
 
