@@ -157,10 +157,11 @@ export function hyReportOf(o: Pick<HyOptions, 'names' | 'bootstrap' | 'block' | 
     const held = k === blocks ? `the span holds only ${blocks} block${blocks === 1 ? '' : 's'} of ${duration(o.block)}` : `only ${k} of the span's ${blocks} blocks of ${duration(o.block)} hold a contrast`;
     ctx.warn(`${held}: the intervals rest on few blocks and the sign-flip p-value cannot fall below 2/2^${k} = ${fixed(2 / 2 ** k, 4)}; a shorter --block gives more`);
   }
+  const report: HyReport = { names: o.names, lattice, span, options: { bootstrap: o.bootstrap, block: o.block, seed: o.seed, lagsOption: o.lagsOption }, estimate, inference };
   if (atEdge(lattice, estimate.lagUs, inference?.lagUs)) {
-    ctx.warn(`θ̂ = ${estimate.lagUs} µs ${onEdge(lattice, estimate.lagUs) ? 'is at' : 'has an interval that reaches'} the edge of the lattice: the largest contrast may lie beyond it; widen ${o.lagsOption ?? '--lags'}`);
+    ctx.warn(`θ̂ = ${estimate.lagUs} µs ${onEdge(lattice, estimate.lagUs) ? 'is at' : 'has an interval that reaches'} the edge of the lattice: the largest contrast may lie beyond it; widen ${lagsOption(report)}`);
   }
-  return { names: o.names, lattice, span, options: { bootstrap: o.bootstrap, block: o.block, seed: o.seed, lagsOption: o.lagsOption }, estimate, inference };
+  return report;
 }
 
 /**
