@@ -16,7 +16,7 @@ import { featureNames } from '../core/features.js';
 import { datasetEdgeUs, datasetEnds, decodeRows, encodeRows, featureHistoryUs, mergeDatasetShards, type DatasetEnds, type DatasetShard, type EncodedRow } from '../core/dataset-state.js';
 import type { AnalysisParams } from '../core/types.js';
 import { loadXGBoost } from '../io/xgboost-load.js';
-import { writeRunState, type StateFile, readerParams, TicksSeen, type TicksSeenJson } from '../io/state-file.js';
+import { ownedRange, writeRunState, type StateFile, readerParams, TicksSeen, type TicksSeenJson } from '../io/state-file.js';
 import { LEADLAG_VERSION } from './version.js';
 
 /** Every option that changes classify's data set or what it does with it (merge requires them equal). */
@@ -172,7 +172,7 @@ function shardOf(s: StateFile, names: readonly string[], params: AnalysisParams)
   const seen = (x: MarketSeen | null) => (x === null ? null : { first: x.first_us, last: x.last_us });
   return {
     name: s.file,
-    owned: { start: h.range.start_us ?? -Infinity, end: h.range.end_us ?? Infinity },
+    owned: ownedRange(s),
     edgeUs: h.edge_us,
     windowUs: params.windowUs,
     pairWindowUs: params.pairWindowUs,

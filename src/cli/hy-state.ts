@@ -29,7 +29,7 @@ import type { HyParts } from '../core/hyparts.js';
 import { ALL_TIME, type TimeRange } from '../core/parts.js';
 import type { Span } from '../core/types.js';
 import type { ReadReport } from '../io/types.js';
-import { writeRunState, type StateFile, describeTime, readerParams } from '../io/state-file.js';
+import { ownedRange, writeRunState, type StateFile, describeTime, readerParams } from '../io/state-file.js';
 import { duration } from '../io/output.js';
 import { LEADLAG_VERSION } from './version.js';
 import { latticeOf } from './lagrange.js';
@@ -146,11 +146,11 @@ function headerOf(s: StateFile): HyStateHeader {
 }
 
 function startOf(s: StateFile): number {
-  return headerOf(s).range.start_us ?? -Infinity;
+  return ownedRange(s).start;
 }
 
 function endOf(s: StateFile): number {
-  return headerOf(s).range.end_us ?? Infinity;
+  return ownedRange(s).end;
 }
 
 /** Whether two neighbouring ranges meet (false: a gap, allowed); overlaps and unallowed gaps throw. */

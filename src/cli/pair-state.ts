@@ -15,7 +15,7 @@ import { PairAnalysis, type JumpFeed } from '../core/pair-analysis.js';
 import { pairEdgeUs, pairFeedState, type PairFeedState } from '../core/pair-state.js';
 import { mergePairShards, type PairShard, type Seen } from '../core/pair-merge.js';
 import type { ReadReport } from '../io/types.js';
-import { writeRunState, type StateFile, readerParams } from '../io/state-file.js';
+import { ownedRange, writeRunState, type StateFile, readerParams } from '../io/state-file.js';
 import { LEADLAG_VERSION } from './version.js';
 
 /** A state's body for pair. */
@@ -119,7 +119,6 @@ export function mergePairStates(states: readonly StateFile[], allowGaps: boolean
 
 function shardOf(s: StateFile, pairWindowUs: number, windowUs: number): PairShard {
   const h = s.header as unknown as {
-    range: { start_us: number | null; end_us: number | null };
     edge_us: number;
     data_span: { start_us: number; end_us: number } | null;
     seen: Record<'a' | 'b', { first_us: number; last_us: number } | null>;
@@ -127,7 +126,7 @@ function shardOf(s: StateFile, pairWindowUs: number, windowUs: number): PairShar
   const seen = (x: { first_us: number; last_us: number } | null): Seen => (x === null ? null : { first: x.first_us, last: x.last_us });
   return {
     name: s.file,
-    owned: { start: h.range.start_us ?? -Infinity, end: h.range.end_us ?? Infinity },
+    owned: ownedRange(s),
     edgeUs: h.edge_us,
     pairWindowUs,
     windowUs,

@@ -23,7 +23,7 @@ import { XcorrAnalysis } from '../core/xcorr-analysis.js';
 import { blockParts } from '../core/xcorr-parts.js';
 import { foldRows, tableOfRow } from '../core/xcorr-cells.js';
 import type { ReadReport } from '../io/types.js';
-import { writeRunState, type StateFile, describeTime, readerParams, TicksSeen, type ReaderParamOptions, type TicksSeenJson } from '../io/state-file.js';
+import { ownedRange, writeRunState, type StateFile, describeTime, readerParams, TicksSeen, type ReaderParamOptions, type TicksSeenJson } from '../io/state-file.js';
 import { LEADLAG_VERSION } from './version.js';
 import { blockTableError, xcorrReportOf, type XcorrOptions, type XcorrReport } from './commands/xcorr.js';
 
@@ -134,11 +134,11 @@ function headerOf(s: StateFile): XcorrStateHeader {
 }
 
 function startOf(s: StateFile): number {
-  return headerOf(s).range.start_us ?? -Infinity;
+  return ownedRange(s).start;
 }
 
 function endOf(s: StateFile): number {
-  return headerOf(s).range.end_us ?? Infinity;
+  return ownedRange(s).end;
 }
 
 /**

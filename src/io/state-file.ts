@@ -85,6 +85,12 @@ export async function writeRunState(file: string, run: StateRun, header: Readonl
   return `leadlag: wrote ${file} (${bytes} bytes${detail}; range ${describeTime(run.range.start)} to ${describeTime(run.range.end)}, margin ${duration(run.marginUs)})\n`;
 }
 
+/** The range a state owns, as writeRunState recorded it (null ends are open: ±Infinity). */
+export function ownedRange(s: StateFile): { readonly start: number; readonly end: number } {
+  const r = (s.header as unknown as { range: { start_us: number | null; end_us: number | null } }).range;
+  return { start: r.start_us ?? -Infinity, end: r.end_us ?? Infinity };
+}
+
 /**
  * Reads and verifies a state file.
  * @throws OpenError when it cannot be read; DataError when it is not a state, is of another

@@ -6,7 +6,7 @@
 import { Context, type Streams } from '../context.js';
 import { type CommonOptions } from '../options.js';
 import { DataError, UsageError } from '../../errors.js';
-import { describeTime, readStateFile, type StateFile } from '../../io/state-file.js';
+import { describeTime, ownedRange, readStateFile, type StateFile } from '../../io/state-file.js';
 import { humanTable, fixed, isoMicros, type Output } from '../../io/output.js';
 import { mergePairStates } from '../pair-state.js';
 import { mergeXcorrStates } from '../xcorr-state.js';
@@ -42,15 +42,10 @@ export interface MissingRange {
 export function missingRanges(states: readonly StateFile[]): MissingRange[] {
   const gaps: MissingRange[] = [];
   for (const [label, group] of byLabel(states)) {
-    const ranges = group.map(rangeOfState).sort((x, y) => x.start - y.start);
+    const ranges = group.map(ownedRange).sort((x, y) => x.start - y.start);
     for (let i = 1; i < ranges.length; i++) if (ranges[i]!.start > ranges[i - 1]!.end) gaps.push({ start: ranges[i - 1]!.end, end: ranges[i]!.start, label });
   }
   return gaps.sort((x, y) => x.start - y.start);
-}
-
-function rangeOfState(s: StateFile): { start: number; end: number } {
-  const r = (s.header as unknown as { range: { start_us: number | null; end_us: number | null } }).range;
-  return { start: r.start_us ?? -Infinity, end: r.end_us ?? Infinity };
 }
 
 /**
