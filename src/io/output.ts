@@ -98,7 +98,7 @@ function renderTsv(table: MachineTable): string {
   return rows.map((r) => r.map(tsvField).join('\t')).join('\n') + '\n';
 }
 
-export function tsvField(s: string): string {
+function tsvField(s: string): string {
   return s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 
