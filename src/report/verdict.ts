@@ -14,8 +14,8 @@ export interface MethodCall {
   /** The leading market when the method finds a significant lead, else null. */
   readonly leader: string | null;
   /**
-   * False when the method ran no test of who leads (hy with --bootstrap 0; xcorr correlated but
-   * with no interval on which side leads): its leader is then null, but not "no lead".
+   * False when the method could not test who leads (calls.ts: no bootstrap, too few blocks or
+   * led pairs for its test to reject, lags on one side): its leader is then null, but not "no lead".
    */
   readonly tested: boolean;
   /** The market the method's point estimate puts first, significant or not (null: neither). */
