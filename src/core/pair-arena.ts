@@ -5,7 +5,8 @@
  * The loop (xcorr.ts, addPairRun) files the pairs of one new non-zero return with the other
  * market's recent ones: a few loads and four read-modify-writes per pair, 10⁸ pairs over an
  * hour at `--lags -1000..1000` on the 1 ms grid. In JavaScript a pair costs about 6.5 ns, in
- * WebAssembly about 3.2 ns (the same loop in isolation, 5·10⁷ pairs). The kernel can only read
+ * WebAssembly about 3.2 ns (the same loop in isolation, 5·10⁷ pairs; less since its fields go in
+ * 128-bit lanes, see the .wat). The kernel can only read
  * and write its own memory, so the correlator keeps there what the loop touches: both markets'
  * return logs (xcorr-log.ts) and the pages of its cell tables' pair fields (xcorr-cells.ts).
  *

@@ -7,6 +7,10 @@
 ;;   n_effective += 1,  Σxy += xy,  Σ|xy| += |xy|,  max |xy| = |xy| if |xy| > max |xy|
 ;;
 ;; with xy = val[p] · z: the same IEEE operations as the JavaScript loop, so the same bits.
+;; The four fields are two 128-bit lanes pairs, each read and written once: (n_effective,
+;; Σxy) gains (1, xy) in one addition, and (Σ|xy|, max |xy|) takes lane 0 of a sum and lane 1
+;; of a pmax. Over the bench hour at `--lags -1000..1000` (97 M pairs) this took the kernel
+;; from 535 to 430–460 ms against four scalar read-modify-writes (CPU profiles, 2 runs each).
 ;;
 ;; Byte addresses: the page at $page, idx and val (f64 arrays, position p at 8p) at $idx and
 ;; $val. Offsets and distances are small integers (a page index, j − i ≤ max|τ|): i32.
@@ -14,7 +18,7 @@
   (import "arena" "memory" (memory 1))
   (func (export "run") (param $page i32) (param $idx i32) (param $val i32) (param $lo i32) (param $hi i32)
         (param $z f64) (param $start i32) (param $step i32) (param $j f64)
-    (local $p i32) (local $a i32) (local $xy f64) (local $abs f64) (local $max f64)
+    (local $p i32) (local $a i32) (local $xy f64) (local $abs v128) (local $w v128)
     (local.set $p (local.get $lo))
     (block $done
       (br_if $done (i32.ge_s (local.get $p) (local.get $hi)))
@@ -28,13 +32,17 @@
                   (f64.load (i32.add (local.get $idx) (i32.shl (local.get $p) (i32.const 3))))))))
             (i32.const 3))))
         (local.set $xy (f64.mul (f64.load (i32.add (local.get $val) (i32.shl (local.get $p) (i32.const 3)))) (local.get $z)))
-        (local.set $abs (f64.abs (local.get $xy)))
-        (f64.store offset=0 (local.get $a) (f64.add (f64.load offset=0 (local.get $a)) (f64.const 1)))
-        (f64.store offset=8 (local.get $a) (f64.add (f64.load offset=8 (local.get $a)) (local.get $xy)))
-        (f64.store offset=16 (local.get $a) (f64.add (f64.load offset=16 (local.get $a)) (local.get $abs)))
-        (local.set $max (f64.load offset=24 (local.get $a)))
-        (f64.store offset=24 (local.get $a)
-          (select (local.get $abs) (local.get $max) (f64.gt (local.get $abs) (local.get $max))))
+        ;; fields 0 and 1 in one lane pair: (n_effective + 1, Σxy + xy)
+        (v128.store offset=0 (local.get $a)
+          (f64x2.add (v128.load offset=0 (local.get $a))
+            (f64x2.replace_lane 1 (v128.const f64x2 1 0) (local.get $xy))))
+        ;; fields 2 and 3: lane 0 of Σ|xy| + |xy|, lane 1 of max(max |xy|, |xy|); pmax(m, a) is
+        ;; a if m < a else m, the select of the scalar loop, NaN included
+        (local.set $abs (f64x2.splat (f64.abs (local.get $xy))))
+        (local.set $w (v128.load offset=16 (local.get $a)))
+        (v128.store offset=16 (local.get $a)
+          (v128.bitselect (f64x2.add (local.get $w) (local.get $abs)) (f64x2.pmax (local.get $w) (local.get $abs))
+            (v128.const i64x2 -1 0)))
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (br_if $next (i32.lt_s (local.get $p) (local.get $hi))))))
 )
