@@ -52,7 +52,7 @@ test('parseWindowLength: units from µs to days', () => {
   for (const bad of ['5', '0s', 'h', '-1h', '400d', '0.5us']) usage(() => parseWindowLength(bad, '--by'));
 });
 
-test('--start/--end: dated files outside the range are not opened', async () => {
+test('--start/--end: unreadable files dated outside the range are left alone', async () => {
   const dir = tempFiles({
     'spot-2024-08-07.csv': 'this is not a quote file\n',
     'spot-2024-08-08.csv': readFileSync(SPOT),
@@ -63,6 +63,20 @@ test('--start/--end: dated files outside the range are not opened', async () => 
   assert.deepEqual(await pairJson([dir, PERP], range), clean);
   // Without the range the garbage files are read, and fail the run.
   await assert.rejects(pairJson([dir, PERP]), /spot-2024-08-0[79]\.csv/);
+});
+
+test('--start/--end: a file named for a day outside the range is read when its rows are in it (the contents decide)', async () => {
+  const range = { start: parseTime('2024-08-08T12:00:10Z', '--start'), end: parseTime('2024-08-08T12:01:00Z', '--end') };
+  const clean = await pairJson([SPOT, PERP], range);
+  // The fixture's rows are of 2024-08-08, 12:00:00 to 12:01:20; the first half (to 12:00:38) is
+  // named for the day before (a file named by a local date, or misnamed). Going by its name
+  // skipped it, and lost the range's first 28 s without a word; with no other file of the
+  // market, the run failed with an internal error.
+  const [early, late] = splitCsv(SPOT, [0.5]);
+  const misnamed = tempFiles({ 'spot-2024-08-07.csv': early!, 'spot-2024-08-08.csv': late! });
+  assert.deepEqual(await pairJson([misnamed, PERP], range), clean);
+  const alone = tempFiles({ 'spot-2024-08-07.csv': readFileSync(SPOT), 'spot-2024-08-10.csv': 'not a quote file\n' });
+  assert.deepEqual(await pairJson([alone, PERP], range), clean);
 });
 
 test('--start: an undated file that ends before the next file begins, and before the range, is not read', async () => {

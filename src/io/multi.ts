@@ -6,10 +6,13 @@
  * files as it reads one file.
  *
  * With a read range (the analysis range plus its margins), files wholly outside it are not
- * read at all: a file whose name carries a date (`…2024-08-01…`) is taken to hold that UTC
- * day and is left unopened when the day misses the range; the others are opened for their
- * first row only, and a file ending before the next one begins is skipped when that next
- * one begins at or before the range. And a file is read only until its first row at or after
+ * read: each is opened for its first row only, and a file is skipped when it begins at or
+ * after the range's end, or when the next file begins at or before the range's start (files
+ * do not overlap, so it ends before that). The contents decide, not the names: a daily file
+ * named by a local date, or misnamed, holds rows outside the day its name gives. A name is
+ * used only for a file whose first row cannot be read (a damaged or foreign file in a month's
+ * folder): when the date in it misses the range, the file is left alone rather than failing a
+ * run that does not need it. And a file is read only until its first row at or after
  * the range's end (ReadOptions.until; not with `sort`, which must see every row): rows are in
  * time order, so the rest of it lies past the range (and the later files, which begin past
  * it, are skipped as above).
@@ -124,19 +127,20 @@ class MultiSource<B extends Batch> implements MultiFileSource<B> {
   /** The files to read, in order of their first timestamp, range pruning applied. */
   private async plan(): Promise<string[]> {
     const range = this.range;
-    let paths = [...this.paths];
+    const paths = this.paths;
     this.skippedFiles = [];
-    if (paths.length === 1) return paths;
-    if (range !== undefined) {
-      paths = paths.filter((p) => {
-        const day = dayFromName(p);
-        const outside = day !== undefined && (day.end <= range.from || day.start >= range.to);
-        if (outside) this.skippedFiles.push(p);
-        return !outside;
-      });
-    }
-    const firsts = await Promise.all(paths.map((p) => firstTimeOf(p, this.kind, this.opts)));
-    const order = paths.map((p, i) => ({ p, t: firsts[i]! })).sort((x, y) => x.t - y.t || (x.p < y.p ? -1 : 1));
+    if (paths.length === 1) return [...paths];
+    const firsts = await Promise.all(paths.map((p) => firstTimeOf(p, this.kind, this.opts).catch((err: unknown) => ({ err }))));
+    const order: { p: string; t: number }[] = [];
+    paths.forEach((p, i) => {
+      const first = firsts[i]!;
+      if (typeof first === 'number') order.push({ p, t: first });
+      else if (range !== undefined && namedOutside(p, range)) this.skippedFiles.push(p);
+      else throw first.err;
+    });
+    // Every file unreadable, each named for a day outside the range: the first one's error.
+    if (order.length === 0) throw (firsts[0] as { err: unknown }).err;
+    order.sort((x, y) => x.t - y.t || (x.p < y.p ? -1 : 1));
     if (range === undefined) return order.map((o) => o.p);
     const kept: string[] = [];
     for (let i = 0; i < order.length; i++) {
@@ -184,6 +188,12 @@ class MultiSource<B extends Batch> implements MultiFileSource<B> {
     if (!this.done) throw new Error(`${this.file}: report() is available once the batches have been read to the end`);
     return this.done;
   }
+}
+
+/** The file's name carries one date (paths.ts dayFromName) whose UTC day misses the range. */
+function namedOutside(path: string, range: ReadRange): boolean {
+  const day = dayFromName(path);
+  return day !== undefined && (day.end <= range.from || day.start >= range.to);
 }
 
 /**
