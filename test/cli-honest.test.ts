@@ -124,3 +124,32 @@ test('csv and json numbers carry no float noise (no run of 7 zeros or nines afte
   const netVolume = text.split('\n').slice(1, -1).map((l) => l.split(',')[5]!);
   for (const v of netVolume) assert.doesNotMatch(v, noise, v);
 });
+
+test('fewer than 100 bootstrap replicates are warned as rough intervals, by every command that draws them and by merge', async () => {
+  // A 95 % percentile interval's ends are the 2.5 % and 97.5 % points: of 99 replicates the
+  // 3rd and 97th values, of 20 an interpolation between the two most extreme. 100 and the
+  // default 1000 are not warned; 0 (no bootstrap) gives no interval to warn about.
+  const rough = /--bootstrap 99: the 95 % intervals from fewer than 100 replicates are rough/;
+  for (const command of ['pair', 'xcorr', 'hy', 'report']) {
+    const r = await leadlagInProcess([command, ...TARDIS, '--bootstrap', '99', '--format', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, rough, command);
+    for (const enough of ['100', '0']) {
+      const e = await leadlagInProcess([command, ...TARDIS, '--bootstrap', enough, '--format', 'json']);
+      assert.equal(e.code, 0, e.stderr);
+      assert.doesNotMatch(e.stderr, /replicates are rough/, `${command} --bootstrap ${enough}`);
+    }
+  }
+  const c = await leadlagInProcess(['classify', ...TARDIS, '--trades', fx('tardis', 'spot_trades.csv'), '--bootstrap', '99', '--format', 'json']);
+  assert.equal(c.code, 0, c.stderr);
+  assert.match(c.stderr, rough);
+  // A state run computes no interval; merge does, from the states' --bootstrap.
+  const dir = tempFiles({});
+  const state = join(dir, 'all.state');
+  const s = await leadlagInProcess(['xcorr', ...TARDIS, '--bootstrap', '99', '--state', state]);
+  assert.equal(s.code, 0, s.stderr);
+  assert.doesNotMatch(s.stderr, /replicates are rough/);
+  const m = await leadlagInProcess(['merge', state, '--format', 'json']);
+  assert.equal(m.code, 0, m.stderr);
+  assert.match(m.stderr, rough);
+});

@@ -356,6 +356,20 @@ export interface BootstrapCliOptions {
 /** Most replicates accepted: far more than a 95 % interval needs, small enough to stay interactive. */
 export const MAX_BOOTSTRAP = 100_000;
 
+/**
+ * Fewer replicates than this are warned (docs/definitions.md §9): a 95 % interval's ends are
+ * its 2.5 % and 97.5 % points, the two or three most extreme of 100 replicates and none of
+ * fewer than 40 (type 7 then interpolates between the smallest two), so they move with --seed.
+ */
+export const MIN_REPLICATES = 100;
+
+/** Warns when R replicates (0: no bootstrap) are too few for the 95 % intervals they give. */
+export function warnFewReplicates(ctx: { warn(message: string): void }, replicates: number): void {
+  if (replicates > 0 && replicates < MIN_REPLICATES) {
+    ctx.warn(`--bootstrap ${replicates}: the 95 % intervals from fewer than ${MIN_REPLICATES} replicates are rough (their ends are the few most extreme replicates, and move with --seed); the default is 1000`);
+  }
+}
+
 /** `replicatesHelp` says what --bootstrap drives in the command at hand. */
 export function addBootstrapOptions(cmd: Command, replicatesHelp = 'block-bootstrap replicates for the intervals (0: off; xcorr then gives Fisher intervals)'): Command {
   return cmd

@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { Context, type Streams } from '../context.js';
 import { DataError, UsageError } from '../../errors.js';
-import { analysisParamsOf, type CommonOptions, type Feed, type JumpCliOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
+import { analysisParamsOf, warnFewReplicates, type CommonOptions, type Feed, type JumpCliOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
 import { Random } from '../../core/random.js';
 import { MIN_PER_CLASS, sampleTrainTest, TooFewTriggersError, walkForwardFolds } from '../../core/sampling.js';
 import { averagePrecisionOfCurve, pickThreshold, precisionRecallCurve } from '../../core/prcurve.js';
@@ -69,6 +69,7 @@ export async function classifyAction(io: Streams, spot: string, perp: string, o:
   const given = new Set(Object.keys(command.opts()).filter((k) => command.getOptionValueSource(k) === 'cli'));
   const ctx = new Context(io, o);
   if (o.state !== undefined) return (await import('../classify-state.js')).runClassifyState([spot, perp], { ...o, given }, ctx);
+  warnFewReplicates(ctx, o.bootstrap);
   const report = await runClassify([spot, perp], { ...o, given }, ctx);
   if (o.dumpFeatures === '-') ctx.io.stderr.write(await renderText(report, ctx));
   else await ctx.emit(renderClassify(report));

@@ -4,7 +4,7 @@
  * any lag" (docs/definitions.md §8, §9; docs/hy.md).
  */
 import { Context, type Streams } from '../context.js';
-import { rangeOf, type BootstrapCliOptions, type CommonOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
+import { rangeOf, warnFewReplicates, type BootstrapCliOptions, type CommonOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
 import { readMargin, requireOverlap, runPass, type TwoMarketConsumer, type TwoMarketPass } from '../inputs.js';
 import type { ReadReport } from '../../io/types.js';
 import type { GridReturns } from '../../core/volatility.js';
@@ -58,6 +58,7 @@ export interface HyReport {
 export async function hyAction(io: Streams, spot: string, perp: string, o: HyOptions): Promise<void> {
   const ctx = new Context(io, o);
   if (o.state !== undefined) return (await import('../hy-state.js')).runHyState([spot, perp], o, ctx);
+  warnFewReplicates(ctx, o.bootstrap);
   await prepareOutputFiles([{ option: '--plot', path: o.plot }], [spot, perp]);
   const report = await runHy([spot, perp], o, ctx);
   await writePlot(o, () => hyFigure(report));

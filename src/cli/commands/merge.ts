@@ -4,7 +4,7 @@
  * of several pairs (their --label) give one row per pair.
  */
 import { Context, type Streams } from '../context.js';
-import { type CommonOptions } from '../options.js';
+import { warnFewReplicates, type CommonOptions } from '../options.js';
 import { DataError, UsageError } from '../../errors.js';
 import { describeTime, ownedRange, readStateFile, type StateFile } from '../../io/state-file.js';
 import { humanTable, fixed, isoMicros, type Output } from '../../io/output.js';
@@ -69,6 +69,8 @@ function markPartial(out: Output, gaps: readonly MissingRange[], ctx: Context): 
 /** runMerge for states of any command: classify's merge trains its model, and the model's library loads asynchronously. */
 export async function runMergeAsync(files: readonly string[], o: MergeOptions, ctx: Context): Promise<Output> {
   const states = readStates(files);
+  // The states share their params (checked below): the intervals come from their --bootstrap.
+  warnFewReplicates(ctx, Number(states[0]!.header.params.bootstrap ?? 0));
   if (states[0]!.header.command !== 'classify') return runMerge(files, o, ctx, states);
   checkOneLabel(files, states);
   checkSameParams(states);
