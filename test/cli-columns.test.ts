@@ -144,13 +144,14 @@ test('inspect says which column was read for each role, and the delimiter', asyn
   assert.equal(r.code, 0, r.stderr);
   const [q, t] = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
   const layout = (o: Record<string, unknown>) => Object.fromEntries(['kind', 'format', 'time_column', 'time_unit', 'price_column', 'bid_column', 'ask_column', 'quantity_column', 'side_column', 'delimiter'].map((k) => [k, o[k]]));
-  assert.deepEqual(layout(q!), { kind: 'quotes', format: 'mapped-quotes', time_column: 'zeit', time_unit: '%d.%m.%Y %H:%M:%S.%f', price_column: null, bid_column: 'geld', ask_column: 'brief', quantity_column: null, side_column: null, delimiter: ';' });
+  // Each column as its header writes it (Zeit;Geld;Brief;Menge), not lower-cased as matched.
+  assert.deepEqual(layout(q!), { kind: 'quotes', format: 'mapped-quotes', time_column: 'Zeit', time_unit: '%d.%m.%Y %H:%M:%S.%f', price_column: null, bid_column: 'Geld', ask_column: 'Brief', quantity_column: null, side_column: null, delimiter: ';' });
   // --qty-col makes the trades file read as trades; aggr is not a known side name, so no side.
   assert.deepEqual(layout(t!), { kind: 'trades', format: 'mapped-trades', time_column: 'when', time_unit: 'ns', price_column: 'px', bid_column: null, ask_column: null, quantity_column: 'size', side_column: null, delimiter: '|' });
   const human = await cli(['inspect', MSPOT, ...GERMAN]);
   assert.equal(human.code, 0, human.stderr);
-  assert.match(human.stdout, /│ bid column +│ +geld │/);
-  assert.match(human.stdout, /│ ask column +│ +brief │/);
+  assert.match(human.stdout, /│ bid column +│ +Geld │/);
+  assert.match(human.stdout, /│ ask column +│ +Brief │/);
   // Rows of roles no file has are left out.
   assert.doesNotMatch(human.stdout, /│ (price|quantity|side) column /);
   assert.match(human.stdout, /│ delimiter +│ +; │/);

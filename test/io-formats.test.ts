@@ -87,7 +87,7 @@ test('generic quotes: columns in any order, names trimmed and case-insensitive, 
   assert.deepEqual(q.ask, [101]);
   assert.deepEqual(q.price, [100.5]);
   assert.equal(q.report.format, 'generic-quotes');
-  assert.equal(q.report.timeColumn, 'ts_ms');
+  assert.equal(q.report.timeColumn, 'TS_MS'); // matched in any case, reported as written (trimmed)
   assert.equal(q.report.timeUnit, 'ms');
 });
 

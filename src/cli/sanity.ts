@@ -42,7 +42,7 @@ export function optionEffectWarnings(o: Pick<ReaderCliOptions, 'clock' | 'timeUn
     const why = r.timeUnit === 'iso' ? 'its times are ISO-8601 dates' : `its format (${r.format}) fixes the unit to ${r.timeUnit}`;
     out.push(`--time-unit ${o.timeUnit} has no effect on ${r.file}: ${why}`);
   }
-  if (o.clock === 'local' && !RECEIPT_COLUMNS.includes(r.timeColumn)) {
+  if (o.clock === 'local' && !RECEIPT_COLUMNS.includes(r.timeColumn.toLowerCase())) {
     out.push(`--clock local has no effect on ${r.file}: it has no receipt clock (${RECEIPT_COLUMNS.join(', ')}; times come from '${r.timeColumn}')`);
   }
   return out;

@@ -45,8 +45,10 @@ export interface FormatPlan {
   readonly colRole: Int8Array;
   /** Column of each role (−1 = absent). */
   readonly roleCol: Int32Array;
-  /** Lower-cased header names (synthesised for headerless files). */
+  /** Lower-cased header names (synthesised for headerless files): what the layouts match. */
   readonly names: readonly string[];
+  /** The same names as the header writes them (trimmed), for what is shown: {@link columnName}. */
+  readonly headers: readonly string[];
   readonly timeColumn: string;
   readonly timeMode: TimeMode;
   /** The unit when fixed by the format, the option or the column suffix (in that order); undefined → magnitude. */
@@ -283,13 +285,14 @@ export function planFromHeader(fields: readonly string[], kind: Kind, o: PlanOpt
     // Lines that end in a lone CR (classic Mac) read as one endless header line.
     throw new DataError(site.file, site.line, "lines end in a lone CR; convert them to LF first (e.g. tr '\\r' '\\n')", site.text.split('\r')[0]);
   }
-  const names = fields.map((f) => f.trim().toLowerCase());
+  const headers = fields.map((f) => f.trim());
+  const names = headers.map((h) => h.toLowerCase());
   const mapped = mappedRoles(o.columns, kind, fields, names, site);
   if (mapped.size === 0) {
-    const named = namedPlan(fields, names, kind, o, site);
+    const named = namedPlan(fields, { names, headers }, kind, o, site);
     if (named) return named;
   }
-  const generic = genericPlan(names, kind, o, mapped, site);
+  const generic = genericPlan({ names, headers }, kind, o, mapped, site);
   if (generic) return generic;
   // A near miss of a known layout: name what is missing rather than listing everything.
   let best: { layout: Layout; missing: string[] } | undefined;
@@ -316,14 +319,15 @@ function layoutsOf(kind: Kind, clock: Clock): Layout[] {
 }
 
 /** The named layouts (and headerless Binance dumps); undefined when none fits. */
-function namedPlan(fields: readonly string[], names: readonly string[], kind: Kind, o: PlanOptions, site: HeaderSite): FormatPlan | undefined {
+function namedPlan(fields: readonly string[], header: Header, kind: Kind, o: PlanOptions, site: HeaderSite): FormatPlan | undefined {
+  const { names } = header;
   if (kind === 'trades' && isHeaderless(fields)) {
     const h = HEADERLESS[fields.length]!;
     const layout = h.format === 'binance-trades' ? BINANCE_TRADES : BINANCE_AGGTRADES;
-    return planFromLayout({ ...layout, format: `${h.format}-noheader` }, h.names, true, kind, o);
+    return planFromLayout({ ...layout, format: `${h.format}-noheader` }, { names: h.names, headers: h.names }, true, kind, o);
   }
   for (const layout of layoutsOf(kind, o.clock)) {
-    if (layout.columns.every(([n]) => names.includes(n))) return planFromLayout(layout, names, false, kind, o);
+    if (layout.columns.every(([n]) => names.includes(n))) return planFromLayout(layout, header, false, kind, o);
   }
   if (kind === 'quotes') rejectTradesAsQuotes(names, o.clock, site);
   else rejectQuotesAsTrades(names, o.clock, site);
@@ -407,7 +411,19 @@ export function isHeaderless(fields: readonly string[]): boolean {
   return fields.every((f) => DECIMAL_RE.test(f.trim()) || isBooleanText(f));
 }
 
-function planFromLayout(layout: Layout, names: readonly string[], headerless: boolean, kind: Kind, o: PlanOptions): FormatPlan {
+/** A header's names: lower-cased (matched) and as written (shown). */
+interface Header {
+  readonly names: readonly string[];
+  readonly headers: readonly string[];
+}
+
+/** The column of a role as the header writes it; undefined when the plan has no such column. */
+export function columnName(plan: FormatPlan, role: number): string | undefined {
+  const col = plan.roleCol[role]!;
+  return col >= 0 ? plan.headers[col] : undefined;
+}
+
+function planFromLayout(layout: Layout, { names, headers }: Header, headerless: boolean, kind: Kind, o: PlanOptions): FormatPlan {
   const ncols = names.length;
   const colRole = new Int8Array(ncols).fill(-1);
   const roleCol = new Int32Array(ROLE_COUNT).fill(-1);
@@ -428,6 +444,7 @@ function planFromLayout(layout: Layout, names: readonly string[], headerless: bo
     colRole,
     roleCol,
     names,
+    headers,
     timeColumn,
     timeMode: time?.mode ?? layout.timeMode,
     // A unit the format defines (Tardis: µs) is not a guess, so --time-unit leaves it alone;
@@ -461,7 +478,8 @@ function firstOf(names: readonly string[], candidates: readonly string[]): strin
  * name. Returns undefined when nothing was named and neither a time nor a price column
  * is present (then the header is simply unknown).
  */
-function genericPlan(names: readonly string[], kind: Kind, o: PlanOptions, mapped: ReadonlyMap<number, string>, site: HeaderSite): FormatPlan | undefined {
+function genericPlan(header: Header, kind: Kind, o: PlanOptions, mapped: ReadonlyMap<number, string>, site: HeaderSite): FormatPlan | undefined {
+  const { names } = header;
   const time = mapped.get(ROLE_TIME) ?? recogniseTime(names, o.clock);
   const columns: Array<readonly [string, number]> = [];
   let missing: string | undefined;
@@ -512,7 +530,7 @@ function genericPlan(names: readonly string[], kind: Kind, o: PlanOptions, mappe
     timeMode: 'auto',
     sideMode,
   };
-  return planFromLayout(layout, names, false, kind, o);
+  return planFromLayout(layout, header, false, kind, o);
 }
 
 /** @throws UsageError when a named column is also another role's (named or recognised). */

@@ -18,7 +18,7 @@ import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { DataError } from '../errors.js';
 import { Timeline, type TimelineOptions, type TimelineSummary } from '../core/quality.js';
-import { clockKind, clockPairOf, planFromHeader, ROLE_ASK, ROLE_BID, ROLE_PRICE, ROLE_QTY, ROLE_SIDE, type FormatPlan, type Kind } from './formats.js';
+import { clockKind, clockPairOf, columnName, planFromHeader, ROLE_ASK, ROLE_BID, ROLE_PRICE, ROLE_QTY, ROLE_SIDE, ROLE_TIME, type FormatPlan, type Kind } from './formats.js';
 import { ClockCheck, type ClockSummary } from '../core/clocks.js';
 import { TickSize, type TickSummary } from '../core/ticksize.js';
 import { KIND_BACKWARDS, midOf, RowClassifier, Verdict, VERDICT_KIND, verdictClass, type VerdictCode } from './row-verdict.js';
@@ -203,7 +203,7 @@ class PreferTrades extends Error {}
 function readsAsTrades(plan: FormatPlan, o: InspectScanOptions): boolean {
   if (plan.kind !== 'quotes' || !plan.priceOnly || !/^(generic|mapped)-/.test(plan.format)) return false;
   try {
-    planFromHeader(plan.names, 'trades', { clock: o.clock, timeUnit: o.timeUnit, columns: o.columns, timeFormat: o.timeFormat, delimiterCode: plan.delimiter }, { file: '', line: 0, text: '' });
+    planFromHeader(plan.headers, 'trades', { clock: o.clock, timeUnit: o.timeUnit, columns: o.columns, timeFormat: o.timeFormat, delimiterCode: plan.delimiter }, { file: '', line: 0, text: '' });
     return true;
   } catch {
     return false;
@@ -284,7 +284,7 @@ async function attempt(input: InputSpec, kind: Kind, o: InspectScanOptions, repl
       file,
       kind: info.plan.kind,
       format: info.plan.format,
-      timeColumn: info.plan.timeColumn,
+      timeColumn: columnName(info.plan, ROLE_TIME) ?? info.plan.timeColumn,
       timeUnit: info.converter.time.reportUnit ?? info.plan.timeUnit ?? null,
       columns: columnsOf(info.plan),
       delimiter: String.fromCharCode(info.plan.delimiter),
@@ -306,7 +306,7 @@ async function attempt(input: InputSpec, kind: Kind, o: InspectScanOptions, repl
 
 /** The column read for each role besides time, by its header name. */
 function columnsOf(plan: FormatPlan): FileQuality['columns'] {
-  const name = (role: number): string | undefined => (plan.roleCol[role]! >= 0 ? plan.names[plan.roleCol[role]!] : undefined);
+  const name = (role: number): string | undefined => columnName(plan, role);
   const out: Record<string, string> = {};
   const roles: Array<[string, number]> = [['price', ROLE_PRICE], ['bid', ROLE_BID], ['ask', ROLE_ASK], ['quantity', ROLE_QTY], ['side', ROLE_SIDE]];
   for (const [key, role] of roles) {

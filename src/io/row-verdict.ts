@@ -9,7 +9,7 @@
  * ask, crossed, a finite mid; price-only quotes: price; trades: price, quantity. The first failing check
  * decides the verdict.
  */
-import { ROLE_ASK, ROLE_BID, ROLE_PRICE, ROLE_QTY, ROLE_TIME, type FormatPlan } from './formats.js';
+import { columnName, ROLE_ASK, ROLE_BID, ROLE_PRICE, ROLE_QTY, ROLE_TIME, type FormatPlan } from './formats.js';
 import type { RowScratch } from './rows.js';
 
 /** Verdict codes; 0 is a usable row. */
@@ -133,7 +133,7 @@ export class RowClassifier {
       case Verdict.shortRow:
         return { problem: `short row: expected ${plan.ncols} fields, found ${r.nfields}`, value: r.text.lineText() };
       case Verdict.badTime:
-        return { problem: `unparsable time in column ${plan.timeColumn}${timeHint(text(ROLE_TIME))}`, value: text(ROLE_TIME) };
+        return { problem: `unparsable time in column ${columnName(plan, ROLE_TIME) ?? plan.timeColumn}${timeHint(text(ROLE_TIME))}`, value: text(ROLE_TIME) };
       case Verdict.crossed:
         return { problem: 'crossed quote (bid > ask)', value: `${text(ROLE_BID)} > ${text(ROLE_ASK)}` };
       case Verdict.nonFiniteMid:
@@ -142,7 +142,7 @@ export class RowClassifier {
         return { problem: 'one-sided quote (empty bid or ask)', value: undefined };
       default: {
         const role = ROLE[v]!;
-        return { problem: `${VERDICT_KIND[v]} in column ${plan.names[plan.roleCol[role]!]}`, value: text(role) };
+        return { problem: `${VERDICT_KIND[v]} in column ${columnName(plan, role)}`, value: text(role) };
       }
     }
   }
