@@ -84,3 +84,13 @@ test('warnAbout: few blocks are counted by where both markets move, not by the s
   warnAbout({ ...report(row(3, 0.3, [0.2, 0.4]), null), bootstrap: { replicates: 1000, blockUs: 1e7, seed: 42, blocks: 40, moving: 5 } }, ctx);
   assert.match(stderr(), /the bootstrap resamples only 5 blocks of 10 s \(of 40\) where both markets move: its intervals are rough/);
 });
+
+test('verdict: a peak on fewer than 10 steps where both markets move is untested, and tiny r prints in significant digits', () => {
+  // The helper's case: one market barely moves, r = −9.1e-6 at 5 ms from 4 co-moving steps,
+  // with a bootstrap interval clear of 0. 4 < MIN_CO_MOVES (10): no call, and r is not "0.0000".
+  const few = { ...row(5, -9.1e-6, [-1.5e-5, -2.4e-6]), nEffective: 4 };
+  assert.equal(verdict(report(few, clear)), 'untested: at the peak (τ = 5 steps = 5 ms, r = -0.0000091) only 4 grid steps move in both markets, fewer than the 10 a call needs; a longer span, a coarser --grid, or hy on the native ticks sees more.');
+  // 10 co-moving steps are enough for the usual rules.
+  assert.match(verdict(report({ ...row(2, 0.3, [0.2, 0.4]), nEffective: 10 }, clear)), /^spot leads perp/);
+  assert.match(verdict(report({ ...row(2, 0.3, [0.2, 0.4]), nEffective: 9 }, clear)), /^untested: .* only 9 grid steps move/);
+});

@@ -207,6 +207,10 @@ test('xcorrCall: a solid peak whose summed-r difference has no interval (--boots
   // One bootstrap block: no interval anywhere, and xcorr's verdict says untested.
   const oneBlock = xcorrCall({ ...xcorrReport(true), best: row(2, 0.3, null, null), bootstrap: { replicates: 200, blockUs: 10_000_000, seed: 1, blocks: 1, moving: 1 }, summed: { positive: null, negative: null, difference: { value: 0.05, interval: null } } } as unknown as XcorrReport);
   assert.deepEqual([oneBlock.leader, oneBlock.tested, oneBlock.estimateLeader], [null, false, 'spot']);
+  // The same clear lead at a peak of 9 steps where both markets move (MIN_CO_MOVES is 10): xcorr's
+  // verdict says untested, so the report takes no leader from it, only its estimate.
+  const few = withDifference(0.05, { low: 0.01, high: 0.09 }, { ...row(2, 0.3, [0.2, 0.4], null), nEffective: 9 });
+  assert.deepEqual([few.leader, few.tested, few.estimateLeader, few.lagUs], [null, false, 'spot', 1000]);
 });
 
 test('longRows: one row per JSON leaf, arrays by index', () => {

@@ -4,7 +4,7 @@
  */
 import type { FeedTable, PairReport } from '../cli/commands/pair.js';
 import { feedVerdict } from '../cli/commands/pair.js';
-import { summedDirection, summedLead, tooFewBlocks, verdict as xcorrVerdict, SINGLE_STEP_SHARE, type XcorrReport } from '../cli/commands/xcorr-render.js';
+import { summedDirection, summedLead, tooFewBlocks, tooFewCoMoves, verdict as xcorrVerdict, SINGLE_STEP_SHARE, type XcorrReport } from '../cli/commands/xcorr-render.js';
 import { canReject, twoSided, verdict as hyVerdict, type HyReport } from '../cli/commands/hy.js';
 import { ALPHA, signTestCanReject } from '../core/verdict.js';
 import { duration } from '../io/output.js';
@@ -49,9 +49,10 @@ export function xcorrCall(r: XcorrReport): MethodCall {
   const estimate = summedDirection(r);
   const interval = d?.value == null ? null : d.interval;
   // Over fewer than two blocks nothing has an interval: xcorr's verdict says untested (unless one step carries the peak).
-  const noBlocks = best !== undefined && !(best.topStepShare !== null && best.topStepShare > SINGLE_STEP_SHARE) && tooFewBlocks(r);
+  // Nor does a peak of fewer than MIN_CO_MOVES steps where both markets move (xcorr's verdict: untested).
+  const noBlocks = best !== undefined && !(best.topStepShare !== null && best.topStepShare > SINGLE_STEP_SHARE) && (tooFewBlocks(r) || tooFewCoMoves(r));
   const tested = !noBlocks && (!solid || interval !== null);
-  const sign = solid ? summedLead(r) : 0;
+  const sign = solid && !noBlocks ? summedLead(r) : 0;
   // The size: the best lag when it lies on the side the call names (the estimate's, untested).
   const side = tested ? sign : estimate;
   const onSide = best !== undefined && side !== 0 && Math.sign(best.lag) === side;

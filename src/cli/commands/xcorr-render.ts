@@ -44,6 +44,14 @@ export interface XcorrReport {
 /** Above this top_step_share at the best lag one grid step makes the correlation (§4): a warning, and the verdict calls it one event. */
 export const SINGLE_STEP_SHARE = 0.5;
 
+/**
+ * Fewest grid steps where both markets move (n_effective) at the best lag for xcorr to call a
+ * correlation or a lead: r at a lag is made of those steps' products alone, and an interval
+ * over the few blocks holding them says little (classify asks as many triggers of each class).
+ * A market that barely moves gave r ≈ −9·10⁻⁶ from 4 such steps, "clear of 0".
+ */
+export const MIN_CO_MOVES = 10;
+
 /** A signed duration: -2.5 ms, 0 µs, 40 ms. */
 export function signedDuration(us: number): string {
   return us < 0 ? `-${duration(-us)}` : duration(us);
@@ -137,7 +145,12 @@ function humanXcorr(r: XcorrReport, style: Style): string {
 }
 
 function intervalText(low: number | null, high: number | null): string {
-  return low === null || high === null ? 'n/a' : `[${fixed(low, 4)}, ${fixed(high, 4)}]`;
+  return low === null || high === null ? 'n/a' : `[${r4(low)}, ${r4(high)}]`;
+}
+
+/** r (or a difference of r) in 4 decimals; one too small for them in 2 significant digits, not as 0.0000. */
+function r4(x: number | null): string {
+  return x !== null && x !== 0 && Math.abs(x) < 5e-5 ? x.toPrecision(2) : fixed(x, 4);
 }
 
 function direction(r: XcorrReport, lag: number): string {
@@ -163,6 +176,11 @@ function summedLine(r: XcorrReport): string {
 /** The bootstrap is on but the span holds too few blocks for an interval (core/bootstrap.ts): every interval is n/a. */
 export function tooFewBlocks(r: XcorrReport): boolean {
   return r.bootstrap !== null && r.bootstrap.moving < MIN_INTERVAL_BLOCKS;
+}
+
+/** The best lag rests on fewer than {@link MIN_CO_MOVES} steps where both markets move. */
+export function tooFewCoMoves(r: XcorrReport): boolean {
+  return r.best !== undefined && r.best.nEffective < MIN_CO_MOVES;
 }
 
 /** "the span holds 1 block of 10 s" or "… 2 blocks of 10 s, 1 where both markets move". */
@@ -211,29 +229,33 @@ export function verdict(r: XcorrReport): string {
   const where = lagText(best.lag, best.lagUs);
   const fisherNote = r.bootstrap === null ? ', judged by the Fisher interval, which is too narrow for grid returns (drop --bootstrap 0 for an honest one)' : '';
   if (best.topStepShare !== null && best.topStepShare > SINGLE_STEP_SHARE) {
-    return `weak evidence: the peak r = ${fixed(best.r, 4)} at ${where} comes ${Math.round(best.topStepShare * 100)} % from a single grid step, one event rather than a lead-lag relation.`;
+    return `weak evidence: the peak r = ${r4(best.r)} at ${where} comes ${Math.round(best.topStepShare * 100)} % from a single grid step, one event rather than a lead-lag relation.`;
   }
   if (tooFewBlocks(r)) {
-    return `untested: ${blocksText(r.bootstrap!)}, and an interval needs at least ${MIN_INTERVAL_BLOCKS} (a shorter --block gives more); the peak r = ${fixed(best.r, 4)} at ${where}.`;
+    return `untested: ${blocksText(r.bootstrap!)}, and an interval needs at least ${MIN_INTERVAL_BLOCKS} (a shorter --block gives more); the peak r = ${r4(best.r)} at ${where}.`;
+  }
+  if (tooFewCoMoves(r)) {
+    const n = best.nEffective;
+    return `untested: at the peak (${where}, r = ${r4(best.r)}) only ${n} grid step${n === 1 ? '' : 's'} move${n === 1 ? 's' : ''} in both markets, fewer than the ${MIN_CO_MOVES} a call needs; a longer span, a coarser --grid, or hy on the native ticks sees more.`;
   }
   if (best.ciLow === null || best.ciHigh === null || (best.ciLow <= 0 && best.ciHigh >= 0)) {
-    return `no significant correlation: the largest |r| = ${fixed(Math.abs(best.r!), 4)} at ${where} has a 95 % interval ${intervalText(best.ciLow, best.ciHigh)} that includes 0${fisherNote}.`;
+    return `no significant correlation: the largest |r| = ${r4(Math.abs(best.r!))} at ${where} has a 95 % interval ${intervalText(best.ciLow, best.ciHigh)} that includes 0${fisherNote}.`;
   }
   const d = r.summed.difference;
   if (d === null || d.value === null) {
-    return `significant correlation r = ${fixed(best.r, 4)} at ${where}${fisherNote}; request lags on both sides (e.g. --lags -5..5) to test who leads.`;
+    return `significant correlation r = ${r4(best.r)} at ${where}${fisherNote}; request lags on both sides (e.g. --lags -5..5) to test who leads.`;
   }
   const lead = summedLead(r);
   if (lead !== 0) {
     const leader = lead > 0 ? `${a} leads ${b}` : `${b} leads ${a}`;
     const interval = intervalText(d.interval!.low, d.interval!.high);
-    if (best.r! > 0) return `${leader}: the summed r of the leading side exceeds the other by ${fixed(Math.abs(d.value), 4)}, 95 % interval ${interval} clear of 0, peak r = ${fixed(best.r, 4)} at ${where}.`;
-    return `${leader}: the markets move against each other (peak r = ${fixed(best.r, 4)} at ${where}) and the summed r of the leading side is the larger in size, by ${fixed(Math.abs(d.value), 4)}; the 95 % interval of τ > 0 minus τ < 0, ${interval}, is clear of 0.`;
+    if (best.r! > 0) return `${leader}: the summed r of the leading side exceeds the other by ${r4(Math.abs(d.value))}, 95 % interval ${interval} clear of 0, peak r = ${r4(best.r)} at ${where}.`;
+    return `${leader}: the markets move against each other (peak r = ${r4(best.r)} at ${where}) and the summed r of the leading side is the larger in size, by ${r4(Math.abs(d.value))}; the 95 % interval of τ > 0 minus τ < 0, ${interval}, is clear of 0.`;
   }
   if (d.interval === null) {
-    return `correlated, r = ${fixed(best.r, 4)} at ${where}${fisherNote}; who leads is untested: the summed r of τ > 0 minus τ < 0 is ${fixed(d.value, 4)} but has no interval without the bootstrap.`;
+    return `correlated, r = ${r4(best.r)} at ${where}${fisherNote}; who leads is untested: the summed r of τ > 0 minus τ < 0 is ${r4(d.value)} but has no interval without the bootstrap.`;
   }
-  return `correlated (r = ${fixed(best.r, 4)} at ${where}) but no significant lead: the summed r of τ > 0 minus τ < 0 is ${fixed(d.value, 4)} and its 95 % interval ${intervalText(d.interval.low, d.interval.high)} includes 0.`;
+  return `correlated (r = ${r4(best.r)} at ${where}) but no significant lead: the summed r of τ > 0 minus τ < 0 is ${r4(d.value)} and its 95 % interval ${intervalText(d.interval.low, d.interval.high)} includes 0.`;
 }
 
 /** A horizontal bar centred on an axis: negative r to the left, positive to the right. */
