@@ -239,7 +239,7 @@ test('hy verdict: direction, interval in the leader\'s terms, weak evidence, θ�
     options: { bootstrap: 999, block: 10_000_000, seed: 42 },
   };
   const est = (lagUs: number | null, rho: number | null, llr: number | null) => ({ lagUs, rho, beta: rho, r2: rho === null ? null : rho * rho, llr, llrAbs: llr, rvA: 1, rvB: 1, nA: 10, nB: 10, nonextantShareA: 0, nonextantShareB: 0, lags: [] });
-  const inf = (lo: number, hi: number, pValue: number) => ({ lagUs: { low: lo, high: hi }, rho: null, llr: null, pValue, signPatterns: 999, exact: false, replicates: 999, contrastBlocks: 40 });
+  const inf = (lo: number, hi: number, pValue: number) => ({ lagUs: { low: lo, high: hi }, rho: null, llr: null, pValue, signPatterns: 999, exact: false, replicates: 999, contrastBlocks: 40, edgeShare: 0 });
   assert.equal(verdict({ ...base, estimate: est(2100, 0.31, 3), inference: inf(1400, 2900, 0.0005) }), 'spot leads perp by 2.1 ms [1.4, 2.9], ρ = 0.31, p < 0.001.');
   // θ̂ < 0: perp leads; the interval is given as perp's lead, low to high
   assert.equal(verdict({ ...base, estimate: est(-800, 0.2, 0.5), inference: inf(-900, -300, 0.004) }), 'perp leads spot by 800 µs [300, 900], ρ = 0.20, p = 0.004.');
@@ -251,6 +251,17 @@ test('hy verdict: direction, interval in the leader\'s terms, weak evidence, θ�
   // The lattice is -10 ms … 10 ms: an interval up to 10 ms may hide a larger peak beyond it.
   assert.equal(verdict({ ...base, estimate: est(9800, 0.42, 3), inference: inf(6000, 10_000, 0.0005) }), 'spot leads perp by 9.8 ms [6, 10], ρ = 0.42, p < 0.001 — but its interval reaches the edge of the lags (10 ms): the peak may lie beyond; widen --lags.');
   assert.match(verdict({ ...base, estimate: est(-10_000, 0.42, 0.3), inference: inf(-10_000, -7000, 0.0005) }), /^perp leads spot by 10 ms \[7, 10\], .* — but θ̂ lies at the edge of the lags \(-10 ms\)/);
+  // θ̂ and its interval inside the lags, but 0.5 % of the replicates (5 of 999 would be 0.50 %)
+  // peak at an end: the lags may cut the interval short. 0.4 % is not said.
+  const piled = (share: number) => verdict({ ...base, estimate: est(-9400, 0.62, 0.5), inference: { ...inf(-9600, -1200, 0.0005), edgeShare: share } });
+  assert.equal(piled(0.005), 'perp leads spot by 9.4 ms [1.2, 9.6], ρ = 0.62, p < 0.001 — but 0.5 % of its replicates peak at an end of the lags (-10 ms or 10 ms), so the interval may be cut short by them; widen --lags.');
+  assert.equal(piled(0.004), 'perp leads spot by 9.4 ms [1.2, 9.6], ρ = 0.62, p < 0.001.');
+  // An interval that reaches θ = 0 and an end: both are said.
+  assert.match(verdict({ ...base, estimate: est(3500, 0.3, 2), inference: inf(-5500, 10_000, 0.005) }), /the direction is uncertain; and its interval reaches the edge of the lags \(10 ms\)/);
+  // Identical markets: LLR is 1 but for rounding, and no side is named; nor when LLR's interval holds 1.
+  assert.equal(verdict({ ...base, estimate: est(0, 1, 0.9999999999999998), inference: inf(0, 0, 0.0005) }), 'spot and perp move together: the contrast peaks at θ = 0 [0 µs, 0 µs], ρ = 1.00, p < 0.001.');
+  assert.doesNotMatch(verdict({ ...base, estimate: est(0, 0.14, 1.3), inference: { ...inf(0, 0, 0.001), llr: { low: 0.8, high: 1.9 } } }), /leans/);
+  assert.match(verdict({ ...base, estimate: est(0, 0.14, 1.3), inference: { ...inf(0, 0, 0.001), llr: { low: 1.1, high: 1.9 } } }), /leans to spot leading \(LLR 1\.30 \[1\.10, 1\.90\]\)\.$/);
   // Lags 1 ms … 10 ms (91 lags of 100 µs) lie on one side: a peak there cannot say who leads.
   const oneSided = { ...base, lattice: { fromUs: 1000, stepUs: 100, count: 91 } };
   assert.equal(verdict({ ...oneSided, estimate: est(1100, 0.31, null), inference: inf(1000, 2000, 0.008) }), 'the contrast peaks at θ = 1.1 ms, ρ = 0.31, p = 0.008, but every lag (1 ms … 10 ms) lies on one side of 0: who leads is untested; request lags on both sides (e.g. --lags -10ms..10ms).');

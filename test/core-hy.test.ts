@@ -286,6 +286,20 @@ test('hy: with few blocks the sign-flip test enumerates every pattern: p = 2/2^b
   assert.equal(hyInference(parts, 15, new Random(1)).exact, false); // 2^4 > 15: random patterns
 });
 
+test('hy: edgeShare counts the replicates whose θ̂* lies at an end of the lags', () => {
+  // B follows A by 2.5 ms. On lags -10 ms … 10 ms every replicate peaks near 2.5 ms, none at an
+  // end; on lags -2 ms … 2 ms the peak lies beyond 2 ms: θ̂ takes that end, and so do most
+  // replicates (the others a lesser peak inside the lags, which is why the share matters).
+  const [a, b] = leadPair(3, 10, 2500);
+  const wide = hyInference(run(a, b, { lattice: makeLattice(-10_000, 10_000, 100), blockUs: 500_000 }), 199, new Random(42));
+  assert.equal(wide.edgeShare, 0);
+  const narrow = run(a, b, { lattice: makeLattice(-2000, 2000, 100), blockUs: 500_000 });
+  assert.equal(hyEstimate(narrow).lagUs, 2000);
+  const share = hyInference(narrow, 199, new Random(42)).edgeShare;
+  assert.ok(share > 0.5 && share <= 1, `edge share ${share}`);
+  assert.equal(share * 199, Math.round(share * 199)); // a count of the 199 replicates
+});
+
 test('hy: adding δ to every B time moves θ̂ by δ', () => {
   const [a, b] = leadPair(8, 4, 1500);
   const lattice = makeLattice(-5000, 5000, 100);

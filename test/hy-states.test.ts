@@ -286,7 +286,7 @@ test('hy --state refuses ranges off the block edges and --by before reading, and
 /** A JSON report without what only the bootstrap prints. */
 function withoutInference(text: string): Record<string, unknown> {
   const doc = JSON.parse(text) as Record<string, unknown>;
-  for (const k of ['p_value', 'ci', 'verdict', 'params']) delete doc[k];
+  for (const k of ['p_value', 'edge_share', 'ci', 'verdict', 'params']) delete doc[k];
   return doc;
 }
 

@@ -125,6 +125,17 @@ test('reportVerdict: all agree — the lead and interval from the first method t
   assert.equal(v.sentences[2], 'Noise: 25 % of the 200 jumps have no partner in the other market; of the 80 pairs, shifted copies pair 5 % as many by coincidence.');
 });
 
+test('reportVerdict: an interval the lags may cut short says so with it in the headline (hyCall sets the caveat)', () => {
+  const cut = { ...call('hy', 'perp', 9400, [1200, 9600], 0.001), intervalCaveat: 'the lags may cut it short: widen --hy-lags' };
+  const v = reportVerdict(['spot', 'perp'], [cut], noise);
+  assert.equal(v.sentences[0], 'perp leads spot by 9.4 ms (95 % interval 1.2 ms … 9.6 ms; the lags may cut it short: widen --hy-lags), per hy.');
+  // hy on lags -10 ms … 10 ms with θ̂ = -9.4 ms [-9.6, -1.2] and 1 % of the replicates at an end (the Binance sample).
+  const r = { ...hyReport(-9400, [-9600, -1200], 0.001), lattice: { fromUs: -10_000, stepUs: 100, count: 201 }, options: { bootstrap: 999, block: 1e7, seed: 42, lagsOption: '--hy-lags' } } as unknown as HyReport;
+  const edgy = { ...r, inference: { ...r.inference!, edgeShare: 0.01 } } as HyReport;
+  assert.equal(hyCall(edgy).intervalCaveat, 'the lags may cut it short: widen --hy-lags');
+  assert.equal(hyCall({ ...r, inference: { ...r.inference!, edgeShare: 0 } } as HyReport).intervalCaveat, null);
+});
+
 test('reportVerdict: a method without a lead is named where they differ; opposite leaders are a disagreement', () => {
   const partial = reportVerdict(['spot', 'perp'], [call('pair', 'spot', 3000, [2000, 4000], 0.01), call('xcorr', null, null, null, null)], noise);
   assert.equal(partial.leader, 'spot');

@@ -141,6 +141,13 @@ export interface HyInference {
    * so p cannot fall below 2/2^contrastBlocks however many blocks the span holds.
    */
   readonly contrastBlocks: number;
+  /**
+   * The share of replicates whose θ̂* lies at the first or the last lag of the lattice (0 for a
+   * lattice of one lag): where the peak would lie beyond the lags, a replicate can only take an
+   * end (or a lesser peak inside), so a share of them there says the interval is cut by the
+   * lags, even when its own ends lie inside them.
+   */
+  readonly edgeShare: number;
 }
 
 /** Numbers per replicate row in the resampling matrix: U over the lattice, RV_A, RV_B. */
@@ -212,7 +219,17 @@ export function hyInference(parts: HyParts, replicates: number, rng: Random): Hy
   // interval.
   const contrastBlocks = blocksWithContrast(parts);
   const spread = contrastBlocks >= MIN_INTERVAL_BLOCKS;
-  return { lagUs: spread ? percentileIntervalType1(lag) : null, rho: spread ? percentileInterval(rho) : null, llr: spread ? percentileInterval(llr) : null, ...test, replicates, contrastBlocks };
+  return { lagUs: spread ? percentileIntervalType1(lag) : null, rho: spread ? percentileInterval(rho) : null, llr: spread ? percentileInterval(llr) : null, ...test, replicates, contrastBlocks, edgeShare: edgeShareOf(lag, lattice) };
+}
+
+/** The share of the replicates' θ̂* at the lattice's first or last lag (NaN, no peak, counts as neither). */
+function edgeShareOf(lag: Float64Array, lattice: Lattice): number {
+  if (lattice.count < 2 || lag.length === 0) return 0;
+  const first = lattice.fromUs;
+  const last = lagAt(lattice, lattice.count - 1);
+  let n = 0;
+  for (const l of lag) if (l === first || l === last) n++;
+  return n / lag.length;
 }
 
 /**

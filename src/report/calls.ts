@@ -5,7 +5,7 @@
 import type { FeedTable, PairReport } from '../cli/commands/pair.js';
 import { feedVerdict } from '../cli/commands/pair.js';
 import { summedDirection, summedLead, tooFewBlocks, tooFewCoMoves, verdict as xcorrVerdict, SINGLE_STEP_SHARE, type XcorrReport } from '../cli/commands/xcorr-render.js';
-import { canReject, twoSided, verdict as hyVerdict, type HyReport } from '../cli/commands/hy.js';
+import { canReject, edgeNote, twoSided, verdict as hyVerdict, type HyReport } from '../cli/commands/hy.js';
 import { ALPHA, signTestCanReject } from '../core/verdict.js';
 import { duration } from '../io/output.js';
 import type { MethodCall, NoiseFacts } from './verdict.js';
@@ -89,6 +89,8 @@ export function hyCall(r: HyReport): MethodCall {
     estimateLeader: twoSided(r.lattice) ? marketOfSign(sign, r.names) : null,
     lagUs: lag === null ? null : Math.abs(lag),
     intervalUs: interval,
+    // θ̂ or its interval at an end of the lags, or replicates piled up there: the lags may cut it.
+    intervalCaveat: interval !== null && edgeNote(r) !== '' ? `the lags may cut it short: widen ${r.options.lagsOption ?? '--lags'}` : null,
     pValue: inf?.pValue ?? null,
     sentence: hyVerdict(r),
   };

@@ -23,6 +23,8 @@ export interface MethodCall {
   /** Its estimate of the lead (µs, ≥ 0) and 95 % interval, when it gives one. */
   readonly lagUs: number | null;
   readonly intervalUs: readonly [number, number] | null;
+  /** What limits that interval, said with it wherever it is shown (hy: the lags may cut it short); null when nothing. */
+  readonly intervalCaveat?: string | null;
   /** Its test's p-value when it has one. */
   readonly pValue: number | null;
   /** The method's own verdict sentence. */
@@ -43,6 +45,7 @@ export interface ReportVerdict {
   /** The lead and its interval, from the first method that names the leader and gives an interval. */
   readonly lagUs: number | null;
   readonly intervalUs: readonly [number, number] | null;
+  readonly intervalCaveat: string | null;
   readonly lagFrom: string | null;
   /** True when every method that finds a lead names the same leader and none finds none or is untested. */
   readonly agree: boolean;
@@ -61,7 +64,7 @@ export function reportVerdict(names: readonly [string, string], calls: readonly 
   const agree = leaders.size === 1 && calls.every((c) => c.leader === leader);
   const sizer = leader === null ? undefined : calls.find((c) => c.leader === leader && c.lagUs !== null && c.intervalUs !== null) ?? calls.find((c) => c.leader === leader && c.lagUs !== null);
   const follower = leader === null ? null : leader === names[0] ? names[1] : names[0];
-  const v = { leader, follower, lagUs: sizer?.lagUs ?? null, intervalUs: sizer?.intervalUs ?? null, lagFrom: sizer?.method ?? null, agree, methods: calls, noise };
+  const v = { leader, follower, lagUs: sizer?.lagUs ?? null, intervalUs: sizer?.intervalUs ?? null, intervalCaveat: sizer?.intervalCaveat ?? null, lagFrom: sizer?.method ?? null, agree, methods: calls, noise };
   return { ...v, sentences: [headline(v, leaders), sureness(calls), noiseSentence(noise, names), agreement(calls, agree, leader)] };
 }
 
@@ -74,7 +77,8 @@ function headline(v: Core, leaders: ReadonlySet<string>): string {
     if (untested.length === 0) return 'No method finds a significant lead of either market.';
     return `No tested method finds a significant lead of either market; untested, ${untested.map(pointsFirst).join(', ')}.`;
   }
-  const by = v.lagUs === null ? '' : ` by ${ms(v.lagUs)}${v.intervalUs === null ? '' : ` (95 % interval ${ms(v.intervalUs[0])} … ${ms(v.intervalUs[1])})`}, per ${v.lagFrom}`;
+  const caveat = v.intervalCaveat === null ? '' : `; ${v.intervalCaveat}`;
+  const by = v.lagUs === null ? '' : ` by ${ms(v.lagUs)}${v.intervalUs === null ? '' : ` (95 % interval ${ms(v.intervalUs[0])} … ${ms(v.intervalUs[1])}${caveat})`}, per ${v.lagFrom}`;
   // An untested estimate is no finding, but one pointing the other way must not let the headline read as agreement.
   const contrary = untested.filter((c) => c.estimateLeader !== v.leader);
   if (contrary.length === 0) return `${v.leader} leads ${v.follower}${by}.`;
@@ -141,10 +145,11 @@ export function verdictJson(v: ReportVerdict): Record<string, unknown> {
     follower: v.follower,
     lag_us: v.lagUs,
     lag_ci_us: v.intervalUs,
+    lag_ci_caveat: v.intervalCaveat,
     lag_from: v.lagFrom,
     agree: v.agree,
     text: v.sentences,
-    methods: v.methods.map((c) => ({ method: c.method, leader: c.leader, tested: c.tested, estimate_leader: c.estimateLeader, lag_us: c.lagUs, lag_ci_us: c.intervalUs, p_value: c.pValue, verdict: c.sentence })),
+    methods: v.methods.map((c) => ({ method: c.method, leader: c.leader, tested: c.tested, estimate_leader: c.estimateLeader, lag_us: c.lagUs, lag_ci_us: c.intervalUs, lag_ci_caveat: c.intervalCaveat ?? null, p_value: c.pValue, verdict: c.sentence })),
     noise: { jumps: v.noise.jumps, noise_jumps: v.noise.noiseJumps, paired: v.noise.paired, chance_pairs_mean: v.noise.chanceMean },
   };
 }

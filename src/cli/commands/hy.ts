@@ -161,6 +161,8 @@ export function hyReportOf(o: Pick<HyOptions, 'names' | 'bootstrap' | 'block' | 
   const report: HyReport = { names: o.names, lattice, span, options: { bootstrap: o.bootstrap, block: o.block, seed: o.seed, lagsOption: o.lagsOption }, estimate, inference };
   if (atEdge(lattice, estimate.lagUs, inference?.lagUs)) {
     ctx.warn(`θ̂ = ${estimate.lagUs} µs ${onEdge(lattice, estimate.lagUs) ? 'is at' : 'has an interval that reaches'} the edge of the lattice: the largest contrast may lie beyond it; widen ${lagsOption(report)}`);
+  } else if (edgeReplicates(lattice, estimate.lagUs, inference)) {
+    ctx.warn(`${percentOf(inference!.edgeShare)} of the bootstrap replicates peak at an end of the lags (${lagText(lattice.fromUs)} or ${lagText(lagAt(lattice, lattice.count - 1))}): θ̂'s interval may be cut short by them; widen ${lagsOption(report)}`);
   }
   return report;
 }
@@ -194,6 +196,52 @@ function atEdge(l: Lattice, lagUs: number | null, ci: Interval | null | undefine
   return onEdge(l, lagUs) || (lagUs !== null && ci != null && (onEdge(l, ci.low) || onEdge(l, ci.high)));
 }
 
+/**
+ * Replicates whose θ̂* lies at an end of the lags from which θ̂'s interval counts as cut by
+ * them (HyInference.edgeShare). A replicate whose peak lies beyond the lags takes an end, or a
+ * lesser peak inside them, so the interval can be cut short while its own ends (the 2.5 % and
+ * 97.5 % points) lie inside: on the Binance sample at -10ms..10ms, θ̂ = -9.4 ms [-9.6, -1.2]
+ * with 1 % of the replicates at -10 ms, and [-11.8, -1.2] over -20ms..20ms. From a fifth of
+ * the 2.5 % an end leaves out (0.5 %, 5 of 1 000 replicates) the verdict says so.
+ */
+const EDGE_SHARE = 0.005;
+
+/** θ̂'s interval may be cut by the lags though neither θ̂ nor its ends lie on them: replicates pile up at an end. */
+export function edgeReplicates(l: Lattice, lagUs: number | null, inf: HyInference | null): boolean {
+  return lagUs !== null && inf !== null && inf.lagUs !== null && inf.edgeShare >= EDGE_SHARE;
+}
+
+/** The edge caveat of hy's verdict and the report's headline; '' when θ̂ and its interval lie clear of the ends of the lags. */
+export function edgeNote(r: HyReport): string {
+  const l = r.lattice;
+  const e = r.estimate;
+  const inf = r.inference;
+  if (e.lagUs === null) return '';
+  const sign = e.lagUs >= 0 ? 1 : -1;
+  if (atEdge(l, e.lagUs, inf?.lagUs)) return `${onEdge(l, e.lagUs) ? 'θ̂ lies at' : 'its interval reaches'} the edge of the lags (${lagText(sign > 0 ? lagAt(l, l.count - 1) : l.fromUs)}): the peak may lie beyond; widen ${lagsOption(r)}`;
+  if (edgeReplicates(l, e.lagUs, inf)) return `${percentOf(inf!.edgeShare)} of its replicates peak at an end of the lags (${lagText(l.fromUs)} or ${lagText(lagAt(l, l.count - 1))}), so the interval may be cut short by them; widen ${lagsOption(r)}`;
+  return '';
+}
+
+/** A share as a percentage of at most 3 significant digits ("1.3 %"). */
+function percentOf(share: number): string {
+  return `${Number((share * 100).toPrecision(3))} %`;
+}
+
+/**
+ * LLR tells which side of θ = 0 holds more of the contrast; equal sides give 1, which float
+ * rounding leaves a unit or two away (identical markets: 0.9999999999999998). A lean is named
+ * when LLR is off 1 by more than rounding, and with the bootstrap only when its interval
+ * excludes 1.
+ */
+function llrLean(e: HyEstimate, inf: HyInference | null): 'a' | 'b' | null {
+  const llr = e.llr;
+  if (llr === null || Math.abs(llr - 1) <= 1e-9) return null;
+  const ci = inf?.llr;
+  if (ci != null && ci.low <= 1 && ci.high >= 1) return null;
+  return llr > 1 ? 'a' : 'b';
+}
+
 const pairOf = (i: Interval | null | undefined): [number, number] | null => (i ? [i.low, i.high] : null);
 
 /** The members of §6 that a part's numbers give (the whole span's, a window's, a regime's). */
@@ -212,6 +260,7 @@ function hyMembers(e: HyEstimate, inf: HyInference | null) {
     nonextant_share_a: e.nonextantShareA,
     nonextant_share_b: e.nonextantShareB,
     p_value: inf?.pValue ?? null,
+    edge_share: inf?.edgeShare ?? null,
     lags: e.lags.map((l) => ({ lag_us: l.lagUs, u: l.u, rho: l.rho, beta: l.beta })),
     ci: inf === null ? null : { lag_us: pairOf(inf.lagUs), rho: pairOf(inf.rho), llr: pairOf(inf.llr) },
   };
@@ -295,7 +344,8 @@ function verdictClause(r: HyReport): string {
     return `the contrast peaks at θ = ${lagText(e.lagUs)}, ${rho}, ${p}, but every lag (${lags}) lies on one side of 0: who leads is untested; request lags on both sides (e.g. ${lagsOption(r)} -10ms..10ms)`;
   }
   if (e.lagUs === 0) {
-    const side = e.llr === null || e.llr === 1 ? '' : `; away from θ = 0 the contrast leans to ${e.llr > 1 ? a : b} leading (LLR ${fixed(e.llr, 2)})`;
+    const lean = llrLean(e, inf);
+    const side = lean === null ? '' : `; away from θ = 0 the contrast leans to ${lean === 'a' ? a : b} leading (LLR ${fixed(e.llr, 2)}${inf?.llr ? ` [${fixed(inf.llr.low, 2)}, ${fixed(inf.llr.high, 2)}]` : ''})`;
     return `${a} and ${b} move together: the contrast peaks at θ = 0${ci ? ` [${lagText(ci.low)}, ${lagText(ci.high)}]` : ''}, ${rho}, ${p}${side}`;
   }
   const [leader, follower, sign] = e.lagUs > 0 ? [a, b, 1] : [b, a, -1];
@@ -305,8 +355,9 @@ function verdictClause(r: HyReport): string {
   if (inf === null) return `untested (--bootstrap 0): the contrast peaks at θ = ${lagText(e.lagUs)}, where ${leader} would lead ${follower} by ${duration(lead)}, ${rho}; no sign-flip test and no interval`;
   const interval = ci ? ` ${lagInterval(Math.min(sign * ci.low, sign * ci.high), Math.max(sign * ci.low, sign * ci.high), lead)}` : '';
   const straddles = ci !== undefined && ci !== null && ci.low <= 0 && ci.high >= 0;
-  const edge = atEdge(l, e.lagUs, ci) ? ` — but ${onEdge(l, e.lagUs) ? 'θ̂ lies at' : 'its interval reaches'} the edge of the lags (${lagText(sign > 0 ? lagAt(l, l.count - 1) : l.fromUs)}): the peak may lie beyond; widen ${lagsOption(r)}` : '';
-  return `${leader} leads ${follower} by ${duration(lead)}${interval}, ${rho}, ${p}${straddles ? ' — but the interval reaches θ = 0, so the direction is uncertain' : edge}`;
+  const edge = edgeNote(r);
+  const uncertain = straddles ? ' — but the interval reaches θ = 0, so the direction is uncertain' : '';
+  return `${leader} leads ${follower} by ${duration(lead)}${interval}, ${rho}, ${p}${uncertain}${edge === '' ? '' : `${straddles ? '; and' : ' — but'} ${edge}`}`;
 }
 
 const BAR = 16;
