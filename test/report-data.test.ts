@@ -136,6 +136,21 @@ test('reportVerdict: an interval the lags may cut short says so with it in the h
   assert.equal(hyCall({ ...r, inference: { ...r.inference!, edgeShare: 0 } } as HyReport).intervalCaveat, null);
 });
 
+test('reportVerdict: markets moving against each other — the noise counts are said not to measure noise, and pair\'s untested estimate is no disagreement', () => {
+  // An inversely quoted market 2 ms late: hy and xcorr find spot leading with a negative relation;
+  // pair (same-direction jumps only) pairs 4 of 466 jumps by chance, and its estimate puts perp first.
+  const hy = { ...call('hy', 'spot', 2000, [2000, 2000], 0.001), against: true };
+  const xcorr = { ...call('xcorr', 'spot', 2000, null, null), against: true };
+  const pair = { ...untested('pair (1 ms grid)', 'perp', 1000), sameDirection: true };
+  const v = reportVerdict(['spot', 'perp'], [hy, pair, xcorr], { jumps: 466, noiseJumps: 458, paired: 4, chanceMean: 1.8 });
+  assert.equal(v.sentences[0], 'spot leads perp by 2 ms (95 % interval 2 ms … 2 ms), per hy.');
+  assert.equal(v.sentences[2], 'Noise: 98 % of the 466 jumps have no partner in the other market; of the 4 pairs, shifted copies pair 45 % as many by coincidence. But hy and xcorr find the markets moving against each other (a market quoted inversely?), and pair pairs jumps of the same direction only: these counts do not measure noise here.');
+  // Without a method finding the relation negative, pair's contrary estimate is said as before.
+  const plain = reportVerdict(['spot', 'perp'], [{ ...hy, against: false }, pair], noise);
+  assert.match(plain.sentences[0], /— but the estimates disagree: untested, pair \(1 ms grid\)'s estimate puts perp first/);
+  assert.doesNotMatch(plain.sentences[2], /against each other/);
+});
+
 test('reportVerdict: a method without a lead is named where they differ; opposite leaders are a disagreement', () => {
   const partial = reportVerdict(['spot', 'perp'], [call('pair', 'spot', 3000, [2000, 4000], 0.01), call('xcorr', null, null, null, null)], noise);
   assert.equal(partial.leader, 'spot');
@@ -214,7 +229,8 @@ test('xcorrCall: a solid peak whose summed-r difference has no interval (--boots
   // Markets that move against each other: r = −0.3 at +2 steps and S₊ − S₋ = −0.05 clear of 0
   // name spot (the leading side's sum is the more negative), at the best lag.
   const against = withDifference(-0.05, { low: -0.09, high: -0.01 }, row(2, -0.3, [-0.4, -0.2], null));
-  assert.deepEqual([against.leader, against.tested, against.estimateLeader, against.lagUs], ['spot', true, 'spot', 1000]);
+  assert.deepEqual([against.leader, against.tested, against.estimateLeader, against.lagUs, against.against], ['spot', true, 'spot', 1000, true]);
+  assert.equal(lead.against, false); // r = +0.3
   // One bootstrap block: no interval anywhere, and xcorr's verdict says untested.
   const oneBlock = xcorrCall({ ...xcorrReport(true), best: row(2, 0.3, null, null), bootstrap: { replicates: 200, blockUs: 10_000_000, seed: 1, blocks: 1, moving: 1 }, summed: { positive: null, negative: null, difference: { value: 0.05, interval: null } } } as unknown as XcorrReport);
   assert.deepEqual([oneBlock.leader, oneBlock.tested, oneBlock.estimateLeader], [null, false, 'spot']);

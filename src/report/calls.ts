@@ -28,6 +28,7 @@ export function pairCall(r: PairReport, f: FeedTable): MethodCall {
     intervalUs: d?.medianCi ? [d.medianCi.low, d.medianCi.high] : null,
     pValue: f.stats.leaderPValue,
     sentence: `${v.sentence}.`,
+    sameDirection: true,
   };
 }
 
@@ -56,7 +57,9 @@ export function xcorrCall(r: XcorrReport): MethodCall {
   // The size: the best lag when it lies on the side the call names (the estimate's, untested).
   const side = tested ? sign : estimate;
   const onSide = best !== undefined && side !== 0 && Math.sign(best.lag) === side;
-  return { method: 'xcorr', leader: marketOfSign(sign, r.names), tested, estimateLeader: marketOfSign(estimate, r.names), lagUs: onSide ? Math.abs(best.lagUs) : null, intervalUs: null, pValue: null, sentence: xcorrVerdict(r) };
+  // A solid negative peak: the markets move against each other.
+  const against = solid && !noBlocks && best.r! < 0;
+  return { method: 'xcorr', leader: marketOfSign(sign, r.names), tested, estimateLeader: marketOfSign(estimate, r.names), lagUs: onSide ? Math.abs(best.lagUs) : null, intervalUs: null, pValue: null, sentence: xcorrVerdict(r), against };
 }
 
 /** The first market for a positive sign, the second for a negative one, null for 0. */
@@ -93,6 +96,8 @@ export function hyCall(r: HyReport): MethodCall {
     intervalCaveat: interval !== null && edgeNote(r) !== '' ? `the lags may cut it short: widen ${r.options.lagsOption ?? '--lags'}` : null,
     pValue: inf?.pValue ?? null,
     sentence: hyVerdict(r),
+    // A significant contrast whose ρ at θ̂ is negative, its interval too: the markets move against each other.
+    against: inf !== null && canReject(inf) && inf.pValue < ALPHA && (r.estimate.rho ?? 0) < 0 && (inf.rho === null || inf.rho.high < 0),
   };
 }
 

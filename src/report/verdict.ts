@@ -29,6 +29,14 @@ export interface MethodCall {
   readonly pValue: number | null;
   /** The method's own verdict sentence. */
   readonly sentence: string;
+  /**
+   * The method finds the markets moving against each other (a negative relation clear of 0: an
+   * inversely quoted market). pair pairs jumps of the same direction only, so its counts then
+   * measure no noise (the noise sentence says so).
+   */
+  readonly against?: boolean;
+  /** The method pairs jumps of the same direction only (pair): where another finds the markets moving against each other, its estimate says nothing. */
+  readonly sameDirection?: boolean;
 }
 
 /** How much of the activity is noise, from pair's Table 1 on the first feed. */
@@ -65,14 +73,16 @@ export function reportVerdict(names: readonly [string, string], calls: readonly 
   const sizer = leader === null ? undefined : calls.find((c) => c.leader === leader && c.lagUs !== null && c.intervalUs !== null) ?? calls.find((c) => c.leader === leader && c.lagUs !== null);
   const follower = leader === null ? null : leader === names[0] ? names[1] : names[0];
   const v = { leader, follower, lagUs: sizer?.lagUs ?? null, intervalUs: sizer?.intervalUs ?? null, intervalCaveat: sizer?.intervalCaveat ?? null, lagFrom: sizer?.method ?? null, agree, methods: calls, noise };
-  return { ...v, sentences: [headline(v, leaders), sureness(calls), noiseSentence(noise, names), agreement(calls, agree, leader)] };
+  const against = calls.filter((c) => c.against === true).map((c) => c.method);
+  return { ...v, sentences: [headline(v, leaders, against.length > 0), sureness(calls), noiseSentence(noise, names, against), agreement(calls, agree, leader)] };
 }
 
 type Core = Omit<ReportVerdict, 'sentences'>;
 
-function headline(v: Core, leaders: ReadonlySet<string>): string {
+function headline(v: Core, leaders: ReadonlySet<string>, against: boolean): string {
   if (leaders.size > 1) return `The methods disagree on who leads: ${v.methods.filter((c) => c.leader !== null).map((c) => `${c.method} says ${c.leader}`).join(', ')}.`;
-  const untested = v.methods.filter((c) => !c.tested && c.estimateLeader !== null);
+  // Markets moving against each other leave pair only chance pairs of the same direction: its untested estimate is none.
+  const untested = v.methods.filter((c) => !c.tested && c.estimateLeader !== null && !(against && c.sameDirection === true));
   if (v.leader === null) {
     if (untested.length === 0) return 'No method finds a significant lead of either market.';
     return `No tested method finds a significant lead of either market; untested, ${untested.map(pointsFirst).join(', ')}.`;
@@ -97,10 +107,13 @@ function sureness(calls: readonly MethodCall[]): string {
   return tests.length === 0 ? `No method ran a test (bootstrap off).${none}` : `How sure: ${tests.join('; ')} (each method's own test of no lead).${none}`;
 }
 
-function noiseSentence(n: NoiseFacts, [a, b]: readonly [string, string]): string {
+function noiseSentence(n: NoiseFacts, [a, b]: readonly [string, string], against: readonly string[]): string {
   if (n.jumps === 0) return `Noise: neither ${a} nor ${b} jumped at the threshold.`;
   const chance = n.paired === 0 ? 'no pairs formed' : `shifted copies pair ${pct(n.chanceMean / n.paired)} as many by coincidence`;
-  return `Noise: ${pct(n.noiseJumps / n.jumps)} of the ${n.jumps} jumps have no partner in the other market; of the ${n.paired} pairs, ${chance}.`;
+  const counts = `Noise: ${pct(n.noiseJumps / n.jumps)} of the ${n.jumps} jumps have no partner in the other market; of the ${n.paired} pairs, ${chance}.`;
+  if (against.length === 0) return counts;
+  // A jump of one market meets one the other way in the other: pair's same-direction rule leaves both unpaired.
+  return `${counts} But ${against.join(' and ')} find${against.length === 1 ? 's' : ''} the markets moving against each other (a market quoted inversely?), and pair pairs jumps of the same direction only: these counts do not measure noise here.`;
 }
 
 function agreement(calls: readonly MethodCall[], agree: boolean, leader: string | null): string {
@@ -149,7 +162,7 @@ export function verdictJson(v: ReportVerdict): Record<string, unknown> {
     lag_from: v.lagFrom,
     agree: v.agree,
     text: v.sentences,
-    methods: v.methods.map((c) => ({ method: c.method, leader: c.leader, tested: c.tested, estimate_leader: c.estimateLeader, lag_us: c.lagUs, lag_ci_us: c.intervalUs, lag_ci_caveat: c.intervalCaveat ?? null, p_value: c.pValue, verdict: c.sentence })),
+    methods: v.methods.map((c) => ({ method: c.method, leader: c.leader, tested: c.tested, estimate_leader: c.estimateLeader, lag_us: c.lagUs, lag_ci_us: c.intervalUs, lag_ci_caveat: c.intervalCaveat ?? null, against: c.against === true, p_value: c.pValue, verdict: c.sentence })),
     noise: { jumps: v.noise.jumps, noise_jumps: v.noise.noiseJumps, paired: v.noise.paired, chance_pairs_mean: v.noise.chanceMean },
   };
 }
