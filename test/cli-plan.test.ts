@@ -12,6 +12,7 @@ import { tempFiles, type CliResult } from './cli-helpers.js';
 import { leadlagInProcess as leadlag } from './context-helpers.js';
 import { shellQuote, shellWords } from '../src/cli/shell-words.js';
 import { UsageError } from '../src/errors.js';
+import { manifestCells } from '../src/cli/commands/plan.js';
 
 /** spot/ and perp/ holding 2024-08-08 and 2024-08-09 each (the layout the README shows): two daily jobs. */
 function twoDays(): { dir: string; spot: string; perp: string } {
@@ -45,6 +46,31 @@ test('plan --manifest refuses a pair name given twice, naming the manifest, the 
   const ok = await leadlag(['plan', '--manifest', manifest]);
   assert.equal(ok.code, 0, ok.stderr);
   assert.equal(ok.stdout.trim().split('\n').length, 5);
+});
+
+test('plan --manifest reads quoted fields as a CSV export writes them; --label with --manifest is refused', () => {
+  // Hand-worked RFC 4180 lines: quotes around any field, "" for a quote, a comma list inside quotes.
+  assert.deepEqual(manifestCells('"BTCUSDT","spot/","perp/"', ','), ['BTCUSDT', 'spot/', 'perp/']);
+  assert.deepEqual(manifestCells('ETH,"s/a.csv,s/b.csv", p/ ', ','), ['ETH', 's/a.csv,s/b.csv', 'p/']);
+  assert.deepEqual(manifestCells('X,"a ""b"" c",d', ','), ['X', 'a "b" c', 'd']);
+  assert.deepEqual(manifestCells('X\t"a\tb"\tc', '\t'), ['X', 'a\tb', 'c']);
+  assert.equal(manifestCells('X,"open,c', ','), undefined);
+});
+
+test('plan --manifest: a quoted export plans as the plain one; --label beside it is refused (exit 2)', async () => {
+  const { dir, spot, perp } = twoDays();
+  const plain = join(dir, 'plain.csv');
+  const quoted = join(dir, 'quoted.csv');
+  writeFileSync(plain, `pair,spot_files,perp_files\nBTCUSDT,${spot},${perp}\n`);
+  writeFileSync(quoted, `"pair","spot_files","perp_files"\n"BTCUSDT","${spot}","${perp}"\n`);
+  const a = await leadlag(['plan', '--manifest', plain]);
+  assert.equal(a.code, 0, a.stderr);
+  const b = await leadlag(['plan', '--manifest', quoted]);
+  assert.equal(b.code, 0, b.stderr);
+  assert.equal(b.stdout, a.stdout);
+  writeFileSync(quoted, `pair,spot_files,perp_files\n"BTCUSDT,${spot},${perp}\n`);
+  assertRefused(await leadlag(['plan', '--manifest', quoted]), 65, /quoted\.csv:2: a quoted field does not end on its line/);
+  assertRefused(await leadlag(['plan', '--manifest', plain, '--label', 'X']), 2, /--label names the one pair of the markets given; with --manifest/);
 });
 
 test('plan --label refuses a name that is no file name, saying which characters go (exit 2)', async () => {

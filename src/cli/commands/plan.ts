@@ -47,6 +47,7 @@ export function runPlan(spot: string | undefined, perp: string | undefined, o: P
   if (o.label !== undefined && !isPairName(o.label)) throw new UsageError(`--label may hold letters, digits, _ . and - only (it names the state files, <states>/<label>-0000.state), got ${JSON.stringify(o.label)}; e.g. BTCUSDT or BTC-USDT`);
   const pairs: PlannedPair[] = o.manifest !== undefined ? readManifest(o.manifest, command) : [{ pair: o.label ?? 'pair', a: spot, b: perp, trades: o.trades }];
   if (o.manifest !== undefined && (spot !== undefined || perp !== undefined || o.trades !== undefined)) throw new UsageError('give either the markets\' files (and --trades) or --manifest, not both');
+  if (o.manifest !== undefined && o.label !== undefined) throw new UsageError('--label names the one pair of the markets given; with --manifest each pair is named by its line\'s pair column');
   if (command !== 'classify' && o.trades !== undefined) throw new UsageError(`--trades goes with --command classify (${command} reads no trades)`);
   const withTrades = command === 'classify';
   const jobOptions = jobOptionsOf(command, o.options);
@@ -122,6 +123,46 @@ function requireFiles(pair: string, j: Job, withTrades: boolean): void {
   if (missing !== undefined) throw new DataError(pair, undefined, `no file of the ${missing} near ${isoMicros(j.start)} to ${isoMicros(j.end)}; every day needs its files in both markets${withTrades ? ' and in the trades' : ''}`);
 }
 
+/**
+ * A manifest line's fields, trimmed, as a CSV export writes them (RFC 4180, as pandas and
+ * spreadsheets quote): a field in double quotes may hold the delimiter (a market's comma list of
+ * files) and "" for a quote. Undefined when a quoted field does not close on the line.
+ */
+export function manifestCells(line: string, delimiter: string): string[] | undefined {
+  const cells: string[] = [];
+  let i = 0;
+  for (;;) {
+    while (line[i] === ' ') i++;
+    let cell = '';
+    if (line[i] === '"') {
+      i++;
+      for (;;) {
+        const q = line.indexOf('"', i);
+        if (q < 0) return undefined;
+        cell += line.slice(i, q);
+        if (line[q + 1] === '"') {
+          cell += '"';
+          i = q + 2;
+        } else {
+          i = q + 1;
+          break;
+        }
+      }
+      const next = line.indexOf(delimiter, i);
+      // Anything between the closing quote and the delimiter is kept as a CSV reader keeps it.
+      cell += next < 0 ? line.slice(i) : line.slice(i, next);
+      i = next;
+    } else {
+      const next = line.indexOf(delimiter, i);
+      cell = next < 0 ? line.slice(i) : line.slice(i, next);
+      i = next;
+    }
+    cells.push(cell.trim());
+    if (i < 0) return cells;
+    i += delimiter.length;
+  }
+}
+
 /** One pair to plan: its name and each market's files as given (`where`: its manifest line). */
 interface PlannedPair {
   pair: string;
@@ -148,7 +189,8 @@ function readManifest(file: string, command: PlanCommand): PlannedPair[] {
   const seen = new Map<string, { name: string; line: number }>();
   text.split(/\r?\n/).forEach((line, i) => {
     if (line.trim() === '' || line.startsWith('#')) return;
-    const cells = line.split(line.includes('\t') ? '\t' : ',').map((c) => c.trim());
+    const cells = manifestCells(line, line.includes('\t') ? '\t' : ',');
+    if (cells === undefined) throw new DataError(file, i + 1, 'a quoted field does not end on its line (a field in "…" ends with a lone ", and "" stands for one ")', line);
     if (i === 0 && cells[0] === 'pair') return;
     if (cells.length !== width || cells.some((c) => c === '')) throw new DataError(file, i + 1, `a manifest line is ${columns}${command === 'classify' ? ' (classify jobs read trades)' : ''}`, line);
     const pair = cells[0]!;
