@@ -125,3 +125,15 @@ test('classify --start/--end: the triggers in the range, with the labels and fea
     assert.deepEqual(cut.span, { start, end: end - 1 });
   }
 });
+
+test('--start/--end: an overlap with a file read only up to the range\'s end does not call where its read stopped its end', async () => {
+  // The fixture runs 12:00:00 to 12:01:20; the second file repeats its rows from the middle on
+  // (12:00:38). The whole file is read only up to the range's end plus the margin.
+  const [, late] = splitCsv(SPOT, [0.5]);
+  const dir = tempFiles({ 'b.csv': late! });
+  const args: [string, string] = [`${SPOT},${join(dir, 'b.csv')}`, PERP];
+  const range = { start: parseTime('2024-08-08T12:00:10Z', '--start'), end: parseTime('2024-08-08T12:00:50Z', '--end') };
+  await assert.rejects(pairJson(args, range), (e: unknown) => e instanceof Error && /b\.csv starts at 2024-08-08T12:00:38\.\d+Z, before \S+spot_quotes\.csv has rows \(read up to the range's end\) to at least 2024-08-08T12:0(0:5|1:0)\d\.\d+Z/.test(e.message));
+  // Without a range the whole file is read, and its real end is named.
+  await assert.rejects(pairJson(args), (e: unknown) => e instanceof Error && /before \S+spot_quotes\.csv ends at 2024-08-08T12:01:19\.999974Z/.test(e.message));
+});

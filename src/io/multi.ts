@@ -223,7 +223,9 @@ function refuseOverlap(previous: ReadReport, path: string, first: number, kind: 
   if (previous.file === path || sameFile(previous.file, path)) {
     throw new DataError(path, undefined, `the file is given twice for one market${previous.file === path ? '' : ` (also as ${previous.file})`}: pass each file once`);
   }
-  const at = first === previous.lastTime ? `at ${isoMicros(first)}, the time ${previous.file} ends at` : `at ${isoMicros(first)}, before ${previous.file} ends at ${isoMicros(previous.lastTime)}`;
+  // A file read only up to the range's end (ReadReport.readUntil) goes on past its last row read.
+  const ends = previous.readUntil === undefined ? 'ends at' : 'has rows (read up to the range\'s end) to at least';
+  const at = first === previous.lastTime ? `at ${isoMicros(first)}, the time ${previous.file} ${previous.readUntil === undefined ? 'ends at' : 'reaches'}` : `at ${isoMicros(first)}, before ${previous.file} ${ends} ${isoMicros(previous.lastTime)}`;
   throw new DataError(
     `${previous.file} and ${path}`,
     undefined,
