@@ -153,3 +153,29 @@ test('fewer than 100 bootstrap replicates are warned as rough intervals, by ever
   assert.equal(m.code, 0, m.stderr);
   assert.match(m.stderr, rough);
 });
+
+test('merge of several pairs names a leader and a lag only where pair itself calls a lead', async () => {
+  // The fixtures whole: 54 vs 12 led pairs, p < 0.001: spot leads. To 12:00:03: 3 vs 1 led
+  // pairs, fewer than the 6 a sign test needs (pair says "too few led pairs"): untested. To
+  // 12:00:05: 6 vs 1, p = 0.125: no significant lead. The table used to name spot and a lag
+  // for both, from who led more.
+  const dir = tempFiles({});
+  const state = async (label: string, end?: string) => {
+    const file = join(dir, `${label}.state`);
+    const r = await leadlagInProcess(['pair', ...TARDIS, '--label', label, '--state', file, '-q', ...(end === undefined ? [] : ['--end', end])]);
+    assert.equal(r.code, 0, r.stderr);
+    return file;
+  };
+  const files = [await state('ALL'), await state('THREE', '2024-08-08T12:00:03Z'), await state('FIVE', '2024-08-08T12:00:05Z')];
+  const m = await leadlagInProcess(['merge', ...files, '--format', 'json']);
+  assert.equal(m.code, 0, m.stderr);
+  const rows = (JSON.parse(m.stdout) as { pairs: { pair: string; call: string; leader: string | null; lag_us: number | null; share_a_leads: number }[] }).pairs;
+  const by = Object.fromEntries(rows.map((r) => [r.pair, r]));
+  assert.deepEqual([by.ALL!.call, by.ALL!.leader, by.ALL!.lag_us !== null], ['lead', 'spot', true]);
+  assert.deepEqual([by.THREE!.call, by.THREE!.leader, by.THREE!.lag_us, by.THREE!.share_a_leads], ['untested', null, null, 0.75]);
+  assert.deepEqual([by.FIVE!.call, by.FIVE!.leader, by.FIVE!.lag_us], ['no significant lead', null, null]);
+  const human = await leadlagInProcess(['merge', ...files]);
+  assert.match(human.stdout, /│ THREE +│ untested +│ +n\/a │/);
+  assert.match(human.stdout, /│ FIVE +│ neither +│ +n\/a │/);
+  assert.match(human.stdout, /median lag over the 1 pair with a significant leader: /);
+});

@@ -15,9 +15,9 @@ import { renderHy } from './hy.js';
 import { mergeClassifyStates } from '../classify-state.js';
 import { renderClassify } from '../classify-render.js';
 import { renderXcorr, warnAbout as xcorrWarnings } from './xcorr.js';
-import { renderPair, type PairReport } from './pair.js';
+import { feedVerdict, renderPair, type PairReport } from './pair.js';
 import { pairWarnings } from '../advice.js';
-import { formatPValue } from '../../core/verdict.js';
+import { formatPValue, signTestCanReject } from '../../core/verdict.js';
 import { quantile } from '../../core/quantile.js';
 
 export interface MergeOptions extends CommonOptions {
@@ -197,22 +197,28 @@ function checkSameInputs(states: readonly StateFile[]): void {
   }
 }
 
+/** The call column: pair's own verdict on the feed (core/verdict.ts), in one word. */
+const CALLS = { lead: 'lead', none: 'no significant lead', 'no-pairs': 'no pairs' } as const;
+
 /**
- * One row per pair (native ticks, or the one feed of --feed): the lag (median delay of the
- * leading market's pairs, negative when B leads), who leads, A's share of led pairs, the
- * leader test, the pairs and those in excess of chance.
+ * One row per pair (native ticks, or the one feed of --feed): pair's own call on who leads, the
+ * leader and its lag (median delay of the leading market's pairs, negative when B leads) when
+ * the call is a lead, A's share of led pairs, the leader test, the pairs and those in excess
+ * of chance. A row with too few led pairs for the test to reject is "untested", as pair says.
  */
 function renderUniverse(rows: readonly { label: string; report: PairReport }[]): Output {
   const data = rows.map(({ label, report }) => {
     const f = report.feeds[0]!;
     const t = f.stats.table;
     const led = t.aLeadsB + t.bLeadsA;
-    const leader = led === 0 ? null : t.aLeadsB > t.bLeadsA ? 'a' : t.aLeadsB < t.bLeadsA ? 'b' : null;
-    const lagUs = leader === 'a' ? f.delays[0]!.median : leader === 'b' ? -f.delays[1]!.median : null;
+    const v = feedVerdict(f, report.names);
+    const call = v.kind === 'none' && !signTestCanReject(led) ? 'untested' : CALLS[v.kind];
+    const lagUs = v.kind !== 'lead' ? null : v.leader === report.names[0] ? f.delays[0]!.median : -f.delays[1]!.median;
     return {
       pair: label,
       feed: f.feed,
-      leader: leader === null ? null : report.names[leader === 'a' ? 0 : 1],
+      call,
+      leader: v.kind === 'lead' ? v.leader! : null,
       lag_us: lagUs,
       share_a_leads: led === 0 ? null : t.aLeadsB / led,
       leader_p_value: f.stats.leaderPValue,
@@ -229,9 +235,9 @@ function renderUniverse(rows: readonly { label: string; report: PairReport }[]):
     machine: { columns, rows: data.map((d) => columns.map((c) => (d as Record<string, string | number | null>)[c] ?? null)) },
     human: (style) => {
       const head = ['pair', 'leader', 'lag', 'A share', 'leader p', 'pairs', 'chance max', 'excess'];
-      const body = data.map((d) => [d.pair, d.leader ?? 'neither', d.lag_us === null ? 'n/a' : `${fixed(d.lag_us / 1000, 3)} ms`, d.share_a_leads === null ? 'n/a' : fixed(d.share_a_leads, 2), formatPValue(d.leader_p_value), d.paired_events, d.chance_pairs_max, fixed(d.excess_pairs, 1)]);
+      const body = data.map((d) => [d.pair, d.leader ?? (d.call === 'no significant lead' ? 'neither' : d.call), d.lag_us === null ? 'n/a' : `${fixed(d.lag_us / 1000, 3)} ms`, d.share_a_leads === null ? 'n/a' : fixed(d.share_a_leads, 2), formatPValue(d.leader_p_value), d.paired_events, d.chance_pairs_max, fixed(d.excess_pairs, 1)]);
       const lags = data.map((d) => d.lag_us).filter((x): x is number => x !== null);
-      const note = lags.length > 0 ? `median lag over ${lags.length} pairs with a leader: ${fixed(quantile(Float64Array.from(lags), 0.5) / 1000, 3)} ms` : 'no pair has a leader';
+      const note = lags.length > 0 ? `median lag over the ${lags.length} pair${lags.length === 1 ? '' : 's'} with a significant leader: ${fixed(quantile(Float64Array.from(lags), 0.5) / 1000, 3)} ms` : 'no pair has a significant leader';
       return [style.c.bold(`Lead-lag across ${data.length} pairs (${data[0]!.feed === 'native' ? 'native ticks' : 'LOCF grid'})`), humanTable(head, body, style, ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right']), style.c.dim(note)].join('\n');
     },
   };
