@@ -137,3 +137,26 @@ test('--start/--end: an overlap with a file read only up to the range\'s end doe
   // Without a range the whole file is read, and its real end is named.
   await assert.rejects(pairJson(args), (e: unknown) => e instanceof Error && /before \S+spot_quotes\.csv ends at 2024-08-08T12:01:19\.999974Z/.test(e.message));
 });
+
+test('--start after both markets went quiet across the read margin is warned: the range can differ from a whole run\'s window', async () => {
+  // Both fixtures with no rows from 12:00:30 to 12:01:00 (an outage). A range from 12:00:55 reads
+  // from 12:00:55 − M (M = 1 s + W + D + G + 10 null steps, about 11 s), inside the outage: its
+  // first moves after it are not compared with the price in force before it, as a whole run
+  // compares them. A range from 12:00:20 reads the ticks before the outage: nothing to say.
+  const cut = (path: string) => {
+    const [header, ...rows] = readFileSync(path, 'utf8').trimEnd().split('\n');
+    const t = (row: string) => Number(row.split(',')[2]);
+    return `${header}\n${rows.filter((r) => t(r) < 1723118430e6 || t(r) >= 1723118460e6).join('\n')}\n`;
+  };
+  const dir = tempFiles({ 'a.csv': cut(SPOT), 'b.csv': cut(PERP) });
+  const files: [string, string] = [join(dir, 'a.csv'), join(dir, 'b.csv')];
+  const warnings = async (start: string) => {
+    const fc = fakeContext({ quiet: false });
+    await runPair(files, { ...PAIR, start: parseTime(start, '--start'), end: parseTime('2024-08-08T12:01:10Z', '--end') }, fc.ctx);
+    return fc.stderr();
+  };
+  const late = await warnings('2024-08-08T12:00:55Z');
+  assert.match(late, /a\.csv has no tick from 2024-08-08T12:00:29\.\d+Z to 2024-08-08T12:01:00\.\d+Z, across the read margin before --start/);
+  assert.match(late, /b\.csv has no tick from 2024-08-08T12:00:29\.\d+Z to 2024-08-08T12:01:00\.\d+Z/);
+  assert.doesNotMatch(await warnings('2024-08-08T12:00:20Z'), /has no tick from/);
+});

@@ -157,11 +157,13 @@ export function readMargin(p: { windowUs?: number; pairWindowUs?: number; gridUs
 export async function readTwoMarkets(args: readonly [string, string], o: ReaderCliOptions, ctx: Context, plan: ReadPlan, consumer: TwoMarketConsumer): Promise<[ReadReport, ReadReport]> {
   const read = readRangeOf(plan);
   const sources = openQuoteFiles(args, o, ctx, read);
+  const cut = sources.map((s) => trimmed(s, read, sliceTicks));
   await pumpLagging(
-    sources.map((s) => trimmed(s, read, sliceTicks)),
+    cut,
     (i, b) => (i === 0 ? consumer.pushA(b) : consumer.pushB(b)),
     (i) => (i === 0 ? consumer.endA?.() : consumer.endB?.()),
   );
+  cut.forEach((c, i) => warnQuietMargin(ctx, args[i]!, c, read, plan.range.start));
   const reads = reportReads(sources, ctx);
   plan.onFiles?.(sources.map((s) => s.reports()));
   return [reads[0]!, reads[1]!];
@@ -188,25 +190,49 @@ export function readRangeOf(plan: ReadPlan): ReadRange {
   return { from: plan.range.start - plan.margin, to: plan.range.end + plan.margin };
 }
 
+/** What a trimmed source saw at the read's start: its last tick dropped before `from` and its first kept (NaN: none). */
+export interface TrimEdge {
+  lastBefore: number;
+  firstKept: number;
+}
+
 /**
  * A source's batches cut to from ≤ t < to (views, empty batches dropped); the source itself
  * when the range is unbounded. A source opened with the same range stops reading at its first
  * row at or after `to` (src/io/multi.ts), so its report describes the rows up to there.
+ * `edge` tells what lay on either side of `from`.
  */
-export function trimmed<B extends { readonly length: number; readonly t: Float64Array }>(src: AsyncIterable<B> & EarlyStart, read: ReadRange, slice: (b: B, from: number, to: number) => B): AsyncIterable<B> & EarlyStart {
-  if (!Number.isFinite(read.from) && !Number.isFinite(read.to)) return src;
+export function trimmed<B extends { readonly length: number; readonly t: Float64Array }>(src: AsyncIterable<B> & EarlyStart, read: ReadRange, slice: (b: B, from: number, to: number) => B): AsyncIterable<B> & EarlyStart & { readonly edge: TrimEdge } {
+  const edge: TrimEdge = { lastBefore: NaN, firstKept: NaN };
+  if (!Number.isFinite(read.from) && !Number.isFinite(read.to)) return Object.assign(src, { edge });
   return {
     canStartEarly: src.canStartEarly,
+    edge,
     async *[Symbol.asyncIterator]() {
       for await (const b of src) {
         let i = 0;
         let j = b.length;
         while (i < j && b.t[i]! < read.from) i++;
+        if (i > 0) edge.lastBefore = b.t[i - 1]!;
         while (j > i && b.t[j - 1]! >= read.to) j--;
+        if (j > i && Number.isNaN(edge.firstKept)) edge.firstKept = b.t[i]!;
         if (j > i) yield slice(b, i, j);
       }
     },
   };
+}
+
+/**
+ * The read margin before S lets the range's first ticks see the prices before them, as a run
+ * over all the data sees them. A market that had ticks before the margin but none in its first
+ * second (its margin's slack, readMargin) is quiet across it: the first move after the quiet
+ * compares, in a whole run, with the price in force before it, which this read left out, so
+ * the range's numbers can differ from those of a whole run's window at S (docs/time.md).
+ */
+function warnQuietMargin(ctx: Context, name: string, c: { readonly edge: TrimEdge }, read: ReadRange, start: number): void {
+  const { lastBefore, firstKept } = c.edge;
+  if (!Number.isFinite(start) || Number.isNaN(lastBefore) || !(firstKept > read.from + 1_000_000)) return;
+  ctx.warn(`${name} has no tick from ${isoMicros(lastBefore)} to ${isoMicros(firstKept)}, across the read margin before --start (${isoMicros(read.from)}): the range's first moves are not compared with the price before that quiet spell as a run over all the data compares them, so its numbers can differ from that run's window at --start; start the range where both markets trade (docs/time.md)`);
 }
 
 function describeRange(r: ReadReport): string {

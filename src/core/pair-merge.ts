@@ -131,9 +131,13 @@ function checkSpans(s: PairShard, ds: Span, span: Span): void {
   const leftOk = (own: number, whole: number) => own === whole || own <= s.owned.start - reach || (own <= s.owned.start - s.pairWindowUs && own === s.seen.b?.first);
   const rightOk = (own: number, whole: number) => own === whole || own >= s.owned.end + reach;
   const problems: string[] = [];
-  if (!leftOk(d.start, ds.start)) problems.push(`its data starts at ${instant(d.start)}, inside its margin, where the states together start at ${instant(ds.start)}`);
-  if (!rightOk(d.end, ds.end)) problems.push(`its data ends at ${instant(d.end)}, inside its margin, where the states together end at ${instant(ds.end)}`);
-  if (problems.length > 0) throw new DataError(s.name, undefined, `${problems.join('; ')}: the states did not read the same data (pass every state of one run, made from the same files)`);
+  // Where the end lies: inside the range it owns (both markets quiet up to the margin's end), or in the margin.
+  const where = (t: number) => (t > s.owned.start && t < s.owned.end ? `inside the range it owns (${rangeText(s.owned)})` : 'inside its margin');
+  if (!leftOk(d.start, ds.start)) problems.push(`its data starts at ${instant(d.start)}, ${where(d.start)}, where the states together start at ${instant(ds.start)}`);
+  if (!rightOk(d.end, ds.end)) problems.push(`its data ends at ${instant(d.end)}, ${where(d.end)}, where the states together end at ${instant(ds.end)}`);
+  if (problems.length > 0) {
+    throw new DataError(s.name, undefined, `${problems.join('; ')}: either a market is quiet there for longer than the pairings reach across a cut (${reach / 1e6} s), which the cut cannot bridge (cut where both markets trade), or the states did not read the same data (pass every state of one run, made from the same files)`);
+  }
 }
 
 /**
