@@ -432,3 +432,19 @@ test('merge: a market silent for longer than m before a cut still merges exactly
   const states = await shards(files, dir, [25 * S]);
   assert.deepEqual(merged(states), await single(files));
 });
+
+test('merge warns when the states read data before the first one\'s range or after the last one\'s (a job\'s state missing at an end)', async () => {
+  const { files, dir } = setup();
+  // Three jobs cut at 15 s and 30 s; the data runs from 12:00:00 to about 12:00:50.
+  const [s0, s1, s2] = await shards(files, dir, [15 * S, 30 * S]);
+  const warnings = (states: string[]) => {
+    const fc = fakeContext({ quiet: false });
+    runMerge(states, { format: 'json', quiet: false }, fc.ctx);
+    return fc.stderr();
+  };
+  assert.doesNotMatch(warnings([s0!, s1!, s2!]), /the tables cover the ranges the states own only/);
+  // The last job's state missing: s1's read went on past 12:00:30 into its margin.
+  assert.match(warnings([s0!, s1!]), /the states read ticks up to 2024-08-08T12:00:\d\d\.\d+Z, past the last state's range \(it ends at 2024-08-08T12:00:30\.000000Z\).*if the state of a later job is missing, pass it/);
+  // The first job's state missing: s1's read began in its margin before 12:00:15.
+  assert.match(warnings([s1!, s2!]), /the states read ticks from 2024-08-08T12:00:\d\d\.\d+Z, before the first state's range begins \(2024-08-08T12:00:15\.000000Z\)/);
+});

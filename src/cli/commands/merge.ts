@@ -74,7 +74,9 @@ export async function runMergeAsync(files: readonly string[], o: MergeOptions, c
   if (states[0]!.header.command !== 'classify') return runMerge(files, o, ctx, states);
   checkOneLabel(files, states);
   checkSameParams(states);
-  return markPartial(renderClassify(await mergeClassifyStates(states, o.allowGaps === true, ctx)), missingRanges(states), ctx);
+  const out = markPartial(renderClassify(await mergeClassifyStates(states, o.allowGaps === true, ctx)), missingRanges(states), ctx);
+  warnDataBeyond(states, ctx);
+  return out;
 }
 
 /** The states, read and checked to be of one command and one version of leadlag. */
@@ -88,7 +90,29 @@ function readStates(files: readonly string[]): StateFile[] {
 /** Reads, checks and merges the states; one pair gives its report, several a row per pair. Classify states: runMergeAsync. */
 export function runMerge(files: readonly string[], o: MergeOptions, ctx: Context, states: readonly StateFile[] = readStates(files)): Output {
   if (states[0]!.header.command === 'classify') throw new Error('classify states merge in runMergeAsync');
-  return markPartial(mergeReports(files, o, ctx, states), missingRanges(states), ctx);
+  const out = markPartial(mergeReports(files, o, ctx, states), missingRanges(states), ctx);
+  warnDataBeyond(states, ctx);
+  return out;
+}
+
+/**
+ * The states' own reads saw data before the first one's range or after the last one's (a
+ * state reads a margin past its ends): the tables count only the ranges the states own, so a
+ * job whose state is missing at either end (a failed first or last day) would pass unnoticed.
+ * Said per pair; a run cut deliberately to a range hears it too, which is true of it.
+ */
+function warnDataBeyond(states: readonly StateFile[], ctx: Context): void {
+  for (const [label, group] of byLabel(states)) {
+    const ranges = group.map(ownedRange);
+    const start = Math.min(...ranges.map((r) => r.start));
+    const end = Math.max(...ranges.map((r) => r.end));
+    const seen = group.flatMap((s) => Object.values((s.header.seen ?? {}) as Record<string, { first_us?: unknown; last_us?: unknown } | null>)).filter((m) => m !== null && typeof m.first_us === 'number' && typeof m.last_us === 'number') as { first_us: number; last_us: number }[];
+    const first = Math.min(...seen.map((m) => m.first_us));
+    const last = Math.max(...seen.map((m) => m.last_us));
+    const who = label === '' ? 'the states' : `${label}'s states`;
+    if (Number.isFinite(start) && first < start) ctx.warn(`${who} read ticks from ${describeTime(first)}, before the first state's range begins (${describeTime(start)}): the tables cover the ranges the states own only; if the state of an earlier job is missing, pass it`);
+    if (Number.isFinite(end) && last >= end) ctx.warn(`${who} read ticks up to ${describeTime(last)}, past the last state's range (it ends at ${describeTime(end)}): the tables cover the ranges the states own only; if the state of a later job is missing, pass it`);
+  }
 }
 
 /** pair, xcorr and hy states merged into their command's output. */
