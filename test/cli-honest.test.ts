@@ -179,3 +179,14 @@ test('merge of several pairs names a leader and a lag only where pair itself cal
   assert.match(human.stdout, /│ FIVE +│ neither +│ +n\/a │/);
   assert.match(human.stdout, /median lag over the 1 pair with a significant leader: /);
 });
+
+test('--plan-span goes with --state, as START..END with its start first', async () => {
+  const alone = await leadlagInProcess(['pair', ...TARDIS, '--plan-span', '2024-08-08..2024-08-09']);
+  assert.equal(alone.code, 2);
+  assert.match(alone.stderr, /^leadlag: --plan-span goes with --state/);
+  for (const bad of ['2024-08-08', '2024-08-09..2024-08-08']) {
+    const r = await leadlagInProcess(['xcorr', ...TARDIS, '--plan-span', bad, '--state', join(tempFiles({}), 'x.state')]);
+    assert.equal(r.code, 2, bad);
+    assert.match(r.stderr, /--plan-span(?: takes START\.\.END|: its start must come before its end)/, bad);
+  }
+});

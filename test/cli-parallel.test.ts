@@ -78,8 +78,10 @@ test('plan: one job per day, reading its day and the neighbouring days its margi
   assert.deepEqual(day2!.slice(0, 5), ['1', 'BTCUSDT', '1', '2024-08-02T00:00:00.000000Z', '2024-08-03T00:00:00.000000Z']);
   assert.equal(day2![5], ['01', '02', '03'].map((d) => join(dir, 'spot', `spot-2024-08-${d}.csv`)).join(','));
   assert.equal(day2![7], 'states/BTCUSDT-0001.state');
+  // Every job carries the span of its pair's three days, for merge to see a missing first or last job.
+  assert.equal(day2![8], '2024-08-01T00:00:00.000000Z..2024-08-04T00:00:00.000000Z');
   const cmds = runPlan(join(dir, 'spot'), join(dir, 'perp'), { ...PLAN, emit: 'commands', options: '--threshold 1bp', leadlag: '/opt/leadlag' });
-  assert.match(cmds[0]!, /^\/opt\/leadlag pair \S+spot-2024-08-01\.csv,\S+spot-2024-08-02\.csv \S+ --start 2024-08-01T00:00:00\.000000Z --end 2024-08-02T00:00:00\.000000Z --label pair --state states\/pair-0000\.state --threshold 1bp$/);
+  assert.match(cmds[0]!, /^\/opt\/leadlag pair \S+spot-2024-08-01\.csv,\S+spot-2024-08-02\.csv \S+ --start 2024-08-01T00:00:00\.000000Z --end 2024-08-02T00:00:00\.000000Z --label pair --state states\/pair-0000\.state --plan-span 2024-08-01T00:00:00\.000000Z\.\.2024-08-04T00:00:00\.000000Z --threshold 1bp$/);
   // A manifest: one set of jobs per pair.
   const manifest = join(dir, 'pairs.csv');
   writeFileSync(manifest, `pair,spot_files,perp_files\nBTC,${join(dir, 'spot')},${join(dir, 'perp')}\nETH,${join(dir, 'spot')},${join(dir, 'perp')}\n`);
@@ -96,7 +98,7 @@ test('plan --command: the analysis each job runs; classify jobs read the trades\
   for (const m of ['spot', 'perp', 'trades']) mkdirSync(join(dir, m));
   for (const d of ['01', '02', '03']) for (const m of ['spot', 'perp', 'trades']) writeFileSync(join(dir, m, `${m}-2024-08-${d}.csv`), '');
   const xcorr = runPlan(join(dir, 'spot'), join(dir, 'perp'), { ...PLAN, command: 'xcorr', emit: 'commands', leadlag: 'leadlag' });
-  assert.match(xcorr[1]!, /^leadlag xcorr \S+ \S+ --start 2024-08-02T00:00:00\.000000Z --end 2024-08-03T00:00:00\.000000Z --label pair --state states\/pair-0001\.state$/);
+  assert.match(xcorr[1]!, /^leadlag xcorr \S+ \S+ --start 2024-08-02T00:00:00\.000000Z --end 2024-08-03T00:00:00\.000000Z --label pair --state states\/pair-0001\.state --plan-span 2024-08-01T00:00:00\.000000Z\.\.2024-08-04T00:00:00\.000000Z$/);
   const trades = join(dir, 'trades');
   const classify = runPlan(join(dir, 'spot'), join(dir, 'perp'), { ...PLAN, command: 'classify', trades, emit: 'commands', leadlag: 'leadlag' });
   // Day 3 owns [08-03, 08-04): its margin reaches back into day 2 only, for the trades as for the quotes.
@@ -104,7 +106,7 @@ test('plan --command: the analysis each job runs; classify jobs read the trades\
   assert.ok(classify[2]!.startsWith('leadlag classify '), classify[2]);
   assert.ok(classify[2]!.includes(` --trades ${day3Trades} --start 2024-08-03T00:00:00.000000Z `), classify[2]);
   const tsv = runPlan(join(dir, 'spot'), join(dir, 'perp'), { ...PLAN, command: 'classify', trades });
-  assert.deepEqual(tsv[0]!.split('\t').slice(-2), ['trades_files', 'state']);
+  assert.deepEqual(tsv[0]!.split('\t').slice(-3), ['trades_files', 'state', 'plan_span']);
   assert.equal(tsv[3]!.split('\t')[7], day3Trades);
   assert.throws(() => runPlan(join(dir, 'spot'), join(dir, 'perp'), { ...PLAN, command: 'classify' }), /--command classify needs the trades/);
   assert.throws(() => runPlan(join(dir, 'spot'), join(dir, 'perp'), { ...PLAN, trades }), /--trades goes with --command classify/);

@@ -81,7 +81,7 @@ test('plan --label refuses a name that is no file name, saying which characters 
   // The allowed characters pass and name the states: job 0 of BTC-USDT.
   const ok = await leadlag(['plan', spot, perp, '--label', 'BTC-USDT_1.0']);
   assert.equal(ok.code, 0, ok.stderr);
-  assert.match(ok.stdout.split('\n')[1]!, /\tstates\/BTC-USDT_1\.0-0000\.state$/);
+  assert.match(ok.stdout.split('\n')[1]!, /\tstates\/BTC-USDT_1\.0-0000\.state\t2024-08-08T00:00:00\.000000Z\.\.2024-08-10T00:00:00\.000000Z$/);
 });
 
 test('plan refuses a named input that does not exist, naming it (exit 66), before looking for dates', async () => {
@@ -131,6 +131,7 @@ test('plan --options: parsed as the job\'s command parses it; options plan sets,
   const { spot, perp } = twoDays();
   const refused = async (options: string, message: RegExp, command = 'pair') => assertRefused(await leadlag(['plan', spot, perp, '--command', command, '--options', options, '--emit', 'commands']), 2, message);
   await refused('--bogus 1', /^leadlag: --options: unknown option '--bogus' \(as pair reads it\)$/);
+  await refused('--plan-span 2024-01-01..2024-02-01', /^leadlag: --options must not hold --plan-span: plan gives every job the span all its jobs cover/);
   await refused('--threshold 7', /^leadlag: --options: --threshold must be greater than 0 and less than 100%, got "7"/);
   await refused("--threshold '1bp", /^leadlag: --options has an unbalanced ' \(a quote opened and never closed\)/);
   await refused('--start 2024-08-08 --state x.state', /^leadlag: --options must not hold --start: plan gives every job its range$/);
@@ -147,7 +148,7 @@ test('plan --options: parsed as the job\'s command parses it; options plan sets,
   // What passes reaches the job as the same words, quoted for the shell.
   const ok = await leadlag(['plan', spot, perp, '--options', "-q --time-format '%Y-%m-%d %H:%M:%S.%f' --threshold \"1bp\"", '--emit', 'commands']);
   assert.equal(ok.code, 0, ok.stderr);
-  assert.match(ok.stdout.split('\n')[0]!, / --state states\/pair-0000\.state -q --time-format '%Y-%m-%d %H:%M:%S\.%f' --threshold 1bp$/);
+  assert.match(ok.stdout.split('\n')[0]!, / --state states\/pair-0000\.state --plan-span 2024-08-08T00:00:00\.000000Z\.\.2024-08-10T00:00:00\.000000Z -q --time-format '%Y-%m-%d %H:%M:%S\.%f' --threshold 1bp$/);
 });
 
 test('shellWords(text) splits as a POSIX shell does, and shellQuote(word) reads back as the word', () => {

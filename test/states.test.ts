@@ -433,18 +433,25 @@ test('merge: a market silent for longer than m before a cut still merges exactly
   assert.deepEqual(merged(states), await single(files));
 });
 
-test('merge warns when the states read data before the first one\'s range or after the last one\'s (a job\'s state missing at an end)', async () => {
+test('merge refuses a plan whose first or last job\'s state is missing (--plan-span), and marks it partial with --allow-gaps', async () => {
   const { files, dir } = setup();
-  // Three jobs cut at 15 s and 30 s; the data runs from 12:00:00 to about 12:00:50.
-  const [s0, s1, s2] = await shards(files, dir, [15 * S, 30 * S]);
-  const warnings = (states: string[]) => {
-    const fc = fakeContext({ quiet: false });
-    runMerge(states, { format: 'json', quiet: false }, fc.ctx);
-    return fc.stderr();
-  };
-  assert.doesNotMatch(warnings([s0!, s1!, s2!]), /the tables cover the ranges the states own only/);
-  // The last job's state missing: s1's read went on past 12:00:30 into its margin.
-  assert.match(warnings([s0!, s1!]), /the states read ticks up to 2024-08-08T12:00:\d\d\.\d+Z, past the last state's range \(it ends at 2024-08-08T12:00:30\.000000Z\).*if the state of a later job is missing, pass it/);
-  // The first job's state missing: s1's read began in its margin before 12:00:15.
-  assert.match(warnings([s1!, s2!]), /the states read ticks from 2024-08-08T12:00:\d\d\.\d+Z, before the first state's range begins \(2024-08-08T12:00:15\.000000Z\)/);
+  // A plan over 12:00:00 to 12:00:45 in three jobs cut at 15 s and 30 s; each state records the span.
+  const plan = { start: T0, end: T0 + 45 * S };
+  const jobs = await Promise.all([[T0, T0 + 15 * S], [T0 + 15 * S, T0 + 30 * S], [T0 + 30 * S, T0 + 45 * S]].map(async ([start, end], i) => {
+    const state = join(dir, `job${i}.state`);
+    await runPairState(files, { ...OPTS, start, end, planSpan: plan, state }, fakeContext({ quiet: true }).ctx);
+    return state;
+  }));
+  assert.deepEqual(merged(jobs), await single(files, { start: T0, end: T0 + 45 * S }));
+  refused(() => merged([jobs[0]!, jobs[1]!]), /no state owns 2024-08-08T12:00:30\.000000Z to 2024-08-08T12:00:45\.000000Z, which its plan covers \(the plan's last job failed or its state is not given\)/);
+  refused(() => merged([jobs[1]!, jobs[2]!]), /no state owns 2024-08-08T12:00:00\.000000Z to 2024-08-08T12:00:15\.000000Z, which its plan covers \(the plan's first job/);
+  const partial = runMerge([jobs[0]!, jobs[1]!], { format: 'json', quiet: true, allowGaps: true }, fakeContext({ quiet: true }).ctx).json as { missing_ranges: { start_us: number; end_us: number }[] };
+  assert.deepEqual(partial.missing_ranges.map((g) => [g.start_us, g.end_us]), [[T0 + 30 * S, T0 + 45 * S]]);
+  // States of another plan's span are not one plan's.
+  const other = join(dir, 'other.state');
+  await runPairState(files, { ...OPTS, start: T0 + 30 * S, end: T0 + 45 * S, planSpan: { start: T0, end: T0 + 50 * S }, state: other }, fakeContext({ quiet: true }).ctx);
+  refused(() => merged([jobs[0]!, jobs[1]!, other]), /the states belong to different plans/);
+  // Without --plan-span a merge of a range's states is the range's run, missing ends or not.
+  const [, middle] = await shards(files, dir, [15 * S, 30 * S]);
+  assert.deepEqual(merged([middle!]), await single(files, { start: T0 + 15 * S, end: T0 + 30 * S }));
 });

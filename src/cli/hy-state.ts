@@ -115,7 +115,7 @@ export async function runHyState(files: readonly [string, string], o: HyOptions,
     data_span: span === undefined ? null : { start_us: span.start, end_us: span.end },
     reach: reach.result(span),
   };
-  const run = { version: LEADLAG_VERSION, command: 'hy', label: o.label, params: hyStateParams(o), range, marginUs: margin, inputs: { a: perFile[0]!, b: perFile[1]! } };
+  const run = { version: LEADLAG_VERSION, command: 'hy', label: o.label, planSpan: o.planSpan, params: hyStateParams(o), range, marginUs: margin, inputs: { a: perFile[0]!, b: perFile[1]! } };
   const wrote = await writeRunState(o.state!, run, header, body);
   if (!o.quiet) ctx.io.stderr.write(wrote);
 }

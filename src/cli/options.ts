@@ -353,6 +353,30 @@ export interface BootstrapCliOptions {
   seed: number;
 }
 
+/** `--plan-span START..END`: the span a plan's jobs cover together, µs, [start, end). */
+export interface PlanSpan {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Parses `--plan-span START..END` (each as --start/--end take it). @throws UsageError. */
+export function parsePlanSpan(text: string): PlanSpan {
+  const at = text.indexOf('..');
+  if (at < 0) throw new UsageError(`--plan-span takes START..END, got ${JSON.stringify(text)}`);
+  const start = parseTime(text.slice(0, at), '--plan-span');
+  const end = parseTime(text.slice(at + 2), '--plan-span');
+  if (!(start < end)) throw new UsageError(`--plan-span: its start must come before its end, got ${JSON.stringify(text)}`);
+  return { start, end };
+}
+
+/** The option's help (plan writes it on every job's line). */
+export const PLAN_SPAN_HELP = 'with --state: the span all the jobs of a plan cover, START..END (leadlag plan writes it), so that merge can tell a missing first or last job';
+
+/** --plan-span belongs to a state run. @throws UsageError without --state. */
+export function refusePlanSpanAlone(o: { readonly planSpan?: PlanSpan; readonly state?: string }): void {
+  if (o.planSpan !== undefined && o.state === undefined) throw new UsageError('--plan-span goes with --state (it tells merge the span of the plan the state belongs to)');
+}
+
 /** Most replicates accepted: far more than a 95 % interval needs, small enough to stay interactive. */
 export const MAX_BOOTSTRAP = 100_000;
 

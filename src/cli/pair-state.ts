@@ -90,7 +90,7 @@ export async function runPairState(files: readonly [string, string], o: PairOpti
     feeds: Object.fromEntries(feeds.map((f) => [f, pairFeedState(markets[0][f], markets[1][f], parts?.feeds[f], ds, range, edgeUs, params.pairWindowUs, o.nullStep)])),
   };
   const seen = (m: (typeof markets)[number]) => (m.ticks > 0 ? { first_us: m.firstTime, last_us: m.lastTime, ticks: m.ticks } : null);
-  const run = { version: LEADLAG_VERSION, command: 'pair', label: o.label, params: pairStateParams(o), range, marginUs: margin, inputs: { a: perFile[0]!, b: perFile[1]! } };
+  const run = { version: LEADLAG_VERSION, command: 'pair', label: o.label, planSpan: o.planSpan, params: pairStateParams(o), range, marginUs: margin, inputs: { a: perFile[0]!, b: perFile[1]! } };
   const header = { edge_us: edgeUs, seen: { a: seen(markets[0]), b: seen(markets[1]) }, data_span: ds === undefined ? null : { start_us: ds.start, end_us: ds.end } };
   const wrote = await writeRunState(o.state!, run, header, body);
   void reads;

@@ -52,6 +52,7 @@ const PLAN_SETS: Record<string, string> = {
   state: 'its state file (--states DIR)',
   label: "the pair's name (--label, or the manifest's pair column)",
   trades: "the trades' files (--trades, or the manifest's trades_files column)",
+  'plan-span': 'the span all its jobs cover',
 };
 
 /** The definitions' actions are replaced before parsing, so their streams are never used. */

@@ -99,7 +99,7 @@ export async function runXcorrState(files: readonly [string, string], o: XcorrOp
   }
   const body: XcorrStateBody = { cells: cells === undefined ? [] : cells.keys.map((k, i) => [k, [...cells.rows[i]!]]) };
   const header: Omit<XcorrStateHeader, 'range'> = { history_us: historyUs, seen: { a: seen[0].json(), b: seen[1].json() } };
-  const run = { version: LEADLAG_VERSION, command: 'xcorr', label: o.label, params: xcorrStateParams(o), range, marginUs: margin, inputs: { a: perFile[0]!, b: perFile[1]! } };
+  const run = { version: LEADLAG_VERSION, command: 'xcorr', label: o.label, planSpan: o.planSpan, params: xcorrStateParams(o), range, marginUs: margin, inputs: { a: perFile[0]!, b: perFile[1]! } };
   const wrote = await writeRunState(o.state!, run, header, body);
   if (!o.quiet) ctx.io.stderr.write(wrote);
 }

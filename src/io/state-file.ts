@@ -58,6 +58,8 @@ export interface StateRun {
   readonly version: string;
   readonly command: string;
   readonly label: string | undefined;
+  /** The span all the jobs of the state's plan cover (--plan-span), when a plan wrote it. */
+  readonly planSpan?: { readonly start: number; readonly end: number } | undefined;
   readonly params: object;
   readonly range: { readonly start: number; readonly end: number };
   readonly marginUs: number;
@@ -78,11 +80,18 @@ export async function writeRunState(file: string, run: StateRun, header: Readonl
     label: run.label ?? null,
     params: { ...run.params },
     range: { start_us: finiteOrNull(run.range.start), end_us: finiteOrNull(run.range.end) },
+    ...(run.planSpan !== undefined ? { plan_span: { start_us: run.planSpan.start, end_us: run.planSpan.end } } : {}),
     margin_us: run.marginUs,
     inputs: Object.fromEntries(Object.entries(run.inputs).map(([role, reports]) => [role, inputFingerprints(reports)])),
     ...header,
   }, body);
   return `leadlag: wrote ${file} (${bytes} bytes${detail}; range ${describeTime(run.range.start)} to ${describeTime(run.range.end)}, margin ${duration(run.marginUs)})\n`;
+}
+
+/** The span of the plan a state belongs to (--plan-span), or undefined when no plan wrote one. */
+export function planSpanOf(s: StateFile): { readonly start: number; readonly end: number } | undefined {
+  const p = (s.header as { plan_span?: { start_us: number; end_us: number } }).plan_span;
+  return p === undefined ? undefined : { start: p.start_us, end: p.end_us };
 }
 
 /** The range a state owns, as writeRunState recorded it (null ends are open: ±Infinity). */

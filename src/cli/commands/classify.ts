@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { Context, type Streams } from '../context.js';
 import { DataError, UsageError } from '../../errors.js';
-import { analysisParamsOf, warnFewReplicates, type CommonOptions, type Feed, type JumpCliOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
+import { analysisParamsOf, refusePlanSpanAlone, warnFewReplicates, type PlanSpan, type CommonOptions, type Feed, type JumpCliOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
 import { Random } from '../../core/random.js';
 import { MIN_PER_CLASS, sampleTrainTest, TooFewTriggersError, walkForwardFolds } from '../../core/sampling.js';
 import { averagePrecisionOfCurve, pickThreshold, precisionRecallCurve } from '../../core/prcurve.js';
@@ -54,6 +54,8 @@ export interface ClassifyOptions extends CommonOptions, ReaderCliOptions, JumpCl
   state?: string;
   /** --label NAME: the pair's name in a state (plan's jobs pass it, as for pair, xcorr and hy). */
   label?: string;
+  /** With --state: the span all of a plan's jobs cover (plan writes it; merge then knows a missing first or last job). */
+  planSpan?: PlanSpan;
   /** Options the user gave explicitly (for "has no effect" warnings); the CLI fills it. */
   given?: ReadonlySet<string>;
 }
@@ -68,6 +70,7 @@ export const SMALL_CLASS = 30;
 export async function classifyAction(io: Streams, spot: string, perp: string, o: ClassifyOptions, command: Command): Promise<void> {
   const given = new Set(Object.keys(command.opts()).filter((k) => command.getOptionValueSource(k) === 'cli'));
   const ctx = new Context(io, o);
+  refusePlanSpanAlone(o);
   if (o.state !== undefined) return (await import('../classify-state.js')).runClassifyState([spot, perp], { ...o, given }, ctx);
   warnFewReplicates(ctx, o.bootstrap);
   const report = await runClassify([spot, perp], { ...o, given }, ctx);

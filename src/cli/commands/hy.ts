@@ -4,7 +4,7 @@
  * any lag" (docs/definitions.md §8, §9; docs/hy.md).
  */
 import { Context, type Streams } from '../context.js';
-import { rangeOf, warnFewReplicates, type BootstrapCliOptions, type CommonOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
+import { rangeOf, refusePlanSpanAlone, warnFewReplicates, type PlanSpan, type BootstrapCliOptions, type CommonOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
 import { readMargin, requireOverlap, runPass, type TwoMarketConsumer, type TwoMarketPass } from '../inputs.js';
 import type { ReadReport } from '../../io/types.js';
 import type { GridReturns } from '../../core/volatility.js';
@@ -38,6 +38,8 @@ export interface HyOptions extends CommonOptions, PlotCliOptions, ReaderCliOptio
   state?: string;
   /** --label NAME: the pair's name in a state. */
   label?: string;
+  /** With --state: the span all of a plan's jobs cover (plan writes it; merge then knows a missing first or last job). */
+  planSpan?: PlanSpan;
   /** The option that sets the lags, named in advice (report calls it --hy-lags). Default --lags. */
   lagsOption?: string;
 }
@@ -57,6 +59,7 @@ export interface HyReport {
 /** What `leadlag hy` does once parsed; hy-command.ts defines the command and loads this module only when it runs. */
 export async function hyAction(io: Streams, spot: string, perp: string, o: HyOptions): Promise<void> {
   const ctx = new Context(io, o);
+  refusePlanSpanAlone(o);
   if (o.state !== undefined) return (await import('../hy-state.js')).runHyState([spot, perp], o, ctx);
   warnFewReplicates(ctx, o.bootstrap);
   await prepareOutputFiles([{ option: '--plot', path: o.plot }], [spot, perp]);

@@ -6,7 +6,7 @@
 import { Context, type Streams } from '../context.js';
 import { warnFewReplicates, type CommonOptions } from '../options.js';
 import { DataError, UsageError } from '../../errors.js';
-import { describeTime, ownedRange, readStateFile, type StateFile } from '../../io/state-file.js';
+import { describeTime, ownedRange, planSpanOf, readStateFile, type StateFile } from '../../io/state-file.js';
 import { humanTable, fixed, isoMicros, type Output } from '../../io/output.js';
 import { mergePairStates } from '../pair-state.js';
 import { mergeXcorrStates } from '../xcorr-state.js';
@@ -38,12 +38,13 @@ export interface MissingRange {
   readonly label: string;
 }
 
-/** The ranges no state owns between the first state's start and the last one's end, in time order (per pair, by label). */
+/** The ranges no state owns between the first state's start and the last one's end, and for a plan's states before or after them within its span, in time order (per pair, by label). */
 export function missingRanges(states: readonly StateFile[]): MissingRange[] {
   const gaps: MissingRange[] = [];
   for (const [label, group] of byLabel(states)) {
     const ranges = group.map(ownedRange).sort((x, y) => x.start - y.start);
     for (let i = 1; i < ranges.length; i++) if (ranges[i]!.start > ranges[i - 1]!.end) gaps.push({ start: ranges[i - 1]!.end, end: ranges[i]!.start, label });
+    gaps.push(...planEndGaps(label, group));
   }
   return gaps.sort((x, y) => x.start - y.start);
 }
@@ -74,9 +75,8 @@ export async function runMergeAsync(files: readonly string[], o: MergeOptions, c
   if (states[0]!.header.command !== 'classify') return runMerge(files, o, ctx, states);
   checkOneLabel(files, states);
   checkSameParams(states);
-  const out = markPartial(renderClassify(await mergeClassifyStates(states, o.allowGaps === true, ctx)), missingRanges(states), ctx);
-  warnDataBeyond(states, ctx);
-  return out;
+  checkPlanEnds(states, o.allowGaps === true);
+  return markPartial(renderClassify(await mergeClassifyStates(states, o.allowGaps === true, ctx)), missingRanges(states), ctx);
 }
 
 /** The states, read and checked to be of one command and one version of leadlag. */
@@ -90,30 +90,40 @@ function readStates(files: readonly string[]): StateFile[] {
 /** Reads, checks and merges the states; one pair gives its report, several a row per pair. Classify states: runMergeAsync. */
 export function runMerge(files: readonly string[], o: MergeOptions, ctx: Context, states: readonly StateFile[] = readStates(files)): Output {
   if (states[0]!.header.command === 'classify') throw new Error('classify states merge in runMergeAsync');
-  const out = markPartial(mergeReports(files, o, ctx, states), missingRanges(states), ctx);
-  warnDataBeyond(states, ctx);
-  return out;
+  checkPlanEnds(states, o.allowGaps === true);
+  return markPartial(mergeReports(files, o, ctx, states), missingRanges(states), ctx);
 }
 
 /**
- * The states' own reads saw data before the first one's range or after the last one's (a
- * state reads a margin past its ends): the tables count only the ranges the states own, so a
- * job whose state is missing at either end (a failed first or last day) would pass unnoticed.
- * Said per pair; a run cut deliberately to a range hears it too, which is true of it.
+ * The ranges of a plan's span (--plan-span, which plan writes on every job) that no state of
+ * the pair owns before its first state or after its last: a first or last job whose state is
+ * missing (a failed day), which the gaps between states cannot show.
+ * @throws DataError when one pair's states name different plans.
  */
-function warnDataBeyond(states: readonly StateFile[], ctx: Context): void {
+function planEndGaps(label: string, group: readonly StateFile[]): MissingRange[] {
+  const spans = group.map((s) => ({ s, span: planSpanOf(s) })).filter((x) => x.span !== undefined);
+  if (spans.length === 0) return [];
+  const [first] = spans;
+  const other = spans.find((x) => x.span!.start !== first!.span!.start || x.span!.end !== first!.span!.end);
+  if (other !== undefined) throw new DataError(`${first!.s.file} and ${other.s.file}`, undefined, `the states belong to different plans (spans ${describeTime(first!.span!.start)} to ${describeTime(first!.span!.end)} and ${describeTime(other.span!.start)} to ${describeTime(other.span!.end)}); merge the states of one plan`);
+  const plan = first!.span!;
+  const ranges = group.map(ownedRange);
+  const from = Math.min(...ranges.map((r) => r.start));
+  const to = Math.max(...ranges.map((r) => r.end));
+  return [...(from > plan.start ? [{ start: plan.start, end: from, label }] : []), ...(to < plan.end ? [{ start: to, end: plan.end, label }] : [])];
+}
+
+/** Refuses a plan's missing first or last job as merge refuses a gap between states, unless --allow-gaps. */
+function checkPlanEnds(states: readonly StateFile[], allowGaps: boolean): void {
   for (const [label, group] of byLabel(states)) {
-    const ranges = group.map(ownedRange);
-    const start = Math.min(...ranges.map((r) => r.start));
-    const end = Math.max(...ranges.map((r) => r.end));
-    const seen = group.flatMap((s) => Object.values((s.header.seen ?? {}) as Record<string, { first_us?: unknown; last_us?: unknown } | null>)).filter((m) => m !== null && typeof m.first_us === 'number' && typeof m.last_us === 'number') as { first_us: number; last_us: number }[];
-    const first = Math.min(...seen.map((m) => m.first_us));
-    const last = Math.max(...seen.map((m) => m.last_us));
-    const who = label === '' ? 'the states' : `${label}'s states`;
-    if (Number.isFinite(start) && first < start) ctx.warn(`${who} read ticks from ${describeTime(first)}, before the first state's range begins (${describeTime(start)}): the tables cover the ranges the states own only; if the state of an earlier job is missing, pass it`);
-    if (Number.isFinite(end) && last >= end) ctx.warn(`${who} read ticks up to ${describeTime(last)}, past the last state's range (it ends at ${describeTime(end)}): the tables cover the ranges the states own only; if the state of a later job is missing, pass it`);
+    const gaps = planEndGaps(label, group);
+    if (gaps.length > 0 && !allowGaps) {
+      const g = gaps[0]!;
+      throw new DataError(group.map((s) => s.file).join(', '), undefined, `no state owns ${describeTime(g.start)} to ${describeTime(g.end)}${label === '' ? '' : ` of ${label}`}, which its plan covers (the plan's ${g.start === planSpanOf(group.find((s) => planSpanOf(s) !== undefined)!)!.start ? 'first' : 'last'} job failed or its state is not given); pass its state, or --allow-gaps to merge the ranges given`);
+    }
   }
 }
+
 
 /** pair, xcorr and hy states merged into their command's output. */
 function mergeReports(files: readonly string[], o: MergeOptions, ctx: Context, states: readonly StateFile[]): Output {

@@ -3,7 +3,7 @@
  * two markets within D (docs/definitions.md §1–3, Table 1), with the leader→follower delays.
  */
 import { Context, type Streams } from '../context.js';
-import { analysisParamsOf, paramsJson, rangeOf, warnFewReplicates, type BootstrapCliOptions, type CommonOptions, type Feed, type JumpCliOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
+import { analysisParamsOf, paramsJson, rangeOf, refusePlanSpanAlone, warnFewReplicates, type PlanSpan, type BootstrapCliOptions, type CommonOptions, type Feed, type JumpCliOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
 import { readMargin, requireBootstrapBlocks, requireOverlap, runPass, type TwoMarketPass } from '../inputs.js';
 import type { ReadReport } from '../../io/types.js';
 import type { GridReturns } from '../../core/volatility.js';
@@ -34,6 +34,8 @@ export interface PairOptions extends CommonOptions, PlotCliOptions, ReaderCliOpt
   state?: string;
   /** --label NAME: the pair's name in a state (merge prints one row per label). */
   label?: string;
+  /** With --state: the span all of a plan's jobs cover (plan writes it; merge then knows a missing first or last job). */
+  planSpan?: PlanSpan;
 }
 
 /** Table 1 of one feed, under the metric names built from the market names. */
@@ -62,6 +64,7 @@ export interface PairReport {
 /** What `leadlag pair` does once parsed; pair-command.ts defines the command and loads this module only when it runs. */
 export async function pairAction(io: Streams, spot: string, perp: string, o: PairOptions): Promise<void> {
   const ctx = new Context(io, o);
+  refusePlanSpanAlone(o);
   if (o.state !== undefined) return (await import('../pair-state.js')).runPairState([spot, perp], o, ctx);
   warnFewReplicates(ctx, o.bootstrap);
   await prepareOutputFiles([{ option: '--plot', path: o.plot }], [spot, perp]);

@@ -51,7 +51,7 @@ export function runPlan(spot: string | undefined, perp: string | undefined, o: P
   if (command !== 'classify' && o.trades !== undefined) throw new UsageError(`--trades goes with --command classify (${command} reads no trades)`);
   const withTrades = command === 'classify';
   const jobOptions = jobOptionsOf(command, o.options);
-  const header = ['job', 'pair', 'n', 'start', 'end', 'spot_files', 'perp_files', ...(withTrades ? ['trades_files'] : []), 'state'];
+  const header = ['job', 'pair', 'n', 'start', 'end', 'spot_files', 'perp_files', ...(withTrades ? ['trades_files'] : []), 'state', 'plan_span'];
   const lines: string[] = o.emit === 'tsv' ? [header.join('\t')] : [];
   let job = 0;
   for (const p of pairs) {
@@ -61,12 +61,15 @@ export function runPlan(spot: string | undefined, perp: string | undefined, o: P
     const [a, b] = expandMarketArgs([p.a, p.b]).map(named) as [DayFile[], DayFile[]];
     const trades = withTrades ? named(expandMarketArgs([p.trades!], 'trades')[0]!) : [];
     requireSameDays(p.pair, withTrades ? [a, b, trades] : [a, b]);
-    for (const j of planJobs(a, b, o.every, o.margin, trades)) {
+    const jobs = planJobs(a, b, o.every, o.margin, trades);
+    // Every job's state records the span its pair's jobs cover, so that merge knows a missing first or last one.
+    const span = jobs.length === 0 ? '' : `${isoMicros(jobs[0]!.start)}..${isoMicros(jobs.at(-1)!.end)}`;
+    for (const j of jobs) {
       requireFiles(p.pair, j, withTrades);
       requireRunnableRange(command, jobOptions.parsed, j, o.every, `job ${job} (${p.pair}-${String(j.n).padStart(4, '0')})`);
       const state = `${o.states.replace(/\/$/, '')}/${p.pair}-${String(j.n).padStart(4, '0')}.state`;
-      if (o.emit === 'tsv') lines.push(tsvLine([job, p.pair, j.n, isoMicros(j.start), isoMicros(j.end), j.a.join(','), j.b.join(','), ...(withTrades ? [j.trades.join(',')] : []), state]));
-      else lines.push(commandOf(command, p.pair, j, state, o.leadlag, jobOptions));
+      if (o.emit === 'tsv') lines.push(tsvLine([job, p.pair, j.n, isoMicros(j.start), isoMicros(j.end), j.a.join(','), j.b.join(','), ...(withTrades ? [j.trades.join(',')] : []), state, span]));
+      else lines.push(commandOf(command, p.pair, j, state, span, o.leadlag, jobOptions));
       job++;
     }
   }
@@ -74,9 +77,9 @@ export function runPlan(spot: string | undefined, perp: string | undefined, o: P
 }
 
 /** The job's command line; --options' words come last, quoted as the shell reads them back (shell-words.ts). */
-function commandOf(command: PlanCommand, pair: string, j: Job, state: string, leadlag: string, options: JobOptions): string {
+function commandOf(command: PlanCommand, pair: string, j: Job, state: string, span: string, leadlag: string, options: JobOptions): string {
   const trades = command === 'classify' ? ['--trades', j.trades.join(',')] : [];
-  const args = [leadlag, command, j.a.join(','), j.b.join(','), ...trades, '--start', isoMicros(j.start), '--end', isoMicros(j.end), '--label', pair, '--state', state, ...options.words];
+  const args = [leadlag, command, j.a.join(','), j.b.join(','), ...trades, '--start', isoMicros(j.start), '--end', isoMicros(j.end), '--label', pair, '--state', state, '--plan-span', span, ...options.words];
   return args.map(shellQuote).join(' ');
 }
 

@@ -6,7 +6,7 @@
  * blocks still open without the bootstrap and --by: Table 2 then folds them as they finish).
  */
 import { Context, type Streams } from '../context.js';
-import { rangeOf, warnFewReplicates, type BootstrapCliOptions, type CommonOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
+import { rangeOf, refusePlanSpanAlone, warnFewReplicates, type PlanSpan, type BootstrapCliOptions, type CommonOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
 import { readMargin, requireOverlap, runPass, type TwoMarketPass } from '../inputs.js';
 import type { ReadReport } from '../../io/types.js';
 import type { GridReturns } from '../../core/volatility.js';
@@ -39,6 +39,8 @@ export interface XcorrOptions extends CommonOptions, PlotCliOptions, ReaderCliOp
   state?: string;
   /** --label NAME: the pair's name in a state. */
   label?: string;
+  /** With --state: the span all of a plan's jobs cover (plan writes it; merge then knows a missing first or last job). */
+  planSpan?: PlanSpan;
 }
 
 /** Fewer blocks than this make a rough bootstrap: say so. */
@@ -47,6 +49,7 @@ const FEW_BLOCKS = 10;
 /** What `leadlag xcorr` does once parsed; xcorr-command.ts defines the command and loads this module only when it runs. */
 export async function xcorrAction(io: Streams, spot: string, perp: string, o: XcorrOptions): Promise<void> {
   const ctx = new Context(io, o);
+  refusePlanSpanAlone(o);
   if (o.state !== undefined) return (await import('../xcorr-state.js')).runXcorrState([spot, perp], o, ctx);
   warnFewReplicates(ctx, o.bootstrap);
   await prepareOutputFiles([{ option: '--plot', path: o.plot }], [spot, perp]);
