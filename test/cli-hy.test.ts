@@ -258,6 +258,9 @@ test('hy verdict: direction, interval in the leader\'s terms, weak evidence, θ�
   assert.equal(piled(0.004), 'perp leads spot by 9.4 ms [1.2, 9.6], ρ = 0.62, p < 0.001.');
   // An interval that reaches θ = 0 and an end: both are said.
   assert.match(verdict({ ...base, estimate: est(3500, 0.3, 2), inference: inf(-5500, 10_000, 0.005) }), /the direction is uncertain; and its interval reaches the edge of the lags \(10 ms\)/);
+  // θ̂ = -2.4 ms with an interval up to +10 ms (spot and COIN-M on the Binance sample): the end
+  // named is the one the interval reaches, on the other side of θ̂.
+  assert.match(verdict({ ...base, estimate: est(-2400, 0.31, 0.8), inference: inf(-3500, 10_000, 0.0005) }), /^perp leads spot by 2\.4 ms \[-10, 3\.5\], .* uncertain; and its interval reaches the edge of the lags \(10 ms\): /);
   // Identical markets: LLR is 1 but for rounding, and no side is named; nor when LLR's interval holds 1.
   assert.equal(verdict({ ...base, estimate: est(0, 1, 0.9999999999999998), inference: inf(0, 0, 0.0005) }), 'spot and perp move together: the contrast peaks at θ = 0 [0 µs, 0 µs], ρ = 1.00, p < 0.001.');
   assert.doesNotMatch(verdict({ ...base, estimate: est(0, 0.14, 1.3), inference: { ...inf(0, 0, 0.001), llr: { low: 0.8, high: 1.9 } } }), /leans/);

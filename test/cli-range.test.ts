@@ -156,7 +156,7 @@ test('--start after both markets went quiet across the read margin is warned: th
     return fc.stderr();
   };
   const late = await warnings('2024-08-08T12:00:55Z');
-  assert.match(late, /a\.csv has no tick from 2024-08-08T12:00:29\.\d+Z to 2024-08-08T12:01:00\.\d+Z, across the read margin before --start/);
+  assert.match(late, /a\.csv has no tick from 2024-08-08T12:00:29\.\d+Z to 2024-08-08T12:01:00\.\d+Z, across the start of the margin read before --start \(2024-08-08T12:00:\d\d\.\d+Z, for --start 2024-08-08T12:00:55\.000000Z\)/);
   assert.match(late, /b\.csv has no tick from 2024-08-08T12:00:29\.\d+Z to 2024-08-08T12:01:00\.\d+Z/);
   assert.doesNotMatch(await warnings('2024-08-08T12:00:20Z'), /has no tick from/);
 });

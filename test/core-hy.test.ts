@@ -297,7 +297,6 @@ test('hy: edgeShare counts the replicates whose θ̂* lies at an end of the lags
   assert.equal(hyEstimate(narrow).lagUs, 2000);
   const share = hyInference(narrow, 199, new Random(42)).edgeShare;
   assert.ok(share > 0.5 && share <= 1, `edge share ${share}`);
-  assert.equal(share * 199, Math.round(share * 199)); // a count of the 199 replicates
 });
 
 test('hy: adding δ to every B time moves θ̂ by δ', () => {

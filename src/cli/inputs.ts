@@ -227,12 +227,13 @@ export function trimmed<B extends { readonly length: number; readonly t: Float64
  * over all the data sees them. A market that had ticks before the margin but none in its first
  * second (its margin's slack, readMargin) is quiet across it: the first move after the quiet
  * compares, in a whole run, with the price in force before it, which this read left out, so
- * the range's numbers can differ from those of a whole run's window at S (docs/time.md).
+ * the range's numbers may differ from those of a whole run's window at S (docs/time.md; they
+ * agree when that move lies far enough before S, which this check cannot see).
  */
 function warnQuietMargin(ctx: Context, name: string, c: { readonly edge: TrimEdge }, read: ReadRange, start: number): void {
   const { lastBefore, firstKept } = c.edge;
   if (!Number.isFinite(start) || Number.isNaN(lastBefore) || !(firstKept > read.from + 1_000_000)) return;
-  ctx.warn(`${name} has no tick from ${isoMicros(lastBefore)} to ${isoMicros(firstKept)}, across the read margin before --start (${isoMicros(read.from)}): the range's first moves are not compared with the price before that quiet spell as a run over all the data compares them, so its numbers can differ from that run's window at --start; start the range where both markets trade (docs/time.md)`);
+  ctx.warn(`${name} has no tick from ${isoMicros(lastBefore)} to ${isoMicros(firstKept)}, across the start of the margin read before --start (${isoMicros(read.from)}, for --start ${isoMicros(start)}): its first move after that quiet spell is compared, in a run over all the data, with the price before it, which this read left out, so the range's numbers may differ from that run's window at --start; start the range where both markets trade (docs/time.md)`);
 }
 
 function describeRange(r: ReadReport): string {

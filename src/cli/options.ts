@@ -382,8 +382,8 @@ export const MAX_BOOTSTRAP = 100_000;
 
 /**
  * Fewer replicates than this are warned (docs/definitions.md §9): a 95 % interval's ends are
- * its 2.5 % and 97.5 % points, the two or three most extreme of 100 replicates and none of
- * fewer than 40 (type 7 then interpolates between the smallest two), so they move with --seed.
+ * its 2.5 % and 97.5 % points, the two or three most extreme of 100 replicates; of 40 or fewer
+ * type 7 interpolates between the two most extreme, so the ends move with --seed.
  */
 export const MIN_REPLICATES = 100;
 

@@ -130,23 +130,32 @@ class MultiSource<B extends Batch> implements MultiFileSource<B> {
     const paths = this.paths;
     this.skippedFiles = [];
     if (paths.length === 1) return [...paths];
-    const firsts = await Promise.all(paths.map((p) => firstTimeOf(p, this.kind, this.opts).catch((err: unknown) => ({ err }))));
+    // With --sort a file's first time is its least, found only by reading it whole: there a
+    // file named for a day outside the range is left unopened, as the name says (docs/time.md).
+    const byName = this.opts.sort === true && range !== undefined ? paths.filter((p) => namedOutside(p, range)) : [];
+    this.skippedFiles.push(...byName);
+    const opened = paths.filter((p) => !byName.includes(p));
+    const firsts = await Promise.all(opened.map((p) => firstTimeOf(p, this.kind, this.opts).catch((err: unknown) => ({ err }))));
     const order: { p: string; t: number }[] = [];
-    paths.forEach((p, i) => {
+    opened.forEach((p, i) => {
       const first = firsts[i]!;
       if (typeof first === 'number') order.push({ p, t: first });
       else if (range !== undefined && namedOutside(p, range)) this.skippedFiles.push(p);
       else throw first.err;
     });
-    // Every file unreadable, each named for a day outside the range: the first one's error.
-    if (order.length === 0) throw (firsts[0] as { err: unknown }).err;
+    // Every file unreadable, each named for a day outside the range: the first one's error (or, all left by name, the last one).
+    if (order.length === 0) {
+      if (firsts.length > 0) throw (firsts[0] as { err: unknown }).err;
+      return [paths[paths.length - 1]!];
+    }
     order.sort((x, y) => x.t - y.t || (x.p < y.p ? -1 : 1));
     if (range === undefined) return order.map((o) => o.p);
     const kept: string[] = [];
     for (let i = 0; i < order.length; i++) {
       const next = order[i + 1];
-      // Files do not overlap, so this one ends before the next begins.
-      const before = next !== undefined && next.t <= range.from;
+      // Files do not overlap, so this one ends before the next begins (trades may share a time
+      // across files: one that ends at the range's start holds a trade in it).
+      const before = next !== undefined && (this.kind === 'trades' ? next.t < range.from : next.t <= range.from);
       const after = order[i]!.t >= range.to;
       if (before || after) this.skippedFiles.push(order[i]!.p);
       else kept.push(order[i]!.p);

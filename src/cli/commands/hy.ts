@@ -220,8 +220,12 @@ export function edgeNote(r: HyReport): string {
   const e = r.estimate;
   const inf = r.inference;
   if (e.lagUs === null) return '';
-  const sign = e.lagUs >= 0 ? 1 : -1;
-  if (atEdge(l, e.lagUs, inf?.lagUs)) return `${onEdge(l, e.lagUs) ? 'θ̂ lies at' : 'its interval reaches'} the edge of the lags (${lagText(sign > 0 ? lagAt(l, l.count - 1) : l.fromUs)}): the peak may lie beyond; widen ${lagsOption(r)}`;
+  if (onEdge(l, e.lagUs)) return `θ̂ lies at the edge of the lags (${lagText(e.lagUs)}): the peak may lie beyond; widen ${lagsOption(r)}`;
+  if (atEdge(l, e.lagUs, inf?.lagUs)) {
+    // The end (or ends) the interval reaches, which need not be on θ̂'s side.
+    const ends = [inf!.lagUs!.low, inf!.lagUs!.high].filter((x, i, all) => onEdge(l, x) && all.indexOf(x) === i);
+    return `its interval reaches the edge of the lags (${ends.map(lagText).join(' and ')}): the peak may lie beyond; widen ${lagsOption(r)}`;
+  }
   if (edgeReplicates(l, e.lagUs, inf)) return `${percentOf(inf!.edgeShare)} of its replicates peak at an end of the lags (${lagText(l.fromUs)} or ${lagText(lagAt(l, l.count - 1))}), so the interval may be cut short by them; widen ${lagsOption(r)}`;
   return '';
 }
