@@ -70,11 +70,10 @@ function markPartial(out: Output, gaps: readonly MissingRange[], ctx: Context): 
 /** runMerge for states of any command: classify's merge trains its model, and the model's library loads asynchronously. */
 export async function runMergeAsync(files: readonly string[], o: MergeOptions, ctx: Context): Promise<Output> {
   const states = readStates(files);
-  const out = states[0]!.header.command !== 'classify' ? runMerge(files, o, ctx, states) : await mergeClassify(files, o, ctx, states);
-  // Once merged (the states share their params): the intervals come from their --bootstrap. The
-  // table of several pairs shows none.
+  // First, as one run over all the data says it (merge prints what that run prints, stderr
+  // too): the intervals come from the states' --bootstrap. The table of several pairs shows none.
   if (byLabel(states).size === 1) warnFewReplicates(ctx, Number(states[0]!.header.params.bootstrap ?? 0));
-  return out;
+  return states[0]!.header.command !== 'classify' ? runMerge(files, o, ctx, states) : await mergeClassify(files, o, ctx, states);
 }
 
 async function mergeClassify(files: readonly string[], o: MergeOptions, ctx: Context, states: readonly StateFile[]): Promise<Output> {
