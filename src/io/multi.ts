@@ -12,7 +12,8 @@
  * named by a local date, or misnamed, holds rows outside the day its name gives. A name is
  * used only for a file whose first row cannot be read (a damaged or foreign file in a month's
  * folder): when the date in it misses the range, the file is left alone rather than failing a
- * run that does not need it. And a file is read only until its first row at or after
+ * run that does not need it; and with `sort`, whose first time means reading a file whole,
+ * such a file is left unopened. And a file is read only until its first row at or after
  * the range's end (ReadOptions.until; not with `sort`, which must see every row): rows are in
  * time order, so the rest of it lies past the range (and the later files, which begin past
  * it, are skipped as above).

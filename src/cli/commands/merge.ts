@@ -123,11 +123,12 @@ function checkPlanEnds(states: readonly StateFile[], allowGaps: boolean): void {
     const gaps = planEndGaps(label, group);
     if (gaps.length > 0 && !allowGaps) {
       const g = gaps[0]!;
-      throw new DataError(group.map((s) => s.file).join(', '), undefined, `no state owns ${describeTime(g.start)} to ${describeTime(g.end)}${label === '' ? '' : ` of ${label}`}, which its plan covers (the plan's ${g.start === planSpanOf(group.find((s) => planSpanOf(s) !== undefined)!)!.start ? 'first' : 'last'} job failed or its state is not given); pass its state, or --allow-gaps to merge the ranges given`);
+      // A gap before the states is the plan's first job's; one after them, its last one's.
+      const which = g.end === Math.min(...group.map((s) => ownedRange(s).start)) ? 'first' : 'last';
+      throw new DataError(group.map((s) => s.file).join(', '), undefined, `no state owns ${describeTime(g.start)} to ${describeTime(g.end)}${label === '' ? '' : ` of ${label}`}, which its plan covers (the plan's ${which} job failed or its state is not given); pass its state, or --allow-gaps to merge the ranges given`);
     }
   }
 }
-
 
 /** pair, xcorr and hy states merged into their command's output. */
 function mergeReports(files: readonly string[], o: MergeOptions, ctx: Context, states: readonly StateFile[]): Output {
