@@ -12,6 +12,8 @@ import { FIXTURES, tempFiles } from './cli-helpers.js';
 import { PAIR, XCORR, splitCsv } from './time-helpers.js';
 import { fakeContext } from './context-helpers.js';
 import { dayFromName, expandGlob, expandInputArg, globSegment } from '../src/io/paths.js';
+import { openTradeStream } from '../src/io/multi.js';
+import { STRICT } from './io-helpers.js';
 import { renderPair, runPair, type PairOptions } from '../src/cli/commands/pair.js';
 import { renderXcorr, runXcorr } from '../src/cli/commands/xcorr.js';
 import { DataError, OpenError } from '../src/errors.js';
@@ -99,4 +101,20 @@ test('standard input cannot be one of several files of a market', async () => {
   const { UsageError } = await import('../src/errors.js');
   assert.throws(() => expandMarketArgs([`-,${SPOT}`, PERP]), (e: unknown) => e instanceof UsageError);
   assert.deepEqual(expandMarketArgs(['-', PERP]), [['-'], [PERP]]);
+});
+
+test('a range\'s read keeps a trades file that ends at the range\'s start when the next file begins there too', async () => {
+  // Trades may share a time across files: a.csv's last trade and b.csv's first are both at T,
+  // the read range's start. a.csv holds a trade in range and is read; before, it was skipped as
+  // ending before a next file that "begins at or before" the range.
+  const T = 1723118400000000;
+  const row = (t: number, id: number) => `binance,BTCUSDT,${t},${t},${id},buy,60000.5,0.1`;
+  const header = 'exchange,symbol,timestamp,local_timestamp,id,side,price,amount';
+  const dir = tempFiles({ 'a.csv': `${header}\n${row(T - 5e6, 1)}\n${row(T, 2)}\n`, 'b.csv': `${header}\n${row(T, 3)}\n${row(T + 5e6, 4)}\n` });
+  const stream = openTradeStream([join(dir, 'a.csv'), join(dir, 'b.csv')], STRICT, { from: T, to: T + 60e6 });
+  const times: number[] = [];
+  for await (const b of stream) for (let i = 0; i < b.length; i++) times.push(b.t[i]!);
+  assert.deepEqual(stream.skippedFiles, []);
+  // Both files read (the range is cut by the caller, src/cli/inputs.ts trimmed): the trade at T of each.
+  assert.deepEqual(times.filter((t) => t >= T), [T, T, T + 5e6]);
 });
