@@ -71,6 +71,11 @@ test('plan --manifest: a quoted export plans as the plain one; --label beside it
   writeFileSync(quoted, `pair,spot_files,perp_files\n"BTCUSDT,${spot},${perp}\n`);
   assertRefused(await leadlag(['plan', '--manifest', quoted]), 65, /quoted\.csv:2: a quoted field does not end on its line/);
   assertRefused(await leadlag(['plan', '--manifest', plain, '--label', 'X']), 2, /--label names the one pair of the markets given; with --manifest/);
+  // A tab inside a quoted field (here trailing, trimmed as any field) leaves the line CSV.
+  writeFileSync(quoted, `pair,spot_files,perp_files\nBTCUSDT,"${spot}\t",${perp}\n`);
+  const c = await leadlag(['plan', '--manifest', quoted]);
+  assert.equal(c.code, 0, c.stderr);
+  assert.equal(c.stdout, a.stdout);
 });
 
 test('plan --label refuses a name that is no file name, saying which characters go (exit 2)', async () => {

@@ -211,7 +211,8 @@ const EDGE_SHARE = 0.005;
 
 /** θ̂'s interval may be cut by the lags though neither θ̂ nor its ends lie on them: replicates pile up at an end. */
 export function edgeReplicates(l: Lattice, lagUs: number | null, inf: HyInference | null): boolean {
-  return lagUs !== null && inf !== null && inf.lagUs !== null && inf.edgeShare >= EDGE_SHARE;
+  // Where the verdict names a lead: lags on both sides and θ̂ ≠ 0 (on one side, or at θ̂ = 0, it says nothing of an interval's end).
+  return lagUs !== null && lagUs !== 0 && twoSided(l) && inf !== null && inf.lagUs !== null && inf.edgeShare >= EDGE_SHARE;
 }
 
 /** The edge caveat of hy's verdict and the report's headline; '' when θ̂ and its interval lie clear of the ends of the lags. */

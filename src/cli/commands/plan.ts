@@ -192,7 +192,8 @@ function readManifest(file: string, command: PlanCommand): PlannedPair[] {
   const seen = new Map<string, { name: string; line: number }>();
   text.split(/\r?\n/).forEach((line, i) => {
     if (line.trim() === '' || line.startsWith('#')) return;
-    const cells = manifestCells(line, line.includes('\t') ? '\t' : ',');
+    // A tab inside a quoted field does not make the line TSV: look for one outside the quotes.
+    const cells = manifestCells(line, line.replace(/"[^"]*"/g, '').includes('\t') ? '\t' : ',');
     if (cells === undefined) throw new DataError(file, i + 1, 'a quoted field does not end on its line (a field in "…" ends with a lone ", and "" stands for one ")', line);
     if (i === 0 && cells[0] === 'pair') return;
     if (cells.length !== width || cells.some((c) => c === '')) throw new DataError(file, i + 1, `a manifest line is ${columns}${command === 'classify' ? ' (classify jobs read trades)' : ''}`, line);
