@@ -194,3 +194,12 @@ test('plan --emit tsv writes paths as they are, and refuses one with a tab (it w
   const commands = await leadlag(['plan', tabbed, perp, '--emit', 'commands']);
   assert.equal(commands.code, 0, commands.stderr);
 });
+
+test('plan --options --version is checked as a job\'s option, not taken for the program\'s --version', async () => {
+  const { spot, perp } = twoDays();
+  // Before, the program's --version answered from anywhere on the line: plan printed 0.1.0, exit 0.
+  assertRefused(await leadlag(['plan', spot, perp, '--options', '--version']), 2, /^leadlag: --options: unknown option '--version' \(as pair reads it\)$/);
+  const v = await leadlag(['--version']);
+  assert.equal(v.code, 0);
+  assert.match(v.stdout, /^\d+\.\d+\.\d+\n$/);
+});

@@ -52,6 +52,9 @@ export async function buildProgram(io: Streams, args: readonly string[]): Promis
   const program = new Command('leadlag')
     .description('Who leads whom at the millisecond scale: jumps, lagged correlation and a lead-vs-noise classifier for two markets\' tick dumps (e.g. spot and its perpetual).')
     .version(VERSION, '-V, --version')
+    // The program's own options (--version) come before the command: after it, a word such as
+    // plan's `--options --version` is the command's, not a request for the version.
+    .enablePositionalOptions()
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput(outputTo(io))
