@@ -5,6 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES, tempFiles } from './cli-helpers.js';
 import { fakeContext } from './context-helpers.js';
@@ -202,4 +203,25 @@ test('--by vol: windows with known quiet and busy stretches fall in the low and 
   assert.deepEqual((x.windows as Json[]).map((w) => w.regime), expected);
   const nSum = (x.windows as Json[]).filter((w) => w.regime === 'high').reduce((s, w) => s + w.lags[1].n, 0);
   assert.equal(x.regimes.high.lags[1].n, nSum);
+});
+
+test('hy --by: windows with |ρ| > 1 are warned and kept out of the R² trend; a window where a market has no move has no θ̂', async () => {
+  // 2 s windows over the fixtures: some windows' ρ passes 1 (cross terms and variances filed by
+  // different interval ends). The R² trend counts exactly the windows with |ρ| ≤ 1.
+  const fc = fakeContext({ quiet: false });
+  const j = renderHy(await runHy([SPOT, PERP], { ...HY, bootstrap: 0, by: { kind: 'time', us: 2_000_000 } }, fc.ctx)).json as { windows: { rho: number | null }[]; stability: { trends: { r2: { n: number } } } };
+  const within = j.windows.filter((w) => w.rho !== null && Math.abs(w.rho) <= 1).length;
+  const beyond = j.windows.filter((w) => w.rho !== null && Math.abs(w.rho) > 1).length;
+  assert.ok(beyond > 0, 'the fixtures have windows with |ρ| > 1 at 2 s');
+  assert.equal(j.stability.trends.r2.n, within);
+  assert.match(fc.stderr(), new RegExp(`${beyond} of ${j.windows.length} windows have \\|ρ\\(θ̂\\)\\| > 1`));
+  // perp without rows from 12:00:20 to 12:00:40: its 10 s windows there hold no move of perp, so
+  // the contrast is one number at every lag: no θ̂, ρ or LLR (before: θ̂ = 0, LLR 1).
+  const [header, ...rows] = readFileSync(PERP, 'utf8').trimEnd().split('\n');
+  const kept = rows.filter((r) => { const t = Number(r.split(',')[2]); return t < 1723118420e6 || t >= 1723118440e6; });
+  const dir = tempFiles({ 'perp.csv': `${header}\n${kept.join('\n')}\n` });
+  const g = await hy([SPOT, join(dir, 'perp.csv')], { bootstrap: 0, by: { kind: 'time', us: 10_000_000 } }) as { windows: { start_us: number; lag_us: number | null; llr: number | null }[] };
+  const quiet = g.windows.filter((w) => w.start_us === 1723118420e6 || w.start_us === 1723118430e6);
+  assert.equal(quiet.length, 2);
+  for (const w of quiet) assert.deepEqual([w.lag_us, w.llr], [null, null]);
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { HyState } from '../src/core/hy.js';
 import { mergeParts, type HyParts } from '../src/core/hyparts.js';
 import { makeLattice, lagAt, type Lattice } from '../src/core/lattice.js';
-import { hyEstimate, hyInference, totalU } from '../src/core/hystats.js';
+import { argmaxAbs, hyEstimate, hyInference, totalU } from '../src/core/hystats.js';
 import { Random } from '../src/core/random.js';
 import { mulberry32 } from './prng.js';
 import { cutCells, type TimeCells } from '../src/core/cells.js';
@@ -416,4 +416,23 @@ test('HyKeyedParts: fine cells cut at the range regroup into exactly the blocks 
   const merged = toHyParts(keyed.merged([2, 3, 4, 5].map((k) => keyed.partOf(k))), lattice, 1000, fine.span!);
   assert.deepEqual([...totalU(merged)], [...totalU(whole)]);
   assert.equal(hyEstimate(merged).rvA, hyEstimate(whole).rvA);
+});
+
+test('hy: a contrast that is one number at every lag has no θ̂ (and no LLR); a single lag is its own peak', () => {
+  // Lags -100, 0, 100 µs. U flat at 2 tells no lag from another (a market with no move in the
+  // span: its one interval meets the other's moves at every lag); the tie rule would say θ̂ = 0.
+  const l3 = makeLattice(-100, 100, 100);
+  assert.equal(argmaxAbs(Float64Array.of(2, 2, 2), l3), -1);
+  assert.equal(argmaxAbs(Float64Array.of(0, 0, 0), l3), -1);
+  assert.equal(argmaxAbs(Float64Array.of(2, 2, 3), l3), 2);
+  // |U| tied but U not one number: the tie rule (smallest |θ|, then the positive lag) decides.
+  assert.equal(argmaxAbs(Float64Array.of(-2, 2, 2), l3), 1);
+  assert.equal(argmaxAbs(Float64Array.of(5), makeLattice(0, 0, 100)), 0);
+  // A B with no move (one price): every A interval meets B's moves nowhere, U ≡ 0; a B with one
+  // move long before A's ticks: its one interval covers them all at every lag, U flat ≠ 0.
+  const a = { t: [1000, 2000, 3000, 4000], v: [0, 0.001, 0.002, 0.001] };
+  const b = { t: [0, 1, 10_000], v: [0, 0.5, 0.5] };
+  const est = hyEstimate(run(a, b, { lattice: makeLattice(-500, 500, 100), blockUs: 1e6, clip: false }));
+  assert.equal(est.lagUs, null);
+  assert.equal(est.llr, null);
 });

@@ -45,10 +45,17 @@ export function hyBy(parts: HyKeyedParts, lattice: Lattice, span: Span, meter: G
   const stability = stabilityOf(
     windows.map((x) => {
       const e = x.part.estimate;
-      return { start: x.start, end: x.end, lagUs: e.lagUs, leader: e.lagUs === null ? null : (Math.sign(e.lagUs) as 1 | -1 | 0), values: { r2: e.r2, llr: e.llr } };
+      // A window's |ρ| can pass 1 (its cross terms and variances are filed by different interval
+      // ends, docs/hy.md): such an R² is no share of variance and stays out of its trend.
+      return { start: x.start, end: x.end, lagUs: e.lagUs, leader: e.lagUs === null ? null : (Math.sign(e.lagUs) as 1 | -1 | 0), values: { r2: beyondOne(e.rho) ? null : e.r2, llr: e.llr } };
     }),
   );
   return { windows, regimes, q25: w.q25, q75: w.q75, stability };
+}
+
+/** |ρ| > 1: possible in a short window (docs/hy.md), where ρ is then no correlation. */
+export function beyondOne(rho: number | null): boolean {
+  return rho !== null && Math.abs(rho) > 1;
 }
 
 /** JSON members `windows`, `regimes`, `stability`; `table` gives a part's members as the whole span has them. */

@@ -37,6 +37,13 @@ export interface HyEstimate {
   readonly lags: readonly HyLag[];
 }
 
+/** u[offset … offset + count) all one number. */
+function isFlat(u: Float64Array, offset: number, count: number): boolean {
+  const first = u[offset]!;
+  for (let k = 1; k < count; k++) if (u[offset + k] !== first) return false;
+  return true;
+}
+
 /** Σ over blocks of a column. */
 function total(col: Float64Array): number {
   let s = 0;
@@ -54,9 +61,12 @@ export function totalU(parts: HyParts): Float64Array {
 
 /**
  * Index of θ̂ in `u[offset … offset + count)`: the largest |U|, ties to the smallest |θ|, then to
- * the positive lag; −1 when every U is 0. O(count).
+ * the positive lag; −1 when every U is 0, or when U is one number at every lag of two or more
+ * (no lag is told from another: a market with no move in the span, whose one interval meets the
+ * other's moves at every lag — the tie rule would otherwise call it θ̂ = 0). O(count).
  */
 export function argmaxAbs(u: Float64Array, lattice: Lattice, offset = 0): number {
+  if (lattice.count > 1 && isFlat(u, offset, lattice.count)) return -1;
   let best = -1;
   let bestAbs = 0;
   let bestLag = 0;
@@ -107,7 +117,8 @@ export function hyEstimate(parts: HyParts): HyEstimate {
   const lags = Array.from(u, (v, k) => ({ lagUs: lagAt(lattice, k), u: v, rho: orNull(v / norm), beta: orNull(v / rvA) }));
   const best = argmaxAbs(u, lattice);
   const at = best < 0 ? undefined : lags[best]!;
-  const { llr, llrAbs } = leadLagRatios(u, lattice);
+  // Without a θ̂ the contrast tells no lag from another, so neither side of θ = 0 from the other.
+  const { llr, llrAbs } = best < 0 ? { llr: NaN, llrAbs: NaN } : leadLagRatios(u, lattice);
   return {
     lagUs: at?.lagUs ?? null,
     rho: at?.rho ?? null,

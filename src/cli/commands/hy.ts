@@ -12,7 +12,7 @@ import type { TimeRange } from '../../core/parts.js';
 import { prepareOutputFiles, writePlot, type PlotCliOptions } from '../plot.js';
 import { hyFigure } from '../../report/figures.js';
 import { cellLengthOf, withVolatility } from '../windows.js';
-import { hyBy, hyByJson, hyByRows, humanHyBy, type HyBy, type HyTable } from '../hy-windows.js';
+import { beyondOne, hyBy, hyByJson, hyByRows, humanHyBy, type HyBy, type HyTable } from '../hy-windows.js';
 import { cutCells, fineCellLength } from '../../core/cells.js';
 import { HyKeyedParts } from '../../core/hy-time.js';
 import { isCut } from '../../core/parts.js';
@@ -141,6 +141,8 @@ function finishHy(o: HyOptions, ctx: Context, { lattice, range, windowUs, blockU
   const keyed = cells === undefined ? undefined : new HyKeyedParts(fine, cells, windowUs, range, blockUs);
   const parts = keyed === undefined ? fine : toHyParts(keyed.whole(), lattice, blockUs, span);
   const by = o.by === undefined ? undefined : hyBy(keyed!, lattice, span, meter, { bootstrap: o.bootstrap, block: blockUs, seed: o.seed });
+  const wild = by?.windows.filter((w) => beyondOne(w.part.estimate.rho)).length ?? 0;
+  if (wild > 0) ctx.warn(`${wild} of ${by!.windows.length} windows have |ρ(θ̂)| > 1: in a short window the cross terms and the variances are filed by different interval ends (docs/hy.md), so their ρ and R² are no correlation; their R² stays out of the R² trend (a longer --by gives fewer)`);
   return { ...hyReportOf(o, ctx, parts, span), by };
 }
 
@@ -334,7 +336,7 @@ function verdictClause(r: HyReport): string {
   const [a, b] = r.names;
   const e = r.estimate;
   const inf = r.inference;
-  if (e.lagUs === null) return `no lead-lag can be measured: every contrast is 0 (a market never moves, or the ticks never overlap within the lags)`;
+  if (e.lagUs === null) return `no lead-lag can be measured: the contrast is the same at every lag${e.lags.every((l) => l.u === 0) ? ' (0: a market never moves, or the ticks never overlap within the lags)' : ' (a market has no move in the span, so its one interval meets the other\'s moves at every lag)'}`;
   const rho = `ρ = ${fixed(e.rho, 2)}`;
   const p = inf === null ? 'no test (--bootstrap 0)' : formatP(inf.pValue);
   if (inf !== null && !canReject(inf)) {
