@@ -225,3 +225,18 @@ test('hy --by: windows with |ρ| > 1 are warned and kept out of the R² trend; a
   assert.equal(quiet.length, 2);
   for (const w of quiet) assert.deepEqual([w.lag_us, w.llr], [null, null]);
 });
+
+test('pair --by: a window leads in the shares only where its own sign test finds a lead; windows below 6 led pairs have no call', async () => {
+  // Independent of the windows' code: each window's call from its own counts and p-value, by
+  // pair's rule (core/verdict.ts): below 6 led pairs no call; p < 0.05 a lead; else neither.
+  const j = await pair([SPOT, PERP], { by: { kind: 'time', us: 10e6 } }) as { windows: { native: Record<string, number> }[]; stability: { leads: { a: number; b: number; neither: number; n: number } } };
+  const calls = j.windows.map((w) => {
+    const [a, b] = [w.native.spot_leads_perp!, w.native.perp_leads_spot!];
+    if (a + b < 6) return null;
+    return w.native.leader_p_value! < 0.05 && a !== b ? (a > b ? 'a' : 'b') : 'neither';
+  });
+  const called = calls.filter((c) => c !== null);
+  assert.ok(called.length > 0 && called.length < calls.length, 'the fixtures have 10 s windows with and without a call');
+  const share = (x: string) => called.filter((c) => c === x).length / called.length;
+  assert.deepEqual(j.stability.leads, { a: share('a'), b: share('b'), neither: share('neither'), n: called.length });
+});

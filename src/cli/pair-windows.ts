@@ -5,6 +5,8 @@
 import type { PairParts, JumpFeed } from '../core/pair-analysis.js';
 import { pairedOf, type PairCounts } from '../core/pair-parts.js';
 import { quantile } from '../core/quantile.js';
+import { binomialTwoSidedHalf } from '../core/binomial.js';
+import { ALPHA, signTestCanReject } from '../core/verdict.js';
 import { stabilityOf, type WindowPoint } from '../core/stability.js';
 import type { GridReturns, Regime } from '../core/volatility.js';
 import type { Span } from '../core/types.js';
@@ -27,12 +29,16 @@ export function pairBy(parts: PairParts, feeds: readonly JumpFeed[], span: Span,
 }
 
 /**
- * A window's summary: the leader is the market that led more pairs, its lag the median delay
- * of the pairs it led (negative when B leads); the share of led pairs A led is trended too.
+ * A window's summary, by pair's own call on it: the leader where the window's sign test finds
+ * one (p < 0.05 over at least 6 led pairs), neither where it is tested and finds none, and no
+ * call (null: left out of the shares) below 6 led pairs, whose test cannot reject. The lag is
+ * the median delay of the leader's pairs (negative when B leads); the share of led pairs A
+ * led is trended in every window.
  */
 function pointOf(start: number, end: number, c: PairCounts): WindowPoint {
   const led = c.aLeadsB + c.bLeadsA;
-  const leader = led === 0 ? null : c.aLeadsB > c.bLeadsA ? 1 : c.aLeadsB < c.bLeadsA ? -1 : 0;
+  const significant = signTestCanReject(led) && binomialTwoSidedHalf(c.aLeadsB, c.bLeadsA) < ALPHA;
+  const leader = !signTestCanReject(led) ? null : !significant || c.aLeadsB === c.bLeadsA ? 0 : c.aLeadsB > c.bLeadsA ? 1 : -1;
   const lagUs = leader === 1 ? median(c.delaysAB) : leader === -1 ? -median(c.delaysBA) : null;
   return { start, end, lagUs, leader, values: { share_a_leads: led === 0 ? null : c.aLeadsB / led } };
 }

@@ -138,7 +138,12 @@ export function stabilityLines(s: Stability, [a, b]: readonly [string, string], 
   }
   if (s.leads.n > 0) {
     const pc = (x: number) => `${fixed(100 * x, 0)} %`;
-    lines.push(`${a} leads in ${pc(s.leads.a)} of ${s.leads.n} windows, ${b} in ${pc(s.leads.b)}, neither in ${pc(s.leads.neither)}`);
+    // Windows without a call (pair: fewer than 6 led pairs) are left out of the shares, and said to be.
+    const without = s.windows - s.leads.n;
+    const left = without > 0 ? ` (${without} window${without === 1 ? '' : 's'} without a call left out)` : '';
+    lines.push(`${a} leads in ${pc(s.leads.a)} of ${s.leads.n} windows, ${b} in ${pc(s.leads.b)}, neither in ${pc(s.leads.neither)}${left}`);
+  } else if (s.windows > 0) {
+    lines.push(`no window has a call on who leads`);
   }
   for (const [key, label] of Object.entries(trendNames)) {
     const t = s.trends[key];
