@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { Chalk } from 'chalk';
 import { join } from 'node:path';
 import { FIXTURES, tempFiles } from './cli-helpers.js';
 import { fakeContext } from './context-helpers.js';
@@ -239,4 +240,17 @@ test('pair --by: a window leads in the shares only where its own sign test finds
   assert.ok(called.length > 0 && called.length < calls.length, 'the fixtures have 10 s windows with and without a call');
   const share = (x: string) => called.filter((c) => c === x).length / called.length;
   assert.deepEqual(j.stability.leads, { a: share('a'), b: share('b'), neither: share('neither'), n: called.length });
+});
+
+test('xcorr --by: a window row\'s N is the N of the lag it shows, the best one', async () => {
+  const { ctx } = fakeContext();
+  const out = renderXcorr(await runXcorr([SPOT, PERP], { ...XCORR, lags: [-3, -2, -1, 0, 1, 2, 3], by: { kind: 'time', us: 20e6 } } as XcorrOptions, ctx));
+  const j = out.json as { windows: { start: string; best: { lag: number } | null; lags: { lag: number; n: number }[] }[] };
+  const human = out.human({ c: new Chalk({ level: 0 }), colour: false });
+  for (const w of j.windows) {
+    if (w.best === null) continue;
+    const n = w.lags.find((l) => l.lag === w.best!.lag)!.n;
+    const label = w.start.replace('.000000Z', 'Z');
+    assert.match(human, new RegExp(`│ ${label.replace(/[.]/g, '\\.')} +│ +${n} │ +${w.best.lag} │`), label);
+  }
 });

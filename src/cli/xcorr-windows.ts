@@ -73,7 +73,8 @@ export function humanXcorrBy(by: XcorrBy, names: readonly [string, string], grid
   const head = ['window', 'N', 'best lag', 'τ', 'r', 'R²', '95% CI'];
   const row = (label: string, l: readonly LagResult[]): Cell[] => {
     const b = best(l);
-    const n = l.length === 0 ? 0 : Math.max(...l.map((x) => x.n));
+    // N of the lag shown (the best one); without one, the most any lag has.
+    const n = b?.n ?? (l.length === 0 ? 0 : Math.max(...l.map((x) => x.n)));
     if (b === undefined) return [label, n, 'n/a', '', 'n/a', 'n/a', ''];
     const ci = b.ciLow === null || b.ciHigh === null ? 'n/a' : `[${fixed(b.ciLow, 4)}, ${fixed(b.ciHigh, 4)}]`;
     return [label, n, b.lag, `${(b.lag * gridUs) / 1000} ms`, fixed(b.r, 4), fixed(b.r! * b.r!, 5), ci];
