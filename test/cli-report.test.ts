@@ -238,3 +238,17 @@ test('report\'s pair lines say which direction each median delay is', async () =
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /native: .*; median delay spot → perp [23]\.\d{3} ms, perp → spot \d\.\d{3} ms/);
 });
+
+test('report --by in a table says each method\'s spread across the windows (it printed no window at all)', async () => {
+  const spot = join(FIXTURES, 'tardis', 'spot_quotes.csv');
+  const perp = join(FIXTURES, 'tardis', 'perp_quotes.csv');
+  const r = await leadlagInProcess(['report', spot, perp, '--by', '20s', '--bootstrap', '100', '--lags', '-5..5']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /\nwindows \(--by: every window's rows in --format json or csv/);
+  // The same lines the commands print under their own tables, prefixed by the method.
+  const x = await leadlagInProcess(['xcorr', spot, perp, '--by', '20s', '--bootstrap', '100', '--lags', '-5..5']);
+  const lagLine = x.stdout.split('\n').find((l) => l.startsWith('lag across '))!;
+  assert.ok(r.stdout.includes(`  xcorr: ${lagLine}`), lagLine);
+  assert.match(r.stdout, /\n {2}hy: lag across \d+ windows/);
+  assert.match(r.stdout, /\n {2}pair: /);
+});

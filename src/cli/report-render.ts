@@ -12,6 +12,7 @@ import { formatPValue } from '../core/verdict.js';
 import type { ReportData } from '../report/data.js';
 import { verdictJson } from '../report/verdict.js';
 import type { PairQuality } from './quality-pass.js';
+import { stabilityLines } from './windows.js';
 
 export function renderReport(d: ReportData, htmlFile?: string): Output {
   const json: Record<string, unknown> = {
@@ -84,6 +85,13 @@ function humanReport(d: ReportData, style: Style, htmlFile: string | undefined):
     lines.push(c.bold('classify') + c.dim(` (${k.nTest} test triggers)`), `  average precision ${fixed(k.averagePrecision ?? NaN, 3)} vs base rate ${fixed(k.testPrevalence, 3)}; lead precision ${fixed(k.report.classes[1].precision, 3)}, recall ${fixed(k.report.classes[1].recall, 3)}`, `  ${classifyVerdict(k)}`);
   }
   if (d.classifyUnavailable !== undefined) lines.push(c.bold('classify') + c.dim(' (no result)'), `  ${d.classifyUnavailable.reason}.`);
+  // --by: each method's spread of the lag and who leads across the windows; the rows themselves
+  // are in json and csv, and on the page.
+  const windows = ([['pair', d.pair.by?.stability], ['xcorr', d.xcorr.by?.stability], ['hy', d.hy.by?.stability]] as const).filter(([, s]) => s !== undefined);
+  if (windows.length > 0) {
+    lines.push(c.bold('windows') + c.dim(' (--by: every window\'s rows in --format json or csv; xcorr\'s best lag per window on the --html page)'));
+    for (const [method, s] of windows) for (const l of stabilityLines(s!, d.names, {})) lines.push(`  ${method}: ${l}`);
+  }
   const q = d.quality;
   lines.push(c.bold('data') + c.dim(` (${q.moves.steps} grid steps, ${q.moves.bothMove} where both move)`), ...q.assessments.map((x) => `  ${x.ok ? '✓' : '✗'} ${x.text}`));
   if (htmlFile !== undefined) lines.push('', `page: ${htmlFile}`);
