@@ -160,3 +160,14 @@ test('--start after both markets went quiet across the read margin is warned: th
   assert.match(late, /b\.csv has no tick from 2024-08-08T12:00:29\.\d+Z to 2024-08-08T12:01:00\.\d+Z/);
   assert.doesNotMatch(await warnings('2024-08-08T12:00:20Z'), /has no tick from/);
 });
+
+test('a range over which one market is quiet is refused saying so, not as outside the files\' common span', async () => {
+  // perp without rows from 12:00:20 to 12:01:00; the range 12:00:25 to 12:00:35 lies in that
+  // outage, and so does its margin after it (pair's M is about 11 s). The read (range and
+  // margins) saw both markets only before it, up to about 12:00:20.
+  const [header, ...rows] = readFileSync(PERP, 'utf8').trimEnd().split('\n');
+  const kept = rows.filter((r) => { const t = Number(r.split(',')[2]); return t < 1723118420e6 || t >= 1723118460e6; });
+  const dir = tempFiles({ 'perp.csv': `${header}\n${kept.join('\n')}\n` });
+  const range = { start: parseTime('2024-08-08T12:00:25Z', '--start'), end: parseTime('2024-08-08T12:00:35Z', '--end') };
+  await assert.rejects(pairJson([SPOT, join(dir, 'perp.csv')], range), (e: unknown) => e instanceof Error && /holds no time where both markets have ticks: what was read for it \(with its margins\) overlaps only from 2024-08-08T12:00:1\d\.\d+Z to 2024-08-08T12:00:19\.\d+Z, outside it, so a market is quiet over the range/.test(e.message));
+});

@@ -90,7 +90,8 @@ function emptyRangeWhy(span: Span | undefined, a: ReadReport, b: ReadReport, ran
     return `the range ${describeTimes(range.start, range.end)} starts after one of the files has ended (their last times: ${isoMicros(a.lastTime)} and ${isoMicros(b.lastTime)})`;
   }
   if (ranged && span !== undefined) {
-    return `the range ${describeTimes(range.start, range.end)} holds none of the two files' common span, ${isoMicros(span.start)} to ${isoMicros(span.end)}`;
+    // span is what the read (the range and its margins) saw of both markets, not the files' whole overlap.
+    return `the range ${describeTimes(range.start, range.end)} holds no time where both markets have ticks: what was read for it (with its margins) overlaps only from ${isoMicros(span.start)} to ${isoMicros(span.end)}, outside it, so a market is quiet over the range (an outage?)`;
   }
   const inRange = ranged ? ` within ${describeTimes(range.start, range.end)}` : '';
   return `the two files do not overlap in time${inRange} (${describeRange(a)} vs ${describeRange(b)})`;
