@@ -45,7 +45,7 @@ test('pair --by: every metric of the windows adds up to the whole span, both fee
     for (const feed of ['native', 'locf']) {
       assert.deepEqual(j[feed], plain[feed], 'the whole span does not change with --by');
       // Every count of a window's table (all but the leader test's p-value) adds up.
-      const counts = Object.keys(j.windows[0][feed]).filter((k) => !['leader_p_value', 'chance_pairs_mean', 'chance_pairs_max', 'excess_pairs'].includes(k));
+      const counts = Object.keys(j.windows[0][feed]).filter((k) => !['leader_p_value', 'chance_pairs_mean', 'chance_pairs_max', 'excess_pairs', 'share_a_leads', 'lag_us'].includes(k));
       assert.ok(counts.includes('paired_events') && counts.includes('noise_events'));
       const sumOf = (metric: string) => (j.windows as Json[]).reduce((s, w) => s + w[feed][metric], 0);
       for (const metric of counts) assert.equal(sumOf(metric), plain[feed][metric] as number, `${feed} ${metric} with windows of ${us} µs`);
@@ -142,7 +142,10 @@ test('a window\'s table equals the run restricted to it with --start/--end when 
     const win = (byPair.windows as Json[]).find((x) => x.start_us === range.start)!;
     // The window's members (Table 1 and the leader test) equal the range run's.
     for (const feed of ['native', 'locf']) {
-      for (const [k, v] of Object.entries(win[feed] as Record<string, number>)) assert.equal(v, alone[feed][k], `window ${w} ${feed} ${k}`);
+      // (share_a_leads and lag_us, the window table's last columns, are the windows' own.)
+      for (const [k, v] of Object.entries(win[feed] as Record<string, number>)) if (k in alone[feed]) assert.equal(v, alone[feed][k], `window ${w} ${feed} ${k}`);
+      const led = alone[feed].a_leads_b + alone[feed].b_leads_a;
+      if (led > 0) assert.equal(win[feed].share_a_leads, alone[feed].a_leads_b / led);
     }
     pairs += alone.native.paired_events;
     const xAlone = await xcorr(files, { ...range, block: 2e6 });
@@ -240,6 +243,13 @@ test('pair --by: a window leads in the shares only where its own sign test finds
   assert.ok(called.length > 0 && called.length < calls.length, 'the fixtures have 10 s windows with and without a call');
   const share = (x: string) => called.filter((c) => c === x).length / called.length;
   assert.deepEqual(j.stability.leads, { a: share('a'), b: share('b'), neither: share('neither'), n: called.length });
+  // The window's lag (JSON lag_us, the table's last column) only where it has a leader, and of its sign.
+  j.windows.forEach((w, i) => {
+    const lag = (w.native as Record<string, number | null>).lag_us;
+    if (calls[i] === 'a') assert.ok(lag! > 0);
+    else if (calls[i] === 'b') assert.ok(lag! < 0);
+    else assert.ok(lag === null || Number.isNaN(lag), `window ${i}: ${lag}`); // NaN, printed null
+  });
 });
 
 test('xcorr --by: a window row\'s N is the N of the lag it shows, the best one', async () => {

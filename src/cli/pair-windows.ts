@@ -35,7 +35,7 @@ export function pairBy(parts: PairParts, feeds: readonly JumpFeed[], span: Span,
  * the median delay of the leader's pairs (negative when B leads); the share of led pairs A
  * led is trended in every window.
  */
-function pointOf(start: number, end: number, c: PairCounts): WindowPoint {
+export function pointOf(start: number, end: number, c: PairCounts): WindowPoint {
   const led = c.aLeadsB + c.bLeadsA;
   const significant = signTestCanReject(led) && binomialTwoSidedHalf(c.aLeadsB, c.bLeadsA) < ALPHA;
   const leader = !signTestCanReject(led) ? null : !significant || c.aLeadsB === c.bLeadsA ? 0 : c.aLeadsB > c.bLeadsA ? 1 : -1;

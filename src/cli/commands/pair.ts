@@ -9,7 +9,7 @@ import type { ReadReport } from '../../io/types.js';
 import type { GridReturns } from '../../core/volatility.js';
 import { warnAboutInputs } from '../sanity.js';
 import { cellLengthOf, withVolatility } from '../windows.js';
-import { humanPairBy, pairBy, pairByJson, pairByRows, type PairBy } from '../pair-windows.js';
+import { humanPairBy, pairBy, pointOf, pairByJson, pairByRows, type PairBy } from '../pair-windows.js';
 import { PairAnalysis, type PairParts } from '../../core/pair-analysis.js';
 import type { MergedPair } from '../../core/pair-merge.js';
 import { pairedOf, type PairCounts } from '../../core/pair-parts.js';
@@ -152,9 +152,14 @@ export function mergedPairReport(m: MergedPairInput): PairReport {
   };
 }
 
-/** A window's (or regime's) Table 1 and leader test from its parts, under the metric names. */
+/**
+ * A window's (or regime's) Table 1 and leader test from its parts, under the metric names, the
+ * role keys as the whole span has them, and the table's last two columns: A's share of led
+ * pairs and the window's lag (pair-windows.ts pointOf; NaN, printed null or empty, where none).
+ */
 function windowMetrics(c: PairCounts, [a, b]: readonly [string, string], nullStepUs: number): ReadonlyArray<readonly [string, number]> {
   const chance = chanceOfCounts(c.chance, nullStepUs);
+  const point = pointOf(0, 0, c);
   return [
     [`total_${a}_jumps`, c.totalA],
     [`total_${b}_jumps`, c.totalB],
@@ -169,6 +174,14 @@ function windowMetrics(c: PairCounts, [a, b]: readonly [string, string], nullSte
     ['chance_pairs_mean', chance.mean],
     ['chance_pairs_max', chance.max],
     ['excess_pairs', pairedOf(c) - chance.mean],
+    ['total_a_jumps', c.totalA],
+    ['total_b_jumps', c.totalB],
+    ['a_leads_b', c.aLeadsB],
+    ['b_leads_a', c.bLeadsA],
+    ['noise_a_jumps', c.noiseA],
+    ['noise_b_jumps', c.noiseB],
+    ['share_a_leads', point.values.share_a_leads ?? NaN],
+    ['lag_us', point.lagUs ?? NaN],
   ];
 }
 
