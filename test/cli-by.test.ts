@@ -261,6 +261,11 @@ test('xcorr --by: a window row\'s N is the N of the lag it shows, the best one',
     if (w.best === null) continue;
     const n = w.lags.find((l) => l.lag === w.best!.lag)!.n;
     const label = w.start.replace('.000000Z', 'Z');
-    assert.match(human, new RegExp(`│ ${label.replace(/[.]/g, '\\.')} +│ +${n} │ +${w.best.lag} │`), label);
+    assert.match(human, new RegExp(`│ ${label.replace(/[.]/g, '\\.')}(?: \\(cut: [^)]+\\))? +│ +${n} │ +${w.best.lag} │`), label);
   }
+  // The fixtures run from 12:00:00.000644 to 12:01:19.999957 (perp's last tick): the first and
+  // last 20 s windows are cut, and their rows say how long they are.
+  assert.match(human, /│ 2024-08-08T12:00:00\.000644Z \(cut: 19\.999 s\) +│/);
+  assert.match(human, /│ 2024-08-08T12:01:00Z \(cut: [\d.]+ s\) +│/); // 19.999958 s, shown rounded
+  assert.match(human, /│ 2024-08-08T12:00:20Z +│/);
 });

@@ -12,8 +12,8 @@ import { stabilityOf } from '../core/stability.js';
 import type { GridReturns, Regime } from '../core/volatility.js';
 import type { Span } from '../core/types.js';
 import { formatPValue } from '../core/verdict.js';
-import { fixed, humanTable, isoMicros, type Cell, type Style } from '../io/output.js';
-import { byJson, REGIMES, stabilityLines, windowsOf, type WindowedSummary } from './windows.js';
+import { fixed, humanTable, type Cell, type Style } from '../io/output.js';
+import { byJson, REGIMES, stabilityLines, windowLabel, windowsOf, type WindowedSummary } from './windows.js';
 
 /** A window's (or regime's) numbers; inference null with --bootstrap 0 or without blocks. */
 export interface HyTable {
@@ -85,7 +85,7 @@ export function humanHyBy(by: HyBy, names: readonly [string, string], style: Sty
   };
   const align = head.map((_, i) => (i === 0 ? 'left' : 'right') as 'left' | 'right');
   const rows = by.windows.map((w) => {
-    const r = row(isoMicros(w.start).replace('.000000Z', 'Z'), w.part);
+    const r = row(windowLabel(w, by.windows), w.part);
     return vol ? [...r, w.regime ?? 'n/a'] : r;
   });
   const out = [style.c.bold('Per window (θ̂, ρ, LLR and the p-value from the window\'s own blocks)'), humanTable(vol ? [...head, 'regime'] : head, rows, style, vol ? [...align, 'left'] : align)];

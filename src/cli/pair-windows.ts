@@ -11,7 +11,7 @@ import { stabilityOf, type WindowPoint } from '../core/stability.js';
 import type { GridReturns, Regime } from '../core/volatility.js';
 import type { Span } from '../core/types.js';
 import { fixed, humanTable, isoMicros, type Cell, type Style } from '../io/output.js';
-import { byJson, REGIMES, stabilityLines, windowsOf, type WindowedSummary } from './windows.js';
+import { byJson, REGIMES, stabilityLines, windowLabel, windowsOf, type WindowedSummary } from './windows.js';
 
 /** Table 1 of each feed in the order shown. */
 export type FeedCounts = readonly { readonly feed: JumpFeed; readonly counts: PairCounts }[];
@@ -65,7 +65,7 @@ export function humanPairBy(by: PairBy, names: readonly [string, string], style:
     return [label, c.totalA, c.totalB, pairedOf(c), c.aLeadsB, c.bLeadsA, c.simultaneous, led === 0 ? 'n/a' : fixed(c.aLeadsB / led, 2), p.lagUs === null ? 'n/a' : `${fixed(p.lagUs / 1000, 3)} ms`];
   };
   const rows = by.windows.map((w) => {
-    const r = row(isoMicros(w.start).replace('.000000Z', 'Z'), w.part[0]!.counts);
+    const r = row(windowLabel(w, by.windows), w.part[0]!.counts);
     return vol ? [...r, w.regime ?? 'n/a'] : r;
   });
   const align = head.map((_, i) => (i === 0 ? 'left' : 'right') as 'left' | 'right');

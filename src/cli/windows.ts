@@ -10,7 +10,7 @@ import type { Span, TickBatch } from '../core/types.js';
 import type { ByOption, TimeCliOptions } from './options.js';
 import type { TwoMarketConsumer } from './inputs.js';
 import type { Stability, Trend } from '../core/stability.js';
-import { fixed, isoMicros } from '../io/output.js';
+import { duration, fixed, isoMicros } from '../io/output.js';
 
 /** Most windows one run reports: beyond this the per-window table says nothing a reader can use. */
 export const MAX_WINDOWS = 100_000;
@@ -126,6 +126,16 @@ export function stabilityJson(s: Stability): Record<string, unknown> {
     leads: s.leads,
     trends: Object.fromEntries(Object.entries(s.trends).map(([k, t]) => [k, trend(t)])),
   };
+}
+
+/**
+ * A window's row label: its start, and its length where the span cuts it shorter than the
+ * others (the first and last windows), so a cut window is not read as a whole one.
+ */
+export function windowLabel(w: { readonly start: number; readonly end: number }, all: readonly { readonly start: number; readonly end: number }[]): string {
+  const start = isoMicros(w.start).replace('.000000Z', 'Z');
+  const full = Math.max(...all.map((x) => x.end - x.start));
+  return w.end - w.start < full ? `${start} (cut: ${duration(w.end - w.start)})` : start;
 }
 
 /** Human lines of the stability summary, with the market names. */

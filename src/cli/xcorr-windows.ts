@@ -12,8 +12,8 @@ import { stabilityOf } from '../core/stability.js';
 import type { GridReturns, Regime } from '../core/volatility.js';
 import type { LagResult } from '../core/xcorr.js';
 import type { Span } from '../core/types.js';
-import { fixed, humanTable, isoMicros, type Cell, type Style } from '../io/output.js';
-import { byJson, REGIMES, stabilityLines, windowsOf, type WindowedSummary } from './windows.js';
+import { fixed, humanTable, type Cell, type Style } from '../io/output.js';
+import { byJson, REGIMES, stabilityLines, windowLabel, windowsOf, type WindowedSummary } from './windows.js';
 
 export interface XcorrBy extends WindowedSummary<readonly XcorrRow[]> {
   /** What the windows' ci_low/ci_high are: each window's own block bootstrap, or Fisher's. */
@@ -81,7 +81,7 @@ export function humanXcorrBy(by: XcorrBy, names: readonly [string, string], grid
   };
   const align = head.map((_, i) => (i === 0 ? 'left' : 'right') as 'left' | 'right');
   const rows = by.windows.map((w) => {
-    const r = row(isoMicros(w.start).replace('.000000Z', 'Z'), w.part);
+    const r = row(windowLabel(w, by.windows), w.part);
     return vol ? [...r, w.regime ?? 'n/a'] : r;
   });
   const out = [style.c.bold(`Per window (the lag with the largest |r| in each window; 95 % CI ${by.interval === 'bootstrap' ? "from the window's own blocks" : 'Fisher'})`), humanTable(vol ? [...head, 'regime'] : head, rows, style, vol ? [...align, 'left'] : align)];
