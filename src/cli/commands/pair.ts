@@ -174,14 +174,21 @@ function windowMetrics(c: PairCounts, [a, b]: readonly [string, string], nullSte
     ['chance_pairs_mean', chance.mean],
     ['chance_pairs_max', chance.max],
     ['excess_pairs', pairedOf(c) - chance.mean],
+    ...roleMetrics(c),
+    ['share_a_leads', point.values.share_a_leads ?? NaN],
+    ['lag_us', point.lagUs ?? NaN],
+  ];
+}
+
+/** The role-keyed counts (the first file A, the second B) of a table or a window's counts. */
+function roleMetrics(c: { readonly totalA: number; readonly totalB: number; readonly aLeadsB: number; readonly bLeadsA: number; readonly noiseA: number; readonly noiseB: number }): [string, number][] {
+  return [
     ['total_a_jumps', c.totalA],
     ['total_b_jumps', c.totalB],
     ['a_leads_b', c.aLeadsB],
     ['b_leads_a', c.bLeadsA],
     ['noise_a_jumps', c.noiseA],
     ['noise_b_jumps', c.noiseB],
-    ['share_a_leads', point.values.share_a_leads ?? NaN],
-    ['lag_us', point.lagUs ?? NaN],
   ];
 }
 
@@ -220,14 +227,7 @@ function feedTable(feed: Feed, stats: PairStats, [a, b]: readonly [string, strin
       ['chance_pairs_max', stats.chance.max, 'most pairs of one shifted copy'],
       ['excess_pairs', stats.excessPairs, 'paired_events − chance_pairs_mean'],
     ],
-    roleMetrics: [
-      ['total_a_jumps', r.totalA],
-      ['total_b_jumps', r.totalB],
-      ['a_leads_b', r.aLeadsB],
-      ['b_leads_a', r.bLeadsA],
-      ['noise_a_jumps', r.noiseA],
-      ['noise_b_jumps', r.noiseB],
-    ],
+    roleMetrics: roleMetrics(r),
     delays: [
       { direction: `${a}_leads_${b}`, role: 'a_leads_b', ...stats.delays[0] },
       { direction: `${b}_leads_${a}`, role: 'b_leads_a', ...stats.delays[1] },
