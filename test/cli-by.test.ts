@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Chalk } from 'chalk';
+import { aboveChance } from '../src/core/verdict.js';
 import { join } from 'node:path';
 import { FIXTURES, tempFiles } from './cli-helpers.js';
 import { fakeContext } from './context-helpers.js';
@@ -231,13 +232,15 @@ test('hy --by: windows with |ρ| > 1 are warned and kept out of the R² trend; a
 });
 
 test('pair --by: a window leads in the shares only where its own sign test finds a lead; windows below 6 led pairs have no call', async () => {
-  // Independent of the windows' code: each window's call from its own counts and p-value, by
-  // pair's rule (core/verdict.ts): below 6 led pairs no call; p < 0.05 a lead; else neither.
+  // From each window's own JSON counts, p-value and chance baseline, by pair's rule (docs/pair.md):
+  // below 6 led pairs no call; p < 0.05 with the pairs clearing the chance baseline a lead;
+  // else neither.
   const j = await pair([SPOT, PERP], { by: { kind: 'time', us: 10e6 } }) as { windows: { native: Record<string, number> }[]; stability: { leads: { a: number; b: number; neither: number; n: number } } };
   const calls = j.windows.map((w) => {
     const [a, b] = [w.native.spot_leads_perp!, w.native.perp_leads_spot!];
     if (a + b < 6) return null;
-    return w.native.leader_p_value! < 0.05 && a !== b ? (a > b ? 'a' : 'b') : 'neither';
+    const believable = aboveChance(w.native.paired_events!, w.native.chance_pairs_mean!, w.native.chance_pairs_max!);
+    return w.native.leader_p_value! < 0.05 && believable && a !== b ? (a > b ? 'a' : 'b') : 'neither';
   });
   const called = calls.filter((c) => c !== null);
   assert.ok(called.length > 0 && called.length < calls.length, 'the fixtures have 10 s windows with and without a call');
@@ -265,7 +268,7 @@ test('xcorr --by: a window row\'s N is the N of the lag it shows, the best one',
   }
   // The fixtures run from 12:00:00.000644 to 12:01:19.999957 (perp's last tick): the first and
   // last 20 s windows are cut, and their rows say how long they are.
-  assert.match(human, /│ 2024-08-08T12:00:00\.000644Z \(cut: 19\.999 s\) +│/);
-  assert.match(human, /│ 2024-08-08T12:01:00Z \(cut: [\d.]+ s\) +│/); // 19.999958 s, shown rounded
+  assert.match(human, /│ 2024-08-08T12:00:00\.000644Z \(cut: 19\.999356 s\) +│/);
+  assert.match(human, /│ 2024-08-08T12:01:00Z \(cut: 19\.999958 s\) +│/); // to the span's end + 1 µs
   assert.match(human, /│ 2024-08-08T12:00:20Z +│/);
 });

@@ -171,3 +171,13 @@ test('a range over which one market is quiet is refused saying so, not as outsid
   const range = { start: parseTime('2024-08-08T12:00:25Z', '--start'), end: parseTime('2024-08-08T12:00:35Z', '--end') };
   await assert.rejects(pairJson([SPOT, join(dir, 'perp.csv')], range), (e: unknown) => e instanceof Error && /holds no time where both markets have ticks: what was read for it \(with its margins\) overlaps only from 2024-08-08T12:00:1\d\.\d+Z to 2024-08-08T12:00:19\.\d+Z, outside it, so a market is quiet over the range/.test(e.message));
 });
+
+test('xcorr over a range in which one market is quiet says so (the reads overlap; the range holds no common time)', async () => {
+  const [header, ...rows] = readFileSync(PERP, 'utf8').trimEnd().split('\n');
+  const kept = rows.filter((r) => { const t = Number(r.split(',')[2]); return t < 1723118420e6 || t >= 1723118440e6; });
+  const dir = tempFiles({ 'perp.csv': `${header}\n${kept.join('\n')}\n` });
+  const { ctx } = fakeContext();
+  const range = { start: parseTime('2024-08-08T12:00:25Z', '--start'), end: parseTime('2024-08-08T12:00:35Z', '--end') };
+  // Before: "the two files do not overlap in time within …", naming two reads that overlap.
+  await assert.rejects(runXcorr([SPOT, join(dir, 'perp.csv')], { ...XCORR, ...range }, ctx), (e: unknown) => e instanceof Error && /holds no time where both markets have ticks \(what was read for it, with its margins: .*\), so a market is quiet over the range/.test(e.message));
+});

@@ -428,11 +428,12 @@ test('hy: a contrast that is one number at every lag has no θ̂ (and no LLR); a
   // |U| tied but U not one number: the tie rule (smallest |θ|, then the positive lag) decides.
   assert.equal(argmaxAbs(Float64Array.of(-2, 2, 2), l3), 1);
   assert.equal(argmaxAbs(Float64Array.of(5), makeLattice(0, 0, 100)), 0);
-  // A B with no move (one price): every A interval meets B's moves nowhere, U ≡ 0; a B with one
-  // move long before A's ticks: its one interval covers them all at every lag, U flat ≠ 0.
+  // B with one move over one interval (0, 10 000) µs that covers every A interval at every lag:
+  // each lag's U is ΔB · ΣΔA = 0.5 · (0.001 + 0.001 − 0.001) ≠ 0, one number; no θ̂, no LLR.
   const a = { t: [1000, 2000, 3000, 4000], v: [0, 0.001, 0.002, 0.001] };
-  const b = { t: [0, 1, 10_000], v: [0, 0.5, 0.5] };
+  const b = { t: [0, 10_000], v: [0, 0.5] };
   const est = hyEstimate(run(a, b, { lattice: makeLattice(-500, 500, 100), blockUs: 1e6, clip: false }));
+  assert.ok(est.lags.every((l) => l.u === est.lags[0]!.u) && est.lags[0]!.u !== 0, JSON.stringify(est.lags.map((l) => l.u)));
   assert.equal(est.lagUs, null);
   assert.equal(est.llr, null);
 });

@@ -85,7 +85,7 @@ export function humanHyBy(by: HyBy, names: readonly [string, string], style: Sty
   };
   const align = head.map((_, i) => (i === 0 ? 'left' : 'right') as 'left' | 'right');
   const rows = by.windows.map((w) => {
-    const r = row(windowLabel(w, by.windows), w.part);
+    const r = row(windowLabel(w), w.part);
     return vol ? [...r, w.regime ?? 'n/a'] : r;
   });
   const out = [style.c.bold('Per window (θ̂, ρ, LLR and the p-value from the window\'s own blocks)'), humanTable(vol ? [...head, 'regime'] : head, rows, style, vol ? [...align, 'left'] : align)];

@@ -93,6 +93,11 @@ function emptyRangeWhy(span: Span | undefined, a: ReadReport, b: ReadReport, ran
     // span is what the read (the range and its margins) saw of both markets, not the files' whole overlap.
     return `the range ${describeTimes(range.start, range.end)} holds no time where both markets have ticks: what was read for it (with its margins) overlaps only from ${isoMicros(span.start)} to ${isoMicros(span.end)}, outside it, so a market is quiet over the range (an outage?)`;
   }
+  // What was read of the two (the range and its margins) overlaps, but no common span reaches the
+  // range: one market has no tick in it (xcorr and hy give no span at all there).
+  if (ranged && a.firstTime <= b.lastTime && b.firstTime <= a.lastTime) {
+    return `the range ${describeTimes(range.start, range.end)} holds no time where both markets have ticks (what was read for it, with its margins: ${describeRange(a)} vs ${describeRange(b)}), so a market is quiet over the range (an outage?)`;
+  }
   const inRange = ranged ? ` within ${describeTimes(range.start, range.end)}` : '';
   return `the two files do not overlap in time${inRange} (${describeRange(a)} vs ${describeRange(b)})`;
 }

@@ -6,7 +6,8 @@ import type { PairParts, JumpFeed } from '../core/pair-analysis.js';
 import { pairedOf, type PairCounts } from '../core/pair-parts.js';
 import { quantile } from '../core/quantile.js';
 import { binomialTwoSidedHalf } from '../core/binomial.js';
-import { ALPHA, signTestCanReject } from '../core/verdict.js';
+import { pairVerdict, signTestCanReject } from '../core/verdict.js';
+import { chanceOfCounts } from '../core/chance.js';
 import { stabilityOf, type WindowPoint } from '../core/stability.js';
 import type { GridReturns, Regime } from '../core/volatility.js';
 import type { Span } from '../core/types.js';
@@ -16,29 +17,34 @@ import { byJson, REGIMES, stabilityLines, windowLabel, windowsOf, type WindowedS
 /** Table 1 of each feed in the order shown. */
 export type FeedCounts = readonly { readonly feed: JumpFeed; readonly counts: PairCounts }[];
 
-export type PairBy = WindowedSummary<FeedCounts>;
+export type PairBy = WindowedSummary<FeedCounts> & {
+  /** The chance pairs' shift step (--null-step): a window's call weighs its pairs against them. */
+  readonly nullStepUs: number;
+};
 
 /** Windows (and regimes) of every feed; the summary follows the first feed. */
-export function pairBy(parts: PairParts, feeds: readonly JumpFeed[], span: Span, meter: GridReturns | undefined): PairBy {
+export function pairBy(parts: PairParts, feeds: readonly JumpFeed[], span: Span, meter: GridReturns | undefined, nullStepUs: number): PairBy {
   const per = feeds.map((feed) => windowsOf(parts.feeds[feed], span, meter));
   const first = per[0]!;
   const windows = first.windows.map((w, i) => ({ ...w, part: feeds.map((feed, f) => ({ feed, counts: per[f]!.windows[i]!.part })) }));
   const regimes = first.regimes === undefined ? undefined : (Object.fromEntries(REGIMES.map((r) => [r, { nWindows: first.regimes![r].nWindows, part: feeds.map((feed, f) => ({ feed, counts: per[f]!.regimes![r].part })) }])) as unknown as Record<Regime, { nWindows: number; part: FeedCounts }>);
-  const stability = stabilityOf(windows.map((w) => pointOf(w.start, w.end, w.part[0]!.counts)));
-  return { windows, regimes, q25: first.q25, q75: first.q75, stability };
+  const stability = stabilityOf(windows.map((w) => pointOf(w.start, w.end, w.part[0]!.counts, nullStepUs)));
+  return { windows, regimes, q25: first.q25, q75: first.q75, stability, nullStepUs };
 }
 
 /**
- * A window's summary, by pair's own call on it: the leader where the window's sign test finds
- * one (p < 0.05 over at least 6 led pairs), neither where it is tested and finds none, and no
- * call (null: left out of the shares) below 6 led pairs, whose test cannot reject. The lag is
- * the median delay of the leader's pairs (negative when B leads); the share of led pairs A
- * led is trended in every window.
+ * A window's summary, by pair's own call on it (core/verdict.ts pairVerdict on its counts): the
+ * leader where the window's sign test finds one (p < 0.05 over at least 6 led pairs) and its
+ * pairs clear the chance baseline, neither where it is tested and that fails, and no call
+ * (null: left out of the shares) below 6 led pairs, whose test cannot reject. The lag is the
+ * median delay of the leader's pairs (negative when B leads); the share of led pairs A led is
+ * trended in every window.
  */
-export function pointOf(start: number, end: number, c: PairCounts): WindowPoint {
+export function pointOf(start: number, end: number, c: PairCounts, nullStepUs: number): WindowPoint {
   const led = c.aLeadsB + c.bLeadsA;
-  const significant = signTestCanReject(led) && binomialTwoSidedHalf(c.aLeadsB, c.bLeadsA) < ALPHA;
-  const leader = !signTestCanReject(led) ? null : !significant || c.aLeadsB === c.bLeadsA ? 0 : c.aLeadsB > c.bLeadsA ? 1 : -1;
+  const chance = chanceOfCounts(c.chance, nullStepUs);
+  const v = pairVerdict({ names: ['a', 'b'], aLeadsB: c.aLeadsB, bLeadsA: c.bLeadsA, paired: pairedOf(c), pValue: binomialTwoSidedHalf(c.aLeadsB, c.bLeadsA), chanceMean: chance.mean, chanceMax: chance.max });
+  const leader = !signTestCanReject(led) ? null : v.kind !== 'lead' ? 0 : v.leader === 'a' ? 1 : -1;
   const lagUs = leader === 1 ? median(c.delaysAB) : leader === -1 ? -median(c.delaysBA) : null;
   return { start, end, lagUs, leader, values: { share_a_leads: led === 0 ? null : c.aLeadsB / led } };
 }
@@ -61,11 +67,11 @@ export function humanPairBy(by: PairBy, names: readonly [string, string], style:
   const head = ['window', `${a} jumps`, `${b} jumps`, 'pairs', `${a} leads`, `${b} leads`, 'simult.', `${a} share`, 'lag'];
   const row = (label: string, c: PairCounts): Cell[] => {
     const led = c.aLeadsB + c.bLeadsA;
-    const p = pointOf(0, 0, c);
+    const p = pointOf(0, 0, c, by.nullStepUs);
     return [label, c.totalA, c.totalB, pairedOf(c), c.aLeadsB, c.bLeadsA, c.simultaneous, led === 0 ? 'n/a' : fixed(c.aLeadsB / led, 2), p.lagUs === null ? 'n/a' : `${fixed(p.lagUs / 1000, 3)} ms`];
   };
   const rows = by.windows.map((w) => {
-    const r = row(windowLabel(w, by.windows), w.part[0]!.counts);
+    const r = row(windowLabel(w), w.part[0]!.counts);
     return vol ? [...r, w.regime ?? 'n/a'] : r;
   });
   const align = head.map((_, i) => (i === 0 ? 'left' : 'right') as 'left' | 'right');

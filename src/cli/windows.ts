@@ -10,7 +10,7 @@ import type { Span, TickBatch } from '../core/types.js';
 import type { ByOption, TimeCliOptions } from './options.js';
 import type { TwoMarketConsumer } from './inputs.js';
 import type { Stability, Trend } from '../core/stability.js';
-import { duration, fixed, isoMicros } from '../io/output.js';
+import { fixed, isoMicros } from '../io/output.js';
 
 /** Most windows one run reports: beyond this the per-window table says nothing a reader can use. */
 export const MAX_WINDOWS = 100_000;
@@ -19,6 +19,8 @@ export interface Window<S> {
   readonly start: number;
   readonly end: number;
   readonly part: S;
+  /** The span's start or end cuts the window short of its --by (or --window) length. */
+  readonly cut?: boolean;
   /** --by vol: the window's volatility (RMS of A's 1-second log-returns) and regime; null without returns. */
   readonly vol?: number | null;
   readonly regime?: Regime | null;
@@ -89,7 +91,7 @@ export function windowsOf<S>(parts: KeyedParts<S>, span: Span, meter?: GridRetur
   }
   const clip = (key: number) => {
     const e = parts.edges(key);
-    return { start: Math.max(e.start, span.start), end: Math.min(e.end, span.end + 1) };
+    return { start: Math.max(e.start, span.start), end: Math.min(e.end, span.end + 1), cut: e.start < span.start || e.end > span.end + 1 };
   };
   if (meter === undefined) {
     const windows: Window<S>[] = [];
@@ -132,10 +134,10 @@ export function stabilityJson(s: Stability): Record<string, unknown> {
  * A window's row label: its start, and its length where the span cuts it shorter than the
  * others (the first and last windows), so a cut window is not read as a whole one.
  */
-export function windowLabel(w: { readonly start: number; readonly end: number }, all: readonly { readonly start: number; readonly end: number }[]): string {
+export function windowLabel(w: { readonly start: number; readonly end: number; readonly cut?: boolean }): string {
   const start = isoMicros(w.start).replace('.000000Z', 'Z');
-  const full = Math.max(...all.map((x) => x.end - x.start));
-  return w.end - w.start < full ? `${start} (cut: ${duration(w.end - w.start)})` : start;
+  // µs exact: a rounded length could read as the whole window's.
+  return w.cut === true ? `${start} (cut: ${(w.end - w.start) / 1e6} s)` : start;
 }
 
 /** Human lines of the stability summary, with the market names. */

@@ -81,7 +81,7 @@ export function humanXcorrBy(by: XcorrBy, names: readonly [string, string], grid
   };
   const align = head.map((_, i) => (i === 0 ? 'left' : 'right') as 'left' | 'right');
   const rows = by.windows.map((w) => {
-    const r = row(windowLabel(w, by.windows), w.part);
+    const r = row(windowLabel(w), w.part);
     return vol ? [...r, w.regime ?? 'n/a'] : r;
   });
   const out = [style.c.bold(`Per window (the lag with the largest |r| in each window; 95 % CI ${by.interval === 'bootstrap' ? "from the window's own blocks" : 'Fisher'})`), humanTable(vol ? [...head, 'regime'] : head, rows, style, vol ? [...align, 'left'] : align)];

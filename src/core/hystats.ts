@@ -61,9 +61,11 @@ export function totalU(parts: HyParts): Float64Array {
 
 /**
  * Index of θ̂ in `u[offset … offset + count)`: the largest |U|, ties to the smallest |θ|, then to
- * the positive lag; −1 when every U is 0, or when U is one number at every lag of two or more
- * (no lag is told from another: a market with no move in the span, whose one interval meets the
- * other's moves at every lag — the tie rule would otherwise call it θ̂ = 0). O(count).
+ * the positive lag; −1 when every U is 0, or when U is exactly one number at every lag of two or
+ * more: the lags do not tell the ticks apart (a step finer than the times' resolution, or a
+ * market with no move in the span, whose one interval meets the other's moves at every lag),
+ * and the tie rule would otherwise call it θ̂ = 0. A U flat but for rounding keeps the tie rule.
+ * O(count).
  */
 export function argmaxAbs(u: Float64Array, lattice: Lattice, offset = 0): number {
   if (lattice.count > 1 && isFlat(u, offset, lattice.count)) return -1;
@@ -221,7 +223,8 @@ export function hyInference(parts: HyParts, replicates: number, rng: Random): Hy
       const k = argmaxAbs(sums, lattice, off);
       lag[r] = k < 0 ? NaN : lagAt(lattice, k);
       rho[r] = k < 0 ? NaN : sums[off + k]! / Math.sqrt(sums[off + K]! * sums[off + K + 1]!);
-      llr[r] = leadLagRatios(sums, lattice, off).llr;
+      // As hyEstimate: no θ̂*, no LLR* (the replicate's contrast tells no lag from another).
+      llr[r] = k < 0 ? NaN : leadLagRatios(sums, lattice, off).llr;
     }
   }
   const test = signFlipTest(parts, matrix, width, replicates, rng);

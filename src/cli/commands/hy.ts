@@ -166,7 +166,7 @@ export function hyReportOf(o: Pick<HyOptions, 'names' | 'bootstrap' | 'block' | 
   const report: HyReport = { names: o.names, lattice, span, options: { bootstrap: o.bootstrap, block: o.block, seed: o.seed, lagsOption: o.lagsOption }, estimate, inference };
   if (atEdge(lattice, estimate.lagUs, inference?.lagUs)) {
     ctx.warn(`θ̂ = ${estimate.lagUs} µs ${onEdge(lattice, estimate.lagUs) ? 'is at' : 'has an interval that reaches'} the edge of the lattice: the largest contrast may lie beyond it; widen ${lagsOption(report)}`);
-  } else if (edgeReplicates(lattice, estimate.lagUs, inference)) {
+  } else if (pilesAtEnd(estimate.lagUs, inference)) {
     ctx.warn(`${percentOf(inference!.edgeShare)} of the bootstrap replicates peak at an end of the lags (${lagText(lattice.fromUs)} or ${lagText(lagAt(lattice, lattice.count - 1))}): θ̂'s interval may be cut short by them; widen ${lagsOption(report)}`);
   }
   return report;
@@ -213,8 +213,13 @@ const EDGE_SHARE = 0.005;
 
 /** θ̂'s interval may be cut by the lags though neither θ̂ nor its ends lie on them: replicates pile up at an end. */
 export function edgeReplicates(l: Lattice, lagUs: number | null, inf: HyInference | null): boolean {
-  // Where the verdict names a lead: lags on both sides and θ̂ ≠ 0 (on one side, or at θ̂ = 0, it says nothing of an interval's end).
-  return lagUs !== null && lagUs !== 0 && twoSided(l) && inf !== null && inf.lagUs !== null && inf.edgeShare >= EDGE_SHARE;
+  // The verdict's clause, where it names a lead: lags on both sides and θ̂ ≠ 0 (the warning, pilesAtEnd, is said anyway).
+  return lagUs !== 0 && twoSided(l) && pilesAtEnd(lagUs, inf);
+}
+
+/** As many replicates as EDGE_SHARE peak at an end of the lags, where θ̂ has an interval. */
+function pilesAtEnd(lagUs: number | null, inf: HyInference | null): boolean {
+  return lagUs !== null && inf !== null && inf.lagUs !== null && inf.edgeShare >= EDGE_SHARE;
 }
 
 /** The edge caveat of hy's verdict and the report's headline; '' when θ̂ and its interval lie clear of the ends of the lags. */
@@ -336,7 +341,7 @@ function verdictClause(r: HyReport): string {
   const [a, b] = r.names;
   const e = r.estimate;
   const inf = r.inference;
-  if (e.lagUs === null) return `no lead-lag can be measured: the contrast is the same at every lag${e.lags.every((l) => l.u === 0) ? ' (0: a market never moves, or the ticks never overlap within the lags)' : ' (a market has no move in the span, so its one interval meets the other\'s moves at every lag)'}`;
+  if (e.lagUs === null) return `no lead-lag can be measured: the contrast is the same at every lag${e.lags.every((l) => l.u === 0) ? ' (0: a market never moves, or the ticks never overlap within the lags)' : ': the lags do not tell the ticks apart (a --step finer than the times\' resolution, or a market without a move in the span, whose one interval meets the other\'s moves at every lag)'}`;
   const rho = `ρ = ${fixed(e.rho, 2)}`;
   const p = inf === null ? 'no test (--bootstrap 0)' : formatP(inf.pValue);
   if (inf !== null && !canReject(inf)) {

@@ -105,7 +105,7 @@ function finishPair(files: readonly [string, string], o: PairOptions, ctx: Conte
     feeds: feedTables(feeds, pairStatsOfCounts(feeds.map((feed) => parts!.feeds[feed].merged()), o.nullStep, draws), o.names, params),
     nullStepUs: o.nullStep,
     bootstrap: { replicates: o.bootstrap, blockUs: o.block, seed: o.seed },
-    by: o.by === undefined ? undefined : pairBy(parts!, feeds, span, meter),
+    by: o.by === undefined ? undefined : pairBy(parts!, feeds, span, meter, o.nullStep),
   };
   for (const w of pairWarnings(report)) ctx.warn(w);
   return report;
@@ -148,7 +148,7 @@ export function mergedPairReport(m: MergedPairInput): PairReport {
     feeds: feedTables(m.feeds, pairStatsOfCounts(m.feeds.map((feed) => m.merged.feeds[feed]!.cells.merged()), m.nullStepUs, draws), m.names, m.params),
     nullStepUs: m.nullStepUs,
     bootstrap: m.bootstrap,
-    by: m.byCells ? pairBy(parts, m.feeds, span, undefined) : undefined,
+    by: m.byCells ? pairBy(parts, m.feeds, span, undefined, m.nullStepUs) : undefined,
   };
 }
 
@@ -159,7 +159,7 @@ export function mergedPairReport(m: MergedPairInput): PairReport {
  */
 function windowMetrics(c: PairCounts, [a, b]: readonly [string, string], nullStepUs: number): ReadonlyArray<readonly [string, number]> {
   const chance = chanceOfCounts(c.chance, nullStepUs);
-  const point = pointOf(0, 0, c);
+  const point = pointOf(0, 0, c, nullStepUs);
   return [
     [`total_${a}_jumps`, c.totalA],
     [`total_${b}_jumps`, c.totalB],
@@ -174,7 +174,8 @@ function windowMetrics(c: PairCounts, [a, b]: readonly [string, string], nullSte
     ['chance_pairs_mean', chance.mean],
     ['chance_pairs_max', chance.max],
     ['excess_pairs', pairedOf(c) - chance.mean],
-    ...roleMetrics(c),
+    // Role keys beside the named ones, unless a name spells them already (--names a,b).
+    ...roleMetrics(c).filter(([k]) => k !== `total_${a}_jumps` && k !== `total_${b}_jumps` && k !== `${a}_leads_${b}` && k !== `${b}_leads_${a}` && k !== `noise_${a}_jumps` && k !== `noise_${b}_jumps`),
     ['share_a_leads', point.values.share_a_leads ?? NaN],
     ['lag_us', point.lagUs ?? NaN],
   ];
