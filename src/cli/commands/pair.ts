@@ -160,7 +160,7 @@ export function mergedPairReport(m: MergedPairInput): PairReport {
 function windowMetrics(c: PairCounts, [a, b]: readonly [string, string], nullStepUs: number): ReadonlyArray<readonly [string, number]> {
   const chance = chanceOfCounts(c.chance, nullStepUs);
   const point = pointOf(0, 0, c, nullStepUs);
-  return [
+  const named: [string, number][] = [
     [`total_${a}_jumps`, c.totalA],
     [`total_${b}_jumps`, c.totalB],
     ['paired_events', pairedOf(c)],
@@ -174,11 +174,10 @@ function windowMetrics(c: PairCounts, [a, b]: readonly [string, string], nullSte
     ['chance_pairs_mean', chance.mean],
     ['chance_pairs_max', chance.max],
     ['excess_pairs', pairedOf(c) - chance.mean],
-    // Role keys beside the named ones, unless a name spells them already (--names a,b).
-    ...roleMetrics(c).filter(([k]) => k !== `total_${a}_jumps` && k !== `total_${b}_jumps` && k !== `${a}_leads_${b}` && k !== `${b}_leads_${a}` && k !== `noise_${a}_jumps` && k !== `noise_${b}_jumps`),
-    ['share_a_leads', point.values.share_a_leads ?? NaN],
-    ['lag_us', point.lagUs ?? NaN],
   ];
+  // Role keys beside the named ones, unless a name spells them already (--names a,b).
+  const keys = new Set(named.map(([k]) => k));
+  return [...named, ...roleMetrics(c).filter(([k]) => !keys.has(k)), ['share_a_leads', point.values.share_a_leads ?? NaN], ['lag_us', point.lagUs ?? NaN]];
 }
 
 /** The role-keyed counts (the first file A, the second B) of a table or a window's counts. */
