@@ -299,6 +299,36 @@ test('hy: edgeShare counts the replicates whose θ̂* lies at an end of the lags
   assert.ok(share > 0.5 && share <= 1, `edge share ${share}`);
 });
 
+test('hyInference: one block (a window no longer than --block) makes every replicate the span itself', () => {
+  // Every replicate draws the one block once, so its sums are the block's and θ̂* = θ̂: the share
+  // at an end is 1 where θ̂ lies at an end and 0 where it lies inside, over every chunk of
+  // replicates (the padded lattice of width 200 002 takes 4 replicates a chunk, so 31 come in 8).
+  // The draws are still made: the generator ends where 31 rows of one count leave it.
+  const [a, b] = leadPair(3, 10, 2500);
+  // Lags of U 0 added before the first keep the last lag the last (as the padded test below).
+  const pad = (parts: HyParts): HyParts => {
+    const { count, fromUs, stepUs } = parts.lattice;
+    const wide = 200_000;
+    const u = new Float64Array(wide);
+    u.set(parts.u.subarray(0, count), wide - count);
+    return { ...parts, lattice: { ...parts.lattice, count: wide, fromUs: fromUs - (wide - count) * stepUs }, u };
+  };
+  for (const [lattice, share] of [[makeLattice(-10_000, 10_000, 100), 0], [makeLattice(-2000, 2000, 100), 1]] as const) {
+    const parts = run(a, b, { lattice, blockUs: 1e12 });
+    assert.equal(parts.nBlocks, 1);
+    assert.equal(hyEstimate(parts).lagUs, share === 1 ? 2000 : 2500);
+    for (const p of [parts, pad(parts)]) {
+      const rng = new Random(7);
+      const inf = hyInference(p, 31, rng);
+      assert.equal(inf.edgeShare, share, `lags ${lattice.fromUs} µs …, width ${p.lattice.count}`);
+      assert.equal(inf.lagUs, null); // one block: no interval (MIN_INTERVAL_BLOCKS)
+      const drawn = new Random(7);
+      for (let r = 0; r < 31; r++) drawn.tally(new Uint32Array(1));
+      assert.equal(rng.uint32(), drawn.uint32());
+    }
+  }
+});
+
 test('hy: adding δ to every B time moves θ̂ by δ', () => {
   const [a, b] = leadPair(8, 4, 1500);
   const lattice = makeLattice(-5000, 5000, 100);

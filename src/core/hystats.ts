@@ -217,8 +217,15 @@ export function hyInference(parts: HyParts, replicates: number, rng: Random): Hy
     // drawBlockCounts(max(1, blocks), R, rng) a chunk at a time: the same draws in the same order.
     const drawnCounts = drawCountsInto(counts.subarray(0, (r1 - r0) * drawn), drawn, rng);
     if (nBlocks === 0) continue;
-    const sums = replicateSums(matrix, width, drawnCounts, nBlocks, scratch);
-    for (let r = r0; r < r1; r++) {
+    // One block (a window no longer than --block): every replicate draws it once, so every
+    // replicate is the same sums, and the first one's numbers are every one's, bit for bit.
+    if (nBlocks === 1 && r0 > 0) {
+      copyFirst([lag, rho, llr], r0, r1);
+      continue;
+    }
+    const rows = nBlocks === 1 ? 1 : r1 - r0;
+    const sums = replicateSums(matrix, width, drawnCounts.subarray(0, rows * drawn), nBlocks, scratch);
+    for (let r = r0; r < r0 + rows; r++) {
       const off = (r - r0) * width;
       const k = argmaxAbs(sums, lattice, off);
       lag[r] = k < 0 ? NaN : lagAt(lattice, k);
@@ -226,6 +233,7 @@ export function hyInference(parts: HyParts, replicates: number, rng: Random): Hy
       // As hyEstimate: no θ̂*, no LLR* (the replicate's contrast tells no lag from another).
       llr[r] = k < 0 ? NaN : leadLagRatios(sums, lattice, off).llr;
     }
+    if (nBlocks === 1) copyFirst([lag, rho, llr], r0 + 1, r1);
   }
   const test = signFlipTest(parts, matrix, width, replicates, rng);
   // The draws above are made whatever the blocks, so that the test's signs come from the same
@@ -234,6 +242,11 @@ export function hyInference(parts: HyParts, replicates: number, rng: Random): Hy
   const contrastBlocks = blocksWithContrast(parts);
   const spread = contrastBlocks >= MIN_INTERVAL_BLOCKS;
   return { lagUs: spread ? percentileIntervalType1(lag) : null, rho: spread ? percentileInterval(rho) : null, llr: spread ? percentileInterval(llr) : null, ...test, replicates, contrastBlocks, edgeShare: edgeShareOf(lag, lattice) };
+}
+
+/** Element 0 of each array into its elements [from, to). */
+function copyFirst(arrays: readonly Float64Array[], from: number, to: number): void {
+  for (const a of arrays) a.fill(a[0]!, from, to);
 }
 
 /** The share of the replicates' θ̂* at the lattice's first or last lag (NaN, no peak, counts as neither). */
