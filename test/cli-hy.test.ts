@@ -238,7 +238,7 @@ test('hy verdict: direction, interval in the leader\'s terms, weak evidence, θ�
     span: { start: 0, end: 1e8 },
     options: { bootstrap: 999, block: 10_000_000, seed: 42 },
   };
-  const est = (lagUs: number | null, rho: number | null, llr: number | null) => ({ lagUs, rho, beta: rho, r2: rho === null ? null : rho * rho, llr, llrAbs: llr, rvA: 1, rvB: 1, nA: 10, nB: 10, nonextantShareA: 0, nonextantShareB: 0, lags: [] });
+  const est = (lagUs: number | null, rho: number | null, llr: number | null) => ({ lagUs, rho, beta: rho, r2: rho === null ? null : rho * rho, llr, llrAbs: llr, rvA: 1, rvB: 1, nA: 10, nB: 10, nonextantShareA: 0, nonextantShareB: 0, lattice: base.lattice, u: new Float64Array(0) });
   const inf = (lo: number, hi: number, pValue: number) => ({ lagUs: { low: lo, high: hi }, rho: null, llr: null, pValue, signPatterns: 999, exact: false, replicates: 999, contrastBlocks: 40, edgeShare: 0 });
   assert.equal(verdict({ ...base, estimate: est(2100, 0.31, 3), inference: inf(1400, 2900, 0.0005) }), 'spot leads perp by 2.1 ms [1.4, 2.9], ρ = 0.31, p < 0.001.');
   // θ̂ < 0: perp leads; the interval is given as perp's lead, low to high

@@ -39,8 +39,10 @@ test('xcorrFigure: the report\'s r per lag in ms (a 500 µs grid: lag 2 is 1 ms)
 });
 
 function hyReport(lagUs: number, ci: [number, number] | null, p: number): HyReport {
-  const lags = [-200, -100, 0, 100, 200].map((l) => ({ lagUs: l, u: 0, rho: l === 0 ? null : l / 1000, beta: null }));
-  return { names: ['spot', 'perp'], lattice: { fromUs: -200, stepUs: 100, count: 5 }, options: { bootstrap: 999, block: 10_000_000, seed: 1 }, estimate: { lagUs, lags }, inference: ci === null ? null : { lagUs: { low: ci[0], high: ci[1] }, pValue: p, exact: false, signPatterns: 999, replicates: 999, contrastBlocks: 40 } } as unknown as HyReport;
+  // ρ = U / √(RV_A·RV_B) = U at lags -200 … 200 µs; NaN at 0 leaves ρ undefined there.
+  const lattice = { fromUs: -200, stepUs: 100, count: 5 };
+  const estimate = { lagUs, lattice, u: Float64Array.from([-0.2, -0.1, NaN, 0.1, 0.2]), rvA: 1, rvB: 1 };
+  return { names: ['spot', 'perp'], lattice, options: { bootstrap: 999, block: 10_000_000, seed: 1 }, estimate, inference: ci === null ? null : { lagUs: { low: ci[0], high: ci[1] }, pValue: p, exact: false, signPatterns: 999, replicates: 999, contrastBlocks: 40 } } as unknown as HyReport;
 }
 
 test('hyFigure: ρ(θ) in ms without undefined lags, θ̂ marked, its interval shaded', () => {
@@ -195,7 +197,7 @@ test('hyCall: with --bootstrap 0 hy is untested and its estimate is θ̂\'s sign
   assert.deepEqual([c.leader, c.tested, c.estimateLeader, c.lagUs], [null, false, 'perp', 9400]);
   const lead = hyCall(hyReport(200, [100, 300], 0.01));
   assert.deepEqual([lead.leader, lead.tested, lead.estimateLeader], ['spot', true, 'spot']);
-  const flat = hyCall({ ...hyReport(0, null, 0), estimate: { lagUs: null, lags: [] } } as unknown as HyReport);
+  const flat = hyCall({ ...hyReport(0, null, 0), estimate: { lagUs: null, u: new Float64Array(0) } } as unknown as HyReport);
   assert.deepEqual([flat.leader, flat.tested, flat.estimateLeader], [null, true, null]);
   // Lags 100 and 200 µs only (one side of 0): a significant contrast there is untested, no lead;
   // an insignificant one is tested (no lead-lag at any lag given).

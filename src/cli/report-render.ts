@@ -9,12 +9,29 @@ import { renderXcorr, verdict as xcorrVerdict } from './commands/xcorr-render.js
 import { renderClassify, verdict as classifyVerdict } from './classify-render.js';
 import { duration, fixed, isoMicros, percent, type Cell, type Output, type Style } from '../io/output.js';
 import { formatPValue } from '../core/verdict.js';
+import { lagAt } from '../core/lattice.js';
 import type { ReportData } from '../report/data.js';
 import { verdictJson } from '../report/verdict.js';
 import type { PairQuality } from './quality-pass.js';
 import { stabilityLines } from './windows.js';
 
+/**
+ * The report's output. Its JSON document and long table are made only for the format that asks
+ * (getters): they hold every analysis's rows, and with `--by` hy's row per window and lag.
+ */
 export function renderReport(d: ReportData, htmlFile?: string): Output {
+  return {
+    get json() {
+      return reportJson(d, htmlFile);
+    },
+    get machine() {
+      return { columns: ['analysis', 'key', 'value'], rows: longRows(reportJson(d, htmlFile)) };
+    },
+    human: (style) => humanReport(d, style, htmlFile),
+  };
+}
+
+function reportJson(d: ReportData, htmlFile: string | undefined): Record<string, unknown> {
   const json: Record<string, unknown> = {
     verdict: verdictJson(d.verdict),
     pair: renderPair(d.pair).json,
@@ -28,7 +45,7 @@ export function renderReport(d: ReportData, htmlFile?: string): Output {
   json.inputs = d.inputs.map((i) => ({ market: i.market, files: i.files, bytes: i.bytes, format: i.format, rows: i.rows, first_us: nullIfNaN(i.firstUs), last_us: nullIfNaN(i.lastUs) }));
   json.span = { start_us: d.span.start, end_us: d.span.end, start: isoMicros(d.span.start), end: isoMicros(d.span.end) };
   if (htmlFile !== undefined) json.html = htmlFile;
-  return { json, machine: { columns: ['analysis', 'key', 'value'], rows: longRows(json) }, human: (style) => humanReport(d, style, htmlFile) };
+  return json;
 }
 
 function nullIfNaN(x: number): number | null {
@@ -65,7 +82,7 @@ function humanReport(d: ReportData, style: Style, htmlFile: string | undefined):
     c.bold(`leadlag report: ${a} vs ${b}, ${isoMicros(d.span.start)} → ${isoMicros(d.span.end)} (${duration(d.span.end - d.span.start)})`),
     ...d.verdict.sentences.map((s, i) => (i === 0 ? c.bold(s) : s)),
     '',
-    c.bold('hy') + c.dim(` (Hayashi–Yoshida on native ticks, lags ${signedMs(d.hy.lattice.fromUs)} … ${signedMs(d.hy.estimate.lags.at(-1)?.lagUs ?? 0)} every ${duration(d.hy.lattice.stepUs)})`),
+    c.bold('hy') + c.dim(` (Hayashi–Yoshida on native ticks, lags ${signedMs(d.hy.lattice.fromUs)} … ${signedMs(d.hy.lattice.count === 0 ? 0 : lagAt(d.hy.lattice, d.hy.lattice.count - 1))} every ${duration(d.hy.lattice.stepUs)})`),
     `  ${hyLine(d)}`,
     `  ${hyVerdict(d.hy)}`,
     c.bold('pair') + c.dim(` (jump ≥ ${percent(p.threshold)} within ${duration(p.windowUs)}, pairs within ${duration(p.pairWindowUs)})`),

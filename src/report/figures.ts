@@ -8,6 +8,7 @@ import type { ClassifyReport } from '../cli/classify-render.js';
 import { bestLag } from '../core/xcorr-summary.js';
 import { duration } from '../io/output.js';
 import type { HyReport } from '../cli/commands/hy.js';
+import { hyLags } from '../core/hystats.js';
 import { contrastFigure, correlogramFigure, delayFigure, pairingFigure, prCurveFigure, windowsFigure, type Figure, type PrPoint } from './specs.js';
 
 const toMs = (us: number) => us / 1000;
@@ -21,9 +22,9 @@ export function xcorrFigure(r: XcorrReport): Figure {
 
 /** hy: ρ(θ) over the lattice in ms (lags where ρ is undefined left out), θ̂ marked, its bootstrap interval shaded. */
 export function hyFigure(r: HyReport): Figure {
-  const points = r.estimate.lags.flatMap((l) => (l.rho === null ? [] : [{ lagMs: toMs(l.lagUs), rho: l.rho }]));
+  const lags = hyLags(r.estimate);
+  const points = lags.flatMap((l) => (l.rho === null ? [] : [{ lagMs: toMs(l.lagUs), rho: l.rho }]));
   const ci = r.inference?.lagUs ?? null;
-  const lags = r.estimate.lags;
   const lattice: [number, number] = lags.length === 0 ? [0, 0] : [toMs(lags[0]!.lagUs), toMs(lags.at(-1)!.lagUs)];
   return contrastFigure(points, r.estimate.lagUs === null ? null : toMs(r.estimate.lagUs), ci === null ? null : [toMs(ci.low), toMs(ci.high)], r.names, lattice);
 }

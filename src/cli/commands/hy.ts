@@ -23,7 +23,7 @@ import { RemoteHyState } from '../hy-thread.js';
 import { toHyParts } from '../../core/hy-time.js';
 import { UsageError } from '../../errors.js';
 import { lagAt, type Lattice } from '../../core/lattice.js';
-import { hyEstimate, hyInference, type HyEstimate, type HyInference } from '../../core/hystats.js';
+import { hyEstimate, hyInference, hyLags, type HyEstimate, type HyInference } from '../../core/hystats.js';
 import { Random } from '../../core/random.js';
 import { ALPHA, formatP, formatPValue } from '../../core/verdict.js';
 import { duration, fixed, humanTable, isoMicros, type Cell, type Output, type Style } from '../../io/output.js';
@@ -276,42 +276,57 @@ function hyMembers(e: HyEstimate, inf: HyInference | null) {
     nonextant_share_b: e.nonextantShareB,
     p_value: inf?.pValue ?? null,
     edge_share: inf?.edgeShare ?? null,
-    lags: e.lags.map((l) => ({ lag_us: l.lagUs, u: l.u, rho: l.rho, beta: l.beta })),
+    lags: hyLags(e).map((l) => ({ lag_us: l.lagUs, u: l.u, rho: l.rho, beta: l.beta })),
     ci: inf === null ? null : { lag_us: pairOf(inf.lagUs), rho: pairOf(inf.rho), llr: pairOf(inf.llr) },
   };
 }
 
 /** Machine rows of a part: one per lattice lag. */
 function lagRows(e: HyEstimate): Cell[][] {
-  return e.lags.map((l) => [l.lagUs, l.u, l.rho, l.beta, l.lagUs === e.lagUs]);
+  return hyLags(e).map((l) => [l.lagUs, l.u, l.rho, l.beta, l.lagUs === e.lagUs]);
 }
 
+/**
+ * hy's output. The JSON document and the machine table are made when the format asks for one
+ * (getters): with `--by` each holds a row per window and lag, 360 000 rows for a second's windows
+ * over half an hour, and made together for every format they were most of the run's memory.
+ */
 export function renderHy(r: HyReport): Output {
   const e = r.estimate;
-  const inf = r.inference;
-  const json: Record<string, unknown> = {
-    ...hyMembers(e, inf),
+  const columns = ['lag_us', 'u', 'rho', 'beta', 'best'];
+  const by = r.by;
+  if (by !== undefined) {
+    return {
+      get json() {
+        return { ...hyJson(r), ...hyByJson(by, (t: HyTable) => hyMembers(t.estimate, t.inference)) };
+      },
+      // One long table: the whole span's lags first, then each window's (and regime's).
+      get machine() {
+        return { columns: ['window', 'start_us', 'end_us', ...columns], rows: [...lagRows(e).map((row) => ['all', r.span.start, r.span.end + 1, ...row]), ...hyByRows(by, (t) => lagRows(t.estimate))] };
+      },
+      human: (style) => `${humanHy(r, style)}\n${humanHyBy(by, r.names, style)}`,
+    };
+  }
+  return {
+    get json() {
+      return hyJson(r);
+    },
+    get machine() {
+      return { columns, rows: lagRows(e) };
+    },
+    human: (style) => humanHy(r, style),
+  };
+}
+
+/** The whole span's JSON document (without the windows). */
+function hyJson(r: HyReport): Record<string, unknown> {
+  return {
+    ...hyMembers(r.estimate, r.inference),
     verdict: verdict(r),
     sign_convention: `lag_us > 0: ${r.names[0]} leads ${r.names[1]}`,
     names: r.names,
     span: { start_us: r.span.start, end_us: r.span.end },
     params: { lags_from_us: r.lattice.fromUs, lags_to_us: lagAt(r.lattice, r.lattice.count - 1), step_us: r.lattice.stepUs, bootstrap: r.options.bootstrap, block_us: r.options.block, seed: r.options.seed },
-  };
-  const columns = ['lag_us', 'u', 'rho', 'beta', 'best'];
-  if (r.by !== undefined) {
-    const by = r.by;
-    Object.assign(json, hyByJson(by, (t: HyTable) => hyMembers(t.estimate, t.inference)));
-    return {
-      json,
-      // One long table: the whole span's lags first, then each window's (and regime's).
-      machine: { columns: ['window', 'start_us', 'end_us', ...columns], rows: [...lagRows(e).map((row) => ['all', r.span.start, r.span.end + 1, ...row]), ...hyByRows(by, (t) => lagRows(t.estimate))] },
-      human: (style) => `${humanHy(r, style)}\n${humanHyBy(by, r.names, style)}`,
-    };
-  }
-  return {
-    json,
-    machine: { columns, rows: lagRows(e) },
-    human: (style) => humanHy(r, style),
   };
 }
 
@@ -341,7 +356,7 @@ function verdictClause(r: HyReport): string {
   const [a, b] = r.names;
   const e = r.estimate;
   const inf = r.inference;
-  if (e.lagUs === null) return `no lead-lag can be measured: the contrast is the same at every lag${e.lags.every((l) => l.u === 0) ? ' (0: a market never moves, or the ticks never overlap within the lags)' : ': the lags do not tell the ticks apart (a --step finer than the times\' resolution, or a market without a move in the span, whose one interval meets the other\'s moves at every lag)'}`;
+  if (e.lagUs === null) return `no lead-lag can be measured: the contrast is the same at every lag${e.u.every((u) => u === 0) ? ' (0: a market never moves, or the ticks never overlap within the lags)' : ': the lags do not tell the ticks apart (a --step finer than the times\' resolution, or a market without a move in the span, whose one interval meets the other\'s moves at every lag)'}`;
   const rho = `ρ = ${fixed(e.rho, 2)}`;
   const p = inf === null ? 'no test (--bootstrap 0)' : formatP(inf.pValue);
   if (inf !== null && !canReject(inf)) {
@@ -408,9 +423,10 @@ function humanHy(r: HyReport, style: Style): string {
     [`nonextant share ${a} / ${b}`, `${fixed(e.nonextantShareA, 3)} / ${fixed(e.nonextantShareB, 3)}`, 'ticks that cannot enter U(0)'],
   ];
   const summaryTable = humanTable(['', 'value', '95% interval'], summary, style, ['left', 'right', 'right']);
-  const scale = e.lags.reduce((m, l) => Math.max(m, Math.abs(l.rho ?? 0)), 1e-300); // no spread: a million lags
+  const lags = hyLags(e);
+  const scale = lags.reduce((m, l) => Math.max(m, Math.abs(l.rho ?? 0)), 1e-300); // no spread: a million lags
   const rows = shownRows(r.lattice, e.lagUs).map((k) => {
-    const l = e.lags[k]!;
+    const l = lags[k]!;
     return [l.lagUs === e.lagUs ? c.bold(`${lagText(l.lagUs)} ◀`) : lagText(l.lagUs), fixed(l.rho, 4), fixed(l.beta, 4), bar(l.rho, scale, style)];
   });
   const thinned = rows.length < r.lattice.count ? ` (${rows.length} of ${r.lattice.count} lags shown; all of them in --format csv or json)` : '';
