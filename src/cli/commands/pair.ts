@@ -257,11 +257,16 @@ export function renderPair(r: PairReport): Output {
   const feedNames = r.feeds.map((f) => f.feed);
   if (r.by !== undefined) {
     const by = r.by;
-    Object.assign(json, pairByJson(by, (_feed, c) => Object.fromEntries(windowMetrics(c, r.names, r.nullStepUs))));
-    // One long table: the whole span's rows first, then each window's (and regime's) metrics.
+    // The windows' JSON and rows are made for the format that asks (getters): a row per window
+    // and metric, and for every format they were most of the run's memory (renderHy).
     return {
-      json,
-      machine: { columns: ['window', 'start_us', 'end_us', 'metric', ...feedNames], rows: [...rows.map((row) => ['all', r.span.start, r.span.end + 1, ...row]), ...pairByRows(by, (c) => windowMetrics(c, r.names, r.nullStepUs))] },
+      get json() {
+        return { ...json, ...pairByJson(by, (_feed, c) => Object.fromEntries(windowMetrics(c, r.names, r.nullStepUs))) };
+      },
+      // One long table: the whole span's rows first, then each window's (and regime's) metrics.
+      get machine() {
+        return { columns: ['window', 'start_us', 'end_us', 'metric', ...feedNames], rows: [...rows.map((row) => ['all', r.span.start, r.span.end + 1, ...row]), ...pairByRows(by, (c) => windowMetrics(c, r.names, r.nullStepUs))] };
+      },
       human: (style) => `${humanPair(r, style)}\n${humanPairBy(by, r.names, style)}`,
     };
   }

@@ -96,13 +96,17 @@ export function renderXcorr(r: XcorrReport): Output {
       best_lag: best?.lag ?? null,
     };
   };
-  Object.assign(out.json as Record<string, unknown>, xcorrByJson(by, table));
+  // The windows' JSON and rows are made for the format that asks (getters, as renderHy).
   return {
-    json: out.json,
+    get json() {
+      return { ...(out.json as Record<string, unknown>), ...xcorrByJson(by, table) };
+    },
     // One long table: the whole span's lags first, then each window's (and regime's).
-    machine: {
-      columns: ['window', 'start_us', 'end_us', ...MACHINE_COLUMNS],
-      rows: [...rows.map((row) => ['all', r.span.start, r.span.end + 1, ...row]), ...xcorrByRows(by, (l) => l.map(machineRow))],
+    get machine() {
+      return {
+        columns: ['window', 'start_us', 'end_us', ...MACHINE_COLUMNS],
+        rows: [...rows.map((row) => ['all', r.span.start, r.span.end + 1, ...row]), ...xcorrByRows(by, (l) => l.map(machineRow))],
+      };
     },
     human: (style) => `${humanXcorr(r, style)}\n${humanXcorrBy(by, r.names, r.gridUs, style, bestLag)}`,
   };
