@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeToString } from 'fast-csv';
 import { Chalk } from 'chalk';
-import { renderOutput, type Cell, type Output, type Style } from '../src/io/output.js';
+import { batched, jsonChunks, JsonRows, plainJson, renderOutput, type Cell, type Output, type Style } from '../src/io/output.js';
 import { mulberry32 } from './prng.js';
 
 const plain: Style = { c: new Chalk({ level: 0 }), colour: false };
@@ -32,4 +32,36 @@ test('csv of a table longer than one slice is the text fast-csv writes for the w
   assert.equal(await renderOutput(out, 'csv', plain), want);
   // No rows: the header alone.
   assert.equal(await renderOutput({ ...out, machine: { columns, rows: [] } }, 'csv', plain), 'i,text,value,flag\n');
+});
+
+test('a document with JsonRows is written as JSON.stringify writes its arrays, at any depth', async () => {
+  // The expected text is Node's own JSON.stringify(…, null, 2) of the document with every
+  // JsonRows written out as the array of its items by hand. Numbers are integers, quarters,
+  // NaN and Infinity (null in JSON), which the renderer's number rule leaves as JSON.stringify
+  // writes them; strings hold line breaks, quotes and a NUL, which must not be taken for the
+  // renderer's own placeholders.
+  const item = (i: number) => ({ i, text: `line ${i}\nnext "q" \u0000 end`, values: [i / 4, NaN, Infinity, -0], nested: { empty: [], none: {}, deep: [[i]] }, skip: undefined });
+  const rows = (n: number) => new JsonRows(n, item);
+  const byHand = (n: number) => Array.from({ length: n }, (_, i) => item(i));
+  const lazy = { a: 1, windows: rows(3), inner: { rows: rows(2), after: 'x', empty: rows(0) }, list: [rows(1), 5, { r: rows(2) }], last: rows(4) };
+  const written = { a: 1, windows: byHand(3), inner: { rows: byHand(2), after: 'x', empty: [] }, list: [byHand(1), 5, { r: byHand(2) }], last: byHand(4) };
+  const want = `${JSON.stringify(written, null, 2)}\n`;
+  assert.equal(await renderOutput({ json: null, lazyJson: () => lazy, machine: { columns: [], rows: [] }, human: () => '' }, 'json', plain), want);
+  assert.equal([...jsonChunks(lazy)].join(''), want);
+  assert.deepEqual(plainJson(lazy), written);
+  // A root that is itself rows, and one that is empty.
+  assert.equal([...jsonChunks(rows(2))].join(''), `${JSON.stringify(byHand(2), null, 2)}\n`);
+  assert.equal([...jsonChunks(rows(0))].join(''), '[]\n');
+});
+
+test('JsonRows: an item is made when the text reaches it, and the pieces batch into writes of at least the size asked', () => {
+  let made = 0;
+  const doc = { head: 'h', windows: new JsonRows(1000, (i) => ((made++), { i, pad: 'x'.repeat(100) })) };
+  const pieces = jsonChunks(doc);
+  pieces.next(); // the text before the windows
+  pieces.next(); // the first window
+  assert.equal(made, 1);
+  const writes = [...batched(jsonChunks(doc), 10_000)];
+  assert.ok(writes.slice(0, -1).every((w) => w.length >= 10_000) && writes.length > 5, `${writes.length} writes`);
+  assert.equal(writes.join(''), `${JSON.stringify(plainJson(doc), null, 2)}\n`);
 });

@@ -7,7 +7,7 @@ import { renderPair, verdictOf } from './commands/pair.js';
 import { renderHy, verdict as hyVerdict } from './commands/hy.js';
 import { renderXcorr, verdict as xcorrVerdict } from './commands/xcorr-render.js';
 import { renderClassify, verdict as classifyVerdict } from './classify-render.js';
-import { duration, fixed, isoMicros, percent, type Cell, type Output, type Style } from '../io/output.js';
+import { duration, fixed, isoMicros, percent, plainJson, type Cell, type Output, type Style } from '../io/output.js';
 import { formatPValue } from '../core/verdict.js';
 import { lagAt } from '../core/lattice.js';
 import type { ReportData } from '../report/data.js';
@@ -20,23 +20,27 @@ import { stabilityLines } from './windows.js';
  * (getters): they hold every analysis's rows, and with `--by` hy's row per window and lag.
  */
 export function renderReport(d: ReportData, htmlFile?: string): Output {
+  const doc = () => reportJson(d, htmlFile);
   return {
     get json() {
-      return reportJson(d, htmlFile);
+      return plainJson(doc());
     },
+    lazyJson: doc,
     get machine() {
-      return { columns: ['analysis', 'key', 'value'], rows: longRows(reportJson(d, htmlFile)) };
+      return { columns: ['analysis', 'key', 'value'], rows: longRows(plainJson(doc()) as Record<string, unknown>) };
     },
     human: (style) => humanReport(d, style, htmlFile),
   };
 }
 
+/** The report's JSON document, the analyses' own documents with their windows made as written (Output.lazyJson). */
 function reportJson(d: ReportData, htmlFile: string | undefined): Record<string, unknown> {
+  const lazy = (o: Output) => o.lazyJson?.() ?? o.json;
   const json: Record<string, unknown> = {
     verdict: verdictJson(d.verdict),
-    pair: renderPair(d.pair).json,
-    xcorr: renderXcorr(d.xcorr).json,
-    hy: renderHy(d.hy).json,
+    pair: lazy(renderPair(d.pair)),
+    xcorr: lazy(renderXcorr(d.xcorr)),
+    hy: lazy(renderHy(d.hy)),
   };
   if (d.classify !== undefined) json.classify = renderClassify(d.classify).json;
   const missing = d.classifyUnavailable;

@@ -10,7 +10,7 @@ import type { Span, TickBatch } from '../core/types.js';
 import type { ByOption, TimeCliOptions } from './options.js';
 import type { TwoMarketConsumer } from './inputs.js';
 import type { Stability, Trend } from '../core/stability.js';
-import { fixed, isoMicros } from '../io/output.js';
+import { fixed, isoMicros, JsonRows } from '../io/output.js';
 
 /** Most windows one run reports: beyond this the per-window table says nothing a reader can use. */
 export const MAX_WINDOWS = 100_000;
@@ -44,7 +44,9 @@ export interface WindowedSummary<S> extends Windowed<S> {
  * `members` gives a part's members as the whole span has them.
  */
 export function byJson<S>(by: WindowedSummary<S>, members: (part: S) => Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { windows: by.windows.map((w) => ({ ...windowJson(w), ...members(w.part) })) };
+  // Each window's members are made as it is written (JsonRows): a window can hold a row per lag.
+  const windows = new JsonRows(by.windows.length, (i) => ({ ...windowJson(by.windows[i]!), ...members(by.windows[i]!.part) }));
+  const out: Record<string, unknown> = { windows };
   if (by.regimes !== undefined) {
     out.regimes = Object.fromEntries(REGIMES.map((r) => [r, { n_windows: by.regimes![r].nWindows, ...members(by.regimes![r].part) }]));
     out.regime_thresholds = { vol_p25: by.q25, vol_p75: by.q75 };

@@ -26,6 +26,11 @@ export interface MachineTable {
 export interface Output {
   /** The JSON document (docs/definitions.md §6 shapes). */
   readonly json: unknown;
+  /**
+   * The same document with its long arrays as {@link JsonRows}, whose items are made as they
+   * are written (jsonChunks); `json` is this document with them made ({@link plainJson}).
+   */
+  readonly lazyJson?: () => unknown;
   /** The csv/tsv table. */
   readonly machine: MachineTable;
   /** The human rendering, given a colour instance (level 0 when colour is off). */
@@ -67,11 +72,115 @@ export async function makeStyle(colour: boolean): Promise<Style> {
   return { c: new Chalk({ level: colour ? 1 : 0 }), colour };
 }
 
+/**
+ * An array of a JSON document whose items are made as they are written ({@link jsonChunks}):
+ * `--by`'s windows, each of which can hold a row per lag, so that the document of thousands of
+ * windows need not be held whole. As a value it is the array of its items (toJSON), so
+ * JSON.stringify of a document that holds one writes the same text.
+ */
+export class JsonRows<T> {
+  constructor(
+    readonly length: number,
+    private readonly itemAt: (i: number) => T,
+  ) {}
+
+  *[Symbol.iterator](): Iterator<T> {
+    for (let i = 0; i < this.length; i++) yield this.itemAt(i);
+  }
+
+  toJSON(): T[] {
+    return [...this];
+  }
+}
+
+/**
+ * The text of JSON.stringify(doc, jsonNumbers, 2) and a line break, in pieces: the document
+ * without its {@link JsonRows} (each stood in for by a placeholder string), then each JsonRows
+ * where its placeholder stands, an item at a time (each item's text as JSON.stringify writes
+ * it, indented to its place). Memory: the document's other members and one item's text.
+ */
+export function* jsonChunks(doc: unknown): Generator<string> {
+  const lazy: JsonRows<unknown>[] = [];
+  // A mark no member's text can hold by chance: a NUL (written \u0000) and a random tag.
+  const tag = `${Math.random().toString(36).slice(2)}`;
+  const text = JSON.stringify(standIns(doc, lazy, tag), jsonNumbers, 2);
+  if (text === undefined) return;
+  const mark = new RegExp(`"\\\\u0000${tag}:(\\d+)\\\\u0000"`, 'g');
+  let from = 0;
+  for (const m of text.matchAll(mark)) {
+    yield text.slice(from, m.index);
+    // The placeholder's indent: the spaces that open its line.
+    const lineStart = text.lastIndexOf('\n', m.index) + 1;
+    const indent = /^ */.exec(text.slice(lineStart, m.index))![0];
+    yield* rowsChunks(lazy[Number(m[1])]!, indent);
+    from = m.index + m[0].length;
+  }
+  yield `${text.slice(from)}\n`;
+}
+
+/** `v` with each JsonRows inside plain objects and arrays replaced by its placeholder (the rows kept in `lazy`). */
+function standIns(v: unknown, lazy: JsonRows<unknown>[], tag: string): unknown {
+  return replaceRows(v, (rows) => {
+    lazy.push(rows);
+    return `\u0000${tag}:${lazy.length - 1}\u0000`;
+  });
+}
+
+/** A document with its JsonRows made into arrays: the value JSON.stringify writes for it. */
+export function plainJson(doc: unknown): unknown {
+  return replaceRows(doc, (rows) => rows.toJSON().map(plainJson));
+}
+
+/** `v` with each JsonRows inside plain objects and arrays replaced by `by(rows)`; other values as they are. */
+function replaceRows(v: unknown, by: (rows: JsonRows<unknown>) => unknown): unknown {
+  if (v instanceof JsonRows) return by(v);
+  if (Array.isArray(v)) return v.map((x) => replaceRows(x, by));
+  if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, replaceRows(x, by)]));
+  }
+  return v;
+}
+
+/** A JsonRows as JSON.stringify writes an array at `indent`: one item's text at a time. */
+function* rowsChunks(rows: JsonRows<unknown>, indent: string): Generator<string> {
+  if (rows.length === 0) {
+    yield '[]';
+    return;
+  }
+  const inner = `${indent}  `;
+  let i = 0;
+  for (const item of rows) {
+    // An item's own lines move in by the array's place (strings hold no raw line break).
+    const text = JSON.stringify(item, jsonNumbers, 2) ?? 'null';
+    yield `${i++ === 0 ? '[\n' : ',\n'}${inner}${text.replaceAll('\n', `\n${inner}`)}`;
+  }
+  yield `\n${indent}]`;
+}
+
+/** Characters per write of a document written in pieces: few writes, little held. */
+export const WRITE_BYTES = 1 << 20;
+
+/** The pieces joined into texts of at least `size` characters (the last one shorter). */
+export function* batched(pieces: Iterable<string>, size: number): Generator<string> {
+  let held: string[] = [];
+  let length = 0;
+  for (const p of pieces) {
+    held.push(p);
+    length += p.length;
+    if (length >= size) {
+      yield held.join('');
+      held = [];
+      length = 0;
+    }
+  }
+  if (length > 0) yield held.join('');
+}
+
 /** Renders `out` in `format` as the exact text to put on stdout. */
 export async function renderOutput(out: Output, format: Format, style: Style): Promise<string> {
   switch (format) {
     case 'json':
-      return `${JSON.stringify(out.json, jsonNumbers, 2)}\n`;
+      return [...jsonChunks(out.lazyJson?.() ?? out.json)].join('');
     case 'csv':
       return renderDelimited(out.machine, ',');
     case 'tsv':

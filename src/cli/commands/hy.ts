@@ -26,7 +26,7 @@ import { lagAt, type Lattice } from '../../core/lattice.js';
 import { hyEstimate, hyInference, hyLags, type HyEstimate, type HyInference } from '../../core/hystats.js';
 import { Random } from '../../core/random.js';
 import { ALPHA, formatP, formatPValue } from '../../core/verdict.js';
-import { duration, fixed, humanTable, isoMicros, type Cell, type Output, type Style } from '../../io/output.js';
+import { duration, fixed, humanTable, isoMicros, plainJson, type Cell, type Output, type Style } from '../../io/output.js';
 import { blockRange, type Interval } from '../../core/bootstrap.js';
 import type { Span } from '../../core/types.js';
 
@@ -296,10 +296,12 @@ export function renderHy(r: HyReport): Output {
   const columns = ['lag_us', 'u', 'rho', 'beta', 'best'];
   const by = r.by;
   if (by !== undefined) {
+    const doc = () => ({ ...hyJson(r), ...hyByJson(by, (t: HyTable) => hyMembers(t.estimate, t.inference)) });
     return {
       get json() {
-        return { ...hyJson(r), ...hyByJson(by, (t: HyTable) => hyMembers(t.estimate, t.inference)) };
+        return plainJson(doc());
       },
+      lazyJson: doc,
       // One long table: the whole span's lags first, then each window's (and regime's).
       get machine() {
         return { columns: ['window', 'start_us', 'end_us', ...columns], rows: [...lagRows(e).map((row) => ['all', r.span.start, r.span.end + 1, ...row]), ...hyByRows(by, (t) => lagRows(t.estimate))] };

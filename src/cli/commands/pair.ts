@@ -22,7 +22,7 @@ import { UsageError } from '../../errors.js';
 import { prepareOutputFiles, writePlot, type PlotCliOptions } from '../plot.js';
 import { delayFigures } from '../../report/figures.js';
 import { pairWarnings } from '../advice.js';
-import { duration, fixed, humanTable, isoMicros, percent, type Cell, type Output, type Style } from '../../io/output.js';
+import { duration, fixed, humanTable, isoMicros, percent, plainJson, type Cell, type Output, type Style } from '../../io/output.js';
 import type { AnalysisParams, Span } from '../../core/types.js';
 
 
@@ -259,10 +259,12 @@ export function renderPair(r: PairReport): Output {
     const by = r.by;
     // The windows' JSON and rows are made for the format that asks (getters): a row per window
     // and metric, and for every format they were most of the run's memory (renderHy).
+    const doc = () => ({ ...json, ...pairByJson(by, (_feed, c) => Object.fromEntries(windowMetrics(c, r.names, r.nullStepUs))) });
     return {
       get json() {
-        return { ...json, ...pairByJson(by, (_feed, c) => Object.fromEntries(windowMetrics(c, r.names, r.nullStepUs))) };
+        return plainJson(doc());
       },
+      lazyJson: doc,
       // One long table: the whole span's rows first, then each window's (and regime's) metrics.
       get machine() {
         return { columns: ['window', 'start_us', 'end_us', 'metric', ...feedNames], rows: [...rows.map((row) => ['all', r.span.start, r.span.end + 1, ...row]), ...pairByRows(by, (c) => windowMetrics(c, r.names, r.nullStepUs))] };

@@ -5,7 +5,7 @@
 import { MIN_INTERVAL_BLOCKS, type Interval } from '../../core/bootstrap.js';
 import type { LagResult } from '../../core/xcorr.js';
 import type { Span } from '../../core/types.js';
-import { duration, fixed, humanTable, isoMicros, type Cell, type Output, type Style } from '../../io/output.js';
+import { duration, fixed, humanTable, isoMicros, plainJson, type Cell, type Output, type Style } from '../../io/output.js';
 import { bestLag } from '../../core/xcorr-summary.js';
 import { humanXcorrBy, xcorrByJson, xcorrByRows, type XcorrBy } from '../xcorr-windows.js';
 
@@ -97,10 +97,12 @@ export function renderXcorr(r: XcorrReport): Output {
     };
   };
   // The windows' JSON and rows are made for the format that asks (getters, as renderHy).
+  const doc = () => ({ ...(out.json as Record<string, unknown>), ...xcorrByJson(by, table) });
   return {
     get json() {
-      return { ...(out.json as Record<string, unknown>), ...xcorrByJson(by, table) };
+      return plainJson(doc());
     },
+    lazyJson: doc,
     // One long table: the whole span's lags first, then each window's (and regime's).
     get machine() {
       return {
