@@ -299,7 +299,7 @@ test('hy: edgeShare counts the replicates whose θ̂* lies at an end of the lags
   assert.ok(share > 0.5 && share <= 1, `edge share ${share}`);
 });
 
-test('hyInference: one block (a window no longer than --block) makes every replicate the span itself', () => {
+test('hyInference: one block (a window inside one --block) makes every replicate the span itself', () => {
   // Every replicate draws the one block once, so its sums are the block's and θ̂* = θ̂: the share
   // at an end is 1 where θ̂ lies at an end and 0 where it lies inside, over every chunk of
   // replicates (the padded lattice of width 200 002 takes 4 replicates a chunk, so 31 come in 8).

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeToString } from 'fast-csv';
 import { Chalk } from 'chalk';
-import { batched, jsonChunks, JsonRows, plainJson, renderOutput, type Cell, type Output, type Style } from '../src/io/output.js';
+import { batched, jsonChunks, JsonRows, lazyOutput, lazyTable, plainJson, renderOutput, type Cell, type Output, type Style } from '../src/io/output.js';
 import { mulberry32 } from './prng.js';
 
 const plain: Style = { c: new Chalk({ level: 0 }), colour: false };
@@ -54,14 +54,35 @@ test('a document with JsonRows is written as JSON.stringify writes its arrays, a
   assert.equal([...jsonChunks(rows(0))].join(''), '[]\n');
 });
 
-test('JsonRows: an item is made when the text reaches it, and the pieces batch into writes of at least the size asked', () => {
+test('JsonRows: an item is made when the text reaches it, and the pieces batch into writes of at least the size asked', async () => {
   let made = 0;
   const doc = { head: 'h', windows: new JsonRows(1000, (i) => ((made++), { i, pad: 'x'.repeat(100) })) };
   const pieces = jsonChunks(doc);
   pieces.next(); // the text before the windows
   pieces.next(); // the first window
   assert.equal(made, 1);
-  const writes = [...batched(jsonChunks(doc), 10_000)];
+  const writes: string[] = [];
+  for await (const w of batched(jsonChunks(doc), 10_000)) writes.push(w);
   assert.ok(writes.slice(0, -1).every((w) => w.length >= 10_000) && writes.length > 5, `${writes.length} writes`);
   assert.equal(writes.join(''), `${JSON.stringify(plainJson(doc), null, 2)}\n`);
+});
+
+test('lazyOutput: a table reads neither the JSON document nor the machine table; json and csv make them when read', async () => {
+  // hy, pair, xcorr and report give their outputs this way: with --by the document and the table
+  // hold a row per window (and lag), which a table-format run must not make.
+  let docs = 0;
+  let tables = 0;
+  const out = lazyOutput(
+    () => (docs++, { w: new JsonRows(2, (i) => ({ i })) }),
+    () => (tables++, lazyTable(['a'], () => [[1], [2]])),
+    () => 'table',
+  );
+  assert.equal(await renderOutput(out, 'table', plain), 'table\n');
+  assert.deepEqual([docs, tables], [0, 0]);
+  assert.deepEqual(out.json, { w: [{ i: 0 }, { i: 1 }] });
+  assert.equal(await renderOutput(out, 'json', plain), '{\n  "w": [\n    {\n      "i": 0\n    },\n    {\n      "i": 1\n    }\n  ]\n}\n');
+  assert.equal(await renderOutput(out, 'csv', plain), 'a\n1\n2\n');
+  assert.equal(await renderOutput(out, 'tsv', plain), 'a\n1\n2\n');
+  assert.deepEqual(out.machine.rows, [[1], [2]]);
+  assert.deepEqual([docs, tables], [2, 3]); // json and out.json; csv, tsv and out.machine
 });

@@ -17,6 +17,7 @@ import { runPairState } from '../src/cli/pair-state.js';
 import { runMerge } from '../src/cli/commands/merge.js';
 import { DataError, EXIT, OpenError, UsageError } from '../src/errors.js';
 import { signHeaderLine } from '../src/io/state-file.js';
+import { renderOutput } from '../src/io/output.js';
 
 const T0 = 1723118400e6; // 2024-08-08T12:00:00Z
 const MS = 1000;
@@ -447,6 +448,17 @@ test('merge refuses a plan whose first or last job\'s state is missing (--plan-s
   refused(() => merged([jobs[1]!, jobs[2]!]), /no state owns 2024-08-08T12:00:00\.000000Z to 2024-08-08T12:00:15\.000000Z, which its plan covers \(the plan's first job/);
   const partial = runMerge([jobs[0]!, jobs[1]!], { format: 'json', quiet: true, allowGaps: true }, fakeContext({ quiet: true }).ctx).json as { missing_ranges: { start_us: number; end_us: number }[] };
   assert.deepEqual(partial.missing_ranges.map((g) => [g.start_us, g.end_us]), [[T0 + 30 * S, T0 + 45 * S]]);
+  // With --by the document is written with its windows made as written (Output.lazyJson): the
+  // partial mark must be in that text too, not only in Output.json.
+  const byJobs = await Promise.all([[T0, T0 + 15 * S], [T0 + 15 * S, T0 + 30 * S]].map(async ([start, end], i) => {
+    const state = join(dir, `by${i}.state`);
+    await runPairState(files, { ...OPTS, start, end, planSpan: plan, by: { kind: 'time', us: 5 * S }, state }, fakeContext({ quiet: true }).ctx);
+    return state;
+  }));
+  const text = await renderOutput(runMerge(byJobs, { format: 'json', quiet: true, allowGaps: true }, fakeContext({ quiet: true }).ctx), 'json', { c: new Chalk({ level: 0 }), colour: false });
+  const written = JSON.parse(text) as { windows: unknown[]; missing_ranges: { start_us: number; end_us: number }[] };
+  assert.equal(written.windows.length, 6);
+  assert.deepEqual(written.missing_ranges.map((g) => [g.start_us, g.end_us]), [[T0 + 30 * S, T0 + 45 * S]]);
   // States of another plan's span are not one plan's.
   const other = join(dir, 'other.state');
   await runPairState(files, { ...OPTS, start: T0 + 30 * S, end: T0 + 45 * S, planSpan: { start: T0, end: T0 + 50 * S }, state: other }, fakeContext({ quiet: true }).ctx);

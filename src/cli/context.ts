@@ -2,7 +2,7 @@
  * What a command needs from the process, passed in so commands never touch `process`
  * directly: where to write, the environment, and the progress display.
  */
-import { batched, jsonChunks, makeStyle, renderOutput, wantColour, WRITE_BYTES, type Output } from '../io/output.js';
+import { batched, makeStyle, outputChunks, wantColour, WRITE_BYTES, type Output } from '../io/output.js';
 import { progressFor, type ProgressDisplay } from '../io/progress.js';
 import type { CommonOptions } from './options.js';
 import type { ReadReport } from '../io/types.js';
@@ -67,13 +67,8 @@ export class Context {
   /** Prints the command's result on stdout in the chosen format. */
   async emit(out: Output): Promise<void> {
     this.progress.done();
-    if (this.common.format === 'json') {
-      // Written as it is made: a document of many windows is not held whole (jsonChunks).
-      for (const text of batched(jsonChunks(out.lazyJson?.() ?? out.json), WRITE_BYTES)) await this.writeStdout(text);
-      return;
-    }
     const colour = this.common.format === 'table' && wantColour({ flag: this.common.color, env: this.io.env, isTTY: this.io.stdout.isTTY === true });
-    const text = await renderOutput(out, this.common.format, await makeStyle(colour));
-    await this.writeStdout(text);
+    // Written as it is made: a document or table of many windows is not held whole (outputChunks).
+    for await (const text of batched(outputChunks(out, this.common.format, await makeStyle(colour)), WRITE_BYTES)) await this.writeStdout(text);
   }
 }

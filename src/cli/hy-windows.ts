@@ -63,17 +63,6 @@ export function hyByJson(by: HyBy, table: (t: HyTable) => Record<string, unknown
   return byJson(by, table);
 }
 
-/** Machine rows: one row per window (or regime) and lag, after the whole span's. */
-export function hyByRows(by: HyBy, rows: (t: HyTable) => Cell[][]): Cell[][] {
-  const out: Cell[][] = [];
-  const add = (label: string, start: number | null, end: number | null, t: HyTable) => {
-    for (const row of rows(t)) out.push([label, start, end, ...row]);
-  };
-  for (const w of by.windows) add(w.regime ?? 'window', w.start, w.end, w.part);
-  if (by.regimes !== undefined) for (const r of REGIMES) add(`regime:${r}`, null, null, by.regimes[r].part);
-  return out;
-}
-
 /** The compact per-window table, the regimes' rows and the stability lines. */
 export function humanHyBy(by: HyBy, names: readonly [string, string], style: Style): string {
   const [a, b] = names;

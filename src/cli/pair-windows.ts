@@ -86,16 +86,11 @@ export function humanPairBy(by: PairBy, names: readonly [string, string], style:
   return out.join('\n');
 }
 
-/** Machine rows of the windows: one row per window and metric, after the whole span's rows. */
-export function pairByRows(by: PairBy, metrics: (c: PairCounts) => ReadonlyArray<readonly [string, number]>): Cell[][] {
-  const rows: Cell[][] = [];
-  const add = (label: string, start: number | null, end: number | null, fc: FeedCounts) => {
-    const per = fc.map(({ counts }) => metrics(counts));
-    per[0]!.forEach(([name], i) => rows.push([label, start, end, name, ...per.map((m) => m[i]![1])]));
-  };
-  for (const w of by.windows) add(w.regime ?? 'window', w.start, w.end, w.part);
-  if (by.regimes !== undefined) for (const r of REGIMES) add(`regime:${r}`, null, null, by.regimes[r].part);
-  return rows;
+
+/** A window's machine rows: one per metric, its value in each feed (`metrics` gives a feed's, in one order). */
+export function metricRows(fc: FeedCounts, metrics: (c: PairCounts) => ReadonlyArray<readonly [string, number]>): Cell[][] {
+  const per = fc.map(({ counts }) => metrics(counts));
+  return per[0]!.map(([name], i) => [name, ...per.map((m) => m[i]![1])]);
 }
 
 export { isoMicros };

@@ -7,7 +7,7 @@ import { renderPair, verdictOf } from './commands/pair.js';
 import { renderHy, verdict as hyVerdict } from './commands/hy.js';
 import { renderXcorr, verdict as xcorrVerdict } from './commands/xcorr-render.js';
 import { renderClassify, verdict as classifyVerdict } from './classify-render.js';
-import { duration, fixed, isoMicros, percent, plainJson, type Cell, type Output, type Style } from '../io/output.js';
+import { duration, fixed, isoMicros, lazyOutput, percent, plainJson, type Cell, type Output, type Style } from '../io/output.js';
 import { formatPValue } from '../core/verdict.js';
 import { lagAt } from '../core/lattice.js';
 import type { ReportData } from '../report/data.js';
@@ -15,22 +15,10 @@ import { verdictJson } from '../report/verdict.js';
 import type { PairQuality } from './quality-pass.js';
 import { stabilityLines } from './windows.js';
 
-/**
- * The report's output. Its JSON document and long table are made only for the format that asks
- * (getters): they hold every analysis's rows, and with `--by` hy's row per window and lag.
- */
+/** The report's output: its JSON document and long table hold every analysis's rows, and with --by hy's row per window and lag (lazyOutput). */
 export function renderReport(d: ReportData, htmlFile?: string): Output {
   const doc = () => reportJson(d, htmlFile);
-  return {
-    get json() {
-      return plainJson(doc());
-    },
-    lazyJson: doc,
-    get machine() {
-      return { columns: ['analysis', 'key', 'value'], rows: longRows(plainJson(doc()) as Record<string, unknown>) };
-    },
-    human: (style) => humanReport(d, style, htmlFile),
-  };
+  return lazyOutput(doc, () => ({ columns: ['analysis', 'key', 'value'], rows: longRows(plainJson(doc()) as Record<string, unknown>) }), (style) => humanReport(d, style, htmlFile));
 }
 
 /** The report's JSON document, the analyses' own documents with their windows made as written (Output.lazyJson). */

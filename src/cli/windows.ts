@@ -10,7 +10,7 @@ import type { Span, TickBatch } from '../core/types.js';
 import type { ByOption, TimeCliOptions } from './options.js';
 import type { TwoMarketConsumer } from './inputs.js';
 import type { Stability, Trend } from '../core/stability.js';
-import { fixed, isoMicros, JsonRows } from '../io/output.js';
+import { fixed, isoMicros, JsonRows, lazyTable, type Cell, type MachineTable } from '../io/output.js';
 
 /** Most windows one run reports: beyond this the per-window table says nothing a reader can use. */
 export const MAX_WINDOWS = 100_000;
@@ -53,6 +53,27 @@ export function byJson<S>(by: WindowedSummary<S>, members: (part: S) => Record<s
   }
   out.stability = stabilityJson(by.stability);
   return out;
+}
+
+/**
+ * The machine rows of the windows and the regimes, after the whole span's: each row of a part
+ * (`rowsOf`) behind its label ('window', or the window's regime; 'regime:NAME' for a regime's
+ * merge) and its edges (null for a regime). Made as they are written (MachineTable.lazyRows).
+ */
+function* byRows<S>(by: WindowedSummary<S>, rowsOf: (part: S) => Iterable<readonly Cell[]>): Generator<Cell[]> {
+  for (const w of by.windows) for (const row of rowsOf(w.part)) yield [w.regime ?? 'window', w.start, w.end, ...row];
+  if (by.regimes !== undefined) for (const r of REGIMES) for (const row of rowsOf(by.regimes[r].part)) yield [`regime:${r}`, null, null, ...row];
+}
+
+/**
+ * The machine table of a run with --by: the whole span's rows first (labelled 'all', the span's
+ * edges), then {@link byRows}, made as they are written.
+ */
+export function byTable<S>(columns: readonly string[], span: Span, whole: Iterable<readonly Cell[]>, by: WindowedSummary<S>, rowsOf: (part: S) => Iterable<readonly Cell[]>): MachineTable {
+  return lazyTable(['window', 'start_us', 'end_us', ...columns], function* () {
+    for (const row of whole) yield ['all', span.start, span.end + 1, ...row];
+    yield* byRows(by, rowsOf);
+  });
 }
 
 /** The cell length the analysis is cut into: --by DUR, or --window with --by vol; Infinity without --by. */

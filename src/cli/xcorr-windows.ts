@@ -93,13 +93,3 @@ export function humanXcorrBy(by: XcorrBy, names: readonly [string, string], grid
   return out.join('\n');
 }
 
-/** Machine rows: one row per window (or regime) and lag; `cells` gives a table's rows as the whole span's. */
-export function xcorrByRows(by: XcorrBy, cells: (l: readonly XcorrRow[]) => Cell[][]): Cell[][] {
-  const rows: Cell[][] = [];
-  const add = (label: string, start: number | null, end: number | null, l: readonly XcorrRow[]) => {
-    for (const row of cells(l)) rows.push([label, start, end, ...row]);
-  };
-  for (const w of by.windows) add(w.regime ?? 'window', w.start, w.end, w.part);
-  if (by.regimes !== undefined) for (const r of REGIMES) add(`regime:${r}`, null, null, by.regimes[r].part);
-  return rows;
-}

@@ -45,8 +45,12 @@ export interface HyEstimate {
 
 /** The estimate's rows, one per lattice lag: U, ρ = U / √(RV_A·RV_B) and β = U / RV_A. */
 export function hyLags(e: HyEstimate): HyLag[] {
-  const norm = Math.sqrt(e.rvA * e.rvB);
-  return Array.from(e.u, (v, k) => lagOf(e.lattice, k, v, norm, e.rvA));
+  return Array.from(e.u, (_, k) => hyLag(e, k));
+}
+
+/** The estimate's row of lag k ({@link hyLags}). */
+export function hyLag(e: HyEstimate, k: number): HyLag {
+  return lagOf(e.lattice, k, e.u[k]!, Math.sqrt(e.rvA * e.rvB), e.rvA);
 }
 
 /** Lag k's row, U(θ_k) = v. */
@@ -233,13 +237,9 @@ export function hyInference(parts: HyParts, replicates: number, rng: Random): Hy
     const r1 = Math.min(replicates, r0 + chunk);
     // drawBlockCounts(max(1, blocks), R, rng) a chunk at a time: the same draws in the same order.
     const drawnCounts = drawCountsInto(counts.subarray(0, (r1 - r0) * drawn), drawn, rng);
-    if (nBlocks === 0) continue;
-    // One block (a window no longer than --block): every replicate draws it once, so every
-    // replicate is the same sums, and the first one's numbers are every one's, bit for bit.
-    if (nBlocks === 1 && r0 > 0) {
-      copyFirst([lag, rho, llr], r0, r1);
-      continue;
-    }
+    // One block (a window inside one --block): every replicate draws it once, so every
+    // replicate's sums are the block's; the first replicate is computed and copied below.
+    if (nBlocks === 0 || (nBlocks === 1 && r0 > 0)) continue;
     const rows = nBlocks === 1 ? 1 : r1 - r0;
     const sums = replicateSums(matrix, width, drawnCounts.subarray(0, rows * drawn), nBlocks, scratch);
     for (let r = r0; r < r0 + rows; r++) {
@@ -250,8 +250,8 @@ export function hyInference(parts: HyParts, replicates: number, rng: Random): Hy
       // As hyEstimate: no θ̂*, no LLR* (the replicate's contrast tells no lag from another).
       llr[r] = k < 0 ? NaN : leadLagRatios(sums, lattice, off).llr;
     }
-    if (nBlocks === 1) copyFirst([lag, rho, llr], r0 + 1, r1);
   }
+  if (nBlocks === 1) for (const a of [lag, rho, llr]) a.fill(a[0]!, 1);
   const test = signFlipTest(parts, matrix, width, replicates, rng);
   // The draws above are made whatever the blocks, so that the test's signs come from the same
   // point of the seed's stream; with fewer than two blocks holding a contrast they give no
@@ -259,11 +259,6 @@ export function hyInference(parts: HyParts, replicates: number, rng: Random): Hy
   const contrastBlocks = blocksWithContrast(parts);
   const spread = contrastBlocks >= MIN_INTERVAL_BLOCKS;
   return { lagUs: spread ? percentileIntervalType1(lag) : null, rho: spread ? percentileInterval(rho) : null, llr: spread ? percentileInterval(llr) : null, ...test, replicates, contrastBlocks, edgeShare: edgeShareOf(lag, lattice) };
-}
-
-/** Element 0 of each array into its elements [from, to). */
-function copyFirst(arrays: readonly Float64Array[], from: number, to: number): void {
-  for (const a of arrays) a.fill(a[0]!, from, to);
 }
 
 /** The share of the replicates' θ̂* at the lattice's first or last lag (NaN, no peak, counts as neither). */

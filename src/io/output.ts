@@ -21,17 +21,49 @@ export type Cell = string | number | boolean | null;
 export interface MachineTable {
   readonly columns: readonly string[];
   readonly rows: readonly (readonly Cell[])[];
+  /** The same rows made as they are written (a row per window and lag); `rows` is them made whole. */
+  readonly lazyRows?: () => Iterable<readonly Cell[]>;
+}
+
+/**
+ * An Output whose JSON document and machine table are made only when a format reads them, and
+ * made again at every read (a getter each): with --by they hold a row per window (and lag), and
+ * made for every format they were most of a run's memory. `doc` gives the document with its long
+ * arrays as {@link JsonRows} (lazyJson); `json` is that document made whole.
+ */
+export function lazyOutput(doc: () => unknown, machine: () => MachineTable, human: (style: Style) => string): Output {
+  return {
+    get json() {
+      return plainJson(doc());
+    },
+    lazyJson: doc,
+    get machine() {
+      return machine();
+    },
+    human,
+  };
+}
+
+/** A table whose rows are made as they are written ({@link MachineTable.lazyRows}); reading `rows` makes them all. */
+export function lazyTable(columns: readonly string[], rows: () => Iterable<readonly Cell[]>): MachineTable {
+  return {
+    columns,
+    get rows() {
+      return [...rows()];
+    },
+    lazyRows: rows,
+  };
 }
 
 export interface Output {
-  /** The JSON document (docs/definitions.md §6 shapes). */
+  /** The JSON document (docs/definitions.md §6 shapes); may be a getter that makes it at each read ({@link lazyOutput}). */
   readonly json: unknown;
   /**
    * The same document with its long arrays as {@link JsonRows}, whose items are made as they
    * are written (jsonChunks); `json` is this document with them made ({@link plainJson}).
    */
   readonly lazyJson?: () => unknown;
-  /** The csv/tsv table. */
+  /** The csv/tsv table; may be a getter that makes it at each read. */
   readonly machine: MachineTable;
   /** The human rendering, given a colour instance (level 0 when colour is off). */
   readonly human: (style: Style) => string;
@@ -161,10 +193,10 @@ function* rowsChunks(rows: JsonRows<unknown>, indent: string): Generator<string>
 export const WRITE_BYTES = 1 << 20;
 
 /** The pieces joined into texts of at least `size` characters (the last one shorter). */
-export function* batched(pieces: Iterable<string>, size: number): Generator<string> {
+export async function* batched(pieces: AsyncIterable<string> | Iterable<string>, size: number): AsyncGenerator<string> {
   let held: string[] = [];
   let length = 0;
-  for (const p of pieces) {
+  for await (const p of pieces) {
     held.push(p);
     length += p.length;
     if (length >= size) {
@@ -178,15 +210,28 @@ export function* batched(pieces: Iterable<string>, size: number): Generator<stri
 
 /** Renders `out` in `format` as the exact text to put on stdout. */
 export async function renderOutput(out: Output, format: Format, style: Style): Promise<string> {
+  const pieces: string[] = [];
+  for await (const p of outputChunks(out, format, style)) pieces.push(p);
+  return pieces.join('');
+}
+
+/**
+ * {@link renderOutput}'s text in pieces, made as they are written: the JSON document's and the
+ * machine table's long parts (lazyJson, lazyRows) a window at a time.
+ */
+export async function* outputChunks(out: Output, format: Format, style: Style): AsyncGenerator<string> {
   switch (format) {
     case 'json':
-      return [...jsonChunks(out.lazyJson?.() ?? out.json)].join('');
+      yield* jsonChunks(out.lazyJson?.() ?? out.json);
+      return;
     case 'csv':
-      return renderDelimited(out.machine, ',');
+      yield* delimitedChunks(out.machine, ',');
+      return;
     case 'tsv':
-      return renderTsv(out.machine);
+      yield* tsvChunks(out.machine);
+      return;
     case 'table':
-      return ensureNewline(out.human(style));
+      yield ensureNewline(out.human(style));
   }
 }
 
@@ -197,12 +242,19 @@ export async function renderOutput(out: Output, format: Format, style: Style): P
  */
 const CSV_SLICE = 4096;
 
-async function renderDelimited(table: MachineTable, delimiter: string): Promise<string> {
+async function* delimitedChunks(table: MachineTable, delimiter: string): AsyncGenerator<string> {
   const { writeToString } = await import('fast-csv');
   const write = (rows: string[][]) => writeToString(rows, { delimiter, includeEndRowDelimiter: true });
-  const parts = [await write([[...table.columns]])];
-  for (let i = 0; i < table.rows.length; i += CSV_SLICE) parts.push(await write(table.rows.slice(i, i + CSV_SLICE).map((r) => r.map(cellText))));
-  return parts.join('');
+  yield await write([[...table.columns]]);
+  let slice: string[][] = [];
+  for (const row of table.lazyRows?.() ?? table.rows) {
+    slice.push(row.map(cellText));
+    if (slice.length === CSV_SLICE) {
+      yield await write(slice);
+      slice = [];
+    }
+  }
+  if (slice.length > 0) yield await write(slice);
 }
 
 /**
@@ -210,9 +262,9 @@ async function renderDelimited(table: MachineTable, delimiter: string): Promise<
  * tab, line break or carriage return is written as \t, \n or \r and a backslash as \\ (the
  * escapes of PostgreSQL's text format and of linear TSV); no quoting.
  */
-function renderTsv(table: MachineTable): string {
-  const rows = [table.columns, ...table.rows.map((r) => r.map(cellText))];
-  return rows.map((r) => r.map(tsvField).join('\t')).join('\n') + '\n';
+function* tsvChunks(table: MachineTable): Generator<string> {
+  yield `${table.columns.map(tsvField).join('\t')}\n`;
+  for (const row of table.lazyRows?.() ?? table.rows) yield `${row.map((c) => tsvField(cellText(c))).join('\t')}\n`;
 }
 
 function tsvField(s: string): string {
@@ -256,6 +308,8 @@ export function writeTextFile(path: string, text: string): Promise<void> {
 }
 
 /** CSV text of a machine table (full precision, one header row). */
-export function csvText(table: MachineTable): Promise<string> {
-  return renderDelimited(table, ',');
+export async function csvText(table: MachineTable): Promise<string> {
+  const pieces: string[] = [];
+  for await (const p of delimitedChunks(table, ',')) pieces.push(p);
+  return pieces.join('');
 }

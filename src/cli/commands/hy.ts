@@ -11,8 +11,8 @@ import type { GridReturns } from '../../core/volatility.js';
 import type { TimeRange } from '../../core/parts.js';
 import { prepareOutputFiles, writePlot, type PlotCliOptions } from '../plot.js';
 import { hyFigure } from '../../report/figures.js';
-import { cellLengthOf, withVolatility } from '../windows.js';
-import { beyondOne, hyBy, hyByJson, hyByRows, humanHyBy, type HyBy, type HyTable } from '../hy-windows.js';
+import { byTable, cellLengthOf, withVolatility } from '../windows.js';
+import { beyondOne, hyBy, hyByJson, humanHyBy, type HyBy, type HyTable } from '../hy-windows.js';
 import { cutCells, fineCellLength } from '../../core/cells.js';
 import { HyKeyedParts } from '../../core/hy-time.js';
 import { isCut } from '../../core/parts.js';
@@ -23,10 +23,10 @@ import { RemoteHyState } from '../hy-thread.js';
 import { toHyParts } from '../../core/hy-time.js';
 import { UsageError } from '../../errors.js';
 import { lagAt, type Lattice } from '../../core/lattice.js';
-import { hyEstimate, hyInference, hyLags, type HyEstimate, type HyInference } from '../../core/hystats.js';
+import { hyEstimate, hyInference, hyLag, hyLags, type HyEstimate, type HyInference } from '../../core/hystats.js';
 import { Random } from '../../core/random.js';
 import { ALPHA, formatP, formatPValue } from '../../core/verdict.js';
-import { duration, fixed, humanTable, isoMicros, plainJson, type Cell, type Output, type Style } from '../../io/output.js';
+import { duration, fixed, humanTable, isoMicros, lazyOutput, type Cell, type Output, type Style } from '../../io/output.js';
 import { blockRange, type Interval } from '../../core/bootstrap.js';
 import type { Span } from '../../core/types.js';
 
@@ -286,38 +286,18 @@ function lagRows(e: HyEstimate): Cell[][] {
   return hyLags(e).map((l) => [l.lagUs, l.u, l.rho, l.beta, l.lagUs === e.lagUs]);
 }
 
-/**
- * hy's output. The JSON document and the machine table are made when the format asks for one
- * (getters): with `--by` each holds a row per window and lag, 360 000 rows for a second's windows
- * over half an hour, and made together for every format they were most of the run's memory.
- */
+/** hy's output; with --by, a row per window and lag in the machine formats, made as written (lazyOutput). */
 export function renderHy(r: HyReport): Output {
   const e = r.estimate;
   const columns = ['lag_us', 'u', 'rho', 'beta', 'best'];
   const by = r.by;
-  if (by !== undefined) {
-    const doc = () => ({ ...hyJson(r), ...hyByJson(by, (t: HyTable) => hyMembers(t.estimate, t.inference)) });
-    return {
-      get json() {
-        return plainJson(doc());
-      },
-      lazyJson: doc,
-      // One long table: the whole span's lags first, then each window's (and regime's).
-      get machine() {
-        return { columns: ['window', 'start_us', 'end_us', ...columns], rows: [...lagRows(e).map((row) => ['all', r.span.start, r.span.end + 1, ...row]), ...hyByRows(by, (t) => lagRows(t.estimate))] };
-      },
-      human: (style) => `${humanHy(r, style)}\n${humanHyBy(by, r.names, style)}`,
-    };
-  }
-  return {
-    get json() {
-      return hyJson(r);
-    },
-    get machine() {
-      return { columns, rows: lagRows(e) };
-    },
-    human: (style) => humanHy(r, style),
-  };
+  if (by === undefined) return lazyOutput(() => hyJson(r), () => ({ columns, rows: lagRows(e) }), (style) => humanHy(r, style));
+  return lazyOutput(
+    () => ({ ...hyJson(r), ...hyByJson(by, (t: HyTable) => hyMembers(t.estimate, t.inference)) }),
+    // One long table: the whole span's lags first, then each window's (and regime's).
+    () => byTable(columns, r.span, lagRows(e), by, (t) => lagRows(t.estimate)),
+    (style) => `${humanHy(r, style)}\n${humanHyBy(by, r.names, style)}`,
+  );
 }
 
 /** The whole span's JSON document (without the windows). */
@@ -425,10 +405,11 @@ function humanHy(r: HyReport, style: Style): string {
     [`nonextant share ${a} / ${b}`, `${fixed(e.nonextantShareA, 3)} / ${fixed(e.nonextantShareB, 3)}`, 'ticks that cannot enter U(0)'],
   ];
   const summaryTable = humanTable(['', 'value', '95% interval'], summary, style, ['left', 'right', 'right']);
-  const lags = hyLags(e);
-  const scale = lags.reduce((m, l) => Math.max(m, Math.abs(l.rho ?? 0)), 1e-300); // no spread: a million lags
+  // The bars' scale, the largest |ρ|, from U itself: a row per lag would be a million objects for a million lags.
+  const norm = Math.sqrt(e.rvA * e.rvB);
+  const scale = e.u.reduce((m, u) => (Number.isFinite(u / norm) ? Math.max(m, Math.abs(u / norm)) : m), 1e-300);
   const rows = shownRows(r.lattice, e.lagUs).map((k) => {
-    const l = lags[k]!;
+    const l = hyLag(e, k);
     return [l.lagUs === e.lagUs ? c.bold(`${lagText(l.lagUs)} ◀`) : lagText(l.lagUs), fixed(l.rho, 4), fixed(l.beta, 4), bar(l.rho, scale, style)];
   });
   const thinned = rows.length < r.lattice.count ? ` (${rows.length} of ${r.lattice.count} lags shown; all of them in --format csv or json)` : '';

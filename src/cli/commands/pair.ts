@@ -8,8 +8,8 @@ import { readMargin, requireBootstrapBlocks, requireOverlap, runPass, type TwoMa
 import type { ReadReport } from '../../io/types.js';
 import type { GridReturns } from '../../core/volatility.js';
 import { warnAboutInputs } from '../sanity.js';
-import { cellLengthOf, withVolatility } from '../windows.js';
-import { humanPairBy, pairBy, pointOf, pairByJson, pairByRows, type PairBy } from '../pair-windows.js';
+import { byTable, cellLengthOf, withVolatility } from '../windows.js';
+import { humanPairBy, metricRows, pairBy, pointOf, pairByJson, type PairBy } from '../pair-windows.js';
 import { PairAnalysis, type PairParts } from '../../core/pair-analysis.js';
 import type { MergedPair } from '../../core/pair-merge.js';
 import { pairedOf, type PairCounts } from '../../core/pair-parts.js';
@@ -22,7 +22,7 @@ import { UsageError } from '../../errors.js';
 import { prepareOutputFiles, writePlot, type PlotCliOptions } from '../plot.js';
 import { delayFigures } from '../../report/figures.js';
 import { pairWarnings } from '../advice.js';
-import { duration, fixed, humanTable, isoMicros, percent, plainJson, type Cell, type Output, type Style } from '../../io/output.js';
+import { duration, fixed, humanTable, isoMicros, lazyOutput, percent, type Cell, type Output, type Style } from '../../io/output.js';
 import type { AnalysisParams, Span } from '../../core/types.js';
 
 
@@ -257,20 +257,12 @@ export function renderPair(r: PairReport): Output {
   const feedNames = r.feeds.map((f) => f.feed);
   if (r.by !== undefined) {
     const by = r.by;
-    // The windows' JSON and rows are made for the format that asks (getters): a row per window
-    // and metric, and for every format they were most of the run's memory (renderHy).
-    const doc = () => ({ ...json, ...pairByJson(by, (_feed, c) => Object.fromEntries(windowMetrics(c, r.names, r.nullStepUs))) });
-    return {
-      get json() {
-        return plainJson(doc());
-      },
-      lazyJson: doc,
+    return lazyOutput(
+      () => ({ ...json, ...pairByJson(by, (_feed, c) => Object.fromEntries(windowMetrics(c, r.names, r.nullStepUs))) }),
       // One long table: the whole span's rows first, then each window's (and regime's) metrics.
-      get machine() {
-        return { columns: ['window', 'start_us', 'end_us', 'metric', ...feedNames], rows: [...rows.map((row) => ['all', r.span.start, r.span.end + 1, ...row]), ...pairByRows(by, (c) => windowMetrics(c, r.names, r.nullStepUs))] };
-      },
-      human: (style) => `${humanPair(r, style)}\n${humanPairBy(by, r.names, style)}`,
-    };
+      () => byTable(['metric', ...feedNames], r.span, rows, by, (fc) => metricRows(fc, (c) => windowMetrics(c, r.names, r.nullStepUs))),
+      (style) => `${humanPair(r, style)}\n${humanPairBy(by, r.names, style)}`,
+    );
   }
   return {
     json,

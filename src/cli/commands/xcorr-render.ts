@@ -5,9 +5,10 @@
 import { MIN_INTERVAL_BLOCKS, type Interval } from '../../core/bootstrap.js';
 import type { LagResult } from '../../core/xcorr.js';
 import type { Span } from '../../core/types.js';
-import { duration, fixed, humanTable, isoMicros, plainJson, type Cell, type Output, type Style } from '../../io/output.js';
+import { duration, fixed, humanTable, isoMicros, lazyOutput, type Cell, type Output, type Style } from '../../io/output.js';
 import { bestLag } from '../../core/xcorr-summary.js';
-import { humanXcorrBy, xcorrByJson, xcorrByRows, type XcorrBy } from '../xcorr-windows.js';
+import { humanXcorrBy, xcorrByJson, type XcorrBy } from '../xcorr-windows.js';
+import { byTable } from '../windows.js';
 
 /** One lag of Table 2: ciLow/ciHigh are the bootstrap interval, or Fisher's with --bootstrap 0. */
 export interface XcorrRow extends LagResult {
@@ -96,22 +97,12 @@ export function renderXcorr(r: XcorrReport): Output {
       best_lag: best?.lag ?? null,
     };
   };
-  // The windows' JSON and rows are made for the format that asks (getters, as renderHy).
-  const doc = () => ({ ...(out.json as Record<string, unknown>), ...xcorrByJson(by, table) });
-  return {
-    get json() {
-      return plainJson(doc());
-    },
-    lazyJson: doc,
+  return lazyOutput(
+    () => ({ ...(out.json as Record<string, unknown>), ...xcorrByJson(by, table) }),
     // One long table: the whole span's lags first, then each window's (and regime's).
-    get machine() {
-      return {
-        columns: ['window', 'start_us', 'end_us', ...MACHINE_COLUMNS],
-        rows: [...rows.map((row) => ['all', r.span.start, r.span.end + 1, ...row]), ...xcorrByRows(by, (l) => l.map(machineRow))],
-      };
-    },
-    human: (style) => `${humanXcorr(r, style)}\n${humanXcorrBy(by, r.names, r.gridUs, style, bestLag)}`,
-  };
+    () => byTable(MACHINE_COLUMNS, r.span, rows, by, (l: readonly XcorrRow[]) => l.map(machineRow)),
+    (style) => `${humanXcorr(r, style)}\n${humanXcorrBy(by, r.names, r.gridUs, style, bestLag)}`,
+  );
 }
 
 const HALF_BAR = 12;
