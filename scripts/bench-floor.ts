@@ -4,23 +4,18 @@
  * pay to touch every byte on this machine. `npm run bench` divides each command's wall time by
  * this process's.
  *
- * --read-only: the same reads without the count, what reading the bytes alone costs (the bench
- * takes its CPU time for the least .gz / plain ratio: a .gz run is spared only the reads).
- *
- *   node dist/scripts/bench-floor.js [--read-only] FILE...
+ *   node dist/scripts/bench-floor.js FILE...
  */
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { closeSync, openSync, readSync } from 'node:fs';
 
-/** The file's newlines (or, with `count` false, its bytes read and nothing else). */
-function countNewlines(file: string, count: boolean): number {
+function countNewlines(file: string): number {
   const buf = Buffer.allocUnsafe(1 << 22);
   const fd = openSync(file, 'r');
   let lines = 0;
   try {
     for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) {
-      if (!count) lines += n;
-      else for (let i = buf.indexOf(10, 0); i >= 0 && i < n; i = buf.indexOf(10, i + 1)) lines++;
+      for (let i = buf.indexOf(10, 0); i >= 0 && i < n; i = buf.indexOf(10, i + 1)) lines++;
     }
   } finally {
     closeSync(fd);
@@ -29,19 +24,17 @@ function countNewlines(file: string, count: boolean): number {
 }
 
 if (isMainThread) {
-  const readOnly = process.argv[2] === '--read-only';
-  const files = process.argv.slice(readOnly ? 3 : 2);
+  const files = process.argv.slice(2);
   const counts = await Promise.all(
     files.map(
       (file) =>
         new Promise<number>((resolve, reject) => {
-          const w = new Worker(new URL(import.meta.url), { workerData: { file, count: !readOnly } });
+          const w = new Worker(new URL(import.meta.url), { workerData: file });
           w.once('message', resolve).once('error', reject);
         }),
     ),
   );
-  process.stdout.write(`${JSON.stringify(readOnly ? { files, bytes: counts } : { files, lines: counts })}\n`);
+  process.stdout.write(`${JSON.stringify({ files, lines: counts })}\n`);
 } else {
-  const { file, count } = workerData as { file: string; count: boolean };
-  parentPort!.postMessage(countNewlines(file, count));
+  parentPort!.postMessage(countNewlines(workerData as string));
 }
