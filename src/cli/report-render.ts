@@ -7,7 +7,7 @@ import { renderPair, verdictOf } from './commands/pair.js';
 import { renderHy, verdict as hyVerdict } from './commands/hy.js';
 import { renderXcorr, verdict as xcorrVerdict } from './commands/xcorr-render.js';
 import { renderClassify, verdict as classifyVerdict } from './classify-render.js';
-import { duration, fixed, isoMicros, lazyOutput, percent, plainJson, type Cell, type Output, type Style } from '../io/output.js';
+import { duration, fixed, isoMicros, JsonRows, lazyOutput, lazyTable, percent, type Cell, type Output, type Style } from '../io/output.js';
 import { formatPValue } from '../core/verdict.js';
 import { lagAt } from '../core/lattice.js';
 import type { ReportData } from '../report/data.js';
@@ -18,7 +18,7 @@ import { stabilityLines } from './windows.js';
 /** The report's output: its JSON document and long table hold every analysis's rows, and with --by hy's row per window and lag (lazyOutput). */
 export function renderReport(d: ReportData, htmlFile?: string): Output {
   const doc = () => reportJson(d, htmlFile);
-  return lazyOutput(doc, () => ({ columns: ['analysis', 'key', 'value'], rows: longRows(plainJson(doc()) as Record<string, unknown>) }), (style) => humanReport(d, style, htmlFile));
+  return lazyOutput(doc, () => lazyTable(['analysis', 'key', 'value'], () => leafRows(doc())), (style) => humanReport(d, style, htmlFile));
 }
 
 /** The report's JSON document, the analyses' own documents with their windows made as written (Output.lazyJson). */
@@ -56,14 +56,26 @@ function qualityJson(q: PairQuality): Record<string, unknown> {
 
 /** The JSON flattened: one row per leaf, the first member name as the analysis, the rest as a dotted key. */
 export function longRows(json: Record<string, unknown>): Cell[][] {
-  const rows: Cell[][] = [];
-  const walk = (analysis: string, key: string, v: unknown) => {
-    if (v !== null && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v as Record<string, unknown>)) walk(analysis, key === '' ? k : `${key}.${k}`, x);
-    } else rows.push([analysis, key, v as Cell]);
-  };
-  for (const [analysis, v] of Object.entries(json)) walk(analysis, '', v);
-  return rows;
+  return [...leafRows(json)];
+}
+
+/** {@link longRows} made as they are written: a JsonRows (--by's windows) is walked an item at a time, by index. */
+function* leafRows(json: Record<string, unknown>): Generator<Cell[]> {
+  function* walk(analysis: string, key: string, v: unknown): Generator<Cell[]> {
+    const entries = v instanceof JsonRows ? indexed(v) : v !== null && typeof v === 'object' ? Object.entries(v as Record<string, unknown>) : undefined;
+    if (entries === undefined) {
+      yield [analysis, key, v as Cell];
+      return;
+    }
+    for (const [k, x] of entries) yield* walk(analysis, key === '' ? `${k}` : `${key}.${k}`, x);
+  }
+  for (const [analysis, v] of Object.entries(json)) yield* walk(analysis, '', v);
+}
+
+/** The items with their indices, each made when reached. */
+function* indexed<T>(items: Iterable<T>): Generator<[number, T]> {
+  let i = 0;
+  for (const x of items) yield [i++, x];
 }
 
 function humanReport(d: ReportData, style: Style, htmlFile: string | undefined): string {
