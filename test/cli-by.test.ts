@@ -16,6 +16,7 @@ import { mulberry32 } from './prng.js';
 import { renderPair, runPair, type PairOptions } from '../src/cli/commands/pair.js';
 import { renderXcorr, runXcorr, type XcorrOptions } from '../src/cli/commands/xcorr.js';
 import { renderHy, runHy, type HyOptions } from '../src/cli/commands/hy.js';
+import { JsonRows } from '../src/io/output.js';
 
 const SPOT = join(FIXTURES, 'tardis', 'spot_quotes.csv');
 const PERP = join(FIXTURES, 'tardis', 'perp_quotes.csv');
@@ -214,7 +215,10 @@ test('hy --by: windows with |ρ| > 1 are warned and kept out of the R² trend; a
   // 2 s windows over the fixtures: some windows' ρ passes 1 (cross terms and variances filed by
   // different interval ends). The R² trend counts exactly the windows with |ρ| ≤ 1.
   const fc = fakeContext({ quiet: false });
-  const j = renderHy(await runHy([SPOT, PERP], { ...HY, bootstrap: 0, by: { kind: 'time', us: 2_000_000 } }, fc.ctx)).json as { windows: { rho: number | null }[]; stability: { trends: { r2: { n: number } } } };
+  const out = renderHy(await runHy([SPOT, PERP], { ...HY, bootstrap: 0, by: { kind: 'time', us: 2_000_000 } }, fc.ctx));
+  // The document the command writes makes each window as it is written (JsonRows, byJson).
+  assert.ok((out.lazyJson!() as { windows: unknown }).windows instanceof JsonRows);
+  const j = out.json as { windows: { rho: number | null }[]; stability: { trends: { r2: { n: number } } } };
   const within = j.windows.filter((w) => w.rho !== null && Math.abs(w.rho) <= 1).length;
   const beyond = j.windows.filter((w) => w.rho !== null && Math.abs(w.rho) > 1).length;
   assert.ok(beyond > 0, 'the fixtures have windows with |ρ| > 1 at 2 s');

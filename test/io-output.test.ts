@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { writeToString } from 'fast-csv';
 import { Chalk } from 'chalk';
 import { batched, jsonChunks, JsonRows, lazyOutput, lazyTable, plainJson, renderOutput, type Cell, type Output, type Style } from '../src/io/output.js';
+import { Writable } from 'node:stream';
+import { Context } from '../src/cli/context.js';
 import { mulberry32 } from './prng.js';
 
 const plain: Style = { c: new Chalk({ level: 0 }), colour: false };
@@ -85,4 +87,35 @@ test('lazyOutput: a table reads neither the JSON document nor the machine table;
   assert.equal(await renderOutput(out, 'tsv', plain), 'a\n1\n2\n');
   assert.deepEqual(out.machine.rows, [[1], [2]]);
   assert.deepEqual([docs, tables], [2, 3]); // json and out.json; csv, tsv and out.machine
+});
+
+test('Context.emit writes json, csv and tsv in pieces from the lazy document and rows, never made whole', async () => {
+  // 9 000 items of 400 characters: about 3.6 MB of text in three csv slices of 4 096 rows, so at
+  // least three writes of 1 MiB in each format. The whole forms throw if read (JsonRows.toJSON, the table's rows getter): emit must write from
+  // lazyJson and lazyRows alone. The expected text is built here from the same items.
+  const item = (i: number) => ({ i, pad: 'x'.repeat(400) });
+  class Whole<T> extends JsonRows<T> {
+    override toJSON(): T[] {
+      throw new Error('the whole array was made');
+    }
+  }
+  const rows = () => Array.from({ length: 9000 }, (_, i) => [i, 'x'.repeat(400)]);
+  const out = lazyOutput(
+    () => ({ items: new Whole(9000, item) }),
+    () => ({ columns: ['i', 'pad'], get rows(): Cell[][] { throw new Error('the whole table was made'); }, lazyRows: rows }),
+    () => '',
+  );
+  const want = {
+    json: `${JSON.stringify({ items: Array.from({ length: 9000 }, (_, i) => item(i)) }, null, 2)}\n`,
+    csv: `i,pad\n${rows().map((r) => r.join(',')).join('\n')}\n`,
+    tsv: `i\tpad\n${rows().map((r) => r.join('\t')).join('\n')}\n`,
+  };
+  for (const format of ['json', 'csv', 'tsv'] as const) {
+    const writes: string[] = [];
+    const stdout = new Writable({ write(chunk, _enc, cb) { writes.push(String(chunk)); cb(); } });
+    const ctx = new Context({ stdout, stderr: new Writable({ write: (_c, _e, cb) => cb() }), env: {} }, { format, quiet: true });
+    await ctx.emit(out);
+    assert.ok(writes.length >= 3, `${format}: ${writes.length} writes`);
+    assert.equal(writes.join(''), want[format], format);
+  }
 });

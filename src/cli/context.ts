@@ -2,7 +2,7 @@
  * What a command needs from the process, passed in so commands never touch `process`
  * directly: where to write, the environment, and the progress display.
  */
-import { batched, makeStyle, outputChunks, wantColour, WRITE_BYTES, type Output } from '../io/output.js';
+import { batched, makeStyle, outputChunks, wantColour, WRITE_CHARS, type Output } from '../io/output.js';
 import { progressFor, type ProgressDisplay } from '../io/progress.js';
 import type { CommonOptions } from './options.js';
 import type { ReadReport } from '../io/types.js';
@@ -69,6 +69,6 @@ export class Context {
     this.progress.done();
     const colour = this.common.format === 'table' && wantColour({ flag: this.common.color, env: this.io.env, isTTY: this.io.stdout.isTTY === true });
     // Written as it is made: a document or table of many windows is not held whole (outputChunks).
-    for await (const text of batched(outputChunks(out, this.common.format, await makeStyle(colour)), WRITE_BYTES)) await this.writeStdout(text);
+    for await (const text of batched(outputChunks(out, this.common.format, await makeStyle(colour)), WRITE_CHARS)) await this.writeStdout(text);
   }
 }

@@ -86,7 +86,6 @@ export function humanPairBy(by: PairBy, names: readonly [string, string], style:
   return out.join('\n');
 }
 
-
 /** A window's machine rows: one per metric, its value in each feed (`metrics` gives a feed's, in one order). */
 export function metricRows(fc: FeedCounts, metrics: (c: PairCounts) => ReadonlyArray<readonly [string, number]>): Cell[][] {
   const per = fc.map(({ counts }) => metrics(counts));

@@ -7,7 +7,7 @@ import { renderPair, verdictOf } from './commands/pair.js';
 import { renderHy, verdict as hyVerdict } from './commands/hy.js';
 import { renderXcorr, verdict as xcorrVerdict } from './commands/xcorr-render.js';
 import { renderClassify, verdict as classifyVerdict } from './classify-render.js';
-import { duration, fixed, isoMicros, JsonRows, lazyOutput, lazyTable, percent, type Cell, type Output, type Style } from '../io/output.js';
+import { duration, fixed, isoMicros, JsonRows, lazyOutput, lazyTable, percent, writtenJson, type Cell, type Output, type Style } from '../io/output.js';
 import { formatPValue } from '../core/verdict.js';
 import { lagAt } from '../core/lattice.js';
 import type { ReportData } from '../report/data.js';
@@ -23,12 +23,11 @@ export function renderReport(d: ReportData, htmlFile?: string): Output {
 
 /** The report's JSON document, the analyses' own documents with their windows made as written (Output.lazyJson). */
 function reportJson(d: ReportData, htmlFile: string | undefined): Record<string, unknown> {
-  const lazy = (o: Output) => o.lazyJson?.() ?? o.json;
   const json: Record<string, unknown> = {
     verdict: verdictJson(d.verdict),
-    pair: lazy(renderPair(d.pair)),
-    xcorr: lazy(renderXcorr(d.xcorr)),
-    hy: lazy(renderHy(d.hy)),
+    pair: writtenJson(renderPair(d.pair)),
+    xcorr: writtenJson(renderXcorr(d.xcorr)),
+    hy: writtenJson(renderHy(d.hy)),
   };
   if (d.classify !== undefined) json.classify = renderClassify(d.classify).json;
   const missing = d.classifyUnavailable;

@@ -69,7 +69,7 @@ function* byRows<S>(by: WindowedSummary<S>, rowsOf: (part: S) => Iterable<readon
  * The machine table of a run with --by: the whole span's rows first (labelled 'all', the span's
  * edges), then {@link byRows}, made as they are written.
  */
-export function byTable<S>(columns: readonly string[], span: Span, whole: Iterable<readonly Cell[]>, by: WindowedSummary<S>, rowsOf: (part: S) => Iterable<readonly Cell[]>): MachineTable {
+export function byTable<S>(columns: readonly string[], span: Span, whole: readonly (readonly Cell[])[], by: WindowedSummary<S>, rowsOf: (part: S) => Iterable<readonly Cell[]>): MachineTable {
   return lazyTable(['window', 'start_us', 'end_us', ...columns], function* () {
     for (const row of whole) yield ['all', span.start, span.end + 1, ...row];
     yield* byRows(by, rowsOf);

@@ -1,6 +1,7 @@
 /**
- * The output half of the I/O layer: every command hands one `Output` to `writeOutput`,
- * which prints it as a human table or as csv / tsv / json on stdout.
+ * The output half of the I/O layer: every command hands one `Output` to Context.emit, which
+ * prints it as a human table or as csv / tsv / json on stdout, written as it is made
+ * ({@link outputChunks}).
  *
  * Machine formats carry the same numbers at full precision (shortest round-trip
  * representation), one header row, no colour and nothing else on stdout (docs/definitions.md §6).
@@ -134,7 +135,7 @@ export class JsonRows<T> {
 export function* jsonChunks(doc: unknown): Generator<string> {
   const lazy: JsonRows<unknown>[] = [];
   // A mark no member's text can hold by chance: a NUL (written \u0000) and a random tag.
-  const tag = `${Math.random().toString(36).slice(2)}`;
+  const tag = Math.random().toString(36).slice(2);
   const text = JSON.stringify(standIns(doc, lazy, tag), jsonNumbers, 2);
   if (text === undefined) return;
   const mark = new RegExp(`"\\\\u0000${tag}:(\\d+)\\\\u0000"`, 'g');
@@ -163,12 +164,21 @@ export function plainJson(doc: unknown): unknown {
   return replaceRows(doc, (rows) => rows.toJSON().map(plainJson));
 }
 
-/** `v` with each JsonRows inside plain objects and arrays replaced by `by(rows)`; other values as they are. */
+/**
+ * `v` with each JsonRows inside plain objects and arrays replaced by `by(rows)`; other values as
+ * they are. Only the objects and arrays on a path to a JsonRows are copied: a document without
+ * one (a million lags of hy) is returned itself.
+ */
 function replaceRows(v: unknown, by: (rows: JsonRows<unknown>) => unknown): unknown {
   if (v instanceof JsonRows) return by(v);
-  if (Array.isArray(v)) return v.map((x) => replaceRows(x, by));
+  if (Array.isArray(v)) {
+    const out = v.map((x) => replaceRows(x, by));
+    return out.some((x, i) => x !== v[i]) ? out : v;
+  }
   if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, replaceRows(x, by)]));
+    const entries = Object.entries(v);
+    const out = entries.map(([k, x]) => [k, replaceRows(x, by)] as const);
+    return out.some(([, x], i) => x !== entries[i]![1]) ? Object.fromEntries(out) : v;
   }
   return v;
 }
@@ -189,8 +199,8 @@ function* rowsChunks(rows: JsonRows<unknown>, indent: string): Generator<string>
   yield `\n${indent}]`;
 }
 
-/** Characters per write of a document written in pieces: few writes, little held. */
-export const WRITE_BYTES = 1 << 20;
+/** Characters (UTF-16 units) per write of a document written in pieces: few writes, little held. */
+export const WRITE_CHARS = 1 << 20;
 
 /** The pieces joined into texts of at least `size` characters (the last one shorter). */
 export async function* batched(pieces: AsyncIterable<string> | Iterable<string>, size: number): AsyncGenerator<string> {
@@ -210,9 +220,18 @@ export async function* batched(pieces: AsyncIterable<string> | Iterable<string>,
 
 /** Renders `out` in `format` as the exact text to put on stdout. */
 export async function renderOutput(out: Output, format: Format, style: Style): Promise<string> {
-  const pieces: string[] = [];
-  for await (const p of outputChunks(out, format, style)) pieces.push(p);
-  return pieces.join('');
+  return joined(outputChunks(out, format, style));
+}
+
+/** The JSON document as the format writes it: with its long arrays made as written where it has them (lazyJson). */
+export function writtenJson(out: Output): unknown {
+  return out.lazyJson?.() ?? out.json;
+}
+
+async function joined(pieces: AsyncIterable<string>): Promise<string> {
+  const all: string[] = [];
+  for await (const p of pieces) all.push(p);
+  return all.join('');
 }
 
 /**
@@ -222,7 +241,7 @@ export async function renderOutput(out: Output, format: Format, style: Style): P
 export async function* outputChunks(out: Output, format: Format, style: Style): AsyncGenerator<string> {
   switch (format) {
     case 'json':
-      yield* jsonChunks(out.lazyJson?.() ?? out.json);
+      yield* jsonChunks(writtenJson(out));
       return;
     case 'csv':
       yield* delimitedChunks(out.machine, ',');
@@ -309,7 +328,5 @@ export function writeTextFile(path: string, text: string): Promise<void> {
 
 /** CSV text of a machine table (full precision, one header row). */
 export async function csvText(table: MachineTable): Promise<string> {
-  const pieces: string[] = [];
-  for await (const p of delimitedChunks(table, ',')) pieces.push(p);
-  return pieces.join('');
+  return joined(delimitedChunks(table, ','));
 }

@@ -7,7 +7,7 @@ import { Context, type Streams } from '../context.js';
 import { warnFewReplicates, type CommonOptions } from '../options.js';
 import { DataError, UsageError } from '../../errors.js';
 import { describeTime, ownedRange, planSpanOf, readStateFile, type StateFile } from '../../io/state-file.js';
-import { humanTable, fixed, isoMicros, lazyOutput, type Output } from '../../io/output.js';
+import { humanTable, fixed, isoMicros, lazyOutput, writtenJson, type Output } from '../../io/output.js';
 import { mergePairStates } from '../pair-state.js';
 import { mergeXcorrStates } from '../xcorr-state.js';
 import { mergeHyStates } from '../hy-state.js';
@@ -66,7 +66,7 @@ function markPartial(out: Output, gaps: readonly MissingRange[], ctx: Context): 
   const missing = gaps.map((g) => ({ ...(labelled ? { label: g.label } : {}), start_us: g.start, end_us: g.end, start: isoMicros(g.start), end: isoMicros(g.end) }));
   const withMissing = (doc: unknown) => (doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? { ...doc, missing_ranges: missing } : doc);
   // The document as the format reads it: with its windows made as written (lazyJson) where it has them.
-  return lazyOutput(() => withMissing(out.lazyJson?.() ?? out.json), () => out.machine, (style) => `${style.c.yellow(note)}\n${out.human(style)}`);
+  return lazyOutput(() => withMissing(writtenJson(out)), () => out.machine, (style) => `${style.c.yellow(note)}\n${out.human(style)}`);
 }
 
 /** runMerge for states of any command: classify's merge trains its model, and the model's library loads asynchronously. */
