@@ -6,7 +6,7 @@
  *
  *   node dist/scripts/bench-floor.js FILE...
  */
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { perFileThreads } from './bench-threads.js';
 import { closeSync, openSync, readSync } from 'node:fs';
 
 function countNewlines(file: string): number {
@@ -23,18 +23,6 @@ function countNewlines(file: string): number {
   return lines;
 }
 
-if (isMainThread) {
-  const files = process.argv.slice(2);
-  const counts = await Promise.all(
-    files.map(
-      (file) =>
-        new Promise<number>((resolve, reject) => {
-          const w = new Worker(new URL(import.meta.url), { workerData: file });
-          w.once('message', resolve).once('error', reject);
-        }),
-    ),
-  );
-  process.stdout.write(`${JSON.stringify({ files, lines: counts })}\n`);
-} else {
-  parentPort!.postMessage(countNewlines(workerData as string));
-}
+const files = process.argv.slice(2);
+const counts = await perFileThreads(import.meta.url, files, countNewlines);
+if (counts !== undefined) process.stdout.write(`${JSON.stringify({ files, lines: counts })}\n`);

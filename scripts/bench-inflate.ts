@@ -6,7 +6,7 @@
  *
  *   node dist/scripts/bench-inflate.js FILE.gz...
  */
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { perFileThreads } from './bench-threads.js';
 import { open } from 'node:fs/promises';
 import { inflatingSource, syncInflaterAvailable } from '../src/io/inflate.js';
 
@@ -23,20 +23,8 @@ async function inflatedBytes(file: string): Promise<number> {
   return bytes;
 }
 
-if (isMainThread) {
-  // Where zlib's handle is not as inflate.ts expects, leadlag reads .gz through the stream instead.
-  if (!syncInflaterAvailable()) throw new Error('bench-inflate: zlib\'s native handle is not what src/io/inflate.ts expects on this Node');
-  const files = process.argv.slice(2);
-  const bytes = await Promise.all(
-    files.map(
-      (file) =>
-        new Promise<number>((resolve, reject) => {
-          const w = new Worker(new URL(import.meta.url), { workerData: file });
-          w.once('message', resolve).once('error', reject);
-        }),
-    ),
-  );
-  process.stdout.write(`${JSON.stringify({ files, bytes })}\n`);
-} else {
-  parentPort!.postMessage(await inflatedBytes(workerData as string));
-}
+// Where zlib's handle is not as inflate.ts expects, leadlag reads .gz through the stream instead.
+if (!syncInflaterAvailable()) throw new Error("bench-inflate: zlib's native handle is not what src/io/inflate.ts expects on this Node");
+const files = process.argv.slice(2);
+const bytes = await perFileThreads(import.meta.url, files, inflatedBytes);
+if (bytes !== undefined) process.stdout.write(`${JSON.stringify({ files, bytes })}\n`);
