@@ -12,8 +12,8 @@ import { stabilityOf } from '../core/stability.js';
 import type { GridReturns, Regime } from '../core/volatility.js';
 import type { Span } from '../core/types.js';
 import { formatPValue } from '../core/verdict.js';
-import { fixed, humanTable, type Cell, type Style } from '../io/output.js';
-import { byJson, REGIMES, stabilityLines, windowLabel, windowsOf, type WindowedSummary } from './windows.js';
+import { fixed, type Style } from '../io/output.js';
+import { byJson, humanBy, REGIMES, windowsOf, type WindowedSummary } from './windows.js';
 
 /** A window's (or regime's) numbers; inference null with --bootstrap 0 or without blocks. */
 export interface HyTable {
@@ -66,22 +66,13 @@ export function hyByJson(by: HyBy, table: (t: HyTable) => Record<string, unknown
 /** The compact per-window table, the regimes' rows and the stability lines. */
 export function humanHyBy(by: HyBy, names: readonly [string, string], style: Style): string {
   const [a, b] = names;
-  const vol = by.regimes !== undefined;
-  const head = ['window', `${a} ticks`, `${b} ticks`, 'θ̂', 'ρ(θ̂)', 'R²', 'LLR', 'p-value'];
-  const row = (label: string, t: HyTable): Cell[] => {
-    const e = t.estimate;
-    return [label, e.nA, e.nB, e.lagUs === null ? 'n/a' : `${fixed(e.lagUs / 1000, 3)} ms`, fixed(e.rho, 4), fixed(e.r2, 5), fixed(e.llr, 3), t.inference === null ? 'off' : formatPValue(t.inference.pValue)];
-  };
-  const align = head.map((_, i) => (i === 0 ? 'left' : 'right') as 'left' | 'right');
-  const rows = by.windows.map((w) => {
-    const r = row(windowLabel(w), w.part);
-    return vol ? [...r, w.regime ?? 'n/a'] : r;
+  return humanBy(by, names, style, {
+    title: "Per window (θ̂, ρ, LLR and the p-value from the window's own blocks)",
+    head: ['window', `${a} ticks`, `${b} ticks`, 'θ̂', 'ρ(θ̂)', 'R²', 'LLR', 'p-value'],
+    row: (label, t) => {
+      const e = t.estimate;
+      return [label, e.nA, e.nB, e.lagUs === null ? 'n/a' : `${fixed(e.lagUs / 1000, 3)} ms`, fixed(e.rho, 4), fixed(e.r2, 5), fixed(e.llr, 3), t.inference === null ? 'off' : formatPValue(t.inference.pValue)];
+    },
+    trends: { lag_us: 'θ̂ (µs)', r2: 'R² at θ̂', llr: 'the LLR' },
   });
-  const out = [style.c.bold('Per window (θ̂, ρ, LLR and the p-value from the window\'s own blocks)'), humanTable(vol ? [...head, 'regime'] : head, rows, style, vol ? [...align, 'left'] : align)];
-  if (by.regimes !== undefined) {
-    out.push(style.c.bold(`Per volatility regime (windows below the 25th / above the 75th percentile of ${a}'s 1 s volatility)`));
-    out.push(humanTable(['regime', ...head.slice(1)], REGIMES.map((r) => row(`${r} (${by.regimes![r].nWindows} windows)`, by.regimes![r].part)), style, align));
-  }
-  out.push(...stabilityLines(by.stability, names, { lag_us: 'θ̂ (µs)', r2: 'R² at θ̂', llr: 'the LLR' }).map((l) => style.c.dim(l)));
-  return out.join('\n');
 }

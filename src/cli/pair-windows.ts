@@ -11,8 +11,8 @@ import { chanceOfCounts } from '../core/chance.js';
 import { stabilityOf, type WindowPoint } from '../core/stability.js';
 import type { GridReturns, Regime } from '../core/volatility.js';
 import type { Span } from '../core/types.js';
-import { fixed, humanTable, isoMicros, type Cell, type Style } from '../io/output.js';
-import { byJson, REGIMES, stabilityLines, windowLabel, windowsOf, type WindowedSummary } from './windows.js';
+import { fixed, isoMicros, type Cell, type Style } from '../io/output.js';
+import { byJson, humanBy, REGIMES, windowsOf, type WindowedSummary } from './windows.js';
 
 /** Table 1 of each feed in the order shown. */
 export type FeedCounts = readonly { readonly feed: JumpFeed; readonly counts: PairCounts }[];
@@ -63,27 +63,17 @@ export function pairByJson(by: PairBy, table: (feed: JumpFeed, c: PairCounts) =>
 export function humanPairBy(by: PairBy, names: readonly [string, string], style: Style): string {
   const [a, b] = names;
   const feed = by.windows[0]?.part[0]?.feed ?? 'native';
-  const vol = by.regimes !== undefined;
-  const head = ['window', `${a} jumps`, `${b} jumps`, 'pairs', `${a} leads`, `${b} leads`, 'simult.', `${a} share`, 'lag'];
-  const row = (label: string, c: PairCounts): Cell[] => {
-    const led = c.aLeadsB + c.bLeadsA;
-    const p = pointOf(0, 0, c, by.nullStepUs);
-    return [label, c.totalA, c.totalB, pairedOf(c), c.aLeadsB, c.bLeadsA, c.simultaneous, led === 0 ? 'n/a' : fixed(c.aLeadsB / led, 2), p.lagUs === null ? 'n/a' : `${fixed(p.lagUs / 1000, 3)} ms`];
-  };
-  const rows = by.windows.map((w) => {
-    const r = row(windowLabel(w), w.part[0]!.counts);
-    return vol ? [...r, w.regime ?? 'n/a'] : r;
+  return humanBy(by, names, style, {
+    title: `Per window (${feed === 'native' ? 'native ticks' : 'LOCF grid'}; lag = median delay of the leading market's pairs, negative when ${b} leads)`,
+    head: ['window', `${a} jumps`, `${b} jumps`, 'pairs', `${a} leads`, `${b} leads`, 'simult.', `${a} share`, 'lag'],
+    row: (label, fc) => {
+      const c = fc[0]!.counts;
+      const led = c.aLeadsB + c.bLeadsA;
+      const p = pointOf(0, 0, c, by.nullStepUs);
+      return [label, c.totalA, c.totalB, pairedOf(c), c.aLeadsB, c.bLeadsA, c.simultaneous, led === 0 ? 'n/a' : fixed(c.aLeadsB / led, 2), p.lagUs === null ? 'n/a' : `${fixed(p.lagUs / 1000, 3)} ms`];
+    },
+    trends: { lag_us: 'the lag (µs)', share_a_leads: `${a}'s share of led pairs` },
   });
-  const align = head.map((_, i) => (i === 0 ? 'left' : 'right') as 'left' | 'right');
-  const out = [style.c.bold(`Per window (${feed === 'native' ? 'native ticks' : 'LOCF grid'}; lag = median delay of the leading market's pairs, negative when ${b} leads)`)];
-  out.push(humanTable(vol ? [...head, 'regime'] : head, rows, style, vol ? [...align, 'left'] : align));
-  if (by.regimes !== undefined) {
-    const regRows = REGIMES.map((r) => row(`${r} (${by.regimes![r].nWindows} windows)`, by.regimes![r].part[0]!.counts));
-    out.push(style.c.bold(`Per volatility regime (windows below the 25th / above the 75th percentile of ${a}'s 1 s volatility)`));
-    out.push(humanTable(['regime', ...head.slice(1)], regRows, style, align));
-  }
-  out.push(...stabilityLines(by.stability, names, { lag_us: 'the lag (µs)', share_a_leads: `${a}'s share of led pairs` }).map((l) => style.c.dim(l)));
-  return out.join('\n');
 }
 
 /** A window's machine rows: one per metric, its value in each feed (`metrics` gives a feed's, in one order). */

@@ -10,7 +10,7 @@ import type { Span, TickBatch } from '../core/types.js';
 import type { ByOption, TimeCliOptions } from './options.js';
 import type { TwoMarketConsumer } from './inputs.js';
 import type { Stability, Trend } from '../core/stability.js';
-import { fixed, isoMicros, JsonRows, lazyTable, type Cell, type MachineTable } from '../io/output.js';
+import { fixed, humanTable, isoMicros, JsonRows, lazyTable, type Cell, type MachineTable, type Style } from '../io/output.js';
 
 /** Most windows one run reports: beyond this the per-window table says nothing a reader can use. */
 export const MAX_WINDOWS = 100_000;
@@ -161,6 +161,36 @@ export function windowLabel(w: { readonly start: number; readonly end: number; r
   const start = isoMicros(w.start).replace('.000000Z', 'Z');
   // µs exact: a rounded length could read as the whole window's.
   return w.cut === true ? `${start} (cut: ${(w.end - w.start) / 1e6} s)` : start;
+}
+
+/** What a command shows of its windows in a table: the heading, the columns and a part's row. */
+export interface WindowTable<S> {
+  readonly title: string;
+  /** The columns, the first the window's label. */
+  readonly head: readonly string[];
+  readonly row: (label: string, part: S) => Cell[];
+  /** The stability summary's trends, by key, as the lines name them. */
+  readonly trends: Readonly<Record<string, string>>;
+}
+
+/**
+ * The human rendering of `--by`: the per-window table (with each window's regime under --by
+ * vol), the regimes' table, and the stability lines. One shape for pair, xcorr and hy.
+ */
+export function humanBy<S>(by: WindowedSummary<S>, names: readonly [string, string], style: Style, t: WindowTable<S>): string {
+  const vol = by.regimes !== undefined;
+  const align = t.head.map((_, i) => (i === 0 ? 'left' : 'right') as 'left' | 'right');
+  const rows = by.windows.map((w) => {
+    const r = t.row(windowLabel(w), w.part);
+    return vol ? [...r, w.regime ?? 'n/a'] : r;
+  });
+  const out = [style.c.bold(t.title), humanTable(vol ? [...t.head, 'regime'] : [...t.head], rows, style, vol ? [...align, 'left'] : align)];
+  if (by.regimes !== undefined) {
+    out.push(style.c.bold(`Per volatility regime (windows below the 25th / above the 75th percentile of ${names[0]}'s 1 s volatility)`));
+    out.push(humanTable(['regime', ...t.head.slice(1)], REGIMES.map((r) => t.row(`${r} (${by.regimes![r].nWindows} windows)`, by.regimes![r].part)), style, align));
+  }
+  out.push(...stabilityLines(by.stability, names, t.trends).map((l) => style.c.dim(l)));
+  return out.join('\n');
 }
 
 /** Human lines of the stability summary, with the market names. */

@@ -12,8 +12,8 @@ import { stabilityOf } from '../core/stability.js';
 import type { GridReturns, Regime } from '../core/volatility.js';
 import type { LagResult } from '../core/xcorr.js';
 import type { Span } from '../core/types.js';
-import { fixed, humanTable, type Cell, type Style } from '../io/output.js';
-import { byJson, REGIMES, stabilityLines, windowLabel, windowsOf, type WindowedSummary } from './windows.js';
+import { fixed, type Style } from '../io/output.js';
+import { byJson, humanBy, REGIMES, windowsOf, type WindowedSummary } from './windows.js';
 
 export interface XcorrBy extends WindowedSummary<readonly XcorrRow[]> {
   /** What the windows' ci_low/ci_high are: each window's own block bootstrap, or Fisher's. */
@@ -69,27 +69,18 @@ export function xcorrByJson(by: XcorrBy, table: (l: readonly XcorrRow[]) => Reco
 }
 
 export function humanXcorrBy(by: XcorrBy, names: readonly [string, string], gridUs: number, style: Style, best: (l: readonly LagResult[]) => LagResult | undefined): string {
-  const vol = by.regimes !== undefined;
-  const head = ['window', 'N', 'best lag', 'τ', 'r', 'R²', '95% CI'];
-  const row = (label: string, l: readonly LagResult[]): Cell[] => {
-    const b = best(l);
-    // N of the lag shown (the best one); without one, the most any lag has.
-    const n = b?.n ?? (l.length === 0 ? 0 : Math.max(...l.map((x) => x.n)));
-    if (b === undefined) return [label, n, 'n/a', '', 'n/a', 'n/a', ''];
-    const ci = b.ciLow === null || b.ciHigh === null ? 'n/a' : `[${fixed(b.ciLow, 4)}, ${fixed(b.ciHigh, 4)}]`;
-    return [label, n, b.lag, `${(b.lag * gridUs) / 1000} ms`, fixed(b.r, 4), fixed(b.r! * b.r!, 5), ci];
-  };
-  const align = head.map((_, i) => (i === 0 ? 'left' : 'right') as 'left' | 'right');
-  const rows = by.windows.map((w) => {
-    const r = row(windowLabel(w), w.part);
-    return vol ? [...r, w.regime ?? 'n/a'] : r;
+  return humanBy(by, names, style, {
+    title: `Per window (the lag with the largest |r| in each window; 95 % CI ${by.interval === 'bootstrap' ? "from the window's own blocks" : 'Fisher'})`,
+    head: ['window', 'N', 'best lag', 'τ', 'r', 'R²', '95% CI'],
+    row: (label, l) => {
+      const b = best(l);
+      // N of the lag shown (the best one); without one, the most any lag has.
+      const n = b?.n ?? (l.length === 0 ? 0 : Math.max(...l.map((x) => x.n)));
+      if (b === undefined) return [label, n, 'n/a', '', 'n/a', 'n/a', ''];
+      const ci = b.ciLow === null || b.ciHigh === null ? 'n/a' : `[${fixed(b.ciLow, 4)}, ${fixed(b.ciHigh, 4)}]`;
+      return [label, n, b.lag, `${(b.lag * gridUs) / 1000} ms`, fixed(b.r, 4), fixed(b.r! * b.r!, 5), ci];
+    },
+    trends: { lag_us: 'the best lag (µs)', r2: 'R² at the best lag' },
   });
-  const out = [style.c.bold(`Per window (the lag with the largest |r| in each window; 95 % CI ${by.interval === 'bootstrap' ? "from the window's own blocks" : 'Fisher'})`), humanTable(vol ? [...head, 'regime'] : head, rows, style, vol ? [...align, 'left'] : align)];
-  if (by.regimes !== undefined) {
-    out.push(style.c.bold(`Per volatility regime (windows below the 25th / above the 75th percentile of ${names[0]}'s 1 s volatility)`));
-    out.push(humanTable(['regime', ...head.slice(1)], REGIMES.map((r) => row(`${r} (${by.regimes![r].nWindows} windows)`, by.regimes![r].part)), style, align));
-  }
-  out.push(...stabilityLines(by.stability, names, { lag_us: 'the best lag (µs)', r2: 'R² at the best lag' }).map((l) => style.c.dim(l)));
-  return out.join('\n');
 }
 
