@@ -9,7 +9,7 @@ import { renderXcorr, verdict as xcorrVerdict } from './commands/xcorr-render.js
 import { renderClassify, verdict as classifyVerdict } from './classify-render.js';
 import { duration, fixed, isoMicros, JsonRows, lazyOutput, lazyTable, percent, writtenJson, type Cell, type Output, type Style } from '../io/output.js';
 import { formatPValue } from '../core/verdict.js';
-import { lagAt } from '../core/lattice.js';
+import { lastLag } from '../core/lattice.js';
 import type { ReportData } from '../report/data.js';
 import { verdictJson } from '../report/verdict.js';
 import type { PairQuality } from './quality-pass.js';
@@ -85,7 +85,7 @@ function humanReport(d: ReportData, style: Style, htmlFile: string | undefined):
     c.bold(`leadlag report: ${a} vs ${b}, ${isoMicros(d.span.start)} → ${isoMicros(d.span.end)} (${duration(d.span.end - d.span.start)})`),
     ...d.verdict.sentences.map((s, i) => (i === 0 ? c.bold(s) : s)),
     '',
-    c.bold('hy') + c.dim(` (Hayashi–Yoshida on native ticks, lags ${signedMs(d.hy.lattice.fromUs)} … ${signedMs(d.hy.lattice.count === 0 ? 0 : lagAt(d.hy.lattice, d.hy.lattice.count - 1))} every ${duration(d.hy.lattice.stepUs)})`),
+    c.bold('hy') + c.dim(` (Hayashi–Yoshida on native ticks, lags ${signedMs(d.hy.lattice.fromUs)} … ${signedMs(lastLag(d.hy.lattice))} every ${duration(d.hy.lattice.stepUs)})`),
     `  ${hyLine(d)}`,
     `  ${hyVerdict(d.hy)}`,
     c.bold('pair') + c.dim(` (jump ≥ ${percent(p.threshold)} within ${duration(p.windowUs)}, pairs within ${duration(p.pairWindowUs)})`),

@@ -19,7 +19,7 @@
  * memory is B's ticks before S + max(θ_0, 0), which the read margin bounds.
  */
 import { Columns } from './columns.js';
-import { lagAt, type Lattice } from './lattice.js';
+import { lastLag, type Lattice } from './lattice.js';
 import type { TimeRange } from './parts.js';
 import type { Span } from './types.js';
 
@@ -71,7 +71,7 @@ export class HyReach {
     lattice: Lattice,
   ) {
     this.theta0 = lattice.fromUs;
-    this.thetaMax = lagAt(lattice, lattice.count - 1);
+    this.thetaMax = lastLag(lattice);
   }
 
   /** Times of market 0 (A) or 1 (B), increasing within and across calls. O(length). */

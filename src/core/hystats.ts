@@ -5,7 +5,7 @@
  */
 import { CHUNK_COUNTS, drawCountsInto, MIN_INTERVAL_BLOCKS, percentileInterval, percentileIntervalType1, replicateSums, type Interval } from './bootstrap.js';
 import { blocksWithContrast, type HyParts } from './hyparts.js';
-import { lagAt, type Lattice } from './lattice.js';
+import { lagAt, lastLag, type Lattice } from './lattice.js';
 import type { Random } from './random.js';
 
 export interface HyLag {
@@ -45,12 +45,29 @@ export interface HyEstimate {
 
 /** The estimate's rows, one per lattice lag: U, ρ = U / √(RV_A·RV_B) and β = U / RV_A. */
 export function hyLags(e: HyEstimate): HyLag[] {
-  return Array.from(e.u, (_, k) => hyLag(e, k));
+  const norm = normOf(e);
+  return Array.from(e.u, (v, k) => lagOf(e.lattice, k, v, norm, e.rvA));
 }
 
 /** The estimate's row of lag k ({@link hyLags}). */
 export function hyLag(e: HyEstimate, k: number): HyLag {
-  return lagOf(e.lattice, k, e.u[k]!, Math.sqrt(e.rvA * e.rvB), e.rvA);
+  return lagOf(e.lattice, k, e.u[k]!, normOf(e), e.rvA);
+}
+
+/** The largest |ρ| over the lattice, 0 where ρ is undefined at every lag; no row per lag made (a million lags). */
+export function maxAbsRho(e: HyEstimate): number {
+  const norm = normOf(e);
+  let m = 0;
+  for (const v of e.u) {
+    const rho = orNull(v / norm);
+    if (rho !== null) m = Math.max(m, Math.abs(rho));
+  }
+  return m;
+}
+
+/** √(RV_A·RV_B), ρ's denominator. */
+function normOf(e: HyEstimate): number {
+  return Math.sqrt(e.rvA * e.rvB);
 }
 
 /** Lag k's row, U(θ_k) = v. */
@@ -265,7 +282,7 @@ export function hyInference(parts: HyParts, replicates: number, rng: Random): Hy
 function edgeShareOf(lag: Float64Array, lattice: Lattice): number {
   if (lattice.count < 2 || lag.length === 0) return 0;
   const first = lattice.fromUs;
-  const last = lagAt(lattice, lattice.count - 1);
+  const last = lastLag(lattice);
   let n = 0;
   for (const l of lag) if (l === first || l === last) n++;
   return n / lag.length;

@@ -32,3 +32,8 @@ export function makeLattice(fromUs: number, toUs: number, stepUs: number): Latti
 export function lagAt(lattice: Lattice, k: number): number {
   return lattice.fromUs + k * lattice.stepUs;
 }
+
+/** The lattice's last lag, θ_{count−1} in µs. */
+export function lastLag(lattice: Lattice): number {
+  return lagAt(lattice, lattice.count - 1);
+}

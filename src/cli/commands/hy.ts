@@ -22,8 +22,8 @@ import type { HyParts } from '../../core/hyparts.js';
 import { RemoteHyState } from '../hy-thread.js';
 import { toHyParts } from '../../core/hy-time.js';
 import { UsageError } from '../../errors.js';
-import { lagAt, type Lattice } from '../../core/lattice.js';
-import { hyEstimate, hyInference, hyLag, hyLags, type HyEstimate, type HyInference } from '../../core/hystats.js';
+import { lastLag, type Lattice } from '../../core/lattice.js';
+import { hyEstimate, hyInference, hyLag, hyLags, maxAbsRho, type HyEstimate, type HyInference } from '../../core/hystats.js';
 import { Random } from '../../core/random.js';
 import { ALPHA, formatP, formatPValue } from '../../core/verdict.js';
 import { duration, fixed, humanTable, isoMicros, lazyOutput, type Cell, type Output, type Style } from '../../io/output.js';
@@ -121,7 +121,7 @@ export function hyPass(files: readonly [string, string], o: HyOptions, ctx: Cont
 
 /** The read margin M around a range: an interval ending in the range needs its start and B's ticks within the lattice's reach (1 s + max |θ|). */
 export function hyMargin(lattice: Lattice): number {
-  return readMargin({ gridUs: 0 }) + Math.max(Math.abs(lattice.fromUs), Math.abs(lagAt(lattice, lattice.count - 1)));
+  return readMargin({ gridUs: 0 }) + Math.max(Math.abs(lattice.fromUs), Math.abs(lastLag(lattice)));
 }
 
 interface HyRun {
@@ -167,7 +167,7 @@ export function hyReportOf(o: Pick<HyOptions, 'names' | 'bootstrap' | 'block' | 
   if (atEdge(lattice, estimate.lagUs, inference?.lagUs)) {
     ctx.warn(`θ̂ = ${estimate.lagUs} µs ${onEdge(lattice, estimate.lagUs) ? 'is at' : 'has an interval that reaches'} the edge of the lattice: the largest contrast may lie beyond it; widen ${lagsOption(report)}`);
   } else if (pilesAtEnd(estimate.lagUs, inference)) {
-    ctx.warn(`${percentOf(inference!.edgeShare)} of the bootstrap replicates peak at an end of the lags (${lagText(lattice.fromUs)} or ${lagText(lagAt(lattice, lattice.count - 1))}): θ̂'s interval may be cut short by them; widen ${lagsOption(report)}`);
+    ctx.warn(`${percentOf(inference!.edgeShare)} of the bootstrap replicates peak at an end of the lags (${lagEnds(lattice)}): θ̂'s interval may be cut short by them; widen ${lagsOption(report)}`);
   }
   return report;
 }
@@ -188,12 +188,12 @@ export function canReject(inf: HyInference): boolean {
 
 /** Lags on both sides of θ = 0: only then does the contrast compare the two directions (who leads). */
 export function twoSided(l: Lattice): boolean {
-  return l.fromUs < 0 && lagAt(l, l.count - 1) > 0;
+  return l.fromUs < 0 && lastLag(l) > 0;
 }
 
 /** θ at the first or the last lag of the lattice (of more than one lag). */
 function onEdge(l: Lattice, lagUs: number | null): boolean {
-  return l.count > 1 && lagUs !== null && (lagUs === l.fromUs || lagUs === lagAt(l, l.count - 1));
+  return l.count > 1 && lagUs !== null && (lagUs === l.fromUs || lagUs === lastLag(l));
 }
 
 /** θ̂, or an end of its interval, at an end of the lattice: the largest contrast may lie beyond the lags. */
@@ -234,8 +234,13 @@ export function edgeNote(r: HyReport): string {
     const ends = [inf!.lagUs!.low, inf!.lagUs!.high].filter((x, i, all) => onEdge(l, x) && all.indexOf(x) === i);
     return `its interval reaches the edge of the lags (${ends.map(lagText).join(' and ')}): the peak may lie beyond; widen ${lagsOption(r)}`;
   }
-  if (edgeReplicates(l, e.lagUs, inf)) return `${percentOf(inf!.edgeShare)} of its replicates peak at an end of the lags (${lagText(l.fromUs)} or ${lagText(lagAt(l, l.count - 1))}), so the interval may be cut short by them; widen ${lagsOption(r)}`;
+  if (edgeReplicates(l, e.lagUs, inf)) return `${percentOf(inf!.edgeShare)} of its replicates peak at an end of the lags (${lagEnds(l)}), so the interval may be cut short by them; widen ${lagsOption(r)}`;
   return '';
+}
+
+/** The two ends of the lags, as the edge warning and the verdict name them ("-10 ms or 10 ms"). */
+function lagEnds(l: Lattice): string {
+  return `${lagText(l.fromUs)} or ${lagText(lastLag(l))}`;
 }
 
 /** A share as a percentage of at most 3 significant digits ("1.3 %"). */
@@ -308,7 +313,7 @@ function hyJson(r: HyReport): Record<string, unknown> {
     sign_convention: `lag_us > 0: ${r.names[0]} leads ${r.names[1]}`,
     names: r.names,
     span: { start_us: r.span.start, end_us: r.span.end },
-    params: { lags_from_us: r.lattice.fromUs, lags_to_us: lagAt(r.lattice, r.lattice.count - 1), step_us: r.lattice.stepUs, bootstrap: r.options.bootstrap, block_us: r.options.block, seed: r.options.seed },
+    params: { lags_from_us: r.lattice.fromUs, lags_to_us: lastLag(r.lattice), step_us: r.lattice.stepUs, bootstrap: r.options.bootstrap, block_us: r.options.block, seed: r.options.seed },
   };
 }
 
@@ -352,7 +357,7 @@ function verdictClause(r: HyReport): string {
   // Lags on one side: neither where the contrast peaks nor LLR (one of its sums is empty) can
   // compare the two directions.
   if (!twoSided(l)) {
-    const lags = `${lagText(l.fromUs)} … ${lagText(lagAt(l, l.count - 1))}`;
+    const lags = `${lagText(l.fromUs)} … ${lagText(lastLag(l))}`;
     return `the contrast peaks at θ = ${lagText(e.lagUs)}, ${rho}, ${p}, but every lag (${lags}) lies on one side of 0: who leads is untested; request lags on both sides (e.g. ${lagsOption(r)} -10ms..10ms)`;
   }
   if (e.lagUs === 0) {
@@ -382,7 +387,7 @@ function shownRows(l: Lattice, bestUs: number | null): number[] {
   const keep = new Set<number>();
   for (let k = 0; k < l.count; k += stride) keep.add(k);
   keep.add(l.count - 1);
-  for (const us of [bestUs, 0]) if (us !== null && (us - l.fromUs) % l.stepUs === 0 && us >= l.fromUs && us <= lagAt(l, l.count - 1)) keep.add((us - l.fromUs) / l.stepUs);
+  for (const us of [bestUs, 0]) if (us !== null && (us - l.fromUs) % l.stepUs === 0 && us >= l.fromUs && us <= lastLag(l)) keep.add((us - l.fromUs) / l.stepUs);
   return [...keep].sort((x, y) => x - y);
 }
 
@@ -405,9 +410,7 @@ function humanHy(r: HyReport, style: Style): string {
     [`nonextant share ${a} / ${b}`, `${fixed(e.nonextantShareA, 3)} / ${fixed(e.nonextantShareB, 3)}`, 'ticks that cannot enter U(0)'],
   ];
   const summaryTable = humanTable(['', 'value', '95% interval'], summary, style, ['left', 'right', 'right']);
-  // The bars' scale, the largest |ρ|, from U itself: a row per lag would be a million objects for a million lags.
-  const norm = Math.sqrt(e.rvA * e.rvB);
-  const scale = e.u.reduce((m, u) => (Number.isFinite(u / norm) ? Math.max(m, Math.abs(u / norm)) : m), 1e-300);
+  const scale = Math.max(maxAbsRho(e), 1e-300); // no spread: a million lags
   const rows = shownRows(r.lattice, e.lagUs).map((k) => {
     const l = hyLag(e, k);
     return [l.lagUs === e.lagUs ? c.bold(`${lagText(l.lagUs)} ◀`) : lagText(l.lagUs), fixed(l.rho, 4), fixed(l.beta, 4), bar(l.rho, scale, style)];
@@ -420,7 +423,7 @@ function humanHy(r: HyReport, style: Style): string {
     c.dim(`θ > 0: ${a} leads ${b} by θ (${b}'s ticks moved back by θ line up with ${a}'s); θ < 0: ${b} leads.`),
     summaryTable,
     c.bold(`verdict: ${verdict(r)}`),
-    c.dim(`correlogram of ρ(θ), lags ${lagText(r.lattice.fromUs)} … ${lagText(lagAt(r.lattice, r.lattice.count - 1))} every ${duration(r.lattice.stepUs)}${thinned}`),
+    c.dim(`correlogram of ρ(θ), lags ${lagText(r.lattice.fromUs)} … ${lagText(lastLag(r.lattice))} every ${duration(r.lattice.stepUs)}${thinned}`),
     corr,
     c.dim(`${boot}; span ${isoMicros(r.span.start)} → ${isoMicros(r.span.end)} (${duration(r.span.end - r.span.start)})`),
   ].join('\n');
