@@ -36,6 +36,8 @@ export interface MissingRange {
   readonly end: number;
   /** The pair's --label ('' without one). */
   readonly label: string;
+  /** A plan's range before the pair's first state or after its last (planEndGaps): its first or last job's; none for a gap between states. */
+  readonly planEnd?: 'first' | 'last';
 }
 
 /** The ranges no state owns between the first state's start and the last one's end, and for a plan's states before or after them within its span, in time order (per pair, by label). */
@@ -81,8 +83,9 @@ export async function runMergeAsync(files: readonly string[], o: MergeOptions, c
 async function mergeClassify(files: readonly string[], o: MergeOptions, ctx: Context, states: readonly StateFile[]): Promise<Output> {
   checkOneLabel(files, states);
   checkSameParams(states);
-  checkPlanEnds(states, o.allowGaps === true);
-  return markPartial(renderClassify(await mergeClassifyStates(states, o.allowGaps === true, ctx)), missingRanges(states), ctx);
+  const gaps = missingRanges(states);
+  checkPlanEnds(states, gaps, o.allowGaps === true);
+  return markPartial(renderClassify(await mergeClassifyStates(states, o.allowGaps === true, ctx)), gaps, ctx);
 }
 
 /** The states, read and checked to be of one command and one version of leadlag. */
@@ -96,8 +99,9 @@ function readStates(files: readonly string[]): StateFile[] {
 /** Reads, checks and merges the states; one pair gives its report, several a row per pair. Classify states: runMergeAsync. */
 export function runMerge(files: readonly string[], o: MergeOptions, ctx: Context, states: readonly StateFile[] = readStates(files)): Output {
   if (states[0]!.header.command === 'classify') throw new Error('classify states merge in runMergeAsync');
-  checkPlanEnds(states, o.allowGaps === true);
-  return markPartial(mergeReports(files, o, ctx, states), missingRanges(states), ctx);
+  const gaps = missingRanges(states);
+  checkPlanEnds(states, gaps, o.allowGaps === true);
+  return markPartial(mergeReports(files, o, ctx, states), gaps, ctx);
 }
 
 /**
@@ -116,19 +120,15 @@ function planEndGaps(label: string, group: readonly StateFile[]): MissingRange[]
   const ranges = group.map(ownedRange);
   const from = Math.min(...ranges.map((r) => r.start));
   const to = Math.max(...ranges.map((r) => r.end));
-  return [...(from > plan.start ? [{ start: plan.start, end: from, label }] : []), ...(to < plan.end ? [{ start: to, end: plan.end, label }] : [])];
+  return [...(from > plan.start ? [{ start: plan.start, end: from, label, planEnd: 'first' as const }] : []), ...(to < plan.end ? [{ start: to, end: plan.end, label, planEnd: 'last' as const }] : [])];
 }
 
-/** Refuses a plan's missing first or last job as merge refuses a gap between states, unless --allow-gaps. */
-function checkPlanEnds(states: readonly StateFile[], allowGaps: boolean): void {
+/** Refuses a plan's missing first or last job (`gaps` from missingRanges) as merge refuses a gap between states, unless --allow-gaps. */
+function checkPlanEnds(states: readonly StateFile[], gaps: readonly MissingRange[], allowGaps: boolean): void {
+  if (allowGaps) return;
   for (const [label, group] of byLabel(states)) {
-    const gaps = planEndGaps(label, group);
-    if (gaps.length > 0 && !allowGaps) {
-      const g = gaps[0]!;
-      // A gap before the states is the plan's first job's; one after them, its last one's.
-      const which = g.end === Math.min(...group.map((s) => ownedRange(s).start)) ? 'first' : 'last';
-      throw new DataError(group.map((s) => s.file).join(', '), undefined, `no state owns ${describeTime(g.start)} to ${describeTime(g.end)}${label === '' ? '' : ` of ${label}`}, which its plan covers (the plan's ${which} job failed or its state is not given); pass its state, or --allow-gaps to merge the ranges given`);
-    }
+    const g = gaps.find((x) => x.label === label && x.planEnd !== undefined);
+    if (g !== undefined) throw new DataError(group.map((s) => s.file).join(', '), undefined, `no state owns ${describeTime(g.start)} to ${describeTime(g.end)}${label === '' ? '' : ` of ${label}`}, which its plan covers (the plan's ${g.planEnd} job failed or its state is not given); pass its state, or --allow-gaps to merge the ranges given`);
   }
 }
 
