@@ -29,7 +29,7 @@ import type { HyParts } from '../core/hyparts.js';
 import { ALL_TIME, type TimeRange } from '../core/parts.js';
 import type { Span } from '../core/types.js';
 import type { ReadReport } from '../io/types.js';
-import { ownedRange, writeRunState, type StateFile, describeTime, readerParams } from '../io/state-file.js';
+import { ownedRange, rangesMeet, writeRunState, type StateFile, describeTime, readerParams } from '../io/state-file.js';
 import { duration } from '../io/output.js';
 import { LEADLAG_VERSION } from './version.js';
 import { latticeOf } from './lagrange.js';
@@ -132,7 +132,7 @@ export function mergeHyStates(states: readonly StateFile[], allowGaps: boolean, 
   const shards = [...states].sort((x, y) => startOf(x) - startOf(y));
   const whole = wholeSpanOf(shards);
   for (let i = 1; i < shards.length; i++) {
-    if (meetAt(shards[i - 1]!, shards[i]!, allowGaps)) checkCut(shards[i - 1]!, shards[i]!, whole, p.names);
+    if (rangesMeet(shards[i - 1]!, shards[i]!, allowGaps)) checkCut(shards[i - 1]!, shards[i]!, whole, p.names);
   }
   const range = { start: startOf(shards[0]!), end: endOf(shards[shards.length - 1]!) };
   const span = cutSpanOf(shards, whole, range);
@@ -151,15 +151,6 @@ function startOf(s: StateFile): number {
 
 function endOf(s: StateFile): number {
   return ownedRange(s).end;
-}
-
-/** Whether two neighbouring ranges meet (false: a gap, allowed); overlaps and unallowed gaps throw. */
-function meetAt(prev: StateFile, next: StateFile, allowGaps: boolean): boolean {
-  const files = `${prev.file} and ${next.file}`;
-  const [pe, ns] = [endOf(prev), startOf(next)];
-  if (ns < pe) throw new DataError(files, undefined, `overlapping ranges (${describeTime(startOf(prev))} to ${describeTime(pe)} and ${describeTime(ns)} to ${describeTime(endOf(next))}); every instant must belong to one state`);
-  if (ns > pe && !allowGaps) throw new DataError(files, undefined, `missing range ${describeTime(pe)} to ${describeTime(ns)} between the states; run its job, or pass --allow-gaps`);
-  return ns === pe;
 }
 
 /** One run's span over all the states' ticks, [T_start, T_end] (§1), before the cut to the ranges. */

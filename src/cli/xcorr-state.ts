@@ -23,7 +23,7 @@ import { XcorrAnalysis } from '../core/xcorr-analysis.js';
 import { blockParts } from '../core/xcorr-parts.js';
 import { foldRows, tableOfRow } from '../core/xcorr-cells.js';
 import type { ReadReport } from '../io/types.js';
-import { ownedRange, writeRunState, type StateFile, describeTime, readerParams, TicksSeen, type ReaderParamOptions, type TicksSeenJson } from '../io/state-file.js';
+import { ownedRange, rangesMeet, writeRunState, type StateFile, describeTime, readerParams, TicksSeen, type ReaderParamOptions, type TicksSeenJson } from '../io/state-file.js';
 import { LEADLAG_VERSION } from './version.js';
 import { blockTableError, xcorrReportOf, type XcorrOptions, type XcorrReport } from './commands/xcorr.js';
 
@@ -155,14 +155,9 @@ function afterTheData(later: readonly StateFile[]): boolean {
  * need (nothing to prove at a cut `afterData`, see afterTheData).
  */
 function checkCut(prev: StateFile, next: StateFile, allowGaps: boolean, afterData: boolean): void {
+  if (!rangesMeet(prev, next, allowGaps) || afterData) return;
   const files = `${prev.file} and ${next.file}`;
-  const [pe, ns] = [endOf(prev), startOf(next)];
-  if (ns < pe) throw new DataError(files, undefined, `overlapping ranges (${describeTime(startOf(prev))} to ${describeTime(pe)} and ${describeTime(ns)} to ${describeTime(endOf(next))}); every instant must belong to one state`);
-  if (ns > pe) {
-    if (!allowGaps) throw new DataError(files, undefined, `missing range ${describeTime(pe)} to ${describeTime(ns)} between the states; run its job, or pass --allow-gaps`);
-    return;
-  }
-  if (afterData) return;
+  const pe = endOf(prev);
   const [hp, hn] = [headerOf(prev), headerOf(next)];
   for (const m of ['a', 'b'] as const) {
     const before = hp.seen[m];

@@ -101,6 +101,19 @@ export function ownedRange(s: StateFile): { readonly start: number; readonly end
 }
 
 /**
+ * Whether two neighbouring states' ranges meet; false where a gap lies between them, which
+ * `allowGaps` (--allow-gaps) accepts.
+ * @throws DataError naming both for overlapping ranges, or for a gap without allowGaps.
+ */
+export function rangesMeet(prev: StateFile, next: StateFile, allowGaps: boolean): boolean {
+  const files = `${prev.file} and ${next.file}`;
+  const [p, n] = [ownedRange(prev), ownedRange(next)];
+  if (n.start < p.end) throw new DataError(files, undefined, `overlapping ranges (${describeTime(p.start)} to ${describeTime(p.end)} and ${describeTime(n.start)} to ${describeTime(n.end)}); every instant must belong to one state`);
+  if (n.start > p.end && !allowGaps) throw new DataError(files, undefined, `missing range ${describeTime(p.end)} to ${describeTime(n.start)} between the states; run its job, or pass --allow-gaps`);
+  return n.start === p.end;
+}
+
+/**
  * Reads and verifies a state file.
  * @throws OpenError when it cannot be read; DataError when it is not a state, is of another
  *   format version, or its body is truncated or edited (length or SHA-256 mismatch).
