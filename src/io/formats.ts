@@ -423,6 +423,11 @@ export function columnName(plan: FormatPlan, role: number): string | undefined {
   return col >= 0 ? plan.headers[col] : undefined;
 }
 
+/** The time column as the header writes it (as the plan names it where no column holds the role). */
+export function timeColumnName(plan: FormatPlan): string {
+  return columnName(plan, ROLE_TIME) ?? plan.timeColumn;
+}
+
 function planFromLayout(layout: Layout, { names, headers }: Header, headerless: boolean, kind: Kind, o: PlanOptions): FormatPlan {
   const ncols = names.length;
   const colRole = new Int8Array(ncols).fill(-1);

@@ -18,7 +18,7 @@ import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { DataError } from '../errors.js';
 import { Timeline, type TimelineOptions, type TimelineSummary } from '../core/quality.js';
-import { clockKind, clockPairOf, columnName, planFromHeader, ROLE_ASK, ROLE_BID, ROLE_PRICE, ROLE_QTY, ROLE_SIDE, ROLE_TIME, type FormatPlan, type Kind } from './formats.js';
+import { clockKind, clockPairOf, columnName, planFromHeader, ROLE_ASK, ROLE_BID, ROLE_PRICE, ROLE_QTY, ROLE_SIDE, timeColumnName, type FormatPlan, type Kind } from './formats.js';
 import { ClockCheck, type ClockSummary } from '../core/clocks.js';
 import { TickSize, type TickSummary } from '../core/ticksize.js';
 import { KIND_BACKWARDS, midOf, RowClassifier, Verdict, VERDICT_KIND, verdictClass, type VerdictCode } from './row-verdict.js';
@@ -284,7 +284,7 @@ async function attempt(input: InputSpec, kind: Kind, o: InspectScanOptions, repl
       file,
       kind: info.plan.kind,
       format: info.plan.format,
-      timeColumn: columnName(info.plan, ROLE_TIME) ?? info.plan.timeColumn,
+      timeColumn: timeColumnName(info.plan),
       timeUnit: info.converter.time.reportUnit ?? info.plan.timeUnit ?? null,
       columns: columnsOf(info.plan),
       delimiter: String.fromCharCode(info.plan.delimiter),
@@ -306,11 +306,10 @@ async function attempt(input: InputSpec, kind: Kind, o: InspectScanOptions, repl
 
 /** The column read for each role besides time, by its header name. */
 function columnsOf(plan: FormatPlan): FileQuality['columns'] {
-  const name = (role: number): string | undefined => columnName(plan, role);
   const out: Record<string, string> = {};
   const roles: Array<[string, number]> = [['price', ROLE_PRICE], ['bid', ROLE_BID], ['ask', ROLE_ASK], ['quantity', ROLE_QTY], ['side', ROLE_SIDE]];
   for (const [key, role] of roles) {
-    const n = name(role);
+    const n = columnName(plan, role);
     if (n !== undefined) out[key] = n;
   }
   return out;

@@ -13,7 +13,7 @@ import type { ReaderKeeper } from './reader-keeper.js';
 import type { TickBatch, TradeBatch } from '../core/types.js';
 import { DataError, UsageError } from '../errors.js';
 import type { ReadOptions, ReadReport } from './types.js';
-import { columnName, detectDelimiter, planFromHeader, ROLE_SIDE, ROLE_TIME, withSecondClock, type FormatPlan, type Kind } from './formats.js';
+import { columnName, detectDelimiter, planFromHeader, ROLE_SIDE, timeColumnName, withSecondClock, type FormatPlan, type Kind } from './formats.js';
 import { FastParser, checkHasRows, loneCrError, type HeaderHandler, type RowSink } from './fastparse.js';
 import { csvRecords } from './csvparse.js';
 import { FieldConverter, RecordText, RowScratch } from './rows.js';
@@ -359,7 +359,7 @@ export async function* readBatches(
   return {
     file,
     format: info.plan.format,
-    timeColumn: columnName(info.plan, ROLE_TIME) ?? info.plan.timeColumn,
+    timeColumn: timeColumnName(info.plan),
     sideColumn: info.plan.sideMode === 'none' ? undefined : columnName(info.plan, ROLE_SIDE),
     timeUnit: info.converter.time.reportUnit ?? info.plan.timeUnit ?? 'us',
     rows: v.rows,
