@@ -369,8 +369,10 @@ export function parsePlanSpan(text: string): PlanSpan {
   return { start, end };
 }
 
-/** The option's help (plan writes it on every job's line). */
-export const PLAN_SPAN_HELP = 'with --state: the span all the jobs of a plan cover, START..END (leadlag plan writes it), so that merge can tell a missing first or last job';
+/** `--plan-span START..END`, which plan writes on every job's line: the commands that write states take it. */
+export function planSpanOption(): Option {
+  return new Option('--plan-span <START..END>', 'with --state: the span all the jobs of a plan cover, START..END (leadlag plan writes it), so that merge can tell a missing first or last job').argParser(parsePlanSpan);
+}
 
 /** --plan-span belongs to a state run. @throws UsageError without --state. */
 export function refusePlanSpanAlone(o: { readonly planSpan?: PlanSpan; readonly state?: string }): void {

@@ -4,7 +4,7 @@
  */
 import type { Streams } from '../context.js';
 import { UsageError } from '../../errors.js';
-import { Command, Option, PLAN_SPAN_HELP, parsePlanSpan, addCommonOptions, addMarketArguments, addJumpOptions, addReaderOptions, addTimeOptions, parseDuration, parseNumber, parsePositiveInt } from '../options.js';
+import { Command, Option, planSpanOption, addCommonOptions, addMarketArguments, addJumpOptions, addReaderOptions, addTimeOptions, parseDuration, parseNumber, parsePositiveInt } from '../options.js';
 import { MIN_PER_CLASS } from '../../core/sampling.js';
 import type { ClassifyOptions } from './classify.js';
 
@@ -30,7 +30,7 @@ export function classifyCommand(io: Streams): Command {
     .option('--dump-features <file>', 'write the labelled feature table as CSV (- for stdout: then the report goes to stderr)')
     .option('--save-model <file>', 'write the trained booster as JSON (walk-forward: the last fold\'s)')
     .option('--state <FILE>', 'write the labelled data set of --start/--end to FILE for leadlag merge, instead of training (docs/scale.md)')
-    .addOption(new Option('--plan-span <START..END>', PLAN_SPAN_HELP).argParser(parsePlanSpan))
+    .addOption(planSpanOption())
     .option('--label <NAME>', 'with --state: the pair\'s name');
   addMarketArguments(cmd);
   addJumpOptions(cmd);

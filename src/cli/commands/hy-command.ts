@@ -3,7 +3,7 @@
  * imported only when the command runs, so `--help` and `--version` start fast.
  */
 import type { Streams } from '../context.js';
-import { Command, Option, PLAN_SPAN_HELP, parsePlanSpan, addBootstrapOptions, addCommonOptions, addMarketArguments, addPlotOption, addReaderOptions, addTimeOptions, namesOption, parseDuration } from '../options.js';
+import { Command, Option, planSpanOption, addBootstrapOptions, addCommonOptions, addMarketArguments, addPlotOption, addReaderOptions, addTimeOptions, namesOption, parseDuration } from '../options.js';
 import { parseLagRange } from '../lagrange.js';
 import type { HyOptions } from './hy.js';
 
@@ -15,7 +15,7 @@ export function hyCommand(io: Streams): Command {
     .addOption(new Option('--step <dur>', 'lattice step (100us, 1ms)').argParser((v) => parseDuration(v, '--step')).default(100, '100us'))
     .addOption(namesOption())
     .option('--state <FILE>', 'write the partial state of --start/--end to FILE for leadlag merge, instead of printing; --start/--end must be multiples of --block (docs/scale.md)')
-    .addOption(new Option('--plan-span <START..END>', PLAN_SPAN_HELP).argParser(parsePlanSpan))
+    .addOption(planSpanOption())
     .option('--label <NAME>', 'with --state: the pair\'s name');
   addBootstrapOptions(cmd, 'block-bootstrap and sign-flip replicates for the lag interval and the p-value (0: off)');
   addMarketArguments(cmd);

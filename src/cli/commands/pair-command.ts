@@ -3,7 +3,7 @@
  * imported only when the command runs, so `--help` and `--version` start fast.
  */
 import type { Streams } from '../context.js';
-import { Command, Option, PLAN_SPAN_HELP, parsePlanSpan, addBootstrapOptions, addCommonOptions, addMarketArguments, addJumpOptions, addPlotOption, addReaderOptions, addTimeOptions, nullStepOption } from '../options.js';
+import { Command, Option, planSpanOption, addBootstrapOptions, addCommonOptions, addMarketArguments, addJumpOptions, addPlotOption, addReaderOptions, addTimeOptions, nullStepOption } from '../options.js';
 import type { PairOptions } from './pair.js';
 
 export function pairCommand(io: Streams): Command {
@@ -17,7 +17,7 @@ export function pairCommand(io: Streams): Command {
   addBootstrapOptions(cmd, "block-bootstrap replicates for the intervals of the median delays (0: off)");
   addTimeOptions(cmd);
   cmd.option('--state <FILE>', 'write the partial state of --start/--end to FILE for leadlag merge, instead of printing (docs/scale.md)');
-  cmd.addOption(new Option('--plan-span <START..END>', PLAN_SPAN_HELP).argParser(parsePlanSpan));
+  cmd.addOption(planSpanOption());
   cmd.option('--label <NAME>', 'with --state: the pair\'s name (merging states of several labels prints a row per pair)');
   addPlotOption(cmd, "the leader → follower delay histogram of each direction (first feed reported)");
   addReaderOptions(cmd);

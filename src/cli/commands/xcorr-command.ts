@@ -3,7 +3,7 @@
  * imported only when the command runs, so `--help` and `--version` start fast.
  */
 import type { Streams } from '../context.js';
-import { Command, Option, PLAN_SPAN_HELP, parsePlanSpan, addBootstrapOptions, addCommonOptions, addMarketArguments, addPlotOption, addReaderOptions, addTimeOptions, gridOption, namesOption } from '../options.js';
+import { Command, Option, planSpanOption, addBootstrapOptions, addCommonOptions, addMarketArguments, addPlotOption, addReaderOptions, addTimeOptions, gridOption, namesOption } from '../options.js';
 import { parseLags } from '../../core/lags.js';
 import type { XcorrOptions } from './xcorr.js';
 
@@ -15,7 +15,7 @@ export function xcorrCommand(io: Streams): Command {
     .addOption(gridOption('grid step'))
     .addOption(namesOption())
     .option('--state <FILE>', 'write the partial state of --start/--end to FILE for leadlag merge, instead of printing (docs/scale.md)')
-    .addOption(new Option('--plan-span <START..END>', PLAN_SPAN_HELP).argParser(parsePlanSpan))
+    .addOption(planSpanOption())
     .option('--label <NAME>', 'with --state: the pair\'s name');
   addBootstrapOptions(cmd);
   addMarketArguments(cmd);
