@@ -203,3 +203,14 @@ test('plan --options --version is checked as a job\'s option, not taken for the 
   assert.equal(v.code, 0);
   assert.match(v.stdout, /^\d+\.\d+\.\d+\n$/);
 });
+
+test('plan refuses a file with a comma in its name where a job lists it with others (the list would cut it; exit 2)', async () => {
+  const { dir, perp } = twoDays();
+  const comma = join(dir, 'sp,ot');
+  mkdirSync(comma);
+  for (const d of ['08', '09']) writeFileSync(join(comma, `spot-2024-08-${d}.csv`), '');
+  // The default --margin gives each daily job its neighbour day's file too, so every spot list has two names.
+  assertRefused(await leadlag(['plan', comma, perp, '--emit', 'commands']), 2, /^leadlag: .*sp,ot\/spot-2024-08-0[89]\.csv: a job reads this file with others as one comma-separated list/);
+  const plain = await leadlag(['plan', join(dir, 'spot'), perp, '--emit', 'commands']);
+  assert.equal(plain.code, 0, plain.stderr);
+});

@@ -43,6 +43,10 @@ test('expandInputArg: a comma list, a directory (quote files only for quotes) an
   assert.deepEqual(expandInputArg(`${dir}/q-*.csv*`), [join(dir, 'q-2024-08-01.csv.gz'), join(dir, 'q-2024-08-02.csv')]);
   assert.deepEqual(expandGlob(`${dir}/*-08-0[2]*`), [join(dir, 'q-2024-08-02.csv')]);
   assert.deepEqual(expandInputArg('a.csv, b.csv'), ['a.csv', 'b.csv']);
+  // A name with a comma that exists is that one file; one that does not exist is still a list.
+  const commas = tempFiles({ 'spot,2024.csv': 'x', 'b.csv': 'x' });
+  assert.deepEqual(expandInputArg(join(commas, 'spot,2024.csv')), [join(commas, 'spot,2024.csv')]);
+  assert.deepEqual(expandInputArg(`${join(commas, 'b.csv')},${join(commas, 'spot,2024.csv')}`), [join(commas, 'b.csv'), join(commas, 'spot'), '2024.csv']);
   assert.throws(() => expandInputArg(`${dir}/none-*.csv`), (e: unknown) => e instanceof OpenError && /no file matches/.test(e.message));
 });
 

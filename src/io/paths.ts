@@ -1,5 +1,5 @@
 /**
- * What one market argument names: a file, a comma-separated list, a directory (its data
+ * What one market argument names: a file (whole, even with a comma in its name), a comma-separated list, a directory (its data
  * files) or a glob (`'spot/2024-08-*.csv.gz'`, expanded here: the shell leaves a quoted one
  * alone and Node 20 has no fs.glob). See docs/time.md.
  */
@@ -22,7 +22,7 @@ export type InputRole = 'quotes' | 'trades' | 'any';
 export function expandInputArg(arg: string, role: InputRole = 'any'): string[] {
   if (arg === '-') return ['-'];
   const out: string[] = [];
-  for (const part of arg.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+  for (const part of listedParts(arg)) {
     if (hasGlob(part)) {
       const found = expandGlob(part).filter((f) => isFile(f));
       if (found.length === 0) throw new OpenError(part, 'no file matches this pattern');
@@ -41,6 +41,16 @@ export function expandInputArg(arg: string, role: InputRole = 'any'): string[] {
   }
   if (out.length === 0) throw new OpenError(arg, 'names no file');
   return out;
+}
+
+/**
+ * The comma-separated parts of an argument, or the argument itself when it names an existing
+ * file or directory whole: `spot,2024.csv` is one file if it exists, rather than `spot` and
+ * `2024.csv`, which would fail or read the wrong files.
+ */
+function listedParts(arg: string): string[] {
+  if (arg.includes(',') && (isFile(arg) || isDirectory(arg))) return [arg];
+  return arg.split(',').map((s) => s.trim()).filter((s) => s !== '');
 }
 
 export function hasGlob(path: string): boolean {

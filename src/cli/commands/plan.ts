@@ -66,6 +66,7 @@ export function runPlan(spot: string | undefined, perp: string | undefined, o: P
     const span = jobs.length === 0 ? '' : `${isoMicros(jobs[0]!.start)}..${isoMicros(jobs.at(-1)!.end)}`;
     for (const j of jobs) {
       requireFiles(p.pair, j, withTrades);
+      requireListable(j, withTrades);
       requireRunnableRange(command, jobOptions.parsed, j, o.every, `job ${job} (${p.pair}-${String(j.n).padStart(4, '0')})`);
       const state = `${o.states.replace(/\/$/, '')}/${p.pair}-${String(j.n).padStart(4, '0')}.state`;
       if (o.emit === 'tsv') lines.push(tsvLine([job, p.pair, j.n, isoMicros(j.start), isoMicros(j.end), j.a.join(','), j.b.join(','), ...(withTrades ? [j.trades.join(',')] : []), state, span]));
@@ -124,6 +125,18 @@ function requireSameDays(pair: string, lists: readonly (readonly DayFile[])[]): 
 function requireFiles(pair: string, j: Job, withTrades: boolean): void {
   const missing = j.a.length === 0 ? 'first market' : j.b.length === 0 ? 'second market' : withTrades && j.trades.length === 0 ? 'trades' : undefined;
   if (missing !== undefined) throw new DataError(pair, undefined, `no file of the ${missing} near ${isoMicros(j.start)} to ${isoMicros(j.end)}; every day needs its files in both markets${withTrades ? ' and in the trades' : ''}`);
+}
+
+/**
+ * A job names each market's files as one comma list, so a file whose name holds a comma can
+ * only be a job's lone file of its market (io/paths.ts takes an existing name whole).
+ * @throws UsageError naming the file.
+ */
+function requireListable(j: Job, withTrades: boolean): void {
+  for (const files of withTrades ? [j.a, j.b, j.trades] : [j.a, j.b]) {
+    const cut = files.length > 1 ? files.find((f) => f.includes(',')) : undefined;
+    if (cut !== undefined) throw new UsageError(`${cut}: a job reads this file with others as one comma-separated list, which would cut its name at the comma; rename it or link it under a name without a comma`);
+  }
 }
 
 /**
