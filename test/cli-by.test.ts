@@ -276,3 +276,52 @@ test('xcorr --by: a window row\'s N is the N of the lag it shows, the best one',
   assert.match(human, /│ 2024-08-08T12:01:00Z \(cut: 19\.999958 s\) +│/); // to the span's end + 1 µs
   assert.match(human, /│ 2024-08-08T12:00:20Z +│/);
 });
+
+type Leads = { a: number; b: number; neither: number; n: number };
+
+/** The stability summary's shares from the windows' calls (null: no call, left out). */
+function sharesOf(calls: readonly (1 | -1 | 0 | null)[]): Leads {
+  const called = calls.filter((c) => c !== null);
+  const share = (x: number) => (called.length === 0 ? 0 : called.filter((c) => c === x).length / called.length);
+  return { a: share(1), b: share(-1), neither: share(0), n: called.length };
+}
+
+test('xcorr --by: a window leads in the shares only where the verdict\'s tests find a correlation at its best lag', async () => {
+  // Each window's call from its own JSON lags, by xcorr's verdict (docs/xcorr.md): the best lag
+  // is the largest |r| (ties: smaller |τ|, then positive); a peak from one grid step (top step
+  // share > 0.5), from fewer than 10 co-moving steps or without an interval has no call; an
+  // interval with 0 in it is neither; else the sign of the lag.
+  const seen = new Set<string>();
+  for (const o of [{ us: 10e6, block: 10e6 }, { us: 10e6, block: 1e6 }, { us: 20e6, block: 1e6 }, { us: 20e6, block: 1e6, grid: 5000, lags: [-3, -2, -1, 0, 1, 2, 3] }]) {
+    const j = await xcorr([SPOT, PERP], { by: { kind: 'time', us: o.us }, block: o.block, grid: o.grid ?? 1000, lags: o.lags ?? [-5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5], bootstrap: 200 });
+    const calls = (j.windows as Json[]).map((w) => {
+      const rows = (w.lags as Json[]).filter((l) => l.r !== null);
+      if (rows.length === 0) return null;
+      const best = rows.reduce((m, l) => (Math.abs(l.r) > Math.abs(m.r) || (Math.abs(l.r) === Math.abs(m.r) && (Math.abs(l.lag) < Math.abs(m.lag) || (Math.abs(l.lag) === Math.abs(m.lag) && l.lag > m.lag))) ? l : m));
+      if ((best.top_step_share ?? 0) > 0.5 || best.n_effective < 10 || best.ci_low === null || best.ci_high === null) return null;
+      return best.ci_low <= 0 && best.ci_high >= 0 ? 0 : (Math.sign(best.lag) as 1 | -1 | 0);
+    });
+    for (const c of calls) seen.add(String(c));
+    assert.deepEqual(j.stability.leads, sharesOf(calls), JSON.stringify(o));
+  }
+  // The fixtures give every kind of call: none (one block a window: no interval), lag 0 and spot leading.
+  assert.ok(['null', '0', '1'].every((k) => seen.has(k)), [...seen].join());
+});
+
+test('hy --by: a window leads in the shares only where its own sign-flip test rejects and θ̂\'s interval is clear of 0', async () => {
+  // One block a window (--block 10s, --by 10s): the test cannot reject, so no window has a call
+  // though every one has a θ̂ (before, each counted by θ̂'s sign).
+  const one = await hy([SPOT, PERP], { by: { kind: 'time', us: 10e6 } });
+  assert.ok((one.windows as Json[]).every((w) => w.lag_us !== null));
+  assert.deepEqual(one.stability.leads, { a: 0, b: 0, neither: 0, n: 0 });
+  // 20 blocks of 1 s a window, 200 replicates: p can fall to 1/201, so every window is tested;
+  // from its JSON: p ≥ 0.05, θ̂ = 0 or an interval reaching 0 is neither, else θ̂'s sign.
+  const j = await hy([SPOT, PERP], { by: { kind: 'time', us: 20e6 }, block: 1e6, bootstrap: 200 });
+  const calls = (j.windows as Json[]).map((w) => {
+    const ci = w.ci.lag_us as [number, number] | null;
+    if (w.p_value >= 0.05 || w.lag_us === 0 || (ci !== null && ci[0] <= 0 && ci[1] >= 0)) return 0;
+    return Math.sign(w.lag_us) as 1 | -1;
+  });
+  assert.ok(calls.includes(0) && calls.includes(1), calls.join());
+  assert.deepEqual(j.stability.leads, sharesOf(calls));
+});

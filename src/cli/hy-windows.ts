@@ -37,7 +37,8 @@ export function hyTableOf(part: HyPart, lattice: Lattice, span: Span, o: HyByOpt
   return { estimate, inference };
 }
 
-export function hyBy(parts: HyKeyedParts, lattice: Lattice, span: Span, meter: GridReturns | undefined, o: HyByOptions): HyBy {
+/** `leader` makes a window's call on who leads from its numbers (the command's rule: hy.ts windowLeader). */
+export function hyBy(parts: HyKeyedParts, lattice: Lattice, span: Span, meter: GridReturns | undefined, o: HyByOptions, leader: (t: HyTable) => 1 | -1 | 0 | null): HyBy {
   const w = windowsOf(parts, span, meter);
   const windows = w.windows.map((x) => ({ ...x, part: hyTableOf(x.part, lattice, { start: x.start, end: x.end - 1 }, o) }));
   const regimes =
@@ -47,7 +48,7 @@ export function hyBy(parts: HyKeyedParts, lattice: Lattice, span: Span, meter: G
       const e = x.part.estimate;
       // A window's |ρ| can pass 1 (its cross terms and variances are filed by different interval
       // ends, docs/hy.md): such an R² is no share of variance and stays out of its trend.
-      return { start: x.start, end: x.end, lagUs: e.lagUs, leader: e.lagUs === null ? null : (Math.sign(e.lagUs) as 1 | -1 | 0), values: { r2: beyondOne(e.rho) ? null : e.r2, llr: e.llr } };
+      return { start: x.start, end: x.end, lagUs: e.lagUs, leader: leader(x.part), values: { r2: beyondOne(e.rho) ? null : e.r2, llr: e.llr } };
     }),
   );
   return { windows, regimes, q25: w.q25, q75: w.q75, stability };

@@ -203,7 +203,7 @@ export function stabilityLines(s: Stability, [a, b]: readonly [string, string], 
   }
   if (s.leads.n > 0) {
     const pc = (x: number) => `${fixed(100 * x, 0)} %`;
-    // Windows without a call (pair: fewer than 6 led pairs) are left out of the shares, and said to be.
+    // Windows without a call (their command cannot test who leads there) are left out of the shares, and said to be.
     const without = s.windows - s.leads.n;
     const left = without > 0 ? ` (${without} window${without === 1 ? '' : 's'} without a call left out)` : '';
     lines.push(`${a} leads in ${pc(s.leads.a)} of ${s.leads.n} windows, ${b} in ${pc(s.leads.b)}, neither in ${pc(s.leads.neither)}${left}`);

@@ -47,8 +47,8 @@ export function xcorrRowsOf(part: XcorrPart, o: XcorrByOptions): XcorrRow[] {
   });
 }
 
-/** `best` picks a table's best lag (the command's rule). */
-export function xcorrBy(parts: XcorrKeyedParts, o: XcorrByOptions, span: Span, meter: GridReturns | undefined, best: (l: readonly LagResult[]) => LagResult | undefined): XcorrBy {
+/** `best` picks a table's best lag and `leader` makes a window's call from it (the command's rules: xcorr-render.ts windowLeader). */
+export function xcorrBy(parts: XcorrKeyedParts, o: XcorrByOptions, span: Span, meter: GridReturns | undefined, best: (l: readonly LagResult[]) => LagResult | undefined, leader: (best: LagResult | undefined) => 1 | -1 | 0 | null): XcorrBy {
   const gridUs = o.grid;
   const w = windowsOf(parts, span, meter);
   const table = (p: XcorrPart) => xcorrRowsOf(p, o);
@@ -57,7 +57,7 @@ export function xcorrBy(parts: XcorrKeyedParts, o: XcorrByOptions, span: Span, m
   const stability = stabilityOf(
     windows.map((x) => {
       const b = best(x.part);
-      return { start: x.start, end: x.end, lagUs: b === undefined ? null : b.lag * gridUs, leader: b === undefined ? null : (Math.sign(b.lag) as 1 | -1 | 0), values: { r2: b === undefined ? null : b.r! * b.r! } };
+      return { start: x.start, end: x.end, lagUs: b === undefined ? null : b.lag * gridUs, leader: leader(b), values: { r2: b === undefined ? null : b.r! * b.r! } };
     }),
   );
   return { windows, regimes, q25: w.q25, q75: w.q75, stability, interval: o.bootstrap > 0 ? 'bootstrap' : 'fisher' };

@@ -11,7 +11,7 @@ export interface WindowPoint {
   readonly end: number;
   /** The window's lag in µs (positive: A leads). */
   readonly lagUs: number | null;
-  /** Which market leads in the window: 1 A, −1 B, 0 neither (a tie or lag 0). */
+  /** Which market leads in the window by its command's tests: 1 A, −1 B, 0 neither, null no call (docs/time.md). */
   readonly leader: 1 | -1 | 0 | null;
   /** Further statistics to trend, by name (e.g. r2, spot_share). */
   readonly values: Readonly<Record<string, number | null>>;

@@ -140,7 +140,7 @@ function finishHy(o: HyOptions, ctx: Context, { lattice, range, windowUs, blockU
   const span = requireOverlap(fine.span, reads[0], reads[1], range);
   const keyed = cells === undefined ? undefined : new HyKeyedParts(fine, cells, windowUs, range, blockUs);
   const parts = keyed === undefined ? fine : toHyParts(keyed.whole(), lattice, blockUs, span);
-  const by = o.by === undefined ? undefined : hyBy(keyed!, lattice, span, meter, { bootstrap: o.bootstrap, block: blockUs, seed: o.seed });
+  const by = o.by === undefined ? undefined : hyBy(keyed!, lattice, span, meter, { bootstrap: o.bootstrap, block: blockUs, seed: o.seed }, (t) => windowLeader(t, lattice));
   const wild = by?.windows.filter((w) => beyondOne(w.part.estimate.rho)).length ?? 0;
   if (wild > 0) ctx.warn(`${wild} of ${by!.windows.length} windows have |ρ(θ̂)| > 1: in a short window the cross terms and the variances are filed by different interval ends (docs/hy.md), so their ρ and R² are no correlation; their R² stays out of the R² trend (a longer --by gives fewer)`);
   return { ...hyReportOf(o, ctx, parts, span), by };
@@ -189,6 +189,20 @@ export function canReject(inf: HyInference): boolean {
 /** Lags on both sides of θ = 0: only then does the contrast compare the two directions (who leads). */
 export function twoSided(l: Lattice): boolean {
   return l.fromUs < 0 && lastLag(l) > 0;
+}
+
+/**
+ * A window's call on who leads, for the stability summary's shares (docs/time.md), by the
+ * verdict's rules: null, no call, where the verdict says untested (no θ̂, no test, a test that
+ * cannot reject, lags on one side); 0, neither, where the test finds no lead-lag, θ̂ = 0 or θ̂'s
+ * interval reaches 0; else the sign of θ̂ (1: A leads).
+ */
+export function windowLeader(t: HyTable, l: Lattice): 1 | -1 | 0 | null {
+  const { estimate: e, inference: inf } = t;
+  if (e.lagUs === null || inf === null || !canReject(inf) || !twoSided(l)) return null;
+  const ci = inf.lagUs;
+  if (inf.pValue >= ALPHA || e.lagUs === 0 || (ci !== null && ci.low <= 0 && ci.high >= 0)) return 0;
+  return Math.sign(e.lagUs) as 1 | -1;
 }
 
 /** θ at the first or the last lag of the lattice (of more than one lag). */

@@ -53,6 +53,21 @@ export const SINGLE_STEP_SHARE = 0.5;
  */
 export const MIN_CO_MOVES = 10;
 
+/**
+ * A window's call on who leads, for the stability summary's shares (docs/time.md): the sign of
+ * the best lag where the verdict's tests find a correlation there (1: A leads, −1: B leads, 0 at
+ * lag 0), 0 where they find none (its interval includes 0), and null, no call, where they cannot
+ * test: no best lag, a peak made by one grid step or by fewer than {@link MIN_CO_MOVES} co-moving
+ * steps, or no interval (too few blocks). The same order of tests as {@link verdict}.
+ */
+export function windowLeader(best: LagResult | undefined): 1 | -1 | 0 | null {
+  if (best === undefined) return null;
+  if (best.topStepShare !== null && best.topStepShare > SINGLE_STEP_SHARE) return null;
+  if (best.nEffective < MIN_CO_MOVES || best.ciLow === null || best.ciHigh === null) return null;
+  if (best.ciLow <= 0 && best.ciHigh >= 0) return 0;
+  return Math.sign(best.lag) as 1 | -1 | 0;
+}
+
 /** A signed duration: -2.5 ms, 0 µs, 40 ms. */
 export function signedDuration(us: number): string {
   return us < 0 ? `-${duration(-us)}` : duration(us);

@@ -21,7 +21,7 @@ import { MIN_INTERVAL_BLOCKS, percentileInterval, type BlockDrawPlan, type Inter
 import { bootstrapXcorr, summedReplicates, type XcorrBootstrap } from '../../core/xcorr-bootstrap.js';
 import { CellTableTooLarge, cellsWithCoMoves, type XcorrParts } from '../../core/xcorr-cells.js';
 import { bestLag, summedCorrelation } from '../../core/xcorr-summary.js';
-import { blocksText, lagText, renderXcorr, signedDuration, SINGLE_STEP_SHARE, tooFewBlocks } from './xcorr-render.js';
+import { blocksText, lagText, renderXcorr, signedDuration, SINGLE_STEP_SHARE, tooFewBlocks, windowLeader } from './xcorr-render.js';
 import type { XcorrReport, XcorrRow, SummedSide } from './xcorr-render.js';
 import type { LagResult } from '../../core/xcorr.js';
 import { BootWorker, bootstrapXcorrThreaded, bootWorkWanted } from '../xcorr-boot-thread.js';
@@ -137,7 +137,7 @@ async function finishXcorr(
   const boot = blocks === undefined ? undefined : { ...(await bootstrapXcorrThreaded(blocks, drawsOf(blocks, o), { worker })), blocks: blocks.cells };
   const report: XcorrReport = {
     ...xcorrReportOf(o, span, state!.lags, blocks, boot),
-    by: o.by === undefined ? undefined : xcorrBy(state!.parts!, o, span, meter, bestLag),
+    by: o.by === undefined ? undefined : xcorrBy(state!.parts!, o, span, meter, bestLag, windowLeader),
   };
   warnAbout(report, ctx);
   return report;
