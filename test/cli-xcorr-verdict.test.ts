@@ -94,3 +94,22 @@ test('verdict: a peak on fewer than 10 steps where both markets move is untested
   assert.match(verdict(report({ ...row(2, 0.3, [0.2, 0.4]), nEffective: 10 }, clear)), /^spot leads perp/);
   assert.match(verdict(report({ ...row(2, 0.3, [0.2, 0.4]), nEffective: 9 }, clear)), /^untested: .* only 9 grid steps move/);
 });
+
+test('verdict: when B leads, the amount\'s interval is turned with it: it holds the amount printed', () => {
+  // S₊ − S₋ = −0.2 [−0.3, −0.1]: perp's side exceeds spot's by 0.2, so by [0.1, 0.3] (before,
+  // the sentence printed 0.2 beside [−0.3, −0.1], an interval not holding its own estimate).
+  const negative = { lags: [-1, 1], value: -0.2, interval: { low: -0.3, high: -0.1 } };
+  assert.match(verdict(report(row(-2, 0.3, [0.2, 0.4]), negative)), /^perp leads spot: the summed r of the leading side exceeds the other by 0\.2000, 95 % interval \[0\.1000, 0\.3000\] clear of 0/);
+  assert.match(verdict(report(row(2, 0.3, [0.2, 0.4]), clear)), /exceeds the other by 0\.2000, 95 % interval \[0\.1000, 0\.3000\] clear of 0, peak r = 0\.3000 at τ = 2 steps = 2 ms\.$/);
+});
+
+test('verdict: a peak on the other market\'s side from the sums says they disagree; a peak at the last lag asked says r may peak beyond', () => {
+  // The sums name spot (S₊ − S₋ = 0.2 clear of 0) but the best lag, −2, is where perp would lead.
+  assert.match(verdict(report(row(-2, 0.3, [0.2, 0.4]), clear)), /^spot leads perp: .* at τ = -2 steps = -2 ms — but the peak lies where perp would lead, so the peak and the sums disagree/);
+  // Lags −3..3 with the best at 3: the edge; at 2 (inside): no note.
+  const lags = (best: number) => [-3, -2, -1, 0, 1, 2, 3].map((l) => (l === best ? row(l, 0.3, [0.2, 0.4]) : row(l, 0.01, [-0.01, 0.03])));
+  const at = (best: number) => ({ ...report(row(best, 0.3, [0.2, 0.4]), clear), lags: lags(best) });
+  assert.match(verdict(at(3)), /; the peak is at the last lag asked, so r may peak beyond it \(widen --lags\)\.$/);
+  assert.doesNotMatch(verdict(at(2)), /peak beyond/);
+  assert.match(verdict({ ...at(-3), summed: { positive: null, negative: null, difference: { lags: [-1, 1], value: -0.2, interval: { low: -0.3, high: -0.1 } } } }), /^perp leads spot: .*; the peak is at the first lag asked/);
+});

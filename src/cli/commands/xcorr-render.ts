@@ -255,19 +255,48 @@ export function verdict(r: XcorrReport): string {
   }
   const d = r.summed.difference;
   if (d === null || d.value === null) {
-    return `significant correlation r = ${r4(best.r)} at ${where}${fisherNote}; request lags on both sides (e.g. --lags -5..5) to test who leads.`;
+    return `significant correlation r = ${r4(best.r)} at ${where}${fisherNote}; request lags on both sides (e.g. --lags -5..5) to test who leads${edgeText(r, best)}.`;
   }
   const lead = summedLead(r);
+  const edge = edgeText(r, best);
   if (lead !== 0) {
     const leader = lead > 0 ? `${a} leads ${b}` : `${b} leads ${a}`;
+    const side = sideText(r, best, lead);
+    if (best.r! > 0) {
+      // The amount is |S₊ − S₋|: its interval is turned the same way, so that it holds the amount.
+      const interval = lead > 0 ? intervalText(d.interval!.low, d.interval!.high) : intervalText(-d.interval!.high, -d.interval!.low);
+      return `${leader}: the summed r of the leading side exceeds the other by ${r4(Math.abs(d.value))}, 95 % interval ${interval} clear of 0, peak r = ${r4(best.r)} at ${where}${side}${edge}.`;
+    }
     const interval = intervalText(d.interval!.low, d.interval!.high);
-    if (best.r! > 0) return `${leader}: the summed r of the leading side exceeds the other by ${r4(Math.abs(d.value))}, 95 % interval ${interval} clear of 0, peak r = ${r4(best.r)} at ${where}.`;
-    return `${leader}: the markets move against each other (peak r = ${r4(best.r)} at ${where}) and the summed r of the leading side is the larger in size, by ${r4(Math.abs(d.value))}; the 95 % interval of τ > 0 minus τ < 0, ${interval}, is clear of 0.`;
+    return `${leader}: the markets move against each other (peak r = ${r4(best.r)} at ${where}) and the summed r of the leading side is the larger in size, by ${r4(Math.abs(d.value))}; the 95 % interval of τ > 0 minus τ < 0, ${interval}, is clear of 0${side}${edge}.`;
   }
   if (d.interval === null) {
-    return `correlated, r = ${r4(best.r)} at ${where}${fisherNote}; who leads is untested: the summed r of τ > 0 minus τ < 0 is ${r4(d.value)} but has no interval without the bootstrap.`;
+    return `correlated, r = ${r4(best.r)} at ${where}${fisherNote}; who leads is untested: the summed r of τ > 0 minus τ < 0 is ${r4(d.value)} but has no interval without the bootstrap${edge}.`;
   }
-  return `correlated (r = ${r4(best.r)} at ${where}) but no significant lead: the summed r of τ > 0 minus τ < 0 is ${r4(d.value)} and its 95 % interval ${intervalText(d.interval.low, d.interval.high)} includes 0.`;
+  return `correlated (r = ${r4(best.r)} at ${where}) but no significant lead: the summed r of τ > 0 minus τ < 0 is ${r4(d.value)} and its 95 % interval ${intervalText(d.interval.low, d.interval.high)} includes 0${edge}.`;
+}
+
+/**
+ * The best lag lies on the side of the market the summed r does not name: the peak and the sums
+ * disagree on who leads. A lead longer than the lags shows so: the peak inside them is then
+ * the leader's own autocorrelation against the follower's echo (docs/xcorr.md).
+ */
+function sideText(r: XcorrReport, best: XcorrRow, lead: -1 | 1): string {
+  if (best.lag === 0 || Math.sign(best.lag) === lead) return '';
+  const other = lead > 0 ? r.names[1] : r.names[0];
+  return ` — but the peak lies where ${other} would lead, so the peak and the sums disagree: the lead may be longer than the lags (widen --lags; hy sees further) or no lead at all`;
+}
+
+/** The best lag is the first or the last lag asked (of more than one, not 0): r may peak beyond the lags. */
+export function peakAtEdge(r: XcorrReport): boolean {
+  const best = r.best;
+  if (best === undefined || best.lag === 0 || r.lags.length < 2) return false;
+  const lags = r.lags.map((l) => l.lag);
+  return best.lag === Math.min(...lags) || best.lag === Math.max(...lags);
+}
+
+function edgeText(r: XcorrReport, best: XcorrRow): string {
+  return peakAtEdge(r) ? `; the peak is at the ${best.lag > 0 ? 'last' : 'first'} lag asked, so r may peak beyond it (widen --lags)` : '';
 }
 
 /** A horizontal bar centred on an axis: negative r to the left, positive to the right. */
