@@ -75,7 +75,7 @@ test('report --bootstrap 0: hy and xcorr are untested, not "no significant lead"
     ['xcorr', null, false, 'spot'],
   ]);
   assert.equal(v.agree, false);
-  assert.match(v.text[0]!, /^spot leads perp by [\d.]+ ms, per pair \(native ticks\)\.$/);
+  assert.match(v.text[0]!, /^spot leads perp by [\d.]+ ms \(no interval\), per pair \(native ticks\)\.$/);
   assert.equal(v.text[3], 'The tested methods agree: pair (native ticks), pair (1 ms grid); untested: hy (its estimate: spot first), xcorr (its estimate: spot first).');
 });
 

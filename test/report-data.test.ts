@@ -122,7 +122,7 @@ test('reportVerdict: all agree — the lead and interval from the first method t
   assert.equal(v.agree, true);
   assert.deepEqual([v.lagUs, v.intervalUs, v.lagFrom], [2900, [2600, 3300], 'hy']);
   assert.equal(v.sentences[0], 'spot leads perp by 2.9 ms (95 % interval 2.6 ms … 3.3 ms), per hy.');
-  assert.equal(v.sentences[1], 'How sure: hy p = 0.001; pair p < 0.001; xcorr: its 95 % interval clears 0 (each method\'s own test of no lead).');
+  assert.equal(v.sentences[1], 'How sure: hy p = 0.001; pair p < 0.001; xcorr: its 95 % interval clears 0.');
   // 50 of 200 jumps = 25 %; 4 chance pairs of 80 = 5 %.
   assert.equal(v.sentences[2], 'Noise: 25 % of the 200 jumps have no partner in the other market; of the 80 pairs, shifted copies pair 5 % as many by coincidence.');
 });
@@ -173,8 +173,8 @@ test('reportVerdict: an untested method is untested, not "no significant lead"; 
   const v = reportVerdict(['spot', 'perp'], calls, noise);
   // pair is the only finding, so spot leads by its delay; hy found nothing, so no agreement either.
   assert.deepEqual([v.leader, v.lagUs, v.lagFrom, v.agree], ['spot', 7609, 'pair (native ticks)', false]);
-  assert.equal(v.sentences[0], "spot leads perp by 7.609 ms, per pair (native ticks) — but the estimates disagree: untested, hy's estimate puts perp first (9.4 ms).");
-  assert.equal(v.sentences[1], "How sure: pair (native ticks) p = 0.04 (each method's own test of no lead). Untested: hy.");
+  assert.equal(v.sentences[0], "spot leads perp by 7.609 ms (no interval), per pair (native ticks) — but the estimates disagree: untested, hy's estimate puts perp first (9.4 ms).");
+  assert.equal(v.sentences[1], 'How sure: pair (native ticks) p = 0.04. Untested: hy.');
   assert.equal(v.sentences[3], 'Where they differ — hy: untested (its estimate: perp first); pair (native ticks): spot leads; xcorr: no significant lead.');
 });
 
@@ -249,4 +249,30 @@ test('longRows: one row per JSON leaf, arrays by index', () => {
     ['xcorr', 'lags.1.lag', 1],
     ['html', '', 'x'],
   ]);
+});
+
+test('reportVerdict: where hy or xcorr finds the markets moving against each other, pair\'s call is set aside, tested or not', () => {
+  // A coin quoted inversely, 5 ms late: hy and xcorr find spot leading with a negative relation;
+  // pair pairs spot's own reversals against the copy's same-direction moves and "finds" spot
+  // leading, p = 0.001. That call says nothing here: no p-value, no agreement, no size.
+  const hy = { ...call('hy', 'spot', 5000, [5000, 5000], 0.001), against: true };
+  const xcorr = { ...call('xcorr', 'spot', 5000, null, null), against: true };
+  const pair = { ...call('pair (native ticks)', 'spot', 300, [100, 900], 0.001), sameDirection: true };
+  const v = reportVerdict(['spot', 'perp'], [pair, hy, xcorr], noise);
+  assert.deepEqual([v.leader, v.lagUs, v.lagFrom, v.agree], ['spot', 5000, 'hy', true]);
+  assert.equal(v.sentences[1], 'How sure: hy p = 0.001; xcorr: its 95 % interval clears 0.');
+  assert.equal(v.sentences[3], 'The methods agree: hy, xcorr. Set aside: pair (native ticks) (hy and xcorr find the markets moving against each other, and it pairs jumps of the same direction only).');
+  const set = v.methods.find((c) => c.method === 'pair (native ticks)')!;
+  assert.deepEqual([set.leader, set.tested, set.pValue, set.lagUs], [null, false, null, null]);
+  // Before, pair's p led the sureness line and pair counted as agreeing, with its own size first.
+  const plain = reportVerdict(['spot', 'perp'], [pair, { ...hy, against: false }], noise);
+  assert.deepEqual([plain.lagFrom, plain.agree], ['pair (native ticks)', true]);
+});
+
+test('reportVerdict: a size from a method without an interval says it has none; hy\'s p is said to test a relation, not who leads', () => {
+  const v = reportVerdict(['spot', 'perp'], [call('hy', null, null, null, 0.06), call('xcorr', 'spot', 1000, null, null)], noise);
+  assert.equal(v.sentences[0], 'spot leads perp by 1 ms (no interval), per xcorr.');
+  const h = hyCall(hyReport(-9400, [-9600, -1200], 0.001));
+  const w = reportVerdict(['spot', 'perp'], [h], noise);
+  assert.equal(w.sentences[1], "How sure: hy p = 0.001 (of no relation at any lag, not of who leads: that rests on θ̂'s interval).");
 });

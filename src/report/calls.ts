@@ -27,6 +27,7 @@ export function pairCall(r: PairReport, f: FeedTable): MethodCall {
     lagUs: d !== undefined && d.n > 0 ? d.median : null,
     intervalUs: d?.medianCi ? [d.medianCi.low, d.medianCi.high] : null,
     pValue: f.stats.leaderPValue,
+    pOf: 'sign test of who leads the pairs',
     sentence: `${v.sentence}.`,
     sameDirection: true,
   };
@@ -95,6 +96,7 @@ export function hyCall(r: HyReport): MethodCall {
     // θ̂ or its interval at an end of the lags, or replicates piled up there: the lags may cut it.
     intervalCaveat: interval !== null && edgeNote(r) !== '' ? `the lags may cut it short: widen ${r.options.lagsOption ?? '--lags'}` : null,
     pValue: inf?.pValue ?? null,
+    pOf: 'of no relation at any lag, not of who leads: that rests on θ̂\'s interval',
     sentence: hyVerdict(r),
     // A significant contrast whose ρ at θ̂ is negative, its interval too: the markets move against each other.
     against: inf !== null && canReject(inf) && inf.pValue < ALPHA && (r.estimate.rho ?? 0) < 0 && (inf.rho === null || inf.rho.high < 0),

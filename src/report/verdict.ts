@@ -27,6 +27,8 @@ export interface MethodCall {
   readonly intervalCaveat?: string | null;
   /** Its test's p-value when it has one. */
   readonly pValue: number | null;
+  /** What that test's p is of, in a few words (pair: its sign test of who leads; hy: of no relation at any lag). */
+  readonly pOf?: string;
   /** The method's own verdict sentence. */
   readonly sentence: string;
   /**
@@ -37,6 +39,8 @@ export interface MethodCall {
   readonly against?: boolean;
   /** The method pairs jumps of the same direction only (pair): where another finds the markets moving against each other, its estimate says nothing. */
   readonly sameDirection?: boolean;
+  /** Why the report sets the method's call aside (it is then neither a finding nor untested). */
+  readonly setAside?: string;
 }
 
 /** How much of the activity is noise, from pair's Table 1 on the first feed. */
@@ -66,29 +70,36 @@ export interface ReportVerdict {
  * The verdict from the methods' calls, in order of preference for the size of the lead (the
  * first that names the leader and has an interval gives it: put hy first, then pair).
  */
-export function reportVerdict(names: readonly [string, string], calls: readonly MethodCall[], noise: NoiseFacts): ReportVerdict {
+export function reportVerdict(names: readonly [string, string], given: readonly MethodCall[], noise: NoiseFacts): ReportVerdict {
+  const against = given.filter((c) => c.against === true).map((c) => c.method);
+  // Markets moving against each other leave pair (same-direction jumps only) only chance pairs: its call, tested or not, says nothing.
+  const calls = against.length === 0 ? given : given.map((c) => (c.sameDirection === true ? setAside(c, `${against.join(' and ')} find${against.length === 1 ? 's' : ''} the markets moving against each other, and it pairs jumps of the same direction only`) : c));
   const leaders = new Set(calls.flatMap((c) => (c.leader === null ? [] : [c.leader])));
   const leader = leaders.size === 1 ? [...leaders][0]! : null;
-  const agree = leaders.size === 1 && calls.every((c) => c.leader === leader);
+  const agree = leaders.size === 1 && calls.every((c) => c.leader === leader || c.setAside !== undefined);
   const sizer = leader === null ? undefined : calls.find((c) => c.leader === leader && c.lagUs !== null && c.intervalUs !== null) ?? calls.find((c) => c.leader === leader && c.lagUs !== null);
   const follower = leader === null ? null : leader === names[0] ? names[1] : names[0];
   const v = { leader, follower, lagUs: sizer?.lagUs ?? null, intervalUs: sizer?.intervalUs ?? null, intervalCaveat: sizer?.intervalCaveat ?? null, lagFrom: sizer?.method ?? null, agree, methods: calls, noise };
-  const against = calls.filter((c) => c.against === true).map((c) => c.method);
-  return { ...v, sentences: [headline(v, leaders, against.length > 0), sureness(calls), noiseSentence(noise, names, against), agreement(calls, agree, leader)] };
+  return { ...v, sentences: [headline(v, leaders), sureness(calls), noiseSentence(noise, names, against), agreement(calls, agree, leader)] };
+}
+
+/** The call with nothing in it: no leader, no estimate, no test, no size; `why` says so. */
+function setAside(c: MethodCall, why: string): MethodCall {
+  return { ...c, leader: null, tested: false, estimateLeader: null, lagUs: null, intervalUs: null, intervalCaveat: null, pValue: null, setAside: why };
 }
 
 type Core = Omit<ReportVerdict, 'sentences'>;
 
-function headline(v: Core, leaders: ReadonlySet<string>, against: boolean): string {
+function headline(v: Core, leaders: ReadonlySet<string>): string {
   if (leaders.size > 1) return `The methods disagree on who leads: ${v.methods.filter((c) => c.leader !== null).map((c) => `${c.method} says ${c.leader}`).join(', ')}.`;
-  // Markets moving against each other leave pair only chance pairs of the same direction: its untested estimate is none.
-  const untested = v.methods.filter((c) => !c.tested && c.estimateLeader !== null && !(against && c.sameDirection === true));
+  const untested = v.methods.filter((c) => !c.tested && c.estimateLeader !== null);
   if (v.leader === null) {
     if (untested.length === 0) return 'No method finds a significant lead of either market.';
     return `No tested method finds a significant lead of either market; untested, ${untested.map(pointsFirst).join(', ')}.`;
   }
   const caveat = v.intervalCaveat === null ? '' : `; ${v.intervalCaveat}`;
-  const by = v.lagUs === null ? '' : ` by ${ms(v.lagUs)}${v.intervalUs === null ? '' : ` (95 % interval ${ms(v.intervalUs[0])} … ${ms(v.intervalUs[1])}${caveat})`}, per ${v.lagFrom}`;
+  // A size without an interval (no method naming the leader gives one) is said to have none.
+  const by = v.lagUs === null ? '' : ` by ${ms(v.lagUs)} (${v.intervalUs === null ? 'no interval' : `95 % interval ${ms(v.intervalUs[0])} … ${ms(v.intervalUs[1])}${caveat}`}), per ${v.lagFrom}`;
   // An untested estimate is no finding, but one pointing the other way must not let the headline read as agreement.
   const contrary = untested.filter((c) => c.estimateLeader !== v.leader);
   if (contrary.length === 0) return `${v.leader} leads ${v.follower}${by}.`;
@@ -100,11 +111,15 @@ function pointsFirst(c: MethodCall): string {
   return `${c.method}'s estimate puts ${c.estimateLeader} first${c.lagUs === null ? '' : ` (${ms(c.lagUs)})`}`;
 }
 
+/** Each test with what its p is of: hy's rejects "no relation at any lag", which any two related markets do, so it does not speak to who leads. */
 function sureness(calls: readonly MethodCall[]): string {
-  const tests = calls.flatMap((c) => (c.pValue !== null ? [`${c.method} ${formatP(c.pValue)}`] : c.leader !== null ? [`${c.method}: its 95 % interval clears 0`] : []));
-  const untested = calls.filter((c) => !c.tested).map((c) => c.method);
+  const said = new Set<string>();
+  // What a p is of, said once: pair's two feeds share it.
+  const of = (c: MethodCall) => (c.pOf === undefined || said.has(c.pOf) ? '' : (said.add(c.pOf), ` (${c.pOf})`));
+  const tests = calls.flatMap((c) => (c.pValue !== null ? [`${c.method} ${formatP(c.pValue)}${of(c)}`] : c.leader !== null ? [`${c.method}: its 95 % interval clears 0`] : []));
+  const untested = calls.filter((c) => !c.tested && c.setAside === undefined).map((c) => c.method);
   const none = untested.length === 0 ? '' : ` Untested: ${untested.join(', ')}.`;
-  return tests.length === 0 ? `No method ran a test (bootstrap off).${none}` : `How sure: ${tests.join('; ')} (each method's own test of no lead).${none}`;
+  return tests.length === 0 ? `No method ran a test (bootstrap off).${none}` : `How sure: ${tests.join('; ')}.${none}`;
 }
 
 function noiseSentence(n: NoiseFacts, [a, b]: readonly [string, string], against: readonly string[]): string {
@@ -116,7 +131,13 @@ function noiseSentence(n: NoiseFacts, [a, b]: readonly [string, string], against
   return `${counts} But ${against.join(' and ')} find${against.length === 1 ? 's' : ''} the markets moving against each other (a market quoted inversely?), and pair pairs jumps of the same direction only: these counts do not measure noise here.`;
 }
 
-function agreement(calls: readonly MethodCall[], agree: boolean, leader: string | null): string {
+function agreement(all: readonly MethodCall[], agree: boolean, leader: string | null): string {
+  const aside = all.filter((c) => c.setAside !== undefined);
+  const asideText = aside.length === 0 ? '' : ` Set aside: ${aside.map((c) => c.method).join(', ')} (${aside[0]!.setAside}).`;
+  return agreementOf(all.filter((c) => c.setAside === undefined), agree, leader) + asideText;
+}
+
+function agreementOf(calls: readonly MethodCall[], agree: boolean, leader: string | null): string {
   if (agree) return `The methods agree: ${calls.map((c) => c.method).join(', ')}.`;
   const tested = calls.filter((c) => c.tested);
   const untested = calls.filter((c) => !c.tested);
@@ -162,7 +183,7 @@ export function verdictJson(v: ReportVerdict): Record<string, unknown> {
     lag_from: v.lagFrom,
     agree: v.agree,
     text: v.sentences,
-    methods: v.methods.map((c) => ({ method: c.method, leader: c.leader, tested: c.tested, estimate_leader: c.estimateLeader, lag_us: c.lagUs, lag_ci_us: c.intervalUs, lag_ci_caveat: c.intervalCaveat ?? null, against: c.against === true, p_value: c.pValue, verdict: c.sentence })),
+    methods: v.methods.map((c) => ({ method: c.method, leader: c.leader, tested: c.tested, estimate_leader: c.estimateLeader, lag_us: c.lagUs, lag_ci_us: c.intervalUs, lag_ci_caveat: c.intervalCaveat ?? null, against: c.against === true, p_value: c.pValue, p_of: c.pOf ?? null, set_aside: c.setAside ?? null, verdict: c.sentence })),
     noise: { jumps: v.noise.jumps, noise_jumps: v.noise.noiseJumps, paired: v.noise.paired, chance_pairs_mean: v.noise.chanceMean },
   };
 }
