@@ -122,3 +122,21 @@ test('a range\'s read keeps a trades file that ends at the range\'s start when t
   // Both files read (the range is cut by the caller, src/cli/inputs.ts trimmed): the trade at T of each.
   assert.deepEqual(times.filter((t) => t >= T), [T, T, T + 5e6]);
 });
+
+test('a gap of over a minute between two files of one market is warned, naming both files and the gap', async () => {
+  // The spot fixture spans 80 s: cut at 10 % and 90 % of its rows, the middle file holds about
+  // 64 s; left out, the first file ends and the last begins more than a minute apart.
+  const s = splitCsv(SPOT, [0.1, 0.9]);
+  const dir = tempFiles({ 's1.csv': s[0]!, 's2.csv': s[1]!, 's3.csv': s[2]! });
+  const rowTime = (text: string, at: 'first' | 'last') => { const rows = text.trimEnd().split('\n').slice(1); return Number(rows[at === 'first' ? 0 : rows.length - 1]!.split(',')[2]); };
+  const gap = rowTime(s[2]!, 'first') - rowTime(s[0]!, 'last');
+  assert.ok(gap > 60e6 && gap < 70e6, `the fixture's gap: ${gap} µs`);
+  const run = async (spot: string) => {
+    const f = fakeContext({ quiet: false });
+    await runPair([spot, PERP], PAIR, f.ctx);
+    return f.stderr();
+  };
+  const warned = await run(`${join(dir, 's1.csv')},${join(dir, 's3.csv')}`);
+  assert.match(warned, new RegExp(`s1\\.csv ends at .* and .*s3\\.csv, the market's next file, starts ${Math.floor(gap / 1e6)}\\.\\d+ s later .*: a file missing\\?`));
+  assert.doesNotMatch(await run(['s1.csv', 's2.csv', 's3.csv'].map((n) => join(dir, n)).join(',')), /a file missing/);
+});

@@ -57,10 +57,34 @@ export function openTradeFile(arg: string, o: ReaderCliOptions, ctx: Context, ra
   return openTradeStream(expandInputArg(arg, 'trades'), readOptionsOf(o, ctx.progress.update, { index: 2, count: 3, market: 0 }), range);
 }
 
-/** Prints what the readers skipped, file by file; call once the sources are exhausted. Returns each source's whole report. */
+/**
+ * Prints what the readers skipped, file by file, and the gaps between a market's files; call
+ * once the sources are exhausted. Returns each source's whole report.
+ */
 export function reportReads(sources: readonly MultiFileSource<unknown>[], ctx: Context): ReadReport[] {
   for (const s of sources) for (const r of s.reports()) ctx.reportSkipped(r);
+  for (const s of sources) for (const w of fileGaps(s.reports())) ctx.warn(w);
   return sources.map((s) => s.report());
+}
+
+/** Longest quiet time between two files of one market that passes without a word. */
+export const FILE_GAP_US = 60_000_000;
+
+/**
+ * Warnings for consecutive files of one market (in reading order) with more than
+ * {@link FILE_GAP_US} between one's last row and the next one's first: most often a file left
+ * out of a list or a glob. Every analysis reads the gap as a market without a move, and the
+ * first move after it is compared with the price before it (docs/time.md).
+ */
+export function fileGaps(reports: readonly ReadReport[]): string[] {
+  const out: string[] = [];
+  for (let i = 1; i < reports.length; i++) {
+    const [before, after] = [reports[i - 1]!, reports[i]!];
+    const gap = after.firstTime - before.lastTime;
+    if (!(gap > FILE_GAP_US)) continue;
+    out.push(`${before.file} ends at ${isoMicros(before.lastTime)} and ${after.file}, the market's next file, starts ${duration(gap)} later at ${isoMicros(after.firstTime)}: a file missing? Every analysis reads the gap as a market without a move, and compares its first move after it with the price before it`);
+  }
+  return out;
 }
 
 /**
