@@ -214,3 +214,15 @@ test('plan refuses a file with a comma in its name where a job lists it with oth
   const plain = await leadlag(['plan', join(dir, 'spot'), perp, '--emit', 'commands']);
   assert.equal(plain.code, 0, plain.stderr);
 });
+
+test('plan refuses a --margin shorter than the margin its jobs read, naming both (exit 2)', async () => {
+  const { spot, perp } = twoDays();
+  // pair with --null-step 1h reads M = 1 s + W + D + G + 10 × 1 h around each range (W = 3 ms,
+  // D = 5 ms, G = 1 ms by default): 10 h 00 min 01.009 s, beyond the default 10 minutes. Before,
+  // every job ran and merge refused the states.
+  assertRefused(await leadlag(['plan', spot, perp, '--options', '--null-step 1h']), 2, /^leadlag: --margin 10 min 00 s is shorter than the 36001\.009 s pair's jobs read around their ranges .*give --margin 10 h 01 min or more/);
+  // hy over lags ±10 s reads 1 s + 10 s = 11 s: 5 s is short, the default 10 minutes covers it.
+  assertRefused(await leadlag(['plan', spot, perp, '--command', 'hy', '--margin', '5s', '--options', '--lags -10s..10s --step 1s']), 2, /^leadlag: --margin 5 s is shorter than the 11 s hy's jobs read/);
+  const fits = await leadlag(['plan', spot, perp, '--command', 'hy', '--options', '--lags -10s..10s --step 1s']);
+  assert.equal(fits.code, 0, fits.stderr);
+});

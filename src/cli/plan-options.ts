@@ -22,9 +22,13 @@ import { ALL_TIME, type TimeRange } from '../core/parts.js';
 import { duration } from '../core/human-text.js';
 import { isoMicros } from '../io/output.js';
 import type { XcorrOptions } from './commands/xcorr.js';
-import type { HyOptions } from './commands/hy.js';
-import type { PairOptions } from './commands/pair.js';
+import { hyMargin, type HyOptions } from './commands/hy.js';
+import { pairMargin, type PairOptions } from './commands/pair.js';
 import type { ClassifyOptions } from './commands/classify.js';
+import { datasetMargin, featureParamsOf } from './dataset.js';
+import { readMargin } from './inputs.js';
+import { latticeOf } from './lagrange.js';
+import { analysisParamsOf } from './options.js';
 
 /** The commands plan's jobs run (plan.ts: PLAN_COMMANDS). */
 type JobCommand = 'pair' | 'xcorr' | 'hy' | 'classify';
@@ -44,6 +48,31 @@ const STATE_CHECKS: Record<JobCommand, (o: Parsed, range: TimeRange) => void> = 
   hy: (o, range) => checkBlockedStateOptions(o as unknown as HyOptions, range),
   classify: (o) => checkClassifyStateOptions(o as unknown as ClassifyOptions),
 };
+
+/** The margin M a job of the command reads around its range with these options (each command's own rule). */
+const READ_MARGINS: Record<JobCommand, (o: Parsed) => number> = {
+  pair: (o) => pairMargin(analysisParamsOf(o as unknown as PairOptions), (o as unknown as PairOptions).nullStep),
+  xcorr: (o) => readMargin({ gridUs: (o as unknown as XcorrOptions).grid, maxLag: Math.max(...(o as unknown as XcorrOptions).lags.map((l) => Math.abs(l))) }),
+  hy: (o) => hyMargin(latticeOf((o as unknown as HyOptions).lags, (o as unknown as HyOptions).step)),
+  classify: (o) => {
+    const params = analysisParamsOf(o as unknown as ClassifyOptions);
+    return datasetMargin(params, featureParamsOf(o as unknown as ClassifyOptions, params));
+  },
+};
+
+/**
+ * plan's --margin covers what each job reads around its range: a job reads [S − M, E + M) from
+ * the files plan gives it, chosen by their days' meeting [S − margin, E + margin); with a shorter
+ * margin a job misses the ticks its M reaches into, every job still succeeds, and merge refuses
+ * the states ("its data ends … inside its margin").
+ * @throws UsageError naming both margins and the options behind M.
+ */
+export function requireReadMargin(command: JobCommand, parsed: Parsed, margin: number): void {
+  const needed = READ_MARGINS[command](parsed);
+  if (margin >= needed) return;
+  const why = command === 'pair' ? '1 s + W + D + G + 10 × --null-step' : command === 'xcorr' ? '1 s + G × (1 + the largest |lag|)' : command === 'hy' ? "1 s + the lags' reach" : "1 s + W + D + G + the features' look-back";
+  throw new UsageError(`--margin ${duration(margin)} is shorter than the ${needed / 1e6} s ${command}'s jobs read around their ranges with these options (${why}): each job would miss ticks there and merge would refuse the states; give --margin ${duration(Math.ceil(needed / 60e6) * 60e6)} or more`);
+}
 
 /** The options plan writes on every job's command line, and what each one carries. */
 const PLAN_SETS: Record<string, string> = {

@@ -14,7 +14,7 @@ import { expandMarketArgs } from '../inputs.js';
 import { firstUnmatchedDay, planJobs, type DayFile, type Job } from '../../core/plan.js';
 import { isoMicros } from '../../io/output.js';
 import { shellQuote } from '../shell-words.js';
-import { jobOptionsOf, requireRunnableRange, type JobOptions } from '../plan-options.js';
+import { jobOptionsOf, requireReadMargin, requireRunnableRange, type JobOptions } from '../plan-options.js';
 
 export interface PlanOptions {
   manifest?: string;
@@ -51,6 +51,7 @@ export function runPlan(spot: string | undefined, perp: string | undefined, o: P
   if (command !== 'classify' && o.trades !== undefined) throw new UsageError(`--trades goes with --command classify (${command} reads no trades)`);
   const withTrades = command === 'classify';
   const jobOptions = jobOptionsOf(command, o.options);
+  requireReadMargin(command, jobOptions.parsed, o.margin);
   const header = ['job', 'pair', 'n', 'start', 'end', 'spot_files', 'perp_files', ...(withTrades ? ['trades_files'] : []), 'state', 'plan_span'];
   const lines: string[] = o.emit === 'tsv' ? [header.join('\t')] : [];
   let job = 0;
