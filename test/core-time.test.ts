@@ -13,6 +13,7 @@ import { GridAligner } from '../src/core/align.js';
 import { ALL_TIME } from '../src/core/parts.js';
 import { GridReturns, regimesOf } from '../src/core/volatility.js';
 import { olsTrend, stabilityOf } from '../src/core/stability.js';
+import { stabilityLines } from '../src/cli/windows.js';
 import { mulberry32 } from './prng.js';
 
 function randomJumps(rand: () => number, n: number, spanUs: number): JumpList {
@@ -146,6 +147,13 @@ test('olsTrend: slope and standard error of a hand-worked line', () => {
   // A negative mean keeps the slope's sign: y = −(the same), ȳ = −2.75, slope −1.1 → −1.1 / 2.75.
   assert.ok(Math.abs(olsTrend([0, 1, 2, 3], [-1, -3, -2, -5])!.relativePerDay! + 1.1 / 2.75) < 1e-12);
   assert.ok(Math.abs(olsTrend([0, 1, 2, 3], [-5, -2, -3, -1])!.relativePerDay! - 1.1 / 2.75) < 1e-12);
+  // p of slope 0: with 2 degrees of freedom Student's t has the closed form P(|T| ≥ t) = 1 − t / √(t² + 2);
+  // t = 1.1 / √0.27 ≈ 2.117 → p ≈ 0.168.
+  const t2 = 1.1 / Math.sqrt(0.27);
+  assert.ok(Math.abs(t.pValue - (1 - t2 / Math.sqrt(t2 * t2 + 2))) < 1e-9, String(t.pValue));
+  // With 1 degree of freedom (Cauchy) P(|T| ≥ t) = 1 − (2/π)·atan(t): y = 0, 2, 1 on x = 0, 1, 2 has
+  // slope 0.5, residuals −0.5, 1, −0.5, SSE 1.5, se = √(1.5 / 1 / 2) = √0.75, t = 1/√3 = tan(π/6) → p = 2/3.
+  assert.ok(Math.abs(olsTrend([0, 1, 2], [0, 2, 1])!.pValue - 2 / 3) < 1e-6);
   assert.equal(olsTrend([0, 1], [1, 2]), null);
   assert.equal(olsTrend([1, 1, 1], [1, 2, 3]), null);
 });
@@ -163,4 +171,15 @@ test('stabilityOf: lag spread, leader shares and per-day trends over daily windo
   // / 3 → √(3·10⁶). One window has no sd (not 0).
   assert.ok(Math.abs(s.lag!.sd! - Math.sqrt(3e6)) < 1e-6);
   assert.equal(stabilityOf(points.slice(0, 1)).lag!.sd, null);
+});
+
+test('stabilityLines: each trend gives its p, and says "no clear trend" from p = 0.05 up', () => {
+  const day = 86_400e6;
+  const at = (ys: number[]) => stabilityOf(ys.map((y, i) => ({ start: i * day, end: (i + 1) * day, lagUs: null, leader: null, values: { r2: y } })));
+  // The hand-worked line of olsTrend's test (slope 1.1 ± √0.27 over 4 windows): p ≈ 0.168.
+  const loose = stabilityLines(at([1, 3, 2, 5]), ['spot', 'perp'], { r2: 'R²' });
+  assert.deepEqual(loose, ['no window has a call on who leads', 'trend of R²: +1.1 per day ± 0.52, +40 % of its mean per day ± 18.9 % (OLS over 4 windows, p = 0.17: no clear trend)']);
+  // Near a straight line (residuals ±0.01 on a slope of 1 a day over 6 windows): t is large, p tiny, no words.
+  const tight = stabilityLines(at([1, 2.01, 2.99, 4.01, 4.99, 6]), ['spot', 'perp'], { r2: 'R²' });
+  assert.match(tight[1]!, /\(OLS over 6 windows, p < 0\.001\)$/);
 });

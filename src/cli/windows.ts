@@ -11,6 +11,7 @@ import type { ByOption, TimeCliOptions } from './options.js';
 import type { TwoMarketConsumer } from './inputs.js';
 import type { Stability, Trend } from '../core/stability.js';
 import { fixed, humanTable, isoMicros, JsonRows, lazyTable, type Cell, type MachineTable, type Style } from '../io/output.js';
+import { ALPHA, formatP } from '../core/verdict.js';
 
 /** Most windows one run reports: beyond this the per-window table says nothing a reader can use. */
 export const MAX_WINDOWS = 100_000;
@@ -144,7 +145,7 @@ export function windowJson(w: Window<unknown>): Record<string, unknown> {
 
 /** The stability summary as JSON (snake_case members, null where undefined). */
 export function stabilityJson(s: Stability): Record<string, unknown> {
-  const trend = (t: Trend | null) => (t === null ? null : { slope_per_day: t.slopePerDay, se: t.se, relative_per_day: t.relativePerDay, mean: t.mean, n: t.n });
+  const trend = (t: Trend | null) => (t === null ? null : { slope_per_day: t.slopePerDay, se: t.se, relative_per_day: t.relativePerDay, mean: t.mean, n: t.n, p_value: t.pValue });
   return {
     windows: s.windows,
     lag_us: s.lag,
@@ -218,7 +219,10 @@ export function stabilityLines(s: Stability, [a, b]: readonly [string, string], 
       continue;
     }
     const rel = t.relativePerDay === null ? '' : `, ${signed(100 * t.relativePerDay)} % of its mean per day ± ${sig((100 * t.se) / Math.abs(t.mean))} %`;
-    lines.push(`trend of ${label}: ${signed(t.slopePerDay)} per day ± ${sig(t.se)}${rel} (OLS over ${t.n} windows)`);
+    // The p says in plain words whether the slope stands out from its noise: "± SE" alone invites
+    // reading two SE as significant, which over a few windows (few degrees of freedom) it is not.
+    const clear = t.pValue < ALPHA ? '' : ': no clear trend';
+    lines.push(`trend of ${label}: ${signed(t.slopePerDay)} per day ± ${sig(t.se)}${rel} (OLS over ${t.n} windows, ${formatP(t.pValue)}${clear})`);
   }
   return lines;
 }
