@@ -286,25 +286,36 @@ function sharesOf(calls: readonly (1 | -1 | 0 | null)[]): Leads {
   return { a: share(1), b: share(-1), neither: share(0), n: called.length };
 }
 
-test('xcorr --by: a window leads in the shares only where the verdict\'s tests find a correlation at its best lag', async () => {
-  // Each window's call from its own JSON lags, by xcorr's verdict (docs/xcorr.md): the best lag
-  // is the largest |r| (ties: smaller |τ|, then positive); a peak from one grid step (top step
-  // share > 0.5), from fewer than 10 co-moving steps or without an interval has no call; an
-  // interval with 0 in it is neither; else the sign of the lag.
+test('xcorr --by: a window leads in the shares only where the verdict\'s tests call a lead on the window\'s own numbers', async () => {
+  // A window's numbers are those of a run over --start/--end at its edges (docs/time.md, when the
+  // edges fall on --block edges, as here). From that run's JSON, by xcorr's verdict (docs/xcorr.md):
+  // no call for a peak from one grid step (top step share > 0.5), from fewer than 10 co-moving
+  // steps, without an interval, over fewer than 5 blocks, or without an interval of S₊ − S₋;
+  // neither where the best lag's interval or S₊ − S₋'s includes 0; else the side S₊ − S₋ names,
+  // read in the direction of the relation (the best lag's r).
+  const callOf = (j: Json, blocks: number): 1 | -1 | 0 | null => {
+    const best = (j.lags as Json[]).find((l) => l.lag === j.best?.lag);
+    const d = j.summed.difference;
+    if (best === undefined || (best.top_step_share ?? 0) > 0.5 || blocks < 5 || best.n_effective < 10 || best.ci_low === null) return null;
+    if (best.ci_low <= 0 && best.ci_high >= 0) return 0;
+    if (d === null || d.ci_low === null) return null;
+    if (d.ci_low <= 0 && d.ci_high >= 0) return 0;
+    return (Math.sign(d.r_sum) * Math.sign(best.r)) as 1 | -1;
+  };
   const seen = new Set<string>();
-  for (const o of [{ us: 10e6, block: 10e6 }, { us: 10e6, block: 1e6 }, { us: 20e6, block: 1e6 }, { us: 20e6, block: 1e6, grid: 5000, lags: [-3, -2, -1, 0, 1, 2, 3] }]) {
-    const j = await xcorr([SPOT, PERP], { by: { kind: 'time', us: o.us }, block: o.block, grid: o.grid ?? 1000, lags: o.lags ?? [-5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5], bootstrap: 200 });
-    const calls = (j.windows as Json[]).map((w) => {
-      const rows = (w.lags as Json[]).filter((l) => l.r !== null);
-      if (rows.length === 0) return null;
-      const best = rows.reduce((m, l) => (Math.abs(l.r) > Math.abs(m.r) || (Math.abs(l.r) === Math.abs(m.r) && (Math.abs(l.lag) < Math.abs(m.lag) || (Math.abs(l.lag) === Math.abs(m.lag) && l.lag > m.lag))) ? l : m));
-      if ((best.top_step_share ?? 0) > 0.5 || best.n_effective < 10 || best.ci_low === null || best.ci_high === null) return null;
-      return best.ci_low <= 0 && best.ci_high >= 0 ? 0 : (Math.sign(best.lag) as 1 | -1 | 0);
-    });
+  for (const o of [{ us: 20e6, block: 10e6 }, { us: 20e6, block: 1e6 }, { us: 20e6, block: 2e6, grid: 5000, lags: [-3, -2, -1, 0, 1, 2, 3] }]) {
+    const opts = { block: o.block, grid: o.grid ?? 1000, lags: o.lags ?? [-5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5], bootstrap: 200 };
+    const j = await xcorr([SPOT, PERP], { ...opts, by: { kind: 'time', us: o.us } });
+    const calls: (1 | -1 | 0 | null)[] = [];
+    for (const w of j.windows as Json[]) {
+      const one = await xcorr([SPOT, PERP], { ...opts, start: w.start_us, end: w.end_us });
+      // Every block of these fixtures' windows holds a co-movement, so the blocks are the moving ones.
+      calls.push(callOf(one, one.bootstrap.blocks));
+    }
     for (const c of calls) seen.add(String(c));
     assert.deepEqual(j.stability.leads, sharesOf(calls), JSON.stringify(o));
   }
-  // The fixtures give every kind of call: none (one block a window: no interval), lag 0 and spot leading.
+  // The fixtures give every kind of call: none (2 blocks a window), neither (lag 0) and spot leading.
   assert.ok(['null', '0', '1'].every((k) => seen.has(k)), [...seen].join());
 });
 

@@ -7,6 +7,7 @@
 import { MIN_INTERVAL_BLOCKS } from '../core/bootstrap.js';
 import { rowHasCoMoves } from '../core/xcorr-cells.js';
 import { bootstrapPart, tableOfRow, type XcorrKeyedParts, type XcorrPart } from '../core/xcorr-parts.js';
+import type { XcorrBootstrap } from '../core/xcorr-bootstrap.js';
 import type { XcorrRow } from './commands/xcorr-render.js';
 import { stabilityOf } from '../core/stability.js';
 import type { GridReturns, Regime } from '../core/volatility.js';
@@ -35,29 +36,48 @@ export interface XcorrByOptions {
  * window gives when its edges fall on block edges). Cost O(R · blocks · lags) per part.
  */
 export function xcorrRowsOf(part: XcorrPart, o: XcorrByOptions): XcorrRow[] {
+  return xcorrTableOf(part, o).rows;
+}
+
+/** A part's rows with what made their intervals: the bootstrap (undefined without one, or with too few blocks) and the blocks where both markets move. */
+export interface XcorrWindowTable {
+  readonly rows: XcorrRow[];
+  readonly boot: XcorrBootstrap | undefined;
+  /** With the bootstrap, the blocks holding a co-movement; null without it. */
+  readonly moving: number | null;
+}
+
+function xcorrTableOf(part: XcorrPart, o: XcorrByOptions): XcorrWindowTable {
   const table = tableOfRow(part.row, o.lags);
   const n = part.blocks.length;
   // With the bootstrap on, a window with fewer than two blocks of co-movements has no interval (not Fisher's).
   const useBoot = o.bootstrap > 0;
   const moving = part.blocks.filter(rowHasCoMoves).length;
   const boot = useBoot && moving >= MIN_INTERVAL_BLOCKS ? bootstrapPart(o.lags, part, { blocks: n, replicates: o.bootstrap, seed: o.seed }) : undefined;
-  return table.map((l, k) => {
+  const rows = table.map((l, k) => {
     const b = boot?.intervals[k] ?? null;
     return { ...l, lagUs: l.lag * o.grid, fisherLow: l.ciLow, fisherHigh: l.ciHigh, ciLow: useBoot ? (b?.low ?? null) : l.ciLow, ciHigh: useBoot ? (b?.high ?? null) : l.ciHigh };
   });
+  return { rows, boot, moving: useBoot ? moving : null };
 }
 
-/** `best` picks a table's best lag and `leader` makes a window's call from it (the command's rules: xcorr-render.ts windowLeader). */
-export function xcorrBy(parts: XcorrKeyedParts, o: XcorrByOptions, span: Span, meter: GridReturns | undefined, best: (l: readonly LagResult[]) => LagResult | undefined, leader: (best: LagResult | undefined) => 1 | -1 | 0 | null): XcorrBy {
+/** `best` picks a table's best lag and `leader` makes a window's call from its table (the command's rules: xcorr.ts, xcorr-render.ts windowLeader). */
+export function xcorrBy(parts: XcorrKeyedParts, o: XcorrByOptions, span: Span, meter: GridReturns | undefined, best: (l: readonly LagResult[]) => LagResult | undefined, leader: (t: XcorrWindowTable) => 1 | -1 | 0 | null): XcorrBy {
   const gridUs = o.grid;
   const w = windowsOf(parts, span, meter);
   const table = (p: XcorrPart) => xcorrRowsOf(p, o);
-  const windows = w.windows.map((x) => ({ ...x, part: table(x.part) }));
+  // Each window's call is made beside its rows, while its replicates are at hand.
+  const calls: (1 | -1 | 0 | null)[] = [];
+  const windows = w.windows.map((x) => {
+    const t = xcorrTableOf(x.part, o);
+    calls.push(leader(t));
+    return { ...x, part: t.rows };
+  });
   const regimes = w.regimes === undefined ? undefined : (Object.fromEntries(REGIMES.map((r) => [r, { nWindows: w.regimes![r].nWindows, part: table(w.regimes![r].part) }])) as unknown as Record<Regime, { nWindows: number; part: XcorrRow[] }>);
   const stability = stabilityOf(
-    windows.map((x) => {
+    windows.map((x, i) => {
       const b = best(x.part);
-      return { start: x.start, end: x.end, lagUs: b === undefined ? null : b.lag * gridUs, leader: leader(b), values: { r2: b === undefined ? null : b.r! * b.r! } };
+      return { start: x.start, end: x.end, lagUs: b === undefined ? null : b.lag * gridUs, leader: calls[i]!, values: { r2: b === undefined ? null : b.r! * b.r! } };
     }),
   );
   return { windows, regimes, q25: w.q25, q75: w.q75, stability, interval: o.bootstrap > 0 ? 'bootstrap' : 'fisher' };

@@ -9,6 +9,7 @@ import { duration, fixed, humanTable, isoMicros, lazyOutput, type Cell, type Out
 import { bestLag } from '../../core/xcorr-summary.js';
 import { humanXcorrBy, xcorrByJson, type XcorrBy } from '../xcorr-windows.js';
 import { byTable } from '../windows.js';
+import { MIN_BOOTSTRAP_BLOCKS } from '../advice.js';
 
 /** One lag of Table 2: ciLow/ciHigh are the bootstrap interval, or Fisher's with --bootstrap 0. */
 export interface XcorrRow extends LagResult {
@@ -54,18 +55,25 @@ export const SINGLE_STEP_SHARE = 0.5;
 export const MIN_CO_MOVES = 10;
 
 /**
- * A window's call on who leads, for the stability summary's shares (docs/time.md): the sign of
- * the best lag where the verdict's tests find a correlation there (1: A leads, −1: B leads, 0 at
- * lag 0), 0 where they find none (its interval includes 0), and null, no call, where they cannot
- * test: no best lag, a peak made by one grid step or by fewer than {@link MIN_CO_MOVES} co-moving
- * steps, or no interval (too few blocks). The same order of tests as {@link verdict}.
+ * A window's call on who leads, for the stability summary's shares (docs/time.md), by the
+ * verdict's rules ({@link verdict}) on the window's own numbers: the side {@link summedLead}
+ * names (1: A leads, −1: B leads) where the best lag's interval and S₊ − S₋'s are clear of 0;
+ * 0, neither, where either includes 0; null, no call, where the verdict says weak or untested:
+ * no best lag, a peak made by one grid step or by fewer than {@link MIN_CO_MOVES} co-moving
+ * steps, no interval, or no difference of the sums with an interval (lags on one side, Fisher).
+ * `moving`: with the bootstrap, the window's blocks where both markets move; an interval over
+ * fewer than {@link MIN_BOOTSTRAP_BLOCKS} of them (one block's statistic against another's)
+ * makes no call either. Null without the bootstrap.
  */
-export function windowLeader(best: LagResult | undefined): 1 | -1 | 0 | null {
+export function windowLeader(best: XcorrRow | undefined, summed: XcorrReport['summed'], moving: number | null): 1 | -1 | 0 | null {
   if (best === undefined) return null;
   if (best.topStepShare !== null && best.topStepShare > SINGLE_STEP_SHARE) return null;
+  if (moving !== null && moving < MIN_BOOTSTRAP_BLOCKS) return null;
   if (best.nEffective < MIN_CO_MOVES || best.ciLow === null || best.ciHigh === null) return null;
   if (best.ciLow <= 0 && best.ciHigh >= 0) return 0;
-  return Math.sign(best.lag) as 1 | -1 | 0;
+  const d = summed.difference;
+  if (d === null || d.value === null || d.interval === null) return null;
+  return summedLead({ best, summed });
 }
 
 /** A signed duration: -2.5 ms, 0 µs, 40 ms. */
@@ -207,14 +215,14 @@ export function blocksText(b: NonNullable<XcorrReport['bootstrap']>): string {
  * (the best lag's r > 0) the leading side has the larger sum; for markets that move against each
  * other (r < 0: a coin quoted inversely, a hedge) the leading side's sum is the more negative.
  */
-export function summedLead(r: XcorrReport): -1 | 0 | 1 {
+export function summedLead(r: Pick<XcorrReport, 'best' | 'summed'>): -1 | 0 | 1 {
   const d = r.summed.difference;
   if (d === null || d.interval === null || !(d.interval.low > 0 || d.interval.high < 0)) return 0;
   return summedDirection(r);
 }
 
 /** The side S₊ − S₋ points to in the relation's direction ({@link summedLead}), tested or not: 1, −1, or 0 without a value or a relation. */
-export function summedDirection(r: XcorrReport): -1 | 0 | 1 {
+export function summedDirection(r: Pick<XcorrReport, 'best' | 'summed'>): -1 | 0 | 1 {
   const d = r.summed.difference;
   const relation = r.best?.r == null ? 0 : Math.sign(r.best.r);
   if (relation === 0 || d === null || d.value === null) return 0;

@@ -137,7 +137,7 @@ async function finishXcorr(
   const boot = blocks === undefined ? undefined : { ...(await bootstrapXcorrThreaded(blocks, drawsOf(blocks, o), { worker })), blocks: blocks.cells };
   const report: XcorrReport = {
     ...xcorrReportOf(o, span, state!.lags, blocks, boot),
-    by: o.by === undefined ? undefined : xcorrBy(state!.parts!, o, span, meter, bestLag, windowLeader),
+    by: o.by === undefined ? undefined : xcorrBy(state!.parts!, o, span, meter, bestLag, (t) => windowLeader(bestLag(t.rows), summedSides(t.rows, t.boot, t.boot !== undefined), t.moving)),
   };
   warnAbout(report, ctx);
   return report;
