@@ -253,3 +253,24 @@ test('an output option given - is refused (exit 2), not written as a file named 
   }
   assert.deepEqual(readdirSync(dir), []);
 });
+
+test('a state run refuses a --state holding another command\'s state (two plans into one folder), and keeps it byte for byte; its own command\'s state it replaces', async () => {
+  const spot = join(FIXTURES, 'tardis', 'spot_quotes.csv');
+  const perp = join(FIXTURES, 'tardis', 'perp_quotes.csv');
+  const dir = tempFiles({});
+  const state = join(dir, 'pair-0000.state');
+  const range = ['--start', '2024-08-08T12:00:00Z', '--end', '2024-08-08T12:00:40Z', '--state', state];
+  const pair = await leadlagInProcess(['pair', spot, perp, ...range]);
+  assert.equal(pair.code, 0, pair.stderr);
+  const before = readFileSync(state);
+  const xcorr = await leadlagInProcess(['xcorr', spot, perp, ...range]);
+  assert.equal(xcorr.code, 2, xcorr.stderr);
+  // A usage error: its line, then the pointer to help; no stack.
+  assert.match(xcorr.stderr.split('\n')[0]!, /^leadlag: --state .*pair-0000\.state holds a pair state; this xcorr run would replace it/);
+  assert.doesNotMatch(xcorr.stderr, /\n\s+at /);
+  assert.deepEqual(readFileSync(state), before);
+  // The same command's rerun (a job retried) replaces its state.
+  const again = await leadlagInProcess(['pair', spot, perp, ...range, '--threshold', '1bp']);
+  assert.equal(again.code, 0, again.stderr);
+  assert.notDeepEqual(readFileSync(state), before);
+});

@@ -16,7 +16,7 @@ import { featureNames } from '../core/features.js';
 import { datasetEdgeUs, datasetEnds, decodeRows, encodeRows, featureHistoryUs, mergeDatasetShards, type DatasetEnds, type DatasetShard, type EncodedRow } from '../core/dataset-state.js';
 import type { AnalysisParams } from '../core/types.js';
 import { loadXGBoost } from '../io/xgboost-load.js';
-import { ownedRange, writeRunState, type StateFile, readerParams, TicksSeen, type TicksSeenJson } from '../io/state-file.js';
+import { ownedRange, refuseOtherCommandsState, writeRunState, type StateFile, readerParams, TicksSeen, type TicksSeenJson } from '../io/state-file.js';
 import { LEADLAG_VERSION } from './version.js';
 
 /** Every option that changes classify's data set or what it does with it (merge requires them equal). */
@@ -107,6 +107,7 @@ export async function runClassifyState(files: readonly [string, string], o: Clas
   const range = rangeOf(o);
   // A state path that is an input, or cannot be created, fails before anything is read.
   await prepareOutputs(outputsOf(o), inputsOf(files, o));
+  refuseOtherCommandsState(o.state!, 'classify');
   const featureParams = featureParamsOf(o, params);
   const historyUs = featureHistoryUs(featureParams);
   const edgeUs = datasetEdgeUs(params, featureParams);

@@ -29,7 +29,7 @@ import type { HyParts } from '../core/hyparts.js';
 import { ALL_TIME, type TimeRange } from '../core/parts.js';
 import type { Span } from '../core/types.js';
 import type { ReadReport } from '../io/types.js';
-import { ownedRange, rangesMeet, writeRunState, type StateFile, describeTime, readerParams } from '../io/state-file.js';
+import { ownedRange, refuseOtherCommandsState, rangesMeet, writeRunState, type StateFile, describeTime, readerParams } from '../io/state-file.js';
 import { duration } from '../io/output.js';
 import { LEADLAG_VERSION } from './version.js';
 import { latticeOf } from './lagrange.js';
@@ -87,6 +87,7 @@ export async function runHyState(files: readonly [string, string], o: HyOptions,
   const range = rangeOf(o);
   checkBlockedStateOptions(o, range);
   await prepareOutputs([{ option: '--state', path: o.state! }], expandMarketArgs(files).flat());
+  refuseOtherCommandsState(o.state!, 'hy');
   const lattice = latticeOf(o.lags, o.step);
   const margin = hyMargin(lattice);
   // The same fine cells as a range run's (hy.ts: blocks cut at the range's ends, here on block edges).

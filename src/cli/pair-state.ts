@@ -15,7 +15,7 @@ import { PairAnalysis, type JumpFeed } from '../core/pair-analysis.js';
 import { pairEdgeUs, pairFeedState, type PairFeedState } from '../core/pair-state.js';
 import { mergePairShards, type PairShard, type Seen } from '../core/pair-merge.js';
 import type { ReadReport } from '../io/types.js';
-import { ownedRange, writeRunState, type StateFile, readerParams } from '../io/state-file.js';
+import { ownedRange, refuseOtherCommandsState, writeRunState, type StateFile, readerParams } from '../io/state-file.js';
 import { LEADLAG_VERSION } from './version.js';
 
 /** A state's body for pair. */
@@ -76,6 +76,7 @@ export async function runPairState(files: readonly [string, string], o: PairOpti
   const range = rangeOf(o);
   // A state path that is an input, or cannot be created, fails before anything is read.
   await prepareOutputs([{ option: '--state', path: o.state! }], expandMarketArgs(files).flat());
+  refuseOtherCommandsState(o.state!, 'pair');
   const feeds: JumpFeed[] = o.feed === 'both' ? ['native', 'locf'] : [o.feed];
   const analysis = new PairAnalysis(params, cellLengthOf(o), range, o.nullStep);
   let perFile: ReadReport[][] = [[], []];

@@ -23,7 +23,7 @@ import { XcorrAnalysis } from '../core/xcorr-analysis.js';
 import { blockParts } from '../core/xcorr-parts.js';
 import { foldRows, tableOfRow } from '../core/xcorr-cells.js';
 import type { ReadReport } from '../io/types.js';
-import { ownedRange, rangesMeet, writeRunState, type StateFile, describeTime, readerParams, TicksSeen, type ReaderParamOptions, type TicksSeenJson } from '../io/state-file.js';
+import { ownedRange, refuseOtherCommandsState, rangesMeet, writeRunState, type StateFile, describeTime, readerParams, TicksSeen, type ReaderParamOptions, type TicksSeenJson } from '../io/state-file.js';
 import { LEADLAG_VERSION } from './version.js';
 import { blockTableError, xcorrReportOf, type XcorrOptions, type XcorrReport } from './commands/xcorr.js';
 
@@ -78,6 +78,7 @@ export async function runXcorrState(files: readonly [string, string], o: XcorrOp
   const range = rangeOf(o);
   checkBlockedStateOptions(o, range);
   await prepareOutputs([{ option: '--state', path: o.state! }], expandMarketArgs(files).flat());
+  refuseOtherCommandsState(o.state!, 'xcorr');
   const maxLag = Math.max(...o.lags.map((l) => Math.abs(l)));
   const historyUs = (maxLag + 1) * o.grid;
   const margin = readMargin({ gridUs: o.grid, maxLag });

@@ -13,8 +13,8 @@
  * header stays readable with `head -1 FILE | jq`.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
-import { DataError } from '../errors.js';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { DataError, UsageError } from '../errors.js';
 import { openError } from './byte-source.js';
 import { writeFileAtomic } from './atomic.js';
 import type { ReadReport } from './types.js';
@@ -37,6 +37,44 @@ export interface StateFile<B = unknown> {
   readonly file: string;
   readonly header: StateHeader;
   readonly body: B;
+}
+
+/** Most of a state's first line read to find its command: headers are a few KiB. */
+const HEADER_PEEK = 1 << 16;
+
+/**
+ * The command whose state `file` holds, from the start of its first line; undefined when the file
+ * cannot be read or does not start as a state header does.
+ */
+export function stateCommandAt(file: string): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const buf = Buffer.alloc(HEADER_PEEK);
+    const head = buf.subarray(0, readSync(fd, buf, 0, HEADER_PEEK, 0)).toString('utf8');
+    if (!head.startsWith(`{"format":"${STATE_FORMAT}"`)) return undefined;
+    return /"command":"([a-z]+)"/.exec(head)?.[1];
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * A state run refuses a --state that holds another command's state: two plans writing into one
+ * --states folder (pair's, then xcorr's) would otherwise replace the first's states with the
+ * second's, job by job, without a word. A state of the same command is the job's own, rerun.
+ * @throws UsageError naming the file and both commands.
+ */
+export function refuseOtherCommandsState(file: string, command: string): void {
+  const held = stateCommandAt(file);
+  if (held === undefined || held === command) return;
+  throw new UsageError(`--state ${file} holds a ${held} state; this ${command} run would replace it: give ${command} its own --state (with plan, its own --states DIR), or remove the file`);
 }
 
 /**
