@@ -226,3 +226,10 @@ test('plan refuses a --margin shorter than the margin its jobs read, naming both
   const fits = await leadlag(['plan', spot, perp, '--command', 'hy', '--options', '--lags -10s..10s --step 1s']);
   assert.equal(fits.code, 0, fits.stderr);
 });
+
+test('plan --options with a misspelt option: one line naming it and commander\'s suggestion (exit 2)', async () => {
+  const { spot, perp } = twoDays();
+  // commander puts "(Did you mean …?)" on a line of its own; it printed as a literal \n.
+  const r = await leadlag(['plan', spot, perp, '--options', '--threshhold 1bp']);
+  assertRefused(r, 2, /^leadlag: --options: unknown option '--threshhold' \(Did you mean --threshold\?\) \(as pair reads it\)$/);
+});

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import { Chalk } from 'chalk';
 import assert from 'node:assert/strict';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempFiles } from './cli-helpers.js';
 import { fakeContext } from './context-helpers.js';
@@ -466,4 +466,13 @@ test('merge refuses a plan whose first or last job\'s state is missing (--plan-s
   // Without --plan-span a merge of a range's states is the range's run, missing ends or not.
   const [, middle] = await shards(files, dir, [15 * S, 30 * S]);
   assert.deepEqual(merged([middle!]), await single(files, { start: T0 + 15 * S, end: T0 + 30 * S }));
+});
+
+test('merge refuses one state named twice (by its path or through a link), saying so rather than "the ranges overlap"', async () => {
+  const { files, dir } = setup();
+  const [s0, s1] = await shards(files, dir, [20 * S]);
+  assert.throws(() => merged([s0!, s1!, s0!]), (e: unknown) => e instanceof UsageError && e.message === `${s0} is given twice: pass each state once`);
+  const link = join(dir, 'link.state');
+  symlinkSync(s0!, link);
+  assert.throws(() => merged([s0!, s1!, link]), (e: unknown) => e instanceof UsageError && e.message === `${link} is given twice (also as ${s0}): pass each state once`);
 });

@@ -144,7 +144,8 @@ function asOptionsError(e: unknown, command: JobCommand): unknown {
   if (!(e instanceof CommanderError)) return e;
   if (e.code === 'commander.helpDisplayed') return new UsageError("--options: --help shows a command's help; it is no option for a job");
   if (e.code === 'commander.excessArguments') return new UsageError(`--options holds options only, no files: plan gives every ${command} job its files`);
-  return new UsageError(`--options: ${e.message.replace(/^error: /, '')} (as ${command} reads it)`);
+  // commander puts its suggestion on a line of its own; a usage error is one line.
+  return new UsageError(`--options: ${e.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')} (as ${command} reads it)`);
 }
 
 /**

@@ -3,6 +3,7 @@
  * exactly what one run over all of them prints (docs/scale.md, docs/definitions.md §11); states
  * of several pairs (their --label) give one row per pair.
  */
+import { statSync } from 'node:fs';
 import { Context, type Streams } from '../context.js';
 import { warnFewReplicates, type CommonOptions } from '../options.js';
 import { DataError, UsageError } from '../../errors.js';
@@ -92,8 +93,25 @@ async function mergeClassify(files: readonly string[], o: MergeOptions, ctx: Con
 function readStates(files: readonly string[]): StateFile[] {
   if (files.length === 0) throw new UsageError('merge needs at least one state file');
   const states = files.map(readStateFile);
+  refuseTwice(files);
   checkSameKind(states);
   return states;
+}
+
+/**
+ * One state named twice (by one path, a link, or a glob and a name that meet) would count its
+ * range twice: said as such, rather than as two states whose ranges overlap.
+ * @throws UsageError naming both names.
+ */
+function refuseTwice(files: readonly string[]): void {
+  const seen = new Map<string, string>();
+  for (const file of files) {
+    const st = statSync(file);
+    const key = `${st.dev}:${st.ino}`;
+    const first = seen.get(key);
+    if (first !== undefined) throw new UsageError(`${file} is given twice${first === file ? '' : ` (also as ${first})`}: pass each state once`);
+    seen.set(key, file);
+  }
 }
 
 /** Reads, checks and merges the states; one pair gives its report, several a row per pair. Classify states: runMergeAsync. */
