@@ -59,7 +59,7 @@ function methodsTable(d: ReportData): PageTable {
     title: 'Who leads, by method',
     columns: ['method', 'leader', 'lead', '95 % interval', 'p-value', 'its verdict'],
     rows: d.verdict.methods.map((c) => [c.method, leaderCell(c), c.lagUs === null ? null : ms(c.lagUs), c.intervalUs === null ? null : `${ms(c.intervalUs[0])} … ${ms(c.intervalUs[1])}${c.intervalCaveat ? ` (${c.intervalCaveat})` : ''}`, c.pValue === null ? null : formatPValue(c.pValue), c.sentence]),
-    note: 'hy: |θ̂| with its block-bootstrap interval, p of the sign-flip test of no lead-lag at any lag; pair: median leader → follower delay of the leading direction, p of the sign test; xcorr: the best lag when it lies on the leading side. Untested: the method could not test who leads here (its own verdict says why: no bootstrap, too few blocks or pairs, lags on one side), so its lead is an estimate only.',
+    note: 'hy: |θ̂| with its block-bootstrap interval, p of the sign-flip test of no relation at any lag (θ = 0 included: it does not test who leads, the interval of θ̂ does); pair: median leader → follower delay of the leading direction, p of the sign test; xcorr: the best lag when it lies on the leading side. Untested: the method could not test who leads here (its own verdict says why: no bootstrap, too few blocks or pairs, lags on one side), so its lead is an estimate only.',
   };
 }
 

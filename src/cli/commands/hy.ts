@@ -419,7 +419,7 @@ function humanHy(r: HyReport, style: Style): string {
     ['R²(θ̂)', fixed(e.r2, 4), ''],
     ['LLR = Σθ>0 U² / Σθ<0 U²', fixed(e.llr, 3), ciCell(inf?.llr, 3)],
     ['llr_abs = Σθ>0 |U| / Σθ<0 |U|', fixed(e.llrAbs, 3), ''],
-    ['p-value (no lead-lag at any lag)', inf === null ? 'off' : formatPValue(inf.pValue), inf === null ? '' : inf.exact ? `all ${inf.signPatterns} sign patterns` : `${inf.signPatterns} sign flips`],
+    ['p-value (no relation at any lag, 0 included)', inf === null ? 'off' : formatPValue(inf.pValue), inf === null ? '' : inf.exact ? `all ${inf.signPatterns} sign patterns` : `${inf.signPatterns} sign flips`],
     [`ticks ${a} / ${b}`, `${e.nA} / ${e.nB}`, ''],
     [`nonextant share ${a} / ${b}`, `${fixed(e.nonextantShareA, 3)} / ${fixed(e.nonextantShareB, 3)}`, 'ticks that cannot enter U(0)'],
   ];
