@@ -10,7 +10,7 @@ import type { HyOptions } from './hy.js';
 export function hyCommand(io: Streams): Command {
   const cmd = new Command('hy')
     .summary('asynchronous lead-lag on native ticks (Hayashi–Yoshida) with an interval for the lag')
-    .description('The Hayashi–Yoshida lead-lag contrast U(θ) of the two markets\' log-price increments on their own ticks, over a lattice of lags θ: the lag with the largest |U| with a block-bootstrap 95 % interval, ρ, β and R² there, the lead-lag ratios, and the p-value of "no lead-lag at any lag". θ > 0: the first market leads.')
+    .description('The Hayashi–Yoshida lead-lag contrast U(θ) of the two markets\' log-price increments on their own ticks, over a lattice of lags θ: the lag with the largest |U| with a block-bootstrap 95 % interval, ρ, β and R² there, the lead-lag ratios, and the p-value of "no relation at any lag" (θ = 0 included: not a test of who leads). θ > 0: the first market leads.')
     .addOption(new Option('--lags <range>', 'lag range: -10ms..10ms, -1s..1s, 0..500ms').argParser(parseLagRange).default({ fromUs: -10_000, toUs: 10_000 }, '-10ms..10ms'))
     .addOption(new Option('--step <dur>', 'lattice step (100us, 1ms)').argParser((v) => parseDuration(v, '--step')).default(100, '100us'))
     .addOption(namesOption())
