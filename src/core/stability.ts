@@ -3,7 +3,6 @@
  * it decaying? From one point per window: the spread of the lag across windows, the share of
  * windows each market leads, and OLS trends per day of the windows' statistics.
  */
-import jstat from 'jstat';
 import { quantile } from './quantile.js';
 
 /** One window's summary statistics; null where the window has none. */
@@ -34,11 +33,6 @@ export interface Trend {
   readonly mean: number;
   /** Windows in the fit (those where the statistic is defined). */
   readonly n: number;
-  /**
-   * Two-sided p of "no trend" (slope 0): Student's t = slope / se with n − 2 degrees of freedom,
-   * the windows taken as independent (adjacent windows are not quite, so it is optimistic).
-   */
-  readonly pValue: number;
 }
 
 export interface Stability {
@@ -118,14 +112,7 @@ export function olsTrend(x: readonly number[], y: readonly number[]): Trend | nu
   const slope = sxy / sxx;
   let sse = 0;
   for (let i = 0; i < k; i++) sse += (y[i]! - my - slope * (x[i]! - mx)) ** 2;
-  const se = Math.sqrt(sse / (k - 2) / sxx);
-  return { slopePerDay: slope, se, relativePerDay: my === 0 ? null : slope / Math.abs(my), mean: my, n: k, pValue: slopePValue(slope, se, k - 2) };
-}
-
-/** Two-sided p of slope = 0 by Student's t (jStat's distribution function: 2·P(T ≤ −|t|), exact in the tail where 1 − P(T ≤ |t|) would round to 0). */
-function slopePValue(slope: number, se: number, dof: number): number {
-  if (se === 0) return slope === 0 ? 1 : 0;
-  return Math.min(1, 2 * jstat.jStat.studentt.cdf(-Math.abs(slope / se), dof));
+  return { slopePerDay: slope, se: Math.sqrt(sse / (k - 2) / sxx), relativePerDay: my === 0 ? null : slope / Math.abs(my), mean: my, n: k };
 }
 
 /** The sample sd (divisor n − 1); null for fewer than two values, where it is undefined (not 0). */
