@@ -252,3 +252,13 @@ test('report --by in a table says each method\'s spread across the windows (it p
   assert.match(r.stdout, /\n {2}hy: lag across \d+ windows/);
   assert.match(r.stdout, /\n {2}pair: /);
 });
+
+test('report\'s xcorr line prints a tiny difference and its interval in significant digits, as xcorr does, not as 0.0000', async () => {
+  // spot against a byte-identical copy: r(0) = 1 and S₊ − S₋ is rounding, its replicates a few
+  // 1e-7 either side of 0 (xcorr's verdict prints them so); before, "[0.0000, 0.0000]".
+  const dir = tempFiles({ 'copy.csv': readFileSync(SPOT, 'utf8') });
+  const r = await leadlagInProcess(['report', SPOT, join(dir, 'copy.csv'), '--no-color']);
+  assert.equal(r.code, 0, r.stderr);
+  const line = r.stdout.split('\n').find((l) => l.includes('Σr(τ>0) − Σr(τ<0)'))!;
+  assert.match(line, /Σr\(τ>0\) − Σr\(τ<0\) = \S+ \[-?\d\.\de-\d+, -?\d\.\de-\d+\]$/);
+});

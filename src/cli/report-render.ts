@@ -5,7 +5,7 @@
  */
 import { renderPair, verdictOf } from './commands/pair.js';
 import { renderHy, verdict as hyVerdict } from './commands/hy.js';
-import { renderXcorr, verdict as xcorrVerdict } from './commands/xcorr-render.js';
+import { intervalText, r4, renderXcorr, verdict as xcorrVerdict } from './commands/xcorr-render.js';
 import { renderClassify, verdict as classifyVerdict } from './classify-render.js';
 import { duration, fixed, isoMicros, JsonRows, lazyOutput, lazyTable, percent, writtenJson, type Cell, type Output, type Style } from '../io/output.js';
 import { formatPValue } from '../core/verdict.js';
@@ -133,8 +133,9 @@ function hyLine(d: ReportData): string {
 function xcorrBest(d: ReportData): string {
   const best = d.xcorr.best;
   if (best === undefined) return 'no lag has a defined correlation';
-  const ci = best.ciLow === null || best.ciHigh === null ? '(no interval)' : `[${fixed(best.ciLow, 4)}, ${fixed(best.ciHigh, 4)}]`;
+  // Tiny values in significant digits, as xcorr prints them (r4), not as 0.0000.
+  const ci = best.ciLow === null || best.ciHigh === null ? '(no interval)' : intervalText(best.ciLow, best.ciHigh);
   const diff = d.xcorr.summed.difference;
-  const sum = diff === null || diff.value === null ? '' : `; Σr(τ>0) − Σr(τ<0) = ${fixed(diff.value, 4)}${diff.interval === null ? '' : ` [${fixed(diff.interval.low, 4)}, ${fixed(diff.interval.high, 4)}]`}`;
-  return `best lag ${best.lag} (${duration(Math.abs(best.lagUs))}${best.lagUs < 0 ? `, ${d.names[1]} first` : best.lagUs > 0 ? `, ${d.names[0]} first` : ''}), r = ${fixed(best.r, 4)} ${ci}${sum}`;
+  const sum = diff === null || diff.value === null ? '' : `; Σr(τ>0) − Σr(τ<0) = ${r4(diff.value)}${diff.interval === null ? '' : ` ${intervalText(diff.interval.low, diff.interval.high)}`}`;
+  return `best lag ${best.lag} (${duration(Math.abs(best.lagUs))}${best.lagUs < 0 ? `, ${d.names[1]} first` : best.lagUs > 0 ? `, ${d.names[0]} first` : ''}), r = ${r4(best.r)} ${ci}${sum}`;
 }

@@ -164,12 +164,12 @@ function humanXcorr(r: XcorrReport, style: Style): string {
     .join('\n');
 }
 
-function intervalText(low: number | null, high: number | null): string {
+export function intervalText(low: number | null, high: number | null): string {
   return low === null || high === null ? 'n/a' : `[${r4(low)}, ${r4(high)}]`;
 }
 
 /** r (or a difference of r) in 4 decimals; one too small for them in 2 significant digits, not as 0.0000. */
-function r4(x: number | null): string {
+export function r4(x: number | null): string {
   return x !== null && x !== 0 && Math.abs(x) < 5e-5 ? x.toPrecision(2) : fixed(x, 4);
 }
 
@@ -188,7 +188,7 @@ function bestLine(r: XcorrReport): string {
 function summedLine(r: XcorrReport): string {
   const { positive, negative, difference } = r.summed;
   const part = (label: string, s: SummedSide | null): string | undefined =>
-    s === null ? undefined : `${label} ${s.value === null ? 'n/a' : fixed(s.value, 4)}${s.interval === null ? '' : ` ${intervalText(s.interval.low, s.interval.high)}`}`;
+    s === null ? undefined : `${label} ${s.value === null ? 'n/a' : r4(s.value)}${s.interval === null ? '' : ` ${intervalText(s.interval.low, s.interval.high)}`}`;
   const parts = [part('Σr over τ > 0:', positive), part('Σr over τ < 0:', negative), part('difference:', difference)].filter((p) => p !== undefined);
   return parts.length === 0 ? '' : `summed r: ${parts.join('; ')}`;
 }
