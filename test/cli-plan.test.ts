@@ -215,16 +215,20 @@ test('plan refuses a file with a comma in its name where a job lists it with oth
   assert.equal(plain.code, 0, plain.stderr);
 });
 
-test('plan refuses a --margin shorter than the margin its jobs read, naming both (exit 2)', async () => {
+test('plan widens --margin to the margin its jobs read, so that a job gets the day before when its reach needs it', async () => {
   const { spot, perp } = twoDays();
-  // pair with --null-step 1h reads M = 1 s + W + D + G + 10 × 1 h around each range (W = 3 ms,
-  // D = 5 ms, G = 1 ms by default): 10 h 00 min 01.009 s, beyond the default 10 minutes. Before,
-  // every job ran and merge refused the states.
-  assertRefused(await leadlag(['plan', spot, perp, '--options', '--null-step 1h']), 2, /^leadlag: --margin 10 min 00 s is shorter than the 36001\.009 s pair's jobs read around their ranges .*give --margin 10 h 01 min or more/);
-  // hy over lags ±10 s reads 1 s + 10 s = 11 s: 5 s is short, the default 10 minutes covers it.
-  assertRefused(await leadlag(['plan', spot, perp, '--command', 'hy', '--margin', '5s', '--options', '--lags -10s..10s --step 1s']), 2, /^leadlag: --margin 5 s is shorter than the 11 s hy's jobs read/);
-  const fits = await leadlag(['plan', spot, perp, '--command', 'hy', '--options', '--lags -10s..10s --step 1s']);
-  assert.equal(fits.code, 0, fits.stderr);
+  // Hourly jobs; the job of 2024-08-09 05:00–06:00 (job 29). pair reads M = 1 s + W + D + G +
+  // 10 × --null-step around it: 11.009 s by default (its day alone), 10 h 00 min 01.009 s with
+  // --null-step 1h, back to 19:00 of the 8th. Before, plan kept its 10-minute margin, the job
+  // read the 9th alone, and merge refused the states.
+  const spotFiles = async (options: string[]) => {
+    const r = await leadlag(['plan', spot, perp, '--every', '1h', '--emit', 'tsv', ...options]);
+    assert.equal(r.code, 0, r.stderr);
+    const row = r.stdout.trimEnd().split('\n').find((l) => l.split('\t')[3] === '2024-08-09T05:00:00.000000Z')!;
+    return row.split('\t')[5]!.split(',').map((f) => f.replace(/.*\//, ''));
+  };
+  assert.deepEqual(await spotFiles([]), ['spot-2024-08-09.csv']);
+  assert.deepEqual(await spotFiles(['--options', '--null-step 1h']), ['spot-2024-08-08.csv', 'spot-2024-08-09.csv']);
 });
 
 test('plan --options with a misspelt option: one line naming it and commander\'s suggestion (exit 2)', async () => {

@@ -254,7 +254,7 @@ test('an output option given - is refused (exit 2), not written as a file named 
   assert.deepEqual(readdirSync(dir), []);
 });
 
-test('a state run refuses a --state holding another command\'s state (two plans into one folder), and keeps it byte for byte; its own command\'s state it replaces', async () => {
+test('a state run refuses a --state holding another command\'s state (two plans into one folder), and keeps it byte for byte; its own command\'s state it replaces; a FIFO it writes', { timeout: 60_000 }, async () => {
   const spot = join(FIXTURES, 'tardis', 'spot_quotes.csv');
   const perp = join(FIXTURES, 'tardis', 'perp_quotes.csv');
   const dir = tempFiles({});
@@ -273,4 +273,15 @@ test('a state run refuses a --state holding another command\'s state (two plans 
   const again = await leadlagInProcess(['pair', spot, perp, ...range, '--threshold', '1bp']);
   assert.equal(again.code, 0, again.stderr);
   assert.notDeepEqual(readFileSync(state), before);
+  // A --state that is a FIFO is written in place, not read first (a read would wait for a writer).
+  const fifo = join(dir, 'state.fifo');
+  execFileSync('mkfifo', [fifo]);
+  const reader = spawn('cat', [fifo]);
+  let got = '';
+  reader.stdout.on('data', (d: Buffer) => (got += d.toString('utf8')));
+  const closed = new Promise((done) => reader.on('close', done));
+  const piped = await leadlagInProcess(['xcorr', spot, perp, ...range.slice(0, -1), fifo]);
+  assert.equal(piped.code, 0, piped.stderr);
+  await closed;
+  assert.match(got, /^\{"format":"leadlag-state",.*"command":"xcorr"/);
 });

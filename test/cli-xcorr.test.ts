@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES, tempFiles } from './cli-helpers.js';
 import { leadlagInProcess } from './context-helpers.js';
-import { readGenericQuotes, referenceXcorr } from './reference.js';
+import { readGenericQuotes, referenceMovingBlocks, referenceXcorr } from './reference.js';
 import { mulberry32 } from './prng.js';
 
 const fx = (layout: string, name: string) => join(FIXTURES, layout, name);
@@ -139,7 +139,11 @@ test('xcorr: the human table marks the best lag, draws the correlogram and says 
 test('xcorr: the bootstrap interval is the default; --bootstrap 0 falls back to Fisher; the seed fixes the draws', async () => {
   const boot = await xcorr([...LAYOUTS[0]!, '--lags', '-2..2']);
   assert.equal(boot.interval, 'bootstrap');
-  assert.deepEqual(boot.bootstrap, { replicates: 1000, block_us: 1_000_000, seed: 42, blocks: 80 });
+  // moving_blocks: the 1 s blocks holding a pair of non-zero returns at a lag, counted on the reference grid.
+  // The generic layout holds the same quotes as the Tardis one (the layouts give one output, above).
+  const moving = referenceMovingBlocks(readGenericQuotes(fx('generic', 'spot_quotes.csv')), readGenericQuotes(fx('generic', 'perp_quotes.csv.gz')), 1000, [-2, -1, 0, 1, 2], 1_000_000);
+  assert.ok(moving > 0 && moving < 80, `the fixtures have quiet blocks too: ${moving}`);
+  assert.deepEqual(boot.bootstrap, { replicates: 1000, block_us: 1_000_000, seed: 42, blocks: 80, moving_blocks: moving });
   for (const l of boot.lags) {
     assert.ok(l.ci_low! <= l.r! && l.r! <= l.ci_high!, `lag ${l.lag}: ${l.ci_low} ≤ ${l.r} ≤ ${l.ci_high}`);
     assert.notEqual(l.ci_low, l.fisher_low);

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { FIXTURES, tempFiles } from './cli-helpers.js';
@@ -47,6 +47,11 @@ test('expandInputArg: a comma list, a directory (quote files only for quotes) an
   const commas = tempFiles({ 'spot,2024.csv': 'x', 'b.csv': 'x' });
   assert.deepEqual(expandInputArg(join(commas, 'spot,2024.csv')), [join(commas, 'spot,2024.csv')]);
   assert.deepEqual(expandInputArg(`${join(commas, 'b.csv')},${join(commas, 'spot,2024.csv')}`), [join(commas, 'b.csv'), join(commas, 'spot'), '2024.csv']);
+  // A glob that matches files whole, through a folder with a comma in its name.
+  const folder = tempFiles({});
+  mkdirSync(join(folder, 'sp,ot'));
+  for (const n of ['a.csv', 'b.csv']) writeFileSync(join(folder, 'sp,ot', n), 'x');
+  assert.deepEqual(expandInputArg(`${join(folder, 'sp,ot')}/*.csv`), [join(folder, 'sp,ot', 'a.csv'), join(folder, 'sp,ot', 'b.csv')]);
   assert.throws(() => expandInputArg(`${dir}/none-*.csv`), (e: unknown) => e instanceof OpenError && /no file matches/.test(e.message));
 });
 
@@ -137,6 +142,6 @@ test('a gap of over a minute between two files of one market is warned, naming b
     return f.stderr();
   };
   const warned = await run(`${join(dir, 's1.csv')},${join(dir, 's3.csv')}`);
-  assert.match(warned, new RegExp(`s1\\.csv ends at .* and .*s3\\.csv, the market's next file, starts ${Math.floor(gap / 1e6)}\\.\\d+ s later .*: a file missing\\?`));
+  assert.match(warned, new RegExp(`s1\\.csv ends at .* and .*s3\\.csv, the market's next file, starts ${Math.floor(gap / 1e6)}\\.\\d+ s later .*: a file missing \\(or the market closed\\)\\?`));
   assert.doesNotMatch(await run(['s1.csv', 's2.csv', 's3.csv'].map((n) => join(dir, n)).join(',')), /a file missing/);
 });

@@ -87,6 +87,41 @@ export function referenceXcorr(a: Quote[], b: Quote[], gridUs: number, lags: num
   });
 }
 
+/**
+ * The bootstrap blocks (of `blockUs`, on the absolute clock) that hold a co-movement: a pair of
+ * non-zero returns (r_A[n], r_B[n + τ]) at some lag, filed in the block of n·G (docs/xcorr.md),
+ * by the same LOCF grid as referenceXcorr.
+ */
+export function referenceMovingBlocks(a: Quote[], b: Quote[], gridUs: number, lags: number[], blockUs: number): number {
+  const tStart = Math.max(a[0]!.t, b[0]!.t);
+  const tEnd = Math.min(a[a.length - 1]!.t, b[b.length - 1]!.t);
+  const n0 = Math.ceil(tStart / gridUs);
+  const n1 = Math.floor(tEnd / gridUs);
+  const returns = (qs: Quote[]) => {
+    const out: number[] = [];
+    let j = 0;
+    let prev = NaN;
+    for (let n = n0; n <= n1; n++) {
+      while (j + 1 < qs.length && qs[j + 1]!.t <= n * gridUs) j++;
+      if (n > n0) out.push(Math.log(qs[j]!.mid) - Math.log(prev));
+      prev = qs[j]!.mid;
+    }
+    return out;
+  };
+  const rA = returns(a);
+  const rB = returns(b);
+  const blocks = new Set<number>();
+  // rA[i] is the return ending at grid point n0 + 1 + i.
+  for (let i = 0; i < rA.length; i++) {
+    if (rA[i] === 0) continue;
+    for (const lag of lags) {
+      const j = i + lag;
+      if (j >= 0 && j < rB.length && rB[j] !== 0) blocks.add(Math.floor(((n0 + 1 + i) * gridUs) / blockUs));
+    }
+  }
+  return blocks.size;
+}
+
 function pearson(xs: number[], ys: number[]): number | null {
   const n = xs.length;
   const mx = xs.reduce((s, v) => s + v, 0) / n;

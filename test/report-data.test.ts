@@ -274,5 +274,5 @@ test('reportVerdict: a size from a method without an interval says it has none; 
   assert.equal(v.sentences[0], 'spot leads perp by 1 ms (no interval), per xcorr.');
   const h = hyCall(hyReport(-9400, [-9600, -1200], 0.001));
   const w = reportVerdict(['spot', 'perp'], [h], noise);
-  assert.equal(w.sentences[1], "How sure: hy p = 0.001 (of no relation at any lag, not of who leads: that rests on θ̂'s interval).");
+  assert.equal(w.sentences[1], "How sure: hy p = 0.001 (test of no relation at any lag, not of who leads: that rests on θ̂'s interval).");
 });

@@ -63,7 +63,8 @@ export function openTradeFile(arg: string, o: ReaderCliOptions, ctx: Context, ra
  */
 export function reportReads(sources: readonly MultiFileSource<unknown>[], ctx: Context): ReadReport[] {
   for (const s of sources) for (const r of s.reports()) ctx.reportSkipped(r);
-  for (const s of sources) for (const w of fileGaps(s.reports())) ctx.warn(w);
+  // Quotes only: a quiet minute between trades is common.
+  for (const s of sources) if (s.kind === 'quotes') for (const w of fileGaps(s.reports())) ctx.warn(w);
   return sources.map((s) => s.report());
 }
 
@@ -82,7 +83,7 @@ export function fileGaps(reports: readonly ReadReport[]): string[] {
     const [before, after] = [reports[i - 1]!, reports[i]!];
     const gap = after.firstTime - before.lastTime;
     if (!(gap > FILE_GAP_US)) continue;
-    out.push(`${before.file} ends at ${isoMicros(before.lastTime)} and ${after.file}, the market's next file, starts ${duration(gap)} later at ${isoMicros(after.firstTime)}: a file missing? Every analysis reads the gap as a market without a move, and compares its first move after it with the price before it`);
+    out.push(`${before.file} ends at ${isoMicros(before.lastTime)} and ${after.file}, the market's next file, starts ${duration(gap)} later at ${isoMicros(after.firstTime)}: a file missing (or the market closed)? Every analysis reads the gap as a market without a move, and compares its first move after it with the price before it`);
   }
   return out;
 }

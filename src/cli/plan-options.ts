@@ -21,12 +21,11 @@ import { offBlockEdge } from '../core/bootstrap.js';
 import { ALL_TIME, type TimeRange } from '../core/parts.js';
 import { duration } from '../core/human-text.js';
 import { isoMicros } from '../io/output.js';
-import type { XcorrOptions } from './commands/xcorr.js';
+import { xcorrMargin, type XcorrOptions } from './commands/xcorr.js';
 import { hyMargin, type HyOptions } from './commands/hy.js';
 import { pairMargin, type PairOptions } from './commands/pair.js';
 import type { ClassifyOptions } from './commands/classify.js';
 import { datasetMargin, featureParamsOf } from './dataset.js';
-import { readMargin } from './inputs.js';
 import { latticeOf } from './lagrange.js';
 import { analysisParamsOf } from './options.js';
 
@@ -52,7 +51,7 @@ const STATE_CHECKS: Record<JobCommand, (o: Parsed, range: TimeRange) => void> = 
 /** The margin M a job of the command reads around its range with these options (each command's own rule). */
 const READ_MARGINS: Record<JobCommand, (o: Parsed) => number> = {
   pair: (o) => pairMargin(analysisParamsOf(o as unknown as PairOptions), (o as unknown as PairOptions).nullStep),
-  xcorr: (o) => readMargin({ gridUs: (o as unknown as XcorrOptions).grid, maxLag: Math.max(...(o as unknown as XcorrOptions).lags.map((l) => Math.abs(l))) }),
+  xcorr: (o) => xcorrMargin(o as unknown as XcorrOptions),
   hy: (o) => hyMargin(latticeOf((o as unknown as HyOptions).lags, (o as unknown as HyOptions).step)),
   classify: (o) => {
     const params = analysisParamsOf(o as unknown as ClassifyOptions);
@@ -61,17 +60,13 @@ const READ_MARGINS: Record<JobCommand, (o: Parsed) => number> = {
 };
 
 /**
- * plan's --margin covers what each job reads around its range: a job reads [S − M, E + M) from
- * the files plan gives it, chosen by their days' meeting [S − margin, E + margin); with a shorter
- * margin a job misses the ticks its M reaches into, every job still succeeds, and merge refuses
- * the states ("its data ends … inside its margin").
- * @throws UsageError naming both margins and the options behind M.
+ * The margin M a job reads around its range, [S − M, E + M), with the options it is given. plan
+ * chooses a job's files by their days' meeting [S − margin, E + margin) with margin at least M:
+ * with less, a job would miss the ticks its M reaches into (pair with --null-step 1h reads 10 h),
+ * every job would still succeed, and merge would refuse the states.
  */
-export function requireReadMargin(command: JobCommand, parsed: Parsed, margin: number): void {
-  const needed = READ_MARGINS[command](parsed);
-  if (margin >= needed) return;
-  const why = command === 'pair' ? '1 s + W + D + G + 10 × --null-step' : command === 'xcorr' ? '1 s + G × (1 + the largest |lag|)' : command === 'hy' ? "1 s + the lags' reach" : "1 s + W + D + G + the features' look-back";
-  throw new UsageError(`--margin ${duration(margin)} is shorter than the ${needed / 1e6} s ${command}'s jobs read around their ranges with these options (${why}): each job would miss ticks there and merge would refuse the states; give --margin ${duration(Math.ceil(needed / 60e6) * 60e6)} or more`);
+export function jobReadMargin(command: JobCommand, parsed: Parsed): number {
+  return READ_MARGINS[command](parsed);
 }
 
 /** The options plan writes on every job's command line, and what each one carries. */

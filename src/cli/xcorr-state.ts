@@ -17,7 +17,7 @@ import { DataError } from '../errors.js';
 import { checkBlockedStateOptions } from './state-blocks.js';
 import type { Context } from './context.js';
 import { rangeOf } from './options.js';
-import { expandMarketArgs, readMargin, readTwoMarkets, requireOverlap, type TwoMarketConsumer } from './inputs.js';
+import { expandMarketArgs, readTwoMarkets, requireOverlap, type TwoMarketConsumer } from './inputs.js';
 import { prepareOutputs } from '../io/atomic.js';
 import { XcorrAnalysis } from '../core/xcorr-analysis.js';
 import { blockParts } from '../core/xcorr-parts.js';
@@ -25,7 +25,7 @@ import { foldRows, tableOfRow } from '../core/xcorr-cells.js';
 import type { ReadReport } from '../io/types.js';
 import { ownedRange, refuseOtherCommandsState, rangesMeet, writeRunState, type StateFile, describeTime, readerParams, TicksSeen, type ReaderParamOptions, type TicksSeenJson } from '../io/state-file.js';
 import { LEADLAG_VERSION } from './version.js';
-import { blockTableError, xcorrReportOf, type XcorrOptions, type XcorrReport } from './commands/xcorr.js';
+import { blockTableError, xcorrMargin, xcorrReportOf, type XcorrOptions, type XcorrReport } from './commands/xcorr.js';
 
 /** Every parameter that changes xcorr's numbers (merge requires them equal). */
 export interface XcorrStateParams {
@@ -81,7 +81,7 @@ export async function runXcorrState(files: readonly [string, string], o: XcorrOp
   refuseOtherCommandsState(o.state!, 'xcorr');
   const maxLag = Math.max(...o.lags.map((l) => Math.abs(l)));
   const historyUs = (maxLag + 1) * o.grid;
-  const margin = readMargin({ gridUs: o.grid, maxLag });
+  const margin = xcorrMargin(o);
   const analysis = new XcorrAnalysis(o.lags, o.grid, Infinity, range, o.block, o.bootstrap > 0);
   const seen = [new TicksSeen(range.end - historyUs), new TicksSeen(range.end - historyUs)] as const;
   const consumer: TwoMarketConsumer = {

@@ -1,7 +1,7 @@
 /**
  * What `leadlag hy` reports from the parts of the contrast (docs/definitions.md §8, §9): the lag
  * estimate, ρ, β, R², the lead-lag ratios, the nonextant shares, the block-bootstrap intervals and
- * the p-value of "no lead-lag at any lattice lag".
+ * the p-value of "no relation at any lattice lag" (θ = 0 included).
  */
 import { CHUNK_COUNTS, drawCountsInto, MIN_INTERVAL_BLOCKS, percentileInterval, percentileIntervalType1, replicateSums, type Interval } from './bootstrap.js';
 import { blocksWithContrast, type HyParts } from './hyparts.js';
@@ -181,7 +181,7 @@ export interface HyInference {
   readonly lagUs: Interval | null;
   readonly rho: Interval | null;
   readonly llr: Interval | null;
-  /** P(max_θ |ρ| ≥ observed) under "no lead-lag at any lattice lag", by block sign flips. */
+  /** P(max_θ |ρ| ≥ observed) under "no relation at any lattice lag", by block sign flips. */
   readonly pValue: number;
   /** Sign patterns the test used: R drawn at random, or all 2^blocks when that is no more. */
   readonly signPatterns: number;

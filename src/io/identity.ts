@@ -11,12 +11,17 @@ import { statSync } from 'node:fs';
  */
 export function sameFile(a: string, b: string): boolean {
   if (a === '-' || b === '-') return false;
+  const ka = fileKey(a);
+  return ka !== undefined && ka === fileKey(b);
+}
+
+/** A regular file's identity, "dev:ino" (links followed); undefined for anything else or a path that cannot be inspected. */
+export function fileKey(path: string): string | undefined {
   try {
-    const sa = statSync(a);
-    const sb = statSync(b);
-    return sa.isFile() && sa.dev === sb.dev && sa.ino === sb.ino;
+    const st = statSync(path);
+    return st.isFile() ? `${st.dev}:${st.ino}` : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 

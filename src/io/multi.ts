@@ -38,6 +38,8 @@ export interface ReadRange {
 /** A source over one or more files, with the report of each file read. */
 export interface MultiFileSource<B> extends AsyncIterable<B> {
   readonly file: string;
+  /** What the files hold. */
+  readonly kind: Kind;
   /** The whole stream's report (rows summed, first and last time of the stream). */
   report(): ReadReport;
   /** One report per file read, in reading order. */
@@ -71,7 +73,7 @@ class MultiSource<B extends Batch> implements MultiFileSource<B> {
 
   constructor(
     private readonly paths: readonly string[],
-    private readonly kind: Kind,
+    readonly kind: Kind,
     private readonly opts: ReadOptions,
     private readonly range: ReadRange | undefined,
   ) {

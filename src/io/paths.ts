@@ -45,11 +45,11 @@ export function expandInputArg(arg: string, role: InputRole = 'any'): string[] {
 
 /**
  * The comma-separated parts of an argument, or the argument itself when it names an existing
- * file or directory whole: `spot,2024.csv` is one file if it exists, rather than `spot` and
- * `2024.csv`, which would fail or read the wrong files.
+ * file or directory whole, or is a glob that matches files whole: `spot,2024.csv` is one file if
+ * it exists, rather than `spot` and `2024.csv`, which would fail or read the wrong files.
  */
 function listedParts(arg: string): string[] {
-  if (arg.includes(',') && (isFile(arg) || isDirectory(arg))) return [arg];
+  if (arg.includes(',') && (isFile(arg) || isDirectory(arg) || (hasGlob(arg) && expandGlob(arg).some(isFile)))) return [arg];
   return arg.split(',').map((s) => s.trim()).filter((s) => s !== '');
 }
 

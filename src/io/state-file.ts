@@ -39,29 +39,28 @@ export interface StateFile<B = unknown> {
   readonly body: B;
 }
 
-/** Most of a state's first line read to find its command: headers are a few KiB. */
-const HEADER_PEEK = 1 << 16;
+/** Most of a file read to find a state's first line: headers are a few KiB (a file's fingerprint each). */
+const HEADER_PEEK = 1 << 20;
 
 /**
- * The command whose state `file` holds, from the start of its first line; undefined when the file
- * cannot be read or does not start as a state header does.
+ * The command whose state the regular file `file` holds, from its first line (the header);
+ * undefined when it is no regular file (a FIFO would block the read), cannot be read, or does not
+ * start with a state header.
  */
 export function stateCommandAt(file: string): string | undefined {
-  let fd: number;
+  let fd: number | undefined;
   try {
+    if (!statSync(file).isFile()) return undefined;
     fd = openSync(file, 'r');
-  } catch {
-    return undefined;
-  }
-  try {
     const buf = Buffer.alloc(HEADER_PEEK);
     const head = buf.subarray(0, readSync(fd, buf, 0, HEADER_PEEK, 0)).toString('utf8');
-    if (!head.startsWith(`{"format":"${STATE_FORMAT}"`)) return undefined;
-    return /"command":"([a-z]+)"/.exec(head)?.[1];
+    const nl = head.indexOf('\n');
+    const header = nl < 0 ? undefined : (parseJson(head.slice(0, nl)) as Partial<StateHeader> | undefined);
+    return header?.format === STATE_FORMAT && typeof header.command === 'string' ? header.command : undefined;
   } catch {
     return undefined;
   } finally {
-    closeSync(fd);
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

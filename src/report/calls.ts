@@ -4,8 +4,8 @@
  */
 import type { FeedTable, PairReport } from '../cli/commands/pair.js';
 import { feedVerdict } from '../cli/commands/pair.js';
-import { summedDirection, summedLead, tooFewBlocks, tooFewCoMoves, verdict as xcorrVerdict, SINGLE_STEP_SHARE, type XcorrReport } from '../cli/commands/xcorr-render.js';
-import { canReject, edgeNote, twoSided, verdict as hyVerdict, type HyReport } from '../cli/commands/hy.js';
+import { summedDirection, xcorrLead, verdict as xcorrVerdict, type XcorrReport } from '../cli/commands/xcorr-render.js';
+import { canReject, edgeNote, hyLeadSign, twoSided, verdict as hyVerdict, type HyReport } from '../cli/commands/hy.js';
 import { ALPHA, signTestCanReject } from '../core/verdict.js';
 import { duration } from '../io/output.js';
 import type { MethodCall, NoiseFacts } from './verdict.js';
@@ -27,39 +27,29 @@ export function pairCall(r: PairReport, f: FeedTable): MethodCall {
     lagUs: d !== undefined && d.n > 0 ? d.median : null,
     intervalUs: d?.medianCi ? [d.medianCi.low, d.medianCi.high] : null,
     pValue: f.stats.leaderPValue,
-    pOf: 'sign test of who leads the pairs',
+    pOf: 'test of neither leading the pairs',
     sentence: `${v.sentence}.`,
     sameDirection: true,
   };
 }
 
 /**
- * xcorr: a lead when its verdict states one (the best lag's interval excludes 0, one step does
- * not carry it, and the summed r names a side with an interval clear of 0: summedLead);
- * the size is the best lag when it lies on the leader's side. No p-value: xcorr gives intervals.
- * Untested where its verdict says who leads is untested: a solid peak, but the summed r's
- * difference has no interval (--bootstrap 0) or no value (lags on one side only), or the span
- * holds fewer than two bootstrap blocks (no interval at all). A peak that
- * one step carries, or whose interval (Fisher's with --bootstrap 0, too narrow) includes 0, is
- * tested: no lead.
+ * xcorr: its call on who leads (xcorrLead, the rule of its verdict): a lead where the best lag's
+ * interval excludes 0, one step does not carry it, and the summed r names a side with an
+ * interval clear of 0; untested where its verdict says so (too few blocks or co-moving steps, no
+ * interval of the sums' difference); a peak one step carries, or whose interval includes 0, is
+ * tested and no lead. The size is the best lag when it lies on the leader's side. No p-value:
+ * xcorr gives intervals.
  */
 export function xcorrCall(r: XcorrReport): MethodCall {
   const best = r.best;
-  const clear = (lo: number | null | undefined, hi: number | null | undefined) => lo != null && hi != null && (lo > 0 || hi < 0);
-  const solid = best !== undefined && !(best.topStepShare !== null && best.topStepShare > SINGLE_STEP_SHARE) && clear(best.ciLow, best.ciHigh);
-  const d = r.summed.difference;
+  const { tested, sign, correlated } = xcorrLead(r);
   const estimate = summedDirection(r);
-  const interval = d?.value == null ? null : d.interval;
-  // Over fewer than two blocks nothing has an interval: xcorr's verdict says untested (unless one step carries the peak).
-  // Nor does a peak of fewer than MIN_CO_MOVES steps where both markets move (xcorr's verdict: untested).
-  const noBlocks = best !== undefined && !(best.topStepShare !== null && best.topStepShare > SINGLE_STEP_SHARE) && (tooFewBlocks(r) || tooFewCoMoves(r));
-  const tested = !noBlocks && (!solid || interval !== null);
-  const sign = solid && !noBlocks ? summedLead(r) : 0;
   // The size: the best lag when it lies on the side the call names (the estimate's, untested).
   const side = tested ? sign : estimate;
   const onSide = best !== undefined && side !== 0 && Math.sign(best.lag) === side;
-  // A solid negative peak: the markets move against each other.
-  const against = solid && !noBlocks && best.r! < 0;
+  // A significant negative peak: the markets move against each other.
+  const against = correlated && best!.r! < 0;
   return { method: 'xcorr', leader: marketOfSign(sign, r.names), tested, estimateLeader: marketOfSign(estimate, r.names), lagUs: onSide ? Math.abs(best.lagUs) : null, intervalUs: null, pValue: null, sentence: xcorrVerdict(r), against };
 }
 
@@ -80,8 +70,7 @@ export function hyCall(r: HyReport): MethodCall {
   const inf = r.inference;
   const ci = inf?.lagUs ?? null;
   const sign = lag === null || lag === 0 ? 0 : Math.sign(lag);
-  const clear = ci !== null && (ci.low > 0 || ci.high < 0);
-  const leads = inf !== null && inf.pValue < ALPHA && sign !== 0 && clear && twoSided(r.lattice);
+  const leads = hyLeadSign(r.estimate, inf, r.lattice) !== 0;
   const interval: [number, number] | null = ci === null ? null : sign < 0 ? [-ci.high, -ci.low] : [ci.low, ci.high];
   return {
     method: 'hy',
@@ -96,7 +85,7 @@ export function hyCall(r: HyReport): MethodCall {
     // θ̂ or its interval at an end of the lags, or replicates piled up there: the lags may cut it.
     intervalCaveat: interval !== null && edgeNote(r) !== '' ? `the lags may cut it short: widen ${r.options.lagsOption ?? '--lags'}` : null,
     pValue: inf?.pValue ?? null,
-    pOf: 'of no relation at any lag, not of who leads: that rests on θ̂\'s interval',
+    pOf: 'test of no relation at any lag, not of who leads: that rests on θ̂\'s interval',
     sentence: hyVerdict(r),
     // A significant contrast whose ρ at θ̂ is negative, its interval too: the markets move against each other.
     against: inf !== null && canReject(inf) && inf.pValue < ALPHA && (r.estimate.rho ?? 0) < 0 && (inf.rho === null || inf.rho.high < 0),

@@ -1,6 +1,6 @@
 /**
  * `leadlag hy SPOT PERP`: the Hayashi–Yoshida lead-lag contrast on native ticks over a lattice
- * of lags, with a block-bootstrap interval for the lag and a sign-flip test of "no lead-lag at
+ * of lags, with a block-bootstrap interval for the lag and a sign-flip test of "no relation at
  * any lag" (docs/definitions.md §8, §9; docs/hy.md).
  */
 import { Context, type Streams } from '../context.js';
@@ -200,9 +200,18 @@ export function twoSided(l: Lattice): boolean {
 export function windowLeader(t: HyTable, l: Lattice): 1 | -1 | 0 | null {
   const { estimate: e, inference: inf } = t;
   if (e.lagUs === null || inf === null || !canReject(inf) || !twoSided(l)) return null;
-  const ci = inf.lagUs;
-  if (inf.pValue >= ALPHA || e.lagUs === 0 || (ci !== null && ci.low <= 0 && ci.high >= 0)) return 0;
-  return Math.sign(e.lagUs) as 1 | -1;
+  return hyLeadSign(e, inf, l);
+}
+
+/**
+ * The side hy's verdict names as leading (1: A, −1: B): θ̂'s sign where the sign-flip test
+ * rejects, θ̂ ≠ 0, θ̂'s interval is clear of 0 and the lags lie on both sides of 0; 0 otherwise.
+ * The one rule of the verdict's lead, the report's (report/calls.ts) and the windows'.
+ */
+export function hyLeadSign(e: HyEstimate, inf: HyInference | null, l: Lattice): -1 | 0 | 1 {
+  const ci = inf?.lagUs ?? null;
+  if (e.lagUs === null || e.lagUs === 0 || inf === null || !(inf.pValue < ALPHA) || ci === null || !(ci.low > 0 || ci.high < 0) || !twoSided(l)) return 0;
+  return Math.sign(e.lagUs) as -1 | 1;
 }
 
 /** θ at the first or the last lag of the lattice (of more than one lag). */

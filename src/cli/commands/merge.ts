@@ -3,10 +3,10 @@
  * exactly what one run over all of them prints (docs/scale.md, docs/definitions.md §11); states
  * of several pairs (their --label) give one row per pair.
  */
-import { statSync } from 'node:fs';
 import { Context, type Streams } from '../context.js';
 import { warnFewReplicates, type CommonOptions } from '../options.js';
 import { DataError, UsageError } from '../../errors.js';
+import { fileKey } from '../../io/identity.js';
 import { describeTime, ownedRange, planSpanOf, readStateFile, type StateFile } from '../../io/state-file.js';
 import { humanTable, fixed, isoMicros, lazyOutput, writtenJson, type Output } from '../../io/output.js';
 import { mergePairStates } from '../pair-state.js';
@@ -92,8 +92,8 @@ async function mergeClassify(files: readonly string[], o: MergeOptions, ctx: Con
 /** The states, read and checked to be of one command and one version of leadlag. */
 function readStates(files: readonly string[]): StateFile[] {
   if (files.length === 0) throw new UsageError('merge needs at least one state file');
-  const states = files.map(readStateFile);
   refuseTwice(files);
+  const states = files.map(readStateFile);
   checkSameKind(states);
   return states;
 }
@@ -106,8 +106,9 @@ function readStates(files: readonly string[]): StateFile[] {
 function refuseTwice(files: readonly string[]): void {
   const seen = new Map<string, string>();
   for (const file of files) {
-    const st = statSync(file);
-    const key = `${st.dev}:${st.ino}`;
+    const key = fileKey(file);
+    // A path that cannot be inspected is left to the read, which names what is wrong with it.
+    if (key === undefined) continue;
     const first = seen.get(key);
     if (first !== undefined) throw new UsageError(`${file} is given twice${first === file ? '' : ` (also as ${first})`}: pass each state once`);
     seen.set(key, file);

@@ -23,7 +23,7 @@ export function planCommand(io: Streams): Command {
     .argument('[perp]', 'the second market\'s daily files')
     .option('--manifest <FILE>', 'CSV or TSV with the columns pair,spot_files,perp_files (files as a directory or a quoted-free glob), one line per symbol pair')
     .addOption(new Option('--every <DUR>', 'length of each job\'s range (aligned on the absolute clock)').argParser((v) => parseWindowLength(v, '--every')).default(86_400_000_000, '1d'))
-    .addOption(new Option('--margin <DUR>', 'read files this far around each range (at least the margin its jobs read: pair\'s 1 s + W + D + G + 10 × --null-step; a shorter one is refused)').argParser((v) => parseWindowLength(v, '--margin')).default(600_000_000, '10m'))
+    .addOption(new Option('--margin <DUR>', 'read files this far around each range (widened to the margin its jobs read with --options: pair\'s 1 s + W + D + G + 10 × --null-step)').argParser((v) => parseWindowLength(v, '--margin')).default(600_000_000, '10m'))
     .addOption(new Option('--emit <form>', 'tsv: job, pair, start, end, files, state; commands: one complete command per line (plan takes no --format: what it prints is a scheduler\'s input)').choices(['tsv', 'commands']).default('tsv'))
     .addOption(new Option('--format <format>').hideHelp().argParser(refuseFormat))
     .option('--states <DIR>', 'where the jobs write their states', 'states')

@@ -14,7 +14,7 @@ import { expandMarketArgs } from '../inputs.js';
 import { firstUnmatchedDay, planJobs, type DayFile, type Job } from '../../core/plan.js';
 import { isoMicros } from '../../io/output.js';
 import { shellQuote } from '../shell-words.js';
-import { jobOptionsOf, requireReadMargin, requireRunnableRange, type JobOptions } from '../plan-options.js';
+import { jobOptionsOf, jobReadMargin, requireRunnableRange, type JobOptions } from '../plan-options.js';
 
 export interface PlanOptions {
   manifest?: string;
@@ -51,7 +51,8 @@ export function runPlan(spot: string | undefined, perp: string | undefined, o: P
   if (command !== 'classify' && o.trades !== undefined) throw new UsageError(`--trades goes with --command classify (${command} reads no trades)`);
   const withTrades = command === 'classify';
   const jobOptions = jobOptionsOf(command, o.options);
-  requireReadMargin(command, jobOptions.parsed, o.margin);
+  // Files are chosen around each range as far as its job reads, whatever --margin says.
+  const margin = Math.max(o.margin, jobReadMargin(command, jobOptions.parsed));
   const header = ['job', 'pair', 'n', 'start', 'end', 'spot_files', 'perp_files', ...(withTrades ? ['trades_files'] : []), 'state', 'plan_span'];
   const lines: string[] = o.emit === 'tsv' ? [header.join('\t')] : [];
   let job = 0;
@@ -62,7 +63,7 @@ export function runPlan(spot: string | undefined, perp: string | undefined, o: P
     const [a, b] = expandMarketArgs([p.a, p.b]).map(named) as [DayFile[], DayFile[]];
     const trades = withTrades ? named(expandMarketArgs([p.trades!], 'trades')[0]!) : [];
     requireSameDays(p.pair, withTrades ? [a, b, trades] : [a, b]);
-    const jobs = planJobs(a, b, o.every, o.margin, trades);
+    const jobs = planJobs(a, b, o.every, margin, trades);
     // Every job's state records the span its pair's jobs cover, so that merge knows a missing first or last one.
     const span = jobs.length === 0 ? '' : `${isoMicros(jobs[0]!.start)}..${isoMicros(jobs.at(-1)!.end)}`;
     for (const j of jobs) {

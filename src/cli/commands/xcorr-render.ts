@@ -54,26 +54,48 @@ export const SINGLE_STEP_SHARE = 0.5;
  */
 export const MIN_CO_MOVES = 10;
 
+/** What xcorr's call on who leads reads of a report (a window's numbers give it too): with the bootstrap, the blocks where both markets move. */
+export interface LeadInputs {
+  readonly best: XcorrRow | undefined;
+  readonly summed: XcorrReport['summed'];
+  readonly bootstrap: { readonly moving: number } | null;
+}
+
 /**
- * A window's call on who leads, for the stability summary's shares (docs/time.md), by the
- * verdict's rules ({@link verdict}) on the window's own numbers: the side {@link summedLead}
- * names (1: A leads, −1: B leads) where the best lag's interval and S₊ − S₋'s are clear of 0;
- * 0, neither, where either includes 0; null, no call, where the verdict says weak or untested:
- * no best lag, a peak made by one grid step or by fewer than {@link MIN_CO_MOVES} co-moving
- * steps, no interval, or no difference of the sums with an interval (lags on one side, Fisher).
- * `moving`: with the bootstrap, the window's blocks where both markets move; an interval over
- * fewer than {@link MIN_BOOTSTRAP_BLOCKS} of them (one block's statistic against another's)
- * makes no call either. Null without the bootstrap.
+ * xcorr's call on who leads, the one rule of its verdict ({@link verdict}), the report
+ * (report/calls.ts) and the windows' shares ({@link windowLeader}): `sign` is the side
+ * {@link summedLead} names (1: A leads, −1: B leads; 0: neither) and `tested` false where the
+ * verdict says untested. A peak one grid step makes, or whose interval includes 0, is tested and
+ * no lead; fewer than {@link MIN_CALL_BLOCKS} blocks or {@link MIN_CO_MOVES} grid steps where
+ * both markets move, or a difference of the sums without an interval (lags on one side,
+ * `--bootstrap 0`), is untested.
  */
-export function windowLeader(best: XcorrRow | undefined, summed: XcorrReport['summed'], moving: number | null): 1 | -1 | 0 | null {
-  if (best === undefined) return null;
-  if (best.topStepShare !== null && best.topStepShare > SINGLE_STEP_SHARE) return null;
-  if (moving !== null && moving < MIN_BOOTSTRAP_BLOCKS) return null;
-  if (best.nEffective < MIN_CO_MOVES || best.ciLow === null || best.ciHigh === null) return null;
-  if (best.ciLow <= 0 && best.ciHigh >= 0) return 0;
-  const d = summed.difference;
-  if (d === null || d.value === null || d.interval === null) return null;
-  return summedLead({ best, summed });
+export function xcorrLead(r: LeadInputs): XcorrLead {
+  const best = r.best;
+  if (best === undefined || (best.topStepShare !== null && best.topStepShare > SINGLE_STEP_SHARE)) return { tested: true, sign: 0, correlated: false };
+  if (tooFewCallBlocks(r) || tooFewCoMoves(r)) return { tested: false, sign: 0, correlated: false };
+  if (best.ciLow === null || best.ciHigh === null || (best.ciLow <= 0 && best.ciHigh >= 0)) return { tested: true, sign: 0, correlated: false };
+  const d = r.summed.difference;
+  if (d === null || d.value === null || d.interval === null) return { tested: false, sign: 0, correlated: true };
+  return { tested: true, sign: summedLead(r), correlated: true };
+}
+
+export interface XcorrLead {
+  readonly tested: boolean;
+  readonly sign: -1 | 0 | 1;
+  /** The best lag passed the tests before the sums': a significant correlation there (the verdict's rules 1–5). */
+  readonly correlated: boolean;
+}
+
+/**
+ * A window's call on who leads, for the stability summary's shares (docs/time.md): xcorr's call
+ * ({@link xcorrLead}) on the window's own numbers, null (no call) where it is untested or where
+ * no lag has an r (a window without co-movements says nothing either way).
+ */
+export function windowLeader(r: LeadInputs): 1 | -1 | 0 | null {
+  if (r.best === undefined) return null;
+  const call = xcorrLead(r);
+  return call.tested ? call.sign : null;
 }
 
 /** A signed duration: -2.5 ms, 0 µs, 40 ms. */
@@ -102,7 +124,7 @@ export function renderXcorr(r: XcorrReport): Output {
       best_lag: r.best?.lag ?? null,
       summed: { positive: side(r.summed.positive), negative: side(r.summed.negative), difference: side(r.summed.difference) },
       interval: r.bootstrap === null ? 'fisher' : 'bootstrap',
-      bootstrap: r.bootstrap === null ? null : { replicates: r.bootstrap.replicates, block_us: r.bootstrap.blockUs, seed: r.bootstrap.seed, blocks: r.bootstrap.blocks },
+      bootstrap: r.bootstrap === null ? null : { replicates: r.bootstrap.replicates, block_us: r.bootstrap.blockUs, seed: r.bootstrap.seed, blocks: r.bootstrap.blocks, moving_blocks: r.bootstrap.moving },
       grid: { step_us: r.gridUs, points: r.gridPoints, start_us: r.span.start, end_us: r.span.end },
       names: r.names,
       verdict: verdict(r),
@@ -194,12 +216,24 @@ function summedLine(r: XcorrReport): string {
 }
 
 /** The bootstrap is on but the span holds too few blocks for an interval (core/bootstrap.ts): every interval is n/a. */
-export function tooFewBlocks(r: XcorrReport): boolean {
+export function tooFewBlocks(r: Pick<LeadInputs, 'bootstrap'>): boolean {
   return r.bootstrap !== null && r.bootstrap.moving < MIN_INTERVAL_BLOCKS;
 }
 
+/**
+ * Fewest blocks where both markets move for xcorr to call a lead with the bootstrap: over 2–4 the
+ * percentile interval is little more than one block's statistic against another's (hy's test
+ * cannot reject over five blocks or fewer either).
+ */
+export const MIN_CALL_BLOCKS = MIN_BOOTSTRAP_BLOCKS;
+
+/** The bootstrap is on but fewer than {@link MIN_CALL_BLOCKS} blocks hold a co-movement: intervals (from 2) but no call. */
+export function tooFewCallBlocks(r: Pick<LeadInputs, 'bootstrap'>): boolean {
+  return r.bootstrap !== null && r.bootstrap.moving < MIN_CALL_BLOCKS;
+}
+
 /** The best lag rests on fewer than {@link MIN_CO_MOVES} steps where both markets move. */
-export function tooFewCoMoves(r: XcorrReport): boolean {
+export function tooFewCoMoves(r: Pick<XcorrReport, 'best'>): boolean {
   return r.best !== undefined && r.best.nEffective < MIN_CO_MOVES;
 }
 
@@ -253,6 +287,9 @@ export function verdict(r: XcorrReport): string {
   }
   if (tooFewBlocks(r)) {
     return `untested: ${blocksText(r.bootstrap!)}, and an interval needs at least ${MIN_INTERVAL_BLOCKS} (a shorter --block gives more); the peak r = ${r4(best.r)} at ${where}.`;
+  }
+  if (tooFewCallBlocks(r)) {
+    return `untested: ${blocksText(r.bootstrap!)}, and a call needs at least ${MIN_CALL_BLOCKS} where both markets move: an interval over fewer is little more than one block against another (a shorter --block gives more); the peak r = ${r4(best.r)} at ${where}, 95 % interval ${intervalText(best.ciLow, best.ciHigh)}.`;
   }
   if (tooFewCoMoves(r)) {
     const n = best.nEffective;

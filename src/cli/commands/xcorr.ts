@@ -78,17 +78,21 @@ export function blockTableError(e: unknown, o: Pick<XcorrOptions, 'block' | 'lag
     : e;
 }
 
+/** The read margin M around a range: the common one (inputs.ts) for the grid step and the largest |lag|. */
+export function xcorrMargin(o: Pick<XcorrOptions, 'grid' | 'lags'>): number {
+  return readMargin({ gridUs: o.grid, maxLag: Math.max(...o.lags.map((l) => Math.abs(l))) });
+}
+
 /** xcorr as a pass: the analysis to feed and how it becomes the report (runXcorr, and `report`'s one read). */
 export function xcorrPass(files: readonly [string, string], o: XcorrOptions, ctx: Context): TwoMarketPass<Promise<XcorrReport>> & { abort(): void } {
   const range = rangeOf(o);
   const cellUs = cellLengthOf(o);
-  const maxLag = Math.max(...o.lags.map((l) => Math.abs(l)));
   // Nothing reads the block rows without the bootstrap and windows: fold them as they finish.
   const analysis = new XcorrAnalysis(o.lags, o.grid, cellUs, range, o.block, o.bootstrap > 0, { fold: o.bootstrap === 0 && cellUs === Infinity });
   const { consumer, meter } = withVolatility(o.by, analysis);
   const worker = o.bootstrap > 0 ? new BootWorker() : undefined;
   return {
-    plan: { range, margin: readMargin({ gridUs: o.grid, maxLag }) },
+    plan: { range, margin: xcorrMargin(o) },
     consumer: worker === undefined ? consumer : startingBootWorker(consumer, worker, o),
     finish: (reads) => finishXcorr(files, o, ctx, analysis, reads, meter, worker),
     abort: () => worker?.close(),
@@ -137,7 +141,7 @@ async function finishXcorr(
   const boot = blocks === undefined ? undefined : { ...(await bootstrapXcorrThreaded(blocks, drawsOf(blocks, o), { worker })), blocks: blocks.cells };
   const report: XcorrReport = {
     ...xcorrReportOf(o, span, state!.lags, blocks, boot),
-    by: o.by === undefined ? undefined : xcorrBy(state!.parts!, o, span, meter, bestLag, (t) => windowLeader(bestLag(t.rows), summedSides(t.rows, t.boot, t.boot !== undefined), t.moving)),
+    by: o.by === undefined ? undefined : xcorrBy(state!.parts!, o, span, meter, bestLag, (t) => windowLeader({ best: bestLag(t.rows), summed: summedSides(t.rows, t.boot, t.boot !== undefined), bootstrap: t.moving === null ? null : { moving: t.moving } })),
   };
   warnAbout(report, ctx);
   return report;
