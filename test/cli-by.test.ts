@@ -286,31 +286,64 @@ function sharesOf(calls: readonly (1 | -1 | 0 | null)[]): Leads {
   return { a: share(1), b: share(-1), neither: share(0), n: called.length };
 }
 
+/** perp quoted inversely: 1/price, bid and ask swapped (the Tardis columns ask_price, bid_price). */
+function inverted(path: string): string {
+  const [header, ...rows] = readFileSync(path, 'utf8').trimEnd().split('\n');
+  const flipped = rows.map((r) => {
+    const c = r.split(',');
+    [c[5], c[6]] = [String(1 / Number(c[6])), String(1 / Number(c[5]))];
+    return c.join(',');
+  });
+  return `${header}\n${flipped.join('\n')}\n`;
+}
+
 test('xcorr --by: a window\'s call is the verdict of a run over the window alone', async () => {
   // A window's numbers are those of a run over --start/--end at its edges (docs/time.md, when the
   // edges fall on --block edges, as here). That run's verdict sentence gives the call: "A leads B"
-  // a lead; "no significant …", "weak evidence …" and "correlated … but no significant lead"
-  // neither; "untested …", "no verdict …" (a window without an r) and the verdicts that leave who
-  // leads untested no call.
-  const callOf = (verdict: string): 1 | -1 | 0 | null => {
-    if (verdict.startsWith('spot leads perp')) return 1;
-    if (verdict.startsWith('perp leads spot')) return -1;
-    if (/^(no significant correlation|weak evidence|correlated \(r = .*\) but no significant lead)/.test(verdict)) return 0;
-    assert.match(verdict, /^(untested|no verdict|significant correlation .*to test who leads|correlated, r = .*who leads is untested)/);
-    return null;
+  // a lead (the markets moving against each other too); "no significant …" and "correlated … but
+  // no significant lead" neither; "untested …", "weak evidence …" (one event) and "no verdict …"
+  // no call. A run whose options cannot test who leads (--bootstrap 0, lags on one side) calls
+  // no window.
+  const kinds = new Set<string>();
+  const callOf = (verdict: string, canTest: boolean): 1 | -1 | 0 | null => {
+    const kind = /^(spot leads perp|perp leads spot|no significant correlation|correlated \(r = .*\) but no significant lead|untested|weak evidence|no verdict|significant correlation|correlated, r = )/.exec(verdict)?.[1]?.replace(/\(r = .*/, '(r = …)');
+    assert.ok(kind !== undefined, verdict);
+    kinds.add(kind);
+    if (!canTest) return null;
+    if (kind === 'spot leads perp') return 1;
+    if (kind === 'perp leads spot') return -1;
+    return kind === 'no significant correlation' || kind.startsWith('correlated (r = ') ? 0 : null;
   };
+  const inverse = join(tempFiles({ 'perp-inverse.csv': inverted(PERP) }), 'perp-inverse.csv');
+  const mirrored = [-5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5];
+  const configs = [
+    { us: 20e6, block: 10e6 },
+    { us: 20e6, block: 5e6 },
+    { us: 20e6, block: 1e6 },
+    { us: 10e6, block: 1e6 },
+    { us: 6e6, block: 1e6, grid: 10_000, lags: [-3, -2, -1, 0, 1, 2, 3] },
+    { us: 20e6, block: 2e6, grid: 5000, lags: [-3, -2, -1, 0, 1, 2, 3] },
+    { us: 20e6, block: 1e6, perp: inverse },
+    { us: 20e6, block: 1e6, bootstrap: 0 },
+    { us: 20e6, block: 1e6, lags: [0, 1, 2, 3, 4, 5] },
+  ];
   const seen = new Set<string>();
-  for (const o of [{ us: 20e6, block: 10e6 }, { us: 20e6, block: 5e6 }, { us: 20e6, block: 1e6 }, { us: 20e6, block: 2e6, grid: 5000, lags: [-3, -2, -1, 0, 1, 2, 3] }, { us: 20e6, block: 1e6, bootstrap: 0 }]) {
-    const opts = { block: o.block, grid: o.grid ?? 1000, lags: o.lags ?? [-5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5], bootstrap: o.bootstrap ?? 200 };
-    const j = await xcorr([SPOT, PERP], { ...opts, by: { kind: 'time', us: o.us } });
+  for (const o of configs) {
+    const lags = o.lags ?? mirrored;
+    const opts = { block: o.block, grid: o.grid ?? 1000, lags, bootstrap: o.bootstrap ?? 200 };
+    const canTest = opts.bootstrap > 0 && lags.some((l) => l < 0);
+    const files: [string, string] = [SPOT, o.perp ?? PERP];
+    const j = await xcorr(files, { ...opts, by: { kind: 'time', us: o.us } });
     const calls: (1 | -1 | 0 | null)[] = [];
-    for (const w of j.windows as Json[]) calls.push(callOf((await xcorr([SPOT, PERP], { ...opts, start: w.start_us, end: w.end_us })).verdict));
+    for (const w of j.windows as Json[]) calls.push(callOf((await xcorr(files, { ...opts, start: w.start_us, end: w.end_us })).verdict, canTest));
     for (const c of calls) seen.add(String(c));
-    assert.deepEqual(j.stability.leads, sharesOf(calls), JSON.stringify(o));
+    assert.deepEqual(j.stability.leads, sharesOf(calls), JSON.stringify({ ...o, perp: o.perp === undefined ? undefined : 'inverse' }));
   }
-  // The fixtures give every kind of call: none (2 or 4 blocks a window; no interval of the sums
-  // without the bootstrap), neither (lag 0) and spot leading.
+  // The fixtures give every kind of call, and every verdict the rule reads but "perp leads spot"
+  // and "no verdict" (the inverse perp: spot leading against it; 6 s windows of 10 ms steps:
+  // peaks one step makes, and one whose interval includes 0).
   assert.ok(['null', '0', '1'].every((k) => seen.has(k)), [...seen].join());
+  assert.deepEqual([...kinds].sort(), ['correlated (r = …)', 'correlated, r = ', 'no significant correlation', 'significant correlation', 'spot leads perp', 'untested', 'weak evidence']);
 });
 
 test('hy --by: a window leads in the shares only where its own sign-flip test rejects and θ̂\'s interval is clear of 0', async () => {
@@ -324,7 +357,7 @@ test('hy --by: a window leads in the shares only where its own sign-flip test re
   const j = await hy([SPOT, PERP], { by: { kind: 'time', us: 20e6 }, block: 1e6, bootstrap: 200 });
   const calls = (j.windows as Json[]).map((w) => {
     const ci = w.ci.lag_us as [number, number] | null;
-    if (w.p_value >= 0.05 || w.lag_us === 0 || (ci !== null && ci[0] <= 0 && ci[1] >= 0)) return 0;
+    if (w.p_value >= 0.05 || w.lag_us === 0 || ci === null || (ci[0] <= 0 && ci[1] >= 0)) return 0;
     return Math.sign(w.lag_us) as 1 | -1;
   });
   assert.ok(calls.includes(0) && calls.includes(1), calls.join());

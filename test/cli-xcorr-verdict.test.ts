@@ -78,11 +78,19 @@ test('verdict: a bootstrap over one block gives no interval, so nothing is teste
   assert.equal(verdict(one), 'untested: the span holds 1 block of 10 s, and an interval needs at least 2 (a shorter --block gives more); the peak r = 0.3000 at τ = 3 steps = 3 ms.');
 });
 
-test('warnAbout: few blocks are counted by where both markets move, not by the span', () => {
-  // 40 blocks of 10 s, 5 with a co-movement: the intervals rest on 5 (rough, below 10).
-  const { ctx, stderr } = fakeContext();
-  warnAbout({ ...report(row(3, 0.3, [0.2, 0.4]), null), bootstrap: { replicates: 1000, blockUs: 1e7, seed: 42, blocks: 40, moving: 5 } }, ctx);
-  assert.match(stderr(), /the bootstrap resamples only 5 blocks of 10 s \(of 40\) where both markets move: its intervals are rough/);
+test('warnAbout: few blocks are counted by where both markets move, not by the span; below 6 who leads is untested', () => {
+  // 40 blocks of 10 s, 7 with a co-movement: the intervals rest on 7 (rough, below 10).
+  const warned = (moving: number, best = row(3, 0.3, [0.2, 0.4])) => {
+    const { ctx, stderr } = fakeContext();
+    warnAbout({ ...report(best, clear), bootstrap: { replicates: 1000, blockUs: 1e7, seed: 42, blocks: 40, moving } }, ctx);
+    return stderr();
+  };
+  assert.match(warned(7), /the bootstrap resamples only 7 blocks of 10 s \(of 40\) where both markets move: its intervals are rough/);
+  // 5 (below MIN_CALL_BLOCKS = 6): rough and untested, as the verdict says.
+  assert.match(warned(5), /the span holds 40 blocks of 10 s, 5 where both markets move: its intervals are rough and who leads is untested \(a call needs 6 blocks where both markets move\)/);
+  assert.match(verdict({ ...report(row(3, 0.3, [0.2, 0.4]), clear), bootstrap: { replicates: 1000, blockUs: 1e7, seed: 42, blocks: 40, moving: 5 } }), /^untested: the span holds 40 blocks of 10 s, 5 where both markets move, and a call needs at least 6/);
+  // A peak one step makes is weak evidence (tested, no lead), not untested.
+  assert.doesNotMatch(warned(5, row(3, 0.3, [0.2, 0.4], 0.8)), /untested/);
 });
 
 test('verdict: a peak on fewer than 10 steps where both markets move is untested, and tiny r prints in significant digits', () => {

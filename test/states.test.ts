@@ -16,7 +16,7 @@ import { renderPair, runPair, type PairOptions } from '../src/cli/commands/pair.
 import { runPairState } from '../src/cli/pair-state.js';
 import { runMerge } from '../src/cli/commands/merge.js';
 import { DataError, EXIT, OpenError, UsageError } from '../src/errors.js';
-import { signHeaderLine } from '../src/io/state-file.js';
+import { signHeaderLine, stateCommandAt } from '../src/io/state-file.js';
 import { renderOutput } from '../src/io/output.js';
 
 const T0 = 1723118400e6; // 2024-08-08T12:00:00Z
@@ -475,4 +475,21 @@ test('merge refuses one state named twice (by its path or through a link), sayin
   const link = join(dir, 'link.state');
   symlinkSync(s0!, link);
   assert.throws(() => merged([s0!, s1!, link]), (e: unknown) => e instanceof UsageError && e.message === `${link} is given twice (also as ${s0}): pass each state once`);
+});
+
+test('stateCommandAt: the command of a state file from its header, a header longer than the read too; nothing for other files', () => {
+  const head = '{"format":"leadlag-state","format_version":1,"leadlag_version":"0.1.0","command":"hy"';
+  const dir = tempFiles({
+    'small.state': `${head},"label":null}\n{}\n`,
+    // Past the 1 MiB read: no line end in what is read, the header's first members still say it.
+    'long.state': `${head},"pad":"${'x'.repeat(1_100_000)}"}\n{}\n`,
+    'other.csv': 'time,bid,ask\n',
+    'fake.state': '{"format":"something-else","command":"pair"}\n',
+  });
+  assert.equal(stateCommandAt(join(dir, 'small.state')), 'hy');
+  assert.equal(stateCommandAt(join(dir, 'long.state')), 'hy');
+  assert.equal(stateCommandAt(join(dir, 'other.csv')), undefined);
+  assert.equal(stateCommandAt(join(dir, 'fake.state')), undefined);
+  assert.equal(stateCommandAt(join(dir, 'missing.state')), undefined);
+  assert.equal(stateCommandAt(dir), undefined);
 });

@@ -204,9 +204,10 @@ export function windowLeader(t: HyTable, l: Lattice): 1 | -1 | 0 | null {
 }
 
 /**
- * The side hy's verdict names as leading (1: A, −1: B): θ̂'s sign where the sign-flip test
- * rejects, θ̂ ≠ 0, θ̂'s interval is clear of 0 and the lags lie on both sides of 0; 0 otherwise.
- * The one rule of the verdict's lead, the report's (report/calls.ts) and the windows'.
+ * The side hy finds leading (1: A, −1: B): θ̂'s sign where the sign-flip test rejects, θ̂ ≠ 0,
+ * θ̂'s interval is clear of 0 and the lags lie on both sides of 0; 0 otherwise. The report's
+ * rule (report/calls.ts) and the windows'; the verdict's sentence also names θ̂'s side where its
+ * interval reaches 0 or is missing, with the caveat that the direction is uncertain.
  */
 export function hyLeadSign(e: HyEstimate, inf: HyInference | null, l: Lattice): -1 | 0 | 1 {
   const ci = inf?.lagUs ?? null;

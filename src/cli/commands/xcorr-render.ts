@@ -9,7 +9,6 @@ import { duration, fixed, humanTable, isoMicros, lazyOutput, type Cell, type Out
 import { bestLag } from '../../core/xcorr-summary.js';
 import { humanXcorrBy, xcorrByJson, type XcorrBy } from '../xcorr-windows.js';
 import { byTable } from '../windows.js';
-import { MIN_BOOTSTRAP_BLOCKS } from '../advice.js';
 
 /** One lag of Table 2: ciLow/ciHigh are the bootstrap interval, or Fisher's with --bootstrap 0. */
 export interface XcorrRow extends LagResult {
@@ -89,11 +88,18 @@ export interface XcorrLead {
 
 /**
  * A window's call on who leads, for the stability summary's shares (docs/time.md): xcorr's call
- * ({@link xcorrLead}) on the window's own numbers, null (no call) where it is untested or where
- * no lag has an r (a window without co-movements says nothing either way).
+ * ({@link xcorrLead}) on the window's own numbers; null (no call) where it is untested, where no
+ * lag has an r, where one grid step makes the peak (the report counts that as no lead, but a
+ * share of "neither" made of single events would say more than they do), and in a run whose
+ * options cannot test who leads (`--bootstrap 0`, lags on one side).
  */
 export function windowLeader(r: LeadInputs): 1 | -1 | 0 | null {
-  if (r.best === undefined) return null;
+  // A run that cannot test who leads at all (Fisher intervals, lags on one side) calls no window,
+  // rather than counting its uncorrelated windows as neither; a window without an r, or whose peak
+  // one grid step makes, says nothing either way.
+  const best = r.best;
+  if (best === undefined || r.bootstrap === null || r.summed.difference === null) return null;
+  if (best.topStepShare !== null && best.topStepShare > SINGLE_STEP_SHARE) return null;
   const call = xcorrLead(r);
   return call.tested ? call.sign : null;
 }
@@ -221,11 +227,11 @@ export function tooFewBlocks(r: Pick<LeadInputs, 'bootstrap'>): boolean {
 }
 
 /**
- * Fewest blocks where both markets move for xcorr to call a lead with the bootstrap: over 2–4 the
- * percentile interval is little more than one block's statistic against another's (hy's test
- * cannot reject over five blocks or fewer either).
+ * Fewest blocks where both markets move for xcorr to call a lead with the bootstrap: over 2–5 the
+ * percentile interval is little more than one block's statistic against another's, and hy's
+ * sign-flip test cannot reject over five blocks or fewer (its least p is 2/2⁵ = 0.0625).
  */
-export const MIN_CALL_BLOCKS = MIN_BOOTSTRAP_BLOCKS;
+export const MIN_CALL_BLOCKS = 6;
 
 /** The bootstrap is on but fewer than {@link MIN_CALL_BLOCKS} blocks hold a co-movement: intervals (from 2) but no call. */
 export function tooFewCallBlocks(r: Pick<LeadInputs, 'bootstrap'>): boolean {

@@ -21,7 +21,7 @@ import { MIN_INTERVAL_BLOCKS, percentileInterval, type BlockDrawPlan, type Inter
 import { bootstrapXcorr, summedReplicates, type XcorrBootstrap } from '../../core/xcorr-bootstrap.js';
 import { CellTableTooLarge, cellsWithCoMoves, type XcorrParts } from '../../core/xcorr-cells.js';
 import { bestLag, summedCorrelation } from '../../core/xcorr-summary.js';
-import { blocksText, lagText, renderXcorr, signedDuration, SINGLE_STEP_SHARE, tooFewBlocks, windowLeader } from './xcorr-render.js';
+import { blocksText, lagText, MIN_CALL_BLOCKS, renderXcorr, signedDuration, SINGLE_STEP_SHARE, tooFewBlocks, tooFewCallBlocks, windowLeader, xcorrLead } from './xcorr-render.js';
 import type { XcorrReport, XcorrRow, SummedSide } from './xcorr-render.js';
 import type { LagResult } from '../../core/xcorr.js';
 import { BootWorker, bootstrapXcorrThreaded, bootWorkWanted } from '../xcorr-boot-thread.js';
@@ -216,8 +216,12 @@ export function warnAbout(r: XcorrReport, ctx: Context): void {
   const shorter = 'a shorter --block gives more blocks (but must still be longer than the dependence between returns)';
   // Without an r (no pairs, or a constant series) there is nothing for blocks to resample.
   if (best === undefined) return;
+  // Whether who leads is untested is the call's (xcorrLead): a peak one step makes is weak evidence, tested.
+  const untested = xcorrLead(r).tested ? '' : ' and who leads is untested';
   if (tooFewBlocks(r)) {
-    ctx.warn(`${blocksText(r.bootstrap!)}: the bootstrap gives no interval and who leads is untested; ${shorter}`);
+    ctx.warn(`${blocksText(r.bootstrap!)}: the bootstrap gives no interval${untested}; ${shorter}`);
+  } else if (tooFewCallBlocks(r)) {
+    ctx.warn(`${blocksText(r.bootstrap!)}: its intervals are rough${untested} (a call needs ${MIN_CALL_BLOCKS} blocks where both markets move); ${shorter}`);
   } else if (r.bootstrap !== null && r.bootstrap.moving < FEW_BLOCKS) {
     // Counted by the blocks where both markets move: the others add nothing a replicate varies.
     const b = r.bootstrap;
