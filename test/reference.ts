@@ -57,22 +57,7 @@ function asOf(quotes: Quote[], x: number): Quote | undefined {
 
 /** docs/definitions.md §4 by the book: LOCF grid by scan, log-returns, two-pass Pearson per lag. */
 export function referenceXcorr(a: Quote[], b: Quote[], gridUs: number, lags: number[]) {
-  const tStart = Math.max(a[0]!.t, b[0]!.t);
-  const tEnd = Math.min(a[a.length - 1]!.t, b[b.length - 1]!.t);
-  const n0 = Math.ceil(tStart / gridUs);
-  const n1 = Math.floor(tEnd / gridUs);
-  const locf = (qs: Quote[]) => {
-    const v: number[] = [];
-    let j = 0;
-    for (let n = n0; n <= n1; n++) {
-      while (j + 1 < qs.length && qs[j + 1]!.t <= n * gridUs) j++;
-      v.push(qs[j]!.mid);
-    }
-    return v;
-  };
-  const ret = (v: number[]) => v.slice(1).map((x, i) => Math.log(x) - Math.log(v[i]!));
-  const rA = ret(locf(a));
-  const rB = ret(locf(b));
+  const { rA, rB } = gridReturns(a, b, gridUs);
   return lags.map((lag) => {
     const xs: number[] = [];
     const ys: number[] = [];
@@ -93,23 +78,7 @@ export function referenceXcorr(a: Quote[], b: Quote[], gridUs: number, lags: num
  * by the same LOCF grid as referenceXcorr.
  */
 export function referenceMovingBlocks(a: Quote[], b: Quote[], gridUs: number, lags: number[], blockUs: number): number {
-  const tStart = Math.max(a[0]!.t, b[0]!.t);
-  const tEnd = Math.min(a[a.length - 1]!.t, b[b.length - 1]!.t);
-  const n0 = Math.ceil(tStart / gridUs);
-  const n1 = Math.floor(tEnd / gridUs);
-  const returns = (qs: Quote[]) => {
-    const out: number[] = [];
-    let j = 0;
-    let prev = NaN;
-    for (let n = n0; n <= n1; n++) {
-      while (j + 1 < qs.length && qs[j + 1]!.t <= n * gridUs) j++;
-      if (n > n0) out.push(Math.log(qs[j]!.mid) - Math.log(prev));
-      prev = qs[j]!.mid;
-    }
-    return out;
-  };
-  const rA = returns(a);
-  const rB = returns(b);
+  const { n0, rA, rB } = gridReturns(a, b, gridUs);
   const blocks = new Set<number>();
   // rA[i] is the return ending at grid point n0 + 1 + i.
   for (let i = 0; i < rA.length; i++) {
@@ -120,6 +89,26 @@ export function referenceMovingBlocks(a: Quote[], b: Quote[], gridUs: number, la
     }
   }
   return blocks.size;
+}
+
+/**
+ * Both markets' log-returns on the LOCF grid n·G over the overlap of their ticks (grid points
+ * n0 … n1): rA[i] is A's return ending at grid point n0 + 1 + i.
+ */
+function gridReturns(a: Quote[], b: Quote[], gridUs: number): { n0: number; rA: number[]; rB: number[] } {
+  const n0 = Math.ceil(Math.max(a[0]!.t, b[0]!.t) / gridUs);
+  const n1 = Math.floor(Math.min(a[a.length - 1]!.t, b[b.length - 1]!.t) / gridUs);
+  const locf = (qs: Quote[]) => {
+    const v: number[] = [];
+    let j = 0;
+    for (let n = n0; n <= n1; n++) {
+      while (j + 1 < qs.length && qs[j + 1]!.t <= n * gridUs) j++;
+      v.push(qs[j]!.mid);
+    }
+    return v;
+  };
+  const ret = (v: number[]) => v.slice(1).map((x, i) => Math.log(x) - Math.log(v[i]!));
+  return { n0, rA: ret(locf(a)), rB: ret(locf(b)) };
 }
 
 function pearson(xs: number[], ys: number[]): number | null {
