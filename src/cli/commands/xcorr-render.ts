@@ -61,8 +61,9 @@ export interface LeadInputs {
 }
 
 /**
- * xcorr's call on who leads, the one rule of its verdict ({@link verdict}), the report
- * (report/calls.ts) and the windows' shares ({@link windowLeader}): `sign` is the side
+ * xcorr's call on who leads, by its verdict's rules in their order ({@link verdict} says the
+ * same in words), for the report (report/calls.ts) and the windows' shares
+ * ({@link windowLeader}): `sign` is the side
  * {@link summedLead} names (1: A leads, −1: B leads; 0: neither) and `tested` false where the
  * verdict says untested. A peak one grid step makes, or whose interval includes 0, is tested and
  * no lead; fewer than {@link MIN_CALL_BLOCKS} blocks or {@link MIN_CO_MOVES} grid steps where
