@@ -250,6 +250,8 @@ test('pair --by: a window leads in the shares only where its own sign test finds
   assert.ok(called.length > 0 && called.length < calls.length, 'the fixtures have 10 s windows with and without a call');
   const share = (x: string) => called.filter((c) => c === x).length / called.length;
   assert.deepEqual(j.stability.leads, { a: share('a'), b: share('b'), neither: share('neither'), n: called.length });
+  // Each window's JSON says its call: a market's name, neither, or null.
+  assert.deepEqual(j.windows.map((w) => (w as unknown as Json).call), calls.map((c) => (c === 'a' ? 'spot' : c === 'b' ? 'perp' : c)));
   // The window's lag (JSON lag_us, the table's last column) only where it has a leader, and of its sign.
   j.windows.forEach((w, i) => {
     const lag = (w.native as Record<string, number | null>).lag_us;
@@ -278,6 +280,11 @@ test('xcorr --by: a window row\'s N is the N of the lag it shows, the best one',
 });
 
 type Leads = { a: number; b: number; neither: number; n: number };
+
+/** A call as a window's JSON gives it: the leader's name, "neither", or null. */
+function callName(c: 1 | -1 | 0 | null): string | null {
+  return c === null ? null : c === 0 ? 'neither' : c > 0 ? 'spot' : 'perp';
+}
 
 /** The stability summary's shares from the windows' calls (null: no call, left out). */
 function sharesOf(calls: readonly (1 | -1 | 0 | null)[]): Leads {
@@ -338,6 +345,8 @@ test('xcorr --by: a window\'s call is the verdict of a run over the window alone
     for (const w of j.windows as Json[]) calls.push(callOf((await xcorr(files, { ...opts, start: w.start_us, end: w.end_us })).verdict, canTest));
     for (const c of calls) seen.add(String(c));
     assert.deepEqual(j.stability.leads, sharesOf(calls), JSON.stringify({ ...o, perp: o.perp === undefined ? undefined : 'inverse' }));
+    // Each window's JSON says its call.
+    assert.deepEqual((j.windows as Json[]).map((w) => w.call), calls.map(callName));
   }
   // The fixtures give every kind of call, and every verdict the rule reads but "perp leads spot"
   // and "no verdict" (the inverse perp: spot leading against it; 6 s windows of 10 ms steps:
@@ -362,4 +371,5 @@ test('hy --by: a window leads in the shares only where its own sign-flip test re
   });
   assert.ok(calls.includes(0) && calls.includes(1), calls.join());
   assert.deepEqual(j.stability.leads, sharesOf(calls));
+  assert.deepEqual((j.windows as Json[]).map((w) => w.call), calls.map(callName));
 });

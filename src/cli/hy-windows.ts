@@ -60,8 +60,8 @@ export function beyondOne(rho: number | null): boolean {
 }
 
 /** JSON members `windows`, `regimes`, `stability`; `table` gives a part's members as the whole span has them. */
-export function hyByJson(by: HyBy, table: (t: HyTable) => Record<string, unknown>): Record<string, unknown> {
-  return byJson(by, table);
+export function hyByJson(by: HyBy, names: readonly [string, string], table: (t: HyTable) => Record<string, unknown>): Record<string, unknown> {
+  return byJson(by, names, table);
 }
 
 /** The compact per-window table, the regimes' rows and the stability lines. */

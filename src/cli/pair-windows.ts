@@ -54,9 +54,9 @@ function median(v: readonly number[]): number {
 }
 
 /** JSON members `windows`, `regimes` and `stability`; `table` turns counts into the metrics object. */
-export function pairByJson(by: PairBy, table: (feed: JumpFeed, c: PairCounts) => Record<string, number>): Record<string, unknown> {
+export function pairByJson(by: PairBy, names: readonly [string, string], table: (feed: JumpFeed, c: PairCounts) => Record<string, number>): Record<string, unknown> {
   const feedsJson = (fc: FeedCounts) => Object.fromEntries(fc.map(({ feed, counts }) => [feed, table(feed, counts)]));
-  return byJson(by, feedsJson);
+  return byJson(by, names, feedsJson);
 }
 
 /** The compact per-window table (first feed), the regimes' rows and the stability lines. */

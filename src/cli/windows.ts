@@ -45,9 +45,9 @@ export interface WindowedSummary<S> extends Windowed<S> {
  * JSON members `windows`, `regimes` (with `regime_thresholds`) and `stability` of any command;
  * `members` gives a part's members as the whole span has them.
  */
-export function byJson<S>(by: WindowedSummary<S>, members: (part: S) => Record<string, unknown>): Record<string, unknown> {
+export function byJson<S>(by: WindowedSummary<S>, names: readonly [string, string], members: (part: S) => Record<string, unknown>): Record<string, unknown> {
   // Each window's members are made as it is written (JsonRows): a window can hold a row per lag.
-  const windows = new JsonRows(by.windows.length, (i) => ({ ...windowJson(by.windows[i]!), ...members(by.windows[i]!.part) }));
+  const windows = new JsonRows(by.windows.length, (i) => ({ ...windowJson(by.windows[i]!), call: callJson(by.stability.calls[i] ?? null, names), ...members(by.windows[i]!.part) }));
   const out: Record<string, unknown> = { windows };
   if (by.regimes !== undefined) {
     out.regimes = Object.fromEntries(REGIMES.map((r) => [r, { n_windows: by.regimes![r].nWindows, ...members(by.regimes![r].part) }]));
@@ -153,6 +153,11 @@ export function windowJson(w: Window<unknown>): Record<string, unknown> {
 export function trendPValue(t: Trend): number {
   if (t.se === 0) return t.slopePerDay === 0 ? 1 : 0;
   return Math.min(1, 2 * jstat.jStat.studentt.cdf(-Math.abs(t.slopePerDay / t.se), t.n - 2));
+}
+
+/** A window's call as JSON: the leading market's name, "neither", or null (no call: left out of the shares). */
+function callJson(call: 1 | -1 | 0 | null, [a, b]: readonly [string, string]): string | null {
+  return call === null ? null : call === 0 ? 'neither' : call > 0 ? a : b;
 }
 
 /** The stability summary as JSON (snake_case members, null where undefined). */

@@ -84,8 +84,8 @@ export function xcorrBy(parts: XcorrKeyedParts, o: XcorrByOptions, span: Span, m
 }
 
 /** JSON members `windows`, `regimes`, `stability`; `table` gives a table's members as the whole span has them. */
-export function xcorrByJson(by: XcorrBy, table: (l: readonly XcorrRow[]) => Record<string, unknown>): Record<string, unknown> {
-  return byJson(by, table);
+export function xcorrByJson(by: XcorrBy, names: readonly [string, string], table: (l: readonly XcorrRow[]) => Record<string, unknown>): Record<string, unknown> {
+  return byJson(by, names, table);
 }
 
 export function humanXcorrBy(by: XcorrBy, names: readonly [string, string], gridUs: number, style: Style, best: (l: readonly LagResult[]) => LagResult | undefined): string {

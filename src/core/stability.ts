@@ -37,6 +37,8 @@ export interface Trend {
 
 export interface Stability {
   readonly windows: number;
+  /** Each window's call on who leads, in order (WindowPoint.leader): what the shares count. */
+  readonly calls: readonly (1 | -1 | 0 | null)[];
   /** Spread of the lag over the windows where it is defined (µs); null when none is. */
   /** sd: the sample sd (n − 1), null for a single window. */
   readonly lag: { readonly min: number; readonly p25: number; readonly median: number; readonly p75: number; readonly max: number; readonly sd: number | null; readonly n: number } | null;
@@ -76,6 +78,7 @@ export function stabilityOf(points: readonly WindowPoint[]): Stability {
   for (const name of names) trends[name] = trendOf((p) => p.values[name] ?? null);
   return {
     windows: points.length,
+    calls: points.map((p) => p.leader),
     lag:
       lags.length === 0
         ? null

@@ -322,7 +322,7 @@ export function renderHy(r: HyReport): Output {
   const by = r.by;
   if (by === undefined) return lazyOutput(() => hyJson(r), () => ({ columns, rows: lagRows(e) }), (style) => humanHy(r, style));
   return lazyOutput(
-    () => ({ ...hyJson(r), ...hyByJson(by, (t: HyTable) => hyMembers(t.estimate, t.inference)) }),
+    () => ({ ...hyJson(r), ...hyByJson(by, r.names, (t: HyTable) => hyMembers(t.estimate, t.inference)) }),
     // One long table: the whole span's lags first, then each window's (and regime's).
     () => byTable(columns, r.span, lagRows(e), by, (t) => lagRows(t.estimate)),
     (style) => `${humanHy(r, style)}\n${humanHyBy(by, r.names, style)}`,

@@ -258,7 +258,7 @@ export function renderPair(r: PairReport): Output {
   if (r.by !== undefined) {
     const by = r.by;
     return lazyOutput(
-      () => ({ ...json, ...pairByJson(by, (_feed, c) => Object.fromEntries(windowMetrics(c, r.names, r.nullStepUs))) }),
+      () => ({ ...json, ...pairByJson(by, r.names, (_feed, c) => Object.fromEntries(windowMetrics(c, r.names, r.nullStepUs))) }),
       // One long table: the whole span's rows first, then each window's (and regime's) metrics.
       () => byTable(['metric', ...feedNames], r.span, rows, by, (fc) => metricRows(fc, (c) => windowMetrics(c, r.names, r.nullStepUs))),
       (style) => `${humanPair(r, style)}\n${humanPairBy(by, r.names, style)}`,

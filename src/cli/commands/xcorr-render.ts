@@ -150,7 +150,7 @@ export function renderXcorr(r: XcorrReport): Output {
     };
   };
   return lazyOutput(
-    () => ({ ...(out.json as Record<string, unknown>), ...xcorrByJson(by, table) }),
+    () => ({ ...(out.json as Record<string, unknown>), ...xcorrByJson(by, r.names, table) }),
     // One long table: the whole span's lags first, then each window's (and regime's).
     () => byTable(MACHINE_COLUMNS, r.span, rows, by, (l: readonly XcorrRow[]) => l.map(machineRow)),
     (style) => `${humanXcorr(r, style)}\n${humanXcorrBy(by, r.names, r.gridUs, style, bestLag)}`,
