@@ -13,7 +13,7 @@ import type { GridReturns, Regime } from '../core/volatility.js';
 import type { Span } from '../core/types.js';
 import { formatPValue } from '../core/verdict.js';
 import { fixed, type Style } from '../io/output.js';
-import { byJson, humanBy, REGIMES, windowsOf, type WindowedSummary } from './windows.js';
+import { humanBy, REGIMES, windowsOf, type WindowedSummary } from './windows.js';
 
 /** A window's (or regime's) numbers; inference null with --bootstrap 0 or without blocks. */
 export interface HyTable {
@@ -57,11 +57,6 @@ export function hyBy(parts: HyKeyedParts, lattice: Lattice, span: Span, meter: G
 /** |ρ| > 1: possible in a short window (docs/hy.md), where ρ is then no correlation. */
 export function beyondOne(rho: number | null): boolean {
   return rho !== null && Math.abs(rho) > 1;
-}
-
-/** JSON members `windows`, `regimes`, `stability`; `table` gives a part's members as the whole span has them. */
-export function hyByJson(by: HyBy, names: readonly [string, string], table: (t: HyTable) => Record<string, unknown>): Record<string, unknown> {
-  return byJson(by, names, table);
 }
 
 /** The compact per-window table, the regimes' rows and the stability lines. */

@@ -14,7 +14,7 @@ import type { GridReturns, Regime } from '../core/volatility.js';
 import type { LagResult } from '../core/xcorr.js';
 import type { Span } from '../core/types.js';
 import { fixed, type Style } from '../io/output.js';
-import { byJson, humanBy, REGIMES, windowsOf, type WindowedSummary } from './windows.js';
+import { humanBy, REGIMES, windowsOf, type WindowedSummary } from './windows.js';
 
 export interface XcorrBy extends WindowedSummary<readonly XcorrRow[]> {
   /** What the windows' ci_low/ci_high are: each window's own block bootstrap, or Fisher's. */
@@ -30,15 +30,6 @@ export interface XcorrByOptions {
   readonly seed: number;
 }
 
-/**
- * A part's rows: Fisher intervals from its sums; with the bootstrap, ci_low/ci_high from its own
- * blocks drawn afresh from --seed (so a window's interval is the one a run restricted to the
- * window gives when its edges fall on block edges). Cost O(R · blocks · lags) per part.
- */
-export function xcorrRowsOf(part: XcorrPart, o: XcorrByOptions): XcorrRow[] {
-  return xcorrTableOf(part, o).rows;
-}
-
 /** A part's rows with what made their intervals: the bootstrap (undefined without one, or with too few blocks) and the blocks where both markets move. */
 export interface XcorrWindowTable {
   readonly rows: XcorrRow[];
@@ -47,6 +38,11 @@ export interface XcorrWindowTable {
   readonly moving: number | null;
 }
 
+/**
+ * A part's rows: Fisher intervals from its sums; with the bootstrap, ci_low/ci_high from its own
+ * blocks drawn afresh from --seed (so a window's interval is the one a run restricted to the
+ * window gives when its edges fall on block edges). Cost O(R · blocks · lags) per part.
+ */
 function xcorrTableOf(part: XcorrPart, o: XcorrByOptions): XcorrWindowTable {
   const table = tableOfRow(part.row, o.lags);
   const n = part.blocks.length;
@@ -65,7 +61,7 @@ function xcorrTableOf(part: XcorrPart, o: XcorrByOptions): XcorrWindowTable {
 export function xcorrBy(parts: XcorrKeyedParts, o: XcorrByOptions, span: Span, meter: GridReturns | undefined, best: (l: readonly LagResult[]) => LagResult | undefined, leader: (t: XcorrWindowTable) => 1 | -1 | 0 | null): XcorrBy {
   const gridUs = o.grid;
   const w = windowsOf(parts, span, meter);
-  const table = (p: XcorrPart) => xcorrRowsOf(p, o);
+  const table = (p: XcorrPart) => xcorrTableOf(p, o).rows;
   // Each window's call is made beside its rows, while its replicates are at hand.
   const calls: (1 | -1 | 0 | null)[] = [];
   const windows = w.windows.map((x) => {
@@ -81,11 +77,6 @@ export function xcorrBy(parts: XcorrKeyedParts, o: XcorrByOptions, span: Span, m
     }),
   );
   return { windows, regimes, q25: w.q25, q75: w.q75, stability, interval: o.bootstrap > 0 ? 'bootstrap' : 'fisher' };
-}
-
-/** JSON members `windows`, `regimes`, `stability`; `table` gives a table's members as the whole span has them. */
-export function xcorrByJson(by: XcorrBy, names: readonly [string, string], table: (l: readonly XcorrRow[]) => Record<string, unknown>): Record<string, unknown> {
-  return byJson(by, names, table);
 }
 
 export function humanXcorrBy(by: XcorrBy, names: readonly [string, string], gridUs: number, style: Style, best: (l: readonly LagResult[]) => LagResult | undefined): string {

@@ -11,8 +11,8 @@ import type { GridReturns } from '../../core/volatility.js';
 import type { TimeRange } from '../../core/parts.js';
 import { prepareOutputFiles, writePlot, type PlotCliOptions } from '../plot.js';
 import { hyFigure } from '../../report/figures.js';
-import { byTable, cellLengthOf, withVolatility } from '../windows.js';
-import { beyondOne, hyBy, hyByJson, humanHyBy, type HyBy, type HyTable } from '../hy-windows.js';
+import { byJson, byTable, cellLengthOf, withVolatility } from '../windows.js';
+import { beyondOne, hyBy, humanHyBy, type HyBy, type HyTable } from '../hy-windows.js';
 import { cutCells, fineCellLength } from '../../core/cells.js';
 import { HyKeyedParts } from '../../core/hy-time.js';
 import { isCut } from '../../core/parts.js';
@@ -322,7 +322,7 @@ export function renderHy(r: HyReport): Output {
   const by = r.by;
   if (by === undefined) return lazyOutput(() => hyJson(r), () => ({ columns, rows: lagRows(e) }), (style) => humanHy(r, style));
   return lazyOutput(
-    () => ({ ...hyJson(r), ...hyByJson(by, r.names, (t: HyTable) => hyMembers(t.estimate, t.inference)) }),
+    () => ({ ...hyJson(r), ...byJson(by, r.names, (t: HyTable) => hyMembers(t.estimate, t.inference)) }),
     // One long table: the whole span's lags first, then each window's (and regime's).
     () => byTable(columns, r.span, lagRows(e), by, (t) => lagRows(t.estimate)),
     (style) => `${humanHy(r, style)}\n${humanHyBy(by, r.names, style)}`,

@@ -7,8 +7,8 @@ import type { LagResult } from '../../core/xcorr.js';
 import type { Span } from '../../core/types.js';
 import { duration, fixed, humanTable, isoMicros, lazyOutput, type Cell, type Output, type Style } from '../../io/output.js';
 import { bestLag } from '../../core/xcorr-summary.js';
-import { humanXcorrBy, xcorrByJson, type XcorrBy } from '../xcorr-windows.js';
-import { byTable } from '../windows.js';
+import { humanXcorrBy, type XcorrBy } from '../xcorr-windows.js';
+import { byJson, byTable } from '../windows.js';
 
 /** One lag of Table 2: ciLow/ciHigh are the bootstrap interval, or Fisher's with --bootstrap 0. */
 export interface XcorrRow extends LagResult {
@@ -150,7 +150,7 @@ export function renderXcorr(r: XcorrReport): Output {
     };
   };
   return lazyOutput(
-    () => ({ ...(out.json as Record<string, unknown>), ...xcorrByJson(by, r.names, table) }),
+    () => ({ ...(out.json as Record<string, unknown>), ...byJson(by, r.names, table) }),
     // One long table: the whole span's lags first, then each window's (and regime's).
     () => byTable(MACHINE_COLUMNS, r.span, rows, by, (l: readonly XcorrRow[]) => l.map(machineRow)),
     (style) => `${humanXcorr(r, style)}\n${humanXcorrBy(by, r.names, r.gridUs, style, bestLag)}`,
