@@ -1,7 +1,7 @@
 /** The verdict rules of docs/xcorr.md, in process on constructed reports (the first rule that applies wins). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { verdict, type XcorrReport, type XcorrRow } from '../src/cli/commands/xcorr-render.js';
+import { bestBand, verdict, xcorrLead, type XcorrReport, type XcorrRow } from '../src/cli/commands/xcorr-render.js';
 import { warnAbout } from '../src/cli/commands/xcorr.js';
 import { fakeContext } from './context-helpers.js';
 
@@ -9,8 +9,14 @@ function row(lag: number, r: number | null, ci: [number, number] | null, share: 
   return { lag, lagUs: lag * 1000, r, n: 1000, nEffective: 100, topStepShare: share, beta: r, r2: r === null ? null : r * r, ciLow: ci?.[0] ?? null, ciHigh: ci?.[1] ?? null, fisherLow: null, fisherHigh: null };
 }
 
-function report(best: XcorrRow | undefined, difference: XcorrReport['summed']['difference'], bootstrap = true): XcorrReport {
+/**
+ * A report of one best lag. Its band over the lags (XcorrReport.band) is the lag's own interval
+ * unless one is given: the rules before the band's are tested with a band that agrees.
+ */
+function report(best: XcorrRow | undefined, difference: XcorrReport['summed']['difference'], bootstrap = true, band: XcorrReport['band'] | undefined = undefined): XcorrReport {
+  const own = bootstrap && best?.ciLow != null && best.ciHigh != null ? { q: 1.96, lags: 1, low: best.ciLow, high: best.ciHigh } : null;
   return {
+    band: band === undefined ? own : band,
     names: ['spot', 'perp'],
     gridUs: 1000,
     span: { start: 0, end: 1e6 },
@@ -120,4 +126,39 @@ test('verdict: a peak on the other market\'s side from the sums says they disagr
   assert.match(verdict(at(3)), /; the peak is at the last lag asked, so r may peak beyond it \(widen --lags\)\.$/);
   assert.doesNotMatch(verdict(at(2)), /peak beyond/);
   assert.match(verdict({ ...at(-3), summed: { positive: null, negative: null, difference: { lags: [-1, 1], value: -0.2, interval: { low: -0.3, high: -0.1 } } } }), /^perp leads spot: .*; the peak is at the first lag asked/);
+});
+
+test('verdict: a best lag clear of 0 alone but not in the band over all the lags at once is no significant correlation, and no call', () => {
+  // Its own interval [0.01, 0.08] leaves out 0; the band over the 101 lags tried, [-0.004, 0.09], does not.
+  const alone = row(5, 0.0439, [0.0148, 0.0796]);
+  const r = report(alone, clear, true, { q: 3.3, lags: 101, low: -0.0042, high: 0.0919 });
+  assert.equal(
+    verdict(r),
+    'no significant correlation once the choice of the best lag is allowed for: the largest |r| = 0.0439 at τ = 5 steps = 5 ms is clear of 0 at that lag alone (95 % interval [0.0148, 0.0796]), but its 95 % band over the 101 lags with 10 or more steps where both markets move, all at once, [-0.0042, 0.0919], includes 0.',
+  );
+  assert.deepEqual(xcorrLead(r), { tested: true, sign: 0, correlated: false });
+  // The same with a band clear of 0 names the leader; with the bootstrap and no band, no call.
+  assert.deepEqual(xcorrLead(report(alone, clear, true, { q: 3.3, lags: 101, low: 0.001, high: 0.0919 })), { tested: true, sign: 1, correlated: true });
+  assert.match(verdict(report(alone, clear, true, null)), /^no significant correlation once the choice .* but its replicates do not vary/);
+  // Fisher runs (no bootstrap) have no band and are judged as before.
+  assert.match(verdict(report(alone, { ...clear, interval: null }, false)), /^correlated, r = 0\.0439/);
+});
+
+test('bestBand: over the lags with 10 or more steps where both markets move; none for a best lag with fewer', () => {
+  // Three lags of four replicates (lag k of replicate i at k·4 + i). Lag 0 has 9 co-moving steps:
+  // not covered, so the band counts lags 1 and 2 only (lag 0's wild replicates would widen it).
+  const rows = [
+    { ...row(-1, 0.1, null), nEffective: 9 },
+    { ...row(0, 0.2, null), nEffective: 10 },
+    { ...row(1, 0.3, null), nEffective: 50 },
+  ];
+  const boot = { replicates: 4, r: Float64Array.of(90, -90, 90, -90, 0.1, 0.2, 0.3, 0.4, 0.2, 0.3, 0.4, 0.5), intervals: [] };
+  const band = bestBand(boot, rows, rows[2])!;
+  assert.equal(band.lags, 2);
+  // Lags 1 and 2 spread alike, s = √(0.05/3) (deviations ±0.05, ±0.15 from the mean). Around r̂ = 0.2
+  // and 0.3 (the means less 0.05): |r* − r̂| = 0.1, 0, 0.1, 0.2 in both; T = (0.1, 0, 0.1, 0.2)/s,
+  // sorted 0, 0.1, 0.1, 0.2 over s; h = 2.85: q = (0.1 + 0.85·0.1)/s = 0.185/s. The band at lag 2 is
+  // 0.3 ± q·s = 0.3 ± 0.185.
+  assert.ok(Math.abs(band.q - 0.185 / Math.sqrt(0.05 / 3)) < 1e-12 && Math.abs(band.low - 0.115) < 1e-12 && Math.abs(band.high - 0.485) < 1e-12, JSON.stringify(band));
+  assert.equal(bestBand(boot, rows, rows[0]), null);
 });

@@ -10,6 +10,7 @@ import { FIXTURES, tempFiles } from './cli-helpers.js';
 import { leadlagInProcess } from './context-helpers.js';
 import { readGenericQuotes, referenceMovingBlocks, referenceXcorr } from './reference.js';
 import { mulberry32 } from './prng.js';
+import { Random } from '../src/core/random.js';
 
 const fx = (layout: string, name: string) => join(FIXTURES, layout, name);
 const LAYOUTS: [string, string][] = [
@@ -271,4 +272,37 @@ test('xcorr --lags: bad specs are usage errors (exit 2)', async () => {
     assert.ok(r.stderr.includes('--lags') || r.stderr.includes('lag'), r.stderr);
     assert.equal(r.stdout, '');
   }
+});
+
+test('xcorr on two independent random walks over 201 lags: the best lag alone looks clear of 0, its band over the lags does not', async () => {
+  // Two walks of 20 000 one-ms steps from separate streams: no lag holds a relation. The largest
+  // of 201 |r| (each about N(0, 1/20 000)) lies near 3 standard errors, so its own 95 % interval
+  // leaves out 0 (it did for each of 12 such pairs); the band over the lags at once (q about 3.6
+  // standard deviations for 201 lags) holds 0. These streams are one such pair.
+  const walk = (seed: number): string => {
+    const rng = new Random(seed);
+    let p = 100;
+    const lines = ['ts_us,price'];
+    for (let i = 0; i < 20_000; i++) {
+      p *= Math.exp((rng.next() - 0.5) * 1e-3);
+      lines.push(`${1_700_000_000_000_000 + i * 1000},${p}`);
+    }
+    return `${lines.join('\n')}\n`;
+  };
+  const dir = tempFiles({ 'a.csv': walk(1002), 'b.csv': walk(1003) });
+  const r = await leadlagInProcess(['xcorr', join(dir, 'a.csv'), join(dir, 'b.csv'), '--block', '1s', '--lags', '-100..100', '--format', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as XcorrJson & { band: { lags: number; q: number; low: number; high: number } | null };
+  const best = out.lags.find((l) => l.lag === out.best!.lag)!;
+  assert.ok(best.ci_low! > 0 || best.ci_high! < 0, `the best lag's own interval [${best.ci_low}, ${best.ci_high}] leaves out 0`);
+  const band = out.band!;
+  // Every lag has thousands of co-moving steps (every return is non-zero): all 201 are covered.
+  assert.equal(band.lags, 201);
+  assert.ok(band.q > 3 && band.q < 4.5, `q = ${band.q}`);
+  assert.ok(band.low < 0 && band.high > 0, `band [${band.low}, ${band.high}]`);
+  assert.ok(Math.abs((band.low + band.high) / 2 - best.r!) < 1e-12, 'centred on the best lag\'s r');
+  assert.match(out.verdict, /^no significant correlation once the choice of the best lag is allowed for: .* but its 95 % band over the 201 lags/);
+  // With the bootstrap off there is no band (Fisher runs are judged as before, and say so).
+  const fisher = await leadlagInProcess(['xcorr', join(dir, 'a.csv'), join(dir, 'b.csv'), '--lags', '-100..100', '--bootstrap', '0', '--format', 'json']);
+  assert.equal(JSON.parse(fisher.stdout).band, null);
 });

@@ -24,7 +24,7 @@ function row(lag: number, r: number | null, ci: [number, number] | null, fisher:
 
 function xcorrReport(bootstrap: boolean): XcorrReport {
   const lags = [row(-1, 0.05, [-0.01, 0.11], [0.0, 0.1]), row(0, null, null, null), row(2, 0.3, [0.2, 0.4], [0.25, 0.35])];
-  return { names: ['spot', 'perp'], gridUs: 500, span: { start: 0, end: 1e6 }, gridPoints: 2001, lags, best: lags[2], summed: { positive: null, negative: null, difference: null }, bootstrap: bootstrap ? { replicates: 200, blockUs: 10_000_000, seed: 1, blocks: 12, moving: 12 } : null };
+  return { names: ['spot', 'perp'], gridUs: 500, span: { start: 0, end: 1e6 }, gridPoints: 2001, lags, best: lags[2], summed: { positive: null, negative: null, difference: null }, band: null, bootstrap: bootstrap ? { replicates: 200, blockUs: 10_000_000, seed: 1, blocks: 12, moving: 12 } : null };
 }
 
 test('xcorrFigure: the report\'s r per lag in ms (a 500 µs grid: lag 2 is 1 ms), the reported interval as the band, the best lag marked', () => {
@@ -122,7 +122,7 @@ test('reportVerdict: all agree — the lead and interval from the first method t
   assert.equal(v.agree, true);
   assert.deepEqual([v.lagUs, v.intervalUs, v.lagFrom], [2900, [2600, 3300], 'hy']);
   assert.equal(v.sentences[0], 'spot leads perp by 2.9 ms (95 % interval 2.6 ms … 3.3 ms), per hy.');
-  assert.equal(v.sentences[1], 'How sure: hy p = 0.001; pair p < 0.001; xcorr: its 95 % interval clears 0.');
+  assert.equal(v.sentences[1], "How sure: hy p = 0.001; pair p < 0.001; xcorr: its 95 % intervals clear 0 (the peak's, over all its lags too, and the summed r's).");
   // 50 of 200 jumps = 25 %; 4 chance pairs of 80 = 5 %.
   assert.equal(v.sentences[2], 'Noise: 25 % of the 200 jumps have no partner in the other market; of the 80 pairs, shifted copies pair 5 % as many by coincidence.');
 });
@@ -260,7 +260,7 @@ test('reportVerdict: where hy or xcorr finds the markets moving against each oth
   const pair = { ...call('pair (native ticks)', 'spot', 300, [100, 900], 0.001), sameDirection: true };
   const v = reportVerdict(['spot', 'perp'], [pair, hy, xcorr], noise);
   assert.deepEqual([v.leader, v.lagUs, v.lagFrom, v.agree], ['spot', 5000, 'hy', true]);
-  assert.equal(v.sentences[1], 'How sure: hy p = 0.001; xcorr: its 95 % interval clears 0.');
+  assert.equal(v.sentences[1], "How sure: hy p = 0.001; xcorr: its 95 % intervals clear 0 (the peak's, over all its lags too, and the summed r's).");
   assert.equal(v.sentences[3], 'The methods agree: hy, xcorr. Set aside: pair (native ticks) (hy and xcorr find the markets moving against each other, and it pairs jumps of the same direction only).');
   const set = v.methods.find((c) => c.method === 'pair (native ticks)')!;
   assert.deepEqual([set.leader, set.tested, set.pValue, set.lagUs], [null, false, null, null]);

@@ -116,7 +116,7 @@ function sureness(calls: readonly MethodCall[]): string {
   const said = new Set<string>();
   // What a p is of, said once: pair's two feeds share it.
   const of = (c: MethodCall) => (c.pOf === undefined || said.has(c.pOf) ? '' : (said.add(c.pOf), ` (${c.pOf})`));
-  const tests = calls.flatMap((c) => (c.pValue !== null ? [`${c.method} ${formatP(c.pValue)}${of(c)}`] : c.leader !== null ? [`${c.method}: its 95 % interval clears 0`] : []));
+  const tests = calls.flatMap((c) => (c.pValue !== null ? [`${c.method} ${formatP(c.pValue)}${of(c)}`] : c.leader !== null ? [`${c.method}: its 95 % intervals clear 0 (the peak's, over all its lags too, and the summed r's)`] : []));
   const untested = calls.filter((c) => !c.tested && c.setAside === undefined).map((c) => c.method);
   const none = untested.length === 0 ? '' : ` Untested: ${untested.join(', ')}.`;
   return tests.length === 0 ? `No method ran a test (bootstrap off).${none}` : `How sure: ${tests.join('; ')}.${none}`;

@@ -7,6 +7,7 @@ import type { LagResult } from '../../core/xcorr.js';
 import type { Span } from '../../core/types.js';
 import { duration, fixed, humanTable, isoMicros, lazyOutput, type Cell, type Output, type Style } from '../../io/output.js';
 import { bestLag } from '../../core/xcorr-summary.js';
+import { simultaneousBand, type XcorrBootstrap } from '../../core/xcorr-bootstrap.js';
 import { humanXcorrBy, type XcorrBy } from '../xcorr-windows.js';
 import { byJson, byTable } from '../windows.js';
 
@@ -36,6 +37,11 @@ export interface XcorrReport {
   readonly best: XcorrRow | undefined;
   /** S₊ over τ > 0, S₋ over τ < 0, and S₊ − S₋ when the lags are mirrored (xcorr-summary.ts). */
   readonly summed: { readonly positive: SummedSide | null; readonly negative: SummedSide | null; readonly difference: SummedSide | null };
+  /**
+   * The best lag's interval over the lags at once (docs/definitions.md §4): null without the
+   * bootstrap, without an interval, or where the replicates of the best lag do not vary.
+   */
+  readonly band: BestBand | null;
   /** `moving`: the blocks that hold a co-movement (n_effective > 0; an interval needs MIN_INTERVAL_BLOCKS of them). */
   readonly bootstrap: { readonly replicates: number; readonly blockUs: number; readonly seed: number; readonly blocks: number; readonly moving: number } | null;
   /** With --by: the windows, regimes and stability summary (docs/time.md). */
@@ -53,10 +59,42 @@ export const SINGLE_STEP_SHARE = 0.5;
  */
 export const MIN_CO_MOVES = 10;
 
+/**
+ * The best lag's 95 % band over every lag a call could rest on (those with at least
+ * {@link MIN_CO_MOVES} steps where both markets move), all at once: r ± q·s, the bootstrap's
+ * sup-t band (core/xcorr-bootstrap.ts simultaneousBand). The best lag is the largest |r| of
+ * many; its own interval ignores that choice, the band does not.
+ */
+export interface BestBand {
+  /** q: the band's half-width in the best lag's bootstrap standard deviations. */
+  readonly q: number;
+  /** The lags it covers. */
+  readonly lags: number;
+  readonly low: number;
+  readonly high: number;
+}
+
+/** The band at `best` (one of `rows`, whose r's replicates `boot` holds in the rows' order); null where the best lag is not covered or its replicates do not vary. */
+export function bestBand(boot: XcorrBootstrap, rows: readonly LagResult[], best: LagResult | undefined): BestBand | null {
+  const k = best === undefined ? -1 : rows.indexOf(best);
+  if (k < 0) return null;
+  const band = simultaneousBand(boot.r, boot.replicates, rows.map((l) => l.r), (i) => rows[i]!.nEffective >= MIN_CO_MOVES);
+  const s = band === null ? NaN : band.scale[k]!;
+  if (!(s > 0)) return null;
+  return { q: band!.q, lags: band!.lags, low: best!.r! - band!.q * s, high: best!.r! + band!.q * s };
+}
+
+/** Whether a band exists and leaves out 0. */
+function bandClear(b: BestBand | null): boolean {
+  return b !== null && (b.low > 0 || b.high < 0);
+}
+
 /** What xcorr's call on who leads reads of a report (a window's numbers give it too): with the bootstrap, the blocks where both markets move. */
 export interface LeadInputs {
   readonly best: XcorrRow | undefined;
   readonly summed: XcorrReport['summed'];
+  /** With the bootstrap: the best lag's band over the lags ({@link bestBand}). */
+  readonly band: BestBand | null;
   readonly bootstrap: { readonly moving: number } | null;
 }
 
@@ -65,8 +103,8 @@ export interface LeadInputs {
  * same in words), for the report (report/calls.ts) and the windows' shares
  * ({@link windowLeader}): `sign` is the side
  * {@link summedLead} names (1: A leads, −1: B leads; 0: neither) and `tested` false where the
- * verdict says untested. A peak one grid step makes, or whose interval includes 0, is tested and
- * no lead; fewer than {@link MIN_CALL_BLOCKS} blocks or {@link MIN_CO_MOVES} grid steps where
+ * verdict says untested. A peak one grid step makes, or whose interval includes 0 (with the
+ * bootstrap, its own or its band over the lags), is tested and no lead; fewer than {@link MIN_CALL_BLOCKS} blocks or {@link MIN_CO_MOVES} grid steps where
  * both markets move, or a difference of the sums without an interval (lags on one side,
  * `--bootstrap 0`), is untested.
  */
@@ -75,6 +113,7 @@ export function xcorrLead(r: LeadInputs): XcorrLead {
   if (best === undefined || (best.topStepShare !== null && best.topStepShare > SINGLE_STEP_SHARE)) return { tested: true, sign: 0, correlated: false };
   if (tooFewCallBlocks(r) || tooFewCoMoves(r)) return { tested: false, sign: 0, correlated: false };
   if (best.ciLow === null || best.ciHigh === null || (best.ciLow <= 0 && best.ciHigh >= 0)) return { tested: true, sign: 0, correlated: false };
+  if (r.bootstrap !== null && !bandClear(r.band)) return { tested: true, sign: 0, correlated: false };
   const d = r.summed.difference;
   if (d === null || d.value === null || d.interval === null) return { tested: false, sign: 0, correlated: true };
   return { tested: true, sign: summedLead(r), correlated: true };
@@ -131,6 +170,7 @@ export function renderXcorr(r: XcorrReport): Output {
       best_lag: r.best?.lag ?? null,
       summed: { positive: side(r.summed.positive), negative: side(r.summed.negative), difference: side(r.summed.difference) },
       interval: r.bootstrap === null ? 'fisher' : 'bootstrap',
+      band: r.band === null ? null : { lags: r.band.lags, q: r.band.q, low: r.band.low, high: r.band.high },
       bootstrap: r.bootstrap === null ? null : { replicates: r.bootstrap.replicates, block_us: r.bootstrap.blockUs, seed: r.bootstrap.seed, blocks: r.bootstrap.blocks, moving_blocks: r.bootstrap.moving },
       grid: { step_us: r.gridUs, points: r.gridPoints, start_us: r.span.start, end_us: r.span.end },
       names: r.names,
@@ -211,7 +251,13 @@ function direction(r: XcorrReport, lag: number): string {
 function bestLine(r: XcorrReport): string {
   const best = r.best;
   if (best === undefined) return undefinedWhy(r);
-  return `best lag (largest |r|): ${lagText(best.lag, best.lagUs)} (${direction(r, best.lag)}), r = ${fixed(best.r, 4)}, 95% CI ${intervalText(best.ciLow, best.ciHigh)}, top step ${best.topStepShare === null ? 'n/a' : fixed(best.topStepShare, 3)}`;
+  const band = r.band === null ? '' : `; over ${lagsText(r.band.lags)} at once ${intervalText(r.band.low, r.band.high)} (±${fixed(r.band.q, 2)} sd)`;
+  return `best lag (largest |r|): ${lagText(best.lag, best.lagUs)} (${direction(r, best.lag)}), r = ${fixed(best.r, 4)}, 95% CI ${intervalText(best.ciLow, best.ciHigh)}${band}, top step ${best.topStepShare === null ? 'n/a' : fixed(best.topStepShare, 3)}`;
+}
+
+/** "1 lag", "11 lags". */
+function lagsText(n: number): string {
+  return `${n} lag${n === 1 ? '' : 's'}`;
 }
 
 function summedLine(r: XcorrReport): string {
@@ -304,6 +350,10 @@ export function verdict(r: XcorrReport): string {
   }
   if (best.ciLow === null || best.ciHigh === null || (best.ciLow <= 0 && best.ciHigh >= 0)) {
     return `no significant correlation: the largest |r| = ${r4(Math.abs(best.r!))} at ${where} has a 95 % interval ${intervalText(best.ciLow, best.ciHigh)} that includes 0${fisherNote}.`;
+  }
+  if (r.bootstrap !== null && !bandClear(r.band)) {
+    const band = r.band === null ? 'its replicates do not vary, so they give no band over the lags to judge the choice by' : `its 95 % band over the ${lagsText(r.band.lags)} with ${MIN_CO_MOVES} or more steps where both markets move, all at once, ${intervalText(r.band.low, r.band.high)}, includes 0`;
+    return `no significant correlation once the choice of the best lag is allowed for: the largest |r| = ${r4(Math.abs(best.r!))} at ${where} is clear of 0 at that lag alone (95 % interval ${intervalText(best.ciLow, best.ciHigh)}), but ${band}.`;
   }
   const d = r.summed.difference;
   if (d === null || d.value === null) {

@@ -16,12 +16,12 @@ import { prepareOutputFiles, writePlot, type PlotCliOptions } from '../plot.js';
 import { xcorrFigure } from '../../report/figures.js';
 import { XcorrAnalysis } from '../../core/xcorr-analysis.js';
 import { cellLengthOf, withVolatility } from '../windows.js';
-import { xcorrBy } from '../xcorr-windows.js';
+import { xcorrBy, type XcorrWindowTable } from '../xcorr-windows.js';
 import { MIN_INTERVAL_BLOCKS, percentileInterval, type BlockDrawPlan, type Interval } from '../../core/bootstrap.js';
 import { bootstrapXcorr, summedReplicates, type XcorrBootstrap } from '../../core/xcorr-bootstrap.js';
 import { CellTableTooLarge, cellsWithCoMoves, type XcorrParts } from '../../core/xcorr-cells.js';
 import { bestLag, summedCorrelation } from '../../core/xcorr-summary.js';
-import { blocksText, lagText, MIN_CALL_BLOCKS, renderXcorr, signedDuration, SINGLE_STEP_SHARE, tooFewBlocks, tooFewCallBlocks, windowLeader, xcorrLead } from './xcorr-render.js';
+import { bestBand, blocksText, lagText, MIN_CALL_BLOCKS, renderXcorr, signedDuration, SINGLE_STEP_SHARE, tooFewBlocks, tooFewCallBlocks, windowLeader, xcorrLead } from './xcorr-render.js';
 import type { XcorrReport, XcorrRow, SummedSide } from './xcorr-render.js';
 import type { LagResult } from '../../core/xcorr.js';
 import { BootWorker, bootstrapXcorrThreaded, bootWorkWanted } from '../xcorr-boot-thread.js';
@@ -141,7 +141,7 @@ async function finishXcorr(
   const boot = blocks === undefined ? undefined : { ...(await bootstrapXcorrThreaded(blocks, drawsOf(blocks, o), { worker })), blocks: blocks.cells };
   const report: XcorrReport = {
     ...xcorrReportOf(o, span, state!.lags, blocks, boot),
-    by: o.by === undefined ? undefined : xcorrBy(state!.parts!, o, span, meter, bestLag, (t) => windowLeader({ best: bestLag(t.rows), summed: summedSides(t.rows, t.boot, t.boot !== undefined), bootstrap: t.moving === null ? null : { moving: t.moving } })),
+    by: o.by === undefined ? undefined : xcorrBy(state!.parts!, o, span, meter, bestLag, (t) => windowLeaderOf(t)),
   };
   warnAbout(report, ctx);
   return report;
@@ -167,16 +167,25 @@ export function xcorrReportOf(
     const useBoot = boot !== undefined;
     return { ...l, lagUs: l.lag * o.grid, fisherLow: l.ciLow, fisherHigh: l.ciHigh, ciLow: useBoot ? (b?.low ?? null) : l.ciLow, ciHigh: useBoot ? (b?.high ?? null) : l.ciHigh };
   });
+  const best = bestLag(lags);
   return {
     names: o.names,
     gridUs: o.grid,
     span,
     gridPoints: gridPointsIn(span, o.grid),
     lags,
-    best: bestLag(lags),
+    best,
     summed: summedSides(lags, boot, spread),
+    band: spread ? bestBand(boot!, lags, best) : null,
     bootstrap: boot === undefined ? null : { replicates: o.bootstrap, blockUs: o.block, seed: o.seed, blocks: boot.blocks, moving },
   };
+}
+
+/** A window's call on who leads, from its rows and its own bootstrap (xcorr-render.ts windowLeader). */
+function windowLeaderOf(t: XcorrWindowTable): 1 | -1 | 0 | null {
+  const best = bestLag(t.rows);
+  const band = t.boot === undefined ? null : bestBand(t.boot, t.rows, best);
+  return windowLeader({ best, summed: summedSides(t.rows, t.boot, t.boot !== undefined), band, bootstrap: t.moving === null ? null : { moving: t.moving } });
 }
 
 /** Grid points n·G inside the span (inclusive ends). */
