@@ -14,7 +14,7 @@ function row(lag: number, r: number | null, ci: [number, number] | null, share: 
  * unless one is given: the rules before the band's are tested with a band that agrees.
  */
 function report(best: XcorrRow | undefined, difference: XcorrReport['summed']['difference'], bootstrap = true, band: XcorrReport['band'] | undefined = undefined): XcorrReport {
-  const own = bootstrap && best?.ciLow != null && best.ciHigh != null ? { q: 1.96, lags: 1, low: best.ciLow, high: best.ciHigh } : null;
+  const own = bootstrap && best?.ciLow != null && best.ciHigh != null ? { halfWidth: (best.ciHigh - best.ciLow) / 2, lags: 1, low: best.ciLow, high: best.ciHigh } : null;
   return {
     band: band === undefined ? own : band,
     names: ['spot', 'perp'],
@@ -131,34 +131,38 @@ test('verdict: a peak on the other market\'s side from the sums says they disagr
 test('verdict: a best lag clear of 0 alone but not in the band over all the lags at once is no significant correlation, and no call', () => {
   // Its own interval [0.01, 0.08] leaves out 0; the band over the 101 lags tried, [-0.004, 0.09], does not.
   const alone = row(5, 0.0439, [0.0148, 0.0796]);
-  const r = report(alone, clear, true, { q: 3.3, lags: 101, low: -0.0042, high: 0.0919 });
+  const r = report(alone, clear, true, { halfWidth: 0.04805, lags: 101, low: -0.0042, high: 0.0919 });
   assert.equal(
     verdict(r),
-    'no significant correlation once the choice of the best lag is allowed for: the largest |r| = 0.0439 at τ = 5 steps = 5 ms is clear of 0 at that lag alone (95 % interval [0.0148, 0.0796]), but its 95 % band over the 101 lags with 10 or more steps where both markets move, all at once, [-0.0042, 0.0919], includes 0.',
+    'no significant correlation once the choice of the best lag is allowed for: the largest |r| = 0.0439 at τ = 5 steps = 5 ms is clear of 0 at that lag alone (95 % interval [0.0148, 0.0796]), but its 95 % band over the 101 lags a call could rest on, all at once, [-0.0042, 0.0919], includes 0.',
   );
   assert.deepEqual(xcorrLead(r), { tested: true, sign: 0, correlated: false });
   // The same with a band clear of 0 names the leader; with the bootstrap and no band, no call.
-  assert.deepEqual(xcorrLead(report(alone, clear, true, { q: 3.3, lags: 101, low: 0.001, high: 0.0919 })), { tested: true, sign: 1, correlated: true });
-  assert.match(verdict(report(alone, clear, true, null)), /^no significant correlation once the choice .* but its replicates do not vary/);
+  assert.deepEqual(xcorrLead(report(alone, clear, true, { halfWidth: 0.04545, lags: 101, low: 0.001, high: 0.0919 })), { tested: true, sign: 1, correlated: true });
+  // A band that reaches 0 exactly includes it.
+  assert.deepEqual(xcorrLead(report(alone, clear, true, { halfWidth: 0.0439, lags: 101, low: 0, high: 0.0878 })), { tested: true, sign: 0, correlated: false });
+  assert.match(verdict(report(alone, clear, true, null)), /^no significant correlation once the choice .* but too few of its replicates have an r/);
   // Fisher runs (no bootstrap) have no band and are judged as before.
   assert.match(verdict(report(alone, { ...clear, interval: null }, false)), /^correlated, r = 0\.0439/);
 });
 
-test('bestBand: over the lags with 10 or more steps where both markets move; none for a best lag with fewer', () => {
-  // Three lags of four replicates (lag k of replicate i at k·4 + i). Lag 0 has 9 co-moving steps:
-  // not covered, so the band counts lags 1 and 2 only (lag 0's wild replicates would widen it).
+test('bestBand: over the lags a call could rest on, 10 or more steps where both markets move and no single step carrying the peak', () => {
+  // Four lags of four replicates (lag k of replicate i at k·4 + i). Lag −1 has 9 co-moving steps and
+  // lag 0 one step carrying 80 % of its co-movement: neither is covered (their wild replicates would
+  // widen the band), so it counts lags 1 and 2.
   const rows = [
     { ...row(-1, 0.1, null), nEffective: 9 },
-    { ...row(0, 0.2, null), nEffective: 10 },
-    { ...row(1, 0.3, null), nEffective: 50 },
+    row(0, 0.15, null, 0.8),
+    { ...row(1, 0.2, null), nEffective: 10 },
+    { ...row(2, 0.3, null), nEffective: 50 },
   ];
-  const boot = { replicates: 4, r: Float64Array.of(90, -90, 90, -90, 0.1, 0.2, 0.3, 0.4, 0.2, 0.3, 0.4, 0.5), intervals: [] };
-  const band = bestBand(boot, rows, rows[2])!;
+  const boot = { replicates: 4, r: Float64Array.of(90, -90, 90, -90, 50, -50, 50, -50, 0.1, 0.2, 0.3, 0.4, 0.2, 0.3, 0.4, 0.6), intervals: [] };
+  const band = bestBand(boot, rows, rows[3])!;
   assert.equal(band.lags, 2);
-  // Lags 1 and 2 spread alike, s = √(0.05/3) (deviations ±0.05, ±0.15 from the mean). Around r̂ = 0.2
-  // and 0.3 (the means less 0.05): |r* − r̂| = 0.1, 0, 0.1, 0.2 in both; T = (0.1, 0, 0.1, 0.2)/s,
-  // sorted 0, 0.1, 0.1, 0.2 over s; h = 2.85: q = (0.1 + 0.85·0.1)/s = 0.185/s. The band at lag 2 is
-  // 0.3 ± q·s = 0.3 ± 0.185.
-  assert.ok(Math.abs(band.q - 0.185 / Math.sqrt(0.05 / 3)) < 1e-12 && Math.abs(band.low - 0.115) < 1e-12 && Math.abs(band.high - 0.485) < 1e-12, JSON.stringify(band));
+  // |r* − r̂|: lag 1 (r̂ 0.2) 0.1, 0, 0.1, 0.2; lag 2 (r̂ 0.3) 0.1, 0, 0.1, 0.3. D = 0.1, 0, 0.1, 0.3;
+  // sorted 0, 0.1, 0.1, 0.3, h = 3·0.95 = 2.85: 0.1 + 0.85·0.2 = 0.27. The band at lag 2: 0.3 ± 0.27.
+  assert.ok(Math.abs(band.halfWidth - 0.27) < 1e-12 && Math.abs(band.low - 0.03) < 1e-12 && Math.abs(band.high - 0.57) < 1e-12, JSON.stringify(band));
+  // A best lag no call could rest on has no band.
   assert.equal(bestBand(boot, rows, rows[0]), null);
+  assert.equal(bestBand(boot, rows, rows[1]), null);
 });

@@ -35,10 +35,10 @@ export function pairCall(r: PairReport, f: FeedTable): MethodCall {
 
 /**
  * xcorr: its call on who leads (xcorrLead, the rule of its verdict): a lead where the best lag's
- * interval and its band over the lags exclude 0, one step does not carry it, and the summed r names a side with an
- * interval clear of 0; untested where its verdict says so (too few blocks or co-moving steps, no
- * interval of the sums' difference); a peak one step carries, or whose interval includes 0, is
- * tested and no lead. The size is the best lag when it lies on the leader's side. No p-value:
+ * interval and its band over the lags exclude 0, one step does not carry it, and the summed r
+ * names a side with an interval clear of 0; untested where its verdict says so (too few blocks or
+ * co-moving steps, no interval of the sums' difference); a peak one step carries, or whose
+ * interval or band includes 0, is tested and no lead. The size is the best lag when it lies on the leader's side. No p-value:
  * xcorr gives intervals.
  */
 export function xcorrCall(r: XcorrReport): MethodCall {

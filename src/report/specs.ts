@@ -120,7 +120,7 @@ export function correlogramFigure(points: readonly CorrelogramPoint[], bestLagMs
   return {
     id: 'xcorr',
     title,
-    caption: `Band: ${intervalName}. A peak away from 0 that clears the band is a lead; ${signConvention(names)}. A peak carried by one step (see top_step_share) is an outlier, not a lead.`,
+    caption: `Band: ${intervalName}. The band is each lag's own interval: the verdict also asks the best lag to clear 0 over all the lags at once (a wider band) and the summed r's difference to clear 0; ${signConvention(names)}. A peak carried by one step (see top_step_share) is an outlier, not a lead.`,
     spec: { ...base(title, `${intervalName}; ${signConvention(names)}`), data: { values }, layer: layers },
   };
 }

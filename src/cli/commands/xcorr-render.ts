@@ -61,27 +61,31 @@ export const MIN_CO_MOVES = 10;
 
 /**
  * The best lag's 95 % band over every lag a call could rest on (those with at least
- * {@link MIN_CO_MOVES} steps where both markets move), all at once: r ± q·s, the bootstrap's
- * sup-t band (core/xcorr-bootstrap.ts simultaneousBand). The best lag is the largest |r| of
- * many; its own interval ignores that choice, the band does not.
+ * {@link MIN_CO_MOVES} steps where both markets move and no single step carrying more than
+ * {@link SINGLE_STEP_SHARE} of the co-movement), all at once: r ± h
+ * (core/xcorr-bootstrap.ts simultaneousBand). The best lag is the largest |r| of many; its own
+ * interval ignores that choice, the band does not.
  */
 export interface BestBand {
-  /** q: the band's half-width in the best lag's bootstrap standard deviations. */
-  readonly q: number;
+  /** h: the band's half-width, the same at every lag it covers. */
+  readonly halfWidth: number;
   /** The lags it covers. */
   readonly lags: number;
   readonly low: number;
   readonly high: number;
 }
 
-/** The band at `best` (one of `rows`, whose r's replicates `boot` holds in the rows' order); null where the best lag is not covered or its replicates do not vary. */
+/** Whether a lag is one a call could rest on: enough steps where both markets move, and not one step's co-movement. */
+function callable(l: LagResult): boolean {
+  return l.r !== null && l.nEffective >= MIN_CO_MOVES && l.topStepShare !== null && l.topStepShare <= SINGLE_STEP_SHARE;
+}
+
+/** The band at `best` (one of `rows`, whose r's replicates `boot` holds in the rows' order); null where the best lag is not one a call could rest on. */
 export function bestBand(boot: XcorrBootstrap, rows: readonly LagResult[], best: LagResult | undefined): BestBand | null {
-  const k = best === undefined ? -1 : rows.indexOf(best);
-  if (k < 0) return null;
-  const band = simultaneousBand(boot.r, boot.replicates, rows.map((l) => l.r), (i) => rows[i]!.nEffective >= MIN_CO_MOVES);
-  const s = band === null ? NaN : band.scale[k]!;
-  if (!(s > 0)) return null;
-  return { q: band!.q, lags: band!.lags, low: best!.r! - band!.q * s, high: best!.r! + band!.q * s };
+  if (best === undefined || !callable(best) || !rows.includes(best)) return null;
+  const band = simultaneousBand(boot.r, boot.replicates, rows.map((l) => l.r), (i) => callable(rows[i]!));
+  if (band === null) return null;
+  return { halfWidth: band.halfWidth, lags: band.lags, low: best.r! - band.halfWidth, high: best.r! + band.halfWidth };
 }
 
 /** Whether a band exists and leaves out 0. */
@@ -170,7 +174,7 @@ export function renderXcorr(r: XcorrReport): Output {
       best_lag: r.best?.lag ?? null,
       summed: { positive: side(r.summed.positive), negative: side(r.summed.negative), difference: side(r.summed.difference) },
       interval: r.bootstrap === null ? 'fisher' : 'bootstrap',
-      band: r.band === null ? null : { lags: r.band.lags, q: r.band.q, low: r.band.low, high: r.band.high },
+      band: r.band === null ? null : { lags: r.band.lags, half_width: r.band.halfWidth, low: r.band.low, high: r.band.high },
       bootstrap: r.bootstrap === null ? null : { replicates: r.bootstrap.replicates, block_us: r.bootstrap.blockUs, seed: r.bootstrap.seed, blocks: r.bootstrap.blocks, moving_blocks: r.bootstrap.moving },
       grid: { step_us: r.gridUs, points: r.gridPoints, start_us: r.span.start, end_us: r.span.end },
       names: r.names,
@@ -251,7 +255,7 @@ function direction(r: XcorrReport, lag: number): string {
 function bestLine(r: XcorrReport): string {
   const best = r.best;
   if (best === undefined) return undefinedWhy(r);
-  const band = r.band === null ? '' : `; over ${lagsText(r.band.lags)} at once ${intervalText(r.band.low, r.band.high)} (±${fixed(r.band.q, 2)} sd)`;
+  const band = r.band === null ? '' : `; over ${lagsText(r.band.lags)} at once ${intervalText(r.band.low, r.band.high)} (±${r4(r.band.halfWidth)})`;
   return `best lag (largest |r|): ${lagText(best.lag, best.lagUs)} (${direction(r, best.lag)}), r = ${fixed(best.r, 4)}, 95% CI ${intervalText(best.ciLow, best.ciHigh)}${band}, top step ${best.topStepShare === null ? 'n/a' : fixed(best.topStepShare, 3)}`;
 }
 
@@ -352,7 +356,7 @@ export function verdict(r: XcorrReport): string {
     return `no significant correlation: the largest |r| = ${r4(Math.abs(best.r!))} at ${where} has a 95 % interval ${intervalText(best.ciLow, best.ciHigh)} that includes 0${fisherNote}.`;
   }
   if (r.bootstrap !== null && !bandClear(r.band)) {
-    const band = r.band === null ? 'its replicates do not vary, so they give no band over the lags to judge the choice by' : `its 95 % band over the ${lagsText(r.band.lags)} with ${MIN_CO_MOVES} or more steps where both markets move, all at once, ${intervalText(r.band.low, r.band.high)}, includes 0`;
+    const band = r.band === null ? 'too few of its replicates have an r to give a band over the lags to judge the choice by' : `its 95 % band over the ${lagsText(r.band.lags)} a call could rest on, all at once, ${intervalText(r.band.low, r.band.high)}, includes 0`;
     return `no significant correlation once the choice of the best lag is allowed for: the largest |r| = ${r4(Math.abs(best.r!))} at ${where} is clear of 0 at that lag alone (95 % interval ${intervalText(best.ciLow, best.ciHigh)}), but ${band}.`;
   }
   const d = r.summed.difference;
