@@ -309,3 +309,39 @@ test('xcorr on two independent random walks over 201 lags: the best lag alone lo
   const fisher = await leadlagInProcess(['xcorr', join(dir, 'a.csv'), join(dir, 'b.csv'), '--lags', '-100..100', '--bootstrap', '0', '--format', 'json']);
   assert.equal(JSON.parse(fisher.stdout).band, null);
 });
+
+test('xcorr --by: a window whose best lag is clear of 0 alone, and whose summed r name a side, is no call when its band over the lags holds 0', async () => {
+  // perp's 1 ms return is 0.015 × the sum of spot's last 10 plus its own noise: a weak lead spread
+  // over lags 1–10, so the summed r clear 0 where the best single lag is only about 3 standard
+  // errors out. In the first 10 s window of this pair (found by search), the best lag's own interval
+  // and the summed difference both clear 0 and only the band over the 21 lags does not: the window's
+  // call must be neither. The run restricted to that window shows all three (a window's intervals
+  // are those of a run restricted to it, its edges on block edges), and the second window, whose
+  // band clears 0, is called for spot: the band of each window is its own.
+  const rng = new Random(4000);
+  const n = 20_000;
+  const ra = Float64Array.from({ length: n }, () => (rng.next() - 0.5) * 1e-3);
+  const rb = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 1; j <= 10 && j <= i; j++) s += ra[i - j]!;
+    rb[i] = (rng.next() - 0.5) * 1e-3 + 0.015 * s;
+  }
+  const prices = (r: Float64Array): string => {
+    let p = 100;
+    return `ts_us,price\n${Array.from(r, (x, i) => `${1_700_000_000_000_000 + i * 1000},${(p *= Math.exp(x))}`).join('\n')}\n`;
+  };
+  const dir = tempFiles({ 'spot.csv': prices(ra), 'perp.csv': prices(rb) });
+  const args = ['xcorr', join(dir, 'spot.csv'), join(dir, 'perp.csv'), '--block', '500ms', '--lags', '-10..10', '--format', 'json'];
+  const by = await leadlagInProcess([...args, '--by', '10s']);
+  assert.equal(by.code, 0, by.stderr);
+  const windows = (JSON.parse(by.stdout) as { windows: { start_us: number; end_us: number; call: string | null }[] }).windows;
+  assert.deepEqual(windows.map((w) => w.call), ['neither', 'spot']);
+  const first = await leadlagInProcess([...args, '--start', String(windows[0]!.start_us), '--end', String(windows[0]!.end_us)]);
+  const alone = JSON.parse(first.stdout) as XcorrJson & { band: { low: number; high: number }; summed: { difference: { ci_low: number; ci_high: number } } };
+  const best = alone.lags.find((l) => l.lag === alone.best!.lag)!;
+  assert.ok(best.ci_low! > 0, `own interval [${best.ci_low}, ${best.ci_high}]`);
+  assert.ok(alone.summed.difference.ci_low > 0, `summed difference [${alone.summed.difference.ci_low}, ${alone.summed.difference.ci_high}]`);
+  assert.ok(alone.band.low <= 0 && alone.band.high > 0, `band [${alone.band.low}, ${alone.band.high}]`);
+  assert.match(alone.verdict, /^no significant correlation once the choice of the best lag is allowed for/);
+});

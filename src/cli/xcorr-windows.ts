@@ -6,9 +6,9 @@
  */
 import { MIN_INTERVAL_BLOCKS } from '../core/bootstrap.js';
 import { rowHasCoMoves } from '../core/xcorr-cells.js';
-import { bootstrapPart, tableOfRow, type XcorrKeyedParts, type XcorrPart } from '../core/xcorr-parts.js';
-import type { XcorrBootstrap } from '../core/xcorr-bootstrap.js';
-import type { XcorrRow } from './commands/xcorr-render.js';
+import { blockParts, tableOfRow, type XcorrKeyedParts, type XcorrPart } from '../core/xcorr-parts.js';
+import { bootstrapXcorr, type XcorrBootstrap } from '../core/xcorr-bootstrap.js';
+import type { BootDraws, XcorrRow } from './commands/xcorr-render.js';
 import { stabilityOf } from '../core/stability.js';
 import type { GridReturns, Regime } from '../core/volatility.js';
 import type { LagResult } from '../core/xcorr.js';
@@ -34,6 +34,8 @@ export interface XcorrByOptions {
 export interface XcorrWindowTable {
   readonly rows: XcorrRow[];
   readonly boot: XcorrBootstrap | undefined;
+  /** With the bootstrap, the blocks it drew from and its draws (for the band over the lags). */
+  readonly draws: BootDraws | undefined;
   /** With the bootstrap, the blocks holding a co-movement; null without it. */
   readonly moving: number | null;
 }
@@ -49,12 +51,13 @@ function xcorrTableOf(part: XcorrPart, o: XcorrByOptions): XcorrWindowTable {
   // With the bootstrap on, a window with fewer than two blocks of co-movements has no interval (not Fisher's).
   const useBoot = o.bootstrap > 0;
   const moving = part.blocks.filter(rowHasCoMoves).length;
-  const boot = useBoot && moving >= MIN_INTERVAL_BLOCKS ? bootstrapPart(o.lags, part, { blocks: n, replicates: o.bootstrap, seed: o.seed }) : undefined;
+  const draws = useBoot && moving >= MIN_INTERVAL_BLOCKS ? { parts: blockParts(o.lags, part.blocks), plan: { blocks: n, replicates: o.bootstrap, seed: o.seed } } : undefined;
+  const boot = draws === undefined ? undefined : bootstrapXcorr(draws.parts, draws.plan);
   const rows = table.map((l, k) => {
     const b = boot?.intervals[k] ?? null;
     return { ...l, lagUs: l.lag * o.grid, fisherLow: l.ciLow, fisherHigh: l.ciHigh, ciLow: useBoot ? (b?.low ?? null) : l.ciLow, ciHigh: useBoot ? (b?.high ?? null) : l.ciHigh };
   });
-  return { rows, boot, moving: useBoot ? moving : null };
+  return { rows, boot, draws, moving: useBoot ? moving : null };
 }
 
 /** `best` picks a table's best lag and `leader` makes a window's call from its table (the command's rules: xcorr.ts, xcorr-render.ts windowLeader). */

@@ -5,7 +5,6 @@
  */
 import { countChunks, holdCounts, percentileInterval, replicateSums, type BlockDrawPlan, type Interval } from './bootstrap.js';
 import { correlationOfSums, PART_WIDTH, type XcorrParts } from './xcorr-cells.js';
-import { quantileSorted } from './quantile.js';
 
 /** Fields of a part row a replicate needs: N, Σx, Σx² (nearly the same for every lag) and Σy, Σy², Σxy. */
 const X_SIDE = [0, 2, 3] as const;
@@ -284,59 +283,4 @@ export function summedReplicates(boot: XcorrBootstrap, lagIndices: readonly numb
     for (let j = 0; j < n; j++) out[j]! += sign[i]! * r[k * n + j]!;
   });
   return out;
-}
-
-/**
- * A band over many lags at once (docs/definitions.md §4, "The best of many lags"). The best lag
- * is the largest |r| of many, and a 95 % interval of that lag alone ignores the choice: on two
- * independent random walks, over 201 lags, the best lag's own interval left out 0 in 12 runs of
- * 12. Per replicate i, D_i = max_k |r*_ki − r̂_k| over the covered lags where r*_ki is finite;
- * h is the 95 % point (type 7) of the finite D_i. Then r̂_k ± h holds every covered lag's
- * replicate at once in 95 % of the replicates.
- *
- * One half-width for every lag, not one per lag's own spread (a sup-t band, r̂_k ± q·s_k): with
- * s_k estimated from a few dozen blocks, the largest of 201 |r̂_k|/s_k lands on lags whose s_k
- * came out small, and on independent walks that band still called 20 % of runs correlated at
- * 20 blocks, 47 % at 8 (a simulation with normal blocks: 12–47 % from 80 down to 10 blocks,
- * against 1–4 % for this band). A lag of wider spread than the rest widens the band at every
- * lag: conservative, never the other way.
- */
-export interface SimultaneousBand {
-  /** h: the band's half-width, in r. */
-  readonly halfWidth: number;
-  /** The lags it covers. */
-  readonly lags: number;
-}
-
-/**
- * The band of the replicates `r` (lag k of replicate i at k·R + i, NaN where undefined) around
- * the point estimates `centre` (null where undefined), over the lags `covered` admits that have
- * an estimate and at least two finite replicates. Null when no lag qualifies or fewer than two
- * replicates have a finite value at one (a replicate with none is left out). Cost O(R · lags).
- */
-export function simultaneousBand(r: Float64Array, replicates: number, centre: readonly (number | null)[], covered: (k: number) => boolean): SimultaneousBand | null {
-  const d = new Float64Array(replicates).fill(NaN);
-  let count = 0;
-  centre.forEach((c, k) => {
-    if (c === null || !covered(k)) return;
-    const own = r.subarray(k * replicates, (k + 1) * replicates);
-    if (finiteCount(own) < 2) return;
-    count++;
-    for (let i = 0; i < replicates; i++) {
-      const x = own[i]!;
-      if (Number.isNaN(x)) continue;
-      const gap = Math.abs(x - c);
-      // A replicate's first finite lag sets D_i (NaN until then).
-      if (!(gap <= d[i]!)) d[i] = gap;
-    }
-  });
-  const finite = d.filter((x) => !Number.isNaN(x)).sort();
-  if (count === 0 || finite.length < 2) return null;
-  return { halfWidth: quantileSorted(finite, 0.95), lags: count };
-}
-
-function finiteCount(values: Float64Array): number {
-  let n = 0;
-  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) n++;
-  return n;
 }

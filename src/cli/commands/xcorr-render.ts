@@ -7,7 +7,10 @@ import type { LagResult } from '../../core/xcorr.js';
 import type { Span } from '../../core/types.js';
 import { duration, fixed, humanTable, isoMicros, lazyOutput, type Cell, type Output, type Style } from '../../io/output.js';
 import { bestLag } from '../../core/xcorr-summary.js';
-import { simultaneousBand, type XcorrBootstrap } from '../../core/xcorr-bootstrap.js';
+import type { XcorrBootstrap } from '../../core/xcorr-bootstrap.js';
+import { halfWidthAt, lagSpreads, simultaneousBand } from '../../core/xcorr-band.js';
+import type { BlockDrawPlan } from '../../core/bootstrap.js';
+import type { XcorrParts } from '../../core/xcorr-cells.js';
 import { humanXcorrBy, type XcorrBy } from '../xcorr-windows.js';
 import { byJson, byTable } from '../windows.js';
 
@@ -62,12 +65,12 @@ export const MIN_CO_MOVES = 10;
 /**
  * The best lag's 95 % band over every lag a call could rest on (those with at least
  * {@link MIN_CO_MOVES} steps where both markets move and no single step carrying more than
- * {@link SINGLE_STEP_SHARE} of the co-movement), all at once: r ± h
- * (core/xcorr-bootstrap.ts simultaneousBand). The best lag is the largest |r| of many; its own
- * interval ignores that choice, the band does not.
+ * {@link SINGLE_STEP_SHARE} of the co-movement), all at once: r ± h · max(ŝ, F)
+ * (core/xcorr-band.ts). The best lag is the largest |r| of many; its own interval ignores that
+ * choice, the band does not.
  */
 export interface BestBand {
-  /** h: the band's half-width, the same at every lag it covers. */
+  /** The band's half-width at the best lag. */
   readonly halfWidth: number;
   /** The lags it covers. */
   readonly lags: number;
@@ -80,12 +83,24 @@ function callable(l: LagResult): boolean {
   return l.r !== null && l.nEffective >= MIN_CO_MOVES && l.topStepShare !== null && l.topStepShare <= SINGLE_STEP_SHARE;
 }
 
-/** The band at `best` (one of `rows`, whose r's replicates `boot` holds in the rows' order); null where the best lag is not one a call could rest on. */
-export function bestBand(boot: XcorrBootstrap, rows: readonly LagResult[], best: LagResult | undefined): BestBand | null {
-  if (best === undefined || !callable(best) || !rows.includes(best)) return null;
-  const band = simultaneousBand(boot.r, boot.replicates, rows.map((l) => l.r), (i) => callable(rows[i]!));
-  if (band === null) return null;
-  return { halfWidth: band.halfWidth, lags: band.lags, low: best.r! - band.halfWidth, high: best.r! + band.halfWidth };
+/** The blocks a bootstrap drew from and its draws: what the band's spreads are computed from. */
+export interface BootDraws {
+  readonly parts: XcorrParts;
+  readonly plan: BlockDrawPlan;
+}
+
+/**
+ * The band at `best` (one of `rows`, whose r's replicates `boot` holds in the rows' order, drawn
+ * by `draws`); null where the best lag is not one a call could rest on.
+ */
+export function bestBand(draws: BootDraws, boot: XcorrBootstrap, rows: readonly LagResult[], best: LagResult | undefined): BestBand | null {
+  const k = rows.indexOf(best!);
+  if (best === undefined || !callable(best) || k < 0) return null;
+  const centre = rows.map((l) => l.r);
+  const band = simultaneousBand(boot.r, centre, lagSpreads(draws.parts, draws.plan, centre, (i) => callable(rows[i]!)));
+  if (band === null || !Number.isFinite(band.own[k]!)) return null;
+  const h = halfWidthAt(band, k);
+  return { halfWidth: h, lags: band.lags, low: best.r! - h, high: best.r! + h };
 }
 
 /** Whether a band exists and leaves out 0. */
