@@ -5,7 +5,7 @@ import { bestBand, verdict, xcorrLead, type XcorrReport, type XcorrRow } from '.
 import { warnAbout } from '../src/cli/commands/xcorr.js';
 import { fakeContext } from './context-helpers.js';
 import { bootstrapXcorr } from '../src/core/xcorr-bootstrap.js';
-import { halfWidthAt, lagSpreads, simultaneousBand } from '../src/core/xcorr-band.js';
+import { halfWidthAt, simultaneousBand } from '../src/core/xcorr-band.js';
 import { correlationOfSums, PART_WIDTH, type XcorrParts } from '../src/core/xcorr-cells.js';
 import { Random } from '../src/core/random.js';
 
@@ -166,13 +166,11 @@ test('bestBand: over the lags a call could rest on, 10 or more steps where both 
     row(2, rOf(3), null, 0.5),
     { ...row(3, rOf(4), null), nEffective: 50 },
   ];
-  const plan = { blocks: 8, replicates: 200, seed: 5 };
-  const boot = bootstrapXcorr(parts, plan);
-  const centre = rows.map((l) => l.r);
-  const core = simultaneousBand(boot.r, centre, lagSpreads(parts, plan, centre, (k) => k >= 2))!;
+  const boot = bootstrapXcorr(parts, { blocks: 8, replicates: 200, seed: 5 });
+  const core = simultaneousBand(boot, rows.map((l) => l.r), (k) => k >= 2)!;
   assert.equal(core.lags, 3);
   for (const k of [2, 3, 4]) {
-    const band = bestBand({ parts, plan }, boot, rows, rows[k])!;
+    const band = bestBand(boot, rows, rows[k])!;
     assert.equal(band.lags, 3);
     const h = halfWidthAt(core, k);
     assert.equal(band.halfWidth, h);
@@ -180,8 +178,8 @@ test('bestBand: over the lags a call could rest on, 10 or more steps where both 
     assert.equal(band.high, rows[k]!.r! + h);
   }
   // A best lag no call could rest on has no band.
-  assert.equal(bestBand({ parts, plan }, boot, rows, rows[0]), null);
-  assert.equal(bestBand({ parts, plan }, boot, rows, rows[1]), null);
+  assert.equal(bestBand(boot, rows, rows[0]), null);
+  assert.equal(bestBand(boot, rows, rows[1]), null);
 });
 
 /** Parts of blocks × lags from explicit observations (x, y) per block and lag. */

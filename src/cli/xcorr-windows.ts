@@ -8,7 +8,7 @@ import { MIN_INTERVAL_BLOCKS } from '../core/bootstrap.js';
 import { rowHasCoMoves } from '../core/xcorr-cells.js';
 import { blockParts, tableOfRow, type XcorrKeyedParts, type XcorrPart } from '../core/xcorr-parts.js';
 import { bootstrapXcorr, type XcorrBootstrap } from '../core/xcorr-bootstrap.js';
-import type { BootDraws, XcorrRow } from './commands/xcorr-render.js';
+import type { XcorrRow } from './commands/xcorr-render.js';
 import { stabilityOf } from '../core/stability.js';
 import type { GridReturns, Regime } from '../core/volatility.js';
 import type { LagResult } from '../core/xcorr.js';
@@ -34,8 +34,6 @@ export interface XcorrByOptions {
 export interface XcorrWindowTable {
   readonly rows: XcorrRow[];
   readonly boot: XcorrBootstrap | undefined;
-  /** With the bootstrap, the blocks it drew from and its draws (for the band over the lags). */
-  readonly draws: BootDraws | undefined;
   /** With the bootstrap, the blocks holding a co-movement; null without it. */
   readonly moving: number | null;
 }
@@ -51,13 +49,12 @@ function xcorrTableOf(part: XcorrPart, o: XcorrByOptions): XcorrWindowTable {
   // With the bootstrap on, a window with fewer than two blocks of co-movements has no interval (not Fisher's).
   const useBoot = o.bootstrap > 0;
   const moving = part.blocks.filter(rowHasCoMoves).length;
-  const draws = useBoot && moving >= MIN_INTERVAL_BLOCKS ? { parts: blockParts(o.lags, part.blocks), plan: { blocks: n, replicates: o.bootstrap, seed: o.seed } } : undefined;
-  const boot = draws === undefined ? undefined : bootstrapXcorr(draws.parts, draws.plan);
+  const boot = useBoot && moving >= MIN_INTERVAL_BLOCKS ? bootstrapXcorr(blockParts(o.lags, part.blocks), { blocks: n, replicates: o.bootstrap, seed: o.seed }) : undefined;
   const rows = table.map((l, k) => {
     const b = boot?.intervals[k] ?? null;
     return { ...l, lagUs: l.lag * o.grid, fisherLow: l.ciLow, fisherHigh: l.ciHigh, ciLow: useBoot ? (b?.low ?? null) : l.ciLow, ciHigh: useBoot ? (b?.high ?? null) : l.ciHigh };
   });
-  return { rows, boot, draws, moving: useBoot ? moving : null };
+  return { rows, boot, moving: useBoot ? moving : null };
 }
 
 /** `best` picks a table's best lag and `leader` makes a window's call from its table (the command's rules: xcorr.ts, xcorr-render.ts windowLeader). */

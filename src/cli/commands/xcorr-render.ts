@@ -8,9 +8,7 @@ import type { Span } from '../../core/types.js';
 import { duration, fixed, humanTable, isoMicros, lazyOutput, type Cell, type Output, type Style } from '../../io/output.js';
 import { bestLag } from '../../core/xcorr-summary.js';
 import type { XcorrBootstrap } from '../../core/xcorr-bootstrap.js';
-import { halfWidthAt, lagSpreads, simultaneousBand } from '../../core/xcorr-band.js';
-import type { BlockDrawPlan } from '../../core/bootstrap.js';
-import type { XcorrParts } from '../../core/xcorr-cells.js';
+import { halfWidthAt, simultaneousBand } from '../../core/xcorr-band.js';
 import { humanXcorrBy, type XcorrBy } from '../xcorr-windows.js';
 import { byJson, byTable } from '../windows.js';
 
@@ -83,21 +81,11 @@ function callable(l: LagResult): boolean {
   return l.r !== null && l.nEffective >= MIN_CO_MOVES && l.topStepShare !== null && l.topStepShare <= SINGLE_STEP_SHARE;
 }
 
-/** The blocks a bootstrap drew from and its draws: what the band's spreads are computed from. */
-export interface BootDraws {
-  readonly parts: XcorrParts;
-  readonly plan: BlockDrawPlan;
-}
-
-/**
- * The band at `best` (one of `rows`, whose r's replicates `boot` holds in the rows' order, drawn
- * by `draws`); null where the best lag is not one a call could rest on.
- */
-export function bestBand(draws: BootDraws, boot: XcorrBootstrap, rows: readonly LagResult[], best: LagResult | undefined): BestBand | null {
+/** The band at `best` (one of `rows`, whose r's replicates `boot` holds in the rows' order); null where the best lag is not one a call could rest on. */
+export function bestBand(boot: XcorrBootstrap, rows: readonly LagResult[], best: LagResult | undefined): BestBand | null {
   const k = rows.indexOf(best!);
   if (best === undefined || !callable(best) || k < 0) return null;
-  const centre = rows.map((l) => l.r);
-  const band = simultaneousBand(boot.r, centre, lagSpreads(draws.parts, draws.plan, centre, (i) => callable(rows[i]!)));
+  const band = simultaneousBand(boot, rows.map((l) => l.r), (i) => callable(rows[i]!));
   if (band === null || !Number.isFinite(band.own[k]!)) return null;
   const h = halfWidthAt(band, k);
   return { halfWidth: h, lags: band.lags, low: best.r! - h, high: best.r! + h };

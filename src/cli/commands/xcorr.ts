@@ -176,7 +176,7 @@ export function xcorrReportOf(
     lags,
     best,
     summed: summedSides(lags, boot, spread),
-    band: spread ? bestBand({ parts: blocks!, plan: drawsOf(blocks!, o) }, boot!, lags, best) : null,
+    band: spread ? bestBand(boot!, lags, best) : null,
     bootstrap: boot === undefined ? null : { replicates: o.bootstrap, blockUs: o.block, seed: o.seed, blocks: boot.blocks, moving },
   };
 }
@@ -184,7 +184,7 @@ export function xcorrReportOf(
 /** A window's call on who leads, from its rows and its own bootstrap (xcorr-render.ts windowLeader). */
 function windowLeaderOf(t: XcorrWindowTable): 1 | -1 | 0 | null {
   const best = bestLag(t.rows);
-  const band = t.boot === undefined ? null : bestBand(t.draws!, t.boot, t.rows, best);
+  const band = t.boot === undefined ? null : bestBand(t.boot, t.rows, best);
   return windowLeader({ best, summed: summedSides(t.rows, t.boot, t.boot !== undefined), band, bootstrap: t.moving === null ? null : { moving: t.moving } });
 }
 
