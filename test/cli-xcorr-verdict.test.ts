@@ -4,10 +4,6 @@ import assert from 'node:assert/strict';
 import { bestBand, verdict, xcorrLead, type XcorrReport, type XcorrRow } from '../src/cli/commands/xcorr-render.js';
 import { warnAbout } from '../src/cli/commands/xcorr.js';
 import { fakeContext } from './context-helpers.js';
-import { bootstrapXcorr } from '../src/core/xcorr-bootstrap.js';
-import { halfWidthAt, simultaneousBand } from '../src/core/xcorr-band.js';
-import { correlationOfSums, PART_WIDTH, type XcorrParts } from '../src/core/xcorr-cells.js';
-import { Random } from '../src/core/random.js';
 
 function row(lag: number, r: number | null, ci: [number, number] | null, share: number | null = 0.1): XcorrRow {
   return { lag, lagUs: lag * 1000, r, n: 1000, nEffective: 100, topStepShare: share, beta: r, r2: r === null ? null : r * r, ciLow: ci?.[0] ?? null, ciHigh: ci?.[1] ?? null, fisherLow: null, fisherHigh: null };
@@ -151,61 +147,26 @@ test('verdict: a best lag clear of 0 alone but not in the band over all the lags
 });
 
 test('bestBand: over the lags a call could rest on, 10 or more steps where both markets move and no single step carrying more than half the peak', () => {
-  // Five lags of random pairs in 8 blocks. Lag −1 has 9 co-moving steps and lag 0 one step carrying
-  // 80 % of its co-movement: neither is covered. Lag 1 has exactly 10 steps and lag 2 a top step of
-  // exactly 0.5, both covered, as is lag 3. The band is then the core's over lags 1–3 alone, and a
-  // mutation of either boundary (> 10, < 0.5) changes the lags it covers.
-  const rng = new Random(31);
-  const obs = Array.from({ length: 8 }, () => Array.from({ length: 5 }, () => Array.from({ length: 4 }, () => { const x = rng.next() - 0.5; return [x, 0.3 * x + rng.next() - 0.5] as const; })));
-  const parts = partsOf(obs);
-  const rOf = (k: number): number => correlationOfSums(...sumsOf(parts, k));
+  // Six lags of four replicates (lag k of replicate i at k·4 + i). Lag −1 has 9 co-moving steps and
+  // lag 0 one step carrying 80 % of its co-movement: neither is covered (their wild replicates would
+  // widen the band). Lag 1 has exactly 10 steps and lag 3 a top step of exactly 0.5: both covered,
+  // so a mutation of either boundary (> 10, < 0.5) drops a lag and changes h.
   const rows = [
-    { ...row(-1, rOf(0), null), nEffective: 9 },
-    row(0, rOf(1), null, 0.8),
-    { ...row(1, rOf(2), null), nEffective: 10 },
-    row(2, rOf(3), null, 0.5),
-    { ...row(3, rOf(4), null), nEffective: 50 },
+    { ...row(-1, 0.1, null), nEffective: 9 },
+    row(0, 0.15, null, 0.8),
+    { ...row(1, 0.2, null), nEffective: 10 },
+    { ...row(2, 0.3, null), nEffective: 50 },
+    row(3, 0.1, null, 0.5),
   ];
-  const boot = bootstrapXcorr(parts, { blocks: 8, replicates: 200, seed: 5 });
-  const core = simultaneousBand(boot, rows.map((l) => l.r), (k) => k >= 2)!;
-  assert.equal(core.lags, 3);
-  for (const k of [2, 3, 4]) {
-    const band = bestBand(boot, rows, rows[k])!;
-    assert.equal(band.lags, 3);
-    const h = halfWidthAt(core, k);
-    assert.equal(band.halfWidth, h);
-    assert.equal(band.low, rows[k]!.r! - h);
-    assert.equal(band.high, rows[k]!.r! + h);
-  }
+  const boot = { replicates: 4, r: Float64Array.of(90, -90, 90, -90, 50, -50, 50, -50, 0.1, 0.2, 0.3, 0.4, 0.2, 0.3, 0.4, 0.6, 0.1, 0.1, 0.1, 0.5), intervals: [] };
+  const band = bestBand(boot, rows, rows[3])!;
+  assert.equal(band.lags, 3);
+  // |r* − r̂|: lag 1 (r̂ 0.2) 0.1, 0, 0.1, 0.2; lag 2 (r̂ 0.3) 0.1, 0, 0.1, 0.3; lag 3 (r̂ 0.1) 0, 0, 0, 0.4.
+  // D = 0.1, 0, 0.1, 0.4; sorted 0, 0.1, 0.1, 0.4, at rank 3·0.95 = 2.85: 0.1 + 0.85·0.3 = 0.355.
+  // Lag 1's deviations never set a maximum, so its boundary shows in the count (3 lags, 2 without
+  // it); without lag 3, D = 0.1, 0, 0.1, 0.3 and h = 0.27. The band at lag 2: 0.3 ± 0.355.
+  assert.ok(Math.abs(band.halfWidth - 0.355) < 1e-12 && Math.abs(band.low - -0.055) < 1e-12 && Math.abs(band.high - 0.655) < 1e-12, JSON.stringify(band));
   // A best lag no call could rest on has no band.
   assert.equal(bestBand(boot, rows, rows[0]), null);
   assert.equal(bestBand(boot, rows, rows[1]), null);
 });
-
-/** Parts of blocks × lags from explicit observations (x, y) per block and lag. */
-function partsOf(obs: readonly (readonly (readonly (readonly [number, number])[])[])[]): XcorrParts {
-  const lags = obs[0]!.length;
-  const sums = new Float64Array(obs.length * lags * PART_WIDTH);
-  obs.forEach((blockRow, b) =>
-    blockRow.forEach((pairs, k) => {
-      const o = (b * lags + k) * PART_WIDTH;
-      for (const [x, y] of pairs) {
-        sums[o] += 1;
-        sums[o + 1] += 1;
-        sums[o + 2] += x;
-        sums[o + 3] += x * x;
-        sums[o + 4] += y;
-        sums[o + 5] += y * y;
-        sums[o + 6] += x * y;
-      }
-    }),
-  );
-  return { lags: Array.from({ length: lags }, (_, k) => k - 1), firstCell: 0, cells: obs.length, sums };
-}
-
-/** N, Σx, Σx², Σy, Σy², Σxy of lag k over all the blocks. */
-function sumsOf(parts: XcorrParts, k: number): [number, number, number, number, number, number] {
-  const t: [number, number, number, number, number, number] = [0, 0, 0, 0, 0, 0];
-  for (let b = 0; b < parts.cells; b++) [0, 2, 3, 4, 5, 6].forEach((f, i) => (t[i] += parts.sums[(b * parts.lags.length + k) * PART_WIDTH + f]!));
-  return t;
-}

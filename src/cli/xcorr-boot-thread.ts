@@ -1,8 +1,7 @@
 /**
- * xcorr's block bootstrap on both cores. Every replicate recomputes every lag's r and its own
- * spread from the blocks' parts (xcorr-bootstrap.ts): R · blocks · 4 · lags multiply-adds, about
- * 1.9 s for 2 001 lags over an hour of 10 s blocks at R = 1 000, after the read, when both cores
- * are free.
+ * xcorr's block bootstrap on both cores. Every replicate recomputes every lag's r from the
+ * blocks' parts (xcorr-bootstrap.ts): R · blocks · 3 · lags multiply-adds, about 1.4 s for 2 001
+ * lags over an hour of 10 s blocks at R = 1 000, after the read, when both cores are free.
  * The lags split in two slices; a worker (xcorr-boot-worker.ts) computes the later one while this
  * thread computes the first. A slice's replicates are the same numbers on either thread (the same
  * additions in the same order), so the result is bootstrapXcorr's bit for bit; if the worker
@@ -10,7 +9,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { BlockDrawPlan, Interval } from '../core/bootstrap.js';
-import { bootSlice, bootstrapXcorr, intervalsOf, replicateParts, replicatesOf, sliceReplicates, subSlice, xSideOf, type BootSlice, type SliceReplicates, type XcorrBootstrap } from '../core/xcorr-bootstrap.js';
+import { bootSlice, bootstrapXcorr, intervalsOf, replicateParts, replicatesOf, xSideOf, type BootSlice, type XcorrBootstrap } from '../core/xcorr-bootstrap.js';
 import type { XcorrParts } from '../core/xcorr-cells.js';
 
 const WORKER_URL = new URL('./xcorr-boot-worker.js', import.meta.url);
@@ -19,7 +18,7 @@ const WORKER_URL = new URL('./xcorr-boot-worker.js', import.meta.url);
  * starts in 40–80 ms, but its start-up takes about 0.2 s of CPU (a new heap, the modules loaded
  * and compiled again, its memory faulted in), which slows the read it overlaps as much as half
  * of a smaller bootstrap saves: `xcorr --lags 50..500` on a 1 ms grid over the bench hour
- * (4.9·10⁸ counting three sums a lag, before the spread added a fourth) was faster on one thread.
+ * (4.9·10⁸) was faster on one thread.
  */
 const MIN_WORK = 1e9;
 
@@ -32,7 +31,7 @@ const NEAR_SHARE = 0.57;
 
 /** Whether the bootstrap of `lags` lags × `replicates` over `blocks` blocks goes to two threads (from `minWork` multiply-adds). */
 export function bootWorkWanted(lags: number, replicates: number, blocks: number, minWork = MIN_WORK): boolean {
-  return lags >= 2 && replicates * blocks * 4 * lags >= minWork;
+  return lags >= 2 && replicates * blocks * 3 * lags >= minWork;
 }
 
 export interface BootWorkerData {
@@ -42,7 +41,8 @@ export interface BootWorkerData {
 }
 
 /** What the worker sends back: its slice's replicates (lag k at k·R) and their intervals. */
-export interface BootWorkerReply extends SliceReplicates {
+export interface BootWorkerReply {
+  readonly r: Float64Array;
   readonly intervals: (Interval | null)[];
 }
 
@@ -63,23 +63,19 @@ export async function bootstrapXcorrThreaded(parts: XcorrParts, plan: BlockDrawP
   // At least one lag each (2 lags: one and one).
   const half = Math.min(lags - 1, Math.ceil(lags * NEAR_SHARE));
   const x = xSideOf(parts);
-  const farSlice = bootSlice(parts, half, lags, x);
-  const remote = runOnWorker({ slice: farSlice, plan }, options.worker ?? new BootWorker());
-  // The near slice's replicates go straight into the whole arrays; the far ones are copied in.
-  const all = sliceReplicates(lags, replicates);
-  const near = replicateParts(parts, 0, half, plan, subSlice(all, 0, half, replicates), x);
-  const nearIntervals = intervalsOf(near.r, replicates);
+  const far = bootSlice(parts, half, lags, x);
+  const remote = runOnWorker({ slice: far, plan }, options.worker ?? new BootWorker());
+  // The near slice's replicates go straight into the whole array; the far ones are copied in.
+  const r = new Float64Array(lags * replicates);
+  const near = replicateParts(parts, 0, half, plan, r.subarray(0, half * replicates), x);
+  const nearIntervals = intervalsOf(near, replicates);
   const fromWorker = await remote;
   if (fromWorker === undefined && options.requireWorker === true) throw new Error('the bootstrap worker delivered no replicates');
-  const far = subSlice(all, half, lags, replicates);
+  const farR = r.subarray(half * replicates);
   // A worker that failed may have taken the slice's arrays with it: this thread computes those lags from the parts.
-  if (fromWorker === undefined) replicateParts(parts, half, lags, plan, far, x);
-  else {
-    far.r.set(fromWorker.r);
-    far.spread.set(fromWorker.spread);
-    far.own.set(fromWorker.own);
-  }
-  return { replicates, r: all.r, spread: all.spread, ownSpread: all.own, intervals: [...nearIntervals, ...(fromWorker?.intervals ?? intervalsOf(far.r, replicates))] };
+  if (fromWorker === undefined) replicateParts(parts, half, lags, plan, farR, x);
+  else farR.set(fromWorker.r);
+  return { replicates, r, intervals: [...nearIntervals, ...(fromWorker?.intervals ?? intervalsOf(farR, replicates))] };
 }
 
 /**

@@ -6,8 +6,8 @@
  */
 import { MIN_INTERVAL_BLOCKS } from '../core/bootstrap.js';
 import { rowHasCoMoves } from '../core/xcorr-cells.js';
-import { blockParts, tableOfRow, type XcorrKeyedParts, type XcorrPart } from '../core/xcorr-parts.js';
-import { bootstrapXcorr, type XcorrBootstrap } from '../core/xcorr-bootstrap.js';
+import { bootstrapPart, tableOfRow, type XcorrKeyedParts, type XcorrPart } from '../core/xcorr-parts.js';
+import type { XcorrBootstrap } from '../core/xcorr-bootstrap.js';
 import type { XcorrRow } from './commands/xcorr-render.js';
 import { stabilityOf } from '../core/stability.js';
 import type { GridReturns, Regime } from '../core/volatility.js';
@@ -49,7 +49,7 @@ function xcorrTableOf(part: XcorrPart, o: XcorrByOptions): XcorrWindowTable {
   // With the bootstrap on, a window with fewer than two blocks of co-movements has no interval (not Fisher's).
   const useBoot = o.bootstrap > 0;
   const moving = part.blocks.filter(rowHasCoMoves).length;
-  const boot = useBoot && moving >= MIN_INTERVAL_BLOCKS ? bootstrapXcorr(blockParts(o.lags, part.blocks), { blocks: n, replicates: o.bootstrap, seed: o.seed }) : undefined;
+  const boot = useBoot && moving >= MIN_INTERVAL_BLOCKS ? bootstrapPart(o.lags, part, { blocks: n, replicates: o.bootstrap, seed: o.seed }) : undefined;
   const rows = table.map((l, k) => {
     const b = boot?.intervals[k] ?? null;
     return { ...l, lagUs: l.lag * o.grid, fisherLow: l.ciLow, fisherHigh: l.ciHigh, ciLow: useBoot ? (b?.low ?? null) : l.ciLow, ciHigh: useBoot ? (b?.high ?? null) : l.ciHigh };

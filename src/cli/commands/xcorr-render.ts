@@ -7,8 +7,7 @@ import type { LagResult } from '../../core/xcorr.js';
 import type { Span } from '../../core/types.js';
 import { duration, fixed, humanTable, isoMicros, lazyOutput, type Cell, type Output, type Style } from '../../io/output.js';
 import { bestLag } from '../../core/xcorr-summary.js';
-import type { XcorrBootstrap } from '../../core/xcorr-bootstrap.js';
-import { halfWidthAt, simultaneousBand } from '../../core/xcorr-band.js';
+import { simultaneousBand, type XcorrBootstrap } from '../../core/xcorr-bootstrap.js';
 import { humanXcorrBy, type XcorrBy } from '../xcorr-windows.js';
 import { byJson, byTable } from '../windows.js';
 
@@ -63,12 +62,12 @@ export const MIN_CO_MOVES = 10;
 /**
  * The best lag's 95 % band over every lag a call could rest on (those with at least
  * {@link MIN_CO_MOVES} steps where both markets move and no single step carrying more than
- * {@link SINGLE_STEP_SHARE} of the co-movement), all at once: r ± h · max(ŝ, F)
- * (core/xcorr-band.ts). The best lag is the largest |r| of many; its own interval ignores that
- * choice, the band does not.
+ * {@link SINGLE_STEP_SHARE} of the co-movement), all at once: r ± h
+ * (core/xcorr-bootstrap.ts simultaneousBand). The best lag is the largest |r| of many; its own
+ * interval ignores that choice, the band does not.
  */
 export interface BestBand {
-  /** The band's half-width at the best lag. */
+  /** h: the band's half-width, the same at every lag it covers. */
   readonly halfWidth: number;
   /** The lags it covers. */
   readonly lags: number;
@@ -83,12 +82,10 @@ function callable(l: LagResult): boolean {
 
 /** The band at `best` (one of `rows`, whose r's replicates `boot` holds in the rows' order); null where the best lag is not one a call could rest on. */
 export function bestBand(boot: XcorrBootstrap, rows: readonly LagResult[], best: LagResult | undefined): BestBand | null {
-  const k = rows.indexOf(best!);
-  if (best === undefined || !callable(best) || k < 0) return null;
-  const band = simultaneousBand(boot, rows.map((l) => l.r), (i) => callable(rows[i]!));
-  if (band === null || !Number.isFinite(band.own[k]!)) return null;
-  const h = halfWidthAt(band, k);
-  return { halfWidth: h, lags: band.lags, low: best.r! - h, high: best.r! + h };
+  if (best === undefined || !callable(best) || !rows.includes(best)) return null;
+  const band = simultaneousBand(boot.r, boot.replicates, rows.map((l) => l.r), (i) => callable(rows[i]!));
+  if (band === null) return null;
+  return { halfWidth: band.halfWidth, lags: band.lags, low: best.r! - band.halfWidth, high: best.r! + band.halfWidth };
 }
 
 /** Whether a band exists and leaves out 0. */
