@@ -147,7 +147,7 @@ test('verdict: a best lag clear of 0 alone but not in the band over all the lags
 });
 
 test('bestBand: over the lags a call could rest on, 10 or more steps where both markets move and no single step carrying more than half the peak', () => {
-  // Six lags of four replicates (lag k of replicate i at k·4 + i). Lag −1 has 9 co-moving steps and
+  // Five lags of four replicates (lag k of replicate i at k·4 + i). Lag −1 has 9 co-moving steps and
   // lag 0 one step carrying 80 % of its co-movement: neither is covered (their wild replicates would
   // widen the band). Lag 1 has exactly 10 steps and lag 3 a top step of exactly 0.5: both covered,
   // so a mutation of either boundary (> 10, < 0.5) drops a lag and changes h.

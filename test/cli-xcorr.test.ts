@@ -274,6 +274,12 @@ test('xcorr --lags: bad specs are usage errors (exit 2)', async () => {
   }
 });
 
+/** A price file of one quote a ms from 100 that moves by the log-returns `r`, one a step. */
+function oneMsPrices(r: Float64Array): string {
+  let p = 100;
+  return `ts_us,price\n${Array.from(r, (x, i) => `${1_700_000_000_000_000 + i * 1000},${(p *= Math.exp(x))}`).join('\n')}\n`;
+}
+
 test('xcorr on two independent random walks over 201 lags: the best lag alone looks clear of 0, its band over the lags does not', async () => {
   // Two walks of 20 000 one-ms steps from separate streams: no lag holds a relation. The largest
   // of 201 |r| (each about N(0, 1/20 000)) lies near 3 standard errors, so its own 95 % interval
@@ -281,13 +287,7 @@ test('xcorr on two independent random walks over 201 lags: the best lag alone lo
   // lags at once holds 0 (in all of them). These streams are one such pair.
   const walk = (seed: number): string => {
     const rng = new Random(seed);
-    let p = 100;
-    const lines = ['ts_us,price'];
-    for (let i = 0; i < 20_000; i++) {
-      p *= Math.exp((rng.next() - 0.5) * 1e-3);
-      lines.push(`${1_700_000_000_000_000 + i * 1000},${p}`);
-    }
-    return `${lines.join('\n')}\n`;
+    return oneMsPrices(Float64Array.from({ length: 20_000 }, () => (rng.next() - 0.5) * 1e-3));
   };
   const dir = tempFiles({ 'a.csv': walk(1002), 'b.csv': walk(1003) });
   const r = await leadlagInProcess(['xcorr', join(dir, 'a.csv'), join(dir, 'b.csv'), '--block', '1s', '--lags', '-100..100', '--format', 'json']);
@@ -327,11 +327,7 @@ test('xcorr --by: a window whose best lag is clear of 0 alone, and whose summed 
     for (let j = 1; j <= 10 && j <= i; j++) s += ra[i - j]!;
     rb[i] = (rng.next() - 0.5) * 1e-3 + 0.015 * s;
   }
-  const prices = (r: Float64Array): string => {
-    let p = 100;
-    return `ts_us,price\n${Array.from(r, (x, i) => `${1_700_000_000_000_000 + i * 1000},${(p *= Math.exp(x))}`).join('\n')}\n`;
-  };
-  const dir = tempFiles({ 'spot.csv': prices(ra), 'perp.csv': prices(rb) });
+  const dir = tempFiles({ 'spot.csv': oneMsPrices(ra), 'perp.csv': oneMsPrices(rb) });
   const args = ['xcorr', join(dir, 'spot.csv'), join(dir, 'perp.csv'), '--block', '500ms', '--lags', '-10..10', '--format', 'json'];
   const by = await leadlagInProcess([...args, '--by', '10s']);
   assert.equal(by.code, 0, by.stderr);
