@@ -168,6 +168,9 @@ test('hy states of generated multi-day data, cut at midnights and at a busy bloc
   const edges = [undefined, busy!, day1, day1 + DAY, undefined];
   const parts = await states(files, dir, edges, o);
   const want = await single(files, o, ['json', 'csv', 'table']);
+  // Each daily file is quiet from a minute after its midnight to a minute before the next: the
+  // one run warns of it, and the merge must too (from the spells the states recorded).
+  assert.equal(want.stderr!.match(/_2024-08-0[123]\.csv has no tick for 23 h 58 min/g)?.length, 6);
   assert.deepEqual(await merged(parts, ['json', 'csv', 'table']), want);
   // 3 days of 10 s blocks (empty ones included, as the bootstrap draws them): the states filed only the busy ones.
   const one = json<{ p_value: number; n_a: number }>(want);

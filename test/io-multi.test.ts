@@ -145,3 +145,32 @@ test('a gap of over a minute between two files of one market is warned, naming b
   assert.match(warned, new RegExp(`s1\\.csv ends at .* and .*s3\\.csv, the market's next file, starts ${Math.floor(gap / 1e6)}\\.\\d+ s later .*: a file missing \\(or the market closed\\)\\?`));
   assert.doesNotMatch(await run(['s1.csv', 's2.csv', 's3.csv'].map((n) => join(dir, n)).join(',')), /a file missing/);
 });
+
+test('a quiet spell of over a minute inside one file is warned with its times, only where it reaches into the range', async () => {
+  // The spot fixture with the middle 80 % of its rows left out: one file whose ticks stop for
+  // about 64 s, from the last row kept before the cut to the first after it.
+  const s = splitCsv(SPOT, [0.1, 0.9]);
+  const dir = tempFiles({ 'holed.csv': s[0]! + s[2]!.slice(s[2]!.indexOf('\n') + 1) });
+  const lastRow = (text: string) => text.trimEnd().split('\n').at(-1)!;
+  const firstRow = (text: string) => text.split('\n')[1]!;
+  const [from, to] = [Number(lastRow(s[0]!).split(',')[2]), Number(firstRow(s[2]!).split(',')[2])];
+  assert.ok(to - from > 60e6 && to - from < 70e6, `the spell: ${to - from} µs`);
+  const iso = (us: number) => new Date(Math.floor(us / 1000)).toISOString().slice(0, 19);
+  const run = async (o: Partial<PairOptions> = {}) => {
+    const f = fakeContext({ quiet: false });
+    await runPair([join(dir, 'holed.csv'), PERP], { ...PAIR, ...o }, f.ctx);
+    return f.stderr();
+  };
+  const warned = await run();
+  assert.match(warned, new RegExp(`holed\\.csv has no tick for ${Math.floor((to - from) / 1e6)}\\.\\d+ s, from ${iso(from)}\\.\\d{6}Z to ${iso(to)}\\.\\d{6}Z: the feed stopped`));
+  assert.equal(warned.match(/has no tick for/g)!.length, 1);
+  // A range that starts after the spell, or ends before it, holds none of it (the read's margin
+  // may: that is another warning's), and one that holds it warns.
+  assert.doesNotMatch(await run({ start: to + 5e6 }), /has no tick for/);
+  assert.doesNotMatch(await run({ end: from - 1e6 }), /has no tick for/);
+  assert.match(await run({ start: from - 2e6, end: to + 2e6 }), /holed\.csv has no tick for/);
+  // The whole file has no such spell.
+  const f = fakeContext({ quiet: false });
+  await runPair([SPOT, PERP], PAIR, f.ctx);
+  assert.doesNotMatch(f.stderr(), /has no tick for/);
+});

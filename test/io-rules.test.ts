@@ -330,3 +330,46 @@ test('an early break closes the input file (in-thread, plain and gzip)', { skip:
     assert.equal(openFds(path), 0, `${name} closed after break`);
   }
 });
+
+test('quiet spells: more than a minute between handed-on ticks, found alike by every path of the reader', async () => {
+  // Worked by hand, in seconds after T0: ticks 0…9; a bad row at 40 (skipped, so no tick); a
+  // burst of two rows at 70 (one tick); 71…80; 140 (exactly 60 s after 80: not more than a
+  // minute); 141…150; 210 s + 1 µs (60.000001 s after 150); 211…215. Two spells: 9 → 70 and
+  // 150 → 210.000001.
+  const T0 = 1723118400000000;
+  const S = 1_000_000;
+  const times = [...range(0, 9), 70, 70, ...range(71, 80), 140, ...range(141, 150)].map((s) => T0 + s * S);
+  times.push(T0 + 210 * S + 1, ...range(211, 215).map((s) => T0 + s * S));
+  const rows = times.map((t, i) => `${t},${(100 + (i % 3) / 100).toFixed(2)},${(100.05 + (i % 5) / 100).toFixed(2)}`);
+  rows.splice(10, 0, `${T0 + 40 * S},x,100.05`);
+  const path = tmpFile('quiet.csv', QH + rows.join('\n') + '\n');
+  const want = { count: 2, spells: [{ from: T0 + 9 * S, to: T0 + 70 * S }, { from: T0 + 150 * S, to: T0 + 210 * S + 1 }] };
+  const paths: [string, Partial<InternalReadOptions>][] = [
+    ['the line kernel', { kernel: true, chunkBytes: 1 << 18 }],
+    ['the JavaScript loop', { kernel: false }],
+    ['csv-parse', { parser: 'csv' }],
+    ['--sort', { sort: true }],
+    ['a worker thread', { worker: true }],
+  ];
+  for (const [name, o] of paths) {
+    const { report } = await readQuotes(path, { ...SKIP, ...o });
+    assert.deepEqual(report.quiet, want, name);
+    assert.equal(report.records, times.length - 1, `${name}: the burst is one tick`);
+  }
+  // A read that stops at `until` (100 s) has met the first spell only.
+  const { report } = await readQuotes(path, { ...SKIP, until: T0 + 100 * S } as InternalReadOptions);
+  assert.deepEqual(report.quiet, { count: 1, spells: want.spells.slice(0, 1) });
+});
+
+test('quiet spells: a file lists the first 1 000 and counts the rest', async () => {
+  const T0 = 1723118400000000;
+  const rows = Array.from({ length: 1003 }, (_, i) => `${T0 + i * 61_000_000},100.00,100.02`);
+  const { report } = await readQuotes(tmpFile('quiet-many.csv', QH + rows.join('\n') + '\n'), STRICT);
+  assert.equal(report.quiet!.count, 1002);
+  assert.equal(report.quiet!.spells.length, 1000);
+  assert.deepEqual(report.quiet!.spells[999], { from: T0 + 999 * 61_000_000, to: T0 + 1000 * 61_000_000 });
+});
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}

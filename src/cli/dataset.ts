@@ -125,7 +125,7 @@ export async function buildDataset(files: readonly [string, string], o: DatasetO
   perp.finish();
   announceTriggers();
   engine.finish();
-  const reads = reportReads([spotSrc!, perpSrc!, tradeSrc], ctx);
+  const reads = reportReads([spotSrc!, perpSrc!, tradeSrc], ctx, range);
   const dataSpan = spanOf(spot, perp);
   const fileReports = [spotSrc!.reports(), perpSrc!.reports(), tradeSrc.reports()] as const;
   if (apart === 'empty' && overlapIn(dataSpan, range) === undefined) {

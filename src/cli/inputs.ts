@@ -9,6 +9,7 @@ import { readOptionsOf, type InputSlot, type ReaderCliOptions } from './options.
 import { expandInputArg } from '../io/paths.js';
 import { openQuoteStream, openTradeStream, type MultiFileSource, type ReadRange } from '../io/multi.js';
 import type { ReadReport } from '../io/types.js';
+import { QUIET_US } from '../io/validate.js';
 import { isoMicros } from '../io/output.js';
 import type { Span, TickBatch, TradeBatch } from '../core/types.js';
 import { ALL_TIME, type TimeRange } from '../core/parts.js';
@@ -61,15 +62,41 @@ export function openTradeFile(arg: string, o: ReaderCliOptions, ctx: Context, ra
  * Prints what the readers skipped, file by file, and the gaps between a market's files; call
  * once the sources are exhausted. Returns each source's whole report.
  */
-export function reportReads(sources: readonly MultiFileSource<unknown>[], ctx: Context): ReadReport[] {
+export function reportReads(sources: readonly MultiFileSource<unknown>[], ctx: Context, range: TimeRange = ALL_TIME): ReadReport[] {
   for (const s of sources) for (const r of s.reports()) ctx.reportSkipped(r);
   // Quotes only: a quiet minute between trades is common.
-  for (const s of sources) if (s.kind === 'quotes') for (const w of fileGaps(s.reports())) ctx.warn(w);
+  for (const s of sources) {
+    if (s.kind !== 'quotes') continue;
+    for (const w of fileGaps(s.reports())) ctx.warn(w);
+    for (const w of quietSpells(s.reports(), range)) ctx.warn(w);
+  }
   return sources.map((s) => s.report());
 }
 
 /** Longest quiet time between two files of one market that passes without a word. */
-export const FILE_GAP_US = 60_000_000;
+export const FILE_GAP_US = QUIET_US;
+
+/**
+ * A warning for each file with spells of more than {@link QUIET_US} without a tick inside it
+ * that reach into the analysis range [S, E) (docs/time.md, "Quiet spells"): the longest, and
+ * how many. As with a gap between files, every analysis reads the spell as a market without a
+ * move. (A spell that ends in the margin read before S is warnQuietMargin's.)
+ */
+export function quietSpells(reports: readonly Pick<ReadReport, 'file' | 'quiet'>[], range: TimeRange): string[] {
+  const out: string[] = [];
+  for (const r of reports) {
+    const q = r.quiet;
+    if (q === undefined || q.count === 0) continue;
+    const inRange = q.spells.filter((s) => s.to > range.start && s.from < range.end);
+    if (inRange.length === 0) continue;
+    const longest = inRange.reduce((a, s) => (s.to - s.from > a.to - a.from ? s : a));
+    // Spells past the kept ones cannot be placed in time: "or more" when any might lie in range.
+    const more = q.count > q.spells.length ? ' or more' : '';
+    const of = inRange.length > 1 || more !== '' ? `, the longest of ${inRange.length}${more} such spells inside the file` : '';
+    out.push(`${r.file} has no tick for ${duration(longest.to - longest.from)}, from ${isoMicros(longest.from)} to ${isoMicros(longest.to)}${of}: the feed stopped (or the market closed)? Every analysis reads a quiet spell as a market without a move, and compares its first move after it with the price before it; cut the run with --start/--end to one side of it`);
+  }
+  return out;
+}
 
 /**
  * Warnings for consecutive files of one market (in reading order) with more than
@@ -195,7 +222,7 @@ export async function readTwoMarkets(args: readonly [string, string], o: ReaderC
     (i) => (i === 0 ? consumer.endA?.() : consumer.endB?.()),
   );
   cut.forEach((c, i) => warnQuietMargin(ctx, args[i]!, c, read, plan.range.start));
-  const reads = reportReads(sources, ctx);
+  const reads = reportReads(sources, ctx, plan.range);
   plan.onFiles?.(sources.map((s) => s.reports()));
   return [reads[0]!, reads[1]!];
 }

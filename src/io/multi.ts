@@ -26,6 +26,7 @@ import { openQuotes, openTrades } from './sources.js';
 import type { QuoteSource, ReadOptions, ReadReport, TradeSource } from './types.js';
 import type { InternalReadOptions } from './reader.js';
 import { ReaderKeeper } from './reader-keeper.js';
+import { QUIET_KEPT } from './validate.js';
 import { isoMicros } from './output.js';
 import { sameFile } from './identity.js';
 
@@ -192,6 +193,7 @@ class MultiSource<B extends Batch> implements MultiFileSource<B> {
       skipped: [...skipped.values()],
       firstTime: rs[0]!.firstTime,
       lastTime: rs[rs.length - 1]!.lastTime,
+      quiet: { count: sum((r) => r.quiet?.count ?? 0), spells: rs.flatMap((r) => r.quiet?.spells ?? []).slice(0, QUIET_KEPT) },
       ...(rs[rs.length - 1]!.readUntil !== undefined ? { readUntil: rs[rs.length - 1]!.readUntil } : {}),
     };
   }

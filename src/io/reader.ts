@@ -368,6 +368,7 @@ export async function* readBatches(
     skipped: v.skipped.list(),
     firstTime: v.firstTime,
     lastTime: v.lastTime,
+    quiet: { count: v.quiet.count, spells: v.quiet.spells },
     ...(v.stopped ? { readUntil: opts.until } : {}),
   };
 }

@@ -215,8 +215,26 @@ function parseJson(text: string): unknown {
 }
 
 /** A state's record of the files it read: name, size (null when it cannot be stat'ed, e.g. `-`), first and last timestamp. */
-export function inputFingerprints(reports: readonly ReadReport[]): { name: string; bytes: number | null; first_us: number | null; last_us: number | null }[] {
-  return reports.map((r) => ({ name: r.file, bytes: sizeOf(r.file), first_us: finiteOrNull(r.firstTime), last_us: finiteOrNull(r.lastTime) }));
+export function inputFingerprints(reports: readonly ReadReport[]): InputFingerprint[] {
+  return reports.map((r) => ({ name: r.file, bytes: sizeOf(r.file), first_us: finiteOrNull(r.firstTime), last_us: finiteOrNull(r.lastTime), ...quietOf(r) }));
+}
+
+/** A file as a state records it; `quiet` (and `quiet_more`) only where the read met a quiet spell, so other states keep their bytes. */
+export interface InputFingerprint {
+  readonly name: string;
+  readonly bytes: number | null;
+  readonly first_us: number | null;
+  readonly last_us: number | null;
+  /** The quiet spells the read met ([from_us, to_us] each: ReadReport.quiet), for merge to warn of them as the one run does. */
+  readonly quiet?: readonly (readonly [number, number])[];
+  /** More spells than ReadReport.quiet keeps. */
+  readonly quiet_more?: true;
+}
+
+function quietOf(r: ReadReport): Pick<InputFingerprint, 'quiet' | 'quiet_more'> {
+  const q = r.quiet;
+  if (q === undefined || q.count === 0) return {};
+  return { quiet: q.spells.map((s) => [s.from, s.to] as const), ...(q.count > q.spells.length ? { quiet_more: true as const } : {}) };
 }
 
 function sizeOf(file: string): number | null {

@@ -100,6 +100,12 @@ export interface ReadReport {
   readonly firstTime: number;
   readonly lastTime: number;
   /**
+   * Spells of more than a minute (QUIET_US) between consecutive ticks handed on (trades for a
+   * trades file): how many, and the first QUIET_KEPT of them, each from the tick before to the
+   * tick after. Absent where no reader made the report (a test's hand-made one).
+   */
+  readonly quiet?: { readonly count: number; readonly spells: readonly { readonly from: number; readonly to: number }[] };
+  /**
    * Set when reading stopped before the end of the input (ReadOptions.until): rows, records,
    * skipped and lastTime then describe the rows up to the first kept row at or after this time
    * (lastTime is that row's), and the rest of the file was not read.

@@ -109,6 +109,26 @@ export function stableOrder(t: Float64Array, n: number): Uint32Array | null {
   return ascendingOrder(t, n);
 }
 
+/**
+ * The longest time between two of a market's ticks that passes without a word: a minute
+ * (docs/time.md, "Quiet spells"). Quote feeds of a traded market update many times a second,
+ * so a longer silence is an outage, a file cut short, or a market that closes.
+ */
+export const QUIET_US = 60_000_000;
+/** Quiet spells a file's report lists; past these they are only counted. */
+export const QUIET_KEPT = 1000;
+
+/** Spells of more than {@link QUIET_US} between consecutive handed-on ticks (or trades). */
+export class QuietLog {
+  count = 0;
+  readonly spells: { from: number; to: number }[] = [];
+
+  note(from: number, to: number): void {
+    this.count++;
+    if (this.spells.length < QUIET_KEPT) this.spells.push({ from, to });
+  }
+}
+
 /** Checks shared by quotes and trades. */
 abstract class Rules implements RowSink {
   rows = 0;
@@ -117,6 +137,7 @@ abstract class Rules implements RowSink {
   firstTime = NaN;
   lastTime = NaN;
   readonly skipped = new SkipLog();
+  readonly quiet = new QuietLog();
   /** Time and line of the last row kept, for the order check. */
   protected lastT = -Infinity;
   protected lastLine = 0;
@@ -216,6 +237,7 @@ abstract class Rules implements RowSink {
 
   protected emitted(t: number): void {
     if (this.records === 0) this.firstTime = t;
+    else if (t - this.lastTime > QUIET_US) this.quiet.note(this.lastTime, t);
     this.lastTime = t;
     this.records++;
   }
@@ -309,6 +331,7 @@ export class QuoteValidator extends Rules {
       if (hasPending && t !== pt) {
         batcher.add(pt, pbid, pask, pprice);
         if (records === 0) firstTime = pt;
+        else if (pt - lastTime > QUIET_US) this.quiet.note(lastTime, pt);
         lastTime = pt;
         records++;
       }

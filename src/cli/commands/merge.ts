@@ -7,7 +7,8 @@ import { Context, type Streams } from '../context.js';
 import { warnFewReplicates, type CommonOptions } from '../options.js';
 import { DataError, UsageError } from '../../errors.js';
 import { fileKey } from '../../io/identity.js';
-import { describeTime, ownedRange, planSpanOf, readStateFile, type StateFile } from '../../io/state-file.js';
+import { describeTime, ownedRange, planSpanOf, readStateFile, type InputFingerprint, type StateFile } from '../../io/state-file.js';
+import { quietSpells } from '../inputs.js';
 import { humanTable, fixed, isoMicros, lazyOutput, writtenJson, type Output } from '../../io/output.js';
 import { mergePairStates } from '../pair-state.js';
 import { mergeXcorrStates } from '../xcorr-state.js';
@@ -81,11 +82,46 @@ export async function runMergeAsync(files: readonly string[], o: MergeOptions, c
   return states[0]!.header.command !== 'classify' ? runMerge(files, o, ctx, states) : await mergeClassify(files, o, ctx, states);
 }
 
+/**
+ * The warnings of quiet spells inside the files (src/cli/inputs.ts quietSpells) that one run
+ * over the states' ranges gives (before its command's own warnings, as that run's reader gives them), from the spells each state's read met: a spell is met by every
+ * job whose read reaches it, and by the job that owns any time it covers, so their union, cut to
+ * the states' ranges, is that run's. Market A's files, then B's, each in time order, as that run
+ * reads them.
+ */
+function quietSpellsRead(states: readonly StateFile[]): string[] {
+  const owned = states.map(ownedRange);
+  const range = { start: Math.min(...owned.map((r) => r.start)), end: Math.max(...owned.map((r) => r.end)) };
+  const out: string[] = [];
+  for (const role of ['a', 'b']) {
+    const files = new Map<string, { first: number; spells: Map<string, { from: number; to: number }>; more: boolean }>();
+    for (const s of states) {
+      const inputs = (s.header.inputs ?? {}) as Record<string, readonly InputFingerprint[] | undefined>;
+      for (const f of inputs[role] ?? []) {
+        const file = files.get(f.name) ?? { first: Infinity, spells: new Map(), more: false };
+        file.first = Math.min(file.first, f.first_us ?? Infinity);
+        for (const [from, to] of f.quiet ?? []) file.spells.set(`${from},${to}`, { from, to });
+        file.more ||= f.quiet_more === true;
+        files.set(f.name, file);
+      }
+    }
+    const reports = [...files.entries()]
+      .sort((x, y) => x[1].first - y[1].first)
+      .map(([name, f]) => {
+        const spells = [...f.spells.values()].sort((x, y) => x.from - y.from);
+        return { file: name, quiet: { count: spells.length + (f.more ? 1 : 0), spells } };
+      });
+    out.push(...quietSpells(reports, range));
+  }
+  return out;
+}
+
 async function mergeClassify(files: readonly string[], o: MergeOptions, ctx: Context, states: readonly StateFile[]): Promise<Output> {
   checkOneLabel(files, states);
   checkSameParams(states);
   const gaps = missingRanges(states);
   checkPlanEnds(states, gaps, o.allowGaps === true);
+  for (const w of quietSpellsRead(states)) ctx.warn(w);
   return markPartial(renderClassify(await mergeClassifyStates(states, o.allowGaps === true, ctx)), gaps, ctx);
 }
 
@@ -158,6 +194,7 @@ function mergeReports(files: readonly string[], o: MergeOptions, ctx: Context, s
   if (command !== 'pair') {
     checkOneLabel(files, states);
     checkSameParams(states);
+    for (const w of quietSpellsRead(states)) ctx.warn(w);
     if (command === 'hy') return renderHy(mergeHyStates(states, o.allowGaps === true, ctx));
     const r = mergeXcorrStates(states, o.allowGaps === true);
     xcorrWarnings(r, ctx);
@@ -169,6 +206,7 @@ function mergeReports(files: readonly string[], o: MergeOptions, ctx: Context, s
   });
   if (reports.length === 1) {
     const r = reports[0]!.report;
+    for (const w of quietSpellsRead(states)) ctx.warn(w);
     for (const w of pairWarnings(r)) ctx.warn(w);
     return renderPair(r);
   }
