@@ -331,10 +331,15 @@ test('xcorr --by: a window whose best lag is clear of 0 alone, and whose summed 
   const args = ['xcorr', join(dir, 'spot.csv'), join(dir, 'perp.csv'), '--block', '500ms', '--lags', '-10..10', '--format', 'json'];
   const by = await leadlagInProcess([...args, '--by', '10s']);
   assert.equal(by.code, 0, by.stderr);
-  const windows = (JSON.parse(by.stdout) as { windows: { start_us: number; end_us: number; call: string | null }[] }).windows;
+  const windows = (JSON.parse(by.stdout) as { windows: { start_us: number; end_us: number; call: string | null; summed: unknown; band: unknown }[] }).windows;
   assert.deepEqual(windows.map((w) => w.call), ['neither', 'spot']);
-  const first = await leadlagInProcess([...args, '--start', String(windows[0]!.start_us), '--end', String(windows[0]!.end_us)]);
-  const alone = JSON.parse(first.stdout) as XcorrJson & { band: { low: number; high: number }; summed: { difference: { ci_low: number; ci_high: number } } };
+  const runs = await Promise.all(windows.map((w) => leadlagInProcess([...args, '--start', String(w.start_us), '--end', String(w.end_us)])));
+  const alone = JSON.parse(runs[0]!.stdout) as XcorrJson & { band: { low: number; high: number }; summed: { difference: { ci_low: number; ci_high: number } } };
+  // Each window's JSON gives the sums and the band its call rests on: the restricted run's.
+  for (const [i, w] of windows.entries()) {
+    const one = JSON.parse(runs[i]!.stdout) as { summed: unknown; band: unknown };
+    assert.deepEqual([w.summed, w.band], [one.summed, one.band], `window ${i}`);
+  }
   const best = alone.lags.find((l) => l.lag === alone.best!.lag)!;
   assert.ok(best.ci_low! > 0, `own interval [${best.ci_low}, ${best.ci_high}]`);
   assert.ok(alone.summed.difference.ci_low > 0, `summed difference [${alone.summed.difference.ci_low}, ${alone.summed.difference.ci_high}]`);

@@ -45,9 +45,9 @@ export interface WindowedSummary<S> extends Windowed<S> {
  * JSON members `windows`, `regimes` (with `regime_thresholds`) and `stability` of any command;
  * `members` gives a part's members as the whole span has them.
  */
-export function byJson<S>(by: WindowedSummary<S>, names: readonly [string, string], members: (part: S) => Record<string, unknown>): Record<string, unknown> {
+export function byJson<S>(by: WindowedSummary<S>, names: readonly [string, string], members: (part: S, window?: number) => Record<string, unknown>): Record<string, unknown> {
   // Each window's members are made as it is written (JsonRows): a window can hold a row per lag.
-  const windows = new JsonRows(by.windows.length, (i) => ({ ...windowJson(by.windows[i]!), call: callJson(by.stability.calls[i] ?? null, names), ...members(by.windows[i]!.part) }));
+  const windows = new JsonRows(by.windows.length, (i) => ({ ...windowJson(by.windows[i]!), call: callJson(by.stability.calls[i] ?? null, names), ...members(by.windows[i]!.part, i) }));
   const out: Record<string, unknown> = { windows };
   if (by.regimes !== undefined) {
     out.regimes = Object.fromEntries(REGIMES.map((r) => [r, { n_windows: by.regimes![r].nWindows, ...members(by.regimes![r].part) }]));

@@ -8,7 +8,8 @@ import { MIN_INTERVAL_BLOCKS } from '../core/bootstrap.js';
 import { rowHasCoMoves } from '../core/xcorr-cells.js';
 import { bootstrapPart, tableOfRow, type XcorrKeyedParts, type XcorrPart } from '../core/xcorr-parts.js';
 import type { XcorrBootstrap } from '../core/xcorr-bootstrap.js';
-import type { XcorrRow } from './commands/xcorr-render.js';
+import type { BestBand, XcorrRow } from './commands/xcorr-render.js';
+import type { XcorrReport } from './commands/xcorr.js';
 import { stabilityOf } from '../core/stability.js';
 import type { GridReturns, Regime } from '../core/volatility.js';
 import type { LagResult } from '../core/xcorr.js';
@@ -19,6 +20,15 @@ import { humanBy, REGIMES, windowsOf, type WindowedSummary } from './windows.js'
 export interface XcorrBy extends WindowedSummary<readonly XcorrRow[]> {
   /** What the windows' ci_low/ci_high are: each window's own block bootstrap, or Fisher's. */
   readonly interval: 'bootstrap' | 'fisher';
+  /** Each window's call with what it rests on, in the windows' order. */
+  readonly calls: readonly XcorrWindowCall[];
+}
+
+/** A window's call on who leads (xcorr-render.ts windowLeader) and the numbers it rests on beside the rows: the sums over the lags and the best lag's band. */
+export interface XcorrWindowCall {
+  readonly call: 1 | -1 | 0 | null;
+  readonly summed: XcorrReport['summed'];
+  readonly band: BestBand | null;
 }
 
 /** What a window's table needs from the command's options. */
@@ -58,12 +68,12 @@ function xcorrTableOf(part: XcorrPart, o: XcorrByOptions): XcorrWindowTable {
 }
 
 /** `best` picks a table's best lag and `leader` makes a window's call from its table (the command's rules: xcorr.ts, xcorr-render.ts windowLeader). */
-export function xcorrBy(parts: XcorrKeyedParts, o: XcorrByOptions, span: Span, meter: GridReturns | undefined, best: (l: readonly LagResult[]) => LagResult | undefined, leader: (t: XcorrWindowTable) => 1 | -1 | 0 | null): XcorrBy {
+export function xcorrBy(parts: XcorrKeyedParts, o: XcorrByOptions, span: Span, meter: GridReturns | undefined, best: (l: readonly LagResult[]) => LagResult | undefined, leader: (t: XcorrWindowTable) => XcorrWindowCall): XcorrBy {
   const gridUs = o.grid;
   const w = windowsOf(parts, span, meter);
   const table = (p: XcorrPart) => xcorrTableOf(p, o).rows;
   // Each window's call is made beside its rows, while its replicates are at hand.
-  const calls: (1 | -1 | 0 | null)[] = [];
+  const calls: XcorrWindowCall[] = [];
   const windows = w.windows.map((x) => {
     const t = xcorrTableOf(x.part, o);
     calls.push(leader(t));
@@ -73,10 +83,10 @@ export function xcorrBy(parts: XcorrKeyedParts, o: XcorrByOptions, span: Span, m
   const stability = stabilityOf(
     windows.map((x, i) => {
       const b = best(x.part);
-      return { start: x.start, end: x.end, lagUs: b === undefined ? null : b.lag * gridUs, leader: calls[i]!, values: { r2: b === undefined ? null : b.r! * b.r! } };
+      return { start: x.start, end: x.end, lagUs: b === undefined ? null : b.lag * gridUs, leader: calls[i]!.call, values: { r2: b === undefined ? null : b.r! * b.r! } };
     }),
   );
-  return { windows, regimes, q25: w.q25, q75: w.q75, stability, interval: o.bootstrap > 0 ? 'bootstrap' : 'fisher' };
+  return { windows, regimes, q25: w.q25, q75: w.q75, stability, interval: o.bootstrap > 0 ? 'bootstrap' : 'fisher', calls };
 }
 
 export function humanXcorrBy(by: XcorrBy, names: readonly [string, string], gridUs: number, style: Style, best: (l: readonly LagResult[]) => LagResult | undefined): string {

@@ -164,17 +164,26 @@ function machineRow(l: XcorrRow): Cell[] {
   return [l.lag, l.lagUs, l.r, l.n, l.nEffective, l.topStepShare, l.beta, l.r2, l.ciLow, l.ciHigh, l.fisherLow, l.fisherHigh];
 }
 
+/** S₊, S₋ and their difference with their intervals, as the JSON gives them (the whole span's and each window's). */
+function summedJson(summed: XcorrReport['summed']): Record<string, unknown> {
+  const side = (s: SummedSide | null) => (s === null ? null : { lags: s.lags, r_sum: s.value, ci_low: s.interval?.low ?? null, ci_high: s.interval?.high ?? null });
+  return { positive: side(summed.positive), negative: side(summed.negative), difference: side(summed.difference) };
+}
+
+function bandJson(band: BestBand | null): Record<string, unknown> | null {
+  return band === null ? null : { lags: band.lags, half_width: band.halfWidth, low: band.low, high: band.high };
+}
+
 export function renderXcorr(r: XcorrReport): Output {
   const rows = r.lags.map(machineRow);
-  const side = (s: SummedSide | null) => (s === null ? null : { lags: s.lags, r_sum: s.value, ci_low: s.interval?.low ?? null, ci_high: s.interval?.high ?? null });
   const out: Output = {
     json: {
       lags: rows.map((row) => Object.fromEntries(MACHINE_COLUMNS.map((c, i) => [c, row[i]]))),
       best: r.best === undefined ? null : { lag: r.best.lag, lag_us: r.best.lagUs, r: r.best.r },
       best_lag: r.best?.lag ?? null,
-      summed: { positive: side(r.summed.positive), negative: side(r.summed.negative), difference: side(r.summed.difference) },
+      summed: summedJson(r.summed),
       interval: r.bootstrap === null ? 'fisher' : 'bootstrap',
-      band: r.band === null ? null : { lags: r.band.lags, half_width: r.band.halfWidth, low: r.band.low, high: r.band.high },
+      band: bandJson(r.band),
       bootstrap: r.bootstrap === null ? null : { replicates: r.bootstrap.replicates, block_us: r.bootstrap.blockUs, seed: r.bootstrap.seed, blocks: r.bootstrap.blocks, moving_blocks: r.bootstrap.moving },
       grid: { step_us: r.gridUs, points: r.gridPoints, start_us: r.span.start, end_us: r.span.end },
       names: r.names,
@@ -185,12 +194,15 @@ export function renderXcorr(r: XcorrReport): Output {
   };
   if (r.by === undefined) return out;
   const by = r.by;
-  const table = (lags: readonly XcorrRow[]) => {
+  // A window's call (byJson gives it) with the sums and the band it rests on; a regime has no call.
+  const table = (lags: readonly XcorrRow[], window?: number) => {
     const best = bestLag(lags);
+    const call = window === undefined ? undefined : by.calls[window]!;
     return {
       lags: lags.map((l) => Object.fromEntries(MACHINE_COLUMNS.map((c, i) => [c, machineRow(l)[i]]))),
       best: best === undefined ? null : { lag: best.lag, lag_us: best.lag * r.gridUs, r: best.r },
       best_lag: best?.lag ?? null,
+      ...(call === undefined ? {} : { summed: summedJson(call.summed), band: bandJson(call.band) }),
     };
   };
   return lazyOutput(

@@ -16,7 +16,7 @@ import { prepareOutputFiles, writePlot, type PlotCliOptions } from '../plot.js';
 import { xcorrFigure } from '../../report/figures.js';
 import { XcorrAnalysis } from '../../core/xcorr-analysis.js';
 import { cellLengthOf, withVolatility } from '../windows.js';
-import { xcorrBy, type XcorrWindowTable } from '../xcorr-windows.js';
+import { xcorrBy, type XcorrWindowCall, type XcorrWindowTable } from '../xcorr-windows.js';
 import { MIN_INTERVAL_BLOCKS, percentileInterval, type BlockDrawPlan, type Interval } from '../../core/bootstrap.js';
 import { bootstrapXcorr, summedReplicates, type XcorrBootstrap } from '../../core/xcorr-bootstrap.js';
 import { CellTableTooLarge, cellsWithCoMoves, type XcorrParts } from '../../core/xcorr-cells.js';
@@ -181,11 +181,12 @@ export function xcorrReportOf(
   };
 }
 
-/** A window's call on who leads, from its rows and its own bootstrap (xcorr-render.ts windowLeader). */
-function windowLeaderOf(t: XcorrWindowTable): 1 | -1 | 0 | null {
+/** A window's call on who leads, from its rows and its own bootstrap (xcorr-render.ts windowLeader), with the sums and the band it rests on. */
+function windowLeaderOf(t: XcorrWindowTable): XcorrWindowCall {
   const best = bestLag(t.rows);
   const band = t.boot === undefined ? null : bestBand(t.boot, t.rows, best);
-  return windowLeader({ best, summed: summedSides(t.rows, t.boot, t.boot !== undefined), band, bootstrap: t.moving === null ? null : { moving: t.moving } });
+  const summed = summedSides(t.rows, t.boot, t.boot !== undefined);
+  return { call: windowLeader({ best, summed, band, bootstrap: t.moving === null ? null : { moving: t.moving } }), summed, band };
 }
 
 /** Grid points n·G inside the span (inclusive ends). */
