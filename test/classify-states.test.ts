@@ -322,3 +322,16 @@ test('leadlag merge (the built CLI) of classify states prints what leadlag class
   assert.equal(bad.code, 65);
   assert.match(bad.stderr, /b\.state.*checksum/);
 });
+
+test('merge warns of a quiet spell inside a quote file as the one classify run does', async () => {
+  // The fixture's perp quotes without the rows from 3 s to 65 s: one spell of about 62.6 s, inside
+  // the middle state's range [1 s, 70 s).
+  const inp = fixtureInputs();
+  const perp = readFileSync(inp.files[1], 'utf8').split('\n');
+  const kept = perp.filter((line, i) => i === 0 || (line !== '' && !(Number(line.split(',')[2]) > T0 + 3 * S && Number(line.split(',')[2]) < T0 + 65 * S)));
+  writeFileSync(join(inp.dir, 'perp-quiet.csv'), `${kept.join('\n')}\n`);
+  const quiet: Inputs = { ...inp, files: [inp.files[0], join(inp.dir, 'perp-quiet.csv')] };
+  const want = await single(quiet);
+  assert.match(want.stderr!, /perp-quiet\.csv has no tick for 62\.\d+ s/);
+  assert.deepEqual(await merged(await shards(quiet, [1 * S, 70 * S])), want);
+});

@@ -174,3 +174,41 @@ test('a quiet spell of over a minute inside one file is warned with its times, o
   await runPair([SPOT, PERP], PAIR, f.ctx);
   assert.doesNotMatch(f.stderr(), /has no tick for/);
 });
+
+test('quietSpells: a spell is named when it reaches into a range analysed, at every edge; the longest of them, and "or more" only where dropped spells may reach one', async () => {
+  const { quietSpells, withinSpan } = await import('../src/cli/inputs.js');
+  // Worked by hand against the range [100, 200) µs: a spell ending at 100 holds none of it, one
+  // ending at 101 holds 100; one starting at 199 holds 199, one starting at 200 none. Of the two
+  // that reach it, (199, 300) is the longer (101 µs).
+  const spells = [{ from: 50, to: 100 }, { from: 60, to: 101 }, { from: 199, to: 300 }, { from: 200, to: 400 }];
+  const [w] = quietSpells([{ file: 'f.csv', quiet: { count: 4, spells } }], [{ start: 100, end: 200 }]);
+  assert.match(w!, /^f\.csv has no tick for 101 µs, from 1970-01-01T00:00:00\.000199Z to 1970-01-01T00:00:00\.000300Z, the longest of 2 such spells in the times analysed: /);
+  // One spell alone is named without a count; none reaching the range, no warning.
+  assert.match(quietSpells([{ file: 'f.csv', quiet: { count: 4, spells } }], [{ start: 100, end: 150 }])[0]!, /from 1970-01-01T00:00:00\.000060Z to 1970-01-01T00:00:00\.000101Z: the feed/);
+  assert.deepEqual(quietSpells([{ file: 'f.csv', quiet: { count: 4, spells } }], [{ start: 400, end: 500 }]), []);
+  // Two ranges (merge --allow-gaps): a spell in neither is not counted.
+  assert.match(quietSpells([{ file: 'f.csv', quiet: { count: 4, spells } }], [{ start: 0, end: 55 }, { start: 350, end: 360 }])[0]!, /no tick for 200 µs, .* the longest of 2 such/);
+  // 9 spells of which the last 4 kept (from 50 on): the 5 dropped lie before 50, so "or more"
+  // when a range starts before 50 ([40, 200) holds the first three kept), and not when it starts after.
+  const kept = { count: 9, spells };
+  assert.match(quietSpells([{ file: 'f.csv', quiet: kept }], [{ start: 40, end: 200 }])[0]!, /the longest of 3 or more such spells/);
+  assert.doesNotMatch(quietSpells([{ file: 'f.csv', quiet: kept }], [{ start: 100, end: 200 }])[0]!, /or more/);
+  // The span the markets share: from the later first time to the earlier last, within the range.
+  assert.deepEqual(withinSpan({ start: -Infinity, end: Infinity }, [{ firstTime: 10, lastTime: 100 }, { firstTime: 20, lastTime: 90 }]), [{ start: 20, end: 90 }]);
+  assert.deepEqual(withinSpan({ start: 30, end: 95 }, [{ firstTime: 10, lastTime: 100 }, { firstTime: 20, lastTime: 90 }]), [{ start: 30, end: 90 }]);
+  assert.deepEqual(withinSpan({ start: -Infinity, end: Infinity }, [{ firstTime: 10, lastTime: 20 }, { firstTime: 30, lastTime: 40 }]), []);
+});
+
+test('a quiet spell before the other market begins is not warned: the markets share none of it', async () => {
+  // The holed spot file (quiet from about 8 s to 72 s) against perp cut to its rows after 73 s.
+  const s = splitCsv(SPOT, [0.1, 0.9]);
+  const [header, ...perpRows] = readFileSync(PERP, 'utf8').trimEnd().split('\n');
+  const T0 = 1723118400e6;
+  const dir = tempFiles({ 'holed.csv': s[0]! + s[2]!.slice(s[2]!.indexOf('\n') + 1), 'late.csv': `${[header, ...perpRows.filter((r) => Number(r.split(',')[2]) > T0 + 73e6)].join('\n')}\n` });
+  const f = fakeContext({ quiet: false });
+  await runPair([join(dir, 'holed.csv'), join(dir, 'late.csv')], PAIR, f.ctx).catch(() => undefined);
+  assert.doesNotMatch(f.stderr(), /has no tick for/);
+  const g = fakeContext({ quiet: false });
+  await runPair([join(dir, 'holed.csv'), PERP], PAIR, g.ctx);
+  assert.match(g.stderr(), /holed\.csv has no tick for/);
+});

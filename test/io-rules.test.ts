@@ -361,13 +361,26 @@ test('quiet spells: more than a minute between handed-on ticks, found alike by e
   assert.deepEqual(report.quiet, { count: 1, spells: want.spells.slice(0, 1) });
 });
 
-test('quiet spells: a file lists the first 1 000 and counts the rest', async () => {
+test('quiet spells: a file lists its last 1 000 (those nearest the range) and counts the rest', async () => {
+  // Row i at i × 61 s: spell i runs from row i to row i + 1. 1 003 rows give 1 002 spells, of
+  // which the last 1 000 are spells 2 … 1 001; 2 503 rows give 2 502, past the point where the
+  // log cuts itself back (2 000 kept), and the last 1 000 are spells 1 502 … 2 501.
   const T0 = 1723118400000000;
-  const rows = Array.from({ length: 1003 }, (_, i) => `${T0 + i * 61_000_000},100.00,100.02`);
-  const { report } = await readQuotes(tmpFile('quiet-many.csv', QH + rows.join('\n') + '\n'), STRICT);
-  assert.equal(report.quiet!.count, 1002);
-  assert.equal(report.quiet!.spells.length, 1000);
-  assert.deepEqual(report.quiet!.spells[999], { from: T0 + 999 * 61_000_000, to: T0 + 1000 * 61_000_000 });
+  const step = 61_000_000;
+  for (const [rows, first] of [[1003, 2], [2503, 1502]] as const) {
+    const text = QH + Array.from({ length: rows }, (_, i) => `${T0 + i * step},100.00,100.02`).join('\n') + '\n';
+    const { report } = await readQuotes(tmpFile(`quiet-many-${rows}.csv`, text), STRICT);
+    const spells = report.quiet!.spells;
+    assert.equal(report.quiet!.count, rows - 1);
+    assert.equal(spells.length, 1000);
+    assert.deepEqual([spells[0], spells[999]], [{ from: T0 + first * step, to: T0 + (first + 1) * step }, { from: T0 + (rows - 2) * step, to: T0 + (rows - 1) * step }]);
+  }
+});
+
+test('quiet spells: a trades file carries none (trades are often quiet for a minute)', async () => {
+  const T0 = 1723118400000000;
+  const { report } = await readTrades(tmpFile('quiet-trades.csv', `${TH}${T0},100.00,1\n${T0 + 90_000_000},100.00,1\n`), STRICT);
+  assert.equal(report.quiet, undefined);
 });
 
 function range(from: number, to: number): number[] {

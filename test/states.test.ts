@@ -9,7 +9,7 @@ import { Chalk } from 'chalk';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempFiles } from './cli-helpers.js';
+import { FIXTURES, tempFiles } from './cli-helpers.js';
 import { fakeContext } from './context-helpers.js';
 import { PAIR } from './time-helpers.js';
 import { renderPair, runPair, type PairOptions } from '../src/cli/commands/pair.js';
@@ -492,4 +492,19 @@ test('stateCommandAt: the command of a state file from its header, a header long
   assert.equal(stateCommandAt(join(dir, 'fake.state')), undefined);
   assert.equal(stateCommandAt(join(dir, 'missing.state')), undefined);
   assert.equal(stateCommandAt(dir), undefined);
+});
+
+test('merge warns of a quiet spell inside a quote file as the one run does, from the spells the states recorded', async () => {
+  // The spot fixture without its rows from 3 s to 65 s: one spell of about 62 s, wholly inside
+  // the middle state's range [1 s, 70 s).
+  const spot = join(FIXTURES, 'tardis', 'spot_quotes.csv');
+  const dir = tempFiles({ 'spot-quiet.csv': keepRows(readFileSync(spot, 'utf8'), (t) => !(t > 3 * S && t < 65 * S)) });
+  const files: [string, string] = [join(dir, 'spot-quiet.csv'), join(FIXTURES, 'tardis', 'perp_quotes.csv')];
+  const one = fakeContext({ quiet: false });
+  const want = renderPair(await runPair(files, OPTS, one.ctx)).json;
+  assert.match(one.stderr(), /spot-quiet\.csv has no tick for 6\d\.\d+ s, from 2024-08-08T12:00:0[23]\.\d+Z to 2024-08-08T12:01:0[56]\.\d+Z/);
+  const states = await shards(files, dir, [1 * S, 70 * S]);
+  const m = fakeContext({ quiet: false });
+  assert.deepEqual(runMerge(states, { format: 'json', quiet: false }, m.ctx).json, want);
+  assert.equal(m.stderr(), one.stderr());
 });

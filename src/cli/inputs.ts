@@ -59,18 +59,30 @@ export function openTradeFile(arg: string, o: ReaderCliOptions, ctx: Context, ra
 }
 
 /**
- * Prints what the readers skipped, file by file, and the gaps between a market's files; call
+ * Prints what the readers skipped, file by file, the gaps between a market's files and the
+ * quiet spells inside them (those in `range` cut to the span of the two quote streams); call
  * once the sources are exhausted. Returns each source's whole report.
  */
 export function reportReads(sources: readonly MultiFileSource<unknown>[], ctx: Context, range: TimeRange = ALL_TIME): ReadReport[] {
   for (const s of sources) for (const r of s.reports()) ctx.reportSkipped(r);
   // Quotes only: a quiet minute between trades is common.
-  for (const s of sources) {
-    if (s.kind !== 'quotes') continue;
+  const quotes = sources.filter((s) => s.kind === 'quotes');
+  const analysed = withinSpan(range, quotes.map((s) => s.report()));
+  for (const s of quotes) {
     for (const w of fileGaps(s.reports())) ctx.warn(w);
-    for (const w of quietSpells(s.reports(), range)) ctx.warn(w);
+    for (const w of quietSpells(s.reports(), analysed)) ctx.warn(w);
   }
   return sources.map((s) => s.report());
+}
+
+/**
+ * `range` cut to the span the markets share (docs/definitions.md §1: from the later first tick
+ * to the earlier last), each market's first and last times given; none where they share none.
+ */
+export function withinSpan(range: TimeRange, markets: readonly { readonly firstTime: number; readonly lastTime: number }[]): TimeRange[] {
+  const start = Math.max(range.start, ...markets.map((m) => m.firstTime));
+  const end = Math.min(range.end, ...markets.map((m) => m.lastTime));
+  return start < end ? [{ start, end }] : [];
 }
 
 /** Longest quiet time between two files of one market that passes without a word. */
@@ -78,21 +90,22 @@ export const FILE_GAP_US = QUIET_US;
 
 /**
  * A warning for each file with spells of more than {@link QUIET_US} without a tick inside it
- * that reach into the analysis range [S, E) (docs/time.md, "Quiet spells"): the longest, and
- * how many. As with a gap between files, every analysis reads the spell as a market without a
- * move. (A spell that ends in the margin read before S is warnQuietMargin's.)
+ * that reach into one of `ranges` (the analysed times: docs/time.md, "Quiet spells inside a
+ * file"): the longest, and how many. As with a gap between files, every analysis reads the
+ * spell as a market without a move.
  */
-export function quietSpells(reports: readonly Pick<ReadReport, 'file' | 'quiet'>[], range: TimeRange): string[] {
+export function quietSpells(reports: readonly Pick<ReadReport, 'file' | 'quiet'>[], ranges: readonly TimeRange[]): string[] {
   const out: string[] = [];
+  const reaches = (s: { from: number; to: number }) => ranges.some((r) => s.to > r.start && s.from < r.end);
   for (const r of reports) {
     const q = r.quiet;
     if (q === undefined || q.count === 0) continue;
-    const inRange = q.spells.filter((s) => s.to > range.start && s.from < range.end);
+    const inRange = q.spells.filter(reaches);
     if (inRange.length === 0) continue;
     const longest = inRange.reduce((a, s) => (s.to - s.from > a.to - a.from ? s : a));
-    // Spells past the kept ones cannot be placed in time: "or more" when any might lie in range.
-    const more = q.count > q.spells.length ? ' or more' : '';
-    const of = inRange.length > 1 || more !== '' ? `, the longest of ${inRange.length}${more} such spells inside the file` : '';
+    // The spells a report drops all came before its first kept one: "or more" when they may reach a range.
+    const more = q.count > q.spells.length && ranges.some((x) => x.start < q.spells[0]!.from) ? ' or more' : '';
+    const of = inRange.length > 1 || more !== '' ? `, the longest of ${inRange.length}${more} such spells in the times analysed` : '';
     out.push(`${r.file} has no tick for ${duration(longest.to - longest.from)}, from ${isoMicros(longest.from)} to ${isoMicros(longest.to)}${of}: the feed stopped (or the market closed)? Every analysis reads a quiet spell as a market without a move, and compares its first move after it with the price before it; cut the run with --start/--end to one side of it`);
   }
   return out;

@@ -193,7 +193,7 @@ class MultiSource<B extends Batch> implements MultiFileSource<B> {
       skipped: [...skipped.values()],
       firstTime: rs[0]!.firstTime,
       lastTime: rs[rs.length - 1]!.lastTime,
-      quiet: { count: sum((r) => r.quiet?.count ?? 0), spells: rs.flatMap((r) => r.quiet?.spells ?? []).slice(0, QUIET_KEPT) },
+      ...(rs.some((r) => r.quiet !== undefined) ? { quiet: { count: sum((r) => r.quiet?.count ?? 0), spells: rs.flatMap((r) => r.quiet?.spells ?? []).slice(-QUIET_KEPT) } } : {}),
       ...(rs[rs.length - 1]!.readUntil !== undefined ? { readUntil: rs[rs.length - 1]!.readUntil } : {}),
     };
   }

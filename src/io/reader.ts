@@ -368,7 +368,8 @@ export async function* readBatches(
     skipped: v.skipped.list(),
     firstTime: v.firstTime,
     lastTime: v.lastTime,
-    quiet: { count: v.quiet.count, spells: v.quiet.spells },
+    // Quotes only: trades are often quiet for a minute (docs/time.md).
+    ...(kind === 'quotes' ? { quiet: { count: v.quiet.count, spells: v.quiet.spells } } : {}),
     ...(v.stopped ? { readUntil: opts.until } : {}),
   };
 }

@@ -100,9 +100,9 @@ export interface ReadReport {
   readonly firstTime: number;
   readonly lastTime: number;
   /**
-   * Spells of more than a minute (QUIET_US) between consecutive ticks handed on (trades for a
-   * trades file): how many, and the first QUIET_KEPT of them, each from the tick before to the
-   * tick after. Absent where no reader made the report (a test's hand-made one).
+   * Quote files: spells of more than a minute (QUIET_US) between consecutive ticks handed on:
+   * how many, and the last QUIET_KEPT of them, each from the tick before to the tick after.
+   * Absent for trades, and where no reader made the report (a test's hand-made one).
    */
   readonly quiet?: { readonly count: number; readonly spells: readonly { readonly from: number; readonly to: number }[] };
   /**

@@ -115,17 +115,27 @@ export function stableOrder(t: Float64Array, n: number): Uint32Array | null {
  * so a longer silence is an outage, a file cut short, or a market that closes.
  */
 export const QUIET_US = 60_000_000;
-/** Quiet spells a file's report lists; past these they are only counted. */
+/**
+ * Quiet spells a file's report lists: its last ones, since a read runs from the file's start to
+ * the range's end, so the last are those nearest the range; earlier ones are only counted.
+ */
 export const QUIET_KEPT = 1000;
 
 /** Spells of more than {@link QUIET_US} between consecutive handed-on ticks (or trades). */
 export class QuietLog {
   count = 0;
-  readonly spells: { from: number; to: number }[] = [];
+  private kept: { from: number; to: number }[] = [];
 
   note(from: number, to: number): void {
     this.count++;
-    if (this.spells.length < QUIET_KEPT) this.spells.push({ from, to });
+    this.kept.push({ from, to });
+    // Cut back now and then, not at every spell: a month of spells costs no quadratic shifting.
+    if (this.kept.length >= 2 * QUIET_KEPT) this.kept = this.kept.slice(-QUIET_KEPT);
+  }
+
+  /** The last {@link QUIET_KEPT} spells, in time order. */
+  get spells(): { from: number; to: number }[] {
+    return this.kept.slice(-QUIET_KEPT);
   }
 }
 

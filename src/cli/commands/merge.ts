@@ -8,7 +8,7 @@ import { warnFewReplicates, type CommonOptions } from '../options.js';
 import { DataError, UsageError } from '../../errors.js';
 import { fileKey } from '../../io/identity.js';
 import { describeTime, ownedRange, planSpanOf, readStateFile, type InputFingerprint, type StateFile } from '../../io/state-file.js';
-import { quietSpells } from '../inputs.js';
+import { quietSpells, withinSpan } from '../inputs.js';
 import { humanTable, fixed, isoMicros, lazyOutput, writtenJson, type Output } from '../../io/output.js';
 import { mergePairStates } from '../pair-state.js';
 import { mergeXcorrStates } from '../xcorr-state.js';
@@ -84,36 +84,44 @@ export async function runMergeAsync(files: readonly string[], o: MergeOptions, c
 
 /**
  * The warnings of quiet spells inside the files (src/cli/inputs.ts quietSpells) that one run
- * over the states' ranges gives (before its command's own warnings, as that run's reader gives them), from the spells each state's read met: a spell is met by every
- * job whose read reaches it, and by the job that owns any time it covers, so their union, cut to
- * the states' ranges, is that run's. Market A's files, then B's, each in time order, as that run
- * reads them.
+ * over the states' ranges gives (before its command's own warnings, as that run's reader gives
+ * them), from the spells each state's read met: a spell is met by every job whose read reaches
+ * it, and by the job that owns any time it covers, so their union, cut to the ranges the states
+ * own (each, so that --allow-gaps names none in a missing range) and to the span the markets
+ * share over all the states' files, is that run's. Market A's files, then B's, each in time
+ * order, as that run reads them.
  */
 function quietSpellsRead(states: readonly StateFile[]): string[] {
-  const owned = states.map(ownedRange);
-  const range = { start: Math.min(...owned.map((r) => r.start)), end: Math.max(...owned.map((r) => r.end)) };
-  const out: string[] = [];
-  for (const role of ['a', 'b']) {
-    const files = new Map<string, { first: number; spells: Map<string, { from: number; to: number }>; more: boolean }>();
-    for (const s of states) {
-      const inputs = (s.header.inputs ?? {}) as Record<string, readonly InputFingerprint[] | undefined>;
-      for (const f of inputs[role] ?? []) {
-        const file = files.get(f.name) ?? { first: Infinity, spells: new Map(), more: false };
-        file.first = Math.min(file.first, f.first_us ?? Infinity);
-        for (const [from, to] of f.quiet ?? []) file.spells.set(`${from},${to}`, { from, to });
-        file.more ||= f.quiet_more === true;
-        files.set(f.name, file);
-      }
-    }
+  const roles = ['a', 'b'].map((role) => filesRead(states, role));
+  // A market's first and last times over every state's read of its files: the one run's.
+  const markets = roles.map((files) => ({ firstTime: Math.min(...[...files.values()].map((f) => f.first)), lastTime: Math.max(...[...files.values()].map((f) => f.last)) }));
+  const ranges = states.flatMap((s) => withinSpan(ownedRange(s), markets));
+  return roles.flatMap((files) => {
     const reports = [...files.entries()]
       .sort((x, y) => x[1].first - y[1].first)
       .map(([name, f]) => {
         const spells = [...f.spells.values()].sort((x, y) => x.from - y.from);
         return { file: name, quiet: { count: spells.length + (f.more ? 1 : 0), spells } };
       });
-    out.push(...quietSpells(reports, range));
+    return quietSpells(reports, ranges);
+  });
+}
+
+/** A market's files as the states read them: each file's first and last time read, and the union of the quiet spells met. */
+function filesRead(states: readonly StateFile[], role: string): Map<string, { first: number; last: number; spells: Map<string, { from: number; to: number }>; more: boolean }> {
+  const files = new Map<string, { first: number; last: number; spells: Map<string, { from: number; to: number }>; more: boolean }>();
+  for (const s of states) {
+    const inputs = (s.header.inputs ?? {}) as Record<string, readonly InputFingerprint[] | undefined>;
+    for (const f of inputs[role] ?? []) {
+      const file = files.get(f.name) ?? { first: Infinity, last: -Infinity, spells: new Map(), more: false };
+      file.first = Math.min(file.first, f.first_us ?? Infinity);
+      file.last = Math.max(file.last, f.last_us ?? -Infinity);
+      for (const [from, to] of f.quiet ?? []) file.spells.set(`${from},${to}`, { from, to });
+      file.more ||= f.quiet_more === true;
+      files.set(f.name, file);
+    }
   }
-  return out;
+  return files;
 }
 
 async function mergeClassify(files: readonly string[], o: MergeOptions, ctx: Context, states: readonly StateFile[]): Promise<Output> {
