@@ -197,6 +197,13 @@ test('hy: bad lattices are usage errors (exit 2) that say what was wrong', async
     [['--bootstrap', '-1'], /--bootstrap/],
     [['--step', '1d'], /--step must be a duration/],
     [['--lags', '-1s..1s', '--step', '86400s'], /--step must be at most 2147483647us/],
+    // A step that leaves an end or 0 off the lattice, with the largest step that fits, worked by
+    // hand: 20 000 µs is no multiple of 300, and the largest divisor of gcd(20 000, 10 000) up to
+    // 300 is 250; -3 ms..7 ms by 2 ms skips 0, gcd(10 000, 3 000) = 1 000; -2.5 ms..-1 ms (0 not
+    // in it) by 1 ms misses -1 ms, and 1 500 µs's largest divisor up to 1 000 is 750.
+    [['--lags', '-10ms..10ms', '--step', '300us'], /--step 300us does not reach the last lag, 10000us from the first lag, -10000us: .*use --step 250us/],
+    [['--lags', '-3ms..7ms', '--step', '2ms'], /--step 2000us does not reach 0 from the first lag, -3000us: .*use --step 1000us/],
+    [['--lags', '-2500us..-1ms', '--step', '1ms'], /--step 1000us does not reach the last lag, -1000us from the first lag, -2500us: .*use --step 750us/],
   ];
   for (const [extra, message] of cases) {
     const r = await leadlag(['hy', ...LAYOUTS[0]!, ...extra]);
@@ -211,6 +218,10 @@ test('hy: bad lattices are usage errors (exit 2) that say what was wrong', async
   // the largest lattice allowed is accepted: −500 ms … 500 ms every µs
   assert.equal(latticeOf(parseLagRange('-500ms..500ms'), 1).count, 1_000_001);
   assert.deepEqual(parseLagRange('0..500ms'), { fromUs: 0, toUs: 500_000 });
+  // The steps those errors name are taken.
+  assert.equal(latticeOf(parseLagRange('-10ms..10ms'), 250).count, 81);
+  assert.equal(latticeOf(parseLagRange('-3ms..7ms'), 1000).count, 11);
+  assert.equal(latticeOf(parseLagRange('-2500us..-1ms'), 750).count, 3);
   assert.deepEqual(parseLagRange('-1s..-250us'), { fromUs: -1_000_000, toUs: -250 });
 });
 

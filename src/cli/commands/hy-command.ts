@@ -27,7 +27,8 @@ export function hyCommand(io: Streams): Command {
     'after',
     `
 θ > 0 means the first market (SPOT) leads: the second's ticks moved back by θ line up with
-the first's. The lattice is every --step from the first lag of --lags to the last.
+the first's. The lattice is every --step from the first lag of --lags to the last; both ends,
+and 0 between them, must be a whole number of steps apart.
 
 Example:
   $ leadlag hy fixtures/tardis/spot_quotes.csv fixtures/tardis/perp_quotes.csv --lags -10ms..10ms
