@@ -236,6 +236,25 @@ test('classify warns when --trade-side flag has no aggressor column (sides then 
   assert.equal(quiet.stderr, '');
 });
 
+test('classify --trade-side flag warns of side values it does not read, with their count and the first line and value; the features are then the quote rule\'s', async () => {
+  // The Tardis trades with buy/sell written b/s: no side is read, so every trade takes the quote
+  // rule (the features equal the default mode's), and the warning counts every data row.
+  const [header, ...lines] = readFileSync(fx('tardis', 'spot_trades.csv'), 'utf8').trimEnd().split('\n');
+  const short = lines.map((l) => l.replace(/,buy,/, ',b,').replace(/,sell,/, ',s,'));
+  assert.ok(short.every((l) => /,[bs],/.test(l)));
+  const dir = tempFiles({ 'bs.csv': `${header}\n${short.join('\n')}\n` });
+  const base = [fx('tardis', 'spot_quotes.csv'), fx('tardis', 'perp_quotes.csv')];
+  const flag = await leadlag(['classify', ...base, '--trades', join(dir, 'bs.csv'), '--trade-side', 'flag', '--dump-features', join(dir, 'a.csv'), '--format', 'json']);
+  assert.equal(flag.code, 0, flag.stderr);
+  const first = short[0]!.split(',')[5];
+  assert.match(flag.stderr, new RegExp(`bs\\.csv: ${lines.length} of ${lines.length} trades have a side leadlag does not read \\(the first on line 2: "${first}"\\); their side comes from the quotes`));
+  await run([...TARDIS, '--dump-features', join(dir, 'b.csv'), '--format', 'json']);
+  assert.equal(readFileSync(join(dir, 'a.csv'), 'utf8'), readFileSync(join(dir, 'b.csv'), 'utf8'));
+  // The default mode reads no side: nothing to warn of. The fixture's own sides are all read.
+  assert.doesNotMatch((await leadlag(['classify', ...base, '--trades', join(dir, 'bs.csv'), '--format', 'json'])).stderr, /does not read/);
+  assert.doesNotMatch((await leadlag(['classify', ...TARDIS, '--trade-side', 'flag', '--format', 'json'])).stderr, /does not read/);
+});
+
 test('classify --split time: the test holds only triggers after the last training trigger', async () => {
   const out = JSON.parse((await run([...TARDIS, '--split', 'time', '--format', 'json'])).stdout);
   const random = JSON.parse((await run([...TARDIS, '--format', 'json'])).stdout);

@@ -386,3 +386,20 @@ test('quiet spells: a trades file carries none (trades are often quiet for a min
 function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }
+
+test('unread sides: a side value no reader knows is counted, with the first one\'s line and value; unknown and empty are no side, not unread', async () => {
+  // Rows 2…8 (line 1 is the header): buy, SELL, unknown, empty, b, XX, sell. Lines 6 and 7 hold
+  // values no side word is: two unread, the first "b" on line 6. The trade at line 5 has no side.
+  const T0 = 1723118400000000;
+  const sides = ['buy', 'SELL', 'unknown', '', 'b', 'XX', 'sell'];
+  const text = 'time,price,qty,side\n' + sides.map((side, i) => `${T0 + i * 1000},100.00,1,${side}`).join('\n') + '\n';
+  const path = tmpFile('sides.csv', text);
+  for (const o of [{}, { sort: true }, { parser: 'csv' as const }]) {
+    const tr = await readTrades(path, { ...STRICT, ...o });
+    assert.deepEqual(tr.side, [1, -1, 0, 0, 0, 0, -1], JSON.stringify(o));
+    assert.deepEqual(tr.report.unreadSides, { count: 2, file: path, line: 6, value: 'b' }, JSON.stringify(o));
+  }
+  // A file whose sides are all read carries none.
+  const clean = await readTrades(tmpFile('sides-clean.csv', 'time,price,qty,side\n' + `${T0},100.00,1,buy\n${T0 + 1},100.00,1,unknown\n`), STRICT);
+  assert.equal(clean.report.unreadSides, undefined);
+});

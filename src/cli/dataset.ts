@@ -163,6 +163,10 @@ function checkTrades(trades: ReadReport, span: Span, o: DatasetOptions, ctx: Con
   if (o.tradeSide === 'flag' && trades.sideColumn === undefined) {
     ctx.warn(`${trades.file}: --trade-side flag, but the file has no aggressor column; every trade's side comes from the quotes`);
   }
+  const u = trades.unreadSides;
+  if (o.tradeSide === 'flag' && u !== undefined) {
+    ctx.warn(`${u.file}: ${u.count} of ${trades.records} trades have a side leadlag does not read (the first on line ${u.line}: ${JSON.stringify(u.value)}); their side comes from the quotes. Column '${trades.sideColumn}' must say buy or sell (any case; unknown or empty for none), or be a maker flag (true or false)`);
+  }
   const slack = 1_000_000; // a second: quiet markets may simply not trade at the edges
   if (trades.firstTime > span.start + slack || trades.lastTime < span.end - slack) {
     ctx.warn(`${trades.file}: trades cover ${isoMicros(trades.firstTime)} → ${isoMicros(trades.lastTime)}, not the whole span ${isoMicros(span.start)} → ${isoMicros(span.end)}; triggers outside it see no trades`);

@@ -193,6 +193,7 @@ class MultiSource<B extends Batch> implements MultiFileSource<B> {
       skipped: [...skipped.values()],
       firstTime: rs[0]!.firstTime,
       lastTime: rs[rs.length - 1]!.lastTime,
+      ...unreadSidesOf(rs),
       ...(rs.some((r) => r.quiet !== undefined) ? { quiet: { count: sum((r) => r.quiet?.count ?? 0), spells: rs.flatMap((r) => r.quiet?.spells ?? []).slice(-QUIET_KEPT) } } : {}),
       ...(rs[rs.length - 1]!.readUntil !== undefined ? { readUntil: rs[rs.length - 1]!.readUntil } : {}),
     };
@@ -245,4 +246,10 @@ function refuseOverlap(previous: ReadReport, path: string, first: number, kind: 
     undefined,
     `the files overlap in time: ${path} starts ${at}; pass files that do not overlap`,
   );
+}
+
+/** The stream's unread sides: the files' counts summed, the first file's first one. */
+function unreadSidesOf(rs: readonly ReadReport[]): Pick<ReadReport, 'unreadSides'> {
+  const first = rs.find((r) => r.unreadSides !== undefined)?.unreadSides;
+  return first === undefined ? {} : { unreadSides: { ...first, count: rs.reduce((a, r) => a + (r.unreadSides?.count ?? 0), 0) } };
 }

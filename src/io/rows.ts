@@ -45,6 +45,8 @@ export class RowScratch {
   qty = NaN;
   /** +1 buyer aggressor, −1 seller, 0 unknown. */
   side = 0;
+  /** The side field held a value no side reader knows (neither a side word, `unknown`, nor a maker flag, as the plan reads it): its side is 0. */
+  sideUnread = false;
   /** Bit (1 << role) set when that role's field was empty. */
   empty = 0;
   /** Number of fields the row had. */
@@ -171,6 +173,8 @@ export class FieldConverter {
         break;
       case ROLE_SIDE:
         r.side = this.sideOf(buf, s, e);
+        // 0 from an empty field or `unknown` says the file knows no side; from any other value, that leadlag could not read it.
+        r.sideUnread = r.side === 0 && s < e && !(this.plan.sideMode !== 'maker' && wordIs(buf, s, e, 'unknown'));
         break;
       case ROLE_CLOCK2:
         r.t2 = this.clock2.parse(buf, s, e);

@@ -18,7 +18,7 @@
 import { ascendingOrder } from '../core/order.js';
 import { DataError } from '../errors.js';
 import type { ReadReport } from './types.js';
-import { ROLE_ASK, ROLE_BID, ROLE_PRICE, ROLE_QTY, ROLE_TIME, type FormatPlan } from './formats.js';
+import { ROLE_ASK, ROLE_BID, ROLE_PRICE, ROLE_QTY, ROLE_SIDE, ROLE_TIME, type FormatPlan } from './formats.js';
 import { KIND_BACKWARDS, midOf, RowClassifier, Verdict, VERDICT_KIND } from './row-verdict.js';
 import type { RowSink } from './fastparse.js';
 import type { RowScratch } from './rows.js';
@@ -432,11 +432,27 @@ export class TradeValidator extends Rules {
       this.gatherPrice.push(n, r.price);
       this.gatherQty.push(n, r.qty);
       this.gatherSide.push(n, side);
+      if (this.hasSide && r.sideUnread) this.noteUnreadSide(r);
       return;
     }
     if (!this.inOrder(r)) return;
+    if (this.hasSide && r.sideUnread) this.noteUnreadSide(r);
     this.accept(r.t, r.price, r.qty, side);
     this.stopped = r.t >= this.until;
+  }
+
+  /**
+   * Trades kept whose side field held a value no side reader knows (RowScratch.sideUnread):
+   * how many, and the first one's line and value. They take side 0, as a trade without a side.
+   */
+  readonly unreadSides = { count: 0, line: 0, value: '' };
+
+  /** Counts a kept row with an unread side (under `sort`, every row gathered is kept). */
+  private noteUnreadSide(r: RowScratch): void {
+    if (this.unreadSides.count++ === 0) {
+      this.unreadSides.line = r.line;
+      this.unreadSides.value = this.columnText(r, ROLE_SIDE);
+    }
   }
 
   /**
