@@ -167,7 +167,7 @@ export function readStateFile(file: string): StateFile {
   const nl = text.indexOf('\n');
   const header = parseJson(nl < 0 ? text : text.slice(0, nl)) as StateHeader | undefined;
   if (header === undefined || typeof header !== 'object' || header.format !== STATE_FORMAT) {
-    throw new DataError(file, 1, 'not a leadlag state file (its first line is not a leadlag-state header); states are written by pair --state');
+    throw new DataError(file, 1, 'not a leadlag state file (its first line is not a leadlag-state header); states are written by pair, xcorr, hy and classify with --state');
   }
   if (header.format_version !== STATE_FORMAT_VERSION) {
     throw new DataError(file, 1, `state format version ${String(header.format_version)} (written by leadlag ${String(header.leadlag_version)}); this leadlag reads version ${STATE_FORMAT_VERSION}: rerun the job with this version`);

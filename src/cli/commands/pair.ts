@@ -102,7 +102,7 @@ function finishPair(files: readonly [string, string], o: PairOptions, ctx: Conte
     names: o.names,
     params,
     span,
-    feeds: feedTables(feeds, pairStatsOfCounts(feeds.map((feed) => parts!.feeds[feed].merged()), o.nullStep, draws), o.names, params),
+    feeds: feedTables(feeds, pairStatsOfCounts(feeds.map((feed) => parts!.feeds[feed].merged()), o.nullStep, draws), o.names, params, o.nullStep),
     nullStepUs: o.nullStep,
     bootstrap: { replicates: o.bootstrap, blockUs: o.block, seed: o.seed },
     by: o.by === undefined ? undefined : pairBy(parts!, feeds, span, meter, o.nullStep),
@@ -145,7 +145,7 @@ export function mergedPairReport(m: MergedPairInput): PairReport {
     names: [m.names[0], m.names[1]],
     params: m.params,
     span,
-    feeds: feedTables(m.feeds, pairStatsOfCounts(m.feeds.map((feed) => m.merged.feeds[feed]!.cells.merged()), m.nullStepUs, draws), m.names, m.params),
+    feeds: feedTables(m.feeds, pairStatsOfCounts(m.feeds.map((feed) => m.merged.feeds[feed]!.cells.merged()), m.nullStepUs, draws), m.names, m.params, m.nullStepUs),
     nullStepUs: m.nullStepUs,
     bootstrap: m.bootstrap,
     by: m.byCells ? pairBy(parts, m.feeds, span, undefined, m.nullStepUs) : undefined,
@@ -203,11 +203,11 @@ function assertRoleNamesFree([a, b]: readonly [string, string]): void {
 }
 
 /** Each feed's table from its statistics (stats[k] of feeds[k]). */
-function feedTables(feeds: readonly Feed[], stats: readonly PairStats[], names: readonly [string, string], p: AnalysisParams): FeedTable[] {
-  return feeds.map((feed, k) => feedTable(feed, stats[k]!, names, p));
+function feedTables(feeds: readonly Feed[], stats: readonly PairStats[], names: readonly [string, string], p: AnalysisParams, nullStepUs: number): FeedTable[] {
+  return feeds.map((feed, k) => feedTable(feed, stats[k]!, names, p, nullStepUs));
 }
 
-function feedTable(feed: Feed, stats: PairStats, [a, b]: readonly [string, string], p: AnalysisParams): FeedTable {
+function feedTable(feed: Feed, stats: PairStats, [a, b]: readonly [string, string], p: AnalysisParams, nullStepUs: number): FeedTable {
   const d = duration(p.pairWindowUs);
   const r = stats.table;
   return {
@@ -223,7 +223,7 @@ function feedTable(feed: Feed, stats: PairStats, [a, b]: readonly [string, strin
       [`noise_${b}_jumps`, r.noiseB, `${b} jumps in no pair`],
       ['noise_events', r.noise, 'jumps of either market in no pair'],
       ['leader_p_value', stats.leaderPValue, `sign test of ${a} vs ${b} leads (two-sided)`],
-      ['chance_pairs_mean', stats.chance.mean, `mean pairs with ${b} shifted ±1…±10 steps`],
+      ['chance_pairs_mean', stats.chance.mean, `mean pairs with ${b} shifted ±1…±${CHANCE_SHIFTS} × ${duration(nullStepUs)}`],
       ['chance_pairs_max', stats.chance.max, 'most pairs of one shifted copy'],
       ['excess_pairs', stats.excessPairs, 'paired_events − chance_pairs_mean'],
     ],
