@@ -139,7 +139,7 @@ test('inspect A B: overlap, zero-return steps, both-move steps, jumps and θ in 
   assert.ok(Math.abs((p.threshold_ticks_b as number) - 100.625) < 1e-9);
   // 1 jump < 30: lower the threshold; 25 steps < 100: prefer hy.
   assert.deepEqual(p.assessment, {
-    pair: { ok: false, text: 'pair: 1 spot jumps at θ = 0.5 % — lower the threshold' },
+    pair: { ok: false, text: 'pair: 1 spot jump at θ = 0.5 % — lower the threshold' },
     xcorr: { ok: false, text: 'xcorr: only 50 % of 1 ms steps move in both markets (25 steps) — prefer hy' },
     // In the overlap both files tick at every ms (50 000 … 100 000), so each interior tick of one
     // has a tick of the other strictly between its neighbours (at its own time): none is nonextant.
@@ -163,7 +163,7 @@ test('inspect A B: the human output ends with the verdicts; --names labels the r
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /Pair: x = .*a\.csv\n {6}y = .*b\.csv/);
   assert.match(r.stdout, /zero returns \(y\) +│ +50 %/);
-  assert.match(r.stdout, /pair: 1 x jumps at θ = 0\.5 % — lower the threshold\nxcorr: only 50 % of 1 ms steps/);
+  assert.match(r.stdout, /pair: 1 x jump at θ = 0\.5 % — lower the threshold\nxcorr: only 50 % of 1 ms steps/);
 });
 
 test('inspect: a Tardis file on local time against a Binance file on exchange time is called out', async () => {

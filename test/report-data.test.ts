@@ -276,3 +276,14 @@ test('reportVerdict: a size from a method without an interval says it has none; 
   const w = reportVerdict(['spot', 'perp'], [h], noise);
   assert.equal(w.sentences[1], "How sure: hy p = 0.001 (test of no relation at any lag, not of who leads: that rests on θ̂'s interval).");
 });
+
+test('reportVerdict: an untested method\'s p-value is not given as how sure; with no pairs the noise sentence says so plainly', () => {
+  // The Binance sample's case: hy tested and finds perp first; pair's two feeds formed no pair,
+  // so their sign test (p = 1) cannot reject and they are untested.
+  const pairNone = (method: string): MethodCall => ({ method, leader: null, tested: false, estimateLeader: null, lagUs: null, intervalUs: null, pValue: 1, sentence: '' });
+  const v = reportVerdict(['spot', 'perp'], [call('hy', 'perp', 9400, [1200, 9600], 0.0005), pairNone('pair (native ticks)'), pairNone('pair (1 ms grid)')], { jumps: 4, noiseJumps: 4, paired: 0, chanceMean: 0 });
+  assert.equal(v.sentences[1], 'How sure: hy p < 0.001. Untested: pair (native ticks), pair (1 ms grid).');
+  assert.equal(v.sentences[2], 'Noise: none of the 4 jumps has a partner in the other market: no pairs formed.');
+  const one = reportVerdict(['spot', 'perp'], [pairNone('pair')], { jumps: 1, noiseJumps: 1, paired: 0, chanceMean: 0 });
+  assert.equal(one.sentences[2], 'Noise: the one jump has no partner in the other market: no pairs formed.');
+});

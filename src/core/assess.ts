@@ -66,7 +66,8 @@ export function assessPair(e: PairEvidence): Assessment {
   const [a, b] = e.names;
   const fewer = e.jumps[0] <= e.jumps[1] ? 0 : 1;
   if (e.jumps[fewer]! < MIN_JUMPS) {
-    return { estimator: 'pair', ok: false, text: `pair: ${e.jumps[fewer]} ${e.names[fewer]} jumps at θ = ${theta} — lower the threshold` };
+    const n = e.jumps[fewer]!;
+    return { estimator: 'pair', ok: false, text: `pair: ${n} ${e.names[fewer]} jump${n === 1 ? '' : 's'} at θ = ${theta} — lower the threshold` };
   }
   for (const i of [0, 1] as const) {
     const ticks = e.thresholdTicks[i]!;

@@ -116,7 +116,8 @@ function sureness(calls: readonly MethodCall[]): string {
   const said = new Set<string>();
   // What a p is of, said once: pair's two feeds share it.
   const of = (c: MethodCall) => (c.pOf === undefined || said.has(c.pOf) ? '' : (said.add(c.pOf), ` (${c.pOf})`));
-  const tests = calls.flatMap((c) => (c.pValue !== null ? [`${c.method} ${formatP(c.pValue)}${of(c)}`] : c.leader !== null ? [`${c.method}: its 95 % intervals clear 0 (the peak's, over all its lags too, and the summed r's)`] : []));
+  // An untested method's p (pair's sign test on too few pairs to reject) is no evidence: it is named among the untested only.
+  const tests = calls.filter((c) => c.tested).flatMap((c) => (c.pValue !== null ? [`${c.method} ${formatP(c.pValue)}${of(c)}`] : c.leader !== null ? [`${c.method}: its 95 % intervals clear 0 (the peak's, over all its lags too, and the summed r's)`] : []));
   const untested = calls.filter((c) => !c.tested && c.setAside === undefined).map((c) => c.method);
   const none = untested.length === 0 ? '' : ` Untested: ${untested.join(', ')}.`;
   return tests.length === 0 ? `No method ran a test (bootstrap off).${none}` : `How sure: ${tests.join('; ')}.${none}`;
@@ -124,8 +125,10 @@ function sureness(calls: readonly MethodCall[]): string {
 
 function noiseSentence(n: NoiseFacts, [a, b]: readonly [string, string], against: readonly string[]): string {
   if (n.jumps === 0) return `Noise: neither ${a} nor ${b} jumped at the threshold.`;
-  const chance = n.paired === 0 ? 'no pairs formed' : `shifted copies pair ${pct(n.chanceMean / n.paired)} as many by coincidence`;
-  const counts = `Noise: ${pct(n.noiseJumps / n.jumps)} of the ${n.jumps} jumps have no partner in the other market; of the ${n.paired} pairs, ${chance}.`;
+  const counts =
+    n.paired === 0
+      ? `Noise: ${n.jumps === 1 ? 'the one jump has no partner' : `none of the ${n.jumps} jumps has a partner`} in the other market: no pairs formed.`
+      : `Noise: ${pct(n.noiseJumps / n.jumps)} of the ${n.jumps} jumps have no partner in the other market; of the ${n.paired} pairs, shifted copies pair ${pct(n.chanceMean / n.paired)} as many by coincidence.`;
   if (against.length === 0) return counts;
   // A jump of one market meets one the other way in the other: pair's same-direction rule leaves both unpaired.
   return `${counts} But ${against.join(' and ')} find${against.length === 1 ? 's' : ''} the markets moving against each other (a market quoted inversely?), and pair pairs jumps of the same direction only: these counts do not measure noise here.`;
