@@ -221,3 +221,50 @@ test('plan --command classify: the planned jobs run as printed; merge prints the
   assert.equal(two.code, 65);
   assert.match(two.stderr, /states of 2 labels: merge prints one row per pair for pair states only; merge each pair's classify states on their own/);
 });
+
+test('plan --offset shifts every cut: three days of noon-to-noon jobs, the first and last cut to the days; an offset of --every or more is refused', () => {
+  const dir = tempFiles({});
+  for (const m of ['spot', 'perp']) mkdirSync(join(dir, m));
+  for (const d of ['01', '02', '03']) for (const m of ['spot', 'perp']) writeFileSync(join(dir, m, `${m}-2024-08-${d}.csv`), '');
+  const rows = runPlan(join(dir, 'spot'), join(dir, 'perp'), { ...PLAN, offset: DAY / 2 }).slice(1).map((l) => l.split('\t'));
+  // Cuts at 12:00 of each day, within [08-01, 08-04): four jobs, the plan's span the days'.
+  assert.deepEqual(rows.map((r) => `${r[3]} ${r[4]}`), [
+    '2024-08-01T00:00:00.000000Z 2024-08-01T12:00:00.000000Z',
+    '2024-08-01T12:00:00.000000Z 2024-08-02T12:00:00.000000Z',
+    '2024-08-02T12:00:00.000000Z 2024-08-03T12:00:00.000000Z',
+    '2024-08-03T12:00:00.000000Z 2024-08-04T00:00:00.000000Z',
+  ]);
+  assert.ok(rows.every((r) => r.at(-1) === '2024-08-01T00:00:00.000000Z..2024-08-04T00:00:00.000000Z'));
+  assert.throws(() => runPlan(join(dir, 'spot'), join(dir, 'perp'), { ...PLAN, offset: DAY }), /--offset 24 h 00 min must be shorter than --every/);
+});
+
+test('GNU parallel: markets quiet at midnight merge when plan --offset cuts where they trade, and are refused at midnight', { timeout: 600_000 }, async (t) => {
+  if (!haveParallel(t)) return;
+  // Each day's files hold its first 90 s only: at midnight both markets have been quiet for a day.
+  const dir = tempFiles({});
+  for (const m of ['spot', 'perp']) mkdirSync(join(dir, m));
+  for (let d = 0; d < 3; d++) {
+    const day = DAY0 + d * DAY;
+    const out = join(dir, `gen-${d}`);
+    writeDataset(out, { seed: 500 + d, seconds: PIECE_S, startUs: day, format: 'tardis', shape: FIXTURE_SHAPE });
+    const date = new Date(day / 1000).toISOString().slice(0, 10);
+    for (const m of ['spot', 'perp']) writeFileSync(join(dir, m, `${m}_quotes_${date}.csv`), readFileSync(join(out, `${m}_quotes.csv`), 'utf8'));
+  }
+  const [spot, perp] = [join(dir, 'spot'), join(dir, 'perp')];
+  const merged = async (offset: number, tag: string) => {
+    const states = join(dir, tag);
+    mkdirSync(states);
+    const run = runParallel(runPlan(spot, perp, { ...PLAN, offset, emit: 'commands', states, leadlag: BIN, options: '-q --bootstrap 100' }));
+    assert.equal(run.status, 0, run.stderr);
+    return leadlag(['merge', ...readdirSync(states).map((f) => join(states, f)), '--format', 'json']);
+  };
+  const atMidnight = await merged(0, 'midnight');
+  assert.equal(atMidnight.code, 65);
+  assert.match(atMidnight.stderr, /cut where both markets trade: plan --offset moves a plan's cuts/);
+  // 45 s after each midnight both markets trade: the merge is the one run.
+  const shifted = await merged(45e6, 'shifted');
+  assert.equal(shifted.code, 0, shifted.stderr);
+  const single = await leadlag(['pair', spot, perp, '--bootstrap', '100', '--format', 'json']);
+  assert.equal(shifted.stdout, single.stdout);
+  assert.ok((JSON.parse(single.stdout) as { native: { paired_events: number } }).native.paired_events > 10);
+});

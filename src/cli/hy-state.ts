@@ -187,7 +187,7 @@ function checkCut(prev: StateFile, next: StateFile, whole: Span | undefined, nam
   const files = `${prev.file} and ${next.file}`;
   if (whole === undefined) return;
   const [hp, hn] = [headerOf(prev), headerOf(next)];
-  const quiet = `${names[0]} or ${names[1]} is quiet for longer than the read margin there (${duration(Number(prev.header.margin_us))}); move the cut`;
+  const quiet = `${names[0]} or ${names[1]} is quiet for longer than the read margin there (${duration(Number(prev.header.margin_us))}); move the cut (plan --offset moves a plan's cuts)`;
   const meets = (s: StateFile) => startOf(s) <= whole.end && endOf(s) > whole.start;
   if (meets(prev) && !hp.reach.end_read && hp.data_span?.end_us !== whole.end) {
     throw new DataError(files, undefined, `at the cut ${describeTime(cut)} the earlier state's last blocks depend on ticks after the cut that it did not read (each market's next tick, and ${names[1]}'s within the lattice's reach): ${quiet}`);

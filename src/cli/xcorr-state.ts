@@ -166,11 +166,11 @@ function checkCut(prev: StateFile, next: StateFile, allowGaps: boolean, afterDat
     const name = (prev.header.params as unknown as XcorrStateParams).names[m === 'a' ? 0 : 1];
     // By induction from the first state: a null history tick means the market has none there at all.
     if (before?.history_end_us != null && (after === null || after.first_us > before.history_end_us)) {
-      throw new DataError(files, undefined, `at the cut ${describeTime(pe)} the later state did not read ${name}'s tick at ${describeTime(before.history_end_us)} (its last before the cut by max|lag| + 1 steps): ${name} is quiet for longer than the read margin there; move the cut`);
+      throw new DataError(files, undefined, `at the cut ${describeTime(pe)} the later state did not read ${name}'s tick at ${describeTime(before.history_end_us)} (its last before the cut by max|lag| + 1 steps): ${name} is quiet for longer than the read margin there; move the cut (plan --offset moves a plan's cuts)`);
     }
     // The earlier state's span ends at its last tick of the market: it must reach H past the cut, or be the market's last.
     if (before !== null && before.last_us < pe + hp.history_us && after !== null && after.last_us > before.last_us) {
-      throw new DataError(files, undefined, `at the cut ${describeTime(pe)} the earlier state read ${name}'s ticks only up to ${describeTime(before.last_us)}, less than max|lag| + 1 steps past the cut, and the later state reads more: ${name} is quiet for longer than the read margin there; move the cut`);
+      throw new DataError(files, undefined, `at the cut ${describeTime(pe)} the earlier state read ${name}'s ticks only up to ${describeTime(before.last_us)}, less than max|lag| + 1 steps past the cut, and the later state reads more: ${name} is quiet for longer than the read margin there; move the cut (plan --offset moves a plan's cuts)`);
     }
   }
 }

@@ -136,7 +136,7 @@ function checkSpans(s: PairShard, ds: Span, span: Span): void {
   if (!leftOk(d.start, ds.start)) problems.push(`its data starts at ${instant(d.start)}, ${where(d.start)}, where the states together start at ${instant(ds.start)}`);
   if (!rightOk(d.end, ds.end)) problems.push(`its data ends at ${instant(d.end)}, ${where(d.end)}, where the states together end at ${instant(ds.end)}`);
   if (problems.length > 0) {
-    throw new DataError(s.name, undefined, `${problems.join('; ')}: either a market is quiet there for longer than the pairings reach across a cut (${reach / 1e6} s), which the cut cannot bridge (cut where both markets trade), or the states did not read the same data (pass every state of one run, made from the same files)`);
+    throw new DataError(s.name, undefined, `${problems.join('; ')}: either a market is quiet there for longer than the pairings reach across a cut (${reach / 1e6} s), which the cut cannot bridge (cut where both markets trade: plan --offset moves a plan's cuts), or the states did not read the same data (pass every state of one run, made from the same files)`);
   }
 }
 

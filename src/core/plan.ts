@@ -26,22 +26,23 @@ export interface Job {
 }
 
 /**
- * Cuts [first day, last day + 1 d) into ranges of `everyUs` (aligned on the absolute clock; the
- * first and last cut to the days), each reading the files whose day meets [start − margin,
- * end + margin). A day without a file in either market still gets its job (the merge needs
- * every range; a day in one market only is refused before, firstUnmatchedDay). Trades files
- * (classify) are chosen like the quotes
- * but do not widen the span. Cost O(jobs × files).
+ * Cuts [first day, last day + 1 d) into ranges of `everyUs` (aligned on the absolute clock,
+ * shifted by `offsetUs`: the cuts lie at k·every + offset; the first and last ranges cut to the
+ * days), each reading the files whose day meets [start − margin, end + margin). A day without a
+ * file in either market still gets its job (the merge needs every range; a day in one market
+ * only is refused before, firstUnmatchedDay). Trades files (classify) are chosen like the
+ * quotes but do not widen the span. Cost O(jobs × files).
  */
-export function planJobs(a: readonly DayFile[], b: readonly DayFile[], everyUs: number, marginUs: number, trades: readonly DayFile[] = []): Job[] {
+export function planJobs(a: readonly DayFile[], b: readonly DayFile[], everyUs: number, marginUs: number, trades: readonly DayFile[] = [], offsetUs = 0): Job[] {
   const all = [...a, ...b];
   if (all.length === 0) return [];
   const first = Math.min(...all.map((f) => f.start));
   const last = Math.max(...all.map((f) => f.end));
   const jobs: Job[] = [];
-  for (let k = Math.floor(first / everyUs); k * everyUs < last; k++) {
-    const start = Math.max(k * everyUs, first);
-    const end = Math.min((k + 1) * everyUs, last);
+  const cut = (k: number) => k * everyUs + offsetUs;
+  for (let k = Math.floor((first - offsetUs) / everyUs); cut(k) < last; k++) {
+    const start = Math.max(cut(k), first);
+    const end = Math.min(cut(k + 1), last);
     const reads = (files: readonly DayFile[]) => files.filter((f) => f.end > start - marginUs && f.start < end + marginUs).map((f) => f.path);
     jobs.push({ n: jobs.length, start, end, a: reads(a), b: reads(b), trades: reads(trades) });
   }

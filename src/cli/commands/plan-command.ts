@@ -23,6 +23,7 @@ export function planCommand(io: Streams): Command {
     .argument('[perp]', 'the second market\'s daily files')
     .option('--manifest <FILE>', 'CSV or TSV with the columns pair,spot_files,perp_files (files as a directory or a quoted-free glob), one line per symbol pair')
     .addOption(new Option('--every <DUR>', 'length of each job\'s range (aligned on the absolute clock)').argParser((v) => parseWindowLength(v, '--every')).default(86_400_000_000, '1d'))
+    .addOption(new Option('--offset <DUR>', 'shift every cut by DUR from the absolute clock (12h: daily jobs from noon to noon UTC, for markets quiet at midnight; a job\'s range must cut where both markets trade for the merge)').argParser((v) => (v.trim() === '0' ? 0 : parseWindowLength(v, '--offset'))).default(0, '0'))
     .addOption(new Option('--margin <DUR>', 'read files this far around each range (widened to the margin its jobs read with --options: pair\'s 1 s + W + D + G + 10 × --null-step)').argParser((v) => parseWindowLength(v, '--margin')).default(600_000_000, '10m'))
     .addOption(new Option('--emit <form>', 'tsv: job, pair, start, end, files, state; commands: one complete command per line (plan takes no --format: what it prints is a scheduler\'s input)').choices(['tsv', 'commands']).default('tsv'))
     .addOption(new Option('--format <format>').hideHelp().argParser(refuseFormat))
@@ -40,6 +41,7 @@ Examples:
   $ leadlag plan 'spot/*.csv.gz' 'perp/*.csv.gz' --options '--threshold 1bp' --emit commands | parallel
   $ leadlag merge states/*.state --format json
   $ leadlag plan 'spot/*.csv.gz' 'perp/*.csv.gz' --command xcorr --options '--lags -5..5' --emit commands | parallel
+  $ leadlag plan 'spot/*.csv.gz' 'fut/*.csv.gz' --offset 12h --emit commands | parallel   # noon to noon UTC
   $ leadlag plan 'spot/*.csv.gz' 'perp/*.csv.gz' --command classify --trades 'trades/*.csv.gz' --emit commands | parallel
   $ leadlag plan --manifest pairs.csv --emit commands > jobs.txt   # then a Slurm array or an Indexed Job runs line $INDEX`,
   );

@@ -13,12 +13,15 @@ import { dayFromName } from '../../io/paths.js';
 import { expandMarketArgs } from '../inputs.js';
 import { firstUnmatchedDay, planJobs, type DayFile, type Job } from '../../core/plan.js';
 import { isoMicros } from '../../io/output.js';
+import { duration } from '../../core/human-text.js';
 import { shellQuote } from '../shell-words.js';
 import { jobOptionsOf, jobReadMargin, requireRunnableRange, type JobOptions } from '../plan-options.js';
 
 export interface PlanOptions {
   manifest?: string;
   every: number;
+  /** The cuts' shift from the absolute clock (µs, 0 ≤ offset < every): --offset. */
+  offset?: number;
   margin: number;
   emit: 'tsv' | 'commands';
   states: string;
@@ -50,6 +53,8 @@ export function runPlan(spot: string | undefined, perp: string | undefined, o: P
   if (o.manifest !== undefined && o.label !== undefined) throw new UsageError('--label names the one pair of the markets given; with --manifest each pair is named by its line\'s pair column');
   if (command !== 'classify' && o.trades !== undefined) throw new UsageError(`--trades goes with --command classify (${command} reads no trades)`);
   const withTrades = command === 'classify';
+  const offset = o.offset ?? 0;
+  if (!(offset < o.every)) throw new UsageError(`--offset ${duration(offset)} must be shorter than --every ${duration(o.every)} (the cuts repeat every --every)`);
   const jobOptions = jobOptionsOf(command, o.options);
   // Files are chosen around each range as far as its job reads, whatever --margin says.
   const margin = Math.max(o.margin, jobReadMargin(command, jobOptions.parsed));
@@ -63,7 +68,7 @@ export function runPlan(spot: string | undefined, perp: string | undefined, o: P
     const [a, b] = expandMarketArgs([p.a, p.b]).map(named) as [DayFile[], DayFile[]];
     const trades = withTrades ? named(expandMarketArgs([p.trades!], 'trades')[0]!) : [];
     requireSameDays(p.pair, withTrades ? [a, b, trades] : [a, b]);
-    const jobs = planJobs(a, b, o.every, margin, trades);
+    const jobs = planJobs(a, b, o.every, margin, trades, offset);
     // Every job's state records the span its pair's jobs cover, so that merge knows a missing first or last one.
     const span = jobs.length === 0 ? '' : `${isoMicros(jobs[0]!.start)}..${isoMicros(jobs.at(-1)!.end)}`;
     for (const j of jobs) {
