@@ -375,7 +375,7 @@ test('merge refuses a state whose data starts or ends inside its margin (it read
   // The right run's data starts at A's first tick of the copy (A ticks at +1 ms of every 10 ms),
   // less than m − W = 1.005 s before its range; all the data starts at B's first tick, 0.007 s.
   const lateRight = await state('late.state', 'a-late.csv', 'b.csv', 25 * S);
-  refused(() => merged([left, lateRight]), /late\.state: its data starts at 2024-08-08T12:00:24\.501000Z, inside its margin, where the states together start at 2024-08-08T12:00:00\.007000Z: either a market is quiet there for longer than the pairings reach across a cut \([\d.]+ s\), which the cut cannot bridge \(cut where both markets trade\), or the states did not read the same data/);
+  refused(() => merged([left, lateRight]), /late\.state: its data starts at 2024-08-08T12:00:24\.501000Z, inside its margin, where the states together start at 2024-08-08T12:00:00\.007000Z: either a market is quiet there for longer than the pairings reach across a cut \([\d.]+ s\), which the cut cannot bridge \(cut where both markets trade: plan --offset moves a plan.s cuts\), or the states did not read the same data/);
   // The left run's data ends at B's last tick of the copy (B ticks at +7 ms), within 1.005 s of
   // its range's end; all the data ends at A's last tick, 49.991 s.
   const shortLeft = await state('short.state', 'a.csv', 'b-short.csv', undefined, 25 * S);
