@@ -284,7 +284,28 @@ test('hy: with few blocks the sign-flip test enumerates every pattern: p = 2/2^b
   // only no flip and all flips reach the observed peak (±U); every other pattern cancels part of it
   assert.equal(inf.pValue, 2 / 16);
   assert.equal(hyInference(parts, 15, new Random(1)).exact, false); // 2^4 > 15: random patterns
+  // The same four blocks among 60 without a contrast (a span with quiet stretches: 2^64 > 999
+  // patterns in all): the empty blocks' signs change nothing, so the test is still the exact one
+  // over the four, p = 2/16, where random patterns of all 64 gave (1 + #reaching) / 1000.
+  const padded = withEmptyBlocks(parts, 15);
+  assert.equal(padded.nBlocks, 64);
+  const sparse = hyInference(padded, 999, new Random(1));
+  assert.deepEqual([sparse.exact, sparse.signPatterns, sparse.pValue, sparse.contrastBlocks], [true, 16, 2 / 16, 4]);
 });
+
+/** `parts` with `gap` empty blocks (no tick, no contrast) after each of its blocks. */
+function withEmptyBlocks(parts: HyParts, gap: number): HyParts {
+  const K = parts.lattice.count;
+  const n = parts.nBlocks * (1 + gap);
+  const spread = (col: Float64Array) => {
+    const out = new Float64Array(n);
+    col.forEach((v, b) => (out[b * (1 + gap)] = v));
+    return out;
+  };
+  const u = new Float64Array(n * K);
+  for (let b = 0; b < parts.nBlocks; b++) u.set(parts.u.subarray(b * K, b * K + K), b * (1 + gap) * K);
+  return { ...parts, nBlocks: n, u, rvA: spread(parts.rvA), rvB: spread(parts.rvB), nA: spread(parts.nA), nB: spread(parts.nB), nonextantA: spread(parts.nonextantA), nonextantB: spread(parts.nonextantB) };
+}
 
 test('hy: edgeShare counts the replicates whose θ̂* lies at an end of the lags', () => {
   // B follows A by 2.5 ms. On lags -10 ms … 10 ms every replicate peaks near 2.5 ms, none at an

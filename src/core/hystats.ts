@@ -235,7 +235,7 @@ function chunkOf(width: number, nBlocks: number): number {
  * to be U_b as −U_b, independently across blocks, so U^s is distributed as U; the realised
  * volatilities are untouched, so max |ρ^s| ranks as max |U^s|.
  * p = (1 + #{max_θ |U^s| ≥ max_θ |U|}) / (R + 1), exact for an exchangeable null; with few blocks
- * (2^blocks ≤ R) every sign pattern once instead (see signFlipTest).
+ * holding a contrast (2^blocks ≤ R) every sign pattern of theirs once instead (see signFlipTest).
  * Cost: O(R·blocks·lags) twice.
  */
 export function hyInference(parts: HyParts, replicates: number, rng: Random): HyInference {
@@ -289,16 +289,18 @@ function edgeShareOf(lag: Float64Array, lattice: Lattice): number {
 }
 
 /**
- * The sign-flip p-value (see hyInference). With few blocks (2^blocks ≤ R) every sign pattern is
- * enumerated once and p is exact: #{patterns reaching the observed max} / 2^blocks, at least
- * 2/2^blocks (no flip and all flips reproduce ±U). Otherwise R random patterns and
- * p = (1 + #{reaching}) / (R + 1).
+ * The sign-flip p-value (see hyInference), over the blocks that hold a contrast: a block whose
+ * U_b is 0 at every lag adds 0 whatever its sign, so the test's distribution is that of the
+ * others' signs alone (a span with long quiet stretches has many such blocks). With few of them
+ * (2^blocks ≤ R) every sign pattern is enumerated once and p is exact: #{patterns reaching the
+ * observed max} / 2^blocks, at least 2/2^blocks (no flip and all flips reproduce ±U). Otherwise
+ * R random patterns and p = (1 + #{reaching}) / (R + 1).
  */
-function signFlipTest(parts: HyParts, matrix: Float64Array, width: number, replicates: number, rng: Random): { pValue: number; signPatterns: number; exact: boolean } {
-  const { nBlocks, lattice } = parts;
-  const K = lattice.count;
+function signFlipTest(parts: HyParts, allRows: Float64Array, width: number, replicates: number, rng: Random): { pValue: number; signPatterns: number; exact: boolean } {
+  const K = parts.lattice.count;
   const u = totalU(parts);
   const observedMax = maxAbs(u, 0, K);
+  const { matrix, nBlocks } = contrastRows(allRows, width, K, parts.nBlocks);
   const exact = nBlocks > 0 && 2 ** nBlocks <= replicates;
   const rows = exact ? 2 ** nBlocks : replicates;
   if (nBlocks === 0 || observedMax === 0) return { pValue: 1, signPatterns: rows, exact };
@@ -320,6 +322,16 @@ function signFlipTest(parts: HyParts, matrix: Float64Array, width: number, repli
     }
   }
   return { pValue: exact ? atLeast / rows : (1 + atLeast) / (replicates + 1), signPatterns: rows, exact };
+}
+
+/** The rows of `matrix` (width numbers each, U_b at its first K) whose U_b is not 0 at every lag, in order. */
+function contrastRows(matrix: Float64Array, width: number, K: number, nBlocks: number): { matrix: Float64Array; nBlocks: number } {
+  const keep: number[] = [];
+  for (let b = 0; b < nBlocks; b++) if (maxAbs(matrix, b * width, b * width + K) !== 0) keep.push(b);
+  if (keep.length === nBlocks) return { matrix, nBlocks };
+  const out = new Float64Array(keep.length * width);
+  keep.forEach((b, i) => out.set(matrix.subarray(b * width, b * width + width), i * width));
+  return { matrix: out, nBlocks: keep.length };
 }
 
 function maxAbs(v: Float64Array, from: number, to: number): number {
