@@ -11,6 +11,8 @@
  */
 import { columnName, ROLE_ASK, ROLE_BID, ROLE_PRICE, ROLE_QTY, ROLE_TIME, type FormatPlan } from './formats.js';
 import type { RowScratch } from './rows.js';
+import { unitExponent } from './time.js';
+import type { TimeUnit } from './types.js';
 
 /** Verdict codes; 0 is a usable row. */
 export const Verdict = {
@@ -133,7 +135,7 @@ export class RowClassifier {
       case Verdict.shortRow:
         return { problem: `short row: expected ${plan.ncols} fields, found ${r.nfields}`, value: r.text.lineText() };
       case Verdict.badTime:
-        return { problem: `unparsable time in column ${columnName(plan, ROLE_TIME) ?? plan.timeColumn}${timeHint(text(ROLE_TIME))}`, value: text(ROLE_TIME) };
+        return { problem: `unparsable time in column ${columnName(plan, ROLE_TIME) ?? plan.timeColumn}${timeHint(text(ROLE_TIME), plan.timeUnit)}`, value: text(ROLE_TIME) };
       case Verdict.crossed:
         return { problem: 'crossed quote (bid > ask)', value: `${text(ROLE_BID)} > ${text(ROLE_ASK)}` };
       case Verdict.nonFiniteMid:
@@ -153,10 +155,16 @@ export class RowClassifier {
  * second (:60, which UTC times in µs since the epoch do not have) or a year past 2255 (µs since
  * 1970 beyond 2⁵³, where a double no longer holds every µs). Empty otherwise.
  */
-export function timeHint(text: string): string {
+export function timeHint(text: string, unit?: TimeUnit): string {
+  // A plain number in a known unit is unreadable only past the µs clock's exact range.
+  if (unit !== undefined && /^\s*\d+(\.\d*)?\s*$/.test(text) && Number(text) * 10 ** unitExponent(unit) > Number.MAX_SAFE_INTEGER) {
+    return ` (${text.trim()} ${UNIT_NAMES[unit]} since 1970 lies past the year 2255, beyond what microseconds since 1970 hold exactly: is the unit wrong (--time-unit sets it), or the value?)`;
+  }
   const iso = /^\s*(\d{4})-\d\d-\d\d[T ]\d\d:\d\d:(\d\d)/.exec(text);
   if (iso === null) return '';
   if (iso[2] === '60') return ' (a leap second: times since the epoch have no :60)';
   if (Number(iso[1]) > 2255) return ' (a year after 2255: microseconds since 1970 no longer fit exactly)';
   return '';
 }
+
+const UNIT_NAMES: Record<TimeUnit, string> = { s: 'seconds', ms: 'milliseconds', us: 'microseconds', ns: 'nanoseconds' };
