@@ -275,6 +275,16 @@ test('inspect reads a header with a price and a quantity as trades and counts it
   });
 });
 
+test('inspect counts the usable trades whose side no reader knows; null without a side column', async () => {
+  // Worked by hand: sides buy, b, unknown, (empty), XX, SELL on usable rows, and a bad row (price 0)
+  // with the side 'q': two unread among the usable rows (b, XX); the bad row is not counted.
+  const rows = ['1000,10,1,buy', '2000,10,1,b', '3000,10,1,unknown', '4000,10,1,', '5000,10,1,XX', '6000,0,1,q', '7000,10,1,SELL'];
+  const dir = tempFiles({ 'sides.csv': `time,price,qty,side\n${rows.join('\n')}\n`, 'plain.csv': 'time,price,qty\n1000,10,1\n' });
+  const [sides, plain] = await inspectJson([join(dir, 'sides.csv'), join(dir, 'plain.csv'), '--time-unit', 'us']);
+  assert.deepEqual(pick(sides!, ['usable_rows', 'non_positive_rows', 'unread_side_rows']), { usable_rows: 6, non_positive_rows: 1, unread_side_rows: 2 });
+  assert.equal(plain!.unread_side_rows, null);
+});
+
 test('inspect: a price-only quote file has no crossed, locked or one-sided counts', async () => {
   // ts_ms,price: 3 rows at 1, 2, 2 ms → ticks 2, one gap of 1000 µs, prices 5 and 7 (last of the burst).
   const dir = tempFiles({ 'p.csv': 'ts_ms,price\n1,5\n2,6\n2,7\n' });

@@ -70,6 +70,8 @@ export interface FileQuality {
   readonly unparsable: number;
   /** Zero or negative prices or quantities. */
   readonly nonPositive: number;
+  /** Trades with a side column: usable rows whose side value no reader knows (RowScratch.sideUnread; `--trade-side flag` takes the quote rule for them); null without a side column. */
+  readonly unreadSides: number | null;
   /** Quotes with bid and ask columns only (null otherwise): empty bid or ask, bid > ask, bid = ask (locked rows stay usable). */
   readonly oneSided: number | null;
   readonly crossed: number | null;
@@ -95,6 +97,7 @@ export class InspectSink implements RowSink {
   rows = 0;
   unparsable = 0;
   nonPositive = 0;
+  unreadSides = 0;
   oneSided = 0;
   crossed = 0;
   locked = 0;
@@ -132,6 +135,7 @@ export class InspectSink implements RowSink {
     this.rows++;
     const v = this.classifier.classify(r);
     if (v !== Verdict.ok) return this.bad(v, r.line);
+    if (r.sideUnread) this.unreadSides++;
     const t = r.t;
     const clocks = this.clocks;
     if (clocks) {
@@ -292,6 +296,7 @@ async function attempt(input: InputSpec, kind: Kind, o: InspectScanOptions, repl
       timeline: s.timelineSummary(),
       unparsable: s.unparsable,
       nonPositive: s.nonPositive,
+      unreadSides: info.plan.sideMode === 'none' ? null : s.unreadSides,
       oneSided: bidAsk ? s.oneSided : null,
       crossed: bidAsk ? s.crossed : null,
       locked: bidAsk ? s.locked : null,
