@@ -247,7 +247,7 @@ test('classify --trade-side flag warns of side values it does not read, with the
   const flag = await leadlag(['classify', ...base, '--trades', join(dir, 'bs.csv'), '--trade-side', 'flag', '--dump-features', join(dir, 'a.csv'), '--format', 'json']);
   assert.equal(flag.code, 0, flag.stderr);
   const first = short[0]!.split(',')[5];
-  assert.match(flag.stderr, new RegExp(`bs\\.csv: ${lines.length} of ${lines.length} trades have a side leadlag does not read \\(the first on line 2: "${first}"\\); their side comes from the quotes`));
+  assert.match(flag.stderr, new RegExp(`bs\\.csv: ${lines.length} of ${lines.length} trades have sides leadlag does not read \\(the first in \\S*bs\\.csv on line 2: "${first}"\\); their side comes from the quotes\\. Column 'side' is read as buy or sell \\(any case; unknown or empty for none\\); --side-col side reads either kind`));
   await run([...TARDIS, '--dump-features', join(dir, 'b.csv'), '--format', 'json']);
   assert.equal(readFileSync(join(dir, 'a.csv'), 'utf8'), readFileSync(join(dir, 'b.csv'), 'utf8'));
   // The default mode reads no side: nothing to warn of. The fixture's own sides are all read.

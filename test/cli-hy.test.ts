@@ -204,6 +204,11 @@ test('hy: bad lattices are usage errors (exit 2) that say what was wrong', async
     [['--lags', '-10ms..10ms', '--step', '300us'], /--step 300us does not reach the last lag, 10000us from the first lag, -10000us: .*use --step 250us/],
     [['--lags', '-3ms..7ms', '--step', '2ms'], /--step 2000us does not reach 0 from the first lag, -3000us: .*use --step 1000us/],
     [['--lags', '-2500us..-1ms', '--step', '1ms'], /--step 1000us does not reach the last lag, -1000us from the first lag, -2500us: .*use --step 750us/],
+    // Where every fitting step up to the one given makes too many lags, the smallest above that
+    // keeps 1 000 001: 20 s wide by 1 or 2 µs is too many, 20 µs exactly enough (4, 5, 8, 10, 16 too
+    // many); ±1 000 001 µs (101 × 9 901) fits 1 µs only below 3, and 101 µs above it.
+    [['--lags=-10s..10s', '--step', '3us'], /use --step 20us/],
+    [['--lags=-1000001us..1000001us', '--step', '3us'], /use --step 101us/],
   ];
   for (const [extra, message] of cases) {
     const r = await leadlag(['hy', ...LAYOUTS[0]!, ...extra]);
@@ -222,6 +227,9 @@ test('hy: bad lattices are usage errors (exit 2) that say what was wrong', async
   assert.equal(latticeOf(parseLagRange('-10ms..10ms'), 250).count, 81);
   assert.equal(latticeOf(parseLagRange('-3ms..7ms'), 1000).count, 11);
   assert.equal(latticeOf(parseLagRange('-2500us..-1ms'), 750).count, 3);
+  assert.equal(latticeOf(parseLagRange('-10s..10s'), 20).count, 1_000_001);
+  // report's options are named as report names them.
+  assert.throws(() => latticeOf(parseLagRange('-10ms..10ms'), 300, '--hy-lags'), /^UsageError: --hy-step 300us does not reach .* both ends of --hy-lags, .*use --hy-step 250us/);
   assert.deepEqual(parseLagRange('-1s..-250us'), { fromUs: -1_000_000, toUs: -250 });
 });
 

@@ -121,6 +121,12 @@ test('plan --command xcorr|hy refuses ranges off the --block edges up front, say
   // that midnight is 19 943 × 300 = 14 245 × 420 s, an edge of 7 min blocks, and the next one
   // (19 944 × 300 ≡ 300 mod 420) is not: job 0's end is refused.
   assertRefused(await leadlag(['plan', spot, perp, '--command', 'hy', '--options', '--block 7min']), 2, /^leadlag: job 0 \(pair-0000\) would end at 2024-08-09T00:00:00\.000000Z, not a multiple of hy's --block 7 min/);
+  // An --offset off the block edges: job 0 owns [00:00, 00:01:30), and 90 s is no multiple of
+  // 1 h; the advice names --offset. An offset of 0 in any unit is none.
+  assertRefused(await leadlag(['plan', spot, perp, '--command', 'hy', '--options', '--block 1h', '--offset', '90s']), 2, /^leadlag: job 0 \(pair-0000\) would end at 2024-08-08T00:01:30\.000000Z, not a multiple of hy's --block 60 min 00 s, .*shifted by --offset 90 s: .*and an --every and an --offset that are multiples of it$/);
+  const zero = await leadlag(['plan', spot, perp, '--command', 'hy', '--offset', '0s']);
+  assert.equal(zero.code, 0, zero.stderr);
+  assert.equal(zero.stdout, (await leadlag(['plan', spot, perp, '--command', 'hy'])).stdout);
   // What works: hourly jobs of whole minute blocks (2 days × 24 = 48 jobs).
   const ok = await leadlag(['plan', spot, perp, '--command', 'xcorr', '--every', '1h', '--options', '--block 1min', '--emit', 'commands']);
   assert.equal(ok.code, 0, ok.stderr);

@@ -399,9 +399,15 @@ test('unread sides: a side value no reader knows is counted, with the first one\
   for (const o of [{}, { sort: true }, { parser: 'csv' as const }]) {
     const tr = await readTrades(path, { ...STRICT, ...o });
     assert.deepEqual(tr.side, [1, -1, 0, 0, 0, 0, -1], JSON.stringify(o));
-    assert.deepEqual(tr.report.unreadSides, { count: 2, file: path, line: 6, value: 'b' }, JSON.stringify(o));
+    assert.deepEqual(tr.report.unreadSides, { count: 2, file: path, line: 6, value: 'b', mode: 'text' }, JSON.stringify(o));
   }
   // A file whose sides are all read carries none.
   const clean = await readTrades(tmpFile('sides-clean.csv', 'time,price,qty,side\n' + `${T0},100.00,1,buy\n${T0 + 1},100.00,1,unknown\n`), STRICT);
   assert.equal(clean.report.unreadSides, undefined);
+  // A maker-flag column (Binance's is_buyer_maker) reads true/false only: sell (line 3) and 1 are
+  // unread there, and its mode says so; true → seller aggressor (−1), false → +1.
+  const maker = 'id,price,qty,quote_qty,time,is_buyer_maker\n' + ['true', 'sell', 'False', '1', ''].map((f, i) => `${i + 1},100.00,1,100,${1723118400000 + i},${f}`).join('\n') + '\n';
+  const mk = await readTrades(tmpFile('sides-maker.csv', maker), STRICT);
+  assert.deepEqual(mk.side, [-1, 0, 1, 0, 0]);
+  assert.deepEqual(mk.report.unreadSides, { count: 2, file: mk.report.file, line: 3, value: 'sell', mode: 'maker' });
 });

@@ -284,6 +284,9 @@ test('reportVerdict: an untested method\'s p-value is not given as how sure; wit
   const v = reportVerdict(['spot', 'perp'], [call('hy', 'perp', 9400, [1200, 9600], 0.0005), pairNone('pair (native ticks)'), pairNone('pair (1 ms grid)')], { jumps: 4, noiseJumps: 4, paired: 0, chanceMean: 0 });
   assert.equal(v.sentences[1], 'How sure: hy p < 0.001. Untested: pair (native ticks), pair (1 ms grid).');
   assert.equal(v.sentences[2], 'Noise: none of the 4 jumps has a partner in the other market: no pairs formed.');
+  // No tested method at all (here with the bootstrap on): not put down to the bootstrap.
+  const none = reportVerdict(['spot', 'perp'], [pairNone('pair (native ticks)'), untested('hy', null, null)], { jumps: 4, noiseJumps: 4, paired: 0, chanceMean: 0 });
+  assert.equal(none.sentences[1], 'No method has a test that could decide. Untested: pair (native ticks), hy.');
   const one = reportVerdict(['spot', 'perp'], [pairNone('pair')], { jumps: 1, noiseJumps: 1, paired: 0, chanceMean: 0 });
   assert.equal(one.sentences[2], 'Noise: the one jump has no partner in the other market: no pairs formed.');
 });

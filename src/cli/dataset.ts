@@ -165,7 +165,9 @@ function checkTrades(trades: ReadReport, span: Span, o: DatasetOptions, ctx: Con
   }
   const u = trades.unreadSides;
   if (o.tradeSide === 'flag' && u !== undefined) {
-    ctx.warn(`${u.file}: ${u.count} of ${trades.records} trades have a side leadlag does not read (the first on line ${u.line}: ${JSON.stringify(u.value)}); their side comes from the quotes. Column '${trades.sideColumn}' must say buy or sell (any case; unknown or empty for none), or be a maker flag (true or false)`);
+    const reads = { text: 'buy or sell (any case; unknown or empty for none)', maker: 'a maker flag, true or false (empty for none)', any: 'buy or sell, or a maker flag true or false (unknown or empty for none)' }[u.mode];
+    const other = u.mode === 'any' ? '' : `; --side-col ${trades.sideColumn} reads either kind`;
+    ctx.warn(`${trades.file}: ${u.count} of ${trades.records} trades ${u.count === 1 ? 'has a side' : 'have sides'} leadlag does not read (the first in ${u.file} on line ${u.line}: ${JSON.stringify(u.value)}); their side comes from the quotes. Column '${trades.sideColumn}' is read as ${reads}${other}`);
   }
   const slack = 1_000_000; // a second: quiet markets may simply not trade at the edges
   if (trades.firstTime > span.start + slack || trades.lastTime < span.end - slack) {

@@ -95,7 +95,7 @@ const FILE_METRICS: readonly Metric<FileView>[] = [
   { key: 'one_sided_rows', label: 'one-sided', meaning: 'empty bid or ask', value: ({ q }) => q.oneSided },
   { key: 'unparsable_rows', label: 'unparsable', meaning: 'short, bad time, not a number', value: ({ q }) => q.unparsable },
   { key: 'non_positive_rows', label: 'non-positive', meaning: 'price or quantity ≤ 0', value: ({ q }) => q.nonPositive },
-  { key: 'unread_side_rows', role: 'side', label: 'unread sides', meaning: 'not buy/sell/unknown, true/false', value: ({ q }) => q.unreadSides },
+  { key: 'unread_side_rows', role: 'side', label: 'unread sides', meaning: 'a value its column is not read as', value: ({ q }) => q.unreadSides },
   { key: 'price_min', label: 'lowest price', meaning: 'of ticks: mid or price', value: ({ q }) => num(q.timeline.priceMin), human: ({ q }) => price(q.timeline.priceMin) },
   { key: 'price_max', label: 'highest price', meaning: 'of ticks', value: ({ q }) => num(q.timeline.priceMax), human: ({ q }) => price(q.timeline.priceMax) },
   { key: 'tick_size', label: 'tick size', meaning: 'smallest bid/ask (price) step seen', value: ({ q }) => num(q.tickSize.tick), human: ({ q }) => price(q.tickSize.tick) },

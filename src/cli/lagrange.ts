@@ -32,20 +32,23 @@ function signedDuration(text: string): number {
  * The lattice of a range and a step, or a usage error saying what is too big, or what the step
  * would leave off the lattice: the last lag of --lags (the lattice would end short of it, one side
  * narrower than the other), or 0 where the range holds it (the test's "0 included" would be false,
- * and θ̂ could not be 0).
+ * and θ̂ could not be 0). `lagsOption` names the range's option in messages (report's
+ * --hy-lags, whose step is --hy-step).
  */
-export function latticeOf(range: LagRange, stepUs: number): Lattice {
-  if (stepUs > MAX_LATTICE_STEP_US) throw new UsageError(`--step must be at most ${MAX_LATTICE_STEP_US}us (about 36 min), got ${stepUs}us`);
+export function latticeOf(range: LagRange, stepUs: number, lagsOption = '--lags'): Lattice {
+  const stepOption = lagsOption === '--hy-lags' ? '--hy-step' : '--step';
+  if (stepUs > MAX_LATTICE_STEP_US) throw new UsageError(`${stepOption} must be at most ${MAX_LATTICE_STEP_US}us (about 36 min), got ${stepUs}us`);
   const width = range.toUs - range.fromUs;
   const holdsZero = range.fromUs <= 0 && range.toUs >= 0;
   if (width % stepUs !== 0 || (holdsZero && range.fromUs % stepUs !== 0)) {
     const what = width % stepUs !== 0 ? `the last lag, ${range.toUs}us` : '0';
-    const fits = largestDivisorAtMost(gcd(width, holdsZero ? Math.abs(range.fromUs) : 0), stepUs);
-    throw new UsageError(`--step ${stepUs}us does not reach ${what} from the first lag, ${range.fromUs}us: both ends of --lags, and 0 when it lies between them, must be a whole number of steps apart; use --step ${fits}us, or move the ends`);
+    const fits = fittingStep(width, gcd(width, holdsZero ? Math.abs(range.fromUs) : 0), stepUs);
+    const advice = fits === undefined ? 'move the ends' : `use ${stepOption} ${fits}us, or move the ends`;
+    throw new UsageError(`${stepOption} ${stepUs}us does not reach ${what} from the first lag, ${range.fromUs}us: both ends of ${lagsOption}, and 0 when it lies between them, must be a whole number of steps apart; ${advice}`);
   }
   const count = Math.floor((range.toUs - range.fromUs) / stepUs) + 1;
   if (count > MAX_LATTICE_LAGS) {
-    throw new UsageError(`--lags ${range.fromUs}us..${range.toUs}us with --step ${stepUs}us makes ${count} lags, more than ${MAX_LATTICE_LAGS}: use a larger --step or a narrower --lags`);
+    throw new UsageError(`${lagsOption} ${range.fromUs}us..${range.toUs}us with ${stepOption} ${stepUs}us makes ${count} lags, more than ${MAX_LATTICE_LAGS}: use a larger ${stepOption} or a narrower ${lagsOption}`);
   }
   return makeLattice(range.fromUs, range.toUs, stepUs);
 }
@@ -55,14 +58,16 @@ function gcd(a: number, b: number): number {
   return a;
 }
 
-/** The largest divisor of n (> 0; 0: any step fits, so `most` itself) that is at most `most`. */
-function largestDivisorAtMost(n: number, most: number): number {
-  if (n === 0) return most;
-  let best = 1;
-  for (let d = 1; d * d <= n; d++) {
-    if (n % d !== 0) continue;
-    if (d <= most) best = Math.max(best, d);
-    if (n / d <= most) best = Math.max(best, n / d);
-  }
-  return best;
+/**
+ * A step that fits (a divisor of `n`, the gcd of the distances that must be whole steps; any step
+ * when n is 0) and keeps the lags within MAX_LATTICE_LAGS: the largest up to `near`, else the
+ * smallest above it; undefined when none does.
+ */
+function fittingStep(width: number, n: number, near: number): number | undefined {
+  const fitsLags = (d: number) => width / d + 1 <= MAX_LATTICE_LAGS && d <= MAX_LATTICE_STEP_US;
+  if (n === 0) return fitsLags(near) ? near : undefined;
+  const divisors: number[] = [];
+  for (let d = 1; d * d <= n; d++) if (n % d === 0) divisors.push(d, n / d);
+  const ok = divisors.filter(fitsLags).sort((x, y) => x - y);
+  return ok.filter((d) => d <= near).at(-1) ?? ok.find((d) => d > near);
 }

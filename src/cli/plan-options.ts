@@ -149,7 +149,7 @@ function asOptionsError(e: unknown, command: JobCommand): unknown {
  * from the first midnight — gets what to change; `job` names the job in messages.
  * @throws UsageError
  */
-export function requireRunnableRange(command: JobCommand, parsed: Parsed, range: TimeRange, every: number, job: string): void {
+export function requireRunnableRange(command: JobCommand, parsed: Parsed, range: TimeRange, every: number, job: string, offset = 0): void {
   try {
     STATE_CHECKS[command](parsed, range);
   } catch (e) {
@@ -158,7 +158,7 @@ export function requireRunnableRange(command: JobCommand, parsed: Parsed, range:
     const off = offBlockEdge(range, block);
     if (off === undefined) throw new UsageError(`${job} would fail: ${e.message}`);
     throw new UsageError(
-      `${job} would ${off.end} at ${isoMicros(off.t)}, not a multiple of ${command}'s --block ${duration(block)}, and ${command} --state needs whole blocks (so that the merge is exact); plan cuts at multiples of --every (${duration(every)}) from the first midnight: use a --block that divides a day (10s, 1min, 5min, 1h) and an --every that is a multiple of it`,
+      `${job} would ${off.end} at ${isoMicros(off.t)}, not a multiple of ${command}'s --block ${duration(block)}, and ${command} --state needs whole blocks (so that the merge is exact); plan cuts at multiples of --every (${duration(every)}) from the first midnight${offset === 0 ? '' : `, shifted by --offset ${duration(offset)}`}: use a --block that divides a day (10s, 1min, 5min, 1h) and an --every${offset === 0 ? '' : ' and an --offset'} that ${offset === 0 ? 'is a multiple' : 'are multiples'} of it`,
     );
   }
 }

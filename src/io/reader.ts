@@ -370,7 +370,7 @@ export async function* readBatches(
     lastTime: v.lastTime,
     // Quotes only: trades are often quiet for a minute (docs/time.md).
     ...(kind === 'quotes' ? { quiet: { count: v.quiet.count, spells: v.quiet.spells } } : {}),
-    ...(v instanceof TradeValidator && v.unreadSides.count > 0 ? { unreadSides: { ...v.unreadSides, file } } : {}),
+    ...(v instanceof TradeValidator && v.unreadSides.count > 0 && info.plan.sideMode !== 'none' ? { unreadSides: { ...v.unreadSides, file, mode: info.plan.sideMode } } : {}),
     ...(v.stopped ? { readUntil: opts.until } : {}),
   };
 }

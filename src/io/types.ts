@@ -106,11 +106,11 @@ export interface ReadReport {
    */
   readonly quiet?: { readonly count: number; readonly spells: readonly { readonly from: number; readonly to: number }[] };
   /**
-   * Trades files with a side column: the trades kept whose side value no side reader knows
-   * (neither buy/sell/unknown nor a maker flag true/false, as the column is read), which take no
-   * side; the first one's file, line and value. Absent where the count is 0.
+   * Trades files with a side column: the trades kept whose side value the column's reader does
+   * not know (`mode`, the plan's sideMode: buy/sell/unknown words, a maker flag true/false, or
+   * either), which take no side; the first one's file, line and value. Absent where the count is 0.
    */
-  readonly unreadSides?: { readonly count: number; readonly file: string; readonly line: number; readonly value: string };
+  readonly unreadSides?: { readonly count: number; readonly file: string; readonly line: number; readonly value: string; readonly mode: 'text' | 'maker' | 'any' };
   /**
    * Set when reading stopped before the end of the input (ReadOptions.until): rows, records,
    * skipped and lastTime then describe the rows up to the first kept row at or after this time

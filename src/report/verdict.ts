@@ -120,7 +120,8 @@ function sureness(calls: readonly MethodCall[]): string {
   const tests = calls.filter((c) => c.tested).flatMap((c) => (c.pValue !== null ? [`${c.method} ${formatP(c.pValue)}${of(c)}`] : c.leader !== null ? [`${c.method}: its 95 % intervals clear 0 (the peak's, over all its lags too, and the summed r's)`] : []));
   const untested = calls.filter((c) => !c.tested && c.setAside === undefined).map((c) => c.method);
   const none = untested.length === 0 ? '' : ` Untested: ${untested.join(', ')}.`;
-  return tests.length === 0 ? `No method ran a test (bootstrap off).${none}` : `How sure: ${tests.join('; ')}.${none}`;
+  // No test: the bootstrap is off, or each method's test had too little to decide (few pairs, few blocks).
+  return tests.length === 0 ? `No method has a test that could decide.${none}` : `How sure: ${tests.join('; ')}.${none}`;
 }
 
 function noiseSentence(n: NoiseFacts, [a, b]: readonly [string, string], against: readonly string[]): string {

@@ -90,7 +90,7 @@ export function hyPass(files: readonly [string, string], o: HyOptions, ctx: Cont
  *   main thread has pair and xcorr to run), and finish returns a promise.
  */
 export function hyPass(files: readonly [string, string], o: HyOptions, ctx: Context, where: 'here' | 'thread' = 'here'): TwoMarketPass<HyReport | Promise<HyReport>> & { abort?(): void } {
-  const lattice = latticeOf(o.lags, o.step);
+  const lattice = latticeOf(o.lags, o.step, o.lagsOption);
   const range = rangeOf(o);
   const windowUs = cellLengthOf(o);
   const cut = isCut(windowUs, range);

@@ -15,6 +15,11 @@ function refuseFormat(): never {
   throw new UsageError('plan takes no --format: it prints a scheduler\'s input, --emit tsv (the job list, with a header) or --emit commands (one command line per job)');
 }
 
+/** --offset: a length as --every takes it, or none (0, 0s, 0h …). */
+function parseOffset(v: string): number {
+  return /^\s*0+(\.0*)?\s*(us|µs|ms|s|min|m|h|d)?\s*$/.test(v) ? 0 : parseWindowLength(v, '--offset');
+}
+
 export function planCommand(io: Streams): Command {
   const cmd = new Command('plan')
     .summary('print one job per day (or --every) for a scheduler: pair name, range, files, command')
@@ -23,7 +28,7 @@ export function planCommand(io: Streams): Command {
     .argument('[perp]', 'the second market\'s daily files')
     .option('--manifest <FILE>', 'CSV or TSV with the columns pair,spot_files,perp_files (files as a directory or a quoted-free glob), one line per symbol pair')
     .addOption(new Option('--every <DUR>', 'length of each job\'s range (aligned on the absolute clock)').argParser((v) => parseWindowLength(v, '--every')).default(86_400_000_000, '1d'))
-    .addOption(new Option('--offset <DUR>', 'shift every cut by DUR from the absolute clock (12h: daily jobs from noon to noon UTC, for markets quiet at midnight; a job\'s range must cut where both markets trade for the merge)').argParser((v) => (v.trim() === '0' ? 0 : parseWindowLength(v, '--offset'))).default(0, '0'))
+    .addOption(new Option('--offset <DUR>', 'shift every cut by DUR from the absolute clock (12h: daily jobs from noon to noon UTC, for markets quiet at midnight; a job\'s range must cut where both markets trade for the merge)').argParser(parseOffset).default(0, '0'))
     .addOption(new Option('--margin <DUR>', 'read files this far around each range (widened to the margin its jobs read with --options: pair\'s 1 s + W + D + G + 10 × --null-step)').argParser((v) => parseWindowLength(v, '--margin')).default(600_000_000, '10m'))
     .addOption(new Option('--emit <form>', 'tsv: job, pair, start, end, files, state; commands: one complete command per line (plan takes no --format: what it prints is a scheduler\'s input)').choices(['tsv', 'commands']).default('tsv'))
     .addOption(new Option('--format <format>').hideHelp().argParser(refuseFormat))

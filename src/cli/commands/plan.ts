@@ -74,7 +74,7 @@ export function runPlan(spot: string | undefined, perp: string | undefined, o: P
     for (const j of jobs) {
       requireFiles(p.pair, j, withTrades);
       requireListable(j, withTrades);
-      requireRunnableRange(command, jobOptions.parsed, j, o.every, `job ${job} (${p.pair}-${String(j.n).padStart(4, '0')})`);
+      requireRunnableRange(command, jobOptions.parsed, j, o.every, `job ${job} (${p.pair}-${String(j.n).padStart(4, '0')})`, offset);
       const state = `${o.states.replace(/\/$/, '')}/${p.pair}-${String(j.n).padStart(4, '0')}.state`;
       if (o.emit === 'tsv') lines.push(tsvLine([job, p.pair, j.n, isoMicros(j.start), isoMicros(j.end), j.a.join(','), j.b.join(','), ...(withTrades ? [j.trades.join(',')] : []), state, span]));
       else lines.push(commandOf(command, p.pair, j, state, span, o.leadlag, jobOptions));
