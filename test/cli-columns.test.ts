@@ -221,6 +221,10 @@ test('parseTimeFormats and parseDelimiter: every spelling, and a pattern holding
   assert.deepEqual(parseTimeFormats('%Y-%m-%d %H:%M:%S,'), ['%Y-%m-%d %H:%M:%S', '']);
   assert.deepEqual(parseTimeFormats('%d.%m.%Y %H:%M:%S,%f'), ['%d.%m.%Y %H:%M:%S,%f']);
   assert.deepEqual(parseTimeFormats('%H:%M:%S,%f,ms'), ['%H:%M:%S,%f,ms']);
+  // A comma written \, is the pattern's own: the one way to give a decimal-comma pattern to one input only.
+  assert.deepEqual(parseTimeFormats('%d.%m.%Y %H:%M:%S\\,%f,us'), ['%d.%m.%Y %H:%M:%S,%f', 'us']);
+  assert.deepEqual(parseTimeFormats('us,%d.%m.%Y %H:%M:%S\\,%f'), ['us', '%d.%m.%Y %H:%M:%S,%f']);
+  assert.deepEqual(parseTimeFormats('%H:%M:%S\\,%f'), ['%H:%M:%S,%f']);
   assert.throws(() => parseTimeFormats('%H:%M:%S,%Q'), (e: unknown) => e instanceof UsageError);
   for (const [text, d] of [[',', ','], ['comma', ','], [';', ';'], ['semicolon', ';'], ['|', '|'], ['pipe', '|'], ['tab', '\t'], ['TAB', '\t'], ['\t', '\t'], ['\\t', '\t']]) {
     assert.equal(parseDelimiter(text!), d, text);

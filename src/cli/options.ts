@@ -205,12 +205,15 @@ function timeFormatProblem(text: string): string | undefined {
 /**
  * `--time-format`: one format for every input, or one per input separated by commas. A
  * pattern may itself hold a comma (`%H:%M:%S,%f`): the value is split only when every part
- * is a keyword or a pattern with a date or an hour of its own.
+ * is a keyword or a pattern with a date or an hour of its own. A comma written `\,` never
+ * separates: `'%d.%m.%Y %H:%M:%S\,%f,us'` is that pattern for the first input and `us` for the
+ * second.
  */
 export function parseTimeFormats(text: string): string[] {
-  const parts = text.split(',').map((p) => p.trim());
+  const unescape = (p: string) => p.replaceAll('\\,', ',');
+  const parts = text.split(/(?<!\\),/).map((p) => unescape(p).trim());
   const standsAlone = (p: string) => p === '' || TIME_KEYWORDS.includes(p) || (/%[YyFTH]/.test(p) && timeFormatProblem(p) === undefined);
-  const entries = parts.length > 1 && parts.every(standsAlone) && parts.some((p) => p !== '') ? parts : [text.trim()];
+  const entries = parts.length > 1 && parts.every(standsAlone) && parts.some((p) => p !== '') ? parts : [unescape(text).trim()];
   for (const entry of entries) {
     if (entry === '' && entries.length > 1) continue;
     const problem = timeFormatProblem(entry);
