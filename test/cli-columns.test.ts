@@ -242,3 +242,20 @@ test('pair reads two files in the Python lead-lag package style (date,last) with
   assert.equal(out.span.start, '2018-08-12T00:00:19.500000Z');
   assert.equal(out.span.end, '2018-08-12T00:00:22.000000Z');
 });
+
+test('--time-format with \\, gives a decimal-comma pattern to the first input and a unit to the second', async () => {
+  // The spot fixture rewritten as a semicolon file with German times (dd.mm.yyyy hh:mm:ss,ffffff,
+  // the same µs), read beside the Tardis perp file: the same Table 1 as the two Tardis files.
+  const [, ...rows] = tardis('spot_quotes.csv').trimEnd().split('\n');
+  const german = (us: number) => {
+    const d = new Date(Math.floor(us / 1000));
+    const p2 = (n: number) => String(n).padStart(2, '0');
+    return `${p2(d.getUTCDate())}.${p2(d.getUTCMonth() + 1)}.${d.getUTCFullYear()} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())},${String(us % 1_000_000).padStart(6, '0')}`;
+  };
+  const text = `Zeit;Geld;Brief\n${rows.map((r) => r.split(',')).map((f) => `${german(Number(f[2]))};${f[6]};${f[5]}`).join('\n')}\n`;
+  const d = tempFiles({ 'de.csv': text });
+  const perp = join(FIXTURES, 'tardis', 'perp_quotes.csv');
+  const got = await json(['pair', join(d, 'de.csv'), perp, '--time-col', 'Zeit,', '--bid-col', 'Geld,', '--ask-col', 'Brief,', '--time-format', '%d.%m.%Y %H:%M:%S\\,%f,us', '--format', 'json']);
+  const want = await json(['pair', join(FIXTURES, 'tardis', 'spot_quotes.csv'), perp, '--format', 'json']);
+  assert.deepEqual(got, want);
+});
