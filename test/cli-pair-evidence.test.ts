@@ -152,6 +152,9 @@ test('pair warns when a feed finds no jumps, and names the options that matter',
   const { stderr, json } = await pair([join(dir, 'a.csv'), join(dir, 'b.csv')]);
   assert.match(stderr, /warning: no jumps of spot or perp on native ticks in the span \(a move of 0\.07 % within 3 ms\): try a lower --threshold \(e\.g\. 1bp\) or a longer --jump-window/);
   assert.match(stderr, /no jumps of spot or perp on the 1 ms LOCF grid/);
+  // At or below 1 bp the example is half the threshold in use, not 1 bp (a rise to call a lowering).
+  const low = await pair([join(dir, 'a.csv'), join(dir, 'b.csv')], { threshold: 0.5e-4 });
+  assert.match(low.stderr, /a move of 0\.005 % within 3 ms\): try a lower --threshold \(e\.g\. 0\.25bp\)/);
   assert.equal(json.native.paired_events, 0);
   assert.equal(json.verdict, 'no pairs: nothing says whether spot or perp leads (native ticks; the grid feed agrees).');
 });

@@ -21,7 +21,9 @@ export function pairWarnings(r: PairReport): string[] {
     const feed = f.feed === 'native' ? 'native ticks' : `the ${duration(p.gridUs)} LOCF grid`;
     const empty = [t.totalA === 0 ? a : undefined, t.totalB === 0 ? b : undefined].filter((x) => x !== undefined);
     if (empty.length > 0) {
-      out.push(`no jumps of ${empty.join(' or ')} on ${feed} in the span (${detector}): try a lower --threshold (e.g. 1bp) or a longer --jump-window`);
+      // An example below the threshold in use (1 bp from the default 7 bp; half of one already at or below 1 bp).
+      const lower = p.threshold > 1e-4 ? '1bp' : `${+((p.threshold / 2) * 1e4).toPrecision(2)}bp`;
+      out.push(`no jumps of ${empty.join(' or ')} on ${feed} in the span (${detector}): try a lower --threshold (e.g. ${lower}) or a longer --jump-window`);
     } else if (t.paired === 0) {
       out.push(`no pairs on ${feed}: ${t.totalA} ${a} and ${t.totalB} ${b} jumps, none followed within ${duration(p.pairWindowUs)} by a jump of the same sign in the other market: try a longer --pair-window or a lower --threshold`);
     }

@@ -205,7 +205,7 @@ export function humanBy<S>(by: WindowedSummary<S>, names: readonly [string, stri
   const out = [style.c.bold(t.title), humanTable(vol ? [...t.head, 'regime'] : [...t.head], rows, style, vol ? [...align, 'left'] : align)];
   if (by.regimes !== undefined) {
     out.push(style.c.bold(`Per volatility regime (windows below the 25th / above the 75th percentile of ${names[0]}'s 1 s volatility)`));
-    out.push(humanTable(['regime', ...t.head.slice(1)], REGIMES.map((r) => t.row(`${r} (${by.regimes![r].nWindows} windows)`, by.regimes![r].part)), style, align));
+    out.push(humanTable(['regime', ...t.head.slice(1)], REGIMES.map((r) => t.row(`${r} (${by.regimes![r].nWindows} window${by.regimes![r].nWindows === 1 ? '' : 's'})`, by.regimes![r].part)), style, align));
   }
   out.push(...stabilityLines(by.stability, names, t.trends).map((l) => style.c.dim(l)));
   return out.join('\n');
@@ -224,7 +224,7 @@ export function stabilityLines(s: Stability, [a, b]: readonly [string, string], 
     // Windows without a call (their command cannot test who leads there) are left out of the shares, and said to be.
     const without = s.windows - s.leads.n;
     const left = without > 0 ? ` (${without} window${without === 1 ? '' : 's'} without a call left out)` : '';
-    lines.push(`${a} leads in ${pc(s.leads.a)} of ${s.leads.n} windows, ${b} in ${pc(s.leads.b)}, neither in ${pc(s.leads.neither)}${left}`);
+    lines.push(`${a} leads in ${pc(s.leads.a)} of ${s.leads.n} window${s.leads.n === 1 ? '' : 's'}, ${b} in ${pc(s.leads.b)}, neither in ${pc(s.leads.neither)}${left}`);
   } else if (s.windows > 0) {
     lines.push(`no window has a call on who leads`);
   }
