@@ -173,11 +173,22 @@ test('progress: nothing when stderr is not a terminal, nothing in the first seco
   update(1.1e6, 1.1e6); // within 250 ms of the last draw: skipped
   assert.equal(writes.length, 1);
   assert.match(writes[0]!, /read 1\.0 MB of 4\.0 MB, 1\.00 M rows, 1\.0 MB\/s, 3 s left/);
+  // The read is complete and the run computes: said in place of the read line, then erased.
+  p.stage('computing');
+  assert.equal(writes.at(-1), '\r\x1b[2Kleadlag: computing…');
   p.done();
   assert.equal(writes.at(-1), '\r\x1b[2K', 'erased at the end');
+  // A run whose read took under a second shows no stage either (nothing was drawn).
+  const quick: string[] = [];
+  now = 0;
+  const r = new ProgressDisplay({ isTTY: true, write: (x: string) => (quick.push(x), true) }, true, () => now);
+  now = 500;
+  r.stage('computing');
+  assert.deepEqual(quick, []);
   const off: string[] = [];
   const q = new ProgressDisplay({ isTTY: false, write: (s: string) => (off.push(s), true) }, false, () => 5000);
   q.update({ file: 'a.csv', bytesRead: 1, bytesTotal: 2, rows: 1 });
+  q.stage('computing');
   q.done();
   assert.deepEqual(off, []);
 });

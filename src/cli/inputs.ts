@@ -237,6 +237,8 @@ export async function readTwoMarkets(args: readonly [string, string], o: ReaderC
   cut.forEach((c, i) => warnQuietMargin(ctx, args[i]!, c, read, plan.range.start));
   const reads = reportReads(sources, ctx, plan.range);
   plan.onFiles?.(sources.map((s) => s.reports()));
+  // What follows the read (windows, the bootstrap) can take longer than the read itself.
+  ctx.progress.stage(`read ${((reads[0]!.rows + reads[1]!.rows) / 1e6).toFixed(2)} M rows; computing`);
   return [reads[0]!, reads[1]!];
 }
 

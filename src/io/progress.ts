@@ -35,6 +35,17 @@ export class ProgressDisplay {
     this.drawn = true;
   };
 
+  /**
+   * Once the read is complete: says what the run does now (`computing the tables`), where the
+   * read line was shown or the run has taken a second, so a long computation after the read does
+   * not sit under a finished read's "1 s left". Erased by done(), as the read line.
+   */
+  stage(label: string): void {
+    if (!this.enabled || (!this.drawn && this.now() - this.started < 1000)) return;
+    this.sink.write(`\r\x1b[2Kleadlag: ${label}…`);
+    this.drawn = true;
+  }
+
   /** Erases the progress line (call before printing anything else on stderr). */
   done(): void {
     if (this.drawn) this.sink.write('\r\x1b[2K');
