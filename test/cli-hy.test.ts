@@ -305,3 +305,12 @@ test('hy over one bootstrap block: no intervals (each replicate is the estimate 
   // And with one block the test cannot reject: untested, not "what unrelated markets show".
   assert.match(r.verdict, /^untested: over 1 block where both markets' moves overlap \(a shorter --block gives more\) the sign-flip p-value cannot fall below 1\.0000/);
 });
+
+test('replicateWork: the bootstrap over every block, the sign-flip test over the blocks with a contrast', async () => {
+  const { replicateWork } = await import('../src/cli/commands/hy.js');
+  // By hand: R = 1000, 360 blocks, all with a contrast, 2 001 lags: 2 × 1000 × 360 × 2001.
+  assert.equal(replicateWork(1000, 360, 360, 2001), 2 * 1000 * 360 * 2001);
+  // 368 blocks of which 8 hold a contrast: the test enumerates 2^8 = 256 patterns of 8 blocks.
+  assert.equal(replicateWork(1000, 368, 8, 201), (1000 * 368 + 256 * 8) * 201);
+  assert.equal(replicateWork(0, 368, 8, 201), 0);
+});

@@ -18,7 +18,7 @@ import { HyKeyedParts } from '../../core/hy-time.js';
 import { isCut } from '../../core/parts.js';
 import { latticeOf, type LagRange } from '../lagrange.js';
 import { HyPartsTooLarge, HyState } from '../../core/hy.js';
-import type { HyParts } from '../../core/hyparts.js';
+import { blocksWithContrast, type HyParts } from '../../core/hyparts.js';
 import { RemoteHyState } from '../hy-thread.js';
 import { toHyParts } from '../../core/hy-time.js';
 import { UsageError } from '../../errors.js';
@@ -150,10 +150,20 @@ function finishHy(o: HyOptions, ctx: Context, { lattice, range, windowUs, blockU
  * The report of hy's parts over `span` — a run's, or merged states' (hy-state.ts) — with its
  * warnings: the estimate, and with the bootstrap the intervals and the p-value (from --seed).
  */
+/**
+ * Numbers the two passes of replicate sums add: the bootstrap, R replicates over every block;
+ * the sign-flip test over the blocks holding a contrast, R patterns or, when fewer, every one
+ * (2^contrast; hystats.ts signFlipTest). Each block adds a number per lag.
+ */
+export function replicateWork(replicates: number, blocks: number, contrastBlocks: number, lags: number): number {
+  if (replicates === 0) return 0;
+  return (replicates * blocks + Math.min(replicates, 2 ** contrastBlocks) * contrastBlocks) * lags;
+}
+
 export function hyReportOf(o: Pick<HyOptions, 'names' | 'bootstrap' | 'block' | 'seed' | 'lagsOption'>, ctx: Context, parts: HyParts, span: Span): HyReport {
   const { lattice } = parts;
   const estimate = hyEstimate(parts);
-  const work = 2 * o.bootstrap * parts.nBlocks * lattice.count; // two passes of replicate sums
+  const work = replicateWork(o.bootstrap, parts.nBlocks, blocksWithContrast(parts), lattice.count);
   if (work > 4e9) ctx.warn(`the bootstrap and the test sum ${(work / 1e9).toFixed(0)} G numbers (replicates × blocks × lags), most of the run (about 0.7 s a G on a 2-core machine); fewer lags or --bootstrap 0 is faster`);
   const inference = o.bootstrap > 0 ? hyInference(parts, o.bootstrap, new Random(o.seed)) : null;
   // Few blocks with a contrast (not of the span: a block where the moves do not overlap adds nothing).
