@@ -35,6 +35,8 @@ const CASES: Case[] = [
   { name: 'a year after 2255', kind: 'quotes', body: '2255-01-01T00:00:00Z,1,2\n2256-01-01T00:00:00Z,1,2\n', line: 3, value: '2256-01-01T00:00:00Z', problem: /\(a year after 2255: microseconds since 1970 no longer fit exactly\)/, skipKind: 'unparsable time' },
   // A number in a named unit past the µs clock's exact range (2^53 − 1 µs, 2255): 9 007 199 254 740 992 µs is one past it.
   { name: 'a number past 2255 in its unit', kind: 'quotes', header: 'time_us,bid,ask\n', body: `${GOOD_Q}9007199254740992,1,2\n`, line: 3, value: '9007199254740992', problem: /unparsable time in column time_us \(9007199254740992 microseconds since 1970 lies past the year 2255, .*is the unit wrong \(--time-unit sets it\), or the value\?\)/, skipKind: 'unparsable time' },
+  // The same where the first row's magnitude decided the unit (µs here, the column's name says none).
+  { name: 'a number past 2255 in the unit its first row decided', kind: 'quotes', body: '1723118400000644,1,2\n1723118400000644000,1,2\n', line: 3, value: '1723118400000644000', problem: /unparsable time in column time \(1723118400000644000 microseconds since 1970 lies past the year 2255/, skipKind: 'unparsable time' },
   { name: 'unparsable numeric time', kind: 'quotes', body: `${GOOD_Q}12x4,1,2\n`, line: 3, value: '12x4', problem: /unparsable time/, skipKind: 'unparsable time' },
   { name: 'empty time', kind: 'quotes', body: `${GOOD_Q},1,2\n`, line: 3, value: '', problem: /unparsable time/, skipKind: 'unparsable time' },
   { name: 'non-numeric bid', kind: 'quotes', body: `${GOOD_Q}1000001,abc,2\n`, line: 3, value: 'abc', problem: /non-numeric bid in column bid/, skipKind: 'non-numeric bid' },

@@ -320,7 +320,9 @@ export async function* readBatches(
   let format: { plan: FormatPlan; converter: FieldConverter } | undefined;
   const makeSink = (plan: FormatPlan, converter: FieldConverter): RowSink => {
     format = { plan, converter };
-    return (validator = kind === 'quotes' ? new QuoteValidator(plan, vopts) : new TradeValidator(plan, vopts));
+    // An unreadable time's error names the unit the times are read in, decided by the first row where the plan does not fix it.
+    const withUnit = { ...vopts, timeUnit: () => (converter.time.mode === 'num' ? converter.time.unit : undefined) };
+    return (validator = kind === 'quotes' ? new QuoteValidator(plan, withUnit) : new TradeValidator(plan, withUnit));
   };
   let lastProgress = -Infinity;
   const onProgress = opts.onProgress;

@@ -128,14 +128,14 @@ export class RowClassifier {
    * The error message of a bad verdict: the problem and the offending text (read back from
    * the row, so slow is fine — only for the row that is reported).
    */
-  problem(v: VerdictCode, r: RowScratch): { problem: string; value: string | undefined } {
+  problem(v: VerdictCode, r: RowScratch, timeUnit: TimeUnit | undefined = this.plan.timeUnit): { problem: string; value: string | undefined } {
     const plan = this.plan;
     const text = (role: number) => r.text.fieldText(plan.roleCol[role]!);
     switch (v) {
       case Verdict.shortRow:
         return { problem: `short row: expected ${plan.ncols} fields, found ${r.nfields}`, value: r.text.lineText() };
       case Verdict.badTime:
-        return { problem: `unparsable time in column ${columnName(plan, ROLE_TIME) ?? plan.timeColumn}${timeHint(text(ROLE_TIME), plan.timeUnit)}`, value: text(ROLE_TIME) };
+        return { problem: `unparsable time in column ${columnName(plan, ROLE_TIME) ?? plan.timeColumn}${timeHint(text(ROLE_TIME), timeUnit)}`, value: text(ROLE_TIME) };
       case Verdict.crossed:
         return { problem: 'crossed quote (bid > ask)', value: `${text(ROLE_BID)} > ${text(ROLE_ASK)}` };
       case Verdict.nonFiniteMid:

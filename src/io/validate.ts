@@ -17,7 +17,7 @@
  */
 import { ascendingOrder } from '../core/order.js';
 import { DataError } from '../errors.js';
-import type { ReadReport } from './types.js';
+import type { ReadReport, TimeUnit } from './types.js';
 import { ROLE_ASK, ROLE_BID, ROLE_PRICE, ROLE_QTY, ROLE_SIDE, ROLE_TIME, type FormatPlan } from './formats.js';
 import { KIND_BACKWARDS, midOf, RowClassifier, Verdict, VERDICT_KIND } from './row-verdict.js';
 import type { RowSink } from './fastparse.js';
@@ -85,6 +85,8 @@ export interface ValidatorOptions {
   readonly until?: number;
   /** Where the batcher takes buffers a consumer has returned (see ReturnedBuffers). */
   readonly returned?: ReturnedBuffers;
+  /** The epoch unit the times are read in, once known (the converter's: the first row may decide it), for the error of an unreadable time. */
+  readonly timeUnit?: () => TimeUnit | undefined;
 }
 
 /** A growable typed column (only used under `sort`; also by inspect's --sort). */
@@ -198,7 +200,7 @@ abstract class Rules implements RowSink {
       return false;
     }
     if (!this.opts.skipBadRows) {
-      const { problem, value } = this.classifier.problem(v, r);
+      const { problem, value } = this.classifier.problem(v, r, this.opts.timeUnit?.());
       throw new DataError(this.opts.file, r.line, problem, value);
     }
     this.skipped.add(VERDICT_KIND[v]!, r.line);
