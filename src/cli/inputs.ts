@@ -85,9 +85,6 @@ export function withinSpan(range: TimeRange, markets: readonly { readonly firstT
   return start < end ? [{ start, end }] : [];
 }
 
-/** Longest quiet time between two files of one market that passes without a word. */
-export const FILE_GAP_US = QUIET_US;
-
 /**
  * A warning for each file with spells of more than {@link QUIET_US} without a tick inside it
  * that reach into one of `ranges` (the analysed times: docs/time.md, "Quiet spells inside a
@@ -113,7 +110,7 @@ export function quietSpells(reports: readonly Pick<ReadReport, 'file' | 'quiet'>
 
 /**
  * Warnings for consecutive files of one market (in reading order) with more than
- * {@link FILE_GAP_US} between one's last row and the next one's first: most often a file left
+ * {@link QUIET_US} (the quiet spells' bound) between one's last row and the next one's first: most often a file left
  * out of a list or a glob. Every analysis reads the gap as a market without a move, and the
  * first move after it is compared with the price before it (docs/time.md).
  */
@@ -122,7 +119,7 @@ export function fileGaps(reports: readonly ReadReport[]): string[] {
   for (let i = 1; i < reports.length; i++) {
     const [before, after] = [reports[i - 1]!, reports[i]!];
     const gap = after.firstTime - before.lastTime;
-    if (!(gap > FILE_GAP_US)) continue;
+    if (!(gap > QUIET_US)) continue;
     out.push(`${before.file} ends at ${isoMicros(before.lastTime)} and ${after.file}, the market's next file, starts ${duration(gap)} later at ${isoMicros(after.firstTime)}: a file missing (or the market closed)? Every analysis reads the gap as a market without a move, and compares its first move after it with the price before it`);
   }
   return out;

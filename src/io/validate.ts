@@ -123,7 +123,7 @@ export const QUIET_US = 60_000_000;
  */
 export const QUIET_KEPT = 1000;
 
-/** Spells of more than {@link QUIET_US} between consecutive handed-on ticks (or trades). */
+/** Spells of more than {@link QUIET_US} between consecutive handed-on records (reported for quote files only: ReadReport.quiet). */
 export class QuietLog {
   count = 0;
   private kept: { from: number; to: number }[] = [];

@@ -101,15 +101,24 @@ function quietSpellsRead(states: readonly StateFile[]): string[] {
       .sort((x, y) => x[1].first - y[1].first)
       .map(([name, f]) => {
         const spells = [...f.spells.values()].sort((x, y) => x.from - y.from);
+        // A count past the spells kept is what says that some were dropped (quietSpells' "or more").
         return { file: name, quiet: { count: spells.length + (f.more ? 1 : 0), spells } };
       });
     return quietSpells(reports, ranges);
   });
 }
 
-/** A market's files as the states read them: each file's first and last time read, and the union of the quiet spells met. */
-function filesRead(states: readonly StateFile[], role: string): Map<string, { first: number; last: number; spells: Map<string, { from: number; to: number }>; more: boolean }> {
-  const files = new Map<string, { first: number; last: number; spells: Map<string, { from: number; to: number }>; more: boolean }>();
+/** A file as the states read it: its first and last time read, the union of the quiet spells met (keyed by their times), and whether a state dropped some. */
+interface FileRead {
+  first: number;
+  last: number;
+  readonly spells: Map<string, { readonly from: number; readonly to: number }>;
+  more: boolean;
+}
+
+/** A market's files as the states read them. */
+function filesRead(states: readonly StateFile[], role: string): Map<string, FileRead> {
+  const files = new Map<string, FileRead>();
   for (const s of states) {
     const inputs = (s.header.inputs ?? {}) as Record<string, readonly InputFingerprint[] | undefined>;
     for (const f of inputs[role] ?? []) {
