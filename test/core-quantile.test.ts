@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { quantileByRank, quantileSorted, selectRank } from '../src/core/quantile.js';
+import { quantileByRank, quantileSorted, rankReader, selectRank, tailsOf } from '../src/core/quantile.js';
 import { percentileInterval } from '../src/core/bootstrap.js';
 import { Random } from '../src/core/random.js';
 
@@ -77,6 +77,85 @@ test('percentileInterval by selected ranks is quantileSorted of the sorted finit
         continue;
       }
       assert.ok(Object.is(got!.low, quantileSorted(sorted, 0.025)) && Object.is(got!.high, quantileSorted(sorted, 0.975)), `n ${n}: ${JSON.stringify(got)}`);
+    }
+  }
+});
+
+/** Values of the kinds bootstrap replicates take: continuous, few distinct (few blocks), signed zeros, one value. */
+function replicateLike(kind: string, n: number, rng: Random): Float64Array {
+  return Float64Array.from({ length: n }, () => {
+    const u = rng.next();
+    if (kind === 'continuous') return Math.tanh(u * 4 - 2);
+    if (kind === 'few') return Math.floor(u * 7) / 7 - 0.5; // 7 distinct values: ties at every cut
+    if (kind === 'zeros') return u < 0.3 ? -0 : u < 0.6 ? 0 : u < 0.8 ? -u : u;
+    // A few zeros of each sign where the low (high) tail ends: ranks 10–49 (950–989) of 1000.
+    if (kind === 'zeros-low') return u < 0.01 ? -1 - u : u < 0.03 ? -0 : u < 0.05 ? 0 : u;
+    if (kind === 'zeros-high') return u < 0.95 ? -0.01 - u : u < 0.97 ? -0 : u < 0.99 ? 0 : 1 + u;
+    return 0.25; // one value: the cuts meet
+  });
+}
+
+test('tailsOf: each tail holds the values of a prefix or a suffix of the whole sort, signed zeros and ties included', () => {
+  // Expected from Float64Array.prototype.sort of a copy (the engine's sort, not this code).
+  const rng = new Random(11);
+  let defined = 0;
+  for (const kind of ['continuous', 'few', 'zeros', 'zeros-low', 'zeros-high', 'one']) {
+    for (const n of [255, 256, 300, 1000, 4099]) {
+      for (let trial = 0; trial < 10; trial++) {
+        const values = replicateLike(kind, n, rng);
+        const before = values.slice();
+        const sorted = values.slice().sort();
+        const t = tailsOf(values, Math.ceil(0.025 * n) + 2);
+        assert.deepEqual(values, before, 'tailsOf does not move the values');
+        if (t === undefined) continue;
+        defined++;
+        // The tails come in no order: sorted, each is a run of the whole sort.
+        const low = [...t.low.slice().sort()];
+        const high = [...t.high.slice().sort()];
+        assert.ok(low.every((x, i) => Object.is(x, sorted[i])), `${kind} n ${n}: low tail`);
+        assert.ok(high.every((x, i) => Object.is(x, sorted[n - high.length + i])), `${kind} n ${n}: high tail`);
+        // Selected within its tail, every rank is the whole sort's, sign of zero included.
+        const inLow = rankReader(t.low.slice());
+        const inHigh = rankReader(t.high.slice());
+        for (let i = 0; i < low.length; i++) assert.ok(Object.is(inLow(i), sorted[i]), `${kind} n ${n}: rank ${i}`);
+        for (let j = 0; j < high.length; j++) assert.ok(Object.is(inHigh(j), sorted[n - high.length + j]), `${kind} n ${n}: rank ${n - high.length + j}`);
+        // Every value left out lies strictly between the tails.
+        assert.equal(sorted.filter((x) => (low.length === 0 || x > low[low.length - 1]!) && (high.length === 0 || x < high[0]!)).length, n - low.length - high.length);
+      }
+    }
+  }
+  // The tails were taken in most cases (n ≥ 256 with distinct cuts), not skipped every time.
+  assert.ok(defined >= 100, `tails taken ${defined} times`);
+  assert.equal(tailsOf(new Float64Array(255).map((_, i) => i), 8), undefined, 'below 256 values: select instead');
+  assert.equal(tailsOf(new Float64Array(1000).fill(1), 27), undefined, 'all equal: the cuts meet, one tail holds every value');
+});
+
+test('tailsOf: an unlucky sample leaves a tail short, and percentileInterval then selects the rank', () => {
+  // n = 1000, the sample reads positions ⌊s·1000/64⌋: put the 32 smallest values at the first
+  // 32 of them and the 32 largest at the last 32. The cuts (sample ranks 6 and 57) then keep
+  // only 0…6 and 100057…100063, seven values each, fewer than ranks 25 and 974 need.
+  const n = 1000;
+  const values = Float64Array.from({ length: n }, (_, i) => 1000 + i);
+  for (let s = 0; s < 64; s++) values[Math.floor((s * n) / 64)] = s < 32 ? s : 100000 + s;
+  const t = tailsOf(values, 27)!;
+  assert.deepEqual([...t.low.slice().sort()], [0, 1, 2, 3, 4, 5, 6]);
+  assert.deepEqual([...t.high.slice().sort()], [100057, 100058, 100059, 100060, 100061, 100062, 100063]);
+  // By hand: h = 999·0.025 = 24.975 between ranks 24 and 25 (the values 24, 25); h = 999·0.975
+  // = 974.025 between ranks 974 and 975 (the top 32 values 100032… sit at ranks 968…999, so 100038, 100039).
+  assert.deepEqual(percentileInterval(values), { low: 24.975, high: 100038.025 });
+});
+
+test('percentileInterval is quantileSorted of the sorted finite values on tie-heavy and zero-heavy replicates', () => {
+  const rng = new Random(12);
+  for (const kind of ['few', 'zeros', 'one', 'continuous']) {
+    for (const n of [256, 1000, 2000]) {
+      for (let trial = 0; trial < 10; trial++) {
+        const values = replicateLike(kind, n, rng);
+        if (trial % 2 === 1) values[trial] = NaN;
+        const sorted = values.filter(Number.isFinite).sort();
+        const got = percentileInterval(values)!;
+        assert.ok(Object.is(got.low, quantileSorted(sorted, 0.025)) && Object.is(got.high, quantileSorted(sorted, 0.975)), `${kind} n ${n}: ${JSON.stringify(got)}`);
+      }
     }
   }
 });

@@ -11,7 +11,7 @@
  * whole, or again where they are used, a row or a chunk at a time ({@link countChunks}).
  */
 import { Random } from './random.js';
-import { quantileByRank, selectRank } from './quantile.js';
+import { quantileByRank, rankReader, tailsOf } from './quantile.js';
 import { loadCounts, replicateSumsSimd, type LoadedCounts } from './replicate-sums-simd.js';
 
 /** Multiply-adds from which replicateSums hands the work to the SIMD kernel (below, the copies in and out cost more than they save). */
@@ -273,13 +273,18 @@ export interface Interval {
 export function percentileInterval(values: Float64Array, scratch?: Float64Array): Interval | null {
   const finite = finiteValues(values, scratch);
   if (finite.length < 2) return null;
-  // Up to four ranks of the finite values, selected rather than sorted (the same numbers as
-  // quantileSorted of the sorted copy); each in increasing order looks only beyond the last.
-  let from = 0;
+  // Up to four ranks of the finite values (the same numbers as quantileSorted of the sorted
+  // copy), two near each end: selected among the tail that holds the rank, else among all.
+  const n = finite.length;
+  const tails = tailsOf(finite, Math.ceil(0.025 * n) + 2);
+  const whole = rankReader(finite);
+  const low = tails === undefined ? whole : rankReader(tails.low);
+  const high = tails === undefined ? whole : rankReader(tails.high);
   const at = (i: number): number => {
-    const x = selectRank(finite, i, i >= from ? from : 0);
-    from = i + 1;
-    return x;
+    if (tails === undefined) return whole(i);
+    if (i < tails.low.length) return low(i);
+    const j = i - (n - tails.high.length);
+    return j >= 0 ? high(j) : whole(i);
   };
   return { low: quantileByRank(finite.length, 0.025, at), high: quantileByRank(finite.length, 0.975, at) };
 }
