@@ -37,6 +37,8 @@ test('classify --dump-features: labels agree with pair and features follow docs/
 
   const dump = parseDump(join(dir, 'tardis.csv'));
   assert.equal(dump.header, 't_us,label,ret_3ms,vol_20ms,spread_bps,net_signed_volume,trade_count');
+  // The label counts agree with pair's Table 1 (the same pairing code: a consistency check, not
+  // an independent one; labels against events built by hand are in classify-states.test.ts).
   const pair = JSON.parse((await leadlag(['pair', ...TARDIS.slice(0, 2), '--format', 'json', '--feed', 'native'])).stdout);
   const leads = dump.rows.filter((r) => r[1] === 1).length;
   const noise = dump.rows.filter((r) => r[1] === 0).length;

@@ -171,10 +171,16 @@ test('detectJumps equals the brute force when many ticks crowd one window (buffe
 });
 
 test('JumpDetector never meets an up and a down move at once (property)', () => {
-  // Every element of R was tested against the earlier ones, so R never spans θ.
+  // The detector's own jumps reset the window (definitions §1): then every tick's window since
+  // the last jump never spans θ both ways, and the detector reports a jump exactly where one
+  // move reaches θ, with that move's sign. The window is recomputed here from the definition,
+  // with the detector's jumps as the reset points.
   const rand = mulberry32(99);
+  let jumps = 0;
   for (let c = 0; c < 200; c++) {
     const { t, p } = randomSeries(rand, 80, 3000, c % 2 === 0);
+    const got = new Map(jumpsOf(t, p, { threshold: 0.01, windowUs: 3000 }));
+    jumps += got.size;
     let L = 0;
     for (let i = 1; i < t.length; i++) {
       let k = 0;
@@ -188,9 +194,11 @@ test('JumpDetector never meets an up and a down move at once (property)', () => 
       const up = (p[i]! - min) / min >= 0.01;
       const down = (p[i]! - max) / max <= -0.01;
       assert.ok(!(up && down), `case ${c} tick ${i}`);
-      if (up || down) L = i;
+      assert.equal(got.get(t[i]!), up ? 1 : down ? -1 : undefined, `case ${c} tick ${i}`);
+      if (got.has(t[i]!)) L = i;
     }
   }
+  assert.ok(jumps > 200, `the series jump (${jumps} jumps)`);
 });
 
 test('JumpDetector.pushRun equals one push per point, in result and in every later result', () => {

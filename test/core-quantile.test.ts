@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { quantileByRank, quantileSorted, rankReader, selectRank, tailsOf } from '../src/core/quantile.js';
 import { percentileInterval } from '../src/core/bootstrap.js';
 import { Random } from '../src/core/random.js';
+import { type7 } from './reference.js';
 
 test('quantileSorted: type 7 on integer µs gives the exact decimal, without float noise', () => {
   // x = 4000, 16345, 28690, 41035 (steps of 12345). q = 0.3: h = 3·0.3 = 0.9 exactly, so
@@ -26,9 +27,13 @@ test('quantileSorted: a q that is no short decimal uses the plain formula; ends 
   assert.throws(() => quantileSorted(Float64Array.of(1), 1.5), RangeError);
 });
 
-test('quantileByRank reads the same ranks as the sorted array', () => {
+test('quantileByRank through rank reads is type 7 by the book (test/reference.ts)', () => {
+  // The reference is written independently of quantile.ts (quantileSorted itself calls quantileByRank).
   const s = Float64Array.of(2, 3, 5, 7, 11, 13, 17);
-  for (const q of [0, 0.1, 0.25, 0.5, 0.9, 0.99, 1, 0.123456789]) assert.equal(quantileByRank(s.length, q, (i) => s[i]!), quantileSorted(s, q));
+  for (const q of [0, 0.1, 0.25, 0.5, 0.9, 0.99, 1, 0.123456789]) assert.equal(quantileByRank(s.length, q, (i) => s[i]!), type7([...s], q), `q ${q}`);
+  // By hand: h = 6·0.1 = 0.6, 2 + 0.6·(3 − 2) = 2.6; h = 6·0.99 = 5.94, 13 + 0.94·4 = 16.76.
+  assert.equal(quantileByRank(s.length, 0.1, (i) => s[i]!), 2.6);
+  assert.equal(quantileByRank(s.length, 0.99, (i) => s[i]!), 16.76);
 });
 
 test('selectRank: every rank is the sorted copy\'s, signed zeros, ties and sorted inputs included', () => {
@@ -62,7 +67,7 @@ test('selectRank: every rank is the sorted copy\'s, signed zeros, ties and sorte
   assert.throws(() => selectRank(Float64Array.of(1, 2), 0, 1), RangeError);
 });
 
-test('percentileInterval by selected ranks is quantileSorted of the sorted finite values, bit for bit', () => {
+test('percentileInterval by selected ranks is type 7 of the sorted finite values (test/reference.ts), bit for bit', () => {
   const rng = new Random(4);
   for (const n of [2, 3, 40, 999, 1000]) {
     for (let trial = 0; trial < 20; trial++) {
@@ -76,7 +81,7 @@ test('percentileInterval by selected ranks is quantileSorted of the sorted finit
         assert.equal(got, null);
         continue;
       }
-      assert.ok(Object.is(got!.low, quantileSorted(sorted, 0.025)) && Object.is(got!.high, quantileSorted(sorted, 0.975)), `n ${n}: ${JSON.stringify(got)}`);
+      assert.ok(Object.is(got!.low, type7([...sorted], 0.025)) && Object.is(got!.high, type7([...sorted], 0.975)), `n ${n}: ${JSON.stringify(got)}`);
     }
   }
 });
@@ -145,7 +150,7 @@ test('tailsOf: an unlucky sample leaves a tail short, and percentileInterval the
   assert.deepEqual(percentileInterval(values), { low: 24.975, high: 100038.025 });
 });
 
-test('percentileInterval is quantileSorted of the sorted finite values on tie-heavy and zero-heavy replicates', () => {
+test('percentileInterval is type 7 of the sorted finite values on tie-heavy and zero-heavy replicates', () => {
   const rng = new Random(12);
   for (const kind of ['few', 'zeros', 'one', 'continuous']) {
     for (const n of [256, 1000, 2000]) {
@@ -154,7 +159,7 @@ test('percentileInterval is quantileSorted of the sorted finite values on tie-he
         if (trial % 2 === 1) values[trial] = NaN;
         const sorted = values.filter(Number.isFinite).sort();
         const got = percentileInterval(values)!;
-        assert.ok(Object.is(got.low, quantileSorted(sorted, 0.025)) && Object.is(got.high, quantileSorted(sorted, 0.975)), `${kind} n ${n}: ${JSON.stringify(got)}`);
+        assert.ok(Object.is(got.low, type7([...sorted], 0.025)) && Object.is(got.high, type7([...sorted], 0.975)), `${kind} n ${n}: ${JSON.stringify(got)}`);
       }
     }
   }
