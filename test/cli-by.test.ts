@@ -174,6 +174,36 @@ test('a window\'s table equals the run restricted to it with --start/--end when 
   assert.ok(pairs > 10, 'the constructed events pair');
 });
 
+test('xcorr --by with many lags: each window\'s bootstrap on two threads (one worker for all) is the restricted run\'s', async () => {
+  // 1 001 lags × R = 2 000 over six windows is past windowWorkWanted's bounds (2·10⁶ a window,
+  // 1.2·10⁷ in all), so the windows split their lags with the run's worker; each restricted run
+  // bootstraps on this thread alone (far below bootWorkWanted's 10⁹). The lags reach 0.5 s, within
+  // the second of quiet at every edge.
+  const data = quietEdges();
+  const dir = tempFiles({ 'spot.csv': data.spot, 'perp.csv': data.perp });
+  const files: [string, string] = [join(dir, 'spot.csv'), join(dir, 'perp.csv')];
+  const lags = Array.from({ length: 1001 }, (_, k) => k - 500);
+  const o = { lags, bootstrap: 2000, block: 2e6 };
+  const byX = await xcorr(files, { ...o, by: { kind: 'time', us: 10e6 } });
+  let compared = 0;
+  for (const w of [1, 4]) {
+    const range = { start: T0 + w * 10e6, end: T0 + (w + 1) * 10e6 };
+    const xAlone = await xcorr(files, { ...o, ...range });
+    const xWin = (byX.windows as Json[]).find((x) => x.start_us === range.start)!;
+    (xAlone.lags as Json[]).forEach((l, k) => {
+      assert.equal(xWin.lags[k].n, l.n, `window ${w} lag ${l.lag}: N`);
+      assert.ok(Math.abs(xWin.lags[k].r - l.r) < 1e-12, `window ${w} lag ${l.lag}: ${xWin.lags[k].r} vs ${l.r}`);
+      if (l.ci_low === null) return assert.equal(xWin.lags[k].ci_low, null);
+      assert.ok(Math.abs(xWin.lags[k].ci_low - l.ci_low) < 1e-12 && Math.abs(xWin.lags[k].ci_high - l.ci_high) < 1e-12, `window ${w} lag ${l.lag}: interval`);
+      compared++;
+    });
+    // The window's call rests on the same summed r and band as the restricted run's.
+    const call = (byX.windows as Json[]).find((x) => x.start_us === range.start)!;
+    assert.deepEqual(call.summed, xAlone.summed, `window ${w}: summed`);
+  }
+  assert.ok(compared > 1000, `${compared} intervals compared`);
+});
+
 /** Spot's 1 s volatility per 5 s window: 1 (quiet), 10 or 100 (busy) times a base step. */
 const SCALES = [10, 1, 100, 10, 10, 1, 100, 10, 10, 1, 100, 10];
 

@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BootWorker, bootstrapXcorrThreaded, bootWorkWanted } from '../src/cli/xcorr-boot-thread.js';
+import { BootWorker, bootstrapXcorrThreaded, bootWorkWanted, windowWorkWanted, type BootArrays } from '../src/cli/xcorr-boot-thread.js';
 import { drawBlockCounts } from '../src/core/bootstrap.js';
 import { fixedCells } from '../src/core/cells.js';
 import { Random } from '../src/core/random.js';
@@ -138,4 +138,38 @@ test('bootWorkWanted: two threads from 10⁹ multiply-adds (replicates × blocks
   assert.equal(bootWorkWanted(401, 1000, 167, 2e8), true);
   assert.equal(bootWorkWanted(1, 10 ** 9, 10 ** 6), false);
   assert.equal(bootWorkWanted(2001, 0, 361), false);
+});
+
+test('one worker serves many bootstraps in turn (a --by run\'s windows), their arrays reused: each is bootstrapXcorr\'s bits', async () => {
+  // Windows of different lengths (blocks) over the same lags, as --by's windows and regimes.
+  const lags = Array.from({ length: 41 }, (_, k) => k - 20);
+  const worker = new BootWorker();
+  const arrays: BootArrays = {};
+  let held: Float64Array | undefined;
+  for (const [steps, seed] of [[20_000, 1], [35_000, 2], [20_000, 3], [8_000, 4]] as const) {
+    const parts = partsOf(lags, steps, 1_000_000, seed);
+    const plan = { blocks: parts.cells, replicates: 200, seed: 7 };
+    const got = await bootstrapXcorrThreaded(parts, plan, { worker, split: true, requireWorker: true, arrays });
+    // Checked before the next call: a result made with the arrays lasts until then.
+    assertSameBootstrap(got, bootstrapXcorr(parts, plan));
+    // The replicates' array is one and the same from the second window on (same lags and R).
+    if (held !== undefined) assert.equal(got.r, held, 'the replicates array is reused');
+    held = got.r;
+    assert.ok(arrays.fromWorker !== undefined, 'the worker replied (its array is kept to send back)');
+  }
+  // Ended (as after the run): later bootstraps are computed on this thread, or refused where the worker is required.
+  worker.close();
+  const parts = partsOf(lags, 20_000, 1_000_000, 5);
+  const plan = { blocks: parts.cells, replicates: 200, seed: 7 };
+  assertSameBootstrap(await bootstrapXcorrThreaded(parts, plan, { worker, split: true, arrays }), bootstrapXcorr(parts, plan));
+  await assert.rejects(bootstrapXcorrThreaded(parts, plan, { worker, split: true, requireWorker: true }), /no replicates/);
+});
+
+test('windowWorkWanted: from 10⁵ replicates × lags a window and 10⁷ over the windows, never for one lag', () => {
+  assert.equal(windowWorkWanted(2001, 1000, 30), true); // 2·10⁶ a window, 6·10⁷ in all
+  assert.equal(windowWorkWanted(100, 1000, 100), true); // exactly 10⁵ and 10⁷
+  assert.equal(windowWorkWanted(99, 1000, 1000), false); // 9.9·10⁴ a window
+  assert.equal(windowWorkWanted(2001, 1000, 4), false); // 8.0·10⁶ in all: not worth a worker's start
+  assert.equal(windowWorkWanted(11, 1000, 10_000), false); // the default lags
+  assert.equal(windowWorkWanted(1, 10 ** 6, 10 ** 6), false);
 });

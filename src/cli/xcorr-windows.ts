@@ -6,8 +6,10 @@
  */
 import { MIN_INTERVAL_BLOCKS } from '../core/bootstrap.js';
 import { rowHasCoMoves } from '../core/xcorr-cells.js';
-import { bootstrapPart, tableOfRow, type XcorrKeyedParts, type XcorrPart } from '../core/xcorr-parts.js';
+import { blockParts, tableOfRow, type XcorrKeyedParts, type XcorrPart } from '../core/xcorr-parts.js';
 import type { XcorrBootstrap } from '../core/xcorr-bootstrap.js';
+import type { XcorrParts } from '../core/xcorr-cells.js';
+import type { BlockDrawPlan } from '../core/bootstrap.js';
 import type { BestBand, XcorrRow } from './commands/xcorr-render.js';
 import type { XcorrReport } from './commands/xcorr.js';
 import { stabilityOf } from '../core/stability.js';
@@ -40,6 +42,9 @@ export interface XcorrByOptions {
   readonly seed: number;
 }
 
+/** How a part's bootstrap is computed: bootstrapXcorr's numbers, on one thread or two; valid until the next call (its arrays may be reused). */
+export type XcorrBootFn = (parts: XcorrParts, plan: BlockDrawPlan) => Promise<XcorrBootstrap>;
+
 /** A part's rows with what made their intervals: the bootstrap (undefined without one, or with too few blocks) and the blocks where both markets move. */
 export interface XcorrWindowTable {
   readonly rows: XcorrRow[];
@@ -53,33 +58,51 @@ export interface XcorrWindowTable {
  * blocks drawn afresh from --seed (so a window's interval is the one a run restricted to the
  * window gives when its edges fall on block edges). Cost O(R · blocks · lags) per part.
  */
-function xcorrTableOf(part: XcorrPart, o: XcorrByOptions): XcorrWindowTable {
+async function xcorrTableOf(part: XcorrPart, o: XcorrByOptions, boot: XcorrBootFn): Promise<XcorrWindowTable> {
   const table = tableOfRow(part.row, o.lags);
   const n = part.blocks.length;
   // With the bootstrap on, a window with fewer than two blocks of co-movements has no interval (not Fisher's).
   const useBoot = o.bootstrap > 0;
   const moving = part.blocks.filter(rowHasCoMoves).length;
-  const boot = useBoot && moving >= MIN_INTERVAL_BLOCKS ? bootstrapPart(o.lags, part, { blocks: n, replicates: o.bootstrap, seed: o.seed }) : undefined;
+  const replicates = useBoot && moving >= MIN_INTERVAL_BLOCKS ? await boot(blockParts(o.lags, part.blocks), { blocks: n, replicates: o.bootstrap, seed: o.seed }) : undefined;
   const rows = table.map((l, k) => {
-    const b = boot?.intervals[k] ?? null;
+    const b = replicates?.intervals[k] ?? null;
     return { ...l, lagUs: l.lag * o.grid, fisherLow: l.ciLow, fisherHigh: l.ciHigh, ciLow: useBoot ? (b?.low ?? null) : l.ciLow, ciHigh: useBoot ? (b?.high ?? null) : l.ciHigh };
   });
-  return { rows, boot, moving: useBoot ? moving : null };
+  return { rows, boot: replicates, moving: useBoot ? moving : null };
 }
 
-/** `best` picks a table's best lag and `leader` makes a window's call from its table (the command's rules: xcorr.ts, xcorr-render.ts windowLeader). */
-export function xcorrBy(parts: XcorrKeyedParts, o: XcorrByOptions, span: Span, meter: GridReturns | undefined, best: (l: readonly LagResult[]) => LagResult | undefined, leader: (t: XcorrWindowTable) => XcorrWindowCall): XcorrBy {
+/**
+ * `best` picks a table's best lag and `leader` makes a window's call from its table (the
+ * command's rules: xcorr.ts, xcorr-render.ts windowLeader); `boot` computes each part's
+ * bootstrap. The windows and regimes are computed one after another, each bootstrap's
+ * replicates dropped once its window's call is made.
+ */
+export async function xcorrBy(
+  parts: XcorrKeyedParts,
+  o: XcorrByOptions,
+  span: Span,
+  meter: GridReturns | undefined,
+  best: (l: readonly LagResult[]) => LagResult | undefined,
+  leader: (t: XcorrWindowTable) => XcorrWindowCall,
+  boot: XcorrBootFn,
+): Promise<XcorrBy> {
   const gridUs = o.grid;
   const w = windowsOf(parts, span, meter);
-  const table = (p: XcorrPart) => xcorrTableOf(p, o).rows;
   // Each window's call is made beside its rows, while its replicates are at hand.
   const calls: XcorrWindowCall[] = [];
-  const windows = w.windows.map((x) => {
-    const t = xcorrTableOf(x.part, o);
+  const windows: (Omit<(typeof w.windows)[number], 'part'> & { part: XcorrRow[] })[] = [];
+  for (const x of w.windows) {
+    const t = await xcorrTableOf(x.part, o, boot);
     calls.push(leader(t));
-    return { ...x, part: t.rows };
-  });
-  const regimes = w.regimes === undefined ? undefined : (Object.fromEntries(REGIMES.map((r) => [r, { nWindows: w.regimes![r].nWindows, part: table(w.regimes![r].part) }])) as unknown as Record<Regime, { nWindows: number; part: XcorrRow[] }>);
+    windows.push({ ...x, part: t.rows });
+  }
+  let regimes: Record<Regime, { nWindows: number; part: XcorrRow[] }> | undefined;
+  if (w.regimes !== undefined) {
+    const made: Partial<Record<Regime, { nWindows: number; part: XcorrRow[] }>> = {};
+    for (const r of REGIMES) made[r] = { nWindows: w.regimes[r].nWindows, part: (await xcorrTableOf(w.regimes[r].part, o, boot)).rows };
+    regimes = made as Record<Regime, { nWindows: number; part: XcorrRow[] }>;
+  }
   const stability = stabilityOf(
     windows.map((x, i) => {
       const b = best(x.part);

@@ -30,7 +30,8 @@ export function replicatesOf(plan: BlockDrawPlan): number {
 /**
  * Replicates of every lag's r from the block draws of `plan` (its blocks are the cells of
  * `parts`; drawBlockCounts(parts.cells, R, new Random(seed)), taken a chunk of replicates at a
- * time, so memory does not grow with R · blocks).
+ * time, so memory does not grow with R · blocks), in `out` when given (lags × R numbers, each
+ * overwritten: a caller bootstrapping many parts in turn reuses one array).
  *
  * A replicate's sums are Σ_b count_b · part_b. N, Σx and Σx² of a block are one number for every
  * lag except in the blocks at the span's ends (the sides of the pairs are x = r_A[n] itself, the
@@ -42,10 +43,10 @@ export function replicatesOf(plan: BlockDrawPlan): number {
  * one chunk of lags' y side (blocks × 3·LAG_CHUNK), the blocks' x side (blocks × 3) and its
  * values in the odd blocks (3 × odd blocks × lags).
  */
-export function bootstrapXcorr(parts: XcorrParts, plan: BlockDrawPlan): XcorrBootstrap {
+export function bootstrapXcorr(parts: XcorrParts, plan: BlockDrawPlan, out?: Float64Array): XcorrBootstrap {
   const lags = parts.lags.length;
   const R = replicatesOf(plan);
-  const r = replicateParts(parts, 0, lags, plan, new Float64Array(lags * R));
+  const r = replicateParts(parts, 0, lags, plan, out ?? new Float64Array(lags * R));
   return { replicates: R, r, intervals: intervalsOf(r, R) };
 }
 

@@ -12,8 +12,6 @@
  * merge of its windows.
  */
 import type { KeyedParts, PartKind, TimeRange } from './parts.js';
-import type { BlockDrawPlan } from './bootstrap.js';
-import { bootstrapXcorr, type XcorrBootstrap } from './xcorr-bootstrap.js';
 import { cellRow, PART_FIELDS, PART_WIDTH, xcorrPartKind, type XcorrParts } from './xcorr-cells.js';
 import type { TimeCells } from './cells.js';
 
@@ -227,9 +225,4 @@ export function blockParts(lags: readonly number[], blocks: readonly Float64Arra
   const sums = new Float64Array(blocks.length * width);
   blocks.forEach((b, i) => sums.set(b, i * width));
   return { lags: [...lags], firstCell: 0, cells: blocks.length, sums };
-}
-
-/** The bootstrap of a part's blocks with the draws of `plan` (whose blocks are the part's). */
-export function bootstrapPart(lags: readonly number[], part: XcorrPart, plan: BlockDrawPlan): XcorrBootstrap {
-  return bootstrapXcorr(blockParts(lags, part.blocks), plan);
 }

@@ -24,9 +24,9 @@ import { bestLag, summedCorrelation } from '../../core/xcorr-summary.js';
 import { bestBand, blocksText, lagText, MIN_CALL_BLOCKS, renderXcorr, signedDuration, SINGLE_STEP_SHARE, tooFewBlocks, tooFewCallBlocks, windowLeader, xcorrLead } from './xcorr-render.js';
 import type { XcorrReport, XcorrRow, SummedSide } from './xcorr-render.js';
 import type { LagResult } from '../../core/xcorr.js';
-import { BootWorker, bootstrapXcorrThreaded, bootWorkWanted } from '../xcorr-boot-thread.js';
+import { BootWorker, bootstrapXcorrThreaded, bootWorkWanted, windowWorkWanted, type BootArrays } from '../xcorr-boot-thread.js';
 import type { TwoMarketConsumer } from '../inputs.js';
-import type { TickBatch } from '../../core/types.js';
+import type { Span, TickBatch } from '../../core/types.js';
 
 export { renderXcorr };
 export type { XcorrReport, XcorrRow };
@@ -136,15 +136,25 @@ async function finishXcorr(
   const state = analysis.finish();
   const span = requireOverlap(state === undefined ? undefined : { start: state.grid.tStart, end: state.grid.tEnd }, reads[0], reads[1], range);
   warnAboutInputs(ctx, files, o, reads, span);
-  // The bootstrap of many lags is the largest single piece of work after the read: both cores take it.
+  // The bootstrap of many lags is the largest single piece of work after the read: both cores
+  // take it, and each window's, where the windows' replicates × lags make it worth a worker.
   const blocks = state!.blocks;
-  const boot = blocks === undefined ? undefined : { ...(await bootstrapXcorrThreaded(blocks, drawsOf(blocks, o), { worker })), blocks: blocks.cells };
-  const report: XcorrReport = {
-    ...xcorrReportOf(o, span, state!.lags, blocks, boot),
-    by: o.by === undefined ? undefined : xcorrBy(state!.parts!, o, span, meter, bestLag, (t) => windowLeaderOf(t)),
-  };
-  warnAbout(report, ctx);
-  return report;
+  const windowSplit = worker !== undefined && o.by !== undefined && windowWorkWanted(o.lags.length, o.bootstrap, windowCount(span, o));
+  if (windowSplit) worker.start();
+  try {
+    const boot = blocks === undefined ? undefined : { ...(await bootstrapXcorrThreaded(blocks, drawsOf(blocks, o), { worker })), blocks: blocks.cells };
+    // The windows' bootstraps, one after another, reuse their arrays (each used before the next).
+    const arrays: BootArrays = {};
+    const windowBoot = (parts: XcorrParts, plan: BlockDrawPlan) => bootstrapXcorrThreaded(parts, plan, { worker, split: windowSplit, arrays });
+    const report: XcorrReport = {
+      ...xcorrReportOf(o, span, state!.lags, blocks, boot),
+      by: o.by === undefined ? undefined : await xcorrBy(state!.parts!, o, span, meter, bestLag, (t) => windowLeaderOf(t), windowBoot),
+    };
+    warnAbout(report, ctx);
+    return report;
+  } finally {
+    worker?.close();
+  }
 }
 
 /**
@@ -187,6 +197,11 @@ function windowLeaderOf(t: XcorrWindowTable): XcorrWindowCall {
   const band = t.boot === undefined ? null : bestBand(t.boot, t.rows, best);
   const summed = summedSides(t.rows, t.boot, t.boot !== undefined);
   return { call: windowLeader({ best, summed, band, bootstrap: t.moving === null ? null : { moving: t.moving } }), summed, band };
+}
+
+/** About how many parts `--by` bootstraps: the windows over the span, and the three regimes with `vol`. */
+function windowCount(span: Span, o: Pick<XcorrOptions, 'by' | 'window'>): number {
+  return Math.ceil((span.end - span.start) / cellLengthOf(o)) + (o.by?.kind === 'vol' ? 3 : 0);
 }
 
 /** Grid points n·G inside the span (inclusive ends). */
