@@ -443,3 +443,19 @@ test('hy merge of random data cut at random block edges: one run\'s JSON byte fo
   }
   assert.ok(exact >= 15 && refusals >= 2, `${exact} exact, ${refusals} refused`);
 });
+
+test('hy merge refusing a cut says only that: no warnings of a merge that did not happen', async () => {
+  // Daily files quiet from a minute after midnight to a minute before the next: one run warns
+  // of the quiet spells, and a merge warns as it does. A cut two hours after midnight lies in
+  // the quiet: the later state read no tick before it, and the merge refuses the cut.
+  const d = days(2, 30);
+  const files = [join(d.dir, 'spot'), join(d.dir, 'perp')] as const;
+  const cut = Date.UTC(2024, 7, 2) * 1000 - 2 * 3600 * S;
+  const parts = await states(files, d.dir, [undefined, cut, undefined], { block: 10 * S, bootstrap: 0 });
+  const run = fakeContext({ quiet: false });
+  assert.throws(() => runMerge(parts, { format: 'json', quiet: false }, run.ctx), (e: unknown) => e instanceof DataError && /cut/.test(e.message));
+  assert.doesNotMatch(run.stderr(), /no tick for/);
+  // The same states cut where the data allows do warn (the spells are in them).
+  const fine = await states(files, d.dir, [undefined, Date.UTC(2024, 7, 2) * 1000, undefined], { block: 10 * S, bootstrap: 0 }, 'ok');
+  assert.match((await merged(fine, ['json'])).stderr, /no tick for 23 h 59 min/);
+});

@@ -303,3 +303,21 @@ test('xcorr --bootstrap 0 prints the bytes of the run that keeps its blocks (--b
   const lagsOf = async (o: Partial<XcorrOptions>) => JSON.stringify((renderXcorr(await runXcorr(files, { ...OPTS, bootstrap: 0, ...o }, quiet())).json as { lags: unknown }).lags);
   assert.equal(await lagsOf({}), await lagsOf({ by: { kind: 'time', us: 4 * S } }));
 });
+
+test('xcorr merge refusing a cut says only that: no warnings of a merge that did not happen', async () => {
+  // 200 s of ticks every 10 ms, B silent from 20 s to 150 s: one run (and a merge) warns of the
+  // quiet spell; a cut at 100 s lies in it, the later state read no B tick before the cut, and
+  // the merge refuses it.
+  const rows = (offset: number, k: number, quietFrom = Infinity, quietTo = -Infinity) =>
+    Array.from({ length: 20_000 }, (_, i) => [i * 10 * MS + offset, 60000 + ((i * k) % 11) - 5] as [number, number]).filter(([t]) => t < quietFrom || t >= quietTo);
+  const dir = tempFiles({ 'a.csv': csv(rows(MS, 37)), 'b.csv': csv(rows(7 * MS, 53, 20 * S, 150 * S)) });
+  const files = [join(dir, 'a.csv'), join(dir, 'b.csv')] as const;
+  const parts = await states(files, dir, [T0 + 100 * S]);
+  const run = fakeContext({ quiet: false });
+  refused(() => runMerge(parts, { format: 'json', quiet: false }, run.ctx), /cut/);
+  assert.doesNotMatch(run.stderr(), /no tick for/);
+  // Cut outside the spell, the merge goes through and warns of it.
+  const fine = fakeContext({ quiet: false });
+  runMerge(await states(files, dir, [T0 + 10 * S], {}, 'ok'), { format: 'json', quiet: false }, fine.ctx);
+  assert.match(fine.stderr(), /b\.csv has no tick for 2 min 10 s/);
+});

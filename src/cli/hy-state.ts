@@ -130,16 +130,27 @@ export async function runHyState(files: readonly [string, string], o: HyOptions,
  */
 export function mergeHyStates(states: readonly StateFile[], allowGaps: boolean, ctx: Context): HyReport {
   const p = states[0]!.header.params as unknown as HyStateParams;
-  const shards = [...states].sort((x, y) => startOf(x) - startOf(y));
-  const whole = wholeSpanOf(shards);
-  for (let i = 1; i < shards.length; i++) {
-    if (rangesMeet(shards[i - 1]!, shards[i]!, allowGaps)) checkCut(shards[i - 1]!, shards[i]!, whole, p.names);
-  }
+  const { shards, whole } = checkHyCuts(states, allowGaps);
   const range = { start: startOf(shards[0]!), end: endOf(shards[shards.length - 1]!) };
   const span = cutSpanOf(shards, whole, range);
   const lattice = makeLattice(p.lags_from_us, p.lags_to_us, p.step_us);
   const parts = p.bootstrap > 0 ? toHyParts({ rows: blockRows(shards, span, p.block_us, lattice.count) }, lattice, p.block_us, span) : foldedRows(shards, span, lattice, p.block_us);
   return hyReportOf({ names: p.names, bootstrap: p.bootstrap, block: p.block_us, seed: p.seed }, ctx, parts, span);
+}
+
+/**
+ * The states in time order and one run's whole span over them, each cut between them checked
+ * (checkCut): what merge refuses before it says anything else.
+ * @throws DataError at a cut one run would have seen differently.
+ */
+export function checkHyCuts(states: readonly StateFile[], allowGaps: boolean): { shards: StateFile[]; whole: Span | undefined } {
+  const p = states[0]!.header.params as unknown as HyStateParams;
+  const shards = [...states].sort((x, y) => startOf(x) - startOf(y));
+  const whole = wholeSpanOf(shards);
+  for (let i = 1; i < shards.length; i++) {
+    if (rangesMeet(shards[i - 1]!, shards[i]!, allowGaps)) checkCut(shards[i - 1]!, shards[i]!, whole, p.names);
+  }
+  return { shards, whole };
 }
 
 function headerOf(s: StateFile): HyStateHeader {

@@ -12,7 +12,7 @@ import { quietSpells, withinSpan } from '../inputs.js';
 import { humanTable, fixed, isoMicros, lazyOutput, writtenJson, type Output } from '../../io/output.js';
 import { mergePairStates } from '../pair-state.js';
 import { mergeXcorrStates } from '../xcorr-state.js';
-import { mergeHyStates } from '../hy-state.js';
+import { checkHyCuts, mergeHyStates } from '../hy-state.js';
 import { renderHy } from './hy.js';
 import { mergeClassifyStates } from '../classify-state.js';
 import { renderClassify } from '../classify-render.js';
@@ -211,9 +211,14 @@ function mergeReports(files: readonly string[], o: MergeOptions, ctx: Context, s
   if (command !== 'pair') {
     checkOneLabel(files, states);
     checkSameParams(states);
-    for (const w of quietSpellsRead(states)) ctx.warn(w);
-    if (command === 'hy') return renderHy(mergeHyStates(states, o.allowGaps === true, ctx));
+    // Merged first: a refused cut is said alone, without the warnings of a merge that did not happen.
+    if (command === 'hy') {
+      checkHyCuts(states, o.allowGaps === true);
+      for (const w of quietSpellsRead(states)) ctx.warn(w);
+      return renderHy(mergeHyStates(states, o.allowGaps === true, ctx));
+    }
     const r = mergeXcorrStates(states, o.allowGaps === true);
+    for (const w of quietSpellsRead(states)) ctx.warn(w);
     xcorrWarnings(r, ctx);
     return renderXcorr(r);
   }
