@@ -1,7 +1,8 @@
 /** `leadlag hy`: in-process against an independent evaluation of §8, and end to end on every format. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
@@ -313,4 +314,21 @@ test('replicateWork: the bootstrap over every block, the sign-flip test over the
   // 368 blocks of which 8 hold a contrast: the test enumerates 2^8 = 256 patterns of 8 blocks.
   assert.equal(replicateWork(1000, 368, 8, 201), (1000 * 368 + 256 * 8) * 201);
   assert.equal(replicateWork(0, 368, 8, 201), 0);
+});
+
+test('a market that never moves: no θ̂ and no few-blocks warning (0 blocks with a contrast is no test at all, not a p floor of 2/2^0)', async () => {
+  // spot's generic fixture with every quote at 100/101: its mid never changes, so every
+  // contrast is 0 and no block holds one.
+  const [spot] = LAYOUTS[2]!;
+  const constant = readFileSync(spot, 'utf8').split('\n').map((line, i) => (i === 0 || line === '' ? line : `${line.split(',')[0]},100,101`)).join('\n');
+  const dir = mkdtempSync(join(tmpdir(), 'leadlag-hy-'));
+  const file = join(dir, 'spot.csv');
+  writeFileSync(file, constant);
+  const stderr = sink();
+  const opts = { ...DEFAULTS, quiet: false };
+  const report = await runHy([file, LAYOUTS[2]![1]], opts, new Context({ stdout: sink(), stderr, env: {} }, opts));
+  assert.equal(report.estimate.lagUs, null);
+  assert.equal(report.inference?.contrastBlocks, 0);
+  assert.doesNotMatch(stderr.text(), /2\/2\^0|hold a contrast/);
+  assert.match(String((renderHy(report).json as { verdict: string }).verdict), /^no lead-lag can be measured: the contrast is the same at every lag \(0: a market never moves/);
 });

@@ -124,7 +124,26 @@ test('assessXcorr: the share of steps where both move decides', () => {
   assert.equal(assessXcorr({ ...EVIDENCE, bothMove: 2000 }).ok, true);
   // 5 % but only 50 steps: too few.
   assert.equal(assessXcorr({ ...EVIDENCE, steps: 1000, bothMove: 50 }).ok, false);
-  assert.match(assessXcorr({ ...EVIDENCE, steps: 0, bothMove: 0 }).text, /no 1 ms grid step/);
+  assert.equal(assessXcorr({ ...EVIDENCE, steps: 0, bothMove: 0 }).text, 'xcorr: the markets overlap for less than one 1 ms grid step — nothing to correlate');
+});
+
+test('a market that never moves, or an overlap of no grid step: every judgement says so, not advice that cannot help', () => {
+  // spot still: 0 jumps at any θ and 0 co-moving steps, where the usual rules say "lower the
+  // threshold" and "prefer hy"; hy's nonextant shares (10 %, 30 %) would pass.
+  const still: PairEvidence = { ...EVIDENCE, jumps: [0, 50], bothMove: 0, still: [true, false] };
+  assert.deepEqual(
+    [assessPair(still), assessXcorr(still), assessHy(still)].map((a) => [a.ok, a.text]),
+    [
+      [false, 'pair: spot never moves in the overlap — nothing to pair'],
+      [false, 'xcorr: spot never moves in the overlap — nothing to correlate'],
+      [false, 'hy: spot never moves in the overlap — nothing to estimate'],
+    ],
+  );
+  // Unmeasured (undefined) or both moving: the usual rules.
+  assert.equal(assessPair({ ...still, still: undefined }).text, 'pair: 0 spot jumps at θ = 0.07 % — lower the threshold');
+  assert.equal(assessHy({ ...still, still: [false, false] }).ok, true);
+  // No grid step in the overlap (two ticks 0 µs apart): pair too has nothing.
+  assert.equal(assessPair({ ...EVIDENCE, steps: 0, bothMove: 0 }).text, 'pair: the markets overlap for less than one 1 ms grid step — nothing to pair');
 });
 
 test('assessPair: too few jumps, θ of a tick or less, or enough', () => {

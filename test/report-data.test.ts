@@ -127,6 +127,12 @@ test('reportVerdict: all agree — the lead and interval from the first method t
   assert.equal(v.sentences[2], 'Noise: 25 % of the 200 jumps have no partner in the other market; of the 80 pairs, shifted copies pair 5 % as many by coincidence.');
 });
 
+test('reportVerdict: the noise sentence counts one pair as one pair', () => {
+  // 6 jumps, 4 without a partner (67 %); 1 pair, 0 chance pairs.
+  const v = reportVerdict(['spot', 'perp'], [call('pair', null, null, null, 1)], { jumps: 6, noiseJumps: 4, paired: 1, chanceMean: 0 });
+  assert.equal(v.sentences[2], 'Noise: 67 % of the 6 jumps have no partner in the other market; of the 1 pair, shifted copies pair 0 % as many by coincidence.');
+});
+
 test('reportVerdict: an interval the lags may cut short says so with it in the headline (hyCall sets the caveat)', () => {
   const cut = { ...call('hy', 'perp', 9400, [1200, 9600], 0.001), intervalCaveat: 'the lags may cut it short: widen --hy-lags' };
   const v = reportVerdict(['spot', 'perp'], [cut], noise);
@@ -191,14 +197,17 @@ test('reportVerdict: no tested method finds a lead — the headline names the un
   assert.equal(v.sentences[0], "No tested method finds a significant lead of either market; untested, hy's estimate puts perp first (9.4 ms).");
 });
 
-test('hyCall: with --bootstrap 0 hy is untested and its estimate is θ̂\'s sign; no θ̂ at all is tested, no lead', () => {
+test('hyCall: with --bootstrap 0 hy is untested and its estimate is θ̂\'s sign; no θ̂ at all is untested, no lead', () => {
   // θ̂ = −9.4 ms, no inference: perp first by 9.4 ms, untested.
   const c = hyCall(hyReport(-9400, null, 0));
   assert.deepEqual([c.leader, c.tested, c.estimateLeader, c.lagUs], [null, false, 'perp', 9400]);
   const lead = hyCall(hyReport(200, [100, 300], 0.01));
   assert.deepEqual([lead.leader, lead.tested, lead.estimateLeader], ['spot', true, 'spot']);
+  // Every contrast 0 (a market that never moves): nothing measured, with or without a test.
   const flat = hyCall({ ...hyReport(0, null, 0), estimate: { lagUs: null, u: new Float64Array(0) } } as unknown as HyReport);
-  assert.deepEqual([flat.leader, flat.tested, flat.estimateLeader], [null, true, null]);
+  assert.deepEqual([flat.leader, flat.tested, flat.estimateLeader], [null, false, null]);
+  const flatTested = hyCall({ ...hyReport(0, [0, 0], 1), estimate: { lagUs: null, u: new Float64Array(0) } } as unknown as HyReport);
+  assert.deepEqual([flatTested.leader, flatTested.tested], [null, false]);
   // Lags 100 and 200 µs only (one side of 0): a significant contrast there is untested, no lead;
   // an insignificant one is tested (no lead-lag at any lag given).
   const oneSide = (p: number) => hyCall({ ...hyReport(200, [100, 200], p), lattice: { fromUs: 100, stepUs: 100, count: 2 } } as unknown as HyReport);

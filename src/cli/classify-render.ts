@@ -5,7 +5,7 @@
  */
 import type { PrCurve } from '../core/prcurve.js';
 import { paramsJson, type Feed } from './options.js';
-import { fixed, humanTable, type Cell, type Output, type Style } from '../io/output.js';
+import { counted, fixed, humanTable, type Cell, type Output, type Style } from '../io/output.js';
 import type { ClassificationReport, ClassIntervals } from '../core/report.js';
 import type { ReliabilityBin, ScorerAp } from '../core/evaluation.js';
 import type { FeatureGain } from '../core/treegain.js';
@@ -214,7 +214,7 @@ function humanClassify(r: ClassifyReport, style: Style): string {
   lines.push(humanTable(['class', 'precision', 'recall', 'f1', 'support'], rows, style, ['left', 'right', 'right', 'right', 'right']));
   const iv = r.intervals;
   lines.push(c.dim(`95 % Wilson intervals: lead precision ${interval(iv[1].precision)}, recall ${interval(iv[1].recall)}; noise precision ${interval(iv[0].precision)}, recall ${interval(iv[0].recall)}`));
-  lines.push('', c.bold(`Baselines: average precision on the same ${r.nTest} test triggers`) + c.dim(r.options.bootstrap > 0 ? ` (95 % block bootstrap, ${r.options.bootstrap} replicates, ${r.options.block / 1e6} s blocks)` : ' (no intervals: --bootstrap 0)'));
+  lines.push('', c.bold(`Baselines: average precision on the same ${r.nTest} test triggers`) + c.dim(r.options.bootstrap > 0 ? ` (95 % block bootstrap, ${counted(r.options.bootstrap, 'replicate')}, ${r.options.block / 1e6} s blocks)` : ' (no intervals: --bootstrap 0)'));
   const apRows: Cell[][] = r.aps.map((s) => [s.name === 'jump_size' ? `jump size (${r.ruleFeature})` : SCORER_LABEL[s.name] ?? s.name, fixed(s.ap, 3), interval(s.ci), s.name === 'xgboost' ? '' : signed(s.diff), s.name === 'xgboost' ? '' : interval(s.diffCi)]);
   lines.push(humanTable(['scorer', 'AP', 'interval', 'XGBoost − it', 'interval'], apRows, style, ['left', 'right', 'right', 'right', 'right']));
   if (r.folds) {

@@ -135,7 +135,7 @@ export async function inspectPair(files: readonly [string, string], quality: rea
   const ticks = [thresholdTicks(quality[0], o.threshold), thresholdTicks(quality[1], o.threshold)] as const;
   const clocks = [quality[0].clock, quality[1].clock] as const;
   const median = (q: FileQuality) => q.clocks?.median ?? NaN;
-  const evidence = { names, gridUs: params.gridUs, steps: moves.steps, bothMove: moves.bothMove, threshold: o.threshold, jumps: jumps.native, thresholdTicks: ticks, chancePairsMean: chancePairs?.mean ?? 0, nonextantShares };
+  const evidence = { names, gridUs: params.gridUs, steps: moves.steps, bothMove: moves.bothMove, threshold: o.threshold, jumps: jumps.native, thresholdTicks: ticks, chancePairsMean: chancePairs?.mean ?? 0, nonextantShares, still: [moves.zeroA === moves.steps, moves.zeroB === moves.steps] as const };
   return {
     files,
     names,

@@ -128,11 +128,13 @@ export interface AnalysedFacts {
   readonly chancePairsMean: number;
   /** hy's nonextant shares (they concern U(0), whatever the lattice). */
   readonly nonextantShares: readonly [number | null, number | null];
+  /** Per market, whether its price never changes in the span (hy's realised variance is 0). */
+  readonly still?: readonly [boolean, boolean];
 }
 
 /** The judgements of inspect (core/assess.ts) on these facts and what pair, xcorr and hy measured. */
 export function judgeQuality(scan: QualityScan, f: AnalysedFacts, names: readonly [string, string], gridUs: number, threshold: number): PairQuality {
   const ticks = [scan.markets[0].thresholdTicks, scan.markets[1].thresholdTicks] as const;
-  const evidence = { names, gridUs, steps: f.moves.steps, bothMove: f.moves.bothMove, threshold, jumps: f.jumps.native, thresholdTicks: ticks, chancePairsMean: f.chancePairsMean, nonextantShares: f.nonextantShares };
+  const evidence = { names, gridUs, steps: f.moves.steps, bothMove: f.moves.bothMove, threshold, jumps: f.jumps.native, thresholdTicks: ticks, chancePairsMean: f.chancePairsMean, nonextantShares: f.nonextantShares, still: f.still };
   return { markets: scan.markets, moves: f.moves, jumps: f.jumps, assessments: [assessPair(evidence), assessXcorr(evidence), assessHy(evidence)] };
 }

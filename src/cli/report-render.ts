@@ -7,7 +7,7 @@ import { renderPair, verdictOf } from './commands/pair.js';
 import { renderHy, verdict as hyVerdict } from './commands/hy.js';
 import { intervalText, r4, renderXcorr, verdict as xcorrVerdict } from './commands/xcorr-render.js';
 import { renderClassify, verdict as classifyVerdict } from './classify-render.js';
-import { duration, fixed, isoMicros, JsonRows, lazyOutput, lazyTable, percent, writtenJson, type Cell, type Output, type Style } from '../io/output.js';
+import { counted, duration, fixed, isoMicros, JsonRows, lazyOutput, lazyTable, percent, writtenJson, type Cell, type Output, type Style } from '../io/output.js';
 import { formatPValue } from '../core/verdict.js';
 import { lastLag } from '../core/lattice.js';
 import type { ReportData } from '../report/data.js';
@@ -93,7 +93,7 @@ function humanReport(d: ReportData, style: Style, htmlFile: string | undefined):
       const t = f.stats.table;
       const feed = f.feed === 'native' ? 'native' : `${duration(p.gridUs)} grid`;
       const delay = (i: 0 | 1) => (f.delays[i]!.n === 0 ? 'n/a' : `${fixed(f.delays[i]!.median / 1000, 3)} ms`);
-      return `  ${feed}: ${t.totalA} ${a} / ${t.totalB} ${b} jumps, ${t.paired} pairs (chance ${fixed(f.stats.chance.mean, 1)}), ${a} leads ${t.aLeadsB}, ${b} leads ${t.bLeadsA}, simultaneous ${t.simultaneous}, p ${formatPValue(f.stats.leaderPValue)}; median delay ${a} → ${b} ${delay(0)}, ${b} → ${a} ${delay(1)}`;
+      return `  ${feed}: ${t.totalA} ${a} / ${t.totalB} ${b} jumps, ${counted(t.paired, 'pair')} (chance ${fixed(f.stats.chance.mean, 1)}), ${a} leads ${t.aLeadsB}, ${b} leads ${t.bLeadsA}, simultaneous ${t.simultaneous}, p ${formatPValue(f.stats.leaderPValue)}; median delay ${a} → ${b} ${delay(0)}, ${b} → ${a} ${delay(1)}`;
     }),
     `  ${verdictOf(d.pair)}`,
     c.bold('xcorr') + c.dim(` (${duration(d.xcorr.gridUs)} log-returns, lags ${d.xcorr.lags.map((l) => l.lag).join(',')})`),

@@ -24,7 +24,7 @@ import { hyCall, noiseOf, pairCall, xcorrCall } from '../report/calls.js';
 import { hyPartsError, hyPass, type HyOptions, type HyReport } from './commands/hy.js';
 import type { LagRange } from './lagrange.js';
 import { reportVerdict } from '../report/verdict.js';
-import { duration, isoMicros, percent } from '../io/output.js';
+import { counted, duration, isoMicros, percent } from '../io/output.js';
 
 /** The report's options: those of pair and xcorr (shared names mean the same), plus --trades and classify's defaults. */
 export interface ReportOptions extends Omit<PairOptions, 'feed'>, Pick<XcorrOptions, 'lags'> {
@@ -97,7 +97,7 @@ export async function runReport(files: readonly [string, string], o: ReportOptio
     ...classify,
     quality: judgeQuality(
       scan,
-      { moves: scan.moves ?? movesOf(xcorrReport), jumps: jumpCounts(pairReport), chancePairsMean: nativeOf(pairReport).stats.chance.mean, nonextantShares: [hyReport.estimate.nonextantShareA, hyReport.estimate.nonextantShareB] },
+      { moves: scan.moves ?? movesOf(xcorrReport), jumps: jumpCounts(pairReport), chancePairsMean: nativeOf(pairReport).stats.chance.mean, nonextantShares: [hyReport.estimate.nonextantShareA, hyReport.estimate.nonextantShareB], still: [hyReport.estimate.rvA === 0, hyReport.estimate.rvB === 0] },
       o.names,
       o.grid,
       o.threshold,
@@ -179,7 +179,7 @@ function paramsOf(o: ReportOptions): [string, string][] {
     ['xcorr lags (steps)', o.lags.join(', ')],
     ['hy lags', `${signed(o.hyLags.fromUs)} … ${signed(o.hyLags.toUs)} every ${duration(o.hyStep)}`],
     ['chance pairs: null step', duration(o.nullStep)],
-    ['bootstrap', o.bootstrap === 0 ? 'off' : `${o.bootstrap} replicates of ${duration(o.block)} blocks, seed ${o.seed}`],
+    ['bootstrap', o.bootstrap === 0 ? 'off' : `${counted(o.bootstrap, 'replicate')} of ${duration(o.block)} blocks, seed ${o.seed}`],
   ];
   if (o.start !== undefined || o.end !== undefined) p.push(['range', `${o.start === undefined ? '…' : isoMicros(o.start)} to ${o.end === undefined ? '…' : isoMicros(o.end)}`]);
   if (o.by !== undefined) p.push(['windows (--by)', o.by.kind === 'vol' ? 'volatility regimes' : duration(o.by.us)]);

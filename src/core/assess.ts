@@ -32,6 +32,19 @@ export interface PairEvidence {
   readonly chancePairsMean: number;
   /** HY nonextant shares of each market's ticks (docs/definitions.md §8), null without ticks. */
   readonly nonextantShares: readonly [number | null, number | null];
+  /** Per market, whether its price never changes in the overlap, where that was measured. */
+  readonly still?: readonly [boolean, boolean];
+}
+
+/**
+ * Why no estimator has anything to work on, when that is so: the overlap holds no grid step, or
+ * a market's grid return is 0 at every step of it (a constant price). Every judgement then says
+ * this, rather than advice (a lower threshold, hy instead) that cannot help.
+ */
+function nothingToAnalyse(e: PairEvidence): string | undefined {
+  if (e.steps === 0) return `the markets overlap for less than one ${durationWords(e.gridUs)} grid step`;
+  const still = e.still === undefined ? -1 : e.still.indexOf(true);
+  return still < 0 ? undefined : `${e.names[still]} never moves in the overlap`;
 }
 
 /** One estimator's verdict: ok false means "do not trust it as it stands". */
@@ -53,7 +66,8 @@ function durationWords(us: number): string {
 /** xcorr: is there enough co-movement on the grid? */
 export function assessXcorr(e: PairEvidence): Assessment {
   const step = durationWords(e.gridUs);
-  if (e.steps === 0) return { estimator: 'xcorr', ok: false, text: `xcorr: no ${step} grid step in the overlap — nothing to correlate` };
+  const nothing = nothingToAnalyse(e);
+  if (nothing !== undefined) return { estimator: 'xcorr', ok: false, text: `xcorr: ${nothing} — nothing to correlate` };
   const share = e.bothMove / e.steps;
   const what = `${percent(share)} of ${step} steps move in both markets (${e.bothMove} steps)`;
   if (share < MIN_BOTH_MOVE_SHARE || e.bothMove < MIN_BOTH_MOVE_STEPS) return { estimator: 'xcorr', ok: false, text: `xcorr: only ${what} — prefer hy` };
@@ -64,6 +78,8 @@ export function assessXcorr(e: PairEvidence): Assessment {
 export function assessPair(e: PairEvidence): Assessment {
   const theta = percent(e.threshold);
   const [a, b] = e.names;
+  const nothing = nothingToAnalyse(e);
+  if (nothing !== undefined) return { estimator: 'pair', ok: false, text: `pair: ${nothing} — nothing to pair` };
   const fewer = e.jumps[0] <= e.jumps[1] ? 0 : 1;
   if (e.jumps[fewer]! < MIN_JUMPS) {
     const n = e.jumps[fewer]!;
@@ -87,6 +103,8 @@ export function assessPair(e: PairEvidence): Assessment {
 export function assessHy(e: PairEvidence): Assessment {
   const [sa, sb] = e.nonextantShares;
   if (sa === null || sb === null) return { estimator: 'hy', ok: false, text: 'hy: a market has no tick in the overlap — nothing to estimate' };
+  const nothing = nothingToAnalyse(e);
+  if (nothing !== undefined) return { estimator: 'hy', ok: false, text: `hy: ${nothing} — nothing to estimate` };
   const what = `nonextant ticks: ${percent(sa)} of ${e.names[0]}'s, ${percent(sb)} of ${e.names[1]}'s`;
   const worse = sa >= sb ? 0 : 1;
   if (Math.max(sa, sb) > MAX_NONEXTANT_SHARE) {

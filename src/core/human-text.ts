@@ -11,6 +11,11 @@ export function fixed(v: number | null, digits: number): string {
   return /^-0\.?0*$/.test(s) ? s.slice(1) : s;
 }
 
+/** "1 pair", "2 pairs": a count with its noun in the number it takes. */
+export function counted(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}
+
 /** Formats a µs time as ISO-8601 UTC with µs precision; a finite time beyond the calendar's range (±273 790 years) as its µs. */
 export function isoMicros(us: number): string {
   if (!Number.isFinite(us)) return 'n/a';

@@ -36,7 +36,7 @@ export function pairCall(r: PairReport, f: FeedTable): MethodCall {
 /**
  * xcorr: its call on who leads (xcorrLead, the rule of its verdict): a lead where the best lag's
  * interval and its band over the lags exclude 0, one step does not carry it, and the summed r
- * names a side with an interval clear of 0; untested where its verdict says so (too few blocks or
+ * names a side with an interval clear of 0; untested where its verdict says so (no lag with an r, no interval at the peak, too few blocks or
  * co-moving steps, no interval of the sums' difference); a peak one step carries, or whose
  * interval or band includes 0, is tested and no lead. The size is the best lag when it lies on the leader's side. No p-value:
  * xcorr gives intervals.
@@ -61,8 +61,8 @@ function marketOfSign(sign: number, names: readonly [string, string]): string | 
 /**
  * hy: a lead when its sign-flip test is significant, θ̂ ≠ 0, θ̂'s interval does not reach 0
  * (where hy's own verdict calls the direction uncertain) and the lags lie on both sides of 0;
- * with --bootstrap 0, or a significant contrast on lags of one side only, it is untested (unless
- * there is no θ̂ at all: every contrast 0 is no lead). The size is |θ̂| with its interval on the leader's side; the
+ * with --bootstrap 0, without θ̂ (every contrast 0), or with a significant contrast on lags of
+ * one side only, it is untested. The size is |θ̂| with its interval on the leader's side; the
  * estimate's leader is θ̂'s sign.
  */
 export function hyCall(r: HyReport): MethodCall {
@@ -76,8 +76,10 @@ export function hyCall(r: HyReport): MethodCall {
     method: 'hy',
     leader: leads ? marketOfSign(sign, r.names) : null,
     // One-sided lags with a significant contrast: hy's verdict says who leads is untested.
-    // Nor is a test that cannot reject (five blocks or fewer: hy's verdict says untested).
-    tested: lag === null || (inf !== null && canReject(inf) && (inf.pValue >= ALPHA || twoSided(r.lattice))),
+    // Nor is a test that cannot reject (five blocks or fewer: hy's verdict says untested), nor
+    // a run without θ̂ (every contrast 0: a market that never moves, no moves within the lags'
+    // reach of the other's): nothing was measured.
+    tested: lag !== null && inf !== null && canReject(inf) && (inf.pValue >= ALPHA || twoSided(r.lattice)),
     // On lags of one side θ̂'s sign is the side asked for, not an estimate of who leads.
     estimateLeader: twoSided(r.lattice) ? marketOfSign(sign, r.names) : null,
     lagUs: lag === null ? null : Math.abs(lag),

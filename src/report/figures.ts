@@ -6,7 +6,7 @@ import type { PairReport } from '../cli/commands/pair.js';
 import type { XcorrReport } from '../cli/commands/xcorr-render.js';
 import type { ClassifyReport } from '../cli/classify-render.js';
 import { bestLag } from '../core/xcorr-summary.js';
-import { duration } from '../io/output.js';
+import { counted, duration } from '../io/output.js';
 import type { HyReport } from '../cli/commands/hy.js';
 import { hyLags } from '../core/hystats.js';
 import { contrastFigure, correlogramFigure, delayFigure, pairingFigure, prCurveFigure, windowsFigure, type Figure, type PrPoint } from './specs.js';
@@ -16,7 +16,7 @@ const toMs = (us: number) => us / 1000;
 /** xcorr's correlogram: r per lag with the interval the command reports (bootstrap, or Fisher), the best lag marked. */
 export function xcorrFigure(r: XcorrReport): Figure {
   const points = r.lags.map((l) => ({ lagMs: toMs(l.lagUs), r: l.r, low: l.ciLow, high: l.ciHigh }));
-  const band = r.bootstrap === null ? 'Fisher 95 % interval (too narrow for grid returns)' : `95 % block-bootstrap interval (${r.bootstrap.replicates} replicates of ${duration(r.bootstrap.blockUs)} blocks)`;
+  const band = r.bootstrap === null ? 'Fisher 95 % interval (too narrow for grid returns)' : `95 % block-bootstrap interval (${counted(r.bootstrap.replicates, 'replicate')} of ${duration(r.bootstrap.blockUs)} blocks)`;
   return correlogramFigure(points, r.best === undefined ? null : toMs(r.best.lagUs), r.names, band);
 }
 

@@ -6,6 +6,7 @@
  * rules (core/verdict.ts for pair, the xcorr and hy verdicts); this only compares them.
  */
 import { formatP } from '../core/verdict.js';
+import { counted } from '../core/human-text.js';
 
 /** One method's answer, in the common terms the verdict compares. */
 export interface MethodCall {
@@ -129,7 +130,7 @@ function noiseSentence(n: NoiseFacts, [a, b]: readonly [string, string], against
   const counts =
     n.paired === 0
       ? `Noise: ${n.jumps === 1 ? 'the one jump has no partner' : `none of the ${n.jumps} jumps has a partner`} in the other market: no pairs formed.`
-      : `Noise: ${pct(n.noiseJumps / n.jumps)} of the ${n.jumps} jumps have no partner in the other market; of the ${n.paired} pairs, shifted copies pair ${pct(n.chanceMean / n.paired)} as many by coincidence.`;
+      : `Noise: ${pct(n.noiseJumps / n.jumps)} of the ${n.jumps} jumps have no partner in the other market; of the ${counted(n.paired, 'pair')}, shifted copies pair ${pct(n.chanceMean / n.paired)} as many by coincidence.`;
   if (against.length === 0) return counts;
   // A jump of one market meets one the other way in the other: pair's same-direction rule leaves both unpaired.
   return `${counts} But ${against.join(' and ')} find${against.length === 1 ? 's' : ''} the markets moving against each other (a market quoted inversely?), and pair pairs jumps of the same direction only: these counts do not measure noise here.`;

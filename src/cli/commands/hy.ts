@@ -26,7 +26,7 @@ import { lastLag, type Lattice } from '../../core/lattice.js';
 import { hyEstimate, hyInference, hyLag, hyLags, maxAbsRho, type HyEstimate, type HyInference } from '../../core/hystats.js';
 import { Random } from '../../core/random.js';
 import { ALPHA, formatP, formatPValue } from '../../core/verdict.js';
-import { duration, fixed, humanTable, isoMicros, lazyOutput, type Cell, type Output, type Style } from '../../io/output.js';
+import { counted, duration, fixed, humanTable, isoMicros, lazyOutput, type Cell, type Output, type Style } from '../../io/output.js';
 import { blockRange, type Interval } from '../../core/bootstrap.js';
 import type { Span } from '../../core/types.js';
 
@@ -169,13 +169,14 @@ export function hyReportOf(o: Pick<HyOptions, 'names' | 'bootstrap' | 'block' | 
   // Few blocks with a contrast (not of the span: a block where the moves do not overlap adds nothing).
   const blocks = blockRange(span.start, span.end, o.block).count;
   const k = inference?.contrastBlocks ?? blocks;
-  if (inference !== null && k < 20) {
-    const held = k === blocks ? `the span holds only ${blocks} block${blocks === 1 ? '' : 's'} of ${duration(o.block)}` : `only ${k} of the span's ${blocks} blocks of ${duration(o.block)} hold a contrast`;
+  // No block with a contrast: nothing to test, and the verdict says why (no θ̂: every contrast 0).
+  if (inference !== null && k > 0 && k < 20) {
+    const held = k === blocks ? `the span holds only ${blocks} block${blocks === 1 ? '' : 's'} of ${duration(o.block)}` : `only ${k} of the span's ${counted(blocks, 'block')} of ${duration(o.block)} hold a contrast`;
     ctx.warn(`${held}: the intervals rest on few blocks and the sign-flip p-value cannot fall below 2/2^${k} = ${fixed(2 / 2 ** k, 4)}; a shorter --block gives more`);
   }
   const report: HyReport = { names: o.names, lattice, span, options: { bootstrap: o.bootstrap, block: o.block, seed: o.seed, lagsOption: o.lagsOption }, estimate, inference };
   if (atEdge(lattice, estimate.lagUs, inference?.lagUs)) {
-    ctx.warn(`θ̂ = ${estimate.lagUs} µs ${onEdge(lattice, estimate.lagUs) ? 'is at' : 'has an interval that reaches'} the edge of the lattice: the largest contrast may lie beyond it; widen ${lagsOption(report)}`);
+    ctx.warn(`θ̂ = ${lagText(estimate.lagUs!)} ${onEdge(lattice, estimate.lagUs) ? 'is at' : 'has an interval that reaches'} the edge of the lattice: the largest contrast may lie beyond it; widen ${lagsOption(report)}`);
   } else if (pilesAtEnd(estimate.lagUs, inference)) {
     ctx.warn(`${percentOf(inference!.edgeShare)} of the bootstrap replicates peak at an end of the lags (${lagEnds(lattice)}): θ̂'s interval may be cut short by them; widen ${lagsOption(report)}`);
   }
@@ -382,7 +383,7 @@ function verdictClause(r: HyReport): string {
   const p = inf === null ? 'no test (--bootstrap 0)' : formatP(inf.pValue);
   if (inf !== null && !canReject(inf)) {
     const k = inf.contrastBlocks;
-    const why = 1 / (inf.replicates + 1) >= ALPHA && !inf.exact ? `with ${inf.replicates} replicates (a larger --bootstrap gives more)` : `over ${k} block${k === 1 ? '' : 's'} where both markets' moves overlap (a shorter --block gives more)`;
+    const why = 1 / (inf.replicates + 1) >= ALPHA && !inf.exact ? `with ${counted(inf.replicates, 'replicate')} (a larger --bootstrap gives more)` : `over ${k} block${k === 1 ? '' : 's'} where both markets' moves overlap (a shorter --block gives more)`;
     return `untested: ${why} the sign-flip p-value cannot fall below ${fixed(leastP(inf), 4)}, so no lead could be shown; the largest |ρ| = ${fixed(Math.abs(e.rho ?? 0), 3)} at ${lagText(e.lagUs)}`;
   }
   if (inf !== null && inf.pValue >= ALPHA) return `no evidence of lead-lag (${p}): the largest |ρ| = ${fixed(Math.abs(e.rho ?? 0), 3)} (at ${lagText(e.lagUs)}) is what unrelated markets show`;
@@ -451,7 +452,7 @@ function humanHy(r: HyReport, style: Style): string {
   });
   const thinned = rows.length < r.lattice.count ? ` (${rows.length} of ${r.lattice.count} lags shown; all of them in --format csv or json)` : '';
   const corr = humanTable(['θ', 'ρ(θ)', 'β(θ)', 'correlogram'], rows, style, ['right', 'right', 'right', 'left']);
-  const boot = inf === null ? 'bootstrap off' : `${inf.replicates} block-bootstrap replicates of ${duration(r.options.block)} blocks, seed ${r.options.seed}`;
+  const boot = inf === null ? 'bootstrap off' : `${counted(inf.replicates, 'block-bootstrap replicate')} of ${duration(r.options.block)} blocks, seed ${r.options.seed}`;
   return [
     c.bold(`Hayashi–Yoshida lead-lag on native ticks, ${a} vs ${b}`),
     c.dim(`θ > 0: ${a} leads ${b} by θ (${b}'s ticks moved back by θ line up with ${a}'s); θ < 0: ${b} leads.`),

@@ -22,7 +22,7 @@ import { UsageError } from '../../errors.js';
 import { prepareOutputFiles, writePlot, type PlotCliOptions } from '../plot.js';
 import { delayFigures } from '../../report/figures.js';
 import { pairWarnings } from '../advice.js';
-import { duration, fixed, humanTable, isoMicros, lazyOutput, percent, type Cell, type Output, type Style } from '../../io/output.js';
+import { counted, duration, fixed, humanTable, isoMicros, lazyOutput, percent, type Cell, type Output, type Style } from '../../io/output.js';
 import type { AnalysisParams, Span } from '../../core/types.js';
 
 
@@ -325,7 +325,7 @@ function humanPair(r: PairReport, style: Style): string {
 
 function bootstrapNote(r: PairReport): string {
   const b = r.bootstrap;
-  return b.replicates === 0 ? 'no delay intervals (--bootstrap 0)' : `[delay interval]: 95 % block bootstrap of the median, ${b.replicates} replicates of ${duration(b.blockUs)} blocks, seed ${b.seed}`;
+  return b.replicates === 0 ? 'no delay intervals (--bootstrap 0)' : `[delay interval]: 95 % block bootstrap of the median, ${counted(b.replicates, 'replicate')} of ${duration(b.blockUs)} blocks, seed ${b.seed}`;
 }
 
 /** Counts as integers, the p-value as a reader reads it, the chance mean and excess to 0.1. */

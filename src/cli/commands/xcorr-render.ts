@@ -5,7 +5,7 @@
 import { MIN_INTERVAL_BLOCKS, type Interval } from '../../core/bootstrap.js';
 import type { LagResult } from '../../core/xcorr.js';
 import type { Span } from '../../core/types.js';
-import { duration, fixed, humanTable, isoMicros, lazyOutput, type Cell, type Output, type Style } from '../../io/output.js';
+import { counted, duration, fixed, humanTable, isoMicros, lazyOutput, type Cell, type Output, type Style } from '../../io/output.js';
 import { bestLag } from '../../core/xcorr-summary.js';
 import { simultaneousBand, type XcorrBootstrap } from '../../core/xcorr-bootstrap.js';
 import { humanXcorrBy, type XcorrBy } from '../xcorr-windows.js';
@@ -114,9 +114,12 @@ export interface LeadInputs {
  */
 export function xcorrLead(r: LeadInputs): XcorrLead {
   const best = r.best;
-  if (best === undefined || (best.topStepShare !== null && best.topStepShare > SINGLE_STEP_SHARE)) return { tested: true, sign: 0, correlated: false };
-  if (tooFewCallBlocks(r) || tooFewCoMoves(r)) return { tested: false, sign: 0, correlated: false };
-  if (best.ciLow === null || best.ciHigh === null || (best.ciLow <= 0 && best.ciHigh >= 0)) return { tested: true, sign: 0, correlated: false };
+  // No lag with an r (a constant series, no pairs of returns): nothing was measured, let alone tested.
+  if (best === undefined) return { tested: false, sign: 0, correlated: false };
+  if (best.topStepShare !== null && best.topStepShare > SINGLE_STEP_SHARE) return { tested: true, sign: 0, correlated: false };
+  // No interval at the peak (--bootstrap 1, or Fisher's with N ≤ 3): no test ran.
+  if (tooFewCallBlocks(r) || tooFewCoMoves(r) || best.ciLow === null || best.ciHigh === null) return { tested: false, sign: 0, correlated: false };
+  if (best.ciLow <= 0 && best.ciHigh >= 0) return { tested: true, sign: 0, correlated: false };
   if (r.bootstrap !== null && !bandClear(r.band)) return { tested: true, sign: 0, correlated: false };
   const d = r.summed.difference;
   if (d === null || d.value === null || d.interval === null) return { tested: false, sign: 0, correlated: true };
@@ -126,7 +129,7 @@ export function xcorrLead(r: LeadInputs): XcorrLead {
 export interface XcorrLead {
   readonly tested: boolean;
   readonly sign: -1 | 0 | 1;
-  /** The best lag passed the tests before the sums': a significant correlation there (the verdict's rules 1–5). */
+  /** The best lag passed the tests before the sums': a significant correlation there (the verdict's rules 1–6). */
   readonly correlated: boolean;
 }
 
@@ -233,7 +236,7 @@ function humanXcorr(r: XcorrReport, style: Style): string {
   const ciHead = r.bootstrap === null ? '95% CI (Fisher)' : '95% CI (bootstrap)';
   const table = humanTable(['lag', 'τ', 'r', ciHead, 'N', 'N_eff', 'top step', 'β', 'correlogram'], rows, style, ['right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left']);
   const step = duration(r.gridUs);
-  const method = r.bootstrap === null ? 'Fisher interval (assumes independent normal pairs: too narrow for grid returns)' : `block bootstrap: ${r.bootstrap.replicates} replicates of ${r.bootstrap.blocks} block${r.bootstrap.blocks === 1 ? '' : 's'} of ${duration(r.bootstrap.blockUs)}, seed ${r.bootstrap.seed}${tooFewBlocks(r) ? ` (n/a: an interval needs at least ${MIN_INTERVAL_BLOCKS} blocks where both markets move)` : ''}`;
+  const method = r.bootstrap === null ? 'Fisher interval (assumes independent normal pairs: too narrow for grid returns)' : `block bootstrap: ${counted(r.bootstrap.replicates, 'replicate')} of ${r.bootstrap.blocks} block${r.bootstrap.blocks === 1 ? '' : 's'} of ${duration(r.bootstrap.blockUs)}, seed ${r.bootstrap.seed}${tooFewBlocks(r) ? ` (n/a: an interval needs at least ${MIN_INTERVAL_BLOCKS} blocks where both markets move)` : ''}`;
   return [
     c.bold(`Table 2: lagged correlation of ${step} log-returns, ${a} vs ${b}`),
     c.dim(`lag τ > 0: ${a} leads ${b} by τ (${a}'s return at step n against ${b}'s at n + τ); τ < 0: ${b} leads.`),
@@ -364,7 +367,10 @@ export function verdict(r: XcorrReport): string {
     const n = best.nEffective;
     return `untested: at the peak (${where}, r = ${r4(best.r)}) only ${n} grid step${n === 1 ? '' : 's'} move${n === 1 ? 's' : ''} in both markets, fewer than the ${MIN_CO_MOVES} a call needs; a longer span, a coarser --grid, or hy on the native ticks sees more.`;
   }
-  if (best.ciLow === null || best.ciHigh === null || (best.ciLow <= 0 && best.ciHigh >= 0)) {
+  if (best.ciLow === null || best.ciHigh === null) {
+    return `untested: the largest |r| = ${r4(Math.abs(best.r!))} at ${where} has no 95 % interval (${noIntervalWhy(r)}).`;
+  }
+  if (best.ciLow <= 0 && best.ciHigh >= 0) {
     return `no significant correlation: the largest |r| = ${r4(Math.abs(best.r!))} at ${where} has a 95 % interval ${intervalText(best.ciLow, best.ciHigh)} that includes 0${fisherNote}.`;
   }
   if (r.bootstrap !== null && !bandClear(r.band)) {
@@ -392,6 +398,14 @@ export function verdict(r: XcorrReport): string {
     return `correlated, r = ${r4(best.r)} at ${where}${fisherNote}; who leads is untested: the summed r of τ > 0 minus τ < 0 is ${r4(d.value)} but has no interval without the bootstrap${edge}.`;
   }
   return `correlated (r = ${r4(best.r)} at ${where}) but no significant lead: the summed r of τ > 0 minus τ < 0 is ${r4(d.value)} and its 95 % interval ${intervalText(d.interval.low, d.interval.high)} includes 0${edge}.`;
+}
+
+/** Why the best lag has no interval: too few replicates, or too few pairs for Fisher's. */
+function noIntervalWhy(r: XcorrReport): string {
+  const b = r.bootstrap;
+  if (b === null) return 'the Fisher interval needs N > 3 pairs of returns';
+  if (b.replicates < 2) return `--bootstrap ${b.replicates} draws ${b.replicates} replicate${b.replicates === 1 ? '' : 's'}; an interval needs at least 2, and hundreds for a sound one: the default is 1000`;
+  return `fewer than 2 of its ${b.replicates} replicates have an r there`;
 }
 
 /**
