@@ -25,9 +25,11 @@ test('parseThreshold: a fraction, a percentage and basis points give the very sa
     assert.equal(parseThreshold(bp), expected, bp);
   }
   for (const bad of ['-1', '0', 'abc', '100%', '1', '0x1', '', '5 %%', 'NaN']) usage(() => parseThreshold(bad));
+  // The refusal quotes the value as given, not what is left once a unit is cut off ("5bp" is valid).
+  for (const bad of ['5bpbp', '0.07%%', 'abc%']) assert.throws(() => parseThreshold(bad), { message: `--threshold must be a number, a percent or basis points (0.0007, 0.07% or 7bp), got "${bad}"` });
 });
 
-test('parseDuration: whole µs from ms (default), us, µs, s, ns, min and h; at most one day', () => {
+test('parseDuration: whole µs from ms (default), us, µs, s, ns, min, h and d; at most one day', () => {
   assert.equal(parseDuration('3', '--w'), 3000);
   assert.equal(parseDuration('3ms', '--w'), 3000);
   assert.equal(parseDuration('0.5ms', '--w'), 500);
@@ -40,7 +42,11 @@ test('parseDuration: whole µs from ms (default), us, µs, s, ns, min and h; at 
   assert.equal(parseDuration('10min', '--block'), 600_000_000);
   assert.equal(parseDuration('0.25min', '--block'), 15_000_000);
   assert.equal(parseDuration('24h', '--block'), 86_400_000_000);
-  for (const bad of ['0', 'soon', '0.5us', '-3', '1e400', '86400001ms', '1e20', '', '25h', '10m', '0.00000001min']) usage(() => parseDuration(bad, '--w'));
+  // 1 d = 86 400 s, the most; 0.5 d = 12 h.
+  assert.equal(parseDuration('1d', '--block'), 86_400_000_000);
+  assert.equal(parseDuration('0.5d', '--block'), 43_200_000_000);
+  for (const bad of ['0', 'soon', '0.5us', '-3', '1e400', '86400001ms', '1e20', '', '25h', '10m', '0.00000001min', '2d']) usage(() => parseDuration(bad, '--w'));
+  assert.throws(() => parseDuration('1e-ms', '--grid'), { message: '--grid must be a duration such as 3ms, 500us, 0.5ms, 10s, 10min, 1h or 1d, got "1e-ms"' });
 });
 
 test('parsePositiveInt and parseNames reject what they cannot represent', () => {

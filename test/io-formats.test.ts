@@ -64,7 +64,7 @@ test('Tardis quotes: a row with an empty bid or ask is skipped as a one-sided qu
   assert.deepEqual(q.report.skipped, [{ kind: 'one-sided quote', count: 2, firstLines: [3, 4] }]);
 });
 
-test('Binance bookTicker: ms transaction_time, best bid/ask columns', async () => {
+test('Binance bookTicker: ms transaction_time, best bid/ask columns; event_time with --clock local', async () => {
   const path = tmpFile(
     'bookticker.csv',
     'update_id,best_bid_price,best_bid_qty,best_ask_price,best_ask_qty,transaction_time,event_time\n' +
@@ -77,6 +77,11 @@ test('Binance bookTicker: ms transaction_time, best bid/ask columns', async () =
   assert.equal(q.report.format, 'binance-bookticker');
   assert.equal(q.report.timeColumn, 'transaction_time');
   assert.equal(q.report.timeUnit, 'ms');
+  // --clock local reads when Binance sent the update (3 ms later here), still as bookTicker.
+  const local = await readQuotes(path, { ...STRICT, clock: 'local' });
+  assert.deepEqual(local.t, [1723161254090000]);
+  assert.equal(local.report.format, 'binance-bookticker');
+  assert.equal(local.report.timeColumn, 'event_time');
 });
 
 test('generic quotes: columns in any order, names trimmed and case-insensitive, extra columns ignored', async () => {

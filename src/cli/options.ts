@@ -36,9 +36,10 @@ const NUMBER = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:[eE]([+-]?\d+))?$/;
  * nearest 0.0007, as `Number('0.0007')` is (dividing by 100 would give 0.0007000000000000001,
  * and a move of exactly θ would stop counting as a jump).
  */
-function parseScaled(text: string, option: string, shift: number): number {
+function parseScaled(text: string, option: string, shift: number, whole = text, what = 'a number'): number {
   const m = NUMBER.exec(text.trim());
-  if (!m) throw new UsageError(`${option} must be a number, got ${JSON.stringify(text)}`);
+  // The value as given (`whole`), not the number left once a unit is cut off: "5bpbp", not "5bp".
+  if (!m) throw new UsageError(`${option} must be ${what}, got ${JSON.stringify(whole)}`);
   return Number(`${m[1]}e${Number(m[2] ?? 0) + shift}`);
 }
 
@@ -52,11 +53,12 @@ export function parseNumber(text: string, option: string): number {
  */
 export function parseThreshold(text: string, option = '--threshold'): number {
   const s = text.trim().toLowerCase();
+  const what = 'a number, a percent or basis points (0.0007, 0.07% or 7bp)';
   let value: number;
-  if (s.endsWith('%')) value = parseScaled(s.slice(0, -1), option, -2);
-  else if (s.endsWith('bps')) value = parseScaled(s.slice(0, -3), option, -4);
-  else if (s.endsWith('bp')) value = parseScaled(s.slice(0, -2), option, -4);
-  else value = parseScaled(s, option, 0);
+  if (s.endsWith('%')) value = parseScaled(s.slice(0, -1), option, -2, text, what);
+  else if (s.endsWith('bps')) value = parseScaled(s.slice(0, -3), option, -4, text, what);
+  else if (s.endsWith('bp')) value = parseScaled(s.slice(0, -2), option, -4, text, what);
+  else value = parseScaled(s, option, 0, text, what);
   if (!(value > 0 && value < 1)) {
     // A bare number of 1 or more is almost surely basis points or percent without the unit.
     const hint = value >= 1 && /^[0-9.]+$/.test(s) ? ` (did you mean ${s}bp or ${s}%?)` : '';
@@ -76,12 +78,13 @@ export const MAX_DURATION_US = 86_400_000_000;
  * `allowZero` permits 0 (the pairing window may be 0: simultaneous jumps only).
  */
 export function parseDuration(text: string, option: string, allowZero = false): number {
-  const m = /^\s*([0-9.eE+-]+)\s*(ms|us|µs|s|ns|min|h)?\s*$/.exec(text);
-  if (!m) throw new UsageError(`${option} must be a duration such as 3ms, 500us, 0.5ms, 10s or 10min, got ${JSON.stringify(text)}`);
-  // Minutes and hours (a bootstrap block is often minutes long; 'm' stays refused beside 'ms'):
-  // exact seconds first (parseScaled), then a whole multiple of them (LONG_UNITS, in µs).
-  const long = m[2] === 'min' || m[2] === 'h' ? LONG_UNITS[m[2]]! / 1e6 : undefined;
-  const us = long === undefined ? parseScaled(m[1]!, option, DURATION_SHIFT[m[2] ?? '']!) : parseScaled(m[1]!, option, 6) * long;
+  const m = /^\s*([0-9.eE+-]+)\s*(ms|us|µs|s|ns|min|h|d)?\s*$/.exec(text);
+  const what = 'a duration such as 3ms, 500us, 0.5ms, 10s, 10min, 1h or 1d';
+  if (!m) throw new UsageError(`${option} must be ${what}, got ${JSON.stringify(text)}`);
+  // Minutes, hours, a day (a bootstrap block is often minutes long; 'm' stays refused beside
+  // 'ms'): exact seconds first (parseScaled), then a whole multiple of them (LONG_UNITS, in µs).
+  const long = m[2] === 'min' || m[2] === 'h' || m[2] === 'd' ? LONG_UNITS[m[2]]! / 1e6 : undefined;
+  const us = long === undefined ? parseScaled(m[1]!, option, DURATION_SHIFT[m[2] ?? '']!, text, what) : parseScaled(m[1]!, option, 6, text, what) * long;
   if (!(us >= 0 && us <= MAX_DURATION_US) || (!allowZero && us === 0)) {
     throw new UsageError(`${option} must be ${allowZero ? 'at least 0' : 'greater than 0'} and at most 1 day, got ${JSON.stringify(text)}`);
   }

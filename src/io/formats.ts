@@ -124,18 +124,20 @@ const TARDIS_QUOTES = (clock: Clock): Layout => ({
   sideMode: 'none',
 });
 
-const BINANCE_BOOKTICKER: Layout = {
+/** Binance bookTicker: the matching engine's `transaction_time`, or with --clock local `event_time` (when Binance sent the update). */
+const BINANCE_BOOKTICKER = (clock: Clock): Layout => ({
   format: 'binance-bookticker',
   label: 'Binance bookTicker',
   columns: [
     ['update_id', -1],
     ['best_bid_price', ROLE_BID],
     ['best_ask_price', ROLE_ASK],
-    ['transaction_time', ROLE_TIME],
+    ['transaction_time', clock === 'exchange' ? ROLE_TIME : -1],
+    ...(clock === 'local' ? [['event_time', ROLE_TIME] as const] : []),
   ],
   timeMode: 'num',
   sideMode: 'none',
-};
+});
 
 const EXCHANGE_QUOTES: Layout = {
   format: 'exchange-quotes',
@@ -314,7 +316,7 @@ const COMMA = 44;
 
 function layoutsOf(kind: Kind, clock: Clock): Layout[] {
   return kind === 'quotes'
-    ? [TARDIS_QUOTES(clock), BINANCE_BOOKTICKER, EXCHANGE_QUOTES]
+    ? [TARDIS_QUOTES(clock), BINANCE_BOOKTICKER(clock), EXCHANGE_QUOTES]
     : [TARDIS_TRADES(clock), BINANCE_AGGTRADES, BINANCE_TRADES, EXCHANGE_TRADES];
 }
 
@@ -395,7 +397,7 @@ function rejectTradesAsQuotes(names: readonly string[], clock: Clock, site: Head
 
 /** The mirror case: a quote file (a named layout, or bid and ask columns) given where trades are expected. */
 function rejectQuotesAsTrades(names: readonly string[], clock: Clock, site: HeaderSite): void {
-  const layout = [TARDIS_QUOTES(clock), BINANCE_BOOKTICKER, EXCHANGE_QUOTES].find((l) => l.columns.every(([n]) => names.includes(n)));
+  const layout = [TARDIS_QUOTES(clock), BINANCE_BOOKTICKER(clock), EXCHANGE_QUOTES].find((l) => l.columns.every(([n]) => names.includes(n)));
   const has = (candidates: readonly string[]) => candidates.some((n) => names.includes(n));
   // Bid and ask but no quantity: a quote file; a trades file that also carries the book keeps its quantity.
   const bidAsk = has(BID_NAMES) && has(ASK_NAMES) && !has(QTY_NAMES);
