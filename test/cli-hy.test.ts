@@ -196,7 +196,8 @@ test('hy: bad lattices are usage errors (exit 2) that say what was wrong', async
     [['--lags', 'a..b'], /--lags must be a duration/],
     [['--lags', '0.5us..1ms'], /whole number of microseconds/],
     [['--bootstrap', '-1'], /--bootstrap/],
-    [['--step', '1d'], /--step must be a duration/],
+    [['--step', '1m'], /--step must be a duration/],
+    [['--step', '1d'], /--step must be at most 2147483647us/],
     [['--lags', '-1s..1s', '--step', '86400s'], /--step must be at most 2147483647us/],
     // A step that leaves an end or 0 off the lattice, with the largest step that fits, worked by
     // hand: 20 000 µs is no multiple of 300, and the largest divisor of gcd(20 000, 10 000) up to
@@ -331,4 +332,21 @@ test('a market that never moves: no θ̂ and no few-blocks warning (0 blocks wit
   assert.equal(report.inference?.contrastBlocks, 0);
   assert.doesNotMatch(stderr.text(), /2\/2\^0|hold a contrast/);
   assert.match(String((renderHy(report).json as { verdict: string }).verdict), /^no lead-lag can be measured: the contrast is the same at every lag \(0: a market never moves/);
+});
+
+test('hy warns of its inputs as pair and xcorr do: one file as both markets, a span under a second', async () => {
+  const run = async (files: [string, string]) => {
+    const stderr = sink();
+    const opts = { ...DEFAULTS, quiet: false, bootstrap: 0 };
+    await runHy(files, opts, new Context({ stdout: sink(), stderr, env: {} }, opts));
+    return stderr.text();
+  };
+  const [spot, perp] = LAYOUTS[0]!;
+  assert.match(await run([spot, spot]), /both markets read the same file/);
+  // One row of spot (its first tick) against perp: the markets overlap for 0 µs.
+  const dir = mkdtempSync(join(tmpdir(), 'leadlag-hy-'));
+  const one = join(dir, 'one.csv');
+  writeFileSync(one, readFileSync(spot, 'utf8').split('\n').slice(0, 2).join('\n') + '\n');
+  assert.match(await run([one, perp]), /the span lasts only 0 µs, under a second/);
+  assert.doesNotMatch(await run([spot, perp]), /same file|under a second/);
 });

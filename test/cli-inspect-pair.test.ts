@@ -167,16 +167,23 @@ test('inspect A B: the human output ends with the verdicts; --names labels the r
 });
 
 test('inspect: a Tardis file on local time against a Binance file on exchange time is called out', async () => {
-  // The Tardis file read with --clock local is on receipt time (median latency 800 µs); the
-  // bookTicker file is always on exchange time: the Tardis market's times run 800 µs late.
-  const bt = ['update_id,best_bid_price,best_bid_qty,best_ask_price,best_ask_qty,transaction_time,event_time'];
-  for (let i = 0; i < 10; i++) bt.push(`${i},100,1,100.5,1,${T0 / 1000 + 10 * i},${T0 / 1000 + 10 * i + 2}`);
-  const dir = tempFiles({ 'q.csv': tardisQuotes(), 'b.csv': bt.join('\n') + '\n' });
+  // The Tardis file read with --clock local is on receipt time (median latency 800 µs); a
+  // bookTicker dump without event_time stays on exchange time (transaction_time): the Tardis
+  // market's times run 800 µs late.
+  const rows = (withEvent: boolean) => [
+    `update_id,best_bid_price,best_bid_qty,best_ask_price,best_ask_qty,transaction_time${withEvent ? ',event_time' : ''}`,
+    ...Array.from({ length: 10 }, (_, i) => `${i},100,1,100.5,1,${T0 / 1000 + 10 * i}${withEvent ? `,${T0 / 1000 + 10 * i + 2}` : ''}`),
+  ];
+  const dir = tempFiles({ 'q.csv': tardisQuotes(), 'b.csv': rows(false).join('\n') + '\n', 'e.csv': rows(true).join('\n') + '\n' });
   const out = await inspectJson([join(dir, 'q.csv'), join(dir, 'b.csv'), '--clock', 'local']);
   const p = out[2]!;
   assert.deepEqual([p.clock_a, p.clock_b, p.clock_offset_us], ['receipt', 'exchange', -800]);
   assert.equal((p.alignment as { ok: boolean }).ok, false);
   assert.match((p.alignment as { text: string }).text, /spot is on receipt time and perp on exchange time: spot's times are late by its feed latency \(median 0\.8 ms\)/);
+  // With event_time (2 ms after transaction_time) --clock local reads it: two receipt clocks,
+  // perp's 2 ms − 0.8 ms = 1.2 ms later than spot's.
+  const both = (await inspectJson([join(dir, 'q.csv'), join(dir, 'e.csv'), '--clock', 'local']))[2]!;
+  assert.deepEqual([both.clock_a, both.clock_b, both.clock_offset_us], ['receipt', 'receipt', 1200]);
 });
 
 test('inspect --pair: two quote files only, never standard input or a pipe; a pair is only formed of quotes', { timeout: 60_000 }, async () => {

@@ -315,9 +315,16 @@ export function planFromHeader(fields: readonly string[], kind: Kind, o: PlanOpt
 const COMMA = 44;
 
 function layoutsOf(kind: Kind, clock: Clock): Layout[] {
-  return kind === 'quotes'
-    ? [TARDIS_QUOTES(clock), BINANCE_BOOKTICKER(clock), EXCHANGE_QUOTES]
-    : [TARDIS_TRADES(clock), BINANCE_AGGTRADES, BINANCE_TRADES, EXCHANGE_TRADES];
+  return kind === 'quotes' ? [TARDIS_QUOTES(clock), ...bookTickers(clock), EXCHANGE_QUOTES] : [TARDIS_TRADES(clock), BINANCE_AGGTRADES, BINANCE_TRADES, EXCHANGE_TRADES];
+}
+
+/**
+ * The bookTicker layouts to try: with --clock local the one with `event_time` first, then the
+ * one without (a dump that lacks the column is still bookTicker, read on transaction_time, and
+ * the reader warns that --clock local had no effect on it).
+ */
+function bookTickers(clock: Clock): Layout[] {
+  return clock === 'local' ? [BINANCE_BOOKTICKER('local'), BINANCE_BOOKTICKER('exchange')] : [BINANCE_BOOKTICKER(clock)];
 }
 
 /** The named layouts (and headerless Binance dumps); undefined when none fits. */
@@ -397,7 +404,7 @@ function rejectTradesAsQuotes(names: readonly string[], clock: Clock, site: Head
 
 /** The mirror case: a quote file (a named layout, or bid and ask columns) given where trades are expected. */
 function rejectQuotesAsTrades(names: readonly string[], clock: Clock, site: HeaderSite): void {
-  const layout = [TARDIS_QUOTES(clock), BINANCE_BOOKTICKER(clock), EXCHANGE_QUOTES].find((l) => l.columns.every(([n]) => names.includes(n)));
+  const layout = [TARDIS_QUOTES(clock), ...bookTickers(clock), EXCHANGE_QUOTES].find((l) => l.columns.every(([n]) => names.includes(n)));
   const has = (candidates: readonly string[]) => candidates.some((n) => names.includes(n));
   // Bid and ask but no quantity: a quote file; a trades file that also carries the book keeps its quantity.
   const bidAsk = has(BID_NAMES) && has(ASK_NAMES) && !has(QTY_NAMES);
@@ -592,8 +599,8 @@ export function suggestOptions(shown: readonly string[], names: readonly string[
   return parts.join(' ');
 }
 
-/** Formats whose only time column is the venue's own (trade times of Binance dumps). */
-const EXCHANGE_TIME_FORMATS = /^binance-(agg)?trades/;
+/** Formats whose only time column is the venue's own (trade times of Binance dumps, a bookTicker's transaction_time). */
+const EXCHANGE_TIME_FORMATS = /^binance-((agg)?trades|bookticker)/;
 
 /** Which clock a plan's time column is: the venue's (exchange), a receipt time, or unknown. */
 export function clockKind(plan: FormatPlan): 'exchange' | 'receipt' | 'unknown' {

@@ -6,6 +6,7 @@
 import { Context, type Streams } from '../context.js';
 import { rangeOf, refusePlanSpanAlone, warnFewReplicates, type PlanSpan, type BootstrapCliOptions, type CommonOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
 import { readMargin, requireOverlap, runPass, type TwoMarketConsumer, type TwoMarketPass } from '../inputs.js';
+import { warnAboutInputs } from '../sanity.js';
 import type { ReadReport } from '../../io/types.js';
 import type { GridReturns } from '../../core/volatility.js';
 import type { TimeRange } from '../../core/parts.js';
@@ -114,9 +115,9 @@ export function hyPass(files: readonly [string, string], o: HyOptions, ctx: Cont
   const margin = hyMargin(lattice);
   const run = { lattice, range, windowUs, blockUs, cells: fold === undefined ? cells : undefined, meter };
   if (state instanceof RemoteHyState) {
-    return { plan: { range, margin }, consumer, finish: async (reads) => finishHy(o, ctx, { ...run, fine: await state.finish() }, reads), abort: () => state.abort() };
+    return { plan: { range, margin }, consumer, finish: async (reads) => finishHy(files, o, ctx, { ...run, fine: await state.finish() }, reads), abort: () => state.abort() };
   }
-  return { plan: { range, margin }, consumer, finish: (reads) => finishHy(o, ctx, { ...run, fine: state.finish() }, reads) };
+  return { plan: { range, margin }, consumer, finish: (reads) => finishHy(files, o, ctx, { ...run, fine: state.finish() }, reads) };
 }
 
 /** The read margin M around a range: an interval ending in the range needs its start and B's ticks within the lattice's reach (1 s + max |θ|). */
@@ -136,8 +137,11 @@ interface HyRun {
   readonly meter: GridReturns | undefined;
 }
 
-function finishHy(o: HyOptions, ctx: Context, { lattice, range, windowUs, blockUs, cells, fine, meter }: HyRun, reads: [ReadReport, ReadReport]): HyReport {
+function finishHy(files: readonly [string, string], o: HyOptions, ctx: Context, { lattice, range, windowUs, blockUs, cells, fine, meter }: HyRun, reads: [ReadReport, ReadReport]): HyReport {
   const span = requireOverlap(fine.span, reads[0], reads[1], range);
+  // What pair and xcorr say of the inputs (one file twice, a span under a second, times before
+  // 2000, an option without effect); in `report` the same words, said once.
+  warnAboutInputs(ctx, files, o, reads, span);
   const keyed = cells === undefined ? undefined : new HyKeyedParts(fine, cells, windowUs, range, blockUs);
   const parts = keyed === undefined ? fine : toHyParts(keyed.whole(), lattice, blockUs, span);
   const by = o.by === undefined ? undefined : hyBy(keyed!, lattice, span, meter, { bootstrap: o.bootstrap, block: blockUs, seed: o.seed }, (t) => windowLeader(t, lattice));
