@@ -127,6 +127,14 @@ test('reportVerdict: all agree — the lead and interval from the first method t
   assert.equal(v.sentences[2], 'Noise: 25 % of the 200 jumps have no partner in the other market; of the 80 pairs, shifted copies pair 5 % as many by coincidence.');
 });
 
+test('reportVerdict: when no method ran a test there is nothing to agree or differ on, only estimates', () => {
+  const noLead = (method: string): MethodCall => ({ method, leader: null, tested: false, estimateLeader: null, lagUs: null, intervalUs: null, pValue: null, sentence: '' });
+  const v = reportVerdict(['spot', 'perp'], [untested('hy', 'perp', 9400), noLead('pair'), noLead('xcorr')], noise);
+  assert.equal(v.sentences[3], 'Nothing to compare: no method ran a test that could decide; untested estimates: hy (its estimate: perp first).');
+  const none = reportVerdict(['spot', 'perp'], [noLead('hy'), noLead('xcorr')], noise);
+  assert.equal(none.sentences[3], 'Nothing to compare: no method ran a test that could decide.');
+});
+
 test('reportVerdict: the noise sentence counts one pair as one pair', () => {
   // 6 jumps, 4 without a partner (67 %); 1 pair, 0 chance pairs.
   const v = reportVerdict(['spot', 'perp'], [call('pair', null, null, null, 1)], { jumps: 6, noiseJumps: 4, paired: 1, chanceMean: 0 });

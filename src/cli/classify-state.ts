@@ -137,7 +137,7 @@ export async function runClassifyState(files: readonly [string, string], o: Clas
  * command): the rows of one run over all the ranges, then what classify does with them.
  * @throws DataError naming the files when the states do not fit together.
  */
-export async function mergeClassifyStates(states: readonly StateFile[], allowGaps: boolean, ctx: Context): Promise<ClassifyReport> {
+export async function mergeClassifyStates(states: readonly StateFile[], allowGaps: boolean, ctx: Context, onMerged: () => void = () => {}): Promise<ClassifyReport> {
   const xgbLoading = loadXGBoost();
   xgbLoading.catch(() => {}); // awaited below; a refusal first
   const p = states[0]!.header.params as unknown as ClassifyStateParams;
@@ -145,6 +145,8 @@ export async function mergeClassifyStates(states: readonly StateFile[], allowGap
   const names = featureNames(p.features, featureParamsOf({ tradeSide: p.trade_side, features: p.features }, params));
   const shards = states.map((s) => shardOf(s, names, params));
   const { dataset, span } = mergeDatasetShards(shards, p.feed, p.features === 'extended', allowGaps);
+  // The cuts are accepted: what a merge says of its inputs comes now, before the evaluation's words.
+  onMerged();
   const leads = countLeads(dataset.labels);
   const o: EvaluationOptions = {
     names: p.names,

@@ -128,9 +128,11 @@ export async function runHyState(files: readonly [string, string], o: HyOptions,
  * blocks of [T_start, T_end] in time order (empty ones as zeros, as one run has them).
  * @throws DataError naming the files when the states do not fit together.
  */
-export function mergeHyStates(states: readonly StateFile[], allowGaps: boolean, ctx: Context): HyReport {
+export function mergeHyStates(states: readonly StateFile[], allowGaps: boolean, ctx: Context, onChecked: () => void = () => {}): HyReport {
   const p = states[0]!.header.params as unknown as HyStateParams;
   const { shards, whole } = checkHyCuts(states, allowGaps);
+  // The cuts are accepted: what a merge says of its inputs comes now, before the report's words.
+  onChecked();
   const range = { start: startOf(shards[0]!), end: endOf(shards[shards.length - 1]!) };
   const span = cutSpanOf(shards, whole, range);
   const lattice = makeLattice(p.lags_from_us, p.lags_to_us, p.step_us);
@@ -143,7 +145,7 @@ export function mergeHyStates(states: readonly StateFile[], allowGaps: boolean, 
  * (checkCut): what merge refuses before it says anything else.
  * @throws DataError at a cut one run would have seen differently.
  */
-export function checkHyCuts(states: readonly StateFile[], allowGaps: boolean): { shards: StateFile[]; whole: Span | undefined } {
+function checkHyCuts(states: readonly StateFile[], allowGaps: boolean): { shards: StateFile[]; whole: Span | undefined } {
   const p = states[0]!.header.params as unknown as HyStateParams;
   const shards = [...states].sort((x, y) => startOf(x) - startOf(y));
   const whole = wholeSpanOf(shards);

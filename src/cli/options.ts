@@ -74,7 +74,7 @@ const DURATION_SHIFT: Record<string, number> = { '': 3, ms: 3, us: 0, µs: 0, s:
 export const MAX_DURATION_US = 86_400_000_000;
 
 /**
- * A duration in whole µs: `3` (ms), `3ms`, `500us`, `0.5ms`, `1s`, `10min`, `1h`, at most one day.
+ * A duration in whole µs: `3` (ms), `3ms`, `500us`, `0.5ms`, `1s`, `10min`, `1h`, `1d`, at most one day.
  * `allowZero` permits 0 (the pairing window may be 0: simultaneous jumps only).
  */
 export function parseDuration(text: string, option: string, allowZero = false): number {
@@ -284,7 +284,7 @@ export function layoutOf(o: LayoutCliOptions, slot: InputSlot = { index: 0, coun
 }
 
 export function clockOption(): Option {
-  return new Option('--clock <clock>', 'Tardis files: exchange (timestamp) or local (local_timestamp)').choices(['exchange', 'local']).default('exchange');
+  return new Option('--clock <clock>', "which of a file's two time columns: exchange (Tardis timestamp, Binance transaction_time, ts_event, time_exchange) or local (local_timestamp, event_time, ts_recv, time_coinapi)").choices(['exchange', 'local']).default('exchange');
 }
 
 export function timeUnitOption(): Option {

@@ -175,6 +175,7 @@ export class BootWorker {
     return new Promise((resolve) => {
       const done = (reply: BootWorkerReply | undefined): void => {
         worker.off('message', onReply);
+        worker.off('messageerror', onLost);
         worker.off('error', onLost);
         worker.off('exit', onLost);
         worker.unref();
@@ -184,6 +185,8 @@ export class BootWorker {
       const onReply = (reply: BootWorkerReply): void => done(reply);
       const onLost = (): void => done(undefined);
       worker.once('message', onReply);
+      // A reply that cannot be read back is a lost slice (computed here), not a wait forever.
+      worker.once('messageerror', onLost);
       worker.once('error', onLost);
       worker.once('exit', onLost);
       // The slice's own arrays (and the array to fill) move to the worker; the shared x side is copied.

@@ -149,6 +149,12 @@ function agreementOf(calls: readonly MethodCall[], agree: boolean, leader: strin
   if (leader !== null && untested.length > 0 && tested.every((c) => c.leader === leader)) {
     return `The tested methods agree: ${tested.map((c) => c.method).join(', ')}; untested: ${untested.map(untestedText).join(', ')}.`;
   }
+  // No method tested anything (a market that never moves, --bootstrap 0 and too few pairs):
+  // there is no finding to agree or differ on, only estimates.
+  if (tested.length === 0) {
+    const estimates = calls.filter((c) => c.estimateLeader !== null);
+    return `Nothing to compare: no method ran a test that could decide${estimates.length === 0 ? '' : `; untested estimates: ${estimates.map(untestedText).join(', ')}`}.`;
+  }
   const parts = calls.map((c) => `${c.method}: ${callText(c)}`);
   return `Where they differ — ${parts.join('; ')}.`;
 }

@@ -175,7 +175,7 @@ export function hyReportOf(o: Pick<HyOptions, 'names' | 'bootstrap' | 'block' | 
   const k = inference?.contrastBlocks ?? blocks;
   // No block with a contrast: nothing to test, and the verdict says why (no θ̂: every contrast 0).
   if (inference !== null && k > 0 && k < 20) {
-    const held = k === blocks ? `the span holds only ${blocks} block${blocks === 1 ? '' : 's'} of ${duration(o.block)}` : `only ${k} of the span's ${counted(blocks, 'block')} of ${duration(o.block)} hold a contrast`;
+    const held = k === blocks ? `the span holds only ${counted(blocks, 'block')} of ${duration(o.block)}` : `only ${k} of the span's ${counted(blocks, 'block')} of ${duration(o.block)} ${k === 1 ? 'holds' : 'hold'} a contrast`;
     ctx.warn(`${held}: the intervals rest on few blocks and the sign-flip p-value cannot fall below 2/2^${k} = ${fixed(2 / 2 ** k, 4)}; a shorter --block gives more`);
   }
   const report: HyReport = { names: o.names, lattice, span, options: { bootstrap: o.bootstrap, block: o.block, seed: o.seed, lagsOption: o.lagsOption }, estimate, inference };
@@ -387,7 +387,7 @@ function verdictClause(r: HyReport): string {
   const p = inf === null ? 'no test (--bootstrap 0)' : formatP(inf.pValue);
   if (inf !== null && !canReject(inf)) {
     const k = inf.contrastBlocks;
-    const why = 1 / (inf.replicates + 1) >= ALPHA && !inf.exact ? `with ${counted(inf.replicates, 'replicate')} (a larger --bootstrap gives more)` : `over ${k} block${k === 1 ? '' : 's'} where both markets' moves overlap (a shorter --block gives more)`;
+    const why = 1 / (inf.replicates + 1) >= ALPHA && !inf.exact ? `with ${counted(inf.replicates, 'replicate')} (a larger --bootstrap gives more)` : `over ${counted(k, 'block')} where both markets' moves overlap (a shorter --block gives more)`;
     return `untested: ${why} the sign-flip p-value cannot fall below ${fixed(leastP(inf), 4)}, so no lead could be shown; the largest |ρ| = ${fixed(Math.abs(e.rho ?? 0), 3)} at ${lagText(e.lagUs)}`;
   }
   if (inf !== null && inf.pValue >= ALPHA) return `no evidence of lead-lag (${p}): the largest |ρ| = ${fixed(Math.abs(e.rho ?? 0), 3)} (at ${lagText(e.lagUs)}) is what unrelated markets show`;

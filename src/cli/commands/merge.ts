@@ -12,7 +12,7 @@ import { quietSpells, withinSpan } from '../inputs.js';
 import { humanTable, fixed, isoMicros, lazyOutput, writtenJson, type Output } from '../../io/output.js';
 import { mergePairStates } from '../pair-state.js';
 import { mergeXcorrStates } from '../xcorr-state.js';
-import { checkHyCuts, mergeHyStates } from '../hy-state.js';
+import { mergeHyStates } from '../hy-state.js';
 import { renderHy } from './hy.js';
 import { mergeClassifyStates } from '../classify-state.js';
 import { renderClassify } from '../classify-render.js';
@@ -82,6 +82,11 @@ export async function runMergeAsync(files: readonly string[], o: MergeOptions, c
   return states[0]!.header.command !== 'classify' ? runMerge(files, o, ctx, states) : await mergeClassify(files, o, ctx, states);
 }
 
+/** The quiet-spell warnings of the states, said as one run says them; called once a merge has accepted its cuts. */
+function warnQuietSpells(states: readonly StateFile[], ctx: Context): void {
+  for (const w of quietSpellsRead(states)) ctx.warn(w);
+}
+
 /**
  * The warnings of quiet spells inside the files (src/cli/inputs.ts quietSpells) that one run
  * over the states' ranges gives (before its command's own warnings, as that run's reader gives
@@ -138,8 +143,9 @@ async function mergeClassify(files: readonly string[], o: MergeOptions, ctx: Con
   checkSameParams(states);
   const gaps = missingRanges(states);
   checkPlanEnds(states, gaps, o.allowGaps === true);
-  for (const w of quietSpellsRead(states)) ctx.warn(w);
-  return markPartial(renderClassify(await mergeClassifyStates(states, o.allowGaps === true, ctx)), gaps, ctx);
+  // After the merge has accepted the cuts: a refused cut is said alone.
+  const merged = await mergeClassifyStates(states, o.allowGaps === true, ctx, () => warnQuietSpells(states, ctx));
+  return markPartial(renderClassify(merged), gaps, ctx);
 }
 
 /** The states, read and checked to be of one command and one version of leadlag. */
@@ -212,13 +218,9 @@ function mergeReports(files: readonly string[], o: MergeOptions, ctx: Context, s
     checkOneLabel(files, states);
     checkSameParams(states);
     // Merged first: a refused cut is said alone, without the warnings of a merge that did not happen.
-    if (command === 'hy') {
-      checkHyCuts(states, o.allowGaps === true);
-      for (const w of quietSpellsRead(states)) ctx.warn(w);
-      return renderHy(mergeHyStates(states, o.allowGaps === true, ctx));
-    }
+    if (command === 'hy') return renderHy(mergeHyStates(states, o.allowGaps === true, ctx, () => warnQuietSpells(states, ctx)));
     const r = mergeXcorrStates(states, o.allowGaps === true);
-    for (const w of quietSpellsRead(states)) ctx.warn(w);
+    warnQuietSpells(states, ctx);
     xcorrWarnings(r, ctx);
     return renderXcorr(r);
   }
@@ -228,7 +230,7 @@ function mergeReports(files: readonly string[], o: MergeOptions, ctx: Context, s
   });
   if (reports.length === 1) {
     const r = reports[0]!.report;
-    for (const w of quietSpellsRead(states)) ctx.warn(w);
+    warnQuietSpells(states, ctx);
     for (const w of pairWarnings(r)) ctx.warn(w);
     return renderPair(r);
   }

@@ -108,16 +108,17 @@ export interface LeadInputs {
  * ({@link windowLeader}): `sign` is the side
  * {@link summedLead} names (1: A leads, −1: B leads; 0: neither) and `tested` false where the
  * verdict says untested. A peak one grid step makes, or whose interval includes 0 (with the
- * bootstrap, its own or its band over the lags), is tested and no lead; fewer than {@link MIN_CALL_BLOCKS} blocks or {@link MIN_CO_MOVES} grid steps where
- * both markets move, or a difference of the sums without an interval (lags on one side,
- * `--bootstrap 0`), is untested.
+ * bootstrap, its own or its band over the lags), is tested and no lead; no lag with an r, fewer
+ * than {@link MIN_CALL_BLOCKS} blocks or {@link MIN_CO_MOVES} grid steps where both markets move,
+ * a peak without an interval (`--bootstrap 1`), or a difference of the sums without an interval
+ * (lags on one side, `--bootstrap 0`), is untested.
  */
 export function xcorrLead(r: LeadInputs): XcorrLead {
   const best = r.best;
   // No lag with an r (a constant series, no pairs of returns): nothing was measured, let alone tested.
   if (best === undefined) return { tested: false, sign: 0, correlated: false };
   if (best.topStepShare !== null && best.topStepShare > SINGLE_STEP_SHARE) return { tested: true, sign: 0, correlated: false };
-  // No interval at the peak (--bootstrap 1, or Fisher's with N ≤ 3): no test ran.
+  // No interval at the peak (--bootstrap 1, or too few replicates with an r there): no test ran.
   if (tooFewCallBlocks(r) || tooFewCoMoves(r) || best.ciLow === null || best.ciHigh === null) return { tested: false, sign: 0, correlated: false };
   if (best.ciLow <= 0 && best.ciHigh >= 0) return { tested: true, sign: 0, correlated: false };
   if (r.bootstrap !== null && !bandClear(r.band)) return { tested: true, sign: 0, correlated: false };
@@ -400,12 +401,14 @@ export function verdict(r: XcorrReport): string {
   return `correlated (r = ${r4(best.r)} at ${where}) but no significant lead: the summed r of τ > 0 minus τ < 0 is ${r4(d.value)} and its 95 % interval ${intervalText(d.interval.low, d.interval.high)} includes 0${edge}.`;
 }
 
-/** Why the best lag has no interval: too few replicates, or too few pairs for Fisher's. */
+/**
+ * Why the best lag has no interval when the rules before have passed: too few replicates (Fisher's
+ * is missing only over 3 pairs or fewer, where rule 4, fewer than 10 co-moving steps, came first).
+ */
 function noIntervalWhy(r: XcorrReport): string {
-  const b = r.bootstrap;
-  if (b === null) return 'the Fisher interval needs N > 3 pairs of returns';
-  if (b.replicates < 2) return `--bootstrap ${b.replicates} draws ${b.replicates} replicate${b.replicates === 1 ? '' : 's'}; an interval needs at least 2, and hundreds for a sound one: the default is 1000`;
-  return `fewer than 2 of its ${b.replicates} replicates have an r there`;
+  const b = r.bootstrap!;
+  if (b.replicates < 2) return `--bootstrap ${b.replicates} draws ${counted(b.replicates, 'replicate')}; an interval needs at least 2, and hundreds for a sound one: the default is 1000`;
+  return `fewer than 2 of its ${counted(b.replicates, 'replicate')} have an r there`;
 }
 
 /**

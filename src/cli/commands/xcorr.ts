@@ -143,6 +143,8 @@ async function finishXcorr(
   if (windowSplit) worker.start();
   try {
     const boot = blocks === undefined ? undefined : { ...(await bootstrapXcorrThreaded(blocks, drawsOf(blocks, o), { worker })), blocks: blocks.cells };
+    // No window will use the worker: end it now rather than hold its memory to the end.
+    if (!windowSplit) worker?.close();
     // The windows' bootstraps, one after another, reuse their arrays (each used before the next).
     const arrays: BootArrays = {};
     const windowBoot = (parts: XcorrParts, plan: BlockDrawPlan) => bootstrapXcorrThreaded(parts, plan, { worker, split: windowSplit, arrays });
