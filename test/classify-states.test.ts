@@ -322,14 +322,18 @@ test('leadlag merge (the built CLI) of classify states prints what leadlag class
   assert.match(bad.stderr, /b\.state.*checksum/);
 });
 
-test('merge warns of a quiet spell inside a quote file as the one classify run does', async () => {
-  // The fixture's perp quotes without the rows from 3 s to 65 s: one spell of about 62.6 s, inside
-  // the middle state's range [1 s, 70 s).
+/** The fixture's inputs with perp's quotes from 3 s to 65 s left out: one quiet spell of about 62.6 s. */
+function quietPerpInputs(): Inputs {
   const inp = fixtureInputs();
   const perp = readFileSync(inp.files[1], 'utf8').split('\n');
   const kept = perp.filter((line, i) => i === 0 || (line !== '' && !(Number(line.split(',')[2]) > T0 + 3 * S && Number(line.split(',')[2]) < T0 + 65 * S)));
   writeFileSync(join(inp.dir, 'perp-quiet.csv'), `${kept.join('\n')}\n`);
-  const quiet: Inputs = { ...inp, files: [inp.files[0], join(inp.dir, 'perp-quiet.csv')] };
+  return { ...inp, files: [inp.files[0], join(inp.dir, 'perp-quiet.csv')] };
+}
+
+test('merge warns of a quiet spell inside a quote file as the one classify run does', async () => {
+  // The spell lies inside the middle state's range [1 s, 70 s).
+  const quiet = quietPerpInputs();
   const want = await single(quiet);
   assert.match(want.stderr!, /perp-quiet\.csv has no tick for 62\.\d+ s/);
   assert.deepEqual(await merged(await shards(quiet, [1 * S, 70 * S])), want);
@@ -338,11 +342,7 @@ test('merge warns of a quiet spell inside a quote file as the one classify run d
 test('merge refusing a classify cut says only that: no quiet-spell warnings of a merge that did not happen', async () => {
   // The same quiet perp (no tick from 3 s to 65 s), cut at 30 s inside the spell: the earlier
   // state's data ends at 3 s, inside the range it owns, and the merge refuses the cut.
-  const inp = fixtureInputs();
-  const perp = readFileSync(inp.files[1], 'utf8').split('\n');
-  const kept = perp.filter((line, i) => i === 0 || (line !== '' && !(Number(line.split(',')[2]) > T0 + 3 * S && Number(line.split(',')[2]) < T0 + 65 * S)));
-  writeFileSync(join(inp.dir, 'perp-quiet.csv'), `${kept.join('\n')}\n`);
-  const quiet: Inputs = { ...inp, files: [inp.files[0], join(inp.dir, 'perp-quiet.csv')] };
+  const quiet = quietPerpInputs();
   const fc = fakeContext({ quiet: false });
   await refused(runMergeAsync(await shards(quiet, [30 * S], {}, 'q'), { format: 'json', quiet: false }, fc.ctx), /a market is quiet there for longer than the pairings reach across a cut/);
   assert.doesNotMatch(fc.stderr(), /no tick for/);
