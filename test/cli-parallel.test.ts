@@ -105,9 +105,12 @@ test('plan --command: the analysis each job runs; classify jobs read the trades\
   const day3Trades = ['02', '03'].map((d) => join(trades, `trades-2024-08-${d}.csv`)).join(',');
   assert.ok(classify[2]!.startsWith('leadlag classify '), classify[2]);
   assert.ok(classify[2]!.includes(` --trades ${day3Trades} --start 2024-08-03T00:00:00.000000Z `), classify[2]);
-  const tsv = runPlan(join(dir, 'spot'), join(dir, 'perp'), { ...PLAN, command: 'classify', trades });
-  assert.deepEqual(tsv[0]!.split('\t').slice(-3), ['trades_files', 'state', 'plan_span']);
+  const tsv = runPlan(join(dir, 'spot'), join(dir, 'perp'), { ...PLAN, command: 'classify', trades, options: "--trees 30 --time-format '%Y-%m-%d %H:%M'" });
+  assert.deepEqual(tsv[0]!.split('\t').slice(-5), ['trades_files', 'state', 'plan_span', 'command', 'options']);
   assert.equal(tsv[3]!.split('\t')[7], day3Trades);
+  // The TSV carries the command and the options as the commands carry them (shell-quoted words):
+  // a scheduler reading it runs the jobs planned.
+  assert.deepEqual(tsv[3]!.split('\t').slice(-2), ['classify', "--trees 30 --time-format '%Y-%m-%d %H:%M'"]);
   assert.throws(() => runPlan(join(dir, 'spot'), join(dir, 'perp'), { ...PLAN, command: 'classify' }), /--command classify needs the trades/);
   assert.throws(() => runPlan(join(dir, 'spot'), join(dir, 'perp'), { ...PLAN, trades }), /--trades goes with --command classify/);
   const manifest = join(dir, 'pairs.csv');
@@ -234,7 +237,7 @@ test('plan --offset shifts every cut: three days of noon-to-noon jobs, the first
     '2024-08-02T12:00:00.000000Z 2024-08-03T12:00:00.000000Z',
     '2024-08-03T12:00:00.000000Z 2024-08-04T00:00:00.000000Z',
   ]);
-  assert.ok(rows.every((r) => r.at(-1) === '2024-08-01T00:00:00.000000Z..2024-08-04T00:00:00.000000Z'));
+  assert.ok(rows.every((r) => r[r.length - 3] === '2024-08-01T00:00:00.000000Z..2024-08-04T00:00:00.000000Z'));
   assert.throws(() => runPlan(join(dir, 'spot'), join(dir, 'perp'), { ...PLAN, offset: DAY }), /--offset 24 h 00 min must be shorter than --every/);
 });
 

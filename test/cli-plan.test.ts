@@ -12,7 +12,8 @@ import { tempFiles, type CliResult } from './cli-helpers.js';
 import { leadlagInProcess as leadlag } from './context-helpers.js';
 import { shellQuote, shellWords } from '../src/cli/shell-words.js';
 import { UsageError } from '../src/errors.js';
-import { manifestCells } from '../src/cli/commands/plan.js';
+import { manifestCells, MAX_PLAN_JOBS } from '../src/cli/commands/plan.js';
+import { jobCount, planJobs, type DayFile } from '../src/core/plan.js';
 
 /** spot/ and perp/ holding 2024-08-08 and 2024-08-09 each (the layout the README shows): two daily jobs. */
 function twoDays(): { dir: string; spot: string; perp: string } {
@@ -86,7 +87,7 @@ test('plan --label refuses a name that is no file name, saying which characters 
   // The allowed characters pass and name the states: job 0 of BTC-USDT.
   const ok = await leadlag(['plan', spot, perp, '--label', 'BTC-USDT_1.0']);
   assert.equal(ok.code, 0, ok.stderr);
-  assert.match(ok.stdout.split('\n')[1]!, /\tstates\/BTC-USDT_1\.0-0000\.state\t2024-08-08T00:00:00\.000000Z\.\.2024-08-10T00:00:00\.000000Z$/);
+  assert.match(ok.stdout.split('\n')[1]!, /\tstates\/BTC-USDT_1\.0-0000\.state\t2024-08-08T00:00:00\.000000Z\.\.2024-08-10T00:00:00\.000000Z\tpair\t$/);
 });
 
 test('plan refuses a named input that does not exist, naming it (exit 66), before looking for dates', async () => {
@@ -154,6 +155,8 @@ test('plan --options: parsed as the job\'s command parses it; options plan sets,
   await refused('--by vol', /^leadlag: --options: pair's jobs would refuse them: --state goes with --by DUR or no --by/);
   await refused('--save-model m.json', /^leadlag: --options: classify's jobs would refuse them: --save-model goes without --state/, 'classify');
   await refused('--balanced --split walk-forward', /^leadlag: --options: classify's jobs would refuse them: --split walk-forward tests every later block in full/, 'classify');
+  // One file for every job's rows: each job would write over the last.
+  await refused('--dump-features rows.csv', /^leadlag: --options: every job would write its range's rows to --dump-features rows\.csv, each over the last; give --dump-features -/, 'classify');
   await refused('extra.csv', /^leadlag: --options holds options only, no files/);
   await refused('-q; rm -rf states', /^leadlag: --options holds options and their values only; ; is shell syntax/);
   // What passes reaches the job as the same words, quoted for the shell.
@@ -242,4 +245,54 @@ test('plan --options with a misspelt option: one line naming it and commander\'s
   // commander puts "(Did you mean …?)" on a line of its own; it printed as a literal \n.
   const r = await leadlag(['plan', spot, perp, '--options', '--threshhold 1bp']);
   assertRefused(r, 2, /^leadlag: --options: unknown option '--threshhold' \(Did you mean --threshold\?\) \(as pair reads it\)$/);
+});
+
+test('jobCount is the length of planJobs\' list, for any --every and --offset', () => {
+  // Three UTC days, one missing in the middle (its job is made all the same); the count is
+  // checked against the list planJobs builds cut by cut.
+  const DAY = 86_400_000_000;
+  const day0 = Date.UTC(2024, 7, 1) * 1000;
+  const files = (days: number[]): DayFile[] => days.map((d) => ({ path: `f${d}`, start: day0 + d * DAY, end: day0 + (d + 1) * DAY }));
+  const [a, b] = [files([0, 2]), files([0, 1, 2])];
+  for (const every of [7_000_000, 3_600_000_000, 5 * 3_600_000_000, DAY, 2 * DAY, 5 * DAY]) {
+    for (const offset of [0, 1, 1_234_567, every - 1]) {
+      assert.equal(jobCount(a, b, every, offset), planJobs(a, b, every, 0, [], offset).length, `every ${every} offset ${offset}`);
+    }
+  }
+  // By hand: three days cut every 1 h with no offset are 72 jobs; with 30 min of offset, 73.
+  assert.equal(jobCount(a, b, 3_600_000_000, 0), 72);
+  assert.equal(jobCount(a, b, 3_600_000_000, 1_800_000_000), 73);
+  assert.equal(jobCount([], [], DAY), 0);
+});
+
+test('plan refuses an --every that makes more jobs than a scheduler is meant to run (exit 2, not a crash)', async () => {
+  // Two days every 1 s: 172 800 jobs. (Every 100 ms over three days ran out of string length, exit 70.)
+  const { spot, perp } = twoDays();
+  assert.ok(172_800 > MAX_PLAN_JOBS);
+  assertRefused(await leadlag(['plan', spot, perp, '--every', '1s']), 2, /^leadlag: --every 1 s cuts pair's days into 172800 jobs, more than the 100000 a plan makes: .* use --every 1h or longer$/);
+  const ok = await leadlag(['plan', spot, perp, '--every', '1h']);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(ok.stdout.trim().split('\n').length, 1 + 48);
+});
+
+test('plan refuses two files of one day in a market, and a day with no file in either market between days that have (exit 65)', async () => {
+  const dir = tempFiles({});
+  for (const m of ['spot', 'perp']) {
+    mkdirSync(join(dir, m));
+    for (const d of ['01', '02', '04']) writeFileSync(join(dir, m, `${m}-2024-08-${d}.csv`), '');
+  }
+  const [spot, perp] = [join(dir, 'spot'), join(dir, 'perp')];
+  // The 3rd is in neither market: the jobs cut around it could not merge.
+  assertRefused(await leadlag(['plan', spot, perp]), 65, /^leadlag: pair: 2024-08-03 has no file in either market, between days that have: .*plan the days before and after it as two plans, each merged on its own, or run the command once over all the files/);
+  // Two days missing are named as a stretch.
+  writeFileSync(join(dir, 'spot', 'spot-2024-08-07.csv'), '');
+  writeFileSync(join(dir, 'perp', 'perp-2024-08-07.csv'), '');
+  for (const m of ['spot', 'perp']) writeFileSync(join(dir, m, `${m}-2024-08-03.csv`), '');
+  assertRefused(await leadlag(['plan', spot, perp]), 65, /^leadlag: pair: 2024-08-05 to 2024-08-06 have no file in either market/);
+  for (const m of ['spot', 'perp']) for (const d of ['05', '06']) writeFileSync(join(dir, m, `${m}-2024-08-${d}.csv`), '');
+  const ok = await leadlag(['plan', spot, perp]);
+  assert.equal(ok.code, 0, ok.stderr);
+  // A leftover .gz beside the file of the 2nd: both would be read as one day's.
+  writeFileSync(join(dir, 'perp', 'perp-2024-08-02.csv.gz'), '');
+  assertRefused(await leadlag(['plan', spot, perp]), 65, /^leadlag: pair: 2024-08-02 has two files of the second market, .*perp-2024-08-02\.csv and .*perp-2024-08-02\.csv\.gz; .* keep one$/);
 });

@@ -114,7 +114,21 @@ export function jobOptionsOf(command: JobCommand, text: string): JobOptions {
   } catch (e) {
     throw e instanceof UsageError ? new UsageError(`--options: ${command}'s jobs would refuse them: ${e.message}`) : e;
   }
+  refuseSharedOutput(parsed);
   return { words, parsed };
+}
+
+/**
+ * Every job gets the same words, so a file an option names would be written by each job in turn,
+ * the last one's rows left: classify's --dump-features (to standard output, `-`, each job's rows
+ * go to its own output).
+ * @throws UsageError naming the option and the file.
+ */
+function refuseSharedOutput(parsed: Parsed): void {
+  const dump = (parsed as { dumpFeatures?: string }).dumpFeatures;
+  if (dump !== undefined && dump !== '-') {
+    throw new UsageError(`--options: every job would write its range's rows to --dump-features ${dump}, each over the last; give --dump-features - (each job's rows on its standard output, the report on its standard error) and keep each job's output`);
+  }
 }
 
 /**

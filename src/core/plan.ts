@@ -40,13 +40,28 @@ export function planJobs(a: readonly DayFile[], b: readonly DayFile[], everyUs: 
   const last = Math.max(...all.map((f) => f.end));
   const jobs: Job[] = [];
   const cut = (k: number) => k * everyUs + offsetUs;
-  for (let k = Math.floor((first - offsetUs) / everyUs); cut(k) < last; k++) {
+  for (let k = firstCut(first, everyUs, offsetUs); cut(k) < last; k++) {
     const start = Math.max(cut(k), first);
     const end = Math.min(cut(k + 1), last);
     const reads = (files: readonly DayFile[]) => files.filter((f) => f.end > start - marginUs && f.start < end + marginUs).map((f) => f.path);
     jobs.push({ n: jobs.length, start, end, a: reads(a), b: reads(b), trades: reads(trades) });
   }
   return jobs;
+}
+
+/** The number of jobs {@link planJobs} makes of these files, without making them. O(files). */
+export function jobCount(a: readonly DayFile[], b: readonly DayFile[], everyUs: number, offsetUs = 0): number {
+  const all = [...a, ...b];
+  if (all.length === 0) return 0;
+  const first = Math.min(...all.map((f) => f.start));
+  const last = Math.max(...all.map((f) => f.end));
+  // Cuts k·every + offset from the first one at or before `first` to the last one before `last`.
+  return Math.ceil((last - offsetUs) / everyUs) - firstCut(first, everyUs, offsetUs);
+}
+
+/** The index k of the cut k·every + offset at or before `first`: the first job's. */
+function firstCut(first: number, everyUs: number, offsetUs: number): number {
+  return Math.floor((first - offsetUs) / everyUs);
 }
 
 /**

@@ -11,7 +11,7 @@ import { DataError, OpenError, UsageError } from '../../errors.js';
 import { openError } from '../../io/byte-source.js';
 import { dayFromName } from '../../io/paths.js';
 import { expandMarketArgs } from '../inputs.js';
-import { firstUnmatchedDay, planJobs, type DayFile, type Job } from '../../core/plan.js';
+import { firstUnmatchedDay, jobCount, planJobs, type DayFile, type Job } from '../../core/plan.js';
 import { isoMicros } from '../../io/output.js';
 import { duration } from '../../core/human-text.js';
 import { shellQuote } from '../shell-words.js';
@@ -58,7 +58,9 @@ export function runPlan(spot: string | undefined, perp: string | undefined, o: P
   const jobOptions = jobOptionsOf(command, o.options);
   // Files are chosen around each range as far as its job reads, whatever --margin says.
   const margin = Math.max(o.margin, jobReadMargin(command, jobOptions.parsed));
-  const header = ['job', 'pair', 'n', 'start', 'end', 'spot_files', 'perp_files', ...(withTrades ? ['trades_files'] : []), 'state', 'plan_span'];
+  // The command and its --options too, so that a scheduler reading the TSV runs the jobs planned.
+  const header = ['job', 'pair', 'n', 'start', 'end', 'spot_files', 'perp_files', ...(withTrades ? ['trades_files'] : []), 'state', 'plan_span', 'command', 'options'];
+  const optionsText = jobOptions.words.map(shellQuote).join(' ');
   const lines: string[] = o.emit === 'tsv' ? [header.join('\t')] : [];
   let job = 0;
   for (const p of pairs) {
@@ -67,7 +69,10 @@ export function runPlan(spot: string | undefined, perp: string | undefined, o: P
     const named = (paths: string[]) => dayFiles(requireExisting(paths, p.where));
     const [a, b] = expandMarketArgs([p.a, p.b]).map(named) as [DayFile[], DayFile[]];
     const trades = withTrades ? named(expandMarketArgs([p.trades!], 'trades')[0]!) : [];
+    requireOneFileADay(p.pair, withTrades ? [a, b, trades] : [a, b]);
     requireSameDays(p.pair, withTrades ? [a, b, trades] : [a, b]);
+    requireNoDayWithout(p.pair, [...a, ...b]);
+    requireFewJobs(p.pair, jobCount(a, b, o.every, offset), o.every);
     const jobs = planJobs(a, b, o.every, margin, trades, offset);
     // Every job's state records the span its pair's jobs cover, so that merge knows a missing first or last one.
     const span = jobs.length === 0 ? '' : `${isoMicros(jobs[0]!.start)}..${isoMicros(jobs.at(-1)!.end)}`;
@@ -76,7 +81,7 @@ export function runPlan(spot: string | undefined, perp: string | undefined, o: P
       requireListable(j, withTrades);
       requireRunnableRange(command, jobOptions.parsed, j, o.every, `job ${job} (${p.pair}-${String(j.n).padStart(4, '0')})`, offset);
       const state = `${o.states.replace(/\/$/, '')}/${p.pair}-${String(j.n).padStart(4, '0')}.state`;
-      if (o.emit === 'tsv') lines.push(tsvLine([job, p.pair, j.n, isoMicros(j.start), isoMicros(j.end), j.a.join(','), j.b.join(','), ...(withTrades ? [j.trades.join(',')] : []), state, span]));
+      if (o.emit === 'tsv') lines.push(tsvLine([job, p.pair, j.n, isoMicros(j.start), isoMicros(j.end), j.a.join(','), j.b.join(','), ...(withTrades ? [j.trades.join(',')] : []), state, span, command, optionsText]));
       else lines.push(commandOf(command, p.pair, j, state, span, o.leadlag, jobOptions));
       job++;
     }
@@ -119,14 +124,63 @@ function dayFiles(paths: readonly string[]): DayFile[] {
   });
 }
 
+const LIST_NAMES = ['first market', 'second market', 'trades'];
+const DAY_US = 86_400_000_000;
+
+/**
+ * One file a day in each list: two (a leftover .gz beside the file unpacked from it, a second
+ * download) would both be read by the day's jobs, which refuse files that overlap in time, every
+ * one of them.
+ * @throws DataError naming the day and both files.
+ */
+function requireOneFileADay(pair: string, lists: readonly (readonly DayFile[])[]): void {
+  lists.forEach((files, i) => {
+    const seen = new Map<number, string>();
+    for (const f of files) {
+      const other = seen.get(f.start);
+      if (other !== undefined) throw new DataError(pair, undefined, `${isoMicros(f.start).slice(0, 10)} has two files of the ${LIST_NAMES[i]}, ${other} and ${f.path}; a day's jobs read every file of it, and two files of one day overlap in time: keep one`);
+      seen.set(f.start, f.path);
+    }
+  });
+}
+
+/**
+ * No day without a file in either market between the first and the last: the jobs on either
+ * side of it would each see a market quiet across their cut for a day, which no merge can join
+ * exactly (one run over the files reads it as a quiet spell and says so).
+ * @throws DataError naming the day(s) and what works instead.
+ */
+function requireNoDayWithout(pair: string, files: readonly DayFile[]): void {
+  const days = [...new Set(files.map((f) => f.start))].sort((x, y) => x - y);
+  for (let i = 1; i < days.length; i++) {
+    if (days[i]! === days[i - 1]! + DAY_US) continue;
+    const from = isoMicros(days[i - 1]! + DAY_US).slice(0, 10);
+    const to = isoMicros(days[i]! - DAY_US).slice(0, 10);
+    const span = from === to ? `${from} has` : `${from} to ${to} have`;
+    throw new DataError(pair, undefined, `${span} no file in either market, between days that have: the jobs on either side could not be merged across it (a cut no market trades near); plan the days before and after it as two plans, each merged on its own, or run the command once over all the files (it reads the missing days as a market without a move, and warns of the gap)`);
+  }
+}
+
 /** Every day must have its file in each market (and in the trades, for classify): docs/scale.md. */
 function requireSameDays(pair: string, lists: readonly (readonly DayFile[])[]): void {
   const gap = firstUnmatchedDay(lists);
   if (gap === undefined) return;
-  const names = ['first market', 'second market', 'trades'];
   const day = isoMicros(gap.day).slice(0, 10);
   const has = lists.findIndex((l) => l.some((f) => f.start === gap.day));
-  throw new DataError(pair, undefined, `${day} has a file of the ${names[has]} but none of the ${names[gap.missing]}; every day needs its files in both markets${lists.length > 2 ? ' and in the trades' : ''} (fetch the missing file, or plan the days on either side of it separately)`);
+  throw new DataError(pair, undefined, `${day} has a file of the ${LIST_NAMES[has]} but none of the ${LIST_NAMES[gap.missing]}; every day needs its files in both markets${lists.length > 2 ? ' and in the trades' : ''} (fetch the missing file, or plan the days before and after it as two plans, each merged on its own)`);
+}
+
+/** The most jobs a plan makes of one pair: a job is a process of a scheduler, run for minutes, not milliseconds. */
+export const MAX_PLAN_JOBS = 100_000;
+
+/**
+ * A plan of more jobs than a scheduler is meant to run (and whose list would not fit in memory
+ * at --every 1ms over days) is a mistaken --every.
+ * @throws UsageError with the count and a length that makes sense.
+ */
+function requireFewJobs(pair: string, count: number, everyUs: number): void {
+  if (count <= MAX_PLAN_JOBS) return;
+  throw new UsageError(`--every ${duration(everyUs)} cuts ${pair}'s days into ${count} jobs, more than the ${MAX_PLAN_JOBS} a plan makes: a job is a process of its own, worth minutes of work, not a few milliseconds; use --every 1h or longer`);
 }
 
 function requireFiles(pair: string, j: Job, withTrades: boolean): void {
