@@ -271,3 +271,39 @@ test('GNU parallel: markets quiet at midnight merge when plan --offset cuts wher
   assert.equal(shifted.stdout, single.stdout);
   assert.ok((JSON.parse(single.stdout) as { native: { paired_events: number } }).native.paired_events > 10);
 });
+
+test('a day missing in both markets: plan refuses the cuts that meet it, and a plan whose job spans it merges to the one run', { timeout: 600_000 }, async (t) => {
+  // Days 08-01, 08-02, 08-04 and 08-05, each with 90 s after midnight, 90 s around 01:00 and 90 s
+  // before the next midnight; 08-03 has no file in either market.
+  const dir = tempFiles({});
+  for (const m of ['spot', 'perp']) mkdirSync(join(dir, m));
+  for (const d of [0, 1, 3, 4]) {
+    const day = DAY0 + d * DAY;
+    const parts = [day, day + 3600e6 - 45e6, day + DAY - PIECE_S * 1e6].map((startUs, k) => {
+      const out = join(dir, `gen-${d}-${k}`);
+      writeDataset(out, { seed: 200 + 3 * d + k, seconds: PIECE_S, startUs, format: 'tardis', shape: FIXTURE_SHAPE });
+      return out;
+    });
+    for (const [m, file] of [['spot', 'spot_quotes.csv'], ['perp', 'perp_quotes.csv']] as const) {
+      const texts = parts.map((p) => readFileSync(join(p, file), 'utf8'));
+      const date = new Date(day / 1000).toISOString().slice(0, 10);
+      writeFileSync(join(dir, m, `${m}_${date}.csv`), texts[0]! + texts.slice(1).map((x) => x.slice(x.indexOf('\n') + 1)).join(''));
+    }
+  }
+  const [spot, perp] = [join(dir, 'spot'), join(dir, 'perp')];
+  // Daily cuts meet the missing day (its midnight and the next): refused before any job runs.
+  assert.throws(() => runPlan(spot, perp, PLAN), (e: unknown) => e instanceof DataError && /the cut at 2024-08-03T00:00:00\.000000Z between jobs 1 and 2 meets 2024-08-03, a day without a file of the first market: no merge joins states across a cut where a market does not trade/.test(e.message));
+  // Every 4 days at 01:00 (the epoch's 4-day cuts fall on 08-01 and 08-05): one job spans 08-03,
+  // and each cut lies inside a day with files, in the data around 01:00.
+  const states = join(dir, 'states');
+  mkdirSync(states);
+  const jobs = runPlan(spot, perp, { ...PLAN, every: 4 * DAY, offset: 3600e6, emit: 'commands', states, leadlag: BIN, options: '-q' });
+  assert.equal(jobs.length, 3);
+  if (!haveParallel(t)) return;
+  const run = runParallel(jobs);
+  assert.equal(run.status, 0, run.stderr);
+  const merged = await leadlag(['merge', ...readdirSync(states).map((f) => join(states, f)), '--format', 'json']);
+  assert.equal(merged.code, 0, merged.stderr);
+  const one = await leadlag(['pair', spot, perp, '--format', 'json', '-q']);
+  assert.equal(merged.stdout, one.stdout);
+});

@@ -275,21 +275,25 @@ test('plan refuses an --every that makes more jobs than a scheduler is meant to 
   assert.equal(ok.stdout.trim().split('\n').length, 1 + 48);
 });
 
-test('plan refuses two files of one day in a market, and a day with no file in either market between days that have (exit 65)', async () => {
+test('plan refuses two files of one day in a market, and a cut that meets a day with no file in either market (exit 65)', async () => {
   const dir = tempFiles({});
   for (const m of ['spot', 'perp']) {
     mkdirSync(join(dir, m));
     for (const d of ['01', '02', '04']) writeFileSync(join(dir, m, `${m}-2024-08-${d}.csv`), '');
   }
   const [spot, perp] = [join(dir, 'spot'), join(dir, 'perp')];
-  // The 3rd is in neither market: the jobs cut around it could not merge.
-  assertRefused(await leadlag(['plan', spot, perp]), 65, /^leadlag: pair: 2024-08-03 has no file in either market, between days that have: .*plan the days before and after it as two plans, each merged on its own, or run the command once over all the files/);
-  // Two days missing are named as a stretch.
-  writeFileSync(join(dir, 'spot', 'spot-2024-08-07.csv'), '');
-  writeFileSync(join(dir, 'perp', 'perp-2024-08-07.csv'), '');
+  // The 3rd is in neither market: the daily cut at its midnight meets it (the instant at the cut).
+  assertRefused(await leadlag(['plan', spot, perp]), 65, /^leadlag: pair: the cut at 2024-08-03T00:00:00\.000000Z between jobs 1 and 2 meets 2024-08-03, a day without a file of the first market: .*choose an --every and --offset whose cuts fall inside days with files/);
+  // Cut at 12:00 every 2 days (the epoch's 2-day cuts fall on 08-01 and 08-03): the cut at 08-03
+  // 12:00 lies in the missing day.
+  assertRefused(await leadlag(['plan', spot, perp, '--every', '2d', '--offset', '12h']), 65, /the cut at 2024-08-03T12:00:00\.000000Z between jobs 1 and 2 meets 2024-08-03/);
+  // Every 4 days at 01:00 (4-day cuts from the epoch fall on 08-01 and 08-05; 08-01 is day
+  // 19 936): one job spans the 3rd, its one cut inside a day with files. (cli-parallel.test.ts
+  // runs such a plan and merges it to the one run.)
+  const spans = await leadlag(['plan', spot, perp, '--every', '4d', '--offset', '1h']);
+  assert.equal(spans.code, 0, spans.stderr);
+  assert.deepEqual(spans.stdout.trim().split('\n').slice(1).map((l) => l.split('\t').slice(3, 5).join(' ')), ['2024-08-01T00:00:00.000000Z 2024-08-01T01:00:00.000000Z', '2024-08-01T01:00:00.000000Z 2024-08-05T00:00:00.000000Z']);
   for (const m of ['spot', 'perp']) writeFileSync(join(dir, m, `${m}-2024-08-03.csv`), '');
-  assertRefused(await leadlag(['plan', spot, perp]), 65, /^leadlag: pair: 2024-08-05 to 2024-08-06 have no file in either market/);
-  for (const m of ['spot', 'perp']) for (const d of ['05', '06']) writeFileSync(join(dir, m, `${m}-2024-08-${d}.csv`), '');
   const ok = await leadlag(['plan', spot, perp]);
   assert.equal(ok.code, 0, ok.stderr);
   // A leftover .gz beside the file of the 2nd: both would be read as one day's.

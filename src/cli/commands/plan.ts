@@ -71,9 +71,9 @@ export function runPlan(spot: string | undefined, perp: string | undefined, o: P
     const trades = withTrades ? named(expandMarketArgs([p.trades!], 'trades')[0]!) : [];
     requireOneFileADay(p.pair, withTrades ? [a, b, trades] : [a, b]);
     requireSameDays(p.pair, withTrades ? [a, b, trades] : [a, b]);
-    requireNoDayWithout(p.pair, [...a, ...b]);
     requireFewJobs(p.pair, jobCount(a, b, o.every, offset), o.every);
     const jobs = planJobs(a, b, o.every, margin, trades, offset);
+    requireFilesAroundCuts(p.pair, jobs, [a, b]);
     // Every job's state records the span its pair's jobs cover, so that merge knows a missing first or last one.
     const span = jobs.length === 0 ? '' : `${isoMicros(jobs[0]!.start)}..${isoMicros(jobs.at(-1)!.end)}`;
     for (const j of jobs) {
@@ -125,7 +125,6 @@ function dayFiles(paths: readonly string[]): DayFile[] {
 }
 
 const LIST_NAMES = ['first market', 'second market', 'trades'];
-const DAY_US = 86_400_000_000;
 
 /**
  * One file a day in each list: two (a leftover .gz beside the file unpacked from it, a second
@@ -145,19 +144,22 @@ function requireOneFileADay(pair: string, lists: readonly (readonly DayFile[])[]
 }
 
 /**
- * No day without a file in either market between the first and the last: the jobs on either
- * side of it would each see a market quiet across their cut for a day, which no merge can join
- * exactly (one run over the files reads it as a quiet spell and says so).
- * @throws DataError naming the day(s) and what works instead.
+ * Every cut between two jobs must lie inside days with files of both markets, on both its sides
+ * (the instant before it and the instant at it): merge joins two states only where the markets
+ * trade across their cut, so a cut in or at the edge of days without files (a day missing in
+ * both markets, a weekend of a market that closes) is one no merge can join. One run over the
+ * files reads such a gap as a market without a move; a plan whose cuts all fall inside days
+ * with files (a longer --every, another --offset) spans it within one job.
+ * @throws DataError naming the cut, the jobs, the day and what works instead.
  */
-function requireNoDayWithout(pair: string, files: readonly DayFile[]): void {
-  const days = [...new Set(files.map((f) => f.start))].sort((x, y) => x - y);
-  for (let i = 1; i < days.length; i++) {
-    if (days[i]! === days[i - 1]! + DAY_US) continue;
-    const from = isoMicros(days[i - 1]! + DAY_US).slice(0, 10);
-    const to = isoMicros(days[i]! - DAY_US).slice(0, 10);
-    const span = from === to ? `${from} has` : `${from} to ${to} have`;
-    throw new DataError(pair, undefined, `${span} no file in either market, between days that have: the jobs on either side could not be merged across it (a cut no market trades near); plan the days before and after it as two plans, each merged on its own, or run the command once over all the files (it reads the missing days as a market without a move, and warns of the gap)`);
+function requireFilesAroundCuts(pair: string, jobs: readonly Job[], markets: readonly (readonly DayFile[])[]): void {
+  for (let i = 1; i < jobs.length; i++) {
+    const cut = jobs[i]!.start;
+    for (const t of [cut - 1, cut]) {
+      const lacking = markets.findIndex((files) => !files.some((f) => f.start <= t && t < f.end));
+      if (lacking < 0) continue;
+      throw new DataError(pair, undefined, `the cut at ${isoMicros(cut)} between jobs ${i - 1} and ${i} meets ${isoMicros(t).slice(0, 10)}, a day without a file of the ${LIST_NAMES[lacking]}: no merge joins states across a cut where a market does not trade; choose an --every and --offset whose cuts fall inside days with files (one job then spans the gap), plan the days before and after it as two plans, each merged on its own, or run the command once over all the files (it reads the gap as a market without a move, and warns of it)`);
+    }
   }
 }
 
