@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempFiles, type CliResult } from './cli-helpers.js';
 import { leadlagInProcess as leadlag } from './context-helpers.js';
@@ -269,10 +269,15 @@ test('plan refuses an --every that makes more jobs than a scheduler is meant to 
   // Two days every 1 s: 172 800 jobs. (Every 100 ms over three days ran out of string length, exit 70.)
   const { spot, perp } = twoDays();
   assert.ok(172_800 > MAX_PLAN_JOBS);
-  assertRefused(await leadlag(['plan', spot, perp, '--every', '1s']), 2, /^leadlag: --every 1 s cuts pair's days into 172800 jobs, more than the 100000 a plan makes: .* use --every 1h or longer$/);
+  // The shortest --every in whole minutes that fits: 2 days / 100 000 = 1.7 s, so 1 min.
+  assertRefused(await leadlag(['plan', spot, perp, '--every', '1s']), 2, /^leadlag: --every 1 s cuts the pair's days into 172800 jobs, more than the 100000 a plan makes \(.*\); use --every 60 s or longer$/);
   const ok = await leadlag(['plan', spot, perp, '--every', '1h']);
   assert.equal(ok.code, 0, ok.stderr);
   assert.equal(ok.stdout.trim().split('\n').length, 1 + 48);
+  // Counted over the plan, not a pair: two pairs every 2 s are 86 400 jobs each, 172 800 in all.
+  const manifest = join(tempFiles({}), 'pairs.csv');
+  writeFileSync(manifest, `pair,spot_files,perp_files\nA,${spot},${perp}\nB,${perp},${spot}\n`);
+  assertRefused(await leadlag(['plan', '--manifest', manifest, '--every', '2s']), 2, /^leadlag: --every 2 s cuts the 2 pairs' days into 172800 jobs, more than the 100000 a plan makes/);
 });
 
 test('plan refuses two files of one day in a market, and a cut that meets a day with no file in either market (exit 65)', async () => {
@@ -296,7 +301,15 @@ test('plan refuses two files of one day in a market, and a cut that meets a day 
   for (const m of ['spot', 'perp']) writeFileSync(join(dir, m, `${m}-2024-08-03.csv`), '');
   const ok = await leadlag(['plan', spot, perp]);
   assert.equal(ok.code, 0, ok.stderr);
-  // A leftover .gz beside the file of the 2nd: both would be read as one day's.
+  // A day in parts is planned (its files do not overlap); a leftover .gz beside the file of the
+  // 2nd is the same file twice, which the day's jobs would read both of.
+  for (const m of ['spot', 'perp']) {
+    rmSync(join(dir, m, `${m}-2024-08-01.csv`));
+    for (const part of ['a', 'b']) writeFileSync(join(dir, m, `${m}-2024-08-01-${part}.csv`), '');
+  }
+  const parts = await leadlag(['plan', spot, perp]);
+  assert.equal(parts.code, 0, parts.stderr);
+  assert.match(parts.stdout.split('\n')[1]!, /spot-2024-08-01-a\.csv,.*spot-2024-08-01-b\.csv,/);
   writeFileSync(join(dir, 'perp', 'perp-2024-08-02.csv.gz'), '');
-  assertRefused(await leadlag(['plan', spot, perp]), 65, /^leadlag: pair: 2024-08-02 has two files of the second market, .*perp-2024-08-02\.csv and .*perp-2024-08-02\.csv\.gz; .* keep one$/);
+  assertRefused(await leadlag(['plan', spot, perp]), 65, /^leadlag: pair: 2024-08-02 has one file of the second market twice, .*perp-2024-08-02\.csv and .*perp-2024-08-02\.csv\.gz \(packed and unpacked\); .* keep one$/);
 });

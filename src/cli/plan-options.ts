@@ -127,7 +127,7 @@ export function jobOptionsOf(command: JobCommand, text: string): JobOptions {
 function refuseSharedOutput(parsed: Parsed): void {
   const dump = (parsed as { dumpFeatures?: string }).dumpFeatures;
   if (dump !== undefined && dump !== '-') {
-    throw new UsageError(`--options: every job would write its range's rows to --dump-features ${dump}, each over the last; give --dump-features - (each job's rows on its standard output, the report on its standard error) and keep each job's output`);
+    throw new UsageError(`--options: every job would write its range's rows to --dump-features ${dump}, each over the last; give --dump-features - (each job's rows on its own standard output) and keep each job's output`);
   }
 }
 

@@ -30,7 +30,7 @@ export function planCommand(io: Streams): Command {
     .addOption(new Option('--every <DUR>', 'length of each job\'s range (aligned on the absolute clock)').argParser((v) => parseWindowLength(v, '--every')).default(86_400_000_000, '1d'))
     .addOption(new Option('--offset <DUR>', 'shift every cut by DUR from the absolute clock (12h: daily jobs from noon to noon UTC, for markets quiet at midnight; a job\'s range must cut where both markets trade for the merge)').argParser(parseOffset).default(0, '0'))
     .addOption(new Option('--margin <DUR>', 'read files this far around each range (widened to the margin its jobs read with --options: pair\'s 1 s + W + D + G + 10 × --null-step)').argParser((v) => parseWindowLength(v, '--margin')).default(600_000_000, '10m'))
-    .addOption(new Option('--emit <form>', 'tsv: job, pair, start, end, files, state; commands: one complete command per line (plan takes no --format: what it prints is a scheduler\'s input)').choices(['tsv', 'commands']).default('tsv'))
+    .addOption(new Option('--emit <form>', 'tsv: job, pair, n, start, end, files, state, plan span, command, options; commands: one complete command per line (plan takes no --format: what it prints is a scheduler\'s input)').choices(['tsv', 'commands']).default('tsv'))
     .addOption(new Option('--format <format>').hideHelp().argParser(refuseFormat))
     .option('--states <DIR>', 'where the jobs write their states', 'states')
     .option('--options <TEXT>', 'options given to every job, checked now as its command will check them; not --start, --end, --label, --state or --trades, which plan writes (e.g. "--threshold 1bp --by 1h")', '')

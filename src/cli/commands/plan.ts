@@ -62,8 +62,8 @@ export function runPlan(spot: string | undefined, perp: string | undefined, o: P
   const header = ['job', 'pair', 'n', 'start', 'end', 'spot_files', 'perp_files', ...(withTrades ? ['trades_files'] : []), 'state', 'plan_span', 'command', 'options'];
   const optionsText = jobOptions.words.map(shellQuote).join(' ');
   const lines: string[] = o.emit === 'tsv' ? [header.join('\t')] : [];
-  let job = 0;
-  for (const p of pairs) {
+  // Every pair's files first: the plan's size is known before any job is made.
+  const planned = pairs.map((p) => {
     if (p.a === undefined || p.b === undefined) throw new UsageError('plan needs the two markets\' daily files (or --manifest)');
     if (withTrades && p.trades === undefined) throw new UsageError('--command classify needs the trades\' daily files (--trades, or a trades_files column in the manifest)');
     const named = (paths: string[]) => dayFiles(requireExisting(paths, p.where));
@@ -71,7 +71,11 @@ export function runPlan(spot: string | undefined, perp: string | undefined, o: P
     const trades = withTrades ? named(expandMarketArgs([p.trades!], 'trades')[0]!) : [];
     requireOneFileADay(p.pair, withTrades ? [a, b, trades] : [a, b]);
     requireSameDays(p.pair, withTrades ? [a, b, trades] : [a, b]);
-    requireFewJobs(p.pair, jobCount(a, b, o.every, offset), o.every);
+    return { p, a, b, trades };
+  });
+  requireFewJobs(planned.map(({ a, b }) => [a, b] as const), o.every, offset);
+  let job = 0;
+  for (const { p, a, b, trades } of planned) {
     const jobs = planJobs(a, b, o.every, margin, trades, offset);
     requireFilesAroundCuts(p.pair, jobs, [a, b]);
     // Every job's state records the span its pair's jobs cover, so that merge knows a missing first or last one.
@@ -127,21 +131,26 @@ function dayFiles(paths: readonly string[]): DayFile[] {
 const LIST_NAMES = ['first market', 'second market', 'trades'];
 
 /**
- * One file a day in each list: two (a leftover .gz beside the file unpacked from it, a second
- * download) would both be read by the day's jobs, which refuse files that overlap in time, every
- * one of them.
+ * No file twice in a list, packed and unpacked (a leftover .gz beside the file unpacked from
+ * it): the day's jobs would read both and refuse them as files that overlap in time, every one.
  * @throws DataError naming the day and both files.
  */
 function requireOneFileADay(pair: string, lists: readonly (readonly DayFile[])[]): void {
   lists.forEach((files, i) => {
-    const seen = new Map<number, string>();
+    const seen = new Map<string, string>();
     for (const f of files) {
-      const other = seen.get(f.start);
-      if (other !== undefined) throw new DataError(pair, undefined, `${isoMicros(f.start).slice(0, 10)} has two files of the ${LIST_NAMES[i]}, ${other} and ${f.path}; a day's jobs read every file of it, and two files of one day overlap in time: keep one`);
-      seen.set(f.start, f.path);
+      // The name without its type and compression: a day may come in parts (…_part0.csv,
+      // …_part1.csv), but x.csv beside x.csv.gz (or x.zip) is one file twice.
+      const plain = f.path.replace(COMPRESSED, '');
+      const other = seen.get(plain);
+      if (other !== undefined) throw new DataError(pair, undefined, `${isoMicros(f.start).slice(0, 10)} has one file of the ${LIST_NAMES[i]} twice, ${other} and ${f.path} (packed and unpacked); a day's jobs would read both, which overlap in time: keep one`);
+      seen.set(plain, f.path);
     }
   });
 }
+
+/** A file's type and compression suffixes (io/open.ts reads .gz and .zip): x.csv, x.csv.gz and x.zip are one file. */
+const COMPRESSED = /(\.(csv|tsv|txt))?(\.(gz|zip))?$/i;
 
 /**
  * Every cut between two jobs must lie inside days with files of both markets, on both its sides
@@ -172,17 +181,32 @@ function requireSameDays(pair: string, lists: readonly (readonly DayFile[])[]): 
   throw new DataError(pair, undefined, `${day} has a file of the ${LIST_NAMES[has]} but none of the ${LIST_NAMES[gap.missing]}; every day needs its files in both markets${lists.length > 2 ? ' and in the trades' : ''} (fetch the missing file, or plan the days before and after it as two plans, each merged on its own)`);
 }
 
-/** The most jobs a plan makes of one pair: a job is a process of a scheduler, run for minutes, not milliseconds. */
+/** The most jobs a plan makes: a job is a process of a scheduler, run for minutes, not milliseconds. */
 export const MAX_PLAN_JOBS = 100_000;
 
 /**
  * A plan of more jobs than a scheduler is meant to run (and whose list would not fit in memory
- * at --every 1ms over days) is a mistaken --every.
- * @throws UsageError with the count and a length that makes sense.
+ * at --every 1ms over days) is a mistaken --every. Counted over every pair of the plan.
+ * @throws UsageError with the count and the shortest --every that fits.
  */
-function requireFewJobs(pair: string, count: number, everyUs: number): void {
+function requireFewJobs(pairs: readonly (readonly [readonly DayFile[], readonly DayFile[]])[], everyUs: number, offsetUs: number): void {
+  const count = pairs.reduce((n, [a, b]) => n + jobCount(a, b, everyUs, offsetUs), 0);
   if (count <= MAX_PLAN_JOBS) return;
-  throw new UsageError(`--every ${duration(everyUs)} cuts ${pair}'s days into ${count} jobs, more than the ${MAX_PLAN_JOBS} a plan makes: a job is a process of its own, worth minutes of work, not a few milliseconds; use --every 1h or longer`);
+  const what = pairs.length === 1 ? "the pair's days" : `the ${pairs.length} pairs' days`;
+  throw new UsageError(`--every ${duration(everyUs)} cuts ${what} into ${count} jobs, more than the ${MAX_PLAN_JOBS} a plan makes (a job is a process of its own, worth minutes of work); use --every ${duration(shortestEvery(pairs, offsetUs))} or longer`);
+}
+
+/**
+ * The shortest --every, in whole minutes (whole hours from an hour), that cuts the pairs' days
+ * into at most MAX_PLAN_JOBS jobs: from the days' total length, then lengthened until it fits
+ * (a pair's cuts on the absolute clock can add a job at each end).
+ */
+function shortestEvery(pairs: readonly (readonly [readonly DayFile[], readonly DayFile[]])[], offsetUs: number): number {
+  const total = pairs.reduce((n, [a, b]) => n + Math.max(...[...a, ...b].map((f) => f.end)) - Math.min(...[...a, ...b].map((f) => f.start)), 0);
+  const unit = (us: number) => (us < 3_600_000_000 ? 60_000_000 : 3_600_000_000);
+  let every = Math.ceil(total / MAX_PLAN_JOBS / unit(total / MAX_PLAN_JOBS)) * unit(total / MAX_PLAN_JOBS);
+  while (pairs.reduce((n, [a, b]) => n + jobCount(a, b, every, offsetUs), 0) > MAX_PLAN_JOBS) every += unit(every);
+  return every;
 }
 
 function requireFiles(pair: string, j: Job, withTrades: boolean): void {
