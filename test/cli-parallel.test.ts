@@ -304,6 +304,10 @@ test('a day missing in both markets: plan refuses the cuts that meet it, and a p
   assert.equal(run.status, 0, run.stderr);
   const merged = await leadlag(['merge', ...readdirSync(states).map((f) => join(states, f)), '--format', 'json']);
   assert.equal(merged.code, 0, merged.stderr);
-  const one = await leadlag(['pair', spot, perp, '--format', 'json', '-q']);
+  const one = await leadlag(['pair', spot, perp, '--format', 'json']);
   assert.equal(merged.stdout, one.stdout);
+  // The warnings too: the gap between each market's files of the 2nd and the 4th (from the
+  // times the states read), and the quiet spells inside the files.
+  assert.match(one.stderr, /spot_2024-08-02\.csv ends at 2024-08-02T23:59:5\d\.\d+Z and .*spot_2024-08-04\.csv, the market's next file, starts 24 h 00 min later/);
+  assert.equal(merged.stderr, one.stderr);
 });

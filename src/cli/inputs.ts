@@ -114,7 +114,7 @@ export function quietSpells(reports: readonly Pick<ReadReport, 'file' | 'quiet'>
  * out of a list or a glob. Every analysis reads the gap as a market without a move, and the
  * first move after it is compared with the price before it (docs/time.md).
  */
-export function fileGaps(reports: readonly ReadReport[]): string[] {
+export function fileGaps(reports: readonly Pick<ReadReport, 'file' | 'firstTime' | 'lastTime'>[]): string[] {
   const out: string[] = [];
   for (let i = 1; i < reports.length; i++) {
     const [before, after] = [reports[i - 1]!, reports[i]!];

@@ -8,7 +8,7 @@ import { warnFewReplicates, type CommonOptions } from '../options.js';
 import { DataError, UsageError } from '../../errors.js';
 import { fileKey } from '../../io/identity.js';
 import { describeTime, ownedRange, planSpanOf, readStateFile, type InputFingerprint, type StateFile } from '../../io/state-file.js';
-import { quietSpells, withinSpan } from '../inputs.js';
+import { fileGaps, quietSpells, withinSpan } from '../inputs.js';
 import { humanTable, fixed, isoMicros, lazyOutput, writtenJson, type Output } from '../../io/output.js';
 import { mergePairStates } from '../pair-state.js';
 import { mergeXcorrStates } from '../xcorr-state.js';
@@ -88,7 +88,8 @@ function warnQuietSpells(states: readonly StateFile[], ctx: Context): void {
 }
 
 /**
- * The warnings of quiet spells inside the files (src/cli/inputs.ts quietSpells) that one run
+ * The warnings of gaps between a market's files and of quiet spells inside them (src/cli/inputs.ts
+ * fileGaps, quietSpells) that one run
  * over the states' ranges gives (before its command's own warnings, as that run's reader gives
  * them), from the spells each state's read met: a spell is met by every job whose read reaches
  * it, and by the job that owns any time it covers, so their union, cut to the ranges the states
@@ -107,9 +108,10 @@ function quietSpellsRead(states: readonly StateFile[]): string[] {
       .map(([name, f]) => {
         const spells = [...f.spells.values()].sort((x, y) => x.from - y.from);
         // A count past the spells kept is what says that some were dropped (quietSpells' "or more").
-        return { file: name, quiet: { count: spells.length + (f.more ? 1 : 0), spells } };
+        return { file: name, firstTime: f.first, lastTime: f.last, quiet: { count: spells.length + (f.more ? 1 : 0), spells } };
       });
-    return quietSpells(reports, ranges);
+    // The gaps between a market's files, then the spells inside them, as the one run's reader says them.
+    return [...fileGaps(reports), ...quietSpells(reports, ranges)];
   });
 }
 
