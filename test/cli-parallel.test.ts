@@ -310,4 +310,11 @@ test('a day missing in both markets: plan refuses the cuts that meet it, and a p
   // times the states read), and the quiet spells inside the files.
   assert.match(one.stderr, /spot_2024-08-02\.csv ends at 2024-08-02T23:59:5\d\.\d+Z and .*spot_2024-08-04\.csv, the market's next file, starts 24 h 00 min later/);
   assert.equal(merged.stderr, one.stderr);
+  // Without the middle job (--allow-gaps), no state read 08-01's file to its end (job 0 stopped
+  // at its range's end and margin): merge says no gap it cannot know, where it said one from
+  // 01:10 on 08-01.
+  const ends = readdirSync(states).sort().filter((_, i) => i !== 1).map((f) => join(states, f));
+  const partial = await leadlag(['merge', ...ends, '--allow-gaps', '--format', 'json']);
+  assert.equal(partial.code, 0, partial.stderr);
+  assert.doesNotMatch(partial.stderr, /next file/);
 });

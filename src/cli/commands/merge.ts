@@ -98,6 +98,7 @@ function warnQuietSpells(states: readonly StateFile[], ctx: Context): void {
  * order, as that run reads them.
  */
 function quietSpellsRead(states: readonly StateFile[]): string[] {
+  const whole = missingRanges(states).length === 0;
   const roles = ['a', 'b'].map((role) => filesRead(states, role));
   // A market's first and last times over every state's read of its files: the one run's.
   const markets = roles.map((files) => ({ firstTime: Math.min(...[...files.values()].map((f) => f.first)), lastTime: Math.max(...[...files.values()].map((f) => f.last)) }));
@@ -110,8 +111,12 @@ function quietSpellsRead(states: readonly StateFile[]): string[] {
         // A count past the spells kept is what says that some were dropped (quietSpells' "or more").
         return { file: name, firstTime: f.first, lastTime: f.last, quiet: { count: spells.length + (f.more ? 1 : 0), spells } };
       });
-    // The gaps between a market's files, then the spells inside them, as the one run's reader says them.
-    return [...fileGaps(reports), ...quietSpells(reports, ranges)];
+    // The gaps between a market's files, then the spells inside them, as the one run's reader
+    // says them. A file's last time is where a state's read of it stopped; the states of a span
+    // without a missing range read each file they meet to its end (the job that owns its last
+    // tick does), but with missing ranges (--allow-gaps) no state may have: then the jobs that
+    // read the files have said their gaps.
+    return [...(whole ? fileGaps(reports) : []), ...quietSpells(reports, ranges)];
   });
 }
 
