@@ -69,7 +69,7 @@ export function runPlan(spot: string | undefined, perp: string | undefined, o: P
     const named = (paths: string[]) => dayFiles(requireExisting(paths, p.where));
     const [a, b] = expandMarketArgs([p.a, p.b]).map(named) as [DayFile[], DayFile[]];
     const trades = withTrades ? named(expandMarketArgs([p.trades!], 'trades')[0]!) : [];
-    requireOneFileADay(p.pair, withTrades ? [a, b, trades] : [a, b]);
+    requireEachFileOnce(p.pair, withTrades ? [a, b, trades] : [a, b]);
     requireSameDays(p.pair, withTrades ? [a, b, trades] : [a, b]);
     return { p, a, b, trades };
   });
@@ -135,7 +135,7 @@ const LIST_NAMES = ['first market', 'second market', 'trades'];
  * it): the day's jobs would read both and refuse them as files that overlap in time, every one.
  * @throws DataError naming the day and both files.
  */
-function requireOneFileADay(pair: string, lists: readonly (readonly DayFile[])[]): void {
+function requireEachFileOnce(pair: string, lists: readonly (readonly DayFile[])[]): void {
   lists.forEach((files, i) => {
     const seen = new Map<string, string>();
     for (const f of files) {
@@ -197,14 +197,16 @@ function requireFewJobs(pairs: readonly (readonly [readonly DayFile[], readonly 
 }
 
 /**
- * The shortest --every, in whole minutes (whole hours from an hour), that cuts the pairs' days
- * into at most MAX_PLAN_JOBS jobs: from the days' total length, then lengthened until it fits
- * (a pair's cuts on the absolute clock can add a job at each end).
+ * The shortest --every, in whole minutes (whole hours from an hour) and longer than --offset,
+ * that cuts the pairs' days into at most MAX_PLAN_JOBS jobs: from the days' total length, then
+ * lengthened until it fits (a pair's cuts on the absolute clock can add a job at each end).
  */
 function shortestEvery(pairs: readonly (readonly [readonly DayFile[], readonly DayFile[]])[], offsetUs: number): number {
   const total = pairs.reduce((n, [a, b]) => n + Math.max(...[...a, ...b].map((f) => f.end)) - Math.min(...[...a, ...b].map((f) => f.start)), 0);
   const unit = (us: number) => (us < 3_600_000_000 ? 60_000_000 : 3_600_000_000);
-  let every = Math.ceil(total / MAX_PLAN_JOBS / unit(total / MAX_PLAN_JOBS)) * unit(total / MAX_PLAN_JOBS);
+  // Longer than --offset too, which must be shorter than --every.
+  const least = Math.max(total / MAX_PLAN_JOBS, offsetUs + 1);
+  let every = Math.ceil(least / unit(least)) * unit(least);
   while (pairs.reduce((n, [a, b]) => n + jobCount(a, b, every, offsetUs), 0) > MAX_PLAN_JOBS) every += unit(every);
   return every;
 }
