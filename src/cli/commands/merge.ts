@@ -82,9 +82,9 @@ export async function runMergeAsync(files: readonly string[], o: MergeOptions, c
   return states[0]!.header.command !== 'classify' ? runMerge(files, o, ctx, states) : await mergeClassify(files, o, ctx, states);
 }
 
-/** The quiet-spell warnings of the states, said as one run says them; called once a merge has accepted its cuts. */
-function warnQuietSpells(states: readonly StateFile[], ctx: Context): void {
-  for (const w of quietSpellsRead(states)) ctx.warn(w);
+/** The warnings of gaps between files and quiet spells inside them, said as one run says them; called once a merge has accepted its cuts. */
+function warnGapsAndSpells(states: readonly StateFile[], ctx: Context): void {
+  for (const w of gapsAndSpellsRead(states)) ctx.warn(w);
 }
 
 /**
@@ -97,7 +97,7 @@ function warnQuietSpells(states: readonly StateFile[], ctx: Context): void {
  * share over all the states' files, is that run's. Market A's files, then B's, each in time
  * order, as that run reads them.
  */
-function quietSpellsRead(states: readonly StateFile[]): string[] {
+function gapsAndSpellsRead(states: readonly StateFile[]): string[] {
   const whole = missingRanges(states).length === 0;
   const roles = ['a', 'b'].map((role) => filesRead(states, role));
   // A market's first and last times over every state's read of its files: the one run's.
@@ -151,7 +151,7 @@ async function mergeClassify(files: readonly string[], o: MergeOptions, ctx: Con
   const gaps = missingRanges(states);
   checkPlanEnds(states, gaps, o.allowGaps === true);
   // After the merge has accepted the cuts: a refused cut is said alone.
-  const merged = await mergeClassifyStates(states, o.allowGaps === true, ctx, () => warnQuietSpells(states, ctx));
+  const merged = await mergeClassifyStates(states, o.allowGaps === true, ctx, () => warnGapsAndSpells(states, ctx));
   return markPartial(renderClassify(merged), gaps, ctx);
 }
 
@@ -225,9 +225,9 @@ function mergeReports(files: readonly string[], o: MergeOptions, ctx: Context, s
     checkOneLabel(files, states);
     checkSameParams(states);
     // Merged first: a refused cut is said alone, without the warnings of a merge that did not happen.
-    if (command === 'hy') return renderHy(mergeHyStates(states, o.allowGaps === true, ctx, () => warnQuietSpells(states, ctx)));
+    if (command === 'hy') return renderHy(mergeHyStates(states, o.allowGaps === true, ctx, () => warnGapsAndSpells(states, ctx)));
     const r = mergeXcorrStates(states, o.allowGaps === true);
-    warnQuietSpells(states, ctx);
+    warnGapsAndSpells(states, ctx);
     xcorrWarnings(r, ctx);
     return renderXcorr(r);
   }
@@ -237,7 +237,7 @@ function mergeReports(files: readonly string[], o: MergeOptions, ctx: Context, s
   });
   if (reports.length === 1) {
     const r = reports[0]!.report;
-    warnQuietSpells(states, ctx);
+    warnGapsAndSpells(states, ctx);
     for (const w of pairWarnings(r)) ctx.warn(w);
     return renderPair(r);
   }
