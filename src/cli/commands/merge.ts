@@ -82,9 +82,12 @@ export async function runMergeAsync(files: readonly string[], o: MergeOptions, c
   return states[0]!.header.command !== 'classify' ? runMerge(files, o, ctx, states) : await mergeClassify(files, o, ctx, states);
 }
 
-/** The warnings of gaps between files and quiet spells inside them, said as one run says them; called once a merge has accepted its cuts. */
-function warnGapsAndSpells(states: readonly StateFile[], ctx: Context): void {
-  for (const w of gapsAndSpellsRead(states)) ctx.warn(w);
+/**
+ * The warnings of gaps between files and quiet spells inside them, said as one run says them;
+ * called once a merge has accepted its cuts. `gaps`: the ranges no state owns (missingRanges).
+ */
+function warnGapsAndSpells(states: readonly StateFile[], gaps: readonly MissingRange[], ctx: Context): void {
+  for (const w of gapsAndSpellsRead(states, gaps.length === 0)) ctx.warn(w);
 }
 
 /**
@@ -97,8 +100,7 @@ function warnGapsAndSpells(states: readonly StateFile[], ctx: Context): void {
  * share over all the states' files, is that run's. Market A's files, then B's, each in time
  * order, as that run reads them.
  */
-function gapsAndSpellsRead(states: readonly StateFile[]): string[] {
-  const whole = missingRanges(states).length === 0;
+function gapsAndSpellsRead(states: readonly StateFile[], whole: boolean): string[] {
   const roles = ['a', 'b'].map((role) => filesRead(states, role));
   // A market's first and last times over every state's read of its files: the one run's.
   const markets = roles.map((files) => ({ firstTime: Math.min(...[...files.values()].map((f) => f.first)), lastTime: Math.max(...[...files.values()].map((f) => f.last)) }));
@@ -151,7 +153,7 @@ async function mergeClassify(files: readonly string[], o: MergeOptions, ctx: Con
   const gaps = missingRanges(states);
   checkPlanEnds(states, gaps, o.allowGaps === true);
   // After the merge has accepted the cuts: a refused cut is said alone.
-  const merged = await mergeClassifyStates(states, o.allowGaps === true, ctx, () => warnGapsAndSpells(states, ctx));
+  const merged = await mergeClassifyStates(states, o.allowGaps === true, ctx, () => warnGapsAndSpells(states, gaps, ctx));
   return markPartial(renderClassify(merged), gaps, ctx);
 }
 
@@ -186,7 +188,7 @@ export function runMerge(files: readonly string[], o: MergeOptions, ctx: Context
   if (states[0]!.header.command === 'classify') throw new Error('classify states merge in runMergeAsync');
   const gaps = missingRanges(states);
   checkPlanEnds(states, gaps, o.allowGaps === true);
-  return markPartial(mergeReports(files, o, ctx, states), gaps, ctx);
+  return markPartial(mergeReports(files, o, ctx, states, gaps), gaps, ctx);
 }
 
 /**
@@ -218,16 +220,16 @@ function checkPlanEnds(states: readonly StateFile[], gaps: readonly MissingRange
 }
 
 /** pair, xcorr and hy states merged into their command's output. */
-function mergeReports(files: readonly string[], o: MergeOptions, ctx: Context, states: readonly StateFile[]): Output {
+function mergeReports(files: readonly string[], o: MergeOptions, ctx: Context, states: readonly StateFile[], gaps: readonly MissingRange[]): Output {
   const groups = byLabel(states);
   const command = states[0]!.header.command;
   if (command !== 'pair') {
     checkOneLabel(files, states);
     checkSameParams(states);
     // Merged first: a refused cut is said alone, without the warnings of a merge that did not happen.
-    if (command === 'hy') return renderHy(mergeHyStates(states, o.allowGaps === true, ctx, () => warnGapsAndSpells(states, ctx)));
+    if (command === 'hy') return renderHy(mergeHyStates(states, o.allowGaps === true, ctx, () => warnGapsAndSpells(states, gaps, ctx)));
     const r = mergeXcorrStates(states, o.allowGaps === true);
-    warnGapsAndSpells(states, ctx);
+    warnGapsAndSpells(states, gaps, ctx);
     xcorrWarnings(r, ctx);
     return renderXcorr(r);
   }
@@ -237,7 +239,7 @@ function mergeReports(files: readonly string[], o: MergeOptions, ctx: Context, s
   });
   if (reports.length === 1) {
     const r = reports[0]!.report;
-    warnGapsAndSpells(states, ctx);
+    warnGapsAndSpells(states, gaps, ctx);
     for (const w of pairWarnings(r)) ctx.warn(w);
     return renderPair(r);
   }
