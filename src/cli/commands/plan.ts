@@ -81,7 +81,6 @@ export function runPlan(spot: string | undefined, perp: string | undefined, o: P
     // Every job's state records the span its pair's jobs cover, so that merge knows a missing first or last one.
     const span = jobs.length === 0 ? '' : `${isoMicros(jobs[0]!.start)}..${isoMicros(jobs.at(-1)!.end)}`;
     for (const j of jobs) {
-      requireFiles(p.pair, j, withTrades);
       requireListable(j, withTrades);
       requireRunnableRange(command, jobOptions.parsed, j, o.every, `job ${job} (${p.pair}-${String(j.n).padStart(4, '0')})`, offset);
       const state = `${o.states.replace(/\/$/, '')}/${p.pair}-${String(j.n).padStart(4, '0')}.state`;
@@ -158,7 +157,9 @@ const COMPRESSED = /(\.(csv|tsv|txt))?(\.(gz|zip))?$/i;
  * trade across their cut, so a cut in or at the edge of days without files (a day missing in
  * both markets, a weekend of a market that closes) is one no merge can join. One run over the
  * files reads such a gap as a market without a move; a plan whose cuts all fall inside days
- * with files (a longer --every, another --offset) spans it within one job.
+ * with files (a longer --every, another --offset) spans it within one job. With the same days
+ * in every list (requireSameDays) it also gives every job a file of each market and the trades
+ * to read: a job's start is a cut, or the first day's start.
  * @throws DataError naming the cut, the jobs, the day and what works instead.
  */
 function requireFilesAroundCuts(pair: string, jobs: readonly Job[], markets: readonly (readonly DayFile[])[]): void {
@@ -209,11 +210,6 @@ function shortestEvery(pairs: readonly (readonly [readonly DayFile[], readonly D
   let every = Math.ceil(least / unit(least)) * unit(least);
   while (pairs.reduce((n, [a, b]) => n + jobCount(a, b, every, offsetUs), 0) > MAX_PLAN_JOBS) every += unit(every);
   return every;
-}
-
-function requireFiles(pair: string, j: Job, withTrades: boolean): void {
-  const missing = j.a.length === 0 ? 'first market' : j.b.length === 0 ? 'second market' : withTrades && j.trades.length === 0 ? 'trades' : undefined;
-  if (missing !== undefined) throw new DataError(pair, undefined, `no file of the ${missing} near ${isoMicros(j.start)} to ${isoMicros(j.end)}; every day needs its files in both markets${withTrades ? ' and in the trades' : ''}`);
 }
 
 /**
