@@ -64,12 +64,12 @@ async function xcorrTableOf(part: XcorrPart, o: XcorrByOptions, boot: XcorrBootF
   // With the bootstrap on, a window with fewer than two blocks of co-movements has no interval (not Fisher's).
   const useBoot = o.bootstrap > 0;
   const moving = part.blocks.filter(rowHasCoMoves).length;
-  const replicates = useBoot && moving >= MIN_INTERVAL_BLOCKS ? await boot(blockParts(o.lags, part.blocks), { blocks: n, replicates: o.bootstrap, seed: o.seed }) : undefined;
+  const bootstrap = useBoot && moving >= MIN_INTERVAL_BLOCKS ? await boot(blockParts(o.lags, part.blocks), { blocks: n, replicates: o.bootstrap, seed: o.seed }) : undefined;
   const rows = table.map((l, k) => {
-    const b = replicates?.intervals[k] ?? null;
+    const b = bootstrap?.intervals[k] ?? null;
     return { ...l, lagUs: l.lag * o.grid, fisherLow: l.ciLow, fisherHigh: l.ciHigh, ciLow: useBoot ? (b?.low ?? null) : l.ciLow, ciHigh: useBoot ? (b?.high ?? null) : l.ciHigh };
   });
-  return { rows, boot: replicates, moving: useBoot ? moving : null };
+  return { rows, boot: bootstrap, moving: useBoot ? moving : null };
 }
 
 /**

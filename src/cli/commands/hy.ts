@@ -151,10 +151,6 @@ function finishHy(files: readonly [string, string], o: HyOptions, ctx: Context, 
 }
 
 /**
- * The report of hy's parts over `span` — a run's, or merged states' (hy-state.ts) — with its
- * warnings: the estimate, and with the bootstrap the intervals and the p-value (from --seed).
- */
-/**
  * Numbers the two passes of replicate sums add: the bootstrap, R replicates over every block;
  * the sign-flip test over the blocks holding a contrast, R patterns or, when fewer, every one
  * (2^contrast; hystats.ts signFlipTest). Each block adds a number per lag.
@@ -164,6 +160,10 @@ export function replicateWork(replicates: number, blocks: number, contrastBlocks
   return (replicates * blocks + Math.min(replicates, 2 ** contrastBlocks) * contrastBlocks) * lags;
 }
 
+/**
+ * The report of hy's parts over `span` — a run's, or merged states' (hy-state.ts) — with its
+ * warnings: the estimate, and with the bootstrap the intervals and the p-value (from --seed).
+ */
 export function hyReportOf(o: Pick<HyOptions, 'names' | 'bootstrap' | 'block' | 'seed' | 'lagsOption'>, ctx: Context, parts: HyParts, span: Span): HyReport {
   const { lattice } = parts;
   const estimate = hyEstimate(parts);
