@@ -4,7 +4,7 @@
  */
 import { blockRange } from '../core/bootstrap.js';
 import { CHANCE_SHIFTS } from '../core/chance.js';
-import { duration, percent } from '../io/output.js';
+import { counted, duration, percent } from '../io/output.js';
 import type { PairReport } from './commands/pair.js';
 
 /** Fewer bootstrap blocks than this in the span and an interval says more than the data can. */
@@ -37,7 +37,7 @@ export function pairWarnings(r: PairReport): string[] {
   if (r.bootstrap.replicates > 0) {
     const blocks = blockRange(r.span.start, r.span.end, r.bootstrap.blockUs).count;
     if (blocks < MIN_BOOTSTRAP_BLOCKS) {
-      out.push(`the span touches only ${blocks} bootstrap block${blocks === 1 ? '' : 's'} of ${duration(r.bootstrap.blockUs)}: the delay intervals cannot show the spread of the data; use a shorter --block`);
+      out.push(`the span touches only ${counted(blocks, 'bootstrap block')} of ${duration(r.bootstrap.blockUs)}: the delay intervals cannot show the spread of the data; use a shorter --block`);
     }
   }
   return out;

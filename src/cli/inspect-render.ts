@@ -5,7 +5,7 @@
  */
 import { LONG_GAPS_US } from '../core/quality.js';
 import { latencySpreadMatters } from '../core/clocks.js';
-import { duration, humanTable, isoMicros, percent, type Cell, type Output, type Style } from '../io/output.js';
+import { counted, duration, humanTable, isoMicros, percent, type Cell, type Output, type Style } from '../io/output.js';
 import type { FileQuality } from '../io/inspect-scan.js';
 import type { DataError, OpenError } from '../errors.js';
 import type { PairInspection } from './inspect-pair.js';
@@ -258,7 +258,7 @@ function pairMachineRows(p: PairView): Cell[][] {
 function humanInspect(r: InspectReport, style: Style, width: number): string {
   const { c } = style;
   const ok = r.entries.filter((e): e is Extract<InspectEntry, { quality: unknown }> => 'quality' in e);
-  const lines = [c.bold(`Data quality of ${ok.length} file${ok.length === 1 ? '' : 's'}`), fittedTable(r, ok, style, width)];
+  const lines = [c.bold(`Data quality of ${counted(ok.length, 'file')}`), fittedTable(r, ok, style, width)];
   for (const e of ok) {
     if (e.quality.problems.length > 0) lines.push(`${c.yellow(`${e.file}:`)} rows left out: ${e.quality.problems.map(problemText).join(', ')}`);
     for (const w of clockWarnings(viewOf(r, e.quality))) lines.push(`${c.yellow(`${e.file}:`)} ${w}`);

@@ -10,7 +10,7 @@ import type { Span, TickBatch } from '../core/types.js';
 import type { ByOption, TimeCliOptions } from './options.js';
 import type { TwoMarketConsumer } from './inputs.js';
 import type { Stability, Trend } from '../core/stability.js';
-import { fixed, humanTable, isoMicros, JsonRows, lazyTable, type Cell, type MachineTable, type Style } from '../io/output.js';
+import { counted, fixed, humanTable, isoMicros, JsonRows, lazyTable, type Cell, type MachineTable, type Style } from '../io/output.js';
 import jstat from 'jstat';
 import { ALPHA, formatP } from '../core/verdict.js';
 
@@ -205,7 +205,7 @@ export function humanBy<S>(by: WindowedSummary<S>, names: readonly [string, stri
   const out = [style.c.bold(t.title), humanTable(vol ? [...t.head, 'regime'] : [...t.head], rows, style, vol ? [...align, 'left'] : align)];
   if (by.regimes !== undefined) {
     out.push(style.c.bold(`Per volatility regime (windows below the 25th / above the 75th percentile of ${names[0]}'s 1 s volatility)`));
-    out.push(humanTable(['regime', ...t.head.slice(1)], REGIMES.map((r) => t.row(`${r} (${by.regimes![r].nWindows} window${by.regimes![r].nWindows === 1 ? '' : 's'})`, by.regimes![r].part)), style, align));
+    out.push(humanTable(['regime', ...t.head.slice(1)], REGIMES.map((r) => t.row(`${r} (${counted(by.regimes![r].nWindows, 'window')})`, by.regimes![r].part)), style, align));
   }
   out.push(...stabilityLines(by.stability, names, t.trends).map((l) => style.c.dim(l)));
   return out.join('\n');
@@ -217,14 +217,14 @@ export function stabilityLines(s: Stability, [a, b]: readonly [string, string], 
   const lag = s.lag;
   if (lag !== null) {
     const sd = lag.sd === null ? 'sd n/a' : `sd ${fixed(lag.sd / 1000, 3)} ms`;
-    lines.push(`lag across ${lag.n} window${lag.n === 1 ? '' : 's'}: median ${fixed(lag.median / 1000, 3)} ms, middle half ${fixed(lag.p25 / 1000, 3)} … ${fixed(lag.p75 / 1000, 3)} ms, range ${fixed(lag.min / 1000, 3)} … ${fixed(lag.max / 1000, 3)} ms (${sd})`);
+    lines.push(`lag across ${counted(lag.n, 'window')}: median ${fixed(lag.median / 1000, 3)} ms, middle half ${fixed(lag.p25 / 1000, 3)} … ${fixed(lag.p75 / 1000, 3)} ms, range ${fixed(lag.min / 1000, 3)} … ${fixed(lag.max / 1000, 3)} ms (${sd})`);
   }
   if (s.leads.n > 0) {
     const pc = (x: number) => `${fixed(100 * x, 0)} %`;
     // Windows without a call (their command cannot test who leads there) are left out of the shares, and said to be.
     const without = s.windows - s.leads.n;
-    const left = without > 0 ? ` (${without} window${without === 1 ? '' : 's'} without a call left out)` : '';
-    lines.push(`${a} leads in ${pc(s.leads.a)} of ${s.leads.n} window${s.leads.n === 1 ? '' : 's'}, ${b} in ${pc(s.leads.b)}, neither in ${pc(s.leads.neither)}${left}`);
+    const left = without > 0 ? ` (${counted(without, 'window')} without a call left out)` : '';
+    lines.push(`${a} leads in ${pc(s.leads.a)} of ${counted(s.leads.n, 'window')}, ${b} in ${pc(s.leads.b)}, neither in ${pc(s.leads.neither)}${left}`);
   } else if (s.windows > 0) {
     lines.push(`no window has a call on who leads`);
   }

@@ -12,6 +12,7 @@ import { DataError, OpenError, UsageError } from '../../errors.js';
 import { assertStdinOnce } from '../inputs.js';
 import { readableTwice, readOnceText } from '../../io/identity.js';
 import { expandInputArg } from '../../io/paths.js';
+import { counted } from '../../core/human-text.js';
 import { layoutOf, type CommonOptions, type InputSlot, type JumpCliOptions, type ReaderCliOptions } from '../options.js';
 import type { FileQuality } from '../../io/inspect-scan.js';
 import { inOrder, inspectFile, SCANS_AT_ONCE, ScanThread } from '../../io/inspect-thread.js';
@@ -99,7 +100,7 @@ export async function runInspect(files: readonly string[], o: InspectOptions, ct
   if (quotes.length !== 2) {
     if (entries.some((e) => 'error' in e)) return { ...report, pair: null };
     const trades = entries.length - quotes.length;
-    throw new UsageError(`--pair needs exactly two quote files, one per market; got ${quotes.length} quote file${quotes.length === 1 ? '' : 's'}${trades > 0 ? ` and ${trades} trade file${trades === 1 ? '' : 's'}` : ''}`);
+    throw new UsageError(`--pair needs exactly two quote files, one per market; got ${counted(quotes.length, 'quote file')}${trades > 0 ? ` and ${counted(trades, 'trade file')}` : ''}`);
   }
   const [a, b] = quotes.map(({ q }) => q) as [FileQuality, FileQuality];
   const slots = quotes.map(({ slot }) => slot) as [InputSlot, InputSlot];

@@ -9,7 +9,7 @@ import { DataError, UsageError } from '../../errors.js';
 import { fileKey } from '../../io/identity.js';
 import { describeTime, ownedRange, planSpanOf, readStateFile, type InputFingerprint, type StateFile } from '../../io/state-file.js';
 import { fileGaps, quietSpells, withinSpan } from '../inputs.js';
-import { humanTable, fixed, isoMicros, lazyOutput, writtenJson, type Output } from '../../io/output.js';
+import { counted, humanTable, fixed, isoMicros, lazyOutput, writtenJson, type Output } from '../../io/output.js';
 import { mergePairStates } from '../pair-state.js';
 import { mergeXcorrStates } from '../xcorr-state.js';
 import { mergeHyStates } from '../hy-state.js';
@@ -64,7 +64,7 @@ function markPartial(out: Output, gaps: readonly MissingRange[], ctx: Context): 
   // With several pairs, each gap names its pair.
   const labelled = new Set(gaps.map((g) => g.label)).size > 1 || gaps.some((g) => g.label !== '');
   const list = gaps.map((g) => `${labelled ? `${g.label}: ` : ''}${describeTime(g.start)} to ${describeTime(g.end)}`).join(', ');
-  const note = `partial: the states leave ${gaps.length} range${gaps.length === 1 ? '' : 's'} out (${list}); the tables count only the ranges given, not what one run over the whole span prints`;
+  const note = `partial: the states leave ${counted(gaps.length, 'range')} out (${list}); the tables count only the ranges given, not what one run over the whole span prints`;
   // The table says it above itself; csv and tsv have no place for it, json has its member too.
   if (ctx.common.format !== 'table') ctx.warn(note);
   const missing = gaps.map((g) => ({ ...(labelled ? { label: g.label } : {}), start_us: g.start, end_us: g.end, start: isoMicros(g.start), end: isoMicros(g.end) }));
@@ -368,7 +368,7 @@ function renderUniverse(rows: readonly { label: string; report: PairReport }[]):
       const head = ['pair', 'leader', 'lag', 'A share', 'leader p', 'pairs', 'chance max', 'excess'];
       const body = data.map((d) => [d.pair, d.leader ?? (d.call === 'no significant lead' ? 'neither' : d.call), d.lag_us === null ? 'n/a' : `${fixed(d.lag_us / 1000, 3)} ms`, d.share_a_leads === null ? 'n/a' : fixed(d.share_a_leads, 2), formatPValue(d.leader_p_value), d.paired_events, d.chance_pairs_max, fixed(d.excess_pairs, 1)]);
       const lags = data.map((d) => d.lag_us).filter((x): x is number => x !== null);
-      const note = lags.length > 0 ? `median lag over the ${lags.length} pair${lags.length === 1 ? '' : 's'} with a significant leader: ${fixed(quantile(Float64Array.from(lags), 0.5) / 1000, 3)} ms` : 'no pair has a significant leader';
+      const note = lags.length > 0 ? `median lag over the ${counted(lags.length, 'pair')} with a significant leader: ${fixed(quantile(Float64Array.from(lags), 0.5) / 1000, 3)} ms` : 'no pair has a significant leader';
       return [style.c.bold(`Lead-lag across ${data.length} pairs (${data[0]!.feed === 'native' ? 'native ticks' : 'LOCF grid'})`), humanTable(head, body, style, ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right']), style.c.dim(note)].join('\n');
     },
   };

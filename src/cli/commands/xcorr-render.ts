@@ -237,7 +237,7 @@ function humanXcorr(r: XcorrReport, style: Style): string {
   const ciHead = r.bootstrap === null ? '95% CI (Fisher)' : '95% CI (bootstrap)';
   const table = humanTable(['lag', 'τ', 'r', ciHead, 'N', 'N_eff', 'top step', 'β', 'correlogram'], rows, style, ['right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left']);
   const step = duration(r.gridUs);
-  const method = r.bootstrap === null ? 'Fisher interval (assumes independent normal pairs: too narrow for grid returns)' : `block bootstrap: ${counted(r.bootstrap.replicates, 'replicate')} of ${r.bootstrap.blocks} block${r.bootstrap.blocks === 1 ? '' : 's'} of ${duration(r.bootstrap.blockUs)}, seed ${r.bootstrap.seed}${tooFewBlocks(r) ? ` (n/a: an interval needs at least ${MIN_INTERVAL_BLOCKS} blocks where both markets move)` : ''}`;
+  const method = r.bootstrap === null ? 'Fisher interval (assumes independent normal pairs: too narrow for grid returns)' : `block bootstrap: ${counted(r.bootstrap.replicates, 'replicate')} of ${counted(r.bootstrap.blocks, 'block')} of ${duration(r.bootstrap.blockUs)}, seed ${r.bootstrap.seed}${tooFewBlocks(r) ? ` (n/a: an interval needs at least ${MIN_INTERVAL_BLOCKS} blocks where both markets move)` : ''}`;
   return [
     c.bold(`Table 2: lagged correlation of ${step} log-returns, ${a} vs ${b}`),
     c.dim(`lag τ > 0: ${a} leads ${b} by τ (${a}'s return at step n against ${b}'s at n + τ); τ < 0: ${b} leads.`),
@@ -277,7 +277,7 @@ function bestLine(r: XcorrReport): string {
 
 /** "1 lag", "11 lags". */
 function lagsText(n: number): string {
-  return `${n} lag${n === 1 ? '' : 's'}`;
+  return `${counted(n, 'lag')}`;
 }
 
 function summedLine(r: XcorrReport): string {
@@ -312,7 +312,7 @@ export function tooFewCoMoves(r: Pick<XcorrReport, 'best'>): boolean {
 
 /** "the span holds 1 block of 10 s" or "… 2 blocks of 10 s, 1 where both markets move". */
 export function blocksText(b: NonNullable<XcorrReport['bootstrap']>): string {
-  const held = `the span holds ${b.blocks} block${b.blocks === 1 ? '' : 's'} of ${duration(b.blockUs)}`;
+  const held = `the span holds ${counted(b.blocks, 'block')} of ${duration(b.blockUs)}`;
   return b.moving === b.blocks ? held : `${held}, ${b.moving} where both markets move`;
 }
 
@@ -343,7 +343,7 @@ export function summedDirection(r: Pick<XcorrReport, 'best' | 'summed'>): -1 | 0
 function undefinedWhy(r: XcorrReport): string {
   if (r.lags.length > 0 && r.lags.every((l) => l.n === 0)) {
     const most = Math.max(...r.lags.map((l) => Math.abs(l.lag)));
-    return `no lag has a pair of returns: the span holds ${r.gridPoints} grid point${r.gridPoints === 1 ? '' : 's'} of ${duration(r.gridUs)}, too few for lags up to ${most} step${most === 1 ? '' : 's'} (a finer --grid or shorter --lags)`;
+    return `no lag has a pair of returns: the span holds ${r.gridPoints} grid point${r.gridPoints === 1 ? '' : 's'} of ${duration(r.gridUs)}, too few for lags up to ${counted(most, 'step')} (a finer --grid or shorter --lags)`;
   }
   return 'no lag has a defined correlation (a series is constant)';
 }
