@@ -343,7 +343,7 @@ export function summedDirection(r: Pick<XcorrReport, 'best' | 'summed'>): -1 | 0
 function undefinedWhy(r: XcorrReport): string {
   if (r.lags.length > 0 && r.lags.every((l) => l.n === 0)) {
     const most = Math.max(...r.lags.map((l) => Math.abs(l.lag)));
-    return `no lag has a pair of returns: the span holds ${r.gridPoints} grid point${r.gridPoints === 1 ? '' : 's'} of ${duration(r.gridUs)}, too few for lags up to ${counted(most, 'step')} (a finer --grid or shorter --lags)`;
+    return `no lag has a pair of returns: the span holds ${counted(r.gridPoints, 'grid point')} of ${duration(r.gridUs)}, too few for lags up to ${counted(most, 'step')} (a finer --grid or shorter --lags)`;
   }
   return 'no lag has a defined correlation (a series is constant)';
 }
