@@ -5,11 +5,11 @@
 import { test } from 'node:test';
 import { inspectInput } from '../src/io/inspect-scan.js';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Table from 'cli-table3';
-import { checkCreatable, openAtomicWriter, prepareOutputs, writeFileAtomic } from '../src/io/atomic.js';
+import { checkCreatable, openAtomicWriter, prepareOutputs, tempName, writeAll, writeFileAtomic, type PartialWriter } from '../src/io/atomic.js';
 import { OutputError, UsageError } from '../src/errors.js';
 import { boxTable, displayWidth } from '../src/io/table.js';
 import { openQuotes } from '../src/io/sources.js';
@@ -75,6 +75,66 @@ test('prepareOutputs refuses an output that is an input (UsageError naming both)
   await assert.rejects(checkCreatable(join(dir, 'sub')), (e: unknown) => e instanceof OutputError && e.message.includes('is a directory'));
   await assert.rejects(checkCreatable(join(dir, 'none', 'x.txt')), (e: unknown) => e instanceof OutputError && e.message.includes('no such directory'));
   assert.deepEqual(temps(), [], 'the probe file is gone');
+});
+
+/** A file handle on a device of `room` bytes that takes at most `most` bytes a call, as write(2) may: what it was handed, in order. */
+function smallDevice(room: number, most: number): PartialWriter & { readonly got: number[] } {
+  const got: number[] = [];
+  return {
+    got,
+    async write(buffer, offset, length) {
+      const n = Math.min(length, most, room - got.length);
+      for (let i = 0; i < n; i++) got.push(buffer[offset + i]!);
+      return { bytesWritten: n };
+    },
+  };
+}
+
+test('writeAll writes the rest after a short write, and a write that takes nothing is a full device (ENOSPC)', async () => {
+  const bytes = Uint8Array.from({ length: 10 }, (_, i) => i + 1);
+  // Room for all ten bytes, three a call: four calls (3 + 3 + 3 + 1) write them all in order.
+  const roomy = smallDevice(100, 3);
+  await writeAll(roomy, bytes);
+  assert.deepEqual(roomy.got, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  // Room for seven: the third call writes 1 byte (7 − 6), the fourth none, which must fail.
+  const full = smallDevice(7, 3);
+  await assert.rejects(writeAll(full, bytes), (e: NodeJS.ErrnoException) => e.code === 'ENOSPC');
+  assert.deepEqual(full.got, [1, 2, 3, 4, 5, 6, 7]);
+});
+
+/** A directory on a tmpfs of `kib` KiB, or undefined where this process may not mount one (not root, a container). */
+function smallTmpfs(kib: number): { dir: string; unmount(): void } | undefined {
+  if (process.platform !== 'linux' || process.getuid?.() !== 0) return undefined;
+  const at = join(tempFiles({}), 'small');
+  mkdirSync(at);
+  if (spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${kib}k`, 'tmpfs', at]).status !== 0) return undefined;
+  return { dir: at, unmount: () => void spawnSync('umount', [at]) };
+}
+
+test('on a device that fills up, writeFileAtomic fails with exit 73 and leaves the old file whole and no temporary file', async (t) => {
+  const fs = smallTmpfs(40);
+  if (fs === undefined) return t.skip('cannot mount a tmpfs here (needs root on Linux)');
+  try {
+    const f = join(fs.dir, 'out.html');
+    writeFileSync(f, 'OLD');
+    // 100 KiB into 40 KiB: write(2) takes what fits and reports no error; only the next call fails.
+    await assert.rejects(writeFileAtomic(f, Buffer.alloc(100 * 1024, 65)), (e: unknown) => e instanceof OutputError && e.exitCode === 73 && e.message.includes('no space left'));
+    assert.equal(readFileSync(f, 'utf8'), 'OLD');
+    assert.deepEqual(readdirSync(fs.dir), ['out.html']);
+  } finally {
+    fs.unmount();
+  }
+});
+
+test('a target whose name takes all 255 bytes gets a temporary name that fits beside it, and is written', async () => {
+  const long = 'é'.repeat(125) + '.svg'; // 254 bytes: é is two in UTF-8
+  const temp = tempName(join(dir, long));
+  assert.ok(Buffer.byteLength(temp.slice(dir.length + 1)) <= 255, temp);
+  assert.ok(temp.startsWith(join(dir, '.é')) && temp.endsWith('.tmp'));
+  assert.ok(!temp.includes('\ufffd'), 'cut at a character, not inside one');
+  await writeFileAtomic(join(dir, long), 'svg');
+  assert.equal(readFileSync(join(dir, long), 'utf8'), 'svg');
+  assert.deepEqual(temps(), []);
 });
 
 test('--sort refuses a file over its row limit with a data error at the first row past it', async () => {

@@ -42,6 +42,7 @@ const WRITE_PROBLEMS: Record<string, string> = {
   EIO: 'input/output error',
   EBADF: 'not open for writing',
   ENXIO: 'no reader on the other end (a FIFO)',
+  ENAMETOOLONG: 'file name too long',
 };
 
 /** The OutputError (exit 73) for a failure writing `path`; EPIPE passes through as is. */
@@ -196,7 +197,7 @@ export async function openAtomicWriter(path: string): Promise<AtomicWriter> {
     async write(chunk) {
       if (state !== 'open') throw new Error(`${path}: write after the file was ${state}`);
       try {
-        await fh.write(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+        await writeAll(fh, typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
       } catch (e) {
         await abort();
         throw outputError(path, e);
@@ -236,7 +237,7 @@ async function inPlaceWriter(path: string, target: string): Promise<AtomicWriter
     path,
     async write(chunk) {
       try {
-        await fh!.write(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+        await writeAll(fh!, typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
       } catch (e) {
         await close();
         throw outputError(path, e);
@@ -247,8 +248,48 @@ async function inPlaceWriter(path: string, target: string): Promise<AtomicWriter
   };
 }
 
-function tempName(target: string): string {
-  return join(dirname(target), `.${basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+/** What a file handle's write must do for writeAll: write some bytes of a range, saying how many. */
+export interface PartialWriter {
+  write(buffer: Uint8Array, offset: number, length: number): Promise<{ bytesWritten: number }>;
+}
+
+/**
+ * Writes every byte of `bytes`. One write(2) may take fewer bytes than it was given: on a
+ * device that fills up it writes what fits and reports no error, and only the next call fails.
+ * Taking the first count as the whole once committed a cut-off file over the old one and
+ * exited 0; so the rest is written again, and a write that makes no progress is a full device.
+ * @throws an ENOSPC error when a write takes no byte.
+ */
+export async function writeAll(fh: PartialWriter, bytes: Uint8Array): Promise<void> {
+  let done = 0;
+  while (done < bytes.length) {
+    const { bytesWritten } = await fh.write(bytes, done, bytes.length - done);
+    if (!(bytesWritten > 0)) throw Object.assign(new Error('no space left on the device'), { code: 'ENOSPC' });
+    done += bytesWritten;
+  }
+}
+
+/**
+ * The temporary file beside `target`: `.NAME.PID-RANDOM.tmp`, with NAME cut so that the whole
+ * stays within the 255 bytes a file name may have (a target's own name may use them all).
+ */
+export function tempName(target: string): string {
+  const suffix = `.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  return join(dirname(target), `.${cutToBytes(basename(target), NAME_MAX - 1 - Buffer.byteLength(suffix))}${suffix}`);
+}
+
+/** Bytes in a file name on the file systems leadlag writes to (ext4, xfs, btrfs, tmpfs, APFS). */
+const NAME_MAX = 255;
+
+/** `name` cut to at most `max` UTF-8 bytes, at a character's edge. */
+function cutToBytes(name: string, max: number): string {
+  if (Buffer.byteLength(name) <= max) return name;
+  let out = '';
+  for (const ch of name) {
+    if (Buffer.byteLength(out + ch) > max) break;
+    out += ch;
+  }
+  return out;
 }
 
 // ── temporary files alive in this process, removed on exit and on a deadly signal ──
