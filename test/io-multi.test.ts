@@ -53,6 +53,15 @@ test('expandInputArg: a comma list, a directory (quote files only for quotes) an
   for (const n of ['a.csv', 'b.csv']) writeFileSync(join(folder, 'sp,ot', n), 'x');
   assert.deepEqual(expandInputArg(`${join(folder, 'sp,ot')}/*.csv`), [join(folder, 'sp,ot', 'a.csv'), join(folder, 'sp,ot', 'b.csv')]);
   assert.throws(() => expandInputArg(`${dir}/none-*.csv`), (e: unknown) => e instanceof OpenError && /no file matches/.test(e.message));
+  // A name with glob characters that exists is that file or folder, not a pattern: '[x].csv' as
+  // one matches x.csv, 'q?.csv' matches qa.csv as well.
+  const odd = tempFiles({ '[x].csv': 'x', 'x.csv': 'x', 'q?.csv': 'x', 'qa.csv': 'x' });
+  mkdirSync(join(odd, 'day[1]'));
+  writeFileSync(join(odd, 'day[1]', 'a.csv'), 'x');
+  assert.deepEqual(expandInputArg(join(odd, '[x].csv')), [join(odd, '[x].csv')]);
+  assert.deepEqual(expandInputArg(join(odd, 'q?.csv')), [join(odd, 'q?.csv')]);
+  assert.deepEqual(expandInputArg(join(odd, 'day[1]')), [join(odd, 'day[1]', 'a.csv')]);
+  assert.deepEqual(expandInputArg(join(odd, 'q[a].csv')), [join(odd, 'qa.csv')], 'a pattern that names no file whole is still a pattern');
 });
 
 test('dayFromName: one YYYY-MM-DD in the name is that UTC day; none or two dates give nothing', () => {

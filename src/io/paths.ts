@@ -23,7 +23,9 @@ export function expandInputArg(arg: string, role: InputRole = 'any'): string[] {
   if (arg === '-') return ['-'];
   const out: string[] = [];
   for (const part of listedParts(arg)) {
-    if (hasGlob(part)) {
+    // A name that exists whole is that file, even with glob characters: '[x].csv' as a pattern
+    // would find x.csv instead, or nothing.
+    if (hasGlob(part) && !isFile(part) && !isDirectory(part)) {
       const found = expandGlob(part).filter((f) => isFile(f));
       if (found.length === 0) throw new OpenError(part, 'no file matches this pattern');
       out.push(...found);
