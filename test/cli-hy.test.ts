@@ -265,7 +265,10 @@ test('hy verdict: direction, interval in the leader\'s terms, weak evidence, θ�
   // θ̂ < 0: perp leads; the interval is given as perp's lead, low to high
   assert.equal(verdict({ ...base, estimate: est(-800, 0.2, 0.5), inference: inf(-900, -300, 0.004) }), 'perp leads spot by 800 µs [300, 900], ρ = 0.20, p = 0.004.');
   assert.match(verdict({ ...base, estimate: est(1500, 0.02, 1.1), inference: inf(-2000, 3000, 0.43) }), /^no evidence of lead-lag \(p = 0\.43\): the largest \|ρ\| = 0\.020 \(at 1\.5 ms\)/);
-  assert.match(verdict({ ...base, estimate: est(1500, 0.3, 2), inference: inf(-200, 1600, 0.01) }), /the interval reaches θ = 0, so the direction is uncertain\.$/);
+  // The interval reaches θ = 0: no leader is named; the side of the peak is said as an estimate.
+  assert.equal(verdict({ ...base, estimate: est(1500, 0.3, 2), inference: inf(-200, 1600, 0.01) }), 'no clear leader: the contrast peaks at θ = 1.5 ms, where spot would lead perp by 1.5 ms [-0.2, 1.6], ρ = 0.30, p = 0.01 — but the interval reaches θ = 0, so the direction is uncertain.');
+  // No interval for θ̂ (every replicate without a peak): no leader either, however small p.
+  assert.match(verdict({ ...base, estimate: est(1500, 0.3, 2), inference: { ...inf(0, 0, 0.001), lagUs: null } }), /^no clear leader: .* where spot would lead perp by 1\.5 ms, ρ = 0\.30, p = 0\.001 — but θ̂ has no interval, so the direction is untested\.$/);
   assert.match(verdict({ ...base, estimate: est(0, 0.14, 8.7), inference: inf(0, 0, 0.001) }), /^spot and perp move together: .* away from θ = 0 the contrast leans to spot leading \(LLR 8\.70\)\.$/);
   assert.equal(verdict({ ...base, estimate: est(2100, 0.31, 3), inference: null }), 'untested (--bootstrap 0): the contrast peaks at θ = 2.1 ms, where spot would lead perp by 2.1 ms, ρ = 0.31; no sign-flip test and no interval.');
   assert.match(verdict({ ...base, estimate: est(null, null, null), inference: null }), /^no lead-lag can be measured/);
@@ -281,7 +284,7 @@ test('hy verdict: direction, interval in the leader\'s terms, weak evidence, θ�
   assert.match(verdict({ ...base, estimate: est(3500, 0.3, 2), inference: inf(-5500, 10_000, 0.005) }), /the direction is uncertain; and its interval reaches the edge of the lags \(10 ms\)/);
   // θ̂ = -2.4 ms with an interval up to +10 ms (spot and COIN-M on the Binance sample): the end
   // named is the one the interval reaches, on the other side of θ̂.
-  assert.match(verdict({ ...base, estimate: est(-2400, 0.31, 0.8), inference: inf(-3500, 10_000, 0.0005) }), /^perp leads spot by 2\.4 ms \[-10, 3\.5\], .* uncertain; and its interval reaches the edge of the lags \(10 ms\): /);
+  assert.match(verdict({ ...base, estimate: est(-2400, 0.31, 0.8), inference: inf(-3500, 10_000, 0.0005) }), /^no clear leader: the contrast peaks at θ = -2\.4 ms, where perp would lead spot by 2\.4 ms \[-10, 3\.5\], .* uncertain; and its interval reaches the edge of the lags \(10 ms\): /);
   // Identical markets: LLR is 1 but for rounding, and no side is named; nor when LLR's interval holds 1.
   assert.equal(verdict({ ...base, estimate: est(0, 1, 0.9999999999999998), inference: inf(0, 0, 0.0005) }), 'spot and perp move together: the contrast peaks at θ = 0 [0 µs, 0 µs], ρ = 1.00, p < 0.001.');
   assert.doesNotMatch(verdict({ ...base, estimate: est(0, 0.14, 1.3), inference: { ...inf(0, 0, 0.001), llr: { low: 0.8, high: 1.9 } } }), /leans/);

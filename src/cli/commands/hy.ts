@@ -221,8 +221,8 @@ export function windowLeader(t: HyTable, l: Lattice): 1 | -1 | 0 | null {
 /**
  * The side hy finds leading (1: A, −1: B): θ̂'s sign where the sign-flip test rejects, θ̂ ≠ 0,
  * θ̂'s interval is clear of 0 and the lags lie on both sides of 0; 0 otherwise. The report's
- * rule (report/calls.ts) and the windows'; the verdict's sentence also names θ̂'s side where its
- * interval reaches 0 or is missing, with the caveat that the direction is uncertain.
+ * rule (report/calls.ts), the windows' and the verdict's: where θ̂'s interval reaches 0 or is
+ * missing, the sentence begins "no clear leader" and gives θ̂'s side as where the peak lies.
  */
 export function hyLeadSign(e: HyEstimate, inf: HyInference | null, l: Lattice): -1 | 0 | 1 {
   const ci = inf?.lagUs ?? null;
@@ -410,10 +410,14 @@ function verdictClause(r: HyReport): string {
   // estimate, not a finding (docs/report.md counts it untested).
   if (inf === null) return `untested (--bootstrap 0): the contrast peaks at θ = ${lagText(e.lagUs)}, where ${leader} would lead ${follower} by ${duration(lead)}, ${rho}; no sign-flip test and no interval`;
   const interval = ci ? ` ${lagInterval(Math.min(sign * ci.low, sign * ci.high), Math.max(sign * ci.low, sign * ci.high), lead)}` : '';
-  const straddles = ci !== undefined && ci !== null && ci.low <= 0 && ci.high >= 0;
   const edge = edgeNote(r);
-  const uncertain = straddles ? ' — but the interval reaches θ = 0, so the direction is uncertain' : '';
-  return `${leader} leads ${follower} by ${duration(lead)}${interval}, ${rho}, ${p}${uncertain}${edge === '' ? '' : `${straddles ? '; and' : ' — but'} ${edge}`}`;
+  // A leader is named only on hyLeadSign's rule; an interval that reaches θ = 0 (or none) leaves
+  // the side of the peak an estimate, said as such from the sentence's first words.
+  if (hyLeadSign(e, inf, l) === 0) {
+    const why = ci ? 'the interval reaches θ = 0, so the direction is uncertain' : 'θ̂ has no interval, so the direction is untested';
+    return `no clear leader: the contrast peaks at θ = ${lagText(e.lagUs)}, where ${leader} would lead ${follower} by ${duration(lead)}${interval}, ${rho}, ${p} — but ${why}${edge === '' ? '' : `; and ${edge}`}`;
+  }
+  return `${leader} leads ${follower} by ${duration(lead)}${interval}, ${rho}, ${p}${edge === '' ? '' : ` — but ${edge}`}`;
 }
 
 const BAR = 16;
