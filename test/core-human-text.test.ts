@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isoMicros } from '../src/core/human-text.js';
+import { fixedNotZero, isoMicros } from '../src/core/human-text.js';
 import { formatMicros } from '../src/io/time.js';
 
 test('isoMicros: µs as ISO-8601 UTC with six fractional digits, hand-converted', () => {
@@ -23,4 +23,16 @@ test('isoMicros and formatMicros: beyond the calendar the µs themselves; not fi
   assert.equal(formatMicros(NaN), 'NaN');
   assert.equal(formatMicros(-Infinity), '-Infinity');
   assert.equal(formatMicros(1_723_118_400_123_456), '2024-08-08T12:00:00.123456Z');
+});
+
+test('fixedNotZero: the decimals asked for, but a value they would print as 0 in 2 significant digits', () => {
+  // An interval end of −3.69e-5 (an xcorr window on the Binance sample) is not "0.0000".
+  assert.equal(fixedNotZero(-3.69e-5, 4), '-0.000037');
+  assert.equal(fixedNotZero(4.9e-5, 4), '0.000049');
+  // From half a unit of the last decimal up, the decimals show it: 0.00006 is 0.0001.
+  assert.equal(fixedNotZero(6e-5, 4), '0.0001');
+  assert.equal(fixedNotZero(0.1021, 4), '0.1021');
+  assert.equal(fixedNotZero(0, 4), '0.0000');
+  assert.equal(fixedNotZero(null, 4), 'n/a');
+  assert.equal(fixedNotZero(-4e-4, 3), '-0.00040');
 });

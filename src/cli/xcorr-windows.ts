@@ -10,7 +10,7 @@ import { blockParts, tableOfRow, type XcorrKeyedParts, type XcorrPart } from '..
 import type { XcorrBootstrap } from '../core/xcorr-bootstrap.js';
 import type { XcorrParts } from '../core/xcorr-cells.js';
 import type { BlockDrawPlan } from '../core/bootstrap.js';
-import type { BestBand, XcorrRow } from './commands/xcorr-render.js';
+import { intervalText, r4, type BestBand, type XcorrRow } from './commands/xcorr-render.js';
 import type { XcorrReport } from './commands/xcorr.js';
 import { stabilityOf } from '../core/stability.js';
 import type { GridReturns, Regime } from '../core/volatility.js';
@@ -121,8 +121,7 @@ export function humanXcorrBy(by: XcorrBy, names: readonly [string, string], grid
       // N of the lag shown (the best one); without one, the most any lag has.
       const n = b?.n ?? (l.length === 0 ? 0 : Math.max(...l.map((x) => x.n)));
       if (b === undefined) return [label, n, 'n/a', '', 'n/a', 'n/a', ''];
-      const ci = b.ciLow === null || b.ciHigh === null ? 'n/a' : `[${fixed(b.ciLow, 4)}, ${fixed(b.ciHigh, 4)}]`;
-      return [label, n, b.lag, `${(b.lag * gridUs) / 1000} ms`, fixed(b.r, 4), fixed(b.r! * b.r!, 5), ci];
+      return [label, n, b.lag, `${(b.lag * gridUs) / 1000} ms`, r4(b.r), fixed(b.r! * b.r!, 5), intervalText(b.ciLow, b.ciHigh)];
     },
     trends: { lag_us: 'the best lag (µs)', r2: 'R² at the best lag' },
   });

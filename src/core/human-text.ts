@@ -11,6 +11,14 @@ export function fixed(v: number | null, digits: number): string {
   return /^-0\.?0*$/.test(s) ? s.slice(1) : s;
 }
 
+/**
+ * `fixed(v, digits)`, except that a value too small for those decimals takes 2 significant
+ * digits: an interval's end of −0.000037 printed "0.0000" hid that the interval holds 0.
+ */
+export function fixedNotZero(v: number | null, digits: number): string {
+  return v !== null && v !== 0 && Math.abs(v) < 0.5 * 10 ** -digits ? v.toPrecision(2) : fixed(v, digits);
+}
+
 /** "1 pair", "2 pairs": a count with its noun in the number it takes. */
 export function counted(n: number, singular: string, plural = `${singular}s`): string {
   return `${n} ${n === 1 ? singular : plural}`;

@@ -27,7 +27,7 @@ import { lastLag, type Lattice } from '../../core/lattice.js';
 import { hyEstimate, hyInference, hyLag, hyLags, maxAbsRho, type HyEstimate, type HyInference } from '../../core/hystats.js';
 import { Random } from '../../core/random.js';
 import { ALPHA, formatP, formatPValue } from '../../core/verdict.js';
-import { counted, duration, fixed, humanTable, isoMicros, lazyOutput, type Cell, type Output, type Style } from '../../io/output.js';
+import { counted, duration, fixed, fixedNotZero, humanTable, isoMicros, lazyOutput, type Cell, type Output, type Style } from '../../io/output.js';
 import { blockRange, type Interval } from '../../core/bootstrap.js';
 import type { Span } from '../../core/types.js';
 
@@ -439,7 +439,7 @@ function humanHy(r: HyReport, style: Style): string {
   const [a, b] = r.names;
   const e = r.estimate;
   const inf = r.inference;
-  const ciCell = (i: Interval | null | undefined, digits: number) => (inf === null ? 'off' : i ? `[${fixed(i.low, digits)}, ${fixed(i.high, digits)}]` : 'n/a');
+  const ciCell = (i: Interval | null | undefined, digits: number) => (inf === null ? 'off' : i ? `[${fixedNotZero(i.low, digits)}, ${fixedNotZero(i.high, digits)}]` : 'n/a');
   const lagCi = inf === null ? 'off' : inf.lagUs ? `[${lagText(inf.lagUs.low)}, ${lagText(inf.lagUs.high)}]` : 'n/a';
   const summary: Cell[][] = [
     ['θ̂ (lag of the largest |U|)', e.lagUs === null ? 'n/a' : lagText(e.lagUs), lagCi],

@@ -5,7 +5,7 @@
 import { MIN_INTERVAL_BLOCKS, type Interval } from '../../core/bootstrap.js';
 import type { LagResult } from '../../core/xcorr.js';
 import type { Span } from '../../core/types.js';
-import { counted, duration, fixed, humanTable, isoMicros, lazyOutput, type Cell, type Output, type Style } from '../../io/output.js';
+import { counted, duration, fixed, fixedNotZero, humanTable, isoMicros, lazyOutput, type Cell, type Output, type Style } from '../../io/output.js';
 import { bestLag } from '../../core/xcorr-summary.js';
 import { simultaneousBand, type XcorrBootstrap } from '../../core/xcorr-bootstrap.js';
 import { humanXcorrBy, type XcorrBy } from '../xcorr-windows.js';
@@ -259,7 +259,7 @@ export function intervalText(low: number | null, high: number | null): string {
 
 /** r (or a difference of r) in 4 decimals; one too small for them in 2 significant digits, not as 0.0000. */
 export function r4(x: number | null): string {
-  return x !== null && x !== 0 && Math.abs(x) < 5e-5 ? x.toPrecision(2) : fixed(x, 4);
+  return fixedNotZero(x, 4);
 }
 
 function direction(r: XcorrReport, lag: number): string {
