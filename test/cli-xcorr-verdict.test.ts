@@ -108,8 +108,18 @@ test('warnAbout: few blocks are counted by where both markets move, not by the s
   // 5 (below MIN_CALL_BLOCKS = 6): rough and untested, as the verdict says.
   assert.match(warned(5), /the span holds 40 blocks of 10 s, 5 where both markets move: its intervals are rough and who leads is untested \(a call needs 6 blocks where both markets move\)/);
   assert.match(verdict({ ...report(row(3, 0.3, [0.2, 0.4]), clear), bootstrap: { replicates: 1000, blockUs: 1e7, seed: 42, blocks: 40, moving: 5 } }), /^untested: the span holds 40 blocks of 10 s, 5 where both markets move, and a call needs at least 6/);
-  // A peak one step makes is weak evidence (tested, no lead), not untested.
-  assert.doesNotMatch(warned(5, row(3, 0.3, [0.2, 0.4], 0.8)), /untested/);
+  // A peak one step makes over 5 moving blocks is untested too (the report once counted it as a
+  // tested "no lead"): the one-step diagnosis needs blocks enough to have tested the rest.
+  const oneStep = row(3, 0.3, [0.2, 0.4], 0.8);
+  assert.match(warned(5, oneStep), /5 where both markets move: its intervals are rough and who leads is untested/);
+  const fewAndOneStep = { ...report(oneStep, clear), bootstrap: { replicates: 1000, blockUs: 1e7, seed: 42, blocks: 40, moving: 5 } };
+  assert.match(verdict(fewAndOneStep), /^untested: the span holds 40 blocks of 10 s, 5 where both markets move/);
+  assert.deepEqual(xcorrLead(fewAndOneStep), { tested: false, sign: 0, correlated: false });
+  // With 6 moving blocks the same peak is weak evidence: tested, no lead.
+  const enough = { ...fewAndOneStep, bootstrap: { ...fewAndOneStep.bootstrap, moving: 6 } };
+  assert.match(verdict(enough), /^weak evidence: the peak r = 0\.3000 .* comes 80 % from a single grid step/);
+  assert.deepEqual(xcorrLead(enough), { tested: true, sign: 0, correlated: false });
+  assert.doesNotMatch(warned(6, oneStep), /untested/);
 });
 
 test('verdict: a peak on fewer than 10 steps where both markets move is untested, and tiny r prints in significant digits', () => {

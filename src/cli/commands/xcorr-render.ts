@@ -117,9 +117,12 @@ export function xcorrLead(r: LeadInputs): XcorrLead {
   const best = r.best;
   // No lag with an r (a constant series, no pairs of returns): nothing was measured, let alone tested.
   if (best === undefined) return { tested: false, sign: 0, correlated: false };
+  // Too few blocks or co-moving steps to test anything: untested, even where one step makes the
+  // peak (that diagnosis needs data enough to say the rest holds no relation).
+  if (tooFewCallBlocks(r) || tooFewCoMoves(r)) return { tested: false, sign: 0, correlated: false };
   if (best.topStepShare !== null && best.topStepShare > SINGLE_STEP_SHARE) return { tested: true, sign: 0, correlated: false };
   // No interval at the peak (--bootstrap 1, or too few replicates with an r there): no test ran.
-  if (tooFewCallBlocks(r) || tooFewCoMoves(r) || best.ciLow === null || best.ciHigh === null) return { tested: false, sign: 0, correlated: false };
+  if (best.ciLow === null || best.ciHigh === null) return { tested: false, sign: 0, correlated: false };
   if (best.ciLow <= 0 && best.ciHigh >= 0) return { tested: true, sign: 0, correlated: false };
   if (r.bootstrap !== null && !bandClear(r.band)) return { tested: true, sign: 0, correlated: false };
   const d = r.summed.difference;
@@ -130,7 +133,7 @@ export function xcorrLead(r: LeadInputs): XcorrLead {
 export interface XcorrLead {
   readonly tested: boolean;
   readonly sign: -1 | 0 | 1;
-  /** The best lag passed the tests before the sums': a significant correlation there (the verdict's rules 1–6). */
+  /** The best lag passed the tests before the sums': a significant correlation there (the verdict's rules 1–6, docs/xcorr.md). */
   readonly correlated: boolean;
 }
 
@@ -355,9 +358,6 @@ export function verdict(r: XcorrReport): string {
   if (best === undefined) return `no verdict: ${undefinedWhy(r)}.`;
   const where = lagText(best.lag, best.lagUs);
   const fisherNote = r.bootstrap === null ? ', judged by the Fisher interval, which is too narrow for grid returns (drop --bootstrap 0 for an honest one)' : '';
-  if (best.topStepShare !== null && best.topStepShare > SINGLE_STEP_SHARE) {
-    return `weak evidence: the peak r = ${r4(best.r)} at ${where} comes ${Math.round(best.topStepShare * 100)} % from a single grid step, one event rather than a lead-lag relation.`;
-  }
   if (tooFewBlocks(r)) {
     return `untested: ${blocksText(r.bootstrap!)}, and an interval needs at least ${MIN_INTERVAL_BLOCKS} (a shorter --block gives more); the peak r = ${r4(best.r)} at ${where}.`;
   }
@@ -367,6 +367,9 @@ export function verdict(r: XcorrReport): string {
   if (tooFewCoMoves(r)) {
     const n = best.nEffective;
     return `untested: at the peak (${where}, r = ${r4(best.r)}) only ${n} grid step${n === 1 ? '' : 's'} move${n === 1 ? 's' : ''} in both markets, fewer than the ${MIN_CO_MOVES} a call needs; a longer span, a coarser --grid, or hy on the native ticks sees more.`;
+  }
+  if (best.topStepShare !== null && best.topStepShare > SINGLE_STEP_SHARE) {
+    return `weak evidence: the peak r = ${r4(best.r)} at ${where} comes ${Math.round(best.topStepShare * 100)} % from a single grid step, one event rather than a lead-lag relation.`;
   }
   if (best.ciLow === null || best.ciHigh === null) {
     return `untested: the largest |r| = ${r4(Math.abs(best.r!))} at ${where} has no 95 % interval (${noIntervalWhy(r)}).`;
@@ -403,7 +406,7 @@ export function verdict(r: XcorrReport): string {
 
 /**
  * Why the best lag has no interval when the rules before have passed: too few replicates (Fisher's
- * is missing only over 3 pairs or fewer, where rule 4, fewer than 10 co-moving steps, came first).
+ * is missing only over 3 pairs or fewer, where rule 3, fewer than 10 co-moving steps, came first).
  */
 function noIntervalWhy(r: XcorrReport): string {
   const b = r.bootstrap!;

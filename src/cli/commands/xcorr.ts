@@ -243,7 +243,7 @@ export function warnAbout(r: XcorrReport, ctx: Context): void {
   const shorter = 'a shorter --block gives more blocks (but must still be longer than the dependence between returns)';
   // Without an r (no pairs, or a constant series) there is nothing for blocks to resample.
   if (best === undefined) return;
-  // Whether who leads is untested is the call's (xcorrLead): a peak one step makes is weak evidence, tested.
+  // Whether who leads is untested is the call's (xcorrLead): too few blocks is untested, whatever the peak.
   const untested = xcorrLead(r).tested ? '' : ' and who leads is untested';
   if (tooFewBlocks(r)) {
     ctx.warn(`${blocksText(r.bootstrap!)}: the bootstrap gives no interval${untested}; ${shorter}`);
