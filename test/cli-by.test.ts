@@ -312,6 +312,18 @@ test('xcorr --by: a window row\'s N is the N of the lag it shows, the best one',
   assert.match(human, /│ 2024-08-08T12:00:20Z +│/);
 });
 
+test('pair --by: windows cut by --start/--end say their length too, not only those cut by the data', async () => {
+  const { ctx } = fakeContext();
+  // 12:00:10 … 12:01:05 over 20 s windows: [12:00:10, 12:00:20) is 10 s, [12:01:00, 12:01:05) 5 s.
+  const start = Date.parse('2024-08-08T12:00:10Z') * 1000;
+  const end = Date.parse('2024-08-08T12:01:05Z') * 1000;
+  const out = renderPair(await runPair([SPOT, PERP], { ...PAIR, start, end, by: { kind: 'time', us: 20e6 } } as PairOptions, ctx));
+  const human = out.human({ c: new Chalk({ level: 0 }), colour: false });
+  assert.match(human, /│ 2024-08-08T12:00:10Z \(cut: 10 s\) +│/);
+  assert.match(human, /│ 2024-08-08T12:00:20Z +│/);
+  assert.match(human, /│ 2024-08-08T12:01:00Z \(cut: 5 s\) +│/);
+});
+
 type Leads = { a: number; b: number; neither: number; n: number };
 
 /** A call as a window's JSON gives it: the leader's name, "neither", or null. */

@@ -116,7 +116,10 @@ export function windowsOf<S>(parts: KeyedParts<S>, span: Span, meter?: GridRetur
   }
   const clip = (key: number) => {
     const e = parts.edges(key);
-    return { start: Math.max(e.start, span.start), end: Math.min(e.end, span.end + 1), cut: e.start < span.start || e.end > span.end + 1 };
+    const start = Math.max(e.start, span.start);
+    const end = Math.min(e.end, span.end + 1);
+    // Shorter than --by, by the span's ends or by --start/--end (edges() already clips to those).
+    return { start, end, cut: end - start < parts.size };
   };
   if (meter === undefined) {
     const windows: Window<S>[] = [];
