@@ -10,13 +10,13 @@ import { blockParts, tableOfRow, type XcorrKeyedParts, type XcorrPart } from '..
 import type { XcorrBootstrap } from '../core/xcorr-bootstrap.js';
 import type { XcorrParts } from '../core/xcorr-cells.js';
 import type { BlockDrawPlan } from '../core/bootstrap.js';
-import { intervalText, r4, type BestBand, type XcorrRow } from './commands/xcorr-render.js';
+import type { BestBand, XcorrRow } from './commands/xcorr-render.js';
 import type { XcorrReport } from './commands/xcorr.js';
 import { stabilityOf } from '../core/stability.js';
 import type { GridReturns, Regime } from '../core/volatility.js';
 import type { LagResult } from '../core/xcorr.js';
 import type { Span } from '../core/types.js';
-import { fixed, type Style } from '../io/output.js';
+import { fixed, fixedNotZero, type Style } from '../io/output.js';
 import { humanBy, REGIMES, windowsOf, type WindowedSummary } from './windows.js';
 
 export interface XcorrBy extends WindowedSummary<readonly XcorrRow[]> {
@@ -121,7 +121,9 @@ export function humanXcorrBy(by: XcorrBy, names: readonly [string, string], grid
       // N of the lag shown (the best one); without one, the most any lag has.
       const n = b?.n ?? (l.length === 0 ? 0 : Math.max(...l.map((x) => x.n)));
       if (b === undefined) return [label, n, 'n/a', '', 'n/a', 'n/a', ''];
-      return [label, n, b.lag, `${(b.lag * gridUs) / 1000} ms`, r4(b.r), fixed(b.r! * b.r!, 5), intervalText(b.ciLow, b.ciHigh)];
+      // As xcorr-render's r4 and intervalText (not imported: that module imports this one).
+      const ci = b.ciLow === null || b.ciHigh === null ? 'n/a' : `[${fixedNotZero(b.ciLow, 4)}, ${fixedNotZero(b.ciHigh, 4)}]`;
+      return [label, n, b.lag, `${(b.lag * gridUs) / 1000} ms`, fixedNotZero(b.r, 4), fixed(b.r! * b.r!, 5), ci];
     },
     trends: { lag_us: 'the best lag (µs)', r2: 'R² at the best lag' },
   });
