@@ -285,3 +285,32 @@ test('a state run refuses a --state holding another command\'s state (two plans 
   await closed;
   assert.match(got, /^\{"format":"leadlag-state",.*"command":"xcorr"/);
 });
+
+test('a file compressed in a format leadlag does not read is named as such, with the command that decompresses it', async () => {
+  // The first 16 bytes each tool wrote for a CSV of Binance quotes (zstd 1.5, xz 5.4, bzip2 1.0, lz4 1.9):
+  // the format's magic number, then the start of the compressed data. Before, zstd's read as "a
+  // quote inside an unquoted field" and the others as binary data.
+  const heads: Record<string, string> = {
+    'q.csv.zst': '28b52ffda4b12902008404016ad24818',
+    'q.csv.xz': 'fd377a585a000004e6d6b44602002101',
+    'q.csv.bz2': '425a68393141592653592eed784f0109',
+    'q.csv.lz4': '04224d1864500851480000f20a74696d',
+    'odd-name': '28b52ffda4b12902008404016ad24818',
+  };
+  const dir = tempFiles(Object.fromEntries(Object.entries(heads).map(([n, hex]) => [n, Buffer.from(hex, 'hex')])));
+  const tools: Record<string, string> = { 'q.csv.zst': 'zstd', 'q.csv.xz': 'xz', 'q.csv.bz2': 'bzip2', 'q.csv.lz4': 'lz4', 'odd-name': 'zstd' };
+  for (const [name, tool] of Object.entries(tools)) {
+    const r = await leadlagInProcess(['pair', join(dir, name), join(FIXTURES, 'tardis', 'perp_quotes.csv')]);
+    assert.equal(r.code, 65, r.stderr);
+    assert.ok(r.stderr.includes(`the file is ${tool}-compressed; leadlag reads plain text, gzip and zip: decompress it first, e.g. ${tool} -dc `), r.stderr);
+  }
+  // The suggested output is never the input: without the format's extension the name gets .csv.
+  const odd = await leadlagInProcess(['pair', join(dir, 'odd-name'), join(FIXTURES, 'tardis', 'perp_quotes.csv')]);
+  assert.ok(odd.stderr.includes(`> ${join(dir, 'odd-name')}.csv,`), odd.stderr);
+  const zst = await leadlagInProcess(['pair', join(dir, 'q.csv.zst'), join(FIXTURES, 'tardis', 'perp_quotes.csv')]);
+  assert.ok(zst.stderr.includes(`zstd -dc ${join(dir, 'q.csv.zst')} > ${join(dir, 'q.csv')},`), zst.stderr);
+  // 'BZh' then a digit starts a text line too: bzip2 needs its block magic after it.
+  const text = tempFiles({ 'bzh.csv': 'BZh1,bid,ask\n1723118400000000,100,100.1\n' });
+  const notBzip = await leadlagInProcess(['inspect', join(text, 'bzh.csv')]);
+  assert.doesNotMatch(notBzip.stderr + notBzip.stdout, /bzip2/);
+});

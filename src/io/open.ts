@@ -258,8 +258,41 @@ function utf16Hint(name: string): string {
   return `convert it to UTF-8 first, e.g. iconv -f UTF-16 -t UTF-8 ${shellQuote(file)} > ${shellQuote(`${file.replace(/\.csv$/i, '')}.utf8.csv`)}`;
 }
 
+/**
+ * Compressed formats leadlag does not read, by their first bytes (each format's magic number):
+ * named, so that a Databento `.csv.zst` is not reported as a quote inside a CSV field.
+ */
+const COMPRESSED: readonly { readonly format: string; readonly magic: readonly number[]; readonly tool: string }[] = [
+  { format: 'zstd', magic: [0x28, 0xb5, 0x2f, 0xfd], tool: 'zstd -dc' },
+  { format: 'xz', magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], tool: 'xz -dc' },
+  // 'BZh', a block size 1-9, then the first block's magic (π's digits, 31 41 59 26 53 59) or the end-of-stream magic of an empty one
+  { format: 'bzip2', magic: [0x42, 0x5a, 0x68], tool: 'bzip2 -dc' },
+  { format: 'lz4', magic: [0x04, 0x22, 0x4d, 0x18], tool: 'lz4 -dc' },
+  { format: '7z', magic: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], tool: '7z x -so' },
+];
+
+function isBzip2(h: Uint8Array): boolean {
+  if (h.length < 10 || !(h[3]! >= 0x31 && h[3]! <= 0x39)) return false;
+  const block = [...h.subarray(4, 10)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return block === '314159265359' || block === '177245385090';
+}
+
+/** The compressed format of an input that begins with `h`, with the command that decompresses it. */
+function compressedFormat(h: Uint8Array): (typeof COMPRESSED)[number] | undefined {
+  return COMPRESSED.find((c) => h.length >= c.magic.length && c.magic.every((b, i) => h[i] === b) && (c.format !== 'bzip2' || isBzip2(h)));
+}
+
 /** Why the first bytes of an input named `name` are not UTF-8 / ASCII text, or undefined when they may be. */
 export function textProblem(h: Uint8Array, name = 'FILE'): string | undefined {
+  const packed = compressedFormat(h);
+  if (packed !== undefined) {
+    const what = `the file is ${packed.format}-compressed; leadlag reads plain text, gzip and zip`;
+    if (name.startsWith('<')) return `${what}: decompress it before it reaches leadlag, e.g. ${packed.tool} FILE | leadlag … - …`;
+    // The suggested output is never the input itself: a name without the format's extension gets .csv.
+    const stripped = name.replace(/\.(zst|zstd|xz|bz2|lz4|7z)$/i, '');
+    const out = stripped !== name && stripped !== '' ? stripped : `${name}.csv`;
+    return `${what}: decompress it first, e.g. ${packed.tool} ${shellQuote(name)} > ${shellQuote(out)}, or pipe it: ${packed.tool} ${shellQuote(name)} | leadlag … - …`;
+  }
   if (h.length >= 2 && ((h[0] === 0xff && h[1] === 0xfe) || (h[0] === 0xfe && h[1] === 0xff))) {
     return `the file is UTF-16 text (${h[0] === 0xff ? 'little' : 'big'}-endian, with a byte-order mark); leadlag reads UTF-8: ${utf16Hint(name)}`;
   }
