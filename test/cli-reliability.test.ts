@@ -314,3 +314,16 @@ test('a file compressed in a format leadlag does not read is named as such, with
   const notBzip = await leadlagInProcess(['inspect', join(text, 'bzh.csv')]);
   assert.doesNotMatch(notBzip.stderr + notBzip.stdout, /bzip2/);
 });
+
+test('a header of 100 000 columns gives a message of a line, naming the first 40 and how many more', async () => {
+  const n = 100_000;
+  const head = Array.from({ length: n }, (_, i) => `c${i}`).join(',');
+  const dir = tempFiles({ 'wide.csv': `${head}\n${Array(n).fill('1').join(',')}\n` });
+  const r = await leadlagInProcess(['pair', join(dir, 'wide.csv'), join(FIXTURES, 'tardis', 'perp_quotes.csv')]);
+  assert.equal(r.code, 65);
+  assert.ok(r.stderr.includes('columns c0, c1, c2,') && r.stderr.includes(', c39 … and 99960 more;'), r.stderr.slice(0, 400));
+  // Once a megabyte (every column, some cut off on a pipe); now the message and the formats.
+  assert.ok(r.stderr.length < 4000, String(r.stderr.length));
+  const named = await leadlagInProcess(['pair', join(dir, 'wide.csv'), join(FIXTURES, 'tardis', 'perp_quotes.csv'), '--time-col', 'ts']);
+  assert.ok(named.stderr.includes('has no column ts (its columns: c0, c1,') && named.stderr.includes('… and 99960 more)'), named.stderr.slice(0, 400));
+});

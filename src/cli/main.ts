@@ -14,7 +14,8 @@ export async function main(argv: string[]): Promise<void> {
   // A message that cannot be written (stderr closed or on a full disk) must not change the exit code.
   process.stderr.on('error', () => {});
   let code = await run(argv, io);
-  await flushed(process.stdout);
+  // Both streams: a long message on a pipe was cut at the pipe's 64 KiB when the exit came first.
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
   if (code === EXIT.ok && stdout.failure !== undefined) code = report(stdout.failure, io);
   process.exitCode = code;
   // Workers or the XGBoost runtime may hold the event loop open; the result is written.

@@ -372,7 +372,7 @@ function mappedRoles(columns: ColumnMap | undefined, kind: Kind, fields: readonl
     if (!given || !roleApplies(kind, role)) continue;
     const name = given.toLowerCase();
     if (!names.includes(name)) {
-      throw new UsageError(`${option} ${given}: ${site.file} has no column ${given} (its columns: ${fields.map((f) => f.trim()).join(', ')})`);
+      throw new UsageError(`${option} ${given}: ${site.file} has no column ${given} (its columns: ${columnList(fields.map((f) => f.trim()))})`);
     }
     out.set(role, name);
   }
@@ -567,7 +567,14 @@ function unrecognisedHeader(fields: readonly string[], names: readonly string[],
   let hint = `try ${suggestOptions(shown, names, kind)}`;
   const other = DELIMITERS.find((d) => d.charCodeAt(0) !== delimiter && shown.length === 1 && shown[0]!.includes(d));
   if (other) hint = `the header is one column: are the fields separated by ${JSON.stringify(other)}? try --delimiter ${other === '\t' ? 'tab' : `'${other}'`}`;
-  return `unrecognised ${kind} header with columns ${shown.join(', ')}; name them with options (${hint}). Recognised without options: ${EXPECTED[kind]}`;
+  return `unrecognised ${kind} header with columns ${columnList(shown)}; name them with options (${hint}). Recognised without options: ${EXPECTED[kind]}`;
+}
+
+/** Columns named in a message: the first MESSAGE_COLUMNS, then how many more (a header of 100 000 columns made a 1 MB line). */
+function columnList(shown: readonly string[]): string {
+  const MESSAGE_COLUMNS = 40;
+  if (shown.length <= MESSAGE_COLUMNS) return shown.join(', ');
+  return `${shown.slice(0, MESSAGE_COLUMNS).join(', ')} … and ${shown.length - MESSAGE_COLUMNS} more`;
 }
 
 /**
