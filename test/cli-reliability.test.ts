@@ -33,6 +33,7 @@ const dir = tempFiles({
   'lone-cr.csv': 'ts_us,bid,ask,note\n1723118400000000,100,100.1,a\r1723118400001000,100,100.2,b\n1723118400002000,100,100.1,c\n',
   'bad\nname\x1b[31m.csv': quotes('1723118400001000,abc,100.1'),
   'encrypted.zip': zipOf({ 'spot_quotes.csv': readFileSync(SPOT) }, { encrypted: true }),
+  'bzip2.zip': zipOf({ 'spot_quotes.csv': readFileSync(SPOT) }, { method: 12 }),
   'utf16le-bom.csv': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(quotes('1723118400001000,100,100.1'), 'utf16le')]),
   'utf16le.csv': Buffer.from(quotes('1723118400001000,100,100.1'), 'utf16le'),
   'utf16be-bom.csv': Buffer.from(Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(quotes('1723118400001000,100,100.1'), 'utf16le').swap16()])),
@@ -216,6 +217,12 @@ test('a directory on stdin says so (not "the file is empty")', async () => {
 test('an encrypted zip says it is encrypted and how to proceed', async () => {
   const r = await leadlagInProcess(['pair', p('encrypted.zip'), PERP]);
   assertOneLine(r, 66, p('encrypted.zip'), 'encrypted', 'unzip');
+});
+
+test('a zip entry in a method leadlag does not inflate (bzip2) is named by its method, not called corrupt', async () => {
+  const r = await leadlagInProcess(['pair', p('bzip2.zip'), PERP]);
+  assertOneLine(r, 66, p('bzip2.zip'), 'spot_quotes.csv) is compressed with bzip2', 'unzip');
+  assert.doesNotMatch(r.stderr, /corrupt/);
 });
 
 test('UTF-16 input (with or without a byte-order mark, either byte order) says UTF-16 and how to convert it', async () => {

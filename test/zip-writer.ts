@@ -5,10 +5,13 @@
 import { crc32, deflateRawSync } from 'node:zlib';
 
 /** A zip archive of `files` (name → content; a name ending in `/` is a directory entry). */
-export function zipOf(files: Record<string, Buffer>, opts: { encrypted?: boolean } = {}): Buffer {
+export function zipOf(files: Record<string, Buffer>, opts: { encrypted?: boolean; method?: number } = {}): Buffer {
   // Bit 0 of the general-purpose flags marks an entry as encrypted (the data is then not
-  // really encrypted here: a reader must refuse it on the flag alone).
+  // really encrypted here: a reader must refuse it on the flag alone); `method` is written as the
+  // entry's compression method over deflated data, which a reader must likewise refuse on the
+  // number alone (12 bzip2, 93 zstd, …).
   const flags = opts.encrypted ? 1 : 0;
+  const method = opts.method ?? 8;
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
@@ -20,7 +23,7 @@ export function zipOf(files: Record<string, Buffer>, opts: { encrypted?: boolean
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4); // version needed
     local.writeUInt16LE(flags, 6);
-    local.writeUInt16LE(8, 8); // deflate
+    local.writeUInt16LE(method, 8); // 8: deflate
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(packed.length, 18);
     local.writeUInt32LE(data.length, 22);
@@ -30,7 +33,7 @@ export function zipOf(files: Record<string, Buffer>, opts: { encrypted?: boolean
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
     central.writeUInt16LE(flags, 8);
-    central.writeUInt16LE(8, 10);
+    central.writeUInt16LE(method, 10);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(packed.length, 20);
     central.writeUInt32LE(data.length, 24);

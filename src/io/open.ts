@@ -309,6 +309,9 @@ export function textProblem(h: Uint8Array, name = 'FILE'): string | undefined {
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 
+/** Zip compression methods other than stored (0) and deflate (8), by number (APPNOTE 4.4.5). */
+const ZIP_METHODS: Record<number, string> = { 9: 'Deflate64', 12: 'bzip2', 14: 'LZMA', 93: 'zstd', 95: 'xz', 98: 'PPMd' };
+
 /**
  * The one file of a zip archive (directories and macOS `__MACOSX/` metadata aside), gunzipped
  * too if its name ends in `.gz`. Progress counts compressed bytes, estimated from the entry's
@@ -334,6 +337,11 @@ async function zipSource(name: string, path: string, size: number): Promise<Byte
     }
     const entry = files[0]!;
     if (entry.isEncrypted()) throw new OpenError(name, `the zip archive is encrypted (${entry.fileName}); leadlag cannot decrypt it: unzip it first (unzip -P or 7z x) and give the file`);
+    // A sound archive in a method yauzl does not inflate (bzip2, LZMA, zstd, …) is not corrupt.
+    if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
+      const method = ZIP_METHODS[entry.compressionMethod] ?? `method ${entry.compressionMethod}`;
+      throw new OpenError(name, `the zip archive's file (${entry.fileName}) is compressed with ${method}; leadlag reads zip entries stored or deflated: unzip it first (unzip or 7z x) and give the file, or gzip it`);
+    }
     const inflated = await zip.openReadStreamPromise(entry);
     const inner = entry.fileName.toLowerCase().endsWith('.gz') ? inflated.pipe(createGunzip({ chunkSize: CHUNK })) : inflated;
     if (inner !== inflated) inflated.on('error', (e) => inner.destroy(e));
