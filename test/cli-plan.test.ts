@@ -77,6 +77,15 @@ test('plan --manifest: a quoted export plans as the plain one; --label beside it
   const c = await leadlag(['plan', '--manifest', quoted]);
   assert.equal(c.code, 0, c.stderr);
   assert.equal(c.stdout, a.stdout);
+  // A header in another order (as pandas writes a frame's columns) orders the lines' fields: the
+  // same plan. Before, the header was read as a pair named perp_files.
+  writeFileSync(quoted, `perp_files,pair,spot_files\n${perp},BTCUSDT,${spot}\n`);
+  const d = await leadlag(['plan', '--manifest', quoted]);
+  assert.equal(d.code, 0, d.stderr);
+  assert.equal(d.stdout, a.stdout);
+  // A header of the known names that lacks one is refused, naming the columns.
+  writeFileSync(quoted, `perp_files,pair\n${perp},BTCUSDT\n`);
+  assertRefused(await leadlag(['plan', '--manifest', quoted]), 65, /quoted\.csv:1: the header names perp_files,pair; a manifest's columns are pair,spot_files,perp_files, in any order/);
 });
 
 test('plan --label refuses a name that is no file name, saying which characters go (exit 2)', async () => {

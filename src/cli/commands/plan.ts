@@ -275,7 +275,7 @@ interface PlannedPair {
 
 /**
  * `pair,spot_files,perp_files` per line (classify: `pair,spot_files,perp_files,trades_files`),
- * comma- or tab-separated, an optional header line.
+ * comma- or tab-separated, an optional header line that may give the columns in another order.
  */
 function readManifest(file: string, command: PlanCommand): PlannedPair[] {
   let text: string;
@@ -285,7 +285,10 @@ function readManifest(file: string, command: PlanCommand): PlannedPair[] {
     throw openError(file, e);
   }
   const columns = command === 'classify' ? 'pair,spot_files,perp_files,trades_files' : 'pair,spot_files,perp_files';
-  const width = columns.split(',').length;
+  const names = columns.split(',');
+  const width = names.length;
+  // Where each column is on a line: as listed, or as a header line orders them.
+  let order = names.map((_, k) => k);
   const out: PlannedPair[] = [];
   const seen = new Map<string, { name: string; line: number }>();
   text.split(/\r?\n/).forEach((line, i) => {
@@ -293,12 +296,17 @@ function readManifest(file: string, command: PlanCommand): PlannedPair[] {
     // A tab inside a quoted field does not make the line TSV: look for one outside the quotes.
     const cells = manifestCells(line, line.replace(/"[^"]*"/g, '').includes('\t') ? '\t' : ',');
     if (cells === undefined) throw new DataError(file, i + 1, 'a quoted field does not end on its line (a field in "…" ends with a lone ", and "" stands for one ")', line);
-    if (i === 0 && cells[0] === 'pair') return;
+    // A header names the columns, in any order (pandas writes them as the frame has them).
+    if (i === 0 && cells.every((c) => names.includes(c))) {
+      if (cells.length !== width || new Set(cells).size !== width) throw new DataError(file, 1, `the header names ${cells.join(',')}; a manifest's columns are ${columns}, in any order`, line);
+      order = names.map((n) => cells.indexOf(n));
+      return;
+    }
     if (cells.length !== width || cells.some((c) => c === '')) throw new DataError(file, i + 1, `a manifest line is ${columns}${command === 'classify' ? ' (classify jobs read trades)' : ''}`, line);
-    const pair = cells[0]!;
-    if (!isPairName(pair)) throw new DataError(file, i + 1, PAIR_NAME_RULE, pair);
-    requireNewPair(file, i + 1, pair, seen);
-    out.push({ pair, a: cells[1]!, b: cells[2]!, ...(width === 4 ? { trades: cells[3]! } : {}), where: `${file} line ${i + 1}` });
+    const [pair, a, b, trades] = order.map((k) => cells[k]!);
+    if (!isPairName(pair!)) throw new DataError(file, i + 1, PAIR_NAME_RULE, pair);
+    requireNewPair(file, i + 1, pair!, seen);
+    out.push({ pair: pair!, a: a!, b: b!, ...(width === 4 ? { trades: trades! } : {}), where: `${file} line ${i + 1}` });
   });
   if (out.length === 0) throw new DataError(file, undefined, 'the manifest lists no pair');
   return out;
