@@ -115,7 +115,11 @@ test('plan --command: the analysis each job runs; classify jobs read the trades\
   assert.throws(() => runPlan(join(dir, 'spot'), join(dir, 'perp'), { ...PLAN, trades }), /--trades goes with --command classify/);
   const manifest = join(dir, 'pairs.csv');
   writeFileSync(manifest, `pair,spot_files,perp_files\nBTC,${join(dir, 'spot')},${join(dir, 'perp')}\n`);
-  assert.throws(() => runPlan(undefined, undefined, { ...PLAN, command: 'classify', manifest }), /a manifest line is pair,spot_files,perp_files,trades_files/);
+  // Its header lacks the trades' column: refused at the header, naming the columns.
+  assert.throws(() => runPlan(undefined, undefined, { ...PLAN, command: 'classify', manifest }), /pairs\.csv:1: the header names pair,spot_files,perp_files; a manifest's columns are pair,spot_files,perp_files,trades_files, in any order \(classify jobs read trades\)/);
+  // Without a header, the line itself is refused.
+  writeFileSync(manifest, `BTC,${join(dir, 'spot')},${join(dir, 'perp')}\n`);
+  assert.throws(() => runPlan(undefined, undefined, { ...PLAN, command: 'classify', manifest }), /pairs\.csv:1: a manifest line is pair,spot_files,perp_files,trades_files/);
 });
 
 test('GNU parallel runs the planned jobs; merge prints the one run\'s JSON byte for byte', { timeout: 600_000 }, async (t) => {

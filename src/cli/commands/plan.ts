@@ -298,7 +298,7 @@ function readManifest(file: string, command: PlanCommand): PlannedPair[] {
     if (cells === undefined) throw new DataError(file, i + 1, 'a quoted field does not end on its line (a field in "…" ends with a lone ", and "" stands for one ")', line);
     // A header names the columns, in any order (pandas writes them as the frame has them).
     if (i === 0 && cells.every((c) => names.includes(c))) {
-      if (cells.length !== width || new Set(cells).size !== width) throw new DataError(file, 1, `the header names ${cells.join(',')}; a manifest's columns are ${columns}, in any order`, line);
+      if (cells.length !== width || new Set(cells).size !== width) throw new DataError(file, 1, `the header names ${cells.join(',')}; a manifest's columns are ${columns}, in any order${command === 'classify' ? ' (classify jobs read trades)' : ''}`, line);
       order = names.map((n) => cells.indexOf(n));
       return;
     }
