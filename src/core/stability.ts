@@ -172,11 +172,9 @@ export function trendPermutationP(x: readonly number[], y: readonly number[]): n
   const order = Float64Array.from(ys);
   let count = 0;
   for (let r = 0; r < draws; r++) {
-    // Fisher–Yates from the last order: each shuffle is uniform whatever it starts from. j by
-    // scaling a 32-bit draw (off uniform by at most (i + 1) / 2^32, nothing at a p's precision;
-    // a rejection draw cost half the loop's time).
+    // Fisher–Yates from the last order: each shuffle is uniform whatever it starts from.
     for (let i = k - 1; i > 0; i--) {
-      const j = Math.floor((random.uint32() * (i + 1)) / 4294967296);
+      const j = random.int(i + 1);
       const t = order[i]!;
       order[i] = order[j]!;
       order[j] = t;
