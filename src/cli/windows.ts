@@ -11,6 +11,7 @@ import type { ByOption, TimeCliOptions } from './options.js';
 import type { TwoMarketConsumer } from './inputs.js';
 import type { Stability, Trend } from '../core/stability.js';
 import { counted, fixed, humanTable, isoMicros, JsonRows, lazyTable, type Cell, type MachineTable, type Style } from '../io/output.js';
+import jstat from 'jstat';
 import { ALPHA, formatP } from '../core/verdict.js';
 
 /** Most windows one run reports: beyond this the per-window table says nothing a reader can use. */
@@ -146,6 +147,17 @@ export function windowJson(w: Window<unknown>): Record<string, unknown> {
   return out;
 }
 
+/**
+ * Two-sided p of "no trend" (slope 0): Student's t = slope / se with n − 2 degrees of freedom,
+ * the windows taken as independent (adjacent windows are not quite, so it is optimistic). From
+ * jStat's distribution function as 2·P(T ≤ −|t|), exact in the tail where 1 − P(T ≤ |t|) would
+ * round to 0. Here rather than in core/stability.ts: src/core takes no package.
+ */
+export function trendPValue(t: Trend): number {
+  if (t.se === 0) return t.slopePerDay === 0 ? 1 : 0;
+  return Math.min(1, 2 * jstat.jStat.studentt.cdf(-Math.abs(t.slopePerDay / t.se), t.n - 2));
+}
+
 /** A window's call as JSON: the leading market's name, "neither", or null (no call: left out of the shares). */
 function callJson(call: 1 | -1 | 0 | null, [a, b]: readonly [string, string]): string | null {
   return call === null ? null : call === 0 ? 'neither' : call > 0 ? a : b;
@@ -153,7 +165,7 @@ function callJson(call: 1 | -1 | 0 | null, [a, b]: readonly [string, string]): s
 
 /** The stability summary as JSON (snake_case members, null where undefined). */
 export function stabilityJson(s: Stability): Record<string, unknown> {
-  const trend = (t: Trend | null) => (t === null ? null : { slope_per_day: t.slopePerDay, se: t.se, relative_per_day: t.relativePerDay, mean: t.mean, n: t.n, p_value: t.pValue });
+  const trend = (t: Trend | null) => (t === null ? null : { slope_per_day: t.slopePerDay, se: t.se, relative_per_day: t.relativePerDay, mean: t.mean, n: t.n, p_value: trendPValue(t) });
   return {
     windows: s.windows,
     lag_us: s.lag,
@@ -229,9 +241,9 @@ export function stabilityLines(s: Stability, [a, b]: readonly [string, string], 
     const rel = t.relativePerDay === null ? '' : `, ${signed(100 * t.relativePerDay)} % of its mean per day ± ${sig((100 * t.se) / Math.abs(t.mean))} %`;
     // The p says in plain words whether the slope stands out from its noise: "± SE" alone invites
     // reading two SE as significant, which over a few windows (few degrees of freedom) it is not.
-    const p = t.pValue;
+    const p = trendPValue(t);
     const clear = p < ALPHA ? '' : ': no clear trend';
-    lines.push(`trend of ${label}: ${signed(t.slopePerDay)} per day ± ${sig(t.se)}${rel} (OLS over ${t.n} windows, permutation ${formatP(p)}${clear})`);
+    lines.push(`trend of ${label}: ${signed(t.slopePerDay)} per day ± ${sig(t.se)}${rel} (OLS over ${t.n} windows, ${formatP(p)}${clear})`);
   }
   return lines;
 }

@@ -4,7 +4,6 @@
  * windows each market leads, and OLS trends per day of the windows' statistics.
  */
 import { quantile } from './quantile.js';
-import { Random } from './random.js';
 
 /** One window's summary statistics; null where the window has none. */
 export interface WindowPoint {
@@ -34,8 +33,6 @@ export interface Trend {
   readonly mean: number;
   /** Windows in the fit (those where the statistic is defined). */
   readonly n: number;
-  /** Two-sided p of "no trend" by permuting the windows' values (trendPermutationP). */
-  readonly pValue: number;
 }
 
 export interface Stability {
@@ -118,92 +115,7 @@ export function olsTrend(x: readonly number[], y: readonly number[]): Trend | nu
   const slope = sxy / sxx;
   let sse = 0;
   for (let i = 0; i < k; i++) sse += (y[i]! - my - slope * (x[i]! - mx)) ** 2;
-  return { slopePerDay: slope, se: Math.sqrt(sse / (k - 2) / sxx), relativePerDay: my === 0 ? null : slope / Math.abs(my), mean: my, n: k, pValue: trendPermutationP(x, y) };
-}
-
-/** Up to this many windows every order is tried (8! = 40 320); beyond, orders are drawn. */
-export const EXACT_TREND_WINDOWS = 8;
-/** Orders drawn beyond EXACT_TREND_WINDOWS, fewer (at least MIN_TREND_PERMUTATIONS) where windows × orders would pass TREND_WORK. */
-export const TREND_PERMUTATIONS = 9_999;
-const MIN_TREND_PERMUTATIONS = 999;
-const TREND_WORK = 5e7;
-/** The draws' own seed: a trend's p is the same in every run, whatever --seed. */
-const TREND_SEED = 20_240_808;
-
-/**
- * Two-sided p of "no trend": the share of orders of the values over the windows whose slope is
- * at least as steep, |Σ(x − x̄)·y_π| ≥ |Σ(x − x̄)·y|. Under no trend and windows that could be
- * exchanged, every order is as likely, so the level holds whatever the values' distribution:
- * Student's t over the residuals did not (4 windows of 14, 18, 14 and 2 led pairs at one constant
- * share rejected 8–9 % of the time at 5 %). Every order is tried up to 8 windows (p = count / k!,
- * at least 2/k! since the reversed order of evenly spaced windows is as steep: 4 windows cannot
- * show a trend); beyond, TREND_PERMUTATIONS orders are drawn from a fixed seed and
- * p = (1 + count) / (R + 1). Slopes equal but for rounding count as equal.
- */
-export function trendPermutationP(x: readonly number[], y: readonly number[]): number {
-  const k = x.length;
-  const mx = x.reduce((a, b) => a + b, 0) / k;
-  const xc = Float64Array.from(x, (v) => v - mx);
-  const ys = Float64Array.from(y);
-  const steepness = (order: Float64Array) => {
-    let s = 0;
-    for (let i = 0; i < k; i++) s += xc[i]! * order[i]!;
-    return Math.abs(s);
-  };
-  let scale = 0;
-  let top = 0;
-  for (let i = 0; i < k; i++) {
-    scale += Math.abs(xc[i]!);
-    top = Math.max(top, Math.abs(ys[i]!));
-  }
-  // A sum of k products in another order differs by at most about k·ε of Σ|terms|.
-  const least = steepness(ys) - 8 * k * Number.EPSILON * scale * top;
-  if (k <= EXACT_TREND_WINDOWS) {
-    let count = 0;
-    let orders = 0;
-    eachOrder(ys, (order) => {
-      orders++;
-      if (steepness(order) >= least) count++;
-    });
-    return count / orders;
-  }
-  const draws = Math.max(MIN_TREND_PERMUTATIONS, Math.min(TREND_PERMUTATIONS, Math.floor(TREND_WORK / k)));
-  const random = new Random(TREND_SEED);
-  const order = Float64Array.from(ys);
-  let count = 0;
-  for (let r = 0; r < draws; r++) {
-    // Fisher–Yates from the last order: each shuffle is uniform whatever it starts from.
-    for (let i = k - 1; i > 0; i--) {
-      const j = random.int(i + 1);
-      const t = order[i]!;
-      order[i] = order[j]!;
-      order[j] = t;
-    }
-    if (steepness(order) >= least) count++;
-  }
-  return (1 + count) / (draws + 1);
-}
-
-/** Calls `visit` with every order of `values` (Heap's algorithm, in place: k! orders, the first the given one). */
-function eachOrder(values: Float64Array, visit: (order: Float64Array) => void): void {
-  const k = values.length;
-  const c = new Int32Array(k);
-  visit(values);
-  let i = 1;
-  while (i < k) {
-    if (c[i]! < i) {
-      const j = i % 2 === 0 ? 0 : c[i]!;
-      const t = values[j]!;
-      values[j] = values[i]!;
-      values[i] = t;
-      visit(values);
-      c[i]!++;
-      i = 1;
-    } else {
-      c[i] = 0;
-      i++;
-    }
-  }
+  return { slopePerDay: slope, se: Math.sqrt(sse / (k - 2) / sxx), relativePerDay: my === 0 ? null : slope / Math.abs(my), mean: my, n: k };
 }
 
 /** The sample sd (divisor n − 1); null for fewer than two values, where it is undefined (not 0). */
