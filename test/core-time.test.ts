@@ -1,6 +1,6 @@
 /**
  * Time parts (docs/time.md): parts by cell add up to the whole for pairing and for the lagged
- * sums, the 1-second volatility meter, regimes and the OLS trend, on hand-worked inputs.
+ * sums, the 1-second volatility meter, regimes and the weighted least-squares trend, on hand-worked inputs.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +12,7 @@ import { LagCorrelator } from '../src/core/xcorr.js';
 import { GridAligner } from '../src/core/align.js';
 import { ALL_TIME } from '../src/core/parts.js';
 import { GridReturns, regimesOf } from '../src/core/volatility.js';
-import { olsTrend, stabilityOf } from '../src/core/stability.js';
+import { stabilityOf, trendLine } from '../src/core/stability.js';
 import { stabilityLines, trendPValue } from '../src/cli/windows.js';
 import { mulberry32 } from './prng.js';
 
@@ -137,7 +137,9 @@ test('regimesOf: below the 25th percentile low, above the 75th high', () => {
   assert.deepEqual([...regime.values()], ['low', 'low', 'mid', 'mid', 'mid', 'mid', 'high', 'high']);
 });
 
-test('olsTrend: slope and standard error of a hand-worked line', () => {
+test('trendLine: slope and standard error of hand-worked lines, equally weighted and weighted', () => {
+  const ones = (n: number) => Array<number>(n).fill(1);
+  const olsTrend = (x: number[], y: number[]) => trendLine(x, y, ones(x.length));
   // x̄ = 1.5, ȳ = 2.75, Sxx = 5, Sxy = 5.5 → slope 1.1; residuals −0.1, 0.8, −1.3, 0.6 → SSE 2.7,
   // se = √(2.7 / 2 / 5) = √0.27.
   const t = olsTrend([0, 1, 2, 3], [1, 3, 2, 5])!;
@@ -154,13 +156,49 @@ test('olsTrend: slope and standard error of a hand-worked line', () => {
   // With 1 degree of freedom (Cauchy) P(|T| ≥ t) = 1 − (2/π)·atan(t): y = 0, 2, 1 on x = 0, 1, 2 has
   // slope 0.5, residuals −0.5, 1, −0.5, SSE 1.5, se = √(1.5 / 1 / 2) = √0.75, t = 1/√3 = tan(π/6) → p = 2/3.
   assert.ok(Math.abs(trendPValue(olsTrend([0, 1, 2], [0, 2, 1])!) - 2 / 3) < 1e-6);
+  // Weighted, the last point twice: W = 4, x̄ = 5/4, ȳ = 1; Sxx = 25/16 + 1/16 + 2·9/16 = 11/4,
+  // Sxy = 5/4 − 1/4 + 0 = 1 → slope 4/11; residuals −6/11, 12/11, −3/11 → Σw·e² = (36 + 144 + 18)/121
+  // = 18/11, se = √(18/11 / 1 / (11/4)) = 6√2/11; the weighted mean ȳ = 1.
+  const w = trendLine([0, 1, 2], [0, 2, 1], [1, 1, 2])!;
+  assert.ok(Math.abs(w.slopePerDay - 4 / 11) < 1e-12);
+  assert.ok(Math.abs(w.se - (6 * Math.SQRT2) / 11) < 1e-12);
+  assert.ok(Math.abs(w.mean - 1) < 1e-12 && Math.abs(w.relativePerDay! - 4 / 11) < 1e-12);
+  // t = (4/11) / (6√2/11) = √2/3 on 1 degree of freedom: p = 1 − (2/π)·atan(√2/3).
+  assert.ok(Math.abs(trendPValue(w) - (1 - (2 / Math.PI) * Math.atan(Math.SQRT2 / 3))) < 1e-8); // jStat: about 3e-9 at 1 df
   assert.equal(olsTrend([0, 1], [1, 2]), null);
   assert.equal(olsTrend([1, 1, 1], [1, 2, 3]), null);
 });
 
+test('trends weighted by the windows\' counts keep their level where equal weights did not: shares of led pairs', () => {
+  // One constant share 0.7 (no trend) of led pairs in windows of unequal size, small ones at the ends
+  // (cut short by the span) or together (quiet hours): the review's cases. Over 2 000 draws a test
+  // at its 5 % level rejects Binomial(2000, 0.05) times, mean 100, sd 9.7: more than 131 (+3.2 sd)
+  // shows a level above 5 %. Equally weighted (the trend before), the same draws reject 15-30 %
+  // (numpy, 20 000 draws at the time of the change): checked below too, so this test can fail.
+  const day = 86_400e6;
+  const rejections = (sizes: number[], weighted: boolean, seed: number) => {
+    const rnd = mulberry32(seed);
+    let rejected = 0;
+    for (let s = 0; s < 2000; s++) {
+      const points = sizes.map((n, i) => {
+        let led = 0;
+        for (let k = 0; k < n; k++) if (rnd() < 0.7) led++;
+        return { start: i * day, end: (i + 1) * day, lagUs: null, leader: null, values: { share: led / n }, weight: weighted ? n : 3 };
+      });
+      if (trendPValue(stabilityOf(points).trends.share!) < 0.05) rejected++;
+    }
+    return rejected;
+  };
+  for (const [sizes, seed] of [[[2, 20, 20, 20, 20, 20, 2], 1], [[3, 30, 30, 30, 30, 3], 2], [[3, 3, 3, 30, 30, 30, 30, 30], 3]] as const) {
+    const weighted = rejections([...sizes], true, seed);
+    assert.ok(weighted <= 131, `${sizes}: ${weighted} of 2000 weighted`);
+    assert.ok(rejections([...sizes], false, seed) > 131, `${sizes}: equal weights reject more`);
+  }
+});
+
 test('stabilityOf: lag spread, leader shares and per-day trends over daily windows', () => {
   const day = 86_400e6;
-  const points = [2000, 2000, 3000, -1000].map((lagUs, i) => ({ start: i * day, end: (i + 1) * day, lagUs, leader: Math.sign(lagUs) as 1 | -1, values: { r2: 0.04 - 0.01 * i } }));
+  const points = [2000, 2000, 3000, -1000].map((lagUs, i) => ({ start: i * day, end: (i + 1) * day, lagUs, leader: Math.sign(lagUs) as 1 | -1, values: { r2: 0.04 - 0.01 * i }, weight: 10 }));
   const s = stabilityOf(points);
   assert.deepEqual([s.lag!.min, s.lag!.median, s.lag!.max, s.lag!.n], [-1000, 2000, 3000, 4]);
   assert.deepEqual(s.leads, { a: 0.75, b: 0.25, neither: 0, n: 4 });
@@ -175,11 +213,11 @@ test('stabilityOf: lag spread, leader shares and per-day trends over daily windo
 
 test('stabilityLines: each trend gives its p, and says "no clear trend" from p = 0.05 up', () => {
   const day = 86_400e6;
-  const at = (ys: number[]) => stabilityOf(ys.map((y, i) => ({ start: i * day, end: (i + 1) * day, lagUs: null, leader: null, values: { r2: y } })));
+  const at = (ys: number[]) => stabilityOf(ys.map((y, i) => ({ start: i * day, end: (i + 1) * day, lagUs: null, leader: null, values: { r2: y }, weight: 10 })));
   // The hand-worked line of olsTrend's test (slope 1.1 ± √0.27 over 4 windows): p ≈ 0.168.
   const loose = stabilityLines(at([1, 3, 2, 5]), ['spot', 'perp'], { r2: 'R²' });
-  assert.deepEqual(loose, ['no window has a call on who leads', 'trend of R²: +1.1 per day ± 0.52, +40 % of its mean per day ± 18.9 % (OLS over 4 windows, p = 0.17: no clear trend)']);
+  assert.deepEqual(loose, ['no window has a call on who leads', 'trend of R²: +1.1 per day ± 0.52, +40 % of its mean per day ± 18.9 % (weighted LS over 4 windows, p = 0.17: no clear trend)']);
   // Near a straight line (residuals ±0.01 on a slope of 1 a day over 6 windows): t is large, p tiny, no words.
   const tight = stabilityLines(at([1, 2.01, 2.99, 4.01, 4.99, 6]), ['spot', 'perp'], { r2: 'R²' });
-  assert.match(tight[1]!, /\(OLS over 6 windows, p < 0\.001\)$/);
+  assert.match(tight[1]!, /\(weighted LS over 6 windows, p < 0\.001\)$/);
 });

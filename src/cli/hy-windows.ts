@@ -48,7 +48,8 @@ export function hyBy(parts: HyKeyedParts, lattice: Lattice, span: Span, meter: G
       const e = x.part.estimate;
       // A window's |ρ| can pass 1 (its cross terms and variances are filed by different interval
       // ends, docs/hy.md): such an R² is no share of variance and stays out of its trend.
-      return { start: x.start, end: x.end, lagUs: e.lagUs, leader: leader(x.part), values: { r2: beyondOne(e.rho) ? null : e.r2, llr: e.llr } };
+      // Weighted by the scarcer market's ticks, which bound the intervals the contrast is made of (docs/time.md).
+      return { start: x.start, end: x.end, lagUs: e.lagUs, leader: leader(x.part), values: { r2: beyondOne(e.rho) ? null : e.r2, llr: e.llr }, weight: Math.min(e.nA, e.nB) };
     }),
   );
   return { windows, regimes, q25: w.q25, q75: w.q75, stability };

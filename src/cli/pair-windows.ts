@@ -38,7 +38,7 @@ export function pairBy(parts: PairParts, feeds: readonly JumpFeed[], span: Span,
  * pairs clear the chance baseline, neither where it is tested and that fails, and no call
  * (null: left out of the shares) below 6 led pairs, whose test cannot reject. The lag is the
  * median delay of the leader's pairs (negative when B leads); the share of led pairs A led is
- * trended in every window.
+ * trended in every window, each weighted by its led pairs.
  */
 export function pointOf(start: number, end: number, c: PairCounts, nullStepUs: number): WindowPoint {
   const led = c.aLeadsB + c.bLeadsA;
@@ -46,7 +46,8 @@ export function pointOf(start: number, end: number, c: PairCounts, nullStepUs: n
   const v = pairVerdict({ names: ['a', 'b'], aLeadsB: c.aLeadsB, bLeadsA: c.bLeadsA, paired: pairedOf(c), pValue: binomialTwoSidedHalf(c.aLeadsB, c.bLeadsA), chanceMean: chance.mean, chanceMax: chance.max });
   const leader = !signTestCanReject(led) ? null : v.kind !== 'lead' ? 0 : v.leader === 'a' ? 1 : -1;
   const lagUs = leader === 1 ? median(c.delaysAB) : leader === -1 ? -median(c.delaysBA) : null;
-  return { start, end, lagUs, leader, values: { share_a_leads: led === 0 ? null : c.aLeadsB / led } };
+  // Weighted by its led pairs: a share of 2 pairs is 0, ½ or 1 (docs/time.md).
+  return { start, end, lagUs, leader, values: { share_a_leads: led === 0 ? null : c.aLeadsB / led }, weight: led };
 }
 
 function median(v: readonly number[]): number {

@@ -243,7 +243,7 @@ export function stabilityLines(s: Stability, [a, b]: readonly [string, string], 
     // reading two SE as significant, which over a few windows (few degrees of freedom) it is not.
     const p = trendPValue(t);
     const clear = p < ALPHA ? '' : ': no clear trend';
-    lines.push(`trend of ${label}: ${signed(t.slopePerDay)} per day ± ${sig(t.se)}${rel} (OLS over ${t.n} windows, ${formatP(p)}${clear})`);
+    lines.push(`trend of ${label}: ${signed(t.slopePerDay)} per day ± ${sig(t.se)}${rel} (weighted LS over ${t.n} windows, ${formatP(p)}${clear})`);
   }
   return lines;
 }

@@ -106,7 +106,8 @@ export async function xcorrBy(
   const stability = stabilityOf(
     windows.map((x, i) => {
       const b = best(x.part);
-      return { start: x.start, end: x.end, lagUs: b === undefined ? null : b.lag * gridUs, leader: calls[i]!.call, values: { r2: b === undefined ? null : b.r! * b.r! } };
+      // Weighted by the co-moving steps at the best lag: what r there is made of (docs/time.md).
+      return { start: x.start, end: x.end, lagUs: b === undefined ? null : b.lag * gridUs, leader: calls[i]!.call, values: { r2: b === undefined ? null : b.r! * b.r! }, weight: b?.nEffective ?? 0 };
     }),
   );
   return { windows, regimes, q25: w.q25, q75: w.q75, stability, interval: o.bootstrap > 0 ? 'bootstrap' : 'fisher', calls };

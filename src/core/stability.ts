@@ -1,7 +1,7 @@
 /**
  * The stability summary under `--by` (docs/time.md): does the lead hold across windows, and is
  * it decaying? From one point per window: the spread of the lag across windows, the share of
- * windows each market leads, and OLS trends per day of the windows' statistics.
+ * windows each market leads, and weighted least-squares trends per day of the windows' statistics.
  */
 import { quantile } from './quantile.js';
 
@@ -15,13 +15,19 @@ export interface WindowPoint {
   readonly leader: 1 | -1 | 0 | null;
   /** Further statistics to trend, by name (e.g. r2, spot_share). */
   readonly values: Readonly<Record<string, number | null>>;
+  /**
+   * The count the window's statistics rest on, its weight in the trends (docs/time.md): led pairs
+   * (pair), co-moving grid steps at the best lag (xcorr), the scarcer market's ticks (hy). A
+   * window of less than MIN_TREND_WEIGHT stays out of them.
+   */
+  readonly weight: number;
 }
 
-/** An OLS line y = a + slope · x over the windows, x the window's midpoint in days. */
+/** A weighted least-squares line y = a + slope · x over the windows, x the window's midpoint in days (trendLine). */
 export interface Trend {
   /** Change per day, in the statistic's unit. */
   readonly slopePerDay: number;
-  /** Standard error of the slope: √(Σe² / (k − 2) / Σ(x − x̄)²). */
+  /** Standard error of the slope: √(Σw·e² / (k − 2) / Σw·(x − x̄)²), x̄ the weighted mean. */
   readonly se: number;
   /**
    * slope / |mean(y)|: the relative change per day ("R² falls 4 % per day"), with the slope's
@@ -29,7 +35,7 @@ export interface Trend {
    * mean(y) is 0.
    */
   readonly relativePerDay: number | null;
-  /** Mean of the statistic over the windows in the fit. */
+  /** Weighted mean of the statistic over the windows in the fit. */
   readonly mean: number;
   /** Windows in the fit (those where the statistic is defined). */
   readonly n: number;
@@ -44,11 +50,18 @@ export interface Stability {
   readonly lag: { readonly min: number; readonly p25: number; readonly median: number; readonly p75: number; readonly max: number; readonly sd: number | null; readonly n: number } | null;
   /** Share of the windows with a defined leader in which A leads, B leads, neither. */
   readonly leads: { readonly a: number; readonly b: number; readonly neither: number; readonly n: number };
-  /** OLS trend per day of the lag and of each named statistic; null with fewer than 3 windows defining it or all at one time. */
+  /** Weighted least-squares trend per day of the lag and of each named statistic; null with fewer than 3 windows defining it or all at one time. */
   readonly trends: Readonly<Record<string, Trend | null>>;
 }
 
 const DAY_US = 86_400e6;
+
+/**
+ * The least weight of a window in a trend: a share of 1 or 2 led pairs is 0, ½ or 1 whatever the
+ * truth, and even weighted such windows pushed a t-test on 4-8 windows to reject 7-12 % of the
+ * time at 5 % (binomial shares at 0.9-0.97; 4-6 % from 3 up, docs/time.md).
+ */
+export const MIN_TREND_WEIGHT = 3;
 
 /**
  * The summary of a list of windows. The trend's x is each window's midpoint in days after
@@ -64,14 +77,16 @@ export function stabilityOf(points: readonly WindowPoint[]): Stability {
   const trendOf = (get: (p: WindowPoint) => number | null) => {
     const xs: number[] = [];
     const ys: number[] = [];
+    const ws: number[] = [];
     points.forEach((p, i) => {
       const y = get(p);
-      if (y !== null && Number.isFinite(y)) {
+      if (y !== null && Number.isFinite(y) && p.weight >= MIN_TREND_WEIGHT) {
         xs.push(x[i]!);
         ys.push(y);
+        ws.push(p.weight);
       }
     });
-    return olsTrend(xs, ys);
+    return trendLine(xs, ys, ws);
   };
   const names = new Set(points.flatMap((p) => Object.keys(p.values)));
   const trends: Record<string, Trend | null> = { lag_us: trendOf((p) => p.lagUs) };
@@ -97,24 +112,36 @@ export function stabilityOf(points: readonly WindowPoint[]): Stability {
 }
 
 /**
- * Ordinary least squares of y on x: the slope, its standard error and slope / mean(y).
- * Null with fewer than 3 points (no residual degree of freedom) or when every x is equal.
+ * Weighted least squares of y on x, each point weighted by w (the count its value rests on):
+ * the slope, its standard error and slope / weighted mean(y); with equal weights, ordinary
+ * least squares. Why weights: a window of 2 led pairs has a share of 0, ½ or 1, one of 30 a
+ * share near the truth; equally weighted, such windows (cut short at the span's ends, or in
+ * quiet hours) made trends out of noise (docs/time.md). Null with fewer than 3 points (no
+ * residual degree of freedom) or when every x is equal.
  */
-export function olsTrend(x: readonly number[], y: readonly number[]): Trend | null {
+export function trendLine(x: readonly number[], y: readonly number[], w: readonly number[]): Trend | null {
   const k = x.length;
   if (k < 3) return null;
-  const mx = x.reduce((a, b) => a + b, 0) / k;
-  const my = y.reduce((a, b) => a + b, 0) / k;
+  let sw = 0;
+  let swx = 0;
+  let swy = 0;
+  for (let i = 0; i < k; i++) {
+    sw += w[i]!;
+    swx += w[i]! * x[i]!;
+    swy += w[i]! * y[i]!;
+  }
+  const mx = swx / sw;
+  const my = swy / sw;
   let sxx = 0;
   let sxy = 0;
   for (let i = 0; i < k; i++) {
-    sxx += (x[i]! - mx) ** 2;
-    sxy += (x[i]! - mx) * (y[i]! - my);
+    sxx += w[i]! * (x[i]! - mx) ** 2;
+    sxy += w[i]! * (x[i]! - mx) * (y[i]! - my);
   }
   if (!(sxx > 0)) return null;
   const slope = sxy / sxx;
   let sse = 0;
-  for (let i = 0; i < k; i++) sse += (y[i]! - my - slope * (x[i]! - mx)) ** 2;
+  for (let i = 0; i < k; i++) sse += w[i]! * (y[i]! - my - slope * (x[i]! - mx)) ** 2;
   return { slopePerDay: slope, se: Math.sqrt(sse / (k - 2) / sxx), relativePerDay: my === 0 ? null : slope / Math.abs(my), mean: my, n: k };
 }
 
