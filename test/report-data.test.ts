@@ -11,7 +11,7 @@ import { longRows } from '../src/cli/report-render.js';
 import type { XcorrReport, XcorrRow } from '../src/cli/commands/xcorr-render.js';
 import type { PairReport } from '../src/cli/commands/pair.js';
 import type { ClassifyReport } from '../src/cli/classify-render.js';
-import type { HyReport } from '../src/cli/commands/hy.js';
+import { windowLeader as hyWindowLeader, type HyReport } from '../src/cli/commands/hy.js';
 import { hyCall, xcorrCall } from '../src/report/calls.js';
 
 type Layer = { mark: { type: string }; data?: { values: Record<string, unknown>[] } };
@@ -58,6 +58,15 @@ test('hyCall: θ̂ < 0 is a lead of the second market by |θ̂| with the interva
   assert.equal(hyCall(hyReport(-200, [-300, 100], 0.01)).leader, null);
   assert.equal(hyCall(hyReport(-200, [-300, -100], 0.2)).leader, null);
   assert.equal(hyCall(hyReport(-200, null, 0)).leader, null);
+  // Tested: a lead, an interval reaching 0 (direction uncertain), p ≥ 0.05. Untested: a significant
+  // contrast at θ̂ ≠ 0 without an interval of θ̂ (hy's verdict: "the direction is untested").
+  assert.deepEqual([lead.tested, hyCall(hyReport(-200, [-300, 100], 0.01)).tested, hyCall(hyReport(-200, [-300, -100], 0.2)).tested], [true, true, true]);
+  const noInterval = hyReport(-200, [-300, -100], 0.01);
+  const withoutCi = { ...noInterval, inference: { ...noInterval.inference!, lagUs: null } } as HyReport;
+  assert.equal(hyCall(withoutCi).tested, false);
+  assert.equal(hyCall(withoutCi).leader, null);
+  assert.equal(hyWindowLeader({ estimate: withoutCi.estimate, inference: withoutCi.inference }, withoutCi.lattice), null);
+  assert.equal(hyWindowLeader({ estimate: noInterval.estimate, inference: noInterval.inference }, noInterval.lattice), -1);
 });
 
 function pairReport(): PairReport {

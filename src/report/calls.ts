@@ -61,8 +61,8 @@ function marketOfSign(sign: number, names: readonly [string, string]): string | 
 /**
  * hy: a lead when its sign-flip test is significant, θ̂ ≠ 0, θ̂'s interval does not reach 0
  * (where hy's own verdict calls the direction uncertain) and the lags lie on both sides of 0;
- * with --bootstrap 0, without θ̂ (every contrast 0), or with a significant contrast on lags of
- * one side only, it is untested. The size is |θ̂| with its interval on the leader's side; the
+ * with --bootstrap 0, without θ̂ (every contrast 0), with a significant contrast on lags of
+ * one side only, or with one at θ̂ ≠ 0 without an interval of θ̂, it is untested. The size is |θ̂| with its interval on the leader's side; the
  * estimate's leader is θ̂'s sign.
  */
 export function hyCall(r: HyReport): MethodCall {
@@ -79,7 +79,8 @@ export function hyCall(r: HyReport): MethodCall {
     // Nor is a test that cannot reject (five blocks or fewer: hy's verdict says untested), nor
     // a run without θ̂ (every contrast 0: a market that never moves, no moves within the lags'
     // reach of the other's): nothing was measured.
-    tested: lag !== null && inf !== null && canReject(inf) && (inf.pValue >= ALPHA || twoSided(r.lattice)),
+    // Nor a significant contrast whose θ̂ ≠ 0 has no interval: its verdict says the direction is untested.
+    tested: lag !== null && inf !== null && canReject(inf) && (inf.pValue >= ALPHA || (twoSided(r.lattice) && (lag === 0 || ci !== null))),
     // On lags of one side θ̂'s sign is the side asked for, not an estimate of who leads.
     estimateLeader: twoSided(r.lattice) ? marketOfSign(sign, r.names) : null,
     lagUs: lag === null ? null : Math.abs(lag),

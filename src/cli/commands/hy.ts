@@ -209,12 +209,15 @@ export function twoSided(l: Lattice): boolean {
 /**
  * A window's call on who leads, for the stability summary's shares (docs/time.md), by the
  * verdict's rules: null, no call, where the verdict says untested (no θ̂, no test, a test that
- * cannot reject, lags on one side); 0, neither, where the test finds no lead-lag, θ̂ = 0 or θ̂'s
+ * cannot reject, lags on one side, a significant θ̂ ≠ 0 without an interval); 0, neither, where the
+ * test finds no lead-lag, θ̂ = 0 or θ̂'s
  * interval reaches 0; else the sign of θ̂ (1: A leads).
  */
 export function windowLeader(t: HyTable, l: Lattice): 1 | -1 | 0 | null {
   const { estimate: e, inference: inf } = t;
   if (e.lagUs === null || inf === null || !canReject(inf) || !twoSided(l)) return null;
+  // A significant contrast at θ̂ ≠ 0 without an interval of θ̂: who leads is untested, not "neither".
+  if (inf.pValue < ALPHA && e.lagUs !== 0 && inf.lagUs === null) return null;
   return hyLeadSign(e, inf, l);
 }
 
