@@ -83,6 +83,11 @@ test('plan --manifest: a quoted export plans as the plain one; --label beside it
   const d = await leadlag(['plan', '--manifest', quoted]);
   assert.equal(d.code, 0, d.stderr);
   assert.equal(d.stdout, a.stdout);
+  // After a comment line, and with a DataFrame's unnamed index column first: the same plan.
+  writeFileSync(quoted, `# pairs to plan\n,perp_files,pair,spot_files\n0,${perp},BTCUSDT,${spot}\n`);
+  const e = await leadlag(['plan', '--manifest', quoted]);
+  assert.equal(e.code, 0, e.stderr);
+  assert.equal(e.stdout, a.stdout);
   // A header of the known names that lacks one is refused, naming the columns.
   writeFileSync(quoted, `perp_files,pair\n${perp},BTCUSDT\n`);
   assertRefused(await leadlag(['plan', '--manifest', quoted]), 65, /quoted\.csv:1: the header names perp_files,pair; a manifest's columns are pair,spot_files,perp_files, in any order/);

@@ -287,8 +287,10 @@ function readManifest(file: string, command: PlanCommand): PlannedPair[] {
   const columns = command === 'classify' ? 'pair,spot_files,perp_files,trades_files' : 'pair,spot_files,perp_files';
   const names = columns.split(',');
   const width = names.length;
-  // Where each column is on a line: as listed, or as a header line orders them.
+  // Where each column is on a line, and how many a line has: as listed, or as a header orders them.
   let order = names.map((_, k) => k);
+  let lineWidth = width;
+  let first = true;
   const out: PlannedPair[] = [];
   const seen = new Map<string, { name: string; line: number }>();
   text.split(/\r?\n/).forEach((line, i) => {
@@ -296,13 +298,17 @@ function readManifest(file: string, command: PlanCommand): PlannedPair[] {
     // A tab inside a quoted field does not make the line TSV: look for one outside the quotes.
     const cells = manifestCells(line, line.replace(/"[^"]*"/g, '').includes('\t') ? '\t' : ',');
     if (cells === undefined) throw new DataError(file, i + 1, 'a quoted field does not end on its line (a field in "…" ends with a lone ", and "" stands for one ")', line);
-    // A header names the columns, in any order (pandas writes them as the frame has them).
-    if (i === 0 && cells.every((c) => names.includes(c))) {
-      if (cells.length !== width || new Set(cells).size !== width) throw new DataError(file, 1, `the header names ${cells.join(',')}; a manifest's columns are ${columns}, in any order${command === 'classify' ? ' (classify jobs read trades)' : ''}`, line);
+    const header = first && isManifestHeader(cells, names);
+    first = false;
+    if (header) {
+      // The columns in any order, and unnamed ones (a DataFrame's index) left out: as pandas writes them.
+      const named = cells.filter((c) => c !== '');
+      if (named.length !== width || new Set(named).size !== width) throw new DataError(file, i + 1, `the header names ${named.join(',')}; a manifest's columns are ${columns}, in any order${command === 'classify' ? ' (classify jobs read trades)' : ''}`, line);
       order = names.map((n) => cells.indexOf(n));
+      lineWidth = cells.length;
       return;
     }
-    if (cells.length !== width || cells.some((c) => c === '')) throw new DataError(file, i + 1, `a manifest line is ${columns}${command === 'classify' ? ' (classify jobs read trades)' : ''}`, line);
+    if (cells.length !== lineWidth || order.some((k) => cells[k] === '')) throw new DataError(file, i + 1, `a manifest line is ${columns}${lineWidth > width ? ` (and ${lineWidth - width} unnamed, as its header has)` : ''}${command === 'classify' ? ' (classify jobs read trades)' : ''}`, line);
     const [pair, a, b, trades] = order.map((k) => cells[k]!);
     if (!isPairName(pair!)) throw new DataError(file, i + 1, PAIR_NAME_RULE, pair);
     requireNewPair(file, i + 1, pair!, seen);
@@ -310,6 +316,11 @@ function readManifest(file: string, command: PlanCommand): PlannedPair[] {
   });
   if (out.length === 0) throw new DataError(file, undefined, 'the manifest lists no pair');
   return out;
+}
+
+/** A manifest's first line is its header when it names columns and nothing else (unnamed ones aside). */
+function isManifestHeader(cells: readonly string[], names: readonly string[]): boolean {
+  return cells.some((c) => names.includes(c)) && cells.every((c) => c === '' || names.includes(c));
 }
 
 /**
