@@ -62,6 +62,10 @@ test('expandInputArg: a comma list, a directory (quote files only for quotes) an
   assert.deepEqual(expandInputArg(join(odd, 'q?.csv')), [join(odd, 'q?.csv')]);
   assert.deepEqual(expandInputArg(join(odd, 'day[1]')), [join(odd, 'day[1]', 'a.csv')]);
   assert.deepEqual(expandInputArg(join(odd, 'q[a].csv')), [join(odd, 'qa.csv')], 'a pattern that names no file whole is still a pattern');
+  // A folder so named inside a glob is that folder too, not the pattern's day1.
+  mkdirSync(join(odd, 'day1'));
+  writeFileSync(join(odd, 'day1', 'b.csv'), 'x');
+  assert.deepEqual(expandInputArg(`${join(odd, 'day[1]')}/*.csv`), [join(odd, 'day[1]', 'a.csv')]);
 });
 
 test('dayFromName: one YYYY-MM-DD in the name is that UTC day; none or two dates give nothing', () => {

@@ -3,7 +3,7 @@
  * files) or a glob (`'spot/2024-08-*.csv.gz'`, expanded here: the shell leaves a quoted one
  * alone and Node 20 has no fs.glob). See docs/time.md.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { OpenError } from '../errors.js';
 
@@ -71,7 +71,9 @@ export function expandGlob(pattern: string): string[] {
   for (const seg of segments) {
     const next: string[] = [];
     for (const dir of paths) {
-      if (!hasGlob(seg)) {
+      // A segment that names an entry whole is that entry, as a whole argument is (expandInputArg):
+      // 'day[1]/*.csv' reads day[1], not day1.
+      if (!hasGlob(seg) || existsSync(join(dir, seg))) {
         next.push(join(dir, seg));
         continue;
       }
