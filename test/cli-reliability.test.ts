@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, symlinkSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { BIN, FIXTURES, isOneLineError, leadlag, shell, tempFiles } from './cli-helpers.js';
 import { leadlagInProcess } from './context-helpers.js';
 import { zipOf } from './zip-writer.js';
@@ -316,6 +317,14 @@ test('a file compressed in a format leadlag does not read is named as such, with
   assert.ok(odd.stderr.includes(`> ${join(dir, 'odd-name')}.csv,`), odd.stderr);
   const zst = await leadlagInProcess(['pair', join(dir, 'q.csv.zst'), join(FIXTURES, 'tardis', 'perp_quotes.csv')]);
   assert.ok(zst.stderr.includes(`zstd -dc ${join(dir, 'q.csv.zst')} > ${join(dir, 'q.csv')},`), zst.stderr);
+  // Inside a gzip layer both must come off: zcat, then the format's tool.
+  const wrapped = tempFiles({ 'q.csv.zst.gz': gzipSync(Buffer.from(heads['q.csv.zst']!, 'hex')) });
+  const inner = await leadlagInProcess(['pair', join(wrapped, 'q.csv.zst.gz'), join(FIXTURES, 'tardis', 'perp_quotes.csv')]);
+  assert.ok(inner.stderr.includes(`holds zstd-compressed data inside its gzip layer; leadlag reads plain text, gzip and zip: decompress both, e.g. zcat ${join(wrapped, 'q.csv.zst.gz')} | zstd -dc | leadlag`), inner.stderr);
+  // A folder of such files only: exit 66, naming them.
+  const folder = await leadlagInProcess(['pair', join(dir), join(FIXTURES, 'tardis', 'perp_quotes.csv')]);
+  assert.equal(folder.code, 66, folder.stderr);
+  assert.ok(folder.stderr.includes('the directory holds no data file (.csv, .tsv, .txt, .gz, .zip); it holds 4 files compressed in a format leadlag does not read (q.csv.bz2, q.csv.lz4, …): decompress them first'), folder.stderr);
   // 'BZh' then a digit starts a text line too: bzip2 needs its block magic after it.
   const text = tempFiles({ 'bzh.csv': 'BZh1,bid,ask\n1723118400000000,100,100.1\n' });
   const notBzip = await leadlagInProcess(['inspect', join(text, 'bzh.csv')]);

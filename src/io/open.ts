@@ -288,6 +288,9 @@ export function textProblem(h: Uint8Array, name = 'FILE'): string | undefined {
   if (packed !== undefined) {
     const what = `the file is ${packed.format}-compressed; leadlag reads plain text, gzip and zip`;
     if (name.startsWith('<')) return `${what}: decompress it before it reaches leadlag, e.g. ${packed.tool} FILE | leadlag … - …`;
+    // Inside a gzip or zip layer (f.csv.zst.gz): both layers must come off, the outer first.
+    const outer = /\.gz$/i.test(name) ? 'zcat' : /\.zip$/i.test(name) ? 'unzip -p' : undefined;
+    if (outer !== undefined) return `the file holds ${packed.format}-compressed data inside its ${outer === 'zcat' ? 'gzip' : 'zip'} layer; leadlag reads plain text, gzip and zip: decompress both, e.g. ${outer} ${shellQuote(name)} | ${packed.tool} | leadlag … - …`;
     // The suggested output is never the input itself: a name without the format's extension gets .csv.
     const stripped = name.replace(/\.(zst|zstd|xz|bz2|lz4|7z)$/i, '');
     const out = stripped !== name && stripped !== '' ? stripped : `${name}.csv`;

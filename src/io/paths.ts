@@ -35,7 +35,7 @@ export function expandInputArg(arg: string, role: InputRole = 'any'): string[] {
         .sort()
         .map((n) => join(part, n))
         .filter((f) => isFile(f));
-      if (found.length === 0) throw new OpenError(part, 'the directory holds no data file (.csv, .tsv, .txt, .gz, .zip)');
+      if (found.length === 0) throw new OpenError(part, `the directory holds no data file (.csv, .tsv, .txt, .gz, .zip)${packedFilesNote(part)}`);
       out.push(...found);
     } else {
       out.push(part);
@@ -53,6 +53,13 @@ export function expandInputArg(arg: string, role: InputRole = 'any'): string[] {
 function listedParts(arg: string): string[] {
   if (arg.includes(',') && (isFile(arg) || isDirectory(arg) || (hasGlob(arg) && expandGlob(arg).some(isFile)))) return [arg];
   return arg.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** Files of a directory compressed in a format leadlag does not read, said where it found no data file. */
+function packedFilesNote(dir: string): string {
+  const packed = readdirSync(dir).filter((n) => !n.startsWith('.') && /\.(zst|zstd|xz|bz2|lz4|7z)$/i.test(n)).sort();
+  if (packed.length === 0) return '';
+  return `; it holds ${packed.length} ${packed.length === 1 ? 'file' : 'files'} compressed in a format leadlag does not read (${packed.slice(0, 2).join(', ')}${packed.length > 2 ? ', …' : ''}): decompress ${packed.length === 1 ? 'it' : 'them'} first (zstd -d, xz -d, bzip2 -d, lz4 -d)`;
 }
 
 export function hasGlob(path: string): boolean {
