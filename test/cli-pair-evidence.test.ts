@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Context } from '../src/cli/context.js';
-import { renderPair, runPair, verdictOf, type PairOptions } from '../src/cli/commands/pair.js';
+import { renderPair, runPair, verdictOf, type PairOptions, type PairReport } from '../src/cli/commands/pair.js';
 import { makeStyle } from '../src/io/output.js';
 import { tempFiles } from './cli-helpers.js';
 import { leadlagInProcess } from './context-helpers.js';
@@ -107,8 +107,23 @@ test('pair: a lead well above chance is stated; the grid feed disagreeing is sai
   assert.deepEqual([json.native.chance_pairs_max, json.locf.chance_pairs_max], [0, 0]);
   assert.equal(
     verdictOf(report),
-    'spot leads perp: spot 12 vs perp 0 pairs, p < 0.001, no shifted copy formed a pair; the 1 ms grid feed disagrees: too few led pairs to test who leads: spot 0 vs perp 0 pairs, p = 1 (even all on one side, fewer than 6 give p ≥ 0.05).',
+    'spot leads perp: spot 12 vs perp 0 pairs, p < 0.001, no shifted copy formed a pair; on the 1 ms grid feed: too few led pairs to test who leads: spot 0 vs perp 0 pairs, p = 1 (even all on one side, fewer than 6 give p ≥ 0.05).',
   );
+});
+
+test('pair: a grid feed too few led pairs to test neither agrees nor disagrees with a tested "no significant lead"', () => {
+  // The Binance sample, spot against COIN-M at 1 bp: native 5 vs 3 led pairs (tested, p = 2·93/256),
+  // grid 2 vs 3 (untested: 5 < 6). Both verdicts are of kind "none"; the sentence said "the grid
+  // feed agrees".
+  const feed = (f: 'native' | 'locf', ab: number, ba: number, p: number) => ({ feed: f, stats: { table: { aLeadsB: ab, bLeadsA: ba, paired: ab + ba }, leaderPValue: p, chance: { mean: 0, max: 0 } } });
+  const report = { names: ['spot', 'coinm'], params: { gridUs: 1000 }, feeds: [feed('native', 5, 3, 0.7265625), feed('locf', 2, 3, 1)] } as unknown as PairReport;
+  assert.equal(
+    verdictOf(report),
+    'no significant lead: spot 5 vs coinm 3 pairs, p = 0.73, though no shifted copy formed a pair; on the 1 ms grid feed: too few led pairs to test who leads: spot 2 vs coinm 3 pairs, p = 1 (even all on one side, fewer than 6 give p ≥ 0.05).',
+  );
+  // Both tested and both "no significant lead": they agree.
+  const both = { ...report, feeds: [feed('native', 5, 3, 0.7265625), feed('locf', 4, 3, 1)] } as unknown as PairReport;
+  assert.match(verdictOf(both), /\(native ticks; the grid feed agrees\)\.$/);
 });
 
 test('pair: delay intervals — all spot-led delays are 2 ms, so [2000, 2000]; perp-led pairs sit in one block, so none', async () => {

@@ -17,7 +17,7 @@ import { binomialTwoSidedHalf } from '../../core/binomial.js';
 import { CHANCE_SHIFTS, chanceOfCounts } from '../../core/chance.js';
 import { drawSpanBlocks, pairStatsOfCounts, type DelayStats, type PairStats } from '../../core/pairstats.js';
 import type { Interval } from '../../core/bootstrap.js';
-import { formatPValue, pairVerdict, withArticle, type PairVerdict } from '../../core/verdict.js';
+import { formatPValue, pairVerdict, signTestCanReject, withArticle, type PairVerdict } from '../../core/verdict.js';
 import { UsageError } from '../../errors.js';
 import { prepareOutputFiles, writePlot, type PlotCliOptions } from '../plot.js';
 import { delayFigures } from '../../report/figures.js';
@@ -280,14 +280,25 @@ function delayJson(d: DelayStats) {
  * when the other feed comes to a different conclusion the sentence says so.
  */
 export function verdictOf(r: PairReport): string {
-  const [first, second] = r.feeds.map((f) => ({ feed: f.feed, v: pairVerdict(evidence(f, r.names)) }));
+  const [first, second] = r.feeds.map((f) => {
+    const v = pairVerdict(evidence(f, r.names));
+    return { feed: f.feed, v, call: callOf(f, v) };
+  });
   let sentence = first!.v.sentence;
-  if (second !== undefined && (second.v.kind !== first!.v.kind || second.v.leader !== first!.v.leader)) {
-    sentence += `; the ${duration(r.params.gridUs)} grid feed disagrees: ${second.v.sentence}`;
+  if (second !== undefined && second.call !== first!.call) {
+    // A feed whose few led pairs cannot test who leads neither agrees nor disagrees: it is said.
+    const untested = first!.call === 'untested' || second.call === 'untested';
+    sentence += untested ? `; on the ${duration(r.params.gridUs)} grid feed: ${second.v.sentence}` : `; the ${duration(r.params.gridUs)} grid feed disagrees: ${second.v.sentence}`;
   } else if (second !== undefined) {
     sentence += ' (native ticks; the grid feed agrees)';
   }
   return `${sentence}.`;
+}
+
+/** A feed's conclusion, to compare the two: too few led pairs is untested (as merge's calls say), not "no significant lead". */
+function callOf(f: FeedTable, v: PairVerdict): string {
+  const t = f.stats.table;
+  return v.kind === 'none' && !signTestCanReject(t.aLeadsB + t.bLeadsA) ? 'untested' : `${v.kind}:${v.leader ?? ''}`;
 }
 
 /** One feed's verdict (core/verdict.ts pairVerdict on its Table 1, leader test and chance pairs). */
