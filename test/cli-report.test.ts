@@ -174,6 +174,21 @@ test('report --trades with too few triggers of a class: the other analyses, a cl
   assert.ok((html.match(/<figure /g) ?? []).length >= 4, 'the other analyses\' figures');
 });
 
+test('report --trades --html: the classifier section gives the intervals and the verdict the terminal and JSON give', async () => {
+  const page = join(tempFiles({}), 'r.html');
+  const r = await leadlagInProcess(['report', SPOT, PERP, '--trades', TRADES, '--html', page, '--format', 'json', '--quiet']);
+  assert.equal(r.code, 0, r.stderr);
+  const k = (JSON.parse(r.stdout) as { classify: { verdict: string; classes: Record<'1', { precision_ci: [number, number]; recall_ci: [number, number] }>; baselines: { xgboost: { ci: [number, number] } } } }).classify;
+  const html = readFileSync(page, 'utf8');
+  const section = html.slice(html.indexOf('Classifier on the test triggers'));
+  const span = (ci: [number, number]) => `${ci[0].toFixed(3)} … ${ci[1].toFixed(3)}`;
+  // Once the page gave precision, recall and AP alone, without their intervals or the verdict
+  // that says the evidence is weak.
+  for (const ci of [k.classes['1'].precision_ci, k.classes['1'].recall_ci, k.baselines.xgboost.ci]) assert.ok(section.includes(span(ci)), span(ci));
+  const escaped = k.verdict.replaceAll('&', '&amp;').replaceAll("'", '&#39;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+  assert.ok(section.includes(escaped), k.verdict);
+});
+
 test('--html into a missing directory: exit 73 and nothing written', async () => {
   const dir = tempFiles({});
   const r = await leadlagInProcess(['report', SPOT, PERP, '--html', join(dir, 'no', 'r.html'), '--quiet']);

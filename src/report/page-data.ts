@@ -8,6 +8,7 @@ import type { Page, PageTable } from './page.js';
 import { delayFigures, hyFigure, prFigure, tableOneFigure, windowFigure, xcorrFigure } from './figures.js';
 import { ms, type MethodCall } from './verdict.js';
 import { formatPValue } from '../core/verdict.js';
+import { verdict as classifyVerdict } from '../cli/classify-render.js';
 import { duration, isoMicros } from '../io/output.js';
 
 export interface SectionPlan {
@@ -83,14 +84,28 @@ function num(v: number, name: string): string | number {
   return Number.isInteger(v) ? v : Number(v.toFixed(1));
 }
 
+/** classify's numbers with their 95 % intervals (Wilson for precision and recall, block bootstrap for AP) and its verdict, as the terminal gives them. */
 function classifyTable(d: ReportData): PageTable {
   const c = d.classify!;
-  const aps = c.aps.map((s) => [`average precision: ${s.name.replace('_', ' ')}`, fix(s.ap, 3)] as const);
+  const aps = c.aps.map((s) => [`average precision: ${s.name.replace('_', ' ')}`, fix(s.ap, 3), span(s.ci)] as const);
+  const lead = c.intervals[1];
   return {
     title: 'Classifier on the test triggers',
-    columns: ['measure', 'value'],
-    rows: [['test triggers', c.nTest], ['share that lead (base rate)', fix(c.testPrevalence, 3)], ['threshold', fix(c.threshold, 4)], ['lead precision', fix(c.report.classes[1].precision, 3)], ['lead recall', fix(c.report.classes[1].recall, 3)], ...aps],
+    columns: ['measure', 'value', '95 % interval'],
+    rows: [
+      ['test triggers', c.nTest, ''],
+      ['share that lead (base rate)', fix(c.testPrevalence, 3), ''],
+      ['threshold', fix(c.threshold, 4), ''],
+      ['lead precision', fix(c.report.classes[1].precision, 3), span(lead.precision)],
+      ['lead recall', fix(c.report.classes[1].recall, 3), span(lead.recall)],
+      ...aps,
+    ],
+    note: classifyVerdict(c),
   };
+}
+
+function span(i: { readonly low: number; readonly high: number } | null): string {
+  return i === null ? 'n/a' : `${fix(i.low, 3)} … ${fix(i.high, 3)}`;
 }
 
 /** Why the classifier has no result: the labelled triggers of each class beside the least it needs. */
