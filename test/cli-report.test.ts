@@ -189,6 +189,17 @@ test('report --trades --html: the classifier section gives the intervals and the
   assert.ok(section.includes(escaped), k.verdict);
 });
 
+test('report --by: the trends the page\'s figure points to are on the page and in the terminal\'s windows block', async () => {
+  const page = join(tempFiles({}), 'r.html');
+  const r = await leadlagInProcess(['report', SPOT, PERP, '--by', '20s', '--html', page, '--quiet']);
+  assert.equal(r.code, 0, r.stderr);
+  // Each method's trends, named as its own command names them (the block listed the spreads alone).
+  for (const line of ['pair: trend of spot\'s share of led pairs:', 'xcorr: trend of the best lag (µs):', 'xcorr: trend of R² at the best lag:', 'hy: trend of θ̂ (µs):', 'hy: trend of the LLR:']) assert.ok(r.stdout.includes(`  ${line}`), line);
+  const html = readFileSync(page, 'utf8');
+  const section = html.slice(html.indexOf('Stability across the windows'));
+  assert.ok(html.includes('Stability across the windows') && section.includes('trend of the best lag (µs)') && section.includes('trend of θ̂ (µs)'));
+});
+
 test('--html into a missing directory: exit 73 and nothing written', async () => {
   const dir = tempFiles({});
   const r = await leadlagInProcess(['report', SPOT, PERP, '--html', join(dir, 'no', 'r.html'), '--quiet']);

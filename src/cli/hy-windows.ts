@@ -60,6 +60,9 @@ export function beyondOne(rho: number | null): boolean {
   return rho !== null && Math.abs(rho) > 1;
 }
 
+/** The trends of hy's stability lines, by key, as the lines name them. */
+export const HY_TRENDS: Readonly<Record<string, string>> = { lag_us: 'θ̂ (µs)', r2: 'R² at θ̂', llr: 'the LLR' };
+
 /** The compact per-window table, the regimes' rows and the stability lines. */
 export function humanHyBy(by: HyBy, names: readonly [string, string], style: Style): string {
   const [a, b] = names;
@@ -70,6 +73,6 @@ export function humanHyBy(by: HyBy, names: readonly [string, string], style: Sty
       const e = t.estimate;
       return [label, e.nA, e.nB, e.lagUs === null ? 'n/a' : `${fixed(e.lagUs / 1000, 3)} ms`, fixed(e.rho, 4), fixed(e.r2, 5), fixed(e.llr, 3), t.inference === null ? 'off' : formatPValue(t.inference.pValue)];
     },
-    trends: { lag_us: 'θ̂ (µs)', r2: 'R² at θ̂', llr: 'the LLR' },
+    trends: HY_TRENDS,
   });
 }

@@ -54,6 +54,11 @@ function median(v: readonly number[]): number {
   return quantile(Float64Array.from(v), 0.5);
 }
 
+/** The trends of pair's stability lines, by key, as the lines name them. */
+export function pairTrends([a]: readonly [string, string]): Record<string, string> {
+  return { lag_us: 'the lag (µs)', share_a_leads: `${a}'s share of led pairs` };
+}
+
 /** JSON members `windows`, `regimes` and `stability`; `table` turns counts into the metrics object. */
 export function pairByJson(by: PairBy, names: readonly [string, string], table: (feed: JumpFeed, c: PairCounts) => Record<string, number>): Record<string, unknown> {
   const feedsJson = (fc: FeedCounts) => Object.fromEntries(fc.map(({ feed, counts }) => [feed, table(feed, counts)]));
@@ -73,7 +78,7 @@ export function humanPairBy(by: PairBy, names: readonly [string, string], style:
       const p = pointOf(0, 0, c, by.nullStepUs);
       return [label, c.totalA, c.totalB, pairedOf(c), c.aLeadsB, c.bLeadsA, c.simultaneous, led === 0 ? 'n/a' : fixed(c.aLeadsB / led, 2), p.lagUs === null ? 'n/a' : `${fixed(p.lagUs / 1000, 3)} ms`];
     },
-    trends: { lag_us: 'the lag (µs)', share_a_leads: `${a}'s share of led pairs` },
+    trends: pairTrends(names),
   });
 }
 

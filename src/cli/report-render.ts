@@ -14,6 +14,9 @@ import type { ReportData } from '../report/data.js';
 import { verdictJson } from '../report/verdict.js';
 import type { PairQuality } from './quality-pass.js';
 import { stabilityLines } from './windows.js';
+import { pairTrends } from './pair-windows.js';
+import { XCORR_TRENDS } from './xcorr-windows.js';
+import { HY_TRENDS } from './hy-windows.js';
 
 /** The report's output: its JSON document and long table hold every analysis's rows, and with --by hy's row per window and lag (lazyOutput). */
 export function renderReport(d: ReportData, htmlFile?: string): Output {
@@ -107,15 +110,25 @@ function humanReport(d: ReportData, style: Style, htmlFile: string | undefined):
   if (d.classifyUnavailable !== undefined) lines.push(c.bold('classify') + c.dim(' (no result)'), `  ${d.classifyUnavailable.reason}.`);
   // --by: each method's spread of the lag and who leads across the windows; the rows themselves
   // are in json and csv, and on the page.
-  const windows = ([['pair', d.pair.by?.stability], ['xcorr', d.xcorr.by?.stability], ['hy', d.hy.by?.stability]] as const).filter(([, s]) => s !== undefined);
+  const windows = windowLines(d);
   if (windows.length > 0) {
     lines.push(c.bold('windows') + c.dim(' (--by: every window\'s rows in --format json or csv; xcorr\'s best lag per window on the --html page)'));
-    for (const [method, s] of windows) for (const l of stabilityLines(s!, d.names, {})) lines.push(`  ${method}: ${l}`);
+    for (const l of windows) lines.push(`  ${l}`);
   }
   const q = d.quality;
   lines.push(c.bold('data') + c.dim(` (${q.moves.steps} grid steps, ${q.moves.bothMove} where both move)`), ...q.assessments.map((x) => `  ${x.ok ? '✓' : '✗'} ${x.text}`));
   if (htmlFile !== undefined) lines.push('', `page: ${htmlFile}`);
   return lines.join('\n');
+}
+
+/** Each method's stability lines under --by, its trends included (as its command prints them): `xcorr: trend of …`. */
+export function windowLines(d: ReportData): string[] {
+  const methods = [
+    ['pair', d.pair.by?.stability, pairTrends(d.names)],
+    ['xcorr', d.xcorr.by?.stability, XCORR_TRENDS],
+    ['hy', d.hy.by?.stability, HY_TRENDS],
+  ] as const;
+  return methods.flatMap(([method, s, trends]) => (s === undefined ? [] : stabilityLines(s, d.names, trends).map((l) => `${method}: ${l}`)));
 }
 
 function signedMs(us: number): string {

@@ -9,7 +9,7 @@ import { GridReturns, REGIMES, regimesOf, rmsByCell, type Regime } from '../core
 import type { Span, TickBatch } from '../core/types.js';
 import type { ByOption, TimeCliOptions } from './options.js';
 import type { TwoMarketConsumer } from './inputs.js';
-import type { Stability, Trend } from '../core/stability.js';
+import { MIN_TREND_WEIGHT, type Stability, type Trend } from '../core/stability.js';
 import { counted, fixed, humanTable, isoMicros, JsonRows, lazyTable, type Cell, type MachineTable, type Style } from '../io/output.js';
 import jstat from 'jstat';
 import { ALPHA, formatP } from '../core/verdict.js';
@@ -235,7 +235,7 @@ export function stabilityLines(s: Stability, [a, b]: readonly [string, string], 
     const t = s.trends[key];
     if (t === undefined) continue;
     if (t === null) {
-      lines.push(`trend of ${label}: n/a (needs 3 windows where it is defined)`);
+      lines.push(`trend of ${label}: n/a (needs 3 windows where it is defined, each weighing at least ${MIN_TREND_WEIGHT}: docs/time.md)`);
       continue;
     }
     const rel = t.relativePerDay === null ? '' : `, ${signed(100 * t.relativePerDay)} % of its mean per day ± ${sig((100 * t.se) / Math.abs(t.mean))} %`;

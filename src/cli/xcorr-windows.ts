@@ -113,6 +113,9 @@ export async function xcorrBy(
   return { windows, regimes, q25: w.q25, q75: w.q75, stability, interval: o.bootstrap > 0 ? 'bootstrap' : 'fisher', calls };
 }
 
+/** The trends of xcorr's stability lines, by key, as the lines name them. */
+export const XCORR_TRENDS: Readonly<Record<string, string>> = { lag_us: 'the best lag (µs)', r2: 'R² at the best lag' };
+
 export function humanXcorrBy(by: XcorrBy, names: readonly [string, string], gridUs: number, style: Style, best: (l: readonly LagResult[]) => LagResult | undefined): string {
   return humanBy(by, names, style, {
     title: `Per window (the lag with the largest |r| in each window; 95 % CI ${by.interval === 'bootstrap' ? "from the window's own blocks" : 'Fisher'})`,
@@ -126,7 +129,7 @@ export function humanXcorrBy(by: XcorrBy, names: readonly [string, string], grid
       const ci = b.ciLow === null || b.ciHigh === null ? 'n/a' : `[${fixedNotZero(b.ciLow, 4)}, ${fixedNotZero(b.ciHigh, 4)}]`;
       return [label, n, b.lag, `${(b.lag * gridUs) / 1000} ms`, fixedNotZero(b.r, 4), fixed(b.r! * b.r!, 5), ci];
     },
-    trends: { lag_us: 'the best lag (µs)', r2: 'R² at the best lag' },
+    trends: XCORR_TRENDS,
   });
 }
 

@@ -9,6 +9,7 @@ import { delayFigures, hyFigure, prFigure, tableOneFigure, windowFigure, xcorrFi
 import { ms, type MethodCall } from './verdict.js';
 import { formatPValue } from '../core/verdict.js';
 import { verdict as classifyVerdict } from '../cli/classify-render.js';
+import { windowLines } from '../cli/report-render.js';
 import { duration, isoMicros } from '../io/output.js';
 
 export interface SectionPlan {
@@ -26,7 +27,7 @@ export function reportSections(d: ReportData): SectionPlan[] {
     { heading: 'Jump pairing (pair)', figures: [tableOneFigure(d.pair), ...delayFigures(d.pair)], tables: [tableOne(d)] },
   ];
   const windows = windowFigure(d.xcorr);
-  if (windows !== undefined) sections.push({ heading: 'Over time (--by)', figures: [windows], tables: [] });
+  if (windows !== undefined) sections.push({ heading: 'Over time (--by)', figures: [windows], tables: [stabilityTable(d)] });
   if (d.classify !== undefined) {
     const pr = prFigure(d.classify);
     sections.push({ heading: 'Lead or noise: the classifier', figures: pr === undefined ? [] : [pr], tables: [classifyTable(d)] });
@@ -69,6 +70,11 @@ function leaderCell(c: MethodCall): string {
   if (c.leader !== null) return c.leader;
   if (c.tested) return 'none';
   return c.estimateLeader === null ? 'untested' : `untested (estimate: ${c.estimateLeader} first)`;
+}
+
+/** Each method's spread of the lag, who leads across the windows and its trends: the stability summary the figure's caption points to. */
+function stabilityTable(d: ReportData): PageTable {
+  return { title: 'Stability across the windows', columns: ['method', 'summary'], rows: windowLines(d).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]) };
 }
 
 function tableOne(d: ReportData): PageTable {

@@ -282,7 +282,7 @@ export function windowsFigure(points: readonly WindowPoint[], what: string): Fig
   return {
     id: 'windows',
     title,
-    caption: 'Each point is one window. A lag that wanders or a correlation that decays over the windows says the lead is not stable; read the stability summary for the trend and its standard error.',
+    caption: 'Each point is one window. A lag that wanders or a correlation that decays over the windows says the lead is not stable; read the stability summary below the figure for each method\'s trend, its standard error and p-value.',
     spec: {
       $schema: SCHEMA,
       title: { text: title, anchor: 'start', fontSize: 14 },
