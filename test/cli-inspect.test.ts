@@ -166,6 +166,14 @@ test('inspect --clock local reads local_timestamp, which in the fixture goes bac
   assert.equal(backwards, ref.out_of_order_rows);
 });
 
+test('inspect --clock local on a file with one clock warns, as the analyses do; with a receipt clock it does not', async () => {
+  const one = await leadlagInProcess(['inspect', fx('exchange', 'spot_quotes.csv'), '--clock', 'local', '--format', 'json']);
+  assert.equal(one.code, 0, one.stderr);
+  assert.match(one.stderr, /warning: --clock local has no effect on .*exchange\/spot_quotes\.csv: it has no receipt clock .*times come from 'time'\)/);
+  const two = await leadlagInProcess(['inspect', fx('tardis', 'spot_quotes.csv'), '--clock', 'local', '--format', 'json']);
+  assert.equal(two.stderr, '');
+});
+
 test('inspect: the same ticks in the Tardis, exchange and generic (.gz) layouts give the same statistics', async () => {
   // Only the Tardis layout carries a second clock, so its clock facts are layout facts too;
   // each layout names its price columns its own way.

@@ -36,9 +36,10 @@ export function inputWarnings(files: readonly string[], o: Pick<ReaderCliOptions
 }
 
 /** `--time-unit` on a file whose unit is fixed (ISO-8601, Tardis µs); `--clock local` on a file without a receipt clock. */
-export function optionEffectWarnings(o: Pick<ReaderCliOptions, 'clock' | 'timeUnit'>, r: ReadReport): string[] {
+export function optionEffectWarnings(o: Pick<ReaderCliOptions, 'clock' | 'timeUnit'>, r: { readonly file: string; readonly format: string; readonly timeColumn: string; readonly timeUnit: string | null }): string[] {
   const out: string[] = [];
-  if (o.timeUnit !== undefined && r.timeUnit !== o.timeUnit) {
+  // No usable time (inspect on a file without one): no unit to set, nothing to say of the option.
+  if (o.timeUnit !== undefined && r.timeUnit !== null && r.timeUnit !== o.timeUnit) {
     const why = r.timeUnit === 'iso' ? 'its times are ISO-8601 dates' : `its format (${r.format}) fixes the unit to ${r.timeUnit}`;
     out.push(`--time-unit ${o.timeUnit} has no effect on ${r.file}: ${why}`);
   }

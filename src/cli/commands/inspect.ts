@@ -17,6 +17,7 @@ import { layoutOf, type CommonOptions, type InputSlot, type JumpCliOptions, type
 import type { FileQuality } from '../../io/inspect-scan.js';
 import { inOrder, inspectFile, SCANS_AT_ONCE, ScanThread } from '../../io/inspect-thread.js';
 import { inspectPair } from '../inspect-pair.js';
+import { optionEffectWarnings } from '../sanity.js';
 import { renderInspect, type InspectEntry, type InspectReport } from '../inspect-render.js';
 
 export type { InspectEntry, InspectReport } from '../inspect-render.js';
@@ -85,6 +86,8 @@ export async function runInspect(files: readonly string[], o: InspectOptions, ct
     const { file } = tasks[k] as { file: string };
     return { file: file === '-' ? '<stdin>' : file, error: e };
   });
+  // As the analyses say it: an option the file cannot use (--clock local without a receipt clock).
+  for (const e of entries) if ('quality' in e) for (const w of optionEffectWarnings(o, e.quality)) ctx.warn(w);
   const argOf = tasks.map((t) => t.index);
   const report = { entries, threshold: o.threshold, pairWindowUs: o.pairWindow };
   // Each quote file with its place among the inputs: the pair reads it with the same per-input options.
