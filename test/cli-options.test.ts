@@ -79,3 +79,14 @@ test('classify: out-of-range model options are usage errors, never internal erro
     assert.match(r.stderr, /^leadlag: /);
   }
 });
+
+test('classify: without --trades it says the option is required; a typo of it is named with the option meant', async () => {
+  const quotes = ['spot_quotes.csv', 'perp_quotes.csv'].map((f) => join(FIXTURES, 'tardis', f));
+  const missing = await leadlagInProcess(['classify', ...quotes]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /^leadlag: required option '--trades <file>' not specified\n/);
+  // commander checks a required option before unknown ones: `--trade` was answered with the line above.
+  const typo = await leadlagInProcess(['classify', ...quotes, '--trade', join(FIXTURES, 'tardis', 'spot_trades.csv')]);
+  assert.equal(typo.code, 2);
+  assert.match(typo.stderr, /^leadlag: unknown option '--trade'\n\(Did you mean --trades\?\)/);
+});

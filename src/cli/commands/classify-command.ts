@@ -12,7 +12,9 @@ export function classifyCommand(io: Streams): Command {
   const cmd = new Command('classify')
     .summary('XGBoost: will the perp follow a spot jump? (Tables 3 and 4)')
     .description('Label each spot jump as lead (a perp jump follows within D) or noise (no perp jump pairs with it), compute features from spot quotes and trades (--features extended: from both markets), train XGBoost, and report precision / recall / F1 beside three baselines (the base rate, logistic regression, the jump size) with bootstrap intervals. Hold-out mode calibrates the threshold on the precision-recall curve (Table 3); --balanced trains and tests on balanced samples at threshold 0.5 (Table 4); --split walk-forward rolls a time cut forward.')
-    .requiredOption('--trades <file>', 'trades of market A (exchange export, Tardis, Binance or generic; several files as for the quotes)')
+    // Required, but checked in the action: commander checks a required option before unknown ones,
+    // so `--trade x` said "--trades not specified" instead of suggesting --trades.
+    .option('--trades <file>', 'trades of market A, required (exchange export, Tardis, Binance or generic; several files as for the quotes)')
     .option('--balanced', 'balanced sample of each class, split 70/30, threshold 0.5 (Table 4)')
     .addOption(new Option('--feed <feed>', 'triggers from native ticks or the LOCF grid').choices(['native', 'locf']).default('native'))
     .addOption(new Option('--features <set>', 'base: the five spot features; extended: nineteen from both markets').choices(['base', 'extended']).default('base'))
@@ -49,7 +51,10 @@ Example:
   --split time or --split walk-forward to test only on triggers later than the training ones,
   --features extended for features from both markets (see docs/classify.md).`,
   );
-  return cmd.action(async (spot: string, perp: string, o: ClassifyOptions, command: Command) => (await import('./classify.js')).classifyAction(io, spot, perp, o, command));
+  return cmd.action(async (spot: string, perp: string, o: ClassifyOptions, command: Command) => {
+    if (o.trades === undefined) throw new UsageError("required option '--trades <file>' not specified");
+    return (await import('./classify.js')).classifyAction(io, spot, perp, o, command);
+  });
 }
 
 function parseUnitInterval(text: string, option: string): number {
