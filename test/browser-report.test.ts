@@ -33,7 +33,7 @@ test('report --html: the page opens in headless chromium with every figure drawn
   assert.deepEqual(page.errors, []);
   assert.deepEqual(page.requests, []);
   // The figures of the fixtures with trades: HY contrast, correlogram, Table 1 beside chance, a delay histogram per feed, the PR curve.
-  assert.deepEqual(page.figures.map((f) => f.id).sort(), ['fig-delays-1 ms grid', 'fig-delays-native', 'fig-hy', 'fig-pairing', 'fig-prcurve', 'fig-xcorr']);
+  assert.deepEqual(page.figures.map((f) => f.id).sort(), ['fig-delays-1ms-grid', 'fig-delays-native', 'fig-hy', 'fig-pairing', 'fig-prcurve', 'fig-xcorr']);
   for (const f of page.figures) assert.ok(f.paths > 0, `${f.id} has no drawn path`);
   assert.ok(inkShare(page.screenshot) > 0.02, 'the screenshot is blank');
   assert.match(page.text, /spot leads perp/);

@@ -142,7 +142,7 @@ test('report --html with no jumps at θ: no NaN anywhere on the page, and each d
   assert.equal(r.code, 0, r.stderr);
   const html = readFileSync(page, 'utf8');
   assert.doesNotMatch(html, /NaN|Infinity/);
-  for (const id of ['delays-native', 'delays-1 ms grid']) {
+  for (const id of ['delays-native', 'delays-1ms-grid']) {
     const figure = html.slice(html.indexOf(`<figure id="fig-${id}"`));
     assert.match(figure, /<figcaption><strong>[^<]*<\/strong> No pairs: /, id);
   }

@@ -86,7 +86,7 @@ function pairReport(): PairReport {
 test('delayFigures: one histogram per feed, each direction\'s delays in ms, bins over the pairing window', () => {
   const [native, grid] = delayFigures(pairReport());
   assert.equal(native!.id, 'delays-native');
-  assert.equal(grid!.id, 'delays-1 ms grid');
+  assert.equal(grid!.id, 'delays-1ms-grid'); // an HTML id has no space
   assert.deepEqual(values(native!.spec), [
     { direction: 'spot leads perp', delay_ms: 1.5 },
     { direction: 'spot leads perp', delay_ms: 2.5 },

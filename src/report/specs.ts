@@ -174,6 +174,11 @@ export interface DelaySeries {
   readonly delaysMs: readonly number[];
 }
 
+/** `1 ms grid` → `1ms-grid`: an HTML id holds no space (and `µ` is spelt `u`). */
+function idPart(text: string): string {
+  return text.replace(/µ/g, 'u').replace(/ ms\b/g, 'ms').replace(/\s+/g, '-');
+}
+
 /** pair: histograms of leader → follower delays, one colour per direction. */
 export function delayFigure(series: readonly DelaySeries[], pairWindowMs: number, feed: string): Figure {
   const values = series.flatMap((s) => s.delaysMs.map((d) => ({ direction: s.direction, delay_ms: d })));
@@ -182,14 +187,14 @@ export function delayFigure(series: readonly DelaySeries[], pairWindowMs: number
   const subtitle = `pairing window ${fmtMs(pairWindowMs)}`;
   if (values.length === 0) {
     return {
-      id: `delays-${feed}`,
+      id: `delays-${idPart(feed)}`,
       title,
       caption: `No pairs: no jump of one market was followed by a jump of the other within the pairing window (${fmtMs(pairWindowMs)}), so there is no delay to show.`,
       spec: emptySpec(title, subtitle, { title: 'delay (ms)', domain: [0, Math.max(pairWindowMs, step)] }, { title: 'pairs', domain: [0, 1] }, 'no pairs'),
     };
   }
   return {
-    id: `delays-${feed}`,
+    id: `delays-${idPart(feed)}`,
     title,
     caption: `Delays of the paired jumps (pairing window ${fmtMs(pairWindowMs)}). Mass piled at the window's edge suggests the window is too short; a flat spread suggests chance pairs.`,
     spec: {
