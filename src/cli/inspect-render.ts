@@ -249,7 +249,8 @@ function pairJson(p: PairView): Record<string, unknown> {
 
 function pairMachineRows(p: PairView): Cell[][] {
   const rows: Cell[][] = PAIR_METRICS.map((m) => ['pair', m.key, m.value(p)]);
-  rows.unshift(['pair', 'files', p.files.join(' ')]);
+  // One row a market: joined by a space, two paths with spaces could not be told apart (JSON has the array).
+  rows.unshift(['pair', 'file_a', p.files[0]], ['pair', 'file_b', p.files[1]]);
   rows.push(['pair', 'alignment.ok', p.alignment.ok], ['pair', 'alignment.text', p.alignment.text]);
   for (const a of p.assessments) rows.push(['pair', `assessment.${a.estimator}.ok`, a.ok], ['pair', `assessment.${a.estimator}.text`, a.text]);
   return rows;
