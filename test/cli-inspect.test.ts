@@ -465,4 +465,6 @@ test('inspect --format tsv: a tab, a line break or a backslash in a file name is
   // \t for the tab, \\ for the backslash, the quote as is (by hand from the names above).
   assert.ok(rows.some((row) => row[0] === join(dir, 'ta\\tb.csv') && row[1] === 'kind'), 'the tab escaped');
   assert.ok(rows.some((row) => row[0] === join(dir, 'we"ird\\\\q.csv') && row[1] === 'kind'), 'the backslash escaped, the quote kept');
+  // The pair's files one a row (joined by a space, two paths with spaces could not be split).
+  assert.deepEqual(rows.filter((row) => row[0] === 'pair' && row[1]!.startsWith('file')), [['pair', 'file_a', join(dir, 'ta\\tb.csv')], ['pair', 'file_b', join(dir, 'we"ird\\\\q.csv')]]);
 });
