@@ -80,7 +80,12 @@ export const MAX_DURATION_US = 86_400_000_000;
 export function parseDuration(text: string, option: string, allowZero = false): number {
   const m = /^\s*([0-9.eE+-]+)\s*(ms|us|µs|s|ns|min|h|d)?\s*$/.exec(text);
   const what = 'a duration such as 3ms, 500us, 0.5ms, 10s, 10min, 1h or 1d';
-  if (!m) throw new UsageError(`${option} must be ${what}, got ${JSON.stringify(text)}`);
+  if (!m) {
+    // `1m` is refused here (3ms-scale options), but --by and --window take it for minutes: say which to write.
+    const n = /^\s*([0-9.]+)\s*m\s*$/.exec(text)?.[1];
+    if (n !== undefined) throw new UsageError(`${option} must be ${what}, got ${JSON.stringify(text)}: write ${n}min for minutes or ${n}ms for milliseconds (m alone reads as either)`);
+    throw new UsageError(`${option} must be ${what}, got ${JSON.stringify(text)}`);
+  }
   // Minutes, hours, a day (a bootstrap block is often minutes long; 'm' stays refused beside
   // 'ms'): exact seconds first (parseScaled), then a whole multiple of them (LONG_UNITS, in µs).
   const long = m[2] === 'min' || m[2] === 'h' || m[2] === 'd' ? LONG_UNITS[m[2]]! / 1e6 : undefined;
