@@ -12,7 +12,7 @@ import { LagCorrelator } from '../src/core/xcorr.js';
 import { GridAligner } from '../src/core/align.js';
 import { ALL_TIME } from '../src/core/parts.js';
 import { GridReturns, regimesOf } from '../src/core/volatility.js';
-import { stabilityOf, trendLine } from '../src/core/stability.js';
+import { stabilityOf, trendLine, trendWindows } from '../src/core/stability.js';
 import { stabilityLines, trendPValue } from '../src/cli/windows.js';
 import { mulberry32 } from './prng.js';
 
@@ -196,6 +196,49 @@ test('trends weighted by the windows\' counts keep their level where equal weigh
   }
 });
 
+test('trendWindows: a window lighter than 3 or than a quarter of the median defined window stays out of the trend', () => {
+  // Weights 3, 3, 100, 100, 100: median 100, least max(3, 25) = 25: the two 3s go.
+  assert.deepEqual(trendWindows([0.9, 0.9, 0.9, 0.9, 0.9], [3, 3, 100, 100, 100]), { keep: [false, false, true, true, true], leftOut: 2 });
+  // Weights 2, 10, 10, 10: median 10, least max(3, 2.5) = 3: only the 2 goes.
+  assert.deepEqual(trendWindows([1, 1, 1, 1], [2, 10, 10, 10]), { keep: [false, true, true, true], leftOut: 1 });
+  // An undefined value neither counts towards the median nor as left out: the defined weights are
+  // 8 and 40 and 40 (median 40, least 10), so the 8 goes and the null 1 000 does not raise the bar.
+  assert.deepEqual(trendWindows([1, null, 1, 1, Number.NaN], [8, 1000, 40, 40, 1000]), { keep: [false, false, true, true, false], leftOut: 1 });
+});
+
+test('trends leave light windows beside heavy ones out, and keep their level where a fixed least weight did not', () => {
+  // One constant share (no trend) in windows of very unequal size. 2 000 draws at a 5 % level:
+  // more than 131 rejections (+3.2 sd of Binomial(2000, 0.05)) show a level above 5 %. The same
+  // draws fitted over every window of 3 or more (the rule before, trendLine called directly)
+  // reject far more (numpy, 20 000 draws: 11 % and 28 %), checked so that this test can fail.
+  const day = 86_400e6;
+  const rejections = (sizes: readonly number[], share: number, seed: number, lightOnes: number) => {
+    const rnd = mulberry32(seed);
+    let relative = 0;
+    let fixedLeast = 0;
+    for (let s = 0; s < 2000; s++) {
+      const shares = sizes.map((n) => {
+        let led = 0;
+        for (let k = 0; k < n; k++) if (rnd() < share) led++;
+        return led / n;
+      });
+      const points = sizes.map((n, i) => ({ start: i * day, end: (i + 1) * day, lagUs: null, leader: null, values: { share: shares[i]! }, weight: n }));
+      const t = stabilityOf(points).trends.share!;
+      assert.equal(t.leftOut, lightOnes);
+      if (trendPValue(t) < 0.05) relative++;
+      // Midpoints in days: 0.5, 1.5, …, as stabilityOf takes them.
+      if (trendPValue(trendLine(sizes.map((_, i) => i + 0.5), shares, [...sizes])!) < 0.05) fixedLeast++;
+    }
+    return { relative, fixedLeast };
+  };
+  // Medians 100 and 501.5: least weights 25 and 125.4, so the 3s are the light windows.
+  for (const [sizes, share, seed, lightOnes] of [[[3, 3, 100, 100, 100], 0.97, 4, 2], [[3, 3, 3, 1000, 1000, 1000], 0.99, 5, 3]] as const) {
+    const { relative, fixedLeast } = rejections(sizes, share, seed, lightOnes);
+    assert.ok(relative <= 131, `${sizes} at ${share}: ${relative} of 2000 with light windows left out`);
+    assert.ok(fixedLeast > 131, `${sizes} at ${share}: ${fixedLeast} of 2000 over every window of 3 or more`);
+  }
+});
+
 test('stabilityOf: lag spread, leader shares and per-day trends over daily windows', () => {
   const day = 86_400e6;
   const points = [2000, 2000, 3000, -1000].map((lagUs, i) => ({ start: i * day, end: (i + 1) * day, lagUs, leader: Math.sign(lagUs) as 1 | -1, values: { r2: 0.04 - 0.01 * i }, weight: 10 }));
@@ -220,4 +263,9 @@ test('stabilityLines: each trend gives its p, and says "no clear trend" from p =
   // Near a straight line (residuals ±0.01 on a slope of 1 a day over 6 windows): t is large, p tiny, no words.
   const tight = stabilityLines(at([1, 2.01, 2.99, 4.01, 4.99, 6]), ['spot', 'perp'], { r2: 'R²' });
   assert.match(tight[1]!, /\(weighted LS over 6 windows, p < 0\.001\)$/);
+  // Windows of 3 and 3 beside three of 100 (least weight 25) stay out, and the line says so;
+  // 1, 2, 3 on the heavy ones is the exact line, p < 0.001.
+  const weights = [3, 3, 100, 100, 100];
+  const light = stabilityOf([9, 9, 1, 2, 3].map((y, i) => ({ start: i * day, end: (i + 1) * day, lagUs: null, leader: null, values: { r2: y }, weight: weights[i]! })));
+  assert.match(stabilityLines(light, ['spot', 'perp'], { r2: 'R²' })[1]!, /^trend of R²: \+1 per day ± 0, \+50 % of its mean per day ± 0 % \(weighted LS over 3 windows, 2 light windows left out, p < 0\.001\)$/);
 });

@@ -165,7 +165,7 @@ function callJson(call: 1 | -1 | 0 | null, [a, b]: readonly [string, string]): s
 
 /** The stability summary as JSON (snake_case members, null where undefined). */
 export function stabilityJson(s: Stability): Record<string, unknown> {
-  const trend = (t: Trend | null) => (t === null ? null : { slope_per_day: t.slopePerDay, se: t.se, relative_per_day: t.relativePerDay, mean: t.mean, n: t.n, p_value: trendPValue(t) });
+  const trend = (t: Trend | null) => (t === null ? null : { slope_per_day: t.slopePerDay, se: t.se, relative_per_day: t.relativePerDay, mean: t.mean, n: t.n, left_out: t.leftOut, p_value: trendPValue(t) });
   return {
     windows: s.windows,
     lag_us: s.lag,
@@ -235,7 +235,7 @@ export function stabilityLines(s: Stability, [a, b]: readonly [string, string], 
     const t = s.trends[key];
     if (t === undefined) continue;
     if (t === null) {
-      lines.push(`trend of ${label}: n/a (needs 3 windows where it is defined, each weighing at least ${MIN_TREND_WEIGHT}: docs/time.md)`);
+      lines.push(`trend of ${label}: n/a (needs 3 windows where it is defined, each weighing at least ${MIN_TREND_WEIGHT} and a quarter of the median window: docs/time.md)`);
       continue;
     }
     const rel = t.relativePerDay === null ? '' : `, ${signed(100 * t.relativePerDay)} % of its mean per day ± ${sig((100 * t.se) / Math.abs(t.mean))} %`;
@@ -243,7 +243,8 @@ export function stabilityLines(s: Stability, [a, b]: readonly [string, string], 
     // reading two SE as significant, which over a few windows (few degrees of freedom) it is not.
     const p = trendPValue(t);
     const clear = p < ALPHA ? '' : ': no clear trend';
-    lines.push(`trend of ${label}: ${signed(t.slopePerDay)} per day ± ${sig(t.se)}${rel} (weighted LS over ${t.n} windows, ${formatP(p)}${clear})`);
+    const light = t.leftOut > 0 ? `, ${counted(t.leftOut, 'light window')} left out` : '';
+    lines.push(`trend of ${label}: ${signed(t.slopePerDay)} per day ± ${sig(t.se)}${rel} (weighted LS over ${t.n} windows${light}, ${formatP(p)}${clear})`);
   }
   return lines;
 }

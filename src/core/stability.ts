@@ -18,7 +18,7 @@ export interface WindowPoint {
   /**
    * The count the window's statistics rest on, its weight in the trends (docs/time.md): led pairs
    * (pair), co-moving grid steps at the best lag (xcorr), the scarcer market's ticks (hy). A
-   * window of less than MIN_TREND_WEIGHT stays out of them.
+   * window too light beside the others stays out of them (trendWindows).
    */
   readonly weight: number;
 }
@@ -37,8 +37,10 @@ export interface Trend {
   readonly relativePerDay: number | null;
   /** Weighted mean of the statistic over the windows in the fit. */
   readonly mean: number;
-  /** Windows in the fit (those where the statistic is defined). */
+  /** Windows in the fit (trendWindows). */
   readonly n: number;
+  /** Windows where the statistic is defined but too light for the fit (trendWindows). */
+  readonly leftOut: number;
 }
 
 export interface Stability {
@@ -57,11 +59,26 @@ export interface Stability {
 const DAY_US = 86_400e6;
 
 /**
- * The least weight of a window in a trend: a share of 1 or 2 led pairs is 0, ½ or 1 whatever the
- * truth, and even weighted such windows pushed a t-test on 4-8 windows to reject 7-12 % of the
- * time at 5 % (binomial shares at 0.9-0.97; 4-6 % from 3 up, docs/time.md).
+ * The least weight of a window in a trend, with a quarter of the median window's (trendWindows):
+ * a share of 1 or 2 led pairs is 0, ½ or 1 whatever the truth, and a share of 3 beside hundreds,
+ * near 0 or 1, is far from the normal the t-test assumes (docs/time.md).
  */
 export const MIN_TREND_WEIGHT = 3;
+
+/**
+ * The windows a trend is fitted over: those where the value is defined and that weigh at least
+ * MIN_TREND_WEIGHT and a quarter of the median of those windows' weights. Light windows beside
+ * heavy ones, weighted or not, made the t-test reject far above its level (at one constant share,
+ * windows of 3, 3, 100, 100 and 100 led pairs at 0.97: 11 %; 3 × 3 and 3 × 1 000 at 0.99: 28 %);
+ * with them left out, 1.9-6.6 % over every case tried (docs/time.md). `leftOut` counts them.
+ */
+export function trendWindows(ys: readonly (number | null)[], weights: readonly number[]): { readonly keep: boolean[]; readonly leftOut: number } {
+  const defined = ys.map((y, i) => y !== null && Number.isFinite(y) && weights[i]! > 0);
+  const ws = Float64Array.from(weights.filter((_, i) => defined[i]));
+  const least = Math.max(MIN_TREND_WEIGHT, ws.length === 0 ? 0 : quantile(ws, 0.5) / 4);
+  const keep = defined.map((d, i) => d && weights[i]! >= least);
+  return { keep, leftOut: defined.filter((d, i) => d && !keep[i]).length };
+}
 
 /**
  * The summary of a list of windows. The trend's x is each window's midpoint in days after
@@ -74,19 +91,15 @@ export function stabilityOf(points: readonly WindowPoint[]): Stability {
   const share = (want: number) => (leaders.length === 0 ? 0 : leaders.filter((l) => l === want).length / leaders.length);
   const origin = points.length > 0 ? points[0]!.start : 0;
   const x = points.map((p) => ((p.start + p.end) / 2 - origin) / DAY_US);
-  const trendOf = (get: (p: WindowPoint) => number | null) => {
-    const xs: number[] = [];
-    const ys: number[] = [];
-    const ws: number[] = [];
-    points.forEach((p, i) => {
-      const y = get(p);
-      if (y !== null && Number.isFinite(y) && p.weight >= MIN_TREND_WEIGHT) {
-        xs.push(x[i]!);
-        ys.push(y);
-        ws.push(p.weight);
-      }
-    });
-    return trendLine(xs, ys, ws);
+  const trendOf = (get: (p: WindowPoint) => number | null): Trend | null => {
+    const values = points.map(get);
+    const { keep, leftOut } = trendWindows(values, points.map((p) => p.weight));
+    const line = trendLine(
+      x.filter((_, i) => keep[i]),
+      values.filter((_, i) => keep[i]) as number[],
+      points.filter((_, i) => keep[i]).map((p) => p.weight),
+    );
+    return line === null ? null : { ...line, leftOut };
   };
   const names = new Set(points.flatMap((p) => Object.keys(p.values)));
   const trends: Record<string, Trend | null> = { lag_us: trendOf((p) => p.lagUs) };
@@ -142,7 +155,7 @@ export function trendLine(x: readonly number[], y: readonly number[], w: readonl
   const slope = sxy / sxx;
   let sse = 0;
   for (let i = 0; i < k; i++) sse += w[i]! * (y[i]! - my - slope * (x[i]! - mx)) ** 2;
-  return { slopePerDay: slope, se: Math.sqrt(sse / (k - 2) / sxx), relativePerDay: my === 0 ? null : slope / Math.abs(my), mean: my, n: k };
+  return { slopePerDay: slope, se: Math.sqrt(sse / (k - 2) / sxx), relativePerDay: my === 0 ? null : slope / Math.abs(my), mean: my, n: k, leftOut: 0 };
 }
 
 /** The sample sd (divisor n − 1); null for fewer than two values, where it is undefined (not 0). */
