@@ -285,20 +285,21 @@ export function verdictOf(r: PairReport): string {
     return { feed: f.feed, v, call: callOf(f, v) };
   });
   let sentence = first!.v.sentence;
-  if (second !== undefined && second.call !== first!.call) {
-    // A feed whose few led pairs cannot test who leads neither agrees nor disagrees: it is said.
-    const untested = first!.call === 'untested' || second.call === 'untested';
-    sentence += untested ? `; on the ${duration(r.params.gridUs)} grid feed: ${second.v.sentence}` : `; the ${duration(r.params.gridUs)} grid feed disagrees: ${second.v.sentence}`;
-  } else if (second !== undefined) {
-    sentence += ' (native ticks; the grid feed agrees)';
-  }
+  if (second === undefined) return `${sentence}.`;
+  // A feed that cannot test who leads (no pairs, or too few led pairs) neither agrees nor
+  // disagrees, not even with another such feed.
+  const grid = `${duration(r.params.gridUs)} grid feed`;
+  if (first!.call === 'untested' && second.call === 'untested') sentence += ` (native ticks; the ${grid} cannot test who leads either)`;
+  else if (first!.call === 'untested' || second.call === 'untested') sentence += `; on the ${grid}: ${second.v.sentence}`;
+  else if (second.call !== first!.call) sentence += `; the ${grid} disagrees: ${second.v.sentence}`;
+  else sentence += ' (native ticks; the grid feed agrees)';
   return `${sentence}.`;
 }
 
-/** A feed's conclusion, to compare the two: too few led pairs is untested (as merge's calls say), not "no significant lead". */
+/** A feed's conclusion, to compare the two: no pairs or too few led pairs is untested (as merge's calls say), not "no significant lead". */
 function callOf(f: FeedTable, v: PairVerdict): string {
   const t = f.stats.table;
-  return v.kind === 'none' && !signTestCanReject(t.aLeadsB + t.bLeadsA) ? 'untested' : `${v.kind}:${v.leader ?? ''}`;
+  return v.kind === 'no-pairs' || (v.kind === 'none' && !signTestCanReject(t.aLeadsB + t.bLeadsA)) ? 'untested' : `${v.kind}:${v.leader ?? ''}`;
 }
 
 /** One feed's verdict (core/verdict.ts pairVerdict on its Table 1, leader test and chance pairs). */
