@@ -317,14 +317,30 @@ test('a file compressed in a format leadlag does not read is named as such, with
   assert.ok(odd.stderr.includes(`> ${join(dir, 'odd-name')}.csv,`), odd.stderr);
   const zst = await leadlagInProcess(['pair', join(dir, 'q.csv.zst'), join(FIXTURES, 'tardis', 'perp_quotes.csv')]);
   assert.ok(zst.stderr.includes(`zstd -dc ${join(dir, 'q.csv.zst')} > ${join(dir, 'q.csv')},`), zst.stderr);
-  // Inside a gzip layer both must come off: zcat, then the format's tool.
-  const wrapped = tempFiles({ 'q.csv.zst.gz': gzipSync(Buffer.from(heads['q.csv.zst']!, 'hex')) });
+  // Inside a gzip layer both must come off: gzip -dc, then the format's tool. The layer is found
+  // by the bytes, not the name: a gzip of xz named .dat gets the same advice.
+  const wrapped = tempFiles({ 'q.csv.zst.gz': gzipSync(Buffer.from(heads['q.csv.zst']!, 'hex')), 'q.dat': gzipSync(Buffer.from(heads['q.csv.xz']!, 'hex')) });
   const inner = await leadlagInProcess(['pair', join(wrapped, 'q.csv.zst.gz'), join(FIXTURES, 'tardis', 'perp_quotes.csv')]);
-  assert.ok(inner.stderr.includes(`holds zstd-compressed data inside its gzip layer; leadlag reads plain text, gzip and zip: decompress both, e.g. zcat ${join(wrapped, 'q.csv.zst.gz')} | zstd -dc | leadlag`), inner.stderr);
+  assert.ok(inner.stderr.includes(`holds zstd-compressed data inside its gzip layer; leadlag reads plain text, gzip and zip: decompress both, e.g. gzip -dc ${join(wrapped, 'q.csv.zst.gz')} | zstd -dc | leadlag`), inner.stderr);
+  const dat = await leadlagInProcess(['pair', join(wrapped, 'q.dat'), join(FIXTURES, 'tardis', 'perp_quotes.csv')]);
+  assert.ok(dat.stderr.includes(`holds xz-compressed data inside its gzip layer; leadlag reads plain text, gzip and zip: decompress both, e.g. gzip -dc ${join(wrapped, 'q.dat')} | xz -dc | leadlag`), dat.stderr);
+  // In a zip, whatever its name: unzip -p names the archive.
+  const zipped = tempFiles({ 'q.bin': zipOf({ 'q.csv.zst': Buffer.from(heads['q.csv.zst']!, 'hex') }) });
+  const zip = await leadlagInProcess(['pair', join(zipped, 'q.bin'), join(FIXTURES, 'tardis', 'perp_quotes.csv')]);
+  assert.ok(zip.stderr.includes(`holds zstd-compressed data inside its zip layer; leadlag reads plain text, gzip and zip: decompress both, e.g. unzip -p ${join(zipped, 'q.bin')} | zstd -dc | leadlag`), zip.stderr);
+  // On stdin too: before, the gzip layer went unmentioned and the advice left it on.
+  const piped = await leadlag(['pair', '-', join(FIXTURES, 'tardis', 'perp_quotes.csv')], { input: gzipSync(Buffer.from(heads['q.csv.zst']!, 'hex')) });
+  assert.equal(piped.code, 65, piped.stderr);
+  assert.ok(piped.stderr.includes('the input holds zstd-compressed data inside its gzip layer; leadlag reads plain text, gzip and zip: decompress both, e.g. … | gzip -dc | zstd -dc | leadlag … - …'), piped.stderr);
   // A folder of such files only: exit 66, naming them.
   const folder = await leadlagInProcess(['pair', join(dir), join(FIXTURES, 'tardis', 'perp_quotes.csv')]);
   assert.equal(folder.code, 66, folder.stderr);
-  assert.ok(folder.stderr.includes('the directory holds no data file (.csv, .tsv, .txt, .gz, .zip); it holds 4 files compressed in a format leadlag does not read (q.csv.bz2, q.csv.lz4, …): decompress them first'), folder.stderr);
+  assert.ok(folder.stderr.includes('the directory holds no data file (.csv, .tsv, .txt, .gz, .zip); it holds 4 files compressed in a format leadlag does not read (q.csv.bz2, q.csv.lz4, …): decompress them first (bzip2 -d, lz4 -d, xz -d, zstd -d)'), folder.stderr);
+  // Only files count (a directory named old.xz is not one), and the tools are those of the formats there.
+  const mixed = tempFiles({ 'a.csv.7z': Buffer.from('377abcaf271c0004', 'hex'), 'b.csv.zst': Buffer.from(heads['q.csv.zst']!, 'hex') });
+  mkdirSync(join(mixed, 'old.xz'));
+  const some = await leadlagInProcess(['pair', mixed, join(FIXTURES, 'tardis', 'perp_quotes.csv')]);
+  assert.ok(some.stderr.includes('it holds 2 files compressed in a format leadlag does not read (a.csv.7z, b.csv.zst): decompress them first (7z x, zstd -d)'), some.stderr);
   // 'BZh' then a digit starts a text line too: bzip2 needs its block magic after it.
   const text = tempFiles({ 'bzh.csv': 'BZh1,bid,ask\n1723118400000000,100,100.1\n' });
   const notBzip = await leadlagInProcess(['inspect', join(text, 'bzh.csv')]);

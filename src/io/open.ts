@@ -45,10 +45,14 @@ const GZIP_MAGIC_1 = 0x8b;
  * @throws OpenError when the input cannot be opened; DataError for UTF-16 or binary input.
  */
 export async function openInput(input: InputSpec): Promise<ByteSource> {
-  return checkedText(await openBytes(input));
+  const [src, layer] = await openBytes(input);
+  return checkedText(src, layer);
 }
 
-async function openBytes(input: InputSpec): Promise<ByteSource> {
+/** The compression leadlag took off an input before its text: named in messages about what is inside. */
+type Layer = 'gzip' | 'zip' | undefined;
+
+async function openBytes(input: InputSpec): Promise<[ByteSource, Layer]> {
   const name = inputName(input);
   if (typeof input !== 'string') return sniffStream(name, input.stream);
   if (input === '-') {
@@ -82,16 +86,16 @@ async function openBytes(input: InputSpec): Promise<ByteSource> {
   }
   if (input.toLowerCase().endsWith('.zip') || isZip(head, headLen)) {
     await fh.close();
-    return zipSource(name, input, size);
+    return [await zipSource(name, input, size), 'zip'];
   }
   const gzip = input.endsWith('.gz') || isGzip(head, headLen);
-  if (!gzip) return fileSource(name, fh, size);
-  if (syncInflaterAvailable()) return inflatingSource(name, fh, size);
+  if (!gzip) return [fileSource(name, fh, size), undefined];
+  if (syncInflaterAvailable()) return [inflatingSource(name, fh, size), 'gzip'];
   await fh.close();
   const raw = createReadStream(input, { highWaterMark: CHUNK });
   const gunzip = raw.pipe(inflater());
   raw.on('error', (e) => gunzip.destroy(e));
-  return streamSource(name, gunzip[Symbol.asyncIterator](), null, size, () => raw.bytesRead, () => raw.destroy());
+  return [streamSource(name, gunzip[Symbol.asyncIterator](), null, size, () => raw.bytesRead, () => raw.destroy()), 'gzip'];
 }
 
 /**
@@ -130,7 +134,7 @@ function refuseDirectoryOnStdin(name: string): void {
  * which can only be read from its end, is first copied to a temporary file (removed once
  * open); anything else is passed through.
  */
-async function sniffStream(name: string, stream: Readable): Promise<ByteSource> {
+async function sniffStream(name: string, stream: Readable): Promise<[ByteSource, Layer]> {
   const it = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
   let total = 0;
   const pull = async (): Promise<Buffer | null> => {
@@ -165,8 +169,8 @@ async function sniffStream(name: string, stream: Readable): Promise<ByteSource> 
       return { done: true, value: undefined };
     },
   };
-  if (isZip(head, head.length)) return zipFromStream(name, head, rest);
-  if (!isGzip(head, head.length)) return streamSource(name, rest, head, undefined, () => total, () => stream.destroy());
+  if (isZip(head, head.length)) return [await zipFromStream(name, head, rest), 'zip'];
+  if (!isGzip(head, head.length)) return [streamSource(name, rest, head, undefined, () => total, () => stream.destroy()), undefined];
   const gunzip = inflater();
   void (async () => {
     try {
@@ -181,7 +185,7 @@ async function sniffStream(name: string, stream: Readable): Promise<ByteSource> 
       gunzip.destroy(e as Error);
     }
   })();
-  return streamSource(name, gunzip[Symbol.asyncIterator](), null, undefined, () => total, () => stream.destroy());
+  return [streamSource(name, gunzip[Symbol.asyncIterator](), null, undefined, () => total, () => stream.destroy()), 'gzip'];
 }
 
 /** A zip archive arriving on a stream: spooled to a private temporary file, then read as a file. */
@@ -215,7 +219,7 @@ async function zipFromStream(name: string, head: Buffer, rest: AsyncIterator<Buf
  * or NUL bytes at every other position of the first bytes) with how to convert it, other data
  * with NUL bytes as binary.
  */
-function checkedText(src: ByteSource): ByteSource {
+function checkedText(src: ByteSource, layer: Layer): ByteSource {
   const SNIFF = 64;
   let head: Buffer | null = null;
   let pos = 0;
@@ -229,7 +233,7 @@ function checkedText(src: ByteSource): ByteSource {
       if (n === SNIFF) break;
     }
     const h = b.subarray(0, n);
-    const problem = textProblem(h, src.name);
+    const problem = textProblem(h, src.name, layer);
     if (problem) throw new DataError(src.name, 1, problem);
     return h;
   };
@@ -282,15 +286,24 @@ function compressedFormat(h: Uint8Array): (typeof COMPRESSED)[number] | undefine
   return COMPRESSED.find((c) => h.length >= c.magic.length && c.magic.every((b, i) => h[i] === b) && (c.format !== 'bzip2' || isBzip2(h)));
 }
 
-/** Why the first bytes of an input named `name` are not UTF-8 / ASCII text, or undefined when they may be. */
-export function textProblem(h: Uint8Array, name = 'FILE'): string | undefined {
+/**
+ * Why the first bytes of an input named `name` are not UTF-8 / ASCII text, or undefined when they
+ * may be. `layer` is the compression already taken off them (found by the input's own first
+ * bytes, whatever its name), so data inside it gets advice that removes both.
+ */
+export function textProblem(h: Uint8Array, name = 'FILE', layer?: Layer): string | undefined {
   const packed = compressedFormat(h);
   if (packed !== undefined) {
+    const stdin = name.startsWith('<');
+    if (layer !== undefined) {
+      // Both layers must come off, the outer first (f.csv.zst.gz).
+      // A zip cannot be unpacked from a pipe (its directory is at the end): its file is named.
+      const file = stdin ? 'FILE' : shellQuote(name);
+      const start = layer === 'zip' ? `unzip -p ${file}` : stdin ? '… | gzip -dc' : `gzip -dc ${file}`;
+      return `the ${stdin ? 'input' : 'file'} holds ${packed.format}-compressed data inside its ${layer} layer; leadlag reads plain text, gzip and zip: decompress both, e.g. ${start} | ${packed.tool} | leadlag … - …`;
+    }
     const what = `the file is ${packed.format}-compressed; leadlag reads plain text, gzip and zip`;
-    if (name.startsWith('<')) return `${what}: decompress it before it reaches leadlag, e.g. ${packed.tool} FILE | leadlag … - …`;
-    // Inside a gzip or zip layer (f.csv.zst.gz): both layers must come off, the outer first.
-    const outer = /\.gz$/i.test(name) ? 'zcat' : /\.zip$/i.test(name) ? 'unzip -p' : undefined;
-    if (outer !== undefined) return `the file holds ${packed.format}-compressed data inside its ${outer === 'zcat' ? 'gzip' : 'zip'} layer; leadlag reads plain text, gzip and zip: decompress both, e.g. ${outer} ${shellQuote(name)} | ${packed.tool} | leadlag … - …`;
+    if (stdin) return `${what}: decompress it before it reaches leadlag, e.g. ${packed.tool} FILE | leadlag … - …`;
     // The suggested output is never the input itself: a name without the format's extension gets .csv.
     const stripped = name.replace(/\.(zst|zstd|xz|bz2|lz4|7z)$/i, '');
     const out = stripped !== name && stripped !== '' ? stripped : `${name}.csv`;

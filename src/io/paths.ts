@@ -55,11 +55,18 @@ function listedParts(arg: string): string[] {
   return arg.split(',').map((s) => s.trim()).filter((s) => s !== '');
 }
 
-/** Files of a directory compressed in a format leadlag does not read, said where it found no data file. */
+/** The command that decompresses each format leadlag does not read, by file extension. */
+const PACKED_TOOLS: Readonly<Record<string, string>> = { zst: 'zstd -d', zstd: 'zstd -d', xz: 'xz -d', bz2: 'bzip2 -d', lz4: 'lz4 -d', '7z': '7z x' };
+
+/** Files of a directory compressed in a format leadlag does not read, said where it found no data file, with the tools for the formats there. */
 function packedFilesNote(dir: string): string {
-  const packed = readdirSync(dir).filter((n) => !n.startsWith('.') && /\.(zst|zstd|xz|bz2|lz4|7z)$/i.test(n)).sort();
+  const ext = (n: string) => /\.(zst|zstd|xz|bz2|lz4|7z)$/i.exec(n)?.[1]?.toLowerCase();
+  const packed = readdirSync(dir)
+    .filter((n) => !n.startsWith('.') && ext(n) !== undefined && isFile(join(dir, n)))
+    .sort();
   if (packed.length === 0) return '';
-  return `; it holds ${packed.length} ${packed.length === 1 ? 'file' : 'files'} compressed in a format leadlag does not read (${packed.slice(0, 2).join(', ')}${packed.length > 2 ? ', …' : ''}): decompress ${packed.length === 1 ? 'it' : 'them'} first (zstd -d, xz -d, bzip2 -d, lz4 -d)`;
+  const tools = [...new Set(packed.map((n) => PACKED_TOOLS[ext(n)!]!))].sort().join(', ');
+  return `; it holds ${packed.length} ${packed.length === 1 ? 'file' : 'files'} compressed in a format leadlag does not read (${packed.slice(0, 2).join(', ')}${packed.length > 2 ? ', …' : ''}): decompress ${packed.length === 1 ? 'it' : 'them'} first (${tools})`;
 }
 
 export function hasGlob(path: string): boolean {
