@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Spec } from '../src/report/specs.js';
+import { idPart, type Spec } from '../src/report/specs.js';
 import { delayFigures, hyFigure, prFigure, tableOneFigure, windowFigure, xcorrFigure } from '../src/report/figures.js';
 import { reportVerdict, type MethodCall } from '../src/report/verdict.js';
 import { longRows } from '../src/cli/report-render.js';
@@ -87,6 +87,8 @@ test('delayFigures: one histogram per feed, each direction\'s delays in ms, bins
   const [native, grid] = delayFigures(pairReport());
   assert.equal(native!.id, 'delays-native');
   assert.equal(grid!.id, 'delays-1ms-grid'); // an HTML id has no space
+  // Every unit spelt alike, next to its number: before, '500 µs grid' gave '500-us-grid' and '2 s grid' '2-s-grid'.
+  assert.deepEqual(['500 µs grid', '2 s grid', '1.5 ms grid', 'native ticks'].map(idPart), ['500us-grid', '2s-grid', '1_5ms-grid', 'native-ticks']);
   assert.deepEqual(values(native!.spec), [
     { direction: 'spot leads perp', delay_ms: 1.5 },
     { direction: 'spot leads perp', delay_ms: 2.5 },

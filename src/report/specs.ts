@@ -174,9 +174,18 @@ export interface DelaySeries {
   readonly delaysMs: readonly number[];
 }
 
-/** `1 ms grid` → `1ms-grid`: an HTML id holds no space (and `µ` is spelt `u`). */
-function idPart(text: string): string {
-  return text.replace(/µ/g, 'u').replace(/ ms\b/g, 'ms').replace(/\s+/g, '-');
+/**
+ * `1 ms grid` → `1ms-grid`, `500 µs grid` → `500us-grid`, `1.5 s grid` → `1_5s-grid`: an HTML id
+ * holds no space, and one spelling for every unit keeps ids alike; only letters, digits, `-` and
+ * `_` stay, so the id is also a plain CSS selector.
+ */
+export function idPart(text: string): string {
+  return text
+    .replace(/µ/g, 'u')
+    .replace(/(\d) (?=[a-z])/gi, '$1')
+    .replace(/\./g, '_')
+    .replace(/\s+/g, '-')
+    .replace(/[^A-Za-z0-9_-]/g, '');
 }
 
 /** pair: histograms of leader → follower delays, one colour per direction. */
