@@ -84,7 +84,8 @@ test('plan --manifest: a quoted export plans as the plain one; --label beside it
   assert.equal(d.code, 0, d.stderr);
   assert.equal(d.stdout, a.stdout);
   // After a comment line, and with a DataFrame's unnamed index column first: the same plan.
-  writeFileSync(quoted, `# pairs to plan\n,perp_files,pair,spot_files\n0,${perp},BTCUSDT,${spot}\n`);
+  // The comments may be indented (before, '  # …' was read as a pair named '# …' and refused).
+  writeFileSync(quoted, `# pairs to plan\n,perp_files,pair,spot_files\n  # the one pair\n0,${perp},BTCUSDT,${spot}\n\t# end\n`);
   const e = await leadlag(['plan', '--manifest', quoted]);
   assert.equal(e.code, 0, e.stderr);
   assert.equal(e.stdout, a.stdout);

@@ -294,7 +294,8 @@ function readManifest(file: string, command: PlanCommand): PlannedPair[] {
   const out: PlannedPair[] = [];
   const seen = new Map<string, { name: string; line: number }>();
   text.split(/\r?\n/).forEach((line, i) => {
-    if (line.trim() === '' || line.startsWith('#')) return;
+    // A comment may be indented: a pair name never begins with #.
+    if (line.trim() === '' || line.trimStart().startsWith('#')) return;
     // A tab inside a quoted field does not make the line TSV: look for one outside the quotes.
     const cells = manifestCells(line, line.replace(/"[^"]*"/g, '').includes('\t') ? '\t' : ',');
     if (cells === undefined) throw new DataError(file, i + 1, 'a quoted field does not end on its line (a field in "…" ends with a lone ", and "" stands for one ")', line);
