@@ -148,8 +148,8 @@ export function windowJson(w: Window<unknown>): Record<string, unknown> {
 }
 
 /**
- * Two-sided p of "no trend" (slope 0): Student's t = slope / se with n − 2 degrees of freedom,
- * the windows taken as independent (adjacent windows are not quite, so it is optimistic). From
+ * Two-sided p of "no trend" (slope 0): Student's t = slope / se (the sandwich standard error of
+ * trendLine) with n − 2 degrees of freedom, the windows taken as independent (adjacent windows are not quite, so it is optimistic). From
  * jStat's distribution function as 2·P(T ≤ −|t|), exact in the tail where 1 − P(T ≤ |t|) would
  * round to 0. Here rather than in core/stability.ts: src/core takes no package.
  */
@@ -235,7 +235,7 @@ export function stabilityLines(s: Stability, [a, b]: readonly [string, string], 
     const t = s.trends[key];
     if (t === undefined) continue;
     if (t === null) {
-      lines.push(`trend of ${label}: n/a (needs 3 windows where it is defined, each weighing at least ${MIN_TREND_WEIGHT} and a quarter of the median window: docs/time.md)`);
+      lines.push(`trend of ${label}: n/a (needs 3 windows where it is defined, each weighing at least ${MIN_TREND_WEIGHT} and a quarter of the weighted median: docs/time.md)`);
       continue;
     }
     const rel = t.relativePerDay === null ? '' : `, ${signed(100 * t.relativePerDay)} % of its mean per day ± ${sig((100 * t.se) / Math.abs(t.mean))} %`;
