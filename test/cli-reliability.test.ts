@@ -319,19 +319,46 @@ test('a file compressed in a format leadlag does not read is named as such, with
   assert.ok(zst.stderr.includes(`zstd -dc ${join(dir, 'q.csv.zst')} > ${join(dir, 'q.csv')},`), zst.stderr);
   // Inside a gzip layer both must come off: gzip -dc, then the format's tool. The layer is found
   // by the bytes, not the name: a gzip of xz named .dat gets the same advice.
-  const wrapped = tempFiles({ 'q.csv.zst.gz': gzipSync(Buffer.from(heads['q.csv.zst']!, 'hex')), 'q.dat': gzipSync(Buffer.from(heads['q.csv.xz']!, 'hex')) });
-  const inner = await leadlagInProcess(['pair', join(wrapped, 'q.csv.zst.gz'), join(FIXTURES, 'tardis', 'perp_quotes.csv')]);
-  assert.ok(inner.stderr.includes(`holds zstd-compressed data inside its gzip layer; leadlag reads plain text, gzip and zip: decompress both, e.g. gzip -dc ${join(wrapped, 'q.csv.zst.gz')} | zstd -dc | leadlag`), inner.stderr);
-  const dat = await leadlagInProcess(['pair', join(wrapped, 'q.dat'), join(FIXTURES, 'tardis', 'perp_quotes.csv')]);
-  assert.ok(dat.stderr.includes(`holds xz-compressed data inside its gzip layer; leadlag reads plain text, gzip and zip: decompress both, e.g. gzip -dc ${join(wrapped, 'q.dat')} | xz -dc | leadlag`), dat.stderr);
-  // In a zip, whatever its name: unzip -p names the archive.
-  const zipped = tempFiles({ 'q.bin': zipOf({ 'q.csv.zst': Buffer.from(heads['q.csv.zst']!, 'hex') }) });
+  const both = 'leadlag takes off one layer of gzip or zip and reads the text under it: decompress both, the outer first, e.g.';
+  const zstBytes = Buffer.from(heads['q.csv.zst']!, 'hex');
+  const sevenZip = Buffer.from('377abcaf271c000400000000', 'hex');
+  const wrapped = tempFiles({
+    'q.csv.zst.gz': gzipSync(zstBytes),
+    'q.dat': gzipSync(Buffer.from(heads['q.csv.xz']!, 'hex')),
+    // What no tool reads from a pipe is written out first, never over the input (q.7z is gzip).
+    'q.7z': gzipSync(sevenZip),
+    'q.csv.7z.gz': gzipSync(sevenZip),
+    // Compressed twice, or a zip in a gzip: not binary data (before, "the file holds NUL bytes").
+    'twice.csv.gz': gzipSync(gzipSync('ts,price\n')),
+    'q.zip.gz': gzipSync(zipOf({ 'q.csv': Buffer.from('ts,price\n') })),
+  });
+  const advice = async (file: string) => (await leadlagInProcess(['pair', join(wrapped, file), join(FIXTURES, 'tardis', 'perp_quotes.csv')])).stderr;
+  const w = (f: string) => shellQuote(join(wrapped, f));
+  for (const [file, expected] of [
+    ['q.csv.zst.gz', `holds zstd-compressed data inside its gzip layer; ${both} gzip -dc ${w('q.csv.zst.gz')} | zstd -dc | leadlag … - …`],
+    ['q.dat', `holds xz-compressed data inside its gzip layer; ${both} gzip -dc ${w('q.dat')} | xz -dc | leadlag … - …`],
+    ['q.7z', `holds 7z-compressed data inside its gzip layer; ${both} gzip -dc ${w('q.7z')} > ${w('q.7z.7z')} && 7z x -so ${w('q.7z.7z')} | leadlag … - …`],
+    ['q.csv.7z.gz', `${both} gzip -dc ${w('q.csv.7z.gz')} > ${w('q.csv.7z')} && 7z x -so ${w('q.csv.7z')} | leadlag … - …`],
+    ['twice.csv.gz', `holds gzip-compressed data inside its gzip layer; ${both} gzip -dc ${w('twice.csv.gz')} | gzip -dc | leadlag … - …`],
+    ['q.zip.gz', `holds zip-compressed data inside its gzip layer; ${both} gzip -dc ${w('q.zip.gz')} > ${w('q.zip')} && unzip -p ${w('q.zip')} | leadlag … - …`],
+  ] as const) {
+    const err = await advice(file);
+    assert.ok(err.includes(expected), `${file}: ${err}`);
+  }
+  // In a zip, whatever its name: unzip -p names the archive and the entry (a Mac archive's
+  // __MACOSX/ files would follow the data otherwise), and an entry leadlag gunzips is gunzipped again.
+  const zipped = tempFiles({
+    'q.bin': zipOf({ 'q.csv.zst': zstBytes, '__MACOSX/._q.csv.zst': Buffer.from('Mac') }),
+    'g.zip': zipOf({ 'in/q.csv.zst.gz': gzipSync(zstBytes) }),
+  });
   const zip = await leadlagInProcess(['pair', join(zipped, 'q.bin'), join(FIXTURES, 'tardis', 'perp_quotes.csv')]);
-  assert.ok(zip.stderr.includes(`holds zstd-compressed data inside its zip layer; leadlag reads plain text, gzip and zip: decompress both, e.g. unzip -p ${join(zipped, 'q.bin')} | zstd -dc | leadlag`), zip.stderr);
+  assert.ok(zip.stderr.includes(`holds zstd-compressed data inside its zip layer; ${both} unzip -p ${shellQuote(join(zipped, 'q.bin'))} q.csv.zst | zstd -dc | leadlag … - …`), zip.stderr);
+  const gz = await leadlagInProcess(['pair', join(zipped, 'g.zip'), join(FIXTURES, 'tardis', 'perp_quotes.csv')]);
+  assert.ok(gz.stderr.includes(`holds zstd-compressed data inside its zip and gzip layers; ${both} unzip -p ${shellQuote(join(zipped, 'g.zip'))} in/q.csv.zst.gz | gzip -dc | zstd -dc | leadlag … - …`), gz.stderr);
   // On stdin too: before, the gzip layer went unmentioned and the advice left it on.
-  const piped = await leadlag(['pair', '-', join(FIXTURES, 'tardis', 'perp_quotes.csv')], { input: gzipSync(Buffer.from(heads['q.csv.zst']!, 'hex')) });
+  const piped = await leadlag(['pair', '-', join(FIXTURES, 'tardis', 'perp_quotes.csv')], { input: gzipSync(zstBytes) });
   assert.equal(piped.code, 65, piped.stderr);
-  assert.ok(piped.stderr.includes('the input holds zstd-compressed data inside its gzip layer; leadlag reads plain text, gzip and zip: decompress both, e.g. … | gzip -dc | zstd -dc | leadlag … - …'), piped.stderr);
+  assert.ok(piped.stderr.includes(`the input holds zstd-compressed data inside its gzip layer; ${both} … | gzip -dc | zstd -dc | leadlag … - …`), piped.stderr);
   // A folder of such files only: exit 66, naming them.
   const folder = await leadlagInProcess(['pair', join(dir), join(FIXTURES, 'tardis', 'perp_quotes.csv')]);
   assert.equal(folder.code, 66, folder.stderr);

@@ -49,8 +49,13 @@ export async function openInput(input: InputSpec): Promise<ByteSource> {
   return checkedText(src, layer);
 }
 
-/** The compression leadlag took off an input before its text: named in messages about what is inside. */
-type Layer = 'gzip' | 'zip' | undefined;
+/**
+ * The compression leadlag took off an input before its text, for messages about what is inside:
+ * gzip, or a zip's one entry (`entry`, itself gunzipped when its name ends in .gz).
+ */
+type Layer = { readonly kind: 'gzip' } | { readonly kind: 'zip'; readonly entry: string; readonly gunzipped: boolean } | undefined;
+
+const GZIP_LAYER: Layer = { kind: 'gzip' };
 
 async function openBytes(input: InputSpec): Promise<[ByteSource, Layer]> {
   const name = inputName(input);
@@ -86,16 +91,16 @@ async function openBytes(input: InputSpec): Promise<[ByteSource, Layer]> {
   }
   if (input.toLowerCase().endsWith('.zip') || isZip(head, headLen)) {
     await fh.close();
-    return [await zipSource(name, input, size), 'zip'];
+    return zipSource(name, input, size);
   }
   const gzip = input.endsWith('.gz') || isGzip(head, headLen);
   if (!gzip) return [fileSource(name, fh, size), undefined];
-  if (syncInflaterAvailable()) return [inflatingSource(name, fh, size), 'gzip'];
+  if (syncInflaterAvailable()) return [inflatingSource(name, fh, size), GZIP_LAYER];
   await fh.close();
   const raw = createReadStream(input, { highWaterMark: CHUNK });
   const gunzip = raw.pipe(inflater());
   raw.on('error', (e) => gunzip.destroy(e));
-  return [streamSource(name, gunzip[Symbol.asyncIterator](), null, size, () => raw.bytesRead, () => raw.destroy()), 'gzip'];
+  return [streamSource(name, gunzip[Symbol.asyncIterator](), null, size, () => raw.bytesRead, () => raw.destroy()), GZIP_LAYER];
 }
 
 /**
@@ -169,7 +174,7 @@ async function sniffStream(name: string, stream: Readable): Promise<[ByteSource,
       return { done: true, value: undefined };
     },
   };
-  if (isZip(head, head.length)) return [await zipFromStream(name, head, rest), 'zip'];
+  if (isZip(head, head.length)) return zipFromStream(name, head, rest);
   if (!isGzip(head, head.length)) return [streamSource(name, rest, head, undefined, () => total, () => stream.destroy()), undefined];
   const gunzip = inflater();
   void (async () => {
@@ -185,11 +190,11 @@ async function sniffStream(name: string, stream: Readable): Promise<[ByteSource,
       gunzip.destroy(e as Error);
     }
   })();
-  return [streamSource(name, gunzip[Symbol.asyncIterator](), null, undefined, () => total, () => stream.destroy()), 'gzip'];
+  return [streamSource(name, gunzip[Symbol.asyncIterator](), null, undefined, () => total, () => stream.destroy()), GZIP_LAYER];
 }
 
 /** A zip archive arriving on a stream: spooled to a private temporary file, then read as a file. */
-async function zipFromStream(name: string, head: Buffer, rest: AsyncIterator<Buffer>): Promise<ByteSource> {
+async function zipFromStream(name: string, head: Buffer, rest: AsyncIterator<Buffer>): Promise<[ByteSource, Layer]> {
   const dir = await mkdtemp(join(tmpdir(), 'leadlag-zip-'));
   const path = join(dir, 'input.zip');
   let size = head.length;
@@ -287,21 +292,55 @@ function compressedFormat(h: Uint8Array): (typeof COMPRESSED)[number] | undefine
 }
 
 /**
+ * What may lie inside a gzip or zip layer that leadlag does not take off: the formats it does
+ * not read, and gzip or zip again (an input compressed twice). `piped`: its tool reads a pipe;
+ * 7z and zip keep their directory at the end, so they need a file.
+ */
+function layeredFormat(h: Uint8Array): { readonly format: string; readonly tool: string; readonly piped: boolean; readonly ext: string } | undefined {
+  if (isGzip(h, h.length)) return { format: 'gzip', tool: 'gzip -dc', piped: true, ext: 'gz' };
+  if (isZip(h, h.length)) return { format: 'zip', tool: 'unzip -p', piped: false, ext: 'zip' };
+  const packed = compressedFormat(h);
+  return packed === undefined ? undefined : { format: packed.format, tool: packed.tool, piped: packed.format !== '7z', ext: packed.format };
+}
+
+/**
+ * Advice for compressed data inside the layer leadlag took off: both layers must come off, the
+ * outer first, with commands that run as written (a zip's entry named, so that `unzip -p` does not
+ * add a Mac archive's `__MACOSX/` files; an entry leadlag gunzipped gunzipped again).
+ */
+function layeredAdvice(inner: NonNullable<ReturnType<typeof layeredFormat>>, name: string, layer: NonNullable<Layer>): string {
+  const stdin = name.startsWith('<');
+  const file = stdin ? 'FILE' : shellQuote(name);
+  const outer =
+    layer.kind === 'zip'
+      ? `unzip -p ${file} ${shellQuote(layer.entry)}${layer.gunzipped ? ' | gzip -dc' : ''}`
+      : stdin
+        ? '… | gzip -dc'
+        : `gzip -dc ${file}`;
+  const where = `inside its ${layer.kind === 'zip' && layer.gunzipped ? 'zip and gzip layers' : `${layer.kind} layer`}`;
+  const what = `the ${stdin ? 'input' : 'file'} holds ${inner.format}-compressed data ${where}; leadlag takes off one layer of gzip or zip and reads the text under it`;
+  if (inner.piped) return `${what}: decompress both, the outer first, e.g. ${outer} | ${inner.tool} | leadlag … - …`;
+  // The inner archive is written out first; never over the input (q.7z holding gzip'd 7z).
+  const base = stdin ? 'FILE' : name.replace(/\.(gz|zip)$/i, '');
+  let out = base.toLowerCase().endsWith(`.${inner.ext}`) ? base : `${base}.${inner.ext}`;
+  if (out === name) out = `${out}.${inner.ext}`;
+  const read = inner.format === 'zip' ? `unzip -p ${shellQuote(out)}` : `7z x -so ${shellQuote(out)}`;
+  return `${what}: decompress both, the outer first, e.g. ${outer} > ${shellQuote(out)} && ${read} | leadlag … - …`;
+}
+
+/**
  * Why the first bytes of an input named `name` are not UTF-8 / ASCII text, or undefined when they
  * may be. `layer` is the compression already taken off them (found by the input's own first
  * bytes, whatever its name), so data inside it gets advice that removes both.
  */
 export function textProblem(h: Uint8Array, name = 'FILE', layer?: Layer): string | undefined {
+  if (layer !== undefined) {
+    const inner = layeredFormat(h);
+    if (inner !== undefined) return layeredAdvice(inner, name, layer);
+  }
   const packed = compressedFormat(h);
   if (packed !== undefined) {
     const stdin = name.startsWith('<');
-    if (layer !== undefined) {
-      // Both layers must come off, the outer first (f.csv.zst.gz).
-      // A zip cannot be unpacked from a pipe (its directory is at the end): its file is named.
-      const file = stdin ? 'FILE' : shellQuote(name);
-      const start = layer === 'zip' ? `unzip -p ${file}` : stdin ? '… | gzip -dc' : `gzip -dc ${file}`;
-      return `the ${stdin ? 'input' : 'file'} holds ${packed.format}-compressed data inside its ${layer} layer; leadlag reads plain text, gzip and zip: decompress both, e.g. ${start} | ${packed.tool} | leadlag … - …`;
-    }
     const what = `the file is ${packed.format}-compressed; leadlag reads plain text, gzip and zip`;
     if (stdin) return `${what}: decompress it before it reaches leadlag, e.g. ${packed.tool} FILE | leadlag … - …`;
     // The suggested output is never the input itself: a name without the format's extension gets .csv.
@@ -333,7 +372,7 @@ const ZIP_METHODS: Record<number, string> = { 9: 'Deflate64', 12: 'bzip2', 14: '
  * too if its name ends in `.gz`. Progress counts compressed bytes, estimated from the entry's
  * compression ratio (the inflated stream does not expose them).
  */
-async function zipSource(name: string, path: string, size: number): Promise<ByteSource> {
+async function zipSource(name: string, path: string, size: number): Promise<[ByteSource, Layer]> {
   // Loaded here, not with this module: every reader thread loads open.ts, few read archives.
   const { default: unzip } = await import('yauzl');
   let zip: yauzl.ZipFile;
@@ -359,12 +398,14 @@ async function zipSource(name: string, path: string, size: number): Promise<Byte
       throw new OpenError(name, `the zip archive's file (${entry.fileName}) is compressed with ${method}; leadlag reads zip entries stored or deflated: unzip it first (unzip or 7z x) and give the file, or gzip it`);
     }
     const inflated = await zip.openReadStreamPromise(entry);
-    const inner = entry.fileName.toLowerCase().endsWith('.gz') ? inflated.pipe(createGunzip({ chunkSize: CHUNK })) : inflated;
+    const gunzipped = entry.fileName.toLowerCase().endsWith('.gz');
+    const inner = gunzipped ? inflated.pipe(createGunzip({ chunkSize: CHUNK })) : inflated;
     if (inner !== inflated) inflated.on('error', (e) => inner.destroy(e));
     let out = 0;
     inflated.on('data', (b: Buffer) => (out += b.length));
     const ratio = entry.uncompressedSize > 0 ? entry.compressedSize / entry.uncompressedSize : 1;
-    return streamSource(name, inner[Symbol.asyncIterator](), null, size, () => Math.min(size, Math.round(out * ratio)), () => zip.close());
+    const source = streamSource(name, inner[Symbol.asyncIterator](), null, size, () => Math.min(size, Math.round(out * ratio)), () => zip.close());
+    return [source, { kind: 'zip', entry: entry.fileName, gunzipped }];
   } catch (e) {
     zip.close();
     if (e instanceof OpenError) throw e;
