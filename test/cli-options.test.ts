@@ -48,7 +48,7 @@ test('parseDuration: whole µs from ms (default), us, µs, s, ns, min, h and d; 
   for (const bad of ['0', 'soon', '0.5us', '-3', '1e400', '86400001ms', '1e20', '', '25h', '10m', '0.00000001min', '2d']) usage(() => parseDuration(bad, '--w'));
   assert.throws(() => parseDuration('1e-ms', '--grid'), { message: '--grid must be a duration such as 3ms, 500us, 0.5ms, 10s, 10min, 1h or 1d, got "1e-ms"' });
   // `m` alone (taken by --by and --window for minutes) is refused here with the two ways to write it.
-  assert.throws(() => parseDuration('10m', '--block'), { message: '--block must be a duration such as 3ms, 500us, 0.5ms, 10s, 10min, 1h or 1d, got "10m": write 10min for minutes or 10ms for milliseconds (here m alone would read as either; only --by and --window take it, for minutes)' });
+  assert.throws(() => parseDuration('10m', '--block'), { message: '--block must be a duration such as 3ms, 500us, 0.5ms, 10s, 10min, 1h or 1d, got "10m": write 10min for minutes or 10ms for milliseconds (here m alone would read as either; the options of window lengths, --by, --window and plan\'s --every, --margin and --offset, take it for minutes)' });
 });
 
 test('parsePositiveInt and parseNames reject what they cannot represent', () => {

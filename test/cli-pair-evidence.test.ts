@@ -126,7 +126,7 @@ test('pair: a grid feed too few led pairs to test neither agrees nor disagrees w
   assert.match(verdictOf(both), /\(native ticks; the grid feed agrees\)\.$/);
   // Neither feed can test (5 and 2 led pairs, fewer than 6): they do not "agree" either.
   const neither = { ...report, feeds: [feed('native', 3, 2, 1), feed('locf', 1, 1, 1)] } as unknown as PairReport;
-  assert.equal(verdictOf(neither), 'too few led pairs to test who leads: spot 3 vs coinm 2 pairs, p = 1 (even all on one side, fewer than 6 give p ≥ 0.05) (native ticks; the 1 ms grid feed cannot test who leads either).');
+  assert.equal(verdictOf(neither), 'too few led pairs to test who leads: spot 3 vs coinm 2 pairs, p = 1 (even all on one side, fewer than 6 give p ≥ 0.05); the 1 ms grid feed cannot test who leads either.');
   // No pairs on native ticks, a tested lead on the grid: untested, so "on the grid feed", not "disagrees".
   const none = { ...report, feeds: [feed('native', 0, 0, 1), feed('locf', 12, 0, 2 / 4096)] } as unknown as PairReport;
   assert.match(verdictOf(none), /^no pairs: nothing says whether spot or coinm leads; on the 1 ms grid feed: spot leads coinm: /);
@@ -177,7 +177,7 @@ test('pair warns when a feed finds no jumps, and names the options that matter',
   const low = await pair([join(dir, 'a.csv'), join(dir, 'b.csv')], { threshold: 0.5e-4 });
   assert.match(low.stderr, /a move of 0\.005 % within 3 ms\): try a lower --threshold \(e\.g\. 0\.25bp\)/);
   assert.equal(json.native.paired_events, 0);
-  assert.equal(json.verdict, 'no pairs: nothing says whether spot or perp leads (native ticks; the 1 ms grid feed cannot test who leads either).');
+  assert.equal(json.verdict, 'no pairs: nothing says whether spot or perp leads; the 1 ms grid feed cannot test who leads either.');
 });
 
 test('pair warns when both markets jump but nothing pairs', async () => {

@@ -83,7 +83,7 @@ export function parseDuration(text: string, option: string, allowZero = false): 
   if (!m) {
     // `1m` is refused here (3ms-scale options), but --by and --window take it for minutes: say which to write.
     const n = /^\s*([0-9.]+)\s*m\s*$/.exec(text)?.[1];
-    if (n !== undefined) throw new UsageError(`${option} must be ${what}, got ${JSON.stringify(text)}: write ${n}min for minutes or ${n}ms for milliseconds (here m alone would read as either; only --by and --window take it, for minutes)`);
+    if (n !== undefined) throw new UsageError(`${option} must be ${what}, got ${JSON.stringify(text)}: write ${n}min for minutes or ${n}ms for milliseconds (here m alone would read as either; the options of window lengths, --by, --window and plan's --every, --margin and --offset, take it for minutes)`);
     throw new UsageError(`${option} must be ${what}, got ${JSON.stringify(text)}`);
   }
   // Minutes, hours, a day (a bootstrap block is often minutes long; 'm' stays refused beside

@@ -289,14 +289,14 @@ export function verdictOf(r: PairReport): string {
   // A feed that cannot test who leads (no pairs, or too few led pairs) neither agrees nor
   // disagrees, not even with another such feed.
   const grid = `${duration(r.params.gridUs)} grid feed`;
-  if (first!.call === 'untested' && second.call === 'untested') sentence += ` (native ticks; the ${grid} cannot test who leads either)`;
+  if (first!.call === 'untested' && second.call === 'untested') sentence += `; the ${grid} cannot test who leads either`;
   else if (first!.call === 'untested' || second.call === 'untested') sentence += `; on the ${grid}: ${second.v.sentence}`;
   else if (second.call !== first!.call) sentence += `; the ${grid} disagrees: ${second.v.sentence}`;
   else sentence += ' (native ticks; the grid feed agrees)';
   return `${sentence}.`;
 }
 
-/** A feed's conclusion, to compare the two: no pairs or too few led pairs is untested (as merge's calls say), not "no significant lead". */
+/** A feed's conclusion, to compare the two: no pairs or too few led pairs is untested (neither can test who leads), not "no significant lead". */
 function callOf(f: FeedTable, v: PairVerdict): string {
   const t = f.stats.table;
   return v.kind === 'no-pairs' || (v.kind === 'none' && !signTestCanReject(t.aLeadsB + t.bLeadsA)) ? 'untested' : `${v.kind}:${v.leader ?? ''}`;

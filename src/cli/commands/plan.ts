@@ -294,7 +294,8 @@ function readManifest(file: string, command: PlanCommand): PlannedPair[] {
   const out: PlannedPair[] = [];
   const seen = new Map<string, { name: string; line: number }>();
   text.split(/\r?\n/).forEach((line, i) => {
-    // A comment may be indented: a pair name never begins with #.
+    // A comment may be indented. A pair line whose first field begins with # (a file path, under a
+    // header that puts the files first) would be taken for one: such a path is not worth a rule.
     if (line.trim() === '' || line.trimStart().startsWith('#')) return;
     // A tab inside a quoted field does not make the line TSV: look for one outside the quotes.
     const cells = manifestCells(line, line.replace(/"[^"]*"/g, '').includes('\t') ? '\t' : ',');
