@@ -149,13 +149,23 @@ export function windowJson(w: Window<unknown>): Record<string, unknown> {
 
 /**
  * Two-sided p of "no trend" (slope 0): Student's t = slope / se (the sandwich standard error of
- * trendLine) with n − 2 degrees of freedom, the windows taken as independent (adjacent windows are not quite, so it is optimistic). From
+ * trendLine) with its degrees of freedom (k − 2, or fewer where a few windows carry the fit), the
+ * windows taken as independent (adjacent windows are not quite, so it is optimistic). From
  * jStat's distribution function as 2·P(T ≤ −|t|), exact in the tail where 1 − P(T ≤ |t|) would
- * round to 0. Here rather than in core/stability.ts: src/core takes no package.
+ * round to 0. Null where nothing measures the slope's noise: a window fixes it alone (no se), or
+ * the windows lie on the line exactly (se 0 to rounding, as three shares of small counts
+ * often do: counted as a trend, that was 6-10 % of draws over 3 windows with none). Equal values
+ * (slope 0, se 0) are no trend: p = 1. Here rather than in core/stability.ts: src/core takes no package.
  */
-export function trendPValue(t: Trend): number {
-  if (t.se === 0) return t.slopePerDay === 0 ? 1 : 0;
-  return Math.min(1, 2 * jstat.jStat.studentt.cdf(-Math.abs(t.slopePerDay / t.se), t.n - 2));
+export function trendPValue(t: Trend): number | null {
+  if (t.se === null || t.df === null) return null;
+  if (t.se <= 1e-9 * Math.abs(t.slopePerDay)) return t.slopePerDay === 0 ? 1 : null;
+  return Math.min(1, 2 * jstat.jStat.studentt.cdf(-Math.abs(t.slopePerDay / t.se), t.df));
+}
+
+/** Why a trend has no p, in a few words (trendPValue). */
+function noPReason(t: Trend): string {
+  return t.se === null ? 'one window fixes the slope alone' : 'the windows lie exactly on the line, so nothing measures its noise';
 }
 
 /** A window's call as JSON: the leading market's name, "neither", or null (no call: left out of the shares). */
@@ -165,7 +175,7 @@ function callJson(call: 1 | -1 | 0 | null, [a, b]: readonly [string, string]): s
 
 /** The stability summary as JSON (snake_case members, null where undefined). */
 export function stabilityJson(s: Stability): Record<string, unknown> {
-  const trend = (t: Trend | null) => (t === null ? null : { slope_per_day: t.slopePerDay, se: t.se, relative_per_day: t.relativePerDay, mean: t.mean, n: t.n, left_out: t.leftOut, p_value: trendPValue(t) });
+  const trend = (t: Trend | null) => (t === null ? null : { slope_per_day: t.slopePerDay, se: t.se, relative_per_day: t.relativePerDay, mean: t.mean, n: t.n, left_out: t.leftOut, df: t.df, p_value: trendPValue(t) });
   return {
     windows: s.windows,
     lag_us: s.lag,
@@ -238,13 +248,14 @@ export function stabilityLines(s: Stability, [a, b]: readonly [string, string], 
       lines.push(`trend of ${label}: n/a (needs 3 windows where it is defined, each weighing at least ${MIN_TREND_WEIGHT} and a quarter of the weighted median: docs/time.md)`);
       continue;
     }
-    const rel = t.relativePerDay === null ? '' : `, ${signed(100 * t.relativePerDay)} % of its mean per day ± ${sig((100 * t.se) / Math.abs(t.mean))} %`;
+    const se = t.se === null ? 'n/a' : sig(t.se);
+    const rel = t.relativePerDay === null ? '' : `, ${signed(100 * t.relativePerDay)} % of its mean per day ± ${t.se === null ? 'n/a' : `${sig((100 * t.se) / Math.abs(t.mean))} %`}`;
     // The p says in plain words whether the slope stands out from its noise: "± SE" alone invites
     // reading two SE as significant, which over a few windows (few degrees of freedom) it is not.
     const p = trendPValue(t);
-    const clear = p < ALPHA ? '' : ': no clear trend';
+    const clear = p === null ? `: no clear trend (${noPReason(t)})` : p < ALPHA ? '' : ': no clear trend';
     const light = t.leftOut > 0 ? `, ${counted(t.leftOut, 'light window')} left out` : '';
-    lines.push(`trend of ${label}: ${signed(t.slopePerDay)} per day ± ${sig(t.se)}${rel} (weighted LS over ${t.n} windows${light}, ${formatP(p)}${clear})`);
+    lines.push(`trend of ${label}: ${signed(t.slopePerDay)} per day ± ${se}${rel} (weighted LS over ${t.n} windows${light}, ${p === null ? 'p n/a' : formatP(p)}${clear})`);
   }
   return lines;
 }

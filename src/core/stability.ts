@@ -27,8 +27,17 @@ export interface WindowPoint {
 export interface Trend {
   /** Change per day, in the statistic's unit. */
   readonly slopePerDay: number;
-  /** Standard error of the slope, the sandwich (HC3) one: √(Σ w²(x − x̄)²e² / (1 − h)²) / Σw(x − x̄)², x̄ the weighted mean, h the leverage (trendLine). */
-  readonly se: number;
+  /**
+   * Standard error of the slope, the sandwich (HC3) one: √(Σ w²(x − x̄)²e² / (1 − h)²) / Σw(x − x̄)²,
+   * x̄ the weighted mean, h the leverage (trendLine); null where a window fixes the slope alone
+   * (leverage 1: its residual says nothing of the noise).
+   */
+  readonly se: number | null;
+  /**
+   * The degrees of freedom of the t the slope is tested with: k − 2, or fewer where a few
+   * windows carry the fit (Bell and McCaffrey's, trendLine); null with `se`.
+   */
+  readonly df: number | null;
   /**
    * slope / |mean(y)|: the relative change per day ("R² falls 4 % per day"), with the slope's
    * sign whatever the mean's (a lag of mean −1 ms growing by 0.1 ms a day grows 10 %); null when
@@ -93,10 +102,10 @@ export function weightedMedian(weights: readonly number[]): number {
  */
 export function trendWindows(ys: readonly (number | null)[], weights: readonly number[]): { readonly keep: boolean[]; readonly leftOut: number } {
   const defined = ys.map((y) => y !== null && Number.isFinite(y));
-  const usable = weights.filter((w, i) => defined[i] && Number.isFinite(w) && w > 0);
-  const least = Math.max(MIN_TREND_WEIGHT, usable.length === 0 ? 0 : weightedMedian(usable) / 4);
-  // A NaN weight fails the comparison: out, and counted.
-  const keep = defined.map((d, i) => d && weights[i]! >= least);
+  const usable = weights.map((w, i) => defined[i]! && Number.isFinite(w) && w > 0);
+  const least = Math.max(MIN_TREND_WEIGHT, weightedMedian(weights.filter((_, i) => usable[i])) / 4 || 0);
+  // A defined value without a usable weight (NaN, infinite, 0) is out, and counted.
+  const keep = usable.map((u, i) => u && weights[i]! >= least);
   return { keep, leftOut: defined.filter((d, i) => d && !keep[i]).length };
 }
 
@@ -146,49 +155,82 @@ export function stabilityOf(points: readonly WindowPoint[]): Stability {
 
 /**
  * Weighted least squares of y on x, each point weighted by w (the count its value rests on):
- * the slope, its standard error and slope / weighted mean(y); with equal weights, ordinary
- * least squares. Why weights: a window of 2 led pairs has a share of 0, ½ or 1, one of 30 a
- * share near the truth; equally weighted, such windows (cut short at the span's ends, or in
- * quiet hours) made trends out of noise (docs/time.md).
+ * the slope, its standard error, the degrees of freedom to test it with, and slope / weighted
+ * mean(y); with equal weights, ordinary least squares. Why weights: a window of 2 led pairs has a
+ * share of 0, ½ or 1, one of 30 a share near the truth; equally weighted, such windows (cut short
+ * at the span's ends, or in quiet hours) made trends out of noise (docs/time.md).
  *
  * The standard error is the sandwich (HC3) one, Σ w²(x − x̄)² e² / (1 − h)² / Sxx² under the
- * root, h the point's leverage: it does not take the weights for the windows' true precisions.
+ * root, h the window's leverage: it does not take the weights for the windows' true precisions.
  * The model's own, √(Σw·e² / (k − 2) / Sxx), does, and where the value truly moves from window
  * to window beyond its count's noise (a lead-lag share does, day to day) the heavy windows are
- * not that precise: over 30 windows of uneven size it rejected 16 % at 5 % with no trend, HC3
- * 7 % (docs/time.md). Null with fewer than 3 points (no residual degree of freedom) or when
- * every x is equal.
+ * not that precise: over 30 windows of uneven size it rejected 16 % at 5 % with no trend.
+ *
+ * The degrees of freedom are k − 2, or Bell and McCaffrey's where fewer: (tr K)² / tr K² for
+ * K = D(I − H)D, D = diag(aᵢ / √(1 − hᵢ)), aᵢ = √wᵢ(xᵢ − x̄) / Sxx the window's part in the slope
+ * and H the hat matrix of the weighted fit. Where a few heavy windows carry the fit, their HC3
+ * terms are a few noisy numbers, not k − 2 degrees of freedom' worth: with k − 2, layouts such as
+ * 390, 100 × 6, 390 rejected 8-10 % at 5 %. H has rank 2 (its columns √w / √W and
+ * √w(x − x̄) / √Sxx), so tr K² = Σpᵢ² − 2Σpᵢ²hᵢ + ‖UᵀPU‖², pᵢ = aᵢ² / (1 − hᵢ): O(k), not O(k²).
+ *
+ * Null with fewer than 3 windows of positive weight (no residual degree of freedom) or when
+ * every x is equal. The weights are scaled by the largest first (the fit does not depend on
+ * their scale; squares of 10¹⁵⁰ would overflow).
  */
-export function trendLine(x: readonly number[], y: readonly number[], w: readonly number[]): Trend | null {
-  const k = x.length;
+export function trendLine(x: readonly number[], y: readonly number[], weights: readonly number[]): Trend | null {
+  const at = weights.flatMap((w, i) => (w > 0 && Number.isFinite(w) ? [i] : []));
+  const k = at.length;
   if (k < 3) return null;
+  const top = Math.max(...at.map((i) => weights[i]!));
+  const w = at.map((i) => weights[i]! / top);
+  const xs = at.map((i) => x[i]!);
+  const ys = at.map((i) => y[i]!);
   let sw = 0;
   let swx = 0;
   let swy = 0;
   for (let i = 0; i < k; i++) {
     sw += w[i]!;
-    swx += w[i]! * x[i]!;
-    swy += w[i]! * y[i]!;
+    swx += w[i]! * xs[i]!;
+    swy += w[i]! * ys[i]!;
   }
   const mx = swx / sw;
   const my = swy / sw;
   let sxx = 0;
   let sxy = 0;
   for (let i = 0; i < k; i++) {
-    sxx += w[i]! * (x[i]! - mx) ** 2;
-    sxy += w[i]! * (x[i]! - mx) * (y[i]! - my);
+    sxx += w[i]! * (xs[i]! - mx) ** 2;
+    sxy += w[i]! * (xs[i]! - mx) * (ys[i]! - my);
   }
   if (!(sxx > 0)) return null;
   const slope = sxy / sxx;
+  const line = { slopePerDay: slope, relativePerDay: my === 0 ? null : slope / Math.abs(my), mean: my, n: k, leftOut: 0 };
   let meat = 0;
+  // Bell and McCaffrey's sums: tr K = Σa², Σp², Σp²h and UᵀPU (2 × 2).
+  let trK = 0;
+  let pp = 0;
+  let pph = 0;
+  let u11 = 0;
+  let u12 = 0;
+  let u22 = 0;
   for (let i = 0; i < k; i++) {
-    const dx = x[i]! - mx;
-    const e = y[i]! - my - slope * dx;
+    const dx = xs[i]! - mx;
+    const e = ys[i]! - my - slope * dx;
     const h = w[i]! / sw + (w[i]! * dx * dx) / sxx;
-    // A point of leverage 1 has a residual of 0 (rounding aside): it adds nothing.
-    if (1 - h > 1e-12) meat += (w[i]! * dx * e) ** 2 / (1 - h) ** 2;
+    // Leverage 1: the window fixes the slope alone, and no residual measures the noise.
+    if (!(1 - h > 1e-9)) return { ...line, se: null, df: null };
+    meat += (w[i]! * dx * e) ** 2 / (1 - h) ** 2;
+    const a2 = (w[i]! * dx * dx) / (sxx * sxx);
+    const p = a2 / (1 - h);
+    trK += a2;
+    pp += p * p;
+    pph += p * p * h;
+    u11 += (p * w[i]!) / sw;
+    u12 += (p * w[i]! * dx) / Math.sqrt(sw * sxx);
+    u22 += (p * w[i]! * dx * dx) / sxx;
   }
-  return { slopePerDay: slope, se: Math.sqrt(meat) / sxx, relativePerDay: my === 0 ? null : slope / Math.abs(my), mean: my, n: k, leftOut: 0 };
+  const trK2 = pp - 2 * pph + u11 * u11 + 2 * u12 * u12 + u22 * u22;
+  const df = trK2 > 0 ? Math.min(k - 2, (trK * trK) / trK2) : k - 2;
+  return { ...line, se: Math.sqrt(meat) / sxx, df };
 }
 
 /** The sample sd (divisor n − 1); null for fewer than two values, where it is undefined (not 0). */
