@@ -13,10 +13,10 @@ import { FIXTURES, tempFiles } from './cli-helpers.js';
 import { fakeContext } from './context-helpers.js';
 import { PAIR } from './time-helpers.js';
 import { renderPair, runPair, type PairOptions } from '../src/cli/commands/pair.js';
-import { runPairState } from '../src/cli/pair-state.js';
+import { mergePairStates, runPairState } from '../src/cli/pair-state.js';
 import { runMerge } from '../src/cli/commands/merge.js';
 import { DataError, EXIT, OpenError, UsageError } from '../src/errors.js';
-import { signHeaderLine, stateCommandAt } from '../src/io/state-file.js';
+import { readStateFile, signHeaderLine, stateCommandAt } from '../src/io/state-file.js';
 import { renderOutput } from '../src/io/output.js';
 
 const T0 = 1723118400e6; // 2024-08-08T12:00:00Z
@@ -376,11 +376,15 @@ test('merge refuses a state whose data starts or ends inside its margin (it read
   // The right run's data starts at A's first tick of the copy (A ticks at +1 ms of every 10 ms),
   // less than m − W = 1.005 s before its range; all the data starts at B's first tick, 0.007 s.
   const lateRight = await state('late.state', 'a-late.csv', 'b.csv', 25 * S);
-  refused(() => merged([left, lateRight]), /late\.state: its data starts at 2024-08-08T12:00:24\.501000Z, inside its margin, where the states together start at 2024-08-08T12:00:00\.007000Z: either a market is quiet there for longer than the pairings reach across a cut \([\d.]+ s\), which the cut cannot bridge \(cut where both markets trade: plan --offset moves a plan.s cuts\), or the states did not read the same data/);
+  // merge refuses first because the two jobs read no file of A in common at their cut; the cut
+  // checks of the merge itself (run here without merge's file checks) refuse too.
+  refused(() => merged([left, lateRight]), /s0\.state and .*late\.state: the states meet at 2024-08-08T12:00:25\.000000Z but read no file of market A in common \(.*a\.csv; .*a-late\.csv\)/);
+  refused(() => mergePairStates([left, lateRight].map(readStateFile), false), /late\.state: its data starts at 2024-08-08T12:00:24\.501000Z, inside its margin, where the states together start at 2024-08-08T12:00:00\.007000Z: either a market is quiet there for longer than the pairings reach across a cut \([\d.]+ s\), which the cut cannot bridge \(cut where both markets trade: plan --offset moves a plan.s cuts\), or the states did not read the same data/);
   // The left run's data ends at B's last tick of the copy (B ticks at +7 ms), within 1.005 s of
   // its range's end; all the data ends at A's last tick, 49.991 s.
   const shortLeft = await state('short.state', 'a.csv', 'b-short.csv', undefined, 25 * S);
-  refused(() => merged([shortLeft, right]), /short\.state: its data ends at 2024-08-08T12:00:25\.497000Z, inside its margin, where the states together end at 2024-08-08T12:00:49\.991000Z: either a market is quiet there .* or the states did not read the same data/);
+  refused(() => merged([shortLeft, right]), /read no file of market B in common/);
+  refused(() => mergePairStates([shortLeft, right].map(readStateFile), false), /short\.state: its data ends at 2024-08-08T12:00:25\.497000Z, inside its margin, where the states together end at 2024-08-08T12:00:49\.991000Z: either a market is quiet there .* or the states did not read the same data/);
   assert.ok(merged([left, right]).native, 'the states of one run merge');
 });
 
@@ -395,7 +399,8 @@ test('merge refuses a state whose markets do not overlap in what it read while t
   await runPairState([join(dir, 'a.csv'), join(dir, 'b-early.csv')], { ...OPTS, start: T0 + 25 * S, state: right }, ctx);
   // The whole span: from B's first tick (0.007 s) to B's last tick the left run read, 27.007 s
   // (it reads up to 25 s + M = 27.009 s; B ticks at +7 ms).
-  refused(() => merged([left, right]), /s1\.state: its two markets do not overlap in the data it read, yet the whole span \[2024-08-08T12:00:00\.007000Z, 2024-08-08T12:00:27\.007000Z\] meets its range \[2024-08-08T12:00:25\.000000Z, …\); its input files are not those of its neighbours/);
+  refused(() => merged([left, right]), /read no file of market B in common/);
+  refused(() => mergePairStates([left, right].map(readStateFile), false), /s1\.state: its two markets do not overlap in the data it read, yet the whole span \[2024-08-08T12:00:00\.007000Z, 2024-08-08T12:00:27\.007000Z\] meets its range \[2024-08-08T12:00:25\.000000Z, …\); its input files are not those of its neighbours/);
 });
 
 test('pair --state: the state does not grow with the ticks', async () => {
@@ -508,4 +513,24 @@ test('merge warns of a quiet spell inside a quote file as the one run does, from
   const m = fakeContext({ quiet: false });
   assert.deepEqual(runMerge(states, { format: 'json', quiet: false }, m.ctx).json, want);
   assert.equal(m.stderr(), one.stderr());
+});
+
+test('merge refuses states that are not one run\'s jobs: markets swapped, or no file in common at their cut', async () => {
+  // Before, both merged with exit 0: the swapped one adding B's counts to A's.
+  const s = scenario();
+  const dir = tempFiles({ 'a.csv': s.a, 'b.csv': s.b, 'c.csv': s.b });
+  const ctx = fakeContext({ quiet: true }).ctx;
+  const state = async (name: string, a: string, b: string, start?: number, end?: number) => {
+    const path = join(dir, name);
+    await runPairState([join(dir, a), join(dir, b)], { ...OPTS, start: start === undefined ? undefined : T0 + start, end: end === undefined ? undefined : T0 + end, state: path }, ctx);
+    return path;
+  };
+  const left = await state('s0.state', 'a.csv', 'b.csv', undefined, 25 * S);
+  const swapped = await state('swapped.state', 'b.csv', 'a.csv', 25 * S);
+  refused(() => merged([left, swapped]), /s0\.state and .*swapped\.state: the states read .*b\.csv as market B in one and as market A in the other: they are not the jobs of one run \(were the markets given in another order\?\)/);
+  // Another market's file for B (here a copy under another name): nothing in common at 25 s.
+  const other = await state('other.state', 'a.csv', 'c.csv', 25 * S);
+  refused(() => merged([left, other]), /the states meet at 2024-08-08T12:00:25\.000000Z but read no file of market B in common \(.*b\.csv; .*c\.csv\), where the jobs of one run both read the file holding their cut/);
+  // The same run's jobs merge.
+  assert.ok(merged([left, await state('s1.state', 'a.csv', 'b.csv', 25 * S)]).native);
 });

@@ -314,6 +314,8 @@ function checkSameParams(states: readonly StateFile[]): void {
 }
 
 function checkSameInputs(states: readonly StateFile[]): void {
+  checkSameRoles(states);
+  checkFilesAtCuts(states);
   const seen = new Map<string, { bytes: number; file: string }>();
   for (const s of states) {
     const inputs = (s.header.inputs ?? {}) as Record<string, readonly { name?: unknown; bytes?: unknown }[]>;
@@ -324,6 +326,68 @@ function checkSameInputs(states: readonly StateFile[]): void {
       else if (before.bytes !== f.bytes) {
         throw new DataError(`${before.file} and ${s.file}`, undefined, `the states read different versions of ${f.name} (${before.bytes} and ${f.bytes} bytes); rerun the jobs on the same files`);
       }
+    }
+  }
+}
+
+/** A state's named files (not '-') by role (a, b, trades). */
+function namedFiles(s: StateFile): Map<string, Set<string>> {
+  const inputs = (s.header.inputs ?? {}) as Record<string, readonly { name?: unknown }[] | undefined>;
+  const out = new Map<string, Set<string>>();
+  for (const [role, files] of Object.entries(inputs)) {
+    out.set(role, new Set((files ?? []).map((f) => f.name).filter((n): n is string => typeof n === 'string' && n !== '-')));
+  }
+  return out;
+}
+
+const ROLE_NAMES: Readonly<Record<string, string>> = { a: 'market A', b: 'market B', trades: 'the trades' };
+
+/**
+ * One file is one market in every state of a run: a file read as market A by one state and as
+ * market B by another means the markets were given in another order to some jobs, and the merge
+ * would add one market's counts to the other's (it did, exit 0).
+ */
+function checkSameRoles(states: readonly StateFile[]): void {
+  const roleOf = new Map<string, { roles: string; file: string }>();
+  for (const s of states) {
+    const roles = new Map<string, string[]>();
+    for (const [role, names] of namedFiles(s)) for (const n of names) roles.set(n, [...(roles.get(n) ?? []), role]);
+    for (const [name, rs] of roles) {
+      const these = rs.sort().join(' and ');
+      const before = roleOf.get(name);
+      if (before === undefined) roleOf.set(name, { roles: these, file: s.file });
+      else if (before.roles !== these) {
+        const say = (r: string) => r.split(' and ').map((x) => ROLE_NAMES[x] ?? x).join(' and ');
+        throw new DataError(`${before.file} and ${s.file}`, undefined, `the states read ${name} as ${say(before.roles)} in one and as ${say(these)} in the other: they are not the jobs of one run (were the markets given in another order?)`);
+      }
+    }
+  }
+}
+
+/**
+ * Two states that meet at a cut both read across it (each reads its margin beyond its range), so
+ * for each market they read a file in common there: the file holding the cut. States with no file
+ * in common for a market at their cut read different data: the jobs of two plans (one left in a
+ * --states folder by another pair's plan without its own --label), or another symbol's files. A
+ * state that read no file of a market is left to the cut checks (a range past the end of the data).
+ */
+function checkFilesAtCuts(states: readonly StateFile[]): void {
+  const inOrder = [...states].sort((x, y) => ownedRange(x).start - ownedRange(y).start);
+  for (let i = 1; i < inOrder.length; i++) {
+    const [left, right] = [inOrder[i - 1]!, inOrder[i]!];
+    const cut = ownedRange(right).start;
+    if (ownedRange(left).end !== cut) continue;
+    const [l, r] = [namedFiles(left), namedFiles(right)];
+    for (const [role, names] of l) {
+      const other = r.get(role);
+      if (names.size === 0 || other === undefined || other.size === 0) continue;
+      if ([...names].some((n) => other.has(n))) continue;
+      const list = (set: Set<string>) => [...set].slice(0, 2).join(', ') + (set.size > 2 ? ', …' : '');
+      throw new DataError(
+        `${left.file} and ${right.file}`,
+        undefined,
+        `the states meet at ${describeTime(cut)} but read no file of ${ROLE_NAMES[role] ?? role} in common (${list(names)}; ${list(other)}), where the jobs of one run both read the file holding their cut (each reads its margin across it): give each job the files its margins reach (plan does), and keep other pairs' states apart (a --label each)`,
+      );
     }
   }
 }
