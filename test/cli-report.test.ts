@@ -288,3 +288,20 @@ test('report\'s xcorr line prints a tiny difference and its interval in signific
   const line = r.stdout.split('\n').find((l) => l.includes('Σr(τ>0) − Σr(τ<0)'))!;
   assert.match(line, /Σr\(τ>0\) − Σr\(τ<0\) = \S+ \[-?\d\.\de-\d+, -?\d\.\de-\d+\]$/);
 });
+
+test('report --trades is checked before the quotes are read; an empty --html is a usage error', async () => {
+  // Quotes whose last row is bad: read first, they would fail with exit 65 before the trades
+  // were opened (after the whole quote pass, on a month of data). The trades' error comes first.
+  const quotes = readFileSync(SPOT, 'utf8').trimEnd().split('\n');
+  const dir = tempFiles({ 'spot.csv': `${[...quotes, 'binance,BTCUSDT,bad,row,1,2,3,4'].join('\n')}\n` });
+  const missing = await leadlagInProcess(['report', join(dir, 'spot.csv'), PERP, '--trades', join(dir, 'none.csv')]);
+  assert.equal(missing.code, 66, missing.stderr);
+  assert.match(missing.stderr, /none\.csv: no such file/);
+  const notTrades = await leadlagInProcess(['report', join(dir, 'spot.csv'), PERP, '--trades', PERP]);
+  assert.equal(notTrades.code, 65, notTrades.stderr);
+  assert.match(notTrades.stderr, /not trades \(--trades takes trades/);
+  // Before, `--html ""` said ": cannot write: no such directory" (exit 73).
+  const empty = await leadlagInProcess(['report', SPOT, PERP, '--html', '']);
+  assert.equal(empty.code, 2, empty.stderr);
+  assert.match(empty.stderr, /--html needs a file name to write, got ""/);
+});

@@ -10,7 +10,7 @@ import { UsageError } from '../errors.js';
 import { readableTwice, readOnceText } from '../io/identity.js';
 import { availableParallelism } from 'node:os';
 import type { Context } from './context.js';
-import { expandMarketArgs } from './inputs.js';
+import { expandMarketArgs, openTradeFile } from './inputs.js';
 import { readOnceForAll } from './fanout.js';
 import { judgeQuality, qualityPass, type PairQuality } from './quality-pass.js';
 import { pairPass, type PairOptions, type PairReport } from './commands/pair.js';
@@ -57,8 +57,26 @@ export function classifyOptionsOf(o: ReportOptions): ClassifyOptions {
   return { ...classifyDefaults, ...shared, feed: 'native', trades: o.trades! } as ClassifyOptions;
 }
 
+/**
+ * The trades are read only after the whole quote pass (classify's own read): a missing file, a
+ * quote file or a bad header given to --trades would cost the whole run (a month of quotes)
+ * before its error. Their first batch is read here, before anything else, so those errors come
+ * at once; the trades are read again, whole, by classify.
+ */
+async function checkTradesFirst(trades: string, o: ReportOptions, ctx: Context): Promise<void> {
+  const rows = openTradeFile(trades, o, ctx)[Symbol.asyncIterator]();
+  try {
+    await rows.next();
+  } finally {
+    await rows.return?.();
+  }
+}
+
 export async function runReport(files: readonly [string, string], o: ReportOptions, ctx: Context): Promise<ReportData> {
-  if (o.trades !== undefined) refusePipedQuotes(files);
+  if (o.trades !== undefined) {
+    refusePipedQuotes(files);
+    await checkTradesFirst(o.trades, o, ctx);
+  }
   const xo = xcorrOptionsOf(o);
   const pair = pairPass(files, pairOptionsOf(o), ctx);
   const xcorr = xcorrPass(files, xo, ctx);
