@@ -151,7 +151,7 @@ test('assessPair: too few jumps, θ of a tick or less, or enough', () => {
   const ticks = assessPair({ ...EVIDENCE, jumps: [40, 50], thresholdTicks: [42, 0.8] });
   assert.equal(ticks.ok, false);
   assert.match(ticks.text, /0\.8 tick of perp, so every one-tick move is a jump — raise the threshold/);
-  assert.deepEqual(assessPair({ ...EVIDENCE, jumps: [40, 50] }), { estimator: 'pair', ok: true, text: 'pair: 40 spot and 50 perp jumps at θ = 0.07 %, about 1.3 pairs expected by chance (§10) — enough to pair' });
+  assert.deepEqual(assessPair({ ...EVIDENCE, jumps: [40, 50] }), { estimator: 'pair', ok: true, text: 'pair: 40 spot and 50 perp jumps at θ = 0.07 %, about 1.3 pairs expected by chance (§10) — enough jumps to pair (whether enough of them lead to test who leads, pair says)' });
 });
 
 test('assessHy: the larger nonextant share decides (threshold 80 %)', () => {

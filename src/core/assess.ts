@@ -92,7 +92,7 @@ export function assessPair(e: PairEvidence): Assessment {
     }
   }
   const chance = `about ${Number(e.chancePairsMean.toPrecision(2))} pairs expected by chance (§10)`;
-  return { estimator: 'pair', ok: true, text: `pair: ${e.jumps[0]} ${a} and ${e.jumps[1]} ${b} jumps at θ = ${theta}, ${chance} — enough to pair` };
+  return { estimator: 'pair', ok: true, text: `pair: ${e.jumps[0]} ${a} and ${e.jumps[1]} ${b} jumps at θ = ${theta}, ${chance} — enough jumps to pair (whether enough of them lead to test who leads, pair says)` };
 }
 
 /**
