@@ -125,6 +125,12 @@ test('assessXcorr: the share of steps where both move decides', () => {
   // 5 % but only 50 steps: too few.
   assert.equal(assessXcorr({ ...EVIDENCE, steps: 1000, bothMove: 50 }).ok, false);
   assert.equal(assessXcorr({ ...EVIDENCE, steps: 0, bothMove: 0 }).text, 'xcorr: the markets overlap for less than one 1 ms grid step — nothing to correlate');
+  // Where the lags were measured (report), the lag where both move most decides: a 2 ms lead
+  // moves them together 2 ms apart, 3 000 / 99 998 = 3 %; at lag 0 the 700 said "prefer hy".
+  assert.deepEqual(assessXcorr({ ...EVIDENCE, bestCoMove: { lagUs: 2000, steps: 99998, bothMove: 3000 } }), { estimator: 'xcorr', ok: true, text: 'xcorr: 3 % of 1 ms steps move in both markets 2 ms apart (3000 steps) — enough co-movement to correlate' });
+  // A best lag of 0, or fewer co-moves than at lag 0, changes nothing.
+  assert.deepEqual(assessXcorr({ ...EVIDENCE, bestCoMove: { lagUs: 0, steps: 100000, bothMove: 700 } }), assessXcorr(EVIDENCE));
+  assert.deepEqual(assessXcorr({ ...EVIDENCE, bestCoMove: { lagUs: -1000, steps: 99999, bothMove: 600 } }), assessXcorr(EVIDENCE));
 });
 
 test('a market that never moves, or an overlap of no grid step: every judgement says so, not advice that cannot help', () => {

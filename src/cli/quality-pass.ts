@@ -130,11 +130,13 @@ export interface AnalysedFacts {
   readonly nonextantShares: readonly [number | null, number | null];
   /** Per market, whether its price never changes in the span (hy's realised variance is 0). */
   readonly still?: readonly [boolean, boolean];
+  /** xcorr's lag with the most steps where both move (report), for the xcorr judgement. */
+  readonly bestCoMove?: { readonly lagUs: number; readonly steps: number; readonly bothMove: number };
 }
 
 /** The judgements of inspect (core/assess.ts) on these facts and what pair, xcorr and hy measured. */
 export function judgeQuality(scan: QualityScan, f: AnalysedFacts, names: readonly [string, string], gridUs: number, threshold: number): PairQuality {
   const ticks = [scan.markets[0].thresholdTicks, scan.markets[1].thresholdTicks] as const;
-  const evidence = { names, gridUs, steps: f.moves.steps, bothMove: f.moves.bothMove, threshold, jumps: f.jumps.native, thresholdTicks: ticks, chancePairsMean: f.chancePairsMean, nonextantShares: f.nonextantShares, still: f.still };
+  const evidence = { names, gridUs, steps: f.moves.steps, bothMove: f.moves.bothMove, threshold, jumps: f.jumps.native, thresholdTicks: ticks, chancePairsMean: f.chancePairsMean, nonextantShares: f.nonextantShares, still: f.still, ...(f.bestCoMove === undefined ? {} : { bestCoMove: f.bestCoMove }) };
   return { markets: scan.markets, moves: f.moves, jumps: f.jumps, assessments: [assessPair(evidence), assessXcorr(evidence), assessHy(evidence)] };
 }

@@ -115,7 +115,7 @@ export async function runReport(files: readonly [string, string], o: ReportOptio
     ...classify,
     quality: judgeQuality(
       scan,
-      { moves: scan.moves ?? movesOf(xcorrReport), jumps: jumpCounts(pairReport), chancePairsMean: nativeOf(pairReport).stats.chance.mean, nonextantShares: [hyReport.estimate.nonextantShareA, hyReport.estimate.nonextantShareB], still: [hyReport.estimate.rvA === 0, hyReport.estimate.rvB === 0] },
+      { moves: scan.moves ?? movesOf(xcorrReport), bestCoMove: bestCoMoveOf(xcorrReport), jumps: jumpCounts(pairReport), chancePairsMean: nativeOf(pairReport).stats.chance.mean, nonextantShares: [hyReport.estimate.nonextantShareA, hyReport.estimate.nonextantShareB], still: [hyReport.estimate.rvA === 0, hyReport.estimate.rvB === 0] },
       o.names,
       o.grid,
       o.threshold,
@@ -157,6 +157,12 @@ function refusePipedQuotes(files: readonly [string, string]): void {
 function movesOf(r: XcorrReport): PairQuality['moves'] {
   const zero = r.lags.find((l) => l.lag === 0)!;
   return { steps: zero.n, bothMove: zero.nEffective };
+}
+
+/** xcorr's lag with the most steps where both markets move (the earliest on a tie), for the xcorr judgement. */
+function bestCoMoveOf(r: XcorrReport): { lagUs: number; steps: number; bothMove: number } | undefined {
+  const best = r.lags.reduce<(typeof r.lags)[number] | undefined>((b, l) => (b === undefined || l.nEffective > b.nEffective ? l : b), undefined);
+  return best === undefined ? undefined : { lagUs: best.lagUs, steps: best.n, bothMove: best.nEffective };
 }
 
 function nativeOf(r: PairReport) {

@@ -34,6 +34,11 @@ export interface PairEvidence {
   readonly nonextantShares: readonly [number | null, number | null];
   /** Per market, whether its price never changes in the overlap, where that was measured. */
   readonly still?: readonly [boolean, boolean];
+  /**
+   * Where xcorr measured its lags (report): the lag whose steps move in both markets most often,
+   * and its counts. A lead of a few steps moves the markets together at that lag, not at 0.
+   */
+  readonly bestCoMove?: { readonly lagUs: number; readonly steps: number; readonly bothMove: number };
 }
 
 /**
@@ -68,9 +73,14 @@ export function assessXcorr(e: PairEvidence): Assessment {
   const step = durationWords(e.gridUs);
   const nothing = nothingToAnalyse(e);
   if (nothing !== undefined) return { estimator: 'xcorr', ok: false, text: `xcorr: ${nothing} — nothing to correlate` };
-  const share = e.bothMove / e.steps;
-  const what = `${percent(share)} of ${step} steps move in both markets (${e.bothMove} steps)`;
-  if (share < MIN_BOTH_MOVE_SHARE || e.bothMove < MIN_BOTH_MOVE_STEPS) return { estimator: 'xcorr', ok: false, text: `xcorr: only ${what} — prefer hy` };
+  // At the lag where the markets move together most, when the lags were measured (a lead of
+  // 2 ms moves them together 2 ms apart, and hardly ever in the same step).
+  const lagged = e.bestCoMove !== undefined && e.bestCoMove.lagUs !== 0 && e.bestCoMove.bothMove > e.bothMove ? e.bestCoMove : undefined;
+  const [steps, both] = lagged === undefined ? [e.steps, e.bothMove] : [lagged.steps, lagged.bothMove];
+  const share = both / steps;
+  const apart = lagged === undefined ? '' : ` ${durationWords(Math.abs(lagged.lagUs))} apart`;
+  const what = `${percent(share)} of ${step} steps move in both markets${apart} (${both} steps)`;
+  if (share < MIN_BOTH_MOVE_SHARE || both < MIN_BOTH_MOVE_STEPS) return { estimator: 'xcorr', ok: false, text: `xcorr: only ${what} — prefer hy` };
   return { estimator: 'xcorr', ok: true, text: `xcorr: ${what} — enough co-movement to correlate` };
 }
 
