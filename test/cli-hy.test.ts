@@ -259,7 +259,7 @@ test('hy verdict: direction, interval in the leader\'s terms, weak evidence, θ�
     span: { start: 0, end: 1e8 },
     options: { bootstrap: 999, block: 10_000_000, seed: 42 },
   };
-  const est = (lagUs: number | null, rho: number | null, llr: number | null) => ({ lagUs, rho, beta: rho, r2: rho === null ? null : rho * rho, llr, llrAbs: llr, rvA: 1, rvB: 1, nA: 10, nB: 10, nonextantShareA: 0, nonextantShareB: 0, lattice: base.lattice, u: new Float64Array(0) });
+  const est = (lagUs: number | null, rho: number | null, llr: number | null) => ({ lagUs, lagPlateauUs: lagUs === null ? null : { low: lagUs, high: lagUs }, rho, beta: rho, r2: rho === null ? null : rho * rho, llr, llrAbs: llr, rvA: 1, rvB: 1, nA: 10, nB: 10, nonextantShareA: 0, nonextantShareB: 0, lattice: base.lattice, u: new Float64Array(0) });
   const inf = (lo: number, hi: number, pValue: number) => ({ lagUs: { low: lo, high: hi }, rho: null, llr: null, pValue, signPatterns: 999, exact: false, replicates: 999, contrastBlocks: 40, edgeShare: 0 });
   assert.equal(verdict({ ...base, estimate: est(2100, 0.31, 3), inference: inf(1400, 2900, 0.0005) }), 'spot leads perp by 2.1 ms [1.4, 2.9], ρ = 0.31, p < 0.001.');
   // θ̂ < 0: perp leads; the interval is given as perp's lead, low to high
@@ -289,6 +289,8 @@ test('hy verdict: direction, interval in the leader\'s terms, weak evidence, θ�
   assert.equal(verdict({ ...base, estimate: est(0, 1, 0.9999999999999998), inference: inf(0, 0, 0.0005) }), 'spot and perp move together: the contrast peaks at θ = 0 [0 µs, 0 µs], ρ = 1.00, p < 0.001.');
   assert.doesNotMatch(verdict({ ...base, estimate: est(0, 0.14, 1.3), inference: { ...inf(0, 0, 0.001), llr: { low: 0.8, high: 1.9 } } }), /leans/);
   assert.match(verdict({ ...base, estimate: est(0, 0.14, 1.3), inference: { ...inf(0, 0, 0.001), llr: { low: 1.1, high: 1.9 } } }), /leans to spot leading \(LLR 1\.30 \[1\.10, 1\.90\]\)\.$/);
+  // U flat from 2.1 ms to 10 ms (ticks far sparser than the step): θ̂ is any of those lags, said.
+  assert.equal(verdict({ ...base, estimate: { ...est(2100, 0.9, 20), lagPlateauUs: { low: 2100, high: 10_000 } }, inference: inf(2100, 10_000, 0.0005) }), 'spot leads perp by 2.1 ms [2.1, 10], ρ = 0.90, p < 0.001 — but its interval reaches the edge of the lags (10 ms): the peak may lie beyond; widen --lags; the contrast is the same from 2.1 ms to 10 ms, so θ̂ is any lag between them (the ticks are sparser than the --step).');
   // Lags 1 ms … 10 ms (91 lags of 100 µs) lie on one side: a peak there cannot say who leads.
   const oneSided = { ...base, lattice: { fromUs: 1000, stepUs: 100, count: 91 } };
   assert.equal(verdict({ ...oneSided, estimate: est(1100, 0.31, null), inference: inf(1000, 2000, 0.008) }), 'the contrast peaks at θ = 1.1 ms, ρ = 0.31, p = 0.008, but every lag (1 ms … 10 ms) lies on one side of 0: who leads is untested; request lags on both sides (e.g. --lags -10ms..10ms).');

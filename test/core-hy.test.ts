@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { HyState } from '../src/core/hy.js';
 import { mergeParts, type HyParts } from '../src/core/hyparts.js';
 import { makeLattice, lagAt, type Lattice } from '../src/core/lattice.js';
-import { argmaxAbs, hyEstimate, hyInference, hyLags, totalU } from '../src/core/hystats.js';
+import { argmaxAbs, hyEstimate, hyInference, hyLags, plateauOf, totalU } from '../src/core/hystats.js';
 import { Random } from '../src/core/random.js';
 import { mulberry32 } from './prng.js';
 import { cutCells, type TimeCells } from '../src/core/cells.js';
@@ -487,4 +487,45 @@ test('hy: a contrast that is one number at every lag has no θ̂ (and no LLR); a
   assert.ok(est.u.every((u) => u === est.u[0]) && est.u[0] !== 0, JSON.stringify(Array.from(est.u)));
   assert.equal(est.lagUs, null);
   assert.equal(est.llr, null);
+});
+
+test('hy: a contrast flat over a range of lags gives θ̂ its plateau, and an interval that covers it', () => {
+  // A ticks every 10 ms, B carries A's values 2 ms later: every B interval overlaps the same A
+  // intervals for a range of θ about a tick gap wide, so U is flat there and θ̂ (the tie rule's
+  // pick nearest 0) could be any of those lags. Before, every replicate picked the same end of the
+  // plateau and θ̂'s interval was that one lag (here [2.1 ms, 2.1 ms] of a plateau to 10 ms).
+  const rnd = mulberry32(5);
+  const a: Series = { t: [], v: [] };
+  let x = 0;
+  for (let t = 1_000_000_000; t < 1_020_000_000; t += 10_000) {
+    x += 1e-4 * (rnd() - 0.5);
+    a.t.push(t);
+    a.v.push(x);
+  }
+  const b: Series = { t: a.t.map((t) => t + 2000), v: [...a.v] };
+  const lattice = makeLattice(-10_000, 10_000, 100);
+  const est = hyEstimate(run(a, b, { lattice, blockUs: 500_000 }));
+  // The plateau by the overlap definition itself (bruteU): the lags next to θ̂ with its U.
+  const lags = latticeLags(lattice);
+  const u = bruteU(a, b, lags, true);
+  const k = lags.indexOf(est.lagUs!);
+  const same = (j: number) => Math.abs(u[j]! - u[k]!) <= 1e-9 * Math.abs(u[k]!);
+  let lo = k;
+  let hi = k;
+  while (lo > 0 && same(lo - 1)) lo--;
+  while (hi < lags.length - 1 && same(hi + 1)) hi++;
+  assert.deepEqual(est.lagPlateauUs, { low: lags[lo], high: lags[hi] });
+  assert.ok(hi - lo >= 10, `a plateau of at least 1 ms: ${JSON.stringify(est.lagPlateauUs)}`);
+  const inf = hyInference(run(a, b, { lattice, blockUs: 500_000 }), 199, new Random(42));
+  assert.ok(inf.lagUs!.low <= lags[lo]! && lags[hi]! <= inf.lagUs!.high, JSON.stringify(inf.lagUs));
+});
+
+test('plateauOf: the run of lags whose U is the same to rounding', () => {
+  const l = makeLattice(-200, 200, 100); // 5 lags
+  // 0.5 at indices 1-3 (the third off by 1e-12 relative: rounding), else different.
+  const u = Float64Array.from([0.1, 0.5, 0.5, 0.5 * (1 + 1e-12), 0.2]);
+  assert.deepEqual(plateauOf(u, l, 0, 2), [1, 3]);
+  assert.deepEqual(plateauOf(u, l, 0, 4), [4, 4]);
+  // 1e-6 relative is a different value.
+  assert.deepEqual(plateauOf(Float64Array.from([0.5, 0.5 * (1 + 1e-6), 0.1]), makeLattice(-100, 100, 100), 0, 0), [0, 0]);
 });

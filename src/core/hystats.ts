@@ -20,6 +20,12 @@ export interface HyLag {
 export interface HyEstimate {
   /** θ̂ in µs, null when every U is 0. */
   readonly lagUs: number | null;
+  /**
+   * The lags next to θ̂ where U is θ̂'s own to rounding (plateauOf), µs: ticks far sparser than
+   * the step leave U flat over a range about a tick gap wide, and θ̂ (the tie rule's pick, its
+   * end nearest 0) is any of them. Both ends θ̂ where U has a peak; null with θ̂.
+   */
+  readonly lagPlateauUs: Interval | null;
   readonly rho: number | null;
   readonly beta: number | null;
   readonly r2: number | null;
@@ -123,6 +129,23 @@ export function argmaxAbs(u: Float64Array, lattice: Lattice, offset = 0): number
   return best;
 }
 
+/** U's relative rounding: lags whose U agree to this are one value (plateauOf). */
+const SAME_U = 1e-9;
+
+/**
+ * The run of lattice indices around k whose U equals U(θ_k) to rounding (SAME_U): the lags the
+ * contrast cannot tell from θ_k. O(the run's length).
+ */
+export function plateauOf(u: Float64Array, lattice: Lattice, offset: number, k: number): [number, number] {
+  const v = u[offset + k]!;
+  const same = (j: number) => Math.abs(u[offset + j]! - v) <= SAME_U * Math.abs(v);
+  let lo = k;
+  let hi = k;
+  while (lo > 0 && same(lo - 1)) lo--;
+  while (hi < lattice.count - 1 && same(hi + 1)) hi++;
+  return [lo, hi];
+}
+
 /** LLR (squares) and llr_abs over the lattice; NaN where the negative side sums to 0. */
 export function leadLagRatios(u: Float64Array, lattice: Lattice, offset = 0): { llr: number; llrAbs: number } {
   let pos2 = 0;
@@ -158,8 +181,10 @@ export function hyEstimate(parts: HyParts): HyEstimate {
   const at = best < 0 ? undefined : lagOf(lattice, best, u[best]!, norm, rvA);
   // Without a θ̂ the contrast tells no lag from another, so neither side of θ = 0 from the other.
   const { llr, llrAbs } = best < 0 ? { llr: NaN, llrAbs: NaN } : leadLagRatios(u, lattice);
+  const plateau = best < 0 ? null : plateauOf(u, lattice, 0, best);
   return {
     lagUs: at?.lagUs ?? null,
+    lagPlateauUs: plateau === null ? null : { low: lagAt(lattice, plateau[0]), high: lagAt(lattice, plateau[1]) },
     rho: at?.rho ?? null,
     beta: at?.beta ?? null,
     r2: at?.rho == null ? null : at.rho * at.rho,
@@ -177,7 +202,11 @@ export function hyEstimate(parts: HyParts): HyEstimate {
 }
 
 export interface HyInference {
-  /** Type 1 percentile interval of θ̂ (ends are lattice lags), µs. */
+  /**
+   * Type 1 percentile interval of θ̂ (ends are lattice lags), µs: the low end from the replicates'
+   * plateaus' low ends, the high from their high ends (plateauOf), so that a contrast flat over
+   * a range does not give the interval of one end of it (the tie rule's pick in every replicate).
+   */
   readonly lagUs: Interval | null;
   readonly rho: Interval | null;
   readonly llr: Interval | null;
@@ -244,6 +273,9 @@ export function hyInference(parts: HyParts, replicates: number, rng: Random): Hy
   const { matrix, width } = partsMatrix(parts);
   const drawn = Math.max(1, nBlocks);
   const lag = new Float64Array(replicates);
+  // Each replicate's plateau around its θ̂*: the lags its contrast cannot tell from θ̂*.
+  const lagLow = new Float64Array(replicates);
+  const lagHigh = new Float64Array(replicates);
   const rho = new Float64Array(replicates);
   const llr = new Float64Array(replicates);
   const chunk = chunkOf(width, drawn);
@@ -263,19 +295,29 @@ export function hyInference(parts: HyParts, replicates: number, rng: Random): Hy
       const off = (r - r0) * width;
       const k = argmaxAbs(sums, lattice, off);
       lag[r] = k < 0 ? NaN : lagAt(lattice, k);
+      const [lo, hi] = k < 0 ? [-1, -1] : plateauOf(sums, lattice, off, k);
+      lagLow[r] = k < 0 ? NaN : lagAt(lattice, lo);
+      lagHigh[r] = k < 0 ? NaN : lagAt(lattice, hi);
       rho[r] = k < 0 ? NaN : sums[off + k]! / Math.sqrt(sums[off + K]! * sums[off + K + 1]!);
       // As hyEstimate: no θ̂*, no LLR* (the replicate's contrast tells no lag from another).
       llr[r] = k < 0 ? NaN : leadLagRatios(sums, lattice, off).llr;
     }
   }
-  if (nBlocks === 1) for (const a of [lag, rho, llr]) a.fill(a[0]!, 1);
+  if (nBlocks === 1) for (const a of [lag, lagLow, lagHigh, rho, llr]) a.fill(a[0]!, 1);
   const test = signFlipTest(parts, matrix, width, replicates, rng);
   // The draws above are made whatever the blocks, so that the test's signs come from the same
   // point of the seed's stream; with fewer than two blocks holding a contrast they give no
   // interval.
   const contrastBlocks = blocksWithContrast(parts);
   const spread = contrastBlocks >= MIN_INTERVAL_BLOCKS;
-  return { lagUs: spread ? percentileIntervalType1(lag) : null, rho: spread ? percentileInterval(rho) : null, llr: spread ? percentileInterval(llr) : null, ...test, replicates, contrastBlocks, edgeShare: edgeShareOf(lag, lattice) };
+  return { lagUs: spread ? plateauInterval(lagLow, lagHigh) : null, rho: spread ? percentileInterval(rho) : null, llr: spread ? percentileInterval(llr) : null, ...test, replicates, contrastBlocks, edgeShare: edgeShareOf(lag, lattice) };
+}
+
+/** θ̂'s interval from the replicates' plateaus: the 2.5 % point of their low ends, the 97.5 % point of their high ends (type 1). */
+function plateauInterval(lows: Float64Array, highs: Float64Array): Interval | null {
+  const low = percentileIntervalType1(lows);
+  const high = percentileIntervalType1(highs);
+  return low === null || high === null ? null : { low: low.low, high: high.high };
 }
 
 /** The share of the replicates' θ̂* at the lattice's first or last lag (NaN, no peak, counts as neither). */

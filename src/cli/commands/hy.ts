@@ -310,6 +310,7 @@ const pairOf = (i: Interval | null | undefined): [number, number] | null => (i ?
 function hyMembers(e: HyEstimate, inf: HyInference | null) {
   return {
     lag_us: e.lagUs,
+    lag_plateau_us: pairOf(e.lagPlateauUs),
     rho: e.rho,
     beta: e.beta,
     r2: e.r2,
@@ -405,22 +406,32 @@ function verdictClause(r: HyReport): string {
   if (e.lagUs === 0) {
     const lean = llrLean(e, inf);
     const side = lean === null ? '' : `; away from θ = 0 the contrast leans to ${lean === 'a' ? a : b} leading (LLR ${fixed(e.llr, 2)}${inf?.llr ? ` [${fixed(inf.llr.low, 2)}, ${fixed(inf.llr.high, 2)}]` : ''})`;
-    return `${a} and ${b} move together: the contrast peaks at θ = 0${ci ? ` [${lagText(ci.low)}, ${lagText(ci.high)}]` : ''}, ${rho}, ${p}${side}`;
+    return `${a} and ${b} move together: the contrast peaks at θ = 0${ci ? ` [${lagText(ci.low)}, ${lagText(ci.high)}]` : ''}, ${rho}, ${p}${side}${plateauNote(e)}`;
   }
   const [leader, follower, sign] = e.lagUs > 0 ? [a, b, 1] : [b, a, -1];
   const lead = sign * e.lagUs;
   // Without the bootstrap there is no test and no interval: where the contrast peaks is an
   // estimate, not a finding (docs/report.md counts it untested).
-  if (inf === null) return `untested (--bootstrap 0): the contrast peaks at θ = ${lagText(e.lagUs)}, where ${leader} would lead ${follower} by ${duration(lead)}, ${rho}; no sign-flip test and no interval`;
+  if (inf === null) return `untested (--bootstrap 0): the contrast peaks at θ = ${lagText(e.lagUs)}, where ${leader} would lead ${follower} by ${duration(lead)}, ${rho}; no sign-flip test and no interval${plateauNote(e)}`;
   const interval = ci ? ` ${lagInterval(Math.min(sign * ci.low, sign * ci.high), Math.max(sign * ci.low, sign * ci.high), lead)}` : '';
   const edge = edgeNote(r);
   // A leader is named only on hyLeadSign's rule; an interval that reaches θ = 0 (or none) leaves
   // the side of the peak an estimate, said as such from the sentence's first words.
   if (hyLeadSign(e, inf, l) === 0) {
     const why = ci ? 'the interval reaches θ = 0, so the direction is uncertain' : 'θ̂ has no interval, so the direction is untested';
-    return `no clear leader: the contrast peaks at θ = ${lagText(e.lagUs)}, where ${leader} would lead ${follower} by ${duration(lead)}${interval}, ${rho}, ${p} — but ${why}${edge === '' ? '' : `; and ${edge}`}`;
+    return `no clear leader: the contrast peaks at θ = ${lagText(e.lagUs)}, where ${leader} would lead ${follower} by ${duration(lead)}${interval}, ${rho}, ${p} — but ${why}${edge === '' ? '' : `; and ${edge}`}${plateauNote(e)}`;
   }
-  return `${leader} leads ${follower} by ${duration(lead)}${interval}, ${rho}, ${p}${edge === '' ? '' : ` — but ${edge}`}`;
+  return `${leader} leads ${follower} by ${duration(lead)}${interval}, ${rho}, ${p}${edge === '' ? '' : ` — but ${edge}`}${plateauNote(e)}`;
+}
+
+/**
+ * Where U is the same over a range of lags around θ̂ (ticks sparser than the step), θ̂ is the
+ * tie rule's pick among them, not a finding: said, with the range (the interval covers it).
+ */
+function plateauNote(e: HyEstimate): string {
+  const p = e.lagPlateauUs;
+  if (p == null || p.low === p.high) return '';
+  return `; the contrast is the same from ${lagText(p.low)} to ${lagText(p.high)}, so θ̂ is any lag between them (the ticks are sparser than the --step)`;
 }
 
 const BAR = 16;
@@ -437,6 +448,12 @@ function shownRows(l: Lattice, bestUs: number | null): number[] {
   return [...keep].sort((x, y) => x - y);
 }
 
+/** θ̂'s cell: the lags U cannot tell from it, when there are any. */
+function plateauCell(e: HyEstimate): string {
+  const p = e.lagPlateauUs;
+  return p == null || p.low === p.high ? '' : ` (U flat ${lagText(p.low)} … ${lagText(p.high)})`;
+}
+
 function humanHy(r: HyReport, style: Style): string {
   const { c } = style;
   const [a, b] = r.names;
@@ -445,7 +462,7 @@ function humanHy(r: HyReport, style: Style): string {
   const ciCell = (i: Interval | null | undefined, digits: number) => (inf === null ? 'off' : i ? `[${fixedNotZero(i.low, digits)}, ${fixedNotZero(i.high, digits)}]` : 'n/a');
   const lagCi = inf === null ? 'off' : inf.lagUs ? `[${lagText(inf.lagUs.low)}, ${lagText(inf.lagUs.high)}]` : 'n/a';
   const summary: Cell[][] = [
-    ['θ̂ (lag of the largest |U|)', e.lagUs === null ? 'n/a' : lagText(e.lagUs), lagCi],
+    ['θ̂ (lag of the largest |U|)', e.lagUs === null ? 'n/a' : `${lagText(e.lagUs)}${plateauCell(e)}`, lagCi],
     ['ρ(θ̂)', fixed(e.rho, 4), ciCell(inf?.rho, 4)],
     [`β(θ̂) (${b}'s move per unit move of ${a})`, fixed(e.beta, 4), ''],
     ['R²(θ̂)', fixed(e.r2, 4), ''],
