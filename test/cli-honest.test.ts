@@ -59,6 +59,21 @@ test('messages: "an exchange export trades file"; a quote file given as trades i
   assert.match(generic.stderr, /this is a quotes file \(bid and ask\), not trades/);
 });
 
+test('a generic trades file given as quotes is refused by pair, xcorr, hy and report, as inspect calls it trades', async () => {
+  // `time,symbol,price,qty,is_buyer_maker` is no named layout; its qty column makes it trades.
+  const dir = tempFiles({ 'gtrades.csv': 'time,symbol,price,qty,is_buyer_maker\n2024-08-08T12:00:00.5Z,BTCUSDT,60000,0.1,true\n2024-08-08T12:00:01Z,BTCUSDT,60001,0.2,false\n' });
+  const trades = join(dir, 'gtrades.csv');
+  for (const [command, inputs] of [['pair', [trades, TARDIS[1]!]], ['xcorr', [trades, TARDIS[1]!]], ['hy', [TARDIS[0]!, trades]], ['report', [trades, TARDIS[1]!]]] as const) {
+    const r = await leadlagInProcess([command, ...inputs, ...(command === 'report' ? ['--html', join(dir, 'r.html')] : [])]);
+    assert.equal(r.code, 65, `${command}: ${r.stderr}`);
+    assert.equal(r.stdout, '', command);
+    assert.match(r.stderr, /gtrades\.csv:1: this is a trades file \(a quantity column, qty, beside the price\), not quotes \(trades go to classify --trades\)/, command);
+  }
+  const inspect = await leadlagInProcess(['inspect', trades, '--format', 'json']);
+  assert.equal(inspect.code, 0, inspect.stderr);
+  assert.deepEqual(JSON.parse(inspect.stdout).map((f: { kind: string; format: string }) => [f.kind, f.format]), [['trades', 'generic-trades']]);
+});
+
 test('warnings: the same file for both markets', async () => {
   const r = await leadlagInProcess(['pair', TARDIS[0]!, TARDIS[0]!, '--format', 'json']);
   assert.equal(r.code, 0);

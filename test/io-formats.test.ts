@@ -224,6 +224,34 @@ test('generic trades: time + price + size, optional side or is_buyer_maker', asy
   assert.deepEqual(tc.qty, [2]);
 });
 
+test('a generic trades header given as quotes is refused, naming its quantity column; a price series is still quotes', async () => {
+  // Each header fits the price-only quote layout (a time and `price`); a quantity beside the
+  // price also makes it a generic trades header, and that is what refuses it as quotes.
+  const refused: Array<[string, string]> = [
+    ['time,symbol,price,qty,is_buyer_maker\n2024-08-08T23:54:14Z,BTCUSDT,100,2,true\n', 'qty'],
+    ['ts_us,price,qty,side\n1723161254087891,100,2,buy\n', 'qty'],
+    ['timestamp,price,size\n1723161254087,100,2\n', 'size'],
+  ];
+  for (const [content, qty] of refused) {
+    const path = tmpFile('gtrades.csv', content);
+    const e = await rejection(readQuotes(path));
+    assert.ok(e instanceof DataError, content);
+    assert.equal(e.line, 1);
+    assert.match(e.message, new RegExp(`gtrades\\.csv:1: this is a trades file \\(a quantity column, ${qty}, beside the price\\), not quotes \\(trades go to classify --trades\\)`));
+    assert.equal((await readTrades(path)).report.format, 'generic-trades'); // and it reads as what it is
+  }
+  // Naming the time column (format mapped-…) does not get a trades file past the rule.
+  const mapped = tmpFile('gtrades-mapped.csv', 'Zeit,price,amount\n1723161254087,100,2\n');
+  assert.match((await rejection(readQuotes(mapped, { ...STRICT, columns: { time: 'Zeit' } }))).message, /this is a trades file \(a quantity column, amount, beside the price\)/);
+  // No quantity, no trades: a price series with other columns, and `last` with a size (a trade
+  // price is named `price`, so this header is no trades header), are read as quotes.
+  for (const content of ['ts_us,price,venue\n1723161254087891,100,x\n', 'ts_us,last,size\n1723161254087891,100,3\n']) {
+    const q = await readQuotes(tmpFile('series.csv', content));
+    assert.deepEqual(q.price, [100], content);
+    assert.equal(q.report.format, 'generic-quotes', content);
+  }
+});
+
 test('an unknown header is a data error at line 1 listing its columns, options that would map them, and the expected formats', async () => {
   const path = tmpFile('unknown.csv', 'foo,bar\n1,2\n');
   const e = await rejection(readQuotes(path));

@@ -295,7 +295,10 @@ export function planFromHeader(fields: readonly string[], kind: Kind, o: PlanOpt
     if (named) return named;
   }
   const generic = genericPlan({ names, headers }, kind, o, mapped, site);
-  if (generic) return generic;
+  if (generic) {
+    if (kind === 'quotes') rejectGenericTradesAsQuotes(generic, fields, o, site);
+    return generic;
+  }
   // A near miss of a known layout: name what is missing rather than listing everything.
   let best: { layout: Layout; missing: string[] } | undefined;
   for (const layout of layoutsOf(kind, o.clock)) {
@@ -399,6 +402,34 @@ function rejectTradesAsQuotes(names: readonly string[], clock: Clock, site: Head
     if (layout.columns.every(([n]) => names.includes(n))) {
       throw new DataError(site.file, site.line, `this is ${withArticle(layout.label)} file, not quotes (trades go to classify --trades)`, site.text);
     }
+  }
+}
+
+/**
+ * A time and a `price` column fit the generic price-only quote layout too, so a trades file
+ * of no named layout (`ts_us,price,qty,side`, or one read through column options) would be
+ * analysed as if its trade prices were mids. When the same header also plans as trades — a
+ * quantity column beside the price, recognised or named by --qty-col — it is a trades file and
+ * is refused, naming the quantity column that makes it one. A price series (`ts,price`,
+ * `date,last`) has no quantity and stays quotes. `inspect` tries quotes first and relies on
+ * this refusal to call such a file trades, so the two cannot disagree.
+ */
+function rejectGenericTradesAsQuotes(quotes: FormatPlan, fields: readonly string[], o: PlanOptions, site: HeaderSite): void {
+  if (!quotes.priceOnly) return;
+  const trades = tradesPlanOf(fields, o, site);
+  const qty = trades === undefined ? undefined : columnName(trades, ROLE_QTY);
+  if (qty === undefined) return;
+  throw new DataError(site.file, site.line, `this is a trades file (a quantity column, ${qty}, beside the price), not quotes (trades go to classify --trades)`, site.text);
+}
+
+/** The header's plan as trades, or undefined when it does not read as trades. */
+function tradesPlanOf(fields: readonly string[], o: PlanOptions, site: HeaderSite): FormatPlan | undefined {
+  try {
+    return planFromHeader(fields, 'trades', o, site);
+  } catch (e) {
+    // Not a trades header (a missing quantity, a column option that fits only quotes): quotes it stays.
+    if (e instanceof DataError || e instanceof UsageError) return undefined;
+    throw e;
   }
 }
 

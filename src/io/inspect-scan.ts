@@ -18,7 +18,7 @@ import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { DataError } from '../errors.js';
 import { Timeline, type TimelineOptions, type TimelineSummary } from '../core/quality.js';
-import { clockKind, clockPairOf, columnName, planFromHeader, ROLE_ASK, ROLE_BID, ROLE_PRICE, ROLE_QTY, ROLE_SIDE, timeColumnName, type FormatPlan, type Kind } from './formats.js';
+import { clockKind, clockPairOf, columnName, ROLE_ASK, ROLE_BID, ROLE_PRICE, ROLE_QTY, ROLE_SIDE, timeColumnName, type FormatPlan, type Kind } from './formats.js';
 import { ClockCheck, type ClockSummary } from '../core/clocks.js';
 import { TickSize, type TickSummary } from '../core/ticksize.js';
 import { KIND_BACKWARDS, midOf, RowClassifier, Verdict, VERDICT_KIND, verdictClass, type VerdictCode } from './row-verdict.js';
@@ -196,26 +196,10 @@ export class InspectSink implements RowSink {
   }
 }
 
-/** Thrown from the quote sink factory when the header reads better as trades. */
-class PreferTrades extends Error {}
-
 /**
- * A trade header also fits the generic price-only quote layout (a time and a `price`
- * column); when it fits a trade layout too (it has a quantity, or is a known trade
- * export), it is a trade file.
- */
-function readsAsTrades(plan: FormatPlan, o: InspectScanOptions): boolean {
-  if (plan.kind !== 'quotes' || !plan.priceOnly || !/^(generic|mapped)-/.test(plan.format)) return false;
-  try {
-    planFromHeader(plan.headers, 'trades', { clock: o.clock, timeUnit: o.timeUnit, columns: o.columns, timeFormat: o.timeFormat, delimiterCode: plan.delimiter }, { file: '', line: 0, text: '' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Inspects one file: read as quotes when its header is a quote format, else as trades.
+ * Inspects one file: read as quotes when its header is a quote format, else as trades (a
+ * trades header that would also pass as price-only quotes is refused as quotes by the format
+ * detector, as the analyses refuse it, so it is read as trades here).
  * `-` is standard input (read once; its start is replayed when it turns out to be trades), and
  * so is any other input that cannot be reopened (a FIFO, `/dev/fd/N`, a device).
  * @throws OpenError when the input cannot be read; DataError when it is neither a quote
@@ -249,14 +233,13 @@ function oneShot(input: InputSpec, o: InspectScanOptions): Rewindable | undefine
   return st.isFile() || st.isDirectory() ? undefined : new Rewindable(createReadStream(input, { highWaterMark: 1 << 20 }));
 }
 
-type Attempt = { ok: true; quality: FileQuality } | { ok: false; error: DataError | undefined };
+type Attempt = { ok: true; quality: FileQuality } | { ok: false; error: DataError };
 
-/** One scan as `kind`; not ok when the header did not fit `kind` (the error, or undefined when trades fit better). */
+/** One scan as `kind`; not ok, with the error, when the header did not fit `kind`. */
 async function attempt(input: InputSpec, kind: Kind, o: InspectScanOptions, replay: Rewindable | undefined): Promise<Attempt> {
   const file = inputName(input);
   let sink: InspectSink | undefined;
   const makeSink = (plan: FormatPlan, conv: FieldConverter): RowSink => {
-    if (readsAsTrades(plan, o)) throw new PreferTrades();
     replay?.commit();
     return (sink = new InspectSink(plan, conv, { ...o, file }));
   };
@@ -275,7 +258,6 @@ async function attempt(input: InputSpec, kind: Kind, o: InspectScanOptions, repl
       }
     }
   } catch (e) {
-    if (e instanceof PreferTrades) return { ok: false, error: undefined };
     // Only a header that did not fit is worth another try; anything later is this file's error.
     if (sink === undefined && e instanceof DataError) return { ok: false, error: e };
     throw e;
@@ -321,8 +303,7 @@ function columnsOf(plan: FormatPlan): FileQuality['columns'] {
 }
 
 /** Neither layout fits: one error naming both reasons (or the shared one, e.g. an empty file). */
-function neither(file: string, quotes: DataError | undefined, trades: DataError | undefined): DataError {
-  if (!quotes || !trades) return (quotes ?? trades)!;
+function neither(file: string, quotes: DataError, trades: DataError): DataError {
   if (quotes.problem === trades.problem) return trades;
   // An unrecognised header's message ends in the long list of layouts: keep its columns and suggestions.
   const unknown = /^unrecognised \w+ header (with columns .*); name them with options \((.*)\)\. Recognised without options/;
