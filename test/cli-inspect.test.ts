@@ -242,6 +242,8 @@ test('inspect counts every row problem of a quote file, with its line, and never
     non_positive_bid: { count: 1, first_lines: [10] },
     time_going_backwards: { count: 1, first_lines: [11] },
   });
+  // One row behind line 10 is no run: nothing points at a likely bad line.
+  assert.equal(q!.likely_bad_line, null);
 });
 
 test('inspect: the usable rows are what the other commands keep with --skip-bad-rows', async () => {
@@ -253,6 +255,59 @@ test('inspect: the usable rows are what the other commands keep with --skip-bad-
   for (const [kind, count] of [['crossed quote', 1], ['one-sided quote', 1], ['non-numeric bid', 1], ['unparsable time', 1], ['short row', 1], ['non-positive bid', 1], ['time going backwards', 1]] as const) {
     assert.match(r.stderr, new RegExp(`skipped ${count} rows? \\(${kind}\\)`), kind);
   }
+});
+
+/**
+ * 200 price rows, one a second from T0 (line k + 2 holds row k), save row 20 (line 22): its
+ * time is T0 + 20 s + `aheadS`.
+ */
+function typoFile(aheadS: number): string {
+  const T0 = 1723118400000000; // 2024-08-08T12:00:00Z
+  const rows = Array.from({ length: 200 }, (_, k) => `${T0 + (k + (k === 20 ? aheadS : 0)) * 1e6},${100 + (k % 2)}`);
+  return `ts_us,price\n${rows.join('\n')}\n`;
+}
+
+/*
+ * An hour ahead: line 22 at 13:00:20 is kept, and lines 23–201 (rows 21–199, 12:00:21 to
+ * 12:03:19) are all earlier: 179 rows, all behind line 22 in one run, so it is the likely bad
+ * line. The usable rows are lines 2–22: last 13:00:20, duration 3620 s, and the longest gap
+ * 3601 s from 12:00:19 (line 21) into line 22 — all three made by that row.
+ */
+test('inspect names the one row that puts the rows after it out of order, as pair --skip-bad-rows does', async () => {
+  const dir = tempFiles({ 'typo.csv': typoFile(3600) });
+  const file = join(dir, 'typo.csv');
+  const [q] = await inspectJson([file]);
+  assert.deepEqual(pick(q!, ['usable_rows', 'out_of_order_rows', 'last_time', 'duration_us', 'longest_gap_us', 'longest_gap_start']), {
+    usable_rows: 21,
+    out_of_order_rows: 179,
+    last_time: '2024-08-08T13:00:20.000000Z',
+    duration_us: 3620e6,
+    longest_gap_us: 3601e6,
+    longest_gap_start: '2024-08-08T12:00:19.000000Z',
+  });
+  assert.deepEqual(q!.likely_bad_line, { line: 22, time: '2024-08-08T13:00:20.000000Z', time_us: 1723118400000000 + 3620e6, rows_behind: 179, affects: ['last_time', 'duration_us', 'longest_gap_us'] });
+  // The human note is the readers' own sentence, then what in the table that row made.
+  const human = await leadlagInProcess(['inspect', file]);
+  const pair = await leadlagInProcess(['pair', file, file, '--skip-bad-rows', '--format', 'json']);
+  const warned = /typo\.csv: (179 of the rows going back in time, one after another, are earlier than line 22 \(2024-08-08T13:00:20\.000000Z\), which was kept: [^\n]*)\n/.exec(pair.stderr);
+  assert.ok(warned, pair.stderr);
+  assert.ok(human.stdout.includes(`typo.csv: ${warned[1]}; the last, duration and longest gap above come from that row\n`), human.stdout);
+  const csv = await leadlagInProcess(['inspect', file, '--format', 'csv']);
+  assert.match(csv.stdout, /,likely_bad_line\.line,22\n.*,likely_bad_line\.rows_behind,179\n.*,likely_bad_line\.affects,last_time duration_us longest_gap_us\n/s);
+});
+
+/*
+ * Only 5 s ahead: line 22 at 12:00:25; lines 23–26 (12:00:21 to 12:00:24) fall behind it, 4 in a
+ * run, and line 27 (12:00:25, the same time) is kept again. The last time is line 201's; the
+ * longest gap is the 6 s from 12:00:19 into line 22.
+ */
+test('inspect: a row a little ahead is named too, with only the longest gap made by it', async () => {
+  const dir = tempFiles({ 'ahead.csv': typoFile(5) });
+  const [q] = await inspectJson([join(dir, 'ahead.csv')]);
+  assert.deepEqual(pick(q!, ['out_of_order_rows', 'last_time', 'longest_gap_us']), { out_of_order_rows: 4, last_time: '2024-08-08T12:03:19.000000Z', longest_gap_us: 6e6 });
+  assert.deepEqual(q!.likely_bad_line, { line: 22, time: '2024-08-08T12:00:25.000000Z', time_us: 1723118400000000 + 25e6, rows_behind: 4, affects: ['longest_gap_us'] });
+  const human = await leadlagInProcess(['inspect', join(dir, 'ahead.csv')]);
+  assert.match(human.stdout, /ahead\.csv: 4 of the rows going back in time, .* line 22 \(2024-08-08T12:00:25\.000000Z\), .*; the longest gap above comes from that row\n/);
 });
 
 /*

@@ -22,6 +22,8 @@ interface Case {
   readonly value: string | undefined;
   readonly problem: RegExp;
   readonly skipKind: string;
+  /** Rows going back in time: the time (µs) of the kept row before them (epoch seconds by magnitude). */
+  readonly keptUs?: number;
 }
 
 const GOOD_Q = '1000000,1,2\n';
@@ -47,13 +49,13 @@ const CASES: Case[] = [
   { name: 'crossed quote', kind: 'quotes', body: `${GOOD_Q}1000001,2.5,2.25\n`, line: 3, value: '2.5 > 2.25', problem: /crossed quote \(bid > ask\)/, skipKind: 'crossed quote' },
   { name: 'zero price (price-only quotes)', kind: 'quotes', header: 'time,price\n', body: '1000000,1\n1000001,0.0\n', line: 3, value: '0.0', problem: /non-positive price in column price/, skipKind: 'non-positive price' },
   { name: 'non-numeric price (price-only quotes)', kind: 'quotes', header: 'time,mid\n', body: '1000000,1\n1000001,1e999\n', line: 3, value: '1e999', problem: /non-numeric price in column mid/, skipKind: 'non-numeric price' },
-  { name: 'time going backwards (quotes)', kind: 'quotes', body: `${GOOD_Q}1000002,1,2\n1000001,1,2\n`, line: 4, value: '1000001', problem: /time goes backwards.*line 3.*--sort/, skipKind: 'time going backwards' },
+  { name: 'time going backwards (quotes)', kind: 'quotes', body: `${GOOD_Q}1000002,1,2\n1000001,1,2\n`, line: 4, value: '1000001', problem: /time goes backwards.*line 3.*--sort/, skipKind: 'time going backwards', keptUs: 1000002e6 },
   { name: 'trade non-numeric price', kind: 'trades', body: `${GOOD_T}1000001,x1,2\n`, line: 3, value: 'x1', problem: /non-numeric price in column price/, skipKind: 'non-numeric price' },
   { name: 'trade negative price', kind: 'trades', body: `${GOOD_T}1000001,-1,2\n`, line: 3, value: '-1', problem: /non-positive price/, skipKind: 'non-positive price' },
   { name: 'trade non-numeric qty', kind: 'trades', body: `${GOOD_T}1000001,1,lots\n`, line: 3, value: 'lots', problem: /non-numeric quantity in column qty/, skipKind: 'non-numeric quantity' },
   { name: 'trade zero qty', kind: 'trades', body: `${GOOD_T}1000001,1,0\n`, line: 3, value: '0', problem: /non-positive quantity/, skipKind: 'non-positive quantity' },
   { name: 'trade short row', kind: 'trades', body: `${GOOD_T}1000001\n`, line: 3, value: '1000001', problem: /short row/, skipKind: 'short row' },
-  { name: 'time going backwards (trades)', kind: 'trades', body: `${GOOD_T}999999,1,2\n`, line: 3, value: '999999', problem: /time goes backwards/, skipKind: 'time going backwards' },
+  { name: 'time going backwards (trades)', kind: 'trades', body: `${GOOD_T}999999,1,2\n`, line: 3, value: '999999', problem: /time goes backwards/, skipKind: 'time going backwards', keptUs: 1000000e6 },
 ];
 
 function read(kind: 'quotes' | 'trades', path: string, opts = STRICT): Promise<unknown> {
@@ -79,7 +81,7 @@ for (const c of CASES) {
     const path = tmpFile(`skip-${c.name.replace(/\W+/g, '-')}.csv`, (c.header ?? (c.kind === 'quotes' ? QH : TH)) + c.body);
     const r = (await read(c.kind, path, SKIP)) as { report: { skipped: unknown; rows: number; goodRows: number } };
     // A row going back in time is also behind the kept row before it (the previous line).
-    const behind = c.skipKind === 'time going backwards' ? { behind: { line: c.line - 1, rows: 1 } } : {};
+    const behind = c.keptUs !== undefined ? { behind: { line: c.line - 1, time: c.keptUs, rows: 1 } } : {};
     assert.deepEqual(r.report.skipped, [{ kind: c.skipKind, count: 1, firstLines: [c.line], ...behind }]);
     assert.equal(r.report.goodRows, r.report.rows - 1);
   });
@@ -115,7 +117,7 @@ test('skip mode: a row earlier than the last kept row is skipped, later rows com
   assert.deepEqual(q.t, [10, 30, 40]);
   assert.deepEqual(q.ask, [2, 4, 2]);
   // Lines 4 and 5 both fell behind line 3 (time 30), one after the other.
-  assert.deepEqual(q.report.skipped, [{ kind: 'time going backwards', count: 2, firstLines: [4, 5], behind: { line: 3, rows: 2 } }]);
+  assert.deepEqual(q.report.skipped, [{ kind: 'time going backwards', count: 2, firstLines: [4, 5], behind: { line: 3, time: 30, rows: 2 } }]);
   assert.equal(q.report.goodRows, 4);
   assert.equal(q.report.records, 3);
 });
@@ -136,11 +138,12 @@ test('skip mode: the longest run of rows behind one kept row names that row, and
 80,1,2
 `);
   const q = await readQuotes(path, { ...SKIP, timeUnit: 'us' });
-  assert.deepEqual(q.report.skipped, [{ kind: 'time going backwards', count: 6, firstLines: [4, 5, 7, 9, 10], behind: { line: 8, rows: 3 } }]);
+  assert.deepEqual(q.report.skipped, [{ kind: 'time going backwards', count: 6, firstLines: [4, 5, 7, 9, 10], behind: { line: 8, time: 70, rows: 3 } }]);
   const { ctx, stderr } = fakeContext();
   ctx.reportSkipped(q.report);
   // 3 of 6 is half: said. (Of 7 it would not be.)
-  assert.match(stderr(), /3 of them, one after another, are earlier than line 8, which was kept: if that line's time is wrong, remove it/);
+  // Line 8's time, 70 µs, shown as a UTC time.
+  assert.match(stderr(), /3 of the rows going back in time, one after another, are earlier than line 8 \(1970-01-01T00:00:00\.000070Z\), which was kept: if that line's time is wrong, remove it/);
   const { ctx: c2, stderr: e2 } = fakeContext();
   c2.reportSkipped({ ...q.report, skipped: [{ ...q.report.skipped[0]!, count: 7 }] });
   assert.doesNotMatch(e2(), /one after another/);

@@ -6,6 +6,7 @@ import { batched, makeStyle, outputChunks, wantColour, WRITE_CHARS, type Output 
 import { progressFor, type ProgressDisplay } from '../io/progress.js';
 import type { CommonOptions } from './options.js';
 import type { ReadReport } from '../io/types.js';
+import { likelyBadLine, likelyBadLineNote } from '../io/validate.js';
 import { escapeControl, StdoutError } from '../errors.js';
 
 export interface Streams {
@@ -47,10 +48,8 @@ export class Context {
       const rows = s.count === 1 ? 'row' : 'rows';
       const lines = s.firstLines.length === 1 ? 'line' : 'lines';
       this.warn(`${r.file}: skipped ${s.count} ${rows} (${s.kind}): ${lines} ${s.firstLines.join(', ')}${more}`);
-      // Most of them behind one kept row: that row's time is more likely wrong than theirs.
-      if (s.behind !== undefined && s.behind.rows >= 2 && 2 * s.behind.rows >= s.count) {
-        this.warn(`${r.file}: ${s.behind.rows} of them, one after another, are earlier than line ${s.behind.line}, which was kept: if that line's time is wrong, remove it (or use --sort) rather than lose the rows after it`);
-      }
+      const bad = likelyBadLine(s);
+      if (bad !== undefined) this.warn(`${r.file}: ${likelyBadLineNote(bad)}`);
     }
   }
 

@@ -7,6 +7,8 @@ import { LONG_GAPS_US } from '../core/quality.js';
 import { latencySpreadMatters } from '../core/clocks.js';
 import { counted, duration, humanTable, isoMicros, percent, type Cell, type Output, type Style } from '../io/output.js';
 import type { FileQuality } from '../io/inspect-scan.js';
+import { likelyBadLineNote } from '../io/validate.js';
+import type { BehindRow } from '../io/types.js';
 import type { DataError, OpenError } from '../errors.js';
 import type { PairInspection } from './inspect-pair.js';
 import { thresholdTicks } from './inspect-pair.js';
@@ -219,7 +221,43 @@ function entryJson(r: InspectReport, e: InspectEntry): Record<string, unknown> {
   for (const m of FILE_METRICS) json[m.key] = m.value(f);
   json.clock_warnings = clockWarnings(f);
   json.problems = Object.fromEntries(e.quality.problems.map((p) => [kindKey(p.kind), { count: p.count, first_lines: p.firstLines }]));
+  json.likely_bad_line = badLineJson(e.quality);
   return json;
+}
+
+/** The likely bad line as JSON members (null when there is none); csv rows are `likely_bad_line.<member>`. */
+function badLineJson(q: FileQuality): Record<string, Cell | string[]> | null {
+  const b = q.likelyBadLine;
+  if (b === null) return null;
+  return { line: b.line, time: iso(b.time), time_us: b.time, rows_behind: b.rows, affects: affectedBy(q, b) };
+}
+
+/**
+ * The members of the table that the likely bad line makes: it is a kept row, so a time far
+ * ahead is the last time (or, as the first kept row, the first) and the duration runs to it,
+ * and the gap into or out of it may be the longest. Not recomputed without it: the table is
+ * what the analyses would see with --skip-bad-rows, which keep that row too.
+ */
+function affectedBy(q: FileQuality, b: BehindRow): string[] {
+  const tl = q.timeline;
+  const keys: string[] = [];
+  if (b.time === tl.firstTime) keys.push('first_time');
+  if (b.time === tl.lastTime) keys.push('last_time');
+  if (keys.length > 0) keys.push('duration_us');
+  if (tl.longestGapStart === b.time || tl.longestGapStart + tl.longestGap === b.time) keys.push('longest_gap_us');
+  return keys;
+}
+
+/** The note under the table: the readers' own (likelyBadLineNote), and which rows of the table that line shapes. */
+function badLineText(q: FileQuality, b: BehindRow): string {
+  const labels = affectedBy(q, b).map((k) => FILE_METRICS.find((m) => m.key === k)!.label);
+  const shaped = labels.length === 0 ? '' : `; the ${listed(labels)} above ${labels.length === 1 ? 'comes' : 'come'} from that row`;
+  return `${likelyBadLineNote(b)}${shaped}`;
+}
+
+/** "a", "a and b", "a, b and c". */
+function listed(items: readonly string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
 function machineRows(r: InspectReport, e: InspectEntry): Cell[][] {
@@ -235,6 +273,8 @@ function machineRows(r: InspectReport, e: InspectEntry): Cell[][] {
   for (const p of e.quality.problems) {
     rows.push([e.file, `problems.${kindKey(p.kind)}`, p.count], [e.file, `problems.${kindKey(p.kind)}.first_lines`, p.firstLines.join(' ')]);
   }
+  const bad = badLineJson(e.quality);
+  if (bad !== null) for (const [k, v] of Object.entries(bad)) rows.push([e.file, `likely_bad_line.${k}`, Array.isArray(v) ? v.join(' ') : v]);
   return rows;
 }
 
@@ -262,6 +302,8 @@ function humanInspect(r: InspectReport, style: Style, width: number): string {
   const lines = [c.bold(`Data quality of ${counted(ok.length, 'file')}`), fittedTable(r, ok, style, width)];
   for (const e of ok) {
     if (e.quality.problems.length > 0) lines.push(`${c.yellow(`${e.file}:`)} rows left out: ${e.quality.problems.map(problemText).join(', ')}`);
+    const bad = e.quality.likelyBadLine;
+    if (bad !== null) lines.push(`${c.yellow(`${e.file}:`)} ${badLineText(e.quality, bad)}`);
     for (const w of clockWarnings(viewOf(r, e.quality))) lines.push(`${c.yellow(`${e.file}:`)} ${w}`);
   }
   for (const e of r.entries) if ('error' in e) lines.push(c.red(`${e.file}: not inspected: ${e.error.problem}`));

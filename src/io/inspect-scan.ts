@@ -27,8 +27,8 @@ import { inputName, type InputSpec } from './open.js';
 import { scanRows, type InternalReadOptions, type ScanInfo } from './reader.js';
 import { Rewindable } from './replay.js';
 import type { FieldConverter, RowScratch } from './rows.js';
-import type { Clock, Progress, ReadOptions, ReadReport, TimePatternText, TimeUnit } from './types.js';
-import { Column, SkipLog, stableOrder } from './validate.js';
+import type { BehindRow, Clock, Progress, ReadOptions, ReadReport, TimePatternText, TimeUnit } from './types.js';
+import { Column, likelyBadLine, SkipLog, stableOrder } from './validate.js';
 import { MAX_SORT_ROWS, sortLimitError } from './sort-limit.js';
 
 export interface InspectScanOptions extends TimelineOptions, Pick<InternalReadOptions, 'parser' | 'chunkBytes' | 'kernel'>, Pick<ReadOptions, 'columns' | 'timeFormat' | 'delimiter'> {
@@ -90,6 +90,13 @@ export interface FileQuality {
    * rows = timeline.rows + Σ counts.
    */
   readonly problems: ReadReport['skipped'];
+  /**
+   * The kept row that most of the rows going back in time fell behind, one after another
+   * (likelyBadLine, the rule of the readers' warning): its line, time and how many; null
+   * when there is none (and under sort, which leaves no row out for its order). The timeline
+   * includes it.
+   */
+  readonly likelyBadLine: BehindRow | null;
 }
 
 /** The RowSink: classifies each raw row (row-verdict.ts), feeds the usable ones to the kernels. No allocation per good row. */
@@ -112,6 +119,9 @@ export class InspectSink implements RowSink {
   private readonly timeIsReceipt: boolean;
   private readonly file: string;
   private readonly maxSortRows: number;
+  /** The last row the timeline kept (line and time): a row going back in time falls behind it. */
+  private keptLine = -1;
+  private keptTime = NaN;
   /** Under sort: the usable rows, and the rows out of order in the file. */
   private readonly sorted: { t: Column<Float64Array>; p: Column<Float64Array>; n: number; latest: number; back: number } | undefined;
 
@@ -162,7 +172,14 @@ export class InspectSink implements RowSink {
       else sorted.latest = t;
       sorted.t.push(sorted.n, t);
       sorted.p.push(sorted.n++, price);
-    } else if (!this.timeline.push(t, price)) this.problems.add(KIND_BACKWARDS, r.line);
+    } else if (this.timeline.push(t, price)) {
+      this.keptLine = r.line;
+      this.keptTime = t;
+    } else {
+      // As the validators log it, so the likely bad line is found by the same rule (likelyBadLine).
+      this.problems.add(KIND_BACKWARDS, r.line);
+      this.problems.behind(this.keptLine, this.keptTime);
+    }
   }
 
   /** The timeline statistics; under sort, of the usable rows in time order (ties in file order). Call once, at the end. */
@@ -263,6 +280,7 @@ async function attempt(input: InputSpec, kind: Kind, o: InspectScanOptions, repl
     throw e;
   }
   const s = sink!;
+  const problems = s.problems.list();
   const bidAsk = info.plan.kind === 'quotes' && !info.plan.priceOnly;
   return {
     ok: true,
@@ -286,9 +304,19 @@ async function attempt(input: InputSpec, kind: Kind, o: InspectScanOptions, repl
       secondClock: info.plan.secondClock ?? null,
       clocks: s.clocks?.summary() ?? null,
       tickSize: s.ticks.summary(),
-      problems: s.problems.list(),
+      problems,
+      likelyBadLine: firstLikelyBadLine(problems),
     },
   };
+}
+
+/** The likely bad line among the problems (only rows going back in time have one), or null. */
+function firstLikelyBadLine(problems: FileQuality['problems']): BehindRow | null {
+  for (const p of problems) {
+    const b = likelyBadLine(p);
+    if (b !== undefined) return b;
+  }
+  return null;
 }
 
 /** The column read for each role besides time, by its header name. */

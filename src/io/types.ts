@@ -73,6 +73,13 @@ export interface Progress {
   readonly rows: number;
 }
 
+/** A kept row (its line and time, µs) and the run of rows going back in time that fell behind it, one after another. */
+export interface BehindRow {
+  readonly line: number;
+  readonly time: number;
+  readonly rows: number;
+}
+
 /** What a reader saw, available once its batches have been consumed to the end. */
 export interface ReadReport {
   readonly file: string;
@@ -91,11 +98,11 @@ export interface ReadReport {
   readonly records: number;
   /**
    * Rows skipped by kind (e.g. 'one-sided quote', 'non-numeric price'), with the first few line
-   * numbers. For rows going back in time, `behind`: the kept row that the longest run of them
-   * fell behind, one after another (a single time far ahead of its neighbours hides every row
-   * after it; one file's lines only).
+   * numbers. For rows going back in time, `behind`: the kept row (its line and time, µs) that the
+   * longest run of them fell behind, one after another (a single time far ahead of its
+   * neighbours hides every row after it; one file's lines only; see likelyBadLine).
    */
-  readonly skipped: ReadonlyArray<{ readonly kind: string; readonly count: number; readonly firstLines: readonly number[]; readonly behind?: { readonly line: number; readonly rows: number } }>;
+  readonly skipped: ReadonlyArray<{ readonly kind: string; readonly count: number; readonly firstLines: readonly number[]; readonly behind?: BehindRow }>;
   /** First and last time in µs, NaN when empty. */
   readonly firstTime: number;
   readonly lastTime: number;

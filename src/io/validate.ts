@@ -17,7 +17,7 @@
  */
 import { ascendingOrder } from '../core/order.js';
 import { DataError } from '../errors.js';
-import type { ReadReport, TimeUnit } from './types.js';
+import type { BehindRow, ReadReport, TimeUnit } from './types.js';
 import { ROLE_ASK, ROLE_BID, ROLE_PRICE, ROLE_QTY, ROLE_SIDE, ROLE_TIME, type FormatPlan } from './formats.js';
 import { KIND_BACKWARDS, midOf, RowClassifier, Verdict, VERDICT_KIND } from './row-verdict.js';
 import type { RowSink } from './fastparse.js';
@@ -35,7 +35,7 @@ export class SkipLog {
   // The run of rows behind one kept row (see behind()) and the longest so far.
   private runLine = -1;
   private run = 0;
-  private longest = { line: -1, rows: 0 };
+  private longest: BehindRow = { line: -1, time: NaN, rows: 0 };
 
   add(kind: string, line: number): void {
     let k = this.kinds.get(kind);
@@ -49,15 +49,15 @@ export class SkipLog {
   }
 
   /**
-   * A row skipped for going back in time, behind the kept row on `line`: the longest run of
-   * such rows behind one kept row, in a row, is reported with that line (ReadReport `behind`).
+   * A row skipped for going back in time, behind the kept row on `line` at `time` (µs): the
+   * longest run of such rows behind one kept row, in a row, is reported with that row
+   * (ReadReport `behind`).
    */
-  behind(line: number): void {
+  behind(line: number, time: number): void {
     this.run = line === this.runLine ? this.run + 1 : 1;
     this.runLine = line;
-    if (this.run > this.longest.rows) this.longest = { line, rows: this.run };
+    if (this.run > this.longest.rows) this.longest = { line, time, rows: this.run };
   }
-
 
   list(): ReadReport['skipped'] {
     return [...this.kinds].map(([kind, k]) => ({ kind, count: k.count, firstLines: [...k.firstLines], ...(kind === KIND_BACKWARDS && this.longest.rows > 0 ? { behind: { ...this.longest } } : {}) }));
@@ -69,6 +69,22 @@ export class SkipLog {
       .map((k) => `${k.count} ${k.kind} (line${k.firstLines.length > 1 ? 's' : ''} ${k.firstLines.join(', ')}${k.count > k.firstLines.length ? ', …' : ''})`)
       .join(', ');
   }
+}
+
+/**
+ * The kept row whose time is more likely wrong than the times of the rows it put out of order:
+ * at least 2 rows going back in time, and at least half of them, fell behind it one after
+ * another (one time far ahead of its neighbours — a typo, a clock jump — hides every row after
+ * it until the file catches up). Undefined for any other skipped kind or a scattered disorder.
+ */
+export function likelyBadLine(s: ReadReport['skipped'][number]): BehindRow | undefined {
+  const b = s.behind;
+  return b !== undefined && b.rows >= 2 && 2 * b.rows >= s.count ? b : undefined;
+}
+
+/** What to do about a likelyBadLine, as the readers' warning and `inspect` both say it. */
+export function likelyBadLineNote(b: BehindRow): string {
+  return `${b.rows} of the rows going back in time, one after another, are earlier than line ${b.line} (${formatMicros(b.time)}), which was kept: if that line's time is wrong, remove it (or use --sort) rather than lose the rows after it`;
 }
 
 export interface ValidatorOptions {
@@ -221,7 +237,7 @@ abstract class Rules implements RowSink {
         'rows must be in time order (use --sort to sort them)',
       this.columnText(r, ROLE_TIME),
     );
-    this.skipped.behind(this.lastLine);
+    this.skipped.behind(this.lastLine, this.lastT);
     return false;
   }
 
