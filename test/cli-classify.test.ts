@@ -280,3 +280,34 @@ test('classify verdict: an AP interval over the base rate wholly below 0 is said
   } as unknown as Parameters<typeof verdict>[0];
   assert.equal(verdict(r), 'XGBoost ranks leads below chance: -0.200 AP over the base rate [-0.300, -0.100], an interval below 0 (the model learned something that does not hold on the test set).');
 });
+
+test('classify verdict: fewer than 100 bootstrap replicates make no claim, whatever their intervals say', async () => {
+  const { verdict } = await import('../src/cli/classify-render.js');
+  // Constructed from a review's run with --bootstrap 2: XGBoost 0.543 against a base rate of
+  // 0.500, the difference +0.043 with interval [0.035, 0.047] — clear of 0, yet 1000 replicates
+  // of the same data gave [−0.007, 0.102]. 40 triggers of each class, so only R decides.
+  const ap = (name: string, value: number, diff: number, diffCi: { low: number; high: number } | null) => ({ name, ap: value, ci: null, diff, diffCi });
+  const report = (bootstrap: number) => ({
+    aps: [ap('xgboost', 0.543, 0, null), ap('base_rate', 0.5, 0.043, bootstrap === 0 ? null : { low: 0.035, high: 0.047 }), ap('logistic', 0.543, 0, bootstrap === 0 ? null : { low: -0.01, high: 0.01 })],
+    report: { classes: [{ support: 40 }, { support: 40 }] },
+    options: { bootstrap },
+  }) as unknown as Parameters<typeof verdict>[0];
+  const aps = "XGBoost's AP 0.543 vs the base rate 0.500 and logistic regression 0.543";
+  assert.equal(verdict(report(2)), `${aps}; too few bootstrap replicates to judge (--bootstrap 2 draws 2 replicates; a claim needs at least 100, the default is 1000), so no claim either way.`);
+  assert.equal(verdict(report(1)), `${aps}; too few bootstrap replicates to judge (--bootstrap 1 draws 1 replicate; a claim needs at least 100, the default is 1000), so no claim either way.`);
+  assert.match(verdict(report(99)), /--bootstrap 99 draws 99 replicates; a claim needs at least 100/);
+  // From 100 the same intervals carry the claim (100 is the least, docs/classify.md).
+  assert.match(verdict(report(100)), /^XGBoost ranks leads above chance \(\+0\.043 AP over the base rate \[0\.035, 0\.047\]\)/);
+  assert.match(verdict(report(0)), /no intervals \(--bootstrap 0\), so no claim either way\.$/);
+});
+
+test('classify --bootstrap 2 on the fixtures: intervals are shown under the warning, and the verdict makes no claim from them', async () => {
+  const r = await run([...TARDIS, '--bootstrap', '2', '--format', 'json']);
+  const out = JSON.parse(r.stdout) as { verdict: string; baselines: { logistic: { xgboost_minus_ci: [number, number] } } };
+  assert.match(r.stderr, /--bootstrap 2: the 95 % intervals from fewer than 100 replicates are rough/);
+  // With seed 42 the two replicates put XGBoost over logistic regression clear of 0 (the default
+  // 1000 straddle 0, README): the claim the old verdict made from them.
+  assert.ok(out.baselines.logistic.xgboost_minus_ci[0] > 0, JSON.stringify(out.baselines.logistic));
+  assert.match(out.verdict, /too few bootstrap replicates to judge \(--bootstrap 2 draws 2 replicates; a claim needs at least 100, the default is 1000\), so no claim either way/);
+  assert.doesNotMatch(out.verdict, /ranks leads|No evidence/);
+});

@@ -4,7 +4,7 @@
  * one-sentence verdict (docs/classify.md says how to read each).
  */
 import type { PrCurve } from '../core/prcurve.js';
-import { paramsJson, type Feed } from './options.js';
+import { MIN_REPLICATES, paramsJson, type Feed } from './options.js';
 import { counted, fixed, humanTable, type Cell, type Output, type Style } from '../io/output.js';
 import type { ClassificationReport, ClassIntervals } from '../core/report.js';
 import type { ReliabilityBin, ScorerAp } from '../core/evaluation.js';
@@ -163,8 +163,8 @@ function signed(v: number, digits = 3): string {
 /**
  * One sentence a reader can act on: does XGBoost beat chance, and does it beat logistic
  * regression, with the intervals; and says so when the evidence is weak (a small test class,
- * no intervals, an interval that straddles 0). Below MIN_PER_CLASS test triggers of a class it
- * makes no claim.
+ * no intervals, an interval that straddles 0). Below MIN_PER_CLASS test triggers of a class, or
+ * from fewer than MIN_REPLICATES bootstrap replicates, it makes no claim.
  */
 export function verdict(r: ClassifyReport): string {
   const [model, base, logistic] = [r.aps[0]!, r.aps[1]!, r.aps[2]!];
@@ -174,8 +174,11 @@ export function verdict(r: ClassifyReport): string {
   const aps = `XGBoost's AP ${fixed(model.ap, 3)} vs the base rate ${fixed(base.ap, 3)} and logistic regression ${fixed(logistic.ap, 3)}`;
   // Fewer test triggers of a class than training needs of each: no interval over them means much.
   if (smaller < MIN_PER_CLASS) return `Too few test triggers to judge: ${aps}, but the smaller test class holds only ${smaller} (fewer than ${MIN_PER_CLASS}), so no claim either way.`;
+  const few = fewReplicatesWhy(r.options.bootstrap);
+  if (few !== undefined) return `${aps}; ${few}, so no claim either way${weak}.`;
   if (base.diffCi === null) {
-    const why = r.options.bootstrap === 0 ? '--bootstrap 0' : 'the test triggers lie in one bootstrap block, or too few replicates scored';
+    // R ≥ MIN_REPLICATES here: a replicate has no AP only when it drew no lead.
+    const why = r.options.bootstrap === 0 ? '--bootstrap 0' : 'the test triggers lie in one bootstrap block, or fewer than 2 replicates drew a lead';
     return `${aps}; no intervals (${why}), so no claim either way${weak}.`;
   }
   const vsBase = `${signed(base.diff)} AP over the base rate ${interval(base.diffCi)}`;
@@ -186,6 +189,18 @@ export function verdict(r: ClassifyReport): string {
     return `XGBoost ranks leads above chance (${vsBase}) but nothing significant over logistic regression (${vsLogistic})${weak}.`;
   }
   return `XGBoost ranks leads above chance (${vsBase}) and adds ${vsLogistic}${weak}.`;
+}
+
+/**
+ * Why intervals from R replicates (1 ≤ R < MIN_REPLICATES) cannot carry a claim; undefined when
+ * R = 0 (no intervals at all, said apart) or R is enough. With so few, each end of a 95 %
+ * percentile interval is one or two of the most extreme replicates, which move with --seed: two
+ * replicates can give an interval that misses the AP it belongs to and lies clear of 0 where
+ * 1000 replicates straddle it. The interval table still shows them, under the warning.
+ */
+function fewReplicatesWhy(replicates: number): string | undefined {
+  if (replicates === 0 || replicates >= MIN_REPLICATES) return undefined;
+  return `too few bootstrap replicates to judge (--bootstrap ${replicates} draws ${counted(replicates, 'replicate')}; a claim needs at least ${MIN_REPLICATES}, the default is 1000)`;
 }
 
 function humanClassify(r: ClassifyReport, style: Style): string {

@@ -397,6 +397,12 @@ export const MAX_BOOTSTRAP = 100_000;
  * Fewer replicates than this are warned (docs/definitions.md §9): a 95 % interval's ends are
  * its 2.5 % and 97.5 % points, the two or three most extreme of 100 replicates; of 40 or fewer
  * type 7 interpolates between the two most extreme, so the ends move with --seed.
+ *
+ * classify's verdict makes no claim from fewer (docs/classify.md, "The verdict"). 100, not the
+ * 1000 often recommended for percentile intervals: from 100 each 2.5 % tail holds two or three
+ * replicates, so no end is a single draw, and refusing a user who asks for 200 (five in each
+ * tail, against the default's 25) would be stricter than the ends' roughness warrants. One
+ * number for "rough" and "no claim", so the warning and the verdict never disagree.
  */
 export const MIN_REPLICATES = 100;
 
