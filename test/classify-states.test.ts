@@ -22,6 +22,7 @@ import { runPairState } from '../src/cli/pair-state.js';
 import { analysisParamsOf } from '../src/cli/options.js';
 import { makeStyle, renderOutput, type Output } from '../src/io/output.js';
 import { DataError, UsageError } from '../src/errors.js';
+import { signHeaderLine } from '../src/io/state-file.js';
 
 const T0 = 1723118400e6; // 2024-08-08T12:00:00Z
 const MS = 1000;
@@ -80,6 +81,12 @@ async function rowsOf(inp: Inputs, o: Partial<ClassifyOptions> = {}): Promise<[n
   const opts = { ...OPTS, trades: inp.trades, ...o };
   const { dataset } = await buildDataset(inp.files, opts, analysisParamsOf(opts), fakeContext({ quiet: true }).ctx);
   return Array.from(dataset.t, (t, i) => [t - T0, dataset.labels[i]!]);
+}
+
+/** The spot jumps of a run's span that are no trigger (the data set, no training). */
+async function leftOutOf(inp: Inputs, o: Partial<ClassifyOptions> = {}): Promise<{ follows: number; simultaneous: number }> {
+  const opts = { ...OPTS, trades: inp.trades, ...o };
+  return (await buildDataset(inp.files, opts, analysisParamsOf(opts), fakeContext({ quiet: true }).ctx)).leftOut;
 }
 
 function quoteCsv(rows: readonly (readonly [number, number])[]): string {
@@ -159,6 +166,9 @@ test('classify states on generated data: cuts inside a chain of jumps, between a
   for (const t of perpFirst!) assert.equal(label(t + 2 * MS), undefined, `follower at ${t}`);
   for (const t of chain!) assert.deepEqual([label(t), label(t + 2 * MS), label(t + 4 * MS)], [1, 0, 0], `chain at ${t}`);
   assert.equal(rows.length, lead!.length + noise!.length + 3 * chain!.length);
+  // The left-out spot jumps are the perp-first events' followers; no event is simultaneous.
+  assert.deepEqual(await leftOutOf(inp), { follows: perpFirst!.length, simultaneous: 0 });
+  assert.ok(perpFirst!.length > 0);
 
   const cuts = [chain![1]! + 3 * MS, lead![7]! + 1 * MS, chain![3]! + 1 * MS].sort((x, y) => x - y);
   for (const o of [{}, { features: 'extended', split: 'walk-forward', folds: 3 }, { feed: 'locf', balanced: true }] as Partial<ClassifyOptions>[]) {
@@ -195,8 +205,13 @@ test('a range\'s states merge into the range\'s run; --allow-gaps counts the ran
   const whole = JSON.parse((await single(inp)).json!);
   const middle = await rowsOf(inp, { start: T0 + 10 * S, end: T0 + 25 * S });
   const middleLeads = middle.filter(([, y]) => y === 1).length;
-  assert.ok(middleLeads > 0);
-  assert.deepEqual(gaps.counts, { lead: whole.counts.lead - middleLeads, noise: whole.counts.noise - (middle.length - middleLeads) });
+  const middleLeft = await leftOutOf(inp, { start: T0 + 10 * S, end: T0 + 25 * S });
+  assert.ok(middleLeads > 0 && middleLeft.follows > 0);
+  const lead = whole.counts.lead - middleLeads;
+  const noise = whole.counts.noise - (middle.length - middleLeads);
+  const follows = whole.counts.follows - middleLeft.follows;
+  const simultaneous = whole.counts.simultaneous - middleLeft.simultaneous;
+  assert.deepEqual(gaps.counts, { lead, noise, follows, simultaneous, jumps: lead + noise + follows + simultaneous });
 });
 
 test('a state over a range where the two markets do not overlap holds no triggers, and the day\'s states merge into one run without --allow-gaps', async () => {
@@ -212,8 +227,24 @@ test('a state over a range where the two markets do not overlap holds no trigger
   const states = await shards(short, [10 * S, 40 * S]);
   const last = JSON.parse(readFileSync(states[2]!, 'utf8').split('\n')[0]!) as { data_span: unknown; triggers: { lead: number; noise: number } };
   assert.equal(last.data_span, null, 'the last state read no perp quote: no common span');
-  assert.deepEqual(last.triggers, { lead: 0, noise: 0 });
+  assert.deepEqual(last.triggers, { lead: 0, noise: 0, follows: 0, simultaneous: 0 });
   assert.deepEqual(await merged(states), await single(short));
+});
+
+test('merge of classify states of which one does not record its left-out jumps (written before they were) says so, with null counts', async () => {
+  const inp = generatedInputs();
+  const states = await shards(inp, [30 * S]);
+  const whole = JSON.parse((await single(inp)).json!);
+  // The first state as an earlier leadlag wrote it: its triggers without follows and simultaneous.
+  const [head, ...rest] = readFileSync(states[0]!, 'utf8').split('\n');
+  const h = JSON.parse(head!) as { triggers: Record<string, number> };
+  delete h.triggers.follows;
+  delete h.triggers.simultaneous;
+  writeFileSync(states[0]!, [signHeaderLine(h), ...rest].join('\n'));
+  const out = await merged(states);
+  assert.deepEqual(JSON.parse(out.json!).counts, { lead: whole.counts.lead, noise: whole.counts.noise, follows: null, simultaneous: null, jumps: null });
+  const total = whole.counts.lead + whole.counts.noise;
+  assert.match(out.table!, new RegExp(`\\ntriggers: ${total} spot jumps \\(native feed\\) in the span that lead or are noise \\(the states do not record how many were left out\\): `));
 });
 
 test('merge refuses classify states with different options, overlapping ranges, or mixed with pair states', async () => {

@@ -105,6 +105,37 @@ test('classify: human tables show the counts, prevalence and no garbled cell', a
   assert.ok(b.stdout.includes('Table 4'));
 });
 
+test('classify: the trigger line and counts say which of pair\'s spot jumps are triggers and how many are left out', async () => {
+  // Pair's Table 1 on the fixtures (README): 121 spot jumps, 54 lead the perp, 12 follow it, 12
+  // are simultaneous, 43 in no pair. Triggers are the 54 + 43; the 12 + 12 are left out (§5).
+  const pair = JSON.parse((await leadlag(['pair', ...TARDIS.slice(0, 2), '--format', 'json'])).stdout);
+  const out = JSON.parse((await run([...TARDIS, '--format', 'json'])).stdout);
+  const p = pair.native;
+  assert.deepEqual(out.counts, { lead: p.spot_leads_perp, noise: p.noise_spot_jumps, follows: p.perp_leads_spot, simultaneous: p.simultaneous, jumps: p.total_spot_jumps });
+  assert.deepEqual(out.counts, { lead: 54, noise: 43, follows: 12, simultaneous: 12, jumps: 121 });
+  const human = (await run([...TARDIS])).stdout.split('\n')[1];
+  assert.equal(human, 'triggers: 97 of 121 spot jumps (native feed) in the span, leaving out 24 that follow a perp jump (12) or coincide with one (12) in a pair: 54 lead, 43 noise (prevalence 0.557); train 67, test 30, split random, seed 42');
+  // A range counts the jumps in it, as pair does there; the words follow --names.
+  const range = ['--start', '2024-08-08T12:00:20Z', '--end', '2024-08-08T12:01:00Z'];
+  const named = ['--names', 'BTC,PERP'];
+  const rp = JSON.parse((await leadlag(['pair', ...TARDIS.slice(0, 2), ...range, '--format', 'json'])).stdout).native;
+  const ro = JSON.parse((await run([...TARDIS, ...range, '--format', 'json'])).stdout);
+  assert.deepEqual(ro.counts, { lead: rp.spot_leads_perp, noise: rp.noise_spot_jumps, follows: rp.perp_leads_spot, simultaneous: rp.simultaneous, jumps: rp.total_spot_jumps });
+  assert.ok(ro.counts.jumps < 121 && ro.counts.follows + ro.counts.simultaneous > 0, JSON.stringify(ro.counts));
+  const line = (await run([...TARDIS, ...range, ...named])).stdout.split('\n')[1];
+  const c = ro.counts as Record<string, number>;
+  assert.ok(line!.startsWith(`triggers: ${c.lead! + c.noise!} of ${c.jumps} BTC jumps (native feed) in the span, leaving out ${c.follows! + c.simultaneous!} that follow a PERP jump (${c.follows}) or coincide with one (${c.simultaneous}) in a pair: `), line);
+});
+
+test('classify trigger line: every spot jump a trigger, and merged states that do not say how many were left out', async () => {
+  const { triggersText } = await import('../src/cli/classify-render.js');
+  // Constructed: 30 lead and 20 noise triggers on the native feed.
+  const report = (leftOut: { follows: number; simultaneous: number } | undefined) => ({ names: ['spot', 'perp'], feed: 'native', leads: 30, noise: 20, leftOut }) as unknown as Parameters<typeof triggersText>[0];
+  assert.equal(triggersText(report({ follows: 0, simultaneous: 0 })), 'all 50 spot jumps (native feed) in the span (none follows or coincides with a perp jump in a pair)');
+  assert.equal(triggersText(report({ follows: 3, simultaneous: 0 })), '50 of 53 spot jumps (native feed) in the span, leaving out 3 that follow a perp jump (3) or coincide with one (0) in a pair');
+  assert.equal(triggersText(report(undefined)), '50 spot jumps (native feed) in the span that lead or are noise (the states do not record how many were left out)');
+});
+
 test('classify --save-model writes the booster as JSON', async () => {
   const dir = tempFiles({});
   await run([...TARDIS, '--save-model', join(dir, 'model.json'), '--trees', '5']);

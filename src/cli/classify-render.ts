@@ -8,6 +8,7 @@ import { MIN_REPLICATES, paramsJson, type Feed } from './options.js';
 import { counted, fixed, humanTable, type Cell, type Output, type Style } from '../io/output.js';
 import type { ClassificationReport, ClassIntervals } from '../core/report.js';
 import type { ReliabilityBin, ScorerAp } from '../core/evaluation.js';
+import type { LeftOut } from '../core/dataset.js';
 import type { FeatureGain } from '../core/treegain.js';
 import type { Interval } from '../core/bootstrap.js';
 import type { AnalysisParams, Span } from '../core/types.js';
@@ -38,6 +39,8 @@ export interface ClassifyReport {
   /** Labelled triggers of each class in the whole span. */
   readonly leads: number;
   readonly noise: number;
+  /** The span's spot jumps that are no trigger; undefined from merged states that do not record them. */
+  readonly leftOut: LeftOut | undefined;
   readonly nTrain: number;
   readonly nTest: number;
   /** --split time: triggers left out of the test because they precede the last training trigger. */
@@ -84,7 +87,7 @@ export function renderClassify(r: ClassifyReport): Output {
     Object.assign(json, { average_precision: r.averagePrecision, threshold: r.threshold, precision_at_threshold: r.precisionAtThreshold, recall_at_threshold: r.recallAtThreshold });
   }
   Object.assign(json, {
-    counts: { lead: r.leads, noise: r.noise },
+    counts: countsJson(r),
     test_prevalence: r.testPrevalence,
     feed: r.feed,
     split: o.split,
@@ -121,6 +124,12 @@ export function renderClassify(r: ClassifyReport): Output {
   }
   json['verdict'] = verdict(r);
   return { json, machine: { columns: ['metric', 'value'], rows: flatten(json) }, human: (style) => humanClassify(r, style) };
+}
+
+/** The span's spot jumps: the triggers of each class, those left out, and all of them (pair's total_spot_jumps); null where unknown. */
+function countsJson(r: ClassifyReport): Record<string, number | null> {
+  const l = r.leftOut;
+  return { lead: r.leads, noise: r.noise, follows: l?.follows ?? null, simultaneous: l?.simultaneous ?? null, jumps: l === undefined ? null : r.leads + r.noise + l.follows + l.simultaneous };
 }
 
 function pairOf(i: Interval | null): [number, number] | null {
@@ -203,6 +212,22 @@ function fewReplicatesWhy(replicates: number): string | undefined {
   return `too few bootstrap replicates to judge (--bootstrap ${replicates} draws ${counted(replicates, 'replicate')}; a claim needs at least ${MIN_REPLICATES}, the default is 1000)`;
 }
 
+/**
+ * Which of the span's spot jumps are triggers, so the count is not mistaken for pair's
+ * total_spot_jumps: `97 of 121 spot jumps (native feed) in the span, leaving out 24 that follow
+ * a perp jump (12) or coincide with one (12) in a pair`.
+ */
+export function triggersText(r: ClassifyReport): string {
+  const [a, b] = r.names;
+  const total = r.leads + r.noise;
+  const jumps = `${a} jumps (${r.feed} feed) in the span`;
+  const l = r.leftOut;
+  if (l === undefined) return `${total} ${jumps} that lead or are noise (the states do not record how many were left out)`;
+  const left = l.follows + l.simultaneous;
+  if (left === 0) return `all ${total} ${jumps} (none follows or coincides with a ${b} jump in a pair)`;
+  return `${total} of ${total + left} ${jumps}, leaving out ${left} that follow a ${b} jump (${l.follows}) or coincide with one (${l.simultaneous}) in a pair`;
+}
+
 function humanClassify(r: ClassifyReport, style: Style): string {
   const { c } = style;
   const [a, b] = r.names;
@@ -218,7 +243,7 @@ function humanClassify(r: ClassifyReport, style: Style): string {
   const split = r.options.split === 'walk-forward' ? `split walk-forward (${r.options.folds} folds, train sizes summed)` : `split ${r.options.split}`;
   const lines = [
     c.bold(title),
-    c.dim(`triggers: ${total} ${a} jumps (${r.feed} feed) in the span: ${r.leads} lead, ${r.noise} noise (prevalence ${fixed(r.leads / total, 3)}); train ${r.nTrain}, test ${r.nTest}${r.nEmbargoed > 0 ? ` (${r.nEmbargoed} left out: earlier than the last training trigger)` : ''}, ${split}, seed ${r.options.seed}`),
+    c.dim(`triggers: ${triggersText(r)}: ${r.leads} lead, ${r.noise} noise (prevalence ${fixed(r.leads / total, 3)}); train ${r.nTrain}, test ${r.nTest}${r.nEmbargoed > 0 ? ` (${r.nEmbargoed} left out: earlier than the last training trigger)` : ''}, ${split}, seed ${r.options.seed}`),
   ];
   if (r.mode === 'holdout') {
     lines.push(

@@ -11,7 +11,7 @@ import { analysisParamsOf, rangeOf } from './options.js';
 import { prepareOutputs } from '../io/atomic.js';
 import { buildDataset, datasetMargin, featureParamsOf } from './dataset.js';
 import { checkCombination, dumpFeatures, refuseCombination, evaluateDataset, inputsOf, outputsOf, type ClassifyOptions, type ClassifyReport, type EvaluationOptions } from './commands/classify.js';
-import { countLeads } from '../core/dataset.js';
+import { countLeads, type LeftOut } from '../core/dataset.js';
 import { featureNames } from '../core/features.js';
 import { datasetEdgeUs, datasetEnds, decodeRows, encodeRows, featureHistoryUs, mergeDatasetShards, type DatasetEnds, type DatasetShard, type EncodedRow } from '../core/dataset-state.js';
 import type { AnalysisParams } from '../core/types.js';
@@ -77,6 +77,8 @@ type MarketSeen = TicksSeenJson;
 
 interface ClassifyStateHeader {
   readonly range: { start_us: number | null; end_us: number | null };
+  /** The range's spot jumps: its triggers of each class and those left out (absent from states written before they were recorded). */
+  readonly triggers: { lead: number; noise: number; follows?: number; simultaneous?: number };
   readonly edge_us: number;
   readonly history_us: number;
   readonly seen: Record<'a' | 'b', MarketSeen | null>;
@@ -120,12 +122,12 @@ export async function runClassifyState(files: readonly [string, string], o: Clas
     rows: encodeRows(run.dataset),
     ends: datasetEnds(run.spot[o.feed], run.perp[o.feed], run.dataSpan, range, edgeUs, params.pairWindowUs),
   };
-  const header: Omit<ClassifyStateHeader, 'range'> & { triggers: { lead: number; noise: number } } = {
+  const header: Omit<ClassifyStateHeader, 'range'> = {
     edge_us: edgeUs,
     history_us: historyUs,
     seen: { a: watch[0].json(), b: watch[1].json() },
     data_span: run.dataSpan === undefined ? null : { start_us: run.dataSpan.start, end_us: run.dataSpan.end },
-    triggers: { lead: run.leads, noise: run.noise },
+    triggers: { lead: run.leads, noise: run.noise, follows: run.leftOut.follows, simultaneous: run.leftOut.simultaneous },
   };
   const state = { version: LEADLAG_VERSION, command: 'classify', label: o.label, planSpan: o.planSpan, params: classifyStateParams(o), range, marginUs: margin, inputs: { a: run.files[0], b: run.files[1], trades: run.files[2] } };
   const wrote = await writeRunState(o.state!, state, header, body, `, ${run.dataset.labels.length} triggers`);
@@ -166,7 +168,23 @@ export async function mergeClassifyStates(states: readonly StateFile[], allowGap
     balanced: p.balanced,
   };
   const file = states.map((s) => s.file).join(', ');
-  return evaluateDataset(await xgbLoading, { dataset, span, leads, noise: dataset.labels.length - leads }, o, params, file, ctx).report;
+  return evaluateDataset(await xgbLoading, { dataset, span, leads, noise: dataset.labels.length - leads, leftOut: leftOutOf(states) }, o, params, file, ctx).report;
+}
+
+/**
+ * The left-out spot jumps of merged states: each state counts those in its own range, so their
+ * sum is one run's. Undefined when a state does not record them (written before they were).
+ */
+function leftOutOf(states: readonly StateFile[]): LeftOut | undefined {
+  let follows = 0;
+  let simultaneous = 0;
+  for (const s of states) {
+    const t = (s.header as unknown as ClassifyStateHeader).triggers;
+    if (t?.follows === undefined || t.simultaneous === undefined) return undefined;
+    follows += t.follows;
+    simultaneous += t.simultaneous;
+  }
+  return { follows, simultaneous };
 }
 
 function shardOf(s: StateFile, names: readonly string[], params: AnalysisParams): DatasetShard {

@@ -11,7 +11,7 @@ import { pumpLagging, pumpMerged, sliceTicks, sliceTrades } from './pump.js';
 import { MarketJumps } from '../core/market.js';
 import { pairSortedJumps, spanOf } from '../core/pairing.js';
 import { FeatureEngine, featureNames, type FeatureParams, type FeatureSet } from '../core/features.js';
-import { countLeads, labelled, take, type Dataset } from '../core/dataset.js';
+import { countLeads, inSpan, labelled, leftOutIn, take, type Dataset, type LeftOut } from '../core/dataset.js';
 import { featureHistoryUs } from '../core/dataset-state.js';
 import { DataError } from '../errors.js';
 import { csvText, isoMicros, type Cell } from '../io/output.js';
@@ -30,10 +30,14 @@ export interface LabelledSpan {
   readonly span: Span;
   readonly leads: number;
   readonly noise: number;
+  /** The span's spot jumps left out of the data set; undefined when merged states do not record them. */
+  readonly leftOut: LeftOut | undefined;
 }
 
 /** What a state run keeps besides the data set (src/cli/classify-state.ts). */
 export interface DatasetRun extends LabelledSpan {
+  /** A run always counts them. */
+  readonly leftOut: LeftOut;
   /** Spot's and perp's jumps and tick counts, as read (within [S − M, E + M)). */
   readonly spot: MarketJumps;
   readonly perp: MarketJumps;
@@ -130,7 +134,7 @@ export async function buildDataset(files: readonly [string, string], o: DatasetO
   const fileReports = [spotSrc!.reports(), perpSrc!.reports(), tradeSrc.reports()] as const;
   if (apart === 'empty' && overlapIn(dataSpan, range) === undefined) {
     const none: Dataset = { names: featureNames(o.features, featureParams), t: new Float64Array(0), labels: new Uint8Array(0), X: new Float64Array(0) };
-    return { dataset: none, span: undefined, leads: 0, noise: 0, spot, perp, dataSpan, files: fileReports };
+    return { dataset: none, span: undefined, leads: 0, noise: 0, leftOut: { follows: 0, simultaneous: 0 }, spot, perp, dataSpan, files: fileReports };
   }
   const span = requireOverlap(dataSpan, reads[0]!, reads[1]!, range);
   warnAboutInputs(ctx, files, o, reads.slice(0, 2), span);
@@ -138,15 +142,17 @@ export async function buildDataset(files: readonly [string, string], o: DatasetO
   checkTrades(reads[2]!, span, o, ctx);
   // Pairing runs over all the data read, so a trigger near --end still sees its follower.
   const pairing = pairSortedJumps(spot[o.feed], perp[o.feed], dataSpan!, params.pairWindowUs);
-  const dataset = inRange(labelled(engine.rows(), featureNames(o.features, featureParams), pairing.aStart, pairing.roleA), span);
+  const rows = engine.rows();
+  const dataset = inRange(labelled(rows, featureNames(o.features, featureParams), pairing.aStart, pairing.roleA), span);
+  const leftOut = leftOutIn(rows.t, pairing.aStart, pairing.roleA, span);
   const leads = countLeads(dataset.labels);
-  return { dataset, span, leads, noise: dataset.labels.length - leads, spot, perp, dataSpan: dataSpan!, files: fileReports };
+  return { dataset, span, leads, noise: dataset.labels.length - leads, leftOut, spot, perp, dataSpan: dataSpan!, files: fileReports };
 }
 
 /** The triggers with times in the span (all of them without --start/--end). */
 function inRange(d: Dataset, span: Span): Dataset {
   const idx: number[] = [];
-  for (let i = 0; i < d.t.length; i++) if (d.t[i]! >= span.start && d.t[i]! <= span.end) idx.push(i);
+  for (let i = 0; i < d.t.length; i++) if (inSpan(d.t[i]!, span)) idx.push(i);
   return idx.length === d.t.length ? d : take(d, idx);
 }
 

@@ -5,6 +5,7 @@
  */
 import { Role } from './pairing.js';
 import type { FeatureTable } from './features.js';
+import type { Span } from './types.js';
 
 /** The labelled data set: one row per spot jump in the span that leads (1) or is noise (0), in time order. */
 export interface Dataset {
@@ -39,6 +40,36 @@ export function labelled(rows: FeatureTable, names: readonly string[], aStart: n
     for (let c = 0; c < f; c++) X[i * f + c] = cols[c]![r]!;
   }
   return { names, t, labels, X };
+}
+
+/** Whether a trigger at t (µs) belongs to the span: both ends included, as §1's span. */
+export function inSpan(t: number, span: Span): boolean {
+  return t >= span.start && t <= span.end;
+}
+
+/**
+ * The spot jumps `labelled` leaves out (§5): they are paired with a perp jump that came first
+ * (the spot jump follows it) or at the same time (simultaneous). With the leads and the noise
+ * they make up every spot jump in the span, pair's total_spot_jumps.
+ */
+export interface LeftOut {
+  readonly follows: number;
+  readonly simultaneous: number;
+}
+
+/**
+ * Counts the left-out spot jumps whose times lie in the span (inSpan, as the data set's rows).
+ * `t[aStart + k]` is the time of the jump whose role is `roleA[k]` (as in `labelled`). O(roleA).
+ */
+export function leftOutIn(t: ArrayLike<number>, aStart: number, roleA: Int8Array, span: Span): LeftOut {
+  let follows = 0;
+  let simultaneous = 0;
+  for (let k = 0; k < roleA.length; k++) {
+    if (!inSpan(t[aStart + k]!, span)) continue;
+    if (roleA[k] === Role.follows) follows++;
+    else if (roleA[k] === Role.simultaneous) simultaneous++;
+  }
+  return { follows, simultaneous };
 }
 
 /** The rows `idx` of a data set (in the order given). O(idx · features). */

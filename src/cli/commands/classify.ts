@@ -166,7 +166,7 @@ export async function dumpFeatures(dataset: Dataset, o: Pick<ClassifyOptions, 'd
  * trained on the most data).
  */
 export function evaluateDataset(xgb: XGBoostClass, labelled: LabelledSpan, o: EvaluationOptions, params: AnalysisParams, file: string, ctx: Context): { report: ClassifyReport; saved: SavedModel } {
-  const { dataset, span, leads, noise } = labelled;
+  const { dataset, span, leads, noise, leftOut } = labelled;
   // Before the training: the average precisions' bootstrap draws over the test set's blocks.
   requireBootstrapBlocks(span, o.block, o.bootstrap);
   const mode = o.balanced ? 'balanced' : 'holdout';
@@ -198,6 +198,7 @@ export function evaluateDataset(xgb: XGBoostClass, labelled: LabelledSpan, o: Ev
     options: o,
     leads,
     noise,
+    leftOut,
     nTrain,
     nTest: pooled.labels.length,
     nEmbargoed,
