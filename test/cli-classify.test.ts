@@ -157,7 +157,7 @@ test('classify: too few triggers of a class is a data error that says how many',
   assert.equal(r.code, 65, r.stderr);
   assert.match(r.stderr, /0 lead and 0 noise/);
   assert.equal(r.stdout, '');
-  // At 0.15 % the fixture has a few triggers (1 lead, 3 noise: fewer than the 10 of each needed):
+  // At 0.15 % the fixture has a few triggers (1 lead, 3 noise: a training set of 0 and 2, fewer than the 10 of each needed):
   // the run fails before any output, so neither the feature file nor the model exists, and
   // `--dump-features -` puts nothing on stdout.
   const dir = tempFiles({});
@@ -168,6 +168,29 @@ test('classify: too few triggers of a class is a data error that says how many',
   const piped = await leadlag(['classify', ...TARDIS, '--threshold', '0.15%', '--dump-features', '-']);
   assert.equal(piped.code, 65, piped.stderr);
   assert.equal(piped.stdout, '');
+});
+
+test('classify: hold-out and walk-forward apply one rule, 10 of each class in the training set', async () => {
+  // At 0.135 % the fixture holds 17 lead and 13 noise triggers, 10 or more of each; the hold-out
+  // trains on floor(0.7·17) = 11 and floor(0.7·13) = 9 of them: 9 noise, too few to train on.
+  const holdout = await leadlag(['classify', ...TARDIS, '--threshold', '0.135%']);
+  assert.equal(holdout.code, 65, holdout.stderr);
+  assert.equal(holdout.stdout, '');
+  assert.match(holdout.stderr, /too few labelled triggers to train on: of 17 lead and 13 noise, the training set takes 11 lead and 9 noise \(70 % of each class; needs 10 of each to train\); try a lower --threshold or more data/);
+  // The same triggers in two walk-forward folds: fold 1 trains on the first third (less the
+  // purged), short of 10 of each, and is skipped under the same rule; fold 2 has enough.
+  const wf = JSON.parse((await run([...TARDIS, '--threshold', '0.135%', '--split', 'walk-forward', '--folds', '2', '--format', 'json'])).stdout);
+  const [f1, f2] = wf.folds as { skipped: boolean; n_train: number }[];
+  assert.ok(f1!.skipped && !f2!.skipped);
+  assert.ok(f1!.n_train < 20 && f2!.n_train >= 20, JSON.stringify(wf.folds));
+  // With 15 of each class (0.13 %: 20 and 20) the hold-out trains on 14 and 14.
+  const enough = JSON.parse((await run([...TARDIS, '--threshold', '0.13%', '--format', 'json'])).stdout);
+  assert.deepEqual([enough.counts.lead, enough.counts.noise, enough.n_train], [20, 20, 28]);
+  // --balanced caps its sample at --per-class, of which 70 % trains: below 15 it can never train.
+  const cap = await leadlag(['classify', ...TARDIS, '--balanced', '--per-class', '14']);
+  assert.equal(cap.code, 2, cap.stderr);
+  assert.match(cap.stderr, /--per-class 14 with --balanced trains on 9 triggers of each class \(70 % of the sample\), and training needs 10 of each: use --per-class 15 or more/);
+  assert.equal((await run([...TARDIS, '--balanced', '--per-class', '15', '--format', 'json'])).stdout.includes('"n_train": 20'), true);
 });
 
 test('classify: a bad trades file is a located data error; a missing one exits 66', async () => {

@@ -150,7 +150,8 @@ test('report --html with no jumps at θ: no NaN anywhere on the page, and each d
 
 test('report --trades with too few triggers of a class: the other analyses, a classify section that says why, a warning, exit 0', async () => {
   // The fixtures' first 10 s hold 8 lead and 4 noise triggers: classify alone refuses them (exit 65,
-  // fewer than 10 of each); report must still give pair, xcorr and hy and say why classify has no result.
+  // a training set of floor(0.7·8) = 5 and floor(0.7·4) = 2, fewer than 10 of each); report must
+  // still give pair, xcorr and hy and say why classify has no result.
   const range = ['--end', '2024-08-08T12:00:10Z'];
   const page = join(tempFiles({}), 'r.html');
   const [r, classify, pair] = await Promise.all([
@@ -161,16 +162,17 @@ test('report --trades with too few triggers of a class: the other analyses, a cl
   assert.equal(classify.code, 65);
   const [, leads, noise] = /(\d+) lead and (\d+) noise/.exec(classify.stderr)!;
   assert.deepEqual([leads, noise], ['8', '4']);
+  const why = 'too few labelled triggers to train on: of 8 lead and 4 noise, the training set takes 5 lead and 2 noise';
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /warning: classify has no result: .*too few labelled triggers to train and test: 8 lead and 4 noise/);
+  assert.ok(r.stderr.includes(`warning: classify has no result: `) && r.stderr.includes(why), r.stderr);
   const report = JSON.parse(r.stdout) as Record<string, unknown>;
   assert.deepEqual(report.pair, pair);
   assert.equal(report.classify, undefined);
-  const missing = report.classify_unavailable as { leads: number; noise: number; min_per_class: number; reason: string };
-  assert.deepEqual([missing.leads, missing.noise, missing.min_per_class], [8, 4, 10]);
+  const missing = report.classify_unavailable as { leads: number; noise: number; train_leads: number; train_noise: number; min_per_class: number; reason: string };
+  assert.deepEqual([missing.leads, missing.noise, missing.train_leads, missing.train_noise, missing.min_per_class], [8, 4, 5, 2, 10]);
   const html = readFileSync(page, 'utf8');
   assert.match(html, /<h3>Classifier: no result<\/h3>/);
-  assert.match(html, /No classifier was trained: too few labelled triggers to train and test: 8 lead and 4 noise/);
+  assert.ok(html.includes(`No classifier was trained: ${why}`), 'the reason on the page');
   assert.ok((html.match(/<figure /g) ?? []).length >= 4, 'the other analyses\' figures');
 });
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Random } from '../src/core/random.js';
-import { sampleTrainTest, TooFewTriggersError, type SamplingOptions } from '../src/core/sampling.js';
+import { MIN_BALANCED_PER_CLASS, sampleTrainTest, TooFewTriggersError, trainingSizes, trainsEnough, type SamplingOptions } from '../src/core/sampling.js';
 
 const HOLDOUT: SamplingOptions = { mode: 'holdout', perClass: 1000, split: 'random' };
 const BALANCED: SamplingOptions = { mode: 'balanced', perClass: 1000, split: 'random' };
@@ -41,11 +41,11 @@ test('sampleTrainTest holdout: trains on min(perClass, floor(0.7·count)) per cl
   assert.equal(countClass(capped.train, y, 0), 50);
   assert.equal(countClass(capped.test, y, 0), 50);
   assert.equal(countClass(capped.train, y, 1), 21);
-  // 13 of a class: floor(9.1) = 9 train, 4 test.
-  const small = labelsOf(13, 13);
-  const s13 = sampleTrainTest(small, HOLDOUT, new Random(3));
-  assert.equal(countClass(s13.train, small, 1), 9);
-  assert.equal(countClass(s13.test, small, 1), 4);
+  // 16 of a class: floor(11.2) = 11 train, 5 test.
+  const small = labelsOf(16, 16);
+  const s16 = sampleTrainTest(small, HOLDOUT, new Random(3));
+  assert.equal(countClass(s16.train, small, 1), 11);
+  assert.equal(countClass(s16.test, small, 1), 5);
 });
 
 test('sampleTrainTest balanced: n = min(perClass, #lead, #noise) per class, 70/30 per class', () => {
@@ -111,20 +111,51 @@ test('sampleTrainTest split time: a class that thins out early leaves its later 
   assert.equal(random.test.length, 39);
 });
 
-test('sampleTrainTest: fewer than 10 of either class throws TooFewTriggersError with the counts', () => {
-  const err = (() => {
+test('trainsEnough(leads, noise): 10 of each class, no fewer of either', () => {
+  assert.ok(trainsEnough(10, 10));
+  assert.ok(trainsEnough(10, 500));
+  assert.ok(!trainsEnough(9, 500));
+  assert.ok(!trainsEnough(500, 9));
+});
+
+test('trainingSizes(noise, leads, options): [noise, leads] that train, hand-worked', () => {
+  // Hold-out: min(perClass, floor(0.7·m)) per class: floor(0.7·14) = floor(9.8) = 9, floor(0.7·15) = floor(10.5) = 10.
+  assert.deepEqual(trainingSizes(14, 15, HOLDOUT), [9, 10]);
+  assert.deepEqual(trainingSizes(100, 30, { ...HOLDOUT, perClass: 50 }), [50, 21]);
+  // Balanced: floor(0.7·min(perClass, leads, noise)) of each: min 14 → 9; perClass 20 → 14.
+  assert.deepEqual(trainingSizes(14, 50, BALANCED), [9, 9]);
+  assert.deepEqual(trainingSizes(100, 30, { ...BALANCED, perClass: 20 }), [14, 14]);
+  // The least balanced cap that can train: floor(0.7·15) = 10, floor(0.7·14) = 9.
+  assert.equal(MIN_BALANCED_PER_CLASS, 15);
+});
+
+test('sampleTrainTest: a training set with fewer than 10 of a class throws TooFewTriggersError with the counts and the training set', () => {
+  const thrown = (y: Uint8Array, o: SamplingOptions) => {
     try {
-      sampleTrainTest(labelsOf(50, 9), HOLDOUT, new Random(1));
+      sampleTrainTest(y, o, new Random(1));
     } catch (e) {
       return e;
     }
     return undefined;
-  })();
-  assert.ok(err instanceof TooFewTriggersError);
-  assert.equal(err.leads, 9);
-  assert.equal(err.noise, 50);
-  assert.throws(() => sampleTrainTest(labelsOf(9, 50), BALANCED, new Random(1)), TooFewTriggersError);
-  sampleTrainTest(labelsOf(10, 10), BALANCED, new Random(1)); // exactly 10 of each is enough
+  };
+  // Hold-out, 14 leads and 50 noise: floor(9.8) = 9 leads and 35 noise would train. All 14 leads
+  // are more than 10, but training sees only 9: refused, as a walk-forward fold with 9 would be.
+  const holdout = thrown(labelsOf(50, 14), HOLDOUT);
+  assert.ok(holdout instanceof TooFewTriggersError);
+  assert.deepEqual([holdout.leads, holdout.noise, holdout.trainLeads, holdout.trainNoise], [14, 50, 9, 35]);
+  assert.equal(holdout.message, 'too few labelled triggers to train on: of 14 lead and 50 noise, the training set takes 9 lead and 35 noise (70 % of each class; needs 10 of each to train)');
+  // 10 of each: 7 and 7 would train (the rule used to count all triggers and let this through).
+  const ten = thrown(labelsOf(10, 10), HOLDOUT);
+  assert.ok(ten instanceof TooFewTriggersError);
+  assert.deepEqual([ten.trainLeads, ten.trainNoise], [7, 7]);
+  // 15 of each: 10 and 10 train, the least accepted.
+  const s = sampleTrainTest(labelsOf(15, 15), HOLDOUT, new Random(1));
+  assert.equal(s.train.length, 20);
+  // Balanced: n = min(1000, 14, 50) = 14, floor(9.8) = 9 of each.
+  const balanced = thrown(labelsOf(14, 50), BALANCED);
+  assert.ok(balanced instanceof TooFewTriggersError);
+  assert.match(balanced.message, /of 50 lead and 14 noise, the training set takes 9 lead and 9 noise \(70 % of a balanced sample of 14 of each class; needs 10 of each to train\)/);
+  assert.equal(sampleTrainTest(labelsOf(15, 50), BALANCED, new Random(1)).train.length, 20);
 });
 
 test('sampleTrainTest: a random holdout picks every row with the same chance (0.7)', () => {

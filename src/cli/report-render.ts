@@ -34,7 +34,7 @@ function reportJson(d: ReportData, htmlFile: string | undefined): Record<string,
   };
   if (d.classify !== undefined) json.classify = renderClassify(d.classify).json;
   const missing = d.classifyUnavailable;
-  if (missing !== undefined) json.classify_unavailable = { reason: missing.reason, leads: missing.leads, noise: missing.noise, min_per_class: missing.minPerClass };
+  if (missing !== undefined) json.classify_unavailable = { reason: missing.reason, leads: missing.leads, noise: missing.noise, train_leads: missing.trainLeads, train_noise: missing.trainNoise, min_per_class: missing.minPerClass };
   json.quality = qualityJson(d.quality);
   json.inputs = d.inputs.map((i) => ({ market: i.market, files: i.files, bytes: i.bytes, format: i.format, rows: i.rows, first_us: nullIfNaN(i.firstUs), last_us: nullIfNaN(i.lastUs) }));
   json.span = { start_us: d.span.start, end_us: d.span.end, start: isoMicros(d.span.start), end: isoMicros(d.span.end) };

@@ -136,7 +136,7 @@ async function classifyPart(files: readonly [string, string], o: ClassifyOptions
   } catch (e) {
     if (!(e instanceof TooFewTriggersDataError)) throw e;
     ctx.warn(`classify has no result: ${e.message}; the report gives the other analyses without it`);
-    return { classifyUnavailable: { leads: e.leads, noise: e.noise, minPerClass: MIN_PER_CLASS, reason: e.problem } };
+    return { classifyUnavailable: { leads: e.leads, noise: e.noise, trainLeads: e.trainLeads, trainNoise: e.trainNoise, minPerClass: MIN_PER_CLASS, reason: e.problem } };
   }
 }
 

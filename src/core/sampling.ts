@@ -3,7 +3,7 @@
  */
 import type { Random } from './random.js';
 
-/** Fewer than {@link MIN_PER_CLASS} triggers of a class: nothing meaningful to train or test. */
+/** A training set with fewer than {@link MIN_PER_CLASS} triggers of a class: nothing meaningful to train. */
 export class TooFewTriggersError extends Error {
   override readonly name = 'TooFewTriggersError';
   constructor(
@@ -11,16 +11,47 @@ export class TooFewTriggersError extends Error {
     readonly leads: number,
     /** Triggers labelled 0 (noise). */
     readonly noise: number,
+    /** Of those, the ones the training set would take. */
+    readonly trainLeads: number,
+    readonly trainNoise: number,
+    /** How the training set is drawn from them, e.g. `70 % of each class`. */
+    drawn: string,
   ) {
-    super(`too few labelled triggers to train and test: ${leads} lead and ${noise} noise (need at least ${MIN_PER_CLASS} of each)`);
+    super(`too few labelled triggers to train on: of ${leads} lead and ${noise} noise, the training set takes ${trainLeads} lead and ${trainNoise} noise (${drawn}; needs ${MIN_PER_CLASS} of each to train)`);
   }
 }
 
-/** The least number of triggers of each class `sampleTrainTest` accepts. */
+/**
+ * The least number of training triggers of each class: the one rule of hold-out, balanced and
+ * every walk-forward fold, applied to what the model trains on (not to all the triggers, of
+ * which the hold-out trains on only 70 %).
+ */
 export const MIN_PER_CLASS = 10;
+
+/** Whether a training set of `leads` and `noise` triggers has {@link MIN_PER_CLASS} of each. */
+export function trainsEnough(leads: number, noise: number): boolean {
+  return leads >= MIN_PER_CLASS && noise >= MIN_PER_CLASS;
+}
 
 /** Share of a class (hold-out cap) or of the balanced sample that goes to training. */
 const TRAIN_SHARE = 0.7;
+
+/**
+ * The smallest balanced sample per class whose 70 % reaches MIN_PER_CLASS: ⌊0.7 · 15⌋ = 10,
+ * ⌊0.7 · 14⌋ = 9. A smaller `--per-class` with `--balanced` can never train.
+ */
+export const MIN_BALANCED_PER_CLASS = Math.ceil(MIN_PER_CLASS / TRAIN_SHARE);
+
+/**
+ * How many triggers of each class train, [noise, leads], from the counts of each class:
+ * hold-out min(perClass, ⌊0.7·m_c⌋) per class; balanced ⌊0.7·n⌋ of each, n = min(perClass,
+ * #lead, #noise). O(1).
+ */
+export function trainingSizes(noise: number, leads: number, options: Pick<SamplingOptions, 'mode' | 'perClass'>): [number, number] {
+  if (options.mode === 'holdout') return [Math.min(options.perClass, Math.floor(TRAIN_SHARE * noise)), Math.min(options.perClass, Math.floor(TRAIN_SHARE * leads))];
+  const k = Math.floor(TRAIN_SHARE * Math.min(options.perClass, leads, noise));
+  return [k, k];
+}
 
 export interface SamplingOptions {
   /** 'holdout' (Table 3) or 'balanced' (Table 4). */
@@ -62,7 +93,9 @@ export interface TrainTestSplit {
  * Randomness: partial Fisher–Yates shuffles drawing from `rng`, class 0 first, then
  * class 1; the same seed gives the same split. 'time' holdout draws nothing.
  *
- * @throws TooFewTriggersError when either class has fewer than 10 rows.
+ * @throws TooFewTriggersError when the training set would hold fewer than MIN_PER_CLASS rows of
+ *   a class (hold-out: fewer than 15 rows of it; balanced: fewer than 15 of either, or a
+ *   perClass below 15).
  * @throws RangeError on a label other than 0/1 or a perClass that is not an integer ≥ 1.
  * Cost: O(rows) time and memory.
  */
@@ -72,20 +105,19 @@ export function sampleTrainTest(labels: Uint8Array, options: SamplingOptions, rn
   }
   const byClass = indicesByClass(labels);
   const [noise, leads] = byClass;
-  if (leads.length < MIN_PER_CLASS || noise.length < MIN_PER_CLASS) {
-    throw new TooFewTriggersError(leads.length, noise.length);
-  }
+  const sizes = trainingSizes(noise.length, leads.length, options);
   const balancedN = Math.min(options.perClass, leads.length, noise.length);
+  if (!trainsEnough(sizes[1], sizes[0])) {
+    const drawn = options.mode === 'holdout' ? '70 % of each class' : `70 % of a balanced sample of ${balancedN} of each class`;
+    throw new TooFewTriggersError(leads.length, noise.length, sizes[1], sizes[0], drawn);
+  }
   const train: Uint32Array[] = [];
   const test: Uint32Array[] = [];
-  for (const rows of byClass) {
-    const part =
-      options.mode === 'holdout'
-        ? splitHoldout(rows, Math.min(options.perClass, Math.floor(TRAIN_SHARE * rows.length)), options.split, rng)
-        : splitBalanced(rows, balancedN, options.split, rng);
+  byClass.forEach((rows, c) => {
+    const part = options.mode === 'holdout' ? splitHoldout(rows, sizes[c]!, options.split, rng) : splitBalanced(rows, balancedN, options.split, rng);
     train.push(part.train);
     test.push(part.test);
-  }
+  });
   const trainRows = mergeSorted(train[0]!, train[1]!);
   const testRows = mergeSorted(test[0]!, test[1]!);
   if (options.split === 'random') return { train: trainRows, test: testRows, embargoed: 0 };

@@ -23,11 +23,13 @@ export interface InputFingerprint {
   readonly lastUs: number;
 }
 
-/** classify asked for (--trades) without a result: too few labelled triggers of a class to train and test on. */
+/** classify asked for (--trades) without a result: too few labelled triggers of a class to train on. */
 export interface ClassifyUnavailable {
-  /** Labelled triggers of each class, and the least of each classify needs. */
+  /** Labelled triggers of each class, the training set they give, and the least of each it needs. */
   readonly leads: number;
   readonly noise: number;
+  readonly trainLeads: number;
+  readonly trainNoise: number;
   readonly minPerClass: number;
   /** classify's own message. */
   readonly reason: string;

@@ -114,12 +114,12 @@ function span(i: { readonly low: number; readonly high: number } | null): string
   return i === null ? 'n/a' : `${fix(i.low, 3)} … ${fix(i.high, 3)}`;
 }
 
-/** Why the classifier has no result: the labelled triggers of each class beside the least it needs. */
+/** Why the classifier has no result: the labelled triggers of each class, the training set they give, and the least it needs. */
 function noClassifierTable(u: ClassifyUnavailable): PageTable {
   return {
     title: 'Classifier: no result',
-    columns: ['labelled triggers', 'count', 'needed'],
-    rows: [['lead', u.leads, u.minPerClass], ['noise', u.noise, u.minPerClass]],
+    columns: ['labelled triggers', 'count', 'training set', 'training needs'],
+    rows: [['lead', u.leads, u.trainLeads, u.minPerClass], ['noise', u.noise, u.trainNoise, u.minPerClass]],
     note: `No classifier was trained: ${u.reason}. The other analyses above are complete.`,
   };
 }

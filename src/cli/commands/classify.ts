@@ -9,7 +9,7 @@ import { Context, type Streams } from '../context.js';
 import { DataError, UsageError } from '../../errors.js';
 import { analysisParamsOf, refusePlanSpanAlone, warnFewReplicates, type PlanSpan, type CommonOptions, type Feed, type JumpCliOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
 import { Random } from '../../core/random.js';
-import { MIN_PER_CLASS, sampleTrainTest, TooFewTriggersError, walkForwardFolds } from '../../core/sampling.js';
+import { MIN_BALANCED_PER_CLASS, MIN_PER_CLASS, sampleTrainTest, TooFewTriggersError, trainingSizes, trainsEnough, walkForwardFolds } from '../../core/sampling.js';
 import { averagePrecisionOfCurve, pickThreshold, precisionRecallCurve } from '../../core/prcurve.js';
 import { classIntervals, classificationReport, predictAtThreshold } from '../../core/report.js';
 import { countLeads, prevalence, take, type Dataset } from '../../core/dataset.js';
@@ -94,16 +94,20 @@ export function outputsOf(o: ClassifyOptions): OutputTarget[] {
 }
 
 /**
- * Too few triggers of a class to train and test on, as a data error (exit 65) that keeps the
- * counts: `report --trades` then gives its other analyses and says why classify has no result.
+ * Too few triggers of a class to train on, as a data error (exit 65) that keeps the counts:
+ * `report --trades` then gives its other analyses and says why classify has no result.
  */
 export class TooFewTriggersDataError extends DataError {
   readonly leads: number;
   readonly noise: number;
+  readonly trainLeads: number;
+  readonly trainNoise: number;
   constructor(file: string, e: TooFewTriggersError) {
     super(file, undefined, `${e.message}; try a lower --threshold or more data`);
     this.leads = e.leads;
     this.noise = e.noise;
+    this.trainLeads = e.trainLeads;
+    this.trainNoise = e.trainNoise;
   }
 }
 
@@ -124,6 +128,10 @@ export function inputsOf(files: readonly [string, string], o: ClassifyOptions): 
 /** Options that cannot go together (plan checks its jobs' --options with it too). */
 export function refuseCombination(o: ClassifyOptions): void {
   if (o.balanced && o.split === 'walk-forward') throw new UsageError('--split walk-forward tests every later block in full; it cannot be combined with --balanced');
+  // --per-class caps the balanced sample, of which 70 % trains: below this it could never train.
+  if (o.balanced && o.perClass < MIN_BALANCED_PER_CLASS) {
+    throw new UsageError(`--per-class ${o.perClass} with --balanced trains on ${trainingSizes(o.perClass, o.perClass, { mode: 'balanced', perClass: o.perClass })[0]} triggers of each class (70 % of the sample), and training needs ${MIN_PER_CLASS} of each: use --per-class ${MIN_BALANCED_PER_CLASS} or more`);
+  }
 }
 
 /** Options that are valid but do nothing with the others: say so rather than ignore them. */
@@ -245,7 +253,8 @@ function holdOut(xgb: XGBoostClass, dataset: Dataset, o: EvaluationOptions, mode
 /**
  * K folds, each trained on every earlier trigger (less those whose label window reaches the
  * test block) and tested on the next block. A fold whose training set has fewer than
- * MIN_PER_CLASS of a class, or whose test block lacks a class, is skipped with a warning.
+ * MIN_PER_CLASS of a class (trainsEnough, the hold-out's rule), or whose test block lacks a
+ * class, is skipped with a warning.
  */
 function walkForward(xgb: XGBoostClass, dataset: Dataset, o: EvaluationOptions, purgeUs: number, rng: Random, model: { trees: number; maxDepth: number; eta: number }, file: string, ctx: Context): Evaluated {
   if (dataset.labels.length < o.folds + 1) throw new DataError(file, undefined, `${dataset.labels.length} labelled triggers cannot make ${o.folds} walk-forward folds; try fewer --folds or a lower --threshold`);
@@ -256,10 +265,11 @@ function walkForward(xgb: XGBoostClass, dataset: Dataset, o: EvaluationOptions, 
     const train = take(dataset, f.train);
     const test = take(dataset, f.test);
     const trainLeads = countLeads(train.labels);
+    const trainNoise = train.labels.length - trainLeads;
     const testLeads = countLeads(test.labels);
     const base = { fold: k + 1, nTrain: f.train.length, nTest: f.test.length, nPurged: f.purged, testStartUs: test.t[0]!, testEndUs: test.t[test.t.length - 1]!, testPrevalence: prevalence(test.labels) };
-    if (Math.min(trainLeads, train.labels.length - trainLeads) < MIN_PER_CLASS || testLeads === 0 || testLeads === test.labels.length) {
-      ctx.warn(`walk-forward fold ${k + 1} skipped: it trains on ${trainLeads} lead and ${train.labels.length - trainLeads} noise triggers and tests on ${testLeads} lead and ${test.labels.length - testLeads} noise (needs ${MIN_PER_CLASS} of each to train, one of each to test)`);
+    if (!trainsEnough(trainLeads, trainNoise) || testLeads === 0 || testLeads === test.labels.length) {
+      ctx.warn(`walk-forward fold ${k + 1} skipped: it trains on ${trainLeads} lead and ${trainNoise} noise triggers and tests on ${testLeads} lead and ${test.labels.length - testLeads} noise (needs ${MIN_PER_CLASS} of each to train, one of each to test)`);
       summaries.push({ ...base, skipped: true });
       return;
     }
