@@ -53,6 +53,22 @@ test('no defined r, or no interval at the peak (--bootstrap 1): untested, not "n
   assert.match(verdict(report(row(3, 0.2, null), clear)), /has no 95 % interval \(fewer than 2 of its 1000 replicates have an r there\)\.$/);
 });
 
+test('fewer than 100 replicates: untested, however clear the interval (their ends are the few most extreme replicates)', () => {
+  // --bootstrap 2 on the fixtures called spot the leader with the difference's interval
+  // [0.3450, 0.3474] around 0.3883 (it need not even hold the estimate); 1000 gave [0.2604, 0.5169].
+  const with_ = (replicates: number) => ({ ...report(row(3, 0.2135, [0.1718, 0.2239]), clear), bootstrap: { replicates, blockUs: 1e6, seed: 42, blocks: 40, moving: 40 } });
+  assert.deepEqual(xcorrLead(with_(2)), { tested: false, sign: 0, correlated: false });
+  assert.deepEqual(xcorrLead(with_(99)), { tested: false, sign: 0, correlated: false });
+  assert.equal(
+    verdict(with_(2)),
+    'untested: --bootstrap 2 draws 2 replicates, and a call needs at least 100 (the default is 1000): the ends of an interval from fewer are the few most extreme replicates; the peak r = 0.2135 at τ = 3 steps = 3 ms, 95 % interval [0.1718, 0.2239].',
+  );
+  // From 100 the rules go on: the interval is clear, the sums name spot.
+  assert.deepEqual(xcorrLead(with_(100)), { tested: true, sign: 1, correlated: true });
+  // Without the bootstrap (Fisher's interval) the rule does not apply: no replicates at all.
+  assert.equal(xcorrLead(report(row(3, 0.2135, [0.1718, 0.2239]), clear, false)).correlated, true);
+});
+
 test('verdict: a single-step peak is weak evidence even when everything else looks significant', () => {
   assert.match(verdict(report(row(3, 0.4, [0.3, 0.5], 0.8), clear)), /^weak evidence: .* 80 % from a single grid step/);
 });

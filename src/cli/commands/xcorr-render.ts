@@ -3,6 +3,7 @@
  * the human Table 2 with its summary lines and one-sentence verdict.
  */
 import { MIN_INTERVAL_BLOCKS, type Interval } from '../../core/bootstrap.js';
+import { MIN_REPLICATES } from '../options.js';
 import type { LagResult } from '../../core/xcorr.js';
 import type { Span } from '../../core/types.js';
 import { counted, duration, fixed, fixedNotZero, humanTable, isoMicros, lazyOutput, type Cell, type Output, type Style } from '../../io/output.js';
@@ -99,7 +100,7 @@ export interface LeadInputs {
   readonly summed: XcorrReport['summed'];
   /** With the bootstrap: the best lag's band over the lags ({@link bestBand}). */
   readonly band: BestBand | null;
-  readonly bootstrap: { readonly moving: number } | null;
+  readonly bootstrap: { readonly moving: number; readonly replicates: number } | null;
 }
 
 /**
@@ -113,6 +114,11 @@ export interface LeadInputs {
  * a peak without an interval (`--bootstrap 1`), or a difference of the sums without an interval
  * (lags on one side, `--bootstrap 0`), is untested.
  */
+/** With the bootstrap, fewer replicates than a call needs (MIN_REPLICATES, as classify's verdict): --bootstrap 2's interval is two replicates, which need not even hold r. */
+function tooFewReplicates(r: LeadInputs): boolean {
+  return r.bootstrap !== null && r.bootstrap.replicates < MIN_REPLICATES;
+}
+
 export function xcorrLead(r: LeadInputs): XcorrLead {
   const best = r.best;
   // No lag with an r (a constant series, no pairs of returns): nothing was measured, let alone tested.
@@ -123,6 +129,8 @@ export function xcorrLead(r: LeadInputs): XcorrLead {
   if (best.topStepShare !== null && best.topStepShare > SINGLE_STEP_SHARE) return { tested: true, sign: 0, correlated: false };
   // No interval at the peak (--bootstrap 1, or too few replicates with an r there): no test ran.
   if (best.ciLow === null || best.ciHigh === null) return { tested: false, sign: 0, correlated: false };
+  // Intervals whose ends are the few most extreme of a handful of replicates: no call rests on them.
+  if (tooFewReplicates(r)) return { tested: false, sign: 0, correlated: false };
   if (best.ciLow <= 0 && best.ciHigh >= 0) return { tested: true, sign: 0, correlated: false };
   if (r.bootstrap !== null && !bandClear(r.band)) return { tested: true, sign: 0, correlated: false };
   const d = r.summed.difference;
@@ -373,6 +381,10 @@ export function verdict(r: XcorrReport): string {
   }
   if (best.ciLow === null || best.ciHigh === null) {
     return `untested: the largest |r| = ${r4(Math.abs(best.r!))} at ${where} has no 95 % interval (${noIntervalWhy(r)}).`;
+  }
+  if (tooFewReplicates(r)) {
+    const n = r.bootstrap!.replicates;
+    return `untested: --bootstrap ${n} draws ${counted(n, 'replicate')}, and a call needs at least ${MIN_REPLICATES} (the default is 1000): the ends of an interval from fewer are the few most extreme replicates; the peak r = ${r4(best.r)} at ${where}, 95 % interval ${intervalText(best.ciLow, best.ciHigh)}.`;
   }
   if (best.ciLow <= 0 && best.ciHigh >= 0) {
     return `no significant correlation: the largest |r| = ${r4(Math.abs(best.r!))} at ${where} has a 95 % interval ${intervalText(best.ciLow, best.ciHigh)} that includes 0${fisherNote}.`;

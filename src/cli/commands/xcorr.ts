@@ -198,7 +198,8 @@ function windowLeaderOf(t: XcorrWindowTable): XcorrWindowCall {
   const best = bestLag(t.rows);
   const band = t.boot === undefined ? null : bestBand(t.boot, t.rows, best);
   const summed = summedSides(t.rows, t.boot, t.boot !== undefined);
-  return { call: windowLeader({ best, summed, band, bootstrap: t.moving === null ? null : { moving: t.moving } }), summed, band };
+  const bootstrap = t.moving === null || t.boot === undefined ? null : { moving: t.moving, replicates: t.boot.replicates };
+  return { call: windowLeader({ best, summed, band, bootstrap }), summed, band };
 }
 
 /** About how many parts `--by` bootstraps: the windows over the span, and the three regimes with `vol`. */
