@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { Chalk } from 'chalk';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { FIXTURES, tempFiles } from './cli-helpers.js';
 import { fakeContext } from './context-helpers.js';
 import { PAIR } from './time-helpers.js';
@@ -378,7 +378,7 @@ test('merge refuses a state whose data starts or ends inside its margin (it read
   const lateRight = await state('late.state', 'a-late.csv', 'b.csv', 25 * S);
   // merge refuses first because the two jobs read no file of A in common at their cut; the cut
   // checks of the merge itself (run here without merge's file checks) refuse too.
-  refused(() => merged([left, lateRight]), /s0\.state and .*late\.state: the states meet at 2024-08-08T12:00:25\.000000Z but read no file of market A in common \(.*a\.csv; .*a-late\.csv\)/);
+  refused(() => merged([left, lateRight]), /s0\.state and .*late\.state: the states meet at 2024-08-08T12:00:25\.000000Z but read no file of market A in common \(.*a\.csv; .*a-late\.csv: none of one name and size\)/);
   refused(() => mergePairStates([left, lateRight].map(readStateFile), false), /late\.state: its data starts at 2024-08-08T12:00:24\.501000Z, inside its margin, where the states together start at 2024-08-08T12:00:00\.007000Z: either a market is quiet there for longer than the pairings reach across a cut \([\d.]+ s\), which the cut cannot bridge \(cut where both markets trade: plan --offset moves a plan.s cuts\), or the states did not read the same data/);
   // The left run's data ends at B's last tick of the copy (B ticks at +7 ms), within 1.005 s of
   // its range's end; all the data ends at A's last tick, 49.991 s.
@@ -530,7 +530,14 @@ test('merge refuses states that are not one run\'s jobs: markets swapped, or no 
   refused(() => merged([left, swapped]), /s0\.state and .*swapped\.state: the states read .*b\.csv as market B in one and as market A in the other: they are not the jobs of one run \(were the markets given in another order\?\)/);
   // Another market's file for B (here a copy under another name): nothing in common at 25 s.
   const other = await state('other.state', 'a.csv', 'c.csv', 25 * S);
-  refused(() => merged([left, other]), /the states meet at 2024-08-08T12:00:25\.000000Z but read no file of market B in common \(.*b\.csv; .*c\.csv\), where the jobs of one run both read the file holding their cut/);
+  refused(() => merged([left, other]), /the states meet at 2024-08-08T12:00:25\.000000Z but read no file of market B in common \(.*b\.csv; .*c\.csv: none of one name and size\), where the jobs of one run both read the file holding their cut/);
   // The same run's jobs merge.
-  assert.ok(merged([left, await state('s1.state', 'a.csv', 'b.csv', 25 * S)]).native);
+  const right = await state('s1.state', 'a.csv', 'b.csv', 25 * S);
+  assert.ok(merged([left, right]).native);
+  // One file spelt two ways by two jobs (a re-run from another directory, relative against
+  // absolute) is one file: a state records the path its job was given, and the merge must not
+  // take two spellings for two files (base name and size decide). Before this was refused.
+  const spelt = join(dir, 'spelt.state');
+  await runPairState([relative(process.cwd(), join(dir, 'a.csv')), relative(process.cwd(), join(dir, 'b.csv'))], { ...OPTS, start: T0 + 25 * S, state: spelt }, ctx);
+  assert.deepEqual(merged([left, spelt]), merged([left, right]));
 });

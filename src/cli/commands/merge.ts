@@ -3,6 +3,7 @@
  * exactly what one run over all of them prints (docs/scale.md, docs/definitions.md §11); states
  * of several pairs (their --label) give one row per pair.
  */
+import { basename } from 'node:path';
 import { Context, type Streams } from '../context.js';
 import { warnFewReplicates, type CommonOptions } from '../options.js';
 import { DataError, UsageError } from '../../errors.js';
@@ -314,8 +315,6 @@ function checkSameParams(states: readonly StateFile[]): void {
 }
 
 function checkSameInputs(states: readonly StateFile[]): void {
-  checkSameRoles(states);
-  checkFilesAtCuts(states);
   const seen = new Map<string, { bytes: number; file: string }>();
   for (const s of states) {
     const inputs = (s.header.inputs ?? {}) as Record<string, readonly { name?: unknown; bytes?: unknown }[]>;
@@ -328,14 +327,24 @@ function checkSameInputs(states: readonly StateFile[]): void {
       }
     }
   }
+  // After the versions: a file rewritten between the jobs is said as such, not as two files.
+  checkSameRoles(states);
+  checkFilesAtCuts(states);
 }
 
-/** A state's named files (not '-') by role (a, b, trades). */
-function namedFiles(s: StateFile): Map<string, Set<string>> {
-  const inputs = (s.header.inputs ?? {}) as Record<string, readonly { name?: unknown }[] | undefined>;
-  const out = new Map<string, Set<string>>();
+/**
+ * A state's files (not '-') by role (a, b, trades), each as its base name and size: a state
+ * records a file under the path its job was given, and one file may be spelt two ways by two
+ * jobs (relative and absolute, a re-run from another directory, a node's scratch copy). The base
+ * name alone is not enough (Binance's spot and futures daily files share names); with the size,
+ * two different files match only by a coincidence no real data meets.
+ */
+function namedFiles(s: StateFile): Map<string, Map<string, string>> {
+  const inputs = (s.header.inputs ?? {}) as Record<string, readonly { name?: unknown; bytes?: unknown }[] | undefined>;
+  const out = new Map<string, Map<string, string>>();
   for (const [role, files] of Object.entries(inputs)) {
-    out.set(role, new Set((files ?? []).map((f) => f.name).filter((n): n is string => typeof n === 'string' && n !== '-')));
+    const named = (files ?? []).filter((f): f is { name: string; bytes?: unknown } => typeof f.name === 'string' && f.name !== '-');
+    out.set(role, new Map(named.map((f) => [`${basename(f.name)}\u0000${String(f.bytes)}`, f.name])));
   }
   return out;
 }
@@ -350,12 +359,12 @@ const ROLE_NAMES: Readonly<Record<string, string>> = { a: 'market A', b: 'market
 function checkSameRoles(states: readonly StateFile[]): void {
   const roleOf = new Map<string, { roles: string; file: string }>();
   for (const s of states) {
-    const roles = new Map<string, string[]>();
-    for (const [role, names] of namedFiles(s)) for (const n of names) roles.set(n, [...(roles.get(n) ?? []), role]);
-    for (const [name, rs] of roles) {
+    const roles = new Map<string, { name: string; roles: string[] }>();
+    for (const [role, files] of namedFiles(s)) for (const [key, name] of files) roles.set(key, { name, roles: [...(roles.get(key)?.roles ?? []), role] });
+    for (const [key, { name, roles: rs }] of roles) {
       const these = rs.sort().join(' and ');
-      const before = roleOf.get(name);
-      if (before === undefined) roleOf.set(name, { roles: these, file: s.file });
+      const before = roleOf.get(key);
+      if (before === undefined) roleOf.set(key, { roles: these, file: s.file });
       else if (before.roles !== these) {
         const say = (r: string) => r.split(' and ').map((x) => ROLE_NAMES[x] ?? x).join(' and ');
         throw new DataError(`${before.file} and ${s.file}`, undefined, `the states read ${name} as ${say(before.roles)} in one and as ${say(these)} in the other: they are not the jobs of one run (were the markets given in another order?)`);
@@ -381,12 +390,12 @@ function checkFilesAtCuts(states: readonly StateFile[]): void {
     for (const [role, names] of l) {
       const other = r.get(role);
       if (names.size === 0 || other === undefined || other.size === 0) continue;
-      if ([...names].some((n) => other.has(n))) continue;
-      const list = (set: Set<string>) => [...set].slice(0, 2).join(', ') + (set.size > 2 ? ', …' : '');
+      if ([...names.keys()].some((k) => other.has(k))) continue;
+      const list = (files: Map<string, string>) => [...files.values()].slice(0, 2).join(', ') + (files.size > 2 ? ', …' : '');
       throw new DataError(
         `${left.file} and ${right.file}`,
         undefined,
-        `the states meet at ${describeTime(cut)} but read no file of ${ROLE_NAMES[role] ?? role} in common (${list(names)}; ${list(other)}), where the jobs of one run both read the file holding their cut (each reads its margin across it): give each job the files its margins reach (plan does), and keep other pairs' states apart (a --label each)`,
+        `the states meet at ${describeTime(cut)} but read no file of ${ROLE_NAMES[role] ?? role} in common (${list(names)}; ${list(other)}: none of one name and size), where the jobs of one run both read the file holding their cut (each reads its margin across it): give each job the files its margins reach (plan does), and keep other pairs' states apart (a --label each)`,
       );
     }
   }
