@@ -302,6 +302,12 @@ test('report --trades is checked before the quotes are read; an empty --html is 
   const notTrades = await leadlagInProcess(['report', join(dir, 'spot.csv'), PERP, '--trades', PERP]);
   assert.equal(notTrades.code, 65, notTrades.stderr);
   assert.match(notTrades.stderr, /not trades \(--trades takes trades/);
+  // Trades on a pipe are read once, by classify: no first look that would leave it empty
+  // (the review found '<stdin>: no rows: the file is empty').
+  const piped = await leadlag(['report', SPOT, PERP, '--trades', '-', '--format', 'json', '--bootstrap', '100'], { input: readFileSync(TRADES) });
+  assert.equal(piped.code, 0, piped.stderr);
+  assert.doesNotMatch(piped.stderr, /empty/);
+  assert.ok(JSON.parse(piped.stdout).classify !== undefined, 'classify ran on the piped trades');
   // Before, `--html ""` said ": cannot write: no such directory" (exit 73).
   const empty = await leadlagInProcess(['report', SPOT, PERP, '--html', '']);
   assert.equal(empty.code, 2, empty.stderr);

@@ -11,6 +11,7 @@ import { readableTwice, readOnceText } from '../io/identity.js';
 import { availableParallelism } from 'node:os';
 import type { Context } from './context.js';
 import { expandMarketArgs, openTradeFile } from './inputs.js';
+import { expandInputArg } from '../io/paths.js';
 import { readOnceForAll } from './fanout.js';
 import { judgeQuality, qualityPass, type PairQuality } from './quality-pass.js';
 import { pairPass, type PairOptions, type PairReport } from './commands/pair.js';
@@ -64,6 +65,8 @@ export function classifyOptionsOf(o: ReportOptions): ClassifyOptions {
  * at once; the trades are read again, whole, by classify.
  */
 async function checkTradesFirst(trades: string, o: ReportOptions, ctx: Context): Promise<void> {
+  // A pipe (`-`, `<(zcat …)`) can be read once: classify's read is the one.
+  if (expandInputArg(trades, 'trades').some((f) => !readableTwice(f))) return;
   const rows = openTradeFile(trades, o, ctx)[Symbol.asyncIterator]();
   try {
     await rows.next();
