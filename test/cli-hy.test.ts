@@ -9,7 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import { FIXTURES, ROOT, leadlag } from './cli-helpers.js';
 import { readGenericQuotes } from './reference.js';
 import { Context } from '../src/cli/context.js';
-import { runHy, renderHy, verdict, type HyOptions } from '../src/cli/commands/hy.js';
+import { hyLeadSign, runHy, renderHy, verdict, windowLeader, type HyOptions } from '../src/cli/commands/hy.js';
 import { latticeOf, parseLagRange } from '../src/cli/lagrange.js';
 
 const fx = (layout: string, name: string) => join(FIXTURES, layout, name);
@@ -289,6 +289,12 @@ test('hy verdict: direction, interval in the leader\'s terms, weak evidence, θ�
   assert.equal(verdict({ ...base, estimate: est(0, 1, 0.9999999999999998), inference: inf(0, 0, 0.0005) }), 'spot and perp move together: the contrast peaks at θ = 0 [0 µs, 0 µs], ρ = 1.00, p < 0.001.');
   assert.doesNotMatch(verdict({ ...base, estimate: est(0, 0.14, 1.3), inference: { ...inf(0, 0, 0.001), llr: { low: 0.8, high: 1.9 } } }), /leans/);
   assert.match(verdict({ ...base, estimate: est(0, 0.14, 1.3), inference: { ...inf(0, 0, 0.001), llr: { low: 1.1, high: 1.9 } } }), /leans to spot leading \(LLR 1\.30 \[1\.10, 1\.90\]\)\.$/);
+  // 40 replicates: θ̂'s interval is the few most extreme draws; no call, as xcorr and classify
+  // (report once said "perp leads spot by 9.4 ms (95 % interval 1 ms … 9.5 ms), per hy" from 40).
+  const forty = { ...base, estimate: est(-9400, 0.62, 0.5), inference: { ...inf(-9500, -1000, 0.024), replicates: 40 } };
+  assert.equal(verdict(forty), 'untested: --bootstrap 40 draws 40 replicates, and a call needs at least 100 (the default is 1000); the contrast peaks at θ = -9.4 ms, ρ = 0.62, p = 0.02.');
+  assert.equal(hyLeadSign(forty.estimate, forty.inference, base.lattice), 0);
+  assert.equal(windowLeader(forty, base.lattice), null);
   // U flat from 2.1 ms to 10 ms (ticks far sparser than the step): θ̂ is any of those lags, said.
   assert.equal(verdict({ ...base, estimate: { ...est(2100, 0.9, 20), lagPlateauUs: { low: 2100, high: 10_000 } }, inference: inf(2100, 10_000, 0.0005) }), 'spot leads perp by 2.1 ms [2.1, 10], ρ = 0.90, p < 0.001 — but its interval reaches the edge of the lags (10 ms): the peak may lie beyond; widen --lags; the contrast is the same from 2.1 ms to 10 ms, so θ̂ is any lag between them (the ticks are sparser than the --step).');
   // Lags 1 ms … 10 ms (91 lags of 100 µs) lie on one side: a peak there cannot say who leads.

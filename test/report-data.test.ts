@@ -64,6 +64,9 @@ test('hyCall: θ̂ < 0 is a lead of the second market by |θ̂| with the interva
   const noInterval = hyReport(-200, [-300, -100], 0.01);
   const withoutCi = { ...noInterval, inference: { ...noInterval.inference!, lagUs: null } } as HyReport;
   assert.equal(hyCall(withoutCi).tested, false);
+  // Fewer than 100 replicates: untested, no leader, whatever the interval and p.
+  const forty = { ...noInterval, inference: { ...noInterval.inference!, replicates: 40 } } as HyReport;
+  assert.deepEqual([hyCall(forty).tested, hyCall(forty).leader], [false, null]);
   assert.equal(hyCall(withoutCi).leader, null);
   assert.equal(hyWindowLeader({ estimate: withoutCi.estimate, inference: withoutCi.inference }, withoutCi.lattice), null);
   assert.equal(hyWindowLeader({ estimate: noInterval.estimate, inference: noInterval.inference }, noInterval.lattice), -1);

@@ -5,7 +5,7 @@
 import type { FeedTable, PairReport } from '../cli/commands/pair.js';
 import { feedVerdict } from '../cli/commands/pair.js';
 import { summedDirection, xcorrLead, verdict as xcorrVerdict, type XcorrReport } from '../cli/commands/xcorr-render.js';
-import { canReject, edgeNote, hyLeadSign, twoSided, verdict as hyVerdict, type HyReport } from '../cli/commands/hy.js';
+import { canReject, edgeNote, fewReplicates, hyLeadSign, twoSided, verdict as hyVerdict, type HyReport } from '../cli/commands/hy.js';
 import { ALPHA, signTestCanReject } from '../core/verdict.js';
 import { duration } from '../io/output.js';
 import type { MethodCall, NoiseFacts } from './verdict.js';
@@ -80,7 +80,8 @@ export function hyCall(r: HyReport): MethodCall {
     // a run without θ̂ (every contrast 0: a market that never moves, no moves within the lags'
     // reach of the other's): nothing was measured.
     // Nor a significant contrast whose θ̂ ≠ 0 has no interval: its verdict says the direction is untested.
-    tested: lag !== null && inf !== null && canReject(inf) && (inf.pValue >= ALPHA || (twoSided(r.lattice) && (lag === 0 || ci !== null))),
+    // Nor a run of fewer than 100 replicates: its verdict says untested (fewReplicates).
+    tested: lag !== null && inf !== null && canReject(inf) && !fewReplicates(inf) && (inf.pValue >= ALPHA || (twoSided(r.lattice) && (lag === 0 || ci !== null))),
     // On lags of one side θ̂'s sign is the side asked for, not an estimate of who leads.
     estimateLeader: twoSided(r.lattice) ? marketOfSign(sign, r.names) : null,
     lagUs: lag === null ? null : Math.abs(lag),

@@ -4,7 +4,7 @@
  * any lag" (docs/definitions.md §8, §9; docs/hy.md).
  */
 import { Context, type Streams } from '../context.js';
-import { rangeOf, refusePlanSpanAlone, warnFewReplicates, type PlanSpan, type BootstrapCliOptions, type CommonOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
+import { MIN_REPLICATES, rangeOf, refusePlanSpanAlone, warnFewReplicates, type PlanSpan, type BootstrapCliOptions, type CommonOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
 import { readMargin, requireOverlap, runPass, type TwoMarketConsumer, type TwoMarketPass } from '../inputs.js';
 import { warnAboutInputs } from '../sanity.js';
 import type { ReadReport } from '../../io/types.js';
@@ -215,7 +215,7 @@ export function twoSided(l: Lattice): boolean {
  */
 export function windowLeader(t: HyTable, l: Lattice): 1 | -1 | 0 | null {
   const { estimate: e, inference: inf } = t;
-  if (e.lagUs === null || inf === null || !canReject(inf) || !twoSided(l)) return null;
+  if (e.lagUs === null || inf === null || !canReject(inf) || !twoSided(l) || fewReplicates(inf)) return null;
   // A significant contrast at θ̂ ≠ 0 without an interval of θ̂: who leads is untested, not "neither".
   if (inf.pValue < ALPHA && e.lagUs !== 0 && inf.lagUs === null) return null;
   return hyLeadSign(e, inf, l);
@@ -229,8 +229,17 @@ export function windowLeader(t: HyTable, l: Lattice): 1 | -1 | 0 | null {
  */
 export function hyLeadSign(e: HyEstimate, inf: HyInference | null, l: Lattice): -1 | 0 | 1 {
   const ci = inf?.lagUs ?? null;
-  if (e.lagUs === null || e.lagUs === 0 || inf === null || !(inf.pValue < ALPHA) || ci === null || !(ci.low > 0 || ci.high < 0) || !twoSided(l)) return 0;
+  if (e.lagUs === null || e.lagUs === 0 || inf === null || fewReplicates(inf) || !(inf.pValue < ALPHA) || ci === null || !(ci.low > 0 || ci.high < 0) || !twoSided(l)) return 0;
   return Math.sign(e.lagUs) as -1 | 1;
+}
+
+/**
+ * Fewer replicates than a call needs (MIN_REPLICATES, as xcorr's and classify's): θ̂'s interval
+ * is then the few most extreme replicates' lags, and p moves in steps of 1/(R + 1). With 40, a
+ * run named a leader from an interval of 40 draws.
+ */
+export function fewReplicates(inf: HyInference): boolean {
+  return inf.replicates < MIN_REPLICATES;
 }
 
 /** θ at the first or the last lag of the lattice (of more than one lag). */
@@ -389,6 +398,9 @@ function verdictClause(r: HyReport): string {
   if (e.lagUs === null) return `no lead-lag can be measured: the contrast is the same at every lag${e.u.every((u) => u === 0) ? ' (0: a market never moves, or the ticks never overlap within the lags)' : ': the lags do not tell the ticks apart (a --step finer than the times\' resolution, or a market without a move in the span, whose one interval meets the other\'s moves at every lag)'}`;
   const rho = `ρ = ${fixed(e.rho, 2)}`;
   const p = inf === null ? 'no test (--bootstrap 0)' : formatP(inf.pValue);
+  if (inf !== null && fewReplicates(inf)) {
+    return `untested: --bootstrap ${inf.replicates} draws ${counted(inf.replicates, 'replicate')}, and a call needs at least ${MIN_REPLICATES} (the default is 1000); the contrast peaks at θ = ${lagText(e.lagUs)}, ${rho}, ${p}${plateauNote(r)}`;
+  }
   if (inf !== null && !canReject(inf)) {
     const k = inf.contrastBlocks;
     const why = 1 / (inf.replicates + 1) >= ALPHA && !inf.exact ? `with ${counted(inf.replicates, 'replicate')} (a larger --bootstrap gives more)` : `over ${counted(k, 'block')} where both markets' moves overlap (a shorter --block gives more)`;
@@ -406,32 +418,33 @@ function verdictClause(r: HyReport): string {
   if (e.lagUs === 0) {
     const lean = llrLean(e, inf);
     const side = lean === null ? '' : `; away from θ = 0 the contrast leans to ${lean === 'a' ? a : b} leading (LLR ${fixed(e.llr, 2)}${inf?.llr ? ` [${fixed(inf.llr.low, 2)}, ${fixed(inf.llr.high, 2)}]` : ''})`;
-    return `${a} and ${b} move together: the contrast peaks at θ = 0${ci ? ` [${lagText(ci.low)}, ${lagText(ci.high)}]` : ''}, ${rho}, ${p}${side}${plateauNote(e)}`;
+    return `${a} and ${b} move together: the contrast peaks at θ = 0${ci ? ` [${lagText(ci.low)}, ${lagText(ci.high)}]` : ''}, ${rho}, ${p}${side}${plateauNote(r)}`;
   }
   const [leader, follower, sign] = e.lagUs > 0 ? [a, b, 1] : [b, a, -1];
   const lead = sign * e.lagUs;
   // Without the bootstrap there is no test and no interval: where the contrast peaks is an
   // estimate, not a finding (docs/report.md counts it untested).
-  if (inf === null) return `untested (--bootstrap 0): the contrast peaks at θ = ${lagText(e.lagUs)}, where ${leader} would lead ${follower} by ${duration(lead)}, ${rho}; no sign-flip test and no interval${plateauNote(e)}`;
+  if (inf === null) return `untested (--bootstrap 0): the contrast peaks at θ = ${lagText(e.lagUs)}, where ${leader} would lead ${follower} by ${duration(lead)}, ${rho}; no sign-flip test and no interval${plateauNote(r)}`;
   const interval = ci ? ` ${lagInterval(Math.min(sign * ci.low, sign * ci.high), Math.max(sign * ci.low, sign * ci.high), lead)}` : '';
   const edge = edgeNote(r);
   // A leader is named only on hyLeadSign's rule; an interval that reaches θ = 0 (or none) leaves
   // the side of the peak an estimate, said as such from the sentence's first words.
   if (hyLeadSign(e, inf, l) === 0) {
     const why = ci ? 'the interval reaches θ = 0, so the direction is uncertain' : 'θ̂ has no interval, so the direction is untested';
-    return `no clear leader: the contrast peaks at θ = ${lagText(e.lagUs)}, where ${leader} would lead ${follower} by ${duration(lead)}${interval}, ${rho}, ${p} — but ${why}${edge === '' ? '' : `; and ${edge}`}${plateauNote(e)}`;
+    return `no clear leader: the contrast peaks at θ = ${lagText(e.lagUs)}, where ${leader} would lead ${follower} by ${duration(lead)}${interval}, ${rho}, ${p} — but ${why}${edge === '' ? '' : `; and ${edge}`}${plateauNote(r)}`;
   }
-  return `${leader} leads ${follower} by ${duration(lead)}${interval}, ${rho}, ${p}${edge === '' ? '' : ` — but ${edge}`}${plateauNote(e)}`;
+  return `${leader} leads ${follower} by ${duration(lead)}${interval}, ${rho}, ${p}${edge === '' ? '' : ` — but ${edge}`}${plateauNote(r)}`;
 }
 
 /**
  * Where U is the same over a range of lags around θ̂ (ticks sparser than the step), θ̂ is the
  * tie rule's pick among them, not a finding: said, with the range (the interval covers it).
  */
-function plateauNote(e: HyEstimate): string {
-  const p = e.lagPlateauUs;
+function plateauNote(r: HyReport): string {
+  const p = r.estimate.lagPlateauUs;
   if (p == null || p.low === p.high) return '';
-  return `; the contrast is the same from ${lagText(p.low)} to ${lagText(p.high)}, so θ̂ is any lag between them (the ticks are sparser than the --step)`;
+  const step = lagsOption(r) === '--hy-lags' ? '--hy-step' : '--step';
+  return `; the contrast is the same from ${lagText(p.low)} to ${lagText(p.high)}, so θ̂ is any lag between them (the ticks are sparser than the ${step})`;
 }
 
 const BAR = 16;
