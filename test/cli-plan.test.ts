@@ -99,6 +99,8 @@ test('plan --label refuses a name that is no file name, saying which characters 
   // BTC/USDT would name states/BTC/USDT-0000.state, in a directory no one made: every job would fail.
   assertRefused(await leadlag(['plan', spot, perp, '--label', 'BTC/USDT']), 2, /^leadlag: --label may hold letters, digits, _ \. and - only .*got "BTC\/USDT"; e\.g\. BTCUSDT or BTC-USDT$/);
   assertRefused(await leadlag(['plan', spot, perp, '--label', 'BTC USDT']), 2, /got "BTC USDT"/);
+  // --states "" had every job write /pair-0000.state.
+  assertRefused(await leadlag(['plan', spot, perp, '--states', '']), 2, /--states needs a directory, got ""/);
   // The allowed characters pass and name the states: job 0 of BTC-USDT.
   const ok = await leadlag(['plan', spot, perp, '--label', 'BTC-USDT_1.0']);
   assert.equal(ok.code, 0, ok.stderr);

@@ -391,5 +391,5 @@ test('stabilityLines: each trend gives its p, and says "no clear trend" from p =
   // 1, 2, 3 on the heavy ones is exactly a line: no residual measures its noise, no p.
   const weights = [3, 3, 100, 100, 100];
   const light = stabilityOf([9, 9, 1, 2, 3].map((y, i) => ({ start: i * day, end: (i + 1) * day, lagUs: null, leader: null, values: { r2: y }, weight: weights[i]! })));
-  assert.match(stabilityLines(light, ['spot', 'perp'], { r2: 'R²' })[1]!, /^trend of R²: \+1 per day ± 0, \+50 % of its mean per day ± 0 % \(weighted LS over 3 windows, 2 light windows left out, p n\/a: no clear trend \(the windows lie exactly on the line, so nothing measures its noise\)\)$/);
+  assert.match(stabilityLines(light, ['spot', 'perp'], { r2: 'R²' })[1]!, /^trend of R²: \+1 per day ± 0, \+50 % of its mean per day ± 0 % \(weighted LS over 3 windows, 2 light windows left out, no p: the windows lie exactly on the line, so nothing measures its noise\)$/);
 });

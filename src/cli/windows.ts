@@ -253,9 +253,9 @@ export function stabilityLines(s: Stability, [a, b]: readonly [string, string], 
     // The p says in plain words whether the slope stands out from its noise: "± SE" alone invites
     // reading two SE as significant, which over a few windows (few degrees of freedom) it is not.
     const p = trendPValue(t);
-    const clear = p === null ? `: no clear trend (${noPReason(t)})` : p < ALPHA ? '' : ': no clear trend';
+    const clear = p === null || p < ALPHA ? '' : ': no clear trend';
     const light = t.leftOut > 0 ? `, ${counted(t.leftOut, 'light window')} left out` : '';
-    lines.push(`trend of ${label}: ${signed(t.slopePerDay)} per day ± ${se}${rel} (weighted LS over ${t.n} windows${light}, ${p === null ? 'p n/a' : formatP(p)}${clear})`);
+    lines.push(`trend of ${label}: ${signed(t.slopePerDay)} per day ± ${se}${rel} (weighted LS over ${t.n} windows${light}, ${p === null ? `no p: ${noPReason(t)}` : formatP(p)}${clear})`);
   }
   return lines;
 }

@@ -230,7 +230,9 @@ export function trendLine(x: readonly number[], y: readonly number[], weights: r
   }
   const trK2 = pp - 2 * pph + u11 * u11 + 2 * u12 * u12 + u22 * u22;
   const df = trK2 > 0 ? Math.min(k - 2, (trK * trK) / trK2) : k - 2;
-  return { ...line, se: Math.sqrt(meat) / sxx, df };
+  const se = Math.sqrt(meat) / sxx;
+  // Residuals 0 to rounding (windows exactly on a line): the standard error is 0, not 1e-16.
+  return { ...line, se: se <= 1e-9 * Math.abs(slope) ? 0 : se, df };
 }
 
 /** The sample sd (divisor n − 1); null for fewer than two values, where it is undefined (not 0). */

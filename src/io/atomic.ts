@@ -69,7 +69,7 @@ export async function prepareOutputs(outputs: readonly OutputTarget[], inputs: r
     // Elsewhere `-` means a standard stream: a file named `-` written here would surprise.
     if (target.path === '-') throw new UsageError(`${target.option} names a file to write; - is not one here (write ./- for a file of that name)`);
     // An empty value (--html "", an unset shell variable) names no file: a usage error, not a write failure.
-    if (target.path.trim() === '') throw new UsageError(`${target.option} needs a file name to write, got ${JSON.stringify(target.path)}`);
+    if (target.path === '') throw new UsageError(`${target.option} needs a file name to write, got ${JSON.stringify(target.path)}`);
     const id = await fileId(target.path);
     const input = id === undefined ? undefined : inputIds.find((i) => i.id === id);
     if (input) {

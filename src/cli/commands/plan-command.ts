@@ -20,6 +20,12 @@ function parseOffset(v: string): number {
   return /^\s*0+(\.0*)?\s*(us|µs|ms|s|min|m|h|d)?\s*$/.test(v) ? 0 : parseWindowLength(v, '--offset');
 }
 
+/** --states "" would have every job write to /pair-0000.state: a usage error, as an empty output name is. */
+function nonEmptyDir(v: string): string {
+  if (v === '') throw new UsageError('--states needs a directory, got ""');
+  return v;
+}
+
 export function planCommand(io: Streams): Command {
   const cmd = new Command('plan')
     .summary('print one job per day (or --every) for a scheduler: pair name, range, files, command')
@@ -32,7 +38,7 @@ export function planCommand(io: Streams): Command {
     .addOption(new Option('--margin <DUR>', 'read files this far around each range (widened to the margin its jobs read with --options: pair\'s 1 s + W + D + G + 10 × --null-step)').argParser((v) => parseWindowLength(v, '--margin')).default(600_000_000, '10m'))
     .addOption(new Option('--emit <form>', 'tsv: job, pair, n, start, end, files, state, plan span, command, options; commands: one complete command per line (plan takes no --format: what it prints is a scheduler\'s input)').choices(['tsv', 'commands']).default('tsv'))
     .addOption(new Option('--format <format>').hideHelp().argParser(refuseFormat))
-    .option('--states <DIR>', 'where the jobs write their states', 'states')
+    .addOption(new Option('--states <DIR>', 'where the jobs write their states').argParser(nonEmptyDir).default('states'))
     .option('--options <TEXT>', 'options given to every job, checked now as its command will check them; not --start, --end, --label, --state or --trades, which plan writes (e.g. "--threshold 1bp --by 1h")', '')
     .option('--leadlag <PATH>', 'the leadlag the commands call', 'leadlag')
     .option('--label <NAME>', 'the pair\'s name without --manifest (default: pair): letters, digits, _ . and -, as it names the state files')

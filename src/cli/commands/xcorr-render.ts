@@ -103,6 +103,11 @@ export interface LeadInputs {
   readonly bootstrap: { readonly moving: number; readonly replicates: number } | null;
 }
 
+/** With the bootstrap, fewer replicates than a call needs (MIN_REPLICATES, as classify's verdict): --bootstrap 2's interval is two replicates, which need not even hold r. */
+function tooFewReplicates(r: LeadInputs): boolean {
+  return r.bootstrap !== null && r.bootstrap.replicates < MIN_REPLICATES;
+}
+
 /**
  * xcorr's call on who leads, by its verdict's rules in their order ({@link verdict} says the
  * same in words), for the report (report/calls.ts) and the windows' shares
@@ -114,11 +119,6 @@ export interface LeadInputs {
  * a peak without an interval (`--bootstrap 1`), or a difference of the sums without an interval
  * (lags on one side, `--bootstrap 0`), is untested.
  */
-/** With the bootstrap, fewer replicates than a call needs (MIN_REPLICATES, as classify's verdict): --bootstrap 2's interval is two replicates, which need not even hold r. */
-function tooFewReplicates(r: LeadInputs): boolean {
-  return r.bootstrap !== null && r.bootstrap.replicates < MIN_REPLICATES;
-}
-
 export function xcorrLead(r: LeadInputs): XcorrLead {
   const best = r.best;
   // No lag with an r (a constant series, no pairs of returns): nothing was measured, let alone tested.
