@@ -526,6 +526,10 @@ test('plateauOf: the run of lags whose U is the same to rounding', () => {
   const u = Float64Array.from([0.1, 0.5, 0.5, 0.5 * (1 + 1e-12), 0.2]);
   assert.deepEqual(plateauOf(u, l, 0, 2), [1, 3]);
   assert.deepEqual(plateauOf(u, l, 0, 4), [4, 4]);
+  // A contrast one number at every lag but for rounding tells no lag from another: no θ̂ (before,
+  // a θ̂ whose plateau was the whole lattice).
+  assert.equal(argmaxAbs(Float64Array.from([0.5, 0.5 * (1 + 1e-12), 0.5, 0.5 * (1 - 1e-13), 0.5]), l), -1);
+  assert.equal(argmaxAbs(Float64Array.from([0.5, 0.5 * (1 + 1e-6), 0.5, 0.5, 0.5]), l), 1);
   // 1e-6 relative is a different value.
   assert.deepEqual(plateauOf(Float64Array.from([0.5, 0.5 * (1 + 1e-6), 0.1]), makeLattice(-100, 100, 100), 0, 0), [0, 0]);
 });

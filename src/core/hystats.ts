@@ -81,10 +81,13 @@ function lagOf(lattice: Lattice, k: number, v: number, norm: number, rvA: number
   return { lagUs: lagAt(lattice, k), u: v, rho: orNull(v / norm), beta: orNull(v / rvA) };
 }
 
-/** u[offset … offset + count) all one number. */
+/** U's relative rounding: lags whose U agree to this are one value (plateauOf). */
+const SAME_U = 1e-9;
+
+/** u[offset … offset + count) all one number, to rounding (SAME_U). */
 function isFlat(u: Float64Array, offset: number, count: number): boolean {
   const first = u[offset]!;
-  for (let k = 1; k < count; k++) if (u[offset + k] !== first) return false;
+  for (let k = 1; k < count; k++) if (Math.abs(u[offset + k]! - first) > SAME_U * Math.abs(first)) return false;
   return true;
 }
 
@@ -108,7 +111,9 @@ export function totalU(parts: HyParts): Float64Array {
  * the positive lag; −1 when every U is 0, or when U is exactly one number at every lag of two or
  * more: the lags do not tell the ticks apart (a step finer than the times' resolution, or a
  * market with no move in the span, whose one interval meets the other's moves at every lag),
- * and the tie rule would otherwise call it θ̂ = 0. A U flat but for rounding keeps the tie rule.
+ * and the tie rule would otherwise call it θ̂ = 0. "One number" is to rounding (SAME_U), as a
+ * plateau is (plateauOf): a contrast flat over the whole lattice but for rounding gave a plateau
+ * of every lag, and an interval to the lattice's ends with advice to widen it that cannot help.
  * O(count).
  */
 export function argmaxAbs(u: Float64Array, lattice: Lattice, offset = 0): number {
@@ -128,9 +133,6 @@ export function argmaxAbs(u: Float64Array, lattice: Lattice, offset = 0): number
   }
   return best;
 }
-
-/** U's relative rounding: lags whose U agree to this are one value (plateauOf). */
-const SAME_U = 1e-9;
 
 /**
  * The run of lattice indices around k whose U equals U(θ_k) to rounding (SAME_U): the lags the
