@@ -22,8 +22,8 @@ export interface HyEstimate {
   readonly lagUs: number | null;
   /**
    * The lags next to θ̂ where U is θ̂'s own to rounding (plateauOf), µs: ticks far sparser than
-   * the step leave U flat over a range about a tick gap wide, and θ̂ (the tie rule's pick, its
-   * end nearest 0) is any of them. Both ends θ̂ where U has a peak; null with θ̂.
+   * the step leave U flat over a range about a tick gap wide, and θ̂ (whichever of them rounding
+   * makes largest, or the tie rule's pick nearest 0) is any of them. Both ends θ̂ where U has a peak; null with θ̂.
    */
   readonly lagPlateauUs: Interval | null;
   readonly rho: number | null;
