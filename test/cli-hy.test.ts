@@ -18,8 +18,11 @@ const LAYOUTS: [string, string][] = [
   [fx('exchange', 'spot_quotes.csv'), fx('exchange', 'perp_quotes.csv')],
   [fx('generic', 'spot_quotes.csv'), fx('generic', 'perp_quotes.csv.gz')],
 ];
-/** The shared recordings sit beside the repository (../shared/data); a worktree is one level deeper. */
-const REAL = [join(ROOT, '..', 'shared', 'data'), join(ROOT, '..', '..', 'shared', 'data')]
+/**
+ * The shared recordings sit beside the repository (../shared/data); a worktree is one level
+ * deeper, and a clone elsewhere (CI's) finds them where the other real-data tests look.
+ */
+const REAL = [join(ROOT, '..', 'shared', 'data'), join(ROOT, '..', '..', 'shared', 'data'), '/work/shared/data']
   .map((d) => join(d, 'binance-btcusdt-20240808'))
   .find((d) => existsSync(d));
 
