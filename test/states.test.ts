@@ -361,16 +361,21 @@ test('merge refuses a cut where the runs\' greedy pairings disagree though their
   refused(() => merged(states), /s0\.state and .*s1\.state: at the cut 2024-08-08T12:00:25\.000000Z \(native feed\): the pairs of the data read with a leader in the 5 ms before the cut disagree \(1 vs 0\)/);
 });
 
-test('merge refuses a state whose data starts or ends inside its margin (it read other files than its neighbour)', async () => {
-  const s = scenario();
-  // A job given a copy of A's file that begins at 24.5 s, and one given B's file cut at 25.5 s.
-  const dir = tempFiles({ 'a.csv': s.a, 'b.csv': s.b, 'a-late.csv': keepRows(s.a, (t) => t >= 24.5 * S), 'b-short.csv': keepRows(s.b, (t) => t < 25.5 * S) });
+/** Writes a pair state of files `a` and `b` of `dir` over [start, end) µs after T0 (open where undefined), returning its path. */
+function stateWriter(dir: string) {
   const ctx = fakeContext({ quiet: true }).ctx;
-  const state = async (name: string, a: string, b: string, start?: number, end?: number) => {
+  return async (name: string, a: string, b: string, start?: number, end?: number): Promise<string> => {
     const path = join(dir, name);
     await runPairState([join(dir, a), join(dir, b)], { ...OPTS, start: start === undefined ? undefined : T0 + start, end: end === undefined ? undefined : T0 + end, state: path }, ctx);
     return path;
   };
+}
+
+test('merge refuses a state whose data starts or ends inside its margin (it read other files than its neighbour)', async () => {
+  const s = scenario();
+  // A job given a copy of A's file that begins at 24.5 s, and one given B's file cut at 25.5 s.
+  const dir = tempFiles({ 'a.csv': s.a, 'b.csv': s.b, 'a-late.csv': keepRows(s.a, (t) => t >= 24.5 * S), 'b-short.csv': keepRows(s.b, (t) => t < 25.5 * S) });
+  const state = stateWriter(dir);
   const left = await state('s0.state', 'a.csv', 'b.csv', undefined, 25 * S);
   const right = await state('s1.state', 'a.csv', 'b.csv', 25 * S);
   // The right run's data starts at A's first tick of the copy (A ticks at +1 ms of every 10 ms),
@@ -519,12 +524,7 @@ test('merge refuses states that are not one run\'s jobs: markets swapped, or no 
   // Before, both merged with exit 0: the swapped one adding B's counts to A's.
   const s = scenario();
   const dir = tempFiles({ 'a.csv': s.a, 'b.csv': s.b, 'c.csv': s.b });
-  const ctx = fakeContext({ quiet: true }).ctx;
-  const state = async (name: string, a: string, b: string, start?: number, end?: number) => {
-    const path = join(dir, name);
-    await runPairState([join(dir, a), join(dir, b)], { ...OPTS, start: start === undefined ? undefined : T0 + start, end: end === undefined ? undefined : T0 + end, state: path }, ctx);
-    return path;
-  };
+  const state = stateWriter(dir);
   const left = await state('s0.state', 'a.csv', 'b.csv', undefined, 25 * S);
   const swapped = await state('swapped.state', 'b.csv', 'a.csv', 25 * S);
   refused(() => merged([left, swapped]), /s0\.state and .*swapped\.state: the states read .*b\.csv as market B in one and as market A in the other: they are not the jobs of one run \(were the markets given in another order\?\)/);
@@ -538,6 +538,6 @@ test('merge refuses states that are not one run\'s jobs: markets swapped, or no 
   // absolute) is one file: a state records the path its job was given, and the merge must not
   // take two spellings for two files (base name and size decide). Before this was refused.
   const spelt = join(dir, 'spelt.state');
-  await runPairState([relative(process.cwd(), join(dir, 'a.csv')), relative(process.cwd(), join(dir, 'b.csv'))], { ...OPTS, start: T0 + 25 * S, state: spelt }, ctx);
+  await runPairState([relative(process.cwd(), join(dir, 'a.csv')), relative(process.cwd(), join(dir, 'b.csv'))], { ...OPTS, start: T0 + 25 * S, state: spelt }, fakeContext({ quiet: true }).ctx);
   assert.deepEqual(merged([left, spelt]), merged([left, right]));
 });
