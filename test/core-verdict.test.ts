@@ -51,6 +51,11 @@ test('pairVerdict: significant and well above chance names the leader', () => {
   const perp = pairVerdict({ ...base, aLeadsB: 3, bLeadsA: 12, chanceMean: 1.5, chanceMax: 4 });
   assert.equal(perp.leader, 'perp');
   assert.match(perp.sentence, /^perp leads spot: /);
+  // 6 led pairs among 106 (100 simultaneous): the lead is said with how few pairs it rests on.
+  // Exactly half simultaneous (12 + 3 led, 15 simultaneous) is not "most".
+  const few = pairVerdict({ ...base, aLeadsB: 6, bLeadsA: 0, paired: 106, pValue: 2 / 64, chanceMean: 0, chanceMax: 0 });
+  assert.equal(few.sentence, 'spot leads perp: spot 6 vs perp 0 pairs, p = 0.03, no shifted copy formed a pair; but most pairs (100 of 106) are simultaneous, leading neither way');
+  assert.doesNotMatch(pairVerdict({ ...base, paired: 30, chanceMean: 1.5, chanceMax: 4 }).sentence, /simultaneous/);
 });
 
 test('pairVerdict: not significant, with and without a believable baseline', () => {

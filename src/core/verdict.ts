@@ -107,11 +107,20 @@ export function pairVerdict(e: PairEvidence): PairVerdict {
   if (significant && believable) {
     const leader = e.aLeadsB > e.bLeadsA ? a : b;
     const follower = leader === a ? b : a;
-    return { kind: 'lead', leader, sentence: `${leader} leads ${follower}: ${counts}, ${times}` };
+    return { kind: 'lead', leader, sentence: `${leader} leads ${follower}: ${counts}, ${times}${simultaneousNote(e)}` };
   }
   const baseline = !believable ? weakBaseline(e, ratio ?? '0×') : ratio === undefined ? times : `the pairs are ${times}`;
   const joint = significant ? 'but' : believable ? 'though' : 'and';
   return { kind: 'none', sentence: `no significant lead: ${counts}, ${joint} ${baseline}` };
+}
+
+/**
+ * A lead among few of the pairs: where most pairs are simultaneous (a review's 100 of 106), the
+ * sign test speaks of the led ones only, and the sentence says how few they are.
+ */
+function simultaneousNote(e: PairEvidence): string {
+  const simultaneous = e.paired - e.aLeadsB - e.bLeadsA;
+  return simultaneous * 2 > e.paired ? `; but most pairs (${simultaneous} of ${e.paired}) are simultaneous, leading neither way` : '';
 }
 
 function weakBaseline(e: PairEvidence, ratio: string): string {
