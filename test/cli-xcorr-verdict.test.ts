@@ -53,6 +53,19 @@ test('no defined r, or no interval at the peak (--bootstrap 1): untested, not "n
   assert.match(verdict(report(row(3, 0.2, null), clear)), /has no 95 % interval \(fewer than 2 of its 1000 replicates have an r there\)\.$/);
 });
 
+test('one lag: no choice among lags, so no band rule beside the lag\'s own interval', () => {
+  // `--lags 1` on the Binance sample: the lag's percentile interval [0.0081, 0.0448] is clear of 0,
+  // its symmetric band over the 1 lag [-0.0009, 0.0380] is not; the verdict said "no significant
+  // correlation once the choice of the best lag is allowed for", a choice there was not.
+  const one = report(row(1, 0.0185, [0.0081, 0.0448]), null, true, { halfWidth: 0.0195, lags: 1, low: -0.0009, high: 0.038 });
+  assert.equal(xcorrLead(one).correlated, true);
+  assert.doesNotMatch(verdict(one), /choice of the best lag/);
+  // Over two lags the band rule applies as before.
+  const two = report(row(1, 0.0185, [0.0081, 0.0448]), null, true, { halfWidth: 0.0195, lags: 2, low: -0.0009, high: 0.038 });
+  assert.equal(xcorrLead(two).correlated, false);
+  assert.match(verdict(two), /^no significant correlation once the choice of the best lag is allowed for/);
+});
+
 test('fewer than 100 replicates: untested, however clear the interval (their ends are the few most extreme replicates)', () => {
   // --bootstrap 2 on the fixtures called spot the leader with the difference's interval
   // [0.3450, 0.3474] around 0.3883 (it need not even hold the estimate); 1000 gave [0.2604, 0.5169].

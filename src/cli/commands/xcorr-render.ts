@@ -94,6 +94,17 @@ function bandClear(b: BestBand | null): boolean {
   return b !== null && (b.low > 0 || b.high < 0);
 }
 
+/**
+ * The band rule (docs/xcorr.md rule 6): with the bootstrap, the best lag must stay clear of 0 once
+ * the choice among the lags is allowed for. Over one lag there is no choice, and the band (r ±
+ * a half-width) would only be a second, symmetric interval beside the lag's own percentile one:
+ * `--lags 1` once said "clear of 0 at that lag alone … but its band over the 1 lag includes 0".
+ */
+function failsBand(r: LeadInputs): boolean {
+  if (r.bootstrap === null || (r.band !== null && r.band.lags <= 1)) return false;
+  return !bandClear(r.band);
+}
+
 /** What xcorr's call on who leads reads of a report (a window's numbers give it too): with the bootstrap, the blocks where both markets move. */
 export interface LeadInputs {
   readonly best: XcorrRow | undefined;
@@ -132,7 +143,7 @@ export function xcorrLead(r: LeadInputs): XcorrLead {
   // Intervals whose ends are the few most extreme of a handful of replicates: no call rests on them.
   if (tooFewReplicates(r)) return { tested: false, sign: 0, correlated: false };
   if (best.ciLow <= 0 && best.ciHigh >= 0) return { tested: true, sign: 0, correlated: false };
-  if (r.bootstrap !== null && !bandClear(r.band)) return { tested: true, sign: 0, correlated: false };
+  if (failsBand(r)) return { tested: true, sign: 0, correlated: false };
   const d = r.summed.difference;
   if (d === null || d.value === null || d.interval === null) return { tested: false, sign: 0, correlated: true };
   return { tested: true, sign: summedLead(r), correlated: true };
@@ -389,7 +400,7 @@ export function verdict(r: XcorrReport): string {
   if (best.ciLow <= 0 && best.ciHigh >= 0) {
     return `no significant correlation: the largest |r| = ${r4(Math.abs(best.r!))} at ${where} has a 95 % interval ${intervalText(best.ciLow, best.ciHigh)} that includes 0${fisherNote}.`;
   }
-  if (r.bootstrap !== null && !bandClear(r.band)) {
+  if (failsBand(r)) {
     const band = r.band === null ? 'too few of its replicates have an r to give a band over the lags to judge the choice by' : `its 95 % band over the ${lagsText(r.band.lags)} a call could rest on, all at once, ${intervalText(r.band.low, r.band.high)}, includes 0`;
     return `no significant correlation once the choice of the best lag is allowed for: the largest |r| = ${r4(Math.abs(best.r!))} at ${where} is clear of 0 at that lag alone (95 % interval ${intervalText(best.ciLow, best.ciHigh)}), but ${band}.`;
   }
