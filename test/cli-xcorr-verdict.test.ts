@@ -123,7 +123,7 @@ test('verdict: markets that move against each other (r < 0) lead on the side who
 test('verdict: a bootstrap over one block gives no interval, so nothing is tested', () => {
   // One block resamples to the statistic itself: every interval is n/a (core/bootstrap.ts).
   const one = { ...report(row(3, 0.3, null), { lags: [-1, 1], value: 0.2, interval: null }), bootstrap: { replicates: 1000, blockUs: 1e7, seed: 42, blocks: 1, moving: 1 } };
-  assert.equal(verdict(one), 'untested: the span holds 1 block of 10 s, and an interval needs at least 2 (a shorter --block gives more); the peak r = 0.3000 at τ = 3 steps = 3 ms.');
+  assert.equal(verdict(one), 'untested: the span holds 1 block of 10 s, and an interval needs at least 2 (a longer span gives more; a shorter --block too, if still longer than the dependence between returns); the peak r = 0.3000 at τ = 3 steps = 3 ms.');
 });
 
 test('warnAbout: few blocks are counted by where both markets move, not by the span; below 6 who leads is untested', () => {
@@ -133,14 +133,14 @@ test('warnAbout: few blocks are counted by where both markets move, not by the s
     warnAbout({ ...report(best, clear), bootstrap: { replicates: 1000, blockUs: 1e7, seed: 42, blocks: 40, moving } }, ctx);
     return stderr();
   };
-  assert.match(warned(7), /the bootstrap resamples only 7 blocks of 10 s \(of 40\) where both markets move: its intervals are rough/);
+  assert.match(warned(7), /the bootstrap resamples only 7 blocks of 10 s \(of 40\) where both markets move at a lag asked: its intervals are rough/);
   // 5 (below MIN_CALL_BLOCKS = 6): rough and untested, as the verdict says.
-  assert.match(warned(5), /the span holds 40 blocks of 10 s, 5 where both markets move: its intervals are rough and who leads is untested \(a call needs 6 blocks where both markets move\)/);
-  assert.match(verdict({ ...report(row(3, 0.3, [0.2, 0.4]), clear), bootstrap: { replicates: 1000, blockUs: 1e7, seed: 42, blocks: 40, moving: 5 } }), /^untested: the span holds 40 blocks of 10 s, 5 where both markets move, and a call needs at least 6/);
+  assert.match(warned(5), /the span holds 40 blocks of 10 s, 5 where both markets move at a lag asked: its intervals are rough and who leads is untested \(a call needs 6 blocks where both markets move at a lag asked\)/);
+  assert.match(verdict({ ...report(row(3, 0.3, [0.2, 0.4]), clear), bootstrap: { replicates: 1000, blockUs: 1e7, seed: 42, blocks: 40, moving: 5 } }), /^untested: the span holds 40 blocks of 10 s, 5 where both markets move at a lag asked, and a call needs at least 6/);
   // A peak one step makes over 5 moving blocks is untested too (the report once counted it as a
   // tested "no lead"): the one-step diagnosis needs blocks enough to have tested the rest.
   const oneStep = row(3, 0.3, [0.2, 0.4], 0.8);
-  assert.match(warned(5, oneStep), /5 where both markets move: its intervals are rough and who leads is untested/);
+  assert.match(warned(5, oneStep), /5 where both markets move at a lag asked: its intervals are rough and who leads is untested/);
   const fewAndOneStep = { ...report(oneStep, clear), bootstrap: { replicates: 1000, blockUs: 1e7, seed: 42, blocks: 40, moving: 5 } };
   assert.match(verdict(fewAndOneStep), /^untested: the span holds 40 blocks of 10 s, 5 where both markets move/);
   assert.deepEqual(xcorrLead(fewAndOneStep), { tested: false, sign: 0, correlated: false });

@@ -332,10 +332,20 @@ export function tooFewCoMoves(r: Pick<XcorrReport, 'best'>): boolean {
   return r.best !== undefined && r.best.nEffective < MIN_CO_MOVES;
 }
 
-/** "the span holds 1 block of 10 s" or "… 2 blocks of 10 s, 1 where both markets move". */
+/**
+ * The blocks a replicate varies: those holding a step where both markets move at a lag asked
+ * (n_effective > 0 at some lag). Both markets may move in every block and not together at the
+ * lags asked: "where both markets move" alone said otherwise.
+ */
+export const CO_MOVING_BLOCKS = 'where both markets move at a lag asked';
+
+/** More blocks, said with its limit: blocks must outlast the dependence between returns, or a burst of one second becomes many "independent" blocks and a call out of one event. */
+export const SHORTER_BLOCK = 'a longer span gives more; a shorter --block too, if still longer than the dependence between returns';
+
+/** "the span holds 1 block of 10 s" or "… 2 blocks of 10 s, 1 where both markets move at a lag asked". */
 export function blocksText(b: NonNullable<XcorrReport['bootstrap']>): string {
   const held = `the span holds ${counted(b.blocks, 'block')} of ${duration(b.blockUs)}`;
-  return b.moving === b.blocks ? held : `${held}, ${b.moving} where both markets move`;
+  return b.moving === b.blocks ? held : `${held}, ${b.moving} ${CO_MOVING_BLOCKS}`;
 }
 
 /**
@@ -378,10 +388,10 @@ export function verdict(r: XcorrReport): string {
   const where = lagText(best.lag, best.lagUs);
   const fisherNote = r.bootstrap === null ? ', judged by the Fisher interval, which is too narrow for grid returns (drop --bootstrap 0 for an honest one)' : '';
   if (tooFewBlocks(r)) {
-    return `untested: ${blocksText(r.bootstrap!)}, and an interval needs at least ${MIN_INTERVAL_BLOCKS} (a shorter --block gives more); the peak r = ${r4(best.r)} at ${where}.`;
+    return `untested: ${blocksText(r.bootstrap!)}, and an interval needs at least ${MIN_INTERVAL_BLOCKS} (${SHORTER_BLOCK}); the peak r = ${r4(best.r)} at ${where}.`;
   }
   if (tooFewCallBlocks(r)) {
-    return `untested: ${blocksText(r.bootstrap!)}, and a call needs at least ${MIN_CALL_BLOCKS} where both markets move: an interval over fewer is little more than one block against another (a shorter --block gives more); the peak r = ${r4(best.r)} at ${where}, 95 % interval ${intervalText(best.ciLow, best.ciHigh)}.`;
+    return `untested: ${blocksText(r.bootstrap!)}, and a call needs at least ${MIN_CALL_BLOCKS} ${CO_MOVING_BLOCKS}: an interval over fewer is little more than one block against another (${SHORTER_BLOCK}); the peak r = ${r4(best.r)} at ${where}, 95 % interval ${intervalText(best.ciLow, best.ciHigh)}.`;
   }
   if (tooFewCoMoves(r)) {
     const n = best.nEffective;

@@ -21,7 +21,7 @@ import { MIN_INTERVAL_BLOCKS, percentileInterval, type BlockDrawPlan, type Inter
 import { bootstrapXcorr, summedReplicates, type XcorrBootstrap } from '../../core/xcorr-bootstrap.js';
 import { CellTableTooLarge, cellsWithCoMoves, type XcorrParts } from '../../core/xcorr-cells.js';
 import { bestLag, summedCorrelation } from '../../core/xcorr-summary.js';
-import { bestBand, blocksText, lagText, MIN_CALL_BLOCKS, renderXcorr, signedDuration, SINGLE_STEP_SHARE, tooFewBlocks, tooFewCallBlocks, windowLeader, xcorrLead } from './xcorr-render.js';
+import { bestBand, blocksText, CO_MOVING_BLOCKS, lagText, MIN_CALL_BLOCKS, renderXcorr, signedDuration, SHORTER_BLOCK, SINGLE_STEP_SHARE, tooFewBlocks, tooFewCallBlocks, windowLeader, xcorrLead } from './xcorr-render.js';
 import type { XcorrReport, XcorrRow, SummedSide } from './xcorr-render.js';
 import type { LagResult } from '../../core/xcorr.js';
 import { BootWorker, bootstrapXcorrThreaded, bootWorkWanted, windowWorkWanted, type BootArrays } from '../xcorr-boot-thread.js';
@@ -241,7 +241,7 @@ export function warnAbout(r: XcorrReport, ctx: Context): void {
   if (best !== undefined && best.topStepShare !== null && best.topStepShare > SINGLE_STEP_SHARE) {
     ctx.warn(`at the best lag ${lagText(best.lag, best.lagUs)} a single grid step carries ${Math.round(best.topStepShare * 100)} % of the co-movement (top_step_share ${best.topStepShare.toFixed(3)}): r rests on one event, not on a lead-lag relation`);
   }
-  const shorter = 'a shorter --block gives more blocks (but must still be longer than the dependence between returns)';
+  const shorter = SHORTER_BLOCK;
   // Without an r (no pairs, or a constant series) there is nothing for blocks to resample.
   if (best === undefined) return;
   // Whether who leads is untested is the call's (xcorrLead): too few blocks is untested, whatever the peak.
@@ -249,11 +249,11 @@ export function warnAbout(r: XcorrReport, ctx: Context): void {
   if (tooFewBlocks(r)) {
     ctx.warn(`${blocksText(r.bootstrap!)}: the bootstrap gives no interval${untested}; ${shorter}`);
   } else if (tooFewCallBlocks(r)) {
-    ctx.warn(`${blocksText(r.bootstrap!)}: its intervals are rough${untested} (a call needs ${MIN_CALL_BLOCKS} blocks where both markets move); ${shorter}`);
+    ctx.warn(`${blocksText(r.bootstrap!)}: its intervals are rough${untested} (a call needs ${MIN_CALL_BLOCKS} blocks ${CO_MOVING_BLOCKS}); ${shorter}`);
   } else if (r.bootstrap !== null && r.bootstrap.moving < FEW_BLOCKS) {
     // Counted by the blocks where both markets move: the others add nothing a replicate varies.
     const b = r.bootstrap;
-    const where = b.moving === b.blocks ? '' : ` (of ${b.blocks}) where both markets move`;
+    const where = b.moving === b.blocks ? '' : ` (of ${b.blocks}) ${CO_MOVING_BLOCKS}`;
     ctx.warn(`the bootstrap resamples only ${b.moving} blocks of ${signedDuration(b.blockUs)}${where}: its intervals are rough; ${shorter}`);
   }
 }
