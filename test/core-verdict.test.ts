@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { blocksHolding } from '../src/core/pairstats.js';
 import { aboveChance, formatP, formatRatio, pairVerdict, signTestCanReject, type PairEvidence } from '../src/core/verdict.js';
 
 test('formatP: < 0.001, three decimals below 0.01, two above, 1 exactly', () => {
@@ -56,6 +57,19 @@ test('pairVerdict: significant and well above chance names the leader', () => {
   const few = pairVerdict({ ...base, aLeadsB: 6, bLeadsA: 0, paired: 106, pValue: 2 / 64, chanceMean: 0, chanceMax: 0 });
   assert.equal(few.sentence, 'spot leads perp: spot 6 vs perp 0 pairs, p = 0.03, no shifted copy formed a pair; but most pairs (100 of 106) are simultaneous, leading neither way');
   assert.doesNotMatch(pairVerdict({ ...base, paired: 30, chanceMean: 1.5, chanceMax: 4 }).sentence, /simultaneous/);
+  // Led pairs in fewer than 6 blocks: the sign test took them as independent, which one burst's
+  // are not (8 co-jumps within 0.7 s read "spot leads perp, p = 0.008"). 6 blocks and more: no note.
+  const burst = { ...base, aLeadsB: 8, bLeadsA: 0, paired: 8, pValue: 2 / 256, chanceMean: 0, chanceMax: 0 };
+  assert.equal(pairVerdict({ ...burst, ledBlocks: { count: 1, blockUs: 10_000_000 } }).sentence, 'spot leads perp: spot 8 vs perp 0 pairs, p = 0.008, no shifted copy formed a pair; but the led pairs lie in one block of 10 s, and pairs of one burst are not independent: p is optimistic below 6 blocks');
+  assert.match(pairVerdict({ ...burst, ledBlocks: { count: 5, blockUs: 500_000 } }).sentence, /lie in only 5 blocks of 500 ms, and pairs/);
+  assert.doesNotMatch(pairVerdict({ ...burst, ledBlocks: { count: 6, blockUs: 10_000_000 } }).sentence, /burst/);
+  assert.doesNotMatch(pairVerdict(burst).sentence, /burst/);
+});
+
+test('blocksHolding: the distinct blocks of the absolute clock that hold the times', () => {
+  // Blocks of 10 s from 0: 1 s and 9.999999 s in block 0, 10 s in block 1, 25 s in block 2.
+  assert.equal(blocksHolding([[1e6, 9_999_999], [10e6, 25e6]], 10e6), 3);
+  assert.equal(blocksHolding([[], []], 10e6), 0);
 });
 
 test('pairVerdict: not significant, with and without a believable baseline', () => {

@@ -2,7 +2,7 @@
  * Everything `pair` reports for one feed, beyond Table 1's counts: the leader test (§3), the
  * chance baseline (§10) and the leader→follower delays with their block-bootstrap intervals (§9).
  */
-import { blockRange, drawCountsInto, type Interval } from './bootstrap.js';
+import { blockOf, blockRange, drawCountsInto, type Interval } from './bootstrap.js';
 import { binomialTwoSidedHalf } from './binomial.js';
 import { chanceOfCounts, chancePairs, type ChancePairs } from './chance.js';
 import { pairedOf, type PairCounts } from './pair-parts.js';
@@ -68,6 +68,12 @@ export interface PairStats {
   readonly excessPairs: number;
   /** [A leads B, B leads A]. */
   readonly delays: readonly [DelayStats, DelayStats];
+  /**
+   * How many blocks of the bootstrap's length hold the leader of a led pair (either way); null
+   * where not counted. The sign test takes the led pairs as independent; those of one burst are
+   * not, and the verdict says so when they lie in few blocks (core/verdict.ts).
+   */
+  readonly ledBlocks: number | null;
 }
 
 /**
@@ -88,7 +94,15 @@ export function pairStats(a: JumpList, b: JumpList, span: Span, pairWindowUs: nu
     chance,
     excessPairs: table.paired - chance.mean,
     delays: [ab!, ba!],
+    ledBlocks: null,
   };
+}
+
+/** The number of distinct blocks of `blockUs` (on the absolute clock) that hold one of the times. */
+export function blocksHolding(times: readonly (readonly number[])[], blockUs: number): number {
+  const blocks = new Set<number>();
+  for (const list of times) for (const t of list) blocks.add(blockOf(t, blockUs));
+  return blocks.size;
 }
 
 /**
@@ -109,7 +123,7 @@ function delayStats(delays: readonly TimedValues[], draws: BlockDraws | undefine
  * from one pass over the draws (the same intervals as a call per feed).
  * Cost O(pairs) plus O(R·(pairs + blocks)) for the intervals.
  */
-export function pairStatsOfCounts(feeds: readonly PairCounts[], nullStepUs: number, draws?: BlockDraws): PairStats[] {
+export function pairStatsOfCounts(feeds: readonly PairCounts[], nullStepUs: number, draws?: BlockDraws, blockUs?: number): PairStats[] {
   const tables = feeds.map(tableOfCounts);
   const delays = delayStats(
     feeds.flatMap((c, k) => [
@@ -126,6 +140,7 @@ export function pairStatsOfCounts(feeds: readonly PairCounts[], nullStepUs: numb
       chance,
       excessPairs: tables[k]!.paired - chance.mean,
       delays: [delays[2 * k]!, delays[2 * k + 1]!],
+      ledBlocks: blockUs === undefined ? null : blocksHolding([c.leadersAB, c.leadersBA], blockUs),
     };
   });
 }

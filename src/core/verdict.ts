@@ -65,7 +65,16 @@ export interface PairEvidence {
   readonly pValue: number;
   readonly chanceMean: number;
   readonly chanceMax: number;
+  /** Blocks holding a led pair's leader, and their length (PairStats.ledBlocks); absent where not counted. */
+  readonly ledBlocks?: { readonly count: number; readonly blockUs: number };
 }
+
+/**
+ * Fewest blocks whose led pairs a lead is stated on without a caution: the sign test takes the
+ * led pairs as independent, and pairs of one burst are not (a review's 8 co-jumps within 0.7 s
+ * read "spot leads perp, p = 0.008"). Six, as xcorr's least blocks for a call (MIN_CALL_BLOCKS).
+ */
+export const MIN_LED_BLOCKS = 6;
 
 /** `lead`: one market leads, believably; `none`: no significant lead; `no-pairs`: nothing to judge. */
 export type PairVerdictKind = 'lead' | 'none' | 'no-pairs';
@@ -107,7 +116,7 @@ export function pairVerdict(e: PairEvidence): PairVerdict {
   if (significant && believable) {
     const leader = e.aLeadsB > e.bLeadsA ? a : b;
     const follower = leader === a ? b : a;
-    return { kind: 'lead', leader, sentence: `${leader} leads ${follower}: ${counts}, ${times}${simultaneousNote(e)}` };
+    return { kind: 'lead', leader, sentence: `${leader} leads ${follower}: ${counts}, ${times}${simultaneousNote(e)}${burstNote(e)}` };
   }
   const baseline = !believable ? weakBaseline(e, ratio ?? '0×') : ratio === undefined ? times : `the pairs are ${times}`;
   const joint = significant ? 'but' : believable ? 'though' : 'and';
@@ -121,6 +130,15 @@ export function pairVerdict(e: PairEvidence): PairVerdict {
 function simultaneousNote(e: PairEvidence): string {
   const simultaneous = e.paired - e.aLeadsB - e.bLeadsA;
   return simultaneous * 2 > e.paired ? `; but most pairs (${simultaneous} of ${e.paired}) are simultaneous, leading neither way` : '';
+}
+
+/** A lead whose led pairs lie in few blocks: the p takes them as independent, which pairs of one burst are not. */
+function burstNote(e: PairEvidence): string {
+  const b = e.ledBlocks;
+  if (b === undefined || b.count >= MIN_LED_BLOCKS) return '';
+  const where = b.count === 1 ? 'one block' : `only ${b.count} blocks`;
+  const s = b.blockUs % 1e6 === 0 ? `${b.blockUs / 1e6} s` : `${b.blockUs / 1000} ms`;
+  return `; but the led pairs lie in ${where} of ${s}, and pairs of one burst are not independent: p is optimistic below ${MIN_LED_BLOCKS} blocks`;
 }
 
 function weakBaseline(e: PairEvidence, ratio: string): string {

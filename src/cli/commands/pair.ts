@@ -102,7 +102,7 @@ function finishPair(files: readonly [string, string], o: PairOptions, ctx: Conte
     names: o.names,
     params,
     span,
-    feeds: feedTables(feeds, pairStatsOfCounts(feeds.map((feed) => parts!.feeds[feed].merged()), o.nullStep, draws), o.names, params, o.nullStep),
+    feeds: feedTables(feeds, pairStatsOfCounts(feeds.map((feed) => parts!.feeds[feed].merged()), o.nullStep, draws, o.block), o.names, params, o.nullStep),
     nullStepUs: o.nullStep,
     bootstrap: { replicates: o.bootstrap, blockUs: o.block, seed: o.seed },
     by: o.by === undefined ? undefined : pairBy(parts!, feeds, span, meter, o.nullStep),
@@ -145,7 +145,7 @@ export function mergedPairReport(m: MergedPairInput): PairReport {
     names: [m.names[0], m.names[1]],
     params: m.params,
     span,
-    feeds: feedTables(m.feeds, pairStatsOfCounts(m.feeds.map((feed) => m.merged.feeds[feed]!.cells.merged()), m.nullStepUs, draws), m.names, m.params, m.nullStepUs),
+    feeds: feedTables(m.feeds, pairStatsOfCounts(m.feeds.map((feed) => m.merged.feeds[feed]!.cells.merged()), m.nullStepUs, draws, m.bootstrap.blockUs), m.names, m.params, m.nullStepUs),
     nullStepUs: m.nullStepUs,
     bootstrap: m.bootstrap,
     by: m.byCells ? pairBy(parts, m.feeds, span, undefined, m.nullStepUs) : undefined,
@@ -281,7 +281,7 @@ function delayJson(d: DelayStats) {
  */
 export function verdictOf(r: PairReport): string {
   const [first, second] = r.feeds.map((f) => {
-    const v = pairVerdict(evidence(f, r.names));
+    const v = pairVerdict(evidence(f, r.names, r.bootstrap?.blockUs));
     return { feed: f.feed, v, call: callOf(f, v) };
   });
   let sentence = first!.v.sentence;
@@ -303,13 +303,14 @@ function callOf(f: FeedTable, v: PairVerdict): string {
 }
 
 /** One feed's verdict (core/verdict.ts pairVerdict on its Table 1, leader test and chance pairs). */
-export function feedVerdict(f: FeedTable, names: readonly [string, string]): PairVerdict {
-  return pairVerdict(evidence(f, names));
+export function feedVerdict(f: FeedTable, names: readonly [string, string], blockUs?: number): PairVerdict {
+  return pairVerdict(evidence(f, names, blockUs));
 }
 
-function evidence(f: FeedTable, names: readonly [string, string]) {
+function evidence(f: FeedTable, names: readonly [string, string], blockUs?: number) {
   const t = f.stats.table;
-  return { names, aLeadsB: t.aLeadsB, bLeadsA: t.bLeadsA, paired: t.paired, pValue: f.stats.leaderPValue, chanceMean: f.stats.chance.mean, chanceMax: f.stats.chance.max };
+  const counted = f.stats.ledBlocks == null || blockUs === undefined ? {} : { ledBlocks: { count: f.stats.ledBlocks, blockUs } };
+  return { names, aLeadsB: t.aLeadsB, bLeadsA: t.bLeadsA, paired: t.paired, pValue: f.stats.leaderPValue, chanceMean: f.stats.chance.mean, chanceMax: f.stats.chance.max, ...counted };
 }
 
 function humanPair(r: PairReport, style: Style): string {
