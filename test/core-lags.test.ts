@@ -54,7 +54,10 @@ test('parseLags: a reversed range is a usage error that suggests the right order
 
 test('parseLags: non-integers and garbage are usage errors', () => {
   rejects('1.5', /"1\.5" is not an integer lag or a range/);
-  rejects('abc', /"abc" is not an integer lag or a range/);
+  rejects('abc', /"abc" is not an integer lag or a range; expected/);
+  // A duration, as hy's --lags take: said to be steps of --grid, with the conversion at 1 ms.
+  rejects('-5ms..5ms', /"-5ms\.\.5ms" is not an integer lag or a range: xcorr's lags count grid steps of --grid \(1 ms by default\), not durations; at --grid 1ms, ±5 ms is -5\.\.5;/);
+  rejects('500us', /count grid steps of --grid/);
   rejects('1..2.5', /not an integer lag or a range/);
   rejects('1...3', /not an integer lag or a range/);
   rejects('1..', /not an integer lag or a range/);

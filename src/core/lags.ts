@@ -47,7 +47,10 @@ function parseItem(item: string, text: string): number[] {
   if (INTEGER.test(item)) return [toLag(item, text)];
   const range = RANGE.exec(item);
   if (range === null) {
-    throw new UsageError(`--lags "${text}": "${item}" is not an integer lag or a range; ${SYNTAX}`);
+    // A duration (hy's --lags are durations): say how xcorr's steps read, rather than only "not an integer".
+    const unit = /^[+-]?\d+(?:\.\d+)?\s*(ms|us|µs|s)$/.exec(item.split('..')[0]!.trim())?.[1];
+    const steps = unit === undefined ? '' : `: xcorr's lags count grid steps of --grid (1 ms by default), not durations; at --grid 1ms, ±5 ms is -5..5`;
+    throw new UsageError(`--lags "${text}": "${item}" is not an integer lag or a range${steps}; ${SYNTAX}`);
   }
   const lo = toLag(range[1]!, text);
   const hi = toLag(range[2]!, text);
