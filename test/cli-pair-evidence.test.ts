@@ -211,3 +211,13 @@ test('pair CLI: --null-step, --bootstrap, --block and --seed are parsed and chec
     assert.match(e.stderr, new RegExp(`leadlag: ${bad[0]} must`));
   }
 });
+
+test('pair warns when the grid is coarser than the pairing window: the grid feed can only pair simultaneous jumps', async () => {
+  // --grid 10ms against --pair-window 5 ms: a follower on the grid lies 0 or ≥ 10 ms after its leader.
+  const coarse = await pair(issueExample(), { grid: 10_000 });
+  assert.match(coarse.stderr, /the 10 ms grid is coarser than the 5 ms pairing window: .* only simultaneous pairs form; use a --grid of at most --pair-window/);
+  // The grid feed's led pairs are 0 as the warning says (every grid pair simultaneous).
+  assert.deepEqual([coarse.json.locf.spot_leads_perp, coarse.json.locf.perp_leads_spot], [0, 0]);
+  // 5 ms, equal to the window, and the default 1 ms: no such warning.
+  for (const grid of [5000, 1000]) assert.doesNotMatch((await pair(issueExample(), { grid })).stderr, /coarser than/);
+});

@@ -16,6 +16,11 @@ export function pairWarnings(r: PairReport): string[] {
   const [a, b] = r.names;
   const p = r.params;
   const detector = `a move of ${percent(p.threshold)} within ${duration(p.windowUs)}`;
+  // On the grid, jumps lie on grid points: a step longer than the pairing window leaves only
+  // same-step (simultaneous) pairs, so the grid feed cannot show a lead, whatever the data.
+  if (r.feeds.some((f) => f.feed === 'locf') && p.gridUs > p.pairWindowUs) {
+    out.push(`the ${duration(p.gridUs)} grid is coarser than the ${duration(p.pairWindowUs)} pairing window: on the grid feed a follower lies a whole step or more after its leader, out of reach, so only simultaneous pairs form; use a --grid of at most --pair-window`);
+  }
   for (const f of r.feeds) {
     const t = f.stats.table;
     const feed = f.feed === 'native' ? 'native ticks' : `the ${duration(p.gridUs)} LOCF grid`;
