@@ -69,11 +69,11 @@ export interface PairStats {
   /** [A leads B, B leads A]. */
   readonly delays: readonly [DelayStats, DelayStats];
   /**
-   * How many blocks of the bootstrap's length hold the leader of a led pair (either way); null
-   * where not counted. The sign test takes the led pairs as independent; those of one burst are
-   * not, and the verdict says so when they lie in few blocks (core/verdict.ts).
+   * How many blocks of the bootstrap's length (`blockUs`) hold the leader of a led pair (either
+   * way); null where not counted. The sign test takes the led pairs as independent; those of one
+   * burst are not, and the verdict says so when they lie in few blocks (core/verdict.ts).
    */
-  readonly ledBlocks: number | null;
+  readonly ledBlocks: { readonly count: number; readonly blockUs: number } | null;
 }
 
 /**
@@ -140,7 +140,7 @@ export function pairStatsOfCounts(feeds: readonly PairCounts[], nullStepUs: numb
       chance,
       excessPairs: tables[k]!.paired - chance.mean,
       delays: [delays[2 * k]!, delays[2 * k + 1]!],
-      ledBlocks: blockUs === undefined ? null : blocksHolding([c.leadersAB, c.leadersBA], blockUs),
+      ledBlocks: blockUs === undefined ? null : { count: blocksHolding([c.leadersAB, c.leadersBA], blockUs), blockUs },
     };
   });
 }

@@ -4,6 +4,7 @@
  * and "weak" the same way (docs/pair.md, "Verdict").
  */
 import { binomialTwoSidedHalf } from './binomial.js';
+import { duration } from './human-text.js';
 
 /** Significance level of every test a verdict reports. */
 export const ALPHA = 0.05;
@@ -137,8 +138,7 @@ function burstNote(e: PairEvidence): string {
   const b = e.ledBlocks;
   if (b === undefined || b.count >= MIN_LED_BLOCKS) return '';
   const where = b.count === 1 ? 'one block' : `only ${b.count} blocks`;
-  const s = b.blockUs % 1e6 === 0 ? `${b.blockUs / 1e6} s` : `${b.blockUs / 1000} ms`;
-  return `; but the led pairs lie in ${where} of ${s}, and pairs of one burst are not independent: p is optimistic below ${MIN_LED_BLOCKS} blocks`;
+  return `; but the led pairs lie in ${where} of ${duration(b.blockUs)}, and pairs of one burst are not independent: p is optimistic below ${MIN_LED_BLOCKS} blocks`;
 }
 
 function weakBaseline(e: PairEvidence, ratio: string): string {

@@ -12,7 +12,7 @@ import type { MethodCall, NoiseFacts } from './verdict.js';
 
 /** pair on one feed: the leader when its verdict states a lead; the leader's median delay and its interval. */
 export function pairCall(r: PairReport, f: FeedTable): MethodCall {
-  const v = feedVerdict(f, r.names, r.bootstrap.blockUs);
+  const v = feedVerdict(f, r.names);
   const leader = v.kind === 'lead' ? v.leader! : null;
   const d = leader === null ? undefined : f.delays[leader === r.names[0] ? 0 : 1]!;
   const method = f.feed === 'native' ? 'pair (native ticks)' : `pair (${duration(r.params.gridUs)} grid)`;

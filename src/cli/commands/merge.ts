@@ -415,7 +415,7 @@ function renderUniverse(rows: readonly { label: string; report: PairReport }[]):
     const f = report.feeds[0]!;
     const t = f.stats.table;
     const led = t.aLeadsB + t.bLeadsA;
-    const v = feedVerdict(f, report.names, report.bootstrap.blockUs);
+    const v = feedVerdict(f, report.names);
     const call = v.kind === 'none' && !signTestCanReject(led) ? 'untested' : CALLS[v.kind];
     const lagUs = v.kind !== 'lead' ? null : v.leader === report.names[0] ? f.delays[0]!.median : -f.delays[1]!.median;
     return {

@@ -281,7 +281,7 @@ function delayJson(d: DelayStats) {
  */
 export function verdictOf(r: PairReport): string {
   const [first, second] = r.feeds.map((f) => {
-    const v = pairVerdict(evidence(f, r.names, r.bootstrap?.blockUs));
+    const v = pairVerdict(evidence(f, r.names));
     return { feed: f.feed, v, call: callOf(f, v) };
   });
   let sentence = first!.v.sentence;
@@ -303,14 +303,14 @@ function callOf(f: FeedTable, v: PairVerdict): string {
 }
 
 /** One feed's verdict (core/verdict.ts pairVerdict on its Table 1, leader test and chance pairs). */
-export function feedVerdict(f: FeedTable, names: readonly [string, string], blockUs?: number): PairVerdict {
-  return pairVerdict(evidence(f, names, blockUs));
+export function feedVerdict(f: FeedTable, names: readonly [string, string]): PairVerdict {
+  return pairVerdict(evidence(f, names));
 }
 
-function evidence(f: FeedTable, names: readonly [string, string], blockUs?: number) {
+function evidence(f: FeedTable, names: readonly [string, string]) {
   const t = f.stats.table;
-  const counted = f.stats.ledBlocks == null || blockUs === undefined ? {} : { ledBlocks: { count: f.stats.ledBlocks, blockUs } };
-  return { names, aLeadsB: t.aLeadsB, bLeadsA: t.bLeadsA, paired: t.paired, pValue: f.stats.leaderPValue, chanceMean: f.stats.chance.mean, chanceMax: f.stats.chance.max, ...counted };
+  const blocks = f.stats.ledBlocks;
+  return { names, aLeadsB: t.aLeadsB, bLeadsA: t.bLeadsA, paired: t.paired, pValue: f.stats.leaderPValue, chanceMean: f.stats.chance.mean, chanceMax: f.stats.chance.max, ...(blocks == null ? {} : { ledBlocks: blocks }) };
 }
 
 function humanPair(r: PairReport, style: Style): string {
