@@ -153,13 +153,14 @@ export function windowJson(w: Window<unknown>): Record<string, unknown> {
  * windows taken as independent (adjacent windows are not quite, so it is optimistic). From
  * jStat's distribution function as 2·P(T ≤ −|t|), exact in the tail where 1 − P(T ≤ |t|) would
  * round to 0. Null where nothing measures the slope's noise: a window fixes it alone (no se), or
- * the windows lie on the line exactly (se 0 to rounding, as three shares of small counts
+ * the windows lie on the line exactly (se 0, trendLine's to rounding, as three shares of small counts
  * often do: counted as a trend, that was 6-10 % of draws over 3 windows with none). Equal values
  * (slope 0, se 0) are no trend: p = 1. Here rather than in core/stability.ts: src/core takes no package.
  */
 export function trendPValue(t: Trend): number | null {
   if (t.se === null || t.df === null) return null;
-  if (t.se <= 1e-9 * Math.abs(t.slopePerDay)) return t.slopePerDay === 0 ? 1 : null;
+  // trendLine gives 0 for residuals 0 to rounding: the tolerance is its, not repeated here.
+  if (t.se === 0) return t.slopePerDay === 0 ? 1 : null;
   return Math.min(1, 2 * jstat.jStat.studentt.cdf(-Math.abs(t.slopePerDay / t.se), t.df));
 }
 
