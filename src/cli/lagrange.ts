@@ -36,7 +36,7 @@ function signedDuration(text: string): number {
  * --hy-lags, whose step is --hy-step).
  */
 export function latticeOf(range: LagRange, stepUs: number, lagsOption = '--lags'): Lattice {
-  const stepOption = lagsOption === '--hy-lags' ? '--hy-step' : '--step';
+  const stepOption = stepOptionOf(lagsOption);
   if (stepUs > MAX_LATTICE_STEP_US) throw new UsageError(`${stepOption} must be at most ${MAX_LATTICE_STEP_US}us (about 36 min), got ${stepUs}us`);
   const width = range.toUs - range.fromUs;
   const holdsZero = range.fromUs <= 0 && range.toUs >= 0;
@@ -51,6 +51,11 @@ export function latticeOf(range: LagRange, stepUs: number, lagsOption = '--lags'
     throw new UsageError(`${lagsOption} ${range.fromUs}us..${range.toUs}us with ${stepOption} ${stepUs}us makes ${count} lags, more than ${MAX_LATTICE_LAGS}: use a larger ${stepOption} or a narrower ${lagsOption}`);
   }
   return makeLattice(range.fromUs, range.toUs, stepUs);
+}
+
+/** The lattice step's option beside a lag range's: report's --hy-lags go with --hy-step, hy's --lags with --step. */
+export function stepOptionOf(lagsOption: string): string {
+  return lagsOption === '--hy-lags' ? '--hy-step' : '--step';
 }
 
 function gcd(a: number, b: number): number {

@@ -13,7 +13,7 @@ import { compileTimePattern, PATTERN_DIRECTIVES } from '../io/time.js';
 import type { AnalysisParams } from '../core/types.js';
 import { ALL_TIME, type TimeRange } from '../core/parts.js';
 import { parseIsoMicros } from '../io/time.js';
-import { isoMicros } from '../core/human-text.js';
+import { counted, isoMicros } from '../core/human-text.js';
 
 /**
  * commander, loaded with `require`. Under Node 20, `import … from 'commander'` reads the
@@ -405,6 +405,11 @@ export const MAX_BOOTSTRAP = 100_000;
  * number for "rough" and "no claim", so the warning and the verdict never disagree.
  */
 export const MIN_REPLICATES = 100;
+
+/** Why a run of R < MIN_REPLICATES replicates makes no call, as xcorr's and hy's verdicts say it. */
+export function fewReplicatesClause(replicates: number): string {
+  return `--bootstrap ${replicates} draws ${counted(replicates, 'replicate')}, and a call needs at least ${MIN_REPLICATES} (the default is 1000)`;
+}
 
 /** Warns when R replicates (0: no bootstrap) are too few for the 95 % intervals they give. */
 export function warnFewReplicates(ctx: { warn(message: string): void }, replicates: number): void {

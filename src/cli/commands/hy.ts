@@ -4,7 +4,7 @@
  * any lag" (docs/definitions.md §8, §9; docs/hy.md).
  */
 import { Context, type Streams } from '../context.js';
-import { MIN_REPLICATES, rangeOf, refusePlanSpanAlone, warnFewReplicates, type PlanSpan, type BootstrapCliOptions, type CommonOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
+import { fewReplicatesClause, MIN_REPLICATES, rangeOf, refusePlanSpanAlone, warnFewReplicates, type PlanSpan, type BootstrapCliOptions, type CommonOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
 import { readMargin, requireOverlap, runPass, type TwoMarketConsumer, type TwoMarketPass } from '../inputs.js';
 import { warnAboutInputs } from '../sanity.js';
 import type { ReadReport } from '../../io/types.js';
@@ -17,7 +17,7 @@ import { beyondOne, hyBy, humanHyBy, type HyBy, type HyTable } from '../hy-windo
 import { cutCells, fineCellLength } from '../../core/cells.js';
 import { HyKeyedParts } from '../../core/hy-time.js';
 import { isCut } from '../../core/parts.js';
-import { latticeOf, type LagRange } from '../lagrange.js';
+import { latticeOf, stepOptionOf, type LagRange } from '../lagrange.js';
 import { HyPartsTooLarge, HyState } from '../../core/hy.js';
 import { blocksWithContrast, type HyParts } from '../../core/hyparts.js';
 import { RemoteHyState } from '../hy-thread.js';
@@ -399,7 +399,7 @@ function verdictClause(r: HyReport): string {
   const rho = `ρ = ${fixed(e.rho, 2)}`;
   const p = inf === null ? 'no test (--bootstrap 0)' : formatP(inf.pValue);
   if (inf !== null && fewReplicates(inf)) {
-    return `untested: --bootstrap ${inf.replicates} draws ${counted(inf.replicates, 'replicate')}, and a call needs at least ${MIN_REPLICATES} (the default is 1000); the contrast peaks at θ = ${lagText(e.lagUs)}, ${rho}, ${p}${plateauNote(r)}`;
+    return `untested: ${fewReplicatesClause(inf.replicates)}; the contrast peaks at θ = ${lagText(e.lagUs)}, ${rho}, ${p}${plateauNote(r)}`;
   }
   if (inf !== null && !canReject(inf)) {
     const k = inf.contrastBlocks;
@@ -441,10 +441,14 @@ function verdictClause(r: HyReport): string {
  * tie rule's pick among them, not a finding: said, with the range (the interval covers it).
  */
 function plateauNote(r: HyReport): string {
-  const p = r.estimate.lagPlateauUs;
-  if (p == null || p.low === p.high) return '';
-  const step = lagsOption(r) === '--hy-lags' ? '--hy-step' : '--step';
-  return `; the contrast is the same from ${lagText(p.low)} to ${lagText(p.high)}, so θ̂ is any lag between them (the ticks are sparser than the ${step})`;
+  const p = flatAround(r.estimate);
+  return p === undefined ? '' : `; the contrast is the same from ${lagText(p.low)} to ${lagText(p.high)}, so θ̂ is any lag between them (the ticks are sparser than the ${stepOptionOf(lagsOption(r))})`;
+}
+
+/** θ̂'s plateau when it holds more than θ̂ itself (HyEstimate.lagPlateauUs), else undefined. */
+function flatAround(e: HyEstimate): Interval | undefined {
+  const p = e.lagPlateauUs;
+  return p == null || p.low === p.high ? undefined : p;
 }
 
 const BAR = 16;
@@ -463,8 +467,8 @@ function shownRows(l: Lattice, bestUs: number | null): number[] {
 
 /** θ̂'s cell: the lags U cannot tell from it, when there are any. */
 function plateauCell(e: HyEstimate): string {
-  const p = e.lagPlateauUs;
-  return p == null || p.low === p.high ? '' : ` (U flat ${lagText(p.low)} … ${lagText(p.high)})`;
+  const p = flatAround(e);
+  return p === undefined ? '' : ` (U flat ${lagText(p.low)} … ${lagText(p.high)})`;
 }
 
 function humanHy(r: HyReport, style: Style): string {

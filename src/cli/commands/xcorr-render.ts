@@ -3,7 +3,7 @@
  * the human Table 2 with its summary lines and one-sentence verdict.
  */
 import { MIN_INTERVAL_BLOCKS, type Interval } from '../../core/bootstrap.js';
-import { MIN_REPLICATES } from '../options.js';
+import { fewReplicatesClause, MIN_REPLICATES } from '../options.js';
 import type { LagResult } from '../../core/xcorr.js';
 import type { Span } from '../../core/types.js';
 import { counted, duration, fixed, fixedNotZero, humanTable, isoMicros, lazyOutput, type Cell, type Output, type Style } from '../../io/output.js';
@@ -405,7 +405,7 @@ export function verdict(r: XcorrReport): string {
   }
   if (tooFewReplicates(r)) {
     const n = r.bootstrap!.replicates;
-    return `untested: --bootstrap ${n} draws ${counted(n, 'replicate')}, and a call needs at least ${MIN_REPLICATES} (the default is 1000): the ends of an interval from fewer are the few most extreme replicates; the peak r = ${r4(best.r)} at ${where}, 95 % interval ${intervalText(best.ciLow, best.ciHigh)}.`;
+    return `untested: ${fewReplicatesClause(n)}: the ends of an interval from fewer are the few most extreme replicates; the peak r = ${r4(best.r)} at ${where}, 95 % interval ${intervalText(best.ciLow, best.ciHigh)}.`;
   }
   if (best.ciLow <= 0 && best.ciHigh >= 0) {
     return `no significant correlation: the largest |r| = ${r4(Math.abs(best.r!))} at ${where} has a 95 % interval ${intervalText(best.ciLow, best.ciHigh)} that includes 0${fisherNote}.`;
