@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { OpenError } from '../errors.js';
+import { counted } from '../core/human-text.js';
 
 /** Names a directory contributes: tick dumps as the readers accept them. */
 const DATA_FILE = /\.(csv|tsv|txt)(\.gz)?$|\.gz$|\.zip$/i;
@@ -66,7 +67,7 @@ function packedFilesNote(dir: string): string {
     .sort();
   if (packed.length === 0) return '';
   const tools = [...new Set(packed.map((n) => PACKED_TOOLS[ext(n)!]!))].sort().join(', ');
-  return `; it holds ${packed.length} ${packed.length === 1 ? 'file' : 'files'} compressed in a format leadlag does not read (${packed.slice(0, 2).join(', ')}${packed.length > 2 ? ', …' : ''}): decompress ${packed.length === 1 ? 'it' : 'them'} first (${tools})`;
+  return `; it holds ${counted(packed.length, 'file')} compressed in a format leadlag does not read (${packed.slice(0, 2).join(', ')}${packed.length > 2 ? ', …' : ''}): decompress ${packed.length === 1 ? 'it' : 'them'} first (${tools})`;
 }
 
 export function hasGlob(path: string): boolean {
