@@ -48,7 +48,7 @@ test('pair --by: every metric of the windows adds up to the whole span, both fee
     for (const feed of ['native', 'locf']) {
       assert.deepEqual(j[feed], plain[feed], 'the whole span does not change with --by');
       // Every count of a window's table (all but the leader test's p-value) adds up.
-      const counts = Object.keys(j.windows[0][feed]).filter((k) => !['leader_p_value', 'chance_pairs_mean', 'chance_pairs_max', 'excess_pairs', 'share_a_leads', 'lag_us'].includes(k));
+      const counts = Object.keys(j.windows[0][feed]).filter((k) => !['leader_p_value', 'led_blocks', 'chance_pairs_mean', 'chance_pairs_max', 'excess_pairs', 'share_a_leads', 'lag_us'].includes(k));
       assert.ok(counts.includes('paired_events') && counts.includes('noise_events'));
       const sumOf = (metric: string) => (j.windows as Json[]).reduce((s, w) => s + w[feed][metric], 0);
       for (const metric of counts) assert.equal(sumOf(metric), plain[feed][metric] as number, `${feed} ${metric} with windows of ${us} µs`);
@@ -57,6 +57,10 @@ test('pair --by: every metric of the windows adds up to the whole span, both fee
       // windows' maxima bound the whole's from above.
       for (const metric of ['chance_pairs_mean', 'excess_pairs']) assert.ok(Math.abs(sumOf(metric) - plain[feed][metric]) < 1e-9, `${feed} ${metric}`);
       assert.ok(sumOf('chance_pairs_max') >= plain[feed].chance_pairs_max);
+      // Led blocks (of 10 s on the absolute clock) add up where the windows are whole blocks; a
+      // block a window edge cuts counts in both windows that hold its led pairs (7 s windows).
+      if (us % 10e6 === 0) assert.equal(sumOf('led_blocks'), plain[feed].led_blocks, `${feed} led_blocks`);
+      else assert.ok(sumOf('led_blocks') > plain[feed].led_blocks, `${feed} led_blocks with windows of ${us} µs`);
       assert.ok(plain[feed].chance_pairs_mean > 0, 'the fixture has chance pairs to split');
     }
     // Windows tile the span in time order.
@@ -268,17 +272,25 @@ test('hy --by: windows with |ρ| > 1 are warned and kept out of the R² trend; a
   for (const w of quiet) assert.deepEqual([w.lag_us, w.llr], [null, null]);
 });
 
-test('pair --by: a window leads in the shares only where its own sign test finds a lead; windows below 6 led pairs have no call', async () => {
-  // From each window's own JSON counts, p-value and chance baseline, by pair's rule (docs/pair.md):
-  // below 6 led pairs no call; p < 0.05 with the pairs clearing the chance baseline a lead;
-  // else neither.
-  const j = await pair([SPOT, PERP], { by: { kind: 'time', us: 10e6 } }) as { windows: { native: Record<string, number> }[]; stability: { leads: { a: number; b: number; neither: number; n: number } } };
+test('pair --by: a window leads in the shares only where its own sign test finds a lead; windows below 6 led pairs, or a lead in fewer than 6 blocks, have no call', async () => {
+  // From each window's own JSON counts, p-value, led blocks and chance baseline, by pair's rule
+  // (docs/pair.md): below 6 led pairs no call; p < 0.05 with the pairs clearing the chance
+  // baseline a lead, if its led pairs lie in at least 6 blocks (else no call); else neither.
+  // Blocks of 1 s, so that a 10 s window can hold a lead.
+  const j = await pair([SPOT, PERP], { by: { kind: 'time', us: 10e6 }, block: 1e6 }) as { windows: { native: Record<string, number> }[]; stability: { leads: { a: number; b: number; neither: number; n: number } } };
   const calls = j.windows.map((w) => {
     const [a, b] = [w.native.spot_leads_perp!, w.native.perp_leads_spot!];
     if (a + b < 6) return null;
     const believable = aboveChance(w.native.paired_events!, w.native.chance_pairs_mean!, w.native.chance_pairs_max!);
-    return w.native.leader_p_value! < 0.05 && believable && a !== b ? (a > b ? 'a' : 'b') : 'neither';
+    if (!(w.native.leader_p_value! < 0.05 && believable && a !== b)) return 'neither';
+    return w.native.led_blocks! < 6 ? null : a > b ? 'a' : 'b';
   });
+  assert.ok(calls.includes('a') && calls.includes('neither'), `the fixtures have 10 s windows led by spot and led by neither: ${calls}`);
+  // Blocks of 1 s nest in the 10 s windows, so the span's led blocks are the windows' summed.
+  const sum = j.windows.reduce((s, w) => s + w.native.led_blocks!, 0);
+  assert.equal((j as unknown as { native: { led_blocks: number } }).native.led_blocks, sum);
+  // And windows whose lead the blocks withhold: 6 vs 0 (p = 2/64) over 5 blocks of 1 s, say.
+  assert.ok(j.windows.some((w, i) => calls[i] === null && w.native.spot_leads_perp! + w.native.perp_leads_spot! >= 6 && w.native.leader_p_value! < 0.05), 'a lead withheld for its blocks');
   const called = calls.filter((c) => c !== null);
   assert.ok(called.length > 0 && called.length < calls.length, 'the fixtures have 10 s windows with and without a call');
   const share = (x: string) => called.filter((c) => c === x).length / called.length;

@@ -83,33 +83,49 @@ test('pair: the verdict of the constructed example is the issue\'s "no significa
   assert.equal(human.trimEnd().split('\n').at(-1), `verdict: ${sentence}`);
 });
 
-test('pair: a lead well above chance is stated; the grid feed disagreeing is said', async () => {
-  // Spot jumps 0.6 ms and perp 0.9 ms after each of the seconds 1 … 12. Native: spot leads all 12
-  // (delay 300 µs), p = 2/2¹² = 2/4096. On the 1 ms grid both land on s + 1 ms: 12 simultaneous
-  // pairs, 0 vs 0, p = 1. Chance with --null-step 370ms: the shifts ±0.37 … ±3.70 s are all at
-  // least 40 ms from a whole second (nearest: 2.96 s), so no moved perp jump comes within 5 ms of a
-  // spot jump: 0 chance pairs on both feeds.
+/**
+ * Spot jumps 0.6 ms and perp 0.9 ms after each of the times k · `everyS` seconds, k = 1 … 12, and
+ * a last tick of each 10 s after the last jump. Native: spot leads all 12 (delay 300 µs),
+ * p = 2/2¹² = 2/4096. On the 1 ms grid both land on the step ending 1 ms after: 12 simultaneous
+ * pairs, 0 vs 0, p = 1. Chance with --null-step 370ms: the shifts ±0.37 … ±3.70 s are all at least
+ * 40 ms from a whole second (nearest: 2.96 s), so no moved perp jump comes within 5 ms of a spot
+ * jump: 0 chance pairs on both feeds.
+ */
+async function twelveLeads(everyS: number) {
   let spot = `ts_us,price\n${T0},100\n`;
   let perp = `ts_us,price\n${T0},200\n`;
   let p = 100;
   let q = 200;
-  for (let s = 1; s <= 12; s++) {
-    spot += `${T0 + s * S + 600},${(p *= 1.001)}\n`;
-    perp += `${T0 + s * S + 900},${(q *= 1.001)}\n`;
+  for (let k = 1; k <= 12; k++) {
+    spot += `${T0 + k * everyS * S + 600},${(p *= 1.001)}\n`;
+    perp += `${T0 + k * everyS * S + 900},${(q *= 1.001)}\n`;
   }
-  spot += `${T0 + 60 * S},${p}\n`;
-  perp += `${T0 + 60 * S},${q}\n`;
+  spot += `${T0 + (12 * everyS + 10) * S},${p}\n`;
+  perp += `${T0 + (12 * everyS + 10) * S},${q}\n`;
   const dir = tempFiles({ 'spot.csv': spot, 'perp.csv': perp });
   const { json, report } = await pair([join(dir, 'spot.csv'), join(dir, 'perp.csv')], { nullStep: 370_000 });
   assert.deepEqual([json.native.spot_leads_perp, json.native.perp_leads_spot, json.locf.simultaneous], [12, 0, 12]);
   assert.ok(Math.abs(json.native.leader_p_value - 2 / 4096) < 1e-15);
   assert.equal(json.locf.leader_p_value, 1);
   assert.deepEqual([json.native.chance_pairs_max, json.locf.chance_pairs_max], [0, 0]);
+  return report;
+}
+
+test('pair: a lead well above chance, its led pairs in many blocks, is stated; the grid feed that cannot test is said', async () => {
+  // One leader every 10 s: 12 blocks of 10 s (T0 is a whole multiple of 10 s), at least 6.
   assert.equal(
-    verdictOf(report),
-    // The 12 leaders at seconds 1 … 12 lie in two blocks of 10 s (1 … 9 s and 10 … 12 s; T0 is a
-    // whole multiple of 10 s): fewer than 6, so the lead carries the caution.
-    'spot leads perp: spot 12 vs perp 0 pairs, p < 0.001, no shifted copy formed a pair; but the led pairs lie in only 2 blocks of 10 s, and pairs of one burst are not independent: p is optimistic below 6 blocks; on the 1 ms grid feed: too few led pairs to test who leads: spot 0 vs perp 0 pairs, p = 1 (even all on one side, fewer than 6 give p ≥ 0.05).',
+    verdictOf(await twelveLeads(10)),
+    'spot leads perp: spot 12 vs perp 0 pairs, p < 0.001, no shifted copy formed a pair; on the 1 ms grid feed: too few led pairs to test who leads: spot 0 vs perp 0 pairs, p = 1 (even all on one side, fewer than 6 give p ≥ 0.05).',
+  );
+});
+
+test('pair: the same lead from one burst is untested: its led pairs lie in fewer than 6 blocks', async () => {
+  // One leader a second: the 12 at seconds 1 … 12 lie in two blocks of 10 s (1 … 9 s and
+  // 10 … 12 s). The sign test's p takes them as independent; with fewer than 6 blocks no lead is
+  // called, and neither feed can test who leads.
+  assert.equal(
+    verdictOf(await twelveLeads(1)),
+    'too few blocks to test who leads: spot 12 vs perp 0 pairs, p < 0.001, no shifted copy formed a pair, but the led pairs lie in only 2 blocks of 10 s, and a lead needs them in at least 6: pairs of one burst are not independent, so that p is optimistic; the 1 ms grid feed cannot test who leads either.',
   );
 });
 

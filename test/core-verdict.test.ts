@@ -57,13 +57,23 @@ test('pairVerdict: significant and well above chance names the leader', () => {
   const few = pairVerdict({ ...base, aLeadsB: 6, bLeadsA: 0, paired: 106, pValue: 2 / 64, chanceMean: 0, chanceMax: 0 });
   assert.equal(few.sentence, 'spot leads perp: spot 6 vs perp 0 pairs, p = 0.03, no shifted copy formed a pair; but most pairs (100 of 106) are simultaneous, leading neither way');
   assert.doesNotMatch(pairVerdict({ ...base, paired: 30, chanceMean: 1.5, chanceMax: 4 }).sentence, /simultaneous/);
-  // Led pairs in fewer than 6 blocks: the sign test took them as independent, which one burst's
-  // are not (8 co-jumps within 0.7 s read "spot leads perp, p = 0.008"). 6 blocks and more: no note.
+  // A lead whose led pairs lie in fewer than 6 blocks is untested: the sign test took them as
+  // independent, which one burst's are not (8 co-jumps within 0.7 s read "spot leads perp,
+  // p = 0.008"). 6 blocks and more, or blocks not counted: the lead stands.
   const burst = { ...base, aLeadsB: 8, bLeadsA: 0, paired: 8, pValue: 2 / 256, chanceMean: 0, chanceMax: 0 };
-  assert.equal(pairVerdict({ ...burst, ledBlocks: { count: 1, blockUs: 10_000_000 } }).sentence, 'spot leads perp: spot 8 vs perp 0 pairs, p = 0.008, no shifted copy formed a pair; but the led pairs lie in one block of 10 s, and pairs of one burst are not independent: p is optimistic below 6 blocks');
-  assert.match(pairVerdict({ ...burst, ledBlocks: { count: 5, blockUs: 500_000 } }).sentence, /lie in only 5 blocks of 500 ms, and pairs/);
-  assert.doesNotMatch(pairVerdict({ ...burst, ledBlocks: { count: 6, blockUs: 10_000_000 } }).sentence, /burst/);
-  assert.doesNotMatch(pairVerdict(burst).sentence, /burst/);
+  const one = pairVerdict({ ...burst, ledBlocks: { count: 1, blockUs: 10_000_000 } });
+  assert.equal(one.kind, 'untested');
+  assert.equal(one.leader, undefined);
+  assert.equal(one.sentence, 'too few blocks to test who leads: spot 8 vs perp 0 pairs, p = 0.008, no shifted copy formed a pair, but the led pairs lie in one block of 10 s, and a lead needs them in at least 6: pairs of one burst are not independent, so that p is optimistic');
+  assert.match(pairVerdict({ ...burst, ledBlocks: { count: 5, blockUs: 500_000 } }).sentence, /lie in only 5 blocks of 500 ms, and a lead/);
+  assert.equal(pairVerdict({ ...burst, ledBlocks: { count: 6, blockUs: 10_000_000 } }).kind, 'lead');
+  assert.equal(pairVerdict(burst).kind, 'lead');
+  // Few blocks do not turn a failed test into an untested one: a p ≥ 0.05 (7 vs 6) or a weak
+  // baseline (the 1.3× above) stays "no significant lead", which a too small p cannot overturn.
+  assert.equal(pairVerdict({ ...base, aLeadsB: 7, bLeadsA: 6, paired: 13, pValue: 1, ledBlocks: { count: 1, blockUs: 10_000_000 } }).kind, 'none');
+  assert.equal(pairVerdict({ ...base, ledBlocks: { count: 1, blockUs: 10_000_000 } }).kind, 'none');
+  // Too few led pairs for the test to reject at all: untested whatever the blocks.
+  assert.equal(pairVerdict({ ...base, aLeadsB: 5, bLeadsA: 0, paired: 5, pValue: 2 / 32, chanceMean: 0, chanceMax: 0 }).kind, 'untested');
 });
 
 test('blocksHolding: the distinct blocks of the absolute clock that hold the times', () => {

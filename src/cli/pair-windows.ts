@@ -6,7 +6,8 @@ import type { PairParts, JumpFeed } from '../core/pair-analysis.js';
 import { pairedOf, type PairCounts } from '../core/pair-parts.js';
 import { quantile } from '../core/quantile.js';
 import { binomialTwoSidedHalf } from '../core/binomial.js';
-import { pairVerdict, signTestCanReject } from '../core/verdict.js';
+import { pairVerdict } from '../core/verdict.js';
+import { blocksHolding } from '../core/pairstats.js';
 import { chanceOfCounts } from '../core/chance.js';
 import { stabilityOf, type WindowPoint } from '../core/stability.js';
 import type { GridReturns, Regime } from '../core/volatility.js';
@@ -20,34 +21,42 @@ export type FeedCounts = readonly { readonly feed: JumpFeed; readonly counts: Pa
 export type PairBy = WindowedSummary<FeedCounts> & {
   /** The chance pairs' shift step (--null-step): a window's call weighs its pairs against them. */
   readonly nullStepUs: number;
+  /** The bootstrap's block length (--block): a window's call counts the blocks its led pairs lie in. */
+  readonly blockUs: number;
 };
 
 /** Windows (and regimes) of every feed; the summary follows the first feed. */
-export function pairBy(parts: PairParts, feeds: readonly JumpFeed[], span: Span, meter: GridReturns | undefined, nullStepUs: number): PairBy {
+export function pairBy(parts: PairParts, feeds: readonly JumpFeed[], span: Span, meter: GridReturns | undefined, nullStepUs: number, blockUs: number): PairBy {
   const per = feeds.map((feed) => windowsOf(parts.feeds[feed], span, meter));
   const first = per[0]!;
   const windows = first.windows.map((w, i) => ({ ...w, part: feeds.map((feed, f) => ({ feed, counts: per[f]!.windows[i]!.part })) }));
   const regimes = first.regimes === undefined ? undefined : (Object.fromEntries(REGIMES.map((r) => [r, { nWindows: first.regimes![r].nWindows, part: feeds.map((feed, f) => ({ feed, counts: per[f]!.regimes![r].part })) }])) as unknown as Record<Regime, { nWindows: number; part: FeedCounts }>);
-  const stability = stabilityOf(windows.map((w) => pointOf(w.start, w.end, w.part[0]!.counts, nullStepUs)));
-  return { windows, regimes, q25: first.q25, q75: first.q75, stability, nullStepUs };
+  const stability = stabilityOf(windows.map((w) => pointOf(w.start, w.end, w.part[0]!.counts, nullStepUs, blockUs)));
+  return { windows, regimes, q25: first.q25, q75: first.q75, stability, nullStepUs, blockUs };
 }
 
 /**
  * A window's summary, by pair's own call on it (core/verdict.ts pairVerdict on its counts): the
- * leader where the window's sign test finds one (p < 0.05 over at least 6 led pairs) and its
- * pairs clear the chance baseline, neither where it is tested and that fails, and no call
- * (null: left out of the shares) below 6 led pairs, whose test cannot reject. The lag is the
+ * leader where the window's sign test finds one (p < 0.05 over at least 6 led pairs in at least
+ * 6 blocks) and its pairs clear the chance baseline, neither where it is tested and that fails,
+ * and no call (null: left out of the shares) where the verdict is untested. The lag is the
  * median delay of the leader's pairs (negative when B leads); the share of led pairs A led is
  * trended in every window, each weighted by its led pairs.
  */
-export function pointOf(start: number, end: number, c: PairCounts, nullStepUs: number): WindowPoint {
+export function pointOf(start: number, end: number, c: PairCounts, nullStepUs: number, blockUs: number): WindowPoint {
   const led = c.aLeadsB + c.bLeadsA;
   const chance = chanceOfCounts(c.chance, nullStepUs);
-  const v = pairVerdict({ names: ['a', 'b'], aLeadsB: c.aLeadsB, bLeadsA: c.bLeadsA, paired: pairedOf(c), pValue: binomialTwoSidedHalf(c.aLeadsB, c.bLeadsA), chanceMean: chance.mean, chanceMax: chance.max });
-  const leader = !signTestCanReject(led) ? null : v.kind !== 'lead' ? 0 : v.leader === 'a' ? 1 : -1;
+  const ledBlocks = { count: ledBlocksOf(c, blockUs), blockUs };
+  const v = pairVerdict({ names: ['a', 'b'], aLeadsB: c.aLeadsB, bLeadsA: c.bLeadsA, paired: pairedOf(c), pValue: binomialTwoSidedHalf(c.aLeadsB, c.bLeadsA), chanceMean: chance.mean, chanceMax: chance.max, ledBlocks });
+  const leader = v.kind === 'untested' || v.kind === 'no-pairs' ? null : v.kind !== 'lead' ? 0 : v.leader === 'a' ? 1 : -1;
   const lagUs = leader === 1 ? median(c.delaysAB) : leader === -1 ? -median(c.delaysBA) : null;
   // Weighted by its led pairs: a share of 2 pairs is 0, ½ or 1 (docs/time.md).
   return { start, end, lagUs, leader, values: { share_a_leads: led === 0 ? null : c.aLeadsB / led }, weight: led };
+}
+
+/** The blocks of `blockUs` holding the leader of one of the window's led pairs (either way). */
+export function ledBlocksOf(c: PairCounts, blockUs: number): number {
+  return blocksHolding([c.leadersAB, c.leadersBA], blockUs);
 }
 
 function median(v: readonly number[]): number {
@@ -75,7 +84,7 @@ export function humanPairBy(by: PairBy, names: readonly [string, string], style:
     row: (label, fc) => {
       const c = fc[0]!.counts;
       const led = c.aLeadsB + c.bLeadsA;
-      const p = pointOf(0, 0, c, by.nullStepUs);
+      const p = pointOf(0, 0, c, by.nullStepUs, by.blockUs);
       return [label, c.totalA, c.totalB, pairedOf(c), c.aLeadsB, c.bLeadsA, c.simultaneous, led === 0 ? 'n/a' : fixed(c.aLeadsB / led, 2), p.lagUs === null ? 'n/a' : `${fixed(p.lagUs / 1000, 3)} ms`];
     },
     trends: pairTrends(names),

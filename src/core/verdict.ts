@@ -71,14 +71,19 @@ export interface PairEvidence {
 }
 
 /**
- * Fewest blocks whose led pairs a lead is stated on without a caution: the sign test takes the
- * led pairs as independent, and pairs of one burst are not (a review's 8 co-jumps within 0.7 s
- * read "spot leads perp, p = 0.008"). Six, as xcorr's least blocks for a call (MIN_CALL_BLOCKS).
+ * Fewest blocks (of `--block`) that must hold a led pair before the sign test is taken to test
+ * who leads: it takes the led pairs as independent, and pairs of one burst are not (a review's 8
+ * co-jumps within 0.7 s read "spot leads perp, p = 0.008"). Six, as xcorr's least blocks for a
+ * call (MIN_CALL_BLOCKS).
  */
 export const MIN_LED_BLOCKS = 6;
 
-/** `lead`: one market leads, believably; `none`: no significant lead; `no-pairs`: nothing to judge. */
-export type PairVerdictKind = 'lead' | 'none' | 'no-pairs';
+/**
+ * `lead`: one market leads, believably; `none`: tested, no significant lead; `untested`: the sign
+ * test cannot decide (fewer than SIGN_TEST_MIN led pairs, or a lead whose led pairs lie in fewer
+ * than MIN_LED_BLOCKS blocks); `no-pairs`: nothing to judge.
+ */
+export type PairVerdictKind = 'lead' | 'none' | 'untested' | 'no-pairs';
 
 export interface PairVerdict {
   readonly kind: PairVerdictKind;
@@ -98,7 +103,10 @@ export function aboveChance(paired: number, chanceMean: number, chanceMax: numbe
 /**
  * The verdict on who leads (docs/pair.md, "Verdict"): a lead is stated only when the leader
  * test is significant (p < ALPHA) and the pairs clear the chance baseline; otherwise the
- * sentence says "no significant lead" and which of the two failed.
+ * sentence says "no significant lead" and which of the two failed. Where the test cannot decide
+ * the verdict is `untested` and says why: too few led pairs to reject at all, or a lead whose led
+ * pairs lie in fewer than MIN_LED_BLOCKS blocks (their p is optimistic; a p ≥ α or a weak
+ * baseline stays "no significant lead", which dependence within a burst cannot overturn).
  *
  * @example pairVerdict({ names: ['spot', 'perp'], aLeadsB: 12, bLeadsA: 3, paired: 15, pValue: 0.035, chanceMean: 11.5, chanceMax: 14 }).sentence
  *   // "no significant lead: spot 12 vs perp 3 pairs, p = 0.04, but only 1.3× the chance pairs"
@@ -108,16 +116,19 @@ export function pairVerdict(e: PairEvidence): PairVerdict {
   if (e.paired === 0) return { kind: 'no-pairs', sentence: `no pairs: nothing says whether ${a} or ${b} leads` };
   const counts = `${a} ${e.aLeadsB} vs ${b} ${e.bLeadsA} pairs, ${formatP(e.pValue)}`;
   if (!signTestCanReject(e.aLeadsB + e.bLeadsA)) {
-    return { kind: 'none', sentence: `too few led pairs to test who leads: ${counts} (even all on one side, fewer than ${SIGN_TEST_MIN} give p ≥ 0.05)` };
+    return { kind: 'untested', sentence: `too few led pairs to test who leads: ${counts} (even all on one side, fewer than ${SIGN_TEST_MIN} give p ≥ 0.05)` };
   }
   const ratio = e.chanceMean === 0 ? undefined : formatRatio(e.paired, e.chanceMean);
   const times = ratio === undefined ? 'no shifted copy formed a pair' : `${ratio} the chance pairs`;
   const significant = e.pValue < ALPHA;
   const believable = aboveChance(e.paired, e.chanceMean, e.chanceMax);
   if (significant && believable) {
+    // Pairs of one burst, led the same way together, make the p too small: only a lead needs the blocks.
+    const burst = burstClause(e);
+    if (burst !== null) return { kind: 'untested', sentence: `too few blocks to test who leads: ${counts}, ${times}, but ${burst}` };
     const leader = e.aLeadsB > e.bLeadsA ? a : b;
     const follower = leader === a ? b : a;
-    return { kind: 'lead', leader, sentence: `${leader} leads ${follower}: ${counts}, ${times}${simultaneousNote(e)}${burstNote(e)}` };
+    return { kind: 'lead', leader, sentence: `${leader} leads ${follower}: ${counts}, ${times}${simultaneousNote(e)}` };
   }
   const baseline = !believable ? weakBaseline(e, ratio ?? '0×') : ratio === undefined ? times : `the pairs are ${times}`;
   const joint = significant ? 'but' : believable ? 'though' : 'and';
@@ -133,12 +144,15 @@ function simultaneousNote(e: PairEvidence): string {
   return simultaneous * 2 > e.paired ? `; but most pairs (${simultaneous} of ${e.paired}) are simultaneous, leading neither way` : '';
 }
 
-/** A lead whose led pairs lie in few blocks: the p takes them as independent, which pairs of one burst are not. */
-function burstNote(e: PairEvidence): string {
+/**
+ * Why led pairs in fewer than MIN_LED_BLOCKS blocks test nothing, or null where they lie in
+ * enough (or were not counted): the p takes them as independent, which pairs of one burst are not.
+ */
+function burstClause(e: PairEvidence): string | null {
   const b = e.ledBlocks;
-  if (b === undefined || b.count >= MIN_LED_BLOCKS) return '';
+  if (b === undefined || b.count >= MIN_LED_BLOCKS) return null;
   const where = b.count === 1 ? 'one block' : `only ${b.count} blocks`;
-  return `; but the led pairs lie in ${where} of ${duration(b.blockUs)}, and pairs of one burst are not independent: p is optimistic below ${MIN_LED_BLOCKS} blocks`;
+  return `the led pairs lie in ${where} of ${duration(b.blockUs)}, and a lead needs them in at least ${MIN_LED_BLOCKS}: pairs of one burst are not independent, so that p is optimistic`;
 }
 
 function weakBaseline(e: PairEvidence, ratio: string): string {

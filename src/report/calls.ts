@@ -6,7 +6,7 @@ import type { FeedTable, PairReport } from '../cli/commands/pair.js';
 import { feedVerdict } from '../cli/commands/pair.js';
 import { summedDirection, xcorrLead, verdict as xcorrVerdict, type XcorrReport } from '../cli/commands/xcorr-render.js';
 import { canReject, edgeNote, fewReplicates, hyLeadSign, twoSided, verdict as hyVerdict, type HyReport } from '../cli/commands/hy.js';
-import { ALPHA, signTestCanReject } from '../core/verdict.js';
+import { ALPHA } from '../core/verdict.js';
 import { duration } from '../io/output.js';
 import type { MethodCall, NoiseFacts } from './verdict.js';
 
@@ -20,9 +20,10 @@ export function pairCall(r: PairReport, f: FeedTable): MethodCall {
   return {
     method,
     leader,
-    // The sign test always runs, but over fewer than 6 led pairs it cannot reject (pair's
-    // verdict says so), so it tests nothing. Its estimate is the direction with more pairs.
-    tested: signTestCanReject(t.aLeadsB + t.bLeadsA),
+    // The sign test always runs, but over fewer than 6 led pairs it cannot reject, and over led
+    // pairs in fewer than 6 blocks its p is optimistic (pair's verdict says which): it tests
+    // nothing there. Its estimate is the direction with more pairs.
+    tested: v.kind === 'lead' || v.kind === 'none',
     estimateLeader: t.aLeadsB === t.bLeadsA ? null : t.aLeadsB > t.bLeadsA ? r.names[0] : r.names[1],
     lagUs: d !== undefined && d.n > 0 ? d.median : null,
     intervalUs: d?.medianCi ? [d.medianCi.low, d.medianCi.high] : null,

@@ -20,7 +20,7 @@ import { renderClassify } from '../classify-render.js';
 import { renderXcorr, warnAbout as xcorrWarnings } from './xcorr.js';
 import { feedVerdict, renderPair, type PairReport } from './pair.js';
 import { pairWarnings } from '../advice.js';
-import { formatPValue, signTestCanReject } from '../../core/verdict.js';
+import { formatPValue } from '../../core/verdict.js';
 import { quantile } from '../../core/quantile.js';
 
 export interface MergeOptions extends CommonOptions {
@@ -402,13 +402,14 @@ function checkFilesAtCuts(states: readonly StateFile[]): void {
 }
 
 /** The call column: pair's own verdict on the feed (core/verdict.ts), in one word. */
-const CALLS = { lead: 'lead', none: 'no significant lead', 'no-pairs': 'no pairs' } as const;
+const CALLS = { lead: 'lead', none: 'no significant lead', untested: 'untested', 'no-pairs': 'no pairs' } as const;
 
 /**
  * One row per pair (native ticks, or the one feed of --feed): pair's own call on who leads, the
  * leader and its lag (median delay of the leading market's pairs, negative when B leads) when
  * the call is a lead, A's share of led pairs, the leader test, the pairs and those in excess
- * of chance. A row with too few led pairs for the test to reject is "untested", as pair says.
+ * of chance. A row whose test cannot decide (too few led pairs, or led pairs in fewer than 6
+ * blocks) is "untested", as pair says.
  */
 function renderUniverse(rows: readonly { label: string; report: PairReport }[]): Output {
   const data = rows.map(({ label, report }) => {
@@ -416,7 +417,7 @@ function renderUniverse(rows: readonly { label: string; report: PairReport }[]):
     const t = f.stats.table;
     const led = t.aLeadsB + t.bLeadsA;
     const v = feedVerdict(f, report.names);
-    const call = v.kind === 'none' && !signTestCanReject(led) ? 'untested' : CALLS[v.kind];
+    const call = CALLS[v.kind];
     const lagUs = v.kind !== 'lead' ? null : v.leader === report.names[0] ? f.delays[0]!.median : -f.delays[1]!.median;
     return {
       pair: label,

@@ -9,7 +9,7 @@ import type { ReadReport } from '../../io/types.js';
 import type { GridReturns } from '../../core/volatility.js';
 import { warnAboutInputs } from '../sanity.js';
 import { byTable, cellLengthOf, withVolatility } from '../windows.js';
-import { humanPairBy, metricRows, pairBy, pointOf, pairByJson, type PairBy } from '../pair-windows.js';
+import { humanPairBy, ledBlocksOf, metricRows, pairBy, pointOf, pairByJson, type PairBy } from '../pair-windows.js';
 import { PairAnalysis, type PairParts } from '../../core/pair-analysis.js';
 import type { MergedPair } from '../../core/pair-merge.js';
 import { pairedOf, type PairCounts } from '../../core/pair-parts.js';
@@ -17,7 +17,7 @@ import { binomialTwoSidedHalf } from '../../core/binomial.js';
 import { CHANCE_SHIFTS, chanceOfCounts } from '../../core/chance.js';
 import { drawSpanBlocks, pairStatsOfCounts, type DelayStats, type PairStats } from '../../core/pairstats.js';
 import type { Interval } from '../../core/bootstrap.js';
-import { formatPValue, pairVerdict, signTestCanReject, withArticle, type PairVerdict } from '../../core/verdict.js';
+import { formatPValue, MIN_LED_BLOCKS, pairVerdict, withArticle, type PairVerdict } from '../../core/verdict.js';
 import { UsageError } from '../../errors.js';
 import { prepareOutputFiles, writePlot, type PlotCliOptions } from '../plot.js';
 import { delayFigures } from '../../report/figures.js';
@@ -105,7 +105,7 @@ function finishPair(files: readonly [string, string], o: PairOptions, ctx: Conte
     feeds: feedTables(feeds, pairStatsOfCounts(feeds.map((feed) => parts!.feeds[feed].merged()), o.nullStep, draws, o.block), o.names, params, o.nullStep),
     nullStepUs: o.nullStep,
     bootstrap: { replicates: o.bootstrap, blockUs: o.block, seed: o.seed },
-    by: o.by === undefined ? undefined : pairBy(parts!, feeds, span, meter, o.nullStep),
+    by: o.by === undefined ? undefined : pairBy(parts!, feeds, span, meter, o.nullStep, o.block),
   };
   for (const w of pairWarnings(report)) ctx.warn(w);
   return report;
@@ -148,7 +148,7 @@ export function mergedPairReport(m: MergedPairInput): PairReport {
     feeds: feedTables(m.feeds, pairStatsOfCounts(m.feeds.map((feed) => m.merged.feeds[feed]!.cells.merged()), m.nullStepUs, draws, m.bootstrap.blockUs), m.names, m.params, m.nullStepUs),
     nullStepUs: m.nullStepUs,
     bootstrap: m.bootstrap,
-    by: m.byCells ? pairBy(parts, m.feeds, span, undefined, m.nullStepUs) : undefined,
+    by: m.byCells ? pairBy(parts, m.feeds, span, undefined, m.nullStepUs, m.bootstrap.blockUs) : undefined,
   };
 }
 
@@ -157,9 +157,9 @@ export function mergedPairReport(m: MergedPairInput): PairReport {
  * role keys as the whole span has them, and the table's last two columns: A's share of led
  * pairs and the window's lag (pair-windows.ts pointOf; NaN, printed null or empty, where none).
  */
-function windowMetrics(c: PairCounts, [a, b]: readonly [string, string], nullStepUs: number): ReadonlyArray<readonly [string, number]> {
+function windowMetrics(c: PairCounts, [a, b]: readonly [string, string], nullStepUs: number, blockUs: number): ReadonlyArray<readonly [string, number]> {
   const chance = chanceOfCounts(c.chance, nullStepUs);
-  const point = pointOf(0, 0, c, nullStepUs);
+  const point = pointOf(0, 0, c, nullStepUs, blockUs);
   const named: [string, number][] = [
     [`total_${a}_jumps`, c.totalA],
     [`total_${b}_jumps`, c.totalB],
@@ -171,6 +171,7 @@ function windowMetrics(c: PairCounts, [a, b]: readonly [string, string], nullSte
     [`noise_${b}_jumps`, c.noiseB],
     ['noise_events', c.noiseA + c.noiseB],
     ['leader_p_value', binomialTwoSidedHalf(c.aLeadsB, c.bLeadsA)],
+    ['led_blocks', ledBlocksOf(c, blockUs)],
     ['chance_pairs_mean', chance.mean],
     ['chance_pairs_max', chance.max],
     ['excess_pairs', pairedOf(c) - chance.mean],
@@ -202,6 +203,11 @@ function assertRoleNamesFree([a, b]: readonly [string, string]): void {
   }
 }
 
+/** The led_blocks row's meaning: the blocks the sign test's pairs lie in, and how many a lead needs (core/verdict.ts). */
+function ledBlocksMeaning(blockUs: number | undefined): string {
+  return `${blockUs === undefined ? 'blocks' : `blocks of ${duration(blockUs)}`} holding a led pair (a lead needs ${MIN_LED_BLOCKS})`;
+}
+
 /** Each feed's table from its statistics (stats[k] of feeds[k]). */
 function feedTables(feeds: readonly Feed[], stats: readonly PairStats[], names: readonly [string, string], p: AnalysisParams, nullStepUs: number): FeedTable[] {
   return feeds.map((feed, k) => feedTable(feed, stats[k]!, names, p, nullStepUs));
@@ -223,6 +229,7 @@ function feedTable(feed: Feed, stats: PairStats, [a, b]: readonly [string, strin
       [`noise_${b}_jumps`, r.noiseB, `${b} jumps in no pair`],
       ['noise_events', r.noise, 'jumps of either market in no pair'],
       ['leader_p_value', stats.leaderPValue, `sign test of ${a} vs ${b} leads (two-sided)`],
+      ['led_blocks', stats.ledBlocks?.count ?? NaN, ledBlocksMeaning(stats.ledBlocks?.blockUs)],
       ['chance_pairs_mean', stats.chance.mean, `mean pairs with ${b} shifted ±1…±${CHANCE_SHIFTS} × ${duration(nullStepUs)}`],
       ['chance_pairs_max', stats.chance.max, 'most pairs of one shifted copy'],
       ['excess_pairs', stats.excessPairs, 'paired_events − chance_pairs_mean'],
@@ -258,9 +265,9 @@ export function renderPair(r: PairReport): Output {
   if (r.by !== undefined) {
     const by = r.by;
     return lazyOutput(
-      () => ({ ...json, ...pairByJson(by, r.names, (_feed, c) => Object.fromEntries(windowMetrics(c, r.names, r.nullStepUs))) }),
+      () => ({ ...json, ...pairByJson(by, r.names, (_feed, c) => Object.fromEntries(windowMetrics(c, r.names, r.nullStepUs, by.blockUs))) }),
       // One long table: the whole span's rows first, then each window's (and regime's) metrics.
-      () => byTable(['metric', ...feedNames], r.span, rows, by, (fc) => metricRows(fc, (c) => windowMetrics(c, r.names, r.nullStepUs))),
+      () => byTable(['metric', ...feedNames], r.span, rows, by, (fc) => metricRows(fc, (c) => windowMetrics(c, r.names, r.nullStepUs, by.blockUs))),
       (style) => `${humanPair(r, style)}\n${humanPairBy(by, r.names, style)}`,
     );
   }
@@ -282,7 +289,7 @@ function delayJson(d: DelayStats) {
 export function verdictOf(r: PairReport): string {
   const [first, second] = r.feeds.map((f) => {
     const v = pairVerdict(evidence(f, r.names));
-    return { feed: f.feed, v, call: callOf(f, v) };
+    return { feed: f.feed, v, call: callOf(v) };
   });
   let sentence = first!.v.sentence;
   if (second === undefined) return `${sentence}.`;
@@ -296,10 +303,9 @@ export function verdictOf(r: PairReport): string {
   return `${sentence}.`;
 }
 
-/** A feed's conclusion, to compare the two: no pairs or too few led pairs is untested (neither can test who leads), not "no significant lead". */
-function callOf(f: FeedTable, v: PairVerdict): string {
-  const t = f.stats.table;
-  return v.kind === 'no-pairs' || (v.kind === 'none' && !signTestCanReject(t.aLeadsB + t.bLeadsA)) ? 'untested' : `${v.kind}:${v.leader ?? ''}`;
+/** A feed's conclusion, to compare the two: no pairs is untested as an untested verdict is (neither can test who leads), not "no significant lead". */
+function callOf(v: PairVerdict): string {
+  return v.kind === 'no-pairs' || v.kind === 'untested' ? 'untested' : `${v.kind}:${v.leader ?? ''}`;
 }
 
 /** One feed's verdict (core/verdict.ts pairVerdict on its Table 1, leader test and chance pairs). */
