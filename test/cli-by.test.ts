@@ -306,6 +306,20 @@ test('pair --by: a window leads in the shares only where its own sign test finds
   });
 });
 
+test('pair --by: windows that cannot hold 6 blocks are said to be unable to name a leader', async () => {
+  const warned = async (by: number, block = 10e6) => {
+    const fc = fakeContext({ quiet: false });
+    await runPair([SPOT, PERP], { ...PAIR, by: { kind: 'time', us: by }, block } as PairOptions, fc.ctx);
+    return fc.stderr();
+  };
+  // Windows of 20 s on the absolute clock hold two blocks of 10 s each (the cut first one one or
+  // two): no window can have led pairs in 6 blocks.
+  assert.match(await warned(20e6), /no window of --by can name a leader: each touches at most 2 blocks of 10 s, and a lead needs its led pairs in 6/);
+  // One minute holds 6 blocks of 10 s; 20 s holds 10 blocks of 2 s.
+  assert.doesNotMatch(await warned(60e6), /no window of --by/);
+  assert.doesNotMatch(await warned(20e6, 2e6), /no window of --by/);
+});
+
 test('xcorr --by: a window row\'s N is the N of the lag it shows, the best one', async () => {
   const { ctx } = fakeContext();
   const out = renderXcorr(await runXcorr([SPOT, PERP], { ...XCORR, lags: [-3, -2, -1, 0, 1, 2, 3], by: { kind: 'time', us: 20e6 } } as XcorrOptions, ctx));

@@ -173,7 +173,8 @@ test('merge of several pairs names a leader and a lag only where pair itself cal
   // The fixtures whole: 54 vs 12 led pairs, p < 0.001: spot leads. To 12:00:03: 3 vs 1 led
   // pairs, fewer than the 6 a sign test needs (pair says "too few led pairs"): untested. To
   // 12:00:05: 6 vs 1, p = 0.125: no significant lead. The table used to name spot and a lag
-  // for both, from who led more.
+  // for both, from who led more. To 12:00:40: 31 vs 10 led pairs (the 10 s windows' 8/1, 9/5,
+  // 10/4 and 4/0), p = 0.001, but in the 4 blocks of 10 s from 12:00:00: untested too.
   const dir = tempFiles({});
   const state = async (label: string, end?: string) => {
     const file = join(dir, `${label}.state`);
@@ -181,16 +182,20 @@ test('merge of several pairs names a leader and a lag only where pair itself cal
     assert.equal(r.code, 0, r.stderr);
     return file;
   };
-  const files = [await state('ALL'), await state('THREE', '2024-08-08T12:00:03Z'), await state('FIVE', '2024-08-08T12:00:05Z')];
+  const files = [await state('ALL'), await state('THREE', '2024-08-08T12:00:03Z'), await state('FIVE', '2024-08-08T12:00:05Z'), await state('FORTY', '2024-08-08T12:00:40Z')];
   const m = await leadlagInProcess(['merge', ...files, '--format', 'json']);
   assert.equal(m.code, 0, m.stderr);
-  const rows = (JSON.parse(m.stdout) as { pairs: { pair: string; call: string; leader: string | null; lag_us: number | null; share_a_leads: number }[] }).pairs;
+  const rows = (JSON.parse(m.stdout) as { pairs: { pair: string; call: string; leader: string | null; lag_us: number | null; share_a_leads: number; leader_p_value: number; led_blocks: number }[] }).pairs;
   const by = Object.fromEntries(rows.map((r) => [r.pair, r]));
   assert.deepEqual([by.ALL!.call, by.ALL!.leader, by.ALL!.lag_us !== null], ['lead', 'spot', true]);
   assert.deepEqual([by.THREE!.call, by.THREE!.leader, by.THREE!.lag_us, by.THREE!.share_a_leads], ['untested', null, null, 0.75]);
   assert.deepEqual([by.FIVE!.call, by.FIVE!.leader, by.FIVE!.lag_us], ['no significant lead', null, null]);
+  assert.deepEqual([by.FORTY!.call, by.FORTY!.leader, by.FORTY!.lag_us, by.FORTY!.led_blocks, by.FORTY!.share_a_leads], ['untested', null, null, 4, 31 / 41]);
+  assert.ok(by.FORTY!.leader_p_value < 0.05);
+  assert.equal(by.ALL!.led_blocks, 8); // 80 s of data: every block of 10 s holds a led pair
   const human = await leadlagInProcess(['merge', ...files]);
   assert.match(human.stdout, /│ THREE +│ untested +│ +n\/a │/);
+  assert.match(human.stdout, /│ FORTY +│ untested +│ +n\/a │ +0\.76 │ +0\.001 │ +4 │/);
   assert.match(human.stdout, /│ FIVE +│ neither +│ +n\/a │/);
   assert.match(human.stdout, /median lag over the 1 pair with a significant leader: /);
 });

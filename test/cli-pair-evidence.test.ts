@@ -125,7 +125,7 @@ test('pair: the same lead from one burst is untested: its led pairs lie in fewer
   // called, and neither feed can test who leads.
   assert.equal(
     verdictOf(await twelveLeads(1)),
-    'too few blocks to test who leads: spot 12 vs perp 0 pairs, p < 0.001, no shifted copy formed a pair, but the led pairs lie in only 2 blocks of 10 s, and a lead needs them in at least 6: pairs of one burst are not independent, so that p is optimistic; the 1 ms grid feed cannot test who leads either.',
+    'too few blocks to test who leads: spot 12 vs perp 0 pairs, p < 0.001, no shifted copy formed a pair, but the led pairs lie in only 2 blocks of 10 s, and a lead needs them in at least 6: pairs close in time are not independent, so that p is optimistic; the 1 ms grid feed cannot test who leads either.',
   );
 });
 
@@ -133,7 +133,7 @@ test('pair: a grid feed too few led pairs to test neither agrees nor disagrees w
   // The Binance sample, spot against COIN-M at 1 bp: native 5 vs 3 led pairs (tested, p = 2·93/256),
   // grid 2 vs 3 (untested: 5 < 6). Both verdicts are of kind "none"; the sentence said "the grid
   // feed agrees".
-  const feed = (f: 'native' | 'locf', ab: number, ba: number, p: number) => ({ feed: f, stats: { table: { aLeadsB: ab, bLeadsA: ba, paired: ab + ba }, leaderPValue: p, chance: { mean: 0, max: 0 } } });
+  const feed = (f: 'native' | 'locf', ab: number, ba: number, p: number) => ({ feed: f, stats: { table: { aLeadsB: ab, bLeadsA: ba, paired: ab + ba }, leaderPValue: p, chance: { mean: 0, max: 0 }, ledBlocks: null } });
   const report = { names: ['spot', 'coinm'], params: { gridUs: 1000 }, feeds: [feed('native', 5, 3, 0.7265625), feed('locf', 2, 3, 1)] } as unknown as PairReport;
   assert.equal(
     verdictOf(report),
@@ -210,7 +210,7 @@ test('pair warns when the span is too short for the chance shifts or the bootstr
   const dir = tempFiles({ 'a.csv': `ts_us,price\n${T0},100\n${T0 + S},100.1\n${T0 + 8 * S},100.1\n`, 'b.csv': `ts_us,price\n${T0},200\n${T0 + S + 2000},200.2\n${T0 + 8 * S},200.2\n` });
   const { stderr } = await pair([join(dir, 'a.csv'), join(dir, 'b.csv')], { feed: 'native' });
   assert.match(stderr, /the span \(8 s\) is not longer than 10 × --null-step \(1 s\).*use a smaller --null-step/);
-  assert.match(stderr, /the span touches only 1 bootstrap block of 10 s.*use a shorter --block/);
+  assert.match(stderr, /the span touches only 1 bootstrap block of 10 s.*a shorter --block too if still longer than the dependence between jumps/);
   const quiet = await pair([join(dir, 'a.csv'), join(dir, 'b.csv')], { feed: 'native', nullStep: 500_000, block: S });
   assert.equal(quiet.stderr, '');
 });

@@ -36,7 +36,7 @@ test('aboveChance: more than the luckiest copy and at least twice the mean', () 
   assert.equal(aboveChance(1, 0, 0), true);
 });
 
-const base: PairEvidence = { names: ['spot', 'perp'], aLeadsB: 12, bLeadsA: 3, paired: 15, pValue: 1152 / 32768, chanceMean: 11.5, chanceMax: 14 };
+const base: PairEvidence = { names: ['spot', 'perp'], aLeadsB: 12, bLeadsA: 3, paired: 15, pValue: 1152 / 32768, chanceMean: 11.5, chanceMax: 14, ledBlocks: null };
 
 test('pairVerdict: significant but barely above chance is no lead (the issue\'s example)', () => {
   const v = pairVerdict(base);
@@ -64,10 +64,10 @@ test('pairVerdict: significant and well above chance names the leader', () => {
   const one = pairVerdict({ ...burst, ledBlocks: { count: 1, blockUs: 10_000_000 } });
   assert.equal(one.kind, 'untested');
   assert.equal(one.leader, undefined);
-  assert.equal(one.sentence, 'too few blocks to test who leads: spot 8 vs perp 0 pairs, p = 0.008, no shifted copy formed a pair, but the led pairs lie in one block of 10 s, and a lead needs them in at least 6: pairs of one burst are not independent, so that p is optimistic');
+  assert.equal(one.sentence, 'too few blocks to test who leads: spot 8 vs perp 0 pairs, p = 0.008, no shifted copy formed a pair, but the led pairs lie in one block of 10 s, and a lead needs them in at least 6: pairs close in time are not independent, so that p is optimistic');
   assert.match(pairVerdict({ ...burst, ledBlocks: { count: 5, blockUs: 500_000 } }).sentence, /lie in only 5 blocks of 500 ms, and a lead/);
   assert.equal(pairVerdict({ ...burst, ledBlocks: { count: 6, blockUs: 10_000_000 } }).kind, 'lead');
-  assert.equal(pairVerdict(burst).kind, 'lead');
+  assert.equal(pairVerdict(burst).kind, 'lead'); // ledBlocks null: not counted, no block rule
   // Few blocks do not turn a failed test into an untested one: a p ≥ 0.05 (7 vs 6) or a weak
   // baseline (the 1.3× above) stays "no significant lead", which a too small p cannot overturn.
   assert.equal(pairVerdict({ ...base, aLeadsB: 7, bLeadsA: 6, paired: 13, pValue: 1, ledBlocks: { count: 1, blockUs: 10_000_000 } }).kind, 'none');

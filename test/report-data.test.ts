@@ -12,7 +12,7 @@ import type { XcorrReport, XcorrRow } from '../src/cli/commands/xcorr-render.js'
 import type { PairReport } from '../src/cli/commands/pair.js';
 import type { ClassifyReport } from '../src/cli/classify-render.js';
 import { windowLeader as hyWindowLeader, type HyReport } from '../src/cli/commands/hy.js';
-import { hyCall, xcorrCall } from '../src/report/calls.js';
+import { hyCall, pairCall, xcorrCall } from '../src/report/calls.js';
 
 type Layer = { mark: { type: string }; data?: { values: Record<string, unknown>[] } };
 const values = (s: Spec) => (s.data as { values: Record<string, unknown>[] }).values;
@@ -271,6 +271,27 @@ test('xcorrCall: a solid peak whose summed-r difference has no interval (--boots
   // verdict says untested, so the report takes no leader from it, only its estimate.
   const few = withDifference(0.05, { low: 0.01, high: 0.09 }, { ...row(2, 0.3, [0.2, 0.4], null), nEffective: 9 });
   assert.deepEqual([few.leader, few.tested, few.estimateLeader, few.lagUs], [null, false, 'spot', 1000]);
+});
+
+test('pairCall: a lead is tested only where its led pairs lie in at least 6 blocks; fewer than 6 led pairs are untested', () => {
+  // 12 vs 0 led pairs: p = 2/2¹² (the sign test's), no chance pairs: pair's verdict names spot,
+  // unless the led pairs lie in fewer than 6 blocks (then untested, the estimate still spot).
+  const report = (ab: number, ba: number, blocks: number | null) => {
+    const delay = { n: ab, median: 2000, p90: 3000, medianCi: null };
+    const stats = { table: { aLeadsB: ab, bLeadsA: ba, paired: ab + ba }, leaderPValue: ab === 12 ? 2 / 4096 : ab === 5 && ba === 0 ? 2 / 32 : 1, chance: { mean: 0, max: 0 }, ledBlocks: blocks === null ? null : { count: blocks, blockUs: 10_000_000 } };
+    return { names: ['spot', 'perp'], params: { gridUs: 1000 }, feeds: [{ feed: 'native', stats, delays: [delay, { ...delay, n: ba }] }] } as unknown as PairReport;
+  };
+  const at = (ab: number, ba: number, blocks: number | null) => {
+    const r = report(ab, ba, blocks);
+    const c = pairCall(r, r.feeds[0]!);
+    return [c.leader, c.tested, c.estimateLeader, c.lagUs];
+  };
+  assert.deepEqual(at(12, 0, 6), ['spot', true, 'spot', 2000]);
+  assert.deepEqual(at(12, 0, 5), [null, false, 'spot', null]);
+  assert.deepEqual(at(12, 0, null), ['spot', true, 'spot', 2000]); // not counted: no block rule
+  // 5 vs 0 (p = 2/32 ≥ 0.05 at best): untested whatever the blocks; 6 vs 6 (p = 1): tested, none.
+  assert.deepEqual(at(5, 0, 9), [null, false, 'spot', null]);
+  assert.deepEqual(at(6, 6, 1), [null, true, null, null]);
 });
 
 test('longRows: one row per JSON leaf, arrays by index', () => {

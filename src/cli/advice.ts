@@ -5,6 +5,7 @@
 import { blockRange } from '../core/bootstrap.js';
 import { CHANCE_SHIFTS } from '../core/chance.js';
 import { counted, duration, percent } from '../io/output.js';
+import { MIN_LED_BLOCKS } from '../core/verdict.js';
 import type { PairReport } from './commands/pair.js';
 
 /** Fewer bootstrap blocks than this in the span and an interval says more than the data can. */
@@ -42,8 +43,25 @@ export function pairWarnings(r: PairReport): string[] {
   if (r.bootstrap.replicates > 0) {
     const blocks = blockRange(r.span.start, r.span.end, r.bootstrap.blockUs).count;
     if (blocks < MIN_BOOTSTRAP_BLOCKS) {
-      out.push(`the span touches only ${counted(blocks, 'bootstrap block')} of ${duration(r.bootstrap.blockUs)}: the delay intervals cannot show the spread of the data; use a shorter --block`);
+      out.push(`the span touches only ${counted(blocks, 'bootstrap block')} of ${duration(r.bootstrap.blockUs)}: the delay intervals cannot show the spread of the data, and a lead needs its led pairs in ${MIN_LED_BLOCKS} blocks; a longer span gives more, a shorter --block too if still longer than the dependence between jumps`);
     }
   }
+  const windowed = fewBlocksPerWindow(r);
+  if (windowed !== null) out.push(windowed);
   return out;
+}
+
+/**
+ * With --by: when no window touches MIN_LED_BLOCKS blocks, no window can name a leader (a lead
+ * needs its led pairs in that many; docs/pair.md), and the per-window calls would all read n/a
+ * without a reason; null otherwise.
+ */
+function fewBlocksPerWindow(r: PairReport): string | null {
+  const windows = r.by?.windows ?? [];
+  if (windows.length === 0) return null;
+  const blockUs = r.bootstrap.blockUs;
+  // Windows are [start, end): the last µs in it is end − 1.
+  const most = Math.max(...windows.map((w) => blockRange(w.start, w.end - 1, blockUs).count));
+  if (most >= MIN_LED_BLOCKS) return null;
+  return `no window of --by can name a leader: each touches at most ${counted(most, 'block')} of ${duration(blockUs)}, and a lead needs its led pairs in ${MIN_LED_BLOCKS}; use longer windows, or a shorter --block if still longer than the dependence between jumps`;
 }

@@ -418,11 +418,11 @@ export function warnFewReplicates(ctx: { warn(message: string): void }, replicat
   }
 }
 
-/** `replicatesHelp` says what --bootstrap drives in the command at hand. */
-export function addBootstrapOptions(cmd: Command, replicatesHelp = 'block-bootstrap replicates for the intervals (0: off; xcorr then gives Fisher intervals)'): Command {
+/** `replicatesHelp` says what --bootstrap drives in the command at hand, `blockHelp` what --block does. */
+export function addBootstrapOptions(cmd: Command, replicatesHelp = 'block-bootstrap replicates for the intervals (0: off; xcorr then gives Fisher intervals)', blockHelp = 'block length on the absolute clock (10s, 500ms, 1min): the bootstrap\'s blocks, taken as independent, so no shorter than the dependence between returns'): Command {
   return cmd
     .addOption(new Option('--bootstrap <R>', replicatesHelp).argParser((v) => parsePositiveInt(v, '--bootstrap', 0, MAX_BOOTSTRAP)).default(1000))
-    .addOption(new Option('--block <L>', 'bootstrap block length on the absolute clock (10s, 500ms, 1min)').argParser((v) => parseDuration(v, '--block')).default(10_000_000, '10s'))
+    .addOption(new Option('--block <L>', blockHelp).argParser((v) => parseDuration(v, '--block')).default(10_000_000, '10s'))
     .addOption(new Option('--seed <n>', 'seed of the bootstrap draws (same seed, same intervals)').argParser((v) => parsePositiveInt(v, '--seed', 0, 2 ** 32 - 1)).default(42));
 }
 

@@ -66,13 +66,13 @@ export interface PairEvidence {
   readonly pValue: number;
   readonly chanceMean: number;
   readonly chanceMax: number;
-  /** Blocks holding a led pair's leader, and their length (PairStats.ledBlocks); absent where not counted. */
-  readonly ledBlocks?: { readonly count: number; readonly blockUs: number };
+  /** Blocks holding a led pair's leader, and their length (PairStats.ledBlocks); null where not counted (no block rule). */
+  readonly ledBlocks: { readonly count: number; readonly blockUs: number } | null;
 }
 
 /**
  * Fewest blocks (of `--block`) that must hold a led pair before the sign test is taken to test
- * who leads: it takes the led pairs as independent, and pairs of one burst are not (a review's 8
+ * who leads: it takes the led pairs as independent, and pairs close in time are not (a review's 8
  * co-jumps within 0.7 s read "spot leads perp, p = 0.008"). Six, as xcorr's least blocks for a
  * call (MIN_CALL_BLOCKS).
  */
@@ -123,7 +123,7 @@ export function pairVerdict(e: PairEvidence): PairVerdict {
   const significant = e.pValue < ALPHA;
   const believable = aboveChance(e.paired, e.chanceMean, e.chanceMax);
   if (significant && believable) {
-    // Pairs of one burst, led the same way together, make the p too small: only a lead needs the blocks.
+    // Pairs close in time, led the same way together, make the p too small: only a lead needs the blocks.
     const burst = burstClause(e);
     if (burst !== null) return { kind: 'untested', sentence: `too few blocks to test who leads: ${counts}, ${times}, but ${burst}` };
     const leader = e.aLeadsB > e.bLeadsA ? a : b;
@@ -146,13 +146,13 @@ function simultaneousNote(e: PairEvidence): string {
 
 /**
  * Why led pairs in fewer than MIN_LED_BLOCKS blocks test nothing, or null where they lie in
- * enough (or were not counted): the p takes them as independent, which pairs of one burst are not.
+ * enough (or were not counted): the p takes them as independent, which pairs close in time are not.
  */
 function burstClause(e: PairEvidence): string | null {
   const b = e.ledBlocks;
-  if (b === undefined || b.count >= MIN_LED_BLOCKS) return null;
+  if (b === null || b.count >= MIN_LED_BLOCKS) return null;
   const where = b.count === 1 ? 'one block' : `only ${b.count} blocks`;
-  return `the led pairs lie in ${where} of ${duration(b.blockUs)}, and a lead needs them in at least ${MIN_LED_BLOCKS}: pairs of one burst are not independent, so that p is optimistic`;
+  return `the led pairs lie in ${where} of ${duration(b.blockUs)}, and a lead needs them in at least ${MIN_LED_BLOCKS}: pairs close in time are not independent, so that p is optimistic`;
 }
 
 function weakBaseline(e: PairEvidence, ratio: string): string {

@@ -117,7 +117,8 @@ function sureness(calls: readonly MethodCall[]): string {
   const said = new Set<string>();
   // What a p is of, said once: pair's two feeds share it.
   const of = (c: MethodCall) => (c.pOf === undefined || said.has(c.pOf) ? '' : (said.add(c.pOf), ` (${c.pOf})`));
-  // An untested method's p (pair's sign test on too few pairs to reject) is no evidence: it is named among the untested only.
+  // An untested method's p (pair's sign test on too few pairs to reject, or on led pairs in too
+  // few blocks to take as independent) is no evidence: it is named among the untested only.
   const tests = calls.filter((c) => c.tested).flatMap((c) => (c.pValue !== null ? [`${c.method} ${formatP(c.pValue)}${of(c)}`] : c.leader !== null ? [`${c.method}: its 95 % intervals clear 0 (the peak's, over all its lags too, and the summed r's)`] : []));
   const untested = calls.filter((c) => !c.tested && c.setAside === undefined).map((c) => c.method);
   const none = untested.length === 0 ? '' : ` Untested: ${untested.join(', ')}.`;

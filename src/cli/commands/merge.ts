@@ -427,6 +427,7 @@ function renderUniverse(rows: readonly { label: string; report: PairReport }[]):
       lag_us: lagUs,
       share_a_leads: led === 0 ? null : t.aLeadsB / led,
       leader_p_value: f.stats.leaderPValue,
+      led_blocks: f.stats.ledBlocks?.count ?? null,
       paired_events: t.paired,
       chance_pairs_max: f.stats.chance.max,
       excess_pairs: f.stats.excessPairs,
@@ -439,11 +440,11 @@ function renderUniverse(rows: readonly { label: string; report: PairReport }[]):
     json: { pairs: data },
     machine: { columns, rows: data.map((d) => columns.map((c) => (d as Record<string, string | number | null>)[c] ?? null)) },
     human: (style) => {
-      const head = ['pair', 'leader', 'lag', 'A share', 'leader p', 'pairs', 'chance max', 'excess'];
-      const body = data.map((d) => [d.pair, d.leader ?? (d.call === 'no significant lead' ? 'neither' : d.call), d.lag_us === null ? 'n/a' : `${fixed(d.lag_us / 1000, 3)} ms`, d.share_a_leads === null ? 'n/a' : fixed(d.share_a_leads, 2), formatPValue(d.leader_p_value), d.paired_events, d.chance_pairs_max, fixed(d.excess_pairs, 1)]);
+      const head = ['pair', 'leader', 'lag', 'A share', 'leader p', 'led blocks', 'pairs', 'chance max', 'excess'];
+      const body = data.map((d) => [d.pair, d.leader ?? (d.call === 'no significant lead' ? 'neither' : d.call), d.lag_us === null ? 'n/a' : `${fixed(d.lag_us / 1000, 3)} ms`, d.share_a_leads === null ? 'n/a' : fixed(d.share_a_leads, 2), formatPValue(d.leader_p_value), d.led_blocks ?? 'n/a', d.paired_events, d.chance_pairs_max, fixed(d.excess_pairs, 1)]);
       const lags = data.map((d) => d.lag_us).filter((x): x is number => x !== null);
       const note = lags.length > 0 ? `median lag over the ${counted(lags.length, 'pair')} with a significant leader: ${fixed(quantile(Float64Array.from(lags), 0.5) / 1000, 3)} ms` : 'no pair has a significant leader';
-      return [style.c.bold(`Lead-lag across ${data.length} pairs (${data[0]!.feed === 'native' ? 'native ticks' : 'LOCF grid'})`), humanTable(head, body, style, ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right']), style.c.dim(note)].join('\n');
+      return [style.c.bold(`Lead-lag across ${data.length} pairs (${data[0]!.feed === 'native' ? 'native ticks' : 'LOCF grid'})`), humanTable(head, body, style, ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right']), style.c.dim(note)].join('\n');
     },
   };
 }

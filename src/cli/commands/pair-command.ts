@@ -14,7 +14,7 @@ export function pairCommand(io: Streams): Command {
   addJumpOptions(cmd);
   cmd.addOption(new Option('--feed <feed>', 'which feeds to report: both, native or locf').choices(['both', 'native', 'locf']).default('both'));
   cmd.addOption(nullStepOption('chance pairs: shift the second market by ±1…±10 steps'));
-  addBootstrapOptions(cmd, "block-bootstrap replicates for the intervals of the median delays (0: off)");
+  addBootstrapOptions(cmd, 'block-bootstrap replicates for the intervals of the median delays (0: off)', 'block length on the absolute clock (10s, 500ms, 1min): the bootstrap\'s blocks, and a lead needs its led pairs in 6 of them (with --bootstrap 0 too); no shorter than the dependence between jumps');
   addTimeOptions(cmd);
   cmd.option('--state <FILE>', 'write the partial state of --start/--end to FILE for leadlag merge, instead of printing (docs/scale.md)');
   cmd.addOption(planSpanOption());

@@ -315,8 +315,7 @@ export function feedVerdict(f: FeedTable, names: readonly [string, string]): Pai
 
 function evidence(f: FeedTable, names: readonly [string, string]) {
   const t = f.stats.table;
-  const blocks = f.stats.ledBlocks;
-  return { names, aLeadsB: t.aLeadsB, bLeadsA: t.bLeadsA, paired: t.paired, pValue: f.stats.leaderPValue, chanceMean: f.stats.chance.mean, chanceMax: f.stats.chance.max, ...(blocks == null ? {} : { ledBlocks: blocks }) };
+  return { names, aLeadsB: t.aLeadsB, bLeadsA: t.bLeadsA, paired: t.paired, pValue: f.stats.leaderPValue, chanceMean: f.stats.chance.mean, chanceMax: f.stats.chance.max, ledBlocks: f.stats.ledBlocks };
 }
 
 function humanPair(r: PairReport, style: Style): string {
