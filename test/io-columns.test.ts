@@ -133,8 +133,8 @@ test('CoinAPI-style trades: semicolons, base_amount and taker_side are recognise
 });
 
 test('a semicolon-delimited export (decimal points, quoted fields) gives the same ticks as its comma twin', async () => {
-  const comma = tmpFile('twin-comma.csv', 'time,symbol,bid_price,ask_price\n2024-08-08 23:54:14.1+00:00,"BTC,USDT",100.5,101\n2024-08-08 23:54:15+00:00,BTCUSDT,100.25,101\n');
-  const semi = tmpFile('twin-semi.csv', 'time;symbol;bid_price;ask_price\n2024-08-08 23:54:14.1+00:00;"BTC;USDT";100.5;101\n2024-08-08 23:54:15+00:00;BTCUSDT;100.25;101\n');
+  const comma = tmpFile('twin-comma.csv', 'time,symbol,bid_price,ask_price\n2024-08-08 23:54:14.1+00:00,"BTC,USDT",100.5,101\n2024-08-08 23:54:15+00:00,"BTC,USDT",100.25,101\n');
+  const semi = tmpFile('twin-semi.csv', 'time;symbol;bid_price;ask_price\n2024-08-08 23:54:14.1+00:00;"BTC;USDT";100.5;101\n2024-08-08 23:54:15+00:00;"BTC;USDT";100.25;101\n');
   const a = await readQuotes(comma);
   for (const opts of [STRICT, { ...STRICT, delimiter: ';' }, { ...STRICT, parser: 'csv' as const }]) {
     const b = await readQuotes(semi, opts);

@@ -299,17 +299,21 @@ test('CRLF line ends, a UTF-8 BOM, blank lines (counted in line numbers) and no 
   assert.equal(e.value, 'x');
 });
 
-test('quoted fields anywhere, including the header and a quoted field with a comma in an ignored column', async () => {
+test('quoted fields anywhere, including the header and a quoted symbol with a comma and an escaped quote', async () => {
+  // Every row names the symbol BTC,"USDT (quoted as "BTC,""USDT"), so all are one market's.
   const path = tmpFile(
     'quoted.csv',
     '"time","symbol","bid_price","ask_price"\n' +
-      '"2024-08-08 23:54:14+00:00","BTC,USDT","100.5",101\n' +
-      '2024-08-08 23:54:15+00:00,BTCUSDT,100.25,"101"\n' +
-      '2024-08-08 23:54:16+00:00,"BTC""USDT",100,101\n',
+      '"2024-08-08 23:54:14+00:00","BTC,""USDT","100.5",101\n' +
+      '2024-08-08 23:54:15+00:00,"BTC,""USDT",100.25,"101"\n' +
+      '2024-08-08 23:54:16+00:00,"BTC,""USDT",100,101\n',
   );
   const q = await readQuotes(path);
   assert.deepEqual(q.t, [T0, T0 + 1_000_000, T0 + 2_000_000]);
   assert.deepEqual(q.bid, [100.5, 100.25, 100]);
+  // A symbol compares by its value, quoted or not: "BTCUSDT" and BTCUSDT are one.
+  const mixed = tmpFile('quoted-symbol.csv', 'time,symbol,bid_price,ask_price\n2024-08-08 23:54:14+00:00,"BTCUSDT",1,2\n2024-08-08 23:54:15+00:00,BTCUSDT,1,3\n');
+  assert.deepEqual((await readQuotes(mixed)).price, [1.5, 2]);
 });
 
 test('.gz files are decompressed (by name or by magic bytes)', async () => {

@@ -191,6 +191,50 @@ test('the kernel refuses blank lines, lone CRs, quotes and lines with more or fe
   }
 });
 
+test('the kernel compares a symbol column with the first symbol, byte for byte, and refuses any line while it is unknown', () => {
+  // Columns: symbol (ROLE_SYMBOL, 7), time, price.
+  const lines = ['BTCUSDT,1,2', 'BTCUSDT,3,4', 'BTCUSDT_PERP,5,6', 'BTCUSD,7,8', 'ETHUSDT,9,9', ',10,1', 'BTCUSDT,11,1'];
+  const { kernel, buf, bytes } = kernelWith(lines.join('\n') + '\n', [7, 0, 3]);
+  const at = (k: number) => lines.slice(0, k).reduce((s, l) => s + l.length + 1, 0);
+  try {
+    assert.equal(kernel.scan(buf, 0, bytes, 0), 0, 'no first symbol yet: the loop reads the first line');
+    kernel.setSymbol(Buffer.from('BTCUSDT'));
+    assert.equal(kernel.scan(buf, 0, bytes, 0), 2);
+    assert.deepEqual([kernel.columns[0]![1], kernel.columns[3]![1]], [3, 4]); // nothing written for the symbol
+    // A longer symbol with the first as its prefix, a shorter one, another, an empty one: each refused.
+    for (const k of [2, 3, 4, 5]) {
+      assert.equal(kernel.scan(buf, at(k), bytes, 0), 0, lines[k]);
+      assert.equal(kernel.stop(buf), at(k));
+    }
+    assert.equal(kernel.scan(buf, at(6), bytes, 0), 1);
+    // Eight bytes exactly (the last the one-word compare takes) and longer ones (compared byte by byte).
+    for (const [first, same, other] of [['ETHUSDT1', 'ETHUSDT1,1,2', 'ETHUSDT2,1,2'], ['BTCUSD_PERP', 'BTCUSD_PERP,1,2', 'BTCUSD_PERQ,1,2'], ['BTCUSD_PERP', 'BTCUSD_PERP,1,2', 'BTCUSD_PERPX,1,2']] as const) {
+      const k = kernelWith(`${same}\n${same}\n${other}\n`, [7, 0, 3]);
+      try {
+        k.kernel.setSymbol(Buffer.from(first));
+        assert.equal(k.kernel.scan(k.buf, 0, k.bytes, 0), 2, `${first}: ${other}`);
+        assert.equal(k.kernel.stop(k.buf), 2 * (same.length + 1));
+      } finally {
+        k.kernel.release();
+      }
+    }
+    // A symbol the compare cannot bound by the line's end (a quoted field's line break) is never compared.
+    kernel.setSymbol(Buffer.from('BTC\nUSDT'));
+    assert.equal(kernel.scan(buf, 0, bytes, 0), 0);
+  } finally {
+    kernel.release();
+  }
+  // The symbol last, before a CRLF; a CR not before '\n' is refused.
+  const crlf = kernelWith('1,2,BTCUSDT\r\n3,4,BTCUSDT\r\n5,6,BTCUSDT\rx\n', [0, 3, 7]);
+  try {
+    crlf.kernel.setSymbol(Buffer.from('BTCUSDT'));
+    assert.equal(crlf.kernel.scan(crlf.buf, 0, crlf.bytes, 0), 2);
+    assert.deepEqual([crlf.kernel.columns[0]![1], crlf.kernel.columns[3]![1]], [3, 4]);
+  } finally {
+    crlf.kernel.release();
+  }
+});
+
 test('the kernel takes at most KERNEL_ROWS rows a call', () => {
   const text = Array.from({ length: KERNEL_ROWS + 3 }, (_, i) => `${i},1`).join('\n') + '\n';
   const kernel = LineKernel.acquire(text.length)!;
@@ -213,6 +257,7 @@ test('kernelReads: delimiters below "." and the roles the kernel writes only', (
   assert.equal(kernelReads(planOf([0, 1, 2], '\t')), true);
   assert.equal(kernelReads(planOf([0, 1, 2], ';')), false);
   assert.equal(kernelReads(planOf([0, 3, 4, 5])), false); // a side column
+  assert.equal(kernelReads(planOf([0, 7, 1, 2])), true); // a symbol column (ROLE_SYMBOL), compared
 });
 
 // ---- random files: kernel on and off read the same ----
@@ -220,7 +265,7 @@ test('kernelReads: delimiters below "." and the roles the kernel writes only', (
 interface Layout {
   readonly kind: 'quotes' | 'trades';
   readonly header: string;
-  /** Per column: 't' time, 'v' a mapped value, 'x' not read. */
+  /** Per column: 't' time, 'v' a mapped value, 's' the symbol (compared with the first row's), 'x' not read. */
   readonly cols: string;
   /** The time's unit in the file: µs, ms or s. */
   readonly unit: number;
@@ -228,11 +273,13 @@ interface Layout {
 }
 
 const LAYOUTS: readonly Layout[] = [
-  { kind: 'quotes', header: 'exchange,symbol,timestamp,local_timestamp,ask_amount,ask_price,bid_price,bid_amount', cols: 'xxtxxvvx', unit: 1, opts: {} },
+  { kind: 'quotes', header: 'exchange,symbol,timestamp,local_timestamp,ask_amount,ask_price,bid_price,bid_amount', cols: 'xstxxvvx', unit: 1, opts: {} },
   { kind: 'quotes', header: 'update_id,best_bid_price,best_bid_qty,best_ask_price,best_ask_qty,transaction_time,event_time', cols: 'xvxvxtx', unit: 1000, opts: {} },
   { kind: 'quotes', header: 'ts_us,bid,ask', cols: 'tvv', unit: 1, opts: {} },
   { kind: 'quotes', header: 'when,mark,note', cols: 'tvx', unit: 1e6, opts: { columns: { time: 'when', price: 'mark' }, timeUnit: 's' } },
   { kind: 'trades', header: 'ts,price,qty,venue', cols: 'tvvx', unit: 1000, opts: { columns: { time: 'ts', price: 'price', qty: 'qty' }, timeUnit: 'ms' } },
+  // The symbol last: its field meets the line's end (a CRLF in a quarter of the files).
+  { kind: 'quotes', header: 'ts_us,bid,ask,symbol', cols: 'tvvs', unit: 1, opts: {} },
 ];
 
 /** A mapped field most of the time a plain decimal; with probability `edge` one of the lines the kernel must refuse or take exactly. */
@@ -262,6 +309,12 @@ function otherField(rnd: () => number, edge: number): string {
   return ['binance', 'BTCUSDT', '17', '0.001', 'x-y.z'][Math.floor(rnd() * 5)]!;
 }
 
+/** The symbol: mostly one, with probability `edge` another, a longer or shorter one, an empty or a quoted one. */
+function symbolField(rnd: () => number, edge: number): string {
+  if (rnd() < edge) return ['BTCUSDT_PERP', 'BTCUSD', 'ETHUSDT', '', '"BTCUSDT"', '"BTC,USDT"', 'btcusdt', 'BTCUSDT '][Math.floor(rnd() * 8)]!;
+  return 'BTCUSDT';
+}
+
 function randomFile(seed: number, layout: Layout, rows: number, edge: number): string {
   const rnd = mulberry32(seed);
   const lines = [layout.header];
@@ -270,7 +323,7 @@ function randomFile(seed: number, layout: Layout, rows: number, edge: number): s
     micros += Math.floor(rnd() * 3) * layout.unit;
     let v = 0;
     const fields = [...layout.cols].map((c) =>
-      c === 't' ? timeField(rnd, edge, micros, layout.unit) : c === 'v' ? valueField(rnd, edge, 60000, v++) : otherField(rnd, edge),
+      c === 't' ? timeField(rnd, edge, micros, layout.unit) : c === 'v' ? valueField(rnd, edge, 60000, v++) : c === 's' ? symbolField(rnd, edge) : otherField(rnd, edge),
     );
     if (rnd() < edge) fields.push('extra');
     if (rnd() < edge) fields.pop();

@@ -95,7 +95,7 @@ const FILE_METRICS: readonly Metric<FileView>[] = [
   { key: 'crossed_rows', label: 'crossed', meaning: 'bid > ask', value: ({ q }) => q.crossed },
   { key: 'locked_rows', label: 'locked', meaning: 'bid = ask (usable)', value: ({ q }) => q.locked },
   { key: 'one_sided_rows', label: 'one-sided', meaning: 'empty bid or ask', value: ({ q }) => q.oneSided },
-  { key: 'unparsable_rows', label: 'unparsable', meaning: 'short, bad time, not a number', value: ({ q }) => q.unparsable },
+  { key: 'unparsable_rows', label: 'unparsable', meaning: 'bad shape, time, symbol or number', value: ({ q }) => q.unparsable },
   { key: 'non_positive_rows', label: 'non-positive', meaning: 'price or quantity ≤ 0', value: ({ q }) => q.nonPositive },
   { key: 'unread_side_rows', role: 'side', label: 'unread sides', meaning: 'a value its column is not read as', value: ({ q }) => q.unreadSides },
   { key: 'price_min', label: 'lowest price', meaning: 'of ticks: mid or price', value: ({ q }) => num(q.timeline.priceMin), human: ({ q }) => price(q.timeline.priceMin) },

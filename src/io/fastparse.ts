@@ -10,7 +10,7 @@
  * and a final line without a newline are handled; a leading BOM is the caller's job.
  */
 import { DataError } from '../errors.js';
-import { ROLE_ASK, ROLE_BID, ROLE_CLOCK2, ROLE_PRICE, ROLE_QTY, ROLE_SIDE, ROLE_TIME, detectDelimiter, type FormatPlan } from './formats.js';
+import { ROLE_ASK, ROLE_BID, ROLE_CLOCK2, ROLE_PRICE, ROLE_QTY, ROLE_SIDE, ROLE_SYMBOL, ROLE_TIME, detectDelimiter, type FormatPlan } from './formats.js';
 import { UNCLOSED_QUOTE, parseQuotedRecord } from './csvparse.js';
 import { FieldConverter, RowScratch, type FieldText } from './rows.js';
 import { POW10 } from './numbers.js';
@@ -152,10 +152,13 @@ export class FastParser {
     const kernel = this.kernelOn !== null && this.kernelOn.owns(buf) ? this.kernelOn : null;
     // inspect's second clock: the kernel reads it once its converter knows it for epoch numbers.
     const clock2 = plan.roleCol[ROLE_CLOCK2]! >= 0 ? conv.clock2 : null;
+    // A symbol column: the kernel compares each line's with the first row's, once this loop has read it.
+    const symbol = plan.roleCol[ROLE_SYMBOL]! >= 0;
     while (p < end) {
       // The kernel takes the common lines from here; the line it refuses (if any) is this loop's.
       const clock2Exp = clock2 === null ? -1 : clock2.fastExponent();
-      if (kernel !== null && timeExp >= 0 && (clock2 === null || clock2Exp >= 0)) {
+      if (kernel !== null && timeExp >= 0 && (clock2 === null || clock2Exp >= 0) && (!symbol || conv.symbol !== null)) {
+        if (symbol) kernel.setSymbol(conv.symbol!);
         const n = kernel.scan(buf, p, end, timeExp, clock2Exp);
         if (n > 0) {
           this.line = line;
@@ -197,7 +200,9 @@ export class FastParser {
       }
       line++;
       r.empty = 0;
+      r.otherSymbol = false;
       let col = 0;
+      let long = false;
       for (;;) {
         const role = colRole[col]!;
         if (role < 0) {
@@ -270,7 +275,17 @@ export class FastParser {
         col++;
         if (c === NL) break;
         if (col >= ncols) {
-          while (c !== NL) c = buf[++p]!;
+          // More fields than the header: count them, and whether one holds anything (a long row;
+          // empty ones, trailing delimiters, are allowed). A CR is the line end's or a lone one,
+          // which the line checks judge.
+          long = false;
+          col++;
+          c = buf[++p]!;
+          while (c !== NL) {
+            if (c === D) col++;
+            else if (c !== CR) long = true;
+            c = buf[++p]!;
+          }
           break;
         }
         c = buf[++p]!;
@@ -281,6 +296,7 @@ export class FastParser {
       r.line = line;
       r.nfields = col;
       r.short = col < ncols;
+      r.long = long;
       rows++;
       sink.row(r);
     }
@@ -309,6 +325,8 @@ export class FastParser {
     r.empty = 0;
     r.nfields = plan.ncols;
     r.short = false;
+    r.long = false;
+    r.otherSymbol = false;
     const line = this.line;
     const starts = kernel.lineStarts;
     const base = buf.byteOffset;

@@ -24,8 +24,13 @@ export const ROLE_QTY = 4;
 export const ROLE_SIDE = 5;
 /** The file's other clock (inspect only: see withSecondClock). */
 export const ROLE_CLOCK2 = 6;
-export const ROLE_COUNT = 7;
-export const ROLE_NAMES = ['time', 'bid', 'ask', 'price', 'quantity', 'side', 'second clock'] as const;
+/**
+ * A `symbol` column: every row must name the symbol of the file's first row. A file holds one
+ * market; rows of a second symbol read as its ticks would make false jumps (RowScratch.otherSymbol).
+ */
+export const ROLE_SYMBOL = 7;
+export const ROLE_COUNT = 8;
+export const ROLE_NAMES = ['time', 'bid', 'ask', 'price', 'quantity', 'side', 'second clock', 'symbol'] as const;
 
 /** How the time column is read: ISO strings, epoch numbers, decided by the first row, or a pattern. */
 export type TimeMode = 'iso' | 'num' | 'auto' | 'pattern';
@@ -479,6 +484,12 @@ function planFromLayout(layout: Layout, { names, headers }: Header, headerless: 
     colRole[col] = role;
     roleCol[role] = col;
     if (role === ROLE_TIME) timeColumn = name;
+  }
+  // A column named symbol, if no other role took it, is checked row by row (ROLE_SYMBOL).
+  const symbol = names.indexOf('symbol');
+  if (symbol >= 0 && colRole[symbol]! < 0) {
+    colRole[symbol] = ROLE_SYMBOL;
+    roleCol[ROLE_SYMBOL] = symbol;
   }
   const time = timeReading(o.timeFormat);
   return {

@@ -66,7 +66,7 @@ export interface FileQuality {
   readonly rows: number;
   /** Order, bursts, gaps, span and price range of the usable rows. */
   readonly timeline: TimelineSummary;
-  /** Short rows, unparsable times and non-numeric prices or quantities. */
+  /** Short and long rows, rows of another symbol, unparsable times and non-numeric prices or quantities. */
   readonly unparsable: number;
   /** Zero or negative prices or quantities. */
   readonly nonPositive: number;

@@ -13,7 +13,7 @@
  */
 import { LINE_SCAN_WASM } from './line-scan-wasm.js';
 import { growTo, moduleOnce, wasm, type WasmMemory } from '../core/wasm-module.js';
-import { ROLE_CLOCK2, ROLE_SIDE, type FormatPlan } from './formats.js';
+import { ROLE_CLOCK2, ROLE_SIDE, ROLE_SYMBOL, type FormatPlan } from './formats.js';
 import { POW10 } from './numbers.js';
 
 /** Rows the kernel takes per call, at most. */
@@ -28,6 +28,10 @@ const KERNEL_ROLES = ROLE_SIDE;
 export const KERNEL_CLOCK2 = KERNEL_ROLES;
 /** Output columns: those roles', then the second clock's. */
 const KERNEL_COLUMNS = KERNEL_ROLES + 1;
+/** The kernel's role for the symbol column (ROLE_SYMBOL): compared with the file's first symbol, no output. */
+const KERNEL_SYMBOL = KERNEL_COLUMNS;
+/** The longest first symbol the kernel compares with (its bytes' room below the buffers); a longer one leaves the lines to the JavaScript loop. */
+const MAX_SYMBOL_BYTES = 320;
 const DOT = 46;
 
 // Addresses of the kernel's layout (see the .wat).
@@ -38,8 +42,10 @@ const AT_OUT = 12;
 const AT_COL_BYTES = 16;
 const AT_LINES = 20;
 const AT_CLOCK2_EXP = 24;
+const AT_SYMBOL_LENGTH = 28;
 const AT_ROLES = 64;
 const AT_POW10 = 512;
+const AT_SYMBOL = 704;
 const AT_BUFFERS = 1024;
 
 interface Exports {
@@ -72,7 +78,7 @@ export function kernelReads(plan: FormatPlan): boolean {
   if (plan.delimiter >= DOT || plan.ncols > MAX_COLUMNS) return false;
   for (let c = 0; c < plan.ncols; c++) {
     const role = plan.colRole[c]!;
-    if (role >= KERNEL_ROLES && role !== ROLE_CLOCK2) return false;
+    if (role >= KERNEL_ROLES && role !== ROLE_CLOCK2 && role !== ROLE_SYMBOL) return false;
   }
   return true;
 }
@@ -85,6 +91,8 @@ export class LineKernel {
   private readonly starts: Int32Array;
   private readonly exports: Exports;
   private readonly i32: Int32Array;
+  /** The first symbol the kernel compares with, as last written (setSymbol). */
+  private symbol: Uint8Array | null = null;
 
   private constructor(exports: Exports, bufferBytes: number) {
     this.exports = exports;
@@ -135,7 +143,27 @@ export class LineKernel {
     i32[AT_NCOLS / 4] = plan.ncols;
     i32[AT_DELIMITER / 4] = plan.delimiter;
     const roles = new Int8Array(this.exports.memory.buffer, AT_ROLES, plan.ncols);
-    for (let c = 0; c < plan.ncols; c++) roles[c] = plan.colRole[c] === ROLE_CLOCK2 ? KERNEL_CLOCK2 : plan.colRole[c]!;
+    for (let c = 0; c < plan.ncols; c++) {
+      const role = plan.colRole[c]!;
+      roles[c] = role === ROLE_CLOCK2 ? KERNEL_CLOCK2 : role === ROLE_SYMBOL ? KERNEL_SYMBOL : role;
+    }
+    this.symbol = null;
+    this.i32[AT_SYMBOL_LENGTH / 4] = 0;
+  }
+
+  /**
+   * The file's first symbol, which every line's symbol field must equal byte for byte (a line
+   * naming another, or any line while it is unknown or too long to hold, is refused: the
+   * JavaScript loop judges it).
+   */
+  setSymbol(symbol: Uint8Array): void {
+    if (symbol === this.symbol) return;
+    this.symbol = symbol;
+    // A symbol with a line end or a quote in it (a quoted field's) is never compared here: the
+    // compare's bound is the line's '\n'.
+    const fits = symbol.length > 0 && symbol.length <= MAX_SYMBOL_BYTES && !symbol.includes(10) && !symbol.includes(13) && !symbol.includes(34);
+    if (fits) new Uint8Array(this.exports.memory.buffer, AT_SYMBOL, symbol.length).set(symbol);
+    this.i32[AT_SYMBOL_LENGTH / 4] = fits ? symbol.length : 0;
   }
 
   /**

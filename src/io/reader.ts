@@ -321,7 +321,7 @@ export async function* readBatches(
   const makeSink = (plan: FormatPlan, converter: FieldConverter): RowSink => {
     format = { plan, converter };
     // An unreadable time's error names the unit the times are read in, decided by the first row where the plan does not fix it.
-    const withUnit = { ...vopts, timeUnit: () => (converter.time.mode === 'num' ? converter.time.unit : undefined) };
+    const withUnit = { ...vopts, timeUnit: () => (converter.time.mode === 'num' ? converter.time.unit : undefined), symbol: () => converter.symbolText() };
     return (validator = kind === 'quotes' ? new QuoteValidator(plan, withUnit) : new TradeValidator(plan, withUnit));
   };
   let lastProgress = -Infinity;

@@ -5,11 +5,11 @@
  * order by construction. Time order is not a row rule here: it depends on the rows before
  * (the validators and inspect's Timeline each track it).
  *
- * Order of checks: shape, time, then values — quotes: one-sided (empty bid or ask), bid,
+ * Order of checks: shape (short, then long), the symbol, time, then values — quotes: one-sided (empty bid or ask), bid,
  * ask, crossed, a finite mid; price-only quotes: price; trades: price, quantity. The first failing check
  * decides the verdict.
  */
-import { columnName, ROLE_ASK, ROLE_BID, ROLE_PRICE, ROLE_QTY, ROLE_TIME, type FormatPlan } from './formats.js';
+import { columnName, ROLE_ASK, ROLE_BID, ROLE_PRICE, ROLE_QTY, ROLE_SYMBOL, ROLE_TIME, type FormatPlan } from './formats.js';
 import type { RowScratch } from './rows.js';
 import { unitExponent } from './time.js';
 import type { TimeUnit } from './types.js';
@@ -30,6 +30,8 @@ export const Verdict = {
   nonNumericQty: 11,
   nonPositiveQty: 12,
   nonFiniteMid: 13,
+  longRow: 14,
+  otherSymbol: 15,
 } as const;
 export type VerdictCode = (typeof Verdict)[keyof typeof Verdict];
 
@@ -49,6 +51,8 @@ export const VERDICT_KIND: readonly string[] = [
   'non-numeric quantity',
   'non-positive quantity',
   'non-finite mid',
+  'long row',
+  'another symbol',
 ];
 
 /** The kind name of a row earlier than the latest kept row (the order rule, tracked by the callers). */
@@ -72,10 +76,12 @@ const CLASS: readonly VerdictClass[] = [
   'unparsable',
   'nonPositive',
   'unparsable',
+  'unparsable',
+  'unparsable',
 ];
 
 /** The role whose column holds the offending value of a value verdict (−1: none). */
-const ROLE: readonly number[] = [-1, -1, ROLE_TIME, -1, ROLE_BID, ROLE_BID, ROLE_ASK, ROLE_ASK, -1, ROLE_PRICE, ROLE_PRICE, ROLE_QTY, ROLE_QTY, -1];
+const ROLE: readonly number[] = [-1, -1, ROLE_TIME, -1, ROLE_BID, ROLE_BID, ROLE_ASK, ROLE_ASK, -1, ROLE_PRICE, ROLE_PRICE, ROLE_QTY, ROLE_QTY, -1, -1, ROLE_SYMBOL];
 
 export function verdictClass(v: VerdictCode): VerdictClass {
   return CLASS[v]!;
@@ -105,6 +111,8 @@ export class RowClassifier {
   /** The verdict of row `r` (its values as the converters left them: NaN when not a number). */
   classify(r: RowScratch): VerdictCode {
     if (r.short) return Verdict.shortRow;
+    if (r.long) return Verdict.longRow;
+    if (r.otherSymbol) return Verdict.otherSymbol;
     if (r.t !== r.t) return Verdict.badTime;
     if (this.bidAsk) {
       if ((r.empty & ONE_SIDED_MASK) !== 0) return Verdict.oneSided;
@@ -128,12 +136,20 @@ export class RowClassifier {
    * The error message of a bad verdict: the problem and the offending text (read back from
    * the row, so slow is fine — only for the row that is reported).
    */
-  problem(v: VerdictCode, r: RowScratch, timeUnit: TimeUnit | undefined = this.plan.timeUnit): { problem: string; value: string | undefined } {
+  problem(v: VerdictCode, r: RowScratch, timeUnit: TimeUnit | undefined = this.plan.timeUnit, firstSymbol?: string): { problem: string; value: string | undefined } {
     const plan = this.plan;
     const text = (role: number) => r.text.fieldText(plan.roleCol[role]!);
     switch (v) {
       case Verdict.shortRow:
         return { problem: `short row: expected ${plan.ncols} fields, found ${r.nfields}`, value: r.text.lineText() };
+      case Verdict.longRow:
+        return { problem: `long row: expected ${plan.ncols} fields, found ${r.nfields} (a decimal comma, or the delimiter inside an unquoted field, shifts values into the wrong columns)`, value: r.text.lineText() };
+      case Verdict.otherSymbol: {
+        const first = firstSymbol === undefined ? 'the rows before' : `the rows before are ${JSON.stringify(firstSymbol)}`;
+        const d = String.fromCharCode(plan.delimiter);
+        const awk = `awk -F'${d === '\t' ? '\\t' : d}' 'NR == 1 || $${plan.roleCol[ROLE_SYMBOL]! + 1} == "${firstSymbol ?? 'SYMBOL'}"' FILE > ${firstSymbol ?? 'SYMBOL'}.csv`;
+        return { problem: `another symbol in column ${columnName(plan, ROLE_SYMBOL)} (${first}): a file holds one market, and another's rows read as its ticks make false jumps; give each symbol its own file (e.g. ${awk}), or --skip-bad-rows keeps the first symbol's rows`, value: text(ROLE_SYMBOL) };
+      }
       case Verdict.badTime:
         return { problem: `unparsable time in column ${columnName(plan, ROLE_TIME) ?? plan.timeColumn}${timeHint(text(ROLE_TIME), timeUnit)}`, value: text(ROLE_TIME) };
       case Verdict.crossed:

@@ -14,6 +14,7 @@ import {
   ROLE_PRICE,
   ROLE_QTY,
   ROLE_SIDE,
+  ROLE_SYMBOL,
   ROLE_TIME,
   type FormatPlan,
 } from './formats.js';
@@ -53,6 +54,14 @@ export class RowScratch {
   nfields = 0;
   /** True when the row has fewer fields than the header. */
   short = false;
+  /**
+   * True when the row has more fields than the header and one of the extra ones is not empty: a
+   * decimal comma or a delimiter inside an unquoted field, which shifts values into the wrong
+   * columns. Empty extra fields (trailing delimiters) shift nothing and are allowed.
+   */
+  long = false;
+  /** True when the row's symbol (ROLE_SYMBOL) is not the file's first row's (FieldConverter.symbol). */
+  otherSymbol = false;
   constructor(readonly text: FieldText) {}
 }
 
@@ -112,6 +121,13 @@ export class TimeConverter {
   }
 }
 
+/** Whether buf[s, e) holds exactly the bytes of `ref`. */
+function sameBytes(ref: Uint8Array, buf: Uint8Array, s: number, e: number): boolean {
+  if (e - s !== ref.length) return false;
+  for (let i = 0; i < ref.length; i++) if (buf[s + i] !== ref[i]) return false;
+  return true;
+}
+
 function wordIs(buf: Uint8Array, s: number, e: number, word: string): boolean {
   if (e - s !== word.length) return false;
   for (let i = 0; i < word.length; i++) {
@@ -146,6 +162,8 @@ export class FieldConverter {
   readonly clock2: TimeConverter;
   private readonly sideOf: (buf: Uint8Array, s: number, e: number) => number;
   private scratch = Buffer.allocUnsafe(256);
+  /** The symbol of the file's first row that has one (its bytes), null until read: every row must name it. */
+  symbol: Uint8Array | null = null;
   constructor(readonly plan: FormatPlan) {
     this.time = new TimeConverter(plan);
     this.clock2 = new TimeConverter(plan);
@@ -179,7 +197,17 @@ export class FieldConverter {
       case ROLE_CLOCK2:
         r.t2 = this.clock2.parse(buf, s, e);
         break;
+      case ROLE_SYMBOL:
+        // A copy: buf is a read buffer (a Buffer's slice would be a view of it), refilled by the next read.
+        if (this.symbol === null) this.symbol = Uint8Array.from(buf.subarray(s, e));
+        else r.otherSymbol = !sameBytes(this.symbol, buf, s, e);
+        break;
     }
+  }
+
+  /** The first row's symbol as text ('' before it is read). */
+  symbolText(): string {
+    return this.symbol === null ? '' : Buffer.from(this.symbol).toString('utf8');
   }
 
   /** Converts a record of strings (from csv-parse) into the row, through the same byte converters. */
@@ -187,6 +215,7 @@ export class FieldConverter {
     const colRole = this.plan.colRole;
     const n = Math.min(fields.length, this.plan.ncols);
     r.empty = 0;
+    r.otherSymbol = false;
     for (let col = 0; col < n; col++) {
       const role = colRole[col]!;
       if (role < 0) continue;
@@ -198,6 +227,8 @@ export class FieldConverter {
     }
     r.nfields = fields.length;
     r.short = fields.length < this.plan.ncols;
+    r.long = false;
+    for (let col = this.plan.ncols; col < fields.length; col++) if (fields[col] !== '') r.long = true;
   }
 }
 

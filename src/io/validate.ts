@@ -103,6 +103,8 @@ export interface ValidatorOptions {
   readonly returned?: ReturnedBuffers;
   /** The epoch unit the times are read in, once known (the converter's: the first row may decide it), for the error of an unreadable time. */
   readonly timeUnit?: () => TimeUnit | undefined;
+  /** The file's first symbol, for the error of a row naming another (FieldConverter.symbolText). */
+  readonly symbol?: () => string;
 }
 
 /** A growable typed column (only used under `sort`; also by inspect's --sort). */
@@ -216,7 +218,7 @@ abstract class Rules implements RowSink {
       return false;
     }
     if (!this.opts.skipBadRows) {
-      const { problem, value } = this.classifier.problem(v, r, this.opts.timeUnit?.());
+      const { problem, value } = this.classifier.problem(v, r, this.opts.timeUnit?.(), this.opts.symbol?.());
       throw new DataError(this.opts.file, r.line, problem, value);
     }
     this.skipped.add(VERDICT_KIND[v]!, r.line);

@@ -23,8 +23,11 @@
 ;;  12  i32 address of the output columns: role r's doubles at out + r · colBytes
 ;;  16  i32 colBytes              20  i32 address of the line starts (i32 per row)
 ;;  24  i32 the second clock's exponent e2 (inspect reads both clocks)
-;;  64  i8 per column: its role (0 time, 1 bid, 2 ask, 3 price, 4 quantity, 5 second clock) or −1 (not read)
+;;  28  i32 the length of the file's first symbol (0: unknown, every line with a symbol column refused)
+;;  64  i8 per column: its role (0 time, 1 bid, 2 ask, 3 price, 4 quantity, 5 second clock,
+;;      6 symbol: compared, not written) or −1 (not read)
 ;; 512  f64 10^0 … 10^22
+;; 704  the first symbol's bytes (at most 320)
 ;;
 ;; scan(p, end, max): reads the lines of [p, end) (end just past a '\n') until `end`, `max` rows
 ;; or a refused line; returns the rows taken. stopAt() is then where it stopped: `end`, the
@@ -84,6 +87,39 @@
                     (local.set $c (i32.load8_u (local.get $p)))
                     (br $skip))))
               (else
+               (if (i32.eq (local.get $role) (i32.const 6))
+                (then
+                  ;; the symbol column: the bytes of the file's first symbol (at 704, its length
+                  ;; at 28; 0 while unknown), then the field's end. A line naming another symbol,
+                  ;; or a longer one, is refused. The byte loop stops at the first byte that differs,
+                  ;; at the latest at the line's '\n' (no symbol compared holds one), so it reads within [p, end).
+                  (local.set $k (i32.load (i32.const 28)))
+                  (br_if $refuse (i32.eqz (local.get $k)))
+                  (if (i32.le_u (local.get $k) (i32.const 8))
+                    (then
+                      ;; up to eight bytes (most symbols): one compare of the words under a mask of
+                      ;; the k low bytes (the word may run past the line: memory goes on, as above)
+                      (br_if $refuse (i64.ne (i64.const 0) (i64.and
+                        (i64.xor (i64.load (local.get $p)) (i64.load (i32.const 704)))
+                        (i64.shr_u (i64.const -1) (i64.extend_i32_u (i32.sub (i32.const 64) (i32.shl (local.get $k) (i32.const 3)))))))))
+                    (else
+                      (local.set $d (i32.const 0))
+                      (block $sym_end (loop $sym
+                        (br_if $sym_end (i32.ge_u (local.get $d) (local.get $k)))
+                        (br_if $refuse (i32.ne
+                          (i32.load8_u (i32.add (local.get $p) (local.get $d)))
+                          (i32.load8_u offset=704 (local.get $d))))
+                        (local.set $d (i32.add (local.get $d) (i32.const 1)))
+                        (br $sym)))))
+                  (local.set $p (i32.add (local.get $p) (local.get $k)))
+                  (local.set $c (i32.load8_u (local.get $p)))
+                  (if (i32.eq (local.get $c) (i32.const 13))
+                    (then
+                      (br_if $refuse (i32.ne (i32.load8_u offset=1 (local.get $p)) (i32.const 10)))
+                      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                      (local.set $c (i32.const 10))))
+                  (br_if $refuse (i32.and (i32.ne (local.get $c) (local.get $D)) (i32.ne (local.get $c) (i32.const 10)))))
+                (else
                 ;; a mapped column: digits, then a point and digits
                 (local.set $fs (local.get $p))
                 (local.set $m (i64.const 0))
@@ -163,7 +199,7 @@
                         (f64.load (i32.add (i32.const 512) (i32.shl (local.get $k) (i32.const 3))))))))))
                 (f64.store
                   (i32.add (i32.add (local.get $out) (i32.mul (local.get $role) (local.get $cb))) (i32.shl (local.get $n) (i32.const 3)))
-                  (local.get $v))))
+                  (local.get $v))))))
             (local.set $col (i32.add (local.get $col) (i32.const 1)))
             (if (i32.ne (local.get $c) (i32.const 10))
               (then
