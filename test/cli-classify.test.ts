@@ -28,6 +28,27 @@ function parseDump(path: string): { header: string; rows: number[][] } {
   return { header: header!, rows: lines.map((l) => l.split(',').map(Number)) };
 }
 
+test('classify: test triggers in fewer than 6 blocks carry no claim; test_blocks counts them as the dump\'s times say', async () => {
+  // --split time tests on the latest triggers: the dump's last n_test rows in time order (those
+  // it embargoes, n_embargoed, lie before them, next to the training set). Their
+  // blocks of 20 s, counted here from the dump's times, are test_blocks; the fixtures' 80 s hold
+  // at most 4 such blocks, fewer than 6: the verdict makes no claim and a warning says why.
+  const dir = tempFiles({});
+  const r = await run([...TARDIS, '--split', 'time', '--block', '20s', '--dump-features', join(dir, 'f.csv'), '--format', 'json']);
+  const j = JSON.parse(r.stdout) as { n_test: number; n_embargoed: number; test_blocks: number; verdict: string };
+  const times = parseDump(join(dir, 'f.csv')).rows.map((row) => row[0]!).sort((a, b) => a - b);
+  const blocks = new Set(times.slice(-j.n_test).map((t) => Math.floor(t / 20e6))).size;
+  assert.equal(j.test_blocks, blocks);
+  assert.ok(blocks < 6);
+  assert.match(j.verdict, new RegExp(`the test triggers lie in only ${blocks} blocks of 20 s, and a claim needs them in at least 6 .*so no claim either way`));
+  assert.match(r.stderr, new RegExp(`warning: the test triggers lie in only ${blocks} blocks of 20 s.*the verdict makes no claim`));
+  // The default 10 s blocks over the random split's test triggers: 8 blocks (the dump's test rows
+  // are not marked, but 8 is every 10 s block of the 80 s), and a claim is made.
+  const d = JSON.parse((await run([...TARDIS, '--format', 'json'])).stdout) as { test_blocks: number; verdict: string };
+  assert.equal(d.test_blocks, 8);
+  assert.match(d.verdict, /^XGBoost ranks leads above chance/);
+});
+
 test('classify --dump-features: labels agree with pair and features follow docs/definitions.md §5 on every format', async () => {
   const dir = tempFiles({});
   await run([...TARDIS, '--dump-features', join(dir, 'tardis.csv'), '--format', 'json'], builtCli);

@@ -14,6 +14,8 @@ import type { Interval } from '../core/bootstrap.js';
 import type { AnalysisParams, Span } from '../core/types.js';
 import type { ClassifyOptions } from './commands/classify.js';
 import { MIN_PER_CLASS } from '../core/sampling.js';
+import { MIN_CLAIM_BLOCKS } from '../core/verdict.js';
+import { duration } from '../core/human-text.js';
 
 /** One walk-forward fold as reported. */
 export interface FoldSummary {
@@ -43,6 +45,8 @@ export interface ClassifyReport {
   readonly leftOut: LeftOut | undefined;
   readonly nTrain: number;
   readonly nTest: number;
+  /** Blocks of --block holding a test trigger: a claim needs MIN_CLAIM_BLOCKS of them (triggers close in time are not independent). */
+  readonly testBlocks: number;
   /** --split time: triggers left out of the test because they precede the last training trigger. */
   readonly nEmbargoed: number;
   /** Share of class 1 in the test set: the average precision of a random classifier. */
@@ -79,6 +83,7 @@ export function renderClassify(r: ClassifyReport): Output {
     mode: r.mode,
     n_train: r.nTrain,
     n_test: r.nTest,
+    test_blocks: r.testBlocks,
     n_embargoed: r.nEmbargoed,
     classes: { '0': cls(0), '1': cls(1) },
     accuracy: r.report.accuracy,
@@ -172,8 +177,9 @@ function signed(v: number, digits = 3): string {
 /**
  * One sentence a reader can act on: does XGBoost beat chance, and does it beat logistic
  * regression, with the intervals; and says so when the evidence is weak (a small test class,
- * no intervals, an interval that straddles 0). Below MIN_PER_CLASS test triggers of a class, or
- * from fewer than MIN_REPLICATES bootstrap replicates, it makes no claim.
+ * no intervals, an interval that straddles 0). Below MIN_PER_CLASS test triggers of a class,
+ * from fewer than MIN_REPLICATES bootstrap replicates, or over test triggers in fewer than
+ * MIN_CLAIM_BLOCKS blocks, it makes no claim.
  */
 export function verdict(r: ClassifyReport): string {
   const [model, base, logistic] = [r.aps[0]!, r.aps[1]!, r.aps[2]!];
@@ -185,6 +191,7 @@ export function verdict(r: ClassifyReport): string {
   if (smaller < MIN_PER_CLASS) return `Too few test triggers to judge: ${aps}, but the smaller test class holds only ${smaller} (fewer than ${MIN_PER_CLASS}), so no claim either way.`;
   const few = fewReplicatesWhy(r.options.bootstrap);
   if (few !== undefined) return `${aps}; ${few}, so no claim either way${weak}.`;
+  if (r.options.bootstrap > 0 && r.testBlocks < MIN_CLAIM_BLOCKS) return `${aps}; ${fewBlocksClause(r)}, so no claim either way${weak}.`;
   if (base.diffCi === null) {
     // R ≥ MIN_REPLICATES here: a replicate has no AP only when it drew no lead.
     const why = r.options.bootstrap === 0 ? '--bootstrap 0' : 'the test triggers lie in one bootstrap block, or fewer than 2 replicates drew a lead';
@@ -198,6 +205,16 @@ export function verdict(r: ClassifyReport): string {
     return `XGBoost ranks leads above chance (${vsBase}) but nothing significant over logistic regression (${vsLogistic})${weak}.`;
   }
   return `XGBoost ranks leads above chance (${vsBase}) and adds ${vsLogistic}${weak}.`;
+}
+
+/**
+ * Why test triggers in fewer than MIN_CLAIM_BLOCKS blocks carry no claim: an interval over them
+ * is one block's triggers against another's (2 blocks of 20 s gave an interval with the AP
+ * itself at one end, and a claim of "above chance").
+ */
+export function fewBlocksClause(r: Pick<ClassifyReport, 'testBlocks' | 'options'>): string {
+  const where = r.testBlocks === 1 ? 'one block' : `only ${r.testBlocks} blocks`;
+  return `the test triggers lie in ${where} of ${duration(r.options.block)}, and a claim needs them in at least ${MIN_CLAIM_BLOCKS} (triggers close in time are not independent; a longer span gives more, a shorter --block too if still longer than the dependence between triggers)`;
 }
 
 /**

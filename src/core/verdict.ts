@@ -71,12 +71,18 @@ export interface PairEvidence {
 }
 
 /**
- * Fewest blocks (of `--block`) that must hold a led pair before the sign test is taken to test
- * who leads: it takes the led pairs as independent, and pairs close in time are not (a review's 8
- * co-jumps within 0.7 s read "spot leads perp, p = 0.008"). Six, as xcorr's least blocks for a
- * call (MIN_CALL_BLOCKS).
+ * Fewest blocks (of `--block`) the evidence of a claim must lie in, in every command: events
+ * close in time are not independent, and over 2–5 blocks a block bootstrap's interval is little
+ * more than one block against another (a sign-flip test over five cannot reach p < 0.0625).
  */
-export const MIN_LED_BLOCKS = 6;
+export const MIN_CLAIM_BLOCKS = 6;
+
+/**
+ * Fewest blocks that must hold a led pair before the sign test is taken to test who leads: it
+ * takes the led pairs as independent, and pairs close in time are not (a review's 8 co-jumps
+ * within 0.7 s read "spot leads perp, p = 0.008").
+ */
+export const MIN_LED_BLOCKS = MIN_CLAIM_BLOCKS;
 
 /**
  * `lead`: one market leads, believably; `none`: tested, no significant lead; `untested`: the sign

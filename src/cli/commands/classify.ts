@@ -25,7 +25,9 @@ import { expandMarketArgs, requireBootstrapBlocks } from '../inputs.js';
 import { loadXGBoost } from '../../io/xgboost-load.js';
 import { buildDataset, featureCsv, type LabelledSpan } from '../dataset.js';
 import { makeStyle, renderOutput, writeTextFile } from '../../io/output.js';
-import { renderClassify, type ClassifyReport, type FoldSummary } from '../classify-render.js';
+import { fewBlocksClause, renderClassify, type ClassifyReport, type FoldSummary } from '../classify-render.js';
+import { blocksHolding } from '../../core/pairstats.js';
+import { MIN_CLAIM_BLOCKS } from '../../core/verdict.js';
 
 export type { ClassifyReport } from '../classify-render.js';
 export { renderClassify } from '../classify-render.js';
@@ -197,6 +199,8 @@ export function evaluateDataset(xgb: XGBoostClass, labelled: LabelledSpan, o: Ev
   const aps = apWithIntervals(scorers, pooled.labels, pooled.t, { replicates: o.bootstrap, blockUs: o.block }, rng);
   const table = classificationReport(pooled.labels, predicted);
   warnSmallClasses(table.classes[0].support, table.classes[1].support, ctx);
+  const testBlocks = blocksHolding([Array.from(pooled.t)], o.block);
+  if (o.bootstrap > 0 && testBlocks < MIN_CLAIM_BLOCKS) ctx.warn(`${fewBlocksClause({ testBlocks, options: o })}: the intervals are rough, and the verdict makes no claim`);
   const report: ClassifyReport = {
     mode,
     feed: o.feed,
@@ -209,6 +213,7 @@ export function evaluateDataset(xgb: XGBoostClass, labelled: LabelledSpan, o: Ev
     leftOut,
     nTrain,
     nTest: pooled.labels.length,
+    testBlocks,
     nEmbargoed,
     testPrevalence: prevalence(pooled.labels),
     report: table,

@@ -11,6 +11,7 @@ import { bestLag } from '../../core/xcorr-summary.js';
 import { simultaneousBand, type XcorrBootstrap } from '../../core/xcorr-bootstrap.js';
 import { humanXcorrBy, type XcorrBy } from '../xcorr-windows.js';
 import { byJson, byTable } from '../windows.js';
+import { MIN_CLAIM_BLOCKS } from '../../core/verdict.js';
 
 /** One lag of Table 2: ciLow/ciHigh are the bootstrap interval, or Fisher's with --bootstrap 0. */
 export interface XcorrRow extends LagResult {
@@ -320,7 +321,7 @@ export function tooFewBlocks(r: Pick<LeadInputs, 'bootstrap'>): boolean {
  * percentile interval is little more than one block's statistic against another's, and hy's
  * sign-flip test cannot reject over five blocks or fewer (its least p is 2/2⁵ = 0.0625).
  */
-export const MIN_CALL_BLOCKS = 6;
+export const MIN_CALL_BLOCKS = MIN_CLAIM_BLOCKS;
 
 /** The bootstrap is on but fewer than {@link MIN_CALL_BLOCKS} blocks hold a co-movement: intervals (from 2) but no call. */
 export function tooFewCallBlocks(r: Pick<LeadInputs, 'bootstrap'>): boolean {
