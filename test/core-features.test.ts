@@ -205,6 +205,19 @@ test('FeatureEngine: a trigger is computed only once data strictly after it has 
   assert.equal(engine.rows().nsv[0], 5); // the 2600 trade is after t
 });
 
+test('FeatureEngine.farTrades: trades more than 5 % beyond the quote at their time, of those with a quote before them', () => {
+  const engine = new FeatureEngine(DEFAULTS);
+  // Before any quote: not checked.
+  engine.pushTrades(tradeBatch([trade(100, 1, 1)]));
+  engine.pushQuotes(quoteBatch([{ t: 1000, bid: 100, ask: 101 }]));
+  // Bounds: 100 / 1.05 = 95.238… and 101 · 1.05 = 106.05. 95.3 and 106 are within, 95.2 and
+  // 106.1 beyond; an exchange's trade at the bid or the ask is within.
+  engine.pushTrades(tradeBatch([trade(1100, 100, 1), trade(1200, 95.3, 1), trade(1300, 106, 1), trade(1400, 95.2, 1), trade(1500, 106.1, 1)]));
+  const f = engine.farTrades();
+  assert.deepEqual([f.far, f.checked], [2, 5]);
+  assert.deepEqual(f.first, { t: 1400, price: 95.2, bid: 100, ask: 101 });
+});
+
 test('FeatureEngine: pushes out of merged time order and triggers out of order are rejected', () => {
   const engine = new FeatureEngine(DEFAULTS);
   engine.pushQuotes(quoteBatch(Q3.slice(0, 2)));

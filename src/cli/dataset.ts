@@ -10,7 +10,7 @@ import { rangeOf, type Feed, type ReaderCliOptions, type TimeCliOptions } from '
 import { pumpLagging, pumpMerged, sliceTicks, sliceTrades } from './pump.js';
 import { MarketJumps } from '../core/market.js';
 import { pairSortedJumps, spanOf } from '../core/pairing.js';
-import { FeatureEngine, featureNames, type FeatureParams, type FeatureSet } from '../core/features.js';
+import { FAR_TRADE, FeatureEngine, featureNames, type FeatureParams, type FeatureSet } from '../core/features.js';
 import { countLeads, inSpan, labelled, leftOutIn, take, type Dataset, type LeftOut } from '../core/dataset.js';
 import { featureHistoryUs } from '../core/dataset-state.js';
 import { DataError } from '../errors.js';
@@ -140,6 +140,7 @@ export async function buildDataset(files: readonly [string, string], o: DatasetO
   warnAboutInputs(ctx, files, o, reads.slice(0, 2), span);
   for (const w of optionEffectWarnings(o, reads[2]!)) ctx.warn(w);
   checkTrades(reads[2]!, span, o, ctx);
+  checkTradePrices(reads[2]!, engine.farTrades(), ctx);
   // Pairing runs over all the data read, so a trigger near --end still sees its follower.
   const pairing = pairSortedJumps(spot[o.feed], perp[o.feed], dataSpan!, params.pairWindowUs);
   const rows = engine.rows();
@@ -179,6 +180,21 @@ function checkTrades(trades: ReadReport, span: Span, o: DatasetOptions, ctx: Con
   if (trades.firstTime > span.start + slack || trades.lastTime < span.end - slack) {
     ctx.warn(`${trades.file}: trades cover ${isoMicros(trades.firstTime)} → ${isoMicros(trades.lastTime)}, not the whole span ${isoMicros(span.start)} → ${isoMicros(span.end)}; triggers outside it see no trades`);
   }
+}
+
+/**
+ * Trades priced far from the spot quotes (FeatureEngine.farTrades) are another instrument's:
+ * their side by the quote rule is then every trade a sell (or every one a buy) and their volume
+ * another market's. Most of them far is an error; more than 1 % a warning.
+ */
+function checkTradePrices(trades: ReadReport, f: ReturnType<FeatureEngine['farTrades']>, ctx: Context): void {
+  if (f.first === null || f.far * 100 <= f.checked) return;
+  const x = f.first;
+  const what = `${f.far} of ${f.checked} trades lie more than ${Math.round((FAR_TRADE - 1) * 100)} % below the spot bid or above the ask at their time (the first at ${isoMicros(x.t)}: ${x.price} against ${x.bid} / ${x.ask})`;
+  if (f.far * 2 > f.checked) {
+    throw new DataError(trades.file, undefined, `${what}: these are not trades of the spot quotes' instrument (their side and volume would say nothing of it); give the trades of the first market`);
+  }
+  ctx.warn(`${trades.file}: ${what}: are they trades of the spot quotes' instrument? Their side from the quotes and their volume are wrong where not`);
 }
 
 /** `--dump-features`: the §6 header (with every feature of the set), one row per labelled trigger in time order, full precision. */

@@ -147,6 +147,17 @@ export interface FeatureTable {
  * kept like spot quotes, and the trigger times of the last second for jumps_1s. The output
  * grows by 20 doubles per trigger.
  */
+/** How far beyond the quote a trade's price may lie before it is counted far (FeatureEngine.farTrades): 5 %. */
+export const FAR_TRADE = 1.05;
+
+/** A trade priced far from the quote at its time, and that quote. */
+export interface FarTrade {
+  readonly t: number;
+  readonly price: number;
+  readonly bid: number;
+  readonly ask: number;
+}
+
 export class FeatureEngine {
   readonly #p: FeatureParams;
   readonly #extended: boolean;
@@ -170,6 +181,10 @@ export class FeatureEngine {
   /** State of the latest quote pushed, for trade sides. */
   #lastBid = NaN;
   #lastAsk = NaN;
+  /** Trades with a quote before them, those priced far from it (farTrades), and the first of those. */
+  #tradesChecked = 0;
+  #tradesFar = 0;
+  #firstFar: FarTrade | null = null;
   #lastQuoteT = -Infinity;
   #lastTradeT = -Infinity;
   #lastTriggerT = -Infinity;
@@ -220,6 +235,24 @@ export class FeatureEngine {
     this.#advance();
   }
 
+  /** Counts a trade priced more than FAR_TRADE beyond the latest quote's bid or ask (farTrades). */
+  #checkNear(t: number, price: number): void {
+    this.#tradesChecked++;
+    if (price >= this.#lastBid / FAR_TRADE && price <= this.#lastAsk * FAR_TRADE) return;
+    this.#tradesFar++;
+    this.#firstFar ??= { t, price, bid: this.#lastBid, ask: this.#lastAsk };
+  }
+
+  /**
+   * Trades priced more than 5 % below the bid or above the ask of the quote at their time, of
+   * those with a quote before them: trades of another instrument (another coin, another quote
+   * currency) than the spot quotes', whose side by the quote rule and whose volume say nothing
+   * of these quotes.
+   */
+  farTrades(): { readonly far: number; readonly checked: number; readonly first: FarTrade | null } {
+    return { far: this.#tradesFar, checked: this.#tradesChecked, first: this.#firstFar };
+  }
+
   /** Appends spot trades, signing each against the latest quote. O(batch) plus completed triggers. */
   pushTrades(batch: TradeBatch): void {
     this.#assertOpen();
@@ -236,6 +269,7 @@ export class FeatureEngine {
       // 'flag' uses the file's aggressor where the trade has one (§5), the quote rule otherwise.
       const flag = byFlag ? batch.side[i]! : 0;
       const side = flag !== 0 ? flag : quoteSide(price, this.#lastBid, this.#lastAsk);
+      if (this.#lastBid === this.#lastBid) this.#checkNear(t, price);
       this.#trades.push2(t, side * batch.qty[i]!);
       this.#lastTradeT = t;
     }
