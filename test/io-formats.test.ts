@@ -266,6 +266,21 @@ test('an unknown header is a data error at line 1 listing its columns, options t
   assert.match(t.message, /unrecognised trades header.*Binance spot dumps without a header/);
 });
 
+test('a file without a header line is said to have none, with a header line to add, not options named after its values', async () => {
+  // Three numbers: no names at all. A line of some words and mostly numbers (a Tardis trade
+  // without its header): data too. A header of names with one number among them stays a header.
+  const q = await rejection(readQuotes(tmpFile('nohdr.csv', '1723118400000000,1,2\n1723118400000001,1,3\n')));
+  assert.ok(q instanceof DataError);
+  assert.equal(q.problem, "the first line holds no column names, only values (1723118400000000, 1, 2): the file has no header line (only Binance spot trade dumps are read without one); add one naming its 3 columns in order, e.g. { echo 'time,bid,ask'; cat FILE; } > named.csv, with the names that fit (docs/input-formats.md)");
+  const t = await rejection(readTrades(tmpFile('nohdr-t.csv', 'binance,BTCUSDT,1723118400411423,1723118400411854,3712345679,sell,59999.30,0.001\n')));
+  assert.match(t.message, /no header line; add one naming its 8 columns in order, e\.g\. \{ echo 'time,price,qty,col4,col5,col6,col7,col8'; cat FILE; \}/);
+  // A Binance spot trade dump (7 numeric fields, no header) given as quotes: said to be trades.
+  const dump = await rejection(readQuotes(tmpFile('dump.csv', '3712345679,59999.30,0.001,59.99930,1723118400411,true,true\n')));
+  assert.match(dump.message, /as a Binance spot trade dump without a header does: trades are not quotes \(trades go to classify --trades\)/);
+  const named = await rejection(readQuotes(tmpFile('names.csv', 'foo,bar,2024\n1,2,3\n')));
+  assert.match(named.message, /unrecognised quotes header with columns foo, bar, 2024/);
+});
+
 test('a missing column is named', async () => {
   const cases: Array<[string, 'q' | 't', RegExp]> = [
     ['exchange,symbol,timestamp,local_timestamp,ask_amount,ask_price,bid_amount\n', 'q', /missing column bid_price/],

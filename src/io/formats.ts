@@ -606,10 +606,32 @@ function assertOneRolePerColumn(columns: ReadonlyArray<readonly [string, number]
 /** The message for a header nothing recognises: its columns, options that would read them, and the known layouts. */
 function unrecognisedHeader(fields: readonly string[], names: readonly string[], kind: Kind, delimiter: number): string {
   const shown = fields.map((f) => f.trim());
+  if (looksLikeData(shown)) return noHeader(shown, kind, delimiter);
   let hint = `try ${suggestOptions(shown, names, kind)}`;
   const other = DELIMITERS.find((d) => d.charCodeAt(0) !== delimiter && shown.length === 1 && shown[0]!.includes(d));
   if (other) hint = `the header is one column: are the fields separated by ${JSON.stringify(other)}? try --delimiter ${other === '\t' ? 'tab' : `'${other}'`}`;
   return `unrecognised ${kind} header with columns ${columnList(shown)}; name them with options (${hint}). Recognised without options: ${EXPECTED[kind]}`;
+}
+
+/** A first line at least half of whose fields (two or more) are numbers, dates or booleans: data, not column names. */
+function looksLikeData(shown: readonly string[]): boolean {
+  const values = shown.filter((f) => DECIMAL_RE.test(f) || /^\d{4}-\d\d-\d\d([T ]\d|$)/.test(f) || isBooleanText(f)).length;
+  return values >= 2 && values * 2 >= shown.length;
+}
+
+/**
+ * The message for a file whose first line is data: offering those values as column names (the
+ * message before) led nowhere. It says how to add a header line naming the columns.
+ */
+function noHeader(shown: readonly string[], kind: Kind, delimiter: number): string {
+  if (kind === 'quotes' && isHeaderless(shown)) {
+    return `the first line holds no column names, only values (${columnList(shown)}), as a Binance spot trade dump without a header does: trades are not quotes (trades go to classify --trades)`;
+  }
+  const d = String.fromCharCode(delimiter);
+  const names = (kind === 'quotes' ? ['time', 'bid', 'ask'] : ['time', 'price', 'qty']).slice(0, shown.length);
+  const template = [...names, ...shown.slice(names.length).map((_, i) => `col${names.length + i + 1}`)].join(d === '\t' ? '\\t' : d);
+  const also = kind === 'trades' ? '' : ' (only Binance spot trade dumps are read without one)';
+  return `the first line holds no column names, only values (${columnList(shown)}): the file has no header line${also}; add one naming its ${shown.length} columns in order, e.g. { echo '${template}'; cat FILE; } > named.csv, with the names that fit (docs/input-formats.md)`;
 }
 
 /** Columns named in a message: the first MESSAGE_COLUMNS, then how many more (a header of 100 000 columns made a 1 MB line). */
