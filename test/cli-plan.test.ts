@@ -327,6 +327,15 @@ test('plan refuses two files of one day in a market, and a cut that meets a day 
   const parts = await leadlag(['plan', spot, perp]);
   assert.equal(parts.code, 0, parts.stderr);
   assert.match(parts.stdout.split('\n')[1]!, /spot-2024-08-01-a\.csv,.*spot-2024-08-01-b\.csv,/);
+  // Two copies of one day's file under other names (the same size and bytes): refused too; parts
+  // of one size that differ are not (a day in parts).
+  const day4 = 'ts_us,bid,ask\n1722729600000000,1,2\n';
+  writeFileSync(join(dir, 'spot', 'spot-2024-08-04.csv'), day4);
+  writeFileSync(join(dir, 'spot', 'copy-of-spot-2024-08-04.csv'), day4.replace('1,2', '1,3'));
+  assert.equal((await leadlag(['plan', spot, perp])).code, 0);
+  writeFileSync(join(dir, 'spot', 'copy-of-spot-2024-08-04.csv'), day4);
+  assertRefused(await leadlag(['plan', spot, perp]), 65, /^leadlag: pair: 2024-08-04 has two copies of one file of the first market, .*copy-of-spot-2024-08-04\.csv and .*\/spot-2024-08-04\.csv \(the same size and bytes\); .* keep one$/);
+  rmSync(join(dir, 'spot', 'copy-of-spot-2024-08-04.csv'));
   writeFileSync(join(dir, 'perp', 'perp-2024-08-02.csv.gz'), '');
   assertRefused(await leadlag(['plan', spot, perp]), 65, /^leadlag: pair: 2024-08-02 has one file of the second market twice, .*perp-2024-08-02\.csv and .*perp-2024-08-02\.csv\.gz \(packed and unpacked\); .* keep one$/);
 });

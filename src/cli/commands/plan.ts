@@ -5,7 +5,7 @@
  * commands, for GNU parallel, a Slurm job array or a Kubernetes Indexed Job (docs/scale.md,
  * examples/).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { Context, type Streams } from '../context.js';
 import { DataError, OpenError, UsageError } from '../../errors.js';
 import { openError } from '../../io/byte-source.js';
@@ -145,7 +145,60 @@ function requireEachFileOnce(pair: string, lists: readonly (readonly DayFile[])[
       if (other !== undefined) throw new DataError(pair, undefined, `${isoMicros(f.start).slice(0, 10)} has one file of the ${LIST_NAMES[i]} twice, ${other} and ${f.path} (packed and unpacked); a day's jobs would read both, which overlap in time: keep one`);
       seen.set(plain, f.path);
     }
+    requireNoCopies(pair, files, LIST_NAMES[i]!);
   });
+}
+
+/** Bytes compared from the start of two same-day files of one size (requireNoCopies). */
+const COPY_PROBE_BYTES = 1 << 16;
+
+/**
+ * No two files of one day and market that are copies (a `cp` of the day's file under another
+ * name): the day's jobs would read both and refuse them as files that overlap in time, every one.
+ * Files of one day, of one size (not empty) and the same first 64 KiB are taken for copies; a
+ * day in parts has parts of other sizes or starts. Pipes and unreadable files are left to the jobs.
+ * @throws DataError naming the day and both files.
+ */
+function requireNoCopies(pair: string, files: readonly DayFile[], list: string): void {
+  const bySize = new Map<string, DayFile>();
+  for (const f of files) {
+    const size = sizeOf(f.path);
+    if (size === undefined || size === 0) continue;
+    const key = `${f.start} ${size}`;
+    const other = bySize.get(key);
+    if (other !== undefined && sameStart(other.path, f.path)) {
+      throw new DataError(pair, undefined, `${isoMicros(f.start).slice(0, 10)} has two copies of one file of the ${list}, ${other.path} and ${f.path} (the same size and bytes); a day's jobs would read both, which overlap in time: keep one`);
+    }
+    bySize.set(key, f);
+  }
+}
+
+function sizeOf(path: string): number | undefined {
+  try {
+    const s = statSync(path);
+    return s.isFile() ? s.size : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether two files begin with the same COPY_PROBE_BYTES (or are the same, if shorter). */
+function sameStart(a: string, b: string): boolean {
+  try {
+    return probe(a).equals(probe(b));
+  } catch {
+    return false;
+  }
+}
+
+function probe(path: string): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(COPY_PROBE_BYTES);
+    return buf.subarray(0, readSync(fd, buf, 0, COPY_PROBE_BYTES, 0));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** A file's type and compression suffixes (io/open.ts reads .gz and .zip): x.csv, x.csv.gz and x.zip are one file. */
