@@ -335,6 +335,10 @@ test('plan refuses two files of one day in a market, and a cut that meets a day 
   assert.equal((await leadlag(['plan', spot, perp])).code, 0);
   writeFileSync(join(dir, 'spot', 'copy-of-spot-2024-08-04.csv'), day4);
   assertRefused(await leadlag(['plan', spot, perp]), 65, /^leadlag: pair: 2024-08-04 has two copies of one file of the first market, .*copy-of-spot-2024-08-04\.csv and .*\/spot-2024-08-04\.csv \(the same size and bytes\); .* keep one$/);
+  // A part of the same size but other bytes between the two (in name order) hides nothing.
+  writeFileSync(join(dir, 'spot', 'part-spot-2024-08-04.csv'), day4.replace('1,2', '1,4'));
+  assertRefused(await leadlag(['plan', spot, perp]), 65, /2024-08-04 has two copies of one file of the first market, .*copy-of-spot-2024-08-04\.csv and .*\/spot-2024-08-04\.csv/);
+  rmSync(join(dir, 'spot', 'part-spot-2024-08-04.csv'));
   rmSync(join(dir, 'spot', 'copy-of-spot-2024-08-04.csv'));
   writeFileSync(join(dir, 'perp', 'perp-2024-08-02.csv.gz'), '');
   assertRefused(await leadlag(['plan', spot, perp]), 65, /^leadlag: pair: 2024-08-02 has one file of the second market twice, .*perp-2024-08-02\.csv and .*perp-2024-08-02\.csv\.gz \(packed and unpacked\); .* keep one$/);

@@ -210,12 +210,12 @@ test('FeatureEngine.farTrades: trades more than 5 % beyond the quote at their ti
   // Before any quote: not checked.
   engine.pushTrades(tradeBatch([trade(100, 1, 1)]));
   engine.pushQuotes(quoteBatch([{ t: 1000, bid: 100, ask: 101 }]));
-  // Bounds: 100 / 1.05 = 95.238… and 101 · 1.05 = 106.05. 95.3 and 106 are within, 95.2 and
+  // Bounds: 100 · 0.95 = 95 and 101 · 1.05 = 106.05. 95.01 and 106 are within, 94.99 and
   // 106.1 beyond; an exchange's trade at the bid or the ask is within.
-  engine.pushTrades(tradeBatch([trade(1100, 100, 1), trade(1200, 95.3, 1), trade(1300, 106, 1), trade(1400, 95.2, 1), trade(1500, 106.1, 1)]));
+  engine.pushTrades(tradeBatch([trade(1100, 100, 1), trade(1200, 95.01, 1), trade(1300, 106, 1), trade(1400, 94.99, 1), trade(1500, 106.1, 1)]));
   const f = engine.farTrades();
   assert.deepEqual([f.far, f.checked], [2, 5]);
-  assert.deepEqual(f.first, { t: 1400, price: 95.2, bid: 100, ask: 101 });
+  assert.deepEqual(f.first, { t: 1400, price: 94.99, bid: 100, ask: 101 });
 });
 
 test('FeatureEngine: pushes out of merged time order and triggers out of order are rejected', () => {

@@ -271,12 +271,12 @@ test('a file without a header line is said to have none, with a header line to a
   // without its header): data too. A header of names with one number among them stays a header.
   const q = await rejection(readQuotes(tmpFile('nohdr.csv', '1723118400000000,1,2\n1723118400000001,1,3\n')));
   assert.ok(q instanceof DataError);
-  assert.equal(q.problem, "the first line holds no column names, only values (1723118400000000, 1, 2): the file has no header line (only Binance spot trade dumps are read without one); add one naming its 3 columns in order, e.g. { echo 'time,bid,ask'; cat FILE; } > named.csv, with the names that fit (docs/input-formats.md)");
+  assert.equal(q.problem, "the first line holds no column names, only values (1723118400000000, 1, 2): the file has no header line (only Binance spot trade dumps are read without one); add one naming its 3 columns in order, `time` for the time, `bid` and `ask` (or one `price`) and any name for the rest: { echo 'NAME1,NAME2,NAME3'; cat FILE; } > named.csv (docs/input-formats.md)");
   const t = await rejection(readTrades(tmpFile('nohdr-t.csv', 'binance,BTCUSDT,1723118400411423,1723118400411854,3712345679,sell,59999.30,0.001\n')));
-  assert.match(t.message, /no header line; add one naming its 8 columns in order, e\.g\. \{ echo 'time,price,qty,col4,col5,col6,col7,col8'; cat FILE; \}/);
-  // A Binance spot trade dump (7 numeric fields, no header) given as quotes: said to be trades.
-  const dump = await rejection(readQuotes(tmpFile('dump.csv', '3712345679,59999.30,0.001,59.99930,1723118400411,true,true\n')));
-  assert.match(dump.message, /as a Binance spot trade dump without a header does: trades are not quotes \(trades go to classify --trades\)/);
+  assert.match(t.message, /no header line; add one naming its 8 columns in order, `time`, `price` and `qty` \(and `side`\) and any name for the rest: \{ echo 'NAME1,NAME2,NAME3,NAME4,NAME5,NAME6,NAME7,NAME8'; cat FILE; \}/);
+  // A bookTicker without its header (7 numeric fields, as a Binance trade dump has): no header, not trades.
+  const ticker = await rejection(readQuotes(tmpFile('ticker.csv', '48123456790,60000.00,1.000,60000.01,3.525,1723118400000,1723118400001\n')));
+  assert.match(ticker.message, /the first line holds no column names, only values \(48123456790, .*\): the file has no header line/);
   const named = await rejection(readQuotes(tmpFile('names.csv', 'foo,bar,2024\n1,2,3\n')));
   assert.match(named.message, /unrecognised quotes header with columns foo, bar, 2024/);
 });

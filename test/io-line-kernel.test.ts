@@ -13,7 +13,7 @@ import type { FormatPlan } from '../src/io/formats.js';
 import type { InternalReadOptions } from '../src/io/reader.js';
 import { kernelCheck } from '../scripts/build-wasm.js';
 import { inspectInput } from '../src/io/inspect-scan.js';
-import { mulberry32, readQuotes, readTrades, STRICT, tmpFile } from './io-helpers.js';
+import { mulberry32, readQuotes, readTrades, SKIP, STRICT, tmpFile } from './io-helpers.js';
 
 
 test('the embedded kernel is src/io/wasm/line-scan.wat, compiled (npm run build:wasm after an edit)', async () => {
@@ -218,9 +218,26 @@ test('the kernel compares a symbol column with the first symbol, byte for byte, 
         k.kernel.release();
       }
     }
-    // A symbol the compare cannot bound by the line's end (a quoted field's line break) is never compared.
+    // A symbol the compare cannot bound by the line's end (a quoted field's line break), or one
+    // holding the delimiter (a quoted "BTC,USDT": the unquoted BTC,USDT is two fields, a long row
+    // to the loop), is never compared.
     kernel.setSymbol(Buffer.from('BTC\nUSDT'));
     assert.equal(kernel.scan(buf, 0, bytes, 0), 0);
+    const comma = kernelWith('BTC,USDT,1,2\n', [7, 0, 3]);
+    try {
+      comma.kernel.setSymbol(Buffer.from('BTC,USDT'));
+      assert.equal(comma.kernel.scan(comma.buf, 0, comma.bytes, 0), 0);
+    } finally {
+      comma.kernel.release();
+    }
+    // An empty first symbol is compared: empty fields taken, any other refused.
+    const empty = kernelWith(',1,2\n,3,4\nX,5,6\n', [7, 0, 3]);
+    try {
+      empty.kernel.setSymbol(new Uint8Array(0));
+      assert.equal(empty.kernel.scan(empty.buf, 0, empty.bytes, 0), 2);
+    } finally {
+      empty.kernel.release();
+    }
   } finally {
     kernel.release();
   }
@@ -232,6 +249,30 @@ test('the kernel compares a symbol column with the first symbol, byte for byte, 
     assert.deepEqual([crlf.kernel.columns[0]![1], crlf.kernel.columns[3]![1]], [3, 4]);
   } finally {
     crlf.kernel.release();
+  }
+});
+
+test('a symbol holding the delimiter, quoted in the first row and unquoted later, is a long row with the kernel on and off', async () => {
+  // The review's file: the kernel compared 8 bytes of 'BTC,USDT,200,201' and read 200/201 as the prices.
+  const path = tmpFile('kernel-delim-symbol.csv', 'time,symbol,bid,ask\n1723118400000000,"BTC,USDT",100,101\n1723118400000001,BTC,USDT,200,201\n' + '1723118400000002,"BTC,USDT",100,101\n'.repeat(2000));
+  const layout = { kind: 'quotes' as const, header: '', cols: '', unit: 1, opts: {} };
+  for (const skipBadRows of [false, true]) {
+    const opts: InternalReadOptions = { ...STRICT, skipBadRows, kernel: true };
+    const on = await outcome(path, layout, opts);
+    assert.deepStrictEqual(on, await outcome(path, layout, { ...opts, kernel: false }), `skip ${skipBadRows}`);
+    if (skipBadRows) assert.deepEqual((on as { ok: { report: { skipped: unknown } } }).ok.report.skipped, [{ kind: 'long row', count: 1, firstLines: [3] }]);
+    else assert.match((on as { error: { message: string } }).error.message, /:3: long row: expected 4 fields, found 5/);
+  }
+});
+
+test('a first row of the wrong shape does not set the symbol: --skip-bad-rows skips it alone, kernel on and off', async () => {
+  // Row 2 has a decimal comma (5 fields for 4): its symbol is not the file's. Rows 3… are BTCUSDT.
+  const path = tmpFile('kernel-first-long.csv', 'ts_us,bid,ask,symbol\n1723118400000000,60000,5,60000.01,BTCUSDT\n' + Array.from({ length: 2000 }, (_, i) => `${1723118400000001 + i},60000,60000.01,BTCUSDT\n`).join(''));
+  const layout = { kind: 'quotes' as const, header: '', cols: '', unit: 1, opts: {} };
+  for (const kernel of [true, false]) {
+    const r = (await outcome(path, layout, { ...SKIP, kernel })) as { ok: { report: { skipped: unknown; goodRows: number } } };
+    assert.deepEqual(r.ok.report.skipped, [{ kind: 'long row', count: 1, firstLines: [2] }], `kernel ${kernel}`);
+    assert.equal(r.ok.report.goodRows, 2000);
   }
 });
 

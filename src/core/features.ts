@@ -147,8 +147,8 @@ export interface FeatureTable {
  * kept like spot quotes, and the trigger times of the last second for jumps_1s. The output
  * grows by 20 doubles per trigger.
  */
-/** How far beyond the quote a trade's price may lie before it is counted far (FeatureEngine.farTrades): 5 %. */
-export const FAR_TRADE = 1.05;
+/** How far beyond the quote a trade's price may lie before it is counted far (FeatureEngine.farTrades): 5 % below the bid or above the ask. */
+export const FAR_TRADE = 0.05;
 
 /** A trade priced far from the quote at its time, and that quote. */
 export interface FarTrade {
@@ -235,10 +235,10 @@ export class FeatureEngine {
     this.#advance();
   }
 
-  /** Counts a trade priced more than FAR_TRADE beyond the latest quote's bid or ask (farTrades). */
+  /** Counts a trade priced more than FAR_TRADE below the latest quote's bid or above its ask (farTrades). */
   #checkNear(t: number, price: number): void {
     this.#tradesChecked++;
-    if (price >= this.#lastBid / FAR_TRADE && price <= this.#lastAsk * FAR_TRADE) return;
+    if (price >= this.#lastBid * (1 - FAR_TRADE) && price <= this.#lastAsk * (1 + FAR_TRADE)) return;
     this.#tradesFar++;
     this.#firstFar ??= { t, price, bid: this.#lastBid, ask: this.#lastAsk };
   }

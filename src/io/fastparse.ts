@@ -297,6 +297,7 @@ export class FastParser {
       r.nfields = col;
       r.short = col < ncols;
       r.long = long;
+      conv.endRow(r);
       rows++;
       sink.row(r);
     }

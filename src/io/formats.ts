@@ -624,14 +624,11 @@ function looksLikeData(shown: readonly string[]): boolean {
  * message before) led nowhere. It says how to add a header line naming the columns.
  */
 function noHeader(shown: readonly string[], kind: Kind, delimiter: number): string {
-  if (kind === 'quotes' && isHeaderless(shown)) {
-    return `the first line holds no column names, only values (${columnList(shown)}), as a Binance spot trade dump without a header does: trades are not quotes (trades go to classify --trades)`;
-  }
   const d = String.fromCharCode(delimiter);
-  const names = (kind === 'quotes' ? ['time', 'bid', 'ask'] : ['time', 'price', 'qty']).slice(0, shown.length);
-  const template = [...names, ...shown.slice(names.length).map((_, i) => `col${names.length + i + 1}`)].join(d === '\t' ? '\\t' : d);
+  const template = shown.map((_, i) => `NAME${i + 1}`).join(d === '\t' ? '\\t' : d);
+  const roles = kind === 'quotes' ? '`time` for the time, `bid` and `ask` (or one `price`)' : '`time`, `price` and `qty` (and `side`)';
   const also = kind === 'trades' ? '' : ' (only Binance spot trade dumps are read without one)';
-  return `the first line holds no column names, only values (${columnList(shown)}): the file has no header line${also}; add one naming its ${shown.length} columns in order, e.g. { echo '${template}'; cat FILE; } > named.csv, with the names that fit (docs/input-formats.md)`;
+  return `the first line holds no column names, only values (${columnList(shown)}): the file has no header line${also}; add one naming its ${shown.length} columns in order, ${roles} and any name for the rest: { echo '${template}'; cat FILE; } > named.csv (docs/input-formats.md)`;
 }
 
 /** Columns named in a message: the first MESSAGE_COLUMNS, then how many more (a header of 100 000 columns made a 1 MB line). */

@@ -42,6 +42,7 @@ const AT_OUT = 12;
 const AT_COL_BYTES = 16;
 const AT_LINES = 20;
 const AT_CLOCK2_EXP = 24;
+/** The first symbol's length; −1 while none is compared (unknown, or one the kernel leaves to the loop). */
 const AT_SYMBOL_LENGTH = 28;
 const AT_ROLES = 64;
 const AT_POW10 = 512;
@@ -91,8 +92,9 @@ export class LineKernel {
   private readonly starts: Int32Array;
   private readonly exports: Exports;
   private readonly i32: Int32Array;
-  /** The first symbol the kernel compares with, as last written (setSymbol). */
+  /** The first symbol the kernel compares with, as last written (setSymbol), and the plan's delimiter. */
   private symbol: Uint8Array | null = null;
+  private delimiter = 0;
 
   private constructor(exports: Exports, bufferBytes: number) {
     this.exports = exports;
@@ -110,6 +112,7 @@ export class LineKernel {
     this.i32[AT_OUT / 4] = out;
     this.i32[AT_COL_BYTES / 4] = colBytes;
     this.i32[AT_LINES / 4] = lines;
+    this.i32[AT_SYMBOL_LENGTH / 4] = -1;
   }
 
   /**
@@ -148,7 +151,8 @@ export class LineKernel {
       roles[c] = role === ROLE_CLOCK2 ? KERNEL_CLOCK2 : role === ROLE_SYMBOL ? KERNEL_SYMBOL : role;
     }
     this.symbol = null;
-    this.i32[AT_SYMBOL_LENGTH / 4] = 0;
+    this.delimiter = plan.delimiter;
+    this.i32[AT_SYMBOL_LENGTH / 4] = -1;
   }
 
   /**
@@ -159,11 +163,12 @@ export class LineKernel {
   setSymbol(symbol: Uint8Array): void {
     if (symbol === this.symbol) return;
     this.symbol = symbol;
-    // A symbol with a line end or a quote in it (a quoted field's) is never compared here: the
-    // compare's bound is the line's '\n'.
-    const fits = symbol.length > 0 && symbol.length <= MAX_SYMBOL_BYTES && !symbol.includes(10) && !symbol.includes(13) && !symbol.includes(34);
+    // A symbol with a line end, a quote or the delimiter in it (a quoted field's) is never
+    // compared here: the compare's bound is the line's '\n', and an unquoted line with the same
+    // bytes would be more fields (a long row to the loop). An empty one is compared (length 0).
+    const fits = symbol.length <= MAX_SYMBOL_BYTES && !symbol.includes(10) && !symbol.includes(13) && !symbol.includes(34) && !symbol.includes(this.delimiter);
     if (fits) new Uint8Array(this.exports.memory.buffer, AT_SYMBOL, symbol.length).set(symbol);
-    this.i32[AT_SYMBOL_LENGTH / 4] = fits ? symbol.length : 0;
+    this.i32[AT_SYMBOL_LENGTH / 4] = fits ? symbol.length : -1;
   }
 
   /**

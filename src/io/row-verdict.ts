@@ -5,7 +5,8 @@
  * order by construction. Time order is not a row rule here: it depends on the rows before
  * (the validators and inspect's Timeline each track it).
  *
- * Order of checks: shape (short, then long), the symbol, time, then values — quotes: one-sided (empty bid or ask), bid,
+ * Order of checks: shape (short, then long), time, the symbol (a header line repeated mid-file
+ * stays an unparsable time), then values — quotes: one-sided (empty bid or ask), bid,
  * ask, crossed, a finite mid; price-only quotes: price; trades: price, quantity. The first failing check
  * decides the verdict.
  */
@@ -112,8 +113,8 @@ export class RowClassifier {
   classify(r: RowScratch): VerdictCode {
     if (r.short) return Verdict.shortRow;
     if (r.long) return Verdict.longRow;
-    if (r.otherSymbol) return Verdict.otherSymbol;
     if (r.t !== r.t) return Verdict.badTime;
+    if (r.otherSymbol) return Verdict.otherSymbol;
     if (this.bidAsk) {
       if ((r.empty & ONE_SIDED_MASK) !== 0) return Verdict.oneSided;
       const bid = r.bid;
@@ -146,9 +147,7 @@ export class RowClassifier {
         return { problem: `long row: expected ${plan.ncols} fields, found ${r.nfields} (a decimal comma, or the delimiter inside an unquoted field, shifts values into the wrong columns)`, value: r.text.lineText() };
       case Verdict.otherSymbol: {
         const first = firstSymbol === undefined ? 'the rows before' : `the rows before are ${JSON.stringify(firstSymbol)}`;
-        const d = String.fromCharCode(plan.delimiter);
-        const awk = `awk -F'${d === '\t' ? '\\t' : d}' 'NR == 1 || $${plan.roleCol[ROLE_SYMBOL]! + 1} == "${firstSymbol ?? 'SYMBOL'}"' FILE > ${firstSymbol ?? 'SYMBOL'}.csv`;
-        return { problem: `another symbol in column ${columnName(plan, ROLE_SYMBOL)} (${first}): a file holds one market, and another's rows read as its ticks make false jumps; give each symbol its own file (e.g. ${awk}), or --skip-bad-rows keeps the first symbol's rows`, value: text(ROLE_SYMBOL) };
+        return { problem: `another symbol in column ${columnName(plan, ROLE_SYMBOL)} (${first}): a file holds one market, and another's rows read as its ticks make false jumps; give each symbol its own file (keep the rows whose ${columnName(plan, ROLE_SYMBOL)} is one symbol), or --skip-bad-rows keeps the first symbol's rows`, value: text(ROLE_SYMBOL) };
       }
       case Verdict.badTime:
         return { problem: `unparsable time in column ${columnName(plan, ROLE_TIME) ?? plan.timeColumn}${timeHint(text(ROLE_TIME), timeUnit)}`, value: text(ROLE_TIME) };

@@ -162,8 +162,13 @@ export class FieldConverter {
   readonly clock2: TimeConverter;
   private readonly sideOf: (buf: Uint8Array, s: number, e: number) => number;
   private scratch = Buffer.allocUnsafe(256);
-  /** The symbol of the file's first row that has one (its bytes), null until read: every row must name it. */
+  /**
+   * The symbol of the file's first row of the header's shape (its bytes), null until read: every
+   * row must name it. A short or long row's fields are shifted, so its symbol is not taken.
+   */
   symbol: Uint8Array | null = null;
+  /** The row being read set `symbol` (endRow takes it back from a row of the wrong shape). */
+  private symbolFresh = false;
   constructor(readonly plan: FormatPlan) {
     this.time = new TimeConverter(plan);
     this.clock2 = new TimeConverter(plan);
@@ -199,10 +204,19 @@ export class FieldConverter {
         break;
       case ROLE_SYMBOL:
         // A copy: buf is a read buffer (a Buffer's slice would be a view of it), refilled by the next read.
-        if (this.symbol === null) this.symbol = Uint8Array.from(buf.subarray(s, e));
-        else r.otherSymbol = !sameBytes(this.symbol, buf, s, e);
+        if (this.symbol === null) {
+          this.symbol = Uint8Array.from(buf.subarray(s, e));
+          this.symbolFresh = true;
+        } else r.otherSymbol = !sameBytes(this.symbol, buf, s, e);
         break;
     }
+  }
+
+  /** After each row the parsers read field by field: a first symbol from a short or long row is not kept. */
+  endRow(r: RowScratch): void {
+    if (!this.symbolFresh) return;
+    this.symbolFresh = false;
+    if (r.short || r.long) this.symbol = null;
   }
 
   /** The first row's symbol as text ('' before it is read). */
@@ -229,6 +243,7 @@ export class FieldConverter {
     r.short = fields.length < this.plan.ncols;
     r.long = false;
     for (let col = this.plan.ncols; col < fields.length; col++) if (fields[col] !== '') r.long = true;
+    this.endRow(r);
   }
 }
 

@@ -160,16 +160,18 @@ const COPY_PROBE_BYTES = 1 << 16;
  * @throws DataError naming the day and both files.
  */
 function requireNoCopies(pair: string, files: readonly DayFile[], list: string): void {
-  const bySize = new Map<string, DayFile>();
+  const bySize = new Map<string, DayFile[]>();
   for (const f of files) {
     const size = sizeOf(f.path);
     if (size === undefined || size === 0) continue;
     const key = `${f.start} ${size}`;
-    const other = bySize.get(key);
-    if (other !== undefined && sameStart(other.path, f.path)) {
+    const same = bySize.get(key) ?? [];
+    // Every earlier file of this day and size, not only the last: a, b (other bytes), then a copy of a.
+    const other = same.find((o) => sameStart(o.path, f.path));
+    if (other !== undefined) {
       throw new DataError(pair, undefined, `${isoMicros(f.start).slice(0, 10)} has two copies of one file of the ${list}, ${other.path} and ${f.path} (the same size and bytes); a day's jobs would read both, which overlap in time: keep one`);
     }
-    bySize.set(key, f);
+    bySize.set(key, [...same, f]);
   }
 }
 

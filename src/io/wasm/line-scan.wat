@@ -23,7 +23,7 @@
 ;;  12  i32 address of the output columns: role r's doubles at out + r · colBytes
 ;;  16  i32 colBytes              20  i32 address of the line starts (i32 per row)
 ;;  24  i32 the second clock's exponent e2 (inspect reads both clocks)
-;;  28  i32 the length of the file's first symbol (0: unknown, every line with a symbol column refused)
+;;  28  i32 the length of the file's first symbol (−1: none compared, every line with a symbol column refused)
 ;;  64  i8 per column: its role (0 time, 1 bid, 2 ask, 3 price, 4 quantity, 5 second clock,
 ;;      6 symbol: compared, not written) or −1 (not read)
 ;; 512  f64 10^0 … 10^22
@@ -90,12 +90,13 @@
                (if (i32.eq (local.get $role) (i32.const 6))
                 (then
                   ;; the symbol column: the bytes of the file's first symbol (at 704, its length
-                  ;; at 28; 0 while unknown), then the field's end. A line naming another symbol,
+                  ;; at 28; −1 while none), then the field's end. A line naming another symbol,
                   ;; or a longer one, is refused. The byte loop stops at the first byte that differs,
                   ;; at the latest at the line's '\n' (no symbol compared holds one), so it reads within [p, end).
                   (local.set $k (i32.load (i32.const 28)))
-                  (br_if $refuse (i32.eqz (local.get $k)))
-                  (if (i32.le_u (local.get $k) (i32.const 8))
+                  (br_if $refuse (i32.lt_s (local.get $k) (i32.const 0)))
+                  ;; 1 … 8 bytes: one word; 0 (an empty symbol) and longer ones: the byte loop
+                  (if (i32.lt_u (i32.sub (local.get $k) (i32.const 1)) (i32.const 8))
                     (then
                       ;; up to eight bytes (most symbols): one compare of the words under a mask of
                       ;; the k low bytes (the word may run past the line: memory goes on, as above)
