@@ -272,18 +272,17 @@ test('hy --by: windows with |ρ| > 1 are warned and kept out of the R² trend; a
   for (const w of quiet) assert.deepEqual([w.lag_us, w.llr], [null, null]);
 });
 
-test('pair --by: a window leads in the shares only where its own sign test finds a lead; windows below 6 led pairs, or a lead in fewer than 6 blocks, have no call', async () => {
+test('pair --by: a window leads in the shares only where its own sign test finds a lead; windows below 6 led pairs, or with led pairs in fewer than 6 blocks, have no call', async () => {
   // From each window's own JSON counts, p-value, led blocks and chance baseline, by pair's rule
-  // (docs/pair.md): below 6 led pairs no call; p < 0.05 with the pairs clearing the chance
-  // baseline a lead, if its led pairs lie in at least 6 blocks (else no call); else neither.
+  // (docs/time.md): below 6 led pairs, or with led pairs in fewer than 6 blocks whatever the p,
+  // no call; p < 0.05 with the pairs clearing the chance baseline a lead; else neither.
   // Blocks of 1 s, so that a 10 s window can hold a lead.
   const j = await pair([SPOT, PERP], { by: { kind: 'time', us: 10e6 }, block: 1e6 }) as { windows: { native: Record<string, number> }[]; stability: { leads: { a: number; b: number; neither: number; n: number } } };
   const calls = j.windows.map((w) => {
     const [a, b] = [w.native.spot_leads_perp!, w.native.perp_leads_spot!];
-    if (a + b < 6) return null;
+    if (a + b < 6 || w.native.led_blocks! < 6) return null;
     const believable = aboveChance(w.native.paired_events!, w.native.chance_pairs_mean!, w.native.chance_pairs_max!);
-    if (!(w.native.leader_p_value! < 0.05 && believable && a !== b)) return 'neither';
-    return w.native.led_blocks! < 6 ? null : a > b ? 'a' : 'b';
+    return w.native.leader_p_value! < 0.05 && believable && a !== b ? (a > b ? 'a' : 'b') : 'neither';
   });
   assert.ok(calls.includes('a') && calls.includes('neither'), `the fixtures have 10 s windows led by spot and led by neither: ${calls}`);
   // Blocks of 1 s nest in the 10 s windows, so the span's led blocks are the windows' summed.
@@ -291,6 +290,8 @@ test('pair --by: a window leads in the shares only where its own sign test finds
   assert.equal((j as unknown as { native: { led_blocks: number } }).native.led_blocks, sum);
   // And windows whose lead the blocks withhold: 6 vs 0 (p = 2/64) over 5 blocks of 1 s, say.
   assert.ok(j.windows.some((w, i) => calls[i] === null && w.native.spot_leads_perp! + w.native.perp_leads_spot! >= 6 && w.native.leader_p_value! < 0.05), 'a lead withheld for its blocks');
+  // And, alike, no lead over as few blocks (7 vs 1, p = 0.07, over 5): no call either, not neither.
+  assert.ok(j.windows.some((w, i) => calls[i] === null && w.native.spot_leads_perp! + w.native.perp_leads_spot! >= 6 && w.native.leader_p_value! >= 0.05), 'a no-lead withheld for its blocks');
   const called = calls.filter((c) => c !== null);
   assert.ok(called.length > 0 && called.length < calls.length, 'the fixtures have 10 s windows with and without a call');
   const share = (x: string) => called.filter((c) => c === x).length / called.length;

@@ -6,7 +6,7 @@ import type { PairParts, JumpFeed } from '../core/pair-analysis.js';
 import { pairedOf, type PairCounts } from '../core/pair-parts.js';
 import { quantile } from '../core/quantile.js';
 import { binomialTwoSidedHalf } from '../core/binomial.js';
-import { pairVerdict } from '../core/verdict.js';
+import { MIN_LED_BLOCKS, pairVerdict } from '../core/verdict.js';
 import { blocksHolding } from '../core/pairstats.js';
 import { chanceOfCounts } from '../core/chance.js';
 import { stabilityOf, type WindowPoint } from '../core/stability.js';
@@ -37,9 +37,13 @@ export function pairBy(parts: PairParts, feeds: readonly JumpFeed[], span: Span,
 
 /**
  * A window's summary, by pair's own call on it (core/verdict.ts pairVerdict on its counts): the
- * leader where the window's sign test finds one (p < 0.05 over at least 6 led pairs in at least
- * 6 blocks) and its pairs clear the chance baseline, neither where it is tested and that fails,
- * and no call (null: left out of the shares) where the verdict is untested. The lag is the
+ * leader where the window's sign test finds one (p < 0.05 over at least 6 led pairs) and its
+ * pairs clear the chance baseline, neither where it is tested and that fails, and no call (null:
+ * left out of the shares) where the verdict is untested or the led pairs lie in fewer than
+ * MIN_LED_BLOCKS blocks, whatever the p. The verdict withholds only a lead there (a p ≥ 0.05 is
+ * no lead whatever the blocks), but a share of windows that let such a window count as neither
+ * and never as a leader would lean to neither (a review's 50 % that flipped to 100 % with the
+ * first window's p). The lag is the
  * median delay of the leader's pairs (negative when B leads); the share of led pairs A led is
  * trended in every window, each weighted by its led pairs.
  */
@@ -48,7 +52,8 @@ export function pointOf(start: number, end: number, c: PairCounts, nullStepUs: n
   const chance = chanceOfCounts(c.chance, nullStepUs);
   const ledBlocks = { count: ledBlocksOf(c, blockUs), blockUs };
   const v = pairVerdict({ names: ['a', 'b'], aLeadsB: c.aLeadsB, bLeadsA: c.bLeadsA, paired: pairedOf(c), pValue: binomialTwoSidedHalf(c.aLeadsB, c.bLeadsA), chanceMean: chance.mean, chanceMax: chance.max, ledBlocks });
-  const leader = v.kind === 'untested' || v.kind === 'no-pairs' ? null : v.kind !== 'lead' ? 0 : v.leader === 'a' ? 1 : -1;
+  const called = v.kind !== 'untested' && v.kind !== 'no-pairs' && ledBlocks.count >= MIN_LED_BLOCKS;
+  const leader = !called ? null : v.kind !== 'lead' ? 0 : v.leader === 'a' ? 1 : -1;
   const lagUs = leader === 1 ? median(c.delaysAB) : leader === -1 ? -median(c.delaysBA) : null;
   // Weighted by its led pairs: a share of 2 pairs is 0, ½ or 1 (docs/time.md).
   return { start, end, lagUs, leader, values: { share_a_leads: led === 0 ? null : c.aLeadsB / led }, weight: led };
