@@ -321,6 +321,27 @@ test('pair --by: windows that cannot hold 6 blocks are said to be unable to name
   assert.doesNotMatch(await warned(20e6, 2e6), /no window of --by/);
 });
 
+test('xcorr --by: the spread of the lag counts only best lags on 10 co-moving steps that no single step carries', async () => {
+  // From each window's own JSON: its best lag's n_effective and top_step_share decide whether the
+  // lag counts (docs/time.md); the stability's lag_us.n and median follow from those alone.
+  for (const us of [1e6, 5e6, 10e6]) {
+    const j = await xcorr([SPOT, PERP], { lags: [-5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5], by: { kind: 'time', us } });
+    const solid = (j.windows as Json[]).flatMap((w) => {
+      if (w.best === null) return [];
+      const row = (w.lags as Json[]).find((l) => l.lag === w.best.lag)!;
+      return row.n_effective >= 10 && !(row.top_step_share !== null && row.top_step_share > 0.5) ? [w.best.lag_us as number] : [];
+    });
+    const lag = j.stability.lag_us as { n: number; median: number } | null;
+    if (solid.length === 0) assert.equal(lag, null, `${us}`);
+    else {
+      assert.equal(lag!.n, solid.length, `${us}`);
+      const sorted = solid.sort((a, b) => a - b);
+      const m = sorted.length / 2;
+      assert.equal(lag!.median, sorted.length % 2 ? sorted[Math.floor(m)] : (sorted[m - 1]! + sorted[m]!) / 2, `${us}`);
+    }
+  }
+});
+
 test('xcorr --by: a window row\'s N is the N of the lag it shows, the best one', async () => {
   const { ctx } = fakeContext();
   const out = renderXcorr(await runXcorr([SPOT, PERP], { ...XCORR, lags: [-3, -2, -1, 0, 1, 2, 3], by: { kind: 'time', us: 20e6 } } as XcorrOptions, ctx));

@@ -383,13 +383,14 @@ test('stabilityLines: each trend gives its p, and says "no clear trend" from p =
   // The hand-worked line of trendLine's test (slope 1.1 ± √511.5 / 35 ≈ 0.646 over 4 windows, t on
   // 98/65 degrees of freedom): p ≈ 0.27 (between 0.23 at 2 and 0.34 at 1, by the closed forms).
   const loose = stabilityLines(at([1, 3, 2, 5]), ['spot', 'perp'], { r2: 'R²' });
-  assert.deepEqual(loose, ['no window has a call on who leads', 'trend of R²: +1.1 per day ± 0.646, +40 % of its mean per day ± 23.5 % (weighted LS over 4 windows, p = 0.27: no clear trend)']);
+  // No window has a lag here (lagUs null): the line says so rather than leaving the spread out unsaid.
+  assert.deepEqual(loose, ['lag across windows: n/a (no window has one: docs/time.md, "spread of the lag")', 'no window has a call on who leads', 'trend of R²: +1.1 per day ± 0.646, +40 % of its mean per day ± 23.5 % (weighted LS over 4 windows, p = 0.27: no clear trend)']);
   // Near a straight line (residuals ±0.01 on a slope of 1 a day over 6 windows): t is large, p tiny, no words.
   const tight = stabilityLines(at([1, 2.01, 2.99, 4.01, 4.99, 6]), ['spot', 'perp'], { r2: 'R²' });
-  assert.match(tight[1]!, /\(weighted LS over 6 windows, p < 0\.001\)$/);
+  assert.match(tight[2]!, /\(weighted LS over 6 windows, p < 0\.001\)$/);
   // Windows of 3 and 3 beside three of 100 (least weight 25) stay out, and the line says so;
   // 1, 2, 3 on the heavy ones is exactly a line: no residual measures its noise, no p.
   const weights = [3, 3, 100, 100, 100];
   const light = stabilityOf([9, 9, 1, 2, 3].map((y, i) => ({ start: i * day, end: (i + 1) * day, lagUs: null, leader: null, values: { r2: y }, weight: weights[i]! })));
-  assert.match(stabilityLines(light, ['spot', 'perp'], { r2: 'R²' })[1]!, /^trend of R²: \+1 per day ± 0, \+50 % of its mean per day ± 0 % \(weighted LS over 3 windows, 2 light windows left out, no p: the windows lie exactly on the line, so nothing measures its noise\)$/);
+  assert.match(stabilityLines(light, ['spot', 'perp'], { r2: 'R²' })[2]!, /^trend of R²: \+1 per day ± 0, \+50 % of its mean per day ± 0 % \(weighted LS over 3 windows, 2 light windows left out, no p: the windows lie exactly on the line, so nothing measures its noise\)$/);
 });

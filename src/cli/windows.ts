@@ -231,7 +231,12 @@ export function stabilityLines(s: Stability, [a, b]: readonly [string, string], 
   const lag = s.lag;
   if (lag !== null) {
     const sd = lag.sd === null ? 'sd n/a' : `sd ${fixed(lag.sd / 1000, 3)} ms`;
-    lines.push(`lag across ${counted(lag.n, 'window')}: median ${fixed(lag.median / 1000, 3)} ms, middle half ${fixed(lag.p25 / 1000, 3)} … ${fixed(lag.p75 / 1000, 3)} ms, range ${fixed(lag.min / 1000, 3)} … ${fixed(lag.max / 1000, 3)} ms (${sd})`);
+    // Windows whose command gives them no lag (docs/time.md, "spread of the lag") are said to be left out.
+    const without = s.windows - lag.n;
+    const left = without > 0 ? `; ${counted(without, 'window')} without one left out` : '';
+    lines.push(`lag across ${counted(lag.n, 'window')}: median ${fixed(lag.median / 1000, 3)} ms, middle half ${fixed(lag.p25 / 1000, 3)} … ${fixed(lag.p75 / 1000, 3)} ms, range ${fixed(lag.min / 1000, 3)} … ${fixed(lag.max / 1000, 3)} ms (${sd}${left})`);
+  } else if (s.windows > 0) {
+    lines.push(`lag across windows: n/a (no window has one: docs/time.md, "spread of the lag")`);
   }
   if (s.leads.n > 0) {
     const pc = (x: number) => `${fixed(100 * x, 0)} %`;

@@ -57,3 +57,14 @@ export function summedCorrelation(lags: readonly { readonly lag: number; readonl
   const difference = mirrored && positive !== null && negative !== null ? positive - negative : null;
   return { positiveIdx, negativeIdx, positive, negative, difference };
 }
+
+/** Above this top_step_share at the best lag one grid step makes the correlation (§4): a warning, and the verdict calls it one event. */
+export const SINGLE_STEP_SHARE = 0.5;
+
+/**
+ * Fewest grid steps where both markets move (n_effective) at the best lag for xcorr to call a
+ * correlation or a lead: r at a lag is made of those steps' products alone, and an interval
+ * over the few blocks holding them says little (classify asks as many triggers of each class).
+ * A market that barely moves gave r ≈ −9·10⁻⁶ from 4 such steps, "clear of 0".
+ */
+export const MIN_CO_MOVES = 10;

@@ -7,7 +7,7 @@ import { fewReplicatesClause, MIN_REPLICATES } from '../options.js';
 import type { LagResult } from '../../core/xcorr.js';
 import type { Span } from '../../core/types.js';
 import { counted, duration, fixed, fixedNotZero, humanTable, isoMicros, lazyOutput, type Cell, type Output, type Style } from '../../io/output.js';
-import { bestLag } from '../../core/xcorr-summary.js';
+import { bestLag, MIN_CO_MOVES, SINGLE_STEP_SHARE } from '../../core/xcorr-summary.js';
 import { simultaneousBand, type XcorrBootstrap } from '../../core/xcorr-bootstrap.js';
 import { humanXcorrBy, type XcorrBy } from '../xcorr-windows.js';
 import { byJson, byTable } from '../windows.js';
@@ -50,16 +50,7 @@ export interface XcorrReport {
   readonly by?: XcorrBy;
 }
 
-/** Above this top_step_share at the best lag one grid step makes the correlation (§4): a warning, and the verdict calls it one event. */
-export const SINGLE_STEP_SHARE = 0.5;
-
-/**
- * Fewest grid steps where both markets move (n_effective) at the best lag for xcorr to call a
- * correlation or a lead: r at a lag is made of those steps' products alone, and an interval
- * over the few blocks holding them says little (classify asks as many triggers of each class).
- * A market that barely moves gave r ≈ −9·10⁻⁶ from 4 such steps, "clear of 0".
- */
-export const MIN_CO_MOVES = 10;
+export { MIN_CO_MOVES, SINGLE_STEP_SHARE };
 
 /**
  * The best lag's 95 % band over every lag a call could rest on (those with at least
