@@ -90,8 +90,14 @@ test('verdict: an interval that includes 0 → no significant correlation', () =
   assert.match(verdict(report(row(-2, -0.05, [-0.1, 0.01]), clear)), /^no significant correlation: the largest \|r\| = 0\.0500 at τ = -2 steps = -2 ms/);
 });
 
-test('verdict: without mirrored lags the lead is not tested', () => {
-  assert.match(verdict(report(row(2, 0.3, [0.2, 0.4]), null)), /^significant correlation .* request lags on both sides/);
+test('verdict: without mirrored lags the lead is not tested, and the sentence says what is missing', () => {
+  assert.match(verdict(report(row(2, 0.3, [0.2, 0.4]), null)), /^significant correlation .* request lags on both sides \(e\.g\. --lags -5\.\.5\) to test who leads/);
+  // Lags -5, 1, 2, 3: both sides, but not each other's mirror (no S₊ − S₋).
+  const unmirrored = { ...report(row(2, 0.3, [0.2, 0.4]), null), lags: [row(-5, 0.01, [-0.1, 0.1]), row(1, 0.1, [0, 0.2]), row(2, 0.3, [0.2, 0.4]), row(3, 0.1, [0, 0.2])] };
+  assert.match(verdict(unmirrored), /; request mirrored lags, each τ with −τ \(e\.g\. --lags -5\.\.5\), to test who leads: /);
+  // Mirrored, but one side has no r: the difference has no value.
+  const oneSided = { ...report(row(2, 0.3, [0.2, 0.4]), { lags: [-2, 2], value: null, interval: null }), lags: [row(-2, null, null, null), row(2, 0.3, [0.2, 0.4])] };
+  assert.match(verdict(oneSided), /; one side of 0 has no r to sum, so who leads is untested/);
 });
 
 test('verdict: the sign of a clear difference names the leader', () => {

@@ -374,8 +374,12 @@ function lagText(us: number): string {
   return us < 0 ? `-${duration(-us)}` : duration(us);
 }
 
-/** An interval in the unit of its point: "[1.4, 2.9]" for a lag shown in ms. */
+/**
+ * An interval in the unit of its point: "[1.4, 2.9]" for a lag shown in ms. A point in µs whose
+ * ends reach a ms gives each end its unit ("500 µs [-3.8 ms, 6 ms]", not "[-3800, 6000]").
+ */
 function lagInterval(lo: number, hi: number, pointUs: number): string {
+  if (Math.abs(pointUs) < 1000 && Math.max(Math.abs(lo), Math.abs(hi)) >= 1000) return `[${lagText(lo)}, ${lagText(hi)}]`;
   const div = Math.abs(pointUs) >= 1000 ? 1000 : 1;
   const f = (x: number) => String(Number((x / div).toFixed(3)));
   return `[${f(lo)}, ${f(hi)}]`;

@@ -166,6 +166,18 @@ export function windowLeader(r: LeadInputs): 1 | -1 | 0 | null {
   return call.tested ? call.sign : null;
 }
 
+/**
+ * Why the summed r's difference S₊ − S₋ is missing: lags on one side only, lags on both sides
+ * that are not each other's mirror (-5,1,2,3: the sums would weigh the sides unequally), or
+ * mirrored lags one side of which has no r.
+ */
+function unsummedWhy(r: Pick<XcorrReport, 'lags' | 'summed'>): string {
+  const asked = r.lags.map((l) => l.lag);
+  if (!asked.some((l) => l > 0) || !asked.some((l) => l < 0)) return 'request lags on both sides (e.g. --lags -5..5) to test who leads';
+  if (r.summed.difference === null) return 'request mirrored lags, each τ with −τ (e.g. --lags -5..5), to test who leads: the summed r of unequal sides would weigh them unequally';
+  return 'one side of 0 has no r to sum, so who leads is untested';
+}
+
 /** A signed duration: -2.5 ms, 0 µs, 40 ms. */
 export function signedDuration(us: number): string {
   return us < 0 ? `-${duration(-us)}` : duration(us);
@@ -408,7 +420,7 @@ export function verdict(r: XcorrReport): string {
   }
   const d = r.summed.difference;
   if (d === null || d.value === null) {
-    return `significant correlation r = ${r4(best.r)} at ${where}${fisherNote}; request lags on both sides (e.g. --lags -5..5) to test who leads${edgeText(r, best)}.`;
+    return `significant correlation r = ${r4(best.r)} at ${where}${fisherNote}; ${unsummedWhy(r)}${edgeText(r, best)}.`;
   }
   const lead = summedLead(r);
   const edge = edgeText(r, best);
