@@ -259,3 +259,16 @@ test('--time-format with \\, gives a decimal-comma pattern to the first input an
   const want = await json(['pair', join(FIXTURES, 'tardis', 'spot_quotes.csv'), perp, '--format', 'json']);
   assert.deepEqual(got, want);
 });
+
+test('--qty-col and --side-col are refused by the commands that read no trades, and taken with trades', async () => {
+  const q = [join(FIXTURES, 'tardis', 'spot_quotes.csv'), join(FIXTURES, 'tardis', 'perp_quotes.csv')];
+  for (const [command, option] of [['pair', '--qty-col'], ['xcorr', '--side-col'], ['hy', '--qty-col'], ['report', '--side-col']] as const) {
+    const r = await cli([command, ...q, option, 'nosuch']);
+    assert.equal(r.code, 2, `${command} ${option}`);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, new RegExp(`^leadlag: ${option} names a column of trades, and ${command}( without --trades)? reads no trades`));
+  }
+  // With trades the option names their column: the fixture's own, so the run is the plain one.
+  const trades = ['--trades', join(FIXTURES, 'tardis', 'spot_trades.csv')];
+  assert.deepEqual(await json(['classify', ...q, ...trades, '--qty-col', ',,amount']), await json(['classify', ...q, ...trades]));
+});

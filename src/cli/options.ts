@@ -390,6 +390,18 @@ export function refusePlanSpanAlone(o: { readonly planSpan?: PlanSpan; readonly 
   if (o.planSpan !== undefined && o.state === undefined) throw new UsageError('--plan-span goes with --state (it tells merge the span of the plan the state belongs to)');
 }
 
+/**
+ * --qty-col and --side-col name trades' columns: a command that reads no trades (pair, xcorr,
+ * hy; report without --trades) would ignore them, and a typo there said nothing (a hunt's
+ * `--qty-col nosuch` ran with exit 0).
+ * @throws UsageError naming the option and where trades are read.
+ */
+export function refuseTradeColumns(o: Pick<LayoutCliOptions, 'qtyCol' | 'sideCol'>, command: string): void {
+  const given = o.qtyCol !== undefined ? '--qty-col' : o.sideCol !== undefined ? '--side-col' : undefined;
+  if (given === undefined) return;
+  throw new UsageError(`${given} names a column of trades, and ${command} reads no trades: it goes with classify --trades (and report --trades)`);
+}
+
 /** Most replicates accepted: far more than a 95 % interval needs, small enough to stay interactive. */
 export const MAX_BOOTSTRAP = 100_000;
 

@@ -4,7 +4,7 @@
  * any lag" (docs/definitions.md §8, §9; docs/hy.md).
  */
 import { Context, type Streams } from '../context.js';
-import { fewReplicatesClause, MIN_REPLICATES, rangeOf, refusePlanSpanAlone, warnFewReplicates, type PlanSpan, type BootstrapCliOptions, type CommonOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
+import { fewReplicatesClause, MIN_REPLICATES, rangeOf, refusePlanSpanAlone, refuseTradeColumns, warnFewReplicates, type PlanSpan, type BootstrapCliOptions, type CommonOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
 import { readMargin, requireOverlap, runPass, type TwoMarketConsumer, type TwoMarketPass } from '../inputs.js';
 import { warnAboutInputs } from '../sanity.js';
 import type { ReadReport } from '../../io/types.js';
@@ -61,6 +61,7 @@ export interface HyReport {
 export async function hyAction(io: Streams, spot: string, perp: string, o: HyOptions): Promise<void> {
   const ctx = new Context(io, o);
   refusePlanSpanAlone(o);
+  refuseTradeColumns(o, 'hy');
   if (o.state !== undefined) return (await import('../hy-state.js')).runHyState([spot, perp], o, ctx);
   warnFewReplicates(ctx, o.bootstrap);
   await prepareOutputFiles([{ option: '--plot', path: o.plot }], [spot, perp]);

@@ -4,7 +4,7 @@
  * page of figures (docs/report.md).
  */
 import { Context, type Streams } from '../context.js';
-import { warnFewReplicates } from '../options.js';
+import { refuseTradeColumns, warnFewReplicates } from '../options.js';
 import { classifyCommand } from './classify-command.js';
 import { runReport, type ReportOptions } from '../report-run.js';
 import { renderReport } from '../report-render.js';
@@ -20,6 +20,7 @@ export type ReportCliOptions = Omit<ReportOptions, 'classifyDefaults' | 'generat
 /** What `leadlag report` does once parsed; report-command.ts defines the command and loads this module only when it runs. */
 export async function reportAction(io: Streams, version: string, spot: string, perp: string, o: ReportCliOptions): Promise<void> {
     const ctx = new Context(io, o);
+    if (o.trades === undefined) refuseTradeColumns(o, 'report without --trades');
     warnFewReplicates(ctx, o.bootstrap);
     await prepareOutputFiles([{ option: '--html', path: o.html }], [spot, perp, ...(o.trades === undefined ? [] : [o.trades])]);
     const classifyDefaults = classifyCommand(io).opts() as ReportOptions['classifyDefaults'];

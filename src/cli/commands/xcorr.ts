@@ -6,7 +6,7 @@
  * blocks still open without the bootstrap and --by: Table 2 then folds them as they finish).
  */
 import { Context, type Streams } from '../context.js';
-import { rangeOf, refusePlanSpanAlone, warnFewReplicates, type PlanSpan, type BootstrapCliOptions, type CommonOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
+import { rangeOf, refusePlanSpanAlone, refuseTradeColumns, warnFewReplicates, type PlanSpan, type BootstrapCliOptions, type CommonOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
 import { readMargin, requireOverlap, runPass, type TwoMarketPass } from '../inputs.js';
 import type { ReadReport } from '../../io/types.js';
 import type { GridReturns } from '../../core/volatility.js';
@@ -50,6 +50,7 @@ const FEW_BLOCKS = 10;
 export async function xcorrAction(io: Streams, spot: string, perp: string, o: XcorrOptions): Promise<void> {
   const ctx = new Context(io, o);
   refusePlanSpanAlone(o);
+  refuseTradeColumns(o, 'xcorr');
   if (o.state !== undefined) return (await import('../xcorr-state.js')).runXcorrState([spot, perp], o, ctx);
   warnFewReplicates(ctx, o.bootstrap);
   await prepareOutputFiles([{ option: '--plot', path: o.plot }], [spot, perp]);
