@@ -186,6 +186,12 @@ test('trendLine: slope and sandwich (HC3) standard error of hand-worked lines, e
   assert.ok(Math.abs(trendPValue(w)! - (1 - (2 / Math.PI) * Math.atan(8 / (21 * Math.sqrt(5))))) < 1e-8); // jStat: about 3e-9 at 1 df
   assert.equal(olsTrend([0, 1], [1, 2]), null);
   assert.equal(olsTrend([1, 1, 1], [1, 2, 3]), null);
+  // Equal values to rounding (0.1 + 0.2 = 0.30000000000000004 beside 0.3): residuals of 5e-17, a
+  // slope of 0 or 1e-17. The windows lie on a flat line: se 0 (it was 1e-17, "± 9.08e-9" in a
+  // run), and a slope of exactly 0 is no trend, p = 1.
+  const flat = olsTrend([0, 1, 2], [0.3, 0.1 + 0.2, 0.3])!;
+  assert.deepEqual([flat.slopePerDay, flat.se, trendPValue(flat)], [0, 0, 1]);
+  assert.equal(olsTrend([0, 1, 2, 3], [0.3, 0.1 + 0.2, 0.3, 0.1 + 0.2])!.se, 0);
   // A window of weight 0 is no window: two remain, no line.
   assert.equal(trendLine([0, 1, 2], [0, 2, 1], [1, 0, 1]), null);
 });

@@ -212,9 +212,14 @@ export function trendLine(x: readonly number[], y: readonly number[], weights: r
   let u11 = 0;
   let u12 = 0;
   let u22 = 0;
+  // The largest residual and value, to tell a line the windows lie on from one they scatter about.
+  let maxE = 0;
+  let maxY = 0;
   for (let i = 0; i < k; i++) {
     const dx = xs[i]! - mx;
     const e = ys[i]! - my - slope * dx;
+    maxE = Math.max(maxE, Math.abs(e));
+    maxY = Math.max(maxY, Math.abs(ys[i]!));
     const h = w[i]! / sw + (w[i]! * dx * dx) / sxx;
     // Leverage 1: the window fixes the slope alone, and no residual measures the noise.
     if (!(1 - h > 1e-9)) return { ...line, se: null, df: null };
@@ -231,8 +236,11 @@ export function trendLine(x: readonly number[], y: readonly number[], weights: r
   const trK2 = pp - 2 * pph + u11 * u11 + 2 * u12 * u12 + u22 * u22;
   const df = trK2 > 0 ? Math.min(k - 2, (trK * trK) / trK2) : k - 2;
   const se = Math.sqrt(meat) / sxx;
-  // Residuals 0 to rounding (windows exactly on a line): the standard error is 0, not 1e-16.
-  return { ...line, se: se <= 1e-9 * Math.abs(slope) ? 0 : se, df };
+  // Residuals 0 to rounding (windows exactly on a line): the standard error is 0, not 1e-16. To
+  // rounding of the slope, or of the values: equal values (a lag of 2 ms in every window) left
+  // residuals of 1e-12 and a slope of 1e-13, and printed "0 per day ± 9.08e-9".
+  const exact = se <= 1e-9 * Math.abs(slope) || maxE <= 1e-9 * maxY;
+  return { ...line, se: exact ? 0 : se, df };
 }
 
 /** The sample sd (divisor n − 1); null for fewer than two values, where it is undefined (not 0). */
