@@ -270,6 +270,8 @@ test('hy verdict: direction, interval in the leader\'s terms, weak evidence, θ�
   assert.match(verdict({ ...base, estimate: est(1500, 0.02, 1.1), inference: inf(-2000, 3000, 0.43) }), /^no evidence of lead-lag \(p = 0\.43\): the largest \|ρ\| = 0\.020 \(at 1\.5 ms\)/);
   // The interval reaches θ = 0: no leader is named; the side of the peak is said as an estimate.
   assert.equal(verdict({ ...base, estimate: est(1500, 0.3, 2), inference: inf(-200, 1600, 0.01) }), 'no clear leader: the contrast peaks at θ = 1.5 ms, where spot would lead perp by 1.5 ms [-0.2, 1.6], ρ = 0.30, p = 0.01 — but the interval reaches θ = 0, so the direction is uncertain.');
+  // An interval of one lattice lag: the lag to within the step, said (it read as certainty).
+  assert.match(verdict({ ...base, estimate: est(3000, 0.5, 2), inference: inf(3000, 3000, 0.001) }), /^spot leads perp by 3 ms \[3, 3\] \(to within --step \d/);
   // A point in µs whose interval reaches ms: each end with its unit, not [-3800, 6000] beside "500 µs".
   assert.match(verdict({ ...base, estimate: est(500, 0.65, 2), inference: inf(-3800, 6000, 0.003) }), /where spot would lead perp by 500 µs \[-3\.8 ms, 6 ms\], ρ = 0\.65/);
   // No interval for θ̂ (every replicate without a peak): no leader either, however small p.

@@ -430,7 +430,9 @@ function verdictClause(r: HyReport): string {
   // Without the bootstrap there is no test and no interval: where the contrast peaks is an
   // estimate, not a finding (docs/report.md counts it untested).
   if (inf === null) return `untested (--bootstrap 0): the contrast peaks at θ = ${lagText(e.lagUs)}, where ${leader} would lead ${follower} by ${duration(lead)}, ${rho}; no sign-flip test and no interval${plateauNote(r)}`;
-  const interval = ci ? ` ${lagInterval(Math.min(sign * ci.low, sign * ci.high), Math.max(sign * ci.low, sign * ci.high), lead)}` : '';
+  // An interval of one lattice lag says the lag to within --step, not exactly: it says so.
+  const coarse = ci && ci.low === ci.high ? ` (to within ${stepOptionOf(lagsOption(r))} ${duration(r.lattice.stepUs)})` : '';
+  const interval = ci ? ` ${lagInterval(Math.min(sign * ci.low, sign * ci.high), Math.max(sign * ci.low, sign * ci.high), lead)}${coarse}` : '';
   const edge = edgeNote(r);
   // A leader is named only on hyLeadSign's rule; an interval that reaches θ = 0 (or none) leaves
   // the side of the peak an estimate, said as such from the sentence's first words.
