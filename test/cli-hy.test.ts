@@ -307,6 +307,8 @@ test('hy verdict: direction, interval in the leader\'s terms, weak evidence, θ�
   // Lags 1 ms … 10 ms (91 lags of 100 µs) lie on one side: a peak there cannot say who leads.
   const oneSided = { ...base, lattice: { fromUs: 1000, stepUs: 100, count: 91 } };
   assert.equal(verdict({ ...oneSided, estimate: est(1100, 0.31, null), inference: inf(1000, 2000, 0.008) }), 'the contrast peaks at θ = 1.1 ms, ρ = 0.31, p = 0.008, but every lag (1 ms … 10 ms) lies on one side of 0: who leads is untested; request lags on both sides (e.g. --lags -10ms..10ms).');
+  // One lag only (--lags 0..0): said as the only lag, not as a side.
+  assert.match(verdict({ ...oneSided, lattice: { fromUs: 0, stepUs: 100, count: 1 }, estimate: est(0, 0.35, null), inference: inf(0, 0, 0.008) }), /but the only lag is 0 µs: who leads is untested;/);
   // -10 ms … 0 with θ̂ = 0: LLR (0, its θ > 0 sum being empty) says nothing either.
   const upToZero = { ...base, lattice: { fromUs: -10_000, stepUs: 1000, count: 11 } };
   assert.match(verdict({ ...upToZero, estimate: est(0, 0.2, 0), inference: inf(0, 0, 0.001) }), /^the contrast peaks at θ = 0 µs, .* lies on one side of 0: who leads is untested/);

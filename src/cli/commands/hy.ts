@@ -417,8 +417,9 @@ function verdictClause(r: HyReport): string {
   // Lags on one side: neither where the contrast peaks nor LLR (one of its sums is empty) can
   // compare the two directions.
   if (!twoSided(l)) {
-    const lags = `${lagText(l.fromUs)} … ${lagText(lastLag(l))}`;
-    return `the contrast peaks at θ = ${lagText(e.lagUs)}, ${rho}, ${p}, but every lag (${lags}) lies on one side of 0: who leads is untested; request lags on both sides (e.g. ${lagsOption(r)} -10ms..10ms)`;
+    const one = l.fromUs === lastLag(l);
+    const where = one ? `the only lag is ${lagText(l.fromUs)}` : `every lag (${lagText(l.fromUs)} … ${lagText(lastLag(l))}) lies on one side of 0`;
+    return `the contrast peaks at θ = ${lagText(e.lagUs)}, ${rho}, ${p}, but ${where}: who leads is untested; request lags on both sides (e.g. ${lagsOption(r)} -10ms..10ms)`;
   }
   if (e.lagUs === 0) {
     const lean = llrLean(e, inf);
