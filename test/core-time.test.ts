@@ -186,12 +186,17 @@ test('trendLine: slope and sandwich (HC3) standard error of hand-worked lines, e
   assert.ok(Math.abs(trendPValue(w)! - (1 - (2 / Math.PI) * Math.atan(8 / (21 * Math.sqrt(5))))) < 1e-8); // jStat: about 3e-9 at 1 df
   assert.equal(olsTrend([0, 1], [1, 2]), null);
   assert.equal(olsTrend([1, 1, 1], [1, 2, 3]), null);
-  // Equal values to rounding (0.1 + 0.2 = 0.30000000000000004 beside 0.3): residuals of 5e-17, a
-  // slope of 0 or 1e-17. The windows lie on a flat line: se 0 (it was 1e-17, "± 9.08e-9" in a
-  // run), and a slope of exactly 0 is no trend, p = 1.
+  // Equal values to rounding (0.1 + 0.2 = 0.30000000000000004 beside 0.3), and equal values under
+  // uneven weights (the sums' rounding left a slope of 2.4e-25 and "no p"): a flat line, slope 0
+  // and se 0 exactly, no trend, p = 1 (it printed "± 9.08e-9" in a run).
   const flat = olsTrend([0, 1, 2], [0.3, 0.1 + 0.2, 0.3])!;
   assert.deepEqual([flat.slopePerDay, flat.se, trendPValue(flat)], [0, 0, 1]);
-  assert.equal(olsTrend([0, 1, 2, 3], [0.3, 0.1 + 0.2, 0.3, 0.1 + 0.2])!.se, 0);
+  const uneven = trendLine([0.1, 0.7, 1.3, 2.9], [2000, 2000, 2000, 2000], [3, 17, 5, 11])!;
+  assert.deepEqual([uneven.slopePerDay, uneven.se, uneven.mean, trendPValue(uneven)], [0, 0, 2000, 1]);
+  // Values near 1e12 that scatter by hundreds are not flat: their se is the one without the offset.
+  const offset = olsTrend([0, 1, 2, 3, 4], [1e12, 1e12 + 300, 1e12 - 300, 1e12 + 200, 1e12 - 100])!;
+  const plain = olsTrend([0, 1, 2, 3, 4], [0, 300, -300, 200, -100])!;
+  assert.ok(plain.se! > 0 && Math.abs(offset.se! - plain.se!) < 1e-3 * plain.se!, `${offset.se} vs ${plain.se}`);
   // A window of weight 0 is no window: two remain, no line.
   assert.equal(trendLine([0, 1, 2], [0, 2, 1], [1, 0, 1]), null);
 });

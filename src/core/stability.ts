@@ -202,6 +202,10 @@ export function trendLine(x: readonly number[], y: readonly number[], weights: r
     sxy += w[i]! * (xs[i]! - mx) * (ys[i]! - my);
   }
   if (!(sxx > 0)) return null;
+  // Equal values (a lag of 2 ms in every window) lie on a flat line: slope 0 and se 0 exactly,
+  // not the rounding of the sums (which printed "+2.4e-25 per day ± 0" or "0 ± 9.08e-9").
+  // Its mean is the values' one value (the weighted sum's rounding gave 1999.9999999999998 for 2000).
+  if (flat(ys)) return { slopePerDay: 0, relativePerDay: ys[0] === 0 ? null : 0, mean: ys[0]!, n: k, leftOut: 0, se: 0, df: k - 2 };
   const slope = sxy / sxx;
   const line = { slopePerDay: slope, relativePerDay: my === 0 ? null : slope / Math.abs(my), mean: my, n: k, leftOut: 0 };
   let meat = 0;
@@ -212,14 +216,9 @@ export function trendLine(x: readonly number[], y: readonly number[], weights: r
   let u11 = 0;
   let u12 = 0;
   let u22 = 0;
-  // The largest residual and value, to tell a line the windows lie on from one they scatter about.
-  let maxE = 0;
-  let maxY = 0;
   for (let i = 0; i < k; i++) {
     const dx = xs[i]! - mx;
     const e = ys[i]! - my - slope * dx;
-    maxE = Math.max(maxE, Math.abs(e));
-    maxY = Math.max(maxY, Math.abs(ys[i]!));
     const h = w[i]! / sw + (w[i]! * dx * dx) / sxx;
     // Leverage 1: the window fixes the slope alone, and no residual measures the noise.
     if (!(1 - h > 1e-9)) return { ...line, se: null, df: null };
@@ -236,11 +235,23 @@ export function trendLine(x: readonly number[], y: readonly number[], weights: r
   const trK2 = pp - 2 * pph + u11 * u11 + 2 * u12 * u12 + u22 * u22;
   const df = trK2 > 0 ? Math.min(k - 2, (trK * trK) / trK2) : k - 2;
   const se = Math.sqrt(meat) / sxx;
-  // Residuals 0 to rounding (windows exactly on a line): the standard error is 0, not 1e-16. To
-  // rounding of the slope, or of the values: equal values (a lag of 2 ms in every window) left
-  // residuals of 1e-12 and a slope of 1e-13, and printed "0 per day ± 9.08e-9".
-  const exact = se <= 1e-9 * Math.abs(slope) || maxE <= 1e-9 * maxY;
-  return { ...line, se: exact ? 0 : se, df };
+  // Residuals 0 to rounding (windows exactly on a line): the standard error is 0, not 1e-16.
+  return { ...line, se: se <= 1e-9 * Math.abs(slope) ? 0 : se, df };
+}
+
+/**
+ * Whether the values are one number to rounding: their range within 1e-12 of their size (0.3
+ * beside 0.1 + 0.2). Measured on the range, not on residuals against the size, so values near
+ * 1e12 that differ by hundreds are not flat.
+ */
+function flat(ys: readonly number[]): boolean {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const y of ys) {
+    lo = Math.min(lo, y);
+    hi = Math.max(hi, y);
+  }
+  return hi - lo <= 1e-12 * Math.max(Math.abs(lo), Math.abs(hi));
 }
 
 /** The sample sd (divisor n − 1); null for fewer than two values, where it is undefined (not 0). */
