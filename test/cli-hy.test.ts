@@ -270,7 +270,7 @@ test('hy verdict: direction, interval in the leader\'s terms, weak evidence, θ�
   assert.match(verdict({ ...base, estimate: est(1500, 0.02, 1.1), inference: inf(-2000, 3000, 0.43) }), /^no evidence of lead-lag \(p = 0\.43\): the largest \|ρ\| = 0\.020 \(at 1\.5 ms\)/);
   // The interval reaches θ = 0: no leader is named; the side of the peak is said as an estimate.
   assert.equal(verdict({ ...base, estimate: est(1500, 0.3, 2), inference: inf(-200, 1600, 0.01) }), 'no clear leader: the contrast peaks at θ = 1.5 ms, where spot would lead perp by 1.5 ms [-0.2, 1.6], ρ = 0.30, p = 0.01 — but the interval reaches θ = 0, so the direction is uncertain.');
-  // An interval of one lattice lag: the lag to within the step, said (it read as certainty).
+  // An interval of one lattice lag: the lag to within the step, said (it read as certainty); at θ = 0 above.
   assert.match(verdict({ ...base, estimate: est(3000, 0.5, 2), inference: inf(3000, 3000, 0.001) }), /^spot leads perp by 3 ms \[3, 3\] \(to within --step \d/);
   // A point in µs whose interval reaches ms: each end with its unit, not [-3800, 6000] beside "500 µs".
   assert.match(verdict({ ...base, estimate: est(500, 0.65, 2), inference: inf(-3800, 6000, 0.003) }), /where spot would lead perp by 500 µs \[-3\.8 ms, 6 ms\], ρ = 0\.65/);
@@ -293,7 +293,7 @@ test('hy verdict: direction, interval in the leader\'s terms, weak evidence, θ�
   // named is the one the interval reaches, on the other side of θ̂.
   assert.match(verdict({ ...base, estimate: est(-2400, 0.31, 0.8), inference: inf(-3500, 10_000, 0.0005) }), /^no clear leader: the contrast peaks at θ = -2\.4 ms, where perp would lead spot by 2\.4 ms \[-10, 3\.5\], .* uncertain; and its interval reaches the edge of the lags \(10 ms\): /);
   // Identical markets: LLR is 1 but for rounding, and no side is named; nor when LLR's interval holds 1.
-  assert.equal(verdict({ ...base, estimate: est(0, 1, 0.9999999999999998), inference: inf(0, 0, 0.0005) }), 'spot and perp move together: the contrast peaks at θ = 0 [0 µs, 0 µs], ρ = 1.00, p < 0.001.');
+  assert.equal(verdict({ ...base, estimate: est(0, 1, 0.9999999999999998), inference: inf(0, 0, 0.0005) }), 'spot and perp move together: the contrast peaks at θ = 0 [0 µs, 0 µs] (to within --step 100 µs), ρ = 1.00, p < 0.001.');
   assert.doesNotMatch(verdict({ ...base, estimate: est(0, 0.14, 1.3), inference: { ...inf(0, 0, 0.001), llr: { low: 0.8, high: 1.9 } } }), /leans/);
   assert.match(verdict({ ...base, estimate: est(0, 0.14, 1.3), inference: { ...inf(0, 0, 0.001), llr: { low: 1.1, high: 1.9 } } }), /leans to spot leading \(LLR 1\.30 \[1\.10, 1\.90\]\)\.$/);
   // 40 replicates: θ̂'s interval is the few most extreme draws; no call, as xcorr and classify

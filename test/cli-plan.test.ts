@@ -170,6 +170,8 @@ test('plan --options: parsed as the job\'s command parses it; options plan sets,
   // What every state run refuses, whatever its range (the commands' own state checks).
   for (const command of ['pair', 'xcorr', 'hy']) await refused('--plot x.svg', new RegExp(`^leadlag: --options: ${command}'s jobs would refuse them: --plot goes without --state`), command);
   await refused('--by vol', /^leadlag: --options: pair's jobs would refuse them: --state goes with --by DUR or no --by/);
+  // A trades column for a command that reads no trades: each job would exit 2 (pair's own check).
+  for (const command of ['pair', 'xcorr', 'hy']) await refused('--side-col x', new RegExp(`^leadlag: --options: ${command}'s jobs would refuse them: --side-col names a column of trades, and ${command} reads no trades`), command);
   await refused('--save-model m.json', /^leadlag: --options: classify's jobs would refuse them: --save-model goes without --state/, 'classify');
   await refused('--balanced --split walk-forward', /^leadlag: --options: classify's jobs would refuse them: --split walk-forward tests every later block in full/, 'classify');
   // One file for every job's rows: each job would write over the last.

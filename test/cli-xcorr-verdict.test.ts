@@ -1,4 +1,5 @@
 /** The verdict rules of docs/xcorr.md, in process on constructed reports (the first rule that applies wins). */
+import { summedCorrelation } from '../src/core/xcorr-summary.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bestBand, verdict, xcorrLead, type XcorrReport, type XcorrRow } from '../src/cli/commands/xcorr-render.js';
@@ -95,9 +96,11 @@ test('verdict: without mirrored lags the lead is not tested, and the sentence sa
   // Lags -5, 1, 2, 3: both sides, but not each other's mirror (no S₊ − S₋).
   const unmirrored = { ...report(row(2, 0.3, [0.2, 0.4]), null), lags: [row(-5, 0.01, [-0.1, 0.1]), row(1, 0.1, [0, 0.2]), row(2, 0.3, [0.2, 0.4]), row(3, 0.1, [0, 0.2])] };
   assert.match(verdict(unmirrored), /; request mirrored lags, each τ with −τ \(e\.g\. --lags -5\.\.5\), to test who leads: /);
-  // Mirrored, but one side has no r: the difference has no value.
-  const oneSided = { ...report(row(2, 0.3, [0.2, 0.4]), { lags: [-2, 2], value: null, interval: null }), lags: [row(-2, null, null, null), row(2, 0.3, [0.2, 0.4])] };
-  assert.match(verdict(oneSided), /; one side of 0 has no r to sum, so who leads is untested/);
+  // Mirrored, but a lag has no r: summedCorrelation gives no difference (a side's sum needs every r).
+  const lags = [row(-2, null, null, null), row(2, 0.3, [0.2, 0.4])];
+  assert.equal(summedCorrelation(lags).difference, null);
+  const noR = { ...report(row(2, 0.3, [0.2, 0.4]), null), lags };
+  assert.match(verdict(noR), /; a lag without an r leaves a side without its sum, so who leads is untested/);
 });
 
 test('verdict: the sign of a clear difference names the leader', () => {

@@ -55,6 +55,11 @@ test('hyFigure: ρ(θ) in ms without undefined lags, θ̂ marked, its interval s
 test('hyCall: θ̂ < 0 is a lead of the second market by |θ̂| with the interval turned round; an interval reaching 0, p ≥ 0.05 or no test is no lead', () => {
   const lead = hyCall(hyReport(-200, [-300, -100], 0.01));
   assert.deepEqual([lead.leader, lead.lagUs, lead.intervalUs, lead.pValue], ['perp', 200, [100, 300], 0.01]);
+  // An interval of one lattice lag (-100 … -100 µs, lags every 100 µs, away from the ends) is the
+  // lag to within the step; one of two lags is not; at an end of the lags the edge's caveat comes first.
+  assert.equal(hyCall(hyReport(-100, [-100, -100], 0.01)).intervalCaveat, 'to within --step 100 µs');
+  assert.equal(hyCall(hyReport(-100, [-100, 0], 0.01)).intervalCaveat, null);
+  assert.equal(hyCall(hyReport(-200, [-200, -200], 0.01)).intervalCaveat, 'the lags may cut it short: widen --lags');
   assert.equal(hyCall(hyReport(-200, [-300, 100], 0.01)).leader, null);
   assert.equal(hyCall(hyReport(-200, [-300, -100], 0.2)).leader, null);
   assert.equal(hyCall(hyReport(-200, null, 0)).leader, null);

@@ -7,7 +7,7 @@
  */
 import type { EventEmitter } from 'node:events';
 import { UsageError } from '../errors.js';
-import { CommanderError, type Command } from './options.js';
+import { CommanderError, refuseTradeColumns, type Command, type LayoutCliOptions } from './options.js';
 import type { Streams } from './context.js';
 import { shellWords } from './shell-words.js';
 import { pairCommand } from './commands/pair-command.js';
@@ -110,6 +110,8 @@ export function jobOptionsOf(command: JobCommand, text: string): JobOptions {
   // The job runs with the --state plan gives it: its checks see one.
   const parsed = { ...cmd.opts(), state: 'STATE' };
   try {
+    // The checks the command makes before it reads (its action's), then its state's.
+    if (command !== 'classify') refuseTradeColumns(parsed as Pick<LayoutCliOptions, 'qtyCol' | 'sideCol'>, command);
     STATE_CHECKS[command](parsed, ALL_TIME);
   } catch (e) {
     throw e instanceof UsageError ? new UsageError(`--options: ${command}'s jobs would refuse them: ${e.message}`) : e;

@@ -424,7 +424,8 @@ function verdictClause(r: HyReport): string {
   if (e.lagUs === 0) {
     const lean = llrLean(e, inf);
     const side = lean === null ? '' : `; away from θ = 0 the contrast leans to ${lean === 'a' ? a : b} leading (LLR ${fixed(e.llr, 2)}${inf?.llr ? ` [${fixed(inf.llr.low, 2)}, ${fixed(inf.llr.high, 2)}]` : ''})`;
-    return `${a} and ${b} move together: the contrast peaks at θ = 0${ci ? ` [${lagText(ci.low)}, ${lagText(ci.high)}]` : ''}, ${rho}, ${p}${side}${plateauNote(r)}`;
+    const coarse0 = ci && ci.low === ci.high ? ` (to within ${stepOptionOf(lagsOption(r))} ${duration(r.lattice.stepUs)})` : '';
+    return `${a} and ${b} move together: the contrast peaks at θ = 0${ci ? ` [${lagText(ci.low)}, ${lagText(ci.high)}]${coarse0}` : ''}, ${rho}, ${p}${side}${plateauNote(r)}`;
   }
   const [leader, follower, sign] = e.lagUs > 0 ? [a, b, 1] : [b, a, -1];
   const lead = sign * e.lagUs;

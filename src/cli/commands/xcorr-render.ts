@@ -167,15 +167,18 @@ export function windowLeader(r: LeadInputs): 1 | -1 | 0 | null {
 }
 
 /**
- * Why the summed r's difference S₊ − S₋ is missing: lags on one side only, lags on both sides
- * that are not each other's mirror (-5,1,2,3: the sums would weigh the sides unequally), or
- * mirrored lags one side of which has no r.
+ * Why the summed r's difference S₊ − S₋ is missing (core/xcorr-summary.ts summedCorrelation):
+ * lags on one side only, lags on both sides that are not each other's mirror (-5,1,2,3: the sums
+ * would weigh the sides unequally), or mirrored lags one of which has no r (a side's sum needs
+ * every lag's).
  */
-function unsummedWhy(r: Pick<XcorrReport, 'lags' | 'summed'>): string {
+function unsummedWhy(r: Pick<XcorrReport, 'lags'>): string {
   const asked = r.lags.map((l) => l.lag);
-  if (!asked.some((l) => l > 0) || !asked.some((l) => l < 0)) return 'request lags on both sides (e.g. --lags -5..5) to test who leads';
-  if (r.summed.difference === null) return 'request mirrored lags, each τ with −τ (e.g. --lags -5..5), to test who leads: the summed r of unequal sides would weigh them unequally';
-  return 'one side of 0 has no r to sum, so who leads is untested';
+  const pos = new Set(asked.filter((l) => l > 0));
+  const neg = new Set(asked.filter((l) => l < 0).map((l) => -l));
+  if (pos.size === 0 || neg.size === 0) return 'request lags on both sides (e.g. --lags -5..5) to test who leads';
+  if (pos.size !== neg.size || [...pos].some((l) => !neg.has(l))) return 'request mirrored lags, each τ with −τ (e.g. --lags -5..5), to test who leads: the summed r of unequal sides would weigh them unequally';
+  return 'a lag without an r leaves a side without its sum, so who leads is untested';
 }
 
 /** A signed duration: -2.5 ms, 0 µs, 40 ms. */
