@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURES, tempFiles } from './cli-helpers.js';
+import { FIXTURES, leadlag as builtCli, tempFiles } from './cli-helpers.js';
 import { leadlagInProcess } from './context-helpers.js';
 
 const fx = (layout: string, name: string) => join(FIXTURES, layout, name);
@@ -209,4 +209,33 @@ test('--plan-span goes with --state, as START..END with its start first', async 
     assert.equal(r.code, 2, bad);
     assert.match(r.stderr, /--plan-span(?: takes START\.\.END|: its start must come before its end)/, bad);
   }
+});
+
+test('merge says what it cannot check: markets read from a pipe, and rows outside the plan span', async () => {
+  // Two states cut at 12:00:40 whose spot came through standard input: the name-and-size check at
+  // the cut cannot tell that they read one market (a hunt merged spot states with COIN-M states).
+  const dir = tempFiles({});
+  const span = '2024-08-08T12:00:00Z..2024-08-08T12:01:20Z';
+  const spotText = readFileSync(TARDIS[0]!, 'utf8');
+  const job = async (name: string, start: string, end: string, spot: string, input?: string) => {
+    const args = ['pair', spot, TARDIS[1]!, '--start', start, '--end', end, '--plan-span', span, '--state', join(dir, name), '-q'];
+    const r = input === undefined ? await leadlagInProcess(args) : await builtCli(args, { input });
+    assert.equal(r.code, 0, r.stderr);
+  };
+  await job('a.state', '2024-08-08T12:00:00Z', '2024-08-08T12:00:40Z', '-', spotText);
+  await job('b.state', '2024-08-08T12:00:40Z', '2024-08-08T12:01:20Z', '-', spotText);
+  const piped = await leadlagInProcess(['merge', join(dir, 'a.state'), join(dir, 'b.state')]);
+  assert.equal(piped.code, 0, piped.stderr);
+  assert.match(piped.stderr, /warning: market A was read from a pipe or descriptor \(<stdin>\) by some states: merge cannot check that the states read one market's data/);
+  // Files: no such warning. A plan span ending at 12:01:00 over files whose rows run to 12:01:19.99:
+  // the rows after it are no job's, said.
+  const short = '2024-08-08T12:00:00Z..2024-08-08T12:01:00Z';
+  for (const [name, start, end] of [['c.state', '2024-08-08T12:00:00Z', '2024-08-08T12:00:30Z'], ['d.state', '2024-08-08T12:00:30Z', '2024-08-08T12:01:00Z']] as const) {
+    const r = await leadlagInProcess(['pair', ...TARDIS, '--start', start, '--end', end, '--plan-span', short, '--state', join(dir, name), '-q']);
+    assert.equal(r.code, 0, r.stderr);
+  }
+  const beyond = await leadlagInProcess(['merge', join(dir, 'c.state'), join(dir, 'd.state')]);
+  assert.equal(beyond.code, 0, beyond.stderr);
+  assert.doesNotMatch(beyond.stderr, /pipe/);
+  assert.match(beyond.stderr, /warning: the files hold rows outside the plan's span \(after its end 2024-08-08T12:01:00\.000000Z: one at 2024-08-08T12:01:\d\d\.\d{6}Z\): .*no job counted those rows/);
 });

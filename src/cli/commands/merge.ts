@@ -80,6 +80,7 @@ export async function runMergeAsync(files: readonly string[], o: MergeOptions, c
   // First, as one run over all the data says it (merge prints what that run prints, stderr
   // too): the intervals come from the states' --bootstrap. The table of several pairs shows none.
   if (byLabel(states).size === 1) warnFewReplicates(ctx, Number(states[0]!.header.params.bootstrap ?? 0));
+  for (const w of unverifiedInputs(states)) ctx.warn(w);
   return states[0]!.header.command !== 'classify' ? runMerge(files, o, ctx, states) : await mergeClassify(files, o, ctx, states);
 }
 
@@ -399,6 +400,56 @@ function checkFilesAtCuts(states: readonly StateFile[]): void {
       );
     }
   }
+}
+
+/** A state's inputs as it recorded them (state-file.ts InputFingerprint): name, size, first and last row. */
+type RecordedInput = { readonly name?: unknown; readonly bytes?: unknown; readonly first_us?: unknown; readonly last_us?: unknown };
+
+function recordedInputs(s: StateFile): [string, readonly RecordedInput[]][] {
+  return Object.entries((s.header.inputs ?? {}) as Record<string, readonly RecordedInput[] | undefined>).map(([role, files]) => [role, files ?? []]);
+}
+
+/**
+ * What merge cannot check, said rather than passed over (a hunt: exit 0, a wrong answer):
+ * - inputs read from a pipe or a descriptor (`-`, `<stdin>`, `/dev/fd/63`: no name and size to
+ *   match), so the check that neighbouring states read one market's files (checkFilesAtCuts)
+ *   passes whatever they read: spot states and COIN-M states merged silently;
+ * - files holding rows outside the plan's span (files named by a local date: the day's rows run
+ *   past UTC midnight): a plan covers each file's named UTC day, so no job counted those rows,
+ *   where one run over the files counts them.
+ */
+function unverifiedInputs(states: readonly StateFile[]): string[] {
+  const out: string[] = [];
+  if (states.length > 1) {
+    const piped = new Map<string, Set<string>>();
+    for (const s of states) {
+      for (const [role, files] of recordedInputs(s)) {
+        for (const f of files) if (!(typeof f.bytes === 'number' && f.bytes > 0) || f.name === '-') piped.set(role, (piped.get(role) ?? new Set()).add(String(f.name)));
+      }
+    }
+    for (const [role, names] of piped) {
+      out.push(`${ROLE_NAMES[role] ?? role} was read from a pipe or descriptor (${[...names].slice(0, 2).join(', ')}) by some states: merge cannot check that the states read one market's data (it matches files by name and size at the cuts); give the jobs files`);
+    }
+  }
+  for (const [label, group] of byLabel(states)) {
+    const span = group.map(planSpanOf).find((p) => p !== undefined);
+    if (span === undefined) continue;
+    let first = Infinity;
+    let last = -Infinity;
+    for (const s of group) {
+      for (const [, files] of recordedInputs(s)) {
+        for (const f of files) {
+          if (typeof f.first_us === 'number') first = Math.min(first, f.first_us);
+          if (typeof f.last_us === 'number') last = Math.max(last, f.last_us);
+        }
+      }
+    }
+    // first_us / last_us are the rows a job read (to its margin), not the files' ends: enough to say rows lie outside.
+    const outside = [first < span.start ? `before its start ${isoMicros(span.start)}: one at ${isoMicros(first)}` : '', last >= span.end ? `after its end ${isoMicros(span.end)}: one at ${isoMicros(last)}` : ''].filter((x) => x !== '');
+    if (outside.length === 0) continue;
+    out.push(`${label === '' ? 'the' : `${label}'s`} files hold rows outside the plan's span (${outside.join('; ')}): a plan covers each file's named UTC day, and no job counted those rows (one run over the files counts them); name the files by the UTC day they hold`);
+  }
+  return out;
 }
 
 /** The call column: pair's own verdict on the feed (core/verdict.ts), in one word. */
