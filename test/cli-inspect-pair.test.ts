@@ -85,9 +85,16 @@ test('inspect: tick size, one-tick moves and θ in ticks of a file on a 0.5 grid
   const dir = tempFiles({ 'q.csv': tardisQuotes() });
   const [q] = await inspectJson([join(dir, 'q.csv'), '--threshold', '1%']);
   // Bids 100 100 100.5 100.5 101 101 101 100.5 100.5 100, asks bid + 0.5: every side step is 0.5.
-  // Mids 100.25 100.25 100.75 100.75 101.25 101.25 101.25 100.75 100.75 100.25: 4 changes, each 0.5.
+  // Mids 100.25 100.25 100.75 100.75 101.25 101.25 101.25 100.75 100.75 100.25; the last row (at
+  // 25 ms, after one at 80 ms) goes back in time and is no usable row: 3 changes among the
+  // first nine, each 0.5.
   // θ = 1 % of the mid-range price (100.25 + 101.25) / 2 = 100.75 is 1.0075 = 2.015 ticks.
-  assert.deepEqual({ tick: q!.tick_size, changes: q!.mid_changes, one: q!.one_tick_share }, { tick: 0.5, changes: 4, one: 1 });
+  assert.deepEqual({ tick: q!.tick_size, changes: q!.mid_changes, one: q!.one_tick_share }, { tick: 0.5, changes: 3, one: 1 });
+  // Under --sort the last row is usable, at its time: mids in time order (0, 10, 20, 25, 30, …,
+  // 80 ms) 100.25 100.25 100.75 100.25 100.75 101.25 101.25 101.25 100.75 100.75: 5 changes
+  // (at 20, 25, 30, 40 and 70 ms). In file order they would be 4.
+  const [sorted] = await inspectJson([join(dir, 'q.csv'), '--threshold', '1%', '--sort']);
+  assert.deepEqual({ changes: sorted!.mid_changes, usable: sorted!.usable_rows }, { changes: 5, usable: 10 });
   assert.ok(Math.abs((q!.threshold_ticks as number) - 2.015) < 1e-12);
 });
 

@@ -122,8 +122,8 @@ export class InspectSink implements RowSink {
   /** The last row the timeline kept (line and time): a row going back in time falls behind it. */
   private keptLine = -1;
   private keptTime = NaN;
-  /** Under sort: the usable rows, and the rows out of order in the file. */
-  private readonly sorted: { t: Column<Float64Array>; p: Column<Float64Array>; n: number; latest: number; back: number } | undefined;
+  /** Under sort: the usable rows (time, price, bid, ask), and the rows out of order in the file. */
+  private readonly sorted: { t: Column<Float64Array>; p: Column<Float64Array>; b: Column<Float64Array>; a: Column<Float64Array>; n: number; latest: number; back: number } | undefined;
 
   constructor(
     readonly plan: FormatPlan,
@@ -133,7 +133,8 @@ export class InspectSink implements RowSink {
     this.file = opts.file ?? '<input>';
     this.maxSortRows = opts.maxSortRows ?? MAX_SORT_ROWS;
     this.timeline = new Timeline(opts);
-    this.sorted = opts.sort === true ? { t: new Column(new Float64Array(0)), p: new Column(new Float64Array(0)), n: 0, latest: -Infinity, back: 0 } : undefined;
+    const column = () => new Column(new Float64Array(0));
+    this.sorted = opts.sort === true ? { t: column(), p: column(), b: column(), a: column(), n: 0, latest: -Infinity, back: 0 } : undefined;
     this.classifier = new RowClassifier(plan);
     this.bidAsk = plan.kind === 'quotes' && !plan.priceOnly;
     const pair = plan.secondClock === undefined ? undefined : clockPairOf(plan);
@@ -153,16 +154,16 @@ export class InspectSink implements RowSink {
       else clocks.push(t, r.t2);
     }
     let price: number;
+    let bid: number;
+    let ask: number;
     if (this.bidAsk) {
-      const bid = r.bid;
-      const ask = r.ask;
+      bid = r.bid;
+      ask = r.ask;
       if (bid === ask) this.locked++;
       // The reader's expression, so prices agree bit for bit with what the analysis sees.
       price = midOf(bid, ask);
-      this.ticks.push(bid, ask, price);
     } else {
-      price = r.price;
-      this.ticks.push(price, price, price);
+      price = bid = ask = r.price;
     }
     const sorted = this.sorted;
     if (sorted) {
@@ -171,8 +172,13 @@ export class InspectSink implements RowSink {
       if (t < sorted.latest) sorted.back++;
       else sorted.latest = t;
       sorted.t.push(sorted.n, t);
+      sorted.b.push(sorted.n, bid);
+      sorted.a.push(sorted.n, ask);
       sorted.p.push(sorted.n++, price);
     } else if (this.timeline.push(t, price)) {
+      // The tick size and mid changes over the rows kept, in their order: a row going back in
+      // time is no usable row (a shuffled file counted 2866 mid changes over 733 usable rows).
+      this.ticks.push(bid, ask, price);
       this.keptLine = r.line;
       this.keptTime = t;
     } else {
@@ -182,15 +188,19 @@ export class InspectSink implements RowSink {
     }
   }
 
-  /** The timeline statistics; under sort, of the usable rows in time order (ties in file order). Call once, at the end. */
+  /**
+   * The timeline statistics; under sort, of the usable rows in time order (ties in file order),
+   * which also feeds the tick size in that order. Call once, at the end, before tickSummary.
+   */
   timelineSummary(): TimelineSummary {
     const sorted = this.sorted;
     if (!sorted) return this.timeline.summary();
-    const { t, p, n } = sorted;
+    const { t, p, b, a, n } = sorted;
     const order = stableOrder(t.data, n);
     for (let k = 0; k < n; k++) {
       const i = order ? order[k]! : k;
       this.timeline.push(t.data[i]!, p.data[i]!);
+      this.ticks.push(b.data[i]!, a.data[i]!, p.data[i]!);
     }
     return { ...this.timeline.summary(), outOfOrder: sorted.back };
   }
