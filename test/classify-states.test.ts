@@ -231,6 +231,21 @@ test('a state over a range where the two markets do not overlap holds no trigger
   assert.deepEqual(await merged(states), await single(short));
 });
 
+test('classify states past the end of the data (an hourly plan\'s last hours) merge into the one run', async () => {
+  // The fixtures end at 80 s. States of [0, 40 s), [40 s, 100 s) and [100 s, 160 s): the last
+  // reads nothing and holds no row, so no quote history is missing for it (it was refused: "the
+  // right state did not read the spot quote at 00:00:39.99…"), as pair's merge accepts such states.
+  const inp = fixtureInputs();
+  const edges = [0, 40, 100, 160].map((k) => T0 + k * S);
+  const states: string[] = [];
+  for (let i = 0; i + 1 < edges.length; i++) {
+    const state = join(inp.dir, `past${i}.state`);
+    await runClassifyState(inp.files, { ...OPTS, trades: inp.trades, start: edges[i], end: edges[i + 1], state }, fakeContext({ quiet: true }).ctx);
+    states.push(state);
+  }
+  assert.deepEqual(await merged(states), await single(inp, { start: edges[0], end: edges[3] }));
+});
+
 test('merge of classify states of which one does not record its left-out jumps (written before they were) says so, with null counts', async () => {
   const inp = generatedInputs();
   const states = await shards(inp, [30 * S]);

@@ -140,11 +140,23 @@ export interface DatasetShard {
 export function mergeDatasetShards(input: readonly DatasetShard[], feed: JumpFeed, perpHistory: boolean, allowGaps: boolean): { dataset: Dataset; span: Span } {
   const shards = [...input].sort((x, y) => x.owned.start - y.owned.start);
   const { span } = mergePairShards(shards.map((s) => pairShardOf(s, feed)), [feed], Infinity, allowGaps);
-  for (let i = 0; i + 1 < shards.length; i++) {
-    const [l, r] = [shards[i]!, shards[i + 1]!];
-    if (l.owned.end !== r.owned.start) continue;
-    checkHistory(l, r, 'a', 'spot');
-    if (perpHistory) checkHistory(l, r, 'b', 'perp');
+  const markets: ['a' | 'b', string][] = perpHistory ? [['a', 'spot'], ['b', 'perp']] : [['a', 'spot']];
+  for (const [m, name] of markets) {
+    // The history a state's first rows need is the last tick before its cut by the look-back,
+    // read by the latest state that read one: states that read nothing (hours past the data's
+    // end, a quiet stretch) pass it on. A state without rows needs none (an hourly plan's
+    // states past the data's end were refused, where one run and pair's merge agree).
+    let carried: { readonly end: number; readonly from: DatasetShard } | null = null;
+    for (let i = 0; i + 1 < shards.length; i++) {
+      const [l, r] = [shards[i]!, shards[i + 1]!];
+      if (l.owned.end !== r.owned.start) {
+        carried = null;
+        continue;
+      }
+      const own = l.historyEnd[m];
+      if (own !== null) carried = { end: own, from: l };
+      if (r.rows.labels.length > 0 && carried !== null) checkHistory(carried.from, carried.end, l.owned.end, r, name);
+    }
   }
   return { dataset: concatRows(shards.map((s) => s.rows)), span };
 }
@@ -162,11 +174,11 @@ function pairShardOf(s: DatasetShard, feed: JumpFeed): PairShard {
  * at or before S − h must be one the right state read. (By induction from the first state, a
  * left state without such a tick means the data holds none from the first state's margin on.)
  */
-function checkHistory(l: DatasetShard, r: DatasetShard, m: 'a' | 'b', name: string): void {
-  const end = l.historyEnd[m];
+function checkHistory(l: DatasetShard, end: number, cut: number, r: DatasetShard, name: string): void {
+  const m = name === 'spot' ? 'a' : 'b';
   const first = r.seen[m]?.first ?? Infinity;
-  if (end !== null && first > end) {
-    throw new DataError(`${l.name} and ${r.name}`, undefined, `at the cut ${isoMicros(l.owned.end)} the right state did not read the ${name} quote at ${isoMicros(end)}, the last before the cut by the features' look-back: the ${name} market is quiet for longer than the read margin there; cut elsewhere`);
+  if (first > end) {
+    throw new DataError(`${l.name} and ${r.name}`, undefined, `at the cut ${isoMicros(cut)} the right state did not read the ${name} quote at ${isoMicros(end)}, the last before the cut by the features' look-back: the ${name} market is quiet for longer than the read margin there; cut elsewhere`);
   }
 }
 
