@@ -488,7 +488,9 @@ test('a reader gives its kernel back however the read ends, and small reads take
   const good = Array.from({ length: 400 }, (_, i) => `${t0 + i},${100 + i},${101 + i}`);
   const path = tmpFile('kernel-release.csv', ['ts_us,bid,ask', ...good].join('\n') + '\n');
   const bad = tmpFile('kernel-release-bad.csv', ['ts_us,bid,ask', ...good.slice(0, 200), `${t0 + 200},5,4`, ...good.slice(201)].join('\n') + '\n');
-  const notGzip = tmpFile('kernel-release.bin', 'plain text, not gzip');
+  // gzip's magic bytes, then garbage: opened as gzip, its first read fails (a plain text named
+  // .gz is refused at the open, before any kernel).
+  const notGzip = tmpFile('kernel-release.bin', Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6, 7, 8, 9]));
   const { rmSync, renameSync } = await import('node:fs');
   const corrupt = notGzip.replace(/\.bin$/, '.csv.gz');
   renameSync(notGzip, corrupt);
@@ -502,7 +504,7 @@ test('a reader gives its kernel back however the read ends, and small reads take
     ['a strict error (a crossed quote on line 202)', () => drain(bad, {})],
     ['an early break', () => drain(path, {}, 1)],
     ['at until', () => drain(path, { until: t0 + 100 })],
-    ['a first read that fails (not gzip)', () => drain(corrupt, {})],
+    ['a first read that fails (corrupt gzip)', () => drain(corrupt, {})],
   ];
   for (const [what, run] of cases) {
     const use = await kernelUse(run);

@@ -95,6 +95,13 @@ async function openBytes(input: InputSpec): Promise<[ByteSource, Layer]> {
   }
   const gzip = input.endsWith('.gz') || isGzip(head, headLen);
   if (!gzip) return [fileSource(name, fh, size), undefined];
+  if (headLen > 0 && !isGzip(head, headLen)) {
+    // Named .gz, not gzip: zlib's "incorrect header check" said corrupt data of a file that may
+    // be plain text under a wrong name (read, it would be taken for what its name says it is not).
+    await fh.close();
+    const text = [...head.subarray(0, headLen)].every((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127));
+    throw new OpenError(name, `the file is named .gz but does not hold gzip data (it begins ${text ? `as text: ${JSON.stringify(Buffer.from(head.subarray(0, headLen)).toString('latin1'))}…` : 'with other bytes'}); if it is plain text, give it a name without .gz`);
+  }
   if (syncInflaterAvailable()) return [inflatingSource(name, fh, size), GZIP_LAYER];
   await fh.close();
   const raw = createReadStream(input, { highWaterMark: CHUNK });
