@@ -30,7 +30,11 @@ test('parseTime: epoch µs, ISO-8601 with or without zone and fraction, a bare d
   assert.equal(parseTime('2024-08-08 12:00:00.000250', '--start'), 1723118400e6 + 250);
   assert.equal(parseTime('2024-08-08T14:00:00+02:00', '--start'), 1723118400e6);
   assert.equal(parseTime('2024-08-08', '--start'), 1723075200e6);
-  for (const bad of ['', 'noon', '2024-13-01', '12:00', '1.5']) usage(() => parseTime(bad, '--start'));
+  // Hours and minutes without seconds, with or without a zone: the minute's start.
+  assert.equal(parseTime('2024-08-08T12:00Z', '--start'), 1723118400e6);
+  assert.equal(parseTime('2024-08-08 12:01', '--start'), 1723118460e6);
+  assert.equal(parseTime('2024-08-08T14:00+02:00', '--start'), 1723118400e6);
+  for (const bad of ['', 'noon', '2024-13-01', '12:00', '1.5', '2024-08-08T12:0Z', '2024-08-08T12Z']) usage(() => parseTime(bad, '--start'));
   // Epoch seconds (10 digits) and milliseconds (13) would be 1970 in µs: refused, with the date
   // each reading gives (1723118410 s = 2024-08-08T12:00:10Z; as µs, 1723.118410 s after the epoch).
   assert.throws(() => parseTime('1723118410', '--start'), (e: unknown) => e instanceof UsageError && e.message === '--start 1723118410 is read as epoch microseconds, 1970-01-01T00:28:43.118410Z; as epoch seconds it would be 2024-08-08T12:00:10.000000Z: write 1723118410000000 or an ISO-8601 time');

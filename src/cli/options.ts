@@ -440,7 +440,8 @@ export function addBootstrapOptions(cmd: Command, replicatesHelp = 'block-bootst
 
 /**
  * A time for --start / --end: epoch µs (digits only), or ISO-8601 (`2024-08-01`,
- * `2024-08-01T12:00:00Z`, `2024-08-01 12:00:00.250+02:00`; no zone means UTC).
+ * `2024-08-01T12:00Z` (no seconds), `2024-08-01T12:00:00Z`, `2024-08-01 12:00:00.250+02:00`;
+ * no zone means UTC).
  */
 export function parseTime(text: string, option: string): number {
   const s = text.trim();
@@ -449,7 +450,9 @@ export function parseTime(text: string, option: string): number {
     us = Number(s);
     refuseOtherUnit(s, us, option);
   } else {
-    const iso = /^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : s;
+    // A day alone is its midnight; hours and minutes without seconds (ISO-8601 allows it) are :00.
+    const minutes = /^(\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2})((?:[Zz]|[+-]\d{2}(?::?\d{2})?)?)$/.exec(s);
+    const iso = /^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : minutes !== null ? `${minutes[1]}:00${minutes[2]}` : s;
     us = parseIsoMicros(Buffer.from(iso, 'latin1'), 0, iso.length);
   }
   if (!Number.isSafeInteger(us)) {
