@@ -226,3 +226,11 @@ test('npm run demo prints Tables 1 to 4 on the fixtures', async () => {
   assert.ok(pairAll.includes('Table 1'), 'the demo runs pair over all the data');
   assert.equal(merged.slice(merged.indexOf('\n')), pairAll.slice(pairAll.indexOf('\n')));
 });
+
+test('too many arguments (a glob the shell expanded) says how a market of several files is given', async () => {
+  const files = ['spot_quotes.csv', 'perp_quotes.csv', 'spot_trades.csv'].map((f) => join(ROOT, 'fixtures', 'tardis', f));
+  const r = await leadlagInProcess(['pair', ...files]);
+  assert.equal(r.code, 2);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /^leadlag: too many arguments for 'pair'\. Expected 2 arguments but got 3\. If the shell expanded a glob into its files, quote it \('spot\/\*\.csv\.gz'\), or give a directory or a comma list: each market is one argument\.\n\(run 'leadlag help pair' for usage\)\n$/);
+});

@@ -87,8 +87,17 @@ function outputTo(io: Streams) {
   return {
     writeOut: (s: string) => void io.stdout.write(s),
     writeErr: (s: string) => void io.stderr.write(s),
-    outputError: (s: string, write: (s: string) => void) => write(`leadlag: ${s.replace(/^error: /, '')}`),
+    outputError: (s: string, write: (s: string) => void) => write(`leadlag: ${withGlobHint(s.replace(/^error: /, ''))}`),
   };
+}
+
+/**
+ * Too many arguments is most often a glob the shell expanded into its files (spot/*.csv gives
+ * one argument per file): the message says so and how a market's files are given.
+ */
+function withGlobHint(message: string): string {
+  if (!message.startsWith('too many arguments')) return message;
+  return message.replace(/\n?$/, " If the shell expanded a glob into its files, quote it ('spot/*.csv.gz'), or give a directory or a comma list: each market is one argument.\n");
 }
 
 /**
