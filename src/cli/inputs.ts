@@ -149,7 +149,9 @@ function emptyRangeWhy(span: Span | undefined, a: ReadReport, b: ReadReport, ran
   }
   const ends = Math.min(a.lastTime, b.lastTime);
   if (ranged && Number.isFinite(ends) && range.start > ends) {
-    return `the range ${describeTimes(range.start, range.end)} starts after one of the files has ended (their last times: ${isoMicros(a.lastTime)} and ${isoMicros(b.lastTime)})`;
+    // The read stops at a file that ends before the range: the market's last file, or the one
+    // before a gap between its files (a hunt's range inside such a gap named only that file).
+    return `the range ${describeTimes(range.start, range.end)} starts after one of the files has ended (their last times: ${isoMicros(a.lastTime)} and ${isoMicros(b.lastTime)}): past a market's last file, or in a gap between its files`;
   }
   if (ranged && span !== undefined) {
     // span is what the read (the range and its margins) saw of both markets, not the files' whole overlap.
