@@ -5,10 +5,9 @@
 import type { FeedTable, PairReport } from '../cli/commands/pair.js';
 import { feedVerdict } from '../cli/commands/pair.js';
 import { summedDirection, xcorrLead, verdict as xcorrVerdict, type XcorrReport } from '../cli/commands/xcorr-render.js';
-import { canReject, edgeNote, fewReplicates, hyLeadSign, twoSided, verdict as hyVerdict, type HyReport } from '../cli/commands/hy.js';
+import { canReject, edgeNote, fewReplicates, hyLeadSign, stepCaveat, twoSided, verdict as hyVerdict, type HyReport } from '../cli/commands/hy.js';
 import { ALPHA } from '../core/verdict.js';
 import { duration } from '../io/output.js';
-import { stepOptionOf } from '../cli/lagrange.js';
 import type { MethodCall, NoiseFacts } from './verdict.js';
 
 /** pair on one feed: the leader when its verdict states a lead; the leader's median delay and its interval. */
@@ -89,8 +88,8 @@ export function hyCall(r: HyReport): MethodCall {
     lagUs: lag === null ? null : Math.abs(lag),
     intervalUs: interval,
     // θ̂ or its interval at an end of the lags, or replicates piled up there: the lags may cut it.
-    // An interval of one lattice lag: the lag is known to within the step, not exactly.
-    intervalCaveat: interval !== null && edgeNote(r) !== '' ? `the lags may cut it short: widen ${r.options.lagsOption ?? '--lags'}` : interval !== null && interval[0] === interval[1] ? `to within ${stepOptionOf(r.options.lagsOption ?? '--lags')} ${duration(r.lattice.stepUs)}` : null,
+    // An interval of one lattice lag: the lag is known to within the step, not exactly (hy's stepCaveat).
+    intervalCaveat: interval !== null && edgeNote(r) !== '' ? `the lags may cut it short: widen ${r.options.lagsOption ?? '--lags'}` : ci !== null ? stepCaveat(r, ci) : null,
     pValue: inf?.pValue ?? null,
     pOf: 'test of no relation at any lag, not of who leads: that rests on θ̂\'s interval',
     sentence: hyVerdict(r),

@@ -386,6 +386,21 @@ function lagInterval(lo: number, hi: number, pointUs: number): string {
   return `[${f(lo)}, ${f(hi)}]`;
 }
 
+/**
+ * An interval of θ̂ that is one lattice lag says the lag to within the step, not exactly (it read
+ * as certainty): `to within --step 1 ms` (report: --hy-step); null for a wider interval. The
+ * verdict's sentence and report's interval caveat both say it so.
+ */
+export function stepCaveat(r: HyReport, ci: Interval): string | null {
+  return ci.low === ci.high ? `to within ${stepOptionOf(lagsOption(r))} ${duration(r.lattice.stepUs)}` : null;
+}
+
+/** stepCaveat in parentheses after an interval, or nothing. */
+function stepNote(r: HyReport, ci: Interval): string {
+  const caveat = stepCaveat(r, ci);
+  return caveat === null ? '' : ` (${caveat})`;
+}
+
 /** The option a reader changes to change the lags: --lags, or report's --hy-lags. */
 function lagsOption(r: HyReport): string {
   return r.options.lagsOption ?? '--lags';
@@ -424,17 +439,14 @@ function verdictClause(r: HyReport): string {
   if (e.lagUs === 0) {
     const lean = llrLean(e, inf);
     const side = lean === null ? '' : `; away from θ = 0 the contrast leans to ${lean === 'a' ? a : b} leading (LLR ${fixed(e.llr, 2)}${inf?.llr ? ` [${fixed(inf.llr.low, 2)}, ${fixed(inf.llr.high, 2)}]` : ''})`;
-    const coarse0 = ci && ci.low === ci.high ? ` (to within ${stepOptionOf(lagsOption(r))} ${duration(r.lattice.stepUs)})` : '';
-    return `${a} and ${b} move together: the contrast peaks at θ = 0${ci ? ` [${lagText(ci.low)}, ${lagText(ci.high)}]${coarse0}` : ''}, ${rho}, ${p}${side}${plateauNote(r)}`;
+    return `${a} and ${b} move together: the contrast peaks at θ = 0${ci ? ` [${lagText(ci.low)}, ${lagText(ci.high)}]${stepNote(r, ci)}` : ''}, ${rho}, ${p}${side}${plateauNote(r)}`;
   }
   const [leader, follower, sign] = e.lagUs > 0 ? [a, b, 1] : [b, a, -1];
   const lead = sign * e.lagUs;
   // Without the bootstrap there is no test and no interval: where the contrast peaks is an
   // estimate, not a finding (docs/report.md counts it untested).
   if (inf === null) return `untested (--bootstrap 0): the contrast peaks at θ = ${lagText(e.lagUs)}, where ${leader} would lead ${follower} by ${duration(lead)}, ${rho}; no sign-flip test and no interval${plateauNote(r)}`;
-  // An interval of one lattice lag says the lag to within --step, not exactly: it says so.
-  const coarse = ci && ci.low === ci.high ? ` (to within ${stepOptionOf(lagsOption(r))} ${duration(r.lattice.stepUs)})` : '';
-  const interval = ci ? ` ${lagInterval(Math.min(sign * ci.low, sign * ci.high), Math.max(sign * ci.low, sign * ci.high), lead)}${coarse}` : '';
+  const interval = ci ? ` ${lagInterval(Math.min(sign * ci.low, sign * ci.high), Math.max(sign * ci.low, sign * ci.high), lead)}${stepNote(r, ci)}` : '';
   const edge = edgeNote(r);
   // A leader is named only on hyLeadSign's rule; an interval that reaches θ = 0 (or none) leaves
   // the side of the peak an estimate, said as such from the sentence's first words.
