@@ -108,6 +108,17 @@ export interface FeatureTable {
   readonly columns: readonly Float64Array[];
 }
 
+/** How far beyond the quote a trade's price may lie before it is counted far (FeatureEngine.farTrades): 5 % below the bid or above the ask. */
+export const FAR_TRADE = 0.05;
+
+/** A trade priced far from the quote at its time, and that quote. */
+export interface FarTrade {
+  readonly t: number;
+  readonly price: number;
+  readonly bid: number;
+  readonly ask: number;
+}
+
 /**
  * Computes, for each trigger time t (M(x) = mid of the last quote with time ≤ x, or the
  * first quote's mid for x before the first quote):
@@ -147,17 +158,6 @@ export interface FeatureTable {
  * kept like spot quotes, and the trigger times of the last second for jumps_1s. The output
  * grows by 20 doubles per trigger.
  */
-/** How far beyond the quote a trade's price may lie before it is counted far (FeatureEngine.farTrades): 5 % below the bid or above the ask. */
-export const FAR_TRADE = 0.05;
-
-/** A trade priced far from the quote at its time, and that quote. */
-export interface FarTrade {
-  readonly t: number;
-  readonly price: number;
-  readonly bid: number;
-  readonly ask: number;
-}
-
 export class FeatureEngine {
   readonly #p: FeatureParams;
   readonly #extended: boolean;
