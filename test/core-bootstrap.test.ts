@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { blockOf, blockRange, offBlockEdge, countChunks, drawBlockCounts, drawCountsInto, percentileInterval, percentileIntervalType1, quantileType1Sorted, replicateSums } from '../src/core/bootstrap.js';
+import { blockOf, blockRange, blocksHolding, offBlockEdge, countChunks, drawBlockCounts, drawCountsInto, percentileInterval, percentileIntervalType1, quantileType1Sorted, replicateSums } from '../src/core/bootstrap.js';
 import { Random } from '../src/core/random.js';
 
 test('blockOf(t, L) is ⌊t/L⌋ on the absolute clock, negative times included', () => {
@@ -124,4 +124,12 @@ test('offBlockEdge(range, L) is the first finite end that is no multiple of L', 
   assert.deepEqual(offBlockEdge({ start: 0, end: 11_000_000 }, L), { end: 'end', t: 11_000_000 });
   assert.deepEqual(offBlockEdge({ start: 5, end: 11_000_000 }, L), { end: 'start', t: 5 });
   assert.deepEqual(offBlockEdge({ start: -Infinity, end: -3 * L - 1 }, L), { end: 'end', t: -3 * L - 1 });
+});
+
+test('blocksHolding: the distinct blocks of the absolute clock that hold the times', () => {
+  // Blocks of 10 s from 0: 1 s and 9.999999 s in block 0, 10 s in block 1, 25 s in block 2.
+  assert.equal(blocksHolding([[1e6, 9_999_999], [10e6, 25e6]], 10e6), 3);
+  assert.equal(blocksHolding([[], []], 10e6), 0);
+  // Typed arrays as well (classify's test trigger times).
+  assert.equal(blocksHolding([Float64Array.from([1e6, 9_999_999, 10e6])], 10e6), 2);
 });

@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { blocksHolding } from '../src/core/pairstats.js';
 import { aboveChance, formatP, formatRatio, pairVerdict, signTestCanReject, type PairEvidence } from '../src/core/verdict.js';
 
 test('formatP: < 0.001, three decimals below 0.01, two above, 1 exactly', () => {
@@ -74,12 +73,6 @@ test('pairVerdict: significant and well above chance names the leader', () => {
   assert.equal(pairVerdict({ ...base, ledBlocks: { count: 1, blockUs: 10_000_000 } }).kind, 'none');
   // Too few led pairs for the test to reject at all: untested whatever the blocks.
   assert.equal(pairVerdict({ ...base, aLeadsB: 5, bLeadsA: 0, paired: 5, pValue: 2 / 32, chanceMean: 0, chanceMax: 0 }).kind, 'untested');
-});
-
-test('blocksHolding: the distinct blocks of the absolute clock that hold the times', () => {
-  // Blocks of 10 s from 0: 1 s and 9.999999 s in block 0, 10 s in block 1, 25 s in block 2.
-  assert.equal(blocksHolding([[1e6, 9_999_999], [10e6, 25e6]], 10e6), 3);
-  assert.equal(blocksHolding([[], []], 10e6), 0);
 });
 
 test('pairVerdict: not significant, with and without a believable baseline', () => {

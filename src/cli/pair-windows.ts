@@ -7,7 +7,7 @@ import { pairedOf, type PairCounts } from '../core/pair-parts.js';
 import { quantile } from '../core/quantile.js';
 import { binomialTwoSidedHalf } from '../core/binomial.js';
 import { MIN_LED_BLOCKS, pairVerdict } from '../core/verdict.js';
-import { blocksHolding } from '../core/pairstats.js';
+import { blocksHolding } from '../core/bootstrap.js';
 import { chanceOfCounts } from '../core/chance.js';
 import { stabilityOf, type WindowPoint } from '../core/stability.js';
 import type { GridReturns, Regime } from '../core/volatility.js';

@@ -40,6 +40,16 @@ export function blockOf(tUs: number, blockUs: number): number {
 }
 
 /**
+ * The number of distinct blocks of `blockUs` (on the absolute clock) that hold one of the times:
+ * the units a claim's evidence lies in (pair's led pairs, classify's test triggers).
+ */
+export function blocksHolding(times: readonly Iterable<number>[], blockUs: number): number {
+  const blocks = new Set<number>();
+  for (const list of times) for (const t of list) blocks.add(blockOf(t, blockUs));
+  return blocks.size;
+}
+
+/**
  * The first finite end of [start, end) (µs) that is not a block edge — not a multiple of L on
  * the absolute clock — and which end it is; undefined when both are edges (or open). A state's
  * range must be whole blocks (xcorr and hy --state, docs/scale.md), and `plan` refuses jobs

@@ -2,7 +2,7 @@
  * Everything `pair` reports for one feed, beyond Table 1's counts: the leader test (§3), the
  * chance baseline (§10) and the leader→follower delays with their block-bootstrap intervals (§9).
  */
-import { blockOf, blockRange, drawCountsInto, type Interval } from './bootstrap.js';
+import { blockRange, blocksHolding, drawCountsInto, type Interval } from './bootstrap.js';
 import { binomialTwoSidedHalf } from './binomial.js';
 import { chanceOfCounts, chancePairs, type ChancePairs } from './chance.js';
 import { pairedOf, type PairCounts } from './pair-parts.js';
@@ -70,8 +70,8 @@ export interface PairStats {
   readonly delays: readonly [DelayStats, DelayStats];
   /**
    * How many blocks of the bootstrap's length (`blockUs`) hold the leader of a led pair (either
-   * way); null where not counted. The sign test takes the led pairs as independent; those of one
-   * burst are not, and the verdict says so when they lie in few blocks (core/verdict.ts).
+   * way); null where not counted. The sign test takes the led pairs as independent; pairs close in
+   * time are not, and the verdict withholds a lead whose led pairs lie in few blocks (core/verdict.ts).
    */
   readonly ledBlocks: { readonly count: number; readonly blockUs: number } | null;
 }
@@ -96,13 +96,6 @@ export function pairStats(a: JumpList, b: JumpList, span: Span, pairWindowUs: nu
     delays: [ab!, ba!],
     ledBlocks: null,
   };
-}
-
-/** The number of distinct blocks of `blockUs` (on the absolute clock) that hold one of the times. */
-export function blocksHolding(times: readonly (readonly number[])[], blockUs: number): number {
-  const blocks = new Set<number>();
-  for (const list of times) for (const t of list) blocks.add(blockOf(t, blockUs));
-  return blocks.size;
 }
 
 /**

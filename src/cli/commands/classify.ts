@@ -26,7 +26,7 @@ import { loadXGBoost } from '../../io/xgboost-load.js';
 import { buildDataset, featureCsv, type LabelledSpan } from '../dataset.js';
 import { makeStyle, renderOutput, writeTextFile } from '../../io/output.js';
 import { fewBlocksClause, renderClassify, type ClassifyReport, type FoldSummary } from '../classify-render.js';
-import { blocksHolding } from '../../core/pairstats.js';
+import { blocksHolding } from '../../core/bootstrap.js';
 import { MIN_CLAIM_BLOCKS } from '../../core/verdict.js';
 
 export type { ClassifyReport } from '../classify-render.js';
@@ -199,7 +199,7 @@ export function evaluateDataset(xgb: XGBoostClass, labelled: LabelledSpan, o: Ev
   const aps = apWithIntervals(scorers, pooled.labels, pooled.t, { replicates: o.bootstrap, blockUs: o.block }, rng);
   const table = classificationReport(pooled.labels, predicted);
   warnSmallClasses(table.classes[0].support, table.classes[1].support, ctx);
-  const testBlocks = blocksHolding([Array.from(pooled.t)], o.block);
+  const testBlocks = blocksHolding([pooled.t], o.block);
   if (o.bootstrap > 0 && testBlocks < MIN_CLAIM_BLOCKS) ctx.warn(`${fewBlocksClause({ testBlocks, options: o })}: the intervals are rough, and the verdict makes no claim`);
   const report: ClassifyReport = {
     mode,
