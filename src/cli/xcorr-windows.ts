@@ -11,7 +11,7 @@ import type { XcorrBootstrap } from '../core/xcorr-bootstrap.js';
 import type { XcorrParts } from '../core/xcorr-cells.js';
 import type { BlockDrawPlan } from '../core/bootstrap.js';
 import type { BestBand, XcorrRow } from './commands/xcorr-render.js';
-import { MIN_CO_MOVES, SINGLE_STEP_SHARE } from '../core/xcorr-summary.js';
+import { callableLag } from '../core/xcorr-summary.js';
 import type { XcorrReport } from './commands/xcorr.js';
 import { stabilityOf } from '../core/stability.js';
 import type { GridReturns, Regime } from '../core/volatility.js';
@@ -107,12 +107,11 @@ export async function xcorrBy(
   const stability = stabilityOf(
     windows.map((x, i) => {
       const b = best(x.part);
-      // The lag's spread counts a window's best lag only where it rests on MIN_CO_MOVES steps where
-      // both markets move and no single step carries it: elsewhere it is one event's lag (a review:
-      // 79 windows of 1 s, each failing that, gave "lag across 79 windows: median 0 ms" where the
-      // span peaks at 3 ms). Weighted by the co-moving steps at the best lag: what r there is made of.
-      const solid = b !== undefined && b.nEffective >= MIN_CO_MOVES && !(b.topStepShare !== null && b.topStepShare > SINGLE_STEP_SHARE);
-      return { start: x.start, end: x.end, lagUs: solid ? b.lag * gridUs : null, leader: calls[i]!.call, values: { r2: b === undefined ? null : b.r! * b.r! }, weight: b?.nEffective ?? 0 };
+      // The lag's spread counts a window's best lag only where a call could rest on it (callableLag):
+      // elsewhere it is one event's lag (a review: 79 windows of 1 s, none such, gave "lag across 79
+      // windows: median 0 ms" where the span peaks at 3 ms). Weighted by the co-moving steps at the
+      // best lag: what r there is made of.
+      return { start: x.start, end: x.end, lagUs: b !== undefined && callableLag(b) ? b.lag * gridUs : null, leader: calls[i]!.call, values: { r2: b === undefined ? null : b.r! * b.r! }, weight: b?.nEffective ?? 0 };
     }),
   );
   return { windows, regimes, q25: w.q25, q75: w.q75, stability, interval: o.bootstrap > 0 ? 'bootstrap' : 'fisher', calls };

@@ -51,11 +51,24 @@ export function summedCorrelation(lags: readonly { readonly lag: number; readonl
   const sum = (idx: number[]): number | null => (idx.length === 0 || idx.some((k) => lags[k]!.r === null) ? null : idx.reduce((s, k) => s + lags[k]!.r!, 0));
   const positive = sum(positiveIdx);
   const negative = sum(negativeIdx);
-  const pos = new Set(positiveIdx.map((k) => lags[k]!.lag));
-  const neg = new Set(negativeIdx.map((k) => -lags[k]!.lag));
-  const mirrored = pos.size > 0 && pos.size === neg.size && [...pos].every((t) => neg.has(t));
-  const difference = mirrored && positive !== null && negative !== null ? positive - negative : null;
+  const difference = mirroredLags(lags.map((l) => l.lag)) && positive !== null && negative !== null ? positive - negative : null;
   return { positiveIdx, negativeIdx, positive, negative, difference };
+}
+
+/** Whether the lags are each other's mirror, every τ > 0 with −τ and at least one: what S₊ − S₋ needs (summedCorrelation). */
+export function mirroredLags(lags: readonly number[]): boolean {
+  const pos = new Set(lags.filter((l) => l > 0));
+  const neg = new Set(lags.filter((l) => l < 0).map((l) => -l));
+  return pos.size > 0 && pos.size === neg.size && [...pos].every((t) => neg.has(t));
+}
+
+/**
+ * Whether a lag is one a call could rest on: an r, MIN_CO_MOVES steps where both markets move,
+ * and not one step's co-movement (SINGLE_STEP_SHARE). The band over the lags (xcorr-render.ts
+ * bestBand) and the spread of the best lag across --by windows count such lags only.
+ */
+export function callableLag(l: { readonly r: number | null; readonly nEffective: number; readonly topStepShare: number | null }): boolean {
+  return l.r !== null && l.nEffective >= MIN_CO_MOVES && l.topStepShare !== null && l.topStepShare <= SINGLE_STEP_SHARE;
 }
 
 /** Above this top_step_share at the best lag one grid step makes the correlation (§4): a warning, and the verdict calls it one event. */

@@ -7,7 +7,7 @@ import { fewReplicatesClause, MIN_REPLICATES } from '../options.js';
 import type { LagResult } from '../../core/xcorr.js';
 import type { Span } from '../../core/types.js';
 import { counted, duration, fixed, fixedNotZero, humanTable, isoMicros, lazyOutput, type Cell, type Output, type Style } from '../../io/output.js';
-import { bestLag, MIN_CO_MOVES, SINGLE_STEP_SHARE } from '../../core/xcorr-summary.js';
+import { bestLag, callableLag, MIN_CO_MOVES, mirroredLags, SINGLE_STEP_SHARE } from '../../core/xcorr-summary.js';
 import { simultaneousBand, type XcorrBootstrap } from '../../core/xcorr-bootstrap.js';
 import { humanXcorrBy, type XcorrBy } from '../xcorr-windows.js';
 import { byJson, byTable } from '../windows.js';
@@ -68,15 +68,10 @@ export interface BestBand {
   readonly high: number;
 }
 
-/** Whether a lag is one a call could rest on: enough steps where both markets move, and not one step's co-movement. */
-function callable(l: LagResult): boolean {
-  return l.r !== null && l.nEffective >= MIN_CO_MOVES && l.topStepShare !== null && l.topStepShare <= SINGLE_STEP_SHARE;
-}
-
 /** The band at `best` (one of `rows`, whose r's replicates `boot` holds in the rows' order); null where the best lag is not one a call could rest on. */
 export function bestBand(boot: XcorrBootstrap, rows: readonly LagResult[], best: LagResult | undefined): BestBand | null {
-  if (best === undefined || !callable(best) || !rows.includes(best)) return null;
-  const band = simultaneousBand(boot.r, boot.replicates, rows.map((l) => l.r), (i) => callable(rows[i]!));
+  if (best === undefined || !callableLag(best) || !rows.includes(best)) return null;
+  const band = simultaneousBand(boot.r, boot.replicates, rows.map((l) => l.r), (i) => callableLag(rows[i]!));
   if (band === null) return null;
   return { halfWidth: band.halfWidth, lags: band.lags, low: best.r! - band.halfWidth, high: best.r! + band.halfWidth };
 }
@@ -174,10 +169,8 @@ export function windowLeader(r: LeadInputs): 1 | -1 | 0 | null {
  */
 function unsummedWhy(r: Pick<XcorrReport, 'lags'>): string {
   const asked = r.lags.map((l) => l.lag);
-  const pos = new Set(asked.filter((l) => l > 0));
-  const neg = new Set(asked.filter((l) => l < 0).map((l) => -l));
-  if (pos.size === 0 || neg.size === 0) return 'request lags on both sides (e.g. --lags -5..5) to test who leads';
-  if (pos.size !== neg.size || [...pos].some((l) => !neg.has(l))) return 'request mirrored lags, each τ with −τ (e.g. --lags -5..5), to test who leads: the summed r of unequal sides would weigh them unequally';
+  if (!asked.some((l) => l > 0) || !asked.some((l) => l < 0)) return 'request lags on both sides (e.g. --lags -5..5) to test who leads';
+  if (!mirroredLags(asked)) return 'request mirrored lags, each τ with −τ (e.g. --lags -5..5), to test who leads: the summed r of unequal sides would weigh them unequally';
   return 'a lag without an r leaves a side without its sum, so who leads is untested';
 }
 

@@ -242,19 +242,18 @@ export function warnAbout(r: XcorrReport, ctx: Context): void {
   if (best !== undefined && best.topStepShare !== null && best.topStepShare > SINGLE_STEP_SHARE) {
     ctx.warn(`at the best lag ${lagText(best.lag, best.lagUs)} a single grid step carries ${Math.round(best.topStepShare * 100)} % of the co-movement (top_step_share ${best.topStepShare.toFixed(3)}): r rests on one event, not on a lead-lag relation`);
   }
-  const shorter = SHORTER_BLOCK;
   // Without an r (no pairs, or a constant series) there is nothing for blocks to resample.
   if (best === undefined) return;
   // Whether who leads is untested is the call's (xcorrLead): too few blocks is untested, whatever the peak.
   const untested = xcorrLead(r).tested ? '' : ' and who leads is untested';
   if (tooFewBlocks(r)) {
-    ctx.warn(`${blocksText(r.bootstrap!)}: the bootstrap gives no interval${untested}; ${shorter}`);
+    ctx.warn(`${blocksText(r.bootstrap!)}: the bootstrap gives no interval${untested}; ${SHORTER_BLOCK}`);
   } else if (tooFewCallBlocks(r)) {
-    ctx.warn(`${blocksText(r.bootstrap!)}: its intervals are rough${untested} (a call needs ${MIN_CALL_BLOCKS} blocks ${CO_MOVING_BLOCKS}); ${shorter}`);
+    ctx.warn(`${blocksText(r.bootstrap!)}: its intervals are rough${untested} (a call needs ${MIN_CALL_BLOCKS} blocks ${CO_MOVING_BLOCKS}); ${SHORTER_BLOCK}`);
   } else if (r.bootstrap !== null && r.bootstrap.moving < FEW_BLOCKS) {
     // Counted by the blocks where both markets move: the others add nothing a replicate varies.
     const b = r.bootstrap;
     const where = b.moving === b.blocks ? '' : ` (of ${b.blocks}) ${CO_MOVING_BLOCKS}`;
-    ctx.warn(`the bootstrap resamples only ${b.moving} blocks of ${signedDuration(b.blockUs)}${where}: its intervals are rough; ${shorter}`);
+    ctx.warn(`the bootstrap resamples only ${b.moving} blocks of ${signedDuration(b.blockUs)}${where}: its intervals are rough; ${SHORTER_BLOCK}`);
   }
 }
