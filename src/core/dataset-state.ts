@@ -155,7 +155,7 @@ export function mergeDatasetShards(input: readonly DatasetShard[], feed: JumpFee
       }
       const own = l.historyEnd[m];
       if (own !== null) carried = { end: own, from: l };
-      if (r.rows.labels.length > 0 && carried !== null) checkHistory(carried.from, carried.end, l.owned.end, r, name);
+      if (r.rows.labels.length > 0 && carried !== null) checkHistory(carried.from, carried.end, l.owned.end, r, m, name);
     }
   }
   return { dataset: concatRows(shards.map((s) => s.rows)), span };
@@ -170,12 +170,11 @@ function pairShardOf(s: DatasetShard, feed: JumpFeed): PairShard {
 }
 
 /**
- * The right state's first rows read the market's quote as of S − h: the left state's last tick
- * at or before S − h must be one the right state read. (By induction from the first state, a
- * left state without such a tick means the data holds none from the first state's margin on.)
+ * The right state's first rows read the market's quote as of S − h (S the `cut`): the last tick
+ * at or before it, at `end`, read by `l` (the latest state before the cut that read one), must be
+ * one the right state read. Where no state before the cut read one, the data holds none.
  */
-function checkHistory(l: DatasetShard, end: number, cut: number, r: DatasetShard, name: string): void {
-  const m = name === 'spot' ? 'a' : 'b';
+function checkHistory(l: DatasetShard, end: number, cut: number, r: DatasetShard, m: 'a' | 'b', name: string): void {
   const first = r.seen[m]?.first ?? Infinity;
   if (first > end) {
     throw new DataError(`${l.name} and ${r.name}`, undefined, `at the cut ${isoMicros(cut)} the right state did not read the ${name} quote at ${isoMicros(end)}, the last before the cut by the features' look-back: the ${name} market is quiet for longer than the read margin there; cut elsewhere`);

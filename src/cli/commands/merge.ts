@@ -315,11 +315,17 @@ function checkSameParams(states: readonly StateFile[]): void {
   }
 }
 
+/** A state's inputs as it recorded them (state-file.ts InputFingerprint): name, size, first and last row. */
+type RecordedInput = { readonly name?: unknown; readonly bytes?: unknown; readonly first_us?: unknown; readonly last_us?: unknown };
+
+function recordedInputs(s: StateFile): [string, readonly RecordedInput[]][] {
+  return Object.entries((s.header.inputs ?? {}) as Record<string, readonly RecordedInput[] | undefined>).map(([role, files]) => [role, files ?? []]);
+}
+
 function checkSameInputs(states: readonly StateFile[]): void {
   const seen = new Map<string, { bytes: number; file: string }>();
   for (const s of states) {
-    const inputs = (s.header.inputs ?? {}) as Record<string, readonly { name?: unknown; bytes?: unknown }[]>;
-    for (const f of Object.values(inputs).flat()) {
+    for (const f of recordedInputs(s).flatMap(([, files]) => files)) {
       if (typeof f.name !== 'string' || typeof f.bytes !== 'number' || f.name === '-') continue;
       const before = seen.get(f.name);
       if (before === undefined) seen.set(f.name, { bytes: f.bytes, file: s.file });
@@ -341,10 +347,9 @@ function checkSameInputs(states: readonly StateFile[]): void {
  * two different files match only by a coincidence no real data meets.
  */
 function namedFiles(s: StateFile): Map<string, Map<string, string>> {
-  const inputs = (s.header.inputs ?? {}) as Record<string, readonly { name?: unknown; bytes?: unknown }[] | undefined>;
   const out = new Map<string, Map<string, string>>();
-  for (const [role, files] of Object.entries(inputs)) {
-    const named = (files ?? []).filter((f): f is { name: string; bytes?: unknown } => typeof f.name === 'string' && f.name !== '-');
+  for (const [role, files] of recordedInputs(s)) {
+    const named = files.filter((f): f is RecordedInput & { name: string } => typeof f.name === 'string' && f.name !== '-');
     out.set(role, new Map(named.map((f) => [`${basename(f.name)}\u0000${String(f.bytes)}`, f.name])));
   }
   return out;
@@ -400,13 +405,6 @@ function checkFilesAtCuts(states: readonly StateFile[]): void {
       );
     }
   }
-}
-
-/** A state's inputs as it recorded them (state-file.ts InputFingerprint): name, size, first and last row. */
-type RecordedInput = { readonly name?: unknown; readonly bytes?: unknown; readonly first_us?: unknown; readonly last_us?: unknown };
-
-function recordedInputs(s: StateFile): [string, readonly RecordedInput[]][] {
-  return Object.entries((s.header.inputs ?? {}) as Record<string, readonly RecordedInput[] | undefined>).map(([role, files]) => [role, files ?? []]);
 }
 
 /**
