@@ -114,7 +114,7 @@ export function aboveChance(paired: number, chanceMean: number, chanceMax: numbe
  * pairs lie in fewer than MIN_LED_BLOCKS blocks (their p is optimistic; a p ≥ α or a weak
  * baseline stays "no significant lead", which dependence within a burst cannot overturn).
  *
- * @example pairVerdict({ names: ['spot', 'perp'], aLeadsB: 12, bLeadsA: 3, paired: 15, pValue: 0.035, chanceMean: 11.5, chanceMax: 14 }).sentence
+ * @example pairVerdict({ names: ['spot', 'perp'], aLeadsB: 12, bLeadsA: 3, paired: 15, pValue: 0.035, chanceMean: 11.5, chanceMax: 14, ledBlocks: null }).sentence
  *   // "no significant lead: spot 12 vs perp 3 pairs, p = 0.04, but only 1.3× the chance pairs"
  */
 export function pairVerdict(e: PairEvidence): PairVerdict {
