@@ -12,7 +12,7 @@ import { FIXTURES, tempFiles } from './cli-helpers.js';
 import { PAIR, XCORR, splitCsv } from './time-helpers.js';
 import { fakeContext } from './context-helpers.js';
 import { dayFromName, expandGlob, expandInputArg, globSegment } from '../src/io/paths.js';
-import { openTradeStream } from '../src/io/multi.js';
+import { openQuoteStream, openTradeStream } from '../src/io/multi.js';
 import { STRICT } from './io-helpers.js';
 import { renderPair, runPair, type PairOptions } from '../src/cli/commands/pair.js';
 import { renderXcorr, runXcorr } from '../src/cli/commands/xcorr.js';
@@ -87,6 +87,27 @@ test('pair and xcorr: three files per market (one gzipped, named out of order) e
   const xWhole = renderXcorr(await runXcorr([SPOT, PERP], XCORR, ctx)).json;
   const xParts = renderXcorr(await runXcorr([spotArg, `${dir}/p*.csv`], XCORR, ctx)).json;
   assert.deepEqual(xParts, xWhole);
+});
+
+test('a header-only file among a market\'s files is left out with a warning; alone, or with only its like, it is refused', async () => {
+  // A day without ticks (a header and no rows) in a month's files: the run is the run over the
+  // other files, and says which file it left out. Before, it failed every run that read it.
+  const s = splitCsv(SPOT, [0.5]);
+  const header = `${readFileSync(SPOT, 'utf8').split('\n')[0]!}\n`;
+  const dir = tempFiles({ 's1.csv': s[0]!, 'empty.csv': header, 's2.csv': s[1]! });
+  const [s1, empty, s2] = ['s1.csv', 'empty.csv', 's2.csv'].map((n) => join(dir, n));
+  const f = fakeContext({ quiet: false });
+  const withEmpty = renderPair(await runPair([`${s1},${empty},${s2}`, PERP], PAIR, f.ctx)).json;
+  assert.deepEqual(withEmpty, await pairJson([`${s1},${s2}`, PERP]));
+  assert.match(f.stderr(), new RegExp(`${empty.replace(/[.\\/]/g, '\\$&')} has a header but no data rows: left out`));
+  const stream = openQuoteStream([s1, empty, s2], STRICT);
+  for await (const b of stream) void b;
+  assert.deepEqual(stream.emptyFiles, [empty]);
+  assert.deepEqual(stream.reports().map((r) => r.file), [s1, s2]);
+  // Alone, or every file of the market without rows: nothing to analyse, the file's own error.
+  const noRows = (e: unknown) => e instanceof DataError && e.exitCode === 65 && e.message.includes(empty) && /header but no data rows/.test(e.message);
+  await assert.rejects(pairJson([empty, PERP]), noRows);
+  await assert.rejects(pairJson([`${empty},${empty}`, PERP]), noRows);
 });
 
 test('overlapping files of one market are refused with a data error naming both', async () => {

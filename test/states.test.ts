@@ -541,3 +541,24 @@ test('merge refuses states that are not one run\'s jobs: markets swapped, or no 
   await runPairState([relative(process.cwd(), join(dir, 'a.csv')), relative(process.cwd(), join(dir, 'b.csv'))], { ...OPTS, start: T0 + 25 * S, state: spelt }, fakeContext({ quiet: true }).ctx);
   assert.deepEqual(merged([left, spelt]), merged([left, right]));
 });
+
+test('merge: a header-only file among a market\'s files is recorded by the states that met it, and warned of once as the one run does', async () => {
+  // A's 50 s in two files with a file of no rows between them (a day without ticks), the cut at
+  // 25 s inside the first file; every job is given the whole list, as plan gives a job the files
+  // its margins reach. Before, each job failed on the empty file.
+  const s = scenario();
+  const dir = tempFiles({ 'a1.csv': keepRows(s.a, (t) => t < 35 * S), 'a-empty.csv': `${HEADER}\n`, 'a2.csv': keepRows(s.a, (t) => t >= 35 * S), 'b.csv': s.b });
+  const aList = ['a1.csv', 'a-empty.csv', 'a2.csv'].map((n) => join(dir, n)).join(',');
+  const files: [string, string] = [aList, join(dir, 'b.csv')];
+  const one = fakeContext({ quiet: false });
+  const want = renderPair(await runPair(files, OPTS, one.ctx)).json;
+  assert.deepEqual(want, await single([join(dir, 'a1.csv'), join(dir, 'b.csv')].map((f, i) => (i === 0 ? `${f},${join(dir, 'a2.csv')}` : f)) as [string, string]));
+  assert.match(one.stderr(), /a-empty\.csv has a header but no data rows: left out/);
+  const states = await shards(files, dir, [25 * S]);
+  // The state names the file it met without rows, with its size, as read files are named.
+  const inputs = readStateFile(states[0]!).header.inputs as Record<string, { name: string; bytes: number; empty?: true }[]>;
+  assert.deepEqual(inputs.a!.filter((f) => f.empty === true).map((f) => [f.name, f.bytes]), [[join(dir, 'a-empty.csv'), HEADER.length + 1]]);
+  const m = fakeContext({ quiet: false });
+  assert.deepEqual(runMerge(states, { format: 'json', quiet: false }, m.ctx).json, want);
+  assert.equal(m.stderr(), one.stderr());
+});

@@ -129,7 +129,7 @@ export async function runClassifyState(files: readonly [string, string], o: Clas
     data_span: run.dataSpan === undefined ? null : { start_us: run.dataSpan.start, end_us: run.dataSpan.end },
     triggers: { lead: run.leads, noise: run.noise, follows: run.leftOut.follows, simultaneous: run.leftOut.simultaneous },
   };
-  const state = { version: LEADLAG_VERSION, command: 'classify', label: o.label, planSpan: o.planSpan, params: classifyStateParams(o), range, marginUs: margin, inputs: { a: run.files[0], b: run.files[1], trades: run.files[2] } };
+  const state = { version: LEADLAG_VERSION, command: 'classify', label: o.label, planSpan: o.planSpan, params: classifyStateParams(o), range, marginUs: margin, inputs: { a: run.files[0], b: run.files[1], trades: run.files[2] }, emptyInputs: { a: run.emptyFiles[0], b: run.emptyFiles[1], trades: run.emptyFiles[2] } };
   const wrote = await writeRunState(o.state!, state, header, body, `, ${run.dataset.labels.length} triggers`);
   if (!o.quiet) ctx.io.stderr.write(wrote);
 }

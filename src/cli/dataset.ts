@@ -45,6 +45,8 @@ export interface DatasetRun extends LabelledSpan {
   readonly dataSpan: Span;
   /** Each file's report: spot's, perp's and the trades' (a state's input fingerprints). */
   readonly files: readonly [ReadReport[], ReadReport[], ReadReport[]];
+  /** Each input's files left out for holding a header and no rows (multi.ts emptyFiles). */
+  readonly emptyFiles: readonly [readonly string[], readonly string[], readonly string[]];
 }
 
 /**
@@ -132,9 +134,10 @@ export async function buildDataset(files: readonly [string, string], o: DatasetO
   const reads = reportReads([spotSrc!, perpSrc!, tradeSrc], ctx, range);
   const dataSpan = spanOf(spot, perp);
   const fileReports = [spotSrc!.reports(), perpSrc!.reports(), tradeSrc.reports()] as const;
+  const emptyFiles = [spotSrc!.emptyFiles, perpSrc!.emptyFiles, tradeSrc.emptyFiles] as const;
   if (apart === 'empty' && overlapIn(dataSpan, range) === undefined) {
     const none: Dataset = { names: featureNames(o.features, featureParams), t: new Float64Array(0), labels: new Uint8Array(0), X: new Float64Array(0) };
-    return { dataset: none, span: undefined, leads: 0, noise: 0, leftOut: { follows: 0, simultaneous: 0 }, spot, perp, dataSpan, files: fileReports };
+    return { dataset: none, span: undefined, leads: 0, noise: 0, leftOut: { follows: 0, simultaneous: 0 }, spot, perp, dataSpan, files: fileReports, emptyFiles };
   }
   const span = requireOverlap(dataSpan, reads[0]!, reads[1]!, range);
   warnAboutInputs(ctx, files, o, reads.slice(0, 2), span);
@@ -147,7 +150,7 @@ export async function buildDataset(files: readonly [string, string], o: DatasetO
   const dataset = inRange(labelled(rows, featureNames(o.features, featureParams), pairing.aStart, pairing.roleA), span);
   const leftOut = leftOutIn(rows.t, pairing.aStart, pairing.roleA, span);
   const leads = countLeads(dataset.labels);
-  return { dataset, span, leads, noise: dataset.labels.length - leads, leftOut, spot, perp, dataSpan: dataSpan!, files: fileReports };
+  return { dataset, span, leads, noise: dataset.labels.length - leads, leftOut, spot, perp, dataSpan: dataSpan!, files: fileReports, emptyFiles };
 }
 
 /** The triggers with times in the span (all of them without --start/--end). */

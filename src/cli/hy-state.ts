@@ -101,9 +101,10 @@ export async function runHyState(files: readonly [string, string], o: HyOptions,
     endB: () => state.end(1),
   };
   let perFile: ReadReport[][] = [[], []];
+  let empty: (readonly string[])[] = [[], []];
   let fine: HyParts;
   try {
-    await readTwoMarkets(files, o, ctx, { range, margin, onFiles: (r) => (perFile = r) }, consumer);
+    await readTwoMarkets(files, o, ctx, { range, margin, onFiles: (r, e) => ((perFile = r), (empty = e)) }, consumer);
     fine = state.finish();
   } catch (e) {
     throw hyPartsError(e, o);
@@ -116,7 +117,7 @@ export async function runHyState(files: readonly [string, string], o: HyOptions,
     data_span: span === undefined ? null : { start_us: span.start, end_us: span.end },
     reach: reach.result(span),
   };
-  const run = { version: LEADLAG_VERSION, command: 'hy', label: o.label, planSpan: o.planSpan, params: hyStateParams(o), range, marginUs: margin, inputs: { a: perFile[0]!, b: perFile[1]! } };
+  const run = { version: LEADLAG_VERSION, command: 'hy', label: o.label, planSpan: o.planSpan, params: hyStateParams(o), range, marginUs: margin, inputs: { a: perFile[0]!, b: perFile[1]! }, emptyInputs: { a: empty[0]!, b: empty[1]! } };
   const wrote = await writeRunState(o.state!, run, header, body);
   if (!o.quiet) ctx.io.stderr.write(wrote);
 }

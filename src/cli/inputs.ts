@@ -65,6 +65,7 @@ export function openTradeFile(arg: string, o: ReaderCliOptions, ctx: Context, ra
  */
 export function reportReads(sources: readonly MultiFileSource<unknown>[], ctx: Context, range: TimeRange = ALL_TIME): ReadReport[] {
   for (const s of sources) for (const r of s.reports()) ctx.reportSkipped(r);
+  for (const s of sources) for (const f of s.emptyFiles) ctx.warn(emptyFileWarning(f));
   // Quotes only: a quiet minute between trades is common.
   const quotes = sources.filter((s) => s.kind === 'quotes');
   const analysed = withinSpan(range, quotes.map((s) => s.report()));
@@ -73,6 +74,11 @@ export function reportReads(sources: readonly MultiFileSource<unknown>[], ctx: C
     for (const w of quietSpells(s.reports(), analysed)) ctx.warn(w);
   }
   return sources.map((s) => s.report());
+}
+
+/** A file of a market's list with a header and no rows, left out (multi.ts emptyFiles). */
+export function emptyFileWarning(file: string): string {
+  return `${file} has a header but no data rows: left out, so its times read as a gap between the market's other files (no ticks that day?)`;
 }
 
 /**
@@ -205,8 +211,11 @@ export interface ReadPlan {
   readonly range: TimeRange;
   /** µs read before S and after E. */
   readonly margin: number;
-  /** Called with each market's per-file reports once read (the files' fingerprints of a state). */
-  readonly onFiles?: (perMarket: ReadReport[][]) => void;
+  /**
+   * Called with each market's per-file reports once read, and each market's files left out for
+   * holding no rows (the files' fingerprints of a state).
+   */
+  readonly onFiles?: (perMarket: ReadReport[][], empty: (readonly string[])[]) => void;
 }
 
 /**
@@ -235,7 +244,7 @@ export async function readTwoMarkets(args: readonly [string, string], o: ReaderC
   );
   cut.forEach((c, i) => warnQuietMargin(ctx, args[i]!, c, read, plan.range.start));
   const reads = reportReads(sources, ctx, plan.range);
-  plan.onFiles?.(sources.map((s) => s.reports()));
+  plan.onFiles?.(sources.map((s) => s.reports()), sources.map((s) => s.emptyFiles));
   // What follows the read (windows, the bootstrap) can take longer than the read itself.
   ctx.progress.stage(`read ${((reads[0]!.rows + reads[1]!.rows) / 1e6).toFixed(2)} M rows; computing`);
   return [reads[0]!, reads[1]!];

@@ -80,8 +80,9 @@ export async function runPairState(files: readonly [string, string], o: PairOpti
   const feeds: JumpFeed[] = o.feed === 'both' ? ['native', 'locf'] : [o.feed];
   const analysis = new PairAnalysis(params, cellLengthOf(o), range, o.nullStep);
   let perFile: ReadReport[][] = [[], []];
+  let empty: (readonly string[])[] = [[], []];
   const margin = pairMargin(params, o.nullStep);
-  const reads = await readTwoMarkets(files, o, ctx, { range, margin, onFiles: (r) => (perFile = r) }, analysis);
+  const reads = await readTwoMarkets(files, o, ctx, { range, margin, onFiles: (r, e) => ((perFile = r), (empty = e)) }, analysis);
   const parts = analysis.finish(feeds);
   const ds = parts?.dataSpan;
   const edgeUs = pairEdgeUs(params, o.nullStep);
@@ -91,7 +92,7 @@ export async function runPairState(files: readonly [string, string], o: PairOpti
     feeds: Object.fromEntries(feeds.map((f) => [f, pairFeedState(markets[0][f], markets[1][f], parts?.feeds[f], ds, range, edgeUs, params.pairWindowUs, o.nullStep)])),
   };
   const seen = (m: (typeof markets)[number]) => (m.ticks > 0 ? { first_us: m.firstTime, last_us: m.lastTime, ticks: m.ticks } : null);
-  const run = { version: LEADLAG_VERSION, command: 'pair', label: o.label, planSpan: o.planSpan, params: pairStateParams(o), range, marginUs: margin, inputs: { a: perFile[0]!, b: perFile[1]! } };
+  const run = { version: LEADLAG_VERSION, command: 'pair', label: o.label, planSpan: o.planSpan, params: pairStateParams(o), range, marginUs: margin, inputs: { a: perFile[0]!, b: perFile[1]! }, emptyInputs: { a: empty[0]!, b: empty[1]! } };
   const header = { edge_us: edgeUs, seen: { a: seen(markets[0]), b: seen(markets[1]) }, data_span: ds === undefined ? null : { start_us: ds.start, end_us: ds.end } };
   const wrote = await writeRunState(o.state!, run, header, body);
   void reads;

@@ -91,16 +91,17 @@ export async function runXcorrState(files: readonly [string, string], o: XcorrOp
     endB: () => analysis.endB(),
   };
   let perFile: ReadReport[][] = [[], []];
+  let empty: (readonly string[])[] = [[], []];
   let cells;
   try {
-    await readTwoMarkets(files, o, ctx, { range, margin, onFiles: (r) => (perFile = r) }, consumer);
+    await readTwoMarkets(files, o, ctx, { range, margin, onFiles: (r, e) => ((perFile = r), (empty = e)) }, consumer);
     cells = analysis.finish()?.cells;
   } catch (e) {
     throw blockTableError(e, o);
   }
   const body: XcorrStateBody = { cells: cells === undefined ? [] : cells.keys.map((k, i) => [k, [...cells.rows[i]!]]) };
   const header: Omit<XcorrStateHeader, 'range'> = { history_us: historyUs, seen: { a: seen[0].json(), b: seen[1].json() } };
-  const run = { version: LEADLAG_VERSION, command: 'xcorr', label: o.label, planSpan: o.planSpan, params: xcorrStateParams(o), range, marginUs: margin, inputs: { a: perFile[0]!, b: perFile[1]! } };
+  const run = { version: LEADLAG_VERSION, command: 'xcorr', label: o.label, planSpan: o.planSpan, params: xcorrStateParams(o), range, marginUs: margin, inputs: { a: perFile[0]!, b: perFile[1]! }, emptyInputs: { a: empty[0]!, b: empty[1]! } };
   const wrote = await writeRunState(o.state!, run, header, body);
   if (!o.quiet) ctx.io.stderr.write(wrote);
 }

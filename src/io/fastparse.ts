@@ -466,8 +466,11 @@ export function loneCrError(file: string, line: number, before: string): DataErr
   return new DataError(file, line, "a lone CR (carriage return without a line feed) inside the line; lines must end in LF or CRLF (convert with tr '\\r' '\\n' or dos2unix)", before);
 }
 
+/** The problem of a file with a header line and nothing after it (a day without ticks, among a market's files: multi.ts). */
+export const HEADER_ONLY = 'no rows: the file has a header but no data rows';
+
 /** @throws DataError 'no rows' for an empty file (no header) or a header without data rows. */
 export function checkHasRows(file: string, sawHeader: boolean, rows: number): void {
   if (!sawHeader) throw new DataError(file, undefined, 'no rows: the file is empty');
-  if (rows === 0) throw new DataError(file, undefined, 'no rows: the file has a header but no data rows');
+  if (rows === 0) throw new DataError(file, undefined, HEADER_ONLY);
 }

@@ -29,6 +29,7 @@ import { ReaderKeeper } from './reader-keeper.js';
 import { QUIET_KEPT } from './validate.js';
 import { isoMicros } from './output.js';
 import { sameFile } from './identity.js';
+import { HEADER_ONLY } from './fastparse.js';
 
 /** Times to read, µs: [from, to). Infinite ends mean unbounded. */
 export interface ReadRange {
@@ -47,6 +48,11 @@ export interface MultiFileSource<B> extends AsyncIterable<B> {
   reports(): ReadReport[];
   /** Files left unread because they lie wholly outside the read range. */
   readonly skippedFiles: readonly string[];
+  /**
+   * Files of a list with a header line and no data rows, left out: a day without ticks reads as
+   * the gap between its neighbours (docs/time.md). A lone such file is still refused.
+   */
+  readonly emptyFiles: readonly string[];
   /**
    * Every file is a regular file, so reading can start before the stream's turn without waiting
    * on another process (src/cli/pump.ts EarlyStart); false for `-`, FIFOs and what cannot be stat'ed.
@@ -71,6 +77,7 @@ class MultiSource<B extends Batch> implements MultiFileSource<B> {
   readonly file: string;
   private done: ReadReport[] | undefined;
   skippedFiles: string[] = [];
+  emptyFiles: string[] = [];
 
   constructor(
     private readonly paths: readonly string[],
@@ -133,6 +140,7 @@ class MultiSource<B extends Batch> implements MultiFileSource<B> {
     const range = this.range;
     const paths = this.paths;
     this.skippedFiles = [];
+    this.emptyFiles = [];
     if (paths.length === 1) return [...paths];
     // With --sort a file's first time is its least, found only by reading it whole: there a
     // file named for a day outside the range is left unopened, as the name says (docs/time.md).
@@ -144,10 +152,11 @@ class MultiSource<B extends Batch> implements MultiFileSource<B> {
     opened.forEach((p, i) => {
       const first = firsts[i]!;
       if (typeof first === 'number') order.push({ p, t: first });
+      else if (isHeaderOnly(first.err)) this.emptyFiles.push(p);
       else if (range !== undefined && namedOutside(p, range)) this.skippedFiles.push(p);
       else throw first.err;
     });
-    // Every file unreadable, each named for a day outside the range: the first one's error (or, all left by name, the last one).
+    // Every file unreadable, each named for a day outside the range or holding no rows: the first one's error (or, all left by name, the last one).
     if (order.length === 0) {
       if (firsts.length > 0) throw (firsts[0] as { err: unknown }).err;
       return [paths[paths.length - 1]!];
@@ -203,6 +212,11 @@ class MultiSource<B extends Batch> implements MultiFileSource<B> {
     if (!this.done) throw new Error(`${this.file}: report() is available once the batches have been read to the end`);
     return this.done;
   }
+}
+
+/** The error of a file with a header and no data rows (fastparse.ts checkHasRows). */
+function isHeaderOnly(err: unknown): boolean {
+  return err instanceof DataError && err.problem === HEADER_ONLY;
 }
 
 /** The file's name carries one date (paths.ts dayFromName) whose UTC day misses the range. */

@@ -104,6 +104,8 @@ export interface StateRun {
   readonly marginUs: number;
   /** Each input role's files as the reader reported them (a, b, and classify's trades). */
   readonly inputs: Readonly<Record<string, readonly ReadReport[]>>;
+  /** Each role's files that held a header and no rows, left out of the read (multi.ts emptyFiles). */
+  readonly emptyInputs?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
@@ -121,7 +123,7 @@ export async function writeRunState(file: string, run: StateRun, header: Readonl
     range: { start_us: finiteOrNull(run.range.start), end_us: finiteOrNull(run.range.end) },
     ...(run.planSpan !== undefined ? { plan_span: { start_us: run.planSpan.start, end_us: run.planSpan.end } } : {}),
     margin_us: run.marginUs,
-    inputs: Object.fromEntries(Object.entries(run.inputs).map(([role, reports]) => [role, inputFingerprints(reports)])),
+    inputs: Object.fromEntries(Object.entries(run.inputs).map(([role, reports]) => [role, inputFingerprints(reports, run.emptyInputs?.[role])])),
     ...header,
   }, body);
   return `leadlag: wrote ${file} (${bytes} bytes${detail}; range ${describeTime(run.range.start)} to ${describeTime(run.range.end)}, margin ${duration(run.marginUs)})\n`;
@@ -215,8 +217,10 @@ function parseJson(text: string): unknown {
 }
 
 /** A state's record of the files it read: name, size (null when it cannot be stat'ed, e.g. `-`), first and last timestamp. */
-export function inputFingerprints(reports: readonly ReadReport[]): InputFingerprint[] {
-  return reports.map((r) => ({ name: r.file, bytes: sizeOf(r.file), first_us: finiteOrNull(r.firstTime), last_us: finiteOrNull(r.lastTime), ...quietOf(r) }));
+export function inputFingerprints(reports: readonly ReadReport[], empty: readonly string[] = []): InputFingerprint[] {
+  const read = reports.map((r) => ({ name: r.file, bytes: sizeOf(r.file), first_us: finiteOrNull(r.firstTime), last_us: finiteOrNull(r.lastTime), ...quietOf(r) }));
+  // A file without rows is one the job met: the states on either side of a cut in its day both name it (merge's checkFilesAtCuts).
+  return [...read, ...empty.map((name) => ({ name, bytes: sizeOf(name), first_us: null, last_us: null, empty: true as const }))];
 }
 
 /** A file as a state records it; `quiet` (and `quiet_more`) only where the read met a quiet spell, so other states keep their bytes. */
@@ -229,6 +233,8 @@ export interface InputFingerprint {
   readonly quiet?: readonly (readonly [number, number])[];
   /** More spells than ReadReport.quiet keeps. */
   readonly quiet_more?: true;
+  /** A file with a header and no rows, left out of the read (merge warns of it as the one run does). */
+  readonly empty?: true;
 }
 
 function quietOf(r: ReadReport): Pick<InputFingerprint, 'quiet' | 'quiet_more'> {

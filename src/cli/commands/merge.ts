@@ -9,7 +9,7 @@ import { warnFewReplicates, type CommonOptions } from '../options.js';
 import { DataError, UsageError } from '../../errors.js';
 import { fileKey } from '../../io/identity.js';
 import { describeTime, ownedRange, planSpanOf, readStateFile, type InputFingerprint, type StateFile } from '../../io/state-file.js';
-import { fileGaps, quietSpells, withinSpan } from '../inputs.js';
+import { emptyFileWarning, fileGaps, quietSpells, withinSpan } from '../inputs.js';
 import { counted, humanTable, fixed, isoMicros, lazyOutput, writtenJson, type Output } from '../../io/output.js';
 import { mergePairStates } from '../pair-state.js';
 import { mergeXcorrStates } from '../xcorr-state.js';
@@ -89,7 +89,17 @@ export async function runMergeAsync(files: readonly string[], o: MergeOptions, c
  * called once a merge has accepted its cuts. `gaps`: the ranges no state owns (missingRanges).
  */
 function warnGapsAndSpells(states: readonly StateFile[], gaps: readonly MissingRange[], ctx: Context): void {
+  for (const file of emptyFilesRead(states)) ctx.warn(emptyFileWarning(file));
   for (const w of gapsAndSpellsRead(states, gaps.length === 0)) ctx.warn(w);
+}
+
+/** The files without rows that the states met (InputFingerprint.empty), each once, by role (a, b, trades) as one run's reader says them. */
+function emptyFilesRead(states: readonly StateFile[]): string[] {
+  const out = new Set<string>();
+  for (const role of ['a', 'b', 'trades']) {
+    for (const s of states) for (const [r, files] of recordedInputs(s)) if (r === role) for (const f of files) if (f.empty === true && typeof f.name === 'string') out.add(f.name);
+  }
+  return [...out];
 }
 
 /**
@@ -138,6 +148,7 @@ function filesRead(states: readonly StateFile[], role: string): Map<string, File
   for (const s of states) {
     const inputs = (s.header.inputs ?? {}) as Record<string, readonly InputFingerprint[] | undefined>;
     for (const f of inputs[role] ?? []) {
+      if (f.empty === true) continue;
       const file = files.get(f.name) ?? { first: Infinity, last: -Infinity, spells: new Map(), more: false };
       file.first = Math.min(file.first, f.first_us ?? Infinity);
       file.last = Math.max(file.last, f.last_us ?? -Infinity);
@@ -316,7 +327,7 @@ function checkSameParams(states: readonly StateFile[]): void {
 }
 
 /** A state's inputs as it recorded them (state-file.ts InputFingerprint): name, size, first and last row. */
-type RecordedInput = { readonly name?: unknown; readonly bytes?: unknown; readonly first_us?: unknown; readonly last_us?: unknown };
+type RecordedInput = { readonly name?: unknown; readonly bytes?: unknown; readonly first_us?: unknown; readonly last_us?: unknown; readonly empty?: unknown };
 
 function recordedInputs(s: StateFile): [string, readonly RecordedInput[]][] {
   return Object.entries((s.header.inputs ?? {}) as Record<string, readonly RecordedInput[] | undefined>).map(([role, files]) => [role, files ?? []]);
