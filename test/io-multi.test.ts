@@ -16,6 +16,7 @@ import { openQuoteStream, openTradeStream } from '../src/io/multi.js';
 import { STRICT } from './io-helpers.js';
 import { renderPair, runPair, type PairOptions } from '../src/cli/commands/pair.js';
 import { renderXcorr, runXcorr } from '../src/cli/commands/xcorr.js';
+import type { InspectOptions } from '../src/cli/commands/inspect.js';
 import { DataError, OpenError } from '../src/errors.js';
 
 const SPOT = join(FIXTURES, 'tardis', 'spot_quotes.csv');
@@ -137,6 +138,29 @@ test('inspect: a directory or a glob is inspected file by file; a glob matching 
   const r = await runInspect([dir, `${dir}/nothing-*.csv`], { format: 'json', quiet: true, clock: 'exchange', threshold: 0.0007, jumpWindow: 3000, pairWindow: 5000, grid: 1000, names: ['spot', 'perp'] }, ctx);
   assert.deepEqual(r.entries.map((e) => e.file), [join(dir, 'perp_quotes.csv'), join(dir, 'spot_quotes.csv'), join(dir, 'spot_trades.csv'), `${dir}/nothing-*.csv`]);
   assert.ok('error' in r.entries[3]! && r.entries[3].error instanceof OpenError);
+});
+
+test('inspect: an argument\'s several files are checked as one market\'s stream (overlap, a file given twice, a gap); two arguments are two markets', async () => {
+  const { runInspect } = await import('../src/cli/commands/inspect.js');
+  const o: InspectOptions = { format: 'json', quiet: true, clock: 'exchange', threshold: 0.0007, jumpWindow: 3000, pairWindow: 5000, grid: 1000, names: ['spot', 'perp'] };
+  const warnings = async (args: string[]) => {
+    const f = fakeContext({ quiet: false });
+    await runInspect(args, o, f.ctx);
+    return f.stderr();
+  };
+  // Cut at 10 % and 90 % of the rows: the middle left out is a gap of 64 s (as the pair test above).
+  const s = splitCsv(SPOT, [0.1, 0.9]);
+  const [header, ...rows] = readFileSync(SPOT, 'utf8').trimEnd().split('\n');
+  // The first half again, from its 10th row from the end: it starts before s0+s1 ends.
+  const half = s[0]!.trimEnd().split('\n').length - 1 + s[1]!.trimEnd().split('\n').length - 1;
+  const dir = tempFiles({ 's1.csv': s[0]!, 's2.csv': s[1]!, 's3.csv': s[2]!, 'tail.csv': `${header}\n${rows.slice(half - 10).join('\n')}\n` });
+  const [s1, s2, s3, tail] = ['s1.csv', 's2.csv', 's3.csv', 'tail.csv'].map((n) => join(dir, n));
+  assert.equal(await warnings([`${s1},${s2},${s3}`, PERP]), '', 'contiguous files and another market: nothing to say');
+  assert.match(await warnings([`${s3},${s1}`]), /s1\.csv ends at .* and .*s3\.csv, the market's next file, starts 6\d\.\d+ s later/);
+  assert.match(await warnings([`${s1},${s2},${tail}`]), /s2\.csv and .*tail\.csv overlap in time: .*tail\.csv starts at .*, before .*s2\.csv ends at .*; an analysis refuses them/);
+  assert.match(await warnings([`${s1},${s1}`]), /s1\.csv is given twice for one market; an analysis refuses it/);
+  // Each market's whole file as its own argument: nothing compared across them.
+  assert.equal(await warnings([SPOT, SPOT]), '');
 });
 
 test('standard input cannot be one of several files of a market', async () => {

@@ -9,8 +9,9 @@
  */
 import { Context, type Streams } from '../context.js';
 import { DataError, OpenError, UsageError } from '../../errors.js';
-import { assertStdinOnce } from '../inputs.js';
-import { readableTwice, readOnceText } from '../../io/identity.js';
+import { assertStdinOnce, fileGaps } from '../inputs.js';
+import { isoMicros } from '../../io/output.js';
+import { readableTwice, readOnceText, sameFile } from '../../io/identity.js';
 import { expandInputArg } from '../../io/paths.js';
 import { counted } from '../../core/human-text.js';
 import { layoutOf, type CommonOptions, type InputSlot, type JumpCliOptions, type ReaderCliOptions } from '../options.js';
@@ -89,6 +90,7 @@ export async function runInspect(files: readonly string[], o: InspectOptions, ct
   // As the analyses say it: an option the file cannot use (--clock local without a receipt clock).
   for (const e of entries) if ('quality' in e) for (const w of optionEffectWarnings(o, e.quality)) ctx.warn(w);
   const argOf = tasks.map((t) => t.index);
+  for (const w of marketFileWarnings(entries, argOf)) ctx.warn(w);
   const report = { entries, threshold: o.threshold, pairWindowUs: o.pairWindow };
   // Each quote file with its place among the inputs: the pair reads it with the same per-input options.
   const quotes = entries.flatMap((e, index) => ('quality' in e && e.quality.kind === 'quotes' ? [{ q: e.quality, slot: { index: argOf[index]!, count: files.length } }] : []));
@@ -110,6 +112,35 @@ export async function runInspect(files: readonly string[], o: InspectOptions, ct
   // A file without a usable row has nothing to pair (its own column says why).
   if (a.timeline.rows === 0 || b.timeline.rows === 0) return { ...report, pair: null };
   return { ...report, pair: await inspectPair([a.file, b.file], [a, b], o, ctx, slots) };
+}
+
+/**
+ * What an analysis would say of each argument's several files read as one market's stream
+ * (docs/time.md): files that overlap in time, which it refuses, and gaps of more than a minute
+ * between quote files (inputs.ts fileGaps). Files of each kind apart (a folder may hold both);
+ * files without a usable row are left out, as the analyses leave out a file of no rows.
+ */
+function marketFileWarnings(entries: readonly InspectEntry[], argOf: readonly number[]): string[] {
+  const groups = new Map<string, FileQuality[]>();
+  entries.forEach((e, k) => {
+    if (!('quality' in e) || !Number.isFinite(e.quality.timeline.firstTime)) return;
+    const key = `${argOf[k]!}:${e.quality.kind}`;
+    groups.set(key, [...(groups.get(key) ?? []), e.quality]);
+  });
+  const out: string[] = [];
+  for (const files of groups.values()) {
+    if (files.length < 2) continue;
+    const inTime = files.map((q) => ({ file: q.file, kind: q.kind, firstTime: q.timeline.firstTime, lastTime: q.timeline.lastTime })).sort((x, y) => x.firstTime - y.firstTime);
+    for (let i = 1; i < inTime.length; i++) {
+      const [before, after] = [inTime[i - 1]!, inTime[i]!];
+      // As multi.ts refuses them: quotes collapse a shared time into one tick, trades may share it.
+      const overlaps = after.kind === 'trades' ? after.firstTime < before.lastTime : after.firstTime <= before.lastTime;
+      if (overlaps && (before.file === after.file || sameFile(before.file, after.file))) out.push(`${after.file} is given twice for one market${before.file === after.file ? '' : ` (also as ${before.file})`}; an analysis refuses it: pass each file once`);
+      else if (overlaps) out.push(`${before.file} and ${after.file} overlap in time: ${after.file} starts at ${isoMicros(after.firstTime)}, ${after.firstTime === before.lastTime ? 'the time' : 'before'} ${before.file} ends at ${isoMicros(before.lastTime)}; an analysis refuses them as one market's files`);
+    }
+    if (inTime[0]!.kind === 'quotes') out.push(...fileGaps(inTime));
+  }
+  return out;
 }
 
 /**
