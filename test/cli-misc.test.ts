@@ -234,3 +234,17 @@ test('too many arguments (a glob the shell expanded) says how a market of severa
   assert.equal(r.stdout, '');
   assert.match(r.stderr, /^leadlag: too many arguments for 'pair'\. Expected 2 arguments but got 3\. If the shell expanded a glob into its files, quote it \('spot\/\*\.csv\.gz'\), or give a directory or a comma list: each market is one argument\.\n\(run 'leadlag help pair' for usage\)\n$/);
 });
+
+test('a list that begins with standard input (-,b.csv) is said to be one, not an unknown option', async () => {
+  // The parser takes "-,…" for an option; `b.csv,-` already met the rule in expandMarketArgs.
+  const spot = join(ROOT, 'fixtures', 'tardis', 'spot_quotes.csv');
+  const perp = join(ROOT, 'fixtures', 'tardis', 'perp_quotes.csv');
+  for (const list of [`-,${spot}`, `${spot},-`]) {
+    const r = await leadlagInProcess(['pair', list, perp]);
+    assert.equal(r.code, 2, list);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^leadlag: (-,.*spot_quotes\.csv: )?- \(standard input\) cannot be one of several files of a market\n/, list);
+  }
+  // Other unknown options keep commander's message.
+  assert.match((await leadlagInProcess(['pair', '-x', spot, perp])).stderr, /^leadlag: unknown option '-x'/);
+});

@@ -87,7 +87,7 @@ function outputTo(io: Streams) {
   return {
     writeOut: (s: string) => void io.stdout.write(s),
     writeErr: (s: string) => void io.stderr.write(s),
-    outputError: (s: string, write: (s: string) => void) => write(`leadlag: ${withGlobHint(s.replace(/^error: /, ''))}`),
+    outputError: (s: string, write: (s: string) => void) => write(`leadlag: ${withStdinHint(withGlobHint(s.replace(/^error: /, '')))}`),
   };
 }
 
@@ -98,6 +98,16 @@ function outputTo(io: Streams) {
 function withGlobHint(message: string): string {
   if (!message.startsWith('too many arguments')) return message;
   return message.replace(/\n?$/, " If the shell expanded a glob into its files, quote it ('spot/*.csv.gz'), or give a directory or a comma list: each market is one argument.\n");
+}
+
+/**
+ * A list that begins with standard input (`-,b.csv`) reads as an option to the parser: said as
+ * what it is, the rule a list that holds `-` elsewhere meets (inputs.ts expandMarketArgs).
+ */
+function withStdinHint(message: string): string {
+  const m = /^unknown option '(-,[^']*)'/.exec(message);
+  if (m === null) return message;
+  return `${m[1]!}: - (standard input) cannot be one of several files of a market\n`;
 }
 
 /**
