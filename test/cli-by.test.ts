@@ -248,6 +248,30 @@ test('--by vol: windows with known quiet and busy stretches fall in the low and 
   assert.equal(x.regimes.high.lags[1].n, nSum);
 });
 
+test('--by vol: a regime of fewer than 3 windows is warned, with the counts, by pair, xcorr and hy; 3 each is not', async () => {
+  const data = quietAndBusy();
+  const dir = tempFiles({ 'spot.csv': data.spot, 'perp.csv': data.perp });
+  const files: [string, string] = [join(dir, 'spot.csv'), join(dir, 'perp.csv')];
+  const stderrOf = async (run: (ctx: ReturnType<typeof fakeContext>['ctx']) => Promise<Json>, window: number) => {
+    const f = fakeContext({ quiet: false });
+    const j = await run(f.ctx);
+    return { text: f.stderr(), regimes: j.regimes as Json, window };
+  };
+  const runs = (window: number) => [
+    stderrOf(async (ctx) => renderPair(await runPair(files, { ...PAIR, threshold: 0.00001, by: { kind: 'vol' }, window }, ctx)).json as Json, window),
+    stderrOf(async (ctx) => renderXcorr(await runXcorr(files, { ...XCORR, by: { kind: 'vol' }, window, lags: [0, 1, 2] }, ctx)).json as Json, window),
+    stderrOf(async (ctx) => renderHy(await runHy(files, { ...HY, bootstrap: 0, by: { kind: 'vol' }, window }, ctx)).json as Json, window),
+  ];
+  // 12 windows of 5 s: 3 low, 6 mid, 3 high (the test above).
+  for (const r of await Promise.all(runs(5e6))) assert.doesNotMatch(r.text, /volatility regimes rest on/);
+  // 6 windows of 10 s: the quartiles of six leave two or fewer below and above them.
+  for (const r of await Promise.all(runs(10e6))) {
+    const [low, mid, high] = ['low', 'mid', 'high'].map((k) => r.regimes[k].n_windows as number);
+    assert.ok(low! < 3 || high! < 3, `${low}, ${high}`);
+    assert.match(r.text, new RegExp(`the volatility regimes rest on ${low! + mid! + high!} windows: low holds ${low} and high ${high}, too few windows to stand for a regime`));
+  }
+});
+
 test('hy --by: windows with |ρ| > 1 are warned and kept out of the R² trend; a window where a market has no move has no θ̂', async () => {
   // 2 s windows over the fixtures: some windows' ρ passes 1 (cross terms and variances filed by
   // different interval ends). The R² trend counts exactly the windows with |ρ| ≤ 1.

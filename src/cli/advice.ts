@@ -7,6 +7,7 @@ import { CHANCE_SHIFTS } from '../core/chance.js';
 import { counted, duration, percent } from '../io/output.js';
 import { MIN_LED_BLOCKS } from '../core/verdict.js';
 import type { PairReport } from './commands/pair.js';
+import { fewRegimeWindows } from './windows.js';
 
 /** Fewer bootstrap blocks than this in the span and an interval says more than the data can. */
 export const MIN_BOOTSTRAP_BLOCKS = 5;
@@ -48,6 +49,8 @@ export function pairWarnings(r: PairReport): string[] {
   }
   const windowed = fewBlocksPerWindow(r);
   if (windowed !== null) out.push(windowed);
+  const regimes = fewRegimeWindows(r.by);
+  if (regimes !== null) out.push(regimes);
   return out;
 }
 

@@ -140,6 +140,22 @@ export function windowsOf<S>(parts: KeyedParts<S>, span: Span, meter?: GridRetur
   return { windows, regimes, q25, q75 };
 }
 
+/** Fewer windows than this in `low` or in `high` and the regime's table is a window or two, not a regime. */
+export const MIN_REGIME_WINDOWS = 3;
+
+/**
+ * With --by vol, when `low` or `high` holds fewer than MIN_REGIME_WINDOWS windows (the quartiles
+ * of ten windows or fewer leave two or fewer below and above them): its table is those windows'
+ * numbers, which the regimes' names would present as a regime's; null otherwise.
+ */
+export function fewRegimeWindows(by: Windowed<unknown> | undefined): string | null {
+  const r = by?.regimes;
+  if (r === undefined) return null;
+  if (r.low.nWindows >= MIN_REGIME_WINDOWS && r.high.nWindows >= MIN_REGIME_WINDOWS) return null;
+  const classed = r.low.nWindows + r.mid.nWindows + r.high.nWindows;
+  return `the volatility regimes rest on ${counted(classed, 'window')}: low holds ${r.low.nWindows} and high ${r.high.nWindows}, too few windows to stand for a regime (${MIN_REGIME_WINDOWS} each needs about 10 windows); a shorter --window or a longer span gives more`;
+}
+
 /** The window edges and, with --by vol, its volatility and regime, as JSON members. */
 export function windowJson(w: Window<unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { start_us: w.start, end_us: w.end, start: isoMicros(w.start), end: isoMicros(w.end) };

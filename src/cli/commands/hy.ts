@@ -12,7 +12,7 @@ import type { GridReturns } from '../../core/volatility.js';
 import type { TimeRange } from '../../core/parts.js';
 import { prepareOutputFiles, writePlot, type PlotCliOptions } from '../plot.js';
 import { hyFigure } from '../../report/figures.js';
-import { byJson, byTable, cellLengthOf, withVolatility } from '../windows.js';
+import { byJson, byTable, cellLengthOf, fewRegimeWindows, withVolatility } from '../windows.js';
 import { beyondOne, hyBy, humanHyBy, type HyBy, type HyTable } from '../hy-windows.js';
 import { cutCells, fineCellLength } from '../../core/cells.js';
 import { HyKeyedParts } from '../../core/hy-time.js';
@@ -147,6 +147,8 @@ function finishHy(files: readonly [string, string], o: HyOptions, ctx: Context, 
   const parts = keyed === undefined ? fine : toHyParts(keyed.whole(), lattice, blockUs, span);
   const by = o.by === undefined ? undefined : hyBy(keyed!, lattice, span, meter, { bootstrap: o.bootstrap, block: blockUs, seed: o.seed }, (t) => windowLeader(t, lattice));
   const wild = by?.windows.filter((w) => beyondOne(w.part.estimate.rho)).length ?? 0;
+  const regimes = fewRegimeWindows(by);
+  if (regimes !== null) ctx.warn(regimes);
   if (wild > 0) ctx.warn(`${wild} of ${by!.windows.length} windows have |ρ(θ̂)| > 1: in a short window the cross terms and the variances are filed by different interval ends (docs/hy.md), so their ρ and R² are no correlation; their R² stays out of the R² trend (a longer --by gives fewer)`);
   return { ...hyReportOf(o, ctx, parts, span), by };
 }

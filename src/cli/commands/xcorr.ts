@@ -15,7 +15,7 @@ import { UsageError } from '../../errors.js';
 import { prepareOutputFiles, writePlot, type PlotCliOptions } from '../plot.js';
 import { xcorrFigure } from '../../report/figures.js';
 import { XcorrAnalysis } from '../../core/xcorr-analysis.js';
-import { cellLengthOf, withVolatility } from '../windows.js';
+import { cellLengthOf, fewRegimeWindows, withVolatility } from '../windows.js';
 import { xcorrBy, type XcorrWindowCall, type XcorrWindowTable } from '../xcorr-windows.js';
 import { MIN_INTERVAL_BLOCKS, percentileInterval, type BlockDrawPlan, type Interval } from '../../core/bootstrap.js';
 import { bootstrapXcorr, summedReplicates, type XcorrBootstrap } from '../../core/xcorr-bootstrap.js';
@@ -242,6 +242,8 @@ export function warnAbout(r: XcorrReport, ctx: Context): void {
   if (best !== undefined && best.topStepShare !== null && best.topStepShare > SINGLE_STEP_SHARE) {
     ctx.warn(`at the best lag ${lagText(best.lag, best.lagUs)} a single grid step carries ${Math.round(best.topStepShare * 100)} % of the co-movement (top_step_share ${best.topStepShare.toFixed(3)}): r rests on one event, not on a lead-lag relation`);
   }
+  const regimes = fewRegimeWindows(r.by);
+  if (regimes !== null) ctx.warn(regimes);
   // Without an r (no pairs, or a constant series) there is nothing for blocks to resample.
   if (best === undefined) return;
   // Whether who leads is untested is the call's (xcorrLead): too few blocks is untested, whatever the peak.
