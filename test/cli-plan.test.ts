@@ -13,6 +13,7 @@ import { leadlagInProcess as leadlag } from './context-helpers.js';
 import { shellQuote, shellWords } from '../src/cli/shell-words.js';
 import { UsageError } from '../src/errors.js';
 import { manifestCells, MAX_PLAN_JOBS } from '../src/cli/commands/plan.js';
+import { STATE_FORMAT } from '../src/io/state-file.js';
 import { jobCount, planJobs, type DayFile } from '../src/core/plan.js';
 
 /** spot/ and perp/ holding 2024-08-08 and 2024-08-09 each (the layout the README shows): two daily jobs. */
@@ -344,4 +345,30 @@ test('plan refuses two files of one day in a market, and a cut that meets a day 
   rmSync(join(dir, 'spot', 'copy-of-spot-2024-08-04.csv'));
   writeFileSync(join(dir, 'perp', 'perp-2024-08-02.csv.gz'), '');
   assertRefused(await leadlag(['plan', spot, perp]), 65, /^leadlag: pair: 2024-08-02 has one file of the second market twice, .*perp-2024-08-02\.csv and .*perp-2024-08-02\.csv\.gz \(packed and unpacked\); .* keep one$/);
+});
+
+test('plan warns of state files its jobs would replace that are another plan\'s: other files, or another command\'s; a rerun\'s own states are not said', async () => {
+  const { dir, spot, perp } = twoDays();
+  const states = join(dir, 'states');
+  mkdirSync(states);
+  // A state's first line as a job writes it (plan reads only these members, unverified).
+  const state = (name: string, command: string, files: [string, string]) =>
+    writeFileSync(join(states, name), `${JSON.stringify({ format: STATE_FORMAT, format_version: 1, leadlag_version: '0', command, label: 'pair', inputs: { a: [{ name: files[0], bytes: 0 }], b: [{ name: files[1], bytes: 0 }] } })}\n{}\n`);
+  const plan = (...extra: string[]) => leadlag(['plan', spot, perp, '--states', states, ...extra]);
+  // This plan's own day-1 files (the daily files are empty: 0 bytes): a rerun, nothing said.
+  state('pair-0000.state', 'pair', [join(spot, 'spot-2024-08-08.csv'), join(perp, 'perp-2024-08-08.csv')]);
+  let r = await plan();
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  // Another pair's files under the same default label: said, with the state, before its jobs replace it.
+  state('pair-0001.state', 'pair', ['/eth/ethspot-2024-08-09.csv', '/eth/ethperp-2024-08-09.csv']);
+  r = await plan();
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^leadlag: warning: 1 state file this plan's jobs write \(\S+pair-0001\.state\) already holds a state of other files \(label pair\), which the jobs would replace; give this plan its own --label or --states DIR\n$/);
+  // Another command's plan into the same folder: both states named.
+  r = await plan('--command', 'hy', '--options', '--lags -5ms..5ms --step 1ms');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /2 state files this plan's jobs write \(\S+pair-0000\.state, \S+pair-0001\.state\) already hold pair states, which hy jobs refuse to replace/);
+  // Its own --label: other names, nothing to say.
+  assert.equal((await plan('--label', 'ETH')).stderr, '');
 });

@@ -48,6 +48,25 @@ const HEADER_PEEK = 1 << 20;
  * start with a state header.
  */
 export function stateCommandAt(file: string): string | undefined {
+  const head = stateHeadAt(file);
+  if (head === undefined) return undefined;
+  if (typeof head === 'object') return head.format === STATE_FORMAT && typeof head.command === 'string' ? head.command : undefined;
+  // A header longer than the read (thousands of input files): its first members say it all.
+  return head.startsWith(`{"format":"${STATE_FORMAT}"`) ? /^\{"format":"[^"]*","format_version":\d+,"leadlag_version":"[^"]*","command":"([a-z]+)"/.exec(head)?.[1] : undefined;
+}
+
+/**
+ * The state header the regular file `file` starts with, unverified (what a state at a path
+ * would be replaced by is judged from it, not trusted); undefined as stateCommandAt, and for a
+ * header longer than the read.
+ */
+export function stateHeaderAt(file: string): Partial<StateHeader> | undefined {
+  const head = stateHeadAt(file);
+  return typeof head === 'object' && head.format === STATE_FORMAT ? head : undefined;
+}
+
+/** The file's first line parsed, or its first HEADER_PEEK bytes when no line ends in them; undefined when it cannot be read (or is no regular file). */
+function stateHeadAt(file: string): Partial<StateHeader> | string | undefined {
   let fd: number | undefined;
   try {
     if (!statSync(file).isFile()) return undefined;
@@ -55,10 +74,9 @@ export function stateCommandAt(file: string): string | undefined {
     const buf = Buffer.alloc(HEADER_PEEK);
     const head = buf.subarray(0, readSync(fd, buf, 0, HEADER_PEEK, 0)).toString('utf8');
     const nl = head.indexOf('\n');
-    // A header longer than the read (thousands of input files): its first members say it all.
-    if (nl < 0) return head.startsWith(`{"format":"${STATE_FORMAT}"`) ? /^\{"format":"[^"]*","format_version":\d+,"leadlag_version":"[^"]*","command":"([a-z]+)"/.exec(head)?.[1] : undefined;
+    if (nl < 0) return head;
     const header = parseJson(head.slice(0, nl)) as Partial<StateHeader> | undefined;
-    return header?.format === STATE_FORMAT && typeof header.command === 'string' ? header.command : undefined;
+    return header !== null && typeof header === 'object' ? header : undefined;
   } catch {
     return undefined;
   } finally {

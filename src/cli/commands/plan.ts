@@ -13,7 +13,9 @@ import { dayFromName } from '../../io/paths.js';
 import { expandMarketArgs } from '../inputs.js';
 import { firstUnmatchedDay, jobCount, planJobs, type DayFile, type Job } from '../../core/plan.js';
 import { isoMicros } from '../../io/output.js';
-import { duration } from '../../core/human-text.js';
+import { counted, duration } from '../../core/human-text.js';
+import { stateHeaderAt } from '../../io/state-file.js';
+import { basename } from 'node:path';
 import { shellQuote } from '../shell-words.js';
 import { jobOptionsOf, jobReadMargin, requireRunnableRange, type JobOptions } from '../plan-options.js';
 
@@ -40,12 +42,13 @@ export type PlanCommand = (typeof PLAN_COMMANDS)[number];
 
 /** What `leadlag plan` does once parsed; plan-command.ts defines the command and loads this module only when it runs. */
 export async function planAction(io: Streams, spot: string | undefined, perp: string | undefined, o: PlanOptions): Promise<void> {
-  const lines = runPlan(spot, perp, o);
-  await new Context(io, { format: 'tsv' }).writeStdout(lines.map((l) => `${l}\n`).join(''));
+  const ctx = new Context(io, { format: 'tsv' });
+  const lines = runPlan(spot, perp, o, (m) => ctx.warn(m));
+  await ctx.writeStdout(lines.map((l) => `${l}\n`).join(''));
 }
 
 /** The plan's lines (TSV with a header, or commands). */
-export function runPlan(spot: string | undefined, perp: string | undefined, o: PlanOptions): string[] {
+export function runPlan(spot: string | undefined, perp: string | undefined, o: PlanOptions, warn: (message: string) => void = () => {}): string[] {
   const command = o.command ?? 'pair';
   if (o.label !== undefined && !isPairName(o.label)) throw new UsageError(`--label may hold letters, digits, _ . and - only (it names the state files, <states>/<label>-0000.state), got ${JSON.stringify(o.label)}; e.g. BTCUSDT or BTC-USDT`);
   const pairs: PlannedPair[] = o.manifest !== undefined ? readManifest(o.manifest, command) : [{ pair: o.label ?? 'pair', a: spot, b: perp, trades: o.trades }];
@@ -75,6 +78,7 @@ export function runPlan(spot: string | undefined, perp: string | undefined, o: P
   });
   requireFewJobs(planned.map(({ a, b }) => [a, b] as const), o.every, offset);
   let job = 0;
+  const taken = new StatesTaken(command);
   for (const { p, a, b, trades } of planned) {
     const jobs = planJobs(a, b, o.every, margin, trades, offset);
     requireFilesAroundCuts(p.pair, jobs, [a, b]);
@@ -84,12 +88,57 @@ export function runPlan(spot: string | undefined, perp: string | undefined, o: P
       requireListable(j, withTrades);
       requireRunnableRange(command, jobOptions.parsed, j, o.every, `job ${job} (${p.pair}-${String(j.n).padStart(4, '0')})`, offset);
       const state = `${o.states.replace(/\/$/, '')}/${p.pair}-${String(j.n).padStart(4, '0')}.state`;
+      taken.check(state, j);
       if (o.emit === 'tsv') lines.push(tsvLine([job, p.pair, j.n, isoMicros(j.start), isoMicros(j.end), j.a.join(','), j.b.join(','), ...(withTrades ? [j.trades.join(',')] : []), state, span, command, optionsText]));
       else lines.push(commandOf(command, p.pair, j, state, span, o.leadlag, jobOptions));
       job++;
     }
   }
+  for (const w of taken.warnings()) warn(w);
   return lines;
+}
+
+/**
+ * State files a job of this plan would replace though they are not its own: another command's
+ * (which the job refuses) or another pair's, told by the files it read: none of either market's
+ * (base name and size, as merge matches them) is one of the job's. Two plans into one --states
+ * without a --label each name their states alike, and the second's jobs replaced the first's,
+ * job by job, without a word. A state of the job's own files is a rerun's, and is not said.
+ */
+class StatesTaken {
+  /** What a state held, said for one state or several, and the states that held it. */
+  private readonly found = new Map<string, { readonly held: (n: number) => string; readonly states: string[] }>();
+
+  constructor(private readonly command: PlanCommand) {}
+
+  check(state: string, j: Job): void {
+    const held = stateHeaderAt(state);
+    if (held === undefined) return;
+    const other = String(held.command);
+    if (other !== this.command) return this.add(`command ${other}`, state, (n) => `${n === 1 ? `a ${other} state` : `${other} states`}, which ${this.command} jobs refuse to replace`);
+    const inputs = (held.inputs ?? {}) as Record<string, readonly { name?: unknown; bytes?: unknown }[] | undefined>;
+    const keys = (files: readonly { name?: unknown; bytes?: unknown }[] | undefined) => new Set((files ?? []).map((f) => `${basename(String(f.name))}\u0000${String(f.bytes)}`));
+    const shares = (role: 'a' | 'b', paths: readonly string[]) => {
+      const theirs = keys(inputs[role]);
+      return theirs.size === 0 || paths.some((p) => theirs.has(`${basename(p)}\u0000${String(sizeOf(p) ?? null)}`));
+    };
+    if (shares('a', j.a) || shares('b', j.b)) return;
+    const label = typeof held.label === 'string' ? ` (label ${held.label})` : '';
+    this.add(`files${label}`, state, (n) => `${n === 1 ? 'a state' : 'states'} of other files${label}, which the jobs would replace`);
+  }
+
+  warnings(): string[] {
+    return [...this.found.values()].map(({ held, states }) => {
+      const named = `${states.slice(0, 2).join(', ')}${states.length > 2 ? ', …' : ''}`;
+      return `${counted(states.length, 'state file')} this plan's jobs write (${named}) already ${states.length === 1 ? 'holds' : 'hold'} ${held(states.length)}; give this plan its own --label or --states DIR`;
+    });
+  }
+
+  private add(key: string, state: string, held: (n: number) => string): void {
+    const entry = this.found.get(key) ?? { held, states: [] };
+    entry.states.push(state);
+    this.found.set(key, entry);
+  }
 }
 
 /** The job's command line; --options' words come last, quoted as the shell reads them back (shell-words.ts). */
