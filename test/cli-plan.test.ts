@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { tempFiles, type CliResult } from './cli-helpers.js';
 import { leadlagInProcess as leadlag } from './context-helpers.js';
 import { shellQuote, shellWords } from '../src/cli/shell-words.js';
@@ -371,4 +372,28 @@ test('plan warns of state files its jobs would replace that are another plan\'s:
   assert.match(r.stderr, /2 state files this plan's jobs write \(\S+pair-0000\.state, \S+pair-0001\.state\) already hold pair states, which hy jobs refuse to replace/);
   // Its own --label: other names, nothing to say.
   assert.equal((await plan('--label', 'ETH')).stderr, '');
+});
+
+test('plan refuses a cut that meets a day whose file holds a header and no rows, plain or gzipped; a one-row file and an empty name are planned', async () => {
+  // The jobs leave such a file out (io/multi.ts), so the market is quiet across the cut and no
+  // merge could join the states: said before any job runs, not after all of them.
+  const dir = tempFiles({});
+  const header = 'exchange,symbol,timestamp,local_timestamp,ask_amount,ask_price,bid_price,bid_amount\n';
+  const row = 'binance,BTCUSDT,1722556800000000,1722556800000000,1,60000.01,60000.00,1\n';
+  for (const m of ['spot', 'perp']) {
+    mkdirSync(join(dir, m));
+    for (const d of ['01', '02', '03']) writeFileSync(join(dir, m, `${m}-2024-08-${d}.csv`), header + row);
+  }
+  const [spot, perp] = [join(dir, 'spot'), join(dir, 'perp')];
+  const headerOnly = /^leadlag: pair: the cut at 2024-08-02T00:00:00\.000000Z between jobs 0 and 1 meets 2024-08-02, a day whose file of the second market holds a header and no rows \(\S+perp-2024-08-02\.csv(\.gz)?\): no merge joins states/;
+  writeFileSync(join(perp, 'perp-2024-08-02.csv'), header);
+  assertRefused(await leadlag(['plan', spot, perp]), 65, headerOnly);
+  rmSync(join(perp, 'perp-2024-08-02.csv'));
+  writeFileSync(join(perp, 'perp-2024-08-02.csv.gz'), gzipSync(header));
+  assertRefused(await leadlag(['plan', spot, perp]), 65, headerOnly);
+  // One data row without a header (a Binance export), and a header with its one row: planned.
+  writeFileSync(join(perp, 'perp-2024-08-02.csv.gz'), gzipSync('48123456790,60000.00,1.000,60000.01,3.525,1722556800000,1722556800001\n'));
+  const ok = await leadlag(['plan', spot, perp]);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(ok.stdout.trim().split('\n').length, 4);
 });

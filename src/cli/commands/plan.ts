@@ -6,6 +6,8 @@
  * examples/).
  */
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { DECIMAL_RE } from '../../io/numbers.js';
 import { Context, type Streams } from '../context.js';
 import { DataError, OpenError, UsageError } from '../../errors.js';
 import { openError } from '../../io/byte-source.js';
@@ -252,6 +254,27 @@ function probe(path: string): Buffer {
   }
 }
 
+/** Files past this size hold rows: a header-only file is far smaller, packed or not. */
+const HEADER_ONLY_MAX_BYTES = 64 << 10;
+
+/**
+ * Whether a small file holds one line, a header, and nothing after it (gzip inflated): a line
+ * of which no field is a number, where a data row always has its time and prices. A zip or an
+ * unreadable file is not judged (its job says what it is).
+ */
+function headerOnly(path: string): boolean {
+  const size = sizeOf(path);
+  if (size === undefined || size === 0 || size > HEADER_ONLY_MAX_BYTES || /\.zip$/i.test(path)) return false;
+  try {
+    const raw = readFileSync(path);
+    const text = (/\.gz$/i.test(path) ? gunzipSync(raw) : raw).toString('utf8');
+    const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+    return lines.length === 1 && lines[0]!.split(/[,;\t|]/).every((f) => !DECIMAL_RE.test(f.trim().replace(/^"(.*)"$/, '$1')));
+  } catch {
+    return false;
+  }
+}
+
 /** A file's type and compression suffixes (io/open.ts reads .gz and .zip): x.csv, x.csv.gz and x.zip are one file. */
 const COMPRESSED = /(\.(csv|tsv|txt))?(\.(gz|zip))?$/i;
 
@@ -270,9 +293,12 @@ function requireFilesAroundCuts(pair: string, jobs: readonly Job[], markets: rea
   for (let i = 1; i < jobs.length; i++) {
     const cut = jobs[i]!.start;
     for (const t of [cut - 1, cut]) {
-      const lacking = markets.findIndex((files) => !files.some((f) => f.start <= t && t < f.end));
+      const day = markets.map((files) => files.find((f) => f.start <= t && t < f.end));
+      // A file of a header only is a day without rows: the jobs leave it out (io/multi.ts), and the market is as quiet there as without it.
+      const lacking = day.findIndex((f) => f === undefined || headerOnly(f.path));
       if (lacking < 0) continue;
-      throw new DataError(pair, undefined, `the cut at ${isoMicros(cut)} between jobs ${i - 1} and ${i} meets ${isoMicros(t).slice(0, 10)}, a day without a file of the ${LIST_NAMES[lacking]}: no merge joins states across a cut where a market does not trade; choose an --every and --offset whose cuts fall inside days with files (one job then spans the gap), plan the days before and after it as two plans, each merged on its own, or run the command once over all the files (it reads the gap as a market without a move, and warns of it)`);
+      const what = day[lacking] === undefined ? `a day without a file of the ${LIST_NAMES[lacking]}` : `a day whose file of the ${LIST_NAMES[lacking]} holds a header and no rows (${day[lacking]!.path})`;
+      throw new DataError(pair, undefined, `the cut at ${isoMicros(cut)} between jobs ${i - 1} and ${i} meets ${isoMicros(t).slice(0, 10)}, ${what}: no merge joins states across a cut where a market does not trade; choose an --every and --offset whose cuts fall inside days with files (one job then spans the gap), plan the days before and after it as two plans, each merged on its own, or run the command once over all the files (it reads the gap as a market without a move, and warns of it)`);
     }
   }
 }
