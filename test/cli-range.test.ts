@@ -39,6 +39,13 @@ test('parseTime: epoch µs, ISO-8601 with or without zone and fraction, a bare d
   // each reading gives (1723118410 s = 2024-08-08T12:00:10Z; as µs, 1723.118410 s after the epoch).
   assert.throws(() => parseTime('1723118410', '--start'), (e: unknown) => e instanceof UsageError && e.message === '--start 1723118410 is read as epoch microseconds, 1970-01-01T00:28:43.118410Z; as epoch seconds it would be 2024-08-08T12:00:10.000000Z: write 1723118410000000 or an ISO-8601 time');
   assert.throws(() => parseTime('1723118410000', '--end'), (e: unknown) => e instanceof UsageError && /as epoch milliseconds it would be 2024-08-08T12:00:10\.000000Z: write 1723118410000000 /.test(e.message));
+  // A date without separators (8, 12 or 14 digits of a real date-time of 1990–2099) would be
+  // 1970 in µs too (20240808 µs = 20.240808 s after the epoch): refused with both readings.
+  assert.throws(() => parseTime('20240808', '--start'), (e: unknown) => e instanceof UsageError && e.message === '--start 20240808 is read as epoch microseconds, 1970-01-01T00:00:20.240808Z; as a date it would be 2024-08-08T00:00:00.000000Z: write 2024-08-08 (ISO-8601) or epoch microseconds');
+  assert.throws(() => parseTime('20240808120040', '--end'), (e: unknown) => e instanceof UsageError && /as a date it would be 2024-08-08T12:00:40\.000000Z: write 2024-08-08T12:00:40Z \(ISO-8601\)/.test(e.message));
+  assert.throws(() => parseTime('202408081230', '--end'), (e: unknown) => e instanceof UsageError && /as a date it would be 2024-08-08T12:30:00\.000000Z/.test(e.message));
+  // Digits that are no date (29 February 2023, month 13) or of another age stay µs.
+  for (const digits of ['20230229', '20241301', '19700101', '20000000', '12345678901234']) assert.equal(parseTime(digits, '--start'), Number(digits));
   // Other lengths are µs as before (11 digits: 1970-01-01T02:46:40Z).
   assert.equal(parseTime('10000000000', '--start'), 1e10);
   usage(() => rangeOf({ start: 5, end: 5 }));

@@ -467,10 +467,30 @@ export function parseTime(text: string, option: string): number {
  * --end none of it. Refused with both readings, so the user writes what they meant.
  */
 function refuseOtherUnit(digits: string, us: number, option: string): void {
+  refuseCompactDate(digits, us, option);
   const unit = digits.length === 10 ? { name: 'seconds', us: 1e6 } : digits.length === 13 ? { name: 'milliseconds', us: 1e3 } : undefined;
   if (unit === undefined) return;
   const meant = us * unit.us;
   throw new UsageError(`${option} ${digits} is read as epoch microseconds, ${isoMicros(us)}; as epoch ${unit.name} it would be ${isoMicros(meant)}: write ${meant} or an ISO-8601 time`);
+}
+
+/**
+ * A date written without separators (YYYYMMDD, YYYYMMDDHHMM, YYYYMMDDHHMMSS, as file names and
+ * many tools write them) is a time of 1970's first days in µs: read so, a --start took in all
+ * the data without a word. Refused, with both readings, when the digits form a real date-time
+ * of 1990–2099 (a count of µs from a synthetic file's zero rarely does).
+ */
+function refuseCompactDate(digits: string, us: number, option: string): void {
+  const m = /^(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2})?)?$/.exec(digits);
+  if (m === null || ![8, 12, 14].includes(digits.length)) return;
+  const [y, mo, d, h = 0, mi = 0, sec = 0] = m.slice(1).map((x) => (x === undefined ? undefined : Number(x))) as number[];
+  const t = Date.UTC(y!, mo! - 1, d!, h, mi, sec);
+  const back = new Date(t);
+  const real = back.getUTCFullYear() === y && back.getUTCMonth() === mo! - 1 && back.getUTCDate() === d && back.getUTCHours() === h && back.getUTCMinutes() === mi && back.getUTCSeconds() === sec;
+  if (!real || y! < 1990 || y! > 2099) return;
+  const iso = isoMicros(t * 1000);
+  const written = digits.length === 8 ? iso.slice(0, 10) : `${iso.slice(0, 19)}Z`;
+  throw new UsageError(`${option} ${digits} is read as epoch microseconds, ${isoMicros(us)}; as a date it would be ${iso}: write ${written} (ISO-8601) or epoch microseconds`);
 }
 
 /** Every duration unit in µs (parseDuration takes min and h from here). */
