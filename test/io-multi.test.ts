@@ -111,6 +111,33 @@ test('a header-only file among a market\'s files is left out with a warning; alo
   await assert.rejects(pairJson([`${empty},${empty}`, PERP]), noRows);
 });
 
+test('one market\'s files: an option without effect is said per file, two clocks are warned of; both markets naming one file by two names are warned of', async () => {
+  // The Tardis spot file up to 12:00:40, then the exchange export (an ISO \`time\` column, the
+  // venue's clock) from 12:00:40. Before, the options' warnings judged the first file alone.
+  const tardis = readFileSync(SPOT, 'utf8').trimEnd().split('\n');
+  const exchange = readFileSync(join(FIXTURES, 'exchange', 'spot_quotes.csv'), 'utf8').trimEnd().split('\n');
+  const dir = tempFiles({
+    'early.csv': `${[tardis[0], ...tardis.slice(1).filter((l) => Number(l.split(',')[2]) < 1723118440e6)].join('\n')}\n`,
+    'late.csv': `${[exchange[0], ...exchange.slice(1).filter((l) => l.split(',')[0]! >= '2024-08-08 12:00:40')].join('\n')}\n`,
+  });
+  const list = `${join(dir, 'early.csv')},${join(dir, 'late.csv')}`;
+  const stderrOf = async (files: [string, string], o: Partial<PairOptions>) => {
+    const f = fakeContext({ quiet: false });
+    await runPair(files, { ...PAIR, ...o }, f.ctx);
+    return f.stderr();
+  };
+  const local = await stderrOf([list, PERP], { clock: 'local' });
+  assert.match(local, /--clock local has no effect on \S+late\.csv: it has no receipt clock/);
+  assert.doesNotMatch(local, /no effect on \S+early\.csv/);
+  assert.match(local, /one market's files are read on two clocks: \S+early\.csv \('local_timestamp'\) on a receipt clock, \S+late\.csv \('time'\) on the venue's/);
+  // On the venue's clock (the default) both files agree: nothing said.
+  assert.equal(await stderrOf([list, PERP], {}), '');
+  assert.match(await stderrOf([list, PERP], { timeUnit: 'ms' }), /--time-unit ms has no effect on \S+late\.csv: its times are ISO-8601 dates/);
+  // A directory and a glob that meet in one file: one file for both markets.
+  const same = tempFiles({ 'spot.csv': readFileSync(SPOT) });
+  assert.match(await stderrOf([same, `${same}/*.csv`], {}), /both markets read the same file \(\S+spot\.csv, named by both /);
+});
+
 test('overlapping files of one market are refused with a data error naming both', async () => {
   const s = splitCsv(SPOT, [0.6]);
   // The second part repeats the last 10 rows of the first.

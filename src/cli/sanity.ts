@@ -4,7 +4,8 @@
  * on the given files, and one file given for both markets (docs/pair.md, "Silent nonsense").
  */
 import type { Span } from '../core/types.js';
-import { sameFile } from '../io/identity.js';
+import { fileKey } from '../io/identity.js';
+import { expandInputArg } from '../io/paths.js';
 import { duration, isoMicros } from '../io/output.js';
 import type { ReadReport } from '../io/types.js';
 import type { Context } from './context.js';
@@ -20,8 +21,10 @@ export const MIN_SPAN_US = 1_000_000;
 /** The warnings for two markets' inputs once they are read; pure apart from `sameFile`'s stat. */
 export function inputWarnings(files: readonly string[], o: Pick<ReaderCliOptions, 'clock' | 'timeUnit'>, reads: readonly ReadReport[], span: Span): string[] {
   const out: string[] = [];
-  if (files.length === 2 && (files[0] === files[1] || sameFile(files[0]!, files[1]!))) {
-    out.push(`both markets read the same file (${files[0]}): every jump pairs with itself and the tables compare a market with itself`);
+  const shared = sharedFile(files);
+  if (shared !== undefined) {
+    const named = files[0] === files[1] || shared === files[0] ? shared : `${shared}, named by both ${files[0]} and ${files[1]}`;
+    out.push(`both markets read the same file (${named}): every jump pairs with itself and the tables compare a market with itself`);
   }
   const units = reads.map((r) => `${r.file}: column '${r.timeColumn}' read as ${r.timeUnit === 'iso' ? 'ISO-8601' : r.timeUnit}`).join('; ');
   if (span.start < YEAR_2000_US) {
@@ -30,9 +33,48 @@ export function inputWarnings(files: readonly string[], o: Pick<ReaderCliOptions
   if (span.end - span.start < MIN_SPAN_US) {
     out.push(`the span lasts only ${duration(span.end - span.start)}, under a second: too short for the tables to mean much (${units})`);
   }
-  for (const r of reads) out.push(...optionEffectWarnings(o, r));
+  for (const r of reads) for (const f of r.perFile ?? [r]) out.push(...optionEffectWarnings(o, f));
+  for (const r of reads) {
+    const mixed = mixedClocks(r.perFile ?? [r]);
+    if (mixed !== null) out.push(mixed);
+  }
   // One file given twice draws its option warnings once.
   return [...new Set(out)];
+}
+
+/**
+ * A file both market arguments name (the same path, a link, or a directory and a glob that
+ * meet), or undefined; each argument expanded as the readers expand it. Arguments that name
+ * no file are left to the readers' errors.
+ */
+function sharedFile(args: readonly string[]): string | undefined {
+  if (args.length !== 2) return undefined;
+  if (args[0] === args[1]) return args[0];
+  let lists: string[][];
+  try {
+    lists = args.map((a) => expandInputArg(a));
+  } catch {
+    return undefined;
+  }
+  const [a, b] = lists as [string[], string[]];
+  const named = new Set(b);
+  const keys = new Set(b.map(fileKey).filter((k) => k !== undefined));
+  return a.find((x) => x !== '-' && (named.has(x) || keys.has(fileKey(x) ?? '')));
+}
+
+/**
+ * One market's files read on two clocks (a receipt clock in some, the venue's in others, as
+ * --clock local does on a month that mixes Tardis files with exchange exports): its ticks move
+ * by the feed's latency from one file to the next, and a lead at the millisecond scale with
+ * them; null when every file is on one kind of clock.
+ */
+function mixedClocks(files: readonly Pick<ReadReport, 'file' | 'timeColumn'>[]): string | null {
+  const receipt = (f: Pick<ReadReport, 'timeColumn'>) => RECEIPT_COLUMNS.includes(f.timeColumn.toLowerCase());
+  const on = files.filter(receipt);
+  const off = files.filter((f) => !receipt(f));
+  if (on.length === 0 || off.length === 0) return null;
+  const one = (f: Pick<ReadReport, 'file' | 'timeColumn'>) => `${f.file} ('${f.timeColumn}')`;
+  return `one market's files are read on two clocks: ${one(on[0]!)} on a receipt clock, ${one(off[0]!)} on the venue's${on.length + off.length > 2 ? ` (${on.length} and ${off.length} files)` : ''}: its ticks move by the feed's latency from one to the other, and a lead with them; give files of one clock (--clock exchange reads the venue's time where a file has both)`;
 }
 
 /** `--time-unit` on a file whose unit is fixed (ISO-8601, Tardis µs); `--clock local` on a file without a receipt clock. */

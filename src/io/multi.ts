@@ -205,6 +205,7 @@ class MultiSource<B extends Batch> implements MultiFileSource<B> {
       ...unreadSidesOf(rs),
       ...(rs.some((r) => r.quiet !== undefined) ? { quiet: { count: sum((r) => r.quiet?.count ?? 0), spells: rs.flatMap((r) => r.quiet?.spells ?? []).slice(-QUIET_KEPT) } } : {}),
       ...(rs[rs.length - 1]!.readUntil !== undefined ? { readUntil: rs[rs.length - 1]!.readUntil } : {}),
+      perFile: rs,
     };
   }
 

@@ -124,6 +124,12 @@ export interface ReadReport {
    * (lastTime is that row's), and the rest of the file was not read.
    */
   readonly readUntil?: number;
+  /**
+   * A stream of several files (io/multi.ts): each file's own report, in reading order. The
+   * stream's format, time column and unit are the first file's; what an option did is judged
+   * per file (cli/sanity.ts).
+   */
+  readonly perFile?: readonly ReadReport[];
 }
 
 export interface QuoteSource extends AsyncIterable<TickBatch> {
