@@ -18,6 +18,7 @@ import { renderPair, runPair, type PairOptions } from '../src/cli/commands/pair.
 import { renderXcorr, runXcorr } from '../src/cli/commands/xcorr.js';
 import type { InspectOptions } from '../src/cli/commands/inspect.js';
 import { DataError, OpenError } from '../src/errors.js';
+import { isoMicros } from '../src/io/output.js';
 
 const SPOT = join(FIXTURES, 'tardis', 'spot_quotes.csv');
 const PERP = join(FIXTURES, 'tardis', 'perp_quotes.csv');
@@ -136,6 +137,17 @@ test('one market\'s files: an option without effect is said per file, two clocks
   // A directory and a glob that meet in one file: one file for both markets.
   const same = tempFiles({ 'spot.csv': readFileSync(SPOT) });
   assert.match(await stderrOf([same, `${same}/*.csv`], {}), /both markets read the same file \(\S+spot\.csv, named by both /);
+});
+
+test('a range that ends before a market\'s files begin names their first files and first times; one after their end, the last', async () => {
+  // Before, the last file was kept whatever the range, and the message gave its first time as the data's.
+  const s = splitCsv(SPOT, [0.5]);
+  const p = splitCsv(PERP, [0.5]);
+  const dir = tempFiles({ 's1.csv': s[0]!, 's2.csv': s[1]!, 'p1.csv': p[0]!, 'p2.csv': p[1]! });
+  const files: [string, string] = [`${join(dir, 's1.csv')},${join(dir, 's2.csv')}`, `${join(dir, 'p1.csv')},${join(dir, 'p2.csv')}`];
+  const firstTime = (text: string) => Number(text.split('\n')[1]!.split(',')[2]);
+  await assert.rejects(pairJson(files, { end: 1723118400e6 - 3600e6 }), (e: unknown) => e instanceof DataError && /s1\.csv and .*p1\.csv: the range … to 2024-08-08T11:00:00\.000000Z ends before both files have data/.test(e.message) && e.message.includes(`their first times: ${isoMicros(firstTime(s[0]!))} and ${isoMicros(firstTime(p[0]!))}`));
+  await assert.rejects(pairJson(files, { start: 1723118400e6 + 3600e6 }), (e: unknown) => e instanceof DataError && /s2\.csv and .*p2\.csv: the range 2024-08-08T13:00:00\.000000Z to … starts after one of the files has ended/.test(e.message));
 });
 
 test('overlapping files of one market are refused with a data error naming both', async () => {

@@ -173,8 +173,13 @@ class MultiSource<B extends Batch> implements MultiFileSource<B> {
       if (before || after) this.skippedFiles.push(order[i]!.p);
       else kept.push(order[i]!.p);
     }
-    // Keep at least one file so that "no data in range" is reported as such, not as a crash.
-    return kept.length > 0 ? kept : [order[order.length - 1]!.p];
+    // Keep at least one file so that "no data in range" is reported as such, not as a crash: the
+    // first when the range ends before the data begins (the message gives the data's first
+    // times), else the last (it gives where the data ends).
+    if (kept.length > 0) return kept;
+    const near = range.to <= order[0]!.t ? order[0]! : order[order.length - 1]!;
+    this.skippedFiles = this.skippedFiles.filter((p) => p !== near.p);
+    return [near.p];
   }
 
   report(): ReadReport {
