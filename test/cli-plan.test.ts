@@ -397,3 +397,12 @@ test('plan refuses a cut that meets a day whose file holds a header and no rows,
   assert.equal(ok.code, 0, ok.stderr);
   assert.equal(ok.stdout.trim().split('\n').length, 4);
 });
+
+test('plan refuses a file whose name holds a date that is no day, naming it (exit 2); before, 2023-02-29 was planned as 1 March', async () => {
+  const dir = tempFiles({});
+  for (const m of ['spot', 'perp']) {
+    mkdirSync(join(dir, m));
+    writeFileSync(join(dir, m, `${m}-2023-02-29.csv`), '');
+  }
+  assertRefused(await leadlag(['plan', join(dir, 'spot'), join(dir, 'perp')]), 2, /^leadlag: \S+spot-2023-02-29\.csv: 2023-02-29 in its name is no day of the calendar/);
+});

@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { FIXTURES, tempFiles } from './cli-helpers.js';
 import { PAIR, XCORR, splitCsv } from './time-helpers.js';
 import { fakeContext } from './context-helpers.js';
-import { dayFromName, expandGlob, expandInputArg, globSegment } from '../src/io/paths.js';
+import { dayFromName, expandGlob, expandInputArg, globSegment, impossibleNameDate } from '../src/io/paths.js';
 import { openQuoteStream, openTradeStream } from '../src/io/multi.js';
 import { STRICT } from './io-helpers.js';
 import { renderPair, runPair, type PairOptions } from '../src/cli/commands/pair.js';
@@ -76,6 +76,12 @@ test('dayFromName: one YYYY-MM-DD in the name is that UTC day; none or two dates
   assert.equal(dayFromName('spot.csv'), undefined);
   assert.equal(dayFromName('2024-08-01_to_2024-08-02.csv'), undefined);
   assert.equal(dayFromName('2024-08/spot.csv'), undefined);
+  // A date that is no day (Date.parse would roll 29 February 2023 over to 1 March) is none.
+  assert.equal(dayFromName('spot-2023-02-29.csv'), undefined);
+  assert.equal(dayFromName('spot-2024-08-32.csv'), undefined);
+  assert.deepEqual(dayFromName('spot-2024-02-29.csv'), { start: Date.UTC(2024, 1, 29) * 1000, end: Date.UTC(2024, 2, 1) * 1000 });
+  assert.equal(impossibleNameDate('/d/spot-2023-02-29.csv'), '2023-02-29');
+  assert.equal(impossibleNameDate('/d/spot-2024-02-29.csv'), undefined);
 });
 
 test('pair and xcorr: three files per market (one gzipped, named out of order) equal the concatenated file', async () => {

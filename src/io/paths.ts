@@ -156,7 +156,20 @@ export function dayFromName(path: string): { start: number; end: number } | unde
   const dates = new Set<string>();
   for (const m of base.matchAll(NAME_DATE)) dates.add(`${m[1]}-${m[2]}-${m[3]}`);
   if (dates.size !== 1) return undefined;
-  const start = Date.parse(`${[...dates][0]}T00:00:00Z`);
-  if (!Number.isFinite(start)) return undefined;
+  const date = [...dates][0]!;
+  const start = Date.parse(`${date}T00:00:00Z`);
+  // Date.parse rolls 2023-02-29 over to 1 March: a date that is no day is none.
+  if (!Number.isFinite(start) || new Date(start).toISOString().slice(0, 10) !== date) return undefined;
   return { start: start * 1000, end: (start + 86_400_000) * 1000 };
+}
+
+/** The first YYYY-MM-DD in a file's base name that is no day of the calendar (2023-02-29, 2024-08-32), or undefined. */
+export function impossibleNameDate(path: string): string | undefined {
+  const base = path.split('/').pop() ?? path;
+  for (const m of base.matchAll(NAME_DATE)) {
+    const date = `${m[1]}-${m[2]}-${m[3]}`;
+    const t = Date.parse(`${date}T00:00:00Z`);
+    if (!Number.isFinite(t) || new Date(t).toISOString().slice(0, 10) !== date) return date;
+  }
+  return undefined;
 }

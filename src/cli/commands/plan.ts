@@ -11,7 +11,7 @@ import { DECIMAL_RE } from '../../io/numbers.js';
 import { Context, type Streams } from '../context.js';
 import { DataError, OpenError, UsageError } from '../../errors.js';
 import { openError } from '../../io/byte-source.js';
-import { dayFromName } from '../../io/paths.js';
+import { dayFromName, impossibleNameDate } from '../../io/paths.js';
 import { expandMarketArgs } from '../inputs.js';
 import { firstUnmatchedDay, jobCount, planJobs, type DayFile, type Job } from '../../core/plan.js';
 import { isoMicros } from '../../io/output.js';
@@ -173,6 +173,8 @@ function requireExisting(paths: string[], where: string | undefined): string[] {
 function dayFiles(paths: readonly string[]): DayFile[] {
   return paths.map((path) => {
     const day = dayFromName(path);
+    const impossible = day === undefined ? impossibleNameDate(path) : undefined;
+    if (impossible !== undefined) throw new UsageError(`${path}: ${impossible} in its name is no day of the calendar; plan reads the day a file holds from the date (YYYY-MM-DD) in its name`);
     if (day === undefined) throw new UsageError(`${path}: plan needs the date (YYYY-MM-DD) of the day a file holds in its name`);
     return { path, ...day };
   });
