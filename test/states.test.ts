@@ -7,10 +7,10 @@
 import { test } from 'node:test';
 import { Chalk } from 'chalk';
 import assert from 'node:assert/strict';
-import { readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { FIXTURES, tempFiles } from './cli-helpers.js';
-import { fakeContext } from './context-helpers.js';
+import { fakeContext, leadlagInProcess } from './context-helpers.js';
 import { PAIR } from './time-helpers.js';
 import { renderPair, runPair, type PairOptions } from '../src/cli/commands/pair.js';
 import { mergePairStates, runPairState } from '../src/cli/pair-state.js';
@@ -561,4 +561,24 @@ test('merge: a header-only file among a market\'s files is recorded by the state
   const m = fakeContext({ quiet: false });
   assert.deepEqual(runMerge(states, { format: 'json', quiet: false }, m.ctx).json, want);
   assert.equal(m.stderr(), one.stderr());
+});
+
+test('merge takes a directory of states or a quoted glob, as the readers take their files; each that names nothing is said', async () => {
+  // A plan of many jobs has more states than a shell passes on one line (states/*.state).
+  const { files, dir, cuts } = setup();
+  const folder = join(dir, 'states');
+  mkdirSync(folder);
+  const states = await shards(files, folder, [cuts.insidePair, cuts.atBurst]);
+  writeFileSync(join(folder, 'notes.txt'), 'not a state');
+  const byName = await leadlagInProcess(['merge', ...states, '--format', 'json']);
+  assert.equal(byName.code, 0, byName.stderr);
+  for (const arg of [folder, `${folder}/*.state`]) {
+    const r = await leadlagInProcess(['merge', arg, '--format', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, byName.stdout, arg);
+  }
+  const none = await leadlagInProcess(['merge', `${folder}/x*.state`]);
+  assert.equal(none.code, EXIT.noInput);
+  assert.match(none.stderr, /x\*\.state: no file matches this pattern/);
+  assert.match((await leadlagInProcess(['merge', dir])).stderr, /the directory holds no state file \(\*\.state\)/);
 });

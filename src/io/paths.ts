@@ -47,6 +47,27 @@ export function expandInputArg(arg: string, role: InputRole = 'any'): string[] {
 }
 
 /**
+ * The state files an argument of merge names: a directory's `*.state` files (in name order), the
+ * files a quoted glob matches, or the file itself. A plan of many jobs has more states than a
+ * shell passes on one command line (`states/*.state` expanded by the shell), so merge takes the
+ * folder or the pattern as the readers do.
+ * @throws OpenError for a directory without a state file or a pattern matching no file.
+ */
+export function expandStateArg(arg: string): string[] {
+  if (isDirectory(arg)) {
+    const found = readdirSync(arg).filter((n) => n.endsWith('.state') && !n.startsWith('.')).sort().map((n) => join(arg, n)).filter(isFile);
+    if (found.length === 0) throw new OpenError(arg, 'the directory holds no state file (*.state)');
+    return found;
+  }
+  if (hasGlob(arg) && !isFile(arg)) {
+    const found = expandGlob(arg).filter(isFile);
+    if (found.length === 0) throw new OpenError(arg, 'no file matches this pattern');
+    return found;
+  }
+  return [arg];
+}
+
+/**
  * The comma-separated parts of an argument, or the argument itself when it names an existing
  * file or directory whole, or is a glob that matches files whole: `spot,2024.csv` is one file if
  * it exists, rather than `spot` and `2024.csv`, which would fail or read the wrong files.

@@ -10,7 +10,7 @@ export function mergeCommand(io: Streams): Command {
   const cmd = new Command('merge')
     .summary('merge partial states (pair, xcorr, hy, classify --state) into the report of one run')
     .description('Merge the states written by pair, xcorr, hy or classify --state over disjoint time ranges into exactly what one run over all the data prints, in every --format. States of several pairs (pair --label) give one row per pair. Refuses, naming the files (exit 65), states with different parameters or versions, overlapping or missing ranges, and cuts where the neighbours\' jumps or pairs disagree.')
-    .argument('<states...>', 'state files (pair, xcorr, hy or classify --state FILE)')
+    .argument('<states...>', 'state files (pair, xcorr, hy or classify --state FILE), a directory of them, or a quoted glob (\'states/*.state\': a plan of many jobs has more states than a shell passes)')
     .option('--allow-gaps', 'merge states whose ranges leave gaps (the tables then count the ranges given)');
   addCommonOptions(cmd);
   cmd.addHelpText(
@@ -19,8 +19,9 @@ export function mergeCommand(io: Streams): Command {
 Example:
   $ mkdir -p states
   $ leadlag plan 'spot/*.csv.gz' 'perp/*.csv.gz' --emit commands | parallel
-  $ leadlag merge states/*.state --format json
-  the JSON of 'leadlag pair' over all the days, byte for byte (docs/scale.md).`,
+  $ leadlag merge states --format json
+  the JSON of 'leadlag pair' over all the days, byte for byte (docs/scale.md).
+  $ leadlag merge 'states/BTCUSDT-*.state'   # one pair's states, the glob read by leadlag`,
   );
   return cmd.action(async (files: string[], o: MergeOptions) => (await import('./merge.js')).mergeAction(io, files, o));
 }

@@ -8,6 +8,7 @@ import { Context, type Streams } from '../context.js';
 import { warnFewReplicates, type CommonOptions } from '../options.js';
 import { DataError, UsageError } from '../../errors.js';
 import { fileKey } from '../../io/identity.js';
+import { expandStateArg } from '../../io/paths.js';
 import { describeTime, ownedRange, planSpanOf, readStateFile, type InputFingerprint, type StateFile } from '../../io/state-file.js';
 import { emptyFileWarning, fileGaps, quietSpells, withinSpan } from '../inputs.js';
 import { counted, humanTable, fixed, isoMicros, lazyOutput, writtenJson, type Output } from '../../io/output.js';
@@ -28,9 +29,9 @@ export interface MergeOptions extends CommonOptions {
 }
 
 /** What `leadlag merge` does once parsed; merge-command.ts defines the command and loads this module only when it runs. */
-export async function mergeAction(io: Streams, files: string[], o: MergeOptions): Promise<void> {
+export async function mergeAction(io: Streams, args: string[], o: MergeOptions): Promise<void> {
   const ctx = new Context(io, o);
-  await ctx.emit(await runMergeAsync(files, o, ctx));
+  await ctx.emit(await runMergeAsync(args.flatMap(expandStateArg), o, ctx));
 }
 
 /** A range between two states' ranges that no state owns (merged under --allow-gaps). */
