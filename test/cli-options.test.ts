@@ -56,6 +56,10 @@ test('parsePositiveInt and parseNames reject what they cannot represent', () => 
   for (const bad of ['99999999999999999999', '1.5', '-1', '', '4294967296']) usage(() => parsePositiveInt(bad, '--seed', 0, 2 ** 32 - 1));
   assert.deepEqual(parseNames('btc,eth'), ['btc', 'eth']);
   for (const bad of ['a', 'a,a', 'a,b,c', 'a b,c']) usage(() => parseNames(bad));
+  // x and x_leads_x: x_leads_(x_leads_x) and (x_leads_x)_leads_x are one metric name; 'leads' as a word is refused.
+  for (const bad of ['x,x_leads_x', 'leads,b', 'a,b_LEADS']) usage(() => parseNames(bad));
+  assert.deepEqual(parseNames('spot,spot_perp'), ['spot', 'spot_perp']);
+  assert.deepEqual(parseNames('leader,mileads'), ['leader', 'mileads']);
 });
 
 test('pair: a move of exactly θ is a jump whichever way θ is written', async () => {

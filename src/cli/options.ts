@@ -105,6 +105,9 @@ export function parseNames(text: string): [string, string] {
   if (parts.length !== 2 || parts.some((p) => !/^[A-Za-z0-9_-]+$/.test(p)) || parts[0] === parts[1]) {
     throw new UsageError(`--names must be two different names like spot,perp (letters, digits, _ or -), got ${JSON.stringify(text)}`);
   }
+  // The metrics join the names (spot_leads_perp, perp_leads_spot): x and x_leads_x would give both one name.
+  const joined = parts.find((p) => /(^|_)leads(_|$)/i.test(p));
+  if (joined !== undefined) throw new UsageError(`--names: ${JSON.stringify(joined)} holds 'leads', which the metrics use to join the names (spot_leads_perp): two metrics could take one name; choose another name`);
   return [parts[0]!, parts[1]!];
 }
 
