@@ -200,6 +200,8 @@ test('an unknown trades header suggests options from the column names', async ()
   assert.match(e.message, /unrecognised trades header with columns Zeitpunkt, Preis, Menge, TakerSide; name them with options \(try --time-col Zeitpunkt --price-col Preis --qty-col Menge --side-col TakerSide\)/);
   const quotes = tmpFile('unknown-quotes.csv', 'Trade Time,Best Bid,Best Offer\n1,2,3\n');
   assert.match((await rejection(readQuotes(quotes))).message, /try --time-col 'Trade Time' --bid-col 'Best Bid' --ask-col 'Best Offer'/);
+  // A name the header repeats is one column to the options: offered once, the role left open.
+  assert.match((await rejection(readTrades(tmpFile('repeated.csv', 'when,bid,bid\n1,2,3\n')))).message, /try --time-col when --price-col bid --qty-col <column>\)/);
   // A forced delimiter that leaves the header in one piece points at the delimiter.
   const forced = await rejection(readQuotes(tmpFile('forced.csv', 'a;b;c\n1;2;3\n'), { ...STRICT, delimiter: ',' }));
   assert.match(forced.message, /the header is one column: are the fields separated by ";"\? try --delimiter ';'/);

@@ -643,11 +643,12 @@ function columnList(shown: readonly string[]): string {
  * time and the next as the price when no name says so) — a starting point for the user.
  */
 export function suggestOptions(shown: readonly string[], names: readonly string[], kind: Kind): string {
-  const taken = new Set<number>();
+  // By name: a header that repeats a name (bid, bid) names one column to the options, which refuse it for two roles.
+  const taken = new Set<string>();
   const pick = (re: RegExp | null): string | undefined => {
-    const i = names.findIndex((n, k) => !taken.has(k) && (re === null || re.test(n)));
+    const i = names.findIndex((n) => !taken.has(n) && (re === null || re.test(n)));
     if (i < 0) return undefined;
-    taken.add(i);
+    taken.add(names[i]!);
     return shown[i]!;
   };
   const arg = (name: string | undefined): string => (name === undefined ? '<column>' : /^[\w.-]+$/.test(name) ? name : `'${name}'`);
