@@ -198,6 +198,20 @@ test('reportVerdict: a method without a lead is named where they differ; opposit
   assert.equal(none.sentences[0], 'No method finds a significant lead of either market.');
 });
 
+test('reportVerdict: methods that all test and find no lead agree on that; with an untested one, the tested ones agree', () => {
+  // Before, agreement needed one leader named, so four methods all finding no lead "differed".
+  const all = reportVerdict(['spot', 'perp'], [call('hy', null, null, null, 0.3), call('pair (native ticks)', null, null, null, 0.5), call('xcorr', null, null, null, null)], noise);
+  assert.equal(all.agree, true);
+  assert.equal(all.sentences[3], 'The methods agree: no significant lead (hy, pair (native ticks), xcorr).');
+  const some = reportVerdict(['spot', 'perp'], [call('hy', null, null, null, 0.3), untested('pair (native ticks)', 'spot', 1000), call('xcorr', null, null, null, null)], noise);
+  assert.equal(some.agree, false);
+  assert.equal(some.sentences[3], 'The tested methods agree: no significant lead (hy, xcorr); untested: pair (native ticks) (its estimate: spot first).');
+  // Nothing tested: nothing to agree on.
+  const nothing = reportVerdict(['spot', 'perp'], [untested('hy', null, null), untested('pair', null, null)], noise);
+  assert.equal(nothing.agree, false);
+  assert.match(nothing.sentences[3], /^Nothing to compare/);
+});
+
 const untested = (method: string, estimate: string | null, lagUs: number | null): MethodCall => ({ method, leader: null, tested: false, estimateLeader: estimate, lagUs, intervalUs: null, pValue: null, sentence: '' });
 
 test('reportVerdict: an untested method is untested, not "no significant lead"; its estimate pointing the other way is said in the headline', () => {

@@ -60,7 +60,11 @@ export interface ReportVerdict {
   readonly intervalUs: readonly [number, number] | null;
   readonly intervalCaveat: string | null;
   readonly lagFrom: string | null;
-  /** True when every method that finds a lead names the same leader and none finds none or is untested. */
+  /**
+   * True when the methods (those not set aside) reach one call: each names the same leader, or
+   * each runs its test and finds no lead. An untested method, or one call against another, is no
+   * agreement.
+   */
   readonly agree: boolean;
   readonly sentences: readonly string[];
   readonly methods: readonly MethodCall[];
@@ -77,7 +81,8 @@ export function reportVerdict(names: readonly [string, string], given: readonly 
   const calls = against.length === 0 ? given : given.map((c) => (c.sameDirection === true ? setAside(c, `${against.join(' and ')} find${against.length === 1 ? 's' : ''} the markets moving against each other, and it pairs jumps of the same direction only`) : c));
   const leaders = new Set(calls.flatMap((c) => (c.leader === null ? [] : [c.leader])));
   const leader = leaders.size === 1 ? [...leaders][0]! : null;
-  const agree = leaders.size === 1 && calls.every((c) => c.leader === leader || c.setAside !== undefined);
+  const judged = calls.filter((c) => c.setAside === undefined);
+  const agree = leaders.size === 1 ? judged.every((c) => c.leader === leader) : leaders.size === 0 && judged.length > 0 && judged.every((c) => c.tested);
   const sizer = leader === null ? undefined : calls.find((c) => c.leader === leader && c.lagUs !== null && c.intervalUs !== null) ?? calls.find((c) => c.leader === leader && c.lagUs !== null);
   const follower = leader === null ? null : leader === names[0] ? names[1] : names[0];
   const v = { leader, follower, lagUs: sizer?.lagUs ?? null, intervalUs: sizer?.intervalUs ?? null, intervalCaveat: sizer?.intervalCaveat ?? null, lagFrom: sizer?.method ?? null, agree, methods: calls, noise };
@@ -144,11 +149,14 @@ function agreement(all: readonly MethodCall[], agree: boolean, leader: string | 
 }
 
 function agreementOf(calls: readonly MethodCall[], agree: boolean, leader: string | null): string {
-  if (agree) return `The methods agree: ${calls.map((c) => c.method).join(', ')}.`;
+  // On no lead, the sentence says what they agree on: "agree" alone reads as agreeing on a leader.
+  const on = leader === null ? 'no significant lead (' : '';
+  const end = leader === null ? ')' : '';
+  if (agree) return `The methods agree: ${on}${calls.map((c) => c.method).join(', ')}${end}.`;
   const tested = calls.filter((c) => c.tested);
   const untested = calls.filter((c) => !c.tested);
-  if (leader !== null && untested.length > 0 && tested.every((c) => c.leader === leader)) {
-    return `The tested methods agree: ${tested.map((c) => c.method).join(', ')}; untested: ${untested.map(untestedText).join(', ')}.`;
+  if (tested.length > 0 && untested.length > 0 && tested.every((c) => c.leader === leader)) {
+    return `The tested methods agree: ${on}${tested.map((c) => c.method).join(', ')}${end}; untested: ${untested.map(untestedText).join(', ')}.`;
   }
   // No method tested anything (a market that never moves, --bootstrap 0 and too few pairs):
   // there is no finding to agree or differ on, only estimates.
