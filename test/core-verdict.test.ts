@@ -25,6 +25,13 @@ test('formatRatio: one decimal; a zero denominator', () => {
   assert.equal(formatRatio(15, 11.5), '1.3×');
   assert.equal(formatRatio(3, 0), '∞×');
   assert.equal(formatRatio(0, 0), '0×');
+  // Below the 2× rule a ratio is never shown as 2.0×: 40 / 20.5 = 1.9512… (the hunt's case, a
+  // verdict of "only 2.0× the chance pairs"), 39.99 / 20 = 1.9995; at and above 2, one decimal.
+  assert.equal(formatRatio(40, 20.5), '1.95×');
+  assert.equal(formatRatio(39.99, 20), '1.9995×');
+  assert.equal(formatRatio(40, 20), '2.0×');
+  assert.equal(formatRatio(40.9, 20), '2.0×');
+  assert.equal(formatRatio(39, 20.5), '1.9×');
 });
 
 test('aboveChance: more than the luckiest copy and at least twice the mean', () => {

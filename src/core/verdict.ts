@@ -51,10 +51,17 @@ export function signTestCanReject(n: number): boolean {
   return binomialTwoSidedHalf(n, 0) < ALPHA;
 }
 
-/** A ratio as `1.3×` (one decimal; `∞×` when the denominator is 0 and the numerator is not). */
+/**
+ * A ratio as `1.3×` (one decimal; `∞×` when the denominator is 0 and the numerator is not). A
+ * ratio below {@link MIN_CHANCE_RATIO} keeps the decimals that show it below (1.951 is `1.95×`,
+ * not `2.0×`): the verdict that rests on it must not read as if it contradicted the number.
+ */
 export function formatRatio(numerator: number, denominator: number): string {
   if (denominator === 0) return numerator === 0 ? '0×' : '∞×';
-  return `${(numerator / denominator).toFixed(1)}×`;
+  const ratio = numerator / denominator;
+  let digits = 1;
+  while (digits < 6 && ratio < MIN_CHANCE_RATIO && Number(ratio.toFixed(digits)) >= MIN_CHANCE_RATIO) digits++;
+  return `${ratio.toFixed(digits)}×`;
 }
 
 /** What a pair verdict is built from: one feed's Table 1 counts, leader test and chance baseline. */
