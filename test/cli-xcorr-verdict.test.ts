@@ -49,7 +49,7 @@ test('no defined r, or no interval at the peak (--bootstrap 1): untested, not "n
   assert.deepEqual(xcorrLead(one), { tested: false, sign: 0, correlated: false });
   assert.equal(
     verdict(one),
-    'untested: the largest |r| = 0.2135 at τ = 3 steps = 3 ms has no 95 % interval (--bootstrap 1 draws 1 replicate; an interval needs at least 2, and hundreds for a sound one: the default is 1000).',
+    'untested: the largest |r|, r = 0.2135 at τ = 3 steps = 3 ms, has no 95 % interval (--bootstrap 1 draws 1 replicate; an interval needs at least 2, and hundreds for a sound one: the default is 1000).',
   );
   assert.match(verdict(report(row(3, 0.2, null), clear)), /has no 95 % interval \(fewer than 2 of its 1000 replicates have an r there\)\.$/);
 });
@@ -87,8 +87,19 @@ test('verdict: a single-step peak is weak evidence even when everything else loo
   assert.match(verdict(report(row(3, 0.4, [0.3, 0.5], 0.8), clear)), /^weak evidence: .* 80 % from a single grid step/);
 });
 
-test('verdict: an interval that includes 0 → no significant correlation', () => {
-  assert.match(verdict(report(row(-2, -0.05, [-0.1, 0.01]), clear)), /^no significant correlation: the largest \|r\| = 0\.0500 at τ = -2 steps = -2 ms/);
+test('verdict: an interval that includes 0 → no significant correlation, with the signed r its interval is of', () => {
+  // The interval is r's (−0.05 in [−0.1, 0.01]), so the sentence gives r, not |r| = 0.05 outside it.
+  assert.match(verdict(report(row(-2, -0.05, [-0.1, 0.01]), clear)), /^no significant correlation: the largest \|r\|, r = -0\.0500 at τ = -2 steps = -2 ms, has a 95 % interval \[-0\.1000, 0\.0100\] that includes 0/);
+});
+
+test('verdict: "no significant correlation" over lags on one side says the other side was not looked at', () => {
+  // The hunt's case: markets given in the other order, default lags 1..5, and r = 0.84 at τ = −3 unseen.
+  const one = { ...report(row(3, -0.005, [-0.0135, 0.0001]), clear), lags: [1, 2, 3, 4, 5].map((l) => row(l, l === 3 ? -0.005 : 0.001, [-0.01, 0.01])) };
+  assert.match(verdict(one), /includes 0 — at lags where spot moves first only: the other side was not looked at \(--lags -5\.\.5 looks at both\)\.$/);
+  const negative = { ...one, lags: [-1, -2].map((l) => row(l, 0.001, [-0.01, 0.01])) };
+  assert.match(verdict(negative), /at lags where perp moves first only/);
+  const both = { ...one, lags: [-1, 1, 3].map((l) => row(l, l === 3 ? -0.005 : 0.001, [-0.01, 0.01])) };
+  assert.doesNotMatch(verdict(both), /other side/);
 });
 
 test('verdict: without mirrored lags the lead is not tested, and the sentence says what is missing', () => {
@@ -195,7 +206,7 @@ test('verdict: a best lag clear of 0 alone but not in the band over all the lags
   const r = report(alone, clear, true, { halfWidth: 0.04805, lags: 101, low: -0.0042, high: 0.0919 });
   assert.equal(
     verdict(r),
-    'no significant correlation once the choice of the best lag is allowed for: the largest |r| = 0.0439 at τ = 5 steps = 5 ms is clear of 0 at that lag alone (95 % interval [0.0148, 0.0796]), but its 95 % band over the 101 lags a call could rest on, all at once, [-0.0042, 0.0919], includes 0.',
+    'no significant correlation once the choice of the best lag is allowed for: the largest |r|, r = 0.0439 at τ = 5 steps = 5 ms, is clear of 0 at that lag alone (95 % interval [0.0148, 0.0796]), but its 95 % band over the 101 lags a call could rest on, all at once, [-0.0042, 0.0919], includes 0 — at lags where spot moves first only: the other side was not looked at (--lags -5..5 looks at both).',
   );
   assert.deepEqual(xcorrLead(r), { tested: true, sign: 0, correlated: false });
   // The same with a band clear of 0 names the leader; with the bootstrap and no band, no call.

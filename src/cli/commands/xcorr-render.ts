@@ -174,6 +174,18 @@ function unsummedWhy(r: Pick<XcorrReport, 'lags'>): string {
   return 'a lag without an r leaves a side without its sum, so who leads is untested';
 }
 
+/**
+ * Lags on one side only: "no correlation" there says nothing of the other side, where the other
+ * market moves first (markets given in the other order put a strong lead there).
+ */
+function oneSideNote(r: Pick<XcorrReport, 'lags' | 'names'>): string {
+  const asked = r.lags.map((l) => l.lag);
+  const positive = asked.some((l) => l > 0);
+  if (positive === asked.some((l) => l < 0)) return '';
+  const first = positive ? r.names[0] : r.names[1];
+  return ` — at lags where ${first} moves first only: the other side was not looked at (--lags -5..5 looks at both)`;
+}
+
 /** A signed duration: -2.5 ms, 0 µs, 40 ms. */
 export function signedDuration(us: number): string {
   return us < 0 ? `-${duration(-us)}` : duration(us);
@@ -401,18 +413,18 @@ export function verdict(r: XcorrReport): string {
     return `weak evidence: the peak r = ${r4(best.r)} at ${where} comes ${Math.round(best.topStepShare * 100)} % from a single grid step, one event rather than a lead-lag relation.`;
   }
   if (best.ciLow === null || best.ciHigh === null) {
-    return `untested: the largest |r| = ${r4(Math.abs(best.r!))} at ${where} has no 95 % interval (${noIntervalWhy(r)}).`;
+    return `untested: the largest |r|, r = ${r4(best.r)} at ${where}, has no 95 % interval (${noIntervalWhy(r)}).`;
   }
   if (tooFewReplicates(r)) {
     const n = r.bootstrap!.replicates;
     return `untested: ${fewReplicatesClause(n)}: the ends of an interval from fewer are the few most extreme replicates; the peak r = ${r4(best.r)} at ${where}, 95 % interval ${intervalText(best.ciLow, best.ciHigh)}.`;
   }
   if (best.ciLow <= 0 && best.ciHigh >= 0) {
-    return `no significant correlation: the largest |r| = ${r4(Math.abs(best.r!))} at ${where} has a 95 % interval ${intervalText(best.ciLow, best.ciHigh)} that includes 0${fisherNote}.`;
+    return `no significant correlation: the largest |r|, r = ${r4(best.r)} at ${where}, has a 95 % interval ${intervalText(best.ciLow, best.ciHigh)} that includes 0${fisherNote}${oneSideNote(r)}.`;
   }
   if (failsBand(r)) {
     const band = r.band === null ? 'too few of its replicates have an r to give a band over the lags to judge the choice by' : `its 95 % band over the ${lagsText(r.band.lags)} a call could rest on, all at once, ${intervalText(r.band.low, r.band.high)}, includes 0`;
-    return `no significant correlation once the choice of the best lag is allowed for: the largest |r| = ${r4(Math.abs(best.r!))} at ${where} is clear of 0 at that lag alone (95 % interval ${intervalText(best.ciLow, best.ciHigh)}), but ${band}.`;
+    return `no significant correlation once the choice of the best lag is allowed for: the largest |r|, r = ${r4(best.r)} at ${where}, is clear of 0 at that lag alone (95 % interval ${intervalText(best.ciLow, best.ciHigh)}), but ${band}${oneSideNote(r)}.`;
   }
   const d = r.summed.difference;
   if (d === null || d.value === null) {
