@@ -137,6 +137,21 @@ export interface AnalysedFacts {
 /** The judgements of inspect (core/assess.ts) on these facts and what pair, xcorr and hy measured. */
 export function judgeQuality(scan: QualityScan, f: AnalysedFacts, names: readonly [string, string], gridUs: number, threshold: number): PairQuality {
   const ticks = [scan.markets[0].thresholdTicks, scan.markets[1].thresholdTicks] as const;
-  const evidence = { names, gridUs, steps: f.moves.steps, bothMove: f.moves.bothMove, threshold, jumps: f.jumps.native, thresholdTicks: ticks, chancePairsMean: f.chancePairsMean, nonextantShares: f.nonextantShares, still: f.still, ...(f.bestCoMove === undefined ? {} : { bestCoMove: f.bestCoMove }) };
+  const evidence = { names, gridUs, steps: f.moves.steps, bothMove: f.moves.bothMove, threshold, jumps: f.jumps.native, thresholdTicks: ticks, chancePairsMean: f.chancePairsMean, nonextantShares: f.nonextantShares, still: stillOf(f), ...(f.bestCoMove === undefined ? {} : { bestCoMove: f.bestCoMove }) };
   return { markets: scan.markets, moves: f.moves, jumps: f.jumps, assessments: [assessPair(evidence), assessXcorr(evidence), assessHy(evidence)] };
+}
+
+/**
+ * Per market, whether it never moves in the overlap: every grid return 0 where the scan counted
+ * them (as inspect judges it), else hy's realised variance 0. A market with a jump on either feed
+ * moved, whatever the other count says: a move at the overlap's edge is no hy interval (none
+ * lies wholly inside) but is pair's jump (its window reaches behind the edge), and "never moves"
+ * beside "1 spot jump" contradicted the report's own tables.
+ */
+function stillOf(f: AnalysedFacts): readonly [boolean, boolean] | undefined {
+  const zero = f.moves.zeroA === undefined || f.moves.zeroB === undefined ? undefined : ([f.moves.zeroA === f.moves.steps, f.moves.zeroB === f.moves.steps] as const);
+  const still = zero ?? f.still;
+  if (still === undefined) return undefined;
+  const jumped = (m: 0 | 1) => f.jumps.native[m] > 0 || f.jumps.locf[m] > 0;
+  return [still[0] && !jumped(0), still[1] && !jumped(1)];
 }
