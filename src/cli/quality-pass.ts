@@ -7,7 +7,7 @@
  * rows (gaps, bad-row kinds, a file's second clock) stays with `leadlag inspect`.
  */
 import { GridAligner } from '../core/align.js';
-import { assessHy, assessPair, assessXcorr, type Assessment } from '../core/assess.js';
+import { assessHy, assessPair, assessXcorr, stillMarkets, type Assessment } from '../core/assess.js';
 import { MoveCounter, type MoveSummary } from '../core/moves.js';
 import { TickSize, type TickSummary } from '../core/ticksize.js';
 import { ALL_TIME, type TimeRange } from '../core/parts.js';
@@ -141,17 +141,9 @@ export function judgeQuality(scan: QualityScan, f: AnalysedFacts, names: readonl
   return { markets: scan.markets, moves: f.moves, jumps: f.jumps, assessments: [assessPair(evidence), assessXcorr(evidence), assessHy(evidence)] };
 }
 
-/**
- * Per market, whether it never moves in the overlap: every grid return 0 where the scan counted
- * them (as inspect judges it), else hy's realised variance 0. A market with a jump on either feed
- * moved, whatever the other count says: a move at the overlap's edge is no hy interval (none
- * lies wholly inside) but is pair's jump (its window reaches behind the edge), and "never moves"
- * beside "1 spot jump" contradicted the report's own tables.
- */
+/** Per market, whether it never moves (core/assess.ts stillMarkets): flat on the grid where the scan counted its zero returns (as inspect judges it), else by hy's realised variance. */
 function stillOf(f: AnalysedFacts): readonly [boolean, boolean] | undefined {
   const zero = f.moves.zeroA === undefined || f.moves.zeroB === undefined ? undefined : ([f.moves.zeroA === f.moves.steps, f.moves.zeroB === f.moves.steps] as const);
-  const still = zero ?? f.still;
-  if (still === undefined) return undefined;
-  const jumped = (m: 0 | 1) => f.jumps.native[m] > 0 || f.jumps.locf[m] > 0;
-  return [still[0] && !jumped(0), still[1] && !jumped(1)];
+  const flat = zero ?? f.still;
+  return flat === undefined ? undefined : stillMarkets(flat, f.jumps);
 }

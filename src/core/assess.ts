@@ -46,6 +46,17 @@ export interface PairEvidence {
  * a market's grid return is 0 at every step of it (a constant price). Every judgement then says
  * this, rather than advice (a lower threshold, hy instead) that cannot help.
  */
+/**
+ * Per market, whether it never moves in the overlap: `flat` (every grid return 0, or hy's
+ * realised variance 0) unless it jumped on either feed. A move at the overlap's edge can fall
+ * after the grid's last point and outside every hy interval, yet be pair's jump (its window
+ * reaches behind the edge): "never moves" beside "1 spot jump" would contradict the tables.
+ */
+export function stillMarkets(flat: readonly [boolean, boolean], jumps: { readonly native: readonly [number, number]; readonly locf: readonly [number, number] }): readonly [boolean, boolean] {
+  const jumped = (m: 0 | 1) => jumps.native[m]! > 0 || jumps.locf[m]! > 0;
+  return [flat[0] && !jumped(0), flat[1] && !jumped(1)];
+}
+
 function nothingToAnalyse(e: PairEvidence): string | undefined {
   if (e.steps === 0) return `the markets overlap for less than one ${durationWords(e.gridUs)} grid step`;
   const still = e.still === undefined ? -1 : e.still.indexOf(true);
