@@ -60,6 +60,9 @@ const CASES: Case[] = [
   { name: 'long row', kind: 'quotes', body: `${GOOD_Q}1000001,61828,34,61828,35\n`, line: 3, value: '1000001,61828,34,61828,35', problem: /long row: expected 3 fields, found 5/, skipKind: 'long row' },
   // A second symbol in a symbol column: a file holds one market.
   { name: 'another symbol', kind: 'quotes', header: 'time,symbol,bid,ask\n', body: '1000000,BTCUSDT,1,2\n1000001,BTCUSD_PERP,1,2\n', line: 3, value: 'BTCUSD_PERP', problem: /another symbol in column symbol \(the rows before are "BTCUSDT"\): a file holds one market.*give each symbol its own file/, skipKind: 'another symbol' },
+  // Other names for the instrument's column (formats.ts INSTRUMENT_NAMES): an instrument, a ticker.
+  { name: 'another instrument', kind: 'quotes', header: 'time,instrument,bid,ask\n', body: '1000000,BTC-PERPETUAL,1,2\n1000001,ETH-PERPETUAL,1,2\n', line: 3, value: 'ETH-PERPETUAL', problem: /another symbol in column instrument \(the rows before are "BTC-PERPETUAL"\)/, skipKind: 'another symbol' },
+  { name: 'another ticker', kind: 'trades', header: 'time,ticker,price,qty\n', body: '1000000,AAPL,1,2\n1000001,MSFT,1,2\n', line: 3, value: 'MSFT', problem: /another symbol in column ticker/, skipKind: 'another symbol' },
   { name: 'trade another symbol', kind: 'trades', header: 'time,price,qty,symbol\n', body: '1000000,1,2,ETHUSDT\n1000001,1,2,ETHUSDT\n1000002,1,2,BTCUSDT\n', line: 4, value: 'BTCUSDT', problem: /another symbol in column symbol \(the rows before are "ETHUSDT"\)/, skipKind: 'another symbol' },
   // The extra field not empty after an empty one, and with a CRLF line end.
   { name: 'long row after an empty extra field', kind: 'quotes', body: `${GOOD_Q}1000001,1,2,,x\r\n`, line: 3, value: '1000001,1,2,,x', problem: /long row: expected 3 fields, found 5/, skipKind: 'long row' },

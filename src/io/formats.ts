@@ -32,6 +32,9 @@ export const ROLE_SYMBOL = 7;
 export const ROLE_COUNT = 8;
 export const ROLE_NAMES = ['time', 'bid', 'ask', 'price', 'quantity', 'side', 'second clock', 'symbol'] as const;
 
+/** Header names (lower-cased) of a column that names the instrument of each row: a file holds one, and a second is a bad row. */
+export const INSTRUMENT_NAMES: readonly string[] = ['symbol', 'symbol_id', 'instrument', 'instrument_name', 'instrument_id', 'ticker'];
+
 /** How the time column is read: ISO strings, epoch numbers, decided by the first row, or a pattern. */
 export type TimeMode = 'iso' | 'num' | 'auto' | 'pattern';
 /** How the side column is read: none, a maker flag (true → seller aggressor), buy/sell words, or either (a column named by --side-col). */
@@ -485,8 +488,8 @@ function planFromLayout(layout: Layout, { names, headers }: Header, headerless: 
     roleCol[role] = col;
     if (role === ROLE_TIME) timeColumn = name;
   }
-  // A column named symbol, if no other role took it, is checked row by row (ROLE_SYMBOL).
-  const symbol = names.indexOf('symbol');
+  // The first column named for the instrument, if no other role took it, is checked row by row (ROLE_SYMBOL).
+  const symbol = names.findIndex((n, k) => INSTRUMENT_NAMES.includes(n) && colRole[k]! < 0);
   if (symbol >= 0 && colRole[symbol]! < 0) {
     colRole[symbol] = ROLE_SYMBOL;
     roleCol[ROLE_SYMBOL] = symbol;
