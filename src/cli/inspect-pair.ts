@@ -9,7 +9,7 @@ import { openQuoteFiles } from './inputs.js';
 import { analysisParamsOf, type InputSlot, type JumpCliOptions, type ReaderCliOptions } from './options.js';
 import { pumpLagging } from './pump.js';
 import { GridAligner } from '../core/align.js';
-import { alignment, assessHy, assessPair, assessXcorr, stillMarkets, type Alignment, type Assessment, type ClockKind } from '../core/assess.js';
+import { alignment, assessHy, assessPair, assessXcorr, type Alignment, type Assessment, type ClockKind } from '../core/assess.js';
 import { chancePairs } from '../core/chance.js';
 import { DEFAULT_NULL_STEP_US } from './options.js';
 import { HyState } from '../core/hy.js';
@@ -135,7 +135,7 @@ export async function inspectPair(files: readonly [string, string], quality: rea
   const ticks = [thresholdTicks(quality[0], o.threshold), thresholdTicks(quality[1], o.threshold)] as const;
   const clocks = [quality[0].clock, quality[1].clock] as const;
   const median = (q: FileQuality) => q.clocks?.median ?? NaN;
-  const evidence = { names, gridUs: params.gridUs, steps: moves.steps, bothMove: moves.bothMove, threshold: o.threshold, jumps: jumps.native, thresholdTicks: ticks, chancePairsMean: chancePairs?.mean ?? 0, nonextantShares, still: stillMarkets([moves.zeroA === moves.steps, moves.zeroB === moves.steps], jumps) };
+  const evidence = { names, gridUs: params.gridUs, steps: moves.steps, bothMove: moves.bothMove, threshold: o.threshold, jumps: jumps.native, thresholdTicks: ticks, chancePairsMean: chancePairs?.mean ?? 0, nonextantShares, still: [moves.zeroA === moves.steps, moves.zeroB === moves.steps] as const };
   return {
     files,
     names,

@@ -7,7 +7,7 @@
  * rows (gaps, bad-row kinds, a file's second clock) stays with `leadlag inspect`.
  */
 import { GridAligner } from '../core/align.js';
-import { assessHy, assessPair, assessXcorr, stillMarkets, type Assessment } from '../core/assess.js';
+import { assessHy, assessPair, assessXcorr, type Assessment } from '../core/assess.js';
 import { MoveCounter, type MoveSummary } from '../core/moves.js';
 import { TickSize, type TickSummary } from '../core/ticksize.js';
 import { ALL_TIME, type TimeRange } from '../core/parts.js';
@@ -141,9 +141,7 @@ export function judgeQuality(scan: QualityScan, f: AnalysedFacts, names: readonl
   return { markets: scan.markets, moves: f.moves, jumps: f.jumps, assessments: [assessPair(evidence), assessXcorr(evidence), assessHy(evidence)] };
 }
 
-/** Per market, whether it never moves (core/assess.ts stillMarkets): flat on the grid where the scan counted its zero returns (as inspect judges it), else by hy's realised variance. */
+/** Per market, whether it never moves: flat on the grid where the scan counted its zero returns (as inspect judges it), else by hy's realised variance. */
 function stillOf(f: AnalysedFacts): readonly [boolean, boolean] | undefined {
-  const zero = f.moves.zeroA === undefined || f.moves.zeroB === undefined ? undefined : ([f.moves.zeroA === f.moves.steps, f.moves.zeroB === f.moves.steps] as const);
-  const flat = zero ?? f.still;
-  return flat === undefined ? undefined : stillMarkets(flat, f.jumps);
+  return f.moves.zeroA === undefined || f.moves.zeroB === undefined ? f.still : [f.moves.zeroA === f.moves.steps, f.moves.zeroB === f.moves.steps];
 }

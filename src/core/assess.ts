@@ -44,22 +44,14 @@ export interface PairEvidence {
 /**
  * Why no estimator has anything to work on, when that is so: the overlap holds no grid step, or
  * a market's grid return is 0 at every step of it (a constant price). Every judgement then says
- * this, rather than advice (a lower threshold, hy instead) that cannot help.
+ * this, rather than advice (a lower threshold, hy instead) that cannot help. `jumps` (pair's):
+ * a market that jumped has moved for pair, flat as the grid and hy see it — a move at the
+ * overlap's edge falls after the grid's last point and outside every hy interval, yet pair's
+ * window reaches behind the edge ("never moves" beside "1 spot jump" contradicted the tables).
  */
-/**
- * Per market, whether it never moves in the overlap: `flat` (every grid return 0, or hy's
- * realised variance 0) unless it jumped on either feed. A move at the overlap's edge can fall
- * after the grid's last point and outside every hy interval, yet be pair's jump (its window
- * reaches behind the edge): "never moves" beside "1 spot jump" would contradict the tables.
- */
-export function stillMarkets(flat: readonly [boolean, boolean], jumps: { readonly native: readonly [number, number]; readonly locf: readonly [number, number] }): readonly [boolean, boolean] {
-  const jumped = (m: 0 | 1) => jumps.native[m]! > 0 || jumps.locf[m]! > 0;
-  return [flat[0] && !jumped(0), flat[1] && !jumped(1)];
-}
-
-function nothingToAnalyse(e: PairEvidence): string | undefined {
+function nothingToAnalyse(e: PairEvidence, jumps: readonly [number, number] = [0, 0]): string | undefined {
   if (e.steps === 0) return `the markets overlap for less than one ${durationWords(e.gridUs)} grid step`;
-  const still = e.still === undefined ? -1 : e.still.indexOf(true);
+  const still = e.still === undefined ? -1 : e.still.findIndex((flat, m) => flat && jumps[m] === 0);
   return still < 0 ? undefined : `${e.names[still]} never moves in the overlap`;
 }
 
@@ -99,7 +91,7 @@ export function assessXcorr(e: PairEvidence): Assessment {
 export function assessPair(e: PairEvidence): Assessment {
   const theta = percent(e.threshold);
   const [a, b] = e.names;
-  const nothing = nothingToAnalyse(e);
+  const nothing = nothingToAnalyse(e, e.jumps);
   if (nothing !== undefined) return { estimator: 'pair', ok: false, text: `pair: ${nothing} — nothing to pair` };
   const fewer = e.jumps[0] <= e.jumps[1] ? 0 : 1;
   if (e.jumps[fewer]! < MIN_JUMPS) {
