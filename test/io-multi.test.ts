@@ -198,14 +198,24 @@ test('inspect: an argument\'s several files are checked as one market\'s stream 
   const [header, ...rows] = readFileSync(SPOT, 'utf8').trimEnd().split('\n');
   // The first half again, from its 10th row from the end: it starts before s0+s1 ends.
   const half = s[0]!.trimEnd().split('\n').length - 1 + s[1]!.trimEnd().split('\n').length - 1;
-  const dir = tempFiles({ 's1.csv': s[0]!, 's2.csv': s[1]!, 's3.csv': s[2]!, 'tail.csv': `${header}\n${rows.slice(half - 10).join('\n')}\n` });
-  const [s1, s2, s3, tail] = ['s1.csv', 's2.csv', 's3.csv', 'tail.csv'].map((n) => join(dir, n));
+  const dir = tempFiles({ 's1.csv': s[0]!, 's2.csv': s[1]!, 's3.csv': s[2]!, 's4.csv': `${header}\n${rows.slice(half - 10).join('\n')}\n` });
+  const [s1, s2, s3, tail] = ['s1.csv', 's2.csv', 's3.csv', 's4.csv'].map((n) => join(dir, n));
   assert.equal(await warnings([`${s1},${s2},${s3}`, PERP]), '', 'contiguous files and another market: nothing to say');
   assert.match(await warnings([`${s3},${s1}`]), /s1\.csv ends at .* and .*s3\.csv, the market's next file, starts 6\d\.\d+ s later/);
-  assert.match(await warnings([`${s1},${s2},${tail}`]), /s2\.csv and .*tail\.csv overlap in time: .*tail\.csv starts at .*, before .*s2\.csv ends at .*; an analysis refuses them/);
+  assert.match(await warnings([`${s1},${s2},${tail}`]), /s2\.csv and .*s4\.csv overlap in time: .*s4\.csv starts at .*, before .*s2\.csv ends at .*; an analysis refuses them/);
   assert.match(await warnings([`${s1},${s1}`]), /s1\.csv is given twice for one market; an analysis refuses it/);
-  // Each market's whole file as its own argument: nothing compared across them.
+  // Each market's whole file as its own argument: nothing compared across them. A folder of one
+  // day's two markets (a series is the files whose names differ only in their digits): none either.
   assert.equal(await warnings([SPOT, SPOT]), '');
+  assert.equal(await warnings([join(FIXTURES, 'tardis')]), '');
+  // A file of a header only among them is left out with the analyses' warning; alone it is an error entry.
+  const empty = join(tempFiles({ 's5.csv': `${header}\n` }), 's5.csv');
+  const f = fakeContext({ quiet: false });
+  const r = await runInspect([`${s1},${empty}`], o, f.ctx);
+  assert.deepEqual(r.entries.map((e) => e.file), [s1]);
+  assert.match(f.stderr(), /s5\.csv has a header but no data rows: left out/);
+  const alone = await runInspect([empty], o, fakeContext().ctx);
+  assert.ok('error' in alone.entries[0]! && /header but no data rows/.test(alone.entries[0].error.message));
 });
 
 test('standard input cannot be one of several files of a market', async () => {

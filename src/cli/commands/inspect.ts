@@ -7,9 +7,11 @@
  * quote or trade file is named on stderr, the others are still reported, and the exit
  * code is then 66 if any file could not be opened or read, else 65.
  */
+import { basename } from 'node:path';
 import { Context, type Streams } from '../context.js';
 import { DataError, OpenError, UsageError } from '../../errors.js';
-import { assertStdinOnce, fileGaps } from '../inputs.js';
+import { assertStdinOnce, emptyFileWarning, fileGaps } from '../inputs.js';
+import { HEADER_ONLY } from '../../io/fastparse.js';
 import { isoMicros } from '../../io/output.js';
 import { readableTwice, readOnceText, sameFile } from '../../io/identity.js';
 import { expandInputArg } from '../../io/paths.js';
@@ -79,7 +81,7 @@ export async function runInspect(files: readonly string[], o: InspectOptions, ct
     const quality = await inspectFile(task.file, { clock: o.clock, ...layout, sort: o.sort === true, onProgress: ctx.progress.update }, undefined, lanes[lane]);
     return { file: quality.file, quality };
   }).finally(() => lanes.forEach((l) => l.close()));
-  const entries = outcomes.map((outcome, k): InspectEntry => {
+  const all = outcomes.map((outcome, k): InspectEntry => {
     if ('value' in outcome) return outcome.value;
     // A file that cannot be read, or is not a quote or trade file, is an entry; anything else a bug.
     const e = outcome.error;
@@ -87,9 +89,15 @@ export async function runInspect(files: readonly string[], o: InspectOptions, ct
     const { file } = tasks[k] as { file: string };
     return { file: file === '-' ? '<stdin>' : file, error: e };
   });
+  // A file of a header only among an argument's several is left out with a warning, as the
+  // analyses leave it out (io/multi.ts); alone it is an error, as they refuse it.
+  const filesOfArg = (index: number) => tasks.filter((t) => t.index === index).length;
+  const leftOut = all.map((e, k) => 'error' in e && e.error instanceof DataError && e.error.problem === HEADER_ONLY && filesOfArg(tasks[k]!.index) > 1);
+  all.forEach((e, k) => leftOut[k] && ctx.warn(emptyFileWarning(e.file)));
+  const entries = all.filter((_, k) => !leftOut[k]);
   // As the analyses say it: an option the file cannot use (--clock local without a receipt clock).
   for (const e of entries) if ('quality' in e) for (const w of optionEffectWarnings(o, e.quality)) ctx.warn(w);
-  const argOf = tasks.map((t) => t.index);
+  const argOf = tasks.map((t) => t.index).filter((_, k) => !leftOut[k]);
   for (const w of marketFileWarnings(entries, argOf)) ctx.warn(w);
   const report = { entries, threshold: o.threshold, pairWindowUs: o.pairWindow };
   // Each quote file with its place among the inputs: the pair reads it with the same per-input options.
@@ -117,14 +125,16 @@ export async function runInspect(files: readonly string[], o: InspectOptions, ct
 /**
  * What an analysis would say of each argument's several files read as one market's stream
  * (docs/time.md): files that overlap in time, which it refuses, and gaps of more than a minute
- * between quote files (inputs.ts fileGaps). Files of each kind apart (a folder may hold both);
- * files without a usable row are left out, as the analyses leave out a file of no rows.
+ * between quote files (inputs.ts fileGaps). A folder may hold both markets (a day's spot and perp
+ * files, which inspect then pairs), so a series is the files of one kind whose names differ only
+ * in their digits (a date, a part number) and packing; files without a usable row are left out,
+ * as the analyses leave out a file of no rows.
  */
 function marketFileWarnings(entries: readonly InspectEntry[], argOf: readonly number[]): string[] {
   const groups = new Map<string, FileQuality[]>();
   entries.forEach((e, k) => {
     if (!('quality' in e) || !Number.isFinite(e.quality.timeline.firstTime)) return;
-    const key = `${argOf[k]!}:${e.quality.kind}`;
+    const key = `${argOf[k]!}:${e.quality.kind}:${seriesName(e.quality.file)}`;
     groups.set(key, [...(groups.get(key) ?? []), e.quality]);
   });
   const out: string[] = [];
@@ -141,6 +151,11 @@ function marketFileWarnings(entries: readonly InspectEntry[], argOf: readonly nu
     if (inTime[0]!.kind === 'quotes') out.push(...fileGaps(inTime));
   }
   return out;
+}
+
+/** A file's name with its digits and packing left out: the files of one market's series share it (spot-2024-08-01.csv.gz, spot-2024-08-02.csv). */
+function seriesName(file: string): string {
+  return basename(file).replace(/\.(gz|zip)$/i, '').replace(/\d+/g, '#');
 }
 
 /**
