@@ -270,6 +270,17 @@ test('--by vol: a regime of fewer than 3 windows is warned, with the counts, by 
     assert.ok(low! < 3 || high! < 3, `${low}, ${high}`);
     assert.match(r.text, new RegExp(`the volatility regimes rest on ${low! + mid! + high!} windows: low holds ${low} and high ${high}, too few windows to stand for a regime`));
   }
+  // Spot flat for its first 40 s: about half of 80 windows of 1 s share the least volatility, 0,
+  // so none lies strictly below the first quartile however many windows there are.
+  const [header, ...rows] = readFileSync(SPOT, 'utf8').trimEnd().split('\n');
+  const flat = rows.map((l) => { const f = l.split(','); return Number(f[2]) < 1723118440e6 ? [...f.slice(0, 5), '60000.01', '60000.00', f[7]].join(',') : l; });
+  const flatDir = tempFiles({ 'spot.csv': `${header}\n${flat.join('\n')}\n` });
+  const f = fakeContext({ quiet: false });
+  const j = renderPair(await runPair([join(flatDir, 'spot.csv'), PERP], { ...PAIR, by: { kind: 'vol' }, window: 1e6 }, f.ctx)).json as Json;
+  assert.equal(j.regimes.low.n_windows, 0);
+  assert.ok(j.regimes.low.n_windows + j.regimes.mid.n_windows + j.regimes.high.n_windows >= 10);
+  assert.match(f.stderr(), /of the \d+ windows with a regime, low holds 0 and high \d+, too few windows to stand for a regime: many windows share the volatility at a quartile/);
+  assert.doesNotMatch(f.stderr(), /a shorter --window/);
 });
 
 test('hy --by: windows with |ρ| > 1 are warned and kept out of the R² trend; a window where a market has no move has no θ̂', async () => {

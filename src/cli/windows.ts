@@ -143,17 +143,24 @@ export function windowsOf<S>(parts: KeyedParts<S>, span: Span, meter?: GridRetur
 /** Fewer windows than this in `low` or in `high` and the regime's table is a window or two, not a regime. */
 export const MIN_REGIME_WINDOWS = 3;
 
+/** Windows whose type-7 quartiles leave MIN_REGIME_WINDOWS below the first and above the third when their volatilities differ: (n − 1)/4 > 2. */
+const REGIME_WINDOWS_NEEDED = 10;
+
 /**
- * With --by vol, when `low` or `high` holds fewer than MIN_REGIME_WINDOWS windows (the quartiles
- * of ten windows or fewer leave two or fewer below and above them): its table is those windows'
- * numbers, which the regimes' names would present as a regime's; null otherwise.
+ * With --by vol, when `low` or `high` holds fewer than MIN_REGIME_WINDOWS windows: its table is
+ * those windows' numbers, which the regimes' names would present as a regime's; null otherwise.
+ * Too few windows (the quartiles of nine or fewer leave two or fewer beyond them) want a shorter
+ * --window or a longer span; with enough, windows that share the volatility at a quartile (a
+ * market flat in many of them) leave few strictly beyond it, which more windows do not mend.
  */
 export function fewRegimeWindows(by: Windowed<unknown> | undefined): string | null {
   const r = by?.regimes;
   if (r === undefined) return null;
   if (r.low.nWindows >= MIN_REGIME_WINDOWS && r.high.nWindows >= MIN_REGIME_WINDOWS) return null;
   const classed = r.low.nWindows + r.mid.nWindows + r.high.nWindows;
-  return `the volatility regimes rest on ${counted(classed, 'window')}: low holds ${r.low.nWindows} and high ${r.high.nWindows}, too few windows to stand for a regime (${MIN_REGIME_WINDOWS} each needs about 10 windows); a shorter --window or a longer span gives more`;
+  const few = `low holds ${r.low.nWindows} and high ${r.high.nWindows}, too few windows to stand for a regime`;
+  if (classed < REGIME_WINDOWS_NEEDED) return `the volatility regimes rest on ${counted(classed, 'window')}: ${few} (${MIN_REGIME_WINDOWS} each needs about ${REGIME_WINDOWS_NEEDED} windows); a shorter --window or a longer span gives more`;
+  return `of the ${classed} windows with a regime, ${few}: many windows share the volatility at a quartile (a market flat in many of them?), and low and high take only those strictly beyond it`;
 }
 
 /** The window edges and, with --by vol, its volatility and regime, as JSON members. */
