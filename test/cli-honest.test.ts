@@ -101,11 +101,12 @@ test('warnings: a span before 2000 and under a second (times read in the wrong u
 test('warnings: --time-unit on ISO or Tardis files and --clock local without a local clock change nothing, and say so', async () => {
   const tardis = await leadlagInProcess(['pair', ...TARDIS, '--time-unit', 'ms', '--format', 'json']);
   assert.equal(tardis.code, 0);
-  assert.match(tardis.stderr, /--time-unit ms has no effect on .*spot_quotes\.csv: its format \(tardis-quotes\) fixes the unit to us/);
+  // Both markets' files in one line (one per option and reason: a month of files is one line).
+  assert.match(tardis.stderr, /--time-unit ms has no effect on \S*spot_quotes\.csv, \S*perp_quotes\.csv: their format \(tardis-quotes\) fixes the unit to us\n/);
   const iso = await leadlagInProcess(['xcorr', ...EXCHANGE, '--time-unit', 's', '--format', 'json']);
-  assert.match(iso.stderr, /--time-unit s has no effect on .*spot_quotes\.csv: its times are ISO-8601 dates/);
+  assert.match(iso.stderr, /--time-unit s has no effect on \S*spot_quotes\.csv, \S*perp_quotes\.csv: their times are ISO-8601 dates/);
   const clock = await leadlagInProcess(['pair', ...EXCHANGE, '--clock', 'local', '--format', 'json']);
-  assert.match(clock.stderr, /--clock local has no effect on .*spot_quotes\.csv: it has no receipt clock \(local_timestamp, ts_recv, time_coinapi, event_time; times come from 'time'\)/);
+  assert.match(clock.stderr, /--clock local has no effect on \S*spot_quotes\.csv, \S*perp_quotes\.csv: they have no receipt clock \(local_timestamp, ts_recv, time_coinapi, event_time; times come from 'time'\)/);
   const local = await leadlagInProcess(['pair', ...TARDIS, '--clock', 'local', '--format', 'json']);
   assert.doesNotMatch(local.stderr, /no effect/);
   // Databento's ts_recv is a receipt clock too: --clock local reads it, and says nothing.
@@ -238,4 +239,17 @@ test('merge says what it cannot check: markets read from a pipe, and rows outsid
   assert.equal(beyond.code, 0, beyond.stderr);
   assert.doesNotMatch(beyond.stderr, /pipe/);
   assert.match(beyond.stderr, /warning: the files hold rows outside the plan's span \(after its end 2024-08-08T12:01:00\.000000Z: one at 2024-08-08T12:01:\d\d\.\d{6}Z\): .*no job counted those rows/);
+});
+
+test('optionEffectWarnings: one line per option and reason, naming its files (a few by name, more counted); one file is "its"', async () => {
+  const { optionEffectWarnings } = await import('../src/cli/sanity.js');
+  const tardis = (file: string) => ({ file, format: 'tardis-quotes', timeColumn: 'timestamp', timeUnit: 'us' });
+  const iso = { file: 'x.csv', format: 'exchange-quotes', timeColumn: 'time', timeUnit: 'iso' };
+  const days = Array.from({ length: 30 }, (_, i) => tardis(`spot-2024-08-${String(i + 1).padStart(2, '0')}.csv`));
+  assert.deepEqual(optionEffectWarnings({ clock: 'exchange', timeUnit: 'ms' }, [...days, iso]), [
+    '--time-unit ms has no effect on spot-2024-08-01.csv, spot-2024-08-02.csv, … (30 files): their format (tardis-quotes) fixes the unit to us',
+    '--time-unit ms has no effect on x.csv: its times are ISO-8601 dates',
+  ]);
+  // A file named twice (one file for both markets) is named once.
+  assert.deepEqual(optionEffectWarnings({ clock: 'local', timeUnit: undefined }, [iso, iso]), ["--clock local has no effect on x.csv: it has no receipt clock (local_timestamp, ts_recv, time_coinapi, event_time; times come from 'time')"]);
 });

@@ -141,7 +141,7 @@ export async function buildDataset(files: readonly [string, string], o: DatasetO
   }
   const span = requireOverlap(dataSpan, reads[0]!, reads[1]!, range);
   warnAboutInputs(ctx, files, o, reads.slice(0, 2), span);
-  for (const f of reads[2]!.perFile ?? [reads[2]!]) for (const w of optionEffectWarnings(o, f)) ctx.warn(w);
+  for (const w of optionEffectWarnings(o, reads[2]!.perFile ?? [reads[2]!])) ctx.warn(w);
   checkTrades(reads[2]!, span, o, ctx);
   checkTradePrices(reads[2]!, engine.farTrades(), ctx);
   // Pairing runs over all the data read, so a trigger near --end still sees its follower.

@@ -18,7 +18,7 @@ export const YEAR_2000_US = 946_684_800_000_000;
 /** Spans shorter than this hold too few ticks for any millisecond lead-lag statistic. */
 export const MIN_SPAN_US = 1_000_000;
 
-/** The warnings for two markets' inputs once they are read; pure apart from `sameFile`'s stat. */
+/** The warnings for two markets' inputs once they are read; pure apart from the arguments' expansion and stats (sharedFile). */
 export function inputWarnings(files: readonly string[], o: Pick<ReaderCliOptions, 'clock' | 'timeUnit'>, reads: readonly ReadReport[], span: Span): string[] {
   const out: string[] = [];
   const shared = sharedFile(files);
@@ -33,7 +33,7 @@ export function inputWarnings(files: readonly string[], o: Pick<ReaderCliOptions
   if (span.end - span.start < MIN_SPAN_US) {
     out.push(`the span lasts only ${duration(span.end - span.start)}, under a second: too short for the tables to mean much (${units})`);
   }
-  for (const r of reads) for (const f of r.perFile ?? [r]) out.push(...optionEffectWarnings(o, f));
+  out.push(...optionEffectWarnings(o, reads.flatMap((r) => r.perFile ?? [r])));
   for (const r of reads) {
     const mixed = mixedClocks(r.perFile ?? [r]);
     if (mixed !== null) out.push(mixed);
@@ -78,18 +78,35 @@ function mixedClocks(files: readonly Pick<ReadReport, 'file' | 'timeColumn'>[]):
 }
 
 /** `--time-unit` on a file whose unit is fixed (ISO-8601, Tardis µs); `--clock local` on a file without a receipt clock. */
-export function optionEffectWarnings(o: Pick<ReaderCliOptions, 'clock' | 'timeUnit'>, r: { readonly file: string; readonly format: string; readonly timeColumn: string; readonly timeUnit: string | null }): string[] {
-  const out: string[] = [];
-  // No usable time (inspect on a file without one): no unit to set, nothing to say of the option.
-  if (o.timeUnit !== undefined && r.timeUnit !== null && r.timeUnit !== o.timeUnit) {
-    const why = r.timeUnit === 'iso' ? 'its times are ISO-8601 dates' : `its format (${r.format}) fixes the unit to ${r.timeUnit}`;
-    out.push(`--time-unit ${o.timeUnit} has no effect on ${r.file}: ${why}`);
+export function optionEffectWarnings(o: Pick<ReaderCliOptions, 'clock' | 'timeUnit'>, files: readonly OptionTarget[]): string[] {
+  // One line per option and reason, naming its files: a month of daily files is a line, not thirty.
+  const said = new Map<string, { readonly option: string; readonly why: readonly [string, string]; readonly files: Set<string> }>();
+  const say = (option: string, why: readonly [string, string], file: string) => {
+    const key = `${option}\u0000${why[0]}`;
+    const entry = said.get(key) ?? { option, why, files: new Set<string>() };
+    entry.files.add(file);
+    said.set(key, entry);
+  };
+  for (const r of files) {
+    // No usable time (inspect on a file without one): no unit to set, nothing to say of the option.
+    if (o.timeUnit !== undefined && r.timeUnit !== null && r.timeUnit !== o.timeUnit) {
+      const why = r.timeUnit === 'iso' ? (['its', 'their'] as const).map((w) => `${w} times are ISO-8601 dates`) : (['its', 'their'] as const).map((w) => `${w} format (${r.format}) fixes the unit to ${r.timeUnit}`);
+      say(`--time-unit ${o.timeUnit}`, why as [string, string], r.file);
+    }
+    if (o.clock === 'local' && !RECEIPT_COLUMNS.includes(r.timeColumn.toLowerCase())) {
+      const clocks = `(${RECEIPT_COLUMNS.join(', ')}; times come from '${r.timeColumn}')`;
+      say('--clock local', [`it has no receipt clock ${clocks}`, `they have no receipt clock ${clocks}`], r.file);
+    }
   }
-  if (o.clock === 'local' && !RECEIPT_COLUMNS.includes(r.timeColumn.toLowerCase())) {
-    out.push(`--clock local has no effect on ${r.file}: it has no receipt clock (${RECEIPT_COLUMNS.join(', ')}; times come from '${r.timeColumn}')`);
-  }
-  return out;
+  return [...said.values()].map(({ option, why, files: named }) => {
+    const list = [...named];
+    const shown = list.length <= 3 ? list.join(', ') : `${list.slice(0, 2).join(', ')}, … (${list.length} files)`;
+    return `${option} has no effect on ${shown}: ${list.length === 1 ? why[0] : why[1]}`;
+  });
 }
+
+/** What optionEffectWarnings reads of a file. */
+type OptionTarget = { readonly file: string; readonly format: string; readonly timeColumn: string; readonly timeUnit: string | null };
 
 /** Prints {@link inputWarnings} on stderr. */
 export function warnAboutInputs(ctx: Context, files: readonly string[], o: Pick<ReaderCliOptions, 'clock' | 'timeUnit'>, reads: readonly ReadReport[], span: Span): void {

@@ -96,7 +96,7 @@ export async function runInspect(files: readonly string[], o: InspectOptions, ct
   all.forEach((e, k) => leftOut[k] && ctx.warn(emptyFileWarning(e.file)));
   const entries = all.filter((_, k) => !leftOut[k]);
   // As the analyses say it: an option the file cannot use (--clock local without a receipt clock).
-  for (const e of entries) if ('quality' in e) for (const w of optionEffectWarnings(o, e.quality)) ctx.warn(w);
+  for (const w of optionEffectWarnings(o, entries.flatMap((e) => ('quality' in e ? [e.quality] : [])))) ctx.warn(w);
   const argOf = tasks.map((t) => t.index).filter((_, k) => !leftOut[k]);
   for (const w of marketFileWarnings(entries, argOf)) ctx.warn(w);
   const report = { entries, threshold: o.threshold, pairWindowUs: o.pairWindow };
