@@ -9,5 +9,5 @@ mkdir -p states
 leadlag plan "$SPOT" "$PERP" --label BTCUSDT --options '--threshold 7bp' --emit commands > jobs.txt
 # --halt now,fail=1: stop at the first failed job (its state is missing, so merge would refuse).
 parallel --will-cite --halt now,fail=1 --joblog jobs.log < jobs.txt
-leadlag merge states/BTCUSDT-*.state --format json > month.json
-leadlag merge states/BTCUSDT-*.state                    # the same report as a table
+leadlag merge 'states/BTCUSDT-*.state' --format json > month.json
+leadlag merge 'states/BTCUSDT-*.state'                  # the same report as a table

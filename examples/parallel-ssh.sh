@@ -12,4 +12,4 @@ parallel --will-cite --halt now,fail=1 --sshlogin "$HOSTS" --workdir "$PWD" < jo
 # Without a shared file system: copy the data to the same paths on every host first, run the
 # jobs as above with a local ./states on each host, then collect them here, e.g.
 #   for h in node1 node2 node3; do rsync -a "$h:$PWD/states/" states/; done
-leadlag merge states/*.state                             # one row per pair
+leadlag merge 'states/*.state'                           # one row per pair

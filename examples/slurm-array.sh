@@ -5,7 +5,7 @@
 #   mkdir -p states logs
 #   sbatch --array=0-$(( $(wc -l < jobs.txt) - 1 ))%64 slurm-array.sh     # at most 64 at once
 # then, when the array has finished:
-#   sbatch --dependency=afterok:<array job id> --wrap 'leadlag merge states/*.state --format json > universe.json'
+#   sbatch --dependency=afterok:<array job id> --wrap 'leadlag merge states --format json > universe.json'
 # Needs on the compute nodes: Node.js 20 and leadlag (a module or a container), the data and
 # this directory on the cluster's shared file system; states are collected in ./states.
 #SBATCH --job-name=leadlag

@@ -323,7 +323,7 @@ export function nullStepOption(description: string): Option {
 }
 
 export function namesOption(): Option {
-  return new Option('--names <a,b>', 'names of the two markets, used in metric names').argParser(parseNames).default(['spot', 'perp'], 'spot,perp');
+  return new Option('--names <a,b>', 'names of the two markets, used in metric names (letters, digits, _ or -; not the word leads, which joins them)').argParser(parseNames).default(['spot', 'perp'], 'spot,perp');
 }
 
 /** The two quote files every analysis compares. */
@@ -486,14 +486,13 @@ function refuseOtherUnit(digits: string, us: number, option: string): void {
 function refuseCompactDate(digits: string, us: number, option: string): void {
   const m = /^(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2})?)?$/.exec(digits);
   if (m === null || ![8, 12, 14].includes(digits.length)) return;
-  const [y, mo, d, h = 0, mi = 0, sec = 0] = m.slice(1).map((x) => (x === undefined ? undefined : Number(x))) as number[];
-  const t = Date.UTC(y!, mo! - 1, d!, h, mi, sec);
-  const back = new Date(t);
-  const real = back.getUTCFullYear() === y && back.getUTCMonth() === mo! - 1 && back.getUTCDate() === d && back.getUTCHours() === h && back.getUTCMinutes() === mi && back.getUTCSeconds() === sec;
-  if (!real || y! < 1990 || y! > 2099) return;
-  const iso = isoMicros(t * 1000);
-  const written = digits.length === 8 ? iso.slice(0, 10) : `${iso.slice(0, 19)}Z`;
-  throw new UsageError(`${option} ${digits} is read as epoch microseconds, ${isoMicros(us)}; as a date it would be ${iso}: write ${written} (ISO-8601) or epoch microseconds`);
+  const [y, mo, d, h = '00', mi = '00', sec = '00'] = m.slice(1) as [string, string, string, string?, string?, string?];
+  const written = digits.length === 8 ? `${y}-${mo}-${d}` : `${y}-${mo}-${d}T${h}:${mi}:${sec}Z`;
+  const iso = `${y}-${mo}-${d}T${h}:${mi}:${sec}Z`;
+  // parseIsoMicros checks the calendar (no 29 February 2023, no hour 24).
+  const meant = parseIsoMicros(Buffer.from(iso, 'latin1'), 0, iso.length);
+  if (!Number.isFinite(meant) || Number(y) < 1990 || Number(y) > 2099) return;
+  throw new UsageError(`${option} ${digits} is read as epoch microseconds, ${isoMicros(us)}; as a date it would be ${isoMicros(meant)}: write ${written} (ISO-8601) or epoch microseconds`);
 }
 
 /** Every duration unit in µs (parseDuration takes min and h from here). */

@@ -77,19 +77,25 @@ Run 'leadlag help <command>' for a command's options and a worked example.`,
     );
   for (const make of definitions) {
     const cmd = make(io);
-    program.addCommand(cmd.exitOverride().showHelpAfterError(`(run 'leadlag help ${cmd.name()}' for usage)`).configureOutput(outputTo(io)));
+    program.addCommand(cmd.exitOverride().showHelpAfterError(`(run 'leadlag help ${cmd.name()}' for usage)`).configureOutput(outputTo(io, MARKET_COMMANDS.has(cmd.name()))));
   }
   return program;
 }
 
 /** Commander's text goes to our streams; its error lines read like ours: `leadlag: …`. */
-function outputTo(io: Streams) {
+function outputTo(io: Streams, marketArgs = false) {
   return {
     writeOut: (s: string) => void io.stdout.write(s),
     writeErr: (s: string) => void io.stderr.write(s),
-    outputError: (s: string, write: (s: string) => void) => write(`leadlag: ${withStdinHint(withGlobHint(s.replace(/^error: /, '')))}`),
+    outputError: (s: string, write: (s: string) => void) => {
+      const message = withGlobHint(s.replace(/^error: /, ''));
+      write(`leadlag: ${marketArgs ? withStdinHint(message) : message}`);
+    },
   };
 }
+
+/** The commands whose arguments are markets' files (a comma list each), where `-,b.csv` is a list that begins with standard input. */
+const MARKET_COMMANDS: ReadonlySet<string> = new Set(['pair', 'xcorr', 'hy', 'classify', 'report', 'inspect']);
 
 /**
  * Too many arguments is most often a glob the shell expanded into its files (spot/*.csv gives

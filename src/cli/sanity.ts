@@ -23,8 +23,10 @@ export function inputWarnings(files: readonly string[], o: Pick<ReaderCliOptions
   const out: string[] = [];
   const shared = sharedFile(files);
   if (shared !== undefined) {
-    const named = files[0] === files[1] || shared === files[0] ? shared : `${shared}, named by both ${files[0]} and ${files[1]}`;
-    out.push(`both markets read the same file (${named}): every jump pairs with itself and the tables compare a market with itself`);
+    const named = files[0] === files[1] || shared.file === files[0] ? shared.file : `${shared.file}, named by both ${files[0]} and ${files[1]}`;
+    // Lists that share some of their files compare a market with itself only over those files' times.
+    const where = shared.all ? '' : ' over its times';
+    out.push(`both markets read the same file (${named}): every jump${where} pairs with itself and the tables compare a market with itself${where}`);
   }
   const units = reads.map((r) => `${r.file}: column '${r.timeColumn}' read as ${r.timeUnit === 'iso' ? 'ISO-8601' : r.timeUnit}`).join('; ');
   if (span.start < YEAR_2000_US) {
@@ -44,22 +46,25 @@ export function inputWarnings(files: readonly string[], o: Pick<ReaderCliOptions
 
 /**
  * A file both market arguments name (the same path, a link, or a directory and a glob that
- * meet), or undefined; each argument expanded as the readers expand it. Arguments that name
- * no file are left to the readers' errors.
+ * meet), and whether they name the same files throughout (`all`); undefined when they share
+ * none. Each argument expanded as the readers expand quote arguments; arguments that name no
+ * file are left to the readers' errors.
  */
-function sharedFile(args: readonly string[]): string | undefined {
+function sharedFile(args: readonly string[]): { readonly file: string; readonly all: boolean } | undefined {
   if (args.length !== 2) return undefined;
-  if (args[0] === args[1]) return args[0];
+  if (args[0] === args[1]) return { file: args[0]!, all: true };
   let lists: string[][];
   try {
-    lists = args.map((a) => expandInputArg(a));
+    lists = args.map((a) => expandInputArg(a, 'quotes'));
   } catch {
     return undefined;
   }
-  const [a, b] = lists as [string[], string[]];
-  const named = new Set(b);
-  const keys = new Set(b.map(fileKey).filter((k) => k !== undefined));
-  return a.find((x) => x !== '-' && (named.has(x) || keys.has(fileKey(x) ?? '')));
+  const idOf = (f: string) => fileKey(f) ?? f;
+  const [a, b] = lists.map((l) => l.filter((f) => f !== '-').map((f) => ({ f, id: idOf(f) }))) as [{ f: string; id: string }[], { f: string; id: string }[]];
+  const inB = new Set(b.map((x) => x.id));
+  const both = a.filter((x) => inB.has(x.id));
+  if (both.length === 0) return undefined;
+  return { file: both[0]!.f, all: both.length === a.length && both.length === new Set(b.map((x) => x.id)).size };
 }
 
 /**

@@ -250,10 +250,17 @@ async function firstTimeOf(path: string, kind: Kind, opts: ReadOptions): Promise
   }
 }
 
+/**
+ * Whether a market's next file, starting at `first`, overlaps the file before it, which ended at
+ * `previousLast`: trades may repeat a time; quotes collapse a time into one tick, so a shared time
+ * is an overlap.
+ */
+export function overlapsPrevious(kind: Kind, first: number, previousLast: number): boolean {
+  return kind === 'trades' ? first < previousLast : first <= previousLast;
+}
+
 function refuseOverlap(previous: ReadReport, path: string, first: number, kind: Kind): void {
-  // Trades may repeat a time; quotes collapse a time into one tick, so a shared time is an overlap.
-  const overlaps = kind === 'trades' ? first < previous.lastTime : first <= previous.lastTime;
-  if (!overlaps) return;
+  if (!overlapsPrevious(kind, first, previous.lastTime)) return;
   // One file named twice (by the same path, a link or a list that repeats it) is said as such.
   if (previous.file === path || sameFile(previous.file, path)) {
     throw new DataError(path, undefined, `the file is given twice for one market${previous.file === path ? '' : ` (also as ${previous.file})`}: pass each file once`);

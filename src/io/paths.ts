@@ -7,6 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { OpenError } from '../errors.js';
 import { counted } from '../core/human-text.js';
+import { parseIsoMicros } from './time.js';
 
 /** Names a directory contributes: tick dumps as the readers accept them. */
 const DATA_FILE = /\.(csv|tsv|txt)(\.gz)?$|\.gz$|\.zip$/i;
@@ -177,11 +178,15 @@ export function dayFromName(path: string): { start: number; end: number } | unde
   const dates = new Set<string>();
   for (const m of base.matchAll(NAME_DATE)) dates.add(`${m[1]}-${m[2]}-${m[3]}`);
   if (dates.size !== 1) return undefined;
-  const date = [...dates][0]!;
-  const start = Date.parse(`${date}T00:00:00Z`);
-  // Date.parse rolls 2023-02-29 over to 1 March: a date that is no day is none.
-  if (!Number.isFinite(start) || new Date(start).toISOString().slice(0, 10) !== date) return undefined;
-  return { start: start * 1000, end: (start + 86_400_000) * 1000 };
+  const start = midnightOf([...dates][0]!);
+  return start === undefined ? undefined : { start, end: start + 86_400e6 };
+}
+
+/** µs of a date's UTC midnight; undefined for a date that is no day (2023-02-29, which Date.parse rolls over to 1 March). */
+function midnightOf(date: string): number | undefined {
+  const iso = `${date}T00:00:00Z`;
+  const us = parseIsoMicros(Buffer.from(iso, 'latin1'), 0, iso.length);
+  return Number.isFinite(us) ? us : undefined;
 }
 
 /** The first YYYY-MM-DD in a file's base name that is no day of the calendar (2023-02-29, 2024-08-32), or undefined. */
@@ -189,8 +194,7 @@ export function impossibleNameDate(path: string): string | undefined {
   const base = path.split('/').pop() ?? path;
   for (const m of base.matchAll(NAME_DATE)) {
     const date = `${m[1]}-${m[2]}-${m[3]}`;
-    const t = Date.parse(`${date}T00:00:00Z`);
-    if (!Number.isFinite(t) || new Date(t).toISOString().slice(0, 10) !== date) return date;
+    if (midnightOf(date) === undefined) return date;
   }
   return undefined;
 }

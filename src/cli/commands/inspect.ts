@@ -12,6 +12,7 @@ import { Context, type Streams } from '../context.js';
 import { DataError, OpenError, UsageError } from '../../errors.js';
 import { assertStdinOnce, emptyFileWarning, fileGaps } from '../inputs.js';
 import { HEADER_ONLY } from '../../io/fastparse.js';
+import { overlapsPrevious } from '../../io/multi.js';
 import { isoMicros } from '../../io/output.js';
 import { readableTwice, readOnceText, sameFile } from '../../io/identity.js';
 import { expandInputArg } from '../../io/paths.js';
@@ -143,8 +144,7 @@ function marketFileWarnings(entries: readonly InspectEntry[], argOf: readonly nu
     const inTime = files.map((q) => ({ file: q.file, kind: q.kind, firstTime: q.timeline.firstTime, lastTime: q.timeline.lastTime })).sort((x, y) => x.firstTime - y.firstTime);
     for (let i = 1; i < inTime.length; i++) {
       const [before, after] = [inTime[i - 1]!, inTime[i]!];
-      // As multi.ts refuses them: quotes collapse a shared time into one tick, trades may share it.
-      const overlaps = after.kind === 'trades' ? after.firstTime < before.lastTime : after.firstTime <= before.lastTime;
+      const overlaps = overlapsPrevious(after.kind, after.firstTime, before.lastTime);
       if (overlaps && (before.file === after.file || sameFile(before.file, after.file))) out.push(`${after.file} is given twice for one market${before.file === after.file ? '' : ` (also as ${before.file})`}; an analysis refuses it: pass each file once`);
       else if (overlaps) out.push(`${before.file} and ${after.file} overlap in time: ${after.file} starts at ${isoMicros(after.firstTime)}, ${after.firstTime === before.lastTime ? 'the time' : 'before'} ${before.file} ends at ${isoMicros(before.lastTime)}; an analysis refuses them as one market's files`);
     }
