@@ -372,6 +372,11 @@ test('plan warns of state files its jobs would replace that are another plan\'s:
   assert.match(r.stderr, /2 state files this plan's jobs write \(\S+pair-0000\.state, \S+pair-0001\.state\) already hold pair states, which hy jobs refuse to replace/);
   // Its own --label: other names, nothing to say.
   assert.equal((await plan('--label', 'ETH')).stderr, '');
+  // A state of the pair this plan does not write (a longer plan's job 7, say): merge over the
+  // folder would read it too.
+  writeFileSync(join(states, 'pair-0007.state'), '');
+  assert.match((await plan('--label', 'pair')).stderr, /holds 1 state file of pair that this plan does not write \(\S+pair-0007\.state\), from another plan: merge over the folder or pair-\*\.state would read them too/);
+  assert.doesNotMatch((await plan('--label', 'ETH')).stderr, /does not write/);
 });
 
 test('plan refuses a cut that meets a day whose file holds a header and no rows, plain or gzipped; a one-row file and an empty name are planned', async () => {

@@ -5,7 +5,7 @@
  * commands, for GNU parallel, a Slurm job array or a Kubernetes Indexed Job (docs/scale.md,
  * examples/).
  */
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { DECIMAL_RE } from '../../io/numbers.js';
 import { Context, type Streams } from '../context.js';
@@ -97,6 +97,10 @@ export function runPlan(spot: string | undefined, perp: string | undefined, o: P
     }
   }
   for (const w of taken.warnings()) warn(w);
+  for (const { p } of planned) {
+    const left = leftoverStates(o.states, p.pair, taken.written);
+    if (left.length > 0) warn(`${o.states} holds ${counted(left.length, 'state file')} of ${p.pair} that this plan does not write (${left.slice(0, 2).join(', ')}${left.length > 2 ? ', …' : ''}), from another plan: merge over the folder or ${p.pair}-*.state would read them too, and refuse their ranges; remove them, or give this plan its own --states DIR`);
+  }
   return lines;
 }
 
@@ -110,10 +114,13 @@ export function runPlan(spot: string | undefined, perp: string | undefined, o: P
 class StatesTaken {
   /** What a state held, said for one state or several, and the states that held it. */
   private readonly found = new Map<string, { readonly held: (n: number) => string; readonly states: string[] }>();
+  /** Every state path the plan's jobs write. */
+  readonly written = new Set<string>();
 
   constructor(private readonly command: PlanCommand) {}
 
   check(state: string, j: Job): void {
+    this.written.add(state);
     const held = stateHeaderAt(state);
     if (held === undefined) return;
     const other = String(held.command);
@@ -141,6 +148,23 @@ class StatesTaken {
     entry.states.push(state);
     this.found.set(key, entry);
   }
+}
+
+/**
+ * The state files of `pair` in the states folder (`<pair>-NNNN.state`, as plan names them) that
+ * the plan does not write: a longer plan's jobs beyond this one's (a plan every 12 h, then a
+ * daily one), which a merge over the folder or the pair's glob reads beside this plan's.
+ */
+function leftoverStates(dir: string, pair: string, written: ReadonlySet<string>): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const folder = dir.replace(/\/$/, '');
+  const ours = new RegExp(`^${pair.replace(/[.]/g, '\\.')}-\\d{4,}\\.state$`);
+  return names.filter((n) => ours.test(n)).sort().map((n) => `${folder}/${n}`).filter((p) => !written.has(p));
 }
 
 /** The job's command line; --options' words come last, quoted as the shell reads them back (shell-words.ts). */
