@@ -384,6 +384,7 @@ test('classify verdict: fewer than 100 bootstrap replicates make no claim, whate
     aps: [ap('xgboost', 0.543, 0, null), ap('base_rate', 0.5, 0.043, bootstrap === 0 ? null : { low: 0.035, high: 0.047 }), ap('logistic', 0.543, 0, bootstrap === 0 ? null : { low: -0.01, high: 0.01 })],
     report: { classes: [{ support: 40 }, { support: 40 }] },
     options: { bootstrap },
+    names: ['spot', 'perp'],
   }) as unknown as Parameters<typeof verdict>[0];
   const aps = "XGBoost's AP 0.543 vs the base rate 0.500 and logistic regression 0.543";
   assert.equal(verdict(report(2)), `${aps}; too few bootstrap replicates to judge (--bootstrap 2 draws 2 replicates; a claim needs at least 100, the default is 1000), so no claim either way.`);
@@ -403,4 +404,21 @@ test('classify --bootstrap 2 on the fixtures: intervals are shown under the warn
   assert.ok(out.baselines.logistic.xgboost_minus_ci[0] > 0, JSON.stringify(out.baselines.logistic));
   assert.match(out.verdict, /too few bootstrap replicates to judge \(--bootstrap 2 draws 2 replicates; a claim needs at least 100, the default is 1000\), so no claim either way/);
   assert.doesNotMatch(out.verdict, /ranks leads|No evidence/);
+});
+
+test('classify verdict: above chance but wholly below logistic regression says so; every "above chance" says it ranks the labels', async () => {
+  const { verdict } = await import('../src/cli/classify-render.js');
+  // The hunt's fixtures run with --per-class 14: +0.100 over the base rate [0.012, 0.219], −0.140
+  // over logistic regression [−0.247, −0.019], an interval below 0 (before: "nothing significant").
+  const ap = (name: string, value: number, diff: number, diffCi: { low: number; high: number } | null) => ({ name, ap: value, ci: null, diff, diffCi });
+  const r = {
+    aps: [ap('xgboost', 0.6, 0, null), ap('base_rate', 0.5, 0.1, { low: 0.012, high: 0.219 }), ap('logistic', 0.74, -0.14, { low: -0.247, high: -0.019 })],
+    report: { classes: [{ support: 40 }, { support: 40 }] },
+    options: { bootstrap: 1000 },
+    names: ['spot', 'perp'],
+  } as unknown as Parameters<typeof verdict>[0];
+  assert.equal(
+    verdict(r),
+    "XGBoost ranks leads above chance (+0.100 AP over the base rate [0.012, 0.219]) but below logistic regression (-0.140 AP over logistic regression [-0.247, -0.019], an interval below 0: the simpler model ranks them better). This ranks the labels (a lead is a spot jump that a perp jump followed); that perp follows spot more often than by chance is pair's test (its chance pairs), which these numbers do not make.",
+  );
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Random } from '../src/core/random.js';
-import { MIN_BALANCED_PER_CLASS, sampleTrainTest, TooFewTriggersError, trainingSizes, trainsEnough, type SamplingOptions } from '../src/core/sampling.js';
+import { MIN_BALANCED_PER_CLASS, purgeLabelWindows, sampleTrainTest, TooFewTriggersError, trainingSizes, trainsEnough, type SamplingOptions } from '../src/core/sampling.js';
 
 const HOLDOUT: SamplingOptions = { mode: 'holdout', perClass: 1000, split: 'random' };
 const BALANCED: SamplingOptions = { mode: 'balanced', perClass: 1000, split: 'random' };
@@ -189,4 +189,17 @@ test('Random: next() in [0, 1), int(n) in [0, n), seed32() in [0, 2^31), reprodu
   assert.notEqual(new Random(2 ** 32 + 1).next(), new Random(1).next()); // high bits count
   assert.throws(() => new Random(1.5), RangeError);
   assert.throws(() => a.int(0), RangeError);
+});
+
+test('purgeLabelWindows: the last training rows whose label window (t, t + D] reaches the first test time leave; earlier ones stay', () => {
+  // Rows at 0, 10, 20, 30, 35 ms; training rows 0, 1, 3 (the others test). The first test time
+  // is 20 ms: with D = 5 ms, rows at 0 and 10 ms end their windows at 5 and 15 ms, before it;
+  // training row 3 (30 ms) is later still and its window reaches past it: purged.
+  const t = Float64Array.from([0, 10_000, 20_000, 30_000, 35_000]);
+  assert.deepEqual([...purgeLabelWindows(Uint32Array.from([0, 1]), t, 20_000, 5_000)], [0, 1]);
+  // D = 10 ms: row 1's window (10, 20] reaches 20 ms exactly (t + D ≥ first test): purged.
+  assert.deepEqual([...purgeLabelWindows(Uint32Array.from([0, 1]), t, 20_000, 10_000)], [0]);
+  assert.deepEqual([...purgeLabelWindows(Uint32Array.from([0, 1]), t, 20_000, 9_999)], [0, 1]);
+  // Everything reaches: nothing left.
+  assert.deepEqual([...purgeLabelWindows(Uint32Array.from([0, 1]), t, 20_000, 1e9)], []);
 });

@@ -137,6 +137,18 @@ function embargo(train: Uint32Array, test: Uint32Array): TrainTestSplit {
   return { train, test: test.slice(first), embargoed: first };
 }
 
+/**
+ * Training rows (ascending row indices, rows in time order) less the last ones whose label window
+ * (t, t + purgeUs] reaches `firstTestUs`: their labels are decided by the other market's jumps in
+ * the test period, which a model trained on them would have seen (walkForwardFolds purges the
+ * same way). Returns a view of `train`.
+ */
+export function purgeLabelWindows(train: Uint32Array, t: Float64Array, firstTestUs: number, purgeUs: number): Uint32Array {
+  let end = train.length;
+  while (end > 0 && t[train[end - 1]!]! + purgeUs >= firstTestUs) end--;
+  return train.subarray(0, end);
+}
+
 /** The row indices of class 0 and of class 1, each ascending. */
 function indicesByClass(labels: Uint8Array): [Uint32Array, Uint32Array] {
   let ones = 0;

@@ -9,7 +9,7 @@ import { Context, type Streams } from '../context.js';
 import { DataError, UsageError } from '../../errors.js';
 import { analysisParamsOf, refusePlanSpanAlone, warnFewReplicates, type PlanSpan, type CommonOptions, type Feed, type JumpCliOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
 import { Random } from '../../core/random.js';
-import { MIN_BALANCED_PER_CLASS, MIN_PER_CLASS, sampleTrainTest, TooFewTriggersError, trainingSizes, trainsEnough, walkForwardFolds } from '../../core/sampling.js';
+import { MIN_BALANCED_PER_CLASS, MIN_PER_CLASS, purgeLabelWindows, sampleTrainTest, TooFewTriggersError, trainingSizes, trainsEnough, walkForwardFolds } from '../../core/sampling.js';
 import { averagePrecisionOfCurve, pickThreshold, precisionRecallCurve } from '../../core/prcurve.js';
 import { classIntervals, classificationReport, predictAtThreshold } from '../../core/report.js';
 import { countLeads, prevalence, take, type Dataset } from '../../core/dataset.js';
@@ -182,8 +182,8 @@ export function evaluateDataset(xgb: XGBoostClass, labelled: LabelledSpan, o: Ev
   const mode = o.balanced ? 'balanced' : 'holdout';
   const rng = new Random(o.seed);
   const modelParams = { trees: o.trees, maxDepth: o.depth, eta: o.eta };
-  const evaluated = o.split === 'walk-forward' ? walkForward(xgb, dataset, o, params.pairWindowUs, rng, modelParams, file, ctx) : holdOut(xgb, dataset, o, mode, rng, modelParams, file);
-  const { folds, nTrain, nEmbargoed, foldSummaries } = evaluated;
+  const evaluated = o.split === 'walk-forward' ? walkForward(xgb, dataset, o, params.pairWindowUs, rng, modelParams, file, ctx) : holdOut(xgb, dataset, o, mode, params.pairWindowUs, rng, modelParams, file);
+  const { folds, nTrain, nEmbargoed, nPurged, foldSummaries } = evaluated;
   const pooled = poolFolds(folds);
   const curve = precisionRecallCurve(pooled.model, pooled.labels);
   const pick = pickThreshold(curve, o.targetRecall)!; // the test set always holds positives
@@ -215,6 +215,7 @@ export function evaluateDataset(xgb: XGBoostClass, labelled: LabelledSpan, o: Ev
     nTest: pooled.labels.length,
     testBlocks,
     nEmbargoed,
+    nPurged: nPurged ?? 0,
     testPrevalence: prevalence(pooled.labels),
     report: table,
     intervals: classIntervals(pooled.labels, predicted),
@@ -236,11 +237,13 @@ interface Evaluated {
   readonly folds: FoldScores[];
   readonly nTrain: number;
   readonly nEmbargoed: number;
+  /** --split time: training triggers purged for label windows that reach the test period. */
+  readonly nPurged?: number;
   readonly foldSummaries?: FoldSummary[];
 }
 
 /** Tables 3 and 4: one train/test split (random or time), the §5 sampling unchanged. */
-function holdOut(xgb: XGBoostClass, dataset: Dataset, o: EvaluationOptions, mode: 'holdout' | 'balanced', rng: Random, model: { trees: number; maxDepth: number; eta: number }, file: string): Evaluated {
+function holdOut(xgb: XGBoostClass, dataset: Dataset, o: EvaluationOptions, mode: 'holdout' | 'balanced', purgeUs: number, rng: Random, model: { trees: number; maxDepth: number; eta: number }, file: string): Evaluated {
   let split;
   try {
     split = sampleTrainTest(dataset.labels, { mode, perClass: o.perClass, split: o.split === 'time' ? 'time' : 'random' }, rng);
@@ -248,11 +251,19 @@ function holdOut(xgb: XGBoostClass, dataset: Dataset, o: EvaluationOptions, mode
     if (e instanceof TooFewTriggersError) throw new TooFewTriggersDataError(file, e);
     throw e;
   }
-  const train = take(dataset, split.train);
+  requireBothClasses(take(dataset, split.test).labels, split.embargoed, file);
+  // --split time: the last training triggers whose label windows reach the test period are
+  // purged, as walk-forward's folds purge them (a random split has no period to reach).
+  const trainRows = o.split === 'time' ? purgeLabelWindows(split.train, dataset.t, dataset.t[split.test[0]!]!, purgeUs) : split.train;
+  const train = take(dataset, trainRows);
   const test = take(dataset, split.test);
-  requireBothClasses(test.labels, split.embargoed, file);
+  const leads = train.labels.reduce((s, l) => s + l, 0);
+  if (!trainsEnough(leads, train.labels.length - leads)) {
+    const all = dataset.labels.reduce((s, l) => s + l, 0);
+    throw new TooFewTriggersDataError(file, new TooFewTriggersError(all, dataset.labels.length - all, leads, train.labels.length - leads, 'the earliest 70 % of each class, less those whose label window reaches the test period'));
+  }
   const fold = scoreFold(xgb, train, test, { ...model, seed: rng.seed32() });
-  return { folds: [fold], nTrain: split.train.length, nEmbargoed: split.embargoed };
+  return { folds: [fold], nTrain: trainRows.length, nEmbargoed: split.embargoed, nPurged: split.train.length - trainRows.length };
 }
 
 /**
