@@ -422,3 +422,21 @@ test('classify verdict: above chance but wholly below logistic regression says s
     "XGBoost ranks leads above chance (+0.100 AP over the base rate [0.012, 0.219]) but below logistic regression (-0.140 AP over logistic regression [-0.247, -0.019], an interval below 0: the simpler model ranks them better). This ranks the labels (a lead is a spot jump that a perp jump followed); that perp follows spot more often than by chance is pair's test (its chance pairs), which these numbers do not make.",
   );
 });
+
+test('classify walk-forward: the header counts the folds that were tested, and the skipped ones', async () => {
+  // 50 folds of the fixtures' 97 triggers: a block of one or two triggers often lacks a class,
+  // and each skipped fold is warned of; the header's count is the JSON folds not skipped.
+  const r = await run([...TARDIS, '--split', 'walk-forward', '--folds', '50']);
+  const j = await run([...TARDIS, '--split', 'walk-forward', '--folds', '50', '--format', 'json']);
+  const folds = (JSON.parse(j.stdout) as { folds: { skipped: boolean }[] }).folds;
+  const tested = folds.filter((f) => !f.skipped).length;
+  assert.ok(tested > 0 && tested < 50, `${tested}`);
+  assert.match(r.stdout, new RegExp(`walk-forward test over ${tested} of 50 folds \\(${50 - tested} skipped\\)`));
+  assert.equal((r.stderr.match(/walk-forward fold \d+ skipped/g) ?? []).length, 50 - tested);
+  // Every fold tested: the plain count.
+  for (const folds of ['2', '3']) {
+    const all = (JSON.parse((await run([...TARDIS, '--split', 'walk-forward', '--folds', folds, '--format', 'json'])).stdout) as { folds: { skipped: boolean }[] }).folds;
+    if (all.some((f) => f.skipped)) continue;
+    assert.match((await run([...TARDIS, '--split', 'walk-forward', '--folds', folds])).stdout, new RegExp(`walk-forward test over ${folds} folds,`));
+  }
+});

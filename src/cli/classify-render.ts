@@ -271,7 +271,9 @@ export function triggersText(r: ClassifyReport): string {
 function humanClassify(r: ClassifyReport, style: Style): string {
   const { c } = style;
   const [a, b] = r.names;
-  const test = r.options.split === 'walk-forward' ? `walk-forward test over ${r.options.folds} folds` : 'hold-out test';
+  // Folds skipped (a class missing from a test block) leave the pooled result to the others: said in the header.
+  const kept = r.folds?.filter((f) => !f.skipped).length ?? r.options.folds;
+  const test = r.options.split === 'walk-forward' ? `walk-forward test over ${kept === r.options.folds ? `${kept} folds` : `${kept} of ${r.options.folds} folds (${r.options.folds - kept} skipped)`}` : 'hold-out test';
   const title = r.mode === 'holdout' ? `Table 3: will ${b} follow a ${a} jump? ${test}, threshold calibrated for recall ≥ target` : `Table 4: will ${b} follow a ${a} jump? balanced sample, threshold 0.5`;
   const cls = r.report.classes;
   const rows: Cell[][] = [
