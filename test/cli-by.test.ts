@@ -501,3 +501,10 @@ test('hy --by: a window leads in the shares only where its own sign-flip test re
   assert.deepEqual(j.stability.leads, sharesOf(calls));
   assert.deepEqual((j.windows as Json[]).map((w) => w.call), calls.map(callName));
 });
+
+test('too many windows name the option that makes them: --by, or --window under --by vol', async () => {
+  // The fixtures span 80 s: 80 000 windows of 1 ms are allowed (at most 100 000), 800 000 of 100 µs are not.
+  const { UsageError } = await import('../src/errors.js');
+  await assert.rejects(pair([SPOT, PERP], { by: { kind: 'time', us: 100 } }), (e: unknown) => e instanceof UsageError && /the span holds \d+ windows of --by \(at most 100000\); use a longer --by$/.test(e.message));
+  await assert.rejects(pair([SPOT, PERP], { by: { kind: 'vol' }, window: 100 }), (e: unknown) => e instanceof UsageError && /the span holds \d+ windows of --window \(at most 100000\); use a longer --window$/.test(e.message));
+});

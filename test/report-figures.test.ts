@@ -58,6 +58,10 @@ test('delayFigure, pairingFigure, windowsFigure, prCurveFigure carry exactly the
   assert.deepEqual(values(w.spec), [{ start: 0, lag_ms: 2, rho: 0.3 }, { start: 3600000, lag_ms: null, rho: null }]);
   const pr = prCurveFigure([{ recall: 0.5, precision: 1 }, { recall: 1, precision: 0.5 }], { recall: 0.5, precision: 1 }, 0.25);
   assert.deepEqual(layers(pr.spec)[1]!.data!.values, [{ y: 0.25 }]);
+  // Each precision over the recalls up to its own, from recall 0: the area under the steps is the
+  // AP, 0.5 · 1 + 0.5 · 0.5 = 0.75 here (step-after had drawn 1 over all of (0.5, 1]).
+  assert.deepEqual(values(pr.spec), [{ recall: 0, precision: 1 }, { recall: 0.5, precision: 1 }, { recall: 1, precision: 0.5 }]);
+  assert.equal((layers(pr.spec)[0]!.mark as unknown as { interpolate: string }).interpolate, 'step-before');
   assert.match(pr.caption, /25\.0 %/);
 });
 

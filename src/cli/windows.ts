@@ -112,7 +112,9 @@ export function windowsOf<S>(parts: KeyedParts<S>, span: Span, meter?: GridRetur
   const first = parts.keyOf(span.start);
   const last = parts.keyOf(span.end);
   if (last - first + 1 > MAX_WINDOWS) {
-    throw new UsageError(`the span holds ${last - first + 1} windows of --by (at most ${MAX_WINDOWS}); use longer windows`);
+    // With --by vol the windows are --window's.
+    const option = meter === undefined ? '--by' : '--window';
+    throw new UsageError(`the span holds ${last - first + 1} windows of ${option} (at most ${MAX_WINDOWS}); use a longer ${option}`);
   }
   const clip = (key: number) => {
     const e = parts.edges(key);
