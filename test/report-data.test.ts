@@ -126,7 +126,8 @@ test('windowFigure: each window\'s best lag by |r| in ms and its r; none without
 test('prFigure: the curve\'s points, the chosen threshold and the base rate', () => {
   const curve = { thresholds: Float64Array.from([0.9, 0.5, 0.1]), precision: Float64Array.from([1, 0.75, 0.5]), recall: Float64Array.from([1 / 3, 1, 1]), positives: 3 };
   const f = prFigure({ curve, precisionAtThreshold: 0.75, recallAtThreshold: 1, testPrevalence: 0.5 } as unknown as ClassifyReport)!;
-  assert.deepEqual(values(f.spec), [{ recall: 1 / 3, precision: 1 }, { recall: 1, precision: 0.75 }, { recall: 1, precision: 0.5 }]);
+  // From recall 0 at the first point's precision (the curve steps as the AP sums it: specs.ts).
+  assert.deepEqual(values(f.spec), [{ recall: 0, precision: 1 }, { recall: 1 / 3, precision: 1 }, { recall: 1, precision: 0.75 }, { recall: 1, precision: 0.5 }]);
   assert.deepEqual(layers(f.spec)[1]!.data!.values, [{ y: 0.5 }]);
   assert.deepEqual(layers(f.spec)[2]!.data!.values, [{ recall: 1, precision: 0.75 }]);
   assert.equal(prFigure({ testPrevalence: 0.5 } as unknown as ClassifyReport), undefined);
