@@ -143,6 +143,11 @@ test('one market\'s files: an option without effect is said per file, two clocks
   // A directory and a glob that meet in one file: one file for both markets.
   const same = tempFiles({ 'spot.csv': readFileSync(SPOT) });
   assert.match(await stderrOf([same, `${same}/*.csv`], {}), /both markets read the same file \(\S+spot\.csv, named by both /);
+  // Lists that share two of their files: both named, and the claim kept to their times.
+  const parts = splitCsv(SPOT, [0.25, 0.5, 0.75]);
+  const q = tempFiles({ 'q1.csv': parts[0]!, 'q2.csv': parts[1]!, 'q3.csv': parts[2]!, 'q4.csv': parts[3]! });
+  const [q1, q2, q3, q4] = ['q1.csv', 'q2.csv', 'q3.csv', 'q4.csv'].map((n) => join(q, n));
+  assert.match(await stderrOf([`${q1},${q2},${q3}`, `${q2},${q3},${q4}`], {}), /both markets read the same files \(\S+q2\.csv, \S+q3\.csv, named by both .*\): every jump over their times pairs with itself/);
 });
 
 test('a range that ends before a market\'s files begin names their first files and first times; one after their end, the last', async () => {
@@ -209,13 +214,17 @@ test('inspect: an argument\'s several files are checked as one market\'s stream 
   assert.equal(await warnings([SPOT, SPOT]), '');
   assert.equal(await warnings([join(FIXTURES, 'tardis')]), '');
   // A file of a header only among them is left out with the analyses' warning; alone it is an error entry.
-  const empty = join(tempFiles({ 's5.csv': `${header}\n` }), 's5.csv');
+  const empty = join(tempFiles({ 's5.csv': `${header}\n`, 's6.csv': `${header}\n` }), 's5.csv');
   const f = fakeContext({ quiet: false });
   const r = await runInspect([`${s1},${empty}`], o, f.ctx);
   assert.deepEqual(r.entries.map((e) => e.file), [s1]);
   assert.match(f.stderr(), /s5\.csv has a header but no data rows: left out/);
   const alone = await runInspect([empty], o, fakeContext().ctx);
   assert.ok('error' in alone.entries[0]! && /header but no data rows/.test(alone.entries[0].error.message));
+  // Only such files in a list: each is an error, as the analyses refuse the market (not an empty report).
+  const only = await runInspect([`${empty},${empty.replace('s5.csv', 's6.csv')}`], o, fakeContext().ctx);
+  assert.equal(only.entries.length, 2);
+  assert.ok(only.entries.every((e) => 'error' in e && /header but no data rows/.test(e.error.message)));
 });
 
 test('standard input cannot be one of several files of a market', async () => {

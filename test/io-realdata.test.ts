@@ -118,16 +118,19 @@ test('report --trades on an independent perp: where classify ranks the labels ab
   let claims = 0;
   for (const seed of [1, 2, 3, 4, 5, 6]) {
     const file = join(tempFiles({ 'perp.csv': perp(seed) }), 'perp.csv');
-    const r = await leadlagInProcess(['report', join(DIR, 'spot_quotes.csv.gz'), file, '--trades', join(DIR, 'spot_trades.csv.gz'), '--threshold', '0.5bp', '--jump-window', '50ms', '--pair-window', '100ms', '--format', 'json', '--quiet']);
+    const page = join(tempFiles({}), 'page.html');
+    const r = await leadlagInProcess(['report', join(DIR, 'spot_quotes.csv.gz'), file, '--trades', join(DIR, 'spot_trades.csv.gz'), '--threshold', '0.5bp', '--jump-window', '50ms', '--pair-window', '100ms', '--format', 'json', '--quiet', '--html', page]);
     assert.equal(r.code, 0, r.stderr);
     const j = JSON.parse(r.stdout) as { classify: { verdict: string }; classify_caveat: string | null; pair: { native: { paired_events: number; chance_pairs_mean: number } } };
     const claimed = j.classify.verdict.startsWith('XGBoost ranks leads above chance');
     if (!claimed) continue;
     claims++;
     assert.match(j.classify.verdict, /This ranks the labels \(a lead is a spot jump that a perp jump followed\); that perp follows spot more often than by chance is pair's test/);
-    // The pairs are within twice the chance pairs: the caveat names them.
+    // The pairs are within twice the chance pairs: the caveat says so as pair's verdict does.
     assert.ok(j.pair.native.paired_events < 2 * j.pair.native.chance_pairs_mean, JSON.stringify(j.pair.native));
-    assert.match(j.classify_caveat ?? '', new RegExp(`^But pair finds ${j.pair.native.paired_events} pairs against [\\d.]+ by chance on the native ticks .*: perp's jumps follow spot's no more than by chance`));
+    assert.match(j.classify_caveat ?? '', new RegExp(`^But pair's native ticks pair only [\\d.]+× the chance pairs \\(${j.pair.native.paired_events} pairs, [\\d.]+ by chance on average\\): many of the leads may be coincidences`));
+    // The page's classify note carries it too.
+    assert.ok(readFileSync(page, 'utf8').includes(j.classify_caveat!.replace(/'/g, '&#39;')) || readFileSync(page, 'utf8').includes(j.classify_caveat!), 'the page says the caveat');
   }
   assert.ok(claims > 0, 'some independent perp has its labels ranked above chance');
 });

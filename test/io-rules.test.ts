@@ -439,3 +439,14 @@ test('unread sides: a side value no reader knows is counted, with the first one\
   assert.deepEqual(mk.side, [-1, 0, 1, 0, 0]);
   assert.deepEqual(mk.report.unreadSides, { count: 2, file: mk.report.file, line: 3, value: 'sell', mode: 'maker' });
 });
+
+test('the instrument column checked is the most preferred the header has: symbol over ticker; a numeric instrument_id is not one', async () => {
+  // A continuous contract (Databento's ES.c.0) keeps its symbol while its instrument_id changes
+  // at the roll: one market, read whole.
+  const roll = tmpFile('roll.csv', 'time,instrument_id,symbol,bid,ask\n1000000,1,ES.c.0,1,2\n1000001,2,ES.c.0,1,2\n');
+  assert.equal((await readQuotes(roll)).t.length, 2);
+  // A ticker column before the symbol column: symbol is the one compared (its second value is the bad row).
+  const both = tmpFile('ticker-symbol.csv', 'time,ticker,symbol,bid,ask\n1000000,X,BTCUSDT,1,2\n1000001,Y,ETHUSDT,1,2\n');
+  const e = await rejection(readQuotes(both));
+  assert.ok(e instanceof DataError && /another symbol in column symbol/.test(e.message), String(e));
+});

@@ -185,38 +185,45 @@ function signed(v: number, digits = 3): string {
  * MIN_CLAIM_BLOCKS blocks, it makes no claim.
  */
 export function verdict(r: ClassifyReport): string {
+  return classifyCall(r).sentence;
+}
+
+/** What the verdict claims: nothing (too little to judge), below chance, no evidence, or above chance. */
+export type ClassifyClaim = 'none' | 'below' | 'no-evidence' | 'above';
+
+/** Whether the verdict claims that XGBoost ranks leads above chance (the sentences that carry labelsNote). */
+export function claimsAboveChance(r: ClassifyReport): boolean {
+  return classifyCall(r).claim === 'above';
+}
+
+/** The verdict's claim and its sentence, decided once for both. */
+function classifyCall(r: ClassifyReport): { readonly claim: ClassifyClaim; readonly sentence: string } {
   const [model, base, logistic] = [r.aps[0]!, r.aps[1]!, r.aps[2]!];
   const leads = r.report.classes[1].support;
   const smaller = Math.min(leads, r.report.classes[0].support);
   const weak = smaller < 30 ? `; the evidence is weak: the smaller test class holds only ${smaller} triggers` : '';
   const aps = `XGBoost's AP ${fixed(model.ap, 3)} vs the base rate ${fixed(base.ap, 3)} and logistic regression ${fixed(logistic.ap, 3)}`;
+  const none = (sentence: string) => ({ claim: 'none' as const, sentence });
   // Fewer test triggers of a class than training needs of each: no interval over them means much.
-  if (smaller < MIN_PER_CLASS) return `Too few test triggers to judge: ${aps}, but the smaller test class holds only ${smaller} (fewer than ${MIN_PER_CLASS}), so no claim either way.`;
+  if (smaller < MIN_PER_CLASS) return none(`Too few test triggers to judge: ${aps}, but the smaller test class holds only ${smaller} (fewer than ${MIN_PER_CLASS}), so no claim either way.`);
   const few = fewReplicatesWhy(r.options.bootstrap);
-  if (few !== undefined) return `${aps}; ${few}, so no claim either way${weak}.`;
-  if (r.options.bootstrap > 0 && r.testBlocks < MIN_CLAIM_BLOCKS) return `${aps}; ${fewBlocksClause(r)}, so no claim either way${weak}.`;
+  if (few !== undefined) return none(`${aps}; ${few}, so no claim either way${weak}.`);
+  if (r.options.bootstrap > 0 && r.testBlocks < MIN_CLAIM_BLOCKS) return none(`${aps}; ${fewBlocksClause(r)}, so no claim either way${weak}.`);
   if (base.diffCi === null) {
     // R ≥ MIN_REPLICATES here: a replicate has no AP only when it drew no lead.
     const why = r.options.bootstrap === 0 ? '--bootstrap 0' : 'the test triggers lie in one bootstrap block, or fewer than 2 replicates drew a lead';
-    return `${aps}; no intervals (${why}), so no claim either way${weak}.`;
+    return none(`${aps}; no intervals (${why}), so no claim either way${weak}.`);
   }
   const vsBase = `${signed(base.diff)} AP over the base rate ${interval(base.diffCi)}`;
   const vsLogistic = `${signed(logistic.diff)} AP over logistic regression ${interval(logistic.diffCi)}`;
-  if (base.diffCi.high < 0) return `XGBoost ranks leads below chance: ${vsBase}, an interval below 0 (the model learned something that does not hold on the test set)${weak}.`;
-  if (!(base.diffCi.low > 0)) return `No evidence that these features predict a lead: XGBoost adds ${vsBase}, an interval that includes 0${weak}.`;
-  const labels = labelsNote(r.names);
+  if (base.diffCi.high < 0) return { claim: 'below', sentence: `XGBoost ranks leads below chance: ${vsBase}, an interval below 0 (the model learned something that does not hold on the test set)${weak}.` };
+  if (!(base.diffCi.low > 0)) return { claim: 'no-evidence', sentence: `No evidence that these features predict a lead: XGBoost adds ${vsBase}, an interval that includes 0${weak}.` };
+  const above = (sentence: string) => ({ claim: 'above' as const, sentence: `${sentence}${weak}. ${labelsNote(r.names)}` });
   if (logistic.diffCi !== null && logistic.diffCi.high < 0) {
-    return `XGBoost ranks leads above chance (${vsBase}) but below logistic regression (${vsLogistic}, an interval below 0: the simpler model ranks them better)${weak}. ${labels}`;
+    return above(`XGBoost ranks leads above chance (${vsBase}) but below logistic regression (${vsLogistic}, an interval below 0: the simpler model ranks them better)`);
   }
-  if (logistic.diffCi === null || !(logistic.diffCi.low > 0)) {
-    return `XGBoost ranks leads above chance (${vsBase}) but nothing significant over logistic regression (${vsLogistic})${weak}. ${labels}`;
-  }
-  return `XGBoost ranks leads above chance (${vsBase}) and adds ${vsLogistic}${weak}. ${labels}`;
-}
-
-/** Whether the verdict claims that XGBoost ranks leads above chance (the sentences that carry labelsNote). */
-export function claimsAboveChance(r: ClassifyReport): boolean {
-  return verdict(r).startsWith('XGBoost ranks leads above chance');
+  if (logistic.diffCi === null || !(logistic.diffCi.low > 0)) return above(`XGBoost ranks leads above chance (${vsBase}) but nothing significant over logistic regression (${vsLogistic})`);
+  return above(`XGBoost ranks leads above chance (${vsBase}) and adds ${vsLogistic}`);
 }
 
 /**
@@ -271,7 +278,7 @@ export function triggersText(r: ClassifyReport): string {
 function humanClassify(r: ClassifyReport, style: Style): string {
   const { c } = style;
   const [a, b] = r.names;
-  // Folds skipped (a class missing from a test block) leave the pooled result to the others: said in the header.
+  // Folds skipped (too few training triggers of a class, or a test block without one) leave the pooled result to the others: said in the header.
   const kept = r.folds?.filter((f) => !f.skipped).length ?? r.options.folds;
   const test = r.options.split === 'walk-forward' ? `walk-forward test over ${kept === r.options.folds ? `${kept} folds` : `${kept} of ${r.options.folds} folds (${r.options.folds - kept} skipped)`}` : 'hold-out test';
   const title = r.mode === 'holdout' ? `Table 3: will ${b} follow a ${a} jump? ${test}, threshold calibrated for recall ≥ target` : `Table 4: will ${b} follow a ${a} jump? balanced sample, threshold 0.5`;

@@ -6,9 +6,10 @@
 import { renderPair, verdictOf } from './commands/pair.js';
 import { renderHy, verdict as hyVerdict } from './commands/hy.js';
 import { intervalText, r4, renderXcorr, verdict as xcorrVerdict } from './commands/xcorr-render.js';
-import { claimsAboveChance, renderClassify, verdict as classifyVerdict } from './classify-render.js';
+import { renderClassify, verdict as classifyVerdict } from './classify-render.js';
+import { classifyCaveat } from '../report/calls.js';
 import { counted, duration, fixed, isoMicros, JsonRows, lazyOutput, lazyTable, percent, writtenJson, type Cell, type Output, type Style } from '../io/output.js';
-import { aboveChance, formatPValue, formatRatio } from '../core/verdict.js';
+import { formatPValue } from '../core/verdict.js';
 import { lastLag } from '../core/lattice.js';
 import type { ReportData } from '../report/data.js';
 import { verdictJson } from '../report/verdict.js';
@@ -25,23 +26,6 @@ export function renderReport(d: ReportData, htmlFile?: string): Output {
 }
 
 /** The report's JSON document, the analyses' own documents with their windows made as written (Output.lazyJson). */
-/**
- * classify's claim beside pair's chance pairs, which the report has and classify alone has not:
- * where pair's native feed pairs no more than chance (the 2× rule and the luckiest copy, §10), a
- * ranking of the labels above chance is the pairing's (spot jumps in bursts), not a lead's; null
- * when classify claims nothing or the pairs are above chance.
- */
-function classifyCaveat(d: ReportData): string | null {
-  if (d.classify === undefined || !claimsAboveChance(d.classify)) return null;
-  const native = d.pair.feeds.find((f) => f.feed === 'native');
-  if (native === undefined) return null;
-  const { paired } = native.stats.table;
-  const { mean, max } = native.stats.chance;
-  if (aboveChance(paired, mean, max)) return null;
-  const [a, b] = d.pair.names;
-  return `But pair finds ${paired} pairs against ${fixed(mean, 1)} by chance on the native ticks (${formatRatio(paired, mean)}, the most of one shifted copy ${max}): ${b}'s jumps follow ${a}'s no more than by chance, so the leads are mostly coincidences and their ranking follows when ${a}'s jumps come, not a lead.`;
-}
-
 function reportJson(d: ReportData, htmlFile: string | undefined): Record<string, unknown> {
   const json: Record<string, unknown> = {
     verdict: verdictJson(d.verdict),
@@ -50,7 +34,7 @@ function reportJson(d: ReportData, htmlFile: string | undefined): Record<string,
     hy: writtenJson(renderHy(d.hy)),
   };
   if (d.classify !== undefined) json.classify = renderClassify(d.classify).json;
-  if (d.classify !== undefined) json.classify_caveat = classifyCaveat(d);
+  if (d.classify !== undefined) json.classify_caveat = classifyCaveat(d.pair, d.classify);
   const missing = d.classifyUnavailable;
   if (missing !== undefined) json.classify_unavailable = { reason: missing.reason, leads: missing.leads, noise: missing.noise, train_leads: missing.trainLeads, train_noise: missing.trainNoise, min_per_class: missing.minPerClass };
   json.quality = qualityJson(d.quality);
@@ -124,7 +108,7 @@ function humanReport(d: ReportData, style: Style, htmlFile: string | undefined):
   if (d.classify !== undefined) {
     const k = d.classify;
     lines.push(c.bold('classify') + c.dim(` (${k.nTest} test triggers)`), `  average precision ${fixed(k.averagePrecision ?? NaN, 3)} vs base rate ${fixed(k.testPrevalence, 3)}; lead precision ${fixed(k.report.classes[1].precision, 3)}, recall ${fixed(k.report.classes[1].recall, 3)}`, `  ${classifyVerdict(k)}`);
-    const caveat = classifyCaveat(d);
+    const caveat = classifyCaveat(d.pair, k);
     if (caveat !== null) lines.push(`  ${caveat}`);
   }
   if (d.classifyUnavailable !== undefined) lines.push(c.bold('classify') + c.dim(' (no result)'), `  ${d.classifyUnavailable.reason}.`);

@@ -23,10 +23,12 @@ export function inputWarnings(files: readonly string[], o: Pick<ReaderCliOptions
   const out: string[] = [];
   const shared = sharedFile(files);
   if (shared !== undefined) {
-    const named = files[0] === files[1] || shared.file === files[0] ? shared.file : `${shared.file}, named by both ${files[0]} and ${files[1]}`;
+    const one = shared.files.length === 1;
+    const list = shared.files.length <= 3 ? shared.files.join(', ') : `${shared.files.slice(0, 2).join(', ')}, … (${shared.files.length} files)`;
+    const named = files[0] === files[1] || (one && shared.files[0] === files[0]) ? list : `${list}, named by both ${files[0]} and ${files[1]}`;
     // Lists that share some of their files compare a market with itself only over those files' times.
-    const where = shared.all ? '' : ' over its times';
-    out.push(`both markets read the same file (${named}): every jump${where} pairs with itself and the tables compare a market with itself${where}`);
+    const where = shared.all ? '' : ` over ${one ? 'its' : 'their'} times`;
+    out.push(`both markets read the same ${one ? 'file' : 'files'} (${named}): every jump${where} pairs with itself and the tables compare a market with itself${where}`);
   }
   const units = reads.map((r) => `${r.file}: column '${r.timeColumn}' read as ${r.timeUnit === 'iso' ? 'ISO-8601' : r.timeUnit}`).join('; ');
   if (span.start < YEAR_2000_US) {
@@ -45,14 +47,14 @@ export function inputWarnings(files: readonly string[], o: Pick<ReaderCliOptions
 }
 
 /**
- * A file both market arguments name (the same path, a link, or a directory and a glob that
+ * The files both market arguments name (the same path, a link, or a directory and a glob that
  * meet), and whether they name the same files throughout (`all`); undefined when they share
  * none. Each argument expanded as the readers expand quote arguments; arguments that name no
  * file are left to the readers' errors.
  */
-function sharedFile(args: readonly string[]): { readonly file: string; readonly all: boolean } | undefined {
+function sharedFile(args: readonly string[]): { readonly files: readonly string[]; readonly all: boolean } | undefined {
   if (args.length !== 2) return undefined;
-  if (args[0] === args[1]) return { file: args[0]!, all: true };
+  if (args[0] === args[1]) return { files: [args[0]!], all: true };
   let lists: string[][];
   try {
     lists = args.map((a) => expandInputArg(a, 'quotes'));
@@ -64,7 +66,7 @@ function sharedFile(args: readonly string[]): { readonly file: string; readonly 
   const inB = new Set(b.map((x) => x.id));
   const both = a.filter((x) => inB.has(x.id));
   if (both.length === 0) return undefined;
-  return { file: both[0]!.f, all: both.length === a.length && both.length === new Set(b.map((x) => x.id)).size };
+  return { files: both.map((x) => x.f), all: both.length === a.length && both.length === new Set(b.map((x) => x.id)).size };
 }
 
 /**

@@ -52,7 +52,10 @@ export interface PairEvidence {
 function nothingToAnalyse(e: PairEvidence, jumps: readonly [number, number] = [0, 0]): string | undefined {
   if (e.steps === 0) return `the markets overlap for less than one ${durationWords(e.gridUs)} grid step`;
   const still = e.still === undefined ? -1 : e.still.findIndex((flat, m) => flat && jumps[m] === 0);
-  return still < 0 ? undefined : `${e.names[still]} never moves in the overlap`;
+  if (still < 0) return undefined;
+  // Flat for this estimator but with a jump pair counts: a move at the overlap's edge only.
+  const name = e.names[still];
+  return e.jumps[still]! > 0 ? `${name} moves only at the edge of the overlap, which the grid's steps and hy's intervals do not reach` : `${name} never moves in the overlap`;
 }
 
 /** One estimator's verdict: ok false means "do not trust it as it stands". */

@@ -143,7 +143,7 @@ export function pairVerdict(e: PairEvidence): PairVerdict {
     const follower = leader === a ? b : a;
     return { kind: 'lead', leader, sentence: `${leader} leads ${follower}: ${counts}, ${times}${simultaneousNote(e)}` };
   }
-  const baseline = !believable ? weakBaseline(e, ratio ?? '0×') : ratio === undefined ? times : `the pairs are ${times}`;
+  const baseline = !believable ? weakBaseline(e.paired, e.chanceMean, e.chanceMax) : ratio === undefined ? times : `the pairs are ${times}`;
   const joint = significant ? 'but' : believable ? 'though' : 'and';
   return { kind: 'none', sentence: `no significant lead: ${counts}, ${joint} ${baseline}` };
 }
@@ -168,11 +168,15 @@ function burstClause(e: PairEvidence): string | null {
   return `the led pairs lie in ${where} of ${duration(b.blockUs)}, and a lead needs them in at least ${MIN_LED_BLOCKS}: pairs close in time are not independent, so that p is optimistic`;
 }
 
-function weakBaseline(e: PairEvidence, ratio: string): string {
-  if (e.paired <= e.chanceMax && e.paired >= MIN_CHANCE_RATIO * e.chanceMean) {
-    return `a shifted copy formed ${e.chanceMax} chance pairs against ${e.paired} real ones`;
+/**
+ * Why pairs that are not above chance (aboveChance false) are not: a shifted copy formed as many,
+ * or they are under MIN_CHANCE_RATIO times the copies' mean — `only 1.9× the chance pairs`.
+ */
+export function weakBaseline(paired: number, chanceMean: number, chanceMax: number): string {
+  if (paired <= chanceMax && paired >= MIN_CHANCE_RATIO * chanceMean) {
+    return `a shifted copy formed ${chanceMax} chance pairs against ${paired} real ones`;
   }
-  return `only ${ratio} the chance pairs`;
+  return `only ${chanceMean === 0 ? '0×' : formatRatio(paired, chanceMean)} the chance pairs`;
 }
 
 /**

@@ -32,8 +32,12 @@ export const ROLE_SYMBOL = 7;
 export const ROLE_COUNT = 8;
 export const ROLE_NAMES = ['time', 'bid', 'ask', 'price', 'quantity', 'side', 'second clock', 'symbol'] as const;
 
-/** Header names (lower-cased) of a column that names the instrument of each row: a file holds one, and a second is a bad row. */
-export const INSTRUMENT_NAMES: readonly string[] = ['symbol', 'symbol_id', 'instrument', 'instrument_name', 'instrument_id', 'ticker'];
+/**
+ * Header names (lower-cased) of a column that names the instrument of each row, in order of
+ * preference: a file holds one, and a second is a bad row. No numeric id: a continuous contract
+ * keeps its symbol (Databento's ES.c.0) while its instrument_id changes at each roll.
+ */
+export const INSTRUMENT_NAMES: readonly string[] = ['symbol', 'symbol_id', 'instrument', 'instrument_name', 'ticker'];
 
 /** How the time column is read: ISO strings, epoch numbers, decided by the first row, or a pattern. */
 export type TimeMode = 'iso' | 'num' | 'auto' | 'pattern';
@@ -488,8 +492,9 @@ function planFromLayout(layout: Layout, { names, headers }: Header, headerless: 
     roleCol[role] = col;
     if (role === ROLE_TIME) timeColumn = name;
   }
-  // The first column named for the instrument, if no other role took it, is checked row by row (ROLE_SYMBOL).
-  const symbol = names.findIndex((n, k) => INSTRUMENT_NAMES.includes(n) && colRole[k]! < 0);
+  // The column named for the instrument (the first of INSTRUMENT_NAMES the header has that no
+  // other role took) is checked row by row (ROLE_SYMBOL).
+  const symbol = INSTRUMENT_NAMES.map((n) => names.findIndex((m, k) => m === n && colRole[k]! < 0)).find((k) => k >= 0) ?? -1;
   if (symbol >= 0 && colRole[symbol]! < 0) {
     colRole[symbol] = ROLE_SYMBOL;
     roleCol[ROLE_SYMBOL] = symbol;

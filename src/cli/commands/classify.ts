@@ -251,16 +251,18 @@ function holdOut(xgb: XGBoostClass, dataset: Dataset, o: EvaluationOptions, mode
     if (e instanceof TooFewTriggersError) throw new TooFewTriggersDataError(file, e);
     throw e;
   }
-  requireBothClasses(take(dataset, split.test).labels, split.embargoed, file);
+  const test = take(dataset, split.test);
+  requireBothClasses(test.labels, split.embargoed, file);
   // --split time: the last training triggers whose label windows reach the test period are
-  // purged, as walk-forward's folds purge them (a random split has no period to reach).
+  // purged, as walk-forward's folds purge them (a random split has no period to reach). In
+  // balanced mode this can leave the classes a few triggers apart.
   const trainRows = o.split === 'time' ? purgeLabelWindows(split.train, dataset.t, dataset.t[split.test[0]!]!, purgeUs) : split.train;
   const train = take(dataset, trainRows);
-  const test = take(dataset, split.test);
-  const leads = train.labels.reduce((s, l) => s + l, 0);
+  const leads = countLeads(train.labels);
   if (!trainsEnough(leads, train.labels.length - leads)) {
-    const all = dataset.labels.reduce((s, l) => s + l, 0);
-    throw new TooFewTriggersDataError(file, new TooFewTriggersError(all, dataset.labels.length - all, leads, train.labels.length - leads, 'the earliest 70 % of each class, less those whose label window reaches the test period'));
+    const all = countLeads(dataset.labels);
+    const drawn = mode === 'holdout' ? 'the earliest 70 % of each class' : 'the earliest 70 % of a balanced sample of each class';
+    throw new TooFewTriggersDataError(file, new TooFewTriggersError(all, dataset.labels.length - all, leads, train.labels.length - leads, `${drawn}, less those whose label window reaches the test period`));
   }
   const fold = scoreFold(xgb, train, test, { ...model, seed: rng.seed32() });
   return { folds: [fold], nTrain: trainRows.length, nEmbargoed: split.embargoed, nPurged: split.train.length - trainRows.length };
