@@ -276,7 +276,14 @@ test('hy verdict: direction, interval in the leader\'s terms, weak evidence, θ�
   assert.match(verdict({ ...base, estimate: est(500, 0.65, 2), inference: inf(-3800, 6000, 0.003) }), /where spot would lead perp by 500 µs \[-3\.8 ms, 6 ms\], ρ = 0\.65/);
   // No interval for θ̂ (every replicate without a peak): no leader either, however small p.
   assert.match(verdict({ ...base, estimate: est(1500, 0.3, 2), inference: { ...inf(0, 0, 0.001), lagUs: null } }), /^no clear leader: .* where spot would lead perp by 1\.5 ms, ρ = 0\.30, p = 0\.001 — but θ̂ has no interval, so the direction is untested\.$/);
-  assert.match(verdict({ ...base, estimate: est(0, 0.14, 8.7), inference: inf(0, 0, 0.001) }), /^spot and perp move together: .* away from θ = 0 the contrast leans to spot leading \(LLR 8\.70\)\.$/);
+  // A lean away from θ = 0 needs LLR's interval clear of 1 (docs/hy.md); without one none is named.
+  assert.match(verdict({ ...base, estimate: est(0, 0.14, 8.7), inference: { ...inf(0, 0, 0.001), llr: { low: 5, high: 12 } } }), /^spot and perp move together: .* away from θ = 0 the contrast leans to spot leading \(LLR 8\.70 \[5\.00, 12\.00\]\)\.$/);
+  assert.doesNotMatch(verdict({ ...base, estimate: est(0, 0.14, 8.7), inference: inf(0, 0, 0.001) }), /leans/);
+  // θ̂ = 0 without the bootstrap: untested, as any other peak (a hunt: two unrelated walks read
+  // "move together … leans to perp leading (LLR 0.85)" with --bootstrap 0).
+  assert.equal(verdict({ ...base, estimate: est(0, -0.04, 0.85), inference: null }), 'untested (--bootstrap 0): the contrast peaks at θ = 0, ρ = -0.04; no sign-flip test and no interval.');
+  // A negative ρ at θ = 0 is a move in opposite directions, not "together".
+  assert.match(verdict({ ...base, estimate: est(0, -0.3, 1), inference: inf(0, 0, 0.001) }), /^spot and perp move at the same instant, in opposite directions: the contrast peaks at θ = 0/);
   assert.equal(verdict({ ...base, estimate: est(2100, 0.31, 3), inference: null }), 'untested (--bootstrap 0): the contrast peaks at θ = 2.1 ms, where spot would lead perp by 2.1 ms, ρ = 0.31; no sign-flip test and no interval.');
   assert.match(verdict({ ...base, estimate: est(null, null, null), inference: null }), /^no lead-lag can be measured/);
   // The lattice is -10 ms … 10 ms: an interval up to 10 ms may hide a larger peak beyond it.

@@ -305,14 +305,15 @@ function percentOf(share: number): string {
 /**
  * LLR tells which side of θ = 0 holds more of the contrast; equal sides give 1, which float
  * rounding leaves a unit or two away (identical markets: 0.9999999999999998). A lean is named
- * when LLR is off 1 by more than rounding, and with the bootstrap only when its interval
- * excludes 1.
+ * when LLR is off 1 by more than rounding and its interval excludes 1 (docs/hy.md): without an
+ * interval (--bootstrap 0) it is no finding, and two unrelated walks had "leans to perp
+ * leading (LLR 0.85)" where the bootstrap gives [0.23, 3.47].
  */
 function llrLean(e: HyEstimate, inf: HyInference | null): 'a' | 'b' | null {
   const llr = e.llr;
   if (llr === null || Math.abs(llr - 1) <= 1e-9) return null;
   const ci = inf?.llr;
-  if (ci != null && ci.low <= 1 && ci.high >= 1) return null;
+  if (ci == null || (ci.low <= 1 && ci.high >= 1)) return null;
   return llr > 1 ? 'a' : 'b';
 }
 
@@ -439,9 +440,12 @@ function verdictClause(r: HyReport): string {
     return `the contrast peaks at θ = ${lagText(e.lagUs)}, ${rho}, ${p}, but ${where}: who leads is untested; request lags on both sides (e.g. ${lagsOption(r)} -10ms..10ms)`;
   }
   if (e.lagUs === 0) {
+    // Without the bootstrap, a peak at 0 is no more a finding than one elsewhere (below).
+    if (inf === null) return `untested (--bootstrap 0): the contrast peaks at θ = 0, ${rho}; no sign-flip test and no interval${plateauNote(r)}`;
     const lean = llrLean(e, inf);
-    const side = lean === null ? '' : `; away from θ = 0 the contrast leans to ${lean === 'a' ? a : b} leading (LLR ${fixed(e.llr, 2)}${inf?.llr ? ` [${fixed(inf.llr.low, 2)}, ${fixed(inf.llr.high, 2)}]` : ''})`;
-    return `${a} and ${b} move together: the contrast peaks at θ = 0${ci ? ` [${lagText(ci.low)}, ${lagText(ci.high)}]${stepNote(r, ci)}` : ''}, ${rho}, ${p}${side}${plateauNote(r)}`;
+    const side = lean === null ? '' : `; away from θ = 0 the contrast leans to ${lean === 'a' ? a : b} leading (LLR ${fixed(e.llr, 2)}${inf.llr ? ` [${fixed(inf.llr.low, 2)}, ${fixed(inf.llr.high, 2)}]` : ''})`;
+    const together = (e.rho ?? 0) < 0 ? `${a} and ${b} move at the same instant, in opposite directions` : `${a} and ${b} move together`;
+    return `${together}: the contrast peaks at θ = 0${ci ? ` [${lagText(ci.low)}, ${lagText(ci.high)}]${stepNote(r, ci)}` : ''}, ${rho}, ${p}${side}${plateauNote(r)}`;
   }
   const [leader, follower, sign] = e.lagUs > 0 ? [a, b, 1] : [b, a, -1];
   const lead = sign * e.lagUs;
