@@ -508,3 +508,24 @@ test('too many windows name the option that makes them: --by, or --window under 
   await assert.rejects(pair([SPOT, PERP], { by: { kind: 'time', us: 100 } }), (e: unknown) => e instanceof UsageError && /the span holds \d+ windows of --by \(at most 100000\); use a longer --by$/.test(e.message));
   await assert.rejects(pair([SPOT, PERP], { by: { kind: 'vol' }, window: 100 }), (e: unknown) => e instanceof UsageError && /the span holds \d+ windows of --window \(at most 100000\); use a longer --window$/.test(e.message));
 });
+
+test('hy --by: a window whose ρ is 1 up to rounding (identical markets) is no |ρ| > 1: kept in the R² trend, not warned of', async () => {
+  const { beyondOne } = await import('../src/cli/hy-windows.js');
+  // 1 + 2.2e-16 is a float's rounding of 1 (a hunt's identical files gave it at θ̂ = 0).
+  assert.equal(beyondOne(1.0000000000000002), false);
+  assert.equal(beyondOne(-1.0000000000000002), false);
+  assert.equal(beyondOne(1.0001), true);
+  assert.equal(beyondOne(null), false);
+  // The spot fixture against itself in 10 s windows: those whose θ̂ = 0 have ρ = 1 but for
+  // rounding (0.9999999999999996 … 1.0000000000000007); the others peak at ±500 µs with ρ
+  // truly above 1 (filed by different interval ends). Only those are warned of and left out.
+  const f = fakeContext({ quiet: false });
+  const j = renderHy(await runHy([SPOT, SPOT], { ...HY, bootstrap: 0, by: { kind: 'time', us: 10_000_000 } }, f.ctx)).json as Json;
+  const defined = (j.windows as Json[]).filter((w) => w.rho !== null);
+  const atZero = defined.filter((w) => w.lag_us === 0);
+  const above = defined.filter((w) => Math.abs(w.rho) > 1 + 1e-9);
+  assert.ok(atZero.length >= 3 && atZero.every((w) => Math.abs(w.rho - 1) < 1e-12), JSON.stringify(atZero.map((w) => w.rho)));
+  assert.ok(above.length > 0 && above.every((w) => w.lag_us !== 0));
+  assert.equal(j.stability.trends.r2.n, defined.length - above.length);
+  assert.match(f.stderr(), new RegExp(`${above.length} of ${(j.windows as Json[]).length} windows have \\|ρ\\(θ̂\\)\\| > 1`));
+});

@@ -55,10 +55,17 @@ export function hyBy(parts: HyKeyedParts, lattice: Lattice, span: Span, meter: G
   return { windows, regimes, q25: w.q25, q75: w.q75, stability };
 }
 
-/** |ρ| > 1: possible in a short window (docs/hy.md), where ρ is then no correlation. */
+/**
+ * |ρ| > 1 beyond rounding: possible in a short window (docs/hy.md), where ρ is then no
+ * correlation. Identical series give 1 up to a unit or two of the last place
+ * (1.0000000000000002, which the JSON writes as 1): they are a correlation of 1, not beyond it.
+ */
 export function beyondOne(rho: number | null): boolean {
-  return rho !== null && Math.abs(rho) > 1;
+  return rho !== null && Math.abs(rho) > 1 + RHO_ROUNDING;
 }
+
+/** The rounding that leaves a ρ of exactly 1 a little above it (the plateaus' tolerance, hystats.ts). */
+const RHO_ROUNDING = 1e-9;
 
 /** The trends of hy's stability lines, by key, as the lines name them. */
 export const HY_TRENDS: Readonly<Record<string, string>> = { lag_us: 'θ̂ (µs)', r2: 'R² at θ̂', llr: 'the LLR' };
