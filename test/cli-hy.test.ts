@@ -284,6 +284,9 @@ test('hy verdict: direction, interval in the leader\'s terms, weak evidence, θ�
   assert.equal(verdict({ ...base, estimate: est(0, -0.04, 0.85), inference: null }), 'untested (--bootstrap 0): the contrast peaks at θ = 0, ρ = -0.04; no sign-flip test and no interval.');
   // A negative ρ at θ = 0 is a move in opposite directions, not "together".
   assert.match(verdict({ ...base, estimate: est(0, -0.3, 1), inference: inf(0, 0, 0.001) }), /^spot and perp move at the same instant, in opposite directions: the contrast peaks at θ = 0/);
+  // … unless ρ's interval holds 0 (report/calls.ts reads a relation against each other by it): no direction said.
+  assert.match(verdict({ ...base, estimate: est(0, -0.3, 1), inference: { ...inf(0, 0, 0.001), rho: { low: -0.5, high: 0.1 } } }), /^spot and perp move at the same instant: the contrast peaks at θ = 0/);
+  assert.match(verdict({ ...base, estimate: est(0, 0.3, 1), inference: { ...inf(0, 0, 0.001), rho: { low: 0.1, high: 0.5 } } }), /^spot and perp move together: /);
   assert.equal(verdict({ ...base, estimate: est(2100, 0.31, 3), inference: null }), 'untested (--bootstrap 0): the contrast peaks at θ = 2.1 ms, where spot would lead perp by 2.1 ms, ρ = 0.31; no sign-flip test and no interval.');
   assert.match(verdict({ ...base, estimate: est(null, null, null), inference: null }), /^no lead-lag can be measured/);
   // The lattice is -10 ms … 10 ms: an interval up to 10 ms may hide a larger peak beyond it.

@@ -325,8 +325,12 @@ test('report\'s data checks: a market whose one move lies at the overlap\'s edge
   assert.equal(report.code, 0, report.stderr);
   assert.match(report.stdout, /native: 1 spot \//);
   const checks = (text: string) => ['pair', 'xcorr', 'hy'].map((m) => new RegExp(`${m}: ([^\n]*)`).exec(text.split('\n').filter((l) => /^ *(✗ |✓ )?(pair|xcorr|hy): /.test(l)).join('\n'))?.[1]);
-  // xcorr and hy have nothing to work on, and say why beside pair's jump: the move is at the edge.
-  const edge = "spot moves only at the edge of the overlap, which the grid's steps and hy's intervals do not reach";
+  // xcorr and hy have nothing to work on, and say why beside pair's jump.
+  const edge = 'spot holds one price at every grid step of the overlap, though pair counts a jump of it (a move at the overlap\'s edge, or undone within a step)';
   assert.deepEqual(checks(report.stdout), ['1 spot jump at θ = 0.07 % — lower the threshold', `${edge} — nothing to correlate`, `${edge} — nothing to estimate`]);
   assert.deepEqual(checks(inspect.stdout), checks(report.stdout));
+  // A move undone within one 1 ms step, mid-overlap (a review): the same words, which name both causes.
+  const blip = join(tempFiles({ 'blip.csv': 'ts_us,price\n1723118399000000,60000\n1723118440000200,60100\n1723118440000400,60000\n' }), 'blip.csv');
+  const b = await leadlagInProcess(['inspect', blip, PERP, '--quiet']);
+  assert.match(b.stdout, /xcorr: spot holds one price at every grid step of the overlap, though pair counts a jump of it/);
 });

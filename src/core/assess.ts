@@ -45,17 +45,18 @@ export interface PairEvidence {
  * Why no estimator has anything to work on, when that is so: the overlap holds no grid step, or
  * a market's grid return is 0 at every step of it (a constant price). Every judgement then says
  * this, rather than advice (a lower threshold, hy instead) that cannot help. `jumps` (pair's):
- * a market that jumped has moved for pair, flat as the grid and hy see it — a move at the
- * overlap's edge falls after the grid's last point and outside every hy interval, yet pair's
- * window reaches behind the edge ("never moves" beside "1 spot jump" contradicted the tables).
+ * a market that jumped has moved for pair, flat as the grid sees it — a move at the overlap's
+ * edge falls after the grid's last point, one undone within a step shows at none, yet pair
+ * counts either ("never moves" beside "1 spot jump" contradicted the tables).
  */
 function nothingToAnalyse(e: PairEvidence, jumps: readonly [number, number] = [0, 0]): string | undefined {
   if (e.steps === 0) return `the markets overlap for less than one ${durationWords(e.gridUs)} grid step`;
   const still = e.still === undefined ? -1 : e.still.findIndex((flat, m) => flat && jumps[m] === 0);
   if (still < 0) return undefined;
-  // Flat for this estimator but with a jump pair counts: a move at the overlap's edge only.
+  // Flat for this estimator but with a jump pair counts: a move undone within a grid step, or one
+  // at the overlap's edge, which pair's window reaches behind.
   const name = e.names[still];
-  return e.jumps[still]! > 0 ? `${name} moves only at the edge of the overlap, which the grid's steps and hy's intervals do not reach` : `${name} never moves in the overlap`;
+  return e.jumps[still]! > 0 ? `${name} holds one price at every grid step of the overlap, though pair counts a jump of it (a move at the overlap's edge, or undone within a step)` : `${name} never moves in the overlap`;
 }
 
 /** One estimator's verdict: ok false means "do not trust it as it stands". */

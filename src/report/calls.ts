@@ -120,5 +120,5 @@ export function classifyCaveat(pair: PairReport, classify: ClassifyReport | unde
   const { paired } = native.stats.table;
   const { mean, max } = native.stats.chance;
   if (aboveChance(paired, mean, max)) return null;
-  return `But pair's native ticks pair ${weakBaseline(paired, mean, max)} (${paired} pairs, ${Number(mean.toFixed(1))} by chance on average): many of the leads may be coincidences, which ${pair.names[0]}'s bursts make predictable, so the ranking need not be a lead's.`;
+  return `But pair's pairs on the native ticks are not above chance (${paired} pairs, ${Number(mean.toFixed(1))} by chance on average: ${weakBaseline(paired, mean, max)}): many of the leads may be coincidences, which ${pair.names[0]}'s bursts make predictable, so the ranking need not be a lead's.`;
 }

@@ -317,6 +317,17 @@ function llrLean(e: HyEstimate, inf: HyInference | null): 'a' | 'b' | null {
   return llr > 1 ? 'a' : 'b';
 }
 
+/**
+ * How two markets whose contrast peaks at θ = 0 move: together (ρ > 0), or in opposite directions
+ * (ρ < 0, as report/calls.ts reads a relation against each other: its interval below 0 where
+ * there is one); at the same instant, the direction unsaid, where ρ's interval holds 0.
+ */
+function sameInstant(rho: number | null, ci: Interval | null | undefined): string {
+  const r = rho ?? 0;
+  if (ci != null && ci.low <= 0 && ci.high >= 0) return 'at the same instant';
+  return r < 0 ? 'at the same instant, in opposite directions' : 'together';
+}
+
 const pairOf = (i: Interval | null | undefined): [number, number] | null => (i ? [i.low, i.high] : null);
 
 /** The members of §6 that a part's numbers give (the whole span's, a window's, a regime's). */
@@ -443,8 +454,8 @@ function verdictClause(r: HyReport): string {
     // Without the bootstrap, a peak at 0 is no more a finding than one elsewhere (below).
     if (inf === null) return `untested (--bootstrap 0): the contrast peaks at θ = 0, ${rho}; no sign-flip test and no interval${plateauNote(r)}`;
     const lean = llrLean(e, inf);
-    const side = lean === null ? '' : `; away from θ = 0 the contrast leans to ${lean === 'a' ? a : b} leading (LLR ${fixed(e.llr, 2)}${inf.llr ? ` [${fixed(inf.llr.low, 2)}, ${fixed(inf.llr.high, 2)}]` : ''})`;
-    const together = (e.rho ?? 0) < 0 ? `${a} and ${b} move at the same instant, in opposite directions` : `${a} and ${b} move together`;
+    const side = lean === null ? '' : `; away from θ = 0 the contrast leans to ${lean === 'a' ? a : b} leading (LLR ${fixed(e.llr, 2)} [${fixed(inf.llr!.low, 2)}, ${fixed(inf.llr!.high, 2)}])`;
+    const together = `${a} and ${b} move ${sameInstant(e.rho, inf.rho)}`;
     return `${together}: the contrast peaks at θ = 0${ci ? ` [${lagText(ci.low)}, ${lagText(ci.high)}]${stepNote(r, ci)}` : ''}, ${rho}, ${p}${side}${plateauNote(r)}`;
   }
   const [leader, follower, sign] = e.lagUs > 0 ? [a, b, 1] : [b, a, -1];
