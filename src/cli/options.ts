@@ -166,15 +166,23 @@ export function addCommonOptions(cmd: Command): Command {
     .option('-q, --quiet', 'no progress and no warnings on stderr');
 }
 
-export function addReaderOptions(cmd: Command): Command {
+/**
+ * The reader options. `trades` false (pair, xcorr, hy: quotes only): --qty-col and --side-col
+ * stay out of the help, and are still parsed so that the command refuses them with a reason
+ * (inputs.ts), not commander's "unknown option".
+ */
+export function addReaderOptions(cmd: Command, trades = true): Command {
   cmd
     .option('--sort', `sort rows by time instead of failing when time goes backwards; holds each file in memory (about 30 bytes a row, 60 while growing) and refuses files over ${groupDigits(MAX_SORT_ROWS)} rows`)
     .option('--skip-bad-rows', 'skip bad rows and report how many of each kind on stderr, instead of failing')
     .addOption(clockOption())
     .addOption(timeUnitOption());
-  for (const option of layoutOptions()) cmd.addOption(option);
+  for (const option of layoutOptions()) cmd.addOption(!trades && TRADE_COLUMNS.has(option.long ?? '') ? option.hideHelp() : option);
   return cmd;
 }
+
+/** The column options of trades only. */
+const TRADE_COLUMNS: ReadonlySet<string> = new Set(['--qty-col', '--side-col']);
 
 /**
  * The column, time-format and delimiter options. A column option's description says which

@@ -21,7 +21,7 @@ export function hyCommand(io: Streams): Command {
   addMarketArguments(cmd);
   addTimeOptions(cmd);
   addPlotOption(cmd, 'ρ(θ) with θ̂ marked and its interval shaded');
-  addReaderOptions(cmd);
+  addReaderOptions(cmd, false);
   addCommonOptions(cmd);
   cmd.addHelpText(
     'after',

@@ -20,7 +20,7 @@ export function pairCommand(io: Streams): Command {
   cmd.addOption(planSpanOption());
   cmd.option('--label <NAME>', 'with --state: the pair\'s name (merging states of several labels prints a row per pair)');
   addPlotOption(cmd, "the leader → follower delay histogram of each direction (first feed reported)");
-  addReaderOptions(cmd);
+  addReaderOptions(cmd, false);
   addCommonOptions(cmd);
   cmd.addHelpText(
     'after',

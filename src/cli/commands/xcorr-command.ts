@@ -21,7 +21,7 @@ export function xcorrCommand(io: Streams): Command {
   addMarketArguments(cmd);
   addTimeOptions(cmd);
   addPlotOption(cmd, 'the correlogram with its interval band and the best lag marked');
-  addReaderOptions(cmd);
+  addReaderOptions(cmd, false);
   addCommonOptions(cmd);
   cmd.addHelpText(
     'after',
