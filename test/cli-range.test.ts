@@ -49,6 +49,8 @@ test('parseTime: epoch µs, ISO-8601 with or without zone and fraction, a bare d
   // Other lengths are µs as before (11 digits: 1970-01-01T02:46:40Z).
   assert.equal(parseTime('10000000000', '--start'), 1e10);
   usage(() => rangeOf({ start: 5, end: 5 }));
+  // The times as the user wrote them, in ISO-8601 (before: raw µs).
+  assert.throws(() => rangeOf({ start: 1722643200e6, end: 1722643200e6 }), (e: unknown) => e instanceof UsageError && e.message === '--start must be before --end (got 2024-08-03T00:00:00.000000Z and 2024-08-03T00:00:00.000000Z)');
   usage(() => rangeOf({ window: 60e6 }));
   usage(() => rangeOf({ window: 60e6, by: { kind: 'time', us: 3600e6 } }));
   assert.deepEqual(rangeOf({}), { start: -Infinity, end: Infinity });

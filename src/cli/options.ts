@@ -550,7 +550,7 @@ export function rangeOf(o: Partial<TimeCliOptions>): TimeRange {
   if (o.window !== undefined && o.by?.kind !== 'vol') throw new UsageError('--window goes with --by vol (with --by DUR the windows are DUR long)');
   const start = o.start ?? ALL_TIME.start;
   const end = o.end ?? ALL_TIME.end;
-  if (!(start < end)) throw new UsageError(`--start must be before --end (got ${o.start} and ${o.end} µs)`);
+  if (!(start < end)) throw new UsageError(`--start must be before --end (got ${isoMicros(start)} and ${isoMicros(end)})`);
   return { start, end };
 }
 
