@@ -93,7 +93,7 @@ export async function runInspect(files: readonly string[], o: InspectOptions, ct
   // A file of a header only among an argument's several is left out with a warning, as the
   // analyses leave it out (io/multi.ts); alone, or with only its like, it is an error, as they refuse it.
   const headerOnly = all.map((e) => 'error' in e && e.error instanceof DataError && e.error.problem === HEADER_ONLY);
-  const withRows = (index: number) => all.some((e, k) => tasks[k]!.index === index && !headerOnly[k]);
+  const withRows = (index: number) => tasks.some((t, k) => t.index === index && !headerOnly[k]);
   const leftOut = headerOnly.map((h, k) => h && withRows(tasks[k]!.index));
   all.forEach((e, k) => leftOut[k] && ctx.warn(emptyFileWarning(e.file)));
   const entries = all.filter((_, k) => !leftOut[k]);
