@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fixedNotZero, isoMicros } from '../src/core/human-text.js';
+import { fixed, fixedNotZero, isoMicros } from '../src/core/human-text.js';
 import { formatMicros } from '../src/io/time.js';
 
 test('isoMicros: µs as ISO-8601 UTC with six fractional digits, hand-converted', () => {
@@ -35,4 +35,21 @@ test('fixedNotZero: the decimals asked for, but a value they would print as 0 in
   assert.equal(fixedNotZero(0, 4), '0.0000');
   assert.equal(fixedNotZero(null, 4), 'n/a');
   assert.equal(fixedNotZero(-4e-4, 3), '-0.00040');
+});
+
+test('fixed rounds as the decimal reads, half away from zero: 7/20 is 0.4 to one decimal, not 0.3', () => {
+  // 0.35 is 0.34999999999999997 in binary, which toFixed(1) rounds down; the shortest decimal
+  // that reads back as it is "0.35", whose tie rounds up. Likewise 1.005 (1.00499… in binary).
+  assert.equal(fixed(7 / 20, 1), '0.4');
+  assert.equal(fixed(-0.35, 1), '-0.4');
+  assert.equal(fixed(1.005, 2), '1.01');
+  assert.equal(fixed(0.125, 2), '0.13');
+  assert.equal(fixed(2.5, 0), '3');
+  // Not ties: as before.
+  assert.equal(fixed(0.349, 1), '0.3');
+  assert.equal(fixed(123.456, 2), '123.46');
+  // Values written with an exponent keep toFixed's rounding; a negative zero loses its sign.
+  assert.equal(fixed(1e-7, 3), '0.000');
+  assert.equal(fixed(-0.0001, 2), '0.00');
+  assert.equal(fixed(null, 2), 'n/a');
 });

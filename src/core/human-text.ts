@@ -7,8 +7,22 @@
 /** Fixed-decimal formatting for human tables: never "NaN", never "-0.0000". */
 export function fixed(v: number | null, digits: number): string {
   if (v === null || !Number.isFinite(v)) return 'n/a';
-  const s = v.toFixed(digits);
+  const s = decimalRound(v, digits).toFixed(digits);
   return /^-0\.?0*$/.test(s) ? s.slice(1) : s;
+}
+
+/**
+ * `v` rounded to `digits` decimals as its decimal reading says, half away from zero: 7/20 is
+ * 0.35 to a reader, which toFixed(1) rounds from the binary 0.34999999999999997 to "0.3" (a mean
+ * of chance pairs printed 0.3 where the counts give 0.35). The shortest decimal that reads back
+ * as `v` (String(v)) is shifted by `digits` in its exponent, so no multiplication rounds it. A
+ * value String writes with an exponent of its own (below 1e-6, from 1e21) keeps toFixed's.
+ */
+function decimalRound(v: number, digits: number): number {
+  const text = String(Math.abs(v));
+  if (text.includes('e')) return v;
+  const rounded = Number(`${Math.round(Number(`${text}e${digits}`))}e-${digits}`);
+  return Number.isFinite(rounded) ? Math.sign(v) * rounded : v;
 }
 
 /**
