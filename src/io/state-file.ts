@@ -13,6 +13,7 @@
  * header stays readable with `head -1 FILE | jq`.
  */
 import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { DataError, UsageError } from '../errors.js';
 import { openError } from './byte-source.js';
@@ -259,6 +260,21 @@ function quietOf(r: ReadReport): Pick<InputFingerprint, 'quiet' | 'quiet_more'> 
   const q = r.quiet;
   if (q === undefined || q.count === 0) return {};
   return { quiet: q.spells.map((s) => [s.from, s.to] as const), ...(q.count > q.spells.length ? { quiet_more: true as const } : {}) };
+}
+
+/**
+ * How a state's recorded input is matched with a file elsewhere (another state's, a plan's job's):
+ * its base name and size. A state records the path its job was given, and one file may be spelt
+ * two ways (relative and absolute, a re-run from another directory, a node's scratch copy); the
+ * base name alone is not enough (Binance's spot and futures daily files share names).
+ */
+export function inputMatchKey(name: string, bytes: unknown): string {
+  return `${basename(name)}\u0000${String(bytes)}`;
+}
+
+/** inputMatchKey of a file as a state would record it now (its size, null when it cannot be stat'ed). */
+export function inputMatchKeyOf(path: string): string {
+  return inputMatchKey(path, sizeOf(path));
 }
 
 function sizeOf(file: string): number | null {

@@ -3,13 +3,12 @@
  * exactly what one run over all of them prints (docs/scale.md, docs/definitions.md §11); states
  * of several pairs (their --label) give one row per pair.
  */
-import { basename } from 'node:path';
 import { Context, type Streams } from '../context.js';
 import { warnFewReplicates, type CommonOptions } from '../options.js';
 import { DataError, UsageError } from '../../errors.js';
 import { fileKey } from '../../io/identity.js';
 import { expandStateArg } from '../../io/paths.js';
-import { describeTime, ownedRange, planSpanOf, readStateFile, type InputFingerprint, type StateFile } from '../../io/state-file.js';
+import { describeTime, inputMatchKey, ownedRange, planSpanOf, readStateFile, type InputFingerprint, type StateFile } from '../../io/state-file.js';
 import { emptyFileWarning, fileGaps, quietSpells, withinSpan } from '../inputs.js';
 import { counted, humanTable, fixed, isoMicros, lazyOutput, writtenJson, type Output } from '../../io/output.js';
 import { mergePairStates } from '../pair-state.js';
@@ -352,17 +351,15 @@ function checkSameInputs(states: readonly StateFile[]): void {
 }
 
 /**
- * A state's files (not '-') by role (a, b, trades), each as its base name and size: a state
- * records a file under the path its job was given, and one file may be spelt two ways by two
- * jobs (relative and absolute, a re-run from another directory, a node's scratch copy). The base
- * name alone is not enough (Binance's spot and futures daily files share names); with the size,
- * two different files match only by a coincidence no real data meets.
+ * A state's files (not '-') by role (a, b, trades), each by its base name and size
+ * (state-file.ts inputMatchKey): one file may be spelt two ways by two jobs (a re-run from another
+ * directory); with the size, two different files match only by a coincidence no real data meets.
  */
 function namedFiles(s: StateFile): Map<string, Map<string, string>> {
   const out = new Map<string, Map<string, string>>();
   for (const [role, files] of recordedInputs(s)) {
     const named = files.filter((f): f is RecordedInput & { name: string } => typeof f.name === 'string' && f.name !== '-');
-    out.set(role, new Map(named.map((f) => [`${basename(f.name)}\u0000${String(f.bytes)}`, f.name])));
+    out.set(role, new Map(named.map((f) => [inputMatchKey(f.name, f.bytes), f.name])));
   }
   return out;
 }

@@ -16,8 +16,7 @@ import { expandMarketArgs } from '../inputs.js';
 import { firstUnmatchedDay, jobCount, planJobs, type DayFile, type Job } from '../../core/plan.js';
 import { isoMicros } from '../../io/output.js';
 import { counted, duration } from '../../core/human-text.js';
-import { stateHeaderAt } from '../../io/state-file.js';
-import { basename } from 'node:path';
+import { inputMatchKey, inputMatchKeyOf, stateHeaderAt } from '../../io/state-file.js';
 import { shellQuote } from '../shell-words.js';
 import { jobOptionsOf, jobReadMargin, requireRunnableRange, type JobOptions } from '../plan-options.js';
 
@@ -126,10 +125,9 @@ class StatesTaken {
     const other = String(held.command);
     if (other !== this.command) return this.add(`command ${other}`, state, (n) => `${n === 1 ? `a ${other} state` : `${other} states`}, which ${this.command} jobs refuse to replace`);
     const inputs = (held.inputs ?? {}) as Record<string, readonly { name?: unknown; bytes?: unknown }[] | undefined>;
-    const keys = (files: readonly { name?: unknown; bytes?: unknown }[] | undefined) => new Set((files ?? []).map((f) => `${basename(String(f.name))}\u0000${String(f.bytes)}`));
     const shares = (role: 'a' | 'b', paths: readonly string[]) => {
-      const theirs = keys(inputs[role]);
-      return theirs.size === 0 || paths.some((p) => theirs.has(`${basename(p)}\u0000${String(sizeOf(p) ?? null)}`));
+      const theirs = new Set((inputs[role] ?? []).map((f) => inputMatchKey(String(f.name), f.bytes)));
+      return theirs.size === 0 || paths.some((p) => theirs.has(inputMatchKeyOf(p)));
     };
     if (shares('a', j.a) || shares('b', j.b)) return;
     const label = typeof held.label === 'string' ? ` (label ${held.label})` : '';
