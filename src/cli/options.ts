@@ -169,7 +169,7 @@ export function addCommonOptions(cmd: Command): Command {
 /**
  * The reader options. `trades` false (pair, xcorr, hy: quotes only): --qty-col and --side-col
  * stay out of the help, and are still parsed so that the command refuses them with a reason
- * (inputs.ts), not commander's "unknown option".
+ * (refuseTradeColumns), not commander's "unknown option".
  */
 export function addReaderOptions(cmd: Command, trades = true): Command {
   cmd

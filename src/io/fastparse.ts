@@ -467,7 +467,12 @@ export function loneCrError(file: string, line: number, before: string): DataErr
 }
 
 /** The problem of a file with a header line and nothing after it (a day without ticks, among a market's files: multi.ts). */
-export const HEADER_ONLY = 'no rows: the file has a header but no data rows';
+const HEADER_ONLY = 'no rows: the file has a header but no data rows';
+
+/** Whether `err` is checkHasRows' error for a file with a header and no data rows (a list leaves such a file out: multi.ts, inspect). */
+export function isHeaderOnlyError(err: unknown): boolean {
+  return err instanceof DataError && err.problem === HEADER_ONLY;
+}
 
 /** @throws DataError 'no rows' for an empty file (no header) or a header without data rows. */
 export function checkHasRows(file: string, sawHeader: boolean, rows: number): void {

@@ -29,7 +29,7 @@ import { ReaderKeeper } from './reader-keeper.js';
 import { QUIET_KEPT } from './validate.js';
 import { isoMicros } from './output.js';
 import { sameFile } from './identity.js';
-import { HEADER_ONLY } from './fastparse.js';
+import { isHeaderOnlyError } from './fastparse.js';
 
 /** Times to read, µs: [from, to). Infinite ends mean unbounded. */
 export interface ReadRange {
@@ -152,7 +152,7 @@ class MultiSource<B extends Batch> implements MultiFileSource<B> {
     opened.forEach((p, i) => {
       const first = firsts[i]!;
       if (typeof first === 'number') order.push({ p, t: first });
-      else if (isHeaderOnly(first.err)) this.emptyFiles.push(p);
+      else if (isHeaderOnlyError(first.err)) this.emptyFiles.push(p);
       else if (range !== undefined && namedOutside(p, range)) this.skippedFiles.push(p);
       else throw first.err;
     });
@@ -218,11 +218,6 @@ class MultiSource<B extends Batch> implements MultiFileSource<B> {
     if (!this.done) throw new Error(`${this.file}: report() is available once the batches have been read to the end`);
     return this.done;
   }
-}
-
-/** The error of a file with a header and no data rows (fastparse.ts checkHasRows). */
-function isHeaderOnly(err: unknown): boolean {
-  return err instanceof DataError && err.problem === HEADER_ONLY;
 }
 
 /** The file's name carries one date (paths.ts dayFromName) whose UTC day misses the range. */

@@ -11,7 +11,7 @@ import { basename } from 'node:path';
 import { Context, type Streams } from '../context.js';
 import { DataError, OpenError, UsageError } from '../../errors.js';
 import { assertStdinOnce, emptyFileWarning, fileGaps } from '../inputs.js';
-import { HEADER_ONLY } from '../../io/fastparse.js';
+import { isHeaderOnlyError } from '../../io/fastparse.js';
 import { overlapsPrevious } from '../../io/multi.js';
 import { isoMicros } from '../../io/output.js';
 import { readableTwice, readOnceText, sameFile } from '../../io/identity.js';
@@ -92,7 +92,7 @@ export async function runInspect(files: readonly string[], o: InspectOptions, ct
   });
   // A file of a header only among an argument's several is left out with a warning, as the
   // analyses leave it out (io/multi.ts); alone, or with only its like, it is an error, as they refuse it.
-  const headerOnly = all.map((e) => 'error' in e && e.error instanceof DataError && e.error.problem === HEADER_ONLY);
+  const headerOnly = all.map((e) => 'error' in e && isHeaderOnlyError(e.error));
   const withRows = (index: number) => tasks.some((t, k) => t.index === index && !headerOnly[k]);
   const leftOut = headerOnly.map((h, k) => h && withRows(tasks[k]!.index));
   all.forEach((e, k) => leftOut[k] && ctx.warn(emptyFileWarning(e.file)));
