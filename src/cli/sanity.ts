@@ -24,7 +24,7 @@ export function inputWarnings(files: readonly string[], o: Pick<ReaderCliOptions
   const shared = sharedFile(files);
   if (shared !== undefined) {
     const one = shared.files.length === 1;
-    const list = shared.files.length <= 3 ? shared.files.join(', ') : `${shared.files.slice(0, 2).join(', ')}, … (${shared.files.length} files)`;
+    const list = fewNamed(shared.files);
     const named = files[0] === files[1] || (one && shared.files[0] === files[0]) ? list : `${list}, named by both ${files[0]} and ${files[1]}`;
     // Lists that share some of their files compare a market with itself only over those files' times.
     const where = shared.all ? '' : ` over ${one ? 'its' : 'their'} times`;
@@ -76,9 +76,8 @@ function sharedFile(args: readonly string[]): { readonly files: readonly string[
  * them; null when every file is on one kind of clock.
  */
 function mixedClocks(files: readonly Pick<ReadReport, 'file' | 'timeColumn'>[]): string | null {
-  const receipt = (f: Pick<ReadReport, 'timeColumn'>) => RECEIPT_COLUMNS.includes(f.timeColumn.toLowerCase());
-  const on = files.filter(receipt);
-  const off = files.filter((f) => !receipt(f));
+  const on = files.filter((f) => onReceiptClock(f.timeColumn));
+  const off = files.filter((f) => !onReceiptClock(f.timeColumn));
   if (on.length === 0 || off.length === 0) return null;
   const one = (f: Pick<ReadReport, 'file' | 'timeColumn'>) => `${f.file} ('${f.timeColumn}')`;
   return `one market's files are read on two clocks: ${one(on[0]!)} on a receipt clock, ${one(off[0]!)} on the venue's${on.length + off.length > 2 ? ` (${on.length} and ${off.length} files)` : ''}: its ticks move by the feed's latency from one to the other, and a lead with them; give files of one clock (--clock exchange reads the venue's time where a file has both)`;
@@ -100,16 +99,22 @@ export function optionEffectWarnings(o: Pick<ReaderCliOptions, 'clock' | 'timeUn
       const why = r.timeUnit === 'iso' ? (['its', 'their'] as const).map((w) => `${w} times are ISO-8601 dates`) : (['its', 'their'] as const).map((w) => `${w} format (${r.format}) fixes the unit to ${r.timeUnit}`);
       say(`--time-unit ${o.timeUnit}`, why as [string, string], r.file);
     }
-    if (o.clock === 'local' && !RECEIPT_COLUMNS.includes(r.timeColumn.toLowerCase())) {
+    if (o.clock === 'local' && !onReceiptClock(r.timeColumn)) {
       const clocks = `(${RECEIPT_COLUMNS.join(', ')}; times come from '${r.timeColumn}')`;
       say('--clock local', [`it has no receipt clock ${clocks}`, `they have no receipt clock ${clocks}`], r.file);
     }
   }
-  return [...said.values()].map(({ option, why, files: named }) => {
-    const list = [...named];
-    const shown = list.length <= 3 ? list.join(', ') : `${list.slice(0, 2).join(', ')}, … (${list.length} files)`;
-    return `${option} has no effect on ${shown}: ${list.length === 1 ? why[0] : why[1]}`;
-  });
+  return [...said.values()].map(({ option, why, files: named }) => `${option} has no effect on ${fewNamed([...named])}: ${named.size === 1 ? why[0] : why[1]}`);
+}
+
+/** Files as a message names them: up to three by name, else the first two and how many. */
+function fewNamed(files: readonly string[]): string {
+  return files.length <= 3 ? files.join(', ') : `${files.slice(0, 2).join(', ')}, … (${files.length} files)`;
+}
+
+/** Whether a file's time column is a receipt clock (formats.ts RECEIPT_COLUMNS), as --clock local reads it. */
+function onReceiptClock(timeColumn: string): boolean {
+  return RECEIPT_COLUMNS.includes(timeColumn.toLowerCase());
 }
 
 /** What optionEffectWarnings reads of a file. */

@@ -314,12 +314,15 @@ const COMPRESSED = /(\.(csv|tsv|txt))?(\.(gz|zip))?$/i;
  * @throws DataError naming the cut, the jobs, the day and what works instead.
  */
 function requireFilesAroundCuts(pair: string, jobs: readonly Job[], markets: readonly (readonly DayFile[])[]): void {
+  // Each file is judged once: the instant before a daily cut and the instant at the next meet one day's file.
+  const judged = new Map<string, boolean>();
+  const noRows = (path: string) => judged.get(path) ?? judged.set(path, headerOnly(path)).get(path)!;
   for (let i = 1; i < jobs.length; i++) {
     const cut = jobs[i]!.start;
     for (const t of [cut - 1, cut]) {
       const day = markets.map((files) => files.find((f) => f.start <= t && t < f.end));
       // A file of a header only is a day without rows: the jobs leave it out (io/multi.ts), and the market is as quiet there as without it.
-      const lacking = day.findIndex((f) => f === undefined || headerOnly(f.path));
+      const lacking = day.findIndex((f) => f === undefined || noRows(f.path));
       if (lacking < 0) continue;
       const what = day[lacking] === undefined ? `a day without a file of the ${LIST_NAMES[lacking]}` : `a day whose file of the ${LIST_NAMES[lacking]} holds a header and no rows (${day[lacking]!.path})`;
       throw new DataError(pair, undefined, `the cut at ${isoMicros(cut)} between jobs ${i - 1} and ${i} meets ${isoMicros(t).slice(0, 10)}, ${what}: no merge joins states across a cut where a market does not trade; choose an --every and --offset whose cuts fall inside days with files (one job then spans the gap), plan the days before and after it as two plans, each merged on its own, or run the command once over all the files (it reads the gap as a market without a move, and warns of it)`);
