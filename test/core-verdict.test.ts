@@ -32,6 +32,8 @@ test('formatRatio: one decimal; a zero denominator', () => {
   assert.equal(formatRatio(40, 20), '2.0×');
   assert.equal(formatRatio(40.9, 20), '2.0×');
   assert.equal(formatRatio(39, 20.5), '1.9×');
+  // A decimal tie rounds as every human number does (core/human-text.ts fixed): 7 / 20 = 0.35 is 0.4×, not toFixed's 0.3×.
+  assert.equal(formatRatio(7, 20), '0.4×');
 });
 
 test('aboveChance: more than the luckiest copy and at least twice the mean', () => {

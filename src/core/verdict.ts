@@ -4,7 +4,7 @@
  * and "weak" the same way (docs/pair.md, "Verdict").
  */
 import { binomialTwoSidedHalf } from './binomial.js';
-import { duration } from './human-text.js';
+import { duration, fixed } from './human-text.js';
 
 /** Significance level of every test a verdict reports. */
 export const ALPHA = 0.05;
@@ -60,8 +60,9 @@ export function formatRatio(numerator: number, denominator: number): string {
   if (denominator === 0) return numerator === 0 ? '0×' : '∞×';
   const ratio = numerator / denominator;
   let digits = 1;
-  while (digits < 6 && ratio < MIN_CHANCE_RATIO && Number(ratio.toFixed(digits)) >= MIN_CHANCE_RATIO) digits++;
-  return `${ratio.toFixed(digits)}×`;
+  // fixed rounds as every human number does (7/20 is 0.4×, as a chance mean of 0.35 is 0.4).
+  while (digits < 6 && ratio < MIN_CHANCE_RATIO && Number(fixed(ratio, digits)) >= MIN_CHANCE_RATIO) digits++;
+  return `${fixed(ratio, digits)}×`;
 }
 
 /** What a pair verdict is built from: one feed's Table 1 counts, leader test and chance baseline. */
