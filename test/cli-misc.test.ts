@@ -248,3 +248,24 @@ test('a list that begins with standard input (-,b.csv) is said to be one, not an
   // Other unknown options keep commander's message.
   assert.match((await leadlagInProcess(['pair', '-x', spot, perp])).stderr, /^leadlag: unknown option '-x'/);
 });
+
+test('bad inputs of this round, end to end: a compact date, a name holding "leads", a header-only day among a market\'s files', async () => {
+  const spot = join(ROOT, 'fixtures', 'tardis', 'spot_quotes.csv');
+  const perp = join(ROOT, 'fixtures', 'tardis', 'perp_quotes.csv');
+  // 20240808 read as µs is 20 s after the epoch: refused (exit 2) with both readings, no output.
+  const date = await leadlagInProcess(['pair', spot, perp, '--start', '20240808']);
+  assert.equal(date.code, 2);
+  assert.equal(date.stdout, '');
+  assert.match(date.stderr, /^leadlag: --start 20240808 is read as epoch microseconds, 1970-01-01T00:00:20\.240808Z; as a date it would be 2024-08-08T00:00:00\.000000Z: write 2024-08-08/);
+  const names = await leadlagInProcess(['pair', spot, perp, '--names', 'x,x_leads_x']);
+  assert.equal(names.code, 2);
+  assert.match(names.stderr, /^leadlag: --names: "x_leads_x" holds 'leads'/);
+  // A header-only file in the spot list: the run is the run without it, with the warning (exit 0).
+  const header = `${readFileSync(spot, 'utf8').split('\n')[0]!}\n`;
+  const dir = tempFiles({ 'empty.csv': header });
+  const withEmpty = await leadlagInProcess(['pair', `${spot},${join(dir, 'empty.csv')}`, perp, '--format', 'json']);
+  const without = await leadlagInProcess(['pair', spot, perp, '--format', 'json']);
+  assert.equal(withEmpty.code, 0, withEmpty.stderr);
+  assert.equal(withEmpty.stdout, without.stdout);
+  assert.match(withEmpty.stderr, /empty\.csv has a header but no data rows: left out/);
+});
