@@ -450,3 +450,18 @@ test('the instrument column checked is the most preferred the header has: symbol
   const e = await rejection(readQuotes(both));
   assert.ok(e instanceof DataError && /another symbol in column symbol/.test(e.message), String(e));
 });
+
+test('skip mode: rows of another symbol that outnumber the first symbol\'s kept rows refuse the read (a stray first row)', async () => {
+  // Line 2 names ETHUSDT, lines 3–5 BTCUSDT: the first row's symbol keeps 1 row against 3
+  // skipped, so the table would describe one stray row of the file.
+  const stray = tmpFile('stray-first-symbol.csv', 'time,symbol,bid,ask\n1000000,ETHUSDT,1,2\n1000001,BTCUSDT,1,2\n1000002,BTCUSDT,1,2\n1000003,BTCUSDT,1,2\n');
+  for (const parser of ['fast', 'csv'] as const) {
+    const e = await rejection(readQuotes(stray, { ...SKIP, parser }));
+    assert.ok(e instanceof DataError, `${parser}: ${e.message}`);
+    assert.match(e.message, /kept 1 row of the first row's symbol "ETHUSDT" and skipped 3 rows of another symbol \(from line 3\)/, parser);
+  }
+  // A tie (2 kept, 2 skipped) is still read: the first symbol is not outnumbered.
+  const tie = tmpFile('tie-symbol.csv', 'time,symbol,bid,ask\n1000000,BTCUSDT,1,2\n1000001,ETHUSDT,1,2\n1000002,BTCUSDT,1,2\n1000003,ETHUSDT,1,2\n');
+  const q = await readQuotes(tie, SKIP);
+  assert.deepEqual(q.report.skipped, [{ kind: 'another symbol', count: 2, firstLines: [3, 5] }]);
+});

@@ -20,6 +20,7 @@ import { FieldConverter, RecordText, RowScratch } from './rows.js';
 import { inputName, openInput, type InputSpec } from './open.js';
 import type { ByteSource } from './byte-source.js';
 import { QuoteValidator, TradeValidator } from './validate.js';
+import { VERDICT_KIND, Verdict } from './row-verdict.js';
 import type { ReturnedBuffers } from './batches.js';
 import { LineKernel } from './line-kernel.js';
 
@@ -358,6 +359,8 @@ export async function* readBatches(
   if (v.records === 0) {
     throw new DataError(file, undefined, `no usable rows: all ${v.rows} data rows were skipped (${v.skipped.summary()})`);
   }
+  const outnumbered = outnumberedSymbol(v, info.converter.symbolText());
+  if (outnumbered !== undefined) throw new DataError(file, undefined, outnumbered);
   return {
     file,
     format: info.plan.format,
@@ -375,6 +378,23 @@ export async function* readBatches(
     ...(v instanceof TradeValidator && v.unreadSides.count > 0 && info.plan.sideMode !== 'none' ? { unreadSides: { ...v.unreadSides, file, mode: info.plan.sideMode } } : {}),
     ...(v.stopped ? { readUntil: opts.until } : {}),
   };
+}
+
+/**
+ * Under --skip-bad-rows the first row's symbol is the file's, and rows naming another are
+ * skipped. When those outnumber the rows kept, the first row was most likely a stray (or the
+ * file holds another market), and the analysis would run on a sliver of the file: refused,
+ * rather than a table presented as the file's (docs/input-formats.md, "One market a file").
+ */
+function outnumberedSymbol(v: QuoteValidator | TradeValidator, symbol: string): string | undefined {
+  const other = v.skipped.list().find((k) => k.kind === VERDICT_KIND[Verdict.otherSymbol]);
+  if (other === undefined || other.count <= v.goodRows) return undefined;
+  const kept = `${v.goodRows} ${v.goodRows === 1 ? 'row' : 'rows'}`;
+  return (
+    `--skip-bad-rows kept ${kept} of the first row's symbol ${JSON.stringify(symbol)} and skipped ${other.count} rows of another symbol ` +
+    `(from line ${other.firstLines[0]}): the first row looks stray, or the file holds another market; ` +
+    'remove the stray rows or keep one symbol a file'
+  );
 }
 
 function* drain<T>(out: T[]): Generator<T> {
