@@ -244,6 +244,22 @@ test('pair and classify: a --block that cuts the span into more bootstrap blocks
   assert.equal(off.code, 0, off.stderr);
 });
 
+test('a --block under a second is warned of by every command that takes it (and by merge of its states); a second is not', async () => {
+  const warning = /warning: --block 999\.999 ms is shorter than a second: the intervals and the 6-block rule take the blocks as independent/;
+  const trades = ['--trades', fx('tardis', 'spot_trades.csv')];
+  for (const args of [['pair', ...TARDIS], ['xcorr', ...TARDIS], ['hy', ...TARDIS], ['classify', ...TARDIS, ...trades], ['report', ...TARDIS]]) {
+    const short = await leadlagInProcess([...args, '--block', '999999us', '--bootstrap', '0', '--format', 'json']);
+    assert.equal(short.code, 0, short.stderr);
+    assert.match(short.stderr, warning, args[0]);
+    const second = await leadlagInProcess([...args, '--block', '1s', '--bootstrap', '0', '--format', 'json']);
+    assert.doesNotMatch(second.stderr, /is shorter than a second/, args[0]);
+  }
+  const dir = tempFiles({});
+  const state = join(dir, 'p.state');
+  assert.equal((await leadlagInProcess(['pair', ...TARDIS, '--block', '999999us', '--state', state, '-q'])).code, 0);
+  assert.match((await leadlagInProcess(['merge', state, '--format', 'json'])).stderr, warning);
+});
+
 test('requireBootstrapBlocks: up to 2^24 blocks pass, one more is refused (hand-worked spans)', async () => {
   const { requireBootstrapBlocks } = await import('../src/cli/inputs.js');
   const { UsageError } = await import('../src/errors.js');

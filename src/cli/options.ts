@@ -13,7 +13,7 @@ import { compileTimePattern, PATTERN_DIRECTIVES } from '../io/time.js';
 import type { AnalysisParams } from '../core/types.js';
 import { ALL_TIME, type TimeRange } from '../core/parts.js';
 import { parseIsoMicros } from '../io/time.js';
-import { counted, isoMicros } from '../core/human-text.js';
+import { counted, duration, isoMicros } from '../core/human-text.js';
 
 /**
  * commander, loaded with `require`. Under Node 20, `import … from 'commander'` reads the
@@ -438,6 +438,20 @@ export function fewReplicatesClause(replicates: number): string {
 export function warnFewReplicates(ctx: { warn(message: string): void }, replicates: number): void {
   if (replicates > 0 && replicates < MIN_REPLICATES) {
     ctx.warn(`--bootstrap ${replicates}: the 95 % intervals from fewer than ${MIN_REPLICATES} replicates are rough (their ends are the few most extreme replicates, and move with --seed); the default is 1000`);
+  }
+}
+
+/**
+ * The shortest --block taken without a word: a second. Ticks' moves cluster over seconds (a
+ * burst of quotes, a jump and its echoes), and every interval and every 6-block rule takes the
+ * blocks as independent, so shorter blocks make them optimistic (docs/pair.md, "Enough blocks").
+ */
+export const SHORT_BLOCK_US = 1_000_000;
+
+/** Warns when --block is shorter than {@link SHORT_BLOCK_US}; it still runs, as asked. */
+export function warnShortBlock(ctx: { warn(message: string): void }, blockUs: number): void {
+  if (blockUs < SHORT_BLOCK_US) {
+    ctx.warn(`--block ${duration(blockUs)} is shorter than a second: the intervals and the 6-block rule take the blocks as independent, and moves within a second are not (bursts, a jump and its echoes), so they come out optimistic; the default is 10 s`);
   }
 }
 

@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { Context, type Streams } from '../context.js';
 import { DataError, UsageError } from '../../errors.js';
-import { analysisParamsOf, refusePlanSpanAlone, warnFewReplicates, type PlanSpan, type CommonOptions, type Feed, type JumpCliOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
+import { analysisParamsOf, refusePlanSpanAlone, warnFewReplicates, warnShortBlock, type PlanSpan, type CommonOptions, type Feed, type JumpCliOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
 import { Random } from '../../core/random.js';
 import { MIN_BALANCED_PER_CLASS, MIN_PER_CLASS, purgeLabelWindows, sampleTrainTest, TooFewTriggersError, trainingSizes, trainsEnough, walkForwardFolds } from '../../core/sampling.js';
 import { averagePrecisionOfCurve, pickThreshold, precisionRecallCurve } from '../../core/prcurve.js';
@@ -75,6 +75,7 @@ export async function classifyAction(io: Streams, spot: string, perp: string, o:
   refusePlanSpanAlone(o);
   if (o.state !== undefined) return (await import('../classify-state.js')).runClassifyState([spot, perp], { ...o, given }, ctx);
   warnFewReplicates(ctx, o.bootstrap);
+  warnShortBlock(ctx, o.block);
   const report = await runClassify([spot, perp], { ...o, given }, ctx);
   if (o.dumpFeatures === '-') ctx.io.stderr.write(await renderText(report, ctx));
   else await ctx.emit(renderClassify(report));

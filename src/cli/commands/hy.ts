@@ -4,7 +4,7 @@
  * any lag" (docs/definitions.md §8, §9; docs/hy.md).
  */
 import { Context, type Streams } from '../context.js';
-import { fewReplicatesClause, MIN_REPLICATES, rangeOf, refusePlanSpanAlone, refuseTradeColumns, warnFewReplicates, type PlanSpan, type BootstrapCliOptions, type CommonOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
+import { fewReplicatesClause, MIN_REPLICATES, rangeOf, refusePlanSpanAlone, refuseTradeColumns, warnFewReplicates, warnShortBlock, type PlanSpan, type BootstrapCliOptions, type CommonOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
 import { readMargin, requireOverlap, runPass, type TwoMarketConsumer, type TwoMarketPass } from '../inputs.js';
 import { warnAboutInputs } from '../sanity.js';
 import type { ReadReport } from '../../io/types.js';
@@ -64,6 +64,7 @@ export async function hyAction(io: Streams, spot: string, perp: string, o: HyOpt
   refuseTradeColumns(o, 'hy');
   if (o.state !== undefined) return (await import('../hy-state.js')).runHyState([spot, perp], o, ctx);
   warnFewReplicates(ctx, o.bootstrap);
+  warnShortBlock(ctx, o.block);
   await prepareOutputFiles([{ option: '--plot', path: o.plot }], [spot, perp]);
   const report = await runHy([spot, perp], o, ctx);
   await writePlot(o, () => hyFigure(report));

@@ -4,7 +4,7 @@
  * of several pairs (their --label) give one row per pair.
  */
 import { Context, type Streams } from '../context.js';
-import { warnFewReplicates, type CommonOptions } from '../options.js';
+import { warnFewReplicates, warnShortBlock, type CommonOptions } from '../options.js';
 import { DataError, UsageError } from '../../errors.js';
 import { fileKey } from '../../io/identity.js';
 import { expandStateArg } from '../../io/paths.js';
@@ -79,7 +79,11 @@ export async function runMergeAsync(files: readonly string[], o: MergeOptions, c
   const states = readStates(files);
   // First, as one run over all the data says it (merge prints what that run prints, stderr
   // too): the intervals come from the states' --bootstrap. The table of several pairs shows none.
-  if (byLabel(states).size === 1) warnFewReplicates(ctx, Number(states[0]!.header.params.bootstrap ?? 0));
+  if (byLabel(states).size === 1) {
+    warnFewReplicates(ctx, Number(states[0]!.header.params.bootstrap ?? 0));
+    const block = Number(states[0]!.header.params.block_us);
+    if (Number.isFinite(block)) warnShortBlock(ctx, block);
+  }
   for (const w of unverifiedInputs(states)) ctx.warn(w);
   return states[0]!.header.command !== 'classify' ? runMerge(files, o, ctx, states) : await mergeClassify(files, o, ctx, states);
 }

@@ -3,7 +3,7 @@
  * two markets within D (docs/definitions.md §1–3, Table 1), with the leader→follower delays.
  */
 import { Context, type Streams } from '../context.js';
-import { analysisParamsOf, paramsJson, rangeOf, refusePlanSpanAlone, refuseTradeColumns, warnFewReplicates, type PlanSpan, type BootstrapCliOptions, type CommonOptions, type Feed, type JumpCliOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
+import { analysisParamsOf, paramsJson, rangeOf, refusePlanSpanAlone, refuseTradeColumns, warnFewReplicates, warnShortBlock, type PlanSpan, type BootstrapCliOptions, type CommonOptions, type Feed, type JumpCliOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
 import { readMargin, requireBootstrapBlocks, requireOverlap, runPass, type TwoMarketPass } from '../inputs.js';
 import type { ReadReport } from '../../io/types.js';
 import type { GridReturns } from '../../core/volatility.js';
@@ -68,6 +68,7 @@ export async function pairAction(io: Streams, spot: string, perp: string, o: Pai
   refuseTradeColumns(o, 'pair');
   if (o.state !== undefined) return (await import('../pair-state.js')).runPairState([spot, perp], o, ctx);
   warnFewReplicates(ctx, o.bootstrap);
+  warnShortBlock(ctx, o.block);
   await prepareOutputFiles([{ option: '--plot', path: o.plot }], [spot, perp]);
   const report = await runPair([spot, perp], o, ctx);
   await writePlot(o, () => delayFigures(report)[0]!);

@@ -4,7 +4,7 @@
  * page of figures (docs/report.md).
  */
 import { Context, type Streams } from '../context.js';
-import { refuseTradeColumns, warnFewReplicates } from '../options.js';
+import { refuseTradeColumns, warnFewReplicates, warnShortBlock } from '../options.js';
 import { classifyCommand } from './classify-command.js';
 import { runReport, type ReportOptions } from '../report-run.js';
 import { renderReport } from '../report-render.js';
@@ -22,6 +22,7 @@ export async function reportAction(io: Streams, version: string, spot: string, p
     const ctx = new Context(io, o);
     if (o.trades === undefined) refuseTradeColumns(o, 'report without --trades');
     warnFewReplicates(ctx, o.bootstrap);
+    warnShortBlock(ctx, o.block);
     await prepareOutputFiles([{ option: '--html', path: o.html }], [spot, perp, ...(o.trades === undefined ? [] : [o.trades])]);
     const classifyDefaults = classifyCommand(io).opts() as ReportOptions['classifyDefaults'];
     const data = await runReport([spot, perp], { ...o, classifyDefaults, generator: `leadlag ${version}`.trim() }, ctx);

@@ -6,7 +6,7 @@
  * blocks still open without the bootstrap and --by: Table 2 then folds them as they finish).
  */
 import { Context, type Streams } from '../context.js';
-import { rangeOf, refusePlanSpanAlone, refuseTradeColumns, warnFewReplicates, type PlanSpan, type BootstrapCliOptions, type CommonOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
+import { rangeOf, refusePlanSpanAlone, refuseTradeColumns, warnFewReplicates, warnShortBlock, type PlanSpan, type BootstrapCliOptions, type CommonOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
 import { readMargin, requireOverlap, runPass, type TwoMarketPass } from '../inputs.js';
 import type { ReadReport } from '../../io/types.js';
 import type { GridReturns } from '../../core/volatility.js';
@@ -53,6 +53,7 @@ export async function xcorrAction(io: Streams, spot: string, perp: string, o: Xc
   refuseTradeColumns(o, 'xcorr');
   if (o.state !== undefined) return (await import('../xcorr-state.js')).runXcorrState([spot, perp], o, ctx);
   warnFewReplicates(ctx, o.bootstrap);
+  warnShortBlock(ctx, o.block);
   await prepareOutputFiles([{ option: '--plot', path: o.plot }], [spot, perp]);
   const report = await runXcorr([spot, perp], o, ctx);
   await writePlot(o, () => xcorrFigure(report));
