@@ -335,7 +335,7 @@ test('hy over one bootstrap block: no intervals (each replicate is the estimate 
   const edge = await hyJson(LAYOUTS[0]!, { start: Date.UTC(2024, 7, 8, 12, 0, 10) * 1000, end: Date.UTC(2024, 7, 8, 12, 0, 20) * 1000 + 2000, block: 10_000_000 });
   assert.deepEqual(edge.ci, { lag_us: null, rho: null, llr: null });
   // And with one block the test cannot reject: untested, not "what unrelated markets show".
-  assert.match(r.verdict, /^untested: over 1 block where both markets' moves overlap \(a shorter --block gives more\) the sign-flip p-value cannot fall below 1\.0000/);
+  assert.match(r.verdict, /^untested: over 1 block where both markets' moves overlap, the sign-flip p-value cannot fall below 1\.0000, so no lead could be shown \(a longer span gives more; a shorter --block too, if still longer than the dependence between moves\)/);
 });
 
 test('replicateWork: the bootstrap over every block, the sign-flip test over the blocks with a contrast', async () => {

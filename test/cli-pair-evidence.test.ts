@@ -210,7 +210,7 @@ test('pair warns when the span is too short for the chance shifts or the bootstr
   const dir = tempFiles({ 'a.csv': `ts_us,price\n${T0},100\n${T0 + S},100.1\n${T0 + 8 * S},100.1\n`, 'b.csv': `ts_us,price\n${T0},200\n${T0 + S + 2000},200.2\n${T0 + 8 * S},200.2\n` });
   const { stderr } = await pair([join(dir, 'a.csv'), join(dir, 'b.csv')], { feed: 'native' });
   assert.match(stderr, /the span \(8 s\) is not longer than 10 × --null-step \(1 s\).*use a smaller --null-step/);
-  assert.match(stderr, /the span touches only 1 bootstrap block of 10 s.*a shorter --block too if still longer than the dependence between jumps/);
+  assert.match(stderr, /the span touches only 1 bootstrap block of 10 s.*a longer span gives more; a shorter --block too, if still longer than the dependence between jumps/);
   const quiet = await pair([join(dir, 'a.csv'), join(dir, 'b.csv')], { feed: 'native', nullStep: 500_000, block: S });
   assert.equal(quiet.stderr, '');
 });

@@ -8,6 +8,7 @@ import { counted, duration, percent } from '../io/output.js';
 import { MIN_LED_BLOCKS } from '../core/verdict.js';
 import type { PairReport } from './commands/pair.js';
 import { fewRegimeWindows } from './windows.js';
+import { moreBlocksAdvice } from './options.js';
 
 /** Fewer bootstrap blocks than this in the span and an interval says more than the data can. */
 export const MIN_BOOTSTRAP_BLOCKS = 5;
@@ -44,7 +45,7 @@ export function pairWarnings(r: PairReport): string[] {
   if (r.bootstrap.replicates > 0) {
     const blocks = blockRange(r.span.start, r.span.end, r.bootstrap.blockUs).count;
     if (blocks < MIN_BOOTSTRAP_BLOCKS) {
-      out.push(`the span touches only ${counted(blocks, 'bootstrap block')} of ${duration(r.bootstrap.blockUs)}: the delay intervals cannot show the spread of the data, and a lead needs its led pairs in ${MIN_LED_BLOCKS} blocks; a longer span gives more, a shorter --block too if still longer than the dependence between jumps`);
+      out.push(`the span touches only ${counted(blocks, 'bootstrap block')} of ${duration(r.bootstrap.blockUs)}: the delay intervals cannot show the spread of the data, and a lead needs its led pairs in ${MIN_LED_BLOCKS} blocks; ${moreBlocksAdvice('jumps')}`);
     }
   }
   const windowed = fewBlocksPerWindow(r);
@@ -66,5 +67,5 @@ function fewBlocksPerWindow(r: PairReport): string | null {
   // Windows are [start, end): the last µs in it is end − 1.
   const most = Math.max(...windows.map((w) => blockRange(w.start, w.end - 1, blockUs).count));
   if (most >= MIN_LED_BLOCKS) return null;
-  return `no window of --by can name a leader: each touches at most ${counted(most, 'block')} of ${duration(blockUs)}, and a lead needs its led pairs in ${MIN_LED_BLOCKS}; use longer windows, or a shorter --block if still longer than the dependence between jumps`;
+  return `no window of --by can name a leader: each touches at most ${counted(most, 'block')} of ${duration(blockUs)}, and a lead needs its led pairs in ${MIN_LED_BLOCKS}; ${moreBlocksAdvice('jumps', 'longer windows give more')}`;
 }

@@ -455,6 +455,15 @@ export function warnShortBlock(ctx: { warn(message: string): void }, blockUs: nu
   }
 }
 
+/**
+ * The one advice wherever more blocks would help, with its limit: blocks must outlast the
+ * dependence between moves, or one burst becomes many "independent" blocks and a call rests on
+ * one event. `between`: what depends (pair's jumps, xcorr's returns, hy's moves).
+ */
+export function moreBlocksAdvice(between: 'jumps' | 'returns' | 'moves', longer = 'a longer span gives more'): string {
+  return `${longer}; a shorter --block too, if still longer than the dependence between ${between}`;
+}
+
 /** `replicatesHelp` says what --bootstrap drives in the command at hand, `blockHelp` what --block does. */
 export function addBootstrapOptions(cmd: Command, replicatesHelp = 'block-bootstrap replicates for the intervals (0: off; xcorr then gives Fisher intervals)', blockHelp = 'block length on the absolute clock (10s, 500ms, 1min): the bootstrap\'s blocks, taken as independent, so no shorter than the dependence between returns'): Command {
   return cmd

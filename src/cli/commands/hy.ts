@@ -4,7 +4,7 @@
  * any lag" (docs/definitions.md §8, §9; docs/hy.md).
  */
 import { Context, type Streams } from '../context.js';
-import { fewReplicatesClause, MIN_REPLICATES, rangeOf, refusePlanSpanAlone, refuseTradeColumns, warnFewReplicates, warnShortBlock, type PlanSpan, type BootstrapCliOptions, type CommonOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
+import { fewReplicatesClause, MIN_REPLICATES, moreBlocksAdvice, rangeOf, refusePlanSpanAlone, refuseTradeColumns, warnFewReplicates, warnShortBlock, type PlanSpan, type BootstrapCliOptions, type CommonOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
 import { readMargin, requireOverlap, runPass, type TwoMarketConsumer, type TwoMarketPass } from '../inputs.js';
 import { warnAboutInputs } from '../sanity.js';
 import type { ReadReport } from '../../io/types.js';
@@ -180,7 +180,7 @@ export function hyReportOf(o: Pick<HyOptions, 'names' | 'bootstrap' | 'block' | 
   // No block with a contrast: nothing to test, and the verdict says why (no θ̂: every contrast 0).
   if (inference !== null && k > 0 && k < 20) {
     const held = k === blocks ? `the span holds only ${counted(blocks, 'block')} of ${duration(o.block)}` : `only ${k} of the span's ${counted(blocks, 'block')} of ${duration(o.block)} ${k === 1 ? 'holds' : 'hold'} a contrast`;
-    ctx.warn(`${held}: the intervals rest on few blocks and the sign-flip p-value cannot fall below 2/2^${k} = ${fixed(2 / 2 ** k, 4)}; a shorter --block gives more`);
+    ctx.warn(`${held}: the intervals rest on few blocks and the sign-flip p-value cannot fall below 2/2^${k} = ${fixed(2 / 2 ** k, 4)}; ${moreBlocksAdvice('moves')}`);
   }
   const report: HyReport = { names: o.names, lattice, span, options: { bootstrap: o.bootstrap, block: o.block, seed: o.seed, lagsOption: o.lagsOption }, estimate, inference };
   if (atEdge(lattice, estimate.lagUs, inference?.lagUs)) {
@@ -438,8 +438,10 @@ function verdictClause(r: HyReport): string {
   }
   if (inf !== null && !canReject(inf)) {
     const k = inf.contrastBlocks;
-    const why = 1 / (inf.replicates + 1) >= ALPHA && !inf.exact ? `with ${counted(inf.replicates, 'replicate')} (a larger --bootstrap gives more)` : `over ${counted(k, 'block')} where both markets' moves overlap (a shorter --block gives more)`;
-    return `untested: ${why} the sign-flip p-value cannot fall below ${fixed(leastP(inf), 4)}, so no lead could be shown; the largest |ρ| = ${fixed(Math.abs(e.rho ?? 0), 3)} at ${lagText(e.lagUs)}`;
+    const few = 1 / (inf.replicates + 1) >= ALPHA && !inf.exact;
+    const why = few ? `with ${counted(inf.replicates, 'replicate')}` : `over ${counted(k, 'block')} where both markets' moves overlap`;
+    const more = few ? 'a larger --bootstrap gives more' : moreBlocksAdvice('moves');
+    return `untested: ${why}, the sign-flip p-value cannot fall below ${fixed(leastP(inf), 4)}, so no lead could be shown (${more}); the largest |ρ| = ${fixed(Math.abs(e.rho ?? 0), 3)} at ${lagText(e.lagUs)}`;
   }
   if (inf !== null && inf.pValue >= ALPHA) return `no evidence of lead-lag (${p}): the largest |ρ| = ${fixed(Math.abs(e.rho ?? 0), 3)} (at ${lagText(e.lagUs)}) is what unrelated markets show`;
   const ci = inf?.lagUs;

@@ -3,7 +3,7 @@
  * the human Table 2 with its summary lines and one-sentence verdict.
  */
 import { MIN_INTERVAL_BLOCKS, type Interval } from '../../core/bootstrap.js';
-import { fewReplicatesClause, MIN_REPLICATES } from '../options.js';
+import { fewReplicatesClause, MIN_REPLICATES, moreBlocksAdvice } from '../options.js';
 import type { LagResult } from '../../core/xcorr.js';
 import type { Span } from '../../core/types.js';
 import { counted, duration, fixed, fixedNotZero, humanTable, isoMicros, lazyOutput, type Cell, type Output, type Style } from '../../io/output.js';
@@ -352,7 +352,7 @@ export function tooFewCoMoves(r: Pick<XcorrReport, 'best'>): boolean {
 export const CO_MOVING_BLOCKS = 'where both markets move at a lag asked';
 
 /** More blocks, said with its limit: blocks must outlast the dependence between returns, or a burst of one second becomes many "independent" blocks and a call out of one event. */
-export const SHORTER_BLOCK = 'a longer span gives more; a shorter --block too, if still longer than the dependence between returns';
+export const SHORTER_BLOCK = moreBlocksAdvice('returns');
 
 /** "the span holds 1 block of 10 s" or "… 2 blocks of 10 s, 1 where both markets move at a lag asked". */
 export function blocksText(b: NonNullable<XcorrReport['bootstrap']>): string {
