@@ -20,6 +20,7 @@ import { DataError, OpenError } from '../errors.js';
 import { inflatingSource, syncInflaterAvailable } from './inflate.js';
 import { openError, type ByteSource } from './byte-source.js';
 import { readAt } from './file-read.js';
+import { FOREIGN_PACKING, OWN_LAYER, withoutOwnLayer } from './extensions.js';
 
 /** Where bytes come from. */
 export type InputSpec = string | { readonly stream: Readable; readonly name: string };
@@ -269,7 +270,7 @@ function checkedText(src: ByteSource, layer: Layer): ByteSource {
 
 /** The command that converts `name` to UTF-8 beside it: its own name for a plain regular file, else FILE (stdin, a pipe, or compressed bytes iconv cannot read). */
 function utf16Hint(name: string): string {
-  const plain = !name.startsWith('<') && !/\.(gz|zip)$/i.test(name) && readableTwice(name);
+  const plain = !name.startsWith('<') && !OWN_LAYER.test(name) && readableTwice(name);
   const file = plain ? name : 'FILE';
   return `convert it to UTF-8 first, e.g. iconv -f UTF-16 -t UTF-8 ${shellQuote(file)} > ${shellQuote(`${file.replace(/\.csv$/i, '')}.utf8.csv`)}`;
 }
@@ -328,7 +329,7 @@ function layeredAdvice(inner: NonNullable<ReturnType<typeof layeredFormat>>, nam
   const what = `the ${stdin ? 'input' : 'file'} holds ${inner.format}-compressed data ${where}; leadlag takes off one layer of gzip or zip and reads the text under it`;
   if (inner.piped) return `${what}: decompress both, the outer first, e.g. ${outer} | ${inner.tool} | leadlag … - …`;
   // The inner archive is written out first; never over the input (q.7z holding gzip'd 7z).
-  const base = stdin ? 'FILE' : name.replace(/\.(gz|zip)$/i, '');
+  const base = stdin ? 'FILE' : withoutOwnLayer(name);
   let out = base.toLowerCase().endsWith(`.${inner.ext}`) ? base : `${base}.${inner.ext}`;
   if (out === name) out = `${out}.${inner.ext}`;
   const read = inner.format === 'zip' ? `unzip -p ${shellQuote(out)}` : `7z x -so ${shellQuote(out)}`;
@@ -351,7 +352,7 @@ export function textProblem(h: Uint8Array, name = 'FILE', layer?: Layer): string
     const what = `the file is ${packed.format}-compressed; leadlag reads plain text, gzip and zip`;
     if (stdin) return `${what}: decompress it before it reaches leadlag, e.g. ${packed.tool} FILE | leadlag … - …`;
     // The suggested output is never the input itself: a name without the format's extension gets .csv.
-    const stripped = name.replace(/\.(zst|zstd|xz|bz2|lz4|7z)$/i, '');
+    const stripped = name.replace(FOREIGN_PACKING, '');
     const out = stripped !== name && stripped !== '' ? stripped : `${name}.csv`;
     return `${what}: decompress it first, e.g. ${packed.tool} ${shellQuote(name)} > ${shellQuote(out)}, or pipe it: ${packed.tool} ${shellQuote(name)} | leadlag … - …`;
   }

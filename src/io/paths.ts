@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { OpenError } from '../errors.js';
 import { counted } from '../core/human-text.js';
 import { parseIsoMicros } from './time.js';
+import { FOREIGN_PACKING } from './extensions.js';
 
 /** Names a directory contributes: tick dumps as the readers accept them. */
 const DATA_FILE = /\.(csv|tsv|txt)(\.gz)?$|\.gz$|\.zip$/i;
@@ -83,7 +84,7 @@ const PACKED_TOOLS: Readonly<Record<string, string>> = { zst: 'zstd -d', zstd: '
 
 /** Files of a directory compressed in a format leadlag does not read, said where it found no data file, with the tools for the formats there. */
 function packedFilesNote(dir: string): string {
-  const ext = (n: string) => /\.(zst|zstd|xz|bz2|lz4|7z)$/i.exec(n)?.[1]?.toLowerCase();
+  const ext = (n: string) => FOREIGN_PACKING.exec(n)?.[1]?.toLowerCase();
   const packed = readdirSync(dir)
     .filter((n) => !n.startsWith('.') && ext(n) !== undefined && isFile(join(dir, n)))
     .sort();

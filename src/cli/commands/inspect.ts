@@ -16,6 +16,7 @@ import { overlapsPrevious } from '../../io/multi.js';
 import { isoMicros } from '../../io/output.js';
 import { readableTwice, readOnceText, sameFile } from '../../io/identity.js';
 import { expandInputArg } from '../../io/paths.js';
+import { withoutOwnLayer } from '../../io/extensions.js';
 import { counted } from '../../core/human-text.js';
 import { layoutOf, type CommonOptions, type InputSlot, type JumpCliOptions, type ReaderCliOptions } from '../options.js';
 import type { FileQuality } from '../../io/inspect-scan.js';
@@ -156,7 +157,7 @@ function marketFileWarnings(entries: readonly InspectEntry[], argOf: readonly nu
 
 /** A file's name with its digits and packing left out: the files of one market's series share it (spot-2024-08-01.csv.gz, spot-2024-08-02.csv). */
 function seriesName(file: string): string {
-  return basename(file).replace(/\.(gz|zip)$/i, '').replace(/\d+/g, '#');
+  return withoutOwnLayer(basename(file)).replace(/\d+/g, '#');
 }
 
 /**
