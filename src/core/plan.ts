@@ -34,15 +34,13 @@ export interface Job {
  * quotes but do not widen the span. Cost O(jobs × files).
  */
 export function planJobs(a: readonly DayFile[], b: readonly DayFile[], everyUs: number, marginUs: number, trades: readonly DayFile[] = [], offsetUs = 0): Job[] {
-  const all = [...a, ...b];
-  if (all.length === 0) return [];
-  const first = Math.min(...all.map((f) => f.start));
-  const last = Math.max(...all.map((f) => f.end));
+  const c = cutsOf(a, b, everyUs, offsetUs);
+  if (c === undefined) return [];
   const jobs: Job[] = [];
   const cut = (k: number) => k * everyUs + offsetUs;
-  for (let k = firstCut(first, everyUs, offsetUs); cut(k) < last; k++) {
-    const start = Math.max(cut(k), first);
-    const end = Math.min(cut(k + 1), last);
+  for (let k = c.from; k < c.to; k++) {
+    const start = Math.max(cut(k), c.first);
+    const end = Math.min(cut(k + 1), c.last);
     const reads = (files: readonly DayFile[]) => files.filter((f) => f.end > start - marginUs && f.start < end + marginUs).map((f) => f.path);
     jobs.push({ n: jobs.length, start, end, a: reads(a), b: reads(b), trades: reads(trades) });
   }
@@ -51,17 +49,21 @@ export function planJobs(a: readonly DayFile[], b: readonly DayFile[], everyUs: 
 
 /** The number of jobs {@link planJobs} makes of these files, without making them. O(files). */
 export function jobCount(a: readonly DayFile[], b: readonly DayFile[], everyUs: number, offsetUs = 0): number {
-  const all = [...a, ...b];
-  if (all.length === 0) return 0;
-  const first = Math.min(...all.map((f) => f.start));
-  const last = Math.max(...all.map((f) => f.end));
-  // Cuts k·every + offset from the first one at or before `first` to the last one before `last`.
-  return Math.ceil((last - offsetUs) / everyUs) - firstCut(first, everyUs, offsetUs);
+  const c = cutsOf(a, b, everyUs, offsetUs);
+  return c === undefined ? 0 : c.to - c.from;
 }
 
-/** The index k of the cut k·every + offset at or before `first`: the first job's. */
-function firstCut(first: number, everyUs: number, offsetUs: number): number {
-  return Math.floor((first - offsetUs) / everyUs);
+/**
+ * The span [first, last) of the markets' days and the cuts k·every + offset that split it: k
+ * from the cut at or before `first` up to (not including) the first at or after `last`, one
+ * job each. Undefined without files.
+ */
+function cutsOf(a: readonly DayFile[], b: readonly DayFile[], everyUs: number, offsetUs: number): { first: number; last: number; from: number; to: number } | undefined {
+  const all = [...a, ...b];
+  if (all.length === 0) return undefined;
+  const first = Math.min(...all.map((f) => f.start));
+  const last = Math.max(...all.map((f) => f.end));
+  return { first, last, from: Math.floor((first - offsetUs) / everyUs), to: Math.ceil((last - offsetUs) / everyUs) };
 }
 
 /**
