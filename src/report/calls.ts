@@ -5,7 +5,7 @@
 import type { FeedTable, PairReport } from '../cli/commands/pair.js';
 import { feedVerdict } from '../cli/commands/pair.js';
 import { summedDirection, xcorrLead, verdict as xcorrVerdict, type XcorrReport } from '../cli/commands/xcorr-render.js';
-import { canReject, edgeNote, fewReplicates, hyLeadSign, stepCaveat, twoSided, verdict as hyVerdict, type HyReport } from '../cli/commands/hy.js';
+import { canReject, edgeNote, hyLeadSign, hyTested, stepCaveat, twoSided, verdict as hyVerdict, type HyReport } from '../cli/commands/hy.js';
 import { aboveChance, ALPHA, weakBaseline } from '../core/verdict.js';
 import { claimsAboveChance, type ClassifyReport } from '../cli/classify-render.js';
 import { duration } from '../io/output.js';
@@ -83,7 +83,7 @@ export function hyCall(r: HyReport): MethodCall {
     // reach of the other's): nothing was measured.
     // Nor a significant contrast whose θ̂ ≠ 0 has no interval: its verdict says the direction is untested.
     // Nor a run of fewer than 100 replicates: its verdict says untested (fewReplicates).
-    tested: lag !== null && inf !== null && canReject(inf) && !fewReplicates(inf) && (inf.pValue >= ALPHA || (twoSided(r.lattice) && (lag === 0 || ci !== null))),
+    tested: hyTested(r.estimate, inf, r.lattice),
     // On lags of one side θ̂'s sign is the side asked for, not an estimate of who leads.
     estimateLeader: twoSided(r.lattice) ? marketOfSign(sign, r.names) : null,
     lagUs: lag === null ? null : Math.abs(lag),

@@ -218,11 +218,21 @@ export function twoSided(l: Lattice): boolean {
  * interval reaches 0; else the sign of θ̂ (1: A leads).
  */
 export function windowLeader(t: HyTable, l: Lattice): 1 | -1 | 0 | null {
-  const { estimate: e, inference: inf } = t;
-  if (e.lagUs === null || inf === null || !canReject(inf) || !twoSided(l) || fewReplicates(inf)) return null;
-  // A significant contrast at θ̂ ≠ 0 without an interval of θ̂: who leads is untested, not "neither".
-  if (inf.pValue < ALPHA && e.lagUs !== 0 && inf.lagUs === null) return null;
-  return hyLeadSign(e, inf, l);
+  // Lags on one side cannot name a leader, so such a window makes no call at all: counted as
+  // neither, it would lean the shares to neither.
+  if (!twoSided(l) || !hyTested(t.estimate, t.inference, l)) return null;
+  return hyLeadSign(t.estimate, t.inference, l);
+}
+
+/**
+ * Whether hy's verdict tests anything (the report's `tested`, a window's call): a θ̂ (not every
+ * contrast 0), a test that can reject, at least MIN_REPLICATES replicates, and, where the
+ * contrast is significant at θ̂ ≠ 0, lags on both sides and an interval of θ̂ (else who leads
+ * is untested, not "neither").
+ */
+export function hyTested(e: HyEstimate, inf: HyInference | null, l: Lattice): boolean {
+  if (e.lagUs === null || inf === null || !canReject(inf) || fewReplicates(inf)) return false;
+  return !(inf.pValue < ALPHA) || (twoSided(l) && (e.lagUs === 0 || inf.lagUs !== null));
 }
 
 /**
