@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { FIXTURES, isOneLineError, leadlag, shell, tempFiles } from './cli-helpers.js';
@@ -67,6 +67,23 @@ test('/dev/stdin on a pipe and - on a pipe (plain, gzip and zip) read like the f
     assert.equal(r.code, 0, `${feed} as ${name}: ${r.stderr}`);
     assert.equal(r.stdout, want, `${feed} as ${name}`);
   }
+});
+
+test('a zip on a pipe is spooled to a temporary folder that is gone after the run: read, failed, or interrupted mid-spool', { timeout: 60_000 }, async () => {
+  // A private TMPDIR (os.tmpdir() reads it), so that what is left there is this test's alone.
+  const tmp = tempFiles({});
+  const env = { TMPDIR: tmp };
+  const zip = join(dir, 'spot.zip');
+  const read = await shell(`cat ${q(zip)} | leadlag pair - ${q(PERP)} --format csv`, { env });
+  assert.equal(read.code, 0, read.stderr);
+  // Cut short: a corrupt archive, exit 66; before, the process exited before the folder's removal ran.
+  const cut = await shell(`head -c 3000 ${q(zip)} | leadlag pair - ${q(PERP)}`, { env });
+  assert.equal(cut.code, 66, cut.stderr);
+  // SIGINT while the archive is still arriving: the signal's exit, nothing left behind.
+  // (The writer pauses 4 s, past the signal at 1.5 s, and then ends with the rest unsent.)
+  const stopped = await shell(`(head -c 20000 ${q(zip)}; sleep 4) | leadlag pair - ${q(PERP)} & pid=$!; sleep 1.5; kill -INT $(pgrep -P $pid 2>/dev/null || echo $pid) 2>/dev/null; kill -INT $pid 2>/dev/null; wait $pid; echo "exit $?"`, { env });
+  assert.match(stopped.stdout, /exit 130/, stopped.stderr);
+  assert.deepEqual(readdirSync(tmp), []);
 });
 
 test('classify with all three inputs through process substitution gives the same report as the files', async () => {

@@ -13,7 +13,7 @@
  *   untouched. A target that exists and is not a regular file (a FIFO, `/dev/stdout`, a
  *   process substitution `>(gzip > f.gz)`) cannot be replaced and is written in place.
  */
-import { constants, unlinkSync } from 'node:fs';
+import { constants, rmSync } from 'node:fs';
 import { access, lstat, open, readlink, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { fstatSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -334,16 +334,31 @@ function removeHandlers(): void {
   handlersInstalled = false;
 }
 
+/**
+ * A temporary path of this process that is not an output's (a directory and what it holds, or a
+ * file): removed on exit and on a deadly signal, as the outputs' temporary files are, until the
+ * returned function removes it and lets it go.
+ */
+export function holdTemporary(path: string): () => void {
+  track(path);
+  return () => {
+    removeNow(path);
+    untrack(path);
+  };
+}
+
 /** Synchronous: runs from 'exit' and signal handlers, where nothing asynchronous completes. */
 function removeLiveTemps(): void {
-  for (const t of live) {
-    try {
-      unlinkSync(t);
-    } catch {
-      // already gone
-    }
-  }
+  for (const t of live) removeNow(t);
   live.clear();
+}
+
+function removeNow(path: string): void {
+  try {
+    rmSync(path, { recursive: true, force: true });
+  } catch {
+    // already gone, or not ours to remove any more
+  }
 }
 
 /** Removes the temporary files, then dies of the same signal, as if no handler had been installed. */

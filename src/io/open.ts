@@ -7,7 +7,7 @@
  * open or read — missing file, directory, permission denied, corrupt or truncated
  * gzip or zip — becomes an OpenError (exit 66).
  */
-import { mkdtemp, open as openFile, rm, type FileHandle } from 'node:fs/promises';
+import { mkdtemp, open as openFile, type FileHandle } from 'node:fs/promises';
 import { createReadStream, fstatSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,7 @@ import { inflatingSource, syncInflaterAvailable } from './inflate.js';
 import { openError, type ByteSource } from './byte-source.js';
 import { readAt } from './file-read.js';
 import { FOREIGN_PACKING, OWN_LAYER, withoutOwnLayer } from './extensions.js';
+import { holdTemporary } from './atomic.js';
 
 /** Where bytes come from. */
 export type InputSpec = string | { readonly stream: Readable; readonly name: string };
@@ -204,6 +205,8 @@ async function sniffStream(name: string, stream: Readable): Promise<[ByteSource,
 /** A zip archive arriving on a stream: spooled to a private temporary file, then read as a file. */
 async function zipFromStream(name: string, head: Buffer, rest: AsyncIterator<Buffer>): Promise<[ByteSource, Layer]> {
   const dir = await mkdtemp(join(tmpdir(), 'leadlag-zip-'));
+  // Removed however the run ends: an error (the process exits at once), or a signal mid-spool.
+  const release = holdTemporary(dir);
   const path = join(dir, 'input.zip');
   let size = head.length;
   try {
@@ -221,9 +224,9 @@ async function zipFromStream(name: string, head: Buffer, rest: AsyncIterator<Buf
     }
     return await zipSource(name, path, size);
   } finally {
-    // yauzl holds its own descriptor, so the name can go at once; not awaited, because the
-    // entry's stream is already flowing into the source's iterator.
-    void rm(dir, { recursive: true, force: true });
+    // yauzl holds its own descriptor, so the name can go at once (synchronously: a run that
+    // fails exits before an asynchronous removal would finish).
+    release();
   }
 }
 
