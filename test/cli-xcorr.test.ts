@@ -348,3 +348,16 @@ test('xcorr --by: a window whose best lag is clear of 0 alone, and whose summed 
   assert.ok(alone.band.low <= 0 && alone.band.high > 0, `band [${alone.band.low}, ${alone.band.high}]`);
   assert.match(alone.verdict, /^no significant correlation once the choice of the best lag is allowed for/);
 });
+
+test('pair, xcorr and hy give the span in one shape: µs and ISO times, inclusive ends (the fixtures\' first and last ticks)', async () => {
+  const spans = [];
+  for (const command of ['pair', 'xcorr', 'hy']) {
+    const r = await leadlagInProcess([command, ...LAYOUTS[0]!, '--bootstrap', '0', '--format', 'json', '-q']);
+    assert.equal(r.code, 0, r.stderr);
+    spans.push((JSON.parse(r.stdout) as { span: unknown }).span);
+  }
+  // The markets' overlap in the Tardis fixtures: spot's first tick (perp's is earlier, …372) to
+  // perp's last (spot's is later, …974), read off the files with head -2 and tail -1.
+  const want = { start_us: 1723118400000644, end_us: 1723118479999957, start: '2024-08-08T12:00:00.000644Z', end: '2024-08-08T12:01:19.999957Z' };
+  assert.deepEqual(spans, [want, want, want]);
+});

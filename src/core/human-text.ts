@@ -38,6 +38,11 @@ export function counted(n: number, singular: string, plural = `${singular}s`): s
   return `${n} ${n === 1 ? singular : plural}`;
 }
 
+/** A span (inclusive ends, µs) as every command's JSON gives it: the µs and the ISO times. */
+export function spanJson(span: { readonly start: number; readonly end: number }): { start_us: number; end_us: number; start: string; end: string } {
+  return { start_us: span.start, end_us: span.end, start: isoMicros(span.start), end: isoMicros(span.end) };
+}
+
 /** Formats a µs time as ISO-8601 UTC with µs precision; a finite time beyond the calendar's range (±273 790 years) as its µs. */
 export function isoMicros(us: number): string {
   if (!Number.isFinite(us)) return 'n/a';

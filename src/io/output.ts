@@ -14,7 +14,7 @@ import { boxTable } from './table.js';
 import type { Format } from './format-names.js';
 export { FORMATS, type Format } from './format-names.js';
 // The people's number and time text lives in core (messages there use it too); the renderers import it from here.
-export { counted, duration, fixed, fixedNotZero, isoMicros } from '../core/human-text.js';
+export { counted, duration, fixed, fixedNotZero, isoMicros, spanJson } from '../core/human-text.js';
 
 export type Cell = string | number | boolean | null;
 

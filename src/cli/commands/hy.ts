@@ -27,7 +27,7 @@ import { lastLag, type Lattice } from '../../core/lattice.js';
 import { hyEstimate, hyInference, hyLag, hyLags, maxAbsRho, type HyEstimate, type HyInference } from '../../core/hystats.js';
 import { Random } from '../../core/random.js';
 import { ALPHA, formatP, formatPValue } from '../../core/verdict.js';
-import { counted, duration, fixed, fixedNotZero, humanTable, isoMicros, lazyOutput, type Cell, type Output, type Style } from '../../io/output.js';
+import { counted, duration, fixed, fixedNotZero, humanTable, isoMicros, lazyOutput, spanJson, type Cell, type Output, type Style } from '../../io/output.js';
 import { blockRange, type Interval } from '../../core/bootstrap.js';
 import type { Span } from '../../core/types.js';
 
@@ -390,7 +390,7 @@ function hyJson(r: HyReport): Record<string, unknown> {
     verdict: verdict(r),
     sign_convention: `lag_us > 0: ${r.names[0]} leads ${r.names[1]}`,
     names: r.names,
-    span: { start_us: r.span.start, end_us: r.span.end },
+    span: spanJson(r.span),
     params: { lags_from_us: r.lattice.fromUs, lags_to_us: lastLag(r.lattice), step_us: r.lattice.stepUs, bootstrap: r.options.bootstrap, block_us: r.options.block, seed: r.options.seed },
   };
 }

@@ -22,7 +22,7 @@ import { UsageError } from '../../errors.js';
 import { prepareOutputFiles, writePlot, type PlotCliOptions } from '../plot.js';
 import { delayFigures } from '../../report/figures.js';
 import { pairWarnings } from '../advice.js';
-import { counted, duration, fixed, humanTable, isoMicros, lazyOutput, percent, type Cell, type Output, type Style } from '../../io/output.js';
+import { counted, duration, fixed, humanTable, isoMicros, lazyOutput, spanJson, percent, type Cell, type Output, type Style } from '../../io/output.js';
 import type { AnalysisParams, Span } from '../../core/types.js';
 
 
@@ -250,7 +250,7 @@ export function renderPair(r: PairReport): Output {
   for (const f of r.feeds) json[f.feed] = Object.fromEntries([...f.metrics.map(([name, v]) => [name, v] as const), ...f.roleMetrics]);
   json.delays_us = Object.fromEntries(r.feeds.map((f) => [f.feed, Object.fromEntries(f.delays.flatMap((d) => [d.direction, d.role].map((key) => [key, delayJson(d)])))]));
   json.names = { a: r.names[0], b: r.names[1] };
-  json.span = { start_us: r.span.start, end_us: r.span.end, start: isoMicros(r.span.start), end: isoMicros(r.span.end) };
+  json.span = spanJson(r.span);
   json.params = { ...paramsJson(r.params), null_step_us: r.nullStepUs, bootstrap: r.bootstrap.replicates, block_us: r.bootstrap.blockUs, seed: r.bootstrap.seed };
   json.verdict = verdictOf(r);
 

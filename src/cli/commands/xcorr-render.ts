@@ -6,7 +6,7 @@ import { MIN_INTERVAL_BLOCKS, type Interval } from '../../core/bootstrap.js';
 import { fewReplicatesClause, MIN_REPLICATES, moreBlocksAdvice } from '../options.js';
 import type { LagResult } from '../../core/xcorr.js';
 import type { Span } from '../../core/types.js';
-import { counted, duration, fixed, fixedNotZero, humanTable, isoMicros, lazyOutput, type Cell, type Output, type Style } from '../../io/output.js';
+import { counted, duration, fixed, fixedNotZero, humanTable, isoMicros, lazyOutput, spanJson, type Cell, type Output, type Style } from '../../io/output.js';
 import { bestLag, callableLag, MIN_CO_MOVES, mirroredLags, SINGLE_STEP_SHARE } from '../../core/xcorr-summary.js';
 import { simultaneousBand, type XcorrBootstrap } from '../../core/xcorr-bootstrap.js';
 import { humanXcorrBy, type XcorrBy } from '../xcorr-windows.js';
@@ -225,6 +225,7 @@ export function renderXcorr(r: XcorrReport): Output {
       bootstrap: r.bootstrap === null ? null : { replicates: r.bootstrap.replicates, block_us: r.bootstrap.blockUs, seed: r.bootstrap.seed, blocks: r.bootstrap.blocks, moving_blocks: r.bootstrap.moving },
       grid: { step_us: r.gridUs, points: r.gridPoints, start_us: r.span.start, end_us: r.span.end },
       names: r.names,
+      span: spanJson(r.span),
       verdict: verdict(r),
     },
     machine: { columns: MACHINE_COLUMNS, rows },
