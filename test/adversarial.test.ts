@@ -185,6 +185,11 @@ add('inspect of a FIFO fed trades', `rm -f tf && mkfifo tf && (cat '${TRADES}' >
 const classify = `leadlag classify '${SPOT}' ${P} --trades '${TRADES}' --trees 3 -q`;
 add('stdout on a full disk', `leadlag pair spot.zip ${P} > /dev/full`, 74);
 add('stdout on a full disk, machine format', `leadlag xcorr spot.zip ${P} --format json > /dev/full`, 74);
+// A disk with room for only part of the output: a write that takes some of the bytes and no
+// error. `ulimit -f 4` lets a file grow to 4 KiB (SIGXFSZ ignored, so the next write fails with
+// EFBIG); Table 1 in a box is about 4.7 KB. Before, the table was cut at 4096 bytes with exit 0.
+add('stdout on a file that fills up mid-table', `rm -f part.txt; trap '' XFSZ; ulimit -f 4; leadlag pair spot.zip ${P} > part.txt`, 74);
+add('stdout on a file that fills up mid-document, machine format', `rm -f part.json; trap '' XFSZ; ulimit -f 4; leadlag xcorr spot.zip ${P} --lags -200..200 --format json > part.json`, 74);
 // 4001 lags of csv (~0.8 MB) outgrow the pipe; without the bootstrap they are ready at once.
 add('stdout closed early', `set -o pipefail; leadlag xcorr spot.zip ${P} --lags -2000..2000 --bootstrap 0 | head -c 1 > /dev/null`, 0);
 add('stderr on a full disk, bad input', `leadlag pair missing.csv ${P} 2> /dev/full`, 66);

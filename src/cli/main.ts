@@ -5,17 +5,19 @@
  */
 import { EXIT, StdoutError, UsageError, escapeControl, isExpectedError } from '../errors.js';
 import type { Streams } from './context.js';
+import { fstatSync, writeSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { LEADLAG_VERSION } from './version.js';
 
 /** Runs leadlag with `argv` (as process.argv) and exits the process with the right code. */
 export async function main(argv: string[]): Promise<void> {
-  const io: Streams = { stdout: process.stdout, stderr: process.stderr, env: process.env };
   const stdout = watchStdout();
+  const io: Streams = { stdout: onRegularFile(1) ? fileStdout(stdout) : process.stdout, stderr: process.stderr, env: process.env };
   // A message that cannot be written (stderr closed or on a full disk) must not change the exit code.
   process.stderr.on('error', () => {});
   let code = await run(argv, io);
   // Both streams: a long message on a pipe was cut at the pipe's 64 KiB when the exit came first.
-  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  await Promise.all([flushed(io.stdout), flushed(process.stderr)]);
   if (code === EXIT.ok && stdout.failure !== undefined) code = report(stdout.failure, io);
   process.exitCode = code;
   // Workers or the XGBoost runtime may hold the event loop open; the result is written.
@@ -91,6 +93,37 @@ function watchStdout(): { failure: StdoutError | undefined } {
     state.failure ??= StdoutError.from(err);
   });
   return state;
+}
+
+/** Whether descriptor `fd` is a regular file (`> out.csv`), not a pipe or a terminal. */
+function onRegularFile(fd: number): boolean {
+  try {
+    return fstatSync(fd).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Standard output on a regular file, written in full. Node's stream for a file writes each chunk
+ * with one writeSync and drops what a short write leaves, which a nearly full disk makes: the
+ * output was cut mid-table with exit 0. Here the rest is written until it is all written or the
+ * write fails (ENOSPC: exit 74, one line), as the output files are (atomic.ts writeAll).
+ */
+function fileStdout(state: { failure: StdoutError | undefined }): Streams['stdout'] {
+  const out = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      try {
+        for (let at = 0; at < chunk.length; ) at += writeSync(1, chunk, at, chunk.length - at);
+        done();
+      } catch (e) {
+        done(e as Error);
+      }
+    },
+  });
+  // A writer that passes no callback (--version, help) learns of a failure here, as from process.stdout.
+  out.on('error', (err) => (state.failure ??= StdoutError.from(err)));
+  return out;
 }
 
 /** Resolves once everything written so far has been handed to the system (or failed). */
