@@ -13,7 +13,7 @@
  *   untouched. A target that exists and is not a regular file (a FIFO, `/dev/stdout`, a
  *   process substitution `>(gzip > f.gz)`) cannot be replaced and is written in place.
  */
-import { constants, rmSync } from 'node:fs';
+import { constants, rmSync, write as writeFd } from 'node:fs';
 import { access, lstat, open, readlink, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { fstatSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -120,6 +120,16 @@ async function resolveTarget(path: string): Promise<string> {
  * @throws OutputError (exit 73).
  */
 export async function checkCreatable(path: string): Promise<void> {
+  // One of this process's open descriptors (/dev/stdout) is written where it stands, if open.
+  const fd = descriptorOf(path);
+  if (fd !== undefined) {
+    try {
+      fstatSync(fd);
+    } catch (e) {
+      throw outputError(path, e);
+    }
+    return;
+  }
   const target = await resolveTarget(path);
   try {
     const st = await stat(target).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)));
@@ -173,6 +183,8 @@ export interface AtomicWriter {
  * @throws OutputError (exit 73) when the temporary file cannot be created.
  */
 export async function openAtomicWriter(path: string): Promise<AtomicWriter> {
+  const fd = descriptorOf(path);
+  if (fd !== undefined) return descriptorWriter(path, fd);
   const target = await resolveTarget(path);
   const existing = await stat(target).catch(() => undefined);
   if (existing && !existing.isFile() && !existing.isDirectory()) return inPlaceWriter(path, target);
@@ -219,6 +231,40 @@ export async function openAtomicWriter(path: string): Promise<AtomicWriter> {
       untrack(temp);
     },
     abort,
+  };
+}
+
+/**
+ * 1 or 2 where `path` names this process's stdout or stderr — `/dev/stdout`, `/dev/fd/1`,
+ * `/proc/self/fd/2` … — else undefined. Such a path on a regular file (`--html /dev/stdout >>
+ * log`) leads to that file: replaced by a rename, it lost what `>>` meant to keep, and opened
+ * afresh it would be written from its start. It is written through the descriptor itself
+ * instead, at the shell's offset, as a redirection expects. (Other descriptors are not: the
+ * runtime holds some of its own.)
+ */
+function descriptorOf(path: string): number | undefined {
+  const m = /^\/dev\/(?:(stdout)|(stderr)|fd\/([12]))$|^\/proc\/(?:self|thread-self|(\d+))\/fd\/([12])$/.exec(resolve(path));
+  if (m === null) return undefined;
+  if (m[4] !== undefined && Number(m[4]) !== process.pid) return undefined;
+  return m[1] !== undefined ? 1 : m[2] !== undefined ? 2 : Number(m[3] ?? m[5]);
+}
+
+/** Writes into an open descriptor of the process (descriptorOf): nothing to commit, nothing to undo, and the descriptor stays open. */
+function descriptorWriter(path: string, fd: number): AtomicWriter {
+  const sink: PartialWriter = {
+    write: (buffer, offset, length) => new Promise((res, rej) => writeFd(fd, buffer, offset, length, null, (e, bytesWritten) => (e ? rej(e) : res({ bytesWritten })))),
+  };
+  return {
+    path,
+    async write(chunk) {
+      try {
+        await writeAll(sink, typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+      } catch (e) {
+        throw outputError(path, e);
+      }
+    },
+    commit: async () => {},
+    abort: async () => {},
   };
 }
 
