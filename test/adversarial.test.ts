@@ -199,6 +199,8 @@ add('--dump-features into a missing directory', `${classify} --dump-features now
 add('--save-model over the trades input', `${classify} --save-model '${TRADES}'`, 2);
 add('--dump-features through a symlink to the spot input', `ln -sf '${SPOT}' spot-link.csv && ${classify} --dump-features spot-link.csv`, 2);
 add('--dump-features to /dev/stdout', `${classify} --format json --dump-features /dev/stdout | head -c 0`, 0);
+// One new file named through a folder and through a link to it: before, both were written, the last one kept.
+add('two outputs that are one new file through a linked folder', `rm -rf od od2 && mkdir od && ln -s od od2 && ${classify} --dump-features od/new --save-model od2/new`, 2);
 // `>>` keeps what the file held: before, /dev/stdout was followed to the file and renamed over.
 add('--html /dev/stdout appended to a log keeps the log', `printf 'keep\\n' > keep.txt && leadlag report '${SPOT}' ${P} --html /dev/stdout -q >> keep.txt && grep -qx keep keep.txt && grep -q '</html>' keep.txt`, 0);
 add('--state /dev/stderr appended to a log keeps the log', `printf 'keep\\n' > keep2.txt && leadlag pair '${SPOT}' ${P} --state /dev/stderr -q 2>> keep2.txt && grep -qx keep keep2.txt && grep -q leadlag-state keep2.txt`, 0);

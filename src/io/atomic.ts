@@ -108,9 +108,11 @@ async function resolveTarget(path: string): Promise<string> {
     try {
       if ((await lstat(path)).isSymbolicLink()) return resolve(dirname(path), await readlink(path));
     } catch {
-      // not there at all: the path itself
+      // not there at all: the path itself, in its folder's real place
     }
-    return path;
+    // Two names of one new file through a linked folder (o/new, o2/new with o2 → o) must meet.
+    const dir = await realpath(dirname(path)).catch(() => undefined);
+    return dir === undefined ? path : join(dir, basename(path));
   }
 }
 
