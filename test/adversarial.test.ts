@@ -201,6 +201,13 @@ add('--dump-features through a symlink to the spot input', `ln -sf '${SPOT}' spo
 add('--dump-features to /dev/stdout', `${classify} --format json --dump-features /dev/stdout | head -c 0`, 0);
 // One new file named through a folder and through a link to it: before, both were written, the last one kept.
 add('two outputs that are one new file through a linked folder', `rm -rf od od2 && mkdir od && ln -s od od2 && ${classify} --dump-features od/new --save-model od2/new`, 2);
+// Two outputs, the second too big for the disk (`ulimit -f 16`: the features, 9 KB, fit; a
+// model of 20 trees, 31 KB, does not): both keep their old contents. Before, the features were
+// replaced and the model not.
+add('classify\'s two outputs when one cannot be written: neither replaced', `printf 'OLDF\\n' > f2.csv && printf 'OLDM\\n' > m2.json && (trap '' XFSZ; ulimit -f 16; ${classify} --trees 20 --dump-features f2.csv --save-model m2.json > /dev/null); code=$?; grep -qx OLDF f2.csv && grep -qx OLDM m2.json && exit $code`, 73);
+// A reader of --dump-features - that is gone (`| true`: its first write fails) ends the run
+// quietly; the model is written by then. (The report goes to stderr with the features on stdout.)
+add('classify --dump-features - | true still writes --save-model', `set -o pipefail; printf 'OLDM\\n' > m3.json && ${classify} --dump-features - --save-model m3.json 2> /dev/null | true; ! grep -q OLDM m3.json && grep -q xgboost m3.json`, 0);
 // `>>` keeps what the file held: before, /dev/stdout was followed to the file and renamed over.
 add('--html /dev/stdout appended to a log keeps the log', `printf 'keep\\n' > keep.txt && leadlag report '${SPOT}' ${P} --html /dev/stdout -q >> keep.txt && grep -qx keep keep.txt && grep -q '</html>' keep.txt`, 0);
 add('--state /dev/stderr appended to a log keeps the log', `printf 'keep\\n' > keep2.txt && leadlag pair '${SPOT}' ${P} --state /dev/stderr -q 2>> keep2.txt && grep -qx keep keep2.txt && grep -q leadlag-state keep2.txt`, 0);

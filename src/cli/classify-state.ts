@@ -10,13 +10,13 @@ import type { Context } from './context.js';
 import { analysisParamsOf, rangeOf } from './options.js';
 import { prepareOutputs } from '../io/atomic.js';
 import { buildDataset, datasetMargin, featureParamsOf } from './dataset.js';
-import { checkCombination, dumpFeatures, refuseCombination, evaluateDataset, inputsOf, outputsOf, type ClassifyOptions, type ClassifyReport, type EvaluationOptions } from './commands/classify.js';
+import { checkCombination, writeClassifyOutputs, refuseCombination, evaluateDataset, inputsOf, outputsOf, type ClassifyOptions, type ClassifyReport, type EvaluationOptions } from './commands/classify.js';
 import { countLeads, type LeftOut } from '../core/dataset.js';
 import { featureNames } from '../core/features.js';
 import { datasetEdgeUs, datasetEnds, decodeRows, encodeRows, featureHistoryUs, mergeDatasetShards, type DatasetEnds, type DatasetShard, type EncodedRow } from '../core/dataset-state.js';
 import type { AnalysisParams } from '../core/types.js';
 import { loadXGBoost } from '../io/xgboost-load.js';
-import { ownedRange, refuseOtherCommandsState, writeRunState, type StateFile, readerParams, TicksSeen, type TicksSeenJson } from '../io/state-file.js';
+import { ownedRange, refuseOtherCommandsState, runStateText, type StateFile, readerParams, TicksSeen, type TicksSeenJson } from '../io/state-file.js';
 import { LEADLAG_VERSION } from './version.js';
 
 /** Every option that changes classify's data set or what it does with it (merge requires them equal). */
@@ -116,7 +116,6 @@ export async function runClassifyState(files: readonly [string, string], o: Clas
   const margin = datasetMargin(params, featureParams);
   const watch = [new TicksSeen(range.end - historyUs), new TicksSeen(range.end - historyUs)] as const;
   const run = await buildDataset(files, o, params, ctx, (m, b) => watch[m].push(b), 'empty');
-  await dumpFeatures(run.dataset, o, ctx);
   const body: ClassifyStateBody = {
     feature_names: [...run.dataset.names],
     rows: encodeRows(run.dataset),
@@ -130,8 +129,9 @@ export async function runClassifyState(files: readonly [string, string], o: Clas
     triggers: { lead: run.leads, noise: run.noise, follows: run.leftOut.follows, simultaneous: run.leftOut.simultaneous },
   };
   const state = { version: LEADLAG_VERSION, command: 'classify', label: o.label, planSpan: o.planSpan, params: classifyStateParams(o), range, marginUs: margin, inputs: { a: run.files[0], b: run.files[1], trades: run.files[2] }, emptyInputs: { a: run.emptyFiles[0], b: run.emptyFiles[1], trades: run.emptyFiles[2] } };
-  const wrote = await writeRunState(o.state!, state, header, body, `, ${run.dataset.labels.length} triggers`);
-  if (!o.quiet) ctx.io.stderr.write(wrote);
+  const written = runStateText(o.state!, state, header, body, `, ${run.dataset.labels.length} triggers`);
+  await writeClassifyOutputs(run.dataset, o, ctx, [{ path: o.state!, data: written.text }]);
+  if (!o.quiet) ctx.io.stderr.write(written.wrote);
 }
 
 /**

@@ -168,11 +168,36 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   await w.commit();
 }
 
+/**
+ * Several files written as one: each whole in its temporary file and synced first, the renames
+ * last, one after another. A failure while writing or syncing (a full disk, a signal) leaves
+ * every target as it was; before, classify's feature file was replaced and its model not.
+ * @throws OutputError (exit 73); no temporary file is left.
+ */
+export async function writeFilesAtomic(files: readonly { readonly path: string; readonly data: string | Uint8Array }[]): Promise<void> {
+  const writers: AtomicWriter[] = [];
+  try {
+    for (const f of files) {
+      const w = await openAtomicWriter(f.path);
+      writers.push(w);
+      const bytes = typeof f.data === 'string' ? Buffer.from(f.data, 'utf8') : f.data;
+      for (let i = 0; i < bytes.length; i += SLICE) await w.write(bytes.subarray(i, Math.min(bytes.length, i + SLICE)));
+      await w.ready();
+    }
+  } catch (e) {
+    await Promise.all(writers.map((w) => w.abort()));
+    throw e;
+  }
+  for (const w of writers) await w.commit();
+}
+
 /** A file being written: `write` any number of times, then `commit` (or `abort`). */
 export interface AtomicWriter {
   /** The path given to openAtomicWriter. */
   readonly path: string;
   write(chunk: string | Uint8Array): Promise<void>;
+  /** Syncs and closes the temporary file, leaving only the rename to commit (which calls it if not yet called). */
+  ready(): Promise<void>;
   /** Makes the file visible under its name; after an error the target is unchanged. */
   commit(): Promise<void>;
   /** Removes the temporary file; the target is unchanged. Safe to call twice or after commit. */
@@ -200,13 +225,25 @@ export async function openAtomicWriter(path: string): Promise<AtomicWriter> {
     untrack(temp);
     throw outputError(path, e);
   }
-  let state: 'open' | 'committed' | 'aborted' = 'open';
+  let state: 'open' | 'ready' | 'committed' | 'aborted' = 'open';
   const abort = async (): Promise<void> => {
-    if (state !== 'open') return;
+    if (state !== 'open' && state !== 'ready') return;
+    if (state === 'open') await fh.close().catch(() => undefined);
     state = 'aborted';
-    await fh.close().catch(() => undefined);
     await unlink(temp).catch(() => undefined);
     untrack(temp);
+  };
+  const ready = async (): Promise<void> => {
+    if (state === 'ready') return;
+    if (state !== 'open') throw new Error(`${path}: ready after the file was ${state}`);
+    try {
+      await fh.sync();
+      await fh.close();
+    } catch (e) {
+      await abort();
+      throw outputError(path, e);
+    }
+    state = 'ready';
   };
   return {
     path,
@@ -219,11 +256,10 @@ export async function openAtomicWriter(path: string): Promise<AtomicWriter> {
         throw outputError(path, e);
       }
     },
+    ready,
     async commit() {
-      if (state !== 'open') throw new Error(`${path}: commit after the file was ${state}`);
+      await ready();
       try {
-        await fh.sync();
-        await fh.close();
         await rename(temp, target);
       } catch (e) {
         await abort();
@@ -265,6 +301,7 @@ function descriptorWriter(path: string, fd: number): AtomicWriter {
         throw outputError(path, e);
       }
     },
+    ready: async () => {},
     commit: async () => {},
     abort: async () => {},
   };
@@ -293,6 +330,7 @@ async function inPlaceWriter(path: string, target: string): Promise<AtomicWriter
         throw outputError(path, e);
       }
     },
+    ready: async () => {},
     commit: close,
     abort: close,
   };

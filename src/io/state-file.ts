@@ -103,12 +103,17 @@ export function refuseOtherCommandsState(file: string, command: string): void {
  * bytes written.
  */
 export async function writeStateFile(file: string, header: Omit<StateHeader, 'format' | 'format_version'>, body: unknown): Promise<number> {
+  const text = stateText(header, body);
+  await writeFileAtomic(file, text);
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/** A state file's text: the signed header line, then the body. */
+function stateText(header: Omit<StateHeader, 'format' | 'format_version'>, body: unknown): string {
   const bodyText = JSON.stringify(body);
   const bodyBytes = Buffer.byteLength(bodyText, 'utf8');
   const head = { format: STATE_FORMAT, format_version: STATE_FORMAT_VERSION, ...header, body_bytes: bodyBytes, body_sha256: sha256(bodyText) };
-  const text = `${signHeaderLine(head)}\n${bodyText}\n`;
-  await writeFileAtomic(file, text);
-  return Buffer.byteLength(text, 'utf8');
+  return `${signHeaderLine(head)}\n${bodyText}\n`;
 }
 
 /** What every command's state run records the same way. */
@@ -134,7 +139,14 @@ export interface StateRun {
  * e.g. the triggers).
  */
 export async function writeRunState(file: string, run: StateRun, header: Readonly<Record<string, unknown>>, body: unknown, detail = ''): Promise<string> {
-  const bytes = await writeStateFile(file, {
+  const state = runStateText(file, run, header, body, detail);
+  await writeFileAtomic(file, state.text);
+  return state.wrote;
+}
+
+/** What writeRunState writes (`text`) and the line it returns (`wrote`), for a run that writes the state with other outputs (writeFilesAtomic). */
+export function runStateText(file: string, run: StateRun, header: Readonly<Record<string, unknown>>, body: unknown, detail = ''): { text: string; wrote: string } {
+  const text = stateText({
     leadlag_version: run.version,
     command: run.command,
     label: run.label ?? null,
@@ -145,7 +157,8 @@ export async function writeRunState(file: string, run: StateRun, header: Readonl
     inputs: Object.fromEntries(Object.entries(run.inputs).map(([role, reports]) => [role, inputFingerprints(reports, run.emptyInputs?.[role])])),
     ...header,
   }, body);
-  return `leadlag: wrote ${file} (${bytes} bytes${detail}; range ${describeTime(run.range.start)} to ${describeTime(run.range.end)}, margin ${duration(run.marginUs)})\n`;
+  const bytes = Buffer.byteLength(text, 'utf8');
+  return { text, wrote: `leadlag: wrote ${file} (${bytes} bytes${detail}; range ${describeTime(run.range.start)} to ${describeTime(run.range.end)}, margin ${duration(run.marginUs)})\n` };
 }
 
 /** The span of the plan a state belongs to (--plan-span), or undefined when no plan wrote one. */

@@ -19,12 +19,12 @@ import { addGains } from '../../core/treegain.js';
 import type { FeatureSet } from '../../core/features.js';
 import type { SavedModel, XGBoostClass } from '../../core/model.js';
 import type { AnalysisParams } from '../../core/types.js';
-import { prepareOutputs, type OutputTarget } from '../../io/atomic.js';
+import { prepareOutputs, writeFilesAtomic, type OutputTarget } from '../../io/atomic.js';
 import { expandInputArg } from '../../io/paths.js';
 import { expandMarketArgs, requireBootstrapBlocks } from '../inputs.js';
 import { loadXGBoost } from '../../io/xgboost-load.js';
 import { buildDataset, featureCsv, type LabelledSpan } from '../dataset.js';
-import { makeStyle, renderOutput, writeTextFile } from '../../io/output.js';
+import { makeStyle, renderOutput } from '../../io/output.js';
 import { fewBlocksClause, renderClassify, type ClassifyReport, type FoldSummary } from '../classify-render.js';
 import { blocksHolding } from '../../core/bootstrap.js';
 import { MIN_CLAIM_BLOCKS } from '../../core/verdict.js';
@@ -157,15 +157,20 @@ export async function runClassify(files: readonly [string, string], o: ClassifyO
   // must leave no feature file and nothing on stdout, so the evaluation, which is pure, runs first.
   const xgb = await xgbLoading;
   const { report, saved } = evaluateDataset(xgb, labelled, o, params, files[0], ctx);
-  await dumpFeatures(labelled.dataset, o, ctx);
-  if (o.saveModel !== undefined) await writeTextFile(o.saveModel, `${JSON.stringify(saved)}\n`);
+  await writeClassifyOutputs(labelled.dataset, o, ctx, o.saveModel === undefined ? [] : [{ path: o.saveModel, data: `${JSON.stringify(saved)}\n` }]);
   return report;
 }
 
-/** `--dump-features FILE` (or `-`: standard output). */
-export async function dumpFeatures(dataset: Dataset, o: Pick<ClassifyOptions, 'dumpFeatures'>, ctx: Context): Promise<void> {
+/**
+ * classify's outputs: its files (`--dump-features FILE`, and `files`: the model, a state run's
+ * state) written as one (writeFilesAtomic: a failure leaves each as it was), then
+ * `--dump-features -` on stdout. In that order, a reader that closes stdout early (`| head`),
+ * which ends the run quietly at once, no longer leaves the model or the state unwritten.
+ */
+export async function writeClassifyOutputs(dataset: Dataset, o: Pick<ClassifyOptions, 'dumpFeatures'>, ctx: Context, files: readonly { path: string; data: string }[]): Promise<void> {
+  const all = o.dumpFeatures !== undefined && o.dumpFeatures !== '-' ? [...files, { path: o.dumpFeatures, data: await featureCsv(dataset) }] : files;
+  await writeFilesAtomic(all);
   if (o.dumpFeatures === '-') await ctx.writeStdout(await featureCsv(dataset));
-  else if (o.dumpFeatures !== undefined) await writeTextFile(o.dumpFeatures, await featureCsv(dataset));
 }
 
 /**
