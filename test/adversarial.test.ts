@@ -165,6 +165,8 @@ add('truncated zip', `leadlag pair truncated.zip ${P}`, 66);
 add('truncated zip on a pipe', `cat truncated.zip | leadlag pair - ${P}`, 66);
 add('truncated gzip on a pipe', `cat truncated.csv.gz | leadlag pair - ${P}`, 66);
 add('zip through process substitution', `leadlag pair <(cat spot.zip) ${P}`, 0);
+// A zip on a pipe is copied to TMPDIR first: a TMPDIR that is not there is said as such (was an internal error, 70).
+add('zip on a pipe with TMPDIR missing', `cat spot.zip | TMPDIR=/nonexistent-tmpdir leadlag pair - ${P}`, 73);
 
 // ── devices and pipes ──
 

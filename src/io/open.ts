@@ -16,12 +16,12 @@ import type { Readable } from 'node:stream';
 import { shellQuote } from './shell-quote.js';
 import { readableTwice } from './identity.js';
 import type yauzl from 'yauzl';
-import { DataError, OpenError } from '../errors.js';
+import { DataError, OpenError, OutputError } from '../errors.js';
 import { inflatingSource, syncInflaterAvailable } from './inflate.js';
 import { openError, type ByteSource } from './byte-source.js';
 import { readAt } from './file-read.js';
 import { FOREIGN_PACKING, OWN_LAYER, withoutOwnLayer } from './extensions.js';
-import { holdTemporary } from './atomic.js';
+import { holdTemporary, outputError, writeAll } from './atomic.js';
 
 /** Where bytes come from. */
 export type InputSpec = string | { readonly stream: Readable; readonly name: string };
@@ -204,23 +204,27 @@ async function sniffStream(name: string, stream: Readable): Promise<[ByteSource,
 
 /** A zip archive arriving on a stream: spooled to a private temporary file, then read as a file. */
 async function zipFromStream(name: string, head: Buffer, rest: AsyncIterator<Buffer>): Promise<[ByteSource, Layer]> {
-  const dir = await mkdtemp(join(tmpdir(), 'leadlag-zip-'));
+  const dir = await mkdtemp(join(tmpdir(), 'leadlag-zip-')).catch((e: unknown) => Promise.reject(spoolError(name, e)));
   // Removed however the run ends: an error (the process exits at once), or a signal mid-spool.
   const release = holdTemporary(dir);
   const path = join(dir, 'input.zip');
   let size = head.length;
   try {
-    const out = await openFile(path, 'wx', 0o600);
     try {
-      await out.write(head);
-      for (;;) {
-        const n = await rest.next();
-        if (n.done) break;
-        size += n.value.length;
-        await out.write(n.value);
+      const out = await openFile(path, 'wx', 0o600);
+      try {
+        await writeAll(out, head);
+        for (;;) {
+          const n = await rest.next();
+          if (n.done) break;
+          size += n.value.length;
+          await writeAll(out, n.value);
+        }
+      } finally {
+        await out.close();
       }
-    } finally {
-      await out.close();
+    } catch (e) {
+      throw e instanceof OpenError || e instanceof DataError ? e : spoolError(name, e);
     }
     return await zipSource(name, path, size);
   } finally {
@@ -228,6 +232,16 @@ async function zipFromStream(name: string, head: Buffer, rest: AsyncIterator<Buf
     // fails exits before an asynchronous removal would finish).
     release();
   }
+}
+
+/**
+ * The temporary folder cannot take a zip arriving on a stream (full, missing, read-only): said as
+ * such, with the ways around it, rather than as an internal error.
+ */
+function spoolError(name: string, err: unknown): OutputError {
+  const reason = outputError(tmpdir(), err);
+  const problem = reason instanceof OutputError ? reason.problem : String(err);
+  return new OutputError(tmpdir(), `${problem}; a zip on ${name} is copied to a temporary file there first: set TMPDIR to a folder with room, or unzip it on the way in (unzip -p FILE | leadlag … - …)`);
 }
 
 /**
