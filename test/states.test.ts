@@ -15,6 +15,7 @@ import { PAIR } from './time-helpers.js';
 import { renderPair, runPair, type PairOptions } from '../src/cli/commands/pair.js';
 import { mergePairStates, runPairState } from '../src/cli/pair-state.js';
 import { runMerge } from '../src/cli/commands/merge.js';
+import { LEADLAG_VERSION } from '../src/cli/version.js';
 import { DataError, EXIT, OpenError, UsageError } from '../src/errors.js';
 import { readStateFile, signHeaderLine, stateCommandAt } from '../src/io/state-file.js';
 import { renderOutput } from '../src/io/output.js';
@@ -215,6 +216,23 @@ test('merge refuses states of another leadlag version or another state format ve
   refused(() => merged([s0!, s1!]), /different versions of leadlag \(0\.1\.0 and 0\.0\.9\)/);
   writeFileSync(s1!, `${signHeaderLine({ ...h, format_version: 2 })}\n${body}\n`);
   refused(() => merged([s0!, s1!]), /s1\.state.*state format version 2/);
+});
+
+test('merge of states all written by another version merges them and says so; of this version, says nothing', async () => {
+  const { files, dir } = setup();
+  const [s0, s1] = await shards(files, dir, [25 * S]);
+  const same = await leadlagInProcess(['merge', s0!, s1!, '--format', 'json']);
+  assert.equal(same.code, 0, same.stderr);
+  assert.doesNotMatch(same.stderr, /written by leadlag/);
+  for (const s of [s0!, s1!]) {
+    const [head, body] = readFileSync(s, 'utf8').split('\n');
+    writeFileSync(s, `${signHeaderLine({ ...(JSON.parse(head!) as Record<string, unknown>), leadlag_version: '0.0.9' })}\n${body}\n`);
+  }
+  const other = await leadlagInProcess(['merge', s0!, s1!, '--format', 'json']);
+  assert.equal(other.code, 0, other.stderr);
+  const v = LEADLAG_VERSION.replaceAll('.', '\\.');
+  assert.match(other.stderr, new RegExp(`warning: the states were written by leadlag 0\\.0\\.9 and are merged by ${v}: .*run the jobs again with ${v}`));
+  assert.equal(other.stdout, same.stdout);
 });
 
 test('merge refuses a truncated or edited state (checksum), and a file that is no state', async () => {

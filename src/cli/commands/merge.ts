@@ -7,6 +7,7 @@ import { Context, type Streams } from '../context.js';
 import { warnFewReplicates, warnShortBlock, type CommonOptions } from '../options.js';
 import { DataError, UsageError } from '../../errors.js';
 import { fileKey } from '../../io/identity.js';
+import { LEADLAG_VERSION } from '../version.js';
 import { expandStateArg } from '../../io/paths.js';
 import { describeTime, inputMatchKey, ownedRange, planSpanOf, readStateFile, type InputFingerprint, type StateFile } from '../../io/state-file.js';
 import { emptyFileWarning, fileGaps, quietSpells, withinSpan } from '../inputs.js';
@@ -77,6 +78,9 @@ function markPartial(out: Output, gaps: readonly MissingRange[], ctx: Context): 
 /** runMerge for states of any command: classify's merge trains its model, and the model's library loads asynchronously. */
 export async function runMergeAsync(files: readonly string[], o: MergeOptions, ctx: Context): Promise<Output> {
   const states = readStates(files);
+  const written = String(states[0]!.header.leadlag_version);
+  // One version wrote them all (checked on reading); another one merges them.
+  if (written !== LEADLAG_VERSION) ctx.warn(`the states were written by leadlag ${written} and are merged by ${LEADLAG_VERSION}: the parts are ${written}'s, the merge, the statistics and the words this version's; run the jobs again with ${LEADLAG_VERSION} to get what one run of it prints`);
   // First, as one run over all the data says it (merge prints what that run prints, stderr
   // too): the intervals come from the states' --bootstrap. The table of several pairs shows none.
   if (byLabel(states).size === 1) {
