@@ -411,3 +411,18 @@ test('plan refuses a file whose name holds a date that is no day, naming it (exi
   }
   assertRefused(await leadlag(['plan', join(dir, 'spot'), join(dir, 'perp')]), 2, /^leadlag: \S+spot-2023-02-29\.csv: 2023-02-29 in its name is no day of the calendar/);
 });
+
+test('plan warns once when --states is no folder yet or a file: every job would fail to write its state; a folder is fine', async () => {
+  const { dir, spot, perp } = twoDays();
+  const missing = await leadlag(['plan', spot, perp, '--states', join(dir, 'none')]);
+  assert.equal(missing.code, 0, missing.stderr);
+  assert.match(missing.stderr, /warning: --states .*none is no folder yet: every job fails to write its state until it exists \(mkdir -p .*none\)/);
+  writeFileSync(join(dir, 'afile'), '');
+  const file = await leadlag(['plan', spot, perp, '--states', join(dir, 'afile')]);
+  assert.match(file.stderr, /warning: --states .*afile is a file, not a folder/);
+  mkdirSync(join(dir, 'states'));
+  const folder = await leadlag(['plan', spot, perp, '--states', join(dir, 'states')]);
+  assert.equal(folder.code, 0, folder.stderr);
+  assert.equal(folder.stderr, '');
+  assert.equal(folder.stdout.split('\n').filter((l) => l !== '').length, 3, 'the header and two days\' jobs');
+});

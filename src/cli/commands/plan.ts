@@ -96,6 +96,8 @@ export function runPlan(spot: string | undefined, perp: string | undefined, o: P
     }
   }
   for (const w of taken.warnings()) warn(w);
+  const folder = statesFolderProblem(o.states);
+  if (folder !== undefined) warn(folder);
   for (const { p } of planned) {
     const left = leftoverStates(o.states, p.pair, taken.written);
     if (left.length > 0) warn(`${o.states} holds ${counted(left.length, 'state file')} of ${p.pair} that this plan does not write (${left.slice(0, 2).join(', ')}${left.length > 2 ? ', …' : ''}), from another plan: merge over the folder or ${p.pair}-*.state would read them too, and refuse their ranges; remove them, or give this plan its own --states DIR`);
@@ -480,6 +482,21 @@ function readManifest(file: string, command: PlanCommand): PlannedPair[] {
 /** A manifest's first line is its header when it names columns and nothing else (unnamed ones aside). */
 function isManifestHeader(cells: readonly string[], names: readonly string[]): boolean {
   return cells.some((c) => names.includes(c)) && cells.every((c) => c === '' || names.includes(c));
+}
+
+/**
+ * What would make every job fail to write its state (exit 73): a --states that is not a folder,
+ * or none yet. Said once at planning, not by each job after its read; a warning, since the
+ * jobs may run after a `mkdir -p` (the README's order) or where the folder is made for them.
+ */
+function statesFolderProblem(dir: string): string | undefined {
+  let st;
+  try {
+    st = statSync(dir);
+  } catch {
+    return `--states ${dir} is no folder yet: every job fails to write its state until it exists (mkdir -p ${shellQuote(dir)})`;
+  }
+  return st.isDirectory() ? undefined : `--states ${dir} is a file, not a folder: every job would fail to write its state; name a folder (mkdir -p DIR)`;
 }
 
 /**
