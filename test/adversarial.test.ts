@@ -197,6 +197,8 @@ add('stdout closed early', `set -o pipefail; leadlag xcorr spot.zip ${P} --lags 
 add('stderr on a full disk, bad input', `leadlag pair missing.csv ${P} 2> /dev/full`, 66);
 add('--dump-features to /dev/full', `${classify} --dump-features /dev/full`, 73);
 add('--dump-features to a directory', `${classify} --dump-features .`, 73);
+// A name ending in / is a folder's, even one not there: before, the file was written as `newdir`.
+add('--dump-features to a folder name not made yet', `rm -rf newdir && ${classify} --dump-features newdir/; code=$?; test ! -e newdir && exit $code`, 2);
 add('--dump-features into a missing directory', `${classify} --dump-features nowhere/f.csv`, 73);
 add('--save-model over the trades input', `${classify} --save-model '${TRADES}'`, 2);
 add('--dump-features through a symlink to the spot input', `ln -sf '${SPOT}' spot-link.csv && ${classify} --dump-features spot-link.csv`, 2);

@@ -55,6 +55,9 @@ export function outputError(path: string, err: unknown): Error {
   return new OutputError(path, WRITE_PROBLEMS[e?.code ?? ''] ?? e?.message ?? String(err));
 }
 
+/** A file name to suggest under a folder given where a file was wanted. */
+const DEFAULT_NAMES: Readonly<Record<string, string>> = { '--html': 'report.html', '--state': 'run.state', '--save-model': 'model.json', '--dump-features': 'features.csv', '--plot': 'plot.html' };
+
 /**
  * Refuses, before anything is read, outputs that would destroy an input or each other, and
  * checks that every output can be created. `inputs` may hold `-` (standard input: its file,
@@ -70,6 +73,8 @@ export async function prepareOutputs(outputs: readonly OutputTarget[], inputs: r
     if (target.path === '-') throw new UsageError(`${target.option} names a file to write; - is not one here (write ./- for a file of that name)`);
     // An empty value (--html "", an unset shell variable) names no file: a usage error, not a write failure.
     if (target.path === '') throw new UsageError(`${target.option} needs a file name to write, got ${JSON.stringify(target.path)}`);
+    // `out/` names a folder: its file would have been written as `out`, beside it.
+    if (target.path.endsWith('/')) throw new UsageError(`${target.option} ${shownName(target.path)} names a folder (it ends in /); give a file's name, e.g. ${shownName(`${target.path}${DEFAULT_NAMES[target.option] ?? 'out'}`)}`);
     const id = await fileId(target.path);
     const input = id === undefined ? undefined : inputIds.find((i) => i.id === id);
     if (input) {
