@@ -35,7 +35,7 @@ const FORMATS = ['json', 'table', 'csv', 'tsv'] as const;
 const OPTS: Omit<ClassifyOptions, 'trades'> = {
   format: 'json', quiet: true, clock: 'exchange', threshold: 0.0007, jumpWindow: 3000, pairWindow: 5000, grid: 1000, names: ['spot', 'perp'],
   feed: 'native', seed: 42, perClass: 1000, targetRecall: 0.5, split: 'random', folds: 5, features: 'base', tradeSide: 'quotes',
-  trees: 20, depth: 4, eta: 0.1, bootstrap: 200, block: 10 * S,
+  trees: 20, depth: 4, eta: 0.1, bootstrap: 200, block: 10 * S, nullStep: S,
 };
 
 interface Inputs {
@@ -215,16 +215,17 @@ test('a range\'s states merge into the range\'s run; --allow-gaps counts the ran
 });
 
 test('a state over a range where the two markets do not overlap holds no triggers, and the day\'s states merge into one run without --allow-gaps', async () => {
-  // The perp's quotes stop at 30 s; the state of [40 s, …) reads spot quotes and trades only (its
-  // read margin reaches back a few ms, not to 30 s). One run's span ends at 30 s, so that state owns
-  // nothing of it: the merge of the three states is the one run, in every format.
+  // The perp's quotes stop at 30 s; the state of [45 s, …) reads spot quotes and trades only (its
+  // read margin, 1 s + W + D + G + 10 × the 1 s chance step + the features' look-back, reaches
+  // back to about 34 s, not to 30 s). One run's span ends at 30 s, so that state owns nothing of
+  // it: the merge of the three states is the one run, in every format.
   const inp = generatedInputs();
   const perp = readFileSync(inp.files[1], 'utf8').split('\n');
   const kept = perp.filter((line, i) => i === 0 || (line !== '' && Number(line.split(',')[2]) < T0 + 30 * S));
   assert.ok(kept.length > 1000 && kept.length < perp.length - 1000, `${kept.length} of ${perp.length} perp lines kept`);
   writeFileSync(join(inp.dir, 'perp-short.csv'), `${kept.join('\n')}\n`);
   const short: Inputs = { ...inp, files: [inp.files[0], join(inp.dir, 'perp-short.csv')] };
-  const states = await shards(short, [10 * S, 40 * S]);
+  const states = await shards(short, [10 * S, 45 * S]);
   const last = JSON.parse(readFileSync(states[2]!, 'utf8').split('\n')[0]!) as { data_span: unknown; triggers: { lead: number; noise: number } };
   assert.equal(last.data_span, null, 'the last state read no perp quote: no common span');
   assert.deepEqual(last.triggers, { lead: 0, noise: 0, follows: 0, simultaneous: 0 });
@@ -292,8 +293,10 @@ test('merge refuses a truncated or edited classify state (checksum)', async () =
 test('merge refuses a cut where the right state did not read the quote its first row reads, where that row would differ', async () => {
   // Spot ticks every 10 ms, none in [C − 1.2 s, C − 9 ms), then one at C − 9 ms 20 USD higher (no
   // jump: 0.033 % < θ); a spot jump at C + 4 ms. Its vol_20ms reads M(C − 16 ms): one run has the
-  // tick before the gap, the right state (reading from C − M, M = 1 s + W + D + G + 20 ms) only
-  // the one at C − 9 ms, so the rows differ and the merge must refuse.
+  // tick before the gap, the right state (reading from C − M, M = 1 s + W + D + G + 10 × the
+  // 100 µs chance step + 20 ms = 1.030 s) only the one at C − 9 ms, so the rows differ and the
+  // merge must refuse. (A chance step of 100 µs keeps the pairings' reach, D + 10 steps = 6 ms,
+  // short of that tick, so the refusal is the history's, which is this test's.)
   const C = 30 * S;
   const spot: [number, number][] = [];
   const perp: [number, number][] = [];
@@ -306,13 +309,13 @@ test('merge refuses a cut where the right state did not read the quote its first
   const trades = `${TRADES}\n${Array.from({ length: 100 }, (_, i) => `binance,BTCUSDT,${T0 + i * 500 * MS + 2 * MS},${T0 + i * 500 * MS + 2 * MS},${i},buy,60000.01,0.010`).join('\n')}\n`;
   const dir = tempFiles({ 'spot.csv': quoteCsv(spot), 'perp.csv': quoteCsv(perp), 'trades.csv': trades });
   const inp: Inputs = { files: [join(dir, 'spot.csv'), join(dir, 'perp.csv')], trades: join(dir, 'trades.csv'), dir };
-  const states = await shards(inp, [C]);
+  const states = await shards(inp, [C], { nullStep: 100 });
   // The quote it names is the last before the gap: spot ticks at +1 ms of every 10 ms, so 28.791 s (C − 1.209 s).
   await refused(merged(states), /at the cut 2024-08-08T12:00:30\.000000Z the right state did not read the spot quote at 2024-08-08T12:00:28\.791000Z, .*quiet for longer than the read margin/);
   // The row it protects: the right state's vol_20ms at C + 4 ms is not the one run's.
   const dumpOne = join(dir, 'one.csv');
   const dumpRight = join(dir, 'right.csv');
-  const opts = { ...OPTS, trades: inp.trades };
+  const opts = { ...OPTS, trades: inp.trades, nullStep: 100 };
   const { dataset } = await buildDataset(inp.files, opts, analysisParamsOf(opts), fakeContext({ quiet: true }).ctx);
   writeFileSync(dumpOne, await featureCsv(dataset));
   await runClassifyState(inp.files, { ...opts, start: T0 + C, dumpFeatures: dumpRight, state: join(dir, 'r.state') }, fakeContext({ quiet: true }).ctx);
@@ -380,9 +383,12 @@ function quietPerpInputs(): Inputs {
 test('merge warns of a quiet spell inside a quote file as the one classify run does', async () => {
   // The spell lies inside the middle state's range [1 s, 70 s). At the default 0.07 % the 18 s
   // with perp quotes hold 11 leads, of which the hold-out would train on 7; at 0.03 % they hold
-  // 16 (11 train), enough to train on.
+  // 16 (11 train), enough to train on. The chance pairs shift perp by 10 × 100 ms at most: with
+  // the default 10 × 1 s, the perp's first jump after the spell (5.6 s before the cut at 70 s)
+  // would lie within their reach of the cut, where the right state's detector starts fresh, and
+  // the merge refuses that cut, as pair's does.
   const quiet = quietPerpInputs();
-  const o = { threshold: 0.0003 };
+  const o = { threshold: 0.0003, nullStep: 100 * MS };
   const want = await single(quiet, o);
   assert.match(want.stderr!, /perp-quiet\.csv has no tick for 62\.\d+ s/);
   assert.equal(JSON.parse(want.json!).counts.lead, 16);

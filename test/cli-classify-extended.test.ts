@@ -71,12 +71,12 @@ test('classify --dump-features -: the CSV (every extended feature) on stdout, th
 test('classify JSON params: every parameter of the run; feature names follow --jump-window and --grid', async () => {
   const dir = tempFiles({});
   const args = [...TARDIS, '--trees', '20', '--depth', '3', '--eta', '0.2', '--target-recall', '0.6', '--per-class', '50', '--trade-side', 'flag',
-    '--split', 'time', '--names', 'a,b', '--jump-window', '2ms', '--grid', '500us', '--seed', '7', '--bootstrap', '50', '--block', '5s', '--dump-features', join(dir, 'f.csv')];
+    '--split', 'time', '--names', 'a,b', '--jump-window', '2ms', '--grid', '500us', '--seed', '7', '--bootstrap', '50', '--block', '5s', '--null-step', '2s', '--dump-features', join(dir, 'f.csv')];
   const r = await leadlag(['classify', ...args, '--format', 'json']);
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout).params, {
     threshold: 0.0007, jump_window_us: 2000, pair_window_us: 5000, grid_us: 500, feed: 'native', names: ['a', 'b'], features: 'base', trade_side: 'flag',
-    balanced: false, split: 'time', folds: 5, per_class: 50, target_recall: 0.6, trees: 20, depth: 3, eta: 0.2, seed: 7, bootstrap: 50, block_us: 5_000_000,
+    balanced: false, split: 'time', folds: 5, per_class: 50, target_recall: 0.6, trees: 20, depth: 3, eta: 0.2, seed: 7, bootstrap: 50, block_us: 5_000_000, null_step_us: 2_000_000,
   });
   // W = 2 ms, 20·G = 20 · 500 µs = 10 ms.
   assert.equal(readFileSync(join(dir, 'f.csv'), 'utf8').split('\n')[0], 't_us,label,ret_2ms,vol_10ms,spread_bps,net_signed_volume,trade_count');
@@ -108,4 +108,19 @@ test('classify: trades that do not overlap the quotes at all are a data error (6
   assert.equal(r.code, 65, r.stderr);
   assert.match(r.stderr, /do not overlap the quotes at all/);
   assert.equal(r.stdout, '');
+});
+
+test('classify\'s chance pairs of its labels are pair\'s Table 1 numbers for its feed and range (pair counts them through its cells, classify through its pairing family)', async () => {
+  const json = async (args: string[]) => {
+    const r = await leadlag([...args, '--format', 'json', '-q']);
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout);
+  };
+  const range = ['--start', '2024-08-08T12:00:20Z', '--end', '2024-08-08T12:01:00Z'];
+  for (const [feed, extra] of [['native', []], ['locf', []], ['native', range], ['native', ['--null-step', '300ms']]] as const) {
+    const c = (await json(['classify', ...TARDIS, '--feed', feed, '--trees', '5', '--bootstrap', '0', ...extra])).chance;
+    const p = (await json(['pair', fx('spot_quotes.csv'), fx('perp_quotes.csv'), '--feed', feed, '--bootstrap', '0', ...extra]))[feed];
+    assert.deepEqual([c.paired_events, c.chance_pairs_mean, c.chance_pairs_max], [p.paired_events, p.chance_pairs_mean, p.chance_pairs_max], `${feed} ${extra.join(' ')}`);
+    assert.equal(c.above_chance, p.paired_events > p.chance_pairs_max && p.paired_events >= 2 * p.chance_pairs_mean);
+  }
 });

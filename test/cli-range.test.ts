@@ -122,7 +122,7 @@ test('classify --start/--end: the triggers in the range, with the labels and fea
   const { buildDataset } = await import('../src/cli/dataset.js');
   const params = { threshold: 0.0007, windowUs: 3000, pairWindowUs: 5000, gridUs: 1000 };
   for (const features of ['base', 'extended'] as const) {
-    const base = { clock: 'exchange' as const, trades: join(FIXTURES, 'tardis', 'spot_trades.csv'), feed: 'native' as const, tradeSide: 'quotes' as const, features };
+    const base = { clock: 'exchange' as const, trades: join(FIXTURES, 'tardis', 'spot_trades.csv'), feed: 'native' as const, tradeSide: 'quotes' as const, features, nullStep: 1_000_000 };
     const { ctx } = fakeContext({ quiet: true });
     const all = await buildDataset([SPOT, PERP], base, params, ctx);
     const start = parseTime('2024-08-08T12:00:20Z', '--start');

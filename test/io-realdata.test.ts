@@ -121,14 +121,17 @@ test('report --trades on an independent perp: where classify ranks the labels ab
     const page = join(tempFiles({}), 'page.html');
     const r = await leadlagInProcess(['report', join(DIR, 'spot_quotes.csv.gz'), file, '--trades', join(DIR, 'spot_trades.csv.gz'), '--threshold', '0.5bp', '--jump-window', '50ms', '--pair-window', '100ms', '--format', 'json', '--quiet', '--html', page]);
     assert.equal(r.code, 0, r.stderr);
-    const j = JSON.parse(r.stdout) as { classify: { verdict: string }; classify_caveat: string | null; pair: { native: { paired_events: number; chance_pairs_mean: number } } };
+    const j = JSON.parse(r.stdout) as { classify: { verdict: string; chance: { paired_events: number; chance_pairs_mean: number; chance_pairs_max: number } }; classify_caveat: string | null; pair: { native: { paired_events: number; chance_pairs_mean: number; chance_pairs_max: number } } };
+    // classify's own chance pairs are pair's (native feed, same options), from its own read and pairing.
+    assert.deepEqual([j.classify.chance.paired_events, j.classify.chance.chance_pairs_mean, j.classify.chance.chance_pairs_max], [j.pair.native.paired_events, j.pair.native.chance_pairs_mean, j.pair.native.chance_pairs_max]);
     const claimed = j.classify.verdict.startsWith('XGBoost ranks leads above chance');
     if (!claimed) continue;
     claims++;
-    assert.match(j.classify.verdict, /This ranks the labels \(a lead is a spot jump that a perp jump followed\); that perp follows spot more often than by chance is pair's test/);
+    assert.match(j.classify.verdict, /This ranks the labels \(a lead is a spot jump that a perp jump followed\), but the pairs they come from are not above chance/);
     // The pairs are within twice the chance pairs: the caveat says so as pair's verdict does.
     assert.ok(j.pair.native.paired_events < 2 * j.pair.native.chance_pairs_mean, JSON.stringify(j.pair.native));
-    assert.match(j.classify_caveat ?? '', new RegExp(`^But pair's pairs on the native ticks are not above chance \\(${j.pair.native.paired_events} pairs, [\\d.]+ by chance on average: only [\\d.]+× the chance pairs\\): many of the leads may be coincidences`));
+    assert.match(j.classify_caveat ?? '', new RegExp(`^but the pairs they come from are not above chance \\(${j.pair.native.paired_events} pairs, [\\d.]+ by chance on average: only [\\d.]+× the chance pairs\\): many of the leads may be coincidences`));
+    assert.ok(j.classify.verdict.endsWith(j.classify_caveat!), 'the verdict carries the caveat');
     // The page's classify note carries it too.
     assert.ok(readFileSync(page, 'utf8').includes(j.classify_caveat!.replace(/'/g, '&#39;')) || readFileSync(page, 'utf8').includes(j.classify_caveat!), 'the page says the caveat');
   }

@@ -363,17 +363,16 @@ test('reportVerdict: an untested method\'s p-value is not given as how sure; wit
   assert.equal(one.sentences[2], 'Noise: the one jump has no partner in the other market: no pairs formed.');
 });
 
-test('classifyCaveat: in pair\'s own words for both ways pairs fall short of chance; none where they exceed it or classify claims nothing', async () => {
-  const { classifyCaveat } = await import('../src/report/calls.js');
+test('chanceCaveat: in pair\'s own words for both ways the labels\' pairs fall short of chance; none where they exceed it, are unknown, or classify claims nothing', async () => {
+  const { chanceCaveat } = await import('../src/cli/classify-render.js');
   const ap = (name: string, value: number, diff: number, diffCi: { low: number; high: number } | null) => ({ name, ap: value, ci: null, diff, diffCi });
-  const claims = { aps: [ap('xgboost', 0.6, 0, null), ap('base_rate', 0.5, 0.1, { low: 0.02, high: 0.2 }), ap('logistic', 0.6, 0, { low: -0.05, high: 0.05 })], report: { classes: [{ support: 40 }, { support: 40 }] }, options: { bootstrap: 1000 }, testBlocks: 8, names: ['spot', 'perp'] } as unknown as ClassifyReport;
-  const noClaim = { ...claims, aps: [ap('xgboost', 0.5, 0, null), ap('base_rate', 0.5, 0, { low: -0.1, high: 0.1 }), ap('logistic', 0.5, 0, null)] } as unknown as ClassifyReport;
-  const pair = (paired: number, mean: number, max: number) => ({ names: ['spot', 'perp'], feeds: [{ feed: 'native', stats: { table: { paired }, chance: { mean, max } } }] }) as unknown as PairReport;
+  const claims = (paired: number, mean: number, max: number) => ({ aps: [ap('xgboost', 0.6, 0, null), ap('base_rate', 0.5, 0.1, { low: 0.02, high: 0.2 }), ap('logistic', 0.6, 0, { low: -0.05, high: 0.05 })], report: { classes: [{ support: 40 }, { support: 40 }] }, options: { bootstrap: 1000 }, testBlocks: 8, names: ['spot', 'perp'], chance: { paired, mean, max, stepUs: 1e6 } }) as unknown as ClassifyReport;
+  const noClaim = { ...claims(19, 10, 14), aps: [ap('xgboost', 0.5, 0, null), ap('base_rate', 0.5, 0, { low: -0.1, high: 0.1 }), ap('logistic', 0.5, 0, null)] } as unknown as ClassifyReport;
   // 19 pairs against 10 by chance: under twice the mean (1.9×).
-  assert.equal(classifyCaveat(pair(19, 10, 14), claims), "But pair's pairs on the native ticks are not above chance (19 pairs, 10 by chance on average: only 1.9× the chance pairs): many of the leads may be coincidences, which spot's bursts make predictable, so the ranking need not be a lead's.");
+  assert.equal(chanceCaveat(claims(19, 10, 14)), "but the pairs they come from are not above chance (19 pairs, 10 by chance on average: only 1.9× the chance pairs): many of the leads may be coincidences, which spot's bursts make predictable, so the ranking need not be a lead's.");
   // 30 against a mean of 10 but a copy that formed 35: the luckiest copy's words.
-  assert.match(classifyCaveat(pair(30, 10, 35), claims)!, /not above chance \(30 pairs, 10 by chance on average: a shifted copy formed 35 chance pairs against 30 real ones\)/);
-  assert.equal(classifyCaveat(pair(40, 10, 14), claims), null);
-  assert.equal(classifyCaveat(pair(19, 10, 14), noClaim), null);
-  assert.equal(classifyCaveat(pair(19, 10, 14), undefined), null);
+  assert.match(chanceCaveat(claims(30, 10, 35))!, /not above chance \(30 pairs, 10 by chance on average: a shifted copy formed 35 chance pairs against 30 real ones\)/);
+  assert.equal(chanceCaveat(claims(40, 10, 14)), null);
+  assert.equal(chanceCaveat(noClaim), null);
+  assert.equal(chanceCaveat({ ...claims(19, 10, 14), chance: null }), null);
 });

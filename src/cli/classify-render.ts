@@ -14,7 +14,8 @@ import type { Interval } from '../core/bootstrap.js';
 import type { AnalysisParams, Span } from '../core/types.js';
 import type { ClassifyOptions } from './commands/classify.js';
 import { MIN_PER_CLASS } from '../core/sampling.js';
-import { MIN_CLAIM_BLOCKS } from '../core/verdict.js';
+import { aboveChance, formatRatio, MIN_CLAIM_BLOCKS, weakBaseline } from '../core/verdict.js';
+import type { LabelChance } from './dataset.js';
 import { duration } from '../core/human-text.js';
 
 /** One walk-forward fold as reported. */
@@ -37,12 +38,14 @@ export interface ClassifyReport {
   readonly params: AnalysisParams;
   readonly span: Span;
   /** The run's options, echoed in JSON `params` so a result can be reproduced from its own output. */
-  readonly options: Pick<ClassifyOptions, 'seed' | 'split' | 'folds' | 'features' | 'trees' | 'depth' | 'eta' | 'targetRecall' | 'perClass' | 'tradeSide' | 'bootstrap' | 'block' | 'balanced'>;
+  readonly options: Pick<ClassifyOptions, 'seed' | 'split' | 'folds' | 'features' | 'trees' | 'depth' | 'eta' | 'targetRecall' | 'perClass' | 'tradeSide' | 'bootstrap' | 'block' | 'balanced'> & { readonly nullStep?: number };
   /** Labelled triggers of each class in the whole span. */
   readonly leads: number;
   readonly noise: number;
   /** The span's spot jumps that are no trigger; undefined from merged states that do not record them. */
   readonly leftOut: LeftOut | undefined;
+  /** The labels' pairs against chance (pair's numbers for the feed); null from merged states that do not record them. */
+  readonly chance: LabelChance | null;
   readonly nTrain: number;
   readonly nTest: number;
   /** Blocks of --block holding a test trigger: a claim needs MIN_CLAIM_BLOCKS of them (triggers close in time are not independent). */
@@ -96,6 +99,7 @@ export function renderClassify(r: ClassifyReport): Output {
   }
   Object.assign(json, {
     counts: countsJson(r),
+    chance: r.chance == null ? null : { paired_events: r.chance.paired, chance_pairs_mean: r.chance.mean, chance_pairs_max: r.chance.max, above_chance: aboveChance(r.chance.paired, r.chance.mean, r.chance.max) },
     test_prevalence: r.testPrevalence,
     feed: r.feed,
     split: o.split,
@@ -117,6 +121,7 @@ export function renderClassify(r: ClassifyReport): Output {
       seed: o.seed,
       bootstrap: o.bootstrap,
       block_us: o.block,
+      null_step_us: o.nullStep ?? null,
     },
     baselines: Object.fromEntries(
       r.aps.map((a) => [
@@ -218,7 +223,7 @@ function classifyCall(r: ClassifyReport): { readonly claim: ClassifyClaim; reado
   const vsLogistic = `${signed(logistic.diff)} AP over logistic regression ${interval(logistic.diffCi)}`;
   if (base.diffCi.high < 0) return { claim: 'below', sentence: `XGBoost ranks leads below chance: ${vsBase}, an interval below 0 (the model learned something that does not hold on the test set)${weak}.` };
   if (!(base.diffCi.low > 0)) return { claim: 'no-evidence', sentence: `No evidence that these features predict a lead: XGBoost adds ${vsBase}, an interval that includes 0${weak}.` };
-  const above = (sentence: string) => ({ claim: 'above' as const, sentence: `${sentence}${weak}. ${labelsNote(r.names)}` });
+  const above = (sentence: string) => ({ claim: 'above' as const, sentence: `${sentence}${weak}. ${labelsNote(r)}` });
   if (logistic.diffCi !== null && logistic.diffCi.high < 0) {
     return above(`XGBoost ranks leads above chance (${vsBase}) but below logistic regression (${vsLogistic}, an interval below 0: the simpler model ranks them better)`);
   }
@@ -230,11 +235,41 @@ function classifyCall(r: ClassifyReport): { readonly claim: ClassifyClaim; reado
  * What "ranks leads above chance" is of: the labels, which a greedy pairing gives (§5: a lead is
  * a trigger a perp jump of the same sign followed within D). Spot jumps that come in bursts make
  * them predictable with no lead at all (the first of a burst takes the perp jump, the next find
- * none): a hunt ranked an independent perp's "leads" above chance in 18 of 50 runs. Whether the
- * perp follows more often than by chance is pair's test, against its shifted copies.
+ * none): a hunt ranked an independent perp's "leads" above chance in 18 of 50 runs. So the note
+ * says whether the pairs the labels come from are above their chance baseline (§10, pair's rule
+ * and numbers for the feed); merged states that predate it cannot say.
  */
-function labelsNote([a, b]: readonly [string, string]): string {
-  return `This ranks the labels (a lead is a ${a} jump that a ${b} jump followed); that ${b} follows ${a} more often than by chance is pair's test (its chance pairs), which these numbers do not make.`;
+function labelsNote(r: ClassifyReport): string {
+  const [a, b] = r.names;
+  const labels = `This ranks the labels (a lead is a ${a} jump that a ${b} jump followed)`;
+  const c = r.chance;
+  // == null: reports built before the labels' chance pairs, and merged states that lack them.
+  if (c == null) return `${labels}; that ${b} follows ${a} more often than by chance is pair's test (its chance pairs), which these numbers do not make.`;
+  const caveat = belowChanceClause(r);
+  if (caveat !== null) return `${labels}, ${caveat}`;
+  return `${labels}, and the pairs they come from are above chance (${pairsAgainstChance(c)}: ${formatRatio(c.paired, c.mean)} the chance pairs).`;
+}
+
+/** "78 pairs, 0.7 by chance on average" (§10: perp shifted by ±1…±10 steps). */
+function pairsAgainstChance(c: LabelChance): string {
+  return `${counted(c.paired, 'pair')}, ${Number(fixed(c.mean, 1))} by chance on average`;
+}
+
+/**
+ * Where the verdict claims a ranking above chance but the pairs its labels come from are not
+ * above their chance baseline (§10: under twice the shifted copies' mean, or no more than the
+ * luckiest copy): many of the leads may be coincidences, and the ranking need not be a lead's.
+ * In pair's words for its baseline; null otherwise (no claim, pairs above chance, or unknown).
+ */
+export function chanceCaveat(r: ClassifyReport): string | null {
+  return classifyCall(r).claim === 'above' ? belowChanceClause(r) : null;
+}
+
+/** The caveat's words where the labels' pairs are not above chance, whatever the claim; null where they are, or unknown. */
+function belowChanceClause(r: ClassifyReport): string | null {
+  const c = r.chance;
+  if (c == null || aboveChance(c.paired, c.mean, c.max)) return null;
+  return `but the pairs they come from are not above chance (${pairsAgainstChance(c)}: ${weakBaseline(c.paired, c.mean, c.max)}): many of the leads may be coincidences, which ${r.names[0]}'s bursts make predictable, so the ranking need not be a lead's.`;
 }
 
 /**

@@ -9,11 +9,11 @@ import { UsageError } from '../errors.js';
 import type { Context } from './context.js';
 import { analysisParamsOf, rangeOf } from './options.js';
 import { prepareOutputs } from '../io/atomic.js';
-import { buildDataset, datasetMargin, featureParamsOf } from './dataset.js';
+import { buildDataset, datasetMargin, featureParamsOf, labelChanceOf } from './dataset.js';
 import { checkCombination, writeClassifyOutputs, refuseCombination, evaluateDataset, inputsOf, outputsOf, type ClassifyOptions, type ClassifyReport, type EvaluationOptions } from './commands/classify.js';
 import { countLeads, type LeftOut } from '../core/dataset.js';
 import { featureNames } from '../core/features.js';
-import { datasetEdgeUs, datasetEnds, decodeRows, encodeRows, featureHistoryUs, mergeDatasetShards, type DatasetEnds, type DatasetShard, type EncodedRow } from '../core/dataset-state.js';
+import { datasetChance, datasetEdgeUs, datasetEnds, decodeRows, encodeRows, featureHistoryUs, mergeDatasetShards, type DatasetChance, type DatasetEnds, type DatasetShard, type EncodedRow } from '../core/dataset-state.js';
 import type { AnalysisParams } from '../core/types.js';
 import { loadXGBoost } from '../io/xgboost-load.js';
 import { ownedRange, refuseOtherCommandsState, runStateText, type StateFile, readerParams, TicksSeen, type TicksSeenJson } from '../io/state-file.js';
@@ -40,6 +40,8 @@ export interface ClassifyStateParams {
   readonly seed: number;
   readonly bootstrap: number;
   readonly block_us: number;
+  /** The labels' chance pairs' step; absent from states written before them. */
+  readonly null_step_us?: number;
   readonly clock: string | null;
   readonly time_unit: string | null;
   readonly sort: boolean;
@@ -69,6 +71,7 @@ export function classifyStateParams(o: ClassifyOptions): ClassifyStateParams {
     seed: o.seed,
     bootstrap: o.bootstrap,
     block_us: o.block,
+    null_step_us: o.nullStep,
     ...readerParams(o, true),
   };
 }
@@ -92,6 +95,8 @@ interface ClassifyStateBody {
   /** The triggers in the range, in time order: [t, label, feature…] (src/core/dataset-state.ts encodeRows). */
   readonly rows: EncodedRow[];
   readonly ends: DatasetEnds;
+  /** The pairings with the chance shifts (null: no overlap in the data read); absent from states written before them. */
+  readonly chance?: DatasetChance | null;
 }
 
 
@@ -112,14 +117,15 @@ export async function runClassifyState(files: readonly [string, string], o: Clas
   refuseOtherCommandsState(o.state!, 'classify');
   const featureParams = featureParamsOf(o, params);
   const historyUs = featureHistoryUs(featureParams);
-  const edgeUs = datasetEdgeUs(params, featureParams);
-  const margin = datasetMargin(params, featureParams);
+  const edgeUs = datasetEdgeUs(params, featureParams, o.nullStep);
+  const margin = datasetMargin(params, featureParams, o.nullStep);
   const watch = [new TicksSeen(range.end - historyUs), new TicksSeen(range.end - historyUs)] as const;
   const run = await buildDataset(files, o, params, ctx, (m, b) => watch[m].push(b), 'empty');
   const body: ClassifyStateBody = {
     feature_names: [...run.dataset.names],
     rows: encodeRows(run.dataset),
     ends: datasetEnds(run.spot[o.feed], run.perp[o.feed], run.dataSpan, range, edgeUs, params.pairWindowUs),
+    chance: datasetChance(run.family, o.nullStep),
   };
   const header: Omit<ClassifyStateHeader, 'range'> = {
     edge_us: edgeUs,
@@ -146,7 +152,7 @@ export async function mergeClassifyStates(states: readonly StateFile[], allowGap
   const params: AnalysisParams = { threshold: p.threshold, windowUs: p.jump_window_us, pairWindowUs: p.pair_window_us, gridUs: p.grid_us };
   const names = featureNames(p.features, featureParamsOf({ tradeSide: p.trade_side, features: p.features }, params));
   const shards = states.map((s) => shardOf(s, names, params));
-  const { dataset, span } = mergeDatasetShards(shards, p.feed, p.features === 'extended', allowGaps);
+  const { dataset, span, pairedPerShift } = mergeDatasetShards(shards, p.feed, p.features === 'extended', allowGaps);
   // The cuts are accepted: what a merge says of its inputs comes now, before the evaluation's words.
   onMerged();
   const leads = countLeads(dataset.labels);
@@ -166,9 +172,11 @@ export async function mergeClassifyStates(states: readonly StateFile[], allowGap
     bootstrap: p.bootstrap,
     block: p.block_us,
     balanced: p.balanced,
+    ...(p.null_step_us !== undefined ? { nullStep: p.null_step_us } : {}),
   };
+  const chance = p.null_step_us !== undefined && pairedPerShift !== undefined ? labelChanceOf(pairedPerShift, p.null_step_us) : undefined;
   const file = states.map((s) => s.file).join(', ');
-  return evaluateDataset(await xgbLoading, { dataset, span, leads, noise: dataset.labels.length - leads, leftOut: leftOutOf(states) }, o, params, file, ctx).report;
+  return evaluateDataset(await xgbLoading, { dataset, span, leads, noise: dataset.labels.length - leads, leftOut: leftOutOf(states), chance }, o, params, file, ctx).report;
 }
 
 /**
@@ -201,6 +209,7 @@ function shardOf(s: StateFile, names: readonly string[], params: AnalysisParams)
     seen: { a: seen(h.seen.a), b: seen(h.seen.b) },
     historyEnd: { a: h.seen.a?.history_end_us ?? null, b: h.seen.b?.history_end_us ?? null },
     ends: body.ends,
+    chance: body.chance,
     rows: decodeRows(names, body.rows, s.file),
   };
 }

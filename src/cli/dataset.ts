@@ -13,6 +13,8 @@ import { pairSortedJumps, spanOf } from '../core/pairing.js';
 import { FAR_TRADE, FeatureEngine, featureNames, type FeatureParams, type FeatureSet } from '../core/features.js';
 import { countLeads, inSpan, labelled, leftOutIn, take, type Dataset, type LeftOut } from '../core/dataset.js';
 import { featureHistoryUs } from '../core/dataset-state.js';
+import { CHANCE_SHIFTS, chanceOfCounts } from '../core/chance.js';
+import { familyPart, type FamilyPart } from '../core/pair-state.js';
 import { DataError } from '../errors.js';
 import { csvText, isoMicros, type Cell } from '../io/output.js';
 import type { ReadReport } from '../io/types.js';
@@ -21,6 +23,8 @@ import type { AnalysisParams, Span, TickBatch, TradeBatch } from '../core/types.
 export interface DatasetOptions extends ReaderCliOptions, Partial<Pick<TimeCliOptions, 'start' | 'end'>> {
   readonly trades: string;
   readonly feed: Feed;
+  /** The chance pairs' shift step (µs). */
+  readonly nullStep: number;
   readonly tradeSide: 'quotes' | 'flag';
   readonly features: FeatureSet;
 }
@@ -32,6 +36,26 @@ export interface LabelledSpan {
   readonly noise: number;
   /** The span's spot jumps left out of the data set; undefined when merged states do not record them. */
   readonly leftOut: LeftOut | undefined;
+  /** The labels' pairs against chance (§10, pair's numbers for the feed); undefined when merged states do not record them. */
+  readonly chance: LabelChance | undefined;
+}
+
+/**
+ * The pairs the labels come from against their chance baseline, as pair counts them for the
+ * feed (§10): paired_events in the span, and the mean and largest over perp's copies shifted
+ * by ±1…±10 × `stepUs`. Whether a lead label is more than a coincidence rests on these.
+ */
+export interface LabelChance {
+  readonly paired: number;
+  readonly mean: number;
+  readonly max: number;
+  readonly stepUs: number;
+}
+
+/** The LabelChance of a pairing family's per-shift counts (shift 0, then the 20 shifts, familyShifts' order). */
+export function labelChanceOf(pairedPerShift: readonly number[], stepUs: number): LabelChance {
+  const chance = chanceOfCounts(pairedPerShift.slice(1), stepUs);
+  return { paired: pairedPerShift[0] ?? 0, mean: chance.mean, max: chance.max, stepUs };
 }
 
 /** What a state run keeps besides the data set (src/cli/classify-state.ts). */
@@ -47,6 +71,9 @@ export interface DatasetRun extends LabelledSpan {
   readonly files: readonly [ReadReport[], ReadReport[], ReadReport[]];
   /** Each input's files left out for holding a header and no rows (multi.ts emptyFiles). */
   readonly emptyFiles: readonly [readonly string[], readonly string[], readonly string[]];
+  /** The pairings of the feed over the data read, shift 0 and the chance shifts, cut to the range (a state records it); null without an overlap. */
+  readonly family: FamilyPart | null;
+  readonly chance: LabelChance;
 }
 
 /**
@@ -55,9 +82,10 @@ export interface DatasetRun extends LabelledSpan {
  * the data read. A state for such a range still records what it read, so that the merge of a
  * day's states needs no --allow-gaps for it (the merge decides, as pair's does).
  */
-export interface DatasetRead extends Omit<DatasetRun, 'span' | 'dataSpan'> {
+export interface DatasetRead extends Omit<DatasetRun, 'span' | 'dataSpan' | 'chance'> {
   readonly span: Span | undefined;
   readonly dataSpan: Span | undefined;
+  readonly chance: LabelChance | undefined;
 }
 
 /** Called with each market's quotes as they are read (0: spot, 1: perp). */
@@ -65,12 +93,12 @@ export type QuoteTap = (market: 0 | 1, batch: TickBatch) => void;
 
 /**
  * The read margin of classify: pair's (the detector's window and settling, the pairing window
- * after E) plus the features' look-back h before S (src/core/dataset-state.ts), so that the
- * rows near S read the quote as of t − h unless the market was quiet for longer than the
- * margin — which a merge of states detects and refuses.
+ * after E, the chance pairs' ±10 shifts) plus the features' look-back h before S
+ * (src/core/dataset-state.ts), so that the rows near S read the quote as of t − h unless the
+ * market was quiet for longer than the margin — which a merge of states detects and refuses.
  */
-export function datasetMargin(params: AnalysisParams, f: FeatureParams): number {
-  return readMargin(params) + featureHistoryUs(f);
+export function datasetMargin(params: AnalysisParams, f: FeatureParams, nullStepUs: number): number {
+  return readMargin(params) + CHANCE_SHIFTS * nullStepUs + featureHistoryUs(f);
 }
 
 /** The feature engine's parameters: W and G of the jump options, §5's 20 ms trade window and 20 grid steps. */
@@ -91,7 +119,7 @@ export async function buildDataset(files: readonly [string, string], o: DatasetO
   assertStdinOnce([...files, o.trades]);
   const range = rangeOf(o);
   const featureParams = featureParamsOf(o, params);
-  const read = readRangeOf({ range, margin: datasetMargin(params, featureParams) });
+  const read = readRangeOf({ range, margin: datasetMargin(params, featureParams, o.nullStep) });
   const [spotSrc, perpSrc] = openQuoteFiles(files, o, ctx, read, QUOTE_SLOTS_BEFORE_TRADES);
   const tradeSrc = openTradeFile(o.trades, o, ctx, read);
   const spotIn = trimmed(spotSrc!, read, sliceTicks);
@@ -136,8 +164,10 @@ export async function buildDataset(files: readonly [string, string], o: DatasetO
   const fileReports = [spotSrc!.reports(), perpSrc!.reports(), tradeSrc.reports()] as const;
   const emptyFiles = [spotSrc!.emptyFiles, perpSrc!.emptyFiles, tradeSrc.emptyFiles] as const;
   if (apart === 'empty' && overlapIn(dataSpan, range) === undefined) {
+    // No triggers; the pairings still go into the state, for the cuts' checks.
+    const family = dataSpan !== undefined && dataSpan.start <= dataSpan.end ? familyPart(spot[o.feed], perp[o.feed], dataSpan, params.pairWindowUs, o.nullStep, range) : null;
     const none: Dataset = { names: featureNames(o.features, featureParams), t: new Float64Array(0), labels: new Uint8Array(0), X: new Float64Array(0) };
-    return { dataset: none, span: undefined, leads: 0, noise: 0, leftOut: { follows: 0, simultaneous: 0 }, spot, perp, dataSpan, files: fileReports, emptyFiles };
+    return { dataset: none, span: undefined, leads: 0, noise: 0, leftOut: { follows: 0, simultaneous: 0 }, spot, perp, dataSpan, files: fileReports, emptyFiles, family, chance: undefined };
   }
   const span = requireOverlap(dataSpan, reads[0]!, reads[1]!, range);
   warnAboutInputs(ctx, files, o, reads.slice(0, 2), span);
@@ -150,7 +180,11 @@ export async function buildDataset(files: readonly [string, string], o: DatasetO
   const dataset = inRange(labelled(rows, featureNames(o.features, featureParams), pairing.aStart, pairing.roleA), span);
   const leftOut = leftOutIn(rows.t, pairing.aStart, pairing.roleA, span);
   const leads = countLeads(dataset.labels);
-  return { dataset, span, leads, noise: dataset.labels.length - leads, leftOut, spot, perp, dataSpan: dataSpan!, files: fileReports, emptyFiles };
+  // pair's pairings of the feed, chance shifts included, over the data read and counted by
+  // leader in the range: Table 1's paired_events and chance pairs for the same options.
+  const family = familyPart(spot[o.feed], perp[o.feed], dataSpan!, params.pairWindowUs, o.nullStep, range);
+  const chance = labelChanceOf(family.paired, o.nullStep);
+  return { dataset, span, leads, noise: dataset.labels.length - leads, leftOut, spot, perp, dataSpan: dataSpan!, files: fileReports, emptyFiles, family, chance };
 }
 
 /** The triggers with times in the span (all of them without --start/--end). */

@@ -55,7 +55,7 @@ const READ_MARGINS: Record<JobCommand, (o: Parsed) => number> = {
   hy: (o) => hyMargin(latticeOf((o as unknown as HyOptions).lags, (o as unknown as HyOptions).step)),
   classify: (o) => {
     const params = analysisParamsOf(o as unknown as ClassifyOptions);
-    return datasetMargin(params, featureParamsOf(o as unknown as ClassifyOptions, params));
+    return datasetMargin(params, featureParamsOf(o as unknown as ClassifyOptions, params), (o as unknown as ClassifyOptions).nullStep);
   },
 };
 

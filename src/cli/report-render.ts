@@ -6,8 +6,7 @@
 import { renderPair, verdictOf } from './commands/pair.js';
 import { renderHy, verdict as hyVerdict } from './commands/hy.js';
 import { intervalText, r4, renderXcorr, verdict as xcorrVerdict } from './commands/xcorr-render.js';
-import { renderClassify, verdict as classifyVerdict } from './classify-render.js';
-import { classifyCaveat } from '../report/calls.js';
+import { chanceCaveat, renderClassify, verdict as classifyVerdict } from './classify-render.js';
 import { counted, duration, fixed, isoMicros, JsonRows, lazyOutput, lazyTable, percent, writtenJson, type Cell, type Output, type Style } from '../io/output.js';
 import { formatPValue } from '../core/verdict.js';
 import { lastLag } from '../core/lattice.js';
@@ -34,7 +33,8 @@ function reportJson(d: ReportData, htmlFile: string | undefined): Record<string,
     hy: writtenJson(renderHy(d.hy)),
   };
   if (d.classify !== undefined) json.classify = renderClassify(d.classify).json;
-  if (d.classify !== undefined) json.classify_caveat = classifyCaveat(d.pair, d.classify);
+  // Kept as its own member for scripts; the classify verdict above carries the same words.
+  if (d.classify !== undefined) json.classify_caveat = chanceCaveat(d.classify);
   const missing = d.classifyUnavailable;
   if (missing !== undefined) json.classify_unavailable = { reason: missing.reason, leads: missing.leads, noise: missing.noise, train_leads: missing.trainLeads, train_noise: missing.trainNoise, min_per_class: missing.minPerClass };
   json.quality = qualityJson(d.quality);
@@ -108,8 +108,6 @@ function humanReport(d: ReportData, style: Style, htmlFile: string | undefined):
   if (d.classify !== undefined) {
     const k = d.classify;
     lines.push(c.bold('classify') + c.dim(` (${k.nTest} test triggers)`), `  average precision ${fixed(k.averagePrecision ?? NaN, 3)} vs base rate ${fixed(k.testPrevalence, 3)}; lead precision ${fixed(k.report.classes[1].precision, 3)}, recall ${fixed(k.report.classes[1].recall, 3)}`, `  ${classifyVerdict(k)}`);
-    const caveat = classifyCaveat(d.pair, k);
-    if (caveat !== null) lines.push(`  ${caveat}`);
   }
   if (d.classifyUnavailable !== undefined) lines.push(c.bold('classify') + c.dim(' (no result)'), `  ${d.classifyUnavailable.reason}.`);
   // --by: each method's spread of the lag and who leads across the windows; the rows themselves

@@ -54,7 +54,7 @@ export function hyOptionsOf(o: ReportOptions): HyOptions {
 
 /** classify with its command's defaults, the shared options (names, θ, W, D, G, seed, bootstrap, range, reader) from the report's. */
 export function classifyOptionsOf(o: ReportOptions): ClassifyOptions {
-  const { by: _by, window: _window, nullStep: _nullStep, lags: _lags, hyLags: _hl, hyStep: _hs, html: _html, classifyDefaults, generator: _g, ...shared } = o;
+  const { by: _by, window: _window, lags: _lags, hyLags: _hl, hyStep: _hs, html: _html, classifyDefaults, generator: _g, ...shared } = o;
   return { ...classifyDefaults, ...shared, feed: 'native', trades: o.trades! } as ClassifyOptions;
 }
 

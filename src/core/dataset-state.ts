@@ -7,8 +7,9 @@
  * run made the same decisions near its cuts and read the same history:
  * - its label comes from spot's and perp's jumps (detection, §2) and the greedy pairing (§3)
  *   over the span of the data read: the end records and checks of `pair` states
- *   (src/core/pair-state.ts, src/core/pair-merge.ts) with the real pairing only (no chance
- *   shifts), so m = max(W + D, 1 s with jumps_1s) and the span's reach is D;
+ *   (src/core/pair-state.ts, src/core/pair-merge.ts), chance shifts included (the labels'
+ *   chance pairs, §10), so m = max(W + D + 10·step, 1 s with jumps_1s) and the span's reach is
+ *   D + 10·step (states written before the chance pairs: the real pairing only, reach D);
  * - its features read the quotes as of t − h, h = max(the quote and trade look-backs,
  *   featureLookBack), and with the extended set the triggers of the last second (within m):
  *   each state records its last tick of each market at or before E − h, and the merge checks
@@ -22,13 +23,14 @@ import { isoMicros } from './human-text.js';
 import type { JumpList } from './jumplist.js';
 import type { JumpFeed } from './pair-analysis.js';
 import { mergePairShards, type PairShard } from './pair-merge.js';
-import { jumpsIn, pairsOf, type JumpRecord, type PairFeedState, type PairList } from './pair-state.js';
+import { jumpsIn, pairsOf, type FamilyPart, type JumpRecord, type PairFeedState, type PairList } from './pair-state.js';
+import { CHANCE_SHIFTS } from './chance.js';
 import type { TimeRange } from './parts.js';
 import type { Span } from './types.js';
 
-/** The width m of the jump records at each end: the detector's window and the pairing window, or the second of jumps_1s. */
-export function datasetEdgeUs(p: { readonly windowUs: number; readonly pairWindowUs: number }, f: FeatureParams): number {
-  return Math.max(p.windowUs + p.pairWindowUs, featureLookBack(f).triggersUs);
+/** The width m of the jump records at each end: pair's (the detector's window, the pairing window, the chance shifts), or the second of jumps_1s. */
+export function datasetEdgeUs(p: { readonly windowUs: number; readonly pairWindowUs: number }, f: FeatureParams, nullStepUs: number): number {
+  return Math.max(p.windowUs + p.pairWindowUs + CHANCE_SHIFTS * nullStepUs, featureLookBack(f).triggersUs);
 }
 
 /** h: the quote history a row at t reads, back to the quote as of t − h. */
@@ -110,6 +112,23 @@ function decodeNumber(x: number | string | null): number {
   return x === null ? NaN : Number(x);
 }
 
+/**
+ * A state's pairings with the chance shifts (pair's family, §10): per shift (shift 0 first, then
+ * the 20 of familyShifts), the pairs with a leader in its range, and those with a leader within
+ * D before each end (a cut's check). Absent from states written before the labels' chance pairs.
+ */
+export interface DatasetChance {
+  readonly step_us: number;
+  readonly paired: number[];
+  readonly left: PairList[];
+  readonly right: PairList[];
+}
+
+/** A state's DatasetChance of its pairing family; null without an overlap in the data read. */
+export function datasetChance(family: FamilyPart | null, stepUs: number): DatasetChance | null {
+  return family === null ? null : { step_us: stepUs, paired: [...family.paired], left: family.left, right: family.right };
+}
+
 /** What the merge needs of one state. */
 export interface DatasetShard {
   /** The state's file, for messages. */
@@ -125,6 +144,8 @@ export interface DatasetShard {
   /** Spot (a) and perp (b): the last tick read at or before E − h, the next range's quote history (null: none). */
   readonly historyEnd: { readonly a: number | null; readonly b: number | null };
   readonly ends: DatasetEnds;
+  /** Its pairings with the chance shifts; null when its markets do not overlap, undefined when it predates them. */
+  readonly chance: DatasetChance | null | undefined;
   /** Its rows: the triggers in its range, in time order. */
   readonly rows: Dataset;
 }
@@ -137,9 +158,12 @@ export interface DatasetShard {
  *   spans that do not fit, cuts where the neighbours' jumps or pairs disagree (pair's checks),
  *   and cuts where the right state did not read the quote history its first rows need.
  */
-export function mergeDatasetShards(input: readonly DatasetShard[], feed: JumpFeed, perpHistory: boolean, allowGaps: boolean): { dataset: Dataset; span: Span } {
+export function mergeDatasetShards(input: readonly DatasetShard[], feed: JumpFeed, perpHistory: boolean, allowGaps: boolean): { dataset: Dataset; span: Span; pairedPerShift: number[] | undefined } {
   const shards = [...input].sort((x, y) => x.owned.start - y.owned.start);
-  const { span } = mergePairShards(shards.map((s) => pairShardOf(s, feed)), [feed], Infinity, allowGaps);
+  // The chance shifts' pairings are merged (and checked at each cut) only when every state has them.
+  const withChance = shards.every((s) => s.chance !== undefined);
+  const merged = mergePairShards(shards.map((s) => pairShardOf(s, feed, withChance)), [feed], Infinity, allowGaps);
+  const span = merged.span;
   const markets: ['a' | 'b', string][] = perpHistory ? [['a', 'spot'], ['b', 'perp']] : [['a', 'spot']];
   for (const [m, name] of markets) {
     // The history a state's first rows need is the last tick before its cut by the look-back,
@@ -158,15 +182,21 @@ export function mergeDatasetShards(input: readonly DatasetShard[], feed: JumpFee
       if (r.rows.labels.length > 0 && carried !== null) checkHistory(carried.from, carried.end, l.owned.end, r, m, name);
     }
   }
-  return { dataset: concatRows(shards.map((s) => s.rows)), span };
+  return { dataset: concatRows(shards.map((s) => s.rows)), span, pairedPerShift: withChance ? merged.feeds[feed]!.paired : undefined };
 }
 
-/** A state's end records as the pair merge reads them: one feed, the real pairing only, no cells. */
-function pairShardOf(s: DatasetShard, feed: JumpFeed): PairShard {
+/**
+ * A state's end records as the pair merge reads them: one feed, no cells; the real pairing only
+ * (reaching D past a cut), or with `chance` its whole family (reaching D + 10·step, as pair's).
+ */
+function pairShardOf(s: DatasetShard, feed: JumpFeed, chance: boolean): PairShard {
   const p = s.ends.pairs;
-  const oo = p === null ? null : { span: p.span, paired: [0], left: [p.left], right: [p.right], delaysAB: [], leadersAB: [], delaysBA: [], leadersBA: [] };
+  const c = chance ? s.chance : null;
+  const none = { delaysAB: [], leadersAB: [], delaysBA: [], leadersBA: [] };
+  const oo = p === null ? null : c ? { span: p.span, paired: c.paired, left: c.left, right: c.right, ...none } : { span: p.span, paired: [0], left: [p.left], right: [p.right], ...none };
   const state: PairFeedState = { cells: [], jumps: s.ends.jumps, variants: { oo } };
-  return { name: s.name, owned: s.owned, edgeUs: s.edgeUs, windowUs: s.windowUs, pairWindowUs: s.pairWindowUs, reachUs: s.pairWindowUs, dataSpan: s.dataSpan, seen: s.seen, feeds: { [feed]: state } };
+  const reachUs = s.pairWindowUs + (c ? CHANCE_SHIFTS * c.step_us : 0);
+  return { name: s.name, owned: s.owned, edgeUs: s.edgeUs, windowUs: s.windowUs, pairWindowUs: s.pairWindowUs, reachUs, dataSpan: s.dataSpan, seen: s.seen, feeds: { [feed]: state } };
 }
 
 /**

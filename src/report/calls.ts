@@ -6,8 +6,7 @@ import type { FeedTable, PairReport } from '../cli/commands/pair.js';
 import { feedVerdict } from '../cli/commands/pair.js';
 import { summedDirection, xcorrLead, verdict as xcorrVerdict, type XcorrReport } from '../cli/commands/xcorr-render.js';
 import { canReject, edgeNote, hyLeadSign, hyTested, stepCaveat, twoSided, verdict as hyVerdict, type HyReport } from '../cli/commands/hy.js';
-import { aboveChance, ALPHA, weakBaseline } from '../core/verdict.js';
-import { claimsAboveChance, type ClassifyReport } from '../cli/classify-render.js';
+import { ALPHA } from '../core/verdict.js';
 import { duration } from '../io/output.js';
 import type { MethodCall, NoiseFacts } from './verdict.js';
 
@@ -105,20 +104,3 @@ export function noiseOf(r: PairReport): NoiseFacts {
   return { jumps: t.totalA + t.totalB, noiseJumps: t.noise, paired: t.paired, chanceMean: r.feeds[0]!.stats.chance.mean };
 }
 
-/**
- * classify's claim beside pair's chance pairs, which the report has and classify alone has not:
- * where pair's native feed pairs are not above chance (§10: under twice the shifted copies' mean,
- * or no more than the luckiest copy), many of classify's leads may be coincidences, which spot's
- * bursts make predictable (docs/classify.md, "The verdict"): its ranking of the labels above
- * chance need not be a lead's. Worded as pair words its baseline; null when classify claims
- * nothing or the pairs are above chance.
- */
-export function classifyCaveat(pair: PairReport, classify: ClassifyReport | undefined): string | null {
-  if (classify === undefined || !claimsAboveChance(classify)) return null;
-  const native = pair.feeds.find((f) => f.feed === 'native');
-  if (native === undefined) return null;
-  const { paired } = native.stats.table;
-  const { mean, max } = native.stats.chance;
-  if (aboveChance(paired, mean, max)) return null;
-  return `But pair's pairs on the native ticks are not above chance (${paired} pairs, ${Number(mean.toFixed(1))} by chance on average: ${weakBaseline(paired, mean, max)}): many of the leads may be coincidences, which ${pair.names[0]}'s bursts make predictable, so the ranking need not be a lead's.`;
-}

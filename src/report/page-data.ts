@@ -9,7 +9,6 @@ import { delayFigures, hyFigure, prFigure, tableOneFigure, windowFigure, xcorrFi
 import { ms, type MethodCall } from './verdict.js';
 import { formatPValue } from '../core/verdict.js';
 import { verdict as classifyVerdict } from '../cli/classify-render.js';
-import { classifyCaveat } from './calls.js';
 import { windowLines } from '../cli/report-render.js';
 import { duration, isoMicros } from '../io/output.js';
 
@@ -107,7 +106,7 @@ function classifyTable(d: ReportData): PageTable {
       ['lead recall', fix(c.report.classes[1].recall, 3), span(lead.recall)],
       ...aps,
     ],
-    note: [classifyVerdict(c), classifyCaveat(d.pair, c)].filter((x) => x !== null).join(' '),
+    note: classifyVerdict(c),
   };
 }
 

@@ -4,7 +4,7 @@
  */
 import type { Streams } from '../context.js';
 import { UsageError } from '../../errors.js';
-import { Command, Option, planSpanOption, addCommonOptions, addMarketArguments, addJumpOptions, addReaderOptions, addTimeOptions, parseDuration, parseNumber, parsePositiveInt } from '../options.js';
+import { Command, Option, planSpanOption, addCommonOptions, addMarketArguments, addJumpOptions, addReaderOptions, addTimeOptions, nullStepOption, parseDuration, parseNumber, parsePositiveInt } from '../options.js';
 import { MIN_PER_CLASS } from '../../core/sampling.js';
 import type { ClassifyOptions } from './classify.js';
 
@@ -29,6 +29,7 @@ export function classifyCommand(io: Streams): Command {
     .option('--eta <x>', 'learning rate in (0, 1]', (v) => parseUnitInterval(v, '--eta'), 0.1)
     .option('--bootstrap <R>', 'block-bootstrap replicates of the AP intervals (0: none)', (v) => parsePositiveInt(v, '--bootstrap', 0, 100_000), 1000)
     .addOption(new Option('--block <L>', 'bootstrap block length').argParser((v) => parseDuration(v, '--block')).default(10_000_000, '10s'))
+    .addOption(nullStepOption('the labels\' chance pairs, as pair\'s: shift perp by ±1…±10 steps'))
     .option('--dump-features <file>', 'write the labelled feature table as CSV (- for stdout: then the report goes to stderr)')
     .option('--save-model <file>', 'write the trained booster as JSON (walk-forward: the last fold\'s)')
     .option('--state <FILE>', 'write the labelled data set of --start/--end to FILE for leadlag merge, instead of training (docs/scale.md)')

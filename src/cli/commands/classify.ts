@@ -50,6 +50,8 @@ export interface ClassifyOptions extends CommonOptions, ReaderCliOptions, JumpCl
   eta: number;
   bootstrap: number;
   block: number;
+  /** The chance pairs' shift step (pair's --null-step): whether the labels' pairs are more than coincidences. */
+  nullStep: number;
   dumpFeatures?: string;
   saveModel?: string;
   /** Write the range's labelled data set as a state for `leadlag merge` instead of training (src/cli/classify-state.ts). */
@@ -63,7 +65,10 @@ export interface ClassifyOptions extends CommonOptions, ReaderCliOptions, JumpCl
 }
 
 /** The options that shape what classify does with its data set (and its report): a state records them. */
-export type EvaluationOptions = Pick<ClassifyOptions, 'names' | 'feed' | 'seed' | 'split' | 'folds' | 'features' | 'trees' | 'depth' | 'eta' | 'targetRecall' | 'perClass' | 'tradeSide' | 'bootstrap' | 'block' | 'balanced'>;
+export type EvaluationOptions = Pick<ClassifyOptions, 'names' | 'feed' | 'seed' | 'split' | 'folds' | 'features' | 'trees' | 'depth' | 'eta' | 'targetRecall' | 'perClass' | 'tradeSide' | 'bootstrap' | 'block' | 'balanced'> & {
+  /** Undefined from merged states written before the labels' chance pairs were. */
+  readonly nullStep?: number;
+};
 
 /** A test class smaller than this makes precision and recall too noisy to read (a warning says so). */
 export const SMALL_CLASS = 30;
@@ -182,7 +187,7 @@ export async function writeClassifyOutputs(dataset: Dataset, o: Pick<ClassifyOpt
  * trained on the most data).
  */
 export function evaluateDataset(xgb: XGBoostClass, labelled: LabelledSpan, o: EvaluationOptions, params: AnalysisParams, file: string, ctx: Context): { report: ClassifyReport; saved: SavedModel } {
-  const { dataset, span, leads, noise, leftOut } = labelled;
+  const { dataset, span, leads, noise, leftOut, chance } = labelled;
   // Before the training: the average precisions' bootstrap draws over the test set's blocks.
   requireBootstrapBlocks(span, o.block, o.bootstrap);
   const mode = o.balanced ? 'balanced' : 'holdout';
@@ -217,6 +222,7 @@ export function evaluateDataset(xgb: XGBoostClass, labelled: LabelledSpan, o: Ev
     leads,
     noise,
     leftOut,
+    chance: chance ?? null,
     nTrain,
     nTest: pooled.labels.length,
     testBlocks,
