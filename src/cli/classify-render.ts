@@ -4,7 +4,7 @@
  * one-sentence verdict (docs/classify.md says how to read each).
  */
 import type { PrCurve } from '../core/prcurve.js';
-import { MIN_REPLICATES, paramsJson, type Feed } from './options.js';
+import { MIN_REPLICATES, moreBlocksAdvice, paramsJson, type Feed } from './options.js';
 import { counted, fixed, humanTable, type Cell, type Output, type Style } from '../io/output.js';
 import type { ClassificationReport, ClassIntervals } from '../core/report.js';
 import type { ReliabilityBin, ScorerAp } from '../core/evaluation.js';
@@ -279,7 +279,7 @@ function belowChanceClause(r: ClassifyReport): string | null {
  */
 export function fewBlocksClause(r: Pick<ClassifyReport, 'testBlocks' | 'options'>): string {
   const where = r.testBlocks === 1 ? 'one block' : `only ${r.testBlocks} blocks`;
-  return `the test triggers lie in ${where} of ${duration(r.options.block)}, and a claim needs them in at least ${MIN_CLAIM_BLOCKS} (triggers close in time are not independent; a longer span gives more, a shorter --block too if still longer than the dependence between triggers)`;
+  return `the test triggers lie in ${where} of ${duration(r.options.block)}, and a claim needs them in at least ${MIN_CLAIM_BLOCKS} (triggers close in time are not independent; ${moreBlocksAdvice('triggers')})`;
 }
 
 /**

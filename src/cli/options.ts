@@ -458,9 +458,9 @@ export function warnShortBlock(ctx: { warn(message: string): void }, blockUs: nu
 /**
  * The one advice wherever more blocks would help, with its limit: blocks must outlast the
  * dependence between moves, or one burst becomes many "independent" blocks and a call rests on
- * one event. `between`: what depends (pair's jumps, xcorr's returns, hy's moves).
+ * one event. `between`: what depends (pair's jumps, xcorr's returns, hy's moves, classify's triggers).
  */
-export function moreBlocksAdvice(between: 'jumps' | 'returns' | 'moves', longer = 'a longer span gives more'): string {
+export function moreBlocksAdvice(between: 'jumps' | 'returns' | 'moves' | 'triggers', longer = 'a longer span gives more'): string {
   return `${longer}; a shorter --block too, if still longer than the dependence between ${between}`;
 }
 
