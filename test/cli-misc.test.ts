@@ -193,6 +193,25 @@ test('progress: nothing when stderr is not a terminal, nothing in the first seco
   assert.deepEqual(off, []);
 });
 
+test('progress: a read\'s late update does not draw over "computing"; a second read (report --trades: classify\'s) starts its bytes and rate afresh', () => {
+  const writes: string[] = [];
+  let now = 0;
+  const p = new ProgressDisplay({ isTTY: true, write: (s: string) => (writes.push(s), true) }, true, () => now);
+  now = 2000;
+  p.update({ file: 'a.csv', bytesRead: 4e6, bytesTotal: 4e6, rows: 1e6 });
+  p.stage('computing');
+  now = 2500;
+  p.update({ file: 'a.csv', bytesRead: 4e6, bytesTotal: 4e6, rows: 1e6 });
+  assert.equal(writes.at(-1), '\r\x1b[2Kleadlag: computing…', 'the late update drew nothing');
+  // The second read begins at 3 s and has read 1 MB of the same file 1 s later: 1.0 MB/s, 3 s
+  // left (counted from 0 s it would say 0.25 MB/s and 12 s left).
+  now = 3000;
+  p.readBegins();
+  now = 4000;
+  p.update({ file: 'a.csv', bytesRead: 1e6, bytesTotal: 4e6, rows: 2.5e5 });
+  assert.match(writes.at(-1)!, /read 1\.0 MB of 4\.0 MB, 0\.25 M rows, 1\.0 MB\/s, 3 s left$/);
+});
+
 test('colour: terminal decides, NO_COLOR and --no-color turn it off, FORCE_COLOR and --color on', () => {
   assert.equal(wantColour({ flag: undefined, env: {}, isTTY: true }), true);
   assert.equal(wantColour({ flag: undefined, env: {}, isTTY: false }), false);

@@ -44,6 +44,7 @@ export function expandMarketArgs(args: readonly string[], role: 'quotes' | 'trad
  */
 export function openQuoteFiles(args: readonly string[], o: ReaderCliOptions, ctx: Context, range?: ReadRange, slots?: readonly InputSlot[]): MultiFileSource<TickBatch>[] {
   const slot = (index: number): InputSlot => slots?.[index] ?? { index, count: args.length };
+  ctx.progress.readBegins();
   return expandMarketArgs(args).map((files, i) => openQuoteStream(files, readOptionsOf(o, ctx.progress.update, slot(i)), range));
 }
 

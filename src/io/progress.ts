@@ -13,6 +13,9 @@ interface Sink {
 export class ProgressDisplay {
   private readonly files = new Map<string, Progress>();
   private readonly started: number;
+  /** When the current read began (its rate's start), and whether it is over (stage() was called). */
+  private readStarted: number;
+  private staged = false;
   private lastDraw = -Infinity;
   private drawn = false;
 
@@ -22,11 +25,24 @@ export class ProgressDisplay {
     private readonly now: () => number = Date.now,
   ) {
     this.started = now();
+    this.readStarted = this.started;
+  }
+
+  /**
+   * A new read begins: its files, bytes and rate start afresh. `report --trades` reads the
+   * quotes twice (its pass, then classify's own read): the second read's line went back from
+   * 97 MB to 16 MB of the same total, at a rate counted from the start of the process.
+   */
+  readBegins(): void {
+    this.files.clear();
+    this.readStarted = this.now();
+    this.staged = false;
   }
 
   /** For `ReadOptions.onProgress`: record a file's progress and redraw if due. */
   readonly update = (p: Progress): void => {
-    if (!this.enabled) return;
+    // A read's last update may come after stage(): it would draw the read line over "computing".
+    if (!this.enabled || this.staged) return;
     this.files.set(p.file, p);
     const t = this.now();
     if (t - this.started < 1000 || t - this.lastDraw < 250) return;
@@ -41,6 +57,7 @@ export class ProgressDisplay {
    * not sit under a finished read's "1 s left". Erased by done(), as the read line.
    */
   stage(label: string): void {
+    this.staged = true;
     if (!this.enabled || (!this.drawn && this.now() - this.started < 1000)) return;
     this.sink.write(`\r\x1b[2Kleadlag: ${label}…`);
     this.drawn = true;
@@ -63,7 +80,7 @@ export class ProgressDisplay {
       if (p.bytesTotal === undefined) totalKnown = false;
       else total += p.bytesTotal;
     }
-    const seconds = Math.max(1e-3, (t - this.started) / 1000);
+    const seconds = Math.max(1e-3, (t - this.readStarted) / 1000);
     const rate = bytes / seconds;
     const parts = [`leadlag: read ${mb(bytes)}${totalKnown ? ` of ${mb(total)}` : ''}`, `${(rows / 1e6).toFixed(2)} M rows`, `${mb(rate)}/s`];
     if (totalKnown && rate > 0 && total > bytes) parts.push(`${Math.ceil((total - bytes) / rate)} s left`);
