@@ -238,6 +238,19 @@ test('UTF-16 input (with or without a byte-order mark, either byte order) says U
   assertOneLine(piped, 65, 'UTF-16');
 });
 
+test('binary data without a NUL byte up front is called binary, not shown as a header of replacement characters; 8-bit text is left to the header\'s message', async () => {
+  // 64 bytes: a control byte (0x01) and 0xff (never in UTF-8), the rest printable, no NUL.
+  const binary = Buffer.from(Array.from({ length: 64 }, (_, i) => (i === 3 ? 0x01 : i === 9 ? 0xff : 0x41 + (i % 26))));
+  // Windows-1252 text: é is 0xe9, no UTF-8, but no control byte either.
+  const latin = Buffer.from('Zeit;Kurs\u00e9\n1;2\n', 'latin1');
+  const here = tempFiles({ 'bin.csv': binary, 'latin.csv': latin });
+  const b = await leadlagInProcess(['pair', join(here, 'bin.csv'), PERP]);
+  assertOneLine(b, 65, 'bin.csv:1', 'binary data, not CSV text');
+  const l = await leadlagInProcess(['pair', join(here, 'latin.csv'), PERP]);
+  assert.equal(l.code, 65);
+  assert.doesNotMatch(l.stderr, /binary/);
+});
+
 test('--sort states its memory cost and limit in the help', async () => {
   const r = await leadlagInProcess(['help', 'pair']);
   assert.equal(r.code, 0);
