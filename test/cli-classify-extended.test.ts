@@ -124,3 +124,51 @@ test('classify\'s chance pairs of its labels are pair\'s Table 1 numbers for its
     assert.equal(c.above_chance, p.paired_events > p.chance_pairs_max && p.paired_events >= 2 * p.chance_pairs_mean);
   }
 });
+
+test('classify\'s chance pairs equal pair\'s after a --start inside a chain of alternating jumps (the labels\' jumps are detected from pair\'s read range, not from the features\' longer one)', async () => {
+  // Spot jumps up 0.1 % every 120 ms and back down 30 ms later; perp jumps up 60 ms after each
+  // spot up-jump, for 40 s. With D = 100 ms each perp jump can pair with a spot up or the
+  // following down, so a greedy pairing started 20 ms earlier (the features' look-back) could
+  // carry another claim down the chain to S: classify read 294 pairs at S = 20 s where pair read
+  // 295 (a reviewer's chain, its random tail made deterministic here).
+  const T0 = 1723118400_000000;
+  const rows = (jumps: [number, number][], base: number) => {
+    let p = base;
+    return jumps.map(([t, s]) => {
+      p *= Math.exp(s * 0.001);
+      const bid = Math.round(p * 100) / 100;
+      return `${T0 + t},${bid.toFixed(2)},${(bid + 0.01).toFixed(2)}`;
+    });
+  };
+  const a: [number, number][] = [];
+  const b: [number, number][] = [];
+  for (let t = 0; t < 40_000_000; t += 120_000) {
+    a.push([t, 1], [t + 30_000, -1]);
+    b.push([t + 60_000, 1]);
+  }
+  // Then 58 s of spot jumps every 250 ms, of alternating sign, three in five followed by perp 2 ms
+  // later: triggers enough of both classes after any of the starts below.
+  for (let k = 0, t = 42_000_000; t < 100_000_000; k++, t += 250_000) {
+    const s = k % 2 === 0 ? 1 : -1;
+    a.push([t, s]);
+    if (k % 5 < 3) b.push([t + 2_000, s]);
+  }
+  const spot = rows(a, 60000);
+  const dir = tempFiles({
+    'spot.csv': ['ts_us,bid,ask', ...spot].join('\n') + '\n',
+    'perp.csv': ['ts_us,bid,ask', ...rows(b, 60010)].join('\n') + '\n',
+    'trades.csv': ['exchange,symbol,timestamp,local_timestamp,id,side,price,amount', ...spot.map((r, i) => { const [t, , ask] = r.split(','); return `binance,BTCUSDT,${Number(t) + 100},${Number(t) + 100},${i},buy,${ask},0.01`; })].join('\n') + '\n',
+  });
+  const json = async (args: string[]) => {
+    const r = await leadlag([...args, '--format', 'json', '-q']);
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout);
+  };
+  const files = [join(dir, 'spot.csv'), join(dir, 'perp.csv')];
+  for (const [start, features] of [['2024-08-08T12:00:20Z', 'base'], ['2024-08-08T12:00:38.5Z', 'extended'], ['2024-08-08T12:00:39.9Z', 'extended']]) {
+    const o = ['--pair-window', '100ms', '--null-step', '10ms', '--start', start!];
+    const c = (await json(['classify', ...files, '--trades', join(dir, 'trades.csv'), '--features', features!, '--per-class', '50', '--trees', '5', '--bootstrap', '0', ...o])).chance;
+    const p = (await json(['pair', ...files, '--feed', 'native', '--bootstrap', '0', ...o])).native;
+    assert.deepEqual([c.paired_events, c.chance_pairs_mean, c.chance_pairs_max], [p.paired_events, p.chance_pairs_mean, p.chance_pairs_max], `${start} ${features}`);
+  }
+});

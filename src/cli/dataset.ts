@@ -18,6 +18,7 @@ import { familyPart, type FamilyPart } from '../core/pair-state.js';
 import { DataError } from '../errors.js';
 import { csvText, isoMicros, type Cell } from '../io/output.js';
 import type { ReadReport } from '../io/types.js';
+import type { ReadRange } from '../io/multi.js';
 import type { AnalysisParams, Span, TickBatch, TradeBatch } from '../core/types.js';
 
 export interface DatasetOptions extends ReaderCliOptions, Partial<Pick<TimeCliOptions, 'start' | 'end'>> {
@@ -98,7 +99,21 @@ export type QuoteTap = (market: 0 | 1, batch: TickBatch) => void;
  * market was quiet for longer than the margin — which a merge of states detects and refuses.
  */
 export function datasetMargin(params: AnalysisParams, f: FeatureParams, nullStepUs: number): number {
-  return readMargin(params) + CHANCE_SHIFTS * nullStepUs + featureHistoryUs(f);
+  return labelMargin(params, nullStepUs) + featureHistoryUs(f);
+}
+
+/** The margin of the ticks the jumps are detected from: pair's (pairMargin), so that the labels' pairing is pair's. */
+function labelMargin(params: AnalysisParams, nullStepUs: number): number {
+  return readMargin(params) + CHANCE_SHIFTS * nullStepUs;
+}
+
+/** Feeds `market` the ticks of `batch` inside [r.from, r.to) (a batch is in time order: only its ends are cut). */
+function pushWithin(market: MarketJumps, batch: TickBatch, r: ReadRange): void {
+  let i = 0;
+  let j = batch.length;
+  while (i < j && batch.t[i]! < r.from) i++;
+  while (j > i && batch.t[j - 1]! >= r.to) j--;
+  if (j > i) market.push(sliceTicks(batch, i, j));
 }
 
 /** The feature engine's parameters: W and G of the jump options, §5's 20 ms trade window and 20 grid steps. */
@@ -120,6 +135,11 @@ export async function buildDataset(files: readonly [string, string], o: DatasetO
   const range = rangeOf(o);
   const featureParams = featureParamsOf(o, params);
   const read = readRangeOf({ range, margin: datasetMargin(params, featureParams, o.nullStep) });
+  // The jumps are pair's: detected from the ticks of pair's read range alone, [S − M, E + M)
+  // without the features' look-back h, which only the feature engine reads. Detected from h
+  // earlier, a greedy pairing near S could differ from pair's (a chain of alternating jumps
+  // did), and with it the labels and their chance pairs.
+  const detect = readRangeOf({ range, margin: labelMargin(params, o.nullStep) });
   const [spotSrc, perpSrc] = openQuoteFiles(files, o, ctx, read, QUOTE_SLOTS_BEFORE_TRADES);
   const tradeSrc = openTradeFile(o.trades, o, ctx, read);
   const spotIn = trimmed(spotSrc!, read, sliceTicks);
@@ -139,7 +159,7 @@ export async function buildDataset(files: readonly [string, string], o: DatasetO
     if (source === 0) {
       const ticks = sliceTicks(batch as TickBatch, from, to);
       engine.pushQuotes(ticks);
-      spot.push(ticks);
+      pushWithin(spot, ticks, detect);
       // The LOCF feed's jumps must reach the engine before its next quotes (FeatureEngine's push contract).
       spot.settle();
       tap?.(0, ticks);
@@ -149,11 +169,11 @@ export async function buildDataset(files: readonly [string, string], o: DatasetO
     } else {
       const ticks = sliceTicks(batch as TickBatch, from, to);
       engine.pushPerpQuotes(ticks);
-      perp.push(ticks);
+      pushWithin(perp, ticks, detect);
       tap?.(1, ticks);
     }
   });
-  const perpDone = extended ? Promise.resolve() : pumpLagging([perpIn], (_, b) => (perp.push(b), tap?.(1, b)));
+  const perpDone = extended ? Promise.resolve() : pumpLagging([perpIn], (_, b) => (pushWithin(perp, b, detect), tap?.(1, b)));
   await Promise.all([merged, perpDone]);
   spot.finish();
   perp.finish();
