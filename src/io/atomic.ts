@@ -180,6 +180,15 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
  * @throws OutputError (exit 73); no temporary file is left.
  */
 export async function writeFilesAtomic(files: readonly { readonly path: string; readonly data: string | Uint8Array }[]): Promise<void> {
+  // Targets written in place (/dev/stdout, a FIFO, >(…)) can be neither held back nor undone, and
+  // a reader there may leave early (EPIPE: a quiet exit): they come after the files' renames.
+  const inPlace = await Promise.all(files.map((f) => writtenInPlace(f.path)));
+  await writeRenamed(files.filter((_, i) => !inPlace[i]));
+  for (const f of files.filter((_, i) => inPlace[i])) await writeFileAtomic(f.path, f.data);
+}
+
+/** writeFilesAtomic's files replaced by a rename: all written and synced, then renamed. */
+async function writeRenamed(files: readonly { readonly path: string; readonly data: string | Uint8Array }[]): Promise<void> {
   const writers: AtomicWriter[] = [];
   try {
     for (const f of files) {
@@ -279,17 +288,31 @@ export async function openAtomicWriter(path: string): Promise<AtomicWriter> {
 
 /**
  * 1 or 2 where `path` names this process's stdout or stderr — `/dev/stdout`, `/dev/fd/1`,
- * `/proc/self/fd/2` … — else undefined. Such a path on a regular file (`--html /dev/stdout >>
- * log`) leads to that file: replaced by a rename, it lost what `>>` meant to keep, and opened
- * afresh it would be written from its start. It is written through the descriptor itself
- * instead, at the shell's offset, as a redirection expects. (Other descriptors are not: the
- * runtime holds some of its own.)
+ * `/proc/self/fd/2` … — and that descriptor is on a regular file; else undefined. Such a path
+ * (`--html /dev/stdout >> log`) leads to the file: replaced by a rename, it lost what `>>`
+ * meant to keep, and opened afresh it would be written from its start. It is written through
+ * the descriptor itself instead, at the shell's offset, as a redirection expects. On a pipe or a
+ * terminal the path is opened as before (the runtime makes its own descriptor 1 non-blocking on
+ * a pipe, and a write past the pipe's 64 KiB then failed); other descriptors are not used at all
+ * (the runtime holds some of its own).
  */
 function descriptorOf(path: string): number | undefined {
   const m = /^\/dev\/(?:(stdout)|(stderr)|fd\/([12]))$|^\/proc\/(?:self|thread-self|(\d+))\/fd\/([12])$/.exec(resolve(path));
   if (m === null) return undefined;
   if (m[4] !== undefined && Number(m[4]) !== process.pid) return undefined;
-  return m[1] !== undefined ? 1 : m[2] !== undefined ? 2 : Number(m[3] ?? m[5]);
+  const fd = m[1] !== undefined ? 1 : m[2] !== undefined ? 2 : Number(m[3] ?? m[5]);
+  try {
+    return fstatSync(fd).isFile() ? fd : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `path` is written in place, not by a rename: one of descriptorOf's, or an existing target that is no regular file (a FIFO, a device, a terminal). */
+async function writtenInPlace(path: string): Promise<boolean> {
+  if (descriptorOf(path) !== undefined) return true;
+  const st = await stat(await resolveTarget(path)).catch(() => undefined);
+  return st !== undefined && !st.isFile() && !st.isDirectory();
 }
 
 /** Writes into an open descriptor of the process (descriptorOf): nothing to commit, nothing to undo, and the descriptor stays open. */
