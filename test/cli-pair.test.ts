@@ -231,6 +231,20 @@ test('pair --sort restores time order: shuffled timestamps give the original tab
   assert.deepEqual(await pairJson([join(dir, 'shuffled.csv'), TARDIS[1]!, '--sort']), await pairJson(TARDIS));
 });
 
+test('pair --sort warns when it moved a row back by more than a minute (two stretches interleaved), and not for a few seconds of disorder', async () => {
+  const rows = (times: string[]) => ['time,bid,ask', ...times.map((t, i) => `${t},100,${101 + (i % 2)}`)].join('\n') + '\n';
+  // An hour of local times written twice over (02:00–02:59 again after 02:59): line 4 lies
+  // 3598.5 s behind line 3 (said to the second).
+  const dir = tempFiles({
+    'repeated.csv': rows(['2024-10-27 02:00:00', '2024-10-27 02:59:59', '2024-10-27 02:00:00.5', '2024-10-27 02:59:59.5']),
+    'jitter.csv': rows(['2024-10-27 02:00:00', '2024-10-27 02:00:05', '2024-10-27 02:00:01', '2024-10-27 02:59:59.5']),
+  });
+  const far = await leadlagInProcess(['pair', join(dir, 'repeated.csv'), TARDIS[1]!, '--sort', '--format', 'json']);
+  assert.match(far.stderr, /warning: .*repeated\.csv: --sort moved line 4 back by 59 min 58 s, before rows it followed: two stretches of time interleaved/);
+  const near = await leadlagInProcess(['pair', join(dir, 'jitter.csv'), TARDIS[1]!, '--sort', '--format', 'json']);
+  assert.doesNotMatch(near.stderr, /--sort moved/);
+});
+
 test('pair and classify: a --block that cuts the span into more bootstrap blocks than drawable is a usage error; --bootstrap 0 needs no blocks', async () => {
   // The fixtures span almost 80 s: about 80 000 000 blocks of 1 µs, more than 2^24 = 16 777 216.
   const trades = ['--trades', fx('tardis', 'spot_trades.csv')];

@@ -465,3 +465,19 @@ test('skip mode: rows of another symbol that outnumber the first symbol\'s kept 
   const q = await readQuotes(tie, SKIP);
   assert.deepEqual(q.report.skipped, [{ kind: 'another symbol', count: 2, firstLines: [3, 5] }]);
 });
+
+test('a step back of about an hour is said to look like a clock change, with UTC advice instead of --sort; --sort reports how far back it moved a row', async () => {
+  // Local wall-clock times across the autumn change: 02:59:58 then 02:00:01 (59 min 57 s back).
+  const hour = tmpFile('clock-change.csv', `${QH}2024-10-27 02:59:58,1,2\n2024-10-27 02:00:01,1,2\n2024-10-27 02:00:03,1,2\n`);
+  const e = await rejection(readQuotes(hour));
+  assert.ok(e instanceof DataError && e.line === 3, String(e));
+  assert.match(e.message, /time goes backwards: .*; a step back of about an hour \(or half an hour\) is what local times show when the clocks go back: write the times in UTC, or with their offset/);
+  assert.doesNotMatch(e.message, /use --sort/);
+  // Five seconds back: disorder, for which --sort is the advice.
+  const jitter = tmpFile('jitter.csv', `${QH}2024-10-27 02:59:58,1,2\n2024-10-27 02:59:53,1,2\n`);
+  assert.match((await rejection(readQuotes(jitter))).message, /rows must be in time order \(use --sort to sort them\)/);
+  // Under --sort: the farthest row behind the latest before it, 3597 s (line 3), with its file.
+  const sorted = await readQuotes(hour, { ...STRICT, sort: true });
+  assert.deepEqual(sorted.report.sortedBack, { us: 3_597_000_000, line: 3, file: hour });
+  assert.equal((await readQuotes(tmpFile('in-order.csv', `${QH}1000000,1,2\n1000001,1,2\n`), { ...STRICT, sort: true })).report.sortedBack, undefined);
+});

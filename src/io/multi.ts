@@ -210,6 +210,7 @@ class MultiSource<B extends Batch> implements MultiFileSource<B> {
       ...unreadSidesOf(rs),
       ...(rs.some((r) => r.quiet !== undefined) ? { quiet: { count: sum((r) => r.quiet?.count ?? 0), spells: rs.flatMap((r) => r.quiet?.spells ?? []).slice(-QUIET_KEPT) } } : {}),
       ...(rs[rs.length - 1]!.readUntil !== undefined ? { readUntil: rs[rs.length - 1]!.readUntil } : {}),
+      ...farthestSortedBack(rs),
       perFile: rs,
     };
   }
@@ -218,6 +219,12 @@ class MultiSource<B extends Batch> implements MultiFileSource<B> {
     if (!this.done) throw new Error(`${this.file}: report() is available once the batches have been read to the end`);
     return this.done;
   }
+}
+
+/** The files' sortedBack that lay farthest behind, if any. */
+function farthestSortedBack(rs: readonly ReadReport[]): Pick<ReadReport, 'sortedBack'> {
+  const all = rs.flatMap((r) => (r.sortedBack === undefined ? [] : [r.sortedBack]));
+  return all.length === 0 ? {} : { sortedBack: all.reduce((a, b) => (b.us > a.us ? b : a)) };
 }
 
 /** The file's name carries one date (paths.ts dayFromName) whose UTC day misses the range. */

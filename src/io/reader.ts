@@ -377,6 +377,7 @@ export async function* readBatches(
     ...(kind === 'quotes' ? { quiet: { count: v.quiet.count, spells: v.quiet.spells } } : {}),
     ...(v instanceof TradeValidator && v.unreadSides.count > 0 && info.plan.sideMode !== 'none' ? { unreadSides: { ...v.unreadSides, file, mode: info.plan.sideMode } } : {}),
     ...(v.stopped ? { readUntil: opts.until } : {}),
+    ...(v.sortedBack.us > 0 ? { sortedBack: { ...v.sortedBack, file } } : {}),
   };
 }
 

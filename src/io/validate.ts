@@ -159,6 +159,21 @@ export class QuietLog {
   }
 }
 
+/**
+ * A step back of about an hour (or half an hour, as a few zones shift): what local wall-clock
+ * times show when the clocks go back for the winter, the hour after repeating the hour before.
+ * --sort would interleave the two hours into one and every count and lag over them would be
+ * wrong, so the advice is to fix the times instead.
+ */
+function clockChangeLike(backUs: number): boolean {
+  const minutes = backUs / 60e6;
+  return (minutes >= 55 && minutes <= 65) || (minutes >= 25 && minutes <= 35);
+}
+
+const CLOCK_CHANGE =
+  'a step back of about an hour (or half an hour) is what local times show when the clocks go back: write the times in UTC, ' +
+  'or with their offset (+02:00), rather than sort them (--sort would interleave the repeated hour with the one before it)';
+
 /** Checks shared by quotes and trades. */
 abstract class Rules implements RowSink {
   rows = 0;
@@ -236,7 +251,7 @@ abstract class Rules implements RowSink {
       r,
       KIND_BACKWARDS,
       `time goes backwards: ${formatMicros(r.t)} is before ${formatMicros(this.lastT)} on line ${this.lastLine}; ` +
-        'rows must be in time order (use --sort to sort them)',
+        (clockChangeLike(this.lastT - r.t) ? CLOCK_CHANGE : 'rows must be in time order (use --sort to sort them)'),
       this.columnText(r, ROLE_TIME),
     );
     this.skipped.behind(this.lastLine, this.lastT);
@@ -262,8 +277,14 @@ abstract class Rules implements RowSink {
   protected gatherSlot(r: RowScratch): number {
     const max = this.opts.maxSortRows ?? MAX_SORT_ROWS;
     if (this.gathered >= max) throw sortLimitError(this.opts.file, r.line, max);
+    if (r.t < this.gatherLatest && this.gatherLatest - r.t > this.sortedBack.us) this.sortedBack = { us: this.gatherLatest - r.t, line: r.line };
+    else if (r.t > this.gatherLatest) this.gatherLatest = r.t;
     return this.gathered++;
   }
+
+  /** Under `sort`: the latest time gathered so far, and the farthest a row lay behind it (with that row's line). */
+  private gatherLatest = -Infinity;
+  sortedBack = { us: 0, line: 0 };
 
   protected emitted(t: number): void {
     if (this.records === 0) this.firstTime = t;
