@@ -168,13 +168,17 @@ export class RowClassifier {
 /**
  * Why a time that looks like a date did not parse, when the reason is not the writing: a leap
  * second (:60, which UTC times in µs since the epoch do not have) or a year past 2255 (µs since
- * 1970 beyond 2⁵³, where a double no longer holds every µs). Empty otherwise.
+ * 1970 beyond 2⁵³, where a double no longer holds every µs); or how to read it, for a time to
+ * the minute. Empty otherwise.
  */
 export function timeHint(text: string, unit?: TimeUnit): string {
   // A plain number in a known unit is unreadable only past the µs clock's exact range.
   if (unit !== undefined && /^\s*\d+(\.\d*)?\s*$/.test(text) && Number(text) * 10 ** unitExponent(unit) > Number.MAX_SAFE_INTEGER) {
     return ` (${text.trim()} ${UNIT_NAMES[unit]} since 1970 lies past the year 2255, beyond what microseconds since 1970 hold exactly: is the unit wrong (--time-unit sets it), or the value?)`;
   }
+  // A date and a time to the minute: tick data carries seconds, but a --time-format reads it.
+  const minutes = /^\s*\d{4}-\d\d-\d\d([T ])\d\d:\d\d\s*$/.exec(text);
+  if (minutes !== null) return ` (a time without seconds: --time-format '%Y-%m-%d${minutes[1] === 'T' ? 'T' : ' '}%H:%M' reads it, though a minute is far coarser than the lags leadlag measures)`;
   const iso = /^\s*(\d{4})-\d\d-\d\d[T ]\d\d:\d\d:(\d\d)/.exec(text);
   if (iso === null) return '';
   if (iso[2] === '60') return ' (a leap second: times since the epoch have no :60)';
