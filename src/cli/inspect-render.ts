@@ -5,7 +5,7 @@
  */
 import { LONG_GAPS_US } from '../core/quality.js';
 import { latencySpreadMatters } from '../core/clocks.js';
-import { counted, duration, humanTable, isoMicros, percent, type Cell, type Output, type Style } from '../io/output.js';
+import { counted, duration, fixed, humanTable, isoMicros, percent, type Cell, type Output, type Style } from '../io/output.js';
 import type { FileQuality } from '../io/inspect-scan.js';
 import { likelyBadLineNote } from '../io/validate.js';
 import type { BehindRow } from '../io/types.js';
@@ -160,7 +160,7 @@ function iso(us: number): string | null {
 }
 
 function fixedOrNa(v: number, digits: number): string {
-  return Number.isFinite(v) ? String(Number(v.toFixed(digits))) : 'n/a';
+  return Number.isFinite(v) ? String(Number(fixed(v, digits))) : 'n/a';
 }
 
 function signedDur(us: number): string {

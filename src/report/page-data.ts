@@ -10,7 +10,7 @@ import { ms, type MethodCall } from './verdict.js';
 import { formatPValue } from '../core/verdict.js';
 import { verdict as classifyVerdict } from '../cli/classify-render.js';
 import { windowLines } from '../cli/report-render.js';
-import { duration, isoMicros } from '../io/output.js';
+import { duration, fixed, isoMicros } from '../io/output.js';
 
 export interface SectionPlan {
   readonly heading: string;
@@ -87,7 +87,7 @@ function tableOne(d: ReportData): PageTable {
 
 function num(v: number, name: string): string | number {
   if (name === 'leader_p_value') return formatPValue(v);
-  return Number.isInteger(v) ? v : Number(v.toFixed(1));
+  return Number.isInteger(v) ? v : Number(fixed(v, 1));
 }
 
 /** classify's numbers with their 95 % intervals (Wilson for precision and recall, block bootstrap for AP) and its verdict, as the terminal gives them. */
@@ -152,5 +152,5 @@ function inputsTable(d: ReportData): PageTable {
 }
 
 function fix(x: number | undefined, digits: number): string {
-  return x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(digits);
+  return x === undefined || !Number.isFinite(x) ? 'n/a' : fixed(x, digits);
 }

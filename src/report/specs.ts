@@ -7,6 +7,7 @@
  * moves in bp. Colours are the Okabe–Ito palette, which stays distinguishable with every common
  * colour-vision deficiency.
  */
+import { fixed } from '../core/human-text.js';
 
 /** A Vega-Lite specification (plain JSON). */
 export type Spec = Record<string, unknown>;
@@ -333,7 +334,7 @@ export function prCurveFigure(points: readonly PrPoint[], chosen: PrPoint | null
   return {
     id: 'prcurve',
     title,
-    caption: `Dashed: the base rate (${(baseRate * 100).toFixed(1)} % of test triggers lead), what a coin with the right bias scores. The curve must stand clearly above it for the model to add anything; the dot is the chosen threshold.`,
+    caption: `Dashed: the base rate (${fixed(baseRate * 100, 1)} % of test triggers lead), what a coin with the right bias scores. The curve must stand clearly above it for the model to add anything; the dot is the chosen threshold.`,
     spec: { ...base(title, 'red dot: the chosen threshold'), data: { values }, layer: layers },
   };
 }
