@@ -49,7 +49,7 @@ export class Context {
   reportSkipped(r: ReadReport): void {
     const back = r.sortedBack;
     if (back !== undefined && back.us > SORTED_FAR_US) {
-      this.warn(`${back.file}: --sort moved line ${back.line} back by ${duration(back.us)}, before rows it followed: two stretches of time interleaved (files joined out of order, or local times repeated when the clocks went back: write them in UTC or with their offset), not jitter; the counts over them mix both`);
+      this.warn(`${back.file}: --sort moved line ${back.line} back by ${duration(back.us)}, before rows it followed: more than jitter. Where two stretches of time were interleaved (files joined out of order, or local times repeated when the clocks went back: write them in UTC or with their offset), the counts over them now mix both`);
     }
     for (const s of r.skipped) {
       const more = s.count > s.firstLines.length ? ', …' : '';
