@@ -317,3 +317,17 @@ test('inspect A B: chance pairs are pair\'s and nonextant shares are hy\'s (comp
   assert.deepEqual([p.nonextant_share_a, p.nonextant_share_b], [h.nonextant_share_a, h.nonextant_share_b]);
   assert.equal((p.assessment as Record<string, { ok: boolean }>).hy!.ok, true);
 });
+
+test('inspect pairs two quote files only when they come from two arguments: one argument\'s files (a glob, a folder) are one market\'s series', async () => {
+  // The Tardis spot fixture cut in two by time: two files of one market.
+  const [header, ...lines] = readFileSync(join(FIXTURES, 'tardis', 'spot_quotes.csv'), 'utf8').trimEnd().split('\n');
+  const half = Math.floor(lines.length / 2);
+  const dir = tempFiles({ 'spot-1.csv': [header, ...lines.slice(0, half)].join('\n') + '\n', 'spot-2.csv': [header, ...lines.slice(half)].join('\n') + '\n' });
+  const series = await inspectJson([join(dir, 'spot-*.csv')]);
+  assert.deepEqual(series.map((e) => e.kind), ['quotes', 'quotes'], 'two files, no pair entry');
+  const two = await inspectJson([join(dir, 'spot-1.csv'), join(dir, 'spot-2.csv')]);
+  assert.equal(two.at(-1)!.kind, 'pair', 'two arguments are two markets, as the analyses take them');
+  const forced = await leadlagInProcess(['inspect', join(dir, 'spot-*.csv'), join(FIXTURES, 'tardis', 'spot_trades.csv'), '--pair']);
+  assert.equal(forced.code, 2);
+  assert.match(forced.stderr, /--pair needs one quote file for each market; .*spot-1\.csv and .*spot-2\.csv are both of the argument/);
+});

@@ -59,7 +59,8 @@ function terminalWidth(io: Streams): number {
 /**
  * Inspects the files, two at a time and each large one in a worker thread (inspect-thread.ts),
  * reported in argument order (file-level errors become entries, anything else
- * propagates), then the pair: with --pair, or when exactly two of the files are quotes.
+ * propagates), then the pair: with --pair, or when exactly two of the files are quotes, from
+ * two arguments (one argument's files are one market's).
  * @throws UsageError for --pair with other than two files, or with standard input (read once).
  */
 export async function runInspect(files: readonly string[], o: InspectOptions, ctx: Context): Promise<InspectReport> {
@@ -107,6 +108,13 @@ export async function runInspect(files: readonly string[], o: InspectOptions, ct
   const quotes = entries.flatMap((e, index) => ('quality' in e && e.quality.kind === 'quotes' ? [{ q: e.quality, slot: { index: argOf[index]!, count: files.length } }] : []));
   // The pair would read the two quote files again: a pipe has given its bytes already (and a FIFO would wait for ever).
   const onceQuote = quotes.map(({ q }) => q.file).find((f) => f === '<stdin>' || !readableTwice(f));
+  // Two quote files of one argument (a glob, a folder, a list) are one market's series, not a
+  // pair: 'spot_part*.csv' was judged as spot against perp, "no analysis can run on them".
+  const oneArgument = quotes.length === 2 && quotes[0]!.slot.index === quotes[1]!.slot.index;
+  if (oneArgument) {
+    if (o.pair === true) throw new UsageError(`--pair needs one quote file for each market; ${quotes[0]!.q.file} and ${quotes[1]!.q.file} are both of the argument ${JSON.stringify(files[quotes[0]!.slot.index])}, one market's files`);
+    return { ...report, pair: null };
+  }
   if (o.pair !== true && quotes.length === 2 && onceQuote !== undefined) {
     ctx.warn(`the two quote files are not paired: ${onceQuote === '<stdin>' ? 'standard input' : onceQuote} can be read only once; give paths to pair them`);
     return { ...report, pair: null };
