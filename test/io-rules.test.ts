@@ -93,7 +93,7 @@ for (const c of CASES) {
     const path = tmpFile(`skip-${c.name.replace(/\W+/g, '-')}.csv`, (c.header ?? (c.kind === 'quotes' ? QH : TH)) + c.body);
     const r = (await read(c.kind, path, SKIP)) as { report: { skipped: unknown; rows: number; goodRows: number } };
     // A row going back in time is also behind the kept row before it (the previous line).
-    const behind = c.keptUs !== undefined ? { behind: { line: c.line - 1, time: c.keptUs, rows: 1 } } : {};
+    const behind = c.keptUs !== undefined ? { behind: { line: c.line - 1, time: c.keptUs, rows: 1, pastPrevious: 0 } } : {};
     assert.deepEqual(r.report.skipped, [{ kind: c.skipKind, count: 1, firstLines: [c.line], ...behind }]);
     assert.equal(r.report.goodRows, r.report.rows - 1);
   });
@@ -138,7 +138,7 @@ test('skip mode: a row earlier than the last kept row is skipped, later rows com
   assert.deepEqual(q.t, [10, 30, 40]);
   assert.deepEqual(q.ask, [2, 4, 2]);
   // Lines 4 and 5 both fell behind line 3 (time 30), one after the other.
-  assert.deepEqual(q.report.skipped, [{ kind: 'time going backwards', count: 2, firstLines: [4, 5], behind: { line: 3, time: 30, rows: 2 } }]);
+  assert.deepEqual(q.report.skipped, [{ kind: 'time going backwards', count: 2, firstLines: [4, 5], behind: { line: 3, time: 30, rows: 2, pastPrevious: 0 } }]);
   assert.equal(q.report.goodRows, 4);
   assert.equal(q.report.records, 3);
 });
@@ -159,7 +159,7 @@ test('skip mode: the longest run of rows behind one kept row names that row, and
 80,1,2
 `);
   const q = await readQuotes(path, { ...SKIP, timeUnit: 'us' });
-  assert.deepEqual(q.report.skipped, [{ kind: 'time going backwards', count: 6, firstLines: [4, 5, 7, 9, 10], behind: { line: 8, time: 70, rows: 3 } }]);
+  assert.deepEqual(q.report.skipped, [{ kind: 'time going backwards', count: 6, firstLines: [4, 5, 7, 9, 10], behind: { line: 8, time: 70, rows: 3, pastPrevious: 0 } }]);
   const { ctx, stderr } = fakeContext();
   ctx.reportSkipped(q.report);
   // 3 of 6 is half: said. (Of 7 it would not be.)
@@ -168,6 +168,39 @@ test('skip mode: the longest run of rows behind one kept row names that row, and
   const { ctx: c2, stderr: e2 } = fakeContext();
   c2.reportSkipped({ ...q.report, skipped: [{ ...q.report.skipped[0]!, count: 7 }] });
   assert.doesNotMatch(e2(), /one after another/);
+});
+
+test('skip mode: rows that go back past the kept row before the last too are a block out of order, and that last row is not blamed', async () => {
+  // times: 10, 20, 30, 40 (lines 2–5), then 15, 25, 35 again (a repeated stretch, lines 6–8),
+  // then 50. All three fall behind line 5 (40), and two of them (15, 25) also behind line 4 (30):
+  // line 5 is not the one out of place, and removing it would only put the blame on line 4.
+  const block = tmpFile('skip-block.csv', `${QH}10,1,2
+20,1,2
+30,1,2
+40,1,2
+15,1,2
+25,1,2
+35,1,2
+50,1,2
+`);
+  const q = await readQuotes(block, { ...SKIP, timeUnit: 'us' });
+  assert.deepEqual(q.report.skipped, [{ kind: 'time going backwards', count: 3, firstLines: [6, 7, 8], behind: { line: 5, time: 40, rows: 3, pastPrevious: 2 } }]);
+  const { ctx, stderr } = fakeContext();
+  ctx.reportSkipped(q.report);
+  assert.doesNotMatch(stderr(), /one after another/);
+  // One time far ahead (line 4: 90) with the rows after it in order from line 3's 30 on: blamed.
+  const ahead = tmpFile('skip-ahead.csv', `${QH}10,1,2
+30,1,2
+90,1,2
+40,1,2
+50,1,2
+60,1,2
+`);
+  const a = await readQuotes(ahead, { ...SKIP, timeUnit: 'us' });
+  assert.deepEqual(a.report.skipped[0]!.behind, { line: 4, time: 90, rows: 3, pastPrevious: 0 });
+  const { ctx: c2, stderr: e2 } = fakeContext();
+  c2.reportSkipped(a.report);
+  assert.match(e2(), /3 of the rows going back in time, one after another, are earlier than line 4/);
 });
 
 test('bursts: rows with the same time are one tick, the last row wins, also across batch boundaries (batchRows 2)', async () => {

@@ -122,6 +122,8 @@ export class InspectSink implements RowSink {
   /** The last row the timeline kept (line and time): a row going back in time falls behind it. */
   private keptLine = -1;
   private keptTime = NaN;
+  /** The time of the kept row before that one (likelyBadLine's check). */
+  private previousTime = -Infinity;
   /** Under sort: the usable rows (time, price, bid, ask), and the rows out of order in the file. */
   private readonly sorted: { t: Column<Float64Array>; p: Column<Float64Array>; b: Column<Float64Array>; a: Column<Float64Array>; n: number; latest: number; back: number } | undefined;
 
@@ -180,11 +182,12 @@ export class InspectSink implements RowSink {
       // time is no usable row (a shuffled file counted 2866 mid changes over 733 usable rows).
       this.ticks.push(bid, ask, price);
       this.keptLine = r.line;
+      if (!Number.isNaN(this.keptTime)) this.previousTime = this.keptTime;
       this.keptTime = t;
     } else {
       // As the validators log it, so the likely bad line is found by the same rule (likelyBadLine).
       this.problems.add(KIND_BACKWARDS, r.line);
-      this.problems.behind(this.keptLine, this.keptTime);
+      this.problems.behind(this.keptLine, this.keptTime, t < this.previousTime);
     }
   }
 

@@ -78,6 +78,12 @@ export interface BehindRow {
   readonly line: number;
   readonly time: number;
   readonly rows: number;
+  /**
+   * Of those rows, how many are earlier than the kept row before it, too: most of them, and the
+   * kept row is not alone out of place (a block repeated or out of order went back past it).
+   * Absent from reports made before it was counted.
+   */
+  readonly pastPrevious?: number;
 }
 
 /** What a reader saw, available once its batches have been consumed to the end. */

@@ -35,7 +35,8 @@ export class SkipLog {
   // The run of rows behind one kept row (see behind()) and the longest so far.
   private runLine = -1;
   private run = 0;
-  private longest: BehindRow = { line: -1, time: NaN, rows: 0 };
+  private past = 0;
+  private longest: BehindRow = { line: -1, time: NaN, rows: 0, pastPrevious: 0 };
 
   add(kind: string, line: number): void {
     let k = this.kinds.get(kind);
@@ -53,10 +54,12 @@ export class SkipLog {
    * longest run of such rows behind one kept row, in a row, is reported with that row
    * (ReadReport `behind`).
    */
-  behind(line: number, time: number): void {
-    this.run = line === this.runLine ? this.run + 1 : 1;
+  behind(line: number, time: number, pastPrevious: boolean): void {
+    const same = line === this.runLine;
+    this.run = same ? this.run + 1 : 1;
+    this.past = (same ? this.past : 0) + (pastPrevious ? 1 : 0);
     this.runLine = line;
-    if (this.run > this.longest.rows) this.longest = { line, time, rows: this.run };
+    if (this.run > this.longest.rows) this.longest = { line, time, rows: this.run, pastPrevious: this.past };
   }
 
   list(): ReadReport['skipped'] {
@@ -75,11 +78,15 @@ export class SkipLog {
  * The kept row whose time is more likely wrong than the times of the rows it put out of order:
  * at least 2 rows going back in time, and at least half of them, fell behind it one after
  * another (one time far ahead of its neighbours — a typo, a clock jump — hides every row after
- * it until the file catches up). Undefined for any other skipped kind or a scattered disorder.
+ * it until the file catches up), and most of those are no earlier than the kept row before it,
+ * so that this row alone is out of place. Where most are earlier than that one too, a block
+ * went back (a stretch repeated, files joined out of order, ms times in a µs file): the kept
+ * row was the right one, and removing it only moved the blame a line up. Undefined then, for
+ * any other skipped kind, or for a scattered disorder.
  */
 export function likelyBadLine(s: ReadReport['skipped'][number]): BehindRow | undefined {
   const b = s.behind;
-  return b !== undefined && b.rows >= 2 && 2 * b.rows >= s.count ? b : undefined;
+  return b !== undefined && b.rows >= 2 && 2 * b.rows >= s.count && 2 * (b.pastPrevious ?? 0) < b.rows ? b : undefined;
 }
 
 /** What to do about a likelyBadLine, as the readers' warning and `inspect` both say it. */
@@ -185,6 +192,8 @@ abstract class Rules implements RowSink {
   readonly quiet = new QuietLog();
   /** Time and line of the last row kept, for the order check. */
   protected lastT = -Infinity;
+  /** The time of the kept row before the last: a row going back past it too is no sign that the last is wrong (likelyBadLine). */
+  protected previousT = -Infinity;
   protected lastLine = 0;
   protected gathered = 0;
   /**
@@ -243,6 +252,7 @@ abstract class Rules implements RowSink {
   /** The order check; false when the row goes back in time (and was rejected). */
   protected inOrder(r: RowScratch): boolean {
     if (r.t >= this.lastT) {
+      this.previousT = this.lastT;
       this.lastT = r.t;
       this.lastLine = r.line;
       return true;
@@ -254,7 +264,7 @@ abstract class Rules implements RowSink {
         (clockChangeLike(this.lastT - r.t) ? CLOCK_CHANGE : 'rows must be in time order (use --sort to sort them)'),
       this.columnText(r, ROLE_TIME),
     );
-    this.skipped.behind(this.lastLine, this.lastT);
+    this.skipped.behind(this.lastLine, this.lastT, r.t < this.previousT);
     return false;
   }
 
@@ -264,6 +274,7 @@ abstract class Rules implements RowSink {
    */
   protected keptInBulk(t: number, line: number): void {
     this.rows++;
+    this.previousT = this.lastT;
     this.lastT = t;
     this.lastLine = line;
   }
@@ -361,6 +372,7 @@ export class QuoteValidator extends Rules {
     const until = this.until;
     const batcher = this.batcher;
     let lastT = this.lastT;
+    let previousT = this.previousT;
     let hasPending = this.hasPending;
     let pt = this.pt;
     let pbid = this.pbid;
@@ -377,6 +389,7 @@ export class QuoteValidator extends Rules {
       const ask = asks[i]!;
       const usable = priceOnly ? bid > 0 : bid > 0 && ask > 0 && bid <= ask && Number.isFinite(midOf(bid, ask));
       if (!usable || !(t >= lastT)) break;
+      previousT = lastT;
       lastT = t;
       // accept(): a row at the pending row's time replaces it; a later row sends it on (emit()).
       if (hasPending && t !== pt) {
@@ -398,6 +411,7 @@ export class QuoteValidator extends Rules {
     this.rows += kept;
     this.goodRows += kept;
     this.lastT = lastT;
+    this.previousT = previousT;
     this.lastLine = firstLine + i - 1;
     this.records = records;
     this.firstTime = firstTime;
