@@ -523,3 +523,15 @@ test('inspect --format tsv: a tab, a line break or a backslash in a file name is
   // The pair's files one a row (joined by a space, two paths with spaces could not be split).
   assert.deepEqual(rows.filter((row) => row[0] === 'pair' && row[1]!.startsWith('file')), [['pair', 'file_a', join(dir, 'ta\\tb.csv')], ['pair', 'file_b', join(dir, 'we"ird\\\\q.csv')]]);
 });
+
+test('inspect warns of a quiet spell of more than a minute inside a quote file, as the analyses do; not of one of a minute', async () => {
+  // Ticks a second apart from 12:00:00, then nothing from 12:00:10 to 12:02:10 (120 s), then more.
+  const T = 1723118400000000;
+  const rows = (gapS: number) => ['time,bid,ask', ...Array.from({ length: 20 }, (_, i) => `${T + (i < 11 ? i : i + gapS - 1) * 1_000_000},100,${101 + (i % 2)}`)].join('\n') + '\n';
+  const dir = tempFiles({ 'quiet.csv': rows(120), 'minute.csv': rows(60) });
+  const quiet = await leadlagInProcess(['inspect', join(dir, 'quiet.csv'), '--format', 'json']);
+  assert.equal(quiet.code, 0, quiet.stderr);
+  assert.match(quiet.stderr, /warning: .*quiet\.csv has no tick for 2 min 00 s, from 2024-08-08T12:00:10\.000000Z to 2024-08-08T12:02:10\.000000Z: the feed stopped/);
+  const minute = await leadlagInProcess(['inspect', join(dir, 'minute.csv'), '--format', 'json']);
+  assert.doesNotMatch(minute.stderr, /has no tick for/);
+});

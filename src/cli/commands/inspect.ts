@@ -10,7 +10,9 @@
 import { basename } from 'node:path';
 import { Context, type Streams } from '../context.js';
 import { DataError, OpenError, UsageError } from '../../errors.js';
-import { assertStdinOnce, emptyFileWarning, fileGaps } from '../inputs.js';
+import { assertStdinOnce, emptyFileWarning, fileGaps, quietSpells } from '../inputs.js';
+import { QUIET_US } from '../../io/validate.js';
+import { ALL_TIME } from '../../core/parts.js';
 import { isHeaderOnlyError } from '../../io/fastparse.js';
 import { overlapsPrevious } from '../../io/multi.js';
 import { isoMicros } from '../../io/output.js';
@@ -103,6 +105,7 @@ export async function runInspect(files: readonly string[], o: InspectOptions, ct
   for (const w of optionEffectWarnings(o, entries.flatMap((e) => ('quality' in e ? [e.quality] : [])))) ctx.warn(w);
   const argOf = tasks.map((t) => t.index).filter((_, k) => !leftOut[k]);
   for (const w of marketFileWarnings(entries, argOf)) ctx.warn(w);
+  for (const w of quietInsideFiles(entries)) ctx.warn(w);
   const report = { entries, threshold: o.threshold, pairWindowUs: o.pairWindow };
   // Each quote file with its place among the inputs: the pair reads it with the same per-input options.
   const quotes = entries.flatMap((e, index) => ('quality' in e && e.quality.kind === 'quotes' ? [{ q: e.quality, slot: { index: argOf[index]!, count: files.length } }] : []));
@@ -166,6 +169,23 @@ function marketFileWarnings(entries: readonly InspectEntry[], argOf: readonly nu
 /** A file's name with its digits and packing left out: the files of one market's series share it (spot-2024-08-01.csv.gz, spot-2024-08-02.csv). */
 function seriesName(file: string): string {
   return withoutOwnLayer(basename(file)).replace(/\d+/g, '#');
+}
+
+/**
+ * A quote file's longest gap past a minute (QUIET_US), said as the analyses say a quiet spell
+ * inside a file (inputs.ts quietSpells): a gap between two files was warned of, the same gap
+ * inside one was only a number in the table. Not where the gap is the likely bad line's.
+ */
+function quietInsideFiles(entries: readonly InspectEntry[]): string[] {
+  return entries.flatMap((e) => {
+    if (!('quality' in e) || e.quality.kind !== 'quotes') return [];
+    const t = e.quality.timeline;
+    if (!(t.longestGap > QUIET_US)) return [];
+    // A gap into or out of the likely bad line is that line's (a time typed an hour ahead): the note under the table says so.
+    const bad = e.quality.likelyBadLine;
+    if (bad !== null && (bad.time === t.longestGapStart || bad.time === t.longestGapStart + t.longestGap)) return [];
+    return quietSpells([{ file: e.quality.file, quiet: { count: 1, spells: [{ from: t.longestGapStart, to: t.longestGapStart + t.longestGap }] } }], [ALL_TIME]);
+  });
 }
 
 /**
