@@ -535,3 +535,17 @@ test('inspect warns of a quiet spell of more than a minute inside a quote file, 
   const minute = await leadlagInProcess(['inspect', join(dir, 'minute.csv'), '--format', 'json']);
   assert.doesNotMatch(minute.stderr, /has no tick for/);
 });
+
+test('inspect --sort warns, as pair --sort does, when sorting moved a row back by more than a minute', async () => {
+  const rows = (times: string[]) => ['time,bid,ask', ...times.map((t, i) => `${t},100,${101 + (i % 2)}`)].join('\n') + '\n';
+  // Line 4 lies 3598.5 s behind line 3 (an hour of local times written twice over).
+  const dir = tempFiles({ 'repeated.csv': rows(['2024-10-27 02:00:00', '2024-10-27 02:59:59', '2024-10-27 02:00:00.5', '2024-10-27 02:59:59.5']) });
+  const inspect = await leadlagInProcess(['inspect', join(dir, 'repeated.csv'), '--sort', '--format', 'json']);
+  assert.equal(inspect.code, 0, inspect.stderr);
+  const pair = await leadlagInProcess(['pair', join(dir, 'repeated.csv'), join(dir, 'repeated.csv'), '--sort', '--format', 'json']);
+  const note = /warning: .*repeated\.csv: --sort moved line 4 back by 59 min 58 s, before rows it followed: more than jitter/;
+  assert.match(inspect.stderr, note);
+  assert.match(pair.stderr, note);
+  const unsorted = await leadlagInProcess(['inspect', join(dir, 'repeated.csv'), '--format', 'json']);
+  assert.doesNotMatch(unsorted.stderr, /--sort moved/);
+});

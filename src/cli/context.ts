@@ -6,12 +6,8 @@ import { batched, makeStyle, outputChunks, wantColour, WRITE_CHARS, type Output 
 import { progressFor, type ProgressDisplay } from '../io/progress.js';
 import type { CommonOptions } from './options.js';
 import type { ReadReport } from '../io/types.js';
-import { likelyBadLine, likelyBadLineNote } from '../io/validate.js';
+import { likelyBadLine, likelyBadLineNote, sortedBackNote } from '../io/validate.js';
 import { escapeControl, StdoutError } from '../errors.js';
-import { duration } from '../core/human-text.js';
-
-/** How far back --sort may move a row without a word: a minute (QUIET_US), past any jitter of a feed's timestamps. */
-const SORTED_FAR_US = 60_000_000;
 
 export interface Streams {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -47,10 +43,8 @@ export class Context {
 
   /** Reports rows a reader skipped, so nothing is dropped silently; and rows --sort moved far. */
   reportSkipped(r: ReadReport): void {
-    const back = r.sortedBack;
-    if (back !== undefined && back.us > SORTED_FAR_US) {
-      this.warn(`${back.file}: --sort moved line ${back.line} back by ${duration(back.us)}, before rows it followed: more than jitter. Where two stretches of time were interleaved (files joined out of order, or local times repeated when the clocks went back: write them in UTC or with their offset), the counts over them now mix both`);
-    }
+    const far = sortedBackNote(r.sortedBack);
+    if (far !== undefined) this.warn(far);
     for (const s of r.skipped) {
       const more = s.count > s.firstLines.length ? ', …' : '';
       const rows = s.count === 1 ? 'row' : 'rows';

@@ -97,6 +97,8 @@ export interface FileQuality {
    * includes it.
    */
   readonly likelyBadLine: BehindRow | null;
+  /** Under sort: the row that lay farthest behind the latest time before it (ReadReport.sortedBack); absent where none did. */
+  readonly sortedBack?: { readonly us: number; readonly line: number; readonly file: string };
 }
 
 /** The RowSink: classifies each raw row (row-verdict.ts), feeds the usable ones to the kernels. No allocation per good row. */
@@ -125,7 +127,7 @@ export class InspectSink implements RowSink {
   /** The time of the kept row before that one (likelyBadLine's check). */
   private previousTime = -Infinity;
   /** Under sort: the usable rows (time, price, bid, ask), and the rows out of order in the file. */
-  private readonly sorted: { t: Column<Float64Array>; p: Column<Float64Array>; b: Column<Float64Array>; a: Column<Float64Array>; n: number; latest: number; back: number } | undefined;
+  private readonly sorted: { t: Column<Float64Array>; p: Column<Float64Array>; b: Column<Float64Array>; a: Column<Float64Array>; n: number; latest: number; back: number; farthest: { us: number; line: number } } | undefined;
 
   constructor(
     readonly plan: FormatPlan,
@@ -136,7 +138,7 @@ export class InspectSink implements RowSink {
     this.maxSortRows = opts.maxSortRows ?? MAX_SORT_ROWS;
     this.timeline = new Timeline(opts);
     const column = () => new Column(new Float64Array(0));
-    this.sorted = opts.sort === true ? { t: column(), p: column(), b: column(), a: column(), n: 0, latest: -Infinity, back: 0 } : undefined;
+    this.sorted = opts.sort === true ? { t: column(), p: column(), b: column(), a: column(), n: 0, latest: -Infinity, back: 0, farthest: { us: 0, line: 0 } } : undefined;
     this.classifier = new RowClassifier(plan);
     this.bidAsk = plan.kind === 'quotes' && !plan.priceOnly;
     const pair = plan.secondClock === undefined ? undefined : clockPairOf(plan);
@@ -171,8 +173,10 @@ export class InspectSink implements RowSink {
     if (sorted) {
       // The readers' --sort bound (validate.ts), with the same message: memory stays bounded.
       if (sorted.n >= this.maxSortRows) throw sortLimitError(this.file, r.line, this.maxSortRows);
-      if (t < sorted.latest) sorted.back++;
-      else sorted.latest = t;
+      if (t < sorted.latest) {
+        sorted.back++;
+        if (sorted.latest - t > sorted.farthest.us) sorted.farthest = { us: sorted.latest - t, line: r.line };
+      } else sorted.latest = t;
       sorted.t.push(sorted.n, t);
       sorted.b.push(sorted.n, bid);
       sorted.a.push(sorted.n, ask);
@@ -189,6 +193,12 @@ export class InspectSink implements RowSink {
       this.problems.add(KIND_BACKWARDS, r.line);
       this.problems.behind(this.keptLine, this.keptTime, t < this.previousTime);
     }
+  }
+
+  /** Under sort, the row moved farthest back, for the commands' warning (sortedBackNote). */
+  sortedBack(file: string): Pick<FileQuality, 'sortedBack'> {
+    const f = this.sorted?.farthest;
+    return f === undefined || f.us === 0 ? {} : { sortedBack: { ...f, file } };
   }
 
   /**
@@ -319,6 +329,7 @@ async function attempt(input: InputSpec, kind: Kind, o: InspectScanOptions, repl
       tickSize: s.ticks.summary(),
       problems,
       likelyBadLine: firstLikelyBadLine(problems),
+      ...s.sortedBack(file),
     },
   };
 }

@@ -24,6 +24,7 @@ import type { RowSink } from './fastparse.js';
 import type { RowScratch } from './rows.js';
 import { QuoteBatcher, TradeBatcher, type ReturnedBuffers } from './batches.js';
 import { formatMicros } from './time.js';
+import { duration as formatDuration } from '../core/human-text.js';
 import { MAX_SORT_ROWS, sortLimitError } from './sort-limit.js';
 
 const FIRST_LINES = 5;
@@ -87,6 +88,15 @@ export class SkipLog {
 export function likelyBadLine(s: ReadReport['skipped'][number]): BehindRow | undefined {
   const b = s.behind;
   return b !== undefined && b.rows >= 2 && 2 * b.rows >= s.count && 2 * (b.pastPrevious ?? 0) < b.rows ? b : undefined;
+}
+
+/** How far back --sort may move a row without a word: a minute (QUIET_US), past any jitter of a feed's timestamps. */
+export const SORTED_FAR_US = 60_000_000;
+
+/** What --sort did to a row moved back by more than SORTED_FAR_US, as the commands' warning and `inspect --sort` both say it; undefined otherwise. */
+export function sortedBackNote(back: { readonly us: number; readonly line: number; readonly file: string } | undefined): string | undefined {
+  if (back === undefined || !(back.us > SORTED_FAR_US)) return undefined;
+  return `${back.file}: --sort moved line ${back.line} back by ${formatDuration(back.us)}, before rows it followed: more than jitter. Where two stretches of time were interleaved (files joined out of order, or local times repeated when the clocks went back: write them in UTC or with their offset), the counts over them now mix both`;
 }
 
 /** What to do about a likelyBadLine, as the readers' warning and `inspect` both say it. */
