@@ -543,9 +543,22 @@ test('inspect --sort warns, as pair --sort does, when sorting moved a row back b
   const inspect = await leadlagInProcess(['inspect', join(dir, 'repeated.csv'), '--sort', '--format', 'json']);
   assert.equal(inspect.code, 0, inspect.stderr);
   const pair = await leadlagInProcess(['pair', join(dir, 'repeated.csv'), join(dir, 'repeated.csv'), '--sort', '--format', 'json']);
-  const note = /warning: .*repeated\.csv: --sort moved line 4 back by 59 min 58 s, before rows it followed: more than jitter/;
+  const note = /warning: .*repeated\.csv: --sort moved line 4 back by 59 min 58 s, behind line 3: more than jitter/;
   assert.match(inspect.stderr, note);
   assert.match(pair.stderr, note);
   const unsorted = await leadlagInProcess(['inspect', join(dir, 'repeated.csv'), '--format', 'json']);
   assert.doesNotMatch(unsorted.stderr, /--sort moved/);
+});
+
+test('inspect names the likely bad line by the readers\' rule: a burst at one time typed ahead is named, a block gone back past the row before is not', async () => {
+  const T = 1723118400000000;
+  const file = (secs: number[]) => ['time,bid,ask', ...secs.map((s, i) => `${T + s * 1_000_000},100,${101 + (i % 2)}`)].join('\n') + '\n';
+  // Lines 5–6 at 90 s (one packet typed ahead) with 40, 50, 60 s behind them, all after line 4's 30 s.
+  // Lines 2–5 at 10…40 s, then 15, 25, 35 s again: two of the three lie behind line 4 as well.
+  const dir = tempFiles({ 'burst.csv': file([10, 20, 30, 90, 90, 40, 50, 60]), 'block.csv': file([10, 20, 30, 40, 15, 25, 35, 50]) });
+  const [burst] = await inspectJson([join(dir, 'burst.csv')]);
+  const named = burst!.likely_bad_line as { line: number; rows_behind: number } | null;
+  assert.deepEqual([named?.line, named?.rows_behind], [6, 3]);
+  const [block] = await inspectJson([join(dir, 'block.csv')]);
+  assert.equal(block!.likely_bad_line, null);
 });

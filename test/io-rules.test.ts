@@ -33,7 +33,8 @@ const CASES: Case[] = [
   { name: 'short row', kind: 'quotes', body: `${GOOD_Q}1000001,1\n`, line: 3, value: '1000001,1', problem: /short row: expected 3 fields, found 2/, skipKind: 'short row' },
   { name: 'unparsable ISO time', kind: 'quotes', body: `${GOOD_Q}2024-13-01 00:00:00,1,2\n`, line: 3, value: '2024-13-01 00:00:00', problem: /unparsable time in column time/, skipKind: 'unparsable time' },
   // ISO times that are well written but not times leadlag holds say why.
-  { name: 'a time without seconds', kind: 'quotes', body: '2024-08-08T12:00:00Z,1,2\n2024-08-08 12:01,1,2\n', line: 3, value: '2024-08-08 12:01', problem: /unparsable time in column time \(a time without seconds: --time-format '%Y-%m-%d %H:%M' reads it/, skipKind: 'unparsable time' },
+  // On the first row: after rows read with seconds, that format would refuse them, and no hint is given.
+  { name: 'a time without seconds', kind: 'quotes', body: '2024-08-08 12:01,1,2\n2024-08-08T12:02:00Z,1,2\n', line: 2, value: '2024-08-08 12:01', problem: /unparsable time in column time \(a time without seconds: --time-format '%Y-%m-%d %H:%M' reads it/, skipKind: 'unparsable time' },
   { name: 'a leap second', kind: 'quotes', body: '2016-12-31T23:59:59Z,1,2\n2016-12-31T23:59:60Z,1,2\n', line: 3, value: '2016-12-31T23:59:60Z', problem: /unparsable time in column time \(a leap second: times since the epoch have no :60\)/, skipKind: 'unparsable time' },
   { name: 'a year after 2255', kind: 'quotes', body: '2255-01-01T00:00:00Z,1,2\n2256-01-01T00:00:00Z,1,2\n', line: 3, value: '2256-01-01T00:00:00Z', problem: /\(a year after 2255: microseconds since 1970 no longer fit exactly\)/, skipKind: 'unparsable time' },
   // A number in a named unit past the µs clock's exact range (2^53 − 1 µs, 2255): 9 007 199 254 740 992 µs is one past it.
@@ -201,6 +202,23 @@ test('skip mode: rows that go back past the kept row before the last too are a b
   const { ctx: c2, stderr: e2 } = fakeContext();
   c2.reportSkipped(a.report);
   assert.match(e2(), /3 of the rows going back in time, one after another, are earlier than line 4/);
+});
+
+test('the likely bad line on both paths (µs numbers in bulk, ISO times row by row): a burst at one bad time is still named; a block gone back is not', async () => {
+  const iso = (s: number) => new Date(Date.UTC(2024, 7, 8, 12, 0, s)).toISOString();
+  const us = (s: number) => String(1723118400_000000 + s * 1_000_000);
+  for (const [form, t] of [['µs', us], ['ISO', iso]] as const) {
+    // Lines 2–4 at 10, 20, 30 s, then lines 5–6 both at 90 s (one packet's time typed ahead),
+    // then 40, 50, 60 s (lines 7–9) behind them: the kept row before 90 is 30 (not 90 itself), and
+    // the three lie after it: line 6 is named.
+    const burst = tmpFile(`burst-${form}.csv`, `${QH}${[10, 20, 30, 90, 90, 40, 50, 60].map((s) => `${t(s)},1,2`).join('\n')}\n`);
+    const b = await readQuotes(burst, SKIP);
+    assert.deepEqual(b.report.skipped[0]!.behind, { line: 6, time: 1723118400_000000 + 90_000_000, rows: 3, pastPrevious: 0 }, form);
+    // Lines 2–5 at 10, 20, 30, 40 s, then 15, 25, 35 again: all behind line 5, two behind line 4 too.
+    const block = tmpFile(`block-${form}.csv`, `${QH}${[10, 20, 30, 40, 15, 25, 35, 50].map((s) => `${t(s)},1,2`).join('\n')}\n`);
+    const k = await readQuotes(block, SKIP);
+    assert.deepEqual(k.report.skipped[0]!.behind, { line: 5, time: 1723118400_000000 + 40_000_000, rows: 3, pastPrevious: 2 }, form);
+  }
 });
 
 test('bursts: rows with the same time are one tick, the last row wins, also across batch boundaries (batchRows 2)', async () => {
@@ -505,13 +523,18 @@ test('a step back of about an hour is said to look like a clock change, with UTC
   const hour = tmpFile('clock-change.csv', `${QH}2024-10-27 02:59:58,1,2\n2024-10-27 02:00:01,1,2\n2024-10-27 02:00:03,1,2\n`);
   const e = await rejection(readQuotes(hour));
   assert.ok(e instanceof DataError && e.line === 3, String(e));
-  assert.match(e.message, /time goes backwards: .*; a step back of about an hour \(or half an hour\) is what local times show when the clocks go back: write the times in UTC, or with their offset/);
+  assert.match(e.message, /time goes backwards: .*; a step back of about an hour \(or half an hour\) in times without a zone: if the clocks went back there \(local time\), write the times in UTC or with their offset .*; if line 2's time is wrong, remove it/);
   assert.doesNotMatch(e.message, /use --sort/);
+  // The same step in times with a zone, or since the epoch, is no clock change: the usual advice.
+  const utc = tmpFile('hour-utc.csv', `${QH}2024-10-27T02:59:58Z,1,2\n2024-10-27T02:00:01Z,1,2\n`);
+  assert.match((await rejection(readQuotes(utc))).message, /rows must be in time order \(use --sort to sort them\)/);
+  const epoch = tmpFile('hour-epoch.csv', `${QH}1729997998000000,1,2\n1729994401000000,1,2\n`);
+  assert.match((await rejection(readQuotes(epoch, { ...STRICT, timeUnit: 'us' }))).message, /rows must be in time order \(use --sort to sort them\)/);
   // Five seconds back: disorder, for which --sort is the advice.
   const jitter = tmpFile('jitter.csv', `${QH}2024-10-27 02:59:58,1,2\n2024-10-27 02:59:53,1,2\n`);
   assert.match((await rejection(readQuotes(jitter))).message, /rows must be in time order \(use --sort to sort them\)/);
-  // Under --sort: the farthest row behind the latest before it, 3597 s (line 3), with its file.
+  // Under --sort: the farthest row behind the latest before it, 3597 s (line 3, behind line 2), with its file.
   const sorted = await readQuotes(hour, { ...STRICT, sort: true });
-  assert.deepEqual(sorted.report.sortedBack, { us: 3_597_000_000, line: 3, file: hour });
+  assert.deepEqual(sorted.report.sortedBack, { us: 3_597_000_000, line: 3, behind: 2, file: hour });
   assert.equal((await readQuotes(tmpFile('in-order.csv', `${QH}1000000,1,2\n1000001,1,2\n`), { ...STRICT, sort: true })).report.sortedBack, undefined);
 });

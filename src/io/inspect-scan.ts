@@ -98,7 +98,7 @@ export interface FileQuality {
    */
   readonly likelyBadLine: BehindRow | null;
   /** Under sort: the row that lay farthest behind the latest time before it (ReadReport.sortedBack); absent where none did. */
-  readonly sortedBack?: { readonly us: number; readonly line: number; readonly file: string };
+  readonly sortedBack?: { readonly us: number; readonly line: number; readonly behind: number; readonly file: string };
 }
 
 /** The RowSink: classifies each raw row (row-verdict.ts), feeds the usable ones to the kernels. No allocation per good row. */
@@ -127,7 +127,7 @@ export class InspectSink implements RowSink {
   /** The time of the kept row before that one (likelyBadLine's check). */
   private previousTime = -Infinity;
   /** Under sort: the usable rows (time, price, bid, ask), and the rows out of order in the file. */
-  private readonly sorted: { t: Column<Float64Array>; p: Column<Float64Array>; b: Column<Float64Array>; a: Column<Float64Array>; n: number; latest: number; back: number; farthest: { us: number; line: number } } | undefined;
+  private readonly sorted: { t: Column<Float64Array>; p: Column<Float64Array>; b: Column<Float64Array>; a: Column<Float64Array>; n: number; latest: number; latestLine: number; back: number; farthest: { us: number; line: number; behind: number } } | undefined;
 
   constructor(
     readonly plan: FormatPlan,
@@ -138,7 +138,7 @@ export class InspectSink implements RowSink {
     this.maxSortRows = opts.maxSortRows ?? MAX_SORT_ROWS;
     this.timeline = new Timeline(opts);
     const column = () => new Column(new Float64Array(0));
-    this.sorted = opts.sort === true ? { t: column(), p: column(), b: column(), a: column(), n: 0, latest: -Infinity, back: 0, farthest: { us: 0, line: 0 } } : undefined;
+    this.sorted = opts.sort === true ? { t: column(), p: column(), b: column(), a: column(), n: 0, latest: -Infinity, latestLine: 0, back: 0, farthest: { us: 0, line: 0, behind: 0 } } : undefined;
     this.classifier = new RowClassifier(plan);
     this.bidAsk = plan.kind === 'quotes' && !plan.priceOnly;
     const pair = plan.secondClock === undefined ? undefined : clockPairOf(plan);
@@ -175,8 +175,11 @@ export class InspectSink implements RowSink {
       if (sorted.n >= this.maxSortRows) throw sortLimitError(this.file, r.line, this.maxSortRows);
       if (t < sorted.latest) {
         sorted.back++;
-        if (sorted.latest - t > sorted.farthest.us) sorted.farthest = { us: sorted.latest - t, line: r.line };
-      } else sorted.latest = t;
+        if (sorted.latest - t > sorted.farthest.us) sorted.farthest = { us: sorted.latest - t, line: r.line, behind: sorted.latestLine };
+      } else if (t > sorted.latest) {
+        sorted.latest = t;
+        sorted.latestLine = r.line;
+      }
       sorted.t.push(sorted.n, t);
       sorted.b.push(sorted.n, bid);
       sorted.a.push(sorted.n, ask);
@@ -186,7 +189,8 @@ export class InspectSink implements RowSink {
       // time is no usable row (a shuffled file counted 2866 mid changes over 733 usable rows).
       this.ticks.push(bid, ask, price);
       this.keptLine = r.line;
-      if (!Number.isNaN(this.keptTime)) this.previousTime = this.keptTime;
+      // Strictly earlier, as the validators keep it (validate.ts previousT): a burst at one time is one time.
+      if (!Number.isNaN(this.keptTime) && t > this.keptTime) this.previousTime = this.keptTime;
       this.keptTime = t;
     } else {
       // As the validators log it, so the likely bad line is found by the same rule (likelyBadLine).

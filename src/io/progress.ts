@@ -45,7 +45,8 @@ export class ProgressDisplay {
     if (!this.enabled || this.staged) return;
     this.files.set(p.file, p);
     const t = this.now();
-    if (t - this.started < 1000 || t - this.lastDraw < 250) return;
+    // A second from the read's start: a second read drew its first line before every file had reported (a partial total).
+    if (t - this.readStarted < 1000 || t - this.lastDraw < 250) return;
     this.lastDraw = t;
     this.sink.write(`\r\x1b[2K${this.line(t)}`);
     this.drawn = true;

@@ -137,7 +137,7 @@ export class RowClassifier {
    * The error message of a bad verdict: the problem and the offending text (read back from
    * the row, so slow is fine — only for the row that is reported).
    */
-  problem(v: VerdictCode, r: RowScratch, timeUnit: TimeUnit | undefined = this.plan.timeUnit, firstSymbol?: string): { problem: string; value: string | undefined } {
+  problem(v: VerdictCode, r: RowScratch, timeUnit: TimeUnit | undefined = this.plan.timeUnit, firstSymbol?: string, earlierTimes = false): { problem: string; value: string | undefined } {
     const plan = this.plan;
     const text = (role: number) => r.text.fieldText(plan.roleCol[role]!);
     switch (v) {
@@ -150,7 +150,7 @@ export class RowClassifier {
         return { problem: `another symbol in column ${columnName(plan, ROLE_SYMBOL)} (${first}): a file holds one market, and another's rows read as its ticks make false jumps; give each symbol its own file (keep the rows whose ${columnName(plan, ROLE_SYMBOL)} is one symbol), or --skip-bad-rows keeps the first symbol's rows`, value: text(ROLE_SYMBOL) };
       }
       case Verdict.badTime:
-        return { problem: `unparsable time in column ${columnName(plan, ROLE_TIME) ?? plan.timeColumn}${timeHint(text(ROLE_TIME), timeUnit)}`, value: text(ROLE_TIME) };
+        return { problem: `unparsable time in column ${columnName(plan, ROLE_TIME) ?? plan.timeColumn}${timeHint(text(ROLE_TIME), timeUnit, earlierTimes)}`, value: text(ROLE_TIME) };
       case Verdict.crossed:
         return { problem: 'crossed quote (bid > ask)', value: `${text(ROLE_BID)} > ${text(ROLE_ASK)}` };
       case Verdict.nonFiniteMid:
@@ -171,13 +171,14 @@ export class RowClassifier {
  * 1970 beyond 2⁵³, where a double no longer holds every µs); or how to read it, for a time to
  * the minute. Empty otherwise.
  */
-export function timeHint(text: string, unit?: TimeUnit): string {
+export function timeHint(text: string, unit?: TimeUnit, earlierTimes = false): string {
   // A plain number in a known unit is unreadable only past the µs clock's exact range.
   if (unit !== undefined && /^\s*\d+(\.\d*)?\s*$/.test(text) && Number(text) * 10 ** unitExponent(unit) > Number.MAX_SAFE_INTEGER) {
     return ` (${text.trim()} ${UNIT_NAMES[unit]} since 1970 lies past the year 2255, beyond what microseconds since 1970 hold exactly: is the unit wrong (--time-unit sets it), or the value?)`;
   }
   // A date and a time to the minute: tick data carries seconds, but a --time-format reads it.
-  const minutes = /^\s*\d{4}-\d\d-\d\d([T ])\d\d:\d\d\s*$/.exec(text);
+  // (Not where earlier rows read with seconds: that format would refuse them.)
+  const minutes = earlierTimes ? null : /^\s*\d{4}-\d\d-\d\d([T ])\d\d:\d\d\s*$/.exec(text);
   if (minutes !== null) return ` (a time without seconds: --time-format '%Y-%m-%d${minutes[1] === 'T' ? 'T' : ' '}%H:%M' reads it, though a minute is far coarser than the lags leadlag measures)`;
   const iso = /^\s*(\d{4})-\d\d-\d\d[T ]\d\d:\d\d:(\d\d)/.exec(text);
   if (iso === null) return '';

@@ -131,11 +131,11 @@ export interface ReadReport {
    */
   readonly readUntil?: number;
   /**
-   * Under --sort: the farthest a row lay behind the latest time before it, and that row's line
-   * (file: the file it is in). Absent where no row did. More than a minute is two stretches of
+   * Under --sort: the farthest a row lay behind the latest time before it, that row's line, and
+   * the latest's (`behind`; file: the file they are in). Absent where no row did. More than a minute is two stretches of
    * time interleaved (files joined out of order, local times across a clock change), not jitter.
    */
-  readonly sortedBack?: { readonly us: number; readonly line: number; readonly file: string };
+  readonly sortedBack?: { readonly us: number; readonly line: number; readonly behind: number; readonly file: string };
   /**
    * A stream of several files (io/multi.ts): each file's own report, in reading order. The
    * stream's format, time column and unit are the first file's; what an option did is judged

@@ -94,9 +94,12 @@ export function likelyBadLine(s: ReadReport['skipped'][number]): BehindRow | und
 export const SORTED_FAR_US = 60_000_000;
 
 /** What --sort did to a row moved back by more than SORTED_FAR_US, as the commands' warning and `inspect --sort` both say it; undefined otherwise. */
-export function sortedBackNote(back: { readonly us: number; readonly line: number; readonly file: string } | undefined): string | undefined {
+export function sortedBackNote(back: { readonly us: number; readonly line: number; readonly behind: number; readonly file: string } | undefined): string | undefined {
   if (back === undefined || !(back.us > SORTED_FAR_US)) return undefined;
-  return `${back.file}: --sort moved line ${back.line} back by ${formatDuration(back.us)}, before rows it followed: more than jitter. Where two stretches of time were interleaved (files joined out of order, or local times repeated when the clocks went back: write them in UTC or with their offset), the counts over them now mix both`;
+  return (
+    `${back.file}: --sort moved line ${back.line} back by ${formatDuration(back.us)}, behind line ${back.behind}: more than jitter. If line ${back.behind}'s time is wrong (typed ahead), remove it; ` +
+    'where two stretches of time were interleaved (files joined out of order, or local times repeated when the clocks went back: write them in UTC or with their offset), the counts over them now mix both'
+  );
 }
 
 /** What to do about a likelyBadLine, as the readers' warning and `inspect` both say it. */
@@ -177,19 +180,31 @@ export class QuietLog {
 }
 
 /**
- * A step back of about an hour (or half an hour, as a few zones shift): what local wall-clock
- * times show when the clocks go back for the winter, the hour after repeating the hour before.
- * --sort would interleave the two hours into one and every count and lag over them would be
- * wrong, so the advice is to fix the times instead.
+ * A step back of about an hour (or half an hour, as a few zones shift) in times written without
+ * a zone: what local wall-clock times show when the clocks go back for the winter, the hour after
+ * repeating the hour before. --sort would interleave the two hours into one and every count and
+ * lag over them would be wrong. Times with a zone (Z, +02:00) or since the epoch cannot repeat an
+ * hour: there it is a time typed wrong, as any other step back.
  */
-function clockChangeLike(backUs: number): boolean {
+function clockChangeLike(backUs: number, text: string | undefined): boolean {
   const minutes = backUs / 60e6;
-  return (minutes >= 55 && minutes <= 65) || (minutes >= 25 && minutes <= 35);
+  const hourish = (minutes >= 55 && minutes <= 65) || (minutes >= 25 && minutes <= 35);
+  return hourish && text !== undefined && zoneless(text);
 }
 
-const CLOCK_CHANGE =
-  'a step back of about an hour (or half an hour) is what local times show when the clocks go back: write the times in UTC, ' +
-  'or with their offset (+02:00), rather than sort them (--sort would interleave the repeated hour with the one before it)';
+/** A time written as a date and a clock with no zone after it (not an epoch number, no Z or ±hh:mm). */
+function zoneless(text: string): boolean {
+  const t = text.trim().replace(/^"|"$/g, '');
+  return !/^[+-]?\d+(\.\d*)?([eE][+-]?\d+)?$/.test(t) && !/(Z|z|[+-]\d\d(:?\d\d)?)$/.test(t) && /\d:\d\d/.test(t);
+}
+
+/** The advice for a clockChangeLike step back: the clocks, or the one row before it typed wrong. */
+function clockChange(keptLine: number): string {
+  return (
+    'a step back of about an hour (or half an hour) in times without a zone: if the clocks went back there (local time), write the times in UTC or with their offset (+02:00) ' +
+    `rather than sort them (--sort would interleave the repeated hour with the one before it); if line ${keptLine}'s time is wrong, remove it`
+  );
+}
 
 /** Checks shared by quotes and trades. */
 abstract class Rules implements RowSink {
@@ -202,7 +217,11 @@ abstract class Rules implements RowSink {
   readonly quiet = new QuietLog();
   /** Time and line of the last row kept, for the order check. */
   protected lastT = -Infinity;
-  /** The time of the kept row before the last: a row going back past it too is no sign that the last is wrong (likelyBadLine). */
+  /**
+   * The latest kept time before the last kept one (strictly earlier: a burst of rows at one bad
+   * time must not make the bad time its own "before"): a row going back past it too is no sign
+   * that the last is wrong (likelyBadLine).
+   */
   protected previousT = -Infinity;
   protected lastLine = 0;
   protected gathered = 0;
@@ -252,7 +271,7 @@ abstract class Rules implements RowSink {
       return false;
     }
     if (!this.opts.skipBadRows) {
-      const { problem, value } = this.classifier.problem(v, r, this.opts.timeUnit?.(), this.opts.symbol?.());
+      const { problem, value } = this.classifier.problem(v, r, this.opts.timeUnit?.(), this.opts.symbol?.(), this.goodRows > 0);
       throw new DataError(this.opts.file, r.line, problem, value);
     }
     this.skipped.add(VERDICT_KIND[v]!, r.line);
@@ -262,7 +281,7 @@ abstract class Rules implements RowSink {
   /** The order check; false when the row goes back in time (and was rejected). */
   protected inOrder(r: RowScratch): boolean {
     if (r.t >= this.lastT) {
-      this.previousT = this.lastT;
+      if (r.t > this.lastT) this.previousT = this.lastT;
       this.lastT = r.t;
       this.lastLine = r.line;
       return true;
@@ -271,7 +290,7 @@ abstract class Rules implements RowSink {
       r,
       KIND_BACKWARDS,
       `time goes backwards: ${formatMicros(r.t)} is before ${formatMicros(this.lastT)} on line ${this.lastLine}; ` +
-        (clockChangeLike(this.lastT - r.t) ? CLOCK_CHANGE : 'rows must be in time order (use --sort to sort them)'),
+        (clockChangeLike(this.lastT - r.t, this.columnText(r, ROLE_TIME)) ? clockChange(this.lastLine) : 'rows must be in time order (use --sort to sort them)'),
       this.columnText(r, ROLE_TIME),
     );
     this.skipped.behind(this.lastLine, this.lastT, r.t < this.previousT);
@@ -284,7 +303,7 @@ abstract class Rules implements RowSink {
    */
   protected keptInBulk(t: number, line: number): void {
     this.rows++;
-    this.previousT = this.lastT;
+    if (t > this.lastT) this.previousT = this.lastT;
     this.lastT = t;
     this.lastLine = line;
   }
@@ -298,14 +317,18 @@ abstract class Rules implements RowSink {
   protected gatherSlot(r: RowScratch): number {
     const max = this.opts.maxSortRows ?? MAX_SORT_ROWS;
     if (this.gathered >= max) throw sortLimitError(this.opts.file, r.line, max);
-    if (r.t < this.gatherLatest && this.gatherLatest - r.t > this.sortedBack.us) this.sortedBack = { us: this.gatherLatest - r.t, line: r.line };
-    else if (r.t > this.gatherLatest) this.gatherLatest = r.t;
+    if (r.t < this.gatherLatest && this.gatherLatest - r.t > this.sortedBack.us) this.sortedBack = { us: this.gatherLatest - r.t, line: r.line, behind: this.gatherLatestLine };
+    else if (r.t > this.gatherLatest) {
+      this.gatherLatest = r.t;
+      this.gatherLatestLine = r.line;
+    }
     return this.gathered++;
   }
 
-  /** Under `sort`: the latest time gathered so far, and the farthest a row lay behind it (with that row's line). */
+  /** Under `sort`: the latest time gathered so far and its line, and the farthest a row lay behind it (that row's line, and the latest's). */
   private gatherLatest = -Infinity;
-  sortedBack = { us: 0, line: 0 };
+  private gatherLatestLine = 0;
+  sortedBack = { us: 0, line: 0, behind: 0 };
 
   protected emitted(t: number): void {
     if (this.records === 0) this.firstTime = t;
@@ -399,7 +422,7 @@ export class QuoteValidator extends Rules {
       const ask = asks[i]!;
       const usable = priceOnly ? bid > 0 : bid > 0 && ask > 0 && bid <= ask && Number.isFinite(midOf(bid, ask));
       if (!usable || !(t >= lastT)) break;
-      previousT = lastT;
+      if (t > lastT) previousT = lastT;
       lastT = t;
       // accept(): a row at the pending row's time replaces it; a later row sends it on (emit()).
       if (hasPending && t !== pt) {
