@@ -175,28 +175,14 @@ test('skip mode: rows that go back past the kept row before the last too are a b
   // times: 10, 20, 30, 40 (lines 2–5), then 15, 25, 35 again (a repeated stretch, lines 6–8),
   // then 50. All three fall behind line 5 (40), and two of them (15, 25) also behind line 4 (30):
   // line 5 is not the one out of place, and removing it would only put the blame on line 4.
-  const block = tmpFile('skip-block.csv', `${QH}10,1,2
-20,1,2
-30,1,2
-40,1,2
-15,1,2
-25,1,2
-35,1,2
-50,1,2
-`);
+  const block = tmpFile('skip-block.csv', QH + [10, 20, 30, 40, 15, 25, 35, 50].map((t) => `${t},1,2\n`).join(''));
   const q = await readQuotes(block, { ...SKIP, timeUnit: 'us' });
   assert.deepEqual(q.report.skipped, [{ kind: 'time going backwards', count: 3, firstLines: [6, 7, 8], behind: { line: 5, time: 40, rows: 3, pastPrevious: 2 } }]);
   const { ctx, stderr } = fakeContext();
   ctx.reportSkipped(q.report);
   assert.doesNotMatch(stderr(), /one after another/);
   // One time far ahead (line 4: 90) with the rows after it in order from line 3's 30 on: blamed.
-  const ahead = tmpFile('skip-ahead.csv', `${QH}10,1,2
-30,1,2
-90,1,2
-40,1,2
-50,1,2
-60,1,2
-`);
+  const ahead = tmpFile('skip-ahead.csv', QH + [10, 30, 90, 40, 50, 60].map((t) => `${t},1,2\n`).join(''));
   const a = await readQuotes(ahead, { ...SKIP, timeUnit: 'us' });
   assert.deepEqual(a.report.skipped[0]!.behind, { line: 4, time: 90, rows: 3, pastPrevious: 0 });
   const { ctx: c2, stderr: e2 } = fakeContext();
