@@ -28,7 +28,7 @@ import { scanRows, type InternalReadOptions, type ScanInfo } from './reader.js';
 import { Rewindable } from './replay.js';
 import type { FieldConverter, RowScratch } from './rows.js';
 import type { BehindRow, Clock, Progress, ReadOptions, ReadReport, TimePatternText, TimeUnit } from './types.js';
-import { Column, likelyBadLine, SkipLog, stableOrder } from './validate.js';
+import { Column, likelyBadLine, SCALE_BREAK, SkipLog, stableOrder } from './validate.js';
 import { MAX_SORT_ROWS, sortLimitError } from './sort-limit.js';
 
 export interface InspectScanOptions extends TimelineOptions, Pick<InternalReadOptions, 'parser' | 'chunkBytes' | 'kernel'>, Pick<ReadOptions, 'columns' | 'timeFormat' | 'delimiter'> {
@@ -97,6 +97,8 @@ export interface FileQuality {
    * includes it.
    */
   readonly likelyBadLine: BehindRow | null;
+  /** Quote files: steps of the mid by SCALE_BREAK or more between consecutive kept rows (ReadReport.scaleBreaks); absent where none. */
+  readonly scaleBreaks?: { readonly count: number; readonly line: number; readonly from: number; readonly to: number; readonly file: string };
   /** Under sort: the row that lay farthest behind the latest time before it (ReadReport.sortedBack); absent where none did. */
   readonly sortedBack?: { readonly us: number; readonly line: number; readonly behind: number; readonly file: string };
 }
@@ -126,6 +128,9 @@ export class InspectSink implements RowSink {
   private keptTime = NaN;
   /** The time of the kept row before that one (likelyBadLine's check). */
   private previousTime = -Infinity;
+  /** The last kept row's price (mid), and the mid's steps of SCALE_BREAK or more, as the readers count them. */
+  private keptPrice = NaN;
+  private readonly scales = { count: 0, line: 0, from: NaN, to: NaN };
   /** Under sort: the usable rows (time, price, bid, ask), and the rows out of order in the file. */
   private readonly sorted: { t: Column<Float64Array>; p: Column<Float64Array>; b: Column<Float64Array>; a: Column<Float64Array>; n: number; latest: number; latestLine: number; back: number; farthest: { us: number; line: number; behind: number } } | undefined;
 
@@ -192,11 +197,20 @@ export class InspectSink implements RowSink {
       // Strictly earlier, as the validators keep it (validate.ts previousT): a burst at one time is one time.
       if (!Number.isNaN(this.keptTime) && t > this.keptTime) this.previousTime = this.keptTime;
       this.keptTime = t;
+      if (this.plan.kind === 'quotes' && (price >= SCALE_BREAK * this.keptPrice || this.keptPrice >= SCALE_BREAK * price) && this.scales.count++ === 0) {
+        Object.assign(this.scales, { line: r.line, from: this.keptPrice, to: price });
+      }
+      this.keptPrice = price;
     } else {
       // As the validators log it, so the likely bad line is found by the same rule (likelyBadLine).
       this.problems.add(KIND_BACKWARDS, r.line);
       this.problems.behind(this.keptLine, this.keptTime, t < this.previousTime);
     }
+  }
+
+  /** The mid's steps of SCALE_BREAK or more, for the commands' warning (scaleBreakNote). */
+  scaleBreaks(file: string): Pick<FileQuality, 'scaleBreaks'> {
+    return this.scales.count === 0 ? {} : { scaleBreaks: { ...this.scales, file } };
   }
 
   /** Under sort, the row moved farthest back, for the commands' warning (sortedBackNote). */
@@ -334,6 +348,7 @@ async function attempt(input: InputSpec, kind: Kind, o: InspectScanOptions, repl
       problems,
       likelyBadLine: firstLikelyBadLine(problems),
       ...s.sortedBack(file),
+      ...s.scaleBreaks(file),
     },
   };
 }

@@ -211,6 +211,7 @@ class MultiSource<B extends Batch> implements MultiFileSource<B> {
       ...(rs.some((r) => r.quiet !== undefined) ? { quiet: { count: sum((r) => r.quiet?.count ?? 0), spells: rs.flatMap((r) => r.quiet?.spells ?? []).slice(-QUIET_KEPT) } } : {}),
       ...(rs[rs.length - 1]!.readUntil !== undefined ? { readUntil: rs[rs.length - 1]!.readUntil } : {}),
       ...farthestSortedBack(rs),
+      ...allScaleBreaks(rs),
       perFile: rs,
     };
   }
@@ -219,6 +220,12 @@ class MultiSource<B extends Batch> implements MultiFileSource<B> {
     if (!this.done) throw new Error(`${this.file}: report() is available once the batches have been read to the end`);
     return this.done;
   }
+}
+
+/** The files' scaleBreaks: their count, and the first file's first. */
+function allScaleBreaks(rs: readonly ReadReport[]): Pick<ReadReport, 'scaleBreaks'> {
+  const all = rs.flatMap((r) => (r.scaleBreaks === undefined ? [] : [r.scaleBreaks]));
+  return all.length === 0 ? {} : { scaleBreaks: { ...all[0]!, count: all.reduce((n, b) => n + b.count, 0) } };
 }
 
 /** The files' sortedBack that lay farthest behind, if any. */

@@ -11,7 +11,7 @@ import { basename } from 'node:path';
 import { Context, type Streams } from '../context.js';
 import { DataError, OpenError, UsageError } from '../../errors.js';
 import { assertStdinOnce, emptyFileWarning, fileGaps, quietSpells } from '../inputs.js';
-import { QUIET_US, sortedBackNote } from '../../io/validate.js';
+import { QUIET_US, scaleBreakNote, sortedBackNote } from '../../io/validate.js';
 import { ALL_TIME } from '../../core/parts.js';
 import { isHeaderOnlyError } from '../../io/fastparse.js';
 import { overlapsPrevious } from '../../io/multi.js';
@@ -110,6 +110,8 @@ export async function runInspect(files: readonly string[], o: InspectOptions, ct
   for (const e of entries) {
     const far = 'quality' in e ? sortedBackNote(e.quality.sortedBack) : undefined;
     if (far !== undefined) ctx.warn(far);
+    const scale = 'quality' in e ? scaleBreakNote(e.quality.scaleBreaks) : undefined;
+    if (scale !== undefined) ctx.warn(scale);
   }
   const report = { entries, threshold: o.threshold, pairWindowUs: o.pairWindow };
   // Each quote file with its place among the inputs: the pair reads it with the same per-input options.
