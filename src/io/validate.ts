@@ -427,7 +427,6 @@ export class QuoteValidator extends Rules {
     const until = this.until;
     const batcher = this.batcher;
     let lastT = this.lastT;
-    let previousT = this.previousT;
     let hasPending = this.hasPending;
     let pt = this.pt;
     let pbid = this.pbid;
@@ -442,9 +441,9 @@ export class QuoteValidator extends Rules {
       const t = time[i]!;
       const bid = bids[i]!;
       const ask = asks[i]!;
-      const usable = priceOnly ? bid > 0 : bid > 0 && ask > 0 && bid <= ask && Number.isFinite(midOf(bid, ask));
+      const mid = priceOnly ? bid : midOf(bid, ask);
+      const usable = priceOnly ? bid > 0 : bid > 0 && ask > 0 && bid <= ask && Number.isFinite(mid);
       if (!usable || !(t >= lastT)) break;
-      if (t > lastT) previousT = lastT;
       lastT = t;
       // accept(): a row at the pending row's time replaces it; a later row sends it on (emit()).
       if (hasPending && t !== pt) {
@@ -454,7 +453,6 @@ export class QuoteValidator extends Rules {
         lastTime = pt;
         records++;
       }
-      const mid = priceOnly ? bid : midOf(bid, ask);
       if (hasPending && (mid >= SCALE_BREAK * pprice || pprice >= SCALE_BREAK * mid)) this.scaleBreak(firstLine + i, pprice, mid);
       hasPending = true;
       pt = t;
@@ -467,8 +465,14 @@ export class QuoteValidator extends Rules {
     if (kept === 0) return i;
     this.rows += kept;
     this.goodRows += kept;
+    // The kept time before the last, strictly earlier (likelyBadLine), found back from the run's
+    // end rather than kept row by row: this loop is the readers' hottest.
+    if (lastT > this.lastT) {
+      let j = i - 1;
+      while (j >= from && time[j] === lastT) j--;
+      this.previousT = j >= from ? time[j]! : this.lastT;
+    }
     this.lastT = lastT;
-    this.previousT = previousT;
     this.lastLine = firstLine + i - 1;
     this.records = records;
     this.firstTime = firstTime;
