@@ -525,23 +525,23 @@ test('a step back of about an hour is said to look like a clock change, with UTC
   assert.equal((await readQuotes(tmpFile('in-order.csv', `${QH}1000000,1,2\n1000001,1,2\n`), { ...STRICT, sort: true })).report.sortedBack, undefined);
 });
 
-test('a mid that doubles or halves between two rows is counted with the first one\'s line and mids, on both parsing paths; steps short of 2× are not', async () => {
+test('a mid that doubles or halves between two ticks is counted with the first one\'s time and mids, on both parsing paths; steps short of 2× are not', async () => {
   const us = (s: number) => String(1723118400_000000 + s * 1_000_000);
   const iso = (s: number) => new Date(Date.UTC(2024, 7, 8, 12, 0, s)).toISOString();
   for (const [form, t] of [['µs', us], ['ISO', iso]] as const) {
-    // Lines 2–3 at 100/102 (mid 101), lines 4–5 in cents (mid 10100), line 6 back (mid 101):
-    // two steps of ×100, the first at line 4. A step of 1.9× (line 7, mid 191.9) is none.
+    // Ticks 0–1 at 100/102 (mid 101), ticks 2–3 in cents (mid 10100), tick 4 back (mid 101):
+    // two steps of ×100, the first at tick 2's time. A step of 1.9× (tick 5, mid 191.9) is none.
     const rows = [[100, 102], [100, 102], [10000, 10200], [10000, 10200], [100, 102], [190.9, 192.9]];
     const path = tmpFile(`scale-${form}.csv`, QH + rows.map(([b, a], i) => `${t(i)},${b},${a}\n`).join(''));
     const q = await readQuotes(path);
-    assert.deepEqual(q.report.scaleBreaks, { count: 2, line: 4, from: 101, to: 10100, file: path }, form);
+    assert.deepEqual(q.report.scaleBreaks, { count: 2, time: 1723118402_000000, from: 101, to: 10100, file: path }, form);
   }
   const { ctx, stderr } = fakeContext();
-  ctx.reportSkipped({ ...(await readQuotes(tmpFile('scale-note.csv', `${QH}1000000,100,102\n1000001,10000,10200\n`))).report });
-  assert.match(stderr(), /scale-note\.csv: the mid steps from 101 to 10100 at line 3: a change of units \(prices in cents\), rows of another instrument, or a stub quote\?/);
+  ctx.reportSkipped({ ...(await readQuotes(tmpFile('scale-note.csv', `${QH}1723118400000000,100,102\n1723118400000001,10000,10200\n`))).report });
+  assert.match(stderr(), /scale-note\.csv: the mid steps from 101 to 10100 at 2024-08-08T12:00:00\.000001Z: a change of units \(prices in cents\), rows of another instrument, or a stub quote\?/);
   assert.equal((await readQuotes(tmpFile('scale-none.csv', `${QH}1000000,100,102\n1000001,150,152\n`))).report.scaleBreaks, undefined);
   // 20 000 µs rows (0.6 MB, read by the line kernel in bulk with kernel on), rows 10 000–10 499
-  // in cents: the step in at line 10 002 and the step out, both ways alike.
+  // in cents: the step in at row 10 000's time and the step out, both ways alike.
   const rows = Array.from({ length: 20_000 }, (_, i) => {
     const m = i >= 10_000 && i < 10_500 ? 100 : 1;
     return `${1723118400_000000 + i * 1000},${(100 * m).toFixed(2)},${(102 * m).toFixed(2)}\n`;
@@ -549,6 +549,6 @@ test('a mid that doubles or halves between two rows is counted with the first on
   const big = tmpFile('scale-big.csv', QH + rows.join(''));
   for (const kernel of [true, false]) {
     const q = await readQuotes(big, { ...STRICT, kernel } as typeof STRICT);
-    assert.deepEqual(q.report.scaleBreaks, { count: 2, line: 10_002, from: 101, to: 10100, file: big }, `kernel ${kernel}`);
+    assert.deepEqual(q.report.scaleBreaks, { count: 2, time: 1723118400_000000 + 10_000 * 1000, from: 101, to: 10100, file: big }, `kernel ${kernel}`);
   }
 });

@@ -28,7 +28,8 @@ import { scanRows, type InternalReadOptions, type ScanInfo } from './reader.js';
 import { Rewindable } from './replay.js';
 import type { FieldConverter, RowScratch } from './rows.js';
 import type { BehindRow, Clock, Progress, ReadOptions, ReadReport, TimePatternText, TimeUnit } from './types.js';
-import { Column, likelyBadLine, SCALE_BREAK, SkipLog, stableOrder } from './validate.js';
+import { Column, likelyBadLine, SkipLog, stableOrder } from './validate.js';
+import { SCALE_BREAK } from './scale-watch.js';
 import { MAX_SORT_ROWS, sortLimitError } from './sort-limit.js';
 
 export interface InspectScanOptions extends TimelineOptions, Pick<InternalReadOptions, 'parser' | 'chunkBytes' | 'kernel'>, Pick<ReadOptions, 'columns' | 'timeFormat' | 'delimiter'> {

@@ -21,7 +21,6 @@ import { inflatingSource, syncInflaterAvailable } from './inflate.js';
 import { openError, type ByteSource } from './byte-source.js';
 import { readAt } from './file-read.js';
 import { FOREIGN_PACKING, OWN_LAYER, withoutOwnLayer } from './extensions.js';
-import { holdTemporary, outputError, writeAll } from './atomic.js';
 
 /** Where bytes come from. */
 export type InputSpec = string | { readonly stream: Readable; readonly name: string };
@@ -204,7 +203,11 @@ async function sniffStream(name: string, stream: Readable): Promise<[ByteSource,
 
 /** A zip archive arriving on a stream: spooled to a private temporary file, then read as a file. */
 async function zipFromStream(name: string, head: Buffer, rest: AsyncIterator<Buffer>): Promise<[ByteSource, Layer]> {
-  const dir = await mkdtemp(join(tmpdir(), 'leadlag-zip-')).catch((e: unknown) => Promise.reject(spoolError(name, e)));
+  // Loaded here, not with this module: the reader threads load this module, and atomic.js (with
+  // node:crypto) added to every thread's start what only a zip on a pipe needs.
+  const { holdTemporary, outputError, writeAll } = await import('./atomic.js');
+  const spoolError = (e: unknown) => spoolErrorOf(name, outputError(tmpdir(), e), e);
+  const dir = await mkdtemp(join(tmpdir(), 'leadlag-zip-')).catch((e: unknown) => Promise.reject(spoolError(e)));
   // Removed however the run ends: an error (the process exits at once), or a signal mid-spool.
   const release = holdTemporary(dir);
   const path = join(dir, 'input.zip');
@@ -224,7 +227,7 @@ async function zipFromStream(name: string, head: Buffer, rest: AsyncIterator<Buf
         await out.close();
       }
     } catch (e) {
-      throw e instanceof OpenError || e instanceof DataError ? e : spoolError(name, e);
+      throw e instanceof OpenError || e instanceof DataError ? e : spoolError(e);
     }
     return await zipSource(name, path, size);
   } finally {
@@ -238,8 +241,7 @@ async function zipFromStream(name: string, head: Buffer, rest: AsyncIterator<Buf
  * The temporary folder cannot take a zip arriving on a stream (full, missing, read-only): said as
  * such, with the ways around it, rather than as an internal error.
  */
-function spoolError(name: string, err: unknown): OutputError {
-  const reason = outputError(tmpdir(), err);
+function spoolErrorOf(name: string, reason: Error, err: unknown): OutputError {
   const problem = reason instanceof OutputError ? reason.problem : String(err);
   return new OutputError(tmpdir(), `${problem}; a zip on ${name} is copied to a temporary file there first: set TMPDIR to a folder with room, or unzip it on the way in (unzip -p FILE | leadlag … - …)`);
 }

@@ -378,7 +378,6 @@ export async function* readBatches(
     ...(v instanceof TradeValidator && v.unreadSides.count > 0 && info.plan.sideMode !== 'none' ? { unreadSides: { ...v.unreadSides, file, mode: info.plan.sideMode } } : {}),
     ...(v.stopped ? { readUntil: opts.until } : {}),
     ...(v.sortedBack.us > 0 ? { sortedBack: { ...v.sortedBack, file } } : {}),
-    ...(v instanceof QuoteValidator && v.scaleBreaks.count > 0 ? { scaleBreaks: { ...v.scaleBreaks, file } } : {}),
   };
 }
 

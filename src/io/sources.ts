@@ -20,6 +20,7 @@ import type { ReadMessage, SlotMessage, WorkerRequest } from './worker.js';
 import { deserializeError, type SerializedError } from './thread-errors.js';
 import { quoteBatchIn, tradeBatchIn } from './batches.js';
 import { creditCounter, tookBatch } from './credits.js';
+import { ScaleWatch } from './scale-watch.js';
 
 export type { RowSink } from './fastparse.js';
 export type { RowScratch } from './rows.js';
@@ -65,6 +66,11 @@ export function openInput<K extends Kind>(
   return new Source(input, kind, opts) as unknown as K extends 'quotes' ? QuoteSource : TradeSource;
 }
 
+/** The report with the watch's steps of the mid, if any (ReadReport.scaleBreaks). */
+function withScaleBreaks(r: ReadReport, w: ScaleWatch | undefined): ReadReport {
+  return w === undefined || w.count === 0 ? r : { ...r, scaleBreaks: { count: w.count, time: w.time, from: w.from, to: w.to, file: r.file } };
+}
+
 class Source<B extends TickBatch | TradeBatch> implements AsyncIterable<B> {
   readonly file: string;
   private last: ReadReport | undefined;
@@ -86,8 +92,24 @@ class Source<B extends TickBatch | TradeBatch> implements AsyncIterable<B> {
     const inWorker = typeof input === 'string' && input !== '-' && wantWorker(input, this.opts.worker) && existsSync(fileURLToPath(WORKER_URL));
     // The parser's modules (and csv-parse, yauzl) load only where a file is parsed: a thread
     // whose files are all parsed by workers spends its start-up on other things.
-    const gen = inWorker ? workerBatches(input, this.kind, this.opts) : (await import('./reader.js')).readBatches(input, this.kind, this.opts);
-    this.last = (yield* gen as AsyncGenerator<B, ReadReport, undefined>);
+    const gen = (inWorker ? workerBatches(input, this.kind, this.opts) : (await import('./reader.js')).readBatches(input, this.kind, this.opts)) as AsyncGenerator<B, ReadReport, undefined>;
+    // Quote files: the mid's steps by 2× or more, watched here on the consuming thread (ScaleWatch).
+    const watch = this.kind === 'quotes' ? new ScaleWatch() : undefined;
+    let done = false;
+    try {
+      for (let step = await gen.next(); ; step = await gen.next()) {
+        if (step.done) {
+          done = true;
+          this.last = withScaleBreaks(step.value, watch);
+          return;
+        }
+        watch?.push(step.value as TickBatch);
+        yield step.value;
+      }
+    } finally {
+      // A consumer that stops early: the read ends as it would through yield* (a worker is terminated).
+      if (!done) await gen.return(undefined as never);
+    }
   }
 
   report(): ReadReport {

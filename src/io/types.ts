@@ -137,10 +137,10 @@ export interface ReadReport {
    */
   readonly sortedBack?: { readonly us: number; readonly line: number; readonly behind: number; readonly file: string };
   /**
-   * Quote files: steps of the mid by a factor of 2 or more between consecutive rows (validate.ts
-   * SCALE_BREAK), how many, and the first's line, mids and file. Absent where there are none.
+   * Quote files: steps of the mid by a factor of 2 or more between consecutive ticks (validate.ts
+   * SCALE_BREAK), how many, and the first's time, mids and file. Absent where there are none.
    */
-  readonly scaleBreaks?: { readonly count: number; readonly line: number; readonly from: number; readonly to: number; readonly file: string };
+  readonly scaleBreaks?: { readonly count: number; readonly time: number; readonly from: number; readonly to: number; readonly file: string };
   /**
    * A stream of several files (io/multi.ts): each file's own report, in reading order. The
    * stream's format, time column and unit are the first file's; what an option did is judged

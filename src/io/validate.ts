@@ -103,11 +103,12 @@ export function sortedBackNote(back: { readonly us: number; readonly line: numbe
 }
 
 /** What a mid that doubles or halves between two rows may be (SCALE_BREAK), as the commands' warning says it; undefined where there is none. */
-export function scaleBreakNote(b: { readonly count: number; readonly line: number; readonly from: number; readonly to: number; readonly file: string } | undefined): string | undefined {
+export function scaleBreakNote(b: { readonly count: number; readonly line?: number; readonly time?: number; readonly from: number; readonly to: number; readonly file: string } | undefined): string | undefined {
   if (b === undefined || b.count === 0) return undefined;
   const more = b.count > 1 ? `, and ${b.count - 1} more ${b.count === 2 ? 'time' : 'times'}` : '';
   const price = (x: number) => String(Number(x.toPrecision(12)));
-  return `${b.file}: the mid steps from ${price(b.from)} to ${price(b.to)} at line ${b.line}${more}: a change of units (prices in cents), rows of another instrument, or a stub quote? No market moves so in a tick, and every analysis counts such a step as a move`;
+  const at = b.line !== undefined ? `at line ${b.line}` : `at ${formatMicros(b.time!)}`;
+  return `${b.file}: the mid steps from ${price(b.from)} to ${price(b.to)} ${at}${more}: a change of units (prices in cents), rows of another instrument, or a stub quote? No market moves so in a tick, and every analysis counts such a step as a move`;
 }
 
 /** What to do about a likelyBadLine, as the readers' warning and `inspect` both say it. */
@@ -347,18 +348,8 @@ abstract class Rules implements RowSink {
 }
 
 /** Quote rows → collapsed ticks (mid = (bid + ask) / 2, or the price column). */
-/**
- * A mid that doubles or halves from one row to the next: no market moves so in a tick, but a
- * change of units (prices in cents in part of a file), another instrument's rows or a stub quote
- * (a bid of 0.01) does, and every analysis would count it as a move (a hunt's file with 500 rows
- * ×100 gave 2 jumps that were none).
- */
-export const SCALE_BREAK = 2;
-
 export class QuoteValidator extends Rules {
   readonly batcher: QuoteBatcher;
-  /** Steps of the mid by SCALE_BREAK or more between consecutive usable rows (not under sort): how many, and the first's line and mids. */
-  readonly scaleBreaks = { count: 0, line: 0, from: NaN, to: NaN };
   private hasPending = false;
   private pt = 0;
   private pbid = 0;
@@ -387,10 +378,6 @@ export class QuoteValidator extends Rules {
       return;
     }
     if (!this.inOrder(r)) return;
-    if (this.hasPending) {
-      const mid = priceOnly ? bid : midOf(bid, ask);
-      if (mid >= SCALE_BREAK * this.pprice || this.pprice >= SCALE_BREAK * mid) this.scaleBreak(r.line, this.pprice, mid);
-    }
     this.accept(r.t, bid, ask);
     this.stopped = r.t >= this.until;
   }
@@ -453,7 +440,6 @@ export class QuoteValidator extends Rules {
         lastTime = pt;
         records++;
       }
-      if (hasPending && (mid >= SCALE_BREAK * pprice || pprice >= SCALE_BREAK * mid)) this.scaleBreak(firstLine + i, pprice, mid);
       hasPending = true;
       pt = t;
       pbid = bid;
@@ -496,14 +482,6 @@ export class QuoteValidator extends Rules {
     this.pask = ask;
     // The same expression in every path, so both parsers hand on bit-identical mids.
     this.pprice = this.plan.priceOnly ? bid : midOf(bid, ask);
-  }
-
-  private scaleBreak(line: number, from: number, to: number): void {
-    const b = this.scaleBreaks;
-    if (b.count++ > 0) return;
-    b.line = line;
-    b.from = from;
-    b.to = to;
   }
 
   private emit(): void {

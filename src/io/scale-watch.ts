@@ -1,0 +1,44 @@
+/**
+ * The mid's steps by SCALE_BREAK or more between a quote file's consecutive ticks (src/io/types.ts
+ * ReadReport.scaleBreaks), watched on the batches as the consumer takes them.
+ */
+/**
+ * A mid that doubles or halves from one tick to the next: no market moves so in a tick, but a
+ * change of units (prices in cents in part of a file), another instrument's rows or a stub quote
+ * (a bid of 0.01) does, and every analysis would count it as a move (a hunt's file with 500 rows
+ * ×100 gave 2 jumps that were none).
+ */
+export const SCALE_BREAK = 2;
+
+/**
+ * The ticks' mid steps of SCALE_BREAK or more, over the batches of a quote file as the consumer
+ * takes them (io/sources.ts): on the reading threads the check cost the perp file's reader 4–8 %
+ * (row by row in the validator's bulk loop, or batch by batch over shared memory), and that
+ * reader is the bench's critical path; the consuming thread has time to spare.
+ */
+export class ScaleWatch {
+  count = 0;
+  time = NaN;
+  from = NaN;
+  to = NaN;
+  private last = NaN;
+
+  push(b: { readonly length: number; readonly t: Float64Array; readonly price: Float64Array }): void {
+    const p = b.price;
+    let last = this.last;
+    for (let i = 0; i < b.length; i++) {
+      const x = p[i]!;
+      if (x >= SCALE_BREAK * last || last >= SCALE_BREAK * x) this.found(b.t[i]!, last, x);
+      last = x;
+    }
+    this.last = last;
+  }
+
+  private found(time: number, from: number, to: number): void {
+    if (this.count++ > 0) return;
+    this.time = time;
+    this.from = from;
+    this.to = to;
+  }
+}
+
