@@ -573,5 +573,26 @@ test('inspect warns, as the analyses do, of a mid that doubles or halves between
   assert.equal(inspect.code, 0, inspect.stderr);
   assert.match(inspect.stderr, /warning: .*cents\.csv: the mid steps from 101 to 10100 at line 4, and 1 more time: a change of units \(prices in cents\)/);
   const pair = await leadlagInProcess(['pair', join(dir, 'cents.csv'), join(dir, 'cents.csv'), '--format', 'json']);
+  assert.equal(pair.code, 0, pair.stderr);
   assert.match(pair.stderr, /warning: .*cents\.csv: the mid steps from 101 to 10100 at 2024-08-08T12:00:00\.002000Z, and 1 more time: a change of units \(prices in cents\)/);
+  // Sorted, inspect keeps no line: the step is said by its time, as the analyses say it.
+  const sorted = await leadlagInProcess(['inspect', join(dir, 'cents.csv'), '--sort', '--format', 'json']);
+  assert.match(sorted.stderr, /cents\.csv: the mid steps from 101 to 10100 at 2024-08-08T12:00:00\.002000Z, and 1 more time/);
+});
+
+test('inspect judges the mid\'s steps between ticks (a burst\'s last row), as the analyses do: a stub inside a burst is none, a step split over a burst\'s rows is one', async () => {
+  const T = 1723118400000000;
+  const dir = tempFiles({
+    // Tick 1's burst passes through 10100 and ends at 101: the tick is 101, no step.
+    'stub.csv': `time,bid,ask\n${T},100,102\n${T + 1000},10000,10200\n${T + 1000},100,102\n${T + 2000},100.5,102\n`,
+    // 100, then a burst 150 → 200 (no step of 2× row to row), then 200: the ticks step 100 → 200.
+    'split.csv': `time,price\n${T},100\n${T + 1000},150\n${T + 1000},200\n${T + 2000},200\n`,
+  });
+  for (const [file, steps] of [['stub.csv', false], ['split.csv', true]] as const) {
+    const inspect = await leadlagInProcess(['inspect', join(dir, file), '--format', 'json']);
+    const pair = await leadlagInProcess(['pair', join(dir, file), join(dir, file), '--format', 'json']);
+    assert.equal(pair.code, 0, pair.stderr);
+    assert.equal(/mid steps/.test(inspect.stderr), steps, `inspect ${file}: ${inspect.stderr}`);
+    assert.equal(/mid steps/.test(pair.stderr), steps, `pair ${file}: ${pair.stderr}`);
+  }
 });

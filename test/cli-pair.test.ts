@@ -254,6 +254,20 @@ test('pair --sort warns when it moved a row back by more than a minute (two stre
   assert.doesNotMatch(near.stderr, /--sort moved/);
 });
 
+test('pair warns of a step of scale where two files of one market meet (a day in dollars, the next in cents), naming the second file', async () => {
+  const T = 1723118400000000;
+  const rows = (from: number, n: number, bid: number, ask: number) => Array.from({ length: n }, (_, i) => `${T + (from + i) * 1000},${bid},${ask}`);
+  const dir = tempFiles({
+    'day1.csv': ['time,bid,ask', ...rows(0, 50, 100, 102)].join('\n') + '\n',
+    'day2.csv': ['time,bid,ask', ...rows(50, 50, 10000, 10200)].join('\n') + '\n',
+    'other.csv': ['time,bid,ask', ...rows(0, 100, 100, 102).map((l) => l.replace(/^(\d+)/, (t) => String(Number(t) + 500)))].join('\n') + '\n',
+  });
+  const r = await leadlagInProcess(['pair', `${join(dir, 'day1.csv')},${join(dir, 'day2.csv')}`, join(dir, 'other.csv'), '--bootstrap', '0', '--format', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  // Tick 50 (T + 50 ms) is the second file's first: 101 → 10100.
+  assert.match(r.stderr, /warning: .*day2\.csv: the mid steps from 101 to 10100 at 2024-08-08T12:00:00\.050000Z: a change of units/);
+});
+
 test('pair and classify: a --block that cuts the span into more bootstrap blocks than drawable is a usage error; --bootstrap 0 needs no blocks', async () => {
   // The fixtures span almost 80 s: about 80 000 000 blocks of 1 µs, more than 2^24 = 16 777 216.
   const trades = ['--trades', fx('tardis', 'spot_trades.csv')];

@@ -29,7 +29,7 @@ import { Rewindable } from './replay.js';
 import type { FieldConverter, RowScratch } from './rows.js';
 import type { BehindRow, Clock, Progress, ReadOptions, ReadReport, TimePatternText, TimeUnit } from './types.js';
 import { Column, likelyBadLine, SkipLog, stableOrder } from './validate.js';
-import { SCALE_BREAK } from './scale-watch.js';
+import { scaleStep } from './scale-watch.js';
 import { MAX_SORT_ROWS, sortLimitError } from './sort-limit.js';
 
 export interface InspectScanOptions extends TimelineOptions, Pick<InternalReadOptions, 'parser' | 'chunkBytes' | 'kernel'>, Pick<ReadOptions, 'columns' | 'timeFormat' | 'delimiter'> {
@@ -99,9 +99,47 @@ export interface FileQuality {
    */
   readonly likelyBadLine: BehindRow | null;
   /** Quote files: steps of the mid by SCALE_BREAK or more between consecutive kept rows (ReadReport.scaleBreaks); absent where none. */
-  readonly scaleBreaks?: { readonly count: number; readonly line: number; readonly from: number; readonly to: number; readonly file: string };
+  readonly scaleBreaks?: { readonly count: number; readonly line?: number; readonly time: number; readonly from: number; readonly to: number; readonly file: string };
   /** Under sort: the row that lay farthest behind the latest time before it (ReadReport.sortedBack); absent where none did. */
   readonly sortedBack?: { readonly us: number; readonly line: number; readonly behind: number; readonly file: string };
+}
+
+/**
+ * The mid's steps of SCALE_BREAK or more between ticks, a tick being the last row of its time, as
+ * the readers collapse bursts and the analyses watch them (scale-watch.ts): row by row, a burst's
+ * passing stub quote was warned of here and never by the analyses, and a step split over a burst's
+ * rows (×1.5 twice) the other way round.
+ */
+class TickSteps {
+  private time = NaN;
+  private price = NaN;
+  private line = 0;
+  private last = NaN;
+  private done = false;
+  private readonly found = { count: 0, line: 0, time: NaN, from: NaN, to: NaN };
+
+  /** A kept row: its time (µs), mid and line (0 where unknown). */
+  push(t: number, price: number, line: number): void {
+    if (t !== this.time) {
+      this.close();
+      this.time = t;
+      this.line = line;
+    }
+    this.price = price;
+  }
+
+  /** The steps, the last tick closed; call once, at the end. */
+  finish(): { count: number; line: number; time: number; from: number; to: number } {
+    if (!this.done) this.close();
+    this.done = true;
+    return this.found;
+  }
+
+  private close(): void {
+    if (Number.isNaN(this.time)) return;
+    if (scaleStep(this.last, this.price) && this.found.count++ === 0) Object.assign(this.found, { line: this.line, time: this.time, from: this.last, to: this.price });
+    this.last = this.price;
+  }
 }
 
 /** The RowSink: classifies each raw row (row-verdict.ts), feeds the usable ones to the kernels. No allocation per good row. */
@@ -129,9 +167,8 @@ export class InspectSink implements RowSink {
   private keptTime = NaN;
   /** The time of the kept row before that one (likelyBadLine's check). */
   private previousTime = -Infinity;
-  /** The last kept row's price (mid), and the mid's steps of SCALE_BREAK or more, as the readers count them. */
-  private keptPrice = NaN;
-  private readonly scales = { count: 0, line: 0, from: NaN, to: NaN };
+  /** The mid's steps of SCALE_BREAK or more between ticks, as the analyses count them (quotes only). */
+  private readonly steps = new TickSteps();
   /** Under sort: the usable rows (time, price, bid, ask), and the rows out of order in the file. */
   private readonly sorted: { t: Column<Float64Array>; p: Column<Float64Array>; b: Column<Float64Array>; a: Column<Float64Array>; n: number; latest: number; latestLine: number; back: number; farthest: { us: number; line: number; behind: number } } | undefined;
 
@@ -198,10 +235,7 @@ export class InspectSink implements RowSink {
       // Strictly earlier, as the validators keep it (validate.ts previousT): a burst at one time is one time.
       if (!Number.isNaN(this.keptTime) && t > this.keptTime) this.previousTime = this.keptTime;
       this.keptTime = t;
-      if (this.plan.kind === 'quotes' && (price >= SCALE_BREAK * this.keptPrice || this.keptPrice >= SCALE_BREAK * price) && this.scales.count++ === 0) {
-        Object.assign(this.scales, { line: r.line, from: this.keptPrice, to: price });
-      }
-      this.keptPrice = price;
+      if (this.plan.kind === 'quotes') this.steps.push(t, price, r.line);
     } else {
       // As the validators log it, so the likely bad line is found by the same rule (likelyBadLine).
       this.problems.add(KIND_BACKWARDS, r.line);
@@ -211,7 +245,8 @@ export class InspectSink implements RowSink {
 
   /** The mid's steps of SCALE_BREAK or more, for the commands' warning (scaleBreakNote). */
   scaleBreaks(file: string): Pick<FileQuality, 'scaleBreaks'> {
-    return this.scales.count === 0 ? {} : { scaleBreaks: { ...this.scales, file } };
+    const s = this.steps.finish();
+    return s.count === 0 ? {} : { scaleBreaks: { ...s, ...(s.line > 0 ? {} : { line: undefined }), file } };
   }
 
   /** Under sort, the row moved farthest back, for the commands' warning (sortedBackNote). */
@@ -233,6 +268,8 @@ export class InspectSink implements RowSink {
       const i = order ? order[k]! : k;
       this.timeline.push(t.data[i]!, p.data[i]!);
       this.ticks.push(b.data[i]!, a.data[i]!, p.data[i]!);
+      // Sorted, a row's line is not kept: the step is said by its time.
+      if (this.plan.kind === 'quotes') this.steps.push(t.data[i]!, p.data[i]!, 0);
     }
     return { ...this.timeline.summary(), outOfOrder: sorted.back };
   }

@@ -28,6 +28,7 @@ import type { InternalReadOptions } from './reader.js';
 import { ReaderKeeper } from './reader-keeper.js';
 import { QUIET_KEPT } from './validate.js';
 import { isoMicros } from './output.js';
+import { scaleStep } from './scale-watch.js';
 import { sameFile } from './identity.js';
 import { isHeaderOnlyError } from './fastparse.js';
 
@@ -110,21 +111,29 @@ class MultiSource<B extends Batch> implements MultiFileSource<B> {
     const order = await this.plan();
     const reports: ReadReport[] = [];
     let previous: ReadReport | undefined;
+    // Quotes: the last mid handed on, so that a step of scale where two files meet (a day in
+    // dollars, the next in cents) is seen as one inside a file is (scale-watch.ts).
+    let lastPrice = NaN;
     // One reader thread for the stream's files (a single file's ends with its read, as before).
     const keeper = order.length > 1 ? new ReaderKeeper() : undefined;
     try {
       for (const path of order) {
         const src = this.open(path, keeper);
         let first = true;
+        let junction: { time: number; from: number; to: number } | undefined;
         for await (const batch of src as AsyncIterable<B>) {
           if (first && batch.length > 0 && previous !== undefined) {
             refuseOverlap(previous, path, batch.t[0]!, this.kind);
-            first = false;
+            const price = (batch as TickBatch).price?.[0];
+            if (this.kind === 'quotes' && price !== undefined && scaleStep(lastPrice, price)) junction = { time: batch.t[0]!, from: lastPrice, to: price };
           }
-          if (batch.length > 0) first = false;
+          if (batch.length > 0) {
+            first = false;
+            if (this.kind === 'quotes') lastPrice = (batch as TickBatch).price[batch.length - 1]!;
+          }
           yield batch;
         }
-        previous = src.report();
+        previous = withJunction(src.report(), junction);
         reports.push(previous);
       }
     } finally {
@@ -220,6 +229,12 @@ class MultiSource<B extends Batch> implements MultiFileSource<B> {
     if (!this.done) throw new Error(`${this.file}: report() is available once the batches have been read to the end`);
     return this.done;
   }
+}
+
+/** A file's report with the step of scale where it meets the file before (the first in it, by time). */
+function withJunction(r: ReadReport, j: { time: number; from: number; to: number } | undefined): ReadReport {
+  if (j === undefined) return r;
+  return { ...r, scaleBreaks: { ...j, count: (r.scaleBreaks?.count ?? 0) + 1, file: r.file } };
 }
 
 /** The files' scaleBreaks: their count, and the first file's first. */

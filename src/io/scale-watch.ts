@@ -10,6 +10,11 @@
  */
 export const SCALE_BREAK = 2;
 
+/** Whether a price steps from `from` to `to` by SCALE_BREAK or more, either way (false with NaN: no price before). */
+export function scaleStep(from: number, to: number): boolean {
+  return to >= SCALE_BREAK * from || from >= SCALE_BREAK * to;
+}
+
 /**
  * The ticks' mid steps of SCALE_BREAK or more, over the batches of a quote file as the consumer
  * takes them (io/sources.ts): on the reading threads the check cost the perp file's reader 4–8 %
@@ -28,7 +33,7 @@ export class ScaleWatch {
     let last = this.last;
     for (let i = 0; i < b.length; i++) {
       const x = p[i]!;
-      if (x >= SCALE_BREAK * last || last >= SCALE_BREAK * x) this.found(b.t[i]!, last, x);
+      if (scaleStep(last, x)) this.found(b.t[i]!, last, x);
       last = x;
     }
     this.last = last;
