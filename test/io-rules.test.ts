@@ -35,6 +35,7 @@ const CASES: Case[] = [
   // ISO times that are well written but not times leadlag holds say why.
   // On the first row: after rows read with seconds, that format would refuse them, and no hint is given.
   { name: 'a time without seconds', kind: 'quotes', body: '2024-08-08 12:01,1,2\n2024-08-08T12:02:00Z,1,2\n', line: 2, value: '2024-08-08 12:01', problem: /unparsable time in column time \(a time without seconds: --time-format '%Y-%m-%d %H:%M' reads it/, skipKind: 'unparsable time' },
+  { name: 'a time without seconds, with a zone', kind: 'quotes', body: '2024-08-08T12:01Z,1,2\n2024-08-08T12:02:00Z,1,2\n', line: 2, value: '2024-08-08T12:01Z', problem: /unparsable time in column time \(a time without seconds: --time-format '%Y-%m-%dT%H:%M%z' reads it/, skipKind: 'unparsable time' },
   { name: 'a leap second', kind: 'quotes', body: '2016-12-31T23:59:59Z,1,2\n2016-12-31T23:59:60Z,1,2\n', line: 3, value: '2016-12-31T23:59:60Z', problem: /unparsable time in column time \(a leap second: times since the epoch have no :60\)/, skipKind: 'unparsable time' },
   { name: 'a year after 2255', kind: 'quotes', body: '2255-01-01T00:00:00Z,1,2\n2256-01-01T00:00:00Z,1,2\n', line: 3, value: '2256-01-01T00:00:00Z', problem: /\(a year after 2255: microseconds since 1970 no longer fit exactly\)/, skipKind: 'unparsable time' },
   // A number in a named unit past the µs clock's exact range (2^53 − 1 µs, 2255): 9 007 199 254 740 992 µs is one past it.

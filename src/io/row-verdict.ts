@@ -178,8 +178,8 @@ export function timeHint(text: string, unit?: TimeUnit, earlierTimes = false): s
   }
   // A date and a time to the minute: tick data carries seconds, but a --time-format reads it.
   // (Not where earlier rows read with seconds: that format would refuse them.)
-  const minutes = earlierTimes ? null : /^\s*\d{4}-\d\d-\d\d([T ])\d\d:\d\d\s*$/.exec(text);
-  if (minutes !== null) return ` (a time without seconds: --time-format '%Y-%m-%d${minutes[1] === 'T' ? 'T' : ' '}%H:%M' reads it, though a minute is far coarser than the lags leadlag measures)`;
+  const minutes = earlierTimes ? null : /^\s*\d{4}-\d\d-\d\d([T ])\d\d:\d\d(Z|z|[+-]\d\d(?::?\d\d)?)?\s*$/.exec(text);
+  if (minutes !== null) return ` (a time without seconds: --time-format '%Y-%m-%d${minutes[1] === 'T' ? 'T' : ' '}%H:%M${minutes[2] !== undefined ? '%z' : ''}' reads it, though a minute is far coarser than the lags leadlag measures)`;
   const iso = /^\s*(\d{4})-\d\d-\d\d[T ]\d\d:\d\d:(\d\d)/.exec(text);
   if (iso === null) return '';
   if (iso[2] === '60') return ' (a leap second: times since the epoch have no :60)';
