@@ -6,7 +6,7 @@ import { batched, makeStyle, outputChunks, wantColour, WRITE_CHARS, type Output 
 import { progressFor, type ProgressDisplay } from '../io/progress.js';
 import type { CommonOptions } from './options.js';
 import type { ReadReport } from '../io/types.js';
-import { likelyBadLine, likelyBadLineNote, scaleBreakNote, sortedBackNote } from '../io/validate.js';
+import { likelyBadLine, likelyBadLineNote, readNotes } from '../io/validate.js';
 import { escapeControl, StdoutError } from '../errors.js';
 
 export interface Streams {
@@ -43,10 +43,7 @@ export class Context {
 
   /** Reports rows a reader skipped, so nothing is dropped silently; and rows --sort moved far. */
   reportSkipped(r: ReadReport): void {
-    const far = sortedBackNote(r.sortedBack);
-    if (far !== undefined) this.warn(far);
-    const scale = scaleBreakNote(r.scaleBreaks);
-    if (scale !== undefined) this.warn(scale);
+    for (const note of readNotes(r)) this.warn(note);
     for (const s of r.skipped) {
       const more = s.count > s.firstLines.length ? ', …' : '';
       const rows = s.count === 1 ? 'row' : 'rows';

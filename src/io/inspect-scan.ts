@@ -245,8 +245,9 @@ export class InspectSink implements RowSink {
 
   /** The mid's steps of SCALE_BREAK or more, for the commands' warning (scaleBreakNote). */
   scaleBreaks(file: string): Pick<FileQuality, 'scaleBreaks'> {
-    const s = this.steps.finish();
-    return s.count === 0 ? {} : { scaleBreaks: { ...s, ...(s.line > 0 ? {} : { line: undefined }), file } };
+    const { count, line, time, from, to } = this.steps.finish();
+    // Line 0: the rows were replayed sorted, without their lines; the time says where.
+    return count === 0 ? {} : { scaleBreaks: { count, ...(line > 0 ? { line } : {}), time, from, to, file } };
   }
 
   /** Under sort, the row moved farthest back, for the commands' warning (sortedBackNote). */

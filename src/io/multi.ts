@@ -219,8 +219,6 @@ class MultiSource<B extends Batch> implements MultiFileSource<B> {
       ...unreadSidesOf(rs),
       ...(rs.some((r) => r.quiet !== undefined) ? { quiet: { count: sum((r) => r.quiet?.count ?? 0), spells: rs.flatMap((r) => r.quiet?.spells ?? []).slice(-QUIET_KEPT) } } : {}),
       ...(rs[rs.length - 1]!.readUntil !== undefined ? { readUntil: rs[rs.length - 1]!.readUntil } : {}),
-      ...farthestSortedBack(rs),
-      ...allScaleBreaks(rs),
       perFile: rs,
     };
   }
@@ -235,18 +233,6 @@ class MultiSource<B extends Batch> implements MultiFileSource<B> {
 function withJunction(r: ReadReport, j: { time: number; from: number; to: number } | undefined): ReadReport {
   if (j === undefined) return r;
   return { ...r, scaleBreaks: { ...j, count: (r.scaleBreaks?.count ?? 0) + 1, file: r.file } };
-}
-
-/** The files' scaleBreaks: their count, and the first file's first. */
-function allScaleBreaks(rs: readonly ReadReport[]): Pick<ReadReport, 'scaleBreaks'> {
-  const all = rs.flatMap((r) => (r.scaleBreaks === undefined ? [] : [r.scaleBreaks]));
-  return all.length === 0 ? {} : { scaleBreaks: { ...all[0]!, count: all.reduce((n, b) => n + b.count, 0) } };
-}
-
-/** The files' sortedBack that lay farthest behind, if any. */
-function farthestSortedBack(rs: readonly ReadReport[]): Pick<ReadReport, 'sortedBack'> {
-  const all = rs.flatMap((r) => (r.sortedBack === undefined ? [] : [r.sortedBack]));
-  return all.length === 0 ? {} : { sortedBack: all.reduce((a, b) => (b.us > a.us ? b : a)) };
 }
 
 /** The file's name carries one date (paths.ts dayFromName) whose UTC day misses the range. */

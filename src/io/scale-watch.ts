@@ -1,7 +1,10 @@
 /**
  * The mid's steps by SCALE_BREAK or more between a quote file's consecutive ticks (src/io/types.ts
- * ReadReport.scaleBreaks), watched on the batches as the consumer takes them.
+ * ReadReport.scaleBreaks), watched on the batches as the consumer takes them, and how the
+ * commands' warning says them.
  */
+import { formatMicros } from './time.js';
+
 /**
  * A mid that doubles or halves from one tick to the next: no market moves so in a tick, but a
  * change of units (prices in cents in part of a file), another instrument's rows or a stub quote
@@ -47,3 +50,11 @@ export class ScaleWatch {
   }
 }
 
+/** What a mid that doubles or halves between two rows may be (SCALE_BREAK), as the commands' and inspect's warning says it; undefined where there is none. */
+export function scaleBreakNote(b: { readonly count: number; readonly line?: number; readonly time?: number; readonly from: number; readonly to: number; readonly file: string } | undefined): string | undefined {
+  if (b === undefined || b.count === 0) return undefined;
+  const more = b.count > 1 ? `, and ${b.count - 1} more ${b.count === 2 ? 'time' : 'times'}` : '';
+  const price = (x: number) => String(Number(x.toPrecision(12)));
+  const at = b.line !== undefined ? `at line ${b.line}` : `at ${formatMicros(b.time!)}`;
+  return `${b.file}: the mid steps from ${price(b.from)} to ${price(b.to)} ${at}${more}: a change of units (prices in cents), rows of another instrument, or a stub quote? No market moves so in a tick, and every analysis counts such a step as a move`;
+}

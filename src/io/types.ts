@@ -137,7 +137,7 @@ export interface ReadReport {
    */
   readonly sortedBack?: { readonly us: number; readonly line: number; readonly behind: number; readonly file: string };
   /**
-   * Quote files: steps of the mid by a factor of 2 or more between consecutive ticks (validate.ts
+   * Quote files: steps of the mid by a factor of 2 or more between consecutive ticks (scale-watch.ts
    * SCALE_BREAK), how many, and the first's time, mids and file. Absent where there are none.
    */
   readonly scaleBreaks?: { readonly count: number; readonly time: number; readonly from: number; readonly to: number; readonly file: string };

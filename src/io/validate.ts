@@ -25,6 +25,7 @@ import type { RowScratch } from './rows.js';
 import { QuoteBatcher, TradeBatcher, type ReturnedBuffers } from './batches.js';
 import { formatMicros } from './time.js';
 import { duration as formatDuration } from '../core/human-text.js';
+import { scaleBreakNote } from './scale-watch.js';
 import { MAX_SORT_ROWS, sortLimitError } from './sort-limit.js';
 
 const FIRST_LINES = 5;
@@ -102,13 +103,12 @@ export function sortedBackNote(back: { readonly us: number; readonly line: numbe
   );
 }
 
-/** What a mid that doubles or halves between two rows may be (SCALE_BREAK), as the commands' warning says it; undefined where there is none. */
-export function scaleBreakNote(b: { readonly count: number; readonly line?: number; readonly time?: number; readonly from: number; readonly to: number; readonly file: string } | undefined): string | undefined {
-  if (b === undefined || b.count === 0) return undefined;
-  const more = b.count > 1 ? `, and ${b.count - 1} more ${b.count === 2 ? 'time' : 'times'}` : '';
-  const price = (x: number) => String(Number(x.toPrecision(12)));
-  const at = b.line !== undefined ? `at line ${b.line}` : `at ${formatMicros(b.time!)}`;
-  return `${b.file}: the mid steps from ${price(b.from)} to ${price(b.to)} ${at}${more}: a change of units (prices in cents), rows of another instrument, or a stub quote? No market moves so in a tick, and every analysis counts such a step as a move`;
+/**
+ * The notes a file's read may carry beyond its skipped rows, as the commands and `inspect` say
+ * them: a row --sort moved far back, and the mid's steps of scale.
+ */
+export function readNotes(r: { readonly sortedBack?: Parameters<typeof sortedBackNote>[0]; readonly scaleBreaks?: Parameters<typeof scaleBreakNote>[0] }): string[] {
+  return [sortedBackNote(r.sortedBack), scaleBreakNote(r.scaleBreaks)].filter((n): n is string => n !== undefined);
 }
 
 /** What to do about a likelyBadLine, as the readers' warning and `inspect` both say it. */

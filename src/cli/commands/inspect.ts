@@ -11,7 +11,7 @@ import { basename } from 'node:path';
 import { Context, type Streams } from '../context.js';
 import { DataError, OpenError, UsageError } from '../../errors.js';
 import { assertStdinOnce, emptyFileWarning, fileGaps, quietSpells } from '../inputs.js';
-import { QUIET_US, scaleBreakNote, sortedBackNote } from '../../io/validate.js';
+import { QUIET_US, readNotes } from '../../io/validate.js';
 import { ALL_TIME } from '../../core/parts.js';
 import { isHeaderOnlyError } from '../../io/fastparse.js';
 import { overlapsPrevious } from '../../io/multi.js';
@@ -106,13 +106,8 @@ export async function runInspect(files: readonly string[], o: InspectOptions, ct
   const argOf = tasks.map((t) => t.index).filter((_, k) => !leftOut[k]);
   for (const w of marketFileWarnings(entries, argOf)) ctx.warn(w);
   for (const w of quietInsideFiles(entries)) ctx.warn(w);
-  // Under --sort, a row moved back far, as the analyses warn of it.
-  for (const e of entries) {
-    const far = 'quality' in e ? sortedBackNote(e.quality.sortedBack) : undefined;
-    if (far !== undefined) ctx.warn(far);
-    const scale = 'quality' in e ? scaleBreakNote(e.quality.scaleBreaks) : undefined;
-    if (scale !== undefined) ctx.warn(scale);
-  }
+  // A row --sort moved back far, the mid's steps of scale: as the analyses warn of them.
+  for (const e of entries) if ('quality' in e) for (const note of readNotes(e.quality)) ctx.warn(note);
   const report = { entries, threshold: o.threshold, pairWindowUs: o.pairWindow };
   // Each quote file with its place among the inputs: the pair reads it with the same per-input options.
   const quotes = entries.flatMap((e, index) => ('quality' in e && e.quality.kind === 'quotes' ? [{ q: e.quality, slot: { index: argOf[index]!, count: files.length } }] : []));
