@@ -164,13 +164,18 @@ export async function checkCreatable(path: string): Promise<void> {
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const w = await openAtomicWriter(path);
   try {
-    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    for (let i = 0; i < bytes.length; i += SLICE) await w.write(bytes.subarray(i, Math.min(bytes.length, i + SLICE)));
+    await writeWhole(w, data);
   } catch (e) {
     await w.abort();
     throw e;
   }
   await w.commit();
+}
+
+/** Hands a writer all of `data`, SLICE bytes at a time. */
+async function writeWhole(w: AtomicWriter, data: string | Uint8Array): Promise<void> {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  for (let i = 0; i < bytes.length; i += SLICE) await w.write(bytes.subarray(i, Math.min(bytes.length, i + SLICE)));
 }
 
 /**
@@ -194,8 +199,7 @@ async function writeRenamed(files: readonly { readonly path: string; readonly da
     for (const f of files) {
       const w = await openAtomicWriter(f.path);
       writers.push(w);
-      const bytes = typeof f.data === 'string' ? Buffer.from(f.data, 'utf8') : f.data;
-      for (let i = 0; i < bytes.length; i += SLICE) await w.write(bytes.subarray(i, Math.min(bytes.length, i + SLICE)));
+      await writeWhole(w, f.data);
       await w.ready();
     }
   } catch (e) {
