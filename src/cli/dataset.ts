@@ -4,7 +4,7 @@
  * label and features. The labelling itself is src/core/dataset.ts.
  */
 import type { Context } from './context.js';
-import { assertStdinOnce, openQuoteFiles, openTradeFile, overlapIn, QUOTE_SLOTS_BEFORE_TRADES, readMargin, readRangeOf, reportReads, requireOverlap, trimmed } from './inputs.js';
+import { assertStdinOnce, openQuoteFiles, openTradeFile, overlapIn, QUOTE_SLOTS_BEFORE_TRADES, pairMargin, readRangeOf, reportReads, requireOverlap, rowsWithin, trimmed } from './inputs.js';
 import { optionEffectWarnings, warnAboutInputs } from './sanity.js';
 import { rangeOf, type Feed, type ReaderCliOptions, type TimeCliOptions } from './options.js';
 import { pumpLagging, pumpMerged, sliceTicks, sliceTrades } from './pump.js';
@@ -13,7 +13,7 @@ import { pairSortedJumps, spanOf } from '../core/pairing.js';
 import { FAR_TRADE, FeatureEngine, featureNames, type FeatureParams, type FeatureSet } from '../core/features.js';
 import { countLeads, inSpan, labelled, leftOutIn, take, type Dataset, type LeftOut } from '../core/dataset.js';
 import { featureHistoryUs } from '../core/dataset-state.js';
-import { CHANCE_SHIFTS, chanceOfCounts } from '../core/chance.js';
+import { chanceOfCounts } from '../core/chance.js';
 import { familyPart, type FamilyPart } from '../core/pair-state.js';
 import { DataError } from '../errors.js';
 import { csvText, isoMicros, type Cell } from '../io/output.js';
@@ -99,20 +99,12 @@ export type QuoteTap = (market: 0 | 1, batch: TickBatch) => void;
  * market was quiet for longer than the margin — which a merge of states detects and refuses.
  */
 export function datasetMargin(params: AnalysisParams, f: FeatureParams, nullStepUs: number): number {
-  return labelMargin(params, nullStepUs) + featureHistoryUs(f);
+  return pairMargin(params, nullStepUs) + featureHistoryUs(f);
 }
 
-/** The margin of the ticks the jumps are detected from: pair's (pairMargin), so that the labels' pairing is pair's. */
-function labelMargin(params: AnalysisParams, nullStepUs: number): number {
-  return readMargin(params) + CHANCE_SHIFTS * nullStepUs;
-}
-
-/** Feeds `market` the ticks of `batch` inside [r.from, r.to) (a batch is in time order: only its ends are cut). */
+/** Feeds `market` the ticks of `batch` inside [r.from, r.to). */
 function pushWithin(market: MarketJumps, batch: TickBatch, r: ReadRange): void {
-  let i = 0;
-  let j = batch.length;
-  while (i < j && batch.t[i]! < r.from) i++;
-  while (j > i && batch.t[j - 1]! >= r.to) j--;
+  const [i, j] = rowsWithin(batch, r);
   if (j > i) market.push(sliceTicks(batch, i, j));
 }
 
@@ -139,7 +131,7 @@ export async function buildDataset(files: readonly [string, string], o: DatasetO
   // without the features' look-back h, which only the feature engine reads. Detected from h
   // earlier, a greedy pairing near S could differ from pair's (a chain of alternating jumps
   // did), and with it the labels and their chance pairs.
-  const detect = readRangeOf({ range, margin: labelMargin(params, o.nullStep) });
+  const detect = readRangeOf({ range, margin: pairMargin(params, o.nullStep) });
   const [spotSrc, perpSrc] = openQuoteFiles(files, o, ctx, read, QUOTE_SLOTS_BEFORE_TRADES);
   const tradeSrc = openTradeFile(o.trades, o, ctx, read);
   const spotIn = trimmed(spotSrc!, read, sliceTicks);

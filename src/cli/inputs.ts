@@ -11,7 +11,8 @@ import { openQuoteStream, openTradeStream, type MultiFileSource, type ReadRange 
 import type { ReadReport } from '../io/types.js';
 import { QUIET_US } from '../io/validate.js';
 import { isoMicros } from '../io/output.js';
-import type { Span, TickBatch, TradeBatch } from '../core/types.js';
+import type { AnalysisParams, Span, TickBatch, TradeBatch } from '../core/types.js';
+import { CHANCE_SHIFTS } from '../core/chance.js';
 import { ALL_TIME, type TimeRange } from '../core/parts.js';
 import { blockRange, MAX_BOOTSTRAP_BLOCKS } from '../core/bootstrap.js';
 import { duration } from '../core/human-text.js';
@@ -229,6 +230,16 @@ export function readMargin(p: { windowUs?: number; pairWindowUs?: number; gridUs
 }
 
 /**
+ * The margin pair reads around --start/--end: the common one plus the reach of the chance
+ * shifts, 10 × --null-step, so that a range's run and a state's run read the same ticks and a
+ * state's chance pairs near its ends see the jumps they shift (docs/scale.md). classify detects
+ * its labels' jumps over this margin too (dataset.ts), so that its pairs are pair's.
+ */
+export function pairMargin(params: AnalysisParams, nullStepUs: number): number {
+  return readMargin(params) + CHANCE_SHIFTS * nullStepUs;
+}
+
+/**
  * The one read loop of the two-market commands: each market argument's files as one stream
  * (files wholly outside the range plus margins left unread), ticks outside [S − margin,
  * E + margin) dropped, both streams pulled so that neither runs far ahead (memory bounded by a
@@ -292,16 +303,22 @@ export function trimmed<B extends { readonly length: number; readonly t: Float64
     edge,
     async *[Symbol.asyncIterator]() {
       for await (const b of src) {
-        let i = 0;
-        let j = b.length;
-        while (i < j && b.t[i]! < read.from) i++;
+        const [i, j] = rowsWithin(b, read);
         if (i > 0) edge.lastBefore = b.t[i - 1]!;
-        while (j > i && b.t[j - 1]! >= read.to) j--;
         if (j > i && Number.isNaN(edge.firstKept)) edge.firstKept = b.t[i]!;
         if (j > i) yield slice(b, i, j);
       }
     },
   };
+}
+
+/** The rows [i, j) of a time-ordered batch inside [r.from, r.to): only its ends are walked. */
+export function rowsWithin(b: { readonly length: number; readonly t: Float64Array }, r: ReadRange): [number, number] {
+  let i = 0;
+  let j = b.length;
+  while (i < j && b.t[i]! < r.from) i++;
+  while (j > i && b.t[j - 1]! >= r.to) j--;
+  return [i, j];
 }
 
 /**

@@ -23,14 +23,14 @@ import { isoMicros } from './human-text.js';
 import type { JumpList } from './jumplist.js';
 import type { JumpFeed } from './pair-analysis.js';
 import { mergePairShards, type PairShard } from './pair-merge.js';
-import { jumpsIn, pairsOf, type FamilyPart, type JumpRecord, type PairFeedState, type PairList } from './pair-state.js';
+import { jumpsIn, pairEdgeUs, pairsOf, type FamilyPart, type JumpRecord, type PairFeedState, type PairList } from './pair-state.js';
 import { CHANCE_SHIFTS } from './chance.js';
 import type { TimeRange } from './parts.js';
 import type { Span } from './types.js';
 
 /** The width m of the jump records at each end: pair's (the detector's window, the pairing window, the chance shifts), or the second of jumps_1s. */
 export function datasetEdgeUs(p: { readonly windowUs: number; readonly pairWindowUs: number }, f: FeatureParams, nullStepUs: number): number {
-  return Math.max(p.windowUs + p.pairWindowUs + CHANCE_SHIFTS * nullStepUs, featureLookBack(f).triggersUs);
+  return Math.max(pairEdgeUs(p, nullStepUs), featureLookBack(f).triggersUs);
 }
 
 /** h: the quote history a row at t reads, back to the quote as of t − h. */

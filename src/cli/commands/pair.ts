@@ -4,7 +4,7 @@
  */
 import { Context, type Streams } from '../context.js';
 import { analysisParamsOf, paramsJson, rangeOf, refusePlanSpanAlone, refuseTradeColumns, warnFewReplicates, warnShortBlock, type PlanSpan, type BootstrapCliOptions, type CommonOptions, type Feed, type JumpCliOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
-import { readMargin, requireBootstrapBlocks, requireOverlap, runPass, type TwoMarketPass } from '../inputs.js';
+import { pairMargin, requireBootstrapBlocks, requireOverlap, runPass, type TwoMarketPass } from '../inputs.js';
 import type { ReadReport } from '../../io/types.js';
 import type { GridReturns } from '../../core/volatility.js';
 import { warnAboutInputs } from '../sanity.js';
@@ -113,14 +113,7 @@ function finishPair(files: readonly [string, string], o: PairOptions, ctx: Conte
   return report;
 }
 
-/**
- * The margin pair reads around --start/--end: the common one (inputs.ts) plus the reach of the
- * chance shifts, 10 × --null-step, so that a range's run and a state's run read the same ticks
- * and a state's chance pairs near its ends see the jumps they shift (docs/scale.md).
- */
-export function pairMargin(params: AnalysisParams, nullStepUs: number): number {
-  return readMargin(params) + CHANCE_SHIFTS * nullStepUs;
-}
+export { pairMargin } from '../inputs.js';
 
 /** What a merge of states hands back to pair's report (src/cli/pair-state.ts). */
 export interface MergedPairInput {
