@@ -288,3 +288,26 @@ test('bad inputs of this round, end to end: a compact date, a name holding "lead
   assert.equal(withEmpty.stdout, without.stdout);
   assert.match(withEmpty.stderr, /empty\.csv has a header but no data rows: left out/);
 });
+
+test('bad inputs of the next round, end to end: a stray first symbol under --skip-bad-rows, a data time to the minute, an output named as a folder', async () => {
+  const spot = join(ROOT, 'fixtures', 'tardis', 'spot_quotes.csv');
+  const perp = join(ROOT, 'fixtures', 'tardis', 'perp_quotes.csv');
+  const [header, first, ...rest] = readFileSync(spot, 'utf8').trimEnd().split('\n');
+  const dir = tempFiles({
+    // The first data row names ETHUSDT, every other BTCUSDT: 1 kept against 1 632 skipped.
+    'stray.csv': [header, first!.replace('BTCUSDT', 'ETHUSDT'), ...rest].join('\n') + '\n',
+    'minutes.csv': 'time,bid,ask\n2024-08-08 12:00,100,101\n2024-08-08 12:01,100,102\n',
+  });
+  const stray = await leadlagInProcess(['pair', join(dir, 'stray.csv'), perp, '--skip-bad-rows']);
+  assert.equal(stray.code, 65);
+  assert.equal(stray.stdout, '');
+  assert.match(stray.stderr, /stray\.csv: --skip-bad-rows kept 1 row of the first row's symbol "ETHUSDT" and skipped 1632 rows of another symbol \(from line 3\)/);
+  const minutes = await leadlagInProcess(['pair', join(dir, 'minutes.csv'), perp]);
+  assert.equal(minutes.code, 65);
+  assert.equal(minutes.stdout, '');
+  assert.match(minutes.stderr, /minutes\.csv:2: unparsable time in column time \(a time without seconds: --time-format '%Y-%m-%d %H:%M' reads it/);
+  const folder = await leadlagInProcess(['report', spot, perp, '--html', join(dir, 'pages/')]);
+  assert.equal(folder.code, 2);
+  assert.equal(folder.stdout, '');
+  assert.match(folder.stderr, /^leadlag: --html .*pages\/ names a folder \(it ends in \/\); give a file's name, e\.g\. .*pages\/report\.html/);
+});
