@@ -17,6 +17,7 @@ import { MIN_PER_CLASS } from '../core/sampling.js';
 import { aboveChance, formatRatio, MIN_CLAIM_BLOCKS, weakBaseline } from '../core/verdict.js';
 import type { LabelChance } from './dataset.js';
 import { duration } from '../core/human-text.js';
+import { skippedRowsMember, type SkippedRows } from './skipped-rows.js';
 
 /** One walk-forward fold as reported. */
 export interface FoldSummary {
@@ -32,6 +33,8 @@ export interface FoldSummary {
   readonly logisticAp?: number;
 }
 export interface ClassifyReport {
+  /** The rows the readers skipped, the trades' too (skipped-rows.ts); undefined from merged states, which do not record them. */
+  readonly skipped?: readonly SkippedRows[];
   readonly mode: 'holdout' | 'balanced';
   readonly feed: Feed;
   readonly names: readonly [string, string];
@@ -136,6 +139,7 @@ export function renderClassify(r: ClassifyReport): Output {
     json['folds'] = r.folds.map((f) => ({ fold: f.fold, skipped: f.skipped, n_train: f.nTrain, n_test: f.nTest, n_purged: f.nPurged, test_start_us: f.testStartUs, test_end_us: f.testEndUs, test_prevalence: f.testPrevalence, average_precision: f.averagePrecision ?? null, logistic_average_precision: f.logisticAp ?? null }));
   }
   json['verdict'] = verdict(r);
+  Object.assign(json, skippedRowsMember(r.skipped));
   return { json, machine: { columns: ['metric', 'value'], rows: flatten(json) }, human: (style) => humanClassify(r, style) };
 }
 

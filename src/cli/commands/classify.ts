@@ -28,6 +28,7 @@ import { makeStyle, renderOutput } from '../../io/output.js';
 import { fewBlocksClause, renderClassify, type ClassifyReport, type FoldSummary } from '../classify-render.js';
 import { blocksHolding } from '../../core/bootstrap.js';
 import { MIN_CLAIM_BLOCKS } from '../../core/verdict.js';
+import { skippedRowsOf } from '../skipped-rows.js';
 
 export type { ClassifyReport } from '../classify-render.js';
 export { renderClassify } from '../classify-render.js';
@@ -163,7 +164,7 @@ export async function runClassify(files: readonly [string, string], o: ClassifyO
   const xgb = await xgbLoading;
   const { report, saved } = evaluateDataset(xgb, labelled, o, params, files[0], ctx);
   await writeClassifyOutputs(labelled.dataset, o, ctx, o.saveModel === undefined ? [] : [{ path: o.saveModel, data: `${JSON.stringify(saved)}\n` }]);
-  return report;
+  return { ...report, skipped: skippedRowsOf(labelled.files.flat()) };
 }
 
 /**

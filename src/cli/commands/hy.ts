@@ -7,6 +7,7 @@ import { Context, type Streams } from '../context.js';
 import { fewReplicatesClause, MIN_REPLICATES, moreBlocksAdvice, rangeOf, refusePlanSpanAlone, refuseTradeColumns, warnFewReplicates, warnShortBlock, type PlanSpan, type BootstrapCliOptions, type CommonOptions, type ReaderCliOptions, type TimeCliOptions } from '../options.js';
 import { readMargin, requireOverlap, runPass, type TwoMarketConsumer, type TwoMarketPass } from '../inputs.js';
 import { warnAboutInputs } from '../sanity.js';
+import { skippedRowsMember, skippedRowsOf, type SkippedRows } from '../skipped-rows.js';
 import type { ReadReport } from '../../io/types.js';
 import type { GridReturns } from '../../core/volatility.js';
 import type { TimeRange } from '../../core/parts.js';
@@ -55,6 +56,8 @@ export interface HyReport {
   readonly inference: HyInference | null;
   /** With --by: the windows, regimes and stability summary (docs/time.md). */
   readonly by?: HyBy;
+  /** The rows the readers skipped (skipped-rows.ts); undefined from merged states, which do not record them. */
+  readonly skipped?: readonly SkippedRows[];
 }
 
 /** What `leadlag hy` does once parsed; hy-command.ts defines the command and loads this module only when it runs. */
@@ -151,7 +154,7 @@ function finishHy(files: readonly [string, string], o: HyOptions, ctx: Context, 
   const regimes = fewRegimeWindows(by);
   if (regimes !== null) ctx.warn(regimes);
   if (wild > 0) ctx.warn(`${wild} of ${by!.windows.length} windows have |ρ(θ̂)| > 1: in a short window the cross terms and the variances are filed by different interval ends (docs/hy.md), so their ρ and R² are no correlation; their R² stays out of the R² trend (a longer --by gives fewer)`);
-  return { ...hyReportOf(o, ctx, parts, span), by };
+  return { ...hyReportOf(o, ctx, parts, span), by, skipped: skippedRowsOf(reads) };
 }
 
 /**
@@ -392,6 +395,7 @@ function hyJson(r: HyReport): Record<string, unknown> {
     names: r.names,
     span: spanJson(r.span),
     params: { lags_from_us: r.lattice.fromUs, lags_to_us: lastLag(r.lattice), step_us: r.lattice.stepUs, bootstrap: r.options.bootstrap, block_us: r.options.block, seed: r.options.seed },
+    ...skippedRowsMember(r.skipped),
   };
 }
 

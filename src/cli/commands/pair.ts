@@ -8,6 +8,7 @@ import { pairMargin, requireBootstrapBlocks, requireOverlap, runPass, type TwoMa
 import type { ReadReport } from '../../io/types.js';
 import type { GridReturns } from '../../core/volatility.js';
 import { warnAboutInputs } from '../sanity.js';
+import { skippedRowsMember, skippedRowsOf, type SkippedRows } from '../skipped-rows.js';
 import { byTable, cellLengthOf, withVolatility } from '../windows.js';
 import { humanPairBy, ledBlocksOf, metricRows, pairBy, pointOf, pairByJson, type PairBy } from '../pair-windows.js';
 import { PairAnalysis, type PairParts } from '../../core/pair-analysis.js';
@@ -59,6 +60,8 @@ export interface PairReport {
   readonly bootstrap: { readonly replicates: number; readonly blockUs: number; readonly seed: number };
   /** With --by: the windows, regimes and stability summary (docs/time.md). */
   readonly by?: PairBy;
+  /** The rows the readers skipped (skipped-rows.ts); undefined from merged states, which do not record them. */
+  readonly skipped?: readonly SkippedRows[];
 }
 
 /** What `leadlag pair` does once parsed; pair-command.ts defines the command and loads this module only when it runs. */
@@ -108,6 +111,7 @@ function finishPair(files: readonly [string, string], o: PairOptions, ctx: Conte
     nullStepUs: o.nullStep,
     bootstrap: { replicates: o.bootstrap, blockUs: o.block, seed: o.seed },
     by: o.by === undefined ? undefined : pairBy(parts!, feeds, span, meter, o.nullStep, o.block),
+    skipped: skippedRowsOf(reads),
   };
   for (const w of pairWarnings(report)) ctx.warn(w);
   return report;
@@ -246,6 +250,7 @@ export function renderPair(r: PairReport): Output {
   json.span = spanJson(r.span);
   json.params = { ...paramsJson(r.params), null_step_us: r.nullStepUs, bootstrap: r.bootstrap.replicates, block_us: r.bootstrap.blockUs, seed: r.bootstrap.seed };
   json.verdict = verdictOf(r);
+  Object.assign(json, skippedRowsMember(r.skipped));
 
   const first = r.feeds[0]!;
   const rows: Cell[][] = first.metrics.map(([name], i) => [name, ...r.feeds.map((f) => f.metrics[i]![1])]);

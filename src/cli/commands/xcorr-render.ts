@@ -6,6 +6,7 @@ import { MIN_INTERVAL_BLOCKS, type Interval } from '../../core/bootstrap.js';
 import { fewReplicatesClause, MIN_REPLICATES, moreBlocksAdvice } from '../options.js';
 import type { LagResult } from '../../core/xcorr.js';
 import type { Span } from '../../core/types.js';
+import { skippedRowsMember, type SkippedRows } from '../skipped-rows.js';
 import { counted, duration, fixed, fixedNotZero, humanTable, isoMicros, lazyOutput, spanJson, type Cell, type Output, type Style } from '../../io/output.js';
 import { bestLag, callableLag, MIN_CO_MOVES, mirroredLags, SINGLE_STEP_SHARE } from '../../core/xcorr-summary.js';
 import { simultaneousBand, type XcorrBootstrap } from '../../core/xcorr-bootstrap.js';
@@ -48,6 +49,8 @@ export interface XcorrReport {
   readonly bootstrap: { readonly replicates: number; readonly blockUs: number; readonly seed: number; readonly blocks: number; readonly moving: number } | null;
   /** With --by: the windows, regimes and stability summary (docs/time.md). */
   readonly by?: XcorrBy;
+  /** The rows the readers skipped (skipped-rows.ts); undefined from merged states, which do not record them. */
+  readonly skipped?: readonly SkippedRows[];
 }
 
 export { MIN_CO_MOVES, SINGLE_STEP_SHARE };
@@ -227,6 +230,7 @@ export function renderXcorr(r: XcorrReport): Output {
       names: r.names,
       span: spanJson(r.span),
       verdict: verdict(r),
+      ...skippedRowsMember(r.skipped),
     },
     machine: { columns: MACHINE_COLUMNS, rows },
     human: (style) => humanXcorr(r, style),

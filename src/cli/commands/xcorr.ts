@@ -11,6 +11,7 @@ import { readMargin, requireOverlap, runPass, type TwoMarketPass } from '../inpu
 import type { ReadReport } from '../../io/types.js';
 import type { GridReturns } from '../../core/volatility.js';
 import { warnAboutInputs } from '../sanity.js';
+import { skippedRowsOf } from '../skipped-rows.js';
 import { UsageError } from '../../errors.js';
 import { prepareOutputFiles, writePlot, type PlotCliOptions } from '../plot.js';
 import { xcorrFigure } from '../../report/figures.js';
@@ -153,6 +154,7 @@ async function finishXcorr(
     const report: XcorrReport = {
       ...xcorrReportOf(o, span, state!.lags, blocks, boot),
       by: o.by === undefined ? undefined : await xcorrBy(state!.parts!, o, span, meter, bestLag, (t) => windowLeaderOf(t), windowBoot),
+      skipped: skippedRowsOf(reads),
     };
     warnAbout(report, ctx);
     return report;
