@@ -16,15 +16,19 @@ const T = join(FIXTURES, 'tardis');
 const lines = (f: string) => readFileSync(join(T, f), 'utf8').trimEnd().split('\n');
 
 /**
- * The spot fixture in two files (a market given as a,b), the second with line 11 cut short, and
- * the trades with line 21 cut short: hand-placed, so the expected lines are those numbers.
+ * The spot fixture in two files (a market given as a,b), the first with line 5 cut short, the
+ * second (835 lines: its header and the fixture's rows from line 801 on) with lines 11 and 831,
+ * and the trades with line 21: hand-placed, so the expected lines are those numbers.
  */
 function damaged(): { spot: string; trades: string } {
   const spot = lines('spot_quotes.csv');
   const header = spot[0]!;
   const first = spot.slice(0, 800);
   const second = [header, ...spot.slice(800)];
-  second[10] = second[10]!.split(',').slice(0, 3).join(','); // line 11 of the second file
+  assert.equal(second.length, 835);
+  const cut = (rows: string[], line: number) => (rows[line - 1] = rows[line - 1]!.split(',').slice(0, 3).join(','));
+  cut(first, 5);
+  for (const line of [11, 831]) cut(second, line);
   const trades = lines('spot_trades.csv');
   trades[20] = trades[20]!.split(',').slice(0, 2).join(','); // line 21
   const dir = tempFiles({ 'spot-1.csv': `${first.join('\n')}\n`, 'spot-2.csv': `${second.join('\n')}\n`, 'trades.csv': `${trades.join('\n')}\n` });
@@ -35,8 +39,11 @@ const PERP = join(T, 'perp_quotes.csv');
 
 test('skipped_rows: pair, xcorr, hy, classify and report name the file, kind, count and lines of what was skipped, under -q', async () => {
   const { spot, trades } = damaged();
-  const second = spot.split(',')[1]!;
-  const quoteRow = [{ file: second, kind: 'short row', count: 1, first_lines: [11] }];
+  const [first, second] = spot.split(',') as [string, string];
+  const quoteRow = [
+    { file: first, kind: 'short row', count: 1, first_lines: [5] },
+    { file: second, kind: 'short row', count: 2, first_lines: [11, 831] },
+  ];
   const runs: [string, string[], unknown][] = [
     ['pair', ['pair', spot, PERP, '--bootstrap', '50'], quoteRow],
     ['xcorr', ['xcorr', spot, PERP, '--bootstrap', '50'], quoteRow],
@@ -64,7 +71,43 @@ test('skipped_rows is absent when nothing was skipped (as in a merge of states),
   const { spot, trades } = damaged();
   const csv = await leadlagInProcess(['classify', spot, PERP, '--trades', trades, '--skip-bad-rows', '-q', '--format', 'csv']);
   assert.equal(csv.code, 0, csv.stderr);
-  assert.match(csv.stdout, /^skipped_rows\.1\.first_lines\.0,21$/m);
+  assert.match(csv.stdout, /^skipped_rows\.2\.first_lines\.0,21$/m);
+});
+
+test('merge of states over data with skipped rows prints the one run\'s skipped_rows, byte for byte, for pair, xcorr, hy and classify', async () => {
+  // The damaged spot (rows cut short at lines 11 and 831 of its second file, which holds
+  // 12:00:39 to 12:01:20) and trades (line 21), cut at 12:00:20 and 12:00:50: the first job
+  // does not read the second spot file, the second reads it up to its range's end and margin
+  // (short of line 831), the third to its end; the one run's list is the state's that read
+  // furthest, whatever the order of the states.
+  const { spot, trades } = damaged();
+  const dir = tempFiles({});
+  const day = '2024-08-08T12:00';
+  const cuts = [undefined, `${day}:20Z`, `${day}:50Z`, undefined];
+  const runs: [string, string[]][] = [
+    ['pair', ['pair', spot, PERP, '--bootstrap', '50', '--block', '1s']],
+    ['xcorr', ['xcorr', spot, PERP, '--bootstrap', '50', '--block', '1s']],
+    ['hy', ['hy', spot, PERP, '--bootstrap', '50', '--block', '1s']],
+    ['classify', ['classify', spot, PERP, '--trades', trades, '--block', '1s']],
+  ];
+  for (const [name, args] of runs) {
+    const one = await leadlagInProcess([...args, '--skip-bad-rows', '-q', '--format', 'json']);
+    assert.equal(one.code, 0, `${name}: ${one.stderr}`);
+    assert.ok(JSON.parse(one.stdout).skipped_rows.length > 0, name);
+    const states: string[] = [];
+    for (let i = 0; i + 1 < cuts.length; i++) {
+      const state = join(dir, `${name}-${i}.state`);
+      const range = [...(cuts[i] === undefined ? [] : ['--start', cuts[i]!]), ...(cuts[i + 1] === undefined ? [] : ['--end', cuts[i + 1]!])];
+      const job = await leadlagInProcess([...args, ...range, '--skip-bad-rows', '-q', '--state', state]);
+      assert.equal(job.code, 0, `${name} job ${i}: ${job.stderr}`);
+      states.push(state);
+    }
+    for (const order of [states, [...states].reverse()]) {
+      const merged = await leadlagInProcess(['merge', ...order, '-q', '--format', 'json']);
+      assert.equal(merged.code, 0, `${name} merge: ${merged.stderr}`);
+      assert.equal(merged.stdout, one.stdout, name);
+    }
+  }
 });
 
 test('skippedRowsOf lists a market stream file by file, in reading order, markets in the order given', () => {

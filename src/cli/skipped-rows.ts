@@ -1,8 +1,8 @@
 /**
  * The rows the readers skipped, as every reading command's JSON carries them (`skipped_rows`,
- * docs/pair.md "Bad input"): stderr says them too, but `-q` and a pipeline's `2>/dev/null` lose
- * stderr, and a result over fewer rows than the files hold must not pass for one over all of
- * them.
+ * README "Output"): stderr says them too, but `-q` and a pipeline's `2>/dev/null` lose stderr,
+ * and a result over fewer rows than the files hold must not pass for one over all of them.
+ * A merge of states lists the one run's (merge.ts skippedRowsRead).
  */
 import type { ReadReport } from '../io/types.js';
 
@@ -22,8 +22,9 @@ export function skippedRowsOf(reads: readonly ReadReport[]): SkippedRows[] {
 
 /**
  * The JSON member `skipped_rows`, to spread into a command's document: present only when some row
- * was skipped. A clean run's document is then what a merge of its states prints (the states do
- * not record skipped rows: docs/scale.md), and a script asks `.skipped_rows` whether any was.
+ * was skipped, so that a clean run's document keeps its bytes (and a merge of states written
+ * before states recorded skipped rows still prints the one run's), and a script asks
+ * `.skipped_rows` whether any was.
  */
 export function skippedRowsMember(rows: readonly SkippedRows[] | undefined): { skipped_rows?: { file: string; kind: string; count: number; first_lines: number[] }[] } {
   if (rows === undefined || rows.length === 0) return {};

@@ -250,7 +250,7 @@ function parseJson(text: string): unknown {
 
 /** A state's record of the files it read: name, size (null when it cannot be stat'ed, e.g. `-`), first and last timestamp. */
 export function inputFingerprints(reports: readonly ReadReport[], empty: readonly string[] = []): InputFingerprint[] {
-  const read = reports.map((r) => ({ name: r.file, bytes: sizeOf(r.file), first_us: finiteOrNull(r.firstTime), last_us: finiteOrNull(r.lastTime), ...quietOf(r) }));
+  const read = reports.map((r) => ({ name: r.file, bytes: sizeOf(r.file), first_us: finiteOrNull(r.firstTime), last_us: finiteOrNull(r.lastTime), ...quietOf(r), ...skippedOf(r) }));
   // A file without rows is one the job met: the states on either side of a cut in its day both name it (merge's checkFilesAtCuts).
   return [...read, ...empty.map((name) => ({ name, bytes: sizeOf(name), first_us: null, last_us: null, empty: true as const }))];
 }
@@ -267,6 +267,17 @@ export interface InputFingerprint {
   readonly quiet_more?: true;
   /** A file with a header and no rows, left out of the read (merge warns of it as the one run does). */
   readonly empty?: true;
+  /**
+   * The rows the read skipped, by kind in order of first appearance (ReadReport.skipped), for
+   * merge to list them as the one run's JSON does (`skipped_rows`, src/cli/skipped-rows.ts).
+   */
+  readonly skipped?: readonly { readonly kind: string; readonly count: number; readonly first_lines: readonly number[] }[];
+}
+
+/** `skipped` only where the read skipped a row, so that other states keep their bytes. */
+function skippedOf(r: ReadReport): Pick<InputFingerprint, 'skipped'> {
+  if (r.skipped.length === 0) return {};
+  return { skipped: r.skipped.map((s) => ({ kind: s.kind, count: s.count, first_lines: [...s.firstLines] })) };
 }
 
 function quietOf(r: ReadReport): Pick<InputFingerprint, 'quiet' | 'quiet_more'> {

@@ -11,6 +11,7 @@ import { LEADLAG_VERSION } from '../version.js';
 import { expandStateArg } from '../../io/paths.js';
 import { describeTime, inputMatchKey, ownedRange, planSpanOf, readStateFile, type InputFingerprint, type StateFile } from '../../io/state-file.js';
 import { emptyFileWarning, fileGaps, quietSpells, withinSpan } from '../inputs.js';
+import type { SkippedRows } from '../skipped-rows.js';
 import { counted, humanTable, fixed, isoMicros, lazyOutput, writtenJson, type Output } from '../../io/output.js';
 import { mergePairStates } from '../pair-state.js';
 import { mergeXcorrStates } from '../xcorr-state.js';
@@ -142,6 +143,32 @@ function gapsAndSpellsRead(states: readonly StateFile[], whole: boolean): string
   });
 }
 
+/**
+ * The rows skipped that one run over the states' ranges lists (JSON `skipped_rows`): a job reads
+ * each file it meets from its first line to where its range ends, so the skipped rows each state
+ * met in a file are a beginning of that run's, and the state that met the most met them all (the
+ * job that owns the file's last tick reads it to its end, as that run does). Market A's files,
+ * then B's, then the trades', each in time order as that run reads them. States written before
+ * they recorded skipped rows list none.
+ */
+export function skippedRowsRead(states: readonly StateFile[]): SkippedRows[] {
+  return ['a', 'b', 'trades'].flatMap((role) => {
+    const files = new Map<string, { first: number; count: number; skipped: NonNullable<InputFingerprint['skipped']> }>();
+    for (const s of states) {
+      const inputs = (s.header.inputs ?? {}) as Record<string, readonly InputFingerprint[] | undefined>;
+      for (const f of inputs[role] ?? []) {
+        if (f.skipped === undefined) continue;
+        const count = f.skipped.reduce((n, k) => n + k.count, 0);
+        const seen = files.get(f.name);
+        if (seen === undefined || count > seen.count) files.set(f.name, { first: f.first_us ?? Infinity, count, skipped: f.skipped });
+      }
+    }
+    return [...files.entries()]
+      .sort((x, y) => x[1].first - y[1].first)
+      .flatMap(([file, f]) => f.skipped.map((k) => ({ file, kind: k.kind, count: k.count, firstLines: [...k.first_lines] })));
+  });
+}
+
 /** A file as the states read it: its first and last time read, the union of the quiet spells met (keyed by their times), and whether a state dropped some. */
 interface FileRead {
   first: number;
@@ -175,7 +202,7 @@ async function mergeClassify(files: readonly string[], o: MergeOptions, ctx: Con
   checkPlanEnds(states, gaps, o.allowGaps === true);
   // After the merge has accepted the cuts: a refused cut is said alone.
   const merged = await mergeClassifyStates(states, o.allowGaps === true, ctx, () => warnGapsAndSpells(states, gaps, ctx));
-  return markPartial(renderClassify(merged), gaps, ctx);
+  return markPartial(renderClassify({ ...merged, skipped: skippedRowsRead(states) }), gaps, ctx);
 }
 
 /** The states, read and checked to be of one command and one version of leadlag. */
@@ -248,11 +275,11 @@ function mergeReports(files: readonly string[], o: MergeOptions, ctx: Context, s
     checkOneLabel(files, states);
     checkSameParams(states);
     // Merged first: a refused cut is said alone, without the warnings of a merge that did not happen.
-    if (command === 'hy') return renderHy(mergeHyStates(states, o.allowGaps === true, ctx, () => warnGapsAndSpells(states, gaps, ctx)));
+    if (command === 'hy') return renderHy({ ...mergeHyStates(states, o.allowGaps === true, ctx, () => warnGapsAndSpells(states, gaps, ctx)), skipped: skippedRowsRead(states) });
     const r = mergeXcorrStates(states, o.allowGaps === true);
     warnGapsAndSpells(states, gaps, ctx);
     xcorrWarnings(r, ctx);
-    return renderXcorr(r);
+    return renderXcorr({ ...r, skipped: skippedRowsRead(states) });
   }
   const reports = [...groups.entries()].map(([label, group]) => {
     checkSameParams(group);
@@ -262,7 +289,7 @@ function mergeReports(files: readonly string[], o: MergeOptions, ctx: Context, s
     const r = reports[0]!.report;
     warnGapsAndSpells(states, gaps, ctx);
     for (const w of pairWarnings(r)) ctx.warn(w);
-    return renderPair(r);
+    return renderPair({ ...r, skipped: skippedRowsRead(states) });
   }
   warnMixedParams(groups, ctx);
   return renderUniverse(reports);
