@@ -57,11 +57,34 @@ test('skipped_rows: pair, xcorr, hy, classify and report name the file, kind, co
     assert.equal(r.stderr, '', name);
     assert.deepEqual(JSON.parse(r.stdout).skipped_rows, expected, name);
   }
-  // report nests each analysis's own JSON, skipped_rows included.
-  const report = await leadlagInProcess(['report', spot, PERP, '--bootstrap', '50', '--skip-bad-rows', '-q', '--format', 'json']);
+  // report nests each analysis's own JSON, skipped_rows included, and lists every input's at
+  // its top: the quotes', then the trades' (classify's read).
+  const tradeRow = { file: trades, kind: 'short row', count: 1, first_lines: [21] };
+  const report = await leadlagInProcess(['report', spot, PERP, '--trades', trades, '--bootstrap', '50', '--skip-bad-rows', '-q', '--format', 'json']);
   assert.equal(report.code, 0, report.stderr);
   const doc = JSON.parse(report.stdout);
   for (const a of ['pair', 'xcorr', 'hy']) assert.deepEqual(doc[a].skipped_rows, quoteRow, a);
+  assert.deepEqual(doc.classify.skipped_rows, [...quoteRow, tradeRow]);
+  assert.deepEqual(doc.skipped_rows, [...quoteRow, tradeRow]);
+  // Without classify's result (too few triggers at 20 bp), the trades' rows are still listed.
+  const none = await leadlagInProcess(['report', join(T, 'spot_quotes.csv'), PERP, '--trades', trades, '--threshold', '20bp', '--bootstrap', '0', '--skip-bad-rows', '-q', '--format', 'json']);
+  assert.equal(none.code, 0, none.stderr);
+  const partial = JSON.parse(none.stdout);
+  assert.ok(partial.classify_unavailable !== undefined && partial.classify === undefined);
+  assert.deepEqual(partial.skipped_rows, [tradeRow]);
+});
+
+test('skipped_rows lists one-sided quotes, which are skipped without --skip-bad-rows', async () => {
+  // Line 7 of the spot fixture with its bid and its amount emptied.
+  const rows = lines('spot_quotes.csv');
+  const f = rows[6]!.split(',');
+  f[6] = '';
+  f[7] = '';
+  rows[6] = f.join(',');
+  const dir = tempFiles({ 'spot.csv': `${rows.join('\n')}\n` });
+  const r = await leadlagInProcess(['pair', join(dir, 'spot.csv'), PERP, '--bootstrap', '0', '-q', '--format', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout).skipped_rows, [{ file: join(dir, 'spot.csv'), kind: 'one-sided quote', count: 1, first_lines: [7] }]);
 });
 
 test('skipped_rows is absent when nothing was skipped (as in a merge of states), and in classify csv the same rows as keys', async () => {

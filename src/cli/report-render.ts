@@ -12,6 +12,7 @@ import { formatPValue } from '../core/verdict.js';
 import { lastLag } from '../core/lattice.js';
 import type { ReportData } from '../report/data.js';
 import { verdictJson } from '../report/verdict.js';
+import { skippedRowsMember } from './skipped-rows.js';
 import type { PairQuality } from './quality-pass.js';
 import { stabilityLines } from './windows.js';
 import { pairTrends } from './pair-windows.js';
@@ -40,6 +41,7 @@ function reportJson(d: ReportData, htmlFile: string | undefined): Record<string,
   json.quality = qualityJson(d.quality);
   json.inputs = d.inputs.map((i) => ({ market: i.market, files: i.files, bytes: i.bytes, format: i.format, rows: i.rows, first_us: nullIfNaN(i.firstUs), last_us: nullIfNaN(i.lastUs) }));
   json.span = { start_us: d.span.start, end_us: d.span.end, start: isoMicros(d.span.start), end: isoMicros(d.span.end) };
+  Object.assign(json, skippedRowsMember(d.skipped));
   if (htmlFile !== undefined) json.html = htmlFile;
   return json;
 }

@@ -20,6 +20,7 @@ import { runClassify, TooFewTriggersDataError, type ClassifyOptions } from './co
 import { MIN_PER_CLASS } from '../core/sampling.js';
 import { rangeOf } from './options.js';
 import type { ReadReport } from '../io/types.js';
+import { skippedRowsOf, type SkippedRows } from './skipped-rows.js';
 import type { InputFingerprint, ReportData } from '../report/data.js';
 import { hyCall, noiseOf, pairCall, xcorrCall } from '../report/calls.js';
 import { hyPartsError, hyPass, type HyOptions, type HyReport } from './commands/hy.js';
@@ -105,12 +106,13 @@ export async function runReport(files: readonly [string, string], o: ReportOptio
     xcorr.abort();
   }
   const scan = quality.finish(reads);
-  const classify = o.trades === undefined ? {} : await classifyPart(files, classifyOptionsOf(o), ctx);
+  const { tradesSkipped = [], ...classify } = o.trades === undefined ? {} : await classifyPart(files, classifyOptionsOf(o), ctx);
   const calls = [hyCall(hyReport), ...pairReport.feeds.map((f) => pairCall(pairReport, f)), xcorrCall(xcorrReport)];
   return {
     names: o.names,
     span: pairReport.span,
     inputs: await fingerprints(files, reads, o.names),
+    skipped: [...skippedRowsOf(reads), ...tradesSkipped],
     params: paramsOf(o),
     pair: pairReport,
     xcorr: xcorrReport,
@@ -133,13 +135,17 @@ export async function runReport(files: readonly [string, string], o: ReportOptio
  * missing, not a failed report: the other analyses are complete, so it is a warning (exit 0) and
  * the classify section says why. Any other error of classify fails the report as it fails classify.
  */
-async function classifyPart(files: readonly [string, string], o: ClassifyOptions, ctx: Context): Promise<Pick<ReportData, 'classify' | 'classifyUnavailable'>> {
+async function classifyPart(files: readonly [string, string], o: ClassifyOptions, ctx: Context): Promise<Pick<ReportData, 'classify' | 'classifyUnavailable'> & { tradesSkipped: readonly SkippedRows[] }> {
+  // The trades' skipped rows, with or without a result (the quotes' are the report's own read's).
+  const read: { tradesSkipped?: readonly SkippedRows[] } = {};
+  const trades = () => read.tradesSkipped ?? [];
   try {
-    return { classify: await runClassify(files, o, ctx) };
+    const classify = await runClassify(files, o, ctx, read);
+    return { classify, tradesSkipped: trades() };
   } catch (e) {
     if (!(e instanceof TooFewTriggersDataError)) throw e;
     ctx.warn(`classify has no result: ${e.message}; the report gives the other analyses without it`);
-    return { classifyUnavailable: { leads: e.leads, noise: e.noise, trainLeads: e.trainLeads, trainNoise: e.trainNoise, minPerClass: MIN_PER_CLASS, reason: e.problem } };
+    return { classifyUnavailable: { leads: e.leads, noise: e.noise, trainLeads: e.trainLeads, trainNoise: e.trainNoise, minPerClass: MIN_PER_CLASS, reason: e.problem }, tradesSkipped: trades() };
   }
 }
 

@@ -9,6 +9,7 @@ import type { ClassifyReport } from '../cli/classify-render.js';
 import type { HyReport } from '../cli/commands/hy.js';
 import type { PairQuality } from '../cli/quality-pass.js';
 import type { ReportVerdict } from './verdict.js';
+import type { SkippedRows } from '../cli/skipped-rows.js';
 
 /** What identifies one market's input: its files, their size and first and last timestamps. */
 export interface InputFingerprint {
@@ -39,6 +40,8 @@ export interface ReportData {
   readonly names: readonly [string, string];
   readonly span: { readonly start: number; readonly end: number };
   readonly inputs: readonly InputFingerprint[];
+  /** Every row the readers skipped: the quotes' in the report's read, then the trades' in classify's (cli/skipped-rows.ts). */
+  readonly skipped: readonly SkippedRows[];
   /** Every parameter of the run as a reader reads it, in a stable order. */
   readonly params: ReadonlyArray<readonly [string, string]>;
   readonly pair: PairReport;

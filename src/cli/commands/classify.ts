@@ -28,7 +28,7 @@ import { makeStyle, renderOutput } from '../../io/output.js';
 import { fewBlocksClause, renderClassify, type ClassifyReport, type FoldSummary } from '../classify-render.js';
 import { blocksHolding } from '../../core/bootstrap.js';
 import { MIN_CLAIM_BLOCKS } from '../../core/verdict.js';
-import { skippedRowsOf } from '../skipped-rows.js';
+import { skippedRowsOf, type SkippedRows } from '../skipped-rows.js';
 
 export type { ClassifyReport } from '../classify-render.js';
 export { renderClassify } from '../classify-render.js';
@@ -152,19 +152,25 @@ export function checkCombination(o: ClassifyOptions, ctx: Context): void {
   if (o.split === 'walk-forward' && given.has('perClass')) ctx.warn('--per-class has no effect with --split walk-forward (each fold trains on every earlier trigger)');
 }
 
-export async function runClassify(files: readonly [string, string], o: ClassifyOptions, ctx: Context): Promise<ClassifyReport> {
+/**
+ * classify from its files. @param read, when given, takes the trades' skipped rows as soon as the
+ * read is over, before the evaluation can fail (report lists them with or without a result).
+ */
+export async function runClassify(files: readonly [string, string], o: ClassifyOptions, ctx: Context, read?: { tradesSkipped?: readonly SkippedRows[] }): Promise<ClassifyReport> {
   checkCombination(o, ctx);
   const params = analysisParamsOf(o);
   await prepareOutputs(outputsOf(o), inputsOf(files, o));
   const xgbLoading = loadXGBoost(); // compiles WebAssembly while the files are read
   xgbLoading.catch(() => {}); // awaited below; don't let an early failure go unhandled
   const labelled = await buildDataset(files, o, params, ctx);
+  const skipped = skippedRowsOf(labelled.files.flat());
+  if (read !== undefined) read.tradesSkipped = skippedRowsOf(labelled.files[2]);
   // Before any output: a refused XGBoost (exit 71) or too few triggers to train on (exit 65)
   // must leave no feature file and nothing on stdout, so the evaluation, which is pure, runs first.
   const xgb = await xgbLoading;
   const { report, saved } = evaluateDataset(xgb, labelled, o, params, files[0], ctx);
   await writeClassifyOutputs(labelled.dataset, o, ctx, o.saveModel === undefined ? [] : [{ path: o.saveModel, data: `${JSON.stringify(saved)}\n` }]);
-  return { ...report, skipped: skippedRowsOf(labelled.files.flat()) };
+  return { ...report, skipped };
 }
 
 /**
