@@ -33,7 +33,7 @@ export interface FoldSummary {
   readonly logisticAp?: number;
 }
 export interface ClassifyReport {
-  /** The rows the readers skipped, the trades' too (skipped-rows.ts); undefined from merged states, which do not record them. */
+  /** The rows the readers skipped, the trades' too (skipped-rows.ts); from merged states, those the states recorded (merge.ts skippedRowsRead). */
   readonly skipped?: readonly SkippedRows[];
   readonly mode: 'holdout' | 'balanced';
   readonly feed: Feed;

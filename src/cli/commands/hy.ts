@@ -56,7 +56,7 @@ export interface HyReport {
   readonly inference: HyInference | null;
   /** With --by: the windows, regimes and stability summary (docs/time.md). */
   readonly by?: HyBy;
-  /** The rows the readers skipped (skipped-rows.ts); undefined from merged states, which do not record them. */
+  /** The rows the readers skipped (skipped-rows.ts); from merged states, those the states recorded (merge.ts skippedRowsRead). */
   readonly skipped?: readonly SkippedRows[];
 }
 

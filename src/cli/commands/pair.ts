@@ -60,7 +60,7 @@ export interface PairReport {
   readonly bootstrap: { readonly replicates: number; readonly blockUs: number; readonly seed: number };
   /** With --by: the windows, regimes and stability summary (docs/time.md). */
   readonly by?: PairBy;
-  /** The rows the readers skipped (skipped-rows.ts); undefined from merged states, which do not record them. */
+  /** The rows the readers skipped (skipped-rows.ts); from merged states, those the states recorded (merge.ts skippedRowsRead). */
   readonly skipped?: readonly SkippedRows[];
 }
 

@@ -49,7 +49,7 @@ export interface XcorrReport {
   readonly bootstrap: { readonly replicates: number; readonly blockUs: number; readonly seed: number; readonly blocks: number; readonly moving: number } | null;
   /** With --by: the windows, regimes and stability summary (docs/time.md). */
   readonly by?: XcorrBy;
-  /** The rows the readers skipped (skipped-rows.ts); undefined from merged states, which do not record them. */
+  /** The rows the readers skipped (skipped-rows.ts); from merged states, those the states recorded (merge.ts skippedRowsRead). */
   readonly skipped?: readonly SkippedRows[];
 }
 
