@@ -87,7 +87,7 @@ test('skipped_rows lists one-sided quotes, which are skipped without --skip-bad-
   assert.deepEqual(JSON.parse(r.stdout).skipped_rows, [{ file: join(dir, 'spot.csv'), kind: 'one-sided quote', count: 1, first_lines: [7] }]);
 });
 
-test('skipped_rows is absent when nothing was skipped (as in a merge of states), and in classify csv the same rows as keys', async () => {
+test('skipped_rows is absent when nothing was skipped (a clean run keeps its bytes), and in classify csv the same rows as keys', async () => {
   const clean = await leadlagInProcess(['pair', join(T, 'spot_quotes.csv'), PERP, '--bootstrap', '0', '--format', 'json']);
   assert.equal(clean.code, 0, clean.stderr);
   assert.equal('skipped_rows' in JSON.parse(clean.stdout), false);
