@@ -7,7 +7,7 @@ import { renderPair, verdictOf } from './commands/pair.js';
 import { renderHy, verdict as hyVerdict } from './commands/hy.js';
 import { intervalText, r4, renderXcorr, verdict as xcorrVerdict } from './commands/xcorr-render.js';
 import { chanceCaveat, renderClassify, verdict as classifyVerdict } from './classify-render.js';
-import { counted, duration, fixed, isoMicros, JsonRows, lazyOutput, lazyTable, percent, writtenJson, type Cell, type Output, type Style } from '../io/output.js';
+import { counted, duration, fixed, isoMicros, JsonRows, lazyOutput, lazyTable, percent, spanJson, writtenJson, type Cell, type Output, type Style } from '../io/output.js';
 import { formatPValue } from '../core/verdict.js';
 import { lastLag } from '../core/lattice.js';
 import type { ReportData } from '../report/data.js';
@@ -40,7 +40,7 @@ function reportJson(d: ReportData, htmlFile: string | undefined): Record<string,
   if (missing !== undefined) json.classify_unavailable = { reason: missing.reason, leads: missing.leads, noise: missing.noise, train_leads: missing.trainLeads, train_noise: missing.trainNoise, min_per_class: missing.minPerClass };
   json.quality = qualityJson(d.quality);
   json.inputs = d.inputs.map((i) => ({ market: i.market, files: i.files, bytes: i.bytes, format: i.format, rows: i.rows, first_us: nullIfNaN(i.firstUs), last_us: nullIfNaN(i.lastUs) }));
-  json.span = { start_us: d.span.start, end_us: d.span.end, start: isoMicros(d.span.start), end: isoMicros(d.span.end) };
+  json.span = spanJson(d.span);
   Object.assign(json, skippedRowsMember(d.skipped));
   if (htmlFile !== undefined) json.html = htmlFile;
   return json;

@@ -10,7 +10,7 @@ import type { Span, TickBatch } from '../core/types.js';
 import type { ByOption, TimeCliOptions } from './options.js';
 import type { TwoMarketConsumer } from './inputs.js';
 import { MIN_TREND_WEIGHT, type Stability, type Trend } from '../core/stability.js';
-import { counted, fixed, humanTable, isoMicros, JsonRows, lazyTable, type Cell, type MachineTable, type Style } from '../io/output.js';
+import { counted, fixed, humanTable, isoMicros, JsonRows, spanJson, lazyTable, type Cell, type MachineTable, type Style } from '../io/output.js';
 import jstat from 'jstat';
 import { ALPHA, formatP } from '../core/verdict.js';
 
@@ -167,7 +167,7 @@ export function fewRegimeWindows(by: Windowed<unknown> | undefined): string | nu
 
 /** The window edges and, with --by vol, its volatility and regime, as JSON members. */
 export function windowJson(w: Window<unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { start_us: w.start, end_us: w.end, start: isoMicros(w.start), end: isoMicros(w.end) };
+  const out: Record<string, unknown> = { ...spanJson(w) };
   if (w.regime !== undefined) Object.assign(out, { regime: w.regime, vol: w.vol });
   return out;
 }

@@ -38,7 +38,7 @@ export function counted(n: number, singular: string, plural = `${singular}s`): s
   return `${n} ${n === 1 ? singular : plural}`;
 }
 
-/** A span (inclusive ends, µs) as every command's JSON gives it: the µs and the ISO times. */
+/** A span of µs as every command's JSON gives it (a window's, a missing range's, the analysis span's): the µs and the ISO times. */
 export function spanJson(span: { readonly start: number; readonly end: number }): { start_us: number; end_us: number; start: string; end: string } {
   return { start_us: span.start, end_us: span.end, start: isoMicros(span.start), end: isoMicros(span.end) };
 }

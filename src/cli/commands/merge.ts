@@ -12,7 +12,7 @@ import { expandStateArg } from '../../io/paths.js';
 import { describeTime, inputMatchKey, ownedRange, planSpanOf, readStateFile, type InputFingerprint, type StateFile } from '../../io/state-file.js';
 import { emptyFileWarning, fileGaps, quietSpells, withinSpan } from '../inputs.js';
 import type { SkippedRows } from '../skipped-rows.js';
-import { counted, humanTable, fixed, isoMicros, lazyOutput, writtenJson, type Output } from '../../io/output.js';
+import { counted, humanTable, fixed, isoMicros, lazyOutput, spanJson, writtenJson, type Output } from '../../io/output.js';
 import { mergePairStates } from '../pair-state.js';
 import { mergeXcorrStates } from '../xcorr-state.js';
 import { mergeHyStates } from '../hy-state.js';
@@ -70,7 +70,7 @@ function markPartial(out: Output, gaps: readonly MissingRange[], ctx: Context): 
   const note = `partial: the states leave ${counted(gaps.length, 'range')} out (${list}); the tables count only the ranges given, not what one run over the whole span prints`;
   // The table says it above itself; csv and tsv have no place for it, json has its member too.
   if (ctx.common.format !== 'table') ctx.warn(note);
-  const missing = gaps.map((g) => ({ ...(labelled ? { label: g.label } : {}), start_us: g.start, end_us: g.end, start: isoMicros(g.start), end: isoMicros(g.end) }));
+  const missing = gaps.map((g) => ({ ...(labelled ? { label: g.label } : {}), ...spanJson(g) }));
   const withMissing = (doc: unknown) => (doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? { ...doc, missing_ranges: missing } : doc);
   // The document as the format reads it: with its windows made as written (lazyJson) where it has them.
   return lazyOutput(() => withMissing(writtenJson(out)), () => out.machine, (style) => `${style.c.yellow(note)}\n${out.human(style)}`);
