@@ -13,7 +13,7 @@
  *   untouched. A target that exists and is not a regular file (a FIFO, `/dev/stdout`, a
  *   process substitution `>(gzip > f.gz)`) cannot be replaced and is written in place.
  */
-import { constants, rmSync, write as writeFd } from 'node:fs';
+import { constants, rmSync, write as writeFd, type Stats } from 'node:fs';
 import { access, lstat, open, readlink, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { fstatSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -187,7 +187,7 @@ async function writeWhole(w: AtomicWriter, data: string | Uint8Array): Promise<v
 export async function writeFilesAtomic(files: readonly { readonly path: string; readonly data: string | Uint8Array }[]): Promise<void> {
   // Targets written in place (/dev/stdout, a FIFO, >(…)) can be neither held back nor undone, and
   // a reader there may leave early (EPIPE: a quiet exit): they come after the files' renames.
-  const inPlace = await Promise.all(files.map((f) => writtenInPlace(f.path)));
+  const inPlace = await Promise.all(files.map(async (f) => (await placeOf(f.path)).inPlace));
   await writeRenamed(files.filter((_, i) => !inPlace[i]));
   for (const f of files.filter((_, i) => inPlace[i])) await writeFileAtomic(f.path, f.data);
 }
@@ -228,11 +228,10 @@ export interface AtomicWriter {
  * @throws OutputError (exit 73) when the temporary file cannot be created.
  */
 export async function openAtomicWriter(path: string): Promise<AtomicWriter> {
-  const fd = descriptorOf(path);
-  if (fd !== undefined) return descriptorWriter(path, fd);
-  const target = await resolveTarget(path);
-  const existing = await stat(target).catch(() => undefined);
-  if (existing && !existing.isFile() && !existing.isDirectory()) return inPlaceWriter(path, target);
+  const place = await placeOf(path);
+  if (place.fd !== undefined) return descriptorWriter(path, place.fd);
+  const { target, existing } = place;
+  if (place.inPlace) return inPlaceWriter(path, target);
   const temp = tempName(target);
   // Tracked before it exists: a signal may come while the file is being created.
   track(temp);
@@ -312,11 +311,17 @@ function descriptorOf(path: string): number | undefined {
   }
 }
 
-/** Whether `path` is written in place, not by a rename: one of descriptorOf's, or an existing target that is no regular file (a FIFO, a device, a terminal). */
-async function writtenInPlace(path: string): Promise<boolean> {
-  if (descriptorOf(path) !== undefined) return true;
-  const st = await stat(await resolveTarget(path)).catch(() => undefined);
-  return st !== undefined && !st.isFile() && !st.isDirectory();
+/**
+ * How `path` is written: through one of the process's descriptors (descriptorOf), or to its
+ * resolved target, in place when that exists and is no regular file (a FIFO, a device, a
+ * terminal: it cannot be replaced), else by a rename over it (`existing`: its stat, for the mode).
+ */
+async function placeOf(path: string): Promise<{ readonly fd: number; readonly inPlace: true } | { readonly fd?: undefined; readonly inPlace: boolean; readonly target: string; readonly existing: Stats | undefined }> {
+  const fd = descriptorOf(path);
+  if (fd !== undefined) return { fd, inPlace: true };
+  const target = await resolveTarget(path);
+  const existing = await stat(target).catch(() => undefined);
+  return { inPlace: existing !== undefined && !existing.isFile() && !existing.isDirectory(), target, existing };
 }
 
 /** Writes into an open descriptor of the process (descriptorOf): nothing to commit, nothing to undo, and the descriptor stays open. */
